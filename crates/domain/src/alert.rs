@@ -1,0 +1,157 @@
+//! Alerts (告警) and their lifecycle: open → acknowledged → resolved.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DomainError, ErrorCode};
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    PartialOrd,
+    Ord,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|x| x.code() == s)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Severity::Low => "低",
+            Severity::Medium => "中",
+            Severity::High => "高",
+            Severity::Critical => "紧急",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertStatus {
+    Open,
+    Acknowledged,
+    Resolved,
+}
+
+/// What a person does to an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertAction {
+    Acknowledge,
+    Resolve,
+}
+
+impl AlertStatus {
+    pub const ALL: [AlertStatus; 3] = [
+        AlertStatus::Open,
+        AlertStatus::Acknowledged,
+        AlertStatus::Resolved,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            AlertStatus::Open => "open",
+            AlertStatus::Acknowledged => "acknowledged",
+            AlertStatus::Resolved => "resolved",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<AlertStatus> {
+        AlertStatus::ALL.into_iter().find(|x| x.code() == s)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AlertStatus::Open => "待处置",
+            AlertStatus::Acknowledged => "已确认",
+            AlertStatus::Resolved => "已解除",
+        }
+    }
+
+    /// The lifecycle: `open → acknowledged → resolved`, and `open → resolved` directly (an
+    /// alert handled at once). Nothing leaves `resolved`; acknowledging twice is refused.
+    ///
+    /// Errors: [`ErrorCode::InvalidTransition`].
+    pub fn apply(self, action: AlertAction) -> Result<AlertStatus, DomainError> {
+        match (self, action) {
+            (AlertStatus::Open, AlertAction::Acknowledge) => Ok(AlertStatus::Acknowledged),
+            (AlertStatus::Open | AlertStatus::Acknowledged, AlertAction::Resolve) => {
+                Ok(AlertStatus::Resolved)
+            }
+            (from, _) => Err(DomainError::with_message(
+                ErrorCode::InvalidTransition,
+                format!("告警当前状态为「{}」，不能执行此操作", from.label_zh()),
+            )),
+        }
+    }
+}
+
+/// An alert as stored and returned by the API.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Alert {
+    pub id: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub device_id: Option<String>,
+    pub device_name: Option<String>,
+    /// Rule that raised it, e.g. `intrusion_key_area`.
+    pub rule: String,
+    /// Alert type (the rule's zh-CN title is in `title`).
+    #[serde(rename = "type")]
+    pub alert_type: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: AlertStatus,
+    pub fingerprint: String,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub event_count: i64,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledge_comment: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolve_comment: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle() {
+        use AlertAction::*;
+        use AlertStatus::*;
+        assert_eq!(Open.apply(Acknowledge).unwrap(), Acknowledged);
+        assert_eq!(Acknowledged.apply(Resolve).unwrap(), Resolved);
+        assert_eq!(Open.apply(Resolve).unwrap(), Resolved);
+        assert!(Acknowledged.apply(Acknowledge).is_err());
+        assert!(Resolved.apply(Acknowledge).is_err());
+        assert!(Resolved.apply(Resolve).is_err());
+    }
+}

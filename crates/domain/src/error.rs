@@ -1,0 +1,179 @@
+//! The one error-code enum of neibao. Every code has a stable wire name and a zh-CN message;
+//! a unit test checks that every code has both (STYLE.md habit 5).
+
+use serde::Serialize;
+
+/// Stable error codes returned in `{"error":{"code","message"}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Missing or invalid credentials (HTTP 401).
+    Unauthenticated,
+    /// Authenticated but the role may not do this (HTTP 403).
+    Forbidden,
+    /// Object does not exist or lies outside the caller's scope (HTTP 404).
+    NotFound,
+    /// Request body or parameter failed validation (HTTP 400).
+    ValidationFailed,
+    /// Unified social credit code fails GB 32100 (HTTP 400).
+    InvalidUscc,
+    /// Citizen identity number fails GB 11643 (HTTP 400).
+    InvalidCitizenId,
+    /// Phone number is not a mainland mobile or landline number (HTTP 400).
+    InvalidPhone,
+    /// Division code is not a GB/T 2260 code (HTTP 400).
+    InvalidDivisionCode,
+    /// Unique key already exists (HTTP 409).
+    Conflict,
+    /// Alert lifecycle transition not allowed from the current status (HTTP 409).
+    InvalidTransition,
+    /// Unknown ingest token (HTTP 401).
+    UnknownIngestToken,
+    /// Body exceeds the configured limit (HTTP 413).
+    PayloadTooLarge,
+    /// Content-Type not accepted by this endpoint (HTTP 415 is not used; 400).
+    UnsupportedMediaType,
+    /// Device payload could not be decoded (HTTP 400).
+    UndecodablePayload,
+    /// Wrong user name or password (HTTP 401).
+    BadCredentials,
+    /// Something failed inside the server; details are in the log under the request id (HTTP 500).
+    Internal,
+}
+
+/// Every code, for the completeness test and the API documentation.
+pub const ALL_ERROR_CODES: [ErrorCode; 16] = [
+    ErrorCode::Unauthenticated,
+    ErrorCode::Forbidden,
+    ErrorCode::NotFound,
+    ErrorCode::ValidationFailed,
+    ErrorCode::InvalidUscc,
+    ErrorCode::InvalidCitizenId,
+    ErrorCode::InvalidPhone,
+    ErrorCode::InvalidDivisionCode,
+    ErrorCode::Conflict,
+    ErrorCode::InvalidTransition,
+    ErrorCode::UnknownIngestToken,
+    ErrorCode::PayloadTooLarge,
+    ErrorCode::UnsupportedMediaType,
+    ErrorCode::UndecodablePayload,
+    ErrorCode::BadCredentials,
+    ErrorCode::Internal,
+];
+
+impl ErrorCode {
+    /// Stable wire name (snake_case), identical to the serde form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::InvalidUscc => "invalid_uscc",
+            ErrorCode::InvalidCitizenId => "invalid_citizen_id",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidDivisionCode => "invalid_division_code",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::InvalidTransition => "invalid_transition",
+            ErrorCode::UnknownIngestToken => "unknown_ingest_token",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::UndecodablePayload => "undecodable_payload",
+            ErrorCode::BadCredentials => "bad_credentials",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// Default zh-CN message shown to people.
+    pub fn message_zh(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "未登录或登录已失效，请重新登录",
+            ErrorCode::Forbidden => "当前角色无权执行此操作",
+            ErrorCode::NotFound => "对象不存在或不在您的管辖范围内",
+            ErrorCode::ValidationFailed => "提交的数据不符合要求",
+            ErrorCode::InvalidUscc => "统一社会信用代码无效（GB 32100）",
+            ErrorCode::InvalidCitizenId => "公民身份号码无效（GB 11643）",
+            ErrorCode::InvalidPhone => "电话号码格式无效",
+            ErrorCode::InvalidDivisionCode => "行政区划代码无效（GB/T 2260）",
+            ErrorCode::Conflict => "记录已存在",
+            ErrorCode::InvalidTransition => "当前状态下不允许此操作",
+            ErrorCode::UnknownIngestToken => "接入令牌无效",
+            ErrorCode::PayloadTooLarge => "请求体超过大小限制",
+            ErrorCode::UnsupportedMediaType => "不支持的内容类型",
+            ErrorCode::UndecodablePayload => "无法解析设备上报的数据",
+            ErrorCode::BadCredentials => "用户名或密码错误",
+            ErrorCode::Internal => "服务器内部错误，请稍后重试",
+        }
+    }
+
+    /// HTTP status number for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Unauthenticated
+            | ErrorCode::UnknownIngestToken
+            | ErrorCode::BadCredentials => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::Internal => 500,
+            ErrorCode::ValidationFailed
+            | ErrorCode::InvalidUscc
+            | ErrorCode::InvalidCitizenId
+            | ErrorCode::InvalidPhone
+            | ErrorCode::InvalidDivisionCode
+            | ErrorCode::UnsupportedMediaType
+            | ErrorCode::UndecodablePayload => 400,
+        }
+    }
+}
+
+/// A domain error: a code plus an optional more specific zh-CN message (never personal data).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct DomainError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl DomainError {
+    pub fn new(code: ErrorCode) -> Self {
+        DomainError {
+            code,
+            message: code.message_zh().to_string(),
+        }
+    }
+    pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
+        DomainError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_code_has_a_unique_name_and_a_chinese_message() {
+        let mut names = HashSet::new();
+        for c in ALL_ERROR_CODES {
+            assert!(
+                names.insert(c.as_str()),
+                "duplicate code name {}",
+                c.as_str()
+            );
+            let m = c.message_zh();
+            assert!(
+                m.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+                "{c:?} message is not Chinese"
+            );
+            assert_eq!(
+                serde_json::to_value(c).unwrap(),
+                serde_json::Value::String(c.as_str().into())
+            );
+        }
+    }
+}
