@@ -1,1 +1,14 @@
+//! Persistence of neibao: the repository trait [`Store`], its SQLite implementation
+//! ([`sqlite::SqliteStore`], WAL, one writer), migrations, and field encryption.
+//!
+//! Every read of units and of what belongs to a unit (key areas, devices, events, alerts) takes
+//! a [`neibao_domain::scope::Scope`] and applies it as a SQL filter; an object outside the scope
+//! is indistinguishable from one that does not exist. Security-sensitive.
 #![forbid(unsafe_code)]
+
+pub mod crypto;
+pub mod model;
+pub mod repo;
+pub mod sqlite;
+
+pub use repo::{Store, StoreError, StoreResult};

@@ -1,0 +1,181 @@
+//! Alerts: raise with fingerprint dedup, lifecycle transitions, per-unit rule settings.
+
+use chrono::{DateTime, Utc};
+use neibao_domain::alert::{Alert, AlertAction, AlertStatus, Severity};
+use neibao_domain::ids::new_id;
+use neibao_domain::scope::Scope;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::events::{event_from_row, EVENT_COLUMNS};
+use super::{from_ms, ms, push_scope, SqliteStore};
+use crate::model::*;
+use crate::repo::{StoreError, StoreResult};
+
+const ALERT_SELECT: &str = "SELECT a.*, u.name AS unit_name, dv.name AS device_name
+     FROM alerts a JOIN units u ON u.id = a.unit_id LEFT JOIN devices dv ON dv.id = a.device_id WHERE 1=1";
+
+fn alert_from_row(r: &sqlx::sqlite::SqliteRow) -> Alert {
+    Alert {
+        id: r.get("id"),
+        unit_id: r.get("unit_id"),
+        unit_name: r.get("unit_name"),
+        device_id: r.get("device_id"),
+        device_name: r.get("device_name"),
+        rule: r.get("rule"),
+        alert_type: r.get("alert_type"),
+        title: r.get("title"),
+        severity: Severity::from_code(r.get::<&str, _>("severity")).unwrap_or(Severity::Medium),
+        status: AlertStatus::from_code(r.get::<&str, _>("status")).unwrap_or(AlertStatus::Open),
+        fingerprint: r.get("fingerprint"),
+        first_seen: from_ms(r.get("first_seen")),
+        last_seen: from_ms(r.get("last_seen")),
+        event_count: r.get("event_count"),
+        acknowledged_by: r.get("acknowledged_by"),
+        acknowledged_at: r.get::<Option<i64>, _>("acknowledged_at").map(from_ms),
+        acknowledge_comment: r.get("acknowledge_comment"),
+        resolved_by: r.get("resolved_by"),
+        resolved_at: r.get::<Option<i64>, _>("resolved_at").map(from_ms),
+        resolve_comment: r.get("resolve_comment"),
+    }
+}
+
+impl SqliteStore {
+    pub(crate) async fn raise_alert_impl(&self, d: &AlertDraft) -> StoreResult<Raised> {
+        let mut tx = self.pool.begin().await?;
+        let existing: Option<String> = sqlx::query_scalar("SELECT id FROM alerts WHERE fingerprint = ? AND status <> 'resolved'")
+            .bind(&d.fingerprint)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let raised = match existing {
+            Some(id) => {
+                sqlx::query("UPDATE alerts SET event_count = event_count + 1, last_seen = MAX(last_seen, ?) WHERE id = ?")
+                    .bind(ms(d.at))
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                Raised { alert_id: id, created: false }
+            }
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO alerts (id, unit_id, device_id, rule, alert_type, title, severity, status, fingerprint, first_seen, last_seen, event_count)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, 1)",
+                )
+                .bind(&id)
+                .bind(&d.unit_id)
+                .bind(&d.device_id)
+                .bind(&d.rule)
+                .bind(&d.alert_type)
+                .bind(&d.title)
+                .bind(d.severity.code())
+                .bind(&d.fingerprint)
+                .bind(ms(d.at))
+                .bind(ms(d.at))
+                .execute(&mut *tx)
+                .await?;
+                Raised { alert_id: id, created: true }
+            }
+        };
+        sqlx::query("INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?, ?)").bind(&raised.alert_id).bind(&d.event_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(raised)
+    }
+
+    pub(crate) async fn get_alert_impl(&self, scope: &Scope, id: &str) -> StoreResult<Alert> {
+        let mut qb = QueryBuilder::new(ALERT_SELECT);
+        qb.push(" AND a.id = ").push_bind(id.to_string());
+        push_scope(&mut qb, scope);
+        let row = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        Ok(alert_from_row(&row))
+    }
+
+    pub(crate) async fn list_alerts_impl(&self, scope: &Scope, f: &AlertFilter, page: Page) -> StoreResult<Listing<Alert>> {
+        let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
+            push_scope(qb, scope);
+            if let Some(u) = &f.unit_id {
+                qb.push(" AND a.unit_id = ").push_bind(u.clone());
+            }
+            if let Some(d) = &f.device_id {
+                qb.push(" AND a.device_id = ").push_bind(d.clone());
+            }
+            if let Some(s) = f.status {
+                qb.push(" AND a.status = ").push_bind(s.code());
+            }
+            if let Some(s) = f.severity {
+                qb.push(" AND a.severity = ").push_bind(s.code());
+            }
+        };
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM alerts a JOIN units u ON u.id = a.unit_id WHERE 1=1");
+        filters(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut qb = QueryBuilder::new(ALERT_SELECT);
+        filters(&mut qb);
+        qb.push(" ORDER BY a.last_seen DESC, a.id DESC LIMIT ").push_bind(page.per_page as i64).push(" OFFSET ").push_bind(page.offset());
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        Ok(Listing { items: rows.iter().map(alert_from_row).collect(), total, page: page.page, per_page: page.per_page })
+    }
+
+    pub(crate) async fn alert_events_impl(&self, scope: &Scope, alert_id: &str) -> StoreResult<Vec<neibao_domain::event::SecurityEvent>> {
+        self.get_alert_impl(scope, alert_id).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM alert_events ae JOIN events e ON e.id = ae.event_id WHERE ae.alert_id = ? ORDER BY e.received_at DESC LIMIT 200"
+        ))
+        .bind(alert_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(event_from_row).collect())
+    }
+
+    pub(crate) async fn transition_alert_impl(&self, scope: &Scope, id: &str, action: AlertAction, user: &str, comment: &str, now: DateTime<Utc>) -> StoreResult<Alert> {
+        let current = self.get_alert_impl(scope, id).await?;
+        let next = current.status.apply(action)?;
+        let sql = match action {
+            AlertAction::Acknowledge => {
+                "UPDATE alerts SET status = ?, acknowledged_by = ?, acknowledged_at = ?, acknowledge_comment = ? WHERE id = ? AND status = ?"
+            }
+            AlertAction::Resolve => "UPDATE alerts SET status = ?, resolved_by = ?, resolved_at = ?, resolve_comment = ? WHERE id = ? AND status = ?",
+        };
+        let done = sqlx::query(sql)
+            .bind(next.code())
+            .bind(user)
+            .bind(ms(now))
+            .bind(comment)
+            .bind(id)
+            .bind(current.status.code())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            // Somebody else moved it in between: report against the fresh state.
+            let fresh = self.get_alert_impl(scope, id).await?;
+            fresh.status.apply(action)?;
+        }
+        self.get_alert_impl(scope, id).await
+    }
+
+    pub(crate) async fn rule_settings_impl(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {
+        let rows = sqlx::query("SELECT rule, enabled, params FROM rule_settings WHERE unit_id = ? ORDER BY rule").bind(unit_id).fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| RuleSetting {
+                rule: r.get("rule"),
+                enabled: r.get("enabled"),
+                params: serde_json::from_str(r.get::<&str, _>("params")).unwrap_or(serde_json::Value::Null),
+            })
+            .collect())
+    }
+
+    pub(crate) async fn set_rule_setting_impl(&self, scope: &Scope, unit_id: &str, s: &RuleSetting) -> StoreResult<()> {
+        self.get_unit_impl(scope, unit_id).await?;
+        sqlx::query(
+            "INSERT INTO rule_settings (unit_id, rule, enabled, params) VALUES (?, ?, ?, ?)
+             ON CONFLICT(unit_id, rule) DO UPDATE SET enabled = excluded.enabled, params = excluded.params",
+        )
+        .bind(unit_id)
+        .bind(&s.rule)
+        .bind(s.enabled)
+        .bind(s.params.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,112 @@
+//! Users, browser sessions and API tokens. Only hashes of tokens are stored.
+
+use chrono::{DateTime, Utc};
+use neibao_domain::ids::new_id;
+use neibao_domain::scope::Role;
+use sqlx::Row;
+
+use super::{ms, SqliteStore};
+use crate::model::User;
+use crate::repo::{StoreError, StoreResult};
+
+const USER_SELECT: &str = "SELECT us.*, o.name AS org_name, un.name AS unit_name, COALESCE(o.division_code, un.division_code) AS division_code
+     FROM users us LEFT JOIN organisations o ON o.id = us.org_id LEFT JOIN units un ON un.id = us.unit_id";
+
+fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> User {
+    User {
+        id: r.get("id"),
+        username: r.get("username"),
+        display_name: r.get("display_name"),
+        role: Role::from_code(r.get::<&str, _>("role")).unwrap_or(Role::Guard),
+        org_id: r.get("org_id"),
+        unit_id: r.get("unit_id"),
+        division_code: r.get("division_code"),
+        org_name: r.get("org_name"),
+        unit_name: r.get("unit_name"),
+    }
+}
+
+impl SqliteStore {
+    pub(crate) async fn count_users_impl(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn create_user_impl(&self, username: &str, display_name: &str, password_hash: &str, role: Role, org_id: Option<&str>, unit_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<User> {
+        let id = new_id();
+        sqlx::query("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&id)
+            .bind(username)
+            .bind(display_name)
+            .bind(password_hash)
+            .bind(role.code())
+            .bind(org_id)
+            .bind(unit_id)
+            .bind(ms(now))
+            .execute(&self.pool)
+            .await?;
+        self.get_user_impl(&id).await
+    }
+
+    pub(crate) async fn user_credentials_impl(&self, username: &str) -> StoreResult<Option<(User, String)>> {
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE us.username = ? AND us.disabled = 0")).bind(username).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| (user_from_row(&r), r.get("password_hash"))))
+    }
+
+    pub(crate) async fn get_user_impl(&self, id: &str) -> StoreResult<User> {
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE us.id = ?")).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(user_from_row).ok_or(StoreError::NotFound)
+    }
+
+    pub(crate) async fn create_session_impl(&self, user_id: &str, token_hash: &str, csrf: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at < ?").bind(ms(now)).execute(&self.pool).await?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(csrf)
+            .bind(ms(now))
+            .bind(ms(expires_at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn session_user_impl(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, String)>> {
+        let row = sqlx::query(&format!(
+            "{USER_SELECT} JOIN sessions s ON s.user_id = us.id WHERE s.token_hash = ? AND s.expires_at > ? AND us.disabled = 0"
+        ))
+        .bind(token_hash)
+        .bind(ms(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (user_from_row(&r), r.get("csrf_token"))))
+    }
+
+    pub(crate) async fn delete_session_impl(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub(crate) async fn create_api_token_impl(&self, user_id: &str, token_hash: &str, name: &str, now: DateTime<Utc>, expires_at: Option<DateTime<Utc>>) -> StoreResult<()> {
+        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(name)
+            .bind(ms(now))
+            .bind(expires_at.map(ms))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn api_token_user_impl(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+        let row = sqlx::query(&format!(
+            "{USER_SELECT} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND us.disabled = 0"
+        ))
+        .bind(token_hash)
+        .bind(ms(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(user_from_row))
+    }
+}
