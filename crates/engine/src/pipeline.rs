@@ -8,7 +8,9 @@ use neibao_domain::event::DecodedPayload;
 use neibao_store::model::{AlertDraft, IngestDevice, Raised};
 use neibao_store::{Store, StoreResult};
 
-use crate::rules::{effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION};
+use crate::rules::{
+    effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION,
+};
 
 /// What one payload produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,23 +38,47 @@ impl Pipeline {
     ///
     /// Rules run only on new `active` occurrences: a condition repeated every second raises (or
     /// folds into) one alert, not one per post.
-    pub async fn process(&self, device: &IngestDevice, payload: &DecodedPayload, raw: &[u8], content_type: Option<&str>, now: DateTime<Utc>) -> StoreResult<IngestOutcome> {
+    pub async fn process(
+        &self,
+        device: &IngestDevice,
+        payload: &DecodedPayload,
+        raw: &[u8],
+        content_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<IngestOutcome> {
         self.store.touch_device(&device.id, now).await?;
-        let mut out = IngestOutcome { heartbeats: payload.heartbeats, ..Default::default() };
+        let mut out = IngestOutcome {
+            heartbeats: payload.heartbeats,
+            ..Default::default()
+        };
         if payload.events.is_empty() {
             return Ok(out);
         }
         let rules = effective_rules(&self.store.rule_settings(&device.unit_id).await?);
         for ev in &payload.events {
-            let rec = self.store.record_event(device, ev, raw, content_type, now).await?;
+            let rec = self
+                .store
+                .record_event(device, ev, raw, content_type, now)
+                .await?;
             out.event_ids.push(rec.event_id.clone());
             if !rec.new_occurrence {
                 continue;
             }
             out.new_occurrences += 1;
             let failures = if needs_failure_count(ev) {
-                let window = rules.iter().find(|r| r.def.code == FAILED_VERIFICATION).map(|r| r.param_i64("window_seconds")).unwrap_or(120);
-                self.store.count_recent_events(&device.id, ev.kind.code(), ev.region.as_deref(), now - Duration::seconds(window.max(1))).await?
+                let window = rules
+                    .iter()
+                    .find(|r| r.def.code == FAILED_VERIFICATION)
+                    .map(|r| r.param_i64("window_seconds"))
+                    .unwrap_or(120);
+                self.store
+                    .count_recent_events(
+                        &device.id,
+                        ev.kind.code(),
+                        ev.region.as_deref(),
+                        now - Duration::seconds(window.max(1)),
+                    )
+                    .await?
             } else {
                 0
             };

@@ -79,7 +79,11 @@ pub struct EffectiveRule {
 
 impl EffectiveRule {
     pub fn param_i64(&self, key: &str) -> i64 {
-        self.params.get(key).and_then(|v| v.as_i64()).or_else(|| self.def.default_params.get(key).and_then(|v| v.as_i64())).unwrap_or(0)
+        self.params
+            .get(key)
+            .and_then(|v| v.as_i64())
+            .or_else(|| self.def.default_params.get(key).and_then(|v| v.as_i64()))
+            .unwrap_or(0)
     }
 }
 
@@ -89,9 +93,21 @@ pub fn effective_rules(settings: &[RuleSetting]) -> Vec<EffectiveRule> {
         .into_iter()
         .map(|def| {
             let s = settings.iter().find(|s| s.rule == def.code);
-            let params = s.map(|s| s.params.clone()).filter(|p| p.is_object()).unwrap_or_else(|| def.default_params.clone());
-            let severity = params.get("severity").and_then(|v| v.as_str()).and_then(Severity::from_code).unwrap_or(def.severity);
-            EffectiveRule { enabled: s.is_none_or(|s| s.enabled), severity, params, def }
+            let params = s
+                .map(|s| s.params.clone())
+                .filter(|p| p.is_object())
+                .unwrap_or_else(|| def.default_params.clone());
+            let severity = params
+                .get("severity")
+                .and_then(|v| v.as_str())
+                .and_then(Severity::from_code)
+                .unwrap_or(def.severity);
+            EffectiveRule {
+                enabled: s.is_none_or(|s| s.enabled),
+                severity,
+                params,
+                def,
+            }
         })
         .collect()
 }
@@ -117,9 +133,19 @@ pub struct Hit {
 
 /// Fingerprint of an alert: SHA-256 over rule, device, channel and region. Events that share it
 /// fold into one unresolved alert.
-pub fn fingerprint(rule: &str, device_id: &str, channel: Option<u32>, region: Option<&str>) -> String {
+pub fn fingerprint(
+    rule: &str,
+    device_id: &str,
+    channel: Option<u32>,
+    region: Option<&str>,
+) -> String {
     let mut h = Sha256::new();
-    for part in [rule, device_id, &channel.map(|c| c.to_string()).unwrap_or_default(), region.unwrap_or("")] {
+    for part in [
+        rule,
+        device_id,
+        &channel.map(|c| c.to_string()).unwrap_or_default(),
+        region.unwrap_or(""),
+    ] {
         h.update(part.as_bytes());
         h.update([0u8]);
     }
@@ -133,7 +159,12 @@ pub fn needs_failure_count(ev: &DecodedEvent) -> bool {
 
 /// Evaluates the rules on one new, active occurrence. `recent_failures` is the number of
 /// `access.denied` events on this device and door within the rule's window, this one included.
-pub fn evaluate(rules: &[EffectiveRule], ctx: &RuleContext<'_>, ev: &DecodedEvent, recent_failures: i64) -> Vec<Hit> {
+pub fn evaluate(
+    rules: &[EffectiveRule],
+    ctx: &RuleContext<'_>,
+    ev: &DecodedEvent,
+    recent_failures: i64,
+) -> Vec<Hit> {
     if ev.state != EventState::Active {
         return Vec::new();
     }
@@ -143,11 +174,16 @@ pub fn evaluate(rules: &[EffectiveRule], ctx: &RuleContext<'_>, ev: &DecodedEven
             INTRUSION_KEY_AREA => ev.kind.is_intrusion() && ctx.in_key_area,
             VIDEO_TAMPER => matches!(ev.kind, EventKind::Tamper | EventKind::VideoLoss),
             ARMED_PERIOD_MOTION => {
-                (ev.kind == EventKind::Motion || ev.kind.is_intrusion() || ev.kind == EventKind::Pir)
+                (ev.kind == EventKind::Motion
+                    || ev.kind.is_intrusion()
+                    || ev.kind == EventKind::Pir)
                     && ctx.armed_schedule.is_some_and(|s| is_armed(s, ctx.at))
             }
             DOOR_FORCED => ev.kind == EventKind::DoorForced,
-            FAILED_VERIFICATION => ev.kind == EventKind::AccessDenied && recent_failures >= r.param_i64("threshold").max(1),
+            FAILED_VERIFICATION => {
+                ev.kind == EventKind::AccessDenied
+                    && recent_failures >= r.param_i64("threshold").max(1)
+            }
             _ => false,
         };
         if fires {
@@ -156,7 +192,12 @@ pub fn evaluate(rules: &[EffectiveRule], ctx: &RuleContext<'_>, ev: &DecodedEven
                 rule: r.def.code,
                 title: format!("{}：{}", r.def.title, what),
                 severity: r.severity,
-                fingerprint: fingerprint(r.def.code, ctx.device_id, ev.channel, ev.region.as_deref()),
+                fingerprint: fingerprint(
+                    r.def.code,
+                    ctx.device_id,
+                    ev.channel,
+                    ev.region.as_deref(),
+                ),
             });
         }
     }
@@ -170,7 +211,15 @@ mod tests {
     use neibao_store::model::ArmedPeriod;
 
     fn ctx(in_key_area: bool, schedule: Option<&ArmedSchedule>) -> RuleContext<'_> {
-        RuleContext { unit_id: "u", device_id: "d", in_key_area, armed_schedule: schedule, at: chrono::Utc.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap() }
+        RuleContext {
+            unit_id: "u",
+            device_id: "d",
+            in_key_area,
+            armed_schedule: schedule,
+            at: chrono::Utc
+                .with_ymd_and_hms(2026, 11, 30, 15, 0, 0)
+                .unwrap(),
+        }
     }
 
     fn ev(kind: EventKind) -> DecodedEvent {
@@ -180,7 +229,10 @@ mod tests {
     #[test]
     fn intrusion_only_in_key_areas() {
         let rules = effective_rules(&[]);
-        assert_eq!(evaluate(&rules, &ctx(true, None), &ev(EventKind::LineCrossing), 0).len(), 1);
+        assert_eq!(
+            evaluate(&rules, &ctx(true, None), &ev(EventKind::LineCrossing), 0).len(),
+            1
+        );
         assert!(evaluate(&rules, &ctx(false, None), &ev(EventKind::LineCrossing), 0).is_empty());
         let mut inactive = ev(EventKind::LineCrossing);
         inactive.state = EventState::Inactive;
@@ -189,29 +241,72 @@ mod tests {
 
     #[test]
     fn disabled_rule_does_not_fire_and_severity_overrides() {
-        let off = [RuleSetting { rule: INTRUSION_KEY_AREA.into(), enabled: false, params: serde_json::json!({}) }];
-        assert!(evaluate(&effective_rules(&off), &ctx(true, None), &ev(EventKind::FieldIntrusion), 0).is_empty());
-        let crit = [RuleSetting { rule: VIDEO_TAMPER.into(), enabled: true, params: serde_json::json!({"severity": "critical"}) }];
-        let hits = evaluate(&effective_rules(&crit), &ctx(false, None), &ev(EventKind::Tamper), 0);
+        let off = [RuleSetting {
+            rule: INTRUSION_KEY_AREA.into(),
+            enabled: false,
+            params: serde_json::json!({}),
+        }];
+        assert!(evaluate(
+            &effective_rules(&off),
+            &ctx(true, None),
+            &ev(EventKind::FieldIntrusion),
+            0
+        )
+        .is_empty());
+        let crit = [RuleSetting {
+            rule: VIDEO_TAMPER.into(),
+            enabled: true,
+            params: serde_json::json!({"severity": "critical"}),
+        }];
+        let hits = evaluate(
+            &effective_rules(&crit),
+            &ctx(false, None),
+            &ev(EventKind::Tamper),
+            0,
+        );
         assert_eq!(hits[0].severity, Severity::Critical);
     }
 
     #[test]
     fn armed_schedule_and_thresholds() {
-        let s = ArmedSchedule { periods: vec![ArmedPeriod { weekdays: vec![1], start: "22:00".into(), end: "06:00".into() }] };
+        let s = ArmedSchedule {
+            periods: vec![ArmedPeriod {
+                weekdays: vec![1],
+                start: "22:00".into(),
+                end: "06:00".into(),
+            }],
+        };
         let rules = effective_rules(&[]);
         let hits = evaluate(&rules, &ctx(false, Some(&s)), &ev(EventKind::Motion), 0);
-        assert_eq!(hits.iter().map(|h| h.rule).collect::<Vec<_>>(), vec![ARMED_PERIOD_MOTION]);
+        assert_eq!(
+            hits.iter().map(|h| h.rule).collect::<Vec<_>>(),
+            vec![ARMED_PERIOD_MOTION]
+        );
         assert!(evaluate(&rules, &ctx(false, None), &ev(EventKind::Motion), 0).is_empty());
         assert!(evaluate(&rules, &ctx(false, None), &ev(EventKind::AccessDenied), 4).is_empty());
-        assert_eq!(evaluate(&rules, &ctx(false, None), &ev(EventKind::AccessDenied), 5).len(), 1);
-        assert_eq!(evaluate(&rules, &ctx(false, None), &ev(EventKind::DoorForced), 0)[0].severity, Severity::High);
+        assert_eq!(
+            evaluate(&rules, &ctx(false, None), &ev(EventKind::AccessDenied), 5).len(),
+            1
+        );
+        assert_eq!(
+            evaluate(&rules, &ctx(false, None), &ev(EventKind::DoorForced), 0)[0].severity,
+            Severity::High
+        );
     }
 
     #[test]
     fn fingerprint_separates_channels_and_regions() {
-        assert_eq!(fingerprint("r", "d", Some(1), None), fingerprint("r", "d", Some(1), None));
-        assert_ne!(fingerprint("r", "d", Some(1), None), fingerprint("r", "d", Some(2), None));
-        assert_ne!(fingerprint("r", "d", None, Some("1")), fingerprint("r", "d", Some(1), None));
+        assert_eq!(
+            fingerprint("r", "d", Some(1), None),
+            fingerprint("r", "d", Some(1), None)
+        );
+        assert_ne!(
+            fingerprint("r", "d", Some(1), None),
+            fingerprint("r", "d", Some(2), None)
+        );
+        assert_ne!(
+            fingerprint("r", "d", None, Some("1")),
+            fingerprint("r", "d", Some(1), None)
+        );
     }
 }

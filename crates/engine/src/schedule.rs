@@ -31,11 +31,14 @@ pub fn is_armed(schedule: &ArmedSchedule, at: DateTime<Utc>) -> bool {
     let yesterday = if today == 1 { 7 } else { today - 1 };
     let t = local.time();
     schedule.periods.iter().any(|p| {
-        let (Some(start), Some(end)) = (hm(&p.start), hm(&p.end)) else { return false };
+        let (Some(start), Some(end)) = (hm(&p.start), hm(&p.end)) else {
+            return false;
+        };
         if start < end {
             p.weekdays.contains(&today) && t >= start && t < end
         } else {
-            (p.weekdays.contains(&today) && t >= start) || (p.weekdays.contains(&yesterday) && t < end)
+            (p.weekdays.contains(&today) && t >= start)
+                || (p.weekdays.contains(&yesterday) && t < end)
         }
     })
 }
@@ -47,28 +50,55 @@ mod tests {
     use neibao_store::model::ArmedPeriod;
 
     fn nights() -> ArmedSchedule {
-        ArmedSchedule { periods: vec![ArmedPeriod { weekdays: vec![1, 2, 3, 4, 5], start: "22:00".into(), end: "06:00".into() }] }
+        ArmedSchedule {
+            periods: vec![ArmedPeriod {
+                weekdays: vec![1, 2, 3, 4, 5],
+                start: "22:00".into(),
+                end: "06:00".into(),
+            }],
+        }
     }
 
     #[test]
     fn overnight_period() {
         let s = nights();
         // Monday 2026-11-30 23:00 Shanghai = 15:00 UTC.
-        assert!(is_armed(&s, Utc.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap()));
+        assert!(is_armed(
+            &s,
+            Utc.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap()
+        ));
         // Tuesday 05:00 Shanghai (Monday's period) = Monday 21:00 UTC.
-        assert!(is_armed(&s, Utc.with_ymd_and_hms(2026, 11, 30, 21, 0, 0).unwrap()));
+        assert!(is_armed(
+            &s,
+            Utc.with_ymd_and_hms(2026, 11, 30, 21, 0, 0).unwrap()
+        ));
         // Monday 12:00 Shanghai.
-        assert!(!is_armed(&s, Utc.with_ymd_and_hms(2026, 11, 30, 4, 0, 0).unwrap()));
+        assert!(!is_armed(
+            &s,
+            Utc.with_ymd_and_hms(2026, 11, 30, 4, 0, 0).unwrap()
+        ));
         // Sunday 23:00 Shanghai: Sunday not armed.
-        assert!(!is_armed(&s, Utc.with_ymd_and_hms(2026, 11, 29, 15, 0, 0).unwrap()));
+        assert!(!is_armed(
+            &s,
+            Utc.with_ymd_and_hms(2026, 11, 29, 15, 0, 0).unwrap()
+        ));
         // Saturday 03:00 Shanghai: Friday's period runs into Saturday.
-        assert!(is_armed(&s, Utc.with_ymd_and_hms(2026, 11, 27, 19, 0, 0).unwrap()));
+        assert!(is_armed(
+            &s,
+            Utc.with_ymd_and_hms(2026, 11, 27, 19, 0, 0).unwrap()
+        ));
     }
 
     #[test]
     fn validation() {
         assert!(validate(&nights()).is_ok());
-        let bad = ArmedSchedule { periods: vec![ArmedPeriod { weekdays: vec![8], start: "22:00".into(), end: "06:00".into() }] };
+        let bad = ArmedSchedule {
+            periods: vec![ArmedPeriod {
+                weekdays: vec![8],
+                start: "22:00".into(),
+                end: "06:00".into(),
+            }],
+        };
         assert!(validate(&bad).is_err());
     }
 }

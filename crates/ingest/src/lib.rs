@@ -1,1 +1,26 @@
+//! Device payload decoders: vendor wire formats → [`neibao_domain::event::DecodedPayload`].
+//!
+//! Each decoder follows one section of `DEVICE-FORMATS.md` and says which in its module docs:
+//! - [`hikvision`]: ISAPI `EventNotificationAlert` (§1) and access-controller events (§2);
+//! - [`generic`]: the documented generic JSON shape for integrations (`docs/EVENTS.md`);
+//! - [`multipart`]: the forgiving splitter the vendor decoders share (§0.2);
+//! - [`time`]: the lenient device datetime parser (§0.4).
+//!
+//! Security: every function here takes untrusted bytes from the network. None panics on any
+//! input (property-tested), work is capped (parts, elements, list entries, nesting), XML entities
+//! are never expanded, and errors carry no payload bytes.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod error;
+pub mod generic;
+pub mod hikvision;
+mod json_util;
+pub mod multipart;
+mod sniff;
+pub mod time;
+mod xml_tree;
+
+pub use error::DecodeError;
+pub use generic::decode_generic_json;
+pub use hikvision::decode_hikvision;

@@ -1,1 +1,153 @@
-fn main() {}
+//! `neibao`: the one binary. `serve` runs the platform; `token create` prints an API token.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use neibao_domain::ids::token_hash;
+use neibao_store::Store;
+use neibao_web::auth::random_token;
+use neibao_web::{AppState, WebConfig};
+
+#[derive(Parser)]
+#[command(name = "neibao", version, about = "智慧内保平台 neibao")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (embedded SQLite in the data folder; migrations apply at start).
+    Serve(ServeArgs),
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Data folder: database, field-encryption keys.
+    #[arg(long, env = "NEIBAO_DATA_DIR", default_value = "./neibao-data")]
+    data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "NEIBAO_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Load the demo data set once (Zhejiang divisions, police organisations, demo units,
+    /// devices, users, one demo alert).
+    #[arg(long)]
+    demo: bool,
+    /// Largest accepted device payload in bytes.
+    #[arg(long, env = "NEIBAO_MAX_INGEST_BODY", default_value_t = 4 * 1024 * 1024)]
+    max_ingest_body: usize,
+    /// Seconds without a heartbeat or event after which a device counts as offline.
+    #[arg(long, env = "NEIBAO_OFFLINE_AFTER", default_value_t = 300)]
+    offline_after: u64,
+    /// Mark session cookies Secure (serve behind HTTPS).
+    #[arg(long, env = "NEIBAO_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new bearer API token for a user on stdout (and nothing else).
+    Create {
+        #[arg(long, env = "NEIBAO_DATA_DIR", default_value = "./neibao-data")]
+        data_dir: PathBuf,
+        /// User name.
+        #[arg(long)]
+        user: String,
+        /// Label stored with the token.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Days until the token expires (none: never).
+        #[arg(long)]
+        expires_days: Option<i64>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    data_dir,
+                    user,
+                    name,
+                    expires_days,
+                },
+        } => {
+            let store = neibao::open_store(&data_dir, Duration::from_secs(300)).await?;
+            let Some((u, _)) = store.user_credentials(&user).await? else {
+                bail!("没有用户 {user}");
+            };
+            let token = random_token();
+            let now = Utc::now();
+            store
+                .create_api_token(
+                    &u.id,
+                    &token_hash(&token),
+                    &name,
+                    now,
+                    expires_days.map(|d| now + chrono::Duration::days(d)),
+                )
+                .await?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("NEIBAO_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    if args.max_ingest_body < 1024 {
+        bail!("--max-ingest-body must be at least 1024 bytes");
+    }
+    let store = neibao::open_store(
+        &args.data_dir,
+        Duration::from_secs(args.offline_after.max(1)),
+    )
+    .await?;
+    neibao::ensure_admin(store.as_ref()).await?;
+    let dyn_store: Arc<dyn Store> = store.clone();
+    let state = AppState::new(
+        dyn_store.clone(),
+        WebConfig {
+            max_ingest_body: args.max_ingest_body,
+            secure_cookies: args.secure_cookies,
+            ..Default::default()
+        },
+    );
+    if args.demo {
+        neibao::demo::load_once(dyn_store.as_ref(), &state.pipeline).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, data_dir = %args.data_dir.display(), "neibao listening");
+    println!("neibao 已启动：http://{addr}/");
+    axum::serve(listener, neibao_web::router(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -34,7 +34,10 @@ impl FieldCipher {
     pub fn from_key(key_id: &str, key: &[u8; 32]) -> FieldCipher {
         let mut keys = HashMap::new();
         keys.insert(key_id.to_string(), Aes256Gcm::new(key.into()));
-        FieldCipher { current: key_id.to_string(), keys }
+        FieldCipher {
+            current: key_id.to_string(),
+            keys,
+        }
     }
 
     /// Loads every `*.key` file in `{dir}/keys`, creating `k1.key` when there is none. The key
@@ -42,15 +45,24 @@ impl FieldCipher {
     /// overrides the files with id `env1`.
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<FieldCipher> {
         if let Ok(b64) = std::env::var("NEIBAO_FIELD_KEY") {
-            let bytes = B64.decode(b64.trim()).context("NEIBAO_FIELD_KEY is not base64")?;
-            let key: [u8; 32] = bytes.try_into().map_err(|_| anyhow!("NEIBAO_FIELD_KEY must be 32 bytes"))?;
+            let bytes = B64
+                .decode(b64.trim())
+                .context("NEIBAO_FIELD_KEY is not base64")?;
+            let key: [u8; 32] = bytes
+                .try_into()
+                .map_err(|_| anyhow!("NEIBAO_FIELD_KEY must be 32 bytes"))?;
             return Ok(FieldCipher::from_key("env1", &key));
         }
         let dir = data_dir.join("keys");
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let mut ids: Vec<String> = std::fs::read_dir(&dir)?
             .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".key")).map(str::to_string))
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".key"))
+                    .map(str::to_string)
+            })
             .collect();
         if ids.is_empty() {
             let mut key = [0u8; 32];
@@ -63,10 +75,15 @@ impl FieldCipher {
         let mut keys = HashMap::new();
         for id in &ids {
             let bytes = std::fs::read(dir.join(format!("{id}.key")))?;
-            let key: [u8; 32] = bytes.try_into().map_err(|_| anyhow!("key file {id}.key must hold 32 bytes"))?;
+            let key: [u8; 32] = bytes
+                .try_into()
+                .map_err(|_| anyhow!("key file {id}.key must hold 32 bytes"))?;
             keys.insert(id.clone(), Aes256Gcm::new(&key.into()));
         }
-        Ok(FieldCipher { current: ids.last().cloned().expect("non-empty"), keys })
+        Ok(FieldCipher {
+            current: ids.last().cloned().expect("non-empty"),
+            keys,
+        })
     }
 
     /// Encrypts `plaintext` for column `aad` (e.g. `"responsible_persons.citizen_id"`).
@@ -75,7 +92,13 @@ impl FieldCipher {
         let mut nonce = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let ct = cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext.as_bytes(), aad: aad.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
             .expect("AES-GCM encryption of a short value cannot fail");
         let mut out = nonce.to_vec();
         out.extend(ct);
@@ -86,15 +109,26 @@ impl FieldCipher {
     ///
     /// Errors: unknown key id, malformed text, or failed authentication (tampered or moved value).
     pub fn decrypt(&self, aad: &str, stored: &str) -> anyhow::Result<String> {
-        let (id, b64) = stored.split_once(':').ok_or_else(|| anyhow!("ciphertext without key id"))?;
-        let cipher = self.keys.get(id).ok_or_else(|| anyhow!("unknown field key id {id}"))?;
+        let (id, b64) = stored
+            .split_once(':')
+            .ok_or_else(|| anyhow!("ciphertext without key id"))?;
+        let cipher = self
+            .keys
+            .get(id)
+            .ok_or_else(|| anyhow!("unknown field key id {id}"))?;
         let bytes = B64.decode(b64)?;
         if bytes.len() < 12 + 16 {
             bail!("ciphertext too short");
         }
         let (nonce, ct) = bytes.split_at(12);
         let pt = cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: aad.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| anyhow!("ciphertext failed authentication"))?;
         Ok(String::from_utf8(pt)?)
     }
@@ -109,7 +143,9 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).with_context(|| format!("creating key file {}", path.display()))?;
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating key file {}", path.display()))?;
     f.write_all(bytes)?;
     Ok(())
 }

@@ -10,7 +10,13 @@ use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
 use serde::{Deserialize, Serialize};
 
 /// Organisation kinds: police levels and competent departments.
-pub const ORG_KINDS: [&str; 5] = ["police_province", "police_city", "police_county", "police_station", "department"];
+pub const ORG_KINDS: [&str; 5] = [
+    "police_province",
+    "police_city",
+    "police_county",
+    "police_station",
+    "department",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Organisation {
@@ -52,7 +58,13 @@ impl PersonRole {
         }
     }
     pub fn from_code(s: &str) -> Option<PersonRole> {
-        [PersonRole::Principal, PersonRole::Deputy, PersonRole::SecurityHead].into_iter().find(|r| r.code() == s)
+        [
+            PersonRole::Principal,
+            PersonRole::Deputy,
+            PersonRole::SecurityHead,
+        ]
+        .into_iter()
+        .find(|r| r.code() == s)
     }
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -221,7 +233,10 @@ pub struct Page {
 
 impl Page {
     pub fn new(page: Option<u32>, per_page: Option<u32>) -> Page {
-        Page { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(50).clamp(1, 200) }
+        Page {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(50).clamp(1, 200),
+        }
     }
     pub fn offset(&self) -> i64 {
         (self.page as i64 - 1) * self.per_page as i64

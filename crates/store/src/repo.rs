@@ -26,7 +26,9 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::RowNotFound => StoreError::NotFound,
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_string()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_string())
+            }
             _ => StoreError::Other(e.into()),
         }
     }
@@ -55,20 +57,53 @@ pub trait Store: Send + Sync + 'static {
     async fn list_divisions(&self, parent_code: Option<&str>) -> StoreResult<Vec<Division>>;
     async fn create_organisation(&self, org: &Organisation) -> StoreResult<()>;
     async fn get_organisation(&self, id: &str) -> StoreResult<Organisation>;
-    async fn list_organisations(&self, kind: Option<&str>, division_prefix: Option<&str>) -> StoreResult<Vec<Organisation>>;
+    async fn list_organisations(
+        &self,
+        kind: Option<&str>,
+        division_prefix: Option<&str>,
+    ) -> StoreResult<Vec<Organisation>>;
 
     // --- units ---
     async fn create_unit(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit>;
-    async fn update_unit(&self, scope: &Scope, id: &str, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit>;
+    async fn update_unit(
+        &self,
+        scope: &Scope,
+        id: &str,
+        unit: NewUnit,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Unit>;
     async fn get_unit(&self, scope: &Scope, id: &str) -> StoreResult<Unit>;
-    async fn list_units(&self, scope: &Scope, filter: &UnitFilter, page: Page) -> StoreResult<Listing<Unit>>;
+    async fn list_units(
+        &self,
+        scope: &Scope,
+        filter: &UnitFilter,
+        page: Page,
+    ) -> StoreResult<Listing<Unit>>;
 
     // --- key areas and devices ---
-    async fn create_key_area(&self, scope: &Scope, unit_id: &str, name: &str, description: &str, now: DateTime<Utc>) -> StoreResult<KeyArea>;
+    async fn create_key_area(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        name: &str,
+        description: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<KeyArea>;
     async fn list_key_areas(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<KeyArea>>;
-    async fn create_device(&self, scope: &Scope, device: NewDevice, now: DateTime<Utc>) -> StoreResult<Device>;
+    async fn create_device(
+        &self,
+        scope: &Scope,
+        device: NewDevice,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Device>;
     async fn get_device(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Device>;
-    async fn list_devices(&self, scope: &Scope, filter: &DeviceFilter, page: Page, now: DateTime<Utc>) -> StoreResult<Listing<Device>>;
+    async fn list_devices(
+        &self,
+        scope: &Scope,
+        filter: &DeviceFilter,
+        page: Page,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Listing<Device>>;
     /// Resolves an ingest token hash to its device (no scope: the token is the credential).
     async fn device_for_ingest(&self, token_hash: &str) -> StoreResult<Option<IngestDevice>>;
     /// Marks the device as heard from at `now` (heartbeats and events).
@@ -77,40 +112,111 @@ pub trait Store: Send + Sync + 'static {
     // --- events ---
     /// Persists one decoded event with the raw payload, folding a repeated `active` post of an
     /// ongoing condition into its occurrence (see `SecurityEvent`).
-    async fn record_event(&self, device: &IngestDevice, event: &DecodedEvent, raw: &[u8], content_type: Option<&str>, now: DateTime<Utc>) -> StoreResult<Recorded>;
+    async fn record_event(
+        &self,
+        device: &IngestDevice,
+        event: &DecodedEvent,
+        raw: &[u8],
+        content_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Recorded>;
     async fn get_event(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent>;
     /// Raw payload of an event (scoped).
-    async fn get_event_raw(&self, scope: &Scope, id: &str) -> StoreResult<(Vec<u8>, Option<String>)>;
-    async fn list_events(&self, scope: &Scope, filter: &EventFilter, page: Page) -> StoreResult<Listing<SecurityEvent>>;
+    async fn get_event_raw(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<(Vec<u8>, Option<String>)>;
+    async fn list_events(
+        &self,
+        scope: &Scope,
+        filter: &EventFilter,
+        page: Page,
+    ) -> StoreResult<Listing<SecurityEvent>>;
     /// Occurrences of `kind` on a device (and region) since `since`; for threshold rules.
-    async fn count_recent_events(&self, device_id: &str, kind: &str, region: Option<&str>, since: DateTime<Utc>) -> StoreResult<i64>;
+    async fn count_recent_events(
+        &self,
+        device_id: &str,
+        kind: &str,
+        region: Option<&str>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64>;
 
     // --- alerts ---
     /// Opens an alert, or folds the draft into the unresolved alert with the same fingerprint.
     async fn raise_alert(&self, draft: &AlertDraft) -> StoreResult<Raised>;
     async fn get_alert(&self, scope: &Scope, id: &str) -> StoreResult<Alert>;
-    async fn list_alerts(&self, scope: &Scope, filter: &AlertFilter, page: Page) -> StoreResult<Listing<Alert>>;
+    async fn list_alerts(
+        &self,
+        scope: &Scope,
+        filter: &AlertFilter,
+        page: Page,
+    ) -> StoreResult<Listing<Alert>>;
     async fn alert_events(&self, scope: &Scope, alert_id: &str) -> StoreResult<Vec<SecurityEvent>>;
     /// Applies a lifecycle action (who, when, comment); illegal transitions are refused.
-    async fn transition_alert(&self, scope: &Scope, id: &str, action: AlertAction, user: &str, comment: &str, now: DateTime<Utc>) -> StoreResult<Alert>;
+    async fn transition_alert(
+        &self,
+        scope: &Scope,
+        id: &str,
+        action: AlertAction,
+        user: &str,
+        comment: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Alert>;
 
     // --- rule settings ---
     async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>>;
-    async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, setting: &RuleSetting) -> StoreResult<()>;
+    async fn set_rule_setting(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        setting: &RuleSetting,
+    ) -> StoreResult<()>;
 
     // --- dashboard ---
     async fn dashboard(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Dashboard>;
 
     // --- users, sessions, tokens ---
     async fn count_users(&self) -> StoreResult<i64>;
-    async fn create_user(&self, username: &str, display_name: &str, password_hash: &str, role: Role, org_id: Option<&str>, unit_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<User>;
+    async fn create_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        password_hash: &str,
+        role: Role,
+        org_id: Option<&str>,
+        unit_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<User>;
     /// The user and their password hash, for login.
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<(User, String)>>;
     async fn get_user(&self, id: &str) -> StoreResult<User>;
-    async fn create_session(&self, user_id: &str, token_hash: &str, csrf_token: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()>;
+    async fn create_session(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// The user of a live session and the session's CSRF token.
-    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, String)>>;
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(User, String)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-    async fn create_api_token(&self, user_id: &str, token_hash: &str, name: &str, now: DateTime<Utc>, expires_at: Option<DateTime<Utc>>) -> StoreResult<()>;
-    async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>>;
+    async fn create_api_token(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        name: &str,
+        now: DateTime<Utc>,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()>;
+    async fn api_token_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<User>>;
 }

@@ -42,10 +42,12 @@ fn alert_from_row(r: &sqlx::sqlite::SqliteRow) -> Alert {
 impl SqliteStore {
     pub(crate) async fn raise_alert_impl(&self, d: &AlertDraft) -> StoreResult<Raised> {
         let mut tx = self.pool.begin().await?;
-        let existing: Option<String> = sqlx::query_scalar("SELECT id FROM alerts WHERE fingerprint = ? AND status <> 'resolved'")
-            .bind(&d.fingerprint)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let existing: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM alerts WHERE fingerprint = ? AND status <> 'resolved'",
+        )
+        .bind(&d.fingerprint)
+        .fetch_optional(&mut *tx)
+        .await?;
         let raised = match existing {
             Some(id) => {
                 sqlx::query("UPDATE alerts SET event_count = event_count + 1, last_seen = MAX(last_seen, ?) WHERE id = ?")
@@ -53,7 +55,10 @@ impl SqliteStore {
                     .bind(&id)
                     .execute(&mut *tx)
                     .await?;
-                Raised { alert_id: id, created: false }
+                Raised {
+                    alert_id: id,
+                    created: false,
+                }
             }
             None => {
                 let id = new_id();
@@ -73,10 +78,17 @@ impl SqliteStore {
                 .bind(ms(d.at))
                 .execute(&mut *tx)
                 .await?;
-                Raised { alert_id: id, created: true }
+                Raised {
+                    alert_id: id,
+                    created: true,
+                }
             }
         };
-        sqlx::query("INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?, ?)").bind(&raised.alert_id).bind(&d.event_id).execute(&mut *tx).await?;
+        sqlx::query("INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?, ?)")
+            .bind(&raised.alert_id)
+            .bind(&d.event_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(raised)
     }
@@ -85,11 +97,20 @@ impl SqliteStore {
         let mut qb = QueryBuilder::new(ALERT_SELECT);
         qb.push(" AND a.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
-        let row = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let row = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok(alert_from_row(&row))
     }
 
-    pub(crate) async fn list_alerts_impl(&self, scope: &Scope, f: &AlertFilter, page: Page) -> StoreResult<Listing<Alert>> {
+    pub(crate) async fn list_alerts_impl(
+        &self,
+        scope: &Scope,
+        f: &AlertFilter,
+        page: Page,
+    ) -> StoreResult<Listing<Alert>> {
         let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
             push_scope(qb, scope);
             if let Some(u) = &f.unit_id {
@@ -105,17 +126,31 @@ impl SqliteStore {
                 qb.push(" AND a.severity = ").push_bind(s.code());
             }
         };
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM alerts a JOIN units u ON u.id = a.unit_id WHERE 1=1");
+        let mut count = QueryBuilder::new(
+            "SELECT COUNT(*) FROM alerts a JOIN units u ON u.id = a.unit_id WHERE 1=1",
+        );
         filters(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(ALERT_SELECT);
         filters(&mut qb);
-        qb.push(" ORDER BY a.last_seen DESC, a.id DESC LIMIT ").push_bind(page.per_page as i64).push(" OFFSET ").push_bind(page.offset());
+        qb.push(" ORDER BY a.last_seen DESC, a.id DESC LIMIT ")
+            .push_bind(page.per_page as i64)
+            .push(" OFFSET ")
+            .push_bind(page.offset());
         let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(Listing { items: rows.iter().map(alert_from_row).collect(), total, page: page.page, per_page: page.per_page })
+        Ok(Listing {
+            items: rows.iter().map(alert_from_row).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
-    pub(crate) async fn alert_events_impl(&self, scope: &Scope, alert_id: &str) -> StoreResult<Vec<neibao_domain::event::SecurityEvent>> {
+    pub(crate) async fn alert_events_impl(
+        &self,
+        scope: &Scope,
+        alert_id: &str,
+    ) -> StoreResult<Vec<neibao_domain::event::SecurityEvent>> {
         self.get_alert_impl(scope, alert_id).await?;
         let rows = sqlx::query(&format!(
             "SELECT {EVENT_COLUMNS} FROM alert_events ae JOIN events e ON e.id = ae.event_id WHERE ae.alert_id = ? ORDER BY e.received_at DESC LIMIT 200"
@@ -126,7 +161,15 @@ impl SqliteStore {
         Ok(rows.iter().map(event_from_row).collect())
     }
 
-    pub(crate) async fn transition_alert_impl(&self, scope: &Scope, id: &str, action: AlertAction, user: &str, comment: &str, now: DateTime<Utc>) -> StoreResult<Alert> {
+    pub(crate) async fn transition_alert_impl(
+        &self,
+        scope: &Scope,
+        id: &str,
+        action: AlertAction,
+        user: &str,
+        comment: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Alert> {
         let current = self.get_alert_impl(scope, id).await?;
         let next = current.status.apply(action)?;
         let sql = match action {
@@ -153,18 +196,29 @@ impl SqliteStore {
     }
 
     pub(crate) async fn rule_settings_impl(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {
-        let rows = sqlx::query("SELECT rule, enabled, params FROM rule_settings WHERE unit_id = ? ORDER BY rule").bind(unit_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT rule, enabled, params FROM rule_settings WHERE unit_id = ? ORDER BY rule",
+        )
+        .bind(unit_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .map(|r| RuleSetting {
                 rule: r.get("rule"),
                 enabled: r.get("enabled"),
-                params: serde_json::from_str(r.get::<&str, _>("params")).unwrap_or(serde_json::Value::Null),
+                params: serde_json::from_str(r.get::<&str, _>("params"))
+                    .unwrap_or(serde_json::Value::Null),
             })
             .collect())
     }
 
-    pub(crate) async fn set_rule_setting_impl(&self, scope: &Scope, unit_id: &str, s: &RuleSetting) -> StoreResult<()> {
+    pub(crate) async fn set_rule_setting_impl(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        s: &RuleSetting,
+    ) -> StoreResult<()> {
         self.get_unit_impl(scope, unit_id).await?;
         sqlx::query(
             "INSERT INTO rule_settings (unit_id, rule, enabled, params) VALUES (?, ?, ?, ?)

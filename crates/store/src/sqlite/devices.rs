@@ -23,7 +23,8 @@ impl SqliteStore {
             unit_name: r.get("unit_name"),
             key_area_id: r.get("key_area_id"),
             key_area_name: r.get("key_area_name"),
-            format: DeviceFormat::from_code(r.get::<&str, _>("format")).unwrap_or(DeviceFormat::GenericJson),
+            format: DeviceFormat::from_code(r.get::<&str, _>("format"))
+                .unwrap_or(DeviceFormat::GenericJson),
             kind: r.get("kind"),
             name: r.get("name"),
             serial: r.get("serial"),
@@ -34,7 +35,14 @@ impl SqliteStore {
         }
     }
 
-    pub(crate) async fn create_key_area_impl(&self, scope: &Scope, unit_id: &str, name: &str, description: &str, now: DateTime<Utc>) -> StoreResult<KeyArea> {
+    pub(crate) async fn create_key_area_impl(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        name: &str,
+        description: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<KeyArea> {
         self.get_unit_impl(scope, unit_id).await?;
         let id = new_id();
         sqlx::query("INSERT INTO key_areas (id, unit_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)")
@@ -45,27 +53,58 @@ impl SqliteStore {
             .bind(ms(now))
             .execute(&self.pool)
             .await?;
-        Ok(KeyArea { id, unit_id: unit_id.into(), name: name.into(), description: description.into(), created_at: now })
+        Ok(KeyArea {
+            id,
+            unit_id: unit_id.into(),
+            name: name.into(),
+            description: description.into(),
+            created_at: now,
+        })
     }
 
-    pub(crate) async fn list_key_areas_impl(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<KeyArea>> {
-        let mut qb = QueryBuilder::new("SELECT ka.* FROM key_areas ka JOIN units u ON u.id = ka.unit_id WHERE ka.unit_id = ");
+    pub(crate) async fn list_key_areas_impl(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+    ) -> StoreResult<Vec<KeyArea>> {
+        let mut qb = QueryBuilder::new(
+            "SELECT ka.* FROM key_areas ka JOIN units u ON u.id = ka.unit_id WHERE ka.unit_id = ",
+        );
         qb.push_bind(unit_id.to_string());
         push_scope(&mut qb, scope);
         qb.push(" ORDER BY ka.name");
         let rows = qb.build().fetch_all(&self.pool).await?;
         Ok(rows
             .iter()
-            .map(|r| KeyArea { id: r.get("id"), unit_id: r.get("unit_id"), name: r.get("name"), description: r.get("description"), created_at: from_ms(r.get("created_at")) })
+            .map(|r| KeyArea {
+                id: r.get("id"),
+                unit_id: r.get("unit_id"),
+                name: r.get("name"),
+                description: r.get("description"),
+                created_at: from_ms(r.get("created_at")),
+            })
             .collect())
     }
 
-    pub(crate) async fn create_device_impl(&self, scope: &Scope, d: NewDevice, now: DateTime<Utc>) -> StoreResult<Device> {
+    pub(crate) async fn create_device_impl(
+        &self,
+        scope: &Scope,
+        d: NewDevice,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Device> {
         self.get_unit_impl(scope, &d.unit_id).await?;
         if let Some(ka) = &d.key_area_id {
-            let owner: Option<String> = sqlx::query_scalar("SELECT unit_id FROM key_areas WHERE id = ?").bind(ka).fetch_optional(&self.pool).await?;
+            let owner: Option<String> =
+                sqlx::query_scalar("SELECT unit_id FROM key_areas WHERE id = ?")
+                    .bind(ka)
+                    .fetch_optional(&self.pool)
+                    .await?;
             if owner.as_deref() != Some(d.unit_id.as_str()) {
-                return Err(neibao_domain::error::DomainError::with_message(neibao_domain::error::ErrorCode::ValidationFailed, "重要部位不属于该单位").into());
+                return Err(neibao_domain::error::DomainError::with_message(
+                    neibao_domain::error::ErrorCode::ValidationFailed,
+                    "重要部位不属于该单位",
+                )
+                .into());
             }
         }
         let id = new_id();
@@ -88,15 +127,30 @@ impl SqliteStore {
         self.get_device_impl(scope, &id, now).await
     }
 
-    pub(crate) async fn get_device_impl(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Device> {
+    pub(crate) async fn get_device_impl(
+        &self,
+        scope: &Scope,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Device> {
         let mut qb = QueryBuilder::new(DEVICE_SELECT);
         qb.push(" AND dv.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
-        let row = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let row = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok(self.device_from_row(&row, now))
     }
 
-    pub(crate) async fn list_devices_impl(&self, scope: &Scope, f: &DeviceFilter, page: Page, now: DateTime<Utc>) -> StoreResult<Listing<Device>> {
+    pub(crate) async fn list_devices_impl(
+        &self,
+        scope: &Scope,
+        f: &DeviceFilter,
+        page: Page,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Listing<Device>> {
         let threshold = ms(now - self.offline_after);
         let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
             push_scope(qb, scope);
@@ -108,22 +162,37 @@ impl SqliteStore {
                     qb.push(" AND dv.last_seen_at >= ").push_bind(threshold);
                 }
                 Some(false) => {
-                    qb.push(" AND (dv.last_seen_at IS NULL OR dv.last_seen_at < ").push_bind(threshold).push(")");
+                    qb.push(" AND (dv.last_seen_at IS NULL OR dv.last_seen_at < ")
+                        .push_bind(threshold)
+                        .push(")");
                 }
                 None => {}
             }
         };
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1");
+        let mut count = QueryBuilder::new(
+            "SELECT COUNT(*) FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1",
+        );
         filters(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(DEVICE_SELECT);
         filters(&mut qb);
-        qb.push(" ORDER BY u.name, dv.name LIMIT ").push_bind(page.per_page as i64).push(" OFFSET ").push_bind(page.offset());
+        qb.push(" ORDER BY u.name, dv.name LIMIT ")
+            .push_bind(page.per_page as i64)
+            .push(" OFFSET ")
+            .push_bind(page.offset());
         let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(Listing { items: rows.iter().map(|r| self.device_from_row(r, now)).collect(), total, page: page.page, per_page: page.per_page })
+        Ok(Listing {
+            items: rows.iter().map(|r| self.device_from_row(r, now)).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
-    pub(crate) async fn device_for_ingest_impl(&self, token_hash: &str) -> StoreResult<Option<IngestDevice>> {
+    pub(crate) async fn device_for_ingest_impl(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<IngestDevice>> {
         let row = sqlx::query(
             "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, u.armed_schedule
              FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE dv.ingest_token_hash = ?",
@@ -136,17 +205,34 @@ impl SqliteStore {
             unit_id: r.get("unit_id"),
             key_area_id: r.get("key_area_id"),
             name: r.get("name"),
-            format: DeviceFormat::from_code(r.get::<&str, _>("format")).unwrap_or(DeviceFormat::GenericJson),
-            armed_schedule: r.get::<Option<String>, _>("armed_schedule").and_then(|s| serde_json::from_str(&s).ok()),
+            format: DeviceFormat::from_code(r.get::<&str, _>("format"))
+                .unwrap_or(DeviceFormat::GenericJson),
+            armed_schedule: r
+                .get::<Option<String>, _>("armed_schedule")
+                .and_then(|s| serde_json::from_str(&s).ok()),
         }))
     }
 
-    pub(crate) async fn touch_device_impl(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?").bind(ms(now)).bind(device_id).execute(&self.pool).await?;
+    pub(crate) async fn touch_device_impl(
+        &self,
+        device_id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?",
+        )
+        .bind(ms(now))
+        .bind(device_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    pub(crate) async fn dashboard_impl(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Dashboard> {
+    pub(crate) async fn dashboard_impl(
+        &self,
+        scope: &Scope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Dashboard> {
         let threshold = ms(now - self.offline_after);
         let mut units = QueryBuilder::new(
             "SELECT substr(u.division_code, 1, 4) AS city, COUNT(*) AS n, SUM(u.is_key_unit) AS k FROM units u WHERE 1=1",
@@ -168,22 +254,32 @@ impl SqliteStore {
 
         let mut by_city: std::collections::BTreeMap<String, CityStats> = Default::default();
         for r in units.build().fetch_all(&self.pool).await? {
-            let c = by_city.entry(r.get("city")).or_insert_with_key(|k| blank_city(k));
+            let c = by_city
+                .entry(r.get("city"))
+                .or_insert_with_key(|k| blank_city(k));
             c.units = r.get("n");
             c.key_units = r.get::<Option<i64>, _>("k").unwrap_or(0);
         }
         for r in devices.build().fetch_all(&self.pool).await? {
-            let c = by_city.entry(r.get("city")).or_insert_with_key(|k| blank_city(k));
+            let c = by_city
+                .entry(r.get("city"))
+                .or_insert_with_key(|k| blank_city(k));
             c.devices = r.get("n");
             c.offline_devices = r.get::<Option<i64>, _>("off").unwrap_or(0);
         }
         for r in alerts.build().fetch_all(&self.pool).await? {
-            let c = by_city.entry(r.get("city")).or_insert_with_key(|k| blank_city(k));
+            let c = by_city
+                .entry(r.get("city"))
+                .or_insert_with_key(|k| blank_city(k));
             c.open_alerts = r.get("n");
         }
         let mut cities: Vec<CityStats> = by_city.into_values().collect();
         for c in &mut cities {
-            c.city_name = sqlx::query_scalar("SELECT name FROM divisions WHERE code = ?").bind(&c.city_code).fetch_optional(&self.pool).await?.unwrap_or_else(|| c.city_code.clone());
+            c.city_name = sqlx::query_scalar("SELECT name FROM divisions WHERE code = ?")
+                .bind(&c.city_code)
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or_else(|| c.city_code.clone());
         }
         Ok(Dashboard {
             units: cities.iter().map(|c| c.units).sum(),
@@ -197,5 +293,13 @@ impl SqliteStore {
 }
 
 fn blank_city(city: &str) -> CityStats {
-    CityStats { city_code: format!("{city}00"), city_name: String::new(), units: 0, key_units: 0, open_alerts: 0, devices: 0, offline_devices: 0 }
+    CityStats {
+        city_code: format!("{city}00"),
+        city_name: String::new(),
+        units: 0,
+        key_units: 0,
+        open_alerts: 0,
+        devices: 0,
+        offline_devices: 0,
+    }
 }

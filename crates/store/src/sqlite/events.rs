@@ -42,7 +42,9 @@ pub(crate) fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> SecurityEvent {
         kind: EventKind::from_code(r.get::<&str, _>("kind")).unwrap_or(EventKind::Unknown),
         vendor_type: r.get("vendor_type"),
         state: EventState::from_code(r.get::<&str, _>("state")).unwrap_or(EventState::Active),
-        device_time: r.get::<Option<String>, _>("device_time").and_then(|s| DateTime::parse_from_rfc3339(&s).ok()),
+        device_time: r
+            .get::<Option<String>, _>("device_time")
+            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok()),
         received_at: from_ms(r.get("received_at")),
         last_seen_at: from_ms(r.get("last_seen_at")),
         ended_at: r.get::<Option<i64>, _>("ended_at").map(from_ms),
@@ -50,14 +52,24 @@ pub(crate) fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> SecurityEvent {
         channel: r.get::<Option<i64>, _>("channel").map(|c| c as u32),
         region: r.get("region"),
         target: r.get("target"),
-        person: r.get::<Option<String>, _>("person").and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default(),
+        person: r
+            .get::<Option<String>, _>("person")
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
         description: r.get("description"),
         image_count: r.get("image_count"),
     }
 }
 
 impl SqliteStore {
-    pub(crate) async fn record_event_impl(&self, device: &IngestDevice, ev: &DecodedEvent, raw: &[u8], content_type: Option<&str>, now: DateTime<Utc>) -> StoreResult<Recorded> {
+    pub(crate) async fn record_event_impl(
+        &self,
+        device: &IngestDevice,
+        ev: &DecodedEvent,
+        raw: &[u8],
+        content_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Recorded> {
         let key = format!(
             "{}|{}|{}|{}",
             ev.kind.code(),
@@ -75,7 +87,9 @@ impl SqliteStore {
             .bind(&key)
             .fetch_optional(&mut *tx)
             .await?;
-            let fresh = open.as_ref().filter(|(_, last)| *last >= ms(now - Duration::seconds(OCCURRENCE_GAP_SECONDS)));
+            let fresh = open
+                .as_ref()
+                .filter(|(_, last)| *last >= ms(now - Duration::seconds(OCCURRENCE_GAP_SECONDS)));
             match (ev.state, fresh) {
                 (EventState::Active, Some((id, _))) => {
                     sqlx::query("UPDATE events SET post_count = post_count + 1, last_seen_at = MAX(last_seen_at, ?) WHERE id = ?")
@@ -86,7 +100,10 @@ impl SqliteStore {
                     let id = id.clone();
                     self.insert_images(&mut tx, &id, ev).await?;
                     tx.commit().await?;
-                    return Ok(Recorded { event_id: id, new_occurrence: false });
+                    return Ok(Recorded {
+                        event_id: id,
+                        new_occurrence: false,
+                    });
                 }
                 (EventState::Inactive, Some((id, _))) => {
                     sqlx::query("UPDATE events SET state = 'inactive', ended_at = ?, last_seen_at = MAX(last_seen_at, ?) WHERE id = ?")
@@ -97,7 +114,10 @@ impl SqliteStore {
                         .await?;
                     let id = id.clone();
                     tx.commit().await?;
-                    return Ok(Recorded { event_id: id, new_occurrence: false });
+                    return Ok(Recorded {
+                        event_id: id,
+                        new_occurrence: false,
+                    });
                 }
                 _ => {
                     // A stale open occurrence (no `inactive` ever came) ends where it was last seen.
@@ -110,7 +130,8 @@ impl SqliteStore {
             }
         }
         let id = new_id();
-        let person = (!ev.person.is_empty()).then(|| serde_json::to_string(&ev.person).unwrap_or_default());
+        let person =
+            (!ev.person.is_empty()).then(|| serde_json::to_string(&ev.person).unwrap_or_default());
         sqlx::query(
             "INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
                post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count)
@@ -139,10 +160,18 @@ impl SqliteStore {
         .await?;
         self.insert_images(&mut tx, &id, ev).await?;
         tx.commit().await?;
-        Ok(Recorded { event_id: id, new_occurrence: true })
+        Ok(Recorded {
+            event_id: id,
+            new_occurrence: true,
+        })
     }
 
-    async fn insert_images(&self, tx: &mut sqlx::Transaction<'_, Sqlite>, event_id: &str, ev: &DecodedEvent) -> StoreResult<()> {
+    async fn insert_images(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Sqlite>,
+        event_id: &str,
+        ev: &DecodedEvent,
+    ) -> StoreResult<()> {
         for img in &ev.images {
             sqlx::query("INSERT INTO event_images (id, event_id, content_type, name, bytes) VALUES (?, ?, ?, ?, ?)")
                 .bind(new_id())
@@ -154,28 +183,55 @@ impl SqliteStore {
                 .await?;
         }
         if !ev.images.is_empty() {
-            sqlx::query("UPDATE events SET image_count = image_count + ? WHERE id = ?").bind(ev.images.len() as i64).bind(event_id).execute(&mut **tx).await?;
+            sqlx::query("UPDATE events SET image_count = image_count + ? WHERE id = ?")
+                .bind(ev.images.len() as i64)
+                .bind(event_id)
+                .execute(&mut **tx)
+                .await?;
         }
         Ok(())
     }
 
-    pub(crate) async fn get_event_impl(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent> {
-        let mut qb = QueryBuilder::new(format!("SELECT {EVENT_COLUMNS} FROM events e JOIN units u ON u.id = e.unit_id WHERE e.id = "));
+    pub(crate) async fn get_event_impl(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<SecurityEvent> {
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {EVENT_COLUMNS} FROM events e JOIN units u ON u.id = e.unit_id WHERE e.id = "
+        ));
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
-        let row = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let row = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok(event_from_row(&row))
     }
 
-    pub(crate) async fn get_event_raw_impl(&self, scope: &Scope, id: &str) -> StoreResult<(Vec<u8>, Option<String>)> {
+    pub(crate) async fn get_event_raw_impl(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> StoreResult<(Vec<u8>, Option<String>)> {
         let mut qb = QueryBuilder::new("SELECT e.raw, e.raw_content_type FROM events e JOIN units u ON u.id = e.unit_id WHERE e.id = ");
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
-        let row = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let row = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok((row.get("raw"), row.get("raw_content_type")))
     }
 
-    pub(crate) async fn list_events_impl(&self, scope: &Scope, f: &EventFilter, page: Page) -> StoreResult<Listing<SecurityEvent>> {
+    pub(crate) async fn list_events_impl(
+        &self,
+        scope: &Scope,
+        f: &EventFilter,
+        page: Page,
+    ) -> StoreResult<Listing<SecurityEvent>> {
         let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
             push_scope(qb, scope);
             if let Some(u) = &f.unit_id {
@@ -194,17 +250,35 @@ impl SqliteStore {
                 qb.push(" AND e.received_at < ").push_bind(ms(s));
             }
         };
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1");
+        let mut count = QueryBuilder::new(
+            "SELECT COUNT(*) FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1",
+        );
         filters(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut qb = QueryBuilder::new(format!("SELECT {EVENT_COLUMNS} FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1"));
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {EVENT_COLUMNS} FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1"
+        ));
         filters(&mut qb);
-        qb.push(" ORDER BY e.received_at DESC, e.id DESC LIMIT ").push_bind(page.per_page as i64).push(" OFFSET ").push_bind(page.offset());
+        qb.push(" ORDER BY e.received_at DESC, e.id DESC LIMIT ")
+            .push_bind(page.per_page as i64)
+            .push(" OFFSET ")
+            .push_bind(page.offset());
         let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(Listing { items: rows.iter().map(event_from_row).collect(), total, page: page.page, per_page: page.per_page })
+        Ok(Listing {
+            items: rows.iter().map(event_from_row).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
-    pub(crate) async fn count_recent_events_impl(&self, device_id: &str, kind: &str, region: Option<&str>, since: DateTime<Utc>) -> StoreResult<i64> {
+    pub(crate) async fn count_recent_events_impl(
+        &self,
+        device_id: &str,
+        kind: &str,
+        region: Option<&str>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM events WHERE device_id = ? AND kind = ? AND received_at >= ? AND (? IS NULL OR region = ?)",
         )

@@ -18,7 +18,10 @@ fn org_from_row(r: &sqlx::sqlite::SqliteRow) -> Organisation {
 
 impl SqliteStore {
     pub(crate) async fn get_meta_impl(&self, key: &str) -> StoreResult<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?").bind(key).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     pub(crate) async fn set_meta_impl(&self, key: &str, value: &str) -> StoreResult<()> {
@@ -48,14 +51,31 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) async fn list_divisions_impl(&self, parent_code: Option<&str>) -> StoreResult<Vec<Division>> {
+    pub(crate) async fn list_divisions_impl(
+        &self,
+        parent_code: Option<&str>,
+    ) -> StoreResult<Vec<Division>> {
         let rows = match parent_code {
-            Some(p) => sqlx::query("SELECT * FROM divisions WHERE parent_code = ? ORDER BY code").bind(p).fetch_all(&self.pool).await?,
-            None => sqlx::query("SELECT * FROM divisions WHERE parent_code IS NULL ORDER BY code").fetch_all(&self.pool).await?,
+            Some(p) => {
+                sqlx::query("SELECT * FROM divisions WHERE parent_code = ? ORDER BY code")
+                    .bind(p)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT * FROM divisions WHERE parent_code IS NULL ORDER BY code")
+                    .fetch_all(&self.pool)
+                    .await?
+            }
         };
         Ok(rows
             .iter()
-            .map(|r| Division { code: r.get("code"), name: r.get("name"), level: r.get("level"), parent_code: r.get("parent_code") })
+            .map(|r| Division {
+                code: r.get("code"),
+                name: r.get("name"),
+                level: r.get("level"),
+                parent_code: r.get("parent_code"),
+            })
             .collect())
     }
 
@@ -73,17 +93,26 @@ impl SqliteStore {
     }
 
     pub(crate) async fn get_organisation_impl(&self, id: &str) -> StoreResult<Organisation> {
-        let r = sqlx::query("SELECT * FROM organisations WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        let r = sqlx::query("SELECT * FROM organisations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         r.as_ref().map(org_from_row).ok_or(StoreError::NotFound)
     }
 
-    pub(crate) async fn list_organisations_impl(&self, kind: Option<&str>, division_prefix: Option<&str>) -> StoreResult<Vec<Organisation>> {
+    pub(crate) async fn list_organisations_impl(
+        &self,
+        kind: Option<&str>,
+        division_prefix: Option<&str>,
+    ) -> StoreResult<Vec<Organisation>> {
         let mut qb = sqlx::QueryBuilder::new("SELECT * FROM organisations WHERE 1=1");
         if let Some(k) = kind {
             qb.push(" AND kind = ").push_bind(k.to_string());
         }
         if let Some(p) = division_prefix {
-            qb.push(" AND division_code LIKE ").push_bind(format!("{}%", super::escape_like(p))).push(" ESCAPE '\\'");
+            qb.push(" AND division_code LIKE ")
+                .push_bind(format!("{}%", super::escape_like(p)))
+                .push(" ESCAPE '\\'");
         }
         qb.push(" ORDER BY division_code, name");
         let rows = qb.build().fetch_all(&self.pool).await?;

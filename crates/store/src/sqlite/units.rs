@@ -15,7 +15,8 @@ use crate::repo::{StoreError, StoreResult};
 const AAD_CITIZEN_ID: &str = "responsible_persons.citizen_id";
 const AAD_PHONE: &str = "responsible_persons.phone";
 
-const UNIT_SELECT: &str = "SELECT u.*, d.name AS division_name, ps.name AS station_name, cd.name AS department_name
+const UNIT_SELECT: &str =
+    "SELECT u.*, d.name AS division_name, ps.name AS station_name, cd.name AS department_name
      FROM units u
      LEFT JOIN divisions d ON d.code = u.division_code
      LEFT JOIN organisations ps ON ps.id = u.police_station_id
@@ -39,7 +40,9 @@ fn unit_from_row(r: &sqlx::sqlite::SqliteRow) -> Unit {
         competent_department_id: r.get("competent_department_id"),
         competent_department_name: r.get("department_name"),
         is_key_unit: r.get("is_key_unit"),
-        key_unit_category: r.get::<Option<i64>, _>("key_unit_category").map(|c| c as u8),
+        key_unit_category: r
+            .get::<Option<i64>, _>("key_unit_category")
+            .map(|c| c as u8),
         is_counter_terror_target: r.get("is_counter_terror_target"),
         armed_schedule: schedule.and_then(|s| serde_json::from_str(&s).ok()),
         responsible_persons: Vec::new(),
@@ -55,7 +58,11 @@ impl SqliteStore {
             (&unit.competent_department_id, "department", "行业主管部门"),
         ] {
             if let Some(id) = id {
-                let found: Option<String> = sqlx::query_scalar("SELECT kind FROM organisations WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+                let found: Option<String> =
+                    sqlx::query_scalar("SELECT kind FROM organisations WHERE id = ?")
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
                 if found.as_deref() != Some(kind) {
                     return Err(neibao_domain::error::DomainError::with_message(
                         neibao_domain::error::ErrorCode::ValidationFailed,
@@ -68,11 +75,26 @@ impl SqliteStore {
         Ok(())
     }
 
-    async fn write_persons(&self, tx: &mut sqlx::Transaction<'_, Sqlite>, unit_id: &str, persons: &[NewResponsiblePerson], now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("DELETE FROM responsible_persons WHERE unit_id = ?").bind(unit_id).execute(&mut **tx).await?;
+    async fn write_persons(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Sqlite>,
+        unit_id: &str,
+        persons: &[NewResponsiblePerson],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM responsible_persons WHERE unit_id = ?")
+            .bind(unit_id)
+            .execute(&mut **tx)
+            .await?;
         for p in persons {
-            let id_enc = p.citizen_id.clone().map(|c| self.cipher.encrypt(AAD_CITIZEN_ID, c.into_sensitive().expose()));
-            let phone_enc = p.phone.clone().map(|c| self.cipher.encrypt(AAD_PHONE, c.into_sensitive().expose()));
+            let id_enc = p.citizen_id.clone().map(|c| {
+                self.cipher
+                    .encrypt(AAD_CITIZEN_ID, c.into_sensitive().expose())
+            });
+            let phone_enc = p
+                .phone
+                .clone()
+                .map(|c| self.cipher.encrypt(AAD_PHONE, c.into_sensitive().expose()));
             sqlx::query("INSERT INTO responsible_persons (id, unit_id, role, name, citizen_id_enc, phone_enc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
                 .bind(new_id())
                 .bind(unit_id)
@@ -87,7 +109,11 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) async fn create_unit_impl(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
+    pub(crate) async fn create_unit_impl(
+        &self,
+        unit: NewUnit,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Unit> {
         self.check_orgs(&unit).await?;
         let id = new_id();
         let mut tx = self.pool.begin().await?;
@@ -119,12 +145,19 @@ impl SqliteStore {
             StoreError::Conflict(_) => StoreError::Conflict("统一社会信用代码已登记".into()),
             other => other,
         })?;
-        self.write_persons(&mut tx, &id, &unit.responsible_persons, now).await?;
+        self.write_persons(&mut tx, &id, &unit.responsible_persons, now)
+            .await?;
         tx.commit().await?;
         self.get_unit_impl(&Scope::All, &id).await
     }
 
-    pub(crate) async fn update_unit_impl(&self, scope: &Scope, id: &str, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
+    pub(crate) async fn update_unit_impl(
+        &self,
+        scope: &Scope,
+        id: &str,
+        unit: NewUnit,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Unit> {
         self.get_unit_impl(scope, id).await?;
         self.check_orgs(&unit).await?;
         let mut tx = self.pool.begin().await?;
@@ -150,7 +183,8 @@ impl SqliteStore {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        self.write_persons(&mut tx, id, &unit.responsible_persons, now).await?;
+        self.write_persons(&mut tx, id, &unit.responsible_persons, now)
+            .await?;
         tx.commit().await?;
         // The update may move the unit out of the caller's scope; read it back unscoped.
         self.get_unit_impl(&Scope::All, id).await
@@ -160,22 +194,28 @@ impl SqliteStore {
         let mut qb = QueryBuilder::new(UNIT_SELECT);
         qb.push(" AND u.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
-        let row = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let row = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let mut unit = unit_from_row(&row);
         let persons = sqlx::query("SELECT * FROM responsible_persons WHERE unit_id = ? ORDER BY CASE role WHEN 'principal' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END")
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
         for p in persons {
-            let decrypt = |col: &str, aad: &str, kind: SensitiveKind| -> StoreResult<Option<Sensitive>> {
-                match p.get::<Option<String>, _>(col) {
-                    None => Ok(None),
-                    Some(ct) => Ok(Some(Sensitive::new(kind, self.cipher.decrypt(aad, &ct)?))),
-                }
-            };
+            let decrypt =
+                |col: &str, aad: &str, kind: SensitiveKind| -> StoreResult<Option<Sensitive>> {
+                    match p.get::<Option<String>, _>(col) {
+                        None => Ok(None),
+                        Some(ct) => Ok(Some(Sensitive::new(kind, self.cipher.decrypt(aad, &ct)?))),
+                    }
+                };
             unit.responsible_persons.push(ResponsiblePerson {
                 id: p.get("id"),
-                role: PersonRole::from_code(p.get::<&str, _>("role")).unwrap_or(PersonRole::SecurityHead),
+                role: PersonRole::from_code(p.get::<&str, _>("role"))
+                    .unwrap_or(PersonRole::SecurityHead),
                 name: p.get("name"),
                 citizen_id: decrypt("citizen_id_enc", AAD_CITIZEN_ID, SensitiveKind::CitizenId)?,
                 phone: decrypt("phone_enc", AAD_PHONE, SensitiveKind::Phone)?,
@@ -184,15 +224,26 @@ impl SqliteStore {
         Ok(unit)
     }
 
-    pub(crate) async fn list_units_impl(&self, scope: &Scope, f: &UnitFilter, page: Page) -> StoreResult<Listing<Unit>> {
+    pub(crate) async fn list_units_impl(
+        &self,
+        scope: &Scope,
+        f: &UnitFilter,
+        page: Page,
+    ) -> StoreResult<Listing<Unit>> {
         let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
             push_scope(qb, scope);
             if let Some(q) = f.q.as_ref().filter(|q| !q.trim().is_empty()) {
                 let q = q.trim();
-                qb.push(" AND (u.name LIKE ").push_bind(format!("%{}%", escape_like(q))).push(" ESCAPE '\\' OR u.uscc = ").push_bind(q.to_ascii_uppercase()).push(")");
+                qb.push(" AND (u.name LIKE ")
+                    .push_bind(format!("%{}%", escape_like(q)))
+                    .push(" ESCAPE '\\' OR u.uscc = ")
+                    .push_bind(q.to_ascii_uppercase())
+                    .push(")");
             }
             if let Some(p) = &f.division_prefix {
-                qb.push(" AND u.division_code LIKE ").push_bind(format!("{}%", escape_like(p))).push(" ESCAPE '\\'");
+                qb.push(" AND u.division_code LIKE ")
+                    .push_bind(format!("{}%", escape_like(p)))
+                    .push(" ESCAPE '\\'");
             }
             if let Some(k) = f.is_key_unit {
                 qb.push(" AND u.is_key_unit = ").push_bind(k);
@@ -206,8 +257,16 @@ impl SqliteStore {
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(UNIT_SELECT);
         filters(&mut qb);
-        qb.push(" ORDER BY u.division_code, u.name LIMIT ").push_bind(page.per_page as i64).push(" OFFSET ").push_bind(page.offset());
+        qb.push(" ORDER BY u.division_code, u.name LIMIT ")
+            .push_bind(page.per_page as i64)
+            .push(" OFFSET ")
+            .push_bind(page.offset());
         let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(Listing { items: rows.iter().map(unit_from_row).collect(), total, page: page.page, per_page: page.per_page })
+        Ok(Listing {
+            items: rows.iter().map(unit_from_row).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 }

@@ -28,11 +28,22 @@ fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> User {
 
 impl SqliteStore {
     pub(crate) async fn count_users_impl(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn create_user_impl(&self, username: &str, display_name: &str, password_hash: &str, role: Role, org_id: Option<&str>, unit_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<User> {
+    pub(crate) async fn create_user_impl(
+        &self,
+        username: &str,
+        display_name: &str,
+        password_hash: &str,
+        role: Role,
+        org_id: Option<&str>,
+        unit_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<User> {
         let id = new_id();
         sqlx::query("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&id)
@@ -48,18 +59,39 @@ impl SqliteStore {
         self.get_user_impl(&id).await
     }
 
-    pub(crate) async fn user_credentials_impl(&self, username: &str) -> StoreResult<Option<(User, String)>> {
-        let row = sqlx::query(&format!("{USER_SELECT} WHERE us.username = ? AND us.disabled = 0")).bind(username).fetch_optional(&self.pool).await?;
+    pub(crate) async fn user_credentials_impl(
+        &self,
+        username: &str,
+    ) -> StoreResult<Option<(User, String)>> {
+        let row = sqlx::query(&format!(
+            "{USER_SELECT} WHERE us.username = ? AND us.disabled = 0"
+        ))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(|r| (user_from_row(&r), r.get("password_hash"))))
     }
 
     pub(crate) async fn get_user_impl(&self, id: &str) -> StoreResult<User> {
-        let row = sqlx::query(&format!("{USER_SELECT} WHERE us.id = ?")).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE us.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(user_from_row).ok_or(StoreError::NotFound)
     }
 
-    pub(crate) async fn create_session_impl(&self, user_id: &str, token_hash: &str, csrf: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE expires_at < ?").bind(ms(now)).execute(&self.pool).await?;
+    pub(crate) async fn create_session_impl(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        csrf: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+            .bind(ms(now))
+            .execute(&self.pool)
+            .await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
             .bind(token_hash)
             .bind(user_id)
@@ -71,7 +103,11 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) async fn session_user_impl(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, String)>> {
+    pub(crate) async fn session_user_impl(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(User, String)>> {
         let row = sqlx::query(&format!(
             "{USER_SELECT} JOIN sessions s ON s.user_id = us.id WHERE s.token_hash = ? AND s.expires_at > ? AND us.disabled = 0"
         ))
@@ -83,11 +119,21 @@ impl SqliteStore {
     }
 
     pub(crate) async fn delete_session_impl(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
-    pub(crate) async fn create_api_token_impl(&self, user_id: &str, token_hash: &str, name: &str, now: DateTime<Utc>, expires_at: Option<DateTime<Utc>>) -> StoreResult<()> {
+    pub(crate) async fn create_api_token_impl(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        name: &str,
+        now: DateTime<Utc>,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()> {
         sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
             .bind(token_hash)
             .bind(user_id)
@@ -99,7 +145,11 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) async fn api_token_user_impl(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+    pub(crate) async fn api_token_user_impl(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<User>> {
         let row = sqlx::query(&format!(
             "{USER_SELECT} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND us.disabled = 0"
         ))

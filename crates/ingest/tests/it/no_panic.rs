@@ -1,0 +1,135 @@
+//! Property tests: no input makes a decoder panic (DESIGN.md §5: never a 500 or a panic on any
+//! byte sequence). Inputs are arbitrary bytes and truncations/splices of every fixture, under
+//! every content type the transport may pass.
+
+use neibao_ingest::{decode_generic_json, decode_hikvision, multipart, time::parse_device_time};
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+use crate::fixture;
+
+const FIXTURES: [&[u8]; 10] = [
+    fixture!(
+        "hikvision-isapi-alert",
+        "alert_fielddetection_vehicle_ver20_nodecl.xml"
+    ),
+    fixture!("hikvision-isapi-alert", "alert_io_input_ver20.xml"),
+    fixture!(
+        "hikvision-isapi-alert",
+        "alert_shelteralarm_tamper_ver20.xml"
+    ),
+    fixture!(
+        "hikvision-isapi-alert",
+        "alertstream_nvr_heartbeat_then_vmd.txt"
+    ),
+    fixture!(
+        "hikvision-isapi-alert",
+        "httphost_push_linedetection_multipart.bin"
+    ),
+    fixture!("hikvision-isapi-alert", "quirk_datetime_values_seen.txt"),
+    fixture!(
+        "hikvision-acs",
+        "accesscontrollerevent_card_pass_plain_json.json"
+    ),
+    fixture!("hikvision-acs", "accesscontrollerevent_door_no_person.json"),
+    fixture!("hikvision-acs", "acsevent_search_response_pull.json"),
+    fixture!("hikvision-acs", "heartbeat.json"),
+];
+
+const CONTENT_TYPES: [Option<&str>; 9] = [
+    None,
+    Some("application/xml"),
+    Some("text/xml; charset=\"UTF-8\""),
+    Some("application/json"),
+    Some("multipart/form-data; boundary=boundary"),
+    Some("multipart/mixed; boundary=MIME_boundary"),
+    Some("multipart/mixed"),
+    Some("image/jpeg"),
+    Some(""),
+];
+
+fn all_decoders(ct: Option<&str>, body: &[u8]) {
+    let _ = decode_hikvision(ct, body);
+    let _ = decode_generic_json(body);
+    let _ = multipart::split(body, ct.and_then(multipart::boundary_param).as_deref());
+}
+
+/// A fixture with a byte range removed and arbitrary bytes put in its place, then truncated.
+fn mutate(f: &[u8], cut_at: Index, cut_len: Index, insert: &[u8], keep: Index) -> Vec<u8> {
+    let at = cut_at.index(f.len() + 1);
+    let end = (at + cut_len.index(64)).min(f.len());
+    let mut out = Vec::with_capacity(f.len() + insert.len());
+    out.extend_from_slice(&f[..at]);
+    out.extend_from_slice(insert);
+    out.extend_from_slice(&f[end..]);
+    let keep = keep.index(out.len() + 1);
+    out.truncate(keep);
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..512), ct in 0..CONTENT_TYPES.len()) {
+        all_decoders(CONTENT_TYPES[ct], &body);
+    }
+
+    #[test]
+    fn truncated_fixtures(which in 0..FIXTURES.len(), keep in any::<Index>(), ct in 0..CONTENT_TYPES.len()) {
+        let f = FIXTURES[which];
+        all_decoders(CONTENT_TYPES[ct], &f[..keep.index(f.len() + 1)]);
+    }
+
+    #[test]
+    fn spliced_fixtures(
+        which in 0..FIXTURES.len(),
+        cut_at in any::<Index>(),
+        cut_len in any::<Index>(),
+        insert in proptest::collection::vec(any::<u8>(), 0..24),
+        keep in any::<Index>(),
+        ct in 0..CONTENT_TYPES.len(),
+    ) {
+        let body = mutate(FIXTURES[which], cut_at, cut_len, &insert, keep);
+        all_decoders(CONTENT_TYPES[ct], &body);
+    }
+
+    #[test]
+    fn two_fixtures_glued(a in 0..FIXTURES.len(), b in 0..FIXTURES.len(), at in any::<Index>(), ct in 0..CONTENT_TYPES.len()) {
+        let fa = FIXTURES[a];
+        let mut body = fa[..at.index(fa.len() + 1)].to_vec();
+        body.extend_from_slice(FIXTURES[b]);
+        all_decoders(CONTENT_TYPES[ct], &body);
+    }
+
+    #[test]
+    fn structured_noise(body in "[-<>{}\\[\\]\"':,/a-zA-Z0-9 \r\n\t=;]{0,300}", ct in 0..CONTENT_TYPES.len()) {
+        all_decoders(CONTENT_TYPES[ct], body.as_bytes());
+    }
+
+    #[test]
+    fn datetime_strings(s in "[0-9TZ:+\\- .,/a-z]{0,40}") {
+        let _ = parse_device_time(&s);
+    }
+}
+
+/// Work stays bounded on inputs built to be slow: many tiny parts, deep nesting, long lists.
+#[test]
+fn hostile_shapes_finish() {
+    let many_parts = "--b\r\n\r\n<a/>\r\n".repeat(5000);
+    let p = decode_hikvision(Some("multipart/mixed; boundary=b"), many_parts.as_bytes());
+    assert!(p.is_err());
+    assert_eq!(
+        multipart::split(many_parts.as_bytes(), Some("b")).len(),
+        multipart::MAX_PARTS
+    );
+    let deep_xml = "<a>".repeat(100_000);
+    assert!(decode_hikvision(None, deep_xml.as_bytes()).is_err());
+    let deep_json = "[".repeat(100_000);
+    assert!(decode_hikvision(None, deep_json.as_bytes()).is_err());
+    assert!(decode_generic_json(deep_json.as_bytes()).is_err());
+    let dashes = "-".repeat(200_000);
+    assert!(decode_hikvision(None, dashes.as_bytes()).is_err());
+    let lines = "--\n".repeat(100_000);
+    assert!(decode_hikvision(Some("multipart/mixed"), lines.as_bytes()).is_err());
+}

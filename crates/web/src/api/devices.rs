@@ -1,0 +1,144 @@
+//! Devices. Creating one returns its ingest token once; only its hash is stored.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use neibao_domain::ids::token_hash;
+use neibao_domain::unit::{DeviceFormat, DEVICE_KINDS};
+use neibao_store::model::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{random_token, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DeviceInput {
+    pub unit_id: String,
+    pub key_area_id: Option<String>,
+    /// `hikvision` or `generic_json`.
+    pub format: DeviceFormat,
+    /// `camera`, `nvr`, `access_terminal`, `alarm_panel` or `other` (default `camera`).
+    pub kind: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub serial: String,
+    /// Channel number → label.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub channel_map: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatedDevice {
+    #[serde(flatten)]
+    pub device: Device,
+    /// Shown once: the secret in the device's push URL.
+    pub ingest_token: String,
+    /// Path the device posts to, e.g. `/ingest/hikvision/{ingest_token}`.
+    pub ingest_path: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DeviceQuery {
+    pub unit_id: Option<String>,
+    pub online: Option<bool>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// Checks a device input; returns the validated record with a fresh ingest token.
+pub fn validate_device(input: DeviceInput) -> ApiResult<(NewDevice, String)> {
+    let name = input.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::validation("设备名称不能为空，且不超过100字"));
+    }
+    let kind = input.kind.unwrap_or_else(|| "camera".into());
+    if !DEVICE_KINDS.iter().any(|(k, _)| *k == kind) {
+        return Err(ApiError::validation(
+            "设备类型应为 camera、nvr、access_terminal、alarm_panel 或 other",
+        ));
+    }
+    for k in input.channel_map.keys() {
+        if k.parse::<u32>().is_err() {
+            return Err(ApiError::validation("通道映射的键应为通道号"));
+        }
+    }
+    let token = random_token();
+    Ok((
+        NewDevice {
+            unit_id: input.unit_id,
+            key_area_id: input.key_area_id.filter(|s| !s.is_empty()),
+            format: input.format,
+            kind,
+            name,
+            serial: input.serial.trim().to_string(),
+            channel_map: input.channel_map,
+            ingest_token_hash: token_hash(&token),
+        },
+        token,
+    ))
+}
+
+/// Devices in the caller's scope with online/offline state.
+#[utoipa::path(get, path = "/api/v1/devices", tag = "devices", params(DeviceQuery), responses((status = 200, body = Listing<Device>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<DeviceQuery>,
+) -> ApiResult<Json<Listing<Device>>> {
+    let filter = DeviceFilter {
+        unit_id: q.unit_id,
+        online: q.online,
+    };
+    Ok(Json(
+        state
+            .store
+            .list_devices(
+                &user.scope,
+                &filter,
+                Page::new(q.page, q.per_page),
+                Utc::now(),
+            )
+            .await?,
+    ))
+}
+
+/// Register a device; the response carries its ingest token (shown only this once).
+#[utoipa::path(post, path = "/api/v1/devices", tag = "devices", request_body = DeviceInput,
+    responses((status = 201, body = CreatedDevice), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(input): Json<DeviceInput>,
+) -> ApiResult<(StatusCode, Json<CreatedDevice>)> {
+    state.store.get_unit(&user.scope, &input.unit_id).await?;
+    user.require(user.user.role.may_manage_devices())?;
+    let (device, token) = validate_device(input)?;
+    let format = device.format;
+    let device = state
+        .store
+        .create_device(&user.scope, device, Utc::now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedDevice {
+            device,
+            ingest_path: format!("/ingest/{}/{token}", format.ingest_path()),
+            ingest_token: token,
+        }),
+    ))
+}
+
+/// One device.
+#[utoipa::path(get, path = "/api/v1/devices/{id}", tag = "devices", responses((status = 200, body = Device), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Device>> {
+    Ok(Json(
+        state.store.get_device(&user.scope, &id, Utc::now()).await?,
+    ))
+}

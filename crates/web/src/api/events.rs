@@ -1,0 +1,77 @@
+//! Events (normalized device occurrences) and their raw payloads.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use neibao_domain::event::{EventKind, SecurityEvent};
+use neibao_store::model::*;
+use serde::Deserialize;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct EventQuery {
+    pub unit_id: Option<String>,
+    pub device_id: Option<String>,
+    /// Event kind code, e.g. `intrusion.line_crossing` (docs/EVENTS.md).
+    pub kind: Option<String>,
+    /// RFC 3339 lower bound of the receive time.
+    pub since: Option<DateTime<Utc>>,
+    /// RFC 3339 upper bound (exclusive).
+    pub until: Option<DateTime<Utc>>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// Events in the caller's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(EventQuery), responses((status = 200, body = Listing<SecurityEvent>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<EventQuery>,
+) -> ApiResult<Json<Listing<SecurityEvent>>> {
+    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
+        Some(k) => {
+            Some(EventKind::from_code(k).ok_or_else(|| ApiError::validation("未知的事件类型"))?)
+        }
+        None => None,
+    };
+    let filter = EventFilter {
+        unit_id: q.unit_id,
+        device_id: q.device_id,
+        kind,
+        since: q.since,
+        until: q.until,
+    };
+    Ok(Json(
+        state
+            .store
+            .list_events(&user.scope, &filter, Page::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+/// One event.
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", responses((status = 200, body = SecurityEvent), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SecurityEvent>> {
+    Ok(Json(state.store.get_event(&user.scope, &id).await?))
+}
+
+/// The raw payload the device sent, byte for byte, as `application/octet-stream`.
+#[utoipa::path(get, path = "/api/v1/events/{id}/raw", tag = "events", responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn raw(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let (bytes, _ct) = state.store.get_event_raw(&user.scope, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
+}

@@ -1,0 +1,89 @@
+//! The JSON API under `/api/v1`. Every handler takes the [`CurrentUser`](crate::auth::CurrentUser)
+//! and passes its scope to the store; objects outside the scope answer 404.
+
+pub mod alerts;
+pub mod devices;
+pub mod events;
+pub mod meta;
+pub mod session;
+pub mod units;
+
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use utoipa::OpenApi;
+
+use crate::AppState;
+
+/// Common pagination query: `page` (1-based) and `per_page` (1–200, default 50).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PageQuery {
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route(
+            "/api/v1/session",
+            post(session::login).delete(session::logout),
+        )
+        .route("/api/v1/me", get(session::me))
+        .route("/api/v1/dashboard", get(meta::dashboard))
+        .route("/api/v1/divisions", get(meta::divisions))
+        .route("/api/v1/organisations", get(meta::organisations))
+        .route("/api/v1/rules", get(meta::rules))
+        .route("/api/v1/units", get(units::list).post(units::create))
+        .route("/api/v1/units/{id}", get(units::get).put(units::update))
+        .route(
+            "/api/v1/units/{id}/key_areas",
+            get(units::list_key_areas).post(units::create_key_area),
+        )
+        .route("/api/v1/units/{id}/rules", get(units::list_rules))
+        .route("/api/v1/units/{id}/rules/{rule}", put(units::set_rule))
+        .route("/api/v1/devices", get(devices::list).post(devices::create))
+        .route("/api/v1/devices/{id}", get(devices::get))
+        .route("/api/v1/events", get(events::list))
+        .route("/api/v1/events/{id}", get(events::get))
+        .route("/api/v1/events/{id}/raw", get(events::raw))
+        .route("/api/v1/alerts", get(alerts::list))
+        .route("/api/v1/alerts/{id}", get(alerts::get))
+        .route("/api/v1/alerts/{id}/acknowledge", post(alerts::acknowledge))
+        .route("/api/v1/alerts/{id}/resolve", post(alerts::resolve))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "neibao API", version = "1", description = "智慧内保平台 JSON API。错误体为 {\"error\":{\"code\",\"message\"}}，message 为中文。认证：Authorization: Bearer <token>，或浏览器会话 Cookie（非 GET 请求需带 X-CSRF-Token）。"),
+    paths(
+        session::login, session::logout, session::me,
+        meta::dashboard, meta::divisions, meta::organisations, meta::rules,
+        units::list, units::create, units::get, units::update, units::list_key_areas, units::create_key_area, units::list_rules, units::set_rule,
+        devices::list, devices::create, devices::get,
+        events::list, events::get, events::raw,
+        alerts::list, alerts::get, alerts::acknowledge, alerts::resolve,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::ingest::IngestResponse)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI 3.1 document of this API, generated from the handlers' annotations.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,103 @@
+//! Server-rendered zh-CN web UI (askama templates under `templates/`). Uses the browser session;
+//! every form carries the session's CSRF token. Assets are served from the binary.
+
+mod pages;
+mod views;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::auth::{CurrentUser, SESSION_COOKIE};
+use crate::AppState;
+
+pub use views::fmt_time;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/static/style.css",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, "max-age=3600"),
+                    ],
+                    include_str!("../../static/style.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (header::CACHE_CONTROL, "max-age=3600"),
+                    ],
+                    include_str!("../../static/app.js"),
+                )
+            }),
+        )
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/", get(pages::dashboard))
+        .route("/units", get(pages::units).post(pages::create_unit))
+        .route("/units/new", get(pages::new_unit))
+        .route("/units/{id}", get(pages::unit))
+        .route("/units/{id}/key_areas", post(pages::create_key_area))
+        .route("/devices", get(pages::devices).post(pages::create_device))
+        .route("/alerts", get(pages::alerts))
+        .route("/alerts/{id}", get(pages::alert))
+        .route("/alerts/{id}/acknowledge", post(pages::acknowledge))
+        .route("/alerts/{id}/resolve", post(pages::resolve))
+        .route("/events", get(pages::events))
+}
+
+/// Session token from a request's cookies.
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_string())
+        })
+}
+
+/// A signed-in browser user; anyone else is sent to the login page.
+pub struct UiUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for UiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        CurrentUser::from_request_parts(parts, state)
+            .await
+            .map(UiUser)
+            .map_err(|_| Redirect::to("/login").into_response())
+    }
+}
+
+/// Renders a template, or a plain 500 page if rendering fails (logged).
+pub fn render<T: askama::Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template render failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<h1>服务器内部错误</h1>".to_string()),
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,753 @@
+//! UI page handlers. Each one: read the session user, call the store with the user's scope,
+//! render a template. Form posts check the CSRF field and redirect (post/redirect/get).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::Utc;
+use neibao_domain::alert::{AlertAction, AlertStatus};
+use neibao_domain::ids::token_hash;
+use neibao_domain::scope::Scope;
+use neibao_domain::unit::{
+    key_unit_category_label, DeviceFormat, UnitKind, DEVICE_KINDS, KEY_UNIT_CATEGORIES,
+};
+use neibao_domain::validate::DivisionCode;
+use neibao_store::model::*;
+use serde::Deserialize;
+
+use super::views::{AlertView, DeviceView, EventView, Nav, Pager};
+use super::{render, UiUser};
+use crate::api::session::{clear_cookie, open_session, session_cookie};
+use crate::api::units::{validate_unit, PersonInput, UnitInput};
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    nav: Nav,
+    message: String,
+}
+
+fn error_page(u: &CurrentUser, e: ApiError) -> Response {
+    let status = axum::http::StatusCode::from_u16(e.code.http_status())
+        .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+    (
+        status,
+        render(&ErrorPage {
+            nav: Nav::new(u),
+            message: e.message,
+        }),
+    )
+        .into_response()
+}
+
+pub async fn login_form() -> Response {
+    render(&LoginPage { error: None })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Response {
+    match open_session(&state, &f.username, &f.password).await {
+        Ok((_, token, _)) => {
+            let mut resp = Redirect::to("/").into_response();
+            resp.headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&state, &token));
+            resp
+        }
+        Err(e) => (
+            axum::http::StatusCode::UNAUTHORIZED,
+            render(&LoginPage {
+                error: Some(e.message),
+            }),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    UiUser(u): UiUser,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if u.check_form_csrf(&f.csrf_token).is_ok() {
+        if let Some(t) = super::cookie_token(&headers) {
+            let _ = state.store.delete_session(&token_hash(&t)).await;
+        }
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie());
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    nav: Nav,
+    scope_label: String,
+    d: Dashboard,
+}
+
+pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
+    match state.store.dashboard(&u.scope, Utc::now()).await {
+        Ok(d) => {
+            let scope_label = match (&u.scope, &u.user.org_name, &u.user.unit_name) {
+                (Scope::All, _, _) => "全部辖区概览".to_string(),
+                (_, Some(o), _) => format!("{o} 辖区概览"),
+                (_, _, Some(n)) => format!("{n} 概览"),
+                _ => "概览".to_string(),
+            };
+            let mut nav = Nav::new(&u);
+            nav.autorefresh = 30;
+            render(&DashboardPage {
+                nav,
+                scope_label,
+                d,
+            })
+        }
+        Err(e) => error_page(&u, e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct UnitsQuery {
+    #[serde(default)]
+    q: String,
+    /// A division code (6 or 9 digits) or a prefix.
+    #[serde(default)]
+    division: String,
+    #[serde(default)]
+    key_unit: String,
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    nav: Nav,
+    list: Listing<Unit>,
+    q: String,
+    division: String,
+    key_unit: String,
+    may_register: bool,
+    pager: Pager,
+}
+
+pub async fn units(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Query(q): Query<UnitsQuery>,
+) -> Response {
+    let prefix = match DivisionCode::parse(&q.division) {
+        Ok(code) => Some(code.scope_prefix().to_string()),
+        Err(_) => Some(q.division.trim().to_string())
+            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
+    };
+    let filter = UnitFilter {
+        q: Some(q.q.clone()),
+        division_prefix: prefix,
+        is_key_unit: q.key_unit.parse().ok(),
+        kind: None,
+    };
+    let page = Page::new(q.page, Some(50));
+    match state.store.list_units(&u.scope, &filter, page).await {
+        Ok(list) => {
+            let pager = Pager::new(
+                "/units",
+                &[
+                    ("q", q.q.clone()),
+                    ("division", q.division.clone()),
+                    ("key_unit", q.key_unit.clone()),
+                ],
+                page.page,
+                page.per_page,
+                list.total,
+            );
+            render(&UnitsPage {
+                nav: Nav::new(&u),
+                may_register: u.user.role.may_register_units(),
+                list,
+                q: q.q,
+                division: q.division,
+                key_unit: q.key_unit,
+                pager,
+            })
+        }
+        Err(e) => error_page(&u, e.into()),
+    }
+}
+
+#[derive(Default)]
+struct UnitFormValues {
+    name: String,
+    uscc: String,
+    address: String,
+    division_code: String,
+    head_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "unit_new.html")]
+struct NewUnitPage {
+    nav: Nav,
+    error: Option<String>,
+    f: UnitFormValues,
+    stations: Vec<Organisation>,
+    categories: Vec<(u8, &'static str)>,
+}
+
+async fn new_unit_page(
+    state: &AppState,
+    u: &CurrentUser,
+    error: Option<String>,
+    f: UnitFormValues,
+) -> Response {
+    let prefix = match &u.scope {
+        Scope::Division { prefix } => Some(prefix.as_str()),
+        _ => None,
+    };
+    let stations = match &u.scope {
+        Scope::Station { org_id } => state
+            .store
+            .get_organisation(org_id)
+            .await
+            .map(|o| vec![o])
+            .unwrap_or_default(),
+        _ => state
+            .store
+            .list_organisations(Some("police_station"), prefix)
+            .await
+            .unwrap_or_default(),
+    };
+    render(&NewUnitPage {
+        nav: Nav::new(u),
+        error,
+        f,
+        stations,
+        categories: KEY_UNIT_CATEGORIES.to_vec(),
+    })
+}
+
+pub async fn new_unit(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
+    if !u.user.role.may_register_units() {
+        return error_page(&u, ApiError::forbidden());
+    }
+    new_unit_page(&state, &u, None, UnitFormValues::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct UnitForm {
+    #[serde(default)]
+    csrf_token: String,
+    name: String,
+    kind: String,
+    #[serde(default)]
+    is_university: Option<String>,
+    #[serde(default)]
+    is_private_enterprise: Option<String>,
+    uscc: String,
+    #[serde(default)]
+    address: String,
+    division_code: String,
+    #[serde(default)]
+    police_station_id: String,
+    #[serde(default)]
+    is_key_unit: Option<String>,
+    #[serde(default)]
+    key_unit_category: String,
+    #[serde(default)]
+    is_counter_terror_target: Option<String>,
+    #[serde(default)]
+    head_name: String,
+    #[serde(default)]
+    head_citizen_id: String,
+    #[serde(default)]
+    head_phone: String,
+}
+
+pub async fn create_unit(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Form(f): Form<UnitForm>,
+) -> Response {
+    if let Err(e) = u.check_form_csrf(&f.csrf_token) {
+        return error_page(&u, e);
+    }
+    if !u.user.role.may_register_units() {
+        return error_page(&u, ApiError::forbidden());
+    }
+    let values = UnitFormValues {
+        name: f.name.clone(),
+        uscc: f.uscc.clone(),
+        address: f.address.clone(),
+        division_code: f.division_code.clone(),
+        head_name: f.head_name.clone(),
+    };
+    let mut persons = Vec::new();
+    if !f.head_name.trim().is_empty() {
+        persons.push(PersonInput {
+            role: PersonRole::SecurityHead,
+            name: f.head_name,
+            citizen_id: Some(f.head_citizen_id),
+            phone: Some(f.head_phone),
+        });
+    }
+    let input = UnitInput {
+        name: f.name,
+        kind: UnitKind::from_code(&f.kind).unwrap_or(UnitKind::Enterprise),
+        is_university: f.is_university.is_some(),
+        is_private_enterprise: f.is_private_enterprise.is_some(),
+        uscc: f.uscc,
+        address: f.address,
+        division_code: f.division_code,
+        police_station_id: Some(f.police_station_id),
+        competent_department_id: None,
+        is_key_unit: f.is_key_unit.is_some(),
+        key_unit_category: f.key_unit_category.parse().ok(),
+        is_counter_terror_target: f.is_counter_terror_target.is_some(),
+        armed_schedule: None,
+        responsible_persons: persons,
+    };
+    let result = match validate_unit(&u, input) {
+        Ok(unit) => state
+            .store
+            .create_unit(unit, Utc::now())
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(unit) => Redirect::to(&format!("/units/{}", unit.id)).into_response(),
+        Err(e) => new_unit_page(&state, &u, Some(e.message), values).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    nav: Nav,
+    u: Unit,
+    key_category: String,
+    schedule: String,
+    key_areas: Vec<KeyArea>,
+    devices: Vec<DeviceView>,
+    alerts: Vec<AlertView>,
+    may_manage: bool,
+    device_kinds: Vec<(&'static str, &'static str)>,
+    new_token: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct UnitPageQuery {
+    /// Shown once after a device was created from this page.
+    ingest: Option<String>,
+}
+
+pub async fn unit(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    Query(q): Query<UnitPageQuery>,
+) -> Response {
+    let now = Utc::now();
+    let loaded = async {
+        let unit = state.store.get_unit(&u.scope, &id).await?;
+        let key_areas = state.store.list_key_areas(&u.scope, &id).await?;
+        let devices = state
+            .store
+            .list_devices(
+                &u.scope,
+                &DeviceFilter {
+                    unit_id: Some(id.clone()),
+                    online: None,
+                },
+                Page::new(Some(1), Some(200)),
+                now,
+            )
+            .await?;
+        let alerts = state
+            .store
+            .list_alerts(
+                &u.scope,
+                &AlertFilter {
+                    unit_id: Some(id.clone()),
+                    ..Default::default()
+                },
+                Page::new(Some(1), Some(20)),
+            )
+            .await?;
+        Ok::<_, neibao_store::StoreError>((unit, key_areas, devices, alerts))
+    }
+    .await;
+    match loaded {
+        Ok((unit, key_areas, devices, alerts)) => {
+            let key_category = unit
+                .key_unit_category
+                .and_then(key_unit_category_label)
+                .unwrap_or("")
+                .to_string();
+            let schedule = match &unit.armed_schedule {
+                Some(s) if !s.periods.is_empty() => s
+                    .periods
+                    .iter()
+                    .map(|p| {
+                        let days: Vec<String> = p
+                            .weekdays
+                            .iter()
+                            .map(|d| {
+                                ["一", "二", "三", "四", "五", "六", "日"]
+                                    .get(*d as usize - 1)
+                                    .copied()
+                                    .unwrap_or("?")
+                                    .to_string()
+                            })
+                            .collect();
+                        format!("周{} {}–{}", days.join("、"), p.start, p.end)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                _ => "未设置".into(),
+            };
+            let new_token = q.ingest.filter(|t| t.starts_with("/ingest/"));
+            render(&UnitPage {
+                nav: Nav::new(&u),
+                may_manage: u.user.role.may_manage_devices(),
+                key_category,
+                schedule,
+                key_areas,
+                devices: devices.items.iter().map(DeviceView::from).collect(),
+                alerts: alerts.items.iter().map(AlertView::from).collect(),
+                device_kinds: DEVICE_KINDS.to_vec(),
+                new_token,
+                u: unit,
+            })
+        }
+        Err(e) => error_page(&u, e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct KeyAreaForm {
+    #[serde(default)]
+    csrf_token: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn create_key_area(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    Form(f): Form<KeyAreaForm>,
+) -> Response {
+    let r = async {
+        u.check_form_csrf(&f.csrf_token)?;
+        u.require(u.user.role.may_manage_devices())?;
+        let name = f.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(ApiError::validation("重要部位名称不能为空，且不超过100字"));
+        }
+        state
+            .store
+            .create_key_area(&u.scope, &id, name, f.description.trim(), Utc::now())
+            .await?;
+        Ok(())
+    }
+    .await;
+    match r {
+        Ok(()) => Redirect::to(&format!("/units/{id}")).into_response(),
+        Err(e) => error_page(&u, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DeviceForm {
+    #[serde(default)]
+    csrf_token: String,
+    unit_id: String,
+    name: String,
+    kind: String,
+    format: String,
+    #[serde(default)]
+    key_area_id: String,
+    #[serde(default)]
+    serial: String,
+}
+
+pub async fn create_device(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Form(f): Form<DeviceForm>,
+) -> Response {
+    let unit_id = f.unit_id.clone();
+    let r = async {
+        u.check_form_csrf(&f.csrf_token)?;
+        state.store.get_unit(&u.scope, &f.unit_id).await?;
+        u.require(u.user.role.may_manage_devices())?;
+        let format = DeviceFormat::from_code(&f.format)
+            .ok_or_else(|| ApiError::validation("未知的接入格式"))?;
+        let input = crate::api::devices::DeviceInput {
+            unit_id: f.unit_id,
+            key_area_id: Some(f.key_area_id),
+            format,
+            kind: Some(f.kind),
+            name: f.name,
+            serial: f.serial,
+            channel_map: Default::default(),
+        };
+        let (device, token) = crate::api::devices::validate_device(input)?;
+        state
+            .store
+            .create_device(&u.scope, device, Utc::now())
+            .await?;
+        Ok(format!("/ingest/{}/{token}", format.ingest_path()))
+    }
+    .await;
+    match r {
+        Ok(path) => Redirect::to(&format!(
+            "/units/{unit_id}?{}",
+            serde_urlencoded::to_string([("ingest", path)]).unwrap_or_default()
+        ))
+        .into_response(),
+        Err(e) => error_page(&u, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DevicesQuery {
+    #[serde(default)]
+    online: String,
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "devices.html")]
+struct DevicesPage {
+    nav: Nav,
+    devices: Vec<DeviceView>,
+    total: i64,
+    online: String,
+    pager: Pager,
+}
+
+pub async fn devices(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Query(q): Query<DevicesQuery>,
+) -> Response {
+    let page = Page::new(q.page, Some(50));
+    match state
+        .store
+        .list_devices(
+            &u.scope,
+            &DeviceFilter {
+                unit_id: None,
+                online: q.online.parse().ok(),
+            },
+            page,
+            Utc::now(),
+        )
+        .await
+    {
+        Ok(list) => render(&DevicesPage {
+            nav: Nav::new(&u),
+            devices: list.items.iter().map(DeviceView::from).collect(),
+            total: list.total,
+            pager: Pager::new(
+                "/devices",
+                &[("online", q.online.clone())],
+                page.page,
+                page.per_page,
+                list.total,
+            ),
+            online: q.online,
+        }),
+        Err(e) => error_page(&u, e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct AlertsQuery {
+    #[serde(default)]
+    status: String,
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "alerts.html")]
+struct AlertsPage {
+    nav: Nav,
+    alerts: Vec<AlertView>,
+    total: i64,
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    pager: Pager,
+}
+
+pub async fn alerts(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Query(q): Query<AlertsQuery>,
+) -> Response {
+    let page = Page::new(q.page, Some(50));
+    let filter = AlertFilter {
+        status: AlertStatus::from_code(&q.status),
+        ..Default::default()
+    };
+    match state.store.list_alerts(&u.scope, &filter, page).await {
+        Ok(list) => {
+            let mut nav = Nav::new(&u);
+            nav.autorefresh = 5;
+            render(&AlertsPage {
+                nav,
+                alerts: list.items.iter().map(AlertView::from).collect(),
+                total: list.total,
+                pager: Pager::new(
+                    "/alerts",
+                    &[("status", q.status.clone())],
+                    page.page,
+                    page.per_page,
+                    list.total,
+                ),
+                status: q.status,
+                statuses: AlertStatus::ALL
+                    .iter()
+                    .map(|s| (s.code(), s.label_zh()))
+                    .collect(),
+            })
+        }
+        Err(e) => error_page(&u, e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "alert.html")]
+struct AlertPage {
+    nav: Nav,
+    a: AlertView,
+    events: Vec<EventView>,
+    may_handle: bool,
+}
+
+pub async fn alert(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+) -> Response {
+    let loaded = async {
+        Ok::<_, neibao_store::StoreError>((
+            state.store.get_alert(&u.scope, &id).await?,
+            state.store.alert_events(&u.scope, &id).await?,
+        ))
+    }
+    .await;
+    match loaded {
+        Ok((a, events)) => render(&AlertPage {
+            nav: Nav::new(&u),
+            a: AlertView::from(&a),
+            events: events.iter().map(EventView::from).collect(),
+            may_handle: u.user.role.may_handle_alerts(),
+        }),
+        Err(e) => error_page(&u, e.into()),
+    }
+}
+
+async fn alert_action(
+    state: AppState,
+    u: CurrentUser,
+    id: String,
+    f: CsrfForm,
+    action: AlertAction,
+) -> Response {
+    let r = async {
+        u.check_form_csrf(&f.csrf_token)?;
+        crate::api::alerts::transition(&state, &u, &id, action, &f.comment).await
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/alerts/{id}")).into_response(),
+        Err(e) => error_page(&u, e),
+    }
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    alert_action(state, u, id, f, AlertAction::Acknowledge).await
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    alert_action(state, u, id, f, AlertAction::Resolve).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct EventsQuery {
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+struct EventsPage {
+    nav: Nav,
+    events: Vec<EventView>,
+    total: i64,
+    pager: Pager,
+}
+
+pub async fn events(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Query(q): Query<EventsQuery>,
+) -> Response {
+    let page = Page::new(q.page, Some(50));
+    match state
+        .store
+        .list_events(&u.scope, &EventFilter::default(), page)
+        .await
+    {
+        Ok(list) => {
+            let mut nav = Nav::new(&u);
+            nav.autorefresh = 10;
+            render(&EventsPage {
+                nav,
+                events: list.items.iter().map(EventView::from).collect(),
+                total: list.total,
+                pager: Pager::new("/events", &[], page.page, page.per_page, list.total),
+            })
+        }
+        Err(e) => error_page(&u, e.into()),
+    }
+}

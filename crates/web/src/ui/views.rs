@@ -1,0 +1,231 @@
+//! View models: what templates show, pre-formatted in zh-CN and Asia/Shanghai time.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Asia::Shanghai;
+use neibao_domain::alert::Alert;
+use neibao_domain::event::SecurityEvent;
+use neibao_domain::unit::DEVICE_KINDS;
+use neibao_store::model::Device;
+
+use crate::auth::CurrentUser;
+
+/// `2026-11-29 20:15:03` in Asia/Shanghai.
+pub fn fmt_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Shanghai)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// What the page header shows.
+pub struct Nav {
+    pub user_label: String,
+    pub csrf: String,
+    /// Reload the page every N seconds (0 = never).
+    pub autorefresh: u32,
+}
+
+impl Nav {
+    pub fn new(u: &CurrentUser) -> Nav {
+        let place = u
+            .user
+            .org_name
+            .clone()
+            .or_else(|| u.user.unit_name.clone())
+            .unwrap_or_default();
+        Nav {
+            user_label: format!(
+                "{} · {} {}",
+                u.user.display_name,
+                u.user.role.label_zh(),
+                place
+            )
+            .trim()
+            .to_string(),
+            csrf: u.csrf.clone().unwrap_or_default(),
+            autorefresh: 0,
+        }
+    }
+}
+
+pub struct AlertView {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub severity_code: String,
+    pub status: String,
+    pub status_code: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub device_name: String,
+    pub rule: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub event_count: i64,
+    pub acknowledged: String,
+    pub resolved: String,
+}
+
+impl From<&Alert> for AlertView {
+    fn from(a: &Alert) -> Self {
+        let who =
+            |by: &Option<String>, at: &Option<DateTime<Utc>>, c: &Option<String>| match (by, at) {
+                (Some(by), Some(at)) => {
+                    let c = c
+                        .as_deref()
+                        .filter(|c| !c.is_empty())
+                        .map(|c| format!("：{c}"))
+                        .unwrap_or_default();
+                    format!("{by} 于 {}{c}", fmt_time(*at))
+                }
+                _ => String::new(),
+            };
+        AlertView {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            severity: a.severity.label_zh().into(),
+            severity_code: a.severity.code().into(),
+            status: a.status.label_zh().into(),
+            status_code: a.status.code().into(),
+            unit_id: a.unit_id.clone(),
+            unit_name: a.unit_name.clone(),
+            device_name: a.device_name.clone().unwrap_or_default(),
+            rule: a.rule.clone(),
+            first_seen: fmt_time(a.first_seen),
+            last_seen: fmt_time(a.last_seen),
+            event_count: a.event_count,
+            acknowledged: who(
+                &a.acknowledged_by,
+                &a.acknowledged_at,
+                &a.acknowledge_comment,
+            ),
+            resolved: who(&a.resolved_by, &a.resolved_at, &a.resolve_comment),
+        }
+    }
+}
+
+pub struct EventView {
+    pub id: String,
+    pub kind: String,
+    pub vendor_type: String,
+    pub state: String,
+    pub place: String,
+    pub target: String,
+    pub device_time: String,
+    pub received: String,
+    pub post_count: i64,
+}
+
+impl From<&SecurityEvent> for EventView {
+    fn from(e: &SecurityEvent) -> Self {
+        let mut place = e.channel.map(|c| format!("通道{c}")).unwrap_or_default();
+        if let Some(r) = &e.region {
+            if !place.is_empty() {
+                place.push(' ');
+            }
+            place.push_str(r);
+        }
+        let target = match (&e.target, &e.person.name) {
+            (Some(t), _) => t.clone(),
+            (None, Some(n)) => n.clone(),
+            _ => String::new(),
+        };
+        EventView {
+            id: e.id.clone(),
+            kind: e.kind.label_zh().into(),
+            vendor_type: e.vendor_type.clone(),
+            state: if e.ended_at.is_some() && e.state == neibao_domain::event::EventState::Inactive
+            {
+                "已结束".into()
+            } else {
+                "发生".into()
+            },
+            place,
+            target,
+            device_time: e
+                .device_time
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S %:z").to_string())
+                .unwrap_or_default(),
+            received: fmt_time(e.received_at),
+            post_count: e.post_count,
+        }
+    }
+}
+
+pub struct DeviceView {
+    pub name: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub kind_label: String,
+    pub format_label: String,
+    pub key_area: String,
+    pub online: bool,
+    pub last_seen: String,
+}
+
+impl From<&Device> for DeviceView {
+    fn from(d: &Device) -> Self {
+        DeviceView {
+            name: d.name.clone(),
+            unit_id: d.unit_id.clone(),
+            unit_name: d.unit_name.clone(),
+            kind_label: DEVICE_KINDS
+                .iter()
+                .find(|(k, _)| *k == d.kind)
+                .map(|(_, l)| l.to_string())
+                .unwrap_or_else(|| d.kind.clone()),
+            format_label: d.format.label_zh().into(),
+            key_area: d.key_area_name.clone().unwrap_or_default(),
+            online: d.online,
+            last_seen: d
+                .last_seen_at
+                .map(fmt_time)
+                .unwrap_or_else(|| "从未上报".into()),
+        }
+    }
+}
+
+/// Previous/next links keeping the other query parameters.
+pub struct Pager {
+    pub page: u32,
+    pub pages: i64,
+    pub prev: String,
+    pub next: String,
+}
+
+impl Pager {
+    pub fn new(
+        path: &str,
+        params: &[(&str, String)],
+        page: u32,
+        per_page: u32,
+        total: i64,
+    ) -> Pager {
+        let pages = ((total + per_page as i64 - 1) / per_page as i64).max(1);
+        let link = |p: u32| {
+            let mut q: Vec<(&str, String)> = params
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .cloned()
+                .collect();
+            q.push(("page", p.to_string()));
+            format!(
+                "{path}?{}",
+                serde_urlencoded::to_string(&q).unwrap_or_default()
+            )
+        };
+        Pager {
+            page,
+            pages,
+            prev: if page > 1 {
+                link(page - 1)
+            } else {
+                String::new()
+            },
+            next: if (page as i64) < pages {
+                link(page + 1)
+            } else {
+                String::new()
+            },
+        }
+    }
+}
