@@ -31,13 +31,22 @@ pub async fn open_store(
 /// On first start with no users, creates `admin` with `NEIBAO_ADMIN_PASSWORD` or a random
 /// password printed once.
 pub async fn ensure_admin(store: &dyn Store) -> anyhow::Result<()> {
+    ensure_admin_with(
+        store,
+        std::env::var("NEIBAO_ADMIN_PASSWORD").ok().as_deref(),
+    )
+    .await
+}
+
+/// [`ensure_admin`] with the password given (`None`: generate and print one).
+pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> anyhow::Result<()> {
     if store.count_users().await? > 0 {
         return Ok(());
     }
-    let (password, generated) = match std::env::var("NEIBAO_ADMIN_PASSWORD") {
-        Ok(p) if p.chars().count() >= 8 => (p, false),
-        Ok(_) => bail!("NEIBAO_ADMIN_PASSWORD must be at least 8 characters"),
-        Err(_) => (random_token()[..16].to_string(), true),
+    let (password, generated) = match password {
+        Some(p) if p.chars().count() >= 8 => (p.to_string(), false),
+        Some(_) => bail!("NEIBAO_ADMIN_PASSWORD must be at least 8 characters"),
+        None => (random_token()[..16].to_string(), true),
     };
     store
         .create_user(

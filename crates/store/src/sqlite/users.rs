@@ -9,8 +9,8 @@ use super::{ms, SqliteStore};
 use crate::model::User;
 use crate::repo::{StoreError, StoreResult};
 
-const USER_SELECT: &str = "SELECT us.*, o.name AS org_name, un.name AS unit_name, COALESCE(o.division_code, un.division_code) AS division_code
-     FROM users us LEFT JOIN organisations o ON o.id = us.org_id LEFT JOIN units un ON un.id = us.unit_id";
+const USER_COLUMNS: &str = "us.*, o.name AS org_name, un.name AS unit_name, COALESCE(o.division_code, un.division_code) AS division_code";
+const USER_FROM: &str = "FROM users us LEFT JOIN organisations o ON o.id = us.org_id LEFT JOIN units un ON un.id = us.unit_id";
 
 fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> User {
     User {
@@ -64,7 +64,7 @@ impl SqliteStore {
         username: &str,
     ) -> StoreResult<Option<(User, String)>> {
         let row = sqlx::query(&format!(
-            "{USER_SELECT} WHERE us.username = ? AND us.disabled = 0"
+            "SELECT {USER_COLUMNS} {USER_FROM} WHERE us.username = ? AND us.disabled = 0"
         ))
         .bind(username)
         .fetch_optional(&self.pool)
@@ -73,10 +73,12 @@ impl SqliteStore {
     }
 
     pub(crate) async fn get_user_impl(&self, id: &str) -> StoreResult<User> {
-        let row = sqlx::query(&format!("{USER_SELECT} WHERE us.id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} {USER_FROM} WHERE us.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(user_from_row).ok_or(StoreError::NotFound)
     }
 
@@ -109,7 +111,7 @@ impl SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<(User, String)>> {
         let row = sqlx::query(&format!(
-            "{USER_SELECT} JOIN sessions s ON s.user_id = us.id WHERE s.token_hash = ? AND s.expires_at > ? AND us.disabled = 0"
+            "SELECT {USER_COLUMNS}, s.csrf_token {USER_FROM} JOIN sessions s ON s.user_id = us.id WHERE s.token_hash = ? AND s.expires_at > ? AND us.disabled = 0"
         ))
         .bind(token_hash)
         .bind(ms(now))
@@ -151,7 +153,7 @@ impl SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<User>> {
         let row = sqlx::query(&format!(
-            "{USER_SELECT} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND us.disabled = 0"
+            "SELECT {USER_COLUMNS} {USER_FROM} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND us.disabled = 0"
         ))
         .bind(token_hash)
         .bind(ms(now))

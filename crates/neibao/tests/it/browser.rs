@@ -1,0 +1,366 @@
+//! End to end in headless Chromium: log in, find the demo alert, acknowledge it.
+//!
+//! Drives Debian's chromedriver over the W3C WebDriver HTTP protocol. Without chromedriver the
+//! test is skipped, unless NEIBAO_REQUIRE_BROWSER=1 (CI, after scripts/install-browser.sh).
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use neibao_domain::alert::AlertStatus;
+use neibao_domain::scope::Scope;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::common::{TestApp, DEMO_PASSWORD};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// The W3C key of an element reference.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+#[tokio::test]
+async fn acknowledge_demo_alert_in_browser() {
+    if !std::path::Path::new(CHROMEDRIVER).exists() {
+        if std::env::var("NEIBAO_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("NEIBAO_REQUIRE_BROWSER=1 but {CHROMEDRIVER} is missing (scripts/install-browser.sh)");
+        }
+        println!("browser test skipped: chromedriver not installed (scripts/install-browser.sh)");
+        return;
+    }
+    let started = Instant::now();
+    let app = TestApp::demo().await;
+    let b = Browser::start().await;
+
+    // Log in through the form; the server redirects to the dashboard.
+    b.goto(&app.url("/login")).await;
+    b.send_keys(&css("#username"), "demo_unit").await;
+    b.send_keys(&css("#password"), DEMO_PASSWORD).await;
+    b.click(&css("#login")).await;
+    b.wait_for("the dashboard after login", || async {
+        b.url().await == app.url("/")
+    })
+    .await;
+
+    // The demo alert is listed; its link leads to the detail page.
+    b.goto(&app.url("/alerts")).await;
+    let link = xpath(
+        "//table[@id='alerts']//tr[contains(@class,'alert-row')]\
+         //a[starts-with(@href,'/alerts/') and contains(., '越界侦测')]",
+    );
+    let href = b.attribute(&link, "href").await;
+    let id = href.trim_start_matches("/alerts/").to_string();
+    b.click(&link).await;
+    b.wait_for("the alert detail page", || async {
+        b.url().await == app.url(&href)
+    })
+    .await;
+    assert_eq!(b.text(&css("#alert-status")).await, "待处置");
+    let before = app.store.get_alert(&Scope::All, &id).await.unwrap();
+    assert_eq!(before.status, AlertStatus::Open);
+
+    // Acknowledge with a comment; the form posts and redirects back to the detail page.
+    let comment = "浏览器测试：已到场核实";
+    b.send_keys(
+        &css("form[action$='/acknowledge'] textarea[name=comment]"),
+        comment,
+    )
+    .await;
+    b.click(&css("#acknowledge")).await;
+    b.wait_for("status 已确认", || async {
+        b.try_text(&css("#alert-status")).await.as_deref() == Ok("已确认")
+    })
+    .await;
+    assert!(
+        b.try_find(&css("#acknowledge")).await.is_err(),
+        "acknowledge button still shown"
+    );
+    let png = b.screenshot().await;
+    let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/alert-acknowledged.png");
+    std::fs::write(shot, png).unwrap();
+    println!("screenshot: {shot}");
+
+    // The change is stored and visible through the API.
+    let after = app.store.get_alert(&Scope::All, &id).await.unwrap();
+    assert_eq!(after.status, AlertStatus::Acknowledged);
+    assert_eq!(after.acknowledge_comment.as_deref(), Some(comment));
+    assert_eq!(after.acknowledged_by.as_deref(), Some("演示保卫负责人"));
+    let (s, v) = app
+        .client_for("demo_unit")
+        .await
+        .get(&format!("/api/v1/alerts/{id}"))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "acknowledged", "{v}");
+
+    b.quit().await;
+    println!("browser test passed in {:.1?}", started.elapsed());
+}
+
+fn css(selector: &str) -> Value {
+    json!({"using": "css selector", "value": selector})
+}
+
+fn xpath(selector: &str) -> Value {
+    json!({"using": "xpath", "value": selector})
+}
+
+/// A chromedriver process with one Chromium session. Dropping it ends both, even on panic.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: Option<String>,
+    http: reqwest::Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    async fn start() -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = tempfile::tempdir().unwrap();
+        let mut b = Browser {
+            driver,
+            base: format!("http://127.0.0.1:{port}"),
+            session: None,
+            http: reqwest::Client::new(),
+            _profile: profile,
+        };
+        b.wait_for("chromedriver /status", || async {
+            let r = b.http.get(format!("{}/status", b.base)).send().await;
+            match r {
+                Ok(r) => r
+                    .json::<Value>()
+                    .await
+                    .map(|v| v["value"]["ready"] == true)
+                    .unwrap_or(false),
+                Err(_) => false,
+            }
+        })
+        .await;
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,900",
+            "--lang=zh-CN",
+        ];
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args.push(format!("--user-data-dir={}", b._profile.path().display()));
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+        }}});
+        let v = b
+            .call(Method::POST, "/session", caps)
+            .await
+            .expect("new session");
+        b.session = Some(v["sessionId"].as_str().expect("sessionId").to_string());
+        b
+    }
+
+    /// One WebDriver command; `path` starting with `/` is absolute, otherwise relative to the
+    /// session. Returns the response's `value`, or the WebDriver error as text.
+    async fn call(&self, method: Method, path: &str, body: Value) -> Result<Value, String> {
+        let url = match (&self.session, path.starts_with('/')) {
+            (Some(s), false) => format!("{}/session/{s}/{path}", self.base),
+            _ => format!("{}{path}", self.base),
+        };
+        let mut req = self.http.request(method.clone(), url);
+        if method != Method::GET && method != Method::DELETE {
+            req = req.json(&body);
+        }
+        let r = req.send().await.map_err(|e| e.to_string())?;
+        let ok = r.status().is_success();
+        let v: Value = r.json().await.map_err(|e| e.to_string())?;
+        if ok {
+            Ok(v["value"].clone())
+        } else {
+            Err(format!("{path}: {}", v["value"]))
+        }
+    }
+
+    /// Polls `cond` every 100 ms until it holds, for at most TIMEOUT.
+    async fn wait_for<F, Fut>(&self, what: &str, mut cond: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + TIMEOUT;
+        while !cond().await {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what} (url {:?})",
+                self.call(Method::GET, "url", json!({})).await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Runs an element command, retrying while the element is missing or stale (the alert list
+    /// reloads itself every 5 s).
+    async fn on_element(&self, locator: &Value, method: Method, cmd: &str, body: Value) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let res = match self.try_find(locator).await {
+                Ok(el) => {
+                    self.call(method.clone(), &format!("element/{el}/{cmd}"), body.clone())
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            match res {
+                Ok(v) => return v,
+                Err(e) if Instant::now() > deadline => panic!("{locator} {cmd}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    async fn try_find(&self, locator: &Value) -> Result<String, String> {
+        let v = self.call(Method::POST, "element", locator.clone()).await?;
+        Ok(v[ELEMENT].as_str().ok_or("no element id")?.to_string())
+    }
+
+    async fn try_text(&self, locator: &Value) -> Result<String, String> {
+        let el = self.try_find(locator).await?;
+        Ok(self
+            .call(Method::GET, &format!("element/{el}/text"), json!({}))
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    async fn goto(&self, url: &str) {
+        self.call(Method::POST, "url", json!({"url": url}))
+            .await
+            .unwrap();
+    }
+
+    async fn url(&self) -> String {
+        self.call(Method::GET, "url", json!({}))
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn send_keys(&self, locator: &Value, text: &str) {
+        self.on_element(locator, Method::POST, "value", json!({"text": text}))
+            .await;
+    }
+
+    async fn click(&self, locator: &Value) {
+        self.on_element(locator, Method::POST, "click", json!({}))
+            .await;
+    }
+
+    async fn text(&self, locator: &Value) -> String {
+        self.on_element(locator, Method::GET, "text", json!({}))
+            .await
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn attribute(&self, locator: &Value, name: &str) -> String {
+        let v = self
+            .on_element(
+                locator,
+                Method::GET,
+                &format!("attribute/{name}"),
+                json!({}),
+            )
+            .await;
+        v.as_str()
+            .unwrap_or_else(|| panic!("{locator} has no {name}"))
+            .to_string()
+    }
+
+    /// A PNG of the viewport.
+    async fn screenshot(&self) -> Vec<u8> {
+        let v = self
+            .call(Method::GET, "screenshot", json!({}))
+            .await
+            .unwrap();
+        base64_decode(v.as_str().unwrap())
+    }
+
+    /// Ends the session cleanly (Chromium exits); Drop then stops chromedriver.
+    async fn quit(mut self) {
+        if let Some(s) = self.session.take() {
+            let _ = self
+                .call(Method::DELETE, &format!("/session/{s}"), json!({}))
+                .await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // After a panic the session is still open: close it so Chromium does not outlive the
+        // test. Drop cannot await, so use a throwaway runtime on its own thread.
+        if let Some(s) = self.session.take() {
+            let url = format!("{}/session/{s}", self.base);
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    reqwest::Client::new()
+                        .delete(url)
+                        .timeout(Duration::from_secs(5))
+                        .send()
+                        .await
+                })
+            })
+            .join();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Standard base64 (WebDriver screenshots), without pulling in a crate for one call.
+fn base64_decode(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("bad base64 byte {c}"),
+    };
+    let digits: Vec<u8> = s
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        .map(value)
+        .collect();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, d)| n | ((*d as u32) << (18 - 6 * i)));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}

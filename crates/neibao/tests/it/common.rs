@@ -1,0 +1,208 @@
+//! Test harness: a real neibao server on an ephemeral port over a temporary data folder.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use neibao_store::Store;
+use neibao_web::{AppState, WebConfig};
+use serde_json::{json, Value};
+
+pub const DEMO_PASSWORD: &str = "neibao-demo";
+pub const ADMIN_PASSWORD: &str = "admin-pass-123";
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub data_dir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// A server with the admin account only.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(WebConfig::default(), false).await
+    }
+
+    /// A server with the demo data set loaded.
+    pub async fn demo() -> TestApp {
+        Self::spawn_with(WebConfig::default(), true).await
+    }
+
+    pub async fn spawn_with(config: WebConfig, demo: bool) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = neibao::open_store(dir.path(), std::time::Duration::from_secs(300))
+            .await
+            .expect("store");
+        let store: Arc<dyn Store> = store;
+        // SAFETY of env: tests set NEIBAO_ADMIN_PASSWORD only through this value.
+        neibao::ensure_admin_with(store.as_ref(), Some(ADMIN_PASSWORD))
+            .await
+            .expect("admin");
+        let state = AppState::new(store.clone(), config);
+        if demo {
+            neibao::demo::load_once(store.as_ref(), &state.pipeline)
+                .await
+                .expect("demo");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            axum::serve(listener, neibao_web::router(state))
+                .await
+                .expect("serve");
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            store,
+            data_dir: dir.path().to_path_buf(),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Logs in through the API and returns a client that sends the bearer token of a fresh API
+    /// token (created directly in the store, as `neibao token create` does).
+    pub async fn client_for(&self, username: &str) -> Client {
+        let (user, _) = self
+            .store
+            .user_credentials(username)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no user {username}"));
+        let token = neibao_web::auth::random_token();
+        self.store
+            .create_api_token(
+                &user.id,
+                &neibao_domain::ids::token_hash(&token),
+                "test",
+                chrono::Utc::now(),
+                None,
+            )
+            .await
+            .unwrap();
+        Client {
+            base: self.base.clone(),
+            http: reqwest::Client::new(),
+            token,
+        }
+    }
+
+    pub async fn admin(&self) -> Client {
+        self.client_for("admin").await
+    }
+
+    /// POSTs a device payload to an ingest endpoint.
+    pub async fn ingest(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        let r = reqwest::Client::new()
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+}
+
+/// An API client with a bearer token.
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub token: String,
+}
+
+impl Client {
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .get(format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("send");
+        let s = r.status().as_u16();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        let s = r.status().as_u16();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .put(format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        let s = r.status().as_u16();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// Reads a device fixture shipped in the repository.
+pub fn fixture(rel: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/devices/");
+    std::fs::read(format!("{path}{rel}")).unwrap_or_else(|e| panic!("fixture {rel}: {e}"))
+}
+
+/// A valid USCC for tests, built from a 17-character body.
+pub fn uscc(body17: &str) -> String {
+    format!(
+        "{body17}{}",
+        neibao_domain::validate::uscc_check_char(body17).unwrap()
+    )
+}
+
+/// Registers a unit as `client` and returns its id.
+pub async fn create_unit(client: &Client, name: &str, division: &str, uscc_body: &str) -> String {
+    let (s, v) = client
+        .post(
+            "/api/v1/units",
+            json!({"name": name, "kind": "enterprise", "uscc": uscc(uscc_body), "division_code": division, "address": "测试路1号"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    v["id"].as_str().unwrap().to_string()
+}
+
+/// Registers a device and returns (id, ingest path).
+pub async fn create_device(
+    client: &Client,
+    unit_id: &str,
+    key_area_id: Option<&str>,
+    format: &str,
+) -> (String, String) {
+    let (s, v) = client.post("/api/v1/devices", json!({"unit_id": unit_id, "key_area_id": key_area_id, "format": format, "name": "测试摄像机"})).await;
+    assert_eq!(s, 201, "{v}");
+    (
+        v["id"].as_str().unwrap().into(),
+        v["ingest_path"].as_str().unwrap().into(),
+    )
+}

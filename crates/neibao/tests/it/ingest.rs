@@ -1,0 +1,294 @@
+//! Device ingest over HTTP: every Hikvision fixture, the generic JSON shape, and bad input
+//! (unknown token 401, oversize 413, undecodable 400, never 500 whatever the bytes).
+
+use neibao_web::WebConfig;
+use proptest::prelude::*;
+use serde_json::json;
+
+use crate::common::*;
+
+/// Each Hikvision fixture with the content type its transport uses, and what it must yield.
+const FIXTURES: [(&str, &str, usize, u32); 9] = [
+    (
+        "hikvision-isapi-alert/alert_fielddetection_vehicle_ver20_nodecl.xml",
+        "application/xml",
+        1,
+        0,
+    ),
+    (
+        "hikvision-isapi-alert/alert_io_input_ver20.xml",
+        "text/xml",
+        1,
+        0,
+    ),
+    (
+        "hikvision-isapi-alert/alert_shelteralarm_tamper_ver20.xml",
+        "application/xml; charset=\"UTF-8\"",
+        1,
+        0,
+    ),
+    (
+        "hikvision-isapi-alert/alertstream_nvr_heartbeat_then_vmd.txt",
+        "multipart/mixed; boundary=boundary",
+        0,
+        0,
+    ),
+    (
+        "hikvision-isapi-alert/httphost_push_linedetection_multipart.bin",
+        "multipart/form-data; boundary=boundary",
+        1,
+        0,
+    ),
+    (
+        "hikvision-acs/accesscontrollerevent_card_pass_plain_json.json",
+        "application/json",
+        1,
+        0,
+    ),
+    (
+        "hikvision-acs/accesscontrollerevent_door_no_person.json",
+        "application/json",
+        1,
+        0,
+    ),
+    ("hikvision-acs/heartbeat.json", "application/json", 0, 1),
+    (
+        "hikvision-acs/acsevent_search_response_pull.json",
+        "application/json",
+        2,
+        0,
+    ),
+];
+
+#[tokio::test]
+async fn every_hikvision_fixture_is_accepted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "接入测试单位", "330106", "91330106000000004").await;
+    for (i, (file, ct, events, heartbeats)) in FIXTURES.iter().enumerate() {
+        let (device, path) = create_device(&admin, &unit, None, "hikvision").await;
+        let (s, v) = app.ingest(&path, ct, fixture(file)).await;
+        assert_eq!(s, 200, "{file}: {v}");
+        if file.contains("alertstream") {
+            // Heartbeats then VMD repeated every second: one ongoing occurrence, several posts.
+            assert!(v["heartbeats"].as_u64().unwrap() >= 1, "{file}: {v}");
+            let (_, evs) = admin
+                .get(&format!("/api/v1/events?device_id={device}"))
+                .await;
+            assert_eq!(
+                evs["total"], 1,
+                "{file}: repeated VMD actives fold into one occurrence"
+            );
+            assert_eq!(evs["items"][0]["kind"], "motion");
+            assert_eq!(evs["items"][0]["channel"], 5);
+            assert!(evs["items"][0]["post_count"].as_i64().unwrap() >= 2);
+        } else {
+            assert_eq!(
+                v["accepted"].as_u64().unwrap() as usize,
+                *events,
+                "{file}: {v}"
+            );
+            assert_eq!(
+                v["heartbeats"].as_u64().unwrap() as u32,
+                *heartbeats,
+                "{file}: {v}"
+            );
+        }
+        // Liveness: every payload, heartbeat or not, marks the device online.
+        let (_, d) = admin.get(&format!("/api/v1/devices/{device}")).await;
+        assert_eq!(d["online"], true, "fixture {i} {file}");
+    }
+    // Person fields of the card event are kept; the door event has none.
+    let (_, evs) = admin
+        .get("/api/v1/events?kind=access.granted&per_page=10")
+        .await;
+    assert!(evs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["person"]["employee_no"] == "001"));
+    let (_, doors) = admin.get("/api/v1/events?kind=access.door_unlocked").await;
+    assert_eq!(doors["total"], 1);
+    assert!(doors["items"][0]["person"].as_object().unwrap().is_empty());
+    // Tamper raised the built-in alert even outside a key area.
+    let (_, alerts) = admin.get("/api/v1/alerts").await;
+    assert!(
+        alerts["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["rule"] == "video_tamper"),
+        "{alerts}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_event_types_are_stored_not_rejected() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "未知类型单位", "330106", "91330106000000005").await;
+    let (device, path) = create_device(&admin, &unit, None, "hikvision").await;
+    let xml = r#"<EventNotificationAlert version="2.0" xmlns="http://www.std-cgi.com/ver20/XMLSchema"><channelID>2</channelID><dateTime>2024-05-14T11:46:3100:00</dateTime><eventType>someFutureThing</eventType><eventState>active</eventState></EventNotificationAlert>"#;
+    let (s, v) = app.ingest(&path, "application/xml", xml).await;
+    assert_eq!(s, 200, "{v}");
+    let (_, evs) = admin
+        .get(&format!("/api/v1/events?device_id={device}"))
+        .await;
+    assert_eq!(evs["items"][0]["kind"], "unknown");
+    assert_eq!(evs["items"][0]["vendor_type"], "someFutureThing");
+}
+
+#[tokio::test]
+async fn generic_json_endpoint() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "通用接入单位", "330106", "91330106000000006").await;
+    let (s, area) = admin
+        .post(
+            &format!("/api/v1/units/{unit}/key_areas"),
+            json!({"name": "档案室"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (device, path) = create_device(&admin, &unit, area["id"].as_str(), "generic_json").await;
+    assert!(path.starts_with("/ingest/json/"));
+    let body = json!({"events": [
+        {"type": "intrusion.field", "time": "2026-11-29 21:00:00", "channel": 3, "region": "东侧围墙", "target": "human"},
+        {"type": "someone.else", "vendor_type": "X-42"},
+        {"heartbeat": true, "type": "heartbeat"}
+    ]});
+    let (s, v) = app
+        .ingest(&path, "application/json", body.to_string())
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["accepted"], 2);
+    assert_eq!(v["heartbeats"], 1);
+    assert_eq!(v["alerts"], 1);
+    let (_, evs) = admin
+        .get(&format!(
+            "/api/v1/events?device_id={device}&kind=intrusion.field"
+        ))
+        .await;
+    assert_eq!(evs["items"][0]["region"], "东侧围墙");
+    // A Hikvision body on the JSON endpoint and vice versa are 400, not stored.
+    let (s, v) = app
+        .ingest(&path, "application/json", json!({"no_type": 1}).to_string())
+        .await;
+    assert_eq!(s, 400, "{v}");
+    assert_eq!(v["error"]["code"], "undecodable_payload");
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_codes_and_loses_nothing() {
+    let app = TestApp::spawn_with(
+        WebConfig {
+            max_ingest_body: 4096,
+            ..Default::default()
+        },
+        false,
+    )
+    .await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "坏输入单位", "330106", "91330106000000007").await;
+    let (device, path) = create_device(&admin, &unit, None, "hikvision").await;
+    let good = fixture("hikvision-isapi-alert/alert_io_input_ver20.xml");
+    assert_eq!(
+        app.ingest(&path, "application/xml", good.clone()).await.0,
+        200
+    );
+
+    let (s, v) = app
+        .ingest(
+            "/ingest/hikvision/not-a-token",
+            "application/xml",
+            good.clone(),
+        )
+        .await;
+    assert_eq!(s, 401);
+    assert_eq!(v["error"]["code"], "unknown_ingest_token");
+
+    let (s, v) = app.ingest(&path, "application/xml", vec![b'<'; 5000]).await;
+    assert_eq!(s, 413, "{v}");
+    assert_eq!(v["error"]["code"], "payload_too_large");
+
+    for (ct, body) in [
+        (
+            "application/xml",
+            b"<EventNotificationAlert><eventType>".to_vec(),
+        ),
+        ("application/json", b"{\"eventType\":".to_vec()),
+        (
+            "multipart/form-data; boundary=zz",
+            b"--zz\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff\r\n--zz--".to_vec(),
+        ),
+        ("application/octet-stream", vec![0xff, 0xfe, 0x00, 0x01]),
+        ("application/xml", Vec::new()),
+    ] {
+        let (s, v) = app.ingest(&path, ct, body.clone()).await;
+        assert_eq!(s, 400, "{ct} {body:?} → {v}");
+        assert_eq!(v["error"]["code"], "undecodable_payload");
+        assert!(v["error"]["message"].as_str().unwrap().contains("无法解析"));
+    }
+    // The event accepted before is still there, and only it.
+    let (_, evs) = admin
+        .get(&format!("/api/v1/events?device_id={device}"))
+        .await;
+    assert_eq!(evs["total"], 1);
+    assert_eq!(evs["items"][0]["kind"], "alarm.input");
+}
+
+fn mutated_fixtures() -> impl Strategy<Value = (usize, Vec<u8>)> {
+    let bodies: Vec<Vec<u8>> = FIXTURES.iter().map(|(f, _, _, _)| fixture(f)).collect();
+    (
+        0..FIXTURES.len(),
+        any::<prop::sample::Index>(),
+        any::<prop::sample::Index>(),
+        prop::collection::vec(any::<u8>(), 0..64),
+    )
+        .prop_map(move |(i, cut, at, noise)| {
+            let b = &bodies[i];
+            let cut = cut.index(b.len() + 1);
+            let mut out = b[..cut].to_vec();
+            let at = at.index(out.len() + 1);
+            out.splice(at..at, noise);
+            (i, out)
+        })
+}
+
+/// One server shared by all property cases (a runtime that outlives each case).
+fn fuzz_target() -> &'static (tokio::runtime::Runtime, TestApp, String) {
+    use std::sync::OnceLock;
+    static TARGET: OnceLock<(tokio::runtime::Runtime, TestApp, String)> = OnceLock::new();
+    TARGET.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (app, path) = rt.block_on(async {
+            let app = TestApp::spawn().await;
+            let admin = app.admin().await;
+            let unit = create_unit(&admin, "模糊测试单位", "330106", "91330106000000008").await;
+            let (_, path) = create_device(&admin, &unit, None, "hikvision").await;
+            (app, path)
+        });
+        (rt, app, path)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+    /// Truncated, spliced and random bodies with every content type: never a 500.
+    #[test]
+    fn no_byte_sequence_gives_a_500((i, body) in mutated_fixtures(), random in prop::collection::vec(any::<u8>(), 0..512)) {
+        let (rt, app, path) = fuzz_target();
+        rt.block_on(async {
+            for ct in [FIXTURES[i].1, "application/xml", "application/json", "multipart/form-data; boundary=boundary", "multipart/mixed", "text/plain"] {
+                for b in [&body, &random] {
+                    let (s, v) = app.ingest(path, ct, b.clone()).await;
+                    assert!(s == 200 || s == 400, "{ct}: status {s} {v}");
+                }
+            }
+        });
+    }
+}

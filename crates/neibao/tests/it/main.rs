@@ -1,0 +1,11 @@
+//! The one integration-test binary: real router on 127.0.0.1:0, real SQLite file.
+
+mod api_flow;
+mod browser;
+mod cli;
+mod common;
+mod ingest;
+mod privacy;
+mod rules;
+mod scope;
+mod ui;
