@@ -174,9 +174,17 @@ pub fn evaluate(
             INTRUSION_KEY_AREA => ev.kind.is_intrusion() && ctx.in_key_area,
             VIDEO_TAMPER => matches!(ev.kind, EventKind::Tamper | EventKind::VideoLoss),
             ARMED_PERIOD_MOTION => {
+                // Intrusion in a key area already raises the (higher) key-area alert: one event,
+                // one alert.
+                let covered = ev.kind.is_intrusion()
+                    && ctx.in_key_area
+                    && rules
+                        .iter()
+                        .any(|r| r.enabled && r.def.code == INTRUSION_KEY_AREA);
                 (ev.kind == EventKind::Motion
                     || ev.kind.is_intrusion()
                     || ev.kind == EventKind::Pir)
+                    && !covered
                     && ctx.armed_schedule.is_some_and(|s| is_armed(s, ctx.at))
             }
             DOOR_FORCED => ev.kind == EventKind::DoorForced,
@@ -283,6 +291,28 @@ mod tests {
             vec![ARMED_PERIOD_MOTION]
         );
         assert!(evaluate(&rules, &ctx(false, None), &ev(EventKind::Motion), 0).is_empty());
+        // Intrusion in a key area while armed: only the key-area alert.
+        let hits = evaluate(
+            &rules,
+            &ctx(true, Some(&s)),
+            &ev(EventKind::LineCrossing),
+            0,
+        );
+        assert_eq!(
+            hits.iter().map(|h| h.rule).collect::<Vec<_>>(),
+            vec![INTRUSION_KEY_AREA]
+        );
+        // Outside a key area while armed: the armed-period alert.
+        let hits = evaluate(
+            &rules,
+            &ctx(false, Some(&s)),
+            &ev(EventKind::LineCrossing),
+            0,
+        );
+        assert_eq!(
+            hits.iter().map(|h| h.rule).collect::<Vec<_>>(),
+            vec![ARMED_PERIOD_MOTION]
+        );
         assert!(evaluate(&rules, &ctx(false, None), &ev(EventKind::AccessDenied), 4).is_empty());
         assert_eq!(
             evaluate(&rules, &ctx(false, None), &ev(EventKind::AccessDenied), 5).len(),

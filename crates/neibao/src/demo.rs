@@ -578,57 +578,69 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
     let station = unit.police_station_id.clone();
     let other = other_county_unit.context("no unit in a second county")?;
     let other_county = &other.division_code[..6];
-    let users: Vec<(&str, &str, Role, Option<String>, Option<String>)> = vec![
-        (
+    let user = |username: &str,
+                display: &str,
+                role: Role,
+                org_id: Option<String>,
+                unit_id: Option<String>| NewUser {
+        username: username.into(),
+        display_name: display.into(),
+        password_hash: hash.clone(),
+        role,
+        org_id,
+        unit_id,
+    };
+    let users = vec![
+        user(
             "demo_province",
             "演示省厅民警",
             Role::PoliceProvince,
             Some(orgs.province.clone()),
             None,
         ),
-        (
+        user(
             "demo_city",
             "演示市局民警",
             Role::PoliceCity,
             orgs.cities.get("3301").cloned(),
             None,
         ),
-        (
+        user(
             "demo_county",
             "演示分局民警",
             Role::PoliceCounty,
             orgs.counties.get(county).cloned(),
             None,
         ),
-        (
+        user(
             "demo_county_other",
             "演示另一分局民警",
             Role::PoliceCounty,
             orgs.counties.get(other_county).cloned(),
             None,
         ),
-        (
+        user(
             "demo_station",
             "演示派出所民警",
             Role::PoliceStation,
             station,
             None,
         ),
-        (
+        user(
             "demo_department",
             "演示教育局干部",
             Role::Department,
             orgs.education.get("3301").cloned(),
             None,
         ),
-        (
+        user(
             "demo_unit",
             "演示保卫负责人",
             Role::UnitManager,
             None,
             Some(unit.id.clone()),
         ),
-        (
+        user(
             "demo_guard",
             "演示保安员",
             Role::Guard,
@@ -636,18 +648,8 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
             Some(unit.id.clone()),
         ),
     ];
-    for (username, display, role, org, unit_id) in &users {
-        store
-            .create_user(
-                username,
-                display,
-                &hash,
-                *role,
-                org.as_deref(),
-                unit_id.as_deref(),
-                now,
-            )
-            .await?;
+    for u in &users {
+        store.create_user(u, now).await?;
     }
 
     // One demo alert through the real pipeline: a line-crossing event on the key-area camera.
@@ -672,8 +674,13 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         users.len(),
         if std::env::var("NEIBAO_DEMO_PASSWORD").is_ok() { "取自 NEIBAO_DEMO_PASSWORD" } else { DEFAULT_DEMO_PASSWORD }
     );
-    for (u, d, r, _, _) in &users {
-        s.push_str(&format!("\n  {u:<18} {d}（{}）", r.label_zh()));
+    for u in &users {
+        s.push_str(&format!(
+            "\n  {:<18} {}（{}）",
+            u.username,
+            u.display_name,
+            u.role.label_zh()
+        ));
     }
     s.push_str(&format!(
         "\n演示单位「{}」的设备接入地址：\n  /ingest/hikvision/{DEMO_KEY_AREA_CAMERA_TOKEN}（重要部位「{}」摄像机）\n  /ingest/hikvision/{DEMO_GATE_CAMERA_TOKEN}（大门摄像机）\n  /ingest/hikvision/{DEMO_ACCESS_TERMINAL_TOKEN}（门禁终端）",

@@ -50,12 +50,14 @@ pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> any
     };
     store
         .create_user(
-            "admin",
-            "系统管理员",
-            &hash_password(&password),
-            Role::Admin,
-            None,
-            None,
+            &neibao_store::model::NewUser {
+                username: "admin".into(),
+                display_name: "系统管理员".into(),
+                password_hash: hash_password(&password),
+                role: Role::Admin,
+                org_id: None,
+                unit_id: None,
+            },
             Utc::now(),
         )
         .await?;

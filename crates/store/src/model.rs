@@ -224,6 +224,19 @@ pub struct User {
     pub unit_name: Option<String>,
 }
 
+/// An account to create. `password_hash` is an Argon2id PHC string.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    /// Police organisation or competent department (police and department roles).
+    pub org_id: Option<String>,
+    /// The unit (unit manager and guard roles).
+    pub unit_id: Option<String>,
+}
+
 /// Pagination: 1-based page, size capped at 200.
 #[derive(Debug, Clone, Copy)]
 pub struct Page {

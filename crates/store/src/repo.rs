@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use neibao_domain::alert::{Alert, AlertAction};
 use neibao_domain::error::{DomainError, ErrorCode};
 use neibao_domain::event::{DecodedEvent, SecurityEvent};
-use neibao_domain::scope::{Role, Scope};
+use neibao_domain::scope::Scope;
 
 use crate::model::*;
 
@@ -178,16 +178,7 @@ pub trait Store: Send + Sync + 'static {
 
     // --- users, sessions, tokens ---
     async fn count_users(&self) -> StoreResult<i64>;
-    async fn create_user(
-        &self,
-        username: &str,
-        display_name: &str,
-        password_hash: &str,
-        role: Role,
-        org_id: Option<&str>,
-        unit_id: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<User>;
+    async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> StoreResult<User>;
     /// The user and their password hash, for login.
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<(User, String)>>;
     async fn get_user(&self, id: &str) -> StoreResult<User>;

@@ -1,13 +1,36 @@
 // neibao UI behaviour. No inline scripts: the CSP forbids them.
-// Pages marked <main data-autorefresh="N"> reload every N seconds unless the user is typing,
-// so new alerts show up without a manual refresh.
+//
+// <main data-watch-alerts>: polls the alert list once a second (same-origin API with the session
+// cookie) and reloads the page as soon as an alert is raised or changes, so a device event shows
+// up within a second.
+// <main data-autorefresh="N">: reloads every N seconds.
+// Neither reloads while the user is typing in a form field.
 (function () {
-  var main = document.querySelector("main[data-autorefresh]");
+  var main = document.querySelector("main");
   if (!main) return;
-  var seconds = parseInt(main.getAttribute("data-autorefresh"), 10) || 5;
-  setInterval(function () {
+  function typing() {
     var a = document.activeElement;
-    if (a && (a.tagName === "INPUT" || a.tagName === "TEXTAREA" || a.tagName === "SELECT")) return;
-    window.location.reload();
-  }, seconds * 1000);
+    return a && (a.tagName === "INPUT" || a.tagName === "TEXTAREA" || a.tagName === "SELECT");
+  }
+  if (main.hasAttribute("data-watch-alerts")) {
+    var last = null;
+    var poll = function () {
+      fetch("/api/v1/alerts?per_page=1", { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (v) {
+          if (!v) return;
+          var top = v.items && v.items[0];
+          var sig = v.total + "|" + (top ? top.id + "|" + top.last_seen + "|" + top.event_count + "|" + top.status : "");
+          if (last !== null && sig !== last && !typing()) window.location.reload();
+          last = sig;
+        })
+        .catch(function () {});
+    };
+    poll();
+    setInterval(poll, 1000);
+  }
+  var seconds = parseInt(main.getAttribute("data-autorefresh"), 10);
+  if (seconds > 0) {
+    setInterval(function () { if (!typing()) window.location.reload(); }, seconds * 1000);
+  }
 })();

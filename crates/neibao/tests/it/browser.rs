@@ -93,6 +93,35 @@ async fn acknowledge_demo_alert_in_browser() {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "acknowledged", "{v}");
 
+    // Live update: with the alert list open, a device posts a tamper alarm (as `curl` would);
+    // the new alert appears on the open page without any navigation.
+    b.goto(&app.url("/alerts")).await;
+    let tamper = xpath(
+        "//table[@id='alerts']//tr[contains(@class,'alert-row')]//a[contains(., '视频遮挡')]",
+    );
+    assert!(b.try_find(&tamper).await.is_err(), "no tamper alert yet");
+    // Let the page's watcher take its first sample before the event arrives.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let posted = Instant::now();
+    let (s, v) = app
+        .ingest(
+            "/ingest/hikvision/demo-gate-camera",
+            "application/xml",
+            crate::common::fixture("hikvision-isapi-alert/alert_shelteralarm_tamper_ver20.xml"),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    b.wait_for("the new alert on the open alert list", || async {
+        b.try_find(&tamper).await.is_ok()
+    })
+    .await;
+    let shown_after = posted.elapsed();
+    println!("new alert shown {shown_after:.1?} after the device posted");
+    assert!(
+        shown_after < std::time::Duration::from_millis(2500),
+        "took {shown_after:?}"
+    );
+
     b.quit().await;
     println!("browser test passed in {:.1?}", started.elapsed());
 }

@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use neibao_domain::alert::{Alert, AlertAction};
 use neibao_domain::event::{DecodedEvent, SecurityEvent};
-use neibao_domain::scope::{Role, Scope};
+use neibao_domain::scope::Scope;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
@@ -280,26 +280,8 @@ impl Store for SqliteStore {
     async fn count_users(&self) -> StoreResult<i64> {
         self.count_users_impl().await
     }
-    async fn create_user(
-        &self,
-        username: &str,
-        display_name: &str,
-        password_hash: &str,
-        role: Role,
-        org_id: Option<&str>,
-        unit_id: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<User> {
-        self.create_user_impl(
-            username,
-            display_name,
-            password_hash,
-            role,
-            org_id,
-            unit_id,
-            now,
-        )
-        .await
+    async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
+        self.create_user_impl(user, now).await
     }
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<(User, String)>> {
         self.user_credentials_impl(username).await

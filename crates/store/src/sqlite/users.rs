@@ -6,7 +6,7 @@ use neibao_domain::scope::Role;
 use sqlx::Row;
 
 use super::{ms, SqliteStore};
-use crate::model::User;
+use crate::model::{NewUser, User};
 use crate::repo::{StoreError, StoreResult};
 
 const USER_COLUMNS: &str = "us.*, o.name AS org_name, un.name AS unit_name, COALESCE(o.division_code, un.division_code) AS division_code";
@@ -33,26 +33,20 @@ impl SqliteStore {
             .await?)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn create_user_impl(
         &self,
-        username: &str,
-        display_name: &str,
-        password_hash: &str,
-        role: Role,
-        org_id: Option<&str>,
-        unit_id: Option<&str>,
+        u: &NewUser,
         now: DateTime<Utc>,
     ) -> StoreResult<User> {
         let id = new_id();
         sqlx::query("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&id)
-            .bind(username)
-            .bind(display_name)
-            .bind(password_hash)
-            .bind(role.code())
-            .bind(org_id)
-            .bind(unit_id)
+            .bind(&u.username)
+            .bind(&u.display_name)
+            .bind(&u.password_hash)
+            .bind(u.role.code())
+            .bind(&u.org_id)
+            .bind(&u.unit_id)
             .bind(ms(now))
             .execute(&self.pool)
             .await?;

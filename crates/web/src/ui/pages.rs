@@ -122,7 +122,7 @@ pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Resp
                 _ => "概览".to_string(),
             };
             let mut nav = Nav::new(&u);
-            nav.autorefresh = 30;
+            nav.watch_alerts = true;
             render(&DashboardPage {
                 nav,
                 scope_label,
@@ -622,7 +622,7 @@ pub async fn alerts(
     match state.store.list_alerts(&u.scope, &filter, page).await {
         Ok(list) => {
             let mut nav = Nav::new(&u);
-            nav.autorefresh = 5;
+            nav.watch_alerts = true;
             render(&AlertsPage {
                 nav,
                 alerts: list.items.iter().map(AlertView::from).collect(),

@@ -22,6 +22,8 @@ pub struct Nav {
     pub csrf: String,
     /// Reload the page every N seconds (0 = never).
     pub autorefresh: u32,
+    /// Reload as soon as the alert list changes (polled once a second).
+    pub watch_alerts: bool,
 }
 
 impl Nav {
@@ -34,7 +36,7 @@ impl Nav {
             .unwrap_or_default();
         Nav {
             user_label: format!(
-                "{} · {} {}",
+                "{} · {} · {}",
                 u.user.display_name,
                 u.user.role.label_zh(),
                 place
@@ -43,6 +45,7 @@ impl Nav {
             .to_string(),
             csrf: u.csrf.clone().unwrap_or_default(),
             autorefresh: 0,
+            watch_alerts: false,
         }
     }
 }
@@ -89,7 +92,11 @@ impl From<&Alert> for AlertView {
             unit_id: a.unit_id.clone(),
             unit_name: a.unit_name.clone(),
             device_name: a.device_name.clone().unwrap_or_default(),
-            rule: a.rule.clone(),
+            rule: neibao_engine::rules::builtin_rules()
+                .into_iter()
+                .find(|r| r.code == a.rule)
+                .map(|r| r.title.to_string())
+                .unwrap_or_else(|| a.rule.clone()),
             first_seen: fmt_time(a.first_seen),
             last_seen: fmt_time(a.last_seen),
             event_count: a.event_count,
@@ -122,10 +129,10 @@ impl From<&SecurityEvent> for EventView {
             if !place.is_empty() {
                 place.push(' ');
             }
-            place.push_str(r);
+            place.push_str(&region_label(r));
         }
         let target = match (&e.target, &e.person.name) {
-            (Some(t), _) => t.clone(),
+            (Some(t), _) => target_label(t),
             (None, Some(n)) => n.clone(),
             _ => String::new(),
         };
@@ -148,6 +155,29 @@ impl From<&SecurityEvent> for EventView {
             received: fmt_time(e.received_at),
             post_count: e.post_count,
         }
+    }
+}
+
+/// `1` → 区域1, `io:2` → 报警输入2, `door:1` → 门1; anything else as sent.
+fn region_label(r: &str) -> String {
+    if let Some(n) = r.strip_prefix("io:") {
+        format!("报警输入{n}")
+    } else if let Some(n) = r.strip_prefix("door:") {
+        format!("门{n}")
+    } else if !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()) {
+        format!("区域{r}")
+    } else {
+        r.to_string()
+    }
+}
+
+/// Detection targets in Chinese; plates and other text as sent.
+fn target_label(t: &str) -> String {
+    match t {
+        "human" => "人员".into(),
+        "vehicle" => "车辆".into(),
+        "others" | "other" => "其他".into(),
+        _ => t.to_string(),
     }
 }
 
