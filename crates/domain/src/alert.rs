@@ -5,19 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, ErrorCode};
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    PartialOrd,
-    Ord,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Low,
@@ -27,12 +15,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
+    pub const ALL: [Severity; 4] = [Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
     pub fn code(self) -> &'static str {
         match self {
             Severity::Low => "low",
@@ -70,11 +53,7 @@ pub enum AlertAction {
 }
 
 impl AlertStatus {
-    pub const ALL: [AlertStatus; 3] = [
-        AlertStatus::Open,
-        AlertStatus::Acknowledged,
-        AlertStatus::Resolved,
-    ];
+    pub const ALL: [AlertStatus; 3] = [AlertStatus::Open, AlertStatus::Acknowledged, AlertStatus::Resolved];
     pub fn code(self) -> &'static str {
         match self {
             AlertStatus::Open => "open",
@@ -100,9 +79,7 @@ impl AlertStatus {
     pub fn apply(self, action: AlertAction) -> Result<AlertStatus, DomainError> {
         match (self, action) {
             (AlertStatus::Open, AlertAction::Acknowledge) => Ok(AlertStatus::Acknowledged),
-            (AlertStatus::Open | AlertStatus::Acknowledged, AlertAction::Resolve) => {
-                Ok(AlertStatus::Resolved)
-            }
+            (AlertStatus::Open | AlertStatus::Acknowledged, AlertAction::Resolve) => Ok(AlertStatus::Resolved),
             (from, _) => Err(DomainError::with_message(
                 ErrorCode::InvalidTransition,
                 format!("告警当前状态为「{}」，不能执行此操作", from.label_zh()),

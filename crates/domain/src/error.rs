@@ -109,9 +109,7 @@ impl ErrorCode {
     /// HTTP status number for this code.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::Unauthenticated
-            | ErrorCode::UnknownIngestToken
-            | ErrorCode::BadCredentials => 401,
+            ErrorCode::Unauthenticated | ErrorCode::UnknownIngestToken | ErrorCode::BadCredentials => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
@@ -160,11 +158,7 @@ mod tests {
     fn every_code_has_a_unique_name_and_a_chinese_message() {
         let mut names = HashSet::new();
         for c in ALL_ERROR_CODES {
-            assert!(
-                names.insert(c.as_str()),
-                "duplicate code name {}",
-                c.as_str()
-            );
+            assert!(names.insert(c.as_str()), "duplicate code name {}", c.as_str());
             let m = c.message_zh();
             assert!(
                 m.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),

@@ -186,10 +186,7 @@ impl EventKind {
     pub fn is_intrusion(self) -> bool {
         matches!(
             self,
-            EventKind::LineCrossing
-                | EventKind::FieldIntrusion
-                | EventKind::RegionEntrance
-                | EventKind::RegionExit
+            EventKind::LineCrossing | EventKind::FieldIntrusion | EventKind::RegionEntrance | EventKind::RegionExit
         )
     }
 }

@@ -87,10 +87,7 @@ mod tests {
         let id = Sensitive::new(SensitiveKind::CitizenId, "11010519491231002X");
         assert_eq!(id.masked(), "110105********002X");
         assert!(!format!("{id:?}").contains("19491231"));
-        assert_eq!(
-            serde_json::to_string(&id).unwrap(),
-            "\"110105********002X\""
-        );
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"110105********002X\"");
         let p = Sensitive::new(SensitiveKind::Phone, "13812345678");
         assert_eq!(p.masked(), "138****5678");
     }

@@ -51,27 +51,18 @@ pub const KEY_UNIT_CATEGORIES: [(u8, &str); 11] = [
     (2, "机场、港口、大型车站等交通枢纽"),
     (3, "国防科技工业重要产品的研制、生产单位"),
     (4, "电信、邮政、金融单位"),
-    (
-        5,
-        "大型能源动力设施、水利设施和城市水、电、燃气、热力供应设施",
-    ),
+    (5, "大型能源动力设施、水利设施和城市水、电、燃气、热力供应设施"),
     (6, "大型物资储备单位和大型商贸中心"),
     (7, "教育、科研、医疗单位和大型文化、体育场所"),
     (8, "博物馆、档案馆和重点文物保护单位"),
-    (
-        9,
-        "研制、生产、销售、储存危险物品或者实验、保藏传染性菌种、毒种的单位",
-    ),
+    (9, "研制、生产、销售、储存危险物品或者实验、保藏传染性菌种、毒种的单位"),
     (10, "国家重点建设工程单位"),
     (11, "其他需要国家重点保护的单位"),
 ];
 
 /// zh-CN label of a key-unit category code, `None` outside 1–11.
 pub fn key_unit_category_label(code: u8) -> Option<&'static str> {
-    KEY_UNIT_CATEGORIES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
+    KEY_UNIT_CATEGORIES.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
 }
 
 /// Wire format a device speaks, which decides the ingest endpoint.

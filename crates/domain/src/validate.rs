@@ -11,18 +11,15 @@ use serde::{Deserialize, Serialize};
 
 /// The 31-symbol alphabet of GB 32100 (value = index). Excludes I, O, S, V, Z.
 pub const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
 /// Province-level prefixes of GB/T 2260 (REQUIREMENTS.md §c.3), plus 83 for Taiwan residence
 /// permits.
 const PROVINCE_PREFIXES: [&str; 35] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82", "83",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
+    "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83",
 ];
 
 /// Unified social credit code (统一社会信用代码), GB 32100-2015, 18 characters.
@@ -38,9 +35,7 @@ impl Uscc {
     /// Errors: [`ErrorCode::InvalidUscc`] with a message saying which check failed.
     pub fn parse(input: &str) -> Result<Uscc, DomainError> {
         let s = input.trim().to_ascii_uppercase();
-        let err = |m: &str| {
-            DomainError::with_message(ErrorCode::InvalidUscc, format!("统一社会信用代码无效：{m}"))
-        };
+        let err = |m: &str| DomainError::with_message(ErrorCode::InvalidUscc, format!("统一社会信用代码无效：{m}"));
         if s.chars().count() != 18 {
             return Err(err("长度应为18位"));
         }
@@ -115,12 +110,7 @@ impl CitizenId {
     /// Errors: [`ErrorCode::InvalidCitizenId`].
     pub fn parse(input: &str, today: NaiveDate) -> Result<CitizenId, DomainError> {
         let s = input.trim().to_ascii_uppercase();
-        let err = |m: &str| {
-            DomainError::with_message(
-                ErrorCode::InvalidCitizenId,
-                format!("公民身份号码无效：{m}"),
-            )
-        };
+        let err = |m: &str| DomainError::with_message(ErrorCode::InvalidCitizenId, format!("公民身份号码无效：{m}"));
         let b = s.as_bytes();
         if b.len() != 18 {
             return Err(err("长度应为18位"));
@@ -134,16 +124,11 @@ impl CitizenId {
         if !matches!(&s[6..8], "18" | "19" | "20") {
             return Err(err("出生年份不正确"));
         }
-        let birth =
-            NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").map_err(|_| err("出生日期不存在"))?;
+        let birth = NaiveDate::parse_from_str(&s[6..14], "%Y%m%d").map_err(|_| err("出生日期不存在"))?;
         if birth > today {
             return Err(err("出生日期晚于今天"));
         }
-        let sum: u32 = b[..17]
-            .iter()
-            .zip(ID_WEIGHTS)
-            .map(|(d, w)| (d - b'0') as u32 * w)
-            .sum();
+        let sum: u32 = b[..17].iter().zip(ID_WEIGHTS).map(|(d, w)| (d - b'0') as u32 * w).sum();
         if ID_CHECK[(sum % 11) as usize] != b[17] as char {
             return Err(err("校验码不正确"));
         }
@@ -172,11 +157,7 @@ pub fn citizen_id_check_char(body17: &str) -> Option<char> {
     if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = b
-        .iter()
-        .zip(ID_WEIGHTS)
-        .map(|(d, w)| (d - b'0') as u32 * w)
-        .sum();
+    let sum: u32 = b.iter().zip(ID_WEIGHTS).map(|(d, w)| (d - b'0') as u32 * w).sum();
     Some(ID_CHECK[(sum % 11) as usize])
 }
 
@@ -202,17 +183,12 @@ impl PhoneNumber {
             s = s[2..].to_string();
         }
         let b = s.as_bytes();
-        let mobile = b.len() == 11
-            && b[0] == b'1'
-            && (b'3'..=b'9').contains(&b[1])
-            && b.iter().all(u8::is_ascii_digit);
+        let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
         let landline = {
             let parts: Vec<&str> = s.split('-').collect();
             let digits = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
             match parts.as_slice() {
-                [whole] => {
-                    digits(whole) && whole.starts_with('0') && (10..=12).contains(&whole.len())
-                }
+                [whole] => digits(whole) && whole.starts_with('0') && (10..=12).contains(&whole.len()),
                 [area, num] | [area, num, _] => {
                     digits(area)
                         && area.starts_with('0')
@@ -363,21 +339,14 @@ mod tests {
     #[test]
     fn citizen_id_derived_fields() {
         let id = CitizenId::parse("440308199901101512", today()).unwrap();
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1999, 1, 10).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1999, 1, 10).unwrap());
         assert!(id.is_male());
         assert!(!format!("{id:?}").contains("19990110"));
     }
 
     #[test]
     fn uscc_vectors_from_requirements_c2() {
-        for v in [
-            "91350100M000100Y43",
-            "91110000802100433B",
-            "12100000400000624D",
-        ] {
+        for v in ["91350100M000100Y43", "91110000802100433B", "12100000400000624D"] {
             Uscc::parse(v).unwrap_or_else(|e| panic!("{v}: {e}"));
         }
         assert!(Uscc::parse(" 91110000802100433b ").is_ok());
@@ -392,11 +361,7 @@ mod tests {
             "9111AB00802100433B",
             "91990000802100433B",
         ] {
-            assert_eq!(
-                Uscc::parse(v).unwrap_err().code,
-                ErrorCode::InvalidUscc,
-                "{v}"
-            );
+            assert_eq!(Uscc::parse(v).unwrap_err().code, ErrorCode::InvalidUscc, "{v}");
         }
     }
 
@@ -421,10 +386,7 @@ mod tests {
         let d = DivisionCode::parse("330106").unwrap();
         assert_eq!(d.level(), DivisionLevel::County);
         assert_eq!(d.scope_prefix(), "330106");
-        assert_eq!(
-            DivisionCode::parse("330100").unwrap().scope_prefix(),
-            "3301"
-        );
+        assert_eq!(DivisionCode::parse("330100").unwrap().scope_prefix(), "3301");
         assert_eq!(DivisionCode::parse("330000").unwrap().scope_prefix(), "33");
         assert_eq!(
             DivisionCode::parse("330106001").unwrap().level(),

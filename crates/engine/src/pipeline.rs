@@ -8,9 +8,7 @@ use neibao_domain::event::DecodedPayload;
 use neibao_store::model::{AlertDraft, IngestDevice, Raised};
 use neibao_store::{Store, StoreResult};
 
-use crate::rules::{
-    effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION,
-};
+use crate::rules::{effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION};
 
 /// What one payload produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,10 +54,7 @@ impl Pipeline {
         }
         let rules = effective_rules(&self.store.rule_settings(&device.unit_id).await?);
         for ev in &payload.events {
-            let rec = self
-                .store
-                .record_event(device, ev, raw, content_type, now)
-                .await?;
+            let rec = self.store.record_event(device, ev, raw, content_type, now).await?;
             out.event_ids.push(rec.event_id.clone());
             if !rec.new_occurrence {
                 continue;

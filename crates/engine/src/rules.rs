@@ -47,7 +47,8 @@ pub fn builtin_rules() -> Vec<RuleDef> {
         RuleDef {
             code: ARMED_PERIOD_MOTION,
             title: "布防时段移动或入侵",
-            description: "单位布防时段（如夜间、节假日无人值守时段）内出现移动侦测或入侵事件；单位未设置布防时段时不触发",
+            description:
+                "单位布防时段（如夜间、节假日无人值守时段）内出现移动侦测或入侵事件；单位未设置布防时段时不触发",
             severity: Severity::Medium,
             default_params: serde_json::json!({}),
         },
@@ -133,12 +134,7 @@ pub struct Hit {
 
 /// Fingerprint of an alert: SHA-256 over rule, device, channel and region. Events that share it
 /// fold into one unresolved alert.
-pub fn fingerprint(
-    rule: &str,
-    device_id: &str,
-    channel: Option<u32>,
-    region: Option<&str>,
-) -> String {
+pub fn fingerprint(rule: &str, device_id: &str, channel: Option<u32>, region: Option<&str>) -> String {
     let mut h = Sha256::new();
     for part in [
         rule,
@@ -159,12 +155,7 @@ pub fn needs_failure_count(ev: &DecodedEvent) -> bool {
 
 /// Evaluates the rules on one new, active occurrence. `recent_failures` is the number of
 /// `access.denied` events on this device and door within the rule's window, this one included.
-pub fn evaluate(
-    rules: &[EffectiveRule],
-    ctx: &RuleContext<'_>,
-    ev: &DecodedEvent,
-    recent_failures: i64,
-) -> Vec<Hit> {
+pub fn evaluate(rules: &[EffectiveRule], ctx: &RuleContext<'_>, ev: &DecodedEvent, recent_failures: i64) -> Vec<Hit> {
     if ev.state != EventState::Active {
         return Vec::new();
     }
@@ -178,19 +169,14 @@ pub fn evaluate(
                 // one alert.
                 let covered = ev.kind.is_intrusion()
                     && ctx.in_key_area
-                    && rules
-                        .iter()
-                        .any(|r| r.enabled && r.def.code == INTRUSION_KEY_AREA);
-                (ev.kind == EventKind::Motion
-                    || ev.kind.is_intrusion()
-                    || ev.kind == EventKind::Pir)
+                    && rules.iter().any(|r| r.enabled && r.def.code == INTRUSION_KEY_AREA);
+                (ev.kind == EventKind::Motion || ev.kind.is_intrusion() || ev.kind == EventKind::Pir)
                     && !covered
                     && ctx.armed_schedule.is_some_and(|s| is_armed(s, ctx.at))
             }
             DOOR_FORCED => ev.kind == EventKind::DoorForced,
             FAILED_VERIFICATION => {
-                ev.kind == EventKind::AccessDenied
-                    && recent_failures >= r.param_i64("threshold").max(1)
+                ev.kind == EventKind::AccessDenied && recent_failures >= r.param_i64("threshold").max(1)
             }
             _ => false,
         };
@@ -200,12 +186,7 @@ pub fn evaluate(
                 rule: r.def.code,
                 title: format!("{}：{}", r.def.title, what),
                 severity: r.severity,
-                fingerprint: fingerprint(
-                    r.def.code,
-                    ctx.device_id,
-                    ev.channel,
-                    ev.region.as_deref(),
-                ),
+                fingerprint: fingerprint(r.def.code, ctx.device_id, ev.channel, ev.region.as_deref()),
             });
         }
     }
@@ -224,9 +205,7 @@ mod tests {
             device_id: "d",
             in_key_area,
             armed_schedule: schedule,
-            at: chrono::Utc
-                .with_ymd_and_hms(2026, 11, 30, 15, 0, 0)
-                .unwrap(),
+            at: chrono::Utc.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap(),
         }
     }
 
@@ -266,12 +245,7 @@ mod tests {
             enabled: true,
             params: serde_json::json!({"severity": "critical"}),
         }];
-        let hits = evaluate(
-            &effective_rules(&crit),
-            &ctx(false, None),
-            &ev(EventKind::Tamper),
-            0,
-        );
+        let hits = evaluate(&effective_rules(&crit), &ctx(false, None), &ev(EventKind::Tamper), 0);
         assert_eq!(hits[0].severity, Severity::Critical);
     }
 
@@ -292,23 +266,13 @@ mod tests {
         );
         assert!(evaluate(&rules, &ctx(false, None), &ev(EventKind::Motion), 0).is_empty());
         // Intrusion in a key area while armed: only the key-area alert.
-        let hits = evaluate(
-            &rules,
-            &ctx(true, Some(&s)),
-            &ev(EventKind::LineCrossing),
-            0,
-        );
+        let hits = evaluate(&rules, &ctx(true, Some(&s)), &ev(EventKind::LineCrossing), 0);
         assert_eq!(
             hits.iter().map(|h| h.rule).collect::<Vec<_>>(),
             vec![INTRUSION_KEY_AREA]
         );
         // Outside a key area while armed: the armed-period alert.
-        let hits = evaluate(
-            &rules,
-            &ctx(false, Some(&s)),
-            &ev(EventKind::LineCrossing),
-            0,
-        );
+        let hits = evaluate(&rules, &ctx(false, Some(&s)), &ev(EventKind::LineCrossing), 0);
         assert_eq!(
             hits.iter().map(|h| h.rule).collect::<Vec<_>>(),
             vec![ARMED_PERIOD_MOTION]

@@ -80,9 +80,7 @@ impl DecodeError {
             DecodeError::EmptyBody => "请求体为空".to_string(),
             DecodeError::NotXml => "请求体不是格式正确的 XML".to_string(),
             DecodeError::NotJson => "请求体不是有效的 JSON".to_string(),
-            DecodeError::UnknownFormat => {
-                "无法识别请求体格式（既不是 XML、JSON，也不是 multipart）".to_string()
-            }
+            DecodeError::UnknownFormat => "无法识别请求体格式（既不是 XML、JSON，也不是 multipart）".to_string(),
             DecodeError::UnknownShape { format } => {
                 format!("{} 文档不是可识别的事件结构", format.to_uppercase())
             }

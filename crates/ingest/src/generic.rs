@@ -33,9 +33,7 @@ pub fn decode_generic_json(body: &[u8]) -> Result<DecodedPayload, DecodeError> {
         Value::Array(items) => items,
         Value::Object(map) => match field(map, "events") {
             Some(Value::Array(items)) if field(map, "type").is_none() => items,
-            Some(_) if field(map, "type").is_none() => {
-                return Err(DecodeError::InvalidField { field: "events" })
-            }
+            Some(_) if field(map, "type").is_none() => return Err(DecodeError::InvalidField { field: "events" }),
             _ => std::slice::from_ref(&value),
         },
         _ => return Err(DecodeError::UnknownShape { format: "json" }),
@@ -68,22 +66,19 @@ fn decode_object(obj: &Map<String, Value>) -> Result<Option<DecodedEvent>, Decod
     let vendor_type = text(obj, "vendor_type")?.unwrap_or_else(|| code.clone());
     let state = match text(obj, "state")? {
         None => EventState::Active,
-        Some(s) => EventState::from_code(&s.to_ascii_lowercase())
-            .ok_or(DecodeError::InvalidField { field: "state" })?,
+        Some(s) => {
+            EventState::from_code(&s.to_ascii_lowercase()).ok_or(DecodeError::InvalidField { field: "state" })?
+        }
     };
     let mut ev = DecodedEvent::new(kind, vendor_type, state);
     if let Some(t) = text(obj, "time")? {
-        let (time, had_offset) =
-            parse_device_time(&t).ok_or(DecodeError::InvalidField { field: "time" })?;
+        let (time, had_offset) = parse_device_time(&t).ok_or(DecodeError::InvalidField { field: "time" })?;
         ev.device_time = Some(time);
         ev.device_time_has_offset = had_offset;
     }
     ev.channel = match text(obj, "channel")? {
         None => None,
-        Some(c) => Some(
-            c.parse()
-                .map_err(|_| DecodeError::InvalidField { field: "channel" })?,
-        ),
+        Some(c) => Some(c.parse().map_err(|_| DecodeError::InvalidField { field: "channel" })?),
     };
     ev.region = text(obj, "region")?;
     ev.target = text(obj, "target")?;
@@ -112,11 +107,7 @@ fn text(obj: &Map<String, Value>, key: &'static str) -> Result<Option<String>, D
     text_in(obj, key, key)
 }
 
-fn text_in(
-    obj: &Map<String, Value>,
-    key: &str,
-    report: &'static str,
-) -> Result<Option<String>, DecodeError> {
+fn text_in(obj: &Map<String, Value>, key: &str, report: &'static str) -> Result<Option<String>, DecodeError> {
     match field(obj, key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
@@ -161,8 +152,7 @@ mod tests {
     #[test]
     fn lists_heartbeats_and_unknown_types() {
         let p =
-            decode(r#"{"events":[{"type":"motion"},{"heartbeat":true},{"type":"vendor.custom"}]}"#)
-                .expect("decodes");
+            decode(r#"{"events":[{"type":"motion"},{"heartbeat":true},{"type":"vendor.custom"}]}"#).expect("decodes");
         assert_eq!(p.heartbeats, 1);
         assert_eq!(p.events.len(), 2);
         assert_eq!(p.events[1].kind, EventKind::Unknown);
@@ -179,15 +169,9 @@ mod tests {
             code(r#"{"state":"active"}"#),
             DecodeError::MissingField { field: "type" }
         );
-        assert_eq!(
-            code(r#"{"type":"  "}"#),
-            DecodeError::MissingField { field: "type" }
-        );
+        assert_eq!(code(r#"{"type":"  "}"#), DecodeError::MissingField { field: "type" });
         assert_eq!(code(r#"{"type":1.5e400}"#), DecodeError::NotJson);
-        assert_eq!(
-            code(r#"{"type":["x"]}"#),
-            DecodeError::InvalidField { field: "type" }
-        );
+        assert_eq!(code(r#"{"type":["x"]}"#), DecodeError::InvalidField { field: "type" });
         assert_eq!(
             code(r#"{"type":"motion","state":"on"}"#),
             DecodeError::InvalidField { field: "state" }
@@ -208,19 +192,10 @@ mod tests {
             code(r#"{"type":"motion","heartbeat":"yes"}"#),
             DecodeError::InvalidField { field: "heartbeat" }
         );
-        assert_eq!(
-            code(r#"{"events":{}}"#),
-            DecodeError::InvalidField { field: "events" }
-        );
-        assert_eq!(
-            code(r#"[1]"#),
-            DecodeError::InvalidField { field: "events" }
-        );
+        assert_eq!(code(r#"{"events":{}}"#), DecodeError::InvalidField { field: "events" });
+        assert_eq!(code(r#"[1]"#), DecodeError::InvalidField { field: "events" });
         assert_eq!(code("<xml/>"), DecodeError::NotJson);
-        assert_eq!(
-            code("\"str\""),
-            DecodeError::UnknownShape { format: "json" }
-        );
+        assert_eq!(code("\"str\""), DecodeError::UnknownShape { format: "json" });
         assert_eq!(code(""), DecodeError::EmptyBody);
     }
 }

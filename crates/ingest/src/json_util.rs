@@ -38,11 +38,7 @@ pub(crate) fn parse_int(s: &str) -> Option<i64> {
 /// Key lookup that falls back to an ASCII case-insensitive match (firmware drifts in case).
 pub(crate) fn get<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     map.get(key)
-        .or_else(|| {
-            map.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v)
-        })
+        .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
         .filter(|v| !v.is_null())
 }
 

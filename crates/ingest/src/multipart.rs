@@ -51,9 +51,7 @@ pub fn sniff_boundary(body: &[u8]) -> Option<&[u8]> {
         let token = line.strip_prefix(b"--")?;
         let ok = !token.is_empty()
             && token.len() <= MAX_BOUNDARY
-            && !token
-                .iter()
-                .any(|b| b.is_ascii_whitespace() || b.is_ascii_control());
+            && !token.iter().any(|b| b.is_ascii_whitespace() || b.is_ascii_control());
         ok.then_some(token)
     })
 }
@@ -72,11 +70,7 @@ pub fn split<'a>(body: &'a [u8], boundary: Option<&str>) -> Vec<Part<'a>> {
             None => return Vec::new(),
         },
     };
-    Splitter {
-        body,
-        delim: &delim,
-    }
-    .run()
+    Splitter { body, delim: &delim }.run()
 }
 
 fn delimiter(boundary: &[u8]) -> Vec<u8> {
@@ -252,9 +246,7 @@ fn header_line(line: &[u8]) -> Option<(&[u8], String)> {
     if !is_token {
         return None;
     }
-    let value = String::from_utf8_lossy(line.get(colon + 1..)?)
-        .trim()
-        .to_string();
+    let value = String::from_utf8_lossy(line.get(colon + 1..)?).trim().to_string();
     Some((name, value))
 }
 
@@ -296,8 +288,7 @@ fn next_delim(body: &[u8], from: usize, delim: &[u8]) -> Option<usize> {
 /// a `\n`. Checking each candidate against a delimiter stops at the first mismatching byte, and a
 /// mismatch happens at the latest on the next `\n`, so a full scan is linear.
 fn line_starts(body: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
-    let first =
-        (from < body.len() && (from == 0 || body.get(from - 1) == Some(&b'\n'))).then_some(from);
+    let first = (from < body.len() && (from == 0 || body.get(from - 1) == Some(&b'\n'))).then_some(from);
     let rest = body
         .iter()
         .enumerate()
@@ -318,19 +309,13 @@ fn line_at(body: &[u8], start: usize) -> (&[u8], usize) {
 }
 
 fn trim_end(line: &[u8]) -> &[u8] {
-    let n = line
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(0, |i| i + 1);
+    let n = line.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
     line.get(..n).unwrap_or_default()
 }
 
 fn skip_whitespace(body: &[u8], from: usize) -> usize {
     let rest = body.get(from..).unwrap_or_default();
-    from + rest
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(rest.len())
+    from + rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len())
 }
 
 #[cfg(test)]
@@ -351,8 +336,7 @@ mod tests {
             Some("boundary")
         );
         assert_eq!(
-            boundary_param("multipart/form-data; charset=UTF-8; Boundary=\"MIME_boundary\"")
-                .as_deref(),
+            boundary_param("multipart/form-data; charset=UTF-8; Boundary=\"MIME_boundary\"").as_deref(),
             Some("MIME_boundary")
         );
         assert_eq!(boundary_param("multipart/mixed"), None);
@@ -378,8 +362,7 @@ mod tests {
     #[test]
     fn wrong_and_absurd_content_length_fall_back_to_scanning() {
         for cl in ["1", "9999", "18446744073709551615", "-4", "x"] {
-            let body =
-                format!("--b\r\nContent-Length: {cl}\r\n\r\nhello\r\n--b\r\n\r\nworld\r\n--b--");
+            let body = format!("--b\r\nContent-Length: {cl}\r\n\r\nhello\r\n--b\r\n\r\nworld\r\n--b--");
             assert_eq!(
                 bodies(&split(body.as_bytes(), Some("b"))),
                 ["hello", "world"],
@@ -404,7 +387,8 @@ mod tests {
 
     #[test]
     fn disposition_name_and_filename() {
-        let body = b"--b\r\nCONTENT-DISPOSITION: form-data; name=\"Picture\"; filename=pic.jpg\r\n\r\n\xff\xd8\r\n--b--";
+        let body =
+            b"--b\r\nCONTENT-DISPOSITION: form-data; name=\"Picture\"; filename=pic.jpg\r\n\r\n\xff\xd8\r\n--b--";
         let parts = split(body, Some("b"));
         assert_eq!(parts[0].name.as_deref(), Some("Picture"));
         assert_eq!(parts[0].filename.as_deref(), Some("pic.jpg"));

@@ -43,10 +43,7 @@ pub(crate) fn is_json(media: &str) -> bool {
 /// The body without a UTF-8 byte-order mark and leading whitespace.
 pub(crate) fn trim_start(body: &[u8]) -> &[u8] {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let n = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(body.len());
+    let n = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
     body.get(n..).unwrap_or_default()
 }
 
@@ -78,16 +75,10 @@ mod tests {
 
     #[test]
     fn media_types() {
-        assert_eq!(
-            media_type("Application/XML; charset=\"UTF-8\""),
-            "application/xml"
-        );
+        assert_eq!(media_type("Application/XML; charset=\"UTF-8\""), "application/xml");
         assert_eq!(declared("text/xml"), Some(Format::Xml));
         assert_eq!(declared("application/json"), Some(Format::Json));
-        assert_eq!(
-            declared("multipart/x-mixed-replace"),
-            Some(Format::Multipart)
-        );
+        assert_eq!(declared("multipart/x-mixed-replace"), Some(Format::Multipart));
         assert_eq!(declared("image/jpeg"), None);
     }
 

@@ -26,16 +26,12 @@ pub(crate) struct Element {
 impl Element {
     /// First direct child with this local name (ASCII case-insensitive).
     pub fn child(&self, local: &str) -> Option<&Element> {
-        self.children
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(local))
+        self.children.iter().find(|c| c.name.eq_ignore_ascii_case(local))
     }
 
     /// Direct children with this local name.
     pub fn children_named<'a>(&'a self, local: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children
-            .iter()
-            .filter(move |c| c.name.eq_ignore_ascii_case(local))
+        self.children.iter().filter(move |c| c.name.eq_ignore_ascii_case(local))
     }
 
     /// Trimmed text of the element; `None` when empty.

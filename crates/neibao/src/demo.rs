@@ -19,9 +19,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use neibao_domain::ids::{new_id, token_hash};
 use neibao_domain::scope::Role;
 use neibao_domain::unit::{DeviceFormat, UnitKind};
-use neibao_domain::validate::{
-    citizen_id_check_char, uscc_check_char, CitizenId, DivisionCode, PhoneNumber, Uscc,
-};
+use neibao_domain::validate::{citizen_id_check_char, uscc_check_char, CitizenId, DivisionCode, PhoneNumber, Uscc};
 use neibao_engine::Pipeline;
 use neibao_store::model::*;
 use neibao_store::Store;
@@ -45,18 +43,14 @@ pub const DEFAULT_DEMO_PASSWORD: &str = "neibao-demo";
 const DEMO_CITIES: [(&str, usize); 4] = [("3301", 120), ("3302", 80), ("3303", 60), ("3306", 40)];
 
 const WORDS: [&str; 24] = [
-    "星河", "青松", "明远", "瑞丰", "云溪", "鼎盛", "锦程", "华岳", "海棠", "东篱", "长风", "天祥",
-    "晨曦", "启航", "清源", "嘉禾", "泰和", "永安", "博雅", "新桥", "凌云", "安澜", "恒信", "慧谷",
+    "星河", "青松", "明远", "瑞丰", "云溪", "鼎盛", "锦程", "华岳", "海棠", "东篱", "长风", "天祥", "晨曦", "启航",
+    "清源", "嘉禾", "泰和", "永安", "博雅", "新桥", "凌云", "安澜", "恒信", "慧谷",
 ];
 
 /// Parses the shipped division table.
 pub fn divisions() -> anyhow::Result<Vec<Division>> {
     let mut out = Vec::new();
-    for line in DIVISIONS_CSV
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .skip(1)
-    {
+    for line in DIVISIONS_CSV.lines().filter(|l| !l.starts_with('#')).skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         let [code, name, level, parent] = f.as_slice() else {
             anyhow::bail!("bad division line {line}")
@@ -78,9 +72,7 @@ pub async fn load_once(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result
         return Ok(());
     }
     let summary = load(store, pipeline).await.context("loading demo data")?;
-    store
-        .set_meta("demo_loaded", &Utc::now().to_rfc3339())
-        .await?;
+    store.set_meta("demo_loaded", &Utc::now().to_rfc3339()).await?;
     println!("{summary}");
     Ok(())
 }
@@ -105,19 +97,15 @@ async fn load_orgs(store: &dyn Store, divisions: &[Division]) -> anyhow::Result<
         stations: Default::default(),
         education: Default::default(),
     };
-    let org = |id: &str,
-               name: String,
-               kind: &str,
-               code: &str,
-               parent: Option<&String>,
-               sector: Option<&str>| Organisation {
-        id: id.to_string(),
-        name,
-        kind: kind.into(),
-        division_code: code.into(),
-        parent_id: parent.cloned(),
-        sector: sector.map(str::to_string),
-    };
+    let org =
+        |id: &str, name: String, kind: &str, code: &str, parent: Option<&String>, sector: Option<&str>| Organisation {
+            id: id.to_string(),
+            name,
+            kind: kind.into(),
+            division_code: code.into(),
+            parent_id: parent.cloned(),
+            sector: sector.map(str::to_string),
+        };
     store
         .create_organisation(&org(
             &orgs.province,
@@ -214,11 +202,7 @@ async fn load_orgs(store: &dyn Store, divisions: &[Division]) -> anyhow::Result<
 /// GB 11714 organisation-code check character for 8 body characters (REQUIREMENTS.md §c.2).
 fn gb11714_check(body: &str) -> char {
     const W: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(36).unwrap_or(0) * w)
-        .sum();
+    let sum: u32 = body.chars().zip(W).map(|(c, w)| c.to_digit(36).unwrap_or(0) * w).sum();
     match 11 - sum % 11 {
         10 => 'X',
         11 => '0',
@@ -242,23 +226,15 @@ fn demo_uscc(rng: &mut StdRng, kind: UnitKind, county: &str) -> String {
 }
 
 fn demo_citizen_id(rng: &mut StdRng, county: &str) -> String {
-    let birth = NaiveDate::from_ymd_opt(1965, 1, 1).unwrap_or_default()
-        + Duration::days(rng.gen_range(0..12_000));
-    let body = format!(
-        "{county}{}{:03}",
-        birth.format("%Y%m%d"),
-        rng.gen_range(0..1000)
-    );
+    let birth = NaiveDate::from_ymd_opt(1965, 1, 1).unwrap_or_default() + Duration::days(rng.gen_range(0..12_000));
+    let body = format!("{county}{}{:03}", birth.format("%Y%m%d"), rng.gen_range(0..1000));
     format!("{body}{}", citizen_id_check_char(&body).unwrap_or('0'))
 }
 
 fn demo_person_name(rng: &mut StdRng) -> String {
-    const SURNAMES: [&str; 12] = [
-        "张", "王", "李", "赵", "陈", "杨", "吴", "刘", "黄", "周", "徐", "孙",
-    ];
+    const SURNAMES: [&str; 12] = ["张", "王", "李", "赵", "陈", "杨", "吴", "刘", "黄", "周", "徐", "孙"];
     const GIVEN: [&str; 12] = [
-        "演示", "示例", "测试", "样本", "虚拟", "模拟", "假名", "演练", "范例", "试用", "占位",
-        "示范",
+        "演示", "示例", "测试", "样本", "虚拟", "模拟", "假名", "演练", "范例", "试用", "占位", "示范",
     ];
     format!(
         "{}{}",
@@ -411,14 +387,8 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                     Ok(NewResponsiblePerson {
                         role,
                         name: demo_person_name(&mut rng),
-                        citizen_id: Some(CitizenId::parse(
-                            &demo_citizen_id(&mut rng, county),
-                            today,
-                        )?),
-                        phone: Some(PhoneNumber::parse(&format!(
-                            "1380000{:04}",
-                            rng.gen_range(0..10_000)
-                        ))?),
+                        citizen_id: Some(CitizenId::parse(&demo_citizen_id(&mut rng, county), today)?),
+                        phone: Some(PhoneNumber::parse(&format!("1380000{:04}", rng.gen_range(0..10_000)))?),
                     })
                 })
                 .collect::<Result<Vec<_>, neibao_domain::error::DomainError>>()?;
@@ -453,20 +423,10 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
             n_units += 1;
             let mut areas = Vec::new();
             if unit.is_key_unit {
-                for (area, desc) in KEY_AREAS
-                    .iter()
-                    .skip(rng.gen_range(0..3))
-                    .take(rng.gen_range(1..4))
-                {
+                for (area, desc) in KEY_AREAS.iter().skip(rng.gen_range(0..3)).take(rng.gen_range(1..4)) {
                     areas.push(
                         store
-                            .create_key_area(
-                                &neibao_domain::scope::Scope::All,
-                                &unit.id,
-                                area,
-                                desc,
-                                now,
-                            )
+                            .create_key_area(&neibao_domain::scope::Scope::All, &unit.id, area, desc, now)
                             .await?,
                     );
                 }
@@ -492,9 +452,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                         channel_map: Default::default(),
                         ingest_token_hash: token_hash(&token),
                     };
-                    let dev = store
-                        .create_device(&neibao_domain::scope::Scope::All, dev, now)
-                        .await?;
+                    let dev = store.create_device(&neibao_domain::scope::Scope::All, dev, now).await?;
                     if rng.gen_bool(0.8) {
                         store.touch_device(&dev.id, now).await?;
                     }
@@ -503,10 +461,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
             }
             if is_demo_unit {
                 demo_unit = Some((unit, areas));
-            } else if other_county_unit.is_none()
-                && city == "3301"
-                && !unit.division_code.starts_with("330106")
-            {
+            } else if other_county_unit.is_none() && city == "3301" && !unit.division_code.starts_with("330106") {
                 other_county_unit = Some(unit);
             }
         }
@@ -550,39 +505,25 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         )
         .await?;
     store
-        .create_device(
-            &all,
-            mk("大门摄像机", "camera", None, DEMO_GATE_CAMERA_TOKEN),
-            now,
-        )
+        .create_device(&all, mk("大门摄像机", "camera", None, DEMO_GATE_CAMERA_TOKEN), now)
         .await?;
     store
         .create_device(
             &all,
-            mk(
-                "办公楼门禁终端",
-                "access_terminal",
-                None,
-                DEMO_ACCESS_TERMINAL_TOKEN,
-            ),
+            mk("办公楼门禁终端", "access_terminal", None, DEMO_ACCESS_TERMINAL_TOKEN),
             now,
         )
         .await?;
     n_devices += 3;
 
     // Users, one per role.
-    let password =
-        std::env::var("NEIBAO_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.to_string());
+    let password = std::env::var("NEIBAO_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.to_string());
     let hash = hash_password(&password);
     let county = &unit.division_code[..6];
     let station = unit.police_station_id.clone();
     let other = other_county_unit.context("no unit in a second county")?;
     let other_county = &other.division_code[..6];
-    let user = |username: &str,
-                display: &str,
-                role: Role,
-                org_id: Option<String>,
-                unit_id: Option<String>| NewUser {
+    let user = |username: &str, display: &str, role: Role, org_id: Option<String>, unit_id: Option<String>| NewUser {
         username: username.into(),
         display_name: display.into(),
         password_hash: hash.clone(),
@@ -619,13 +560,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
             orgs.counties.get(other_county).cloned(),
             None,
         ),
-        user(
-            "demo_station",
-            "演示派出所民警",
-            Role::PoliceStation,
-            station,
-            None,
-        ),
+        user("demo_station", "演示派出所民警", Role::PoliceStation, station, None),
         user(
             "demo_department",
             "演示教育局干部",
@@ -640,13 +575,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
             None,
             Some(unit.id.clone()),
         ),
-        user(
-            "demo_guard",
-            "演示保安员",
-            Role::Guard,
-            None,
-            Some(unit.id.clone()),
-        ),
+        user("demo_guard", "演示保安员", Role::Guard, None, Some(unit.id.clone())),
     ];
     for u in &users {
         store.create_user(u, now).await?;
@@ -657,13 +586,13 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         .device_for_ingest(&token_hash(DEMO_KEY_AREA_CAMERA_TOKEN))
         .await?
         .context("demo camera")?;
-    let body = include_bytes!("../../../tests/fixtures/devices/hikvision-isapi-alert/httphost_push_linedetection_multipart.bin");
+    let body = include_bytes!(
+        "../../../tests/fixtures/devices/hikvision-isapi-alert/httphost_push_linedetection_multipart.bin"
+    );
     let ct = "multipart/form-data; boundary=boundary";
-    let payload = neibao_ingest::decode_hikvision(Some(ct), body)
-        .map_err(|e| anyhow::anyhow!("demo payload: {}", e.code()))?;
-    pipeline
-        .process(&device, &payload, body, Some(ct), now)
-        .await?;
+    let payload =
+        neibao_ingest::decode_hikvision(Some(ct), body).map_err(|e| anyhow::anyhow!("demo payload: {}", e.code()))?;
+    pipeline.process(&device, &payload, body, Some(ct), now).await?;
     let _ = cam;
 
     let mut s = format!(
@@ -672,7 +601,11 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         n_units,
         n_devices,
         users.len(),
-        if std::env::var("NEIBAO_DEMO_PASSWORD").is_ok() { "取自 NEIBAO_DEMO_PASSWORD" } else { DEFAULT_DEMO_PASSWORD }
+        if std::env::var("NEIBAO_DEMO_PASSWORD").is_ok() {
+            "取自 NEIBAO_DEMO_PASSWORD"
+        } else {
+            DEFAULT_DEMO_PASSWORD
+        }
     );
     for u in &users {
         s.push_str(&format!(

@@ -16,12 +16,8 @@ use neibao_store::Store;
 use neibao_web::auth::{hash_password, random_token};
 
 /// Opens the SQLite store in `data_dir` (created if needed) with the field keys found there.
-pub async fn open_store(
-    data_dir: &Path,
-    offline_after: Duration,
-) -> anyhow::Result<Arc<SqliteStore>> {
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("cannot create data folder {}", data_dir.display()))?;
+pub async fn open_store(data_dir: &Path, offline_after: Duration) -> anyhow::Result<Arc<SqliteStore>> {
+    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create data folder {}", data_dir.display()))?;
     let cipher = FieldCipher::load_or_create(data_dir)?;
     Ok(Arc::new(
         SqliteStore::open(&data_dir.join("neibao.db"), cipher, offline_after).await?,
@@ -31,11 +27,7 @@ pub async fn open_store(
 /// On first start with no users, creates `admin` with `NEIBAO_ADMIN_PASSWORD` or a random
 /// password printed once.
 pub async fn ensure_admin(store: &dyn Store) -> anyhow::Result<()> {
-    ensure_admin_with(
-        store,
-        std::env::var("NEIBAO_ADMIN_PASSWORD").ok().as_deref(),
-    )
-    .await
+    ensure_admin_with(store, std::env::var("NEIBAO_ADMIN_PASSWORD").ok().as_deref()).await
 }
 
 /// [`ensure_admin`] with the password given (`None`: generate and print one).

@@ -111,18 +111,13 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("NEIBAO_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("NEIBAO_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     if args.max_ingest_body < 1024 {
         bail!("--max-ingest-body must be at least 1024 bytes");
     }
-    let store = neibao::open_store(
-        &args.data_dir,
-        Duration::from_secs(args.offline_after.max(1)),
-    )
-    .await?;
+    let store = neibao::open_store(&args.data_dir, Duration::from_secs(args.offline_after.max(1))).await?;
     neibao::ensure_admin(store.as_ref()).await?;
     let dyn_store: Arc<dyn Store> = store.clone();
     let state = AppState::new(

@@ -45,9 +45,7 @@ impl FieldCipher {
     /// overrides the files with id `env1`.
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<FieldCipher> {
         if let Ok(b64) = std::env::var("NEIBAO_FIELD_KEY") {
-            let bytes = B64
-                .decode(b64.trim())
-                .context("NEIBAO_FIELD_KEY is not base64")?;
+            let bytes = B64.decode(b64.trim()).context("NEIBAO_FIELD_KEY is not base64")?;
             let key: [u8; 32] = bytes
                 .try_into()
                 .map_err(|_| anyhow!("NEIBAO_FIELD_KEY must be 32 bytes"))?;
@@ -112,10 +110,7 @@ impl FieldCipher {
         let (id, b64) = stored
             .split_once(':')
             .ok_or_else(|| anyhow!("ciphertext without key id"))?;
-        let cipher = self
-            .keys
-            .get(id)
-            .ok_or_else(|| anyhow!("unknown field key id {id}"))?;
+        let cipher = self.keys.get(id).ok_or_else(|| anyhow!("unknown field key id {id}"))?;
         let bytes = B64.decode(b64)?;
         if bytes.len() < 12 + 16 {
             bail!("ciphertext too short");

@@ -58,13 +58,9 @@ impl PersonRole {
         }
     }
     pub fn from_code(s: &str) -> Option<PersonRole> {
-        [
-            PersonRole::Principal,
-            PersonRole::Deputy,
-            PersonRole::SecurityHead,
-        ]
-        .into_iter()
-        .find(|r| r.code() == s)
+        [PersonRole::Principal, PersonRole::Deputy, PersonRole::SecurityHead]
+            .into_iter()
+            .find(|r| r.code() == s)
     }
     pub fn label_zh(self) -> &'static str {
         match self {

@@ -26,9 +26,7 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::RowNotFound => StoreError::NotFound,
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Conflict(db.message().to_string())
-            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_string()),
             _ => StoreError::Other(e.into()),
         }
     }
@@ -65,20 +63,17 @@ pub trait Store: Send + Sync + 'static {
 
     // --- units ---
     async fn create_unit(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit>;
-    async fn update_unit(
+    async fn update_unit(&self, scope: &Scope, id: &str, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit>;
+    /// Replaces a unit's armed schedule (布防时段); `None` clears it.
+    async fn set_armed_schedule(
         &self,
         scope: &Scope,
         id: &str,
-        unit: NewUnit,
+        schedule: Option<&ArmedSchedule>,
         now: DateTime<Utc>,
-    ) -> StoreResult<Unit>;
+    ) -> StoreResult<()>;
     async fn get_unit(&self, scope: &Scope, id: &str) -> StoreResult<Unit>;
-    async fn list_units(
-        &self,
-        scope: &Scope,
-        filter: &UnitFilter,
-        page: Page,
-    ) -> StoreResult<Listing<Unit>>;
+    async fn list_units(&self, scope: &Scope, filter: &UnitFilter, page: Page) -> StoreResult<Listing<Unit>>;
 
     // --- key areas and devices ---
     async fn create_key_area(
@@ -90,12 +85,7 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<KeyArea>;
     async fn list_key_areas(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<KeyArea>>;
-    async fn create_device(
-        &self,
-        scope: &Scope,
-        device: NewDevice,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Device>;
+    async fn create_device(&self, scope: &Scope, device: NewDevice, now: DateTime<Utc>) -> StoreResult<Device>;
     async fn get_device(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Device>;
     async fn list_devices(
         &self,
@@ -122,17 +112,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Recorded>;
     async fn get_event(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent>;
     /// Raw payload of an event (scoped).
-    async fn get_event_raw(
-        &self,
-        scope: &Scope,
-        id: &str,
-    ) -> StoreResult<(Vec<u8>, Option<String>)>;
-    async fn list_events(
-        &self,
-        scope: &Scope,
-        filter: &EventFilter,
-        page: Page,
-    ) -> StoreResult<Listing<SecurityEvent>>;
+    async fn get_event_raw(&self, scope: &Scope, id: &str) -> StoreResult<(Vec<u8>, Option<String>)>;
+    async fn list_events(&self, scope: &Scope, filter: &EventFilter, page: Page)
+        -> StoreResult<Listing<SecurityEvent>>;
     /// Occurrences of `kind` on a device (and region) since `since`; for threshold rules.
     async fn count_recent_events(
         &self,
@@ -146,12 +128,7 @@ pub trait Store: Send + Sync + 'static {
     /// Opens an alert, or folds the draft into the unresolved alert with the same fingerprint.
     async fn raise_alert(&self, draft: &AlertDraft) -> StoreResult<Raised>;
     async fn get_alert(&self, scope: &Scope, id: &str) -> StoreResult<Alert>;
-    async fn list_alerts(
-        &self,
-        scope: &Scope,
-        filter: &AlertFilter,
-        page: Page,
-    ) -> StoreResult<Listing<Alert>>;
+    async fn list_alerts(&self, scope: &Scope, filter: &AlertFilter, page: Page) -> StoreResult<Listing<Alert>>;
     async fn alert_events(&self, scope: &Scope, alert_id: &str) -> StoreResult<Vec<SecurityEvent>>;
     /// Applies a lifecycle action (who, when, comment); illegal transitions are refused.
     async fn transition_alert(
@@ -166,12 +143,7 @@ pub trait Store: Send + Sync + 'static {
 
     // --- rule settings ---
     async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>>;
-    async fn set_rule_setting(
-        &self,
-        scope: &Scope,
-        unit_id: &str,
-        setting: &RuleSetting,
-    ) -> StoreResult<()>;
+    async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, setting: &RuleSetting) -> StoreResult<()>;
 
     // --- dashboard ---
     async fn dashboard(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Dashboard>;
@@ -191,11 +163,7 @@ pub trait Store: Send + Sync + 'static {
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()>;
     /// The user of a live session and the session's CSRF token.
-    async fn session_user(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<(User, String)>>;
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, String)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     async fn create_api_token(
         &self,
@@ -205,9 +173,5 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         expires_at: Option<DateTime<Utc>>,
     ) -> StoreResult<()>;
-    async fn api_token_user(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<User>>;
+    async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>>;
 }

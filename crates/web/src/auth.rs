@@ -36,11 +36,7 @@ pub fn hash_password(password: &str) -> String {
 
 /// Constant-time check of a password against a PHC hash; false for a malformed hash.
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// 32 random bytes, URL-safe base64: API tokens, session tokens, CSRF tokens, ingest tokens.
@@ -100,10 +96,7 @@ impl CurrentUser {
     pub fn check_form_csrf(&self, submitted: &str) -> Result<(), ApiError> {
         match &self.csrf {
             Some(expected) if constant_eq(expected.as_bytes(), submitted.as_bytes()) => Ok(()),
-            Some(_) => Err(ApiError::msg(
-                ErrorCode::Forbidden,
-                "页面已过期，请刷新后重试",
-            )),
+            Some(_) => Err(ApiError::msg(ErrorCode::Forbidden, "页面已过期，请刷新后重试")),
             None => Ok(()),
         }
     }
@@ -116,10 +109,7 @@ fn constant_eq(a: &[u8], b: &[u8]) -> bool {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let now = Utc::now();
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
             let token = auth
@@ -139,8 +129,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 csrf: None,
             });
         }
-        let token = crate::ui::cookie_token(&parts.headers)
-            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        let token = crate::ui::cookie_token(&parts.headers).ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let (user, csrf) = state
             .store
             .session_user(&token_hash(&token), now)
@@ -149,10 +138,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         // Unsafe API calls made with the cookie must carry the CSRF header; UI form posts check
         // the form field in their handlers.
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if unsafe_method
-            && parts.uri.path().starts_with("/api/")
-            && parts.uri.path() != "/api/v1/session"
-        {
+        if unsafe_method && parts.uri.path().starts_with("/api/") && parts.uri.path() != "/api/v1/session" {
             let sent = parts
                 .headers
                 .get(CSRF_HEADER)

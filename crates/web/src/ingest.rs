@@ -71,8 +71,7 @@ async fn ingest(
         Ok(r) => (StatusCode::OK, Json(r)).into_response(),
         Err(e) if e.code == ErrorCode::Internal => {
             // The device should retry: nothing was lost that it will not resend.
-            let mut resp =
-                ApiError::msg(ErrorCode::Internal, "服务暂时不可用，请稍后重试").into_response();
+            let mut resp = ApiError::msg(ErrorCode::Internal, "服务暂时不可用，请稍后重试").into_response();
             *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
@@ -111,9 +110,7 @@ async fn ingest_inner(
             ),
         ));
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let decoded = match format {
         DeviceFormat::Hikvision => neibao_ingest::decode_hikvision(content_type, &body),
         DeviceFormat::GenericJson => neibao_ingest::decode_generic_json(&body),
@@ -122,11 +119,7 @@ async fn ingest_inner(
         tracing::info!(device = %device.id, code = e.code(), "undecodable device payload");
         ApiError::msg(
             ErrorCode::UndecodablePayload,
-            format!(
-                "{}（{}）",
-                ErrorCode::UndecodablePayload.message_zh(),
-                e.message_zh()
-            ),
+            format!("{}（{}）", ErrorCode::UndecodablePayload.message_zh(), e.message_zh()),
         )
     })?;
     let out = state

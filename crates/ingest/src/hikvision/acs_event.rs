@@ -46,10 +46,7 @@ pub(crate) struct XmlFields<'a, 'b>(pub &'b [&'a Element]);
 
 impl FieldSource for XmlFields<'_, '_> {
     fn text(&self, key: &str) -> Option<String> {
-        self.0
-            .iter()
-            .find_map(|e| e.child_text(key))
-            .map(str::to_string)
+        self.0.iter().find_map(|e| e.child_text(key)).map(str::to_string)
     }
     fn int(&self, key: &str) -> Option<i64> {
         self.0

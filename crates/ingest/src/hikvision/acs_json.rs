@@ -62,11 +62,7 @@ fn decode_value(v: &Value, out: &mut DecodedPayload, depth: u8) -> Result<(), De
     }
 }
 
-fn decode_object(
-    map: &Map<String, Value>,
-    out: &mut DecodedPayload,
-    depth: u8,
-) -> Result<(), DecodeError> {
+fn decode_object(map: &Map<String, Value>, out: &mut DecodedPayload, depth: u8) -> Result<(), DecodeError> {
     if let Some(Value::Object(search)) = get(map, "AcsEvent") {
         // Pull result: `major`/`minor`/`time` per entry; an empty result is no event, not an error.
         let entries = get(search, "InfoList")
@@ -168,17 +164,12 @@ mod tests {
 
     #[test]
     fn unknown_shapes_and_bad_json() {
-        assert_eq!(
-            decode(r#"{"hello":1}"#).unwrap_err().code(),
-            "unknown_shape"
-        );
+        assert_eq!(decode(r#"{"hello":1}"#).unwrap_err().code(), "unknown_shape");
         assert_eq!(decode("42").unwrap_err().code(), "unknown_shape");
         assert_eq!(decode("{").unwrap_err().code(), "not_json");
         assert_eq!(decode(" ").unwrap_err().code(), "empty_body");
         assert_eq!(
-            decode(r#"{"EventNotificationAlert":{"x":1}}"#)
-                .unwrap_err()
-                .code(),
+            decode(r#"{"EventNotificationAlert":{"x":1}}"#).unwrap_err().code(),
             "missing_field"
         );
         let empty = decode(r#"{"AcsEvent":{"numOfMatches":0}}"#).expect("empty pull result");

@@ -32,16 +32,12 @@ pub(crate) fn push_alert_events(
     for capture in captures.iter().take(MAX_FACES) {
         let mut ev = base.clone();
         if let Some(Value::Object(attrs)) = capture.get("targetAttrs") {
-            if let Some((t, had_offset)) =
-                text(attrs, "faceTime").and_then(|s| parse_device_time(&s))
-            {
+            if let Some((t, had_offset)) = text(attrs, "faceTime").and_then(|s| parse_device_time(&s)) {
                 ev.device_time = Some(t);
                 ev.device_time_has_offset = had_offset;
             }
             if ev.channel.is_none() {
-                ev.channel = text(attrs, "deviceChannel")
-                    .as_deref()
-                    .and_then(parse_channel);
+                ev.channel = text(attrs, "deviceChannel").as_deref().and_then(parse_channel);
             }
         }
         out.events.push(ev);

@@ -130,10 +130,7 @@ mod tests {
     fn videoloss_active_is_an_event_inactive_a_heartbeat() {
         let active = decode("<EventNotificationAlert><eventType>videoloss</eventType><eventState>active</eventState></EventNotificationAlert>")
             .expect("decodes");
-        assert_eq!(
-            (active.events[0].kind, active.heartbeats),
-            (EventKind::VideoLoss, 0)
-        );
+        assert_eq!((active.events[0].kind, active.heartbeats), (EventKind::VideoLoss, 0));
         let hb = decode("<EventNotificationAlert><eventType>videoloss</eventType><eventState>inactive</eventState><activePostCount>3</activePostCount></EventNotificationAlert>")
             .expect("decodes");
         assert_eq!((hb.events.len(), hb.heartbeats), (0, 1));

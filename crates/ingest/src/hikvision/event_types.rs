@@ -55,10 +55,7 @@ mod tests {
         assert_eq!(kind_for_event_type("VMD"), EventKind::Motion);
         assert_eq!(kind_for_event_type("vmd"), EventKind::Motion);
         assert_eq!(kind_for_event_type("regionexiting"), EventKind::RegionExit);
-        assert_eq!(
-            kind_for_event_type("LineDetection"),
-            EventKind::LineCrossing
-        );
+        assert_eq!(kind_for_event_type("LineDetection"), EventKind::LineCrossing);
         assert_eq!(kind_for_event_type("sigLose"), EventKind::Unknown);
         assert_eq!(kind_for_event_type(""), EventKind::Unknown);
     }

@@ -34,16 +34,11 @@ pub use event_types::kind_for_event_type;
 /// the nearest event part before them (or after them, if they come first), never parsed as text.
 /// Undecodable parts are skipped; if no part yields an event or a heartbeat the result is
 /// [`DecodeError::NoEventPart`].
-pub fn decode_hikvision(
-    content_type: Option<&str>,
-    body: &[u8],
-) -> Result<DecodedPayload, DecodeError> {
+pub fn decode_hikvision(content_type: Option<&str>, body: &[u8]) -> Result<DecodedPayload, DecodeError> {
     if sniff::trim_start(body).is_empty() {
         return Err(DecodeError::EmptyBody);
     }
-    let declared = content_type
-        .map(sniff::media_type)
-        .and_then(|m| sniff::declared(&m));
+    let declared = content_type.map(sniff::media_type).and_then(|m| sniff::declared(&m));
     let sniffed = sniff::sniff(body);
     let format = match (declared, sniffed) {
         (Some(Format::Multipart), _) => Format::Multipart,
@@ -60,9 +55,7 @@ pub fn decode_hikvision(
             match parts::decode_parts(boundary.as_deref(), body) {
                 Ok(p) => out = p,
                 // Declared multipart but the body is bare XML/JSON: decode what it is.
-                Err(DecodeError::NoEventPart { .. })
-                    if matches!(sniffed, Some(Format::Xml | Format::Json)) =>
-                {
+                Err(DecodeError::NoEventPart { .. }) if matches!(sniffed, Some(Format::Xml | Format::Json)) => {
                     return decode_hikvision(None, body);
                 }
                 Err(DecodeError::NoEventPart { parts: 0 }) if declared.is_none() => {

@@ -20,10 +20,7 @@ enum PartKind {
 }
 
 /// Splits and decodes every part. Errors only when no part yields an event or heartbeat.
-pub(crate) fn decode_parts(
-    boundary: Option<&str>,
-    body: &[u8],
-) -> Result<DecodedPayload, DecodeError> {
+pub(crate) fn decode_parts(boundary: Option<&str>, body: &[u8]) -> Result<DecodedPayload, DecodeError> {
     let parts = multipart::split(body, boundary);
     let mut out = DecodedPayload::default();
     let mut pending: Vec<Attachment> = Vec::new();
@@ -83,10 +80,7 @@ fn classify(part: &Part<'_>) -> PartKind {
         if std::str::from_utf8(part.body).is_ok() && !part.body.starts_with(b"\xFF\xD8") {
             return PartKind::Ignore;
         }
-    } else if media
-        .as_deref()
-        .is_some_and(|m| m.starts_with("multipart/"))
-    {
+    } else if media.as_deref().is_some_and(|m| m.starts_with("multipart/")) {
         return PartKind::Ignore;
     }
     let content_type = part

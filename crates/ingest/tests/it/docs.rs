@@ -9,10 +9,7 @@ const EVENTS_MD: &str = include_str!("../../../../docs/EVENTS.md");
 fn every_kind_is_documented_with_its_label() {
     for kind in EventKind::ALL {
         let row = format!("| `{}` | {} |", kind.code(), kind.label_zh());
-        assert!(
-            EVENTS_MD.contains(&row),
-            "docs/EVENTS.md lacks the row start {row}"
-        );
+        assert!(EVENTS_MD.contains(&row), "docs/EVENTS.md lacks the row start {row}");
     }
 }
 

@@ -11,21 +11,14 @@ const XML_TYPES: [Option<&str>; 4] = [
     Some("text/xml"),
     None,
 ];
-const JSON_TYPES: [Option<&str>; 3] = [
-    Some("application/json"),
-    Some("Application/JSON; charset=utf-8"),
-    None,
-];
+const JSON_TYPES: [Option<&str>; 3] = [Some("application/json"), Some("Application/JSON; charset=utf-8"), None];
 
 #[test]
 fn fielddetection_vehicle_without_declaration() {
     for ct in XML_TYPES {
         let p = decode_hikvision(
             ct,
-            fixture!(
-                "hikvision-isapi-alert",
-                "alert_fielddetection_vehicle_ver20_nodecl.xml"
-            ),
+            fixture!("hikvision-isapi-alert", "alert_fielddetection_vehicle_ver20_nodecl.xml"),
         )
         .expect("decodes");
         assert_eq!(p.heartbeats, 0);
@@ -49,14 +42,8 @@ fn fielddetection_vehicle_without_declaration() {
 #[test]
 fn io_input() {
     for ct in XML_TYPES {
-        let p = decode_hikvision(
-            ct,
-            fixture!("hikvision-isapi-alert", "alert_io_input_ver20.xml"),
-        )
-        .expect("decodes");
-        let [ev] = p.events.as_slice() else {
-            panic!("one event")
-        };
+        let p = decode_hikvision(ct, fixture!("hikvision-isapi-alert", "alert_io_input_ver20.xml")).expect("decodes");
+        let [ev] = p.events.as_slice() else { panic!("one event") };
         assert_eq!(ev.kind, EventKind::AlarmInput);
         assert_eq!(ev.vendor_type, "IO");
         assert_eq!(ev.channel, Some(1));
@@ -72,15 +59,10 @@ fn shelteralarm_is_tamper() {
     for ct in XML_TYPES {
         let p = decode_hikvision(
             ct,
-            fixture!(
-                "hikvision-isapi-alert",
-                "alert_shelteralarm_tamper_ver20.xml"
-            ),
+            fixture!("hikvision-isapi-alert", "alert_shelteralarm_tamper_ver20.xml"),
         )
         .expect("decodes");
-        let [ev] = p.events.as_slice() else {
-            panic!("one event")
-        };
+        let [ev] = p.events.as_slice() else { panic!("one event") };
         assert_eq!(
             (ev.kind, ev.state, ev.channel),
             (EventKind::Tamper, EventState::Active, Some(1))
@@ -93,10 +75,7 @@ fn shelteralarm_is_tamper() {
 
 #[test]
 fn alertstream_heartbeats_then_vmd() {
-    let body = fixture!(
-        "hikvision-isapi-alert",
-        "alertstream_nvr_heartbeat_then_vmd.txt"
-    );
+    let body = fixture!("hikvision-isapi-alert", "alertstream_nvr_heartbeat_then_vmd.txt");
     for ct in [
         Some("multipart/mixed; boundary=boundary"),
         Some("multipart/mixed"),
@@ -126,19 +105,14 @@ fn alertstream_heartbeats_then_vmd() {
 
 #[test]
 fn httphost_push_with_binary_jpeg() {
-    let body = fixture!(
-        "hikvision-isapi-alert",
-        "httphost_push_linedetection_multipart.bin"
-    );
+    let body = fixture!("hikvision-isapi-alert", "httphost_push_linedetection_multipart.bin");
     for ct in [
         Some("multipart/form-data; boundary=boundary"),
         Some("MULTIPART/FORM-DATA; boundary=\"boundary\""),
         None,
     ] {
         let p = decode_hikvision(ct, body).expect("decodes");
-        let [ev] = p.events.as_slice() else {
-            panic!("one event")
-        };
+        let [ev] = p.events.as_slice() else { panic!("one event") };
         assert_eq!(ev.kind, EventKind::LineCrossing);
         assert_eq!(ev.vendor_type, "linedetection");
         assert_eq!(ev.channel, Some(1));
@@ -160,15 +134,10 @@ fn acs_card_pass() {
     for ct in JSON_TYPES {
         let p = decode_hikvision(
             ct,
-            fixture!(
-                "hikvision-acs",
-                "accesscontrollerevent_card_pass_plain_json.json"
-            ),
+            fixture!("hikvision-acs", "accesscontrollerevent_card_pass_plain_json.json"),
         )
         .expect("decodes");
-        let [ev] = p.events.as_slice() else {
-            panic!("one event")
-        };
+        let [ev] = p.events.as_slice() else { panic!("one event") };
         assert_eq!(ev.kind, EventKind::AccessGranted);
         assert_eq!(ev.vendor_type, "AccessControllerEvent/5/1");
         assert_eq!(ev.state, EventState::Active);
@@ -194,9 +163,7 @@ fn acs_door_event_without_person() {
             fixture!("hikvision-acs", "accesscontrollerevent_door_no_person.json"),
         )
         .expect("decodes");
-        let [ev] = p.events.as_slice() else {
-            panic!("one event")
-        };
+        let [ev] = p.events.as_slice() else { panic!("one event") };
         assert_eq!(ev.kind, EventKind::DoorUnlocked);
         assert_eq!(ev.vendor_type, "AccessControllerEvent/5/21");
         assert_eq!(ev.region.as_deref(), Some("door:1"));
@@ -218,11 +185,7 @@ fn acs_heartbeat_is_not_an_event() {
 #[test]
 fn acs_pull_search_response() {
     for ct in JSON_TYPES {
-        let p = decode_hikvision(
-            ct,
-            fixture!("hikvision-acs", "acsevent_search_response_pull.json"),
-        )
-        .expect("decodes");
+        let p = decode_hikvision(ct, fixture!("hikvision-acs", "acsevent_search_response_pull.json")).expect("decodes");
         let [a, b] = p.events.as_slice() else {
             panic!("two events")
         };
@@ -254,8 +217,7 @@ fn acs_pull_search_response() {
 /// content type sniffed, except the datetime table.
 #[test]
 fn every_file_in_the_hikvision_folders_decodes() {
-    let root =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/devices");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/devices");
     let mut seen = 0;
     for dir in ["hikvision-isapi-alert", "hikvision-acs"] {
         for entry in std::fs::read_dir(root.join(dir)).expect("fixture folder") {
@@ -267,13 +229,8 @@ fn every_file_in_the_hikvision_folders_decodes() {
                 continue;
             }
             let body = std::fs::read(&path).expect("readable");
-            let p =
-                decode_hikvision(None, &body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert!(
-                !p.events.is_empty() || p.heartbeats > 0,
-                "{}",
-                path.display()
-            );
+            let p = decode_hikvision(None, &body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(!p.events.is_empty() || p.heartbeats > 0, "{}", path.display());
             seen += 1;
         }
     }
@@ -282,9 +239,7 @@ fn every_file_in_the_hikvision_folders_decodes() {
 
 #[test]
 fn every_datetime_value_seen_parses() {
-    let table = include_str!(
-        "../../../../tests/fixtures/devices/hikvision-isapi-alert/quirk_datetime_values_seen.txt"
-    );
+    let table = include_str!("../../../../tests/fixtures/devices/hikvision-isapi-alert/quirk_datetime_values_seen.txt");
     let values: Vec<&str> = table
         .lines()
         .map(str::trim)
@@ -300,12 +255,7 @@ fn every_datetime_value_seen_parses() {
         ("2024-05-14T09:12:40+00:00", true),
     ];
     for (value, (want, had_offset)) in values.iter().zip(expected) {
-        let (t, off) =
-            parse_device_time(value).unwrap_or_else(|| panic!("{value:?} did not parse"));
-        assert_eq!(
-            (t.to_rfc3339().as_str(), off),
-            (want, had_offset),
-            "{value:?}"
-        );
+        let (t, off) = parse_device_time(value).unwrap_or_else(|| panic!("{value:?} did not parse"));
+        assert_eq!((t.to_rfc3339().as_str(), off), (want, had_offset), "{value:?}");
     }
 }

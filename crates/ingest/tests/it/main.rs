@@ -11,13 +11,7 @@ use neibao_domain::event::{DecodedEvent, DecodedPayload};
 /// Fixture bytes, by file name, relative to this file.
 macro_rules! fixture {
     ($dir:literal, $file:literal) => {
-        include_bytes!(concat!(
-            "../../../../tests/fixtures/devices/",
-            $dir,
-            "/",
-            $file
-        ))
-        .as_slice()
+        include_bytes!(concat!("../../../../tests/fixtures/devices/", $dir, "/", $file)).as_slice()
     };
 }
 pub(crate) use fixture;

@@ -9,28 +9,13 @@ use proptest::sample::Index;
 use crate::fixture;
 
 const FIXTURES: [&[u8]; 10] = [
-    fixture!(
-        "hikvision-isapi-alert",
-        "alert_fielddetection_vehicle_ver20_nodecl.xml"
-    ),
+    fixture!("hikvision-isapi-alert", "alert_fielddetection_vehicle_ver20_nodecl.xml"),
     fixture!("hikvision-isapi-alert", "alert_io_input_ver20.xml"),
-    fixture!(
-        "hikvision-isapi-alert",
-        "alert_shelteralarm_tamper_ver20.xml"
-    ),
-    fixture!(
-        "hikvision-isapi-alert",
-        "alertstream_nvr_heartbeat_then_vmd.txt"
-    ),
-    fixture!(
-        "hikvision-isapi-alert",
-        "httphost_push_linedetection_multipart.bin"
-    ),
+    fixture!("hikvision-isapi-alert", "alert_shelteralarm_tamper_ver20.xml"),
+    fixture!("hikvision-isapi-alert", "alertstream_nvr_heartbeat_then_vmd.txt"),
+    fixture!("hikvision-isapi-alert", "httphost_push_linedetection_multipart.bin"),
     fixture!("hikvision-isapi-alert", "quirk_datetime_values_seen.txt"),
-    fixture!(
-        "hikvision-acs",
-        "accesscontrollerevent_card_pass_plain_json.json"
-    ),
+    fixture!("hikvision-acs", "accesscontrollerevent_card_pass_plain_json.json"),
     fixture!("hikvision-acs", "accesscontrollerevent_door_no_person.json"),
     fixture!("hikvision-acs", "acsevent_search_response_pull.json"),
     fixture!("hikvision-acs", "heartbeat.json"),

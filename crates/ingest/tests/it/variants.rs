@@ -77,28 +77,13 @@ xmlns=\"urn:psialliance-org\"><eventType>PIR</eventType></EventNotificationAlert
 
 #[test]
 fn channel_preference_and_empty_elements() {
-    let alert = |inner: &str| {
-        format!(
-            "<EventNotificationAlert><eventType>VMD</eventType>{inner}</EventNotificationAlert>"
-        )
-    };
-    let ch = |inner: &str| {
-        decode_hikvision(None, alert(inner).as_bytes())
-            .expect("decodes")
-            .events[0]
-            .channel
-    };
-    assert_eq!(
-        ch("<channelID>2</channelID><dynChannelID>7</dynChannelID>"),
-        Some(2)
-    );
+    let alert =
+        |inner: &str| format!("<EventNotificationAlert><eventType>VMD</eventType>{inner}</EventNotificationAlert>");
+    let ch = |inner: &str| decode_hikvision(None, alert(inner).as_bytes()).expect("decodes").events[0].channel;
+    assert_eq!(ch("<channelID>2</channelID><dynChannelID>7</dynChannelID>"), Some(2));
     assert_eq!(ch("<channelID/><dynChannelID>7</dynChannelID>"), Some(7));
     assert_eq!(ch("<channelID></channelID><dynChannelID/>"), None);
-    assert_eq!(
-        ch("<channelID>34</channelID>"),
-        Some(34),
-        "NVR IP channel kept raw"
-    );
+    assert_eq!(ch("<channelID>34</channelID>"), Some(34), "NVR IP channel kept raw");
 }
 
 #[test]
@@ -135,7 +120,8 @@ fn event_type_vocabulary() {
 
 #[test]
 fn targettype_at_top_level() {
-    let xml = "<EventNotificationAlert><eventType>VMD</eventType><targetType>human</targetType></EventNotificationAlert>";
+    let xml =
+        "<EventNotificationAlert><eventType>VMD</eventType><targetType>human</targetType></EventNotificationAlert>";
     let p = decode_hikvision(None, xml.as_bytes()).expect("decodes");
     assert_eq!(p.events[0].target.as_deref(), Some("human"));
 }
@@ -214,32 +200,19 @@ fn multipart_lf_only() {
 
 #[test]
 fn multipart_missing_or_wrong_content_length() {
-    let push = fixture!(
-        "hikvision-isapi-alert",
-        "httphost_push_linedetection_multipart.bin"
-    );
+    let push = fixture!("hikvision-isapi-alert", "httphost_push_linedetection_multipart.bin");
     assert_linedetection_with_image(&rewrite_headers(push, "Content-Length", None), PUSH_CT);
     for wrong in ["1", "99", "4800", "999999999999", "nope"] {
-        assert_linedetection_with_image(
-            &rewrite_headers(push, "Content-Length", Some(wrong)),
-            PUSH_CT,
-        );
+        assert_linedetection_with_image(&rewrite_headers(push, "Content-Length", Some(wrong)), PUSH_CT);
     }
-    let stream = fixture!(
-        "hikvision-isapi-alert",
-        "alertstream_nvr_heartbeat_then_vmd.txt"
-    );
-    let p = decode_hikvision(None, &rewrite_headers(stream, "Content-Length", Some("12")))
-        .expect("decodes");
+    let stream = fixture!("hikvision-isapi-alert", "alertstream_nvr_heartbeat_then_vmd.txt");
+    let p = decode_hikvision(None, &rewrite_headers(stream, "Content-Length", Some("12"))).expect("decodes");
     assert_eq!((kinds(&p).len(), p.heartbeats), (3, 2));
 }
 
 #[test]
 fn multipart_duplicated_boundary_lines_junk_and_no_final_boundary() {
-    let push = fixture!(
-        "hikvision-isapi-alert",
-        "httphost_push_linedetection_multipart.bin"
-    );
+    let push = fixture!("hikvision-isapi-alert", "httphost_push_linedetection_multipart.bin");
     let dup = replace(
         push,
         "--boundary\r\nContent-Disposition",
@@ -256,10 +229,7 @@ fn multipart_duplicated_boundary_lines_junk_and_no_final_boundary() {
 
 #[test]
 fn multipart_boundary_absent_or_wrong_in_content_type() {
-    let push = fixture!(
-        "hikvision-isapi-alert",
-        "httphost_push_linedetection_multipart.bin"
-    );
+    let push = fixture!("hikvision-isapi-alert", "httphost_push_linedetection_multipart.bin");
     for ct in [
         "multipart/form-data",
         "multipart/form-data; boundary=MIME_boundary",
@@ -310,9 +280,7 @@ fn acs_json_in_multipart_parts_named_event_log_or_accesscontrollerevent() {
                 None,
             ] {
                 let p = decode_hikvision(ct, &body).expect("decodes");
-                let [ev] = p.events.as_slice() else {
-                    panic!("one event")
-                };
+                let [ev] = p.events.as_slice() else { panic!("one event") };
                 assert_eq!(ev.kind, EventKind::AccessDenied);
                 assert_eq!(ev.vendor_type, "AccessControllerEvent/5/76");
                 assert_eq!(ev.region.as_deref(), Some("door:2"));
@@ -331,8 +299,7 @@ fn acs_json_in_multipart_parts_named_event_log_or_accesscontrollerevent() {
 fn acs_heartbeat_in_multipart_is_ok_with_a_heartbeat() {
     let hb = "{\n\t\"eventType\":\t\"heartBeat\",\n\t\"eventState\":\t\"active\"\n}";
     let body = acs_multipart("AccessControllerEvent", hb, true);
-    let p = decode_hikvision(Some("multipart/form-data; boundary=MIME_boundary"), &body)
-        .expect("decodes");
+    let p = decode_hikvision(Some("multipart/form-data; boundary=MIME_boundary"), &body).expect("decodes");
     assert_eq!((p.events.len(), p.heartbeats), (0, 1));
 }
 
@@ -342,9 +309,7 @@ fn acs_flattened_person_fields() {
         "majorEventType":5,"subEventType":"75","name":"Flat Person","employeeNoString":"12","cardNo":"",
         "currentVerifyMode":"face","doorNo":"1","serialNo":1001}"#;
     let p = decode_hikvision(Some("application/json"), body.as_bytes()).expect("decodes");
-    let [ev] = p.events.as_slice() else {
-        panic!("one event")
-    };
+    let [ev] = p.events.as_slice() else { panic!("one event") };
     assert_eq!(ev.kind, EventKind::AccessGranted);
     assert_eq!(ev.vendor_type, "AccessControllerEvent/5/75");
     assert_eq!(ev.person.name.as_deref(), Some("Flat Person"));
@@ -415,55 +380,34 @@ fn nvr_face_capture_json_in_the_alert_stream() {
     body.extend_from_slice(b"\r\n");
     let p = decode_hikvision(Some("multipart/mixed; boundary=boundary"), &body).expect("decodes");
     assert_eq!(kinds(&p), ["motion", "face.capture", "face.capture"]);
-    assert!(
-        p.events[0].images.is_empty(),
-        "the image follows the face part"
-    );
+    assert!(p.events[0].images.is_empty(), "the image follows the face part");
     for ev in &p.events[1..] {
         assert_eq!(ev.vendor_type, "faceCapture");
         assert_eq!(ev.channel, Some(8));
         assert_eq!(ev.images.len(), 1);
     }
-    assert_eq!(
-        time_of(&p.events[1]).as_deref(),
-        Some("2024-05-14T08:18:54-07:00")
-    );
-    assert_eq!(
-        time_of(&p.events[2]).as_deref(),
-        Some("2024-05-14T08:18:53-07:00")
-    );
+    assert_eq!(time_of(&p.events[1]).as_deref(), Some("2024-05-14T08:18:54-07:00"));
+    assert_eq!(time_of(&p.events[2]).as_deref(), Some("2024-05-14T08:18:53-07:00"));
 }
 
 #[test]
 fn mislabeled_and_unlabeled_bodies_are_sniffed() {
     let xml = fixture!("hikvision-isapi-alert", "alert_io_input_ver20.xml");
-    let json = fixture!(
-        "hikvision-acs",
-        "accesscontrollerevent_card_pass_plain_json.json"
-    );
+    let json = fixture!("hikvision-acs", "accesscontrollerevent_card_pass_plain_json.json");
     for ct in [
         Some("application/json"),
         Some("application/octet-stream"),
         Some(""),
         None,
     ] {
-        assert_eq!(
-            kinds(&decode_hikvision(ct, xml).expect("xml")),
-            ["alarm.input"]
-        );
+        assert_eq!(kinds(&decode_hikvision(ct, xml).expect("xml")), ["alarm.input"]);
     }
     for ct in [Some("application/xml"), Some("text/plain"), None] {
-        assert_eq!(
-            kinds(&decode_hikvision(ct, json).expect("json")),
-            ["access.granted"]
-        );
+        assert_eq!(kinds(&decode_hikvision(ct, json).expect("json")), ["access.granted"]);
     }
     let mut bom = b"\xEF\xBB\xBF\r\n ".to_vec();
     bom.extend_from_slice(xml);
-    assert_eq!(
-        kinds(&decode_hikvision(None, &bom).expect("bom")),
-        ["alarm.input"]
-    );
+    assert_eq!(kinds(&decode_hikvision(None, &bom).expect("bom")), ["alarm.input"]);
     // Declared multipart, but a bare document.
     assert_eq!(
         kinds(&decode_hikvision(Some("multipart/form-data; boundary=b"), xml).expect("bare")),
@@ -473,8 +417,7 @@ fn mislabeled_and_unlabeled_bodies_are_sniffed() {
 
 #[test]
 fn error_codes() {
-    let code =
-        |ct: Option<&str>, body: &[u8]| decode_hikvision(ct, body).map(|_| ()).unwrap_err().code();
+    let code = |ct: Option<&str>, body: &[u8]| decode_hikvision(ct, body).map(|_| ()).unwrap_err().code();
     assert_eq!(code(None, b""), "empty_body");
     assert_eq!(code(Some("application/xml"), b" \r\n\t"), "empty_body");
     assert_eq!(code(Some("application/xml"), b"hello"), "not_xml");
@@ -483,10 +426,7 @@ fn error_codes() {
     assert_eq!(code(Some("application/json"), b"nope"), "not_json");
     assert_eq!(code(None, b"hello"), "unknown_format");
     assert_eq!(
-        code(
-            None,
-            b"<ResponseStatus><statusCode>4</statusCode></ResponseStatus>"
-        ),
+        code(None, b"<ResponseStatus><statusCode>4</statusCode></ResponseStatus>"),
         "unknown_shape"
     );
     assert_eq!(

@@ -10,10 +10,7 @@ async fn hikvision_line_crossing_in_key_area_raises_one_alert_that_can_be_handle
     let admin = app.admin().await;
     let unit = create_unit(&admin, "测试甲公司", "330106", "91330106000000001").await;
     let (s, area) = admin
-        .post(
-            &format!("/api/v1/units/{unit}/key_areas"),
-            json!({"name": "财务室"}),
-        )
+        .post(&format!("/api/v1/units/{unit}/key_areas"), json!({"name": "财务室"}))
         .await;
     assert_eq!(s, 201, "{area}");
     let (device, path) = create_device(&admin, &unit, area["id"].as_str(), "hikvision").await;
@@ -21,20 +18,14 @@ async fn hikvision_line_crossing_in_key_area_raises_one_alert_that_can_be_handle
 
     let body = fixture("hikvision-isapi-alert/httphost_push_linedetection_multipart.bin");
     let (s, v) = app
-        .ingest(
-            &path,
-            "multipart/form-data; boundary=boundary",
-            body.clone(),
-        )
+        .ingest(&path, "multipart/form-data; boundary=boundary", body.clone())
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["accepted"], 1);
     assert_eq!(v["alerts"], 1);
 
     // The event is stored with its raw payload and image.
-    let (_, events) = admin
-        .get(&format!("/api/v1/events?device_id={device}"))
-        .await;
+    let (_, events) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
     assert_eq!(events["total"], 1);
     let ev = &events["items"][0];
     assert_eq!(ev["kind"], "intrusion.line_crossing");
@@ -86,16 +77,10 @@ async fn hikvision_line_crossing_in_key_area_raises_one_alert_that_can_be_handle
 
     // A repeated active post of the same condition updates the occurrence: no new alert event.
     let (s, _) = app
-        .ingest(
-            &path,
-            "multipart/form-data; boundary=boundary",
-            body.clone(),
-        )
+        .ingest(&path, "multipart/form-data; boundary=boundary", body.clone())
         .await;
     assert_eq!(s, 200);
-    let (_, events) = admin
-        .get(&format!("/api/v1/events?device_id={device}"))
-        .await;
+    let (_, events) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
     assert_eq!(events["total"], 1);
     assert_eq!(events["items"][0]["post_count"], 2);
 
@@ -103,15 +88,10 @@ async fn hikvision_line_crossing_in_key_area_raises_one_alert_that_can_be_handle
     let xml = String::from_utf8_lossy(&body).to_string();
     let start = xml.find("<EventNotificationAlert").unwrap();
     let end = xml.find("</EventNotificationAlert>").unwrap() + "</EventNotificationAlert>".len();
-    let inactive = xml[start..end].replace(
-        "<eventState>active</eventState>",
-        "<eventState>inactive</eventState>",
-    );
+    let inactive = xml[start..end].replace("<eventState>active</eventState>", "<eventState>inactive</eventState>");
     let (s, _) = app.ingest(&path, "application/xml", inactive.clone()).await;
     assert_eq!(s, 200);
-    let (s, v) = app
-        .ingest(&path, "text/xml", xml[start..end].to_string())
-        .await;
+    let (s, v) = app.ingest(&path, "text/xml", xml[start..end].to_string()).await;
     assert_eq!(s, 200, "{v}");
     let (_, alerts) = admin.get("/api/v1/alerts").await;
     assert_eq!(
@@ -138,9 +118,7 @@ async fn hikvision_line_crossing_in_key_area_raises_one_alert_that_can_be_handle
     assert_eq!(v["acknowledged_by"], "系统管理员");
     assert_eq!(v["acknowledge_comment"], "已派员到场");
     assert!(v["acknowledged_at"].is_string());
-    let (s, v) = admin
-        .post(&format!("/api/v1/alerts/{id}/acknowledge"), json!({}))
-        .await;
+    let (s, v) = admin.post(&format!("/api/v1/alerts/{id}/acknowledge"), json!({})).await;
     assert_eq!(s, 409);
     assert_eq!(v["error"]["code"], "invalid_transition");
     let (s, v) = admin
@@ -157,9 +135,7 @@ async fn hikvision_line_crossing_in_key_area_raises_one_alert_that_can_be_handle
     // After resolution the same condition opens a new alert.
     let (s, _) = app.ingest(&path, "application/xml", inactive).await;
     assert_eq!(s, 200);
-    let (s, _) = app
-        .ingest(&path, "application/xml", xml[start..end].to_string())
-        .await;
+    let (s, _) = app.ingest(&path, "application/xml", xml[start..end].to_string()).await;
     assert_eq!(s, 200);
     let (_, all) = admin.get("/api/v1/alerts").await;
     assert_eq!(all["total"], 2);
@@ -249,10 +225,7 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/alerts/{id}/resolve",
         "/api/v1/events",
     ] {
-        assert!(
-            doc["paths"][path].is_object(),
-            "{path} missing from OpenAPI"
-        );
+        assert!(doc["paths"][path].is_object(), "{path} missing from OpenAPI");
     }
     assert!(doc["components"]["schemas"]["Alert"].is_object());
 }

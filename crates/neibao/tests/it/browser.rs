@@ -37,10 +37,8 @@ async fn acknowledge_demo_alert_in_browser() {
     b.send_keys(&css("#username"), "demo_unit").await;
     b.send_keys(&css("#password"), DEMO_PASSWORD).await;
     b.click(&css("#login")).await;
-    b.wait_for("the dashboard after login", || async {
-        b.url().await == app.url("/")
-    })
-    .await;
+    b.wait_for("the dashboard after login", || async { b.url().await == app.url("/") })
+        .await;
 
     // The demo alert is listed; its link leads to the detail page.
     b.goto(&app.url("/alerts")).await;
@@ -51,21 +49,16 @@ async fn acknowledge_demo_alert_in_browser() {
     let href = b.attribute(&link, "href").await;
     let id = href.trim_start_matches("/alerts/").to_string();
     b.click(&link).await;
-    b.wait_for("the alert detail page", || async {
-        b.url().await == app.url(&href)
-    })
-    .await;
+    b.wait_for("the alert detail page", || async { b.url().await == app.url(&href) })
+        .await;
     assert_eq!(b.text(&css("#alert-status")).await, "待处置");
     let before = app.store.get_alert(&Scope::All, &id).await.unwrap();
     assert_eq!(before.status, AlertStatus::Open);
 
     // Acknowledge with a comment; the form posts and redirects back to the detail page.
     let comment = "浏览器测试：已到场核实";
-    b.send_keys(
-        &css("form[action$='/acknowledge'] textarea[name=comment]"),
-        comment,
-    )
-    .await;
+    b.send_keys(&css("form[action$='/acknowledge'] textarea[name=comment]"), comment)
+        .await;
     b.click(&css("#acknowledge")).await;
     b.wait_for("status 已确认", || async {
         b.try_text(&css("#alert-status")).await.as_deref() == Ok("已确认")
@@ -96,9 +89,7 @@ async fn acknowledge_demo_alert_in_browser() {
     // Live update: with the alert list open, a device posts a tamper alarm (as `curl` would);
     // the new alert appears on the open page without any navigation.
     b.goto(&app.url("/alerts")).await;
-    let tamper = xpath(
-        "//table[@id='alerts']//tr[contains(@class,'alert-row')]//a[contains(., '视频遮挡')]",
-    );
+    let tamper = xpath("//table[@id='alerts']//tr[contains(@class,'alert-row')]//a[contains(., '视频遮挡')]");
     assert!(b.try_find(&tamper).await.is_err(), "no tamper alert yet");
     // Let the page's watcher take its first sample before the event arrives.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -191,10 +182,7 @@ impl Browser {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
         }}});
-        let v = b
-            .call(Method::POST, "/session", caps)
-            .await
-            .expect("new session");
+        let v = b.call(Method::POST, "/session", caps).await.expect("new session");
         b.session = Some(v["sessionId"].as_str().expect("sessionId").to_string());
         b
     }
@@ -273,9 +261,7 @@ impl Browser {
     }
 
     async fn goto(&self, url: &str) {
-        self.call(Method::POST, "url", json!({"url": url}))
-            .await
-            .unwrap();
+        self.call(Method::POST, "url", json!({"url": url})).await.unwrap();
     }
 
     async fn url(&self) -> String {
@@ -293,8 +279,7 @@ impl Browser {
     }
 
     async fn click(&self, locator: &Value) {
-        self.on_element(locator, Method::POST, "click", json!({}))
-            .await;
+        self.on_element(locator, Method::POST, "click", json!({})).await;
     }
 
     async fn text(&self, locator: &Value) -> String {
@@ -307,12 +292,7 @@ impl Browser {
 
     async fn attribute(&self, locator: &Value, name: &str) -> String {
         let v = self
-            .on_element(
-                locator,
-                Method::GET,
-                &format!("attribute/{name}"),
-                json!({}),
-            )
+            .on_element(locator, Method::GET, &format!("attribute/{name}"), json!({}))
             .await;
         v.as_str()
             .unwrap_or_else(|| panic!("{locator} has no {name}"))
@@ -321,19 +301,14 @@ impl Browser {
 
     /// A PNG of the viewport.
     async fn screenshot(&self) -> Vec<u8> {
-        let v = self
-            .call(Method::GET, "screenshot", json!({}))
-            .await
-            .unwrap();
+        let v = self.call(Method::GET, "screenshot", json!({})).await.unwrap();
         base64_decode(v.as_str().unwrap())
     }
 
     /// Ends the session cleanly (Chromium exits); Drop then stops chromedriver.
     async fn quit(mut self) {
         if let Some(s) = self.session.take() {
-            let _ = self
-                .call(Method::DELETE, &format!("/session/{s}"), json!({}))
-                .await;
+            let _ = self.call(Method::DELETE, &format!("/session/{s}"), json!({})).await;
         }
     }
 }

@@ -13,18 +13,10 @@ async fn token_create_prints_only_a_usable_token() {
         .args(["--user", "admin"])
         .output()
         .expect("run neibao");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let token = stdout.trim();
-    assert_eq!(
-        stdout.lines().count(),
-        1,
-        "only the token on stdout: {stdout:?}"
-    );
+    assert_eq!(stdout.lines().count(), 1, "only the token on stdout: {stdout:?}");
     assert!(token.len() >= 40 && !token.contains(' '));
     let r = reqwest::Client::new()
         .get(app.url("/api/v1/me"))

@@ -44,14 +44,10 @@ impl TestApp {
                 .await
                 .expect("demo");
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
-            axum::serve(listener, neibao_web::router(state))
-                .await
-                .expect("serve");
+            axum::serve(listener, neibao_web::router(state)).await.expect("serve");
         });
         TestApp {
             base: format!("http://{addr}"),
@@ -97,12 +93,7 @@ impl TestApp {
     }
 
     /// POSTs a device payload to an ingest endpoint.
-    pub async fn ingest(
-        &self,
-        path: &str,
-        content_type: &str,
-        body: impl Into<reqwest::Body>,
-    ) -> (u16, Value) {
+    pub async fn ingest(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
         let r = reqwest::Client::new()
             .post(self.url(path))
             .header("content-type", content_type)
@@ -112,10 +103,7 @@ impl TestApp {
             .expect("send");
         let status = r.status().as_u16();
         let text = r.text().await.unwrap_or_default();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 }
 
@@ -174,10 +162,7 @@ pub fn fixture(rel: &str) -> Vec<u8> {
 
 /// A valid USCC for tests, built from a 17-character body.
 pub fn uscc(body17: &str) -> String {
-    format!(
-        "{body17}{}",
-        neibao_domain::validate::uscc_check_char(body17).unwrap()
-    )
+    format!("{body17}{}", neibao_domain::validate::uscc_check_char(body17).unwrap())
 }
 
 /// Registers a unit as `client` and returns its id.
@@ -199,7 +184,12 @@ pub async fn create_device(
     key_area_id: Option<&str>,
     format: &str,
 ) -> (String, String) {
-    let (s, v) = client.post("/api/v1/devices", json!({"unit_id": unit_id, "key_area_id": key_area_id, "format": format, "name": "测试摄像机"})).await;
+    let (s, v) = client
+        .post(
+            "/api/v1/devices",
+            json!({"unit_id": unit_id, "key_area_id": key_area_id, "format": format, "name": "测试摄像机"}),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     (
         v["id"].as_str().unwrap().into(),

@@ -15,12 +15,7 @@ const FIXTURES: [(&str, &str, usize, u32); 9] = [
         1,
         0,
     ),
-    (
-        "hikvision-isapi-alert/alert_io_input_ver20.xml",
-        "text/xml",
-        1,
-        0,
-    ),
+    ("hikvision-isapi-alert/alert_io_input_ver20.xml", "text/xml", 1, 0),
     (
         "hikvision-isapi-alert/alert_shelteralarm_tamper_ver20.xml",
         "application/xml; charset=\"UTF-8\"",
@@ -72,36 +67,21 @@ async fn every_hikvision_fixture_is_accepted() {
         if file.contains("alertstream") {
             // Heartbeats then VMD repeated every second: one ongoing occurrence, several posts.
             assert!(v["heartbeats"].as_u64().unwrap() >= 1, "{file}: {v}");
-            let (_, evs) = admin
-                .get(&format!("/api/v1/events?device_id={device}"))
-                .await;
-            assert_eq!(
-                evs["total"], 1,
-                "{file}: repeated VMD actives fold into one occurrence"
-            );
+            let (_, evs) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
+            assert_eq!(evs["total"], 1, "{file}: repeated VMD actives fold into one occurrence");
             assert_eq!(evs["items"][0]["kind"], "motion");
             assert_eq!(evs["items"][0]["channel"], 5);
             assert!(evs["items"][0]["post_count"].as_i64().unwrap() >= 2);
         } else {
-            assert_eq!(
-                v["accepted"].as_u64().unwrap() as usize,
-                *events,
-                "{file}: {v}"
-            );
-            assert_eq!(
-                v["heartbeats"].as_u64().unwrap() as u32,
-                *heartbeats,
-                "{file}: {v}"
-            );
+            assert_eq!(v["accepted"].as_u64().unwrap() as usize, *events, "{file}: {v}");
+            assert_eq!(v["heartbeats"].as_u64().unwrap() as u32, *heartbeats, "{file}: {v}");
         }
         // Liveness: every payload, heartbeat or not, marks the device online.
         let (_, d) = admin.get(&format!("/api/v1/devices/{device}")).await;
         assert_eq!(d["online"], true, "fixture {i} {file}");
     }
     // Person fields of the card event are kept; the door event has none.
-    let (_, evs) = admin
-        .get("/api/v1/events?kind=access.granted&per_page=10")
-        .await;
+    let (_, evs) = admin.get("/api/v1/events?kind=access.granted&per_page=10").await;
     assert!(evs["items"]
         .as_array()
         .unwrap()
@@ -131,9 +111,7 @@ async fn unknown_event_types_are_stored_not_rejected() {
     let xml = r#"<EventNotificationAlert version="2.0" xmlns="http://www.std-cgi.com/ver20/XMLSchema"><channelID>2</channelID><dateTime>2024-05-14T11:46:3100:00</dateTime><eventType>someFutureThing</eventType><eventState>active</eventState></EventNotificationAlert>"#;
     let (s, v) = app.ingest(&path, "application/xml", xml).await;
     assert_eq!(s, 200, "{v}");
-    let (_, evs) = admin
-        .get(&format!("/api/v1/events?device_id={device}"))
-        .await;
+    let (_, evs) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
     assert_eq!(evs["items"][0]["kind"], "unknown");
     assert_eq!(evs["items"][0]["vendor_type"], "someFutureThing");
 }
@@ -144,10 +122,7 @@ async fn generic_json_endpoint() {
     let admin = app.admin().await;
     let unit = create_unit(&admin, "通用接入单位", "330106", "91330106000000006").await;
     let (s, area) = admin
-        .post(
-            &format!("/api/v1/units/{unit}/key_areas"),
-            json!({"name": "档案室"}),
-        )
+        .post(&format!("/api/v1/units/{unit}/key_areas"), json!({"name": "档案室"}))
         .await;
     assert_eq!(s, 201);
     let (device, path) = create_device(&admin, &unit, area["id"].as_str(), "generic_json").await;
@@ -157,17 +132,13 @@ async fn generic_json_endpoint() {
         {"type": "someone.else", "vendor_type": "X-42"},
         {"heartbeat": true, "type": "heartbeat"}
     ]});
-    let (s, v) = app
-        .ingest(&path, "application/json", body.to_string())
-        .await;
+    let (s, v) = app.ingest(&path, "application/json", body.to_string()).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["accepted"], 2);
     assert_eq!(v["heartbeats"], 1);
     assert_eq!(v["alerts"], 1);
     let (_, evs) = admin
-        .get(&format!(
-            "/api/v1/events?device_id={device}&kind=intrusion.field"
-        ))
+        .get(&format!("/api/v1/events?device_id={device}&kind=intrusion.field"))
         .await;
     assert_eq!(evs["items"][0]["region"], "东侧围墙");
     // A Hikvision body on the JSON endpoint and vice versa are 400, not stored.
@@ -192,17 +163,10 @@ async fn bad_input_is_refused_with_codes_and_loses_nothing() {
     let unit = create_unit(&admin, "坏输入单位", "330106", "91330106000000007").await;
     let (device, path) = create_device(&admin, &unit, None, "hikvision").await;
     let good = fixture("hikvision-isapi-alert/alert_io_input_ver20.xml");
-    assert_eq!(
-        app.ingest(&path, "application/xml", good.clone()).await.0,
-        200
-    );
+    assert_eq!(app.ingest(&path, "application/xml", good.clone()).await.0, 200);
 
     let (s, v) = app
-        .ingest(
-            "/ingest/hikvision/not-a-token",
-            "application/xml",
-            good.clone(),
-        )
+        .ingest("/ingest/hikvision/not-a-token", "application/xml", good.clone())
         .await;
     assert_eq!(s, 401);
     assert_eq!(v["error"]["code"], "unknown_ingest_token");
@@ -212,10 +176,7 @@ async fn bad_input_is_refused_with_codes_and_loses_nothing() {
     assert_eq!(v["error"]["code"], "payload_too_large");
 
     for (ct, body) in [
-        (
-            "application/xml",
-            b"<EventNotificationAlert><eventType>".to_vec(),
-        ),
+        ("application/xml", b"<EventNotificationAlert><eventType>".to_vec()),
         ("application/json", b"{\"eventType\":".to_vec()),
         (
             "multipart/form-data; boundary=zz",
@@ -230,9 +191,7 @@ async fn bad_input_is_refused_with_codes_and_loses_nothing() {
         assert!(v["error"]["message"].as_str().unwrap().contains("无法解析"));
     }
     // The event accepted before is still there, and only it.
-    let (_, evs) = admin
-        .get(&format!("/api/v1/events?device_id={device}"))
-        .await;
+    let (_, evs) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
     assert_eq!(evs["total"], 1);
     assert_eq!(evs["items"][0]["kind"], "alarm.input");
 }

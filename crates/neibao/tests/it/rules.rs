@@ -21,36 +21,23 @@ async fn repeated_failed_verification_and_forced_door() {
     let (_, path) = create_device(&admin, &unit, None, "hikvision").await;
     // Four failures (minor 9, invalid card): below the default threshold of five.
     for n in 0..4 {
-        let (s, v) = app
-            .ingest(&path, "application/json", acs_event(9, 100 + n))
-            .await;
+        let (s, v) = app.ingest(&path, "application/json", acs_event(9, 100 + n)).await;
         assert_eq!(s, 200, "{v}");
         assert_eq!(v["alerts"], 0);
     }
-    let (_, v) = app
-        .ingest(&path, "application/json", acs_event(9, 104))
-        .await;
+    let (_, v) = app.ingest(&path, "application/json", acs_event(9, 104)).await;
     assert_eq!(v["alerts"], 1, "the fifth failure within the window raises");
-    let (_, v) = app
-        .ingest(&path, "application/json", acs_event(9, 105))
-        .await;
+    let (_, v) = app.ingest(&path, "application/json", acs_event(9, 105)).await;
     assert_eq!(v["alerts"], 1);
     let (_, alerts) = admin.get("/api/v1/alerts").await;
-    assert_eq!(
-        alerts["total"], 1,
-        "further failures fold into the same alert"
-    );
+    assert_eq!(alerts["total"], 1, "further failures fold into the same alert");
     assert_eq!(alerts["items"][0]["rule"], "access_failed_verification");
     assert_eq!(alerts["items"][0]["event_count"], 2);
     // Granted passes never alert.
-    let (_, v) = app
-        .ingest(&path, "application/json", acs_event(1, 106))
-        .await;
+    let (_, v) = app.ingest(&path, "application/json", acs_event(1, 106)).await;
     assert_eq!(v["alerts"], 0);
     // Door opened abnormally (minor 27): forced door, high severity.
-    let (_, v) = app
-        .ingest(&path, "application/json", acs_event(27, 107))
-        .await;
+    let (_, v) = app.ingest(&path, "application/json", acs_event(27, 107)).await;
     assert_eq!(v["alerts"], 1);
     let (_, alerts) = admin.get("/api/v1/alerts?severity=high").await;
     assert_eq!(alerts["items"][0]["rule"], "access_door_forced");
@@ -83,13 +70,15 @@ async fn rules_are_configurable_per_unit() {
     assert_eq!(v["accepted"], 1);
     assert_eq!(v["alerts"], 0);
     // Lower the failure threshold to 2 and raise its severity.
-    let (s, _) = admin.put(&format!("/api/v1/units/{unit}/rules/access_failed_verification"), json!({"enabled": true, "params": {"threshold": 2, "window_seconds": 60, "severity": "critical"}})).await;
+    let (s, _) = admin
+        .put(
+            &format!("/api/v1/units/{unit}/rules/access_failed_verification"),
+            json!({"enabled": true, "params": {"threshold": 2, "window_seconds": 60, "severity": "critical"}}),
+        )
+        .await;
     assert_eq!(s, 204);
-    app.ingest(&path, "application/json", acs_event(76, 1))
-        .await;
-    let (_, v) = app
-        .ingest(&path, "application/json", acs_event(76, 2))
-        .await;
+    app.ingest(&path, "application/json", acs_event(76, 1)).await;
+    let (_, v) = app.ingest(&path, "application/json", acs_event(76, 2)).await;
     assert_eq!(v["alerts"], 1);
     let (_, alerts) = admin.get("/api/v1/alerts?severity=critical").await;
     assert_eq!(alerts["total"], 1);
@@ -114,8 +103,7 @@ async fn rules_are_configurable_per_unit() {
 async fn motion_alerts_only_inside_the_armed_schedule() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let always =
-        json!({"periods": [{"weekdays": [1,2,3,4,5,6,7], "start": "00:00", "end": "00:00"}]});
+    let always = json!({"periods": [{"weekdays": [1,2,3,4,5,6,7], "start": "00:00", "end": "00:00"}]});
     let (s, u) = admin
         .post("/api/v1/units", json!({"name": "布防测试单位", "kind": "enterprise", "uscc": uscc("91330106000000012"), "division_code": "330106", "armed_schedule": always}))
         .await;

@@ -35,8 +35,7 @@ async fn setup() -> Fixture {
         )
         .await;
     assert_eq!(s, 201, "{area}");
-    let (other_device, other_ingest) =
-        create_device(&other, &other_unit, area["id"].as_str(), "hikvision").await;
+    let (other_device, other_ingest) = create_device(&other, &other_unit, area["id"].as_str(), "hikvision").await;
     let (s, _) = app
         .ingest(
             &other_ingest,
@@ -45,13 +44,9 @@ async fn setup() -> Fixture {
         )
         .await;
     assert_eq!(s, 200);
-    let (_, alerts) = other
-        .get(&format!("/api/v1/alerts?unit_id={other_unit}"))
-        .await;
+    let (_, alerts) = other.get(&format!("/api/v1/alerts?unit_id={other_unit}")).await;
     let other_alert = alerts["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, events) = other
-        .get(&format!("/api/v1/events?device_id={other_device}"))
-        .await;
+    let (_, events) = other.get(&format!("/api/v1/events?device_id={other_device}")).await;
     let other_event = events["items"][0]["id"].as_str().unwrap().to_string();
     Fixture {
         app,
@@ -128,10 +123,7 @@ async fn county_officer_cannot_see_or_touch_another_county() {
         .await;
     assert_eq!(s, 404);
     let (s, _) = officer
-        .post(
-            &format!("/api/v1/alerts/{}/resolve", f.other_alert),
-            json!({}),
-        )
+        .post(&format!("/api/v1/alerts/{}/resolve", f.other_alert), json!({}))
         .await;
     assert_eq!(s, 404);
     let (s, _) = officer
@@ -156,7 +148,10 @@ async fn county_officer_cannot_see_or_touch_another_county() {
         .await;
     assert_eq!(s, 404);
     let (s, _) = officer
-        .put(&format!("/api/v1/units/{}", f.other_unit), json!({"name": "改名", "kind": "enterprise", "uscc": uscc("91330106000000009"), "division_code": "330106"}))
+        .put(
+            &format!("/api/v1/units/{}", f.other_unit),
+            json!({"name": "改名", "kind": "enterprise", "uscc": uscc("91330106000000009"), "division_code": "330106"}),
+        )
         .await;
     assert_eq!(s, 404);
     // Registering a unit outside the county is refused.
@@ -164,9 +159,7 @@ async fn county_officer_cannot_see_or_touch_another_county() {
     assert_eq!(s, 403, "{v}");
 
     let owner = f.app.client_for("demo_county_other").await;
-    let (_, a) = owner
-        .get(&format!("/api/v1/alerts/{}", f.other_alert))
-        .await;
+    let (_, a) = owner.get(&format!("/api/v1/alerts/{}", f.other_alert)).await;
     assert_eq!(a["status"], "open", "the other county's alert is untouched");
     let _ = f.other_ingest;
 
@@ -196,22 +189,20 @@ async fn unit_manager_sees_only_their_unit_and_wider_police_see_more() {
         .unwrap()
         .iter()
         .all(|a| a["unit_id"] == f.own_unit.as_str()));
-    let (s, _) = manager
-        .get(&format!("/api/v1/alerts/{}", f.other_alert))
-        .await;
+    let (s, _) = manager.get(&format!("/api/v1/alerts/{}", f.other_alert)).await;
     assert_eq!(s, 404);
     // A manager may not register units.
-    let (s, _) = manager.post("/api/v1/units", json!({"name": "x", "kind": "enterprise", "uscc": uscc("91330106000000002"), "division_code": "330106"})).await;
+    let (s, _) = manager
+        .post(
+            "/api/v1/units",
+            json!({"name": "x", "kind": "enterprise", "uscc": uscc("91330106000000002"), "division_code": "330106"}),
+        )
+        .await;
     assert_eq!(s, 403);
 
     // City sees both counties (both demo units are in Hangzhou); province sees all demo units.
     let city = f.app.client_for("demo_city").await;
-    assert_eq!(
-        city.get(&format!("/api/v1/alerts/{}", f.other_alert))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(city.get(&format!("/api/v1/alerts/{}", f.other_alert)).await.0, 200);
     let (_, city_units) = city.get("/api/v1/units").await;
     let province = f.app.client_for("demo_province").await;
     let (_, prov_units) = province.get("/api/v1/units").await;

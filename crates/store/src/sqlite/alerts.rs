@@ -42,19 +42,20 @@ fn alert_from_row(r: &sqlx::sqlite::SqliteRow) -> Alert {
 impl SqliteStore {
     pub(crate) async fn raise_alert_impl(&self, d: &AlertDraft) -> StoreResult<Raised> {
         let mut tx = self.pool.begin().await?;
-        let existing: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM alerts WHERE fingerprint = ? AND status <> 'resolved'",
-        )
-        .bind(&d.fingerprint)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM alerts WHERE fingerprint = ? AND status <> 'resolved'")
+                .bind(&d.fingerprint)
+                .fetch_optional(&mut *tx)
+                .await?;
         let raised = match existing {
             Some(id) => {
-                sqlx::query("UPDATE alerts SET event_count = event_count + 1, last_seen = MAX(last_seen, ?) WHERE id = ?")
-                    .bind(ms(d.at))
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE alerts SET event_count = event_count + 1, last_seen = MAX(last_seen, ?) WHERE id = ?",
+                )
+                .bind(ms(d.at))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
                 Raised {
                     alert_id: id,
                     created: false,
@@ -126,9 +127,7 @@ impl SqliteStore {
                 qb.push(" AND a.severity = ").push_bind(s.code());
             }
         };
-        let mut count = QueryBuilder::new(
-            "SELECT COUNT(*) FROM alerts a JOIN units u ON u.id = a.unit_id WHERE 1=1",
-        );
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM alerts a JOIN units u ON u.id = a.unit_id WHERE 1=1");
         filters(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(ALERT_SELECT);
@@ -196,29 +195,21 @@ impl SqliteStore {
     }
 
     pub(crate) async fn rule_settings_impl(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {
-        let rows = sqlx::query(
-            "SELECT rule, enabled, params FROM rule_settings WHERE unit_id = ? ORDER BY rule",
-        )
-        .bind(unit_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query("SELECT rule, enabled, params FROM rule_settings WHERE unit_id = ? ORDER BY rule")
+            .bind(unit_id)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .iter()
             .map(|r| RuleSetting {
                 rule: r.get("rule"),
                 enabled: r.get("enabled"),
-                params: serde_json::from_str(r.get::<&str, _>("params"))
-                    .unwrap_or(serde_json::Value::Null),
+                params: serde_json::from_str(r.get::<&str, _>("params")).unwrap_or(serde_json::Value::Null),
             })
             .collect())
     }
 
-    pub(crate) async fn set_rule_setting_impl(
-        &self,
-        scope: &Scope,
-        unit_id: &str,
-        s: &RuleSetting,
-    ) -> StoreResult<()> {
+    pub(crate) async fn set_rule_setting_impl(&self, scope: &Scope, unit_id: &str, s: &RuleSetting) -> StoreResult<()> {
         self.get_unit_impl(scope, unit_id).await?;
         sqlx::query(
             "INSERT INTO rule_settings (unit_id, rule, enabled, params) VALUES (?, ?, ?, ?)

@@ -23,8 +23,7 @@ impl SqliteStore {
             unit_name: r.get("unit_name"),
             key_area_id: r.get("key_area_id"),
             key_area_name: r.get("key_area_name"),
-            format: DeviceFormat::from_code(r.get::<&str, _>("format"))
-                .unwrap_or(DeviceFormat::GenericJson),
+            format: DeviceFormat::from_code(r.get::<&str, _>("format")).unwrap_or(DeviceFormat::GenericJson),
             kind: r.get("kind"),
             name: r.get("name"),
             serial: r.get("serial"),
@@ -62,14 +61,9 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) async fn list_key_areas_impl(
-        &self,
-        scope: &Scope,
-        unit_id: &str,
-    ) -> StoreResult<Vec<KeyArea>> {
-        let mut qb = QueryBuilder::new(
-            "SELECT ka.* FROM key_areas ka JOIN units u ON u.id = ka.unit_id WHERE ka.unit_id = ",
-        );
+    pub(crate) async fn list_key_areas_impl(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<KeyArea>> {
+        let mut qb =
+            QueryBuilder::new("SELECT ka.* FROM key_areas ka JOIN units u ON u.id = ka.unit_id WHERE ka.unit_id = ");
         qb.push_bind(unit_id.to_string());
         push_scope(&mut qb, scope);
         qb.push(" ORDER BY ka.name");
@@ -94,11 +88,10 @@ impl SqliteStore {
     ) -> StoreResult<Device> {
         self.get_unit_impl(scope, &d.unit_id).await?;
         if let Some(ka) = &d.key_area_id {
-            let owner: Option<String> =
-                sqlx::query_scalar("SELECT unit_id FROM key_areas WHERE id = ?")
-                    .bind(ka)
-                    .fetch_optional(&self.pool)
-                    .await?;
+            let owner: Option<String> = sqlx::query_scalar("SELECT unit_id FROM key_areas WHERE id = ?")
+                .bind(ka)
+                .fetch_optional(&self.pool)
+                .await?;
             if owner.as_deref() != Some(d.unit_id.as_str()) {
                 return Err(neibao_domain::error::DomainError::with_message(
                     neibao_domain::error::ErrorCode::ValidationFailed,
@@ -127,12 +120,7 @@ impl SqliteStore {
         self.get_device_impl(scope, &id, now).await
     }
 
-    pub(crate) async fn get_device_impl(
-        &self,
-        scope: &Scope,
-        id: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Device> {
+    pub(crate) async fn get_device_impl(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Device> {
         let mut qb = QueryBuilder::new(DEVICE_SELECT);
         qb.push(" AND dv.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
@@ -169,9 +157,8 @@ impl SqliteStore {
                 None => {}
             }
         };
-        let mut count = QueryBuilder::new(
-            "SELECT COUNT(*) FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1",
-        );
+        let mut count =
+            QueryBuilder::new("SELECT COUNT(*) FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1");
         filters(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(DEVICE_SELECT);
@@ -189,10 +176,7 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) async fn device_for_ingest_impl(
-        &self,
-        token_hash: &str,
-    ) -> StoreResult<Option<IngestDevice>> {
+    pub(crate) async fn device_for_ingest_impl(&self, token_hash: &str) -> StoreResult<Option<IngestDevice>> {
         let row = sqlx::query(
             "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, u.armed_schedule
              FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE dv.ingest_token_hash = ?",
@@ -205,34 +189,23 @@ impl SqliteStore {
             unit_id: r.get("unit_id"),
             key_area_id: r.get("key_area_id"),
             name: r.get("name"),
-            format: DeviceFormat::from_code(r.get::<&str, _>("format"))
-                .unwrap_or(DeviceFormat::GenericJson),
+            format: DeviceFormat::from_code(r.get::<&str, _>("format")).unwrap_or(DeviceFormat::GenericJson),
             armed_schedule: r
                 .get::<Option<String>, _>("armed_schedule")
                 .and_then(|s| serde_json::from_str(&s).ok()),
         }))
     }
 
-    pub(crate) async fn touch_device_impl(
-        &self,
-        device_id: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?",
-        )
-        .bind(ms(now))
-        .bind(device_id)
-        .execute(&self.pool)
-        .await?;
+    pub(crate) async fn touch_device_impl(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?")
+            .bind(ms(now))
+            .bind(device_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
-    pub(crate) async fn dashboard_impl(
-        &self,
-        scope: &Scope,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Dashboard> {
+    pub(crate) async fn dashboard_impl(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Dashboard> {
         let threshold = ms(now - self.offline_after);
         let mut units = QueryBuilder::new(
             "SELECT substr(u.division_code, 1, 4) AS city, COUNT(*) AS n, SUM(u.is_key_unit) AS k FROM units u WHERE 1=1",
@@ -243,7 +216,9 @@ impl SqliteStore {
             "SELECT substr(u.division_code, 1, 4) AS city, COUNT(*) AS n,
                     SUM(CASE WHEN dv.last_seen_at IS NULL OR dv.last_seen_at < ",
         );
-        devices.push_bind(threshold).push(" THEN 1 ELSE 0 END) AS off FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1");
+        devices
+            .push_bind(threshold)
+            .push(" THEN 1 ELSE 0 END) AS off FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1");
         push_scope(&mut devices, scope);
         devices.push(" GROUP BY city");
         let mut alerts = QueryBuilder::new(
@@ -254,23 +229,17 @@ impl SqliteStore {
 
         let mut by_city: std::collections::BTreeMap<String, CityStats> = Default::default();
         for r in units.build().fetch_all(&self.pool).await? {
-            let c = by_city
-                .entry(r.get("city"))
-                .or_insert_with_key(|k| blank_city(k));
+            let c = by_city.entry(r.get("city")).or_insert_with_key(|k| blank_city(k));
             c.units = r.get("n");
             c.key_units = r.get::<Option<i64>, _>("k").unwrap_or(0);
         }
         for r in devices.build().fetch_all(&self.pool).await? {
-            let c = by_city
-                .entry(r.get("city"))
-                .or_insert_with_key(|k| blank_city(k));
+            let c = by_city.entry(r.get("city")).or_insert_with_key(|k| blank_city(k));
             c.devices = r.get("n");
             c.offline_devices = r.get::<Option<i64>, _>("off").unwrap_or(0);
         }
         for r in alerts.build().fetch_all(&self.pool).await? {
-            let c = by_city
-                .entry(r.get("city"))
-                .or_insert_with_key(|k| blank_city(k));
+            let c = by_city.entry(r.get("city")).or_insert_with_key(|k| blank_city(k));
             c.open_alerts = r.get("n");
         }
         let mut cities: Vec<CityStats> = by_city.into_values().collect();

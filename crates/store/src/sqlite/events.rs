@@ -31,7 +31,8 @@ fn is_instantaneous(kind: EventKind) -> bool {
     )
 }
 
-pub(crate) const EVENT_COLUMNS: &str = "e.id, e.unit_id, e.device_id, e.kind, e.vendor_type, e.state, e.device_time, e.received_at,
+pub(crate) const EVENT_COLUMNS: &str =
+    "e.id, e.unit_id, e.device_id, e.kind, e.vendor_type, e.state, e.device_time, e.received_at,
     e.last_seen_at, e.ended_at, e.post_count, e.channel, e.region, e.target, e.person, e.description, e.image_count";
 
 pub(crate) fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> SecurityEvent {
@@ -130,8 +131,7 @@ impl SqliteStore {
             }
         }
         let id = new_id();
-        let person =
-            (!ev.person.is_empty()).then(|| serde_json::to_string(&ev.person).unwrap_or_default());
+        let person = (!ev.person.is_empty()).then(|| serde_json::to_string(&ev.person).unwrap_or_default());
         sqlx::query(
             "INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
                post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count)
@@ -192,11 +192,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) async fn get_event_impl(
-        &self,
-        scope: &Scope,
-        id: &str,
-    ) -> StoreResult<SecurityEvent> {
+    pub(crate) async fn get_event_impl(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent> {
         let mut qb = QueryBuilder::new(format!(
             "SELECT {EVENT_COLUMNS} FROM events e JOIN units u ON u.id = e.unit_id WHERE e.id = "
         ));
@@ -210,12 +206,10 @@ impl SqliteStore {
         Ok(event_from_row(&row))
     }
 
-    pub(crate) async fn get_event_raw_impl(
-        &self,
-        scope: &Scope,
-        id: &str,
-    ) -> StoreResult<(Vec<u8>, Option<String>)> {
-        let mut qb = QueryBuilder::new("SELECT e.raw, e.raw_content_type FROM events e JOIN units u ON u.id = e.unit_id WHERE e.id = ");
+    pub(crate) async fn get_event_raw_impl(&self, scope: &Scope, id: &str) -> StoreResult<(Vec<u8>, Option<String>)> {
+        let mut qb = QueryBuilder::new(
+            "SELECT e.raw, e.raw_content_type FROM events e JOIN units u ON u.id = e.unit_id WHERE e.id = ",
+        );
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
         let row = qb
@@ -250,9 +244,7 @@ impl SqliteStore {
                 qb.push(" AND e.received_at < ").push_bind(ms(s));
             }
         };
-        let mut count = QueryBuilder::new(
-            "SELECT COUNT(*) FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1",
-        );
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1");
         filters(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(format!(

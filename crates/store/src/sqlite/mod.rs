@@ -36,21 +36,14 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file, enables WAL and foreign keys, and applies
     /// migrations.
-    pub async fn open(
-        path: &Path,
-        cipher: FieldCipher,
-        offline_after: Duration,
-    ) -> anyhow::Result<SqliteStore> {
+    pub async fn open(path: &Path, cipher: FieldCipher, offline_after: Duration) -> anyhow::Result<SqliteStore> {
         let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(opts)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore {
             pool,
@@ -83,12 +76,10 @@ pub(crate) fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
                 .push(" ESCAPE '\\'");
         }
         Scope::Station { org_id } => {
-            qb.push(" AND u.police_station_id = ")
-                .push_bind(org_id.clone());
+            qb.push(" AND u.police_station_id = ").push_bind(org_id.clone());
         }
         Scope::Department { org_id } => {
-            qb.push(" AND u.competent_department_id = ")
-                .push_bind(org_id.clone());
+            qb.push(" AND u.competent_department_id = ").push_bind(org_id.clone());
         }
         Scope::Unit { unit_id } => {
             qb.push(" AND u.id = ").push_bind(unit_id.clone());
@@ -100,9 +91,7 @@ pub(crate) fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
 }
 
 pub(crate) fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 #[async_trait]
@@ -135,24 +124,22 @@ impl Store for SqliteStore {
     async fn create_unit(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
         self.create_unit_impl(unit, now).await
     }
-    async fn update_unit(
+    async fn update_unit(&self, scope: &Scope, id: &str, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
+        self.update_unit_impl(scope, id, unit, now).await
+    }
+    async fn set_armed_schedule(
         &self,
         scope: &Scope,
         id: &str,
-        unit: NewUnit,
+        schedule: Option<&ArmedSchedule>,
         now: DateTime<Utc>,
-    ) -> StoreResult<Unit> {
-        self.update_unit_impl(scope, id, unit, now).await
+    ) -> StoreResult<()> {
+        self.set_armed_schedule_impl(scope, id, schedule, now).await
     }
     async fn get_unit(&self, scope: &Scope, id: &str) -> StoreResult<Unit> {
         self.get_unit_impl(scope, id).await
     }
-    async fn list_units(
-        &self,
-        scope: &Scope,
-        filter: &UnitFilter,
-        page: Page,
-    ) -> StoreResult<Listing<Unit>> {
+    async fn list_units(&self, scope: &Scope, filter: &UnitFilter, page: Page) -> StoreResult<Listing<Unit>> {
         self.list_units_impl(scope, filter, page).await
     }
     async fn create_key_area(
@@ -163,18 +150,12 @@ impl Store for SqliteStore {
         description: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<KeyArea> {
-        self.create_key_area_impl(scope, unit_id, name, description, now)
-            .await
+        self.create_key_area_impl(scope, unit_id, name, description, now).await
     }
     async fn list_key_areas(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<KeyArea>> {
         self.list_key_areas_impl(scope, unit_id).await
     }
-    async fn create_device(
-        &self,
-        scope: &Scope,
-        device: NewDevice,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Device> {
+    async fn create_device(&self, scope: &Scope, device: NewDevice, now: DateTime<Utc>) -> StoreResult<Device> {
         self.create_device_impl(scope, device, now).await
     }
     async fn get_device(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Device> {
@@ -203,17 +184,12 @@ impl Store for SqliteStore {
         content_type: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Recorded> {
-        self.record_event_impl(device, event, raw, content_type, now)
-            .await
+        self.record_event_impl(device, event, raw, content_type, now).await
     }
     async fn get_event(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent> {
         self.get_event_impl(scope, id).await
     }
-    async fn get_event_raw(
-        &self,
-        scope: &Scope,
-        id: &str,
-    ) -> StoreResult<(Vec<u8>, Option<String>)> {
+    async fn get_event_raw(&self, scope: &Scope, id: &str) -> StoreResult<(Vec<u8>, Option<String>)> {
         self.get_event_raw_impl(scope, id).await
     }
     async fn list_events(
@@ -231,8 +207,7 @@ impl Store for SqliteStore {
         region: Option<&str>,
         since: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        self.count_recent_events_impl(device_id, kind, region, since)
-            .await
+        self.count_recent_events_impl(device_id, kind, region, since).await
     }
     async fn raise_alert(&self, draft: &AlertDraft) -> StoreResult<Raised> {
         self.raise_alert_impl(draft).await
@@ -240,12 +215,7 @@ impl Store for SqliteStore {
     async fn get_alert(&self, scope: &Scope, id: &str) -> StoreResult<Alert> {
         self.get_alert_impl(scope, id).await
     }
-    async fn list_alerts(
-        &self,
-        scope: &Scope,
-        filter: &AlertFilter,
-        page: Page,
-    ) -> StoreResult<Listing<Alert>> {
+    async fn list_alerts(&self, scope: &Scope, filter: &AlertFilter, page: Page) -> StoreResult<Listing<Alert>> {
         self.list_alerts_impl(scope, filter, page).await
     }
     async fn alert_events(&self, scope: &Scope, alert_id: &str) -> StoreResult<Vec<SecurityEvent>> {
@@ -260,18 +230,12 @@ impl Store for SqliteStore {
         comment: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Alert> {
-        self.transition_alert_impl(scope, id, action, user, comment, now)
-            .await
+        self.transition_alert_impl(scope, id, action, user, comment, now).await
     }
     async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {
         self.rule_settings_impl(unit_id).await
     }
-    async fn set_rule_setting(
-        &self,
-        scope: &Scope,
-        unit_id: &str,
-        setting: &RuleSetting,
-    ) -> StoreResult<()> {
+    async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, setting: &RuleSetting) -> StoreResult<()> {
         self.set_rule_setting_impl(scope, unit_id, setting).await
     }
     async fn dashboard(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Dashboard> {
@@ -300,11 +264,7 @@ impl Store for SqliteStore {
         self.create_session_impl(user_id, token_hash, csrf_token, now, expires_at)
             .await
     }
-    async fn session_user(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<(User, String)>> {
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, String)>> {
         self.session_user_impl(token_hash, now).await
     }
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
@@ -321,11 +281,7 @@ impl Store for SqliteStore {
         self.create_api_token_impl(user_id, token_hash, name, now, expires_at)
             .await
     }
-    async fn api_token_user(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<User>> {
+    async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
         self.api_token_user_impl(token_hash, now).await
     }
 }

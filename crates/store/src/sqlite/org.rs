@@ -25,11 +25,13 @@ impl SqliteStore {
     }
 
     pub(crate) async fn set_meta_impl(&self, key: &str, value: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -51,10 +53,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) async fn list_divisions_impl(
-        &self,
-        parent_code: Option<&str>,
-    ) -> StoreResult<Vec<Division>> {
+    pub(crate) async fn list_divisions_impl(&self, parent_code: Option<&str>) -> StoreResult<Vec<Division>> {
         let rows = match parent_code {
             Some(p) => {
                 sqlx::query("SELECT * FROM divisions WHERE parent_code = ? ORDER BY code")
@@ -80,15 +79,17 @@ impl SqliteStore {
     }
 
     pub(crate) async fn create_organisation_impl(&self, o: &Organisation) -> StoreResult<()> {
-        sqlx::query("INSERT INTO organisations (id, name, kind, division_code, parent_id, sector) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(&o.id)
-            .bind(&o.name)
-            .bind(&o.kind)
-            .bind(&o.division_code)
-            .bind(&o.parent_id)
-            .bind(&o.sector)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO organisations (id, name, kind, division_code, parent_id, sector) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&o.id)
+        .bind(&o.name)
+        .bind(&o.kind)
+        .bind(&o.division_code)
+        .bind(&o.parent_id)
+        .bind(&o.sector)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -15,8 +15,7 @@ use crate::repo::{StoreError, StoreResult};
 const AAD_CITIZEN_ID: &str = "responsible_persons.citizen_id";
 const AAD_PHONE: &str = "responsible_persons.phone";
 
-const UNIT_SELECT: &str =
-    "SELECT u.*, d.name AS division_name, ps.name AS station_name, cd.name AS department_name
+const UNIT_SELECT: &str = "SELECT u.*, d.name AS division_name, ps.name AS station_name, cd.name AS department_name
      FROM units u
      LEFT JOIN divisions d ON d.code = u.division_code
      LEFT JOIN organisations ps ON ps.id = u.police_station_id
@@ -40,9 +39,7 @@ fn unit_from_row(r: &sqlx::sqlite::SqliteRow) -> Unit {
         competent_department_id: r.get("competent_department_id"),
         competent_department_name: r.get("department_name"),
         is_key_unit: r.get("is_key_unit"),
-        key_unit_category: r
-            .get::<Option<i64>, _>("key_unit_category")
-            .map(|c| c as u8),
+        key_unit_category: r.get::<Option<i64>, _>("key_unit_category").map(|c| c as u8),
         is_counter_terror_target: r.get("is_counter_terror_target"),
         armed_schedule: schedule.and_then(|s| serde_json::from_str(&s).ok()),
         responsible_persons: Vec::new(),
@@ -58,11 +55,10 @@ impl SqliteStore {
             (&unit.competent_department_id, "department", "行业主管部门"),
         ] {
             if let Some(id) = id {
-                let found: Option<String> =
-                    sqlx::query_scalar("SELECT kind FROM organisations WHERE id = ?")
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await?;
+                let found: Option<String> = sqlx::query_scalar("SELECT kind FROM organisations WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
                 if found.as_deref() != Some(kind) {
                     return Err(neibao_domain::error::DomainError::with_message(
                         neibao_domain::error::ErrorCode::ValidationFailed,
@@ -87,10 +83,10 @@ impl SqliteStore {
             .execute(&mut **tx)
             .await?;
         for p in persons {
-            let id_enc = p.citizen_id.clone().map(|c| {
-                self.cipher
-                    .encrypt(AAD_CITIZEN_ID, c.into_sensitive().expose())
-            });
+            let id_enc = p
+                .citizen_id
+                .clone()
+                .map(|c| self.cipher.encrypt(AAD_CITIZEN_ID, c.into_sensitive().expose()));
             let phone_enc = p
                 .phone
                 .clone()
@@ -109,11 +105,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) async fn create_unit_impl(
-        &self,
-        unit: NewUnit,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Unit> {
+    pub(crate) async fn create_unit_impl(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
         self.check_orgs(&unit).await?;
         let id = new_id();
         let mut tx = self.pool.begin().await?;
@@ -136,7 +128,11 @@ impl SqliteStore {
         .bind(unit.is_key_unit)
         .bind(unit.key_unit_category.map(i64::from))
         .bind(unit.is_counter_terror_target)
-        .bind(unit.armed_schedule.as_ref().map(|s| serde_json::to_string(s).unwrap_or_default()))
+        .bind(
+            unit.armed_schedule
+                .as_ref()
+                .map(|s| serde_json::to_string(s).unwrap_or_default()),
+        )
         .bind(ms(now))
         .bind(ms(now))
         .execute(&mut *tx)
@@ -145,8 +141,7 @@ impl SqliteStore {
             StoreError::Conflict(_) => StoreError::Conflict("统一社会信用代码已登记".into()),
             other => other,
         })?;
-        self.write_persons(&mut tx, &id, &unit.responsible_persons, now)
-            .await?;
+        self.write_persons(&mut tx, &id, &unit.responsible_persons, now).await?;
         tx.commit().await?;
         self.get_unit_impl(&Scope::All, &id).await
     }
@@ -183,11 +178,27 @@ impl SqliteStore {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        self.write_persons(&mut tx, id, &unit.responsible_persons, now)
-            .await?;
+        self.write_persons(&mut tx, id, &unit.responsible_persons, now).await?;
         tx.commit().await?;
         // The update may move the unit out of the caller's scope; read it back unscoped.
         self.get_unit_impl(&Scope::All, id).await
+    }
+
+    pub(crate) async fn set_armed_schedule_impl(
+        &self,
+        scope: &Scope,
+        id: &str,
+        schedule: Option<&ArmedSchedule>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.get_unit_impl(scope, id).await?;
+        sqlx::query("UPDATE units SET armed_schedule = ?, updated_at = ? WHERE id = ?")
+            .bind(schedule.map(|s| serde_json::to_string(s).unwrap_or_default()))
+            .bind(ms(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub(crate) async fn get_unit_impl(&self, scope: &Scope, id: &str) -> StoreResult<Unit> {
@@ -205,17 +216,15 @@ impl SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         for p in persons {
-            let decrypt =
-                |col: &str, aad: &str, kind: SensitiveKind| -> StoreResult<Option<Sensitive>> {
-                    match p.get::<Option<String>, _>(col) {
-                        None => Ok(None),
-                        Some(ct) => Ok(Some(Sensitive::new(kind, self.cipher.decrypt(aad, &ct)?))),
-                    }
-                };
+            let decrypt = |col: &str, aad: &str, kind: SensitiveKind| -> StoreResult<Option<Sensitive>> {
+                match p.get::<Option<String>, _>(col) {
+                    None => Ok(None),
+                    Some(ct) => Ok(Some(Sensitive::new(kind, self.cipher.decrypt(aad, &ct)?))),
+                }
+            };
             unit.responsible_persons.push(ResponsiblePerson {
                 id: p.get("id"),
-                role: PersonRole::from_code(p.get::<&str, _>("role"))
-                    .unwrap_or(PersonRole::SecurityHead),
+                role: PersonRole::from_code(p.get::<&str, _>("role")).unwrap_or(PersonRole::SecurityHead),
                 name: p.get("name"),
                 citizen_id: decrypt("citizen_id_enc", AAD_CITIZEN_ID, SensitiveKind::CitizenId)?,
                 phone: decrypt("phone_enc", AAD_PHONE, SensitiveKind::Phone)?,

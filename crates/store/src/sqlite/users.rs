@@ -9,8 +9,10 @@ use super::{ms, SqliteStore};
 use crate::model::{NewUser, User};
 use crate::repo::{StoreError, StoreResult};
 
-const USER_COLUMNS: &str = "us.*, o.name AS org_name, un.name AS unit_name, COALESCE(o.division_code, un.division_code) AS division_code";
-const USER_FROM: &str = "FROM users us LEFT JOIN organisations o ON o.id = us.org_id LEFT JOIN units un ON un.id = us.unit_id";
+const USER_COLUMNS: &str =
+    "us.*, o.name AS org_name, un.name AS unit_name, COALESCE(o.division_code, un.division_code) AS division_code";
+const USER_FROM: &str =
+    "FROM users us LEFT JOIN organisations o ON o.id = us.org_id LEFT JOIN units un ON un.id = us.unit_id";
 
 fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> User {
     User {
@@ -33,11 +35,7 @@ impl SqliteStore {
             .await?)
     }
 
-    pub(crate) async fn create_user_impl(
-        &self,
-        u: &NewUser,
-        now: DateTime<Utc>,
-    ) -> StoreResult<User> {
+    pub(crate) async fn create_user_impl(&self, u: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
         let id = new_id();
         sqlx::query("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&id)
@@ -53,10 +51,7 @@ impl SqliteStore {
         self.get_user_impl(&id).await
     }
 
-    pub(crate) async fn user_credentials_impl(
-        &self,
-        username: &str,
-    ) -> StoreResult<Option<(User, String)>> {
+    pub(crate) async fn user_credentials_impl(&self, username: &str) -> StoreResult<Option<(User, String)>> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} {USER_FROM} WHERE us.username = ? AND us.disabled = 0"
         ))
@@ -67,12 +62,10 @@ impl SqliteStore {
     }
 
     pub(crate) async fn get_user_impl(&self, id: &str) -> StoreResult<User> {
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} {USER_FROM} WHERE us.id = ?"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE us.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(user_from_row).ok_or(StoreError::NotFound)
     }
 
@@ -88,14 +81,16 @@ impl SqliteStore {
             .bind(ms(now))
             .execute(&self.pool)
             .await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(csrf)
-            .bind(ms(now))
-            .bind(ms(expires_at))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(ms(now))
+        .bind(ms(expires_at))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -130,22 +125,20 @@ impl SqliteStore {
         now: DateTime<Utc>,
         expires_at: Option<DateTime<Utc>>,
     ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(name)
-            .bind(ms(now))
-            .bind(expires_at.map(ms))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(name)
+        .bind(ms(now))
+        .bind(expires_at.map(ms))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    pub(crate) async fn api_token_user_impl(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<User>> {
+    pub(crate) async fn api_token_user_impl(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} {USER_FROM} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND us.disabled = 0"
         ))

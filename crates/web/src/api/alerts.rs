@@ -85,14 +85,7 @@ pub async fn transition(
     }
     Ok(state
         .store
-        .transition_alert(
-            &user.scope,
-            id,
-            action,
-            &user.user.display_name,
-            comment,
-            Utc::now(),
-        )
+        .transition_alert(&user.scope, id, action, &user.user.display_name, comment, Utc::now())
         .await?)
 }
 

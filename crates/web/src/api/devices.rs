@@ -95,12 +95,7 @@ pub async fn list(
     Ok(Json(
         state
             .store
-            .list_devices(
-                &user.scope,
-                &filter,
-                Page::new(q.page, q.per_page),
-                Utc::now(),
-            )
+            .list_devices(&user.scope, &filter, Page::new(q.page, q.per_page), Utc::now())
             .await?,
     ))
 }
@@ -117,10 +112,7 @@ pub async fn create(
     user.require(user.user.role.may_manage_devices())?;
     let (device, token) = validate_device(input)?;
     let format = device.format;
-    let device = state
-        .store
-        .create_device(&user.scope, device, Utc::now())
-        .await?;
+    let device = state.store.create_device(&user.scope, device, Utc::now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedDevice {
@@ -133,12 +125,6 @@ pub async fn create(
 
 /// One device.
 #[utoipa::path(get, path = "/api/v1/devices/{id}", tag = "devices", responses((status = 200, body = Device), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Device>> {
-    Ok(Json(
-        state.store.get_device(&user.scope, &id, Utc::now()).await?,
-    ))
+pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<Json<Device>> {
+    Ok(Json(state.store.get_device(&user.scope, &id, Utc::now()).await?))
 }

@@ -35,9 +35,7 @@ pub async fn list(
     Query(q): Query<EventQuery>,
 ) -> ApiResult<Json<Listing<SecurityEvent>>> {
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(k) => {
-            Some(EventKind::from_code(k).ok_or_else(|| ApiError::validation("未知的事件类型"))?)
-        }
+        Some(k) => Some(EventKind::from_code(k).ok_or_else(|| ApiError::validation("未知的事件类型"))?),
         None => None,
     };
     let filter = EventFilter {

@@ -13,10 +13,7 @@ use crate::AppState;
 
 /// Units, key units, open alerts and devices (offline too) by city, inside the caller's scope.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", responses((status = 200, body = Dashboard)))]
-pub async fn dashboard(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Json<Dashboard>> {
+pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Dashboard>> {
     Ok(Json(state.store.dashboard(&user.scope, Utc::now()).await?))
 }
 

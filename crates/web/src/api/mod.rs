@@ -25,10 +25,7 @@ pub struct PageQuery {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi_json))
-        .route(
-            "/api/v1/session",
-            post(session::login).delete(session::logout),
-        )
+        .route("/api/v1/session", post(session::login).delete(session::logout))
         .route("/api/v1/me", get(session::me))
         .route("/api/v1/dashboard", get(meta::dashboard))
         .route("/api/v1/divisions", get(meta::divisions))
@@ -41,6 +38,7 @@ pub fn routes() -> Router<AppState> {
             get(units::list_key_areas).post(units::create_key_area),
         )
         .route("/api/v1/units/{id}/rules", get(units::list_rules))
+        .route("/api/v1/units/{id}/armed_schedule", put(units::set_armed_schedule))
         .route("/api/v1/units/{id}/rules/{rule}", put(units::set_rule))
         .route("/api/v1/devices", get(devices::list).post(devices::create))
         .route("/api/v1/devices/{id}", get(devices::get))
@@ -59,7 +57,7 @@ pub fn routes() -> Router<AppState> {
     paths(
         session::login, session::logout, session::me,
         meta::dashboard, meta::divisions, meta::organisations, meta::rules,
-        units::list, units::create, units::get, units::update, units::list_key_areas, units::create_key_area, units::list_rules, units::set_rule,
+        units::list, units::create, units::get, units::update, units::list_key_areas, units::create_key_area, units::list_rules, units::set_rule, units::set_armed_schedule,
         devices::list, devices::create, devices::get,
         events::list, events::get, events::raw,
         alerts::list, alerts::get, alerts::acknowledge, alerts::resolve,

@@ -29,15 +29,10 @@ pub struct LoginResponse {
 
 /// Checks credentials and opens a session. Returns the session token (for the cookie) and the
 /// session's CSRF token.
-pub async fn open_session(
-    state: &AppState,
-    username: &str,
-    password: &str,
-) -> ApiResult<(User, String, String)> {
+pub async fn open_session(state: &AppState, username: &str, password: &str) -> ApiResult<(User, String, String)> {
     let creds = state.store.user_credentials(username.trim()).await?;
     // Verify against a dummy hash when the user does not exist, so timing does not tell.
-    static DUMMY: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| crate::auth::hash_password("neibao-dummy"));
+    static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| crate::auth::hash_password("neibao-dummy"));
     let ok = match &creds {
         Some((_, hash)) => verify_password(password, hash),
         None => {
@@ -51,8 +46,7 @@ pub async fn open_session(
     let token = random_token();
     let csrf = random_token();
     let now = Utc::now();
-    let ttl =
-        chrono::Duration::from_std(state.config.session_ttl).unwrap_or(chrono::Duration::hours(8));
+    let ttl = chrono::Duration::from_std(state.config.session_ttl).unwrap_or(chrono::Duration::hours(8));
     state
         .store
         .create_session(&user.id, &token_hash(&token), &csrf, now, now + ttl)
@@ -62,11 +56,7 @@ pub async fn open_session(
 
 /// `Set-Cookie` value for a session token (HttpOnly, SameSite=Strict, Secure when configured).
 pub fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
     let max_age = state.config.session_ttl.as_secs();
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
@@ -81,16 +71,9 @@ pub fn clear_cookie() -> HeaderValue {
 /// Log in: sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest, security(()),
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn login(
-    State(state): State<AppState>,
-    Json(req): Json<LoginRequest>,
-) -> ApiResult<Response> {
+pub async fn login(State(state): State<AppState>, Json(req): Json<LoginRequest>) -> ApiResult<Response> {
     let (user, token, csrf) = open_session(&state, &req.username, &req.password).await?;
-    let mut resp = Json(LoginResponse {
-        user,
-        csrf_token: csrf,
-    })
-    .into_response();
+    let mut resp = Json(LoginResponse { user, csrf_token: csrf }).into_response();
     resp.headers_mut()
         .insert(header::SET_COOKIE, session_cookie(&state, &token));
     Ok(resp)
@@ -103,8 +86,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
         state.store.delete_session(&token_hash(&token)).await?;
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    resp.headers_mut()
-        .insert(header::SET_COOKIE, clear_cookie());
+    resp.headers_mut().insert(header::SET_COOKIE, clear_cookie());
     Ok(resp)
 }
 

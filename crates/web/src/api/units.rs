@@ -89,9 +89,7 @@ pub fn validate_unit(user: &CurrentUser, input: UnitInput) -> ApiResult<NewUnit>
     if let Some(s) = &input.armed_schedule {
         neibao_engine::schedule::validate(s).map_err(ApiError::validation)?;
     }
-    let today = Utc::now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive();
+    let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     let mut persons = Vec::new();
     for p in input.responsible_persons {
         let pname = p.name.trim().to_string();
@@ -185,11 +183,7 @@ pub async fn create(
 
 /// One unit with its responsible persons (identity numbers and phones masked).
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", responses((status = 200, body = Unit), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Unit>> {
+pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<Json<Unit>> {
     Ok(Json(state.store.get_unit(&user.scope, &id).await?))
 }
 
@@ -205,12 +199,7 @@ pub async fn update(
     state.store.get_unit(&user.scope, &id).await?;
     user.require(user.user.role.may_register_units())?;
     let unit = validate_unit(&user, input)?;
-    Ok(Json(
-        state
-            .store
-            .update_unit(&user.scope, &id, unit, Utc::now())
-            .await?,
-    ))
+    Ok(Json(state.store.update_unit(&user.scope, &id, unit, Utc::now()).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -292,6 +281,40 @@ pub async fn list_rules(
     ))
 }
 
+/// Replace a unit's armed schedule (布防时段); `{"periods": []}` disarms it entirely.
+#[utoipa::path(put, path = "/api/v1/units/{id}/armed_schedule", tag = "rules", request_body = ArmedSchedule,
+    responses((status = 204), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn set_armed_schedule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(schedule): Json<ArmedSchedule>,
+) -> ApiResult<StatusCode> {
+    save_armed_schedule(&state, &user, &id, &schedule).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks permission and validity, then stores the schedule.
+pub async fn save_armed_schedule(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    schedule: &ArmedSchedule,
+) -> ApiResult<()> {
+    state.store.get_unit(&user.scope, id).await?;
+    user.require(may_configure_rules(user))?;
+    neibao_engine::schedule::validate(schedule).map_err(ApiError::validation)?;
+    Ok(state
+        .store
+        .set_armed_schedule(&user.scope, id, Some(schedule), Utc::now())
+        .await?)
+}
+
+/// Police, administrators and the unit's security manager may tune rules and schedules.
+pub fn may_configure_rules(user: &CurrentUser) -> bool {
+    user.user.role.may_manage_devices() && user.user.role != Role::Guard
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RuleInput {
     pub enabled: bool,
@@ -310,8 +333,20 @@ pub async fn set_rule(
     Path((id, rule)): Path<(String, String)>,
     Json(input): Json<RuleInput>,
 ) -> ApiResult<StatusCode> {
-    state.store.get_unit(&user.scope, &id).await?;
-    user.require(user.user.role.may_manage_devices() && user.user.role != Role::Guard)?;
+    save_rule(&state, &user, &id, rule, input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks permission and parameters, then stores a rule setting.
+pub async fn save_rule(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    rule: String,
+    input: RuleInput,
+) -> ApiResult<()> {
+    state.store.get_unit(&user.scope, id).await?;
+    user.require(may_configure_rules(user))?;
     let Some(def) = builtin_rules().into_iter().find(|d| d.code == rule) else {
         return Err(ApiError::validation("没有这条预警规则"));
     };
@@ -329,17 +364,13 @@ pub async fn set_rule(
             .and_then(neibao_domain::alert::Severity::from_code)
             .is_none()
         {
-            return Err(ApiError::validation(
-                "severity 应为 low、medium、high 或 critical",
-            ));
+            return Err(ApiError::validation("severity 应为 low、medium、high 或 critical"));
         }
     }
     for key in ["threshold", "window_seconds"] {
         if let Some(v) = params.get(key) {
             if !v.as_i64().is_some_and(|n| (1..=86_400).contains(&n)) {
-                return Err(ApiError::validation(format!(
-                    "{key} 应为 1 至 86400 之间的整数"
-                )));
+                return Err(ApiError::validation(format!("{key} 应为 1 至 86400 之间的整数")));
             }
         }
     }
@@ -347,7 +378,7 @@ pub async fn set_rule(
         .store
         .set_rule_setting(
             &user.scope,
-            &id,
+            id,
             &RuleSetting {
                 rule,
                 enabled: input.enabled,
@@ -355,5 +386,5 @@ pub async fn set_rule(
             },
         )
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -49,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/units/new", get(pages::new_unit))
         .route("/units/{id}", get(pages::unit))
         .route("/units/{id}/key_areas", post(pages::create_key_area))
+        .route("/units/{id}/schedule", post(pages::set_schedule))
+        .route("/units/{id}/rules/{rule}", post(pages::set_rule))
         .route("/devices", get(pages::devices).post(pages::create_device))
         .route("/alerts", get(pages::alerts))
         .route("/alerts/{id}", get(pages::alert))
@@ -76,10 +78,7 @@ pub struct UiUser(pub CurrentUser);
 impl FromRequestParts<AppState> for UiUser {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         CurrentUser::from_request_parts(parts, state)
             .await
             .map(UiUser)

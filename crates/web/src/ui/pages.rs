@@ -10,9 +10,7 @@ use chrono::Utc;
 use neibao_domain::alert::{AlertAction, AlertStatus};
 use neibao_domain::ids::token_hash;
 use neibao_domain::scope::Scope;
-use neibao_domain::unit::{
-    key_unit_category_label, DeviceFormat, UnitKind, DEVICE_KINDS, KEY_UNIT_CATEGORIES,
-};
+use neibao_domain::unit::{key_unit_category_label, DeviceFormat, UnitKind, DEVICE_KINDS, KEY_UNIT_CATEGORIES};
 use neibao_domain::validate::DivisionCode;
 use neibao_store::model::*;
 use serde::Deserialize;
@@ -39,8 +37,7 @@ struct ErrorPage {
 }
 
 fn error_page(u: &CurrentUser, e: ApiError) -> Response {
-    let status = axum::http::StatusCode::from_u16(e.code.http_status())
-        .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+    let status = axum::http::StatusCode::from_u16(e.code.http_status()).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
     (
         status,
         render(&ErrorPage {
@@ -71,9 +68,7 @@ pub async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> R
         }
         Err(e) => (
             axum::http::StatusCode::UNAUTHORIZED,
-            render(&LoginPage {
-                error: Some(e.message),
-            }),
+            render(&LoginPage { error: Some(e.message) }),
         )
             .into_response(),
     }
@@ -99,8 +94,7 @@ pub async fn logout(
         }
     }
     let mut resp = Redirect::to("/login").into_response();
-    resp.headers_mut()
-        .insert(header::SET_COOKIE, clear_cookie());
+    resp.headers_mut().insert(header::SET_COOKIE, clear_cookie());
     resp
 }
 
@@ -123,11 +117,7 @@ pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Resp
             };
             let mut nav = Nav::new(&u);
             nav.watch_alerts = true;
-            render(&DashboardPage {
-                nav,
-                scope_label,
-                d,
-            })
+            render(&DashboardPage { nav, scope_label, d })
         }
         Err(e) => error_page(&u, e.into()),
     }
@@ -157,15 +147,12 @@ struct UnitsPage {
     pager: Pager,
 }
 
-pub async fn units(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Query(q): Query<UnitsQuery>,
-) -> Response {
+pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<UnitsQuery>) -> Response {
     let prefix = match DivisionCode::parse(&q.division) {
         Ok(code) => Some(code.scope_prefix().to_string()),
-        Err(_) => Some(q.division.trim().to_string())
-            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
+        Err(_) => {
+            Some(q.division.trim().to_string()).filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        }
     };
     let filter = UnitFilter {
         q: Some(q.q.clone()),
@@ -220,12 +207,7 @@ struct NewUnitPage {
     categories: Vec<(u8, &'static str)>,
 }
 
-async fn new_unit_page(
-    state: &AppState,
-    u: &CurrentUser,
-    error: Option<String>,
-    f: UnitFormValues,
-) -> Response {
+async fn new_unit_page(state: &AppState, u: &CurrentUser, error: Option<String>, f: UnitFormValues) -> Response {
     let prefix = match &u.scope {
         Scope::Division { prefix } => Some(prefix.as_str()),
         _ => None,
@@ -289,11 +271,7 @@ pub struct UnitForm {
     head_phone: String,
 }
 
-pub async fn create_unit(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Form(f): Form<UnitForm>,
-) -> Response {
+pub async fn create_unit(State(state): State<AppState>, UiUser(u): UiUser, Form(f): Form<UnitForm>) -> Response {
     if let Err(e) = u.check_form_csrf(&f.csrf_token) {
         return error_page(&u, e);
     }
@@ -333,11 +311,7 @@ pub async fn create_unit(
         responsible_persons: persons,
     };
     let result = match validate_unit(&u, input) {
-        Ok(unit) => state
-            .store
-            .create_unit(unit, Utc::now())
-            .await
-            .map_err(ApiError::from),
+        Ok(unit) => state.store.create_unit(unit, Utc::now()).await.map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -359,6 +333,22 @@ struct UnitPage {
     may_manage: bool,
     device_kinds: Vec<(&'static str, &'static str)>,
     new_token: Option<String>,
+    rules: Vec<RuleRow>,
+    severities: Vec<(&'static str, &'static str)>,
+    schedule_text: String,
+    may_configure: bool,
+}
+
+/// One built-in rule as the unit page shows it.
+struct RuleRow {
+    code: &'static str,
+    title: &'static str,
+    description: &'static str,
+    enabled: bool,
+    severity: &'static str,
+    severity_label: &'static str,
+    threshold: Option<i64>,
+    window_seconds: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -400,11 +390,34 @@ pub async fn unit(
                 Page::new(Some(1), Some(20)),
             )
             .await?;
-        Ok::<_, neibao_store::StoreError>((unit, key_areas, devices, alerts))
+        let settings = state.store.rule_settings(&id).await?;
+        Ok::<_, neibao_store::StoreError>((unit, key_areas, devices, alerts, settings))
     }
     .await;
     match loaded {
-        Ok((unit, key_areas, devices, alerts)) => {
+        Ok((unit, key_areas, devices, alerts, settings)) => {
+            let rules = neibao_engine::rules::effective_rules(&settings)
+                .into_iter()
+                .map(|r| RuleRow {
+                    threshold: r.def.default_params.get("threshold").map(|_| r.param_i64("threshold")),
+                    window_seconds: r
+                        .def
+                        .default_params
+                        .get("window_seconds")
+                        .map(|_| r.param_i64("window_seconds")),
+                    code: r.def.code,
+                    title: r.def.title,
+                    description: r.def.description,
+                    enabled: r.enabled,
+                    severity: r.severity.code(),
+                    severity_label: r.severity.label_zh(),
+                })
+                .collect();
+            let schedule_text = unit
+                .armed_schedule
+                .as_ref()
+                .map(neibao_engine::schedule::to_text)
+                .unwrap_or_default();
             let key_category = unit
                 .key_unit_category
                 .and_then(key_unit_category_label)
@@ -443,6 +456,13 @@ pub async fn unit(
                 alerts: alerts.items.iter().map(AlertView::from).collect(),
                 device_kinds: DEVICE_KINDS.to_vec(),
                 new_token,
+                rules,
+                severities: neibao_domain::alert::Severity::ALL
+                    .iter()
+                    .map(|s| (s.code(), s.label_zh()))
+                    .collect(),
+                schedule_text,
+                may_configure: crate::api::units::may_configure_rules(&u),
                 u: unit,
             })
         }
@@ -499,18 +519,13 @@ pub struct DeviceForm {
     serial: String,
 }
 
-pub async fn create_device(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Form(f): Form<DeviceForm>,
-) -> Response {
+pub async fn create_device(State(state): State<AppState>, UiUser(u): UiUser, Form(f): Form<DeviceForm>) -> Response {
     let unit_id = f.unit_id.clone();
     let r = async {
         u.check_form_csrf(&f.csrf_token)?;
         state.store.get_unit(&u.scope, &f.unit_id).await?;
         u.require(u.user.role.may_manage_devices())?;
-        let format = DeviceFormat::from_code(&f.format)
-            .ok_or_else(|| ApiError::validation("未知的接入格式"))?;
+        let format = DeviceFormat::from_code(&f.format).ok_or_else(|| ApiError::validation("未知的接入格式"))?;
         let input = crate::api::devices::DeviceInput {
             unit_id: f.unit_id,
             key_area_id: Some(f.key_area_id),
@@ -521,10 +536,7 @@ pub async fn create_device(
             channel_map: Default::default(),
         };
         let (device, token) = crate::api::devices::validate_device(input)?;
-        state
-            .store
-            .create_device(&u.scope, device, Utc::now())
-            .await?;
+        state.store.create_device(&u.scope, device, Utc::now()).await?;
         Ok(format!("/ingest/{}/{token}", format.ingest_path()))
     }
     .await;
@@ -555,11 +567,7 @@ struct DevicesPage {
     pager: Pager,
 }
 
-pub async fn devices(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Query(q): Query<DevicesQuery>,
-) -> Response {
+pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<DevicesQuery>) -> Response {
     let page = Page::new(q.page, Some(50));
     match state
         .store
@@ -609,11 +617,7 @@ struct AlertsPage {
     pager: Pager,
 }
 
-pub async fn alerts(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Query(q): Query<AlertsQuery>,
-) -> Response {
+pub async fn alerts(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<AlertsQuery>) -> Response {
     let page = Page::new(q.page, Some(50));
     let filter = AlertFilter {
         status: AlertStatus::from_code(&q.status),
@@ -635,10 +639,7 @@ pub async fn alerts(
                     list.total,
                 ),
                 status: q.status,
-                statuses: AlertStatus::ALL
-                    .iter()
-                    .map(|s| (s.code(), s.label_zh()))
-                    .collect(),
+                statuses: AlertStatus::ALL.iter().map(|s| (s.code(), s.label_zh())).collect(),
             })
         }
         Err(e) => error_page(&u, e.into()),
@@ -654,11 +655,7 @@ struct AlertPage {
     may_handle: bool,
 }
 
-pub async fn alert(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Path(id): Path<String>,
-) -> Response {
+pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Path<String>) -> Response {
     let loaded = async {
         Ok::<_, neibao_store::StoreError>((
             state.store.get_alert(&u.scope, &id).await?,
@@ -677,13 +674,7 @@ pub async fn alert(
     }
 }
 
-async fn alert_action(
-    state: AppState,
-    u: CurrentUser,
-    id: String,
-    f: CsrfForm,
-    action: AlertAction,
-) -> Response {
+async fn alert_action(state: AppState, u: CurrentUser, id: String, f: CsrfForm, action: AlertAction) -> Response {
     let r = async {
         u.check_form_csrf(&f.csrf_token)?;
         crate::api::alerts::transition(&state, &u, &id, action, &f.comment).await
@@ -727,17 +718,9 @@ struct EventsPage {
     pager: Pager,
 }
 
-pub async fn events(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Query(q): Query<EventsQuery>,
-) -> Response {
+pub async fn events(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<EventsQuery>) -> Response {
     let page = Page::new(q.page, Some(50));
-    match state
-        .store
-        .list_events(&u.scope, &EventFilter::default(), page)
-        .await
-    {
+    match state.store.list_events(&u.scope, &EventFilter::default(), page).await {
         Ok(list) => {
             let mut nav = Nav::new(&u);
             nav.autorefresh = 10;
@@ -749,5 +732,77 @@ pub async fn events(
             })
         }
         Err(e) => error_page(&u, e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ScheduleForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    schedule: String,
+}
+
+pub async fn set_schedule(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    Form(f): Form<ScheduleForm>,
+) -> Response {
+    let r = async {
+        u.check_form_csrf(&f.csrf_token)?;
+        let schedule = neibao_engine::schedule::parse_text(&f.schedule).map_err(ApiError::validation)?;
+        crate::api::units::save_armed_schedule(&state, &u, &id, &schedule).await
+    }
+    .await;
+    match r {
+        Ok(()) => Redirect::to(&format!("/units/{id}")).into_response(),
+        Err(e) => error_page(&u, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RuleForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    enabled: Option<String>,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    threshold: Option<String>,
+    #[serde(default)]
+    window_seconds: Option<String>,
+}
+
+pub async fn set_rule(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path((id, rule)): Path<(String, String)>,
+    Form(f): Form<RuleForm>,
+) -> Response {
+    let r = async {
+        u.check_form_csrf(&f.csrf_token)?;
+        let mut params = serde_json::Map::new();
+        params.insert("severity".into(), f.severity.clone().into());
+        for (key, value) in [("threshold", &f.threshold), ("window_seconds", &f.window_seconds)] {
+            if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+                let n: i64 = v
+                    .trim()
+                    .parse()
+                    .map_err(|_| ApiError::validation("阈值和时间窗口应为整数"))?;
+                params.insert(key.into(), n.into());
+            }
+        }
+        let input = crate::api::units::RuleInput {
+            enabled: f.enabled.is_some(),
+            params: params.into(),
+        };
+        crate::api::units::save_rule(&state, &u, &id, rule, input).await
+    }
+    .await;
+    match r {
+        Ok(()) => Redirect::to(&format!("/units/{id}")).into_response(),
+        Err(e) => error_page(&u, e),
     }
 }

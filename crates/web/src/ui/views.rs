@@ -11,9 +11,7 @@ use crate::auth::CurrentUser;
 
 /// `2026-11-29 20:15:03` in Asia/Shanghai.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Shanghai)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    t.with_timezone(&Shanghai).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 /// What the page header shows.
@@ -35,14 +33,9 @@ impl Nav {
             .or_else(|| u.user.unit_name.clone())
             .unwrap_or_default();
         Nav {
-            user_label: format!(
-                "{} · {} · {}",
-                u.user.display_name,
-                u.user.role.label_zh(),
-                place
-            )
-            .trim()
-            .to_string(),
+            user_label: format!("{} · {} · {}", u.user.display_name, u.user.role.label_zh(), place)
+                .trim()
+                .to_string(),
             csrf: u.csrf.clone().unwrap_or_default(),
             autorefresh: 0,
             watch_alerts: false,
@@ -70,18 +63,17 @@ pub struct AlertView {
 
 impl From<&Alert> for AlertView {
     fn from(a: &Alert) -> Self {
-        let who =
-            |by: &Option<String>, at: &Option<DateTime<Utc>>, c: &Option<String>| match (by, at) {
-                (Some(by), Some(at)) => {
-                    let c = c
-                        .as_deref()
-                        .filter(|c| !c.is_empty())
-                        .map(|c| format!("：{c}"))
-                        .unwrap_or_default();
-                    format!("{by} 于 {}{c}", fmt_time(*at))
-                }
-                _ => String::new(),
-            };
+        let who = |by: &Option<String>, at: &Option<DateTime<Utc>>, c: &Option<String>| match (by, at) {
+            (Some(by), Some(at)) => {
+                let c = c
+                    .as_deref()
+                    .filter(|c| !c.is_empty())
+                    .map(|c| format!("：{c}"))
+                    .unwrap_or_default();
+                format!("{by} 于 {}{c}", fmt_time(*at))
+            }
+            _ => String::new(),
+        };
         AlertView {
             id: a.id.clone(),
             title: a.title.clone(),
@@ -100,11 +92,7 @@ impl From<&Alert> for AlertView {
             first_seen: fmt_time(a.first_seen),
             last_seen: fmt_time(a.last_seen),
             event_count: a.event_count,
-            acknowledged: who(
-                &a.acknowledged_by,
-                &a.acknowledged_at,
-                &a.acknowledge_comment,
-            ),
+            acknowledged: who(&a.acknowledged_by, &a.acknowledged_at, &a.acknowledge_comment),
             resolved: who(&a.resolved_by, &a.resolved_at, &a.resolve_comment),
         }
     }
@@ -140,8 +128,7 @@ impl From<&SecurityEvent> for EventView {
             id: e.id.clone(),
             kind: e.kind.label_zh().into(),
             vendor_type: e.vendor_type.clone(),
-            state: if e.ended_at.is_some() && e.state == neibao_domain::event::EventState::Inactive
-            {
+            state: if e.ended_at.is_some() && e.state == neibao_domain::event::EventState::Inactive {
                 "已结束".into()
             } else {
                 "发生".into()
@@ -206,10 +193,7 @@ impl From<&Device> for DeviceView {
             format_label: d.format.label_zh().into(),
             key_area: d.key_area_name.clone().unwrap_or_default(),
             online: d.online,
-            last_seen: d
-                .last_seen_at
-                .map(fmt_time)
-                .unwrap_or_else(|| "从未上报".into()),
+            last_seen: d.last_seen_at.map(fmt_time).unwrap_or_else(|| "从未上报".into()),
         }
     }
 }
@@ -223,34 +207,17 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new(
-        path: &str,
-        params: &[(&str, String)],
-        page: u32,
-        per_page: u32,
-        total: i64,
-    ) -> Pager {
+    pub fn new(path: &str, params: &[(&str, String)], page: u32, per_page: u32, total: i64) -> Pager {
         let pages = ((total + per_page as i64 - 1) / per_page as i64).max(1);
         let link = |p: u32| {
-            let mut q: Vec<(&str, String)> = params
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .cloned()
-                .collect();
+            let mut q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
             q.push(("page", p.to_string()));
-            format!(
-                "{path}?{}",
-                serde_urlencoded::to_string(&q).unwrap_or_default()
-            )
+            format!("{path}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
         };
         Pager {
             page,
             pages,
-            prev: if page > 1 {
-                link(page - 1)
-            } else {
-                String::new()
-            },
+            prev: if page > 1 { link(page - 1) } else { String::new() },
             next: if (page as i64) < pages {
                 link(page + 1)
             } else {
