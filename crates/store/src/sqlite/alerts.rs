@@ -50,8 +50,9 @@ impl SqliteStore {
         let raised = match existing {
             Some(id) => {
                 sqlx::query(
-                    "UPDATE alerts SET event_count = event_count + 1, last_seen = MAX(last_seen, ?) WHERE id = ?",
+                    "UPDATE alerts SET event_count = event_count + 1, last_seen = CASE WHEN last_seen > ? THEN last_seen ELSE ? END WHERE id = ?",
                 )
+                .bind(ms(d.at))
                 .bind(ms(d.at))
                 .bind(&id)
                 .execute(&mut *tx)
@@ -85,7 +86,7 @@ impl SqliteStore {
                 }
             }
         };
-        sqlx::query("INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO alert_events (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
             .bind(&raised.alert_id)
             .bind(&d.event_id)
             .execute(&mut *tx)

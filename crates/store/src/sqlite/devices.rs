@@ -197,9 +197,10 @@ impl SqliteStore {
     }
 
     pub(crate) async fn touch_device_impl(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?")
+        sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")
             .bind(ms(now))
             .bind(device_id)
+            .bind(ms(now))
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -208,7 +209,7 @@ impl SqliteStore {
     pub(crate) async fn dashboard_impl(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Dashboard> {
         let threshold = ms(now - self.offline_after);
         let mut units = QueryBuilder::new(
-            "SELECT substr(u.division_code, 1, 4) AS city, COUNT(*) AS n, SUM(u.is_key_unit) AS k FROM units u WHERE 1=1",
+            "SELECT substr(u.division_code, 1, 4) AS city, COUNT(*) AS n, SUM(CASE WHEN u.is_key_unit THEN 1 ELSE 0 END) AS k FROM units u WHERE 1=1",
         );
         push_scope(&mut units, scope);
         units.push(" GROUP BY city");

@@ -93,7 +93,8 @@ impl SqliteStore {
                 .filter(|(_, last)| *last >= ms(now - Duration::seconds(OCCURRENCE_GAP_SECONDS)));
             match (ev.state, fresh) {
                 (EventState::Active, Some((id, _))) => {
-                    sqlx::query("UPDATE events SET post_count = post_count + 1, last_seen_at = MAX(last_seen_at, ?) WHERE id = ?")
+                    sqlx::query("UPDATE events SET post_count = post_count + 1, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?")
+                        .bind(ms(now))
                         .bind(ms(now))
                         .bind(id)
                         .execute(&mut *tx)
@@ -107,7 +108,8 @@ impl SqliteStore {
                     });
                 }
                 (EventState::Inactive, Some((id, _))) => {
-                    sqlx::query("UPDATE events SET state = 'inactive', ended_at = ?, last_seen_at = MAX(last_seen_at, ?) WHERE id = ?")
+                    sqlx::query("UPDATE events SET state = 'inactive', ended_at = ?, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?")
+                        .bind(ms(now))
                         .bind(ms(now))
                         .bind(ms(now))
                         .bind(id)

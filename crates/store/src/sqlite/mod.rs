@@ -85,7 +85,7 @@ pub(crate) fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, scope: &Scope) {
             qb.push(" AND u.id = ").push_bind(unit_id.clone());
         }
         Scope::Nothing => {
-            qb.push(" AND 0");
+            qb.push(" AND 1=0");
         }
     }
 }

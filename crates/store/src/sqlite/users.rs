@@ -53,7 +53,7 @@ impl SqliteStore {
 
     pub(crate) async fn user_credentials_impl(&self, username: &str) -> StoreResult<Option<(User, String)>> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} {USER_FROM} WHERE us.username = ? AND us.disabled = 0"
+            "SELECT {USER_COLUMNS} {USER_FROM} WHERE us.username = ? AND NOT us.disabled"
         ))
         .bind(username)
         .fetch_optional(&self.pool)
@@ -100,7 +100,7 @@ impl SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<(User, String)>> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token {USER_FROM} JOIN sessions s ON s.user_id = us.id WHERE s.token_hash = ? AND s.expires_at > ? AND us.disabled = 0"
+            "SELECT {USER_COLUMNS}, s.csrf_token {USER_FROM} JOIN sessions s ON s.user_id = us.id WHERE s.token_hash = ? AND s.expires_at > ? AND NOT us.disabled"
         ))
         .bind(token_hash)
         .bind(ms(now))
@@ -140,7 +140,7 @@ impl SqliteStore {
 
     pub(crate) async fn api_token_user_impl(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} {USER_FROM} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND us.disabled = 0"
+            "SELECT {USER_COLUMNS} {USER_FROM} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND NOT us.disabled"
         ))
         .bind(token_hash)
         .bind(ms(now))
