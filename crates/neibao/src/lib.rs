@@ -11,17 +11,41 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use neibao_domain::scope::Role;
 use neibao_store::crypto::FieldCipher;
+use neibao_store::postgres::PgStore;
 use neibao_store::sqlite::SqliteStore;
 use neibao_store::Store;
 use neibao_web::auth::{hash_password, random_token};
 
-/// Opens the SQLite store in `data_dir` (created if needed) with the field keys found there.
-pub async fn open_store(data_dir: &Path, offline_after: Duration) -> anyhow::Result<Arc<SqliteStore>> {
+/// Opens the store: PostgreSQL when `database_url` is `postgres://…` (or `postgresql://…`),
+/// otherwise the embedded SQLite database `neibao.db` in `data_dir`. The field-encryption keys
+/// come from `data_dir/keys` (or `NEIBAO_FIELD_KEY`); nodes sharing one PostgreSQL database must
+/// share the key.
+///
+/// Errors: an unreachable database, a failed migration, an unusable data folder.
+pub async fn open_store(
+    database_url: Option<&str>,
+    data_dir: &Path,
+    offline_after: Duration,
+) -> anyhow::Result<Arc<dyn Store>> {
     std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create data folder {}", data_dir.display()))?;
     let cipher = FieldCipher::load_or_create(data_dir)?;
-    Ok(Arc::new(
-        SqliteStore::open(&data_dir.join("neibao.db"), cipher, offline_after).await?,
-    ))
+    match database_url.filter(|u| !u.is_empty()) {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(Arc::new(
+            PgStore::connect(url, cipher, offline_after)
+                .await
+                .context("connecting to PostgreSQL")?,
+        )),
+        Some(url) if url.starts_with("sqlite://") => {
+            let path = url.trim_start_matches("sqlite://");
+            Ok(Arc::new(
+                SqliteStore::open(Path::new(path), cipher, offline_after).await?,
+            ))
+        }
+        Some(_) => bail!("--database-url must start with postgres:// or sqlite://"),
+        None => Ok(Arc::new(
+            SqliteStore::open(&data_dir.join("neibao.db"), cipher, offline_after).await?,
+        )),
+    }
 }
 
 /// On first start with no users, creates `admin` with `NEIBAO_ADMIN_PASSWORD` or a random

@@ -3,14 +3,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use neibao_domain::ids::token_hash;
-use neibao_store::Store;
 use neibao_web::auth::random_token;
 use neibao_web::{AppState, WebConfig};
 
@@ -37,6 +35,9 @@ struct ServeArgs {
     /// Data folder: database, field-encryption keys.
     #[arg(long, env = "NEIBAO_DATA_DIR", default_value = "./neibao-data")]
     data_dir: PathBuf,
+    /// `postgres://…` selects PostgreSQL (province scale); default: SQLite in the data folder.
+    #[arg(long, env = "NEIBAO_DATABASE_URL")]
+    database_url: Option<String>,
     /// Address to listen on.
     #[arg(long, env = "NEIBAO_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -61,6 +62,9 @@ enum TokenCommand {
     Create {
         #[arg(long, env = "NEIBAO_DATA_DIR", default_value = "./neibao-data")]
         data_dir: PathBuf,
+        /// `postgres://…` when the installation runs on PostgreSQL.
+        #[arg(long, env = "NEIBAO_DATABASE_URL")]
+        database_url: Option<String>,
         /// User name.
         #[arg(long)]
         user: String,
@@ -82,12 +86,13 @@ async fn main() -> anyhow::Result<()> {
             command:
                 TokenCommand::Create {
                     data_dir,
+                    database_url,
                     user,
                     name,
                     expires_days,
                 },
         } => {
-            let store = neibao::open_store(&data_dir, Duration::from_secs(300)).await?;
+            let store = neibao::open_store(database_url.as_deref(), &data_dir, Duration::from_secs(300)).await?;
             let Some((u, _)) = store.user_credentials(&user).await? else {
                 bail!("没有用户 {user}");
             };
@@ -117,9 +122,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.max_ingest_body < 1024 {
         bail!("--max-ingest-body must be at least 1024 bytes");
     }
-    let store = neibao::open_store(&args.data_dir, Duration::from_secs(args.offline_after.max(1))).await?;
+    let store = neibao::open_store(
+        args.database_url.as_deref(),
+        &args.data_dir,
+        Duration::from_secs(args.offline_after.max(1)),
+    )
+    .await?;
     neibao::ensure_admin(store.as_ref()).await?;
-    let dyn_store: Arc<dyn Store> = store.clone();
+    let dyn_store = store.clone();
     let state = AppState::new(
         dyn_store.clone(),
         WebConfig {

@@ -8,6 +8,7 @@
 
 pub mod crypto;
 pub mod model;
+pub mod postgres;
 pub mod repo;
 pub mod sqlite;
 

@@ -11,6 +11,7 @@ async fn token_create_prints_only_a_usable_token() {
         .args(["token", "create", "--data-dir"])
         .arg(&app.data_dir)
         .args(["--user", "admin"])
+        .args(app.database_url.iter().flat_map(|u| ["--database-url", u.as_str()]))
         .output()
         .expect("run neibao");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -28,14 +29,13 @@ async fn token_create_prints_only_a_usable_token() {
     let me: serde_json::Value = r.json().await.unwrap();
     assert_eq!(me["username"], "admin");
     // Stored hashed: the token itself is not in the database.
-    let db = std::fs::read(app.data_dir.join("neibao.db")).unwrap();
-    let wal = std::fs::read(app.data_dir.join("neibao.db-wal")).unwrap_or_default();
-    assert!(!String::from_utf8_lossy(&[db, wal].concat()).contains(token));
+    assert!(!app.stored_bytes().contains(token));
 
     let bad = Command::new(env!("CARGO_BIN_EXE_neibao"))
         .args(["token", "create", "--data-dir"])
         .arg(&app.data_dir)
         .args(["--user", "nobody"])
+        .args(app.database_url.iter().flat_map(|u| ["--database-url", u.as_str()]))
         .output()
         .unwrap();
     assert!(!bad.status.success());

@@ -14,7 +14,69 @@ pub struct TestApp {
     pub base: String,
     pub store: Arc<dyn Store>,
     pub data_dir: PathBuf,
+    /// `Some(postgres://…)` when the suite runs on PostgreSQL (`NEIBAO_TEST_BACKEND=postgres`).
+    pub database_url: Option<String>,
     _dir: tempfile::TempDir,
+    _db: Option<TestDatabase>,
+}
+
+/// The PostgreSQL server tests may use: `NEIBAO_TEST_POSTGRES_URL` (a database the test user may
+/// create databases from, e.g. `postgres://postgres@127.0.0.1:5432/postgres`). `.ci/run` sets it.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("NEIBAO_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// True when the whole suite is asked to run on PostgreSQL.
+pub fn suite_on_postgres() -> bool {
+    std::env::var("NEIBAO_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+/// A throw-away PostgreSQL database, dropped (with its connections) when the value is dropped.
+pub struct TestDatabase {
+    admin_url: String,
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub async fn create(admin_url: &str) -> TestDatabase {
+        use sqlx::Connection;
+        let name = format!("neibao_t_{}", uuid::Uuid::now_v7().simple());
+        let mut conn = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("connect to NEIBAO_TEST_POSTGRES_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+        TestDatabase {
+            admin_url: admin_url.to_string(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin_url.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut c)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 impl TestApp {
@@ -30,10 +92,16 @@ impl TestApp {
 
     pub async fn spawn_with(config: WebConfig, demo: bool) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = neibao::open_store(dir.path(), std::time::Duration::from_secs(300))
+        let db = if suite_on_postgres() {
+            let admin = postgres_admin_url().expect("NEIBAO_TEST_BACKEND=postgres needs NEIBAO_TEST_POSTGRES_URL");
+            Some(TestDatabase::create(&admin).await)
+        } else {
+            None
+        };
+        let database_url = db.as_ref().map(|d| d.url.clone());
+        let store = neibao::open_store(database_url.as_deref(), dir.path(), std::time::Duration::from_secs(300))
             .await
             .expect("store");
-        let store: Arc<dyn Store> = store;
         // SAFETY of env: tests set NEIBAO_ADMIN_PASSWORD only through this value.
         neibao::ensure_admin_with(store.as_ref(), Some(ADMIN_PASSWORD))
             .await
@@ -53,8 +121,36 @@ impl TestApp {
             base: format!("http://{addr}"),
             store,
             data_dir: dir.path().to_path_buf(),
+            database_url,
             _dir: dir,
+            _db: db,
         }
+    }
+
+    /// Everything the installation stores, as text: the data folder's files for SQLite, a
+    /// `pg_dump` of the database for PostgreSQL. For "no plaintext at rest" checks.
+    pub fn stored_bytes(&self) -> String {
+        let mut bytes = Vec::new();
+        if let Some(url) = &self.database_url {
+            let out = std::process::Command::new("pg_dump")
+                .arg("--data-only")
+                .arg(url)
+                .output()
+                .expect("pg_dump");
+            assert!(
+                out.status.success(),
+                "pg_dump: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            bytes.extend(out.stdout);
+        }
+        for entry in std::fs::read_dir(&self.data_dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                bytes.extend(std::fs::read(&path).unwrap());
+            }
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     pub fn url(&self, path: &str) -> String {

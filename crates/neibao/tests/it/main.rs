@@ -4,6 +4,7 @@ mod api_flow;
 mod browser;
 mod cli;
 mod common;
+mod contract;
 mod ingest;
 mod privacy;
 mod rules;

@@ -4,9 +4,9 @@ use chrono::{DateTime, Duration, Utc};
 use neibao_domain::event::{DecodedEvent, EventKind, EventState, SecurityEvent};
 use neibao_domain::ids::new_id;
 use neibao_domain::scope::Scope;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row};
 
-use super::{from_ms, ms, push_scope, SqliteStore};
+use super::{from_ms, ms, push_scope, sql, Backend, Db, DbRow};
 use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
 
@@ -35,7 +35,7 @@ pub(crate) const EVENT_COLUMNS: &str =
     "e.id, e.unit_id, e.device_id, e.kind, e.vendor_type, e.state, e.device_time, e.received_at,
     e.last_seen_at, e.ended_at, e.post_count, e.channel, e.region, e.target, e.person, e.description, e.image_count";
 
-pub(crate) fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> SecurityEvent {
+pub(crate) fn event_from_row(r: &DbRow) -> SecurityEvent {
     SecurityEvent {
         id: r.get("id"),
         unit_id: r.get("unit_id"),
@@ -62,7 +62,7 @@ pub(crate) fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> SecurityEvent {
     }
 }
 
-impl SqliteStore {
+impl Backend {
     pub(crate) async fn record_event_impl(
         &self,
         device: &IngestDevice,
@@ -80,10 +80,10 @@ impl SqliteStore {
         );
         let mut tx = self.pool.begin().await?;
         if !is_instantaneous(ev.kind) {
-            let open: Option<(String, i64)> = sqlx::query_as(
+            let open: Option<(String, i64)> = sqlx::query_as(&sql(
                 "SELECT id, last_seen_at FROM events WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL
                  ORDER BY received_at DESC LIMIT 1",
-            )
+            ))
             .bind(&device.id)
             .bind(&key)
             .fetch_optional(&mut *tx)
@@ -93,7 +93,7 @@ impl SqliteStore {
                 .filter(|(_, last)| *last >= ms(now - Duration::seconds(OCCURRENCE_GAP_SECONDS)));
             match (ev.state, fresh) {
                 (EventState::Active, Some((id, _))) => {
-                    sqlx::query("UPDATE events SET post_count = post_count + 1, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?")
+                    sqlx::query(&sql("UPDATE events SET post_count = post_count + 1, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?"))
                         .bind(ms(now))
                         .bind(ms(now))
                         .bind(id)
@@ -108,7 +108,7 @@ impl SqliteStore {
                     });
                 }
                 (EventState::Inactive, Some((id, _))) => {
-                    sqlx::query("UPDATE events SET state = 'inactive', ended_at = ?, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?")
+                    sqlx::query(&sql("UPDATE events SET state = 'inactive', ended_at = ?, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?"))
                         .bind(ms(now))
                         .bind(ms(now))
                         .bind(ms(now))
@@ -124,7 +124,7 @@ impl SqliteStore {
                 }
                 _ => {
                     // A stale open occurrence (no `inactive` ever came) ends where it was last seen.
-                    sqlx::query("UPDATE events SET ended_at = last_seen_at WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL")
+                    sqlx::query(&sql("UPDATE events SET ended_at = last_seen_at WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL"))
                         .bind(&device.id)
                         .bind(&key)
                         .execute(&mut *tx)
@@ -135,9 +135,9 @@ impl SqliteStore {
         let id = new_id();
         let person = (!ev.person.is_empty()).then(|| serde_json::to_string(&ev.person).unwrap_or_default());
         sqlx::query(
-            "INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
+            &sql("INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
                post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"),
         )
         .bind(&id)
         .bind(&device.unit_id)
@@ -170,22 +170,24 @@ impl SqliteStore {
 
     async fn insert_images(
         &self,
-        tx: &mut sqlx::Transaction<'_, Sqlite>,
+        tx: &mut sqlx::Transaction<'_, Db>,
         event_id: &str,
         ev: &DecodedEvent,
     ) -> StoreResult<()> {
         for img in &ev.images {
-            sqlx::query("INSERT INTO event_images (id, event_id, content_type, name, bytes) VALUES (?, ?, ?, ?, ?)")
-                .bind(new_id())
-                .bind(event_id)
-                .bind(&img.content_type)
-                .bind(&img.name)
-                .bind(&img.bytes)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(&sql(
+                "INSERT INTO event_images (id, event_id, content_type, name, bytes) VALUES (?, ?, ?, ?, ?)",
+            ))
+            .bind(new_id())
+            .bind(event_id)
+            .bind(&img.content_type)
+            .bind(&img.name)
+            .bind(&img.bytes)
+            .execute(&mut **tx)
+            .await?;
         }
         if !ev.images.is_empty() {
-            sqlx::query("UPDATE events SET image_count = image_count + ? WHERE id = ?")
+            sqlx::query(&sql("UPDATE events SET image_count = image_count + ? WHERE id = ?"))
                 .bind(ev.images.len() as i64)
                 .bind(event_id)
                 .execute(&mut **tx)
@@ -228,7 +230,7 @@ impl SqliteStore {
         f: &EventFilter,
         page: Page,
     ) -> StoreResult<Listing<SecurityEvent>> {
-        let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        let filters = |qb: &mut QueryBuilder<'_, Db>| {
             push_scope(qb, scope);
             if let Some(u) = &f.unit_id {
                 qb.push(" AND e.unit_id = ").push_bind(u.clone());
@@ -274,7 +276,7 @@ impl SqliteStore {
         since: DateTime<Utc>,
     ) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM events WHERE device_id = ? AND kind = ? AND received_at >= ? AND (? IS NULL OR region = ?)",
+            &sql("SELECT COUNT(*) FROM events WHERE device_id = ? AND kind = ? AND received_at >= ? AND (? IS NULL OR region = ?)"),
         )
         .bind(device_id)
         .bind(kind)

@@ -6,9 +6,9 @@ use neibao_domain::ids::new_id;
 use neibao_domain::scope::Scope;
 use neibao_domain::sensitive::{Sensitive, SensitiveKind};
 use neibao_domain::unit::UnitKind;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row};
 
-use super::{escape_like, from_ms, ms, push_scope, SqliteStore};
+use super::{escape_like, from_ms, ms, push_scope, sql, Backend, Db, DbRow};
 use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
 
@@ -22,7 +22,7 @@ const UNIT_SELECT: &str = "SELECT u.*, d.name AS division_name, ps.name AS stati
      LEFT JOIN organisations cd ON cd.id = u.competent_department_id
      WHERE 1=1";
 
-fn unit_from_row(r: &sqlx::sqlite::SqliteRow) -> Unit {
+fn unit_from_row(r: &DbRow) -> Unit {
     let schedule: Option<String> = r.get("armed_schedule");
     Unit {
         id: r.get("id"),
@@ -48,14 +48,14 @@ fn unit_from_row(r: &sqlx::sqlite::SqliteRow) -> Unit {
     }
 }
 
-impl SqliteStore {
+impl Backend {
     async fn check_orgs(&self, unit: &NewUnit) -> StoreResult<()> {
         for (id, kind, label) in [
             (&unit.police_station_id, "police_station", "派出所"),
             (&unit.competent_department_id, "department", "行业主管部门"),
         ] {
             if let Some(id) = id {
-                let found: Option<String> = sqlx::query_scalar("SELECT kind FROM organisations WHERE id = ?")
+                let found: Option<String> = sqlx::query_scalar(&sql("SELECT kind FROM organisations WHERE id = ?"))
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -73,12 +73,12 @@ impl SqliteStore {
 
     async fn write_persons(
         &self,
-        tx: &mut sqlx::Transaction<'_, Sqlite>,
+        tx: &mut sqlx::Transaction<'_, Db>,
         unit_id: &str,
         persons: &[NewResponsiblePerson],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM responsible_persons WHERE unit_id = ?")
+        sqlx::query(&sql("DELETE FROM responsible_persons WHERE unit_id = ?"))
             .bind(unit_id)
             .execute(&mut **tx)
             .await?;
@@ -91,7 +91,7 @@ impl SqliteStore {
                 .phone
                 .clone()
                 .map(|c| self.cipher.encrypt(AAD_PHONE, c.into_sensitive().expose()));
-            sqlx::query("INSERT INTO responsible_persons (id, unit_id, role, name, citizen_id_enc, phone_enc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            sqlx::query(&sql("INSERT INTO responsible_persons (id, unit_id, role, name, citizen_id_enc, phone_enc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"))
                 .bind(new_id())
                 .bind(unit_id)
                 .bind(p.role.code())
@@ -109,12 +109,12 @@ impl SqliteStore {
         self.check_orgs(&unit).await?;
         let id = new_id();
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        sqlx::query(&sql(
             "INSERT INTO units (id, name, kind, is_university, is_private_enterprise, uscc, address, division_code,
                police_station_id, competent_department_id, is_key_unit, key_unit_category, is_counter_terror_target,
                armed_schedule, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
+        ))
         .bind(&id)
         .bind(&unit.name)
         .bind(unit.kind.code())
@@ -157,9 +157,9 @@ impl SqliteStore {
         self.check_orgs(&unit).await?;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE units SET name = ?, kind = ?, is_university = ?, is_private_enterprise = ?, uscc = ?, address = ?,
+            &sql("UPDATE units SET name = ?, kind = ?, is_university = ?, is_private_enterprise = ?, uscc = ?, address = ?,
                division_code = ?, police_station_id = ?, competent_department_id = ?, is_key_unit = ?, key_unit_category = ?,
-               is_counter_terror_target = ?, armed_schedule = ?, updated_at = ? WHERE id = ?",
+               is_counter_terror_target = ?, armed_schedule = ?, updated_at = ? WHERE id = ?"),
         )
         .bind(&unit.name)
         .bind(unit.kind.code())
@@ -192,7 +192,7 @@ impl SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.get_unit_impl(scope, id).await?;
-        sqlx::query("UPDATE units SET armed_schedule = ?, updated_at = ? WHERE id = ?")
+        sqlx::query(&sql("UPDATE units SET armed_schedule = ?, updated_at = ? WHERE id = ?"))
             .bind(schedule.map(|s| serde_json::to_string(s).unwrap_or_default()))
             .bind(ms(now))
             .bind(id)
@@ -211,7 +211,7 @@ impl SqliteStore {
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut unit = unit_from_row(&row);
-        let persons = sqlx::query("SELECT * FROM responsible_persons WHERE unit_id = ? ORDER BY CASE role WHEN 'principal' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END")
+        let persons = sqlx::query(&sql("SELECT * FROM responsible_persons WHERE unit_id = ? ORDER BY CASE role WHEN 'principal' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END"))
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
@@ -239,7 +239,7 @@ impl SqliteStore {
         f: &UnitFilter,
         page: Page,
     ) -> StoreResult<Listing<Unit>> {
-        let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        let filters = |qb: &mut QueryBuilder<'_, Db>| {
             push_scope(qb, scope);
             if let Some(q) = f.q.as_ref().filter(|q| !q.trim().is_empty()) {
                 let q = q.trim();

@@ -4,17 +4,17 @@ use chrono::{DateTime, Utc};
 use neibao_domain::ids::new_id;
 use neibao_domain::scope::Scope;
 use neibao_domain::unit::DeviceFormat;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row};
 
-use super::{from_ms, ms, push_scope, SqliteStore};
+use super::{from_ms, ms, push_scope, sql, Backend, Db, DbRow};
 use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
 
 const DEVICE_SELECT: &str = "SELECT dv.*, u.name AS unit_name, ka.name AS key_area_name
      FROM devices dv JOIN units u ON u.id = dv.unit_id LEFT JOIN key_areas ka ON ka.id = dv.key_area_id WHERE 1=1";
 
-impl SqliteStore {
-    fn device_from_row(&self, r: &sqlx::sqlite::SqliteRow, now: DateTime<Utc>) -> Device {
+impl Backend {
+    fn device_from_row(&self, r: &DbRow, now: DateTime<Utc>) -> Device {
         let last: Option<i64> = r.get("last_seen_at");
         let map: String = r.get("channel_map");
         Device {
@@ -44,14 +44,16 @@ impl SqliteStore {
     ) -> StoreResult<KeyArea> {
         self.get_unit_impl(scope, unit_id).await?;
         let id = new_id();
-        sqlx::query("INSERT INTO key_areas (id, unit_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(&id)
-            .bind(unit_id)
-            .bind(name)
-            .bind(description)
-            .bind(ms(now))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(&sql(
+            "INSERT INTO key_areas (id, unit_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
+        ))
+        .bind(&id)
+        .bind(unit_id)
+        .bind(name)
+        .bind(description)
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await?;
         Ok(KeyArea {
             id,
             unit_id: unit_id.into(),
@@ -88,7 +90,7 @@ impl SqliteStore {
     ) -> StoreResult<Device> {
         self.get_unit_impl(scope, &d.unit_id).await?;
         if let Some(ka) = &d.key_area_id {
-            let owner: Option<String> = sqlx::query_scalar("SELECT unit_id FROM key_areas WHERE id = ?")
+            let owner: Option<String> = sqlx::query_scalar(&sql("SELECT unit_id FROM key_areas WHERE id = ?"))
                 .bind(ka)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -102,8 +104,8 @@ impl SqliteStore {
         }
         let id = new_id();
         sqlx::query(
-            "INSERT INTO devices (id, unit_id, key_area_id, format, kind, name, serial, channel_map, ingest_token_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &sql("INSERT INTO devices (id, unit_id, key_area_id, format, kind, name, serial, channel_map, ingest_token_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         )
         .bind(&id)
         .bind(&d.unit_id)
@@ -140,7 +142,7 @@ impl SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Listing<Device>> {
         let threshold = ms(now - self.offline_after);
-        let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        let filters = |qb: &mut QueryBuilder<'_, Db>| {
             push_scope(qb, scope);
             if let Some(u) = &f.unit_id {
                 qb.push(" AND dv.unit_id = ").push_bind(u.clone());
@@ -177,10 +179,10 @@ impl SqliteStore {
     }
 
     pub(crate) async fn device_for_ingest_impl(&self, token_hash: &str) -> StoreResult<Option<IngestDevice>> {
-        let row = sqlx::query(
+        let row = sqlx::query(&sql(
             "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, u.armed_schedule
              FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE dv.ingest_token_hash = ?",
-        )
+        ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
@@ -197,12 +199,14 @@ impl SqliteStore {
     }
 
     pub(crate) async fn touch_device_impl(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")
-            .bind(ms(now))
-            .bind(device_id)
-            .bind(ms(now))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(&sql(
+            "UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",
+        ))
+        .bind(ms(now))
+        .bind(device_id)
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -245,7 +249,7 @@ impl SqliteStore {
         }
         let mut cities: Vec<CityStats> = by_city.into_values().collect();
         for c in &mut cities {
-            c.city_name = sqlx::query_scalar("SELECT name FROM divisions WHERE code = ?")
+            c.city_name = sqlx::query_scalar(&sql("SELECT name FROM divisions WHERE code = ?"))
                 .bind(&c.city_code)
                 .fetch_optional(&self.pool)
                 .await?

@@ -1,11 +1,11 @@
 //! Meta, divisions and organisations.
 
-use super::SqliteStore;
+use super::{sql, Backend, DbRow};
 use crate::model::{Division, Organisation};
 use crate::repo::{StoreError, StoreResult};
 use sqlx::Row;
 
-fn org_from_row(r: &sqlx::sqlite::SqliteRow) -> Organisation {
+fn org_from_row(r: &DbRow) -> Organisation {
     Organisation {
         id: r.get("id"),
         name: r.get("name"),
@@ -16,18 +16,18 @@ fn org_from_row(r: &sqlx::sqlite::SqliteRow) -> Organisation {
     }
 }
 
-impl SqliteStore {
+impl Backend {
     pub(crate) async fn get_meta_impl(&self, key: &str) -> StoreResult<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+        Ok(sqlx::query_scalar(&sql("SELECT value FROM meta WHERE key = ?"))
             .bind(key)
             .fetch_optional(&self.pool)
             .await?)
     }
 
     pub(crate) async fn set_meta_impl(&self, key: &str, value: &str) -> StoreResult<()> {
-        sqlx::query(
+        sqlx::query(&sql(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        )
+        ))
         .bind(key)
         .bind(value)
         .execute(&self.pool)
@@ -39,8 +39,8 @@ impl SqliteStore {
         let mut tx = self.pool.begin().await?;
         for d in divisions {
             sqlx::query(
-                "INSERT INTO divisions (code, name, level, parent_code) VALUES (?, ?, ?, ?)
-                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code",
+                &sql("INSERT INTO divisions (code, name, level, parent_code) VALUES (?, ?, ?, ?)
+                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code"),
             )
             .bind(&d.code)
             .bind(&d.name)
@@ -56,13 +56,13 @@ impl SqliteStore {
     pub(crate) async fn list_divisions_impl(&self, parent_code: Option<&str>) -> StoreResult<Vec<Division>> {
         let rows = match parent_code {
             Some(p) => {
-                sqlx::query("SELECT * FROM divisions WHERE parent_code = ? ORDER BY code")
+                sqlx::query(&sql("SELECT * FROM divisions WHERE parent_code = ? ORDER BY code"))
                     .bind(p)
                     .fetch_all(&self.pool)
                     .await?
             }
             None => {
-                sqlx::query("SELECT * FROM divisions WHERE parent_code IS NULL ORDER BY code")
+                sqlx::query(&sql("SELECT * FROM divisions WHERE parent_code IS NULL ORDER BY code"))
                     .fetch_all(&self.pool)
                     .await?
             }
@@ -79,9 +79,9 @@ impl SqliteStore {
     }
 
     pub(crate) async fn create_organisation_impl(&self, o: &Organisation) -> StoreResult<()> {
-        sqlx::query(
+        sqlx::query(&sql(
             "INSERT INTO organisations (id, name, kind, division_code, parent_id, sector) VALUES (?, ?, ?, ?, ?, ?)",
-        )
+        ))
         .bind(&o.id)
         .bind(&o.name)
         .bind(&o.kind)
@@ -94,7 +94,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn get_organisation_impl(&self, id: &str) -> StoreResult<Organisation> {
-        let r = sqlx::query("SELECT * FROM organisations WHERE id = ?")
+        let r = sqlx::query(&sql("SELECT * FROM organisations WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;

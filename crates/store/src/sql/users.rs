@@ -5,7 +5,7 @@ use neibao_domain::ids::new_id;
 use neibao_domain::scope::Role;
 use sqlx::Row;
 
-use super::{ms, SqliteStore};
+use super::{ms, sql, Backend, DbRow};
 use crate::model::{NewUser, User};
 use crate::repo::{StoreError, StoreResult};
 
@@ -14,7 +14,7 @@ const USER_COLUMNS: &str =
 const USER_FROM: &str =
     "FROM users us LEFT JOIN organisations o ON o.id = us.org_id LEFT JOIN units un ON un.id = us.unit_id";
 
-fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> User {
+fn user_from_row(r: &DbRow) -> User {
     User {
         id: r.get("id"),
         username: r.get("username"),
@@ -28,16 +28,16 @@ fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> User {
     }
 }
 
-impl SqliteStore {
+impl Backend {
     pub(crate) async fn count_users_impl(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        Ok(sqlx::query_scalar(&sql("SELECT COUNT(*) FROM users"))
             .fetch_one(&self.pool)
             .await?)
     }
 
     pub(crate) async fn create_user_impl(&self, u: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
         let id = new_id();
-        sqlx::query("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query(&sql("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
             .bind(&id)
             .bind(&u.username)
             .bind(&u.display_name)
@@ -52,9 +52,9 @@ impl SqliteStore {
     }
 
     pub(crate) async fn user_credentials_impl(&self, username: &str) -> StoreResult<Option<(User, String)>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(&sql(&format!(
             "SELECT {USER_COLUMNS} {USER_FROM} WHERE us.username = ? AND NOT us.disabled"
-        ))
+        )))
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
@@ -62,7 +62,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn get_user_impl(&self, id: &str) -> StoreResult<User> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE us.id = ?"))
+        let row = sqlx::query(&sql(&format!("SELECT {USER_COLUMNS} {USER_FROM} WHERE us.id = ?")))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -77,13 +77,13 @@ impl SqliteStore {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+        sqlx::query(&sql("DELETE FROM sessions WHERE expires_at < ?"))
             .bind(ms(now))
             .execute(&self.pool)
             .await?;
-        sqlx::query(
+        sqlx::query(&sql(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-        )
+        ))
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf)
@@ -99,9 +99,9 @@ impl SqliteStore {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<(User, String)>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(&sql(&format!(
             "SELECT {USER_COLUMNS}, s.csrf_token {USER_FROM} JOIN sessions s ON s.user_id = us.id WHERE s.token_hash = ? AND s.expires_at > ? AND NOT us.disabled"
-        ))
+        )))
         .bind(token_hash)
         .bind(ms(now))
         .fetch_optional(&self.pool)
@@ -110,7 +110,7 @@ impl SqliteStore {
     }
 
     pub(crate) async fn delete_session_impl(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query(&sql("DELETE FROM sessions WHERE token_hash = ?"))
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
@@ -125,9 +125,9 @@ impl SqliteStore {
         now: DateTime<Utc>,
         expires_at: Option<DateTime<Utc>>,
     ) -> StoreResult<()> {
-        sqlx::query(
+        sqlx::query(&sql(
             "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-        )
+        ))
         .bind(token_hash)
         .bind(user_id)
         .bind(name)
@@ -139,9 +139,9 @@ impl SqliteStore {
     }
 
     pub(crate) async fn api_token_user_impl(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(&sql(&format!(
             "SELECT {USER_COLUMNS} {USER_FROM} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND NOT us.disabled"
-        ))
+        )))
         .bind(token_hash)
         .bind(ms(now))
         .fetch_optional(&self.pool)

@@ -4,17 +4,17 @@ use chrono::{DateTime, Utc};
 use neibao_domain::alert::{Alert, AlertAction, AlertStatus, Severity};
 use neibao_domain::ids::new_id;
 use neibao_domain::scope::Scope;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row};
 
 use super::events::{event_from_row, EVENT_COLUMNS};
-use super::{from_ms, ms, push_scope, SqliteStore};
+use super::{from_ms, ms, push_scope, sql, Backend, Db, DbRow};
 use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
 
 const ALERT_SELECT: &str = "SELECT a.*, u.name AS unit_name, dv.name AS device_name
      FROM alerts a JOIN units u ON u.id = a.unit_id LEFT JOIN devices dv ON dv.id = a.device_id WHERE 1=1";
 
-fn alert_from_row(r: &sqlx::sqlite::SqliteRow) -> Alert {
+fn alert_from_row(r: &DbRow) -> Alert {
     Alert {
         id: r.get("id"),
         unit_id: r.get("unit_id"),
@@ -39,18 +39,19 @@ fn alert_from_row(r: &sqlx::sqlite::SqliteRow) -> Alert {
     }
 }
 
-impl SqliteStore {
+impl Backend {
     pub(crate) async fn raise_alert_impl(&self, d: &AlertDraft) -> StoreResult<Raised> {
         let mut tx = self.pool.begin().await?;
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT id FROM alerts WHERE fingerprint = ? AND status <> 'resolved'")
-                .bind(&d.fingerprint)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let existing: Option<String> = sqlx::query_scalar(&sql(
+            "SELECT id FROM alerts WHERE fingerprint = ? AND status <> 'resolved'",
+        ))
+        .bind(&d.fingerprint)
+        .fetch_optional(&mut *tx)
+        .await?;
         let raised = match existing {
             Some(id) => {
                 sqlx::query(
-                    "UPDATE alerts SET event_count = event_count + 1, last_seen = CASE WHEN last_seen > ? THEN last_seen ELSE ? END WHERE id = ?",
+                    &sql("UPDATE alerts SET event_count = event_count + 1, last_seen = CASE WHEN last_seen > ? THEN last_seen ELSE ? END WHERE id = ?"),
                 )
                 .bind(ms(d.at))
                 .bind(ms(d.at))
@@ -65,8 +66,8 @@ impl SqliteStore {
             None => {
                 let id = new_id();
                 sqlx::query(
-                    "INSERT INTO alerts (id, unit_id, device_id, rule, alert_type, title, severity, status, fingerprint, first_seen, last_seen, event_count)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, 1)",
+                    &sql("INSERT INTO alerts (id, unit_id, device_id, rule, alert_type, title, severity, status, fingerprint, first_seen, last_seen, event_count)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, 1)"),
                 )
                 .bind(&id)
                 .bind(&d.unit_id)
@@ -86,11 +87,13 @@ impl SqliteStore {
                 }
             }
         };
-        sqlx::query("INSERT INTO alert_events (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-            .bind(&raised.alert_id)
-            .bind(&d.event_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(&sql(
+            "INSERT INTO alert_events (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        ))
+        .bind(&raised.alert_id)
+        .bind(&d.event_id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(raised)
     }
@@ -113,7 +116,7 @@ impl SqliteStore {
         f: &AlertFilter,
         page: Page,
     ) -> StoreResult<Listing<Alert>> {
-        let filters = |qb: &mut QueryBuilder<'_, Sqlite>| {
+        let filters = |qb: &mut QueryBuilder<'_, Db>| {
             push_scope(qb, scope);
             if let Some(u) = &f.unit_id {
                 qb.push(" AND a.unit_id = ").push_bind(u.clone());
@@ -152,9 +155,9 @@ impl SqliteStore {
         alert_id: &str,
     ) -> StoreResult<Vec<neibao_domain::event::SecurityEvent>> {
         self.get_alert_impl(scope, alert_id).await?;
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query(&sql(&format!(
             "SELECT {EVENT_COLUMNS} FROM alert_events ae JOIN events e ON e.id = ae.event_id WHERE ae.alert_id = ? ORDER BY e.received_at DESC LIMIT 200"
-        ))
+        )))
         .bind(alert_id)
         .fetch_all(&self.pool)
         .await?;
@@ -172,13 +175,13 @@ impl SqliteStore {
     ) -> StoreResult<Alert> {
         let current = self.get_alert_impl(scope, id).await?;
         let next = current.status.apply(action)?;
-        let sql = match action {
+        let stmt = match action {
             AlertAction::Acknowledge => {
                 "UPDATE alerts SET status = ?, acknowledged_by = ?, acknowledged_at = ?, acknowledge_comment = ? WHERE id = ? AND status = ?"
             }
             AlertAction::Resolve => "UPDATE alerts SET status = ?, resolved_by = ?, resolved_at = ?, resolve_comment = ? WHERE id = ? AND status = ?",
         };
-        let done = sqlx::query(sql)
+        let done = sqlx::query(&sql(stmt))
             .bind(next.code())
             .bind(user)
             .bind(ms(now))
@@ -196,10 +199,12 @@ impl SqliteStore {
     }
 
     pub(crate) async fn rule_settings_impl(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {
-        let rows = sqlx::query("SELECT rule, enabled, params FROM rule_settings WHERE unit_id = ? ORDER BY rule")
-            .bind(unit_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&sql(
+            "SELECT rule, enabled, params FROM rule_settings WHERE unit_id = ? ORDER BY rule",
+        ))
+        .bind(unit_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .map(|r| RuleSetting {
@@ -212,10 +217,10 @@ impl SqliteStore {
 
     pub(crate) async fn set_rule_setting_impl(&self, scope: &Scope, unit_id: &str, s: &RuleSetting) -> StoreResult<()> {
         self.get_unit_impl(scope, unit_id).await?;
-        sqlx::query(
+        sqlx::query(&sql(
             "INSERT INTO rule_settings (unit_id, rule, enabled, params) VALUES (?, ?, ?, ?)
              ON CONFLICT(unit_id, rule) DO UPDATE SET enabled = excluded.enabled, params = excluded.params",
-        )
+        ))
         .bind(unit_id)
         .bind(&s.rule)
         .bind(s.enabled)

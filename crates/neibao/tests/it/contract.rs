@@ -1,0 +1,544 @@
+//! The store contract: one suite of checks on the `Store` trait, run against every backend —
+//! SQLite always, PostgreSQL when `NEIBAO_TEST_POSTGRES_URL` is set (`.ci/run` sets it).
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use neibao_domain::alert::{AlertAction, AlertStatus, Severity};
+use neibao_domain::event::{DecodedEvent, EventKind, EventState};
+use neibao_domain::scope::{Role, Scope};
+use neibao_domain::unit::{DeviceFormat, UnitKind};
+use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
+use neibao_store::model::*;
+use neibao_store::{Store, StoreError};
+
+use crate::common::{postgres_admin_url, uscc, TestDatabase};
+
+async fn run_contract(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    let all = Scope::All;
+
+    // Meta.
+    assert_eq!(store.get_meta("k").await.unwrap(), None);
+    store.set_meta("k", "v1").await.unwrap();
+    store.set_meta("k", "v2").await.unwrap();
+    assert_eq!(store.get_meta("k").await.unwrap().as_deref(), Some("v2"));
+
+    // Divisions and organisations.
+    let div = |code: &str, name: &str, level: &str, parent: Option<&str>| Division {
+        code: code.into(),
+        name: name.into(),
+        level: level.into(),
+        parent_code: parent.map(Into::into),
+    };
+    store
+        .upsert_divisions(&[
+            div("330000", "浙江省", "province", None),
+            div("330100", "杭州市", "city", Some("330000")),
+            div("330106", "西湖区", "county", Some("330100")),
+            div("330102", "上城区", "county", Some("330100")),
+        ])
+        .await
+        .unwrap();
+    store
+        .upsert_divisions(&[div("330106", "西湖区", "county", Some("330100"))])
+        .await
+        .unwrap();
+    assert_eq!(store.list_divisions(Some("330100")).await.unwrap().len(), 2);
+    let org = |id: &str, kind: &str, code: &str| Organisation {
+        id: id.into(),
+        name: format!("{id}机构"),
+        kind: kind.into(),
+        division_code: code.into(),
+        parent_id: None,
+        sector: None,
+    };
+    store
+        .create_organisation(&org("st1", "police_station", "330106001"))
+        .await
+        .unwrap();
+    store
+        .create_organisation(&org("dep1", "department", "330100"))
+        .await
+        .unwrap();
+    assert_eq!(store.get_organisation("st1").await.unwrap().kind, "police_station");
+    assert!(matches!(
+        store.get_organisation("nope").await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .list_organisations(Some("police_station"), Some("3301"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Units: create with encrypted persons, conflicts, scoped reads.
+    let today = now.date_naive();
+    let new_unit = |name: &str, code: &str, body: &str, station: Option<&str>, dept: Option<&str>, key: bool| NewUnit {
+        name: name.into(),
+        kind: UnitKind::Enterprise,
+        is_university: false,
+        is_private_enterprise: true,
+        uscc: Uscc::parse(&uscc(body)).unwrap(),
+        address: "测试路".into(),
+        division_code: DivisionCode::parse(code).unwrap(),
+        police_station_id: station.map(Into::into),
+        competent_department_id: dept.map(Into::into),
+        is_key_unit: key,
+        key_unit_category: key.then_some(4),
+        is_counter_terror_target: false,
+        armed_schedule: None,
+        responsible_persons: vec![NewResponsiblePerson {
+            role: PersonRole::Principal,
+            name: "张三".into(),
+            citizen_id: Some(CitizenId::parse("11010519491231002X", today).unwrap()),
+            phone: Some(PhoneNumber::parse("13812345678").unwrap()),
+        }],
+    };
+    let a = store
+        .create_unit(
+            new_unit(
+                "甲公司",
+                "330106001",
+                "91330106000000101",
+                Some("st1"),
+                Some("dep1"),
+                true,
+            ),
+            now,
+        )
+        .await
+        .unwrap();
+    let b = store
+        .create_unit(
+            new_unit("乙公司", "330102", "91330102000000102", None, None, false),
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .create_unit(new_unit("重复", "330106", "91330106000000101", None, None, false), now)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .create_unit(
+                new_unit("无派出所", "330106", "91330106000000103", Some("dep1"), None, false),
+                now
+            )
+            .await,
+        Err(StoreError::Domain(_))
+    ));
+    let got = store.get_unit(&all, &a.id).await.unwrap();
+    assert_eq!(got.division_name, None, "township not in the division table");
+    assert_eq!(got.police_station_name.as_deref(), Some("st1机构"));
+    assert_eq!(got.key_unit_category, Some(4));
+    assert!(got.is_key_unit && got.is_private_enterprise);
+    assert_eq!(
+        got.responsible_persons[0].citizen_id.as_ref().unwrap().masked(),
+        "110105********002X"
+    );
+    assert_eq!(
+        got.responsible_persons[0].phone.as_ref().unwrap().expose(),
+        "13812345678"
+    );
+    let xihu = Scope::Division {
+        prefix: "330106".into(),
+    };
+    assert!(store.get_unit(&xihu, &a.id).await.is_ok());
+    assert!(matches!(store.get_unit(&xihu, &b.id).await, Err(StoreError::NotFound)));
+    assert!(store
+        .get_unit(&Scope::Station { org_id: "st1".into() }, &a.id)
+        .await
+        .is_ok());
+    assert!(store
+        .get_unit(&Scope::Station { org_id: "st1".into() }, &b.id)
+        .await
+        .is_err());
+    assert!(store
+        .get_unit(&Scope::Department { org_id: "dep1".into() }, &a.id)
+        .await
+        .is_ok());
+    assert!(store
+        .get_unit(&Scope::Unit { unit_id: b.id.clone() }, &a.id)
+        .await
+        .is_err());
+    assert!(store.get_unit(&Scope::Nothing, &a.id).await.is_err());
+    // LIKE wildcards in a prefix are literal.
+    assert!(store
+        .get_unit(&Scope::Division { prefix: "%".into() }, &a.id)
+        .await
+        .is_err());
+    let p = Page::new(Some(1), Some(10));
+    assert_eq!(
+        store.list_units(&all, &UnitFilter::default(), p).await.unwrap().total,
+        2
+    );
+    assert_eq!(
+        store.list_units(&xihu, &UnitFilter::default(), p).await.unwrap().total,
+        1
+    );
+    let f = UnitFilter {
+        q: Some("乙".into()),
+        ..Default::default()
+    };
+    assert_eq!(store.list_units(&all, &f, p).await.unwrap().items[0].id, b.id);
+    let f = UnitFilter {
+        is_key_unit: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(store.list_units(&all, &f, p).await.unwrap().total, 1);
+    let f = UnitFilter {
+        q: Some("%".into()),
+        ..Default::default()
+    };
+    assert_eq!(store.list_units(&all, &f, p).await.unwrap().total, 0);
+    let mut renamed = new_unit("乙公司（更名）", "330102", "91330102000000102", None, None, false);
+    renamed.responsible_persons.clear();
+    let b2 = store.update_unit(&all, &b.id, renamed, now).await.unwrap();
+    assert_eq!(b2.name, "乙公司（更名）");
+    assert!(b2.responsible_persons.is_empty());
+    let sched = ArmedSchedule {
+        periods: vec![ArmedPeriod {
+            weekdays: vec![1],
+            start: "20:00".into(),
+            end: "06:00".into(),
+        }],
+    };
+    store.set_armed_schedule(&all, &b.id, Some(&sched), now).await.unwrap();
+    assert_eq!(store.get_unit(&all, &b.id).await.unwrap().armed_schedule, Some(sched));
+    assert!(store.set_armed_schedule(&xihu, &b.id, None, now).await.is_err());
+
+    // Key areas and devices.
+    let area = store.create_key_area(&all, &a.id, "财务室", "", now).await.unwrap();
+    assert!(store.create_key_area(&xihu, &b.id, "越权", "", now).await.is_err());
+    assert_eq!(store.list_key_areas(&all, &a.id).await.unwrap().len(), 1);
+    let dev = |unit: &str, area: Option<String>, token: &str| NewDevice {
+        unit_id: unit.into(),
+        key_area_id: area,
+        format: DeviceFormat::Hikvision,
+        kind: "camera".into(),
+        name: "摄像机".into(),
+        serial: "S1".into(),
+        channel_map: Default::default(),
+        ingest_token_hash: token.into(),
+    };
+    let d = store
+        .create_device(&all, dev(&a.id, Some(area.id.clone()), "h1"), now)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .create_device(&all, dev(&b.id, Some(area.id.clone()), "h2"), now)
+            .await
+            .is_err(),
+        "key area of another unit"
+    );
+    assert!(matches!(
+        store.create_device(&all, dev(&b.id, None, "h1"), now).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let d2 = store.create_device(&all, dev(&b.id, None, "h3"), now).await.unwrap();
+    assert!(!d.online);
+    let ing = store.device_for_ingest("h1").await.unwrap().unwrap();
+    assert_eq!(ing.key_area_id.as_deref(), Some(area.id.as_str()));
+    assert!(store.device_for_ingest("nope").await.unwrap().is_none());
+    store.touch_device(&d.id, now).await.unwrap();
+    store.touch_device(&d.id, now - Duration::hours(1)).await.unwrap();
+    let d = store.get_device(&all, &d.id, now).await.unwrap();
+    assert!(d.online);
+    assert_eq!(
+        d.last_seen_at.unwrap().timestamp_millis(),
+        now.timestamp_millis(),
+        "liveness never goes back"
+    );
+    let offline = DeviceFilter {
+        online: Some(false),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.list_devices(&all, &offline, p, now).await.unwrap().items[0].id,
+        d2.id
+    );
+    assert_eq!(
+        store
+            .list_devices(&xihu, &DeviceFilter::default(), p, now)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+
+    // Events: occurrences fold, inactive closes, instantaneous kinds always insert.
+    let mut ev = DecodedEvent::new(EventKind::LineCrossing, "linedetection", EventState::Active);
+    ev.channel = Some(1);
+    ev.region = Some("1".into());
+    let r1 = store
+        .record_event(&ing, &ev, b"raw-1", Some("application/xml"), now)
+        .await
+        .unwrap();
+    assert!(r1.new_occurrence);
+    let r2 = store
+        .record_event(&ing, &ev, b"raw-2", None, now + Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!((r2.event_id.as_str(), r2.new_occurrence), (r1.event_id.as_str(), false));
+    let mut end = ev.clone();
+    end.state = EventState::Inactive;
+    let r3 = store
+        .record_event(&ing, &end, b"raw-3", None, now + Duration::seconds(2))
+        .await
+        .unwrap();
+    assert_eq!(r3.event_id, r1.event_id);
+    let e = store.get_event(&all, &r1.event_id).await.unwrap();
+    assert_eq!(
+        (e.post_count, e.state, e.ended_at.is_some()),
+        (2, EventState::Inactive, true)
+    );
+    assert_eq!(store.get_event_raw(&all, &r1.event_id).await.unwrap().0, b"raw-1");
+    let r4 = store
+        .record_event(&ing, &ev, b"raw-4", None, now + Duration::seconds(3))
+        .await
+        .unwrap();
+    assert!(r4.new_occurrence && r4.event_id != r1.event_id);
+    let deny = DecodedEvent::new(EventKind::AccessDenied, "AccessControllerEvent/5/9", EventState::Active);
+    for i in 0..3 {
+        assert!(
+            store
+                .record_event(&ing, &deny, b"{}", None, now + Duration::seconds(i))
+                .await
+                .unwrap()
+                .new_occurrence
+        );
+    }
+    assert_eq!(
+        store
+            .count_recent_events(&ing.id, "access.denied", None, now - Duration::seconds(1))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .count_recent_events(&ing.id, "access.denied", Some("door:2"), now - Duration::seconds(1))
+            .await
+            .unwrap(),
+        0
+    );
+    let evs = store
+        .list_events(
+            &all,
+            &EventFilter {
+                kind: Some(EventKind::LineCrossing),
+                ..Default::default()
+            },
+            p,
+        )
+        .await
+        .unwrap();
+    assert_eq!(evs.total, 2);
+    assert!(evs.items[0].received_at >= evs.items[1].received_at, "newest first");
+    assert_eq!(
+        store
+            .list_events(&Scope::Unit { unit_id: b.id.clone() }, &EventFilter::default(), p)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert!(store
+        .get_event(&Scope::Unit { unit_id: b.id.clone() }, &r1.event_id)
+        .await
+        .is_err());
+
+    // Alerts: dedup by fingerprint, lifecycle.
+    let draft = |event_id: &str, at| AlertDraft {
+        unit_id: a.id.clone(),
+        device_id: Some(ing.id.clone()),
+        rule: "intrusion_key_area".into(),
+        alert_type: "intrusion.line_crossing".into(),
+        title: "重要部位入侵".into(),
+        severity: Severity::High,
+        fingerprint: "fp1".into(),
+        event_id: event_id.into(),
+        at,
+    };
+    let x = store.raise_alert(&draft(&r1.event_id, now)).await.unwrap();
+    assert!(x.created);
+    let y = store
+        .raise_alert(&draft(&r4.event_id, now + Duration::seconds(3)))
+        .await
+        .unwrap();
+    assert_eq!((y.alert_id.as_str(), y.created), (x.alert_id.as_str(), false));
+    let z = store
+        .raise_alert(&draft(&r4.event_id, now + Duration::seconds(3)))
+        .await
+        .unwrap();
+    assert_eq!(z.alert_id, x.alert_id, "a re-delivered event folds in again");
+    let al = store.get_alert(&all, &x.alert_id).await.unwrap();
+    assert_eq!(
+        (al.event_count, al.status, al.unit_name.as_str()),
+        (3, AlertStatus::Open, "甲公司")
+    );
+    assert!(al.last_seen > al.first_seen);
+    assert_eq!(
+        store.alert_events(&all, &x.alert_id).await.unwrap().len(),
+        2,
+        "linked events are unique"
+    );
+    assert!(store
+        .get_alert(&Scope::Unit { unit_id: b.id.clone() }, &x.alert_id)
+        .await
+        .is_err());
+    let ack = store
+        .transition_alert(&all, &x.alert_id, AlertAction::Acknowledge, "值班员", "收到", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (ack.status, ack.acknowledged_by.as_deref()),
+        (AlertStatus::Acknowledged, Some("值班员"))
+    );
+    assert!(matches!(
+        store
+            .transition_alert(&all, &x.alert_id, AlertAction::Acknowledge, "值班员", "", now)
+            .await,
+        Err(StoreError::Domain(_))
+    ));
+    assert!(store
+        .transition_alert(&xihu, "missing", AlertAction::Resolve, "x", "", now)
+        .await
+        .is_err());
+    store
+        .transition_alert(&all, &x.alert_id, AlertAction::Resolve, "值班员", "处置完毕", now)
+        .await
+        .unwrap();
+    let again = store
+        .raise_alert(&draft(&r4.event_id, now + Duration::seconds(9)))
+        .await
+        .unwrap();
+    assert!(again.created, "after resolution the fingerprint opens a new alert");
+    let open = AlertFilter {
+        status: Some(AlertStatus::Open),
+        ..Default::default()
+    };
+    assert_eq!(store.list_alerts(&all, &open, p).await.unwrap().total, 1);
+    assert_eq!(
+        store.list_alerts(&all, &AlertFilter::default(), p).await.unwrap().total,
+        2
+    );
+
+    // Rule settings.
+    let rs = RuleSetting {
+        rule: "video_tamper".into(),
+        enabled: false,
+        params: serde_json::json!({"severity": "low"}),
+    };
+    store.set_rule_setting(&all, &a.id, &rs).await.unwrap();
+    store
+        .set_rule_setting(
+            &all,
+            &a.id,
+            &RuleSetting {
+                enabled: true,
+                ..rs.clone()
+            },
+        )
+        .await
+        .unwrap();
+    let got = store.rule_settings(&a.id).await.unwrap();
+    assert_eq!(
+        (got.len(), got[0].enabled, got[0].params["severity"].as_str()),
+        (1, true, Some("low"))
+    );
+    assert!(store.set_rule_setting(&xihu, &b.id, &rs).await.is_err());
+
+    // Dashboard.
+    let dash = store.dashboard(&all, now).await.unwrap();
+    assert_eq!(
+        (
+            dash.units,
+            dash.key_units,
+            dash.devices,
+            dash.offline_devices,
+            dash.open_alerts
+        ),
+        (2, 1, 2, 1, 1)
+    );
+    assert_eq!(dash.by_city.len(), 1);
+    assert_eq!(dash.by_city[0].city_name, "杭州市");
+    assert_eq!(store.dashboard(&xihu, now).await.unwrap().units, 1);
+
+    // Users, sessions, API tokens.
+    assert_eq!(store.count_users().await.unwrap(), 0);
+    let nu = NewUser {
+        username: "u1".into(),
+        display_name: "用户一".into(),
+        password_hash: "$argon2id$x".into(),
+        role: Role::PoliceStation,
+        org_id: Some("st1".into()),
+        unit_id: None,
+    };
+    let u = store.create_user(&nu, now).await.unwrap();
+    assert_eq!(u.division_code.as_deref(), Some("330106001"));
+    assert!(matches!(
+        store.create_user(&nu, now).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let (cu, hash) = store.user_credentials("u1").await.unwrap().unwrap();
+    assert_eq!((cu.id.as_str(), hash.as_str()), (u.id.as_str(), "$argon2id$x"));
+    store
+        .create_session(&u.id, "s1", "csrf1", now, now + Duration::hours(1))
+        .await
+        .unwrap();
+    store
+        .create_session(&u.id, "s2", "csrf2", now, now - Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(store.session_user("s1", now).await.unwrap().unwrap().1, "csrf1");
+    assert!(store.session_user("s2", now).await.unwrap().is_none(), "expired");
+    store.delete_session("s1").await.unwrap();
+    assert!(store.session_user("s1", now).await.unwrap().is_none());
+    store.create_api_token(&u.id, "t1", "cli", now, None).await.unwrap();
+    store
+        .create_api_token(&u.id, "t2", "cli", now, Some(now - Duration::seconds(1)))
+        .await
+        .unwrap();
+    assert_eq!(store.api_token_user("t1", now).await.unwrap().unwrap().username, "u1");
+    assert!(store.api_token_user("t2", now).await.unwrap().is_none());
+}
+
+fn cipher() -> neibao_store::crypto::FieldCipher {
+    neibao_store::crypto::FieldCipher::from_key("k1", &[9u8; 32])
+}
+
+#[tokio::test]
+async fn contract_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = neibao_store::sqlite::SqliteStore::open(
+        &dir.path().join("c.db"),
+        cipher(),
+        std::time::Duration::from_secs(300),
+    )
+    .await
+    .unwrap();
+    run_contract(Arc::new(store)).await;
+}
+
+#[tokio::test]
+async fn contract_postgres() {
+    let Some(admin) = postgres_admin_url() else {
+        println!("contract_postgres skipped: NEIBAO_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let db = TestDatabase::create(&admin).await;
+    let store = neibao_store::postgres::PgStore::connect(&db.url, cipher(), std::time::Duration::from_secs(300))
+        .await
+        .unwrap();
+    run_contract(Arc::new(store.clone())).await;
+    store.pool().close().await;
+}

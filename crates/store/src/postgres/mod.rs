@@ -1,0 +1,107 @@
+//! PostgreSQL implementation of [`Store`](crate::Store), for province-scale installations with
+//! several stateless nodes. Same queries as the SQLite backend (`src/sql/`), migrations from
+//! `migrations/postgres/` (numbered like `migrations/sqlite/`) applied at connect.
+
+#[path = "../sql/alerts.rs"]
+mod alerts;
+#[path = "../sql/common.rs"]
+mod common;
+#[path = "../sql/devices.rs"]
+mod devices;
+#[path = "../sql/events.rs"]
+mod events;
+#[path = "../sql/org.rs"]
+mod org;
+#[path = "../sql/store_impl.rs"]
+mod store_impl;
+#[path = "../sql/units.rs"]
+mod units;
+#[path = "../sql/users.rs"]
+mod users;
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+
+use crate::crypto::FieldCipher;
+use common::{escape_like, from_ms, ms, push_scope};
+
+type Db = sqlx::Postgres;
+type DbRow = sqlx::postgres::PgRow;
+type Backend = PgStore;
+
+/// Rewrites `?` placeholders as PostgreSQL's `$1, $2, …`, leaving `?` inside quoted literals
+/// and identifiers alone.
+fn sql(s: &str) -> Cow<'_, str> {
+    if !s.contains('?') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut n = 0;
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (Some(q), _) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (None, '?') => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The PostgreSQL store.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    cipher: FieldCipher,
+    /// A device not heard from for this long is offline.
+    offline_after: chrono::Duration,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://…`) and applies migrations.
+    pub async fn connect(url: &str, cipher: FieldCipher, offline_after: Duration) -> anyhow::Result<PgStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStore {
+            pool,
+            cipher,
+            offline_after: chrono::Duration::from_std(offline_after)?,
+        })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sql;
+
+    #[test]
+    fn placeholders_are_numbered_outside_literals() {
+        assert_eq!(sql("SELECT 1"), "SELECT 1");
+        assert_eq!(
+            sql("a = ? AND b LIKE ? ESCAPE '\\' AND c = '?' AND d = ?"),
+            "a = $1 AND b LIKE $2 ESCAPE '\\' AND c = '?' AND d = $3"
+        );
+    }
+}
