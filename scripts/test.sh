@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# The project's test command (README, .ci/run): installs what the browser test needs when it
-# can (Debian's chromium + chromedriver, as root), then runs every test of the workspace.
-# With NEIBAO_REQUIRE_BROWSER=1 a missing browser fails the run instead of skipping the test.
+# The project's test command (README, .ci/run).
+#
+# 1. Installs what the browser test needs when it can (Debian's chromium + chromedriver, as root).
+#    With NEIBAO_REQUIRE_BROWSER=1 a missing browser fails the run instead of skipping the test.
+# 2. Runs every test of the workspace on the embedded SQLite backend. The store contract suite
+#    also runs on PostgreSQL when NEIBAO_TEST_POSTGRES_URL is set (a database the user may
+#    create databases from, e.g. postgres://postgres@127.0.0.1:5432/postgres).
+# 3. With NEIBAO_TEST_POSTGRES_URL set, runs the whole HTTP integration suite again on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -eq 0 ] || [ "${NEIBAO_REQUIRE_BROWSER:-0}" = "1" ]; then
@@ -10,4 +15,11 @@ elif ! [ -x /usr/bin/chromedriver ]; then
   echo "note: chromium/chromedriver not installed and not root: the browser test will be skipped" >&2
   echo "      (sudo scripts/install-browser.sh installs them)" >&2
 fi
-exec cargo test --workspace --locked "$@"
+if [ -z "${NEIBAO_TEST_POSTGRES_URL:-}" ]; then
+  echo "note: NEIBAO_TEST_POSTGRES_URL is not set: PostgreSQL tests are skipped" >&2
+fi
+cargo test --workspace --locked "$@"
+if [ -n "${NEIBAO_TEST_POSTGRES_URL:-}" ]; then
+  echo "== the integration suite again, on PostgreSQL =="
+  NEIBAO_TEST_BACKEND=postgres cargo test --locked -p neibao --test it "$@"
+fi
