@@ -6,6 +6,8 @@
 # 2. Runs every test of the workspace on the embedded SQLite backend. The store contract suite
 #    also runs on PostgreSQL when NEIBAO_TEST_POSTGRES_URL is set (a database the user may
 #    create databases from, e.g. postgres://postgres@127.0.0.1:5432/postgres).
+#    The two-node test (PostgreSQL + NATS JetStream, one node killed mid-stream) runs when
+#    NEIBAO_TEST_NATS_URL is set too (e.g. nats://127.0.0.1:4222, JetStream enabled).
 # 3. With NEIBAO_TEST_POSTGRES_URL set, runs the whole HTTP integration suite again on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,9 @@ elif ! [ -x /usr/bin/chromedriver ]; then
 fi
 if [ -z "${NEIBAO_TEST_POSTGRES_URL:-}" ]; then
   echo "note: NEIBAO_TEST_POSTGRES_URL is not set: PostgreSQL tests are skipped" >&2
+fi
+if [ -z "${NEIBAO_TEST_NATS_URL:-}" ]; then
+  echo "note: NEIBAO_TEST_NATS_URL is not set: the multi-node test is skipped" >&2
 fi
 cargo test --workspace --locked "$@"
 if [ -n "${NEIBAO_TEST_POSTGRES_URL:-}" ]; then

@@ -37,12 +37,16 @@ pub enum ErrorCode {
     UndecodablePayload,
     /// Wrong user name or password (HTTP 401).
     BadCredentials,
+    /// Too much load or backlog right now; retry after the `Retry-After` delay (HTTP 429).
+    Busy,
+    /// A dependency (database, event bus) is unavailable; retry later (HTTP 503).
+    Unavailable,
     /// Something failed inside the server; details are in the log under the request id (HTTP 500).
     Internal,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 16] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 18] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -58,6 +62,8 @@ pub const ALL_ERROR_CODES: [ErrorCode; 16] = [
     ErrorCode::UnsupportedMediaType,
     ErrorCode::UndecodablePayload,
     ErrorCode::BadCredentials,
+    ErrorCode::Busy,
+    ErrorCode::Unavailable,
     ErrorCode::Internal,
 ];
 
@@ -80,6 +86,8 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::UndecodablePayload => "undecodable_payload",
             ErrorCode::BadCredentials => "bad_credentials",
+            ErrorCode::Busy => "busy",
+            ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
     }
@@ -102,6 +110,8 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "不支持的内容类型",
             ErrorCode::UndecodablePayload => "无法解析设备上报的数据",
             ErrorCode::BadCredentials => "用户名或密码错误",
+            ErrorCode::Busy => "系统繁忙，请稍后重试",
+            ErrorCode::Unavailable => "服务暂时不可用，请稍后重试",
             ErrorCode::Internal => "服务器内部错误，请稍后重试",
         }
     }
@@ -114,6 +124,8 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::Busy => 429,
+            ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
             ErrorCode::ValidationFailed
             | ErrorCode::InvalidUscc

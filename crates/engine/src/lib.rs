@@ -5,8 +5,11 @@
 //! parameters (`rule_settings`). The pure rule logic lives in [`rules`]; [`pipeline`] does IO.
 #![forbid(unsafe_code)]
 
+pub mod bus;
+pub mod metrics;
 pub mod pipeline;
 pub mod rules;
 pub mod schedule;
 
+pub use bus::{Accepted, BusError, EventBus, NatsConfig};
 pub use pipeline::{IngestOutcome, Pipeline};

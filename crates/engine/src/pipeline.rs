@@ -8,6 +8,7 @@ use neibao_domain::event::DecodedPayload;
 use neibao_store::model::{AlertDraft, IngestDevice, Raised};
 use neibao_store::{Store, StoreResult};
 
+use crate::metrics::{RuleLabel, METRICS};
 use crate::rules::{effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION};
 
 /// What one payload produced.
@@ -36,12 +37,17 @@ impl Pipeline {
     ///
     /// Rules run only on new `active` occurrences: a condition repeated every second raises (or
     /// folds into) one alert, not one per post.
+    ///
+    /// `message_id` is set when the payload came through the event bus: processing the same
+    /// message again (a re-delivery after a crash) stores nothing twice and raises no alert
+    /// twice, and finishes rule evaluation that a crash interrupted.
     pub async fn process(
         &self,
         device: &IngestDevice,
         payload: &DecodedPayload,
         raw: &[u8],
         content_type: Option<&str>,
+        message_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<IngestOutcome> {
         self.store.touch_device(&device.id, now).await?;
@@ -53,13 +59,18 @@ impl Pipeline {
             return Ok(out);
         }
         let rules = effective_rules(&self.store.rule_settings(&device.unit_id).await?);
-        for ev in &payload.events {
-            let rec = self.store.record_event(device, ev, raw, content_type, now).await?;
+        for (i, ev) in payload.events.iter().enumerate() {
+            let source_key = message_id.map(|m| format!("{m}:{i}"));
+            let rec = self
+                .store
+                .record_event(device, ev, raw, content_type, source_key.as_deref(), now)
+                .await?;
             out.event_ids.push(rec.event_id.clone());
-            if !rec.new_occurrence {
+            if !rec.new_occurrence || rec.evaluated {
                 continue;
             }
             out.new_occurrences += 1;
+            let started = std::time::Instant::now();
             let failures = if needs_failure_count(ev) {
                 let window = rules
                     .iter()
@@ -84,7 +95,12 @@ impl Pipeline {
                 armed_schedule: device.armed_schedule.as_ref(),
                 at: now,
             };
-            for hit in evaluate(&rules, &ctx, ev, failures) {
+            let hits = evaluate(&rules, &ctx, ev, failures);
+            METRICS.rule_evaluation.observe(started.elapsed().as_secs_f64());
+            for hit in hits {
+                let rule = RuleLabel {
+                    rule: hit.rule.to_string(),
+                };
                 let raised = self
                     .store
                     .raise_alert(&AlertDraft {
@@ -99,9 +115,19 @@ impl Pipeline {
                         at: now,
                     })
                     .await?;
+                METRICS.alerts_raised.get_or_create(&rule).inc();
+                if raised.created {
+                    METRICS.alerts_created.get_or_create(&rule).inc();
+                }
                 out.alerts.push(raised);
             }
+            if let Some(key) = &source_key {
+                self.store.mark_evaluated(key).await?;
+            }
         }
+        METRICS.events.inc_by(out.event_ids.len() as u64);
+        let elapsed = (Utc::now() - now).num_microseconds().unwrap_or(0).max(0) as f64 / 1e6;
+        METRICS.ingest_to_alert.observe(elapsed);
         Ok(out)
     }
 }

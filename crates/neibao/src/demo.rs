@@ -592,7 +592,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
     let ct = "multipart/form-data; boundary=boundary";
     let payload =
         neibao_ingest::decode_hikvision(Some(ct), body).map_err(|e| anyhow::anyhow!("demo payload: {}", e.code()))?;
-    pipeline.process(&device, &payload, body, Some(ct), now).await?;
+    pipeline.process(&device, &payload, body, Some(ct), None, now).await?;
     let _ = cam;
 
     let mut s = format!(

@@ -64,7 +64,7 @@ pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> any
         Some(_) => bail!("NEIBAO_ADMIN_PASSWORD must be at least 8 characters"),
         None => (random_token()[..16].to_string(), true),
     };
-    store
+    let created = store
         .create_user(
             &neibao_store::model::NewUser {
                 username: "admin".into(),
@@ -76,7 +76,13 @@ pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> any
             },
             Utc::now(),
         )
-        .await?;
+        .await;
+    match created {
+        Ok(_) => {}
+        // Another node created it at the same moment.
+        Err(neibao_store::StoreError::Conflict(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
     if generated {
         println!("已创建管理员账号 admin，初始密码（仅显示这一次）：{password}");
     } else {

@@ -9,6 +9,8 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use neibao_domain::ids::token_hash;
+use neibao_engine::bus::NatsBus;
+use neibao_engine::{EventBus, NatsConfig, Pipeline};
 use neibao_web::auth::random_token;
 use neibao_web::{AppState, WebConfig};
 
@@ -54,6 +56,22 @@ struct ServeArgs {
     /// Mark session cookies Secure (serve behind HTTPS).
     #[arg(long, env = "NEIBAO_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Device payloads processed at once by this node; more get 429 with Retry-After.
+    #[arg(long, env = "NEIBAO_MAX_INGEST_IN_FLIGHT", default_value_t = 256)]
+    max_ingest_in_flight: usize,
+    /// Multi-node mode: publish device events to NATS JetStream at this URL (`nats://…`) and
+    /// consume them from there. Default: single box, in-process.
+    #[arg(long, env = "NEIBAO_NATS_URL")]
+    nats_url: Option<String>,
+    /// Subject prefix (and stream stem) on NATS; all nodes of one installation use the same.
+    #[arg(long, env = "NEIBAO_BUS_PREFIX", default_value = "neibao")]
+    bus_prefix: String,
+    /// Ordered partitions on the bus; all nodes of one installation use the same number.
+    #[arg(long, env = "NEIBAO_BUS_PARTITIONS", default_value_t = 8)]
+    bus_partitions: u32,
+    /// Answer 429 while more than this many bus messages wait.
+    #[arg(long, env = "NEIBAO_MAX_BUS_BACKLOG", default_value_t = 100_000)]
+    max_bus_backlog: u64,
 }
 
 #[derive(Subcommand)]
@@ -130,14 +148,28 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     .await?;
     neibao::ensure_admin(store.as_ref()).await?;
     let dyn_store = store.clone();
-    let state = AppState::new(
-        dyn_store.clone(),
-        WebConfig {
-            max_ingest_body: args.max_ingest_body,
-            secure_cookies: args.secure_cookies,
-            ..Default::default()
-        },
-    );
+    let config = WebConfig {
+        max_ingest_body: args.max_ingest_body,
+        secure_cookies: args.secure_cookies,
+        max_ingest_in_flight: args.max_ingest_in_flight.max(1),
+        ..Default::default()
+    };
+    let state = match args.nats_url.as_deref().filter(|u| !u.is_empty()) {
+        None => AppState::new(dyn_store.clone(), config),
+        Some(url) => {
+            let nats = NatsConfig {
+                url: url.to_string(),
+                prefix: args.bus_prefix.clone(),
+                partitions: args.bus_partitions.clamp(1, 1024),
+                max_backlog: args.max_bus_backlog,
+            };
+            let bus = NatsBus::start(nats, dyn_store.clone(), Pipeline::new(dyn_store.clone()))
+                .await
+                .with_context(|| format!("connecting to NATS at {url}"))?;
+            tracing::info!(%url, "multi-node mode: device events go through NATS JetStream");
+            AppState::with_bus(dyn_store.clone(), config, EventBus::Nats(bus))
+        }
+    };
     if args.demo {
         neibao::demo::load_once(dyn_store.as_ref(), &state.pipeline).await?;
     }

@@ -5,6 +5,8 @@
 //! a [`neibao_domain::scope::Scope`] and applies it as a SQL filter; an object outside the scope
 //! is indistinguishable from one that does not exist. Security-sensitive.
 #![forbid(unsafe_code)]
+// `src/sql/*.rs` are compiled once per backend on purpose (see `sqlite/mod.rs`).
+#![allow(clippy::duplicate_mod)]
 
 pub mod crypto;
 pub mod model;

@@ -204,6 +204,8 @@ pub struct IngestDevice {
     pub name: String,
     pub format: DeviceFormat,
     pub armed_schedule: Option<ArmedSchedule>,
+    /// Division code of the device's unit (for bus subjects by jurisdiction).
+    pub division_code: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -299,6 +301,8 @@ pub struct Recorded {
     pub event_id: String,
     /// False when the post updated an ongoing occurrence instead of starting one.
     pub new_occurrence: bool,
+    /// True when a re-delivered bus message finds its rules already evaluated.
+    pub evaluated: bool,
 }
 
 /// An alert to raise or to fold into the unresolved alert with the same fingerprint.

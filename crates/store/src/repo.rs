@@ -102,14 +102,23 @@ pub trait Store: Send + Sync + 'static {
     // --- events ---
     /// Persists one decoded event with the raw payload, folding a repeated `active` post of an
     /// ongoing condition into its occurrence (see `SecurityEvent`).
+    ///
+    /// `source_key` identifies the event in a bus message (message id + index): recording the
+    /// same key twice writes nothing the second time and returns the first result, so a message
+    /// delivered twice is stored once.
     async fn record_event(
         &self,
         device: &IngestDevice,
         event: &DecodedEvent,
         raw: &[u8],
         content_type: Option<&str>,
+        source_key: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Recorded>;
+    /// Notes that the rules ran for the event recorded under `source_key`.
+    async fn mark_evaluated(&self, source_key: &str) -> StoreResult<()>;
+    /// The device with this id, as the ingest path sees it (no scope: internal use by the bus).
+    async fn ingest_device(&self, device_id: &str) -> StoreResult<Option<IngestDevice>>;
     async fn get_event(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent>;
     /// Raw payload of an event (scoped).
     async fn get_event_raw(&self, scope: &Scope, id: &str) -> StoreResult<(Vec<u8>, Option<String>)>;
@@ -126,6 +135,7 @@ pub trait Store: Send + Sync + 'static {
 
     // --- alerts ---
     /// Opens an alert, or folds the draft into the unresolved alert with the same fingerprint.
+    /// Idempotent per (event, fingerprint): raising it again for the same event changes nothing.
     async fn raise_alert(&self, draft: &AlertDraft) -> StoreResult<Raised>;
     async fn get_alert(&self, scope: &Scope, id: &str) -> StoreResult<Alert>;
     async fn list_alerts(&self, scope: &Scope, filter: &AlertFilter, page: Page) -> StoreResult<Listing<Alert>>;

@@ -5,13 +5,15 @@
 //!   decoded by `neibao_ingest::decode_hikvision` (DEVICE-FORMATS.md §1–2).
 //! - `POST /ingest/json/{ingest_token}`: the generic JSON shape (docs/EVENTS.md).
 //!
-//! Answers: 200 `{"accepted": n, "heartbeats": h, "alerts": a}`; 401 unknown token; 413 body over
-//! the limit; 400 undecodable body with a stable code. Never 500 for any byte sequence: a store
-//! failure is 503 so the device retries.
+//! Answers: 200 `{"accepted": n, "heartbeats": h, "alerts": a, "queued": q}`; 401 unknown token;
+//! 413 body over the limit; 400 undecodable body with a stable code; 429 (`busy`) when the node
+//! has too many payloads in flight or the bus backlog is over its limit; 503 (`unavailable`) when
+//! the database or the bus cannot take the payload — both with `Retry-After`. Never 500 for any
+//! byte sequence. A 200 means the events are durably stored (single box) or acknowledged by
+//! JetStream (multi-node).
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::body::Body;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -20,16 +22,17 @@ use chrono::Utc;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::token_hash;
 use neibao_domain::unit::DeviceFormat;
+use neibao_engine::metrics::{self, METRICS};
+use neibao_engine::BusError;
 use serde::Serialize;
 
 use crate::error::ApiError;
-use crate::{AppState, WebConfig};
+use crate::AppState;
 
-pub fn routes(config: &WebConfig) -> Router<AppState> {
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ingest/hikvision/{token}", post(hikvision))
         .route("/ingest/json/{token}", post(generic_json))
-        .layer(DefaultBodyLimit::max(config.max_ingest_body))
 }
 
 /// Response to a device.
@@ -38,25 +41,18 @@ pub struct IngestResponse {
     /// Events stored (new occurrences and updates of ongoing ones).
     pub accepted: usize,
     pub heartbeats: u32,
-    /// Alerts raised or updated.
-    pub alerts: usize,
+    /// Alerts raised or updated; `null` when the events were queued on the event bus
+    /// (multi-node mode), where rules run after the device has been answered.
+    pub alerts: Option<usize>,
+    /// True when the events were queued on the event bus (acknowledged by JetStream).
+    pub queued: bool,
 }
 
-async fn hikvision(
-    state: State<AppState>,
-    token: Path<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+async fn hikvision(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
     ingest(state, token, headers, body, DeviceFormat::Hikvision).await
 }
 
-async fn generic_json(
-    state: State<AppState>,
-    token: Path<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+async fn generic_json(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
     ingest(state, token, headers, body, DeviceFormat::GenericJson).await
 }
 
@@ -64,20 +60,40 @@ async fn ingest(
     State(state): State<AppState>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
     format: DeviceFormat,
 ) -> Response {
-    match ingest_inner(&state, &token, &headers, body, format).await {
-        Ok(r) => (StatusCode::OK, Json(r)).into_response(),
-        Err(e) if e.code == ErrorCode::Internal => {
-            // The device should retry: nothing was lost that it will not resend.
-            let mut resp = ApiError::msg(ErrorCode::Internal, "服务暂时不可用，请稍后重试").into_response();
-            *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+    let result = ingest_inner(&state, &token, &headers, body, format).await;
+    metrics::count_request(match &result {
+        Ok(_) => "ok",
+        Err(e) => match e.code {
+            ErrorCode::UnknownIngestToken => "unknown_token",
+            ErrorCode::PayloadTooLarge => "too_large",
+            ErrorCode::Busy => "busy",
+            ErrorCode::Unavailable | ErrorCode::Internal => "unavailable",
+            _ => "undecodable",
+        },
+    });
+    match result {
+        Ok(r) => {
+            METRICS.heartbeats.inc_by(u64::from(r.heartbeats));
+            (StatusCode::OK, Json(r)).into_response()
+        }
+        Err(e) => {
+            let retry = matches!(e.code, ErrorCode::Busy | ErrorCode::Unavailable | ErrorCode::Internal);
+            // A store failure is not the device's fault: tell it to come back (503), never 500.
+            let e = if e.code == ErrorCode::Internal {
+                ApiError::new(ErrorCode::Unavailable)
+            } else {
+                e
+            };
+            let mut resp = e.into_response();
+            if retry {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+            }
             resp
         }
-        Err(e) => e.into_response(),
     }
 }
 
@@ -85,21 +101,39 @@ async fn ingest_inner(
     state: &AppState,
     token: &str,
     headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
     format: DeviceFormat,
 ) -> Result<IngestResponse, ApiError> {
+    // Back-pressure first: a saturated node refuses before reading the body, so memory stays
+    // bounded by max_ingest_in_flight × max_ingest_body.
+    let _permit = state
+        .ingest_permits
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::new(ErrorCode::Busy))?;
     let device = state
         .store
         .device_for_ingest(&token_hash(token))
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UnknownIngestToken))?;
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(ErrorCode::PayloadTooLarge)
-        } else {
-            ApiError::msg(ErrorCode::UndecodablePayload, "读取请求体失败")
-        }
-    })?;
+    let too_large = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > state.config.max_ingest_body);
+    if too_large {
+        return Err(ApiError::new(ErrorCode::PayloadTooLarge));
+    }
+    let body = axum::body::to_bytes(body, state.config.max_ingest_body)
+        .await
+        .map_err(|e| {
+            let too_large = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                ApiError::new(ErrorCode::PayloadTooLarge)
+            } else {
+                ApiError::msg(ErrorCode::UndecodablePayload, "读取请求体失败")
+            }
+        })?;
     if format != device.format {
         return Err(ApiError::msg(
             ErrorCode::UnsupportedMediaType,
@@ -123,12 +157,21 @@ async fn ingest_inner(
         )
     })?;
     let out = state
-        .pipeline
-        .process(&device, &decoded, &body, content_type, Utc::now())
-        .await?;
+        .bus
+        .submit(&device, &decoded, &body, content_type, Utc::now())
+        .await
+        .map_err(|e| match e {
+            BusError::Busy => ApiError::new(ErrorCode::Busy),
+            BusError::Unavailable(why) => {
+                tracing::warn!(%why, "event bus unavailable");
+                ApiError::new(ErrorCode::Unavailable)
+            }
+            BusError::Store(e) => e.into(),
+        })?;
     Ok(IngestResponse {
-        accepted: out.event_ids.len(),
+        accepted: out.events,
         heartbeats: out.heartbeats,
-        alerts: out.alerts.len(),
+        alerts: out.alerts,
+        queued: out.alerts.is_none(),
     })
 }

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod health;
 pub mod ingest;
 pub mod ui;
 
@@ -16,7 +17,7 @@ use std::time::Duration;
 
 use axum::http::{header, HeaderValue};
 use axum::Router;
-use neibao_engine::Pipeline;
+use neibao_engine::{EventBus, Pipeline};
 use neibao_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -29,6 +30,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Browser session lifetime.
     pub session_ttl: Duration,
+    /// Device payloads processed at once; beyond that ingest answers 503 with `Retry-After`, so
+    /// memory stays bounded whatever the load (at most this many bodies of `max_ingest_body`).
+    pub max_ingest_in_flight: usize,
 }
 
 impl Default for WebConfig {
@@ -37,6 +41,7 @@ impl Default for WebConfig {
             max_ingest_body: 4 * 1024 * 1024,
             secure_cookies: false,
             session_ttl: Duration::from_secs(8 * 3600),
+            max_ingest_in_flight: 256,
         }
     }
 }
@@ -46,14 +51,27 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub pipeline: Pipeline,
+    /// Where ingested payloads go: processed in process, or published to JetStream.
+    pub bus: EventBus,
     pub config: Arc<WebConfig>,
+    /// Permits for payloads being processed (back-pressure).
+    pub ingest_permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
+    /// Single-box state: payloads are processed in process.
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> AppState {
+        let pipeline = Pipeline::new(store.clone());
+        AppState::with_bus(store, config, EventBus::InProcess(pipeline))
+    }
+
+    /// State with a given event bus (multi-node mode passes the NATS bus).
+    pub fn with_bus(store: Arc<dyn Store>, config: WebConfig, bus: EventBus) -> AppState {
         AppState {
             pipeline: Pipeline::new(store.clone()),
+            ingest_permits: Arc::new(tokio::sync::Semaphore::new(config.max_ingest_in_flight.max(1))),
             store,
+            bus,
             config: Arc::new(config),
         }
     }
@@ -63,8 +81,9 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
-        .merge(ingest::routes(&state.config))
+        .merge(ingest::routes())
         .merge(ui::routes())
+        .merge(health::routes())
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

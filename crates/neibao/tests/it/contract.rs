@@ -279,19 +279,19 @@ async fn run_contract(store: Arc<dyn Store>) {
     ev.channel = Some(1);
     ev.region = Some("1".into());
     let r1 = store
-        .record_event(&ing, &ev, b"raw-1", Some("application/xml"), now)
+        .record_event(&ing, &ev, b"raw-1", Some("application/xml"), None, now)
         .await
         .unwrap();
     assert!(r1.new_occurrence);
     let r2 = store
-        .record_event(&ing, &ev, b"raw-2", None, now + Duration::seconds(1))
+        .record_event(&ing, &ev, b"raw-2", None, None, now + Duration::seconds(1))
         .await
         .unwrap();
     assert_eq!((r2.event_id.as_str(), r2.new_occurrence), (r1.event_id.as_str(), false));
     let mut end = ev.clone();
     end.state = EventState::Inactive;
     let r3 = store
-        .record_event(&ing, &end, b"raw-3", None, now + Duration::seconds(2))
+        .record_event(&ing, &end, b"raw-3", None, None, now + Duration::seconds(2))
         .await
         .unwrap();
     assert_eq!(r3.event_id, r1.event_id);
@@ -302,7 +302,7 @@ async fn run_contract(store: Arc<dyn Store>) {
     );
     assert_eq!(store.get_event_raw(&all, &r1.event_id).await.unwrap().0, b"raw-1");
     let r4 = store
-        .record_event(&ing, &ev, b"raw-4", None, now + Duration::seconds(3))
+        .record_event(&ing, &ev, b"raw-4", None, None, now + Duration::seconds(3))
         .await
         .unwrap();
     assert!(r4.new_occurrence && r4.event_id != r1.event_id);
@@ -310,7 +310,7 @@ async fn run_contract(store: Arc<dyn Store>) {
     for i in 0..3 {
         assert!(
             store
-                .record_event(&ing, &deny, b"{}", None, now + Duration::seconds(i))
+                .record_event(&ing, &deny, b"{}", None, None, now + Duration::seconds(i))
                 .await
                 .unwrap()
                 .new_occurrence
@@ -330,6 +330,34 @@ async fn run_contract(store: Arc<dyn Store>) {
             .unwrap(),
         0
     );
+    // A bus message recorded twice is stored once; the receipt remembers whether rules ran.
+    let mut bus_ev = ev.clone();
+    bus_ev.region = Some("bus".into());
+    let first = store
+        .record_event(&ing, &bus_ev, b"m", None, Some("msg-1:0"), now)
+        .await
+        .unwrap();
+    let second = store
+        .record_event(&ing, &bus_ev, b"m", None, Some("msg-1:0"), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (second.event_id.as_str(), second.new_occurrence, second.evaluated),
+        (first.event_id.as_str(), true, false)
+    );
+    store.mark_evaluated("msg-1:0").await.unwrap();
+    assert!(
+        store
+            .record_event(&ing, &bus_ev, b"m", None, Some("msg-1:0"), now)
+            .await
+            .unwrap()
+            .evaluated
+    );
+    assert_eq!(store.get_event(&all, &first.event_id).await.unwrap().post_count, 1);
+    assert_eq!(
+        store.ingest_device(&ing.id).await.unwrap().unwrap().division_code,
+        "330106001"
+    );
     let evs = store
         .list_events(
             &all,
@@ -341,7 +369,7 @@ async fn run_contract(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    assert_eq!(evs.total, 2);
+    assert_eq!(evs.total, 3);
     assert!(evs.items[0].received_at >= evs.items[1].received_at, "newest first");
     assert_eq!(
         store
@@ -379,11 +407,15 @@ async fn run_contract(store: Arc<dyn Store>) {
         .raise_alert(&draft(&r4.event_id, now + Duration::seconds(3)))
         .await
         .unwrap();
-    assert_eq!(z.alert_id, x.alert_id, "a re-delivered event folds in again");
+    assert_eq!(
+        (z.alert_id.as_str(), z.created),
+        (x.alert_id.as_str(), false),
+        "the same event twice counts once"
+    );
     let al = store.get_alert(&all, &x.alert_id).await.unwrap();
     assert_eq!(
         (al.event_count, al.status, al.unit_name.as_str()),
-        (3, AlertStatus::Open, "甲公司")
+        (2, AlertStatus::Open, "甲公司")
     );
     assert!(al.last_seen > al.first_seen);
     assert_eq!(
@@ -417,8 +449,17 @@ async fn run_contract(store: Arc<dyn Store>) {
         .transition_alert(&all, &x.alert_id, AlertAction::Resolve, "值班员", "处置完毕", now)
         .await
         .unwrap();
-    let again = store
+    let replay = store
         .raise_alert(&draft(&r4.event_id, now + Duration::seconds(9)))
+        .await
+        .unwrap();
+    assert!(!replay.created, "a replayed event does not reopen a resolved alert");
+    let r5 = store
+        .record_event(&ing, &deny, b"{}", None, None, now + Duration::seconds(9))
+        .await
+        .unwrap();
+    let again = store
+        .raise_alert(&draft(&r5.event_id, now + Duration::seconds(9)))
         .await
         .unwrap();
     assert!(again.created, "after resolution the fingerprint opens a new alert");

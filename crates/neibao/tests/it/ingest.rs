@@ -251,3 +251,34 @@ proptest! {
         });
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_devices_are_all_accepted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "并发接入单位", "330106", "91330106000000013").await;
+    let (_, p1) = create_device(&admin, &unit, None, "hikvision").await;
+    let (d2, p2) = create_device(&admin, &unit, None, "generic_json").await;
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let (url1, url2) = (app.url(&p1), app.url(&p2));
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let r = if i % 2 == 0 {
+                let xml = format!(
+                    r#"<EventNotificationAlert version="2.0"><channelID>{}</channelID><eventType>VMD</eventType><eventState>active</eventState></EventNotificationAlert>"#,
+                    i
+                );
+                http.post(url1).header("content-type", "application/xml").body(xml).send().await
+            } else {
+                http.post(url2).json(&json!({"type": "access.denied", "region": format!("door:{i}")})).send().await
+            };
+            r.unwrap().status().as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200, "every concurrent post is stored");
+    }
+    let (_, evs) = admin.get(&format!("/api/v1/events?device_id={d2}")).await;
+    assert_eq!(evs["total"], 30);
+}

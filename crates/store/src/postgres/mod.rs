@@ -62,6 +62,11 @@ fn sql(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Starts a write transaction (PostgreSQL's row locks and MVCC need nothing special).
+async fn begin_write(pool: &PgPool) -> sqlx::Result<sqlx::Transaction<'static, Db>> {
+    pool.begin().await
+}
+
 /// The PostgreSQL store.
 #[derive(Clone)]
 pub struct PgStore {

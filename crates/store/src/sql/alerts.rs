@@ -41,7 +41,21 @@ fn alert_from_row(r: &DbRow) -> Alert {
 
 impl Backend {
     pub(crate) async fn raise_alert_impl(&self, d: &AlertDraft) -> StoreResult<Raised> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
+        // The same event raising the same alert again (a re-delivered bus message) changes nothing.
+        let already: Option<String> = sqlx::query_scalar(&sql(
+            "SELECT a.id FROM alert_events ae JOIN alerts a ON a.id = ae.alert_id WHERE ae.event_id = ? AND a.fingerprint = ?",
+        ))
+        .bind(&d.event_id)
+        .bind(&d.fingerprint)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(alert_id) = already {
+            return Ok(Raised {
+                alert_id,
+                created: false,
+            });
+        }
         let existing: Option<String> = sqlx::query_scalar(&sql(
             "SELECT id FROM alerts WHERE fingerprint = ? AND status <> 'resolved'",
         ))

@@ -179,11 +179,19 @@ impl Backend {
     }
 
     pub(crate) async fn device_for_ingest_impl(&self, token_hash: &str) -> StoreResult<Option<IngestDevice>> {
-        let row = sqlx::query(&sql(
-            "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, u.armed_schedule
-             FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE dv.ingest_token_hash = ?",
-        ))
-        .bind(token_hash)
+        self.ingest_device_where("dv.ingest_token_hash = ?", token_hash).await
+    }
+
+    pub(crate) async fn ingest_device_impl(&self, device_id: &str) -> StoreResult<Option<IngestDevice>> {
+        self.ingest_device_where("dv.id = ?", device_id).await
+    }
+
+    async fn ingest_device_where(&self, condition: &str, value: &str) -> StoreResult<Option<IngestDevice>> {
+        let row = sqlx::query(&sql(&format!(
+            "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, u.armed_schedule, u.division_code
+             FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE {condition}"
+        )))
+        .bind(value)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|r| IngestDevice {
@@ -195,6 +203,7 @@ impl Backend {
             armed_schedule: r
                 .get::<Option<String>, _>("armed_schedule")
                 .and_then(|s| serde_json::from_str(&s).ok()),
+            division_code: r.get("division_code"),
         }))
     }
 

@@ -69,8 +69,69 @@ impl Backend {
         ev: &DecodedEvent,
         raw: &[u8],
         content_type: Option<&str>,
+        source_key: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Recorded> {
+        let mut tx = super::begin_write(&self.pool).await?;
+        if let Some(source) = source_key {
+            let seen: Option<(String, bool, bool)> = sqlx::query_as(&sql(
+                "SELECT event_id, new_occurrence, evaluated FROM bus_receipts WHERE source_key = ?",
+            ))
+            .bind(source)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((event_id, new_occurrence, evaluated)) = seen {
+                // A re-delivered message: already stored, nothing to write.
+                return Ok(Recorded {
+                    event_id,
+                    new_occurrence,
+                    evaluated,
+                });
+            }
+        }
+        let (event_id, new_occurrence) = self
+            .write_occurrence(&mut tx, device, ev, raw, content_type, now)
+            .await?;
+        if let Some(source) = source_key {
+            sqlx::query(&sql(
+                "INSERT INTO bus_receipts (source_key, event_id, new_occurrence, evaluated, created_at) VALUES (?, ?, ?, ?, ?)",
+            ))
+            .bind(source)
+            .bind(&event_id)
+            .bind(new_occurrence)
+            .bind(false)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Recorded {
+            event_id,
+            new_occurrence,
+            evaluated: false,
+        })
+    }
+
+    pub(crate) async fn mark_evaluated_impl(&self, source_key: &str) -> StoreResult<()> {
+        sqlx::query(&sql("UPDATE bus_receipts SET evaluated = ? WHERE source_key = ?"))
+            .bind(true)
+            .bind(source_key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Writes one event inside `tx`: folds a repeated `active` post into its ongoing occurrence,
+    /// closes it on `inactive`, or inserts a new occurrence. Returns (event id, new occurrence).
+    async fn write_occurrence(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Db>,
+        device: &IngestDevice,
+        ev: &DecodedEvent,
+        raw: &[u8],
+        content_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(String, bool)> {
         let key = format!(
             "{}|{}|{}|{}",
             ev.kind.code(),
@@ -78,7 +139,6 @@ impl Backend {
             ev.channel.map(|c| c.to_string()).unwrap_or_default(),
             ev.region.as_deref().unwrap_or("")
         );
-        let mut tx = self.pool.begin().await?;
         if !is_instantaneous(ev.kind) {
             let open: Option<(String, i64)> = sqlx::query_as(&sql(
                 "SELECT id, last_seen_at FROM events WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL
@@ -86,48 +146,36 @@ impl Backend {
             ))
             .bind(&device.id)
             .bind(&key)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
-            let fresh = open
-                .as_ref()
-                .filter(|(_, last)| *last >= ms(now - Duration::seconds(OCCURRENCE_GAP_SECONDS)));
+            let fresh = open.filter(|(_, last)| *last >= ms(now - Duration::seconds(OCCURRENCE_GAP_SECONDS)));
             match (ev.state, fresh) {
                 (EventState::Active, Some((id, _))) => {
                     sqlx::query(&sql("UPDATE events SET post_count = post_count + 1, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?"))
                         .bind(ms(now))
                         .bind(ms(now))
-                        .bind(id)
-                        .execute(&mut *tx)
+                        .bind(&id)
+                        .execute(&mut **tx)
                         .await?;
-                    let id = id.clone();
-                    self.insert_images(&mut tx, &id, ev).await?;
-                    tx.commit().await?;
-                    return Ok(Recorded {
-                        event_id: id,
-                        new_occurrence: false,
-                    });
+                    self.insert_images(tx, &id, ev).await?;
+                    return Ok((id, false));
                 }
                 (EventState::Inactive, Some((id, _))) => {
                     sqlx::query(&sql("UPDATE events SET state = 'inactive', ended_at = ?, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?"))
                         .bind(ms(now))
                         .bind(ms(now))
                         .bind(ms(now))
-                        .bind(id)
-                        .execute(&mut *tx)
+                        .bind(&id)
+                        .execute(&mut **tx)
                         .await?;
-                    let id = id.clone();
-                    tx.commit().await?;
-                    return Ok(Recorded {
-                        event_id: id,
-                        new_occurrence: false,
-                    });
+                    return Ok((id, false));
                 }
                 _ => {
                     // A stale open occurrence (no `inactive` ever came) ends where it was last seen.
                     sqlx::query(&sql("UPDATE events SET ended_at = last_seen_at WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL"))
                         .bind(&device.id)
                         .bind(&key)
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await?;
                 }
             }
@@ -158,14 +206,10 @@ impl Backend {
         .bind(&key)
         .bind(raw)
         .bind(content_type)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        self.insert_images(&mut tx, &id, ev).await?;
-        tx.commit().await?;
-        Ok(Recorded {
-            event_id: id,
-            new_occurrence: true,
-        })
+        self.insert_images(tx, &id, ev).await?;
+        Ok((id, true))
     }
 
     async fn insert_images(

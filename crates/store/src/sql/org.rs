@@ -36,7 +36,7 @@ impl Backend {
     }
 
     pub(crate) async fn upsert_divisions_impl(&self, divisions: &[Division]) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         for d in divisions {
             sqlx::query(
                 &sql("INSERT INTO divisions (code, name, level, parent_code) VALUES (?, ?, ?, ?)

@@ -99,9 +99,17 @@ impl Store for Backend {
         event: &DecodedEvent,
         raw: &[u8],
         content_type: Option<&str>,
+        source_key: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Recorded> {
-        self.record_event_impl(device, event, raw, content_type, now).await
+        self.record_event_impl(device, event, raw, content_type, source_key, now)
+            .await
+    }
+    async fn mark_evaluated(&self, source_key: &str) -> StoreResult<()> {
+        self.mark_evaluated_impl(source_key).await
+    }
+    async fn ingest_device(&self, device_id: &str) -> StoreResult<Option<IngestDevice>> {
+        self.ingest_device_impl(device_id).await
     }
     async fn get_event(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent> {
         self.get_event_impl(scope, id).await

@@ -42,6 +42,13 @@ fn sql(s: &str) -> Cow<'_, str> {
     Cow::Borrowed(s)
 }
 
+/// Starts a write transaction with `BEGIN IMMEDIATE`: it takes SQLite's single write lock at the
+/// start (waiting up to the busy timeout), so concurrent writers queue instead of failing with
+/// SQLITE_BUSY when a read transaction tries to upgrade.
+async fn begin_write(pool: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, Db>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// The embedded single-box store.
 #[derive(Clone)]
 pub struct SqliteStore {

@@ -1,0 +1,273 @@
+//! Province mode: two `neibao serve` processes on one PostgreSQL and one NATS JetStream. Events
+//! are posted to both, one node is killed with SIGKILL mid-stream, and every event a node
+//! acknowledged must be stored exactly once and raise its alert exactly once.
+//!
+//! Needs `NEIBAO_TEST_POSTGRES_URL` and `NEIBAO_TEST_NATS_URL` (`.ci/run` sets both); skipped
+//! otherwise.
+
+use std::collections::{HashMap, HashSet};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use neibao_domain::ids::token_hash;
+use neibao_domain::scope::Scope;
+use neibao_domain::unit::{DeviceFormat, UnitKind};
+use neibao_domain::validate::{DivisionCode, Uscc};
+use neibao_store::model::*;
+use serde_json::json;
+
+use crate::common::{postgres_admin_url, uscc, TestDatabase};
+
+struct Node {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_node(db_url: &str, nats_url: &str, prefix: &str, data_dir: &std::path::Path) -> Node {
+    let port = free_port();
+    let log = std::fs::File::create(data_dir.join(format!("node-{port}.log"))).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_neibao"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            db_url,
+            "--nats-url",
+            nats_url,
+        ])
+        .args(["--bus-prefix", prefix, "--bus-partitions", "4", "--data-dir"])
+        .arg(data_dir)
+        .env("NEIBAO_ADMIN_PASSWORD", "admin-pass-123")
+        .env("NEIBAO_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("start neibao");
+    Node {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+async fn wait_ready(http: &reqwest::Client, node: &Node) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = http.get(format!("{}/readyz", node.base)).send().await {
+            if r.status() == 200 {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "node {} not ready", node.base);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_kill_one_mid_stream_nothing_acknowledged_is_lost_or_doubled() {
+    let (Some(pg), Ok(nats)) = (postgres_admin_url(), std::env::var("NEIBAO_TEST_NATS_URL")) else {
+        println!("multinode test skipped: NEIBAO_TEST_POSTGRES_URL and NEIBAO_TEST_NATS_URL must both be set");
+        return;
+    };
+    let db = TestDatabase::create(&pg).await;
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("t{}", uuid::Uuid::now_v7().simple());
+    // The registry: one unit, a key area, a generic-JSON device in it with a known token.
+    let store = neibao::open_store(Some(&db.url), dir.path(), Duration::from_secs(300))
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let unit = store
+        .create_unit(
+            NewUnit {
+                name: "多节点测试单位".into(),
+                kind: UnitKind::Enterprise,
+                is_university: false,
+                is_private_enterprise: false,
+                uscc: Uscc::parse(&uscc("91330106000000201")).unwrap(),
+                address: String::new(),
+                division_code: DivisionCode::parse("330106").unwrap(),
+                police_station_id: None,
+                competent_department_id: None,
+                is_key_unit: true,
+                key_unit_category: Some(4),
+                is_counter_terror_target: false,
+                armed_schedule: None,
+                responsible_persons: vec![],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let area = store
+        .create_key_area(&Scope::All, &unit.id, "金库", "", now)
+        .await
+        .unwrap();
+    let device = store
+        .create_device(
+            &Scope::All,
+            NewDevice {
+                unit_id: unit.id.clone(),
+                key_area_id: Some(area.id.clone()),
+                format: DeviceFormat::GenericJson,
+                kind: "camera".into(),
+                name: "金库摄像机".into(),
+                serial: String::new(),
+                channel_map: Default::default(),
+                ingest_token_hash: token_hash("multinode-token"),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+
+    let a = start_node(&db.url, &nats, &prefix, dir.path());
+    let b = start_node(&db.url, &nats, &prefix, dir.path());
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    wait_ready(&http, &a).await;
+    wait_ready(&http, &b).await;
+
+    // Post 240 events, alternating nodes, from 4 concurrent senders; kill node B after ~80.
+    let total = 240usize;
+    let acked = Arc::new(tokio::sync::Mutex::new(HashSet::new()));
+    let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (a_base, b_base) = (a.base.clone(), b.base.clone());
+    let mut b = Some(b);
+    let mut senders = Vec::new();
+    for worker in 0..4 {
+        let (http, acked, sent, a_base, b_base) = (
+            http.clone(),
+            acked.clone(),
+            sent.clone(),
+            a_base.clone(),
+            b_base.clone(),
+        );
+        senders.push(tokio::spawn(async move {
+            for i in (worker..total).step_by(4) {
+                let base = if i % 2 == 0 { &a_base } else { &b_base };
+                let body = json!({"type": "intrusion.field", "region": format!("seq-{i}"), "target": "human"});
+                let r = http
+                    .post(format!("{base}/ingest/json/multinode-token"))
+                    .json(&body)
+                    .send()
+                    .await;
+                if let Ok(r) = r {
+                    if r.status() == 200 {
+                        acked.lock().await.insert(i);
+                    } else {
+                        assert!(
+                            r.status() == 429 || r.status() == 503,
+                            "unexpected status {}",
+                            r.status()
+                        );
+                    }
+                }
+                sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }));
+    }
+    while sent.load(std::sync::atomic::Ordering::SeqCst) < total / 3 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let mut killed = b.take().unwrap();
+    killed.child.kill().expect("SIGKILL node B");
+    let _ = killed.child.wait();
+    for s in senders {
+        s.await.unwrap();
+    }
+    let acked = acked.lock().await.clone();
+    assert!(acked.len() >= total / 2, "node A answered too few: {}", acked.len());
+    assert!(acked.len() < total, "node B was killed, so some posts must have failed");
+
+    // Node A drains the stream (including what B left unacknowledged).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (per_region, alerts) = loop {
+        let mut per_region: HashMap<String, usize> = HashMap::new();
+        let mut page = 1;
+        loop {
+            let l = store
+                .list_events(
+                    &Scope::All,
+                    &EventFilter {
+                        device_id: Some(device.id.clone()),
+                        ..Default::default()
+                    },
+                    Page::new(Some(page), Some(200)),
+                )
+                .await
+                .unwrap();
+            for e in &l.items {
+                *per_region.entry(e.region.clone().unwrap_or_default()).or_default() += 1;
+            }
+            if (page as i64) * 200 >= l.total {
+                break;
+            }
+            page += 1;
+        }
+        let alerts = store
+            .list_alerts(&Scope::All, &AlertFilter::default(), Page::new(Some(1), Some(200)))
+            .await
+            .unwrap();
+        let done = acked.iter().all(|i| per_region.contains_key(&format!("seq-{i}")))
+            && alerts.total as usize >= per_region.len();
+        if done || Instant::now() > deadline {
+            break (per_region, alerts);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    for i in &acked {
+        assert_eq!(
+            per_region.get(&format!("seq-{i}")),
+            Some(&1),
+            "acknowledged event seq-{i} stored {:?} times",
+            per_region.get(&format!("seq-{i}"))
+        );
+    }
+    assert!(
+        per_region.values().all(|n| *n == 1),
+        "an event was stored twice: {per_region:?}"
+    );
+    // One alert per stored event (each region is its own fingerprint), each counted once.
+    assert_eq!(alerts.total as usize, per_region.len(), "alerts raised once per event");
+    assert!(alerts
+        .items
+        .iter()
+        .all(|a| a.event_count == 1 && a.rule == "intrusion_key_area"));
+    let metrics = http
+        .get(format!("{}/metrics", a.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("neibao_ingest_requests_total"), "{metrics}");
+    println!(
+        "acknowledged {} of {total}; stored {}; alerts {}",
+        acked.len(),
+        per_region.len(),
+        alerts.total
+    );
+    drop(a);
+}
