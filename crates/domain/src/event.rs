@@ -297,6 +297,40 @@ impl DecodedEvent {
     }
 }
 
+/// Longest text kept from a device field (characters); longer values are cut.
+pub const MAX_DEVICE_TEXT: usize = 256;
+
+/// Cuts `s` to `max` characters and drops control characters (device text is shown in pages).
+pub fn clean_device_text(s: &str, max: usize) -> String {
+    s.chars().filter(|c| !c.is_control()).take(max).collect()
+}
+
+impl DecodedEvent {
+    /// Bounds every device-supplied text field to [`MAX_DEVICE_TEXT`] characters without
+    /// control characters, so a hostile device cannot store megabytes of `eventType` or break
+    /// the pages that show it.
+    pub fn sanitize(&mut self) {
+        let clean = |s: &mut String| *s = clean_device_text(s, MAX_DEVICE_TEXT);
+        clean(&mut self.vendor_type);
+        for f in [
+            &mut self.region,
+            &mut self.target,
+            &mut self.description,
+            &mut self.mac_address,
+            &mut self.person.name,
+            &mut self.person.employee_no,
+            &mut self.person.card_no,
+            &mut self.person.user_type,
+            &mut self.person.verify_mode,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            clean(f);
+        }
+    }
+}
+
 /// A binary attachment (image) carried with an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {
@@ -337,4 +371,18 @@ pub struct SecurityEvent {
     pub person: PersonFields,
     pub description: Option<String>,
     pub image_count: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_text_is_bounded_and_clean() {
+        let mut e = DecodedEvent::new(EventKind::Unknown, "x".repeat(10_000), EventState::Active);
+        e.description = Some("移动\u{0}侦测\n".into());
+        e.sanitize();
+        assert_eq!(e.vendor_type.chars().count(), MAX_DEVICE_TEXT);
+        assert_eq!(e.description.as_deref(), Some("移动侦测"));
+    }
 }

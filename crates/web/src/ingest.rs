@@ -20,6 +20,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use chrono::Utc;
 use neibao_domain::error::ErrorCode;
+use neibao_domain::event::DecodedEvent;
 use neibao_domain::ids::token_hash;
 use neibao_domain::unit::DeviceFormat;
 use neibao_engine::metrics::{self, METRICS};
@@ -145,7 +146,7 @@ async fn ingest_inner(
         ));
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let decoded = match format {
+    let mut decoded = match format {
         DeviceFormat::Hikvision => neibao_ingest::decode_hikvision(content_type, &body),
         DeviceFormat::GenericJson => neibao_ingest::decode_generic_json(&body),
     }
@@ -156,6 +157,7 @@ async fn ingest_inner(
             format!("{}（{}）", ErrorCode::UndecodablePayload.message_zh(), e.message_zh()),
         )
     })?;
+    decoded.events.iter_mut().for_each(DecodedEvent::sanitize);
     let out = state
         .bus
         .submit(&device, &decoded, &body, content_type, Utc::now())

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod fallback;
 pub mod health;
 pub mod ingest;
 pub mod ui;
@@ -84,6 +85,10 @@ pub fn router(state: AppState) -> Router {
         .merge(ingest::routes())
         .merge(ui::routes())
         .merge(health::routes())
+        .fallback(fallback::not_found)
+        // A request (body included) that takes longer than this is answered 408 and dropped.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(axum::middleware::from_fn(fallback::uniform_errors))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

@@ -247,3 +247,100 @@ async fn unauthenticated_api_calls_are_401() {
         .unwrap();
     assert_eq!(r.status(), 401);
 }
+
+#[tokio::test]
+async fn framework_rejections_use_the_coded_chinese_body() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    for path in [
+        "/api/v1/units?page=99999999999",
+        "/api/v1/units?key_unit=maybe",
+        "/api/v1/alerts?status=nope",
+    ] {
+        let (s, v) = admin.get(path).await;
+        assert_eq!(s, 400, "{path}");
+        assert_eq!(v["error"]["code"], "validation_failed", "{path}: {v}");
+    }
+    let (s, v) = admin.get("/api/v1/no-such-thing").await;
+    assert_eq!((s, v["error"]["code"].as_str()), (404, Some("not_found")));
+    let r = admin
+        .http
+        .post(app.url("/api/v1/units"))
+        .bearer_auth(&admin.token)
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "unsupported_media_type"
+    );
+    let (s, v) = admin.post("/api/v1/units", json!({"name": "缺字段"})).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("validation_failed")));
+    let r = reqwest::get(app.url("/ingest/hikvision/x")).await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "validation_failed"
+    );
+    let page = reqwest::get(app.url("/no/such/page")).await.unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(page.text().await.unwrap().contains("页面或接口不存在"));
+    // Over-long free text is refused, not stored.
+    let (s, v) = admin
+        .post("/api/v1/units", json!({"name": "甲", "kind": "enterprise", "uscc": uscc("91330106000000014"), "division_code": "330106", "address": "路".repeat(300)}))
+        .await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("validation_failed")));
+}
+
+#[tokio::test]
+async fn units_are_placed_only_with_organisations_of_their_territory() {
+    let app = TestApp::demo().await;
+    let county = app.client_for("demo_county").await;
+    let orgs = |kind: &'static str, division: &'static str| {
+        let c = &county;
+        async move {
+            c.get(&format!("/api/v1/organisations?kind={kind}&division={division}"))
+                .await
+                .1
+        }
+    };
+    let ningbo_station = orgs("police_station", "330203").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let xihu_station = orgs("police_station", "330106").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let wenzhou_dept = orgs("department", "330300").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = |station: &str, dept: Option<&str>, body17: &str| {
+        json!({"name": "属地测试单位", "kind": "enterprise", "uscc": uscc(body17), "division_code": "330106",
+               "police_station_id": station, "competent_department_id": dept})
+    };
+    let (s, v) = county
+        .post("/api/v1/units", body(&ningbo_station, None, "91330106000000015"))
+        .await;
+    assert_eq!(s, 400, "a Ningbo station cannot supervise a Xihu unit: {v}");
+    let (s, v) = county
+        .post(
+            "/api/v1/units",
+            body(&xihu_station, Some(&wenzhou_dept), "91330106000000015"),
+        )
+        .await;
+    assert_eq!(s, 400, "a Wenzhou department cannot cover a Xihu unit: {v}");
+    let (s, v) = county
+        .post("/api/v1/units", body(&xihu_station, None, "91330106000000015"))
+        .await;
+    assert_eq!(s, 201, "{v}");
+    // A station officer registers units of the station's county only.
+    let station = app.client_for("demo_station").await;
+    let (s, _) = station
+        .post("/api/v1/units", json!({"name": "外县单位", "kind": "enterprise", "uscc": uscc("91330302000000016"), "division_code": "330302"}))
+        .await;
+    assert_eq!(s, 403);
+}

@@ -50,9 +50,17 @@ pub struct DeviceQuery {
 
 /// Checks a device input; returns the validated record with a fresh ingest token.
 pub fn validate_device(input: DeviceInput) -> ApiResult<(NewDevice, String)> {
-    let name = input.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::validation("设备名称不能为空，且不超过100字"));
+    let name = crate::api::units::text_field(&input.name, "设备名称", 100, true)?;
+    let serial = crate::api::units::text_field(&input.serial, "序列号", 64, false)?;
+    if input.channel_map.len() > 256 {
+        return Err(ApiError::validation("通道映射不超过256项"));
+    }
+    if input
+        .channel_map
+        .values()
+        .any(|v| !v.as_str().is_some_and(|s| s.chars().count() <= 50))
+    {
+        return Err(ApiError::validation("通道映射的值应为不超过50字的通道名称"));
     }
     let kind = input.kind.unwrap_or_else(|| "camera".into());
     if !DEVICE_KINDS.iter().any(|(k, _)| *k == kind) {
@@ -73,7 +81,7 @@ pub fn validate_device(input: DeviceInput) -> ApiResult<(NewDevice, String)> {
             format: input.format,
             kind,
             name,
-            serial: input.serial.trim().to_string(),
+            serial,
             channel_map: input.channel_map,
             ingest_token_hash: token_hash(&token),
         },

@@ -66,11 +66,79 @@ pub struct UnitQuery {
     pub per_page: Option<u32>,
 }
 
-/// Validates the input into a [`NewUnit`] and checks that the caller may place a unit there.
-pub fn validate_unit(user: &CurrentUser, input: UnitInput) -> ApiResult<NewUnit> {
-    let name = input.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::validation("单位名称不能为空，且不超过200字"));
+/// Checks a free-text field: trimmed, at most `max` characters, no control characters.
+pub fn text_field(value: &str, label: &str, max: usize, required: bool) -> ApiResult<String> {
+    let v = value.trim();
+    if required && v.is_empty() {
+        return Err(ApiError::validation(format!("{label}不能为空")));
+    }
+    if v.chars().count() > max {
+        return Err(ApiError::validation(format!("{label}不超过{max}字")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(ApiError::validation(format!("{label}含有控制字符")));
+    }
+    Ok(v.to_string())
+}
+
+/// Validates the input into a [`NewUnit`] and checks that the caller may place a unit there:
+/// inside their jurisdiction, with a police station of the unit's county and a competent
+/// department whose division covers the unit (REQUIREMENTS.md R2: supervision by territory).
+pub async fn validate_unit(state: &AppState, user: &CurrentUser, input: UnitInput) -> ApiResult<NewUnit> {
+    let unit = validate_unit_fields(user, input)?;
+    let outside = || ApiError::msg(neibao_domain::error::ErrorCode::Forbidden, "只能登记本辖区内的单位");
+    let county = &unit.division_code.as_str()[..6];
+    if let Scope::Station { org_id } = &user.scope {
+        let station = state.store.get_organisation(org_id).await?;
+        if !unit
+            .division_code
+            .as_str()
+            .starts_with(&station.division_code[..6.min(station.division_code.len())])
+        {
+            return Err(outside());
+        }
+    }
+    if let Some(id) = &unit.police_station_id {
+        let station = state
+            .store
+            .get_organisation(id)
+            .await
+            .map_err(|_| ApiError::validation("派出所不存在"))?;
+        if station.kind != "police_station" {
+            return Err(ApiError::validation("派出所不存在"));
+        }
+        if !station.division_code.starts_with(county) {
+            return Err(ApiError::validation(format!(
+                "「{}」不管辖该单位所在的县（市、区）",
+                station.name
+            )));
+        }
+        if let Scope::Division { prefix } = &user.scope {
+            if !station.division_code.starts_with(prefix.as_str()) {
+                return Err(outside());
+            }
+        }
+    }
+    if let Some(id) = &unit.competent_department_id {
+        let dept = state
+            .store
+            .get_organisation(id)
+            .await
+            .map_err(|_| ApiError::validation("行业主管部门不存在"))?;
+        let covers = DivisionCode::parse(&dept.division_code)
+            .map(|d| unit.division_code.as_str().starts_with(d.scope_prefix()))
+            .unwrap_or(false);
+        if dept.kind != "department" || !covers {
+            return Err(ApiError::validation("行业主管部门不存在或不管辖该单位所在地"));
+        }
+    }
+    Ok(unit)
+}
+
+fn validate_unit_fields(user: &CurrentUser, input: UnitInput) -> ApiResult<NewUnit> {
+    let name = text_field(&input.name, "单位名称", 200, true)?;
+    if input.responsible_persons.len() > 10 {
+        return Err(ApiError::validation("责任人不超过10名"));
     }
     let uscc = Uscc::parse(&input.uscc)?;
     let division_code = DivisionCode::parse(&input.division_code)?;
@@ -92,10 +160,7 @@ pub fn validate_unit(user: &CurrentUser, input: UnitInput) -> ApiResult<NewUnit>
     let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     let mut persons = Vec::new();
     for p in input.responsible_persons {
-        let pname = p.name.trim().to_string();
-        if pname.is_empty() {
-            return Err(ApiError::validation("负责人姓名不能为空"));
-        }
+        let pname = text_field(&p.name, "负责人姓名", 50, true)?;
         persons.push(NewResponsiblePerson {
             role: p.role,
             name: pname,
@@ -119,7 +184,7 @@ pub fn validate_unit(user: &CurrentUser, input: UnitInput) -> ApiResult<NewUnit>
         is_university: input.is_university,
         is_private_enterprise: input.is_private_enterprise,
         uscc,
-        address: input.address.trim().to_string(),
+        address: text_field(&input.address, "地址", 200, false)?,
         division_code,
         police_station_id: input.police_station_id.filter(|s| !s.is_empty()),
         competent_department_id: input.competent_department_id.filter(|s| !s.is_empty()),
@@ -174,7 +239,7 @@ pub async fn create(
     Json(input): Json<UnitInput>,
 ) -> ApiResult<(StatusCode, Json<Unit>)> {
     user.require(user.user.role.may_register_units())?;
-    let unit = validate_unit(&user, input)?;
+    let unit = validate_unit(&state, &user, input).await?;
     Ok((
         StatusCode::CREATED,
         Json(state.store.create_unit(unit, Utc::now()).await?),
@@ -198,7 +263,7 @@ pub async fn update(
 ) -> ApiResult<Json<Unit>> {
     state.store.get_unit(&user.scope, &id).await?;
     user.require(user.user.role.may_register_units())?;
-    let unit = validate_unit(&user, input)?;
+    let unit = validate_unit(&state, &user, input).await?;
     Ok(Json(state.store.update_unit(&user.scope, &id, unit, Utc::now()).await?))
 }
 
@@ -231,16 +296,14 @@ pub async fn create_key_area(
 ) -> ApiResult<(StatusCode, Json<KeyArea>)> {
     state.store.get_unit(&user.scope, &id).await?;
     user.require(user.user.role.may_manage_devices())?;
-    let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::validation("重要部位名称不能为空，且不超过100字"));
-    }
+    let name = text_field(&input.name, "重要部位名称", 100, true)?;
+    let description = text_field(&input.description, "重要部位说明", 500, false)?;
     Ok((
         StatusCode::CREATED,
         Json(
             state
                 .store
-                .create_key_area(&user.scope, &id, name, input.description.trim(), Utc::now())
+                .create_key_area(&user.scope, &id, &name, &description, Utc::now())
                 .await?,
         ),
     ))

@@ -310,7 +310,7 @@ pub async fn create_unit(State(state): State<AppState>, UiUser(u): UiUser, Form(
         armed_schedule: None,
         responsible_persons: persons,
     };
-    let result = match validate_unit(&u, input) {
+    let result = match validate_unit(&state, &u, input).await {
         Ok(unit) => state.store.create_unit(unit, Utc::now()).await.map_err(ApiError::from),
         Err(e) => Err(e),
     };
@@ -488,13 +488,11 @@ pub async fn create_key_area(
     let r = async {
         u.check_form_csrf(&f.csrf_token)?;
         u.require(u.user.role.may_manage_devices())?;
-        let name = f.name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(ApiError::validation("重要部位名称不能为空，且不超过100字"));
-        }
+        let name = crate::api::units::text_field(&f.name, "重要部位名称", 100, true)?;
+        let description = crate::api::units::text_field(&f.description, "重要部位说明", 500, false)?;
         state
             .store
-            .create_key_area(&u.scope, &id, name, f.description.trim(), Utc::now())
+            .create_key_area(&u.scope, &id, &name, &description, Utc::now())
             .await?;
         Ok(())
     }
