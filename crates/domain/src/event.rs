@@ -240,6 +240,26 @@ impl PersonFields {
     pub fn is_empty(&self) -> bool {
         self == &PersonFields::default()
     }
+
+    /// The form shown and returned: name keeps its first character, employee and card numbers
+    /// their first and last two (short ones are starred entirely). Device operators often use
+    /// identity numbers as employee numbers, so these never leave the store in clear.
+    pub fn masked(&self) -> PersonFields {
+        let name = |s: &String| {
+            let mut c = s.chars();
+            match c.next() {
+                Some(first) => std::iter::once(first).chain(c.map(|_| '*')).collect(),
+                None => String::new(),
+            }
+        };
+        PersonFields {
+            name: self.name.as_ref().map(name),
+            employee_no: self.employee_no.as_deref().map(|s| crate::sensitive::mask(s, 2, 2)),
+            card_no: self.card_no.as_deref().map(|s| crate::sensitive::mask(s, 2, 2)),
+            user_type: self.user_type.clone(),
+            verify_mode: self.verify_mode.clone(),
+        }
+    }
 }
 
 /// One event decoded from a device payload, before it is bound to a device record.

@@ -129,6 +129,41 @@ impl FieldCipher {
     }
 }
 
+impl FieldCipher {
+    /// Encrypts binary data (raw device payloads, images) for column `aad`. Layout:
+    /// `len(key_id) ‖ key_id ‖ nonce(12) ‖ ciphertext ‖ tag(16)`.
+    pub fn encrypt_bytes(&self, aad: &str, plaintext: &[u8]) -> Vec<u8> {
+        let cipher = &self.keys[&self.current];
+        let mut nonce = [0u8; 12];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let ct = cipher
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: aad.as_bytes() })
+            .expect("AES-GCM encryption cannot fail for in-memory data");
+        let id = self.current.as_bytes();
+        let mut out = Vec::with_capacity(1 + id.len() + 12 + ct.len());
+        out.push(id.len() as u8);
+        out.extend_from_slice(id);
+        out.extend_from_slice(&nonce);
+        out.extend(ct);
+        out
+    }
+
+    /// Decrypts what [`FieldCipher::encrypt_bytes`] produced for the same column.
+    pub fn decrypt_bytes(&self, aad: &str, stored: &[u8]) -> anyhow::Result<Vec<u8>> {
+        let (&n, rest) = stored.split_first().ok_or_else(|| anyhow!("empty ciphertext"))?;
+        if rest.len() < n as usize + 12 + 16 {
+            bail!("ciphertext too short");
+        }
+        let (id, rest) = rest.split_at(n as usize);
+        let id = std::str::from_utf8(id)?;
+        let cipher = self.keys.get(id).ok_or_else(|| anyhow!("unknown field key id {id}"))?;
+        let (nonce, ct) = rest.split_at(12);
+        cipher
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: aad.as_bytes() })
+            .map_err(|_| anyhow!("ciphertext failed authentication"))
+    }
+}
+
 fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let mut opts = std::fs::OpenOptions::new();
@@ -158,5 +193,9 @@ mod tests {
         assert_eq!(c.decrypt("t.col", &ct).unwrap(), "11010519491231002X");
         assert!(c.decrypt("t.other", &ct).is_err(), "bound to its column");
         assert_ne!(ct, c.encrypt("t.col", "11010519491231002X"), "random nonce");
+        let b = c.encrypt_bytes("t.raw", b"<xml>\xff</xml>");
+        assert_eq!(c.decrypt_bytes("t.raw", &b).unwrap(), b"<xml>\xff</xml>");
+        assert!(c.decrypt_bytes("t.other", &b).is_err());
+        assert!(c.decrypt_bytes("t.raw", &b[..5]).is_err());
     }
 }

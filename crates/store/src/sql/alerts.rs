@@ -175,7 +175,7 @@ impl Backend {
         .bind(alert_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(event_from_row).collect())
+        Ok(rows.iter().map(|r| event_from_row(r, &self.cipher)).collect())
     }
 
     pub(crate) async fn transition_alert_impl(

@@ -35,7 +35,13 @@ pub(crate) const EVENT_COLUMNS: &str =
     "e.id, e.unit_id, e.device_id, e.kind, e.vendor_type, e.state, e.device_time, e.received_at,
     e.last_seen_at, e.ended_at, e.post_count, e.channel, e.region, e.target, e.person, e.description, e.image_count";
 
-pub(crate) fn event_from_row(r: &DbRow) -> SecurityEvent {
+/// Associated data binding the encrypted event columns to their place.
+const AAD_PERSON: &str = "events.person";
+const AAD_RAW: &str = "events.raw";
+const AAD_IMAGE: &str = "event_images.bytes";
+
+/// Maps a row; the encrypted person fields are decrypted and returned masked.
+pub(crate) fn event_from_row(r: &DbRow, cipher: &crate::crypto::FieldCipher) -> SecurityEvent {
     SecurityEvent {
         id: r.get("id"),
         unit_id: r.get("unit_id"),
@@ -55,7 +61,9 @@ pub(crate) fn event_from_row(r: &DbRow) -> SecurityEvent {
         target: r.get("target"),
         person: r
             .get::<Option<String>, _>("person")
-            .and_then(|s| serde_json::from_str(&s).ok())
+            .and_then(|ct| cipher.decrypt(AAD_PERSON, &ct).ok())
+            .and_then(|s| serde_json::from_str::<neibao_domain::event::PersonFields>(&s).ok())
+            .map(|p| p.masked())
             .unwrap_or_default(),
         description: r.get("description"),
         image_count: r.get("image_count"),
@@ -181,7 +189,8 @@ impl Backend {
             }
         }
         let id = new_id();
-        let person = (!ev.person.is_empty()).then(|| serde_json::to_string(&ev.person).unwrap_or_default());
+        let person = (!ev.person.is_empty())
+            .then(|| self.cipher.encrypt(AAD_PERSON, &serde_json::to_string(&ev.person).unwrap_or_default()));
         sqlx::query(
             &sql("INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
                post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count)
@@ -204,7 +213,7 @@ impl Backend {
         .bind(&ev.description)
         .bind(ev.serial_no)
         .bind(&key)
-        .bind(raw)
+        .bind(self.cipher.encrypt_bytes(AAD_RAW, raw))
         .bind(content_type)
         .execute(&mut **tx)
         .await?;
@@ -226,7 +235,7 @@ impl Backend {
             .bind(event_id)
             .bind(&img.content_type)
             .bind(&img.name)
-            .bind(&img.bytes)
+            .bind(self.cipher.encrypt_bytes(AAD_IMAGE, &img.bytes))
             .execute(&mut **tx)
             .await?;
         }
@@ -251,7 +260,7 @@ impl Backend {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        Ok(event_from_row(&row))
+        Ok(event_from_row(&row, &self.cipher))
     }
 
     pub(crate) async fn get_event_raw_impl(&self, scope: &Scope, id: &str) -> StoreResult<(Vec<u8>, Option<String>)> {
@@ -265,7 +274,8 @@ impl Backend {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        Ok((row.get("raw"), row.get("raw_content_type")))
+        let raw: Vec<u8> = row.get("raw");
+        Ok((self.cipher.decrypt_bytes(AAD_RAW, &raw)?, row.get("raw_content_type")))
     }
 
     pub(crate) async fn list_events_impl(
@@ -305,7 +315,7 @@ impl Backend {
             .push_bind(page.offset());
         let rows = qb.build().fetch_all(&self.pool).await?;
         Ok(Listing {
-            items: rows.iter().map(event_from_row).collect(),
+            items: rows.iter().map(|r| event_from_row(r, &self.cipher)).collect(),
             total,
             page: page.page,
             per_page: page.per_page,

@@ -58,7 +58,7 @@ pub fn validate_device(input: DeviceInput) -> ApiResult<(NewDevice, String)> {
     if input
         .channel_map
         .values()
-        .any(|v| !v.as_str().is_some_and(|s| s.chars().count() <= 50))
+        .any(|v| v.as_str().is_none_or(|s| s.chars().count() > 50))
     {
         return Err(ApiError::validation("通道映射的值应为不超过50字的通道名称"));
     }
