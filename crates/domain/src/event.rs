@@ -391,6 +391,8 @@ pub struct SecurityEvent {
     pub person: PersonFields,
     pub description: Option<String>,
     pub image_count: i64,
+    pub unit_name: String,
+    pub device_name: Option<String>,
 }
 
 #[cfg(test)]

@@ -184,7 +184,11 @@ pub fn evaluate(rules: &[EffectiveRule], ctx: &RuleContext<'_>, ev: &DecodedEven
             let what = ev.kind.label_zh();
             hits.push(Hit {
                 rule: r.def.code,
-                title: format!("{}：{}", r.def.title, what),
+                title: if r.def.title == what {
+                    what.to_string()
+                } else {
+                    format!("{}：{}", r.def.title, what)
+                },
                 severity: r.severity,
                 fingerprint: fingerprint(r.def.code, ctx.device_id, ev.channel, ev.region.as_deref()),
             });

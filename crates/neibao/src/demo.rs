@@ -87,6 +87,8 @@ struct Orgs {
     stations: std::collections::HashMap<String, String>,
     /// city code (4) → education department id
     education: std::collections::HashMap<String, String>,
+    /// city code (4) → health commission id
+    health: std::collections::HashMap<String, String>,
 }
 
 async fn load_orgs(store: &dyn Store, divisions: &[Division]) -> anyhow::Result<Orgs> {
@@ -96,6 +98,7 @@ async fn load_orgs(store: &dyn Store, divisions: &[Division]) -> anyhow::Result<
         counties: Default::default(),
         stations: Default::default(),
         education: Default::default(),
+        health: Default::default(),
     };
     let org =
         |id: &str, name: String, kind: &str, code: &str, parent: Option<&String>, sector: Option<&str>| Organisation {
@@ -140,9 +143,10 @@ async fn load_orgs(store: &dyn Store, divisions: &[Division]) -> anyhow::Result<
                 Some("education"),
             ))
             .await?;
+        let health = new_id();
         store
             .create_organisation(&org(
-                &new_id(),
+                &health,
                 format!("{}卫生健康委员会", d.name),
                 "department",
                 &d.code,
@@ -151,6 +155,7 @@ async fn load_orgs(store: &dyn Store, divisions: &[Division]) -> anyhow::Result<
             ))
             .await?;
         orgs.education.insert(city4.clone(), edu);
+        orgs.health.insert(city4.clone(), health);
         orgs.cities.insert(city4, id);
     }
     for d in divisions.iter().filter(|d| d.level == "county") {
@@ -406,9 +411,13 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                 ),
                 division_code: DivisionCode::parse(&township.code)?,
                 police_station_id: orgs.stations.get(&township.code).cloned(),
-                competent_department_id: (spec.university || spec.suffix == "人民医院")
-                    .then(|| orgs.education.get(city).cloned())
-                    .flatten(),
+                competent_department_id: if spec.university {
+                    orgs.education.get(city).cloned()
+                } else if spec.suffix == "人民医院" {
+                    orgs.health.get(city).cloned()
+                } else {
+                    None
+                },
                 is_key_unit: spec.key_category.is_some(),
                 key_unit_category: spec.key_category,
                 is_counter_terror_target: spec.key_category.is_some() && rng.gen_bool(0.2),

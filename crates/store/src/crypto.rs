@@ -137,7 +137,13 @@ impl FieldCipher {
         let mut nonce = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let ct = cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: aad.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: aad.as_bytes(),
+                },
+            )
             .expect("AES-GCM encryption cannot fail for in-memory data");
         let id = self.current.as_bytes();
         let mut out = Vec::with_capacity(1 + id.len() + 12 + ct.len());
@@ -159,7 +165,13 @@ impl FieldCipher {
         let cipher = self.keys.get(id).ok_or_else(|| anyhow!("unknown field key id {id}"))?;
         let (nonce, ct) = rest.split_at(12);
         cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: aad.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| anyhow!("ciphertext failed authentication"))
     }
 }

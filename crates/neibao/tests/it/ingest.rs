@@ -84,7 +84,11 @@ async fn every_hikvision_fixture_is_accepted() {
     let (_, evs) = admin.get("/api/v1/events?kind=access.granted&per_page=10").await;
     // Person fields are returned masked (and stored encrypted).
     assert!(
-        evs["items"].as_array().unwrap().iter().any(|e| e["person"]["card_no"] == "00******67" && e["person"]["name"] == "S*********"),
+        evs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["person"]["card_no"] == "00******67" && e["person"]["name"] == "S*********"),
         "{evs}"
     );
     let (_, doors) = admin.get("/api/v1/events?kind=access.door_unlocked").await;

@@ -65,6 +65,12 @@ async fn person_data_from_devices_is_encrypted_at_rest_and_masked() {
     }
     // The raw payload is kept (encrypted) and handed back byte for byte inside the scope.
     let id = evs["items"][0]["id"].as_str().unwrap();
-    let raw = admin.http.get(app.url(&format!("/api/v1/events/{id}/raw"))).bearer_auth(&admin.token).send().await.unwrap();
+    let raw = admin
+        .http
+        .get(app.url(&format!("/api/v1/events/{id}/raw")))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(raw.text().await.unwrap(), body.to_string());
 }

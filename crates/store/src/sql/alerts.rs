@@ -170,7 +170,7 @@ impl Backend {
     ) -> StoreResult<Vec<neibao_domain::event::SecurityEvent>> {
         self.get_alert_impl(scope, alert_id).await?;
         let rows = sqlx::query(&sql(&format!(
-            "SELECT {EVENT_COLUMNS} FROM alert_events ae JOIN events e ON e.id = ae.event_id WHERE ae.alert_id = ? ORDER BY e.received_at DESC LIMIT 200"
+            "SELECT {EVENT_COLUMNS} FROM alert_events ae JOIN events e ON e.id = ae.event_id JOIN units u ON u.id = e.unit_id LEFT JOIN devices dv ON dv.id = e.device_id WHERE ae.alert_id = ? ORDER BY e.received_at DESC LIMIT 200"
         )))
         .bind(alert_id)
         .fetch_all(&self.pool)

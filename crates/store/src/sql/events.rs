@@ -33,7 +33,12 @@ fn is_instantaneous(kind: EventKind) -> bool {
 
 pub(crate) const EVENT_COLUMNS: &str =
     "e.id, e.unit_id, e.device_id, e.kind, e.vendor_type, e.state, e.device_time, e.received_at,
-    e.last_seen_at, e.ended_at, e.post_count, e.channel, e.region, e.target, e.person, e.description, e.image_count";
+    e.last_seen_at, e.ended_at, e.post_count, e.channel, e.region, e.target, e.person, e.description, e.image_count,
+    u.name AS unit_name, dv.name AS device_name";
+
+/// Events with their unit (for scoping and names) and device.
+pub(crate) const EVENT_FROM: &str =
+    "events e JOIN units u ON u.id = e.unit_id LEFT JOIN devices dv ON dv.id = e.device_id";
 
 /// Associated data binding the encrypted event columns to their place.
 const AAD_PERSON: &str = "events.person";
@@ -67,6 +72,8 @@ pub(crate) fn event_from_row(r: &DbRow, cipher: &crate::crypto::FieldCipher) -> 
             .unwrap_or_default(),
         description: r.get("description"),
         image_count: r.get("image_count"),
+        unit_name: r.get("unit_name"),
+        device_name: r.get("device_name"),
     }
 }
 
@@ -189,8 +196,10 @@ impl Backend {
             }
         }
         let id = new_id();
-        let person = (!ev.person.is_empty())
-            .then(|| self.cipher.encrypt(AAD_PERSON, &serde_json::to_string(&ev.person).unwrap_or_default()));
+        let person = (!ev.person.is_empty()).then(|| {
+            self.cipher
+                .encrypt(AAD_PERSON, &serde_json::to_string(&ev.person).unwrap_or_default())
+        });
         sqlx::query(
             &sql("INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
                post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count)
@@ -250,9 +259,7 @@ impl Backend {
     }
 
     pub(crate) async fn get_event_impl(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent> {
-        let mut qb = QueryBuilder::new(format!(
-            "SELECT {EVENT_COLUMNS} FROM events e JOIN units u ON u.id = e.unit_id WHERE e.id = "
-        ));
+        let mut qb = QueryBuilder::new(format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE e.id = "));
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
         let row = qb
@@ -305,9 +312,7 @@ impl Backend {
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1");
         filters(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut qb = QueryBuilder::new(format!(
-            "SELECT {EVENT_COLUMNS} FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1"
-        ));
+        let mut qb = QueryBuilder::new(format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE 1=1"));
         filters(&mut qb);
         qb.push(" ORDER BY e.received_at DESC, e.id DESC LIMIT ")
             .push_bind(page.per_page as i64)

@@ -203,7 +203,8 @@ struct NewUnitPage {
     nav: Nav,
     error: Option<String>,
     f: UnitFormValues,
-    stations: Vec<Organisation>,
+    /// Police stations grouped by county (district), labelled with the county bureau's name.
+    station_groups: Vec<(String, Vec<Organisation>)>,
     categories: Vec<(u8, &'static str)>,
 }
 
@@ -225,11 +226,29 @@ async fn new_unit_page(state: &AppState, u: &CurrentUser, error: Option<String>,
             .await
             .unwrap_or_default(),
     };
+    let bureaus = state
+        .store
+        .list_organisations(Some("police_county"), prefix)
+        .await
+        .unwrap_or_default();
+    let mut station_groups: Vec<(String, Vec<Organisation>)> = Vec::new();
+    for s in stations {
+        let county = s.division_code.get(..6).unwrap_or("").to_string();
+        let label = bureaus
+            .iter()
+            .find(|b| b.division_code == county)
+            .map(|b| b.name.clone())
+            .unwrap_or(county);
+        match station_groups.last_mut() {
+            Some((l, v)) if *l == label => v.push(s),
+            _ => station_groups.push((label, vec![s])),
+        }
+    }
     render(&NewUnitPage {
         nav: Nav::new(u),
         error,
         f,
-        stations,
+        station_groups,
         categories: KEY_UNIT_CATEGORIES.to_vec(),
     })
 }
@@ -439,7 +458,11 @@ pub async fn unit(
                                     .to_string()
                             })
                             .collect();
-                        format!("周{} {}–{}", days.join("、"), p.start, p.end)
+                        if p.start == p.end {
+                            format!("周{} 全天", days.join("、"))
+                        } else {
+                            format!("周{} {}–{}", days.join("、"), p.start, p.end)
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join("；"),

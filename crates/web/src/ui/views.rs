@@ -106,6 +106,8 @@ pub struct EventView {
     pub place: String,
     pub target: String,
     pub device_time: String,
+    pub unit_name: String,
+    pub device_name: String,
     pub received: String,
     pub post_count: i64,
 }
@@ -135,10 +137,13 @@ impl From<&SecurityEvent> for EventView {
             },
             place,
             target,
+            // Beijing time, with the device's own offset kept in brackets (device clocks lie).
             device_time: e
                 .device_time
-                .map(|t| t.format("%Y-%m-%d %H:%M:%S %:z").to_string())
+                .map(|t| format!("{}（设备时区 {}）", fmt_time(t.with_timezone(&Utc)), t.format("%:z")))
                 .unwrap_or_default(),
+            unit_name: e.unit_name.clone(),
+            device_name: e.device_name.clone().unwrap_or_default(),
             received: fmt_time(e.received_at),
             post_count: e.post_count,
         }
