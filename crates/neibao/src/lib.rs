@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod demo;
+pub mod migrate;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -30,6 +30,17 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Copy a single-box installation (SQLite) into PostgreSQL and verify every table by count
+    /// and checksum. Safe to run again: rows are upserted. Copy the data folder's `keys/` to the
+    /// PostgreSQL nodes (or set the same NEIBAO_FIELD_KEY): encrypted fields are copied as they are.
+    MigrateData {
+        /// Source, e.g. sqlite://./neibao-data/neibao.db
+        #[arg(long)]
+        from: String,
+        /// Target, e.g. postgres://user@host/neibao
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(clap::Args)]
@@ -100,6 +111,27 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::MigrateData { from, to } => {
+            let reports = neibao::migrate::migrate_data(&from, &to).await?;
+            println!("{:<22} {:>10} {:>10}  校验", "表", "源行数", "目标行数");
+            let mut ok = true;
+            for r in &reports {
+                let good = r.checksums_match && r.source_rows == r.target_rows;
+                ok &= good;
+                println!(
+                    "{:<22} {:>10} {:>10}  {}",
+                    r.table,
+                    r.source_rows,
+                    r.target_rows,
+                    if good { "一致" } else { "不一致" }
+                );
+            }
+            if !ok {
+                bail!("迁移校验失败：有表的行数或校验和不一致");
+            }
+            println!("迁移完成，全部 {} 张表的行数与校验和一致。", reports.len());
+            Ok(())
+        }
         Command::Token {
             command:
                 TokenCommand::Create {

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod contract;
 mod ingest;
+mod migrate;
 mod multinode;
 mod privacy;
 mod rules;
