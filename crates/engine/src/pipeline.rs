@@ -1,11 +1,12 @@
 //! The ingest pipeline: one decoded payload from one device → liveness, persisted events,
 //! rule evaluation, deduplicated alerts.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use neibao_domain::event::DecodedPayload;
-use neibao_store::model::{AlertDraft, IngestDevice, Raised};
+use neibao_store::model::{AlertDraft, IngestDevice, Raised, RuleSetting};
 use neibao_store::{Store, StoreResult};
 
 use crate::metrics::{RuleLabel, METRICS};
@@ -22,15 +23,65 @@ pub struct IngestOutcome {
     pub alerts: Vec<Raised>,
 }
 
-/// Persists payloads and runs the built-in rules on them.
+/// How long a unit's rule settings are reused before they are read again. A change made through
+/// this node's API applies at once ([`Pipeline::forget_rules`]); other nodes see it within this.
+pub const RULE_CACHE_SECONDS: i64 = 5;
+/// A device's liveness is written at most this often (heartbeats arrive every few seconds).
+pub const TOUCH_EVERY_SECONDS: i64 = 5;
+
+#[derive(Default)]
+struct Caches {
+    /// unit id → (read at, settings)
+    rules: HashMap<String, (DateTime<Utc>, Vec<RuleSetting>)>,
+    /// device id → last liveness write
+    touched: HashMap<String, DateTime<Utc>>,
+}
+
+/// Persists payloads and runs the built-in rules on them. Clones share their caches.
 #[derive(Clone)]
 pub struct Pipeline {
     store: Arc<dyn Store>,
+    caches: Arc<Mutex<Caches>>,
 }
 
 impl Pipeline {
     pub fn new(store: Arc<dyn Store>) -> Pipeline {
-        Pipeline { store }
+        Pipeline { store, caches: Arc::default() }
+    }
+
+    /// Drops the cached rule settings of a unit (call after changing them).
+    pub fn forget_rules(&self, unit_id: &str) {
+        self.caches.lock().unwrap_or_else(|e| e.into_inner()).rules.remove(unit_id);
+    }
+
+    async fn rule_settings(&self, unit_id: &str, now: DateTime<Utc>) -> StoreResult<Vec<RuleSetting>> {
+        if let Some((at, s)) = self.caches.lock().unwrap_or_else(|e| e.into_inner()).rules.get(unit_id) {
+            if (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS {
+                return Ok(s.clone());
+            }
+        }
+        let s = self.store.rule_settings(unit_id).await?;
+        let mut c = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        if c.rules.len() > 100_000 {
+            c.rules.clear();
+        }
+        c.rules.insert(unit_id.to_string(), (now, s.clone()));
+        Ok(s)
+    }
+
+    /// Records liveness, at most every [`TOUCH_EVERY_SECONDS`] per device.
+    pub async fn touch(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        {
+            let mut c = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+            if c.touched.get(device_id).is_some_and(|t| (now - *t).num_seconds().abs() < TOUCH_EVERY_SECONDS) {
+                return Ok(());
+            }
+            if c.touched.len() > 1_000_000 {
+                c.touched.clear();
+            }
+            c.touched.insert(device_id.to_string(), now);
+        }
+        self.store.touch_device(device_id, now).await
     }
 
     /// Processes one payload received at `now`. The raw bytes are stored with every event.
@@ -50,7 +101,7 @@ impl Pipeline {
         message_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<IngestOutcome> {
-        self.store.touch_device(&device.id, now).await?;
+        self.touch(&device.id, now).await?;
         let mut out = IngestOutcome {
             heartbeats: payload.heartbeats,
             ..Default::default()
@@ -58,7 +109,7 @@ impl Pipeline {
         if payload.events.is_empty() {
             return Ok(out);
         }
-        let rules = effective_rules(&self.store.rule_settings(&device.unit_id).await?);
+        let rules = effective_rules(&self.rule_settings(&device.unit_id, now).await?);
         for (i, ev) in payload.events.iter().enumerate() {
             let source_key = message_id.map(|m| format!("{m}:{i}"));
             let rec = self

@@ -30,6 +30,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Benchmarks (results go to docs/BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Copy a single-box installation (SQLite) into PostgreSQL and verify every table by count
     /// and checksum. Safe to run again: rows are upserted. Copy the data folder's `keys/` to the
     /// PostgreSQL nodes (or set the same NEIBAO_FIELD_KEY): encrypted fields are copied as they are.
@@ -86,6 +91,33 @@ struct ServeArgs {
 }
 
 #[derive(Subcommand)]
+enum BenchCommand {
+    /// Device payloads through the real ingest path (HTTP → decode → store → rules → alerts),
+    /// with the raw batched-insert ceiling of the same database (and JetStream's raw publish
+    /// rate with --nats-url) measured in the same run.
+    Ingest {
+        /// Requests to send.
+        #[arg(long, default_value_t = 20_000)]
+        requests: usize,
+        /// Concurrent senders.
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+        /// Hold this many requests per second (default: as fast as possible).
+        #[arg(long)]
+        rate: Option<f64>,
+        /// Run on PostgreSQL: a server URL on which a temporary database is created and dropped.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Route events through NATS JetStream at this URL.
+        #[arg(long)]
+        nats_url: Option<String>,
+        /// Folder of the device fixtures.
+        #[arg(long, default_value = "tests/fixtures/devices")]
+        fixtures: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum TokenCommand {
     /// Print a new bearer API token for a user on stdout (and nothing else).
     Create {
@@ -111,6 +143,31 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Bench { command: BenchCommand::Ingest { requests, concurrency, rate, postgres, nats_url, fixtures } } => {
+            let r = neibao::bench::run(neibao::bench::BenchArgs {
+                postgres_admin_url: postgres,
+                nats_url,
+                requests,
+                concurrency,
+                rate,
+                fixtures,
+            })
+            .await?;
+            println!(
+                "| {} | {} | {} | {} | {:.1} | {:.0} | {:.2} | {:.2} | {:.0} | {} |",
+                r.backend,
+                r.transport,
+                r.requests,
+                r.events,
+                r.seconds,
+                r.events_per_second,
+                r.p50_ms,
+                r.p99_ms,
+                r.ceiling_rows_per_second,
+                r.nats_publish_ceiling_per_second.map(|x| format!("{x:.0}")).unwrap_or_else(|| "—".into())
+            );
+            Ok(())
+        }
         Command::MigrateData { from, to } => {
             let reports = neibao::migrate::migrate_data(&from, &to).await?;
             println!("{:<22} {:>10} {:>10}  校验", "表", "源行数", "目标行数");

@@ -63,7 +63,9 @@ impl AppState {
     /// Single-box state: payloads are processed in process.
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> AppState {
         let pipeline = Pipeline::new(store.clone());
-        AppState::with_bus(store, config, EventBus::InProcess(pipeline))
+        let mut state = AppState::with_bus(store, config, EventBus::InProcess(pipeline.clone()));
+        state.pipeline = pipeline;
+        state
     }
 
     /// State with a given event bus (multi-node mode passes the NATS bus).

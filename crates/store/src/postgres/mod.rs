@@ -62,9 +62,16 @@ fn sql(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Starts a write transaction (PostgreSQL's row locks and MVCC need nothing special).
-async fn begin_write(pool: &PgPool) -> sqlx::Result<sqlx::Transaction<'static, Db>> {
-    pool.begin().await
+impl PgStore {
+    /// Writes use the one pool (PostgreSQL has no single-writer limit).
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Starts a write transaction (row locks and MVCC need nothing special).
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Db>> {
+        self.pool.begin().await
+    }
 }
 
 /// The PostgreSQL store.

@@ -41,7 +41,7 @@ fn alert_from_row(r: &DbRow) -> Alert {
 
 impl Backend {
     pub(crate) async fn raise_alert_impl(&self, d: &AlertDraft) -> StoreResult<Raised> {
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         // The same event raising the same alert again (a re-delivered bus message) changes nothing.
         let already: Option<String> = sqlx::query_scalar(&sql(
             "SELECT a.id FROM alert_events ae JOIN alerts a ON a.id = ae.alert_id WHERE ae.event_id = ? AND a.fingerprint = ?",
@@ -202,7 +202,7 @@ impl Backend {
             .bind(comment)
             .bind(id)
             .bind(current.status.code())
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         if done.rows_affected() == 0 {
             // Somebody else moved it in between: report against the fresh state.
@@ -239,7 +239,7 @@ impl Backend {
         .bind(&s.rule)
         .bind(s.enabled)
         .bind(s.params.to_string())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -52,7 +52,7 @@ impl Backend {
         .bind(name)
         .bind(description)
         .bind(ms(now))
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(KeyArea {
             id,
@@ -117,7 +117,7 @@ impl Backend {
         .bind(serde_json::Value::Object(d.channel_map.clone()).to_string())
         .bind(&d.ingest_token_hash)
         .bind(ms(now))
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         self.get_device_impl(scope, &id, now).await
     }
@@ -214,7 +214,7 @@ impl Backend {
         .bind(ms(now))
         .bind(device_id)
         .bind(ms(now))
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

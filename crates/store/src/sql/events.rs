@@ -87,7 +87,7 @@ impl Backend {
         source_key: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Recorded> {
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         if let Some(source) = source_key {
             let seen: Option<(String, bool, bool)> = sqlx::query_as(&sql(
                 "SELECT event_id, new_occurrence, evaluated FROM bus_receipts WHERE source_key = ?",
@@ -131,7 +131,7 @@ impl Backend {
         sqlx::query(&sql("UPDATE bus_receipts SET evaluated = ? WHERE source_key = ?"))
             .bind(true)
             .bind(source_key)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

@@ -30,13 +30,13 @@ impl Backend {
         ))
         .bind(key)
         .bind(value)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
 
     pub(crate) async fn upsert_divisions_impl(&self, divisions: &[Division]) -> StoreResult<()> {
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         for d in divisions {
             sqlx::query(
                 &sql("INSERT INTO divisions (code, name, level, parent_code) VALUES (?, ?, ?, ?)
@@ -88,7 +88,7 @@ impl Backend {
         .bind(&o.division_code)
         .bind(&o.parent_id)
         .bind(&o.sector)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

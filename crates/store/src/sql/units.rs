@@ -108,7 +108,7 @@ impl Backend {
     pub(crate) async fn create_unit_impl(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
         self.check_orgs(&unit).await?;
         let id = new_id();
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO units (id, name, kind, is_university, is_private_enterprise, uscc, address, division_code,
                police_station_id, competent_department_id, is_key_unit, key_unit_category, is_counter_terror_target,
@@ -155,7 +155,7 @@ impl Backend {
     ) -> StoreResult<Unit> {
         self.get_unit_impl(scope, id).await?;
         self.check_orgs(&unit).await?;
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             &sql("UPDATE units SET name = ?, kind = ?, is_university = ?, is_private_enterprise = ?, uscc = ?, address = ?,
                division_code = ?, police_station_id = ?, competent_department_id = ?, is_key_unit = ?, key_unit_category = ?,
@@ -196,7 +196,7 @@ impl Backend {
             .bind(schedule.map(|s| serde_json::to_string(s).unwrap_or_default()))
             .bind(ms(now))
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }

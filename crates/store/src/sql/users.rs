@@ -46,7 +46,7 @@ impl Backend {
             .bind(&u.org_id)
             .bind(&u.unit_id)
             .bind(ms(now))
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         self.get_user_impl(&id).await
     }
@@ -79,7 +79,7 @@ impl Backend {
     ) -> StoreResult<()> {
         sqlx::query(&sql("DELETE FROM sessions WHERE expires_at < ?"))
             .bind(ms(now))
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         sqlx::query(&sql(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
@@ -89,7 +89,7 @@ impl Backend {
         .bind(csrf)
         .bind(ms(now))
         .bind(ms(expires_at))
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -112,7 +112,7 @@ impl Backend {
     pub(crate) async fn delete_session_impl(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query(&sql("DELETE FROM sessions WHERE token_hash = ?"))
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -133,7 +133,7 @@ impl Backend {
         .bind(name)
         .bind(ms(now))
         .bind(expires_at.map(ms))
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(())
     }

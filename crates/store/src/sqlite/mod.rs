@@ -42,17 +42,27 @@ fn sql(s: &str) -> Cow<'_, str> {
     Cow::Borrowed(s)
 }
 
-/// Starts a write transaction with `BEGIN IMMEDIATE`: it takes SQLite's single write lock at the
-/// start (waiting up to the busy timeout), so concurrent writers queue instead of failing with
-/// SQLITE_BUSY when a read transaction tries to upgrade.
-async fn begin_write(pool: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, Db>> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+impl SqliteStore {
+    /// SQLite has one writer: every write goes through a pool of one connection, so writers
+    /// queue in the pool (FIFO, no busy-wait sleeps) instead of contending for the file lock.
+    fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    /// Starts a write transaction with `BEGIN IMMEDIATE` on the writer connection: the write
+    /// lock is taken at the start, so a transaction that reads first never fails to upgrade.
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Db>> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
 }
 
 /// The embedded single-box store.
 #[derive(Clone)]
 pub struct SqliteStore {
+    /// Readers (WAL lets them run beside the writer).
     pool: SqlitePool,
+    /// The single writer connection.
+    writer: SqlitePool,
     cipher: FieldCipher,
     /// A device not heard from for this long is offline.
     offline_after: chrono::Duration,
@@ -68,10 +78,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore {
             pool,
+            writer,
             cipher,
             offline_after: chrono::Duration::from_std(offline_after)?,
         })

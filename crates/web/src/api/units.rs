@@ -449,5 +449,6 @@ pub async fn save_rule(
             },
         )
         .await?;
+    state.pipeline.forget_rules(id);
     Ok(())
 }
