@@ -46,12 +46,19 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub fn new(store: Arc<dyn Store>) -> Pipeline {
-        Pipeline { store, caches: Arc::default() }
+        Pipeline {
+            store,
+            caches: Arc::default(),
+        }
     }
 
     /// Drops the cached rule settings of a unit (call after changing them).
     pub fn forget_rules(&self, unit_id: &str) {
-        self.caches.lock().unwrap_or_else(|e| e.into_inner()).rules.remove(unit_id);
+        self.caches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .rules
+            .remove(unit_id);
     }
 
     async fn rule_settings(&self, unit_id: &str, now: DateTime<Utc>) -> StoreResult<Vec<RuleSetting>> {
@@ -73,7 +80,10 @@ impl Pipeline {
     pub async fn touch(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<()> {
         {
             let mut c = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-            if c.touched.get(device_id).is_some_and(|t| (now - *t).num_seconds().abs() < TOUCH_EVERY_SECONDS) {
+            if c.touched
+                .get(device_id)
+                .is_some_and(|t| (now - *t).num_seconds().abs() < TOUCH_EVERY_SECONDS)
+            {
                 return Ok(());
             }
             if c.touched.len() > 1_000_000 {

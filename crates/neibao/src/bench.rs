@@ -59,16 +59,36 @@ pub struct BenchReport {
 /// The payloads replayed: every Hikvision fixture with its transport's content type.
 fn payloads(dir: &Path) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
     let list: [(&str, &str); 7] = [
-        ("hikvision-isapi-alert/alert_fielddetection_vehicle_ver20_nodecl.xml", "application/xml"),
+        (
+            "hikvision-isapi-alert/alert_fielddetection_vehicle_ver20_nodecl.xml",
+            "application/xml",
+        ),
         ("hikvision-isapi-alert/alert_io_input_ver20.xml", "application/xml"),
-        ("hikvision-isapi-alert/alert_shelteralarm_tamper_ver20.xml", "application/xml"),
-        ("hikvision-isapi-alert/httphost_push_linedetection_multipart.bin", "multipart/form-data; boundary=boundary"),
-        ("hikvision-acs/accesscontrollerevent_card_pass_plain_json.json", "application/json"),
-        ("hikvision-acs/accesscontrollerevent_door_no_person.json", "application/json"),
+        (
+            "hikvision-isapi-alert/alert_shelteralarm_tamper_ver20.xml",
+            "application/xml",
+        ),
+        (
+            "hikvision-isapi-alert/httphost_push_linedetection_multipart.bin",
+            "multipart/form-data; boundary=boundary",
+        ),
+        (
+            "hikvision-acs/accesscontrollerevent_card_pass_plain_json.json",
+            "application/json",
+        ),
+        (
+            "hikvision-acs/accesscontrollerevent_door_no_person.json",
+            "application/json",
+        ),
         ("hikvision-acs/acsevent_search_response_pull.json", "application/json"),
     ];
     list.iter()
-        .map(|(f, ct)| Ok((*ct, std::fs::read(dir.join(f)).with_context(|| format!("reading fixture {f}"))?)))
+        .map(|(f, ct)| {
+            Ok((
+                *ct,
+                std::fs::read(dir.join(f)).with_context(|| format!("reading fixture {f}"))?,
+            ))
+        })
         .collect()
 }
 
@@ -76,7 +96,11 @@ fn payloads(dir: &Path) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
 fn vary(body: &[u8], n: usize) -> Vec<u8> {
     let s = String::from_utf8_lossy(body);
     if s.contains("<channelID>1</channelID>") {
-        s.replace("<channelID>1</channelID>", &format!("<channelID>{}</channelID>", n % 4096 + 1)).into_bytes()
+        s.replace(
+            "<channelID>1</channelID>",
+            &format!("<channelID>{}</channelID>", n % 4096 + 1),
+        )
+        .into_bytes()
     } else {
         body.to_vec()
     }
@@ -156,7 +180,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<BenchReport> {
     if let (Some(admin), Some(name)) = (&args.postgres_admin_url, db_name) {
         use sqlx::Connection;
         if let Ok(mut c) = sqlx::PgConnection::connect(admin).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut c)
+                .await;
         }
     }
     result
@@ -166,12 +192,20 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
     let store = crate::open_store(db_url, dir, Duration::from_secs(300)).await?;
     let tokens = setup(store.as_ref(), 64).await?;
     let payloads = Arc::new(payloads(&args.fixtures)?);
-    let config = WebConfig { max_ingest_in_flight: args.concurrency.max(1) * 2, ..Default::default() };
+    let config = WebConfig {
+        max_ingest_in_flight: args.concurrency.max(1) * 2,
+        ..Default::default()
+    };
     let prefix = format!("bench{}", uuid::Uuid::now_v7().simple());
     let state = match &args.nats_url {
         None => AppState::new(store.clone(), config),
         Some(url) => {
-            let nats = NatsConfig { url: url.clone(), prefix: prefix.clone(), partitions: 8, max_backlog: u64::MAX };
+            let nats = NatsConfig {
+                url: url.clone(),
+                prefix: prefix.clone(),
+                partitions: 8,
+                max_backlog: u64::MAX,
+            };
             let bus = NatsBus::start(nats, store.clone(), Pipeline::new(store.clone())).await?;
             AppState::with_bus(store.clone(), config, EventBus::Nats(bus))
         }
@@ -182,12 +216,20 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
         let _ = axum::serve(listener, neibao_web::router(state)).await;
     });
 
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..args.concurrency.max(1) {
-        let (http, next, payloads, tokens, base) = (http.clone(), next.clone(), payloads.clone(), tokens.clone(), base.clone());
+        let (http, next, payloads, tokens, base) = (
+            http.clone(),
+            next.clone(),
+            payloads.clone(),
+            tokens.clone(),
+            base.clone(),
+        );
         let (total, rate) = (args.requests, args.rate);
         workers.push(tokio::spawn(async move {
             let mut lat = Vec::new();
@@ -204,7 +246,12 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
                 let (ct, body) = &payloads[n % payloads.len()];
                 let url = format!("{base}/ingest/hikvision/{}", tokens[n % tokens.len()]);
                 let t = Instant::now();
-                let r = http.post(url).header("content-type", *ct).body(vary(body, n)).send().await;
+                let r = http
+                    .post(url)
+                    .header("content-type", *ct)
+                    .body(vary(body, n))
+                    .send()
+                    .await;
                 if let Ok(r) = r {
                     if r.status() == 200 {
                         let v: serde_json::Value = r.json().await.unwrap_or_default();
@@ -236,7 +283,14 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
     }
     let seconds = started.elapsed().as_secs_f64();
     lat.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    let ceiling = ceiling(store.as_ref(), db_url, dir, events.max(1000), payloads.iter().map(|p| p.1.len()).sum::<usize>() / payloads.len()).await?;
+    let ceiling = ceiling(
+        store.as_ref(),
+        db_url,
+        dir,
+        events.max(1000),
+        payloads.iter().map(|p| p.1.len()).sum::<usize>() / payloads.len(),
+    )
+    .await?;
     let nats_ceiling = match &args.nats_url {
         Some(url) => Some(nats_ceiling(url, &format!("{prefix}c"), events.max(1000), 2048, args.concurrency).await?),
         None => None,
@@ -296,12 +350,26 @@ async fn ceiling(store: &dyn Store, db_url: Option<&str>, dir: &Path, n: usize, 
         }};
     }
     Ok(match db_url {
-        Some(url) => run_batches!(sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(url).await?, sqlx::Postgres),
+        Some(url) => run_batches!(
+            sqlx::postgres::PgPoolOptions::new()
+                .max_connections(2)
+                .connect(url)
+                .await?,
+            sqlx::Postgres
+        ),
         None => {
             let opts = std::str::FromStr::from_str(&format!("sqlite://{}", dir.join("neibao.db").display()));
             let opts: sqlx::sqlite::SqliteConnectOptions = opts?;
-            let opts = opts.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal).synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
-            run_batches!(sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?, sqlx::Sqlite)
+            let opts = opts
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
+            run_batches!(
+                sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts)
+                    .await?,
+                sqlx::Sqlite
+            )
         }
     })
 }

@@ -143,7 +143,17 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args).await,
-        Command::Bench { command: BenchCommand::Ingest { requests, concurrency, rate, postgres, nats_url, fixtures } } => {
+        Command::Bench {
+            command:
+                BenchCommand::Ingest {
+                    requests,
+                    concurrency,
+                    rate,
+                    postgres,
+                    nats_url,
+                    fixtures,
+                },
+        } => {
             let r = neibao::bench::run(neibao::bench::BenchArgs {
                 postgres_admin_url: postgres,
                 nats_url,
@@ -164,7 +174,9 @@ async fn main() -> anyhow::Result<()> {
                 r.p50_ms,
                 r.p99_ms,
                 r.ceiling_rows_per_second,
-                r.nats_publish_ceiling_per_second.map(|x| format!("{x:.0}")).unwrap_or_else(|| "—".into())
+                r.nats_publish_ceiling_per_second
+                    .map(|x| format!("{x:.0}"))
+                    .unwrap_or_else(|| "—".into())
             );
             Ok(())
         }

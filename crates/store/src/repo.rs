@@ -164,6 +164,11 @@ pub trait Store: Send + Sync + 'static {
     /// The user and their password hash, for login.
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<(User, String)>>;
     async fn get_user(&self, id: &str) -> StoreResult<User>;
+    /// Failed logins for `username` since `since` (all nodes).
+    async fn count_login_failures(&self, username: &str, since: DateTime<Utc>) -> StoreResult<i64>;
+    /// Records a failed login; forgets failures older than a day.
+    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn clear_login_failures(&self, username: &str) -> StoreResult<()>;
     async fn create_session(
         &self,
         user_id: &str,

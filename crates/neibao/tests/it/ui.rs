@@ -268,3 +268,39 @@ async fn unit_manager_configures_schedule_and_rules_in_the_ui() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn repeated_failed_logins_lock_the_user_name_for_a_while() {
+    let app = TestApp::demo().await;
+    let http = reqwest::Client::new();
+    let login = |user: &'static str, pass: &'static str| {
+        let (http, url) = (http.clone(), app.url("/api/v1/session"));
+        async move {
+            http.post(url)
+                .json(&serde_json::json!({"username": user, "password": pass}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..10 {
+        assert_eq!(login("demo_unit", "wrong-password").await.status(), 401);
+    }
+    let r = login("demo_unit", DEMO_PASSWORD).await;
+    assert_eq!(r.status(), 429, "locked even with the right password");
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "busy");
+    assert!(v["error"]["message"].as_str().unwrap().contains("登录失败次数过多"));
+    // Another user is not affected; a success clears that user's failures.
+    assert_eq!(login("demo_guard", "wrong").await.status(), 401);
+    assert_eq!(login("demo_guard", DEMO_PASSWORD).await.status(), 200);
+    let b = browser();
+    let r = b
+        .post(app.url("/login"))
+        .form(&[("username", "demo_unit"), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.text().await.unwrap().contains("登录失败次数过多"));
+}

@@ -178,6 +178,15 @@ impl Store for Backend {
     async fn get_user(&self, id: &str) -> StoreResult<User> {
         self.get_user_impl(id).await
     }
+    async fn count_login_failures(&self, username: &str, since: DateTime<Utc>) -> StoreResult<i64> {
+        self.count_login_failures_impl(username, since).await
+    }
+    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        self.record_login_failure_impl(username, at).await
+    }
+    async fn clear_login_failures(&self, username: &str) -> StoreResult<()> {
+        self.clear_login_failures_impl(username).await
+    }
     async fn create_session(
         &self,
         user_id: &str,

@@ -148,4 +148,35 @@ impl Backend {
         .await?;
         Ok(row.as_ref().map(user_from_row))
     }
+
+    pub(crate) async fn count_login_failures_impl(&self, username: &str, since: DateTime<Utc>) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(&sql(
+            "SELECT COUNT(*) FROM login_failures WHERE username = ? AND at >= ?",
+        ))
+        .bind(username)
+        .bind(ms(since))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    pub(crate) async fn record_login_failure_impl(&self, username: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(&sql("DELETE FROM login_failures WHERE at < ?"))
+            .bind(ms(at - chrono::Duration::days(1)))
+            .execute(self.writer())
+            .await?;
+        sqlx::query(&sql("INSERT INTO login_failures (username, at) VALUES (?, ?)"))
+            .bind(username)
+            .bind(ms(at))
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn clear_login_failures_impl(&self, username: &str) -> StoreResult<()> {
+        sqlx::query(&sql("DELETE FROM login_failures WHERE username = ?"))
+            .bind(username)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
 }

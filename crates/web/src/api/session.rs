@@ -27,10 +27,31 @@ pub struct LoginResponse {
     pub csrf_token: String,
 }
 
+/// Failed logins allowed per user name within [`LOGIN_WINDOW_MINUTES`], counted across all
+/// nodes (the failures are rows in the database).
+pub const MAX_LOGIN_FAILURES: i64 = 10;
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+
 /// Checks credentials and opens a session. Returns the session token (for the cookie) and the
 /// session's CSRF token.
+///
+/// Errors: `bad_credentials` (401), or `busy` (429) once a user name has had
+/// [`MAX_LOGIN_FAILURES`] failures in [`LOGIN_WINDOW_MINUTES`] minutes — then even the right
+/// password is refused until the window has passed.
 pub async fn open_session(state: &AppState, username: &str, password: &str) -> ApiResult<(User, String, String)> {
-    let creds = state.store.user_credentials(username.trim()).await?;
+    let username = username.trim();
+    if username.is_empty() || username.chars().count() > 64 {
+        return Err(ApiError::new(ErrorCode::BadCredentials));
+    }
+    let now = Utc::now();
+    let since = now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES);
+    if state.store.count_login_failures(username, since).await? >= MAX_LOGIN_FAILURES {
+        return Err(ApiError::msg(
+            ErrorCode::Busy,
+            format!("登录失败次数过多，请{LOGIN_WINDOW_MINUTES}分钟后再试"),
+        ));
+    }
+    let creds = state.store.user_credentials(username).await?;
     // Verify against a dummy hash when the user does not exist, so timing does not tell.
     static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| crate::auth::hash_password("neibao-dummy"));
     let ok = match &creds {
@@ -41,11 +62,14 @@ pub async fn open_session(state: &AppState, username: &str, password: &str) -> A
         }
     };
     let Some((user, _)) = creds.filter(|_| ok) else {
+        state.store.record_login_failure(username, now).await?;
+        tracing::warn!("failed login");
         return Err(ApiError::new(ErrorCode::BadCredentials));
     };
+    state.store.clear_login_failures(username).await?;
+    tracing::info!(user = %user.id, "login");
     let token = random_token();
     let csrf = random_token();
-    let now = Utc::now();
     let ttl = chrono::Duration::from_std(state.config.session_ttl).unwrap_or(chrono::Duration::hours(8));
     state
         .store

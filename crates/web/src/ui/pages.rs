@@ -67,7 +67,7 @@ pub async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> R
             resp
         }
         Err(e) => (
-            axum::http::StatusCode::UNAUTHORIZED,
+            axum::http::StatusCode::from_u16(e.code.http_status()).unwrap_or(axum::http::StatusCode::UNAUTHORIZED),
             render(&LoginPage { error: Some(e.message) }),
         )
             .into_response(),
