@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod pipeline;
 pub mod rules;
 pub mod schedule;
+pub mod scheduler;
 
 pub use bus::{Accepted, BusError, EventBus, NatsConfig};
 pub use pipeline::{IngestOutcome, Pipeline};

@@ -155,6 +155,24 @@ pub trait Store: Send + Sync + 'static {
     async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>>;
     async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, setting: &RuleSetting) -> StoreResult<()>;
 
+    // --- scheduled jobs ---
+    /// Schedules a job; the same (kind, subject, due time) twice is scheduled once. Returns
+    /// whether it was new.
+    async fn schedule_job(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// Claims up to `limit` due jobs for `node`: jobs not done, due at `now`, and not claimed or
+    /// whose claim is older than `lease` (the claimer died). Several nodes may call this at once;
+    /// each job goes to one of them.
+    async fn claim_due_jobs(
+        &self,
+        node: &str,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> StoreResult<Vec<Job>>;
+    /// Marks a job claimed by `node` done; false when it was not this node's (lease lost) or
+    /// already done.
+    async fn complete_job(&self, id: &str, node: &str, now: DateTime<Utc>) -> StoreResult<bool>;
+
     // --- dashboard ---
     async fn dashboard(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Dashboard>;
 

@@ -10,6 +10,8 @@ mod common;
 mod devices;
 #[path = "../sql/events.rs"]
 mod events;
+#[path = "../sql/jobs.rs"]
+mod jobs;
 #[path = "../sql/org.rs"]
 mod org;
 #[path = "../sql/store_impl.rs"]
@@ -30,6 +32,8 @@ use common::{escape_like, from_ms, ms, push_scope};
 
 type Db = sqlx::Postgres;
 type DbRow = sqlx::postgres::PgRow;
+/// Concurrent claimers on several nodes skip rows another node is claiming.
+const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 type Backend = PgStore;
 
 /// Rewrites `?` placeholders as PostgreSQL's `$1, $2, …`, leaving `?` inside quoted literals

@@ -163,6 +163,21 @@ impl Store for Backend {
     async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, setting: &RuleSetting) -> StoreResult<()> {
         self.set_rule_setting_impl(scope, unit_id, setting).await
     }
+    async fn schedule_job(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.schedule_job_impl(job, now).await
+    }
+    async fn claim_due_jobs(
+        &self,
+        node: &str,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> StoreResult<Vec<Job>> {
+        self.claim_due_jobs_impl(node, now, lease, limit).await
+    }
+    async fn complete_job(&self, id: &str, node: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.complete_job_impl(id, node, now).await
+    }
     async fn dashboard(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Dashboard> {
         self.dashboard_impl(scope, now).await
     }

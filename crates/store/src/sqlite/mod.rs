@@ -13,6 +13,8 @@ mod common;
 mod devices;
 #[path = "../sql/events.rs"]
 mod events;
+#[path = "../sql/jobs.rs"]
+mod jobs;
 #[path = "../sql/org.rs"]
 mod org;
 #[path = "../sql/store_impl.rs"]
@@ -35,6 +37,8 @@ use common::{escape_like, from_ms, ms, push_scope};
 
 type Db = sqlx::Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;
+/// SQLite has one writer (the claim runs under `BEGIN IMMEDIATE`): no row locks to skip.
+const SKIP_LOCKED: &str = "";
 type Backend = SqliteStore;
 
 /// SQLite takes `?` placeholders as written.
