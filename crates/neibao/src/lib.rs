@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod demo;
 pub mod migrate;
+pub mod province;
 
 use std::path::Path;
 use std::sync::Arc;

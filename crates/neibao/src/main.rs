@@ -115,6 +115,30 @@ enum BenchCommand {
         #[arg(long, default_value = "tests/fixtures/devices")]
         fixtures: PathBuf,
     },
+    /// Generate a province-sized data set into a data folder (SQLite) or a PostgreSQL database,
+    /// then measure p50/p95 of the unit list, alert list and dashboard pages.
+    Province {
+        /// Data folder (SQLite database and keys); must be empty or absent.
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// Use this PostgreSQL database instead of SQLite (it should be empty).
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        units: usize,
+        #[arg(long, default_value_t = 10)]
+        devices_per_unit: usize,
+        #[arg(long, default_value_t = 10_000_000)]
+        events: usize,
+        #[arg(long, default_value_t = 100_000)]
+        alerts: usize,
+        /// Requests per page and user.
+        #[arg(long, default_value_t = 40)]
+        samples: usize,
+        /// Only measure the pages of a data set generated before.
+        #[arg(long)]
+        measure_only: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -143,6 +167,32 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Bench {
+            command:
+                BenchCommand::Province {
+                    data_dir,
+                    database_url,
+                    units,
+                    devices_per_unit,
+                    events,
+                    alerts,
+                    samples,
+                    measure_only,
+                },
+        } => {
+            let size = neibao::province::ProvinceSize {
+                units,
+                devices_per_unit,
+                events,
+                alerts,
+            };
+            let timings =
+                neibao::province::run(database_url.as_deref(), &data_dir, size, samples, measure_only).await?;
+            for t in timings {
+                println!("| {} | {} | {:.1} | {:.1} |", t.user, t.page, t.p50_ms, t.p95_ms);
+            }
+            Ok(())
+        }
         Command::Bench {
             command:
                 BenchCommand::Ingest {

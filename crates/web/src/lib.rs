@@ -57,7 +57,14 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Permits for payloads being processed (back-pressure).
     pub ingest_permits: Arc<tokio::sync::Semaphore>,
+    /// Dashboard figures per scope, reused for [`DASHBOARD_CACHE_SECONDS`].
+    dashboards:
+        Arc<std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, neibao_store::model::Dashboard)>>>,
 }
+
+/// How long dashboard figures are reused: counting a province's devices takes a scan, and the
+/// figures may be this many seconds old.
+pub const DASHBOARD_CACHE_SECONDS: u64 = 15;
 
 impl AppState {
     /// Single-box state: payloads are processed in process.
@@ -73,10 +80,34 @@ impl AppState {
         AppState {
             pipeline: Pipeline::new(store.clone()),
             ingest_permits: Arc::new(tokio::sync::Semaphore::new(config.max_ingest_in_flight.max(1))),
+            dashboards: Arc::default(),
             store,
             bus,
             config: Arc::new(config),
         }
+    }
+}
+
+impl AppState {
+    /// The dashboard of a scope, from the cache when it is fresh enough.
+    pub async fn dashboard(
+        &self,
+        scope: &neibao_domain::scope::Scope,
+    ) -> neibao_store::StoreResult<neibao_store::model::Dashboard> {
+        let key = format!("{scope:?}");
+        let fresh = std::time::Duration::from_secs(DASHBOARD_CACHE_SECONDS);
+        if let Some((at, d)) = self.dashboards.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            if at.elapsed() < fresh {
+                return Ok(d.clone());
+            }
+        }
+        let d = self.store.dashboard(scope, chrono::Utc::now()).await?;
+        let mut cache = self.dashboards.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(key, (std::time::Instant::now(), d.clone()));
+        Ok(d)
     }
 }
 

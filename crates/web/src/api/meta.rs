@@ -2,7 +2,6 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
-use chrono::Utc;
 use neibao_engine::rules::{builtin_rules, RuleDef};
 use neibao_store::model::*;
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use crate::AppState;
 /// Units, key units, open alerts and devices (offline too) by city, inside the caller's scope.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", responses((status = 200, body = Dashboard)))]
 pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Dashboard>> {
-    Ok(Json(state.store.dashboard(&user.scope, Utc::now()).await?))
+    Ok(Json(state.dashboard(&user.scope).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

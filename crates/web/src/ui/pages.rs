@@ -107,7 +107,7 @@ struct DashboardPage {
 }
 
 pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
-    match state.store.dashboard(&u.scope, Utc::now()).await {
+    match state.dashboard(&u.scope).await {
         Ok(d) => {
             let scope_label = match (&u.scope, &u.user.org_name, &u.user.unit_name) {
                 (Scope::All, _, _) => "全部辖区概览".to_string(),

@@ -1,0 +1,4 @@
+-- Indexes for the list pages and the dashboard at province scale (100 000 units, 1 000 000 devices).
+CREATE INDEX units_division_name ON units(division_code, name);
+CREATE INDEX devices_unit_seen ON devices(unit_id, last_seen_at);
+CREATE INDEX alerts_last ON alerts(last_seen DESC);
