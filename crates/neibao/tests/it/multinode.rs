@@ -41,19 +41,28 @@ fn free_port() -> u16 {
 }
 
 fn start_node(db_url: &str, nats_url: &str, prefix: &str, data_dir: &std::path::Path) -> Node {
-    let port = free_port();
-    let log = std::fs::File::create(data_dir.join(format!("node-{port}.log"))).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_neibao"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
+    start_process(
+        &[
             "--database-url",
             db_url,
             "--nats-url",
             nats_url,
-        ])
-        .args(["--bus-prefix", prefix, "--bus-partitions", "4", "--data-dir"])
+            "--bus-prefix",
+            prefix,
+            "--bus-partitions",
+            "4",
+        ],
+        data_dir,
+    )
+}
+
+fn start_process(extra: &[&str], data_dir: &std::path::Path) -> Node {
+    let port = free_port();
+    let log = std::fs::File::create(data_dir.join(format!("node-{port}.log"))).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_neibao"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(extra)
+        .arg("--data-dir")
         .arg(data_dir)
         .env("NEIBAO_ADMIN_PASSWORD", "admin-pass-123")
         .env("NEIBAO_LOG", "warn")
@@ -270,4 +279,133 @@ async fn two_nodes_kill_one_mid_stream_nothing_acknowledged_is_lost_or_doubled()
         alerts.total
     );
     drop(a);
+}
+
+/// Single box: an event the node acknowledged survives `kill -9` of the node (the 200 comes after
+/// the SQLite commit), and the node starts again on the same data folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn single_box_kill_nine_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = neibao::open_store(None, dir.path(), Duration::from_secs(300))
+            .await
+            .unwrap();
+        let now = Utc::now();
+        let unit = store
+            .create_unit(
+                NewUnit {
+                    name: "断电测试单位".into(),
+                    kind: UnitKind::Enterprise,
+                    is_university: false,
+                    is_private_enterprise: false,
+                    uscc: Uscc::parse(&uscc("91330106000000202")).unwrap(),
+                    address: String::new(),
+                    division_code: DivisionCode::parse("330106").unwrap(),
+                    police_station_id: None,
+                    competent_department_id: None,
+                    is_key_unit: false,
+                    key_unit_category: None,
+                    is_counter_terror_target: false,
+                    armed_schedule: None,
+                    responsible_persons: vec![],
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        store
+            .create_device(
+                &Scope::All,
+                NewDevice {
+                    unit_id: unit.id,
+                    key_area_id: None,
+                    format: DeviceFormat::GenericJson,
+                    kind: "access_terminal".into(),
+                    name: "门禁".into(),
+                    serial: String::new(),
+                    channel_map: Default::default(),
+                    ingest_token_hash: token_hash("kill9-token"),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let node = start_process(&[], dir.path());
+    wait_ready(&http, &node).await;
+    let acked = Arc::new(tokio::sync::Mutex::new(HashSet::new()));
+    let mut senders = Vec::new();
+    for w in 0..4usize {
+        let (http, acked, base) = (http.clone(), acked.clone(), node.base.clone());
+        senders.push(tokio::spawn(async move {
+            for i in (w..400).step_by(4) {
+                let body = json!({"type": "access.granted", "region": format!("seq-{i}")});
+                match http
+                    .post(format!("{base}/ingest/json/kill9-token"))
+                    .json(&body)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status() == 200 => {
+                        acked.lock().await.insert(i);
+                    }
+                    _ => {}
+                }
+            }
+        }));
+    }
+    // Kill the node while the senders are at it.
+    while acked.lock().await.len() < 60 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let mut node = node;
+    node.child.kill().unwrap();
+    let _ = node.child.wait();
+    for s in senders {
+        s.await.unwrap();
+    }
+    let acked = acked.lock().await.clone();
+    assert!(
+        acked.len() >= 60 && acked.len() < 400,
+        "killed mid-stream: {} acknowledged",
+        acked.len()
+    );
+    // Restart on the same folder; every acknowledged event is there, once.
+    let again = start_process(&[], dir.path());
+    wait_ready(&http, &again).await;
+    let store = neibao::open_store(None, dir.path(), Duration::from_secs(300))
+        .await
+        .unwrap();
+    let evs = store
+        .list_events(&Scope::All, &EventFilter::default(), Page::new(Some(1), Some(200)))
+        .await
+        .unwrap();
+    let mut all = evs.items;
+    let mut page = 2;
+    while (all.len() as i64) < evs.total {
+        all.extend(
+            store
+                .list_events(&Scope::All, &EventFilter::default(), Page::new(Some(page), Some(200)))
+                .await
+                .unwrap()
+                .items,
+        );
+        page += 1;
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for e in &all {
+        *seen.entry(e.region.clone().unwrap_or_default()).or_default() += 1;
+    }
+    for i in &acked {
+        assert_eq!(
+            seen.get(&format!("seq-{i}")),
+            Some(&1),
+            "acknowledged seq-{i} lost or doubled"
+        );
+    }
+    println!("kill -9: {} acknowledged, {} stored", acked.len(), all.len());
 }
