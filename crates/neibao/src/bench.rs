@@ -284,7 +284,6 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
     let seconds = started.elapsed().as_secs_f64();
     lat.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     let ceiling = ceiling(
-        store.as_ref(),
         db_url,
         dir,
         events.max(1000),
@@ -310,8 +309,7 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
 }
 
 /// Batched insert rate of `n` event rows with `payload` bytes each into the same database.
-async fn ceiling(store: &dyn Store, db_url: Option<&str>, dir: &Path, n: usize, payload: usize) -> anyhow::Result<f64> {
-    let _ = store;
+async fn ceiling(db_url: Option<&str>, dir: &Path, n: usize, payload: usize) -> anyhow::Result<f64> {
     let raw = vec![b'x'; payload];
     let unit: String;
     let device: String;

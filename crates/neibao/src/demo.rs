@@ -501,7 +501,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         ingest_token_hash: token_hash(token),
     };
     let all = neibao_domain::scope::Scope::All;
-    let cam = store
+    store
         .create_device(
             &all,
             mk(
@@ -602,7 +602,6 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
     let payload =
         neibao_ingest::decode_hikvision(Some(ct), body).map_err(|e| anyhow::anyhow!("demo payload: {}", e.code()))?;
     pipeline.process(&device, &payload, body, Some(ct), None, now).await?;
-    let _ = cam;
 
     let mut s = format!(
         "已加载演示数据：{} 个行政区划，{} 家单位，{} 台设备，{} 个演示账号（密码：{}）。\n演示账号：",

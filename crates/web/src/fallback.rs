@@ -20,7 +20,7 @@ pub async fn not_found() -> Response {
 pub async fn uniform_errors(req: Request, next: Next) -> Response {
     let api = {
         let p = req.uri().path();
-        p.starts_with("/api/") || p.starts_with("/ingest/") || p == "/metrics" || p.ends_with("z")
+        p.starts_with("/api/") || p.starts_with("/ingest/") || matches!(p, "/metrics" | "/healthz" | "/readyz")
     };
     let resp = next.run(req).await;
     let status = resp.status();
