@@ -277,11 +277,18 @@ impl Page {
     }
 }
 
+/// Lists count their rows exactly up to this many; beyond it `total` is this number and
+/// `total_capped` is true (counting a province's millions of rows on every page is not worth it).
+pub const COUNT_CAP: i64 = 10_000;
+
 /// One page of a list, with the total count inside the caller's scope.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Listing<T> {
     pub items: Vec<T>,
+    /// Rows matching, counted up to [`COUNT_CAP`].
     pub total: i64,
+    /// True when there are more than [`COUNT_CAP`] rows (`total` is then the cap).
+    pub total_capped: bool,
     pub page: u32,
     pub per_page: u32,
 }

@@ -145,8 +145,11 @@ impl Backend {
                 qb.push(" AND a.severity = ").push_bind(s.code());
             }
         };
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM alerts a JOIN units u ON u.id = a.unit_id WHERE 1=1");
+        let mut count = QueryBuilder::new(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM alerts a JOIN units u ON u.id = a.unit_id WHERE 1=1",
+        );
         filters(&mut count);
+        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(ALERT_SELECT);
         filters(&mut qb);
@@ -157,7 +160,8 @@ impl Backend {
         let rows = qb.build().fetch_all(&self.pool).await?;
         Ok(Listing {
             items: rows.iter().map(alert_from_row).collect(),
-            total,
+            total: total.min(COUNT_CAP),
+            total_capped: total > COUNT_CAP,
             page: page.page,
             per_page: page.per_page,
         })

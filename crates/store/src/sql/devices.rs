@@ -159,9 +159,11 @@ impl Backend {
                 None => {}
             }
         };
-        let mut count =
-            QueryBuilder::new("SELECT COUNT(*) FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1");
+        let mut count = QueryBuilder::new(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1",
+        );
         filters(&mut count);
+        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(DEVICE_SELECT);
         filters(&mut qb);
@@ -172,7 +174,8 @@ impl Backend {
         let rows = qb.build().fetch_all(&self.pool).await?;
         Ok(Listing {
             items: rows.iter().map(|r| self.device_from_row(r, now)).collect(),
-            total,
+            total: total.min(COUNT_CAP),
+            total_capped: total > COUNT_CAP,
             page: page.page,
             per_page: page.per_page,
         })

@@ -309,8 +309,11 @@ impl Backend {
                 qb.push(" AND e.received_at < ").push_bind(ms(s));
             }
         };
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1");
+        let mut count = QueryBuilder::new(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1",
+        );
         filters(&mut count);
+        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE 1=1"));
         filters(&mut qb);
@@ -321,7 +324,8 @@ impl Backend {
         let rows = qb.build().fetch_all(&self.pool).await?;
         Ok(Listing {
             items: rows.iter().map(|r| event_from_row(r, &self.cipher)).collect(),
-            total,
+            total: total.min(COUNT_CAP),
+            total_capped: total > COUNT_CAP,
             page: page.page,
             per_page: page.per_page,
         })

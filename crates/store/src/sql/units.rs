@@ -261,8 +261,9 @@ impl Backend {
                 qb.push(" AND u.kind = ").push_bind(k.code());
             }
         };
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM units u WHERE 1=1");
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM units u WHERE 1=1");
         filters(&mut count);
+        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut qb = QueryBuilder::new(UNIT_SELECT);
         filters(&mut qb);
@@ -273,7 +274,8 @@ impl Backend {
         let rows = qb.build().fetch_all(&self.pool).await?;
         Ok(Listing {
             items: rows.iter().map(unit_from_row).collect(),
-            total,
+            total: total.min(COUNT_CAP),
+            total_capped: total > COUNT_CAP,
             page: page.page,
             per_page: page.per_page,
         })

@@ -81,6 +81,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // LIKE is case-sensitive, as on PostgreSQL, so prefix matches on division codes use
+            // the index (SQLite's LIKE optimisation needs it).
+            .pragma("case_sensitive_like", "ON")
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new()
             .max_connections(1)

@@ -139,6 +139,7 @@ pub struct UnitsQuery {
 #[template(path = "units.html")]
 struct UnitsPage {
     nav: Nav,
+    total: String,
     list: Listing<Unit>,
     q: String,
     division: String,
@@ -175,6 +176,7 @@ pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
                 list.total,
             );
             render(&UnitsPage {
+                total: total_label(&list),
                 nav: Nav::new(&u),
                 may_register: u.user.role.may_register_units(),
                 list,
@@ -583,7 +585,7 @@ pub struct DevicesQuery {
 struct DevicesPage {
     nav: Nav,
     devices: Vec<DeviceView>,
-    total: i64,
+    total: String,
     online: String,
     pager: Pager,
 }
@@ -606,7 +608,7 @@ pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
         Ok(list) => render(&DevicesPage {
             nav: Nav::new(&u),
             devices: list.items.iter().map(DeviceView::from).collect(),
-            total: list.total,
+            total: total_label(&list),
             pager: Pager::new(
                 "/devices",
                 &[("online", q.online.clone())],
@@ -632,7 +634,7 @@ pub struct AlertsQuery {
 struct AlertsPage {
     nav: Nav,
     alerts: Vec<AlertView>,
-    total: i64,
+    total: String,
     status: String,
     statuses: Vec<(&'static str, &'static str)>,
     pager: Pager,
@@ -651,7 +653,7 @@ pub async fn alerts(State(state): State<AppState>, UiUser(u): UiUser, Query(q): 
             render(&AlertsPage {
                 nav,
                 alerts: list.items.iter().map(AlertView::from).collect(),
-                total: list.total,
+                total: total_label(&list),
                 pager: Pager::new(
                     "/alerts",
                     &[("status", q.status.clone())],
@@ -735,7 +737,7 @@ pub struct EventsQuery {
 struct EventsPage {
     nav: Nav,
     events: Vec<EventView>,
-    total: i64,
+    total: String,
     pager: Pager,
 }
 
@@ -748,7 +750,7 @@ pub async fn events(State(state): State<AppState>, UiUser(u): UiUser, Query(q): 
             render(&EventsPage {
                 nav,
                 events: list.items.iter().map(EventView::from).collect(),
-                total: list.total,
+                total: total_label(&list),
                 pager: Pager::new("/events", &[], page.page, page.per_page, list.total),
             })
         }
@@ -825,5 +827,14 @@ pub async fn set_rule(
     match r {
         Ok(()) => Redirect::to(&format!("/units/{id}")).into_response(),
         Err(e) => error_page(&u, e),
+    }
+}
+
+/// "1234", or "10000+" when the list stopped counting.
+fn total_label<T>(list: &Listing<T>) -> String {
+    if list.total_capped {
+        format!("{}+", list.total)
+    } else {
+        list.total.to_string()
     }
 }
