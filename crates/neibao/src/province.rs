@@ -32,6 +32,8 @@ pub struct PageTiming {
     pub user: String,
     pub p50_ms: f64,
     pub p95_ms: f64,
+    /// The slowest request (the first dashboard request of a scope computes what is then cached).
+    pub max_ms: f64,
 }
 
 const KINDS: [&str; 6] = [

@@ -145,13 +145,22 @@ impl Backend {
                 qb.push(" AND a.severity = ").push_bind(s.code());
             }
         };
-        let mut count = QueryBuilder::new(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM alerts a JOIN units u ON u.id = a.unit_id WHERE 1=1",
-        );
+        // A wide scope (a province, a city) is listed by walking the alerts in time order and
+        // keeping those in scope; a narrow one (a county, a station, a unit) by its units' alerts.
+        // `CROSS JOIN … WHERE` fixes that join order on SQLite and is an ordinary join elsewhere.
+        let wide = self.scope_is_wide(scope).await? && f.unit_id.is_none() && f.device_id.is_none();
+        let from = if wide {
+            "FROM alerts a CROSS JOIN units u LEFT JOIN devices dv ON dv.id = a.device_id WHERE u.id = a.unit_id"
+        } else {
+            "FROM alerts a JOIN units u ON u.id = a.unit_id LEFT JOIN devices dv ON dv.id = a.device_id WHERE 1=1"
+        };
+        let mut count = QueryBuilder::new(format!("SELECT COUNT(*) FROM (SELECT 1 {from}"));
         filters(&mut count);
         count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut qb = QueryBuilder::new(ALERT_SELECT);
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT a.*, u.name AS unit_name, dv.name AS device_name {from}"
+        ));
         filters(&mut qb);
         qb.push(" ORDER BY a.last_seen DESC, a.id DESC LIMIT ")
             .push_bind(page.per_page as i64)

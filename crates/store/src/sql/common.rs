@@ -43,3 +43,21 @@ pub(crate) fn push_scope(qb: &mut QueryBuilder<'_, Db>, scope: &Scope) {
 pub(crate) fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
+
+/// Units a scope must cover to be listed by walking time-ordered rows rather than its units.
+pub(crate) const WIDE_SCOPE_UNITS: i64 = 2_000;
+
+impl super::Backend {
+    /// Whether `scope` covers more than [`WIDE_SCOPE_UNITS`] units (counted with the index, and
+    /// only that far).
+    pub(crate) async fn scope_is_wide(&self, scope: &Scope) -> crate::repo::StoreResult<bool> {
+        if *scope == Scope::All {
+            return Ok(true);
+        }
+        let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM units u WHERE 1=1");
+        push_scope(&mut qb, scope);
+        qb.push(" LIMIT ").push_bind(WIDE_SCOPE_UNITS + 1).push(") n");
+        let n: i64 = qb.build_query_scalar().fetch_one(&self.pool).await?;
+        Ok(n > WIDE_SCOPE_UNITS)
+    }
+}
