@@ -189,7 +189,10 @@ async fn main() -> anyhow::Result<()> {
             let timings =
                 neibao::province::run(database_url.as_deref(), &data_dir, size, samples, measure_only).await?;
             for t in timings {
-                println!("| {} | {} | {:.1} | {:.1} |", t.user, t.page, t.p50_ms, t.p95_ms);
+                println!(
+                    "| {} | {} | {:.1} | {:.1} | {:.1} |",
+                    t.user, t.page, t.p50_ms, t.p95_ms, t.max_ms
+                );
             }
             Ok(())
         }

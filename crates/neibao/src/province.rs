@@ -275,6 +275,7 @@ async fn measure(store: std::sync::Arc<dyn neibao_store::Store>, samples: usize)
                 user: user.into(),
                 p50_ms: pick(0.5),
                 p95_ms: pick(0.95),
+                max_ms: pick(1.0),
             });
         }
     }
