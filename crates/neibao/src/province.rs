@@ -251,13 +251,14 @@ async fn measure(store: std::sync::Arc<dyn neibao_store::Store>, samples: usize)
     });
     let mut out = Vec::new();
     for user in ["demo_province", "demo_county"] {
-        let client = reqwest::Client::builder().cookie_store(true).build()?;
+        // No redirect after login: the first dashboard request below must be the cold one.
+        let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
         let r = client
             .post(format!("{base}/login"))
             .form(&[("username", user), ("password", crate::demo::DEFAULT_DEMO_PASSWORD)])
             .send()
             .await?;
-        anyhow::ensure!(r.status().is_success(), "login as {user} failed: {}", r.status());
+        anyhow::ensure!(r.status().is_redirection(), "login as {user} failed: {}", r.status());
         for page in ["/units", "/units?page=200", "/alerts", "/alerts?status=open", "/"] {
             let mut times = Vec::with_capacity(samples);
             for _ in 0..samples {
