@@ -33,6 +33,8 @@ pub struct Metrics {
     /// Seconds from receiving a payload to its events being stored and evaluated.
     pub ingest_to_alert: Histogram,
     pub queue_depth: Gauge,
+    /// Seconds between the due time of the oldest job claimed in the last tick and that tick.
+    pub scheduler_lag: Gauge,
 }
 
 /// The global metrics (one registry per process).
@@ -47,6 +49,7 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         rule_evaluation: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
         ingest_to_alert: Histogram::new(exponential_buckets(0.000_1, 2.0, 18)),
         queue_depth: Gauge::default(),
+        scheduler_lag: Gauge::default(),
         registry: Registry::default(),
     };
     registry.register(
@@ -80,6 +83,11 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "bus_queue_depth",
         "Event-bus messages waiting or in flight",
         m.queue_depth.clone(),
+    );
+    registry.register(
+        "scheduler_lag_seconds",
+        "Delay of the oldest due job run in the last scheduler tick",
+        m.scheduler_lag.clone(),
     );
     Metrics { registry, ..m }
 });

@@ -57,6 +57,8 @@ impl Scheduler {
     /// failed job is retried when its lease has passed.
     pub async fn tick(&self, now: DateTime<Utc>) -> StoreResult<Vec<Ran>> {
         let jobs = self.store.claim_due_jobs(&self.node, now, self.lease, 100).await?;
+        let lag = jobs.iter().map(|j| (now - j.due_at).num_seconds()).max().unwrap_or(0);
+        crate::metrics::METRICS.scheduler_lag.set(lag.max(0));
         let mut out = Vec::with_capacity(jobs.len());
         for job in jobs {
             let ok = match self.handlers.get(&job.kind) {

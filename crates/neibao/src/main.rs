@@ -324,6 +324,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             AppState::with_bus(dyn_store.clone(), config, EventBus::Nats(bus))
         }
     };
+    // The durable scheduler runs on every node; claims keep each due job on one of them. Job kinds
+    // register their handlers here as features add deadlines (none yet).
+    neibao_engine::scheduler::Scheduler::new(
+        dyn_store.clone(),
+        format!("{}-{}", args.listen, std::process::id()),
+        chrono::Duration::seconds(60),
+    )
+    .spawn();
     if args.demo {
         neibao::demo::load_once(dyn_store.as_ref(), &state.pipeline).await?;
     }

@@ -252,7 +252,10 @@ async fn measure(store: std::sync::Arc<dyn neibao_store::Store>, samples: usize)
     let mut out = Vec::new();
     for user in ["demo_province", "demo_county"] {
         // No redirect after login: the first dashboard request below must be the cold one.
-        let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
         let r = client
             .post(format!("{base}/login"))
             .form(&[("username", user), ("password", crate::demo::DEFAULT_DEMO_PASSWORD)])

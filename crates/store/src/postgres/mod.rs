@@ -93,6 +93,14 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
+            // Plan every statement with its parameters: a generic plan of
+            // `division_code LIKE $1` cannot use the prefix index and scans every unit.
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::Executor::execute(conn, "SET plan_cache_mode = force_custom_plan").await?;
+                    Ok(())
+                })
+            })
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
