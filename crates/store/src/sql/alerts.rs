@@ -154,26 +154,16 @@ impl Backend {
         } else {
             "FROM alerts a JOIN units u ON u.id = a.unit_id LEFT JOIN devices dv ON dv.id = a.device_id WHERE 1=1"
         };
-        let mut count = QueryBuilder::new(format!("SELECT COUNT(*) FROM (SELECT 1 {from}"));
-        filters(&mut count);
-        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut qb = QueryBuilder::new(format!(
-            "SELECT a.*, u.name AS unit_name, dv.name AS device_name {from}"
-        ));
-        filters(&mut qb);
-        qb.push(" ORDER BY a.last_seen DESC, a.id DESC LIMIT ")
-            .push_bind(page.per_page as i64)
-            .push(" OFFSET ")
-            .push_bind(page.offset());
-        let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(Listing {
-            items: rows.iter().map(alert_from_row).collect(),
-            total: total.min(COUNT_CAP),
-            total_capped: total > COUNT_CAP,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        super::common::paged(
+            &self.pool,
+            from,
+            &format!("SELECT a.*, u.name AS unit_name, dv.name AS device_name {from}"),
+            filters,
+            "a.last_seen DESC, a.id DESC",
+            page,
+            alert_from_row,
+        )
+        .await
     }
 
     pub(crate) async fn alert_events_impl(

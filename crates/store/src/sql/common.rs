@@ -6,6 +6,7 @@ use neibao_domain::scope::Scope;
 use sqlx::QueryBuilder;
 
 use super::Db;
+use crate::model::{Listing, Page, COUNT_CAP};
 
 pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -60,4 +61,36 @@ impl super::Backend {
         let n: i64 = qb.build_query_scalar().fetch_one(&self.pool).await?;
         Ok(n > WIDE_SCOPE_UNITS)
     }
+}
+
+/// One page of a list and its count (up to [`COUNT_CAP`]). `count_from` and `select` are SQL ending
+/// in a `WHERE` condition so that `filters` can append `AND …` to both; `order` is the ORDER BY.
+pub(crate) async fn paged<T>(
+    pool: &sqlx::Pool<Db>,
+    count_from: &str,
+    select: &str,
+    filters: impl Fn(&mut QueryBuilder<'_, Db>),
+    order: &str,
+    page: Page,
+    map: impl Fn(&super::DbRow) -> T,
+) -> crate::repo::StoreResult<Listing<T>> {
+    let mut count = QueryBuilder::new(format!("SELECT COUNT(*) FROM (SELECT 1 {count_from}"));
+    filters(&mut count);
+    count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let mut qb = QueryBuilder::new(select);
+    filters(&mut qb);
+    qb.push(" ORDER BY ").push(order);
+    qb.push(" LIMIT ")
+        .push_bind(page.per_page as i64)
+        .push(" OFFSET ")
+        .push_bind(page.offset());
+    let rows = qb.build().fetch_all(pool).await?;
+    Ok(Listing {
+        items: rows.iter().map(map).collect(),
+        total: total.min(COUNT_CAP),
+        total_capped: total > COUNT_CAP,
+        page: page.page,
+        per_page: page.per_page,
+    })
 }

@@ -159,26 +159,16 @@ impl Backend {
                 None => {}
             }
         };
-        let mut count = QueryBuilder::new(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1",
-        );
-        filters(&mut count);
-        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut qb = QueryBuilder::new(DEVICE_SELECT);
-        filters(&mut qb);
-        qb.push(" ORDER BY u.name, dv.name LIMIT ")
-            .push_bind(page.per_page as i64)
-            .push(" OFFSET ")
-            .push_bind(page.offset());
-        let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(Listing {
-            items: rows.iter().map(|r| self.device_from_row(r, now)).collect(),
-            total: total.min(COUNT_CAP),
-            total_capped: total > COUNT_CAP,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        super::common::paged(
+            &self.pool,
+            "FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1",
+            DEVICE_SELECT,
+            filters,
+            "u.name, dv.name",
+            page,
+            |r| self.device_from_row(r, now),
+        )
+        .await
     }
 
     pub(crate) async fn device_for_ingest_impl(&self, token_hash: &str) -> StoreResult<Option<IngestDevice>> {

@@ -309,26 +309,16 @@ impl Backend {
                 qb.push(" AND e.received_at < ").push_bind(ms(s));
             }
         };
-        let mut count = QueryBuilder::new(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1",
-        );
-        filters(&mut count);
-        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut qb = QueryBuilder::new(format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE 1=1"));
-        filters(&mut qb);
-        qb.push(" ORDER BY e.received_at DESC, e.id DESC LIMIT ")
-            .push_bind(page.per_page as i64)
-            .push(" OFFSET ")
-            .push_bind(page.offset());
-        let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(Listing {
-            items: rows.iter().map(|r| event_from_row(r, &self.cipher)).collect(),
-            total: total.min(COUNT_CAP),
-            total_capped: total > COUNT_CAP,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        super::common::paged(
+            &self.pool,
+            "FROM events e JOIN units u ON u.id = e.unit_id WHERE 1=1",
+            &format!("SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} WHERE 1=1"),
+            filters,
+            "e.received_at DESC, e.id DESC",
+            page,
+            |r| event_from_row(r, &self.cipher),
+        )
+        .await
     }
 
     pub(crate) async fn count_recent_events_impl(

@@ -261,23 +261,15 @@ impl Backend {
                 qb.push(" AND u.kind = ").push_bind(k.code());
             }
         };
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM units u WHERE 1=1");
-        filters(&mut count);
-        count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let mut qb = QueryBuilder::new(UNIT_SELECT);
-        filters(&mut qb);
-        qb.push(" ORDER BY u.division_code, u.name LIMIT ")
-            .push_bind(page.per_page as i64)
-            .push(" OFFSET ")
-            .push_bind(page.offset());
-        let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(Listing {
-            items: rows.iter().map(unit_from_row).collect(),
-            total: total.min(COUNT_CAP),
-            total_capped: total > COUNT_CAP,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        super::common::paged(
+            &self.pool,
+            "FROM units u WHERE 1=1",
+            UNIT_SELECT,
+            filters,
+            "u.division_code, u.name",
+            page,
+            unit_from_row,
+        )
+        .await
     }
 }
