@@ -344,3 +344,25 @@ async fn units_are_placed_only_with_organisations_of_their_territory() {
         .await;
     assert_eq!(s, 403);
 }
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = TestApp::spawn().await;
+    let r = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = reqwest::get(app.url("/readyz")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((v["database"].as_bool(), v["bus"].as_bool()), (Some(true), Some(true)));
+    let (s, _) = app.ingest("/ingest/hikvision/nope", "application/xml", "<x/>").await;
+    assert_eq!(s, 401);
+    let text = reqwest::get(app.url("/metrics")).await.unwrap().text().await.unwrap();
+    for name in [
+        "neibao_ingest_requests_total{result=\"unknown_token\"}",
+        "neibao_rule_evaluation_seconds",
+        "neibao_bus_queue_depth",
+        "neibao_scheduler_lag_seconds",
+    ] {
+        assert!(text.contains(name), "{name} missing from /metrics");
+    }
+}
