@@ -32,6 +32,55 @@ impl Drop for Node {
     }
 }
 
+/// One unit (a key unit with a key area when `in_key_area`) and a generic-JSON device, reachable
+/// with `token`. Returns the device id.
+async fn seed_device(store: &dyn neibao_store::Store, uscc_body: &str, in_key_area: bool, token: &str) -> String {
+    let now = Utc::now();
+    let unit = store
+        .create_unit(
+            NewUnit {
+                name: format!("节点测试单位{uscc_body}"),
+                kind: UnitKind::Enterprise,
+                is_university: false,
+                is_private_enterprise: false,
+                uscc: Uscc::parse(&uscc(uscc_body)).unwrap(),
+                address: String::new(),
+                division_code: DivisionCode::parse("330106").unwrap(),
+                police_station_id: None,
+                competent_department_id: None,
+                is_key_unit: in_key_area,
+                key_unit_category: in_key_area.then_some(4),
+                is_counter_terror_target: false,
+                armed_schedule: None,
+                responsible_persons: vec![],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let key_area_id = match in_key_area {
+        true => Some(
+            store
+                .create_key_area(&Scope::All, &unit.id, "金库", "", now)
+                .await
+                .unwrap()
+                .id,
+        ),
+        false => None,
+    };
+    let device = NewDevice {
+        unit_id: unit.id,
+        key_area_id,
+        format: DeviceFormat::GenericJson,
+        kind: "camera".into(),
+        name: "测试设备".into(),
+        serial: String::new(),
+        channel_map: Default::default(),
+        ingest_token_hash: token_hash(token),
+    };
+    store.create_device(&Scope::All, device, now).await.unwrap().id
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -102,50 +151,7 @@ async fn two_nodes_kill_one_mid_stream_nothing_acknowledged_is_lost_or_doubled()
     let store = neibao::open_store(Some(&db.url), dir.path(), Duration::from_secs(300))
         .await
         .unwrap();
-    let now = Utc::now();
-    let unit = store
-        .create_unit(
-            NewUnit {
-                name: "多节点测试单位".into(),
-                kind: UnitKind::Enterprise,
-                is_university: false,
-                is_private_enterprise: false,
-                uscc: Uscc::parse(&uscc("91330106000000201")).unwrap(),
-                address: String::new(),
-                division_code: DivisionCode::parse("330106").unwrap(),
-                police_station_id: None,
-                competent_department_id: None,
-                is_key_unit: true,
-                key_unit_category: Some(4),
-                is_counter_terror_target: false,
-                armed_schedule: None,
-                responsible_persons: vec![],
-            },
-            now,
-        )
-        .await
-        .unwrap();
-    let area = store
-        .create_key_area(&Scope::All, &unit.id, "金库", "", now)
-        .await
-        .unwrap();
-    let device = store
-        .create_device(
-            &Scope::All,
-            NewDevice {
-                unit_id: unit.id.clone(),
-                key_area_id: Some(area.id.clone()),
-                format: DeviceFormat::GenericJson,
-                kind: "camera".into(),
-                name: "金库摄像机".into(),
-                serial: String::new(),
-                channel_map: Default::default(),
-                ingest_token_hash: token_hash("multinode-token"),
-            },
-            now,
-        )
-        .await
-        .unwrap();
+    let device_id = seed_device(store.as_ref(), "91330106000000201", true, "multinode-token").await;
 
     let a = start_node(&db.url, &nats, &prefix, dir.path());
     let b = start_node(&db.url, &nats, &prefix, dir.path());
@@ -219,7 +225,7 @@ async fn two_nodes_kill_one_mid_stream_nothing_acknowledged_is_lost_or_doubled()
                 .list_events(
                     &Scope::All,
                     &EventFilter {
-                        device_id: Some(device.id.clone()),
+                        device_id: Some(device_id.clone()),
                         ..Default::default()
                     },
                     Page::new(Some(page), Some(200)),
@@ -290,46 +296,7 @@ async fn single_box_kill_nine_loses_nothing_acknowledged() {
         let store = neibao::open_store(None, dir.path(), Duration::from_secs(300))
             .await
             .unwrap();
-        let now = Utc::now();
-        let unit = store
-            .create_unit(
-                NewUnit {
-                    name: "断电测试单位".into(),
-                    kind: UnitKind::Enterprise,
-                    is_university: false,
-                    is_private_enterprise: false,
-                    uscc: Uscc::parse(&uscc("91330106000000202")).unwrap(),
-                    address: String::new(),
-                    division_code: DivisionCode::parse("330106").unwrap(),
-                    police_station_id: None,
-                    competent_department_id: None,
-                    is_key_unit: false,
-                    key_unit_category: None,
-                    is_counter_terror_target: false,
-                    armed_schedule: None,
-                    responsible_persons: vec![],
-                },
-                now,
-            )
-            .await
-            .unwrap();
-        store
-            .create_device(
-                &Scope::All,
-                NewDevice {
-                    unit_id: unit.id,
-                    key_area_id: None,
-                    format: DeviceFormat::GenericJson,
-                    kind: "access_terminal".into(),
-                    name: "门禁".into(),
-                    serial: String::new(),
-                    channel_map: Default::default(),
-                    ingest_token_hash: token_hash("kill9-token"),
-                },
-                now,
-            )
-            .await
-            .unwrap();
+        seed_device(store.as_ref(), "91330106000000202", false, "kill9-token").await;
     }
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
