@@ -326,9 +326,10 @@ pub fn clean_device_text(s: &str, max: usize) -> String {
 }
 
 impl DecodedEvent {
-    /// Bounds every device-supplied text field to [`MAX_DEVICE_TEXT`] characters without
-    /// control characters, so a hostile device cannot store megabytes of `eventType` or break
-    /// the pages that show it.
+    /// Bounds every device-supplied text field (the attachments' content type and name included)
+    /// to [`MAX_DEVICE_TEXT`] characters without control characters, so a hostile device cannot
+    /// store megabytes of `eventType`, break the pages that show it, or send a NUL that
+    /// PostgreSQL refuses in text.
     pub fn sanitize(&mut self) {
         let clean = |s: &mut String| *s = clean_device_text(s, MAX_DEVICE_TEXT);
         clean(&mut self.vendor_type);
@@ -347,6 +348,12 @@ impl DecodedEvent {
         .flatten()
         {
             clean(f);
+        }
+        for img in &mut self.images {
+            clean(&mut img.content_type);
+            if let Some(name) = &mut img.name {
+                clean(name);
+            }
         }
     }
 }

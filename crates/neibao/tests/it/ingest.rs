@@ -120,6 +120,26 @@ async fn unknown_event_types_are_stored_not_rejected() {
     assert_eq!(evs["items"][0]["vendor_type"], "someFutureThing");
 }
 
+/// NUL and other control bytes in a part's headers or in event text are dropped before storing
+/// (PostgreSQL refuses NUL in text): the payload is accepted, not answered 503.
+#[tokio::test]
+async fn control_bytes_in_part_headers_are_stored_cleanly() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "控制字符单位", "330106", "91330106000000021").await;
+    let (device, path) = create_device(&admin, &unit, None, "hikvision").await;
+    let xml = "<EventNotificationAlert version=\"2.0\" xmlns=\"http://www.isapi.org/ver20/XMLSchema\"><channelID>1</channelID><dateTime>2024-05-14T09:12:49+08:00</dateTime><eventType>VMD\u{1}</eventType><eventState>active</eventState><eventDescription>a&#0;b</eventDescription></EventNotificationAlert>";
+    let mut body = Vec::new();
+    body.extend_from_slice(b"--boundary\r\nContent-Type: application/xml\r\n\r\n");
+    body.extend_from_slice(xml.as_bytes());
+    body.extend_from_slice(b"\r\n--boundary\r\nContent-Type: image/jpeg\x00x\r\nContent-Disposition: form-data; name=\"p\x00ic\"; filename=\"a\x00.jpg\"\r\n\r\n\xFF\xD8\xFF\x00\x01\r\n--boundary--\r\n");
+    let (s, v) = app.ingest(&path, "multipart/form-data; boundary=boundary", body).await;
+    assert_eq!(s, 200, "{v}");
+    let (_, evs) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
+    assert_eq!(evs["items"][0]["vendor_type"], "VMD", "{evs}");
+    assert_eq!(evs["items"][0]["image_count"], 1, "{evs}");
+}
+
 #[tokio::test]
 async fn generic_json_endpoint() {
     let app = TestApp::spawn().await;
