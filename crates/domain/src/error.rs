@@ -43,10 +43,20 @@ pub enum ErrorCode {
     Unavailable,
     /// Something failed inside the server; details are in the log under the request id (HTTP 500).
     Internal,
+    /// The account has a second factor: send the current TOTP code (`otp`) with the password
+    /// (HTTP 401).
+    TotpRequired,
+    /// The session still owes its second factor, or must enrol one first; only the TOTP routes
+    /// answer (HTTP 403).
+    SecondFactorPending,
+    /// Reading unmasked personal information needs a stated purpose (HTTP 400).
+    PurposeRequired,
+    /// The new password fails the password policy (HTTP 400).
+    WeakPassword,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 18] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 22] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -65,6 +75,10 @@ pub const ALL_ERROR_CODES: [ErrorCode; 18] = [
     ErrorCode::Busy,
     ErrorCode::Unavailable,
     ErrorCode::Internal,
+    ErrorCode::TotpRequired,
+    ErrorCode::SecondFactorPending,
+    ErrorCode::PurposeRequired,
+    ErrorCode::WeakPassword,
 ];
 
 impl ErrorCode {
@@ -89,6 +103,10 @@ impl ErrorCode {
             ErrorCode::Busy => "busy",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::TotpRequired => "totp_required",
+            ErrorCode::SecondFactorPending => "second_factor_pending",
+            ErrorCode::PurposeRequired => "purpose_required",
+            ErrorCode::WeakPassword => "weak_password",
         }
     }
 
@@ -113,14 +131,21 @@ impl ErrorCode {
             ErrorCode::Busy => "系统繁忙，请稍后重试",
             ErrorCode::Unavailable => "服务暂时不可用，请稍后重试",
             ErrorCode::Internal => "服务器内部错误，请稍后重试",
+            ErrorCode::TotpRequired => "请输入动态验证码",
+            ErrorCode::SecondFactorPending => "请先完成动态验证码（双因素）验证或绑定",
+            ErrorCode::PurposeRequired => "查看完整个人信息须填写查询事由",
+            ErrorCode::WeakPassword => "密码不符合安全策略",
         }
     }
 
     /// HTTP status number for this code.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::Unauthenticated | ErrorCode::UnknownIngestToken | ErrorCode::BadCredentials => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Unauthenticated
+            | ErrorCode::UnknownIngestToken
+            | ErrorCode::BadCredentials
+            | ErrorCode::TotpRequired => 401,
+            ErrorCode::Forbidden | ErrorCode::SecondFactorPending => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,
@@ -133,7 +158,9 @@ impl ErrorCode {
             | ErrorCode::InvalidPhone
             | ErrorCode::InvalidDivisionCode
             | ErrorCode::UnsupportedMediaType
-            | ErrorCode::UndecodablePayload => 400,
+            | ErrorCode::UndecodablePayload
+            | ErrorCode::PurposeRequired
+            | ErrorCode::WeakPassword => 400,
         }
     }
 }

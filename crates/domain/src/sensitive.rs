@@ -66,6 +66,37 @@ pub fn mask(value: &str, head: usize, tail: usize) -> String {
     out
 }
 
+/// Masks every run of 11 or more digits (an `X`/`x` may end it) in free text, so an ID or phone
+/// number typed into a comment or purpose is not kept in plaintext: `联系13812345678` →
+/// `联系138****5678`.
+pub fn redact_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j < chars.len() && matches!(chars[j], 'X' | 'x') {
+                j += 1;
+            }
+            let run: String = chars[i..j].iter().collect();
+            if run.len() >= 11 {
+                out.push_str(&mask(&run, 3, 4));
+            } else {
+                out.push_str(&run);
+            }
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 impl std::fmt::Debug for Sensitive {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Sensitive({})", self.masked())
@@ -90,5 +121,12 @@ mod tests {
         assert_eq!(serde_json::to_string(&id).unwrap(), "\"110105********002X\"");
         let p = Sensitive::new(SensitiveKind::Phone, "13812345678");
         assert_eq!(p.masked(), "138****5678");
+    }
+
+    #[test]
+    fn numbers_in_free_text_are_masked() {
+        assert_eq!(redact_numbers("联系13812345678核查"), "联系138****5678核查");
+        assert_eq!(redact_numbers("身份证11010519491231002x"), "身份证110***********002x");
+        assert_eq!(redact_numbers("案号2026-123 第5次"), "案号2026-123 第5次");
     }
 }

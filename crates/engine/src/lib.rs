@@ -8,6 +8,7 @@
 pub mod bus;
 pub mod metrics;
 pub mod pipeline;
+pub mod retention;
 pub mod rules;
 pub mod schedule;
 pub mod scheduler;

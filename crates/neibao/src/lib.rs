@@ -93,3 +93,67 @@ pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> any
     }
     Ok(())
 }
+
+/// What `neibao audit verify` found.
+#[derive(Debug)]
+pub struct AuditReport {
+    pub head: neibao_store::audit::AuditHead,
+    pub checked: u64,
+    pub problems: Vec<neibao_store::audit::AuditProblem>,
+}
+
+/// Walks the whole audit chain in pages of 1 000 rows (see `neibao_store::audit`). `anchors`
+/// are `SEQ:HASH` pairs recorded earlier; a row whose hash differs, or that is gone, is a
+/// problem.
+///
+/// Errors: a malformed anchor, or the database.
+pub async fn audit_verify(store: &dyn neibao_store::Store, anchors: &[String]) -> anyhow::Result<AuditReport> {
+    use neibao_store::audit::{AuditProblem, ProblemKind, Verifier};
+    let mut wanted = std::collections::HashMap::new();
+    for a in anchors {
+        let (seq, hash) = a
+            .split_once(':')
+            .and_then(|(s, h)| Some((s.parse::<i64>().ok()?, h.to_string())))
+            .ok_or_else(|| anyhow::anyhow!("锚点格式应为 SEQ:HASH：{a}"))?;
+        wanted.insert(seq, hash);
+    }
+    let head = store.audit_head().await?;
+    let mut v = Verifier::new(&head);
+    let mut after = head.first_seq - 1;
+    let mut anchor_problems = Vec::new();
+    loop {
+        let rows = store.audit_rows(after, 1000).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.seq;
+        for r in &rows {
+            if let Some(h) = wanted.remove(&r.seq) {
+                if h != r.hash {
+                    anchor_problems.push(AuditProblem {
+                        seq: r.seq,
+                        kind: ProblemKind::Edited,
+                        message: format!("第 {} 条记录与此前登记的锚点哈希不符：链被改写", r.seq),
+                    });
+                }
+            }
+            v.feed(r);
+        }
+    }
+    let checked = v.checked;
+    let mut problems = v.finish(&head);
+    problems.extend(anchor_problems);
+    for (seq, _) in wanted {
+        if seq >= head.first_seq {
+            problems.push(AuditProblem {
+                seq,
+                kind: ProblemKind::Deleted,
+                message: format!("锚点所指的第 {seq} 条记录不存在"),
+            });
+        }
+    }
+    problems.sort_by_key(|p| p.seq);
+    Ok(AuditReport {
+        head,
+        checked,
+        problems,
+    })
+}

@@ -30,6 +30,16 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Field-encryption keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Benchmarks (results go to docs/BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -88,6 +98,41 @@ struct ServeArgs {
     /// Answer 429 while more than this many bus messages wait.
     #[arg(long, env = "NEIBAO_MAX_BUS_BACKLOG", default_value_t = 100_000)]
     max_bus_backlog: u64,
+}
+
+/// Where an installation's data is (shared by the maintenance commands).
+#[derive(clap::Args)]
+struct StoreArgs {
+    #[arg(long, env = "NEIBAO_DATA_DIR", default_value = "./neibao-data")]
+    data_dir: PathBuf,
+    /// `postgres://…` when the installation runs on PostgreSQL.
+    #[arg(long, env = "NEIBAO_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and report every edited, deleted or reordered row (exit code 1 if
+    /// any); prints the head to record outside the database.
+    Verify {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// A head recorded earlier, `SEQ:HASH`: the row SEQ must still have this hash (catches a
+        /// chain rewritten with fresh hashes).
+        #[arg(long)]
+        anchor: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make a new field-encryption key current, re-encrypt every encrypted value under it, fill
+    /// missing blind indexes, then retire the old keys to keys/retired/. Stop the server first
+    /// (running nodes keep the old key ring until restarted).
+    Rotate {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -153,6 +198,9 @@ enum TokenCommand {
         /// User name.
         #[arg(long)]
         user: String,
+        /// `write` (default) or `read` (GET requests only).
+        #[arg(long, default_value = "write")]
+        scope: String,
         /// Label stored with the token.
         #[arg(long, default_value = "cli")]
         name: String,
@@ -260,10 +308,14 @@ async fn main() -> anyhow::Result<()> {
                     data_dir,
                     database_url,
                     user,
+                    scope,
                     name,
                     expires_days,
                 },
         } => {
+            let Some(scope) = neibao_store::model::TokenScope::from_code(&scope) else {
+                bail!("--scope 只能是 read 或 write");
+            };
             let store = neibao::open_store(database_url.as_deref(), &data_dir, Duration::from_secs(300)).await?;
             let Some((u, _)) = store.user_credentials(&user).await? else {
                 bail!("没有用户 {user}");
@@ -275,11 +327,70 @@ async fn main() -> anyhow::Result<()> {
                     &u.id,
                     &token_hash(&token),
                     &name,
+                    scope,
                     now,
                     expires_days.map(|d| now + chrono::Duration::days(d)),
                 )
                 .await?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { store, anchor },
+        } => {
+            let db =
+                neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
+            let report = neibao::audit_verify(db.as_ref(), &anchor).await?;
+            println!(
+                "已校验 {} 条审计记录；链头：{}:{}",
+                report.checked, report.head.last_seq, report.head.last_hash
+            );
+            if report.problems.is_empty() {
+                println!("审计日志完整，未发现篡改。");
+                Ok(())
+            } else {
+                for p in &report.problems {
+                    println!(
+                        "[{}] 第 {} 条：{}",
+                        serde_json::to_value(p.kind)?.as_str().unwrap_or(""),
+                        p.seq,
+                        p.message
+                    );
+                }
+                bail!("审计日志校验失败：发现 {} 处问题", report.problems.len())
+            }
+        }
+        Command::Keys {
+            command: KeysCommand::Rotate { store },
+        } => {
+            let id = neibao_store::crypto::rotate_keys(&store.data_dir)?;
+            let db =
+                neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
+            let report = db.reencrypt_all().await?;
+            println!(
+                "新密钥 {id}：重新加密 负责人 {} 条、事件 {} 条、图片 {} 张、动态口令密钥 {} 个。",
+                report.persons, report.events, report.images, report.totp_secrets
+            );
+            if report.remaining > 0 {
+                bail!(
+                    "仍有 {} 个值使用旧密钥（可能有节点仍在运行）；旧密钥未停用，请停止所有节点后重新执行",
+                    report.remaining
+                );
+            }
+            let retired = neibao_store::crypto::retire_keys(&store.data_dir, &id)?;
+            db.append_audit(
+                &neibao_store::audit::AuditEntry {
+                    actor_name: "cli".into(),
+                    action: "keys.rotate".into(),
+                    object_type: "keys".into(),
+                    object_id: id.clone(),
+                    detail: serde_json::to_string(&report)?,
+                    ..Default::default()
+                },
+                Utc::now(),
+            )
+            .await?;
+            println!("旧密钥已停用并移至 keys/retired/：{}", retired.join(", "));
             Ok(())
         }
     }
@@ -325,11 +436,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     };
     // The durable scheduler runs on every node; claims keep each due job on one of them. Job kinds
-    // register their handlers here as features add deadlines (none yet).
+    // register their handlers here.
+    neibao_engine::retention::schedule_next(dyn_store.as_ref(), Utc::now()).await?;
     neibao_engine::scheduler::Scheduler::new(
         dyn_store.clone(),
         format!("{}-{}", args.listen, std::process::id()),
         chrono::Duration::seconds(60),
+    )
+    .handle(
+        neibao_engine::retention::RETENTION_SWEEP,
+        neibao_engine::retention::handler(dyn_store.clone()),
     )
     .spawn();
     if args.demo {

@@ -6,13 +6,24 @@
 //! (32 random bytes, created on first start with mode 0600) or come from configuration
 //! (`NEIBAO_FIELD_KEY`, base64). The column name is bound as associated data, so a ciphertext
 //! copied into another column does not decrypt.
+//!
+//! Beside the encryption keys, a separate 32-byte blind-index key (`{data_dir}/keys/index.hmac`,
+//! or `NEIBAO_BLIND_INDEX_KEY`) gives [`FieldCipher::blind_index`]: HMAC-SHA256 of a normalized
+//! value, stored next to the ciphertext so an exact lookup needs no decryption. It is a keyed
+//! hash: without the key, a stolen database cannot be searched by guessing ID numbers.
+//!
+//! Rotation (`neibao keys rotate`): [`rotate_keys`] writes a new key that becomes current; the
+//! store re-encrypts every value, and the old keys move to `keys/retired/` (kept so an older
+//! backup stays readable, never loaded again).
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use anyhow::{anyhow, bail, Context};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use rand::RngCore;
+use sha2::Sha256;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -21,6 +32,19 @@ use std::path::Path;
 pub struct FieldCipher {
     current: String,
     keys: HashMap<String, Aes256Gcm>,
+    blind_key: [u8; 32],
+}
+
+/// Key ids in order of creation: `k2` before `k10`.
+fn key_order(a: &String, b: &String) -> std::cmp::Ordering {
+    (a.len(), a).cmp(&(b.len(), b))
+}
+
+/// A 32-byte key derived from another for a named purpose (HMAC-SHA256).
+fn derive(key: &[u8], purpose: &str) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(purpose.as_bytes());
+    mac.finalize().into_bytes().into()
 }
 
 impl std::fmt::Debug for FieldCipher {
@@ -37,19 +61,24 @@ impl FieldCipher {
         FieldCipher {
             current: key_id.to_string(),
             keys,
+            blind_key: derive(key, "neibao blind index v1"),
         }
     }
 
     /// Loads every `*.key` file in `{dir}/keys`, creating `k1.key` when there is none. The key
-    /// whose id sorts last is current. `NEIBAO_FIELD_KEY` (base64 of 32 bytes), when set,
-    /// overrides the files with id `env1`.
+    /// created last (`k2` after `k1`, `k10` after `k9`) is current. `NEIBAO_FIELD_KEY` (base64 of
+    /// 32 bytes), when set, overrides the files with id `env1`; the blind-index key then comes
+    /// from `NEIBAO_BLIND_INDEX_KEY` or is derived from it.
+    ///
+    /// Errors: unreadable key folder, a key file that does not hold 32 bytes, bad base64.
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<FieldCipher> {
         if let Ok(b64) = std::env::var("NEIBAO_FIELD_KEY") {
-            let bytes = B64.decode(b64.trim()).context("NEIBAO_FIELD_KEY is not base64")?;
-            let key: [u8; 32] = bytes
-                .try_into()
-                .map_err(|_| anyhow!("NEIBAO_FIELD_KEY must be 32 bytes"))?;
-            return Ok(FieldCipher::from_key("env1", &key));
+            let key = decode_key("NEIBAO_FIELD_KEY", &b64)?;
+            let mut c = FieldCipher::from_key("env1", &key);
+            if let Ok(b64) = std::env::var("NEIBAO_BLIND_INDEX_KEY") {
+                c.blind_key = decode_key("NEIBAO_BLIND_INDEX_KEY", &b64)?;
+            }
+            return Ok(c);
         }
         let dir = data_dir.join("keys");
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -69,7 +98,16 @@ impl FieldCipher {
             write_private(&path, &key)?;
             ids.push("k1".into());
         }
-        ids.sort();
+        ids.sort_by(key_order);
+        let blind_path = dir.join("index.hmac");
+        if !blind_path.exists() {
+            let mut key = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            write_private(&blind_path, &key)?;
+        }
+        let blind_key: [u8; 32] = std::fs::read(&blind_path)?
+            .try_into()
+            .map_err(|_| anyhow!("index.hmac must hold 32 bytes"))?;
         let mut keys = HashMap::new();
         for id in &ids {
             let bytes = std::fs::read(dir.join(format!("{id}.key")))?;
@@ -81,7 +119,36 @@ impl FieldCipher {
         Ok(FieldCipher {
             current: ids.last().cloned().expect("non-empty"),
             keys,
+            blind_key,
         })
+    }
+
+    /// The id of the key new values are encrypted with.
+    pub fn current_key_id(&self) -> &str {
+        &self.current
+    }
+
+    /// Whether a text ciphertext was made with the current key.
+    pub fn is_current(&self, stored: &str) -> bool {
+        stored.split_once(':').is_some_and(|(id, _)| id == self.current)
+    }
+
+    /// Whether a binary ciphertext was made with the current key.
+    pub fn is_current_bytes(&self, stored: &[u8]) -> bool {
+        stored
+            .split_first()
+            .and_then(|(&n, rest)| rest.get(..n as usize))
+            .is_some_and(|id| id == self.current.as_bytes())
+    }
+
+    /// Blind index of `value` in `domain` (e.g. `"citizen_id"`): hex HMAC-SHA256 under the
+    /// blind-index key. Normalize the value first (the ID-number validator upper-cases `x`).
+    pub fn blind_index(&self, domain: &str, value: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.blind_key).expect("HMAC takes any key length");
+        mac.update(domain.as_bytes());
+        mac.update(&[0]);
+        mac.update(value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// Encrypts `plaintext` for column `aad` (e.g. `"responsible_persons.citizen_id"`).
@@ -176,6 +243,57 @@ impl FieldCipher {
     }
 }
 
+fn decode_key(var: &str, b64: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = B64.decode(b64.trim()).with_context(|| format!("{var} is not base64"))?;
+    bytes.try_into().map_err(|_| anyhow!("{var} must be 32 bytes"))
+}
+
+/// Writes a new key file `k{n+1}.key` in `{data_dir}/keys` and returns its id; the next
+/// [`FieldCipher::load_or_create`] makes it current. Refused when keys come from
+/// `NEIBAO_FIELD_KEY` (rotate those in the deployment's secret store).
+pub fn rotate_keys(data_dir: &Path) -> anyhow::Result<String> {
+    if std::env::var_os("NEIBAO_FIELD_KEY").is_some() {
+        bail!("密钥来自环境变量 NEIBAO_FIELD_KEY，请在部署的密钥管理中轮换");
+    }
+    let dir = data_dir.join("keys");
+    std::fs::create_dir_all(&dir)?;
+    let n = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".key"))
+                .and_then(|id| id.strip_prefix('k'))
+                .and_then(|n| n.parse::<u64>().ok())
+        })
+        .max()
+        .unwrap_or(0);
+    let id = format!("k{}", n + 1);
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    write_private(&dir.join(format!("{id}.key")), &key)?;
+    Ok(id)
+}
+
+/// Moves every key file except `keep` to `{data_dir}/keys/retired/`, so it is no longer loaded.
+pub fn retire_keys(data_dir: &Path, keep: &str) -> anyhow::Result<Vec<String>> {
+    let dir = data_dir.join("keys");
+    let retired = dir.join("retired");
+    std::fs::create_dir_all(&retired)?;
+    let mut moved = Vec::new();
+    for e in std::fs::read_dir(&dir)?.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().to_string();
+        if let Some(id) = name.strip_suffix(".key") {
+            if id != keep {
+                std::fs::rename(e.path(), retired.join(&name))?;
+                moved.push(id.to_string());
+            }
+        }
+    }
+    moved.sort_by(key_order);
+    Ok(moved)
+}
+
 fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let mut opts = std::fs::OpenOptions::new();
@@ -209,5 +327,36 @@ mod tests {
         assert_eq!(c.decrypt_bytes("t.raw", &b).unwrap(), b"<xml>\xff</xml>");
         assert!(c.decrypt_bytes("t.other", &b).is_err());
         assert!(c.decrypt_bytes("t.raw", &b[..5]).is_err());
+        assert!(c.is_current(&ct) && c.is_current_bytes(&b));
+        let bi = c.blind_index("citizen_id", "11010519491231002X");
+        assert_eq!(bi.len(), 64);
+        assert_eq!(bi, c.blind_index("citizen_id", "11010519491231002X"));
+        assert_ne!(bi, c.blind_index("phone", "11010519491231002X"));
+        assert_ne!(
+            bi,
+            FieldCipher::from_key("k1", &[8u8; 32]).blind_index("citizen_id", "11010519491231002X")
+        );
+    }
+
+    #[test]
+    fn rotation_makes_a_new_current_key_in_creation_order() {
+        let dir = std::env::temp_dir().join(format!("neibao-keys-{}", neibao_domain::ids::new_id()));
+        let c1 = FieldCipher::load_or_create(&dir).unwrap();
+        let ct = c1.encrypt("t", "v");
+        for _ in 0..10 {
+            rotate_keys(&dir).unwrap();
+        }
+        let c2 = FieldCipher::load_or_create(&dir).unwrap();
+        assert_eq!(c2.current_key_id(), "k11");
+        assert_eq!(c2.decrypt("t", &ct).unwrap(), "v");
+        assert!(!c2.is_current(&ct));
+        assert_eq!(
+            c1.blind_index("d", "v"),
+            c2.blind_index("d", "v"),
+            "index key survives rotation"
+        );
+        assert_eq!(retire_keys(&dir, "k11").unwrap().len(), 10);
+        assert!(FieldCipher::load_or_create(&dir).unwrap().decrypt("t", &ct).is_err());
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -8,10 +8,12 @@
 // `src/sql/*.rs` are compiled once per backend on purpose (see `sqlite/mod.rs`).
 #![allow(clippy::duplicate_mod)]
 
+pub mod audit;
 pub mod crypto;
 pub mod model;
 pub mod postgres;
 pub mod repo;
+pub mod retention;
 pub mod sqlite;
 
 pub use repo::{Store, StoreError, StoreResult};

@@ -385,3 +385,103 @@ pub struct RuleSetting {
     pub enabled: bool,
     pub params: serde_json::Value,
 }
+
+/// A live browser session as the authentication layer sees it.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub user: User,
+    pub csrf_token: String,
+    /// The session still owes its second factor (or must enrol one): only TOTP routes answer.
+    pub mfa_pending: bool,
+}
+
+/// What an API token may do: `read` allows safe methods only; `write` everything the role may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    Read,
+    Write,
+}
+
+impl TokenScope {
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<TokenScope> {
+        match s {
+            "read" => Some(TokenScope::Read),
+            "write" => Some(TokenScope::Write),
+            _ => None,
+        }
+    }
+}
+
+/// An API token as listed (never the token itself, which is shown once at creation).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ApiTokenInfo {
+    pub id: String,
+    pub user_id: String,
+    pub username: String,
+    pub name: String,
+    pub scope: TokenScope,
+    /// Milliseconds since the Unix epoch (UTC), as every time in this struct.
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+/// The second-factor state of a user. `secret` is the base32 TOTP secret (decrypted).
+#[derive(Debug, Clone)]
+pub struct TotpState {
+    pub secret: Option<String>,
+    pub enabled: bool,
+    pub last_step: i64,
+}
+
+/// A responsible person found by the blind index of the ID number (fields masked).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PersonMatch {
+    pub person_id: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub role: PersonRole,
+    pub name: String,
+    /// Masked.
+    #[schema(value_type = Option<String>)]
+    pub citizen_id: Option<Sensitive>,
+}
+
+/// A responsible person with the plaintext of the sensitive fields (purpose-logged reads only).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RevealedPerson {
+    pub person_id: String,
+    pub unit_id: String,
+    pub name: String,
+    pub citizen_id: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Filter of the audit log listing.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Action code prefix, e.g. `person.` or `PUT `.
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub object_id: Option<String>,
+}
+
+/// What `neibao keys rotate` re-encrypted, per table column.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReencryptReport {
+    pub key_id: String,
+    pub persons: u64,
+    pub events: u64,
+    pub images: u64,
+    pub totp_secrets: u64,
+    /// Values still under an older key after the run (0 when the old keys may be retired).
+    pub remaining: u64,
+}

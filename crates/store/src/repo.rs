@@ -8,7 +8,9 @@ use neibao_domain::error::{DomainError, ErrorCode};
 use neibao_domain::event::{DecodedEvent, SecurityEvent};
 use neibao_domain::scope::Scope;
 
+use crate::audit::{AuditEntry, AuditHead, AuditRecord};
 use crate::model::*;
+use crate::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -192,19 +194,75 @@ pub trait Store: Send + Sync + 'static {
         user_id: &str,
         token_hash: &str,
         csrf_token: &str,
+        mfa_pending: bool,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// The user of a live session and the session's CSRF token.
-    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, String)>>;
+    /// The live session of a token hash: before its absolute expiry and used within `idle`.
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle: chrono::Duration,
+    ) -> StoreResult<Option<SessionInfo>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Stores a token hash; returns the token id.
     async fn create_api_token(
         &self,
         user_id: &str,
         token_hash: &str,
         name: &str,
+        scope: TokenScope,
         now: DateTime<Utc>,
         expires_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<String>;
+    /// The user and scope of a live (unexpired, unrevoked) token.
+    async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, TokenScope)>>;
+    /// Tokens of one user, or of everyone.
+    async fn list_api_tokens(&self, user_id: Option<&str>) -> StoreResult<Vec<ApiTokenInfo>>;
+    /// Revokes a live token (only `user_id`'s when given); NotFound otherwise.
+    async fn revoke_api_token(&self, id: &str, user_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Replaces the password hash and ends every session of the user.
+    async fn set_password(&self, user_id: &str, password_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Clears the session's pending second factor.
+    async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()>;
+    async fn totp_state(&self, user_id: &str) -> StoreResult<TotpState>;
+    /// Stores a secret (encrypted) with its enabled flag, or clears it with `secret = None,
+    /// enabled = false`; `secret = None, enabled = true` enables the stored secret.
+    async fn set_totp(&self, user_id: &str, secret: Option<&str>, enabled: bool) -> StoreResult<()>;
+    /// Marks a TOTP time step used; false if it or a later one was used (replay).
+    async fn use_totp_step(&self, user_id: &str, step: i64) -> StoreResult<bool>;
+
+    // --- audit log (see crate::audit) ---
+    async fn append_audit(&self, entry: &AuditEntry, now: DateTime<Utc>) -> StoreResult<AuditRecord>;
+    async fn audit_head(&self) -> StoreResult<AuditHead>;
+    /// Rows with `seq > after_seq`, ascending, at most `limit`.
+    async fn audit_rows(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+    async fn list_audit(&self, scope: &Scope, filter: &AuditFilter, page: Page) -> StoreResult<Listing<AuditRecord>>;
+
+    // --- sensitive personal information ---
+    /// Responsible persons in scope with this (validated, normalized) ID number, found by its
+    /// blind index; masked.
+    async fn find_persons_by_citizen_id(&self, scope: &Scope, citizen_id: &str) -> StoreResult<Vec<PersonMatch>>;
+    /// Plaintext of a person's sensitive fields; log the read with its purpose first.
+    async fn reveal_person(&self, scope: &Scope, person_id: &str) -> StoreResult<RevealedPerson>;
+    /// Re-encrypts everything under the current key and fills missing blind indexes.
+    async fn reencrypt_all(&self) -> StoreResult<ReencryptReport>;
+
+    // --- retention (see crate::retention) ---
+    async fn retention_policies(&self) -> StoreResult<Vec<RetentionPolicy>>;
+    async fn set_retention_policy(
+        &self,
+        class: DataClass,
+        max_days: i64,
+        by: &str,
+        now: DateTime<Utc>,
     ) -> StoreResult<()>;
-    async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>>;
+    async fn create_legal_hold(&self, scope: &Scope, hold: &LegalHold) -> StoreResult<LegalHold>;
+    async fn release_legal_hold(&self, scope: &Scope, id: &str, by: &str, now: DateTime<Utc>)
+        -> StoreResult<LegalHold>;
+    async fn list_legal_holds(&self, scope: &Scope, include_released: bool) -> StoreResult<Vec<LegalHold>>;
+    /// Deletes what is past retention at `now` (holds respected) and logs each deletion.
+    async fn retention_sweep(&self, now: DateTime<Utc>) -> StoreResult<Vec<DeletionRecord>>;
+    async fn list_deletions(&self, page: Page) -> StoreResult<Listing<DeletionRecord>>;
 }

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod fallback;
@@ -29,8 +30,10 @@ pub struct WebConfig {
     pub max_ingest_body: usize,
     /// Mark the session cookie `Secure` (set when served over HTTPS or behind a TLS proxy).
     pub secure_cookies: bool,
-    /// Browser session lifetime.
+    /// Browser session lifetime (absolute timeout, from login).
     pub session_ttl: Duration,
+    /// A browser session unused for this long ends (idle timeout).
+    pub session_idle: Duration,
     /// Device payloads processed at once; beyond that ingest answers 503 with `Retry-After`, so
     /// memory stays bounded whatever the load (at most this many bodies of `max_ingest_body`).
     pub max_ingest_in_flight: usize,
@@ -42,6 +45,7 @@ impl Default for WebConfig {
             max_ingest_body: 4 * 1024 * 1024,
             secure_cookies: false,
             session_ttl: Duration::from_secs(8 * 3600),
+            session_idle: Duration::from_secs(30 * 60),
             max_ingest_in_flight: 256,
         }
     }
@@ -118,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ingest::routes())
         .merge(ui::routes())
         .merge(health::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), audit::audit_changes))
         .fallback(fallback::not_found)
         // A request (body included) that takes longer than this is answered 408 and dropped.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

@@ -36,7 +36,7 @@ async fn hikvision_line_crossing_in_key_area_raises_one_alert_that_can_be_handle
     assert_eq!(ev["device_time"], "2024-05-14T15:51:35+03:00");
     let raw = admin
         .http
-        .get(admin.base.clone() + &format!("/api/v1/events/{}/raw", ev["id"].as_str().unwrap()))
+        .get(admin.base.clone() + &format!("/api/v1/events/{}/raw?purpose=核对原始报文", ev["id"].as_str().unwrap()))
         .bearer_auth(&admin.token)
         .send()
         .await

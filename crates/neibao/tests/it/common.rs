@@ -172,6 +172,7 @@ impl TestApp {
                 &user.id,
                 &neibao_domain::ids::token_hash(&token),
                 "test",
+                neibao_store::model::TokenScope::Write,
                 chrono::Utc::now(),
                 None,
             )

@@ -532,25 +532,77 @@ async fn run_contract(store: Arc<dyn Store>) {
     ));
     let (cu, hash) = store.user_credentials("u1").await.unwrap().unwrap();
     assert_eq!((cu.id.as_str(), hash.as_str()), (u.id.as_str(), "$argon2id$x"));
+    let idle = Duration::minutes(30);
     store
-        .create_session(&u.id, "s1", "csrf1", now, now + Duration::hours(1))
+        .create_session(&u.id, "s1", "csrf1", false, now, now + Duration::hours(1))
         .await
         .unwrap();
     store
-        .create_session(&u.id, "s2", "csrf2", now, now - Duration::seconds(1))
+        .create_session(&u.id, "s2", "csrf2", false, now, now - Duration::seconds(1))
         .await
         .unwrap();
-    assert_eq!(store.session_user("s1", now).await.unwrap().unwrap().1, "csrf1");
-    assert!(store.session_user("s2", now).await.unwrap().is_none(), "expired");
+    store
+        .create_session(&u.id, "s3", "csrf3", true, now, now + Duration::hours(8))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.session_user("s1", now, idle).await.unwrap().unwrap().csrf_token,
+        "csrf1"
+    );
+    assert!(store.session_user("s2", now, idle).await.unwrap().is_none(), "expired");
+    assert!(store.session_user("s3", now, idle).await.unwrap().unwrap().mfa_pending);
+    store.complete_second_factor("s3").await.unwrap();
+    assert!(!store.session_user("s3", now, idle).await.unwrap().unwrap().mfa_pending);
+    // Idle timeout: used at `now`, unused for 31 minutes → gone; within it → kept and touched.
+    let later = now + Duration::minutes(20);
+    assert!(store.session_user("s3", later, idle).await.unwrap().is_some());
+    assert!(
+        store
+            .session_user("s3", later + Duration::minutes(29), idle)
+            .await
+            .unwrap()
+            .is_some(),
+        "touched at +20"
+    );
+    assert!(
+        store
+            .session_user("s3", later + Duration::minutes(29 + 31), idle)
+            .await
+            .unwrap()
+            .is_none(),
+        "idle"
+    );
     store.delete_session("s1").await.unwrap();
-    assert!(store.session_user("s1", now).await.unwrap().is_none());
-    store.create_api_token(&u.id, "t1", "cli", now, None).await.unwrap();
-    store
-        .create_api_token(&u.id, "t2", "cli", now, Some(now - Duration::seconds(1)))
+    assert!(store.session_user("s1", now, idle).await.unwrap().is_none());
+    let t1 = store
+        .create_api_token(&u.id, "t1", "cli", TokenScope::Read, now, None)
         .await
         .unwrap();
-    assert_eq!(store.api_token_user("t1", now).await.unwrap().unwrap().username, "u1");
+    store
+        .create_api_token(
+            &u.id,
+            "t2",
+            "cli",
+            TokenScope::Write,
+            now,
+            Some(now - Duration::seconds(1)),
+        )
+        .await
+        .unwrap();
+    let (tu, scope) = store.api_token_user("t1", now).await.unwrap().unwrap();
+    assert_eq!((tu.username.as_str(), scope), ("u1", TokenScope::Read));
     assert!(store.api_token_user("t2", now).await.unwrap().is_none());
+    assert_eq!(store.list_api_tokens(Some(&u.id)).await.unwrap().len(), 2);
+    assert!(matches!(
+        store.revoke_api_token(&t1, Some("someone-else"), now).await,
+        Err(StoreError::NotFound)
+    ));
+    store.revoke_api_token(&t1, Some(&u.id), now).await.unwrap();
+    assert!(store.api_token_user("t1", now).await.unwrap().is_none(), "revoked");
+    assert!(matches!(
+        store.revoke_api_token(&t1, None, now).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 fn cipher() -> neibao_store::crypto::FieldCipher {

@@ -67,7 +67,7 @@ async fn person_data_from_devices_is_encrypted_at_rest_and_masked() {
     let id = evs["items"][0]["id"].as_str().unwrap();
     let raw = admin
         .http
-        .get(app.url(&format!("/api/v1/events/{id}/raw")))
+        .get(app.url(&format!("/api/v1/events/{id}/raw?purpose=核查人员身份")))
         .bearer_auth(&admin.token)
         .send()
         .await

@@ -70,7 +70,7 @@ async fn county_officer_cannot_see_or_touch_another_county() {
         format!("/api/v1/devices/{}", f.other_device),
         format!("/api/v1/alerts/{}", f.other_alert),
         format!("/api/v1/events/{}", f.other_event),
-        format!("/api/v1/events/{}/raw", f.other_event),
+        format!("/api/v1/events/{}/raw?purpose=越权读取测试", f.other_event),
         format!("/api/v1/units/{}/key_areas", f.other_unit),
         format!("/api/v1/units/{}/rules", f.other_unit),
     ] {

@@ -14,6 +14,8 @@ mod events;
 mod jobs;
 #[path = "../sql/org.rs"]
 mod org;
+#[path = "../sql/security.rs"]
+mod security;
 #[path = "../sql/store_impl.rs"]
 mod store_impl;
 #[path = "../sql/units.rs"]
@@ -34,6 +36,8 @@ type Db = sqlx::Postgres;
 type DbRow = sqlx::postgres::PgRow;
 /// Concurrent claimers on several nodes skip rows another node is claiming.
 const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+/// Locks the selected row for the transaction (SQLite: the write transaction already holds the lock).
+const FOR_UPDATE: &str = " FOR UPDATE";
 type Backend = PgStore;
 
 /// Rewrites `?` placeholders as PostgreSQL's `$1, $2, …`, leaving `?` inside quoted literals

@@ -8,8 +8,10 @@ use neibao_domain::event::{DecodedEvent, SecurityEvent};
 use neibao_domain::scope::Scope;
 
 use super::Backend;
+use crate::audit::{AuditEntry, AuditHead, AuditRecord};
 use crate::model::*;
 use crate::repo::{Store, StoreResult};
+use crate::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
 
 #[async_trait]
 impl Store for Backend {
@@ -207,14 +209,20 @@ impl Store for Backend {
         user_id: &str,
         token_hash: &str,
         csrf_token: &str,
+        mfa_pending: bool,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.create_session_impl(user_id, token_hash, csrf_token, now, expires_at)
+        self.create_session_impl(user_id, token_hash, csrf_token, mfa_pending, now, expires_at)
             .await
     }
-    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, String)>> {
-        self.session_user_impl(token_hash, now).await
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle: chrono::Duration,
+    ) -> StoreResult<Option<SessionInfo>> {
+        self.session_user_impl(token_hash, now, idle).await
     }
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         self.delete_session_impl(token_hash).await
@@ -224,13 +232,89 @@ impl Store for Backend {
         user_id: &str,
         token_hash: &str,
         name: &str,
+        scope: TokenScope,
         now: DateTime<Utc>,
         expires_at: Option<DateTime<Utc>>,
-    ) -> StoreResult<()> {
-        self.create_api_token_impl(user_id, token_hash, name, now, expires_at)
+    ) -> StoreResult<String> {
+        self.create_api_token_impl(user_id, token_hash, name, scope, now, expires_at)
             .await
     }
-    async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+    async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, TokenScope)>> {
         self.api_token_user_impl(token_hash, now).await
+    }
+    async fn list_api_tokens(&self, user_id: Option<&str>) -> StoreResult<Vec<ApiTokenInfo>> {
+        self.list_api_tokens_impl(user_id).await
+    }
+    async fn revoke_api_token(&self, id: &str, user_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
+        self.revoke_api_token_impl(id, user_id, now).await
+    }
+    async fn set_password(&self, user_id: &str, password_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.set_password_impl(user_id, password_hash, now).await
+    }
+    async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()> {
+        self.complete_second_factor_impl(token_hash).await
+    }
+    async fn totp_state(&self, user_id: &str) -> StoreResult<TotpState> {
+        self.totp_state_impl(user_id).await
+    }
+    async fn set_totp(&self, user_id: &str, secret: Option<&str>, enabled: bool) -> StoreResult<()> {
+        self.set_totp_impl(user_id, secret, enabled).await
+    }
+    async fn use_totp_step(&self, user_id: &str, step: i64) -> StoreResult<bool> {
+        self.use_totp_step_impl(user_id, step).await
+    }
+    async fn append_audit(&self, entry: &AuditEntry, now: DateTime<Utc>) -> StoreResult<AuditRecord> {
+        self.append_audit_impl(entry, now).await
+    }
+    async fn audit_head(&self) -> StoreResult<AuditHead> {
+        self.audit_head_impl().await
+    }
+    async fn audit_rows(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {
+        self.audit_rows_impl(after_seq, limit).await
+    }
+    async fn list_audit(&self, scope: &Scope, filter: &AuditFilter, page: Page) -> StoreResult<Listing<AuditRecord>> {
+        self.list_audit_impl(scope, filter, page).await
+    }
+    async fn find_persons_by_citizen_id(&self, scope: &Scope, citizen_id: &str) -> StoreResult<Vec<PersonMatch>> {
+        self.find_persons_by_citizen_id_impl(scope, citizen_id).await
+    }
+    async fn reveal_person(&self, scope: &Scope, person_id: &str) -> StoreResult<RevealedPerson> {
+        self.reveal_person_impl(scope, person_id).await
+    }
+    async fn reencrypt_all(&self) -> StoreResult<ReencryptReport> {
+        self.reencrypt_all_impl().await
+    }
+    async fn retention_policies(&self) -> StoreResult<Vec<RetentionPolicy>> {
+        self.retention_policies_impl().await
+    }
+    async fn set_retention_policy(
+        &self,
+        class: DataClass,
+        max_days: i64,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.set_retention_policy_impl(class, max_days, by, now).await
+    }
+    async fn create_legal_hold(&self, scope: &Scope, hold: &LegalHold) -> StoreResult<LegalHold> {
+        self.create_legal_hold_impl(scope, hold).await
+    }
+    async fn release_legal_hold(
+        &self,
+        scope: &Scope,
+        id: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LegalHold> {
+        self.release_legal_hold_impl(scope, id, by, now).await
+    }
+    async fn list_legal_holds(&self, scope: &Scope, include_released: bool) -> StoreResult<Vec<LegalHold>> {
+        self.list_legal_holds_impl(scope, include_released).await
+    }
+    async fn retention_sweep(&self, now: DateTime<Utc>) -> StoreResult<Vec<DeletionRecord>> {
+        self.retention_sweep_impl(now).await
+    }
+    async fn list_deletions(&self, page: Page) -> StoreResult<Listing<DeletionRecord>> {
+        self.list_deletions_impl(page).await
     }
 }

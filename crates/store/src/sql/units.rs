@@ -91,13 +91,18 @@ impl Backend {
                 .phone
                 .clone()
                 .map(|c| self.cipher.encrypt(AAD_PHONE, c.into_sensitive().expose()));
-            sqlx::query(&sql("INSERT INTO responsible_persons (id, unit_id, role, name, citizen_id_enc, phone_enc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"))
+            let id_bidx = p.citizen_id.clone().map(|c| {
+                self.cipher
+                    .blind_index(super::security::BIDX_CITIZEN_ID, c.into_sensitive().expose())
+            });
+            sqlx::query(&sql("INSERT INTO responsible_persons (id, unit_id, role, name, citizen_id_enc, phone_enc, citizen_id_bidx, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
                 .bind(new_id())
                 .bind(unit_id)
                 .bind(p.role.code())
                 .bind(&p.name)
                 .bind(id_enc)
                 .bind(phone_enc)
+                .bind(id_bidx)
                 .bind(ms(now))
                 .execute(&mut **tx)
                 .await?;

@@ -6,7 +6,7 @@ use neibao_domain::scope::Role;
 use sqlx::Row;
 
 use super::{ms, sql, Backend, DbRow};
-use crate::model::{NewUser, User};
+use crate::model::{NewUser, SessionInfo, TokenScope, User};
 use crate::repo::{StoreError, StoreResult};
 
 const USER_COLUMNS: &str =
@@ -74,6 +74,7 @@ impl Backend {
         user_id: &str,
         token_hash: &str,
         csrf: &str,
+        mfa_pending: bool,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -82,31 +83,49 @@ impl Backend {
             .execute(self.writer())
             .await?;
         sqlx::query(&sql(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at, mfa_pending) VALUES (?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf)
         .bind(ms(now))
         .bind(ms(expires_at))
+        .bind(ms(now))
+        .bind(mfa_pending)
         .execute(self.writer())
         .await?;
         Ok(())
     }
 
+    /// The live session: not past its absolute expiry, and used within `idle` (then its
+    /// last use is moved to `now`, at most once a minute).
     pub(crate) async fn session_user_impl(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<Option<(User, String)>> {
+        idle: chrono::Duration,
+    ) -> StoreResult<Option<SessionInfo>> {
         let row = sqlx::query(&sql(&format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token {USER_FROM} JOIN sessions s ON s.user_id = us.id WHERE s.token_hash = ? AND s.expires_at > ? AND NOT us.disabled"
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.mfa_pending, s.last_seen_at {USER_FROM} JOIN sessions s ON s.user_id = us.id WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? AND NOT us.disabled"
         )))
         .bind(token_hash)
         .bind(ms(now))
+        .bind(ms(now - idle))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| (user_from_row(&r), r.get("csrf_token"))))
+        let Some(r) = row else { return Ok(None) };
+        if r.get::<i64, _>("last_seen_at") < ms(now - chrono::Duration::minutes(1)) {
+            sqlx::query(&sql("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?"))
+                .bind(ms(now))
+                .bind(token_hash)
+                .execute(self.writer())
+                .await?;
+        }
+        Ok(Some(SessionInfo {
+            user: user_from_row(&r),
+            csrf_token: r.get("csrf_token"),
+            mfa_pending: r.get("mfa_pending"),
+        }))
     }
 
     pub(crate) async fn delete_session_impl(&self, token_hash: &str) -> StoreResult<()> {
@@ -117,36 +136,58 @@ impl Backend {
         Ok(())
     }
 
+    /// Stores a token's hash; returns the token's id (for listing and revocation).
     pub(crate) async fn create_api_token_impl(
         &self,
         user_id: &str,
         token_hash: &str,
         name: &str,
+        scope: TokenScope,
         now: DateTime<Utc>,
         expires_at: Option<DateTime<Utc>>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<String> {
+        let id = new_id();
         sqlx::query(&sql(
-            "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO api_tokens (id, token_hash, user_id, name, scope, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         ))
+        .bind(&id)
         .bind(token_hash)
         .bind(user_id)
         .bind(name)
+        .bind(scope.code())
         .bind(ms(now))
         .bind(expires_at.map(ms))
         .execute(self.writer())
         .await?;
-        Ok(())
+        Ok(id)
     }
 
-    pub(crate) async fn api_token_user_impl(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<User>> {
+    /// The user and scope of a live token (not expired, not revoked); notes its last use at most
+    /// once a minute.
+    pub(crate) async fn api_token_user_impl(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(User, TokenScope)>> {
         let row = sqlx::query(&sql(&format!(
-            "SELECT {USER_COLUMNS} {USER_FROM} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND NOT us.disabled"
+            "SELECT {USER_COLUMNS}, t.scope AS token_scope, t.last_used_at {USER_FROM} JOIN api_tokens t ON t.user_id = us.id WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND t.revoked_at IS NULL AND NOT us.disabled"
         )))
         .bind(token_hash)
         .bind(ms(now))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(user_from_row))
+        let Some(r) = row else { return Ok(None) };
+        if r.get::<Option<i64>, _>("last_used_at")
+            .is_none_or(|t| t < ms(now - chrono::Duration::minutes(1)))
+        {
+            sqlx::query(&sql("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?"))
+                .bind(ms(now))
+                .bind(token_hash)
+                .execute(self.writer())
+                .await?;
+        }
+        let scope = TokenScope::from_code(r.get::<&str, _>("token_scope")).unwrap_or(TokenScope::Read);
+        Ok(Some((user_from_row(&r), scope)))
     }
 
     pub(crate) async fn count_login_failures_impl(&self, username: &str, since: DateTime<Utc>) -> StoreResult<i64> {

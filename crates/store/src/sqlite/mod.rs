@@ -17,6 +17,8 @@ mod events;
 mod jobs;
 #[path = "../sql/org.rs"]
 mod org;
+#[path = "../sql/security.rs"]
+mod security;
 #[path = "../sql/store_impl.rs"]
 mod store_impl;
 #[path = "../sql/units.rs"]
@@ -39,6 +41,8 @@ type Db = sqlx::Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;
 /// SQLite has one writer (the claim runs under `BEGIN IMMEDIATE`): no row locks to skip.
 const SKIP_LOCKED: &str = "";
+/// Locks the selected row for the transaction (SQLite: the write transaction already holds the lock).
+const FOR_UPDATE: &str = "";
 type Backend = SqliteStore;
 
 /// SQLite takes `?` placeholders as written.

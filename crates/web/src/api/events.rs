@@ -63,13 +63,38 @@ pub async fn get(
     Ok(Json(state.store.get_event(&user.scope, &id).await?))
 }
 
-/// The raw payload the device sent, byte for byte, as `application/octet-stream`.
-#[utoipa::path(get, path = "/api/v1/events/{id}/raw", tag = "events", responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = crate::error::ErrorBody)))]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RawQuery {
+    /// Why the raw payload (which may hold names, card numbers and face pictures) is needed;
+    /// recorded in the audit log.
+    pub purpose: Option<String>,
+}
+
+/// The raw payload the device sent, byte for byte, as `application/octet-stream`. It can hold
+/// personal information, so a purpose is required and the read is audited before the answer.
+///
+/// Errors: `purpose_required` (400), `not_found` (404).
+#[utoipa::path(get, path = "/api/v1/events/{id}/raw", tag = "events", params(RawQuery), responses((status = 200, content_type = "application/octet-stream"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn raw(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
+    Query(q): Query<RawQuery>,
 ) -> ApiResult<impl IntoResponse> {
+    let purpose = crate::api::security::check_purpose(q.purpose.as_deref())?;
+    let event = state.store.get_event(&user.scope, &id).await?;
     let (bytes, _ct) = state.store.get_event_raw(&user.scope, &id).await?;
+    crate::audit::record(
+        &state,
+        Some(&user),
+        "",
+        "event.raw",
+        "events",
+        &id,
+        Some(&event.unit_id),
+        &purpose,
+        &format!("bytes={}", bytes.len()),
+    )
+    .await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
 }

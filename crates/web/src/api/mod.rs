@@ -5,10 +5,11 @@ pub mod alerts;
 pub mod devices;
 pub mod events;
 pub mod meta;
+pub mod security;
 pub mod session;
 pub mod units;
 
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::OpenApi;
@@ -49,6 +50,30 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/alerts/{id}", get(alerts::get))
         .route("/api/v1/alerts/{id}/acknowledge", post(alerts::acknowledge))
         .route("/api/v1/alerts/{id}/resolve", post(alerts::resolve))
+        .route("/api/v1/me/password", put(security::change_password))
+        .route(
+            "/api/v1/me/totp",
+            get(security::totp_status)
+                .post(security::totp_begin)
+                .delete(security::totp_remove),
+        )
+        .route("/api/v1/me/totp/confirm", post(security::totp_confirm))
+        .route(
+            "/api/v1/tokens",
+            get(security::list_tokens).post(security::create_token),
+        )
+        .route("/api/v1/tokens/{id}", delete(security::revoke_token))
+        .route("/api/v1/persons/lookup", post(security::lookup_persons))
+        .route("/api/v1/persons/{id}/reveal", post(security::reveal_person))
+        .route("/api/v1/audit", get(security::list_audit))
+        .route("/api/v1/retention", get(security::retention))
+        .route("/api/v1/retention/{class}", put(security::set_policy))
+        .route("/api/v1/legal_holds", post(security::create_hold))
+        .route("/api/v1/legal_holds/{id}/release", post(security::release_hold))
+        .route(
+            "/api/v1/security/settings",
+            get(security::get_settings).put(security::put_settings),
+        )
 }
 
 #[derive(OpenApi)]
@@ -61,6 +86,11 @@ pub fn routes() -> Router<AppState> {
         devices::list, devices::create, devices::get,
         events::list, events::get, events::raw,
         alerts::list, alerts::get, alerts::acknowledge, alerts::resolve,
+        security::change_password, security::totp_status, security::totp_begin, security::totp_confirm, security::totp_remove,
+        security::list_tokens, security::create_token, security::revoke_token,
+        security::reveal_person, security::lookup_persons, security::list_audit,
+        security::retention, security::set_policy, security::create_hold, security::release_hold,
+        security::get_settings, security::put_settings,
     ),
     components(schemas(crate::error::ErrorBody, crate::ingest::IngestResponse)),
     modifiers(&BearerAuth),

@@ -18,6 +18,9 @@ use crate::AppState;
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// The current TOTP code, for accounts with a second factor.
+    #[serde(default)]
+    pub otp: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -25,6 +28,32 @@ pub struct LoginResponse {
     pub user: User,
     /// Send as `X-CSRF-Token` on unsafe requests made with the session cookie.
     pub csrf_token: String,
+    /// `enroll` when the bureau requires a second factor this account does not have yet: the
+    /// session reaches only `/api/v1/me/totp*` until one is confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub second_factor: Option<String>,
+}
+
+/// Meta key: `1` when police accounts must use a TOTP second factor (set by an administrator).
+pub const REQUIRE_TOTP_POLICE: &str = "security.require_totp_police";
+
+/// Whether the bureau requires a second factor for this user's role.
+pub async fn totp_required(state: &AppState, user: &User) -> ApiResult<bool> {
+    use neibao_domain::scope::Role;
+    let police = matches!(
+        user.role,
+        Role::PoliceProvince | Role::PoliceCity | Role::PoliceCounty | Role::PoliceStation
+    );
+    Ok(police && state.store.get_meta(REQUIRE_TOTP_POLICE).await?.as_deref() == Some("1"))
+}
+
+/// An opened session.
+pub struct Opened {
+    pub user: User,
+    pub token: String,
+    pub csrf: String,
+    /// The session must enrol a second factor before anything else.
+    pub must_enroll: bool,
 }
 
 /// Failed logins allowed per user name within [`LOGIN_WINDOW_MINUTES`], counted across all
@@ -32,13 +61,15 @@ pub struct LoginResponse {
 pub const MAX_LOGIN_FAILURES: i64 = 10;
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 
-/// Checks credentials and opens a session. Returns the session token (for the cookie) and the
-/// session's CSRF token.
+/// Checks credentials (and the TOTP code when the account has one) and opens a new session
+/// (a fresh token: sessions are never reused across logins). Returns the session token (for the
+/// cookie) and the session's CSRF token. Successes and failures are audited.
 ///
-/// Errors: `bad_credentials` (401), or `busy` (429) once a user name has had
+/// Errors: `bad_credentials` (401); `totp_required` (401) when the account has a second factor
+/// and no code was sent (not counted as a failure); `busy` (429) once a user name has had
 /// [`MAX_LOGIN_FAILURES`] failures in [`LOGIN_WINDOW_MINUTES`] minutes — then even the right
 /// password is refused until the window has passed.
-pub async fn open_session(state: &AppState, username: &str, password: &str) -> ApiResult<(User, String, String)> {
+pub async fn open_session(state: &AppState, username: &str, password: &str, otp: Option<&str>) -> ApiResult<Opened> {
     let username = username.trim();
     if username.is_empty() || username.chars().count() > 64 {
         return Err(ApiError::new(ErrorCode::BadCredentials));
@@ -61,11 +92,45 @@ pub async fn open_session(state: &AppState, username: &str, password: &str) -> A
             false
         }
     };
-    let Some((user, _)) = creds.filter(|_| ok) else {
+    let fail = |why: &'static str| async move {
         state.store.record_login_failure(username, now).await?;
-        tracing::warn!("failed login");
-        return Err(ApiError::new(ErrorCode::BadCredentials));
+        tracing::warn!(reason = why, "failed login");
+        crate::audit::record(
+            state,
+            None,
+            username,
+            "session.login_failed",
+            "users",
+            "",
+            None,
+            "",
+            why,
+        )
+        .await?;
+        Err::<Opened, ApiError>(ApiError::new(ErrorCode::BadCredentials))
     };
+    let Some((user, _)) = creds.filter(|_| ok) else {
+        return fail("password").await;
+    };
+    let totp = state.store.totp_state(&user.id).await?;
+    if totp.enabled {
+        let Some(code) = otp.filter(|c| !c.trim().is_empty()) else {
+            return Err(ApiError::new(ErrorCode::TotpRequired));
+        };
+        let secs = now.timestamp().max(0) as u64;
+        let step = totp
+            .secret
+            .as_deref()
+            .and_then(|s| crate::auth::totp::matching_step(s, code, secs));
+        let fresh = match step {
+            Some(step) => state.store.use_totp_step(&user.id, step).await?,
+            None => false,
+        };
+        if !fresh {
+            return fail("totp").await;
+        }
+    }
+    let must_enroll = !totp.enabled && totp_required(state, &user).await?;
     state.store.clear_login_failures(username).await?;
     tracing::info!(user = %user.id, "login");
     let token = random_token();
@@ -73,9 +138,26 @@ pub async fn open_session(state: &AppState, username: &str, password: &str) -> A
     let ttl = chrono::Duration::from_std(state.config.session_ttl).unwrap_or(chrono::Duration::hours(8));
     state
         .store
-        .create_session(&user.id, &token_hash(&token), &csrf, now, now + ttl)
+        .create_session(&user.id, &token_hash(&token), &csrf, must_enroll, now, now + ttl)
         .await?;
-    Ok((user, token, csrf))
+    crate::audit::record(
+        state,
+        None,
+        &user.username,
+        "session.login",
+        "users",
+        &user.id,
+        None,
+        "",
+        if totp.enabled { "password+totp" } else { "password" },
+    )
+    .await?;
+    Ok(Opened {
+        user,
+        token,
+        csrf,
+        must_enroll,
+    })
 }
 
 /// `Set-Cookie` value for a session token (HttpOnly, SameSite=Strict, Secure when configured).
@@ -95,11 +177,24 @@ pub fn clear_cookie() -> HeaderValue {
 /// Log in: sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest, security(()),
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn login(State(state): State<AppState>, Json(req): Json<LoginRequest>) -> ApiResult<Response> {
-    let (user, token, csrf) = open_session(&state, &req.username, &req.password).await?;
-    let mut resp = Json(LoginResponse { user, csrf_token: csrf }).into_response();
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<Response> {
+    let opened = open_session(&state, &req.username, &req.password, req.otp.as_deref()).await?;
+    // Rotation: a session the browser already had ends when a new one opens.
+    if let Some(old) = crate::ui::cookie_token(&headers) {
+        state.store.delete_session(&token_hash(&old)).await?;
+    }
+    let mut resp = Json(LoginResponse {
+        user: opened.user,
+        csrf_token: opened.csrf,
+        second_factor: opened.must_enroll.then(|| "enroll".to_string()),
+    })
+    .into_response();
     resp.headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(&state, &token));
+        .insert(header::SET_COOKIE, session_cookie(&state, &opened.token));
     Ok(resp)
 }
 

@@ -56,14 +56,25 @@ pub async fn login_form() -> Response {
 pub struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
+    otp: String,
 }
 
-pub async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Response {
-    match open_session(&state, &f.username, &f.password).await {
-        Ok((_, token, _)) => {
-            let mut resp = Redirect::to("/").into_response();
+pub async fn login(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    match open_session(&state, &f.username, &f.password, Some(&f.otp)).await {
+        Ok(opened) => {
+            // Rotation: the browser's previous session ends.
+            if let Some(old) = super::cookie_token(&headers) {
+                let _ = state.store.delete_session(&neibao_domain::ids::token_hash(&old)).await;
+            }
+            let to = if opened.must_enroll { "/account/totp" } else { "/" };
+            let mut resp = Redirect::to(to).into_response();
             resp.headers_mut()
-                .insert(header::SET_COOKIE, session_cookie(&state, &token));
+                .insert(header::SET_COOKIE, session_cookie(&state, &opened.token));
             resp
         }
         Err(e) => (

@@ -1,0 +1,103 @@
+//! The daily retention sweep as a scheduled job (`retention.sweep`): deletes what is past its
+//! retention (`Store::retention_sweep`, holds respected), writes each deletion to the audit log,
+//! and schedules the next sweep. Sources: REQUIREMENTS.md R54, R43, R66, R68.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono_tz::Asia::Shanghai;
+use neibao_store::audit::AuditEntry;
+use neibao_store::model::NewJob;
+use neibao_store::retention::DeletionRecord;
+use neibao_store::{Store, StoreResult};
+
+use crate::scheduler::Handler;
+
+/// Job kind of the sweep.
+pub const RETENTION_SWEEP: &str = "retention.sweep";
+
+/// The next 03:00 Beijing time strictly after `after` (quiet hours for the deletes).
+pub fn next_sweep_time(after: DateTime<Utc>) -> DateTime<Utc> {
+    let local = after.with_timezone(&Shanghai);
+    let three = NaiveTime::from_hms_opt(3, 0, 0).expect("valid time");
+    let mut day = local.date_naive();
+    loop {
+        let at = Shanghai
+            .from_local_datetime(&day.and_time(three))
+            .single()
+            .map(|t| t.with_timezone(&Utc));
+        if let Some(at) = at.filter(|t| *t > after) {
+            return at;
+        }
+        day += Duration::days(1);
+    }
+}
+
+/// Schedules the sweep at the next 03:00 after `after` (scheduling it twice is a no-op).
+pub async fn schedule_next(store: &dyn Store, after: DateTime<Utc>) -> StoreResult<DateTime<Utc>> {
+    let due_at = next_sweep_time(after);
+    store
+        .schedule_job(
+            &NewJob {
+                kind: RETENTION_SWEEP.into(),
+                subject_id: "daily".into(),
+                due_at,
+                payload: serde_json::json!({}),
+            },
+            after,
+        )
+        .await?;
+    Ok(due_at)
+}
+
+/// Runs one sweep as of `now` and audits each deletion.
+pub async fn sweep(store: &dyn Store, now: DateTime<Utc>) -> StoreResult<Vec<DeletionRecord>> {
+    let deleted = store.retention_sweep(now).await?;
+    for d in &deleted {
+        store
+            .append_audit(
+                &AuditEntry {
+                    actor_id: None,
+                    actor_name: "system".into(),
+                    action: "retention.delete".into(),
+                    object_type: d.data_class.code().into(),
+                    object_id: d.id.clone(),
+                    unit_id: d.unit_id.clone(),
+                    purpose: String::new(),
+                    detail: format!("rows={} older_than={}", d.rows_deleted, d.older_than),
+                },
+                now,
+            )
+            .await?;
+        tracing::info!(class = d.data_class.code(), rows = d.rows_deleted, "retention deleted");
+    }
+    Ok(deleted)
+}
+
+/// The handler: sweeps as of the job's due time, then schedules the next day's sweep.
+pub fn handler(store: Arc<dyn Store>) -> Handler {
+    Arc::new(move |job| {
+        let store = store.clone();
+        Box::pin(async move {
+            sweep(store.as_ref(), job.due_at).await?;
+            schedule_next(store.as_ref(), job.due_at).await?;
+            Ok(())
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_sweep_is_three_in_the_morning_beijing_time() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 29, 10, 0, 0).unwrap(); // 18:00 Beijing
+        assert_eq!(
+            next_sweep_time(t),
+            Utc.with_ymd_and_hms(2026, 11, 29, 19, 0, 0).unwrap()
+        );
+        let at = next_sweep_time(t);
+        assert_eq!(next_sweep_time(at), at + Duration::days(1));
+    }
+}
