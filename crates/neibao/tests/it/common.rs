@@ -153,6 +153,36 @@ impl TestApp {
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
+    /// Runs SQL directly on the installation's database (to tamper with it in tests).
+    pub async fn exec_sql(&self, statements: &str) {
+        use sqlx::Connection;
+        match &self.database_url {
+            Some(url) => {
+                let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+                sqlx::raw_sql(statements).execute(&mut c).await.expect("exec");
+            }
+            None => {
+                let url = format!("sqlite://{}", self.data_dir.join("neibao.db").display());
+                let mut c = sqlx::SqliteConnection::connect(&url).await.expect("connect");
+                sqlx::raw_sql(statements).execute(&mut c).await.expect("exec");
+            }
+        }
+    }
+
+    /// A cookie-keeping client logged in through `POST /api/v1/session`; returns it with the
+    /// session's CSRF token and the login response.
+    pub async fn session(&self, username: &str, password: &str, otp: Option<&str>) -> (reqwest::Client, u16, Value) {
+        let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let r = http
+            .post(self.url("/api/v1/session"))
+            .json(&json!({"username": username, "password": password, "otp": otp}))
+            .send()
+            .await
+            .unwrap();
+        let s = r.status().as_u16();
+        (http, s, r.json().await.unwrap_or(Value::Null))
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -212,7 +242,7 @@ pub struct Client {
 }
 
 impl Client {
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
         let mut req = self
             .http
             .request(method, format!("{}{}", self.base, path))
@@ -235,6 +265,10 @@ impl Client {
 
     pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
         self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, body: Option<Value>) -> (u16, Value) {
+        self.send(reqwest::Method::DELETE, path, body).await
     }
 }
 

@@ -11,4 +11,5 @@ mod multinode;
 mod privacy;
 mod rules;
 mod scope;
+mod security;
 mod ui;

@@ -38,6 +38,8 @@ type DbRow = sqlx::postgres::PgRow;
 const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 /// Locks the selected row for the transaction (SQLite: the write transaction already holds the lock).
 const FOR_UPDATE: &str = " FOR UPDATE";
+/// Run after a bulk rewrite (key rotation): reclaims the dead row versions.
+const AFTER_BULK_REWRITE: &[&str] = &["VACUUM"];
 type Backend = PgStore;
 
 /// Rewrites `?` placeholders as PostgreSQL's `$1, $2, …`, leaving `?` inside quoted literals

@@ -10,7 +10,7 @@ use neibao_domain::scope::Scope;
 use neibao_domain::sensitive::{Sensitive, SensitiveKind};
 use sqlx::{QueryBuilder, Row};
 
-use super::{ms, push_scope, sql, Backend, DbRow, FOR_UPDATE};
+use super::{ms, push_scope, sql, Backend, DbRow, AFTER_BULK_REWRITE, FOR_UPDATE};
 use crate::audit::{link_hash, AuditEntry, AuditHead, AuditRecord};
 use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
@@ -495,6 +495,9 @@ impl Backend {
                 report.images += 1;
             }
             tx.commit().await?;
+        }
+        for stmt in AFTER_BULK_REWRITE {
+            sqlx::query(stmt).execute(self.writer()).await?;
         }
         report.remaining = self.count_stale_ciphertexts().await?;
         Ok(report)

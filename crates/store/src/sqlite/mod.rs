@@ -43,6 +43,9 @@ type DbRow = sqlx::sqlite::SqliteRow;
 const SKIP_LOCKED: &str = "";
 /// Locks the selected row for the transaction (SQLite: the write transaction already holds the lock).
 const FOR_UPDATE: &str = "";
+/// Run after a bulk rewrite (key rotation): moves the WAL into the database file and empties
+/// it, so old page images do not stay on disk.
+const AFTER_BULK_REWRITE: &[&str] = &["PRAGMA wal_checkpoint(TRUNCATE)"];
 type Backend = SqliteStore;
 
 /// SQLite takes `?` placeholders as written.
@@ -88,6 +91,9 @@ impl SqliteStore {
             // LIKE is case-sensitive, as on PostgreSQL, so prefix matches on division codes use
             // the index (SQLite's LIKE optimisation needs it).
             .pragma("case_sensitive_like", "ON")
+            // Deleted and overwritten content is zeroed on disk: retention deletions and the
+            // ciphertexts replaced by a key rotation do not linger in free pages.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
