@@ -1,6 +1,7 @@
 //! The one integration-test binary: real router on 127.0.0.1:0, real SQLite file.
 
 mod api_flow;
+mod authz;
 mod browser;
 mod cli;
 mod common;

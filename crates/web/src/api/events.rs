@@ -72,6 +72,7 @@ pub struct RawQuery {
 
 /// The raw payload the device sent, byte for byte, as `application/octet-stream`. It can hold
 /// personal information, so a purpose is required and the read is audited before the answer.
+/// Police, administrators and the unit's security manager.
 ///
 /// Errors: `purpose_required` (400), `not_found` (404).
 #[utoipa::path(get, path = "/api/v1/events/{id}/raw", tag = "events", params(RawQuery), responses((status = 200, content_type = "application/octet-stream"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
@@ -81,6 +82,7 @@ pub async fn raw(
     Path(id): Path<String>,
     Query(q): Query<RawQuery>,
 ) -> ApiResult<impl IntoResponse> {
+    user.require(user.is_police_or_admin() || user.user.role == neibao_domain::scope::Role::UnitManager)?;
     let purpose = crate::api::security::check_purpose(q.purpose.as_deref())?;
     let event = state.store.get_event(&user.scope, &id).await?;
     let (bytes, _ct) = state.store.get_event_raw(&user.scope, &id).await?;

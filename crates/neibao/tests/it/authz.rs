@@ -1,0 +1,300 @@
+//! The authorization matrix: every API route × every role, against an object in the role's
+//! jurisdiction and one outside it. The route list comes from the OpenAPI document, and every
+//! `/api/` route registered in `crates/web/src/api/mod.rs` must be in it, so a new route without
+//! an entry here fails the test.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+/// Who may use a route (the object must also be in the caller's jurisdiction).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Access {
+    /// No authentication at all.
+    Public,
+    /// Every signed-in role.
+    Any,
+    /// Administrators and police.
+    Police,
+    /// Administrators, police and the unit's security manager.
+    PoliceOrManager,
+    /// Administrators only.
+    Admin,
+    /// May create devices and key areas: administrators, police, unit managers.
+    Devices,
+    /// May set rules and schedules: as `Devices` (guards excluded).
+    Rules,
+    /// May acknowledge and resolve alerts: everyone but competent departments.
+    Alerts,
+}
+
+const ROLES: [(&str, &str); 8] = [
+    ("admin", "admin"),
+    ("demo_province", "police_province"),
+    ("demo_city", "police_city"),
+    ("demo_county", "police_county"),
+    ("demo_station", "police_station"),
+    ("demo_department", "department"),
+    ("demo_unit", "unit_manager"),
+    ("demo_guard", "guard"),
+];
+
+fn allowed(access: Access, role: &str) -> bool {
+    let police = role == "admin" || role.starts_with("police_");
+    match access {
+        Access::Public | Access::Any => true,
+        Access::Police => police,
+        Access::PoliceOrManager | Access::Devices | Access::Rules => police || role == "unit_manager",
+        Access::Admin => role == "admin",
+        Access::Alerts => role != "department",
+    }
+}
+
+/// Route table: method, OpenAPI path, access, JSON body with placeholders.
+fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
+    use Access::*;
+    vec![
+        ("get", "/api/v1/openapi.json", Public, None),
+        ("post", "/api/v1/session", Public, None),
+        ("delete", "/api/v1/session", Any, None),
+        ("get", "/api/v1/me", Any, None),
+        ("get", "/api/v1/dashboard", Any, None),
+        ("get", "/api/v1/divisions", Any, None),
+        ("get", "/api/v1/organisations", Any, None),
+        ("get", "/api/v1/rules", Any, None),
+        ("get", "/api/v1/units", Any, None),
+        ("post", "/api/v1/units", Police, Some(r#"{"name":"授权矩阵单位{n}","kind":"enterprise","uscc":"{uscc}","division_code":"{division}","police_station_id":{station}}"#)),
+        ("get", "/api/v1/units/{id}", Any, None),
+        ("get", "/api/v1/units/{id}/key_areas", Any, None),
+        ("post", "/api/v1/units/{id}/key_areas", Devices, Some(r#"{"name":"矩阵机房"}"#)),
+        ("get", "/api/v1/units/{id}/rules", Any, None),
+        ("put", "/api/v1/units/{id}/rules/{rule}", Rules, Some(r#"{"enabled":true}"#)),
+        ("put", "/api/v1/units/{id}/armed_schedule", Rules, Some(r#"{"periods":[]}"#)),
+        ("get", "/api/v1/devices", Any, None),
+        ("post", "/api/v1/devices", Devices, Some(r#"{"unit_id":"{unit}","format":"hikvision","name":"矩阵摄像机"}"#)),
+        ("get", "/api/v1/devices/{id}", Any, None),
+        ("get", "/api/v1/events", Any, None),
+        ("get", "/api/v1/events/{id}", Any, None),
+        ("get", "/api/v1/events/{id}/raw", PoliceOrManager, None),
+        ("get", "/api/v1/alerts", Any, None),
+        ("get", "/api/v1/alerts/{id}", Any, None),
+        ("post", "/api/v1/alerts/{id}/acknowledge", Alerts, Some(r#"{"comment":"矩阵"}"#)),
+        ("post", "/api/v1/alerts/{id}/resolve", Alerts, Some(r#"{"comment":"矩阵"}"#)),
+        ("put", "/api/v1/me/password", Any, Some(r#"{"current_password":"wrong","new_password":"Xk7#mq-Lw9-pz"}"#)),
+        ("get", "/api/v1/me/totp", Any, None),
+        ("post", "/api/v1/me/totp", Any, None),
+        ("delete", "/api/v1/me/totp", Any, Some(r#"{"code":"000000"}"#)),
+        ("post", "/api/v1/me/totp/confirm", Any, Some(r#"{"code":"000000"}"#)),
+        ("get", "/api/v1/tokens", Any, None),
+        ("post", "/api/v1/tokens", Any, Some(r#"{"name":"矩阵令牌","scope":"read"}"#)),
+        ("delete", "/api/v1/tokens/{id}", Any, None),
+        ("post", "/api/v1/persons/lookup", Police, Some(r#"{"citizen_id":"11010519491231002X","purpose":"授权矩阵测试"}"#)),
+        ("post", "/api/v1/persons/{id}/reveal", PoliceOrManager, Some(r#"{"purpose":"授权矩阵测试"}"#)),
+        ("get", "/api/v1/audit", Police, None),
+        ("get", "/api/v1/retention", Police, None),
+        ("put", "/api/v1/retention/{class}", Admin, Some(r#"{"max_days":400}"#)),
+        ("post", "/api/v1/legal_holds", Police, Some(r#"{"case_no":"矩阵案{n}","unit_id":"{unit}","reason":"授权矩阵测试"}"#)),
+        ("post", "/api/v1/legal_holds/{id}/release", Police, Some("{}")),
+        ("get", "/api/v1/security/settings", Police, None),
+        ("put", "/api/v1/security/settings", Admin, Some(r#"{"require_totp_police":false}"#)),
+        // Last: it replaces the unit's responsible persons, which `reveal` reads above.
+        ("put", "/api/v1/units/{id}", Police, Some(r#"{"name":"{unit_name}","kind":"{unit_kind}","uscc":"{unit_uscc}","division_code":"{division}","police_station_id":{station},"competent_department_id":{department}}"#)),
+    ]
+}
+
+/// Objects of one unit, created by the administrator.
+#[derive(Debug, Clone)]
+struct Objects {
+    unit: Value,
+    device: String,
+    event: String,
+    alert: String,
+    person: String,
+    hold: String,
+}
+
+async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Objects {
+    let (_, unit) = admin.get(&format!("/api/v1/units/{unit_id}")).await;
+    let (s, area) = admin
+        .post(&format!("/api/v1/units/{unit_id}/key_areas"), json!({"name": "矩阵重点部位"}))
+        .await;
+    assert_eq!(s, 201, "{area}");
+    let (device, path) = create_device(admin, unit_id, area["id"].as_str(), "hikvision").await;
+    let (s, v) = app
+        .ingest(
+            &path,
+            "application/xml",
+            fixture("hikvision-isapi-alert/alert_fielddetection_vehicle_ver20_nodecl.xml"),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (_, events) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
+    let (_, alerts) = admin.get(&format!("/api/v1/alerts?device_id={device}")).await;
+    let (s, hold) = admin
+        .post(
+            "/api/v1/legal_holds",
+            json!({"case_no": "矩阵保全", "unit_id": unit_id, "reason": "授权矩阵测试"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{hold}");
+    Objects {
+        person: unit["responsible_persons"][0]["id"].as_str().expect("a responsible person").into(),
+        unit,
+        device,
+        event: events["items"][0]["id"].as_str().unwrap().into(),
+        alert: alerts["items"][0]["id"].as_str().expect("an alert").into(),
+        hold: hold["id"].as_str().unwrap().into(),
+    }
+}
+
+fn id_for(path: &str, o: &Objects, token: &str) -> String {
+    let seg = path.trim_start_matches("/api/v1/").split('/').next().unwrap();
+    match seg {
+        "units" => o.unit["id"].as_str().unwrap().into(),
+        "devices" => o.device.clone(),
+        "events" => o.event.clone(),
+        "alerts" => o.alert.clone(),
+        "persons" => o.person.clone(),
+        "legal_holds" => o.hold.clone(),
+        "tokens" => token.into(),
+        other => panic!("no object for {other}"),
+    }
+}
+
+fn json_or_null(v: &Value) -> String {
+    if v.is_null() {
+        "null".into()
+    } else {
+        v.to_string()
+    }
+}
+
+fn fill(template: &str, o: &Objects, n: usize) -> Value {
+    let u = &o.unit;
+    let s = template
+        .replace("{n}", &n.to_string())
+        .replace("{uscc}", &uscc(&format!("9133010600{n:07}")))
+        .replace("{unit}", u["id"].as_str().unwrap())
+        .replace("{unit_name}", u["name"].as_str().unwrap())
+        .replace("{unit_kind}", u["kind"].as_str().unwrap())
+        .replace("{unit_uscc}", u["uscc"].as_str().unwrap())
+        .replace("{division}", u["division_code"].as_str().unwrap())
+        .replace("{station}", &json_or_null(&u["police_station_id"]))
+        .replace("{department}", &json_or_null(&u["competent_department_id"]));
+    serde_json::from_str(&s).unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+/// A refusal: not signed in, not allowed, or not in the jurisdiction.
+fn refused(s: u16, v: &Value) -> bool {
+    s == 403 || s == 404 || (s == 401 && v["error"]["code"] == "unauthenticated")
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+
+    // Completeness: the table, the OpenAPI document and the router source agree.
+    let (_, doc) = admin.get("/api/v1/openapi.json").await;
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(p, ops)| ops.as_object().unwrap().keys().map(move |m| (m.clone(), p.clone())))
+        .collect();
+    let tabled: BTreeSet<(String, String)> = table().iter().map(|(m, p, _, _)| (m.to_string(), p.to_string())).collect();
+    let missing: Vec<_> = documented.difference(&tabled).collect();
+    assert!(missing.is_empty(), "routes without an entry in the authorization matrix: {missing:?}");
+    let extra: Vec<_> = tabled
+        .difference(&documented)
+        .filter(|(_, p)| p != "/api/v1/openapi.json")
+        .collect();
+    assert!(extra.is_empty(), "matrix entries for undocumented routes: {extra:?}");
+    let source = include_str!("../../../web/src/api/mod.rs");
+    for part in source.split("\"/api/").skip(1) {
+        let path = format!("/api/{}", part.split('"').next().unwrap());
+        assert!(
+            tabled.iter().any(|(_, p)| *p == path),
+            "route {path} is registered but not in the authorization matrix"
+        );
+    }
+
+    // Each role's own jurisdiction: the demo unit where the role sees it, else the first unit it
+    // lists (the education department's universities). Outside: a unit in Ningbo (3302).
+    let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
+    let demo_unit = me["unit_id"].as_str().unwrap().to_string();
+    let mut bundles: HashMap<String, Objects> = HashMap::new();
+    let mut clients = Vec::new();
+    for (username, role) in ROLES {
+        let c = app.client_for(username).await;
+        let (s, _) = c.get(&format!("/api/v1/units/{demo_unit}")).await;
+        let unit = if s == 200 {
+            demo_unit.clone()
+        } else {
+            let (_, l) = c.get("/api/v1/units?per_page=1").await;
+            l["items"][0]["id"].as_str().expect("a unit in scope").to_string()
+        };
+        if !bundles.contains_key(&unit) {
+            let o = objects(&app, &admin, &unit).await;
+            bundles.insert(unit.clone(), o);
+        }
+        // The role's own API token (its id is the in-scope object of DELETE /tokens/{id}).
+        let (s, t) = c.post("/api/v1/tokens", json!({"name": "矩阵自有令牌"})).await;
+        assert_eq!(s, 201, "{username}: {t}");
+        clients.push((username, role, c, unit, t["id"].as_str().unwrap().to_string()));
+    }
+    let (_, ningbo) = admin.get("/api/v1/units?division=3302&per_page=1").await;
+    let outside = objects(&app, &admin, ningbo["items"][0]["id"].as_str().unwrap()).await;
+    let admin_token = clients[0].4.clone();
+
+    let mut n = 0;
+    let mut failures = Vec::new();
+    for (method, template, access, body) in table() {
+        if access == Access::Public {
+            continue;
+        }
+        for (username, role, c, unit, token) in &clients {
+            let own = &bundles[unit];
+            let may = allowed(access, role);
+            let has_object = template.contains("{id}") || body.is_some_and(|b| b.contains("\"{unit}\""));
+            // Inside the jurisdiction.
+            n += 1;
+            let path = |o: &Objects, token: &str| {
+                let mut p = template
+                    .replace("{rule}", "intrusion_key_area")
+                    .replace("{class}", "events");
+                if p.contains("{id}") {
+                    p = p.replace("{id}", &id_for(template, o, token));
+                }
+                if template.ends_with("/raw") {
+                    p.push_str("?purpose=授权矩阵测试");
+                }
+                p
+            };
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let (s, v) = c
+                .send(m.clone(), &path(own, token), body.map(|b| fill(b, own, n)))
+                .await;
+            let ok = if may { !refused(s, &v) && s < 500 } else { s == 403 };
+            if !ok {
+                failures.push(format!(
+                    "{username} {method} {template} (own, {}): {s} {v}",
+                    if may { "allowed" } else { "forbidden" }
+                ));
+            }
+            // Outside it (administrators and the province see everything in Zhejiang).
+            if has_object && !matches!(*role, "admin" | "police_province") {
+                n += 1;
+                let (s, v) = c
+                    .send(m, &path(&outside, &admin_token), body.map(|b| fill(b, &outside, n)))
+                    .await;
+                if !(s == 403 || s == 404) {
+                    failures.push(format!("{username} {method} {template} (outside): {s} {v}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {n} checks failed:\n{}", failures.len(), failures.join("\n"));
+}
