@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod contract;
 mod ingest;
+mod logs;
 mod migrate;
 mod multinode;
 mod privacy;

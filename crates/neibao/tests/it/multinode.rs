@@ -20,9 +20,9 @@ use serde_json::json;
 
 use crate::common::{postgres_admin_url, uscc, TestDatabase};
 
-struct Node {
+pub(crate) struct Node {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Drop for Node {
@@ -106,26 +106,33 @@ fn start_node(db_url: &str, nats_url: &str, prefix: &str, data_dir: &std::path::
 }
 
 fn start_process(extra: &[&str], data_dir: &std::path::Path) -> Node {
+    start_logged(extra, data_dir, "warn").0
+}
+
+/// Starts `neibao serve` with `NEIBAO_LOG=log_level`; stdout and stderr go to the returned file.
+pub(crate) fn start_logged(extra: &[&str], data_dir: &std::path::Path, log_level: &str) -> (Node, std::path::PathBuf) {
     let port = free_port();
-    let log = std::fs::File::create(data_dir.join(format!("node-{port}.log"))).unwrap();
+    let path = data_dir.join(format!("node-{port}.log"));
+    let log = std::fs::File::create(&path).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_neibao"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(extra)
         .arg("--data-dir")
         .arg(data_dir)
         .env("NEIBAO_ADMIN_PASSWORD", "admin-pass-123")
-        .env("NEIBAO_LOG", "warn")
-        .stdout(Stdio::null())
+        .env("NEIBAO_LOG", log_level)
+        .stdout(Stdio::from(log.try_clone().unwrap()))
         .stderr(log)
         .spawn()
         .expect("start neibao");
-    Node {
+    let node = Node {
         child,
         base: format!("http://127.0.0.1:{port}"),
-    }
+    };
+    (node, path)
 }
 
-async fn wait_ready(http: &reqwest::Client, node: &Node) {
+pub(crate) async fn wait_ready(http: &reqwest::Client, node: &Node) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(r) = http.get(format!("{}/readyz", node.base)).send().await {
