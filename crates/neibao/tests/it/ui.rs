@@ -304,3 +304,459 @@ async fn repeated_failed_logins_lock_the_user_name_for_a_while() {
     assert_eq!(r.status(), 429);
     assert!(r.text().await.unwrap().contains("登录失败次数过多"));
 }
+
+async fn login_as(app: &TestApp, username: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
+    let b = browser();
+    let r = b
+        .post(app.url("/login"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    (b, r)
+}
+
+async fn page(b: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let r = b.get(app.url(path)).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The text after `marker` up to the next `until`.
+fn after<'a>(html: &'a str, marker: &str, until: char) -> &'a str {
+    let i = html.find(marker).unwrap_or_else(|| panic!("{marker} not on the page")) + marker.len();
+    html[i..].split(until).next().unwrap()
+}
+
+async fn demo_unit_id(app: &TestApp) -> String {
+    let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
+    me["unit_id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn police_see_audit_and_retention_and_reveal_with_a_purpose() {
+    let app = TestApp::demo().await;
+    let (b, _) = login_as(&app, "demo_county", DEMO_PASSWORD).await;
+    for (path, title) in [
+        ("/account", "账户安全"),
+        ("/audit", "审计日志"),
+        ("/retention", "数据保存与法律保全"),
+    ] {
+        let (s, html) = page(&b, &app, path).await;
+        assert_eq!(s, 200, "{path}");
+        assert!(html.contains("<html lang=\"zh-CN\">") && html.contains(title), "{path}");
+        assert!(
+            html.contains("href=\"/audit\"") && html.contains("href=\"/account\""),
+            "nav"
+        );
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{path} references an external asset"
+        );
+    }
+    let (_, audit) = page(&b, &app, "/audit").await;
+    assert!(audit.contains("neibao audit verify") && audit.contains("链头哈希"));
+
+    // The unit page offers the purpose-logged read; without a purpose it is refused.
+    let unit = demo_unit_id(&app).await;
+    let (_, html) = page(&b, &app, &format!("/units/{unit}")).await;
+    assert!(html.contains("查看完整信息"));
+    let csrf = csrf_of(&html);
+    let person = after(&html, &format!("action=\"/units/{unit}/persons/"), '/').to_string();
+    let plain = app
+        .store
+        .reveal_person(&neibao_domain::scope::Scope::All, &person)
+        .await
+        .unwrap();
+    let (id_no, phone) = (plain.citizen_id.unwrap(), plain.phone.unwrap());
+    assert!(!html.contains(&id_no) && !html.contains(&phone), "masked by default");
+    let reveal = app.url(&format!("/units/{unit}/persons/{person}/reveal"));
+    let r = b
+        .post(&reveal)
+        .form(&[("csrf_token", csrf.as_str()), ("purpose", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("须填写查询事由") && !html.contains(&id_no));
+    let r = b
+        .post(&reveal)
+        .form(&[("csrf_token", "forged"), ("purpose", "核查案件线索需联系负责人")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "CSRF checked");
+    let r = b
+        .post(&reveal)
+        .form(&[("csrf_token", csrf.as_str()), ("purpose", "核查案件线索需联系负责人")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&id_no) && html.contains(&phone), "plaintext shown");
+    assert!(html.contains("本次查看已记入审计日志"));
+
+    let (_, audit) = page(&b, &app, "/audit?action=person.").await;
+    assert!(audit.contains("person.reveal") && audit.contains("核查案件线索需联系负责人"));
+    assert!(audit.contains("demo_county") && !audit.contains(&id_no));
+    assert!(!audit.contains("<code>POST "), "filtered by action prefix");
+
+    // Look-up by ID number from the units page: audited, masked results.
+    let (_, units) = page(&b, &app, "/units").await;
+    assert!(units.contains("按身份证号查找"));
+    let r = b
+        .post(app.url("/units/lookup"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("citizen_id", id_no.as_str()),
+            ("purpose", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = b
+        .post(app.url("/units/lookup"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("citizen_id", id_no.as_str()),
+            ("purpose", "核查重点人员身份"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&format!("/units/{unit}")) && html.contains("********") && !html.contains(&id_no));
+    // (A look-up's row names no unit: administrators see it, below.)
+
+    // A legal hold on the unit by its USCC, then released.
+    let (_, u) = app
+        .client_for("demo_county")
+        .await
+        .get(&format!("/api/v1/units/{unit}"))
+        .await;
+    let uscc = u["uscc"].as_str().unwrap().to_string();
+    let unit_name = u["name"].as_str().unwrap().to_string();
+    let r = b
+        .post(app.url("/retention/holds"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("case_no", "杭公刑案〔2026〕0001"),
+            ("unit", "913301069999999999"),
+            ("data_class", "images"),
+            ("reason", "案件调查需要保存监控资料"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "unknown USCC");
+    assert!(r.text().await.unwrap().contains("辖区内没有找到该单位"));
+    let r = b
+        .post(app.url("/retention/holds"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("case_no", "杭公刑案〔2026〕0001"),
+            ("unit", uscc.as_str()),
+            ("data_class", "images"),
+            ("reason", "案件调查需要保存监控资料"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("已设置法律保全") && html.contains("杭公刑案〔2026〕0001") && html.contains(&unit_name));
+    let release = after(&html, "action=\"/retention/holds/", '"').to_string();
+    let r = b
+        .post(app.url(&format!("/retention/holds/{release}")))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("已解除："));
+    // Police may not change retention policies.
+    let r = b
+        .post(app.url("/retention/images"))
+        .form(&[("csrf_token", csrf.as_str()), ("max_days", "60")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    // An administrator may, within the legal minimum.
+    let (a, _) = login_as(&app, "admin", ADMIN_PASSWORD).await;
+    let (_, audit) = page(&a, &app, "/audit?action=person.lookup").await;
+    assert!(audit.contains("核查重点人员身份") && audit.contains("demo_county") && !audit.contains(&id_no));
+    let (_, html) = page(&a, &app, "/retention").await;
+    let acsrf = csrf_of(&html);
+    let r = a
+        .post(app.url("/retention/images"))
+        .form(&[("csrf_token", acsrf.as_str()), ("max_days", "7")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("法定最低"));
+    let r = a
+        .post(app.url("/retention/images"))
+        .form(&[("csrf_token", acsrf.as_str()), ("max_days", "60")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("value=\"60\""));
+}
+
+#[tokio::test]
+async fn unit_users_cannot_open_audit_or_retention() {
+    let app = TestApp::demo().await;
+    let (b, _) = login_as(&app, "demo_unit", DEMO_PASSWORD).await;
+    let (_, home) = page(&b, &app, "/").await;
+    assert!(home.contains("href=\"/account\"") && !home.contains("href=\"/audit\""));
+    for path in ["/audit", "/retention", "/units/lookup"] {
+        let (s, html) = page(&b, &app, path).await;
+        assert_eq!(s, 403, "{path}");
+        assert!(html.contains("出错了"), "{path}");
+    }
+    // The unit's own manager may read its persons with a purpose; a guard may not.
+    let unit = demo_unit_id(&app).await;
+    let (_, html) = page(&b, &app, &format!("/units/{unit}")).await;
+    let person = after(&html, &format!("action=\"/units/{unit}/persons/"), '/').to_string();
+    let reveal = app.url(&format!("/units/{unit}/persons/{person}/reveal"));
+    let r = b
+        .post(&reveal)
+        .form(&[
+            ("csrf_token", csrf_of(&html).as_str()),
+            ("purpose", "更新本单位备案信息"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("本次查看已记入审计日志"));
+    let (g, _) = login_as(&app, "demo_guard", DEMO_PASSWORD).await;
+    let (_, html) = page(&g, &app, &format!("/units/{unit}")).await;
+    assert!(!html.contains("查看完整信息"));
+    let r = g
+        .post(&reveal)
+        .form(&[
+            ("csrf_token", csrf_of(&html).as_str()),
+            ("purpose", "更新本单位备案信息"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+fn totp_secret_of(html: &str) -> String {
+    after(html, "id=\"totp-secret\" class=\"secret\">", '<').replace(' ', "")
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[tokio::test]
+async fn totp_enrolment_through_the_forms() {
+    let app = TestApp::demo().await;
+    // A police account the bureau requires a second factor of lands on the enrolment page and
+    // can reach nothing else until it is confirmed.
+    app.store.set_meta("security.require_totp_police", "1").await.unwrap();
+    let (b, r) = login_as(&app, "demo_station", DEMO_PASSWORD).await;
+    assert_eq!(r.url().path(), "/account/totp");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("本级公安机关要求警务账号启用动态验证码") && html.contains("未启用"));
+    let r = b.get(app.url("/alerts")).send().await.unwrap();
+    assert_eq!(r.url().path(), "/account/totp", "pending session sent back");
+    let csrf = csrf_of(&html);
+    let r = b
+        .post(app.url("/account/totp"))
+        .form(&[("csrf_token", csrf.as_str()), ("action", "begin")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = r.text().await.unwrap();
+    let secret = totp_secret_of(&html);
+    assert_eq!(secret.len(), 32, "{secret}");
+    assert!(html.contains("otpauth://totp/"));
+    let r = b
+        .post(app.url("/account/totp"))
+        .form(&[("csrf_token", csrf.as_str()), ("action", "confirm"), ("code", "000000")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("动态验证码错误或已使用"));
+    let code = neibao_web::auth::totp::code_at(&secret, now_secs());
+    let r = b
+        .post(app.url("/account/totp"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("action", "confirm"),
+            ("code", code.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.url().path(), "/account");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("动态验证码已启用") && html.contains("已启用"));
+    assert!(!html.contains("解除动态验证码"), "required: cannot be removed");
+    let (s, _) = page(&b, &app, "/alerts").await;
+    assert_eq!(s, 200, "the session may go on");
+
+    // An account without the requirement enrols from the account page and may remove it.
+    let (b, _) = login_as(&app, "demo_unit", DEMO_PASSWORD).await;
+    let (s, html) = page(&b, &app, "/account").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("绑定动态验证码") && html.contains("未启用"));
+    let csrf = csrf_of(&html);
+    let r = b
+        .post(app.url("/account/totp"))
+        .form(&[("csrf_token", csrf.as_str()), ("action", "begin")])
+        .send()
+        .await
+        .unwrap();
+    let secret = totp_secret_of(&r.text().await.unwrap());
+    let now = now_secs();
+    let code = neibao_web::auth::totp::code_at(&secret, now);
+    let r = b
+        .post(app.url("/account/totp"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("action", "confirm"),
+            ("code", code.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("动态验证码已启用") && html.contains("解除动态验证码"));
+    // The same code does not work twice; the next step's does.
+    let r = b
+        .post(app.url("/account/totp"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("action", "remove"),
+            ("code", code.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let next = neibao_web::auth::totp::code_at(&secret, now + 30);
+    let r = b
+        .post(app.url("/account/totp"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("action", "remove"),
+            ("code", next.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.url().path(), "/account");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("已解除动态验证码") && html.contains("未启用"));
+}
+
+#[tokio::test]
+async fn api_tokens_and_password_through_the_forms() {
+    let app = TestApp::demo().await;
+    let (b, _) = login_as(&app, "demo_unit", DEMO_PASSWORD).await;
+    let (_, html) = page(&b, &app, "/account").await;
+    assert!(html.contains("接口令牌") && html.contains("尚未创建接口令牌"));
+    let csrf = csrf_of(&html);
+    let r = b
+        .post(app.url("/account/tokens"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("name", "值班大屏"),
+            ("scope", "read"),
+            ("days", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("有效期须为 1–365 天"));
+    let r = b
+        .post(app.url("/account/tokens"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("name", "值班大屏"),
+            ("scope", "read"),
+            ("days", "30"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = r.text().await.unwrap();
+    let token = after(&html, "id=\"new-token\" class=\"secret\">", '<').to_string();
+    assert_eq!(token.len(), 43, "{token}");
+    assert!(html.contains("值班大屏") && html.contains("只读"));
+    let (_, again) = page(&b, &app, "/account").await;
+    assert!(!again.contains(&token), "shown once");
+    let http = reqwest::Client::new();
+    let me = |t: String| {
+        let (http, url) = (http.clone(), app.url("/api/v1/me"));
+        async move { http.get(url).bearer_auth(t).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(me(token.clone()).await, 200);
+    let revoke = after(&again, "action=\"/account/tokens/", '"').to_string();
+    assert!(revoke.ends_with("/revoke"));
+    let r = b
+        .post(app.url(&format!("/account/tokens/{revoke}")))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("令牌已撤销") && html.contains("已撤销"));
+    assert_eq!(me(token).await, 401, "revoked");
+
+    // Password: repeated wrongly, weak, then changed (the session ends).
+    let change = |cur: &'static str, new: &'static str, rep: &'static str| {
+        let (b, url, csrf) = (b.clone(), app.url("/account/password"), csrf.clone());
+        async move {
+            b.post(url)
+                .form(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("current_password", cur),
+                    ("new_password", new),
+                    ("repeat_password", rep),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = change(DEMO_PASSWORD, "Xk7#mq-Lw9-pz", "Xk7#mq-Lw9-pZ").await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("两次输入的新密码不一致"));
+    let r = change("wrong-password", "Xk7#mq-Lw9-pz", "Xk7#mq-Lw9-pz").await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("当前密码错误"));
+    let r = change(DEMO_PASSWORD, "short", "short").await;
+    assert!(r.text().await.unwrap().contains("密码不符合安全策略"));
+    let r = change(DEMO_PASSWORD, "Xk7#mq-Lw9-pz", "Xk7#mq-Lw9-pz").await;
+    assert_eq!(r.url().path(), "/login");
+    assert!(r.text().await.unwrap().contains("密码已修改"));
+    let r = b.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(r.url().path(), "/login", "the session ended");
+    let (_, r) = login_as(&app, "demo_unit", "Xk7#mq-Lw9-pz").await;
+    assert_eq!(r.status(), 200);
+}

@@ -2,6 +2,7 @@
 //! every form carries the session's CSRF token. Assets are served from the binary.
 
 mod pages;
+mod security;
 mod views;
 
 use axum::extract::FromRequestParts;
@@ -51,12 +52,24 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{id}/key_areas", post(pages::create_key_area))
         .route("/units/{id}/schedule", post(pages::set_schedule))
         .route("/units/{id}/rules/{rule}", post(pages::set_rule))
+        .route("/units/lookup", get(security::lookup_form).post(security::lookup))
+        .route("/units/{id}/persons/{pid}/reveal", post(security::reveal_person))
         .route("/devices", get(pages::devices).post(pages::create_device))
         .route("/alerts", get(pages::alerts))
         .route("/alerts/{id}", get(pages::alert))
         .route("/alerts/{id}/acknowledge", post(pages::acknowledge))
         .route("/alerts/{id}/resolve", post(pages::resolve))
         .route("/events", get(pages::events))
+        .route("/account", get(security::account))
+        .route("/account/password", post(security::change_password))
+        .route("/account/totp", get(security::totp_page).post(security::totp_post))
+        .route("/account/tokens", post(security::create_token))
+        .route("/account/tokens/{id}/revoke", post(security::revoke_token))
+        .route("/audit", get(security::audit))
+        .route("/retention", get(security::retention))
+        .route("/retention/holds", post(security::create_hold))
+        .route("/retention/holds/{id}/release", post(security::release_hold))
+        .route("/retention/{class}", post(security::set_policy))
 }
 
 /// Session token from a request's cookies.
@@ -72,7 +85,8 @@ pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
         })
 }
 
-/// A signed-in browser user; anyone else is sent to the login page.
+/// A signed-in browser user; anyone else is sent to the login page, and a session that must
+/// still enrol a second factor to `/account/totp`.
 pub struct UiUser(pub CurrentUser);
 
 impl FromRequestParts<AppState> for UiUser {
@@ -82,7 +96,13 @@ impl FromRequestParts<AppState> for UiUser {
         CurrentUser::from_request_parts(parts, state)
             .await
             .map(UiUser)
-            .map_err(|_| Redirect::to("/login").into_response())
+            .map_err(|e| {
+                if e.code == neibao_domain::error::ErrorCode::SecondFactorPending {
+                    Redirect::to("/account/totp").into_response()
+                } else {
+                    Redirect::to("/login").into_response()
+                }
+            })
     }
 }
 

@@ -27,6 +27,7 @@ use crate::AppState;
 #[template(path = "login.html")]
 struct LoginPage {
     error: Option<String>,
+    notice: Option<String>,
 }
 
 #[derive(Template)]
@@ -36,7 +37,7 @@ struct ErrorPage {
     message: String,
 }
 
-fn error_page(u: &CurrentUser, e: ApiError) -> Response {
+pub(super) fn error_page(u: &CurrentUser, e: ApiError) -> Response {
     let status = axum::http::StatusCode::from_u16(e.code.http_status()).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
     (
         status,
@@ -48,8 +49,18 @@ fn error_page(u: &CurrentUser, e: ApiError) -> Response {
         .into_response()
 }
 
-pub async fn login_form() -> Response {
-    render(&LoginPage { error: None })
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    /// Set after a password change (which ends every session).
+    #[serde(default)]
+    changed: String,
+}
+
+pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
+    render(&LoginPage {
+        error: None,
+        notice: (!q.changed.is_empty()).then(|| "密码已修改，请使用新密码重新登录".to_string()),
+    })
 }
 
 #[derive(Deserialize)]
@@ -79,7 +90,10 @@ pub async fn login(
         }
         Err(e) => (
             axum::http::StatusCode::from_u16(e.code.http_status()).unwrap_or(axum::http::StatusCode::UNAUTHORIZED),
-            render(&LoginPage { error: Some(e.message) }),
+            render(&LoginPage {
+                error: Some(e.message),
+                notice: None,
+            }),
         )
             .into_response(),
     }
@@ -156,6 +170,8 @@ struct UnitsPage {
     division: String,
     key_unit: String,
     may_register: bool,
+    /// Police and administrators: the look-up by ID number.
+    may_lookup: bool,
     pager: Pager,
 }
 
@@ -190,6 +206,7 @@ pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
                 total: total_label(&list),
                 nav: Nav::new(&u),
                 may_register: u.user.role.may_register_units(),
+                may_lookup: u.is_police_or_admin(),
                 list,
                 q: q.q,
                 division: q.division,
@@ -369,6 +386,34 @@ struct UnitPage {
     severities: Vec<(&'static str, &'static str)>,
     schedule_text: String,
     may_configure: bool,
+    persons: Vec<PersonRow>,
+    /// Police, administrators and the unit's manager: the purpose-logged read of a person.
+    may_reveal: bool,
+    reveal_error: Option<String>,
+    /// A person's fields were just shown unmasked (and the read audited).
+    revealed: bool,
+}
+
+/// A responsible person as the unit page shows it: masked, or unmasked right after a
+/// purpose-logged read.
+struct PersonRow {
+    id: String,
+    role: &'static str,
+    name: String,
+    citizen_id: String,
+    phone: String,
+    revealed: bool,
+}
+
+/// What the unit page shows besides the unit itself.
+#[derive(Default)]
+pub(super) struct UnitExtras {
+    /// A new device's ingest path, shown once.
+    pub new_token: Option<String>,
+    /// A person's plaintext fields after an audited read with a purpose.
+    pub revealed: Option<RevealedPerson>,
+    /// Why a read was refused (a missing or bad purpose).
+    pub reveal_error: Option<String>,
 }
 
 /// One built-in rule as the unit page shows it.
@@ -395,6 +440,16 @@ pub async fn unit(
     Path(id): Path<String>,
     Query(q): Query<UnitPageQuery>,
 ) -> Response {
+    let extras = UnitExtras {
+        new_token: q.ingest.filter(|t| t.starts_with("/ingest/")),
+        ..Default::default()
+    };
+    unit_page(&state, &u, &id, extras).await
+}
+
+/// Renders the unit page for `u`.
+pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: UnitExtras) -> Response {
+    let id = id.to_string();
     let now = Utc::now();
     let loaded = async {
         let unit = state.store.get_unit(&u.scope, &id).await?;
@@ -481,9 +536,36 @@ pub async fn unit(
                     .join("；"),
                 _ => "未设置".into(),
             };
-            let new_token = q.ingest.filter(|t| t.starts_with("/ingest/"));
-            render(&UnitPage {
-                nav: Nav::new(&u),
+            let revealed = extras.revealed.filter(|p| p.unit_id == unit.id);
+            let persons = unit
+                .responsible_persons
+                .iter()
+                .map(|p| match revealed.as_ref().filter(|r| r.person_id == p.id) {
+                    Some(r) => PersonRow {
+                        id: p.id.clone(),
+                        role: p.role.label_zh(),
+                        name: r.name.clone(),
+                        citizen_id: r.citizen_id.clone().unwrap_or_default(),
+                        phone: r.phone.clone().unwrap_or_default(),
+                        revealed: true,
+                    },
+                    None => PersonRow {
+                        id: p.id.clone(),
+                        role: p.role.label_zh(),
+                        name: p.name.clone(),
+                        citizen_id: p.citizen_id.as_ref().map(|c| c.masked()).unwrap_or_default(),
+                        phone: p.phone.as_ref().map(|c| c.masked()).unwrap_or_default(),
+                        revealed: false,
+                    },
+                })
+                .collect();
+            let status = if extras.reveal_error.is_some() {
+                axum::http::StatusCode::BAD_REQUEST
+            } else {
+                axum::http::StatusCode::OK
+            };
+            let page = render(&UnitPage {
+                nav: Nav::new(u),
                 may_manage: u.user.role.may_manage_devices(),
                 key_category,
                 schedule,
@@ -491,19 +573,33 @@ pub async fn unit(
                 devices: devices.items.iter().map(DeviceView::from).collect(),
                 alerts: alerts.items.iter().map(AlertView::from).collect(),
                 device_kinds: DEVICE_KINDS.to_vec(),
-                new_token,
+                new_token: extras.new_token,
                 rules,
                 severities: neibao_domain::alert::Severity::ALL
                     .iter()
                     .map(|s| (s.code(), s.label_zh()))
                     .collect(),
                 schedule_text,
-                may_configure: crate::api::units::may_configure_rules(&u),
+                may_configure: crate::api::units::may_configure_rules(u),
+                persons,
+                may_reveal: may_reveal(u),
+                reveal_error: extras.reveal_error,
+                revealed: revealed.is_some(),
                 u: unit,
-            })
+            });
+            if revealed.is_some() {
+                super::security::no_store(page)
+            } else {
+                super::security::with_status(page, status)
+            }
         }
-        Err(e) => error_page(&u, e.into()),
+        Err(e) => error_page(u, e.into()),
     }
+}
+
+/// Who may read a responsible person's fields unmasked (the API's rule, `reveal_person`).
+pub(super) fn may_reveal(u: &CurrentUser) -> bool {
+    u.is_police_or_admin() || u.user.role == neibao_domain::scope::Role::UnitManager
 }
 
 #[derive(Deserialize)]
@@ -842,7 +938,7 @@ pub async fn set_rule(
 }
 
 /// "1234", or "10000+" when the list stopped counting.
-fn total_label<T>(list: &Listing<T>) -> String {
+pub(super) fn total_label<T>(list: &Listing<T>) -> String {
     if list.total_capped {
         format!("{}+", list.total)
     } else {

@@ -14,6 +14,12 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&Shanghai).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// A time stored as milliseconds since the Unix epoch (audit, retention, tokens), like
+/// [`fmt_time`]; empty when out of range.
+pub fn fmt_ms(ms: i64) -> String {
+    DateTime::from_timestamp_millis(ms).map(fmt_time).unwrap_or_default()
+}
+
 /// What the page header shows.
 pub struct Nav {
     pub user_label: String,
@@ -22,6 +28,8 @@ pub struct Nav {
     pub autorefresh: u32,
     /// Reload as soon as the alert list changes (polled once a second).
     pub watch_alerts: bool,
+    /// Police officer or administrator: the audit log and retention links are shown.
+    pub police: bool,
 }
 
 impl Nav {
@@ -39,6 +47,7 @@ impl Nav {
             csrf: u.csrf.clone().unwrap_or_default(),
             autorefresh: 0,
             watch_alerts: false,
+            police: u.is_police_or_admin(),
         }
     }
 }
