@@ -98,6 +98,10 @@ struct ServeArgs {
     /// Answer 429 while more than this many bus messages wait.
     #[arg(long, env = "NEIBAO_MAX_BUS_BACKLOG", default_value_t = 100_000)]
     max_bus_backlog: u64,
+    /// Seconds a client has to send a request's headers; slower connections are closed
+    /// (slow-header attacks). Each request then has 30 s to complete.
+    #[arg(long, env = "NEIBAO_HEADER_READ_TIMEOUT", default_value_t = 10)]
+    header_read_timeout: u64,
 }
 
 /// Where an installation's data is (shared by the maintenance commands).
@@ -457,10 +461,53 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, data_dir = %args.data_dir.display(), "neibao listening");
     println!("neibao 已启动：http://{addr}/");
-    axum::serve(listener, neibao_web::router(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    serve_http(
+        listener,
+        neibao_web::router(state),
+        Duration::from_secs(args.header_read_timeout.max(1)),
+    )
+    .await;
     Ok(())
+}
+
+/// Serves `app` on `listener` (HTTP/1.1 and HTTP/2) until Ctrl-C, closing a connection whose
+/// request headers take longer than `header_read_timeout`; on shutdown, requests in flight get
+/// up to 10 s to finish. `axum::serve` has no header-read timeout, hence hyper-util's builder.
+async fn serve_http(listener: tokio::net::TcpListener, app: axum::Router, header_read_timeout: Duration) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let conn = builder
+                    .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                    .into_owned();
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            _ = &mut stop => break,
+        }
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }
 
 async fn shutdown() {

@@ -238,7 +238,15 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_head(&self) -> StoreResult<AuditHead>;
     /// Rows with `seq > after_seq`, ascending, at most `limit`.
     async fn audit_rows(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
-    async fn list_audit(&self, scope: &Scope, filter: &AuditFilter, page: Page) -> StoreResult<Listing<AuditRecord>>;
+    /// Newest first: everything for `Scope::All`; otherwise the rows about units in scope and
+    /// the rows of `viewer`'s own actions.
+    async fn list_audit(
+        &self,
+        scope: &Scope,
+        viewer: &str,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> StoreResult<Listing<AuditRecord>>;
 
     // --- sensitive personal information ---
     /// Responsible persons in scope with this (validated, normalized) ID number, found by its

@@ -65,42 +65,116 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("get", "/api/v1/organisations", Any, None),
         ("get", "/api/v1/rules", Any, None),
         ("get", "/api/v1/units", Any, None),
-        ("post", "/api/v1/units", Police, Some(r#"{"name":"授权矩阵单位{n}","kind":"enterprise","uscc":"{uscc}","division_code":"{division}","police_station_id":{station}}"#)),
+        (
+            "post",
+            "/api/v1/units",
+            Police,
+            Some(
+                r#"{"name":"授权矩阵单位{n}","kind":"enterprise","uscc":"{uscc}","division_code":"{division}","police_station_id":{station}}"#,
+            ),
+        ),
         ("get", "/api/v1/units/{id}", Any, None),
         ("get", "/api/v1/units/{id}/key_areas", Any, None),
-        ("post", "/api/v1/units/{id}/key_areas", Devices, Some(r#"{"name":"矩阵机房"}"#)),
+        (
+            "post",
+            "/api/v1/units/{id}/key_areas",
+            Devices,
+            Some(r#"{"name":"矩阵机房"}"#),
+        ),
         ("get", "/api/v1/units/{id}/rules", Any, None),
-        ("put", "/api/v1/units/{id}/rules/{rule}", Rules, Some(r#"{"enabled":true}"#)),
-        ("put", "/api/v1/units/{id}/armed_schedule", Rules, Some(r#"{"periods":[]}"#)),
+        (
+            "put",
+            "/api/v1/units/{id}/rules/{rule}",
+            Rules,
+            Some(r#"{"enabled":true}"#),
+        ),
+        (
+            "put",
+            "/api/v1/units/{id}/armed_schedule",
+            Rules,
+            Some(r#"{"periods":[]}"#),
+        ),
         ("get", "/api/v1/devices", Any, None),
-        ("post", "/api/v1/devices", Devices, Some(r#"{"unit_id":"{unit}","format":"hikvision","name":"矩阵摄像机"}"#)),
+        (
+            "post",
+            "/api/v1/devices",
+            Devices,
+            Some(r#"{"unit_id":"{unit}","format":"hikvision","name":"矩阵摄像机"}"#),
+        ),
         ("get", "/api/v1/devices/{id}", Any, None),
         ("get", "/api/v1/events", Any, None),
         ("get", "/api/v1/events/{id}", Any, None),
         ("get", "/api/v1/events/{id}/raw", PoliceOrManager, None),
         ("get", "/api/v1/alerts", Any, None),
         ("get", "/api/v1/alerts/{id}", Any, None),
-        ("post", "/api/v1/alerts/{id}/acknowledge", Alerts, Some(r#"{"comment":"矩阵"}"#)),
-        ("post", "/api/v1/alerts/{id}/resolve", Alerts, Some(r#"{"comment":"矩阵"}"#)),
-        ("put", "/api/v1/me/password", Any, Some(r#"{"current_password":"wrong","new_password":"Xk7#mq-Lw9-pz"}"#)),
+        (
+            "post",
+            "/api/v1/alerts/{id}/acknowledge",
+            Alerts,
+            Some(r#"{"comment":"矩阵"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/alerts/{id}/resolve",
+            Alerts,
+            Some(r#"{"comment":"矩阵"}"#),
+        ),
+        (
+            "put",
+            "/api/v1/me/password",
+            Any,
+            Some(r#"{"current_password":"wrong","new_password":"Xk7#mq-Lw9-pz"}"#),
+        ),
         ("get", "/api/v1/me/totp", Any, None),
         ("post", "/api/v1/me/totp", Any, None),
         ("delete", "/api/v1/me/totp", Any, Some(r#"{"code":"000000"}"#)),
         ("post", "/api/v1/me/totp/confirm", Any, Some(r#"{"code":"000000"}"#)),
         ("get", "/api/v1/tokens", Any, None),
-        ("post", "/api/v1/tokens", Any, Some(r#"{"name":"矩阵令牌","scope":"read"}"#)),
+        (
+            "post",
+            "/api/v1/tokens",
+            Any,
+            Some(r#"{"name":"矩阵令牌","scope":"read"}"#),
+        ),
         ("delete", "/api/v1/tokens/{id}", Any, None),
-        ("post", "/api/v1/persons/lookup", Police, Some(r#"{"citizen_id":"11010519491231002X","purpose":"授权矩阵测试"}"#)),
-        ("post", "/api/v1/persons/{id}/reveal", PoliceOrManager, Some(r#"{"purpose":"授权矩阵测试"}"#)),
+        (
+            "post",
+            "/api/v1/persons/lookup",
+            Police,
+            Some(r#"{"citizen_id":"11010519491231002X","purpose":"授权矩阵测试"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/persons/{id}/reveal",
+            PoliceOrManager,
+            Some(r#"{"purpose":"授权矩阵测试"}"#),
+        ),
         ("get", "/api/v1/audit", Police, None),
         ("get", "/api/v1/retention", Police, None),
         ("put", "/api/v1/retention/{class}", Admin, Some(r#"{"max_days":400}"#)),
-        ("post", "/api/v1/legal_holds", Police, Some(r#"{"case_no":"矩阵案{n}","unit_id":"{unit}","reason":"授权矩阵测试"}"#)),
+        (
+            "post",
+            "/api/v1/legal_holds",
+            Police,
+            Some(r#"{"case_no":"矩阵案{n}","unit_id":"{unit}","reason":"授权矩阵测试"}"#),
+        ),
         ("post", "/api/v1/legal_holds/{id}/release", Police, Some("{}")),
         ("get", "/api/v1/security/settings", Police, None),
-        ("put", "/api/v1/security/settings", Admin, Some(r#"{"require_totp_police":false}"#)),
+        (
+            "put",
+            "/api/v1/security/settings",
+            Admin,
+            Some(r#"{"require_totp_police":false}"#),
+        ),
         // Last: it replaces the unit's responsible persons, which `reveal` reads above.
-        ("put", "/api/v1/units/{id}", Police, Some(r#"{"name":"{unit_name}","kind":"{unit_kind}","uscc":"{unit_uscc}","division_code":"{division}","police_station_id":{station},"competent_department_id":{department}}"#)),
+        (
+            "put",
+            "/api/v1/units/{id}",
+            Police,
+            Some(
+                r#"{"name":"{unit_name}","kind":"{unit_kind}","uscc":"{unit_uscc}","division_code":"{division}","police_station_id":{station},"competent_department_id":{department}}"#,
+            ),
+        ),
     ]
 }
 
@@ -118,7 +192,10 @@ struct Objects {
 async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Objects {
     let (_, unit) = admin.get(&format!("/api/v1/units/{unit_id}")).await;
     let (s, area) = admin
-        .post(&format!("/api/v1/units/{unit_id}/key_areas"), json!({"name": "矩阵重点部位"}))
+        .post(
+            &format!("/api/v1/units/{unit_id}/key_areas"),
+            json!({"name": "矩阵重点部位"}),
+        )
         .await;
     assert_eq!(s, 201, "{area}");
     let (device, path) = create_device(admin, unit_id, area["id"].as_str(), "hikvision").await;
@@ -140,7 +217,10 @@ async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Objects {
         .await;
     assert_eq!(s, 201, "{hold}");
     Objects {
-        person: unit["responsible_persons"][0]["id"].as_str().expect("a responsible person").into(),
+        person: unit["responsible_persons"][0]["id"]
+            .as_str()
+            .expect("a responsible person")
+            .into(),
         unit,
         device,
         event: events["items"][0]["id"].as_str().unwrap().into(),
@@ -204,9 +284,15 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
         .iter()
         .flat_map(|(p, ops)| ops.as_object().unwrap().keys().map(move |m| (m.clone(), p.clone())))
         .collect();
-    let tabled: BTreeSet<(String, String)> = table().iter().map(|(m, p, _, _)| (m.to_string(), p.to_string())).collect();
+    let tabled: BTreeSet<(String, String)> = table()
+        .iter()
+        .map(|(m, p, _, _)| (m.to_string(), p.to_string()))
+        .collect();
     let missing: Vec<_> = documented.difference(&tabled).collect();
-    assert!(missing.is_empty(), "routes without an entry in the authorization matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without an entry in the authorization matrix: {missing:?}"
+    );
     let extra: Vec<_> = tabled
         .difference(&documented)
         .filter(|(_, p)| p != "/api/v1/openapi.json")
@@ -296,5 +382,10 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {n} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

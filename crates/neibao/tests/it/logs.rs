@@ -173,3 +173,28 @@ async fn no_log_line_or_error_body_holds_plaintext_personal_data() {
         assert!(found.is_empty(), "{what} contains personal numbers: {found:?}");
     }
 }
+
+/// A client that never finishes its request headers is disconnected after the header-read
+/// timeout; a normal request on another connection is served meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_headers_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let (node, _) = start_logged(&["--header-read-timeout", "1"], dir.path(), "warn");
+    let http = reqwest::Client::new();
+    wait_ready(&http, &node).await;
+    let addr = node.base.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let started = std::time::Instant::now();
+    let r = http.get(format!("{}/healthz", node.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "others are served");
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), slow.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the slow connection was closed");
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(900) && waited < std::time::Duration::from_secs(5),
+        "{waited:?}"
+    );
+}

@@ -100,6 +100,17 @@ async fn unmasked_reads_need_a_purpose_and_are_audited() {
         )
         .await;
     assert_eq!(s, 404);
+    // An officer sees their own look-ups in the audit log (they have no unit).
+    let (s, _) = other
+        .post(
+            "/api/v1/persons/lookup",
+            json!({"citizen_id": ID_NUMBER, "purpose": "核查重点人员"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (_, own) = other.get("/api/v1/audit?action=person.lookup").await;
+    assert_eq!(own["total"], 1, "{own}");
+    assert_eq!(own["items"][0]["actor_name"], "demo_county_other");
 
     // The audit log: the unit's creation, the reveal with its purpose (numbers masked), the lookup.
     let (s, log) = admin.get("/api/v1/audit?per_page=50").await;
@@ -386,8 +397,22 @@ async fn password_policy_and_a_change_ends_every_session() {
     assert_eq!(r.status(), 401, "sessions end with the password change");
     let (_, s, _) = app.session("admin", ADMIN_PASSWORD, None).await;
     assert_eq!(s, 401);
-    let (_, s, _) = app.session("admin", "Xk7#mq-Lw9-pz", None).await;
+    let (http, s, v) = app.session("admin", "Xk7#mq-Lw9-pz", None).await;
     assert_eq!(s, 200);
+    // Guessing the current password from a session counts against the login lockout.
+    let csrf = v["csrf_token"].as_str().unwrap().to_string();
+    let mut last = 0;
+    for _ in 0..11 {
+        let r = http
+            .put(app.url("/api/v1/me/password"))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"current_password": "guess", "new_password": "Yk8#mq-Lw9-pz"}))
+            .send()
+            .await
+            .unwrap();
+        last = r.status().as_u16();
+    }
+    assert_eq!(last, 429);
 }
 
 #[tokio::test]

@@ -143,10 +143,12 @@ impl Backend {
         Ok(rows.iter().map(audit_from_row).collect())
     }
 
-    /// Newest first. `Scope::All` sees every row; other scopes see rows about their units.
+    /// Newest first. `Scope::All` sees every row; other scopes see the rows about their units
+    /// and the rows of their own actions (`viewer`).
     pub(crate) async fn list_audit_impl(
         &self,
         scope: &Scope,
+        viewer: &str,
         f: &AuditFilter,
         page: Page,
     ) -> StoreResult<Listing<AuditRecord>> {
@@ -154,11 +156,14 @@ impl Backend {
         let from = if all {
             "FROM audit_log a WHERE 1=1"
         } else {
-            "FROM audit_log a JOIN units u ON u.id = a.unit_id WHERE 1=1"
+            "FROM audit_log a LEFT JOIN units u ON u.id = a.unit_id WHERE 1=1"
         };
         let filters = |qb: &mut QueryBuilder<'_, super::Db>| {
             if !all {
+                qb.push(" AND (a.actor_id = ").push_bind(viewer.to_string());
+                qb.push(" OR (u.id IS NOT NULL");
                 push_scope(qb, scope);
+                qb.push("))");
             }
             if let Some(a) = f.action.as_ref().filter(|a| !a.is_empty()) {
                 qb.push(" AND a.action LIKE ")

@@ -272,8 +272,14 @@ impl Store for Backend {
     async fn audit_rows(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditRecord>> {
         self.audit_rows_impl(after_seq, limit).await
     }
-    async fn list_audit(&self, scope: &Scope, filter: &AuditFilter, page: Page) -> StoreResult<Listing<AuditRecord>> {
-        self.list_audit_impl(scope, filter, page).await
+    async fn list_audit(
+        &self,
+        scope: &Scope,
+        viewer: &str,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> StoreResult<Listing<AuditRecord>> {
+        self.list_audit_impl(scope, viewer, filter, page).await
     }
     async fn find_persons_by_citizen_id(&self, scope: &Scope, citizen_id: &str) -> StoreResult<Vec<PersonMatch>> {
         self.find_persons_by_citizen_id_impl(scope, citizen_id).await

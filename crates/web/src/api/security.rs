@@ -54,20 +54,54 @@ pub async fn change_password(
     user: CurrentUser,
     Json(req): Json<PasswordChange>,
 ) -> ApiResult<StatusCode> {
+    change_own_password(&state, &user, &req.current_password, &req.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the caller's password (API and UI): the current password is checked under the
+/// login lockout (a wrong one counts as a failed login), the new one against the policy and
+/// must differ; then every session of the user ends.
+///
+/// Errors: `busy` (429, locked), `bad_credentials` (401), `weak_password` (400),
+/// `validation_failed` (400, same as the current one).
+pub(crate) async fn change_own_password(
+    state: &AppState,
+    user: &CurrentUser,
+    current: &str,
+    new: &str,
+) -> ApiResult<()> {
+    use crate::api::session::{LOGIN_WINDOW_MINUTES, MAX_LOGIN_FAILURES};
+    let name = &user.user.username;
+    let now = Utc::now();
+    if state
+        .store
+        .count_login_failures(name, now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES))
+        .await?
+        >= MAX_LOGIN_FAILURES
+    {
+        return Err(ApiError::msg(
+            ErrorCode::Busy,
+            format!("密码错误次数过多，请{LOGIN_WINDOW_MINUTES}分钟后再试"),
+        ));
+    }
     let (_, hash) = state
         .store
-        .user_credentials(&user.user.username)
+        .user_credentials(name)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
-    if !verify_password(&req.current_password, &hash) {
+    if !verify_password(current, &hash) {
+        state.store.record_login_failure(name, now).await?;
         return Err(ApiError::msg(ErrorCode::BadCredentials, "当前密码错误"));
     }
-    check_password_policy(&req.new_password, &user.user.username)?;
+    check_password_policy(new, name)?;
+    if new == current {
+        return Err(ApiError::validation("新密码不能与当前密码相同"));
+    }
     state
         .store
-        .set_password(&user.user.id, &hash_password(&req.new_password), Utc::now())
+        .set_password(&user.user.id, &hash_password(new), now)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 // --- TOTP ---
@@ -106,15 +140,22 @@ pub async fn totp_status(State(state): State<AppState>, user: CurrentUser) -> Ap
 /// Errors: `conflict` (409) when a second factor is already active.
 #[utoipa::path(post, path = "/api/v1/me/totp", tag = "account", responses((status = 200, body = TotpEnrollment), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn totp_begin(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<TotpEnrollment>> {
+    Ok(Json(begin_totp(&state, &user).await?))
+}
+
+/// Stores a new, not yet active secret for the caller (API and UI).
+///
+/// Errors: `conflict` (409) when a second factor is already active.
+pub(crate) async fn begin_totp(state: &AppState, user: &CurrentUser) -> ApiResult<TotpEnrollment> {
     if state.store.totp_state(&user.user.id).await?.enabled {
         return Err(ApiError::msg(ErrorCode::Conflict, "已绑定动态验证码；如需更换请先解除"));
     }
     let secret = totp::new_secret();
     state.store.set_totp(&user.user.id, Some(&secret), false).await?;
-    Ok(Json(TotpEnrollment {
+    Ok(TotpEnrollment {
         otpauth_url: totp::otpauth_url(&secret, &user.user.username),
         secret,
-    }))
+    })
 }
 
 /// Checks a code against the stored secret and uses its step (a replayed code fails).
@@ -143,12 +184,18 @@ pub async fn totp_confirm(
     user: CurrentUser,
     Json(req): Json<TotpCode>,
 ) -> ApiResult<StatusCode> {
-    check_code(&state, &user.user.id, &req.code).await?;
+    confirm_totp(&state, &user, &req.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Activates the caller's pending secret with a current code (API and UI).
+pub(crate) async fn confirm_totp(state: &AppState, user: &CurrentUser, code: &str) -> ApiResult<()> {
+    check_code(state, &user.user.id, code).await?;
     state.store.set_totp(&user.user.id, None, true).await?;
     if let Some(session) = &user.session {
         state.store.complete_second_factor(session).await?;
     }
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Removes the second factor (needs a current code). Refused when the bureau requires one.
@@ -158,15 +205,21 @@ pub async fn totp_remove(
     user: CurrentUser,
     Json(req): Json<TotpCode>,
 ) -> ApiResult<StatusCode> {
-    if crate::api::session::totp_required(&state, &user.user).await? {
+    remove_totp(&state, &user, &req.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes the caller's second factor with a current code (API and UI).
+pub(crate) async fn remove_totp(state: &AppState, user: &CurrentUser, code: &str) -> ApiResult<()> {
+    if crate::api::session::totp_required(state, &user.user).await? {
         return Err(ApiError::msg(
             ErrorCode::Forbidden,
             "本级公安机关要求警务账号必须启用动态验证码",
         ));
     }
-    check_code(&state, &user.user.id, &req.code).await?;
+    check_code(state, &user.user.id, code).await?;
     state.store.set_totp(&user.user.id, None, false).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 // --- API tokens ---
@@ -271,9 +324,35 @@ pub async fn reveal_person(
     Path(id): Path<String>,
     Json(req): Json<Purpose>,
 ) -> ApiResult<Json<RevealedPerson>> {
-    user.require(user.is_police_or_admin() || user.user.role == Role::UnitManager)?;
-    let purpose = check_purpose(req.purpose.as_deref())?;
-    let person = state.store.reveal_person(&user.scope, &id).await?;
+    Ok(Json(
+        reveal(&state, &user, None, &id, req.purpose.as_deref(), "api").await?,
+    ))
+}
+
+/// Who may read unmasked personal data: police, administrators, unit security managers.
+pub fn may_reveal(user: &CurrentUser) -> bool {
+    user.is_police_or_admin() || user.user.role == Role::UnitManager
+}
+
+/// Reads a responsible person's plaintext fields for a stated purpose and audits the read
+/// before returning it (API and UI; `via` goes into the audit detail). With `unit_id`, the
+/// person must belong to that unit.
+///
+/// Errors: `forbidden` (403), `purpose_required` (400), `not_found` (404).
+pub(crate) async fn reveal(
+    state: &AppState,
+    user: &CurrentUser,
+    unit_id: Option<&str>,
+    person_id: &str,
+    purpose: Option<&str>,
+    via: &str,
+) -> ApiResult<RevealedPerson> {
+    user.require(may_reveal(user))?;
+    let purpose = check_purpose(purpose)?;
+    let person = state.store.reveal_person(&user.scope, person_id).await?;
+    if unit_id.is_some_and(|u| u != person.unit_id) {
+        return Err(ApiError::not_found());
+    }
     let fields = [
         person.citizen_id.as_ref().map(|_| "citizen_id"),
         person.phone.as_ref().map(|_| "phone"),
@@ -283,18 +362,18 @@ pub async fn reveal_person(
     .collect::<Vec<_>>()
     .join(",");
     record(
-        &state,
-        Some(&user),
+        state,
+        Some(user),
         "",
         "person.reveal",
         "responsible_persons",
         &person.person_id,
         Some(&person.unit_id),
         &purpose,
-        &fields,
+        &format!("{via}:{fields}"),
     )
     .await?;
-    Ok(Json(person))
+    Ok(person)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -316,27 +395,43 @@ pub async fn lookup_persons(
     user: CurrentUser,
     Json(req): Json<PersonLookup>,
 ) -> ApiResult<Json<Vec<PersonMatch>>> {
+    Ok(Json(
+        lookup(&state, &user, &req.citizen_id, req.purpose.as_deref(), "api").await?,
+    ))
+}
+
+/// Finds persons by exact ID number through the blind index, audited with the purpose and the
+/// masked number (API and UI).
+///
+/// Errors: `forbidden` (403), `purpose_required` (400), `invalid_citizen_id` (400).
+pub(crate) async fn lookup(
+    state: &AppState,
+    user: &CurrentUser,
+    citizen_id: &str,
+    purpose: Option<&str>,
+    via: &str,
+) -> ApiResult<Vec<PersonMatch>> {
     user.require(user.is_police_or_admin())?;
-    let purpose = check_purpose(req.purpose.as_deref())?;
-    let id = CitizenId::parse(&req.citizen_id, Utc::now().date_naive())?;
+    let purpose = check_purpose(purpose)?;
+    let id = CitizenId::parse(citizen_id, Utc::now().date_naive())?;
     let sensitive = id.into_sensitive();
     let found = state
         .store
         .find_persons_by_citizen_id(&user.scope, sensitive.expose())
         .await?;
     record(
-        &state,
-        Some(&user),
+        state,
+        Some(user),
         "",
         "person.lookup",
         "responsible_persons",
         &sensitive.masked(),
         None,
         &purpose,
-        &format!("matches={}", found.len()),
+        &format!("{via}:matches={}", found.len()),
     )
     .await?;
-    Ok(Json(found))
+    Ok(found)
 }
 
 // --- audit log ---
@@ -352,7 +447,7 @@ pub struct AuditQuery {
 }
 
 /// The audit log, newest first: administrators see all of it; police see the rows about units
-/// in their jurisdiction.
+/// in their jurisdiction and the rows of their own actions (logins, look-ups).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = Listing<AuditRecord>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list_audit(
     State(state): State<AppState>,
@@ -368,7 +463,7 @@ pub async fn list_audit(
     Ok(Json(
         state
             .store
-            .list_audit(&user.scope, &filter, Page::new(q.page, q.per_page))
+            .list_audit(&user.scope, &user.user.id, &filter, Page::new(q.page, q.per_page))
             .await?,
     ))
 }

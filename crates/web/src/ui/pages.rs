@@ -582,7 +582,7 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
                 schedule_text,
                 may_configure: crate::api::units::may_configure_rules(u),
                 persons,
-                may_reveal: may_reveal(u),
+                may_reveal: crate::api::security::may_reveal(u),
                 reveal_error: extras.reveal_error,
                 revealed: revealed.is_some(),
                 u: unit,
@@ -598,9 +598,6 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
 }
 
 /// Who may read a responsible person's fields unmasked (the API's rule, `reveal_person`).
-pub(super) fn may_reveal(u: &CurrentUser) -> bool {
-    u.is_police_or_admin() || u.user.role == neibao_domain::scope::Role::UnitManager
-}
 
 #[derive(Deserialize)]
 pub struct KeyAreaForm {

@@ -15,18 +15,16 @@ use chrono::Utc;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::{new_id, token_hash};
 use neibao_domain::scope::Role;
-use neibao_domain::validate::CitizenId;
-use neibao_store::model::{AuditFilter, Page, RevealedPerson, TokenScope, UnitFilter};
+use neibao_store::model::{AuditFilter, Page, TokenScope, UnitFilter};
 use neibao_store::retention::{DataClass, LegalHold};
 use serde::Deserialize;
 
-use super::pages::{error_page, may_reveal, total_label, unit_page, UnitExtras};
+use super::pages::{error_page, total_label, unit_page, UnitExtras};
 use super::views::{fmt_ms, fmt_time, Nav, Pager};
 use super::{render, UiUser};
-use crate::api::security::check_purpose;
 use crate::api::session::clear_cookie;
-use crate::audit::{record, AuditSlot};
-use crate::auth::{check_password_policy, hash_password, random_token, totp, verify_password, CurrentUser};
+use crate::audit::AuditSlot;
+use crate::auth::{random_token, totp, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
@@ -258,23 +256,7 @@ pub async fn change_password(
         if f.new_password != f.repeat_password {
             return Err(ApiError::validation("两次输入的新密码不一致"));
         }
-        let (_, hash) = state
-            .store
-            .user_credentials(&u.user.username)
-            .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
-        if !verify_password(&f.current_password, &hash) {
-            return Err(ApiError::msg(ErrorCode::BadCredentials, "当前密码错误"));
-        }
-        check_password_policy(&f.new_password, &u.user.username)?;
-        if f.new_password == f.current_password {
-            return Err(ApiError::validation("新密码不能与当前密码相同"));
-        }
-        state
-            .store
-            .set_password(&u.user.id, &hash_password(&f.new_password), Utc::now())
-            .await?;
-        Ok(())
+        crate::api::security::change_own_password(&state, &u, &f.current_password, &f.new_password).await
     }
     .await;
     match r {
@@ -313,8 +295,12 @@ pub async fn totp_post(State(state): State<AppState>, UiUser(u): UiUser, Form(f)
     }
     let r = match f.action.as_str() {
         "begin" => totp_begin(&state, &u).await.map(Some),
-        "confirm" => totp_confirm(&state, &u, &f.code).await.map(|()| None),
-        "remove" => totp_remove(&state, &u, &f.code).await.map(|()| None),
+        "confirm" => crate::api::security::confirm_totp(&state, &u, &f.code)
+            .await
+            .map(|()| None),
+        "remove" => crate::api::security::remove_totp(&state, &u, &f.code)
+            .await
+            .map(|()| None),
         _ => Err(ApiError::validation("未知的操作")),
     };
     match r {
@@ -351,57 +337,11 @@ fn group4(s: &str) -> String {
 
 /// As `totp_begin` in the API: refused while a second factor is active.
 async fn totp_begin(state: &AppState, u: &CurrentUser) -> ApiResult<Enrolment> {
-    if state.store.totp_state(&u.user.id).await?.enabled {
-        return Err(ApiError::msg(ErrorCode::Conflict, "已绑定动态验证码；如需更换请先解除"));
-    }
-    let secret = totp::new_secret();
-    state.store.set_totp(&u.user.id, Some(&secret), false).await?;
+    let e = crate::api::security::begin_totp(state, u).await?;
     Ok(Enrolment {
-        url: totp::otpauth_url(&secret, &u.user.username),
-        grouped: group4(&secret),
+        url: e.otpauth_url,
+        grouped: group4(&e.secret),
     })
-}
-
-/// Checks a code against the stored secret and uses its step, so a code works once (the
-/// API's check).
-async fn check_code(state: &AppState, user_id: &str, code: &str) -> ApiResult<()> {
-    let st = state.store.totp_state(user_id).await?;
-    let step = st
-        .secret
-        .as_deref()
-        .and_then(|s| totp::matching_step(s, code, Utc::now().timestamp().max(0) as u64));
-    let ok = match step {
-        Some(step) => state.store.use_totp_step(user_id, step).await?,
-        None => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::msg(ErrorCode::ValidationFailed, "动态验证码错误或已使用"))
-    }
-}
-
-/// As `totp_confirm` in the API: activates the secret and clears the session's pending state.
-async fn totp_confirm(state: &AppState, u: &CurrentUser, code: &str) -> ApiResult<()> {
-    check_code(state, &u.user.id, code).await?;
-    state.store.set_totp(&u.user.id, None, true).await?;
-    if let Some(session) = &u.session {
-        state.store.complete_second_factor(session).await?;
-    }
-    Ok(())
-}
-
-/// As `totp_remove` in the API: needs a current code; refused when the bureau requires one.
-async fn totp_remove(state: &AppState, u: &CurrentUser, code: &str) -> ApiResult<()> {
-    if crate::api::session::totp_required(state, &u.user).await? {
-        return Err(ApiError::msg(
-            ErrorCode::Forbidden,
-            "本级公安机关要求警务账号必须启用动态验证码",
-        ));
-    }
-    check_code(state, &u.user.id, code).await?;
-    state.store.set_totp(&u.user.id, None, false).await?;
-    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -515,38 +455,7 @@ pub async fn reveal_person(
     if let Err(e) = u.check_form_csrf(&f.csrf_token) {
         return error_page(&u, e);
     }
-    if let Err(e) = u.require(may_reveal(&u)) {
-        return error_page(&u, e);
-    }
-    let r = async {
-        let purpose = check_purpose(Some(&f.purpose))?;
-        let person: RevealedPerson = state.store.reveal_person(&u.scope, &person_id).await?;
-        if person.unit_id != unit_id {
-            return Err(ApiError::not_found());
-        }
-        let fields = [
-            person.citizen_id.as_ref().map(|_| "citizen_id"),
-            person.phone.as_ref().map(|_| "phone"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(",");
-        record(
-            &state,
-            Some(&u),
-            "",
-            "person.reveal",
-            "responsible_persons",
-            &person.person_id,
-            Some(&person.unit_id),
-            &purpose,
-            &format!("ui:{fields}"),
-        )
-        .await?;
-        Ok(person)
-    }
-    .await;
+    let r = crate::api::security::reveal(&state, &u, Some(&unit_id), &person_id, Some(&f.purpose), "ui").await;
     match r {
         Ok(person) => {
             let extras = UnitExtras {
@@ -613,29 +522,7 @@ pub async fn lookup(State(state): State<AppState>, UiUser(u): UiUser, Form(f): F
     if let Err(e) = u.require(u.is_police_or_admin()) {
         return error_page(&u, e);
     }
-    let r = async {
-        let purpose = check_purpose(Some(&f.purpose))?;
-        let id = CitizenId::parse(&f.citizen_id, Utc::now().date_naive())?;
-        let sensitive = id.into_sensitive();
-        let found = state
-            .store
-            .find_persons_by_citizen_id(&u.scope, sensitive.expose())
-            .await?;
-        record(
-            &state,
-            Some(&u),
-            "",
-            "person.lookup",
-            "responsible_persons",
-            &sensitive.masked(),
-            None,
-            &purpose,
-            &format!("ui:matches={}", found.len()),
-        )
-        .await?;
-        Ok::<_, ApiError>(found)
-    }
-    .await;
+    let r = crate::api::security::lookup(&state, &u, &f.citizen_id, Some(&f.purpose), "ui").await;
     let nav = Nav::new(&u);
     match r {
         Ok(found) => no_store(render(&LookupPage {
@@ -759,7 +646,7 @@ pub async fn audit(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
     };
     let page = Page::new(q.page, Some(50));
     let loaded = async {
-        let list = state.store.list_audit(&u.scope, &filter, page).await?;
+        let list = state.store.list_audit(&u.scope, &u.user.id, &filter, page).await?;
         let head = state.store.audit_head().await?;
         Ok::<_, ApiError>((list, head))
     }
