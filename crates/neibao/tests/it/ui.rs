@@ -760,3 +760,57 @@ async fn api_tokens_and_password_through_the_forms() {
     let (_, r) = login_as(&app, "demo_unit", "Xk7#mq-Lw9-pz").await;
     assert_eq!(r.status(), 200);
 }
+
+/// Every form route of the UI (read from the router source, so a new one is covered) refuses a
+/// POST from a signed-in browser without the session's CSRF token, and changes nothing.
+#[tokio::test]
+async fn every_ui_form_needs_the_csrf_token() {
+    let app = TestApp::demo().await;
+    let (b, r) = login_as(&app, "admin", ADMIN_PASSWORD).await;
+    assert_eq!(r.status(), 200);
+    let unit = demo_unit_id(&app).await;
+    let audit_before = app.store.audit_head().await.unwrap().last_seq;
+    let source = include_str!("../../../web/src/ui/mod.rs");
+    let mut checked = 0;
+    for line in source
+        .lines()
+        .filter(|l| l.contains(".route(\"") && l.contains("post("))
+    {
+        let path = line.split('"').nth(1).unwrap();
+        if path == "/login" {
+            continue; // no session yet: nothing to forge
+        }
+        let path = path
+            .replace("{id}", &unit)
+            .replace("{pid}", "p")
+            .replace("{rule}", "intrusion_key_area")
+            .replace("{class}", "events");
+        for form in [vec![("name", "x")], vec![("csrf_token", "wrong"), ("name", "x")]] {
+            let r = b.post(app.url(&path)).form(&form).send().await.unwrap();
+            // 403 from the CSRF check, or 400/422 when the form does not even parse (the
+            // handler never runs).
+            assert!(
+                matches!(r.status().as_u16(), 403 | 400 | 422),
+                "POST {path} with {form:?}: {}",
+                r.status()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+    let (s, _) = page(&b, &app, "/units").await;
+    assert_eq!(s, 200, "still signed in (logout refused too)");
+    // Refused requests are audited as attempts, never as changes that happened.
+    let (_, log) = app.admin().await.get("/api/v1/audit?per_page=200").await;
+    for row in log["items"].as_array().unwrap() {
+        if row["seq"].as_i64().unwrap() > audit_before && row["action"].as_str().unwrap().starts_with("POST ") {
+            let detail = row["detail"].as_str().unwrap();
+            assert!(
+                ["\"status\":403", "\"status\":400", "\"status\":422"]
+                    .iter()
+                    .any(|s| detail.contains(s)),
+                "{row}"
+            );
+        }
+    }
+}

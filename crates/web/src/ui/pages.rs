@@ -113,10 +113,12 @@ pub async fn logout(
     UiUser(u): UiUser,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if u.check_form_csrf(&f.csrf_token).is_ok() {
-        if let Some(t) = super::cookie_token(&headers) {
-            let _ = state.store.delete_session(&token_hash(&t)).await;
-        }
+    // A forged logout (another site posting here) is refused like any other form.
+    if let Err(e) = u.check_form_csrf(&f.csrf_token) {
+        return error_page(&u, e);
+    }
+    if let Some(t) = super::cookie_token(&headers) {
+        let _ = state.store.delete_session(&token_hash(&t)).await;
     }
     let mut resp = Redirect::to("/login").into_response();
     resp.headers_mut().insert(header::SET_COOKIE, clear_cookie());
