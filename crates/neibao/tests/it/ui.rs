@@ -25,20 +25,16 @@ async fn login_pages_and_acknowledge_through_forms() {
     let html = r.text().await.unwrap();
     assert!(html.contains("智慧内保平台") && html.contains("登录"));
     // Wrong password: a Chinese error on the page.
-    let r = b
-        .post(app.url("/login"))
-        .form(&[("username", "demo_unit"), ("password", "wrong")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&b, &app, "/login", &[("username", "demo_unit"), ("password", "wrong")]).await;
     assert_eq!(r.status(), 401);
     assert!(r.text().await.unwrap().contains("用户名或密码错误"));
-    let r = b
-        .post(app.url("/login"))
-        .form(&[("username", "demo_unit"), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        "/login",
+        &[("username", "demo_unit"), ("password", DEMO_PASSWORD)],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let home = r.text().await.unwrap();
     assert!(home.contains("未解除告警"), "dashboard");
@@ -70,19 +66,21 @@ async fn login_pages_and_acknowledge_through_forms() {
     let csrf = csrf_of(&page);
 
     // Without the CSRF token the form post is refused and nothing changes.
-    let r = b
-        .post(app.url(&format!("{link}/acknowledge")))
-        .form(&[("csrf_token", "forged"), ("comment", "x")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        &format!("{link}/acknowledge"),
+        &[("csrf_token", "forged"), ("comment", "x")],
+    )
+    .await;
     assert_eq!(r.status(), 403);
-    let r = b
-        .post(app.url(&format!("{link}/acknowledge")))
-        .form(&[("csrf_token", csrf.as_str()), ("comment", "保安已到场核查")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        &format!("{link}/acknowledge"),
+        &[("csrf_token", csrf.as_str()), ("comment", "保安已到场核查")],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
     assert!(
@@ -103,12 +101,7 @@ async fn login_pages_and_acknowledge_through_forms() {
     assert!(unit_page.contains("****"), "phones masked");
 
     // Logout ends the session.
-    let r = b
-        .post(app.url("/logout"))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&b, &app, "/logout", &[("csrf_token", csrf.as_str())]).await;
     assert!(r.url().path().ends_with("/login"));
     let r = b.get(app.url("/alerts")).send().await.unwrap();
     assert!(r.url().path().ends_with("/login"));
@@ -155,11 +148,13 @@ async fn session_cookie_api_calls_need_the_csrf_header() {
 async fn unit_manager_configures_schedule_and_rules_in_the_ui() {
     let app = TestApp::demo().await;
     let b = browser();
-    b.post(app.url("/login"))
-        .form(&[("username", "demo_unit"), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    post_form(
+        &b,
+        &app,
+        "/login",
+        &[("username", "demo_unit"), ("password", DEMO_PASSWORD)],
+    )
+    .await;
     let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
     let unit = me["unit_id"].as_str().unwrap().to_string();
     let page = b
@@ -173,12 +168,13 @@ async fn unit_manager_configures_schedule_and_rules_in_the_ui() {
     assert!(page.contains("预警规则与布防时段") && page.contains("1,2,3,4,5 20:00-07:00"));
     let csrf = csrf_of(&page);
 
-    let r = b
-        .post(app.url(&format!("/units/{unit}/schedule")))
-        .form(&[("csrf_token", csrf.as_str()), ("schedule", "1-7 22:00-06:00")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        &format!("/units/{unit}/schedule"),
+        &[("csrf_token", csrf.as_str()), ("schedule", "1-7 22:00-06:00")],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert!(r
         .text()
@@ -186,35 +182,38 @@ async fn unit_manager_configures_schedule_and_rules_in_the_ui() {
         .unwrap()
         .contains("周一、二、三、四、五、六、日 22:00–06:00"));
     // A bad schedule is refused with a Chinese message and the old one stays.
-    let r = b
-        .post(app.url(&format!("/units/{unit}/schedule")))
-        .form(&[("csrf_token", csrf.as_str()), ("schedule", "周一 晚上")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        &format!("/units/{unit}/schedule"),
+        &[("csrf_token", csrf.as_str()), ("schedule", "周一 晚上")],
+    )
+    .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("无法识别的布防时段"));
 
     // Switch the failed-verification rule to threshold 3 / critical; disable tamper alerts.
-    let r = b
-        .post(app.url(&format!("/units/{unit}/rules/access_failed_verification")))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        &format!("/units/{unit}/rules/access_failed_verification"),
+        &[
             ("csrf_token", csrf.as_str()),
             ("enabled", "true"),
             ("severity", "critical"),
             ("threshold", "3"),
             ("window_seconds", "60"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 200);
-    let r = b
-        .post(app.url(&format!("/units/{unit}/rules/video_tamper")))
-        .form(&[("csrf_token", csrf.as_str()), ("severity", "medium")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        &format!("/units/{unit}/rules/video_tamper"),
+        &[("csrf_token", csrf.as_str()), ("severity", "medium")],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let (_, rules) = app
         .client_for("demo_unit")
@@ -242,11 +241,13 @@ async fn unit_manager_configures_schedule_and_rules_in_the_ui() {
 
     // A guard sees the rules but cannot change them.
     let g = browser();
-    g.post(app.url("/login"))
-        .form(&[("username", "demo_guard"), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    post_form(
+        &g,
+        &app,
+        "/login",
+        &[("username", "demo_guard"), ("password", DEMO_PASSWORD)],
+    )
+    .await;
     let page = g
         .get(app.url(&format!("/units/{unit}")))
         .send()
@@ -256,16 +257,17 @@ async fn unit_manager_configures_schedule_and_rules_in_the_ui() {
         .await
         .unwrap();
     assert!(!page.contains("保存布防时段"));
-    let r = g
-        .post(app.url(&format!("/units/{unit}/rules/video_tamper")))
-        .form(&[
+    let r = post_form(
+        &g,
+        &app,
+        &format!("/units/{unit}/rules/video_tamper"),
+        &[
             ("csrf_token", csrf_of(&page).as_str()),
             ("enabled", "true"),
             ("severity", "low"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 403);
 }
 
@@ -295,24 +297,20 @@ async fn repeated_failed_logins_lock_the_user_name_for_a_while() {
     assert_eq!(login("demo_guard", "wrong").await.status(), 401);
     assert_eq!(login("demo_guard", DEMO_PASSWORD).await.status(), 200);
     let b = browser();
-    let r = b
-        .post(app.url("/login"))
-        .form(&[("username", "demo_unit"), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        "/login",
+        &[("username", "demo_unit"), ("password", DEMO_PASSWORD)],
+    )
+    .await;
     assert_eq!(r.status(), 429);
     assert!(r.text().await.unwrap().contains("登录失败次数过多"));
 }
 
 async fn login_as(app: &TestApp, username: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
     let b = browser();
-    let r = b
-        .post(app.url("/login"))
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&b, &app, "/login", &[("username", username), ("password", password)]).await;
     (b, r)
 }
 
@@ -406,27 +404,29 @@ async fn police_see_audit_and_retention_and_reveal_with_a_purpose() {
     // Look-up by ID number from the units page: audited, masked results.
     let (_, units) = page(&b, &app, "/units").await;
     assert!(units.contains("按身份证号查找"));
-    let r = b
-        .post(app.url("/units/lookup"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/units/lookup",
+        &[
             ("csrf_token", csrf.as_str()),
             ("citizen_id", id_no.as_str()),
             ("purpose", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 400);
-    let r = b
-        .post(app.url("/units/lookup"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/units/lookup",
+        &[
             ("csrf_token", csrf.as_str()),
             ("citizen_id", id_no.as_str()),
             ("purpose", "核查重点人员身份"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!("/units/{unit}")) && html.contains("********") && !html.contains(&id_no));
@@ -440,51 +440,55 @@ async fn police_see_audit_and_retention_and_reveal_with_a_purpose() {
         .await;
     let uscc = u["uscc"].as_str().unwrap().to_string();
     let unit_name = u["name"].as_str().unwrap().to_string();
-    let r = b
-        .post(app.url("/retention/holds"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/retention/holds",
+        &[
             ("csrf_token", csrf.as_str()),
             ("case_no", "杭公刑案〔2026〕0001"),
             ("unit", "913301069999999999"),
             ("data_class", "images"),
             ("reason", "案件调查需要保存监控资料"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 404, "unknown USCC");
     assert!(r.text().await.unwrap().contains("辖区内没有找到该单位"));
-    let r = b
-        .post(app.url("/retention/holds"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/retention/holds",
+        &[
             ("csrf_token", csrf.as_str()),
             ("case_no", "杭公刑案〔2026〕0001"),
             ("unit", uscc.as_str()),
             ("data_class", "images"),
             ("reason", "案件调查需要保存监控资料"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("已设置法律保全") && html.contains("杭公刑案〔2026〕0001") && html.contains(&unit_name));
     let release = after(&html, "action=\"/retention/holds/", '"').to_string();
-    let r = b
-        .post(app.url(&format!("/retention/holds/{release}")))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        &format!("/retention/holds/{release}"),
+        &[("csrf_token", csrf.as_str())],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("已解除："));
     // Police may not change retention policies.
-    let r = b
-        .post(app.url("/retention/images"))
-        .form(&[("csrf_token", csrf.as_str()), ("max_days", "60")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        "/retention/images",
+        &[("csrf_token", csrf.as_str()), ("max_days", "60")],
+    )
+    .await;
     assert_eq!(r.status(), 403);
 
     // An administrator may, within the legal minimum.
@@ -493,20 +497,22 @@ async fn police_see_audit_and_retention_and_reveal_with_a_purpose() {
     assert!(audit.contains("核查重点人员身份") && audit.contains("demo_county") && !audit.contains(&id_no));
     let (_, html) = page(&a, &app, "/retention").await;
     let acsrf = csrf_of(&html);
-    let r = a
-        .post(app.url("/retention/images"))
-        .form(&[("csrf_token", acsrf.as_str()), ("max_days", "7")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &a,
+        &app,
+        "/retention/images",
+        &[("csrf_token", acsrf.as_str()), ("max_days", "7")],
+    )
+    .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("法定最低"));
-    let r = a
-        .post(app.url("/retention/images"))
-        .form(&[("csrf_token", acsrf.as_str()), ("max_days", "60")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &a,
+        &app,
+        "/retention/images",
+        &[("csrf_token", acsrf.as_str()), ("max_days", "60")],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("value=\"60\""));
 }
@@ -577,37 +583,40 @@ async fn totp_enrolment_through_the_forms() {
     let r = b.get(app.url("/alerts")).send().await.unwrap();
     assert_eq!(r.url().path(), "/account/totp", "pending session sent back");
     let csrf = csrf_of(&html);
-    let r = b
-        .post(app.url("/account/totp"))
-        .form(&[("csrf_token", csrf.as_str()), ("action", "begin")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        "/account/totp",
+        &[("csrf_token", csrf.as_str()), ("action", "begin")],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     let html = r.text().await.unwrap();
     let secret = totp_secret_of(&html);
     assert_eq!(secret.len(), 32, "{secret}");
     assert!(html.contains("otpauth://totp/"));
-    let r = b
-        .post(app.url("/account/totp"))
-        .form(&[("csrf_token", csrf.as_str()), ("action", "confirm"), ("code", "000000")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        "/account/totp",
+        &[("csrf_token", csrf.as_str()), ("action", "confirm"), ("code", "000000")],
+    )
+    .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("动态验证码错误或已使用"));
     let code = neibao_web::auth::totp::code_at(&secret, now_secs());
-    let r = b
-        .post(app.url("/account/totp"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/account/totp",
+        &[
             ("csrf_token", csrf.as_str()),
             ("action", "confirm"),
             ("code", code.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.url().path(), "/account");
     let html = r.text().await.unwrap();
     assert!(html.contains("动态验证码已启用") && html.contains("已启用"));
@@ -621,50 +630,54 @@ async fn totp_enrolment_through_the_forms() {
     assert_eq!(s, 200);
     assert!(html.contains("绑定动态验证码") && html.contains("未启用"));
     let csrf = csrf_of(&html);
-    let r = b
-        .post(app.url("/account/totp"))
-        .form(&[("csrf_token", csrf.as_str()), ("action", "begin")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        "/account/totp",
+        &[("csrf_token", csrf.as_str()), ("action", "begin")],
+    )
+    .await;
     let secret = totp_secret_of(&r.text().await.unwrap());
     let now = now_secs();
     let code = neibao_web::auth::totp::code_at(&secret, now);
-    let r = b
-        .post(app.url("/account/totp"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/account/totp",
+        &[
             ("csrf_token", csrf.as_str()),
             ("action", "confirm"),
             ("code", code.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     let html = r.text().await.unwrap();
     assert!(html.contains("动态验证码已启用") && html.contains("解除动态验证码"));
     // The same code does not work twice; the next step's does.
-    let r = b
-        .post(app.url("/account/totp"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/account/totp",
+        &[
             ("csrf_token", csrf.as_str()),
             ("action", "remove"),
             ("code", code.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 400);
     let next = neibao_web::auth::totp::code_at(&secret, now + 30);
-    let r = b
-        .post(app.url("/account/totp"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/account/totp",
+        &[
             ("csrf_token", csrf.as_str()),
             ("action", "remove"),
             ("code", next.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.url().path(), "/account");
     let html = r.text().await.unwrap();
     assert!(html.contains("已解除动态验证码") && html.contains("未启用"));
@@ -677,30 +690,32 @@ async fn api_tokens_and_password_through_the_forms() {
     let (_, html) = page(&b, &app, "/account").await;
     assert!(html.contains("接口令牌") && html.contains("尚未创建接口令牌"));
     let csrf = csrf_of(&html);
-    let r = b
-        .post(app.url("/account/tokens"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/account/tokens",
+        &[
             ("csrf_token", csrf.as_str()),
             ("name", "值班大屏"),
             ("scope", "read"),
             ("days", "0"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("有效期须为 1–365 天"));
-    let r = b
-        .post(app.url("/account/tokens"))
-        .form(&[
+    let r = post_form(
+        &b,
+        &app,
+        "/account/tokens",
+        &[
             ("csrf_token", csrf.as_str()),
             ("name", "值班大屏"),
             ("scope", "read"),
             ("days", "30"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     let html = r.text().await.unwrap();
@@ -717,12 +732,13 @@ async fn api_tokens_and_password_through_the_forms() {
     assert_eq!(me(token.clone()).await, 200);
     let revoke = after(&again, "action=\"/account/tokens/", '"').to_string();
     assert!(revoke.ends_with("/revoke"));
-    let r = b
-        .post(app.url(&format!("/account/tokens/{revoke}")))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &b,
+        &app,
+        &format!("/account/tokens/{revoke}"),
+        &[("csrf_token", csrf.as_str())],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("令牌已撤销") && html.contains("已撤销"));
@@ -813,4 +829,9 @@ async fn every_ui_form_needs_the_csrf_token() {
             );
         }
     }
+}
+
+/// POSTs a form as the browser `b`.
+async fn post_form(b: &reqwest::Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    b.post(app.url(path)).form(form).send().await.unwrap()
 }
