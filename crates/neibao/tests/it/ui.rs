@@ -310,7 +310,7 @@ async fn repeated_failed_logins_lock_the_user_name_for_a_while() {
 
 async fn login_as(app: &TestApp, username: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
     let b = browser();
-    let r = post_form(&b, &app, "/login", &[("username", username), ("password", password)]).await;
+    let r = post_form(&b, app, "/login", &[("username", username), ("password", password)]).await;
     (b, r)
 }
 
