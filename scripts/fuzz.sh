@@ -126,7 +126,8 @@ for t in "${TARGETS[@]}"; do
     set -e
     grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb' "$log" | sed "s/^/fuzz: $t: /" || true
     if [ $rc -ne 0 ]; then
-        tail -n 40 "$log"
+        why=$(grep -E -A1 'panicked at|ERROR: libFuzzer|ERROR: AddressSanitizer|SUMMARY:' "$log" || true)
+        if [ -n "$why" ]; then printf '%s\n' "$why" | head -n 20 || true; else tail -n 40 "$log"; fi
         artifact=$(grep -oE 'Test unit written to [^ ]+' "$log" | awk '{print $NF}' | tail -n 1)
         echo "fuzz: $t FAILED (exit $rc); reproducer: ${artifact:-see log above}"
         echo "fuzz:   replay with: cargo +nightly fuzz run $t ${artifact:-<artifact>}"

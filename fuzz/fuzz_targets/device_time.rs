@@ -12,6 +12,10 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Some((t, _had_offset)) = parse_device_time(s) {
         let text = t.to_rfc3339();
-        assert_eq!(parse_device_time(&text), Some((t, true)), "{s:?} -> {text:?} does not re-parse");
+        assert_eq!(
+            parse_device_time(&text),
+            Some((t, true)),
+            "{s:?} -> {text:?} does not re-parse"
+        );
     }
 });

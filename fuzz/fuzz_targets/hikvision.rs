@@ -17,8 +17,14 @@ const CONTENT_TYPES: [Option<&str>; 6] = [
 ];
 
 fn bounded(s: &str) {
-    assert!(s.chars().count() <= MAX_DEVICE_TEXT, "sanitized text longer than the cap");
-    assert!(!s.chars().any(char::is_control), "control character left after sanitize");
+    assert!(
+        s.chars().count() <= MAX_DEVICE_TEXT,
+        "sanitized text longer than the cap"
+    );
+    assert!(
+        !s.chars().any(char::is_control),
+        "control character left after sanitize"
+    );
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -32,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
     for mut event in payload.events {
         event.sanitize();
         bounded(&event.vendor_type);
-        for f in [&event.region, &event.target, &event.description, &event.mac_address].into_iter().flatten() {
+        for f in [&event.region, &event.target, &event.description, &event.mac_address]
+            .into_iter()
+            .flatten()
+        {
             bounded(f);
         }
         for img in &event.images {

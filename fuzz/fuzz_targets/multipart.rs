@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let len = (n as usize % 128).min(rest.len());
-    let (boundary, body) = if n == 0 { (None, rest) } else { (Some(String::from_utf8_lossy(&rest[..len]).into_owned()), &rest[len..]) };
+    let (boundary, body) = if n == 0 {
+        (None, rest)
+    } else {
+        (Some(String::from_utf8_lossy(&rest[..len]).into_owned()), &rest[len..])
+    };
 
     if let Some(b) = &boundary {
         let _ = boundary_param(&format!("multipart/form-data; boundary={b}"));

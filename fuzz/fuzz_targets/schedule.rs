@@ -13,6 +13,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text = to_text(&schedule);
-    assert_eq!(parse_text(&text).as_ref(), Ok(&schedule), "{s:?} -> {text:?} does not round-trip");
+    assert_eq!(
+        parse_text(&text).as_ref(),
+        Ok(&schedule),
+        "{s:?} -> {text:?} does not round-trip"
+    );
     let _ = is_armed(&schedule, chrono::DateTime::UNIX_EPOCH);
 });

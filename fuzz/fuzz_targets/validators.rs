@@ -4,9 +4,7 @@
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use neibao_domain::validate::{
-    citizen_id_check_char, uscc_check_char, CitizenId, DivisionCode, PhoneNumber, Uscc,
-};
+use neibao_domain::validate::{citizen_id_check_char, uscc_check_char, CitizenId, DivisionCode, PhoneNumber, Uscc};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else {
@@ -33,6 +31,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = d.level();
         assert!(d.as_str().starts_with(d.scope_prefix()));
         let _ = d.city_code();
-        assert_eq!(DivisionCode::parse(d.as_str()).as_ref(), Ok(&d), "division code does not re-parse");
+        assert_eq!(
+            DivisionCode::parse(d.as_str()).as_ref(),
+            Ok(&d),
+            "division code does not re-parse"
+        );
     }
 });
