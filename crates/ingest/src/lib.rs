@@ -2,6 +2,7 @@
 //!
 //! Each decoder follows one section of `DEVICE-FORMATS.md` and says which in its module docs:
 //! - [`hikvision`]: ISAPI `EventNotificationAlert` (§1) and access-controller events (§2);
+//! - [`dahua`]: `eventManager.cgi?action=attach` streams and pushes (§3);
 //! - [`generic`]: the documented generic JSON shape for integrations (`docs/EVENTS.md`);
 //! - [`multipart`]: the forgiving splitter the vendor decoders share (§0.2);
 //! - [`time`]: the lenient device datetime parser (§0.4).
@@ -12,6 +13,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod dahua;
 mod error;
 pub mod generic;
 pub mod hikvision;
@@ -21,6 +23,7 @@ mod sniff;
 pub mod time;
 mod xml_tree;
 
+pub use dahua::decode_dahua;
 pub use error::DecodeError;
 pub use generic::decode_generic_json;
 pub use hikvision::decode_hikvision;

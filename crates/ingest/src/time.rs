@@ -198,6 +198,17 @@ fn parse_offset(c: &mut Cursor<'_>) -> Option<Option<i32>> {
     Some(Some(sign * i32::try_from(h * 3600 + m * 60).ok()?))
 }
 
+/// An epoch-seconds instant (integer or fractional, as Dahua `UTC` and Frigate timestamps are) at
+/// `+00:00`. `None` for non-finite, negative or out-of-range values; never panics.
+pub fn from_epoch_secs(secs: f64) -> Option<DateTime<FixedOffset>> {
+    if !secs.is_finite() || !(0.0..1.0e11).contains(&secs) {
+        return None;
+    }
+    let whole = secs.trunc();
+    let nanos = ((secs - whole) * 1e9).round().clamp(0.0, 999_999_999.0) as u32;
+    DateTime::from_timestamp(whole as i64, nanos).map(|t| t.fixed_offset())
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_device_time;
