@@ -5,6 +5,7 @@
 //! - [`dahua`]: `eventManager.cgi?action=attach` streams and pushes (§3);
 //! - [`generic`]: the documented generic JSON shape for integrations (`docs/EVENTS.md`);
 //! - [`multipart`]: the forgiving splitter the vendor decoders share (§0.2);
+//! - [`onvif`]: `PullMessagesResponse` and WS-BaseNotification `Notify` (§4);
 //! - [`time`]: the lenient device datetime parser (§0.4).
 //!
 //! Security: every function here takes untrusted bytes from the network. None panics on any
@@ -19,6 +20,7 @@ pub mod generic;
 pub mod hikvision;
 mod json_util;
 pub mod multipart;
+pub mod onvif;
 mod sniff;
 pub mod time;
 mod xml_tree;
@@ -27,3 +29,4 @@ pub use dahua::decode_dahua;
 pub use error::DecodeError;
 pub use generic::decode_generic_json;
 pub use hikvision::decode_hikvision;
+pub use onvif::decode_onvif;

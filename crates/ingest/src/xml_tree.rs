@@ -21,6 +21,8 @@ pub(crate) struct Element {
     pub name: String,
     pub text: String,
     pub children: Vec<Element>,
+    /// Attributes by local name (namespace prefixes dropped), values unescaped where possible.
+    pub attrs: Vec<(String, String)>,
 }
 
 impl Element {
@@ -32,6 +34,14 @@ impl Element {
     /// Direct children with this local name.
     pub fn children_named<'a>(&'a self, local: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
         self.children.iter().filter(move |c| c.name.eq_ignore_ascii_case(local))
+    }
+
+    /// Trimmed value of the attribute with this local name (ASCII case-insensitive).
+    pub fn attr(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(local))
+            .map(|(_, v)| v.trim())
     }
 
     /// Trimmed text of the element; `None` when empty.
@@ -81,6 +91,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element, DecodeError> {
                 }
                 stack.push(Element {
                     name: lossy(e.local_name().as_ref()),
+                    attrs: attributes(&e),
                     ..Element::default()
                 });
             }
@@ -91,6 +102,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element, DecodeError> {
                 }
                 let el = Element {
                     name: lossy(e.local_name().as_ref()),
+                    attrs: attributes(&e),
                     ..Element::default()
                 };
                 match stack.last_mut() {
@@ -120,6 +132,25 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element, DecodeError> {
         root = parent;
     }
     Ok(root)
+}
+
+/// Most attributes kept per element.
+const MAX_ATTRS: usize = 32;
+
+/// Well-formed attributes by local name; reading stops at the first malformed one.
+fn attributes(e: &quick_xml::events::BytesStart<'_>) -> Vec<(String, String)> {
+    e.attributes()
+        .with_checks(false)
+        .map_while(Result::ok)
+        .take(MAX_ATTRS)
+        .map(|a| {
+            let value = match a.unescape_value() {
+                Ok(v) => v.into_owned(),
+                Err(_) => lossy(&a.value),
+            };
+            (lossy(a.key.local_name().as_ref()), value)
+        })
+        .collect()
 }
 
 fn push_text(stack: &mut [Element], text: &str) {
