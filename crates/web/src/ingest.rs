@@ -4,6 +4,12 @@
 //! - `POST /ingest/hikvision/{ingest_token}`: Hikvision ISAPI pushes (XML, JSON, multipart),
 //!   decoded by `neibao_ingest::decode_hikvision` (DEVICE-FORMATS.md §1–2).
 //! - `POST /ingest/json/{ingest_token}`: the generic JSON shape (docs/EVENTS.md).
+//! - `POST /ingest/dahua/{ingest_token}`, `/ingest/onvif/…`, `/ingest/frigate/…`,
+//!   `/ingest/gb28181/…`: the decoders of DEVICE-FORMATS.md §3–6 (docs/EVENTS.md).
+//! - `POST /ingest/zkteco/{ingest_token}?table=ATTLOG|rtlog|rtstate|…`: ZKTeco ADMS `cdata`
+//!   uploads (§7), answered `OK` in plain text as the devices expect; `GET` on the same path is
+//!   the iclock handshake/poll: counted as a heartbeat and answered with the options text when the
+//!   query has `options=`, else `OK`.
 //!
 //! Answers: 200 `{"accepted": n, "heartbeats": h, "alerts": a, "queued": q}`; 401 unknown token;
 //! 413 body over the limit; 400 undecodable body with a stable code; 429 (`busy`) when the node
@@ -13,14 +19,14 @@
 //! JetStream (multi-node).
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::Utc;
 use neibao_domain::error::ErrorCode;
-use neibao_domain::event::DecodedEvent;
+use neibao_domain::event::{DecodedEvent, DecodedPayload};
 use neibao_domain::ids::token_hash;
 use neibao_domain::unit::DeviceFormat;
 use neibao_engine::metrics::{self, METRICS};
@@ -34,6 +40,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ingest/hikvision/{token}", post(hikvision))
         .route("/ingest/json/{token}", post(generic_json))
+        .route("/ingest/dahua/{token}", post(dahua))
+        .route("/ingest/onvif/{token}", post(onvif))
+        .route("/ingest/frigate/{token}", post(frigate))
+        .route("/ingest/gb28181/{token}", post(gb28181))
+        .route("/ingest/zkteco/{token}", post(zkteco).get(zkteco_poll))
 }
 
 /// Response to a device.
@@ -49,12 +60,129 @@ pub struct IngestResponse {
     pub queued: bool,
 }
 
+/// What the request is, beyond its format.
+enum Request {
+    /// A pushed body; `query` is the raw URL query (ZKTeco's `table=` is read from it).
+    Push { query: Option<String> },
+    /// ZKTeco `GET` handshake or poll: no body, a heartbeat.
+    Poll { query: Option<String> },
+}
+
 async fn hikvision(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
-    ingest(state, token, headers, body, DeviceFormat::Hikvision).await
+    ingest(
+        state,
+        token,
+        headers,
+        body,
+        DeviceFormat::Hikvision,
+        Request::Push { query: None },
+    )
+    .await
 }
 
 async fn generic_json(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
-    ingest(state, token, headers, body, DeviceFormat::GenericJson).await
+    ingest(
+        state,
+        token,
+        headers,
+        body,
+        DeviceFormat::GenericJson,
+        Request::Push { query: None },
+    )
+    .await
+}
+
+async fn dahua(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
+    ingest(
+        state,
+        token,
+        headers,
+        body,
+        DeviceFormat::Dahua,
+        Request::Push { query: None },
+    )
+    .await
+}
+
+async fn onvif(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
+    ingest(
+        state,
+        token,
+        headers,
+        body,
+        DeviceFormat::Onvif,
+        Request::Push { query: None },
+    )
+    .await
+}
+
+async fn frigate(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
+    ingest(
+        state,
+        token,
+        headers,
+        body,
+        DeviceFormat::Frigate,
+        Request::Push { query: None },
+    )
+    .await
+}
+
+async fn gb28181(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
+    ingest(
+        state,
+        token,
+        headers,
+        body,
+        DeviceFormat::Gb28181,
+        Request::Push { query: None },
+    )
+    .await
+}
+
+async fn zkteco(
+    state: State<AppState>,
+    token: Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    ingest(
+        state,
+        token,
+        headers,
+        body,
+        DeviceFormat::Zkteco,
+        Request::Push { query },
+    )
+    .await
+}
+
+async fn zkteco_poll(
+    state: State<AppState>,
+    token: Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    ingest(
+        state,
+        token,
+        headers,
+        Body::empty(),
+        DeviceFormat::Zkteco,
+        Request::Poll { query },
+    )
+    .await
+}
+
+/// Value of `key` (ASCII case-insensitive) in a raw query string; `+` and `%XX` are not decoded
+/// (table names and serials are plain tokens).
+fn query_param<'a>(query: Option<&'a str>, key: &str) -> Option<&'a str> {
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
 }
 
 async fn ingest(
@@ -63,8 +191,9 @@ async fn ingest(
     headers: HeaderMap,
     body: Body,
     format: DeviceFormat,
+    request: Request,
 ) -> Response {
-    let result = ingest_inner(&state, &token, &headers, body, format).await;
+    let result = ingest_inner(&state, &token, &headers, body, format, &request).await;
     metrics::count_request(match &result {
         Ok(_) => "ok",
         Err(e) => match e.code {
@@ -78,7 +207,17 @@ async fn ingest(
     match result {
         Ok(r) => {
             METRICS.heartbeats.inc_by(u64::from(r.heartbeats));
-            (StatusCode::OK, Json(r)).into_response()
+            match (format, &request) {
+                // iclock firmware reads the body as text: `OK`, or the options after a handshake.
+                (DeviceFormat::Zkteco, Request::Poll { query })
+                    if query_param(query.as_deref(), "options").is_some() =>
+                {
+                    let sn = query_param(query.as_deref(), "SN");
+                    plain(neibao_ingest::zkteco::handshake_options(sn))
+                }
+                (DeviceFormat::Zkteco, _) => plain("OK\n".to_string()),
+                _ => (StatusCode::OK, Json(r)).into_response(),
+            }
         }
         Err(e) => {
             let retry = matches!(e.code, ErrorCode::Busy | ErrorCode::Unavailable | ErrorCode::Internal);
@@ -98,12 +237,22 @@ async fn ingest(
     }
 }
 
+fn plain(text: String) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
 async fn ingest_inner(
     state: &AppState,
     token: &str,
     headers: &HeaderMap,
     body: Body,
     format: DeviceFormat,
+    request: &Request,
 ) -> Result<IngestResponse, ApiError> {
     // Back-pressure first: a saturated node refuses before reading the body, so memory stays
     // bounded by max_ingest_in_flight × max_ingest_body.
@@ -146,11 +295,22 @@ async fn ingest_inner(
         ));
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let mut decoded = match format {
-        DeviceFormat::Hikvision => neibao_ingest::decode_hikvision(content_type, &body),
-        DeviceFormat::GenericJson => neibao_ingest::decode_generic_json(&body),
-    }
-    .map_err(|e| {
+    let decoded = match (format, request) {
+        (_, Request::Poll { .. }) => Ok(DecodedPayload {
+            events: Vec::new(),
+            heartbeats: 1,
+        }),
+        (DeviceFormat::Hikvision, _) => neibao_ingest::decode_hikvision(content_type, &body),
+        (DeviceFormat::GenericJson, _) => neibao_ingest::decode_generic_json(&body),
+        (DeviceFormat::Dahua, _) => neibao_ingest::decode_dahua(content_type, &body),
+        (DeviceFormat::Onvif, _) => neibao_ingest::decode_onvif(&body),
+        (DeviceFormat::Frigate, _) => neibao_ingest::decode_frigate(&body),
+        (DeviceFormat::Gb28181, _) => neibao_ingest::decode_gb28181(&body),
+        (DeviceFormat::Zkteco, Request::Push { query }) => {
+            neibao_ingest::decode_zkteco(query_param(query.as_deref(), "table"), &body)
+        }
+    };
+    let mut decoded = decoded.map_err(|e| {
         tracing::info!(device = %device.id, code = e.code(), "undecodable device payload");
         ApiError::msg(
             ErrorCode::UndecodablePayload,

@@ -352,3 +352,204 @@ async fn a_saturated_node_answers_429_with_retry_after() {
     let (s, _) = app.ingest(&path, "application/json", body).await;
     assert_eq!(s, 200);
 }
+
+/// Posts each fixture to a fresh device of `format` and returns, per fixture, the response and the
+/// sorted distinct kinds stored for that device.
+async fn post_fixtures(
+    app: &TestApp,
+    admin: &Client,
+    unit: &str,
+    format: &str,
+    files: &[(&str, &str)],
+) -> Vec<(u16, serde_json::Value, Vec<String>)> {
+    let mut out = Vec::new();
+    for (file, ct) in files {
+        let (device, path) = create_device(admin, unit, None, format).await;
+        assert!(path.starts_with(&format!("/ingest/{format}/")), "{path}");
+        let (s, v) = app.ingest(&path, ct, fixture(file)).await;
+        let (_, evs) = admin
+            .get(&format!("/api/v1/events?device_id={device}&per_page=50"))
+            .await;
+        let mut kinds: Vec<String> = evs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_string())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        out.push((s, v, kinds));
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_dahua_fixture_is_accepted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "大华接入单位", "330106", "91330106000000011").await;
+    let ct = "multipart/x-mixed-replace; boundary=myboundary";
+    let got = post_fixtures(
+        &app,
+        &admin,
+        &unit,
+        "dahua",
+        &[
+            ("dahua-eventmanager/attach_all_heartbeat5_videomotion.txt", ct),
+            ("dahua-eventmanager/crosslinedetection_start_stop.txt", ct),
+            ("dahua-eventmanager/accesscontrol_and_doorface_pulse.txt", "text/plain"),
+        ],
+    )
+    .await;
+    let want: [(u64, u64, &[&str]); 3] = [
+        (2, 3, &["motion"]),
+        (2, 1, &["intrusion.line_crossing"]),
+        (2, 1, &["access.granted"]),
+    ];
+    for ((s, v, kinds), (accepted, heartbeats, k)) in got.iter().zip(want) {
+        assert_eq!(*s, 200, "{v}");
+        assert_eq!(v["accepted"], accepted, "{v}");
+        assert_eq!(v["heartbeats"], heartbeats, "{v}");
+        assert_eq!(kinds, &k.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    }
+}
+
+#[tokio::test]
+async fn every_onvif_fixture_is_accepted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "ONVIF接入单位", "330106", "91330106000000012").await;
+    let ct = "application/soap+xml; charset=utf-8";
+    let got = post_fixtures(
+        &app,
+        &admin,
+        &unit,
+        "onvif",
+        &[
+            ("onvif/pullmessages_response_initialized_hikvision_style.xml", ct),
+            ("onvif/pullmessages_response_motion_and_intrusion_changed.xml", ct),
+            ("onvif/notify_basenotification_push_cellmotion.xml", ct),
+        ],
+    )
+    .await;
+    let want: [(u64, &[&str]); 3] = [(0, &[]), (3, &["intrusion.field", "motion"]), (1, &["motion"])];
+    for ((s, v, kinds), (accepted, k)) in got.iter().zip(want) {
+        assert_eq!(*s, 200, "{v}");
+        assert_eq!(v["accepted"], accepted, "{v}");
+        assert_eq!(kinds, &k.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    }
+}
+
+#[tokio::test]
+async fn every_frigate_fixture_is_accepted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "Frigate接入单位", "330106", "91330106000000013").await;
+    let ct = "application/json";
+    let got = post_fixtures(
+        &app,
+        &admin,
+        &unit,
+        "frigate",
+        &[
+            ("frigate-mqtt/events_new_v0.14_snapshot_object.json", ct),
+            ("frigate-mqtt/events_end_v0.12_snapshot_time.json", ct),
+            ("frigate-mqtt/reviews_update_alert.json", ct),
+            ("frigate-mqtt/tracked_object_update_face.json", ct),
+        ],
+    )
+    .await;
+    let want = ["motion", "motion", "motion", "face.capture"];
+    for ((s, v, kinds), k) in got.iter().zip(want) {
+        assert_eq!(*s, 200, "{v}");
+        assert_eq!(v["accepted"], 1, "{v}");
+        assert_eq!(kinds, &vec![k.to_string()]);
+    }
+}
+
+#[tokio::test]
+async fn every_gb28181_fixture_is_accepted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "国标接入单位", "330106", "91330106000000014").await;
+    let ct = "Application/MANSCDP+xml";
+    let got = post_fixtures(
+        &app,
+        &admin,
+        &unit,
+        "gb28181",
+        &[
+            ("gb28181/alarm_notify_video_motion_gbk_standalone.xml", ct),
+            ("gb28181/alarm_notify_device_alarm_2011_style.xml", ct),
+            ("gb28181/response_alarm_result_ok.xml", ct),
+        ],
+    )
+    .await;
+    assert_eq!(got[0].0, 200, "{}", got[0].1);
+    assert_eq!(got[0].2, vec!["motion".to_string()]);
+    assert_eq!(got[1].0, 200, "{}", got[1].1);
+    assert_eq!(got[1].2, vec!["alarm.input".to_string()]);
+    // The platform's own answer is not a device event.
+    assert_eq!(got[2].0, 400, "{}", got[2].1);
+    assert_eq!(got[2].1["error"]["code"], "undecodable_payload");
+    // The GBK description is stored as text.
+    let (_, evs) = admin.get("/api/v1/events?kind=motion").await;
+    assert!(
+        evs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["description"] == "视频动检"),
+        "{evs}"
+    );
+}
+
+#[tokio::test]
+async fn every_zkteco_fixture_is_accepted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "中控接入单位", "330106", "91330106000000015").await;
+    let (device, path) = create_device(&admin, &unit, None, "zkteco").await;
+    assert!(path.starts_with("/ingest/zkteco/"));
+    // Handshake: the options text, and the device counts as online.
+    let r = reqwest::get(app.url(&format!("{path}?SN=ZKFAKE00000001&options=all&pushver=2.4.1")))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    assert!(text.starts_with("GET OPTION FROM: ZKFAKE00000001\n"), "{text}");
+    assert!(text.contains("Realtime=1"), "{text}");
+    let (_, d) = admin.get(&format!("/api/v1/devices/{device}")).await;
+    assert_eq!(d["online"], true);
+    let ct = "text/plain";
+    let attlog = format!("{path}?SN=ZKFAKE00000001&table=ATTLOG&Stamp=9999");
+    let (s, v) = app
+        .ingest(&attlog, ct, fixture("zkteco-adms/cdata_table-ATTLOG_body.txt"))
+        .await;
+    assert_eq!((s, v.as_str()), (200, Some("OK\n")));
+    let (_, evs) = admin
+        .get(&format!("/api/v1/events?device_id={device}&per_page=50"))
+        .await;
+    let items = evs["items"].as_array().unwrap();
+    assert!(
+        !items.is_empty() && items.iter().all(|e| e["kind"] == "access.granted"),
+        "{evs}"
+    );
+    // Employee numbers are returned masked.
+    assert!(items.iter().any(|e| e["person"]["employee_no"] == "E1**42"), "{evs}");
+    let rtstate = format!("{path}?SN=ZKFAKE00000001&table=rtstate");
+    let (s, _) = app
+        .ingest(&rtstate, ct, fixture("zkteco-adms/cdata_table-rtstate_body.txt"))
+        .await;
+    assert_eq!(s, 200);
+    let (_, doors) = admin
+        .get(&format!("/api/v1/events?device_id={device}&kind=access.door_unlocked"))
+        .await;
+    assert_eq!(doors["total"], 1, "{doors}");
+    // No table anywhere: 400 with a code.
+    let (s, v) = app
+        .ingest(&path, ct, fixture("zkteco-adms/cdata_table-ATTLOG_body.txt"))
+        .await;
+    assert_eq!(s, 400, "{v}");
+    assert_eq!(v["error"]["code"], "undecodable_payload");
+}
