@@ -12,7 +12,8 @@
 //!   (签到/签退 …) and temperature in the description; time is local with no offset unless the
 //!   v3 `TimeOffset` column (seconds, `+28800`) gives one.
 //! - `rtlog` (access terminals): `key=value` TAB rows; `event` 0 → granted, 8 remote open →
-//!   unlocked, 22/23/27 … → denied, 102 → forced; `pin=0`/empty means no person.
+//!   unlocked, 22/23/27 … → denied, 102 → forced; `pin=0`/empty means no person; `event=255`
+//!   (the empty status row sent several times a second) is counted as a heartbeat.
 //! - `rtstate`: `time, sensor, relay, alarm, door` in hex; each relay byte is one door:
 //!   non-zero → [`EventKind::DoorUnlocked`] active, zero → inactive (region `门N`); a non-zero
 //!   `alarm` → [`EventKind::AccessAlarm`].
@@ -76,7 +77,7 @@ pub fn decode_zkteco(table: Option<&str>, body: &[u8]) -> Result<DecodedPayload,
     let mut good = 0usize;
     for row in rows {
         seen += 1;
-        if decode_row(row, &mut out.events) {
+        if decode_row(row, &mut out) {
             good += 1;
         }
     }
@@ -90,7 +91,7 @@ pub fn decode_zkteco(table: Option<&str>, body: &[u8]) -> Result<DecodedPayload,
 }
 
 /// Decodes one row into events; false when the row does not parse.
-type RowDecoder = fn(&str, &mut Vec<DecodedEvent>) -> bool;
+type RowDecoder = fn(&str, &mut DecodedPayload) -> bool;
 
 /// ATTLOG status column, zh-CN.
 fn status_zh(s: &str) -> Option<&'static str> {
@@ -105,7 +106,7 @@ fn status_zh(s: &str) -> Option<&'static str> {
     })
 }
 
-fn attlog_row(row: &str, events: &mut Vec<DecodedEvent>) -> bool {
+fn attlog_row(row: &str, out: &mut DecodedPayload) -> bool {
     let row = row.trim_start();
     let row = match row.get(..6) {
         Some(p) if p.eq_ignore_ascii_case("ATTLOG") && row[6..].starts_with([' ', '\t']) => row[6..].trim_start(),
@@ -141,7 +142,7 @@ fn attlog_row(row: &str, events: &mut Vec<DecodedEvent>) -> bool {
         desc.push(format!("体温 {temp}"));
     }
     ev.description = Some(desc.join(" ")).filter(|d| !d.is_empty());
-    events.push(ev);
+    out.events.push(ev);
     true
 }
 
@@ -160,7 +161,7 @@ fn val<'a>(p: &'a [(String, &'a str)], key: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-fn rtlog_row(row: &str, events: &mut Vec<DecodedEvent>) -> bool {
+fn rtlog_row(row: &str, out: &mut DecodedPayload) -> bool {
     let p = pairs(row);
     let Some(code) = val(&p, "event") else {
         return false;
@@ -171,8 +172,11 @@ fn rtlog_row(row: &str, events: &mut Vec<DecodedEvent>) -> bool {
         20..=27 | 29..=35 | 41 | 42 | 101 | 103 => EventKind::AccessDenied,
         102 => EventKind::DoorForced,
         28 | 104 => EventKind::DoorOpenTimeout,
-        // 255: the frequent empty status row.
-        255 => return true,
+        // 255: the frequent empty status row, a keep-alive.
+        255 => {
+            out.heartbeats = out.heartbeats.saturating_add(1);
+            return true;
+        }
         _ => EventKind::Unknown,
     };
     let mut ev = DecodedEvent::new(kind, format!("rtlog/{code}"), EventState::Active);
@@ -189,11 +193,11 @@ fn rtlog_row(row: &str, events: &mut Vec<DecodedEvent>) -> bool {
     };
     ev.region = val(&p, "eventaddr").map(|d| format!("门{d}"));
     ev.serial_no = val(&p, "index").and_then(|i| i.parse().ok());
-    events.push(ev);
+    out.events.push(ev);
     true
 }
 
-fn rtstate_row(row: &str, events: &mut Vec<DecodedEvent>) -> bool {
+fn rtstate_row(row: &str, out: &mut DecodedPayload) -> bool {
     let p = pairs(row);
     let time = val(&p, "time").and_then(parse_device_time);
     let raw = ["sensor", "relay", "alarm", "door"]
@@ -229,12 +233,12 @@ fn rtstate_row(row: &str, events: &mut Vec<DecodedEvent>) -> bool {
         let mut ev = DecodedEvent::new(EventKind::DoorUnlocked, "rtstate/relay", state);
         ev.region = Some(format!("门{}", i + 1));
         stamp(&mut ev);
-        events.push(ev);
+        out.events.push(ev);
     }
     if val(&p, "alarm").is_some_and(|a| a.chars().any(|c| c.is_ascii_hexdigit() && c != '0')) {
         let mut ev = DecodedEvent::new(EventKind::AccessAlarm, "rtstate/alarm", EventState::Active);
         stamp(&mut ev);
-        events.push(ev);
+        out.events.push(ev);
     }
     true
 }
@@ -345,6 +349,7 @@ time=2024-05-14 14:16:03\tpin=10043\tcardno=0\teventaddr=1\tevent=0\tinoutstatus
 time=2024-05-14 14:16:04\tpin=0\tcardno=0\teventaddr=0\tevent=255\tinoutstatus=0\tverifytype=0\tindex=14\r\n";
         let out = decode_zkteco(Some("rtlog"), body).unwrap();
         assert_eq!(out.events.len(), 2);
+        assert_eq!(out.heartbeats, 1);
         assert_eq!(out.events[0].kind, EventKind::DoorForced);
         assert!(out.events[0].person.is_empty() || out.events[0].person.employee_no.is_none());
         assert_eq!(out.events[1].kind, EventKind::AccessGranted);

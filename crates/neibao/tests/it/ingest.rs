@@ -553,3 +553,73 @@ async fn every_zkteco_fixture_is_accepted() {
     assert_eq!(s, 400, "{v}");
     assert_eq!(v["error"]["code"], "undecodable_payload");
 }
+
+/// One fixture per non-Hikvision format, with the device format it is posted to.
+const OTHER_FIXTURES: [(&str, &str); 9] = [
+    ("dahua", "dahua-eventmanager/attach_all_heartbeat5_videomotion.txt"),
+    ("dahua", "dahua-eventmanager/accesscontrol_and_doorface_pulse.txt"),
+    ("onvif", "onvif/pullmessages_response_motion_and_intrusion_changed.xml"),
+    ("onvif", "onvif/notify_basenotification_push_cellmotion.xml"),
+    ("frigate", "frigate-mqtt/events_new_v0.14_snapshot_object.json"),
+    ("frigate", "frigate-mqtt/reviews_update_alert.json"),
+    ("gb28181", "gb28181/alarm_notify_video_motion_gbk_standalone.xml"),
+    ("zkteco", "zkteco-adms/cdata_table-ATTLOG_body.txt"),
+    ("zkteco", "zkteco-adms/cdata_table-rtstate_body.txt"),
+];
+
+/// A runtime, a server, and one (format, ingest path) per format in [`OTHER_FIXTURES`].
+type OtherFormatsTarget = (tokio::runtime::Runtime, TestApp, Vec<(String, String)>);
+
+/// One server with one device per format in [`OTHER_FIXTURES`].
+fn other_formats_target() -> &'static OtherFormatsTarget {
+    use std::sync::OnceLock;
+    static TARGET: OnceLock<OtherFormatsTarget> = OnceLock::new();
+    TARGET.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (app, paths) = rt.block_on(async {
+            let app = TestApp::spawn().await;
+            let admin = app.admin().await;
+            let unit = create_unit(&admin, "多格式模糊测试单位", "330106", "91330106000000016").await;
+            let mut paths = Vec::new();
+            for format in ["dahua", "onvif", "frigate", "gb28181", "zkteco"] {
+                let (_, path) = create_device(&admin, &unit, None, format).await;
+                paths.push((format.to_string(), path));
+            }
+            (app, paths)
+        });
+        (rt, app, paths)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+    /// Truncated and spliced fixtures of the other formats, and random bytes: never a 500.
+    #[test]
+    fn no_byte_sequence_gives_a_500_on_other_formats(
+        i in 0..OTHER_FIXTURES.len(),
+        cut in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+        noise in prop::collection::vec(any::<u8>(), 0..64),
+        random in prop::collection::vec(any::<u8>(), 0..512),
+    ) {
+        let (format, file) = OTHER_FIXTURES[i];
+        let b = fixture(file);
+        let mut body = b[..cut.index(b.len() + 1)].to_vec();
+        let at = at.index(body.len() + 1);
+        body.splice(at..at, noise);
+        let (rt, app, paths) = other_formats_target();
+        let path = &paths.iter().find(|(f, _)| f == format).unwrap().1;
+        rt.block_on(async {
+            for p in [path.clone(), format!("{path}?table=ATTLOG"), format!("{path}?table=rtlog")] {
+                for b in [&body, &random] {
+                    let (s, v) = app.ingest(&p, "text/plain", b.clone()).await;
+                    assert!(s == 200 || s == 400, "{p}: status {s} {v}");
+                }
+            }
+        });
+    }
+}
