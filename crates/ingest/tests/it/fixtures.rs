@@ -259,3 +259,39 @@ fn every_datetime_value_seen_parses() {
         assert_eq!((t.to_rfc3339().as_str(), off), (want, had_offset), "{value:?}");
     }
 }
+
+/// Catches fixtures added later to the other vendors' folders: every payload file decodes with its
+/// format's decoder (the transcript and the platform's GB/T 28181 answer are not payloads).
+#[test]
+fn every_file_in_the_other_vendor_folders_decodes() {
+    use neibao_ingest::{decode_dahua, decode_frigate, decode_gb28181, decode_onvif, decode_zkteco};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/devices");
+    let mut seen = 0;
+    for dir in ["dahua-eventmanager", "onvif", "frigate-mqtt", "gb28181", "zkteco-adms"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("fixture folder") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+            if name == "handshake_transcript.txt" || name == "README.md" || name.starts_with("response_") {
+                continue;
+            }
+            let body = std::fs::read(&path).expect("readable");
+            let p = match dir {
+                "dahua-eventmanager" => decode_dahua(None, &body),
+                "onvif" => decode_onvif(&body),
+                "frigate-mqtt" => decode_frigate(&body),
+                "gb28181" => decode_gb28181(&body),
+                _ => {
+                    // `cdata_table-<TABLE>_body.txt`: the table the URL would carry.
+                    let table = name.strip_prefix("cdata_table-").and_then(|n| n.split('_').next());
+                    decode_zkteco(table, &body)
+                }
+            }
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // The ONVIF Initialized dump is all `false`: no events by design.
+            let dump = name.contains("initialized");
+            assert!(dump || !p.events.is_empty() || p.heartbeats > 0, "{}", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 14, "fixtures went missing: {seen}");
+}

@@ -2,13 +2,16 @@
 //! byte sequence). Inputs are arbitrary bytes and truncations/splices of every fixture, under
 //! every content type the transport may pass.
 
-use neibao_ingest::{decode_generic_json, decode_hikvision, multipart, time::parse_device_time};
+use neibao_ingest::{
+    decode_dahua, decode_frigate, decode_gb28181, decode_generic_json, decode_hikvision, decode_onvif, decode_zkteco,
+    multipart, time::parse_device_time,
+};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
 use crate::fixture;
 
-const FIXTURES: [&[u8]; 10] = [
+const FIXTURES: [&[u8]; 26] = [
     fixture!("hikvision-isapi-alert", "alert_fielddetection_vehicle_ver20_nodecl.xml"),
     fixture!("hikvision-isapi-alert", "alert_io_input_ver20.xml"),
     fixture!("hikvision-isapi-alert", "alert_shelteralarm_tamper_ver20.xml"),
@@ -19,6 +22,22 @@ const FIXTURES: [&[u8]; 10] = [
     fixture!("hikvision-acs", "accesscontrollerevent_door_no_person.json"),
     fixture!("hikvision-acs", "acsevent_search_response_pull.json"),
     fixture!("hikvision-acs", "heartbeat.json"),
+    fixture!("dahua-eventmanager", "attach_all_heartbeat5_videomotion.txt"),
+    fixture!("dahua-eventmanager", "crosslinedetection_start_stop.txt"),
+    fixture!("dahua-eventmanager", "accesscontrol_and_doorface_pulse.txt"),
+    fixture!("onvif", "pullmessages_response_initialized_hikvision_style.xml"),
+    fixture!("onvif", "pullmessages_response_motion_and_intrusion_changed.xml"),
+    fixture!("onvif", "notify_basenotification_push_cellmotion.xml"),
+    fixture!("frigate-mqtt", "events_new_v0.14_snapshot_object.json"),
+    fixture!("frigate-mqtt", "events_end_v0.12_snapshot_time.json"),
+    fixture!("frigate-mqtt", "reviews_update_alert.json"),
+    fixture!("frigate-mqtt", "tracked_object_update_face.json"),
+    fixture!("gb28181", "alarm_notify_video_motion_gbk_standalone.xml"),
+    fixture!("gb28181", "alarm_notify_device_alarm_2011_style.xml"),
+    fixture!("gb28181", "response_alarm_result_ok.xml"),
+    fixture!("zkteco-adms", "cdata_table-ATTLOG_body.txt"),
+    fixture!("zkteco-adms", "cdata_table-rtstate_body.txt"),
+    fixture!("zkteco-adms", "handshake_transcript.txt"),
 ];
 
 const CONTENT_TYPES: [Option<&str>; 9] = [
@@ -36,6 +55,13 @@ const CONTENT_TYPES: [Option<&str>; 9] = [
 fn all_decoders(ct: Option<&str>, body: &[u8]) {
     let _ = decode_hikvision(ct, body);
     let _ = decode_generic_json(body);
+    let _ = decode_dahua(ct, body);
+    let _ = decode_onvif(body);
+    let _ = decode_frigate(body);
+    let _ = decode_gb28181(body);
+    for table in [None, Some("ATTLOG"), Some("rtlog"), Some("rtstate")] {
+        let _ = decode_zkteco(table, body);
+    }
     let _ = multipart::split(body, ct.and_then(multipart::boundary_param).as_deref());
 }
 
@@ -113,6 +139,19 @@ fn hostile_shapes_finish() {
     let deep_json = "[".repeat(100_000);
     assert!(decode_hikvision(None, deep_json.as_bytes()).is_err());
     assert!(decode_generic_json(deep_json.as_bytes()).is_err());
+    assert!(decode_frigate(deep_json.as_bytes()).is_err());
+    assert!(decode_onvif(deep_xml.as_bytes()).is_err());
+    assert!(decode_gb28181(deep_xml.as_bytes()).is_err());
+    let dahua_parts = "--myboundary\r\n\r\nHeartbeat\r\n".repeat(5000);
+    assert_eq!(
+        decode_dahua(None, dahua_parts.as_bytes()).map(|p| p.heartbeats),
+        Ok(multipart::MAX_PARTS as u32)
+    );
+    let rows = "1\t2024-05-14 08:30:15\t0\t1\n".repeat(10_000);
+    assert_eq!(
+        decode_zkteco(Some("ATTLOG"), rows.as_bytes()).map(|p| p.events.len()),
+        Ok(neibao_ingest::zkteco::MAX_ROWS)
+    );
     let dashes = "-".repeat(200_000);
     assert!(decode_hikvision(None, dashes.as_bytes()).is_err());
     let lines = "--\n".repeat(100_000);
