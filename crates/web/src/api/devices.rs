@@ -17,7 +17,7 @@ use crate::AppState;
 pub struct DeviceInput {
     pub unit_id: String,
     pub key_area_id: Option<String>,
-    /// `hikvision` or `generic_json`.
+    /// Ingest format: `hikvision`, `generic_json`, `dahua`, `onvif`, `frigate`, `gb28181` or `zkteco` (docs/EVENTS.md).
     pub format: DeviceFormat,
     /// `camera`, `nvr`, `access_terminal`, `alarm_panel` or `other` (default `camera`).
     pub kind: Option<String>,

@@ -383,6 +383,8 @@ struct UnitPage {
     alerts: Vec<AlertView>,
     may_manage: bool,
     device_kinds: Vec<(&'static str, &'static str)>,
+    /// Every ingest format: (code, zh-CN label).
+    device_formats: Vec<(&'static str, &'static str)>,
     new_token: Option<String>,
     rules: Vec<RuleRow>,
     severities: Vec<(&'static str, &'static str)>,
@@ -575,6 +577,10 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
                 devices: devices.items.iter().map(DeviceView::from).collect(),
                 alerts: alerts.items.iter().map(AlertView::from).collect(),
                 device_kinds: DEVICE_KINDS.to_vec(),
+                device_formats: neibao_domain::unit::DeviceFormat::ALL
+                    .iter()
+                    .map(|f| (f.code(), f.label_zh()))
+                    .collect(),
                 new_token: extras.new_token,
                 rules,
                 severities: neibao_domain::alert::Severity::ALL
