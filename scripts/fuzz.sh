@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SECS=${1:-20}
 shift || true
-ALL_TARGETS=(hikvision generic_json multipart device_time validators schedule)
+ALL_TARGETS=(hikvision generic_json multipart device_time validators schedule vendors)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 FIX=tests/fixtures/devices
 CORPUS=fuzz/corpus
@@ -97,6 +97,18 @@ seed_device_time() {
     } | sed '/^[[:space:]]*$/d' | sort -u | while IFS= read -r v; do
         printf '%s' "$v" >"$d/seed-$(printf '%s' "$v" | cksum | cut -d' ' -f1)"
     done
+}
+
+# vendors input: a selector byte (fuzz_targets/vendors.rs) then the body.
+seed_vendors() {
+    local d=$CORPUS/vendors f
+    mkdir -p "$d"
+    for f in "$FIX"/dahua-eventmanager/*; do prefixed "$d/seed-dahua-$(basename "$f")" 0 "$f"; done
+    for f in "$FIX"/onvif/*; do prefixed "$d/seed-onvif-$(basename "$f")" 2 "$f"; done
+    for f in "$FIX"/frigate-mqtt/*; do prefixed "$d/seed-frigate-$(basename "$f")" 3 "$f"; done
+    for f in "$FIX"/gb28181/*; do prefixed "$d/seed-gb28181-$(basename "$f")" 4 "$f"; done
+    prefixed "$d/seed-zk-attlog" 5 "$FIX/zkteco-adms/cdata_table-ATTLOG_body.txt"
+    prefixed "$d/seed-zk-rtstate" 6 "$FIX/zkteco-adms/cdata_table-rtstate_body.txt"
 }
 
 for t in "${TARGETS[@]}"; do
