@@ -39,6 +39,13 @@ pub enum DecodeError {
         /// Field name as it appears on the wire.
         field: &'static str,
     },
+    /// More records in one body than a decoder takes at once; nothing of the body is kept, so the
+    /// device must send it again in smaller batches (never silently cut).
+    #[error("more than {max} records in one body")]
+    TooManyRecords {
+        /// The most records one body may carry.
+        max: usize,
+    },
     /// A multipart body in which no part decoded to an event or a heartbeat.
     #[error("no part of the multipart body decoded to an event ({parts} parts seen)")]
     NoEventPart {
@@ -49,7 +56,7 @@ pub enum DecodeError {
 
 impl DecodeError {
     /// Every code [`DecodeError::code`] can return, for documentation and the completeness test.
-    pub const ALL_CODES: [&'static str; 8] = [
+    pub const ALL_CODES: [&'static str; 9] = [
         "empty_body",
         "not_xml",
         "not_json",
@@ -58,6 +65,7 @@ impl DecodeError {
         "missing_field",
         "invalid_field",
         "no_event_part",
+        "too_many_records",
     ];
 
     /// Stable snake_case code; never changes once released.
@@ -71,6 +79,7 @@ impl DecodeError {
             DecodeError::MissingField { .. } => "missing_field",
             DecodeError::InvalidField { .. } => "invalid_field",
             DecodeError::NoEventPart { .. } => "no_event_part",
+            DecodeError::TooManyRecords { .. } => "too_many_records",
         }
     }
 
@@ -89,6 +98,7 @@ impl DecodeError {
             DecodeError::NoEventPart { parts } => {
                 format!("multipart 请求体中没有可解析的事件（共 {parts} 个分段）")
             }
+            DecodeError::TooManyRecords { max } => format!("单次上传的记录超过 {max} 条，请分批上传"),
         }
     }
 }
@@ -107,6 +117,7 @@ mod tests {
             DecodeError::MissingField { field: "type" },
             DecodeError::InvalidField { field: "state" },
             DecodeError::NoEventPart { parts: 2 },
+            DecodeError::TooManyRecords { max: 5 },
         ]
     }
 

@@ -27,7 +27,8 @@ use neibao_domain::event::{DecodedEvent, DecodedPayload, EventKind, EventState, 
 use crate::time::parse_device_time;
 use crate::{sniff, DecodeError};
 
-/// Most rows decoded from one body.
+/// Most rows one body may carry; a larger body is refused with `too_many_records` (nothing of it
+/// is kept), never cut.
 pub const MAX_ROWS: usize = 5000;
 
 /// Decodes one `cdata` body. `table` is the `table=` query parameter, if the URL had one.
@@ -64,8 +65,11 @@ pub fn decode_zkteco(table: Option<&str>, body: &[u8]) -> Result<DecodedPayload,
     let rows = text
         .lines()
         .map(|l| l.trim_end_matches('\r'))
-        .filter(|l| !l.trim().is_empty())
-        .take(MAX_ROWS);
+        .filter(|l| !l.trim().is_empty());
+    // Refused whole rather than cut: the device is told `OK` only for what was kept.
+    if rows.clone().nth(MAX_ROWS).is_some() {
+        return Err(DecodeError::TooManyRecords { max: MAX_ROWS });
+    }
     let mut out = DecodedPayload::default();
     let (decode_row, field): (RowDecoder, &'static str) = match table.to_ascii_lowercase().as_str() {
         "attlog" => (attlog_row, "ATTLOG"),
@@ -295,6 +299,21 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         );
         std::fs::read(p).expect("fixture")
+    }
+
+    #[test]
+    fn a_body_over_the_row_cap_is_refused_whole_not_cut() {
+        let row = "E1\t2024-05-14 08:00:00\t0\t1\n";
+        let at_cap = row.repeat(MAX_ROWS);
+        assert_eq!(
+            decode_zkteco(Some("ATTLOG"), at_cap.as_bytes()).unwrap().events.len(),
+            MAX_ROWS
+        );
+        let over = row.repeat(MAX_ROWS + 1);
+        assert_eq!(
+            decode_zkteco(Some("ATTLOG"), over.as_bytes()).unwrap_err(),
+            DecodeError::TooManyRecords { max: MAX_ROWS }
+        );
     }
 
     #[test]

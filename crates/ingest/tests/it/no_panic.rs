@@ -150,7 +150,9 @@ fn hostile_shapes_finish() {
     let rows = "1\t2024-05-14 08:30:15\t0\t1\n".repeat(10_000);
     assert_eq!(
         decode_zkteco(Some("ATTLOG"), rows.as_bytes()).map(|p| p.events.len()),
-        Ok(neibao_ingest::zkteco::MAX_ROWS)
+        Err(neibao_ingest::DecodeError::TooManyRecords {
+            max: neibao_ingest::zkteco::MAX_ROWS
+        })
     );
     let dashes = "-".repeat(200_000);
     assert!(decode_hikvision(None, dashes.as_bytes()).is_err());
