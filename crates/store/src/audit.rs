@@ -10,6 +10,10 @@
 //! - **reordered**: a row that is whole on its own but does not follow the row before it
 //!   (rows swapped, or one replaced by a row from elsewhere).
 //!
+//! Retention may remove the oldest rows; it then moves the head's start and appends an
+//! `audit.trim` row naming the new start. A start that moved without such a row (rows deleted
+//! from the front and the head edited to match) is reported as deleted.
+//!
 //! A chain rewritten from some row onwards with fresh hashes passes on its own; record the head
 //! (`neibao audit verify` prints it) outside the database and check it later with
 //! `--anchor SEQ:HASH`. Source: REQUIREMENTS.md R53 (register every retrieval with reason,
@@ -17,6 +21,15 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// Action of the row retention appends when it removes the oldest rows: it names the new start.
+pub const TRIM_ACTION: &str = "audit.trim";
+
+/// Detail of a [`TRIM_ACTION`] row: the new first row, the `prev_hash` it must carry, and the
+/// cut-off (ms) and count of the removal.
+pub fn trim_detail(first_seq: i64, first_prev_hash: &str, older_than: i64, rows: i64) -> String {
+    format!("first_seq={first_seq};first_prev_hash={first_prev_hash};older_than={older_than};rows={rows}")
+}
 
 /// The `prev_hash` of the first row.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -111,6 +124,9 @@ pub struct AuditProblem {
 pub struct Verifier {
     expected_seq: i64,
     prev_hash: String,
+    /// The `audit.trim` detail that must appear when the chain does not start at row 1.
+    start_record: Option<String>,
+    start_seen: bool,
     /// Rows checked so far.
     pub checked: u64,
     pub problems: Vec<AuditProblem>,
@@ -122,6 +138,9 @@ impl Verifier {
         Verifier {
             expected_seq: head.first_seq,
             prev_hash: head.first_prev_hash.clone(),
+            start_record: (head.first_seq > 1)
+                .then(|| format!("first_seq={};first_prev_hash={};", head.first_seq, head.first_prev_hash)),
+            start_seen: false,
             checked: 0,
             problems: Vec::new(),
         }
@@ -157,12 +176,33 @@ impl Verifier {
                 message: format!("第 {} 条记录未接在前一条之后：记录被重排或替换", row.seq),
             });
         }
+        if row.entry.action == TRIM_ACTION
+            && self
+                .start_record
+                .as_deref()
+                .is_some_and(|want| row.entry.detail.starts_with(want))
+        {
+            self.start_seen = true;
+        }
         self.prev_hash = row.hash.clone();
         self.expected_seq = row.seq + 1;
     }
 
     /// Checks the end of the chain against the head and returns the findings.
     pub fn finish(mut self, head: &AuditHead) -> Vec<AuditProblem> {
+        if self.start_record.is_some() && !self.start_seen {
+            self.problems.insert(
+                0,
+                AuditProblem {
+                    seq: 1,
+                    kind: ProblemKind::Deleted,
+                    message: format!(
+                        "第 1–{} 条记录已被删除：链首被移动，但没有对应的保存期限清理记录",
+                        head.first_seq - 1
+                    ),
+                },
+            );
+        }
         let last = self.expected_seq - 1;
         if head.last_seq > last {
             self.problems.push(AuditProblem {

@@ -284,6 +284,20 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
         .iter()
         .flat_map(|(p, ops)| ops.as_object().unwrap().keys().map(move |m| (m.clone(), p.clone())))
         .collect();
+    // Filters are query parameters: only `{…}` segments of a path are path parameters.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                assert_eq!(
+                    p["in"].as_str(),
+                    Some(if in_path { "path" } else { "query" }),
+                    "{method} {path}: parameter {name}"
+                );
+            }
+        }
+    }
     let tabled: BTreeSet<(String, String)> = table()
         .iter()
         .map(|(m, p, _, _)| (m.to_string(), p.to_string()))

@@ -151,6 +151,46 @@ async fn audited_app() -> TestApp {
 }
 
 #[tokio::test]
+async fn audit_verify_catches_rows_cut_from_the_front_with_the_head_moved() {
+    let app = audited_app().await;
+    let third = app.store.audit_rows(2, 1).await.unwrap().remove(0);
+    app.exec_sql(&format!(
+        "DELETE FROM audit_log WHERE seq <= 2; UPDATE audit_head SET first_seq = 3, first_prev_hash = '{}' WHERE id = 1;",
+        third.prev_hash
+    ))
+    .await;
+    let p = verify(&app).await;
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!((p[0].seq, p[0].kind), (1, ProblemKind::Deleted));
+}
+
+#[tokio::test]
+async fn typed_names_that_look_like_numbers_are_masked_in_the_audit_log() {
+    let app = TestApp::spawn().await;
+    for name in [ID_NUMBER, PHONE] {
+        let (_, s, _) = app.session(name, "x", None).await;
+        assert_eq!(s, 401);
+    }
+    let r = reqwest::Client::new()
+        .post(app.url("/login"))
+        .form(&[("username", "330106199510127142"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let (_, log) = app.admin().await.get("/api/v1/audit?action=session.login_failed").await;
+    assert_eq!(log["total"], 3, "{log}");
+    let text = log.to_string();
+    for plain in [ID_NUMBER, PHONE, "330106199510127142"] {
+        assert!(!text.contains(plain), "{plain} in {text}");
+    }
+    assert!(
+        !app.stored_bytes().contains("330106199510127142"),
+        "nor in the login failures"
+    );
+}
+
+#[tokio::test]
 async fn audit_verify_catches_an_edited_row() {
     let app = audited_app().await;
     assert!(verify(&app).await.is_empty());

@@ -74,6 +74,50 @@ fn hold_from_row(r: &DbRow) -> LegalHold {
     }
 }
 
+/// Appends `e` to the chain inside `tx` (which must be a write transaction): locks the head,
+/// links the row to it and moves it.
+async fn append_in(
+    tx: &mut sqlx::Transaction<'_, super::Db>,
+    e: &AuditEntry,
+    now: DateTime<Utc>,
+) -> StoreResult<AuditRecord> {
+    let (last_seq, last_hash): (i64, String) = sqlx::query_as(&sql(&format!(
+        "SELECT last_seq, last_hash FROM audit_head WHERE id = 1{FOR_UPDATE}"
+    )))
+    .fetch_one(&mut **tx)
+    .await?;
+    let at = ms(now);
+    let seq = last_seq + 1;
+    let hash = link_hash(&last_hash, at, e);
+    sqlx::query(&sql("INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_type, object_id, unit_id, purpose, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        .bind(seq)
+        .bind(at)
+        .bind(&e.actor_id)
+        .bind(&e.actor_name)
+        .bind(&e.action)
+        .bind(&e.object_type)
+        .bind(&e.object_id)
+        .bind(&e.unit_id)
+        .bind(&e.purpose)
+        .bind(&e.detail)
+        .bind(&last_hash)
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(&sql("UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1"))
+        .bind(seq)
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(AuditRecord {
+        seq,
+        at,
+        entry: e.clone(),
+        prev_hash: last_hash,
+        hash,
+    })
+}
+
 impl Backend {
     // --- audit log ---
 
@@ -81,42 +125,9 @@ impl Backend {
     /// every node).
     pub(crate) async fn append_audit_impl(&self, e: &AuditEntry, now: DateTime<Utc>) -> StoreResult<AuditRecord> {
         let mut tx = self.begin_write().await?;
-        let (last_seq, last_hash): (i64, String) = sqlx::query_as(&sql(&format!(
-            "SELECT last_seq, last_hash FROM audit_head WHERE id = 1{FOR_UPDATE}"
-        )))
-        .fetch_one(&mut *tx)
-        .await?;
-        let at = ms(now);
-        let seq = last_seq + 1;
-        let hash = link_hash(&last_hash, at, e);
-        sqlx::query(&sql("INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_type, object_id, unit_id, purpose, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-            .bind(seq)
-            .bind(at)
-            .bind(&e.actor_id)
-            .bind(&e.actor_name)
-            .bind(&e.action)
-            .bind(&e.object_type)
-            .bind(&e.object_id)
-            .bind(&e.unit_id)
-            .bind(&e.purpose)
-            .bind(&e.detail)
-            .bind(&last_hash)
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(&sql("UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1"))
-            .bind(seq)
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await?;
+        let rec = append_in(&mut tx, e, now).await?;
         tx.commit().await?;
-        Ok(AuditRecord {
-            seq,
-            at,
-            entry: e.clone(),
-            prev_hash: last_hash,
-            hash,
-        })
+        Ok(rec)
     }
 
     pub(crate) async fn audit_head_impl(&self) -> StoreResult<AuditHead> {
@@ -815,8 +826,23 @@ impl Backend {
                 "UPDATE audit_head SET first_seq = ?, first_prev_hash = ? WHERE id = 1",
             ))
             .bind(first)
-            .bind(prev)
+            .bind(&prev)
             .execute(&mut *tx)
+            .await?;
+            // The move of the chain's start is itself a link of the chain: verification accepts a
+            // start only when such a record names it (see `audit::Verifier`).
+            append_in(
+                &mut tx,
+                &AuditEntry {
+                    actor_name: "system".into(),
+                    action: crate::audit::TRIM_ACTION.into(),
+                    object_type: "audit_log".into(),
+                    object_id: first.to_string(),
+                    detail: crate::audit::trim_detail(first, &prev, ms(cutoff), n),
+                    ..AuditEntry::default()
+                },
+                now,
+            )
             .await?;
         }
         sqlx::query(&sql("DELETE FROM login_failures WHERE at < ?"))

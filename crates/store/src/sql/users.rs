@@ -190,11 +190,17 @@ impl Backend {
         Ok(Some((user_from_row(&r), scope)))
     }
 
+    /// Login failures are stored under a keyed hash of the name typed (which may be anyone's
+    /// phone or ID number), never the name itself.
+    fn login_key(&self, username: &str) -> String {
+        self.cipher.blind_index("login_name", username)
+    }
+
     pub(crate) async fn count_login_failures_impl(&self, username: &str, since: DateTime<Utc>) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(&sql(
             "SELECT COUNT(*) FROM login_failures WHERE username = ? AND at >= ?",
         ))
-        .bind(username)
+        .bind(self.login_key(username))
         .bind(ms(since))
         .fetch_one(&self.pool)
         .await?)
@@ -206,7 +212,7 @@ impl Backend {
             .execute(self.writer())
             .await?;
         sqlx::query(&sql("INSERT INTO login_failures (username, at) VALUES (?, ?)"))
-            .bind(username)
+            .bind(self.login_key(username))
             .bind(ms(at))
             .execute(self.writer())
             .await?;
@@ -215,7 +221,7 @@ impl Backend {
 
     pub(crate) async fn clear_login_failures_impl(&self, username: &str) -> StoreResult<()> {
         sqlx::query(&sql("DELETE FROM login_failures WHERE username = ?"))
-            .bind(username)
+            .bind(self.login_key(username))
             .execute(self.writer())
             .await?;
         Ok(())

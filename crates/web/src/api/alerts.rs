@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AlertQuery {
     pub status: Option<AlertStatus>,
     pub severity: Option<Severity>,

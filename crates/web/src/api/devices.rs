@@ -41,6 +41,7 @@ pub struct CreatedDevice {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeviceQuery {
     pub unit_id: Option<String>,
     pub online: Option<bool>,

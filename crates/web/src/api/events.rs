@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventQuery {
     pub unit_id: Option<String>,
     pub device_id: Option<String>,
@@ -64,6 +65,7 @@ pub async fn get(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RawQuery {
     /// Why the raw payload (which may hold names, card numbers and face pictures) is needed;
     /// recorded in the audit log.

@@ -17,6 +17,7 @@ pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> ApiR
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DivisionQuery {
     /// Parent code; omitted → provinces.
     pub parent: Option<String>,
@@ -33,6 +34,7 @@ pub async fn divisions(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgQuery {
     /// `police_province`, `police_city`, `police_county`, `police_station` or `department`.
     pub kind: Option<String>,

@@ -18,6 +18,7 @@ use crate::AppState;
 
 /// Common pagination query: `page` (1-based) and `per_page` (1–200, default 50).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     pub page: Option<u32>,
     pub per_page: Option<u32>,

@@ -437,6 +437,7 @@ pub(crate) async fn lookup(
 // --- audit log ---
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Action prefix, e.g. `person.` or `PUT `.
     pub action: Option<String>,

@@ -95,18 +95,9 @@ pub async fn open_session(state: &AppState, username: &str, password: &str, otp:
     let fail = |why: &'static str| async move {
         state.store.record_login_failure(username, now).await?;
         tracing::warn!(reason = why, "failed login");
-        crate::audit::record(
-            state,
-            None,
-            username,
-            "session.login_failed",
-            "users",
-            "",
-            None,
-            "",
-            why,
-        )
-        .await?;
+        // The name typed may be anything (even an ID or phone number): masked like free text.
+        let typed = neibao_domain::sensitive::redact_numbers(username);
+        crate::audit::record(state, None, &typed, "session.login_failed", "users", "", None, "", why).await?;
         Err::<Opened, ApiError>(ApiError::new(ErrorCode::BadCredentials))
     };
     let Some((user, _)) = creds.filter(|_| ok) else {

@@ -55,6 +55,7 @@ pub struct UnitInput {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitQuery {
     /// Name substring or exact USCC.
     pub q: Option<String>,
