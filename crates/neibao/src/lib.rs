@@ -31,7 +31,9 @@ pub async fn open_store(
     offline_after: Duration,
 ) -> anyhow::Result<Arc<dyn Store>> {
     std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create data folder {}", data_dir.display()))?;
+    private_dir(data_dir)?;
     let cipher = FieldCipher::load_or_create(data_dir)?;
+    private_dir(&data_dir.join("keys"))?;
     match database_url.filter(|u| !u.is_empty()) {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(Arc::new(
             PgStore::connect(url, cipher, offline_after)
@@ -49,6 +51,45 @@ pub async fn open_store(
             SqliteStore::open(&data_dir.join("neibao.db"), cipher, offline_after).await?,
         )),
     }
+}
+
+/// Makes a folder readable by its owner only (0700): the database and the keys are in it.
+fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    if dir.is_dir() {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot restrict {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// The lock a running server holds (shared) on its data folder, and that maintenance which must
+/// run alone (`neibao keys rotate`) takes exclusively.
+///
+/// Errors: `exclusive` and the folder is in use by a running server (`WouldBlock`), or IO.
+pub fn lock_data_dir(data_dir: &Path, exclusive: bool) -> anyhow::Result<std::fs::File> {
+    std::fs::create_dir_all(data_dir)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data_dir.join("neibao.lock"))?;
+    if exclusive {
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                bail!(
+                    "数据目录 {} 正被运行中的 neibao 服务使用，请先停止服务",
+                    data_dir.display()
+                )
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
+        }
+    } else {
+        file.lock_shared()?;
+    }
+    Ok(file)
 }
 
 /// On first start with no users, creates `admin` with `NEIBAO_ADMIN_PASSWORD` or a random
@@ -114,6 +155,7 @@ pub async fn audit_verify(store: &dyn neibao_store::Store, anchors: &[String]) -
         let (seq, hash) = a
             .split_once(':')
             .and_then(|(s, h)| Some((s.parse::<i64>().ok()?, h.to_string())))
+            .filter(|(_, h)| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
             .ok_or_else(|| anyhow::anyhow!("锚点格式应为 SEQ:HASH：{a}"))?;
         wanted.insert(seq, hash);
     }

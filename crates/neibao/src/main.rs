@@ -30,6 +30,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Account recovery.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// The tamper-evident audit log.
     Audit {
         #[command(subcommand)]
@@ -112,6 +117,19 @@ struct StoreArgs {
     /// `postgres://…` when the installation runs on PostgreSQL.
     #[arg(long, env = "NEIBAO_DATABASE_URL")]
     database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Recover an account: a new random password (printed once), the second factor removed,
+    /// the login lock lifted, every session ended and every API token revoked. Audited.
+    Reset {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// User name.
+        #[arg(long)]
+        user: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -320,13 +338,16 @@ async fn main() -> anyhow::Result<()> {
             let Some(scope) = neibao_store::model::TokenScope::from_code(&scope) else {
                 bail!("--scope 只能是 read 或 write");
             };
+            if expires_days.is_some_and(|d| !(1..=3650).contains(&d)) {
+                bail!("--expires-days 须为 1–3650 天");
+            }
             let store = neibao::open_store(database_url.as_deref(), &data_dir, Duration::from_secs(300)).await?;
             let Some((u, _)) = store.user_credentials(&user).await? else {
                 bail!("没有用户 {user}");
             };
             let token = random_token();
             let now = Utc::now();
-            store
+            let id = store
                 .create_api_token(
                     &u.id,
                     &token_hash(&token),
@@ -336,7 +357,50 @@ async fn main() -> anyhow::Result<()> {
                     expires_days.map(|d| now + chrono::Duration::days(d)),
                 )
                 .await?;
+            store
+                .append_audit(
+                    &neibao_store::audit::AuditEntry {
+                        actor_name: "cli".into(),
+                        action: "token.create".into(),
+                        object_type: "api_tokens".into(),
+                        object_id: id,
+                        detail: format!("user={} scope={}", u.username, scope.code()),
+                        ..Default::default()
+                    },
+                    now,
+                )
+                .await?;
             println!("{token}");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Reset { store, user },
+        } => {
+            let db =
+                neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
+            let Some((u, _)) = db.user_credentials(&user).await? else {
+                bail!("没有用户 {user}（或该用户已停用）");
+            };
+            let password = format!("Nb-{}", &random_token()[..20]);
+            let now = Utc::now();
+            db.set_password(&u.id, &neibao_web::auth::hash_password(&password), now)
+                .await?;
+            db.set_totp(&u.id, None, false).await?;
+            db.clear_login_failures(&u.username).await?;
+            db.append_audit(
+                &neibao_store::audit::AuditEntry {
+                    actor_name: "cli".into(),
+                    action: "user.reset".into(),
+                    object_type: "users".into(),
+                    object_id: u.id.clone(),
+                    detail: "password, totp, lock, sessions, tokens".into(),
+                    ..Default::default()
+                },
+                now,
+            )
+            .await?;
+            println!("用户 {} 的新临时密码：{password}", u.username);
+            println!("已解除动态验证码、登录锁定，结束全部会话并撤销全部 API 令牌。请登录后立即修改密码。");
             Ok(())
         }
         Command::Audit {
@@ -367,6 +431,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Keys {
             command: KeysCommand::Rotate { store },
         } => {
+            // Alone: a running server keeps the old key ring and would write under a key that
+            // is about to be retired.
+            let _lock = neibao::lock_data_dir(&store.data_dir, true)?;
             let id = neibao_store::crypto::rotate_keys(&store.data_dir)?;
             let db =
                 neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
@@ -409,6 +476,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.max_ingest_body < 1024 {
         bail!("--max-ingest-body must be at least 1024 bytes");
     }
+    // Held for the life of the process: `neibao keys rotate` refuses to run beside it.
+    let _data_lock = neibao::lock_data_dir(&args.data_dir, false)?;
     let store = neibao::open_store(
         args.database_url.as_deref(),
         &args.data_dir,

@@ -222,7 +222,7 @@ pub trait Store: Send + Sync + 'static {
     async fn list_api_tokens(&self, user_id: Option<&str>) -> StoreResult<Vec<ApiTokenInfo>>;
     /// Revokes a live token (only `user_id`'s when given); NotFound otherwise.
     async fn revoke_api_token(&self, id: &str, user_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<()>;
-    /// Replaces the password hash and ends every session of the user.
+    /// Replaces the password hash, ends every session and revokes every API token of the user.
     async fn set_password(&self, user_id: &str, password_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Clears the session's pending second factor.
     async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()>;

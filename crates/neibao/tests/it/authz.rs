@@ -28,6 +28,8 @@ enum Access {
     Rules,
     /// May acknowledge and resolve alerts: everyone but competent departments.
     Alerts,
+    /// Only from a signed-in browser session: every bearer token is refused.
+    SessionOnly,
 }
 
 const ROLES: [(&str, &str); 8] = [
@@ -49,6 +51,7 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::PoliceOrManager | Access::Devices | Access::Rules => police || role == "unit_manager",
         Access::Admin => role == "admin",
         Access::Alerts => role != "department",
+        Access::SessionOnly => false,
     }
 }
 
@@ -133,7 +136,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         (
             "post",
             "/api/v1/tokens",
-            Any,
+            SessionOnly,
             Some(r#"{"name":"矩阵令牌","scope":"read"}"#),
         ),
         ("delete", "/api/v1/tokens/{id}", Any, None),
@@ -341,9 +344,20 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
             bundles.insert(unit.clone(), o);
         }
         // The role's own API token (its id is the in-scope object of DELETE /tokens/{id}).
-        let (s, t) = c.post("/api/v1/tokens", json!({"name": "矩阵自有令牌"})).await;
-        assert_eq!(s, 201, "{username}: {t}");
-        clients.push((username, role, c, unit, t["id"].as_str().unwrap().to_string()));
+        let (_, me) = c.get("/api/v1/me").await;
+        let token_id = app
+            .store
+            .create_api_token(
+                me["id"].as_str().unwrap(),
+                &neibao_domain::ids::token_hash(&format!("matrix-{username}")),
+                "矩阵自有令牌",
+                neibao_store::model::TokenScope::Read,
+                chrono::Utc::now(),
+                None,
+            )
+            .await
+            .unwrap();
+        clients.push((username, role, c, unit, token_id));
     }
     let (_, ningbo) = admin.get("/api/v1/units?division=3302&per_page=1").await;
     let outside = objects(&app, &admin, ningbo["items"][0]["id"].as_str().unwrap()).await;

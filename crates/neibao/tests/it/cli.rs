@@ -41,3 +41,47 @@ async fn token_create_prints_only_a_usable_token() {
     assert!(!bad.status.success());
     assert!(bad.stdout.is_empty());
 }
+
+/// `neibao user reset` recovers a locked-out account with a lost second factor: a new password
+/// printed once, no TOTP, no lock, old sessions and tokens gone; the reset is audited.
+#[tokio::test]
+async fn user_reset_recovers_a_locked_out_account() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let store = &app.store;
+    let (user, _) = store.user_credentials("admin").await.unwrap().unwrap();
+    store
+        .set_totp(&user.id, Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), true)
+        .await
+        .unwrap();
+    for _ in 0..12 {
+        let (_, s, _) = app.session("admin", "wrong", None).await;
+        assert!(s == 401 || s == 429);
+    }
+    let (_, s, _) = app.session("admin", ADMIN_PASSWORD, None).await;
+    assert_eq!(s, 429, "locked");
+    let out = Command::new(env!("CARGO_BIN_EXE_neibao"))
+        .args(["user", "reset", "--data-dir"])
+        .arg(&app.data_dir)
+        .args(["--user", "admin"])
+        .args(app.database_url.iter().flat_map(|u| ["--database-url", u.as_str()]))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let password = stdout
+        .split("新临时密码：")
+        .nth(1)
+        .and_then(|r| r.lines().next())
+        .unwrap()
+        .trim()
+        .to_string();
+    let (_, s, v) = app.session("admin", &password, None).await;
+    assert_eq!(s, 200, "no lock, no second factor: {v}");
+    let (s, _) = admin.get("/api/v1/me").await;
+    assert_eq!(s, 401, "old tokens revoked");
+    let (_, s, _) = app.session("admin", ADMIN_PASSWORD, None).await;
+    assert_eq!(s, 401);
+    let report = neibao::audit_verify(store.as_ref(), &[]).await.unwrap();
+    assert!(report.problems.is_empty());
+}

@@ -234,6 +234,41 @@ impl TestApp {
     }
 }
 
+/// A browser session used on the API: the session cookie plus the `X-CSRF-Token` header.
+pub struct SessionClient {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub csrf: String,
+}
+
+impl SessionClient {
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        let s = r.status().as_u16();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+impl TestApp {
+    /// Logs in through `POST /api/v1/session` (no second factor) and returns the session.
+    pub async fn session_client(&self, username: &str, password: &str) -> SessionClient {
+        let (http, s, v) = self.session(username, password, None).await;
+        assert_eq!(s, 200, "login {username}: {v}");
+        SessionClient {
+            base: self.base.clone(),
+            http,
+            csrf: v["csrf_token"].as_str().unwrap().to_string(),
+        }
+    }
+}
+
 /// An API client with a bearer token.
 pub struct Client {
     pub base: String,

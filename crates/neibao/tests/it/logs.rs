@@ -198,3 +198,31 @@ async fn slow_headers_are_cut_off() {
         "{waited:?}"
     );
 }
+
+/// `neibao keys rotate` refuses to run while a server uses the data folder (the server would
+/// keep writing under a key about to be retired), and runs once it has stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_rotation_refuses_to_run_beside_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, _) = start_logged(&[], dir.path(), "warn");
+    let http = reqwest::Client::new();
+    wait_ready(&http, &node).await;
+    let rotate = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_neibao"))
+            .args(["keys", "rotate", "--data-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = rotate();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("正被运行中的 neibao 服务使用"));
+    assert!(!dir.path().join("keys/k2.key").exists(), "nothing written");
+    drop(node);
+    let out = rotate();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.path().join("keys/k2.key").exists());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the data folder is private");
+}

@@ -139,7 +139,7 @@ async fn unmasked_reads_need_a_purpose_and_are_audited() {
 /// An app with at least six audit rows.
 async fn audited_app() -> TestApp {
     let app = TestApp::spawn().await;
-    let admin = app.admin().await;
+    let admin = app.session_client("admin", ADMIN_PASSWORD).await;
     for i in 0..6 {
         let (s, v) = admin
             .post("/api/v1/tokens", json!({"name": format!("令牌{i}"), "scope": "read"}))
@@ -369,13 +369,19 @@ async fn totp_second_factor_and_the_bureau_requirement() {
 async fn api_tokens_are_scoped_expiring_and_revocable() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let (s, v) = admin
+    let browser = app.session_client("admin", ADMIN_PASSWORD).await;
+    let (s, v) = browser
         .post(
             "/api/v1/tokens",
             json!({"name": "只读报表", "scope": "read", "expires_in_days": 7}),
         )
         .await;
     assert_eq!(s, 201, "{v}");
+    // A token (even an administrator's write token) cannot mint another one.
+    let (s, _) = admin
+        .post("/api/v1/tokens", json!({"name": "衍生令牌", "scope": "write"}))
+        .await;
+    assert_eq!(s, 403);
     let reader = Client {
         base: app.base.clone(),
         http: reqwest::Client::new(),
@@ -406,10 +412,29 @@ async fn api_tokens_are_scoped_expiring_and_revocable() {
     assert_eq!(s, 401, "revoked");
     let (s, _) = admin.delete(&format!("/api/v1/tokens/{id}"), None).await;
     assert_eq!(s, 404);
-    let (s, _) = admin
+    let (s, _) = browser
         .post("/api/v1/tokens", json!({"name": "x", "expires_in_days": 0}))
         .await;
     assert_eq!(s, 400);
+    // A password change revokes every token of the user.
+    let (s, v) = browser.post("/api/v1/tokens", json!({"name": "改密前"})).await;
+    assert_eq!(s, 201);
+    let before = Client {
+        base: app.base.clone(),
+        http: reqwest::Client::new(),
+        token: v["token"].as_str().unwrap().to_string(),
+    };
+    let r = browser
+        .http
+        .put(app.url("/api/v1/me/password"))
+        .header("x-csrf-token", &browser.csrf)
+        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": "Xk7#mq-Lw9-pz"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (s, _) = before.get("/api/v1/me").await;
+    assert_eq!(s, 401, "revoked with the password change");
 }
 
 #[tokio::test]

@@ -265,7 +265,7 @@ impl Backend {
 
     // --- passwords, sessions, second factor ---
 
-    /// Sets a user's password hash and ends all their sessions.
+    /// Sets a user's password hash, ends all their sessions and revokes all their API tokens.
     pub(crate) async fn set_password_impl(&self, user_id: &str, hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(&sql(
@@ -284,6 +284,13 @@ impl Backend {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query(&sql(
+            "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        ))
+        .bind(ms(now))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -253,6 +253,7 @@ pub async fn list_tokens(State(state): State<AppState>, user: CurrentUser) -> Ap
 }
 
 /// Creates an API token for the caller: scoped (`read` allows GET only), expiring, revocable.
+/// Only from a signed-in session (or `neibao token create`), never with another token.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken, responses((status = 201, body = CreatedToken), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
@@ -260,6 +261,13 @@ pub async fn create_token(
     slot: Option<axum::Extension<AuditSlot>>,
     Json(req): Json<NewToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
+    // A token cannot mint tokens: a stolen one must not outlive its own revocation.
+    if user.token_scope.is_some() {
+        return Err(ApiError::msg(
+            ErrorCode::Forbidden,
+            "不能用 API 令牌创建新令牌，请登录后在「账户安全」中创建",
+        ));
+    }
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 64 {
         return Err(ApiError::validation("令牌名称须为 1–64 个字"));

@@ -98,7 +98,10 @@ pub async fn open_session(state: &AppState, username: &str, password: &str, otp:
         // The name typed may be anything (even an ID or phone number): masked like free text.
         let typed = neibao_domain::sensitive::redact_numbers(username);
         crate::audit::record(state, None, &typed, "session.login_failed", "users", "", None, "", why).await?;
-        Err::<Opened, ApiError>(ApiError::new(ErrorCode::BadCredentials))
+        Err::<Opened, ApiError>(match why {
+            "totp" => ApiError::msg(ErrorCode::BadCredentials, "动态验证码错误或已使用"),
+            _ => ApiError::new(ErrorCode::BadCredentials),
+        })
     };
     let Some((user, _)) = creds.filter(|_| ok) else {
         return fail("password").await;
