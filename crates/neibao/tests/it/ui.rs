@@ -835,3 +835,42 @@ async fn every_ui_form_needs_the_csrf_token() {
 async fn post_form(b: &reqwest::Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
     b.post(app.url(path)).form(form).send().await.unwrap()
 }
+
+/// The administrator requires a second factor for police from the account page; an officer
+/// without one then lands on the enrolment page.
+#[tokio::test]
+async fn admin_requires_a_second_factor_for_police_from_the_ui() {
+    let app = TestApp::demo().await;
+    let (b, r) = login_as(&app, "admin", ADMIN_PASSWORD).await;
+    assert_eq!(r.status(), 200);
+    let (_, html) = page(&b, &app, "/account").await;
+    assert!(html.contains("警务账号必须启用动态验证码"));
+    let csrf = csrf_of(&html);
+    let r = post_form(
+        &b,
+        &app,
+        "/account/settings",
+        &[("csrf_token", &csrf), ("require_totp_police", "1")],
+    )
+    .await;
+    assert!(r.text().await.unwrap().contains("安全设置已保存"));
+    let (_, r) = login_as(&app, "demo_station", DEMO_PASSWORD).await;
+    assert_eq!(r.url().path(), "/account/totp");
+    let (unit_b, _) = login_as(&app, "demo_unit", DEMO_PASSWORD).await;
+    let (s, html) = page(&unit_b, &app, "/account").await;
+    assert_eq!(s, 200);
+    assert!(
+        !html.contains("警务账号必须启用动态验证码"),
+        "only administrators see the setting"
+    );
+    let r = post_form(&unit_b, &app, "/account/settings", &[("csrf_token", &csrf_of(&html))]).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        app.store
+            .get_meta("security.require_totp_police")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("1")
+    );
+}

@@ -64,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(security::change_password))
         .route("/account/totp", get(security::totp_page).post(security::totp_post))
         .route("/account/tokens", post(security::create_token))
+        .route("/account/settings", post(security::save_settings))
         .route("/account/tokens/{id}/revoke", post(security::revoke_token))
         .route("/audit", get(security::audit))
         .route("/retention", get(security::retention))

@@ -112,6 +112,8 @@ struct AccountPage {
     tokens: Vec<TokenRow>,
     is_admin: bool,
     min_password: usize,
+    /// The bureau's setting (shown to administrators).
+    require_totp_police: bool,
 }
 
 /// What one rendering of the account page adds to the stored state.
@@ -148,10 +150,16 @@ async fn account_page(state: &AppState, u: &CurrentUser, v: AccountView) -> Resp
         } else {
             state.store.list_api_tokens(token_owner(u)).await?
         };
-        Ok::<_, ApiError>((st, required, tokens))
+        let require_police = state
+            .store
+            .get_meta(crate::api::session::REQUIRE_TOTP_POLICE)
+            .await?
+            .as_deref()
+            == Some("1");
+        Ok::<_, ApiError>((st, required, tokens, require_police))
     }
     .await;
-    let (st, required, tokens) = match loaded {
+    let (st, required, tokens, require_totp_police) = match loaded {
         Ok(x) => x,
         Err(e) => return error_page(u, e),
     };
@@ -194,6 +202,7 @@ async fn account_page(state: &AppState, u: &CurrentUser, v: AccountView) -> Resp
         tokens,
         is_admin: u.user.role == Role::Admin,
         min_password: crate::auth::MIN_PASSWORD_CHARS,
+        require_totp_police,
     });
     no_store(with_status(page, v.status.unwrap_or(StatusCode::OK)))
 }
@@ -204,6 +213,8 @@ pub struct AccountQuery {
     totp: String,
     #[serde(default)]
     token: String,
+    #[serde(default)]
+    settings: String,
 }
 
 pub async fn account(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<AccountQuery>) -> Response {
@@ -211,6 +222,7 @@ pub async fn account(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
         ("ok", _) => Some("动态验证码已启用。以后登录时须同时输入身份验证器中显示的动态验证码。"),
         ("removed", _) => Some("已解除动态验证码。"),
         (_, "revoked") => Some("令牌已撤销，立即失效。"),
+        _ if q.settings == "ok" => Some("安全设置已保存。"),
         _ => None,
     };
     let v = AccountView {
@@ -1044,6 +1056,35 @@ pub async fn release_hold(
         .await
     {
         Ok(_) => Redirect::to("/retention?hold=released").into_response(),
+        Err(e) => error_page(&u, e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// Present (`1`) when the box is ticked.
+    #[serde(default)]
+    require_totp_police: Option<String>,
+}
+
+/// `POST /account/settings`: the bureau's security settings (administrators; as
+/// `PUT /api/v1/security/settings`).
+pub async fn save_settings(State(state): State<AppState>, UiUser(u): UiUser, Form(f): Form<SettingsForm>) -> Response {
+    if let Err(e) = u.check_form_csrf(&f.csrf_token) {
+        return error_page(&u, e);
+    }
+    if let Err(e) = u.require(u.user.role == Role::Admin) {
+        return error_page(&u, e);
+    }
+    let on = f.require_totp_police.is_some();
+    match state
+        .store
+        .set_meta(crate::api::session::REQUIRE_TOTP_POLICE, if on { "1" } else { "0" })
+        .await
+    {
+        Ok(()) => Redirect::to("/account?settings=ok#settings").into_response(),
         Err(e) => error_page(&u, e.into()),
     }
 }
