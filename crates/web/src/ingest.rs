@@ -37,14 +37,7 @@ use crate::error::ApiError;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/ingest/hikvision/{token}", post(hikvision))
-        .route("/ingest/json/{token}", post(generic_json))
-        .route("/ingest/dahua/{token}", post(dahua))
-        .route("/ingest/onvif/{token}", post(onvif))
-        .route("/ingest/frigate/{token}", post(frigate))
-        .route("/ingest/gb28181/{token}", post(gb28181))
-        .route("/ingest/zkteco/{token}", post(zkteco).get(zkteco_poll))
+    Router::new().route("/ingest/{format}/{token}", post(push).get(poll))
 }
 
 /// Response to a device.
@@ -68,111 +61,47 @@ enum Request {
     Poll { query: Option<String> },
 }
 
-async fn hikvision(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
-    ingest(
-        state,
-        token,
-        headers,
-        body,
-        DeviceFormat::Hikvision,
-        Request::Push { query: None },
-    )
-    .await
+/// The format of an `/ingest/{format}/…` path segment; `None` answers 404 like any unknown path.
+fn format_of(segment: &str) -> Option<DeviceFormat> {
+    DeviceFormat::ALL.into_iter().find(|f| f.ingest_path() == segment)
 }
 
-async fn generic_json(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
-    ingest(
-        state,
-        token,
-        headers,
-        body,
-        DeviceFormat::GenericJson,
-        Request::Push { query: None },
-    )
-    .await
-}
-
-async fn dahua(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
-    ingest(
-        state,
-        token,
-        headers,
-        body,
-        DeviceFormat::Dahua,
-        Request::Push { query: None },
-    )
-    .await
-}
-
-async fn onvif(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
-    ingest(
-        state,
-        token,
-        headers,
-        body,
-        DeviceFormat::Onvif,
-        Request::Push { query: None },
-    )
-    .await
-}
-
-async fn frigate(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
-    ingest(
-        state,
-        token,
-        headers,
-        body,
-        DeviceFormat::Frigate,
-        Request::Push { query: None },
-    )
-    .await
-}
-
-async fn gb28181(state: State<AppState>, token: Path<String>, headers: HeaderMap, body: Body) -> Response {
-    ingest(
-        state,
-        token,
-        headers,
-        body,
-        DeviceFormat::Gb28181,
-        Request::Push { query: None },
-    )
-    .await
-}
-
-async fn zkteco(
+/// `POST /ingest/{format}/{token}`: a pushed body in the device's format.
+async fn push(
     state: State<AppState>,
-    token: Path<String>,
+    Path((format, token)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    ingest(
-        state,
-        token,
-        headers,
-        body,
-        DeviceFormat::Zkteco,
-        Request::Push { query },
-    )
-    .await
+    match format_of(&format) {
+        Some(format) => ingest(state, token, headers, body, format, Request::Push { query }).await,
+        None => ApiError::not_found().into_response(),
+    }
 }
 
-async fn zkteco_poll(
+/// `GET /ingest/zkteco/{token}`: the iclock handshake or poll; other formats only push.
+async fn poll(
     state: State<AppState>,
-    token: Path<String>,
+    Path((format, token)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    ingest(
-        state,
-        token,
-        headers,
-        Body::empty(),
-        DeviceFormat::Zkteco,
-        Request::Poll { query },
-    )
-    .await
+    match format_of(&format) {
+        Some(DeviceFormat::Zkteco) => {
+            ingest(
+                state,
+                token,
+                headers,
+                Body::empty(),
+                DeviceFormat::Zkteco,
+                Request::Poll { query },
+            )
+            .await
+        }
+        Some(_) => StatusCode::METHOD_NOT_ALLOWED.into_response(),
+        None => ApiError::not_found().into_response(),
+    }
 }
 
 /// Value of `key` (ASCII case-insensitive) in a raw query string; `+` and `%XX` are not decoded
@@ -187,7 +116,7 @@ fn query_param<'a>(query: Option<&'a str>, key: &str) -> Option<&'a str> {
 
 async fn ingest(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    token: String,
     headers: HeaderMap,
     body: Body,
     format: DeviceFormat,

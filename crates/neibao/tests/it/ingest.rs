@@ -187,6 +187,14 @@ async fn bad_input_is_refused_with_codes_and_loses_nothing() {
     let unit = create_unit(&admin, "坏输入单位", "330106", "91330106000000007").await;
     let (device, path) = create_device(&admin, &unit, None, "hikvision").await;
     let good = fixture("hikvision-isapi-alert/alert_io_input_ver20.xml");
+    // An unknown format answers 404, and only ZKTeco's path takes a GET (its handshake).
+    let token = path.rsplit('/').next().unwrap();
+    let (s, v) = app
+        .ingest(&format!("/ingest/nosuch/{token}"), "application/xml", good.clone())
+        .await;
+    assert_eq!((s, v["error"]["code"].as_str()), (404, Some("not_found")), "{v}");
+    let r = reqwest::get(app.url(&path)).await.unwrap();
+    assert_eq!(r.status(), 405);
     assert_eq!(app.ingest(&path, "application/xml", good.clone()).await.0, 200);
 
     let (s, v) = app

@@ -640,8 +640,16 @@ impl Backend {
         by: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<LegalHold> {
-        let holds = self.list_legal_holds_impl(scope, true).await?;
-        let hold = holds.into_iter().find(|h| h.id == id).ok_or(StoreError::NotFound)?;
+        let mut qb = QueryBuilder::new("SELECT h.* FROM legal_holds h JOIN units u ON u.id = h.unit_id WHERE h.id = ");
+        qb.push_bind(id.to_string());
+        push_scope(&mut qb, scope);
+        let hold = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(hold_from_row)
+            .ok_or(StoreError::NotFound)?;
         if hold.released_at.is_some() {
             return Err(DomainError::with_message(ErrorCode::InvalidTransition, "该保全已解除").into());
         }
