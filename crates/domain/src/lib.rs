@@ -11,6 +11,7 @@ pub mod event;
 pub mod ids;
 pub mod scope;
 pub mod sensitive;
+pub mod supervision;
 pub mod unit;
 pub mod validate;
 
