@@ -15,5 +15,6 @@ pub mod postgres;
 pub mod repo;
 pub mod retention;
 pub mod sqlite;
+pub mod supervision;
 
 pub use repo::{Store, StoreError, StoreResult};

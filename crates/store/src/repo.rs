@@ -11,6 +11,8 @@ use neibao_domain::scope::Scope;
 use crate::audit::{AuditEntry, AuditHead, AuditRecord};
 use crate::model::*;
 use crate::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
+use crate::supervision::*;
+use neibao_domain::supervision::checklist::{ChecklistItem, Variant};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -273,4 +275,94 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes what is past retention at `now` (holds respected) and logs each deletion.
     async fn retention_sweep(&self, now: DateTime<Utc>) -> StoreResult<Vec<DeletionRecord>>;
     async fn list_deletions(&self, page: Page) -> StoreResult<Listing<DeletionRecord>>;
+
+    // ---- supervision (issue 3) ----
+    /// Every checklist version, newest first per variant (seeds version 1 of each variant).
+    async fn list_checklists(&self) -> StoreResult<Vec<ChecklistVersion>>;
+    async fn get_checklist(&self, id: &str) -> StoreResult<ChecklistVersion>;
+    /// The newest version of a variant (version 1 is seeded from REQUIREMENTS.md §d on first use).
+    async fn latest_checklist(&self, variant: Variant) -> StoreResult<ChecklistVersion>;
+    /// Stores a new version of a variant (version = latest + 1); past inspections keep theirs.
+    async fn add_checklist_version(
+        &self,
+        variant: Variant,
+        title: &str,
+        items: &[ChecklistItem],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ChecklistVersion>;
+    /// Units in scope matching the filter with their credit deductions in force at `now`, last
+    /// police/department inspection and open hazards (at most `STANDINGS_CAP`).
+    async fn unit_standings(
+        &self,
+        scope: &Scope,
+        filter: &StandingFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<UnitStanding>>;
+    /// Creates a campaign and its inspections in one transaction; returns its id.
+    async fn create_campaign(&self, campaign: &NewCampaign, now: DateTime<Utc>) -> StoreResult<String>;
+    /// Campaigns with at least one inspection in scope; progress counts only those.
+    async fn list_campaigns(&self, scope: &Scope, page: Page, now: DateTime<Utc>) -> StoreResult<Listing<Campaign>>;
+    async fn get_campaign(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Campaign>;
+    async fn create_inspection(
+        &self,
+        scope: &Scope,
+        inspection: &NewInspection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Inspection>;
+    async fn get_inspection(&self, scope: &Scope, id: &str) -> StoreResult<Inspection>;
+    async fn list_inspections(
+        &self,
+        scope: &Scope,
+        filter: &InspectionFilter,
+        page: Page,
+    ) -> StoreResult<Listing<Inspection>>;
+    /// Saves a draft (record and results); conflict once submitted.
+    async fn save_inspection(
+        &self,
+        scope: &Scope,
+        id: &str,
+        record: &InspectionRecord,
+        results: &[ItemOutcome],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Inspection>;
+    /// Submits once: the inspection, its hazards and its record document in one transaction.
+    /// Returns the inspection, the new hazard ids and the document id.
+    async fn submit_inspection(
+        &self,
+        scope: &Scope,
+        id: &str,
+        submit: &SubmitInspection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Inspection, Vec<String>, Option<String>)>;
+    async fn create_hazard(&self, scope: &Scope, hazard: &NewHazard, now: DateTime<Utc>) -> StoreResult<Hazard>;
+    async fn get_hazard(&self, scope: &Scope, id: &str) -> StoreResult<Hazard>;
+    /// Hazards in scope, nearest deadline first.
+    async fn list_hazards(&self, scope: &Scope, filter: &HazardFilter, page: Page) -> StoreResult<Listing<Hazard>>;
+    async fn hazard_steps(&self, scope: &Scope, id: &str) -> StoreResult<Vec<HazardStep>>;
+    /// Writes a hazard's new state, its step, document, credit entry and jobs in one transaction
+    /// if the hazard is still at `expected_version` (else `Conflict`, nothing written).
+    async fn update_hazard(
+        &self,
+        scope: &Scope,
+        update: &HazardUpdate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Hazard, HazardStep)>;
+    async fn list_documents(
+        &self,
+        scope: &Scope,
+        filter: &DocumentFilter,
+        page: Page,
+    ) -> StoreResult<Listing<Document>>;
+    async fn get_document(&self, scope: &Scope, id: &str) -> StoreResult<Document>;
+    /// A unit's credit records, newest first (at most 500).
+    async fn credit_records(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<CreditRecord>>;
+    async fn add_attachment(
+        &self,
+        scope: &Scope,
+        attachment: &NewAttachment,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Attachment>;
+    async fn list_attachments(&self, scope: &Scope, owner_kind: &str, owner_id: &str) -> StoreResult<Vec<Attachment>>;
+    async fn get_attachment(&self, scope: &Scope, id: &str) -> StoreResult<(Attachment, Vec<u8>)>;
 }

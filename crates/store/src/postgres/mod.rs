@@ -18,6 +18,8 @@ mod org;
 mod security;
 #[path = "../sql/store_impl.rs"]
 mod store_impl;
+#[path = "../sql/supervision.rs"]
+mod supervision;
 #[path = "../sql/units.rs"]
 mod units;
 #[path = "../sql/users.rs"]

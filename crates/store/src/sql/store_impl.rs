@@ -12,6 +12,8 @@ use crate::audit::{AuditEntry, AuditHead, AuditRecord};
 use crate::model::*;
 use crate::repo::{Store, StoreResult};
 use crate::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
+use crate::supervision::*;
+use neibao_domain::supervision::checklist::{ChecklistItem, Variant};
 
 #[async_trait]
 impl Store for Backend {
@@ -322,5 +324,129 @@ impl Store for Backend {
     }
     async fn list_deletions(&self, page: Page) -> StoreResult<Listing<DeletionRecord>> {
         self.list_deletions_impl(page).await
+    }
+
+    // ---- supervision ----
+    async fn list_checklists(&self) -> StoreResult<Vec<ChecklistVersion>> {
+        self.list_checklists_impl().await
+    }
+    async fn get_checklist(&self, id: &str) -> StoreResult<ChecklistVersion> {
+        self.get_checklist_impl(id).await
+    }
+    async fn latest_checklist(&self, variant: Variant) -> StoreResult<ChecklistVersion> {
+        self.latest_checklist_impl(variant).await
+    }
+    async fn add_checklist_version(
+        &self,
+        variant: Variant,
+        title: &str,
+        items: &[ChecklistItem],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ChecklistVersion> {
+        self.add_checklist_version_impl(variant, title, items, by, now).await
+    }
+    async fn unit_standings(
+        &self,
+        scope: &Scope,
+        filter: &StandingFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<UnitStanding>> {
+        self.unit_standings_impl(scope, filter, now).await
+    }
+    async fn create_campaign(&self, campaign: &NewCampaign, now: DateTime<Utc>) -> StoreResult<String> {
+        self.create_campaign_impl(campaign, now).await
+    }
+    async fn list_campaigns(&self, scope: &Scope, page: Page, now: DateTime<Utc>) -> StoreResult<Listing<Campaign>> {
+        self.list_campaigns_impl(scope, page, now).await
+    }
+    async fn get_campaign(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Campaign> {
+        self.get_campaign_impl(scope, id, now).await
+    }
+    async fn create_inspection(
+        &self,
+        scope: &Scope,
+        inspection: &NewInspection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Inspection> {
+        self.create_inspection_impl(scope, inspection, now).await
+    }
+    async fn get_inspection(&self, scope: &Scope, id: &str) -> StoreResult<Inspection> {
+        self.get_inspection_impl(scope, id).await
+    }
+    async fn list_inspections(
+        &self,
+        scope: &Scope,
+        filter: &InspectionFilter,
+        page: Page,
+    ) -> StoreResult<Listing<Inspection>> {
+        self.list_inspections_impl(scope, filter, page).await
+    }
+    async fn save_inspection(
+        &self,
+        scope: &Scope,
+        id: &str,
+        record: &InspectionRecord,
+        results: &[ItemOutcome],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Inspection> {
+        self.save_inspection_impl(scope, id, record, results, now).await
+    }
+    async fn submit_inspection(
+        &self,
+        scope: &Scope,
+        id: &str,
+        submit: &SubmitInspection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Inspection, Vec<String>, Option<String>)> {
+        self.submit_inspection_impl(scope, id, submit, now).await
+    }
+    async fn create_hazard(&self, scope: &Scope, hazard: &NewHazard, now: DateTime<Utc>) -> StoreResult<Hazard> {
+        self.create_hazard_impl(scope, hazard, now).await
+    }
+    async fn get_hazard(&self, scope: &Scope, id: &str) -> StoreResult<Hazard> {
+        self.get_hazard_impl(scope, id).await
+    }
+    async fn list_hazards(&self, scope: &Scope, filter: &HazardFilter, page: Page) -> StoreResult<Listing<Hazard>> {
+        self.list_hazards_impl(scope, filter, page).await
+    }
+    async fn hazard_steps(&self, scope: &Scope, id: &str) -> StoreResult<Vec<HazardStep>> {
+        self.hazard_steps_impl(scope, id).await
+    }
+    async fn update_hazard(
+        &self,
+        scope: &Scope,
+        update: &HazardUpdate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Hazard, HazardStep)> {
+        self.update_hazard_impl(scope, update, now).await
+    }
+    async fn list_documents(
+        &self,
+        scope: &Scope,
+        filter: &DocumentFilter,
+        page: Page,
+    ) -> StoreResult<Listing<Document>> {
+        self.list_documents_impl(scope, filter, page).await
+    }
+    async fn get_document(&self, scope: &Scope, id: &str) -> StoreResult<Document> {
+        self.get_document_impl(scope, id).await
+    }
+    async fn credit_records(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<CreditRecord>> {
+        self.credit_records_impl(scope, unit_id).await
+    }
+    async fn add_attachment(
+        &self,
+        scope: &Scope,
+        attachment: &NewAttachment,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Attachment> {
+        self.add_attachment_impl(scope, attachment, now).await
+    }
+    async fn list_attachments(&self, scope: &Scope, owner_kind: &str, owner_id: &str) -> StoreResult<Vec<Attachment>> {
+        self.list_attachments_impl(scope, owner_kind, owner_id).await
+    }
+    async fn get_attachment(&self, scope: &Scope, id: &str) -> StoreResult<(Attachment, Vec<u8>)> {
+        self.get_attachment_impl(scope, id).await
     }
 }
