@@ -12,6 +12,7 @@ pub mod retention;
 pub mod rules;
 pub mod schedule;
 pub mod scheduler;
+pub mod supervision;
 
 pub use bus::{Accepted, BusError, EventBus, NatsConfig};
 pub use pipeline::{IngestOutcome, Pipeline};
