@@ -520,6 +520,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         neibao_engine::retention::RETENTION_SWEEP,
         neibao_engine::retention::handler(dyn_store.clone()),
     )
+    .handle(
+        neibao_engine::supervision::HAZARD_DEADLINE,
+        neibao_engine::supervision::deadline_handler(dyn_store.clone()),
+    )
+    .handle(
+        neibao_engine::supervision::HAZARD_REMINDER,
+        neibao_engine::supervision::reminder_handler(dyn_store.clone()),
+    )
     .spawn();
     if args.demo {
         neibao::demo::load_once(dyn_store.as_ref(), &state.pipeline).await?;

@@ -7,6 +7,7 @@ pub mod events;
 pub mod meta;
 pub mod security;
 pub mod session;
+pub mod supervision;
 pub mod units;
 
 use axum::routing::{delete, get, post, put};
@@ -75,6 +76,50 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/security/settings",
             get(security::get_settings).put(security::put_settings),
         )
+        .route("/api/v1/checklists", get(supervision::list_checklists))
+        .route("/api/v1/checklists/{id}", get(supervision::get_checklist))
+        .route(
+            "/api/v1/checklists/{variant}/versions",
+            post(supervision::add_checklist_version),
+        )
+        .route(
+            "/api/v1/campaigns",
+            get(supervision::list_campaigns).post(supervision::create_campaign),
+        )
+        .route("/api/v1/campaigns/{id}", get(supervision::get_campaign))
+        .route(
+            "/api/v1/inspections",
+            get(supervision::list_inspections).post(supervision::create_inspection),
+        )
+        .route(
+            "/api/v1/inspections/{id}",
+            get(supervision::get_inspection).put(supervision::save_inspection),
+        )
+        .route("/api/v1/inspections/{id}/submit", post(supervision::submit_inspection))
+        .route(
+            "/api/v1/inspections/{id}/evidence",
+            post(supervision::inspection_evidence).layer(supervision::evidence_limit()),
+        )
+        .route(
+            "/api/v1/hazards",
+            get(supervision::list_hazards).post(supervision::create_hazard),
+        )
+        .route("/api/v1/hazards/{id}", get(supervision::get_hazard))
+        .route("/api/v1/hazards/{id}/actions", post(supervision::act))
+        .route(
+            "/api/v1/hazards/{id}/evidence",
+            post(supervision::hazard_evidence).layer(supervision::evidence_limit()),
+        )
+        .route("/api/v1/attachments/{id}", get(supervision::get_attachment))
+        .route("/api/v1/documents", get(supervision::list_documents))
+        .route("/api/v1/documents/{id}", get(supervision::get_document))
+        .route("/api/v1/documents/{id}/pdf", get(supervision::document_pdf))
+        .route("/api/v1/units/{id}/credit", get(supervision::unit_credit))
+        .route("/api/v1/supervision/due", get(supervision::units_due))
+        .route(
+            "/api/v1/supervision/settings",
+            get(supervision::get_settings).put(supervision::put_settings),
+        )
 }
 
 #[derive(OpenApi)]
@@ -92,6 +137,14 @@ pub fn routes() -> Router<AppState> {
         security::reveal_person, security::lookup_persons, security::list_audit,
         security::retention, security::set_policy, security::create_hold, security::release_hold,
         security::get_settings, security::put_settings,
+        supervision::list_checklists, supervision::get_checklist, supervision::add_checklist_version,
+        supervision::list_campaigns, supervision::create_campaign, supervision::get_campaign,
+        supervision::list_inspections, supervision::create_inspection, supervision::get_inspection,
+        supervision::save_inspection, supervision::submit_inspection, supervision::inspection_evidence,
+        supervision::list_hazards, supervision::create_hazard, supervision::get_hazard, supervision::act,
+        supervision::hazard_evidence, supervision::get_attachment,
+        supervision::list_documents, supervision::get_document, supervision::document_pdf,
+        supervision::unit_credit, supervision::units_due, supervision::get_settings, supervision::put_settings,
     ),
     components(schemas(crate::error::ErrorBody, crate::ingest::IngestResponse)),
     modifiers(&BearerAuth),
