@@ -3,6 +3,7 @@
 
 mod pages;
 mod security;
+mod supervision;
 mod views;
 
 use axum::extract::FromRequestParts;
@@ -11,7 +12,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use supervision as sv;
 
+use crate::api::supervision::evidence_limit;
 use crate::auth::{CurrentUser, SESSION_COOKIE};
 use crate::AppState;
 
@@ -71,6 +74,23 @@ pub fn routes() -> Router<AppState> {
         .route("/retention/holds", post(security::create_hold))
         .route("/retention/holds/{id}/release", post(security::release_hold))
         .route("/retention/{class}", post(security::set_policy))
+        .route("/supervision", get(sv::hub))
+        .route("/campaigns", post(sv::launch))
+        .route("/campaigns/{id}", get(sv::campaign))
+        .route("/inspections", post(sv::start_inspection))
+        .route("/inspections/{id}", get(sv::inspection).post(sv::save_inspection))
+        .route("/hazards", get(sv::hazards).post(sv::create_hazard))
+        .route("/hazards/new", get(sv::new_hazard))
+        .route("/hazards/{id}", get(sv::hazard))
+        .route("/hazards/{id}/act", post(sv::act))
+        .route("/documents/{id}/pdf", get(sv::document_pdf))
+        // Evidence uploads: up to 10 MB.
+        .merge(
+            Router::new()
+                .route("/inspections/{id}/evidence", post(sv::inspection_evidence))
+                .route("/hazards/{id}/evidence", post(sv::hazard_evidence))
+                .layer(evidence_limit()),
+        )
 }
 
 /// Session token from a request's cookies.

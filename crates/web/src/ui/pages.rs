@@ -396,6 +396,10 @@ struct UnitPage {
     reveal_error: Option<String>,
     /// A person's fields were just shown unmasked (and the read audited).
     revealed: bool,
+    /// 诚信等级 (supervision credit), when it could be read.
+    credit: Option<super::supervision::CreditBox>,
+    /// Police, departments and the unit manager: 开始检查.
+    may_inspect: bool,
 }
 
 /// A responsible person as the unit page shows it: masked, or unmasked right after a
@@ -487,6 +491,7 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
     .await;
     match loaded {
         Ok((unit, key_areas, devices, alerts, settings)) => {
+            let credit = super::supervision::credit_box(state, u, &id).await;
             let rules = neibao_engine::rules::effective_rules(&settings)
                 .into_iter()
                 .map(|r| RuleRow {
@@ -593,6 +598,8 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
                 may_reveal: crate::api::security::may_reveal(u),
                 reveal_error: extras.reveal_error,
                 revealed: revealed.is_some(),
+                credit,
+                may_inspect: super::supervision::may_start_inspection(u),
                 u: unit,
             });
             if revealed.is_some() {
