@@ -56,7 +56,9 @@ impl Scheduler {
     /// Claims the jobs due at `now` (up to 100), runs them and completes those that succeeded; a
     /// failed job is retried when its lease has passed.
     pub async fn tick(&self, now: DateTime<Utc>) -> StoreResult<Vec<Ran>> {
-        let jobs = self.store.claim_due_jobs(&self.node, now, self.lease, 100).await?;
+        let mut jobs = self.store.claim_due_jobs(&self.node, now, self.lease, 100).await?;
+        // In time order: a reminder due before a deadline runs before it.
+        jobs.sort_by_key(|j| j.due_at);
         let lag = jobs.iter().map(|j| (now - j.due_at).num_seconds()).max().unwrap_or(0);
         crate::metrics::METRICS.scheduler_lag.set(lag.max(0));
         let mut out = Vec::with_capacity(jobs.len());

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, SubsecRound, Utc};
 use chrono_tz::Asia::Shanghai;
 use neibao_domain::scope::{Role, Scope};
 use neibao_domain::supervision::checklist::{score, ItemResult, Variant};
@@ -974,6 +974,21 @@ pub async fn act(
         .ladder_actor()
         .ok_or_else(|| SupervisionError::Forbidden("当前角色不能处置隐患".into()))?;
     let reason = check_text("说明", &input.reason, 1000, false)?;
+    let mut input = input;
+    // Deadlines are kept to the second (the database and the timers count milliseconds).
+    match &mut input.action {
+        Action::IssueOrder { deadline } => *deadline = deadline.trunc_subsecs(0),
+        Action::RequestExtension { until } => *until = until.trunc_subsecs(0),
+        Action::Escalate {
+            deadline,
+            severe_event_at,
+            ..
+        } => {
+            *deadline = deadline.trunc_subsecs(0);
+            *severe_event_at = severe_event_at.map(|t| t.trunc_subsecs(0));
+        }
+        _ => {}
+    }
     if input.evidence.len() > 20 {
         return Err(invalid("佐证材料不超过20个"));
     }
@@ -1162,7 +1177,8 @@ pub async fn on_deadline(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
     }
     let bureau = settings(store, h.org_id.as_deref()).await?;
     let mut case = h.case_state.clone();
-    let at = job.due_at;
+    // The job's time is stored to the millisecond; the deadline itself is the moment it passed.
+    let at = job.due_at.max(case.deadline.unwrap_or(job.due_at));
     let t = match case.apply(Actor::System, Action::MarkOverdue, at, &bureau.ladder) {
         Ok(t) => t,
         Err(_) => return Ok(()),

@@ -14,4 +14,5 @@ mod privacy;
 mod rules;
 mod scope;
 mod security;
+mod supervision;
 mod ui;

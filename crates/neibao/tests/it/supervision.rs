@@ -1,0 +1,737 @@
+//! Supervision end to end (issue 3) over HTTP: a hazard walked through order → overdue →
+//! interview → listed supervision → re-inspection pass → closed, and one through to a fine,
+//! checking the documents produced (numbers, dates, amounts) and the PDF's text; the deadline
+//! scheduler with a controlled clock (once across two schedulers and a restart); campaigns,
+//! inspections, checklist versions, credit grades and the due list.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Duration, SubsecRound, Utc};
+use neibao_engine::scheduler::Scheduler;
+use neibao_engine::supervision::{self as sv, HAZARD_DEADLINE, HAZARD_REMINDER};
+use neibao_store::Store;
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+fn scheduler(store: Arc<dyn Store>, node: &str) -> Scheduler {
+    Scheduler::new(store.clone(), node, Duration::seconds(60))
+        .handle(HAZARD_DEADLINE, sv::deadline_handler(store.clone()))
+        .handle(HAZARD_REMINDER, sv::reminder_handler(store))
+}
+
+fn year_now() -> i32 {
+    Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).year()
+}
+
+async fn demo_unit(app: &TestApp) -> (String, String) {
+    let c = app.client_for("demo_unit").await;
+    let (_, me) = c.get("/api/v1/me").await;
+    let id = me["unit_id"].as_str().unwrap().to_string();
+    let (_, u) = c.get(&format!("/api/v1/units/{id}")).await;
+    (id, u["name"].as_str().unwrap().to_string())
+}
+
+async fn new_hazard(police: &Client, unit_id: &str, title: &str) -> String {
+    let (s, h) = police
+        .post(
+            "/api/v1/hazards",
+            json!({"unit_id": unit_id, "title": title, "class": "general", "source": "report",
+                   "description": "夜间值班表空缺两班"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{h}");
+    assert_eq!(h["phase"], "detected");
+    h["id"].as_str().unwrap().to_string()
+}
+
+async fn act(c: &Client, hazard: &str, body: Value) -> (u16, Value) {
+    c.post(&format!("/api/v1/hazards/{hazard}/actions"), body).await
+}
+
+async fn steps(c: &Client, hazard: &str) -> Vec<String> {
+    let (_, d) = c.get(&format!("/api/v1/hazards/{hazard}")).await;
+    d["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["action"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A 1×1 PNG.
+const TINY_PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 31, 21, 196,
+    137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 100, 96, 248, 95, 15, 0, 2, 135, 1, 128, 235, 71, 186, 146, 0, 0,
+    0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+/// Uploads a small PNG as evidence; returns the attachment id.
+async fn upload_png(c: &Client, hazard: &str) -> String {
+    let png = TINY_PNG.to_vec();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(png)
+            .file_name("整改后照片.png")
+            .mime_str("image/png")
+            .unwrap(),
+    );
+    let r = c
+        .http
+        .post(format!("{}/api/v1/hazards/{hazard}/evidence", c.base))
+        .bearer_auth(&c.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_str().unwrap().to_string()
+}
+
+async fn documents(c: &Client, hazard: &str) -> Vec<Value> {
+    let (_, d) = c.get(&format!("/api/v1/documents?hazard_id={hazard}")).await;
+    d["items"].as_array().unwrap().clone()
+}
+
+fn field<'a>(doc: &'a Value, label: &str) -> Option<&'a str> {
+    doc["content"]["fields"]
+        .as_array()?
+        .iter()
+        .find(|f| f[0] == label)
+        .and_then(|f| f[1].as_str())
+}
+
+fn at(v: &Value) -> DateTime<Utc> {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_hazard_climbs_the_ladder_and_closes_with_its_documents() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let unit = app.client_for("demo_unit").await;
+    let (unit_id, unit_name) = demo_unit(&app).await;
+    let hazard = new_hazard(&police, &unit_id, "监控室夜间无人值守").await;
+
+    // The unit cannot order itself; an order needs a deadline in the future.
+    let d1 = Utc::now() + Duration::days(10);
+    let (s, v) = act(&unit, &hazard, json!({"action": "issue_order", "deadline": d1})).await;
+    assert_eq!(s, 403, "{v}");
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "issue_order", "deadline": Utc::now() - Duration::days(1)}),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("validation_failed")),
+        "{v}"
+    );
+    let (s, v) = act(&police, &hazard, json!({"action": "bogus"})).await;
+    assert!(s == 400 || s == 422, "{s} {v}");
+
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "issue_order", "deadline": d1, "reason": "限期整改"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["hazard"]["phase"], "rectifying");
+    let order_no = v["step"]["document_number"].as_str().unwrap().to_string();
+    assert!(
+        order_no.ends_with(&format!("(内保)限字〔{}〕第0001号", year_now())),
+        "{order_no}"
+    );
+    let docs = documents(&police, &hazard).await;
+    let order = docs.iter().find(|d| d["kind"] == "rectification_order").unwrap();
+    assert_eq!(order["number"], order_no.as_str());
+    assert_eq!(field(order, "整改期限"), Some(sv::date_zh(d1).as_str()));
+    let text = order["content"]["paragraphs"].to_string();
+    assert!(text.contains("警告") && text.contains("第十九条"), "{text}");
+    assert_eq!(order["content"]["addressee"], format!("{unit_name}："));
+
+    // The PDF of the order: its text layer holds the unit name and the number, and it renders.
+    let r = police
+        .http
+        .get(police.base.clone() + &format!("/api/v1/documents/{}/pdf", order["id"].as_str().unwrap()))
+        .bearer_auth(&police.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    check_pdf_text(&pdf, &[&unit_name, &order_no, "限期整改通知书"]);
+
+    // The clock reaches the deadline: the reminders (D-7, D-3, D-1) and the overdue fire, once.
+    let s1 = scheduler(app.store.clone(), "node-a");
+    let s2 = scheduler(app.store.clone(), "node-b");
+    let t = d1 + Duration::seconds(1);
+    let (a, b) = tokio::join!(s1.tick(t), s2.tick(t));
+    let ran = a.unwrap().len() + b.unwrap().len();
+    assert_eq!(ran, 4, "three reminders and the deadline, each run by one node");
+    s1.tick(t).await.unwrap();
+    let actions = steps(&police, &hazard).await;
+    assert_eq!(actions.iter().filter(|a| *a == "remind").count(), 3, "{actions:?}");
+    assert_eq!(
+        actions.iter().filter(|a| *a == "mark_overdue").count(),
+        1,
+        "{actions:?}"
+    );
+    let (_, h) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
+    assert_eq!(h["phase"], "overdue");
+
+    // Interview with a new deadline, overdue again; going back down the ladder is refused.
+    let d2 = Utc::now() + Duration::days(20);
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "escalate", "rung": "interview", "deadline": d2}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert!(v["step"]["document_number"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("谈字〔{}〕第0001号", year_now())));
+    s1.tick(d2 + Duration::seconds(1)).await.unwrap();
+    let (_, h) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
+    assert_eq!(h["phase"], "overdue");
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "escalate", "rung": "circular", "deadline": Utc::now() + Duration::days(25)}),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (409, Some("invalid_transition")),
+        "{v}"
+    );
+
+    // Listed supervision: its notice, the honours bar 6 months from the listing.
+    let d3 = Utc::now() + Duration::days(30);
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "escalate", "rung": "listed_supervision", "deadline": d3, "reason": "两次逾期"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let bar = at(&v["hazard"]["case"]["honours_bar_until"]);
+    let listed = at(&v["hazard"]["case"]["listed_at"]);
+    assert_eq!(bar, listed.checked_add_months(chrono::Months::new(6)).unwrap());
+    let docs = documents(&police, &hazard).await;
+    let notice = docs.iter().find(|d| d["kind"] == "listed_supervision_notice").unwrap();
+    assert_eq!(field(notice, "整改期限"), Some(sv::date_zh(d3).as_str()));
+    assert_eq!(field(notice, "荣誉限制至"), Some(sv::date_zh(bar).as_str()));
+
+    // Credit: two overdues (5 each), an interview (10) and a listing (25) → 55 points, grade D,
+    // inspected every 30 days.
+    let (_, credit) = police.get(&format!("/api/v1/units/{unit_id}/credit")).await;
+    assert_eq!(credit["score"], 55, "{credit}");
+    assert_eq!(credit["grade"], "D");
+    assert_eq!(credit["interval_days"], 30);
+    assert_eq!(credit["records"].as_array().unwrap().len(), 4);
+
+    // The unit reports its rectification with evidence; the re-inspection passes.
+    let (s, v) = act(
+        &unit,
+        &hazard,
+        json!({"action": "submit_rectification", "reason": "已排班"}),
+    )
+    .await;
+    assert_eq!(s, 400, "evidence is required: {v}");
+    let photo = upload_png(&unit, &hazard).await;
+    let (s, v) = act(
+        &unit,
+        &hazard,
+        json!({"action": "submit_rectification", "reason": "已补齐夜间值班", "evidence": [photo]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["hazard"]["phase"], "recheck_pending");
+    let (s, _) = act(&unit, &hazard, json!({"action": "recheck", "passed": true})).await;
+    assert_eq!(s, 403);
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "recheck", "passed": true, "reason": "现场复查合格"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["hazard"]["phase"], "closed");
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "decide_fine", "fine": {"harm": "serious_threat", "unit_amount_yuan": 20000, "persons": []}}),
+    )
+    .await;
+    assert_eq!(s, 409, "{v}");
+
+    let actions = steps(&police, &hazard).await;
+    let kept: Vec<&str> = actions.iter().map(String::as_str).filter(|a| *a != "remind").collect();
+    assert_eq!(
+        kept,
+        [
+            "detect",
+            "issue_order",
+            "mark_overdue",
+            "escalate",
+            "mark_overdue",
+            "escalate",
+            "submit_rectification",
+            "recheck_pass"
+        ]
+    );
+    let (_, d) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
+    for s in d["steps"].as_array().unwrap() {
+        if s["action"] != "detect" && s["action"] != "remind" {
+            assert!(!s["legal_basis"].as_str().unwrap().is_empty(), "{s}");
+        }
+        assert!(!s["actor_name"].as_str().unwrap().is_empty());
+    }
+    // The evidence can be read back by the police.
+    let r = police
+        .http
+        .get(police.base.clone() + &format!("/api/v1/attachments/{photo}"))
+        .bearer_auth(&police.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    // Out of the jurisdiction: another county sees none of it.
+    let other = app.client_for("demo_county_other").await;
+    assert_eq!(other.get(&format!("/api/v1/hazards/{hazard}")).await.0, 404);
+    assert_eq!(
+        other
+            .get(&format!("/api/v1/documents/{}", order["id"].as_str().unwrap()))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(other.get(&format!("/api/v1/attachments/{photo}")).await.0, 404);
+}
+
+/// Checks the PDF's text layer with pdftotext and that pdftoppm renders it (poppler-utils;
+/// installed by scripts/install-browser.sh, required under NEIBAO_REQUIRE_BROWSER=1).
+fn check_pdf_text(pdf: &[u8], needles: &[&str]) {
+    let have =
+        std::path::Path::new("/usr/bin/pdftotext").exists() && std::path::Path::new("/usr/bin/pdftoppm").exists();
+    if !have {
+        assert!(
+            std::env::var("NEIBAO_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "poppler-utils (pdftotext, pdftoppm) must be installed: scripts/install-browser.sh"
+        );
+        println!("PDF text check skipped: pdftotext/pdftoppm not installed (scripts/install-browser.sh)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("order.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for n in needles {
+        assert!(text.contains(n), "PDF text lacks {n}:\n{text}");
+    }
+    let png = dir.path().join("page");
+    let st = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1"])
+        .arg(&path)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let rendered: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+        .collect();
+    assert_eq!(rendered.len(), 1);
+    assert!(
+        rendered[0].metadata().unwrap().len() > 5_000,
+        "a page with text is not tiny"
+    );
+}
+
+#[tokio::test]
+async fn an_overdue_hazard_with_harm_ends_in_a_fine_within_the_legal_ranges() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let unit = app.client_for("demo_unit").await;
+    let (unit_id, _) = demo_unit(&app).await;
+    let hazard = new_hazard(&police, &unit_id, "危险化学品未按规定存放").await;
+    let fine = |unit_amount: i64, person: i64| {
+        json!({"action": "decide_fine", "reason": "逾期不整改并严重威胁公共安全",
+               "fine": {"harm": "serious_threat", "unit_amount_yuan": unit_amount,
+                        "persons": [{"name": "张三", "amount_yuan": person}], "recommend_discipline": true}})
+    };
+    let d1 = Utc::now() + Duration::days(7);
+    assert_eq!(
+        act(&police, &hazard, json!({"action": "issue_order", "deadline": d1}))
+            .await
+            .0,
+        200
+    );
+    // Not yet overdue: no fine (Art 19 needs an overdue unit).
+    let (s, v) = act(&police, &hazard, fine(20_000, 2_000)).await;
+    assert_eq!(s, 409, "{v}");
+    scheduler(app.store.clone(), "n")
+        .tick(d1 + Duration::seconds(1))
+        .await
+        .unwrap();
+
+    for (u, p) in [(9_999, 2_000), (100_001, 2_000), (20_000, 499), (20_000, 5_001)] {
+        let (s, v) = act(&police, &hazard, fine(u, p)).await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (400, Some("validation_failed")),
+            "{u} {p}: {v}"
+        );
+    }
+    let (s, _) = act(&unit, &hazard, fine(20_000, 2_000)).await;
+    assert_eq!(s, 403);
+    let (_, h) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
+    assert_eq!(h["phase"], "overdue", "refused actions change nothing");
+
+    let (s, v) = act(&police, &hazard, fine(20_000, 2_000)).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["hazard"]["phase"], "fine_decided");
+    let no = v["step"]["document_number"].as_str().unwrap();
+    assert!(no.ends_with(&format!("罚决字〔{}〕第0001号", year_now())), "{no}");
+    let docs = documents(&police, &hazard).await;
+    let decision = docs.iter().find(|d| d["kind"] == "penalty_decision").unwrap();
+    assert_eq!(field(decision, "单位罚款"), Some("人民币20000元"));
+    assert_eq!(field(decision, "责任人员张三罚款"), Some("人民币2000元"));
+    assert_eq!(field(decision, "后果认定"), Some("严重威胁人身、财产或者公共安全"));
+    assert!(decision["content"]["paragraphs"].to_string().contains("建议有关组织"));
+
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "transfer_criminal", "reason": "涉嫌犯罪"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["hazard"]["phase"], "criminal_transfer");
+    let (s, _) = act(&unit, &hazard, json!({"action": "submit_rectification", "reason": "x"})).await;
+    assert!(s == 400 || s == 409);
+    // Credit: overdue 5 + fine 40 + transfer 60 → 0 points.
+    let (_, credit) = police.get(&format!("/api/v1/units/{unit_id}/credit")).await;
+    assert_eq!(
+        (credit["score"].as_i64(), credit["grade"].as_str()),
+        (Some(0), Some("D"))
+    );
+}
+
+#[tokio::test]
+async fn a_deadline_fires_once_across_schedulers_crashes_and_restarts() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let (unit_id, _) = demo_unit(&app).await;
+    let hazard = new_hazard(&police, &unit_id, "周界报警失效").await;
+    let d1 = Utc::now() + Duration::days(2);
+    assert_eq!(
+        act(&police, &hazard, json!({"action": "issue_order", "deadline": d1}))
+            .await
+            .0,
+        200
+    );
+    // Before the deadline nothing is due but the D-1 reminder.
+    let s1 = scheduler(app.store.clone(), "a");
+    let ran = s1.tick(d1 - Duration::hours(23)).await.unwrap();
+    assert_eq!(ran.len(), 1);
+    assert_eq!(ran[0].job.kind, HAZARD_REMINDER);
+
+    // A node claims the deadline and dies before finishing it.
+    let claimed = app
+        .store
+        .claim_due_jobs("dead-node", d1 + Duration::seconds(1), Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    // Within the lease nobody else runs it.
+    let s2 = scheduler(app.store.clone(), "b");
+    assert!(s2.tick(d1 + Duration::seconds(30)).await.unwrap().is_empty());
+
+    // A restart: a new store on the same database; after the lease the job runs once.
+    let restarted = neibao::open_store(
+        app.database_url.as_deref(),
+        &app.data_dir,
+        std::time::Duration::from_secs(300),
+    )
+    .await
+    .unwrap();
+    let s3 = scheduler(restarted.clone(), "c");
+    let s4 = scheduler(restarted.clone(), "d");
+    let t = d1 + Duration::seconds(120);
+    let (a, b) = tokio::join!(s3.tick(t), s4.tick(t));
+    assert_eq!(a.unwrap().len() + b.unwrap().len(), 1);
+    // The dead node's handler "comes back" and runs the same job again: nothing changes.
+    neibao_engine::supervision::on_deadline(restarted.as_ref(), &claimed[0])
+        .await
+        .unwrap();
+    for s in [&s1, &s2, &s3, &s4] {
+        assert!(s.tick(t + Duration::days(1)).await.unwrap().is_empty());
+    }
+    let actions = steps(&police, &hazard).await;
+    assert_eq!(
+        actions.iter().filter(|a| *a == "mark_overdue").count(),
+        1,
+        "{actions:?}"
+    );
+    assert_eq!(actions.iter().filter(|a| *a == "remind").count(), 1, "{actions:?}");
+    let (_, credit) = police.get(&format!("/api/v1/units/{unit_id}/credit")).await;
+    assert_eq!(
+        credit["records"].as_array().unwrap().len(),
+        1,
+        "one credit entry for one overdue"
+    );
+
+    // An approved extension moves the deadline: the old deadline job no longer applies.
+    let hazard2 = new_hazard(&police, &unit_id, "门卫登记缺失").await;
+    let d = Utc::now() + Duration::days(5);
+    act(&police, &hazard2, json!({"action": "issue_order", "deadline": d})).await;
+    let unit = app.client_for("demo_unit").await;
+    let later = d + Duration::days(10);
+    let (s, v) = act(
+        &unit,
+        &hazard2,
+        json!({"action": "request_extension", "until": later, "reason": "设备到货延迟"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = act(
+        &police,
+        &hazard2,
+        json!({"action": "decide_extension", "approve": true}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(at(&v["hazard"]["deadline"]), later.trunc_subsecs(0));
+    s1.tick(d + Duration::seconds(1)).await.unwrap();
+    let (_, h) = police.get(&format!("/api/v1/hazards/{hazard2}")).await;
+    assert_eq!(
+        h["phase"], "rectifying",
+        "the old deadline passed, the extended one has not"
+    );
+    s1.tick(later + Duration::seconds(1)).await.unwrap();
+    let (_, h) = police.get(&format!("/api/v1/hazards/{hazard2}")).await;
+    assert_eq!(h["phase"], "overdue");
+    let actions = steps(&police, &hazard2).await;
+    assert!(actions.contains(&"request_extension".to_string()) && actions.contains(&"approve_extension".to_string()));
+}
+
+#[tokio::test]
+async fn campaigns_fan_out_inspections_that_find_hazards_and_keep_their_checklist_version() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let (unit_id, unit_name) = demo_unit(&app).await;
+    let (_, u) = police.get(&format!("/api/v1/units/{unit_id}")).await;
+    let division = u["division_code"].as_str().unwrap().to_string();
+    let due = (Utc::now() + Duration::days(14)).date_naive();
+
+    let (s, v) = police
+        .post(
+            "/api/v1/campaigns",
+            json!({"title": "冬季消防安全专项检查", "due_date": due, "selection": {"division_prefix": division}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let campaign = v["id"].as_str().unwrap().to_string();
+    let total = v["progress"]["total"].as_i64().unwrap();
+    let (_, l) = police
+        .get(&format!("/api/v1/units?division={division}&per_page=200"))
+        .await;
+    assert_eq!(
+        total,
+        l["total"].as_i64().unwrap(),
+        "one inspection per unit of the selection"
+    );
+    // Nothing selected, or a bad selection, is refused.
+    let (s, _) = police
+        .post(
+            "/api/v1/campaigns",
+            json!({"title": "空", "due_date": due, "selection": {"division_prefix": "999999"}}),
+        )
+        .await;
+    assert_eq!(s, 400);
+    let (s, _) = app
+        .client_for("demo_unit")
+        .await
+        .post(
+            "/api/v1/campaigns",
+            json!({"title": "x", "due_date": due, "selection": {}}),
+        )
+        .await;
+    assert_eq!(s, 403);
+
+    let (_, l) = police
+        .get(&format!("/api/v1/inspections?campaign_id={campaign}&unit_id={unit_id}"))
+        .await;
+    let insp = l["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, detail) = police.get(&format!("/api/v1/inspections/{insp}")).await;
+    assert_eq!(detail["kind"], "police");
+    assert_eq!(detail["checklist_version"], 1);
+    let items = detail["checklist"]["items"].as_array().unwrap().clone();
+    let critical = items.iter().find(|i| i["critical"] == true).unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let results: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            let code = i["code"].as_str().unwrap();
+            json!({"code": code, "result": if code == critical { "fail" } else { "pass" },
+                   "note": if code == critical { "危化品与普通物品混放" } else { "" }})
+        })
+        .collect();
+    let record = json!({"place": "单位主楼", "officers": ["演示分局民警", "李四"], "accompanying_person": "王五",
+                        "purpose": "专项检查", "inspection_type": "专项检查", "methods": ["实地查看", "查阅"],
+                        "signatures": [{"name": "演示分局民警", "role": "检查人员", "at": Utc::now()}]});
+    // The unit cannot fill in the police's inspection; out of the county it does not exist.
+    let unit = app.client_for("demo_unit").await;
+    let (s, _) = unit
+        .put(&format!("/api/v1/inspections/{insp}"), json!({"results": []}))
+        .await;
+    assert_eq!(s, 403);
+    let other = app.client_for("demo_county_other").await;
+    assert_eq!(other.get(&format!("/api/v1/inspections/{insp}")).await.0, 404);
+    // A draft, then an incomplete submission (refused), then the real one.
+    let (s, v) = police
+        .put(
+            &format!("/api/v1/inspections/{insp}"),
+            json!({"record": record, "results": results[..3]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "in_progress");
+    let (s, v) = police
+        .post(
+            &format!("/api/v1/inspections/{insp}/submit"),
+            json!({"record": record, "results": results[..3]}),
+        )
+        .await;
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = police
+        .post(
+            &format!("/api/v1/inspections/{insp}/submit"),
+            json!({"record": record, "results": results}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["inspection"]["status"], "submitted");
+    assert_eq!(
+        v["inspection"]["score"]["total"], 59.0,
+        "a failed critical item caps the score"
+    );
+    let hazards = v["hazards"].as_array().unwrap();
+    assert_eq!(hazards.len(), 1);
+    assert_eq!(hazards[0]["class"], "major");
+    assert_eq!(hazards[0]["item_code"], critical.as_str());
+    let record_no = v["document"]["number"].as_str().unwrap();
+    assert!(
+        record_no.ends_with(&format!("检字〔{}〕第0001号", year_now())),
+        "{record_no}"
+    );
+    assert_eq!(field(&v["document"], "被检查单位"), Some(unit_name.as_str()));
+    assert_eq!(field(&v["document"], "陪同人员"), Some("王五"));
+    let (s, _) = police
+        .post(
+            &format!("/api/v1/inspections/{insp}/submit"),
+            json!({"record": record, "results": results}),
+        )
+        .await;
+    assert_eq!(s, 409, "submitted once");
+    let (_, c) = police.get(&format!("/api/v1/campaigns/{campaign}")).await;
+    assert_eq!(
+        (c["progress"]["submitted"].as_i64(), c["progress"]["hazards"].as_i64()),
+        (Some(1), Some(1))
+    );
+
+    // Due list: the inspected unit (grade A, inspected today) is not due; others are.
+    let (_, due_list) = police.get("/api/v1/supervision/due").await;
+    let due_ids: Vec<&str> = due_list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["unit_id"].as_str().unwrap())
+        .collect();
+    assert!(!due_ids.contains(&unit_id.as_str()));
+    assert!(!due_ids.is_empty());
+
+    // A new checklist version: the submitted inspection keeps version 1, a new one uses 2.
+    let admin = app.admin().await;
+    let variant = detail["checklist_variant"].as_str().unwrap();
+    let mut changed = items.clone();
+    changed.pop();
+    let (s, v) = police
+        .post(
+            &format!("/api/v1/checklists/{variant}/versions"),
+            json!({"items": changed}),
+        )
+        .await;
+    assert_eq!(s, 403, "county police do not publish checklists: {v}");
+    let mut dup = items.clone();
+    dup[1]["code"] = dup[0]["code"].clone();
+    assert_eq!(
+        admin
+            .post(&format!("/api/v1/checklists/{variant}/versions"), json!({"items": dup}))
+            .await
+            .0,
+        400
+    );
+    let (s, v) = admin
+        .post(
+            &format!("/api/v1/checklists/{variant}/versions"),
+            json!({"items": changed}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["version"], 2);
+    let (_, old) = police.get(&format!("/api/v1/inspections/{insp}")).await;
+    assert_eq!(old["checklist_version"], 1);
+    assert_eq!(old["checklist"]["items"].as_array().unwrap().len(), items.len());
+    let (s, fresh) = unit.post("/api/v1/inspections", json!({"unit_id": unit_id})).await;
+    assert_eq!(s, 201, "{fresh}");
+    assert_eq!(fresh["kind"], "self");
+    assert_eq!(fresh["checklist_version"], 2);
+
+    // Bureau settings: a prefix of one's own; bad settings are refused.
+    let (_, mut settings) = police.get("/api/v1/supervision/settings").await;
+    settings["doc_prefix"] = json!("西公");
+    assert_eq!(
+        police.put("/api/v1/supervision/settings", settings.clone()).await.0,
+        200
+    );
+    let mut bad = settings.clone();
+    bad["ladder"] = json!([]);
+    assert_eq!(police.put("/api/v1/supervision/settings", bad).await.0, 400);
+    assert_eq!(unit.put("/api/v1/supervision/settings", settings).await.0, 403);
+    let hazard = hazards[0]["id"].as_str().unwrap();
+    let (s, v) = act(
+        &police,
+        hazard,
+        json!({"action": "issue_order", "deadline": Utc::now() + Duration::days(30)}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert!(
+        v["step"]["document_number"]
+            .as_str()
+            .unwrap()
+            .starts_with("西公(内保)限字"),
+        "{v}"
+    );
+}
