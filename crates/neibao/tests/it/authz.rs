@@ -30,6 +30,16 @@ enum Access {
     Alerts,
     /// Only from a signed-in browser session: every bearer token is refused.
     SessionOnly,
+    /// Police officers (not administrators): the ladder's enforcing side, police inspections.
+    Officers,
+    /// Police and competent departments: campaigns.
+    Supervisors,
+    /// Police, competent departments and unit managers: inspections (each their own kind), hazards.
+    Inspectors,
+    /// Administrators and provincial police: checklist versions.
+    Checklists,
+    /// County-level and higher police: their bureau's supervision settings.
+    Bureau,
 }
 
 const ROLES: [(&str, &str); 8] = [
@@ -52,6 +62,11 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::Admin => role == "admin",
         Access::Alerts => role != "department",
         Access::SessionOnly => false,
+        Access::Officers => role.starts_with("police_"),
+        Access::Supervisors => role.starts_with("police_") || role == "department",
+        Access::Inspectors => role.starts_with("police_") || role == "department" || role == "unit_manager",
+        Access::Checklists => matches!(role, "admin" | "police_province"),
+        Access::Bureau => matches!(role, "police_province" | "police_city" | "police_county"),
     }
 }
 
@@ -169,6 +184,70 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Admin,
             Some(r#"{"require_totp_police":false}"#),
         ),
+        ("get", "/api/v1/checklists", Any, None),
+        ("get", "/api/v1/checklists/{id}", Any, None),
+        (
+            "post",
+            "/api/v1/checklists/{variant}/versions",
+            Checklists,
+            Some(
+                r#"{"items":[{"code":"M1","defence":"human","title":"矩阵检查项","basis":"","weight":1,"critical":false,"evidence":"","auto":false}]}"#,
+            ),
+        ),
+        ("get", "/api/v1/campaigns", Any, None),
+        (
+            "post",
+            "/api/v1/campaigns",
+            Supervisors,
+            Some(r#"{"title":"矩阵专项检查{n}","due_date":"{due_date}","selection":{"division_prefix":"{division}"}}"#),
+        ),
+        ("get", "/api/v1/campaigns/{id}", Any, None),
+        ("get", "/api/v1/inspections", Any, None),
+        (
+            "post",
+            "/api/v1/inspections",
+            Inspectors,
+            Some(r#"{"unit_id":"{unit}"}"#),
+        ),
+        ("get", "/api/v1/inspections/{id}", Any, None),
+        ("put", "/api/v1/inspections/{id}", Officers, Some(r#"{"results":[]}"#)),
+        (
+            "post",
+            "/api/v1/inspections/{id}/submit",
+            Officers,
+            Some(r#"{"results":[]}"#),
+        ),
+        ("post", "/api/v1/inspections/{id}/evidence", Officers, Some("{}")),
+        ("get", "/api/v1/hazards", Any, None),
+        (
+            "post",
+            "/api/v1/hazards",
+            Inspectors,
+            Some(r#"{"unit_id":"{unit}","title":"矩阵隐患{n}","class":"general","source":"report"}"#),
+        ),
+        ("get", "/api/v1/hazards/{id}", Any, None),
+        (
+            "post",
+            "/api/v1/hazards/{id}/actions",
+            Officers,
+            Some(r#"{"action":"issue_order","deadline":"{deadline}"}"#),
+        ),
+        ("post", "/api/v1/hazards/{id}/evidence", Inspectors, Some("{}")),
+        ("get", "/api/v1/attachments/{id}", Any, None),
+        ("get", "/api/v1/documents", Any, None),
+        ("get", "/api/v1/documents/{id}", Any, None),
+        ("get", "/api/v1/documents/{id}/pdf", Any, None),
+        ("get", "/api/v1/units/{id}/credit", Any, None),
+        ("get", "/api/v1/supervision/due", Any, None),
+        ("get", "/api/v1/supervision/settings", Any, None),
+        (
+            "put",
+            "/api/v1/supervision/settings",
+            Bureau,
+            Some(
+                r#"{"doc_prefix":"","doc_department":"内保","deadlines":{"general_days":7,"major_days":30,"max_days":90},"reminder_days":[7,3,1],"ladder":["circular","interview","listed_supervision","referral"],"credit":{"entries":[],"thresholds":[90,75,60],"interval_days":[365,180,90,30]}}"#,
+            ),
+        ),
         // Last: it replaces the unit's responsible persons, which `reveal` reads above.
         (
             "put",
@@ -190,6 +269,79 @@ struct Objects {
     alert: String,
     person: String,
     hold: String,
+    hazard: String,
+    inspection: String,
+    campaign: String,
+    document: String,
+    attachment: String,
+    checklist: String,
+}
+
+/// A hazard with a rectification order (its document) and an evidence file, a police inspection
+/// and a campaign over the unit's division, made by provincial police (who see all of Zhejiang).
+async fn supervision_objects(app: &TestApp, unit: &Value) -> (String, String, String, String, String, String) {
+    let police = app.client_for("demo_province").await;
+    let unit_id = unit["id"].as_str().unwrap();
+    let (s, h) = police
+        .post(
+            "/api/v1/hazards",
+            json!({"unit_id": unit_id, "title": "矩阵隐患", "class": "general", "source": "report"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{h}");
+    let hazard = h["id"].as_str().unwrap().to_string();
+    let (s, ordered) = police
+        .post(
+            "/api/v1/hazards",
+            json!({"unit_id": unit_id, "title": "矩阵已下达隐患", "class": "general", "source": "report"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let ordered = ordered["id"].as_str().unwrap();
+    let (s, v) = police
+        .post(
+            &format!("/api/v1/hazards/{ordered}/actions"),
+            json!({"action": "issue_order", "deadline": chrono::Utc::now() + chrono::Duration::days(10)}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let document = v["step"]["document_id"].as_str().unwrap().to_string();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec())
+            .file_name("m.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    let r = police
+        .http
+        .post(format!("{}/api/v1/hazards/{ordered}/evidence", police.base))
+        .bearer_auth(&police.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let attachment = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let (s, i) = police.post("/api/v1/inspections", json!({"unit_id": unit_id})).await;
+    assert_eq!(s, 201, "{i}");
+    let due = (chrono::Utc::now() + chrono::Duration::days(14)).date_naive();
+    let (s, c) = police
+        .post(
+            "/api/v1/campaigns",
+            json!({"title": "矩阵专项", "due_date": due, "selection": {"division_prefix": unit["division_code"]}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{c}");
+    let checklist = i["checklist_id"].as_str().unwrap().to_string();
+    (
+        hazard,
+        i["id"].as_str().unwrap().to_string(),
+        c["id"].as_str().unwrap().to_string(),
+        document,
+        attachment,
+        checklist,
+    )
 }
 
 async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Objects {
@@ -219,7 +371,14 @@ async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Objects {
         )
         .await;
     assert_eq!(s, 201, "{hold}");
+    let (hazard, inspection, campaign, document, attachment, checklist) = supervision_objects(app, &unit).await;
     Objects {
+        hazard,
+        inspection,
+        campaign,
+        document,
+        attachment,
+        checklist,
         person: unit["responsible_persons"][0]["id"]
             .as_str()
             .expect("a responsible person")
@@ -242,6 +401,12 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "persons" => o.person.clone(),
         "legal_holds" => o.hold.clone(),
         "tokens" => token.into(),
+        "hazards" => o.hazard.clone(),
+        "inspections" => o.inspection.clone(),
+        "campaigns" => o.campaign.clone(),
+        "documents" => o.document.clone(),
+        "attachments" => o.attachment.clone(),
+        "checklists" => o.checklist.clone(),
         other => panic!("no object for {other}"),
     }
 }
@@ -258,6 +423,16 @@ fn fill(template: &str, o: &Objects, n: usize) -> Value {
     let u = &o.unit;
     let s = template
         .replace("{n}", &n.to_string())
+        .replace(
+            "{due_date}",
+            &(chrono::Utc::now() + chrono::Duration::days(14))
+                .date_naive()
+                .to_string(),
+        )
+        .replace(
+            "{deadline}",
+            &(chrono::Utc::now() + chrono::Duration::days(10)).to_rfc3339(),
+        )
         .replace("{uscc}", &uscc(&format!("9133010600{n:07}")))
         .replace("{unit}", u["id"].as_str().unwrap())
         .replace("{unit_name}", u["name"].as_str().unwrap())
@@ -372,13 +547,16 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
         for (username, role, c, unit, token) in &clients {
             let own = &bundles[unit];
             let may = allowed(access, role);
-            let has_object = template.contains("{id}") || body.is_some_and(|b| b.contains("\"{unit}\""));
+            // Checklists are reference data, the same for everyone.
+            let has_object = (template.contains("{id}") && !template.starts_with("/api/v1/checklists/"))
+                || body.is_some_and(|b| b.contains("\"{unit}\""));
             // Inside the jurisdiction.
             n += 1;
             let path = |o: &Objects, token: &str| {
                 let mut p = template
                     .replace("{rule}", "intrusion_key_area")
-                    .replace("{class}", "events");
+                    .replace("{class}", "events")
+                    .replace("{variant}", "all_units");
                 if p.contains("{id}") {
                     p = p.replace("{id}", &id_for(template, o, token));
                 }

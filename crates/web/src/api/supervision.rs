@@ -9,7 +9,7 @@
 //! deadlines, reminders, ladder order and credit rule.
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -361,6 +361,13 @@ pub struct Upload {
     pub csrf: Option<String>,
 }
 
+/// The multipart reader of a request whose caller has been checked already.
+pub async fn multipart(req: Request, state: &AppState) -> ApiResult<Multipart> {
+    Multipart::from_request(req, state)
+        .await
+        .map_err(|_| ApiError::validation("上传内容格式错误（须为 multipart/form-data，字段 file）"))
+}
+
 /// Reads a multipart body: the `csrf` field (UI forms) and the `file` field.
 pub async fn read_upload(mut mp: Multipart) -> ApiResult<Upload> {
     let mut csrf = None;
@@ -472,12 +479,12 @@ pub async fn hazard_evidence(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    mp: Multipart,
+    req: Request,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     // Role and scope before reading the body.
     user.require(user.user.role.is_police() || matches!(user.user.role, Role::Department | Role::UnitManager))?;
     state.store.get_hazard(&user.scope, &id).await?;
-    let up = read_upload(mp).await?;
+    let up = read_upload(multipart(req, &state).await?).await?;
     Ok((StatusCode::CREATED, Json(store_evidence(&state, &user, "hazard", &id, up).await?)))
 }
 
@@ -489,7 +496,7 @@ pub async fn inspection_evidence(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    mp: Multipart,
+    req: Request,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     let i = state.store.get_inspection(&user.scope, &id).await?;
     let role = user.user.role;
@@ -498,7 +505,7 @@ pub async fn inspection_evidence(
         InspectionKind::Department => role == Role::Department,
         InspectionKind::SelfInspection => role == Role::UnitManager,
     })?;
-    let up = read_upload(mp).await?;
+    let up = read_upload(multipart(req, &state).await?).await?;
     Ok((StatusCode::CREATED, Json(store_evidence(&state, &user, "inspection", &id, up).await?)))
 }
 
