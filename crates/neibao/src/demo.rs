@@ -602,6 +602,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
     let payload =
         neibao_ingest::decode_hikvision(Some(ct), body).map_err(|e| anyhow::anyhow!("demo payload: {}", e.code()))?;
     pipeline.process(&device, &payload, body, Some(ct), None, now).await?;
+    supervision(store, &unit, now).await?;
 
     let mut s = format!(
         "已加载演示数据：{} 个行政区划，{} 家单位，{} 台设备，{} 个演示账号（密码：{}）。\n演示账号：",
@@ -628,6 +629,124 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         unit.name, areas[0].name
     ));
     Ok(s)
+}
+
+/// Demo supervision data: a winter campaign over the demo unit's county, the demo unit's police
+/// inspection submitted with one failed item (a hazard under a rectification order with its
+/// 限期整改通知书 and 检查笔录), and a hazard reported from a patrol awaiting an order.
+async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
+    use neibao_domain::supervision::checklist::ItemResult;
+    use neibao_domain::supervision::ladder::{Action, HazardClass, HazardSource};
+    use neibao_engine::supervision as sv;
+    use neibao_store::supervision::{InspectionRecord, ItemOutcome, Signature};
+
+    let (user, _) = store.user_credentials("demo_county").await?.context("demo_county")?;
+    let officer = sv::Officer {
+        user_id: user.id.clone(),
+        name: user.display_name.clone(),
+        role: user.role,
+        org_id: user.org_id.clone(),
+        unit_id: None,
+        scope: neibao_web::auth::scope_for(&user),
+    };
+    let campaign = sv::launch_campaign(
+        store,
+        &officer,
+        sv::CampaignInput {
+            title: "2026年冬季内部治安保卫专项检查（演示）".into(),
+            description: "重点检查值班值守、重要部位技防设施和危险物品管理。".into(),
+            selection: sv::CampaignSelection {
+                division_prefix: Some(unit.division_code[..6].to_string()),
+                ..Default::default()
+            },
+            due_date: (now + Duration::days(30)).date_naive(),
+            assignee_name: None,
+        },
+        now,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo campaign: {e}"))?;
+    let inspections = store
+        .list_inspections(
+            &officer.scope,
+            &neibao_store::supervision::InspectionFilter {
+                campaign_id: Some(campaign.id.clone()),
+                unit_id: Some(unit.id.clone()),
+                ..Default::default()
+            },
+            Page::new(Some(1), Some(1)),
+        )
+        .await?;
+    let inspection = inspections.items.first().context("demo inspection")?;
+    let checklist = store.get_checklist(&inspection.checklist_id).await?;
+    let results: Vec<ItemOutcome> = checklist
+        .items
+        .iter()
+        .map(|i| ItemOutcome {
+            code: i.code.clone(),
+            result: if i.code == "P5" {
+                ItemResult::Fail
+            } else {
+                ItemResult::Pass
+            },
+            note: if i.code == "P5" {
+                "夜间值班表有两班空缺，监控室无人值守".into()
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    let record = InspectionRecord {
+        place: format!("{}监控室、重要部位", unit.name),
+        officers: vec![user.display_name.clone(), "李警官（虚构）".into()],
+        accompanying_person: "演示保卫负责人".into(),
+        purpose: "冬季专项检查".into(),
+        inspection_type: "专项检查".into(),
+        methods: vec!["实地查看".into(), "查阅".into()],
+        signatures: vec![Signature {
+            name: user.display_name.clone(),
+            role: "检查人员".into(),
+            at: now,
+        }],
+        ..Default::default()
+    };
+    let submitted = sv::submit_inspection(store, &officer, &inspection.id, &record, &results, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo inspection: {e}"))?;
+    if let Some(h) = submitted.hazards.first() {
+        sv::act(
+            store,
+            &officer,
+            &h.id,
+            sv::ActInput {
+                action: Action::IssueOrder {
+                    deadline: sv::deadline_after_days(now, 7),
+                },
+                reason: "专项检查发现".into(),
+                evidence: Vec::new(),
+                expected_version: None,
+            },
+            now,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo order: {e}"))?;
+    }
+    sv::report_hazard(
+        store,
+        &officer,
+        sv::HazardInput {
+            unit_id: unit.id.clone(),
+            title: "东侧围墙周界报警探测器失效".into(),
+            description: "夜间巡逻发现探测器指示灯不亮（演示）".into(),
+            class: HazardClass::Major,
+            source: HazardSource::Report,
+            source_id: None,
+        },
+        now,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo hazard: {e}"))?;
+    Ok(())
 }
 
 #[cfg(test)]
