@@ -1,4 +1,6 @@
-//! End to end in headless Chromium: log in, find the demo alert, acknowledge it.
+//! End to end in headless Chromium: log in, find the demo alert, acknowledge it; a hazard's
+//! rectification by the unit and its re-inspection by the police, and the inspection form at
+//! phone width.
 //!
 //! Drives Debian's chromedriver over the W3C WebDriver HTTP protocol. Without chromedriver the
 //! test is skipped, unless NEIBAO_REQUIRE_BROWSER=1 (CI, after scripts/install-browser.sh).
@@ -12,6 +14,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::common::{TestApp, DEMO_PASSWORD};
+use neibao_domain::supervision::ladder::Phase;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -111,6 +114,188 @@ async fn acknowledge_demo_alert_in_browser() {
 
     b.quit().await;
     println!("browser test passed in {:.1?}", started.elapsed());
+}
+
+/// Whether chromedriver is there; without it the test is skipped, unless
+/// NEIBAO_REQUIRE_BROWSER=1 makes that a failure.
+fn browser_installed() -> bool {
+    if std::path::Path::new(CHROMEDRIVER).exists() {
+        return true;
+    }
+    if std::env::var("NEIBAO_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!("NEIBAO_REQUIRE_BROWSER=1 but {CHROMEDRIVER} is missing (scripts/install-browser.sh)");
+    }
+    println!("browser test skipped: chromedriver not installed (scripts/install-browser.sh)");
+    false
+}
+
+/// A 1×1 PNG (the unit's rectification photo).
+const PNG_1X1: [u8; 67] = [
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
+    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+/// A hazard ordered by the police is rectified by the unit in the browser (photo upload,
+/// report) and passed at re-inspection by the officer; the timeline shows each step. At phone
+/// width (390×844) the inspection form does not overflow and is filled in and submitted.
+#[tokio::test]
+async fn hazard_rectified_and_rechecked_in_browser() {
+    if !browser_installed() {
+        return;
+    }
+    let started = Instant::now();
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
+    let unit_id = me["unit_id"].as_str().unwrap().to_string();
+    let (s, v) = police
+        .post(
+            "/api/v1/hazards",
+            json!({"unit_id": unit_id, "title": "浏览器测试：监控室门禁失效", "class": "general", "source": "report"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let hazard = v["id"].as_str().unwrap().to_string();
+    let deadline = chrono::Utc::now() + chrono::Duration::days(10);
+    let (s, v) = police
+        .post(
+            &format!("/api/v1/hazards/{hazard}/actions"),
+            json!({"action": "issue_order", "deadline": deadline, "reason": "限期整改"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+
+    let b = Browser::start().await;
+    let page = app.url(&format!("/hazards/{hazard}"));
+
+    // The unit's manager uploads a photo and reports the rectification.
+    b.login(&app, "demo_unit").await;
+    b.goto(&page).await;
+    assert_eq!(b.text(&css("#hazard-phase")).await, "整改中");
+    assert!(
+        b.try_find(&css("#recheck-pass")).await.is_err(),
+        "no police action for the unit"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("整改照片.png");
+    std::fs::write(&photo, PNG_1X1).unwrap();
+    b.send_keys(&css("#evidence-file"), photo.to_str().unwrap()).await;
+    b.click(&css("#upload-evidence")).await;
+    let uploaded = css("#rectify-form input[name=evidence]");
+    b.wait_for("the uploaded photo on the hazard page", || async {
+        b.try_find(&uploaded).await.is_ok()
+    })
+    .await;
+    assert!(b.text(&css("ul.evidence-list")).await.contains("整改照片.png"));
+    let report = "已更换门禁控制器并恢复联网，附现场照片";
+    b.send_keys(&css("#rectify-reason"), report).await;
+    b.click(&css("#submit-rectification")).await;
+    b.wait_for("phase 待复查", || async {
+        b.try_text(&css("#hazard-phase")).await.as_deref() == Ok("待复查")
+    })
+    .await;
+    assert!(b.try_find(&css("#rectify-form")).await.is_err(), "report form gone");
+    b.click(&css("header form button")).await;
+    b.wait_for("the login page after logout", || async {
+        b.url().await.starts_with(&app.url("/login"))
+    })
+    .await;
+
+    // The officer re-inspects and passes it.
+    b.login(&app, "demo_county").await;
+    b.goto(&page).await;
+    assert_eq!(b.text(&css("#hazard-phase")).await, "待复查");
+    b.send_keys(&css("#recheck-form textarea[name=reason]"), "现场复查，门禁运行正常")
+        .await;
+    b.click(&css("#recheck-pass")).await;
+    b.wait_for("phase 已销号", || async {
+        b.try_text(&css("#hazard-phase")).await.as_deref() == Ok("已销号")
+    })
+    .await;
+    let timeline = b.text(&css("#timeline")).await;
+    for step in [
+        "责令限期整改并警告",
+        "提交整改报告",
+        report,
+        "整改照片.png",
+        "复查合格",
+        "演示保卫负责人",
+    ] {
+        assert!(timeline.contains(step), "{step} not in the timeline: {timeline}");
+    }
+    assert!(timeline.find("提交整改报告") < timeline.find("复查合格"), "{timeline}");
+    assert!(
+        b.text(&css("ul.docs")).await.contains("〔"),
+        "the order's document number"
+    );
+    let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/hazard-closed.png");
+    std::fs::write(shot, b.screenshot().await).unwrap();
+    let stored = app.store.get_hazard(&Scope::All, &hazard).await.unwrap();
+    assert_eq!(stored.phase, Phase::Closed);
+
+    // Phone width: the officer starts an inspection of the unit from its page; the form fits
+    // 390 px without horizontal scrolling, and is filled in and submitted there.
+    b.call(Method::POST, "window/rect", json!({"width": 390, "height": 844}))
+        .await
+        .unwrap();
+    b.goto(&app.url(&format!("/units/{unit_id}"))).await;
+    b.click(&css("#start-inspection")).await;
+    b.wait_for("the inspection form", || async {
+        b.try_find(&css("#inspection-form")).await.is_ok()
+    })
+    .await;
+    let widths = b
+        .call(
+            Method::POST,
+            "execute/sync",
+            json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
+        )
+        .await
+        .unwrap();
+    let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+    println!("inspection form at phone width: scrollWidth {scroll}, innerWidth {inner}");
+    assert!(inner <= 390, "window not narrowed: {inner}");
+    assert!(scroll <= inner, "horizontal overflow: scrollWidth {scroll} > {inner}");
+    let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/inspection-phone.png");
+    std::fs::write(shot, b.screenshot().await).unwrap();
+    println!("screenshot: {shot}");
+    b.send_keys(&css("input[name=place]"), "监控室").await;
+    let passes = b.find_all(&css("input[type=radio][value=pass]")).await;
+    assert!(passes.len() >= 20, "{} items", passes.len());
+    for el in &passes {
+        b.call(Method::POST, &format!("element/{el}/click"), json!({}))
+            .await
+            .unwrap();
+    }
+    // One failed item becomes a hazard.
+    b.click(&css("#item-W2 input[value=fail]")).await;
+    b.send_keys(&css("input[name='n:W2']"), "库房门锁损坏").await;
+    b.call(
+        Method::POST,
+        "execute/sync",
+        json!({"script": "document.getElementById('item-W2').scrollIntoView();", "args": []}),
+    )
+    .await
+    .unwrap();
+    let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/inspection-phone-items.png");
+    std::fs::write(shot, b.screenshot().await).unwrap();
+    b.click(&css("#submit-inspection")).await;
+    b.wait_for("the submitted inspection", || async {
+        b.try_text(&css("#inspection-status")).await.as_deref() == Ok("已提交")
+    })
+    .await;
+    let score: f64 = b.text(&css("#score")).await.parse().unwrap();
+    assert!(score > 80.0 && score < 100.0, "{score}");
+    let found = b.text(&css("table.hazards")).await;
+    assert!(found.contains("W2") && found.contains("待处置"), "{found}");
+    assert!(b.text(&css("ul.docs")).await.contains("〔"), "the 检查笔录 number");
+    let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/inspection-submitted-phone.png");
+    std::fs::write(shot, b.screenshot().await).unwrap();
+
+    b.quit().await;
+    println!("hazard browser test passed in {:.1?}", started.elapsed());
 }
 
 fn css(selector: &str) -> Value {
@@ -271,6 +456,28 @@ impl Browser {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    /// Logs in through the form and waits for the dashboard.
+    async fn login(&self, app: &TestApp, username: &str) {
+        self.goto(&app.url("/login")).await;
+        self.send_keys(&css("#username"), username).await;
+        self.send_keys(&css("#password"), DEMO_PASSWORD).await;
+        self.click(&css("#login")).await;
+        self.wait_for("the dashboard after login", || async {
+            self.url().await == app.url("/")
+        })
+        .await;
+    }
+
+    /// Every element matching `locator` (their ids).
+    async fn find_all(&self, locator: &Value) -> Vec<String> {
+        let v = self.call(Method::POST, "elements", locator.clone()).await.unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e[ELEMENT].as_str().unwrap().to_string())
+            .collect()
     }
 
     async fn send_keys(&self, locator: &Value, text: &str) {

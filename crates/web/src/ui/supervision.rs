@@ -91,7 +91,10 @@ fn days_label(phase: Phase, deadline: Option<DateTime<Utc>>, now: DateTime<Utc>)
         Some(d) if phase.has_deadline() => {
             let n = days_left(d, now);
             if phase == Phase::Overdue || d <= now {
-                (format!("逾期{}天", (-n).max(0)), "late")
+                match -n {
+                    past if past > 0 => (format!("逾期{past}天"), "late"),
+                    _ => ("已逾期".into(), "late"),
+                }
             } else if n == 0 {
                 ("今日到期".into(), "soon")
             } else if n <= 7 {
@@ -1159,6 +1162,7 @@ pub struct StepRow {
 /// The zh-CN label of a recorded step (`HazardStep::action`).
 fn step_label(action: &str, detail: &serde_json::Value) -> String {
     let label = match action {
+        "detect" => "登记隐患",
         "issue_order" => "责令限期整改并警告",
         "fix_on_spot" => "当场整改",
         "dismiss" => "不构成隐患，销号",
