@@ -1369,7 +1369,7 @@ pub async fn units_due(store: &dyn Store, who: &Officer, now: DateTime<Utc>, lim
             let interval_days = rule.interval_days(grade);
             // Never inspected: due now.
             let due_at = s.last_inspected_at.map_or(now, |t| t + Duration::days(interval_days));
-            (due_at <= now).then(|| DueUnit {
+            (due_at <= now).then_some(DueUnit {
                 unit_id: s.unit_id,
                 unit_name: s.unit_name,
                 division_code: s.division_code,
