@@ -1578,3 +1578,157 @@ pub(super) async fn credit_box(state: &AppState, u: &CurrentUser, unit_id: &str)
 pub(super) fn may_start_inspection(u: &CurrentUser) -> bool {
     may_inspect(u)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Fields {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_form_date_is_the_end_of_that_beijing_day() {
+        let d = parse_date(" 2026-12-10 ", "整改期限").unwrap();
+        assert_eq!(end_of_day(d).to_rfc3339(), "2026-12-10T15:59:59+00:00");
+        assert!(parse_date("2026/12/10", "整改期限")
+            .unwrap_err()
+            .message
+            .contains("整改期限"));
+    }
+
+    #[test]
+    fn days_left_reads_beijing_calendar_days() {
+        let now = DateTime::parse_from_rfc3339("2026-12-01T02:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let deadline = |d: &str| Some(end_of_day(parse_date(d, "").unwrap()));
+        assert_eq!(
+            days_label(Phase::Rectifying, deadline("2026-12-01"), now),
+            ("今日到期".into(), "soon")
+        );
+        assert_eq!(
+            days_label(Phase::Rectifying, deadline("2026-12-04"), now),
+            ("剩余3天".into(), "soon")
+        );
+        assert_eq!(
+            days_label(Phase::Rectifying, deadline("2026-12-20"), now),
+            ("剩余19天".into(), "")
+        );
+        assert_eq!(
+            days_label(Phase::Overdue, deadline("2026-11-28"), now),
+            ("逾期3天".into(), "late")
+        );
+        assert_eq!(
+            days_label(Phase::Overdue, deadline("2026-12-01"), now),
+            ("已逾期".into(), "late")
+        );
+        assert_eq!(
+            days_label(Phase::Closed, deadline("2026-12-04"), now),
+            (String::new(), "")
+        );
+    }
+
+    #[test]
+    fn hazard_forms_become_ladder_actions() {
+        let a = action_from_form(&form(&[
+            ("action", "decide_fine"),
+            ("harm", "serious_threat"),
+            ("unit_amount", "20000"),
+            ("p1_name", "张三"),
+            ("p1_amount", "1000"),
+            ("p2_name", ""),
+            ("p2_amount", ""),
+            ("recommend_discipline", "1"),
+            ("reason", "逾期不整改"),
+            ("version", "3"),
+        ]))
+        .unwrap();
+        assert_eq!(a.expected_version, Some(3));
+        assert_eq!(a.reason, "逾期不整改");
+        match a.action {
+            Action::DecideFine { fine } => {
+                assert_eq!(fine.harm, Harm::SeriousThreat);
+                assert_eq!(fine.unit_amount_yuan, 20_000);
+                assert_eq!(fine.persons.len(), 1);
+                assert_eq!(fine.persons[0].amount_yuan, 1_000);
+                assert!(fine.recommend_discipline);
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = action_from_form(&form(&[
+            ("action", "decide_fine"),
+            ("harm", "serious_threat"),
+            ("unit_amount", "2万"),
+        ]))
+        .unwrap_err();
+        assert!(e.message.contains("单位罚款金额"), "{}", e.message);
+        let e = action_from_form(&form(&[
+            ("action", "decide_fine"),
+            ("harm", "serious_threat"),
+            ("unit_amount", "20000"),
+            ("p1_amount", "1000"),
+        ]))
+        .unwrap_err();
+        assert!(e.message.contains("姓名"), "{}", e.message);
+        let a = action_from_form(&form(&[
+            ("action", "submit_rectification"),
+            ("evidence", "a1"),
+            ("evidence", "a2"),
+        ]))
+        .unwrap();
+        assert_eq!(a.action, Action::SubmitRectification);
+        assert_eq!(a.evidence, ["a1", "a2"]);
+        let a = action_from_form(&form(&[
+            ("action", "escalate"),
+            ("rung", "listed_supervision"),
+            ("deadline", "2026-12-31"),
+            ("severe_event", "2026-11-20"),
+        ]))
+        .unwrap();
+        match a.action {
+            Action::Escalate {
+                rung,
+                deadline,
+                severe_event_at,
+            } => {
+                assert_eq!(rung, Rung::ListedSupervision);
+                assert_eq!(deadline.to_rfc3339(), "2026-12-31T15:59:59+00:00");
+                assert_eq!(severe_event_at.unwrap().to_rfc3339(), "2026-11-20T04:00:00+00:00");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(action_from_form(&form(&[("action", "escalate"), ("deadline", "2026-12-31")])).is_err());
+        assert!(
+            action_from_form(&form(&[("action", "mark_overdue")])).is_err(),
+            "system actions are not offered"
+        );
+    }
+
+    #[test]
+    fn the_inspection_form_keeps_results_notes_and_the_signature() {
+        let f = form(&[
+            ("place", "监控室"),
+            ("officers", "张三，李四, 王五"),
+            ("methods", "询问"),
+            ("methods", "实地查看"),
+            ("r:Z1", "pass"),
+            ("r:W2", "fail"),
+            ("n:W2", "库房门锁损坏"),
+            ("n:Z3", "未见会议纪要"),
+            ("r:Z9", "bogus"),
+            ("sig_name", " 张三 "),
+            ("sig_role", "检查人员"),
+        ]);
+        let now = Utc::now();
+        let w = work_from_form(&f, &InspectionRecord::default(), now);
+        assert_eq!(w.record.officers, ["张三", "李四", "王五"]);
+        assert_eq!(w.record.methods, ["询问", "实地查看"]);
+        assert_eq!(w.record.started_at, Some(now));
+        assert_eq!(w.record.signatures.len(), 1);
+        assert_eq!(w.record.signatures[0].name, "张三");
+        assert_eq!(w.results.len(), 2, "an unknown result value is left out");
+        assert_eq!(w.results[1].note, "库房门锁损坏");
+        assert_eq!(w.notes.get("Z3").map(String::as_str), Some("未见会议纪要"));
+    }
+}
