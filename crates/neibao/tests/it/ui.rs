@@ -874,3 +874,55 @@ async fn admin_requires_a_second_factor_for_police_from_the_ui() {
         Some("1")
     );
 }
+
+#[tokio::test]
+async fn an_alert_becomes_a_hazard_from_its_page() {
+    let app = TestApp::demo().await;
+    let (b, r) = login_as(&app, "demo_county", DEMO_PASSWORD).await;
+    assert_eq!(r.status(), 200);
+    let police = app.client_for("demo_county").await;
+    let (_, alerts) = police.get("/api/v1/alerts?per_page=1").await;
+    let alert = alerts["items"][0]["id"].as_str().expect("the demo alert").to_string();
+    let (s, html) = page(&b, &app, &format!("/alerts/{alert}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("转为隐患"), "{html}");
+    let (s, html) = page(&b, &app, &format!("/hazards/new?alert_id={alert}")).await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains(&format!("name=\"source_id\" value=\"{alert}\"")),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+    let title = after(&html, "name=\"title\" required maxlength=\"200\" value=\"", '"').to_string();
+    let unit = after(&html, "name=\"unit_id\" value=\"", '"').to_string();
+    let r = post_form(
+        &b,
+        &app,
+        "/hazards",
+        &[
+            ("csrf_token", &csrf),
+            ("unit_id", &unit),
+            ("source_id", &alert),
+            ("title", &title),
+            ("class", "general"),
+            ("source", "alert"),
+            ("description", "告警复核后确认为隐患"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let hazard = r.url().path().trim_start_matches("/hazards/").to_string();
+    let (_, h) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
+    assert_eq!(h["source"], "alert", "{h}");
+    assert_eq!(h["source_id"], alert.as_str());
+    assert!(h["title"].as_str().unwrap().starts_with("告警："));
+    // An alert outside the officer's county cannot be used.
+    let other = app.client_for("demo_county_other").await;
+    let (s, v) = other
+        .post(
+            "/api/v1/hazards",
+            serde_json::json!({"unit_id": unit, "title": "x", "class": "general", "source": "alert", "source_id": alert}),
+        )
+        .await;
+    assert_eq!(s, 404, "{v}");
+}

@@ -795,6 +795,8 @@ struct AlertPage {
     a: AlertView,
     events: Vec<EventView>,
     may_handle: bool,
+    /// Police, departments and unit managers may turn the alert into a hazard (隐患).
+    may_report_hazard: bool,
 }
 
 pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Path<String>) -> Response {
@@ -811,6 +813,11 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
             a: AlertView::from(&a),
             events: events.iter().map(EventView::from).collect(),
             may_handle: u.user.role.may_handle_alerts(),
+            may_report_hazard: u.user.role.is_police()
+                || matches!(
+                    u.user.role,
+                    neibao_domain::scope::Role::Department | neibao_domain::scope::Role::UnitManager
+                ),
         }),
         Err(e) => error_page(&u, e.into()),
     }

@@ -1074,6 +1074,8 @@ struct NewHazardPage {
     description: String,
     class: String,
     source: String,
+    /// The alert a hazard is made from (empty otherwise).
+    source_id: String,
     sources: Vec<(&'static str, &'static str)>,
 }
 
@@ -1081,11 +1083,40 @@ struct NewHazardPage {
 pub struct NewHazardQuery {
     #[serde(default)]
     unit_id: String,
+    /// Turn this alert into a hazard (source 预警告警).
+    #[serde(default)]
+    alert_id: String,
 }
 
 const HAND_SOURCES: [HazardSource; 3] = [HazardSource::Report, HazardSource::Inspection, HazardSource::Assessment];
 
 pub async fn new_hazard(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<NewHazardQuery>) -> Response {
+    if !q.alert_id.is_empty() {
+        let alert = match state.store.get_alert(&u.scope, &q.alert_id).await {
+            Ok(a) => a,
+            Err(e) => return error_page(&u, e.into()),
+        };
+        let prefill: Fields = vec![
+            (
+                "title".into(),
+                format!("告警：{}", alert.title).chars().take(200).collect(),
+            ),
+            ("source".into(), HazardSource::Alert.code().into()),
+            ("source_id".into(), alert.id.clone()),
+            (
+                "description".into(),
+                format!(
+                    "由告警转为隐患（规则 {}，首次发生于 {}）",
+                    alert.rule,
+                    alert
+                        .first_seen
+                        .with_timezone(&chrono_tz::Asia::Shanghai)
+                        .format("%Y-%m-%d %H:%M")
+                ),
+            ),
+        ];
+        return new_hazard_page(&state, &u, &alert.unit_id, None, &prefill).await;
+    }
     let unit_id = if q.unit_id.is_empty() {
         u.user.unit_id.clone().unwrap_or_default()
     } else {
@@ -1118,7 +1149,12 @@ async fn new_hazard_page(
         description: field(f, "description").to_string(),
         class: field(f, "class").to_string(),
         source: field(f, "source").to_string(),
-        sources: HAND_SOURCES.iter().map(|s| (s.code(), s.label_zh())).collect(),
+        source_id: field(f, "source_id").to_string(),
+        sources: if field(f, "source_id").is_empty() {
+            HAND_SOURCES.iter().map(|s| (s.code(), s.label_zh())).collect()
+        } else {
+            vec![(HazardSource::Alert.code(), HazardSource::Alert.label_zh())]
+        },
     });
     with_status(page, status)
 }
@@ -1134,10 +1170,15 @@ pub async fn create_hazard(State(state): State<AppState>, UiUser(u): UiUser, For
         title: field(&f, "title").to_string(),
         description: field(&f, "description").to_string(),
         class: HazardClass::from_code(field(&f, "class")).unwrap_or(HazardClass::General),
-        source: HazardSource::from_code(field(&f, "source"))
-            .filter(|s| HAND_SOURCES.contains(s))
-            .unwrap_or(HazardSource::Report),
-        source_id: None,
+        source: if field(&f, "source_id").is_empty() {
+            HazardSource::from_code(field(&f, "source"))
+                .filter(|s| HAND_SOURCES.contains(s))
+                .unwrap_or(HazardSource::Report)
+        } else {
+            HazardSource::Alert
+        },
+        // An alert id is checked against the caller's jurisdiction by `report_hazard`.
+        source_id: Some(field(&f, "source_id").to_string()).filter(|s| !s.is_empty()),
     };
     match sv::report_hazard(state.store.as_ref(), &officer(&u), input, Utc::now()).await {
         Ok(h) => Redirect::to(&format!("/hazards/{}", h.id)).into_response(),
