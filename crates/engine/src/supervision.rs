@@ -564,7 +564,7 @@ pub async fn submit_inspection(
                 } else {
                     HazardClass::General
                 },
-                title: format!("{}：{}", it.code, it.title),
+                title: format!("未达到「{}」的要求（{}）", it.title, it.code),
                 description: note,
                 org_id: i.org_id.clone(),
                 created_by: who.name.clone(),
