@@ -4,6 +4,7 @@
 mod pages;
 mod security;
 mod supervision;
+mod supervision_admin;
 mod views;
 
 use axum::extract::FromRequestParts;
@@ -13,6 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use supervision as sv;
+use supervision_admin as sa;
 
 use crate::api::supervision::evidence_limit;
 use crate::auth::{CurrentUser, SESSION_COOKIE};
@@ -75,6 +77,11 @@ pub fn routes() -> Router<AppState> {
         .route("/retention/holds/{id}/release", post(security::release_hold))
         .route("/retention/{class}", post(security::set_policy))
         .route("/supervision", get(sv::hub))
+        .route("/supervision/settings", get(sa::settings).post(sa::save_settings))
+        .route("/checklists", get(sa::checklists))
+        .route("/checklists/{id}", get(sa::checklist))
+        // `{id}` is the variant code here (one parameter name per position).
+        .route("/checklists/{id}/versions", post(sa::add_version))
         .route("/campaigns", post(sv::launch))
         .route("/campaigns/{id}", get(sv::campaign))
         .route("/inspections", post(sv::start_inspection))
