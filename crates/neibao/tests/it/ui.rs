@@ -926,3 +926,273 @@ async fn an_alert_becomes_a_hazard_from_its_page() {
         .await;
     assert_eq!(s, 404, "{v}");
 }
+
+/// The settings form's fields for `s` (the API's settings JSON), with `doc_prefix` and the
+/// reminder days as typed.
+fn settings_form(s: &serde_json::Value, csrf: &str) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = vec![
+        ("csrf_token".into(), csrf.into()),
+        ("doc_prefix".into(), s["doc_prefix"].as_str().unwrap().into()),
+        ("doc_department".into(), s["doc_department"].as_str().unwrap().into()),
+        ("general_days".into(), s["deadlines"]["general_days"].to_string()),
+        ("major_days".into(), s["deadlines"]["major_days"].to_string()),
+        ("max_days".into(), s["deadlines"]["max_days"].to_string()),
+    ];
+    let days: Vec<String> = s["reminder_days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    f.push(("reminder_days".into(), days.join(",")));
+    for (i, r) in s["ladder"].as_array().unwrap().iter().enumerate() {
+        let r = r.as_str().unwrap();
+        f.push((format!("rung_{r}"), "1".into()));
+        f.push((format!("pos_{r}"), (i + 1).to_string()));
+    }
+    for e in s["credit"]["entries"].as_array().unwrap() {
+        let k = e["kind"].as_str().unwrap();
+        f.push((format!("points_{k}"), e["points"].to_string()));
+        f.push((format!("valid_{k}"), e["valid_days"].to_string()));
+    }
+    for (i, n) in ["threshold_a", "threshold_b", "threshold_c"].iter().enumerate() {
+        f.push((n.to_string(), s["credit"]["thresholds"][i].to_string()));
+    }
+    for (i, n) in ["interval_a", "interval_b", "interval_c", "interval_d"]
+        .iter()
+        .enumerate()
+    {
+        f.push((n.to_string(), s["credit"]["interval_days"][i].to_string()));
+    }
+    f
+}
+
+fn set(f: &mut [(String, String)], name: &str, value: &str) {
+    f.iter_mut()
+        .find(|(k, _)| k == name)
+        .unwrap_or_else(|| panic!("{name}"))
+        .1 = value.to_string();
+}
+
+async fn post_fields(b: &reqwest::Client, app: &TestApp, path: &str, f: &[(String, String)]) -> reqwest::Response {
+    b.post(app.url(path)).form(f).send().await.unwrap()
+}
+
+/// County police set their bureau's supervision settings through the form; bad values are
+/// refused on the page with the typed values kept; unit users cannot change them.
+#[tokio::test]
+async fn county_police_set_the_bureau_settings_through_the_form() {
+    let app = TestApp::demo().await;
+    let (b, r) = login_as(&app, "demo_county", DEMO_PASSWORD).await;
+    assert_eq!(r.status(), 200);
+    let (_, hub) = page(&b, &app, "/supervision").await;
+    assert!(hub.contains("href=\"/supervision/settings\"") && hub.contains("href=\"/checklists\""));
+    let (s, html) = page(&b, &app, "/supervision/settings").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("本局监督设置") && html.contains("id=\"save-settings\""),
+        "{html}"
+    );
+    let police = app.client_for("demo_county").await;
+    let (_, stored) = police.get("/api/v1/supervision/settings").await;
+    let csrf = csrf_of(&html);
+
+    let mut form = settings_form(&stored, &csrf);
+    set(&mut form, "doc_prefix", "测公");
+    set(&mut form, "reminder_days", "5，2");
+    let r = post_fields(&b, &app, "/supervision/settings", &form).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.url().path(), "/supervision/settings");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("已保存"), "{html}");
+    assert!(html.contains("value=\"测公\"") && html.contains("value=\"5,2\""));
+    let (_, saved) = police.get("/api/v1/supervision/settings").await;
+    assert_eq!(saved["doc_prefix"], "测公", "{saved}");
+    assert_eq!(saved["reminder_days"], serde_json::json!([5, 2]));
+    assert_eq!(saved["ladder"], stored["ladder"]);
+    assert_eq!(saved["credit"], stored["credit"]);
+
+    // Refusals: general days 0, an empty ladder, a word for a number. Nothing changes.
+    let mut bad = settings_form(&saved, &csrf);
+    set(&mut bad, "general_days", "0");
+    set(&mut bad, "doc_prefix", "错公");
+    let r = post_fields(&b, &app, "/supervision/settings", &bad).await;
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("整改期限须在1日至最长期限之间"), "{html}");
+    assert!(html.contains("value=\"错公\""), "typed values kept");
+    let no_ladder: Vec<(String, String)> = settings_form(&saved, &csrf)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("rung_"))
+        .collect();
+    let r = post_fields(&b, &app, "/supervision/settings", &no_ladder).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("督办顺序不能为空"));
+    let mut word = settings_form(&saved, &csrf);
+    set(&mut word, "max_days", "九十");
+    let r = post_fields(&b, &app, "/supervision/settings", &word).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("「最长整改期限」须填写整数"));
+    assert_eq!(police.get("/api/v1/supervision/settings").await.1, saved);
+
+    // The ladder follows the typed positions; a rung left out is not in it.
+    let mut order = settings_form(&saved, &csrf);
+    set(&mut order, "pos_referral", "0");
+    order.retain(|(k, _)| k != "rung_circular");
+    let r = post_fields(&b, &app, "/supervision/settings", &order).await;
+    assert_eq!(r.status(), 200);
+    let (_, s) = police.get("/api/v1/supervision/settings").await;
+    assert_eq!(
+        s["ladder"],
+        serde_json::json!(["referral", "interview", "listed_supervision"])
+    );
+
+    // A unit user neither sees nor changes the bureau's settings.
+    let (ub, _) = login_as(&app, "demo_unit", DEMO_PASSWORD).await;
+    let (_, html) = page(&ub, &app, "/supervision").await;
+    let (s, _) = page(&ub, &app, "/supervision/settings").await;
+    assert_eq!(s, 403);
+    let r = post_fields(
+        &ub,
+        &app,
+        "/supervision/settings",
+        &settings_form(&saved, &csrf_of(&html)),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    // The administrator (no bureau) sees the defaults read-only.
+    let (ab, _) = login_as(&app, "admin", ADMIN_PASSWORD).await;
+    let (s, html) = page(&ab, &app, "/supervision/settings").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("id=\"readonly-note\"") && !html.contains("id=\"save-settings\""),
+        "{html}"
+    );
+    assert_eq!(police.get("/api/v1/supervision/settings").await.1["doc_prefix"], "测公");
+}
+
+/// The administrator publishes a new checklist version from the form (one weight changed, one
+/// item deleted); a duplicate code is refused; county police may not publish.
+#[tokio::test]
+async fn admin_publishes_a_checklist_version_through_the_form() {
+    let app = TestApp::demo().await;
+    let (b, r) = login_as(&app, "admin", ADMIN_PASSWORD).await;
+    assert_eq!(r.status(), 200);
+    let (s, html) = page(&b, &app, "/checklists").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("一般单位检查表") && html.contains("第1版"), "{html}");
+    let admin = app.admin().await;
+    let (_, list) = admin.get("/api/v1/checklists").await;
+    let v1 = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["variant"] == "all_units")
+        .unwrap()
+        .clone();
+    assert_eq!(v1["version"], 1);
+    let id = v1["id"].as_str().unwrap();
+    let items = v1["items"].as_array().unwrap();
+    assert!(items.len() >= 3);
+    let (s, html) = page(&b, &app, &format!("/checklists/{id}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("action=\"/checklists/all_units/versions\""), "{html}");
+    assert!(html.contains(&format!(
+        "name=\"code_0\" maxlength=\"20\" value=\"{}\"",
+        items[0]["code"].as_str().unwrap()
+    )));
+    assert!(html.contains("检查保留开展时所用的版本"));
+    let csrf = csrf_of(&html);
+
+    let new_weight = if items[0]["weight"].as_f64().unwrap() == 7.0 {
+        "8"
+    } else {
+        "7"
+    };
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf_token".into(), csrf.clone()),
+        ("base_id".into(), id.into()),
+        ("title".into(), "一般单位检查表（修订）".into()),
+    ];
+    for (i, it) in items.iter().enumerate() {
+        let s = |k: &str| it[k].as_str().unwrap().to_string();
+        form.push((format!("code_{i}"), s("code")));
+        form.push((format!("defence_{i}"), s("defence")));
+        form.push((format!("title_{i}"), s("title")));
+        form.push((format!("basis_{i}"), s("basis")));
+        form.push((format!("evidence_{i}"), s("evidence")));
+        let w = if i == 0 {
+            new_weight.to_string()
+        } else {
+            it["weight"].to_string()
+        };
+        form.push((format!("weight_{i}"), w));
+        if it["critical"] == true {
+            form.push((format!("critical_{i}"), "1".into()));
+        }
+        if it["auto"] == true {
+            form.push((format!("auto_{i}"), "1".into()));
+        }
+    }
+    form.push(("delete_1".into(), "1".into()));
+    for i in items.len()..items.len() + 3 {
+        for k in ["code", "title", "basis", "evidence", "weight"] {
+            form.push((format!("{k}_{i}"), String::new()));
+        }
+        form.push((format!("defence_{i}"), "institutional".into()));
+    }
+
+    // A duplicate code is refused with the typed values kept; nothing is stored.
+    let mut dup = form.clone();
+    set(&mut dup, "code_2", items[0]["code"].as_str().unwrap());
+    let r = post_fields(&b, &app, "/checklists/all_units/versions", &dup).await;
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("检查项编号重复"), "{html}");
+    assert!(html.contains("value=\"一般单位检查表（修订）\""));
+    assert_eq!(admin.get("/api/v1/checklists").await.1, list);
+    // An unknown variant is refused.
+    let r = post_fields(&b, &app, "/checklists/nope/versions", &form).await;
+    assert_eq!(r.status(), 400);
+
+    let r = post_fields(&b, &app, "/checklists/all_units/versions", &form).await;
+    assert_eq!(r.status(), 200);
+    let new_id = r.url().path().trim_start_matches("/checklists/").to_string();
+    assert_ne!(new_id, id);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("第2版") && html.contains("现行版本"), "{html}");
+    let (_, list) = admin.get("/api/v1/checklists").await;
+    let v2 = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["variant"] == "all_units" && c["version"] == 2)
+        .expect("version 2");
+    assert_eq!(v2["id"], new_id.as_str());
+    let new_items = v2["items"].as_array().unwrap();
+    assert_eq!(new_items.len(), items.len() - 1);
+    assert_eq!(
+        new_items[0]["weight"].as_f64().unwrap(),
+        new_weight.parse::<f64>().unwrap()
+    );
+    assert!(new_items.iter().all(|i| i["code"] != items[1]["code"]));
+    assert_eq!(new_items[1], items[2]);
+    // The old version stays readable, without the form, pointing at the current one.
+    let (_, html) = page(&b, &app, &format!("/checklists/{id}")).await;
+    assert!(!html.contains("id=\"checklist-form\"") && html.contains(&format!("/checklists/{new_id}")));
+    // A form based on the old version is refused now.
+    let r = post_fields(&b, &app, "/checklists/all_units/versions", &form).await;
+    assert_eq!(r.status(), 400);
+
+    // County police read the checklists but may not publish.
+    let (cb, _) = login_as(&app, "demo_county", DEMO_PASSWORD).await;
+    let (s, html) = page(&cb, &app, &format!("/checklists/{new_id}")).await;
+    assert_eq!(s, 200);
+    assert!(!html.contains("id=\"checklist-form\""));
+    set(&mut form, "csrf_token", &csrf_of(&html));
+    set(&mut form, "base_id", &new_id);
+    let r = post_fields(&cb, &app, "/checklists/all_units/versions", &form).await;
+    assert_eq!(r.status(), 403);
+    let (_, after_list) = admin.get("/api/v1/checklists").await;
+    assert_eq!(after_list, list);
+}
