@@ -217,8 +217,8 @@ fn check_text(label: &str, s: &str, max: usize, required: bool) -> Result<String
     if required && t.is_empty() {
         return Err(invalid(format!("{label}不能为空")));
     }
-    if t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(invalid(format!("{label}不超过{max}字，且不能含控制字符")));
+    if t.chars().count() > max || !neibao_domain::supervision::text_is_clean(t) {
+        return Err(invalid(format!("{label}不超过{max}字，且不能含控制字符或不可见字符")));
     }
     Ok(t.to_string())
 }
@@ -376,6 +376,12 @@ pub async fn start_inspection(
         standing.is_counter_terror_target,
         standing.is_key_unit,
     );
+    if let Some(d) = due_date {
+        let today = now.with_timezone(&Shanghai).date_naive();
+        if d < today || d > today + Duration::days(366) {
+            return Err(invalid("检查截止日期须在今天至一年内"));
+        }
+    }
     let checklist = store.latest_checklist(variant).await?;
     let due_at = due_date.map(|d| {
         deadline_after_days(
@@ -421,7 +427,7 @@ fn may_work_on(who: &Officer, i: &Inspection) -> Result<()> {
     Ok(())
 }
 
-fn check_record(r: &InspectionRecord) -> Result<InspectionRecord> {
+fn check_record(r: &InspectionRecord, now: DateTime<Utc>) -> Result<InspectionRecord> {
     let mut r = r.clone();
     r.place = check_text("检查地点", &r.place, 200, false)?;
     r.location = check_text("定位", &r.location, 100, false)?;
@@ -456,6 +462,17 @@ fn check_record(r: &InspectionRecord) -> Result<InspectionRecord> {
     if let (Some(a), Some(b)) = (r.started_at, r.ended_at) {
         if b < a {
             return Err(invalid("检查结束时间不能早于开始时间"));
+        }
+    }
+    // Times of the record and the signatures: within the last 30 days and not in the future.
+    let times = r
+        .started_at
+        .iter()
+        .chain(r.ended_at.iter())
+        .chain(r.signatures.iter().map(|s| &s.at));
+    for t in times {
+        if *t > now + Duration::minutes(10) || *t < now - Duration::days(30) {
+            return Err(invalid("检查时间和签名时间须在最近30日内，且不能晚于当前时间"));
         }
     }
     Ok(r)
@@ -506,7 +523,7 @@ pub async fn save_inspection(
         return Err(SupervisionError::State("检查已提交，不能修改".into()));
     }
     let checklist = store.get_checklist(&i.checklist_id).await?;
-    let record = check_record(record)?;
+    let record = check_record(record, now)?;
     let results = check_results(&checklist, results, false)?;
     Ok(store.save_inspection(&who.scope, id, &record, &results, now).await?)
 }
@@ -536,7 +553,7 @@ pub async fn submit_inspection(
         return Err(SupervisionError::State("检查已提交".into()));
     }
     let checklist = store.get_checklist(&i.checklist_id).await?;
-    let mut record = check_record(record)?;
+    let mut record = check_record(record, now)?;
     let results = check_results(&checklist, results, true)?;
     if record.signatures.is_empty() {
         return Err(invalid("请至少由一名检查人员签名（姓名即可）"));
@@ -794,9 +811,13 @@ pub struct ActInput {
     pub expected_version: Option<i64>,
 }
 
-fn credit_kind(action: &Action) -> Option<EntryKind> {
+/// The credit entry a transition writes: becoming overdue (the deadline passing, or a failed
+/// re-inspection after it), a rung, a fine or a transfer.
+fn credit_kind(action: &Action, from: Phase, to: Phase) -> Option<EntryKind> {
+    if to == Phase::Overdue && from != Phase::Overdue {
+        return Some(EntryKind::Overdue);
+    }
     match action {
-        Action::MarkOverdue => Some(EntryKind::Overdue),
         Action::Escalate { rung, .. } => Some(match rung {
             Rung::Circular => EntryKind::Circular,
             Rung::Interview => EntryKind::Interview,
@@ -1088,7 +1109,7 @@ async fn apply_once(
         }),
         _ => None,
     };
-    let credit = credit_kind(&input.action).map(|kind| {
+    let credit = credit_kind(&input.action, t.from, t.to).map(|kind| {
         let rule = bureau.credit.entry(kind);
         NewCreditRecord {
             unit_id: h.unit_id.clone(),

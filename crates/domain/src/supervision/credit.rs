@@ -137,11 +137,15 @@ impl Default for CreditRule {
 impl CreditRule {
     /// The rule of an entry kind (a kind missing from a stored rule deducts nothing, valid 1 year).
     pub fn entry(&self, kind: EntryKind) -> EntryRule {
-        self.entries.iter().copied().find(|e| e.kind == kind).unwrap_or(EntryRule {
-            kind,
-            points: 0,
-            valid_days: 365,
-        })
+        self.entries
+            .iter()
+            .copied()
+            .find(|e| e.kind == kind)
+            .unwrap_or(EntryRule {
+                kind,
+                points: 0,
+                valid_days: 365,
+            })
     }
     /// Score from the points of the entries in force: 100 minus their sum, at least 0.
     pub fn score(&self, deductions: impl IntoIterator<Item = i64>) -> i64 {
@@ -168,7 +172,10 @@ impl CreditRule {
     pub fn validate(&self) -> Result<(), String> {
         for e in &self.entries {
             if !(0..=100).contains(&e.points) || !(1..=3650).contains(&e.valid_days) {
-                return Err(format!("「{}」的扣分须在0至100之间，有效期1至3650日", e.kind.label_zh()));
+                return Err(format!(
+                    "「{}」的扣分须在0至100之间，有效期1至3650日",
+                    e.kind.label_zh()
+                ));
             }
         }
         let [a, b, c] = self.thresholds;

@@ -91,7 +91,11 @@ impl DocumentKind {
 
 /// Formats a document number: `西公(内保)限字〔2026〕第0001号`.
 pub fn format_number(prefix: &str, department: &str, kind: DocumentKind, year: i32, serial: i64) -> String {
-    let dept = if department.is_empty() { String::new() } else { format!("({department})") };
+    let dept = if department.is_empty() {
+        String::new()
+    } else {
+        format!("({department})")
+    };
     format!("{prefix}{dept}{}字〔{year}〕第{serial:04}号", kind.number_char())
 }
 
@@ -169,7 +173,7 @@ impl Default for SupervisionSettings {
 impl SupervisionSettings {
     /// Checks settings before they are stored; the message is zh-CN.
     pub fn validate(&self) -> Result<(), String> {
-        let short = |s: &str, n: usize| s.chars().count() <= n && !s.chars().any(char::is_control);
+        let short = |s: &str, n: usize| s.chars().count() <= n && super::text_is_clean(s) && !s.contains('\n');
         if !short(&self.doc_prefix, 10) || !short(&self.doc_department, 10) {
             return Err("文号前缀和部门简称不超过10字".into());
         }
@@ -180,8 +184,14 @@ impl SupervisionSettings {
         if !(1..=d.max_days).contains(&d.major_days) {
             return Err("整改期限须在1日至最长期限之间，最长期限不超过365日".into());
         }
-        if self.reminder_days.len() > 5 || self.reminder_days.iter().any(|x| !(1..=60).contains(x)) {
-            return Err("到期提醒最多5个，每个1至60日".into());
+        let mut days = std::collections::HashSet::new();
+        if self.reminder_days.len() > 5
+            || self
+                .reminder_days
+                .iter()
+                .any(|x| !(1..=60).contains(x) || !days.insert(*x))
+        {
+            return Err("到期提醒最多5个，每个1至60日且不能重复".into());
         }
         let mut seen = std::collections::HashSet::new();
         if self.ladder.is_empty() || !self.ladder.iter().all(|r| seen.insert(*r)) {

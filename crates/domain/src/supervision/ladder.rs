@@ -351,12 +351,14 @@ impl Action {
                 rung: Rung::ListedSupervision,
                 ..
             } => "《浙江省社会治安综合治理条例》第二十八条、第二十九条",
-            Action::Escalate { rung: Rung::Referral, .. } => {
-                "《浙江省社会治安综合治理条例》第二十八条；浙政办发〔2019〕24号（问题抄告）"
-            }
+            Action::Escalate {
+                rung: Rung::Referral, ..
+            } => "《浙江省社会治安综合治理条例》第二十八条；浙政办发〔2019〕24号（问题抄告）",
             Action::Escalate { .. } => "《浙江省社会治安综合治理条例》第二十八条",
             Action::DecideFine { .. } => "《企业事业单位内部治安保卫条例》第十九条",
-            Action::TransferCriminal => "《企业事业单位内部治安保卫条例》第十九条；《行政执法机关移送涉嫌犯罪案件的规定》",
+            Action::TransferCriminal => {
+                "《企业事业单位内部治安保卫条例》第十九条；《行政执法机关移送涉嫌犯罪案件的规定》"
+            }
         }
     }
 }
@@ -383,6 +385,8 @@ pub enum LadderError {
     Extension(&'static str),
     #[error("severe event only applies to listed supervision")]
     SevereEventNotListed,
+    #[error("severe event date out of range")]
+    SevereEventDate,
 }
 
 impl LadderError {
@@ -394,6 +398,7 @@ impl LadderError {
                 | LadderError::AmountOutOfRange { .. }
                 | LadderError::Extension(_)
                 | LadderError::SevereEventNotListed
+                | LadderError::SevereEventDate
         )
     }
     pub fn message_zh(&self) -> String {
@@ -413,6 +418,7 @@ impl LadderError {
             }
             LadderError::Extension(m) => (*m).into(),
             LadderError::SevereEventNotListed => "特别严重事件日期仅适用于挂牌督办".into(),
+            LadderError::SevereEventDate => "特别严重事件日期不能晚于今天，也不能早于三年前".into(),
         }
     }
 }
@@ -450,9 +456,15 @@ impl Default for Case {
     }
 }
 
+/// `t` plus calendar months, saturating at the largest representable time (never panics).
 fn months_after(t: DateTime<Utc>, months: u32) -> DateTime<Utc> {
-    t.checked_add_months(Months::new(months)).unwrap_or(t + Duration::days(30 * months as i64))
+    t.checked_add_months(Months::new(months))
+        .or_else(|| t.checked_add_signed(Duration::days(30 * months as i64)))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
+
+/// How far back an "especially severe event" may lie (S10 Art 29 bars honours for a year from it).
+pub const MAX_SEVERE_EVENT_AGE_DAYS: i64 = 3 * 365;
 
 fn later(a: Option<DateTime<Utc>>, b: DateTime<Utc>) -> Option<DateTime<Utc>> {
     Some(a.map_or(b, |a| a.max(b)))
@@ -482,7 +494,12 @@ impl Case {
             },
             None => 0,
         };
-        order.iter().skip(start).copied().filter(|r| !self.rungs.contains(r)).collect()
+        order
+            .iter()
+            .skip(start)
+            .copied()
+            .filter(|r| !self.rungs.contains(r))
+            .collect()
     }
 
     /// Applies `action` by `actor` at `now` under the bureau's ladder `order`. On success the
@@ -605,6 +622,11 @@ impl Case {
                 if severe_event_at.is_some() && *rung != Rung::ListedSupervision {
                     return Err(LadderError::SevereEventNotListed);
                 }
+                if let Some(event) = severe_event_at {
+                    if *event > now || now.signed_duration_since(*event) > Duration::days(MAX_SEVERE_EVENT_AGE_DAYS) {
+                        return Err(LadderError::SevereEventDate);
+                    }
+                }
                 next.rungs.push(*rung);
                 next.phase = Phase::Rectifying;
                 next.deadline = Some(*deadline);
@@ -673,7 +695,7 @@ pub fn check_fine(fine: &FineDecision) -> Result<(), LadderError> {
     }
     let (min, max) = PERSON_FINE_RANGE_YUAN;
     for p in &fine.persons {
-        if p.name.trim().is_empty() || p.name.chars().count() > 50 {
+        if p.name.trim().is_empty() || p.name.chars().count() > 50 || !crate::supervision::text_is_clean(&p.name) {
             return Err(LadderError::Extension("责任人姓名不能为空且不超过50字"));
         }
         if !(min..=max).contains(&p.amount_yuan) {

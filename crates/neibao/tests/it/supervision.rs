@@ -766,3 +766,80 @@ async fn campaigns_fan_out_inspections_that_find_hazards_and_keep_their_checklis
         "{v}"
     );
 }
+
+#[tokio::test]
+async fn a_failed_recheck_after_the_deadline_counts_as_overdue_and_odd_text_is_refused() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let unit = app.client_for("demo_unit").await;
+    let (unit_id, _) = demo_unit(&app).await;
+    let hazard = new_hazard(&police, &unit_id, "消防通道堵塞").await;
+    let deadline = Utc::now() + Duration::seconds(2);
+    assert_eq!(
+        act(&police, &hazard, json!({"action": "issue_order", "deadline": deadline}))
+            .await
+            .0,
+        200
+    );
+    let photo = upload_png(&unit, &hazard).await;
+    let (s, v) = act(
+        &unit,
+        &hazard,
+        json!({"action": "submit_rectification", "reason": "已清理", "evidence": [photo]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "recheck", "passed": false, "reason": "仍有杂物"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["hazard"]["phase"], "overdue");
+    let (_, credit) = police.get(&format!("/api/v1/units/{unit_id}/credit")).await;
+    let ours: Vec<&Value> = credit["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["source_id"] == hazard.as_str())
+        .collect();
+    assert_eq!(ours.len(), 1, "{credit}");
+    assert_eq!(ours[0]["kind"], "overdue");
+
+    // Invisible and bidi characters, far dates: refused, nothing changes.
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "decide_fine", "fine": {"harm": "injury_or_loss", "unit_amount_yuan": 20000,
+               "persons": [{"name": "\u{202e}", "amount_yuan": 600}]}}),
+    )
+    .await;
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "escalate", "rung": "listed_supervision", "deadline": Utc::now() + Duration::days(20),
+               "severe_event_at": "+262142-12-31T00:00:00Z"}),
+    )
+    .await;
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = police
+        .post(
+            "/api/v1/hazards",
+            json!({"unit_id": unit_id, "title": "abc\u{202e}gnp", "class": "general", "source": "report"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = police
+        .post(
+            "/api/v1/inspections",
+            json!({"unit_id": unit_id, "due_date": "+262142-12-31"}),
+        )
+        .await;
+    assert!(s == 400, "{s} {v}");
+    let (_, h) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
+    assert_eq!(h["phase"], "overdue");
+    assert!(h["case"]["rungs"].as_array().unwrap().is_empty());
+}

@@ -76,7 +76,10 @@ fn may_set_bureau(role: Role) -> bool {
 
 /// Every checklist version (the five-defence checklist of REQUIREMENTS.md §d and its variants).
 #[utoipa::path(get, path = "/api/v1/checklists", tag = "supervision", responses((status = 200, body = Vec<ChecklistVersion>)))]
-pub async fn list_checklists(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<Vec<ChecklistVersion>>> {
+pub async fn list_checklists(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> ApiResult<Json<Vec<ChecklistVersion>>> {
     Ok(Json(state.store.list_checklists().await?))
 }
 
@@ -112,7 +115,11 @@ pub async fn add_checklist_version(
     let variant = Variant::from_code(&variant).ok_or_else(|| ApiError::validation("未知的检查表类型"))?;
     validate_items(&input.items).map_err(|e| ApiError::validation(e.0))?;
     let title = input.title.unwrap_or_default().trim().to_string();
-    let title = if title.is_empty() { variant.label_zh().to_string() } else { title };
+    let title = if title.is_empty() {
+        variant.label_zh().to_string()
+    } else {
+        title
+    };
     if title.chars().count() > 100 {
         return Err(ApiError::validation("检查表名称不超过100字"));
     }
@@ -232,7 +239,14 @@ pub async fn create_inspection(
     user: CurrentUser,
     Json(input): Json<InspectionInput>,
 ) -> ApiResult<(StatusCode, Json<Inspection>)> {
-    let i = sv::start_inspection(state.store.as_ref(), &officer(&user), &input.unit_id, input.due_date, Utc::now()).await?;
+    let i = sv::start_inspection(
+        state.store.as_ref(),
+        &officer(&user),
+        &input.unit_id,
+        input.due_date,
+        Utc::now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(i)))
 }
 
@@ -313,7 +327,15 @@ pub async fn save_inspection(
     Json(w): Json<InspectionWork>,
 ) -> ApiResult<Json<Inspection>> {
     Ok(Json(
-        sv::save_inspection(state.store.as_ref(), &officer(&user), &id, &w.record, &w.results, Utc::now()).await?,
+        sv::save_inspection(
+            state.store.as_ref(),
+            &officer(&user),
+            &id,
+            &w.record,
+            &w.results,
+            Utc::now(),
+        )
+        .await?,
     ))
 }
 
@@ -328,7 +350,15 @@ pub async fn submit_inspection(
     Json(w): Json<InspectionWork>,
 ) -> ApiResult<Json<sv::Submitted>> {
     Ok(Json(
-        sv::submit_inspection(state.store.as_ref(), &officer(&user), &id, &w.record, &w.results, Utc::now()).await?,
+        sv::submit_inspection(
+            state.store.as_ref(),
+            &officer(&user),
+            &id,
+            &w.record,
+            &w.results,
+            Utc::now(),
+        )
+        .await?,
     ))
 }
 
@@ -342,7 +372,11 @@ fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .filter(|c| {
+            neibao_domain::supervision::text_is_clean(c.encode_utf8(&mut [0; 4]))
+                && !c.is_control()
+                && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+        })
         .take(100)
         .collect();
     let cleaned = cleaned.trim().to_string();
@@ -434,7 +468,10 @@ pub async fn store_evidence(
             user.require(role.is_police() || matches!(role, Role::Department | Role::UnitManager))?;
             let h = state.store.get_hazard(&user.scope, owner_id).await?;
             if h.phase.is_end() {
-                return Err(ApiError::msg(ErrorCode::Conflict, "隐患已销号或处罚终结，不能再上传佐证材料"));
+                return Err(ApiError::msg(
+                    ErrorCode::Conflict,
+                    "隐患已销号或处罚终结，不能再上传佐证材料",
+                ));
             }
             h.unit_id
         }
@@ -485,7 +522,10 @@ pub async fn hazard_evidence(
     user.require(user.user.role.is_police() || matches!(user.user.role, Role::Department | Role::UnitManager))?;
     state.store.get_hazard(&user.scope, &id).await?;
     let up = read_upload(multipart(req, &state).await?).await?;
-    Ok((StatusCode::CREATED, Json(store_evidence(&state, &user, "hazard", &id, up).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(store_evidence(&state, &user, "hazard", &id, up).await?),
+    ))
 }
 
 /// Uploads a photo or file to an inspection (multipart field `file`, at most 10 MB).
@@ -506,7 +546,10 @@ pub async fn inspection_evidence(
         InspectionKind::SelfInspection => role == Role::UnitManager,
     })?;
     let up = read_upload(multipart(req, &state).await?).await?;
-    Ok((StatusCode::CREATED, Json(store_evidence(&state, &user, "inspection", &id, up).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(store_evidence(&state, &user, "inspection", &id, up).await?),
+    ))
 }
 
 /// Downloads an evidence file (images and PDF inline, anything else as a download).
@@ -546,7 +589,10 @@ pub fn file_response(data: Vec<u8>, content_type: &str, name: &str, inline: bool
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
     resp
 }
 
@@ -776,7 +822,9 @@ pub async fn units_due(State(state): State<AppState>, user: CurrentUser) -> ApiR
 /// order and credit rule (defaults where none are stored).
 #[utoipa::path(get, path = "/api/v1/supervision/settings", tag = "supervision", responses((status = 200, body = SupervisionSettings)))]
 pub async fn get_settings(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<SupervisionSettings>> {
-    Ok(Json(sv::settings(state.store.as_ref(), user.user.org_id.as_deref()).await?))
+    Ok(Json(
+        sv::settings(state.store.as_ref(), user.user.org_id.as_deref()).await?,
+    ))
 }
 
 /// Replaces the caller's bureau settings (county-level and higher police).

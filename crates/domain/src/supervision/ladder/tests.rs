@@ -15,12 +15,16 @@ fn action_strategy() -> impl Strategy<Value = (Actor, Action, i64)> {
     let rung = prop::sample::select(Rung::ALL.to_vec());
     let actor = prop::sample::select(vec![Actor::Police, Actor::Unit, Actor::System]);
     let action = prop_oneof![
-        day.clone().prop_map(|d| Action::IssueOrder { deadline: t0() + Duration::days(d) }),
+        day.clone().prop_map(|d| Action::IssueOrder {
+            deadline: t0() + Duration::days(d)
+        }),
         Just(Action::FixOnSpot),
         Just(Action::Dismiss),
         Just(Action::SubmitRectification),
         any::<bool>().prop_map(|passed| Action::Recheck { passed }),
-        day.clone().prop_map(|d| Action::RequestExtension { until: t0() + Duration::days(d) }),
+        day.clone().prop_map(|d| Action::RequestExtension {
+            until: t0() + Duration::days(d)
+        }),
         any::<bool>().prop_map(|approve| Action::DecideExtension { approve }),
         Just(Action::MarkOverdue),
         (rung, day.clone(), prop::option::of(0i64..60)).prop_map(|(rung, d, sev)| Action::Escalate {
@@ -40,7 +44,10 @@ fn action_strategy() -> impl Strategy<Value = (Actor, Action, i64)> {
                     persons: persons
                         .into_iter()
                         .enumerate()
-                        .map(|(i, a)| PersonFine { name: format!("责任人{i}"), amount_yuan: a })
+                        .map(|(i, a)| PersonFine {
+                            name: format!("责任人{i}"),
+                            amount_yuan: a
+                        })
                         .collect(),
                     recommend_discipline: false,
                 },
@@ -63,7 +70,11 @@ fn check_invariants(c: &Case, order: &[Rung]) {
         assert!(c.deadline.is_none() && c.rungs.is_empty());
     }
     // Rungs follow the configured order, each at most once.
-    let positions: Vec<usize> = c.rungs.iter().map(|r| order.iter().position(|o| o == r).unwrap()).collect();
+    let positions: Vec<usize> = c
+        .rungs
+        .iter()
+        .map(|r| order.iter().position(|o| o == r).unwrap())
+        .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{c:?}");
     // Rungs only after an overdue.
     if !c.rungs.is_empty() {
@@ -103,7 +114,9 @@ fn path_to_end(c: &Case, now: DateTime<Utc>, order: &[Rung]) -> Vec<(Actor, Acti
             Phase::RecheckPending => Action::Recheck { passed: true },
             _ => unreachable!(),
         };
-        let t = c.apply(step.actor(), step.clone(), now, order).expect("the way out is always legal");
+        let t = c
+            .apply(step.actor(), step.clone(), now, order)
+            .expect("the way out is always legal");
         assert!(!t.legal_basis.is_empty());
         path.push((step.actor(), step));
     }
@@ -158,24 +171,41 @@ fn walk_order_overdue_interview_listed_recheck_pass() {
     let order = Rung::DEFAULT_ORDER;
     let mut c = Case::new();
     let t = t0();
-    c.apply(Actor::Police, Action::IssueOrder { deadline: t + Duration::days(7) }, t, &order).unwrap();
+    c.apply(
+        Actor::Police,
+        Action::IssueOrder {
+            deadline: t + Duration::days(7),
+        },
+        t,
+        &order,
+    )
+    .unwrap();
     assert_eq!(
         c.apply(Actor::System, Action::MarkOverdue, t + Duration::days(6), &order),
         Err(LadderError::DeadlineNotPassed)
     );
-    c.apply(Actor::System, Action::MarkOverdue, t + Duration::days(7), &order).unwrap();
+    c.apply(Actor::System, Action::MarkOverdue, t + Duration::days(7), &order)
+        .unwrap();
     assert_eq!(c.phase, Phase::Overdue);
     let deadline = t + Duration::days(20);
     c.apply(
         Actor::Police,
-        Action::Escalate { rung: Rung::Interview, deadline, severe_event_at: None },
+        Action::Escalate {
+            rung: Rung::Interview,
+            deadline,
+            severe_event_at: None,
+        },
         t + Duration::days(8),
         &order,
     )
     .unwrap();
     c.apply(Actor::System, Action::MarkOverdue, deadline, &order).unwrap();
     // Going back down the ladder is refused.
-    let back = Action::Escalate { rung: Rung::Circular, deadline: t + Duration::days(40), severe_event_at: None };
+    let back = Action::Escalate {
+        rung: Rung::Circular,
+        deadline: t + Duration::days(40),
+        severe_event_at: None,
+    };
     assert_eq!(
         c.apply(Actor::Police, back, t + Duration::days(21), &order),
         Err(LadderError::RungOutOfOrder { rung: Rung::Circular })
@@ -184,16 +214,29 @@ fn walk_order_overdue_interview_listed_recheck_pass() {
     let d2 = t + Duration::days(51);
     c.apply(
         Actor::Police,
-        Action::Escalate { rung: Rung::ListedSupervision, deadline: d2, severe_event_at: None },
+        Action::Escalate {
+            rung: Rung::ListedSupervision,
+            deadline: d2,
+            severe_event_at: None,
+        },
         listed_at,
         &order,
     )
     .unwrap();
     assert_eq!(c.honours_bar_until, Some(months_after(listed_at, 6)));
-    c.apply(Actor::Unit, Action::SubmitRectification, t + Duration::days(40), &order).unwrap();
-    c.apply(Actor::Police, Action::Recheck { passed: true }, t + Duration::days(41), &order).unwrap();
+    c.apply(Actor::Unit, Action::SubmitRectification, t + Duration::days(40), &order)
+        .unwrap();
+    c.apply(
+        Actor::Police,
+        Action::Recheck { passed: true },
+        t + Duration::days(41),
+        &order,
+    )
+    .unwrap();
     assert_eq!(c.phase, Phase::Closed);
-    assert!(c.apply(Actor::Police, Action::Dismiss, t + Duration::days(42), &order).is_err());
+    assert!(c
+        .apply(Actor::Police, Action::Dismiss, t + Duration::days(42), &order)
+        .is_err());
 }
 
 #[test]
@@ -201,12 +244,25 @@ fn missed_listed_deadline_bars_honours_for_a_year_from_it() {
     let order = Rung::DEFAULT_ORDER;
     let mut c = Case::new();
     let t = t0();
-    c.apply(Actor::Police, Action::IssueOrder { deadline: t + Duration::days(1) }, t, &order).unwrap();
-    c.apply(Actor::System, Action::MarkOverdue, t + Duration::days(1), &order).unwrap();
+    c.apply(
+        Actor::Police,
+        Action::IssueOrder {
+            deadline: t + Duration::days(1),
+        },
+        t,
+        &order,
+    )
+    .unwrap();
+    c.apply(Actor::System, Action::MarkOverdue, t + Duration::days(1), &order)
+        .unwrap();
     let d2 = t + Duration::days(30);
     c.apply(
         Actor::Police,
-        Action::Escalate { rung: Rung::ListedSupervision, deadline: d2, severe_event_at: None },
+        Action::Escalate {
+            rung: Rung::ListedSupervision,
+            deadline: d2,
+            severe_event_at: None,
+        },
         t + Duration::days(2),
         &order,
     )
@@ -223,29 +279,77 @@ fn fine_only_when_overdue_and_in_range() {
     let fine = |unit, person| FineDecision {
         harm: Harm::SeriousThreat,
         unit_amount_yuan: unit,
-        persons: vec![PersonFine { name: "张三".into(), amount_yuan: person }],
+        persons: vec![PersonFine {
+            name: "张三".into(),
+            amount_yuan: person,
+        }],
         recommend_discipline: true,
     };
-    c.apply(Actor::Police, Action::IssueOrder { deadline: t + Duration::days(7) }, t, &order).unwrap();
+    c.apply(
+        Actor::Police,
+        Action::IssueOrder {
+            deadline: t + Duration::days(7),
+        },
+        t,
+        &order,
+    )
+    .unwrap();
     assert_eq!(
-        c.apply(Actor::Police, Action::DecideFine { fine: fine(20_000, 1_000) }, t, &order),
+        c.apply(
+            Actor::Police,
+            Action::DecideFine {
+                fine: fine(20_000, 1_000)
+            },
+            t,
+            &order
+        ),
         Err(LadderError::FineNotAllowed)
     );
-    c.apply(Actor::System, Action::MarkOverdue, t + Duration::days(7), &order).unwrap();
+    c.apply(Actor::System, Action::MarkOverdue, t + Duration::days(7), &order)
+        .unwrap();
     let later = t + Duration::days(8);
     assert!(matches!(
-        c.apply(Actor::Police, Action::DecideFine { fine: fine(9_999, 1_000) }, later, &order),
+        c.apply(
+            Actor::Police,
+            Action::DecideFine {
+                fine: fine(9_999, 1_000)
+            },
+            later,
+            &order
+        ),
         Err(LadderError::AmountOutOfRange { .. })
     ));
     assert!(matches!(
-        c.apply(Actor::Police, Action::DecideFine { fine: fine(10_000, 5_001) }, later, &order),
+        c.apply(
+            Actor::Police,
+            Action::DecideFine {
+                fine: fine(10_000, 5_001)
+            },
+            later,
+            &order
+        ),
         Err(LadderError::AmountOutOfRange { .. })
     ));
     assert_eq!(
-        c.apply(Actor::Unit, Action::DecideFine { fine: fine(10_000, 500) }, later, &order),
+        c.apply(
+            Actor::Unit,
+            Action::DecideFine {
+                fine: fine(10_000, 500)
+            },
+            later,
+            &order
+        ),
         Err(LadderError::WrongActor)
     );
-    c.apply(Actor::Police, Action::DecideFine { fine: fine(100_000, 5_000) }, later, &order).unwrap();
+    c.apply(
+        Actor::Police,
+        Action::DecideFine {
+            fine: fine(100_000, 5_000),
+        },
+        later,
+        &order,
+    )
+    .unwrap();
     assert_eq!(c.phase, Phase::FineDecided);
     c.apply(Actor::Police, Action::TransferCriminal, later, &order).unwrap();
     assert_eq!(c.phase, Phase::CriminalTransfer);
@@ -256,17 +360,103 @@ fn extension_moves_the_deadline_once_approved() {
     let order = Rung::DEFAULT_ORDER;
     let mut c = Case::new();
     let t = t0();
-    c.apply(Actor::Police, Action::IssueOrder { deadline: t + Duration::days(7) }, t, &order).unwrap();
+    c.apply(
+        Actor::Police,
+        Action::IssueOrder {
+            deadline: t + Duration::days(7),
+        },
+        t,
+        &order,
+    )
+    .unwrap();
     let until = t + Duration::days(14);
     assert!(c
-        .apply(Actor::Unit, Action::RequestExtension { until: t + Duration::days(200) }, t, &order)
+        .apply(
+            Actor::Unit,
+            Action::RequestExtension {
+                until: t + Duration::days(200)
+            },
+            t,
+            &order
+        )
         .is_err());
-    c.apply(Actor::Unit, Action::RequestExtension { until }, t + Duration::days(1), &order).unwrap();
-    assert!(c.apply(Actor::Unit, Action::RequestExtension { until }, t + Duration::days(1), &order).is_err());
-    c.apply(Actor::Police, Action::DecideExtension { approve: true }, t + Duration::days(2), &order).unwrap();
+    c.apply(
+        Actor::Unit,
+        Action::RequestExtension { until },
+        t + Duration::days(1),
+        &order,
+    )
+    .unwrap();
+    assert!(c
+        .apply(
+            Actor::Unit,
+            Action::RequestExtension { until },
+            t + Duration::days(1),
+            &order
+        )
+        .is_err());
+    c.apply(
+        Actor::Police,
+        Action::DecideExtension { approve: true },
+        t + Duration::days(2),
+        &order,
+    )
+    .unwrap();
     assert_eq!(c.deadline, Some(until));
     assert_eq!(
         c.apply(Actor::System, Action::MarkOverdue, t + Duration::days(7), &order),
         Err(LadderError::DeadlineNotPassed)
     );
+}
+
+#[test]
+fn severe_event_dates_are_bounded_and_nothing_overflows() {
+    let order = Rung::DEFAULT_ORDER;
+    let t = t0();
+    let listed = |event| Action::Escalate {
+        rung: Rung::ListedSupervision,
+        deadline: t + Duration::days(40),
+        severe_event_at: Some(event),
+    };
+    let mut c = Case::new();
+    c.apply(
+        Actor::Police,
+        Action::IssueOrder {
+            deadline: t + Duration::days(1),
+        },
+        t,
+        &order,
+    )
+    .unwrap();
+    c.apply(Actor::System, Action::MarkOverdue, t + Duration::days(1), &order)
+        .unwrap();
+    let now = t + Duration::days(2);
+    for bad in [
+        DateTime::<Utc>::MAX_UTC,
+        now + Duration::days(1),
+        now - Duration::days(4 * 365),
+    ] {
+        assert_eq!(
+            c.apply(Actor::Police, listed(bad), now, &order),
+            Err(LadderError::SevereEventDate)
+        );
+    }
+    let event = now - Duration::days(10);
+    c.apply(Actor::Police, listed(event), now, &order).unwrap();
+    assert_eq!(c.honours_bar_until, Some(months_after(event, 12)));
+    assert_eq!(months_after(DateTime::<Utc>::MAX_UTC, 12), DateTime::<Utc>::MAX_UTC);
+}
+
+#[test]
+fn invisible_names_are_refused_in_fines() {
+    let fine = FineDecision {
+        harm: Harm::InjuryOrLoss,
+        unit_amount_yuan: 10_000,
+        persons: vec![PersonFine {
+            name: "\u{202E}".into(),
+            amount_yuan: 600,
+        }],
+        recommend_discipline: false,
+    };
+    assert!(check_fine(&fine).is_err());
 }
