@@ -141,9 +141,8 @@ pub fn validate_items(items: &[ChecklistItem]) -> Result<(), ChecklistError> {
         if !(it.weight.is_finite() && it.weight > 0.0 && it.weight <= 100.0) {
             return Err(ChecklistError(format!("检查项{code}的分值须大于0且不超过100")));
         }
-        if !(super::text_is_clean(&it.title) && super::text_is_clean(&it.basis) && super::text_is_clean(&it.evidence))
-            || !super::text_is_clean(code)
-        {
+        let texts = [code, it.title.as_str(), it.basis.as_str(), it.evidence.as_str()];
+        if !texts.iter().all(|t| super::text_is_clean(t)) {
             return Err(ChecklistError(format!("检查项{code}含有控制字符或不可见字符")));
         }
         if it.basis.chars().count() > 500 || it.evidence.chars().count() > 500 {
