@@ -19,7 +19,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 
 /// Tables in foreign-key order (each migration system keeps its own `_sqlx_migrations`).
-pub const TABLES: [&str; 16] = [
+/// Every table worth moving, parents before children. Left out: `login_failures` (short-lived
+/// lockout counters, no key).
+pub const TABLES: [&str; 31] = [
     "meta",
     "divisions",
     "organisations",
@@ -36,6 +38,21 @@ pub const TABLES: [&str; 16] = [
     "sessions",
     "api_tokens",
     "bus_receipts",
+    "scheduled_jobs",
+    "audit_log",
+    "audit_head",
+    "retention_policies",
+    "legal_holds",
+    "deletion_log",
+    "checklists",
+    "campaigns",
+    "inspections",
+    "hazards",
+    "hazard_steps",
+    "doc_counters",
+    "documents",
+    "credit_records",
+    "attachments",
 ];
 
 /// One table's result.
