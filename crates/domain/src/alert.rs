@@ -50,6 +50,60 @@ pub enum AlertStatus {
 pub enum AlertAction {
     Acknowledge,
     Resolve,
+    /// Resolve as a false positive (误报) with its reason; counted per rule.
+    FalsePositive(FalsePositiveReason),
+}
+
+/// Why an alert was a false positive (误报原因), for per-rule statistics and rule tuning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FalsePositiveReason {
+    /// 动物、树枝等非人员目标
+    AnimalOrObject,
+    /// 光线、天气变化
+    LightOrWeather,
+    /// 设备故障或误判
+    DeviceFault,
+    /// 授权人员正常作业
+    AuthorisedPerson,
+    /// 测试或演练
+    TestOrDrill,
+    /// 其他
+    Other,
+}
+
+impl FalsePositiveReason {
+    pub const ALL: [FalsePositiveReason; 6] = [
+        FalsePositiveReason::AnimalOrObject,
+        FalsePositiveReason::LightOrWeather,
+        FalsePositiveReason::DeviceFault,
+        FalsePositiveReason::AuthorisedPerson,
+        FalsePositiveReason::TestOrDrill,
+        FalsePositiveReason::Other,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            FalsePositiveReason::AnimalOrObject => "animal_or_object",
+            FalsePositiveReason::LightOrWeather => "light_or_weather",
+            FalsePositiveReason::DeviceFault => "device_fault",
+            FalsePositiveReason::AuthorisedPerson => "authorised_person",
+            FalsePositiveReason::TestOrDrill => "test_or_drill",
+            FalsePositiveReason::Other => "other",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<FalsePositiveReason> {
+        FalsePositiveReason::ALL.into_iter().find(|r| r.code() == s)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            FalsePositiveReason::AnimalOrObject => "动物、树枝等非人员目标",
+            FalsePositiveReason::LightOrWeather => "光线或天气变化",
+            FalsePositiveReason::DeviceFault => "设备故障或误判",
+            FalsePositiveReason::AuthorisedPerson => "授权人员正常作业",
+            FalsePositiveReason::TestOrDrill => "测试或演练",
+            FalsePositiveReason::Other => "其他",
+        }
+    }
 }
 
 impl AlertStatus {
@@ -79,7 +133,9 @@ impl AlertStatus {
     pub fn apply(self, action: AlertAction) -> Result<AlertStatus, DomainError> {
         match (self, action) {
             (AlertStatus::Open, AlertAction::Acknowledge) => Ok(AlertStatus::Acknowledged),
-            (AlertStatus::Open | AlertStatus::Acknowledged, AlertAction::Resolve) => Ok(AlertStatus::Resolved),
+            (AlertStatus::Open | AlertStatus::Acknowledged, AlertAction::Resolve | AlertAction::FalsePositive(_)) => {
+                Ok(AlertStatus::Resolved)
+            }
             (from, _) => Err(DomainError::with_message(
                 ErrorCode::InvalidTransition,
                 format!("告警当前状态为「{}」，不能执行此操作", from.label_zh()),
@@ -114,6 +170,30 @@ pub struct Alert {
     pub resolved_by: Option<String>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolve_comment: Option<String>,
+    /// Set when the alert was resolved as a false positive (误报).
+    #[serde(default)]
+    pub false_positive_reason: Option<FalsePositiveReason>,
+}
+
+/// Per-rule alert statistics over a period (issue 4: per-rule statistics, flooding rules).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RuleAlertStats {
+    pub rule: String,
+    /// Alerts raised in the period.
+    pub raised: i64,
+    pub open: i64,
+    pub acknowledged: i64,
+    /// Resolved as handled (not false positives).
+    pub resolved: i64,
+    pub false_positives: i64,
+    /// false_positives / (resolved + false_positives), 0–1; null when nothing was resolved.
+    pub false_positive_rate: Option<f64>,
+    /// Mean seconds from first occurrence to acknowledgement, over acknowledged alerts.
+    pub mean_seconds_to_acknowledge: Option<f64>,
+    /// Alerts raised in the last 24 hours.
+    pub raised_last_24h: i64,
+    /// More than the flood threshold in the last 24 hours.
+    pub flooding: bool,
 }
 
 #[cfg(test)]
@@ -130,5 +210,11 @@ mod tests {
         assert!(Acknowledged.apply(Acknowledge).is_err());
         assert!(Resolved.apply(Acknowledge).is_err());
         assert!(Resolved.apply(Resolve).is_err());
+        let fp = FalsePositive(FalsePositiveReason::DeviceFault);
+        assert_eq!(Acknowledged.apply(fp).unwrap(), Resolved);
+        assert!(Resolved.apply(fp).is_err());
+        for r in FalsePositiveReason::ALL {
+            assert_eq!(FalsePositiveReason::from_code(r.code()), Some(r));
+        }
     }
 }

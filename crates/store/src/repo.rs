@@ -157,6 +157,15 @@ pub trait Store: Send + Sync + 'static {
 
     // --- rule settings ---
     async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>>;
+    /// Per-rule statistics of the alerts in scope first seen since `since`; rules with more than
+    /// `flood_threshold` alerts in the 24 hours before `now` are flagged as flooding.
+    async fn alert_rule_stats(
+        &self,
+        scope: &Scope,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        flood_threshold: i64,
+    ) -> StoreResult<Vec<neibao_domain::alert::RuleAlertStats>>;
     async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, setting: &RuleSetting) -> StoreResult<()>;
 
     // --- scheduled jobs ---

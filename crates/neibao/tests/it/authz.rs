@@ -138,6 +138,13 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"comment":"矩阵"}"#),
         ),
         (
+            "post",
+            "/api/v1/alerts/{id}/false_positive",
+            Alerts,
+            Some(r#"{"reason":"other","comment":"矩阵"}"#),
+        ),
+        ("get", "/api/v1/alerts/stats", Any, None),
+        (
             "put",
             "/api/v1/me/password",
             Any,

@@ -36,6 +36,9 @@ fn alert_from_row(r: &DbRow) -> Alert {
         resolved_by: r.get("resolved_by"),
         resolved_at: r.get::<Option<i64>, _>("resolved_at").map(from_ms),
         resolve_comment: r.get("resolve_comment"),
+        false_positive_reason: r
+            .get::<Option<String>, _>("false_positive_reason")
+            .and_then(|c| neibao_domain::alert::FalsePositiveReason::from_code(&c)),
     }
 }
 
@@ -197,22 +200,73 @@ impl Backend {
                 "UPDATE alerts SET status = ?, acknowledged_by = ?, acknowledged_at = ?, acknowledge_comment = ? WHERE id = ? AND status = ?"
             }
             AlertAction::Resolve => "UPDATE alerts SET status = ?, resolved_by = ?, resolved_at = ?, resolve_comment = ? WHERE id = ? AND status = ?",
+            AlertAction::FalsePositive(_) => {
+                "UPDATE alerts SET status = ?, resolved_by = ?, resolved_at = ?, resolve_comment = ?, false_positive_reason = ? WHERE id = ? AND status = ?"
+            }
         };
-        let done = sqlx::query(&sql(stmt))
+        let stmt = sql(stmt);
+        let mut q = sqlx::query(&stmt)
             .bind(next.code())
             .bind(user)
             .bind(ms(now))
-            .bind(comment)
-            .bind(id)
-            .bind(current.status.code())
-            .execute(self.writer())
-            .await?;
+            .bind(comment);
+        if let AlertAction::FalsePositive(reason) = action {
+            q = q.bind(reason.code());
+        }
+        let done = q.bind(id).bind(current.status.code()).execute(self.writer()).await?;
         if done.rows_affected() == 0 {
             // Somebody else moved it in between: report against the fresh state.
             let fresh = self.get_alert_impl(scope, id).await?;
             fresh.status.apply(action)?;
         }
         self.get_alert_impl(scope, id).await
+    }
+
+    /// Per-rule statistics of the alerts in scope first seen since `since`; `flood_threshold`
+    /// flags rules with more alerts than that in the 24 hours before `now`.
+    pub(crate) async fn alert_rule_stats_impl(
+        &self,
+        scope: &Scope,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        flood_threshold: i64,
+    ) -> StoreResult<Vec<neibao_domain::alert::RuleAlertStats>> {
+        let day_ago = ms(now - chrono::Duration::hours(24));
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
+            "SELECT a.rule, COUNT(*) AS raised,
+                    CAST(COALESCE(SUM(CASE WHEN a.status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_n,
+                    CAST(COALESCE(SUM(CASE WHEN a.status = 'acknowledged' THEN 1 ELSE 0 END), 0) AS BIGINT) AS ack_n,
+                    CAST(COALESCE(SUM(CASE WHEN a.status = 'resolved' AND a.false_positive_reason IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved_n,
+                    CAST(COALESCE(SUM(CASE WHEN a.false_positive_reason IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS fp_n,
+                    CAST(AVG(CASE WHEN a.acknowledged_at IS NOT NULL THEN (a.acknowledged_at - a.first_seen) / 1000.0 END) AS DOUBLE PRECISION) AS mean_ack,
+                    CAST(COALESCE(SUM(CASE WHEN a.first_seen >= ",
+        );
+        qb.push_bind(day_ago)
+            .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS day_n FROM alerts a JOIN units u ON u.id = a.unit_id WHERE a.first_seen >= ")
+            .push_bind(ms(since));
+        push_scope(&mut qb, scope);
+        qb.push(" GROUP BY a.rule ORDER BY raised DESC, a.rule");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let resolved: i64 = r.get("resolved_n");
+                let fp: i64 = r.get("fp_n");
+                let day: i64 = r.get("day_n");
+                neibao_domain::alert::RuleAlertStats {
+                    rule: r.get("rule"),
+                    raised: r.get("raised"),
+                    open: r.get("open_n"),
+                    acknowledged: r.get("ack_n"),
+                    resolved,
+                    false_positives: fp,
+                    false_positive_rate: (resolved + fp > 0).then(|| fp as f64 / (resolved + fp) as f64),
+                    mean_seconds_to_acknowledge: r.get::<Option<f64>, _>("mean_ack"),
+                    raised_last_24h: day,
+                    flooding: day > flood_threshold,
+                }
+            })
+            .collect())
     }
 
     pub(crate) async fn rule_settings_impl(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {

@@ -161,6 +161,15 @@ impl Store for Backend {
     ) -> StoreResult<Alert> {
         self.transition_alert_impl(scope, id, action, user, comment, now).await
     }
+    async fn alert_rule_stats(
+        &self,
+        scope: &Scope,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        flood_threshold: i64,
+    ) -> StoreResult<Vec<neibao_domain::alert::RuleAlertStats>> {
+        self.alert_rule_stats_impl(scope, since, now, flood_threshold).await
+    }
     async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {
         self.rule_settings_impl(unit_id).await
     }

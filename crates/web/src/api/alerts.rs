@@ -3,7 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use chrono::Utc;
-use neibao_domain::alert::{Alert, AlertAction, AlertStatus, Severity};
+use neibao_domain::alert::{Alert, AlertAction, AlertStatus, FalsePositiveReason, RuleAlertStats, Severity};
 use neibao_domain::event::SecurityEvent;
 use neibao_store::model::*;
 use serde::{Deserialize, Serialize};
@@ -118,4 +118,76 @@ pub async fn resolve(
     Ok(Json(
         transition(&state, &user, &id, AlertAction::Resolve, &c.comment).await?,
     ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct FalsePositiveInput {
+    pub reason: FalsePositiveReason,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// Resolve an open or acknowledged alert as a false positive (误报) with a reason code; counted in
+/// the rule's statistics.
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/false_positive", tag = "alerts", request_body = FalsePositiveInput,
+    responses((status = 200, body = Alert), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn false_positive(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<FalsePositiveInput>,
+) -> ApiResult<Json<Alert>> {
+    Ok(Json(
+        transition(
+            &state,
+            &user,
+            &id,
+            AlertAction::FalsePositive(input.reason),
+            &input.comment,
+        )
+        .await?,
+    ))
+}
+
+/// Default: a rule with more than this many alerts in 24 hours is flagged as flooding.
+pub const DEFAULT_FLOOD_THRESHOLD: i64 = 50;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// Period in days, 1–365 (default 30).
+    pub days: Option<i64>,
+    /// Alerts in 24 hours above which a rule is flagged as flooding, 0–100 000 (default 50).
+    pub flood_threshold: Option<i64>,
+}
+
+/// Per-rule alert statistics in the caller's jurisdiction: raised, open, acknowledged,
+/// resolved, false positives and their rate, mean time to acknowledge, and whether the rule
+/// floods (more than `flood_threshold` alerts in the last 24 hours).
+#[utoipa::path(get, path = "/api/v1/alerts/stats", tag = "alerts", params(StatsQuery), responses((status = 200, body = Vec<RuleAlertStats>)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Json<Vec<RuleAlertStats>>> {
+    let (days, threshold) = stats_params(&q)?;
+    let now = Utc::now();
+    Ok(Json(
+        state
+            .store
+            .alert_rule_stats(&user.scope, now - chrono::Duration::days(days), now, threshold)
+            .await?,
+    ))
+}
+
+/// Checks the period and threshold of a statistics request.
+pub fn stats_params(q: &StatsQuery) -> ApiResult<(i64, i64)> {
+    let days = q.days.unwrap_or(30);
+    let threshold = q.flood_threshold.unwrap_or(DEFAULT_FLOOD_THRESHOLD);
+    if !(1..=365).contains(&days) || !(0..=100_000).contains(&threshold) {
+        return Err(ApiError::validation(
+            "统计天数须在1至365之间，刷屏阈值须在0至100000之间",
+        ));
+    }
+    Ok((days, threshold))
 }

@@ -64,6 +64,8 @@ pub fn routes() -> Router<AppState> {
         .route("/alerts/{id}", get(pages::alert))
         .route("/alerts/{id}/acknowledge", post(pages::acknowledge))
         .route("/alerts/{id}/resolve", post(pages::resolve))
+        .route("/alerts/{id}/false_positive", post(pages::false_positive))
+        .route("/alerts/stats", get(pages::alert_stats))
         .route("/events", get(pages::events))
         .route("/account", get(security::account))
         .route("/account/password", post(security::change_password))

@@ -792,6 +792,8 @@ pub async fn alerts(State(state): State<AppState>, UiUser(u): UiUser, Query(q): 
 #[template(path = "alert.html")]
 struct AlertPage {
     nav: Nav,
+    /// (code, label) of the false-positive reasons.
+    reasons: Vec<(&'static str, &'static str)>,
     a: AlertView,
     events: Vec<EventView>,
     may_handle: bool,
@@ -810,6 +812,10 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
     match loaded {
         Ok((a, events)) => render(&AlertPage {
             nav: Nav::new(&u),
+            reasons: neibao_domain::alert::FalsePositiveReason::ALL
+                .iter()
+                .map(|r| (r.code(), r.label_zh()))
+                .collect(),
             a: AlertView::from(&a),
             events: events.iter().map(EventView::from).collect(),
             may_handle: u.user.role.may_handle_alerts(),
@@ -851,6 +857,108 @@ pub async fn resolve(
     Form(f): Form<CsrfForm>,
 ) -> Response {
     alert_action(state, u, id, f, AlertAction::Resolve).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct FalsePositiveForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /alerts/{id}/false_positive`: resolve as 误报 with a reason.
+pub async fn false_positive(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    Form(f): Form<FalsePositiveForm>,
+) -> Response {
+    if let Err(e) = u.check_form_csrf(&f.csrf_token) {
+        return error_page(&u, e);
+    }
+    let Some(reason) = neibao_domain::alert::FalsePositiveReason::from_code(&f.reason) else {
+        return error_page(&u, ApiError::validation("请选择误报原因"));
+    };
+    let form = CsrfForm {
+        csrf_token: f.csrf_token,
+        comment: f.comment,
+    };
+    alert_action(state, u, id, form, AlertAction::FalsePositive(reason)).await
+}
+
+pub struct RuleStatsView {
+    pub rule: String,
+    pub raised: i64,
+    pub open: i64,
+    pub acknowledged: i64,
+    pub resolved: i64,
+    pub false_positives: i64,
+    pub false_positive_rate: String,
+    pub mean_ack: String,
+    pub last_24h: i64,
+    pub flooding: bool,
+}
+
+#[derive(Template)]
+#[template(path = "alert_stats.html")]
+struct AlertStatsPage {
+    nav: Nav,
+    days: i64,
+    threshold: i64,
+    rows: Vec<RuleStatsView>,
+}
+
+/// `GET /alerts/stats`: per-rule statistics (告警统计), flooding rules flagged.
+pub async fn alert_stats(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Query(q): Query<crate::api::alerts::StatsQuery>,
+) -> Response {
+    let (days, threshold) = match crate::api::alerts::stats_params(&q) {
+        Ok(p) => p,
+        Err(e) => return error_page(&u, e),
+    };
+    let now = chrono::Utc::now();
+    match state
+        .store
+        .alert_rule_stats(&u.scope, now - chrono::Duration::days(days), now, threshold)
+        .await
+    {
+        Ok(stats) => render(&AlertStatsPage {
+            nav: Nav::new(&u),
+            days,
+            threshold,
+            rows: stats
+                .into_iter()
+                .map(|s| RuleStatsView {
+                    rule: neibao_engine::rules::builtin_rules()
+                        .into_iter()
+                        .find(|r| r.code == s.rule)
+                        .map(|r| r.title.to_string())
+                        .unwrap_or_else(|| s.rule.clone()),
+                    raised: s.raised,
+                    open: s.open,
+                    acknowledged: s.acknowledged,
+                    resolved: s.resolved,
+                    false_positives: s.false_positives,
+                    false_positive_rate: s
+                        .false_positive_rate
+                        .map(|r| format!("{:.0}%", r * 100.0))
+                        .unwrap_or_else(|| "—".into()),
+                    mean_ack: s
+                        .mean_seconds_to_acknowledge
+                        .map(|x| format!("{:.1} 分钟", x / 60.0))
+                        .unwrap_or_else(|| "—".into()),
+                    last_24h: s.raised_last_24h,
+                    flooding: s.flooding,
+                })
+                .collect(),
+        }),
+        Err(e) => error_page(&u, e.into()),
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -102,7 +102,14 @@ impl From<&Alert> for AlertView {
             last_seen: fmt_time(a.last_seen),
             event_count: a.event_count,
             acknowledged: who(&a.acknowledged_by, &a.acknowledged_at, &a.acknowledge_comment),
-            resolved: who(&a.resolved_by, &a.resolved_at, &a.resolve_comment),
+            resolved: match a.false_positive_reason {
+                Some(r) => format!(
+                    "{}（误报：{}）",
+                    who(&a.resolved_by, &a.resolved_at, &a.resolve_comment),
+                    r.label_zh()
+                ),
+                None => who(&a.resolved_by, &a.resolved_at, &a.resolve_comment),
+            },
         }
     }
 }
