@@ -173,6 +173,45 @@ pub struct Alert {
     /// Set when the alert was resolved as a false positive (误报).
     #[serde(default)]
     pub false_positive_reason: Option<FalsePositiveReason>,
+    /// How far up the escalation chain the unacknowledged alert went (0: the unit only; 1: its
+    /// police station; 2: the county bureau; …).
+    #[serde(default)]
+    pub escalation_level: i64,
+    /// The organisation it was last escalated to.
+    #[serde(default)]
+    pub escalated_to: Option<String>,
+    #[serde(default)]
+    pub escalated_at: Option<DateTime<Utc>>,
+}
+
+/// The escalation chain of unacknowledged alerts (issue 4): after `delays_minutes[0]` minutes
+/// without acknowledgement the alert goes to the unit's police station, after a further
+/// `delays_minutes[1]` to the station's county bureau, and so on up the police tree. An
+/// acknowledgement (or resolution) stops it for good. An empty list turns escalation off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EscalationPolicy {
+    pub delays_minutes: Vec<i64>,
+}
+
+impl Default for EscalationPolicy {
+    fn default() -> Self {
+        EscalationPolicy {
+            delays_minutes: vec![15, 30],
+        }
+    }
+}
+
+impl EscalationPolicy {
+    /// At most 3 levels, each 1–1440 minutes.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        if self.delays_minutes.len() > 3 || self.delays_minutes.iter().any(|d| !(1..=1440).contains(d)) {
+            return Err(DomainError::with_message(
+                ErrorCode::ValidationFailed,
+                "升级链最多3级，每级等待1至1440分钟",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Per-rule alert statistics over a period (issue 4: per-rule statistics, flooding rules).

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bus;
+pub mod escalation;
 pub mod metrics;
 pub mod pipeline;
 pub mod retention;

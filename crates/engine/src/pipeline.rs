@@ -158,6 +158,15 @@ impl Pipeline {
             };
             let hits = evaluate(&rules, &ctx, ev, failures);
             METRICS.rule_evaluation.observe(started.elapsed().as_secs_f64());
+            // The escalation policy is read only when a rule fires (new alerts schedule their
+            // first escalation in the same transaction).
+            let escalation = if hits.is_empty() {
+                neibao_domain::alert::EscalationPolicy {
+                    delays_minutes: Vec::new(),
+                }
+            } else {
+                crate::escalation::policy(self.store.as_ref()).await?
+            };
             for hit in hits {
                 let rule = RuleLabel {
                     rule: hit.rule.to_string(),
@@ -174,6 +183,7 @@ impl Pipeline {
                         fingerprint: hit.fingerprint,
                         event_id: rec.event_id.clone(),
                         at: now,
+                        escalate_at: crate::escalation::first_escalation(&escalation, now),
                     })
                     .await?;
                 METRICS.alerts_raised.get_or_create(&rule).inc();

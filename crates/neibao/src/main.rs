@@ -528,6 +528,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         neibao_engine::supervision::HAZARD_REMINDER,
         neibao_engine::supervision::reminder_handler(dyn_store.clone()),
     )
+    .handle(
+        neibao_engine::escalation::ALERT_ESCALATE,
+        neibao_engine::escalation::handler(dyn_store.clone()),
+    )
     .spawn();
     if args.demo {
         neibao::demo::load_once(dyn_store.as_ref(), &state.pipeline).await?;

@@ -347,6 +347,9 @@ pub struct AlertDraft {
     pub fingerprint: String,
     pub event_id: String,
     pub at: DateTime<Utc>,
+    /// When a new alert is opened: the first escalation job to schedule in the same
+    /// transaction (`alert.escalate` at this time, level 1), so it cannot be lost.
+    pub escalate_at: Option<DateTime<Utc>>,
 }
 
 /// Whether a draft opened a new alert or was folded into an existing one.

@@ -157,6 +157,9 @@ pub trait Store: Send + Sync + 'static {
 
     // --- rule settings ---
     async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>>;
+    /// Marks an open alert escalated to `level` (upwards only); false if no longer open or
+    /// already there.
+    async fn escalate_alert(&self, id: &str, level: i64, org_name: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     /// Per-rule statistics of the alerts in scope first seen since `since`; rules with more than
     /// `flood_threshold` alerts in the 24 hours before `now` are flagged as flooding.
     async fn alert_rule_stats(

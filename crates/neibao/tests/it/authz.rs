@@ -144,6 +144,13 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"reason":"other","comment":"矩阵"}"#),
         ),
         ("get", "/api/v1/alerts/stats", Any, None),
+        ("get", "/api/v1/alerts/escalation", Any, None),
+        (
+            "put",
+            "/api/v1/alerts/escalation",
+            Admin,
+            Some(r#"{"delays_minutes":[15,30]}"#),
+        ),
         (
             "put",
             "/api/v1/me/password",

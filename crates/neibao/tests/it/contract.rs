@@ -395,6 +395,7 @@ async fn run_contract(store: Arc<dyn Store>) {
         fingerprint: "fp1".into(),
         event_id: event_id.into(),
         at,
+        escalate_at: None,
     };
     let x = store.raise_alert(&draft(&r1.event_id, now)).await.unwrap();
     assert!(x.created);

@@ -39,6 +39,9 @@ fn alert_from_row(r: &DbRow) -> Alert {
         false_positive_reason: r
             .get::<Option<String>, _>("false_positive_reason")
             .and_then(|c| neibao_domain::alert::FalsePositiveReason::from_code(&c)),
+        escalation_level: r.get("escalation_level"),
+        escalated_to: r.get("escalated_to"),
+        escalated_at: r.get::<Option<i64>, _>("escalated_at").map(from_ms),
     }
 }
 
@@ -98,6 +101,19 @@ impl Backend {
                 .bind(ms(d.at))
                 .execute(&mut *tx)
                 .await?;
+                if let Some(at) = d.escalate_at {
+                    sqlx::query(&sql(
+                        "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, 'alert.escalate', ?, ?, ?, ?)
+                         ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
+                    ))
+                    .bind(new_id())
+                    .bind(&id)
+                    .bind(ms(at))
+                    .bind(r#"{"level":1}"#)
+                    .bind(ms(d.at))
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 Raised {
                     alert_id: id,
                     created: true,
@@ -220,6 +236,29 @@ impl Backend {
             fresh.status.apply(action)?;
         }
         self.get_alert_impl(scope, id).await
+    }
+
+    /// Marks an open alert as escalated to `level` (only upwards); false when it is no longer
+    /// open or already at that level.
+    pub(crate) async fn escalate_alert_impl(
+        &self,
+        id: &str,
+        level: i64,
+        org_name: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(&sql(
+            "UPDATE alerts SET escalation_level = ?, escalated_to = ?, escalated_at = ?
+             WHERE id = ? AND status = 'open' AND escalation_level < ?",
+        ))
+        .bind(level)
+        .bind(org_name)
+        .bind(ms(at))
+        .bind(id)
+        .bind(level)
+        .execute(self.writer())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Per-rule statistics of the alerts in scope first seen since `since`; `flood_threshold`

@@ -170,6 +170,9 @@ impl Store for Backend {
     ) -> StoreResult<Vec<neibao_domain::alert::RuleAlertStats>> {
         self.alert_rule_stats_impl(scope, since, now, flood_threshold).await
     }
+    async fn escalate_alert(&self, id: &str, level: i64, org_name: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.escalate_alert_impl(id, level, org_name, at).await
+    }
     async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {
         self.rule_settings_impl(unit_id).await
     }

@@ -54,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/alerts/{id}/resolve", post(alerts::resolve))
         .route("/api/v1/alerts/{id}/false_positive", post(alerts::false_positive))
         .route("/api/v1/alerts/stats", get(alerts::stats))
+        .route(
+            "/api/v1/alerts/escalation",
+            get(alerts::get_escalation).put(alerts::put_escalation),
+        )
         .route("/api/v1/me/password", put(security::change_password))
         .route(
             "/api/v1/me/totp",
@@ -133,7 +137,7 @@ pub fn routes() -> Router<AppState> {
         units::list, units::create, units::get, units::update, units::list_key_areas, units::create_key_area, units::list_rules, units::set_rule, units::set_armed_schedule,
         devices::list, devices::create, devices::get,
         events::list, events::get, events::raw,
-        alerts::list, alerts::get, alerts::acknowledge, alerts::resolve, alerts::false_positive, alerts::stats,
+        alerts::list, alerts::get, alerts::acknowledge, alerts::resolve, alerts::false_positive, alerts::stats, alerts::get_escalation, alerts::put_escalation,
         security::change_password, security::totp_status, security::totp_begin, security::totp_confirm, security::totp_remove,
         security::list_tokens, security::create_token, security::revoke_token,
         security::reveal_person, security::lookup_persons, security::list_audit,

@@ -68,6 +68,8 @@ pub struct AlertView {
     pub event_count: i64,
     pub acknowledged: String,
     pub resolved: String,
+    /// 未确认，已于…升级至…（第N级）
+    pub escalated: String,
 }
 
 impl From<&Alert> for AlertView {
@@ -102,6 +104,15 @@ impl From<&Alert> for AlertView {
             last_seen: fmt_time(a.last_seen),
             event_count: a.event_count,
             acknowledged: who(&a.acknowledged_by, &a.acknowledged_at, &a.acknowledge_comment),
+            escalated: match (&a.escalated_to, a.escalated_at) {
+                (Some(to), Some(at)) => format!(
+                    "未及时确认，已于 {} 升级至{}（第{}级）",
+                    fmt_time(at),
+                    to,
+                    a.escalation_level
+                ),
+                _ => String::new(),
+            },
             resolved: match a.false_positive_reason {
                 Some(r) => format!(
                     "{}（误报：{}）",
