@@ -59,7 +59,8 @@ async fn login_pages_and_acknowledge_through_forms() {
     }
     let alerts = b.get(app.url("/alerts")).send().await.unwrap().text().await.unwrap();
     assert!(alerts.contains("重要部位入侵"), "the demo alert is listed");
-    let i = alerts.find("href=\"/alerts/").unwrap() + "href=\"".len();
+    // Alert ids are time-ordered UUIDs starting with 0 (the page also links /alerts/stats).
+    let i = alerts.find("href=\"/alerts/0").unwrap() + "href=\"".len();
     let link = alerts[i..].split('"').next().unwrap().to_string();
     let page = b.get(app.url(&link)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("待处置"));
