@@ -79,15 +79,7 @@ impl Officer {
         }
     }
     fn inspection_kind(&self) -> Option<InspectionKind> {
-        if self.role.is_police() {
-            Some(InspectionKind::Police)
-        } else if self.role == Role::Department {
-            Some(InspectionKind::Department)
-        } else if self.role == Role::UnitManager {
-            Some(InspectionKind::SelfInspection)
-        } else {
-            None
-        }
+        InspectionKind::for_role(self.role)
     }
 }
 
@@ -135,6 +127,21 @@ pub fn deadline_after_days(from: DateTime<Utc>, days: i64) -> DateTime<Utc> {
         .single()
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(from + Duration::days(days))
+}
+
+/// Noon of a Beijing calendar day.
+pub fn beijing_noon(d: chrono::NaiveDate) -> DateTime<Utc> {
+    let noon = d.and_hms_opt(12, 0, 0).expect("valid time");
+    noon.and_local_timezone(Shanghai)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| noon.and_utc() - Duration::hours(8))
+}
+
+/// The end (23:59:59) of a Beijing calendar day: how a date picked as a due date or deadline is
+/// read, as [`deadline_after_days`] reads "N 日".
+pub fn end_of_day(d: chrono::NaiveDate) -> DateTime<Utc> {
+    deadline_after_days(beijing_noon(d), 0)
 }
 
 /// The issuing organisation of an officer's documents, with its name and numbering.
@@ -247,17 +254,7 @@ pub async fn launch_campaign(
     };
     let title = check_text("检查名称", &input.title, 100, true)?;
     let description = check_text("检查说明", &input.description, 2000, false)?;
-    let due_at = deadline_after_days(
-        input
-            .due_date
-            .and_hms_opt(12, 0, 0)
-            .expect("valid time")
-            .and_local_timezone(Shanghai)
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(now),
-        0,
-    );
+    let due_at = end_of_day(input.due_date);
     if due_at <= now {
         return Err(invalid("检查截止日期须晚于今天"));
     }
@@ -383,17 +380,7 @@ pub async fn start_inspection(
         }
     }
     let checklist = store.latest_checklist(variant).await?;
-    let due_at = due_date.map(|d| {
-        deadline_after_days(
-            d.and_hms_opt(12, 0, 0)
-                .expect("valid")
-                .and_local_timezone(Shanghai)
-                .single()
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or(now),
-            0,
-        )
-    });
+    let due_at = due_date.map(end_of_day);
     Ok(store
         .create_inspection(
             &who.scope,
@@ -439,22 +426,16 @@ fn check_record(r: &InspectionRecord, now: DateTime<Utc>) -> Result<InspectionRe
     if r.officers.len() > 20 || r.methods.len() > 10 || r.signatures.len() > 20 {
         return Err(invalid("检查人员、检查方式或签名过多"));
     }
-    r.officers = r
-        .officers
-        .iter()
-        .map(|o| check_text("检查人员", o, 50, false))
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .filter(|o| !o.is_empty())
-        .collect();
-    r.methods = r
-        .methods
-        .iter()
-        .map(|o| check_text("检查方式", o, 20, false))
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .filter(|o| !o.is_empty())
-        .collect();
+    // Checked, trimmed, blanks dropped.
+    let list = |label: &str, xs: &[String], max: usize| -> Result<Vec<String>> {
+        let checked = xs
+            .iter()
+            .map(|x| check_text(label, x, max, false))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(checked.into_iter().filter(|x| !x.is_empty()).collect())
+    };
+    r.officers = list("检查人员", &r.officers, 50)?;
+    r.methods = list("检查方式", &r.methods, 20)?;
     for s in &mut r.signatures {
         s.name = check_text("签名", &s.name, 50, true)?;
         s.role = check_text("签名人身份", &s.role, 30, false)?;
@@ -830,6 +811,28 @@ fn credit_kind(action: &Action, from: Phase, to: Phase) -> Option<EntryKind> {
     }
 }
 
+/// A credit entry of `kind` for a hazard's unit under the bureau's rule (points, validity).
+fn credit_record(
+    rule: &CreditRule,
+    kind: EntryKind,
+    h: &Hazard,
+    basis: &str,
+    by: &str,
+    at: DateTime<Utc>,
+) -> NewCreditRecord {
+    let entry = rule.entry(kind);
+    NewCreditRecord {
+        unit_id: h.unit_id.clone(),
+        kind,
+        points: entry.points,
+        source_id: Some(h.id.clone()),
+        basis: basis.to_string(),
+        reason: format!("{}：{}", kind.label_zh(), h.title),
+        recorded_by: by.to_string(),
+        expires_at: at + Duration::days(entry.valid_days),
+    }
+}
+
 fn document_kind(action: &Action) -> Option<DocumentKind> {
     match action {
         Action::IssueOrder { .. } => Some(DocumentKind::RectificationOrder),
@@ -1109,19 +1112,8 @@ async fn apply_once(
         }),
         _ => None,
     };
-    let credit = credit_kind(&input.action, t.from, t.to).map(|kind| {
-        let rule = bureau.credit.entry(kind);
-        NewCreditRecord {
-            unit_id: h.unit_id.clone(),
-            kind,
-            points: rule.points,
-            source_id: Some(h.id.clone()),
-            basis: t.legal_basis.to_string(),
-            reason: format!("{}：{}", kind.label_zh(), h.title),
-            recorded_by: who.name.clone(),
-            expires_at: now + Duration::days(rule.valid_days),
-        }
-    });
+    let credit = credit_kind(&input.action, t.from, t.to)
+        .map(|kind| credit_record(&bureau.credit, kind, h, t.legal_basis, &who.name, now));
     let jobs = match case.deadline {
         Some(d) if case.phase == Phase::Rectifying && before.deadline != case.deadline => {
             deadline_jobs(&h.id, d, &bureau.reminder_days, now)
@@ -1204,7 +1196,6 @@ pub async fn on_deadline(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
         Ok(t) => t,
         Err(_) => return Ok(()),
     };
-    let rule = bureau.credit.entry(EntryKind::Overdue);
     store
         .update_hazard(
             &Scope::All,
@@ -1223,16 +1214,14 @@ pub async fn on_deadline(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
                     dedup_key: Some(format!("deadline:{}", job.id)),
                 },
                 document: None,
-                credit: Some(NewCreditRecord {
-                    unit_id: h.unit_id.clone(),
-                    kind: EntryKind::Overdue,
-                    points: rule.points,
-                    source_id: Some(h.id.clone()),
-                    basis: t.legal_basis.into(),
-                    reason: format!("{}：{}", EntryKind::Overdue.label_zh(), h.title),
-                    recorded_by: "系统".into(),
-                    expires_at: at + Duration::days(rule.valid_days),
-                }),
+                credit: Some(credit_record(
+                    &bureau.credit,
+                    EntryKind::Overdue,
+                    &h,
+                    t.legal_basis,
+                    "系统",
+                    at,
+                )),
                 jobs: Vec::new(),
                 org_id: None,
             },

@@ -51,6 +51,20 @@ impl InspectionKind {
             _ => None,
         }
     }
+    /// The kind of inspection a role makes (police, a competent department, a unit manager's
+    /// self-inspection); None for roles that do not inspect. The one place this mapping lives.
+    pub fn for_role(role: neibao_domain::scope::Role) -> Option<InspectionKind> {
+        use neibao_domain::scope::Role;
+        if role.is_police() {
+            Some(InspectionKind::Police)
+        } else if role == Role::Department {
+            Some(InspectionKind::Department)
+        } else if role == Role::UnitManager {
+            Some(InspectionKind::SelfInspection)
+        } else {
+            None
+        }
+    }
     pub fn label_zh(self) -> &'static str {
         match self {
             InspectionKind::Police => "公安检查",

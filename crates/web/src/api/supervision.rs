@@ -465,7 +465,7 @@ pub async fn store_evidence(
     let role = user.user.role;
     let unit_id = match owner_kind {
         "hazard" => {
-            user.require(role.is_police() || matches!(role, Role::Department | Role::UnitManager))?;
+            user.require(InspectionKind::for_role(role).is_some())?;
             let h = state.store.get_hazard(&user.scope, owner_id).await?;
             if h.phase.is_end() {
                 return Err(ApiError::msg(
@@ -477,12 +477,7 @@ pub async fn store_evidence(
         }
         _ => {
             let i = state.store.get_inspection(&user.scope, owner_id).await?;
-            let kind_ok = match i.kind {
-                InspectionKind::Police => role.is_police(),
-                InspectionKind::Department => role == Role::Department,
-                InspectionKind::SelfInspection => role == Role::UnitManager,
-            };
-            user.require(kind_ok)?;
+            user.require(InspectionKind::for_role(role) == Some(i.kind))?;
             if i.status == InspectionStatus::Submitted {
                 return Err(ApiError::msg(ErrorCode::Conflict, "检查已提交，不能再上传材料"));
             }
@@ -519,7 +514,7 @@ pub async fn hazard_evidence(
     req: Request,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     // Role and scope before reading the body.
-    user.require(user.user.role.is_police() || matches!(user.user.role, Role::Department | Role::UnitManager))?;
+    user.require(InspectionKind::for_role(user.user.role).is_some())?;
     state.store.get_hazard(&user.scope, &id).await?;
     let up = read_upload(multipart(req, &state).await?).await?;
     Ok((
@@ -539,12 +534,7 @@ pub async fn inspection_evidence(
     req: Request,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     let i = state.store.get_inspection(&user.scope, &id).await?;
-    let role = user.user.role;
-    user.require(match i.kind {
-        InspectionKind::Police => role.is_police(),
-        InspectionKind::Department => role == Role::Department,
-        InspectionKind::SelfInspection => role == Role::UnitManager,
-    })?;
+    user.require(InspectionKind::for_role(user.user.role) == Some(i.kind))?;
     let up = read_upload(multipart(req, &state).await?).await?;
     Ok((
         StatusCode::CREATED,

@@ -599,7 +599,7 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
                 reveal_error: extras.reveal_error,
                 revealed: revealed.is_some(),
                 credit,
-                may_inspect: super::supervision::may_start_inspection(u),
+                may_inspect: super::supervision::may_inspect(u),
                 u: unit,
             });
             if revealed.is_some() {
@@ -819,11 +819,7 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
             a: AlertView::from(&a),
             events: events.iter().map(EventView::from).collect(),
             may_handle: u.user.role.may_handle_alerts(),
-            may_report_hazard: u.user.role.is_police()
-                || matches!(
-                    u.user.role,
-                    neibao_domain::scope::Role::Department | neibao_domain::scope::Role::UnitManager
-                ),
+            may_report_hazard: neibao_store::supervision::InspectionKind::for_role(u.user.role).is_some(),
         }),
         Err(e) => error_page(&u, e.into()),
     }

@@ -39,9 +39,9 @@ use crate::error::ApiError;
 use crate::AppState;
 
 /// Form fields as sent, in order (repeated names such as checkboxes included).
-type Fields = Vec<(String, String)>;
+pub(super) type Fields = Vec<(String, String)>;
 
-fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
+pub(super) fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
     f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
 }
 
@@ -49,25 +49,13 @@ fn fields<'a>(f: &'a Fields, name: &str) -> Vec<&'a str> {
     f.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
 }
 
-fn status_of(e: &ApiError) -> StatusCode {
+pub(super) fn status_of(e: &ApiError) -> StatusCode {
     StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
 // ------------------------------------------------------------------ dates
 
-/// Noon of a Beijing calendar day.
-fn beijing_noon(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(12, 0, 0)
-        .and_then(|t| t.and_local_timezone(Shanghai).single())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now)
-}
-
-/// The end (23:59:59) of a Beijing calendar day: how a deadline date from a form is read, as
-/// [`sv::deadline_after_days`] reads "N 日".
-pub fn end_of_day(d: NaiveDate) -> DateTime<Utc> {
-    sv::deadline_after_days(beijing_noon(d), 0)
-}
+use sv::{beijing_noon, end_of_day};
 
 /// A `YYYY-MM-DD` date from a form field.
 pub fn parse_date(s: &str, label: &str) -> Result<NaiveDate, ApiError> {
@@ -301,8 +289,8 @@ fn jurisdiction_side(u: &CurrentUser) -> bool {
 }
 
 /// Who may start an inspection (police, departments, and a unit manager's self-inspection).
-fn may_inspect(u: &CurrentUser) -> bool {
-    u.user.role.is_police() || matches!(u.user.role, Role::Department | Role::UnitManager)
+pub(super) fn may_inspect(u: &CurrentUser) -> bool {
+    InspectionKind::for_role(u.user.role).is_some()
 }
 
 // ------------------------------------------------------------------ hub
@@ -770,11 +758,7 @@ async fn inspection_page(
     };
     let i = &d.inspection;
     let role = u.user.role;
-    let own_kind = match i.kind {
-        InspectionKind::Police => role.is_police(),
-        InspectionKind::Department => role == Role::Department,
-        InspectionKind::SelfInspection => role == Role::UnitManager,
-    };
+    let own_kind = InspectionKind::for_role(role) == Some(i.kind);
     let editable = own_kind && i.status != InspectionStatus::Submitted;
     let work = sent.unwrap_or_else(|| InspectionWork {
         record: i.record.clone(),
@@ -1616,10 +1600,6 @@ pub(super) async fn credit_box(state: &AppState, u: &CurrentUser, unit_id: &str)
 }
 
 /// Whether the unit page offers 开始检查.
-pub(super) fn may_start_inspection(u: &CurrentUser) -> bool {
-    may_inspect(u)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

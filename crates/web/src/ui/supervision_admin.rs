@@ -30,22 +30,10 @@ use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::AppState;
 
-/// Form fields as sent, in order.
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
-}
+use super::supervision::{field, status_of, Fields};
 
 fn checked(f: &Fields, name: &str) -> bool {
     !field(f, name).is_empty()
-}
-
-fn status_of(e: &ApiError) -> StatusCode {
-    match StatusCode::from_u16(e.code.http_status()) {
-        Ok(StatusCode::UNAUTHORIZED) | Err(_) => StatusCode::BAD_REQUEST,
-        Ok(s) => s,
-    }
 }
 
 /// A whole number from a form field, or a zh-CN message naming the field.
