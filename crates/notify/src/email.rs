@@ -82,18 +82,18 @@ pub(crate) async fn send_email(channel: &ChannelConfig, n: &Notification) -> Res
     }
 }
 
-/// SMTP reply 4xx → retryable, 5xx → permanent; connection, TLS and timeout problems are
-/// retryable; lettre client-side errors (which cannot improve by waiting) are permanent.
+/// SMTP reply 4xx → retryable, 5xx → permanent; connection, TLS handshake and timeout
+/// problems are retryable; lettre client-side errors (which cannot improve by waiting, e.g.
+/// STARTTLS required but not offered by the server) are permanent.
 fn classify(e: &lettre::transport::smtp::Error) -> DeliveryError {
     // lettre's Display for response errors includes the server's reply text; it contains no
     // credentials (AUTH arguments are never echoed in the error).
     let detail = crate::render::sanitize_line(&e.to_string(), 200);
     if e.is_permanent() {
-        let code = e.status().map(|c| c.to_string()).unwrap_or_default();
-        DeliveryError::permanent(format!("邮件服务器拒绝（{code}）：{detail}"))
+        // e.g. "邮件服务器拒绝：permanent error (550): 5.1.1 no such user"
+        DeliveryError::permanent(format!("邮件服务器拒绝：{detail}"))
     } else if e.is_transient() {
-        let code = e.status().map(|c| c.to_string()).unwrap_or_default();
-        DeliveryError::retryable(format!("邮件服务器暂时拒绝（{code}）：{detail}"))
+        DeliveryError::retryable(format!("邮件服务器暂时拒绝：{detail}"))
     } else if e.is_timeout() {
         DeliveryError::retryable("SMTP 请求超时")
     } else if e.is_tls() {

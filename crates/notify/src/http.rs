@@ -136,8 +136,8 @@ fn transport_error(e: reqwest::Error) -> DeliveryError {
     } else if e.is_connect() {
         "连接失败"
     } else if e.is_builder() {
-        // A URL that does not parse, or a request that could not be built.
-        return DeliveryError::permanent("请求地址无效");
+        // A URL that does not parse, or a header value (delivery id) that is not valid.
+        return DeliveryError::permanent("请求无法构建（地址或请求头无效）");
     } else {
         "网络错误"
     };
