@@ -11,9 +11,11 @@ pub mod metrics;
 pub mod pipeline;
 pub mod retention;
 pub mod rules;
+pub mod ruleset;
 pub mod schedule;
 pub mod scheduler;
 pub mod supervision;
+pub mod warning;
 
 pub use bus::{Accepted, BusError, EventBus, NatsConfig};
 pub use pipeline::{IngestOutcome, Pipeline};

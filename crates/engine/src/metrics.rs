@@ -28,6 +28,8 @@ pub struct Metrics {
     pub heartbeats: Counter,
     pub alerts_raised: Family<RuleLabel, Counter>,
     pub alerts_created: Family<RuleLabel, Counter>,
+    /// Alerts not raised because a suppression window (maintenance, visit) covered them.
+    pub alerts_suppressed: Family<RuleLabel, Counter>,
     /// Seconds to evaluate the rules for one new occurrence (including the failure-count query).
     pub rule_evaluation: Histogram,
     /// Seconds from receiving a payload to its events being stored and evaluated.
@@ -46,6 +48,7 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         heartbeats: Counter::default(),
         alerts_raised: Family::default(),
         alerts_created: Family::default(),
+        alerts_suppressed: Family::default(),
         rule_evaluation: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
         ingest_to_alert: Histogram::new(exponential_buckets(0.000_1, 2.0, 18)),
         queue_depth: Gauge::default(),
@@ -69,6 +72,11 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         m.alerts_raised.clone(),
     );
     registry.register("alerts_created", "New alerts opened, by rule", m.alerts_created.clone());
+    registry.register(
+        "alerts_suppressed",
+        "Alerts not raised inside a suppression window, by rule",
+        m.alerts_suppressed.clone(),
+    );
     registry.register(
         "rule_evaluation_seconds",
         "Rule evaluation time per new occurrence",

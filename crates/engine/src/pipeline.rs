@@ -9,8 +9,12 @@ use neibao_domain::event::DecodedPayload;
 use neibao_store::model::{AlertDraft, IngestDevice, Raised, RuleSetting};
 use neibao_store::{Store, StoreResult};
 
+use neibao_domain::scope::Scope;
+use neibao_store::warning::{DevicePlacement, SuppressionWindow};
+
 use crate::metrics::{RuleLabel, METRICS};
 use crate::rules::{effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION};
+use crate::ruleset::{suppressed, Facts, RuleEngine};
 
 /// What one payload produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,13 +39,19 @@ struct Caches {
     rules: HashMap<String, (DateTime<Utc>, Vec<RuleSetting>)>,
     /// device id → last liveness write
     touched: HashMap<String, DateTime<Utc>>,
+    /// device id → (read at, placement) for the data rules
+    placements: HashMap<String, (DateTime<Utc>, DevicePlacement)>,
+    /// unit id → (read at, suppression windows not yet ended)
+    suppressions: HashMap<String, (DateTime<Utc>, Vec<SuppressionWindow>)>,
 }
 
-/// Persists payloads and runs the built-in rules on them. Clones share their caches.
+/// Persists payloads and runs the built-in rules and the data rules ([`RuleEngine`]) on them.
+/// Clones share their caches and rule engine.
 #[derive(Clone)]
 pub struct Pipeline {
     store: Arc<dyn Store>,
     caches: Arc<Mutex<Caches>>,
+    engine: RuleEngine,
 }
 
 impl Pipeline {
@@ -49,7 +59,55 @@ impl Pipeline {
         Pipeline {
             store,
             caches: Arc::default(),
+            engine: RuleEngine::default(),
         }
+    }
+
+    /// The data-rule engine this pipeline evaluates (load it with
+    /// [`crate::warning::reload`]).
+    pub fn rule_engine(&self) -> &RuleEngine {
+        &self.engine
+    }
+
+    /// Drops the cached suppression windows of a unit (call after changing them).
+    pub fn forget_suppressions(&self, unit_id: &str) {
+        self.caches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .suppressions
+            .remove(unit_id);
+    }
+
+    async fn placement(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<Option<DevicePlacement>> {
+        if let Some((at, p)) = self.caches.lock().unwrap_or_else(|e| e.into_inner()).placements.get(device_id) {
+            if (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS {
+                return Ok(Some(p.clone()));
+            }
+        }
+        let Some(p) = self.store.device_placement(device_id).await? else {
+            return Ok(None);
+        };
+        let mut c = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        if c.placements.len() > 100_000 {
+            c.placements.clear();
+        }
+        c.placements.insert(device_id.to_string(), (now, p.clone()));
+        Ok(Some(p))
+    }
+
+    async fn suppressions(&self, unit_id: &str, now: DateTime<Utc>) -> StoreResult<Vec<SuppressionWindow>> {
+        if let Some((at, s)) = self.caches.lock().unwrap_or_else(|e| e.into_inner()).suppressions.get(unit_id) {
+            if (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS {
+                return Ok(s.clone());
+            }
+        }
+        let s = self.store.list_suppressions(&Scope::All, Some(unit_id), now).await?;
+        let mut c = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        if c.suppressions.len() > 100_000 {
+            c.suppressions.clear();
+        }
+        c.suppressions.insert(unit_id.to_string(), (now, s.clone()));
+        Ok(s)
     }
 
     /// Drops the cached rule settings of a unit (call after changing them).
@@ -156,7 +214,38 @@ impl Pipeline {
                 armed_schedule: device.armed_schedule.as_ref(),
                 at: now,
             };
-            let hits = evaluate(&rules, &ctx, ev, failures);
+            let mut hits: Vec<(String, String, neibao_domain::alert::Severity, String)> = evaluate(&rules, &ctx, ev, failures)
+                .into_iter()
+                .map(|h| (h.rule.to_string(), h.title, h.severity, h.fingerprint))
+                .collect();
+            if !self.engine.rules().is_empty() {
+                if let Some(placement) = self.placement(&device.id, now).await? {
+                    let facts = Facts::event(&placement, ev, now);
+                    hits.extend(self.engine.evaluate(&facts).into_iter().map(|h| {
+                        let title = if h.detail.is_empty() {
+                            format!("{}：{}", h.title, ev.kind.label_zh())
+                        } else {
+                            format!("{}：{}", h.title, h.detail)
+                        };
+                        (h.code, title, h.severity, h.fingerprint)
+                    }));
+                }
+            }
+            if !hits.is_empty() {
+                let windows = self.suppressions(&device.unit_id, now).await?;
+                if !windows.is_empty() {
+                    hits.retain(|(rule, ..)| {
+                        let off = suppressed(&windows, Some(&device.id), rule, now);
+                        if off {
+                            METRICS
+                                .alerts_suppressed
+                                .get_or_create(&RuleLabel { rule: rule.clone() })
+                                .inc();
+                        }
+                        !off
+                    });
+                }
+            }
             METRICS.rule_evaluation.observe(started.elapsed().as_secs_f64());
             // The escalation policy is read only when a rule fires (new alerts schedule their
             // first escalation in the same transaction).
@@ -167,20 +256,20 @@ impl Pipeline {
             } else {
                 crate::escalation::policy(self.store.as_ref()).await?
             };
-            for hit in hits {
+            for (rule_code, title, severity, fingerprint) in hits {
                 let rule = RuleLabel {
-                    rule: hit.rule.to_string(),
+                    rule: rule_code.clone(),
                 };
                 let raised = self
                     .store
                     .raise_alert(&AlertDraft {
                         unit_id: device.unit_id.clone(),
                         device_id: Some(device.id.clone()),
-                        rule: hit.rule.to_string(),
+                        rule: rule_code,
                         alert_type: ev.kind.code().to_string(),
-                        title: hit.title,
-                        severity: hit.severity,
-                        fingerprint: hit.fingerprint,
+                        title,
+                        severity,
+                        fingerprint,
                         event_id: rec.event_id.clone(),
                         at: now,
                         escalate_at: crate::escalation::first_escalation(&escalation, now),

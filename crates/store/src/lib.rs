@@ -16,5 +16,6 @@ pub mod repo;
 pub mod retention;
 pub mod sqlite;
 pub mod supervision;
+pub mod warning;
 
 pub use repo::{Store, StoreError, StoreResult};

@@ -12,6 +12,7 @@ use crate::audit::{AuditEntry, AuditHead, AuditRecord};
 use crate::model::*;
 use crate::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
 use crate::supervision::*;
+use crate::warning::*;
 use neibao_domain::supervision::checklist::{ChecklistItem, Variant};
 
 #[derive(Debug, thiserror::Error)]
@@ -377,4 +378,69 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Attachment>;
     async fn list_attachments(&self, scope: &Scope, owner_kind: &str, owner_id: &str) -> StoreResult<Vec<Attachment>>;
     async fn get_attachment(&self, scope: &Scope, id: &str) -> StoreResult<(Attachment, Vec<u8>)>;
+
+    // ---- early warning (issue 4) ----
+    /// Stores a new version of a data rule (version = latest + 1). With `expected_version`, fails
+    /// with a conflict unless the latest version is that one (0 = the rule must not exist yet).
+    async fn put_rule(
+        &self,
+        code: &str,
+        spec: &serde_json::Value,
+        enabled: bool,
+        expected_version: Option<i64>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<StoredRule>;
+    /// The current version of every rule (`None`), or every version of one rule, newest first.
+    async fn list_rules(&self, code: Option<&str>) -> StoreResult<Vec<StoredRule>>;
+    /// Adds a suppression window to a unit in the scope (the device must belong to the unit).
+    async fn create_suppression(&self, scope: &Scope, window: &SuppressionWindow) -> StoreResult<()>;
+    /// Windows in the scope (optionally of one unit) that end after `ending_after`.
+    async fn list_suppressions(
+        &self,
+        scope: &Scope,
+        unit_id: Option<&str>,
+        ending_after: DateTime<Utc>,
+    ) -> StoreResult<Vec<SuppressionWindow>>;
+    /// Ends a window now.
+    async fn end_suppression(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Adds a notification channel (config encrypted at rest).
+    async fn create_channel(&self, channel: &NewChannel, now: DateTime<Utc>) -> StoreResult<NotificationChannel>;
+    async fn get_channel(&self, id: &str) -> StoreResult<NotificationChannel>;
+    async fn list_channels(&self) -> StoreResult<Vec<NotificationChannel>>;
+    async fn set_channel_enabled(&self, id: &str, enabled: bool) -> StoreResult<()>;
+    /// In one transaction: inbox items for the recipients and one outbox row per matching enabled
+    /// channel (each (alert, channel, level) once). Returns the outbox rows added.
+    async fn fan_out(&self, fanout: &Fanout, now: DateTime<Utc>) -> StoreResult<usize>;
+    /// Claims pending outbox rows that are due, with a lease (`attempts` counts claims).
+    async fn claim_outbox(
+        &self,
+        node: &str,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> StoreResult<Vec<(OutboxItem, NotificationChannel)>>;
+    /// Records a delivery attempt's outcome; false when this node no longer holds the claim.
+    async fn finish_outbox(&self, id: &str, node: &str, outcome: &DeliveryOutcome, now: DateTime<Utc>)
+        -> StoreResult<bool>;
+    /// Deliveries of one alert (caller checks the alert is in scope).
+    async fn alert_outbox(&self, alert_id: &str) -> StoreResult<Vec<OutboxItem>>;
+    async fn list_inbox(&self, user_id: &str, unread_only: bool, limit: i64) -> StoreResult<Vec<InboxItem>>;
+    async fn count_unread(&self, user_id: &str) -> StoreResult<i64>;
+    /// Marks one item (or all with `None`) read; returns how many changed.
+    async fn mark_inbox_read(&self, user_id: &str, id: Option<&str>, now: DateTime<Utc>) -> StoreResult<u64>;
+    /// Devices and online devices per unit in the scope (units with devices only).
+    async fn device_health(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Vec<UnitHealth>>;
+    /// Devices not heard from (or, never heard from, created) before `silent_since`.
+    async fn silent_devices(&self, silent_since: DateTime<Utc>, limit: i64) -> StoreResult<Vec<SilentDevice>>;
+    async fn device_placement(&self, device_id: &str) -> StoreResult<Option<DevicePlacement>>;
+    /// Stored events in `[from, to)` in the scope, oldest first, at most `limit`.
+    async fn replay_events(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        unit_id: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<ReplayEvent>>;
 }

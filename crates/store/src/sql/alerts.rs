@@ -114,6 +114,19 @@ impl Backend {
                     .execute(&mut *tx)
                     .await?;
                 }
+                // Notifications (inbox, channels) are fanned out by a job written with the alert,
+                // so a crash right after the commit cannot lose them.
+                sqlx::query(&sql(
+                    "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, 'alert.notify', ?, ?, ?, ?)
+                     ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
+                ))
+                .bind(new_id())
+                .bind(&id)
+                .bind(ms(d.at))
+                .bind(r#"{"level":0}"#)
+                .bind(ms(d.at))
+                .execute(&mut *tx)
+                .await?;
                 Raised {
                     alert_id: id,
                     created: true,

@@ -13,6 +13,7 @@ use crate::model::*;
 use crate::repo::{Store, StoreResult};
 use crate::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
 use crate::supervision::*;
+use crate::warning::*;
 use neibao_domain::supervision::checklist::{ChecklistItem, Variant};
 
 #[async_trait]
@@ -460,5 +461,98 @@ impl Store for Backend {
     }
     async fn get_attachment(&self, scope: &Scope, id: &str) -> StoreResult<(Attachment, Vec<u8>)> {
         self.get_attachment_impl(scope, id).await
+    }
+
+    async fn put_rule(
+        &self,
+        code: &str,
+        spec: &serde_json::Value,
+        enabled: bool,
+        expected_version: Option<i64>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<StoredRule> {
+        self.put_rule_impl(code, spec, enabled, expected_version, by, now).await
+    }
+    async fn list_rules(&self, code: Option<&str>) -> StoreResult<Vec<StoredRule>> {
+        self.list_rules_impl(code).await
+    }
+    async fn create_suppression(&self, scope: &Scope, window: &SuppressionWindow) -> StoreResult<()> {
+        self.create_suppression_impl(scope, window).await
+    }
+    async fn list_suppressions(
+        &self,
+        scope: &Scope,
+        unit_id: Option<&str>,
+        ending_after: DateTime<Utc>,
+    ) -> StoreResult<Vec<SuppressionWindow>> {
+        self.list_suppressions_impl(scope, unit_id, ending_after).await
+    }
+    async fn end_suppression(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.end_suppression_impl(scope, id, now).await
+    }
+    async fn create_channel(&self, channel: &NewChannel, now: DateTime<Utc>) -> StoreResult<NotificationChannel> {
+        self.create_channel_impl(channel, now).await
+    }
+    async fn get_channel(&self, id: &str) -> StoreResult<NotificationChannel> {
+        self.get_channel_impl(id).await
+    }
+    async fn list_channels(&self) -> StoreResult<Vec<NotificationChannel>> {
+        self.list_channels_impl().await
+    }
+    async fn set_channel_enabled(&self, id: &str, enabled: bool) -> StoreResult<()> {
+        self.set_channel_enabled_impl(id, enabled).await
+    }
+    async fn fan_out(&self, fanout: &Fanout, now: DateTime<Utc>) -> StoreResult<usize> {
+        self.fan_out_impl(fanout, now).await
+    }
+    async fn claim_outbox(
+        &self,
+        node: &str,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> StoreResult<Vec<(OutboxItem, NotificationChannel)>> {
+        self.claim_outbox_impl(node, now, lease, limit).await
+    }
+    async fn finish_outbox(
+        &self,
+        id: &str,
+        node: &str,
+        outcome: &DeliveryOutcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.finish_outbox_impl(id, node, outcome, now).await
+    }
+    async fn alert_outbox(&self, alert_id: &str) -> StoreResult<Vec<OutboxItem>> {
+        self.alert_outbox_impl(alert_id).await
+    }
+    async fn list_inbox(&self, user_id: &str, unread_only: bool, limit: i64) -> StoreResult<Vec<InboxItem>> {
+        self.list_inbox_impl(user_id, unread_only, limit).await
+    }
+    async fn count_unread(&self, user_id: &str) -> StoreResult<i64> {
+        self.count_unread_impl(user_id).await
+    }
+    async fn mark_inbox_read(&self, user_id: &str, id: Option<&str>, now: DateTime<Utc>) -> StoreResult<u64> {
+        self.mark_inbox_read_impl(user_id, id, now).await
+    }
+    async fn device_health(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Vec<UnitHealth>> {
+        self.device_health_impl(scope, now).await
+    }
+    async fn silent_devices(&self, silent_since: DateTime<Utc>, limit: i64) -> StoreResult<Vec<SilentDevice>> {
+        self.silent_devices_impl(silent_since, limit).await
+    }
+    async fn device_placement(&self, device_id: &str) -> StoreResult<Option<DevicePlacement>> {
+        self.device_placement_impl(device_id).await
+    }
+    async fn replay_events(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        unit_id: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<ReplayEvent>> {
+        self.replay_events_impl(scope, from, to, unit_id, limit).await
     }
 }

@@ -27,6 +27,8 @@ mod supervision;
 mod units;
 #[path = "../sql/users.rs"]
 mod users;
+#[path = "../sql/warning.rs"]
+mod warning;
 
 use std::borrow::Cow;
 use std::path::Path;
