@@ -44,7 +44,10 @@ impl std::fmt::Debug for HttpAuth {
         f.debug_struct("HttpAuth")
             .field("username", &self.username)
             .field("password", &"<redacted>")
-            .field("challenge", &self.challenge.as_ref().map(|c| matches!(c, Challenge::Digest(_))))
+            .field(
+                "challenge",
+                &self.challenge.as_ref().map(|c| matches!(c, Challenge::Digest(_))),
+            )
             .finish()
     }
 }
@@ -186,8 +189,14 @@ mod tests {
         let mut a = HttpAuth::new("admin", "pw");
         a.set_challenge(["Basic realm=\"x\"", "Digest realm=\"IPC\", nonce=\"abc\", qop=\"auth\""])
             .unwrap();
-        let h1 = a.authorization("/ISAPI/Event/notification/alertStream").unwrap().unwrap();
-        let h2 = a.authorization("/ISAPI/Event/notification/alertStream").unwrap().unwrap();
+        let h1 = a
+            .authorization("/ISAPI/Event/notification/alertStream")
+            .unwrap()
+            .unwrap();
+        let h2 = a
+            .authorization("/ISAPI/Event/notification/alertStream")
+            .unwrap()
+            .unwrap();
         assert!(h1.starts_with("Digest "), "{h1}");
         assert!(h1.contains("nc=00000001") && h2.contains("nc=00000002"), "{h1} / {h2}");
     }

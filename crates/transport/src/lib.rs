@@ -28,7 +28,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-pub use mqtt::{run_mqtt, run_mqtt_with_status, MqttConfig, MqttConfigError, MqttMessage, MqttRoute};
+pub use mqtt::{
+    decode_message, run_mqtt, run_mqtt_with_status, MqttBroker, MqttConfig, MqttConfigError, MqttMessage, MqttRoute,
+};
 pub use pull::{decode_part, run_pull, run_pull_with_status, PullConfig, PullKind};
 pub use stream::{PartStream, StreamPart};
 

@@ -132,11 +132,13 @@ impl MqttConfig {
         let g = clean_prefix(&self.generic_prefix)?;
         let token = topic.strip_prefix(g)?.strip_prefix('/')?;
         let ok = !token.is_empty() && token.len() <= MAX_TOKEN && !token.contains(['/', '+', '#']);
-        ok.then(|| MqttRoute::Generic { token: token.to_string() })
+        ok.then(|| MqttRoute::Generic {
+            token: token.to_string(),
+        })
     }
 
-    /// Broker host, port and optional (username, password) from [`MqttConfig::url`].
-    pub fn broker(&self) -> Result<(String, u16, Option<(String, String)>), MqttConfigError> {
+    /// Broker host, port and credentials from [`MqttConfig::url`].
+    pub fn broker(&self) -> Result<MqttBroker, MqttConfigError> {
         let raw = self.url.trim();
         let with_scheme = if raw.contains("://") {
             raw.to_string()
@@ -157,10 +159,29 @@ impl MqttConfig {
             .trim_end_matches(']')
             .to_string();
         let port = url.port().unwrap_or(1883);
-        let creds = (!url.username().is_empty())
-            .then(|| (percent_decode(url.username()), url.password().map(percent_decode).unwrap_or_default()));
-        Ok((host, port, creds))
+        let creds = (!url.username().is_empty()).then(|| {
+            (
+                percent_decode(url.username()),
+                url.password().map(percent_decode).unwrap_or_default(),
+            )
+        });
+        Ok(MqttBroker {
+            host,
+            port,
+            credentials: creds,
+        })
     }
+}
+
+/// Where to connect, as parsed from [`MqttConfig::url`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MqttBroker {
+    /// Host name or IP address (IPv6 without brackets).
+    pub host: String,
+    /// TCP port (default 1883).
+    pub port: u16,
+    /// `(username, password)` from the URL's user info, percent-decoded.
+    pub credentials: Option<(String, String)>,
 }
 
 /// A bad [`MqttConfig`].
@@ -234,10 +255,18 @@ pub async fn run_mqtt_with_status(
     status: StatusHandle,
 ) {
     let filters = cfg.topic_filters();
-    let broker = cfg
-        .broker()
-        .and_then(|b| if filters.is_empty() { Err(MqttConfigError::NoTopics) } else { Ok(b) });
-    let (host, port, creds) = match broker {
+    let broker = cfg.broker().and_then(|b| {
+        if filters.is_empty() {
+            Err(MqttConfigError::NoTopics)
+        } else {
+            Ok(b)
+        }
+    });
+    let MqttBroker {
+        host,
+        port,
+        credentials: creds,
+    } = match broker {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(source = %cfg.source, error = %e, "MQTT subscriber not started");
@@ -281,7 +310,9 @@ pub async fn run_mqtt_with_status(
             };
             match event {
                 Ok(Event::Incoming(Packet::ConnAck(_))) => {
-                    let subs = filters.iter().map(|f| SubscribeFilter::new(f.clone(), QoS::AtLeastOnce));
+                    let subs = filters
+                        .iter()
+                        .map(|f| SubscribeFilter::new(f.clone(), QoS::AtLeastOnce));
                     if let Err(e) = client.try_subscribe_many(subs) {
                         break format!("subscribe: {e}");
                     }
@@ -396,7 +427,11 @@ mod tests {
         assert_eq!(cfg.route("neibao/events/a/b"), None);
         assert_eq!(
             cfg.broker().unwrap(),
-            ("broker.local".to_string(), 1883, Some(("u".to_string(), "p@ss".to_string())))
+            MqttBroker {
+                host: "broker.local".into(),
+                port: 1883,
+                credentials: Some(("u".into(), "p@ss".into()))
+            }
         );
         assert!(!format!("{cfg:?}").contains("p%40ss"));
     }
@@ -404,8 +439,12 @@ mod tests {
     #[test]
     fn broker_urls() {
         let b = |u: &str| MqttConfig::new(u, "x").broker();
-        assert_eq!(b("127.0.0.1:1884").unwrap(), ("127.0.0.1".into(), 1884, None));
-        assert_eq!(b("tcp://[::1]:1883").unwrap().0, "::1");
+        let local = b("127.0.0.1:1884").unwrap();
+        assert_eq!(
+            (local.host.as_str(), local.port, local.credentials),
+            ("127.0.0.1", 1884, None)
+        );
+        assert_eq!(b("tcp://[::1]:1883").unwrap().host, "::1");
         assert_eq!(b("mqtts://h:8883"), Err(MqttConfigError::TlsUnsupported));
         assert_eq!(b("http://h"), Err(MqttConfigError::InvalidUrl));
         assert_eq!(b("mqtt://"), Err(MqttConfigError::InvalidUrl));

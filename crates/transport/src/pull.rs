@@ -442,10 +442,12 @@ impl Session<'_> {
                     .filter_map(|v| v.to_str().ok().map(str::to_owned))
                     .collect();
                 drop(resp);
-                self.auth.set_challenge(values.iter().map(String::as_str)).map_err(|e| SessionEnd {
-                    reason: format!("authentication: {e}"),
-                    auth_failed: true,
-                })?;
+                self.auth
+                    .set_challenge(values.iter().map(String::as_str))
+                    .map_err(|e| SessionEnd {
+                        reason: format!("authentication: {e}"),
+                        auth_failed: true,
+                    })?;
                 if !self.auth.has_username() {
                     return Err(SessionEnd {
                         reason: "device requires authentication and no username is configured".into(),

@@ -69,9 +69,11 @@ impl StreamPart {
     /// Whether the part is declared as an image (`image/*`, e.g. the JPEG parts NVRs interleave in
     /// the Hikvision alert stream).
     pub fn is_image(&self) -> bool {
-        self.content_type
-            .as_deref()
-            .is_some_and(|c| c.trim_start().get(..6).is_some_and(|p| p.eq_ignore_ascii_case("image/")))
+        self.content_type.as_deref().is_some_and(|c| {
+            c.trim_start()
+                .get(..6)
+                .is_some_and(|p| p.eq_ignore_ascii_case("image/"))
+        })
     }
 }
 
@@ -532,9 +534,8 @@ fn strip_dashes(mut s: &[u8]) -> &[u8] {
 /// A boundary token without leading dashes, if usable.
 fn valid_token(b: &[u8]) -> Option<Vec<u8>> {
     let t = strip_dashes(b);
-    let ok = !t.is_empty()
-        && t.len() <= MAX_BOUNDARY
-        && !t.iter().any(|c| c.is_ascii_whitespace() || c.is_ascii_control());
+    let ok =
+        !t.is_empty() && t.len() <= MAX_BOUNDARY && !t.iter().any(|c| c.is_ascii_whitespace() || c.is_ascii_control());
     ok.then(|| t.to_vec())
 }
 

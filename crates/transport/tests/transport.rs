@@ -24,8 +24,13 @@ use tokio::sync::watch;
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers
 
+/// (kind, vendor type, state, channel) of each decoded event, in order.
+type Summary = Vec<(EventKind, String, EventState, Option<u32>)>;
+
 fn fixture(rel: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/devices").join(rel);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/devices")
+        .join(rel);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -76,7 +81,9 @@ fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
     if needle.is_empty() || hay.len() < needle.len() {
         return Vec::new();
     }
-    (0..=hay.len() - needle.len()).filter(|&i| &hay[i..i + needle.len()] == needle).collect()
+    (0..=hay.len() - needle.len())
+        .filter(|&i| &hay[i..i + needle.len()] == needle)
+        .collect()
 }
 
 /// Cut points inside every delimiter, inside header names, right after `Content-Length:`, inside
@@ -116,7 +123,7 @@ fn mk_part(boundary: &str, ct: &str, body: &[u8], cl: Option<usize>, nl: &str) -
     v
 }
 
-fn summary(p: &DecodedPayload) -> Vec<(EventKind, String, EventState, Option<u32>)> {
+fn summary(p: &DecodedPayload) -> Summary {
     p.events
         .iter()
         .map(|e| (e.kind, e.vendor_type.clone(), e.state, e.channel))
@@ -130,7 +137,10 @@ fn summary(p: &DecodedPayload) -> Vec<(EventKind, String, EventState, Option<u32
 fn dahua_fixtures_parse_to_exact_parts() {
     let data = fixture(DAHUA_FILES[0]);
     let parts = one_shot(Some("myboundary"), &data);
-    let bodies: Vec<String> = parts.iter().map(|p| String::from_utf8_lossy(&p.body).into_owned()).collect();
+    let bodies: Vec<String> = parts
+        .iter()
+        .map(|p| String::from_utf8_lossy(&p.body).into_owned())
+        .collect();
     assert_eq!(bodies.len(), 8, "{bodies:#?}");
     assert_eq!(bodies[0], "Heartbeat");
     assert_eq!(bodies[1], "Code=VideoMotionInfo;action=State;index=0");
@@ -177,7 +187,10 @@ fn hikvision_stream_fixture_parses_with_exact_lengths() {
 fn fixtures_split_at_every_offset_and_byte_by_byte_match_one_shot() {
     let mut cases: Vec<(&str, Vec<u8>)> = DAHUA_FILES.iter().map(|f| ("myboundary", fixture(f))).collect();
     cases.push(("boundary", fixture(HIK_STREAM)));
-    cases.push(("boundary", fixture("hikvision-isapi-alert/httphost_push_linedetection_multipart.bin")));
+    cases.push((
+        "boundary",
+        fixture("hikvision-isapi-alert/httphost_push_linedetection_multipart.bin"),
+    ));
     for (b, data) in &cases {
         let whole = one_shot(Some(b), data);
         assert!(!whole.is_empty());
@@ -198,12 +211,26 @@ fn quirks_lf_only_missing_and_wrong_lengths() {
     s.extend(mk_part(b, "text/plain", b"Code=A;action=Start;index=0", None, "\n"));
     s.extend_from_slice(b"\n\n");
     // Oversized Content-Length: cut at the next delimiter.
-    s.extend(mk_part(b, "text/plain", b"Code=B;action=Start;index=1", Some(4000), "\r\n"));
+    s.extend(mk_part(
+        b,
+        "text/plain",
+        b"Code=B;action=Start;index=1",
+        Some(4000),
+        "\r\n",
+    ));
     // Too short Content-Length (not followed by a line break): cut at the next delimiter.
-    s.extend(mk_part(b, "text/plain", b"Code=C;action=Stop;index=2", Some(10), "\r\n"));
+    s.extend(mk_part(
+        b,
+        "text/plain",
+        b"Code=C;action=Stop;index=2",
+        Some(10),
+        "\r\n",
+    ));
     // Unparsable Content-Length.
     s.extend(mk_part(b, "text/plain", b"Heartbeat", Some(9), "\r\n"));
-    s.extend_from_slice(b"--myboundary\r\nContent-Type: text/plain\r\nContent-Length: nine\r\n\r\nHeartbeat\r\n\r\n\r\n");
+    s.extend_from_slice(
+        b"--myboundary\r\nContent-Type: text/plain\r\nContent-Length: nine\r\n\r\nHeartbeat\r\n\r\n\r\n",
+    );
     // Duplicated delimiter line, 5 header lines, no space after the colon, any case.
     s.extend_from_slice(
         b"--myboundary\r\n--myboundary\r\ncontent-type:text/plain\r\nX-A: 1\r\nX-B: 2\r\nX-C: 3\r\nCONTENT-LENGTH:4\r\n\r\nDone\r\n",
@@ -240,7 +267,9 @@ fn quirks_lf_only_missing_and_wrong_lengths() {
 fn jpeg_parts_interleave_and_keep_their_bytes() {
     let xml = fixture("hikvision-isapi-alert/alert_io_input_ver20.xml");
     // Binary with CR, LF, dashes and a partial boundary inside.
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, b'\r', b'\n', b'-', b'-', b'b', b'o', b'u', b'n', b'd', b'a', b'r'];
+    let mut jpeg = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, b'\r', b'\n', b'-', b'-', b'b', b'o', b'u', b'n', b'd', b'a', b'r',
+    ];
     jpeg.extend((0u8..=255).cycle().take(3000));
     jpeg.extend_from_slice(&[b'\n', 0xFF, 0xD9]);
     let mut s = Vec::new();
@@ -251,9 +280,15 @@ fn jpeg_parts_interleave_and_keep_their_bytes() {
     let parts = one_shot(Some("boundary"), &s);
     assert_eq!(parts.len(), 4);
     assert_eq!(parts[1].body, jpeg);
-    assert_eq!(parts[2].body, jpeg, "without Content-Length only the line break before the delimiter goes");
+    assert_eq!(
+        parts[2].body, jpeg,
+        "without Content-Length only the line break before the delimiter goes"
+    );
     assert!(parts[1].is_image() && !parts[0].is_image());
-    assert_eq!(decode_part(PullKind::HikvisionAlertStream, &parts[1]).unwrap(), DecodedPayload::default());
+    assert_eq!(
+        decode_part(PullKind::HikvisionAlertStream, &parts[1]).unwrap(),
+        DecodedPayload::default()
+    );
     let every: Vec<usize> = (1..s.len()).step_by(7).collect();
     assert_eq!(chunked(Some("boundary"), &s, &every), parts);
 }
@@ -262,8 +297,20 @@ fn jpeg_parts_interleave_and_keep_their_bytes() {
 fn oversized_part_is_dropped_and_stream_resyncs() {
     let mut s = Vec::new();
     s.extend(mk_part("b", "text/plain", b"first", Some(5), "\r\n"));
-    s.extend(mk_part("b", "application/octet-stream", &vec![b'x'; 10_000], None, "\r\n"));
-    s.extend(mk_part("b", "application/octet-stream", &vec![b'y'; 10_000], Some(10_000), "\r\n"));
+    s.extend(mk_part(
+        "b",
+        "application/octet-stream",
+        &vec![b'x'; 10_000],
+        None,
+        "\r\n",
+    ));
+    s.extend(mk_part(
+        "b",
+        "application/octet-stream",
+        &vec![b'y'; 10_000],
+        Some(10_000),
+        "\r\n",
+    ));
     s.extend(mk_part("b", "text/plain", &vec![b'z'; 3000], None, "\r\n"));
     s.extend(mk_part("b", "text/plain", b"after", None, "\r\n"));
     s.extend_from_slice(b"--b\r\n");
@@ -279,7 +326,11 @@ fn oversized_part_is_dropped_and_stream_resyncs() {
     }
     assert_eq!(out, [b"first".to_vec(), vec![b'z'; 3000], b"after".to_vec()]);
     assert_eq!(p.stats().oversized, 2);
-    assert_eq!(p.stats().bad_lengths, 1, "the 10 000-byte Content-Length is over the cap");
+    assert_eq!(
+        p.stats().bad_lengths,
+        1,
+        "the 10 000-byte Content-Length is over the cap"
+    );
     assert!(peak <= 4096 + 512, "buffer peaked at {peak}");
     // Junk without line breaks is not kept either.
     let mut p = PartStream::new(Some("b"));
@@ -419,13 +470,16 @@ impl Sink for TestSink {
         Ok(())
     }
     async fn state(&self, source: &str, connected: bool, reason: &str) -> Result<(), SinkError> {
-        self.states.lock().unwrap().push((source.to_string(), connected, reason.to_string()));
+        self.states
+            .lock()
+            .unwrap()
+            .push((source.to_string(), connected, reason.to_string()));
         Ok(())
     }
 }
 
 impl TestSink {
-    fn decoded(&self) -> (Vec<(EventKind, String, EventState, Option<u32>)>, u32, usize) {
+    fn decoded(&self) -> (Summary, u32, usize) {
         let parts = self.parts.lock().unwrap();
         let mut events = Vec::new();
         let mut heartbeats = 0;
@@ -438,7 +492,12 @@ impl TestSink {
         (events, heartbeats, parts.len())
     }
     fn states(&self) -> Vec<(bool, String)> {
-        self.states.lock().unwrap().iter().map(|(_, c, r)| (*c, r.clone())).collect()
+        self.states
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, c, r)| (*c, r.clone()))
+            .collect()
     }
 }
 
@@ -533,7 +592,10 @@ async fn serve(mut sock: TcpStream, spec: &DeviceSpec, log: &Mutex<DeviceLog>) -
     let target = text.split_whitespace().nth(1).unwrap_or("").to_string();
     let authz = text
         .lines()
-        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("authorization")))
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        })
         .map(|(_, v)| v.trim().to_string());
     let ok = match authz {
         None => false,
@@ -626,7 +688,8 @@ fn base64_std(input: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in input.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
         for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if i <= c.len() {
                 out.push(A[((n >> shift) & 63) as usize] as char);
@@ -646,7 +709,10 @@ fn assert_nc_counts_up(log: &DeviceLog) {
             continue;
         }
         let prev = last.insert(nonce.as_str(), *nc);
-        assert!(prev.is_none_or(|p| p < *nc), "nc did not count up for {nonce}: {prev:?} then {nc}");
+        assert!(
+            prev.is_none_or(|p| p < *nc),
+            "nc did not count up for {nonce}: {prev:?} then {nc}"
+        );
     }
 }
 
@@ -666,7 +732,7 @@ const DAHUA_PATH: &str = "/cgi-bin/eventManager.cgi?action=attach&codes=[All]&he
 const DAHUA_CT: &str = "multipart/x-mixed-replace; boundary=myboundary";
 const HIK_PATH: &str = "/ISAPI/Event/notification/alertStream";
 
-fn dahua_oracle(files: &[&str]) -> (Vec<(EventKind, String, EventState, Option<u32>)>, u32) {
+fn dahua_oracle(files: &[&str]) -> (Summary, u32) {
     let mut events = Vec::new();
     let mut hb = 0;
     for f in files {
@@ -724,16 +790,28 @@ async fn dahua_attach_digest_stream_split_at_awkward_offsets() {
     assert_eq!(events[2].0, EventKind::LineCrossing);
     {
         let parts = sink.parts.lock().unwrap();
-        assert!(parts.iter().all(|(s, k, _)| s == "dev-1" && *k == PullKind::DahuaAttach));
+        assert!(parts
+            .iter()
+            .all(|(s, k, _)| s == "dev-1" && *k == PullKind::DahuaAttach));
         let one_shot_parts = one_shot(Some("myboundary"), &stream);
         let got: Vec<&StreamPart> = parts.iter().map(|(_, _, p)| p).take(one_shot_parts.len()).collect();
-        assert_eq!(got, one_shot_parts.iter().collect::<Vec<_>>(), "network chunking changed the parts");
+        assert_eq!(
+            got,
+            one_shot_parts.iter().collect::<Vec<_>>(),
+            "network chunking changed the parts"
+        );
     }
     let st = status.snapshot();
-    assert!(st.connected && st.last_part_at.is_some() && st.reconnects == 0, "{st:?}");
+    assert!(
+        st.connected && st.last_part_at.is_some() && st.reconnects == 0,
+        "{st:?}"
+    );
 
     tx.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(sink.states(), [(true, "connected".into()), (false, "shutdown".into())]);
     let log = device.log.lock().unwrap();
     assert_eq!(log.challenges, 1, "{log:?}");
@@ -751,8 +829,20 @@ async fn hikvision_alert_stream_with_images_and_bad_lengths() {
     jpeg.extend_from_slice(&[0xFF, 0xD9]);
     let mut stream = fixture(HIK_STREAM);
     stream.extend(mk_part("boundary", "image/jpeg", &jpeg, Some(jpeg.len()), "\r\n"));
-    stream.extend(mk_part("boundary", "application/xml; charset=\"UTF-8\"", &io, None, "\r\n"));
-    stream.extend(mk_part("boundary", "application/xml", &tamper, Some(tamper.len() + 700), "\r\n"));
+    stream.extend(mk_part(
+        "boundary",
+        "application/xml; charset=\"UTF-8\"",
+        &io,
+        None,
+        "\r\n",
+    ));
+    stream.extend(mk_part(
+        "boundary",
+        "application/xml",
+        &tamper,
+        Some(tamper.len() + 700),
+        "\r\n",
+    ));
     let hb = fixture(HIK_STREAM);
     let first_hb_end = find_all(&hb, b"--boundary").get(1).copied().unwrap();
     let heartbeat = hb[..first_hb_end].to_vec();
@@ -771,22 +861,37 @@ async fn hikvision_alert_stream_with_images_and_bad_lengths() {
     let cfg = test_config(&device, HIK_PATH, PullKind::HikvisionAlertStream, "admin", "hik12345");
     let task = tokio::spawn(run_pull_with_status(cfg, sink.clone(), rx, StatusHandle::new()));
 
-    let mut expected = summary(&neibao_ingest::decode_hikvision(Some("multipart/mixed; boundary=boundary"), &fixture(HIK_STREAM)).unwrap());
-    expected.extend(summary(&neibao_ingest::decode_hikvision(Some("application/xml"), &io).unwrap()));
-    expected.extend(summary(&neibao_ingest::decode_hikvision(Some("application/xml"), &tamper).unwrap()));
-    wait_until("all Hikvision events and a live heartbeat", Duration::from_secs(10), || {
-        let (ev, hb, _) = sink.decoded();
-        ev.len() >= expected.len() && hb >= 3
-    })
+    let mut expected = summary(
+        &neibao_ingest::decode_hikvision(Some("multipart/mixed; boundary=boundary"), &fixture(HIK_STREAM)).unwrap(),
+    );
+    expected.extend(summary(
+        &neibao_ingest::decode_hikvision(Some("application/xml"), &io).unwrap(),
+    ));
+    expected.extend(summary(
+        &neibao_ingest::decode_hikvision(Some("application/xml"), &tamper).unwrap(),
+    ));
+    wait_until(
+        "all Hikvision events and a live heartbeat",
+        Duration::from_secs(10),
+        || {
+            let (ev, hb, _) = sink.decoded();
+            ev.len() >= expected.len() && hb >= 3
+        },
+    )
     .await;
     tx.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap();
 
     let (events, _, _) = sink.decoded();
     assert_eq!(events, expected);
     let vmd: Vec<_> = events.iter().filter(|e| e.1 == "VMD").collect();
     assert_eq!(vmd.len(), 3);
-    assert!(vmd.iter().all(|e| e.0 == EventKind::Motion && e.2 == EventState::Active && e.3 == Some(5)));
+    assert!(vmd
+        .iter()
+        .all(|e| e.0 == EventKind::Motion && e.2 == EventState::Active && e.3 == Some(5)));
     assert_eq!(events[events.len() - 2].0, EventKind::AlarmInput);
     assert_eq!(events[events.len() - 1].0, EventKind::Tamper);
     let parts = sink.parts.lock().unwrap();
@@ -828,7 +933,10 @@ async fn reconnects_and_resubscribes_after_a_drop_mid_part() {
     .await;
     let st = status.snapshot();
     tx.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap();
 
     // The truncated VideoMotion Start is lost; the second connection's events all arrive.
     assert_eq!(sink.decoded().0, expected);
@@ -872,9 +980,12 @@ async fn silent_stream_hits_idle_timeout_and_reconnects() {
     })
     .await;
     tx.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap();
     let states = sink.states();
-    assert_eq!(states[1].0, false);
+    assert!(!states[1].0);
     assert!(states[1].1.starts_with("idle timeout"), "{states:?}");
     assert_eq!(device.log.lock().unwrap().streams_served, 2);
 }
@@ -902,13 +1013,21 @@ async fn wrong_password_is_an_auth_failure_with_long_backoff() {
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     tx.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap();
     let st = status.snapshot();
     assert!(
-        st.last_error.as_deref().is_some_and(|e| e.contains("authentication failed")),
+        st.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("authentication failed")),
         "{st:?}"
     );
-    assert!(!st.connected && st.reconnects == 0, "no second attempt within the auth backoff: {st:?}");
+    assert!(
+        !st.connected && st.reconnects == 0,
+        "no second attempt within the auth backoff: {st:?}"
+    );
     assert!(sink.states().is_empty(), "never connected, so no transition");
     let log = device.log.lock().unwrap();
     assert_eq!(log.auths.len(), 1, "one signed attempt, then the long backoff: {log:?}");
@@ -932,7 +1051,10 @@ async fn basic_auth_when_the_device_asks_for_it() {
     let task = tokio::spawn(run_pull_with_status(cfg, sink.clone(), rx, StatusHandle::new()));
     wait_until("access events", Duration::from_secs(10), || sink.decoded().0.len() >= 2).await;
     tx.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap();
     let log = device.log.lock().unwrap();
     assert!(!log.auths.is_empty() && log.auths.iter().all(|a| a.0), "{log:?}");
 }
@@ -953,7 +1075,7 @@ async fn mqtt_frigate_and_generic_topics_against_broker() {
     cfg.frigate_prefixes = vec![frigate.clone()];
     cfg.generic_prefix = generic.clone();
     cfg.backoff_min = Duration::from_millis(100);
-    let (host, port, creds) = cfg.broker().unwrap();
+    let broker = cfg.broker().unwrap();
 
     let sink = Arc::new(TestSink::default());
     let (tx, rx) = watch::channel(false);
@@ -963,35 +1085,98 @@ async fn mqtt_frigate_and_generic_topics_against_broker() {
     })
     .await;
 
-    let mut opts = rumqttc::MqttOptions::new(format!("{tag}-pub"), host, port);
-    if let Some((u, p)) = creds {
+    let mut opts = rumqttc::MqttOptions::new(format!("{tag}-pub"), broker.host.clone(), broker.port);
+    if let Some((u, p)) = broker.credentials.clone() {
         opts.set_credentials(u, p);
     }
     let (publisher, mut el) = rumqttc::AsyncClient::new(opts, 32);
     let poller = tokio::spawn(async move { while el.poll().await.is_ok() {} });
     let generic_body = br#"{"type":"intrusion.line_crossing","vendor_type":"tripwire","time":"2024-05-14T09:12:40+08:00","channel":2}"#;
     let publications: Vec<(String, Vec<u8>)> = vec![
-        (format!("{frigate}/events"), fixture("frigate-mqtt/events_new_v0.14_snapshot_object.json")),
-        (format!("{frigate}/events"), fixture("frigate-mqtt/events_end_v0.12_snapshot_time.json")),
-        (format!("{frigate}/reviews"), fixture("frigate-mqtt/reviews_update_alert.json")),
-        (format!("{frigate}/front_door/tracked_object_update"), fixture("frigate-mqtt/tracked_object_update_face.json")),
+        (
+            format!("{frigate}/events"),
+            fixture("frigate-mqtt/events_new_v0.14_snapshot_object.json"),
+        ),
+        (
+            format!("{frigate}/events"),
+            fixture("frigate-mqtt/events_end_v0.12_snapshot_time.json"),
+        ),
+        (
+            format!("{frigate}/reviews"),
+            fixture("frigate-mqtt/reviews_update_alert.json"),
+        ),
+        (
+            format!("{frigate}/front_door/tracked_object_update"),
+            fixture("frigate-mqtt/tracked_object_update_face.json"),
+        ),
         (format!("{frigate}/available"), b"online".to_vec()),
         (format!("{generic}/tok-abc123"), generic_body.to_vec()),
     ];
     for (topic, payload) in &publications {
-        publisher.publish(topic.clone(), rumqttc::QoS::AtLeastOnce, false, payload.clone()).await.unwrap();
+        publisher
+            .publish(topic.clone(), rumqttc::QoS::AtLeastOnce, false, payload.clone())
+            .await
+            .unwrap();
     }
-    wait_until("5 routed messages", Duration::from_secs(20), || sink.mqtt.lock().unwrap().len() >= 5).await;
+    wait_until("5 routed messages", Duration::from_secs(20), || {
+        sink.mqtt.lock().unwrap().len() >= 5
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.mqtt.lock().unwrap().len(), 5, "frigate/available must be ignored");
+
+    // Resubscribe: a client taking over the subscriber's client id makes the broker drop it; it
+    // must reconnect, subscribe again, and receive what is published afterwards.
+    let mut take = rumqttc::MqttOptions::new(cfg.client_id.clone(), broker.host.clone(), broker.port);
+    if let Some((u, p)) = broker.credentials.clone() {
+        take.set_credentials(u, p);
+    }
+    let (taker, mut tel) = rumqttc::AsyncClient::new(take, 4);
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let Ok(rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(_))) = tel.poll().await {
+                break;
+            }
+        }
+    })
+    .await
+    .expect("takeover client connects");
+    let _ = taker.try_disconnect();
+    let _ = tokio::time::timeout(Duration::from_millis(300), async { while tel.poll().await.is_ok() {} }).await;
+    drop(tel);
+    wait_until("resubscription after takeover", Duration::from_secs(20), || {
+        sink.states().iter().filter(|s| s.0).count() >= 2
+    })
+    .await;
+    let after = format!("{generic}/tok-after");
+    publisher
+        .publish(after.clone(), rumqttc::QoS::AtLeastOnce, false, generic_body.to_vec())
+        .await
+        .unwrap();
+    wait_until("a message after resubscribing", Duration::from_secs(20), || {
+        sink.mqtt.lock().unwrap().iter().any(|(_, m)| m.topic == after)
+    })
+    .await;
     tx.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap();
     let _ = publisher.disconnect().await;
     poller.abort();
 
     let got = sink.mqtt.lock().unwrap();
-    assert_eq!(got.len(), 5, "frigate/available must be ignored");
-    let fr = MqttRoute::Frigate { prefix: frigate.clone() };
-    for (i, (source, msg)) in got.iter().enumerate() {
+    assert_eq!(got.len(), 6);
+    assert_eq!(
+        got[5].1.route,
+        MqttRoute::Generic {
+            token: "tok-after".into()
+        }
+    );
+    let fr = MqttRoute::Frigate {
+        prefix: frigate.clone(),
+    };
+    for (i, (source, msg)) in got.iter().take(5).enumerate() {
         assert_eq!(source, &cfg.source);
         let (topic, payload) = if i < 4 { &publications[i] } else { &publications[5] };
         assert_eq!(&msg.topic, topic);
@@ -1000,14 +1185,59 @@ async fn mqtt_frigate_and_generic_topics_against_broker() {
         if i < 4 {
             assert_eq!(msg.route, fr);
         } else {
-            assert_eq!(msg.route, MqttRoute::Generic { token: "tok-abc123".into() });
+            assert_eq!(
+                msg.route,
+                MqttRoute::Generic {
+                    token: "tok-abc123".into()
+                }
+            );
         }
         let decoded = decode_message(msg).unwrap_or_else(|e| panic!("{topic}: {e}"));
         assert!(!decoded.events.is_empty() || decoded.heartbeats > 0, "{topic}");
     }
     let generic_events = decode_message(&got[4].1).unwrap();
-    assert_eq!(summary(&generic_events), [(EventKind::LineCrossing, "tripwire".into(), EventState::Active, Some(2))]);
+    assert_eq!(
+        summary(&generic_events),
+        [(EventKind::LineCrossing, "tripwire".into(), EventState::Active, Some(2))]
+    );
     let states = sink.states();
     assert_eq!(states.first(), Some(&(true, "subscribed".into())));
+    assert!(!states[1].0, "{states:?}");
+    assert_eq!(states[2], (true, "subscribed".into()));
     assert_eq!(states.last(), Some(&(false, "shutdown".into())));
+}
+
+#[tokio::test]
+async fn mqtt_unreachable_broker_retries_with_backoff_and_stops_on_shutdown() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut cfg = MqttConfig::new(format!("mqtt://127.0.0.1:{port}"), "nb-unreachable");
+    cfg.backoff_min = Duration::from_millis(20);
+    cfg.backoff_max = Duration::from_millis(80);
+    let sink = Arc::new(TestSink::default());
+    let status = StatusHandle::new();
+    let (tx, rx) = watch::channel(false);
+    let task = tokio::spawn(neibao_transport::run_mqtt_with_status(
+        cfg,
+        sink.clone(),
+        rx,
+        status.clone(),
+    ));
+    wait_until("several reconnect attempts", Duration::from_secs(10), || {
+        status.snapshot().reconnects >= 3
+    })
+    .await;
+    drop(tx);
+    tokio::time::timeout(Duration::from_secs(2), task)
+        .await
+        .unwrap()
+        .unwrap();
+    let st = status.snapshot();
+    assert!(
+        !st.connected && st.last_error.as_deref().is_some_and(|e| e.starts_with("connection")),
+        "{st:?}"
+    );
+    assert!(sink.states().is_empty());
 }
