@@ -47,7 +47,7 @@ pub fn first_escalation(p: &EscalationPolicy, at: DateTime<Utc>) -> Option<DateT
 
 /// The organisation at `level` above the alert's unit: 1 is its police station, 2 the
 /// station's parent (the county bureau), and so on. None when the tree ends.
-async fn target(store: &dyn Store, unit_id: &str, level: i64) -> StoreResult<Option<(String, String)>> {
+pub(crate) async fn target(store: &dyn Store, unit_id: &str, level: i64) -> StoreResult<Option<(String, String)>> {
     let unit = store.get_unit(&Scope::All, unit_id).await?;
     let Some(mut org_id) = unit.police_station_id else {
         return Ok(None);
@@ -99,6 +99,18 @@ pub async fn on_escalate(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
     }
     if store.escalate_alert(&alert.id, level, &name, job.due_at).await? {
         tracing::info!(alert = %alert.id, level, to = %name, "unacknowledged alert escalated");
+        // The new level is notified (inbox of the organisation, channels) by its own job.
+        store
+            .schedule_job(
+                &NewJob {
+                    kind: crate::outbox::ALERT_NOTIFY.into(),
+                    subject_id: alert.id.clone(),
+                    due_at: job.due_at,
+                    payload: serde_json::json!({ "level": level }),
+                },
+                job.due_at,
+            )
+            .await?;
     }
     Ok(())
 }

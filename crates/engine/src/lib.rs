@@ -8,6 +8,7 @@
 pub mod bus;
 pub mod escalation;
 pub mod metrics;
+pub mod outbox;
 pub mod pipeline;
 pub mod retention;
 pub mod rules;

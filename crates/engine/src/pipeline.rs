@@ -78,6 +78,15 @@ impl Pipeline {
             .remove(unit_id);
     }
 
+    /// Drops every cached suppression window.
+    pub fn forget_all_suppressions(&self) {
+        self.caches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .suppressions
+            .clear();
+    }
+
     async fn placement(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<Option<DevicePlacement>> {
         if let Some((at, p)) = self.caches.lock().unwrap_or_else(|e| e.into_inner()).placements.get(device_id) {
             if (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS {

@@ -40,6 +40,45 @@ pub async fn reload(store: &dyn Store, engine: &RuleEngine) -> StoreResult<usize
     Ok(n)
 }
 
+/// What an import did (rule codes).
+#[derive(Debug, Default, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub created: Vec<String>,
+    pub updated: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
+/// Stores checked specs: a rule equal to its current version is left alone, others become a new
+/// version (version 1 for a new code). The caller validates and authorises first.
+pub async fn import_specs(
+    store: &dyn Store,
+    specs: &[RuleSpec],
+    by: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<ImportReport> {
+    let mut report = ImportReport::default();
+    for spec in specs {
+        let value = serde_json::to_value(spec).map_err(|e| neibao_store::StoreError::Other(e.into()))?;
+        match store.list_rules(Some(&spec.code)).await?.into_iter().next() {
+            Some(c) if c.spec == value => report.unchanged.push(spec.code.clone()),
+            Some(c) => {
+                store
+                    .put_rule(&spec.code, &value, spec.enabled, Some(c.version), by, now)
+                    .await?;
+                report.updated.push(spec.code.clone());
+            }
+            None => {
+                store.put_rule(&spec.code, &value, spec.enabled, Some(0), by, now).await?;
+                report.created.push(spec.code.clone());
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The rule file shipped with neibao (`data/rules/default.json`): examples of every rule kind.
+pub const DEFAULT_RULES: &[u8] = include_bytes!("../../../data/rules/default.json");
+
 /// Reloads the rules every `every` (other nodes' edits arrive within it).
 pub fn spawn_reloader(store: Arc<dyn Store>, engine: RuleEngine, every: std::time::Duration) {
     tokio::spawn(async move {

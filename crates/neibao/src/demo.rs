@@ -72,8 +72,14 @@ pub async fn load_once(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result
         return Ok(());
     }
     let summary = load(store, pipeline).await.context("loading demo data")?;
+    // The shipped example rules (every rule kind), after the demo alert so that it stays the one.
+    let rules = neibao_engine::ruleset::RuleFile::parse(neibao_engine::warning::DEFAULT_RULES)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let imported = neibao_engine::warning::import_specs(store, &rules, "demo", Utc::now()).await?;
+    neibao_engine::warning::reload(store, pipeline.rule_engine()).await?;
     store.set_meta("demo_loaded", &Utc::now().to_rfc3339()).await?;
     println!("{summary}");
+    println!("预警规则：导入示例规则 {} 条（data/rules/default.json）", imported.created.len());
     Ok(())
 }
 

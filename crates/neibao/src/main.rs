@@ -45,6 +45,11 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Early-warning rules as data (files like data/rules/default.json).
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
     /// Benchmarks (results go to docs/BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -103,6 +108,17 @@ struct ServeArgs {
     /// Answer 429 while more than this many bus messages wait.
     #[arg(long, env = "NEIBAO_MAX_BUS_BACKLOG", default_value_t = 100_000)]
     max_bus_backlog: u64,
+    /// Public base URL of this installation (e.g. `https://neibao.example.gov.cn`), used for the
+    /// alert links in notifications (webhooks, DingTalk, WeCom, email).
+    #[arg(long, env = "NEIBAO_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Import this rule file (JSON, see data/rules/default.json) at start: new rules are created,
+    /// changed ones get a new version, equal ones are left alone.
+    #[arg(long, env = "NEIBAO_RULES_FILE")]
+    rules_file: Option<PathBuf>,
+    /// Seconds between device-silence sweeps (absence rules: device offline).
+    #[arg(long, env = "NEIBAO_SILENCE_SWEEP", default_value_t = 60)]
+    silence_sweep: u64,
     /// Seconds a client has to send a request's headers; slower connections are closed
     /// (slow-header attacks). Each request then has 30 s to complete.
     #[arg(long, env = "NEIBAO_HEADER_READ_TIMEOUT", default_value_t = 10)]
@@ -129,6 +145,28 @@ enum UserCommand {
         /// User name.
         #[arg(long)]
         user: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Check a rule file without storing anything (syntax, fields, windows).
+    Check {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Import a rule file: new rules are created, changed ones get a new version. A running
+    /// server picks them up within 10 seconds.
+    Import {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Print the current rules as a rule file (JSON) on standard output.
+    Export {
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 
@@ -373,6 +411,35 @@ async fn main() -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Rules { command } => match command {
+            RulesCommand::Check { file } => {
+                let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                let specs = neibao_engine::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+                println!("规则文件有效：{} 条规则", specs.len());
+                Ok(())
+            }
+            RulesCommand::Import { store, file } => {
+                let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                let specs = neibao_engine::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+                let db =
+                    neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
+                let r = neibao_engine::warning::import_specs(db.as_ref(), &specs, "cli", Utc::now()).await?;
+                println!(
+                    "导入完成：新建 {}，更新 {}，未变 {}",
+                    r.created.len(),
+                    r.updated.len(),
+                    r.unchanged.len()
+                );
+                Ok(())
+            }
+            RulesCommand::Export { store } => {
+                let db =
+                    neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
+                let rules: Vec<_> = db.list_rules(None).await?.into_iter().map(|r| r.spec).collect();
+                println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "rules": rules }))?);
+                Ok(())
+            }
+        },
         Command::User {
             command: UserCommand::Reset { store, user },
         } => {
@@ -501,19 +568,44 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 partitions: args.bus_partitions.clamp(1, 1024),
                 max_backlog: args.max_bus_backlog,
             };
-            let bus = NatsBus::start(nats, dyn_store.clone(), Pipeline::new(dyn_store.clone()))
+            let consumer_pipeline = Pipeline::new(dyn_store.clone());
+            neibao_engine::warning::reload(dyn_store.as_ref(), consumer_pipeline.rule_engine()).await?;
+            neibao_engine::warning::spawn_reloader(
+                dyn_store.clone(),
+                consumer_pipeline.rule_engine().clone(),
+                Duration::from_secs(10),
+            );
+            let bus = NatsBus::start(nats, dyn_store.clone(), consumer_pipeline)
                 .await
                 .with_context(|| format!("connecting to NATS at {url}"))?;
             tracing::info!(%url, "multi-node mode: device events go through NATS JetStream");
             AppState::with_bus(dyn_store.clone(), config, EventBus::Nats(bus))
         }
     };
+    // Data rules: a file given at start, then the stored set; other nodes' edits arrive within 10 s.
+    if let Some(path) = &args.rules_file {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let specs = neibao_engine::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+        let r = neibao_engine::warning::import_specs(dyn_store.as_ref(), &specs, "rules-file", Utc::now()).await?;
+        tracing::info!(created = r.created.len(), updated = r.updated.len(), unchanged = r.unchanged.len(), "rule file imported");
+    }
+    let loaded = neibao_engine::warning::reload(dyn_store.as_ref(), state.pipeline.rule_engine()).await?;
+    tracing::info!(rules = loaded, "early-warning rules loaded");
+    neibao_engine::warning::spawn_reloader(
+        dyn_store.clone(),
+        state.pipeline.rule_engine().clone(),
+        Duration::from_secs(10),
+    );
+    neibao_engine::warning::SilenceSweep::new(dyn_store.clone(), state.pipeline.rule_engine().clone())
+        .spawn(Duration::from_secs(args.silence_sweep.max(5)));
+    let node = format!("{}-{}", args.listen, std::process::id());
+    neibao_engine::outbox::Outbox::new(dyn_store.clone(), node.clone()).spawn(Duration::from_secs(2));
     // The durable scheduler runs on every node; claims keep each due job on one of them. Job kinds
     // register their handlers here.
     neibao_engine::retention::schedule_next(dyn_store.as_ref(), Utc::now()).await?;
     neibao_engine::scheduler::Scheduler::new(
         dyn_store.clone(),
-        format!("{}-{}", args.listen, std::process::id()),
+        node,
         chrono::Duration::seconds(60),
     )
     .handle(
@@ -531,6 +623,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     .handle(
         neibao_engine::escalation::ALERT_ESCALATE,
         neibao_engine::escalation::handler(dyn_store.clone()),
+    )
+    .handle(
+        neibao_engine::outbox::ALERT_NOTIFY,
+        neibao_engine::outbox::handler(dyn_store.clone(), args.public_url.clone()),
     )
     .spawn();
     if args.demo {

@@ -380,6 +380,8 @@ pub trait Store: Send + Sync + 'static {
     async fn get_attachment(&self, scope: &Scope, id: &str) -> StoreResult<(Attachment, Vec<u8>)>;
 
     // ---- early warning (issue 4) ----
+    /// Seconds of silence after which a device counts as offline.
+    fn offline_after_seconds(&self) -> i64;
     /// Stores a new version of a data rule (version = latest + 1). With `expected_version`, fails
     /// with a conflict unless the latest version is that one (0 = the rule must not exist yet).
     async fn put_rule(
@@ -431,7 +433,8 @@ pub trait Store: Send + Sync + 'static {
     async fn mark_inbox_read(&self, user_id: &str, id: Option<&str>, now: DateTime<Utc>) -> StoreResult<u64>;
     /// Devices and online devices per unit in the scope (units with devices only).
     async fn device_health(&self, scope: &Scope, now: DateTime<Utc>) -> StoreResult<Vec<UnitHealth>>;
-    /// Devices not heard from (or, never heard from, created) before `silent_since`.
+    /// Devices heard from at least once, but not since `silent_since` (never-seen devices are
+    /// "not yet online", not offline).
     async fn silent_devices(&self, silent_since: DateTime<Utc>, limit: i64) -> StoreResult<Vec<SilentDevice>>;
     async fn device_placement(&self, device_id: &str) -> StoreResult<Option<DevicePlacement>>;
     /// Stored events in `[from, to)` in the scope, oldest first, at most `limit`.

@@ -463,6 +463,9 @@ impl Store for Backend {
         self.get_attachment_impl(scope, id).await
     }
 
+    fn offline_after_seconds(&self) -> i64 {
+        self.offline_after.num_seconds()
+    }
     async fn put_rule(
         &self,
         code: &str,

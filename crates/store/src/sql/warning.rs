@@ -524,7 +524,7 @@ impl Backend {
     pub(crate) async fn silent_devices_impl(&self, silent_since: DateTime<Utc>, limit: i64) -> StoreResult<Vec<SilentDevice>> {
         let rows = sqlx::query(&sql(&format!(
             "SELECT {PLACEMENT_COLUMNS}, dv.last_seen_at, dv.created_at AS device_created_at {PLACEMENT_FROM}
-             WHERE COALESCE(dv.last_seen_at, dv.created_at) < ? ORDER BY dv.last_seen_at LIMIT ?"
+             WHERE dv.last_seen_at IS NOT NULL AND dv.last_seen_at < ? ORDER BY dv.last_seen_at LIMIT ?"
         )))
         .bind(ms(silent_since))
         .bind(limit)

@@ -9,6 +9,7 @@ pub mod security;
 pub mod session;
 pub mod supervision;
 pub mod units;
+pub mod warning;
 
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
@@ -58,6 +59,28 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/alerts/escalation",
             get(alerts::get_escalation).put(alerts::put_escalation),
         )
+        .route("/api/v1/alerts/{id}/deliveries", get(warning::deliveries))
+        .route(
+            "/api/v1/alert_rules",
+            get(warning::list_rules).post(warning::create_rule),
+        )
+        .route("/api/v1/alert_rules/import", post(warning::import))
+        .route("/api/v1/alert_rules/backtest", post(warning::backtest))
+        .route("/api/v1/alert_rules/{code}", put(warning::update_rule))
+        .route("/api/v1/alert_rules/{code}/versions", get(warning::rule_versions))
+        .route(
+            "/api/v1/suppressions",
+            get(warning::list_suppressions).post(warning::create_suppression),
+        )
+        .route("/api/v1/suppressions/{id}/end", post(warning::end_suppression))
+        .route(
+            "/api/v1/notification_channels",
+            get(warning::list_channels).post(warning::create_channel),
+        )
+        .route("/api/v1/notification_channels/{id}", put(warning::switch_channel))
+        .route("/api/v1/inbox", get(warning::inbox))
+        .route("/api/v1/inbox/read", post(warning::mark_read))
+        .route("/api/v1/devices/health", get(warning::device_health))
         .route("/api/v1/me/password", put(security::change_password))
         .route(
             "/api/v1/me/totp",
@@ -151,6 +174,10 @@ pub fn routes() -> Router<AppState> {
         supervision::hazard_evidence, supervision::get_attachment,
         supervision::list_documents, supervision::get_document, supervision::document_pdf,
         supervision::unit_credit, supervision::units_due, supervision::get_settings, supervision::put_settings,
+        warning::list_rules, warning::create_rule, warning::update_rule, warning::rule_versions, warning::import, warning::backtest,
+        warning::list_suppressions, warning::create_suppression, warning::end_suppression,
+        warning::list_channels, warning::create_channel, warning::switch_channel, warning::deliveries,
+        warning::inbox, warning::mark_read, warning::device_health,
     ),
     components(schemas(crate::error::ErrorBody, crate::ingest::IngestResponse)),
     modifiers(&BearerAuth),

@@ -1,0 +1,637 @@
+//! Early-warning API (issue 4): data rules (versioned, importable, backtest), suppression windows,
+//! notification channels, the in-app inbox, alert deliveries and device health.
+//!
+//! Who may do what:
+//! - rules: police and administrators read; administrators and provincial, city and county police
+//!   write, each only for rules whose scope lies inside their jurisdiction (a rule with no division
+//!   prefix written by an officer gets the officer's);
+//! - suppression windows: police, administrators and the unit's security manager, for units in
+//!   their scope;
+//! - notification channels: administrators (they hold secrets; configs are encrypted at rest and
+//!   shown masked);
+//! - inbox: each user their own; device health: everyone, over their scope.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use chrono::{DateTime, Duration, Utc};
+use neibao_domain::ids::new_id;
+use neibao_domain::scope::{Role, Scope};
+use neibao_engine::ruleset::{compile, RuleFile, RuleSpec, SuppressionWindow, FACTS, SUPPRESSION_REASONS};
+use neibao_engine::warning::{backtest as run_backtest, BacktestReport, ImportReport};
+use neibao_store::warning::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+/// A condition field: name, type and meaning (zh-CN).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FactInfo {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub description: &'static str,
+}
+
+/// The data rules and the fields their conditions can use.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RuleList {
+    pub rules: Vec<StoredRule>,
+    pub facts: Vec<FactInfo>,
+}
+
+fn facts() -> Vec<FactInfo> {
+    FACTS
+        .iter()
+        .map(|(name, kind, description)| FactInfo {
+            name,
+            kind,
+            description,
+        })
+        .collect()
+}
+
+/// Whether the user may write rules at all.
+pub fn may_edit_rules(user: &CurrentUser) -> bool {
+    matches!(
+        user.user.role,
+        Role::Admin | Role::PoliceProvince | Role::PoliceCity | Role::PoliceCounty
+    )
+}
+
+/// The division prefix an officer's rules must lie in (`None` = anything, administrators).
+fn rule_prefix(user: &CurrentUser) -> ApiResult<Option<String>> {
+    match &user.scope {
+        Scope::All => Ok(None),
+        Scope::Division { prefix } if may_edit_rules(user) => Ok(Some(prefix.clone())),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// Validates a spec for this user: compiles it and confines its scope to the user's jurisdiction.
+pub fn check_spec(user: &CurrentUser, mut spec: RuleSpec) -> ApiResult<RuleSpec> {
+    if let Some(prefix) = rule_prefix(user)? {
+        if spec.scope.division_prefix.is_empty() {
+            spec.scope.division_prefix = prefix.clone();
+        }
+        if !spec.scope.division_prefix.starts_with(&prefix) {
+            return Err(ApiError::msg(
+                neibao_domain::error::ErrorCode::Forbidden,
+                "规则的适用范围超出了您的辖区",
+            ));
+        }
+    }
+    compile(&spec).map_err(ApiError::validation)?;
+    Ok(spec)
+}
+
+/// Checks that an existing rule lies in the user's jurisdiction.
+async fn check_existing(state: &AppState, user: &CurrentUser, code: &str) -> ApiResult<Option<StoredRule>> {
+    let current = state.store.list_rules(Some(code)).await?.into_iter().next();
+    if let (Some(prefix), Some(c)) = (rule_prefix(user)?, &current) {
+        let theirs = c
+            .spec
+            .pointer("/scope/division_prefix")
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        if !theirs.starts_with(&prefix) {
+            return Err(ApiError::msg(
+                neibao_domain::error::ErrorCode::Forbidden,
+                "该规则的适用范围超出了您的辖区，不能修改",
+            ));
+        }
+    }
+    Ok(current)
+}
+
+/// Stores a spec as a new version and reloads this node's engine.
+pub async fn save_rule(
+    state: &AppState,
+    user: &CurrentUser,
+    spec: RuleSpec,
+    expected_version: Option<i64>,
+) -> ApiResult<StoredRule> {
+    let spec = check_spec(user, spec)?;
+    check_existing(state, user, &spec.code).await?;
+    let value = serde_json::to_value(&spec).map_err(|e| ApiError::validation(e.to_string()))?;
+    let saved = state
+        .store
+        .put_rule(&spec.code, &value, spec.enabled, expected_version, &user.user.username, Utc::now())
+        .await?;
+    neibao_engine::warning::reload(state.store.as_ref(), state.pipeline.rule_engine()).await?;
+    Ok(saved)
+}
+
+/// The current version of every data rule, and the condition fields.
+#[utoipa::path(get, path = "/api/v1/alert_rules", tag = "early-warning", responses((status = 200, body = RuleList)))]
+pub async fn list_rules(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<RuleList>> {
+    user.require(user.is_police_or_admin())?;
+    Ok(Json(RuleList {
+        rules: state.store.list_rules(None).await?,
+        facts: facts(),
+    }))
+}
+
+/// Creates a rule (version 1). 409 when the code exists; 400 with the reason when the spec is
+/// invalid (syntax, unknown field, bad window …).
+#[utoipa::path(post, path = "/api/v1/alert_rules", tag = "early-warning", request_body = RuleSpec,
+    responses((status = 201, body = StoredRule), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn create_rule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(spec): Json<RuleSpec>,
+) -> ApiResult<(axum::http::StatusCode, Json<StoredRule>)> {
+    user.require(may_edit_rules(&user))?;
+    let saved = save_rule(&state, &user, spec, Some(0)).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(saved)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionQuery {
+    /// The version the edit is based on; 409 when someone saved another since.
+    pub expected_version: Option<i64>,
+}
+
+/// Saves a new version of a rule (the code in the path wins). Disabling is a new version with
+/// `enabled: false`; versions are never deleted.
+#[utoipa::path(put, path = "/api/v1/alert_rules/{code}", tag = "early-warning", request_body = RuleSpec, params(VersionQuery),
+    responses((status = 200, body = StoredRule), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn update_rule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(q): Query<VersionQuery>,
+    Json(mut spec): Json<RuleSpec>,
+) -> ApiResult<Json<StoredRule>> {
+    user.require(may_edit_rules(&user))?;
+    if state.store.list_rules(Some(&code)).await?.is_empty() {
+        return Err(ApiError::new(neibao_domain::error::ErrorCode::NotFound));
+    }
+    spec.code = code;
+    Ok(Json(save_rule(&state, &user, spec, q.expected_version).await?))
+}
+
+/// Every version of one rule, newest first.
+#[utoipa::path(get, path = "/api/v1/alert_rules/{code}/versions", tag = "early-warning", responses((status = 200, body = Vec<StoredRule>)))]
+pub async fn rule_versions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Vec<StoredRule>>> {
+    user.require(user.is_police_or_admin())?;
+    let v = state.store.list_rules(Some(&code)).await?;
+    if v.is_empty() {
+        return Err(ApiError::new(neibao_domain::error::ErrorCode::NotFound));
+    }
+    Ok(Json(v))
+}
+
+/// Imports a rule file (`{"rules":[…]}` or a bare array, as in `data/rules/default.json`). Every
+/// rule is checked first (syntax, scope inside the caller's jurisdiction); if one fails nothing is
+/// stored. A rule equal to its current version is left alone; others become a new version.
+pub async fn import_rules(state: &AppState, user: &CurrentUser, bytes: &[u8]) -> ApiResult<ImportReport> {
+    let specs = RuleFile::parse(bytes).map_err(ApiError::validation)?;
+    let mut checked = Vec::with_capacity(specs.len());
+    for s in specs {
+        let s = check_spec(user, s)?;
+        check_existing(state, user, &s.code).await?;
+        checked.push(s);
+    }
+    let report =
+        neibao_engine::warning::import_specs(state.store.as_ref(), &checked, &user.user.username, Utc::now()).await?;
+    neibao_engine::warning::reload(state.store.as_ref(), state.pipeline.rule_engine()).await?;
+    Ok(report)
+}
+
+/// Imports a rule file (JSON body). See [`import_rules`].
+#[utoipa::path(post, path = "/api/v1/alert_rules/import", tag = "early-warning", request_body = Object,
+    responses((status = 200, body = ImportReport), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<ImportReport>> {
+    user.require(may_edit_rules(&user))?;
+    Ok(Json(import_rules(&state, &user, &body).await?))
+}
+
+/// A backtest request: a stored rule by `code`, or a draft `rule`; the period; optionally one unit.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct BacktestRequest {
+    pub code: Option<String>,
+    pub rule: Option<RuleSpec>,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub unit_id: Option<String>,
+}
+
+/// Runs a rule over the stored events of a period in the caller's jurisdiction and returns what it
+/// would have raised (nothing is stored or sent).
+pub async fn backtest_rule(state: &AppState, user: &CurrentUser, req: BacktestRequest) -> ApiResult<BacktestReport> {
+    let spec = match (req.rule, req.code) {
+        (Some(spec), _) => spec,
+        (None, Some(code)) => {
+            let stored = state
+                .store
+                .list_rules(Some(&code))
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| ApiError::new(neibao_domain::error::ErrorCode::NotFound))?;
+            serde_json::from_value(stored.spec).map_err(|e| ApiError::validation(e.to_string()))?
+        }
+        (None, None) => return Err(ApiError::validation("请指定规则代码或规则内容")),
+    };
+    let compiled = compile(&spec).map_err(ApiError::validation)?;
+    match run_backtest(
+        state.store.as_ref(),
+        &user.scope,
+        compiled,
+        req.from,
+        req.to,
+        req.unit_id.as_deref(),
+    )
+    .await
+    .map_err(|e| ApiError::from(neibao_store::StoreError::Other(e)))?
+    {
+        Ok(r) => Ok(r),
+        Err(msg) => Err(ApiError::validation(msg)),
+    }
+}
+
+/// Backtest: see [`backtest_rule`].
+#[utoipa::path(post, path = "/api/v1/alert_rules/backtest", tag = "early-warning", request_body = BacktestRequest,
+    responses((status = 200, body = BacktestReport), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn backtest(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<BacktestRequest>,
+) -> ApiResult<Json<BacktestReport>> {
+    user.require(user.is_police_or_admin())?;
+    Ok(Json(backtest_rule(&state, &user, req).await?))
+}
+
+// ---- suppression windows ----
+
+/// A suppression window to add.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewSuppression {
+    pub unit_id: String,
+    pub device_id: Option<String>,
+    pub rule: Option<String>,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// `maintenance` (维护检修), `visit` (登记来访) or `other`.
+    pub reason: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn may_suppress(user: &CurrentUser) -> bool {
+    user.is_police_or_admin() || user.user.role == Role::UnitManager
+}
+
+/// Adds a window after checking it (at most 31 days, ends in the future, known reason).
+pub async fn add_suppression(state: &AppState, user: &CurrentUser, n: NewSuppression) -> ApiResult<SuppressionWindow> {
+    user.require(may_suppress(user))?;
+    let now = Utc::now();
+    if n.to <= n.from || n.to <= now || n.to - n.from > Duration::days(31) {
+        return Err(ApiError::validation("屏蔽时段应晚于现在结束，且不超过 31 天"));
+    }
+    if !SUPPRESSION_REASONS.iter().any(|(c, _)| *c == n.reason) {
+        return Err(ApiError::validation("屏蔽原因应为 maintenance、visit 或 other"));
+    }
+    let note = n.note.trim().to_string();
+    if note.chars().count() > 200 || !neibao_domain::supervision::text_is_clean(&note) {
+        return Err(ApiError::validation("备注不超过 200 个字符且不含控制字符"));
+    }
+    let w = SuppressionWindow {
+        id: new_id(),
+        unit_id: n.unit_id,
+        device_id: n.device_id.filter(|d| !d.is_empty()),
+        rule: n.rule.filter(|r| !r.is_empty()),
+        from: n.from,
+        to: n.to,
+        reason: n.reason,
+        note,
+        created_by: user.user.username.clone(),
+        created_at: now,
+    };
+    state.store.create_suppression(&user.scope, &w).await?;
+    state.pipeline.forget_suppressions(&w.unit_id);
+    Ok(w)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuppressionQuery {
+    pub unit_id: Option<String>,
+}
+
+/// Suppression windows not yet ended, in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/suppressions", tag = "early-warning", params(SuppressionQuery), responses((status = 200, body = Vec<SuppressionWindow>)))]
+pub async fn list_suppressions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<SuppressionQuery>,
+) -> ApiResult<Json<Vec<SuppressionWindow>>> {
+    Ok(Json(
+        state
+            .store
+            .list_suppressions(&user.scope, q.unit_id.as_deref(), Utc::now())
+            .await?,
+    ))
+}
+
+/// Adds a suppression window (maintenance, a registered visit): alerts of the unit (or one device
+/// or rule) are not raised while it lasts.
+#[utoipa::path(post, path = "/api/v1/suppressions", tag = "early-warning", request_body = NewSuppression,
+    responses((status = 201, body = SuppressionWindow), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn create_suppression(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(n): Json<NewSuppression>,
+) -> ApiResult<(axum::http::StatusCode, Json<SuppressionWindow>)> {
+    Ok((axum::http::StatusCode::CREATED, Json(add_suppression(&state, &user, n).await?)))
+}
+
+/// Ends a suppression window now.
+#[utoipa::path(post, path = "/api/v1/suppressions/{id}/end", tag = "early-warning", responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn end_suppression(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::http::StatusCode> {
+    user.require(may_suppress(&user))?;
+    state.store.end_suppression(&user.scope, &id, Utc::now()).await?;
+    // The window just ended is no longer listed: drop every cached unit.
+    state.pipeline.forget_all_suppressions();
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+// ---- notification channels ----
+
+/// A channel to add: a name, the channel config (tagged by `kind`: webhook, dingtalk, wecom,
+/// email), the division prefix it covers and the lowest severity it gets.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewChannelRequest {
+    pub name: String,
+    #[schema(value_type = Object)]
+    pub config: neibao_notify::ChannelConfig,
+    #[serde(default)]
+    pub division_prefix: String,
+    #[serde(default = "medium")]
+    pub min_severity: String,
+}
+
+fn medium() -> String {
+    "medium".into()
+}
+
+/// Adds a channel after validating it (administrators).
+pub async fn add_channel(state: &AppState, user: &CurrentUser, r: NewChannelRequest) -> ApiResult<NotificationChannel> {
+    user.require(user.user.role == Role::Admin)?;
+    let name = r.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 60 || !neibao_domain::supervision::text_is_clean(&name) {
+        return Err(ApiError::validation("渠道名称应为 1–60 个字符"));
+    }
+    r.config.validate().map_err(ApiError::validation)?;
+    if neibao_domain::alert::Severity::from_code(&r.min_severity).is_none() {
+        return Err(ApiError::validation("最低级别应为 low、medium、high 或 critical"));
+    }
+    if !r.division_prefix.chars().all(|c| c.is_ascii_digit()) || r.division_prefix.len() > 12 {
+        return Err(ApiError::validation("区划代码前缀应为数字"));
+    }
+    let config = serde_json::to_string(&r.config).map_err(|e| ApiError::validation(e.to_string()))?;
+    let masked = serde_json::to_value(r.config.masked()).unwrap_or_default();
+    Ok(state
+        .store
+        .create_channel(
+            &NewChannel {
+                name,
+                kind: r.config.kind().to_string(),
+                config,
+                config_masked: masked,
+                division_prefix: r.division_prefix,
+                min_severity: r.min_severity,
+                created_by: user.user.username.clone(),
+            },
+            Utc::now(),
+        )
+        .await?)
+}
+
+/// Notification channels (administrators; secrets masked).
+#[utoipa::path(get, path = "/api/v1/notification_channels", tag = "early-warning", responses((status = 200, body = Vec<NotificationChannel>)))]
+pub async fn list_channels(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<NotificationChannel>>> {
+    user.require(user.user.role == Role::Admin)?;
+    Ok(Json(state.store.list_channels().await?))
+}
+
+/// Adds a notification channel: signed webhook, DingTalk or WeCom robot, or SMTP email.
+#[utoipa::path(post, path = "/api/v1/notification_channels", tag = "early-warning", request_body = NewChannelRequest,
+    responses((status = 201, body = NotificationChannel), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn create_channel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(r): Json<NewChannelRequest>,
+) -> ApiResult<(axum::http::StatusCode, Json<NotificationChannel>)> {
+    Ok((axum::http::StatusCode::CREATED, Json(add_channel(&state, &user, r).await?)))
+}
+
+/// Switches a channel on or off.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ChannelSwitch {
+    pub enabled: bool,
+}
+
+/// Enables or disables a channel (administrators).
+#[utoipa::path(put, path = "/api/v1/notification_channels/{id}", tag = "early-warning", request_body = ChannelSwitch,
+    responses((status = 200, body = NotificationChannel), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn switch_channel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(s): Json<ChannelSwitch>,
+) -> ApiResult<Json<NotificationChannel>> {
+    user.require(user.user.role == Role::Admin)?;
+    state.store.set_channel_enabled(&id, s.enabled).await?;
+    Ok(Json(state.store.get_channel(&id).await?))
+}
+
+/// Deliveries of one alert to the notification channels (status, attempts, last error).
+#[utoipa::path(get, path = "/api/v1/alerts/{id}/deliveries", tag = "early-warning", responses((status = 200, body = Vec<OutboxItem>)))]
+pub async fn deliveries(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<OutboxItem>>> {
+    state.store.get_alert(&user.scope, &id).await?;
+    Ok(Json(state.store.alert_outbox(&id).await?))
+}
+
+// ---- inbox ----
+
+/// The caller's inbox.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Inbox {
+    pub unread: i64,
+    pub items: Vec<InboxItem>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    pub unread_only: Option<bool>,
+}
+
+/// The caller's in-app notifications (newest 200).
+#[utoipa::path(get, path = "/api/v1/inbox", tag = "early-warning", params(InboxQuery), responses((status = 200, body = Inbox)))]
+pub async fn inbox(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<InboxQuery>,
+) -> ApiResult<Json<Inbox>> {
+    Ok(Json(Inbox {
+        unread: state.store.count_unread(&user.user.id).await?,
+        items: state
+            .store
+            .list_inbox(&user.user.id, q.unread_only.unwrap_or(false), 200)
+            .await?,
+    }))
+}
+
+/// Marks one item read (`id`) or all.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MarkRead {
+    pub id: Option<String>,
+}
+
+/// Marks inbox items read.
+#[utoipa::path(post, path = "/api/v1/inbox/read", tag = "early-warning", request_body = MarkRead, responses((status = 200, body = Inbox)))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(m): Json<MarkRead>,
+) -> ApiResult<Json<Inbox>> {
+    state
+        .store
+        .mark_inbox_read(&user.user.id, m.id.as_deref(), Utc::now())
+        .await?;
+    Ok(Json(Inbox {
+        unread: state.store.count_unread(&user.user.id).await?,
+        items: state.store.list_inbox(&user.user.id, false, 200).await?,
+    }))
+}
+
+// ---- device health ----
+
+/// Online devices over all devices, per unit and per jurisdiction level.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeviceHealth {
+    /// A device is online when heard from (event or heartbeat) within this many seconds.
+    pub offline_after_seconds: i64,
+    pub devices: i64,
+    pub online: i64,
+    /// online / devices, 0–1 (1 when there are no devices).
+    pub online_rate: f64,
+    pub units: Vec<UnitHealthRow>,
+    /// Per division at the next level below the caller's (city, county).
+    pub divisions: Vec<DivisionHealth>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitHealthRow {
+    #[serde(flatten)]
+    pub unit: UnitHealth,
+    pub online_rate: f64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DivisionHealth {
+    pub division_code: String,
+    pub name: String,
+    pub devices: i64,
+    pub online: i64,
+    pub online_rate: f64,
+}
+
+fn rate(online: i64, devices: i64) -> f64 {
+    if devices == 0 {
+        1.0
+    } else {
+        online as f64 / devices as f64
+    }
+}
+
+/// Computes device health for the caller's scope.
+pub async fn device_health_for(state: &AppState, user: &CurrentUser) -> ApiResult<DeviceHealth> {
+    let units = state.store.device_health(&user.scope, Utc::now()).await?;
+    let (devices, online) = units.iter().fold((0, 0), |(d, o), u| (d + u.devices, o + u.online));
+    // Group per city (4 digits) for the province and administrators, per county (6) below.
+    let digits = match &user.scope {
+        Scope::All => 4,
+        Scope::Division { prefix } if prefix.len() <= 2 => 4,
+        _ => 6,
+    };
+    let mut groups: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for u in &units {
+        let code = u.division_code.chars().take(digits).collect::<String>();
+        let g = groups.entry(code).or_default();
+        g.0 += u.devices;
+        g.1 += u.online;
+    }
+    // Names: one lookup per parent division.
+    let mut names = std::collections::HashMap::new();
+    let parents: std::collections::BTreeSet<String> = groups
+        .keys()
+        .map(|c| format!("{:0<6}", &c[..c.len().saturating_sub(2)]))
+        .collect();
+    for p in parents {
+        for d in state.store.list_divisions(Some(&p)).await? {
+            names.insert(d.code.clone(), d.name);
+        }
+    }
+    let divisions = groups
+        .into_iter()
+        .map(|(code, (d, o))| {
+            let full = format!("{code:0<6}");
+            DivisionHealth {
+                name: names.get(&full).cloned().unwrap_or_else(|| full.clone()),
+                division_code: full,
+                devices: d,
+                online: o,
+                online_rate: rate(o, d),
+            }
+        })
+        .collect();
+    let mut rows: Vec<UnitHealthRow> = units
+        .into_iter()
+        .map(|u| UnitHealthRow {
+            online_rate: rate(u.online, u.devices),
+            unit: u,
+        })
+        .collect();
+    rows.sort_by(|a, b| a.online_rate.total_cmp(&b.online_rate));
+    Ok(DeviceHealth {
+        offline_after_seconds: state.store.offline_after_seconds(),
+        devices,
+        online,
+        online_rate: rate(online, devices),
+        units: rows,
+        divisions,
+    })
+}
+
+/// Device online rate in the caller's jurisdiction: overall, per division and per unit (lowest
+/// first).
+#[utoipa::path(get, path = "/api/v1/devices/health", tag = "early-warning", responses((status = 200, body = DeviceHealth)))]
+pub async fn device_health(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<DeviceHealth>> {
+    Ok(Json(device_health_for(&state, &user).await?))
+}
