@@ -90,6 +90,12 @@ impl HttpAuth {
         for v in values {
             let v = v.trim();
             if let Some(rest) = strip_scheme(v, "digest") {
+                // digest_auth 0.3 indexes the string by char count and panics on non-ASCII input;
+                // header values are ASCII anyway (reqwest's `to_str` refuses anything else).
+                if !rest.is_ascii() {
+                    bad = Some("non-ASCII challenge".into());
+                    continue;
+                }
                 match WwwAuthenticateHeader::parse(rest) {
                     Ok(h) => {
                         self.challenge = Some(Challenge::Digest(Box::new(h)));

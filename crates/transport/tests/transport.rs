@@ -1241,3 +1241,19 @@ async fn mqtt_unreachable_broker_retries_with_backoff_and_stops_on_shutdown() {
     );
     assert!(sink.states().is_empty());
 }
+
+proptest! {
+    /// Device-controlled `WWW-Authenticate` values never panic the client.
+    #[test]
+    fn auth_challenges_never_panic(
+        any_text in ".{0,200}",
+        digestish in "[Dd]igest( [a-z]{1,9}=(\"[^\"]{0,20}\"|[a-zA-Z0-9-]{0,12}),?){0,7}",
+    ) {
+        let mut a = neibao_transport::auth::HttpAuth::new("admin", "pw");
+        for v in [any_text.as_str(), digestish.as_str()] {
+            if a.set_challenge([v]).is_ok() {
+                let _ = a.authorization("/ISAPI/Event/notification/alertStream");
+            }
+        }
+    }
+}
