@@ -124,6 +124,9 @@ pub struct PartStream {
     state: State,
     /// Seek only: the bytes up to the next `\n` belong to a line too long to be a delimiter.
     mid_line: bool,
+    /// `(pos, end)`: while `pos` is unchanged there is no `\n` in `buf[pos..end]`, so a long
+    /// incomplete body line is not rescanned on every push.
+    nl_hint: (usize, usize),
     /// Boundary token without leading dashes.
     token: Option<Vec<u8>>,
     /// Whether a delimiter line has been recognised yet (until then an unknown `--token` line may
@@ -150,6 +153,7 @@ impl PartStream {
             pos: 0,
             state: State::Seek,
             mid_line: false,
+            nl_hint: (usize::MAX, 0),
             token: boundary.and_then(|b| valid_token(b.trim().as_bytes())),
             seen_delim: false,
             max_part: max_part.max(1),
@@ -196,6 +200,10 @@ impl PartStream {
         }
         self.buf.drain(..keep_from.min(self.buf.len()));
         self.pos = self.pos.saturating_sub(keep_from);
+        self.nl_hint = match self.nl_hint {
+            (p, e) if p >= keep_from => (p - keep_from, e.saturating_sub(keep_from)),
+            _ => (usize::MAX, 0),
+        };
         if let State::Body { start, .. } = &mut self.state {
             *start = start.saturating_sub(keep_from);
         }
@@ -368,7 +376,15 @@ impl PartStream {
             if limit.is_some_and(|lim| self.pos >= lim) || self.pos >= len {
                 break;
             }
-            let Some(nl) = find_nl(&self.buf, self.pos) else { break };
+            let from = if self.nl_hint.0 == self.pos {
+                self.nl_hint.1.max(self.pos)
+            } else {
+                self.pos
+            };
+            let Some(nl) = find_nl(&self.buf, from) else {
+                self.nl_hint = (self.pos, len);
+                break;
+            };
             let line_start = self.pos;
             if let Some(kind) = classify_line(self.token.as_deref(), &self.buf[line_start..nl]) {
                 if cl.is_some() {

@@ -1257,3 +1257,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn large_parts_in_small_chunks_stay_linear() {
+    // A 4 MiB body without line breaks, with and without Content-Length, fed in 4 KiB chunks.
+    let body: Vec<u8> = (0..4 * 1024 * 1024 - 16).map(|i| b'a' + (i % 26) as u8).collect();
+    for cl in [Some(body.len()), None] {
+        let mut s = mk_part("b", "image/jpeg", &body, cl, "\r\n");
+        s.extend_from_slice(b"--b\r\n");
+        let start = std::time::Instant::now();
+        let (parts, _) = parse_all(Some("b"), &s.chunks(4096).collect::<Vec<_>>());
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0].body.len(), body.len());
+        assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    }
+}
