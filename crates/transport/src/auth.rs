@@ -79,8 +79,8 @@ impl HttpAuth {
     }
 
     /// Takes the challenge from every `WWW-Authenticate` value of a `401` answer. Digest is
-    /// preferred over Basic; a value may hold several challenges separated by commas only for
-    /// Basic-then-Digest as seen in the wild, so each value is matched by its leading scheme.
+    /// preferred over Basic. Each value is matched by its leading scheme, so a single value that
+    /// combines several challenges is read as its first one (devices send one header per scheme).
     ///
     /// Errors: [`AuthError::NoSupportedChallenge`] when no value starts with `Digest` or `Basic`
     /// (any case); [`AuthError::BadChallenge`] when the only Digest challenge is unusable.
