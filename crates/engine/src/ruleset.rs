@@ -61,7 +61,7 @@ pub const FACTS: &[(&str, &str, &str)] = &[
     ("user_type", "字符串", "人员类型：normal、visitor、blackList"),
     ("device_id", "字符串", "设备编号"),
     ("device_kind", "字符串", "设备类别：camera、nvr、access_terminal、alarm_panel、other"),
-    ("device_format", "字符串", "接入格式：hikvision、dahua、onvif、frigate、gb28181、zkteco、json"),
+    ("device_format", "字符串", "接入格式：hikvision、dahua、onvif、frigate、gb28181、zkteco、generic_json"),
     ("unit_id", "字符串", "单位编号"),
     ("unit_kind", "字符串", "单位类别代码"),
     ("division", "字符串", "单位所在行政区划代码（6位）"),

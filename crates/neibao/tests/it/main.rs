@@ -17,3 +17,4 @@ mod scope;
 mod security;
 mod supervision;
 mod ui;
+mod warning;
