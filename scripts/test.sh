@@ -8,6 +8,8 @@
 #    create databases from, e.g. postgres://postgres@127.0.0.1:5432/postgres).
 #    The two-node test (PostgreSQL + NATS JetStream, one node killed mid-stream) runs when
 #    NEIBAO_TEST_NATS_URL is set too (e.g. nats://127.0.0.1:4222, JetStream enabled).
+#    The MQTT tests (transport crate and the server's subscriber) run against a broker at
+#    NEIBAO_TEST_MQTT (e.g. mqtt://127.0.0.1:1883).
 # 3. With NEIBAO_TEST_POSTGRES_URL set, runs the whole HTTP integration suite again on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +24,9 @@ if [ -z "${NEIBAO_TEST_POSTGRES_URL:-}" ]; then
 fi
 if [ -z "${NEIBAO_TEST_NATS_URL:-}" ]; then
   echo "note: NEIBAO_TEST_NATS_URL is not set: the multi-node test is skipped" >&2
+fi
+if [ -z "${NEIBAO_TEST_MQTT:-}" ]; then
+  echo "note: NEIBAO_TEST_MQTT is not set: the MQTT tests are skipped" >&2
 fi
 cargo test --workspace --locked "$@"
 if [ -n "${NEIBAO_TEST_POSTGRES_URL:-}" ]; then

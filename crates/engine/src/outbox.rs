@@ -50,7 +50,11 @@ pub async fn on_notify(store: &dyn Store, job: &Job, base_url: Option<&str>) -> 
     } else {
         format!(
             "【未确认升级{}】{}",
-            alert.escalated_to.as_deref().map(|o| format!("至{o}")).unwrap_or_default(),
+            alert
+                .escalated_to
+                .as_deref()
+                .map(|o| format!("至{o}"))
+                .unwrap_or_default(),
             alert.title
         )
     };

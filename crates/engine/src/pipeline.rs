@@ -88,7 +88,13 @@ impl Pipeline {
     }
 
     async fn placement(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<Option<DevicePlacement>> {
-        if let Some((at, p)) = self.caches.lock().unwrap_or_else(|e| e.into_inner()).placements.get(device_id) {
+        if let Some((at, p)) = self
+            .caches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .placements
+            .get(device_id)
+        {
             if (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS {
                 return Ok(Some(p.clone()));
             }
@@ -105,7 +111,13 @@ impl Pipeline {
     }
 
     async fn suppressions(&self, unit_id: &str, now: DateTime<Utc>) -> StoreResult<Vec<SuppressionWindow>> {
-        if let Some((at, s)) = self.caches.lock().unwrap_or_else(|e| e.into_inner()).suppressions.get(unit_id) {
+        if let Some((at, s)) = self
+            .caches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .suppressions
+            .get(unit_id)
+        {
             if (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS {
                 return Ok(s.clone());
             }
@@ -223,10 +235,11 @@ impl Pipeline {
                 armed_schedule: device.armed_schedule.as_ref(),
                 at: now,
             };
-            let mut hits: Vec<(String, String, neibao_domain::alert::Severity, String)> = evaluate(&rules, &ctx, ev, failures)
-                .into_iter()
-                .map(|h| (h.rule.to_string(), h.title, h.severity, h.fingerprint))
-                .collect();
+            let mut hits: Vec<(String, String, neibao_domain::alert::Severity, String)> =
+                evaluate(&rules, &ctx, ev, failures)
+                    .into_iter()
+                    .map(|h| (h.rule.to_string(), h.title, h.severity, h.fingerprint))
+                    .collect();
             if !self.engine.rules().is_empty() {
                 if let Some(placement) = self.placement(&device.id, now).await? {
                     let facts = Facts::event(&placement, ev, now);

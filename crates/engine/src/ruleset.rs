@@ -27,10 +27,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use chrono_tz::Asia::Shanghai;
 use evalexpr::error::EvalexprResultValue;
-use evalexpr::{
-    build_operator_tree, Context, DefaultNumericTypes, EvalexprError, EvalexprResult, Node,
-    Value,
-};
+use evalexpr::{build_operator_tree, Context, DefaultNumericTypes, EvalexprError, EvalexprResult, Node, Value};
 use neibao_domain::alert::Severity;
 use neibao_domain::event::DecodedEvent;
 use neibao_store::model::{ArmedPeriod, ArmedSchedule};
@@ -50,8 +47,16 @@ pub const MAX_STATE_KEYS: usize = 200_000;
 
 /// The identifiers a condition can use, their type and meaning (shown in the UI and the API).
 pub const FACTS: &[(&str, &str, &str)] = &[
-    ("kind", "字符串", "事件类型代码，如 intrusion.field、access.denied、video.tamper（见 docs/EVENTS.md）"),
-    ("vendor_type", "字符串", "设备原始事件类型，如 linedetection、VideoMotion"),
+    (
+        "kind",
+        "字符串",
+        "事件类型代码，如 intrusion.field、access.denied、video.tamper（见 docs/EVENTS.md）",
+    ),
+    (
+        "vendor_type",
+        "字符串",
+        "设备原始事件类型，如 linedetection、VideoMotion",
+    ),
     ("state", "字符串", "active 或 inactive"),
     ("channel", "整数", "通道号；无通道时为 -1"),
     ("region", "字符串", "检测区域、门号或输入口；无时为空串"),
@@ -60,8 +65,16 @@ pub const FACTS: &[(&str, &str, &str)] = &[
     ("employee_no", "字符串", "工号/人员编号（仅用于判断，不显示）"),
     ("user_type", "字符串", "人员类型：normal、visitor、blackList"),
     ("device_id", "字符串", "设备编号"),
-    ("device_kind", "字符串", "设备类别：camera、nvr、access_terminal、alarm_panel、other"),
-    ("device_format", "字符串", "接入格式：hikvision、dahua、onvif、frigate、gb28181、zkteco、generic_json"),
+    (
+        "device_kind",
+        "字符串",
+        "设备类别：camera、nvr、access_terminal、alarm_panel、other",
+    ),
+    (
+        "device_format",
+        "字符串",
+        "接入格式：hikvision、dahua、onvif、frigate、gb28181、zkteco、generic_json",
+    ),
     ("unit_id", "字符串", "单位编号"),
     ("unit_kind", "字符串", "单位类别代码"),
     ("division", "字符串", "单位所在行政区划代码（6位）"),
@@ -214,7 +227,8 @@ pub enum RuleFile {
 impl RuleFile {
     /// Parses a rule file (JSON). Errors are zh-CN.
     pub fn parse(bytes: &[u8]) -> Result<Vec<RuleSpec>, String> {
-        let f: RuleFile = serde_json::from_slice(bytes).map_err(|e| format!("规则文件不是有效的 JSON 规则列表：{e}"))?;
+        let f: RuleFile =
+            serde_json::from_slice(bytes).map_err(|e| format!("规则文件不是有效的 JSON 规则列表：{e}"))?;
         let rules = match f {
             RuleFile::Wrapped { rules } | RuleFile::Bare(rules) => rules,
         };
@@ -602,7 +616,8 @@ impl State {
         let cutoff = now - horizon;
         self.windows.retain(|_, q| q.back().is_some_and(|t| *t >= cutoff));
         self.first.retain(|_, t| *t >= cutoff);
-        self.sightings.retain(|_, q| q.back().is_some_and(|(_, t)| *t >= cutoff));
+        self.sightings
+            .retain(|_, q| q.back().is_some_and(|(_, t)| *t >= cutoff));
         if self.len() > MAX_STATE_KEYS {
             *self = State::default();
         }
@@ -692,9 +707,7 @@ impl RuleEngine {
                     }
                 }
                 RuleKind::Sequence {
-                    within_seconds,
-                    key,
-                    ..
+                    within_seconds, key, ..
                 } => {
                     let k = f.key(key, &["unit_id"]);
                     let slot = (code.clone(), k);
@@ -793,7 +806,8 @@ impl RuleEngine {
 pub use neibao_store::warning::SuppressionWindow;
 
 /// Suppression reasons: code and zh-CN label.
-pub const SUPPRESSION_REASONS: &[(&str, &str)] = &[("maintenance", "维护检修"), ("visit", "登记来访"), ("other", "其他")];
+pub const SUPPRESSION_REASONS: &[(&str, &str)] =
+    &[("maintenance", "维护检修"), ("visit", "登记来访"), ("other", "其他")];
 
 /// Is an alert of `rule` from `device_id` at `at` suppressed by one of `windows` (those of its unit)?
 pub fn suppressed(windows: &[SuppressionWindow], device_id: Option<&str>, rule: &str, at: DateTime<Utc>) -> bool {

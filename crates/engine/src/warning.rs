@@ -68,7 +68,9 @@ pub async fn import_specs(
                 report.updated.push(spec.code.clone());
             }
             None => {
-                store.put_rule(&spec.code, &value, spec.enabled, Some(0), by, now).await?;
+                store
+                    .put_rule(&spec.code, &value, spec.enabled, Some(0), by, now)
+                    .await?;
                 report.created.push(spec.code.clone());
             }
         }

@@ -86,7 +86,10 @@ pub async fn load_once(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result
     neibao_engine::warning::reload(store, pipeline.rule_engine()).await?;
     store.set_meta("demo_loaded", &Utc::now().to_rfc3339()).await?;
     println!("{summary}");
-    println!("预警规则：导入示例规则 {} 条（data/rules/default.json）", imported.created.len());
+    println!(
+        "预警规则：导入示例规则 {} 条（data/rules/default.json）",
+        imported.created.len()
+    );
     Ok(())
 }
 

@@ -116,6 +116,20 @@ struct ServeArgs {
     /// changed ones get a new version, equal ones are left alone.
     #[arg(long, env = "NEIBAO_RULES_FILE")]
     rules_file: Option<PathBuf>,
+    /// MQTT broker to subscribe to (`mqtt://user:pass@host:1883`): Frigate topics and
+    /// `neibao/events/{ingest token}` (the generic JSON shape).
+    #[arg(long, env = "NEIBAO_MQTT_URL")]
+    mqtt_url: Option<String>,
+    /// Frigate topic prefixes and the devices (ingest tokens) they belong to:
+    /// `frigate=TOKEN[,prefix2=TOKEN2]`. Default prefix `frigate` with no device: Frigate
+    /// messages are dropped until mapped.
+    #[arg(long, env = "NEIBAO_MQTT_FRIGATE", default_value = "")]
+    mqtt_frigate: String,
+    /// Pull clients (Hikvision alertStream, Dahua attach): a JSON file
+    /// `{"sources":[{"token","kind":"hikvision_alert_stream|dahua_attach","url","username","password"}]}`.
+    /// Keep it readable by the service account only: it holds device passwords.
+    #[arg(long, env = "NEIBAO_PULL_CONFIG")]
+    pull_config: Option<PathBuf>,
     /// Seconds between device-silence sweeps (absence rules: device offline).
     #[arg(long, env = "NEIBAO_SILENCE_SWEEP", default_value_t = 60)]
     silence_sweep: u64,
@@ -421,8 +435,8 @@ async fn main() -> anyhow::Result<()> {
             RulesCommand::Import { store, file } => {
                 let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
                 let specs = neibao_engine::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
-                let db =
-                    neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
+                let db = neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300))
+                    .await?;
                 let r = neibao_engine::warning::import_specs(db.as_ref(), &specs, "cli", Utc::now()).await?;
                 println!(
                     "导入完成：新建 {}，更新 {}，未变 {}",
@@ -433,10 +447,13 @@ async fn main() -> anyhow::Result<()> {
                 Ok(())
             }
             RulesCommand::Export { store } => {
-                let db =
-                    neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
+                let db = neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300))
+                    .await?;
                 let rules: Vec<_> = db.list_rules(None).await?.into_iter().map(|r| r.spec).collect();
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "rules": rules }))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "rules": rules }))?
+                );
                 Ok(())
             }
         },
@@ -587,7 +604,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         let specs = neibao_engine::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
         let r = neibao_engine::warning::import_specs(dyn_store.as_ref(), &specs, "rules-file", Utc::now()).await?;
-        tracing::info!(created = r.created.len(), updated = r.updated.len(), unchanged = r.unchanged.len(), "rule file imported");
+        tracing::info!(
+            created = r.created.len(),
+            updated = r.updated.len(),
+            unchanged = r.unchanged.len(),
+            "rule file imported"
+        );
     }
     let loaded = neibao_engine::warning::reload(dyn_store.as_ref(), state.pipeline.rule_engine()).await?;
     tracing::info!(rules = loaded, "early-warning rules loaded");
@@ -603,35 +625,47 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // The durable scheduler runs on every node; claims keep each due job on one of them. Job kinds
     // register their handlers here.
     neibao_engine::retention::schedule_next(dyn_store.as_ref(), Utc::now()).await?;
-    neibao_engine::scheduler::Scheduler::new(
-        dyn_store.clone(),
-        node,
-        chrono::Duration::seconds(60),
-    )
-    .handle(
-        neibao_engine::retention::RETENTION_SWEEP,
-        neibao_engine::retention::handler(dyn_store.clone()),
-    )
-    .handle(
-        neibao_engine::supervision::HAZARD_DEADLINE,
-        neibao_engine::supervision::deadline_handler(dyn_store.clone()),
-    )
-    .handle(
-        neibao_engine::supervision::HAZARD_REMINDER,
-        neibao_engine::supervision::reminder_handler(dyn_store.clone()),
-    )
-    .handle(
-        neibao_engine::escalation::ALERT_ESCALATE,
-        neibao_engine::escalation::handler(dyn_store.clone()),
-    )
-    .handle(
-        neibao_engine::outbox::ALERT_NOTIFY,
-        neibao_engine::outbox::handler(dyn_store.clone(), args.public_url.clone()),
-    )
-    .spawn();
+    neibao_engine::scheduler::Scheduler::new(dyn_store.clone(), node, chrono::Duration::seconds(60))
+        .handle(
+            neibao_engine::retention::RETENTION_SWEEP,
+            neibao_engine::retention::handler(dyn_store.clone()),
+        )
+        .handle(
+            neibao_engine::supervision::HAZARD_DEADLINE,
+            neibao_engine::supervision::deadline_handler(dyn_store.clone()),
+        )
+        .handle(
+            neibao_engine::supervision::HAZARD_REMINDER,
+            neibao_engine::supervision::reminder_handler(dyn_store.clone()),
+        )
+        .handle(
+            neibao_engine::escalation::ALERT_ESCALATE,
+            neibao_engine::escalation::handler(dyn_store.clone()),
+        )
+        .handle(
+            neibao_engine::outbox::ALERT_NOTIFY,
+            neibao_engine::outbox::handler(dyn_store.clone(), args.public_url.clone()),
+        )
+        .spawn();
     if args.demo {
         neibao::demo::load_once(dyn_store.as_ref(), &state.pipeline).await?;
     }
+    // Device transports that neibao opens itself: MQTT and pull streams. The sender lives as long
+    // as the server; dropping it stops them.
+    let (_transports_stop, transports_rx) = tokio::sync::watch::channel(false);
+    let pulls = match &args.pull_config {
+        Some(p) => neibao::transports::read_pull_file(p)?,
+        None => Vec::new(),
+    };
+    neibao::transports::start(
+        dyn_store.clone(),
+        state.bus.clone(),
+        args.mqtt_url.as_deref().filter(|u| !u.is_empty()),
+        &format!("neibao-{}", std::process::id()),
+        neibao::transports::parse_frigate_map(&args.mqtt_frigate)?,
+        pulls,
+        transports_rx,
+    )?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -423,8 +423,13 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> StoreResult<Vec<(OutboxItem, NotificationChannel)>>;
     /// Records a delivery attempt's outcome; false when this node no longer holds the claim.
-    async fn finish_outbox(&self, id: &str, node: &str, outcome: &DeliveryOutcome, now: DateTime<Utc>)
-        -> StoreResult<bool>;
+    async fn finish_outbox(
+        &self,
+        id: &str,
+        node: &str,
+        outcome: &DeliveryOutcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Deliveries of one alert (caller checks the alert is in scope).
     async fn alert_outbox(&self, alert_id: &str) -> StoreResult<Vec<OutboxItem>>;
     async fn list_inbox(&self, user_id: &str, unread_only: bool, limit: i64) -> StoreResult<Vec<InboxItem>>;

@@ -96,9 +96,14 @@ pub struct OutboxItem {
 pub enum DeliveryOutcome {
     Delivered,
     /// Try again at the given time.
-    Retry { at: DateTime<Utc>, error: String },
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+    },
     /// Give up.
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
 }
 
 /// A notification fan-out for one alert and level: who gets an inbox item and the payload the

@@ -56,8 +56,14 @@ fn match_rule_uses_event_and_placement_facts() {
         r#"kind == "access.door_forced" && key_unit && in_key_area"#,
     )]);
     let p = place("u1", "d1");
-    assert_eq!(e.evaluate(&Facts::event(&p, &ev(EventKind::DoorForced), t(1, 0, 0))).len(), 1);
-    assert!(e.evaluate(&Facts::event(&p, &ev(EventKind::Motion), t(1, 0, 0))).is_empty());
+    assert_eq!(
+        e.evaluate(&Facts::event(&p, &ev(EventKind::DoorForced), t(1, 0, 0)))
+            .len(),
+        1
+    );
+    assert!(e
+        .evaluate(&Facts::event(&p, &ev(EventKind::Motion), t(1, 0, 0)))
+        .is_empty());
     let mut outside = p.clone();
     outside.key_area = None;
     assert!(e
@@ -66,7 +72,11 @@ fn match_rule_uses_event_and_placement_facts() {
     // Same device, channel and region → same fingerprint; another device → another.
     let a = e.evaluate(&Facts::event(&p, &ev(EventKind::DoorForced), t(1, 0, 0)));
     let b = e.evaluate(&Facts::event(&p, &ev(EventKind::DoorForced), t(2, 0, 0)));
-    let c = e.evaluate(&Facts::event(&place("u1", "d2"), &ev(EventKind::DoorForced), t(2, 0, 0)));
+    let c = e.evaluate(&Facts::event(
+        &place("u1", "d2"),
+        &ev(EventKind::DoorForced),
+        t(2, 0, 0),
+    ));
     assert_eq!(a[0].fingerprint, b[0].fingerprint);
     assert_ne!(a[0].fingerprint, c[0].fingerprint);
 }
@@ -115,10 +125,13 @@ fn sequence_needs_a_then_b_in_time_and_order() {
     assert!(e
         .evaluate(&Facts::event(&cam, &ev(EventKind::FieldIntrusion), t(1, 0, 0)))
         .is_empty());
-    assert!(e.evaluate(&Facts::event(&p, &ev(EventKind::DoorForced), t(1, 0, 10))).is_empty());
+    assert!(e
+        .evaluate(&Facts::event(&p, &ev(EventKind::DoorForced), t(1, 0, 10)))
+        .is_empty());
     // B within 300 s of A, at the same unit (default key): fires once.
     assert_eq!(
-        e.evaluate(&Facts::event(&cam, &ev(EventKind::LineCrossing), t(1, 4, 0))).len(),
+        e.evaluate(&Facts::event(&cam, &ev(EventKind::LineCrossing), t(1, 4, 0)))
+            .len(),
         1
     );
     assert!(e
@@ -130,7 +143,11 @@ fn sequence_needs_a_then_b_in_time_and_order() {
         .evaluate(&Facts::event(&cam, &ev(EventKind::FieldIntrusion), t(2, 5, 1)))
         .is_empty());
     // A at another unit does not arm this one.
-    e.evaluate(&Facts::event(&place("u2", "door"), &ev(EventKind::DoorForced), t(3, 0, 0)));
+    e.evaluate(&Facts::event(
+        &place("u2", "door"),
+        &ev(EventKind::DoorForced),
+        t(3, 0, 0),
+    ));
     assert!(e
         .evaluate(&Facts::event(&cam, &ev(EventKind::FieldIntrusion), t(3, 0, 30)))
         .is_empty());
@@ -149,7 +166,9 @@ fn absence_fires_after_silence_only() {
     assert_eq!(hits.len(), 1);
     assert_eq!(e.min_absence_seconds(), Some(600));
     // Absence rules never fire on events.
-    assert!(e.evaluate(&Facts::event(&p, &ev(EventKind::Motion), t(1, 0, 0))).is_empty());
+    assert!(e
+        .evaluate(&Facts::event(&p, &ev(EventKind::Motion), t(1, 0, 0)))
+        .is_empty());
     let mut terminal = p.clone();
     terminal.device_kind = "access_terminal".into();
     assert!(e
@@ -170,18 +189,28 @@ fn correlation_counts_distinct_units_for_one_subject() {
     )]);
     let mut plate = ev(EventKind::Plate);
     plate.target = Some("浙A12345".into());
-    assert!(e.evaluate(&Facts::event(&place("u1", "c1"), &plate, t(1, 0, 0))).is_empty());
+    assert!(e
+        .evaluate(&Facts::event(&place("u1", "c1"), &plate, t(1, 0, 0)))
+        .is_empty());
     // The same unit again does not count twice.
-    assert!(e.evaluate(&Facts::event(&place("u1", "c2"), &plate, t(1, 10, 0))).is_empty());
-    assert!(e.evaluate(&Facts::event(&place("u2", "c3"), &plate, t(1, 20, 0))).is_empty());
+    assert!(e
+        .evaluate(&Facts::event(&place("u1", "c2"), &plate, t(1, 10, 0)))
+        .is_empty());
+    assert!(e
+        .evaluate(&Facts::event(&place("u2", "c3"), &plate, t(1, 20, 0)))
+        .is_empty());
     let hits = e.evaluate(&Facts::event(&place("u3", "c4"), &plate, t(1, 30, 0)));
     assert_eq!(hits.len(), 1);
     // Another plate is another subject.
     let mut other = plate.clone();
     other.target = Some("浙B00001".into());
-    assert!(e.evaluate(&Facts::event(&place("u4", "c5"), &other, t(1, 31, 0))).is_empty());
+    assert!(e
+        .evaluate(&Facts::event(&place("u4", "c5"), &other, t(1, 31, 0)))
+        .is_empty());
     // Outside the window the old sightings are gone.
-    assert!(e.evaluate(&Facts::event(&place("u5", "c6"), &plate, t(3, 0, 0))).is_empty());
+    assert!(e
+        .evaluate(&Facts::event(&place("u5", "c6"), &plate, t(3, 0, 0)))
+        .is_empty());
 }
 
 #[test]

@@ -270,6 +270,7 @@ impl TestApp {
 }
 
 /// An API client with a bearer token.
+#[derive(Clone)]
 pub struct Client {
     pub base: String,
     pub http: reqwest::Client,

@@ -14,6 +14,7 @@ mod multinode;
 mod privacy;
 mod rules;
 mod scope;
+mod transports;
 mod security;
 mod supervision;
 mod ui;

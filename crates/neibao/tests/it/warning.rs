@@ -128,7 +128,10 @@ async fn data_rules_are_versioned_raise_alerts_backtest_and_respect_suppression(
     let (_, ws) = admin.get(&format!("/api/v1/suppressions?unit_id={unit}")).await;
     assert_eq!(ws.as_array().unwrap().len(), 1);
     let (s, _) = admin
-        .post(&format!("/api/v1/suppressions/{}/end", w["id"].as_str().unwrap()), json!({}))
+        .post(
+            &format!("/api/v1/suppressions/{}/end", w["id"].as_str().unwrap()),
+            json!({}),
+        )
         .await;
     assert_eq!(s, 204);
     post_json_event(&app, &path, forced).await;
@@ -152,7 +155,10 @@ async fn data_rules_are_versioned_raise_alerts_backtest_and_respect_suppression(
     assert_eq!(s, 200, "{r}");
     assert!(r["created"].as_array().unwrap().len() >= 10, "{r}");
     let (_, r) = admin.post("/api/v1/alert_rules/import", file).await;
-    assert!(r["created"].as_array().unwrap().is_empty() && r["updated"].as_array().unwrap().is_empty(), "{r}");
+    assert!(
+        r["created"].as_array().unwrap().is_empty() && r["updated"].as_array().unwrap().is_empty(),
+        "{r}"
+    );
     // A broken file stores nothing.
     let (s, _) = admin
         .post("/api/v1/alert_rules/import", json!({"rules": [{"code": "x1", "title": "x", "severity": "low", "kind": {"type": "match"}}, {"code": "x2"}]}))
@@ -225,7 +231,10 @@ async fn outbox_retries_a_failing_webhook_and_delivers_exactly_once() {
         .await;
     assert_eq!(s, 201, "{ch}");
     assert!(!ch.to_string().contains(secret), "{ch}");
-    assert!(!app.stored_bytes().contains(secret), "channel secret stored in plaintext");
+    assert!(
+        !app.stored_bytes().contains(secret),
+        "channel secret stored in plaintext"
+    );
 
     let unit = create_unit(&admin, "通知测试单位（虚构）", "330106", "91330106MA2NTE001").await;
     let (device, path) = create_device(&admin, &unit, None, "generic_json").await;
@@ -248,7 +257,9 @@ async fn outbox_retries_a_failing_webhook_and_delivers_exactly_once() {
         payload: json!({"level": 0}),
         attempts: 1,
     };
-    neibao_engine::outbox::on_notify(store.as_ref(), &job, None).await.unwrap();
+    neibao_engine::outbox::on_notify(store.as_ref(), &job, None)
+        .await
+        .unwrap();
 
     let outbox = neibao_engine::outbox::Outbox::new(store.clone(), "n1");
     let r1 = outbox.tick(t0 + Duration::seconds(2)).await.unwrap();
@@ -274,7 +285,10 @@ async fn outbox_retries_a_failing_webhook_and_delivers_exactly_once() {
     assert_eq!(d[0]["status"], "delivered");
     assert_eq!(d[0]["attempts"], 3);
     assert_eq!(d[0]["id"], got[0].as_str());
-    assert_eq!(d[0]["payload"]["link"], format!("https://neibao.example/alerts/{alert}"));
+    assert_eq!(
+        d[0]["payload"]["link"],
+        format!("https://neibao.example/alerts/{alert}")
+    );
 }
 
 #[tokio::test]
@@ -349,7 +363,10 @@ async fn inbox_jurisdiction_on_rules_and_the_silence_sweep() {
     let sweep = neibao_engine::warning::SilenceSweep::new(store.clone(), engine);
     let later = Utc::now() + Duration::hours(1);
     let raised = sweep.run(later).await.unwrap();
-    assert!((1..10).contains(&raised), "the demo unit's silent cameras raise offline alerts: {raised}");
+    assert!(
+        (1..10).contains(&raised),
+        "the demo unit's silent cameras raise offline alerts: {raised}"
+    );
     assert_eq!(sweep.run(later + Duration::minutes(1)).await.unwrap(), 0);
     let (_, alerts) = admin.get("/api/v1/alerts?per_page=200").await;
     assert!(
@@ -357,7 +374,9 @@ async fn inbox_jurisdiction_on_rules_and_the_silence_sweep() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|a| a["type"] == "device.offline" && a["rule"] == "camera_offline" && a["unit_id"] == demo_unit.as_str()),
+            .any(|a| a["type"] == "device.offline"
+                && a["rule"] == "camera_offline"
+                && a["unit_id"] == demo_unit.as_str()),
         "{alerts}"
     );
     // Device health over the demo: most demo devices were never heard from.

@@ -187,7 +187,9 @@ impl Backend {
         unit_id: Option<&str>,
         ending_after: DateTime<Utc>,
     ) -> StoreResult<Vec<SuppressionWindow>> {
-        let mut qb = QueryBuilder::new("SELECT s.* FROM suppression_windows s JOIN units u ON u.id = s.unit_id WHERE s.ends_at > ");
+        let mut qb = QueryBuilder::new(
+            "SELECT s.* FROM suppression_windows s JOIN units u ON u.id = s.unit_id WHERE s.ends_at > ",
+        );
         qb.push_bind(ms(ending_after));
         if let Some(u) = unit_id {
             qb.push(" AND s.unit_id = ").push_bind(u.to_string());
@@ -199,25 +201,32 @@ impl Backend {
     }
 
     pub(crate) async fn end_suppression_impl(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        let mut qb = QueryBuilder::new("SELECT s.id FROM suppression_windows s JOIN units u ON u.id = s.unit_id WHERE s.id = ");
+        let mut qb =
+            QueryBuilder::new("SELECT s.id FROM suppression_windows s JOIN units u ON u.id = s.unit_id WHERE s.id = ");
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
         let found: Option<String> = qb.build_query_scalar().fetch_optional(&self.pool).await?;
         if found.is_none() {
             return Err(StoreError::NotFound);
         }
-        sqlx::query(&sql("UPDATE suppression_windows SET ends_at = ? WHERE id = ? AND ends_at > ?"))
-            .bind(ms(now))
-            .bind(id)
-            .bind(ms(now))
-            .execute(self.writer())
-            .await?;
+        sqlx::query(&sql(
+            "UPDATE suppression_windows SET ends_at = ? WHERE id = ? AND ends_at > ?",
+        ))
+        .bind(ms(now))
+        .bind(id)
+        .bind(ms(now))
+        .execute(self.writer())
+        .await?;
         Ok(())
     }
 
     // ---- channels ----
 
-    pub(crate) async fn create_channel_impl(&self, c: &NewChannel, now: DateTime<Utc>) -> StoreResult<NotificationChannel> {
+    pub(crate) async fn create_channel_impl(
+        &self,
+        c: &NewChannel,
+        now: DateTime<Utc>,
+    ) -> StoreResult<NotificationChannel> {
         let id = new_id();
         sqlx::query(&sql(
             "INSERT INTO notification_channels (id, name, kind, config_enc, config_masked, division_prefix, min_severity, enabled, created_by, created_at)
@@ -319,7 +328,12 @@ impl Backend {
         .bind(true)
         .fetch_all(&mut *tx)
         .await?;
-        let rank = |s: &str| ["low", "medium", "high", "critical"].iter().position(|x| *x == s).unwrap_or(0);
+        let rank = |s: &str| {
+            ["low", "medium", "high", "critical"]
+                .iter()
+                .position(|x| *x == s)
+                .unwrap_or(0)
+        };
         let mut queued = 0;
         for (id, prefix, min) in channels {
             if !f.division_code.starts_with(&prefix) || rank(&f.severity) < rank(&min) {
@@ -412,8 +426,16 @@ impl Backend {
     ) -> StoreResult<bool> {
         const WHERE: &str = "WHERE id = ? AND claimed_by = ? AND status = 'pending'";
         let (set, a, b): (&str, Option<i64>, Option<String>) = match outcome {
-            DeliveryOutcome::Delivered => ("status = 'delivered', delivered_at = ?, last_error = NULL", Some(ms(now)), None),
-            DeliveryOutcome::Retry { at, error } => ("next_attempt_at = ?, last_error = ?", Some(ms(*at)), Some(error.clone())),
+            DeliveryOutcome::Delivered => (
+                "status = 'delivered', delivered_at = ?, last_error = NULL",
+                Some(ms(now)),
+                None,
+            ),
+            DeliveryOutcome::Retry { at, error } => (
+                "next_attempt_at = ?, last_error = ?",
+                Some(ms(*at)),
+                Some(error.clone()),
+            ),
             DeliveryOutcome::Failed { error } => ("status = 'failed', last_error = ?", None, Some(error.clone())),
         };
         let raw = format!("UPDATE notification_outbox SET {set}, claimed_by = NULL, claimed_at = NULL {WHERE}");
@@ -440,13 +462,19 @@ impl Backend {
         Ok(rows.iter().map(Self::outbox_from_row).collect())
     }
 
-    pub(crate) async fn list_inbox_impl(&self, user_id: &str, unread_only: bool, limit: i64) -> StoreResult<Vec<InboxItem>> {
+    pub(crate) async fn list_inbox_impl(
+        &self,
+        user_id: &str,
+        unread_only: bool,
+        limit: i64,
+    ) -> StoreResult<Vec<InboxItem>> {
         let mut qb = QueryBuilder::new("SELECT * FROM inbox_items WHERE user_id = ");
         qb.push_bind(user_id.to_string());
         if unread_only {
             qb.push(" AND read_at IS NULL");
         }
-        qb.push(" ORDER BY created_at DESC LIMIT ").push_bind(limit.clamp(1, 500));
+        qb.push(" ORDER BY created_at DESC LIMIT ")
+            .push_bind(limit.clamp(1, 500));
         let rows = qb.build().fetch_all(&self.pool).await?;
         Ok(rows
             .iter()
@@ -463,15 +491,20 @@ impl Backend {
     }
 
     pub(crate) async fn count_unread_impl(&self, user_id: &str) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar(&sql("SELECT COUNT(*) FROM inbox_items WHERE user_id = ? AND read_at IS NULL"))
-                .bind(user_id)
-                .fetch_one(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar(&sql(
+            "SELECT COUNT(*) FROM inbox_items WHERE user_id = ? AND read_at IS NULL",
+        ))
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
-    pub(crate) async fn mark_inbox_read_impl(&self, user_id: &str, id: Option<&str>, now: DateTime<Utc>) -> StoreResult<u64> {
+    pub(crate) async fn mark_inbox_read_impl(
+        &self,
+        user_id: &str,
+        id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         let done = match id {
             Some(id) => {
                 sqlx::query(&sql(
@@ -484,11 +517,13 @@ impl Backend {
                 .await?
             }
             None => {
-                sqlx::query(&sql("UPDATE inbox_items SET read_at = ? WHERE user_id = ? AND read_at IS NULL"))
-                    .bind(ms(now))
-                    .bind(user_id)
-                    .execute(self.writer())
-                    .await?
+                sqlx::query(&sql(
+                    "UPDATE inbox_items SET read_at = ? WHERE user_id = ? AND read_at IS NULL",
+                ))
+                .bind(ms(now))
+                .bind(user_id)
+                .execute(self.writer())
+                .await?
             }
         };
         Ok(done.rows_affected())
@@ -521,7 +556,11 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn silent_devices_impl(&self, silent_since: DateTime<Utc>, limit: i64) -> StoreResult<Vec<SilentDevice>> {
+    pub(crate) async fn silent_devices_impl(
+        &self,
+        silent_since: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<SilentDevice>> {
         let rows = sqlx::query(&sql(&format!(
             "SELECT {PLACEMENT_COLUMNS}, dv.last_seen_at, dv.created_at AS device_created_at {PLACEMENT_FROM}
              WHERE dv.last_seen_at IS NOT NULL AND dv.last_seen_at < ? ORDER BY dv.last_seen_at LIMIT ?"
@@ -541,10 +580,12 @@ impl Backend {
     }
 
     pub(crate) async fn device_placement_impl(&self, device_id: &str) -> StoreResult<Option<DevicePlacement>> {
-        let r = sqlx::query(&sql(&format!("SELECT {PLACEMENT_COLUMNS} {PLACEMENT_FROM} WHERE dv.id = ?")))
-            .bind(device_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let r = sqlx::query(&sql(&format!(
+            "SELECT {PLACEMENT_COLUMNS} {PLACEMENT_FROM} WHERE dv.id = ?"
+        )))
+        .bind(device_id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(r.as_ref().map(placement_from_row))
     }
 

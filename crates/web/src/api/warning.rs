@@ -118,7 +118,14 @@ pub async fn save_rule(
     let value = serde_json::to_value(&spec).map_err(|e| ApiError::validation(e.to_string()))?;
     let saved = state
         .store
-        .put_rule(&spec.code, &value, spec.enabled, expected_version, &user.user.username, Utc::now())
+        .put_rule(
+            &spec.code,
+            &value,
+            spec.enabled,
+            expected_version,
+            &user.user.username,
+            Utc::now(),
+        )
         .await?;
     neibao_engine::warning::reload(state.store.as_ref(), state.pipeline.rule_engine()).await?;
     Ok(saved)
@@ -355,7 +362,10 @@ pub async fn create_suppression(
     user: CurrentUser,
     Json(n): Json<NewSuppression>,
 ) -> ApiResult<(axum::http::StatusCode, Json<SuppressionWindow>)> {
-    Ok((axum::http::StatusCode::CREATED, Json(add_suppression(&state, &user, n).await?)))
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(add_suppression(&state, &user, n).await?),
+    ))
 }
 
 /// Ends a suppression window now.
@@ -442,7 +452,10 @@ pub async fn create_channel(
     user: CurrentUser,
     Json(r): Json<NewChannelRequest>,
 ) -> ApiResult<(axum::http::StatusCode, Json<NotificationChannel>)> {
-    Ok((axum::http::StatusCode::CREATED, Json(add_channel(&state, &user, r).await?)))
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(add_channel(&state, &user, r).await?),
+    ))
 }
 
 /// Switches a channel on or off.

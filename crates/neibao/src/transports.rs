@@ -1,0 +1,250 @@
+//! Device transports wired to the ingest path: the MQTT subscriber (Frigate topics and
+//! `neibao/events/{ingest token}`) and the pull clients (Hikvision `alertStream`, Dahua
+//! `eventManager.cgi?action=attach`) from `neibao-transport`. Each message or stream part is decoded,
+//! sanitised and submitted to the event bus exactly like an HTTP push from the same device.
+//!
+//! Which device a message belongs to:
+//! - `neibao/events/{token}`: the device whose ingest token it is (format `generic_json`);
+//! - a Frigate prefix (`frigate/events` …): the device mapped to that prefix in the configuration
+//!   (`--mqtt-frigate frigate=TOKEN`), format `frigate`;
+//! - a pull source: the device named by its token in the pull configuration file.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use neibao_domain::event::DecodedEvent;
+use neibao_domain::ids::token_hash;
+use neibao_domain::unit::DeviceFormat;
+use neibao_engine::EventBus;
+use neibao_store::model::IngestDevice;
+use neibao_store::Store;
+use neibao_transport::{
+    decode_message, decode_part, MqttConfig, MqttMessage, MqttRoute, PullConfig, PullKind, Sink, SinkError, StreamPart,
+};
+use serde::Deserialize;
+
+/// How long a token → device lookup is reused.
+const DEVICE_CACHE_SECONDS: i64 = 5;
+
+/// Submits what the transports receive to the event bus.
+pub struct DeviceSink {
+    store: Arc<dyn Store>,
+    bus: EventBus,
+    /// pull source name → device ingest token
+    pull_tokens: HashMap<String, String>,
+    /// Frigate topic prefix → device ingest token
+    frigate_tokens: HashMap<String, String>,
+    cache: Mutex<HashMap<String, (DateTime<Utc>, Option<IngestDevice>)>>,
+}
+
+impl DeviceSink {
+    pub fn new(
+        store: Arc<dyn Store>,
+        bus: EventBus,
+        pull_tokens: HashMap<String, String>,
+        frigate_tokens: HashMap<String, String>,
+    ) -> DeviceSink {
+        DeviceSink {
+            store,
+            bus,
+            pull_tokens,
+            frigate_tokens,
+            cache: Mutex::default(),
+        }
+    }
+
+    async fn device(&self, token: &str) -> Result<Option<IngestDevice>, SinkError> {
+        let now = Utc::now();
+        if let Some((at, d)) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(token) {
+            if (now - *at).num_seconds() < DEVICE_CACHE_SECONDS {
+                return Ok(d.clone());
+            }
+        }
+        let d = self.store.device_for_ingest(&token_hash(token)).await?;
+        let mut c = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if c.len() > 10_000 {
+            c.clear();
+        }
+        c.insert(token.to_string(), (now, d.clone()));
+        Ok(d)
+    }
+
+    async fn submit(
+        &self,
+        token: &str,
+        format: DeviceFormat,
+        payload: Result<neibao_domain::event::DecodedPayload, neibao_ingest::DecodeError>,
+        raw: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<(), SinkError> {
+        let Some(device) = self.device(token).await? else {
+            return Err("unknown ingest token".into());
+        };
+        if device.format != format {
+            return Err(format!(
+                "device {} has format {}, not {}",
+                device.id,
+                device.format.code(),
+                format.code()
+            )
+            .into());
+        }
+        let mut payload = payload.map_err(|e| format!("undecodable payload: {}", e.code()))?;
+        if payload.events.is_empty() && payload.heartbeats == 0 {
+            return Ok(());
+        }
+        payload.events.iter_mut().for_each(DecodedEvent::sanitize);
+        self.bus
+            .submit(&device, &payload, raw, content_type, Utc::now())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Sink for DeviceSink {
+    async fn part(&self, source: &str, kind: PullKind, part: StreamPart) -> Result<(), SinkError> {
+        let Some(token) = self.pull_tokens.get(source) else {
+            return Err("pull source without a device".into());
+        };
+        let format = match kind {
+            PullKind::HikvisionAlertStream => DeviceFormat::Hikvision,
+            PullKind::DahuaAttach => DeviceFormat::Dahua,
+        };
+        let payload = decode_part(kind, &part);
+        self.submit(token, format, payload, &part.body, part.content_type.as_deref())
+            .await
+    }
+
+    async fn mqtt(&self, _source: &str, msg: MqttMessage) -> Result<(), SinkError> {
+        // Retained messages are old state replayed by the broker on subscribe, not new events.
+        if msg.retain {
+            return Ok(());
+        }
+        let (token, format) = match &msg.route {
+            MqttRoute::Generic { token } => (token.clone(), DeviceFormat::GenericJson),
+            MqttRoute::Frigate { prefix } => match self.frigate_tokens.get(prefix) {
+                Some(t) => (t.clone(), DeviceFormat::Frigate),
+                None => return Err(format!("no device mapped to Frigate prefix {prefix}").into()),
+            },
+        };
+        let payload = decode_message(&msg);
+        self.submit(&token, format, payload, &msg.payload, Some("application/json"))
+            .await
+    }
+
+    async fn state(&self, source: &str, connected: bool, reason: &str) -> Result<(), SinkError> {
+        tracing::info!(%source, connected, %reason, "device transport");
+        if connected {
+            if let Some(token) = self.pull_tokens.get(source) {
+                if let Some(d) = self.device(token).await? {
+                    self.store.touch_device(&d.id, Utc::now()).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One pull source in the pull configuration file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PullSource {
+    /// The device's ingest token (shown once when it was registered).
+    pub token: String,
+    /// `hikvision_alert_stream` or `dahua_attach`.
+    pub kind: String,
+    /// Full URL, e.g. `http://10.0.0.5/ISAPI/Event/notification/alertStream` or
+    /// `http://10.0.0.6/cgi-bin/eventManager.cgi?action=attach&codes=[All]&heartbeat=5`.
+    pub url: String,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// The pull configuration file: `{"sources": [PullSource, …]}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PullFile {
+    pub sources: Vec<PullSource>,
+}
+
+/// Reads a pull configuration file. Errors name the file and the problem.
+pub fn read_pull_file(path: &Path) -> anyhow::Result<Vec<PullSource>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let f: PullFile =
+        serde_json::from_slice(&bytes).with_context(|| format!("{} is not a pull configuration", path.display()))?;
+    for s in &f.sources {
+        pull_kind(&s.kind)?;
+        if !(s.url.starts_with("http://") || s.url.starts_with("https://")) {
+            anyhow::bail!("pull source {}: url must be http(s)", s.url);
+        }
+    }
+    Ok(f.sources)
+}
+
+fn pull_kind(code: &str) -> anyhow::Result<PullKind> {
+    match code {
+        "hikvision_alert_stream" => Ok(PullKind::HikvisionAlertStream),
+        "dahua_attach" => Ok(PullKind::DahuaAttach),
+        other => anyhow::bail!("unknown pull kind {other} (hikvision_alert_stream or dahua_attach)"),
+    }
+}
+
+/// Parses `prefix=TOKEN,prefix2=TOKEN2` (the Frigate prefix → device mapping).
+pub fn parse_frigate_map(s: &str) -> anyhow::Result<HashMap<String, String>> {
+    let mut m = HashMap::new();
+    for pair in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (prefix, token) = pair
+            .split_once('=')
+            .with_context(|| format!("--mqtt-frigate entry {pair:?} is not prefix=TOKEN"))?;
+        m.insert(prefix.trim().to_string(), token.trim().to_string());
+    }
+    Ok(m)
+}
+
+/// Starts the MQTT subscriber (when `mqtt_url` is set) and one pull client per source; they run
+/// until `shutdown` turns true.
+pub fn start(
+    store: Arc<dyn Store>,
+    bus: EventBus,
+    mqtt_url: Option<&str>,
+    client_id: &str,
+    frigate: HashMap<String, String>,
+    pulls: Vec<PullSource>,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let mut pull_tokens = HashMap::new();
+    let mut configs = Vec::new();
+    for (i, p) in pulls.into_iter().enumerate() {
+        let source = format!("pull-{i}");
+        configs.push(PullConfig::new(
+            source.clone(),
+            p.url.clone(),
+            p.username.clone(),
+            p.password.clone(),
+            pull_kind(&p.kind)?,
+        ));
+        pull_tokens.insert(source, p.token);
+    }
+    let prefixes: Vec<String> = frigate.keys().cloned().collect();
+    let sink: Arc<dyn Sink> = Arc::new(DeviceSink::new(store, bus, pull_tokens, frigate));
+    if let Some(url) = mqtt_url {
+        let mut cfg = MqttConfig::new(url, client_id);
+        if !prefixes.is_empty() {
+            cfg.frigate_prefixes = prefixes;
+        }
+        cfg.broker().map_err(|e| anyhow::anyhow!("--mqtt-url: {e}"))?;
+        tracing::info!(%url, topics = ?cfg.topic_filters(), "MQTT subscriber starting");
+        tokio::spawn(neibao_transport::run_mqtt(cfg, sink.clone(), shutdown.clone()));
+    }
+    for cfg in configs {
+        tracing::info!(source = %cfg.source, kind = cfg.kind.code(), "pull client starting");
+        tokio::spawn(neibao_transport::run_pull(cfg, sink.clone(), shutdown.clone()));
+    }
+    Ok(())
+}
