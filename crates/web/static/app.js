@@ -34,3 +34,16 @@
     setInterval(function () { if (!typing()) window.location.reload(); }, seconds * 1000);
   }
 })();
+
+// Header badge: the number of unread inbox items (GET /inbox/badge, plain text, empty when none).
+(function () {
+  var badge = document.getElementById("inbox-badge");
+  if (!badge) return;
+  fetch("/inbox/badge", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.text() : ""; })
+    .then(function (t) {
+      t = (t || "").trim();
+      if (/^[0-9]+$/.test(t)) { badge.textContent = t; badge.hidden = false; }
+    })
+    .catch(function () {});
+})();

@@ -18,4 +18,5 @@ mod transports;
 mod security;
 mod supervision;
 mod ui;
+mod ui_warning;
 mod warning;

@@ -6,6 +6,7 @@ mod security;
 mod supervision;
 mod supervision_admin;
 mod views;
+mod warning;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -93,6 +94,22 @@ pub fn routes() -> Router<AppState> {
         .route("/hazards/{id}", get(sv::hazard))
         .route("/hazards/{id}/act", post(sv::act))
         .route("/documents/{id}/pdf", get(sv::document_pdf))
+        // Early warning (issue 4).
+        .route("/warning/rules", get(warning::rules).post(warning::create_rule))
+        .route("/warning/rules/import", post(warning::import))
+        .route("/warning/rules/{code}", get(warning::rule).post(warning::update_rule))
+        .route("/warning/rules/{code}/backtest", post(warning::backtest))
+        .route(
+            "/warning/suppressions",
+            get(warning::suppressions).post(warning::add_suppression),
+        )
+        .route("/warning/suppressions/{id}/end", post(warning::end_suppression))
+        .route("/warning/channels", get(warning::channels).post(warning::add_channel))
+        .route("/warning/channels/{id}/switch", post(warning::switch_channel))
+        .route("/inbox", get(warning::inbox))
+        .route("/inbox/read", post(warning::mark_read))
+        .route("/inbox/badge", get(warning::badge))
+        .route("/devices/health", get(warning::health))
         // Evidence uploads: up to 10 MB.
         .merge(
             Router::new()

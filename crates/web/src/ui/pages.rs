@@ -799,6 +799,8 @@ struct AlertPage {
     may_handle: bool,
     /// Police, departments and unit managers may turn the alert into a hazard (隐患).
     may_report_hazard: bool,
+    /// Deliveries to the notification channels (通知投递).
+    deliveries: Vec<super::warning::DeliveryView>,
 }
 
 pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Path<String>) -> Response {
@@ -809,6 +811,10 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
         ))
     }
     .await;
+    let deliveries = match &loaded {
+        Ok(_) => super::warning::deliveries(&state, &id).await,
+        Err(_) => Vec::new(),
+    };
     match loaded {
         Ok((a, events)) => render(&AlertPage {
             nav: Nav::new(&u),
@@ -820,6 +826,7 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
             events: events.iter().map(EventView::from).collect(),
             may_handle: u.user.role.may_handle_alerts(),
             may_report_hazard: neibao_store::supervision::InspectionKind::for_role(u.user.role).is_some(),
+            deliveries,
         }),
         Err(e) => error_page(&u, e.into()),
     }
