@@ -39,6 +39,11 @@ pub struct BenchArgs {
     /// Total request rate to hold (per second); `None` = as fast as possible.
     pub rate: Option<f64>,
     pub fixtures: PathBuf,
+    /// Data rules loaded before the run (generated; see [`bench_rules`]).
+    pub rules: usize,
+    /// `Some(url)`: publish to this MQTT broker (`neibao/events/{token}`, generic JSON, 10 events
+    /// a message) instead of HTTP; `requests` is then the number of messages.
+    pub mqtt_url: Option<String>,
 }
 
 /// Result of a run.
@@ -54,6 +59,72 @@ pub struct BenchReport {
     pub p99_ms: f64,
     pub ceiling_rows_per_second: f64,
     pub nats_publish_ceiling_per_second: Option<f64>,
+    pub rules: usize,
+}
+
+/// `n` generated data rules of every kind, as a real installation might have: match rules on
+/// kinds, regions and hours, thresholds per device and unit, sequences and cross-unit
+/// correlations. Most do not fire on the benchmark's events; some do.
+pub fn bench_rules(n: usize) -> Vec<neibao_engine::ruleset::RuleSpec> {
+    use neibao_domain::alert::Severity;
+    use neibao_engine::ruleset::{RuleKind, RuleScope, RuleSpec};
+    let kinds = [
+        "motion",
+        "intrusion.field",
+        "intrusion.line_crossing",
+        "video.tamper",
+        "access.denied",
+        "access.granted",
+        "alarm.input",
+        "vehicle.plate",
+    ];
+    (0..n)
+        .map(|i| {
+            let k = kinds[i % kinds.len()];
+            let (kind, condition) = match i % 10 {
+                0..=5 => (
+                    RuleKind::Match,
+                    format!("kind == \"{k}\" && region == \"zone-{i}\" && hour >= 0"),
+                ),
+                6 | 7 => (
+                    RuleKind::Threshold {
+                        count: 50 + i as u32,
+                        window_seconds: 60,
+                        key: vec!["device_id".into()],
+                    },
+                    format!("kind == \"{k}\" && in_key_area"),
+                ),
+                8 => (
+                    RuleKind::Sequence {
+                        then: "kind == \"intrusion.field\"".into(),
+                        within_seconds: 120,
+                        key: vec!["device_id".into()],
+                    },
+                    format!("kind == \"{k}\" && channel == {}", 1000 + i),
+                ),
+                _ => (
+                    RuleKind::Correlation {
+                        subject: "target".into(),
+                        units: 3,
+                        window_seconds: 600,
+                    },
+                    "kind == \"vehicle.plate\" && target != \"\"".into(),
+                ),
+            };
+            RuleSpec {
+                code: format!("bench_rule_{i:03}"),
+                title: format!("基准规则{i}"),
+                description: String::new(),
+                enabled: true,
+                severity: Severity::Medium,
+                kind,
+                condition,
+                scope: RuleScope::default(),
+                schedule: None,
+                group_by: Vec::new(),
+            }
+        })
+        .collect()
 }
 
 /// The payloads replayed: every Hikvision fixture with its transport's content type.
@@ -113,7 +184,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-async fn setup(store: &dyn Store, devices: usize) -> anyhow::Result<Vec<String>> {
+async fn setup(store: &dyn Store, devices: usize, format: DeviceFormat) -> anyhow::Result<Vec<String>> {
     let now = Utc::now();
     let body17 = format!("91330106{:09}", rand::random::<u32>() % 1_000_000_000);
     let unit = store
@@ -147,7 +218,7 @@ async fn setup(store: &dyn Store, devices: usize) -> anyhow::Result<Vec<String>>
                 NewDevice {
                     unit_id: unit.id.clone(),
                     key_area_id: Some(area.id.clone()),
-                    format: DeviceFormat::Hikvision,
+                    format,
                     kind: "camera".into(),
                     name: format!("基准摄像机{i}"),
                     serial: String::new(),
@@ -190,7 +261,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<BenchReport> {
 
 async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::Result<BenchReport> {
     let store = crate::open_store(db_url, dir, Duration::from_secs(300)).await?;
-    let tokens = setup(store.as_ref(), 64).await?;
+    let format = if args.mqtt_url.is_some() {
+        DeviceFormat::GenericJson
+    } else {
+        DeviceFormat::Hikvision
+    };
+    let tokens = setup(store.as_ref(), 64, format).await?;
+    let rules = bench_rules(args.rules);
+    neibao_engine::warning::import_specs(store.as_ref(), &rules, "bench", Utc::now()).await?;
     let payloads = Arc::new(payloads(&args.fixtures)?);
     let config = WebConfig {
         max_ingest_in_flight: args.concurrency.max(1) * 2,
@@ -206,10 +284,17 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
                 partitions: 8,
                 max_backlog: u64::MAX,
             };
-            let bus = NatsBus::start(nats, store.clone(), Pipeline::new(store.clone())).await?;
+            let consumer = Pipeline::new(store.clone());
+            neibao_engine::warning::reload(store.as_ref(), consumer.rule_engine()).await?;
+            let bus = NatsBus::start(nats, store.clone(), consumer).await?;
             AppState::with_bus(store.clone(), config, EventBus::Nats(bus))
         }
     };
+    let loaded = neibao_engine::warning::reload(store.as_ref(), state.pipeline.rule_engine()).await?;
+    anyhow::ensure!(loaded == args.rules, "loaded {loaded} of {} rules", args.rules);
+    if let Some(url) = &args.mqtt_url {
+        return run_mqtt(args, store, state, tokens, url, db_url, dir).await;
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
@@ -305,7 +390,137 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
         p99_ms: percentile(&lat, 0.99),
         ceiling_rows_per_second: ceiling,
         nats_publish_ceiling_per_second: nats_ceiling,
+        rules: args.rules,
     })
+}
+
+/// The stream transport: `requests` MQTT messages of 10 generic-JSON events each, published at
+/// QoS 1 to `neibao/events/{token}` on a unique prefix, taken by the server's subscriber through
+/// the same decode → persist → rules → alert path. Ends when every event is stored. Latency is
+/// the pipeline's receive-to-done time (p50/p99 from its histogram: bucket upper bounds).
+async fn run_mqtt(
+    args: &BenchArgs,
+    store: Arc<dyn Store>,
+    state: AppState,
+    tokens: Vec<String>,
+    url: &str,
+    db_url: Option<&str>,
+    dir: &Path,
+) -> anyhow::Result<BenchReport> {
+    use neibao_engine::metrics::METRICS;
+    let prefix = format!("nbbench{}/events", uuid::Uuid::now_v7().simple());
+    let sink: Arc<dyn neibao_transport::Sink> = Arc::new(crate::transports::DeviceSink::new(
+        store.clone(),
+        state.bus.clone(),
+        Default::default(),
+        Default::default(),
+    ));
+    let mut cfg = neibao_transport::MqttConfig::new(url, format!("nbbench-sub-{}", std::process::id()));
+    cfg.generic_prefix = prefix.clone();
+    cfg.frigate_prefixes = Vec::new();
+    let status = neibao_transport::StatusHandle::new();
+    let (_stop, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(neibao_transport::run_mqtt_with_status(
+        cfg.clone(),
+        sink,
+        rx,
+        status.clone(),
+    ));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !status.snapshot().connected {
+        anyhow::ensure!(Instant::now() < deadline, "MQTT subscriber did not connect to {url}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let broker = cfg.broker().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut opts = rumqttc::MqttOptions::new(format!("nbbench-pub-{}", std::process::id()), broker.host, broker.port);
+    opts.set_keep_alive(Duration::from_secs(30));
+    opts.set_inflight(1000);
+    let (client, mut el) = rumqttc::AsyncClient::new(opts, 10_000);
+    tokio::spawn(async move { while el.poll().await.is_ok() {} });
+    let before = METRICS.events.get() as usize;
+    let kinds = [
+        "motion",
+        "intrusion.field",
+        "access.denied",
+        "video.tamper",
+        "alarm.input",
+    ];
+    let started = Instant::now();
+    for n in 0..args.requests {
+        if let Some(r) = args.rate {
+            tokio::time::sleep_until((started + Duration::from_secs_f64(n as f64 / r)).into()).await;
+        }
+        let events: Vec<serde_json::Value> = (0..10)
+            .map(|j| {
+                serde_json::json!({"type": kinds[(n + j) % kinds.len()], "region": format!("r{}", (n * 10 + j) % 5000), "channel": 1 + j})
+            })
+            .collect();
+        let topic = format!("{prefix}/{}", tokens[n % tokens.len()]);
+        client
+            .publish(topic, rumqttc::QoS::AtLeastOnce, false, serde_json::to_vec(&events)?)
+            .await?;
+    }
+    let expected = args.requests * 10;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while (METRICS.events.get() as usize) < before + expected {
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "not every MQTT event was stored within 10 minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let (p50, p99) = histogram_percentiles(&METRICS.ingest_to_alert);
+    let ceiling = ceiling(db_url, dir, expected.max(1000), 120).await?;
+    Ok(BenchReport {
+        backend: if db_url.is_some() { "postgres" } else { "sqlite" },
+        transport: "mqtt",
+        requests: args.requests,
+        events: expected,
+        seconds,
+        events_per_second: expected as f64 / seconds,
+        p50_ms: p50,
+        p99_ms: p99,
+        ceiling_rows_per_second: ceiling,
+        nats_publish_ceiling_per_second: None,
+        rules: args.rules,
+    })
+}
+
+/// p50 and p99 (milliseconds, bucket upper bounds) of a prometheus histogram.
+fn histogram_percentiles(h: &prometheus_client::metrics::histogram::Histogram) -> (f64, f64) {
+    use prometheus_client::encoding::text::encode;
+    // The histogram's buckets, read back through the text encoding of a scratch registry.
+    let mut reg = prometheus_client::registry::Registry::default();
+    reg.register("h", "scratch", h.clone());
+    let mut text = String::new();
+    if encode(&mut text, &reg).is_err() {
+        return (0.0, 0.0);
+    }
+    let mut buckets: Vec<(f64, f64)> = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with("h_bucket{")) {
+        let le = line
+            .split("le=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or("+Inf");
+        let count: f64 = line.rsplit(' ').next().and_then(|c| c.parse().ok()).unwrap_or(0.0);
+        let le = if le == "+Inf" {
+            f64::INFINITY
+        } else {
+            le.parse().unwrap_or(f64::INFINITY)
+        };
+        buckets.push((le, count));
+    }
+    let total = buckets.last().map(|b| b.1).unwrap_or(0.0);
+    let at = |p: f64| {
+        buckets
+            .iter()
+            .find(|(_, c)| *c >= total * p)
+            .map(|(le, _)| le * 1000.0)
+            .unwrap_or(0.0)
+    };
+    (at(0.50), at(0.99))
 }
 
 /// Batched insert rate of `n` event rows with `payload` bytes each into the same database.

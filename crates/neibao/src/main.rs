@@ -233,6 +233,12 @@ enum BenchCommand {
         /// Folder of the device fixtures.
         #[arg(long, default_value = "tests/fixtures/devices")]
         fixtures: PathBuf,
+        /// Generated data rules loaded for the run.
+        #[arg(long, default_value_t = 100)]
+        rules: usize,
+        /// Publish to this MQTT broker instead of HTTP (10 generic-JSON events a message).
+        #[arg(long)]
+        mqtt_url: Option<String>,
     },
     /// Generate a province-sized data set into a data folder (SQLite) or a PostgreSQL database,
     /// then measure p50/p95 of the unit list, alert list and dashboard pages.
@@ -327,6 +333,8 @@ async fn main() -> anyhow::Result<()> {
                     postgres,
                     nats_url,
                     fixtures,
+                    rules,
+                    mqtt_url,
                 },
         } => {
             let r = neibao::bench::run(neibao::bench::BenchArgs {
@@ -336,12 +344,15 @@ async fn main() -> anyhow::Result<()> {
                 concurrency,
                 rate,
                 fixtures,
+                rules,
+                mqtt_url,
             })
             .await?;
             println!(
-                "| {} | {} | {} | {} | {:.1} | {:.0} | {:.2} | {:.2} | {:.0} | {} |",
+                "| {} | {} | {} | {} | {} | {:.1} | {:.0} | {:.2} | {:.2} | {:.0} | {} |",
                 r.backend,
                 r.transport,
+                r.rules,
                 r.requests,
                 r.events,
                 r.seconds,

@@ -21,7 +21,7 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 /// Tables in foreign-key order (each migration system keeps its own `_sqlx_migrations`).
 /// Every table worth moving, parents before children. Left out: `login_failures` (short-lived
 /// lockout counters, no key).
-pub const TABLES: [&str; 31] = [
+pub const TABLES: [&str; 36] = [
     "meta",
     "divisions",
     "organisations",
@@ -53,6 +53,11 @@ pub const TABLES: [&str; 31] = [
     "documents",
     "credit_records",
     "attachments",
+    "alert_rules",
+    "suppression_windows",
+    "notification_channels",
+    "notification_outbox",
+    "inbox_items",
 ];
 
 /// One table's result.

@@ -40,6 +40,8 @@ enum Access {
     Checklists,
     /// County-level and higher police: their bureau's supervision settings.
     Bureau,
+    /// Administrators and provincial, city and county police: early-warning rules.
+    RuleWriters,
 }
 
 const ROLES: [(&str, &str); 8] = [
@@ -67,6 +69,7 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::Inspectors => role.starts_with("police_") || role == "department" || role == "unit_manager",
         Access::Checklists => matches!(role, "admin" | "police_province"),
         Access::Bureau => matches!(role, "police_province" | "police_city" | "police_county"),
+        Access::RuleWriters => matches!(role, "admin" | "police_province" | "police_city" | "police_county"),
     }
 }
 
@@ -151,6 +154,65 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Admin,
             Some(r#"{"delays_minutes":[15,30]}"#),
         ),
+        ("get", "/api/v1/alerts/{id}/deliveries", Any, None),
+        ("get", "/api/v1/alert_rules", Police, None),
+        (
+            "post",
+            "/api/v1/alert_rules",
+            RuleWriters,
+            Some(
+                r#"{"code":"matrix_new_{n}","title":"矩阵规则","severity":"low","kind":{"type":"match"},"condition":"kind == \"motion\""}"#,
+            ),
+        ),
+        (
+            "put",
+            "/api/v1/alert_rules/{code}",
+            RuleWriters,
+            Some(
+                r#"{"code":"matrix_rule","title":"矩阵规则{n}","severity":"low","kind":{"type":"match"},"condition":"kind == \"motion\"","scope":{"division_prefix":"{division}"}}"#,
+            ),
+        ),
+        ("get", "/api/v1/alert_rules/{code}/versions", Police, None),
+        (
+            "post",
+            "/api/v1/alert_rules/import",
+            RuleWriters,
+            Some(
+                r#"{"rules":[{"code":"matrix_import","title":"矩阵导入","severity":"low","kind":{"type":"match"},"scope":{"division_prefix":"{division}"}}]}"#,
+            ),
+        ),
+        (
+            "post",
+            "/api/v1/alert_rules/backtest",
+            Police,
+            Some(r#"{"code":"matrix_rule","from":"2026-01-01T00:00:00Z","to":"2026-02-01T00:00:00Z"}"#),
+        ),
+        ("get", "/api/v1/suppressions", Any, None),
+        (
+            "post",
+            "/api/v1/suppressions",
+            PoliceOrManager,
+            Some(r#"{"unit_id":"{unit}","from":"{now}","to":"{deadline}","reason":"maintenance","note":"矩阵"}"#),
+        ),
+        ("post", "/api/v1/suppressions/{id}/end", PoliceOrManager, None),
+        ("get", "/api/v1/notification_channels", Admin, None),
+        (
+            "post",
+            "/api/v1/notification_channels",
+            Admin,
+            Some(
+                r#"{"name":"矩阵渠道{n}","config":{"kind":"webhook","url":"http://127.0.0.1:9/hook","secret":"0123456789abcdef-matrix"}}"#,
+            ),
+        ),
+        (
+            "put",
+            "/api/v1/notification_channels/{id}",
+            Admin,
+            Some(r#"{"enabled":false}"#),
+        ),
+        ("get", "/api/v1/inbox", Any, None),
+        ("post", "/api/v1/inbox/read", Any, Some(r#"{}"#)),
+        ("get", "/api/v1/devices/health", Any, None),
         (
             "put",
             "/api/v1/me/password",
@@ -289,6 +351,8 @@ struct Objects {
     document: String,
     attachment: String,
     checklist: String,
+    suppression: String,
+    channel: String,
 }
 
 /// A hazard with a rectification order (its document) and an evidence file, a police inspection
@@ -386,7 +450,23 @@ async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Objects {
         .await;
     assert_eq!(s, 201, "{hold}");
     let (hazard, inspection, campaign, document, attachment, checklist) = supervision_objects(app, &unit).await;
+    let (s, w) = admin
+        .post(
+            "/api/v1/suppressions",
+            json!({"unit_id": unit_id, "from": chrono::Utc::now(), "to": chrono::Utc::now() + chrono::Duration::days(1), "reason": "visit"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{w}");
+    let (s, ch) = admin
+        .post(
+            "/api/v1/notification_channels",
+            json!({"name": "矩阵对象渠道", "config": {"kind": "wecom", "url": "http://127.0.0.1:9/cgi-bin/webhook/send?key=matrix"}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{ch}");
     Objects {
+        suppression: w["id"].as_str().unwrap().into(),
+        channel: ch["id"].as_str().unwrap().into(),
         hazard,
         inspection,
         campaign,
@@ -421,6 +501,8 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "documents" => o.document.clone(),
         "attachments" => o.attachment.clone(),
         "checklists" => o.checklist.clone(),
+        "suppressions" => o.suppression.clone(),
+        "notification_channels" => o.channel.clone(),
         other => panic!("no object for {other}"),
     }
 }
@@ -447,6 +529,7 @@ fn fill(template: &str, o: &Objects, n: usize) -> Value {
             "{deadline}",
             &(chrono::Utc::now() + chrono::Duration::days(10)).to_rfc3339(),
         )
+        .replace("{now}", &chrono::Utc::now().to_rfc3339())
         .replace("{uscc}", &uscc(&format!("9133010600{n:07}")))
         .replace("{unit}", u["id"].as_str().unwrap())
         .replace("{unit_name}", u["name"].as_str().unwrap())
@@ -548,6 +631,17 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
             .unwrap();
         clients.push((username, role, c, unit, token_id));
     }
+    // The rule the PUT/versions/backtest rows work on, scoped to the demo unit's division (inside
+    // every rule writer's jurisdiction).
+    let (_, du) = admin.get(&format!("/api/v1/units/{demo_unit}")).await;
+    let (s, r) = admin
+        .post(
+            "/api/v1/alert_rules",
+            json!({"code": "matrix_rule", "title": "矩阵规则", "severity": "low", "kind": {"type": "match"},
+                   "condition": "kind == \"motion\"", "scope": {"division_prefix": du["division_code"]}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
     let (_, ningbo) = admin.get("/api/v1/units?division=3302&per_page=1").await;
     let outside = objects(&app, &admin, ningbo["items"][0]["id"].as_str().unwrap()).await;
     let admin_token = clients[0].4.clone();
@@ -570,7 +664,8 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                 let mut p = template
                     .replace("{rule}", "intrusion_key_area")
                     .replace("{class}", "events")
-                    .replace("{variant}", "all_units");
+                    .replace("{variant}", "all_units")
+                    .replace("{code}", "matrix_rule");
                 if p.contains("{id}") {
                     p = p.replace("{id}", &id_for(template, o, token));
                 }

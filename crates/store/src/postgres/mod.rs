@@ -39,6 +39,8 @@ use common::{escape_like, from_ms, ms, push_scope};
 type Db = sqlx::Postgres;
 type DbRow = sqlx::postgres::PgRow;
 /// Concurrent claimers on several nodes skip rows another node is claiming.
+/// How a write transaction starts.
+const BEGIN_WRITE: &str = "BEGIN";
 const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 /// Locks the selected row for the transaction (SQLite: the write transaction already holds the lock).
 const FOR_UPDATE: &str = " FOR UPDATE";
@@ -95,6 +97,8 @@ pub struct PgStore {
     cipher: FieldCipher,
     /// A device not heard from for this long is offline.
     offline_after: chrono::Duration,
+    /// Group commit of event writes.
+    event_writer: events::EventWriter,
 }
 
 impl PgStore {
@@ -115,6 +119,7 @@ impl PgStore {
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PgStore {
+            event_writer: events::EventWriter::spawn(pool.clone()),
             pool,
             cipher,
             offline_after: chrono::Duration::from_std(offline_after)?,

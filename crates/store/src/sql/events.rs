@@ -87,6 +87,17 @@ impl Backend {
         source_key: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Recorded> {
+        if source_key.is_none() {
+            let (event_id, new_occurrence) = self
+                .event_writer
+                .write(self.prepare_event(device, ev, raw, content_type, now))
+                .await?;
+            return Ok(Recorded {
+                event_id,
+                new_occurrence,
+                evaluated: false,
+            });
+        }
         let mut tx = self.begin_write().await?;
         if let Some(source) = source_key {
             let seen: Option<(String, bool, bool)> = sqlx::query_as(&sql(
@@ -136,6 +147,56 @@ impl Backend {
         Ok(())
     }
 
+    /// Everything about one event that can be computed outside the write transaction (the
+    /// encryption of raw payload, person fields and pictures is the costly part).
+    pub(crate) fn prepare_event(
+        &self,
+        device: &IngestDevice,
+        ev: &DecodedEvent,
+        raw: &[u8],
+        content_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> PreparedEvent {
+        PreparedEvent {
+            device_id: device.id.clone(),
+            unit_id: device.unit_id.clone(),
+            key: format!(
+                "{}|{}|{}|{}",
+                ev.kind.code(),
+                ev.vendor_type,
+                ev.channel.map(|c| c.to_string()).unwrap_or_default(),
+                ev.region.as_deref().unwrap_or("")
+            ),
+            id: new_id(),
+            kind: ev.kind,
+            vendor_type: ev.vendor_type.clone(),
+            state: ev.state,
+            device_time: ev.device_time.map(|t| t.to_rfc3339()),
+            channel: ev.channel.map(i64::from),
+            region: ev.region.clone(),
+            target: ev.target.clone(),
+            person: (!ev.person.is_empty()).then(|| {
+                self.cipher
+                    .encrypt(AAD_PERSON, &serde_json::to_string(&ev.person).unwrap_or_default())
+            }),
+            description: ev.description.clone(),
+            serial_no: ev.serial_no,
+            raw: self.cipher.encrypt_bytes(AAD_RAW, raw),
+            content_type: content_type.map(str::to_string),
+            images: ev
+                .images
+                .iter()
+                .map(|img| PreparedImage {
+                    id: new_id(),
+                    content_type: img.content_type.clone(),
+                    name: img.name.clone(),
+                    bytes: self.cipher.encrypt_bytes(AAD_IMAGE, &img.bytes),
+                })
+                .collect(),
+            now,
+        }
+    }
+
     /// Writes one event inside `tx`: folds a repeated `active` post into its ongoing occurrence,
     /// closes it on `inactive`, or inserts a new occurrence. Returns (event id, new occurrence).
     async fn write_occurrence(
@@ -147,115 +208,7 @@ impl Backend {
         content_type: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<(String, bool)> {
-        let key = format!(
-            "{}|{}|{}|{}",
-            ev.kind.code(),
-            ev.vendor_type,
-            ev.channel.map(|c| c.to_string()).unwrap_or_default(),
-            ev.region.as_deref().unwrap_or("")
-        );
-        if !is_instantaneous(ev.kind) {
-            let open: Option<(String, i64)> = sqlx::query_as(&sql(
-                "SELECT id, last_seen_at FROM events WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL
-                 ORDER BY received_at DESC LIMIT 1",
-            ))
-            .bind(&device.id)
-            .bind(&key)
-            .fetch_optional(&mut **tx)
-            .await?;
-            let fresh = open.filter(|(_, last)| *last >= ms(now - Duration::seconds(OCCURRENCE_GAP_SECONDS)));
-            match (ev.state, fresh) {
-                (EventState::Active, Some((id, _))) => {
-                    sqlx::query(&sql("UPDATE events SET post_count = post_count + 1, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?"))
-                        .bind(ms(now))
-                        .bind(ms(now))
-                        .bind(&id)
-                        .execute(&mut **tx)
-                        .await?;
-                    self.insert_images(tx, &id, ev).await?;
-                    return Ok((id, false));
-                }
-                (EventState::Inactive, Some((id, _))) => {
-                    sqlx::query(&sql("UPDATE events SET state = 'inactive', ended_at = ?, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?"))
-                        .bind(ms(now))
-                        .bind(ms(now))
-                        .bind(ms(now))
-                        .bind(&id)
-                        .execute(&mut **tx)
-                        .await?;
-                    return Ok((id, false));
-                }
-                _ => {
-                    // A stale open occurrence (no `inactive` ever came) ends where it was last seen.
-                    sqlx::query(&sql("UPDATE events SET ended_at = last_seen_at WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL"))
-                        .bind(&device.id)
-                        .bind(&key)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-            }
-        }
-        let id = new_id();
-        let person = (!ev.person.is_empty()).then(|| {
-            self.cipher
-                .encrypt(AAD_PERSON, &serde_json::to_string(&ev.person).unwrap_or_default())
-        });
-        sqlx::query(
-            &sql("INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
-               post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"),
-        )
-        .bind(&id)
-        .bind(&device.unit_id)
-        .bind(&device.id)
-        .bind(ev.kind.code())
-        .bind(&ev.vendor_type)
-        .bind(ev.state.code())
-        .bind(ev.device_time.map(|t| t.to_rfc3339()))
-        .bind(ms(now))
-        .bind(ms(now))
-        .bind((ev.state == EventState::Inactive || is_instantaneous(ev.kind)).then(|| ms(now)))
-        .bind(ev.channel.map(i64::from))
-        .bind(&ev.region)
-        .bind(&ev.target)
-        .bind(person)
-        .bind(&ev.description)
-        .bind(ev.serial_no)
-        .bind(&key)
-        .bind(self.cipher.encrypt_bytes(AAD_RAW, raw))
-        .bind(content_type)
-        .execute(&mut **tx)
-        .await?;
-        self.insert_images(tx, &id, ev).await?;
-        Ok((id, true))
-    }
-
-    async fn insert_images(
-        &self,
-        tx: &mut sqlx::Transaction<'_, Db>,
-        event_id: &str,
-        ev: &DecodedEvent,
-    ) -> StoreResult<()> {
-        for img in &ev.images {
-            sqlx::query(&sql(
-                "INSERT INTO event_images (id, event_id, content_type, name, bytes) VALUES (?, ?, ?, ?, ?)",
-            ))
-            .bind(new_id())
-            .bind(event_id)
-            .bind(&img.content_type)
-            .bind(&img.name)
-            .bind(self.cipher.encrypt_bytes(AAD_IMAGE, &img.bytes))
-            .execute(&mut **tx)
-            .await?;
-        }
-        if !ev.images.is_empty() {
-            sqlx::query(&sql("UPDATE events SET image_count = image_count + ? WHERE id = ?"))
-                .bind(ev.images.len() as i64)
-                .bind(event_id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        Ok(())
+        write_prepared(tx, &self.prepare_event(device, ev, raw, content_type, now)).await
     }
 
     pub(crate) async fn get_event_impl(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent> {
@@ -339,4 +292,206 @@ impl Backend {
         .fetch_one(&self.pool)
         .await?)
     }
+}
+
+/// One picture ready to write (bytes encrypted).
+pub(crate) struct PreparedImage {
+    id: String,
+    content_type: String,
+    name: Option<String>,
+    bytes: Vec<u8>,
+}
+
+/// One event ready to write; see [`Backend::prepare_event`].
+pub(crate) struct PreparedEvent {
+    device_id: String,
+    unit_id: String,
+    key: String,
+    id: String,
+    kind: EventKind,
+    vendor_type: String,
+    state: EventState,
+    device_time: Option<String>,
+    channel: Option<i64>,
+    region: Option<String>,
+    target: Option<String>,
+    person: Option<String>,
+    description: Option<String>,
+    serial_no: Option<i64>,
+    raw: Vec<u8>,
+    content_type: Option<String>,
+    images: Vec<PreparedImage>,
+    now: DateTime<Utc>,
+}
+
+/// Writes a prepared event inside `tx` (see [`Backend::write_occurrence`]).
+async fn write_prepared(tx: &mut sqlx::Transaction<'_, Db>, p: &PreparedEvent) -> StoreResult<(String, bool)> {
+    let now = p.now;
+    if !is_instantaneous(p.kind) {
+        let open: Option<(String, i64)> = sqlx::query_as(&sql(
+            "SELECT id, last_seen_at FROM events WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL
+             ORDER BY received_at DESC LIMIT 1",
+        ))
+        .bind(&p.device_id)
+        .bind(&p.key)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let fresh = open.filter(|(_, last)| *last >= ms(now - Duration::seconds(OCCURRENCE_GAP_SECONDS)));
+        match (p.state, fresh) {
+            (EventState::Active, Some((id, _))) => {
+                sqlx::query(&sql("UPDATE events SET post_count = post_count + 1, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?"))
+                    .bind(ms(now))
+                    .bind(ms(now))
+                    .bind(&id)
+                    .execute(&mut **tx)
+                    .await?;
+                insert_images(tx, &id, &p.images).await?;
+                return Ok((id, false));
+            }
+            (EventState::Inactive, Some((id, _))) => {
+                sqlx::query(&sql("UPDATE events SET state = 'inactive', ended_at = ?, last_seen_at = CASE WHEN last_seen_at > ? THEN last_seen_at ELSE ? END WHERE id = ?"))
+                    .bind(ms(now))
+                    .bind(ms(now))
+                    .bind(ms(now))
+                    .bind(&id)
+                    .execute(&mut **tx)
+                    .await?;
+                return Ok((id, false));
+            }
+            _ => {
+                // A stale open occurrence (no `inactive` ever came) ends where it was last seen.
+                sqlx::query(&sql("UPDATE events SET ended_at = last_seen_at WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL"))
+                    .bind(&p.device_id)
+                    .bind(&p.key)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+    }
+    sqlx::query(
+        &sql("INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
+           post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"),
+    )
+    .bind(&p.id)
+    .bind(&p.unit_id)
+    .bind(&p.device_id)
+    .bind(p.kind.code())
+    .bind(&p.vendor_type)
+    .bind(p.state.code())
+    .bind(&p.device_time)
+    .bind(ms(now))
+    .bind(ms(now))
+    .bind((p.state == EventState::Inactive || is_instantaneous(p.kind)).then(|| ms(now)))
+    .bind(p.channel)
+    .bind(&p.region)
+    .bind(&p.target)
+    .bind(&p.person)
+    .bind(&p.description)
+    .bind(p.serial_no)
+    .bind(&p.key)
+    .bind(&p.raw)
+    .bind(&p.content_type)
+    .execute(&mut **tx)
+    .await?;
+    insert_images(tx, &p.id, &p.images).await?;
+    Ok((p.id.clone(), true))
+}
+
+async fn insert_images(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    event_id: &str,
+    images: &[PreparedImage],
+) -> StoreResult<()> {
+    for img in images {
+        sqlx::query(&sql(
+            "INSERT INTO event_images (id, event_id, content_type, name, bytes) VALUES (?, ?, ?, ?, ?)",
+        ))
+        .bind(&img.id)
+        .bind(event_id)
+        .bind(&img.content_type)
+        .bind(&img.name)
+        .bind(&img.bytes)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if !images.is_empty() {
+        sqlx::query(&sql("UPDATE events SET image_count = image_count + ? WHERE id = ?"))
+            .bind(images.len() as i64)
+            .bind(event_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+type WriteReply = tokio::sync::oneshot::Sender<StoreResult<(String, bool)>>;
+
+/// Group commit of event writes: one task owns the writes of events that came without a bus
+/// receipt. It takes every event waiting in its queue (up to [`GROUP_COMMIT_MAX`]) and writes them
+/// in one transaction, in arrival order, then answers each caller. Under load one commit serves
+/// many requests (SQLite has one writer; a commit is the expensive part); alone, an event is
+/// written at once, with no added wait. If the batch fails, each event is retried in its own
+/// transaction so that one bad event fails only its own request.
+#[derive(Clone)]
+pub(crate) struct EventWriter {
+    queue: tokio::sync::mpsc::Sender<(PreparedEvent, WriteReply)>,
+}
+
+/// Most events written in one group commit.
+pub(crate) const GROUP_COMMIT_MAX: usize = 256;
+
+impl EventWriter {
+    pub(crate) fn spawn(pool: sqlx::Pool<Db>) -> EventWriter {
+        let (queue, mut rx) = tokio::sync::mpsc::channel::<(PreparedEvent, WriteReply)>(4 * GROUP_COMMIT_MAX);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < GROUP_COMMIT_MAX {
+                    match rx.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let events: Vec<&PreparedEvent> = batch.iter().map(|(p, _)| p).collect();
+                match write_batch(&pool, &events).await {
+                    Ok(results) => {
+                        for ((_, reply), r) in batch.into_iter().zip(results) {
+                            let _ = reply.send(Ok(r));
+                        }
+                    }
+                    Err(_) => {
+                        for (p, reply) in batch {
+                            let one = write_batch(&pool, &[&p]).await;
+                            let _ = reply.send(one.and_then(|mut r| {
+                                r.pop()
+                                    .ok_or_else(|| StoreError::Other(anyhow::anyhow!("no write result")))
+                            }));
+                        }
+                    }
+                }
+            }
+        });
+        EventWriter { queue }
+    }
+
+    pub(crate) async fn write(&self, p: PreparedEvent) -> StoreResult<(String, bool)> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.queue
+            .send((p, tx))
+            .await
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("event writer stopped")))?;
+        rx.await
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("event writer stopped")))?
+    }
+}
+
+async fn write_batch(pool: &sqlx::Pool<Db>, batch: &[&PreparedEvent]) -> StoreResult<Vec<(String, bool)>> {
+    let mut tx = pool.begin_with(super::BEGIN_WRITE).await?;
+    let mut out = Vec::with_capacity(batch.len());
+    for p in batch {
+        out.push(write_prepared(&mut tx, p).await?);
+    }
+    tx.commit().await?;
+    Ok(out)
 }

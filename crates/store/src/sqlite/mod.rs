@@ -44,6 +44,8 @@ use common::{escape_like, from_ms, ms, push_scope};
 type Db = sqlx::Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;
 /// SQLite has one writer (the claim runs under `BEGIN IMMEDIATE`): no row locks to skip.
+/// How a write transaction starts.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 const SKIP_LOCKED: &str = "";
 /// Locks the selected row for the transaction (SQLite: the write transaction already holds the lock).
 const FOR_UPDATE: &str = "";
@@ -81,6 +83,8 @@ pub struct SqliteStore {
     cipher: FieldCipher,
     /// A device not heard from for this long is offline.
     offline_after: chrono::Duration,
+    /// Group commit of event writes.
+    event_writer: events::EventWriter,
 }
 
 impl SqliteStore {
@@ -106,6 +110,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
         Ok(SqliteStore {
+            event_writer: events::EventWriter::spawn(writer.clone()),
             pool,
             writer,
             cipher,
