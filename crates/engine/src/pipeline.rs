@@ -199,12 +199,33 @@ impl Pipeline {
             return Ok(out);
         }
         let rules = effective_rules(&self.rule_settings(&device.unit_id, now).await?);
+        // Without a bus message id the events of one payload are handed to the store's group
+        // commit together (queued in order, written in one transaction); with one, each event is
+        // checked against its bus receipt in its own transaction.
+        let mut early = if message_id.is_none() && payload.events.len() > 1 {
+            futures_util::future::try_join_all(
+                payload
+                    .events
+                    .iter()
+                    .map(|ev| self.store.record_event(device, ev, raw, content_type, None, now)),
+            )
+            .await?
+            .into_iter()
+            .map(Some)
+            .collect()
+        } else {
+            Vec::new()
+        };
         for (i, ev) in payload.events.iter().enumerate() {
             let source_key = message_id.map(|m| format!("{m}:{i}"));
-            let rec = self
-                .store
-                .record_event(device, ev, raw, content_type, source_key.as_deref(), now)
-                .await?;
+            let rec = match early.get_mut(i).and_then(Option::take) {
+                Some(rec) => rec,
+                None => {
+                    self.store
+                        .record_event(device, ev, raw, content_type, source_key.as_deref(), now)
+                        .await?
+                }
+            };
             out.event_ids.push(rec.event_id.clone());
             if !rec.new_occurrence || rec.evaluated {
                 continue;

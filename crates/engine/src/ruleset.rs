@@ -597,6 +597,9 @@ pub struct RuleHit {
     pub detail: String,
 }
 
+/// (unit, time) sightings of one subject, oldest first.
+type Sightings = VecDeque<(String, DateTime<Utc>)>;
+
 #[derive(Default)]
 struct State {
     /// (rule, key) → times of matching events within the window.
@@ -604,7 +607,7 @@ struct State {
     /// (rule, key) → time of the first step of a sequence.
     first: HashMap<(String, String), DateTime<Utc>>,
     /// (rule, subject) → (unit, time) sightings within the window.
-    sightings: HashMap<(String, String), VecDeque<(String, DateTime<Utc>)>>,
+    sightings: HashMap<(String, String), Sightings>,
 }
 
 impl State {

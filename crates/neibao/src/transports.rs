@@ -30,33 +30,70 @@ use serde::Deserialize;
 /// How long a token → device lookup is reused.
 const DEVICE_CACHE_SECONDS: i64 = 5;
 
+/// MQTT messages are processed by this many workers; a device's messages always go to the same
+/// one (by token), so they stay in order.
+pub const MQTT_WORKERS: usize = 8;
+
 /// Submits what the transports receive to the event bus.
 pub struct DeviceSink {
-    store: Arc<dyn Store>,
-    bus: EventBus,
+    inner: Arc<Inner>,
     /// pull source name → device ingest token
     pull_tokens: HashMap<String, String>,
     /// Frigate topic prefix → device ingest token
     frigate_tokens: HashMap<String, String>,
-    cache: Mutex<HashMap<String, (DateTime<Utc>, Option<IngestDevice>)>>,
+    mqtt_workers: Vec<tokio::sync::mpsc::Sender<(String, DeviceFormat, MqttMessage)>>,
 }
 
+struct Inner {
+    store: Arc<dyn Store>,
+    bus: EventBus,
+    cache: Mutex<HashMap<String, CachedDevice>>,
+}
+
+/// (looked up at, the device or none for an unknown token)
+type CachedDevice = (DateTime<Utc>, Option<IngestDevice>);
+
 impl DeviceSink {
+    /// A sink submitting to `bus`; starts [`MQTT_WORKERS`] tasks (call inside a Tokio runtime).
     pub fn new(
         store: Arc<dyn Store>,
         bus: EventBus,
         pull_tokens: HashMap<String, String>,
         frigate_tokens: HashMap<String, String>,
     ) -> DeviceSink {
-        DeviceSink {
+        let inner = Arc::new(Inner {
             store,
             bus,
+            cache: Mutex::default(),
+        });
+        let mqtt_workers = (0..MQTT_WORKERS)
+            .map(|_| {
+                let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, DeviceFormat, MqttMessage)>(256);
+                let inner = inner.clone();
+                tokio::spawn(async move {
+                    while let Some((token, format, msg)) = rx.recv().await {
+                        let payload = decode_message(&msg);
+                        if let Err(e) = inner
+                            .submit(&token, format, payload, &msg.payload, Some("application/json"))
+                            .await
+                        {
+                            tracing::info!(topic = %msg.topic, error = %e, "MQTT message not ingested");
+                        }
+                    }
+                });
+                tx
+            })
+            .collect();
+        DeviceSink {
+            inner,
             pull_tokens,
             frigate_tokens,
-            cache: Mutex::default(),
+            mqtt_workers,
         }
     }
+}
 
+impl Inner {
     async fn device(&self, token: &str) -> Result<Option<IngestDevice>, SinkError> {
         let now = Utc::now();
         if let Some((at, d)) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(token) {
@@ -117,7 +154,8 @@ impl Sink for DeviceSink {
             PullKind::DahuaAttach => DeviceFormat::Dahua,
         };
         let payload = decode_part(kind, &part);
-        self.submit(token, format, payload, &part.body, part.content_type.as_deref())
+        self.inner
+            .submit(token, format, payload, &part.body, part.content_type.as_deref())
             .await
     }
 
@@ -133,17 +171,22 @@ impl Sink for DeviceSink {
                 None => return Err(format!("no device mapped to Frigate prefix {prefix}").into()),
             },
         };
-        let payload = decode_message(&msg);
-        self.submit(&token, format, payload, &msg.payload, Some("application/json"))
+        let shard = token
+            .bytes()
+            .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize))
+            % MQTT_WORKERS;
+        self.mqtt_workers[shard]
+            .send((token, format, msg))
             .await
+            .map_err(|_| "MQTT worker stopped".into())
     }
 
     async fn state(&self, source: &str, connected: bool, reason: &str) -> Result<(), SinkError> {
         tracing::info!(%source, connected, %reason, "device transport");
         if connected {
             if let Some(token) = self.pull_tokens.get(source) {
-                if let Some(d) = self.device(token).await? {
-                    self.store.touch_device(&d.id, Utc::now()).await?;
+                if let Some(d) = self.inner.device(token).await? {
+                    self.inner.store.touch_device(&d.id, Utc::now()).await?;
                 }
             }
         }

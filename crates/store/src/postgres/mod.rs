@@ -40,6 +40,7 @@ type Db = sqlx::Postgres;
 type DbRow = sqlx::postgres::PgRow;
 /// Concurrent claimers on several nodes skip rows another node is claiming.
 /// How a write transaction starts.
+#[allow(dead_code)] // only the group-commit writer (SQLite) uses it
 const BEGIN_WRITE: &str = "BEGIN";
 const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 /// Locks the selected row for the transaction (SQLite: the write transaction already holds the lock).
@@ -97,8 +98,9 @@ pub struct PgStore {
     cipher: FieldCipher,
     /// A device not heard from for this long is offline.
     offline_after: chrono::Duration,
-    /// Group commit of event writes.
-    event_writer: events::EventWriter,
+    /// Group commit of event and alert writes (SQLite's single writer); `None`: each write in its
+    /// own transaction (PostgreSQL runs them concurrently).
+    event_writer: Option<events::EventWriter>,
 }
 
 impl PgStore {
@@ -119,7 +121,7 @@ impl PgStore {
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PgStore {
-            event_writer: events::EventWriter::spawn(pool.clone()),
+            event_writer: None,
             pool,
             cipher,
             offline_after: chrono::Duration::from_std(offline_after)?,

@@ -87,11 +87,13 @@ impl Backend {
         source_key: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Recorded> {
-        if source_key.is_none() {
-            let (event_id, new_occurrence) = self
-                .event_writer
-                .write(self.prepare_event(device, ev, raw, content_type, now))
+        if let (None, Some(writer)) = (source_key, &self.event_writer) {
+            let written = writer
+                .write(WriteJob::Event(self.prepare_event(device, ev, raw, content_type, now)))
                 .await?;
+            let Written::Event(event_id, new_occurrence) = written else {
+                return Err(StoreError::Other(anyhow::anyhow!("writer answered an alert")));
+            };
             return Ok(Recorded {
                 event_id,
                 new_occurrence,
@@ -336,6 +338,7 @@ async fn write_prepared(tx: &mut sqlx::Transaction<'_, Db>, p: &PreparedEvent) -
         .bind(&p.key)
         .fetch_optional(&mut **tx)
         .await?;
+        let stale = open.is_some();
         let fresh = open.filter(|(_, last)| *last >= ms(now - Duration::seconds(OCCURRENCE_GAP_SECONDS)));
         match (p.state, fresh) {
             (EventState::Active, Some((id, _))) => {
@@ -358,7 +361,7 @@ async fn write_prepared(tx: &mut sqlx::Transaction<'_, Db>, p: &PreparedEvent) -
                     .await?;
                 return Ok((id, false));
             }
-            _ => {
+            _ if stale => {
                 // A stale open occurrence (no `inactive` ever came) ends where it was last seen.
                 sqlx::query(&sql("UPDATE events SET ended_at = last_seen_at WHERE device_id = ? AND occurrence_key = ? AND ended_at IS NULL"))
                     .bind(&p.device_id)
@@ -366,6 +369,7 @@ async fn write_prepared(tx: &mut sqlx::Transaction<'_, Db>, p: &PreparedEvent) -
                     .execute(&mut **tx)
                     .await?;
             }
+            _ => {}
         }
     }
     sqlx::query(
@@ -425,25 +429,55 @@ async fn insert_images(
     Ok(())
 }
 
-type WriteReply = tokio::sync::oneshot::Sender<StoreResult<(String, bool)>>;
-
-/// Group commit of event writes: one task owns the writes of events that came without a bus
-/// receipt. It takes every event waiting in its queue (up to [`GROUP_COMMIT_MAX`]) and writes them
-/// in one transaction, in arrival order, then answers each caller. Under load one commit serves
-/// many requests (SQLite has one writer; a commit is the expensive part); alone, an event is
-/// written at once, with no added wait. If the batch fails, each event is retried in its own
-/// transaction so that one bad event fails only its own request.
-#[derive(Clone)]
-pub(crate) struct EventWriter {
-    queue: tokio::sync::mpsc::Sender<(PreparedEvent, WriteReply)>,
+/// One write for the group-commit writer.
+#[allow(dead_code)] // the PostgreSQL backend writes directly
+pub(crate) enum WriteJob {
+    Event(PreparedEvent),
+    Alert(AlertDraft),
 }
 
-/// Most events written in one group commit.
+/// What a [`WriteJob`] wrote.
+#[allow(dead_code)] // the PostgreSQL backend writes directly
+pub(crate) enum Written {
+    /// (event id, new occurrence)
+    Event(String, bool),
+    Alert(Raised),
+}
+
+#[allow(dead_code)] // the PostgreSQL backend writes directly
+async fn write_job(tx: &mut sqlx::Transaction<'_, Db>, job: &WriteJob) -> StoreResult<Written> {
+    Ok(match job {
+        WriteJob::Event(p) => {
+            let (id, new) = write_prepared(tx, p).await?;
+            Written::Event(id, new)
+        }
+        WriteJob::Alert(d) => Written::Alert(super::alerts::raise_in(tx, d).await?),
+    })
+}
+
+#[allow(dead_code)] // the PostgreSQL backend writes directly
+type WriteReply = tokio::sync::oneshot::Sender<StoreResult<Written>>;
+
+/// Group commit of event and alert writes: one task owns them. It takes every job waiting in its
+/// queue (up to [`GROUP_COMMIT_MAX`]) and writes them in one transaction, in arrival order, then
+/// answers each caller. Under load one commit serves many requests (SQLite has one writer; the
+/// commit and the round trips to the writer connection are the expensive part); alone, a job is
+/// written at once, with no added wait. If the batch fails, each job is retried in its own
+/// transaction so that one bad write fails only its own request.
+#[derive(Clone)]
+#[allow(dead_code)] // the PostgreSQL backend writes directly
+pub(crate) struct EventWriter {
+    queue: tokio::sync::mpsc::Sender<(WriteJob, WriteReply)>,
+}
+
+/// Most jobs written in one group commit.
+#[allow(dead_code)] // the PostgreSQL backend writes directly
 pub(crate) const GROUP_COMMIT_MAX: usize = 256;
 
+#[allow(dead_code)] // the PostgreSQL backend writes directly
 impl EventWriter {
     pub(crate) fn spawn(pool: sqlx::Pool<Db>) -> EventWriter {
-        let (queue, mut rx) = tokio::sync::mpsc::channel::<(PreparedEvent, WriteReply)>(4 * GROUP_COMMIT_MAX);
+        let (queue, mut rx) = tokio::sync::mpsc::channel::<(WriteJob, WriteReply)>(4 * GROUP_COMMIT_MAX);
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut batch = vec![first];
@@ -453,16 +487,16 @@ impl EventWriter {
                         Err(_) => break,
                     }
                 }
-                let events: Vec<&PreparedEvent> = batch.iter().map(|(p, _)| p).collect();
-                match write_batch(&pool, &events).await {
+                let jobs: Vec<&WriteJob> = batch.iter().map(|(j, _)| j).collect();
+                match write_batch(&pool, &jobs).await {
                     Ok(results) => {
                         for ((_, reply), r) in batch.into_iter().zip(results) {
                             let _ = reply.send(Ok(r));
                         }
                     }
                     Err(_) => {
-                        for (p, reply) in batch {
-                            let one = write_batch(&pool, &[&p]).await;
+                        for (job, reply) in batch {
+                            let one = write_batch(&pool, &[&job]).await;
                             let _ = reply.send(one.and_then(|mut r| {
                                 r.pop()
                                     .ok_or_else(|| StoreError::Other(anyhow::anyhow!("no write result")))
@@ -475,10 +509,10 @@ impl EventWriter {
         EventWriter { queue }
     }
 
-    pub(crate) async fn write(&self, p: PreparedEvent) -> StoreResult<(String, bool)> {
+    pub(crate) async fn write(&self, job: WriteJob) -> StoreResult<Written> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.queue
-            .send((p, tx))
+            .send((job, tx))
             .await
             .map_err(|_| StoreError::Other(anyhow::anyhow!("event writer stopped")))?;
         rx.await
@@ -486,11 +520,12 @@ impl EventWriter {
     }
 }
 
-async fn write_batch(pool: &sqlx::Pool<Db>, batch: &[&PreparedEvent]) -> StoreResult<Vec<(String, bool)>> {
+#[allow(dead_code)] // the PostgreSQL backend writes directly
+async fn write_batch(pool: &sqlx::Pool<Db>, batch: &[&WriteJob]) -> StoreResult<Vec<Written>> {
     let mut tx = pool.begin_with(super::BEGIN_WRITE).await?;
     let mut out = Vec::with_capacity(batch.len());
-    for p in batch {
-        out.push(write_prepared(&mut tx, p).await?);
+    for job in batch {
+        out.push(write_job(&mut tx, job).await?);
     }
     tx.commit().await?;
     Ok(out)

@@ -83,8 +83,9 @@ pub struct SqliteStore {
     cipher: FieldCipher,
     /// A device not heard from for this long is offline.
     offline_after: chrono::Duration,
-    /// Group commit of event writes.
-    event_writer: events::EventWriter,
+    /// Group commit of event and alert writes (SQLite's single writer); `None`: each write in its
+    /// own transaction (PostgreSQL runs them concurrently).
+    event_writer: Option<events::EventWriter>,
 }
 
 impl SqliteStore {
@@ -110,7 +111,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
         Ok(SqliteStore {
-            event_writer: events::EventWriter::spawn(writer.clone()),
+            event_writer: Some(events::EventWriter::spawn(writer.clone())),
             pool,
             writer,
             cipher,
