@@ -174,15 +174,9 @@ impl Outbox {
 
     /// Runs [`Outbox::tick`] every `every`.
     pub fn spawn(self, every: std::time::Duration) {
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                if let Err(e) = self.tick(Utc::now()).await {
-                    tracing::warn!(error = %e, "notification outbox tick failed");
-                }
-            }
+        crate::scheduler::spawn_periodic(every, "notification outbox tick", move || {
+            let outbox = self.clone();
+            async move { outbox.tick(Utc::now()).await }
         });
     }
 }

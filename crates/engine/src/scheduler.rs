@@ -96,3 +96,23 @@ impl Scheduler {
         });
     }
 }
+
+/// Runs `f` every `every` on a Tokio task for the life of the process, logging (not stopping on)
+/// its errors as "`what` failed". A run that takes longer than `every` delays the next one.
+pub fn spawn_periodic<F, Fut, T, E>(every: std::time::Duration, what: &'static str, mut f: F)
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, E>> + Send,
+    E: std::fmt::Display,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = f().await {
+                tracing::warn!(error = %e, "{what} failed");
+            }
+        }
+    });
+}

@@ -83,15 +83,9 @@ pub const DEFAULT_RULES: &[u8] = include_bytes!("../../../data/rules/default.jso
 
 /// Reloads the rules every `every` (other nodes' edits arrive within it).
 pub fn spawn_reloader(store: Arc<dyn Store>, engine: RuleEngine, every: std::time::Duration) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = reload(store.as_ref(), &engine).await {
-                tracing::warn!(error = %e, "rule reload failed");
-            }
-        }
+    crate::scheduler::spawn_periodic(every, "rule reload", move || {
+        let (store, engine) = (store.clone(), engine.clone());
+        async move { reload(store.as_ref(), &engine).await }
     });
 }
 
@@ -282,15 +276,9 @@ impl SilenceSweep {
 
     /// Runs the sweep every `every`.
     pub fn spawn(self, every: std::time::Duration) {
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                if let Err(e) = self.run(Utc::now()).await {
-                    tracing::warn!(error = %e, "device silence sweep failed");
-                }
-            }
+        crate::scheduler::spawn_periodic(every, "device silence sweep", move || {
+            let sweep = self.clone();
+            async move { sweep.run(Utc::now()).await }
         });
     }
 }

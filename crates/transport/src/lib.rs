@@ -165,6 +165,18 @@ pub(crate) fn is_shutdown(shutdown: &tokio::sync::watch::Receiver<bool>) -> bool
     *shutdown.borrow() || shutdown.has_changed().is_err()
 }
 
+/// Records a lost connection in `status` and tells the sink (a refusal is logged).
+pub(crate) async fn disconnected(source: &str, sink: &dyn Sink, status: &StatusHandle, reason: &str) {
+    status.update(|s| {
+        s.connected = false;
+        s.connected_since = None;
+        s.last_error = Some(reason.to_string());
+    });
+    if let Err(e) = sink.state(source, false, reason).await {
+        tracing::warn!(%source, error = %e, "sink refused a state change");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

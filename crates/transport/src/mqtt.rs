@@ -303,7 +303,7 @@ pub async fn run_mqtt_with_status(
                         while eventloop.poll().await.is_ok() {}
                     }).await;
                     if subscribed {
-                        disconnected(&cfg, sink.as_ref(), &status, "shutdown").await;
+                        crate::disconnected(&cfg.source, sink.as_ref(), &status, "shutdown").await;
                     }
                     return;
                 }
@@ -365,7 +365,7 @@ pub async fn run_mqtt_with_status(
             }
         };
         if subscribed {
-            disconnected(&cfg, sink.as_ref(), &status, &reason).await;
+            crate::disconnected(&cfg.source, sink.as_ref(), &status, &reason).await;
         } else {
             status.update(|s| s.last_error = Some(reason.clone()));
         }
@@ -376,17 +376,6 @@ pub async fn run_mqtt_with_status(
             _ = tokio::time::sleep(delay) => {}
             _ = wait_shutdown(shutdown.clone()) => break,
         }
-    }
-}
-
-async fn disconnected(cfg: &MqttConfig, sink: &dyn Sink, status: &StatusHandle, reason: &str) {
-    status.update(|s| {
-        s.connected = false;
-        s.connected_since = None;
-        s.last_error = Some(reason.to_string());
-    });
-    if let Err(e) = sink.state(&cfg.source, false, reason).await {
-        tracing::warn!(source = %cfg.source, error = %e, "sink refused a state change");
     }
 }
 

@@ -235,14 +235,14 @@ pub async fn run_pull_with_status(
             end = session.run() => end,
             _ = wait_shutdown(shutdown.clone()) => {
                 if status.snapshot().connected {
-                    disconnected(&cfg, sink.as_ref(), &status, "shutdown").await;
+                    crate::disconnected(&cfg.source, sink.as_ref(), &status, "shutdown").await;
                 }
                 break;
             }
         };
         let parts = session.parts;
         if status.snapshot().connected {
-            disconnected(&cfg, sink.as_ref(), &status, &end.reason).await;
+            crate::disconnected(&cfg.source, sink.as_ref(), &status, &end.reason).await;
         } else {
             status.update(|s| s.last_error = Some(end.reason.clone()));
         }
@@ -266,17 +266,6 @@ pub async fn run_pull_with_status(
             _ = tokio::time::sleep(delay) => {}
             _ = wait_shutdown(shutdown.clone()) => break,
         }
-    }
-}
-
-async fn disconnected(cfg: &PullConfig, sink: &dyn Sink, status: &StatusHandle, reason: &str) {
-    status.update(|s| {
-        s.connected = false;
-        s.connected_since = None;
-        s.last_error = Some(reason.to_string());
-    });
-    if let Err(e) = sink.state(&cfg.source, false, reason).await {
-        tracing::warn!(source = %cfg.source, error = %e, "sink refused a state change");
     }
 }
 
