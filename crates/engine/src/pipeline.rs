@@ -199,20 +199,16 @@ impl Pipeline {
             return Ok(out);
         }
         let rules = effective_rules(&self.rule_settings(&device.unit_id, now).await?);
-        // Without a bus message id the events of one payload are handed to the store's group
-        // commit together (queued in order, written in one transaction); with one, each event is
-        // checked against its bus receipt in its own transaction.
-        let mut early = if message_id.is_none() && payload.events.len() > 1 {
-            futures_util::future::try_join_all(
-                payload
-                    .events
-                    .iter()
-                    .map(|ev| self.store.record_event(device, ev, raw, content_type, None, now)),
-            )
-            .await?
-            .into_iter()
-            .map(Some)
-            .collect()
+        // Without a bus message id the events of one payload are written together (the store's
+        // group commit on SQLite, one transaction elsewhere); with one, each event is checked
+        // against its bus receipt in its own transaction.
+        let mut early: Vec<Option<_>> = if message_id.is_none() {
+            self.store
+                .record_events(device, &payload.events, raw, content_type, now)
+                .await?
+                .into_iter()
+                .map(Some)
+                .collect()
         } else {
             Vec::new()
         };

@@ -122,6 +122,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Recorded>;
     /// Notes that the rules ran for the event recorded under `source_key`.
     async fn mark_evaluated(&self, source_key: &str) -> StoreResult<()>;
+    /// Records the events of one payload that came without a bus message, in order (as
+    /// [`Store::record_event`] each, written together).
+    async fn record_events(
+        &self,
+        device: &IngestDevice,
+        events: &[DecodedEvent],
+        raw: &[u8],
+        content_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Recorded>>;
     /// The device with this id, as the ingest path sees it (no scope: internal use by the bus).
     async fn ingest_device(&self, device_id: &str) -> StoreResult<Option<IngestDevice>>;
     async fn get_event(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent>;

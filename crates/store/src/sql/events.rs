@@ -140,6 +140,55 @@ impl Backend {
         })
     }
 
+    /// Records the events of one payload (no bus receipts), in order: on SQLite all queued to the
+    /// group-commit writer at once (one transaction, usually), elsewhere in one transaction.
+    pub(crate) async fn record_events_impl(
+        &self,
+        device: &IngestDevice,
+        events: &[DecodedEvent],
+        raw: &[u8],
+        content_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Recorded>> {
+        let recorded = |(event_id, new_occurrence)| Recorded {
+            event_id,
+            new_occurrence,
+            evaluated: false,
+        };
+        if let Some(writer) = &self.event_writer {
+            // Queued in order (each send completes before the next starts), answered together.
+            let mut pending = Vec::with_capacity(events.len());
+            for ev in events {
+                pending.push(
+                    writer
+                        .enqueue(WriteJob::Event(self.prepare_event(device, ev, raw, content_type, now)))
+                        .await?,
+                );
+            }
+            let mut out = Vec::with_capacity(events.len());
+            for rx in pending {
+                match rx
+                    .await
+                    .map_err(|_| StoreError::Other(anyhow::anyhow!("event writer stopped")))??
+                {
+                    Written::Event(id, new) => out.push(recorded((id, new))),
+                    Written::Alert(_) => return Err(StoreError::Other(anyhow::anyhow!("writer answered an alert"))),
+                }
+            }
+            return Ok(out);
+        }
+        let mut tx = self.begin_write().await?;
+        let mut out = Vec::with_capacity(events.len());
+        for ev in events {
+            out.push(recorded(
+                self.write_occurrence(&mut tx, device, ev, raw, content_type, now)
+                    .await?,
+            ));
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
     pub(crate) async fn mark_evaluated_impl(&self, source_key: &str) -> StoreResult<()> {
         sqlx::query(&sql("UPDATE bus_receipts SET evaluated = ? WHERE source_key = ?"))
             .bind(true)
@@ -509,13 +558,23 @@ impl EventWriter {
         EventWriter { queue }
     }
 
-    pub(crate) async fn write(&self, job: WriteJob) -> StoreResult<Written> {
+    /// Queues a job; the answer comes on the returned receiver.
+    pub(crate) async fn enqueue(
+        &self,
+        job: WriteJob,
+    ) -> StoreResult<tokio::sync::oneshot::Receiver<StoreResult<Written>>> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.queue
             .send((job, tx))
             .await
             .map_err(|_| StoreError::Other(anyhow::anyhow!("event writer stopped")))?;
-        rx.await
+        Ok(rx)
+    }
+
+    pub(crate) async fn write(&self, job: WriteJob) -> StoreResult<Written> {
+        self.enqueue(job)
+            .await?
+            .await
             .map_err(|_| StoreError::Other(anyhow::anyhow!("event writer stopped")))?
     }
 }

@@ -113,6 +113,16 @@ impl Store for Backend {
     async fn mark_evaluated(&self, source_key: &str) -> StoreResult<()> {
         self.mark_evaluated_impl(source_key).await
     }
+    async fn record_events(
+        &self,
+        device: &IngestDevice,
+        events: &[DecodedEvent],
+        raw: &[u8],
+        content_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Recorded>> {
+        self.record_events_impl(device, events, raw, content_type, now).await
+    }
     async fn ingest_device(&self, device_id: &str) -> StoreResult<Option<IngestDevice>> {
         self.ingest_device_impl(device_id).await
     }
