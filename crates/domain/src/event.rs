@@ -320,9 +320,19 @@ impl DecodedEvent {
 /// Longest text kept from a device field (characters); longer values are cut.
 pub const MAX_DEVICE_TEXT: usize = 256;
 
-/// Cuts `s` to `max` characters and drops control characters (device text is shown in pages).
+/// Cuts `s` to `max` characters and drops control characters and bidirectional controls (device
+/// text is shown in pages).
 pub fn clean_device_text(s: &str, max: usize) -> String {
-    s.chars().filter(|c| !c.is_control()).take(max).collect()
+    s.chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .take(max)
+        .collect()
+}
+
+/// Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) and
+/// the marks U+200E/U+200F/U+061C: in device text they would make a page show text reversed.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 impl DecodedEvent {
@@ -413,5 +423,11 @@ mod tests {
         e.sanitize();
         assert_eq!(e.vendor_type.chars().count(), MAX_DEVICE_TEXT);
         assert_eq!(e.description.as_deref(), Some("移动侦测"));
+    }
+
+    #[test]
+    fn bidi_controls_are_dropped_from_device_text() {
+        assert_eq!(clean_device_text("\u{202E}evil\u{2066}名\u{200F}\u{0}", 256), "evil名");
+        assert_eq!(clean_device_text("正常文本 abc", 256), "正常文本 abc");
     }
 }

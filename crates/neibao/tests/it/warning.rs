@@ -47,7 +47,9 @@ async fn data_rules_are_versioned_raise_alerts_backtest_and_respect_suppression(
     let (s, v) = admin.post("/api/v1/alert_rules", rule.clone()).await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(v["version"], 1);
-    assert_eq!(admin.post("/api/v1/alert_rules", rule.clone()).await.0, 409);
+    let (s, v) = admin.post("/api/v1/alert_rules", rule.clone()).await;
+    assert_eq!(s, 409);
+    assert!(v["error"]["message"].as_str().unwrap().contains("已存在"), "{v}");
 
     // Two failures: nothing; the third within the window: one alert of the data rule.
     let denied = json!({"type": "access.denied", "region": "door:1"});
@@ -100,6 +102,14 @@ async fn data_rules_are_versioned_raise_alerts_backtest_and_respect_suppression(
     assert_eq!(r["alerts"], 1, "{r}");
     assert_eq!(r["hits"][0]["new_alert"], true);
     assert_eq!(r["hits"][1]["new_alert"], false);
+    // An unknown unit is a 404, not an empty result.
+    let (s, _) = admin
+        .post(
+            "/api/v1/alert_rules/backtest",
+            json!({"code": "denied_burst", "unit_id": "no-such-unit", "from": Utc::now() - Duration::hours(1), "to": Utc::now()}),
+        )
+        .await;
+    assert_eq!(s, 404);
     // Absence rules cannot be backtested; the reason says so.
     let (s, r) = admin
         .post(
@@ -139,7 +149,14 @@ async fn data_rules_are_versioned_raise_alerts_backtest_and_respect_suppression(
         .await
         .iter()
         .any(|a| a["rule"] == "access_door_forced"));
-    // Bad windows are refused.
+    // Bad windows are refused: too long, or for a rule that does not exist.
+    let (s, v) = admin
+        .post(
+            "/api/v1/suppressions",
+            json!({"unit_id": unit, "rule": "no_such_rule", "from": Utc::now(), "to": Utc::now() + Duration::hours(1), "reason": "visit"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{v}");
     let (s, _) = admin
         .post(
             "/api/v1/suppressions",

@@ -151,6 +151,12 @@ pub async fn create_rule(
     Json(spec): Json<RuleSpec>,
 ) -> ApiResult<(axum::http::StatusCode, Json<StoredRule>)> {
     user.require(may_edit_rules(&user))?;
+    if !state.store.list_rules(Some(&spec.code)).await?.is_empty() {
+        return Err(ApiError::msg(
+            neibao_domain::error::ErrorCode::Conflict,
+            format!("规则代码「{}」已存在，请换一个代码或修改该规则", spec.code),
+        ));
+    }
     let saved = save_rule(&state, &user, spec, Some(0)).await?;
     Ok((axum::http::StatusCode::CREATED, Json(saved)))
 }
@@ -253,6 +259,10 @@ pub async fn backtest_rule(state: &AppState, user: &CurrentUser, req: BacktestRe
         (None, None) => return Err(ApiError::validation("请指定规则代码或规则内容")),
     };
     let compiled = compile(&spec).map_err(ApiError::validation)?;
+    if let Some(unit) = req.unit_id.as_deref().filter(|u| !u.is_empty()) {
+        // 404 for a unit that does not exist or lies outside the caller's jurisdiction.
+        state.store.get_unit(&user.scope, unit).await?;
+    }
     match run_backtest(
         state.store.as_ref(),
         &user.scope,
@@ -310,6 +320,12 @@ pub async fn add_suppression(state: &AppState, user: &CurrentUser, n: NewSuppres
     }
     if !SUPPRESSION_REASONS.iter().any(|(c, _)| *c == n.reason) {
         return Err(ApiError::validation("屏蔽原因应为 maintenance、visit 或 other"));
+    }
+    if let Some(rule) = n.rule.as_deref().filter(|r| !r.is_empty()) {
+        let builtin = neibao_engine::rules::builtin_rules().iter().any(|b| b.code == rule);
+        if !builtin && state.store.list_rules(Some(rule)).await?.is_empty() {
+            return Err(ApiError::validation(format!("没有代码为「{rule}」的预警规则")));
+        }
     }
     let note = n.note.trim().to_string();
     if note.chars().count() > 200 || !neibao_domain::supervision::text_is_clean(&note) {
