@@ -33,16 +33,45 @@ pub const RULE_CACHE_SECONDS: i64 = 5;
 /// A device's liveness is written at most this often (heartbeats arrive every few seconds).
 pub const TOUCH_EVERY_SECONDS: i64 = 5;
 
+/// Values read from the store, reused for [`RULE_CACHE_SECONDS`] (keyed by unit or device id).
+struct Ttl<V> {
+    map: HashMap<String, (DateTime<Utc>, V)>,
+}
+
+impl<V> Default for Ttl<V> {
+    fn default() -> Self {
+        Ttl { map: HashMap::new() }
+    }
+}
+
+impl<V: Clone> Ttl<V> {
+    /// The value read less than [`RULE_CACHE_SECONDS`] before `now`, if any.
+    fn fresh(&self, key: &str, now: DateTime<Utc>) -> Option<V> {
+        self.map
+            .get(key)
+            .filter(|(at, _)| (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Remembers a value read at `now` (the map is emptied past 100 000 keys).
+    fn put(&mut self, key: &str, now: DateTime<Utc>, v: V) {
+        if self.map.len() > 100_000 {
+            self.map.clear();
+        }
+        self.map.insert(key.to_string(), (now, v));
+    }
+}
+
 #[derive(Default)]
 struct Caches {
-    /// unit id → (read at, settings)
-    rules: HashMap<String, (DateTime<Utc>, Vec<RuleSetting>)>,
+    /// unit id → built-in rule settings
+    rules: Ttl<Vec<RuleSetting>>,
     /// device id → last liveness write
     touched: HashMap<String, DateTime<Utc>>,
-    /// device id → (read at, placement) for the data rules
-    placements: HashMap<String, (DateTime<Utc>, DevicePlacement)>,
-    /// unit id → (read at, suppression windows not yet ended)
-    suppressions: HashMap<String, (DateTime<Utc>, Vec<SuppressionWindow>)>,
+    /// device id → placement, for the data rules
+    placements: Ttl<DevicePlacement>,
+    /// unit id → suppression windows not yet ended
+    suppressions: Ttl<Vec<SuppressionWindow>>,
 }
 
 /// Persists payloads and runs the built-in rules and the data rules ([`RuleEngine`]) on them.
@@ -69,89 +98,51 @@ impl Pipeline {
         &self.engine
     }
 
+    fn caches(&self) -> std::sync::MutexGuard<'_, Caches> {
+        self.caches.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Drops the cached suppression windows of a unit (call after changing them).
     pub fn forget_suppressions(&self, unit_id: &str) {
-        self.caches
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .suppressions
-            .remove(unit_id);
+        self.caches().suppressions.map.remove(unit_id);
     }
 
     /// Drops every cached suppression window.
     pub fn forget_all_suppressions(&self) {
-        self.caches
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .suppressions
-            .clear();
+        self.caches().suppressions.map.clear();
     }
 
     async fn placement(&self, device_id: &str, now: DateTime<Utc>) -> StoreResult<Option<DevicePlacement>> {
-        if let Some((at, p)) = self
-            .caches
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .placements
-            .get(device_id)
-        {
-            if (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS {
-                return Ok(Some(p.clone()));
-            }
+        if let Some(p) = self.caches().placements.fresh(device_id, now) {
+            return Ok(Some(p));
         }
-        let Some(p) = self.store.device_placement(device_id).await? else {
-            return Ok(None);
-        };
-        let mut c = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-        if c.placements.len() > 100_000 {
-            c.placements.clear();
+        let p = self.store.device_placement(device_id).await?;
+        if let Some(p) = &p {
+            self.caches().placements.put(device_id, now, p.clone());
         }
-        c.placements.insert(device_id.to_string(), (now, p.clone()));
-        Ok(Some(p))
+        Ok(p)
     }
 
     async fn suppressions(&self, unit_id: &str, now: DateTime<Utc>) -> StoreResult<Vec<SuppressionWindow>> {
-        if let Some((at, s)) = self
-            .caches
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .suppressions
-            .get(unit_id)
-        {
-            if (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS {
-                return Ok(s.clone());
-            }
+        if let Some(s) = self.caches().suppressions.fresh(unit_id, now) {
+            return Ok(s);
         }
         let s = self.store.list_suppressions(&Scope::All, Some(unit_id), now).await?;
-        let mut c = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-        if c.suppressions.len() > 100_000 {
-            c.suppressions.clear();
-        }
-        c.suppressions.insert(unit_id.to_string(), (now, s.clone()));
+        self.caches().suppressions.put(unit_id, now, s.clone());
         Ok(s)
     }
 
     /// Drops the cached rule settings of a unit (call after changing them).
     pub fn forget_rules(&self, unit_id: &str) {
-        self.caches
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .rules
-            .remove(unit_id);
+        self.caches().rules.map.remove(unit_id);
     }
 
     async fn rule_settings(&self, unit_id: &str, now: DateTime<Utc>) -> StoreResult<Vec<RuleSetting>> {
-        if let Some((at, s)) = self.caches.lock().unwrap_or_else(|e| e.into_inner()).rules.get(unit_id) {
-            if (now - *at).num_seconds().abs() < RULE_CACHE_SECONDS {
-                return Ok(s.clone());
-            }
+        if let Some(s) = self.caches().rules.fresh(unit_id, now) {
+            return Ok(s);
         }
         let s = self.store.rule_settings(unit_id).await?;
-        let mut c = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-        if c.rules.len() > 100_000 {
-            c.rules.clear();
-        }
-        c.rules.insert(unit_id.to_string(), (now, s.clone()));
+        self.caches().rules.put(unit_id, now, s.clone());
         Ok(s)
     }
 

@@ -73,15 +73,10 @@ pub async fn load_once(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result
     }
     let summary = load(store, pipeline).await.context("loading demo data")?;
     // The shipped example rules (every rule kind), after the demo alert so that it stays the one.
-    // The offline (absence) examples come switched off: the demo's devices are fictional and
-    // never send heartbeats, so they would all go "offline" minutes after start.
-    let mut rules = neibao_engine::ruleset::RuleFile::parse(neibao_engine::warning::DEFAULT_RULES)
+    // The file ships its offline (absence) examples switched off: the demo's devices are
+    // fictional and never send heartbeats, so they would all go "offline" minutes after start.
+    let rules = neibao_engine::ruleset::RuleFile::parse(neibao_engine::warning::DEFAULT_RULES)
         .map_err(|e| anyhow::anyhow!(e))?;
-    for r in rules.iter_mut() {
-        if matches!(r.kind, neibao_engine::ruleset::RuleKind::Absence { .. }) {
-            r.enabled = false;
-        }
-    }
     let imported = neibao_engine::warning::import_specs(store, &rules, "demo", Utc::now()).await?;
     neibao_engine::warning::reload(store, pipeline.rule_engine()).await?;
     store.set_meta("demo_loaded", &Utc::now().to_rfc3339()).await?;

@@ -86,6 +86,11 @@ impl Backend {
             .await?;
         let current = current.unwrap_or(0);
         if let Some(expected) = expected_version {
+            if expected == 0 && current > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "规则代码「{code}」已存在，请换一个代码或修改该规则"
+                )));
+            }
             if expected != current {
                 return Err(StoreError::Conflict(format!(
                     "规则已被他人修改（当前版本 {current}，提交所依据的版本 {expected}），请刷新后重试"

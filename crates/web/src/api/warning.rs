@@ -106,7 +106,8 @@ async fn check_existing(state: &AppState, user: &CurrentUser, code: &str) -> Api
     Ok(current)
 }
 
-/// Stores a spec as a new version and reloads this node's engine.
+/// Stores a spec as a new version and reloads this node's engine. `expected_version` 0 creates
+/// the rule (409 when the code exists); otherwise the rule must exist (404).
 pub async fn save_rule(
     state: &AppState,
     user: &CurrentUser,
@@ -114,7 +115,10 @@ pub async fn save_rule(
     expected_version: Option<i64>,
 ) -> ApiResult<StoredRule> {
     let spec = check_spec(user, spec)?;
-    check_existing(state, user, &spec.code).await?;
+    let current = check_existing(state, user, &spec.code).await?;
+    if expected_version != Some(0) && current.is_none() {
+        return Err(ApiError::new(neibao_domain::error::ErrorCode::NotFound));
+    }
     let value = serde_json::to_value(&spec).map_err(|e| ApiError::validation(e.to_string()))?;
     let saved = state
         .store
@@ -151,12 +155,6 @@ pub async fn create_rule(
     Json(spec): Json<RuleSpec>,
 ) -> ApiResult<(axum::http::StatusCode, Json<StoredRule>)> {
     user.require(may_edit_rules(&user))?;
-    if !state.store.list_rules(Some(&spec.code)).await?.is_empty() {
-        return Err(ApiError::msg(
-            neibao_domain::error::ErrorCode::Conflict,
-            format!("规则代码「{}」已存在，请换一个代码或修改该规则", spec.code),
-        ));
-    }
     let saved = save_rule(&state, &user, spec, Some(0)).await?;
     Ok((axum::http::StatusCode::CREATED, Json(saved)))
 }
@@ -180,9 +178,6 @@ pub async fn update_rule(
     Json(mut spec): Json<RuleSpec>,
 ) -> ApiResult<Json<StoredRule>> {
     user.require(may_edit_rules(&user))?;
-    if state.store.list_rules(Some(&code)).await?.is_empty() {
-        return Err(ApiError::new(neibao_domain::error::ErrorCode::NotFound));
-    }
     spec.code = code;
     Ok(Json(save_rule(&state, &user, spec, q.expected_version).await?))
 }
