@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use neibao_domain::event::MAX_DEVICE_TEXT;
+use neibao_domain::events::MAX_DEVICE_TEXT;
 
 /// Index = first input byte modulo the length. `scripts/fuzz.sh` seeds with these indexes.
 const CONTENT_TYPES: [Option<&str>; 6] = [

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use neibao_domain::event::MAX_DEVICE_TEXT;
+use neibao_domain::events::MAX_DEVICE_TEXT;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, body)) = data.split_first() else {

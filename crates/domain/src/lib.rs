@@ -1,18 +1,33 @@
-//! Pure domain of neibao: identifiers, validators (parse, don't validate), the normalized
-//! `SecurityEvent`, alerts and their lifecycle, roles and access scopes, error codes.
+//! Pure domain of neibao: entities, identifiers, validators (parse, don't validate), state
+//! machines, the access policy, scoring. Nothing here performs IO.
 //!
-//! Nothing here performs IO. Everything that the rest of the workspace persists, renders or
-//! decodes into is defined here, so that the rules live in one place.
+//! Kernels (shared by every capability) and capabilities, one module each
+//! (docs/ARCHITECTURE.md).
 #![forbid(unsafe_code)]
 
-pub mod alert;
+// kernels
+pub mod access;
+pub mod attachments;
+pub mod audit;
+pub mod documents;
 pub mod error;
-pub mod event;
 pub mod ids;
-pub mod scope;
+pub mod jobs;
+pub mod notifications;
+pub mod paging;
 pub mod sensitive;
-pub mod supervision;
-pub mod unit;
+pub mod text;
 pub mod validate;
+
+// capabilities
+pub mod accounts;
+pub mod alerts;
+pub mod dashboard;
+pub mod devices;
+pub mod events;
+pub mod privacy;
+pub mod registry;
+pub mod supervision;
+pub mod warning;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

@@ -9,9 +9,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use neibao_domain::alert::{AlertStatus, EscalationPolicy};
-use neibao_domain::scope::Scope;
-use neibao_store::model::{Job, NewJob};
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::{AlertStatus, EscalationPolicy};
+use neibao_domain::jobs::{Job, NewJob};
 use neibao_store::{Store, StoreError, StoreResult};
 
 use crate::scheduler::Handler;

@@ -16,9 +16,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use neibao_domain::scope::Scope;
-use neibao_store::model::Job;
-use neibao_store::warning::{DeliveryOutcome, Fanout};
+use neibao_domain::access::Scope;
+use neibao_domain::jobs::Job;
+use neibao_domain::notifications::{DeliveryOutcome, Fanout};
 use neibao_store::{Store, StoreError, StoreResult};
 
 use crate::scheduler::Handler;

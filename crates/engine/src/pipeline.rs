@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use neibao_domain::event::DecodedPayload;
-use neibao_store::model::{AlertDraft, IngestDevice, Raised, RuleSetting};
+use neibao_domain::alerts::{AlertDraft, Raised, RuleSetting};
+use neibao_domain::devices::IngestDevice;
+use neibao_domain::events::DecodedPayload;
 use neibao_store::{Store, StoreResult};
 
-use neibao_domain::scope::Scope;
-use neibao_store::warning::{DevicePlacement, SuppressionWindow};
+use neibao_domain::access::Scope;
+use neibao_domain::devices::DevicePlacement;
+use neibao_domain::warning::SuppressionWindow;
 
 use crate::metrics::{RuleLabel, METRICS};
 use crate::rules::{effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION};
@@ -243,7 +245,7 @@ impl Pipeline {
                 armed_schedule: device.armed_schedule.as_ref(),
                 at: now,
             };
-            let mut hits: Vec<(String, String, neibao_domain::alert::Severity, String)> =
+            let mut hits: Vec<(String, String, neibao_domain::alerts::Severity, String)> =
                 evaluate(&rules, &ctx, ev, failures)
                     .into_iter()
                     .map(|h| (h.rule.to_string(), h.title, h.severity, h.fingerprint))
@@ -280,7 +282,7 @@ impl Pipeline {
             // The escalation policy is read only when a rule fires (new alerts schedule their
             // first escalation in the same transaction).
             let escalation = if hits.is_empty() {
-                neibao_domain::alert::EscalationPolicy {
+                neibao_domain::alerts::EscalationPolicy {
                     delays_minutes: Vec::new(),
                 }
             } else {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
-use neibao_store::audit::AuditEntry;
-use neibao_store::model::NewJob;
-use neibao_store::retention::DeletionRecord;
+use neibao_domain::audit::AuditEntry;
+use neibao_domain::jobs::NewJob;
+use neibao_domain::privacy::DeletionRecord;
 use neibao_store::{Store, StoreResult};
 
 use crate::scheduler::Handler;

@@ -1,9 +1,10 @@
 //! Built-in early-warning rules (issue 2). Pure: given an event, where its device is, the unit's
 //! settings and a count of recent failures, decide which alerts it raises.
 
-use neibao_domain::alert::Severity;
-use neibao_domain::event::{DecodedEvent, EventKind, EventState};
-use neibao_store::model::{ArmedSchedule, RuleSetting};
+use neibao_domain::alerts::RuleSetting;
+use neibao_domain::alerts::Severity;
+use neibao_domain::events::{DecodedEvent, EventKind, EventState};
+use neibao_domain::registry::ArmedSchedule;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -201,7 +202,7 @@ pub fn evaluate(rules: &[EffectiveRule], ctx: &RuleContext<'_>, ev: &DecodedEven
 mod tests {
     use super::*;
     use chrono::TimeZone;
-    use neibao_store::model::ArmedPeriod;
+    use neibao_domain::registry::ArmedPeriod;
 
     fn ctx(in_key_area: bool, schedule: Option<&ArmedSchedule>) -> RuleContext<'_> {
         RuleContext {

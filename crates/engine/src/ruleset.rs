@@ -28,9 +28,9 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use chrono_tz::Asia::Shanghai;
 use evalexpr::error::EvalexprResultValue;
 use evalexpr::{build_operator_tree, Context, DefaultNumericTypes, EvalexprError, EvalexprResult, Node, Value};
-use neibao_domain::alert::Severity;
-use neibao_domain::event::DecodedEvent;
-use neibao_store::model::{ArmedPeriod, ArmedSchedule};
+use neibao_domain::alerts::Severity;
+use neibao_domain::events::DecodedEvent;
+use neibao_domain::registry::{ArmedPeriod, ArmedSchedule};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -304,10 +304,10 @@ pub fn compile(spec: &RuleSpec) -> Result<CompiledRule, String> {
         return Err(format!("规则代码「{}」与内置规则重名", spec.code));
     }
     let title = spec.title.trim();
-    if title.is_empty() || title.chars().count() > 100 || !neibao_domain::supervision::text_is_clean(title) {
+    if title.is_empty() || title.chars().count() > 100 || !neibao_domain::text::text_is_clean(title) {
         return Err("规则名称应为 1–100 个字符且不含控制字符".into());
     }
-    if spec.description.chars().count() > 1000 || !neibao_domain::supervision::text_is_clean(&spec.description) {
+    if spec.description.chars().count() > 1000 || !neibao_domain::text::text_is_clean(&spec.description) {
         return Err("规则说明不能超过 1000 个字符且不含控制字符".into());
     }
     let window_ok = |s: u64| (1..=MAX_WINDOW_SECONDS).contains(&s);
@@ -400,7 +400,7 @@ pub struct Facts {
 }
 
 /// Where an event happened: device, unit and key-area attributes.
-pub use neibao_store::warning::DevicePlacement as Placement;
+pub use neibao_domain::devices::DevicePlacement as Placement;
 
 impl Facts {
     fn probe() -> Facts {
@@ -806,7 +806,7 @@ impl RuleEngine {
     }
 }
 
-pub use neibao_store::warning::SuppressionWindow;
+pub use neibao_domain::warning::SuppressionWindow;
 
 /// Suppression reasons: code and zh-CN label.
 pub const SUPPRESSION_REASONS: &[(&str, &str)] =

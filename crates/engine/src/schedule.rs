@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
 use chrono_tz::Asia::Shanghai;
-use neibao_store::model::{ArmedPeriod, ArmedSchedule};
+use neibao_domain::registry::{ArmedPeriod, ArmedSchedule};
 
 /// Parses `HH:MM`.
 fn hm(s: &str) -> Option<NaiveTime> {

@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use neibao_store::model::Job;
+use neibao_domain::jobs::Job;
 use neibao_store::{Store, StoreResult};
 
 /// What a handler returns.

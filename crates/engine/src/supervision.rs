@@ -12,13 +12,20 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, SubsecRound, Utc};
 use chrono_tz::Asia::Shanghai;
-use neibao_domain::scope::{Role, Scope};
+use neibao_domain::access::{Role, Scope};
+use neibao_domain::attachments::Attachment;
+use neibao_domain::documents::{default_prefix, DocumentKind};
+use neibao_domain::documents::{Document, DocumentContent, DocumentDraft};
+use neibao_domain::jobs::{Job, NewJob};
 use neibao_domain::supervision::checklist::{score, ItemResult, Variant};
 use neibao_domain::supervision::credit::{CreditRule, EntryKind, Grade};
-use neibao_domain::supervision::documents::{default_prefix, DocumentKind, SupervisionSettings};
 use neibao_domain::supervision::ladder::{Action, Actor, Case, HazardClass, HazardSource, LadderError, Phase, Rung};
-use neibao_store::model::{Job, NewJob};
-use neibao_store::supervision::*;
+use neibao_domain::supervision::SupervisionSettings;
+use neibao_domain::supervision::{
+    Campaign, ChecklistVersion, CreditRecord, Hazard, HazardStep, HazardUpdate, Inspection, InspectionKind,
+    InspectionRecord, InspectionStatus, ItemOutcome, NewCampaign, NewCreditRecord, NewHazard, NewInspection,
+    StandingFilter, StepDraft, SubmitInspection, UnitStanding,
+};
 use neibao_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -224,7 +231,7 @@ fn check_text(label: &str, s: &str, max: usize, required: bool) -> Result<String
     if required && t.is_empty() {
         return Err(invalid(format!("{label}不能为空")));
     }
-    if t.chars().count() > max || !neibao_domain::supervision::text_is_clean(t) {
+    if t.chars().count() > max || !neibao_domain::text::text_is_clean(t) {
         return Err(invalid(format!("{label}不超过{max}字，且不能含控制字符或不可见字符")));
     }
     Ok(t.to_string())

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use neibao_domain::event::{DecodedEvent, EventKind, EventState};
-use neibao_domain::scope::Scope;
-use neibao_store::model::AlertDraft;
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::AlertDraft;
+use neibao_domain::events::{DecodedEvent, EventKind, EventState};
 use neibao_store::{Store, StoreResult};
 use serde::Serialize;
 

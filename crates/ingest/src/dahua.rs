@@ -11,7 +11,7 @@
 //! (zero-based) → channel `index + 1`; `data.UTC` (epoch seconds) → device time with offset,
 //! else `data.LocaleTime` as local time without offset.
 
-use neibao_domain::event::{DecodedEvent, DecodedPayload, EventKind, EventState, PersonFields};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState, PersonFields};
 use serde_json::{Map, Value};
 
 use crate::json_util::{get, int, text};

@@ -16,7 +16,7 @@
 //!
 //! `sub_label` (string, `[name, score]`, `[name, null]`) and face names are person names.
 
-use neibao_domain::event::{DecodedEvent, DecodedPayload, EventKind, EventState};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 use serde_json::{Map, Value};
 
 use crate::json_util::{get, text};

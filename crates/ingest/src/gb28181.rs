@@ -12,7 +12,7 @@
 //! alarm-input code) → region; `AlarmDescription` → description; `SN` → serial number;
 //! `AlarmTime` (local time, normally no zone) → device time.
 
-use neibao_domain::event::{DecodedEvent, DecodedPayload, EventKind, EventState};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 
 use crate::time::parse_device_time;
 use crate::xml_tree::{self, Element};

@@ -6,7 +6,7 @@
 //! the field, so the integrator learns what to fix. Unknown `type` codes are still stored as
 //! [`EventKind::Unknown`] with the code kept as vendor type (DEVICE-FORMATS.md §0.7).
 
-use neibao_domain::event::{DecodedEvent, DecodedPayload, EventKind, EventState, PersonFields};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState, PersonFields};
 use serde_json::{Map, Value};
 
 use crate::time::parse_device_time;

@@ -1,4 +1,4 @@
-//! Device payload decoders: vendor wire formats → [`neibao_domain::event::DecodedPayload`].
+//! Device payload decoders: vendor wire formats → [`neibao_domain::events::DecodedPayload`].
 //!
 //! Each decoder follows one section of `DEVICE-FORMATS.md` and says which in its module docs:
 //! - [`hikvision`]: ISAPI `EventNotificationAlert` (§1) and access-controller events (§2);

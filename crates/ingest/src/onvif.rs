@@ -16,7 +16,7 @@
 //!
 //! `Monitoring/ProcessorUsage` and `Monitoring/OperatingTime/*` are telemetry, not events: skipped.
 
-use neibao_domain::event::{DecodedEvent, DecodedPayload, EventKind, EventState};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 
 use crate::time::parse_device_time;
 use crate::xml_tree::{self, Element};

@@ -22,7 +22,7 @@
 //! Rows that do not parse are skipped; a body where no row parses is an error.
 
 use chrono::{FixedOffset, TimeZone};
-use neibao_domain::event::{DecodedEvent, DecodedPayload, EventKind, EventState, PersonFields};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState, PersonFields};
 
 use crate::time::parse_device_time;
 use crate::{sniff, DecodeError};

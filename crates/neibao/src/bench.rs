@@ -17,13 +17,15 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::Utc;
+use neibao_domain::access::Scope;
+use neibao_domain::devices::DeviceFormat;
+use neibao_domain::devices::NewDevice;
 use neibao_domain::ids::{new_id, token_hash};
-use neibao_domain::scope::Scope;
-use neibao_domain::unit::{DeviceFormat, UnitKind};
+use neibao_domain::registry::NewUnit;
+use neibao_domain::registry::UnitKind;
 use neibao_domain::validate::{uscc_check_char, DivisionCode, Uscc};
 use neibao_engine::bus::NatsBus;
 use neibao_engine::{EventBus, NatsConfig, Pipeline};
-use neibao_store::model::*;
 use neibao_store::Store;
 use neibao_web::{AppState, WebConfig};
 
@@ -66,7 +68,7 @@ pub struct BenchReport {
 /// kinds, regions and hours, thresholds per device and unit, sequences and cross-unit
 /// correlations. Most do not fire on the benchmark's events; some do.
 pub fn bench_rules(n: usize) -> Vec<neibao_engine::ruleset::RuleSpec> {
-    use neibao_domain::alert::Severity;
+    use neibao_domain::alerts::Severity;
     use neibao_engine::ruleset::{RuleKind, RuleScope, RuleSpec};
     let kinds = [
         "motion",

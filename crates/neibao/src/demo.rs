@@ -16,12 +16,18 @@
 
 use anyhow::Context;
 use chrono::{Duration, NaiveDate, Utc};
+use neibao_domain::access::Role;
+use neibao_domain::accounts::NewUser;
+use neibao_domain::devices::DeviceFormat;
+use neibao_domain::devices::NewDevice;
 use neibao_domain::ids::{new_id, token_hash};
-use neibao_domain::scope::Role;
-use neibao_domain::unit::{DeviceFormat, UnitKind};
+use neibao_domain::paging::Page;
+use neibao_domain::registry::UnitKind;
+use neibao_domain::registry::{
+    ArmedPeriod, ArmedSchedule, Division, KeyArea, NewResponsiblePerson, NewUnit, Organisation, PersonRole, Unit,
+};
 use neibao_domain::validate::{citizen_id_check_char, uscc_check_char, CitizenId, DivisionCode, PhoneNumber, Uscc};
 use neibao_engine::Pipeline;
-use neibao_store::model::*;
 use neibao_store::Store;
 use neibao_web::auth::hash_password;
 use rand::rngs::StdRng;
@@ -446,7 +452,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                 for (area, desc) in KEY_AREAS.iter().skip(rng.gen_range(0..3)).take(rng.gen_range(1..4)) {
                     areas.push(
                         store
-                            .create_key_area(&neibao_domain::scope::Scope::All, &unit.id, area, desc, now)
+                            .create_key_area(&neibao_domain::access::Scope::All, &unit.id, area, desc, now)
                             .await?,
                     );
                 }
@@ -472,7 +478,9 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                         channel_map: Default::default(),
                         ingest_token_hash: token_hash(&token),
                     };
-                    let dev = store.create_device(&neibao_domain::scope::Scope::All, dev, now).await?;
+                    let dev = store
+                        .create_device(&neibao_domain::access::Scope::All, dev, now)
+                        .await?;
                     if rng.gen_bool(0.8) {
                         store.touch_device(&dev.id, now).await?;
                     }
@@ -491,7 +499,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         areas.push(
             store
                 .create_key_area(
-                    &neibao_domain::scope::Scope::All,
+                    &neibao_domain::access::Scope::All,
                     &unit.id,
                     "财务室",
                     "现金、票据、印章存放",
@@ -511,7 +519,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         channel_map: Default::default(),
         ingest_token_hash: token_hash(token),
     };
-    let all = neibao_domain::scope::Scope::All;
+    let all = neibao_domain::access::Scope::All;
     store
         .create_device(
             &all,
@@ -648,8 +656,8 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
 async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
     use neibao_domain::supervision::checklist::ItemResult;
     use neibao_domain::supervision::ladder::{Action, HazardClass, HazardSource};
+    use neibao_domain::supervision::{InspectionRecord, ItemOutcome, Signature};
     use neibao_engine::supervision as sv;
-    use neibao_store::supervision::{InspectionRecord, ItemOutcome, Signature};
 
     let (user, _) = store.user_credentials("demo_county").await?.context("demo_county")?;
     let officer = sv::Officer {
@@ -680,7 +688,7 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
     let inspections = store
         .list_inspections(
             &officer.scope,
-            &neibao_store::supervision::InspectionFilter {
+            &neibao_domain::supervision::InspectionFilter {
                 campaign_id: Some(campaign.id.clone()),
                 unit_id: Some(unit.id.clone()),
                 ..Default::default()

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use chrono::Utc;
-use neibao_domain::scope::Role;
+use neibao_domain::access::Role;
 use neibao_store::crypto::FieldCipher;
 use neibao_store::postgres::PgStore;
 use neibao_store::sqlite::SqliteStore;
@@ -111,7 +111,7 @@ pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> any
     };
     let created = store
         .create_user(
-            &neibao_store::model::NewUser {
+            &neibao_domain::accounts::NewUser {
                 username: "admin".into(),
                 display_name: "系统管理员".into(),
                 password_hash: hash_password(&password),
@@ -139,9 +139,9 @@ pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> any
 /// What `neibao audit verify` found.
 #[derive(Debug)]
 pub struct AuditReport {
-    pub head: neibao_store::audit::AuditHead,
+    pub head: neibao_domain::audit::AuditHead,
     pub checked: u64,
-    pub problems: Vec<neibao_store::audit::AuditProblem>,
+    pub problems: Vec<neibao_domain::audit::AuditProblem>,
 }
 
 /// Walks the whole audit chain in pages of 1 000 rows (see `neibao_store::audit`). `anchors`
@@ -150,7 +150,7 @@ pub struct AuditReport {
 ///
 /// Errors: a malformed anchor, or the database.
 pub async fn audit_verify(store: &dyn neibao_store::Store, anchors: &[String]) -> anyhow::Result<AuditReport> {
-    use neibao_store::audit::{AuditProblem, ProblemKind, Verifier};
+    use neibao_domain::audit::{AuditProblem, ProblemKind, Verifier};
     let mut wanted = std::collections::HashMap::new();
     for a in anchors {
         let (seq, hash) = a

@@ -398,7 +398,7 @@ async fn main() -> anyhow::Result<()> {
                     expires_days,
                 },
         } => {
-            let Some(scope) = neibao_store::model::TokenScope::from_code(&scope) else {
+            let Some(scope) = neibao_domain::accounts::TokenScope::from_code(&scope) else {
                 bail!("--scope 只能是 read 或 write");
             };
             if expires_days.is_some_and(|d| !(1..=3650).contains(&d)) {
@@ -422,7 +422,7 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
             store
                 .append_audit(
-                    &neibao_store::audit::AuditEntry {
+                    &neibao_domain::audit::AuditEntry {
                         actor_name: "cli".into(),
                         action: "token.create".into(),
                         object_type: "api_tokens".into(),
@@ -483,7 +483,7 @@ async fn main() -> anyhow::Result<()> {
             db.set_totp(&u.id, None, false).await?;
             db.clear_login_failures(&u.username).await?;
             db.append_audit(
-                &neibao_store::audit::AuditEntry {
+                &neibao_domain::audit::AuditEntry {
                     actor_name: "cli".into(),
                     action: "user.reset".into(),
                     object_type: "users".into(),
@@ -545,7 +545,7 @@ async fn main() -> anyhow::Result<()> {
             }
             let retired = neibao_store::crypto::retire_keys(&store.data_dir, &id)?;
             db.append_audit(
-                &neibao_store::audit::AuditEntry {
+                &neibao_domain::audit::AuditEntry {
                     actor_name: "cli".into(),
                     action: "keys.rotate".into(),
                     object_type: "keys".into(),

@@ -16,11 +16,11 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use neibao_domain::event::DecodedEvent;
+use neibao_domain::devices::DeviceFormat;
+use neibao_domain::devices::IngestDevice;
+use neibao_domain::events::DecodedEvent;
 use neibao_domain::ids::token_hash;
-use neibao_domain::unit::DeviceFormat;
 use neibao_engine::EventBus;
-use neibao_store::model::IngestDevice;
 use neibao_store::Store;
 use neibao_transport::{
     decode_message, decode_part, MqttConfig, MqttMessage, MqttRoute, PullConfig, PullKind, Sink, SinkError, StreamPart,
@@ -114,7 +114,7 @@ impl Inner {
         &self,
         token: &str,
         format: DeviceFormat,
-        payload: Result<neibao_domain::event::DecodedPayload, neibao_ingest::DecodeError>,
+        payload: Result<neibao_domain::events::DecodedPayload, neibao_ingest::DecodeError>,
         raw: &[u8],
         content_type: Option<&str>,
     ) -> Result<(), SinkError> {

@@ -19,7 +19,7 @@ const MAX_SUMMARY_CHARS: usize = 2000;
 const WECOM_MAX_BYTES: usize = 4096;
 
 /// zh-CN label of a severity code: `low` → `低`, `medium` → `中`, `high` → `高`,
-/// `critical` → `紧急`; anything else → `未知`. Matches `neibao_domain::alert::Severity`.
+/// `critical` → `紧急`; anything else → `未知`. Matches `neibao_domain::alerts::Severity`.
 pub fn severity_label_zh(code: &str) -> &'static str {
     match code {
         "low" => "低",

@@ -3,17 +3,38 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use neibao_domain::alert::{Alert, AlertAction};
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::{Alert, AlertAction};
 use neibao_domain::error::{DomainError, ErrorCode};
-use neibao_domain::event::{DecodedEvent, SecurityEvent};
-use neibao_domain::scope::Scope;
+use neibao_domain::events::{DecodedEvent, SecurityEvent};
 
-use crate::audit::{AuditEntry, AuditHead, AuditRecord};
-use crate::model::*;
-use crate::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
-use crate::supervision::*;
-use crate::warning::*;
+use neibao_domain::accounts::{ApiTokenInfo, NewUser, SessionInfo, TokenScope, TotpState, User};
+use neibao_domain::alerts::{AlertDraft, AlertFilter, Raised, RuleSetting};
+use neibao_domain::attachments::Attachment;
+use neibao_domain::attachments::NewAttachment;
+use neibao_domain::audit::AuditFilter;
+use neibao_domain::audit::{AuditEntry, AuditHead, AuditRecord};
+use neibao_domain::dashboard::Dashboard;
+use neibao_domain::devices::{Device, DeviceFilter, IngestDevice, NewDevice};
+use neibao_domain::devices::{DevicePlacement, SilentDevice, UnitHealth};
+use neibao_domain::documents::{Document, DocumentFilter};
+use neibao_domain::events::ReplayEvent;
+use neibao_domain::events::{EventFilter, Recorded};
+use neibao_domain::jobs::{Job, NewJob};
+use neibao_domain::notifications::{DeliveryOutcome, Fanout, InboxItem, NewChannel, NotificationChannel, OutboxItem};
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::privacy::ReencryptReport;
+use neibao_domain::privacy::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
+use neibao_domain::registry::{
+    ArmedSchedule, Division, KeyArea, NewUnit, Organisation, PersonMatch, RevealedPerson, Unit, UnitFilter,
+};
 use neibao_domain::supervision::checklist::{ChecklistItem, Variant};
+use neibao_domain::supervision::{
+    Campaign, ChecklistVersion, CreditRecord, Hazard, HazardFilter, HazardStep, HazardUpdate, Inspection,
+    InspectionFilter, InspectionRecord, ItemOutcome, NewCampaign, NewHazard, NewInspection, StandingFilter,
+    SubmitInspection, UnitStanding,
+};
+use neibao_domain::warning::{StoredRule, SuppressionWindow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -179,7 +200,7 @@ pub trait Store: Send + Sync + 'static {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
         flood_threshold: i64,
-    ) -> StoreResult<Vec<neibao_domain::alert::RuleAlertStats>>;
+    ) -> StoreResult<Vec<neibao_domain::alerts::RuleAlertStats>>;
     async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, setting: &RuleSetting) -> StoreResult<()>;
 
     // --- scheduled jobs ---

@@ -16,7 +16,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use neibao_domain::event::DecodedPayload;
+use neibao_domain::events::DecodedPayload;
 use neibao_ingest::DecodeError;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS, SubscribeFilter, SubscribeReasonCode};
 use tokio::sync::watch;

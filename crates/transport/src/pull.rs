@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use neibao_domain::event::DecodedPayload;
+use neibao_domain::events::DecodedPayload;
 use neibao_ingest::DecodeError;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use reqwest::{StatusCode, Url};

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use neibao_domain::event::{DecodedPayload, EventKind, EventState};
+use neibao_domain::events::{DecodedPayload, EventKind, EventState};
 use neibao_transport::mqtt::decode_message;
 use neibao_transport::stream::StreamStats;
 use neibao_transport::{

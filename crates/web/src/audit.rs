@@ -16,8 +16,8 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
-use neibao_store::audit::AuditEntry;
-use neibao_store::model::User;
+use neibao_domain::accounts::User;
+use neibao_domain::audit::AuditEntry;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;

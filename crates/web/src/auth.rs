@@ -10,11 +10,11 @@ use axum::http::{header, Method};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
+use neibao_domain::access::{Role, Scope};
+use neibao_domain::accounts::{TokenScope, User};
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::token_hash;
-use neibao_domain::scope::{Role, Scope};
 use neibao_domain::validate::DivisionCode;
-use neibao_store::model::{TokenScope, User};
 use rand::RngCore;
 
 use crate::error::ApiError;

@@ -62,8 +62,9 @@ pub struct AppState {
     /// Permits for payloads being processed (back-pressure).
     pub ingest_permits: Arc<tokio::sync::Semaphore>,
     /// Dashboard figures per scope, reused for [`DASHBOARD_CACHE_SECONDS`].
-    dashboards:
-        Arc<std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, neibao_store::model::Dashboard)>>>,
+    dashboards: Arc<
+        std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, neibao_domain::dashboard::Dashboard)>>,
+    >,
 }
 
 /// How long dashboard figures are reused: counting a province's devices takes a scan, and the
@@ -96,8 +97,8 @@ impl AppState {
     /// The dashboard of a scope, from the cache when it is fresh enough.
     pub async fn dashboard(
         &self,
-        scope: &neibao_domain::scope::Scope,
-    ) -> neibao_store::StoreResult<neibao_store::model::Dashboard> {
+        scope: &neibao_domain::access::Scope,
+    ) -> neibao_store::StoreResult<neibao_domain::dashboard::Dashboard> {
         let key = format!("{scope:?}");
         let fresh = std::time::Duration::from_secs(DASHBOARD_CACHE_SECONDS);
         if let Some((at, d)) = self.dashboards.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {

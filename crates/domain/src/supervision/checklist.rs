@@ -142,7 +142,7 @@ pub fn validate_items(items: &[ChecklistItem]) -> Result<(), ChecklistError> {
             return Err(ChecklistError(format!("检查项{code}的分值须大于0且不超过100")));
         }
         let texts = [code, it.title.as_str(), it.basis.as_str(), it.evidence.as_str()];
-        if !texts.iter().all(|t| super::text_is_clean(t)) {
+        if !texts.iter().all(|t| crate::text::text_is_clean(t)) {
             return Err(ChecklistError(format!("检查项{code}含有控制字符或不可见字符")));
         }
         if it.basis.chars().count() > 500 || it.evidence.chars().count() > 500 {

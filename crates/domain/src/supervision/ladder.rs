@@ -695,7 +695,7 @@ pub fn check_fine(fine: &FineDecision) -> Result<(), LadderError> {
     }
     let (min, max) = PERSON_FINE_RANGE_YUAN;
     for p in &fine.persons {
-        if p.name.trim().is_empty() || p.name.chars().count() > 50 || !crate::supervision::text_is_clean(&p.name) {
+        if p.name.trim().is_empty() || p.name.chars().count() > 50 || !crate::text::text_is_clean(&p.name) {
             return Err(LadderError::Extension("责任人姓名不能为空且不超过50字"));
         }
         if !(min..=max).contains(&p.amount_yuan) {

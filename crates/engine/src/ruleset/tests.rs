@@ -2,7 +2,7 @@
 
 use super::*;
 use chrono::TimeZone;
-use neibao_domain::event::{EventKind, EventState};
+use neibao_domain::events::{EventKind, EventState};
 
 fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
     // 2026-11-30 is a Monday; Beijing = UTC+8.

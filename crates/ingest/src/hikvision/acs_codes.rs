@@ -19,7 +19,7 @@
 //! - remote door open (0x400) is granted;
 //! - any other or unknown minor of major 5 → [`EventKind::AccessOther`], with the vendor type kept.
 
-use neibao_domain::event::EventKind;
+use neibao_domain::events::EventKind;
 
 /// Major class "alarm".
 pub const MAJOR_ALARM: i64 = 1;

@@ -6,7 +6,7 @@
 //!
 //! Door and system events carry no person fields; none are required.
 
-use neibao_domain::event::{DecodedEvent, PersonFields};
+use neibao_domain::events::{DecodedEvent, PersonFields};
 use serde_json::{Map, Value};
 
 use super::acs_codes::kind_for_codes;

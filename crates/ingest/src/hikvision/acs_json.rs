@@ -10,7 +10,7 @@
 //! - `eventType:"heartBeat"` keep-alives (counted as heartbeats, never events);
 //! - other envelope event types (NVR `faceCapture`, JSON alerts) via [`super::alert_json`].
 
-use neibao_domain::event::DecodedPayload;
+use neibao_domain::events::DecodedPayload;
 use serde_json::{Map, Value};
 
 use super::acs_event::{acs_event, JsonFields, ACS_VENDOR_TYPE};
@@ -131,7 +131,7 @@ fn decode_envelope(env: &Map<String, Value>, out: &mut DecodedPayload) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use neibao_domain::event::EventKind;
+    use neibao_domain::events::EventKind;
 
     fn decode(json: &str) -> Result<DecodedPayload, DecodeError> {
         let mut out = DecodedPayload::default();

@@ -3,7 +3,7 @@
 //! (tropicoo/hikvision-camera-bot#204) and JSON alerts of newer firmware, which reuse the XML field
 //! names.
 
-use neibao_domain::event::{DecodedEvent, DecodedPayload, EventKind, EventState};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 use serde_json::{Map, Value};
 
 use super::event_types::kind_for_event_type;

@@ -9,7 +9,7 @@
 //! turned into an event. Access-controller events sent as XML by older firmware (§2 quirk
 //! "XML versus JSON") go through the same mapping as the JSON ones.
 
-use neibao_domain::event::{DecodedEvent, DecodedPayload, EventKind, EventState};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 
 use super::acs_event::{acs_event, XmlFields, ACS_VENDOR_TYPE};
 use super::event_types::kind_for_event_type;

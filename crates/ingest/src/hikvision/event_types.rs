@@ -5,7 +5,7 @@
 //! firmware and client code drift (`regionExiting` vs `regionExit`). Anything not listed maps to
 //! [`EventKind::Unknown`]; the caller keeps the vendor string verbatim (§0.7).
 
-use neibao_domain::event::EventKind;
+use neibao_domain::events::EventKind;
 
 /// (vendor eventType, kind), as devices spell them.
 const TABLE: &[(&str, EventKind)] = &[

@@ -13,7 +13,7 @@ mod alert_xml;
 mod event_types;
 mod parts;
 
-use neibao_domain::event::{DecodedPayload, EventState};
+use neibao_domain::events::{DecodedPayload, EventState};
 
 use crate::sniff::{self, Format};
 use crate::DecodeError;
@@ -30,7 +30,7 @@ pub use event_types::kind_for_event_type;
 /// (`<` XML, `{`/`[` JSON, `--` multipart, or a delimiter line after junk).
 ///
 /// Multipart: XML and JSON parts are decoded (by part type, or by sniffing untyped parts); image
-/// and other binary parts become [`neibao_domain::event::Attachment`]s of the events decoded from
+/// and other binary parts become [`neibao_domain::events::Attachment`]s of the events decoded from
 /// the nearest event part before them (or after them, if they come first), never parsed as text.
 /// Undecodable parts are skipped; if no part yields an event or a heartbeat the result is
 /// [`DecodeError::NoEventPart`].

@@ -3,7 +3,7 @@
 //! access-terminal pushes (a JSON part named `AccessControllerEvent` or `event_log`, plus
 //! `Picture`), and captured `alertStream` bodies (`multipart/mixed`, many XML/JSON/JPEG parts).
 
-use neibao_domain::event::{Attachment, DecodedPayload};
+use neibao_domain::events::{Attachment, DecodedPayload};
 
 use super::{acs_json, alert_xml};
 use crate::multipart::{self, Part};

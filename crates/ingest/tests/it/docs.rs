@@ -1,6 +1,6 @@
 //! `docs/EVENTS.md` documents every event kind (code and zh label) and every decode error code.
 
-use neibao_domain::event::EventKind;
+use neibao_domain::events::EventKind;
 use neibao_ingest::DecodeError;
 
 const EVENTS_MD: &str = include_str!("../../../../docs/EVENTS.md");

@@ -1,6 +1,6 @@
 //! Every Hikvision fixture decodes, with the fields a reader of the file would expect.
 
-use neibao_domain::event::{EventKind, EventState};
+use neibao_domain::events::{EventKind, EventState};
 use neibao_ingest::{decode_hikvision, time::parse_device_time};
 
 use crate::{fixture, kinds, time_of};

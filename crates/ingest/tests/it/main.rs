@@ -6,7 +6,7 @@ mod fixtures;
 mod no_panic;
 mod variants;
 
-use neibao_domain::event::{DecodedEvent, DecodedPayload};
+use neibao_domain::events::{DecodedEvent, DecodedPayload};
 
 /// Fixture bytes, by file name, relative to this file.
 macro_rules! fixture {

@@ -1,6 +1,6 @@
 //! Shapes described in DEVICE-FORMATS.md §1–§2 that have no fixture file, built here.
 
-use neibao_domain::event::{EventKind, EventState};
+use neibao_domain::events::{EventKind, EventState};
 use neibao_ingest::decode_hikvision;
 
 use crate::{fixture, kinds, time_of};

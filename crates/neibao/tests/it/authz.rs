@@ -623,7 +623,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                 me["id"].as_str().unwrap(),
                 &neibao_domain::ids::token_hash(&format!("matrix-{username}")),
                 "矩阵自有令牌",
-                neibao_store::model::TokenScope::Read,
+                neibao_domain::accounts::TokenScope::Read,
                 chrono::Utc::now(),
                 None,
             )

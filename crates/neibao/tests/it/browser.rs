@@ -8,8 +8,8 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use neibao_domain::alert::AlertStatus;
-use neibao_domain::scope::Scope;
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::AlertStatus;
 use reqwest::Method;
 use serde_json::{json, Value};
 

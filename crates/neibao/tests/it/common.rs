@@ -202,7 +202,7 @@ impl TestApp {
                 &user.id,
                 &neibao_domain::ids::token_hash(&token),
                 "test",
-                neibao_store::model::TokenScope::Write,
+                neibao_domain::accounts::TokenScope::Write,
                 chrono::Utc::now(),
                 None,
             )

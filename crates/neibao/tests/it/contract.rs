@@ -4,12 +4,21 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use neibao_domain::alert::{AlertAction, AlertStatus, Severity};
-use neibao_domain::event::{DecodedEvent, EventKind, EventState};
-use neibao_domain::scope::{Role, Scope};
-use neibao_domain::unit::{DeviceFormat, UnitKind};
+use neibao_domain::access::{Role, Scope};
+use neibao_domain::accounts::{NewUser, TokenScope};
+use neibao_domain::alerts::{AlertAction, AlertStatus, Severity};
+use neibao_domain::alerts::{AlertDraft, AlertFilter, RuleSetting};
+use neibao_domain::devices::DeviceFormat;
+use neibao_domain::devices::{DeviceFilter, NewDevice};
+use neibao_domain::events::EventFilter;
+use neibao_domain::events::{DecodedEvent, EventKind, EventState};
+use neibao_domain::jobs::NewJob;
+use neibao_domain::paging::Page;
+use neibao_domain::registry::UnitKind;
+use neibao_domain::registry::{
+    ArmedPeriod, ArmedSchedule, Division, NewResponsiblePerson, NewUnit, Organisation, PersonRole, UnitFilter,
+};
 use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
-use neibao_store::model::*;
 use neibao_store::{Store, StoreError};
 
 use crate::common::{postgres_admin_url, uscc, TestDatabase};
@@ -687,7 +696,7 @@ async fn run_scheduler_contract(store: Arc<dyn Store>) {
     // Two schedulers on one database, 40 deadlines, ticking concurrently on a controlled clock.
     let fired = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let handler = |fired: Arc<std::sync::Mutex<Vec<String>>>| -> Handler {
-        Arc::new(move |j: neibao_store::model::Job| {
+        Arc::new(move |j: neibao_domain::jobs::Job| {
             let fired = fired.clone();
             Box::pin(async move {
                 fired.lock().unwrap().push(j.subject_id);

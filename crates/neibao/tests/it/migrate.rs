@@ -4,8 +4,10 @@
 use std::process::Command;
 use std::time::Duration;
 
-use neibao_domain::scope::Scope;
-use neibao_store::model::{AlertFilter, Page, UnitFilter};
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::AlertFilter;
+use neibao_domain::paging::Page;
+use neibao_domain::registry::UnitFilter;
 
 use crate::common::{fixture, postgres_admin_url, TestDatabase};
 

@@ -11,11 +11,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::AlertFilter;
+use neibao_domain::devices::DeviceFormat;
+use neibao_domain::devices::NewDevice;
+use neibao_domain::events::EventFilter;
 use neibao_domain::ids::token_hash;
-use neibao_domain::scope::Scope;
-use neibao_domain::unit::{DeviceFormat, UnitKind};
+use neibao_domain::paging::Page;
+use neibao_domain::registry::NewUnit;
+use neibao_domain::registry::UnitKind;
 use neibao_domain::validate::{DivisionCode, Uscc};
-use neibao_store::model::*;
 use serde_json::json;
 
 use crate::common::{postgres_admin_url, uscc, TestDatabase};

@@ -6,11 +6,12 @@ use std::process::Command;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use neibao_domain::event::{DecodedEvent, EventKind, EventState};
+use neibao_domain::access::Scope;
+use neibao_domain::audit::ProblemKind;
+use neibao_domain::events::EventFilter;
+use neibao_domain::events::{DecodedEvent, EventKind, EventState};
 use neibao_domain::ids::token_hash;
-use neibao_domain::scope::Scope;
-use neibao_store::audit::ProblemKind;
-use neibao_store::model::{EventFilter, Page};
+use neibao_domain::paging::Page;
 use serde_json::{json, Value};
 
 use crate::common::*;
@@ -33,7 +34,7 @@ async fn unit_with_person(admin: &Client, name: &str, uscc_body: &str) -> (Strin
     (unit, person)
 }
 
-async fn verify(app: &TestApp) -> Vec<neibao_store::audit::AuditProblem> {
+async fn verify(app: &TestApp) -> Vec<neibao_domain::audit::AuditProblem> {
     neibao::audit_verify(app.store.as_ref(), &[]).await.unwrap().problems
 }
 
@@ -248,7 +249,7 @@ async fn audit_verify_catches_reordered_rows_a_cut_tail_and_a_rewritten_chain() 
     for r in &rows[1..] {
         let mut e = r.entry.clone();
         e.detail = "rewritten".into();
-        let h = neibao_store::audit::link_hash(&prev, r.at, &e);
+        let h = neibao_domain::audit::link_hash(&prev, r.at, &e);
         sql.push_str(&format!(
             "UPDATE audit_log SET detail = 'rewritten', prev_hash = '{prev}', hash = '{h}' WHERE seq = {};",
             r.seq
@@ -558,7 +559,7 @@ async fn retention_deletes_by_class_with_minimums_holds_and_a_controlled_clock()
     for i in 0..3 {
         store
             .append_audit(
-                &neibao_store::audit::AuditEntry {
+                &neibao_domain::audit::AuditEntry {
                     actor_name: "system".into(),
                     action: format!("old.{i}"),
                     ..Default::default()

@@ -363,7 +363,7 @@ async fn police_see_audit_and_retention_and_reveal_with_a_purpose() {
     let person = after(&html, &format!("action=\"/units/{unit}/persons/"), '/').to_string();
     let plain = app
         .store
-        .reveal_person(&neibao_domain::scope::Scope::All, &person)
+        .reveal_person(&neibao_domain::access::Scope::All, &person)
         .await
         .unwrap();
     let (id_no, phone) = (plain.citizen_id.unwrap(), plain.phone.unwrap());

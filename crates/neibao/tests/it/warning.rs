@@ -266,7 +266,7 @@ async fn outbox_retries_a_failing_webhook_and_delivers_exactly_once() {
     );
     scheduler.tick(t0 + Duration::seconds(1)).await.unwrap();
     // Running the fan-out again (a re-claimed job) adds nothing.
-    let job = neibao_store::model::Job {
+    let job = neibao_domain::jobs::Job {
         id: "again".into(),
         kind: neibao_engine::outbox::ALERT_NOTIFY.into(),
         subject_id: alert.clone(),

@@ -1,15 +1,16 @@
 //! Alerts: raise with fingerprint dedup, lifecycle transitions, per-unit rule settings.
 
 use chrono::{DateTime, Utc};
-use neibao_domain::alert::{Alert, AlertAction, AlertStatus, Severity};
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::{Alert, AlertAction, AlertStatus, Severity};
 use neibao_domain::ids::new_id;
-use neibao_domain::scope::Scope;
 use sqlx::{QueryBuilder, Row};
 
 use super::events::{event_from_row, EVENT_COLUMNS};
 use super::{from_ms, ms, push_scope, sql, Backend, Db, DbRow};
-use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
+use neibao_domain::alerts::{AlertDraft, AlertFilter, Raised, RuleSetting};
+use neibao_domain::paging::{Listing, Page};
 
 const ALERT_SELECT: &str = "SELECT a.*, u.name AS unit_name, dv.name AS device_name
      FROM alerts a JOIN units u ON u.id = a.unit_id LEFT JOIN devices dv ON dv.id = a.device_id WHERE 1=1";
@@ -38,7 +39,7 @@ fn alert_from_row(r: &DbRow) -> Alert {
         resolve_comment: r.get("resolve_comment"),
         false_positive_reason: r
             .get::<Option<String>, _>("false_positive_reason")
-            .and_then(|c| neibao_domain::alert::FalsePositiveReason::from_code(&c)),
+            .and_then(|c| neibao_domain::alerts::FalsePositiveReason::from_code(&c)),
         escalation_level: r.get("escalation_level"),
         escalated_to: r.get("escalated_to"),
         escalated_at: r.get::<Option<i64>, _>("escalated_at").map(from_ms),
@@ -119,7 +120,7 @@ impl Backend {
         &self,
         scope: &Scope,
         alert_id: &str,
-    ) -> StoreResult<Vec<neibao_domain::event::SecurityEvent>> {
+    ) -> StoreResult<Vec<neibao_domain::events::SecurityEvent>> {
         self.get_alert_impl(scope, alert_id).await?;
         let rows = sqlx::query(&sql(&format!(
             "SELECT {EVENT_COLUMNS} FROM alert_events ae JOIN events e ON e.id = ae.event_id JOIN units u ON u.id = e.unit_id LEFT JOIN devices dv ON dv.id = e.device_id WHERE ae.alert_id = ? ORDER BY e.received_at DESC LIMIT 200"
@@ -199,7 +200,7 @@ impl Backend {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
         flood_threshold: i64,
-    ) -> StoreResult<Vec<neibao_domain::alert::RuleAlertStats>> {
+    ) -> StoreResult<Vec<neibao_domain::alerts::RuleAlertStats>> {
         let day_ago = ms(now - chrono::Duration::hours(24));
         let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
             "SELECT a.rule, COUNT(*) AS raised,
@@ -222,7 +223,7 @@ impl Backend {
                 let resolved: i64 = r.get("resolved_n");
                 let fp: i64 = r.get("fp_n");
                 let day: i64 = r.get("day_n");
-                neibao_domain::alert::RuleAlertStats {
+                neibao_domain::alerts::RuleAlertStats {
                     rule: r.get("rule"),
                     raised: r.get("raised"),
                     open: r.get("open_n"),

@@ -2,11 +2,11 @@
 //! `sqlite/mod.rs` and `postgres/mod.rs`), where `Db` names that backend's database type.
 
 use chrono::{DateTime, TimeZone, Utc};
-use neibao_domain::scope::Scope;
+use neibao_domain::access::Scope;
 use sqlx::QueryBuilder;
 
 use super::Db;
-use crate::model::{Listing, Page, COUNT_CAP};
+use neibao_domain::paging::{Listing, Page, COUNT_CAP};
 
 pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()

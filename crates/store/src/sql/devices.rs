@@ -1,14 +1,17 @@
 //! Key areas, devices, device liveness and the dashboard counts.
 
 use chrono::{DateTime, Utc};
+use neibao_domain::access::Scope;
+use neibao_domain::devices::DeviceFormat;
 use neibao_domain::ids::new_id;
-use neibao_domain::scope::Scope;
-use neibao_domain::unit::DeviceFormat;
 use sqlx::{QueryBuilder, Row};
 
 use super::{from_ms, ms, push_scope, sql, Backend, Db, DbRow};
-use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
+use neibao_domain::dashboard::{CityStats, Dashboard};
+use neibao_domain::devices::{Device, DeviceFilter, IngestDevice, NewDevice};
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::registry::KeyArea;
 
 const DEVICE_SELECT: &str = "SELECT dv.*, u.name AS unit_name, ka.name AS key_area_name
      FROM devices dv JOIN units u ON u.id = dv.unit_id LEFT JOIN key_areas ka ON ka.id = dv.key_area_id WHERE 1=1";

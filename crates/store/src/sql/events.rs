@@ -1,14 +1,17 @@
 //! Events: persisted occurrences with their raw payload.
 
 use chrono::{DateTime, Duration, Utc};
-use neibao_domain::event::{DecodedEvent, EventKind, EventState, SecurityEvent};
+use neibao_domain::access::Scope;
+use neibao_domain::events::{DecodedEvent, EventKind, EventState, SecurityEvent};
 use neibao_domain::ids::new_id;
-use neibao_domain::scope::Scope;
 use sqlx::{QueryBuilder, Row};
 
 use super::{from_ms, ms, push_scope, sql, Backend, Db, DbRow};
-use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
+use neibao_domain::alerts::{AlertDraft, Raised};
+use neibao_domain::devices::IngestDevice;
+use neibao_domain::events::{EventFilter, Recorded};
+use neibao_domain::paging::{Listing, Page};
 
 /// A repeated `active` post later than this after the previous one starts a new occurrence:
 /// some event types never send `inactive` (DEVICE-FORMATS.md §1, "repeated actives").
@@ -67,7 +70,7 @@ pub(crate) fn event_from_row(r: &DbRow, cipher: &crate::crypto::FieldCipher) -> 
         person: r
             .get::<Option<String>, _>("person")
             .and_then(|ct| cipher.decrypt(AAD_PERSON, &ct).ok())
-            .and_then(|s| serde_json::from_str::<neibao_domain::event::PersonFields>(&s).ok())
+            .and_then(|s| serde_json::from_str::<neibao_domain::events::PersonFields>(&s).ok())
             .map(|p| p.masked())
             .unwrap_or_default(),
         description: r.get("description"),

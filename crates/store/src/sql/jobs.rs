@@ -5,8 +5,8 @@ use neibao_domain::ids::new_id;
 use sqlx::Row;
 
 use super::{from_ms, ms, sql, Backend, DbRow, SKIP_LOCKED};
-use crate::model::{Job, NewJob};
 use crate::repo::StoreResult;
+use neibao_domain::jobs::{Job, NewJob};
 
 fn job_from_row(r: &DbRow) -> Job {
     Job {

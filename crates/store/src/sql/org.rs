@@ -1,8 +1,8 @@
 //! Meta, divisions and organisations.
 
 use super::{sql, Backend, DbRow};
-use crate::model::{Division, Organisation};
 use crate::repo::{StoreError, StoreResult};
+use neibao_domain::registry::{Division, Organisation};
 use sqlx::Row;
 
 fn org_from_row(r: &DbRow) -> Organisation {

@@ -3,18 +3,22 @@
 //! per backend. Security-sensitive.
 
 use chrono::{DateTime, Duration, Utc};
+use neibao_domain::access::Scope;
 use neibao_domain::error::{DomainError, ErrorCode};
-use neibao_domain::event::EventKind;
+use neibao_domain::events::EventKind;
 use neibao_domain::ids::new_id;
-use neibao_domain::scope::Scope;
 use neibao_domain::sensitive::{Sensitive, SensitiveKind};
 use sqlx::{QueryBuilder, Row};
 
 use super::{ms, push_scope, sql, Backend, DbRow, AFTER_BULK_REWRITE, FOR_UPDATE};
-use crate::audit::{link_hash, AuditEntry, AuditHead, AuditRecord};
-use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
-use crate::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
+use neibao_domain::accounts::{ApiTokenInfo, TokenScope, TotpState};
+use neibao_domain::audit::AuditFilter;
+use neibao_domain::audit::{link_hash, AuditEntry, AuditHead, AuditRecord};
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::privacy::ReencryptReport;
+use neibao_domain::privacy::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
+use neibao_domain::registry::{PersonMatch, PersonRole, RevealedPerson};
 
 const AAD_CITIZEN_ID: &str = "responsible_persons.citizen_id";
 const AAD_PHONE: &str = "responsible_persons.phone";
@@ -850,10 +854,10 @@ impl Backend {
                 &mut tx,
                 &AuditEntry {
                     actor_name: "system".into(),
-                    action: crate::audit::TRIM_ACTION.into(),
+                    action: neibao_domain::audit::TRIM_ACTION.into(),
                     object_type: "audit_log".into(),
                     object_id: first.to_string(),
-                    detail: crate::audit::trim_detail(first, &prev, ms(cutoff), n),
+                    detail: neibao_domain::audit::trim_detail(first, &prev, ms(cutoff), n),
                     ..AuditEntry::default()
                 },
                 now,

@@ -3,18 +3,39 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use neibao_domain::alert::{Alert, AlertAction};
-use neibao_domain::event::{DecodedEvent, SecurityEvent};
-use neibao_domain::scope::Scope;
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::{Alert, AlertAction};
+use neibao_domain::events::{DecodedEvent, SecurityEvent};
 
 use super::Backend;
-use crate::audit::{AuditEntry, AuditHead, AuditRecord};
-use crate::model::*;
 use crate::repo::{Store, StoreResult};
-use crate::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
-use crate::supervision::*;
-use crate::warning::*;
+use neibao_domain::accounts::{ApiTokenInfo, NewUser, SessionInfo, TokenScope, TotpState, User};
+use neibao_domain::alerts::{AlertDraft, AlertFilter, Raised, RuleSetting};
+use neibao_domain::attachments::Attachment;
+use neibao_domain::attachments::NewAttachment;
+use neibao_domain::audit::AuditFilter;
+use neibao_domain::audit::{AuditEntry, AuditHead, AuditRecord};
+use neibao_domain::dashboard::Dashboard;
+use neibao_domain::devices::{Device, DeviceFilter, IngestDevice, NewDevice};
+use neibao_domain::devices::{DevicePlacement, SilentDevice, UnitHealth};
+use neibao_domain::documents::{Document, DocumentFilter};
+use neibao_domain::events::ReplayEvent;
+use neibao_domain::events::{EventFilter, Recorded};
+use neibao_domain::jobs::{Job, NewJob};
+use neibao_domain::notifications::{DeliveryOutcome, Fanout, InboxItem, NewChannel, NotificationChannel, OutboxItem};
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::privacy::ReencryptReport;
+use neibao_domain::privacy::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
+use neibao_domain::registry::{
+    ArmedSchedule, Division, KeyArea, NewUnit, Organisation, PersonMatch, RevealedPerson, Unit, UnitFilter,
+};
 use neibao_domain::supervision::checklist::{ChecklistItem, Variant};
+use neibao_domain::supervision::{
+    Campaign, ChecklistVersion, CreditRecord, Hazard, HazardFilter, HazardStep, HazardUpdate, Inspection,
+    InspectionFilter, InspectionRecord, ItemOutcome, NewCampaign, NewHazard, NewInspection, StandingFilter,
+    SubmitInspection, UnitStanding,
+};
+use neibao_domain::warning::{StoredRule, SuppressionWindow};
 
 #[async_trait]
 impl Store for Backend {
@@ -178,7 +199,7 @@ impl Store for Backend {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
         flood_threshold: i64,
-    ) -> StoreResult<Vec<neibao_domain::alert::RuleAlertStats>> {
+    ) -> StoreResult<Vec<neibao_domain::alerts::RuleAlertStats>> {
         self.alert_rule_stats_impl(scope, since, now, flood_threshold).await
     }
     async fn escalate_alert(&self, id: &str, level: i64, org_name: &str, at: DateTime<Utc>) -> StoreResult<bool> {

@@ -3,19 +3,27 @@
 //! Everything that belongs to a unit is read through the caller's scope.
 
 use chrono::{DateTime, Utc};
+use neibao_domain::access::Scope;
+use neibao_domain::documents::{format_number, DocumentKind};
 use neibao_domain::ids::new_id;
-use neibao_domain::scope::Scope;
 use neibao_domain::supervision::checklist::{seed_items, Variant};
 use neibao_domain::supervision::credit::EntryKind;
-use neibao_domain::supervision::documents::{format_number, DocumentKind};
 use neibao_domain::supervision::ladder::{Case, HazardClass, HazardSource, Phase};
 use sqlx::{QueryBuilder, Row};
 
 use super::common::{paged, push_scope};
 use super::{from_ms, ms, sql, Backend, Db, DbRow};
-use crate::model::{Listing, NewJob, Page};
 use crate::repo::{StoreError, StoreResult};
-use crate::supervision::*;
+use neibao_domain::attachments::Attachment;
+use neibao_domain::attachments::NewAttachment;
+use neibao_domain::documents::{Document, DocumentContent, DocumentDraft, DocumentFilter};
+use neibao_domain::jobs::NewJob;
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::supervision::{
+    Campaign, CampaignProgress, ChecklistVersion, CreditRecord, Hazard, HazardFilter, HazardStep, HazardUpdate,
+    Inspection, InspectionFilter, InspectionKind, InspectionRecord, InspectionStatus, ItemOutcome, NewCampaign,
+    NewHazard, NewInspection, StandingFilter, SubmitInspection, UnitStanding, STANDINGS_CAP,
+};
 
 fn json_or<T: serde::de::DeserializeOwned>(s: &str, default: T) -> T {
     serde_json::from_str(s).unwrap_or(default)

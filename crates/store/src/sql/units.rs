@@ -2,15 +2,18 @@
 //! field cipher before they reach SQL and come back only as masked `Sensitive` values.
 
 use chrono::{DateTime, Utc};
+use neibao_domain::access::Scope;
 use neibao_domain::ids::new_id;
-use neibao_domain::scope::Scope;
+use neibao_domain::registry::UnitKind;
 use neibao_domain::sensitive::{Sensitive, SensitiveKind};
-use neibao_domain::unit::UnitKind;
 use sqlx::{QueryBuilder, Row};
 
 use super::{escape_like, from_ms, ms, push_scope, sql, Backend, Db, DbRow};
-use crate::model::*;
 use crate::repo::{StoreError, StoreResult};
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::registry::{
+    ArmedSchedule, NewResponsiblePerson, NewUnit, PersonRole, ResponsiblePerson, Unit, UnitFilter,
+};
 
 const AAD_CITIZEN_ID: &str = "responsible_persons.citizen_id";
 const AAD_PHONE: &str = "responsible_persons.phone";

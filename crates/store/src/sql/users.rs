@@ -1,13 +1,13 @@
 //! Users, browser sessions and API tokens. Only hashes of tokens are stored.
 
 use chrono::{DateTime, Utc};
+use neibao_domain::access::Role;
 use neibao_domain::ids::new_id;
-use neibao_domain::scope::Role;
 use sqlx::Row;
 
 use super::{ms, sql, Backend, DbRow};
-use crate::model::{NewUser, SessionInfo, TokenScope, User};
 use crate::repo::{StoreError, StoreResult};
+use neibao_domain::accounts::{NewUser, SessionInfo, TokenScope, User};
 
 const USER_COLUMNS: &str =
     "us.*, o.name AS org_name, un.name AS unit_name, COALESCE(o.division_code, un.division_code) AS division_code";

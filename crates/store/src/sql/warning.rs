@@ -3,15 +3,18 @@
 //! device health and the event replay of backtests. Unit data is read through the caller's scope.
 
 use chrono::{DateTime, Utc};
-use neibao_domain::event::{DecodedEvent, EventKind, EventState, PersonFields};
+use neibao_domain::access::Scope;
+use neibao_domain::events::{DecodedEvent, EventKind, EventState, PersonFields};
 use neibao_domain::ids::new_id;
-use neibao_domain::scope::Scope;
 use sqlx::{QueryBuilder, Row};
 
 use super::common::push_scope;
 use super::{from_ms, ms, sql, Backend, DbRow, SKIP_LOCKED};
 use crate::repo::{StoreError, StoreResult};
-use crate::warning::*;
+use neibao_domain::devices::{DevicePlacement, SilentDevice, UnitHealth};
+use neibao_domain::events::ReplayEvent;
+use neibao_domain::notifications::{DeliveryOutcome, Fanout, InboxItem, NewChannel, NotificationChannel, OutboxItem};
+use neibao_domain::warning::{StoredRule, SuppressionWindow};
 
 const AAD_CHANNEL: &str = "notification_channels.config";
 const AAD_PERSON: &str = "events.person";

@@ -3,9 +3,10 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use chrono::Utc;
-use neibao_domain::alert::{Alert, AlertAction, AlertStatus, FalsePositiveReason, RuleAlertStats, Severity};
-use neibao_domain::event::SecurityEvent;
-use neibao_store::model::*;
+use neibao_domain::alerts::AlertFilter;
+use neibao_domain::alerts::{Alert, AlertAction, AlertStatus, FalsePositiveReason, RuleAlertStats, Severity};
+use neibao_domain::events::SecurityEvent;
+use neibao_domain::paging::{Listing, Page};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
@@ -194,25 +195,25 @@ pub fn stats_params(q: &StatsQuery) -> ApiResult<(i64, i64)> {
 
 /// The escalation chain of unacknowledged alerts: minutes before the alert goes to the unit's
 /// police station, then to the county bureau, and so on (default 15, 30).
-#[utoipa::path(get, path = "/api/v1/alerts/escalation", tag = "alerts", responses((status = 200, body = neibao_domain::alert::EscalationPolicy)))]
+#[utoipa::path(get, path = "/api/v1/alerts/escalation", tag = "alerts", responses((status = 200, body = neibao_domain::alerts::EscalationPolicy)))]
 pub async fn get_escalation(
     State(state): State<AppState>,
     _user: CurrentUser,
-) -> ApiResult<Json<neibao_domain::alert::EscalationPolicy>> {
+) -> ApiResult<Json<neibao_domain::alerts::EscalationPolicy>> {
     Ok(Json(neibao_engine::escalation::policy(state.store.as_ref()).await?))
 }
 
 /// Replaces the escalation chain (administrators; at most 3 levels of 1–1440 minutes; an empty
 /// list turns escalation off). Applies to alerts opened afterwards and to the next levels of open
 /// ones.
-#[utoipa::path(put, path = "/api/v1/alerts/escalation", tag = "alerts", request_body = neibao_domain::alert::EscalationPolicy,
-    responses((status = 200, body = neibao_domain::alert::EscalationPolicy), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/alerts/escalation", tag = "alerts", request_body = neibao_domain::alerts::EscalationPolicy,
+    responses((status = 200, body = neibao_domain::alerts::EscalationPolicy), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn put_escalation(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(p): Json<neibao_domain::alert::EscalationPolicy>,
-) -> ApiResult<Json<neibao_domain::alert::EscalationPolicy>> {
-    user.require(user.user.role == neibao_domain::scope::Role::Admin)?;
+    Json(p): Json<neibao_domain::alerts::EscalationPolicy>,
+) -> ApiResult<Json<neibao_domain::alerts::EscalationPolicy>> {
+    user.require(user.user.role == neibao_domain::access::Role::Admin)?;
     neibao_engine::escalation::set_policy(state.store.as_ref(), &p).await?;
     Ok(Json(p))
 }

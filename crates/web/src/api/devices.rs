@@ -4,9 +4,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
+use neibao_domain::devices::{Device, DeviceFilter, NewDevice};
+use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
 use neibao_domain::ids::token_hash;
-use neibao_domain::unit::{DeviceFormat, DEVICE_KINDS};
-use neibao_store::model::*;
+use neibao_domain::paging::{Listing, Page};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{random_token, CurrentUser};

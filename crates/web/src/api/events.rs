@@ -5,8 +5,9 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use neibao_domain::event::{EventKind, SecurityEvent};
-use neibao_store::model::*;
+use neibao_domain::events::EventFilter;
+use neibao_domain::events::{EventKind, SecurityEvent};
+use neibao_domain::paging::{Listing, Page};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -84,7 +85,7 @@ pub async fn raw(
     Path(id): Path<String>,
     Query(q): Query<RawQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    user.require(user.is_police_or_admin() || user.user.role == neibao_domain::scope::Role::UnitManager)?;
+    user.require(user.is_police_or_admin() || user.user.role == neibao_domain::access::Role::UnitManager)?;
     let purpose = crate::api::security::check_purpose(q.purpose.as_deref())?;
     let event = state.store.get_event(&user.scope, &id).await?;
     let (bytes, _ct) = state.store.get_event_raw(&user.scope, &id).await?;

@@ -2,8 +2,9 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
+use neibao_domain::dashboard::Dashboard;
+use neibao_domain::registry::{Division, Organisation};
 use neibao_engine::rules::{builtin_rules, RuleDef};
-use neibao_store::model::*;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;

@@ -5,13 +5,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
+use neibao_domain::access::Role;
+use neibao_domain::accounts::{ApiTokenInfo, TokenScope};
+use neibao_domain::audit::AuditFilter;
+use neibao_domain::audit::AuditRecord;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::{new_id, token_hash};
-use neibao_domain::scope::Role;
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::privacy::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
+use neibao_domain::registry::{PersonMatch, RevealedPerson};
 use neibao_domain::validate::CitizenId;
-use neibao_store::audit::AuditRecord;
-use neibao_store::model::*;
-use neibao_store::retention::{DataClass, DeletionRecord, LegalHold, RetentionPolicy};
 use serde::{Deserialize, Serialize};
 
 use crate::api::session::REQUIRE_TOTP_POLICE;
@@ -34,7 +37,7 @@ pub fn check_purpose(purpose: Option<&str>) -> ApiResult<String> {
         ));
     }
     Ok(neibao_domain::sensitive::redact_numbers(
-        &neibao_domain::event::clean_device_text(p, 200),
+        &neibao_domain::events::clean_device_text(p, 200),
     ))
 }
 

@@ -5,9 +5,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
+use neibao_domain::accounts::User;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::token_hash;
-use neibao_store::model::User;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{random_token, verify_password, CurrentUser, SESSION_COOKIE};
@@ -39,7 +39,7 @@ pub const REQUIRE_TOTP_POLICE: &str = "security.require_totp_police";
 
 /// Whether the bureau requires a second factor for this user's role.
 pub async fn totp_required(state: &AppState, user: &User) -> ApiResult<bool> {
-    use neibao_domain::scope::Role;
+    use neibao_domain::access::Role;
     let police = matches!(
         user.role,
         Role::PoliceProvince | Role::PoliceCity | Role::PoliceCounty | Role::PoliceStation

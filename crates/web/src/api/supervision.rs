@@ -14,14 +14,21 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
+use neibao_domain::access::Role;
+use neibao_domain::attachments::Attachment;
+use neibao_domain::attachments::NewAttachment;
+use neibao_domain::documents::DocumentKind;
+use neibao_domain::documents::{Document, DocumentFilter};
 use neibao_domain::error::ErrorCode;
-use neibao_domain::scope::Role;
+use neibao_domain::paging::{Listing, Page};
 use neibao_domain::supervision::checklist::{validate_items, ChecklistItem, Variant};
-use neibao_domain::supervision::documents::{DocumentKind, SupervisionSettings};
 use neibao_domain::supervision::ladder::{HazardClass, LadderError, Phase};
+use neibao_domain::supervision::SupervisionSettings;
+use neibao_domain::supervision::{
+    Campaign, ChecklistVersion, Hazard, HazardFilter, HazardStep, Inspection, InspectionFilter, InspectionKind,
+    InspectionRecord, InspectionStatus, ItemOutcome,
+};
 use neibao_engine::supervision::{self as sv, Officer, SupervisionError};
-use neibao_store::model::{Listing, Page};
-use neibao_store::supervision::*;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
@@ -373,7 +380,7 @@ fn clean_file_name(name: &str) -> String {
     let cleaned: String = base
         .chars()
         .filter(|c| {
-            neibao_domain::supervision::text_is_clean(c.encode_utf8(&mut [0; 4]))
+            neibao_domain::text::text_is_clean(c.encode_utf8(&mut [0; 4]))
                 && !c.is_control()
                 && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
         })

@@ -4,11 +4,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
-use neibao_domain::scope::{Role, Scope};
-use neibao_domain::unit::{key_unit_category_label, UnitKind};
+use neibao_domain::access::{Role, Scope};
+use neibao_domain::alerts::RuleSetting;
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::registry::{key_unit_category_label, UnitKind};
+use neibao_domain::registry::{ArmedSchedule, KeyArea, NewResponsiblePerson, NewUnit, PersonRole, Unit, UnitFilter};
 use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
 use neibao_engine::rules::{builtin_rules, effective_rules};
-use neibao_store::model::*;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
@@ -425,7 +427,7 @@ pub async fn save_rule(
     if let Some(sev) = params.get("severity") {
         if sev
             .as_str()
-            .and_then(neibao_domain::alert::Severity::from_code)
+            .and_then(neibao_domain::alerts::Severity::from_code)
             .is_none()
         {
             return Err(ApiError::validation("severity 应为 low、medium、high 或 critical"));

@@ -16,11 +16,13 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use chrono::{DateTime, Duration, Utc};
+use neibao_domain::access::{Role, Scope};
+use neibao_domain::devices::UnitHealth;
 use neibao_domain::ids::new_id;
-use neibao_domain::scope::{Role, Scope};
+use neibao_domain::notifications::{InboxItem, NewChannel, NotificationChannel, OutboxItem};
+use neibao_domain::warning::StoredRule;
 use neibao_engine::ruleset::{compile, RuleFile, RuleSpec, SuppressionWindow, FACTS, SUPPRESSION_REASONS};
 use neibao_engine::warning::{backtest as run_backtest, BacktestReport, ImportReport};
-use neibao_store::warning::*;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
@@ -323,7 +325,7 @@ pub async fn add_suppression(state: &AppState, user: &CurrentUser, n: NewSuppres
         }
     }
     let note = n.note.trim().to_string();
-    if note.chars().count() > 200 || !neibao_domain::supervision::text_is_clean(&note) {
+    if note.chars().count() > 200 || !neibao_domain::text::text_is_clean(&note) {
         return Err(ApiError::validation("备注不超过 200 个字符且不含控制字符"));
     }
     let w = SuppressionWindow {
@@ -416,11 +418,11 @@ fn medium() -> String {
 pub async fn add_channel(state: &AppState, user: &CurrentUser, r: NewChannelRequest) -> ApiResult<NotificationChannel> {
     user.require(user.user.role == Role::Admin)?;
     let name = r.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 60 || !neibao_domain::supervision::text_is_clean(&name) {
+    if name.is_empty() || name.chars().count() > 60 || !neibao_domain::text::text_is_clean(&name) {
         return Err(ApiError::validation("渠道名称应为 1–60 个字符"));
     }
     r.config.validate().map_err(ApiError::validation)?;
-    if neibao_domain::alert::Severity::from_code(&r.min_severity).is_none() {
+    if neibao_domain::alerts::Severity::from_code(&r.min_severity).is_none() {
         return Err(ApiError::validation("最低级别应为 low、medium、high 或 critical"));
     }
     if !r.division_prefix.chars().all(|c| c.is_ascii_digit()) || r.division_prefix.len() > 12 {

@@ -7,12 +7,18 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::Utc;
-use neibao_domain::alert::{AlertAction, AlertStatus};
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::AlertFilter;
+use neibao_domain::alerts::{AlertAction, AlertStatus};
+use neibao_domain::dashboard::Dashboard;
+use neibao_domain::devices::DeviceFilter;
+use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
+use neibao_domain::events::EventFilter;
 use neibao_domain::ids::token_hash;
-use neibao_domain::scope::Scope;
-use neibao_domain::unit::{key_unit_category_label, DeviceFormat, UnitKind, DEVICE_KINDS, KEY_UNIT_CATEGORIES};
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::registry::{key_unit_category_label, UnitKind, KEY_UNIT_CATEGORIES};
+use neibao_domain::registry::{KeyArea, Organisation, PersonRole, RevealedPerson, Unit, UnitFilter};
 use neibao_domain::validate::DivisionCode;
-use neibao_store::model::*;
 use serde::Deserialize;
 
 use super::views::{AlertView, DeviceView, EventView, Nav, Pager};
@@ -582,13 +588,13 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
                 devices: devices.items.iter().map(DeviceView::from).collect(),
                 alerts: alerts.items.iter().map(AlertView::from).collect(),
                 device_kinds: DEVICE_KINDS.to_vec(),
-                device_formats: neibao_domain::unit::DeviceFormat::ALL
+                device_formats: neibao_domain::devices::DeviceFormat::ALL
                     .iter()
                     .map(|f| (f.code(), f.label_zh()))
                     .collect(),
                 new_token: extras.new_token,
                 rules,
-                severities: neibao_domain::alert::Severity::ALL
+                severities: neibao_domain::alerts::Severity::ALL
                     .iter()
                     .map(|s| (s.code(), s.label_zh()))
                     .collect(),
@@ -818,14 +824,14 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
     match loaded {
         Ok((a, events)) => render(&AlertPage {
             nav: Nav::new(&u),
-            reasons: neibao_domain::alert::FalsePositiveReason::ALL
+            reasons: neibao_domain::alerts::FalsePositiveReason::ALL
                 .iter()
                 .map(|r| (r.code(), r.label_zh()))
                 .collect(),
             a: AlertView::from(&a),
             events: events.iter().map(EventView::from).collect(),
             may_handle: u.user.role.may_handle_alerts(),
-            may_report_hazard: neibao_store::supervision::InspectionKind::for_role(u.user.role).is_some(),
+            may_report_hazard: neibao_domain::supervision::InspectionKind::for_role(u.user.role).is_some(),
             deliveries,
         }),
         Err(e) => error_page(&u, e.into()),
@@ -882,7 +888,7 @@ pub async fn false_positive(
     if let Err(e) = u.check_form_csrf(&f.csrf_token) {
         return error_page(&u, e);
     }
-    let Some(reason) = neibao_domain::alert::FalsePositiveReason::from_code(&f.reason) else {
+    let Some(reason) = neibao_domain::alerts::FalsePositiveReason::from_code(&f.reason) else {
         return error_page(&u, ApiError::validation("请选择误报原因"));
     };
     let form = CsrfForm {

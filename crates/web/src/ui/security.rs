@@ -12,11 +12,14 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
+use neibao_domain::access::Role;
+use neibao_domain::accounts::TokenScope;
+use neibao_domain::audit::AuditFilter;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::{new_id, token_hash};
-use neibao_domain::scope::Role;
-use neibao_store::model::{AuditFilter, Page, TokenScope, UnitFilter};
-use neibao_store::retention::{DataClass, LegalHold};
+use neibao_domain::paging::Page;
+use neibao_domain::privacy::{DataClass, LegalHold};
+use neibao_domain::registry::UnitFilter;
 use serde::Deserialize;
 
 use super::pages::{error_page, total_label, unit_page, UnitExtras};

@@ -16,17 +16,22 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Asia::Shanghai;
+use neibao_domain::access::Role;
+use neibao_domain::attachments::Attachment;
+use neibao_domain::documents::Document;
 use neibao_domain::error::ErrorCode;
-use neibao_domain::scope::Role;
+use neibao_domain::paging::Page;
+use neibao_domain::registry::UnitKind;
 use neibao_domain::supervision::checklist::{Defence, ItemResult};
 use neibao_domain::supervision::credit::Grade;
 use neibao_domain::supervision::ladder::{
     Action, FineDecision, Harm, HazardClass, HazardSource, PersonFine, Phase, Rung,
 };
-use neibao_domain::unit::UnitKind;
+use neibao_domain::supervision::{
+    Campaign, CampaignProgress, Hazard, HazardFilter, HazardStep, Inspection, InspectionFilter, InspectionKind,
+    InspectionRecord, InspectionStatus, ItemOutcome, Signature,
+};
 use neibao_engine::supervision as sv;
-use neibao_store::model::Page;
-use neibao_store::supervision::*;
 use serde::Deserialize;
 
 use super::pages::{error_page, total_label};

@@ -13,13 +13,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::Utc;
-use neibao_domain::scope::Role;
+use neibao_domain::access::Role;
+use neibao_domain::documents::default_prefix;
 use neibao_domain::supervision::checklist::{validate_items, ChecklistItem, Defence, Variant};
 use neibao_domain::supervision::credit::{CreditRule, EntryKind, EntryRule};
-use neibao_domain::supervision::documents::{default_prefix, DeadlineDefaults, SupervisionSettings};
 use neibao_domain::supervision::ladder::Rung;
+use neibao_domain::supervision::ChecklistVersion;
+use neibao_domain::supervision::{DeadlineDefaults, SupervisionSettings};
 use neibao_engine::supervision as sv;
-use neibao_store::supervision::ChecklistVersion;
 use serde::Deserialize;
 
 use super::pages::error_page;

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
-use neibao_domain::alert::Alert;
-use neibao_domain::event::SecurityEvent;
-use neibao_domain::unit::DEVICE_KINDS;
-use neibao_store::model::Device;
+use neibao_domain::alerts::Alert;
+use neibao_domain::devices::Device;
+use neibao_domain::devices::DEVICE_KINDS;
+use neibao_domain::events::SecurityEvent;
 
 use crate::auth::CurrentUser;
 
@@ -157,7 +157,7 @@ impl From<&SecurityEvent> for EventView {
             id: e.id.clone(),
             kind: e.kind.label_zh().into(),
             vendor_type: e.vendor_type.clone(),
-            state: if e.ended_at.is_some() && e.state == neibao_domain::event::EventState::Inactive {
+            state: if e.ended_at.is_some() && e.state == neibao_domain::events::EventState::Inactive {
                 "已结束".into()
             } else {
                 "发生".into()

@@ -1,0 +1,5 @@
+//! Accounts: users, sessions, API tokens, second factor.
+
+mod user;
+
+pub use user::*;

@@ -1,0 +1,5 @@
+//! Attachments (a shared kernel): evidence files and their owners.
+
+mod records;
+
+pub use records::*;

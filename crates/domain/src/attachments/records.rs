@@ -1,0 +1,31 @@
+//! Evidence files attached to inspections and hazards.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Evidence to store (a photo, a file).
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub unit_id: String,
+    /// `inspection` or `hazard`.
+    pub owner_kind: String,
+    pub owner_id: String,
+    pub name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+    pub uploaded_by: String,
+}
+
+/// Stored evidence, without its bytes.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Attachment {
+    pub id: String,
+    pub unit_id: String,
+    pub owner_kind: String,
+    pub owner_id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: String,
+    pub created_at: DateTime<Utc>,
+}

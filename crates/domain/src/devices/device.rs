@@ -1,0 +1,59 @@
+//! Devices as registered and as the ingest path sees them.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::format::DeviceFormat;
+use crate::registry::ArmedSchedule;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Device {
+    pub id: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub key_area_id: Option<String>,
+    pub key_area_name: Option<String>,
+    pub format: DeviceFormat,
+    /// `camera`, `nvr`, `access_terminal`, `alarm_panel`, `other`.
+    pub kind: String,
+    pub name: String,
+    pub serial: String,
+    /// Device channel number → label, e.g. `{"1": "北门", "33": "IP通道1"}`.
+    pub channel_map: serde_json::Map<String, serde_json::Value>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// Heard from within the offline threshold.
+    pub online: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    pub unit_id: String,
+    pub key_area_id: Option<String>,
+    pub format: DeviceFormat,
+    pub kind: String,
+    pub name: String,
+    pub serial: String,
+    pub channel_map: serde_json::Map<String, serde_json::Value>,
+    /// SHA-256 of the ingest token; the token itself is shown once to the creator.
+    pub ingest_token_hash: String,
+}
+
+/// The device an ingest token resolved to, with what the rules need to know about it.
+#[derive(Debug, Clone)]
+pub struct IngestDevice {
+    pub id: String,
+    pub unit_id: String,
+    pub key_area_id: Option<String>,
+    pub name: String,
+    pub format: DeviceFormat,
+    pub armed_schedule: Option<ArmedSchedule>,
+    /// Division code of the device's unit (for bus subjects by jurisdiction).
+    pub division_code: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DeviceFilter {
+    pub unit_id: Option<String>,
+    pub online: Option<bool>,
+}

@@ -1,0 +1,62 @@
+//! Official documents as stored: content, drafts, listings.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::kind::DocumentKind;
+
+/// The content of an official document, as laid out (see the docgen crate).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DocumentContent {
+    pub issuer: String,
+    pub title: String,
+    pub addressee: String,
+    pub paragraphs: Vec<String>,
+    pub fields: Vec<(String, String)>,
+    pub signature: Vec<String>,
+    pub footer: Vec<String>,
+}
+
+/// A document to number and store.
+#[derive(Debug, Clone)]
+pub struct DocumentDraft {
+    pub kind: DocumentKind,
+    pub org_id: String,
+    /// Number prefix and department, e.g. 西公 and 内保.
+    pub prefix: String,
+    pub department: String,
+    pub year: i32,
+    pub unit_id: String,
+    pub hazard_id: Option<String>,
+    pub inspection_id: Option<String>,
+    pub content: DocumentContent,
+    pub issued_by: String,
+}
+
+/// A numbered official document.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Document {
+    pub id: String,
+    pub kind: DocumentKind,
+    pub org_id: String,
+    pub year: i32,
+    pub serial: i64,
+    /// e.g. 西公(内保)限字〔2026〕第0001号
+    pub number: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub hazard_id: Option<String>,
+    pub inspection_id: Option<String>,
+    pub content: DocumentContent,
+    pub issued_by: String,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// Filter of document lists.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFilter {
+    pub unit_id: Option<String>,
+    pub hazard_id: Option<String>,
+    pub inspection_id: Option<String>,
+    pub kind: Option<DocumentKind>,
+}

@@ -1,0 +1,5 @@
+//! Notifications (a shared kernel): channels, the delivery outbox, the in-app inbox.
+
+mod records;
+
+pub use records::*;

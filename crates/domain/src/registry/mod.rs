@@ -1,0 +1,12 @@
+//! Registry (docs/REQUIREMENTS.md R1–R5, R15): organisations and divisions, units, key areas,
+//! responsible persons.
+
+mod organisation;
+mod person;
+mod unit;
+mod unit_kind;
+
+pub use organisation::*;
+pub use person::*;
+pub use unit::*;
+pub use unit_kind::*;

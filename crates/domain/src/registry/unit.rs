@@ -1,0 +1,85 @@
+//! Units (单位) as registered, their key areas (重要部位) and armed schedules (布防时段).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::person::{NewResponsiblePerson, ResponsiblePerson};
+use super::unit_kind::UnitKind;
+use crate::validate::{DivisionCode, Uscc};
+
+/// Weekly armed schedule (布防时段) of a unit, in Asia/Shanghai local time. Each entry arms the
+/// listed weekdays (1 = Monday … 7 = Sunday) from `start` to `end` (`HH:MM`); an entry whose end
+/// is not after its start runs past midnight into the next day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ArmedSchedule {
+    pub periods: Vec<ArmedPeriod>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ArmedPeriod {
+    pub weekdays: Vec<u8>,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub is_university: bool,
+    pub is_private_enterprise: bool,
+    pub uscc: String,
+    pub address: String,
+    pub division_code: String,
+    pub division_name: Option<String>,
+    pub police_station_id: Option<String>,
+    pub police_station_name: Option<String>,
+    pub competent_department_id: Option<String>,
+    pub competent_department_name: Option<String>,
+    pub is_key_unit: bool,
+    /// Decree 421 Art 13 category 1–11 when `is_key_unit`.
+    pub key_unit_category: Option<u8>,
+    pub is_counter_terror_target: bool,
+    pub armed_schedule: Option<ArmedSchedule>,
+    pub responsible_persons: Vec<ResponsiblePerson>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A validated unit to store.
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub name: String,
+    pub kind: UnitKind,
+    pub is_university: bool,
+    pub is_private_enterprise: bool,
+    pub uscc: Uscc,
+    pub address: String,
+    pub division_code: DivisionCode,
+    pub police_station_id: Option<String>,
+    pub competent_department_id: Option<String>,
+    pub is_key_unit: bool,
+    pub key_unit_category: Option<u8>,
+    pub is_counter_terror_target: bool,
+    pub armed_schedule: Option<ArmedSchedule>,
+    pub responsible_persons: Vec<NewResponsiblePerson>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KeyArea {
+    pub id: String,
+    pub unit_id: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UnitFilter {
+    /// Substring of the name or exact USCC.
+    pub q: Option<String>,
+    pub division_prefix: Option<String>,
+    pub is_key_unit: Option<bool>,
+    pub kind: Option<UnitKind>,
+}

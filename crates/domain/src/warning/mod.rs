@@ -1,0 +1,5 @@
+//! Early warning as data: versioned rules, suppression windows.
+
+mod records;
+
+pub use records::*;
