@@ -1,16 +1,38 @@
-//! Persistence of neibao: the repository trait [`Store`], its SQLite implementation
-//! ([`sqlite::SqliteStore`], WAL, one writer), migrations, and field encryption.
+//! Persistence of neibao: one repository trait per aggregate, in a folder per capability
+//! (`src/<capability>/mod.rs`, implemented in `src/<capability>/sql.rs`), their sum [`Store`],
+//! the SQLite backend ([`sqlite::SqliteStore`], WAL, one writer, group commit) and the PostgreSQL
+//! backend ([`postgres::PgStore`]), migrations, and field encryption.
 //!
 //! Every read of units and of what belongs to a unit (key areas, devices, events, alerts) takes
 //! a [`neibao_domain::access::Scope`] and applies it as a SQL filter; an object outside the scope
 //! is indistinguishable from one that does not exist. Security-sensitive.
 #![forbid(unsafe_code)]
-// `src/sql/*.rs` are compiled once per backend on purpose (see `sqlite/mod.rs`).
+// `src/<capability>/sql.rs` are compiled once per backend on purpose (see `sqlite/mod.rs`).
 #![allow(clippy::duplicate_mod)]
 
 pub mod crypto;
+pub mod error;
 pub mod postgres;
-pub mod repo;
+pub mod prelude;
 pub mod sqlite;
+pub mod store;
 
-pub use repo::{Store, StoreError, StoreResult};
+// capabilities and kernels: repository traits
+pub mod accounts;
+pub mod alerts;
+pub mod attachments;
+pub mod audit;
+pub mod dashboard;
+pub mod devices;
+pub mod documents;
+pub mod events;
+pub mod jobs;
+pub mod notifications;
+pub mod privacy;
+pub mod registry;
+pub mod settings;
+pub mod supervision;
+pub mod warning;
+
+pub use error::{StoreError, StoreResult};
+pub use store::Store;

@@ -5,7 +5,10 @@ use chrono::{DateTime, TimeZone, Utc};
 use neibao_domain::access::Scope;
 use sqlx::QueryBuilder;
 
-use super::Db;
+use sqlx::Row;
+
+use super::db::{Db, DbRow};
+use crate::error::{StoreError, StoreResult};
 use neibao_domain::paging::{Listing, Page, COUNT_CAP};
 
 pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
@@ -48,10 +51,31 @@ pub(crate) fn escape_like(s: &str) -> String {
 /// Units a scope must cover to be listed by walking time-ordered rows rather than its units.
 pub(crate) const WIDE_SCOPE_UNITS: i64 = 2_000;
 
-impl super::Backend {
+/// An optional time column (milliseconds) as a time.
+pub(crate) fn opt_ms(r: &DbRow, col: &str) -> Option<DateTime<Utc>> {
+    r.get::<Option<i64>, _>(col).map(from_ms)
+}
+
+/// A JSON column, or `default` when it does not parse.
+pub(crate) fn json_or<T: serde::de::DeserializeOwned>(s: &str, default: T) -> T {
+    serde_json::from_str(s).unwrap_or(default)
+}
+
+impl super::store::Backend {
+    pub(crate) async fn unit_in_scope(&self, scope: &Scope, unit_id: &str) -> StoreResult<()> {
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT COUNT(*) FROM units u WHERE u.id = ");
+        qb.push_bind(unit_id.to_string());
+        push_scope(&mut qb, scope);
+        let n: i64 = qb.build_query_scalar().fetch_one(&self.pool).await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     /// Whether `scope` covers more than [`WIDE_SCOPE_UNITS`] units (counted with the index, and
     /// only that far).
-    pub(crate) async fn scope_is_wide(&self, scope: &Scope) -> crate::repo::StoreResult<bool> {
+    pub(crate) async fn scope_is_wide(&self, scope: &Scope) -> crate::error::StoreResult<bool> {
         if *scope == Scope::All {
             return Ok(true);
         }
@@ -72,8 +96,8 @@ pub(crate) async fn paged<T>(
     filters: impl Fn(&mut QueryBuilder<'_, Db>),
     order: &str,
     page: Page,
-    map: impl Fn(&super::DbRow) -> T,
-) -> crate::repo::StoreResult<Listing<T>> {
+    map: impl Fn(&super::db::DbRow) -> T,
+) -> crate::error::StoreResult<Listing<T>> {
     let mut count = QueryBuilder::new(format!("SELECT COUNT(*) FROM (SELECT 1 {count_from}"));
     filters(&mut count);
     count.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");

@@ -1,37 +1,28 @@
-//! Supervision persistence (issue 3): checklist versions, campaigns and inspections, hazards with
-//! their steps (written with a version check), numbered documents, credit records, evidence.
-//! Everything that belongs to a unit is read through the caller's scope.
+//! SQL of supervision (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
+use super::common::{from_ms, ms, paged, push_scope};
+use super::common::{json_or, opt_ms};
+use super::db::{sql, Db, DbRow};
+use super::store::Backend;
+use crate::error::{StoreError, StoreResult};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::documents::{format_number, DocumentKind};
+use neibao_domain::documents::{format_number, DocumentDraft};
 use neibao_domain::ids::new_id;
+use neibao_domain::jobs::NewJob;
+use neibao_domain::paging::{Listing, Page};
 use neibao_domain::supervision::checklist::{seed_items, Variant};
 use neibao_domain::supervision::credit::EntryKind;
 use neibao_domain::supervision::ladder::{Case, HazardClass, HazardSource, Phase};
-use sqlx::{QueryBuilder, Row};
-
-use super::common::{paged, push_scope};
-use super::{from_ms, ms, sql, Backend, Db, DbRow};
-use crate::repo::{StoreError, StoreResult};
-use neibao_domain::attachments::Attachment;
-use neibao_domain::attachments::NewAttachment;
-use neibao_domain::documents::{Document, DocumentContent, DocumentDraft, DocumentFilter};
-use neibao_domain::jobs::NewJob;
-use neibao_domain::paging::{Listing, Page};
 use neibao_domain::supervision::{
     Campaign, CampaignProgress, ChecklistVersion, CreditRecord, Hazard, HazardFilter, HazardStep, HazardUpdate,
     Inspection, InspectionFilter, InspectionKind, InspectionRecord, InspectionStatus, ItemOutcome, NewCampaign,
     NewHazard, NewInspection, StandingFilter, SubmitInspection, UnitStanding, STANDINGS_CAP,
 };
-
-fn json_or<T: serde::de::DeserializeOwned>(s: &str, default: T) -> T {
-    serde_json::from_str(s).unwrap_or(default)
-}
-
-fn opt_ms(r: &DbRow, col: &str) -> Option<DateTime<Utc>> {
-    r.get::<Option<i64>, _>(col).map(from_ms)
-}
+use sqlx::{QueryBuilder, Row};
 
 fn checklist_from_row(r: &DbRow) -> ChecklistVersion {
     ChecklistVersion {
@@ -47,6 +38,7 @@ fn checklist_from_row(r: &DbRow) -> ChecklistVersion {
 
 const INSPECTION_COLUMNS: &str =
     "i.*, u.name AS unit_name, c.variant AS checklist_variant, c.version AS checklist_version";
+
 const INSPECTION_FROM: &str =
     "FROM inspections i JOIN units u ON u.id = i.unit_id JOIN checklists c ON c.id = i.checklist_id WHERE 1=1";
 
@@ -119,26 +111,6 @@ fn step_from_row(r: &DbRow) -> HazardStep {
     }
 }
 
-const DOCUMENT_FROM: &str = "FROM documents d JOIN units u ON u.id = d.unit_id WHERE 1=1";
-
-fn document_from_row(r: &DbRow) -> Document {
-    Document {
-        id: r.get("id"),
-        kind: DocumentKind::from_code(r.get("kind")).unwrap_or(DocumentKind::RectificationOrder),
-        org_id: r.get("org_id"),
-        year: r.get::<i64, _>("year") as i32,
-        serial: r.get("serial"),
-        number: r.get("number"),
-        unit_id: r.get("unit_id"),
-        unit_name: r.get("unit_name"),
-        hazard_id: r.get("hazard_id"),
-        inspection_id: r.get("inspection_id"),
-        content: json_or(r.get("content"), DocumentContent::default()),
-        issued_by: r.get("issued_by"),
-        issued_at: from_ms(r.get("issued_at")),
-    }
-}
-
 fn credit_from_row(r: &DbRow) -> CreditRecord {
     CreditRecord {
         id: r.get("id"),
@@ -151,20 +123,6 @@ fn credit_from_row(r: &DbRow) -> CreditRecord {
         recorded_by: r.get("recorded_by"),
         recorded_at: from_ms(r.get("recorded_at")),
         expires_at: from_ms(r.get("expires_at")),
-    }
-}
-
-fn attachment_from_row(r: &DbRow) -> Attachment {
-    Attachment {
-        id: r.get("id"),
-        unit_id: r.get("unit_id"),
-        owner_kind: r.get("owner_kind"),
-        owner_id: r.get("owner_id"),
-        name: r.get("name"),
-        content_type: r.get("content_type"),
-        size: r.get("size"),
-        uploaded_by: r.get("uploaded_by"),
-        created_at: from_ms(r.get("created_at")),
     }
 }
 
@@ -260,6 +218,30 @@ async fn insert_job(tx: &mut Tx, job: &NewJob, now: DateTime<Utc>) -> StoreResul
     Ok(())
 }
 
+async fn insert_inspection(tx: &mut Tx, i: &NewInspection, now: DateTime<Utc>) -> StoreResult<String> {
+    let id = new_id();
+    sqlx::query(&sql(
+        "INSERT INTO inspections (id, campaign_id, unit_id, checklist_id, kind, status, org_id, assignee_id, assignee_name,
+                                  due_at, record, results, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, '{}', '[]', ?, ?, ?)",
+    ))
+    .bind(&id)
+    .bind(&i.campaign_id)
+    .bind(&i.unit_id)
+    .bind(&i.checklist_id)
+    .bind(i.kind.code())
+    .bind(&i.org_id)
+    .bind(&i.assignee_id)
+    .bind(&i.assignee_name)
+    .bind(i.due_at.map(ms))
+    .bind(&i.created_by)
+    .bind(ms(now))
+    .bind(ms(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
 impl Backend {
     async fn insert_checklist(
         &self,
@@ -283,12 +265,61 @@ impl Backend {
         .bind(ms(now))
         .execute(self.writer())
         .await?;
-        self.get_checklist_impl(&id).await
+        self.get_checklist(&id).await
     }
 
-    pub(crate) async fn list_checklists_impl(&self) -> StoreResult<Vec<ChecklistVersion>> {
+    async fn campaign_progress(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<CampaignProgress> {
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
+            "SELECT i.status, COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN i.status <> 'submitted' AND i.due_at < ",
+        );
+        qb.push_bind(ms(now))
+            .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS late FROM inspections i JOIN units u ON u.id = i.unit_id WHERE i.campaign_id = ")
+            .push_bind(id.to_string());
+        push_scope(&mut qb, scope);
+        qb.push(" GROUP BY i.status");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        let mut p = CampaignProgress::default();
+        for r in &rows {
+            let n: i64 = r.get("n");
+            p.total += n;
+            p.late += r.get::<i64, _>("late");
+            match InspectionStatus::from_code(r.get("status")) {
+                Some(InspectionStatus::Planned) => p.planned += n,
+                Some(InspectionStatus::InProgress) => p.in_progress += n,
+                Some(InspectionStatus::Submitted) => p.submitted += n,
+                None => {}
+            }
+        }
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
+            "SELECT COUNT(*) FROM hazards h JOIN inspections i ON i.id = h.inspection_id JOIN units u ON u.id = h.unit_id
+             WHERE i.campaign_id = ",
+        );
+        qb.push_bind(id.to_string());
+        push_scope(&mut qb, scope);
+        p.hazards = qb.build_query_scalar().fetch_one(&self.pool).await?;
+        Ok(p)
+    }
+
+    fn campaign_from_row(r: &DbRow) -> Campaign {
+        Campaign {
+            id: r.get("id"),
+            title: r.get("title"),
+            description: r.get("description"),
+            org_id: r.get("org_id"),
+            selection: json_or(r.get("selection"), serde_json::Value::Null),
+            due_at: from_ms(r.get("due_at")),
+            created_by_name: r.get("created_by_name"),
+            created_at: from_ms(r.get("created_at")),
+            progress: CampaignProgress::default(),
+        }
+    }
+}
+
+#[async_trait]
+impl ChecklistRepo for Backend {
+    async fn list_checklists(&self) -> StoreResult<Vec<ChecklistVersion>> {
         for v in Variant::ALL {
-            self.latest_checklist_impl(v).await?;
+            self.latest_checklist(v).await?;
         }
         let rows = sqlx::query("SELECT * FROM checklists ORDER BY variant, version DESC")
             .fetch_all(&self.pool)
@@ -296,7 +327,7 @@ impl Backend {
         Ok(rows.iter().map(checklist_from_row).collect())
     }
 
-    pub(crate) async fn get_checklist_impl(&self, id: &str) -> StoreResult<ChecklistVersion> {
+    async fn get_checklist(&self, id: &str) -> StoreResult<ChecklistVersion> {
         let r = sqlx::query(&sql("SELECT * FROM checklists WHERE id = ?"))
             .bind(id)
             .fetch_one(&self.pool)
@@ -305,7 +336,7 @@ impl Backend {
     }
 
     /// The newest version of a variant; the seed of REQUIREMENTS.md §d becomes version 1 on first use.
-    pub(crate) async fn latest_checklist_impl(&self, variant: Variant) -> StoreResult<ChecklistVersion> {
+    async fn latest_checklist(&self, variant: Variant) -> StoreResult<ChecklistVersion> {
         let row = sqlx::query(&sql(
             "SELECT * FROM checklists WHERE variant = ? ORDER BY version DESC LIMIT 1",
         ))
@@ -341,7 +372,7 @@ impl Backend {
         }
     }
 
-    pub(crate) async fn add_checklist_version_impl(
+    async fn add_checklist_version(
         &self,
         variant: Variant,
         title: &str,
@@ -349,12 +380,15 @@ impl Backend {
         by: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<ChecklistVersion> {
-        let latest = self.latest_checklist_impl(variant).await?;
+        let latest = self.latest_checklist(variant).await?;
         self.insert_checklist(variant, latest.version + 1, title, items, by, now)
             .await
     }
+}
 
-    pub(crate) async fn unit_standings_impl(
+#[async_trait]
+impl CampaignRepo for Backend {
+    async fn unit_standings(
         &self,
         scope: &Scope,
         f: &StandingFilter,
@@ -419,7 +453,7 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn create_campaign_impl(&self, c: &NewCampaign, now: DateTime<Utc>) -> StoreResult<String> {
+    async fn create_campaign(&self, c: &NewCampaign, now: DateTime<Utc>) -> StoreResult<String> {
         let id = new_id();
         let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
@@ -446,58 +480,7 @@ impl Backend {
         Ok(id)
     }
 
-    async fn campaign_progress(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<CampaignProgress> {
-        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
-            "SELECT i.status, COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN i.status <> 'submitted' AND i.due_at < ",
-        );
-        qb.push_bind(ms(now))
-            .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS late FROM inspections i JOIN units u ON u.id = i.unit_id WHERE i.campaign_id = ")
-            .push_bind(id.to_string());
-        push_scope(&mut qb, scope);
-        qb.push(" GROUP BY i.status");
-        let rows = qb.build().fetch_all(&self.pool).await?;
-        let mut p = CampaignProgress::default();
-        for r in &rows {
-            let n: i64 = r.get("n");
-            p.total += n;
-            p.late += r.get::<i64, _>("late");
-            match InspectionStatus::from_code(r.get("status")) {
-                Some(InspectionStatus::Planned) => p.planned += n,
-                Some(InspectionStatus::InProgress) => p.in_progress += n,
-                Some(InspectionStatus::Submitted) => p.submitted += n,
-                None => {}
-            }
-        }
-        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
-            "SELECT COUNT(*) FROM hazards h JOIN inspections i ON i.id = h.inspection_id JOIN units u ON u.id = h.unit_id
-             WHERE i.campaign_id = ",
-        );
-        qb.push_bind(id.to_string());
-        push_scope(&mut qb, scope);
-        p.hazards = qb.build_query_scalar().fetch_one(&self.pool).await?;
-        Ok(p)
-    }
-
-    fn campaign_from_row(r: &DbRow) -> Campaign {
-        Campaign {
-            id: r.get("id"),
-            title: r.get("title"),
-            description: r.get("description"),
-            org_id: r.get("org_id"),
-            selection: json_or(r.get("selection"), serde_json::Value::Null),
-            due_at: from_ms(r.get("due_at")),
-            created_by_name: r.get("created_by_name"),
-            created_at: from_ms(r.get("created_at")),
-            progress: CampaignProgress::default(),
-        }
-    }
-
-    pub(crate) async fn list_campaigns_impl(
-        &self,
-        scope: &Scope,
-        page: Page,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Listing<Campaign>> {
+    async fn list_campaigns(&self, scope: &Scope, page: Page, now: DateTime<Utc>) -> StoreResult<Listing<Campaign>> {
         let filters = |qb: &mut QueryBuilder<'_, Db>| {
             qb.push(
                 " AND EXISTS (SELECT 1 FROM inspections i JOIN units u ON u.id = i.unit_id WHERE i.campaign_id = cp.id",
@@ -521,7 +504,7 @@ impl Backend {
         Ok(listing)
     }
 
-    pub(crate) async fn get_campaign_impl(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Campaign> {
+    async fn get_campaign(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Campaign> {
         let r = sqlx::query(&sql("SELECT * FROM campaigns WHERE id = ?"))
             .bind(id)
             .fetch_one(&self.pool)
@@ -533,32 +516,19 @@ impl Backend {
         }
         Ok(c)
     }
+}
 
-    pub(crate) async fn create_inspection_impl(
-        &self,
-        scope: &Scope,
-        i: &NewInspection,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Inspection> {
+#[async_trait]
+impl InspectionRepo for Backend {
+    async fn create_inspection(&self, scope: &Scope, i: &NewInspection, now: DateTime<Utc>) -> StoreResult<Inspection> {
         self.unit_in_scope(scope, &i.unit_id).await?;
         let mut tx = self.begin_write().await?;
         let id = insert_inspection(&mut tx, i, now).await?;
         tx.commit().await?;
-        self.get_inspection_impl(scope, &id).await
+        self.get_inspection(scope, &id).await
     }
 
-    async fn unit_in_scope(&self, scope: &Scope, unit_id: &str) -> StoreResult<()> {
-        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT COUNT(*) FROM units u WHERE u.id = ");
-        qb.push_bind(unit_id.to_string());
-        push_scope(&mut qb, scope);
-        let n: i64 = qb.build_query_scalar().fetch_one(&self.pool).await?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
-    }
-
-    pub(crate) async fn get_inspection_impl(&self, scope: &Scope, id: &str) -> StoreResult<Inspection> {
+    async fn get_inspection(&self, scope: &Scope, id: &str) -> StoreResult<Inspection> {
         let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(format!("SELECT {INSPECTION_COLUMNS} {INSPECTION_FROM}"));
         qb.push(" AND i.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
@@ -570,7 +540,7 @@ impl Backend {
         Ok(inspection_from_row(&r))
     }
 
-    pub(crate) async fn list_inspections_impl(
+    async fn list_inspections(
         &self,
         scope: &Scope,
         f: &InspectionFilter,
@@ -603,7 +573,7 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn save_inspection_impl(
+    async fn save_inspection(
         &self,
         scope: &Scope,
         id: &str,
@@ -611,7 +581,7 @@ impl Backend {
         results: &[ItemOutcome],
         now: DateTime<Utc>,
     ) -> StoreResult<Inspection> {
-        self.get_inspection_impl(scope, id).await?;
+        self.get_inspection(scope, id).await?;
         let done = sqlx::query(&sql(
             "UPDATE inspections SET record = ?, results = ?, status = 'in_progress', updated_at = ?
              WHERE id = ? AND status <> 'submitted'",
@@ -625,17 +595,17 @@ impl Backend {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict("inspection already submitted".into()));
         }
-        self.get_inspection_impl(scope, id).await
+        self.get_inspection(scope, id).await
     }
 
-    pub(crate) async fn submit_inspection_impl(
+    async fn submit_inspection(
         &self,
         scope: &Scope,
         id: &str,
         s: &SubmitInspection,
         now: DateTime<Utc>,
     ) -> StoreResult<(Inspection, Vec<String>, Option<String>)> {
-        self.get_inspection_impl(scope, id).await?;
+        self.get_inspection(scope, id).await?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(&sql(
             "UPDATE inspections SET record = ?, results = ?, score = ?, status = 'submitted', updated_at = ?, submitted_at = ?
@@ -661,23 +631,21 @@ impl Backend {
             None => None,
         };
         tx.commit().await?;
-        Ok((self.get_inspection_impl(scope, id).await?, hazards, doc))
+        Ok((self.get_inspection(scope, id).await?, hazards, doc))
     }
+}
 
-    pub(crate) async fn create_hazard_impl(
-        &self,
-        scope: &Scope,
-        h: &NewHazard,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Hazard> {
+#[async_trait]
+impl HazardRepo for Backend {
+    async fn create_hazard(&self, scope: &Scope, h: &NewHazard, now: DateTime<Utc>) -> StoreResult<Hazard> {
         self.unit_in_scope(scope, &h.unit_id).await?;
         let mut tx = self.begin_write().await?;
         let id = insert_hazard(&mut tx, h, now).await?;
         tx.commit().await?;
-        self.get_hazard_impl(scope, &id).await
+        self.get_hazard(scope, &id).await
     }
 
-    pub(crate) async fn get_hazard_impl(&self, scope: &Scope, id: &str) -> StoreResult<Hazard> {
+    async fn get_hazard(&self, scope: &Scope, id: &str) -> StoreResult<Hazard> {
         let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(format!("SELECT h.*, u.name AS unit_name {HAZARD_FROM}"));
         qb.push(" AND h.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
@@ -689,12 +657,7 @@ impl Backend {
         Ok(hazard_from_row(&r))
     }
 
-    pub(crate) async fn list_hazards_impl(
-        &self,
-        scope: &Scope,
-        f: &HazardFilter,
-        page: Page,
-    ) -> StoreResult<Listing<Hazard>> {
+    async fn list_hazards(&self, scope: &Scope, f: &HazardFilter, page: Page) -> StoreResult<Listing<Hazard>> {
         let filters = |qb: &mut QueryBuilder<'_, Db>| {
             push_scope(qb, scope);
             if let Some(u) = &f.unit_id {
@@ -725,8 +688,8 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn hazard_steps_impl(&self, scope: &Scope, id: &str) -> StoreResult<Vec<HazardStep>> {
-        self.get_hazard_impl(scope, id).await?;
+    async fn hazard_steps(&self, scope: &Scope, id: &str) -> StoreResult<Vec<HazardStep>> {
+        self.get_hazard(scope, id).await?;
         let rows = sqlx::query(&sql(
             "SELECT s.*, d.number AS document_number FROM hazard_steps s LEFT JOIN documents d ON d.id = s.document_id
              WHERE s.hazard_id = ? ORDER BY s.seq",
@@ -737,13 +700,13 @@ impl Backend {
         Ok(rows.iter().map(step_from_row).collect())
     }
 
-    pub(crate) async fn update_hazard_impl(
+    async fn update_hazard(
         &self,
         scope: &Scope,
         u: &HazardUpdate,
         now: DateTime<Utc>,
     ) -> StoreResult<(Hazard, HazardStep)> {
-        self.get_hazard_impl(scope, &u.hazard_id).await?;
+        self.get_hazard(scope, &u.hazard_id).await?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(&sql(
             "UPDATE hazards SET phase = ?, deadline = ?, case_state = ?, version = version + 1, updated_at = ?,
@@ -818,62 +781,19 @@ impl Backend {
             insert_job(&mut tx, j, now).await?;
         }
         tx.commit().await?;
-        let hazard = self.get_hazard_impl(scope, &u.hazard_id).await?;
-        let steps = self.hazard_steps_impl(scope, &u.hazard_id).await?;
+        let hazard = self.get_hazard(scope, &u.hazard_id).await?;
+        let steps = self.hazard_steps(scope, &u.hazard_id).await?;
         let step = steps
             .into_iter()
             .find(|s| s.id == step_id)
             .ok_or(StoreError::NotFound)?;
         Ok((hazard, step))
     }
+}
 
-    pub(crate) async fn list_documents_impl(
-        &self,
-        scope: &Scope,
-        f: &DocumentFilter,
-        page: Page,
-    ) -> StoreResult<Listing<Document>> {
-        let filters = |qb: &mut QueryBuilder<'_, Db>| {
-            push_scope(qb, scope);
-            if let Some(u) = &f.unit_id {
-                qb.push(" AND d.unit_id = ").push_bind(u.clone());
-            }
-            if let Some(h) = &f.hazard_id {
-                qb.push(" AND d.hazard_id = ").push_bind(h.clone());
-            }
-            if let Some(i) = &f.inspection_id {
-                qb.push(" AND d.inspection_id = ").push_bind(i.clone());
-            }
-            if let Some(k) = f.kind {
-                qb.push(" AND d.kind = ").push_bind(k.code());
-            }
-        };
-        paged(
-            &self.pool,
-            DOCUMENT_FROM,
-            &format!("SELECT d.*, u.name AS unit_name {DOCUMENT_FROM}"),
-            filters,
-            "d.issued_at DESC, d.id DESC",
-            page,
-            document_from_row,
-        )
-        .await
-    }
-
-    pub(crate) async fn get_document_impl(&self, scope: &Scope, id: &str) -> StoreResult<Document> {
-        let mut qb: QueryBuilder<'_, Db> =
-            QueryBuilder::new(format!("SELECT d.*, u.name AS unit_name {DOCUMENT_FROM}"));
-        qb.push(" AND d.id = ").push_bind(id.to_string());
-        push_scope(&mut qb, scope);
-        let r = qb
-            .build()
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok(document_from_row(&r))
-    }
-
-    pub(crate) async fn credit_records_impl(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<CreditRecord>> {
+#[async_trait]
+impl CreditRepo for Backend {
+    async fn credit_records(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<CreditRecord>> {
         self.unit_in_scope(scope, unit_id).await?;
         let rows = sqlx::query(&sql(
             "SELECT * FROM credit_records WHERE unit_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 500",
@@ -883,97 +803,4 @@ impl Backend {
         .await?;
         Ok(rows.iter().map(credit_from_row).collect())
     }
-
-    pub(crate) async fn add_attachment_impl(
-        &self,
-        scope: &Scope,
-        a: &NewAttachment,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Attachment> {
-        self.unit_in_scope(scope, &a.unit_id).await?;
-        let id = new_id();
-        sqlx::query(&sql(
-            "INSERT INTO attachments (id, unit_id, owner_kind, owner_id, name, content_type, size, data, uploaded_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ))
-        .bind(&id)
-        .bind(&a.unit_id)
-        .bind(&a.owner_kind)
-        .bind(&a.owner_id)
-        .bind(&a.name)
-        .bind(&a.content_type)
-        .bind(a.data.len() as i64)
-        .bind(&a.data)
-        .bind(&a.uploaded_by)
-        .bind(ms(now))
-        .execute(self.writer())
-        .await?;
-        Ok(Attachment {
-            id,
-            unit_id: a.unit_id.clone(),
-            owner_kind: a.owner_kind.clone(),
-            owner_id: a.owner_id.clone(),
-            name: a.name.clone(),
-            content_type: a.content_type.clone(),
-            size: a.data.len() as i64,
-            uploaded_by: a.uploaded_by.clone(),
-            created_at: now,
-        })
-    }
-
-    pub(crate) async fn list_attachments_impl(
-        &self,
-        scope: &Scope,
-        owner_kind: &str,
-        owner_id: &str,
-    ) -> StoreResult<Vec<Attachment>> {
-        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
-            "SELECT a.id, a.unit_id, a.owner_kind, a.owner_id, a.name, a.content_type, a.size, a.uploaded_by, a.created_at
-             FROM attachments a JOIN units u ON u.id = a.unit_id WHERE a.owner_kind = ",
-        );
-        qb.push_bind(owner_kind.to_string())
-            .push(" AND a.owner_id = ")
-            .push_bind(owner_id.to_string());
-        push_scope(&mut qb, scope);
-        qb.push(" ORDER BY a.created_at, a.id LIMIT 200");
-        let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(attachment_from_row).collect())
-    }
-
-    pub(crate) async fn get_attachment_impl(&self, scope: &Scope, id: &str) -> StoreResult<(Attachment, Vec<u8>)> {
-        let mut qb: QueryBuilder<'_, Db> =
-            QueryBuilder::new("SELECT a.* FROM attachments a JOIN units u ON u.id = a.unit_id WHERE a.id = ");
-        qb.push_bind(id.to_string());
-        push_scope(&mut qb, scope);
-        let r = qb
-            .build()
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok((attachment_from_row(&r), r.get("data")))
-    }
-}
-
-async fn insert_inspection(tx: &mut Tx, i: &NewInspection, now: DateTime<Utc>) -> StoreResult<String> {
-    let id = new_id();
-    sqlx::query(&sql(
-        "INSERT INTO inspections (id, campaign_id, unit_id, checklist_id, kind, status, org_id, assignee_id, assignee_name,
-                                  due_at, record, results, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, '{}', '[]', ?, ?, ?)",
-    ))
-    .bind(&id)
-    .bind(&i.campaign_id)
-    .bind(&i.unit_id)
-    .bind(&i.checklist_id)
-    .bind(i.kind.code())
-    .bind(&i.org_id)
-    .bind(&i.assignee_id)
-    .bind(&i.assignee_name)
-    .bind(i.due_at.map(ms))
-    .bind(&i.created_by)
-    .bind(ms(now))
-    .bind(ms(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(id)
 }

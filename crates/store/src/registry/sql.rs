@@ -1,22 +1,40 @@
-//! Units and their responsible persons. Identity numbers and phones are encrypted with the
-//! field cipher before they reach SQL and come back only as masked `Sensitive` values.
+//! SQL of registry (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
+use super::common::{escape_like, from_ms, ms, push_scope};
+use super::db::{sql, Db, DbRow};
+use super::store::Backend;
+use crate::error::{StoreError, StoreResult};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
 use neibao_domain::ids::new_id;
-use neibao_domain::registry::UnitKind;
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::registry::{
+    ArmedSchedule, Division, KeyArea, NewResponsiblePerson, NewUnit, Organisation, PersonMatch, PersonRole,
+    ResponsiblePerson, RevealedPerson, Unit, UnitFilter, UnitKind,
+};
 use neibao_domain::sensitive::{Sensitive, SensitiveKind};
 use sqlx::{QueryBuilder, Row};
 
-use super::{escape_like, from_ms, ms, push_scope, sql, Backend, Db, DbRow};
-use crate::repo::{StoreError, StoreResult};
-use neibao_domain::paging::{Listing, Page};
-use neibao_domain::registry::{
-    ArmedSchedule, NewResponsiblePerson, NewUnit, PersonRole, ResponsiblePerson, Unit, UnitFilter,
-};
+fn org_from_row(r: &DbRow) -> Organisation {
+    Organisation {
+        id: r.get("id"),
+        name: r.get("name"),
+        kind: r.get("kind"),
+        division_code: r.get("division_code"),
+        parent_id: r.get("parent_id"),
+        sector: r.get("sector"),
+    }
+}
 
 const AAD_CITIZEN_ID: &str = "responsible_persons.citizen_id";
+
 const AAD_PHONE: &str = "responsible_persons.phone";
+
+/// Blind-index domain of citizen identity numbers.
+pub(crate) const BIDX_CITIZEN_ID: &str = "citizen_id";
 
 const UNIT_SELECT: &str = "SELECT u.*, d.name AS division_name, ps.name AS station_name, cd.name AS department_name
      FROM units u
@@ -94,10 +112,10 @@ impl Backend {
                 .phone
                 .clone()
                 .map(|c| self.cipher.encrypt(AAD_PHONE, c.into_sensitive().expose()));
-            let id_bidx = p.citizen_id.clone().map(|c| {
-                self.cipher
-                    .blind_index(super::security::BIDX_CITIZEN_ID, c.into_sensitive().expose())
-            });
+            let id_bidx = p
+                .citizen_id
+                .clone()
+                .map(|c| self.cipher.blind_index(BIDX_CITIZEN_ID, c.into_sensitive().expose()));
             sqlx::query(&sql("INSERT INTO responsible_persons (id, unit_id, role, name, citizen_id_enc, phone_enc, citizen_id_bidx, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
                 .bind(new_id())
                 .bind(unit_id)
@@ -112,8 +130,150 @@ impl Backend {
         }
         Ok(())
     }
+}
 
-    pub(crate) async fn create_unit_impl(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
+#[async_trait]
+impl DivisionRepo for Backend {
+    async fn upsert_divisions(&self, divisions: &[Division]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for d in divisions {
+            sqlx::query(
+                &sql("INSERT INTO divisions (code, name, level, parent_code) VALUES (?, ?, ?, ?)
+                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code"),
+            )
+            .bind(&d.code)
+            .bind(&d.name)
+            .bind(&d.level)
+            .bind(&d.parent_code)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_divisions(&self, parent_code: Option<&str>) -> StoreResult<Vec<Division>> {
+        let rows = match parent_code {
+            Some(p) => {
+                sqlx::query(&sql("SELECT * FROM divisions WHERE parent_code = ? ORDER BY code"))
+                    .bind(p)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(&sql("SELECT * FROM divisions WHERE parent_code IS NULL ORDER BY code"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        Ok(rows
+            .iter()
+            .map(|r| Division {
+                code: r.get("code"),
+                name: r.get("name"),
+                level: r.get("level"),
+                parent_code: r.get("parent_code"),
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl OrganisationRepo for Backend {
+    async fn create_organisation(&self, o: &Organisation) -> StoreResult<()> {
+        sqlx::query(&sql(
+            "INSERT INTO organisations (id, name, kind, division_code, parent_id, sector) VALUES (?, ?, ?, ?, ?, ?)",
+        ))
+        .bind(&o.id)
+        .bind(&o.name)
+        .bind(&o.kind)
+        .bind(&o.division_code)
+        .bind(&o.parent_id)
+        .bind(&o.sector)
+        .execute(self.writer())
+        .await?;
+        Ok(())
+    }
+
+    async fn get_organisation(&self, id: &str) -> StoreResult<Organisation> {
+        let r = sqlx::query(&sql("SELECT * FROM organisations WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        r.as_ref().map(org_from_row).ok_or(StoreError::NotFound)
+    }
+
+    async fn list_organisations(
+        &self,
+        kind: Option<&str>,
+        division_prefix: Option<&str>,
+    ) -> StoreResult<Vec<Organisation>> {
+        let mut qb = sqlx::QueryBuilder::new("SELECT * FROM organisations WHERE 1=1");
+        if let Some(k) = kind {
+            qb.push(" AND kind = ").push_bind(k.to_string());
+        }
+        if let Some(p) = division_prefix {
+            qb.push(" AND division_code LIKE ")
+                .push_bind(format!("{}%", super::common::escape_like(p)))
+                .push(" ESCAPE '\\'");
+        }
+        qb.push(" ORDER BY division_code, name");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(org_from_row).collect())
+    }
+}
+
+#[async_trait]
+impl UnitRepo for Backend {
+    async fn create_key_area(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        name: &str,
+        description: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<KeyArea> {
+        self.get_unit(scope, unit_id).await?;
+        let id = new_id();
+        sqlx::query(&sql(
+            "INSERT INTO key_areas (id, unit_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
+        ))
+        .bind(&id)
+        .bind(unit_id)
+        .bind(name)
+        .bind(description)
+        .bind(ms(now))
+        .execute(self.writer())
+        .await?;
+        Ok(KeyArea {
+            id,
+            unit_id: unit_id.into(),
+            name: name.into(),
+            description: description.into(),
+            created_at: now,
+        })
+    }
+
+    async fn list_key_areas(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<KeyArea>> {
+        let mut qb =
+            QueryBuilder::new("SELECT ka.* FROM key_areas ka JOIN units u ON u.id = ka.unit_id WHERE ka.unit_id = ");
+        qb.push_bind(unit_id.to_string());
+        push_scope(&mut qb, scope);
+        qb.push(" ORDER BY ka.name");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| KeyArea {
+                id: r.get("id"),
+                unit_id: r.get("unit_id"),
+                name: r.get("name"),
+                description: r.get("description"),
+                created_at: from_ms(r.get("created_at")),
+            })
+            .collect())
+    }
+
+    async fn create_unit(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
         self.check_orgs(&unit).await?;
         let id = new_id();
         let mut tx = self.begin_write().await?;
@@ -151,17 +311,11 @@ impl Backend {
         })?;
         self.write_persons(&mut tx, &id, &unit.responsible_persons, now).await?;
         tx.commit().await?;
-        self.get_unit_impl(&Scope::All, &id).await
+        self.get_unit(&Scope::All, &id).await
     }
 
-    pub(crate) async fn update_unit_impl(
-        &self,
-        scope: &Scope,
-        id: &str,
-        unit: NewUnit,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Unit> {
-        self.get_unit_impl(scope, id).await?;
+    async fn update_unit(&self, scope: &Scope, id: &str, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
+        self.get_unit(scope, id).await?;
         self.check_orgs(&unit).await?;
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -189,17 +343,17 @@ impl Backend {
         self.write_persons(&mut tx, id, &unit.responsible_persons, now).await?;
         tx.commit().await?;
         // The update may move the unit out of the caller's scope; read it back unscoped.
-        self.get_unit_impl(&Scope::All, id).await
+        self.get_unit(&Scope::All, id).await
     }
 
-    pub(crate) async fn set_armed_schedule_impl(
+    async fn set_armed_schedule(
         &self,
         scope: &Scope,
         id: &str,
         schedule: Option<&ArmedSchedule>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.get_unit_impl(scope, id).await?;
+        self.get_unit(scope, id).await?;
         sqlx::query(&sql("UPDATE units SET armed_schedule = ?, updated_at = ? WHERE id = ?"))
             .bind(schedule.map(|s| serde_json::to_string(s).unwrap_or_default()))
             .bind(ms(now))
@@ -209,7 +363,7 @@ impl Backend {
         Ok(())
     }
 
-    pub(crate) async fn get_unit_impl(&self, scope: &Scope, id: &str) -> StoreResult<Unit> {
+    async fn get_unit(&self, scope: &Scope, id: &str) -> StoreResult<Unit> {
         let mut qb = QueryBuilder::new(UNIT_SELECT);
         qb.push(" AND u.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
@@ -241,12 +395,7 @@ impl Backend {
         Ok(unit)
     }
 
-    pub(crate) async fn list_units_impl(
-        &self,
-        scope: &Scope,
-        f: &UnitFilter,
-        page: Page,
-    ) -> StoreResult<Listing<Unit>> {
+    async fn list_units(&self, scope: &Scope, f: &UnitFilter, page: Page) -> StoreResult<Listing<Unit>> {
         let filters = |qb: &mut QueryBuilder<'_, Db>| {
             push_scope(qb, scope);
             if let Some(q) = f.q.as_ref().filter(|q| !q.trim().is_empty()) {
@@ -279,5 +428,65 @@ impl Backend {
             unit_from_row,
         )
         .await
+    }
+}
+
+#[async_trait]
+impl PersonRepo for Backend {
+    /// Responsible persons (in scope) whose ID number has this blind index.
+    async fn find_persons_by_citizen_id(&self, scope: &Scope, citizen_id: &str) -> StoreResult<Vec<PersonMatch>> {
+        let bidx = self.cipher.blind_index(BIDX_CITIZEN_ID, citizen_id);
+        let mut qb = QueryBuilder::new(
+            "SELECT p.id, p.unit_id, p.role, p.name, p.citizen_id_enc, u.name AS unit_name
+             FROM responsible_persons p JOIN units u ON u.id = p.unit_id WHERE p.citizen_id_bidx = ",
+        );
+        qb.push_bind(bidx);
+        push_scope(&mut qb, scope);
+        qb.push(" ORDER BY u.name LIMIT 100");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PersonMatch {
+                    person_id: r.get("id"),
+                    unit_id: r.get("unit_id"),
+                    unit_name: r.get("unit_name"),
+                    role: PersonRole::from_code(r.get::<&str, _>("role")).unwrap_or(PersonRole::SecurityHead),
+                    name: r.get("name"),
+                    citizen_id: r
+                        .get::<Option<String>, _>("citizen_id_enc")
+                        .map(|ct| self.cipher.decrypt(AAD_CITIZEN_ID, &ct))
+                        .transpose()?
+                        .map(|v| Sensitive::new(SensitiveKind::CitizenId, v)),
+                })
+            })
+            .collect()
+    }
+
+    /// The plaintext of a responsible person's sensitive fields (in scope). The caller logs the
+    /// read with its purpose before returning it.
+    async fn reveal_person(&self, scope: &Scope, person_id: &str) -> StoreResult<RevealedPerson> {
+        let mut qb = QueryBuilder::new(
+            "SELECT p.id, p.unit_id, p.name, p.citizen_id_enc, p.phone_enc
+             FROM responsible_persons p JOIN units u ON u.id = p.unit_id WHERE p.id = ",
+        );
+        qb.push_bind(person_id.to_string());
+        push_scope(&mut qb, scope);
+        let r = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let dec = |col: &str, aad: &str| -> StoreResult<Option<String>> {
+            Ok(r.get::<Option<String>, _>(col)
+                .map(|ct| self.cipher.decrypt(aad, &ct))
+                .transpose()?)
+        };
+        Ok(RevealedPerson {
+            person_id: r.get("id"),
+            unit_id: r.get("unit_id"),
+            name: r.get("name"),
+            citizen_id: dec("citizen_id_enc", AAD_CITIZEN_ID)?,
+            phone: dec("phone_enc", AAD_PHONE)?,
+        })
     }
 }

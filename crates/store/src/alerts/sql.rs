@@ -1,16 +1,18 @@
-//! Alerts: raise with fingerprint dedup, lifecycle transitions, per-unit rule settings.
+//! SQL of alerts (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
+use super::common::{from_ms, ms, push_scope};
+use super::db::{sql, Db, DbRow};
+use super::events::{event_from_row, EVENT_COLUMNS};
+use super::store::Backend;
+use crate::error::{StoreError, StoreResult};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::alerts::{Alert, AlertAction, AlertStatus, Severity};
-use neibao_domain::ids::new_id;
-use sqlx::{QueryBuilder, Row};
-
-use super::events::{event_from_row, EVENT_COLUMNS};
-use super::{from_ms, ms, push_scope, sql, Backend, Db, DbRow};
-use crate::repo::{StoreError, StoreResult};
-use neibao_domain::alerts::{AlertDraft, AlertFilter, Raised, RuleSetting};
+use neibao_domain::alerts::{Alert, AlertAction, AlertDraft, AlertFilter, AlertStatus, Raised, RuleSetting, Severity};
 use neibao_domain::paging::{Listing, Page};
+use sqlx::{QueryBuilder, Row};
 
 const ALERT_SELECT: &str = "SELECT a.*, u.name AS unit_name, dv.name AS device_name
      FROM alerts a JOIN units u ON u.id = a.unit_id LEFT JOIN devices dv ON dv.id = a.device_id WHERE 1=1";
@@ -46,23 +48,15 @@ fn alert_from_row(r: &DbRow) -> Alert {
     }
 }
 
-impl Backend {
+#[async_trait]
+impl AlertRepo for Backend {
     /// Raises or folds an alert. On SQLite written through the group-commit writer, in the same
-    /// queue as the events (see `events::EventWriter`); on PostgreSQL in its own transaction.
-    pub(crate) async fn raise_alert_impl(&self, d: &AlertDraft) -> StoreResult<Raised> {
-        let Some(writer) = &self.event_writer else {
-            let mut tx = self.begin_write().await?;
-            let raised = raise_in(&mut tx, d).await?;
-            tx.commit().await?;
-            return Ok(raised);
-        };
-        match writer.write(super::events::WriteJob::Alert(d.clone())).await? {
-            super::events::Written::Alert(r) => Ok(r),
-            super::events::Written::Event(..) => Err(StoreError::Other(anyhow::anyhow!("writer answered an event"))),
-        }
+    /// queue as the events (see the SQLite `writer`); on PostgreSQL in its own transaction.
+    async fn raise_alert(&self, d: &AlertDraft) -> StoreResult<Raised> {
+        self.raise_grouped(d).await
     }
 
-    pub(crate) async fn get_alert_impl(&self, scope: &Scope, id: &str) -> StoreResult<Alert> {
+    async fn get_alert(&self, scope: &Scope, id: &str) -> StoreResult<Alert> {
         let mut qb = QueryBuilder::new(ALERT_SELECT);
         qb.push(" AND a.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
@@ -74,12 +68,7 @@ impl Backend {
         Ok(alert_from_row(&row))
     }
 
-    pub(crate) async fn list_alerts_impl(
-        &self,
-        scope: &Scope,
-        f: &AlertFilter,
-        page: Page,
-    ) -> StoreResult<Listing<Alert>> {
+    async fn list_alerts(&self, scope: &Scope, f: &AlertFilter, page: Page) -> StoreResult<Listing<Alert>> {
         let filters = |qb: &mut QueryBuilder<'_, Db>| {
             push_scope(qb, scope);
             if let Some(u) = &f.unit_id {
@@ -116,12 +105,12 @@ impl Backend {
         .await
     }
 
-    pub(crate) async fn alert_events_impl(
+    async fn alert_events(
         &self,
         scope: &Scope,
         alert_id: &str,
     ) -> StoreResult<Vec<neibao_domain::events::SecurityEvent>> {
-        self.get_alert_impl(scope, alert_id).await?;
+        self.get_alert(scope, alert_id).await?;
         let rows = sqlx::query(&sql(&format!(
             "SELECT {EVENT_COLUMNS} FROM alert_events ae JOIN events e ON e.id = ae.event_id JOIN units u ON u.id = e.unit_id LEFT JOIN devices dv ON dv.id = e.device_id WHERE ae.alert_id = ? ORDER BY e.received_at DESC LIMIT 200"
         )))
@@ -131,7 +120,7 @@ impl Backend {
         Ok(rows.iter().map(|r| event_from_row(r, &self.cipher)).collect())
     }
 
-    pub(crate) async fn transition_alert_impl(
+    async fn transition_alert(
         &self,
         scope: &Scope,
         id: &str,
@@ -140,7 +129,7 @@ impl Backend {
         comment: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Alert> {
-        let current = self.get_alert_impl(scope, id).await?;
+        let current = self.get_alert(scope, id).await?;
         let next = current.status.apply(action)?;
         let stmt = match action {
             AlertAction::Acknowledge => {
@@ -163,21 +152,15 @@ impl Backend {
         let done = q.bind(id).bind(current.status.code()).execute(self.writer()).await?;
         if done.rows_affected() == 0 {
             // Somebody else moved it in between: report against the fresh state.
-            let fresh = self.get_alert_impl(scope, id).await?;
+            let fresh = self.get_alert(scope, id).await?;
             fresh.status.apply(action)?;
         }
-        self.get_alert_impl(scope, id).await
+        self.get_alert(scope, id).await
     }
 
     /// Marks an open alert as escalated to `level` (only upwards); false when it is no longer
     /// open or already at that level.
-    pub(crate) async fn escalate_alert_impl(
-        &self,
-        id: &str,
-        level: i64,
-        org_name: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    async fn escalate_alert(&self, id: &str, level: i64, org_name: &str, at: DateTime<Utc>) -> StoreResult<bool> {
         let done = sqlx::query(&sql(
             "UPDATE alerts SET escalation_level = ?, escalated_to = ?, escalated_at = ?
              WHERE id = ? AND status = 'open' AND escalation_level < ?",
@@ -194,7 +177,7 @@ impl Backend {
 
     /// Per-rule statistics of the alerts in scope first seen since `since`; `flood_threshold`
     /// flags rules with more alerts than that in the 24 hours before `now`.
-    pub(crate) async fn alert_rule_stats_impl(
+    async fn alert_rule_stats(
         &self,
         scope: &Scope,
         since: DateTime<Utc>,
@@ -238,8 +221,11 @@ impl Backend {
             })
             .collect())
     }
+}
 
-    pub(crate) async fn rule_settings_impl(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {
+#[async_trait]
+impl RuleSettingRepo for Backend {
+    async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>> {
         let rows = sqlx::query(&sql(
             "SELECT rule, enabled, params FROM rule_settings WHERE unit_id = ? ORDER BY rule",
         ))
@@ -256,8 +242,8 @@ impl Backend {
             .collect())
     }
 
-    pub(crate) async fn set_rule_setting_impl(&self, scope: &Scope, unit_id: &str, s: &RuleSetting) -> StoreResult<()> {
-        self.get_unit_impl(scope, unit_id).await?;
+    async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, s: &RuleSetting) -> StoreResult<()> {
+        self.get_unit(scope, unit_id).await?;
         sqlx::query(&sql(
             "INSERT INTO rule_settings (unit_id, rule, enabled, params) VALUES (?, ?, ?, ?)
              ON CONFLICT(unit_id, rule) DO UPDATE SET enabled = excluded.enabled, params = excluded.params",
@@ -270,102 +256,4 @@ impl Backend {
         .await?;
         Ok(())
     }
-}
-
-/// Raises `d` inside `tx`: folds it into the unresolved alert with the same fingerprint, or opens
-/// a new one with its escalation and notification jobs.
-pub(crate) async fn raise_in(tx: &mut sqlx::Transaction<'_, Db>, d: &AlertDraft) -> StoreResult<Raised> {
-    // The same event raising the same alert again (a re-delivered bus message) changes nothing.
-    let already: Option<String> = sqlx::query_scalar(&sql(
-        "SELECT a.id FROM alert_events ae JOIN alerts a ON a.id = ae.alert_id WHERE ae.event_id = ? AND a.fingerprint = ?",
-    ))
-    .bind(&d.event_id)
-    .bind(&d.fingerprint)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(alert_id) = already {
-        return Ok(Raised {
-            alert_id,
-            created: false,
-        });
-    }
-    let existing: Option<String> = sqlx::query_scalar(&sql(
-        "SELECT id FROM alerts WHERE fingerprint = ? AND status <> 'resolved'",
-    ))
-    .bind(&d.fingerprint)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let raised = match existing {
-        Some(id) => {
-            sqlx::query(
-                &sql("UPDATE alerts SET event_count = event_count + 1, last_seen = CASE WHEN last_seen > ? THEN last_seen ELSE ? END WHERE id = ?"),
-            )
-            .bind(ms(d.at))
-            .bind(ms(d.at))
-            .bind(&id)
-            .execute(&mut **tx)
-            .await?;
-            Raised {
-                alert_id: id,
-                created: false,
-            }
-        }
-        None => {
-            let id = new_id();
-            sqlx::query(
-                &sql("INSERT INTO alerts (id, unit_id, device_id, rule, alert_type, title, severity, status, fingerprint, first_seen, last_seen, event_count)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, 1)"),
-            )
-            .bind(&id)
-            .bind(&d.unit_id)
-            .bind(&d.device_id)
-            .bind(&d.rule)
-            .bind(&d.alert_type)
-            .bind(&d.title)
-            .bind(d.severity.code())
-            .bind(&d.fingerprint)
-            .bind(ms(d.at))
-            .bind(ms(d.at))
-            .execute(&mut **tx)
-            .await?;
-            if let Some(at) = d.escalate_at {
-                sqlx::query(&sql(
-                    "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, 'alert.escalate', ?, ?, ?, ?)
-                     ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
-                ))
-                .bind(new_id())
-                .bind(&id)
-                .bind(ms(at))
-                .bind(r#"{"level":1}"#)
-                .bind(ms(d.at))
-                .execute(&mut **tx)
-                .await?;
-            }
-            // Notifications (inbox, channels) are fanned out by a job written with the alert,
-            // so a crash right after the commit cannot lose them.
-            sqlx::query(&sql(
-                "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, 'alert.notify', ?, ?, ?, ?)
-                 ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
-            ))
-            .bind(new_id())
-            .bind(&id)
-            .bind(ms(d.at))
-            .bind(r#"{"level":0}"#)
-            .bind(ms(d.at))
-            .execute(&mut **tx)
-            .await?;
-            Raised {
-                alert_id: id,
-                created: true,
-            }
-        }
-    };
-    sqlx::query(&sql(
-        "INSERT INTO alert_events (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-    ))
-    .bind(&raised.alert_id)
-    .bind(&d.event_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(raised)
 }

@@ -1,12 +1,16 @@
-//! Durable scheduled jobs: schedule once, claim with a lease (one node at a time), complete once.
+//! SQL of jobs (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
+use super::common::{from_ms, ms};
+use super::db::{sql, DbRow, SKIP_LOCKED};
+use super::store::Backend;
+use crate::error::StoreResult;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::ids::new_id;
-use sqlx::Row;
-
-use super::{from_ms, ms, sql, Backend, DbRow, SKIP_LOCKED};
-use crate::repo::StoreResult;
 use neibao_domain::jobs::{Job, NewJob};
+use sqlx::Row;
 
 fn job_from_row(r: &DbRow) -> Job {
     Job {
@@ -19,8 +23,9 @@ fn job_from_row(r: &DbRow) -> Job {
     }
 }
 
-impl Backend {
-    pub(crate) async fn schedule_job_impl(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<bool> {
+#[async_trait]
+impl JobRepo for Backend {
+    async fn schedule_job(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<bool> {
         let done = sqlx::query(&sql(
             "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
@@ -36,7 +41,7 @@ impl Backend {
         Ok(done.rows_affected() == 1)
     }
 
-    pub(crate) async fn claim_due_jobs_impl(
+    async fn claim_due_jobs(
         &self,
         node: &str,
         now: DateTime<Utc>,
@@ -62,7 +67,7 @@ impl Backend {
         Ok(rows.iter().map(job_from_row).collect())
     }
 
-    pub(crate) async fn complete_job_impl(&self, id: &str, node: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    async fn complete_job(&self, id: &str, node: &str, now: DateTime<Utc>) -> StoreResult<bool> {
         let done = sqlx::query(&sql(
             "UPDATE scheduled_jobs SET done_at = ? WHERE id = ? AND claimed_by = ? AND done_at IS NULL",
         ))

@@ -1,0 +1,90 @@
+//! SQL of attachments (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
+
+use super::common::{from_ms, ms, push_scope};
+use super::db::{sql, Db, DbRow};
+use super::store::Backend;
+use crate::error::{StoreError, StoreResult};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use neibao_domain::access::Scope;
+use neibao_domain::attachments::{Attachment, NewAttachment};
+use neibao_domain::ids::new_id;
+use sqlx::{QueryBuilder, Row};
+
+fn attachment_from_row(r: &DbRow) -> Attachment {
+    Attachment {
+        id: r.get("id"),
+        unit_id: r.get("unit_id"),
+        owner_kind: r.get("owner_kind"),
+        owner_id: r.get("owner_id"),
+        name: r.get("name"),
+        content_type: r.get("content_type"),
+        size: r.get("size"),
+        uploaded_by: r.get("uploaded_by"),
+        created_at: from_ms(r.get("created_at")),
+    }
+}
+
+#[async_trait]
+impl AttachmentRepo for Backend {
+    async fn add_attachment(&self, scope: &Scope, a: &NewAttachment, now: DateTime<Utc>) -> StoreResult<Attachment> {
+        self.unit_in_scope(scope, &a.unit_id).await?;
+        let id = new_id();
+        sqlx::query(&sql(
+            "INSERT INTO attachments (id, unit_id, owner_kind, owner_id, name, content_type, size, data, uploaded_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ))
+        .bind(&id)
+        .bind(&a.unit_id)
+        .bind(&a.owner_kind)
+        .bind(&a.owner_id)
+        .bind(&a.name)
+        .bind(&a.content_type)
+        .bind(a.data.len() as i64)
+        .bind(&a.data)
+        .bind(&a.uploaded_by)
+        .bind(ms(now))
+        .execute(self.writer())
+        .await?;
+        Ok(Attachment {
+            id,
+            unit_id: a.unit_id.clone(),
+            owner_kind: a.owner_kind.clone(),
+            owner_id: a.owner_id.clone(),
+            name: a.name.clone(),
+            content_type: a.content_type.clone(),
+            size: a.data.len() as i64,
+            uploaded_by: a.uploaded_by.clone(),
+            created_at: now,
+        })
+    }
+
+    async fn list_attachments(&self, scope: &Scope, owner_kind: &str, owner_id: &str) -> StoreResult<Vec<Attachment>> {
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
+            "SELECT a.id, a.unit_id, a.owner_kind, a.owner_id, a.name, a.content_type, a.size, a.uploaded_by, a.created_at
+             FROM attachments a JOIN units u ON u.id = a.unit_id WHERE a.owner_kind = ",
+        );
+        qb.push_bind(owner_kind.to_string())
+            .push(" AND a.owner_id = ")
+            .push_bind(owner_id.to_string());
+        push_scope(&mut qb, scope);
+        qb.push(" ORDER BY a.created_at, a.id LIMIT 200");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(attachment_from_row).collect())
+    }
+
+    async fn get_attachment(&self, scope: &Scope, id: &str) -> StoreResult<(Attachment, Vec<u8>)> {
+        let mut qb: QueryBuilder<'_, Db> =
+            QueryBuilder::new("SELECT a.* FROM attachments a JOIN units u ON u.id = a.unit_id WHERE a.id = ");
+        qb.push_bind(id.to_string());
+        push_scope(&mut qb, scope);
+        let r = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((attachment_from_row(&r), r.get("data")))
+    }
+}

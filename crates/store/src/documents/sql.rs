@@ -1,0 +1,78 @@
+//! SQL of documents (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
+
+use super::common::json_or;
+use super::common::{from_ms, paged, push_scope};
+use super::db::{Db, DbRow};
+use super::store::Backend;
+use crate::error::{StoreError, StoreResult};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use async_trait::async_trait;
+use neibao_domain::access::Scope;
+use neibao_domain::documents::{Document, DocumentContent, DocumentFilter, DocumentKind};
+use neibao_domain::paging::{Listing, Page};
+use sqlx::{QueryBuilder, Row};
+
+const DOCUMENT_FROM: &str = "FROM documents d JOIN units u ON u.id = d.unit_id WHERE 1=1";
+
+fn document_from_row(r: &DbRow) -> Document {
+    Document {
+        id: r.get("id"),
+        kind: DocumentKind::from_code(r.get("kind")).unwrap_or(DocumentKind::RectificationOrder),
+        org_id: r.get("org_id"),
+        year: r.get::<i64, _>("year") as i32,
+        serial: r.get("serial"),
+        number: r.get("number"),
+        unit_id: r.get("unit_id"),
+        unit_name: r.get("unit_name"),
+        hazard_id: r.get("hazard_id"),
+        inspection_id: r.get("inspection_id"),
+        content: json_or(r.get("content"), DocumentContent::default()),
+        issued_by: r.get("issued_by"),
+        issued_at: from_ms(r.get("issued_at")),
+    }
+}
+
+#[async_trait]
+impl DocumentRepo for Backend {
+    async fn list_documents(&self, scope: &Scope, f: &DocumentFilter, page: Page) -> StoreResult<Listing<Document>> {
+        let filters = |qb: &mut QueryBuilder<'_, Db>| {
+            push_scope(qb, scope);
+            if let Some(u) = &f.unit_id {
+                qb.push(" AND d.unit_id = ").push_bind(u.clone());
+            }
+            if let Some(h) = &f.hazard_id {
+                qb.push(" AND d.hazard_id = ").push_bind(h.clone());
+            }
+            if let Some(i) = &f.inspection_id {
+                qb.push(" AND d.inspection_id = ").push_bind(i.clone());
+            }
+            if let Some(k) = f.kind {
+                qb.push(" AND d.kind = ").push_bind(k.code());
+            }
+        };
+        paged(
+            &self.pool,
+            DOCUMENT_FROM,
+            &format!("SELECT d.*, u.name AS unit_name {DOCUMENT_FROM}"),
+            filters,
+            "d.issued_at DESC, d.id DESC",
+            page,
+            document_from_row,
+        )
+        .await
+    }
+
+    async fn get_document(&self, scope: &Scope, id: &str) -> StoreResult<Document> {
+        let mut qb: QueryBuilder<'_, Db> =
+            QueryBuilder::new(format!("SELECT d.*, u.name AS unit_name {DOCUMENT_FROM}"));
+        qb.push(" AND d.id = ").push_bind(id.to_string());
+        push_scope(&mut qb, scope);
+        let r = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(document_from_row(&r))
+    }
+}

@@ -1,0 +1,19 @@
+//! Every repository trait, for `use neibao_store::prelude::*;` (trait methods need their trait in
+//! scope, also on `dyn Store`).
+
+pub use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SessionRepo, UserRepo};
+pub use crate::alerts::{AlertRepo, RuleSettingRepo};
+pub use crate::attachments::AttachmentRepo;
+pub use crate::audit::AuditRepo;
+pub use crate::dashboard::DashboardRepo;
+pub use crate::devices::DeviceRepo;
+pub use crate::documents::DocumentRepo;
+pub use crate::events::EventRepo;
+pub use crate::jobs::JobRepo;
+pub use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
+pub use crate::privacy::{KeyRotationRepo, RetentionRepo};
+pub use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
+pub use crate::settings::SettingsRepo;
+pub use crate::store::Store;
+pub use crate::supervision::{CampaignRepo, ChecklistRepo, CreditRepo, HazardRepo, InspectionRepo};
+pub use crate::warning::{DataRuleRepo, SuppressionRepo};

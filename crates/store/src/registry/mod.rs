@@ -1,0 +1,64 @@
+//! Repositories of registry: [`DivisionRepo`], [`OrganisationRepo`], [`UnitRepo`], [`PersonRepo`]. Implemented by both
+//! backends in `sql.rs` (compiled once per backend, see `crate::sqlite`).
+
+use crate::error::StoreResult;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use neibao_domain::access::*;
+use neibao_domain::paging::*;
+use neibao_domain::registry::*;
+
+/// GB/T 2260 administrative divisions.
+#[async_trait]
+pub trait DivisionRepo: Send + Sync {
+    async fn upsert_divisions(&self, divisions: &[Division]) -> StoreResult<()>;
+    async fn list_divisions(&self, parent_code: Option<&str>) -> StoreResult<Vec<Division>>;
+}
+
+/// Police organisations and competent departments.
+#[async_trait]
+pub trait OrganisationRepo: Send + Sync {
+    async fn create_organisation(&self, org: &Organisation) -> StoreResult<()>;
+    async fn get_organisation(&self, id: &str) -> StoreResult<Organisation>;
+    async fn list_organisations(
+        &self,
+        kind: Option<&str>,
+        division_prefix: Option<&str>,
+    ) -> StoreResult<Vec<Organisation>>;
+}
+
+/// Units with their responsible persons, armed schedules and key areas. Reads take the caller's scope.
+#[async_trait]
+pub trait UnitRepo: Send + Sync {
+    async fn create_unit(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit>;
+    async fn update_unit(&self, scope: &Scope, id: &str, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit>;
+    /// Replaces a unit's armed schedule (布防时段); `None` clears it.
+    async fn set_armed_schedule(
+        &self,
+        scope: &Scope,
+        id: &str,
+        schedule: Option<&ArmedSchedule>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn get_unit(&self, scope: &Scope, id: &str) -> StoreResult<Unit>;
+    async fn list_units(&self, scope: &Scope, filter: &UnitFilter, page: Page) -> StoreResult<Listing<Unit>>;
+    async fn create_key_area(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        name: &str,
+        description: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<KeyArea>;
+    async fn list_key_areas(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<KeyArea>>;
+}
+
+/// Responsible persons' sensitive fields: exact look-up through the blind index, purpose-logged reveal.
+#[async_trait]
+pub trait PersonRepo: Send + Sync {
+    /// Responsible persons in scope with this (validated, normalized) ID number, found by its
+    /// blind index; masked.
+    async fn find_persons_by_citizen_id(&self, scope: &Scope, citizen_id: &str) -> StoreResult<Vec<PersonMatch>>;
+    /// Plaintext of a person's sensitive fields; log the read with its purpose first.
+    async fn reveal_person(&self, scope: &Scope, person_id: &str) -> StoreResult<RevealedPerson>;
+}

@@ -1,0 +1,96 @@
+//! [`Store`]: everything neibao persists, as the sum of one repository trait per aggregate.
+//! Each capability declares its repositories in its own folder (`src/<capability>/mod.rs`) and
+//! implements them for both backends in `src/<capability>/sql.rs`; this file lists them, one line
+//! per capability.
+
+use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SessionRepo, UserRepo};
+use crate::alerts::{AlertRepo, RuleSettingRepo};
+use crate::attachments::AttachmentRepo;
+use crate::audit::AuditRepo;
+use crate::dashboard::DashboardRepo;
+use crate::devices::DeviceRepo;
+use crate::documents::DocumentRepo;
+use crate::events::EventRepo;
+use crate::jobs::JobRepo;
+use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
+use crate::privacy::{KeyRotationRepo, RetentionRepo};
+use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
+use crate::settings::SettingsRepo;
+use crate::supervision::{CampaignRepo, ChecklistRepo, CreditRepo, HazardRepo, InspectionRepo};
+use crate::warning::{DataRuleRepo, SuppressionRepo};
+
+/// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
+/// a backend implements each repository trait and gets `Store` for free.
+pub trait Store:
+    UserRepo
+    + LoginAttemptRepo
+    + SessionRepo
+    + ApiTokenRepo
+    + AlertRepo
+    + RuleSettingRepo
+    + AttachmentRepo
+    + AuditRepo
+    + DashboardRepo
+    + DeviceRepo
+    + DocumentRepo
+    + EventRepo
+    + JobRepo
+    + ChannelRepo
+    + OutboxRepo
+    + InboxRepo
+    + RetentionRepo
+    + KeyRotationRepo
+    + DivisionRepo
+    + OrganisationRepo
+    + UnitRepo
+    + PersonRepo
+    + SettingsRepo
+    + ChecklistRepo
+    + CampaignRepo
+    + InspectionRepo
+    + HazardRepo
+    + CreditRepo
+    + DataRuleRepo
+    + SuppressionRepo
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: UserRepo
+        + LoginAttemptRepo
+        + SessionRepo
+        + ApiTokenRepo
+        + AlertRepo
+        + RuleSettingRepo
+        + AttachmentRepo
+        + AuditRepo
+        + DashboardRepo
+        + DeviceRepo
+        + DocumentRepo
+        + EventRepo
+        + JobRepo
+        + ChannelRepo
+        + OutboxRepo
+        + InboxRepo
+        + RetentionRepo
+        + KeyRotationRepo
+        + DivisionRepo
+        + OrganisationRepo
+        + UnitRepo
+        + PersonRepo
+        + SettingsRepo
+        + ChecklistRepo
+        + CampaignRepo
+        + InspectionRepo
+        + HazardRepo
+        + CreditRepo
+        + DataRuleRepo
+        + SuppressionRepo
+        + Send
+        + Sync
+        + 'static
+{
+}

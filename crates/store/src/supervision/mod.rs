@@ -1,0 +1,108 @@
+//! Repositories of supervision: [`ChecklistRepo`], [`CampaignRepo`], [`InspectionRepo`], [`HazardRepo`], [`CreditRepo`]. Implemented by both
+//! backends in `sql.rs` (compiled once per backend, see `crate::sqlite`).
+
+use crate::error::StoreResult;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use neibao_domain::access::*;
+use neibao_domain::paging::*;
+use neibao_domain::supervision::checklist::{ChecklistItem, Variant};
+use neibao_domain::supervision::*;
+
+/// Versioned five-defence checklists.
+#[async_trait]
+pub trait ChecklistRepo: Send + Sync {
+    /// Every checklist version, newest first per variant (seeds version 1 of each variant).
+    async fn list_checklists(&self) -> StoreResult<Vec<ChecklistVersion>>;
+    async fn get_checklist(&self, id: &str) -> StoreResult<ChecklistVersion>;
+    /// The newest version of a variant (version 1 is seeded from REQUIREMENTS.md §d on first use).
+    async fn latest_checklist(&self, variant: Variant) -> StoreResult<ChecklistVersion>;
+    /// Stores a new version of a variant (version = latest + 1); past inspections keep theirs.
+    async fn add_checklist_version(
+        &self,
+        variant: Variant,
+        title: &str,
+        items: &[ChecklistItem],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ChecklistVersion>;
+}
+
+/// Inspection campaigns and the standings of units they select from.
+#[async_trait]
+pub trait CampaignRepo: Send + Sync {
+    /// Units in scope matching the filter with their credit deductions in force at `now`, last
+    /// police/department inspection and open hazards (at most `STANDINGS_CAP`).
+    async fn unit_standings(
+        &self,
+        scope: &Scope,
+        filter: &StandingFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<UnitStanding>>;
+    /// Creates a campaign and its inspections in one transaction; returns its id.
+    async fn create_campaign(&self, campaign: &NewCampaign, now: DateTime<Utc>) -> StoreResult<String>;
+    /// Campaigns with at least one inspection in scope; progress counts only those.
+    async fn list_campaigns(&self, scope: &Scope, page: Page, now: DateTime<Utc>) -> StoreResult<Listing<Campaign>>;
+    async fn get_campaign(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Campaign>;
+}
+
+/// Inspections: drafts and the one atomic submission.
+#[async_trait]
+pub trait InspectionRepo: Send + Sync {
+    async fn create_inspection(
+        &self,
+        scope: &Scope,
+        inspection: &NewInspection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Inspection>;
+    async fn get_inspection(&self, scope: &Scope, id: &str) -> StoreResult<Inspection>;
+    async fn list_inspections(
+        &self,
+        scope: &Scope,
+        filter: &InspectionFilter,
+        page: Page,
+    ) -> StoreResult<Listing<Inspection>>;
+    /// Saves a draft (record and results); conflict once submitted.
+    async fn save_inspection(
+        &self,
+        scope: &Scope,
+        id: &str,
+        record: &InspectionRecord,
+        results: &[ItemOutcome],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Inspection>;
+    /// Submits once: the inspection, its hazards and its record document in one transaction.
+    /// Returns the inspection, the new hazard ids and the document id.
+    async fn submit_inspection(
+        &self,
+        scope: &Scope,
+        id: &str,
+        submit: &SubmitInspection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Inspection, Vec<String>, Option<String>)>;
+}
+
+/// Hazards and their steps through the ladder.
+#[async_trait]
+pub trait HazardRepo: Send + Sync {
+    async fn create_hazard(&self, scope: &Scope, hazard: &NewHazard, now: DateTime<Utc>) -> StoreResult<Hazard>;
+    async fn get_hazard(&self, scope: &Scope, id: &str) -> StoreResult<Hazard>;
+    /// Hazards in scope, nearest deadline first.
+    async fn list_hazards(&self, scope: &Scope, filter: &HazardFilter, page: Page) -> StoreResult<Listing<Hazard>>;
+    async fn hazard_steps(&self, scope: &Scope, id: &str) -> StoreResult<Vec<HazardStep>>;
+    /// Writes a hazard's new state, its step, document, credit entry and jobs in one transaction
+    /// if the hazard is still at `expected_version` (else `Conflict`, nothing written).
+    async fn update_hazard(
+        &self,
+        scope: &Scope,
+        update: &HazardUpdate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Hazard, HazardStep)>;
+}
+
+/// Credit (诚信) records of a unit.
+#[async_trait]
+pub trait CreditRepo: Send + Sync {
+    /// A unit's credit records, newest first (at most 500).
+    async fn credit_records(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<CreditRecord>>;
+}
