@@ -6,8 +6,11 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use crate::config::ChannelConfig;
+use crate::error::DeliveryError;
+use crate::notification::Notification;
 use crate::render::{email_subject, render_email_text};
-use crate::{ChannelConfig, DeliveryError, Notification, EMAIL_TOTAL_TIMEOUT, REQUEST_TIMEOUT};
+use crate::timeouts::{EMAIL_TOTAL_TIMEOUT, REQUEST_TIMEOUT};
 
 /// Port on which SMTP servers expect TLS from the first byte (SMTPS, RFC 8314).
 const SMTPS_PORT: u16 = 465;

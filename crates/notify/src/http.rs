@@ -4,8 +4,10 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::error::DeliveryError;
+use crate::notification::Notification;
 use crate::render::{render_dingtalk_markdown, render_wecom_markdown, sanitize_line};
-use crate::{DeliveryError, Notification, REQUEST_TIMEOUT};
+use crate::timeouts::REQUEST_TIMEOUT;
 
 type HmacSha256 = Hmac<Sha256>;
 

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::Notification;
+use crate::notification::Notification;
 
 /// Maximum number of characters kept from single-line fields (title, names, rule).
 const MAX_LINE_CHARS: usize = 200;

@@ -21,8 +21,13 @@ use neibao_ingest::DecodeError;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS, SubscribeFilter, SubscribeReasonCode};
 use tokio::sync::watch;
 
+use crate::backoff::Backoff;
 use crate::pull::percent_decode;
-use crate::{is_shutdown, wait_shutdown, Backoff, Sink, StatusHandle};
+use crate::shutdown::{is_shutdown, wait_shutdown};
+use crate::sink::Sink;
+use crate::status::{disconnected, StatusHandle};
+
+pub use crate::mqtt_message::{MqttMessage, MqttRoute};
 
 /// Longest ingest token accepted from a topic level.
 const MAX_TOKEN: usize = 256;
@@ -198,35 +203,6 @@ pub enum MqttConfigError {
     NoTopics,
 }
 
-/// How a received message is to be decoded and bound to a device.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MqttRoute {
-    /// A Frigate message under Frigate topic prefix `prefix` (the server binds it to the Frigate
-    /// instance configured with that prefix; the camera is in the payload).
-    Frigate {
-        /// The configured prefix it matched, e.g. `frigate`.
-        prefix: String,
-    },
-    /// A generic-shape message on `<generic_prefix>/<token>`.
-    Generic {
-        /// The device's ingest token (last topic level), unverified: the server must look it up.
-        token: String,
-    },
-}
-
-/// One message on a subscribed topic.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MqttMessage {
-    /// The full topic it was published on.
-    pub topic: String,
-    /// Where it goes.
-    pub route: MqttRoute,
-    /// The raw payload (JSON for every route; not checked here).
-    pub payload: Vec<u8>,
-    /// The broker's retain flag: a retained message is old state replayed on subscribe.
-    pub retain: bool,
-}
-
 /// Decodes a message: [`neibao_ingest::decode_frigate`] for Frigate routes,
 /// [`neibao_ingest::decode_generic_json`] for generic ones. Errors are the decoder's.
 pub fn decode_message(msg: &MqttMessage) -> Result<DecodedPayload, DecodeError> {
@@ -303,7 +279,7 @@ pub async fn run_mqtt_with_status(
                         while eventloop.poll().await.is_ok() {}
                     }).await;
                     if subscribed {
-                        crate::disconnected(&cfg.source, sink.as_ref(), &status, "shutdown").await;
+                        disconnected(&cfg.source, sink.as_ref(), &status, "shutdown").await;
                     }
                     return;
                 }
@@ -365,7 +341,7 @@ pub async fn run_mqtt_with_status(
             }
         };
         if subscribed {
-            crate::disconnected(&cfg.source, sink.as_ref(), &status, &reason).await;
+            disconnected(&cfg.source, sink.as_ref(), &status, &reason).await;
         } else {
             status.update(|s| s.last_error = Some(reason.clone()));
         }

@@ -25,42 +25,16 @@ use neibao_domain::events::DecodedPayload;
 use neibao_ingest::DecodeError;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use reqwest::{StatusCode, Url};
-use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use crate::auth::HttpAuth;
+use crate::backoff::Backoff;
+use crate::shutdown::{is_shutdown, wait_shutdown};
+use crate::sink::Sink;
+use crate::status::{disconnected, StatusHandle};
 use crate::stream::{boundary_from_content_type, PartStream, StreamPart, DEFAULT_MAX_PART};
-use crate::{is_shutdown, wait_shutdown, Backoff, Sink, StatusHandle};
 
-/// Which device stream a pull client reads, and so which decoder its parts need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PullKind {
-    /// Hikvision ISAPI `alertStream` (DEVICE-FORMATS.md §1).
-    HikvisionAlertStream,
-    /// Dahua `eventManager.cgi?action=attach` (DEVICE-FORMATS.md §3).
-    DahuaAttach,
-}
-
-impl PullKind {
-    /// Stable code: `hikvision_alert_stream` or `dahua_attach`.
-    pub fn code(self) -> &'static str {
-        match self {
-            PullKind::HikvisionAlertStream => "hikvision_alert_stream",
-            PullKind::DahuaAttach => "dahua_attach",
-        }
-    }
-
-    /// The usual subscription path and query, to append to `http://<device>`:
-    /// `/ISAPI/Event/notification/alertStream` or
-    /// `/cgi-bin/eventManager.cgi?action=attach&codes=[All]&heartbeat=5`.
-    pub fn default_path(self) -> &'static str {
-        match self {
-            PullKind::HikvisionAlertStream => "/ISAPI/Event/notification/alertStream",
-            PullKind::DahuaAttach => "/cgi-bin/eventManager.cgi?action=attach&codes=[All]&heartbeat=5",
-        }
-    }
-}
+pub use crate::pull_kind::PullKind;
 
 /// Settings of one pull client. Build with [`PullConfig::new`] and adjust the public fields.
 #[derive(Clone)]
@@ -235,14 +209,14 @@ pub async fn run_pull_with_status(
             end = session.run() => end,
             _ = wait_shutdown(shutdown.clone()) => {
                 if status.snapshot().connected {
-                    crate::disconnected(&cfg.source, sink.as_ref(), &status, "shutdown").await;
+                    disconnected(&cfg.source, sink.as_ref(), &status, "shutdown").await;
                 }
                 break;
             }
         };
         let parts = session.parts;
         if status.snapshot().connected {
-            crate::disconnected(&cfg.source, sink.as_ref(), &status, &end.reason).await;
+            disconnected(&cfg.source, sink.as_ref(), &status, &end.reason).await;
         } else {
             status.update(|s| s.last_error = Some(end.reason.clone()));
         }

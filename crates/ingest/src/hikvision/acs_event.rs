@@ -65,7 +65,7 @@ pub(crate) fn acs_event(f: &dyn FieldSource) -> DecodedEvent {
         (Some(a), None) => format!("{ACS_VENDOR_TYPE}/{a}"),
         _ => ACS_VENDOR_TYPE.to_string(),
     };
-    let state = super::state_from(f.text("eventState").as_deref());
+    let state = super::common::state_from(f.text("eventState").as_deref());
     let mut ev = DecodedEvent::new(kind_for_codes(major, minor), vendor_type, state);
     if let Some((t, had_offset)) = f
         .text("dateTime")

@@ -14,7 +14,8 @@ use neibao_domain::events::DecodedPayload;
 use serde_json::{Map, Value};
 
 use super::acs_event::{acs_event, JsonFields, ACS_VENDOR_TYPE};
-use super::{alert_json, is_heartbeat, state_from};
+use super::alert_json;
+use super::common::{is_heartbeat, state_from};
 use crate::json_util::{self, get};
 use crate::{sniff, DecodeError};
 

@@ -6,8 +6,8 @@
 use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 use serde_json::{Map, Value};
 
+use super::common::parse_channel;
 use super::event_types::kind_for_event_type;
-use super::parse_channel;
 use crate::json_util::{self, get};
 use crate::time::parse_device_time;
 

@@ -12,8 +12,8 @@
 use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 
 use super::acs_event::{acs_event, XmlFields, ACS_VENDOR_TYPE};
+use super::common::{is_heartbeat, parse_channel, state_from};
 use super::event_types::kind_for_event_type;
-use super::{is_heartbeat, parse_channel, state_from};
 use crate::time::parse_device_time;
 use crate::xml_tree::{self, Element};
 use crate::DecodeError;

@@ -10,10 +10,11 @@ mod acs_event;
 mod acs_json;
 mod alert_json;
 mod alert_xml;
+mod common;
 mod event_types;
 mod parts;
 
-use neibao_domain::events::{DecodedPayload, EventState};
+use neibao_domain::events::DecodedPayload;
 
 use crate::sniff::{self, Format};
 use crate::DecodeError;
@@ -66,23 +67,4 @@ pub fn decode_hikvision(content_type: Option<&str>, body: &[u8]) -> Result<Decod
         }
     }
     Ok(out)
-}
-
-/// `eventState`: `inactive` (any case) is inactive; anything else, or nothing, is active.
-pub(crate) fn state_from(s: Option<&str>) -> EventState {
-    match s {
-        Some(v) if v.trim().eq_ignore_ascii_case("inactive") => EventState::Inactive,
-        _ => EventState::Active,
-    }
-}
-
-/// In-band keep-alives (§0.6): `videoloss` + `inactive` on cameras/NVRs, `heartBeat` on terminals.
-pub(crate) fn is_heartbeat(event_type: &str, state: EventState) -> bool {
-    event_type.eq_ignore_ascii_case("heartBeat")
-        || (event_type.eq_ignore_ascii_case("videoloss") && state == EventState::Inactive)
-}
-
-/// A channel number; empty or non-numeric text is no channel. NVR IP channels (> 32) are kept raw.
-pub(crate) fn parse_channel(s: &str) -> Option<u32> {
-    s.trim().parse().ok()
 }
