@@ -1,12 +1,54 @@
 //! Scheduled work (the durable scheduler's rows): deadlines, reminders, escalations, sweeps.
+//! A shared kernel: every kind of job is one [`JobKind`], written by the store and handled by the
+//! engine (each capability registers the handlers of its kinds).
 
 use chrono::{DateTime, Utc};
+
+/// Every kind of scheduled job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// A hazard's rectification deadline (payload `{"deadline": ms}`).
+    HazardDeadline,
+    /// A reminder before a hazard's deadline (payload `{"deadline": ms, "days": n}`).
+    HazardReminder,
+    /// The next step of an unacknowledged alert up the police tree (payload `{"level": n}`).
+    AlertEscalate,
+    /// Fan-out of a new or escalated alert to the inbox and the notification channels.
+    AlertNotify,
+    /// The daily retention sweep.
+    RetentionSweep,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 5] = [
+        JobKind::HazardDeadline,
+        JobKind::HazardReminder,
+        JobKind::AlertEscalate,
+        JobKind::AlertNotify,
+        JobKind::RetentionSweep,
+    ];
+
+    /// Stable code, as stored in `scheduled_jobs.kind`.
+    pub fn code(self) -> &'static str {
+        match self {
+            JobKind::HazardDeadline => "hazard.deadline",
+            JobKind::HazardReminder => "hazard.reminder",
+            JobKind::AlertEscalate => "alert.escalate",
+            JobKind::AlertNotify => "alert.notify",
+            JobKind::RetentionSweep => "retention.sweep",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<JobKind> {
+        JobKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
 
 /// Scheduled work to do at `due_at` (a deadline, a reminder, an escalation step).
 #[derive(Debug, Clone)]
 pub struct NewJob {
-    /// What to do, e.g. `rectification_deadline`.
-    pub kind: String,
+    /// What to do.
+    pub kind: JobKind,
     /// What it is about (a hazard id, an alert id).
     pub subject_id: String,
     pub due_at: DateTime<Utc>,
@@ -17,7 +59,7 @@ pub struct NewJob {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub id: String,
-    pub kind: String,
+    pub kind: JobKind,
     pub subject_id: String,
     pub due_at: DateTime<Utc>,
     pub payload: serde_json::Value,

@@ -1,22 +1,37 @@
-//! The early-warning engine: built-in rules evaluated on each new event occurrence, alert
-//! fingerprints and dedup, and the ingest pipeline (persist → rules → alerts).
-//!
-//! Rules here are the built-in set of issue 2; each unit can switch a rule off or change its
-//! parameters (`rule_settings`). The pure rule logic lives in [`rules`]; [`pipeline`] does IO.
+//! The services of neibao: one per capability (`src/<capability>/`), the only thing the web
+//! layer calls. A service takes the caller's [`neibao_domain::access::Principal`], checks the
+//! permission table, validates, and hands the store one atomic change with its audit entry.
+//! Also here: the device intake path and its pipeline of stages (built-in rules, data rules), the
+//! event bus (in-process or NATS JetStream), the durable scheduler and its job handlers, metrics.
 #![forbid(unsafe_code)]
 
-pub mod bus;
-pub mod escalation;
+// kernels
+pub mod config;
+pub mod context;
+pub mod error;
+pub mod jobs;
 pub mod metrics;
-pub mod outbox;
-pub mod pipeline;
-pub mod retention;
-pub mod rules;
-pub mod ruleset;
-pub mod schedule;
-pub mod scheduler;
+pub mod services;
+
+// capabilities
+pub mod accounts;
+pub mod alerts;
+pub mod attachments;
+pub mod audit;
+pub mod dashboard;
+pub mod devices;
+pub mod documents;
+pub mod events;
+pub mod intake;
+pub mod notifications;
+pub mod privacy;
+pub mod registry;
 pub mod supervision;
 pub mod warning;
 
-pub use bus::{Accepted, BusError, EventBus, NatsConfig};
-pub use pipeline::{IngestOutcome, Pipeline};
+pub use config::EngineConfig;
+pub use context::Ctx;
+pub use error::{ServiceError, ServiceResult};
+pub use intake::bus::{Accepted, BusError, EventBus, NatsConfig};
+pub use intake::pipeline::{IngestOutcome, Pipeline};
+pub use services::Services;

@@ -24,10 +24,11 @@ use neibao_domain::ids::{new_id, token_hash};
 use neibao_domain::registry::NewUnit;
 use neibao_domain::registry::UnitKind;
 use neibao_domain::validate::{uscc_check_char, DivisionCode, Uscc};
-use neibao_engine::bus::NatsBus;
-use neibao_engine::{EventBus, NatsConfig, Pipeline};
+use neibao_engine::NatsConfig;
 use neibao_store::Store;
-use neibao_web::{AppState, WebConfig};
+use neibao_web::WebConfig;
+
+use crate::app::{App, AppConfig};
 
 /// Settings of one benchmark run.
 #[derive(Debug, Clone)]
@@ -67,9 +68,9 @@ pub struct BenchReport {
 /// `n` generated data rules of every kind, as a real installation might have: match rules on
 /// kinds, regions and hours, thresholds per device and unit, sequences and cross-unit
 /// correlations. Most do not fire on the benchmark's events; some do.
-pub fn bench_rules(n: usize) -> Vec<neibao_engine::ruleset::RuleSpec> {
+pub fn bench_rules(n: usize) -> Vec<neibao_engine::warning::ruleset::RuleSpec> {
     use neibao_domain::alerts::Severity;
-    use neibao_engine::ruleset::{RuleKind, RuleScope, RuleSpec};
+    use neibao_engine::warning::ruleset::{RuleKind, RuleScope, RuleSpec};
     let kinds = [
         "motion",
         "intrusion.field",
@@ -262,45 +263,44 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<BenchReport> {
 }
 
 async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::Result<BenchReport> {
-    let store = crate::open_store(db_url, dir, Duration::from_secs(300)).await?;
     let format = if args.mqtt_url.is_some() {
         DeviceFormat::GenericJson
     } else {
         DeviceFormat::Hikvision
     };
-    let tokens = setup(store.as_ref(), 64, format).await?;
-    let rules = bench_rules(args.rules);
-    neibao_engine::warning::import_specs(store.as_ref(), &rules, "bench", Utc::now()).await?;
+    // Devices and rules first, so that the application loads them as a server would at start.
+    let tokens = {
+        let store = crate::open_store(db_url, dir, Duration::from_secs(300)).await?;
+        let tokens = setup(store.as_ref(), 64, format).await?;
+        let rules = bench_rules(args.rules);
+        neibao_engine::warning::engine::import_specs(store.as_ref(), &rules, "bench", Utc::now()).await?;
+        tokens
+    };
     let payloads = Arc::new(payloads(&args.fixtures)?);
-    let config = WebConfig {
+    let mut config = AppConfig::new(dir);
+    config.database_url = db_url.map(str::to_string);
+    config.web = WebConfig {
         max_ingest_in_flight: args.concurrency.max(1) * 2,
         ..Default::default()
     };
     let prefix = format!("bench{}", uuid::Uuid::now_v7().simple());
-    let state = match &args.nats_url {
-        None => AppState::new(store.clone(), config),
-        Some(url) => {
-            let nats = NatsConfig {
-                url: url.clone(),
-                prefix: prefix.clone(),
-                partitions: 8,
-                max_backlog: u64::MAX,
-            };
-            let consumer = Pipeline::new(store.clone());
-            neibao_engine::warning::reload(store.as_ref(), consumer.rule_engine()).await?;
-            let bus = NatsBus::start(nats, store.clone(), consumer).await?;
-            AppState::with_bus(store.clone(), config, EventBus::Nats(bus))
-        }
-    };
-    let loaded = neibao_engine::warning::reload(store.as_ref(), state.pipeline.rule_engine()).await?;
+    config.nats = args.nats_url.as_ref().map(|url| NatsConfig {
+        url: url.clone(),
+        prefix: prefix.clone(),
+        partitions: 8,
+        max_backlog: u64::MAX,
+    });
+    let app = App::build(config).await?;
+    let loaded = app.services.pipeline().rule_engine().rules().len();
     anyhow::ensure!(loaded == args.rules, "loaded {loaded} of {} rules", args.rules);
+    let store = app.store.clone();
     if let Some(url) = &args.mqtt_url {
-        return run_mqtt(args, store, state, tokens, url, db_url, dir).await;
+        return run_mqtt(args, store, app, tokens, url, db_url, dir).await;
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, neibao_web::router(state)).await;
+        let _ = axum::serve(listener, app.router).await;
     });
 
     let http = reqwest::Client::builder()
@@ -403,7 +403,7 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
 async fn run_mqtt(
     args: &BenchArgs,
     store: Arc<dyn Store>,
-    state: AppState,
+    app: App,
     tokens: Vec<String>,
     url: &str,
     db_url: Option<&str>,
@@ -413,7 +413,7 @@ async fn run_mqtt(
     let prefix = format!("nbbench{}/events", uuid::Uuid::now_v7().simple());
     let sink: Arc<dyn neibao_transport::Sink> = Arc::new(crate::transports::DeviceSink::new(
         store.clone(),
-        state.bus.clone(),
+        app.services.bus().clone(),
         Default::default(),
         Default::default(),
     ));

@@ -81,10 +81,10 @@ pub async fn load_once(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result
     // The shipped example rules (every rule kind), after the demo alert so that it stays the one.
     // The file ships its offline (absence) examples switched off: the demo's devices are
     // fictional and never send heartbeats, so they would all go "offline" minutes after start.
-    let rules = neibao_engine::ruleset::RuleFile::parse(neibao_engine::warning::DEFAULT_RULES)
+    let rules = neibao_engine::warning::ruleset::RuleFile::parse(neibao_engine::warning::engine::DEFAULT_RULES)
         .map_err(|e| anyhow::anyhow!(e))?;
-    let imported = neibao_engine::warning::import_specs(store, &rules, "demo", Utc::now()).await?;
-    neibao_engine::warning::reload(store, pipeline.rule_engine()).await?;
+    let imported = neibao_engine::warning::engine::import_specs(store, &rules, "demo", Utc::now()).await?;
+    neibao_engine::warning::engine::reload(store, pipeline.rule_engine()).await?;
     store.set_meta("demo_loaded", &Utc::now().to_rfc3339()).await?;
     println!("{summary}");
     println!(
@@ -657,7 +657,7 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
     use neibao_domain::supervision::checklist::ItemResult;
     use neibao_domain::supervision::ladder::{Action, HazardClass, HazardSource};
     use neibao_domain::supervision::{InspectionRecord, ItemOutcome, Signature};
-    use neibao_engine::supervision as sv;
+    use neibao_engine::supervision::workflow as sv;
 
     let (user, _) = store.user_credentials("demo_county").await?.context("demo_county")?;
     let officer = sv::Officer {
@@ -666,7 +666,7 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
         role: user.role,
         org_id: user.org_id.clone(),
         unit_id: None,
-        scope: neibao_web::auth::scope_for(&user),
+        scope: neibao_domain::access::Principal::from_user(&user).scope,
     };
     let campaign = sv::launch_campaign(
         store,

@@ -1,6 +1,7 @@
 //! The neibao application: wiring of store, engine and web, first-start set-up, demo data.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod bench;
 pub mod demo;
 pub mod migrate;

@@ -8,11 +8,11 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Parser, Subcommand};
+use neibao::app::{App, AppConfig};
 use neibao_domain::ids::token_hash;
-use neibao_engine::bus::NatsBus;
-use neibao_engine::{EventBus, NatsConfig, Pipeline};
+use neibao_engine::{EngineConfig, NatsConfig};
 use neibao_web::auth::random_token;
-use neibao_web::{AppState, WebConfig};
+use neibao_web::WebConfig;
 
 #[derive(Parser)]
 #[command(name = "neibao", version, about = "智慧内保平台 neibao")]
@@ -439,16 +439,16 @@ async fn main() -> anyhow::Result<()> {
         Command::Rules { command } => match command {
             RulesCommand::Check { file } => {
                 let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                let specs = neibao_engine::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+                let specs = neibao_engine::warning::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
                 println!("规则文件有效：{} 条规则", specs.len());
                 Ok(())
             }
             RulesCommand::Import { store, file } => {
                 let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                let specs = neibao_engine::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+                let specs = neibao_engine::warning::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
                 let db = neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300))
                     .await?;
-                let r = neibao_engine::warning::import_specs(db.as_ref(), &specs, "cli", Utc::now()).await?;
+                let r = neibao_engine::warning::engine::import_specs(db.as_ref(), &specs, "cli", Utc::now()).await?;
                 println!(
                     "导入完成：新建 {}，更新 {}，未变 {}",
                     r.created.len(),
@@ -573,110 +573,45 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     // Held for the life of the process: `neibao keys rotate` refuses to run beside it.
     let _data_lock = neibao::lock_data_dir(&args.data_dir, false)?;
-    let store = neibao::open_store(
-        args.database_url.as_deref(),
-        &args.data_dir,
-        Duration::from_secs(args.offline_after.max(1)),
-    )
-    .await?;
-    neibao::ensure_admin(store.as_ref()).await?;
-    let dyn_store = store.clone();
-    let config = WebConfig {
+    let mut config = AppConfig::new(&args.data_dir);
+    config.database_url = args.database_url.clone();
+    config.offline_after = Duration::from_secs(args.offline_after.max(1));
+    config.web = WebConfig {
         max_ingest_body: args.max_ingest_body,
         secure_cookies: args.secure_cookies,
         max_ingest_in_flight: args.max_ingest_in_flight.max(1),
+    };
+    config.engine = EngineConfig {
+        public_url: args.public_url.clone(),
         ..Default::default()
     };
-    let state = match args.nats_url.as_deref().filter(|u| !u.is_empty()) {
-        None => AppState::new(dyn_store.clone(), config),
-        Some(url) => {
-            let nats = NatsConfig {
-                url: url.to_string(),
-                prefix: args.bus_prefix.clone(),
-                partitions: args.bus_partitions.clamp(1, 1024),
-                max_backlog: args.max_bus_backlog,
-            };
-            let consumer_pipeline = Pipeline::new(dyn_store.clone());
-            neibao_engine::warning::reload(dyn_store.as_ref(), consumer_pipeline.rule_engine()).await?;
-            neibao_engine::warning::spawn_reloader(
-                dyn_store.clone(),
-                consumer_pipeline.rule_engine().clone(),
-                Duration::from_secs(10),
-            );
-            let bus = NatsBus::start(nats, dyn_store.clone(), consumer_pipeline)
-                .await
-                .with_context(|| format!("connecting to NATS at {url}"))?;
-            tracing::info!(%url, "multi-node mode: device events go through NATS JetStream");
-            AppState::with_bus(dyn_store.clone(), config, EventBus::Nats(bus))
-        }
-    };
-    // Data rules: a file given at start, then the stored set; other nodes' edits arrive within 10 s.
-    if let Some(path) = &args.rules_file {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let specs = neibao_engine::ruleset::RuleFile::parse(&bytes).map_err(|e| anyhow::anyhow!(e))?;
-        let r = neibao_engine::warning::import_specs(dyn_store.as_ref(), &specs, "rules-file", Utc::now()).await?;
-        tracing::info!(
-            created = r.created.len(),
-            updated = r.updated.len(),
-            unchanged = r.unchanged.len(),
-            "rule file imported"
-        );
-    }
-    let loaded = neibao_engine::warning::reload(dyn_store.as_ref(), state.pipeline.rule_engine()).await?;
-    tracing::info!(rules = loaded, "early-warning rules loaded");
-    neibao_engine::warning::spawn_reloader(
-        dyn_store.clone(),
-        state.pipeline.rule_engine().clone(),
-        Duration::from_secs(10),
-    );
-    neibao_engine::warning::SilenceSweep::new(dyn_store.clone(), state.pipeline.rule_engine().clone())
-        .spawn(Duration::from_secs(args.silence_sweep.max(5)));
-    let node = format!("{}-{}", args.listen, std::process::id());
-    neibao_engine::outbox::Outbox::new(dyn_store.clone(), node.clone()).spawn(Duration::from_secs(2));
-    // The durable scheduler runs on every node; claims keep each due job on one of them. Job kinds
-    // register their handlers here.
-    neibao_engine::retention::schedule_next(dyn_store.as_ref(), Utc::now()).await?;
-    neibao_engine::scheduler::Scheduler::new(dyn_store.clone(), node, chrono::Duration::seconds(60))
-        .handle(
-            neibao_engine::retention::RETENTION_SWEEP,
-            neibao_engine::retention::handler(dyn_store.clone()),
-        )
-        .handle(
-            neibao_engine::supervision::HAZARD_DEADLINE,
-            neibao_engine::supervision::deadline_handler(dyn_store.clone()),
-        )
-        .handle(
-            neibao_engine::supervision::HAZARD_REMINDER,
-            neibao_engine::supervision::reminder_handler(dyn_store.clone()),
-        )
-        .handle(
-            neibao_engine::escalation::ALERT_ESCALATE,
-            neibao_engine::escalation::handler(dyn_store.clone()),
-        )
-        .handle(
-            neibao_engine::outbox::ALERT_NOTIFY,
-            neibao_engine::outbox::handler(dyn_store.clone(), args.public_url.clone()),
-        )
-        .spawn();
-    if args.demo {
-        neibao::demo::load_once(dyn_store.as_ref(), &state.pipeline).await?;
-    }
-    // Device transports that neibao opens itself: MQTT and pull streams. The sender lives as long
-    // as the server; dropping it stops them.
-    let (_transports_stop, transports_rx) = tokio::sync::watch::channel(false);
-    let pulls = match &args.pull_config {
+    config.nats = args
+        .nats_url
+        .as_deref()
+        .filter(|u| !u.is_empty())
+        .map(|url| NatsConfig {
+            url: url.to_string(),
+            prefix: args.bus_prefix.clone(),
+            partitions: args.bus_partitions.clamp(1, 1024),
+            max_backlog: args.max_bus_backlog,
+        });
+    config.rules_file = args.rules_file.clone();
+    config.node = format!("{}-{}", args.listen, std::process::id());
+    config.silence_sweep = Duration::from_secs(args.silence_sweep.max(5));
+    config.mqtt_url = args.mqtt_url.clone();
+    config.mqtt_client_id = format!("neibao-{}", std::process::id());
+    config.mqtt_frigate = neibao::transports::parse_frigate_map(&args.mqtt_frigate)?;
+    config.pulls = match &args.pull_config {
         Some(p) => neibao::transports::read_pull_file(p)?,
         None => Vec::new(),
     };
-    neibao::transports::start(
-        dyn_store.clone(),
-        state.bus.clone(),
-        args.mqtt_url.as_deref().filter(|u| !u.is_empty()),
-        &format!("neibao-{}", std::process::id()),
-        neibao::transports::parse_frigate_map(&args.mqtt_frigate)?,
-        pulls,
-        transports_rx,
-    )?;
+    let app = App::build(config).await?;
+    neibao::ensure_admin(app.store.as_ref()).await?;
+    if args.demo {
+        neibao::demo::load_once(app.store.as_ref(), app.services.pipeline()).await?;
+    }
+    // Lives as long as the server: dropping it stops the device transports.
+    let _running = app.workers.start().await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -685,7 +620,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     println!("neibao 已启动：http://{addr}/");
     serve_http(
         listener,
-        neibao_web::router(state),
+        app.router,
         Duration::from_secs(args.header_read_timeout.max(1)),
     )
     .await;

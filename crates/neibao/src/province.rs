@@ -187,7 +187,8 @@ pub async fn run(
 ) -> anyhow::Result<Vec<PageTiming>> {
     let store = crate::open_store(database_url, data_dir, Duration::from_secs(300)).await?;
     if measure_only {
-        return measure(store, samples).await;
+        drop(store);
+        return measure(database_url, data_dir, samples).await;
     }
     crate::ensure_admin_with(store.as_ref(), Some("admin-pass-123")).await?;
     let pipeline = neibao_engine::Pipeline::new(store.clone());
@@ -239,15 +240,22 @@ pub async fn run(
             .await?;
         sqlx::query("ANALYZE").execute(&pool).await?;
     }
-    measure(store, samples).await
+    drop(store);
+    measure(database_url, data_dir, samples).await
 }
 
-async fn measure(store: std::sync::Arc<dyn neibao_store::Store>, samples: usize) -> anyhow::Result<Vec<PageTiming>> {
-    let state = neibao_web::AppState::new(store, neibao_web::WebConfig::default());
+async fn measure(
+    database_url: Option<&str>,
+    data_dir: &std::path::Path,
+    samples: usize,
+) -> anyhow::Result<Vec<PageTiming>> {
+    let mut config = crate::app::AppConfig::new(data_dir);
+    config.database_url = database_url.map(str::to_string);
+    let app = crate::app::App::build(config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, neibao_web::router(state)).await;
+        let _ = axum::serve(listener, app.router).await;
     });
     let mut out = Vec::new();
     for user in ["demo_province", "demo_county"] {

@@ -21,7 +21,7 @@ use neibao_domain::audit::AuditEntry;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
-use crate::AppState;
+use crate::state::AppState;
 
 /// What the authentication layer and the handler learned about a request, for its audit row.
 #[derive(Debug, Default)]

@@ -10,15 +10,14 @@ use axum::http::{header, Method};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Utc;
-use neibao_domain::access::{Role, Scope};
+use neibao_domain::access::{Principal, Role, Scope};
 use neibao_domain::accounts::{TokenScope, User};
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::token_hash;
-use neibao_domain::validate::DivisionCode;
 use rand::RngCore;
 
 use crate::error::ApiError;
-use crate::AppState;
+use crate::state::AppState;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "neibao_session";
@@ -90,36 +89,11 @@ pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(b)
 }
 
-/// The scope a user's role and organisation give (DESIGN.md §1).
-pub fn scope_for(user: &User) -> Scope {
-    match user.role {
-        Role::Admin => Scope::All,
-        Role::PoliceProvince | Role::PoliceCity | Role::PoliceCounty => {
-            match user.division_code.as_deref().map(DivisionCode::parse) {
-                Some(Ok(code)) => Scope::Division {
-                    prefix: code.scope_prefix().to_string(),
-                },
-                _ => Scope::Nothing,
-            }
-        }
-        Role::PoliceStation => user
-            .org_id
-            .clone()
-            .map_or(Scope::Nothing, |org_id| Scope::Station { org_id }),
-        Role::Department => user
-            .org_id
-            .clone()
-            .map_or(Scope::Nothing, |org_id| Scope::Department { org_id }),
-        Role::UnitManager | Role::Guard => user
-            .unit_id
-            .clone()
-            .map_or(Scope::Nothing, |unit_id| Scope::Unit { unit_id }),
-    }
-}
-
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
+    /// Who acts, in which role, over which jurisdiction: what services take.
+    pub principal: Principal,
     pub user: User,
     pub scope: Scope,
     /// Set when authenticated by the session cookie: the session's CSRF token.
@@ -194,8 +168,10 @@ impl FromRequestParts<AppState> for CurrentUser {
             if unsafe_method && token_scope == TokenScope::Read {
                 return Err(ApiError::msg(ErrorCode::Forbidden, "该令牌为只读令牌，不能修改数据"));
             }
+            let principal = Principal::from_user(&user);
             return Ok(CurrentUser {
-                scope: scope_for(&user),
+                scope: principal.scope.clone(),
+                principal,
                 user,
                 csrf: None,
                 session: None,
@@ -204,7 +180,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         }
         let token = crate::ui::cookie_token(&parts.headers).ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let hash = token_hash(&token);
-        let idle = chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::minutes(30));
+        let idle =
+            chrono::Duration::from_std(state.services.config().session_idle).unwrap_or(chrono::Duration::minutes(30));
         let session = state
             .store
             .session_user(&hash, now, idle)
@@ -229,8 +206,10 @@ impl FromRequestParts<AppState> for CurrentUser {
                 ));
             }
         }
+        let principal = Principal::from_user(&session.user);
         Ok(CurrentUser {
-            scope: scope_for(&session.user),
+            scope: principal.scope.clone(),
+            principal,
             user: session.user,
             csrf: Some(session.csrf_token),
             session: Some(hash),

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use neibao_domain::error::{DomainError, ErrorCode};
+use neibao_engine::ServiceError;
 use neibao_store::StoreError;
 use serde::Serialize;
 
@@ -46,6 +47,19 @@ impl ApiError {
     pub fn forbidden() -> ApiError {
         ApiError::new(ErrorCode::Forbidden)
     }
+    /// `internal` (500): the zh-CN message names the request id to quote to an administrator.
+    pub fn internal() -> ApiError {
+        match crate::request_id::current() {
+            Some(id) => ApiError::msg(
+                ErrorCode::Internal,
+                format!(
+                    "{}（请求编号 {id}，请告知系统管理员）",
+                    ErrorCode::Internal.message_zh()
+                ),
+            ),
+            None => ApiError::new(ErrorCode::Internal),
+        }
+    }
     pub fn validation(message: impl Into<String>) -> ApiError {
         ApiError::msg(ErrorCode::ValidationFailed, message)
     }
@@ -60,24 +74,23 @@ impl From<DomainError> for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
         match e {
-            StoreError::NotFound => ApiError::not_found(),
-            StoreError::Conflict(m) => ApiError::msg(
-                ErrorCode::Conflict,
-                if m.chars().any(|c| c > '\u{2e80}') {
-                    m
-                } else {
-                    ErrorCode::Conflict.message_zh().into()
-                },
-            ),
-            StoreError::Domain(d) => d.into(),
-            StoreError::Other(err) => {
-                tracing::error!(error = %err, "store error");
-                ApiError::new(ErrorCode::Internal)
+            ServiceError::Refused(d) => d.into(),
+            ServiceError::Internal(err) => {
+                // The cause goes to the log (in the request's span, with its id); the caller
+                // sees the id to quote.
+                tracing::error!(error = %err, "internal error");
+                ApiError::internal()
             }
         }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ServiceError::from(e).into()
     }
 }
 

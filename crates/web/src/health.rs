@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use neibao_engine::metrics::{self, METRICS};
 use serde_json::json;
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -25,7 +25,7 @@ async fn healthz() -> impl IntoResponse {
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let database = state.store.get_meta("readyz").await.is_ok();
-    let bus = state.bus.ready().await;
+    let bus = state.services.bus().ready().await;
     let status = if database && bus {
         StatusCode::OK
     } else {
@@ -33,12 +33,12 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     };
     (
         status,
-        Json(json!({"database": database, "bus": bus, "queue_depth": state.bus.queue_depth()})),
+        Json(json!({"database": database, "bus": bus, "queue_depth": state.services.bus().queue_depth()})),
     )
 }
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
-    METRICS.queue_depth.set(state.bus.queue_depth() as i64);
+    METRICS.queue_depth.set(state.services.bus().queue_depth() as i64);
     (
         [(
             header::CONTENT_TYPE,

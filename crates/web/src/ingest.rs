@@ -34,7 +34,7 @@ use neibao_engine::BusError;
 use serde::Serialize;
 
 use crate::error::ApiError;
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/ingest/{format}/{token}", post(push).get(poll))
@@ -248,7 +248,8 @@ async fn ingest_inner(
     })?;
     decoded.events.iter_mut().for_each(DecodedEvent::sanitize);
     let out = state
-        .bus
+        .services
+        .bus()
         .submit(&device, &decoded, &body, content_type, Utc::now())
         .await
         .map_err(|e| match e {

@@ -178,13 +178,7 @@ async fn unacknowledged_alerts_climb_the_police_tree_and_acknowledgement_stops_t
         .await;
     assert_eq!(s, 200);
 
-    let store = app.store.clone();
-    let node = |n: &str| {
-        neibao_engine::scheduler::Scheduler::new(store.clone(), n, Duration::seconds(60)).handle(
-            neibao_engine::escalation::ALERT_ESCALATE,
-            neibao_engine::escalation::handler(store.clone()),
-        )
-    };
+    let node = |n: &str| app.scheduler(n);
     let (a, b) = (node("a"), node("b"));
     // Before 15 minutes nothing happens.
     a.tick(t0 + Duration::minutes(10)).await.unwrap();

@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use neibao::app::{App, AppConfig};
+use neibao_engine::jobs::scheduler::Scheduler;
+use neibao_engine::Services;
 use neibao_store::Store;
-use neibao_web::{AppState, WebConfig};
+use neibao_web::WebConfig;
 use serde_json::{json, Value};
 
 pub const DEMO_PASSWORD: &str = "neibao-demo";
@@ -13,6 +16,11 @@ pub const ADMIN_PASSWORD: &str = "admin-pass-123";
 pub struct TestApp {
     pub base: String,
     pub store: Arc<dyn Store>,
+    /// The application's services (for tests that drive a service directly).
+    #[allow(dead_code)]
+    pub services: Arc<Services>,
+    /// The application's job handlers (the same registry `neibao serve` runs).
+    workers: neibao::app::Workers,
     pub data_dir: PathBuf,
     /// `Some(postgres://…)` when the suite runs on PostgreSQL (`NEIBAO_TEST_BACKEND=postgres`).
     pub database_url: Option<String>,
@@ -91,6 +99,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(config: WebConfig, demo: bool) -> TestApp {
+        Self::spawn_configured(|c| c.web = config, demo).await
+    }
+
+    /// A server whose application configuration `configure` adjusts.
+    pub async fn spawn_configured(configure: impl FnOnce(&mut AppConfig), demo: bool) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = if suite_on_postgres() {
             let admin = postgres_admin_url().expect("NEIBAO_TEST_BACKEND=postgres needs NEIBAO_TEST_POSTGRES_URL");
@@ -99,32 +112,49 @@ impl TestApp {
             None
         };
         let database_url = db.as_ref().map(|d| d.url.clone());
-        let store = neibao::open_store(database_url.as_deref(), dir.path(), std::time::Duration::from_secs(300))
-            .await
-            .expect("store");
-        // SAFETY of env: tests set NEIBAO_ADMIN_PASSWORD only through this value.
+        // The application `neibao serve` builds, on a temporary data folder; its background
+        // workers are not started: tests tick the scheduler themselves with a controlled clock.
+        let mut app_config = AppConfig::new(dir.path());
+        app_config.database_url = database_url.clone();
+        configure(&mut app_config);
+        let app = App::build(app_config).await.expect("app");
+        let store = app.store.clone();
         neibao::ensure_admin_with(store.as_ref(), Some(ADMIN_PASSWORD))
             .await
             .expect("admin");
-        let state = AppState::new(store.clone(), config);
         if demo {
-            neibao::demo::load_once(store.as_ref(), &state.pipeline)
+            neibao::demo::load_once(store.as_ref(), app.services.pipeline())
                 .await
                 .expect("demo");
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let router = app.router;
         tokio::spawn(async move {
-            axum::serve(listener, neibao_web::router(state)).await.expect("serve");
+            axum::serve(listener, router).await.expect("serve");
         });
         TestApp {
             base: format!("http://{addr}"),
             store,
+            services: app.services,
+            workers: app.workers,
             data_dir: dir.path().to_path_buf(),
             database_url,
             _dir: dir,
             _db: db,
         }
+    }
+
+    /// The application built again over the same installation, as after a restart.
+    pub async fn rebuilt(&self) -> App {
+        let mut c = AppConfig::new(&self.data_dir);
+        c.database_url = self.database_url.clone();
+        App::build(c).await.expect("app")
+    }
+
+    /// A scheduler for `node` with every job handler the application wires.
+    pub fn scheduler(&self, node: &str) -> Scheduler {
+        self.workers.scheduler(node)
     }
 
     /// Everything the installation stores, as text: the data folder's files for SQLite, a

@@ -650,10 +650,11 @@ async fn contract_postgres() {
 /// lease, completed once — and through the engine's scheduler, every deadline fires once with two
 /// schedulers ticking the same database at the same time, across a "restart".
 async fn run_scheduler_contract(store: Arc<dyn Store>) {
-    use neibao_engine::scheduler::{Handler, Scheduler};
+    use neibao_domain::jobs::JobKind;
+    use neibao_engine::jobs::scheduler::{Handler, Scheduler};
     let t0 = Utc::now();
     let job = |subject: &str, due| NewJob {
-        kind: "deadline".into(),
+        kind: JobKind::HazardDeadline,
         subject_id: subject.into(),
         due_at: due,
         payload: serde_json::json!({"n": 1}),
@@ -708,7 +709,7 @@ async fn run_scheduler_contract(store: Arc<dyn Store>) {
         store
             .schedule_job(
                 &NewJob {
-                    kind: "fire".into(),
+                    kind: JobKind::HazardReminder,
                     subject_id: format!("d{i}"),
                     due_at: t0 + Duration::minutes(i),
                     payload: serde_json::json!({}),
@@ -718,8 +719,8 @@ async fn run_scheduler_contract(store: Arc<dyn Store>) {
             .await
             .unwrap();
     }
-    let s1 = Scheduler::new(store.clone(), "n1", lease).handle("fire", handler(fired.clone()));
-    let s2 = Scheduler::new(store.clone(), "n2", lease).handle("fire", handler(fired.clone()));
+    let s1 = Scheduler::new(store.clone(), "n1", lease).handle(JobKind::HazardReminder, handler(fired.clone()));
+    let s2 = Scheduler::new(store.clone(), "n2", lease).handle(JobKind::HazardReminder, handler(fired.clone()));
     for step in 0..25 {
         let now = t0 + Duration::minutes(step * 2);
         let (r1, r2) = tokio::join!(s1.tick(now), s2.tick(now));
@@ -727,13 +728,13 @@ async fn run_scheduler_contract(store: Arc<dyn Store>) {
         r2.unwrap();
     }
     // A restarted node (new scheduler, same name) finds nothing left to run.
-    let s3 = Scheduler::new(store.clone(), "n1", lease).handle("fire", handler(fired.clone()));
+    let s3 = Scheduler::new(store.clone(), "n1", lease).handle(JobKind::HazardReminder, handler(fired.clone()));
     assert!(s3
         .tick(t0 + Duration::days(1))
         .await
         .unwrap()
         .iter()
-        .all(|r| r.job.kind != "fire"));
+        .all(|r| r.job.kind != JobKind::HazardReminder));
     let mut got = fired.lock().unwrap().clone();
     got.sort();
     let mut want: Vec<String> = (0..40).map(|i| format!("d{i}")).collect();

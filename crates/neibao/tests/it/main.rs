@@ -20,3 +20,4 @@ mod transports;
 mod ui;
 mod ui_warning;
 mod warning;
+mod wiring;

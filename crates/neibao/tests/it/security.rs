@@ -3,7 +3,6 @@
 //! revocable tokens, the password policy, key rotation, and retention with a controlled clock.
 
 use std::process::Command;
-use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use neibao_domain::access::Scope;
@@ -549,8 +548,7 @@ async fn key_rotation_reencrypts_everything_and_lookups_still_work() {
 
 #[tokio::test]
 async fn retention_deletes_by_class_with_minimums_holds_and_a_controlled_clock() {
-    use neibao_engine::retention::{handler, schedule_next, RETENTION_SWEEP};
-    use neibao_engine::scheduler::Scheduler;
+    use neibao_engine::privacy::retention::schedule_next;
     let app = TestApp::spawn().await;
     let store = app.store.clone();
     let admin = app.admin().await;
@@ -631,12 +629,7 @@ async fn retention_deletes_by_class_with_minimums_holds_and_a_controlled_clock()
         }
     };
     let due = schedule_next(store.as_ref(), t0).await.unwrap();
-    let scheduler = Scheduler::new(
-        store.clone() as Arc<dyn neibao_store::Store>,
-        "test",
-        Duration::seconds(60),
-    )
-    .handle(RETENTION_SWEEP, handler(store.clone()));
+    let scheduler = app.scheduler("test");
     assert!(
         scheduler.tick(due - Duration::seconds(1)).await.unwrap().is_empty(),
         "not due yet"

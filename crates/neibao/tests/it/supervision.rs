@@ -4,21 +4,11 @@
 //! scheduler with a controlled clock (once across two schedulers and a restart); campaigns,
 //! inspections, checklist versions, credit grades and the due list.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Datelike, Duration, SubsecRound, Utc};
-use neibao_engine::scheduler::Scheduler;
-use neibao_engine::supervision::{self as sv, HAZARD_DEADLINE, HAZARD_REMINDER};
-use neibao_store::Store;
+use neibao_engine::supervision::workflow as sv;
 use serde_json::{json, Value};
 
 use crate::common::*;
-
-fn scheduler(store: Arc<dyn Store>, node: &str) -> Scheduler {
-    Scheduler::new(store.clone(), node, Duration::seconds(60))
-        .handle(HAZARD_DEADLINE, sv::deadline_handler(store.clone()))
-        .handle(HAZARD_REMINDER, sv::reminder_handler(store))
-}
 
 fn year_now() -> i32 {
     Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).year()
@@ -176,8 +166,8 @@ async fn a_hazard_climbs_the_ladder_and_closes_with_its_documents() {
     check_pdf_text(&pdf, &[&unit_name, &order_no, "限期整改通知书"]);
 
     // The clock reaches the deadline: the reminders (D-7, D-3, D-1) and the overdue fire, once.
-    let s1 = scheduler(app.store.clone(), "node-a");
-    let s2 = scheduler(app.store.clone(), "node-b");
+    let s1 = app.scheduler("node-a");
+    let s2 = app.scheduler("node-b");
     let t = d1 + Duration::seconds(1);
     let (a, b) = tokio::join!(s1.tick(t), s2.tick(t));
     let ran = a
@@ -401,10 +391,7 @@ async fn an_overdue_hazard_with_harm_ends_in_a_fine_within_the_legal_ranges() {
     // Not yet overdue: no fine (Art 19 needs an overdue unit).
     let (s, v) = act(&police, &hazard, fine(20_000, 2_000)).await;
     assert_eq!(s, 409, "{v}");
-    scheduler(app.store.clone(), "n")
-        .tick(d1 + Duration::seconds(1))
-        .await
-        .unwrap();
+    app.scheduler("n").tick(d1 + Duration::seconds(1)).await.unwrap();
 
     for (u, p) in [(9_999, 2_000), (100_001, 2_000), (20_000, 499), (20_000, 5_001)] {
         let (s, v) = act(&police, &hazard, fine(u, p)).await;
@@ -463,7 +450,7 @@ async fn a_deadline_fires_once_across_schedulers_crashes_and_restarts() {
         200
     );
     // Before the deadline nothing is due but the D-1 reminder.
-    let s1 = scheduler(app.store.clone(), "a");
+    let s1 = app.scheduler("a");
     let ran: Vec<_> = s1
         .tick(d1 - Duration::hours(23))
         .await
@@ -472,7 +459,7 @@ async fn a_deadline_fires_once_across_schedulers_crashes_and_restarts() {
         .filter(|r| r.job.subject_id == hazard)
         .collect();
     assert_eq!(ran.len(), 1);
-    assert_eq!(ran[0].job.kind, HAZARD_REMINDER);
+    assert_eq!(ran[0].job.kind, neibao_domain::jobs::JobKind::HazardReminder);
 
     // A node claims the deadline and dies before finishing it.
     let claimed: Vec<_> = app
@@ -485,20 +472,14 @@ async fn a_deadline_fires_once_across_schedulers_crashes_and_restarts() {
         .collect();
     assert_eq!(claimed.len(), 1);
     // Within the lease nobody else runs it.
-    let s2 = scheduler(app.store.clone(), "b");
+    let s2 = app.scheduler("b");
     let within = s2.tick(d1 + Duration::seconds(30)).await.unwrap();
     assert!(within.iter().all(|r| r.job.subject_id != hazard));
 
     // A restart: a new store on the same database; after the lease the job runs once.
-    let restarted = neibao::open_store(
-        app.database_url.as_deref(),
-        &app.data_dir,
-        std::time::Duration::from_secs(300),
-    )
-    .await
-    .unwrap();
-    let s3 = scheduler(restarted.clone(), "c");
-    let s4 = scheduler(restarted.clone(), "d");
+    let restarted = app.rebuilt().await;
+    let s3 = restarted.scheduler("c");
+    let s4 = restarted.scheduler("d");
     let t = d1 + Duration::seconds(120);
     let (a, b) = tokio::join!(s3.tick(t), s4.tick(t));
     let ran = a
@@ -509,7 +490,7 @@ async fn a_deadline_fires_once_across_schedulers_crashes_and_restarts() {
         .count();
     assert_eq!(ran, 1);
     // The dead node's handler "comes back" and runs the same job again: nothing changes.
-    neibao_engine::supervision::on_deadline(restarted.as_ref(), &claimed[0])
+    neibao_engine::supervision::workflow::on_deadline(restarted.store.as_ref(), &claimed[0])
         .await
         .unwrap();
     for s in [&s1, &s2, &s3, &s4] {

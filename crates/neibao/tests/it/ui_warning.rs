@@ -467,10 +467,7 @@ async fn suppressions_inbox_health_and_channels_from_the_ui() {
     assert!(html.contains("3301*") && html.contains("启用"));
     assert!(!html.contains(secret), "the secret is not shown");
     // The demo alert's fan-out (alert.notify job): inbox items, and a delivery to the channel.
-    let scheduler = neibao_engine::scheduler::Scheduler::new(app.store.clone(), "n1", Duration::seconds(60)).handle(
-        neibao_engine::outbox::ALERT_NOTIFY,
-        neibao_engine::outbox::handler(app.store.clone(), None),
-    );
+    let scheduler = app.scheduler("n1");
     scheduler.tick(Utc::now() + Duration::seconds(1)).await.unwrap();
 
     // The alert page lists its deliveries.

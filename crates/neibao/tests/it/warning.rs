@@ -228,7 +228,7 @@ async fn flaky_receiver(fail: usize, secret: &'static str) -> (String, Arc<Atomi
 
 #[tokio::test]
 async fn outbox_retries_a_failing_webhook_and_delivers_exactly_once() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_configured(|c| c.engine.public_url = Some("https://neibao.example".into()), false).await;
     let admin = app.admin().await;
     let secret = "0123456789abcdef-neibao-test";
     let (url, calls, accepted) = flaky_receiver(2, secret).await;
@@ -260,25 +260,22 @@ async fn outbox_retries_a_failing_webhook_and_delivers_exactly_once() {
 
     let store = app.store.clone();
     let t0 = Utc::now();
-    let scheduler = neibao_engine::scheduler::Scheduler::new(store.clone(), "n1", Duration::seconds(60)).handle(
-        neibao_engine::outbox::ALERT_NOTIFY,
-        neibao_engine::outbox::handler(store.clone(), Some("https://neibao.example".into())),
-    );
+    let scheduler = app.scheduler("n1");
     scheduler.tick(t0 + Duration::seconds(1)).await.unwrap();
     // Running the fan-out again (a re-claimed job) adds nothing.
     let job = neibao_domain::jobs::Job {
         id: "again".into(),
-        kind: neibao_engine::outbox::ALERT_NOTIFY.into(),
+        kind: neibao_domain::jobs::JobKind::AlertNotify,
         subject_id: alert.clone(),
         due_at: t0,
         payload: json!({"level": 0}),
         attempts: 1,
     };
-    neibao_engine::outbox::on_notify(store.as_ref(), &job, None)
+    neibao_engine::notifications::outbox::on_notify(store.as_ref(), &job, None)
         .await
         .unwrap();
 
-    let outbox = neibao_engine::outbox::Outbox::new(store.clone(), "n1");
+    let outbox = neibao_engine::notifications::outbox::Outbox::new(store.clone(), "n1");
     let r1 = outbox.tick(t0 + Duration::seconds(2)).await.unwrap();
     assert_eq!((r1.delivered, r1.retried), (0, 1), "{r1:?}");
     // Not due again before its backoff (≥ 24 s).
@@ -313,10 +310,7 @@ async fn inbox_jurisdiction_on_rules_and_the_silence_sweep() {
     let app = TestApp::demo().await;
     let store = app.store.clone();
     // The demo alert's fan-out: the unit's users and its police station get an inbox item.
-    let scheduler = neibao_engine::scheduler::Scheduler::new(store.clone(), "n1", Duration::seconds(60)).handle(
-        neibao_engine::outbox::ALERT_NOTIFY,
-        neibao_engine::outbox::handler(store.clone(), None),
-    );
+    let scheduler = app.scheduler("n1");
     scheduler.tick(Utc::now() + Duration::seconds(1)).await.unwrap();
     let unit = app.client_for("demo_unit").await;
     let (s, inbox) = unit.get("/api/v1/inbox").await;
@@ -375,9 +369,11 @@ async fn inbox_jurisdiction_on_rules_and_the_silence_sweep() {
         .put("/api/v1/alert_rules/camera_offline?expected_version=1", on)
         .await;
     assert_eq!(s, 200, "{v}");
-    let engine = neibao_engine::ruleset::RuleEngine::default();
-    neibao_engine::warning::reload(store.as_ref(), &engine).await.unwrap();
-    let sweep = neibao_engine::warning::SilenceSweep::new(store.clone(), engine);
+    let engine = neibao_engine::warning::ruleset::RuleEngine::default();
+    neibao_engine::warning::engine::reload(store.as_ref(), &engine)
+        .await
+        .unwrap();
+    let sweep = neibao_engine::warning::engine::SilenceSweep::new(store.clone(), engine);
     let later = Utc::now() + Duration::hours(1);
     let raised = sweep.run(later).await.unwrap();
     assert!(

@@ -6,6 +6,7 @@ use super::db::{sql, Db};
 use crate::error::StoreResult;
 use neibao_domain::alerts::{AlertDraft, Raised};
 use neibao_domain::ids::new_id;
+use neibao_domain::jobs::JobKind;
 
 /// Raises `d` inside `tx`: folds it into the unresolved alert with the same fingerprint, or opens
 /// a new one with its escalation and notification jobs.
@@ -65,10 +66,11 @@ pub(crate) async fn raise_in(tx: &mut sqlx::Transaction<'_, Db>, d: &AlertDraft)
             .await?;
             if let Some(at) = d.escalate_at {
                 sqlx::query(&sql(
-                    "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, 'alert.escalate', ?, ?, ?, ?)
+                    "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)
                      ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
                 ))
                 .bind(new_id())
+                .bind(JobKind::AlertEscalate.code())
                 .bind(&id)
                 .bind(ms(at))
                 .bind(r#"{"level":1}"#)
@@ -79,10 +81,11 @@ pub(crate) async fn raise_in(tx: &mut sqlx::Transaction<'_, Db>, d: &AlertDraft)
             // Notifications (inbox, channels) are fanned out by a job written with the alert,
             // so a crash right after the commit cannot lose them.
             sqlx::query(&sql(
-                "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, 'alert.notify', ?, ?, ?, ?)
+                "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)
                  ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
             ))
             .bind(new_id())
+                .bind(JobKind::AlertNotify.code())
             .bind(&id)
             .bind(ms(d.at))
             .bind(r#"{"level":0}"#)

@@ -9,18 +9,29 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::ids::new_id;
-use neibao_domain::jobs::{Job, NewJob};
+use neibao_domain::jobs::{Job, JobKind, NewJob};
 use sqlx::Row;
 
-fn job_from_row(r: &DbRow) -> Job {
-    Job {
+/// A claimed row; `None` for a kind this binary does not know (not claimed, see below).
+fn job_from_row(r: &DbRow) -> Option<Job> {
+    Some(Job {
         id: r.get("id"),
-        kind: r.get("kind"),
+        kind: JobKind::from_code(r.get::<&str, _>("kind"))?,
         subject_id: r.get("subject_id"),
         due_at: from_ms(r.get("due_at")),
         payload: serde_json::from_str(r.get::<&str, _>("payload")).unwrap_or(serde_json::Value::Null),
         attempts: r.get("attempts"),
-    }
+    })
+}
+
+/// `kind IN (…)` of every known kind: jobs of kinds this binary does not know (written by a newer
+/// version on another node) stay unclaimed for a node that knows them.
+fn known_kinds() -> String {
+    JobKind::ALL
+        .iter()
+        .map(|k| format!("'{}'", k.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[async_trait]
@@ -31,7 +42,7 @@ impl JobRepo for Backend {
              ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
         ))
         .bind(new_id())
-        .bind(&job.kind)
+        .bind(job.kind.code())
         .bind(&job.subject_id)
         .bind(ms(job.due_at))
         .bind(job.payload.to_string())
@@ -53,8 +64,10 @@ impl JobRepo for Backend {
             "UPDATE scheduled_jobs SET claimed_by = ?, claimed_at = ?, attempts = attempts + 1
              WHERE id IN (SELECT id FROM scheduled_jobs
                           WHERE done_at IS NULL AND due_at <= ? AND (claimed_at IS NULL OR claimed_at < ?)
+                            AND kind IN ({known})
                           ORDER BY due_at LIMIT ?{SKIP_LOCKED})
-             RETURNING id, kind, subject_id, due_at, payload, attempts"
+             RETURNING id, kind, subject_id, due_at, payload, attempts",
+            known = known_kinds()
         )))
         .bind(node)
         .bind(ms(now))
@@ -64,7 +77,7 @@ impl JobRepo for Backend {
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(rows.iter().map(job_from_row).collect())
+        Ok(rows.iter().filter_map(job_from_row).collect())
     }
 
     async fn complete_job(&self, id: &str, node: &str, now: DateTime<Utc>) -> StoreResult<bool> {

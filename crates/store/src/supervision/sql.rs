@@ -208,7 +208,7 @@ async fn insert_job(tx: &mut Tx, job: &NewJob, now: DateTime<Utc>) -> StoreResul
          ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
     ))
     .bind(new_id())
-    .bind(&job.kind)
+    .bind(job.kind.code())
     .bind(&job.subject_id)
     .bind(ms(job.due_at))
     .bind(job.payload.to_string())

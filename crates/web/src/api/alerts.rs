@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use chrono::Utc;
+use neibao_domain::access::Permission;
 use neibao_domain::alerts::AlertFilter;
 use neibao_domain::alerts::{Alert, AlertAction, AlertStatus, FalsePositiveReason, RuleAlertStats, Severity};
 use neibao_domain::events::SecurityEvent;
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -80,7 +81,7 @@ pub async fn transition(
     comment: &str,
 ) -> ApiResult<Alert> {
     state.store.get_alert(&user.scope, id).await?;
-    user.require(user.user.role.may_handle_alerts())?;
+    user.principal.require(Permission::AlertHandle)?;
     let comment = comment.trim();
     if comment.chars().count() > 1000 {
         return Err(ApiError::validation("处置说明不超过1000字"));
@@ -200,7 +201,9 @@ pub async fn get_escalation(
     State(state): State<AppState>,
     _user: CurrentUser,
 ) -> ApiResult<Json<neibao_domain::alerts::EscalationPolicy>> {
-    Ok(Json(neibao_engine::escalation::policy(state.store.as_ref()).await?))
+    Ok(Json(
+        neibao_engine::alerts::escalation::policy(state.store.as_ref()).await?,
+    ))
 }
 
 /// Replaces the escalation chain (administrators; at most 3 levels of 1–1440 minutes; an empty
@@ -214,6 +217,6 @@ pub async fn put_escalation(
     Json(p): Json<neibao_domain::alerts::EscalationPolicy>,
 ) -> ApiResult<Json<neibao_domain::alerts::EscalationPolicy>> {
     user.require(user.user.role == neibao_domain::access::Role::Admin)?;
-    neibao_engine::escalation::set_policy(state.store.as_ref(), &p).await?;
+    neibao_engine::alerts::escalation::set_policy(state.store.as_ref(), &p).await?;
     Ok(Json(p))
 }

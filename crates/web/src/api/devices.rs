@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
+use neibao_domain::access::Permission;
 use neibao_domain::devices::{Device, DeviceFilter, NewDevice};
 use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
 use neibao_domain::ids::token_hash;
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{random_token, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct DeviceInput {
@@ -119,7 +120,7 @@ pub async fn create(
     Json(input): Json<DeviceInput>,
 ) -> ApiResult<(StatusCode, Json<CreatedDevice>)> {
     state.store.get_unit(&user.scope, &input.unit_id).await?;
-    user.require(user.user.role.may_manage_devices())?;
+    user.principal.require(Permission::DeviceManage)?;
     let (device, token) = validate_device(input)?;
     let format = device.format;
     let device = state.store.create_device(&user.scope, device, Utc::now()).await?;

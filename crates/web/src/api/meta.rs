@@ -4,17 +4,17 @@ use axum::extract::{Query, State};
 use axum::Json;
 use neibao_domain::dashboard::Dashboard;
 use neibao_domain::registry::{Division, Organisation};
-use neibao_engine::rules::{builtin_rules, RuleDef};
+use neibao_engine::alerts::builtin::{builtin_rules, RuleDef};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
-use crate::AppState;
+use crate::state::AppState;
 
 /// Units, key units, open alerts and devices (offline too) by city, inside the caller's scope.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", responses((status = 200, body = Dashboard)))]
 pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Dashboard>> {
-    Ok(Json(state.dashboard(&user.scope).await?))
+    Ok(Json(state.services.dashboard.get(&user.principal).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -16,7 +16,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::OpenApi;
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// Common pagination query: `page` (1-based) and `per_page` (1–200, default 50).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

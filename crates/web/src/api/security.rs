@@ -21,7 +21,7 @@ use crate::api::session::REQUIRE_TOTP_POLICE;
 use crate::audit::{record, AuditSlot};
 use crate::auth::{check_password_policy, hash_password, random_token, totp, verify_password, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 
 /// Checks a stated purpose: 4 to 200 characters after trimming; control characters are dropped
 /// and anything that looks like an ID or phone number is masked before it is logged.

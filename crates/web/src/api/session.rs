@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{random_token, verify_password, CurrentUser, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
@@ -129,7 +129,7 @@ pub async fn open_session(state: &AppState, username: &str, password: &str, otp:
     tracing::info!(user = %user.id, "login");
     let token = random_token();
     let csrf = random_token();
-    let ttl = chrono::Duration::from_std(state.config.session_ttl).unwrap_or(chrono::Duration::hours(8));
+    let ttl = chrono::Duration::from_std(state.services.config().session_ttl).unwrap_or(chrono::Duration::hours(8));
     state
         .store
         .create_session(&user.id, &token_hash(&token), &csrf, must_enroll, now, now + ttl)
@@ -157,7 +157,7 @@ pub async fn open_session(state: &AppState, username: &str, password: &str, otp:
 /// `Set-Cookie` value for a session token (HttpOnly, SameSite=Strict, Secure when configured).
 pub fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
     let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let max_age = state.config.session_ttl.as_secs();
+    let max_age = state.services.config().session_ttl.as_secs();
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     ))

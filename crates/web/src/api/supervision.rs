@@ -28,12 +28,12 @@ use neibao_domain::supervision::{
     Campaign, ChecklistVersion, Hazard, HazardFilter, HazardStep, Inspection, InspectionFilter, InspectionKind,
     InspectionRecord, InspectionStatus, ItemOutcome,
 };
-use neibao_engine::supervision::{self as sv, Officer, SupervisionError};
+use neibao_engine::supervision::workflow::{self as sv, Officer, SupervisionError};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 
 /// Largest evidence file (bytes).
 pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;

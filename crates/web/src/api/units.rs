@@ -4,18 +4,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
-use neibao_domain::access::{Role, Scope};
+use neibao_domain::access::Permission;
+use neibao_domain::access::Scope;
 use neibao_domain::alerts::RuleSetting;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::{key_unit_category_label, UnitKind};
 use neibao_domain::registry::{ArmedSchedule, KeyArea, NewResponsiblePerson, NewUnit, PersonRole, Unit, UnitFilter};
 use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
-use neibao_engine::rules::{builtin_rules, effective_rules};
+use neibao_engine::alerts::builtin::{builtin_rules, effective_rules};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PersonInput {
@@ -158,7 +159,7 @@ fn validate_unit_fields(user: &CurrentUser, input: UnitInput) -> ApiResult<NewUn
         return Err(ApiError::validation("非重点单位不应填写重点单位类别"));
     }
     if let Some(s) = &input.armed_schedule {
-        neibao_engine::schedule::validate(s).map_err(ApiError::validation)?;
+        neibao_engine::warning::schedule::validate(s).map_err(ApiError::validation)?;
     }
     let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     let mut persons = Vec::new();
@@ -241,7 +242,7 @@ pub async fn create(
     user: CurrentUser,
     Json(input): Json<UnitInput>,
 ) -> ApiResult<(StatusCode, Json<Unit>)> {
-    user.require(user.user.role.may_register_units())?;
+    user.principal.require(Permission::UnitRegister)?;
     let unit = validate_unit(&state, &user, input).await?;
     Ok((
         StatusCode::CREATED,
@@ -265,7 +266,7 @@ pub async fn update(
     Json(input): Json<UnitInput>,
 ) -> ApiResult<Json<Unit>> {
     state.store.get_unit(&user.scope, &id).await?;
-    user.require(user.user.role.may_register_units())?;
+    user.principal.require(Permission::UnitRegister)?;
     let unit = validate_unit(&state, &user, input).await?;
     Ok(Json(state.store.update_unit(&user.scope, &id, unit, Utc::now()).await?))
 }
@@ -298,7 +299,7 @@ pub async fn create_key_area(
     Json(input): Json<KeyAreaInput>,
 ) -> ApiResult<(StatusCode, Json<KeyArea>)> {
     state.store.get_unit(&user.scope, &id).await?;
-    user.require(user.user.role.may_manage_devices())?;
+    user.principal.require(Permission::DeviceManage)?;
     let name = text_field(&input.name, "重要部位名称", 100, true)?;
     let description = text_field(&input.description, "重要部位说明", 500, false)?;
     Ok((
@@ -369,7 +370,7 @@ pub async fn save_armed_schedule(
 ) -> ApiResult<()> {
     state.store.get_unit(&user.scope, id).await?;
     user.require(may_configure_rules(user))?;
-    neibao_engine::schedule::validate(schedule).map_err(ApiError::validation)?;
+    neibao_engine::warning::schedule::validate(schedule).map_err(ApiError::validation)?;
     Ok(state
         .store
         .set_armed_schedule(&user.scope, id, Some(schedule), Utc::now())
@@ -378,7 +379,7 @@ pub async fn save_armed_schedule(
 
 /// Police, administrators and the unit's security manager may tune rules and schedules.
 pub fn may_configure_rules(user: &CurrentUser) -> bool {
-    user.user.role.may_manage_devices() && user.user.role != Role::Guard
+    user.principal.can(Permission::UnitRuleConfigure)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -452,6 +453,6 @@ pub async fn save_rule(
             },
         )
         .await?;
-    state.pipeline.forget_rules(id);
+    state.services.pipeline().forget_rules(id);
     Ok(())
 }

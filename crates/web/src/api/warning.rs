@@ -21,13 +21,13 @@ use neibao_domain::devices::UnitHealth;
 use neibao_domain::ids::new_id;
 use neibao_domain::notifications::{InboxItem, NewChannel, NotificationChannel, OutboxItem};
 use neibao_domain::warning::StoredRule;
-use neibao_engine::ruleset::{compile, RuleFile, RuleSpec, SuppressionWindow, FACTS, SUPPRESSION_REASONS};
-use neibao_engine::warning::{backtest as run_backtest, BacktestReport, ImportReport};
+use neibao_engine::warning::engine::{backtest as run_backtest, BacktestReport, ImportReport};
+use neibao_engine::warning::ruleset::{compile, RuleFile, RuleSpec, SuppressionWindow, FACTS, SUPPRESSION_REASONS};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 
 /// A condition field: name, type and meaning (zh-CN).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -133,7 +133,7 @@ pub async fn save_rule(
             Utc::now(),
         )
         .await?;
-    neibao_engine::warning::reload(state.store.as_ref(), state.pipeline.rule_engine()).await?;
+    neibao_engine::warning::engine::reload(state.store.as_ref(), state.services.pipeline().rule_engine()).await?;
     Ok(saved)
 }
 
@@ -211,8 +211,9 @@ pub async fn import_rules(state: &AppState, user: &CurrentUser, bytes: &[u8]) ->
         checked.push(s);
     }
     let report =
-        neibao_engine::warning::import_specs(state.store.as_ref(), &checked, &user.user.username, Utc::now()).await?;
-    neibao_engine::warning::reload(state.store.as_ref(), state.pipeline.rule_engine()).await?;
+        neibao_engine::warning::engine::import_specs(state.store.as_ref(), &checked, &user.user.username, Utc::now())
+            .await?;
+    neibao_engine::warning::engine::reload(state.store.as_ref(), state.services.pipeline().rule_engine()).await?;
     Ok(report)
 }
 
@@ -319,7 +320,9 @@ pub async fn add_suppression(state: &AppState, user: &CurrentUser, n: NewSuppres
         return Err(ApiError::validation("屏蔽原因应为 maintenance、visit 或 other"));
     }
     if let Some(rule) = n.rule.as_deref().filter(|r| !r.is_empty()) {
-        let builtin = neibao_engine::rules::builtin_rules().iter().any(|b| b.code == rule);
+        let builtin = neibao_engine::alerts::builtin::builtin_rules()
+            .iter()
+            .any(|b| b.code == rule);
         if !builtin && state.store.list_rules(Some(rule)).await?.is_empty() {
             return Err(ApiError::validation(format!("没有代码为「{rule}」的预警规则")));
         }
@@ -341,7 +344,7 @@ pub async fn add_suppression(state: &AppState, user: &CurrentUser, n: NewSuppres
         created_at: now,
     };
     state.store.create_suppression(&user.scope, &w).await?;
-    state.pipeline.forget_suppressions(&w.unit_id);
+    state.services.pipeline().forget_suppressions(&w.unit_id);
     Ok(w)
 }
 
@@ -391,7 +394,7 @@ pub async fn end_suppression(
     user.require(may_suppress(&user))?;
     state.store.end_suppression(&user.scope, &id, Utc::now()).await?;
     // The window just ended is no longer listed: drop every cached unit.
-    state.pipeline.forget_all_suppressions();
+    state.services.pipeline().forget_all_suppressions();
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

@@ -19,7 +19,7 @@ use supervision_admin as sa;
 
 use crate::api::supervision::evidence_limit;
 use crate::auth::{CurrentUser, SESSION_COOKIE};
-use crate::AppState;
+use crate::state::AppState;
 
 pub use views::fmt_time;
 

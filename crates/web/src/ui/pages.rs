@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::Utc;
+use neibao_domain::access::Permission;
 use neibao_domain::access::Scope;
 use neibao_domain::alerts::AlertFilter;
 use neibao_domain::alerts::{AlertAction, AlertStatus};
@@ -27,7 +28,7 @@ use crate::api::session::{clear_cookie, open_session, session_cookie};
 use crate::api::units::{validate_unit, PersonInput, UnitInput};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::AppState;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -140,7 +141,7 @@ struct DashboardPage {
 }
 
 pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
-    match state.dashboard(&u.scope).await {
+    match state.services.dashboard.get(&u.principal).await {
         Ok(d) => {
             let scope_label = match (&u.scope, &u.user.org_name, &u.user.unit_name) {
                 (Scope::All, _, _) => "全部辖区概览".to_string(),
@@ -213,7 +214,7 @@ pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
             render(&UnitsPage {
                 total: total_label(&list),
                 nav: Nav::new(&u),
-                may_register: u.user.role.may_register_units(),
+                may_register: u.principal.can(Permission::UnitRegister),
                 may_lookup: u.is_police_or_admin(),
                 list,
                 q: q.q,
@@ -292,7 +293,7 @@ async fn new_unit_page(state: &AppState, u: &CurrentUser, error: Option<String>,
 }
 
 pub async fn new_unit(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
-    if !u.user.role.may_register_units() {
+    if !u.principal.can(Permission::UnitRegister) {
         return error_page(&u, ApiError::forbidden());
     }
     new_unit_page(&state, &u, None, UnitFormValues::default()).await
@@ -332,7 +333,7 @@ pub async fn create_unit(State(state): State<AppState>, UiUser(u): UiUser, Form(
     if let Err(e) = u.check_form_csrf(&f.csrf_token) {
         return error_page(&u, e);
     }
-    if !u.user.role.may_register_units() {
+    if !u.principal.can(Permission::UnitRegister) {
         return error_page(&u, ApiError::forbidden());
     }
     let values = UnitFormValues {
@@ -498,7 +499,7 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
     match loaded {
         Ok((unit, key_areas, devices, alerts, settings)) => {
             let credit = super::supervision::credit_box(state, u, &id).await;
-            let rules = neibao_engine::rules::effective_rules(&settings)
+            let rules = neibao_engine::alerts::builtin::effective_rules(&settings)
                 .into_iter()
                 .map(|r| RuleRow {
                     threshold: r.def.default_params.get("threshold").map(|_| r.param_i64("threshold")),
@@ -518,7 +519,7 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
             let schedule_text = unit
                 .armed_schedule
                 .as_ref()
-                .map(neibao_engine::schedule::to_text)
+                .map(neibao_engine::warning::schedule::to_text)
                 .unwrap_or_default();
             let key_category = unit
                 .key_unit_category
@@ -581,7 +582,7 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
             };
             let page = render(&UnitPage {
                 nav: Nav::new(u),
-                may_manage: u.user.role.may_manage_devices(),
+                may_manage: u.principal.can(Permission::DeviceManage),
                 key_category,
                 schedule,
                 key_areas,
@@ -637,7 +638,7 @@ pub async fn create_key_area(
 ) -> Response {
     let r = async {
         u.check_form_csrf(&f.csrf_token)?;
-        u.require(u.user.role.may_manage_devices())?;
+        u.principal.require(Permission::DeviceManage)?;
         let name = crate::api::units::text_field(&f.name, "重要部位名称", 100, true)?;
         let description = crate::api::units::text_field(&f.description, "重要部位说明", 500, false)?;
         state
@@ -672,7 +673,7 @@ pub async fn create_device(State(state): State<AppState>, UiUser(u): UiUser, For
     let r = async {
         u.check_form_csrf(&f.csrf_token)?;
         state.store.get_unit(&u.scope, &f.unit_id).await?;
-        u.require(u.user.role.may_manage_devices())?;
+        u.principal.require(Permission::DeviceManage)?;
         let format = DeviceFormat::from_code(&f.format).ok_or_else(|| ApiError::validation("未知的接入格式"))?;
         let input = crate::api::devices::DeviceInput {
             unit_id: f.unit_id,
@@ -830,7 +831,7 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
                 .collect(),
             a: AlertView::from(&a),
             events: events.iter().map(EventView::from).collect(),
-            may_handle: u.user.role.may_handle_alerts(),
+            may_handle: u.principal.can(Permission::AlertHandle),
             may_report_hazard: neibao_domain::supervision::InspectionKind::for_role(u.user.role).is_some(),
             deliveries,
         }),
@@ -943,7 +944,7 @@ pub async fn alert_stats(
             rows: stats
                 .into_iter()
                 .map(|s| RuleStatsView {
-                    rule: neibao_engine::rules::builtin_rules()
+                    rule: neibao_engine::alerts::builtin::builtin_rules()
                         .into_iter()
                         .find(|r| r.code == s.rule)
                         .map(|r| r.title.to_string())
@@ -1017,7 +1018,7 @@ pub async fn set_schedule(
 ) -> Response {
     let r = async {
         u.check_form_csrf(&f.csrf_token)?;
-        let schedule = neibao_engine::schedule::parse_text(&f.schedule).map_err(ApiError::validation)?;
+        let schedule = neibao_engine::warning::schedule::parse_text(&f.schedule).map_err(ApiError::validation)?;
         crate::api::units::save_armed_schedule(&state, &u, &id, &schedule).await
     }
     .await;

@@ -29,7 +29,7 @@ use crate::api::session::clear_cookie;
 use crate::audit::AuditSlot;
 use crate::auth::{random_token, totp, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::state::AppState;
 
 /// Marks a response as not to be stored by the browser or a proxy.
 pub(super) fn no_store(mut resp: Response) -> Response {

@@ -1,7 +1,7 @@
 //! Supervision pages (监督检查): the hub, campaigns, the phone-sized inspection form, hazards
 //! with their ladder actions, evidence uploads and document PDFs.
 //!
-//! Everything goes through the supervision workflow (`neibao_engine::supervision`), as the JSON
+//! Everything goes through the supervision workflow (`neibao_engine::supervision::workflow`), as the JSON
 //! API does: the pages only show the forms that fit the viewer's side and the hazard's phase,
 //! and the ladder state machine still decides; a refusal is shown on the page as its zh-CN
 //! message. Forms carry the session's CSRF token (`csrf_token`; multipart uploads a `csrf` field
@@ -31,7 +31,7 @@ use neibao_domain::supervision::{
     Campaign, CampaignProgress, Hazard, HazardFilter, HazardStep, Inspection, InspectionFilter, InspectionKind,
     InspectionRecord, InspectionStatus, ItemOutcome, Signature,
 };
-use neibao_engine::supervision as sv;
+use neibao_engine::supervision::workflow as sv;
 use serde::Deserialize;
 
 use super::pages::{error_page, total_label};
@@ -41,7 +41,7 @@ use super::{render, UiUser};
 use crate::api::supervision::{self as api, officer};
 use crate::auth::{CurrentUser, CSRF_HEADER};
 use crate::error::ApiError;
-use crate::AppState;
+use crate::state::AppState;
 
 /// Form fields as sent, in order (repeated names such as checkboxes included).
 pub(super) type Fields = Vec<(String, String)>;

@@ -20,7 +20,7 @@ use neibao_domain::supervision::credit::{CreditRule, EntryKind, EntryRule};
 use neibao_domain::supervision::ladder::Rung;
 use neibao_domain::supervision::ChecklistVersion;
 use neibao_domain::supervision::{DeadlineDefaults, SupervisionSettings};
-use neibao_engine::supervision as sv;
+use neibao_engine::supervision::workflow as sv;
 use serde::Deserialize;
 
 use super::pages::error_page;
@@ -29,7 +29,7 @@ use super::views::{fmt_time, Nav};
 use super::{render, UiUser};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::AppState;
+use crate::state::AppState;
 
 use super::supervision::{field, status_of, Fields};
 

@@ -95,7 +95,7 @@ impl From<&Alert> for AlertView {
             unit_id: a.unit_id.clone(),
             unit_name: a.unit_name.clone(),
             device_name: a.device_name.clone().unwrap_or_default(),
-            rule: neibao_engine::rules::builtin_rules()
+            rule: neibao_engine::alerts::builtin::builtin_rules()
                 .into_iter()
                 .find(|r| r.code == a.rule)
                 .map(|r| r.title.to_string())

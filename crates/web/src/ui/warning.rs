@@ -25,8 +25,8 @@ use neibao_domain::notifications::NotificationChannel;
 use neibao_domain::paging::Page;
 use neibao_domain::registry::UnitFilter;
 use neibao_domain::warning::{StoredRule, SuppressionWindow};
-use neibao_engine::ruleset::{RuleSpec, FACTS, SUPPRESSION_REASONS};
-use neibao_engine::warning::{BacktestReport, ImportReport};
+use neibao_engine::warning::engine::{BacktestReport, ImportReport};
+use neibao_engine::warning::ruleset::{RuleSpec, FACTS, SUPPRESSION_REASONS};
 use neibao_notify::ChannelConfig;
 
 use super::pages::error_page;
@@ -37,7 +37,7 @@ use super::{render, UiUser};
 use crate::api::warning as api;
 use crate::auth::{CurrentUser, CSRF_HEADER};
 use crate::error::ApiError;
-use crate::AppState;
+use crate::state::AppState;
 
 type Facts = &'static [(&'static str, &'static str, &'static str)];
 
@@ -346,7 +346,7 @@ async fn rules_page(
     let page = render(&RulesPage {
         nav: Nav::new(u),
         rules: rules.iter().map(RuleRow::new).collect(),
-        builtin: neibao_engine::rules::builtin_rules()
+        builtin: neibao_engine::alerts::builtin::builtin_rules()
             .into_iter()
             .map(|r| (r.code, r.title))
             .collect(),
@@ -800,7 +800,7 @@ async fn suppressions_page(
                 .map(|l| l.items.iter().map(|d| (d.id.clone(), d.name.clone())).collect())
                 .unwrap_or_default()
         };
-        let mut rules: Vec<(String, String)> = neibao_engine::rules::builtin_rules()
+        let mut rules: Vec<(String, String)> = neibao_engine::alerts::builtin::builtin_rules()
             .into_iter()
             .map(|r| (r.code.to_string(), r.title.to_string()))
             .collect();
@@ -947,7 +947,7 @@ pub async fn end_suppression(
     }
     match state.store.end_suppression(&u.scope, &id, Utc::now()).await {
         Ok(()) => {
-            state.pipeline.forget_all_suppressions();
+            state.services.pipeline().forget_all_suppressions();
             let filter_unit = field(&f, "filter_unit").trim();
             let q = serde_urlencoded::to_string([("unit_id", filter_unit), ("ended", "1")]).unwrap_or_default();
             Redirect::to(&format!("/warning/suppressions?{q}")).into_response()
@@ -1436,7 +1436,7 @@ mod tests {
     #[test]
     fn the_example_spec_compiles() {
         let spec: RuleSpec = serde_json::from_str(EXAMPLE_SPEC).unwrap();
-        neibao_engine::ruleset::compile(&spec).unwrap();
+        neibao_engine::warning::ruleset::compile(&spec).unwrap();
     }
 
     #[test]

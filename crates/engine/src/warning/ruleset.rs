@@ -34,7 +34,7 @@ use neibao_domain::registry::{ArmedPeriod, ArmedSchedule};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::schedule::is_armed;
+use crate::warning::schedule::is_armed;
 
 /// Longest accepted condition, in characters.
 pub const MAX_CONDITION_CHARS: usize = 2_000;
@@ -300,7 +300,10 @@ pub fn compile(spec: &RuleSpec) -> Result<CompiledRule, String> {
     if !code_ok {
         return Err("规则代码应为 1–64 位小写字母、数字、_ . -，以字母开头".into());
     }
-    if crate::rules::builtin_rules().iter().any(|r| r.code == spec.code) {
+    if crate::alerts::builtin::builtin_rules()
+        .iter()
+        .any(|r| r.code == spec.code)
+    {
         return Err(format!("规则代码「{}」与内置规则重名", spec.code));
     }
     let title = spec.title.trim();
@@ -358,7 +361,7 @@ pub fn compile(spec: &RuleSpec) -> Result<CompiledRule, String> {
     }
     check_fields(&spec.group_by)?;
     if let Some(s) = &spec.schedule {
-        crate::schedule::validate(&ArmedSchedule {
+        crate::warning::schedule::validate(&ArmedSchedule {
             periods: s.weekly.clone(),
         })?;
         if s.one_off.iter().any(|w| w.to <= w.from) {

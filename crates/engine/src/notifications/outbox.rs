@@ -21,10 +21,7 @@ use neibao_domain::jobs::Job;
 use neibao_domain::notifications::{DeliveryOutcome, Fanout};
 use neibao_store::{Store, StoreError, StoreResult};
 
-use crate::scheduler::Handler;
-
-/// Job kind of the notification fan-out.
-pub const ALERT_NOTIFY: &str = "alert.notify";
+use crate::jobs::scheduler::Handler;
 
 /// Runs one fan-out job (see the module docs). `base_url` (e.g. `https://neibao.example`) makes
 /// the alert link absolute in notifications.
@@ -39,7 +36,7 @@ pub async fn on_notify(store: &dyn Store, job: &Job, base_url: Option<&str>) -> 
     let org_ids = if level == 0 {
         unit.police_station_id.clone().into_iter().collect()
     } else {
-        crate::escalation::target(store, &alert.unit_id, level)
+        crate::alerts::escalation::target(store, &alert.unit_id, level)
             .await?
             .map(|(id, _)| id)
             .into_iter()
@@ -100,7 +97,7 @@ pub async fn on_notify(store: &dyn Store, job: &Job, base_url: Option<&str>) -> 
     Ok(())
 }
 
-/// The scheduler handler of [`ALERT_NOTIFY`].
+/// The scheduler handler of `JobKind::AlertNotify`.
 pub fn handler(store: Arc<dyn Store>, base_url: Option<String>) -> Handler {
     Arc::new(move |job| {
         let store = store.clone();
@@ -174,7 +171,7 @@ impl Outbox {
 
     /// Runs [`Outbox::tick`] every `every`.
     pub fn spawn(self, every: std::time::Duration) {
-        crate::scheduler::spawn_periodic(every, "notification outbox tick", move || {
+        crate::jobs::scheduler::spawn_periodic(every, "notification outbox tick", move || {
             let outbox = self.clone();
             async move { outbox.tick(Utc::now()).await }
         });

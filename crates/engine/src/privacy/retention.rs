@@ -2,6 +2,7 @@
 //! retention (`Store::retention_sweep`, holds respected), writes each deletion to the audit log,
 //! and schedules the next sweep. Sources: REQUIREMENTS.md R54, R43, R66, R68.
 
+use neibao_domain::jobs::JobKind;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
@@ -11,10 +12,7 @@ use neibao_domain::jobs::NewJob;
 use neibao_domain::privacy::DeletionRecord;
 use neibao_store::{Store, StoreResult};
 
-use crate::scheduler::Handler;
-
-/// Job kind of the sweep.
-pub const RETENTION_SWEEP: &str = "retention.sweep";
+use crate::jobs::scheduler::Handler;
 
 /// The next 03:00 Beijing time strictly after `after` (quiet hours for the deletes).
 pub fn next_sweep_time(after: DateTime<Utc>) -> DateTime<Utc> {
@@ -39,7 +37,7 @@ pub async fn schedule_next(store: &dyn Store, after: DateTime<Utc>) -> StoreResu
     store
         .schedule_job(
             &NewJob {
-                kind: RETENTION_SWEEP.into(),
+                kind: JobKind::RetentionSweep,
                 subject_id: "daily".into(),
                 due_at,
                 payload: serde_json::json!({}),

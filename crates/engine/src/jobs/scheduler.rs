@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use neibao_domain::jobs::Job;
+use neibao_domain::jobs::{Job, JobKind};
 use neibao_store::{Store, StoreResult};
 
 /// What a handler returns.
@@ -26,7 +26,7 @@ pub struct Scheduler {
     store: Arc<dyn Store>,
     node: String,
     lease: Duration,
-    handlers: HashMap<String, Handler>,
+    handlers: HashMap<JobKind, Handler>,
 }
 
 /// What one tick did with one job.
@@ -48,9 +48,14 @@ impl Scheduler {
     }
 
     /// Registers the handler of a job kind.
-    pub fn handle(mut self, kind: &str, handler: Handler) -> Scheduler {
-        self.handlers.insert(kind.to_string(), handler);
+    pub fn handle(mut self, kind: JobKind, handler: Handler) -> Scheduler {
+        self.handlers.insert(kind, handler);
         self
+    }
+
+    /// The kinds this scheduler has handlers for.
+    pub fn kinds(&self) -> impl Iterator<Item = JobKind> + '_ {
+        self.handlers.keys().copied()
     }
 
     /// Claims the jobs due at `now` (up to 100), runs them and completes those that succeeded; a
@@ -67,12 +72,12 @@ impl Scheduler {
                 Some(h) => match h(job.clone()).await {
                     Ok(()) => true,
                     Err(e) => {
-                        tracing::warn!(kind = %job.kind, job = %job.id, error = %e, "scheduled job failed; it will be retried");
+                        tracing::warn!(kind = job.kind.code(), job = %job.id, error = %e, "scheduled job failed; it will be retried");
                         false
                     }
                 },
                 None => {
-                    tracing::error!(kind = %job.kind, job = %job.id, "no handler for scheduled job kind; marking it done");
+                    tracing::error!(kind = job.kind.code(), job = %job.id, "no handler for scheduled job kind; marking it done");
                     true
                 }
             };

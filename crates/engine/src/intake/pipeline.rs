@@ -14,9 +14,9 @@ use neibao_domain::access::Scope;
 use neibao_domain::devices::DevicePlacement;
 use neibao_domain::warning::SuppressionWindow;
 
+use crate::alerts::builtin::{effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION};
 use crate::metrics::{RuleLabel, METRICS};
-use crate::rules::{effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION};
-use crate::ruleset::{suppressed, Facts, RuleEngine};
+use crate::warning::ruleset::{suppressed, Facts, RuleEngine};
 
 /// What one payload produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl Pipeline {
     }
 
     /// The data-rule engine this pipeline evaluates (load it with
-    /// [`crate::warning::reload`]).
+    /// [`crate::warning::engine::reload`]).
     pub fn rule_engine(&self) -> &RuleEngine {
         &self.engine
     }
@@ -286,7 +286,7 @@ impl Pipeline {
                     delays_minutes: Vec::new(),
                 }
             } else {
-                crate::escalation::policy(self.store.as_ref()).await?
+                crate::alerts::escalation::policy(self.store.as_ref()).await?
             };
             for (rule_code, title, severity, fingerprint) in hits {
                 let rule = RuleLabel {
@@ -304,7 +304,7 @@ impl Pipeline {
                         fingerprint,
                         event_id: rec.event_id.clone(),
                         at: now,
-                        escalate_at: crate::escalation::first_escalation(&escalation, now),
+                        escalate_at: crate::alerts::escalation::first_escalation(&escalation, now),
                     })
                     .await?;
                 METRICS.alerts_raised.get_or_create(&rule).inc();

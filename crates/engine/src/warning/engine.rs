@@ -1,4 +1,4 @@
-//! IO around the data rules of [`crate::ruleset`]: loading them from the store, the backtest over
+//! IO around the data rules of [`crate::warning::ruleset`]: loading them from the store, the backtest over
 //! stored events, and the periodic device-silence sweep (absence rules, device offline).
 
 use std::collections::{HashMap, HashSet};
@@ -11,7 +11,7 @@ use neibao_domain::events::{DecodedEvent, EventKind, EventState};
 use neibao_store::{Store, StoreResult};
 use serde::Serialize;
 
-use crate::ruleset::{compile, suppressed, CompiledRule, Facts, RuleEngine, RuleKind, RuleSpec};
+use crate::warning::ruleset::{compile, suppressed, CompiledRule, Facts, RuleEngine, RuleKind, RuleSpec};
 
 /// Reads the current version of every stored rule, compiles it and loads the engine. A stored
 /// rule that no longer compiles (e.g. written by a newer version) is skipped with a log line.
@@ -79,11 +79,11 @@ pub async fn import_specs(
 }
 
 /// The rule file shipped with neibao (`data/rules/default.json`): examples of every rule kind.
-pub const DEFAULT_RULES: &[u8] = include_bytes!("../../../data/rules/default.json");
+pub const DEFAULT_RULES: &[u8] = include_bytes!("../../../../data/rules/default.json");
 
 /// Reloads the rules every `every` (other nodes' edits arrive within it).
 pub fn spawn_reloader(store: Arc<dyn Store>, engine: RuleEngine, every: std::time::Duration) {
-    crate::scheduler::spawn_periodic(every, "rule reload", move || {
+    crate::jobs::scheduler::spawn_periodic(every, "rule reload", move || {
         let (store, engine) = (store.clone(), engine.clone());
         async move { reload(store.as_ref(), &engine).await }
     });
@@ -217,7 +217,7 @@ impl SilenceSweep {
             .store
             .silent_devices(now - Duration::seconds(min as i64), 10_000)
             .await?;
-        let escalation = crate::escalation::policy(self.store.as_ref()).await?;
+        let escalation = crate::alerts::escalation::policy(self.store.as_ref()).await?;
         let mut n = 0;
         for d in silent {
             let since = d.last_seen_at.unwrap_or(d.created_at);
@@ -261,7 +261,7 @@ impl SilenceSweep {
                         fingerprint: h.fingerprint.clone(),
                         event_id: rec.event_id,
                         at: now,
-                        escalate_at: crate::escalation::first_escalation(&escalation, now),
+                        escalate_at: crate::alerts::escalation::first_escalation(&escalation, now),
                     })
                     .await?;
                 self.raised
@@ -276,7 +276,7 @@ impl SilenceSweep {
 
     /// Runs the sweep every `every`.
     pub fn spawn(self, every: std::time::Duration) {
-        crate::scheduler::spawn_periodic(every, "device silence sweep", move || {
+        crate::jobs::scheduler::spawn_periodic(every, "device silence sweep", move || {
             let sweep = self.clone();
             async move { sweep.run(Utc::now()).await }
         });

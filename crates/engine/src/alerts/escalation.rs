@@ -11,13 +11,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use neibao_domain::access::Scope;
 use neibao_domain::alerts::{AlertStatus, EscalationPolicy};
-use neibao_domain::jobs::{Job, NewJob};
+use neibao_domain::jobs::{Job, JobKind, NewJob};
 use neibao_store::{Store, StoreError, StoreResult};
 
-use crate::scheduler::Handler;
+use crate::jobs::scheduler::Handler;
 
-/// Job kind of one escalation step (payload `{"level": n}`).
-pub const ALERT_ESCALATE: &str = "alert.escalate";
 /// Meta key of the policy.
 pub const POLICY_KEY: &str = "alerts.escalation";
 
@@ -88,7 +86,7 @@ pub async fn on_escalate(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
         store
             .schedule_job(
                 &NewJob {
-                    kind: ALERT_ESCALATE.into(),
+                    kind: JobKind::AlertEscalate,
                     subject_id: alert.id.clone(),
                     due_at: job.due_at + Duration::minutes(*next),
                     payload: serde_json::json!({ "level": level + 1 }),
@@ -103,7 +101,7 @@ pub async fn on_escalate(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
         store
             .schedule_job(
                 &NewJob {
-                    kind: crate::outbox::ALERT_NOTIFY.into(),
+                    kind: JobKind::AlertNotify,
                     subject_id: alert.id.clone(),
                     due_at: job.due_at,
                     payload: serde_json::json!({ "level": level }),
@@ -115,7 +113,7 @@ pub async fn on_escalate(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The scheduler handler of [`ALERT_ESCALATE`].
+/// The scheduler handler of `JobKind::AlertEscalate`.
 pub fn handler(store: Arc<dyn Store>) -> Handler {
     Arc::new(move |job| {
         let store = store.clone();

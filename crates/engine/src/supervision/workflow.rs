@@ -4,7 +4,7 @@
 //!
 //! Rules live in `neibao_domain::supervision`; this module decides who acts, composes the
 //! documents' text, and hands the store one atomic update per step. Deadlines and reminders are
-//! rows of the durable scheduler ([`HAZARD_DEADLINE`], [`HAZARD_REMINDER`]), so each fires once
+//! rows of the durable scheduler (`JobKind::HazardDeadline`, `JobKind::HazardReminder`), so each fires once
 //! across restarts and nodes.
 
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use neibao_domain::access::{Role, Scope};
 use neibao_domain::attachments::Attachment;
 use neibao_domain::documents::{default_prefix, DocumentKind};
 use neibao_domain::documents::{Document, DocumentContent, DocumentDraft};
-use neibao_domain::jobs::{Job, NewJob};
+use neibao_domain::jobs::{Job, JobKind, NewJob};
 use neibao_domain::supervision::checklist::{score, ItemResult, Variant};
 use neibao_domain::supervision::credit::{CreditRule, EntryKind, Grade};
 use neibao_domain::supervision::ladder::{Action, Actor, Case, HazardClass, HazardSource, LadderError, Phase, Rung};
@@ -29,12 +29,7 @@ use neibao_domain::supervision::{
 use neibao_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 
-use crate::scheduler::Handler;
-
-/// Job kind: a hazard's rectification deadline (payload `{"deadline": ms}`).
-pub const HAZARD_DEADLINE: &str = "hazard.deadline";
-/// Job kind: a reminder before the deadline (payload `{"deadline": ms, "days": n}`).
-pub const HAZARD_REMINDER: &str = "hazard.reminder";
+use crate::jobs::scheduler::Handler;
 
 /// Largest number of units one campaign fans out to.
 pub const MAX_CAMPAIGN_UNITS: usize = 5_000;
@@ -972,7 +967,7 @@ fn compose(
 
 fn deadline_jobs(hazard_id: &str, deadline: DateTime<Utc>, reminder_days: &[i64], now: DateTime<Utc>) -> Vec<NewJob> {
     let mut jobs = vec![NewJob {
-        kind: HAZARD_DEADLINE.into(),
+        kind: JobKind::HazardDeadline,
         subject_id: hazard_id.to_string(),
         due_at: deadline,
         payload: serde_json::json!({ "deadline": deadline.timestamp_millis() }),
@@ -981,7 +976,7 @@ fn deadline_jobs(hazard_id: &str, deadline: DateTime<Utc>, reminder_days: &[i64]
         let at = deadline - Duration::days(*d);
         if at > now {
             jobs.push(NewJob {
-                kind: HAZARD_REMINDER.into(),
+                kind: JobKind::HazardReminder,
                 subject_id: hazard_id.to_string(),
                 due_at: at,
                 payload: serde_json::json!({ "deadline": deadline.timestamp_millis(), "days": d }),
@@ -1289,7 +1284,7 @@ pub async fn on_reminder(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
     }
 }
 
-/// The scheduler handler of [`HAZARD_DEADLINE`].
+/// The scheduler handler of `JobKind::HazardDeadline`.
 pub fn deadline_handler(store: Arc<dyn Store>) -> Handler {
     Arc::new(move |job| {
         let store = store.clone();
@@ -1297,7 +1292,7 @@ pub fn deadline_handler(store: Arc<dyn Store>) -> Handler {
     })
 }
 
-/// The scheduler handler of [`HAZARD_REMINDER`].
+/// The scheduler handler of `JobKind::HazardReminder`.
 pub fn reminder_handler(store: Arc<dyn Store>) -> Handler {
     Arc::new(move |job| {
         let store = store.clone();

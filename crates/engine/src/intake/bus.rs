@@ -27,7 +27,7 @@ use neibao_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::pipeline::Pipeline;
+use crate::intake::pipeline::Pipeline;
 
 /// What the ingest endpoint tells the device.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

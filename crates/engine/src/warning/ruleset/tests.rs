@@ -330,7 +330,7 @@ fn bad_specs_are_refused_with_reasons() {
 
 #[test]
 fn the_shipped_rule_file_loads() {
-    let bytes = include_bytes!("../../../../data/rules/default.json");
+    let bytes = include_bytes!("../../../../../data/rules/default.json");
     let rules = RuleFile::parse(bytes).expect("data/rules/default.json is valid");
     assert!(rules.len() >= 8);
     for kind in ["match", "threshold", "sequence", "absence", "correlation"] {

@@ -1,0 +1,224 @@
+//! The one access policy: every [`Permission`] and the roles that hold it, in one table
+//! ([`GRANTS`]), mirrored in docs/SECURITY.md (a test keeps the two equal). Services call
+//! [`super::Principal::require`] before they act; pages call [`super::Principal::can`] to show or
+//! hide what the user may do. Whether the object is in the principal's jurisdiction is the
+//! scope's business (the store filters by it); this table only says which roles may do a kind of
+//! thing at all. Security-sensitive.
+
+use serde::Serialize;
+
+use super::role::Role;
+
+/// Something a principal may be allowed to do. Codes are stable (`unit.register`); labels are
+/// what a person reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// 登记、修改单位 (docs/REQUIREMENTS.md R1, R2: police register the units they supervise).
+    UnitRegister,
+    /// 登记重要部位和设备.
+    DeviceManage,
+    /// 设置单位的内置预警规则和布防时段.
+    UnitRuleConfigure,
+    /// 按身份证号查询负责人.
+    PersonLookup,
+    /// 查看负责人的完整身份信息（须说明用途，记入审计）.
+    PersonReveal,
+    /// 查看设备原始报文（须说明用途，记入审计）.
+    EventRawRead,
+    /// 确认、解除告警，标记误报.
+    AlertHandle,
+    /// 设置告警升级链.
+    AlertEscalationConfigure,
+    /// 查看预警规则、回测规则.
+    AlertRuleRead,
+    /// 新建、修改、导入预警规则.
+    AlertRuleWrite,
+    /// 设置、结束屏蔽时段.
+    SuppressionManage,
+    /// 管理通知渠道.
+    ChannelManage,
+    /// 发布检查表新版本.
+    ChecklistEdit,
+    /// 发起专项检查.
+    CampaignLaunch,
+    /// 开展检查（民警、主管部门检查，单位自查）、上报隐患、上传证据.
+    Inspect,
+    /// 办理隐患整改流程（民警下达、复查、升级；单位报告整改）.
+    HazardAct,
+    /// 查看监督检查设置.
+    SupervisionSettingsRead,
+    /// 设置本局的文书字号、整改期限、升级阶梯和诚信规则.
+    BureauSettingsConfigure,
+    /// 查看审计日志.
+    AuditRead,
+    /// 查看数据保存期限和法律保全.
+    RetentionRead,
+    /// 设置数据保存期限.
+    RetentionConfigure,
+    /// 设置、解除法律保全.
+    LegalHoldManage,
+    /// 查看安全设置.
+    SecuritySettingsRead,
+    /// 修改安全设置（如民警须启用动态口令）.
+    SecuritySettingsConfigure,
+    /// 查看、撤销所有人的 API 令牌.
+    TokenAdminister,
+}
+
+use Role::{
+    Admin as A, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX, PoliceProvince as PP,
+    PoliceStation as PS, UnitManager as M,
+};
+
+/// Who holds each permission. One row per permission; `Permission::ALL` and this table have the
+/// same order.
+pub const GRANTS: &[(Permission, &[Role])] = &[
+    (Permission::UnitRegister, &[A, PP, PC, PX, PS]),
+    (Permission::DeviceManage, &[A, PP, PC, PX, PS, M]),
+    (Permission::UnitRuleConfigure, &[A, PP, PC, PX, PS, M]),
+    (Permission::PersonLookup, &[A, PP, PC, PX, PS]),
+    (Permission::PersonReveal, &[A, PP, PC, PX, PS, M]),
+    (Permission::EventRawRead, &[A, PP, PC, PX, PS, M]),
+    (Permission::AlertHandle, &[A, PP, PC, PX, PS, M, G]),
+    (Permission::AlertEscalationConfigure, &[A]),
+    (Permission::AlertRuleRead, &[A, PP, PC, PX, PS]),
+    (Permission::AlertRuleWrite, &[A, PP, PC, PX]),
+    (Permission::SuppressionManage, &[A, PP, PC, PX, PS, M]),
+    (Permission::ChannelManage, &[A]),
+    (Permission::ChecklistEdit, &[A, PP]),
+    (Permission::CampaignLaunch, &[PP, PC, PX, PS, D]),
+    (Permission::Inspect, &[PP, PC, PX, PS, D, M]),
+    (Permission::HazardAct, &[PP, PC, PX, PS, M]),
+    (Permission::SupervisionSettingsRead, &[A, PP, PC, PX, PS, D]),
+    (Permission::BureauSettingsConfigure, &[PP, PC, PX]),
+    (Permission::AuditRead, &[A, PP, PC, PX, PS]),
+    (Permission::RetentionRead, &[A, PP, PC, PX, PS]),
+    (Permission::RetentionConfigure, &[A]),
+    (Permission::LegalHoldManage, &[A, PP, PC, PX, PS]),
+    (Permission::SecuritySettingsRead, &[A, PP, PC, PX, PS]),
+    (Permission::SecuritySettingsConfigure, &[A]),
+    (Permission::TokenAdminister, &[A]),
+];
+
+impl Permission {
+    /// Every permission, in the table's order.
+    pub fn all() -> impl Iterator<Item = Permission> {
+        GRANTS.iter().map(|(p, _)| *p)
+    }
+
+    /// Stable code, e.g. `unit.register`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::UnitRegister => "unit.register",
+            Permission::DeviceManage => "device.manage",
+            Permission::UnitRuleConfigure => "unit.rules.configure",
+            Permission::PersonLookup => "person.lookup",
+            Permission::PersonReveal => "person.reveal",
+            Permission::EventRawRead => "event.raw.read",
+            Permission::AlertHandle => "alert.handle",
+            Permission::AlertEscalationConfigure => "alert.escalation.configure",
+            Permission::AlertRuleRead => "alert_rule.read",
+            Permission::AlertRuleWrite => "alert_rule.write",
+            Permission::SuppressionManage => "suppression.manage",
+            Permission::ChannelManage => "channel.manage",
+            Permission::ChecklistEdit => "checklist.edit",
+            Permission::CampaignLaunch => "campaign.launch",
+            Permission::Inspect => "inspect",
+            Permission::HazardAct => "hazard.act",
+            Permission::SupervisionSettingsRead => "supervision.settings.read",
+            Permission::BureauSettingsConfigure => "bureau.settings.configure",
+            Permission::AuditRead => "audit.read",
+            Permission::RetentionRead => "retention.read",
+            Permission::RetentionConfigure => "retention.configure",
+            Permission::LegalHoldManage => "legal_hold.manage",
+            Permission::SecuritySettingsRead => "security.settings.read",
+            Permission::SecuritySettingsConfigure => "security.settings.configure",
+            Permission::TokenAdminister => "token.administer",
+        }
+    }
+
+    /// What a person reads.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Permission::UnitRegister => "登记、修改单位",
+            Permission::DeviceManage => "登记重要部位和设备",
+            Permission::UnitRuleConfigure => "设置单位预警规则和布防时段",
+            Permission::PersonLookup => "按身份证号查询负责人",
+            Permission::PersonReveal => "查看负责人完整身份信息",
+            Permission::EventRawRead => "查看设备原始报文",
+            Permission::AlertHandle => "确认、解除告警",
+            Permission::AlertEscalationConfigure => "设置告警升级链",
+            Permission::AlertRuleRead => "查看、回测预警规则",
+            Permission::AlertRuleWrite => "新建、修改、导入预警规则",
+            Permission::SuppressionManage => "设置屏蔽时段",
+            Permission::ChannelManage => "管理通知渠道",
+            Permission::ChecklistEdit => "发布检查表新版本",
+            Permission::CampaignLaunch => "发起专项检查",
+            Permission::Inspect => "开展检查、上报隐患、上传证据",
+            Permission::HazardAct => "办理隐患整改流程",
+            Permission::SupervisionSettingsRead => "查看监督检查设置",
+            Permission::BureauSettingsConfigure => "设置本局监督检查参数",
+            Permission::AuditRead => "查看审计日志",
+            Permission::RetentionRead => "查看数据保存策略",
+            Permission::RetentionConfigure => "设置数据保存期限",
+            Permission::LegalHoldManage => "设置、解除法律保全",
+            Permission::SecuritySettingsRead => "查看安全设置",
+            Permission::SecuritySettingsConfigure => "修改安全设置",
+            Permission::TokenAdminister => "管理所有人的 API 令牌",
+        }
+    }
+
+    /// The roles that hold this permission.
+    pub fn roles(self) -> &'static [Role] {
+        GRANTS.iter().find(|(p, _)| *p == self).map(|(_, r)| *r).unwrap_or(&[])
+    }
+}
+
+/// Whether `role` holds `permission` (deny by default).
+pub fn granted(role: Role, permission: Permission) -> bool {
+    permission.roles().contains(&role)
+}
+
+/// The table as Markdown (docs/SECURITY.md carries this text; a test keeps them equal).
+pub fn markdown_table() -> String {
+    let mut s = String::from("| permission | 权限 |");
+    for r in Role::ALL {
+        s.push_str(&format!(" {} |", r.code()));
+    }
+    s.push_str("\n|---|---|");
+    for _ in Role::ALL {
+        s.push_str("---|");
+    }
+    s.push('\n');
+    for (p, roles) in GRANTS {
+        s.push_str(&format!("| `{}` | {} |", p.code(), p.label_zh()));
+        for r in Role::ALL {
+            s.push_str(if roles.contains(&r) { " ✓ |" } else { "  |" });
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_permission_has_one_row_and_a_unique_code() {
+        let codes: std::collections::HashSet<_> = Permission::all().map(Permission::code).collect();
+        assert_eq!(codes.len(), GRANTS.len());
+        assert!(Permission::all().all(|p| !p.label_zh().is_empty()));
+    }
+
+    #[test]
+    fn deny_by_default_and_the_table_decides() {
+        assert!(granted(Role::Admin, Permission::UnitRegister));
+        assert!(!granted(Role::UnitManager, Permission::UnitRegister));
+        assert!(granted(Role::UnitManager, Permission::DeviceManage));
+        assert!(!granted(Role::Department, Permission::AlertHandle));
+        assert!(!granted(Role::Admin, Permission::CampaignLaunch));
+        assert!(!granted(Role::Guard, Permission::UnitRuleConfigure));
+    }
+}

@@ -1,0 +1,5 @@
+//! Accounts: login, sessions, API tokens, passwords, the second factor.
+
+mod service;
+
+pub use service::AccountService;

@@ -1,0 +1,5 @@
+//! Evidence files.
+
+mod service;
+
+pub use service::AttachmentService;

@@ -1,0 +1,5 @@
+//! Devices: registration, ingest tokens, health.
+
+mod service;
+
+pub use service::DeviceService;

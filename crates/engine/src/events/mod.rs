@@ -1,0 +1,5 @@
+//! Events as stored: lists, details, the purpose-logged raw payload.
+
+mod service;
+
+pub use service::EventService;

@@ -1,0 +1,44 @@
+//! Which capability handles which kind of job: one line per capability. A kind without a handler
+//! here fails the engine's test below and the application's test of the wired scheduler.
+
+use neibao_domain::jobs::JobKind;
+
+use super::scheduler::{Handler, Scheduler};
+use crate::services::Services;
+
+/// Every job handler of every capability.
+pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
+    let store = services.store().clone();
+    let public_url = services.config().public_url.clone();
+    vec![
+        (
+            JobKind::AlertEscalate,
+            crate::alerts::escalation::handler(store.clone()),
+        ),
+        (
+            JobKind::AlertNotify,
+            crate::notifications::outbox::handler(store.clone(), public_url),
+        ),
+        (
+            JobKind::RetentionSweep,
+            crate::privacy::retention::handler(store.clone()),
+        ),
+        (
+            JobKind::HazardDeadline,
+            crate::supervision::workflow::deadline_handler(store.clone()),
+        ),
+        (
+            JobKind::HazardReminder,
+            crate::supervision::workflow::reminder_handler(store),
+        ),
+    ]
+}
+
+/// A scheduler for `node` with every handler registered; `lease` is how long a claim holds.
+pub fn scheduler(services: &Services, node: &str, lease: chrono::Duration) -> Scheduler {
+    handlers(services)
+        .into_iter()
+        .fold(Scheduler::new(services.store().clone(), node, lease), |s, (kind, h)| {
+            s.handle(kind, h)
+        })
+}

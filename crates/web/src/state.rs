@@ -1,0 +1,32 @@
+//! What every handler shares: the services, the web settings, the ingest back-pressure permits.
+
+use std::sync::Arc;
+
+use neibao_engine::Services;
+use neibao_store::Store;
+
+use crate::config::WebConfig;
+
+/// Shared state of every handler (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    /// Every service of the platform: what handlers call.
+    pub services: Arc<Services>,
+    /// The store, for handlers that have not moved into their capability's service yet.
+    /// Temporary: removed once every handler calls a service.
+    pub store: Arc<dyn Store>,
+    pub config: Arc<WebConfig>,
+    /// Permits for payloads being processed (back-pressure).
+    pub ingest_permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    pub fn new(services: Arc<Services>, config: WebConfig) -> AppState {
+        AppState {
+            store: services.store().clone(),
+            ingest_permits: Arc::new(tokio::sync::Semaphore::new(config.max_ingest_in_flight.max(1))),
+            services,
+            config: Arc::new(config),
+        }
+    }
+}
