@@ -19,8 +19,6 @@ use rand::RngCore;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Name of the session cookie.
-pub const SESSION_COOKIE: &str = "neibao_session";
 /// Header carrying the CSRF token on unsafe API requests made with a session cookie.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -150,6 +148,18 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // Resolved once per request: later extractors (the CSRF form) reuse it.
+        if let Some(u) = parts.extensions.get::<CurrentUser>() {
+            return Ok(u.clone());
+        }
+        let user = Self::resolve(parts, state).await?;
+        parts.extensions.insert(user.clone());
+        Ok(user)
+    }
+}
+
+impl CurrentUser {
+    async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let now = Utc::now();
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
@@ -178,7 +188,8 @@ impl FromRequestParts<AppState> for CurrentUser {
                 token_scope: Some(token_scope),
             });
         }
-        let token = crate::ui::cookie_token(&parts.headers).ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+        let token = crate::extract::cookie::cookie_token(&parts.headers)
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
         let hash = token_hash(&token);
         let idle =
             chrono::Duration::from_std(state.services.config().session_idle).unwrap_or(chrono::Duration::minutes(30));

@@ -787,7 +787,7 @@ async fn every_ui_form_needs_the_csrf_token() {
     assert_eq!(r.status(), 200);
     let unit = demo_unit_id(&app).await;
     let audit_before = app.store.audit_head().await.unwrap().last_seq;
-    let source = include_str!("../../../web/src/ui/mod.rs");
+    let source = crate::authz::web_sources("ui");
     let mut checked = 0;
     for line in source
         .lines()

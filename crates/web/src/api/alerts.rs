@@ -220,3 +220,33 @@ pub async fn put_escalation(
     neibao_engine::alerts::escalation::set_policy(state.store.as_ref(), &p).await?;
     Ok(Json(p))
 }
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/alerts", routing::get(list))
+        .route("/api/v1/alerts/{id}", routing::get(get))
+        .route("/api/v1/alerts/{id}/acknowledge", routing::post(acknowledge))
+        .route("/api/v1/alerts/{id}/resolve", routing::post(resolve))
+        .route("/api/v1/alerts/{id}/false_positive", routing::post(false_positive))
+        .route("/api/v1/alerts/stats", routing::get(stats))
+        .route(
+            "/api/v1/alerts/escalation",
+            routing::get(get_escalation).put(put_escalation),
+        )
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    get,
+    acknowledge,
+    resolve,
+    false_positive,
+    stats,
+    get_escalation,
+    put_escalation
+))]
+pub struct Doc;

@@ -139,3 +139,16 @@ pub async fn create(
 pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<Json<Device>> {
     Ok(Json(state.store.get_device(&user.scope, &id, Utc::now()).await?))
 }
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/devices", routing::get(list).post(create))
+        .route("/api/v1/devices/{id}", routing::get(get))
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, get))]
+pub struct Doc;

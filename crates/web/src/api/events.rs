@@ -103,3 +103,17 @@ pub async fn raw(
     .await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
 }
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/events", routing::get(list))
+        .route("/api/v1/events/{id}", routing::get(get))
+        .route("/api/v1/events/{id}/raw", routing::get(raw))
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, get, raw))]
+pub struct Doc;

@@ -63,3 +63,18 @@ pub async fn organisations(
 pub async fn rules(_user: CurrentUser) -> Json<Vec<RuleDef>> {
     Json(builtin_rules())
 }
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/dashboard", routing::get(dashboard))
+        .route("/api/v1/divisions", routing::get(divisions))
+        .route("/api/v1/organisations", routing::get(organisations))
+        .route("/api/v1/rules", routing::get(rules))
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(dashboard, divisions, organisations, rules))]
+pub struct Doc;

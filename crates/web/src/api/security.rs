@@ -616,3 +616,51 @@ pub async fn put_settings(
         .await?;
     Ok(Json(req))
 }
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/me/password", routing::put(change_password))
+        .route(
+            "/api/v1/me/totp",
+            routing::get(totp_status).post(totp_begin).delete(totp_remove),
+        )
+        .route("/api/v1/me/totp/confirm", routing::post(totp_confirm))
+        .route("/api/v1/tokens", routing::get(list_tokens).post(create_token))
+        .route("/api/v1/tokens/{id}", routing::delete(revoke_token))
+        .route("/api/v1/persons/lookup", routing::post(lookup_persons))
+        .route("/api/v1/persons/{id}/reveal", routing::post(reveal_person))
+        .route("/api/v1/audit", routing::get(list_audit))
+        .route("/api/v1/retention", routing::get(retention))
+        .route("/api/v1/retention/{class}", routing::put(set_policy))
+        .route("/api/v1/legal_holds", routing::post(create_hold))
+        .route("/api/v1/legal_holds/{id}/release", routing::post(release_hold))
+        .route(
+            "/api/v1/security/settings",
+            routing::get(get_settings).put(put_settings),
+        )
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    change_password,
+    totp_status,
+    totp_begin,
+    totp_confirm,
+    totp_remove,
+    list_tokens,
+    create_token,
+    revoke_token,
+    reveal_person,
+    lookup_persons,
+    list_audit,
+    retention,
+    set_policy,
+    create_hold,
+    release_hold,
+    get_settings,
+    put_settings
+))]
+pub struct Doc;

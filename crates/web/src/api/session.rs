@@ -10,8 +10,9 @@ use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::token_hash;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{random_token, verify_password, CurrentUser, SESSION_COOKIE};
+use crate::auth::{random_token, verify_password, CurrentUser};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::cookie::SESSION_COOKIE;
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -178,7 +179,7 @@ pub async fn login(
 ) -> ApiResult<Response> {
     let opened = open_session(&state, &req.username, &req.password, req.otp.as_deref()).await?;
     // Rotation: a session the browser already had ends when a new one opens.
-    if let Some(old) = crate::ui::cookie_token(&headers) {
+    if let Some(old) = crate::extract::cookie::cookie_token(&headers) {
         state.store.delete_session(&token_hash(&old)).await?;
     }
     let mut resp = Json(LoginResponse {
@@ -195,7 +196,7 @@ pub async fn login(
 /// Log out: ends the session of the cookie.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    if let Some(token) = crate::ui::cookie_token(&headers) {
+    if let Some(token) = crate::extract::cookie::cookie_token(&headers) {
         state.store.delete_session(&token_hash(&token)).await?;
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
@@ -208,3 +209,16 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 pub async fn me(user: CurrentUser) -> Json<User> {
     Json(user.user)
 }
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/session", routing::post(login).delete(logout))
+        .route("/api/v1/me", routing::get(me))
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(login, logout, me))]
+pub struct Doc;

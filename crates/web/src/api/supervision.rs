@@ -837,3 +837,78 @@ pub async fn put_settings(
     sv::save_settings(state.store.as_ref(), &org, &s).await?;
     Ok(Json(s))
 }
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/checklists", routing::get(list_checklists))
+        .route("/api/v1/checklists/{id}", routing::get(get_checklist))
+        .route(
+            "/api/v1/checklists/{variant}/versions",
+            routing::post(add_checklist_version),
+        )
+        .route("/api/v1/campaigns", routing::get(list_campaigns).post(create_campaign))
+        .route("/api/v1/campaigns/{id}", routing::get(get_campaign))
+        .route(
+            "/api/v1/inspections",
+            routing::get(list_inspections).post(create_inspection),
+        )
+        .route(
+            "/api/v1/inspections/{id}",
+            routing::get(get_inspection).put(save_inspection),
+        )
+        .route("/api/v1/inspections/{id}/submit", routing::post(submit_inspection))
+        .route(
+            "/api/v1/inspections/{id}/evidence",
+            routing::post(inspection_evidence).layer(evidence_limit()),
+        )
+        .route("/api/v1/hazards", routing::get(list_hazards).post(create_hazard))
+        .route("/api/v1/hazards/{id}", routing::get(get_hazard))
+        .route("/api/v1/hazards/{id}/actions", routing::post(act))
+        .route(
+            "/api/v1/hazards/{id}/evidence",
+            routing::post(hazard_evidence).layer(evidence_limit()),
+        )
+        .route("/api/v1/attachments/{id}", routing::get(get_attachment))
+        .route("/api/v1/documents", routing::get(list_documents))
+        .route("/api/v1/documents/{id}", routing::get(get_document))
+        .route("/api/v1/documents/{id}/pdf", routing::get(document_pdf))
+        .route("/api/v1/units/{id}/credit", routing::get(unit_credit))
+        .route("/api/v1/supervision/due", routing::get(units_due))
+        .route(
+            "/api/v1/supervision/settings",
+            routing::get(get_settings).put(put_settings),
+        )
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_checklists,
+    get_checklist,
+    add_checklist_version,
+    list_campaigns,
+    create_campaign,
+    get_campaign,
+    list_inspections,
+    create_inspection,
+    get_inspection,
+    save_inspection,
+    submit_inspection,
+    inspection_evidence,
+    list_hazards,
+    create_hazard,
+    get_hazard,
+    act,
+    hazard_evidence,
+    get_attachment,
+    list_documents,
+    get_document,
+    document_pdf,
+    unit_credit,
+    units_due,
+    get_settings,
+    put_settings
+))]
+pub struct Doc;

@@ -456,3 +456,33 @@ pub async fn save_rule(
     state.services.pipeline().forget_rules(id);
     Ok(())
 }
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/units", routing::get(list).post(create))
+        .route("/api/v1/units/{id}", routing::get(get).put(update))
+        .route(
+            "/api/v1/units/{id}/key_areas",
+            routing::get(list_key_areas).post(create_key_area),
+        )
+        .route("/api/v1/units/{id}/rules", routing::get(list_rules))
+        .route("/api/v1/units/{id}/armed_schedule", routing::put(set_armed_schedule))
+        .route("/api/v1/units/{id}/rules/{rule}", routing::put(set_rule))
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    create,
+    get,
+    update,
+    list_key_areas,
+    create_key_area,
+    list_rules,
+    set_rule,
+    set_armed_schedule
+))]
+pub struct Doc;

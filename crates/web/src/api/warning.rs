@@ -664,3 +664,50 @@ pub async fn device_health_for(state: &AppState, user: &CurrentUser) -> ApiResul
 pub async fn device_health(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<DeviceHealth>> {
     Ok(Json(device_health_for(&state, &user).await?))
 }
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/alerts/{id}/deliveries", routing::get(deliveries))
+        .route("/api/v1/alert_rules", routing::get(list_rules).post(create_rule))
+        .route("/api/v1/alert_rules/import", routing::post(import))
+        .route("/api/v1/alert_rules/backtest", routing::post(backtest))
+        .route("/api/v1/alert_rules/{code}", routing::put(update_rule))
+        .route("/api/v1/alert_rules/{code}/versions", routing::get(rule_versions))
+        .route(
+            "/api/v1/suppressions",
+            routing::get(list_suppressions).post(create_suppression),
+        )
+        .route("/api/v1/suppressions/{id}/end", routing::post(end_suppression))
+        .route(
+            "/api/v1/notification_channels",
+            routing::get(list_channels).post(create_channel),
+        )
+        .route("/api/v1/notification_channels/{id}", routing::put(switch_channel))
+        .route("/api/v1/inbox", routing::get(inbox))
+        .route("/api/v1/inbox/read", routing::post(mark_read))
+        .route("/api/v1/devices/health", routing::get(device_health))
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_rules,
+    create_rule,
+    update_rule,
+    rule_versions,
+    import,
+    backtest,
+    list_suppressions,
+    create_suppression,
+    end_suppression,
+    list_channels,
+    create_channel,
+    switch_channel,
+    deliveries,
+    inbox,
+    mark_read,
+    device_health
+))]
+pub struct Doc;

@@ -22,8 +22,8 @@ use neibao_domain::registry::{KeyArea, Organisation, PersonRole, RevealedPerson,
 use neibao_domain::validate::DivisionCode;
 use serde::Deserialize;
 
+use super::kit::{error_page, render, UiUser};
 use super::views::{AlertView, DeviceView, EventView, Nav, Pager};
-use super::{render, UiUser};
 use crate::api::session::{clear_cookie, open_session, session_cookie};
 use crate::api::units::{validate_unit, PersonInput, UnitInput};
 use crate::auth::CurrentUser;
@@ -35,25 +35,6 @@ use crate::state::AppState;
 struct LoginPage {
     error: Option<String>,
     notice: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    nav: Nav,
-    message: String,
-}
-
-pub(super) fn error_page(u: &CurrentUser, e: ApiError) -> Response {
-    let status = axum::http::StatusCode::from_u16(e.code.http_status()).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
-    (
-        status,
-        render(&ErrorPage {
-            nav: Nav::new(u),
-            message: e.message,
-        }),
-    )
-        .into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -86,7 +67,7 @@ pub async fn login(
     match open_session(&state, &f.username, &f.password, Some(&f.otp)).await {
         Ok(opened) => {
             // Rotation: the browser's previous session ends.
-            if let Some(old) = super::cookie_token(&headers) {
+            if let Some(old) = crate::extract::cookie::cookie_token(&headers) {
                 let _ = state.store.delete_session(&neibao_domain::ids::token_hash(&old)).await;
             }
             let to = if opened.must_enroll { "/account/totp" } else { "/" };
@@ -124,7 +105,7 @@ pub async fn logout(
     if let Err(e) = u.check_form_csrf(&f.csrf_token) {
         return error_page(&u, e);
     }
-    if let Some(t) = super::cookie_token(&headers) {
+    if let Some(t) = crate::extract::cookie::cookie_token(&headers) {
         let _ = state.store.delete_session(&token_hash(&t)).await;
     }
     let mut resp = Redirect::to("/login").into_response();
@@ -1081,4 +1062,27 @@ pub(super) fn total_label<T>(list: &Listing<T>) -> String {
     } else {
         list.total.to_string()
     }
+}
+
+/// This capability's pages.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/login", routing::get(login_form).post(login))
+        .route("/logout", routing::post(logout))
+        .route("/", routing::get(dashboard))
+        .route("/units", routing::get(units).post(create_unit))
+        .route("/units/new", routing::get(new_unit))
+        .route("/units/{id}", routing::get(unit))
+        .route("/units/{id}/key_areas", routing::post(create_key_area))
+        .route("/units/{id}/schedule", routing::post(set_schedule))
+        .route("/units/{id}/rules/{rule}", routing::post(set_rule))
+        .route("/devices", routing::get(devices).post(create_device))
+        .route("/alerts", routing::get(alerts))
+        .route("/alerts/{id}", routing::get(alert))
+        .route("/alerts/{id}/acknowledge", routing::post(acknowledge))
+        .route("/alerts/{id}/resolve", routing::post(resolve))
+        .route("/alerts/{id}/false_positive", routing::post(false_positive))
+        .route("/alerts/stats", routing::get(alert_stats))
+        .route("/events", routing::get(events))
 }

@@ -22,9 +22,10 @@ use neibao_domain::privacy::{DataClass, LegalHold};
 use neibao_domain::registry::UnitFilter;
 use serde::Deserialize;
 
-use super::pages::{error_page, total_label, unit_page, UnitExtras};
+use super::kit::error_page;
+use super::kit::{render, UiUser};
+use super::pages::{total_label, unit_page, UnitExtras};
 use super::views::{fmt_ms, fmt_time, Nav, Pager};
-use super::{render, UiUser};
 use crate::api::session::clear_cookie;
 use crate::audit::AuditSlot;
 use crate::auth::{random_token, totp, CurrentUser};
@@ -1090,4 +1091,23 @@ pub async fn save_settings(State(state): State<AppState>, UiUser(u): UiUser, For
         Ok(()) => Redirect::to("/account?settings=ok#settings").into_response(),
         Err(e) => error_page(&u, e.into()),
     }
+}
+
+/// This capability's pages.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/units/lookup", routing::get(lookup_form).post(lookup))
+        .route("/units/{id}/persons/{pid}/reveal", routing::post(reveal_person))
+        .route("/account", routing::get(account))
+        .route("/account/password", routing::post(change_password))
+        .route("/account/totp", routing::get(totp_page).post(totp_post))
+        .route("/account/tokens", routing::post(create_token))
+        .route("/account/settings", routing::post(save_settings))
+        .route("/account/tokens/{id}/revoke", routing::post(revoke_token))
+        .route("/audit", routing::get(audit))
+        .route("/retention", routing::get(retention))
+        .route("/retention/holds", routing::post(create_hold))
+        .route("/retention/holds/{id}/release", routing::post(release_hold))
+        .route("/retention/{class}", routing::post(set_policy))
 }

@@ -34,10 +34,11 @@ use neibao_domain::supervision::{
 use neibao_engine::supervision::workflow as sv;
 use serde::Deserialize;
 
-use super::pages::{error_page, total_label};
+use super::kit::error_page;
+use super::kit::{render, UiUser};
+use super::pages::total_label;
 use super::security::with_status;
 use super::views::{fmt_time, Nav, Pager};
-use super::{render, UiUser};
 use crate::api::supervision::{self as api, officer};
 use crate::auth::{CurrentUser, CSRF_HEADER};
 use crate::error::ApiError;
@@ -1605,6 +1606,29 @@ pub(super) async fn credit_box(state: &AppState, u: &CurrentUser, unit_id: &str)
 }
 
 /// Whether the unit page offers 开始检查.
+/// This capability's pages.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/supervision", routing::get(hub))
+        .route("/campaigns", routing::post(launch))
+        .route("/campaigns/{id}", routing::get(campaign))
+        .route("/inspections", routing::post(start_inspection))
+        .route("/inspections/{id}", routing::get(inspection).post(save_inspection))
+        .route("/hazards", routing::get(hazards).post(create_hazard))
+        .route("/hazards/new", routing::get(new_hazard))
+        .route("/hazards/{id}", routing::get(hazard))
+        .route("/hazards/{id}/act", routing::post(act))
+        .route("/documents/{id}/pdf", routing::get(document_pdf))
+        // Evidence uploads: up to 10 MB.
+        .merge(
+            axum::Router::new()
+                .route("/inspections/{id}/evidence", routing::post(inspection_evidence))
+                .route("/hazards/{id}/evidence", routing::post(hazard_evidence))
+                .layer(crate::api::supervision::evidence_limit()),
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

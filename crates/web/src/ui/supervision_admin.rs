@@ -23,10 +23,10 @@ use neibao_domain::supervision::{DeadlineDefaults, SupervisionSettings};
 use neibao_engine::supervision::workflow as sv;
 use serde::Deserialize;
 
-use super::pages::error_page;
+use super::kit::error_page;
+use super::kit::{render, UiUser};
 use super::security::with_status;
 use super::views::{fmt_time, Nav};
-use super::{render, UiUser};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -709,6 +709,16 @@ pub async fn add_version(
         Ok(c) => Redirect::to(&format!("/checklists/{}", c.id)).into_response(),
         Err(e) => checklist_page(&state, &u, latest, Some(values), Some(e)).await,
     }
+}
+
+/// This capability's pages.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/supervision/settings", routing::get(settings).post(save_settings))
+        .route("/checklists", routing::get(checklists))
+        .route("/checklists/{id}", routing::get(checklist))
+        .route("/checklists/{id}/versions", routing::post(add_version))
 }
 
 #[cfg(test)]

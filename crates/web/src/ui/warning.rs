@@ -29,11 +29,11 @@ use neibao_engine::warning::engine::{BacktestReport, ImportReport};
 use neibao_engine::warning::ruleset::{RuleSpec, FACTS, SUPPRESSION_REASONS};
 use neibao_notify::ChannelConfig;
 
-use super::pages::error_page;
+use super::kit::error_page;
+use super::kit::{render, UiUser};
 use super::security::with_status;
 use super::supervision::{field, status_of, Fields};
 use super::views::{fmt_time, Nav};
-use super::{render, UiUser};
 use crate::api::warning as api;
 use crate::auth::{CurrentUser, CSRF_HEADER};
 use crate::error::ApiError;
@@ -1418,6 +1418,27 @@ pub(super) async fn deliveries(state: &AppState, alert_id: &str) -> Vec<Delivery
             last_error: o.last_error.unwrap_or_default(),
         })
         .collect()
+}
+
+/// This capability's pages.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/warning/rules", routing::get(rules).post(create_rule))
+        .route("/warning/rules/import", routing::post(import))
+        .route("/warning/rules/{code}", routing::get(rule).post(update_rule))
+        .route("/warning/rules/{code}/backtest", routing::post(backtest))
+        .route(
+            "/warning/suppressions",
+            routing::get(suppressions).post(add_suppression),
+        )
+        .route("/warning/suppressions/{id}/end", routing::post(end_suppression))
+        .route("/warning/channels", routing::get(channels).post(add_channel))
+        .route("/warning/channels/{id}/switch", routing::post(switch_channel))
+        .route("/inbox", routing::get(inbox))
+        .route("/inbox/read", routing::post(mark_read))
+        .route("/inbox/badge", routing::get(badge))
+        .route("/devices/health", routing::get(health))
 }
 
 #[cfg(test)]

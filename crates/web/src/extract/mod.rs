@@ -1,0 +1,4 @@
+//! Extractors shared by every capability's handlers: the session cookie and the CSRF-checked form.
+
+pub mod cookie;
+pub mod csrf;
