@@ -666,7 +666,7 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
         role: user.role,
         org_id: user.org_id.clone(),
         unit_id: None,
-        scope: neibao_domain::access::Principal::from_user(&user).scope,
+        scope: user.principal().scope,
     };
     let campaign = sv::launch_campaign(
         store,

@@ -8,48 +8,17 @@
 //! - Sensitive reads and logins: handlers call [`record`] *before* answering, and fail closed
 //!   (no audit row, no data).
 
-use std::sync::{Arc, Mutex};
-
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::request::Parts;
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
-use neibao_domain::accounts::User;
 use neibao_domain::audit::AuditEntry;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::audit_slot::AuditSlot;
 use crate::state::AppState;
-
-/// What the authentication layer and the handler learned about a request, for its audit row.
-#[derive(Debug, Default)]
-struct Noted {
-    actor: Option<(String, String)>,
-    object_id: Option<String>,
-    unit_id: Option<String>,
-}
-
-/// Request extension shared by [`audit_changes`], the authentication layer and handlers.
-#[derive(Debug, Clone, Default)]
-pub struct AuditSlot(Arc<Mutex<Noted>>);
-
-impl AuditSlot {
-    /// Notes the id of the object a handler created (its id is not in the path) and its unit.
-    pub fn object(&self, id: &str, unit_id: Option<&str>) {
-        let mut n = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        n.object_id = Some(id.to_string());
-        n.unit_id = unit_id.map(str::to_string);
-    }
-}
-
-/// Called by the authentication layer once it knows the caller.
-pub(crate) fn note_actor(parts: &Parts, user: &User) {
-    if let Some(slot) = parts.extensions.get::<AuditSlot>() {
-        slot.0.lock().unwrap_or_else(|e| e.into_inner()).actor = Some((user.id.clone(), user.username.clone()));
-    }
-}
 
 /// Middleware: appends an audit row for each authenticated unsafe request.
 pub async fn audit_changes(State(state): State<AppState>, mut req: Request, next: Next) -> Response {

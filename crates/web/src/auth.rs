@@ -174,11 +174,11 @@ impl CurrentUser {
                 .api_token_user(&token_hash(token), now)
                 .await?
                 .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
-            crate::audit::note_actor(parts, &user);
+            crate::extract::audit_slot::note_actor(parts, &user);
             if unsafe_method && token_scope == TokenScope::Read {
                 return Err(ApiError::msg(ErrorCode::Forbidden, "该令牌为只读令牌，不能修改数据"));
             }
-            let principal = Principal::from_user(&user);
+            let principal = user.principal();
             return Ok(CurrentUser {
                 scope: principal.scope.clone(),
                 principal,
@@ -198,7 +198,7 @@ impl CurrentUser {
             .session_user(&hash, now, idle)
             .await?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
-        crate::audit::note_actor(parts, &session.user);
+        crate::extract::audit_slot::note_actor(parts, &session.user);
         if session.mfa_pending && !allowed_while_mfa_pending(parts.uri.path()) {
             return Err(ApiError::new(ErrorCode::SecondFactorPending));
         }
@@ -217,7 +217,7 @@ impl CurrentUser {
                 ));
             }
         }
-        let principal = Principal::from_user(&session.user);
+        let principal = session.user.principal();
         Ok(CurrentUser {
             scope: principal.scope.clone(),
             principal,

@@ -5,8 +5,6 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::api;
-
 #[derive(OpenApi)]
 #[openapi(
     info(title = "neibao API", version = "1", description = "智慧内保平台 JSON API。错误体为 {\"error\":{\"code\",\"message\"}}，message 为中文。认证：Authorization: Bearer <token>，或浏览器会话 Cookie（非 GET 请求需带 X-CSRF-Token）。"),
@@ -19,15 +17,15 @@ pub struct ApiDoc;
 /// The whole document: the base and every capability's part.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    doc.merge(api::session::Doc::openapi());
-    doc.merge(api::meta::Doc::openapi());
-    doc.merge(api::units::Doc::openapi());
-    doc.merge(api::devices::Doc::openapi());
-    doc.merge(api::events::Doc::openapi());
-    doc.merge(api::alerts::Doc::openapi());
-    doc.merge(api::warning::Doc::openapi());
-    doc.merge(api::security::Doc::openapi());
-    doc.merge(api::supervision::Doc::openapi());
+    doc.merge(crate::api::session::Doc::openapi());
+    doc.merge(crate::api::meta::Doc::openapi());
+    doc.merge(crate::api::units::Doc::openapi());
+    doc.merge(crate::api::devices::Doc::openapi());
+    doc.merge(crate::api::events::Doc::openapi());
+    doc.merge(crate::api::alerts::Doc::openapi());
+    doc.merge(crate::api::warning::Doc::openapi());
+    doc.merge(crate::api::security::Doc::openapi());
+    doc.merge(crate::api::supervision::Doc::openapi());
     doc
 }
 

@@ -1,11 +1,9 @@
 //! The principal of a request: who acts, in which role, over which jurisdiction. Resolved once
-//! per request from the authenticated user ([`Principal::from_user`]) and handed to every
+//! per request from the authenticated user (`neibao_domain::accounts::User::principal`) and handed to every
 //! service call. Security-sensitive.
 
-use crate::accounts::User;
 use crate::audit::AuditEntry;
 use crate::error::{DomainError, ErrorCode};
-use crate::validate::DivisionCode;
 
 use super::permission::{granted, Permission};
 use super::role::Role;
@@ -37,49 +35,6 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// The principal of a signed-in user: the scope its role and organisation give
-    /// (docs/DESIGN.md §1): administrators everything; province, city and county police the
-    /// division-code prefix of their organisation; a police station the units assigned to it; a
-    /// competent department its sector; a unit's manager and guards their unit. A misconfigured
-    /// account (no organisation, no unit) sees nothing.
-    pub fn from_user(user: &User) -> Principal {
-        let scope = match user.role {
-            Role::Admin => Scope::All,
-            Role::PoliceProvince | Role::PoliceCity | Role::PoliceCounty => {
-                match user.division_code.as_deref().map(DivisionCode::parse) {
-                    Some(Ok(code)) => Scope::Division {
-                        prefix: code.scope_prefix().to_string(),
-                    },
-                    _ => Scope::Nothing,
-                }
-            }
-            Role::PoliceStation => user
-                .org_id
-                .clone()
-                .map_or(Scope::Nothing, |org_id| Scope::Station { org_id }),
-            Role::Department => user
-                .org_id
-                .clone()
-                .map_or(Scope::Nothing, |org_id| Scope::Department { org_id }),
-            Role::UnitManager | Role::Guard => user
-                .unit_id
-                .clone()
-                .map_or(Scope::Nothing, |unit_id| Scope::Unit { unit_id }),
-        };
-        Principal {
-            user_id: user.id.clone(),
-            username: user.username.clone(),
-            display_name: user.display_name.clone(),
-            role: user.role,
-            org_id: user.org_id.clone(),
-            org_name: user.org_name.clone(),
-            unit_id: user.unit_id.clone(),
-            unit_name: user.unit_name.clone(),
-            division_code: user.division_code.clone(),
-            scope,
-        }
-    }
-
     /// A principal for work the system does itself (the scheduler, the command line): an
     /// administrator's reach under the given name.
     pub fn system(name: &str) -> Principal {

@@ -1,5 +1,6 @@
 //! Accounts: users, sessions, API tokens, second factor.
 
+mod principal;
 mod user;
 
 pub use user::*;

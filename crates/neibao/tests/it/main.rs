@@ -2,6 +2,7 @@
 
 mod alert_stats;
 mod api_flow;
+mod architecture;
 mod authz;
 mod browser;
 mod cli;

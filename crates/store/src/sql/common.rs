@@ -8,7 +8,6 @@ use sqlx::QueryBuilder;
 use sqlx::Row;
 
 use super::db::{Db, DbRow};
-use crate::error::{StoreError, StoreResult};
 use neibao_domain::paging::{Listing, Page, COUNT_CAP};
 
 pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
@@ -59,32 +58,6 @@ pub(crate) fn opt_ms(r: &DbRow, col: &str) -> Option<DateTime<Utc>> {
 /// A JSON column, or `default` when it does not parse.
 pub(crate) fn json_or<T: serde::de::DeserializeOwned>(s: &str, default: T) -> T {
     serde_json::from_str(s).unwrap_or(default)
-}
-
-impl super::store::Backend {
-    pub(crate) async fn unit_in_scope(&self, scope: &Scope, unit_id: &str) -> StoreResult<()> {
-        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new("SELECT COUNT(*) FROM units u WHERE u.id = ");
-        qb.push_bind(unit_id.to_string());
-        push_scope(&mut qb, scope);
-        let n: i64 = qb.build_query_scalar().fetch_one(&self.pool).await?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
-    }
-
-    /// Whether `scope` covers more than [`WIDE_SCOPE_UNITS`] units (counted with the index, and
-    /// only that far).
-    pub(crate) async fn scope_is_wide(&self, scope: &Scope) -> crate::error::StoreResult<bool> {
-        if *scope == Scope::All {
-            return Ok(true);
-        }
-        let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM units u WHERE 1=1");
-        push_scope(&mut qb, scope);
-        qb.push(" LIMIT ").push_bind(WIDE_SCOPE_UNITS + 1).push(") n");
-        let n: i64 = qb.build_query_scalar().fetch_one(&self.pool).await?;
-        Ok(n > WIDE_SCOPE_UNITS)
-    }
 }
 
 /// One page of a list and its count (up to [`COUNT_CAP`]). `count_from` and `select` are SQL ending

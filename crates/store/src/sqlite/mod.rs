@@ -36,6 +36,8 @@ mod notifications;
 mod privacy;
 #[path = "../registry/sql.rs"]
 mod registry;
+#[path = "../sql/scope.rs"]
+mod scope;
 #[path = "../settings/sql.rs"]
 mod settings;
 mod store;

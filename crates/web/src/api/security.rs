@@ -18,9 +18,10 @@ use neibao_domain::validate::CitizenId;
 use serde::{Deserialize, Serialize};
 
 use crate::api::session::REQUIRE_TOTP_POLICE;
-use crate::audit::{record, AuditSlot};
+use crate::audit::record;
 use crate::auth::{check_password_policy, hash_password, random_token, totp, verify_password, CurrentUser};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::audit_slot::AuditSlot;
 use crate::state::AppState;
 
 /// Checks a stated purpose: 4 to 200 characters after trimming; control characters are dropped

@@ -1,4 +1,5 @@
 //! Extractors shared by every capability's handlers: the session cookie and the CSRF-checked form.
 
+pub mod audit_slot;
 pub mod cookie;
 pub mod csrf;

@@ -27,9 +27,9 @@ use super::kit::{render, UiUser};
 use super::pages::{total_label, unit_page, UnitExtras};
 use super::views::{fmt_ms, fmt_time, Nav, Pager};
 use crate::api::session::clear_cookie;
-use crate::audit::AuditSlot;
 use crate::auth::{random_token, totp, CurrentUser};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::audit_slot::AuditSlot;
 use crate::state::AppState;
 
 /// Marks a response as not to be stored by the browser or a proxy.
