@@ -26,6 +26,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::warning::Doc::openapi());
     doc.merge(crate::api::security::Doc::openapi());
     doc.merge(crate::api::supervision::Doc::openapi());
+    utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc
 }
 
@@ -39,6 +40,89 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The answers every operation of a kind can give, declared once for all, and a unique
+/// `operationId` per operation (`{method}_{path}`, e.g. `get_api_v1_units_id`):
+/// - 401 `unauthenticated` on every operation that needs a token (not on public ones, which
+///   declare `security(())`);
+/// - 400 `validation_failed` where there is a body or a query string, 415 where the body is JSON;
+/// - 404 `not_found` where the path names an object (out of scope reads as not found too);
+/// - 429 `busy` … only where an operation declares it itself.
+///
+/// Operation-specific answers (201, 403 for a permission, 409 for a conflict …) are declared by
+/// each handler's `#[utoipa::path]`.
+struct CommonAnswers;
+
+impl utoipa::Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                let slug: String = path
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.trim_start_matches('{').trim_end_matches('}'))
+                    .collect::<Vec<_>>()
+                    .join("_");
+                op.operation_id = Some(format!("{method}_{slug}"));
+                let public = op.security.as_ref().is_some_and(|s| {
+                    s.iter()
+                        .all(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({})))
+                });
+                let has =
+                    |op: &utoipa::openapi::path::Operation, status: &str| op.responses.responses.contains_key(status);
+                let mut add = Vec::new();
+                if !public && !has(op, "401") {
+                    add.push(("401", "未登录或令牌无效（unauthenticated）"));
+                }
+                let query = op
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
+                let by_path = path.contains('{');
+                if (op.request_body.is_some() || query) && !has(op, "400") {
+                    add.push(("400", "请求不符合要求（validation_failed 等）"));
+                }
+                if op
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|b| b.content.keys().any(|k| k.contains("json")))
+                    && !has(op, "415")
+                {
+                    add.push(("415", "请求体应为 application/json（unsupported_media_type）"));
+                }
+                if by_path && !has(op, "404") {
+                    add.push(("404", "对象不存在或不在本辖区（not_found）"));
+                }
+                for (status, description) in add {
+                    op.responses
+                        .responses
+                        .insert(status.to_string(), error(description).into());
+                }
+            }
+        }
     }
 }
 
