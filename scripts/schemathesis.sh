@@ -19,18 +19,19 @@
 #    would prove nothing).
 #
 # Exits non-zero when a check failed, an operation errored, a path parameter is undeclared, or
-# the server died. Reports (JUnit XML, JSON) go to target/schemathesis/ (SCHEMATHESIS_OUT).
+# the server died. Output, reports (JUnit XML, JSON) and the statuses per operation go to
+# target/schemathesis/ (schemathesis.toml reads the seeded ids from there too).
 #
 # Environment: NEIBAO_BIN (server binary), SCHEMATHESIS_MAX_EXAMPLES (per operation and phase,
 # default from schemathesis.toml), SCHEMATHESIS_SEED (default from schemathesis.toml),
-# SCHEMATHESIS_KEEP=1 (keep the data folder and server log), SCHEMATHESIS_OUT (report folder).
+# SCHEMATHESIS_KEEP=1 (keep the data folder and server log).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SCHEMATHESIS_VERSION=4.32.5
 VENV=$ROOT/target/schemathesis-venv
-OUT=${SCHEMATHESIS_OUT:-$ROOT/target/schemathesis}
+OUT=$ROOT/target/schemathesis
 START=$(date +%s)
 
 # --- schemathesis -------------------------------------------------------------------------------
