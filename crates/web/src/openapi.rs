@@ -24,6 +24,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::events::Doc::openapi());
     doc.merge(crate::api::alerts::Doc::openapi());
     doc.merge(crate::api::warning::Doc::openapi());
+    doc.merge(crate::api::notifications::Doc::openapi());
     doc.merge(crate::api::security::Doc::openapi());
     doc.merge(crate::api::supervision::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);

@@ -1,19 +1,18 @@
 //! Devices. Creating one returns its ingest token once; only its hash is stored.
 
+use crate::auth::{random_token, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
-use neibao_domain::access::Permission;
-use neibao_domain::devices::{Device, DeviceFilter, NewDevice};
-use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
+use neibao_domain::access::{Permission, Scope};
+use neibao_domain::devices::{Device, DeviceFilter, DeviceFormat, NewDevice, UnitHealth, DEVICE_KINDS};
 use neibao_domain::ids::token_hash;
 use neibao_domain::paging::{Listing, Page};
 use serde::{Deserialize, Serialize};
-
-use crate::auth::{random_token, CurrentUser};
-use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct DeviceInput {
@@ -146,9 +145,114 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/v1/devices", routing::get(list).post(create))
         .route("/api/v1/devices/{id}", routing::get(get))
+        .route("/api/v1/devices/health", routing::get(device_health))
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, create, get))]
+#[openapi(paths(list, create, get, device_health))]
 pub struct Doc;
+
+/// Online devices over all devices, per unit and per jurisdiction level.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeviceHealth {
+    /// A device is online when heard from (event or heartbeat) within this many seconds.
+    pub offline_after_seconds: i64,
+    pub devices: i64,
+    pub online: i64,
+    /// online / devices, 0–1 (1 when there are no devices).
+    pub online_rate: f64,
+    pub units: Vec<UnitHealthRow>,
+    /// Per division at the next level below the caller's (city, county).
+    pub divisions: Vec<DivisionHealth>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitHealthRow {
+    #[serde(flatten)]
+    pub unit: UnitHealth,
+    pub online_rate: f64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DivisionHealth {
+    pub division_code: String,
+    pub name: String,
+    pub devices: i64,
+    pub online: i64,
+    pub online_rate: f64,
+}
+
+fn rate(online: i64, devices: i64) -> f64 {
+    if devices == 0 {
+        1.0
+    } else {
+        online as f64 / devices as f64
+    }
+}
+
+/// Computes device health for the caller's scope.
+pub async fn device_health_for(state: &AppState, user: &CurrentUser) -> ApiResult<DeviceHealth> {
+    let units = state.store.device_health(&user.scope, Utc::now()).await?;
+    let (devices, online) = units.iter().fold((0, 0), |(d, o), u| (d + u.devices, o + u.online));
+    // Group per city (4 digits) for the province and administrators, per county (6) below.
+    let digits = match &user.scope {
+        Scope::All => 4,
+        Scope::Division { prefix } if prefix.len() <= 2 => 4,
+        _ => 6,
+    };
+    let mut groups: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for u in &units {
+        let code = u.division_code.chars().take(digits).collect::<String>();
+        let g = groups.entry(code).or_default();
+        g.0 += u.devices;
+        g.1 += u.online;
+    }
+    // Names: one lookup per parent division.
+    let mut names = std::collections::HashMap::new();
+    let parents: std::collections::BTreeSet<String> = groups
+        .keys()
+        .map(|c| format!("{:0<6}", &c[..c.len().saturating_sub(2)]))
+        .collect();
+    for p in parents {
+        for d in state.store.list_divisions(Some(&p)).await? {
+            names.insert(d.code.clone(), d.name);
+        }
+    }
+    let divisions = groups
+        .into_iter()
+        .map(|(code, (d, o))| {
+            let full = format!("{code:0<6}");
+            DivisionHealth {
+                name: names.get(&full).cloned().unwrap_or_else(|| full.clone()),
+                division_code: full,
+                devices: d,
+                online: o,
+                online_rate: rate(o, d),
+            }
+        })
+        .collect();
+    let mut rows: Vec<UnitHealthRow> = units
+        .into_iter()
+        .map(|u| UnitHealthRow {
+            online_rate: rate(u.online, u.devices),
+            unit: u,
+        })
+        .collect();
+    rows.sort_by(|a, b| a.online_rate.total_cmp(&b.online_rate));
+    Ok(DeviceHealth {
+        offline_after_seconds: state.store.offline_after_seconds(),
+        devices,
+        online,
+        online_rate: rate(online, devices),
+        units: rows,
+        divisions,
+    })
+}
+
+/// Device online rate in the caller's jurisdiction: overall, per division and per unit (lowest
+/// first).
+#[utoipa::path(get, path = "/api/v1/devices/health", tag = "early-warning", responses((status = 200, body = DeviceHealth)))]
+pub async fn device_health(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<DeviceHealth>> {
+    Ok(Json(device_health_for(&state, &user).await?))
+}

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod devices;
 pub mod events;
 pub mod meta;
+pub mod notifications;
 pub mod security;
 pub mod session;
 pub mod supervision;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(alerts::routes())
         .merge(warning::routes())
+        .merge(notifications::routes())
         .merge(security::routes())
         .merge(supervision::routes())
 }

@@ -11,15 +11,11 @@
 //!   shown masked);
 //! - inbox: each user their own; device health: everyone, over their scope.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use neibao_domain::access::{Role, Scope};
-use neibao_domain::devices::UnitHealth;
 use neibao_domain::ids::new_id;
-use neibao_domain::notifications::{InboxItem, NewChannel, NotificationChannel, OutboxItem};
 use neibao_domain::warning::StoredRule;
 use neibao_engine::warning::engine::{backtest as run_backtest, BacktestReport, ImportReport};
 use neibao_engine::warning::ruleset::{compile, RuleFile, RuleSpec, SuppressionWindow, FACTS, SUPPRESSION_REASONS};
@@ -400,276 +396,14 @@ pub async fn end_suppression(
 
 // ---- notification channels ----
 
-/// A channel to add: a name, the channel config (tagged by `kind`: webhook, dingtalk, wecom,
-/// email), the division prefix it covers and the lowest severity it gets.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct NewChannelRequest {
-    pub name: String,
-    #[schema(value_type = Object)]
-    pub config: neibao_notify::ChannelConfig,
-    #[serde(default)]
-    pub division_prefix: String,
-    #[serde(default = "medium")]
-    pub min_severity: String,
-}
-
-fn medium() -> String {
-    "medium".into()
-}
-
-/// Adds a channel after validating it (administrators).
-pub async fn add_channel(state: &AppState, user: &CurrentUser, r: NewChannelRequest) -> ApiResult<NotificationChannel> {
-    user.require(user.user.role == Role::Admin)?;
-    let name = r.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 60 || !neibao_domain::text::text_is_clean(&name) {
-        return Err(ApiError::validation("渠道名称应为 1–60 个字符"));
-    }
-    r.config.validate().map_err(ApiError::validation)?;
-    if neibao_domain::alerts::Severity::from_code(&r.min_severity).is_none() {
-        return Err(ApiError::validation("最低级别应为 low、medium、high 或 critical"));
-    }
-    if !r.division_prefix.chars().all(|c| c.is_ascii_digit()) || r.division_prefix.len() > 12 {
-        return Err(ApiError::validation("区划代码前缀应为数字"));
-    }
-    let config = serde_json::to_string(&r.config).map_err(|e| ApiError::validation(e.to_string()))?;
-    let masked = serde_json::to_value(r.config.masked()).unwrap_or_default();
-    Ok(state
-        .store
-        .create_channel(
-            &NewChannel {
-                name,
-                kind: r.config.kind().to_string(),
-                config,
-                config_masked: masked,
-                division_prefix: r.division_prefix,
-                min_severity: r.min_severity,
-                created_by: user.user.username.clone(),
-            },
-            Utc::now(),
-        )
-        .await?)
-}
-
-/// Notification channels (administrators; secrets masked).
-#[utoipa::path(get, path = "/api/v1/notification_channels", tag = "early-warning", responses((status = 200, body = Vec<NotificationChannel>)))]
-pub async fn list_channels(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Json<Vec<NotificationChannel>>> {
-    user.require(user.user.role == Role::Admin)?;
-    Ok(Json(state.store.list_channels().await?))
-}
-
-/// Adds a notification channel: signed webhook, DingTalk or WeCom robot, or SMTP email.
-#[utoipa::path(post, path = "/api/v1/notification_channels", tag = "early-warning", request_body = NewChannelRequest,
-    responses((status = 201, body = NotificationChannel), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn create_channel(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Json(r): Json<NewChannelRequest>,
-) -> ApiResult<(axum::http::StatusCode, Json<NotificationChannel>)> {
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(add_channel(&state, &user, r).await?),
-    ))
-}
-
-/// Switches a channel on or off.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct ChannelSwitch {
-    pub enabled: bool,
-}
-
-/// Enables or disables a channel (administrators).
-#[utoipa::path(put, path = "/api/v1/notification_channels/{id}", tag = "early-warning", request_body = ChannelSwitch,
-    responses((status = 200, body = NotificationChannel), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn switch_channel(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    Json(s): Json<ChannelSwitch>,
-) -> ApiResult<Json<NotificationChannel>> {
-    user.require(user.user.role == Role::Admin)?;
-    state.store.set_channel_enabled(&id, s.enabled).await?;
-    Ok(Json(state.store.get_channel(&id).await?))
-}
-
-/// Deliveries of one alert to the notification channels (status, attempts, last error).
-#[utoipa::path(get, path = "/api/v1/alerts/{id}/deliveries", tag = "early-warning", responses((status = 200, body = Vec<OutboxItem>)))]
-pub async fn deliveries(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Vec<OutboxItem>>> {
-    state.store.get_alert(&user.scope, &id).await?;
-    Ok(Json(state.store.alert_outbox(&id).await?))
-}
-
 // ---- inbox ----
 
-/// The caller's inbox.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Inbox {
-    pub unread: i64,
-    pub items: Vec<InboxItem>,
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct InboxQuery {
-    pub unread_only: Option<bool>,
-}
-
-/// The caller's in-app notifications (newest 200).
-#[utoipa::path(get, path = "/api/v1/inbox", tag = "early-warning", params(InboxQuery), responses((status = 200, body = Inbox)))]
-pub async fn inbox(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(q): Query<InboxQuery>,
-) -> ApiResult<Json<Inbox>> {
-    Ok(Json(Inbox {
-        unread: state.store.count_unread(&user.user.id).await?,
-        items: state
-            .store
-            .list_inbox(&user.user.id, q.unread_only.unwrap_or(false), 200)
-            .await?,
-    }))
-}
-
-/// Marks one item read (`id`) or all.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct MarkRead {
-    pub id: Option<String>,
-}
-
-/// Marks inbox items read.
-#[utoipa::path(post, path = "/api/v1/inbox/read", tag = "early-warning", request_body = MarkRead, responses((status = 200, body = Inbox)))]
-pub async fn mark_read(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Json(m): Json<MarkRead>,
-) -> ApiResult<Json<Inbox>> {
-    state
-        .store
-        .mark_inbox_read(&user.user.id, m.id.as_deref(), Utc::now())
-        .await?;
-    Ok(Json(Inbox {
-        unread: state.store.count_unread(&user.user.id).await?,
-        items: state.store.list_inbox(&user.user.id, false, 200).await?,
-    }))
-}
-
 // ---- device health ----
-
-/// Online devices over all devices, per unit and per jurisdiction level.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct DeviceHealth {
-    /// A device is online when heard from (event or heartbeat) within this many seconds.
-    pub offline_after_seconds: i64,
-    pub devices: i64,
-    pub online: i64,
-    /// online / devices, 0–1 (1 when there are no devices).
-    pub online_rate: f64,
-    pub units: Vec<UnitHealthRow>,
-    /// Per division at the next level below the caller's (city, county).
-    pub divisions: Vec<DivisionHealth>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct UnitHealthRow {
-    #[serde(flatten)]
-    pub unit: UnitHealth,
-    pub online_rate: f64,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct DivisionHealth {
-    pub division_code: String,
-    pub name: String,
-    pub devices: i64,
-    pub online: i64,
-    pub online_rate: f64,
-}
-
-fn rate(online: i64, devices: i64) -> f64 {
-    if devices == 0 {
-        1.0
-    } else {
-        online as f64 / devices as f64
-    }
-}
-
-/// Computes device health for the caller's scope.
-pub async fn device_health_for(state: &AppState, user: &CurrentUser) -> ApiResult<DeviceHealth> {
-    let units = state.store.device_health(&user.scope, Utc::now()).await?;
-    let (devices, online) = units.iter().fold((0, 0), |(d, o), u| (d + u.devices, o + u.online));
-    // Group per city (4 digits) for the province and administrators, per county (6) below.
-    let digits = match &user.scope {
-        Scope::All => 4,
-        Scope::Division { prefix } if prefix.len() <= 2 => 4,
-        _ => 6,
-    };
-    let mut groups: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for u in &units {
-        let code = u.division_code.chars().take(digits).collect::<String>();
-        let g = groups.entry(code).or_default();
-        g.0 += u.devices;
-        g.1 += u.online;
-    }
-    // Names: one lookup per parent division.
-    let mut names = std::collections::HashMap::new();
-    let parents: std::collections::BTreeSet<String> = groups
-        .keys()
-        .map(|c| format!("{:0<6}", &c[..c.len().saturating_sub(2)]))
-        .collect();
-    for p in parents {
-        for d in state.store.list_divisions(Some(&p)).await? {
-            names.insert(d.code.clone(), d.name);
-        }
-    }
-    let divisions = groups
-        .into_iter()
-        .map(|(code, (d, o))| {
-            let full = format!("{code:0<6}");
-            DivisionHealth {
-                name: names.get(&full).cloned().unwrap_or_else(|| full.clone()),
-                division_code: full,
-                devices: d,
-                online: o,
-                online_rate: rate(o, d),
-            }
-        })
-        .collect();
-    let mut rows: Vec<UnitHealthRow> = units
-        .into_iter()
-        .map(|u| UnitHealthRow {
-            online_rate: rate(u.online, u.devices),
-            unit: u,
-        })
-        .collect();
-    rows.sort_by(|a, b| a.online_rate.total_cmp(&b.online_rate));
-    Ok(DeviceHealth {
-        offline_after_seconds: state.store.offline_after_seconds(),
-        devices,
-        online,
-        online_rate: rate(online, devices),
-        units: rows,
-        divisions,
-    })
-}
-
-/// Device online rate in the caller's jurisdiction: overall, per division and per unit (lowest
-/// first).
-#[utoipa::path(get, path = "/api/v1/devices/health", tag = "early-warning", responses((status = 200, body = DeviceHealth)))]
-pub async fn device_health(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<DeviceHealth>> {
-    Ok(Json(device_health_for(&state, &user).await?))
-}
 
 /// This capability's routes.
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
     axum::Router::new()
-        .route("/api/v1/alerts/{id}/deliveries", routing::get(deliveries))
         .route("/api/v1/alert_rules", routing::get(list_rules).post(create_rule))
         .route("/api/v1/alert_rules/import", routing::post(import))
         .route("/api/v1/alert_rules/backtest", routing::post(backtest))
@@ -680,14 +414,6 @@ pub fn routes() -> axum::Router<AppState> {
             routing::get(list_suppressions).post(create_suppression),
         )
         .route("/api/v1/suppressions/{id}/end", routing::post(end_suppression))
-        .route(
-            "/api/v1/notification_channels",
-            routing::get(list_channels).post(create_channel),
-        )
-        .route("/api/v1/notification_channels/{id}", routing::put(switch_channel))
-        .route("/api/v1/inbox", routing::get(inbox))
-        .route("/api/v1/inbox/read", routing::post(mark_read))
-        .route("/api/v1/devices/health", routing::get(device_health))
 }
 
 /// This capability's part of the OpenAPI document.
@@ -701,13 +427,6 @@ pub fn routes() -> axum::Router<AppState> {
     backtest,
     list_suppressions,
     create_suppression,
-    end_suppression,
-    list_channels,
-    create_channel,
-    switch_channel,
-    deliveries,
-    inbox,
-    mark_read,
-    device_health
+    end_suppression
 ))]
 pub struct Doc;

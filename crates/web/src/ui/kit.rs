@@ -50,7 +50,7 @@ pub fn render<T: askama::Template>(t: &T) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "kit/error.html")]
 struct ErrorPage {
     nav: Nav,
     message: String,

@@ -1,9 +1,16 @@
 //! Server-rendered zh-CN web UI (askama templates under `templates/`). Uses the browser session;
 //! every form carries the session's CSRF token. Assets are served from the binary.
 
+mod accounts;
+mod alerts;
 mod assets;
+mod dashboard;
+mod devices;
+mod events;
+mod form;
 mod kit;
-mod pages;
+mod notifications;
+mod registry;
 mod security;
 mod supervision;
 mod supervision_admin;
@@ -21,7 +28,13 @@ pub use views::fmt_time;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(assets::routes())
-        .merge(pages::routes())
+        .merge(accounts::routes())
+        .merge(dashboard::routes())
+        .merge(registry::routes())
+        .merge(devices::routes())
+        .merge(events::routes())
+        .merge(alerts::routes())
+        .merge(notifications::routes())
         .merge(security::routes())
         .merge(supervision::routes())
         .merge(supervision_admin::routes())

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
@@ -22,30 +22,17 @@ use neibao_domain::privacy::{DataClass, LegalHold};
 use neibao_domain::registry::UnitFilter;
 use serde::Deserialize;
 
+use super::form::{no_store, with_status};
 use super::kit::error_page;
 use super::kit::{render, UiUser};
-use super::pages::{total_label, unit_page, UnitExtras};
+use super::registry::{unit_page, UnitExtras};
+use super::views::total_label;
 use super::views::{fmt_ms, fmt_time, Nav, Pager};
 use crate::api::session::clear_cookie;
 use crate::auth::{random_token, totp, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::audit_slot::AuditSlot;
 use crate::state::AppState;
-
-/// Marks a response as not to be stored by the browser or a proxy.
-pub(super) fn no_store(mut resp: Response) -> Response {
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
-
-/// Sets the status of a rendered page (a page that failed to render keeps its 500).
-pub(super) fn with_status(mut resp: Response, status: StatusCode) -> Response {
-    if resp.status() == StatusCode::OK {
-        *resp.status_mut() = status;
-    }
-    resp
-}
 
 /// The status a refused form is re-rendered with. A wrong current password is a 400 here, not
 /// a 401: the user is still signed in.
@@ -96,7 +83,7 @@ struct TokenRow {
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "accounts/account.html")]
 struct AccountPage {
     nav: Nav,
     username: String,
@@ -500,7 +487,7 @@ struct MatchRow {
 }
 
 #[derive(Template)]
-#[template(path = "person_lookup.html")]
+#[template(path = "privacy/person_lookup.html")]
 struct LookupPage {
     nav: Nav,
     error: Option<String>,
@@ -596,7 +583,7 @@ struct AuditRow {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "audit/audit.html")]
 struct AuditPage {
     nav: Nav,
     rows: Vec<AuditRow>,
@@ -759,7 +746,7 @@ struct HoldValues {
 }
 
 #[derive(Template)]
-#[template(path = "retention.html")]
+#[template(path = "privacy/retention.html")]
 struct RetentionPage {
     nav: Nav,
     is_admin: bool,

@@ -34,30 +34,15 @@ use neibao_domain::supervision::{
 use neibao_engine::supervision::workflow as sv;
 use serde::Deserialize;
 
+use super::form::{field, fields, status_of, with_status, Fields};
 use super::kit::error_page;
 use super::kit::{render, UiUser};
-use super::pages::total_label;
-use super::security::with_status;
+use super::views::total_label;
 use super::views::{fmt_time, Nav, Pager};
 use crate::api::supervision::{self as api, officer};
 use crate::auth::{CurrentUser, CSRF_HEADER};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Form fields as sent, in order (repeated names such as checkboxes included).
-pub(super) type Fields = Vec<(String, String)>;
-
-pub(super) fn field<'a>(f: &'a Fields, name: &str) -> &'a str {
-    f.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
-}
-
-fn fields<'a>(f: &'a Fields, name: &str) -> Vec<&'a str> {
-    f.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-}
-
-pub(super) fn status_of(e: &ApiError) -> StatusCode {
-    StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST)
-}
 
 // ------------------------------------------------------------------ dates
 
@@ -315,7 +300,7 @@ pub struct LaunchValues {
 }
 
 #[derive(Template)]
-#[template(path = "supervision.html")]
+#[template(path = "supervision/hub.html")]
 struct HubPage {
     nav: Nav,
     jurisdiction: bool,
@@ -502,7 +487,7 @@ pub async fn launch(State(state): State<AppState>, UiUser(u): UiUser, Form(f): F
 // ------------------------------------------------------------------ campaign
 
 #[derive(Template)]
-#[template(path = "campaign.html")]
+#[template(path = "supervision/campaign.html")]
 struct CampaignPage {
     nav: Nav,
     c: CampaignRow,
@@ -690,7 +675,7 @@ fn work_from_form(f: &Fields, stored: &InspectionRecord, now: DateTime<Utc>) -> 
 }
 
 #[derive(Template)]
-#[template(path = "inspection.html")]
+#[template(path = "supervision/inspection.html")]
 struct InspectionPage {
     nav: Nav,
     i: InspectionRow,
@@ -987,7 +972,7 @@ pub struct HazardsQuery {
 }
 
 #[derive(Template)]
-#[template(path = "hazards.html")]
+#[template(path = "supervision/hazards.html")]
 struct HazardsPage {
     nav: Nav,
     hazards: Vec<HazardRow>,
@@ -1054,7 +1039,7 @@ pub async fn hazards(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
 }
 
 #[derive(Template)]
-#[template(path = "hazard_new.html")]
+#[template(path = "supervision/hazard_new.html")]
 struct NewHazardPage {
     nav: Nav,
     unit_id: String,
@@ -1306,7 +1291,7 @@ const HARMS: [(&str, Harm); 2] = [
 ];
 
 #[derive(Template)]
-#[template(path = "hazard.html")]
+#[template(path = "supervision/hazard.html")]
 struct HazardPage {
     nav: Nav,
     h: HazardRow,

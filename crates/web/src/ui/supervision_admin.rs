@@ -25,13 +25,12 @@ use serde::Deserialize;
 
 use super::kit::error_page;
 use super::kit::{render, UiUser};
-use super::security::with_status;
 use super::views::{fmt_time, Nav};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-use super::supervision::{field, status_of, Fields};
+use super::form::{field, status_of, with_status, Fields};
 
 fn checked(f: &Fields, name: &str) -> bool {
     !field(f, name).is_empty()
@@ -269,7 +268,7 @@ impl SettingsValues {
 }
 
 #[derive(Template)]
-#[template(path = "supervision_settings.html")]
+#[template(path = "supervision/settings.html")]
 struct SettingsPage {
     nav: Nav,
     org_name: String,
@@ -408,7 +407,7 @@ pub struct VariantGroup {
 }
 
 #[derive(Template)]
-#[template(path = "checklists.html")]
+#[template(path = "supervision/checklists.html")]
 struct ChecklistsPage {
     nav: Nav,
     groups: Vec<VariantGroup>,
@@ -499,7 +498,7 @@ pub struct EditValues {
 }
 
 #[derive(Template)]
-#[template(path = "checklist.html")]
+#[template(path = "supervision/checklist.html")]
 struct ChecklistPage {
     nav: Nav,
     c: VersionRow,

@@ -6,6 +6,7 @@ use neibao_domain::alerts::Alert;
 use neibao_domain::devices::Device;
 use neibao_domain::devices::DEVICE_KINDS;
 use neibao_domain::events::SecurityEvent;
+use neibao_domain::paging::Listing;
 
 use crate::auth::CurrentUser;
 
@@ -257,4 +258,22 @@ impl Pager {
             },
         }
     }
+}
+
+/// "1234", or "10000+" when the list stopped counting.
+pub(super) fn total_label<T>(list: &Listing<T>) -> String {
+    if list.total_capped {
+        format!("{}+", list.total)
+    } else {
+        list.total.to_string()
+    }
+}
+
+/// A form with the CSRF token and an optional comment (logout, alert actions).
+#[derive(serde::Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    pub csrf_token: String,
+    #[serde(default)]
+    pub comment: String,
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
@@ -21,18 +21,15 @@ use neibao_domain::alerts::Severity;
 use neibao_domain::devices::DeviceFilter;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::events::EventKind;
-use neibao_domain::notifications::NotificationChannel;
 use neibao_domain::paging::Page;
 use neibao_domain::registry::UnitFilter;
 use neibao_domain::warning::{StoredRule, SuppressionWindow};
 use neibao_engine::warning::engine::{BacktestReport, ImportReport};
 use neibao_engine::warning::ruleset::{RuleSpec, FACTS, SUPPRESSION_REASONS};
-use neibao_notify::ChannelConfig;
 
+use super::form::{field, status_of, with_status, Fields};
 use super::kit::error_page;
 use super::kit::{render, UiUser};
-use super::security::with_status;
-use super::supervision::{field, status_of, Fields};
 use super::views::{fmt_time, Nav};
 use crate::api::warning as api;
 use crate::auth::{CurrentUser, CSRF_HEADER};
@@ -41,27 +38,27 @@ use crate::state::AppState;
 
 type Facts = &'static [(&'static str, &'static str, &'static str)];
 
-fn forbidden(msg: &str) -> ApiError {
+pub(super) fn forbidden(msg: &str) -> ApiError {
     ApiError::msg(ErrorCode::Forbidden, msg)
 }
 
-fn severity_label(code: &str) -> String {
+pub(super) fn severity_label(code: &str) -> String {
     Severity::from_code(code)
         .map(|s| s.label_zh().to_string())
         .unwrap_or_else(|| code.to_string())
 }
 
-fn severities() -> Vec<(&'static str, &'static str)> {
+pub(super) fn severities() -> Vec<(&'static str, &'static str)> {
     Severity::ALL.iter().map(|s| (s.code(), s.label_zh())).collect()
 }
 
 /// `2026-11-29T20:15` (a `datetime-local` value) in Beijing time.
-fn local_input(t: DateTime<Utc>) -> String {
+pub(super) fn local_input(t: DateTime<Utc>) -> String {
     t.with_timezone(&Shanghai).format("%Y-%m-%dT%H:%M").to_string()
 }
 
 /// A `datetime-local` value (Beijing time) as an instant; a zh-CN message naming the field.
-fn parse_local(s: &str, label: &str) -> Result<DateTime<Utc>, ApiError> {
+pub(super) fn parse_local(s: &str, label: &str) -> Result<DateTime<Utc>, ApiError> {
     let s = s.trim();
     let naive = [
         "%Y-%m-%dT%H:%M",
@@ -79,7 +76,7 @@ fn parse_local(s: &str, label: &str) -> Result<DateTime<Utc>, ApiError> {
         .ok_or_else(|| ApiError::validation(format!("「{label}」不是有效的时间")))
 }
 
-fn some_text(s: &str) -> Option<String> {
+pub(super) fn some_text(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_string())
 }
@@ -284,7 +281,7 @@ fn edit_refused() -> ApiError {
 }
 
 #[derive(Template)]
-#[template(path = "warning_rules.html")]
+#[template(path = "warning/rules.html")]
 struct RulesPage {
     nav: Nav,
     rules: Vec<RuleRow>,
@@ -370,7 +367,7 @@ pub struct VersionRow {
 }
 
 #[derive(Template)]
-#[template(path = "warning_rule.html")]
+#[template(path = "warning/rule.html")]
 struct RulePage {
     nav: Nav,
     is_admin: bool,
@@ -698,7 +695,7 @@ pub struct SuppressionForm {
 }
 
 #[derive(Template)]
-#[template(path = "warning_suppressions.html")]
+#[template(path = "warning/suppressions.html")]
 struct SuppressionsPage {
     nav: Nav,
     is_admin: bool,
@@ -958,467 +955,11 @@ pub async fn end_suppression(
 
 // ------------------------------------------------------------------ channels
 
-fn channel_kind_label(kind: &str) -> &str {
-    match kind {
-        "webhook" => "签名 Webhook",
-        "dingtalk" => "钉钉机器人",
-        "wecom" => "企业微信机器人",
-        "email" => "邮件",
-        other => other,
-    }
-}
-
-const CHANNEL_KINDS: [(&str, &str); 4] = [
-    ("webhook", "签名 Webhook"),
-    ("dingtalk", "钉钉机器人"),
-    ("wecom", "企业微信机器人"),
-    ("email", "邮件（SMTP）"),
-];
-
-pub struct ChannelRow {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub config: String,
-    pub division_prefix: String,
-    pub min_severity: String,
-    pub enabled: bool,
-    pub created: String,
-}
-
-impl ChannelRow {
-    fn new(c: &NotificationChannel) -> ChannelRow {
-        ChannelRow {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            kind: channel_kind_label(&c.kind).to_string(),
-            config: serde_json::to_string(&c.config_masked).unwrap_or_default(),
-            division_prefix: c.division_prefix.clone(),
-            min_severity: severity_label(&c.min_severity),
-            enabled: c.enabled,
-            created: format!("{} · {}", c.created_by, fmt_time(c.created_at)),
-        }
-    }
-}
-
-/// The add form as shown or sent; secrets and passwords are never shown again.
-#[derive(Default)]
-pub struct ChannelForm {
-    pub name: String,
-    pub kind: String,
-    pub url: String,
-    pub smtp_host: String,
-    pub smtp_port: String,
-    pub username: String,
-    pub from: String,
-    pub to: String,
-    pub starttls: bool,
-    pub division_prefix: String,
-    pub min_severity: String,
-}
-
-#[derive(Template)]
-#[template(path = "warning_channels.html")]
-struct ChannelsPage {
-    nav: Nav,
-    is_admin: bool,
-    channels: Vec<ChannelRow>,
-    kinds: [(&'static str, &'static str); 4],
-    severities: Vec<(&'static str, &'static str)>,
-    form: ChannelForm,
-    error: Option<String>,
-    notice: Option<String>,
-}
-
-fn admin_only() -> ApiError {
-    forbidden("仅系统管理员可以管理通知渠道")
-}
-
-#[derive(serde::Deserialize, Default)]
-pub struct ChannelsQuery {
-    #[serde(default)]
-    added: String,
-    #[serde(default)]
-    switched: String,
-}
-
-/// `GET /warning/channels` (administrators).
-pub async fn channels(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<ChannelsQuery>) -> Response {
-    if u.user.role != Role::Admin {
-        return error_page(&u, admin_only());
-    }
-    let form = ChannelForm {
-        kind: "webhook".into(),
-        smtp_port: "465".into(),
-        starttls: true,
-        min_severity: "medium".into(),
-        ..Default::default()
-    };
-    let notice = if !q.added.is_empty() {
-        Some("已添加通知渠道".to_string())
-    } else if !q.switched.is_empty() {
-        Some("已更新渠道状态".to_string())
-    } else {
-        None
-    };
-    channels_page(&state, &u, form, None, notice).await
-}
-
-async fn channels_page(
-    state: &AppState,
-    u: &CurrentUser,
-    form: ChannelForm,
-    error: Option<ApiError>,
-    notice: Option<String>,
-) -> Response {
-    let list = match state.store.list_channels().await {
-        Ok(l) => l,
-        Err(e) => return error_page(u, e.into()),
-    };
-    let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
-    let page = render(&ChannelsPage {
-        nav: Nav::new(u),
-        is_admin: true,
-        channels: list.iter().map(ChannelRow::new).collect(),
-        kinds: CHANNEL_KINDS,
-        severities: severities(),
-        form,
-        error: error.map(|e| e.message),
-        notice,
-    });
-    with_status(page, status)
-}
-
-/// The channel config the form stands for.
-fn channel_config(form: &ChannelForm, f: &Fields) -> Result<ChannelConfig, ApiError> {
-    let url = form.url.clone();
-    let secret = field(f, "secret").trim().to_string();
-    Ok(match form.kind.as_str() {
-        "webhook" => ChannelConfig::Webhook { url, secret },
-        "dingtalk" => ChannelConfig::DingTalk {
-            url,
-            secret: some_text(&secret),
-        },
-        "wecom" => ChannelConfig::WeCom { url },
-        "email" => {
-            let smtp_port = form
-                .smtp_port
-                .parse::<u16>()
-                .ok()
-                .filter(|p| *p > 0)
-                .ok_or_else(|| ApiError::validation("SMTP 端口应为 1–65535 的整数"))?;
-            let password = field(f, "password").to_string();
-            ChannelConfig::Email {
-                smtp_host: form.smtp_host.clone(),
-                smtp_port,
-                username: some_text(&form.username),
-                password: (!password.is_empty()).then_some(password),
-                from: form.from.clone(),
-                to: form
-                    .to
-                    .split([',', '，', ';', '；', '\n'])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                starttls: form.starttls,
-            }
-        }
-        _ => return Err(ApiError::validation("请选择渠道类型")),
-    })
-}
-
-/// `POST /warning/channels`: adds a channel.
-pub async fn add_channel(State(state): State<AppState>, UiUser(u): UiUser, Form(f): Form<Fields>) -> Response {
-    if let Err(e) = u.check_form_csrf(field(&f, "csrf_token")) {
-        return error_page(&u, e);
-    }
-    if u.user.role != Role::Admin {
-        return error_page(&u, admin_only());
-    }
-    let form = ChannelForm {
-        name: field(&f, "name").trim().to_string(),
-        kind: field(&f, "kind").trim().to_string(),
-        url: field(&f, "url").trim().to_string(),
-        smtp_host: field(&f, "smtp_host").trim().to_string(),
-        smtp_port: field(&f, "smtp_port").trim().to_string(),
-        username: field(&f, "username").trim().to_string(),
-        from: field(&f, "from").trim().to_string(),
-        to: field(&f, "to").trim().to_string(),
-        starttls: !field(&f, "starttls").is_empty(),
-        division_prefix: field(&f, "division_prefix").trim().to_string(),
-        min_severity: field(&f, "min_severity").trim().to_string(),
-    };
-    let r = async {
-        let config = channel_config(&form, &f)?;
-        api::add_channel(
-            &state,
-            &u,
-            api::NewChannelRequest {
-                name: form.name.clone(),
-                config,
-                division_prefix: form.division_prefix.clone(),
-                min_severity: form.min_severity.clone(),
-            },
-        )
-        .await
-    }
-    .await;
-    match r {
-        Ok(_) => Redirect::to("/warning/channels?added=1").into_response(),
-        Err(e) => channels_page(&state, &u, form, Some(e), None).await,
-    }
-}
-
-/// `POST /warning/channels/{id}/switch` (`enabled` = `true` or `false`).
-pub async fn switch_channel(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Path(id): Path<String>,
-    Form(f): Form<Fields>,
-) -> Response {
-    if let Err(e) = u.check_form_csrf(field(&f, "csrf_token")) {
-        return error_page(&u, e);
-    }
-    if u.user.role != Role::Admin {
-        return error_page(&u, admin_only());
-    }
-    let enabled = field(&f, "enabled") == "true";
-    match state.store.set_channel_enabled(&id, enabled).await {
-        Ok(()) => Redirect::to("/warning/channels?switched=1").into_response(),
-        Err(e) => error_page(&u, e.into()),
-    }
-}
-
 // ------------------------------------------------------------------ inbox
-
-pub struct InboxRow {
-    pub id: String,
-    pub alert_id: String,
-    pub title: String,
-    pub severity: String,
-    pub severity_code: String,
-    pub escalated: bool,
-    pub level: i64,
-    pub at: String,
-    pub read: bool,
-}
-
-#[derive(Template)]
-#[template(path = "warning_inbox.html")]
-struct InboxPage {
-    nav: Nav,
-    unread: i64,
-    items: Vec<InboxRow>,
-    unread_only: bool,
-}
-
-#[derive(serde::Deserialize, Default)]
-pub struct InboxQuery {
-    #[serde(default)]
-    unread: String,
-}
-
-/// `GET /inbox[?unread=1]`: the user's in-app notifications (newest 200).
-pub async fn inbox(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<InboxQuery>) -> Response {
-    let unread_only = !q.unread.is_empty();
-    let loaded = async {
-        Ok::<_, neibao_store::StoreError>((
-            state.store.count_unread(&u.user.id).await?,
-            state.store.list_inbox(&u.user.id, unread_only, 200).await?,
-        ))
-    }
-    .await;
-    match loaded {
-        Ok((unread, items)) => render(&InboxPage {
-            nav: Nav::new(&u),
-            unread,
-            unread_only,
-            items: items
-                .into_iter()
-                .map(|i| InboxRow {
-                    severity: severity_label(&i.severity),
-                    severity_code: i.severity,
-                    escalated: i.level > 0,
-                    level: i.level,
-                    at: fmt_time(i.created_at),
-                    read: i.read_at.is_some(),
-                    id: i.id,
-                    alert_id: i.alert_id,
-                    title: i.title,
-                })
-                .collect(),
-        }),
-        Err(e) => error_page(&u, e.into()),
-    }
-}
-
-/// `POST /inbox/read`: marks one item (`id`) or all read.
-pub async fn mark_read(State(state): State<AppState>, UiUser(u): UiUser, Form(f): Form<Fields>) -> Response {
-    if let Err(e) = u.check_form_csrf(field(&f, "csrf_token")) {
-        return error_page(&u, e);
-    }
-    let id = some_text(field(&f, "id"));
-    match state.store.mark_inbox_read(&u.user.id, id.as_deref(), Utc::now()).await {
-        Ok(_) => Redirect::to("/inbox").into_response(),
-        Err(e) => error_page(&u, e.into()),
-    }
-}
-
-/// `GET /inbox/badge`: the number of unread items as plain text (empty when none), for the
-/// header badge (`static/app.js`).
-pub async fn badge(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
-    let n = state.store.count_unread(&u.user.id).await.unwrap_or(0);
-    (
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        if n > 0 { n.to_string() } else { String::new() },
-    )
-        .into_response()
-}
 
 // ------------------------------------------------------------------ device health
 
-pub struct HealthRow {
-    pub code: String,
-    pub name: String,
-    pub unit_id: String,
-    pub devices: i64,
-    pub online: i64,
-    pub rate: String,
-    /// 0–10, for the bar.
-    pub tenths: i64,
-    pub low: bool,
-}
-
-fn percent(rate: f64) -> String {
-    format!("{:.1}%", rate * 100.0)
-}
-
-fn health_row(code: String, name: String, unit_id: String, devices: i64, online: i64, rate: f64) -> HealthRow {
-    HealthRow {
-        code,
-        name,
-        unit_id,
-        devices,
-        online,
-        rate: percent(rate),
-        tenths: (rate * 10.0).round().clamp(0.0, 10.0) as i64,
-        low: rate < 0.9,
-    }
-}
-
-#[derive(Template)]
-#[template(path = "warning_health.html")]
-struct HealthPage {
-    nav: Nav,
-    is_admin: bool,
-    devices: i64,
-    online: i64,
-    rate: String,
-    offline_minutes: i64,
-    divisions: Vec<HealthRow>,
-    units: Vec<HealthRow>,
-    units_total: usize,
-}
-
-/// `GET /devices/health`: online rate overall, per division and per unit (lowest first).
-pub async fn health(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
-    let h = match api::device_health_for(&state, &u).await {
-        Ok(h) => h,
-        Err(e) => return error_page(&u, e),
-    };
-    let units_total = h.units.len();
-    render(&HealthPage {
-        nav: Nav::new(&u),
-        is_admin: u.user.role == Role::Admin,
-        devices: h.devices,
-        online: h.online,
-        rate: percent(h.online_rate),
-        offline_minutes: (h.offline_after_seconds + 59) / 60,
-        divisions: h
-            .divisions
-            .into_iter()
-            .map(|d| {
-                health_row(
-                    d.division_code,
-                    d.name,
-                    String::new(),
-                    d.devices,
-                    d.online,
-                    d.online_rate,
-                )
-            })
-            .collect(),
-        units: h
-            .units
-            .into_iter()
-            .take(200)
-            .map(|r| {
-                health_row(
-                    r.unit.division_code,
-                    r.unit.unit_name,
-                    r.unit.unit_id,
-                    r.unit.devices,
-                    r.unit.online,
-                    r.online_rate,
-                )
-            })
-            .collect(),
-        units_total,
-    })
-}
-
 // ------------------------------------------------------------------ alert deliveries
-
-/// One delivery of an alert to a notification channel, for the alert page.
-pub struct DeliveryView {
-    pub channel: String,
-    pub level: String,
-    pub status: String,
-    pub status_code: String,
-    pub attempts: i64,
-    pub at: String,
-    pub last_error: String,
-}
-
-/// The alert's deliveries (empty when they cannot be read: the alert page still shows).
-pub(super) async fn deliveries(state: &AppState, alert_id: &str) -> Vec<DeliveryView> {
-    let rows = match state.store.alert_outbox(alert_id).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "alert outbox not readable");
-            return Vec::new();
-        }
-    };
-    rows.into_iter()
-        .map(|o| DeliveryView {
-            channel: o.channel_name,
-            level: if o.level > 0 {
-                format!("升级（第{}级）", o.level)
-            } else {
-                "新告警".into()
-            },
-            status: match o.status.as_str() {
-                "pending" => "投递中",
-                "delivered" => "已送达",
-                "failed" => "失败",
-                other => other,
-            }
-            .to_string(),
-            at: match (o.status.as_str(), o.delivered_at) {
-                ("delivered", Some(t)) => fmt_time(t),
-                ("pending", _) => format!("下次尝试 {}", fmt_time(o.next_attempt_at)),
-                _ => String::new(),
-            },
-            status_code: o.status,
-            attempts: o.attempts,
-            last_error: o.last_error.unwrap_or_default(),
-        })
-        .collect()
-}
 
 /// This capability's pages.
 pub fn routes() -> axum::Router<AppState> {
@@ -1433,12 +974,6 @@ pub fn routes() -> axum::Router<AppState> {
             routing::get(suppressions).post(add_suppression),
         )
         .route("/warning/suppressions/{id}/end", routing::post(end_suppression))
-        .route("/warning/channels", routing::get(channels).post(add_channel))
-        .route("/warning/channels/{id}/switch", routing::post(switch_channel))
-        .route("/inbox", routing::get(inbox))
-        .route("/inbox/read", routing::post(mark_read))
-        .route("/inbox/badge", routing::get(badge))
-        .route("/devices/health", routing::get(health))
 }
 
 #[cfg(test)]
@@ -1458,31 +993,5 @@ mod tests {
     fn the_example_spec_compiles() {
         let spec: RuleSpec = serde_json::from_str(EXAMPLE_SPEC).unwrap();
         neibao_engine::warning::ruleset::compile(&spec).unwrap();
-    }
-
-    #[test]
-    fn channel_forms_build_configs() {
-        let form = ChannelForm {
-            kind: "email".into(),
-            smtp_host: "smtp.example.com".into(),
-            smtp_port: "465".into(),
-            from: "内保 <a@example.com>".into(),
-            to: "b@example.com，c@example.com".into(),
-            ..Default::default()
-        };
-        let f: Fields = vec![("password".into(), String::new())];
-        match channel_config(&form, &f).unwrap() {
-            ChannelConfig::Email { to, password, .. } => {
-                assert_eq!(to.len(), 2);
-                assert!(password.is_none());
-            }
-            other => panic!("{other:?}"),
-        }
-        let bad = ChannelForm {
-            kind: "email".into(),
-            smtp_port: "x".into(),
-            ..Default::default()
-        };
-        assert!(channel_config(&bad, &f).is_err());
     }
 }

@@ -1,0 +1,41 @@
+//! The dashboard page.
+
+use super::kit::{error_page, render, UiUser};
+use super::views::Nav;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use neibao_domain::access::Scope;
+use neibao_domain::dashboard::Dashboard;
+
+#[derive(Template)]
+#[template(path = "dashboard/dashboard.html")]
+struct DashboardPage {
+    nav: Nav,
+    scope_label: String,
+    d: Dashboard,
+}
+
+pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
+    match state.services.dashboard.get(&u.principal).await {
+        Ok(d) => {
+            let scope_label = match (&u.scope, &u.user.org_name, &u.user.unit_name) {
+                (Scope::All, _, _) => "全部辖区概览".to_string(),
+                (_, Some(o), _) => format!("{o} 辖区概览"),
+                (_, _, Some(n)) => format!("{n} 概览"),
+                _ => "概览".to_string(),
+            };
+            let mut nav = Nav::new(&u);
+            nav.watch_alerts = true;
+            render(&DashboardPage { nav, scope_label, d })
+        }
+        Err(e) => error_page(&u, e.into()),
+    }
+}
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new().route("/", routing::get(dashboard))
+}
