@@ -11,7 +11,7 @@ use crate::common::*;
 
 /// Who may use a route (the object must also be in the caller's jurisdiction).
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Access {
+pub(crate) enum Access {
     /// No authentication at all.
     Public,
     /// Every signed-in role.
@@ -42,9 +42,11 @@ enum Access {
     Bureau,
     /// Administrators and provincial, city and county police: early-warning rules.
     RuleWriters,
+    /// Administrators, police and competent departments: the supervision settings page.
+    SettingsReaders,
 }
 
-const ROLES: [(&str, &str); 8] = [
+pub(crate) const ROLES: [(&str, &str); 8] = [
     ("admin", "admin"),
     ("demo_province", "police_province"),
     ("demo_city", "police_city"),
@@ -55,7 +57,7 @@ const ROLES: [(&str, &str); 8] = [
     ("demo_guard", "guard"),
 ];
 
-fn allowed(access: Access, role: &str) -> bool {
+pub(crate) fn allowed(access: Access, role: &str) -> bool {
     let police = role == "admin" || role.starts_with("police_");
     match access {
         Access::Public | Access::Any => true,
@@ -70,6 +72,7 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::Checklists => matches!(role, "admin" | "police_province"),
         Access::Bureau => matches!(role, "police_province" | "police_city" | "police_county"),
         Access::RuleWriters => matches!(role, "admin" | "police_province" | "police_city" | "police_county"),
+        Access::SettingsReaders => police || role == "department",
     }
 }
 
@@ -338,21 +341,21 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
 
 /// Objects of one unit, created by the administrator.
 #[derive(Debug, Clone)]
-struct Objects {
-    unit: Value,
-    device: String,
-    event: String,
-    alert: String,
-    person: String,
-    hold: String,
-    hazard: String,
-    inspection: String,
-    campaign: String,
-    document: String,
-    attachment: String,
-    checklist: String,
-    suppression: String,
-    channel: String,
+pub(crate) struct Objects {
+    pub(crate) unit: Value,
+    pub(crate) device: String,
+    pub(crate) event: String,
+    pub(crate) alert: String,
+    pub(crate) person: String,
+    pub(crate) hold: String,
+    pub(crate) hazard: String,
+    pub(crate) inspection: String,
+    pub(crate) campaign: String,
+    pub(crate) document: String,
+    pub(crate) attachment: String,
+    pub(crate) checklist: String,
+    pub(crate) suppression: String,
+    pub(crate) channel: String,
 }
 
 /// A hazard with a rectification order (its document) and an evidence file, a police inspection
@@ -422,7 +425,7 @@ async fn supervision_objects(app: &TestApp, unit: &Value) -> (String, String, St
     )
 }
 
-async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Objects {
+pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Objects {
     let (_, unit) = admin.get(&format!("/api/v1/units/{unit_id}")).await;
     let (s, area) = admin
         .post(

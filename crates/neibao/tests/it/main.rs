@@ -4,6 +4,7 @@ mod alert_stats;
 mod api_flow;
 mod architecture;
 mod authz;
+mod authz_ui;
 mod browser;
 mod cli;
 mod common;

@@ -1,0 +1,419 @@
+//! The authorization matrix of the UI: every page and form route (read from the router source, so
+//! a new one without an entry here fails) × every role, against an object in the role's
+//! jurisdiction and one outside it, through a signed-in browser session with its CSRF token.
+//! Pages a role may not use answer 403, objects outside its jurisdiction 404; forms are sent with
+//! values that change nothing lasting (wrong passwords, unchanged settings, refused actions).
+
+use std::collections::BTreeSet;
+
+use crate::authz::{allowed, objects, Access, Objects, ROLES};
+use crate::common::*;
+
+/// The form of a file upload (sent as multipart/form-data with a small PDF).
+const UPLOAD: &[(&str, &str)] = &[("file", "@upload")];
+/// A new data rule in the object's division.
+const RULE_SPEC: &str = r#"{"code":"ui_matrix_{n}","title":"界面矩阵规则","severity":"low","kind":{"type":"match"},"condition":"kind == \"motion\"","scope":{"division_prefix":"{division}"}}"#;
+/// The matrix's own rule, edited.
+const MATRIX_RULE_SPEC: &str = r#"{"code":"matrix_rule","title":"界面矩阵规则{n}","severity":"low","kind":{"type":"match"},"condition":"kind == \"motion\"","scope":{"division_prefix":"{rule_division}"}}"#;
+
+/// Method, path, who may use it, form fields (`{…}` filled from the objects).
+type Row = (
+    &'static str,
+    &'static str,
+    Access,
+    &'static [(&'static str, &'static str)],
+);
+
+fn table() -> Vec<Row> {
+    use Access::*;
+    vec![
+        ("get", "/", Any, &[]),
+        ("get", "/account", Any, &[]),
+        (
+            "post",
+            "/account/password",
+            Any,
+            &[
+                ("current_password", "wrong"),
+                ("new_password", "Xk7#mq-Lw9-pz"),
+                ("new_password_again", "Xk7#mq-Lw9-pz"),
+            ],
+        ),
+        ("post", "/account/settings", Admin, &[]),
+        (
+            "post",
+            "/account/tokens",
+            Any,
+            &[("name", "界面矩阵令牌"), ("scope", "read"), ("expires_days", "30")],
+        ),
+        ("post", "/account/tokens/{id}/revoke", Any, &[]),
+        ("get", "/account/totp", Any, &[]),
+        (
+            "post",
+            "/account/totp",
+            Any,
+            &[("action", "confirm"), ("code", "000000")],
+        ),
+        ("get", "/alerts", Any, &[]),
+        ("get", "/alerts/stats", Any, &[]),
+        ("get", "/alerts/{id}", Any, &[]),
+        ("post", "/alerts/{id}/acknowledge", Alerts, &[("comment", "界面矩阵")]),
+        ("post", "/alerts/{id}/resolve", Alerts, &[("comment", "界面矩阵")]),
+        (
+            "post",
+            "/alerts/{id}/false_positive",
+            Alerts,
+            &[("reason", "other"), ("comment", "界面矩阵")],
+        ),
+        ("get", "/audit", Police, &[]),
+        (
+            "post",
+            "/campaigns",
+            Supervisors,
+            &[
+                ("title", "界面矩阵专项"),
+                ("due_date", "{due_date}"),
+                ("division_prefix", "{division}"),
+            ],
+        ),
+        ("get", "/campaigns/{id}", Any, &[]),
+        ("get", "/checklists", Any, &[]),
+        ("get", "/checklists/{id}", Any, &[]),
+        ("post", "/checklists/{id}/versions", Checklists, &[]),
+        ("get", "/devices", Any, &[]),
+        (
+            "post",
+            "/devices",
+            Devices,
+            &[
+                ("unit_id", "{unit}"),
+                ("format", "hikvision"),
+                ("kind", "camera"),
+                ("name", "界面矩阵摄像机"),
+            ],
+        ),
+        ("get", "/devices/health", Any, &[]),
+        ("get", "/documents/{id}/pdf", Any, &[]),
+        ("get", "/events", Any, &[]),
+        ("get", "/hazards", Any, &[]),
+        (
+            "post",
+            "/hazards",
+            Inspectors,
+            &[
+                ("unit_id", "{unit}"),
+                ("title", "界面矩阵隐患"),
+                ("class", "general"),
+                ("source", "report"),
+            ],
+        ),
+        ("get", "/hazards/new?unit_id={unit}", Inspectors, &[]),
+        ("get", "/hazards/{id}", Any, &[]),
+        // Issuing an order is the police side of the ladder; the unit's own steps are in supervision.rs.
+        (
+            "post",
+            "/hazards/{id}/act",
+            Officers,
+            &[("action", "issue_order"), ("deadline", "{due_date}")],
+        ),
+        ("post", "/hazards/{id}/evidence", Inspectors, UPLOAD),
+        ("get", "/inbox", Any, &[]),
+        ("get", "/inbox/badge", Any, &[]),
+        ("post", "/inbox/read", Any, &[]),
+        ("post", "/inspections", Inspectors, &[("unit_id", "{unit}")]),
+        ("get", "/inspections/{id}", Any, &[]),
+        ("post", "/inspections/{id}", Officers, &[("action", "save")]),
+        ("post", "/inspections/{id}/evidence", Officers, UPLOAD),
+        ("get", "/retention", Police, &[]),
+        (
+            "post",
+            "/retention/holds",
+            Police,
+            &[
+                ("case_no", "界面矩阵保全"),
+                ("unit", "{unit}"),
+                ("reason", "界面矩阵测试"),
+            ],
+        ),
+        ("post", "/retention/holds/{id}/release", Police, &[]),
+        ("post", "/retention/{class}", Admin, &[("max_days", "400")]),
+        ("get", "/supervision", Any, &[]),
+        ("get", "/supervision/settings", SettingsReaders, &[]),
+        ("post", "/supervision/settings", Bureau, &[]),
+        ("get", "/units", Any, &[]),
+        (
+            "post",
+            "/units",
+            Police,
+            &[
+                ("name", "界面矩阵单位"),
+                ("kind", "enterprise"),
+                ("uscc", "{uscc}"),
+                ("division_code", "{division}"),
+            ],
+        ),
+        ("get", "/units/lookup", Police, &[]),
+        (
+            "post",
+            "/units/lookup",
+            Police,
+            &[("citizen_id", "11010519491231002X"), ("purpose", "界面矩阵测试")],
+        ),
+        ("get", "/units/new", Police, &[]),
+        ("get", "/units/{id}", Any, &[]),
+        ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
+        (
+            "post",
+            "/units/{id}/persons/{pid}/reveal",
+            PoliceOrManager,
+            &[("purpose", "界面矩阵测试")],
+        ),
+        ("post", "/units/{id}/rules/{rule}", Rules, &[("enabled", "1")]),
+        ("post", "/units/{id}/schedule", Rules, &[]),
+        ("get", "/warning/channels", Admin, &[]),
+        (
+            "post",
+            "/warning/channels",
+            Admin,
+            &[
+                ("name", "界面矩阵渠道"),
+                ("kind", "wecom"),
+                ("url", "http://127.0.0.1:9/cgi-bin/webhook/send?key=matrix"),
+            ],
+        ),
+        ("post", "/warning/channels/{id}/switch", Admin, &[("enabled", "1")]),
+        ("get", "/warning/rules", Police, &[]),
+        (
+            "post",
+            "/warning/rules",
+            RuleWriters,
+            &[("action", "save"), ("spec", RULE_SPEC)],
+        ),
+        ("post", "/warning/rules/import", RuleWriters, UPLOAD),
+        ("get", "/warning/rules/matrix_rule", Police, &[]),
+        (
+            "post",
+            "/warning/rules/matrix_rule",
+            RuleWriters,
+            &[("action", "save"), ("spec", MATRIX_RULE_SPEC)],
+        ),
+        (
+            "post",
+            "/warning/rules/matrix_rule/backtest",
+            Police,
+            &[("from", "2026-01-01T00:00"), ("to", "2026-01-02T00:00")],
+        ),
+        ("get", "/warning/suppressions", Any, &[]),
+        (
+            "post",
+            "/warning/suppressions",
+            PoliceOrManager,
+            &[("unit_id", "{unit}"), ("reason", "visit")],
+        ),
+        ("post", "/warning/suppressions/{id}/end", PoliceOrManager, &[]),
+    ]
+}
+
+/// The UI routes the router source registers: (method, path).
+fn registered() -> BTreeSet<(String, String)> {
+    let source = crate::authz::web_sources("ui")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out = BTreeSet::new();
+    for part in source.split(".route(").skip(1) {
+        let Some(path) = part.split('"').nth(1) else { continue };
+        if path.starts_with("/static/") {
+            continue;
+        }
+        let rest = &part[..part.find("))").map_or(part.len(), |i| i + 1)];
+        for m in ["get", "post", "put", "delete"] {
+            if rest.contains(&format!("routing::{m}(")) || rest.contains(&format!(".{m}(")) {
+                out.insert((m.to_string(), path.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// The route a table path is an instance of (`/warning/rules/matrix_rule` → `/warning/rules/{code}`).
+fn route_of(path: &str) -> String {
+    let p = path.split('?').next().unwrap();
+    match p.strip_prefix("/warning/rules/matrix_rule") {
+        Some(rest) => format!("/warning/rules/{{code}}{rest}"),
+        None => p.to_string(),
+    }
+}
+
+fn fill(template: &str, o: &Objects, n: usize) -> String {
+    let u = &o.unit;
+    template
+        .replace("{n}", &n.to_string())
+        .replace(
+            "{due_date}",
+            &(chrono::Utc::now() + chrono::Duration::days(14))
+                .date_naive()
+                .to_string(),
+        )
+        .replace("{uscc}", &uscc(&format!("9133010601{n:07}")))
+        .replace("{unit}", u["id"].as_str().unwrap())
+        .replace("{division}", u["division_code"].as_str().unwrap())
+}
+
+fn ui_id(path: &str, o: &Objects, token: &str) -> String {
+    match path.trim_start_matches('/').split('/').next().unwrap() {
+        "units" => o.unit["id"].as_str().unwrap().into(),
+        "alerts" => o.alert.clone(),
+        "account" => token.into(),
+        "campaigns" => o.campaign.clone(),
+        "checklists" => o.checklist.clone(),
+        "documents" => o.document.clone(),
+        "hazards" => o.hazard.clone(),
+        "inspections" => o.inspection.clone(),
+        "retention" => o.hold.clone(),
+        "warning" if path.contains("channels") => o.channel.clone(),
+        "warning" => o.suppression.clone(),
+        other => panic!("no object for {other}"),
+    }
+}
+
+#[tokio::test]
+async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let tabled: BTreeSet<(String, String)> = table()
+        .iter()
+        .map(|(m, p, _, _)| (m.to_string(), route_of(p)))
+        .collect();
+    let registered = registered();
+    assert!(registered.len() >= 65, "routes read from the source: {registered:?}");
+    let stale: Vec<_> = tabled.iter().filter(|r| !registered.contains(*r)).collect();
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes that are not registered: {stale:?}"
+    );
+    let mut missing: Vec<_> = registered
+        .into_iter()
+        .filter(|r| !tabled.contains(r) && !matches!(r.1.as_str(), "/login" | "/logout"))
+        .collect();
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "UI routes without an entry in the matrix: {missing:?}"
+    );
+
+    let demo_unit = {
+        let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
+        me["unit_id"].as_str().unwrap().to_string()
+    };
+    // The data rule the rule pages work on, in the demo unit's division (inside every rule
+    // writer's jurisdiction).
+    let (_, du) = admin.get(&format!("/api/v1/units/{demo_unit}")).await;
+    let rule_division = du["division_code"].as_str().unwrap().to_string();
+    let (s, r) = admin
+        .post(
+            "/api/v1/alert_rules",
+            serde_json::json!({"code": "matrix_rule", "title": "界面矩阵规则", "severity": "low", "kind": {"type": "match"},
+                   "condition": "kind == \"motion\"", "scope": {"division_prefix": rule_division}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let (_, ningbo) = admin.get("/api/v1/units?division=3302&per_page=1").await;
+    let outside = objects(&app, &admin, ningbo["items"][0]["id"].as_str().unwrap()).await;
+    let mut bundles: std::collections::HashMap<String, Objects> = std::collections::HashMap::new();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for (username, role) in ROLES {
+        let password = if username == "admin" {
+            ADMIN_PASSWORD
+        } else {
+            DEMO_PASSWORD
+        };
+        let s = app.session_client(username, password).await;
+        let api = app.client_for(username).await;
+        let (_, me) = api.get("/api/v1/me").await;
+        // Each role's own jurisdiction: the demo unit where the role sees it, else the first unit
+        // it lists.
+        let (st, _) = api.get(&format!("/api/v1/units/{demo_unit}")).await;
+        let unit = if st == 200 {
+            demo_unit.clone()
+        } else {
+            let (_, l) = api.get("/api/v1/units?per_page=1").await;
+            l["items"][0]["id"].as_str().expect("a unit in scope").to_string()
+        };
+        if !bundles.contains_key(&unit) {
+            let o = objects(&app, &admin, &unit).await;
+            bundles.insert(unit.clone(), o);
+        }
+        let own = bundles[&unit].clone();
+        // A token of the role's own, for the revoke form.
+        let token_id = app
+            .store
+            .create_api_token(
+                me["id"].as_str().unwrap(),
+                &neibao_domain::ids::token_hash(&format!("ui-matrix-{username}")),
+                "界面矩阵自有令牌",
+                neibao_domain::accounts::TokenScope::Read,
+                chrono::Utc::now(),
+                None,
+            )
+            .await
+            .unwrap();
+        for (method, template, access, form) in table() {
+            let may = allowed(access, role);
+            let route = route_of(template);
+            let has_object =
+                route.contains("{id}") && !route.starts_with("/checklists/") && !route.starts_with("/account/");
+            for (which, o) in [("own", &own), ("outside", &outside)] {
+                if which == "outside" && (!has_object || matches!(role, "admin" | "police_province")) {
+                    continue;
+                }
+                n += 1;
+                let mut path = fill(template, o, n)
+                    .replace("{rule}", "intrusion_key_area")
+                    .replace("{class}", "events")
+                    .replace("{pid}", &o.person);
+                if path.contains("{id}") {
+                    path = path.replace("{id}", &ui_id(template, o, &token_id));
+                }
+                let r = if method == "get" {
+                    s.http.get(app.url(&path)).send().await.unwrap()
+                } else if form.first().is_some_and(|(_, v)| *v == "@upload") {
+                    let body = reqwest::multipart::Form::new().text("csrf", s.csrf.clone()).part(
+                        form[0].0,
+                        reqwest::multipart::Part::bytes(b"%PDF-1.4 ui matrix".to_vec())
+                            .file_name("m.pdf")
+                            .mime_str("application/pdf")
+                            .unwrap(),
+                    );
+                    s.http.post(app.url(&path)).multipart(body).send().await.unwrap()
+                } else {
+                    let mut fields: Vec<(String, String)> = form
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), fill(v, o, n).replace("{rule_division}", &rule_division)))
+                        .collect();
+                    fields.push(("csrf_token".into(), s.csrf.clone()));
+                    s.http.post(app.url(&path)).form(&fields).send().await.unwrap()
+                };
+                let status = r.status().as_u16();
+                let ok = match (which, may) {
+                    ("own", true) => !matches!(status, 401 | 403 | 404) && status < 500,
+                    ("own", false) => status == 403,
+                    _ => matches!(status, 403 | 404),
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{username} {method} {template} ({which}, {}): {status}",
+                        if may { "allowed" } else { "forbidden" }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
