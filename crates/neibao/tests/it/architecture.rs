@@ -705,9 +705,9 @@ fn every_citation_resolves() {
                     {
                         continue;
                     }
-                    if !after.starts_with(".md")
-                        && !(name == "GLOSSARY" && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
-                    {
+                    let whole_word = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+                    let names_the_file = after.starts_with(".md") || (name == "GLOSSARY" && whole_word);
+                    if !names_the_file {
                         continue;
                     }
                     if !before.ends_with("docs/") {
