@@ -550,7 +550,6 @@ fn rel(p: &Path) -> String {
 }
 
 #[test]
-#[ignore = "until the web and engine layers are split by capability (issue 11)"]
 fn no_import_circle_inside_any_crate() {
     let mut found = Vec::new();
     for dir in crates() {
