@@ -1,8 +1,10 @@
 //! Rule kinds with a controlled clock: every time below is given explicitly.
 
 use super::*;
-use chrono::TimeZone;
-use neibao_domain::events::{EventKind, EventState};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use neibao_domain::alerts::Severity;
+use neibao_domain::events::{DecodedEvent, EventKind, EventState};
+use neibao_domain::registry::{ArmedPeriod, ArmedSchedule};
 
 fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
     // 2026-11-30 is a Monday; Beijing = UTC+8.
