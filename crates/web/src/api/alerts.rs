@@ -19,13 +19,11 @@ pub struct AlertQuery {
     pub status: Option<AlertStatus>,
     pub severity: Option<Severity>,
     /// Only this unit's alerts.
-    #[param(max_length = 64)]
     pub unit_id: Option<String>,
     /// Only this device's alerts.
-    #[param(max_length = 64)]
     pub device_id: Option<String>,
-    /// Page number, from 1.
-    #[param(minimum = 1)]
+    /// Page number, 1–1 000 000.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Rows per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -48,10 +46,10 @@ pub struct CommentInput {
     pub comment: String,
 }
 
-/// A page of a list as asked for; 400 outside 1–200 rows or below page 1.
+/// A page of a list as asked for; 400 outside pages 1–1 000 000 or 1–200 rows.
 fn page_of(page: Option<u32>, per_page: Option<u32>) -> ApiResult<Page> {
-    if page == Some(0) || per_page.is_some_and(|n| !(1..=200).contains(&n)) {
-        return Err(ApiError::validation("页码从1开始，每页1至200条"));
+    if page.is_some_and(|n| !(1..=1_000_000).contains(&n)) || per_page.is_some_and(|n| !(1..=200).contains(&n)) {
+        return Err(ApiError::validation("页码应为1至1000000，每页1至200条"));
     }
     Ok(Page::new(page, per_page))
 }
@@ -205,8 +203,28 @@ pub async fn get_escalation(State(state): State<AppState>, user: CurrentUser) ->
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct EscalationInput {
     /// Minutes to wait at each level before the next, 1–1440 each; empty turns escalation off.
+    /// Whole numbers (`15` or `15.0`).
     #[schema(max_items = 3, value_type = Vec<EscalationMinutes>)]
-    pub delays_minutes: Vec<i64>,
+    pub delays_minutes: Vec<serde_json::Number>,
+}
+
+impl EscalationInput {
+    /// The policy asked for; 400 for a delay that is not a whole number.
+    fn policy(self) -> ApiResult<EscalationPolicy> {
+        let whole = |n: &serde_json::Number| {
+            n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            })
+        };
+        let delays_minutes = self
+            .delays_minutes
+            .iter()
+            .map(|n| whole(n).ok_or_else(|| ApiError::validation("升级等待时间应为整数分钟")))
+            .collect::<ApiResult<Vec<i64>>>()?;
+        Ok(EscalationPolicy { delays_minutes })
+    }
 }
 
 /// The schema of one escalation delay: whole minutes, 1–1440.
@@ -237,9 +255,7 @@ pub async fn put_escalation(
     user: CurrentUser,
     Json(p): Json<EscalationInput>,
 ) -> ApiResult<Json<EscalationPolicy>> {
-    let p = EscalationPolicy {
-        delays_minutes: p.delays_minutes,
-    };
+    let p = p.policy()?;
     Ok(Json(
         state.services.alerts.set_escalation_policy(&user.principal, p).await?,
     ))

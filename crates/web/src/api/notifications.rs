@@ -183,7 +183,6 @@ pub async fn inbox(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MarkRead {
     /// The item; absent: every item.
-    #[schema(max_length = 64)]
     pub id: Option<String>,
 }
 

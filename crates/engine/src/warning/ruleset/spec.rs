@@ -15,8 +15,9 @@ pub const MAX_RULES: usize = 2_000;
 /// Per-node cap on remembered (rule, key) windows; older state is dropped beyond it.
 pub const MAX_STATE_KEYS: usize = 200_000;
 
-/// What a rule looks at over time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+/// What a rule looks at over time. Read from JSON with its `type` as a string (serde alone
+/// would also take the variant's number).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RuleKind {
     /// Every event that meets the condition.
@@ -58,6 +59,75 @@ pub enum RuleKind {
         #[schema(minimum = 1, maximum = 604800)]
         window_seconds: u64,
     },
+}
+
+impl<'de> Deserialize<'de> for RuleKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The same shape, read once the tag is known to be a string.
+        #[derive(Deserialize)]
+        #[serde(tag = "type", rename_all = "snake_case")]
+        enum Wire {
+            Match,
+            Threshold {
+                count: u32,
+                window_seconds: u64,
+                #[serde(default)]
+                key: Vec<String>,
+            },
+            Sequence {
+                then: String,
+                within_seconds: u64,
+                #[serde(default)]
+                key: Vec<String>,
+            },
+            Absence {
+                silence_seconds: u64,
+            },
+            Correlation {
+                subject: String,
+                units: u32,
+                window_seconds: u64,
+            },
+        }
+        use serde::de::Error;
+        let v = serde_json::Value::deserialize(d)?;
+        if !v.get("type").is_some_and(|t| t.is_string()) {
+            return Err(D::Error::custom(
+                "规则类型 kind.type 应为 match、threshold、sequence、absence 或 correlation",
+            ));
+        }
+        Ok(match serde_json::from_value(v).map_err(D::Error::custom)? {
+            Wire::Match => RuleKind::Match,
+            Wire::Threshold {
+                count,
+                window_seconds,
+                key,
+            } => RuleKind::Threshold {
+                count,
+                window_seconds,
+                key,
+            },
+            Wire::Sequence {
+                then,
+                within_seconds,
+                key,
+            } => RuleKind::Sequence {
+                then,
+                within_seconds,
+                key,
+            },
+            Wire::Absence { silence_seconds } => RuleKind::Absence { silence_seconds },
+            Wire::Correlation {
+                subject,
+                units,
+                window_seconds,
+            } => RuleKind::Correlation {
+                subject,
+                units,
+                window_seconds,
+            },
+        })
+    }
 }
 
 impl RuleKind {

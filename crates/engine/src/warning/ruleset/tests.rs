@@ -339,3 +339,12 @@ fn the_shipped_rule_file_loads() {
         assert!(rules.iter().any(|r| r.kind.code() == kind), "{kind} example");
     }
 }
+
+#[test]
+fn the_kind_is_named_not_numbered() {
+    let named: RuleKind = serde_json::from_str(r#"{"type": "threshold", "count": 3, "window_seconds": 60}"#).unwrap();
+    assert_eq!(named.code(), "threshold");
+    assert!(serde_json::from_str::<RuleKind>(r#"{"type": 0}"#).is_err());
+    assert!(serde_json::from_str::<RuleKind>(r#"{"count": 3}"#).is_err());
+    assert!(serde_json::from_str::<RuleKind>(r#"{"type": "nosuch"}"#).is_err());
+}
