@@ -2,7 +2,7 @@
 //! scope, also on `dyn Store`).
 
 pub use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SessionRepo, UserRepo};
-pub use crate::alerts::{AlertRepo, RuleSettingRepo};
+pub use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;
 pub use crate::dashboard::DashboardRepo;

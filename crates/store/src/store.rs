@@ -4,7 +4,7 @@
 //! per capability.
 
 use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SessionRepo, UserRepo};
-use crate::alerts::{AlertRepo, RuleSettingRepo};
+use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
 use crate::dashboard::DashboardRepo;
@@ -27,6 +27,7 @@ pub trait Store:
     + SessionRepo
     + ApiTokenRepo
     + AlertRepo
+    + EscalationPolicyRepo
     + RuleSettingRepo
     + AttachmentRepo
     + AuditRepo
@@ -64,6 +65,7 @@ impl<T> Store for T where
         + SessionRepo
         + ApiTokenRepo
         + AlertRepo
+        + EscalationPolicyRepo
         + RuleSettingRepo
         + AttachmentRepo
         + AuditRepo

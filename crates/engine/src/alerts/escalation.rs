@@ -17,25 +17,11 @@ use neibao_store::{Store, StoreError, StoreResult};
 use crate::jobs::scheduler::Handler;
 
 /// Meta key of the policy.
-pub const POLICY_KEY: &str = "alerts.escalation";
+pub const POLICY_KEY: &str = neibao_store::alerts::ESCALATION_POLICY_KEY;
 
 /// The stored policy, or the default (15 then 30 minutes).
 pub async fn policy(store: &dyn Store) -> StoreResult<EscalationPolicy> {
-    Ok(match store.get_meta(POLICY_KEY).await? {
-        Some(s) => serde_json::from_str(&s).unwrap_or_default(),
-        None => EscalationPolicy::default(),
-    })
-}
-
-/// Validates and stores the policy.
-pub async fn set_policy(store: &dyn Store, p: &EscalationPolicy) -> StoreResult<()> {
-    p.validate()?;
-    store
-        .set_meta(
-            POLICY_KEY,
-            &serde_json::to_string(p).map_err(|e| StoreError::Other(e.into()))?,
-        )
-        .await
+    Ok(store.escalation_policy().await?.unwrap_or_default())
 }
 
 /// When a new alert opened at `at` is first escalated under `p` (none when escalation is off).

@@ -9,16 +9,9 @@ use crate::services::Services;
 /// Every job handler of every capability.
 pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
     let store = services.store().clone();
-    let public_url = services.config().public_url.clone();
     vec![
-        (
-            JobKind::AlertEscalate,
-            crate::alerts::escalation::handler(store.clone()),
-        ),
-        (
-            JobKind::AlertNotify,
-            crate::notifications::outbox::handler(store.clone(), public_url),
-        ),
+        (JobKind::AlertEscalate, services.alerts.escalation_handler()),
+        (JobKind::AlertNotify, services.notifications.fanout_handler()),
         (
             JobKind::RetentionSweep,
             crate::privacy::retention::handler(store.clone()),

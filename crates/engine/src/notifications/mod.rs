@@ -1,6 +1,6 @@
-//! Notification channels, deliveries and the in-app inbox.
+//! Notification channels, the outbox and its fan-out job, deliveries and the in-app inbox.
 
 pub mod outbox;
 mod service;
 
-pub use service::NotificationService;
+pub use service::{ChannelDraft, Inbox, NotificationService, INBOX_LIMIT};

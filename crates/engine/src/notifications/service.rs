@@ -1,16 +1,155 @@
-//! [`NotificationService`]: Notification channels, deliveries and the in-app inbox.
+//! [`NotificationService`]: notification channels, the deliveries of an alert, the in-app inbox
+//! and its badge, and the fan-out job.
+
+use chrono::Utc;
+use neibao_domain::access::{Permission, Principal};
+use neibao_domain::alerts::Severity;
+use neibao_domain::notifications::{InboxItem, NewChannel, NotificationChannel, OutboxItem};
 
 use crate::context::Ctx;
+use crate::error::{ServiceError, ServiceResult};
+use crate::jobs::scheduler::Handler;
+
+/// Newest inbox items listed.
+pub const INBOX_LIMIT: i64 = 200;
+
+/// A channel to add: its name, the channel config (webhook, DingTalk, WeCom, email), the
+/// division prefix it covers and the lowest severity it gets.
+#[derive(Debug, Clone)]
+pub struct ChannelDraft {
+    pub name: String,
+    pub config: neibao_notify::ChannelConfig,
+    pub division_prefix: String,
+    pub min_severity: String,
+}
+
+/// The caller's inbox: the unread count and the newest items.
+#[derive(Debug, Clone)]
+pub struct Inbox {
+    pub unread: i64,
+    pub items: Vec<InboxItem>,
+}
 
 /// Notification channels, deliveries and the in-app inbox.
 #[derive(Clone)]
 pub struct NotificationService {
-    #[allow(dead_code)] // until the capability's handlers move here
     pub(crate) ctx: Ctx,
 }
 
 impl NotificationService {
     pub fn new(ctx: Ctx) -> NotificationService {
         NotificationService { ctx }
+    }
+
+    /// Every channel, secrets masked ([`Permission::ChannelManage`]).
+    #[tracing::instrument(skip_all)]
+    pub async fn channels(&self, who: &Principal) -> ServiceResult<Vec<NotificationChannel>> {
+        who.require(Permission::ChannelManage)?;
+        Ok(self.ctx.store.list_channels().await?)
+    }
+
+    /// Adds a channel after checking it ([`Permission::ChannelManage`]): a name of 1–60
+    /// characters, a valid config, a known severity, a numeric division prefix. The config is
+    /// encrypted at rest; audited as `channel.create` (kind and prefix, never the config).
+    #[tracing::instrument(skip_all)]
+    pub async fn create_channel(&self, who: &Principal, d: ChannelDraft) -> ServiceResult<NotificationChannel> {
+        who.require(Permission::ChannelManage)?;
+        let name = d.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 60 || !neibao_domain::text::text_is_clean(&name) {
+            return Err(ServiceError::invalid("渠道名称应为 1–60 个字符"));
+        }
+        d.config.validate().map_err(ServiceError::invalid)?;
+        if Severity::from_code(&d.min_severity).is_none() {
+            return Err(ServiceError::invalid("最低级别应为 low、medium、high 或 critical"));
+        }
+        if !d.division_prefix.chars().all(|c| c.is_ascii_digit()) || d.division_prefix.len() > 12 {
+            return Err(ServiceError::invalid("区划代码前缀应为数字"));
+        }
+        let config = serde_json::to_string(&d.config).map_err(|e| ServiceError::Internal(e.into()))?;
+        let masked = serde_json::to_value(d.config.masked()).unwrap_or_default();
+        let kind = d.config.kind().to_string();
+        let mut audit = who.audit("channel.create", "channel", "", None);
+        audit.detail = serde_json::json!({
+            "kind": kind,
+            "division_prefix": d.division_prefix,
+            "min_severity": d.min_severity,
+        })
+        .to_string();
+        Ok(self
+            .ctx
+            .store
+            .create_channel(
+                &NewChannel {
+                    name,
+                    kind,
+                    config,
+                    config_masked: masked,
+                    division_prefix: d.division_prefix,
+                    min_severity: d.min_severity,
+                    created_by: who.username.clone(),
+                },
+                &audit,
+                Utc::now(),
+            )
+            .await?)
+    }
+
+    /// Switches a channel on or off ([`Permission::ChannelManage`]); audited as
+    /// `channel.enable` or `channel.disable`.
+    #[tracing::instrument(skip_all, fields(channel = %id, enabled))]
+    pub async fn switch_channel(&self, who: &Principal, id: &str, enabled: bool) -> ServiceResult<NotificationChannel> {
+        who.require(Permission::ChannelManage)?;
+        let action = if enabled { "channel.enable" } else { "channel.disable" };
+        let audit = who.audit(action, "channel", id, None);
+        self.ctx
+            .store
+            .set_channel_enabled(id, enabled, &audit, Utc::now())
+            .await?;
+        Ok(self.ctx.store.get_channel(id).await?)
+    }
+
+    /// The deliveries of an alert in the caller's scope (404 outside it).
+    #[tracing::instrument(skip_all, fields(alert = %alert_id))]
+    pub async fn deliveries(&self, who: &Principal, alert_id: &str) -> ServiceResult<Vec<OutboxItem>> {
+        self.ctx.store.get_alert(&who.scope, alert_id).await?;
+        Ok(self.ctx.store.alert_outbox(alert_id).await?)
+    }
+
+    /// The caller's own inbox: the unread count and the newest [`INBOX_LIMIT`] items (unread
+    /// ones only with `unread_only`).
+    #[tracing::instrument(skip_all)]
+    pub async fn inbox(&self, who: &Principal, unread_only: bool) -> ServiceResult<Inbox> {
+        Ok(Inbox {
+            unread: self.ctx.store.count_unread(&who.user_id).await?,
+            items: self
+                .ctx
+                .store
+                .list_inbox(&who.user_id, unread_only, INBOX_LIMIT)
+                .await?,
+        })
+    }
+
+    /// The caller's unread count (the header badge).
+    #[tracing::instrument(skip_all)]
+    pub async fn unread(&self, who: &Principal) -> ServiceResult<i64> {
+        Ok(self.ctx.store.count_unread(&who.user_id).await?)
+    }
+
+    /// Marks one of the caller's items (`id`) or all of them read; audited as `inbox.read` when
+    /// something changed. Returns how many changed.
+    #[tracing::instrument(skip_all)]
+    pub async fn mark_read(&self, who: &Principal, id: Option<&str>) -> ServiceResult<u64> {
+        let mut audit = who.audit("inbox.read", "inbox_item", id.unwrap_or(""), None);
+        audit.detail = serde_json::json!({ "all": id.is_none() }).to_string();
+        Ok(self
+            .ctx
+            .store
+            .mark_inbox_read(&who.user_id, id, &audit, Utc::now())
+            .await?)
+    }
+
+    /// The scheduler handler of `JobKind::AlertNotify` (see [`super::outbox`]).
+    pub fn fanout_handler(&self) -> Handler {
+        super::outbox::handler(self.ctx.store.clone(), self.ctx.config.public_url.clone())
     }
 }

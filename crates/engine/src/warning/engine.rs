@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use neibao_domain::access::Scope;
+use neibao_domain::access::{Principal, Scope};
 use neibao_domain::alerts::AlertDraft;
 use neibao_domain::events::{DecodedEvent, EventKind, EventState};
 use neibao_store::{Store, StoreResult};
@@ -49,30 +49,55 @@ pub struct ImportReport {
 }
 
 /// Stores checked specs: a rule equal to its current version is left alone, others become a new
-/// version (version 1 for a new code). The caller validates and authorises first.
+/// version (version 1 for a new code). The caller validates and authorises first. For work no
+/// signed-in person does (the rule file given at start, the demo, the command line): each
+/// version stored is audited as `alert_rule.import` by `by`.
 pub async fn import_specs(
     store: &dyn Store,
     specs: &[RuleSpec],
     by: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<ImportReport> {
+    import_specs_by(store, specs, &Principal::system(by), now).await
+}
+
+/// [`import_specs`] on behalf of `who`: each version stored is audited as `alert_rule.import`
+/// in its transaction.
+pub(crate) async fn import_specs_by(
+    store: &dyn Store,
+    specs: &[RuleSpec],
+    who: &Principal,
+    now: DateTime<Utc>,
+) -> StoreResult<ImportReport> {
     let mut report = ImportReport::default();
     for spec in specs {
         let value = serde_json::to_value(spec).map_err(|e| neibao_store::StoreError::Other(e.into()))?;
-        match store.list_rules(Some(&spec.code)).await?.into_iter().next() {
-            Some(c) if c.spec == value => report.unchanged.push(spec.code.clone()),
-            Some(c) => {
-                store
-                    .put_rule(&spec.code, &value, spec.enabled, Some(c.version), by, now)
-                    .await?;
-                report.updated.push(spec.code.clone());
+        let current = store.list_rules(Some(&spec.code)).await?.into_iter().next();
+        let expected = match &current {
+            Some(c) if c.spec == value => {
+                report.unchanged.push(spec.code.clone());
+                continue;
             }
-            None => {
-                store
-                    .put_rule(&spec.code, &value, spec.enabled, Some(0), by, now)
-                    .await?;
-                report.created.push(spec.code.clone());
-            }
+            Some(c) => c.version,
+            None => 0,
+        };
+        let mut audit = who.audit("alert_rule.import", "alert_rule", &spec.code, None);
+        audit.detail = serde_json::json!({ "based_on_version": expected, "enabled": spec.enabled }).to_string();
+        store
+            .put_rule(
+                &spec.code,
+                &value,
+                spec.enabled,
+                Some(expected),
+                &who.username,
+                &audit,
+                now,
+            )
+            .await?;
+        if expected == 0 {
+            report.created.push(spec.code.clone());
+        } else {
+            report.updated.push(spec.code.clone());
         }
     }
     Ok(report)

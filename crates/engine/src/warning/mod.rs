@@ -1,8 +1,11 @@
-//! Early warning as data: rules, backtests, suppression windows.
+//! Early warning as data: rules (versioned, importable, backtested), suppression windows, the
+//! rule reloader and the device-silence sweep.
 
 pub mod engine;
 pub mod ruleset;
 pub mod schedule;
 mod service;
+mod suppressions;
 
-pub use service::WarningService;
+pub use service::{BacktestInput, WarningService};
+pub use suppressions::{SuppressionChoices, SuppressionDraft, MAX_NOTE_CHARS, MAX_SUPPRESSION_DAYS};

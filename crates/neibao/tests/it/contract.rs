@@ -437,26 +437,73 @@ async fn run_contract(store: Arc<dyn Store>) {
         .get_alert(&Scope::Unit { unit_id: b.id.clone() }, &x.alert_id)
         .await
         .is_err());
+    let duty = neibao_domain::access::Principal::system("值班员");
+    let audited = |action: &str| duty.audit(action, "alert", &x.alert_id, None);
+    let head = store.audit_head().await.unwrap().last_seq;
     let ack = store
-        .transition_alert(&all, &x.alert_id, AlertAction::Acknowledge, "值班员", "收到", now)
+        .transition_alert(
+            &all,
+            &x.alert_id,
+            AlertAction::Acknowledge,
+            "值班员",
+            "收到",
+            &audited("alert.acknowledge"),
+            now,
+        )
         .await
         .unwrap();
     assert_eq!(
         (ack.status, ack.acknowledged_by.as_deref()),
         (AlertStatus::Acknowledged, Some("值班员"))
     );
+    // The change and its audit row, with the alert's unit, in one transaction.
+    let row = store.audit_rows(head, 10).await.unwrap();
+    assert_eq!(row.len(), 1, "{row:?}");
+    assert_eq!(
+        (row[0].entry.action.as_str(), row[0].entry.unit_id.as_deref()),
+        ("alert.acknowledge", Some(al.unit_id.as_str()))
+    );
     assert!(matches!(
         store
-            .transition_alert(&all, &x.alert_id, AlertAction::Acknowledge, "值班员", "", now)
+            .transition_alert(
+                &all,
+                &x.alert_id,
+                AlertAction::Acknowledge,
+                "值班员",
+                "",
+                &audited("alert.acknowledge"),
+                now
+            )
             .await,
         Err(StoreError::Domain(_))
     ));
     assert!(store
-        .transition_alert(&xihu, "missing", AlertAction::Resolve, "x", "", now)
+        .transition_alert(
+            &xihu,
+            "missing",
+            AlertAction::Resolve,
+            "x",
+            "",
+            &audited("alert.resolve"),
+            now
+        )
         .await
         .is_err());
+    assert_eq!(
+        store.audit_head().await.unwrap().last_seq,
+        head + 1,
+        "refused transitions leave no audit row"
+    );
     store
-        .transition_alert(&all, &x.alert_id, AlertAction::Resolve, "值班员", "处置完毕", now)
+        .transition_alert(
+            &all,
+            &x.alert_id,
+            AlertAction::Resolve,
+            "值班员",
+            "处置完毕",
+            &audited("alert.resolve"),
+            now,
+        )
         .await
         .unwrap();
     let replay = store

@@ -398,3 +398,181 @@ async fn inbox_jurisdiction_on_rules_and_the_silence_sweep() {
     assert!(h["devices"].as_i64().unwrap() > 0);
     assert!(h["online_rate"].as_f64().unwrap() <= 1.0);
 }
+
+/// The one audit row of `action` (a full code), after checking there is exactly one.
+async fn audit_row(admin: &Client, action: &str) -> Value {
+    let (s, log) = admin.get(&format!("/api/v1/audit?action={action}&per_page=50")).await;
+    assert_eq!(s, 200, "{log}");
+    let rows: Vec<Value> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == action)
+        .cloned()
+        .collect();
+    assert_eq!(rows.len(), 1, "{action}: {log}");
+    rows[0].clone()
+}
+
+/// Every change of alerts, rules, suppression windows, channels and the inbox is audited with a
+/// semantic action code in the change's own transaction: with the audit chain broken (its head
+/// row gone) the change fails and nothing is stored.
+#[tokio::test]
+async fn changes_are_audited_in_their_transaction_or_not_made() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let unit = app.client_for("demo_unit").await;
+    let (_, me) = unit.get("/api/v1/me").await;
+    let unit_id = me["unit_id"].as_str().unwrap().to_string();
+    let (_, alerts) = unit.get("/api/v1/alerts?status=open").await;
+    let alert = alerts["items"][0]["id"].as_str().unwrap().to_string();
+    let rule = |code: &str| {
+        json!({"code": code, "title": "审计测试规则", "severity": "low", "kind": {"type": "match"},
+               "condition": "kind == \"motion\""})
+    };
+    let window = || {
+        json!({"unit_id": unit_id, "from": Utc::now() - Duration::minutes(1), "to": Utc::now() + Duration::hours(1),
+               "reason": "maintenance", "note": "审计测试"})
+    };
+    let secret = "0123456789abcdef-audit-test";
+    let channel = |name: &str| json!({"name": name, "config": {"kind": "webhook", "url": "http://127.0.0.1:9/hook", "secret": secret}});
+
+    // Each change leaves its row: who, what, which object, which unit.
+    assert_eq!(admin.post("/api/v1/alert_rules", rule("audited_rule")).await.0, 201);
+    let r = audit_row(&admin, "alert_rule.create").await;
+    assert_eq!(
+        (
+            r["object_type"].as_str(),
+            r["object_id"].as_str(),
+            r["actor_name"].as_str()
+        ),
+        (Some("alert_rule"), Some("audited_rule"), Some("admin"))
+    );
+    assert_eq!(
+        admin
+            .put(
+                "/api/v1/alert_rules/audited_rule?expected_version=1",
+                rule("audited_rule")
+            )
+            .await
+            .0,
+        200
+    );
+    audit_row(&admin, "alert_rule.update").await;
+    let (s, _) = admin
+        .put("/api/v1/alerts/escalation", json!({"delays_minutes": [10, 20]}))
+        .await;
+    assert_eq!(s, 200);
+    assert!(audit_row(&admin, "escalation_policy.update").await["detail"]
+        .as_str()
+        .unwrap()
+        .contains("[10,20]"));
+    let (s, w) = unit.post("/api/v1/suppressions", window()).await;
+    assert_eq!(s, 201, "{w}");
+    let r = audit_row(&admin, "suppression.create").await;
+    assert_eq!(r["object_id"], w["id"]);
+    assert_eq!(r["unit_id"], unit_id.as_str());
+    let end = format!("/api/v1/suppressions/{}/end", w["id"].as_str().unwrap());
+    assert_eq!(unit.post(&end, json!({})).await.0, 204);
+    assert_eq!(audit_row(&admin, "suppression.end").await["unit_id"], unit_id.as_str());
+    assert_eq!(
+        unit.post(&end, json!({})).await.0,
+        204,
+        "ending it again changes nothing"
+    );
+    audit_row(&admin, "suppression.end").await;
+    let (s, ch) = admin.post("/api/v1/notification_channels", channel("审计渠道")).await;
+    assert_eq!(s, 201, "{ch}");
+    let r = audit_row(&admin, "channel.create").await;
+    assert_eq!(r["object_id"], ch["id"]);
+    assert!(!r.to_string().contains(secret), "no secret in the audit log: {r}");
+    let switch = format!("/api/v1/notification_channels/{}", ch["id"].as_str().unwrap());
+    assert_eq!(admin.put(&switch, json!({"enabled": false})).await.0, 200);
+    audit_row(&admin, "channel.disable").await;
+    let (s, v) = unit
+        .post(
+            &format!("/api/v1/alerts/{alert}/acknowledge"),
+            json!({"comment": "保安已到场"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let r = audit_row(&admin, "alert.acknowledge").await;
+    assert_eq!(
+        (r["object_id"].as_str(), r["unit_id"].as_str()),
+        (Some(alert.as_str()), Some(unit_id.as_str()))
+    );
+    assert!(!r.to_string().contains("保安已到场"), "comments stay on the alert: {r}");
+    app.scheduler("n1")
+        .tick(Utc::now() + Duration::seconds(1))
+        .await
+        .unwrap();
+    let (_, inbox) = unit.get("/api/v1/inbox").await;
+    assert!(inbox["unread"].as_i64().unwrap() >= 1, "{inbox}");
+    assert_eq!(unit.post("/api/v1/inbox/read", json!({})).await.0, 200);
+    assert_eq!(audit_row(&admin, "inbox.read").await["actor_name"], "demo_unit");
+
+    // The chain's head row gone: the change is refused and not stored.
+    let head = app.store.audit_head().await.unwrap();
+    app.exec_sql("DELETE FROM audit_head").await;
+    let (s, _) = admin.post("/api/v1/alert_rules", rule("unaudited_rule")).await;
+    assert!(s >= 400, "{s}");
+    assert_eq!(admin.get("/api/v1/alert_rules/unaudited_rule/versions").await.0, 404);
+    app.exec_sql(&format!(
+        "INSERT INTO audit_head (id, first_seq, first_prev_hash, last_seq, last_hash) VALUES (1, {}, '{}', {}, '{}')",
+        head.first_seq, head.first_prev_hash, head.last_seq, head.last_hash
+    ))
+    .await;
+    // The audit log not writable: every change fails, and nothing of it is stored.
+    app.exec_sql("ALTER TABLE audit_log RENAME TO audit_log_away").await;
+    assert_eq!(admin.post("/api/v1/alert_rules", rule("unaudited_rule")).await.0, 500);
+    assert_eq!(admin.get("/api/v1/alert_rules/unaudited_rule/versions").await.0, 404);
+    assert_eq!(
+        admin
+            .put(
+                "/api/v1/alert_rules/audited_rule?expected_version=2",
+                rule("audited_rule")
+            )
+            .await
+            .0,
+        500
+    );
+    let (_, versions) = admin.get("/api/v1/alert_rules/audited_rule/versions").await;
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+    let (s, _) = admin
+        .put("/api/v1/alerts/escalation", json!({"delays_minutes": [5]}))
+        .await;
+    assert_eq!(s, 500);
+    assert_eq!(
+        admin.get("/api/v1/alerts/escalation").await.1["delays_minutes"],
+        json!([10, 20])
+    );
+    assert_eq!(unit.post("/api/v1/suppressions", window()).await.0, 500);
+    let (_, ws) = unit.get(&format!("/api/v1/suppressions?unit_id={unit_id}")).await;
+    assert_eq!(ws.as_array().unwrap().len(), 0, "{ws}");
+    assert_eq!(
+        admin
+            .post("/api/v1/notification_channels", channel("未审计渠道"))
+            .await
+            .0,
+        500
+    );
+    assert_eq!(admin.put(&switch, json!({"enabled": true})).await.0, 500);
+    let (_, channels) = admin.get("/api/v1/notification_channels").await;
+    assert_eq!(channels.as_array().unwrap().len(), 1, "{channels}");
+    assert_eq!(channels[0]["enabled"], false);
+    assert_eq!(
+        unit.post(&format!("/api/v1/alerts/{alert}/resolve"), json!({})).await.0,
+        500
+    );
+    assert_eq!(
+        unit.get(&format!("/api/v1/alerts/{alert}")).await.1["status"],
+        "acknowledged"
+    );
+    let file = json!({"rules": [rule("unaudited_import")]});
+    assert_eq!(admin.post("/api/v1/alert_rules/import", file).await.0, 500);
+    assert_eq!(admin.get("/api/v1/alert_rules/unaudited_import/versions").await.0, 404);
+    // Nothing was appended meanwhile.
+    app.exec_sql("ALTER TABLE audit_log_away RENAME TO audit_log").await;
+    assert_eq!(app.store.audit_head().await.unwrap().last_seq, head.last_seq);
+    assert!(app.store.audit_rows(head.last_seq, 10).await.unwrap().is_empty());
+}

@@ -1,11 +1,12 @@
-//! Repositories of alerts: [`AlertRepo`], [`RuleSettingRepo`]. Implemented by both
-//! backends in `sql.rs` (compiled once per backend, see `crate::sqlite`).
+//! Repositories of alerts: [`AlertRepo`], [`EscalationPolicyRepo`], [`RuleSettingRepo`].
+//! Implemented by both backends in `sql.rs` (compiled once per backend, see `crate::sqlite`).
 
 use crate::error::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::*;
 use neibao_domain::alerts::*;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::events::*;
 use neibao_domain::paging::*;
 
@@ -18,7 +19,9 @@ pub trait AlertRepo: Send + Sync {
     async fn get_alert(&self, scope: &Scope, id: &str) -> StoreResult<Alert>;
     async fn list_alerts(&self, scope: &Scope, filter: &AlertFilter, page: Page) -> StoreResult<Listing<Alert>>;
     async fn alert_events(&self, scope: &Scope, alert_id: &str) -> StoreResult<Vec<SecurityEvent>>;
-    /// Applies a lifecycle action (who, when, comment); illegal transitions are refused.
+    /// Applies a lifecycle action (who, when, comment); illegal transitions are refused. The
+    /// change and `audit` (its unit filled in when empty) commit together.
+    #[allow(clippy::too_many_arguments)]
     async fn transition_alert(
         &self,
         scope: &Scope,
@@ -26,6 +29,7 @@ pub trait AlertRepo: Send + Sync {
         action: AlertAction,
         user: &str,
         comment: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<Alert>;
     /// Marks an open alert escalated to `level` (upwards only); false if no longer open or
@@ -40,6 +44,23 @@ pub trait AlertRepo: Send + Sync {
         now: DateTime<Utc>,
         flood_threshold: i64,
     ) -> StoreResult<Vec<neibao_domain::alerts::RuleAlertStats>>;
+}
+
+/// Meta key under which the escalation policy is kept.
+pub const ESCALATION_POLICY_KEY: &str = "alerts.escalation";
+
+/// The escalation chain of unacknowledged alerts (one policy for the installation).
+#[async_trait]
+pub trait EscalationPolicyRepo: Send + Sync {
+    /// The stored policy; `None` when none was set (or it no longer reads).
+    async fn escalation_policy(&self) -> StoreResult<Option<EscalationPolicy>>;
+    /// Replaces the policy; the change and `audit` commit together.
+    async fn set_escalation_policy(
+        &self,
+        policy: &EscalationPolicy,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }
 
 /// Per-unit settings of the built-in early-warning rules.

@@ -1,16 +1,21 @@
 //! SQL of alerts (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
+use super::audit::append_in;
 use super::common::{from_ms, ms, push_scope};
 use super::db::{sql, Db, DbRow};
 use super::events::{event_from_row, EVENT_COLUMNS};
 use super::store::Backend;
+use crate::alerts::ESCALATION_POLICY_KEY;
 use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::alerts::{Alert, AlertAction, AlertDraft, AlertFilter, AlertStatus, Raised, RuleSetting, Severity};
+use neibao_domain::alerts::{
+    Alert, AlertAction, AlertDraft, AlertFilter, AlertStatus, EscalationPolicy, Raised, RuleSetting, Severity,
+};
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::paging::{Listing, Page};
 use sqlx::{QueryBuilder, Row};
 
@@ -127,9 +132,11 @@ impl AlertRepo for Backend {
         action: AlertAction,
         user: &str,
         comment: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<Alert> {
-        let current = self.get_alert(scope, id).await?;
+        let mut tx = self.begin_write().await?;
+        let current = alert_in(&mut tx, scope, id).await?;
         let next = current.status.apply(action)?;
         let stmt = match action {
             AlertAction::Acknowledge => {
@@ -149,12 +156,19 @@ impl AlertRepo for Backend {
         if let AlertAction::FalsePositive(reason) = action {
             q = q.bind(reason.code());
         }
-        let done = q.bind(id).bind(current.status.code()).execute(self.writer()).await?;
+        let done = q.bind(id).bind(current.status.code()).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
-            // Somebody else moved it in between: report against the fresh state.
-            let fresh = self.get_alert(scope, id).await?;
+            // Somebody else moved it in between (PostgreSQL): report against the fresh state.
+            let fresh = alert_in(&mut tx, scope, id).await?;
             fresh.status.apply(action)?;
+            return Err(StoreError::Conflict("alert changed concurrently".into()));
         }
+        let mut audit = audit.clone();
+        if audit.unit_id.is_none() {
+            audit.unit_id = Some(current.unit_id.clone());
+        }
+        append_in(&mut tx, &audit, now).await?;
+        tx.commit().await?;
         self.get_alert(scope, id).await
     }
 
@@ -220,6 +234,50 @@ impl AlertRepo for Backend {
                 }
             })
             .collect())
+    }
+}
+
+/// One alert in `scope`, read inside `tx`.
+async fn alert_in(tx: &mut sqlx::Transaction<'_, Db>, scope: &Scope, id: &str) -> StoreResult<Alert> {
+    let mut qb = QueryBuilder::new(ALERT_SELECT);
+    qb.push(" AND a.id = ").push_bind(id.to_string());
+    push_scope(&mut qb, scope);
+    let row = qb
+        .build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(alert_from_row(&row))
+}
+
+#[async_trait]
+impl EscalationPolicyRepo for Backend {
+    async fn escalation_policy(&self) -> StoreResult<Option<EscalationPolicy>> {
+        let raw: Option<String> = sqlx::query_scalar(&sql("SELECT value FROM meta WHERE key = ?"))
+            .bind(ESCALATION_POLICY_KEY)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
+    }
+
+    async fn set_escalation_policy(
+        &self,
+        policy: &EscalationPolicy,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let value = serde_json::to_string(policy).map_err(|e| StoreError::Other(e.into()))?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(&sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        ))
+        .bind(ESCALATION_POLICY_KEY)
+        .bind(value)
+        .execute(&mut *tx)
+        .await?;
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -4,16 +4,30 @@
 use crate::error::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::notifications::*;
 
 /// Notification channels (config encrypted at rest).
 #[async_trait]
 pub trait ChannelRepo: Send + Sync {
-    /// Adds a notification channel (config encrypted at rest).
-    async fn create_channel(&self, channel: &NewChannel, now: DateTime<Utc>) -> StoreResult<NotificationChannel>;
+    /// Adds a notification channel (config encrypted at rest). The channel and `audit` (its
+    /// object id filled in with the new id when empty) commit together.
+    async fn create_channel(
+        &self,
+        channel: &NewChannel,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<NotificationChannel>;
     async fn get_channel(&self, id: &str) -> StoreResult<NotificationChannel>;
     async fn list_channels(&self) -> StoreResult<Vec<NotificationChannel>>;
-    async fn set_channel_enabled(&self, id: &str, enabled: bool) -> StoreResult<()>;
+    /// Switches a channel on or off; the change and `audit` commit together.
+    async fn set_channel_enabled(
+        &self,
+        id: &str,
+        enabled: bool,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }
 
 /// The notification outbox: fan-out, claims with a lease, delivery outcomes.
@@ -47,6 +61,13 @@ pub trait OutboxRepo: Send + Sync {
 pub trait InboxRepo: Send + Sync {
     async fn list_inbox(&self, user_id: &str, unread_only: bool, limit: i64) -> StoreResult<Vec<InboxItem>>;
     async fn count_unread(&self, user_id: &str) -> StoreResult<i64>;
-    /// Marks one item (or all with `None`) read; returns how many changed.
-    async fn mark_inbox_read(&self, user_id: &str, id: Option<&str>, now: DateTime<Utc>) -> StoreResult<u64>;
+    /// Marks one item (or all with `None`) read; returns how many changed. When some did, the
+    /// change and `audit` commit together.
+    async fn mark_inbox_read(
+        &self,
+        user_id: &str,
+        id: Option<&str>,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
 }

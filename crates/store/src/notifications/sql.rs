@@ -1,5 +1,6 @@
 //! SQL of notifications (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
+use super::audit::append_in;
 use super::common::{from_ms, ms};
 use super::db::{sql, DbRow, SKIP_LOCKED};
 use super::store::Backend;
@@ -8,6 +9,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
 use neibao_domain::notifications::{DeliveryOutcome, Fanout, InboxItem, NewChannel, NotificationChannel, OutboxItem};
 use sqlx::{QueryBuilder, Row};
@@ -52,8 +54,14 @@ impl Backend {
 
 #[async_trait]
 impl ChannelRepo for Backend {
-    async fn create_channel(&self, c: &NewChannel, now: DateTime<Utc>) -> StoreResult<NotificationChannel> {
+    async fn create_channel(
+        &self,
+        c: &NewChannel,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<NotificationChannel> {
         let id = new_id();
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO notification_channels (id, name, kind, config_enc, config_masked, division_prefix, min_severity, enabled, created_by, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -68,8 +76,14 @@ impl ChannelRepo for Backend {
         .bind(true)
         .bind(&c.created_by)
         .bind(ms(now))
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
+        let mut audit = audit.clone();
+        if audit.object_id.is_empty() {
+            audit.object_id = id.clone();
+        }
+        append_in(&mut tx, &audit, now).await?;
+        tx.commit().await?;
         self.get_channel(&id).await
     }
 
@@ -89,15 +103,24 @@ impl ChannelRepo for Backend {
         Ok(rows.iter().map(|r| self.channel_from_row(r)).collect())
     }
 
-    async fn set_channel_enabled(&self, id: &str, enabled: bool) -> StoreResult<()> {
+    async fn set_channel_enabled(
+        &self,
+        id: &str,
+        enabled: bool,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(&sql("UPDATE notification_channels SET enabled = ? WHERE id = ?"))
             .bind(enabled)
             .bind(id)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 }
@@ -290,7 +313,14 @@ impl InboxRepo for Backend {
         .await?)
     }
 
-    async fn mark_inbox_read(&self, user_id: &str, id: Option<&str>, now: DateTime<Utc>) -> StoreResult<u64> {
+    async fn mark_inbox_read(
+        &self,
+        user_id: &str,
+        id: Option<&str>,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
         let done = match id {
             Some(id) => {
                 sqlx::query(&sql(
@@ -299,7 +329,7 @@ impl InboxRepo for Backend {
                 .bind(ms(now))
                 .bind(user_id)
                 .bind(id)
-                .execute(self.writer())
+                .execute(&mut *tx)
                 .await?
             }
             None => {
@@ -308,10 +338,14 @@ impl InboxRepo for Backend {
                 ))
                 .bind(ms(now))
                 .bind(user_id)
-                .execute(self.writer())
+                .execute(&mut *tx)
                 .await?
             }
         };
+        if done.rows_affected() > 0 {
+            append_in(&mut tx, audit, now).await?;
+        }
+        tx.commit().await?;
         Ok(done.rows_affected())
     }
 }

@@ -5,6 +5,7 @@ use crate::error::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::*;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::warning::*;
 
 /// Versioned early-warning rules as data.
@@ -12,6 +13,8 @@ use neibao_domain::warning::*;
 pub trait DataRuleRepo: Send + Sync {
     /// Stores a new version of a data rule (version = latest + 1). With `expected_version`, fails
     /// with a conflict unless the latest version is that one (0 = the rule must not exist yet).
+    /// The version and `audit` (its object id filled in when empty) commit together.
+    #[allow(clippy::too_many_arguments)]
     async fn put_rule(
         &self,
         code: &str,
@@ -19,6 +22,7 @@ pub trait DataRuleRepo: Send + Sync {
         enabled: bool,
         expected_version: Option<i64>,
         by: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<StoredRule>;
     /// The current version of every rule (`None`), or every version of one rule, newest first.
@@ -29,7 +33,13 @@ pub trait DataRuleRepo: Send + Sync {
 #[async_trait]
 pub trait SuppressionRepo: Send + Sync {
     /// Adds a suppression window to a unit in the scope (the device must belong to the unit).
-    async fn create_suppression(&self, scope: &Scope, window: &SuppressionWindow) -> StoreResult<()>;
+    /// The window and `audit` (object id and unit filled in when empty) commit together.
+    async fn create_suppression(
+        &self,
+        scope: &Scope,
+        window: &SuppressionWindow,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
     /// Windows in the scope (optionally of one unit) that end after `ending_after`.
     async fn list_suppressions(
         &self,
@@ -37,6 +47,8 @@ pub trait SuppressionRepo: Send + Sync {
         unit_id: Option<&str>,
         ending_after: DateTime<Utc>,
     ) -> StoreResult<Vec<SuppressionWindow>>;
-    /// Ends a window now.
-    async fn end_suppression(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Ends a window now (nothing changes, and nothing is audited, if it has ended already). The
+    /// change and `audit` (its unit filled in when empty) commit together.
+    async fn end_suppression(&self, scope: &Scope, id: &str, audit: &AuditEntry, now: DateTime<Utc>)
+        -> StoreResult<()>;
 }

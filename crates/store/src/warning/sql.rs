@@ -1,5 +1,6 @@
 //! SQL of warning (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
+use super::audit::append_in;
 use super::common::{from_ms, ms, push_scope};
 use super::db::{sql, DbRow};
 use super::store::Backend;
@@ -9,6 +10,7 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::warning::{StoredRule, SuppressionWindow};
 use sqlx::{QueryBuilder, Row};
 
@@ -47,6 +49,7 @@ impl DataRuleRepo for Backend {
         enabled: bool,
         expected_version: Option<i64>,
         by: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<StoredRule> {
         let mut tx = self.begin_write().await?;
@@ -79,6 +82,11 @@ impl DataRuleRepo for Backend {
         .bind(ms(now))
         .execute(&mut *tx)
         .await?;
+        let mut audit = audit.clone();
+        if audit.object_id.is_empty() {
+            audit.object_id = code.to_string();
+        }
+        append_in(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(StoredRule {
             code: code.to_string(),
@@ -114,7 +122,7 @@ impl DataRuleRepo for Backend {
 
 #[async_trait]
 impl SuppressionRepo for Backend {
-    async fn create_suppression(&self, scope: &Scope, w: &SuppressionWindow) -> StoreResult<()> {
+    async fn create_suppression(&self, scope: &Scope, w: &SuppressionWindow, audit: &AuditEntry) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM units u WHERE u.id = ");
         qb.push_bind(w.unit_id.clone());
@@ -153,6 +161,14 @@ impl SuppressionRepo for Backend {
         .bind(ms(w.created_at))
         .execute(&mut *tx)
         .await?;
+        let mut audit = audit.clone();
+        if audit.object_id.is_empty() {
+            audit.object_id = w.id.clone();
+        }
+        if audit.unit_id.is_none() {
+            audit.unit_id = Some(w.unit_id.clone());
+        }
+        append_in(&mut tx, &audit, w.created_at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -176,23 +192,40 @@ impl SuppressionRepo for Backend {
         Ok(rows.iter().map(suppression_from_row).collect())
     }
 
-    async fn end_suppression(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        let mut qb =
-            QueryBuilder::new("SELECT s.id FROM suppression_windows s JOIN units u ON u.id = s.unit_id WHERE s.id = ");
+    async fn end_suppression(
+        &self,
+        scope: &Scope,
+        id: &str,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let mut qb = QueryBuilder::new(
+            "SELECT s.unit_id FROM suppression_windows s JOIN units u ON u.id = s.unit_id WHERE s.id = ",
+        );
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
-        let found: Option<String> = qb.build_query_scalar().fetch_optional(&self.pool).await?;
-        if found.is_none() {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query(&sql(
+        let unit: String = qb
+            .build_query_scalar()
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let done = sqlx::query(&sql(
             "UPDATE suppression_windows SET ends_at = ? WHERE id = ? AND ends_at > ?",
         ))
         .bind(ms(now))
         .bind(id)
         .bind(ms(now))
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
+        if done.rows_affected() > 0 {
+            let mut audit = audit.clone();
+            if audit.unit_id.is_none() {
+                audit.unit_id = Some(unit);
+            }
+            append_in(&mut tx, &audit, now).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -1,11 +1,10 @@
-//! Alerts: list, detail, acknowledge, resolve.
+//! Alerts: list, detail, acknowledge, resolve, false positive, per-rule statistics, the
+//! escalation policy. Handlers parse, call [`neibao_engine::alerts::AlertService`] and answer.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use chrono::Utc;
-use neibao_domain::access::Permission;
-use neibao_domain::alerts::AlertFilter;
-use neibao_domain::alerts::{Alert, AlertAction, AlertStatus, FalsePositiveReason, RuleAlertStats, Severity};
+use neibao_domain::alerts::{Alert, AlertAction, AlertFilter, AlertStatus, EscalationPolicy, FalsePositiveReason};
+use neibao_domain::alerts::{RuleAlertStats, Severity};
 use neibao_domain::events::SecurityEvent;
 use neibao_domain::paging::{Listing, Page};
 use serde::{Deserialize, Serialize};
@@ -19,9 +18,15 @@ use crate::state::AppState;
 pub struct AlertQuery {
     pub status: Option<AlertStatus>,
     pub severity: Option<Severity>,
+    /// Only this unit's alerts.
     pub unit_id: Option<String>,
+    /// Only this device's alerts.
     pub device_id: Option<String>,
+    /// Page number, 1–1 000 000.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
+    /// Rows per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
 }
 
@@ -35,8 +40,18 @@ pub struct AlertDetail {
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct CommentInput {
+    /// Handling comment, at most 1000 characters.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub comment: String,
+}
+
+/// A page of a list as asked for; 400 outside pages 1–1 000 000 or 1–200 rows.
+fn page_of(page: Option<u32>, per_page: Option<u32>) -> ApiResult<Page> {
+    if page.is_some_and(|n| !(1..=1_000_000).contains(&n)) || per_page.is_some_and(|n| !(1..=200).contains(&n)) {
+        return Err(ApiError::validation("页码应为1至1000000，每页1至200条"));
+    }
+    Ok(Page::new(page, per_page))
 }
 
 /// Alerts in the caller's scope, most recent activity first.
@@ -46,55 +61,35 @@ pub async fn list(
     user: CurrentUser,
     Query(q): Query<AlertQuery>,
 ) -> ApiResult<Json<Listing<Alert>>> {
+    let page = page_of(q.page, q.per_page)?;
     let filter = AlertFilter {
         status: q.status,
         severity: q.severity,
         unit_id: q.unit_id,
         device_id: q.device_id,
     };
-    Ok(Json(
-        state
-            .store
-            .list_alerts(&user.scope, &filter, Page::new(q.page, q.per_page))
-            .await?,
-    ))
+    Ok(Json(state.services.alerts.list(&user.principal, &filter, page).await?))
 }
 
 /// One alert with its events.
-#[utoipa::path(get, path = "/api/v1/alerts/{id}", tag = "alerts", responses((status = 200, body = AlertDetail), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/alerts/{id}", tag = "alerts",
+    params(("id" = String, Path, description = "告警编号")),
+    responses((status = 200, body = AlertDetail)))]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AlertDetail>> {
-    let alert = state.store.get_alert(&user.scope, &id).await?;
-    let events = state.store.alert_events(&user.scope, &id).await?;
+    let alert = state.services.alerts.get(&user.principal, &id).await?;
+    let events = state.services.alerts.events(&user.principal, &id).await?;
     Ok(Json(AlertDetail { alert, events }))
-}
-
-/// Applies a lifecycle action for the caller.
-pub async fn transition(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
-    action: AlertAction,
-    comment: &str,
-) -> ApiResult<Alert> {
-    state.store.get_alert(&user.scope, id).await?;
-    user.principal.require(Permission::AlertHandle)?;
-    let comment = comment.trim();
-    if comment.chars().count() > 1000 {
-        return Err(ApiError::validation("处置说明不超过1000字"));
-    }
-    Ok(state
-        .store
-        .transition_alert(&user.scope, id, action, &user.user.display_name, comment, Utc::now())
-        .await?)
 }
 
 /// Acknowledge an open alert (who, when, comment are recorded).
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/acknowledge", tag = "alerts", request_body = CommentInput,
-    responses((status = 200, body = Alert), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    params(("id" = String, Path, description = "告警编号")),
+    responses((status = 200, body = Alert), (status = 403, body = crate::error::ErrorBody, description = "无权处置告警"),
+        (status = 409, body = crate::error::ErrorBody, description = "告警当前状态不能确认")))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -103,13 +98,19 @@ pub async fn acknowledge(
 ) -> ApiResult<Json<Alert>> {
     let c = body.map(|b| b.0).unwrap_or_default();
     Ok(Json(
-        transition(&state, &user, &id, AlertAction::Acknowledge, &c.comment).await?,
+        state
+            .services
+            .alerts
+            .transition(&user.principal, &id, AlertAction::Acknowledge, &c.comment)
+            .await?,
     ))
 }
 
 /// Resolve an open or acknowledged alert.
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/resolve", tag = "alerts", request_body = CommentInput,
-    responses((status = 200, body = Alert), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    params(("id" = String, Path, description = "告警编号")),
+    responses((status = 200, body = Alert), (status = 403, body = crate::error::ErrorBody, description = "无权处置告警"),
+        (status = 409, body = crate::error::ErrorBody, description = "告警已解除")))]
 pub async fn resolve(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -118,21 +119,29 @@ pub async fn resolve(
 ) -> ApiResult<Json<Alert>> {
     let c = body.map(|b| b.0).unwrap_or_default();
     Ok(Json(
-        transition(&state, &user, &id, AlertAction::Resolve, &c.comment).await?,
+        state
+            .services
+            .alerts
+            .transition(&user.principal, &id, AlertAction::Resolve, &c.comment)
+            .await?,
     ))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct FalsePositiveInput {
     pub reason: FalsePositiveReason,
+    /// Handling comment, at most 1000 characters.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub comment: String,
 }
 
 /// Resolve an open or acknowledged alert as a false positive (误报) with a reason code; counted in
 /// the rule's statistics.
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/false_positive", tag = "alerts", request_body = FalsePositiveInput,
-    responses((status = 200, body = Alert), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    params(("id" = String, Path, description = "告警编号")),
+    responses((status = 200, body = Alert), (status = 403, body = crate::error::ErrorBody, description = "无权处置告警"),
+        (status = 409, body = crate::error::ErrorBody, description = "告警已解除")))]
 pub async fn false_positive(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -140,26 +149,27 @@ pub async fn false_positive(
     Json(input): Json<FalsePositiveInput>,
 ) -> ApiResult<Json<Alert>> {
     Ok(Json(
-        transition(
-            &state,
-            &user,
-            &id,
-            AlertAction::FalsePositive(input.reason),
-            &input.comment,
-        )
-        .await?,
+        state
+            .services
+            .alerts
+            .transition(
+                &user.principal,
+                &id,
+                AlertAction::FalsePositive(input.reason),
+                &input.comment,
+            )
+            .await?,
     ))
 }
-
-/// Default: a rule with more than this many alerts in 24 hours is flagged as flooding.
-pub const DEFAULT_FLOOD_THRESHOLD: i64 = 50;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// Period in days, 1–365 (default 30).
+    #[param(minimum = 1, maximum = 365)]
     pub days: Option<i64>,
     /// Alerts in 24 hours above which a rule is flagged as flooding, 0–100 000 (default 50).
+    #[param(minimum = 0, maximum = 100000)]
     pub flood_threshold: Option<i64>,
 }
 
@@ -172,53 +182,83 @@ pub async fn stats(
     user: CurrentUser,
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Json<Vec<RuleAlertStats>>> {
-    let (days, threshold) = stats_params(&q)?;
-    let now = Utc::now();
     Ok(Json(
         state
-            .store
-            .alert_rule_stats(&user.scope, now - chrono::Duration::days(days), now, threshold)
-            .await?,
+            .services
+            .alerts
+            .stats(&user.principal, q.days, q.flood_threshold)
+            .await?
+            .rules,
     ))
-}
-
-/// Checks the period and threshold of a statistics request.
-pub fn stats_params(q: &StatsQuery) -> ApiResult<(i64, i64)> {
-    let days = q.days.unwrap_or(30);
-    let threshold = q.flood_threshold.unwrap_or(DEFAULT_FLOOD_THRESHOLD);
-    if !(1..=365).contains(&days) || !(0..=100_000).contains(&threshold) {
-        return Err(ApiError::validation(
-            "统计天数须在1至365之间，刷屏阈值须在0至100000之间",
-        ));
-    }
-    Ok((days, threshold))
 }
 
 /// The escalation chain of unacknowledged alerts: minutes before the alert goes to the unit's
 /// police station, then to the county bureau, and so on (default 15, 30).
-#[utoipa::path(get, path = "/api/v1/alerts/escalation", tag = "alerts", responses((status = 200, body = neibao_domain::alerts::EscalationPolicy)))]
-pub async fn get_escalation(
-    State(state): State<AppState>,
-    _user: CurrentUser,
-) -> ApiResult<Json<neibao_domain::alerts::EscalationPolicy>> {
-    Ok(Json(
-        neibao_engine::alerts::escalation::policy(state.store.as_ref()).await?,
-    ))
+#[utoipa::path(get, path = "/api/v1/alerts/escalation", tag = "alerts", responses((status = 200, body = EscalationPolicy)))]
+pub async fn get_escalation(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<EscalationPolicy>> {
+    Ok(Json(state.services.alerts.escalation_policy(&user.principal).await?))
 }
+
+/// The escalation chain as sent: at most 3 levels of 1–1440 minutes.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct EscalationInput {
+    /// Minutes to wait at each level before the next, 1–1440 each; empty turns escalation off.
+    /// Whole numbers (`15` or `15.0`).
+    #[schema(max_items = 3, value_type = Vec<EscalationMinutes>)]
+    pub delays_minutes: Vec<serde_json::Number>,
+}
+
+impl EscalationInput {
+    /// The policy asked for; 400 for a delay that is not a whole number.
+    fn policy(self) -> ApiResult<EscalationPolicy> {
+        let whole = |n: &serde_json::Number| {
+            n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            })
+        };
+        let delays_minutes = self
+            .delays_minutes
+            .iter()
+            .map(|n| whole(n).ok_or_else(|| ApiError::validation("升级等待时间应为整数分钟")))
+            .collect::<ApiResult<Vec<i64>>>()?;
+        Ok(EscalationPolicy { delays_minutes })
+    }
+}
+
+/// The schema of one escalation delay: whole minutes, 1–1440.
+pub struct EscalationMinutes;
+
+impl utoipa::PartialSchema for EscalationMinutes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1))
+            .maximum(Some(1440))
+            .description(Some("等待分钟数，1–1440"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EscalationMinutes {}
 
 /// Replaces the escalation chain (administrators; at most 3 levels of 1–1440 minutes; an empty
 /// list turns escalation off). Applies to alerts opened afterwards and to the next levels of open
 /// ones.
-#[utoipa::path(put, path = "/api/v1/alerts/escalation", tag = "alerts", request_body = neibao_domain::alerts::EscalationPolicy,
-    responses((status = 200, body = neibao_domain::alerts::EscalationPolicy), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/alerts/escalation", tag = "alerts", request_body = EscalationInput,
+    responses((status = 200, body = EscalationPolicy), (status = 403, body = crate::error::ErrorBody, description = "仅系统管理员")))]
 pub async fn put_escalation(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(p): Json<neibao_domain::alerts::EscalationPolicy>,
-) -> ApiResult<Json<neibao_domain::alerts::EscalationPolicy>> {
-    user.require(user.user.role == neibao_domain::access::Role::Admin)?;
-    neibao_engine::alerts::escalation::set_policy(state.store.as_ref(), &p).await?;
-    Ok(Json(p))
+    Json(p): Json<EscalationInput>,
+) -> ApiResult<Json<EscalationPolicy>> {
+    let p = p.policy()?;
+    Ok(Json(
+        state.services.alerts.set_escalation_policy(&user.principal, p).await?,
+    ))
 }
 
 /// This capability's routes.

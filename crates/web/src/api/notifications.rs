@@ -1,25 +1,33 @@
-//! Notification channels, deliveries of an alert, the in-app inbox.
+//! Notification channels, deliveries of an alert, the in-app inbox. Handlers parse, call
+//! [`neibao_engine::notifications::NotificationService`] and answer.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use neibao_domain::notifications::{InboxItem, NotificationChannel, OutboxItem};
+use neibao_engine::notifications::ChannelDraft;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::Json;
-use chrono::Utc;
-use neibao_domain::access::Role;
-use neibao_domain::notifications::{InboxItem, NewChannel, NotificationChannel, OutboxItem};
-use serde::{Deserialize, Serialize};
 
 /// A channel to add: a name, the channel config (tagged by `kind`: webhook, dingtalk, wecom,
 /// email), the division prefix it covers and the lowest severity it gets.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewChannelRequest {
+    /// 1–60 characters.
+    #[schema(min_length = 1, max_length = 60)]
     pub name: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = ChannelConfigDoc)]
     pub config: neibao_notify::ChannelConfig,
+    /// Alerts of units whose division code starts with this ('' = all).
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{0,12}$")]
     pub division_prefix: String,
+    /// Lowest severity sent (default `medium`).
     #[serde(default = "medium")]
+    #[schema(value_type = neibao_domain::alerts::Severity)]
     pub min_severity: String,
 }
 
@@ -27,61 +35,68 @@ fn medium() -> String {
     "medium".into()
 }
 
-/// Adds a channel after validating it (administrators).
-pub async fn add_channel(state: &AppState, user: &CurrentUser, r: NewChannelRequest) -> ApiResult<NotificationChannel> {
-    user.require(user.user.role == Role::Admin)?;
-    let name = r.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 60 || !neibao_domain::text::text_is_clean(&name) {
-        return Err(ApiError::validation("渠道名称应为 1–60 个字符"));
-    }
-    r.config.validate().map_err(ApiError::validation)?;
-    if neibao_domain::alerts::Severity::from_code(&r.min_severity).is_none() {
-        return Err(ApiError::validation("最低级别应为 low、medium、high 或 critical"));
-    }
-    if !r.division_prefix.chars().all(|c| c.is_ascii_digit()) || r.division_prefix.len() > 12 {
-        return Err(ApiError::validation("区划代码前缀应为数字"));
-    }
-    let config = serde_json::to_string(&r.config).map_err(|e| ApiError::validation(e.to_string()))?;
-    let masked = serde_json::to_value(r.config.masked()).unwrap_or_default();
-    Ok(state
-        .store
-        .create_channel(
-            &NewChannel {
-                name,
-                kind: r.config.kind().to_string(),
-                config,
-                config_masked: masked,
-                division_prefix: r.division_prefix,
-                min_severity: r.min_severity,
-                created_by: user.user.username.clone(),
-            },
-            Utc::now(),
-        )
-        .await?)
+/// The channel config as documented (the server reads `neibao_notify::ChannelConfig`; secrets
+/// are encrypted at rest and never returned).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ChannelConfigDoc {
+    /// Signed webhook (HMAC-SHA256).
+    Webhook {
+        /// `http` or `https` URL.
+        url: String,
+        /// Shared secret, at least 16 characters.
+        #[schema(min_length = 16)]
+        secret: String,
+    },
+    /// DingTalk group robot.
+    DingTalk { url: String, secret: Option<String> },
+    /// WeCom group robot.
+    WeCom { url: String },
+    /// SMTP email.
+    Email {
+        smtp_host: String,
+        #[schema(minimum = 1, maximum = 65535)]
+        smtp_port: u16,
+        username: Option<String>,
+        password: Option<String>,
+        from: String,
+        #[schema(min_items = 1, max_items = 100)]
+        to: Vec<String>,
+        starttls: bool,
+    },
 }
 
 /// Notification channels (administrators; secrets masked).
-#[utoipa::path(get, path = "/api/v1/notification_channels", tag = "early-warning", responses((status = 200, body = Vec<NotificationChannel>)))]
+#[utoipa::path(get, path = "/api/v1/notification_channels", tag = "early-warning",
+    responses((status = 200, body = Vec<NotificationChannel>), (status = 403, body = crate::error::ErrorBody, description = "仅系统管理员")))]
 pub async fn list_channels(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Json<Vec<NotificationChannel>>> {
-    user.require(user.user.role == Role::Admin)?;
-    Ok(Json(state.store.list_channels().await?))
+    Ok(Json(state.services.notifications.channels(&user.principal).await?))
 }
 
 /// Adds a notification channel: signed webhook, DingTalk or WeCom robot, or SMTP email.
 #[utoipa::path(post, path = "/api/v1/notification_channels", tag = "early-warning", request_body = NewChannelRequest,
-    responses((status = 201, body = NotificationChannel), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = NotificationChannel), (status = 403, body = crate::error::ErrorBody, description = "仅系统管理员")))]
 pub async fn create_channel(
     State(state): State<AppState>,
     user: CurrentUser,
     Json(r): Json<NewChannelRequest>,
-) -> ApiResult<(axum::http::StatusCode, Json<NotificationChannel>)> {
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(add_channel(&state, &user, r).await?),
-    ))
+) -> ApiResult<(StatusCode, Json<NotificationChannel>)> {
+    let draft = ChannelDraft {
+        name: r.name,
+        config: r.config,
+        division_prefix: r.division_prefix,
+        min_severity: r.min_severity,
+    };
+    let channel = state
+        .services
+        .notifications
+        .create_channel(&user.principal, draft)
+        .await?;
+    Ok((StatusCode::CREATED, Json(channel)))
 }
 
 /// Switches a channel on or off.
@@ -92,27 +107,35 @@ pub struct ChannelSwitch {
 
 /// Enables or disables a channel (administrators).
 #[utoipa::path(put, path = "/api/v1/notification_channels/{id}", tag = "early-warning", request_body = ChannelSwitch,
-    responses((status = 200, body = NotificationChannel), (status = 404, body = crate::error::ErrorBody)))]
+    params(("id" = String, Path, description = "通知渠道编号")),
+    responses((status = 200, body = NotificationChannel), (status = 403, body = crate::error::ErrorBody, description = "仅系统管理员")))]
 pub async fn switch_channel(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     Json(s): Json<ChannelSwitch>,
 ) -> ApiResult<Json<NotificationChannel>> {
-    user.require(user.user.role == Role::Admin)?;
-    state.store.set_channel_enabled(&id, s.enabled).await?;
-    Ok(Json(state.store.get_channel(&id).await?))
+    Ok(Json(
+        state
+            .services
+            .notifications
+            .switch_channel(&user.principal, &id, s.enabled)
+            .await?,
+    ))
 }
 
 /// Deliveries of one alert to the notification channels (status, attempts, last error).
-#[utoipa::path(get, path = "/api/v1/alerts/{id}/deliveries", tag = "early-warning", responses((status = 200, body = Vec<OutboxItem>)))]
+#[utoipa::path(get, path = "/api/v1/alerts/{id}/deliveries", tag = "early-warning",
+    params(("id" = String, Path, description = "告警编号")),
+    responses((status = 200, body = Vec<OutboxItem>)))]
 pub async fn deliveries(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<OutboxItem>>> {
-    state.store.get_alert(&user.scope, &id).await?;
-    Ok(Json(state.store.alert_outbox(&id).await?))
+    Ok(Json(
+        state.services.notifications.deliveries(&user.principal, &id).await?,
+    ))
 }
 
 /// The caller's inbox.
@@ -122,9 +145,19 @@ pub struct Inbox {
     pub items: Vec<InboxItem>,
 }
 
+impl From<neibao_engine::notifications::Inbox> for Inbox {
+    fn from(i: neibao_engine::notifications::Inbox) -> Self {
+        Inbox {
+            unread: i.unread,
+            items: i.items,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InboxQuery {
+    /// Only unread items.
     pub unread_only: Option<bool>,
 }
 
@@ -135,18 +168,21 @@ pub async fn inbox(
     user: CurrentUser,
     Query(q): Query<InboxQuery>,
 ) -> ApiResult<Json<Inbox>> {
-    Ok(Json(Inbox {
-        unread: state.store.count_unread(&user.user.id).await?,
-        items: state
-            .store
-            .list_inbox(&user.user.id, q.unread_only.unwrap_or(false), 200)
-            .await?,
-    }))
+    let unread_only = q.unread_only.unwrap_or(false);
+    Ok(Json(
+        state
+            .services
+            .notifications
+            .inbox(&user.principal, unread_only)
+            .await?
+            .into(),
+    ))
 }
 
 /// Marks one item read (`id`) or all.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MarkRead {
+    /// The item; absent: every item.
     pub id: Option<String>,
 }
 
@@ -157,14 +193,9 @@ pub async fn mark_read(
     user: CurrentUser,
     Json(m): Json<MarkRead>,
 ) -> ApiResult<Json<Inbox>> {
-    state
-        .store
-        .mark_inbox_read(&user.user.id, m.id.as_deref(), Utc::now())
-        .await?;
-    Ok(Json(Inbox {
-        unread: state.store.count_unread(&user.user.id).await?,
-        items: state.store.list_inbox(&user.user.id, false, 200).await?,
-    }))
+    let notifications = &state.services.notifications;
+    notifications.mark_read(&user.principal, m.id.as_deref()).await?;
+    Ok(Json(notifications.inbox(&user.principal, false).await?.into()))
 }
 
 /// This capability's routes.

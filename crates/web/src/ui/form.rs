@@ -38,3 +38,50 @@ pub fn with_status(mut resp: Response, status: StatusCode) -> Response {
     }
     resp
 }
+
+/// The trimmed text, or `None` when it is empty.
+pub fn some_text(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// `2026-11-29T20:15` (a `datetime-local` value) in Beijing time.
+pub fn local_input(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// A `datetime-local` value (Beijing time) as an instant; a zh-CN message naming the field.
+pub fn parse_local(s: &str, label: &str) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+    use chrono::TimeZone;
+    let s = s.trim();
+    let naive = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+    .ok_or_else(|| ApiError::validation(format!("请填写「{label}」（北京时间，年-月-日 时:分）")))?;
+    chrono_tz::Asia::Shanghai
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| ApiError::validation(format!("「{label}」不是有效的时间")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetime_local_is_beijing_time() {
+        let t = parse_local("2026-01-02T08:30", "开始时间").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-01-02T00:30:00+00:00");
+        assert_eq!(local_input(t), "2026-01-02T08:30");
+        let e = parse_local("", "开始时间").unwrap_err();
+        assert!(e.message.contains("开始时间"));
+    }
+}

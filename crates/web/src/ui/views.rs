@@ -277,3 +277,18 @@ pub struct CommentForm {
     #[serde(default)]
     pub comment: String,
 }
+
+/// The zh-CN label of a severity code (the code itself when unknown).
+pub fn severity_label(code: &str) -> String {
+    neibao_domain::alerts::Severity::from_code(code)
+        .map(|s| s.label_zh().to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// Every severity: (code, zh-CN label), lowest first.
+pub fn severities() -> Vec<(&'static str, &'static str)> {
+    neibao_domain::alerts::Severity::ALL
+        .iter()
+        .map(|s| (s.code(), s.label_zh()))
+        .collect()
+}

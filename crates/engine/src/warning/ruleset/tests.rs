@@ -1,8 +1,10 @@
 //! Rule kinds with a controlled clock: every time below is given explicitly.
 
 use super::*;
-use chrono::TimeZone;
-use neibao_domain::events::{EventKind, EventState};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use neibao_domain::alerts::Severity;
+use neibao_domain::events::{DecodedEvent, EventKind, EventState};
+use neibao_domain::registry::{ArmedPeriod, ArmedSchedule};
 
 fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
     // 2026-11-30 is a Monday; Beijing = UTC+8.
@@ -336,4 +338,13 @@ fn the_shipped_rule_file_loads() {
     for kind in ["match", "threshold", "sequence", "absence", "correlation"] {
         assert!(rules.iter().any(|r| r.kind.code() == kind), "{kind} example");
     }
+}
+
+#[test]
+fn the_kind_is_named_not_numbered() {
+    let named: RuleKind = serde_json::from_str(r#"{"type": "threshold", "count": 3, "window_seconds": 60}"#).unwrap();
+    assert_eq!(named.code(), "threshold");
+    assert!(serde_json::from_str::<RuleKind>(r#"{"type": 0}"#).is_err());
+    assert!(serde_json::from_str::<RuleKind>(r#"{"count": 3}"#).is_err());
+    assert!(serde_json::from_str::<RuleKind>(r#"{"type": "nosuch"}"#).is_err());
 }

@@ -1,21 +1,24 @@
-//! Pages of notifications: channels, the inbox and its badge.
+//! `GET/POST /warning/channels`: notification channels (administrators). Secrets and passwords
+//! are never shown again, not even in a refused form.
 
-use super::form::{field, status_of, with_status, Fields};
-use super::kit::{error_page, render, UiUser};
-use super::views::{fmt_time, Nav};
-use super::warning::{forbidden, severities, severity_label, some_text};
-use crate::auth::CurrentUser;
-use crate::error::ApiError;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use chrono::Utc;
-use neibao_domain::access::Role;
+use neibao_domain::access::Permission;
+use neibao_domain::error::ErrorCode;
 use neibao_domain::notifications::NotificationChannel;
+use neibao_engine::notifications::ChannelDraft;
 use neibao_notify::ChannelConfig;
+use serde::Deserialize;
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::extract::csrf::CsrfForm;
+use crate::state::AppState;
+use crate::ui::form::{some_text, status_of, with_status};
+use crate::ui::kit::{error_page, render, UiUser};
+use crate::ui::views::{fmt_time, severities, severity_label, Nav};
 
 fn channel_kind_label(kind: &str) -> &str {
     match kind {
@@ -60,7 +63,26 @@ impl ChannelRow {
     }
 }
 
-/// The add form as shown or sent; secrets and passwords are never shown again.
+/// The add form as sent (`secret` and `password` are read, never shown again).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ChannelFields {
+    name: String,
+    kind: String,
+    url: String,
+    secret: String,
+    smtp_host: String,
+    smtp_port: String,
+    username: String,
+    password: String,
+    from: String,
+    to: String,
+    starttls: String,
+    division_prefix: String,
+    min_severity: String,
+}
+
+/// The add form as shown; secrets and passwords are never shown again.
 #[derive(Default)]
 pub struct ChannelForm {
     pub name: String,
@@ -76,10 +98,29 @@ pub struct ChannelForm {
     pub min_severity: String,
 }
 
+impl From<&ChannelFields> for ChannelForm {
+    fn from(f: &ChannelFields) -> Self {
+        ChannelForm {
+            name: f.name.trim().to_string(),
+            kind: f.kind.trim().to_string(),
+            url: f.url.trim().to_string(),
+            smtp_host: f.smtp_host.trim().to_string(),
+            smtp_port: f.smtp_port.trim().to_string(),
+            username: f.username.trim().to_string(),
+            from: f.from.trim().to_string(),
+            to: f.to.trim().to_string(),
+            starttls: !f.starttls.is_empty(),
+            division_prefix: f.division_prefix.trim().to_string(),
+            min_severity: f.min_severity.trim().to_string(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "notifications/channels.html")]
 struct ChannelsPage {
     nav: Nav,
+    /// The sub-navigation shows the channels link.
     is_admin: bool,
     channels: Vec<ChannelRow>,
     kinds: [(&'static str, &'static str); 4],
@@ -90,10 +131,10 @@ struct ChannelsPage {
 }
 
 fn admin_only() -> ApiError {
-    forbidden("仅系统管理员可以管理通知渠道")
+    ApiError::msg(ErrorCode::Forbidden, "仅系统管理员可以管理通知渠道")
 }
 
-#[derive(serde::Deserialize, Default)]
+#[derive(Deserialize, Default)]
 pub struct ChannelsQuery {
     #[serde(default)]
     added: String,
@@ -101,9 +142,9 @@ pub struct ChannelsQuery {
     switched: String,
 }
 
-/// `GET /warning/channels` (administrators).
+/// `GET /warning/channels`.
 pub async fn channels(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<ChannelsQuery>) -> Response {
-    if u.user.role != Role::Admin {
+    if !u.principal.can(Permission::ChannelManage) {
         return error_page(&u, admin_only());
     }
     let form = ChannelForm {
@@ -130,7 +171,7 @@ async fn channels_page(
     error: Option<ApiError>,
     notice: Option<String>,
 ) -> Response {
-    let list = match state.store.list_channels().await {
+    let list = match state.services.notifications.channels(&u.principal).await {
         Ok(l) => l,
         Err(e) => return error_page(u, e.into()),
     };
@@ -149,9 +190,9 @@ async fn channels_page(
 }
 
 /// The channel config the form stands for.
-fn channel_config(form: &ChannelForm, f: &Fields) -> Result<ChannelConfig, ApiError> {
+fn channel_config(form: &ChannelForm, secret: &str, password: &str) -> Result<ChannelConfig, ApiError> {
     let url = form.url.clone();
-    let secret = field(f, "secret").trim().to_string();
+    let secret = secret.trim().to_string();
     Ok(match form.kind.as_str() {
         "webhook" => ChannelConfig::Webhook { url, secret },
         "dingtalk" => ChannelConfig::DingTalk {
@@ -166,12 +207,11 @@ fn channel_config(form: &ChannelForm, f: &Fields) -> Result<ChannelConfig, ApiEr
                 .ok()
                 .filter(|p| *p > 0)
                 .ok_or_else(|| ApiError::validation("SMTP 端口应为 1–65535 的整数"))?;
-            let password = field(f, "password").to_string();
             ChannelConfig::Email {
                 smtp_host: form.smtp_host.clone(),
                 smtp_port,
                 username: some_text(&form.username),
-                password: (!password.is_empty()).then_some(password),
+                password: (!password.is_empty()).then(|| password.to_string()),
                 from: form.from.clone(),
                 to: form
                     .to
@@ -188,39 +228,24 @@ fn channel_config(form: &ChannelForm, f: &Fields) -> Result<ChannelConfig, ApiEr
 }
 
 /// `POST /warning/channels`: adds a channel.
-pub async fn add_channel(State(state): State<AppState>, UiUser(u): UiUser, Form(f): Form<Fields>) -> Response {
-    if let Err(e) = u.check_form_csrf(field(&f, "csrf_token")) {
-        return error_page(&u, e);
-    }
-    if u.user.role != Role::Admin {
+pub async fn add_channel(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    CsrfForm(f): CsrfForm<ChannelFields>,
+) -> Response {
+    if !u.principal.can(Permission::ChannelManage) {
         return error_page(&u, admin_only());
     }
-    let form = ChannelForm {
-        name: field(&f, "name").trim().to_string(),
-        kind: field(&f, "kind").trim().to_string(),
-        url: field(&f, "url").trim().to_string(),
-        smtp_host: field(&f, "smtp_host").trim().to_string(),
-        smtp_port: field(&f, "smtp_port").trim().to_string(),
-        username: field(&f, "username").trim().to_string(),
-        from: field(&f, "from").trim().to_string(),
-        to: field(&f, "to").trim().to_string(),
-        starttls: !field(&f, "starttls").is_empty(),
-        division_prefix: field(&f, "division_prefix").trim().to_string(),
-        min_severity: field(&f, "min_severity").trim().to_string(),
-    };
+    let form = ChannelForm::from(&f);
     let r = async {
-        let config = channel_config(&form, &f)?;
-        crate::api::notifications::add_channel(
-            &state,
-            &u,
-            crate::api::notifications::NewChannelRequest {
-                name: form.name.clone(),
-                config,
-                division_prefix: form.division_prefix.clone(),
-                min_severity: form.min_severity.clone(),
-            },
-        )
-        .await
+        let config = channel_config(&form, &f.secret, &f.password)?;
+        let draft = ChannelDraft {
+            name: form.name.clone(),
+            config,
+            division_prefix: form.division_prefix.clone(),
+            min_severity: form.min_severity.clone(),
+        };
+        Ok::<_, ApiError>(state.services.notifications.create_channel(&u.principal, draft).await?)
     }
     .await;
     match r {
@@ -229,122 +254,32 @@ pub async fn add_channel(State(state): State<AppState>, UiUser(u): UiUser, Form(
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct SwitchForm {
+    /// `true` or `false`.
+    #[serde(default)]
+    enabled: String,
+}
+
 /// `POST /warning/channels/{id}/switch` (`enabled` = `true` or `false`).
 pub async fn switch_channel(
     State(state): State<AppState>,
     UiUser(u): UiUser,
     Path(id): Path<String>,
-    Form(f): Form<Fields>,
+    CsrfForm(f): CsrfForm<SwitchForm>,
 ) -> Response {
-    if let Err(e) = u.check_form_csrf(field(&f, "csrf_token")) {
-        return error_page(&u, e);
-    }
-    if u.user.role != Role::Admin {
+    if !u.principal.can(Permission::ChannelManage) {
         return error_page(&u, admin_only());
     }
-    let enabled = field(&f, "enabled") == "true";
-    match state.store.set_channel_enabled(&id, enabled).await {
-        Ok(()) => Redirect::to("/warning/channels?switched=1").into_response(),
+    match state
+        .services
+        .notifications
+        .switch_channel(&u.principal, &id, f.enabled == "true")
+        .await
+    {
+        Ok(_) => Redirect::to("/warning/channels?switched=1").into_response(),
         Err(e) => error_page(&u, e.into()),
     }
-}
-
-pub struct InboxRow {
-    pub id: String,
-    pub alert_id: String,
-    pub title: String,
-    pub severity: String,
-    pub severity_code: String,
-    pub escalated: bool,
-    pub level: i64,
-    pub at: String,
-    pub read: bool,
-}
-
-#[derive(Template)]
-#[template(path = "notifications/inbox.html")]
-struct InboxPage {
-    nav: Nav,
-    unread: i64,
-    items: Vec<InboxRow>,
-    unread_only: bool,
-}
-
-#[derive(serde::Deserialize, Default)]
-pub struct InboxQuery {
-    #[serde(default)]
-    unread: String,
-}
-
-/// `GET /inbox[?unread=1]`: the user's in-app notifications (newest 200).
-pub async fn inbox(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<InboxQuery>) -> Response {
-    let unread_only = !q.unread.is_empty();
-    let loaded = async {
-        Ok::<_, neibao_store::StoreError>((
-            state.store.count_unread(&u.user.id).await?,
-            state.store.list_inbox(&u.user.id, unread_only, 200).await?,
-        ))
-    }
-    .await;
-    match loaded {
-        Ok((unread, items)) => render(&InboxPage {
-            nav: Nav::new(&u),
-            unread,
-            unread_only,
-            items: items
-                .into_iter()
-                .map(|i| InboxRow {
-                    severity: severity_label(&i.severity),
-                    severity_code: i.severity,
-                    escalated: i.level > 0,
-                    level: i.level,
-                    at: fmt_time(i.created_at),
-                    read: i.read_at.is_some(),
-                    id: i.id,
-                    alert_id: i.alert_id,
-                    title: i.title,
-                })
-                .collect(),
-        }),
-        Err(e) => error_page(&u, e.into()),
-    }
-}
-
-/// `POST /inbox/read`: marks one item (`id`) or all read.
-pub async fn mark_read(State(state): State<AppState>, UiUser(u): UiUser, Form(f): Form<Fields>) -> Response {
-    if let Err(e) = u.check_form_csrf(field(&f, "csrf_token")) {
-        return error_page(&u, e);
-    }
-    let id = some_text(field(&f, "id"));
-    match state.store.mark_inbox_read(&u.user.id, id.as_deref(), Utc::now()).await {
-        Ok(_) => Redirect::to("/inbox").into_response(),
-        Err(e) => error_page(&u, e.into()),
-    }
-}
-
-/// `GET /inbox/badge`: the number of unread items as plain text (empty when none), for the
-/// header badge (`static/app.js`).
-pub async fn badge(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
-    let n = state.store.count_unread(&u.user.id).await.unwrap_or(0);
-    (
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        if n > 0 { n.to_string() } else { String::new() },
-    )
-        .into_response()
-}
-
-/// This capability's routes.
-pub fn routes() -> axum::Router<AppState> {
-    use axum::routing;
-    axum::Router::new()
-        .route("/warning/channels", routing::get(channels).post(add_channel))
-        .route("/warning/channels/{id}/switch", routing::post(switch_channel))
-        .route("/inbox", routing::get(inbox))
-        .route("/inbox/read", routing::post(mark_read))
-        .route("/inbox/badge", routing::get(badge))
 }
 
 #[cfg(test)]
@@ -361,8 +296,7 @@ mod tests {
             to: "b@example.com，c@example.com".into(),
             ..Default::default()
         };
-        let f: Fields = vec![("password".into(), String::new())];
-        match channel_config(&form, &f).unwrap() {
+        match channel_config(&form, "", "").unwrap() {
             ChannelConfig::Email { to, password, .. } => {
                 assert_eq!(to.len(), 2);
                 assert!(password.is_none());
@@ -374,6 +308,6 @@ mod tests {
             smtp_port: "x".into(),
             ..Default::default()
         };
-        assert!(channel_config(&bad, &f).is_err());
+        assert!(channel_config(&bad, "", "").is_err());
     }
 }

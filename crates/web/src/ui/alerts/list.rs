@@ -1,0 +1,60 @@
+//! `GET /alerts`: the alerts in the user's jurisdiction, most recent activity first.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use neibao_domain::alerts::{AlertFilter, AlertStatus};
+use neibao_domain::paging::Page;
+use serde::Deserialize;
+
+use crate::state::AppState;
+use crate::ui::kit::{error_page, render, UiUser};
+use crate::ui::views::{total_label, AlertView, Nav, Pager};
+
+#[derive(Deserialize, Default)]
+pub struct AlertsQuery {
+    #[serde(default)]
+    status: String,
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "alerts/alerts.html")]
+struct AlertsPage {
+    nav: Nav,
+    alerts: Vec<AlertView>,
+    total: String,
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    pager: Pager,
+}
+
+/// `GET /alerts[?status=][&page=]`.
+pub async fn alerts(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<AlertsQuery>) -> Response {
+    let page = Page::new(q.page, Some(50));
+    let filter = AlertFilter {
+        status: AlertStatus::from_code(&q.status),
+        ..Default::default()
+    };
+    match state.services.alerts.list(&u.principal, &filter, page).await {
+        Ok(list) => {
+            let mut nav = Nav::new(&u);
+            nav.watch_alerts = true;
+            render(&AlertsPage {
+                nav,
+                alerts: list.items.iter().map(AlertView::from).collect(),
+                total: total_label(&list),
+                pager: Pager::new(
+                    "/alerts",
+                    &[("status", q.status.clone())],
+                    page.page,
+                    page.per_page,
+                    list.total,
+                ),
+                status: q.status,
+                statuses: AlertStatus::ALL.iter().map(|s| (s.code(), s.label_zh())).collect(),
+            })
+        }
+        Err(e) => error_page(&u, e.into()),
+    }
+}

@@ -1,0 +1,144 @@
+//! The rule editor's posts: `POST /warning/rules` (a new rule) and `POST /warning/rules/{code}`
+//! (its next version); with `action=backtest` the draft is backtested instead of saved.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use neibao_domain::access::Permission;
+use neibao_domain::error::ErrorCode;
+use neibao_engine::warning::ruleset::RuleSpec;
+use neibao_engine::warning::BacktestInput;
+use serde::Deserialize;
+
+use super::rule::rule_page;
+use super::rule_views::{edit_refused, read_refused, BacktestView, Editor, PeriodForm};
+use super::rules::rules_page;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::extract::csrf::CsrfForm;
+use crate::state::AppState;
+use crate::ui::form::{parse_local, some_text};
+use crate::ui::kit::{error_page, UiUser};
+
+/// The editor as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EditorFields {
+    spec: String,
+    expected_version: String,
+    from: String,
+    to: String,
+    unit_id: String,
+    /// `save` or `backtest`.
+    action: String,
+}
+
+impl EditorFields {
+    fn editor(&self, action: String) -> Editor {
+        Editor {
+            action,
+            spec: self.spec.clone(),
+            expected_version: self.expected_version.trim().parse().unwrap_or(0),
+            from: self.from.trim().to_string(),
+            to: self.to.trim().to_string(),
+            unit_id: self.unit_id.trim().to_string(),
+            error: None,
+        }
+    }
+}
+
+fn parse_spec(text: &str) -> Result<RuleSpec, ApiError> {
+    if text.trim().is_empty() {
+        return Err(ApiError::validation("请填写规则内容（JSON）"));
+    }
+    serde_json::from_str(text).map_err(|e| ApiError::validation(format!("规则内容不是有效的规则 JSON：{e}")))
+}
+
+/// What the editor's post did: saved a version (the rule's code), or backtested the draft.
+enum Done {
+    Saved(String),
+    Backtested(BacktestView),
+}
+
+/// Saves the editor's spec, or backtests it as a draft (`action=backtest`). `path_code`: the
+/// rule being edited (its code wins over the one in the text).
+async fn save_or_backtest(state: &AppState, u: &CurrentUser, f: &EditorFields, path_code: Option<&str>) -> Response {
+    if !u.principal.can(Permission::AlertRuleRead) {
+        return error_page(u, read_refused());
+    }
+    let action = match path_code {
+        Some(c) => format!("/warning/rules/{c}"),
+        None => "/warning/rules".to_string(),
+    };
+    let mut editor = f.editor(action);
+    let draft = f.action == "backtest";
+    let warning = &state.services.warning;
+    let result = async {
+        let mut spec = parse_spec(&editor.spec)?;
+        if let Some(c) = path_code {
+            spec.code = c.to_string();
+        }
+        if draft {
+            let input = BacktestInput {
+                code: None,
+                rule: Some(spec),
+                from: parse_local(&editor.from, "回测开始时间")?,
+                to: parse_local(&editor.to, "回测结束时间")?,
+                unit_id: some_text(&editor.unit_id),
+            };
+            let report = warning.backtest(&u.principal, input).await?;
+            return Ok(Done::Backtested(BacktestView::new(report, true)));
+        }
+        if !u.principal.can(Permission::AlertRuleWrite) {
+            return Err(edit_refused());
+        }
+        let saved = if editor.expected_version == 0 {
+            warning.create_rule(&u.principal, spec).await?
+        } else {
+            let code = spec.code.clone();
+            warning
+                .update_rule(&u.principal, &code, spec, Some(editor.expected_version))
+                .await?
+        };
+        Ok::<_, ApiError>(Done::Saved(saved.code))
+    }
+    .await;
+    let backtest = match result {
+        Ok(Done::Saved(code)) => {
+            return Redirect::to(&format!("/warning/rules/{code}?saved=1")).into_response();
+        }
+        Ok(Done::Backtested(view)) => Some(view),
+        Err(e) if e.code == ErrorCode::Forbidden && !u.principal.can(Permission::AlertRuleWrite) => {
+            return error_page(u, e)
+        }
+        Err(e) => {
+            editor.error = Some(match e.code {
+                ErrorCode::Conflict => format!("{}（其他人已保存了新的版本或规则代码已存在，请刷新后再改）", e.message),
+                _ => e.message,
+            });
+            None
+        }
+    };
+    match path_code {
+        Some(c) => rule_page(state, u, c, Some(editor), PeriodForm::last_week(), backtest, None).await,
+        None => rules_page(state, u, editor, backtest, None, None).await,
+    }
+}
+
+/// `POST /warning/rules`: creates a rule (or backtests the draft).
+pub async fn create_rule(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    CsrfForm(f): CsrfForm<EditorFields>,
+) -> Response {
+    save_or_backtest(&state, &u, &f, None).await
+}
+
+/// `POST /warning/rules/{code}`: saves a new version (or backtests the draft).
+pub async fn update_rule(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(code): Path<String>,
+    CsrfForm(f): CsrfForm<EditorFields>,
+) -> Response {
+    save_or_backtest(&state, &u, &f, Some(&code)).await
+}
