@@ -256,6 +256,22 @@ pub enum Actor {
     System,
 }
 
+impl Actor {
+    /// The side of the ladder a role acts on: police officers enforce, a unit's security
+    /// manager answers for the unit; other roles take no ladder action. The one place this
+    /// mapping lives (whether the role may act on hazards at all is `Permission::HazardAct`).
+    pub fn for_role(role: crate::access::Role) -> Option<Actor> {
+        use crate::access::Role;
+        if role.is_police() {
+            Some(Actor::Police)
+        } else if role == Role::UnitManager {
+            Some(Actor::Unit)
+        } else {
+            None
+        }
+    }
+}
+
 /// One action on a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -420,6 +436,20 @@ impl LadderError {
             LadderError::SevereEventNotListed => "特别严重事件日期仅适用于挂牌督办".into(),
             LadderError::SevereEventDate => "特别严重事件日期不能晚于今天，也不能早于三年前".into(),
         }
+    }
+}
+
+impl From<LadderError> for crate::error::DomainError {
+    /// The wrong side is `forbidden` (403), bad input `validation_failed` (400), anything else
+    /// `invalid_transition` (409); the message is [`LadderError::message_zh`].
+    fn from(e: LadderError) -> Self {
+        use crate::error::ErrorCode;
+        let code = match &e {
+            LadderError::WrongActor => ErrorCode::Forbidden,
+            e if e.is_validation() => ErrorCode::ValidationFailed,
+            _ => ErrorCode::InvalidTransition,
+        };
+        crate::error::DomainError::with_message(code, e.message_zh())
     }
 }
 

@@ -2,8 +2,11 @@
 //! the hazard ladder, credit grades and records, and a bureau's supervision settings. Pure logic;
 //! persistence is in the store.
 
+pub mod calendar;
 pub mod checklist;
 pub mod credit;
+pub mod effects;
+pub mod input;
 pub mod ladder;
 
 mod campaign;

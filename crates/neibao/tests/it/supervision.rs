@@ -5,7 +5,7 @@
 //! inspections, checklist versions, credit grades and the due list.
 
 use chrono::{DateTime, Datelike, Duration, SubsecRound, Utc};
-use neibao_engine::supervision::workflow as sv;
+use neibao_domain::supervision::calendar as sv;
 use serde_json::{json, Value};
 
 use crate::common::*;
@@ -490,7 +490,7 @@ async fn a_deadline_fires_once_across_schedulers_crashes_and_restarts() {
         .count();
     assert_eq!(ran, 1);
     // The dead node's handler "comes back" and runs the same job again: nothing changes.
-    neibao_engine::supervision::workflow::on_deadline(restarted.store.as_ref(), &claimed[0])
+    neibao_engine::supervision::deadlines::on_deadline(restarted.store.as_ref(), &claimed[0])
         .await
         .unwrap();
     for s in [&s1, &s2, &s3, &s4] {
