@@ -8,8 +8,8 @@ use super::issuer::Issuer;
 use super::kind::DocumentKind;
 use super::records::DocumentContent;
 use crate::supervision::calendar::date_zh;
+use crate::supervision::hazard::Hazard;
 use crate::supervision::ladder::{Action, Case};
-use crate::supervision::Hazard;
 
 /// The warning every rectification order carries (Decree 421 Art 19).
 pub const ART19_WARNING: &str = "逾期不整改，造成人身伤害、财产损失，或者严重威胁人身安全、公私财产安全或者公共安全的，将依据《企业事业单位内部治安保卫条例》第十九条，对你单位处一万元以上十万元以下的罚款，对单位主要负责人和其他直接责任人员处五百元以上五千元以下的罚款，并可以建议有关组织对单位主要负责人和其他直接责任人员依法给予处分；情节严重构成犯罪的，依法追究刑事责任。";

@@ -8,7 +8,7 @@ use super::kind::DocumentKind;
 use super::records::DocumentContent;
 use crate::supervision::calendar::{date_zh, datetime_zh};
 use crate::supervision::checklist::{ItemResult, Score};
-use crate::supervision::{ChecklistVersion, Inspection, InspectionRecord, ItemOutcome};
+use crate::supervision::inspection::{ChecklistVersion, Inspection, InspectionRecord, ItemOutcome};
 
 fn or_dash(s: &str) -> String {
     if s.trim().is_empty() {

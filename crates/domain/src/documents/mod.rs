@@ -5,7 +5,7 @@ mod compose;
 mod inspection_record;
 mod issuer;
 mod kind;
-mod records;
+pub(crate) mod records;
 
 pub use compose::*;
 pub use inspection_record::*;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::checklist::{ChecklistItem, ItemResult, Score, Variant};
 use super::hazard::NewHazard;
-use crate::documents::DocumentDraft;
+use crate::documents::records::DocumentDraft;
 
 /// One version of a checklist.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -11,8 +11,8 @@ pub mod ladder;
 
 mod campaign;
 mod credit_records;
-mod hazard;
-mod inspection;
+pub(crate) mod hazard;
+pub(crate) mod inspection;
 mod settings;
 
 pub use campaign::*;
