@@ -220,8 +220,10 @@ pub const MAX_EXTENSION_DAYS: i64 = 90;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PersonFine {
     /// Name of the principal or directly responsible person.
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     /// Amount in yuan (CNY), 500–5 000.
+    #[schema(minimum = 500, maximum = 5000)]
     pub amount_yuan: i64,
 }
 
@@ -230,7 +232,9 @@ pub struct PersonFine {
 pub struct FineDecision {
     pub harm: Harm,
     /// Amount on the unit in yuan, 10 000–100 000.
+    #[schema(minimum = 10000, maximum = 100000)]
     pub unit_amount_yuan: i64,
+    #[schema(max_items = 20)]
     pub persons: Vec<PersonFine>,
     /// Recommend disciplinary action (处分) to the relevant organisation.
     #[serde(default)]
@@ -273,7 +277,7 @@ impl Actor {
 }
 
 /// One action on a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// Police: rectification order with a deadline and the warning (Art 16(2), Art 19).

@@ -24,7 +24,6 @@ pub struct ActInput {
     /// `{"action":"escalate","rung":"interview","deadline":"…"}`,
     /// `{"action":"decide_fine","fine":{"harm":"serious_threat","unit_amount_yuan":20000,"persons":[]}}`.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub action: Action,
     /// Why (shown in the record and on the documents).
     #[serde(default)]
