@@ -657,24 +657,17 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
     use neibao_domain::supervision::checklist::ItemResult;
     use neibao_domain::supervision::ladder::{Action, HazardClass, HazardSource};
     use neibao_domain::supervision::{InspectionRecord, ItemOutcome, Signature};
-    use neibao_engine::supervision::workflow as sv;
+    use neibao_engine::supervision::{campaigns, hazards, inspections as insp, ladder};
 
     let (user, _) = store.user_credentials("demo_county").await?.context("demo_county")?;
-    let officer = sv::Officer {
-        user_id: user.id.clone(),
-        name: user.display_name.clone(),
-        role: user.role,
-        org_id: user.org_id.clone(),
-        unit_id: None,
-        scope: user.principal().scope,
-    };
-    let campaign = sv::launch_campaign(
+    let officer = user.principal();
+    let campaign = campaigns::launch(
         store,
         &officer,
-        sv::CampaignInput {
+        campaigns::CampaignInput {
             title: "2026年冬季内部治安保卫专项检查（演示）".into(),
             description: "重点检查值班值守、重要部位技防设施和危险物品管理。".into(),
-            selection: sv::CampaignSelection {
+            selection: campaigns::CampaignSelection {
                 division_prefix: Some(unit.division_code[..6].to_string()),
                 ..Default::default()
             },
@@ -729,17 +722,17 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
         }],
         ..Default::default()
     };
-    let submitted = sv::submit_inspection(store, &officer, &inspection.id, &record, &results, now)
+    let submitted = insp::submit(store, &officer, &inspection.id, &record, &results, now)
         .await
         .map_err(|e| anyhow::anyhow!("demo inspection: {e}"))?;
     if let Some(h) = submitted.hazards.first() {
-        sv::act(
+        ladder::act(
             store,
             &officer,
             &h.id,
-            sv::ActInput {
+            ladder::ActInput {
                 action: Action::IssueOrder {
-                    deadline: sv::deadline_after_days(now, 7),
+                    deadline: neibao_domain::supervision::calendar::deadline_after_days(now, 7),
                 },
                 reason: "专项检查发现".into(),
                 evidence: Vec::new(),
@@ -750,10 +743,10 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
         .await
         .map_err(|e| anyhow::anyhow!("demo order: {e}"))?;
     }
-    sv::report_hazard(
+    hazards::report(
         store,
         &officer,
-        sv::HazardInput {
+        hazards::HazardInput {
             unit_id: unit.id.clone(),
             title: "东侧围墙周界报警探测器失效".into(),
             description: "夜间巡逻发现探测器指示灯不亮（演示）".into(),

@@ -15,5 +15,5 @@ pub use crate::privacy::{KeyRotationRepo, RetentionRepo};
 pub use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
 pub use crate::settings::SettingsRepo;
 pub use crate::store::Store;
-pub use crate::supervision::{CampaignRepo, ChecklistRepo, CreditRepo, HazardRepo, InspectionRepo};
+pub use crate::supervision::{BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, HazardRepo, InspectionRepo};
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};

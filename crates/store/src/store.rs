@@ -16,7 +16,7 @@ use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::privacy::{KeyRotationRepo, RetentionRepo};
 use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::settings::SettingsRepo;
-use crate::supervision::{CampaignRepo, ChecklistRepo, CreditRepo, HazardRepo, InspectionRepo};
+use crate::supervision::{BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, HazardRepo, InspectionRepo};
 use crate::warning::{DataRuleRepo, SuppressionRepo};
 
 /// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
@@ -51,6 +51,7 @@ pub trait Store:
     + InspectionRepo
     + HazardRepo
     + CreditRepo
+    + BureauSettingsRepo
     + DataRuleRepo
     + SuppressionRepo
     + Send
@@ -89,6 +90,7 @@ impl<T> Store for T where
         + InspectionRepo
         + HazardRepo
         + CreditRepo
+        + BureauSettingsRepo
         + DataRuleRepo
         + SuppressionRepo
         + Send

@@ -27,6 +27,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::notifications::Doc::openapi());
     doc.merge(crate::api::security::Doc::openapi());
     doc.merge(crate::api::supervision::Doc::openapi());
+    doc.merge(crate::api::documents::Doc::openapi());
+    doc.merge(crate::api::attachments::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc
 }

@@ -3,12 +3,13 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::owner::AttachmentOwner;
+
 /// Evidence to store (a photo, a file).
 #[derive(Debug, Clone)]
 pub struct NewAttachment {
     pub unit_id: String,
-    /// `inspection` or `hazard`.
-    pub owner_kind: String,
+    pub owner_kind: AttachmentOwner,
     pub owner_id: String,
     pub name: String,
     pub content_type: String,
@@ -21,7 +22,7 @@ pub struct NewAttachment {
 pub struct Attachment {
     pub id: String,
     pub unit_id: String,
-    pub owner_kind: String,
+    pub owner_kind: AttachmentOwner,
     pub owner_id: String,
     pub name: String,
     pub content_type: String,

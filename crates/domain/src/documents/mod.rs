@@ -1,7 +1,14 @@
-//! Official documents (a shared kernel): kinds, numbering, stored documents.
+//! Official documents (a shared kernel): kinds, numbering, issuers, stored documents, and the
+//! composition of their text (pure; the store numbers and keeps them).
 
+mod compose;
+mod inspection_record;
+mod issuer;
 mod kind;
-mod records;
+pub(crate) mod records;
 
+pub use compose::*;
+pub use inspection_record::*;
+pub use issuer::*;
 pub use kind::*;
 pub use records::*;

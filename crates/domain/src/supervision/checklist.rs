@@ -90,17 +90,22 @@ impl Variant {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChecklistItem {
     /// Stable code within the checklist (e.g. `Z1`, `P4`).
+    #[schema(min_length = 1, max_length = 20)]
     pub code: String,
     pub defence: Defence,
     /// What is checked (zh-CN).
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
     /// Legal basis (document and article).
+    #[schema(max_length = 500)]
     pub basis: String,
-    /// Points, > 0.
+    /// Points, > 0 and at most 100.
+    #[schema(exclusive_minimum = 0, maximum = 100)]
     pub weight: f64,
     /// A failure caps the score at 59 and makes the hazard major.
     pub critical: bool,
     /// Evidence expected (zh-CN).
+    #[schema(max_length = 500)]
     pub evidence: String,
     /// Whether platform data can score the item.
     pub auto: bool,

@@ -96,13 +96,18 @@ impl EntryKind {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EntryRule {
     pub kind: EntryKind,
+    /// Points deducted, 0–100.
+    #[schema(minimum = 0, maximum = 100)]
     pub points: i64,
+    /// Days the entry counts, 1–3650.
+    #[schema(minimum = 1, maximum = 3650)]
     pub valid_days: i64,
 }
 
 /// The scoring rule, configurable per bureau.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreditRule {
+    #[schema(max_items = 50)]
     pub entries: Vec<EntryRule>,
     /// Lowest score of grades A, B, C (D is below C).
     pub thresholds: [i64; 3],

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::credit_records::NewCreditRecord;
 use super::ladder::{Case, HazardClass, HazardSource, Phase};
-use crate::documents::DocumentDraft;
+use crate::documents::records::DocumentDraft;
 use crate::jobs::NewJob;
 
 /// A hazard to create.

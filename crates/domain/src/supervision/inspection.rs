@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::checklist::{ChecklistItem, ItemResult, Score, Variant};
 use super::hazard::NewHazard;
-use crate::documents::DocumentDraft;
+use crate::documents::records::DocumentDraft;
 
 /// One version of a checklist.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -105,8 +105,10 @@ impl InspectionStatus {
 /// A typed signature: name and time is enough (issue 3).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Signature {
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     /// 检查人员 / 被检查单位陪同人员 / 见证人.
+    #[schema(max_length = 30)]
     pub role: String,
     pub at: DateTime<Utc>,
 }
@@ -119,36 +121,49 @@ pub struct InspectionRecord {
     #[serde(default)]
     pub ended_at: Option<DateTime<Utc>>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub place: String,
     /// GPS position as "lat,lon" when the phone gave one.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub location: String,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub officers: Vec<String>,
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub accompanying_person: String,
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub witness: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub purpose: String,
     /// e.g. 定期检查, 专项检查, 复查.
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub inspection_type: String,
     /// 询问 / 查阅 / 调取 / 实地查看.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub methods: Vec<String>,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub notes: String,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub signatures: Vec<Signature>,
 }
 
 /// The result of one checklist item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemOutcome {
+    /// The checklist item's code.
+    #[schema(max_length = 20)]
     pub code: String,
     pub result: ItemResult,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 

@@ -220,8 +220,10 @@ pub const MAX_EXTENSION_DAYS: i64 = 90;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PersonFine {
     /// Name of the principal or directly responsible person.
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     /// Amount in yuan (CNY), 500–5 000.
+    #[schema(minimum = 500, maximum = 5000)]
     pub amount_yuan: i64,
 }
 
@@ -230,7 +232,9 @@ pub struct PersonFine {
 pub struct FineDecision {
     pub harm: Harm,
     /// Amount on the unit in yuan, 10 000–100 000.
+    #[schema(minimum = 10000, maximum = 100000)]
     pub unit_amount_yuan: i64,
+    #[schema(max_items = 20)]
     pub persons: Vec<PersonFine>,
     /// Recommend disciplinary action (处分) to the relevant organisation.
     #[serde(default)]
@@ -256,8 +260,24 @@ pub enum Actor {
     System,
 }
 
+impl Actor {
+    /// The side of the ladder a role acts on: police officers enforce, a unit's security
+    /// manager answers for the unit; other roles take no ladder action. The one place this
+    /// mapping lives (whether the role may act on hazards at all is `Permission::HazardAct`).
+    pub fn for_role(role: crate::access::Role) -> Option<Actor> {
+        use crate::access::Role;
+        if role.is_police() {
+            Some(Actor::Police)
+        } else if role == Role::UnitManager {
+            Some(Actor::Unit)
+        } else {
+            None
+        }
+    }
+}
+
 /// One action on a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// Police: rectification order with a deadline and the warning (Art 16(2), Art 19).
@@ -420,6 +440,20 @@ impl LadderError {
             LadderError::SevereEventNotListed => "特别严重事件日期仅适用于挂牌督办".into(),
             LadderError::SevereEventDate => "特别严重事件日期不能晚于今天，也不能早于三年前".into(),
         }
+    }
+}
+
+impl From<LadderError> for crate::error::DomainError {
+    /// The wrong side is `forbidden` (403), bad input `validation_failed` (400), anything else
+    /// `invalid_transition` (409); the message is [`LadderError::message_zh`].
+    fn from(e: LadderError) -> Self {
+        use crate::error::ErrorCode;
+        let code = match &e {
+            LadderError::WrongActor => ErrorCode::Forbidden,
+            e if e.is_validation() => ErrorCode::ValidationFailed,
+            _ => ErrorCode::InvalidTransition,
+        };
+        crate::error::DomainError::with_message(code, e.message_zh())
     }
 }
 

@@ -2,14 +2,17 @@
 //! the hazard ladder, credit grades and records, and a bureau's supervision settings. Pure logic;
 //! persistence is in the store.
 
+pub mod calendar;
 pub mod checklist;
 pub mod credit;
+pub mod effects;
+pub mod input;
 pub mod ladder;
 
 mod campaign;
 mod credit_records;
-mod hazard;
-mod inspection;
+pub(crate) mod hazard;
+pub(crate) mod inspection;
 mod settings;
 
 pub use campaign::*;

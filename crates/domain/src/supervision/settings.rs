@@ -9,8 +9,14 @@ use super::ladder::{HazardClass, Rung};
 /// building works; a major hazard gets the equipment default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DeadlineDefaults {
+    /// Days for a general hazard, 1 to `max_days`.
+    #[schema(minimum = 1, maximum = 365)]
     pub general_days: i64,
+    /// Days for a major hazard, 1 to `max_days`.
+    #[schema(minimum = 1, maximum = 365)]
     pub major_days: i64,
+    /// The longest deadline an order may set, 1–365 days.
+    #[schema(minimum = 1, maximum = 365)]
     pub max_days: i64,
 }
 
@@ -38,11 +44,15 @@ impl DeadlineDefaults {
 pub struct SupervisionSettings {
     /// Number prefix, e.g. 西公; empty means [`default_prefix`] of the organisation's name.
     #[serde(default)]
+    #[schema(max_length = 10)]
     pub doc_prefix: String,
     /// Department in the number, e.g. 内保.
+    #[schema(max_length = 10)]
     pub doc_department: String,
     pub deadlines: DeadlineDefaults,
-    /// Reminders before a deadline, in days (REQUIREMENTS.md §b.3: D-7, D-3, D-1).
+    /// Reminders before a deadline, in days (REQUIREMENTS.md §b.3: D-7, D-3, D-1): at most 5,
+    /// each 1–60 and different.
+    #[schema(max_items = 5)]
     pub reminder_days: Vec<i64>,
     /// The ladder order (S10 Art 28 lets the committee use any rung; default 通报 → 约谈 →
     /// 挂牌督办 → 问题抄告, rungs may be skipped forward but not taken backwards).

@@ -18,11 +18,11 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
         ),
         (
             JobKind::HazardDeadline,
-            crate::supervision::workflow::deadline_handler(store.clone()),
+            crate::supervision::deadlines::deadline_handler(store.clone()),
         ),
         (
             JobKind::HazardReminder,
-            crate::supervision::workflow::reminder_handler(store),
+            crate::supervision::deadlines::reminder_handler(store),
         ),
     ]
 }

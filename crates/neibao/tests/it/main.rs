@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod common;
 mod contract;
+mod contract_supervision;
 mod ingest;
 mod logs;
 mod migrate;

@@ -5,7 +5,7 @@
 //! inspections, checklist versions, credit grades and the due list.
 
 use chrono::{DateTime, Datelike, Duration, SubsecRound, Utc};
-use neibao_engine::supervision::workflow as sv;
+use neibao_domain::supervision::calendar as sv;
 use serde_json::{json, Value};
 
 use crate::common::*;
@@ -490,7 +490,7 @@ async fn a_deadline_fires_once_across_schedulers_crashes_and_restarts() {
         .count();
     assert_eq!(ran, 1);
     // The dead node's handler "comes back" and runs the same job again: nothing changes.
-    neibao_engine::supervision::workflow::on_deadline(restarted.store.as_ref(), &claimed[0])
+    neibao_engine::supervision::deadlines::on_deadline(restarted.store.as_ref(), &claimed[0])
         .await
         .unwrap();
     for s in [&s1, &s2, &s3, &s4] {
@@ -823,4 +823,156 @@ async fn a_failed_recheck_after_the_deadline_counts_as_overdue_and_odd_text_is_r
     let (_, h) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
     assert_eq!(h["phase"], "overdue");
     assert!(h["case"]["rungs"].as_array().unwrap().is_empty());
+}
+
+/// Every supervision change is audited in its own transaction under a semantic action code
+/// (with the object it made), and a change whose audit row cannot be written is refused and
+/// leaves nothing behind.
+#[tokio::test]
+async fn supervision_changes_are_audited_with_them_or_not_made() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let unit = app.client_for("demo_unit").await;
+    let admin = app.admin().await;
+    let (unit_id, _) = demo_unit(&app).await;
+    let hazard = new_hazard(&police, &unit_id, "审计隐患").await;
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "issue_order", "deadline": Utc::now() + Duration::days(10)}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let photo = upload_png(&unit, &hazard).await;
+    let (_, settings) = police.get("/api/v1/supervision/settings").await;
+    assert_eq!(
+        police.put("/api/v1/supervision/settings", settings.clone()).await.0,
+        200
+    );
+    let (_, log) = admin.get("/api/v1/audit?per_page=200").await;
+    let rows = log["items"].as_array().unwrap();
+    let row = |action: &str| {
+        rows.iter()
+            .find(|r| r["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} row: {log}"))
+    };
+    let reported = row("hazard.report");
+    assert_eq!(reported["object_id"], hazard.as_str());
+    assert_eq!(reported["unit_id"], unit_id.as_str());
+    assert_eq!(reported["actor_name"], "demo_county");
+    assert_eq!(row("hazard.issue_order")["object_id"], hazard.as_str());
+    let uploaded = row("attachment.upload");
+    assert_eq!(uploaded["object_id"], photo.as_str());
+    assert_eq!(uploaded["actor_name"], "demo_unit");
+    assert!(uploaded["detail"].as_str().unwrap().contains(&hazard));
+    assert_eq!(row("supervision_settings.update")["object_type"], "organisation");
+
+    // The audit chain's head is gone: every change fails (500) and none is made.
+    let head = app.store.audit_head().await.unwrap();
+    app.exec_sql("DELETE FROM audit_head").await;
+    let (_, before) = police.get(&format!("/api/v1/hazards?unit_id={unit_id}")).await;
+    let (s, v) = police
+        .post(
+            "/api/v1/hazards",
+            json!({"unit_id": unit_id, "title": "无审计隐患", "class": "general", "source": "report"}),
+        )
+        .await;
+    assert_eq!(s, 500, "{v}");
+    let (_, after) = police.get(&format!("/api/v1/hazards?unit_id={unit_id}")).await;
+    assert_eq!(after["total"], before["total"]);
+    let (s, _) = act(
+        &unit,
+        &hazard,
+        json!({"action": "submit_rectification", "reason": "已整改", "evidence": [photo]}),
+    )
+    .await;
+    assert_eq!(s, 500);
+    let (_, h) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
+    assert_eq!(h["phase"], "rectifying");
+    assert_eq!(police.put("/api/v1/supervision/settings", settings).await.0, 500);
+    app.exec_sql(&format!(
+        "INSERT INTO audit_head (id, first_seq, first_prev_hash, last_seq, last_hash) VALUES (1, {}, '{}', {}, '{}')",
+        head.first_seq, head.first_prev_hash, head.last_seq, head.last_hash
+    ))
+    .await;
+    let (s, v) = act(
+        &unit,
+        &hazard,
+        json!({"action": "submit_rectification", "reason": "已整改", "evidence": [photo]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let rows = app.store.audit_rows(head.last_seq, 10).await.unwrap();
+    assert_eq!(rows[0].seq, head.last_seq + 1, "the chain goes on from its head");
+    assert!(rows.iter().any(|r| r.entry.action == "hazard.submit_rectification"));
+}
+
+/// Evidence uploaded from the pages (multipart) is taken only with the session's CSRF token,
+/// sent as the form's first field `csrf` or in the `X-CSRF-Token` header; a missing, wrong or
+/// late token is refused before the file is stored. The API's session calls need the header.
+#[tokio::test]
+async fn evidence_uploads_from_a_session_need_its_csrf_token_first() {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let (unit_id, _) = demo_unit(&app).await;
+    let hazard = new_hazard(&police, &unit_id, "页面上传佐证").await;
+    let (b, s, v) = app.session("demo_unit", DEMO_PASSWORD, None).await;
+    assert_eq!(s, 200, "{v}");
+    let csrf = v["csrf_token"].as_str().unwrap().to_string();
+    let file = || {
+        Part::bytes(TINY_PNG.to_vec())
+            .file_name("整改照片.png")
+            .mime_str("image/png")
+            .unwrap()
+    };
+    let page_url = app.url(&format!("/hazards/{hazard}/evidence"));
+    let api_url = app.url(&format!("/api/v1/hazards/{hazard}/evidence"));
+    let stored = || async {
+        let (_, d) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
+        d["attachments"].as_array().unwrap().len()
+    };
+    for form in [
+        Form::new().part("file", file()),
+        Form::new().text("csrf", "forged").part("file", file()),
+        Form::new().part("file", file()).text("csrf", csrf.clone()),
+    ] {
+        let r = b.post(&page_url).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+    }
+    let r = b
+        .post(&api_url)
+        .multipart(Form::new().text("csrf", csrf.clone()).part("file", file()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "the API takes the header only");
+    assert_eq!(stored().await, 0);
+
+    let r = b
+        .post(&page_url)
+        .multipart(Form::new().text("csrf", csrf.clone()).part("file", file()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.url().path(), format!("/hazards/{hazard}"));
+    assert!(r.text().await.unwrap().contains("佐证材料已上传"));
+    let r = b
+        .post(&page_url)
+        .header("x-csrf-token", &csrf)
+        .multipart(Form::new().part("file", file()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = b
+        .post(&api_url)
+        .header("x-csrf-token", &csrf)
+        .multipart(Form::new().part("file", file()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(stored().await, 3);
 }

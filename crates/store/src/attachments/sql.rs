@@ -9,7 +9,8 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::attachments::{Attachment, NewAttachment};
+use neibao_domain::attachments::{Attachment, AttachmentOwner, NewAttachment};
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
 use sqlx::{QueryBuilder, Row};
 
@@ -17,7 +18,7 @@ fn attachment_from_row(r: &DbRow) -> Attachment {
     Attachment {
         id: r.get("id"),
         unit_id: r.get("unit_id"),
-        owner_kind: r.get("owner_kind"),
+        owner_kind: AttachmentOwner::from_code(r.get("owner_kind")).unwrap_or(AttachmentOwner::Hazard),
         owner_id: r.get("owner_id"),
         name: r.get("name"),
         content_type: r.get("content_type"),
@@ -29,16 +30,23 @@ fn attachment_from_row(r: &DbRow) -> Attachment {
 
 #[async_trait]
 impl AttachmentRepo for Backend {
-    async fn add_attachment(&self, scope: &Scope, a: &NewAttachment, now: DateTime<Utc>) -> StoreResult<Attachment> {
+    async fn add_attachment(
+        &self,
+        scope: &Scope,
+        a: &NewAttachment,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Attachment> {
         self.unit_in_scope(scope, &a.unit_id).await?;
         let id = new_id();
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO attachments (id, unit_id, owner_kind, owner_id, name, content_type, size, data, uploaded_by, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&id)
         .bind(&a.unit_id)
-        .bind(&a.owner_kind)
+        .bind(a.owner_kind.code())
         .bind(&a.owner_id)
         .bind(&a.name)
         .bind(&a.content_type)
@@ -46,12 +54,21 @@ impl AttachmentRepo for Backend {
         .bind(&a.data)
         .bind(&a.uploaded_by)
         .bind(ms(now))
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
+        // The audit entry of the upload, in the same transaction; a failed append fails it.
+        let mut entry = audit.clone();
+        if entry.object_id.is_empty() {
+            entry.object_id = id.clone();
+        }
+        super::audit::append_in(&mut tx, &entry, now)
+            .await
+            .map_err(|e| StoreError::Other(anyhow::anyhow!("audit append for {} failed: {e}", entry.action)))?;
+        tx.commit().await?;
         Ok(Attachment {
             id,
             unit_id: a.unit_id.clone(),
-            owner_kind: a.owner_kind.clone(),
+            owner_kind: a.owner_kind,
             owner_id: a.owner_id.clone(),
             name: a.name.clone(),
             content_type: a.content_type.clone(),
@@ -61,12 +78,17 @@ impl AttachmentRepo for Backend {
         })
     }
 
-    async fn list_attachments(&self, scope: &Scope, owner_kind: &str, owner_id: &str) -> StoreResult<Vec<Attachment>> {
+    async fn list_attachments(
+        &self,
+        scope: &Scope,
+        owner: AttachmentOwner,
+        owner_id: &str,
+    ) -> StoreResult<Vec<Attachment>> {
         let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
             "SELECT a.id, a.unit_id, a.owner_kind, a.owner_id, a.name, a.content_type, a.size, a.uploaded_by, a.created_at
              FROM attachments a JOIN units u ON u.id = a.unit_id WHERE a.owner_kind = ",
         );
-        qb.push_bind(owner_kind.to_string())
+        qb.push_bind(owner.code())
             .push(" AND a.owner_id = ")
             .push_bind(owner_id.to_string());
         push_scope(&mut qb, scope);

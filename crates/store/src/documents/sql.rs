@@ -1,15 +1,17 @@
 //! SQL of documents (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
 use super::common::json_or;
-use super::common::{from_ms, paged, push_scope};
-use super::db::{Db, DbRow};
+use super::common::{from_ms, ms, paged, push_scope};
+use super::db::{sql, Db, DbRow};
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::documents::{Document, DocumentContent, DocumentFilter, DocumentKind};
+use neibao_domain::documents::{format_number, Document, DocumentContent, DocumentDraft, DocumentFilter, DocumentKind};
+use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
 use sqlx::{QueryBuilder, Row};
 
@@ -31,6 +33,46 @@ fn document_from_row(r: &DbRow) -> Document {
         issued_by: r.get("issued_by"),
         issued_at: from_ms(r.get("issued_at")),
     }
+}
+
+/// Numbers and inserts a document inside `tx` (the write that issues it): the counter row of
+/// (organisation, kind, year) is bumped in the same transaction, so numbers are unique and
+/// gapless. Returns the document's id.
+pub(crate) async fn insert_in(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    d: &DocumentDraft,
+    now: DateTime<Utc>,
+) -> StoreResult<String> {
+    let serial: i64 = sqlx::query_scalar(&sql(
+        "INSERT INTO doc_counters (org_id, kind, year, last) VALUES (?, ?, ?, 1)
+         ON CONFLICT (org_id, kind, year) DO UPDATE SET last = doc_counters.last + 1 RETURNING last",
+    ))
+    .bind(&d.org_id)
+    .bind(d.kind.code())
+    .bind(d.year as i64)
+    .fetch_one(&mut **tx)
+    .await?;
+    let id = new_id();
+    let number = format_number(&d.prefix, &d.department, d.kind, d.year, serial);
+    sqlx::query(&sql(
+        "INSERT INTO documents (id, kind, org_id, year, serial, number, unit_id, hazard_id, inspection_id, content, issued_by, issued_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ))
+    .bind(&id)
+    .bind(d.kind.code())
+    .bind(&d.org_id)
+    .bind(d.year as i64)
+    .bind(serial)
+    .bind(&number)
+    .bind(&d.unit_id)
+    .bind(&d.hazard_id)
+    .bind(&d.inspection_id)
+    .bind(serde_json::to_string(&d.content).unwrap_or_default())
+    .bind(&d.issued_by)
+    .bind(ms(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
 }
 
 #[async_trait]

@@ -38,7 +38,7 @@ mod scope;
 #[path = "../settings/sql.rs"]
 mod settings;
 mod store;
-#[path = "../supervision/sql.rs"]
+#[path = "../supervision/sql/mod.rs"]
 mod supervision;
 #[path = "../warning/sql.rs"]
 mod warning;

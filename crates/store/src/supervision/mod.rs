@@ -1,10 +1,17 @@
-//! Repositories of supervision: [`ChecklistRepo`], [`CampaignRepo`], [`InspectionRepo`], [`HazardRepo`], [`CreditRepo`]. Implemented by both
-//! backends in `sql.rs` (compiled once per backend, see `crate::sqlite`).
+//! Repositories of supervision: [`ChecklistRepo`], [`CampaignRepo`], [`InspectionRepo`],
+//! [`HazardRepo`], [`CreditRepo`], [`BureauSettingsRepo`]. Implemented by both backends in
+//! `sql/` (compiled once per backend, see `crate::sqlite`).
+//!
+//! Every write takes the [`AuditEntry`] of the change and appends it in the change's own
+//! transaction: both commit or neither does (a failed append fails the change). On a create the
+//! entry's `object_id` may be empty; the new object's id is filled in. Writes no person causes
+//! (the deadline and reminder jobs) pass no entry.
 
 use crate::error::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::*;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::paging::*;
 use neibao_domain::supervision::checklist::{ChecklistItem, Variant};
 use neibao_domain::supervision::*;
@@ -24,6 +31,7 @@ pub trait ChecklistRepo: Send + Sync {
         title: &str,
         items: &[ChecklistItem],
         by: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<ChecklistVersion>;
 }
@@ -40,7 +48,12 @@ pub trait CampaignRepo: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<UnitStanding>>;
     /// Creates a campaign and its inspections in one transaction; returns its id.
-    async fn create_campaign(&self, campaign: &NewCampaign, now: DateTime<Utc>) -> StoreResult<String>;
+    async fn create_campaign(
+        &self,
+        campaign: &NewCampaign,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String>;
     /// Campaigns with at least one inspection in scope; progress counts only those.
     async fn list_campaigns(&self, scope: &Scope, page: Page, now: DateTime<Utc>) -> StoreResult<Listing<Campaign>>;
     async fn get_campaign(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Campaign>;
@@ -53,6 +66,7 @@ pub trait InspectionRepo: Send + Sync {
         &self,
         scope: &Scope,
         inspection: &NewInspection,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<Inspection>;
     async fn get_inspection(&self, scope: &Scope, id: &str) -> StoreResult<Inspection>;
@@ -69,15 +83,17 @@ pub trait InspectionRepo: Send + Sync {
         id: &str,
         record: &InspectionRecord,
         results: &[ItemOutcome],
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<Inspection>;
-    /// Submits once: the inspection, its hazards and its record document in one transaction.
-    /// Returns the inspection, the new hazard ids and the document id.
+    /// Submits once: the inspection, its hazards, its record document and the audit entry in one
+    /// transaction. Returns the inspection, the new hazard ids and the document id.
     async fn submit_inspection(
         &self,
         scope: &Scope,
         id: &str,
         submit: &SubmitInspection,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<(Inspection, Vec<String>, Option<String>)>;
 }
@@ -85,17 +101,25 @@ pub trait InspectionRepo: Send + Sync {
 /// Hazards and their steps through the ladder.
 #[async_trait]
 pub trait HazardRepo: Send + Sync {
-    async fn create_hazard(&self, scope: &Scope, hazard: &NewHazard, now: DateTime<Utc>) -> StoreResult<Hazard>;
+    async fn create_hazard(
+        &self,
+        scope: &Scope,
+        hazard: &NewHazard,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Hazard>;
     async fn get_hazard(&self, scope: &Scope, id: &str) -> StoreResult<Hazard>;
     /// Hazards in scope, nearest deadline first.
     async fn list_hazards(&self, scope: &Scope, filter: &HazardFilter, page: Page) -> StoreResult<Listing<Hazard>>;
     async fn hazard_steps(&self, scope: &Scope, id: &str) -> StoreResult<Vec<HazardStep>>;
-    /// Writes a hazard's new state, its step, document, credit entry and jobs in one transaction
-    /// if the hazard is still at `expected_version` (else `Conflict`, nothing written).
+    /// Writes a hazard's new state, its step, document, credit entry, jobs and audit entry (when
+    /// a person acts: `None` for the deadline timers) in one transaction if the hazard is still
+    /// at `expected_version` (else `Conflict`, nothing written).
     async fn update_hazard(
         &self,
         scope: &Scope,
         update: &HazardUpdate,
+        audit: Option<&AuditEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<(Hazard, HazardStep)>;
 }
@@ -105,4 +129,19 @@ pub trait HazardRepo: Send + Sync {
 pub trait CreditRepo: Send + Sync {
     /// A unit's credit records, newest first (at most 500).
     async fn credit_records(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<CreditRecord>>;
+}
+
+/// The supervision settings of each issuing organisation (bureau).
+#[async_trait]
+pub trait BureauSettingsRepo: Send + Sync {
+    /// An organisation's stored settings; `None` when it has none (the defaults apply).
+    async fn bureau_settings(&self, org_id: &str) -> StoreResult<Option<SupervisionSettings>>;
+    /// Replaces an organisation's settings (as given: validate first).
+    async fn save_bureau_settings(
+        &self,
+        org_id: &str,
+        settings: &SupervisionSettings,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }

@@ -4,7 +4,9 @@
 //! service with the caller's principal; objects outside the caller's scope answer 404.
 
 pub mod alerts;
+pub mod attachments;
 pub mod devices;
+pub mod documents;
 pub mod events;
 pub mod meta;
 pub mod notifications;
@@ -33,4 +35,6 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(security::routes())
         .merge(supervision::routes())
+        .merge(documents::routes())
+        .merge(attachments::routes())
 }

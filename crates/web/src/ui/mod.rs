@@ -13,7 +13,6 @@ mod notifications;
 mod registry;
 mod security;
 mod supervision;
-mod supervision_admin;
 mod views;
 mod warning;
 
@@ -37,6 +36,5 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(security::routes())
         .merge(supervision::routes())
-        .merge(supervision_admin::routes())
         .merge(warning::routes())
 }

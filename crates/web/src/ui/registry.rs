@@ -471,7 +471,7 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
                 reveal_error: extras.reveal_error,
                 revealed: revealed.is_some(),
                 credit,
-                may_inspect: super::supervision::may_inspect(u),
+                may_inspect: u.principal.can(neibao_domain::access::Permission::Inspect),
                 u: unit,
             });
             if revealed.is_some() {

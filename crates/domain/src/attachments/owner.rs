@@ -1,0 +1,51 @@
+//! What an evidence file belongs to.
+
+use serde::{Deserialize, Serialize};
+
+/// The owner of an evidence file. [`AttachmentOwner::code`] is what the `owner_kind` column
+/// stores and what the API shows as `owner_kind`; codes never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentOwner {
+    /// An inspection (photos and files taken during it, R22).
+    Inspection,
+    /// A hazard (rectification evidence, REQUIREMENTS.md §b.1).
+    Hazard,
+}
+
+impl AttachmentOwner {
+    pub const ALL: [AttachmentOwner; 2] = [AttachmentOwner::Inspection, AttachmentOwner::Hazard];
+
+    /// Stable code, stored in `attachments.owner_kind`.
+    pub fn code(self) -> &'static str {
+        match self {
+            AttachmentOwner::Inspection => "inspection",
+            AttachmentOwner::Hazard => "hazard",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<AttachmentOwner> {
+        AttachmentOwner::ALL.into_iter().find(|o| o.code() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AttachmentOwner::Inspection => "检查",
+            AttachmentOwner::Hazard => "隐患",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_match_the_serde_form() {
+        for o in AttachmentOwner::ALL {
+            assert_eq!(AttachmentOwner::from_code(o.code()), Some(o));
+            assert_eq!(serde_json::to_value(o).unwrap(), serde_json::json!(o.code()));
+        }
+        assert_eq!(AttachmentOwner::from_code("unit"), None);
+    }
+}

@@ -1,0 +1,85 @@
+//! Evidence files of inspections and hazards (`Permission::Inspect`): to a hazard not yet
+//! ended, or to the caller's own kind of inspection before it is submitted. The caller is
+//! checked before the upload is read ([`check_target`]) and again when it is stored.
+
+use chrono::{DateTime, Utc};
+use neibao_domain::access::{Permission, Principal};
+use neibao_domain::attachments::{
+    check_size, clean_file_name, stored_content_type, Attachment, AttachmentOwner, NewAttachment, Upload,
+};
+use neibao_domain::error::ErrorCode;
+use neibao_domain::supervision::InspectionStatus;
+use neibao_store::Store;
+
+use super::inspections::check_own_kind;
+use crate::error::{ServiceError, ServiceResult};
+
+/// Whether the caller may add evidence to `owner_id` (in scope; a hazard not ended, their own
+/// kind of inspection not yet submitted); returns the unit it belongs to.
+pub async fn check_target(
+    store: &dyn Store,
+    who: &Principal,
+    owner: AttachmentOwner,
+    owner_id: &str,
+) -> ServiceResult<String> {
+    who.require(Permission::Inspect)?;
+    match owner {
+        AttachmentOwner::Hazard => {
+            let h = store.get_hazard(&who.scope, owner_id).await?;
+            if h.phase.is_end() {
+                return Err(ServiceError::refused(
+                    ErrorCode::Conflict,
+                    "隐患已销号或处罚终结，不能再上传佐证材料",
+                ));
+            }
+            Ok(h.unit_id)
+        }
+        AttachmentOwner::Inspection => {
+            let i = store.get_inspection(&who.scope, owner_id).await?;
+            check_own_kind(who, &i)?;
+            if i.status == InspectionStatus::Submitted {
+                return Err(ServiceError::refused(ErrorCode::Conflict, "检查已提交，不能再上传材料"));
+            }
+            Ok(i.unit_id)
+        }
+    }
+}
+
+/// Stores an evidence file (at most 10 MB; a safe name; images and PDF keep their type) with
+/// the audit entry `attachment.upload`.
+pub async fn add(
+    store: &dyn Store,
+    who: &Principal,
+    owner: AttachmentOwner,
+    owner_id: &str,
+    upload: Upload,
+    now: DateTime<Utc>,
+) -> ServiceResult<Attachment> {
+    let unit_id = check_target(store, who, owner, owner_id).await?;
+    check_size(upload.data.len())?;
+    let content_type = stored_content_type(&upload.content_type);
+    let mut audit = who.audit("attachment.upload", "attachment", "", Some(&unit_id));
+    audit.detail = serde_json::json!({
+        "owner_kind": owner.code(),
+        "owner_id": owner_id,
+        "content_type": content_type,
+        "size": upload.data.len(),
+    })
+    .to_string();
+    Ok(store
+        .add_attachment(
+            &who.scope,
+            &NewAttachment {
+                unit_id,
+                owner_kind: owner,
+                owner_id: owner_id.to_string(),
+                name: clean_file_name(&upload.name),
+                content_type,
+                data: upload.data,
+                uploaded_by: who.display_name.clone(),
+            },
+            &audit,
+            now,
+        )
+        .await?)
+}

@@ -1,0 +1,122 @@
+//! Official documents (文书, a shared kernel): the list in the caller's jurisdiction, one
+//! document, and its PDF (A4, GB/T 9704 layout, embedded CJK font subset, by `neibao-docgen`).
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::Json;
+use neibao_domain::documents::{Document, DocumentFilter, DocumentKind};
+use neibao_domain::error::ErrorCode;
+use neibao_domain::paging::{Listing, Page};
+use serde::Deserialize;
+
+use super::attachments::file_response;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    /// Only the documents of this unit.
+    pub unit_id: Option<String>,
+    /// Only the documents of this hazard.
+    pub hazard_id: Option<String>,
+    pub kind: Option<DocumentKind>,
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 2147483647)]
+    pub page: Option<u32>,
+    /// Rows per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
+}
+
+/// Official documents in the caller's jurisdiction, newest first.
+#[utoipa::path(get, path = "/api/v1/documents", tag = "supervision", params(DocumentQuery), responses((status = 200, body = Listing<Document>)))]
+pub async fn list_documents(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<DocumentQuery>,
+) -> ApiResult<Json<Listing<Document>>> {
+    if q.page.is_some_and(|p| p == 0 || p > i32::MAX as u32) || q.per_page.is_some_and(|n| n == 0 || n > 200) {
+        return Err(ApiError::validation("page 须从1开始，per_page 须为1至200"));
+    }
+    let f = DocumentFilter {
+        unit_id: q.unit_id,
+        hazard_id: q.hazard_id,
+        inspection_id: None,
+        kind: q.kind,
+    };
+    Ok(Json(
+        state
+            .services
+            .documents
+            .list(&user.principal, &f, Page::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+/// One official document (its number, text and fields).
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "supervision",
+    params(("id" = String, Path, description = "文书编号")),
+    responses((status = 200, body = Document)))]
+pub async fn get_document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Document>> {
+    Ok(Json(state.services.documents.get(&user.principal, &id).await?))
+}
+
+/// Lays a document out as PDF.
+pub fn render_pdf(d: &Document) -> ApiResult<Vec<u8>> {
+    let c = &d.content;
+    neibao_docgen::render_pdf(&neibao_docgen::OfficialDocument {
+        issuer: c.issuer.clone(),
+        title: c.title.clone(),
+        number: d.number.clone(),
+        addressee: c.addressee.clone(),
+        paragraphs: c.paragraphs.clone(),
+        fields: c.fields.clone(),
+        signature: c.signature.clone(),
+        footer: c.footer.clone(),
+    })
+    .map_err(|e| {
+        tracing::error!(error = %e, document = %d.id, "PDF rendering failed");
+        ApiError::new(ErrorCode::Internal)
+    })
+}
+
+/// The PDF answer of a document (rendered off the async threads), named by its number.
+pub async fn pdf_response(d: Document) -> ApiResult<Response> {
+    let (pdf, number) = tokio::task::spawn_blocking(move || render_pdf(&d).map(|p| (p, d.number)))
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::Internal))??;
+    Ok(file_response(pdf, "application/pdf", &format!("{number}.pdf"), true))
+}
+
+/// The document as PDF.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/pdf", tag = "supervision",
+    params(("id" = String, Path, description = "文书编号")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
+pub async fn document_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let d = state.services.documents.get(&user.principal, &id).await?;
+    pdf_response(d).await
+}
+
+/// This kernel's routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route("/api/v1/documents", routing::get(list_documents))
+        .route("/api/v1/documents/{id}", routing::get(get_document))
+        .route("/api/v1/documents/{id}/pdf", routing::get(document_pdf))
+}
+
+/// This kernel's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_documents, get_document, document_pdf))]
+pub struct Doc;

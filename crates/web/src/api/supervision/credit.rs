@@ -1,0 +1,28 @@
+//! A unit's credit and the due-for-inspection list.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use neibao_engine::supervision::{CreditSummary, DueUnit};
+
+use crate::auth::CurrentUser;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// A unit's credit grade, score, inspection interval and credit records.
+#[utoipa::path(get, path = "/api/v1/units/{id}/credit", tag = "supervision",
+    params(("id" = String, Path, description = "单位编号")),
+    responses((status = 200, body = CreditSummary)))]
+pub async fn unit_credit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CreditSummary>> {
+    Ok(Json(state.services.supervision.credit(&user.principal, &id).await?))
+}
+
+/// Units in the caller's jurisdiction due for inspection by their credit grade (worst grade,
+/// never inspected and longest overdue first; at most 500).
+#[utoipa::path(get, path = "/api/v1/supervision/due", tag = "supervision", responses((status = 200, body = Vec<DueUnit>)))]
+pub async fn units_due(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<DueUnit>>> {
+    Ok(Json(state.services.supervision.units_due(&user.principal, 500).await?))
+}
