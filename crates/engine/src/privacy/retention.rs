@@ -1,6 +1,6 @@
 //! The daily retention sweep as a scheduled job (`retention.sweep`): deletes what is past its
-//! retention (`Store::retention_sweep`, holds respected), writes each deletion to the audit log,
-//! and schedules the next sweep. Sources: REQUIREMENTS.md R54, R43, R66, R68.
+//! retention (`Store::retention_sweep`, holds respected), each deletion audited in its
+//! transaction, and schedules the next sweep. Sources: REQUIREMENTS.md R54, R43, R66, R68.
 
 use neibao_domain::jobs::JobKind;
 use std::sync::Arc;
@@ -48,25 +48,17 @@ pub async fn schedule_next(store: &dyn Store, after: DateTime<Utc>) -> StoreResu
     Ok(due_at)
 }
 
-/// Runs one sweep as of `now` and audits each deletion.
+/// Runs one sweep as of `now`; each deletion is audited (`retention.delete`, by `system`) in
+/// the transaction that deletes.
 pub async fn sweep(store: &dyn Store, now: DateTime<Utc>) -> StoreResult<Vec<DeletionRecord>> {
-    let deleted = store.retention_sweep(now).await?;
+    let audit = AuditEntry {
+        actor_id: None,
+        actor_name: "system".into(),
+        action: "retention.delete".into(),
+        ..AuditEntry::default()
+    };
+    let deleted = store.retention_sweep(now, &audit).await?;
     for d in &deleted {
-        store
-            .append_audit(
-                &AuditEntry {
-                    actor_id: None,
-                    actor_name: "system".into(),
-                    action: "retention.delete".into(),
-                    object_type: d.data_class.code().into(),
-                    object_id: d.id.clone(),
-                    unit_id: d.unit_id.clone(),
-                    purpose: String::new(),
-                    detail: format!("rows={} older_than={}", d.rows_deleted, d.older_than),
-                },
-                now,
-            )
-            .await?;
         tracing::info!(class = d.data_class.code(), rows = d.rows_deleted, "retention deleted");
     }
     Ok(deleted)

@@ -76,6 +76,25 @@ pub(crate) async fn append_in(
     })
 }
 
+/// Appends the audit entry of a create inside `tx`: an empty `object_id` becomes the new
+/// object's id.
+pub(crate) async fn append_created(
+    tx: &mut sqlx::Transaction<'_, super::db::Db>,
+    e: &AuditEntry,
+    id: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<AuditRecord> {
+    if e.object_id.is_empty() {
+        let e = AuditEntry {
+            object_id: id.to_string(),
+            ..e.clone()
+        };
+        append_in(tx, &e, now).await
+    } else {
+        append_in(tx, e, now).await
+    }
+}
+
 #[async_trait]
 impl AuditRepo for Backend {
     /// Appends one entry to the chain under the head's row lock (one appender at a time on

@@ -1,5 +1,7 @@
-//! Extractors shared by every capability's handlers: the session cookie and the CSRF-checked form.
+//! Extractors shared by every capability's handlers: the caller, the session cookie and the
+//! CSRF-checked form.
 
 pub mod audit_slot;
 pub mod cookie;
 pub mod csrf;
+pub mod principal;

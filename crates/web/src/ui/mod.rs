@@ -4,14 +4,15 @@
 mod accounts;
 mod alerts;
 mod assets;
+mod audit;
 mod dashboard;
 mod devices;
 mod events;
 mod form;
 mod kit;
 mod notifications;
+mod privacy;
 mod registry;
-mod security;
 mod supervision;
 mod supervision_admin;
 mod views;
@@ -35,7 +36,8 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(alerts::routes())
         .merge(notifications::routes())
-        .merge(security::routes())
+        .merge(privacy::routes())
+        .merge(audit::routes())
         .merge(supervision::routes())
         .merge(supervision_admin::routes())
         .merge(warning::routes())
