@@ -21,7 +21,7 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
         ),
         (
             JobKind::RetentionSweep,
-            crate::privacy::retention::handler(store.clone()),
+            crate::privacy::jobs::retention_handler(services.privacy.clone()),
         ),
         (
             JobKind::HazardDeadline,

@@ -1,5 +1,6 @@
 //! Privacy: purpose-logged reads of personal data, retention, legal holds, key rotation.
 
+pub mod jobs;
 pub mod retention;
 mod service;
 

@@ -239,6 +239,20 @@ impl PrivacyService {
         crate::audit::unit_names(self.ctx.store.as_ref(), &who.scope, ids).await
     }
 
+    /// Deletes what is past its retention as of `now` (legal holds respected), each deletion
+    /// audited in its transaction (the scheduler's daily `retention.sweep`).
+    ///
+    /// Errors: `forbidden` (403) without `retention.configure`.
+    #[tracing::instrument(skip_all)]
+    pub async fn sweep_retention(
+        &self,
+        who: &Principal,
+        now: chrono::DateTime<Utc>,
+    ) -> ServiceResult<Vec<DeletionRecord>> {
+        who.require(Permission::RetentionConfigure)?;
+        Ok(super::retention::sweep(self.ctx.store.as_ref(), who, now).await?)
+    }
+
     /// Re-encrypts every encrypted value under the current key and fills missing blind indexes
     /// (`neibao keys rotate`, after the new key was made current).
     ///

@@ -671,3 +671,76 @@ async fn retention_deletes_by_class_with_minimums_holds_and_a_controlled_clock()
     let (_, log) = admin.get("/api/v1/audit?action=retention.").await;
     assert!(log["total"].as_i64().unwrap() >= 3, "{log}");
 }
+
+/// A change whose audit row cannot be written does not happen (the row is written in the
+/// change's transaction), and a purpose-logged read whose audit row cannot be written hands out
+/// no data: the caller gets an internal error either way.
+#[tokio::test]
+async fn a_change_whose_audit_row_cannot_be_written_does_not_happen() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (unit, person) = unit_with_person(&admin, "审计失败单位", "91330106000000037").await;
+    let browser = app.session_client("admin", ADMIN_PASSWORD).await;
+    let store = &app.store;
+    let tokens_before = store.list_api_tokens(None).await.unwrap().len();
+    // Without the chain's head no row can be linked to it.
+    app.exec_sql("DELETE FROM audit_head").await;
+
+    let (s, _) = browser.post("/api/v1/tokens", json!({"name": "无审计令牌"})).await;
+    assert_eq!(s, 500);
+    assert_eq!(
+        store.list_api_tokens(None).await.unwrap().len(),
+        tokens_before,
+        "no token"
+    );
+    let (s, v) = admin
+        .post(
+            &format!("/api/v1/persons/{person}/reveal"),
+            json!({"purpose": "核查案件线索需联系负责人"}),
+        )
+        .await;
+    assert_eq!(s, 500);
+    assert!(
+        !v.to_string().contains(ID_NUMBER) && !v.to_string().contains(PHONE),
+        "{v}"
+    );
+    let (s, _) = admin.put("/api/v1/retention/events", json!({"max_days": 400})).await;
+    assert_eq!(s, 500);
+    let policies = store.retention_policies().await.unwrap();
+    assert_eq!(policies[0].max_days, 365, "policy unchanged");
+    let (s, _) = admin
+        .post(
+            "/api/v1/legal_holds",
+            json!({"case_no": "杭公(西)刑案字〔2026〕102号", "unit_id": unit, "reason": "涉案证据保全"}),
+        )
+        .await;
+    assert_eq!(s, 500);
+    assert!(
+        store.list_legal_holds(&Scope::All, true).await.unwrap().is_empty(),
+        "no hold"
+    );
+    let (s, _) = admin
+        .put("/api/v1/security/settings", json!({"require_totp_police": true}))
+        .await;
+    assert_eq!(s, 500);
+    assert!(!store.security_settings().await.unwrap().require_totp_police);
+    let r = browser
+        .http
+        .put(app.url("/api/v1/me/password"))
+        .header("x-csrf-token", &browser.csrf)
+        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": "Xk7#mq-Lw9-pz"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 500);
+    let (_, hash) = store.user_credentials("admin").await.unwrap().unwrap();
+    assert!(
+        neibao_engine::accounts::verify_password(ADMIN_PASSWORD, &hash),
+        "password unchanged"
+    );
+    let r = browser.http.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "the session did not end");
+    // A login is refused too: no session opens unaudited.
+    let (_, s, _) = app.session("admin", ADMIN_PASSWORD, None).await;
+    assert_eq!(s, 500);
+}

@@ -3,7 +3,7 @@
 use super::common::{ms, push_scope};
 use super::db::{sql, DbRow, FOR_UPDATE};
 use super::store::Backend;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use async_trait::async_trait;
@@ -39,11 +39,14 @@ pub(crate) async fn append_in(
     e: &AuditEntry,
     now: DateTime<Utc>,
 ) -> StoreResult<AuditRecord> {
+    // A missing head is a broken log, not a missing object: the change fails as an internal
+    // error.
     let (last_seq, last_hash): (i64, String) = sqlx::query_as(&sql(&format!(
         "SELECT last_seq, last_hash FROM audit_head WHERE id = 1{FOR_UPDATE}"
     )))
-    .fetch_one(&mut **tx)
-    .await?;
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::Other(anyhow::anyhow!("the audit log has no head row")))?;
     let at = ms(now);
     let seq = last_seq + 1;
     let hash = link_hash(&last_hash, at, e);

@@ -214,7 +214,7 @@ pub async fn totp_remove(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewToken {
     /// 1–64 characters (not only spaces).
-    #[schema(min_length = 1, max_length = 64, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 64)]
     pub name: String,
     /// `read` (default) or `write`.
     #[serde(default)]

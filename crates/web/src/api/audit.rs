@@ -10,6 +10,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
+/// Highest page number accepted.
+const MAX_PAGE: u32 = 1_000_000;
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
@@ -18,8 +21,8 @@ pub struct AuditQuery {
     /// Exact user name of the actor.
     pub actor: Option<String>,
     pub object_id: Option<String>,
-    /// Page number, from 1.
-    #[param(minimum = 1)]
+    /// Page number, 1–1 000 000.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Rows per page, 1–200 (50 when absent).
     #[param(minimum = 1, maximum = 200)]
@@ -37,8 +40,8 @@ pub async fn list_audit(
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<Json<Listing<AuditRecord>>> {
-    if q.page == Some(0) || q.per_page.is_some_and(|n| !(1..=200).contains(&n)) {
-        return Err(ApiError::validation("页码从 1 开始，每页 1–200 条"));
+    if q.page.is_some_and(|n| !(1..=MAX_PAGE).contains(&n)) || q.per_page.is_some_and(|n| !(1..=200).contains(&n)) {
+        return Err(ApiError::validation("页码为 1–1000000，每页 1–200 条"));
     }
     let filter = AuditFilter {
         action: q.action,

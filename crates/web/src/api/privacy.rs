@@ -134,15 +134,15 @@ pub async fn set_policy(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct HoldInput {
     /// Case number (案件编号), 1–64 characters.
-    #[schema(min_length = 1, max_length = 64, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 64)]
     pub case_no: String,
     /// The unit's id (or its USCC).
-    #[schema(min_length = 1, pattern = "\\S")]
+    #[schema(min_length = 1)]
     pub unit_id: String,
     /// Only this class; all classes when absent.
     pub data_class: Option<DataClass>,
     /// 1–500 characters.
-    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
