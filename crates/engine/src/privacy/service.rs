@@ -231,6 +231,7 @@ impl PrivacyService {
     }
 
     /// Names of the units with these ids that the principal may see (the others keep their id).
+    #[tracing::instrument(skip_all, fields(user = %who.user_id))]
     pub async fn unit_names(
         &self,
         who: &Principal,

@@ -612,10 +612,22 @@ async fn run_contract(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
+    // The audit row of a create, written in its transaction, names the new object.
+    let created = neibao_domain::access::Principal::system("test").audit("token.create", "api_tokens", "", None);
+    let t3 = store
+        .create_api_token(&token("t3", TokenScope::Read, None), &created, now)
+        .await
+        .unwrap();
+    let head = store.audit_head().await.unwrap();
+    let last = store.audit_rows(head.last_seq - 1, 1).await.unwrap().remove(0);
+    assert_eq!(
+        (last.entry.action.as_str(), last.entry.object_id.as_str()),
+        ("token.create", t3.as_str())
+    );
     let (tu, scope) = store.api_token_user("t1", now).await.unwrap().unwrap();
     assert_eq!((tu.username.as_str(), scope), ("u1", TokenScope::Read));
     assert!(store.api_token_user("t2", now).await.unwrap().is_none());
-    assert_eq!(store.list_api_tokens(Some(&u.id)).await.unwrap().len(), 2);
+    assert_eq!(store.list_api_tokens(Some(&u.id)).await.unwrap().len(), 3);
     assert!(matches!(
         store.revoke_api_token(&t1, Some("someone-else"), &audit, now).await,
         Err(StoreError::NotFound)

@@ -744,3 +744,55 @@ async fn a_change_whose_audit_row_cannot_be_written_does_not_happen() {
     let (_, s, _) = app.session("admin", ADMIN_PASSWORD, None).await;
     assert_eq!(s, 500);
 }
+
+/// Account changes are audited by the service with their own action codes (beside the web
+/// layer's `METHOD route` rows), naming the object and never a secret.
+#[tokio::test]
+async fn account_changes_are_audited_with_their_action_codes() {
+    let app = TestApp::spawn().await;
+    let browser = app.session_client("admin", ADMIN_PASSWORD).await;
+    let (s, t) = browser.post("/api/v1/tokens", json!({"name": "审计令牌"})).await;
+    assert_eq!(s, 201, "{t}");
+    let id = t["id"].as_str().unwrap();
+    let r = browser
+        .http
+        .delete(app.url(&format!("/api/v1/tokens/{id}")))
+        .header("x-csrf-token", &browser.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (s, _) = browser.post("/api/v1/me/totp", json!({})).await;
+    assert_eq!(s, 200);
+    let r = browser
+        .http
+        .put(app.url("/api/v1/security/settings"))
+        .header("x-csrf-token", &browser.csrf)
+        .json(&json!({"require_totp_police": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = browser.http.delete(app.url("/api/v1/session")).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+
+    let (_, log) = app.admin().await.get("/api/v1/audit?per_page=200").await;
+    let items = log["items"].as_array().unwrap();
+    let find = |action: &str| {
+        items
+            .iter()
+            .find(|r| r["action"] == action && r["actor_name"] == "admin")
+            .unwrap_or_else(|| panic!("{action} not audited: {log}"))
+    };
+    assert_eq!(find("session.login")["detail"], "password");
+    assert_eq!(find("token.create")["object_id"], id);
+    assert_eq!(find("token.revoke")["object_id"], id);
+    assert_eq!(find("totp.begin")["actor_name"], "admin");
+    assert_eq!(find("security_settings.update")["detail"], "require_totp_police=true");
+    assert_eq!(find("session.logout")["actor_name"], "admin");
+    assert!(
+        !log.to_string().contains(t["token"].as_str().unwrap()),
+        "no token in the log"
+    );
+    assert!(verify(&app).await.is_empty());
+}
