@@ -13,13 +13,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use chrono::Utc;
-use neibao_domain::access::Role;
+use neibao_domain::access::Principal;
+use neibao_engine::accounts::random_token;
+use neibao_engine::{EngineConfig, EventBus, Pipeline, Services};
 use neibao_store::crypto::FieldCipher;
 use neibao_store::postgres::PgStore;
 use neibao_store::sqlite::SqliteStore;
 use neibao_store::Store;
-use neibao_web::auth::{hash_password, random_token};
 
 /// Opens the store: PostgreSQL when `database_url` is `postgres://…` (or `postgresql://…`),
 /// otherwise the embedded SQLite database `neibao.db` in `data_dir`. The field-encryption keys
@@ -94,15 +94,28 @@ pub fn lock_data_dir(data_dir: &Path, exclusive: bool) -> anyhow::Result<std::fs
     Ok(file)
 }
 
+/// The services over `store` for a maintenance command or a set-up step: device payloads
+/// processed in process, no rules loaded, default settings.
+pub fn cli_services(store: Arc<dyn Store>) -> Services {
+    let pipeline = Pipeline::new(store.clone());
+    Services::new(
+        store,
+        EventBus::InProcess(pipeline.clone()),
+        pipeline,
+        EngineConfig::default(),
+    )
+}
+
 /// On first start with no users, creates `admin` with `NEIBAO_ADMIN_PASSWORD` or a random
 /// password printed once.
-pub async fn ensure_admin(store: &dyn Store) -> anyhow::Result<()> {
-    ensure_admin_with(store, std::env::var("NEIBAO_ADMIN_PASSWORD").ok().as_deref()).await
+pub async fn ensure_admin(services: &Services) -> anyhow::Result<()> {
+    ensure_admin_with(services, std::env::var("NEIBAO_ADMIN_PASSWORD").ok().as_deref()).await
 }
 
 /// [`ensure_admin`] with the password given (`None`: generate and print one).
-pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> anyhow::Result<()> {
-    if store.count_users().await? > 0 {
+pub async fn ensure_admin_with(services: &Services, password: Option<&str>) -> anyhow::Result<()> {
+    let who = Principal::system("cli");
+    if services.accounts.has_accounts(&who).await? {
         return Ok(());
     }
     let (password, generated) = match password {
@@ -110,24 +123,9 @@ pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> any
         Some(_) => bail!("NEIBAO_ADMIN_PASSWORD must be at least 8 characters"),
         None => (random_token()[..16].to_string(), true),
     };
-    let created = store
-        .create_user(
-            &neibao_domain::accounts::NewUser {
-                username: "admin".into(),
-                display_name: "系统管理员".into(),
-                password_hash: hash_password(&password),
-                role: Role::Admin,
-                org_id: None,
-                unit_id: None,
-            },
-            Utc::now(),
-        )
-        .await;
-    match created {
-        Ok(_) => {}
-        // Another node created it at the same moment.
-        Err(neibao_store::StoreError::Conflict(_)) => return Ok(()),
-        Err(e) => return Err(e.into()),
+    // False: another node created it at the same moment.
+    if !services.accounts.create_first_admin(&who, &password).await? {
+        return Ok(());
     }
     if generated {
         println!("已创建管理员账号 admin，初始密码（仅显示这一次）：{password}");
@@ -138,66 +136,13 @@ pub async fn ensure_admin_with(store: &dyn Store, password: Option<&str>) -> any
 }
 
 /// What `neibao audit verify` found.
-#[derive(Debug)]
-pub struct AuditReport {
-    pub head: neibao_domain::audit::AuditHead,
-    pub checked: u64,
-    pub problems: Vec<neibao_domain::audit::AuditProblem>,
-}
+pub use neibao_engine::audit::AuditReport;
 
-/// Walks the whole audit chain in pages of 1 000 rows (see `neibao_store::audit`). `anchors`
+/// Walks the whole audit chain (see `neibao_domain::audit`) through the audit service. `anchors`
 /// are `SEQ:HASH` pairs recorded earlier; a row whose hash differs, or that is gone, is a
 /// problem.
 ///
 /// Errors: a malformed anchor, or the database.
-pub async fn audit_verify(store: &dyn neibao_store::Store, anchors: &[String]) -> anyhow::Result<AuditReport> {
-    use neibao_domain::audit::{AuditProblem, ProblemKind, Verifier};
-    let mut wanted = std::collections::HashMap::new();
-    for a in anchors {
-        let (seq, hash) = a
-            .split_once(':')
-            .and_then(|(s, h)| Some((s.parse::<i64>().ok()?, h.to_string())))
-            .filter(|(_, h)| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-            .ok_or_else(|| anyhow::anyhow!("锚点格式应为 SEQ:HASH：{a}"))?;
-        wanted.insert(seq, hash);
-    }
-    let head = store.audit_head().await?;
-    let mut v = Verifier::new(&head);
-    let mut after = head.first_seq - 1;
-    let mut anchor_problems = Vec::new();
-    loop {
-        let rows = store.audit_rows(after, 1000).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.seq;
-        for r in &rows {
-            if let Some(h) = wanted.remove(&r.seq) {
-                if h != r.hash {
-                    anchor_problems.push(AuditProblem {
-                        seq: r.seq,
-                        kind: ProblemKind::Edited,
-                        message: format!("第 {} 条记录与此前登记的锚点哈希不符：链被改写", r.seq),
-                    });
-                }
-            }
-            v.feed(r);
-        }
-    }
-    let checked = v.checked;
-    let mut problems = v.finish(&head);
-    problems.extend(anchor_problems);
-    for (seq, _) in wanted {
-        if seq >= head.first_seq {
-            problems.push(AuditProblem {
-                seq,
-                kind: ProblemKind::Deleted,
-                message: format!("锚点所指的第 {seq} 条记录不存在"),
-            });
-        }
-    }
-    problems.sort_by_key(|p| p.seq);
-    Ok(AuditReport {
-        head,
-        checked,
-        problems,
-    })
+pub async fn audit_verify(services: &Services, anchors: &[String]) -> anyhow::Result<AuditReport> {
+    Ok(services.audit.verify(&Principal::system("cli"), anchors).await?)
 }

@@ -9,9 +9,9 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use neibao::app::{App, AppConfig};
-use neibao_domain::ids::token_hash;
+use neibao_domain::access::Principal;
+use neibao_domain::error::ErrorCode;
 use neibao_engine::{EngineConfig, NatsConfig};
-use neibao_web::auth::random_token;
 use neibao_web::WebConfig;
 
 #[derive(Parser)]
@@ -405,34 +405,23 @@ async fn main() -> anyhow::Result<()> {
                 bail!("--expires-days 须为 1–3650 天");
             }
             let store = neibao::open_store(database_url.as_deref(), &data_dir, Duration::from_secs(300)).await?;
-            let Some((u, _)) = store.user_credentials(&user).await? else {
-                bail!("没有用户 {user}");
-            };
-            let token = random_token();
+            let services = neibao::cli_services(store);
             let now = Utc::now();
-            let id = store
-                .create_api_token(
-                    &u.id,
-                    &token_hash(&token),
+            let created = services
+                .accounts
+                .issue_token(
+                    &Principal::system("cli"),
+                    &user,
                     &name,
                     scope,
-                    now,
                     expires_days.map(|d| now + chrono::Duration::days(d)),
                 )
-                .await?;
-            store
-                .append_audit(
-                    &neibao_domain::audit::AuditEntry {
-                        actor_name: "cli".into(),
-                        action: "token.create".into(),
-                        object_type: "api_tokens".into(),
-                        object_id: id,
-                        detail: format!("user={} scope={}", u.username, scope.code()),
-                        ..Default::default()
-                    },
-                    now,
-                )
-                .await?;
+                .await;
+            let token = match created {
+                Ok(t) => t.token,
+                Err(e) if e.error_code() == ErrorCode::NotFound => bail!("没有用户 {user}"),
+                Err(e) => return Err(e.into()),
+            };
             println!("{token}");
             Ok(())
         }
@@ -473,28 +462,16 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let db =
                 neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
-            let Some((u, _)) = db.user_credentials(&user).await? else {
-                bail!("没有用户 {user}（或该用户已停用）");
+            let reset = neibao::cli_services(db)
+                .accounts
+                .reset_account(&Principal::system("cli"), &user)
+                .await;
+            let password = match reset {
+                Ok(p) => p,
+                Err(e) if e.error_code() == ErrorCode::NotFound => bail!("没有用户 {user}（或该用户已停用）"),
+                Err(e) => return Err(e.into()),
             };
-            let password = format!("Nb-{}", &random_token()[..20]);
-            let now = Utc::now();
-            db.set_password(&u.id, &neibao_web::auth::hash_password(&password), now)
-                .await?;
-            db.set_totp(&u.id, None, false).await?;
-            db.clear_login_failures(&u.username).await?;
-            db.append_audit(
-                &neibao_domain::audit::AuditEntry {
-                    actor_name: "cli".into(),
-                    action: "user.reset".into(),
-                    object_type: "users".into(),
-                    object_id: u.id.clone(),
-                    detail: "password, totp, lock, sessions, tokens".into(),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await?;
-            println!("用户 {} 的新临时密码：{password}", u.username);
+            println!("用户 {user} 的新临时密码：{password}");
             println!("已解除动态验证码、登录锁定，结束全部会话并撤销全部 API 令牌。请登录后立即修改密码。");
             Ok(())
         }
@@ -503,7 +480,7 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let db =
                 neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
-            let report = neibao::audit_verify(db.as_ref(), &anchor).await?;
+            let report = neibao::audit_verify(&neibao::cli_services(db), &anchor).await?;
             println!(
                 "已校验 {} 条审计记录；链头：{}:{}",
                 report.checked, report.head.last_seq, report.head.last_hash
@@ -532,7 +509,9 @@ async fn main() -> anyhow::Result<()> {
             let id = neibao_store::crypto::rotate_keys(&store.data_dir)?;
             let db =
                 neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
-            let report = db.reencrypt_all().await?;
+            let services = neibao::cli_services(db);
+            let who = Principal::system("cli");
+            let report = services.privacy.reencrypt_all(&who).await?;
             println!(
                 "新密钥 {id}：重新加密 负责人 {} 条、事件 {} 条、图片 {} 张、动态口令密钥 {} 个。",
                 report.persons, report.events, report.images, report.totp_secrets
@@ -544,18 +523,7 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             let retired = neibao_store::crypto::retire_keys(&store.data_dir, &id)?;
-            db.append_audit(
-                &neibao_domain::audit::AuditEntry {
-                    actor_name: "cli".into(),
-                    action: "keys.rotate".into(),
-                    object_type: "keys".into(),
-                    object_id: id.clone(),
-                    detail: serde_json::to_string(&report)?,
-                    ..Default::default()
-                },
-                Utc::now(),
-            )
-            .await?;
+            services.privacy.record_key_rotation(&who, &id, &report).await?;
             println!("旧密钥已停用并移至 keys/retired/：{}", retired.join(", "));
             Ok(())
         }
@@ -606,7 +574,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let app = App::build(config).await?;
-    neibao::ensure_admin(app.store.as_ref()).await?;
+    neibao::ensure_admin(&app.services).await?;
     if args.demo {
         neibao::demo::load_once(app.store.as_ref(), app.services.pipeline()).await?;
     }

@@ -190,7 +190,7 @@ pub async fn run(
         drop(store);
         return measure(database_url, data_dir, samples).await;
     }
-    crate::ensure_admin_with(store.as_ref(), Some("admin-pass-123")).await?;
+    crate::ensure_admin_with(&crate::cli_services(store.clone()), Some("admin-pass-123")).await?;
     let pipeline = neibao_engine::Pipeline::new(store.clone());
     crate::demo::load_once(store.as_ref(), &pipeline).await?;
     let cipher = neibao_store::crypto::FieldCipher::load_or_create(data_dir)?;

@@ -1,7 +1,7 @@
 //! Every repository trait, for `use neibao_store::prelude::*;` (trait methods need their trait in
 //! scope, also on `dyn Store`).
 
-pub use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SessionRepo, UserRepo};
+pub use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 pub use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;

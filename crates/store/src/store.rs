@@ -3,7 +3,7 @@
 //! implements them for both backends in `src/<capability>/sql.rs`; this file lists them, one line
 //! per capability.
 
-use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SessionRepo, UserRepo};
+use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
@@ -26,6 +26,7 @@ pub trait Store:
     + LoginAttemptRepo
     + SessionRepo
     + ApiTokenRepo
+    + SecuritySettingsRepo
     + AlertRepo
     + EscalationPolicyRepo
     + RuleSettingRepo
@@ -65,6 +66,7 @@ impl<T> Store for T where
         + LoginAttemptRepo
         + SessionRepo
         + ApiTokenRepo
+        + SecuritySettingsRepo
         + AlertRepo
         + EscalationPolicyRepo
         + RuleSettingRepo

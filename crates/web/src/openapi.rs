@@ -17,7 +17,7 @@ pub struct ApiDoc;
 /// The whole document: the base and every capability's part.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    doc.merge(crate::api::session::Doc::openapi());
+    doc.merge(crate::api::accounts::Doc::openapi());
     doc.merge(crate::api::meta::Doc::openapi());
     doc.merge(crate::api::units::Doc::openapi());
     doc.merge(crate::api::devices::Doc::openapi());
@@ -25,7 +25,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::alerts::Doc::openapi());
     doc.merge(crate::api::warning::Doc::openapi());
     doc.merge(crate::api::notifications::Doc::openapi());
-    doc.merge(crate::api::security::Doc::openapi());
+    doc.merge(crate::api::privacy::Doc::openapi());
+    doc.merge(crate::api::audit::Doc::openapi());
     doc.merge(crate::api::supervision::Doc::openapi());
     doc.merge(crate::api::documents::Doc::openapi());
     doc.merge(crate::api::attachments::Doc::openapi());

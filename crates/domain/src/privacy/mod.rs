@@ -1,7 +1,12 @@
-//! Privacy: retention per data class, legal holds, deletion log, key rotation.
+//! Privacy: purpose-logged reads, retention per data class, legal holds, deletion log, key
+//! rotation.
 
+mod hold;
 mod keys;
+mod purpose;
 mod retention;
 
+pub use hold::*;
 pub use keys::*;
+pub use purpose::*;
 pub use retention::*;

@@ -1,5 +1,15 @@
-//! Accounts: login, sessions, API tokens, passwords, the second factor.
+//! Accounts: login, sessions, API tokens, passwords, the second factor, the bureau's security
+//! settings. Security-sensitive.
 
+mod password;
+mod secrets;
+mod security;
 mod service;
+mod tokens;
+pub mod totp;
 
-pub use service::AccountService;
+pub use password::{check_password_policy, hash_password, verify_password, MIN_PASSWORD_CHARS};
+pub use secrets::{constant_eq, random_token};
+pub use security::{Enrolment, TotpStatus};
+pub use service::{AccountService, Opened, Session, LOGIN_WINDOW_MINUTES, MAX_LOGIN_FAILURES};
+pub use tokens::{CreatedToken, TokenDraft, DEFAULT_TOKEN_DAYS};

@@ -14,7 +14,7 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
         (JobKind::AlertNotify, services.notifications.fanout_handler()),
         (
             JobKind::RetentionSweep,
-            crate::privacy::retention::handler(store.clone()),
+            crate::privacy::jobs::retention_handler(services.privacy.clone()),
         ),
         (
             JobKind::HazardDeadline,

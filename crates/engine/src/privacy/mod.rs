@@ -1,6 +1,7 @@
-//! Privacy: purpose-logged reads of personal data, retention, legal holds.
+//! Privacy: purpose-logged reads of personal data, retention, legal holds, key rotation.
 
+pub mod jobs;
 pub mod retention;
 mod service;
 
-pub use service::PrivacyService;
+pub use service::{PrivacyService, RetentionOverview, Via};

@@ -1,18 +1,14 @@
-//! The daily retention sweep as a scheduled job (`retention.sweep`): deletes what is past its
-//! retention (`Store::retention_sweep`, holds respected), writes each deletion to the audit log,
-//! and schedules the next sweep. Sources: REQUIREMENTS.md R54, R43, R66, R68.
-
-use neibao_domain::jobs::JobKind;
-use std::sync::Arc;
+//! The daily retention sweep (`retention.sweep`): when it runs next, and one run — what is past
+//! its retention is deleted (`Store::retention_sweep`, holds respected), each deletion audited in
+//! its transaction. The job's handler is in `jobs.rs`. Sources: REQUIREMENTS.md R54, R43, R66,
+//! R68.
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
-use neibao_domain::audit::AuditEntry;
-use neibao_domain::jobs::NewJob;
+use neibao_domain::access::Principal;
+use neibao_domain::jobs::{JobKind, NewJob};
 use neibao_domain::privacy::DeletionRecord;
 use neibao_store::{Store, StoreResult};
-
-use crate::jobs::scheduler::Handler;
 
 /// The next 03:00 Beijing time strictly after `after` (quiet hours for the deletes).
 pub fn next_sweep_time(after: DateTime<Utc>) -> DateTime<Utc> {
@@ -48,40 +44,15 @@ pub async fn schedule_next(store: &dyn Store, after: DateTime<Utc>) -> StoreResu
     Ok(due_at)
 }
 
-/// Runs one sweep as of `now` and audits each deletion.
-pub async fn sweep(store: &dyn Store, now: DateTime<Utc>) -> StoreResult<Vec<DeletionRecord>> {
-    let deleted = store.retention_sweep(now).await?;
+/// Runs one sweep as of `now`; each deletion is audited (`retention.delete`, by `who`) in the
+/// transaction that deletes.
+pub async fn sweep(store: &dyn Store, who: &Principal, now: DateTime<Utc>) -> StoreResult<Vec<DeletionRecord>> {
+    let audit = who.audit("retention.delete", "", "", None);
+    let deleted = store.retention_sweep(now, &audit).await?;
     for d in &deleted {
-        store
-            .append_audit(
-                &AuditEntry {
-                    actor_id: None,
-                    actor_name: "system".into(),
-                    action: "retention.delete".into(),
-                    object_type: d.data_class.code().into(),
-                    object_id: d.id.clone(),
-                    unit_id: d.unit_id.clone(),
-                    purpose: String::new(),
-                    detail: format!("rows={} older_than={}", d.rows_deleted, d.older_than),
-                },
-                now,
-            )
-            .await?;
         tracing::info!(class = d.data_class.code(), rows = d.rows_deleted, "retention deleted");
     }
     Ok(deleted)
-}
-
-/// The handler: sweeps as of the job's due time, then schedules the next day's sweep.
-pub fn handler(store: Arc<dyn Store>) -> Handler {
-    Arc::new(move |job| {
-        let store = store.clone();
-        Box::pin(async move {
-            sweep(store.as_ref(), job.due_at).await?;
-            schedule_next(store.as_ref(), job.due_at).await?;
-            Ok(())
-        })
-    })
 }
 
 #[cfg(test)]

@@ -623,12 +623,15 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
         let token_id = app
             .store
             .create_api_token(
-                me["id"].as_str().unwrap(),
-                &neibao_domain::ids::token_hash(&format!("matrix-{username}")),
-                "矩阵自有令牌",
-                neibao_domain::accounts::TokenScope::Read,
+                &neibao_domain::accounts::NewApiToken {
+                    user_id: me["id"].as_str().unwrap().to_string(),
+                    token_hash: neibao_domain::ids::token_hash(&format!("matrix-{username}")),
+                    name: "矩阵自有令牌".into(),
+                    scope: neibao_domain::accounts::TokenScope::Read,
+                    expires_at: None,
+                },
+                &neibao_domain::access::Principal::system("test").audit("token.create", "api_tokens", "", None),
                 chrono::Utc::now(),
-                None,
             )
             .await
             .unwrap();

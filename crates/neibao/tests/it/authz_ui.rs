@@ -350,12 +350,15 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
         let token_id = app
             .store
             .create_api_token(
-                me["id"].as_str().unwrap(),
-                &neibao_domain::ids::token_hash(&format!("ui-matrix-{username}")),
-                "界面矩阵自有令牌",
-                neibao_domain::accounts::TokenScope::Read,
+                &neibao_domain::accounts::NewApiToken {
+                    user_id: me["id"].as_str().unwrap().to_string(),
+                    token_hash: neibao_domain::ids::token_hash(&format!("ui-matrix-{username}")),
+                    name: "界面矩阵自有令牌".into(),
+                    scope: neibao_domain::accounts::TokenScope::Read,
+                    expires_at: None,
+                },
+                &neibao_domain::access::Principal::system("test").audit("token.create", "api_tokens", "", None),
                 chrono::Utc::now(),
-                None,
             )
             .await
             .unwrap();

@@ -51,7 +51,13 @@ async fn user_reset_recovers_a_locked_out_account() {
     let store = &app.store;
     let (user, _) = store.user_credentials("admin").await.unwrap().unwrap();
     store
-        .set_totp(&user.id, Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), true)
+        .set_totp(
+            &user.id,
+            Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+            true,
+            &user.principal().audit("totp.enable", "users", &user.id, None),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     for _ in 0..12 {
@@ -82,6 +88,6 @@ async fn user_reset_recovers_a_locked_out_account() {
     assert_eq!(s, 401, "old tokens revoked");
     let (_, s, _) = app.session("admin", ADMIN_PASSWORD, None).await;
     assert_eq!(s, 401);
-    let report = neibao::audit_verify(store.as_ref(), &[]).await.unwrap();
+    let report = neibao::audit_verify(&app.services, &[]).await.unwrap();
     assert!(report.problems.is_empty());
 }

@@ -119,7 +119,7 @@ impl TestApp {
         configure(&mut app_config);
         let app = App::build(app_config).await.expect("app");
         let store = app.store.clone();
-        neibao::ensure_admin_with(store.as_ref(), Some(ADMIN_PASSWORD))
+        neibao::ensure_admin_with(&app.services, Some(ADMIN_PASSWORD))
             .await
             .expect("admin");
         if demo {
@@ -226,15 +226,18 @@ impl TestApp {
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("no user {username}"));
-        let token = neibao_web::auth::random_token();
+        let token = neibao_engine::accounts::random_token();
         self.store
             .create_api_token(
-                &user.id,
-                &neibao_domain::ids::token_hash(&token),
-                "test",
-                neibao_domain::accounts::TokenScope::Write,
+                &neibao_domain::accounts::NewApiToken {
+                    user_id: user.id.clone(),
+                    token_hash: neibao_domain::ids::token_hash(&token),
+                    name: "test".into(),
+                    scope: neibao_domain::accounts::TokenScope::Write,
+                    expires_at: None,
+                },
+                &neibao_domain::access::Principal::system("test").audit("token.create", "api_tokens", "", None),
                 chrono::Utc::now(),
-                None,
             )
             .await
             .unwrap();

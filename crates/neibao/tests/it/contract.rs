@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use neibao_domain::access::{Role, Scope};
-use neibao_domain::accounts::{NewUser, TokenScope};
+use neibao_domain::accounts::{NewApiToken, NewSession, NewUser, TokenScope};
 use neibao_domain::alerts::{AlertAction, AlertStatus, Severity};
 use neibao_domain::alerts::{AlertDraft, AlertFilter, RuleSetting};
 use neibao_domain::devices::DeviceFormat;
@@ -590,16 +590,25 @@ async fn run_contract(store: Arc<dyn Store>) {
     let (cu, hash) = store.user_credentials("u1").await.unwrap().unwrap();
     assert_eq!((cu.id.as_str(), hash.as_str()), (u.id.as_str(), "$argon2id$x"));
     let idle = Duration::minutes(30);
+    let audit = u.principal().audit("test", "users", &u.id, None);
+    let session = |hash: &str, csrf: &str, mfa_pending: bool, expires_at| NewSession {
+        user_id: u.id.clone(),
+        token_hash: hash.into(),
+        csrf_token: csrf.into(),
+        mfa_pending,
+        expires_at,
+        replaces: None,
+    };
     store
-        .create_session(&u.id, "s1", "csrf1", false, now, now + Duration::hours(1))
+        .create_session(&session("s1", "csrf1", false, now + Duration::hours(1)), &audit, now)
         .await
         .unwrap();
     store
-        .create_session(&u.id, "s2", "csrf2", false, now, now - Duration::seconds(1))
+        .create_session(&session("s2", "csrf2", false, now - Duration::seconds(1)), &audit, now)
         .await
         .unwrap();
     store
-        .create_session(&u.id, "s3", "csrf3", true, now, now + Duration::hours(8))
+        .create_session(&session("s3", "csrf3", true, now + Duration::hours(8)), &audit, now)
         .await
         .unwrap();
     assert_eq!(
@@ -608,7 +617,7 @@ async fn run_contract(store: Arc<dyn Store>) {
     );
     assert!(store.session_user("s2", now, idle).await.unwrap().is_none(), "expired");
     assert!(store.session_user("s3", now, idle).await.unwrap().unwrap().mfa_pending);
-    store.complete_second_factor("s3").await.unwrap();
+    store.enable_totp(&u.id, Some("s3"), &audit, now).await.unwrap();
     assert!(!store.session_user("s3", now, idle).await.unwrap().unwrap().mfa_pending);
     // Idle timeout: used at `now`, unused for 31 minutes → gone; within it → kept and touched.
     let later = now + Duration::minutes(20);
@@ -629,35 +638,51 @@ async fn run_contract(store: Arc<dyn Store>) {
             .is_none(),
         "idle"
     );
-    store.delete_session("s1").await.unwrap();
+    store.delete_session("s1", Some(&audit), now).await.unwrap();
     assert!(store.session_user("s1", now, idle).await.unwrap().is_none());
+    let token = |hash: &str, scope, expires_at| NewApiToken {
+        user_id: u.id.clone(),
+        token_hash: hash.into(),
+        name: "cli".into(),
+        scope,
+        expires_at,
+    };
     let t1 = store
-        .create_api_token(&u.id, "t1", "cli", TokenScope::Read, now, None)
+        .create_api_token(&token("t1", TokenScope::Read, None), &audit, now)
         .await
         .unwrap();
     store
         .create_api_token(
-            &u.id,
-            "t2",
-            "cli",
-            TokenScope::Write,
+            &token("t2", TokenScope::Write, Some(now - Duration::seconds(1))),
+            &audit,
             now,
-            Some(now - Duration::seconds(1)),
         )
         .await
         .unwrap();
+    // The audit row of a create, written in its transaction, names the new object.
+    let created = neibao_domain::access::Principal::system("test").audit("token.create", "api_tokens", "", None);
+    let t3 = store
+        .create_api_token(&token("t3", TokenScope::Read, None), &created, now)
+        .await
+        .unwrap();
+    let head = store.audit_head().await.unwrap();
+    let last = store.audit_rows(head.last_seq - 1, 1).await.unwrap().remove(0);
+    assert_eq!(
+        (last.entry.action.as_str(), last.entry.object_id.as_str()),
+        ("token.create", t3.as_str())
+    );
     let (tu, scope) = store.api_token_user("t1", now).await.unwrap().unwrap();
     assert_eq!((tu.username.as_str(), scope), ("u1", TokenScope::Read));
     assert!(store.api_token_user("t2", now).await.unwrap().is_none());
-    assert_eq!(store.list_api_tokens(Some(&u.id)).await.unwrap().len(), 2);
+    assert_eq!(store.list_api_tokens(Some(&u.id)).await.unwrap().len(), 3);
     assert!(matches!(
-        store.revoke_api_token(&t1, Some("someone-else"), now).await,
+        store.revoke_api_token(&t1, Some("someone-else"), &audit, now).await,
         Err(StoreError::NotFound)
     ));
-    store.revoke_api_token(&t1, Some(&u.id), now).await.unwrap();
+    store.revoke_api_token(&t1, Some(&u.id), &audit, now).await.unwrap();
     assert!(store.api_token_user("t1", now).await.unwrap().is_none(), "revoked");
     assert!(matches!(
-        store.revoke_api_token(&t1, None, now).await,
+        store.revoke_api_token(&t1, None, &audit, now).await,
         Err(StoreError::NotFound)
     ));
 }

@@ -36,7 +36,7 @@ async fn sqlite_installation_moves_to_postgres_and_verifies() {
     let sqlite = neibao::open_store(None, dir.path(), Duration::from_secs(300))
         .await
         .unwrap();
-    neibao::ensure_admin_with(sqlite.as_ref(), Some("admin-pass-123"))
+    neibao::ensure_admin_with(&neibao::cli_services(sqlite.clone()), Some("admin-pass-123"))
         .await
         .unwrap();
     let pipeline = neibao_engine::Pipeline::new(sqlite.clone());

@@ -34,7 +34,7 @@ async fn unit_with_person(admin: &Client, name: &str, uscc_body: &str) -> (Strin
 }
 
 async fn verify(app: &TestApp) -> Vec<neibao_domain::audit::AuditProblem> {
-    neibao::audit_verify(app.store.as_ref(), &[]).await.unwrap().problems
+    neibao::audit_verify(&app.services, &[]).await.unwrap().problems
 }
 
 #[tokio::test]
@@ -261,16 +261,13 @@ async fn audit_verify_catches_reordered_rows_a_cut_tail_and_a_rewritten_chain() 
     ));
     app.exec_sql(&sql).await;
     assert!(verify(&app).await.is_empty(), "self-consistent rewrite");
-    let p = neibao::audit_verify(app.store.as_ref(), &[anchor])
-        .await
-        .unwrap()
-        .problems;
+    let p = neibao::audit_verify(&app.services, &[anchor]).await.unwrap().problems;
     assert_eq!((p.len(), p[0].seq), (1, 2), "{p:?}");
 }
 
 #[tokio::test]
 async fn totp_second_factor_and_the_bureau_requirement() {
-    use neibao_web::auth::totp;
+    use neibao_engine::accounts::totp;
     let app = TestApp::demo().await;
     let now = || Utc::now().timestamp() as u64;
     let (http, s, v) = app.session("demo_county", DEMO_PASSWORD, None).await;
@@ -540,7 +537,9 @@ async fn key_rotation_reencrypts_everything_and_lookups_still_work() {
         fixture("hikvision-acs/accesscontrollerevent_card_pass_plain_json.json")
     );
     assert!(!app.stored_bytes().contains("k1:"), "no value left under the old key");
-    let report = neibao::audit_verify(store.as_ref(), &[]).await.unwrap();
+    let report = neibao::audit_verify(&neibao::cli_services(store.clone()), &[])
+        .await
+        .unwrap();
     assert!(report.problems.is_empty());
     let (_, log) = app.admin().await.get("/api/v1/audit?action=keys.").await;
     assert_eq!(log["items"][0]["object_id"], "k2", "{log}");
@@ -551,9 +550,9 @@ async fn retention_deletes_by_class_with_minimums_holds_and_a_controlled_clock()
     use neibao_engine::privacy::retention::schedule_next;
     let app = TestApp::spawn().await;
     let store = app.store.clone();
-    let admin = app.admin().await;
     let t0 = Utc::now();
-    // Old audit rows (400 days) that the log retention (max 365) removes.
+    // Old audit rows (400 days) that the log retention (max 365) removes: the first rows of the
+    // chain (the administrator's API token, whose creation is audited, comes after them).
     for i in 0..3 {
         store
             .append_audit(
@@ -567,6 +566,7 @@ async fn retention_deletes_by_class_with_minimums_holds_and_a_controlled_clock()
             .await
             .unwrap();
     }
+    let admin = app.admin().await;
     let mut units = Vec::new();
     for (name, body, counter_terror) in [
         ("普通单位", "91330106000000034", false),
@@ -670,4 +670,129 @@ async fn retention_deletes_by_class_with_minimums_holds_and_a_controlled_clock()
     assert_eq!(count(units[2].clone()).await, 1);
     let (_, log) = admin.get("/api/v1/audit?action=retention.").await;
     assert!(log["total"].as_i64().unwrap() >= 3, "{log}");
+}
+
+/// A change whose audit row cannot be written does not happen (the row is written in the
+/// change's transaction), and a purpose-logged read whose audit row cannot be written hands out
+/// no data: the caller gets an internal error either way.
+#[tokio::test]
+async fn a_change_whose_audit_row_cannot_be_written_does_not_happen() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (unit, person) = unit_with_person(&admin, "审计失败单位", "91330106000000037").await;
+    let browser = app.session_client("admin", ADMIN_PASSWORD).await;
+    let store = &app.store;
+    let tokens_before = store.list_api_tokens(None).await.unwrap().len();
+    // Without the chain's head no row can be linked to it.
+    app.exec_sql("DELETE FROM audit_head").await;
+
+    let (s, _) = browser.post("/api/v1/tokens", json!({"name": "无审计令牌"})).await;
+    assert_eq!(s, 500);
+    assert_eq!(
+        store.list_api_tokens(None).await.unwrap().len(),
+        tokens_before,
+        "no token"
+    );
+    let (s, v) = admin
+        .post(
+            &format!("/api/v1/persons/{person}/reveal"),
+            json!({"purpose": "核查案件线索需联系负责人"}),
+        )
+        .await;
+    assert_eq!(s, 500);
+    assert!(
+        !v.to_string().contains(ID_NUMBER) && !v.to_string().contains(PHONE),
+        "{v}"
+    );
+    let (s, _) = admin.put("/api/v1/retention/events", json!({"max_days": 400})).await;
+    assert_eq!(s, 500);
+    let policies = store.retention_policies().await.unwrap();
+    assert_eq!(policies[0].max_days, 365, "policy unchanged");
+    let (s, _) = admin
+        .post(
+            "/api/v1/legal_holds",
+            json!({"case_no": "杭公(西)刑案字〔2026〕102号", "unit_id": unit, "reason": "涉案证据保全"}),
+        )
+        .await;
+    assert_eq!(s, 500);
+    assert!(
+        store.list_legal_holds(&Scope::All, true).await.unwrap().is_empty(),
+        "no hold"
+    );
+    let (s, _) = admin
+        .put("/api/v1/security/settings", json!({"require_totp_police": true}))
+        .await;
+    assert_eq!(s, 500);
+    assert!(!store.security_settings().await.unwrap().require_totp_police);
+    let r = browser
+        .http
+        .put(app.url("/api/v1/me/password"))
+        .header("x-csrf-token", &browser.csrf)
+        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": "Xk7#mq-Lw9-pz"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 500);
+    let (_, hash) = store.user_credentials("admin").await.unwrap().unwrap();
+    assert!(
+        neibao_engine::accounts::verify_password(ADMIN_PASSWORD, &hash),
+        "password unchanged"
+    );
+    let r = browser.http.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "the session did not end");
+    // A login is refused too: no session opens unaudited.
+    let (_, s, _) = app.session("admin", ADMIN_PASSWORD, None).await;
+    assert_eq!(s, 500);
+}
+
+/// Account changes are audited by the service with their own action codes (beside the web
+/// layer's `METHOD route` rows), naming the object and never a secret.
+#[tokio::test]
+async fn account_changes_are_audited_with_their_action_codes() {
+    let app = TestApp::spawn().await;
+    let browser = app.session_client("admin", ADMIN_PASSWORD).await;
+    let (s, t) = browser.post("/api/v1/tokens", json!({"name": "审计令牌"})).await;
+    assert_eq!(s, 201, "{t}");
+    let id = t["id"].as_str().unwrap();
+    let r = browser
+        .http
+        .delete(app.url(&format!("/api/v1/tokens/{id}")))
+        .header("x-csrf-token", &browser.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (s, _) = browser.post("/api/v1/me/totp", json!({})).await;
+    assert_eq!(s, 200);
+    let r = browser
+        .http
+        .put(app.url("/api/v1/security/settings"))
+        .header("x-csrf-token", &browser.csrf)
+        .json(&json!({"require_totp_police": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = browser.http.delete(app.url("/api/v1/session")).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+
+    let (_, log) = app.admin().await.get("/api/v1/audit?per_page=200").await;
+    let items = log["items"].as_array().unwrap();
+    let find = |action: &str| {
+        items
+            .iter()
+            .find(|r| r["action"] == action && r["actor_name"] == "admin")
+            .unwrap_or_else(|| panic!("{action} not audited: {log}"))
+    };
+    assert_eq!(find("session.login")["detail"], "password");
+    assert_eq!(find("token.create")["object_id"], id);
+    assert_eq!(find("token.revoke")["object_id"], id);
+    assert_eq!(find("totp.begin")["actor_name"], "admin");
+    assert_eq!(find("security_settings.update")["detail"], "require_totp_police=true");
+    assert_eq!(find("session.logout")["actor_name"], "admin");
+    assert!(
+        !log.to_string().contains(t["token"].as_str().unwrap()),
+        "no token in the log"
+    );
+    assert!(verify(&app).await.is_empty());
 }

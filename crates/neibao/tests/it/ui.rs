@@ -606,7 +606,7 @@ async fn totp_enrolment_through_the_forms() {
     .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("动态验证码错误或已使用"));
-    let code = neibao_web::auth::totp::code_at(&secret, now_secs());
+    let code = neibao_engine::accounts::totp::code_at(&secret, now_secs());
     let r = post_form(
         &b,
         &app,
@@ -640,7 +640,7 @@ async fn totp_enrolment_through_the_forms() {
     .await;
     let secret = totp_secret_of(&r.text().await.unwrap());
     let now = now_secs();
-    let code = neibao_web::auth::totp::code_at(&secret, now);
+    let code = neibao_engine::accounts::totp::code_at(&secret, now);
     let r = post_form(
         &b,
         &app,
@@ -667,7 +667,7 @@ async fn totp_enrolment_through_the_forms() {
     )
     .await;
     assert_eq!(r.status(), 400);
-    let next = neibao_web::auth::totp::code_at(&secret, now + 30);
+    let next = neibao_engine::accounts::totp::code_at(&secret, now + 30);
     let r = post_form(
         &b,
         &app,

@@ -1,25 +1,62 @@
-//! Repositories of accounts: [`UserRepo`], [`LoginAttemptRepo`], [`SessionRepo`], [`ApiTokenRepo`]. Implemented by both
-//! backends in `sql.rs` (compiled once per backend, see `crate::sqlite`).
+//! Repositories of accounts: [`UserRepo`], [`LoginAttemptRepo`], [`SessionRepo`],
+//! [`ApiTokenRepo`], [`SecuritySettingsRepo`]. Implemented by both backends in `sql.rs`
+//! (compiled once per backend, see `crate::sqlite`).
+//!
+//! Every change a person causes takes its [`AuditEntry`] and writes it in the same transaction:
+//! the change and its audit row commit together or not at all. Bookkeeping (the last use of a
+//! session or token, a used TOTP step, clearing the login failures after a login) is not audited.
 
 use crate::error::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::accounts::*;
+use neibao_domain::audit::AuditEntry;
 
 /// User accounts, passwords and the second factor.
 #[async_trait]
 pub trait UserRepo: Send + Sync {
     async fn count_users(&self) -> StoreResult<i64>;
+    /// Creates an account (first start, demo data: not audited).
     async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> StoreResult<User>;
     /// The user and their password hash, for login.
     async fn user_credentials(&self, username: &str) -> StoreResult<Option<(User, String)>>;
     async fn get_user(&self, id: &str) -> StoreResult<User>;
     /// Replaces the password hash, ends every session and revokes every API token of the user.
-    async fn set_password(&self, user_id: &str, password_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Recovers an account (`neibao user reset`): a new password hash, the second factor
+    /// removed, the login failures of its name forgotten, every session ended and every API
+    /// token revoked.
+    async fn reset_user(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     async fn totp_state(&self, user_id: &str) -> StoreResult<TotpState>;
-    /// Stores a secret (encrypted) with its enabled flag, or clears it with `secret = None,
-    /// enabled = false`; `secret = None, enabled = true` enables the stored secret.
-    async fn set_totp(&self, user_id: &str, secret: Option<&str>, enabled: bool) -> StoreResult<()>;
+    /// Stores a secret (encrypted) with its enabled flag, or clears it with `secret = None`.
+    async fn set_totp(
+        &self,
+        user_id: &str,
+        secret: Option<&str>,
+        enabled: bool,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Enables the stored secret and, when given, clears that session's pending second factor.
+    async fn enable_totp(
+        &self,
+        user_id: &str,
+        session_hash: Option<&str>,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Marks a TOTP time step used; false if it or a later one was used (replay).
     async fn use_totp_step(&self, user_id: &str, step: i64) -> StoreResult<bool>;
 }
@@ -29,23 +66,22 @@ pub trait UserRepo: Send + Sync {
 pub trait LoginAttemptRepo: Send + Sync {
     /// Failed logins for `username` since `since` (all nodes).
     async fn count_login_failures(&self, username: &str, since: DateTime<Utc>) -> StoreResult<i64>;
-    /// Records a failed login; forgets failures older than a day.
-    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Records a failed login (with its audit entry, when the failure is audited here); forgets
+    /// failures older than a day.
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        audit: Option<&AuditEntry>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     async fn clear_login_failures(&self, username: &str) -> StoreResult<()>;
 }
 
 /// Browser sessions.
 #[async_trait]
 pub trait SessionRepo: Send + Sync {
-    async fn create_session(
-        &self,
-        user_id: &str,
-        token_hash: &str,
-        csrf_token: &str,
-        mfa_pending: bool,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    /// Opens a session (ending the one it replaces, and sessions past their expiry).
+    async fn create_session(&self, session: &NewSession, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<()>;
     /// The live session of a token hash: before its absolute expiry and used within `idle`.
     async fn session_user(
         &self,
@@ -53,28 +89,43 @@ pub trait SessionRepo: Send + Sync {
         now: DateTime<Utc>,
         idle: chrono::Duration,
     ) -> StoreResult<Option<SessionInfo>>;
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-    /// Clears the session's pending second factor.
-    async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends a session; audited when `audit` is given (a session of a known user).
+    async fn delete_session(&self, token_hash: &str, audit: Option<&AuditEntry>, now: DateTime<Utc>)
+        -> StoreResult<()>;
 }
 
 /// Scoped, expiring, revocable API tokens (hashes only).
 #[async_trait]
 pub trait ApiTokenRepo: Send + Sync {
-    /// Stores a token hash; returns the token id.
+    /// Stores a token hash; returns the token id (also the audit entry's object id).
     async fn create_api_token(
         &self,
-        user_id: &str,
-        token_hash: &str,
-        name: &str,
-        scope: TokenScope,
+        token: &NewApiToken,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
-        expires_at: Option<DateTime<Utc>>,
     ) -> StoreResult<String>;
     /// The user and scope of a live (unexpired, unrevoked) token.
     async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(User, TokenScope)>>;
     /// Tokens of one user, or of everyone.
     async fn list_api_tokens(&self, user_id: Option<&str>) -> StoreResult<Vec<ApiTokenInfo>>;
     /// Revokes a live token (only `user_id`'s when given); NotFound otherwise.
-    async fn revoke_api_token(&self, id: &str, user_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn revoke_api_token(
+        &self,
+        id: &str,
+        user_id: Option<&str>,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+}
+
+/// The bureau's security settings.
+#[async_trait]
+pub trait SecuritySettingsRepo: Send + Sync {
+    async fn security_settings(&self) -> StoreResult<SecuritySettings>;
+    async fn set_security_settings(
+        &self,
+        settings: &SecuritySettings,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }

@@ -1,7 +1,8 @@
 //! SQL of accounts (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
+use super::audit::{append_created, append_in};
 use super::common::ms;
-use super::db::{sql, DbRow};
+use super::db::{sql, Db, DbRow};
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
@@ -9,11 +10,17 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Role;
-use neibao_domain::accounts::{ApiTokenInfo, NewUser, SessionInfo, TokenScope, TotpState, User};
+use neibao_domain::accounts::{
+    ApiTokenInfo, NewApiToken, NewSession, NewUser, SecuritySettings, SessionInfo, TokenScope, TotpState, User,
+};
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
 use sqlx::{QueryBuilder, Row};
 
 const AAD_TOTP: &str = "users.totp_secret";
+
+/// Meta key: `1` when police accounts must use a TOTP second factor.
+const REQUIRE_TOTP_POLICE: &str = "security.require_totp_police";
 
 fn token_from_row(r: &DbRow) -> ApiTokenInfo {
     ApiTokenInfo {
@@ -57,34 +64,71 @@ impl Backend {
     }
 }
 
+/// Sets the password hash of `user_id` inside `tx`, ends all their sessions and revokes all
+/// their API tokens. NotFound when there is no such user.
+async fn replace_password(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    user_id: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let n = sqlx::query(&sql(
+        "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+    ))
+    .bind(hash)
+    .bind(ms(now))
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query(&sql("DELETE FROM sessions WHERE user_id = ?"))
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(&sql(
+        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+    ))
+    .bind(ms(now))
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl UserRepo for Backend {
     /// Sets a user's password hash, ends all their sessions and revokes all their API tokens.
-    async fn set_password(&self, user_id: &str, hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn set_password(&self, user_id: &str, hash: &str, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query(&sql(
-            "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
-        ))
-        .bind(hash)
-        .bind(ms(now))
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query(&sql("DELETE FROM sessions WHERE user_id = ?"))
+        replace_password(&mut tx, user_id, hash, now).await?;
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn reset_user(&self, user_id: &str, hash: &str, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let username: String = sqlx::query_scalar(&sql("SELECT username FROM users WHERE id = ?"))
             .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        replace_password(&mut tx, user_id, hash, now).await?;
         sqlx::query(&sql(
-            "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            "UPDATE users SET totp_secret_enc = NULL, totp_enabled = ?, totp_last_step = 0 WHERE id = ?",
         ))
-        .bind(ms(now))
+        .bind(false)
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+        sqlx::query(&sql("DELETE FROM login_failures WHERE username = ?"))
+            .bind(self.login_key(&username))
+            .execute(&mut *tx)
+            .await?;
+        append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -107,27 +151,59 @@ impl UserRepo for Backend {
         })
     }
 
-    /// Stores a (new, not yet confirmed) secret, enables it, or clears it (`secret = None`).
-    async fn set_totp(&self, user_id: &str, secret: Option<&str>, enabled: bool) -> StoreResult<()> {
+    /// Stores a (new, not yet confirmed) secret, or clears it (`secret = None`).
+    async fn set_totp(
+        &self,
+        user_id: &str,
+        secret: Option<&str>,
+        enabled: bool,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let enc = secret.map(|s| self.cipher.encrypt(AAD_TOTP, s));
-        if secret.is_some() || !enabled {
-            sqlx::query(&sql(
-                "UPDATE users SET totp_secret_enc = ?, totp_enabled = ?, totp_last_step = 0 WHERE id = ?",
-            ))
-            .bind(enc)
-            .bind(enabled)
-            .bind(user_id)
-            .execute(self.writer())
-            .await?;
-        } else {
-            sqlx::query(&sql(
-                "UPDATE users SET totp_enabled = ? WHERE id = ? AND totp_secret_enc IS NOT NULL",
-            ))
-            .bind(enabled)
-            .bind(user_id)
-            .execute(self.writer())
-            .await?;
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(&sql(
+            "UPDATE users SET totp_secret_enc = ?, totp_enabled = ?, totp_last_step = 0 WHERE id = ?",
+        ))
+        .bind(enc)
+        .bind(enabled && secret.is_some())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
         }
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Enables the stored secret (if any) and completes the session's second factor.
+    async fn enable_totp(
+        &self,
+        user_id: &str,
+        session_hash: Option<&str>,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(&sql(
+            "UPDATE users SET totp_enabled = ? WHERE id = ? AND totp_secret_enc IS NOT NULL",
+        ))
+        .bind(true)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(hash) = session_hash {
+            sqlx::query(&sql("UPDATE sessions SET mfa_pending = ? WHERE token_hash = ?"))
+                .bind(false)
+                .bind(hash)
+                .execute(&mut *tx)
+                .await?;
+        }
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -198,16 +274,26 @@ impl LoginAttemptRepo for Backend {
         .await?)
     }
 
-    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        audit: Option<&AuditEntry>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql("DELETE FROM login_failures WHERE at < ?"))
             .bind(ms(at - chrono::Duration::days(1)))
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
         sqlx::query(&sql("INSERT INTO login_failures (username, at) VALUES (?, ?)"))
             .bind(self.login_key(username))
             .bind(ms(at))
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
+        if let Some(audit) = audit {
+            append_in(&mut tx, audit, at).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -222,41 +308,32 @@ impl LoginAttemptRepo for Backend {
 
 #[async_trait]
 impl SessionRepo for Backend {
-    /// Marks a session's second factor as done.
-    async fn complete_second_factor(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query(&sql("UPDATE sessions SET mfa_pending = ? WHERE token_hash = ?"))
-            .bind(false)
-            .bind(token_hash)
-            .execute(self.writer())
-            .await?;
-        Ok(())
-    }
-
-    async fn create_session(
-        &self,
-        user_id: &str,
-        token_hash: &str,
-        csrf: &str,
-        mfa_pending: bool,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    async fn create_session(&self, s: &NewSession, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql("DELETE FROM sessions WHERE expires_at < ?"))
             .bind(ms(now))
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
+        if let Some(old) = &s.replaces {
+            sqlx::query(&sql("DELETE FROM sessions WHERE token_hash = ?"))
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(&sql(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at, mfa_pending) VALUES (?, ?, ?, ?, ?, ?, ?)",
         ))
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(csrf)
+        .bind(&s.token_hash)
+        .bind(&s.user_id)
+        .bind(&s.csrf_token)
         .bind(ms(now))
-        .bind(ms(expires_at))
+        .bind(ms(s.expires_at))
         .bind(ms(now))
-        .bind(mfa_pending)
-        .execute(self.writer())
+        .bind(s.mfa_pending)
+        .execute(&mut *tx)
         .await?;
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -291,11 +368,21 @@ impl SessionRepo for Backend {
         }))
     }
 
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+    async fn delete_session(
+        &self,
+        token_hash: &str,
+        audit: Option<&AuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql("DELETE FROM sessions WHERE token_hash = ?"))
             .bind(token_hash)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
+        if let Some(audit) = audit {
+            append_in(&mut tx, audit, now).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }
@@ -322,7 +409,14 @@ impl ApiTokenRepo for Backend {
     }
 
     /// Revokes a token (of `user_id` when given). NotFound when there is no such live token.
-    async fn revoke_api_token(&self, id: &str, user_id: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn revoke_api_token(
+        &self,
+        id: &str,
+        user_id: Option<&str>,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
         let mut qb = QueryBuilder::new("UPDATE api_tokens SET revoked_at = ");
         qb.push_bind(ms(now))
             .push(" WHERE revoked_at IS NULL AND id = ")
@@ -330,36 +424,33 @@ impl ApiTokenRepo for Backend {
         if let Some(u) = user_id {
             qb.push(" AND user_id = ").push_bind(u.to_string());
         }
-        let n = qb.build().execute(self.writer()).await?.rows_affected();
+        let n = qb.build().execute(&mut *tx).await?.rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// Stores a token's hash; returns the token's id (for listing and revocation).
-    async fn create_api_token(
-        &self,
-        user_id: &str,
-        token_hash: &str,
-        name: &str,
-        scope: TokenScope,
-        now: DateTime<Utc>,
-        expires_at: Option<DateTime<Utc>>,
-    ) -> StoreResult<String> {
+    async fn create_api_token(&self, t: &NewApiToken, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<String> {
         let id = new_id();
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO api_tokens (id, token_hash, user_id, name, scope, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&id)
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(name)
-        .bind(scope.code())
+        .bind(&t.token_hash)
+        .bind(&t.user_id)
+        .bind(&t.name)
+        .bind(t.scope.code())
         .bind(ms(now))
-        .bind(expires_at.map(ms))
-        .execute(self.writer())
+        .bind(t.expires_at.map(ms))
+        .execute(&mut *tx)
         .await?;
+        append_created(&mut tx, audit, &id, now).await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -385,5 +476,37 @@ impl ApiTokenRepo for Backend {
         }
         let scope = TokenScope::from_code(r.get::<&str, _>("token_scope")).unwrap_or(TokenScope::Read);
         Ok(Some((user_from_row(&r), scope)))
+    }
+}
+
+#[async_trait]
+impl SecuritySettingsRepo for Backend {
+    async fn security_settings(&self) -> StoreResult<SecuritySettings> {
+        let v: Option<String> = sqlx::query_scalar(&sql("SELECT value FROM meta WHERE key = ?"))
+            .bind(REQUIRE_TOTP_POLICE)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(SecuritySettings {
+            require_totp_police: v.as_deref() == Some("1"),
+        })
+    }
+
+    async fn set_security_settings(
+        &self,
+        s: &SecuritySettings,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(&sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        ))
+        .bind(REQUIRE_TOTP_POLICE)
+        .bind(if s.require_totp_police { "1" } else { "0" })
+        .execute(&mut *tx)
+        .await?;
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use super::common::{ms, push_scope};
 use super::db::{sql, DbRow, FOR_UPDATE};
 use super::store::Backend;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use async_trait::async_trait;
@@ -39,11 +39,14 @@ pub(crate) async fn append_in(
     e: &AuditEntry,
     now: DateTime<Utc>,
 ) -> StoreResult<AuditRecord> {
+    // A missing head is a broken log, not a missing object: the change fails as an internal
+    // error.
     let (last_seq, last_hash): (i64, String) = sqlx::query_as(&sql(&format!(
         "SELECT last_seq, last_hash FROM audit_head WHERE id = 1{FOR_UPDATE}"
     )))
-    .fetch_one(&mut **tx)
-    .await?;
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::Other(anyhow::anyhow!("the audit log has no head row")))?;
     let at = ms(now);
     let seq = last_seq + 1;
     let hash = link_hash(&last_hash, at, e);
@@ -74,6 +77,25 @@ pub(crate) async fn append_in(
         prev_hash: last_hash,
         hash,
     })
+}
+
+/// Appends the audit entry of a create inside `tx`: an empty `object_id` becomes the new
+/// object's id.
+pub(crate) async fn append_created(
+    tx: &mut sqlx::Transaction<'_, super::db::Db>,
+    e: &AuditEntry,
+    id: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<AuditRecord> {
+    if e.object_id.is_empty() {
+        let e = AuditEntry {
+            object_id: id.to_string(),
+            ..e.clone()
+        };
+        append_in(tx, &e, now).await
+    } else {
+        append_in(tx, e, now).await
+    }
 }
 
 #[async_trait]

@@ -5,26 +5,48 @@ use crate::error::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::*;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::paging::*;
 use neibao_domain::privacy::*;
 
-/// Retention per data class, legal holds, the daily sweep and its deletion log.
+/// Retention per data class, legal holds, the daily sweep and its deletion log. Every change
+/// writes its audit entry in its own transaction.
 #[async_trait]
 pub trait RetentionRepo: Send + Sync {
     async fn retention_policies(&self) -> StoreResult<Vec<RetentionPolicy>>;
+    /// Sets a class's maximum (refused below the rules' general minimum).
     async fn set_retention_policy(
         &self,
         class: DataClass,
         max_days: i64,
         by: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
-    async fn create_legal_hold(&self, scope: &Scope, hold: &LegalHold) -> StoreResult<LegalHold>;
-    async fn release_legal_hold(&self, scope: &Scope, id: &str, by: &str, now: DateTime<Utc>)
-        -> StoreResult<LegalHold>;
+    /// Places a hold on a unit in `scope` (NotFound otherwise); the audit entry's empty
+    /// `object_id` becomes the hold's id.
+    async fn create_legal_hold(
+        &self,
+        scope: &Scope,
+        hold: &LegalHold,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LegalHold>;
+    /// Releases a live hold on a unit in `scope`; the audit entry gets the hold's unit when it
+    /// names none.
+    async fn release_legal_hold(
+        &self,
+        scope: &Scope,
+        id: &str,
+        by: &str,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LegalHold>;
     async fn list_legal_holds(&self, scope: &Scope, include_released: bool) -> StoreResult<Vec<LegalHold>>;
-    /// Deletes what is past retention at `now` (holds respected) and logs each deletion.
-    async fn retention_sweep(&self, now: DateTime<Utc>) -> StoreResult<Vec<DeletionRecord>>;
+    /// Deletes what is past retention at `now` (holds respected) and logs each deletion; each
+    /// deletion is audited in its transaction with `audit` (the sweep's actor and action)
+    /// completed with the class, the deletion-log id, the unit and the counts.
+    async fn retention_sweep(&self, now: DateTime<Utc>, audit: &AuditEntry) -> StoreResult<Vec<DeletionRecord>>;
     async fn list_deletions(&self, page: Page) -> StoreResult<Listing<DeletionRecord>>;
 }
 

@@ -2,7 +2,7 @@
 
 use super::audit::append_in;
 use super::common::{ms, push_scope};
-use super::db::{sql, DbRow, AFTER_BULK_REWRITE, FOR_UPDATE};
+use super::db::{sql, Db, DbRow, AFTER_BULK_REWRITE, FOR_UPDATE};
 use super::registry::BIDX_CITIZEN_ID;
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
@@ -79,28 +79,34 @@ impl Backend {
         Ok(n as u64)
     }
 
-    async fn delete_unit_data(&self, class: DataClass, unit_id: &str, cutoff: i64) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
+    /// Deletes the unit's data of `class` received before `cutoff` (ms), inside `tx`.
+    async fn delete_unit_data(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Db>,
+        class: DataClass,
+        unit_id: &str,
+        cutoff: i64,
+    ) -> StoreResult<()> {
         match class {
             DataClass::Events => {
                 sqlx::query(&sql("DELETE FROM events WHERE unit_id = ? AND received_at < ?"))
                     .bind(unit_id)
                     .bind(cutoff)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
             }
             DataClass::Images => {
                 sqlx::query(&sql("DELETE FROM event_images WHERE event_id IN (SELECT id FROM events WHERE unit_id = ? AND received_at < ?)"))
                     .bind(unit_id)
                     .bind(cutoff)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 sqlx::query(&sql(
                     "UPDATE events SET image_count = 0 WHERE unit_id = ? AND received_at < ? AND image_count > 0",
                 ))
                 .bind(unit_id)
                 .bind(cutoff)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
             _ => {
@@ -110,24 +116,28 @@ impl Backend {
                     .bind(unit_id)
                     .bind(cutoff)
                     .bind(face)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 sqlx::query(&sql("UPDATE events SET person = NULL, image_count = 0, raw = ? WHERE unit_id = ? AND received_at < ? AND kind = ?"))
                     .bind(self.cipher.encrypt_bytes(AAD_RAW, b""))
                     .bind(unit_id)
                     .bind(cutoff)
                     .bind(face)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
             }
         }
-        tx.commit().await?;
         Ok(())
     }
 
     /// Removes audit rows and login records older than `cutoff` (always keeping the newest audit
     /// row), moving the chain's start forward so verification still passes.
-    async fn trim_logs(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<Option<DeletionRecord>> {
+    async fn trim_logs(
+        &self,
+        cutoff: DateTime<Utc>,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> StoreResult<Option<DeletionRecord>> {
         let held: i64 = sqlx::query_scalar(&sql(
             "SELECT COUNT(*) FROM legal_holds WHERE released_at IS NULL AND data_class = 'logs'",
         ))
@@ -180,50 +190,61 @@ impl Backend {
             .bind(ms(cutoff))
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        Ok(Some(
-            self.log_deletion(DataClass::Logs, None, n, ms(cutoff), now, false)
-                .await?,
-        ))
-    }
-
-    async fn log_deletion(
-        &self,
-        class: DataClass,
-        unit_id: Option<&str>,
-        rows: i64,
-        older_than: i64,
-        now: DateTime<Utc>,
-        counter_terror: bool,
-    ) -> StoreResult<DeletionRecord> {
-        let rec = DeletionRecord {
-            id: new_id(),
-            at: ms(now),
-            data_class: class,
-            unit_id: unit_id.map(str::to_string),
-            rows_deleted: rows,
-            older_than,
-            reason: format!(
-                "超过保存期限自动删除（{}{}）",
-                class.label_zh(),
-                if counter_terror { "，反恐重点目标" } else { "" }
-            ),
+        let rec = if n > 0 {
+            Some(log_deletion(&mut tx, DataClass::Logs, None, n, ms(cutoff), now, false, audit).await?)
+        } else {
+            None
         };
-        sqlx::query(&sql("INSERT INTO deletion_log (id, at, data_class, unit_id, rows_deleted, older_than, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"))
-            .bind(&rec.id)
-            .bind(rec.at)
-            .bind(class.code())
-            .bind(&rec.unit_id)
-            .bind(rows)
-            .bind(older_than)
-            .bind(&rec.reason)
-            .execute(self.writer())
-            .await?;
+        tx.commit().await?;
         Ok(rec)
     }
+}
+
+/// Writes one line of the deletion log inside `tx`, and its audit row: `audit` is the sweep's
+/// entry, completed here with the class, the line's id, the unit and the counts.
+#[allow(clippy::too_many_arguments)]
+async fn log_deletion(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    class: DataClass,
+    unit_id: Option<&str>,
+    rows: i64,
+    older_than: i64,
+    now: DateTime<Utc>,
+    counter_terror: bool,
+    audit: &AuditEntry,
+) -> StoreResult<DeletionRecord> {
+    let rec = DeletionRecord {
+        id: new_id(),
+        at: ms(now),
+        data_class: class,
+        unit_id: unit_id.map(str::to_string),
+        rows_deleted: rows,
+        older_than,
+        reason: format!(
+            "超过保存期限自动删除（{}{}）",
+            class.label_zh(),
+            if counter_terror { "，反恐重点目标" } else { "" }
+        ),
+    };
+    sqlx::query(&sql("INSERT INTO deletion_log (id, at, data_class, unit_id, rows_deleted, older_than, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"))
+        .bind(&rec.id)
+        .bind(rec.at)
+        .bind(class.code())
+        .bind(&rec.unit_id)
+        .bind(rows)
+        .bind(older_than)
+        .bind(&rec.reason)
+        .execute(&mut **tx)
+        .await?;
+    let entry = AuditEntry {
+        object_type: class.code().into(),
+        object_id: rec.id.clone(),
+        unit_id: rec.unit_id.clone(),
+        detail: format!("rows={rows} older_than={older_than}"),
+        ..audit.clone()
+    };
+    append_in(tx, &entry, now).await?;
+    Ok(rec)
 }
 
 #[async_trait]
@@ -254,19 +275,11 @@ impl RetentionRepo for Backend {
         class: DataClass,
         max_days: i64,
         by: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        if max_days < class.min_days(false) || max_days > 36_500 {
-            return Err(DomainError::with_message(
-                ErrorCode::ValidationFailed,
-                format!(
-                    "「{}」的保存期限不得少于 {} 天（法定最低），且不超过 36500 天",
-                    class.label_zh(),
-                    class.min_days(false)
-                ),
-            )
-            .into());
-        }
+        class.check_max_days(max_days)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO retention_policies (data_class, max_days, updated_by, updated_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (data_class) DO UPDATE SET max_days = excluded.max_days, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
@@ -275,20 +288,26 @@ impl RetentionRepo for Backend {
         .bind(max_days)
         .bind(by)
         .bind(ms(now))
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    async fn create_legal_hold(&self, scope: &Scope, hold: &LegalHold) -> StoreResult<LegalHold> {
+    async fn create_legal_hold(
+        &self,
+        scope: &Scope,
+        hold: &LegalHold,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LegalHold> {
+        let mut tx = self.begin_write().await?;
         // The unit must be in the caller's scope.
         let mut qb = QueryBuilder::new("SELECT u.id FROM units u WHERE u.id = ");
         qb.push_bind(hold.unit_id.clone());
         push_scope(&mut qb, scope);
-        qb.build()
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        qb.build().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
         sqlx::query(&sql("INSERT INTO legal_holds (id, case_no, unit_id, data_class, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"))
             .bind(&hold.id)
             .bind(&hold.case_no)
@@ -297,8 +316,10 @@ impl RetentionRepo for Backend {
             .bind(&hold.reason)
             .bind(&hold.created_by)
             .bind(hold.created_at)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
+        super::audit::append_created(&mut tx, audit, &hold.id, now).await?;
+        tx.commit().await?;
         Ok(hold.clone())
     }
 
@@ -307,14 +328,17 @@ impl RetentionRepo for Backend {
         scope: &Scope,
         id: &str,
         by: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<LegalHold> {
+        let mut tx = self.begin_write().await?;
         let mut qb = QueryBuilder::new("SELECT h.* FROM legal_holds h JOIN units u ON u.id = h.unit_id WHERE h.id = ");
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
+        qb.push(FOR_UPDATE);
         let hold = qb
             .build()
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?
             .as_ref()
             .map(hold_from_row)
@@ -328,8 +352,14 @@ impl RetentionRepo for Backend {
         .bind(ms(now))
         .bind(by)
         .bind(id)
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
+        let entry = AuditEntry {
+            unit_id: audit.unit_id.clone().or_else(|| Some(hold.unit_id.clone())),
+            ..audit.clone()
+        };
+        append_in(&mut tx, &entry, now).await?;
+        tx.commit().await?;
         Ok(LegalHold {
             released_at: Some(ms(now)),
             released_by: Some(by.to_string()),
@@ -377,7 +407,7 @@ impl RetentionRepo for Backend {
     /// Deletes what is past its retention at `now`, unit by unit, skipping units under an active
     /// legal hold for the class; writes one deletion-log row per (class, unit) with something
     /// deleted, and returns them.
-    async fn retention_sweep(&self, now: DateTime<Utc>) -> StoreResult<Vec<DeletionRecord>> {
+    async fn retention_sweep(&self, now: DateTime<Utc>, audit: &AuditEntry) -> StoreResult<Vec<DeletionRecord>> {
         let policies = self.retention_policies().await?;
         let mut out = Vec::new();
         for p in &policies {
@@ -387,7 +417,7 @@ impl RetentionRepo for Backend {
             }
             if class == DataClass::Logs {
                 let cutoff = now - Duration::days(class.effective_days(p.max_days, false));
-                if let Some(rec) = self.trim_logs(cutoff, now).await? {
+                if let Some(rec) = self.trim_logs(cutoff, now, audit).await? {
                     out.push(rec);
                 }
                 continue;
@@ -417,11 +447,13 @@ impl RetentionRepo for Backend {
                     .fetch_all(&self.pool)
                     .await?;
                 for (unit_id, n) in units {
-                    self.delete_unit_data(class, &unit_id, cutoff).await?;
-                    out.push(
-                        self.log_deletion(class, Some(&unit_id), n, cutoff, now, counter_terror)
-                            .await?,
-                    );
+                    // The deletion, its log line and its audit row: one transaction.
+                    let mut tx = self.begin_write().await?;
+                    self.delete_unit_data(&mut tx, class, &unit_id, cutoff).await?;
+                    let rec =
+                        log_deletion(&mut tx, class, Some(&unit_id), n, cutoff, now, counter_terror, audit).await?;
+                    tx.commit().await?;
+                    out.push(rec);
                 }
             }
         }

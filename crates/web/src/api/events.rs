@@ -86,7 +86,7 @@ pub async fn raw(
     Query(q): Query<RawQuery>,
 ) -> ApiResult<impl IntoResponse> {
     user.require(user.is_police_or_admin() || user.user.role == neibao_domain::access::Role::UnitManager)?;
-    let purpose = crate::api::security::check_purpose(q.purpose.as_deref())?;
+    let purpose = neibao_domain::privacy::check_purpose(q.purpose.as_deref())?;
     let event = state.store.get_event(&user.scope, &id).await?;
     let (bytes, _ct) = state.store.get_event_raw(&user.scope, &id).await?;
     crate::audit::record(

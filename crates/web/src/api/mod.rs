@@ -1,17 +1,18 @@
 //! The JSON API under `/api/v1`: one file per capability, each with its `routes()` and its
 //! part of the OpenAPI document (`Doc`, merged in `crate::openapi`). This file lists them, one line
-//! each. Every handler takes the caller ([`crate::auth::CurrentUser`]) and calls its capability's
+//! each. Every handler takes the caller ([`crate::extract::principal::CurrentUser`]) and calls its capability's
 //! service with the caller's principal; objects outside the caller's scope answer 404.
 
+pub mod accounts;
 pub mod alerts;
 pub mod attachments;
+pub mod audit;
 pub mod devices;
 pub mod documents;
 pub mod events;
 pub mod meta;
 pub mod notifications;
-pub mod security;
-pub mod session;
+pub mod privacy;
 pub mod supervision;
 pub mod units;
 pub mod warning;
@@ -25,7 +26,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
-        .merge(session::routes())
+        .merge(accounts::routes())
         .merge(meta::routes())
         .merge(units::routes())
         .merge(devices::routes())
@@ -33,7 +34,8 @@ pub fn routes() -> Router<AppState> {
         .merge(alerts::routes())
         .merge(warning::routes())
         .merge(notifications::routes())
-        .merge(security::routes())
+        .merge(privacy::routes())
+        .merge(audit::routes())
         .merge(supervision::routes())
         .merge(documents::routes())
         .merge(attachments::routes())

@@ -24,6 +24,15 @@ pub fn status_of(e: &ApiError) -> StatusCode {
     StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
+/// The status a refused form of a signed-in user is re-rendered with: the error's own, except
+/// that 401 (a wrong current password, say) becomes 400 — the user is still signed in.
+pub fn signed_in_status_of(e: &ApiError) -> StatusCode {
+    match StatusCode::from_u16(e.code.http_status()) {
+        Ok(StatusCode::UNAUTHORIZED) | Err(_) => StatusCode::BAD_REQUEST,
+        Ok(s) => s,
+    }
+}
+
 /// Marks a response as not to be stored by the browser or a proxy.
 pub fn no_store(mut resp: Response) -> Response {
     resp.headers_mut()

@@ -4,14 +4,15 @@
 mod accounts;
 mod alerts;
 mod assets;
+mod audit;
 mod dashboard;
 mod devices;
 mod events;
 mod form;
 mod kit;
 mod notifications;
+mod privacy;
 mod registry;
-mod security;
 mod supervision;
 mod views;
 mod warning;
@@ -34,7 +35,8 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(alerts::routes())
         .merge(notifications::routes())
-        .merge(security::routes())
+        .merge(privacy::routes())
+        .merge(audit::routes())
         .merge(supervision::routes())
         .merge(warning::routes())
 }

@@ -467,7 +467,7 @@ pub(super) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extra
                 schedule_text,
                 may_configure: crate::api::units::may_configure_rules(u),
                 persons,
-                may_reveal: crate::api::security::may_reveal(u),
+                may_reveal: u.principal.can(Permission::PersonReveal),
                 reveal_error: extras.reveal_error,
                 revealed: revealed.is_some(),
                 credit,

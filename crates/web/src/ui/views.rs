@@ -269,11 +269,9 @@ pub(super) fn total_label<T>(list: &Listing<T>) -> String {
     }
 }
 
-/// A form with the CSRF token and an optional comment (logout, alert actions).
+/// A form with an optional comment (alert actions; the CSRF token is checked by `CsrfForm`).
 #[derive(serde::Deserialize)]
 pub struct CommentForm {
-    #[serde(default)]
-    pub csrf_token: String,
     #[serde(default)]
     pub comment: String,
 }

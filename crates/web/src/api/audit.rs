@@ -1,0 +1,68 @@
+//! The audit log, read inside the caller's scope.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use neibao_domain::audit::{AuditFilter, AuditRecord};
+use neibao_domain::paging::{Listing, Page};
+use serde::Deserialize;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::principal::CurrentUser;
+use crate::state::AppState;
+
+/// Highest page number accepted.
+const MAX_PAGE: u32 = 1_000_000;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Action prefix, e.g. `person.` or `token.`.
+    pub action: Option<String>,
+    /// Exact user name of the actor.
+    pub actor: Option<String>,
+    pub object_id: Option<String>,
+    /// Page number, 1–1 000 000.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u32>,
+    /// Rows per page, 1–200 (50 when absent).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
+}
+
+/// The audit log, newest first: administrators see all of it; police see the rows about units
+/// in their jurisdiction and the rows of their own actions (look-ups, …).
+///
+/// Errors: `validation_failed` (400) for a page out of range, `forbidden` (403).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = Listing<AuditRecord>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn list_audit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Json<Listing<AuditRecord>>> {
+    if q.page.is_some_and(|n| !(1..=MAX_PAGE).contains(&n)) || q.per_page.is_some_and(|n| !(1..=200).contains(&n)) {
+        return Err(ApiError::validation("页码为 1–1000000，每页 1–200 条"));
+    }
+    let filter = AuditFilter {
+        action: q.action,
+        actor: q.actor,
+        object_id: q.object_id,
+    };
+    Ok(Json(
+        state
+            .services
+            .audit
+            .list(&user.principal, &filter, Page::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/api/v1/audit", axum::routing::get(list_audit))
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_audit))]
+pub struct Doc;
