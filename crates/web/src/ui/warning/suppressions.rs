@@ -229,6 +229,8 @@ pub async fn add_suppression(
     };
     let filter_unit = f.filter_unit.trim().to_string();
     let r = async {
+        // Who may not set windows is told so before anything about the form.
+        u.principal.require(Permission::SuppressionManage)?;
         if form.unit_id.is_empty() {
             return Err(ApiError::validation("请选择单位"));
         }
