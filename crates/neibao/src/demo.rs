@@ -33,6 +33,12 @@ use neibao_web::auth::hash_password;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+/// The audit entry of a demo record (written by the system as `demo`; the store fills in the new
+/// object's id).
+fn seeded(action: &str, object_type: &str, unit_id: Option<&str>) -> neibao_domain::audit::AuditEntry {
+    neibao_domain::access::Principal::system("demo").audit(action, object_type, "", unit_id)
+}
+
 /// The division table shipped in the repository.
 pub const DIVISIONS_CSV: &str = include_str!("../../../data/divisions-zhejiang.csv");
 
@@ -441,7 +447,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                 armed_schedule: Some(weekday_nights()),
                 responsible_persons: persons,
             };
-            let unit = match store.create_unit(unit, now).await {
+            let unit = match store.create_unit(unit, &seeded("unit.create", "unit", None), now).await {
                 Ok(u) => u,
                 Err(neibao_store::StoreError::Conflict(_)) => continue, // a repeated random USCC
                 Err(e) => return Err(e.into()),
@@ -452,7 +458,14 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                 for (area, desc) in KEY_AREAS.iter().skip(rng.gen_range(0..3)).take(rng.gen_range(1..4)) {
                     areas.push(
                         store
-                            .create_key_area(&neibao_domain::access::Scope::All, &unit.id, area, desc, now)
+                            .create_key_area(
+                                &neibao_domain::access::Scope::All,
+                                &unit.id,
+                                area,
+                                desc,
+                                &seeded("key_area.create", "key_area", Some(&unit.id)),
+                                now,
+                            )
                             .await?,
                     );
                 }
@@ -479,7 +492,12 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                         ingest_token_hash: token_hash(&token),
                     };
                     let dev = store
-                        .create_device(&neibao_domain::access::Scope::All, dev, now)
+                        .create_device(
+                            &neibao_domain::access::Scope::All,
+                            dev,
+                            &seeded("device.create", "device", None),
+                            now,
+                        )
                         .await?;
                     if rng.gen_bool(0.8) {
                         store.touch_device(&dev.id, now).await?;
@@ -503,6 +521,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                     &unit.id,
                     "财务室",
                     "现金、票据、印章存放",
+                    &seeded("key_area.create", "key_area", Some(&unit.id)),
                     now,
                 )
                 .await?,
@@ -529,16 +548,23 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                 Some(areas[0].id.clone()),
                 DEMO_KEY_AREA_CAMERA_TOKEN,
             ),
+            &seeded("device.create", "device", None),
             now,
         )
         .await?;
     store
-        .create_device(&all, mk("大门摄像机", "camera", None, DEMO_GATE_CAMERA_TOKEN), now)
+        .create_device(
+            &all,
+            mk("大门摄像机", "camera", None, DEMO_GATE_CAMERA_TOKEN),
+            &seeded("device.create", "device", None),
+            now,
+        )
         .await?;
     store
         .create_device(
             &all,
             mk("办公楼门禁终端", "access_terminal", None, DEMO_ACCESS_TERMINAL_TOKEN),
+            &seeded("device.create", "device", None),
             now,
         )
         .await?;

@@ -4,14 +4,15 @@
 //! service with the caller's principal; objects outside the caller's scope answer 404.
 
 pub mod alerts;
+pub mod dashboard;
 pub mod devices;
 pub mod events;
-pub mod meta;
+pub mod intake;
 pub mod notifications;
+pub mod registry;
 pub mod security;
 pub mod session;
 pub mod supervision;
-pub mod units;
 pub mod warning;
 
 use axum::routing::get;
@@ -24,10 +25,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
         .merge(session::routes())
-        .merge(meta::routes())
-        .merge(units::routes())
+        .merge(dashboard::routes())
+        .merge(registry::routes())
         .merge(devices::routes())
         .merge(events::routes())
+        .merge(intake::routes())
         .merge(alerts::routes())
         .merge(warning::routes())
         .merge(notifications::routes())
