@@ -17,9 +17,29 @@ pub struct ArmedSchedule {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ArmedPeriod {
+    /// 1 = Monday … 7 = Sunday; at least one.
+    #[schema(schema_with = weekdays_schema)]
     pub weekdays: Vec<u8>,
+    /// `HH:MM`, Asia/Shanghai.
+    #[schema(pattern = r"^\s*([01]?\d|2[0-3]):[0-5]\d\s*$")]
     pub start: String,
+    /// `HH:MM`; not after `start`: the period runs past midnight (equal: the whole day).
+    #[schema(pattern = r"^\s*([01]?\d|2[0-3]):[0-5]\d\s*$")]
     pub end: String,
+}
+
+/// The schema of [`ArmedPeriod::weekdays`]: one to seven integers 1–7.
+fn weekdays_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(7)),
+        )
+        .min_items(Some(1))
+        .build()
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

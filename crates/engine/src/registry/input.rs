@@ -85,6 +85,24 @@ pub struct RuleInput {
     /// Rule parameters, e.g. `{"threshold": 5, "window_seconds": 120, "severity": "high"}`;
     /// absent or `null`: the rule's defaults.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<RuleParams>)]
     pub params: serde_json::Value,
+}
+
+/// The parameters a built-in rule may take (each rule reads those it knows; `GET /api/v1/rules`
+/// lists every rule's defaults). Only documents the shape of [`RuleInput::params`].
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct RuleParams {
+    /// The severity of the alerts the rule raises.
+    #[serde(default)]
+    #[schema(value_type = neibao_domain::alerts::Severity)]
+    pub severity: Option<neibao_domain::alerts::Severity>,
+    /// How many occurrences within the window raise an alert.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 86400)]
+    pub threshold: i64,
+    /// The counting window in seconds.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 86400)]
+    pub window_seconds: i64,
 }

@@ -5,6 +5,6 @@ mod input;
 mod service;
 mod validate;
 
-pub use input::{KeyAreaInput, PersonInput, RuleInput, UnitInput};
+pub use input::{KeyAreaInput, PersonInput, RuleInput, RuleParams, UnitInput};
 pub use service::{RegistryService, UnitOverview};
 pub use validate::text_field;

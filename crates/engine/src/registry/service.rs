@@ -157,7 +157,8 @@ impl RegistryService {
         who.require(Permission::DeviceManage)?;
         let name = text_field(&input.name, "重要部位名称", 100, true)?;
         let description = text_field(&input.description, "重要部位说明", 500, false)?;
-        let audit = who.audit("key_area.create", "key_area", "", Some(unit_id));
+        let mut audit = who.audit("key_area.create", "key_area", "", Some(unit_id));
+        audit.detail = serde_json::json!({"name": name}).to_string();
         Ok(self
             .ctx
             .store

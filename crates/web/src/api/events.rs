@@ -76,7 +76,7 @@ pub async fn get(
 pub struct RawQuery {
     /// Why the raw payload (which may hold names, card numbers and face pictures) is needed;
     /// recorded in the audit log. Required: 4–200 characters.
-    #[param(min_length = 4, max_length = 200)]
+    #[param(required = true, min_length = 4, max_length = 200)]
     pub purpose: Option<String>,
 }
 

@@ -5,7 +5,7 @@ mod settings;
 mod unit;
 mod units;
 
-pub(super) use unit::{unit_page, UnitExtras};
+pub use unit::{unit_page, UnitExtras};
 
 use crate::state::AppState;
 

@@ -64,7 +64,7 @@ struct PersonRow {
 
 /// What the unit page shows besides the unit itself.
 #[derive(Default)]
-pub(in crate::ui) struct UnitExtras {
+pub struct UnitExtras {
     /// A new device's ingest path, shown once.
     pub new_token: Option<String>,
     /// A person's plaintext fields after an audited read with a purpose.
@@ -134,7 +134,7 @@ fn schedule_zh(s: Option<&ArmedSchedule>) -> String {
 }
 
 /// Renders the unit page for `u`.
-pub(in crate::ui) async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: UnitExtras) -> Response {
+pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: UnitExtras) -> Response {
     let UnitOverview {
         unit,
         key_areas,
