@@ -19,7 +19,7 @@ use crate::state::AppState;
 pub struct DeviceQuery {
     pub unit_id: Option<String>,
     pub online: Option<bool>,
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,

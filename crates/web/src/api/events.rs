@@ -26,7 +26,7 @@ pub struct EventQuery {
     pub since: Option<DateTime<Utc>>,
     /// RFC 3339 upper bound (exclusive).
     pub until: Option<DateTime<Utc>>,
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,

@@ -14,11 +14,14 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
+/// The highest page number a list takes (the largest `int32`, as the schema says).
+pub(crate) const MAX_PAGE: u32 = i32::MAX as u32;
+
 /// The page of a list: `page` from 1, `per_page` 1–200 (default 50).
 ///
 /// Errors: `validation_failed` (400) outside those bounds.
 pub(crate) fn checked_page(page: Option<u32>, per_page: Option<u32>) -> ApiResult<Page> {
-    if page == Some(0) || per_page.is_some_and(|n| !(1..=200).contains(&n)) {
+    if page.is_some_and(|p| !(1..=MAX_PAGE).contains(&p)) || per_page.is_some_and(|n| !(1..=200).contains(&n)) {
         return Err(ApiError::validation("page 应从 1 开始，per_page 应为 1 至 200"));
     }
     Ok(Page::new(page, per_page))
@@ -33,7 +36,7 @@ pub struct UnitQuery {
     pub division: Option<String>,
     pub key_unit: Option<bool>,
     pub kind: Option<UnitKind>,
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
@@ -296,20 +299,23 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    divisions,
-    organisations,
-    rules,
-    list,
-    create,
-    get,
-    update,
-    list_key_areas,
-    create_key_area,
-    list_rules,
-    set_rule,
-    set_armed_schedule
-))]
+#[openapi(
+    components(schemas(BuiltinRuleCode)),
+    paths(
+        divisions,
+        organisations,
+        rules,
+        list,
+        create,
+        get,
+        update,
+        list_key_areas,
+        create_key_area,
+        list_rules,
+        set_rule,
+        set_armed_schedule
+    )
+)]
 pub struct Doc;
 
 #[cfg(test)]
@@ -343,6 +349,7 @@ mod tests {
         assert!(checked_page(None, None).is_ok());
         assert!(checked_page(Some(0), None).is_err());
         assert!(checked_page(None, Some(201)).is_err());
+        assert!(checked_page(Some(MAX_PAGE + 1), None).is_err());
         assert_eq!(checked_page(Some(2), Some(200)).unwrap().per_page, 200);
     }
 }
