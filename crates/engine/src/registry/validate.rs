@@ -161,7 +161,7 @@ pub(super) fn rule_setting(rule: &str, input: RuleInput) -> ServiceResult<RuleSe
     let Some(def) = builtin_rules().into_iter().find(|d| d.code == rule) else {
         return Err(ServiceError::invalid("没有这条预警规则"));
     };
-    let params = if input.params.is_null() {
+    let mut params = if input.params.is_null() {
         def.default_params.clone()
     } else {
         input.params
@@ -175,9 +175,16 @@ pub(super) fn rule_setting(rule: &str, input: RuleInput) -> ServiceResult<RuleSe
         }
     }
     for key in ["threshold", "window_seconds"] {
-        if let Some(v) = params.get(key) {
-            if !v.as_i64().is_some_and(|n| (1..=86_400).contains(&n)) {
-                return Err(ServiceError::invalid(format!("{key} 应为 1 至 86400 之间的整数")));
+        if let Some(v) = params.get_mut(key) {
+            // JSON Schema's integers include `120.0`: stored as the integer it is.
+            let n = v.as_i64().or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            });
+            match n {
+                Some(n) if (1..=86_400).contains(&n) => *v = n.into(),
+                _ => return Err(ServiceError::invalid(format!("{key} 应为 1 至 86400 之间的整数"))),
             }
         }
     }
@@ -186,4 +193,36 @@ pub(super) fn rule_setting(rule: &str, input: RuleInput) -> ServiceResult<RuleSe
         enabled: input.enabled,
         params,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_parameters_are_checked_and_integral_numbers_stored_as_integers() {
+        let input = |params: serde_json::Value| RuleInput { enabled: true, params };
+        let s = rule_setting(
+            "access_failed_verification",
+            input(serde_json::json!({"window_seconds": 222.0})),
+        )
+        .unwrap();
+        assert_eq!(s.params["window_seconds"], serde_json::json!(222));
+        assert!(s.params["window_seconds"].is_i64());
+        for bad in [
+            serde_json::json!({"threshold": 0}),
+            serde_json::json!({"threshold": 1.5}),
+            serde_json::json!({"window_seconds": 86_401}),
+            serde_json::json!({"severity": "urgent"}),
+            serde_json::json!([1]),
+        ] {
+            assert!(
+                rule_setting("access_failed_verification", input(bad.clone())).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(rule_setting("no_such_rule", input(serde_json::Value::Null)).is_err());
+        let defaults = rule_setting("video_tamper", input(serde_json::Value::Null)).unwrap();
+        assert!(defaults.params.is_object());
+    }
 }
