@@ -178,8 +178,7 @@ impl Workers {
         // Device transports that neibao opens itself: MQTT and pull streams.
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         crate::transports::start(
-            store,
-            self.services.bus().clone(),
+            self.services.intake.clone(),
             self.config.mqtt_url.as_deref().filter(|u| !u.is_empty()),
             &self.config.mqtt_client_id,
             self.config.mqtt_frigate.clone(),

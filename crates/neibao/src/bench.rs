@@ -189,6 +189,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 async fn setup(store: &dyn Store, devices: usize, format: DeviceFormat) -> anyhow::Result<Vec<String>> {
     let now = Utc::now();
+    let bench = neibao_domain::access::Principal::system("bench");
     let body17 = format!("91330106{:09}", rand::random::<u32>() % 1_000_000_000);
     let unit = store
         .create_unit(
@@ -208,10 +209,20 @@ async fn setup(store: &dyn Store, devices: usize, format: DeviceFormat) -> anyho
                 armed_schedule: None,
                 responsible_persons: vec![],
             },
+            &bench.audit("unit.create", "unit", "", None),
             now,
         )
         .await?;
-    let area = store.create_key_area(&Scope::All, &unit.id, "机房", "", now).await?;
+    let area = store
+        .create_key_area(
+            &Scope::All,
+            &unit.id,
+            "机房",
+            "",
+            &bench.audit("key_area.create", "key_area", "", Some(&unit.id)),
+            now,
+        )
+        .await?;
     let mut tokens = Vec::new();
     for i in 0..devices {
         let token = format!("bench-{}-{i}", new_id());
@@ -228,6 +239,7 @@ async fn setup(store: &dyn Store, devices: usize, format: DeviceFormat) -> anyho
                     channel_map: Default::default(),
                     ingest_token_hash: token_hash(&token),
                 },
+                &bench.audit("device.create", "device", "", Some(&unit.id)),
                 now,
             )
             .await?;
@@ -293,9 +305,8 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
     let app = App::build(config).await?;
     let loaded = app.services.pipeline().rule_engine().rules().len();
     anyhow::ensure!(loaded == args.rules, "loaded {loaded} of {} rules", args.rules);
-    let store = app.store.clone();
     if let Some(url) = &args.mqtt_url {
-        return run_mqtt(args, store, app, tokens, url, db_url, dir).await;
+        return run_mqtt(args, app, tokens, url, db_url, dir).await;
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -402,7 +413,6 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
 /// the pipeline's receive-to-done time (p50/p99 from its histogram: bucket upper bounds).
 async fn run_mqtt(
     args: &BenchArgs,
-    store: Arc<dyn Store>,
     app: App,
     tokens: Vec<String>,
     url: &str,
@@ -412,8 +422,7 @@ async fn run_mqtt(
     use neibao_engine::metrics::METRICS;
     let prefix = format!("nbbench{}/events", uuid::Uuid::now_v7().simple());
     let sink: Arc<dyn neibao_transport::Sink> = Arc::new(crate::transports::DeviceSink::new(
-        store.clone(),
-        app.services.bus().clone(),
+        app.services.intake.clone(),
         Default::default(),
         Default::default(),
     ));

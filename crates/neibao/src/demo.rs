@@ -16,7 +16,7 @@
 
 use anyhow::Context;
 use chrono::{Duration, NaiveDate, Utc};
-use neibao_domain::access::Role;
+use neibao_domain::access::{Role, Scope};
 use neibao_domain::accounts::NewUser;
 use neibao_domain::devices::DeviceFormat;
 use neibao_domain::devices::NewDevice;
@@ -367,6 +367,10 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
     store.upsert_divisions(&divisions).await?;
     let orgs = load_orgs(store, &divisions).await?;
     let mut rng = StdRng::seed_from_u64(20_261_129);
+    // Audited as written by the system under the name `demo` (the store fills in the new ids).
+    let demo = neibao_domain::access::Principal::system("demo");
+    let [audit_unit, audit_area, audit_device] = [("unit", "unit"), ("key_area", "key_area"), ("device", "device")]
+        .map(|(object, kind)| demo.audit(&format!("{object}.create"), kind, "", None));
 
     // Units over the demo cities, each in a township with its police station.
     let mut demo_unit: Option<(Unit, Vec<KeyArea>)> = None;
@@ -441,7 +445,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                 armed_schedule: Some(weekday_nights()),
                 responsible_persons: persons,
             };
-            let unit = match store.create_unit(unit, now).await {
+            let unit = match store.create_unit(unit, &audit_unit, now).await {
                 Ok(u) => u,
                 Err(neibao_store::StoreError::Conflict(_)) => continue, // a repeated random USCC
                 Err(e) => return Err(e.into()),
@@ -452,7 +456,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                 for (area, desc) in KEY_AREAS.iter().skip(rng.gen_range(0..3)).take(rng.gen_range(1..4)) {
                     areas.push(
                         store
-                            .create_key_area(&neibao_domain::access::Scope::All, &unit.id, area, desc, now)
+                            .create_key_area(&Scope::All, &unit.id, area, desc, &audit_area, now)
                             .await?,
                     );
                 }
@@ -478,9 +482,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                         channel_map: Default::default(),
                         ingest_token_hash: token_hash(&token),
                     };
-                    let dev = store
-                        .create_device(&neibao_domain::access::Scope::All, dev, now)
-                        .await?;
+                    let dev = store.create_device(&Scope::All, dev, &audit_device, now).await?;
                     if rng.gen_bool(0.8) {
                         store.touch_device(&dev.id, now).await?;
                     }
@@ -503,6 +505,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                     &unit.id,
                     "财务室",
                     "现金、票据、印章存放",
+                    &audit_area,
                     now,
                 )
                 .await?,
@@ -519,29 +522,25 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         channel_map: Default::default(),
         ingest_token_hash: token_hash(token),
     };
-    let all = neibao_domain::access::Scope::All;
-    store
-        .create_device(
-            &all,
-            mk(
-                &format!("{}通道摄像机", areas[0].name),
-                "camera",
-                Some(areas[0].id.clone()),
-                DEMO_KEY_AREA_CAMERA_TOKEN,
-            ),
-            now,
-        )
-        .await?;
-    store
-        .create_device(&all, mk("大门摄像机", "camera", None, DEMO_GATE_CAMERA_TOKEN), now)
-        .await?;
-    store
-        .create_device(
-            &all,
-            mk("办公楼门禁终端", "access_terminal", None, DEMO_ACCESS_TERMINAL_TOKEN),
-            now,
-        )
-        .await?;
+    for (name, kind, area, token) in [
+        (
+            format!("{}通道摄像机", areas[0].name),
+            "camera",
+            Some(areas[0].id.clone()),
+            DEMO_KEY_AREA_CAMERA_TOKEN,
+        ),
+        ("大门摄像机".into(), "camera", None, DEMO_GATE_CAMERA_TOKEN),
+        (
+            "办公楼门禁终端".into(),
+            "access_terminal",
+            None,
+            DEMO_ACCESS_TERMINAL_TOKEN,
+        ),
+    ] {
+        store
+            .create_device(&Scope::All, mk(&name, kind, area, token), &audit_device, now)
+            .await?;
+    }
     n_devices += 3;
 
     // Users, one per role.

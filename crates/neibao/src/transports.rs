@@ -1,7 +1,8 @@
 //! Device transports wired to the ingest path: the MQTT subscriber (Frigate topics and
 //! `neibao/events/{ingest token}`) and the pull clients (Hikvision `alertStream`, Dahua
-//! `eventManager.cgi?action=attach`) from `neibao-transport`. Each message or stream part is decoded,
-//! sanitised and submitted to the event bus exactly like an HTTP push from the same device.
+//! `eventManager.cgi?action=attach`) from `neibao-transport`. Each message or stream part goes
+//! through the one intake path ([`IntakeService`]) exactly like an HTTP push from the same
+//! device: the same token cache, decoders, sanitising and event bus.
 //!
 //! Which device a message belongs to:
 //! - `neibao/events/{token}`: the device whose ingest token it is (format `generic_json`);
@@ -11,32 +12,22 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anyhow::Context;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use neibao_domain::devices::DeviceFormat;
-use neibao_domain::devices::IngestDevice;
-use neibao_domain::events::DecodedEvent;
-use neibao_domain::ids::token_hash;
-use neibao_engine::EventBus;
-use neibao_store::Store;
-use neibao_transport::{
-    decode_message, decode_part, MqttConfig, MqttMessage, MqttRoute, PullConfig, PullKind, Sink, SinkError, StreamPart,
-};
+use neibao_engine::intake::{Delivery, IntakeService, Refusal};
+use neibao_transport::{MqttConfig, MqttMessage, MqttRoute, PullConfig, PullKind, Sink, SinkError, StreamPart};
 use serde::Deserialize;
-
-/// How long a token → device lookup is reused.
-const DEVICE_CACHE_SECONDS: i64 = 5;
 
 /// MQTT messages are processed by this many workers; a device's messages always go to the same
 /// one (by token), so they stay in order.
 pub const MQTT_WORKERS: usize = 8;
 
-/// Submits what the transports receive to the event bus.
+/// Hands what the transports receive to the intake path.
 pub struct DeviceSink {
-    inner: Arc<Inner>,
+    intake: IntakeService,
     /// pull source name → device ingest token
     pull_tokens: HashMap<String, String>,
     /// Frigate topic prefix → device ingest token
@@ -44,39 +35,21 @@ pub struct DeviceSink {
     mqtt_workers: Vec<tokio::sync::mpsc::Sender<(String, DeviceFormat, MqttMessage)>>,
 }
 
-struct Inner {
-    store: Arc<dyn Store>,
-    bus: EventBus,
-    cache: Mutex<HashMap<String, CachedDevice>>,
-}
-
-/// (looked up at, the device or none for an unknown token)
-type CachedDevice = (DateTime<Utc>, Option<IngestDevice>);
-
 impl DeviceSink {
-    /// A sink submitting to `bus`; starts [`MQTT_WORKERS`] tasks (call inside a Tokio runtime).
+    /// A sink handing payloads to `intake`; starts [`MQTT_WORKERS`] tasks (call inside a Tokio
+    /// runtime).
     pub fn new(
-        store: Arc<dyn Store>,
-        bus: EventBus,
+        intake: IntakeService,
         pull_tokens: HashMap<String, String>,
         frigate_tokens: HashMap<String, String>,
     ) -> DeviceSink {
-        let inner = Arc::new(Inner {
-            store,
-            bus,
-            cache: Mutex::default(),
-        });
         let mqtt_workers = (0..MQTT_WORKERS)
             .map(|_| {
                 let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, DeviceFormat, MqttMessage)>(256);
-                let inner = inner.clone();
+                let intake = intake.clone();
                 tokio::spawn(async move {
                     while let Some((token, format, msg)) = rx.recv().await {
-                        let payload = decode_message(&msg);
-                        if let Err(e) = inner
-                            .submit(&token, format, payload, &msg.payload, Some("application/json"))
-                            .await
-                        {
+                        if let Err(e) = take(&intake, &token, format, &msg.payload, Some("application/json")).await {
                             tracing::info!(topic = %msg.topic, error = %e, "MQTT message not ingested");
                         }
                     }
@@ -85,7 +58,7 @@ impl DeviceSink {
             })
             .collect();
         DeviceSink {
-            inner,
+            intake,
             pull_tokens,
             frigate_tokens,
             mqtt_workers,
@@ -93,54 +66,18 @@ impl DeviceSink {
     }
 }
 
-impl Inner {
-    async fn device(&self, token: &str) -> Result<Option<IngestDevice>, SinkError> {
-        let now = Utc::now();
-        if let Some((at, d)) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(token) {
-            if (now - *at).num_seconds() < DEVICE_CACHE_SECONDS {
-                return Ok(d.clone());
-            }
-        }
-        let d = self.store.device_for_ingest(&token_hash(token)).await?;
-        let mut c = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        if c.len() > 10_000 {
-            c.clear();
-        }
-        c.insert(token.to_string(), (now, d.clone()));
-        Ok(d)
-    }
-
-    async fn submit(
-        &self,
-        token: &str,
-        format: DeviceFormat,
-        payload: Result<neibao_domain::events::DecodedPayload, neibao_ingest::DecodeError>,
-        raw: &[u8],
-        content_type: Option<&str>,
-    ) -> Result<(), SinkError> {
-        let Some(device) = self.device(token).await? else {
-            return Err("unknown ingest token".into());
-        };
-        if device.format != format {
-            return Err(format!(
-                "device {} has format {}, not {}",
-                device.id,
-                device.format.code(),
-                format.code()
-            )
-            .into());
-        }
-        let mut payload = payload.map_err(|e| format!("undecodable payload: {}", e.code()))?;
-        if payload.events.is_empty() && payload.heartbeats == 0 {
-            return Ok(());
-        }
-        payload.events.iter_mut().for_each(DecodedEvent::sanitize);
-        self.bus
-            .submit(&device, &payload, raw, content_type, Utc::now())
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok(())
-    }
+/// One message or stream part through the intake path.
+async fn take(
+    intake: &IntakeService,
+    token: &str,
+    format: DeviceFormat,
+    body: &[u8],
+    content_type: Option<&str>,
+) -> Result<(), Refusal> {
+    intake
+        .receive(token, format, Delivery::Stream, content_type, async { Ok(body) })
+        .await
+        .map(|_| ())
 }
 
 #[async_trait]
@@ -149,14 +86,16 @@ impl Sink for DeviceSink {
         let Some(token) = self.pull_tokens.get(source) else {
             return Err("pull source without a device".into());
         };
-        let format = match kind {
-            PullKind::HikvisionAlertStream => DeviceFormat::Hikvision,
-            PullKind::DahuaAttach => DeviceFormat::Dahua,
+        // Pictures travel in their own parts; the event parts carry what the rules need.
+        if part.is_image() {
+            return Ok(());
+        }
+        let (format, content_type) = match kind {
+            PullKind::HikvisionAlertStream => (DeviceFormat::Hikvision, part.content_type.as_deref()),
+            // Dahua's attach stream is `text/plain` key=value blocks whatever the part says.
+            PullKind::DahuaAttach => (DeviceFormat::Dahua, Some("text/plain")),
         };
-        let payload = decode_part(kind, &part);
-        self.inner
-            .submit(token, format, payload, &part.body, part.content_type.as_deref())
-            .await
+        Ok(take(&self.intake, token, format, &part.body, content_type).await?)
     }
 
     async fn mqtt(&self, _source: &str, msg: MqttMessage) -> Result<(), SinkError> {
@@ -185,8 +124,9 @@ impl Sink for DeviceSink {
         tracing::info!(%source, connected, %reason, "device transport");
         if connected {
             if let Some(token) = self.pull_tokens.get(source) {
-                if let Some(d) = self.inner.device(token).await? {
-                    self.inner.store.touch_device(&d.id, Utc::now()).await?;
+                match self.intake.connected(token).await {
+                    Ok(()) | Err(Refusal::UnknownToken) => {}
+                    Err(e) => return Err(e.into()),
                 }
             }
         }
@@ -250,11 +190,10 @@ pub fn parse_frigate_map(s: &str) -> anyhow::Result<HashMap<String, String>> {
     Ok(m)
 }
 
-/// Starts the MQTT subscriber (when `mqtt_url` is set) and one pull client per source; they run
-/// until `shutdown` turns true.
+/// Starts the MQTT subscriber (when `mqtt_url` is set) and one pull client per source, handing
+/// what they receive to `intake`; they run until `shutdown` turns true.
 pub fn start(
-    store: Arc<dyn Store>,
-    bus: EventBus,
+    intake: IntakeService,
     mqtt_url: Option<&str>,
     client_id: &str,
     frigate: HashMap<String, String>,
@@ -275,7 +214,7 @@ pub fn start(
         pull_tokens.insert(source, p.token);
     }
     let prefixes: Vec<String> = frigate.keys().cloned().collect();
-    let sink: Arc<dyn Sink> = Arc::new(DeviceSink::new(store, bus, pull_tokens, frigate));
+    let sink: Arc<dyn Sink> = Arc::new(DeviceSink::new(intake, pull_tokens, frigate));
     if let Some(url) = mqtt_url {
         let mut cfg = MqttConfig::new(url, client_id);
         if !prefixes.is_empty() {

@@ -7,7 +7,7 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use neibao_engine::metrics::{self, METRICS};
+use neibao_engine::metrics;
 use serde_json::json;
 
 use crate::state::AppState;
@@ -24,21 +24,20 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let database = state.store.get_meta("readyz").await.is_ok();
-    let bus = state.services.bus().ready().await;
-    let status = if database && bus {
+    let r = state.services.intake.readiness().await;
+    let status = if r.database && r.bus {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (
         status,
-        Json(json!({"database": database, "bus": bus, "queue_depth": state.services.bus().queue_depth()})),
+        Json(json!({"database": r.database, "bus": r.bus, "queue_depth": r.queue_depth})),
     )
 }
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
-    METRICS.queue_depth.set(state.services.bus().queue_depth() as i64);
+    state.services.intake.queue_depth();
     (
         [(
             header::CONTENT_TYPE,

@@ -15,7 +15,6 @@ pub mod error;
 pub mod extract;
 pub mod fallback;
 pub mod health;
-pub mod ingest;
 pub mod openapi;
 pub mod request_id;
 pub mod router;

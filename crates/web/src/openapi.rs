@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "neibao API", version = "1", description = "智慧内保平台 JSON API。错误体为 {\"error\":{\"code\",\"message\"}}，message 为中文。认证：Authorization: Bearer <token>，或浏览器会话 Cookie（非 GET 请求需带 X-CSRF-Token）。"),
-    components(schemas(crate::error::ErrorBody, crate::ingest::IngestResponse)),
+    components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -18,10 +18,11 @@ pub struct ApiDoc;
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api::accounts::Doc::openapi());
-    doc.merge(crate::api::meta::Doc::openapi());
-    doc.merge(crate::api::units::Doc::openapi());
+    doc.merge(crate::api::dashboard::Doc::openapi());
+    doc.merge(crate::api::registry::Doc::openapi());
     doc.merge(crate::api::devices::Doc::openapi());
     doc.merge(crate::api::events::Doc::openapi());
+    doc.merge(crate::api::intake::Doc::openapi());
     doc.merge(crate::api::alerts::Doc::openapi());
     doc.merge(crate::api::warning::Doc::openapi());
     doc.merge(crate::api::notifications::Doc::openapi());

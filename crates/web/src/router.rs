@@ -1,4 +1,4 @@
-//! The whole application router: the API, device intake, the UI and the operations endpoints,
+//! The whole application router: the API (device intake included), the UI and the operations endpoints,
 //! with the layers every request passes (request id, refused-attempt audit, timeouts, uniform
 //! errors, security headers).
 
@@ -14,7 +14,6 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::api::routes())
-        .merge(crate::ingest::routes())
         .merge(crate::ui::routes())
         .merge(crate::health::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::audit_changes))

@@ -17,9 +17,44 @@ pub struct ArmedSchedule {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ArmedPeriod {
+    /// 1 = Monday … 7 = Sunday; at least one.
+    #[schema(schema_with = weekdays_schema)]
+    #[serde(deserialize_with = "integral_days")]
     pub weekdays: Vec<u8>,
+    /// `HH:MM`, Asia/Shanghai.
+    #[schema(pattern = r"^\s*([01]?\d|2[0-3]):[0-5]\d\s*$")]
     pub start: String,
+    /// `HH:MM`; not after `start`: the period runs past midnight (equal: the whole day).
+    #[schema(pattern = r"^\s*([01]?\d|2[0-3]):[0-5]\d\s*$")]
     pub end: String,
+}
+
+/// Weekdays as JSON numbers: `3` or `3.0` (JSON Schema's integers include both), 0–255.
+fn integral_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    let days: Vec<f64> = Deserialize::deserialize(d)?;
+    days.into_iter()
+        .map(|n| {
+            if n.fract() == 0.0 && (0.0..=255.0).contains(&n) {
+                Ok(n as u8)
+            } else {
+                Err(serde::de::Error::custom("weekday is not an integer 1–7"))
+            }
+        })
+        .collect()
+}
+
+/// The schema of [`ArmedPeriod::weekdays`]: one to seven integers 1–7.
+fn weekdays_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(7)),
+        )
+        .min_items(Some(1))
+        .build()
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -82,4 +117,20 @@ pub struct UnitFilter {
     pub division_prefix: Option<String>,
     pub is_key_unit: Option<bool>,
     pub kind: Option<UnitKind>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ArmedPeriod;
+
+    #[test]
+    fn weekdays_are_integral_json_numbers() {
+        let p: ArmedPeriod =
+            serde_json::from_str(r#"{"weekdays": [1, 7.0], "start": "20:00", "end": "06:00"}"#).unwrap();
+        assert_eq!(p.weekdays, vec![1, 7]);
+        for bad in ["[1.5]", "[-1]", "[256]", r#"["1"]"#] {
+            let json = format!(r#"{{"weekdays": {bad}, "start": "20:00", "end": "06:00"}}"#);
+            assert!(serde_json::from_str::<ArmedPeriod>(&json).is_err(), "{bad}");
+        }
+    }
 }

@@ -1,5 +1,7 @@
-//! Devices: registration, ingest tokens, health.
+//! Devices: registration with ingest tokens, the device list and detail, device health.
 
+mod input;
 mod service;
 
+pub use input::{CreatedDevice, DeviceHealth, DeviceInput, DivisionHealth, UnitHealthRow};
 pub use service::DeviceService;

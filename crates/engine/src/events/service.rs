@@ -1,11 +1,18 @@
-//! [`EventService`]: Events as stored: lists, details, the purpose-logged raw payload.
+//! [`EventService`]: events (normalised device occurrences) and the purpose-logged read of the
+//! raw payload a device sent.
+
+use chrono::Utc;
+use neibao_domain::access::{Permission, Principal};
+use neibao_domain::error::ErrorCode;
+use neibao_domain::events::{EventFilter, SecurityEvent};
+use neibao_domain::paging::{Listing, Page};
 
 use crate::context::Ctx;
+use crate::error::{ServiceError, ServiceResult};
 
-/// Events as stored: lists, details, the purpose-logged raw payload.
+/// Events and their raw payloads.
 #[derive(Clone)]
 pub struct EventService {
-    #[allow(dead_code)] // until the capability's handlers move here
     pub(crate) ctx: Ctx,
 }
 
@@ -13,4 +20,58 @@ impl EventService {
     pub fn new(ctx: Ctx) -> EventService {
         EventService { ctx }
     }
+
+    /// Events in `who`'s jurisdiction, newest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn list(
+        &self,
+        who: &Principal,
+        filter: &EventFilter,
+        page: Page,
+    ) -> ServiceResult<Listing<SecurityEvent>> {
+        Ok(self.ctx.store.list_events(&who.scope, filter, page).await?)
+    }
+
+    /// One event.
+    #[tracing::instrument(skip_all, fields(event = %id))]
+    pub async fn get(&self, who: &Principal, id: &str) -> ServiceResult<SecurityEvent> {
+        Ok(self.ctx.store.get_event(&who.scope, id).await?)
+    }
+
+    /// The raw payload the device sent with an event, byte for byte. It can hold personal
+    /// information (names, card numbers, face pictures): a purpose is required, and the read is
+    /// audited (`event.raw`, with the purpose and the size) before the bytes are returned; if the
+    /// audit row cannot be written, nothing is returned.
+    ///
+    /// Errors: `forbidden`, `purpose_required`, `not_found`.
+    #[tracing::instrument(skip_all, fields(event = %id))]
+    pub async fn raw(&self, who: &Principal, id: &str, purpose: Option<&str>) -> ServiceResult<Vec<u8>> {
+        who.require(Permission::EventRawRead)?;
+        let purpose = checked_purpose(purpose)?;
+        let store = &self.ctx.store;
+        let event = store.get_event(&who.scope, id).await?;
+        let (bytes, _content_type) = store.get_event_raw(&who.scope, id).await?;
+        let mut audit = who.audit("event.raw", "events", id, Some(&event.unit_id));
+        audit.purpose = purpose;
+        audit.detail = format!("bytes={}", bytes.len());
+        store.append_audit(&audit, Utc::now()).await?;
+        Ok(bytes)
+    }
+}
+
+/// A stated purpose: 4 to 200 characters after trimming; control characters are dropped and
+/// anything that looks like an ID or phone number is masked before it is logged.
+///
+/// Errors: `purpose_required` (400).
+fn checked_purpose(purpose: Option<&str>) -> ServiceResult<String> {
+    let p = purpose.unwrap_or("").trim();
+    if !(4..=200).contains(&p.chars().count()) {
+        return Err(ServiceError::refused(
+            ErrorCode::PurposeRequired,
+            "查看完整个人信息须填写查询事由（4–200 个字）",
+        ));
+    }
+    Ok(neibao_domain::sensitive::redact_numbers(
+        &neibao_domain::events::clean_device_text(p, 200),
+    ))
 }

@@ -1,7 +1,13 @@
-//! The one device intake path: HTTP push, MQTT and pull streams all end here.
+//! The one device intake path: HTTP push, MQTT and pull streams all end here ([`IntakeService`]),
+//! go through the event bus ([`bus`]) and the pipeline ([`pipeline`]) of rule stages
+//! ([`stage`], [`stages`]).
 
 pub mod bus;
 pub mod pipeline;
+mod refusal;
 mod service;
+pub mod stage;
+pub mod stages;
 
-pub use service::IntakeService;
+pub use refusal::Refusal;
+pub use service::{count_refusal, Delivery, IntakeService, Readiness, Received};

@@ -5,18 +5,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use neibao_domain::alerts::{AlertDraft, Raised, RuleSetting};
-use neibao_domain::devices::IngestDevice;
+use neibao_domain::access::Scope;
+use neibao_domain::alerts::{AlertDraft, EscalationPolicy, Raised, RuleSetting};
+use neibao_domain::devices::{DevicePlacement, IngestDevice};
 use neibao_domain::events::DecodedPayload;
+use neibao_domain::warning::SuppressionWindow;
 use neibao_store::{Store, StoreResult};
 
-use neibao_domain::access::Scope;
-use neibao_domain::devices::DevicePlacement;
-use neibao_domain::warning::SuppressionWindow;
-
-use crate::alerts::builtin::{effective_rules, evaluate, needs_failure_count, RuleContext, FAILED_VERIFICATION};
+use crate::alerts::builtin::effective_rules;
+use crate::intake::stage::{Finding, Stage, StageInput};
+use crate::intake::stages::{failure_window, BuiltinRules, DataRules};
 use crate::metrics::{RuleLabel, METRICS};
-use crate::warning::ruleset::{suppressed, Facts, RuleEngine};
+use crate::warning::ruleset::{suppressed, RuleEngine};
 
 /// What one payload produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,8 +29,9 @@ pub struct IngestOutcome {
     pub alerts: Vec<Raised>,
 }
 
-/// How long a unit's rule settings are reused before they are read again. A change made through
-/// this node's API applies at once ([`Pipeline::forget_rules`]); other nodes see it within this.
+/// How long a unit's rule settings (and a device as its ingest token resolves) are reused before
+/// they are read again. A change made through this node's API applies at once
+/// ([`Pipeline::forget_rules`], [`Pipeline::forget_devices`]); other nodes see it within this.
 pub const RULE_CACHE_SECONDS: i64 = 5;
 /// A device's liveness is written at most this often (heartbeats arrive every few seconds).
 pub const TOUCH_EVERY_SECONDS: i64 = 5;
@@ -66,6 +67,8 @@ impl<V: Clone> Ttl<V> {
 
 #[derive(Default)]
 struct Caches {
+    /// ingest token hash → the device, or `None` for an unknown token
+    devices: Ttl<Option<IngestDevice>>,
     /// unit id → built-in rule settings
     rules: Ttl<Vec<RuleSetting>>,
     /// device id → last liveness write
@@ -76,22 +79,40 @@ struct Caches {
     suppressions: Ttl<Vec<SuppressionWindow>>,
 }
 
-/// Persists payloads and runs the built-in rules and the data rules ([`RuleEngine`]) on them.
-/// Clones share their caches and rule engine.
+/// Persists payloads and runs the rule stages on them: by default the built-in rules, then the
+/// data rules ([`RuleEngine`]). Clones share their caches, stages and rule engine.
 #[derive(Clone)]
 pub struct Pipeline {
     store: Arc<dyn Store>,
     caches: Arc<Mutex<Caches>>,
     engine: RuleEngine,
+    stages: Arc<[Arc<dyn Stage>]>,
 }
 
 impl Pipeline {
     pub fn new(store: Arc<dyn Store>) -> Pipeline {
+        let engine = RuleEngine::default();
+        let stages: Vec<Arc<dyn Stage>> = vec![Arc::new(BuiltinRules), Arc::new(DataRules::new(engine.clone()))];
         Pipeline {
             store,
             caches: Arc::default(),
-            engine: RuleEngine::default(),
+            engine,
+            stages: stages.into(),
         }
+    }
+
+    /// This pipeline with `stage` run after the others (build the pipeline with its stages before
+    /// cloning it: clones made earlier keep the stages they had).
+    pub fn with_stage(mut self, stage: Arc<dyn Stage>) -> Pipeline {
+        let mut stages = self.stages.to_vec();
+        stages.push(stage);
+        self.stages = stages.into();
+        self
+    }
+
+    /// The names of the stages, in the order they run.
+    pub fn stage_names(&self) -> Vec<&'static str> {
+        self.stages.iter().map(|s| s.name()).collect()
     }
 
     /// The data-rule engine this pipeline evaluates (load it with
@@ -137,6 +158,23 @@ impl Pipeline {
     /// Drops the cached rule settings of a unit (call after changing them).
     pub fn forget_rules(&self, unit_id: &str) {
         self.caches().rules.map.remove(unit_id);
+    }
+
+    /// Drops every cached token → device resolution (call after changing what a device carries
+    /// from its unit: the armed schedule, the division).
+    pub fn forget_devices(&self) {
+        self.caches().devices.map.clear();
+    }
+
+    /// The device whose ingest token has this hash (`None`: no such token), reused for
+    /// [`RULE_CACHE_SECONDS`], unknown tokens included.
+    pub async fn device_for_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<IngestDevice>> {
+        if let Some(d) = self.caches().devices.fresh(token_hash, now) {
+            return Ok(d);
+        }
+        let d = self.store.device_for_ingest(token_hash).await?;
+        self.caches().devices.put(token_hash, now, d.clone());
+        Ok(d)
     }
 
     async fn rule_settings(&self, unit_id: &str, now: DateTime<Utc>) -> StoreResult<Vec<RuleSetting>> {
@@ -205,6 +243,7 @@ impl Pipeline {
         } else {
             Vec::new()
         };
+        let wants_placement = self.stages.iter().any(|s| s.needs_placement());
         for (i, ev) in payload.events.iter().enumerate() {
             let source_key = message_id.map(|m| format!("{m}:{i}"));
             let rec = match early.get_mut(i).and_then(Option::take) {
@@ -221,57 +260,45 @@ impl Pipeline {
             }
             out.new_occurrences += 1;
             let started = std::time::Instant::now();
-            let failures = if needs_failure_count(ev) {
-                let window = rules
-                    .iter()
-                    .find(|r| r.def.code == FAILED_VERIFICATION)
-                    .map(|r| r.param_i64("window_seconds"))
-                    .unwrap_or(120);
-                self.store
-                    .count_recent_events(
-                        &device.id,
-                        ev.kind.code(),
-                        ev.region.as_deref(),
-                        now - Duration::seconds(window.max(1)),
-                    )
-                    .await?
-            } else {
-                0
-            };
-            let ctx = RuleContext {
-                unit_id: &device.unit_id,
-                device_id: &device.id,
-                in_key_area: device.key_area_id.is_some(),
-                armed_schedule: device.armed_schedule.as_ref(),
-                at: now,
-            };
-            let mut hits: Vec<(String, String, neibao_domain::alerts::Severity, String)> =
-                evaluate(&rules, &ctx, ev, failures)
-                    .into_iter()
-                    .map(|h| (h.rule.to_string(), h.title, h.severity, h.fingerprint))
-                    .collect();
-            if !self.engine.rules().is_empty() {
-                if let Some(placement) = self.placement(&device.id, now).await? {
-                    let facts = Facts::event(&placement, ev, now);
-                    hits.extend(self.engine.evaluate(&facts).into_iter().map(|h| {
-                        let title = if h.detail.is_empty() {
-                            format!("{}：{}", h.title, ev.kind.label_zh())
-                        } else {
-                            format!("{}：{}", h.title, h.detail)
-                        };
-                        (h.code, title, h.severity, h.fingerprint)
-                    }));
+            let recent_failures = match failure_window(&rules, ev) {
+                Some(window) => {
+                    self.store
+                        .count_recent_events(
+                            &device.id,
+                            ev.kind.code(),
+                            ev.region.as_deref(),
+                            now - Duration::seconds(window.max(1)),
+                        )
+                        .await?
                 }
+                None => 0,
+            };
+            let placement = if wants_placement {
+                self.placement(&device.id, now).await?
+            } else {
+                None
+            };
+            let input = StageInput {
+                device,
+                event: ev,
+                at: now,
+                rules: &rules,
+                recent_failures,
+                placement: placement.as_ref(),
+            };
+            let mut hits: Vec<Finding> = Vec::new();
+            for stage in self.stages.iter() {
+                stage.evaluate(&input, &mut hits);
             }
             if !hits.is_empty() {
                 let windows = self.suppressions(&device.unit_id, now).await?;
                 if !windows.is_empty() {
-                    hits.retain(|(rule, ..)| {
-                        let off = suppressed(&windows, Some(&device.id), rule, now);
+                    hits.retain(|h| {
+                        let off = suppressed(&windows, Some(&device.id), &h.rule, now);
                         if off {
                             METRICS
                                 .alerts_suppressed
-                                .get_or_create(&RuleLabel { rule: rule.clone() })
+                                .get_or_create(&RuleLabel { rule: h.rule.clone() })
                                 .inc();
                         }
                         !off
@@ -282,26 +309,24 @@ impl Pipeline {
             // The escalation policy is read only when a rule fires (new alerts schedule their
             // first escalation in the same transaction).
             let escalation = if hits.is_empty() {
-                neibao_domain::alerts::EscalationPolicy {
+                EscalationPolicy {
                     delays_minutes: Vec::new(),
                 }
             } else {
                 crate::alerts::escalation::policy(self.store.as_ref()).await?
             };
-            for (rule_code, title, severity, fingerprint) in hits {
-                let rule = RuleLabel {
-                    rule: rule_code.clone(),
-                };
+            for hit in hits {
+                let rule = RuleLabel { rule: hit.rule.clone() };
                 let raised = self
                     .store
                     .raise_alert(&AlertDraft {
                         unit_id: device.unit_id.clone(),
                         device_id: Some(device.id.clone()),
-                        rule: rule_code,
+                        rule: hit.rule,
                         alert_type: ev.kind.code().to_string(),
-                        title,
-                        severity,
-                        fingerprint,
+                        title: hit.title,
+                        severity: hit.severity,
+                        fingerprint: hit.fingerprint,
                         event_id: rec.event_id.clone(),
                         at: now,
                         escalate_at: crate::alerts::escalation::first_escalation(&escalation, now),

@@ -1,5 +1,10 @@
-//! Registry: divisions, organisations, units, key areas, responsible persons.
+//! Registry: divisions, organisations, units, key areas, responsible persons, armed schedules,
+//! the per-unit settings of the built-in rules.
 
+mod input;
 mod service;
+mod validate;
 
-pub use service::RegistryService;
+pub use input::{KeyAreaInput, PersonInput, RuleInput, RuleParams, UnitInput};
+pub use service::{RegistryService, UnitOverview};
+pub use validate::text_field;

@@ -1,11 +1,36 @@
-//! [`RegistryService`]: Registry: divisions, organisations, units, key areas, responsible persons.
+//! [`RegistryService`]: divisions, organisations, units, key areas, responsible persons as
+//! registered, armed schedules, the per-unit settings of the built-in rules and the built-in rule
+//! list. Every change is audited in its own transaction.
 
+use chrono::Utc;
+use neibao_domain::access::{Permission, Principal, Scope};
+use neibao_domain::alerts::{Alert, AlertFilter};
+use neibao_domain::devices::{Device, DeviceFilter};
+use neibao_domain::paging::{Listing, Page};
+use neibao_domain::registry::{ArmedSchedule, Division, KeyArea, NewUnit, Organisation, Unit, UnitFilter};
+
+use super::input::{KeyAreaInput, RuleInput, UnitInput};
+use super::validate::{rule_setting, text_field, unit};
+use crate::alerts::builtin::{builtin_rules, effective_rules, EffectiveRule, RuleDef};
 use crate::context::Ctx;
+use crate::error::{ServiceError, ServiceResult};
 
-/// Registry: divisions, organisations, units, key areas, responsible persons.
+/// Everything the unit page shows of a unit, read in one go.
+pub struct UnitOverview {
+    pub unit: Unit,
+    pub key_areas: Vec<KeyArea>,
+    /// The unit's devices (at most 200).
+    pub devices: Listing<Device>,
+    /// The unit's newest alerts (at most 20).
+    pub alerts: Listing<Alert>,
+    /// The built-in rules with the unit's settings.
+    pub rules: Vec<EffectiveRule>,
+}
+
+/// Registry: divisions, organisations, units, key areas, responsible persons, armed schedules,
+/// built-in rule settings.
 #[derive(Clone)]
 pub struct RegistryService {
-    #[allow(dead_code)] // until the capability's handlers move here
     pub(crate) ctx: Ctx,
 }
 
@@ -13,4 +38,231 @@ impl RegistryService {
     pub fn new(ctx: Ctx) -> RegistryService {
         RegistryService { ctx }
     }
+
+    /// Administrative divisions (GB/T 2260), children of `parent` (provinces without).
+    #[tracing::instrument(skip_all)]
+    pub async fn divisions(&self, _who: &Principal, parent: Option<&str>) -> ServiceResult<Vec<Division>> {
+        Ok(self.ctx.store.list_divisions(parent).await?)
+    }
+
+    /// Police organisations and competent departments, by kind and division code prefix.
+    #[tracing::instrument(skip_all)]
+    pub async fn organisations(
+        &self,
+        _who: &Principal,
+        kind: Option<&str>,
+        division_prefix: Option<&str>,
+    ) -> ServiceResult<Vec<Organisation>> {
+        Ok(self.ctx.store.list_organisations(kind, division_prefix).await?)
+    }
+
+    /// The police stations `who` may put a unit under, grouped by county (labelled with the
+    /// county bureau's name), for the registration form.
+    #[tracing::instrument(skip_all)]
+    pub async fn stations_by_county(&self, who: &Principal) -> Vec<(String, Vec<Organisation>)> {
+        let store = &self.ctx.store;
+        let prefix = match &who.scope {
+            Scope::Division { prefix } => Some(prefix.as_str()),
+            _ => None,
+        };
+        let stations = match &who.scope {
+            Scope::Station { org_id } => store
+                .get_organisation(org_id)
+                .await
+                .map(|o| vec![o])
+                .unwrap_or_default(),
+            _ => store
+                .list_organisations(Some("police_station"), prefix)
+                .await
+                .unwrap_or_default(),
+        };
+        let bureaus = store
+            .list_organisations(Some("police_county"), prefix)
+            .await
+            .unwrap_or_default();
+        let mut groups: Vec<(String, Vec<Organisation>)> = Vec::new();
+        for s in stations {
+            let county = s.division_code.get(..6).unwrap_or("").to_string();
+            let label = bureaus
+                .iter()
+                .find(|b| b.division_code == county)
+                .map(|b| b.name.clone())
+                .unwrap_or(county);
+            match groups.last_mut() {
+                Some((l, v)) if *l == label => v.push(s),
+                _ => groups.push((label, vec![s])),
+            }
+        }
+        groups
+    }
+
+    /// Units in `who`'s jurisdiction.
+    #[tracing::instrument(skip_all)]
+    pub async fn units(&self, who: &Principal, filter: &UnitFilter, page: Page) -> ServiceResult<Listing<Unit>> {
+        Ok(self.ctx.store.list_units(&who.scope, filter, page).await?)
+    }
+
+    /// One unit with its responsible persons (masked when serialised).
+    #[tracing::instrument(skip_all, fields(unit = %id))]
+    pub async fn unit(&self, who: &Principal, id: &str) -> ServiceResult<Unit> {
+        Ok(self.ctx.store.get_unit(&who.scope, id).await?)
+    }
+
+    /// Registers a unit (police and administrators), inside `who`'s jurisdiction.
+    ///
+    /// Errors: `forbidden`, `validation_failed`, `invalid_uscc`, `invalid_division_code`,
+    /// `invalid_citizen_id`, `invalid_phone`, `conflict` (USCC already registered).
+    #[tracing::instrument(skip_all)]
+    pub async fn create_unit(&self, who: &Principal, input: UnitInput) -> ServiceResult<Unit> {
+        who.require(Permission::UnitRegister)?;
+        let new = unit(self.ctx.store.as_ref(), who, input).await?;
+        let mut audit = who.audit("unit.create", "unit", "", None);
+        audit.detail = unit_detail(&new);
+        let created = self.ctx.store.create_unit(new, &audit, Utc::now()).await?;
+        tracing::info!(unit = %created.id, "unit registered");
+        Ok(created)
+    }
+
+    /// Replaces a unit's registry entry (police and administrators).
+    ///
+    /// Errors: as [`RegistryService::create_unit`], and `not_found`.
+    #[tracing::instrument(skip_all, fields(unit = %id))]
+    pub async fn update_unit(&self, who: &Principal, id: &str, input: UnitInput) -> ServiceResult<Unit> {
+        self.ctx.store.get_unit(&who.scope, id).await?;
+        who.require(Permission::UnitRegister)?;
+        let new = unit(self.ctx.store.as_ref(), who, input).await?;
+        let mut audit = who.audit("unit.update", "unit", id, Some(id));
+        audit.detail = unit_detail(&new);
+        let updated = self
+            .ctx
+            .store
+            .update_unit(&who.scope, id, new, &audit, Utc::now())
+            .await?;
+        // Devices carry their unit's armed schedule and division into the intake path.
+        self.ctx.pipeline.forget_devices();
+        Ok(updated)
+    }
+
+    /// A unit's key areas (重要部位).
+    #[tracing::instrument(skip_all, fields(unit = %unit_id))]
+    pub async fn key_areas(&self, who: &Principal, unit_id: &str) -> ServiceResult<Vec<KeyArea>> {
+        self.ctx.store.get_unit(&who.scope, unit_id).await?;
+        Ok(self.ctx.store.list_key_areas(&who.scope, unit_id).await?)
+    }
+
+    /// Adds a key area to a unit (police, administrators, the unit's manager).
+    #[tracing::instrument(skip_all, fields(unit = %unit_id))]
+    pub async fn create_key_area(&self, who: &Principal, unit_id: &str, input: KeyAreaInput) -> ServiceResult<KeyArea> {
+        self.ctx.store.get_unit(&who.scope, unit_id).await?;
+        who.require(Permission::DeviceManage)?;
+        let name = text_field(&input.name, "重要部位名称", 100, true)?;
+        let description = text_field(&input.description, "重要部位说明", 500, false)?;
+        let mut audit = who.audit("key_area.create", "key_area", "", Some(unit_id));
+        audit.detail = serde_json::json!({"name": name}).to_string();
+        Ok(self
+            .ctx
+            .store
+            .create_key_area(&who.scope, unit_id, &name, &description, &audit, Utc::now())
+            .await?)
+    }
+
+    /// The built-in early-warning rules with their defaults.
+    pub fn builtin_rules(&self) -> Vec<RuleDef> {
+        builtin_rules()
+    }
+
+    /// The built-in rules as they apply to a unit (defaults with the unit's settings).
+    #[tracing::instrument(skip_all, fields(unit = %unit_id))]
+    pub async fn unit_rules(&self, who: &Principal, unit_id: &str) -> ServiceResult<Vec<EffectiveRule>> {
+        self.ctx.store.get_unit(&who.scope, unit_id).await?;
+        Ok(effective_rules(&self.ctx.store.rule_settings(unit_id).await?))
+    }
+
+    /// Switches a built-in rule on or off for a unit, or changes its parameters (police,
+    /// administrators, the unit's manager). Applies at once on this node.
+    #[tracing::instrument(skip_all, fields(unit = %unit_id, rule = %rule))]
+    pub async fn set_rule(&self, who: &Principal, unit_id: &str, rule: &str, input: RuleInput) -> ServiceResult<()> {
+        self.ctx.store.get_unit(&who.scope, unit_id).await?;
+        who.require(Permission::UnitRuleConfigure)?;
+        let setting = rule_setting(rule, input)?;
+        let mut audit = who.audit("rule_setting.update", "rule_setting", rule, Some(unit_id));
+        audit.detail = serde_json::json!({"enabled": setting.enabled, "params": setting.params}).to_string();
+        self.ctx
+            .store
+            .set_rule_setting(&who.scope, unit_id, &setting, &audit, Utc::now())
+            .await?;
+        self.ctx.pipeline.forget_rules(unit_id);
+        Ok(())
+    }
+
+    /// Replaces a unit's armed schedule (布防时段); no periods disarms it (police,
+    /// administrators, the unit's manager). Applies at once on this node.
+    #[tracing::instrument(skip_all, fields(unit = %unit_id))]
+    pub async fn set_armed_schedule(
+        &self,
+        who: &Principal,
+        unit_id: &str,
+        schedule: &ArmedSchedule,
+    ) -> ServiceResult<()> {
+        self.ctx.store.get_unit(&who.scope, unit_id).await?;
+        who.require(Permission::UnitRuleConfigure)?;
+        crate::warning::schedule::validate(schedule).map_err(ServiceError::invalid)?;
+        let mut audit = who.audit("armed_schedule.update", "unit", unit_id, Some(unit_id));
+        audit.detail = format!("periods={}", schedule.periods.len());
+        self.ctx
+            .store
+            .set_armed_schedule(&who.scope, unit_id, Some(schedule), &audit, Utc::now())
+            .await?;
+        self.ctx.pipeline.forget_devices();
+        Ok(())
+    }
+
+    /// The unit with its key areas, devices, newest alerts and rule settings (the unit page).
+    #[tracing::instrument(skip_all, fields(unit = %id))]
+    pub async fn overview(&self, who: &Principal, id: &str) -> ServiceResult<UnitOverview> {
+        let store = &self.ctx.store;
+        let unit = store.get_unit(&who.scope, id).await?;
+        let key_areas = store.list_key_areas(&who.scope, id).await?;
+        let devices = store
+            .list_devices(
+                &who.scope,
+                &DeviceFilter {
+                    unit_id: Some(id.to_string()),
+                    online: None,
+                },
+                Page::new(Some(1), Some(200)),
+                Utc::now(),
+            )
+            .await?;
+        let alerts = store
+            .list_alerts(
+                &who.scope,
+                &AlertFilter {
+                    unit_id: Some(id.to_string()),
+                    ..Default::default()
+                },
+                Page::new(Some(1), Some(20)),
+            )
+            .await?;
+        let rules = effective_rules(&store.rule_settings(id).await?);
+        Ok(UnitOverview {
+            unit,
+            key_areas,
+            devices,
+            alerts,
+            rules,
+        })
+    }
+}
+
+/// The audit detail of a unit's registration or change: where it is and what kind, no names of
+/// persons.
+fn unit_detail(u: &NewUnit) -> String {
+    serde_json::json!({
+        "division_code": u.division_code.as_str(),
+        "kind": u.kind.code(),
+        "key_unit": u.is_key_unit,
+        "persons": u.responsible_persons.len(),
+    })
+    .to_string()
 }

@@ -26,6 +26,9 @@ use crate::common::{postgres_admin_url, uscc, TestDatabase};
 async fn run_contract(store: Arc<dyn Store>) {
     let now = Utc::now();
     let all = Scope::All;
+    // Registry writes carry their audit entry (the store fills in a created object's id).
+    let who = neibao_domain::access::Principal::system("contract");
+    let audit = |action: &str| who.audit(action, "test", "", None);
 
     // Meta.
     assert_eq!(store.get_meta("k").await.unwrap(), None);
@@ -117,20 +120,39 @@ async fn run_contract(store: Arc<dyn Store>) {
                 Some("dep1"),
                 true,
             ),
+            &audit("unit.create"),
             now,
         )
         .await
         .unwrap();
+    let created = store
+        .audit_rows(store.audit_head().await.unwrap().last_seq - 1, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            created[0].entry.action.as_str(),
+            created[0].entry.object_id.as_str(),
+            created[0].entry.unit_id.as_deref()
+        ),
+        ("unit.create", a.id.as_str(), Some(a.id.as_str())),
+        "the create's audit row names the new unit"
+    );
     let b = store
         .create_unit(
             new_unit("乙公司", "330102", "91330102000000102", None, None, false),
+            &audit("unit.create"),
             now,
         )
         .await
         .unwrap();
     assert!(matches!(
         store
-            .create_unit(new_unit("重复", "330106", "91330106000000101", None, None, false), now)
+            .create_unit(
+                new_unit("重复", "330106", "91330106000000101", None, None, false),
+                &audit("unit.create"),
+                now
+            )
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -138,6 +160,7 @@ async fn run_contract(store: Arc<dyn Store>) {
         store
             .create_unit(
                 new_unit("无派出所", "330106", "91330106000000103", Some("dep1"), None, false),
+                &audit("unit.create"),
                 now
             )
             .await,
@@ -209,7 +232,10 @@ async fn run_contract(store: Arc<dyn Store>) {
     assert_eq!(store.list_units(&all, &f, p).await.unwrap().total, 0);
     let mut renamed = new_unit("乙公司（更名）", "330102", "91330102000000102", None, None, false);
     renamed.responsible_persons.clear();
-    let b2 = store.update_unit(&all, &b.id, renamed, now).await.unwrap();
+    let b2 = store
+        .update_unit(&all, &b.id, renamed, &audit("unit.update"), now)
+        .await
+        .unwrap();
     assert_eq!(b2.name, "乙公司（更名）");
     assert!(b2.responsible_persons.is_empty());
     let sched = ArmedSchedule {
@@ -219,13 +245,25 @@ async fn run_contract(store: Arc<dyn Store>) {
             end: "06:00".into(),
         }],
     };
-    store.set_armed_schedule(&all, &b.id, Some(&sched), now).await.unwrap();
+    store
+        .set_armed_schedule(&all, &b.id, Some(&sched), &audit("armed_schedule.update"), now)
+        .await
+        .unwrap();
     assert_eq!(store.get_unit(&all, &b.id).await.unwrap().armed_schedule, Some(sched));
-    assert!(store.set_armed_schedule(&xihu, &b.id, None, now).await.is_err());
+    assert!(store
+        .set_armed_schedule(&xihu, &b.id, None, &audit("armed_schedule.update"), now)
+        .await
+        .is_err());
 
     // Key areas and devices.
-    let area = store.create_key_area(&all, &a.id, "财务室", "", now).await.unwrap();
-    assert!(store.create_key_area(&xihu, &b.id, "越权", "", now).await.is_err());
+    let area = store
+        .create_key_area(&all, &a.id, "财务室", "", &audit("key_area.create"), now)
+        .await
+        .unwrap();
+    assert!(store
+        .create_key_area(&xihu, &b.id, "越权", "", &audit("key_area.create"), now)
+        .await
+        .is_err());
     assert_eq!(store.list_key_areas(&all, &a.id).await.unwrap().len(), 1);
     let dev = |unit: &str, area: Option<String>, token: &str| NewDevice {
         unit_id: unit.into(),
@@ -238,21 +276,36 @@ async fn run_contract(store: Arc<dyn Store>) {
         ingest_token_hash: token.into(),
     };
     let d = store
-        .create_device(&all, dev(&a.id, Some(area.id.clone()), "h1"), now)
+        .create_device(
+            &all,
+            dev(&a.id, Some(area.id.clone()), "h1"),
+            &audit("device.create"),
+            now,
+        )
         .await
         .unwrap();
     assert!(
         store
-            .create_device(&all, dev(&b.id, Some(area.id.clone()), "h2"), now)
+            .create_device(
+                &all,
+                dev(&b.id, Some(area.id.clone()), "h2"),
+                &audit("device.create"),
+                now
+            )
             .await
             .is_err(),
         "key area of another unit"
     );
     assert!(matches!(
-        store.create_device(&all, dev(&b.id, None, "h1"), now).await,
+        store
+            .create_device(&all, dev(&b.id, None, "h1"), &audit("device.create"), now)
+            .await,
         Err(StoreError::Conflict(_))
     ));
-    let d2 = store.create_device(&all, dev(&b.id, None, "h3"), now).await.unwrap();
+    let d2 = store
+        .create_device(&all, dev(&b.id, None, "h3"), &audit("device.create"), now)
+        .await
+        .unwrap();
     assert!(!d.online);
     let ing = store.device_for_ingest("h1").await.unwrap().unwrap();
     assert_eq!(ing.key_area_id.as_deref(), Some(area.id.as_str()));
@@ -536,7 +589,10 @@ async fn run_contract(store: Arc<dyn Store>) {
         enabled: false,
         params: serde_json::json!({"severity": "low"}),
     };
-    store.set_rule_setting(&all, &a.id, &rs).await.unwrap();
+    store
+        .set_rule_setting(&all, &a.id, &rs, &audit("rule_setting.update"), now)
+        .await
+        .unwrap();
     store
         .set_rule_setting(
             &all,
@@ -545,6 +601,8 @@ async fn run_contract(store: Arc<dyn Store>) {
                 enabled: true,
                 ..rs.clone()
             },
+            &audit("rule_setting.update"),
+            now,
         )
         .await
         .unwrap();
@@ -553,7 +611,10 @@ async fn run_contract(store: Arc<dyn Store>) {
         (got.len(), got[0].enabled, got[0].params["severity"].as_str()),
         (1, true, Some("low"))
     );
-    assert!(store.set_rule_setting(&xihu, &b.id, &rs).await.is_err());
+    assert!(store
+        .set_rule_setting(&xihu, &b.id, &rs, &audit("rule_setting.update"), now)
+        .await
+        .is_err());
 
     // Dashboard.
     let dash = store.dashboard(&all, now).await.unwrap();

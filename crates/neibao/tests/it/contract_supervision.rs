@@ -69,6 +69,7 @@ async fn run(store: Arc<dyn Store>, url: &str) {
                 armed_schedule: None,
                 responsible_persons: Vec::new(),
             },
+            &neibao_domain::access::Principal::system("test").audit("unit.create", "unit", "", None),
             now,
         )
         .await

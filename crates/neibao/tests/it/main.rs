@@ -15,6 +15,7 @@ mod logs;
 mod migrate;
 mod multinode;
 mod privacy;
+mod registry;
 mod rules;
 mod scope;
 mod security;

@@ -41,6 +41,7 @@ impl Drop for Node {
 /// with `token`. Returns the device id.
 async fn seed_device(store: &dyn neibao_store::Store, uscc_body: &str, in_key_area: bool, token: &str) -> String {
     let now = Utc::now();
+    let seed = neibao_domain::access::Principal::system("test");
     let unit = store
         .create_unit(
             NewUnit {
@@ -59,6 +60,7 @@ async fn seed_device(store: &dyn neibao_store::Store, uscc_body: &str, in_key_ar
                 armed_schedule: None,
                 responsible_persons: vec![],
             },
+            &seed.audit("unit.create", "unit", "", None),
             now,
         )
         .await
@@ -66,7 +68,14 @@ async fn seed_device(store: &dyn neibao_store::Store, uscc_body: &str, in_key_ar
     let key_area_id = match in_key_area {
         true => Some(
             store
-                .create_key_area(&Scope::All, &unit.id, "金库", "", now)
+                .create_key_area(
+                    &Scope::All,
+                    &unit.id,
+                    "金库",
+                    "",
+                    &seed.audit("key_area.create", "key_area", "", Some(&unit.id)),
+                    now,
+                )
                 .await
                 .unwrap()
                 .id,
@@ -83,7 +92,16 @@ async fn seed_device(store: &dyn neibao_store::Store, uscc_body: &str, in_key_ar
         channel_map: Default::default(),
         ingest_token_hash: token_hash(token),
     };
-    store.create_device(&Scope::All, device, now).await.unwrap().id
+    store
+        .create_device(
+            &Scope::All,
+            device,
+            &seed.audit("device.create", "device", "", None),
+            now,
+        )
+        .await
+        .unwrap()
+        .id
 }
 
 fn free_port() -> u16 {

@@ -52,10 +52,8 @@ async fn mqtt_messages_become_events_and_alerts() {
     let suffix = neibao_domain::ids::new_id().replace('-', "");
     let generic_prefix = format!("nbit-{suffix}/events");
     let frigate_prefix = format!("nbit-{suffix}-frigate");
-    let bus = neibao_engine::EventBus::InProcess(neibao_engine::Pipeline::new(app.store.clone()));
     let sink: Arc<dyn neibao_transport::Sink> = Arc::new(neibao::transports::DeviceSink::new(
-        app.store.clone(),
-        bus,
+        app.services.intake.clone(),
         HashMap::new(),
         HashMap::from([(frigate_prefix.clone(), token_of(&frigate_path))]),
     ));
@@ -177,11 +175,9 @@ async fn a_dahua_attach_stream_is_pulled_into_events() {
         }
     });
 
-    let bus = neibao_engine::EventBus::InProcess(neibao_engine::Pipeline::new(app.store.clone()));
     let (stop, rx) = tokio::sync::watch::channel(false);
     neibao::transports::start(
-        app.store.clone(),
-        bus,
+        app.services.intake.clone(),
         None,
         "nbit",
         HashMap::new(),

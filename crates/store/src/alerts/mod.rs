@@ -67,5 +67,13 @@ pub trait EscalationPolicyRepo: Send + Sync {
 #[async_trait]
 pub trait RuleSettingRepo: Send + Sync {
     async fn rule_settings(&self, unit_id: &str) -> StoreResult<Vec<RuleSetting>>;
-    async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, setting: &RuleSetting) -> StoreResult<()>;
+    /// Stores a unit's setting of one built-in rule and appends `audit` in the same transaction.
+    async fn set_rule_setting(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        setting: &RuleSetting,
+        audit: &neibao_domain::audit::AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }

@@ -300,8 +300,16 @@ impl RuleSettingRepo for Backend {
             .collect())
     }
 
-    async fn set_rule_setting(&self, scope: &Scope, unit_id: &str, s: &RuleSetting) -> StoreResult<()> {
+    async fn set_rule_setting(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        s: &RuleSetting,
+        audit: &neibao_domain::audit::AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         self.get_unit(scope, unit_id).await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO rule_settings (unit_id, rule, enabled, params) VALUES (?, ?, ?, ?)
              ON CONFLICT(unit_id, rule) DO UPDATE SET enabled = excluded.enabled, params = excluded.params",
@@ -310,8 +318,10 @@ impl RuleSettingRepo for Backend {
         .bind(&s.rule)
         .bind(s.enabled)
         .bind(s.params.to_string())
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
+        super::audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ use crate::error::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::*;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::devices::*;
 use neibao_domain::paging::*;
 
@@ -13,7 +14,15 @@ use neibao_domain::paging::*;
 pub trait DeviceRepo: Send + Sync {
     /// Seconds of silence after which a device counts as offline.
     fn offline_after_seconds(&self) -> i64;
-    async fn create_device(&self, scope: &Scope, device: NewDevice, now: DateTime<Utc>) -> StoreResult<Device>;
+    /// Registers a device and appends `audit` in the same transaction (its empty `object_id`
+    /// becomes the new device's id).
+    async fn create_device(
+        &self,
+        scope: &Scope,
+        device: NewDevice,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Device>;
     async fn get_device(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Device>;
     async fn list_devices(
         &self,

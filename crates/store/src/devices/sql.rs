@@ -2,6 +2,7 @@
 
 use super::common::{from_ms, ms, push_scope};
 use super::db::{sql, Db, DbRow};
+use super::registry::created_audit;
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
@@ -9,6 +10,7 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::devices::{
     Device, DeviceFilter, DeviceFormat, DevicePlacement, IngestDevice, NewDevice, SilentDevice, UnitHealth,
 };
@@ -94,7 +96,13 @@ impl DeviceRepo for Backend {
         self.offline_after.num_seconds()
     }
 
-    async fn create_device(&self, scope: &Scope, d: NewDevice, now: DateTime<Utc>) -> StoreResult<Device> {
+    async fn create_device(
+        &self,
+        scope: &Scope,
+        d: NewDevice,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Device> {
         self.get_unit(scope, &d.unit_id).await?;
         if let Some(ka) = &d.key_area_id {
             let owner: Option<String> = sqlx::query_scalar(&sql("SELECT unit_id FROM key_areas WHERE id = ?"))
@@ -110,6 +118,7 @@ impl DeviceRepo for Backend {
             }
         }
         let id = new_id();
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             &sql("INSERT INTO devices (id, unit_id, key_area_id, format, kind, name, serial, channel_map, ingest_token_hash, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -124,8 +133,10 @@ impl DeviceRepo for Backend {
         .bind(serde_json::Value::Object(d.channel_map.clone()).to_string())
         .bind(&d.ingest_token_hash)
         .bind(ms(now))
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
+        super::audit::append_in(&mut tx, &created_audit(audit, &id, &d.unit_id), now).await?;
+        tx.commit().await?;
         self.get_device(scope, &id, now).await
     }
 

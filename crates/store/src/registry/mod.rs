@@ -5,6 +5,7 @@ use crate::error::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::*;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::paging::*;
 use neibao_domain::registry::*;
 
@@ -27,27 +28,41 @@ pub trait OrganisationRepo: Send + Sync {
     ) -> StoreResult<Vec<Organisation>>;
 }
 
-/// Units with their responsible persons, armed schedules and key areas. Reads take the caller's scope.
+/// Units with their responsible persons, armed schedules and key areas. Reads take the caller's
+/// scope. Every write appends its `audit` entry in the same transaction (the change and its audit
+/// row commit together or not at all).
 #[async_trait]
 pub trait UnitRepo: Send + Sync {
-    async fn create_unit(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit>;
-    async fn update_unit(&self, scope: &Scope, id: &str, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit>;
+    /// Registers a unit. The audit entry's empty `object_id` (and missing `unit_id`) become the
+    /// new unit's id.
+    async fn create_unit(&self, unit: NewUnit, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<Unit>;
+    async fn update_unit(
+        &self,
+        scope: &Scope,
+        id: &str,
+        unit: NewUnit,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Unit>;
     /// Replaces a unit's armed schedule (布防时段); `None` clears it.
     async fn set_armed_schedule(
         &self,
         scope: &Scope,
         id: &str,
         schedule: Option<&ArmedSchedule>,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
     async fn get_unit(&self, scope: &Scope, id: &str) -> StoreResult<Unit>;
     async fn list_units(&self, scope: &Scope, filter: &UnitFilter, page: Page) -> StoreResult<Listing<Unit>>;
+    /// Adds a key area to a unit; the audit entry's empty `object_id` becomes the new area's id.
     async fn create_key_area(
         &self,
         scope: &Scope,
         unit_id: &str,
         name: &str,
         description: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<KeyArea>;
     async fn list_key_areas(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<KeyArea>>;

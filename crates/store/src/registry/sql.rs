@@ -9,6 +9,7 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::{
@@ -67,6 +68,19 @@ fn unit_from_row(r: &DbRow) -> Unit {
         created_at: from_ms(r.get("created_at")),
         updated_at: from_ms(r.get("updated_at")),
     }
+}
+
+/// The audit entry of a create, with the new object's id (and its unit) filled in where the
+/// service could not know them.
+pub(crate) fn created_audit(audit: &AuditEntry, id: &str, unit_id: &str) -> AuditEntry {
+    let mut e = audit.clone();
+    if e.object_id.is_empty() {
+        e.object_id = id.to_string();
+    }
+    if e.unit_id.is_none() {
+        e.unit_id = Some(unit_id.to_string());
+    }
+    e
 }
 
 impl Backend {
@@ -231,10 +245,12 @@ impl UnitRepo for Backend {
         unit_id: &str,
         name: &str,
         description: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<KeyArea> {
         self.get_unit(scope, unit_id).await?;
         let id = new_id();
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO key_areas (id, unit_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
         ))
@@ -243,8 +259,10 @@ impl UnitRepo for Backend {
         .bind(name)
         .bind(description)
         .bind(ms(now))
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await?;
+        super::audit::append_in(&mut tx, &created_audit(audit, &id, unit_id), now).await?;
+        tx.commit().await?;
         Ok(KeyArea {
             id,
             unit_id: unit_id.into(),
@@ -273,7 +291,7 @@ impl UnitRepo for Backend {
             .collect())
     }
 
-    async fn create_unit(&self, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
+    async fn create_unit(&self, unit: NewUnit, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<Unit> {
         self.check_orgs(&unit).await?;
         let id = new_id();
         let mut tx = self.begin_write().await?;
@@ -310,11 +328,19 @@ impl UnitRepo for Backend {
             other => other,
         })?;
         self.write_persons(&mut tx, &id, &unit.responsible_persons, now).await?;
+        super::audit::append_in(&mut tx, &created_audit(audit, &id, &id), now).await?;
         tx.commit().await?;
         self.get_unit(&Scope::All, &id).await
     }
 
-    async fn update_unit(&self, scope: &Scope, id: &str, unit: NewUnit, now: DateTime<Utc>) -> StoreResult<Unit> {
+    async fn update_unit(
+        &self,
+        scope: &Scope,
+        id: &str,
+        unit: NewUnit,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Unit> {
         self.get_unit(scope, id).await?;
         self.check_orgs(&unit).await?;
         let mut tx = self.begin_write().await?;
@@ -341,6 +367,7 @@ impl UnitRepo for Backend {
         .execute(&mut *tx)
         .await?;
         self.write_persons(&mut tx, id, &unit.responsible_persons, now).await?;
+        super::audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         // The update may move the unit out of the caller's scope; read it back unscoped.
         self.get_unit(&Scope::All, id).await
@@ -351,15 +378,19 @@ impl UnitRepo for Backend {
         scope: &Scope,
         id: &str,
         schedule: Option<&ArmedSchedule>,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.get_unit(scope, id).await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(&sql("UPDATE units SET armed_schedule = ?, updated_at = ? WHERE id = ?"))
             .bind(schedule.map(|s| serde_json::to_string(s).unwrap_or_default()))
             .bind(ms(now))
             .bind(id)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
+        super::audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -5,11 +5,11 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use neibao_domain::events::EventFilter;
-use neibao_domain::events::{EventKind, SecurityEvent};
-use neibao_domain::paging::{Listing, Page};
+use neibao_domain::events::{EventFilter, EventKind, SecurityEvent};
+use neibao_domain::paging::Listing;
 use serde::Deserialize;
 
+use crate::api::registry::checked_page;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -20,13 +20,23 @@ pub struct EventQuery {
     pub unit_id: Option<String>,
     pub device_id: Option<String>,
     /// Event kind code, e.g. `intrusion.line_crossing` (docs/EVENTS.md).
+    #[param(value_type = Option<EventKind>)]
     pub kind: Option<String>,
     /// RFC 3339 lower bound of the receive time.
     pub since: Option<DateTime<Utc>>,
     /// RFC 3339 upper bound (exclusive).
     pub until: Option<DateTime<Utc>>,
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct EventPath {
+    /// The event's id.
+    pub id: String,
 }
 
 /// Events in the caller's scope, newest first.
@@ -36,6 +46,7 @@ pub async fn list(
     user: CurrentUser,
     Query(q): Query<EventQuery>,
 ) -> ApiResult<Json<Listing<SecurityEvent>>> {
+    let page = checked_page(q.page, q.per_page)?;
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Some(EventKind::from_code(k).ok_or_else(|| ApiError::validation("未知的事件类型"))?),
         None => None,
@@ -47,29 +58,25 @@ pub async fn list(
         since: q.since,
         until: q.until,
     };
-    Ok(Json(
-        state
-            .store
-            .list_events(&user.scope, &filter, Page::new(q.page, q.per_page))
-            .await?,
-    ))
+    Ok(Json(state.services.events.list(&user.principal, &filter, page).await?))
 }
 
 /// One event.
-#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", responses((status = 200, body = SecurityEvent), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", params(EventPath), responses((status = 200, body = SecurityEvent)))]
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SecurityEvent>> {
-    Ok(Json(state.store.get_event(&user.scope, &id).await?))
+    Ok(Json(state.services.events.get(&user.principal, &id).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RawQuery {
     /// Why the raw payload (which may hold names, card numbers and face pictures) is needed;
-    /// recorded in the audit log.
+    /// recorded in the audit log. Required: 4–200 characters.
+    #[param(required = true, min_length = 4, max_length = 200)]
     pub purpose: Option<String>,
 }
 
@@ -77,30 +84,20 @@ pub struct RawQuery {
 /// personal information, so a purpose is required and the read is audited before the answer.
 /// Police, administrators and the unit's security manager.
 ///
-/// Errors: `purpose_required` (400), `not_found` (404).
-#[utoipa::path(get, path = "/api/v1/events/{id}/raw", tag = "events", params(RawQuery), responses((status = 200, content_type = "application/octet-stream"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+/// Errors: `purpose_required` (400), `forbidden` (403), `not_found` (404).
+#[utoipa::path(get, path = "/api/v1/events/{id}/raw", tag = "events", params(EventPath, RawQuery),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn raw(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     Query(q): Query<RawQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    user.require(user.is_police_or_admin() || user.user.role == neibao_domain::access::Role::UnitManager)?;
-    let purpose = neibao_domain::privacy::check_purpose(q.purpose.as_deref())?;
-    let event = state.store.get_event(&user.scope, &id).await?;
-    let (bytes, _ct) = state.store.get_event_raw(&user.scope, &id).await?;
-    crate::audit::record(
-        &state,
-        Some(&user),
-        "",
-        "event.raw",
-        "events",
-        &id,
-        Some(&event.unit_id),
-        &purpose,
-        &format!("bytes={}", bytes.len()),
-    )
-    .await?;
+    let bytes = state
+        .services
+        .events
+        .raw(&user.principal, &id, q.purpose.as_deref())
+        .await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
 }
 

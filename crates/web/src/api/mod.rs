@@ -7,14 +7,15 @@ pub mod accounts;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
+pub mod dashboard;
 pub mod devices;
 pub mod documents;
 pub mod events;
-pub mod meta;
+pub mod intake;
 pub mod notifications;
 pub mod privacy;
+pub mod registry;
 pub mod supervision;
-pub mod units;
 pub mod warning;
 
 use axum::routing::get;
@@ -27,10 +28,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
         .merge(accounts::routes())
-        .merge(meta::routes())
-        .merge(units::routes())
+        .merge(dashboard::routes())
+        .merge(registry::routes())
         .merge(devices::routes())
         .merge(events::routes())
+        .merge(intake::routes())
         .merge(alerts::routes())
         .merge(warning::routes())
         .merge(notifications::routes())

@@ -1,14 +1,15 @@
-//! The event list.
+//! The event list (`GET /events`), newest first, refreshed every ten seconds.
 
-use super::kit::{error_page, render, UiUser};
-use super::views::{total_label, EventView, Nav, Pager};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use neibao_domain::events::EventFilter;
 use neibao_domain::paging::Page;
 use serde::Deserialize;
+
+use super::super::kit::{error_page, render, UiUser};
+use super::super::views::{total_label, EventView, Nav, Pager};
+use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct EventsQuery {
@@ -26,7 +27,12 @@ struct EventsPage {
 
 pub async fn events(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<EventsQuery>) -> Response {
     let page = Page::new(q.page, Some(50));
-    match state.store.list_events(&u.scope, &EventFilter::default(), page).await {
+    match state
+        .services
+        .events
+        .list(&u.principal, &EventFilter::default(), page)
+        .await
+    {
         Ok(list) => {
             let mut nav = Nav::new(&u);
             nav.autorefresh = 10;
@@ -39,10 +45,4 @@ pub async fn events(State(state): State<AppState>, UiUser(u): UiUser, Query(q): 
         }
         Err(e) => error_page(&u, e.into()),
     }
-}
-
-/// This capability's routes.
-pub fn routes() -> axum::Router<AppState> {
-    use axum::routing;
-    axum::Router::new().route("/events", routing::get(events))
 }

@@ -1,13 +1,15 @@
-//! The dashboard page.
+//! The dashboard (`GET /`): the figures of the signed-in user's jurisdiction, reloaded as soon
+//! as the alert list changes.
 
-use super::kit::{error_page, render, UiUser};
-use super::views::Nav;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use neibao_domain::access::Scope;
 use neibao_domain::dashboard::Dashboard;
+
+use super::super::kit::{error_page, render, UiUser};
+use super::super::views::Nav;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "dashboard/dashboard.html")]
@@ -20,7 +22,7 @@ struct DashboardPage {
 pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
     match state.services.dashboard.get(&u.principal).await {
         Ok(d) => {
-            let scope_label = match (&u.scope, &u.user.org_name, &u.user.unit_name) {
+            let scope_label = match (&u.principal.scope, &u.principal.org_name, &u.principal.unit_name) {
                 (Scope::All, _, _) => "全部辖区概览".to_string(),
                 (_, Some(o), _) => format!("{o} 辖区概览"),
                 (_, _, Some(n)) => format!("{n} 概览"),
@@ -32,10 +34,4 @@ pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Resp
         }
         Err(e) => error_page(&u, e.into()),
     }
-}
-
-/// This capability's routes.
-pub fn routes() -> axum::Router<AppState> {
-    use axum::routing;
-    axum::Router::new().route("/", routing::get(dashboard))
 }

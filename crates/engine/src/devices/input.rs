@@ -1,0 +1,72 @@
+//! What a caller sends to register a device, and what registration and the health view answer.
+
+use neibao_domain::devices::{Device, DeviceFormat, UnitHealth};
+use serde::{Deserialize, Serialize};
+
+/// A device to register.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct DeviceInput {
+    pub unit_id: String,
+    /// A key area of the same unit; empty: none.
+    pub key_area_id: Option<String>,
+    /// Ingest format: `hikvision`, `generic_json`, `dahua`, `onvif`, `frigate`, `gb28181` or
+    /// `zkteco` (docs/EVENTS.md).
+    pub format: DeviceFormat,
+    /// `camera`, `nvr`, `access_terminal`, `alarm_panel` or `other` (default `camera`).
+    #[schema(pattern = "^(camera|nvr|access_terminal|alarm_panel|other)$")]
+    pub kind: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x09\x0B-\x1F\x7F-\x9F]*$"
+    )]
+    pub name: String,
+    #[serde(default)]
+    #[schema(max_length = 64, pattern = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*$")]
+    pub serial: String,
+    /// Channel number → label (at most 256, labels up to 50 characters).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub channel_map: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A registered device with its ingest token, shown this once.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CreatedDevice {
+    #[serde(flatten)]
+    pub device: Device,
+    /// Shown once: the secret in the device's push URL.
+    pub ingest_token: String,
+    /// Path the device posts to, e.g. `/ingest/hikvision/{ingest_token}`.
+    pub ingest_path: String,
+}
+
+/// Online devices over all devices, per unit and per jurisdiction level.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DeviceHealth {
+    /// A device is online when heard from (event or heartbeat) within this many seconds.
+    pub offline_after_seconds: i64,
+    pub devices: i64,
+    pub online: i64,
+    /// online / devices, 0–1 (1 when there are no devices).
+    pub online_rate: f64,
+    pub units: Vec<UnitHealthRow>,
+    /// Per division at the next level below the caller's (city, county).
+    pub divisions: Vec<DivisionHealth>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnitHealthRow {
+    #[serde(flatten)]
+    pub unit: UnitHealth,
+    pub online_rate: f64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DivisionHealth {
+    pub division_code: String,
+    pub name: String,
+    pub devices: i64,
+    pub online: i64,
+    pub online_rate: f64,
+}

@@ -1,0 +1,108 @@
+//! What a caller sends to register or change registry entries (the JSON bodies of the API and
+//! what the UI forms are turned into), before validation. The schemas carry the constraints JSON
+//! Schema can express; the rest (check digits, the division and the police station existing and
+//! covering the unit) is checked by the service.
+
+use neibao_domain::registry::{ArmedSchedule, PersonRole, UnitKind};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PersonInput {
+    /// `principal` (主要负责人), `deputy` (分管负责人) or `security_head` (保卫负责人).
+    pub role: PersonRole,
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x09\x0B-\x1F\x7F-\x9F]*$"
+    )]
+    pub name: String,
+    /// GB 11643 citizen identity number; stored encrypted, returned masked. Empty: none.
+    #[schema(pattern = r"^(\s*|\s*\d{17}[\dXx]\s*)$")]
+    pub citizen_id: Option<String>,
+    /// Mobile or landline; stored encrypted, returned masked. Empty: none.
+    #[schema(max_length = 40)]
+    pub phone: Option<String>,
+}
+
+/// A unit to register or the new state of a registered one (REQUIREMENTS.md R1, R4, R15).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct UnitInput {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x09\x0B-\x1F\x7F-\x9F]*$"
+    )]
+    pub name: String,
+    pub kind: UnitKind,
+    #[serde(default)]
+    pub is_university: bool,
+    #[serde(default)]
+    pub is_private_enterprise: bool,
+    /// GB 32100 unified social credit code (its check character is verified too).
+    #[schema(pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}\d{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$")]
+    pub uscc: String,
+    #[serde(default)]
+    #[schema(max_length = 200, pattern = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*$")]
+    pub address: String,
+    /// GB/T 2260 division code (6 digits) or township code (9 digits).
+    #[schema(pattern = r"^\s*\d{6}(\d{3})?\s*$")]
+    pub division_code: String,
+    /// The police station supervising the unit (of the unit's county).
+    pub police_station_id: Option<String>,
+    /// The competent department (行业主管部门) covering the unit's division.
+    pub competent_department_id: Option<String>,
+    #[serde(default)]
+    pub is_key_unit: bool,
+    /// Decree 421 Art 13 category 1–11; required when `is_key_unit`, absent otherwise.
+    #[schema(minimum = 1, maximum = 11)]
+    pub key_unit_category: Option<u8>,
+    #[serde(default)]
+    pub is_counter_terror_target: bool,
+    pub armed_schedule: Option<ArmedSchedule>,
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub responsible_persons: Vec<PersonInput>,
+}
+
+/// A key area (重要部位) to add to a unit.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct KeyAreaInput {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x09\x0B-\x1F\x7F-\x9F]*$"
+    )]
+    pub name: String,
+    #[serde(default)]
+    #[schema(max_length = 500, pattern = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*$")]
+    pub description: String,
+}
+
+/// A unit's setting of one built-in rule.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct RuleInput {
+    pub enabled: bool,
+    /// Rule parameters, e.g. `{"threshold": 5, "window_seconds": 120, "severity": "high"}`;
+    /// absent or `null`: the rule's defaults.
+    #[serde(default)]
+    #[schema(value_type = Option<RuleParams>)]
+    pub params: serde_json::Value,
+}
+
+/// The parameters a built-in rule may take (each rule reads those it knows; `GET /api/v1/rules`
+/// lists every rule's defaults). Only documents the shape of [`RuleInput::params`].
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct RuleParams {
+    /// The severity of the alerts the rule raises.
+    #[serde(default)]
+    #[schema(value_type = neibao_domain::alerts::Severity)]
+    pub severity: Option<neibao_domain::alerts::Severity>,
+    /// How many occurrences within the window raise an alert.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 86400)]
+    pub threshold: i64,
+    /// The counting window in seconds.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 86400)]
+    pub window_seconds: i64,
+}

@@ -1,0 +1,228 @@
+//! Validation of registry input: free-text fields, a unit's fields and where the caller may put
+//! it (REQUIREMENTS.md R2: supervision by territory), a unit's setting of a built-in rule.
+
+use chrono::Utc;
+use neibao_domain::access::{Principal, Scope};
+use neibao_domain::alerts::{RuleSetting, Severity};
+use neibao_domain::error::ErrorCode;
+use neibao_domain::registry::{key_unit_category_label, NewResponsiblePerson, NewUnit};
+use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
+use neibao_store::Store;
+
+use super::input::{RuleInput, UnitInput};
+use crate::alerts::builtin::builtin_rules;
+use crate::error::{ServiceError, ServiceResult};
+
+/// Checks a free-text field: trimmed, at most `max` characters, no control characters (line
+/// breaks allowed).
+pub fn text_field(value: &str, label: &str, max: usize, required: bool) -> ServiceResult<String> {
+    let v = value.trim();
+    if required && v.is_empty() {
+        return Err(ServiceError::invalid(format!("{label}不能为空")));
+    }
+    if v.chars().count() > max {
+        return Err(ServiceError::invalid(format!("{label}不超过{max}字")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(ServiceError::invalid(format!("{label}含有控制字符")));
+    }
+    Ok(v.to_string())
+}
+
+fn outside() -> ServiceError {
+    ServiceError::refused(ErrorCode::Forbidden, "只能登记本辖区内的单位")
+}
+
+/// Validates the input into a [`NewUnit`] and checks that `who` may place a unit there: inside
+/// their jurisdiction, with a police station of the unit's county and a competent department
+/// whose division covers the unit.
+pub(super) async fn unit(store: &dyn Store, who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
+    let unit = unit_fields(who, input)?;
+    let county = &unit.division_code.as_str()[..6];
+    if let Scope::Station { org_id } = &who.scope {
+        let station = store.get_organisation(org_id).await?;
+        if !unit
+            .division_code
+            .as_str()
+            .starts_with(&station.division_code[..6.min(station.division_code.len())])
+        {
+            return Err(outside());
+        }
+    }
+    if let Some(id) = &unit.police_station_id {
+        let station = store
+            .get_organisation(id)
+            .await
+            .map_err(|_| ServiceError::invalid("派出所不存在"))?;
+        if station.kind != "police_station" {
+            return Err(ServiceError::invalid("派出所不存在"));
+        }
+        if !station.division_code.starts_with(county) {
+            return Err(ServiceError::invalid(format!(
+                "「{}」不管辖该单位所在的县（市、区）",
+                station.name
+            )));
+        }
+        if let Scope::Division { prefix } = &who.scope {
+            if !station.division_code.starts_with(prefix.as_str()) {
+                return Err(outside());
+            }
+        }
+    }
+    if let Some(id) = &unit.competent_department_id {
+        let dept = store
+            .get_organisation(id)
+            .await
+            .map_err(|_| ServiceError::invalid("行业主管部门不存在"))?;
+        let covers = DivisionCode::parse(&dept.division_code)
+            .map(|d| unit.division_code.as_str().starts_with(d.scope_prefix()))
+            .unwrap_or(false);
+        if dept.kind != "department" || !covers {
+            return Err(ServiceError::invalid("行业主管部门不存在或不管辖该单位所在地"));
+        }
+    }
+    Ok(unit)
+}
+
+/// The unit's own fields (no store look-ups), placed where `who` may put it.
+fn unit_fields(who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
+    let name = text_field(&input.name, "单位名称", 200, true)?;
+    if input.responsible_persons.len() > 10 {
+        return Err(ServiceError::invalid("责任人不超过10名"));
+    }
+    let uscc = Uscc::parse(&input.uscc)?;
+    let division_code = DivisionCode::parse(&input.division_code)?;
+    if input.is_key_unit {
+        match input.key_unit_category {
+            Some(c) if key_unit_category_label(c).is_some() => {}
+            _ => {
+                return Err(ServiceError::invalid(
+                    "治安保卫重点单位须选择《条例》第十三条规定的类别（1–11）",
+                ))
+            }
+        }
+    } else if input.key_unit_category.is_some() {
+        return Err(ServiceError::invalid("非重点单位不应填写重点单位类别"));
+    }
+    if let Some(s) = &input.armed_schedule {
+        crate::warning::schedule::validate(s).map_err(ServiceError::invalid)?;
+    }
+    let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let mut persons = Vec::new();
+    for p in input.responsible_persons {
+        let pname = text_field(&p.name, "负责人姓名", 50, true)?;
+        persons.push(NewResponsiblePerson {
+            role: p.role,
+            name: pname,
+            citizen_id: p
+                .citizen_id
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| CitizenId::parse(s, today))
+                .transpose()?,
+            phone: p
+                .phone
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(PhoneNumber::parse)
+                .transpose()?,
+        });
+    }
+    let mut unit = NewUnit {
+        name,
+        kind: input.kind,
+        is_university: input.is_university,
+        is_private_enterprise: input.is_private_enterprise,
+        uscc,
+        address: text_field(&input.address, "地址", 200, false)?,
+        division_code,
+        police_station_id: input.police_station_id.filter(|s| !s.is_empty()),
+        competent_department_id: input.competent_department_id.filter(|s| !s.is_empty()),
+        is_key_unit: input.is_key_unit,
+        key_unit_category: input.key_unit_category,
+        is_counter_terror_target: input.is_counter_terror_target,
+        armed_schedule: input.armed_schedule,
+        responsible_persons: persons,
+    };
+    // Where may the caller put it? Inside their own jurisdiction only.
+    match &who.scope {
+        Scope::All => {}
+        Scope::Division { prefix } if unit.division_code.as_str().starts_with(prefix.as_str()) => {}
+        Scope::Station { org_id } => unit.police_station_id = Some(org_id.clone()),
+        _ => return Err(outside()),
+    }
+    Ok(unit)
+}
+
+/// A unit's setting of the built-in rule `rule`: the rule must exist, its parameters be an
+/// object (absent: the defaults) with a known severity and thresholds and windows of 1 s to a
+/// day.
+pub(super) fn rule_setting(rule: &str, input: RuleInput) -> ServiceResult<RuleSetting> {
+    let Some(def) = builtin_rules().into_iter().find(|d| d.code == rule) else {
+        return Err(ServiceError::invalid("没有这条预警规则"));
+    };
+    let mut params = if input.params.is_null() {
+        def.default_params.clone()
+    } else {
+        input.params
+    };
+    if !params.is_object() {
+        return Err(ServiceError::invalid("规则参数应为 JSON 对象"));
+    }
+    if let Some(sev) = params.get("severity") {
+        if sev.as_str().and_then(Severity::from_code).is_none() {
+            return Err(ServiceError::invalid("severity 应为 low、medium、high 或 critical"));
+        }
+    }
+    for key in ["threshold", "window_seconds"] {
+        if let Some(v) = params.get_mut(key) {
+            // JSON Schema's integers include `120.0`: stored as the integer it is.
+            let n = v.as_i64().or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            });
+            match n {
+                Some(n) if (1..=86_400).contains(&n) => *v = n.into(),
+                _ => return Err(ServiceError::invalid(format!("{key} 应为 1 至 86400 之间的整数"))),
+            }
+        }
+    }
+    Ok(RuleSetting {
+        rule: rule.to_string(),
+        enabled: input.enabled,
+        params,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_parameters_are_checked_and_integral_numbers_stored_as_integers() {
+        let input = |params: serde_json::Value| RuleInput { enabled: true, params };
+        let s = rule_setting(
+            "access_failed_verification",
+            input(serde_json::json!({"window_seconds": 222.0})),
+        )
+        .unwrap();
+        assert_eq!(s.params["window_seconds"], serde_json::json!(222));
+        assert!(s.params["window_seconds"].is_i64());
+        for bad in [
+            serde_json::json!({"threshold": 0}),
+            serde_json::json!({"threshold": 1.5}),
+            serde_json::json!({"window_seconds": 86_401}),
+            serde_json::json!({"severity": "urgent"}),
+            serde_json::json!([1]),
+        ] {
+            assert!(
+                rule_setting("access_failed_verification", input(bad.clone())).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(rule_setting("no_such_rule", input(serde_json::Value::Null)).is_err());
+        let defaults = rule_setting("video_tamper", input(serde_json::Value::Null)).unwrap();
+        assert!(defaults.params.is_object());
+    }
+}

@@ -1,0 +1,26 @@
+//! The dashboard: units, key units, open alerts and devices by city, inside the caller's scope.
+
+use axum::extract::State;
+use axum::Json;
+use neibao_domain::dashboard::Dashboard;
+
+use crate::auth::CurrentUser;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// Units, key units, open alerts and devices (offline too) by city, inside the caller's scope.
+/// The figures may be up to 15 seconds old.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", responses((status = 200, body = Dashboard)))]
+pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Dashboard>> {
+    Ok(Json(state.services.dashboard.get(&user.principal).await?))
+}
+
+/// This capability's routes.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/api/v1/dashboard", axum::routing::get(dashboard))
+}
+
+/// This capability's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(dashboard))]
+pub struct Doc;

@@ -1,0 +1,100 @@
+//! The device list (`GET /devices`) and registering a device from the unit page (`POST /devices`).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use neibao_domain::devices::{DeviceFilter, DeviceFormat};
+use neibao_domain::paging::Page;
+use neibao_engine::devices::DeviceInput;
+use serde::Deserialize;
+
+use super::super::kit::{error_page, render, UiUser};
+use super::super::views::{total_label, DeviceView, Nav, Pager};
+use crate::error::ApiError;
+use crate::extract::csrf::CsrfForm;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct DeviceForm {
+    unit_id: String,
+    name: String,
+    kind: String,
+    format: String,
+    #[serde(default)]
+    key_area_id: String,
+    #[serde(default)]
+    serial: String,
+}
+
+pub async fn create_device(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    CsrfForm(f): CsrfForm<DeviceForm>,
+) -> Response {
+    let unit_id = f.unit_id.clone();
+    let r = async {
+        // An unknown unit answers not found before an unknown format.
+        state.services.registry.unit(&u.principal, &f.unit_id).await?;
+        let format = DeviceFormat::from_code(&f.format).ok_or_else(|| ApiError::validation("未知的接入格式"))?;
+        let input = DeviceInput {
+            unit_id: f.unit_id,
+            key_area_id: Some(f.key_area_id),
+            format,
+            kind: Some(f.kind),
+            name: f.name,
+            serial: f.serial,
+            channel_map: Default::default(),
+        };
+        Ok::<_, ApiError>(state.services.devices.register(&u.principal, input).await?.ingest_path)
+    }
+    .await;
+    match r {
+        Ok(path) => Redirect::to(&format!(
+            "/units/{unit_id}?{}",
+            serde_urlencoded::to_string([("ingest", path)]).unwrap_or_default()
+        ))
+        .into_response(),
+        Err(e) => error_page(&u, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DevicesQuery {
+    #[serde(default)]
+    online: String,
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "devices/devices.html")]
+struct DevicesPage {
+    nav: Nav,
+    devices: Vec<DeviceView>,
+    total: String,
+    online: String,
+    pager: Pager,
+}
+
+pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<DevicesQuery>) -> Response {
+    let page = Page::new(q.page, Some(50));
+    let filter = DeviceFilter {
+        unit_id: None,
+        online: q.online.parse().ok(),
+    };
+    match state.services.devices.list(&u.principal, &filter, page).await {
+        Ok(list) => render(&DevicesPage {
+            nav: Nav::new(&u),
+            devices: list.items.iter().map(DeviceView::from).collect(),
+            total: total_label(&list),
+            pager: Pager::new(
+                "/devices",
+                &[("online", q.online.clone())],
+                page.page,
+                page.per_page,
+                list.total,
+            ),
+            online: q.online,
+        }),
+        Err(e) => error_page(&u, e.into()),
+    }
+}

@@ -1,0 +1,127 @@
+//! Registering a unit from the UI (`GET /units/new`, `POST /units`).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use neibao_domain::access::Permission;
+use neibao_domain::registry::{Organisation, PersonRole, UnitKind, KEY_UNIT_CATEGORIES};
+use neibao_engine::registry::{PersonInput, UnitInput};
+use serde::Deserialize;
+
+use super::super::kit::{error_page, render, UiUser};
+use super::super::views::Nav;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::extract::csrf::CsrfForm;
+use crate::state::AppState;
+
+#[derive(Default)]
+struct UnitFormValues {
+    name: String,
+    uscc: String,
+    address: String,
+    division_code: String,
+    head_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "registry/unit_new.html")]
+struct NewUnitPage {
+    nav: Nav,
+    error: Option<String>,
+    f: UnitFormValues,
+    /// Police stations grouped by county (district), labelled with the county bureau's name.
+    station_groups: Vec<(String, Vec<Organisation>)>,
+    categories: Vec<(u8, &'static str)>,
+}
+
+async fn new_unit_page(state: &AppState, u: &CurrentUser, error: Option<String>, f: UnitFormValues) -> Response {
+    render(&NewUnitPage {
+        nav: Nav::new(u),
+        error,
+        f,
+        station_groups: state.services.registry.stations_by_county(&u.principal).await,
+        categories: KEY_UNIT_CATEGORIES.to_vec(),
+    })
+}
+
+pub async fn new_unit(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
+    if !u.principal.can(Permission::UnitRegister) {
+        return error_page(&u, ApiError::forbidden());
+    }
+    new_unit_page(&state, &u, None, UnitFormValues::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct UnitForm {
+    name: String,
+    kind: String,
+    #[serde(default)]
+    is_university: Option<String>,
+    #[serde(default)]
+    is_private_enterprise: Option<String>,
+    uscc: String,
+    #[serde(default)]
+    address: String,
+    division_code: String,
+    #[serde(default)]
+    police_station_id: String,
+    #[serde(default)]
+    is_key_unit: Option<String>,
+    #[serde(default)]
+    key_unit_category: String,
+    #[serde(default)]
+    is_counter_terror_target: Option<String>,
+    #[serde(default)]
+    head_name: String,
+    #[serde(default)]
+    head_citizen_id: String,
+    #[serde(default)]
+    head_phone: String,
+}
+
+pub async fn create_unit(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    CsrfForm(f): CsrfForm<UnitForm>,
+) -> Response {
+    if !u.principal.can(Permission::UnitRegister) {
+        return error_page(&u, ApiError::forbidden());
+    }
+    let values = UnitFormValues {
+        name: f.name.clone(),
+        uscc: f.uscc.clone(),
+        address: f.address.clone(),
+        division_code: f.division_code.clone(),
+        head_name: f.head_name.clone(),
+    };
+    let mut persons = Vec::new();
+    if !f.head_name.trim().is_empty() {
+        persons.push(PersonInput {
+            role: PersonRole::SecurityHead,
+            name: f.head_name,
+            citizen_id: Some(f.head_citizen_id),
+            phone: Some(f.head_phone),
+        });
+    }
+    let input = UnitInput {
+        name: f.name,
+        kind: UnitKind::from_code(&f.kind).unwrap_or(UnitKind::Enterprise),
+        is_university: f.is_university.is_some(),
+        is_private_enterprise: f.is_private_enterprise.is_some(),
+        uscc: f.uscc,
+        address: f.address,
+        division_code: f.division_code,
+        police_station_id: Some(f.police_station_id),
+        competent_department_id: None,
+        is_key_unit: f.is_key_unit.is_some(),
+        key_unit_category: f.key_unit_category.parse().ok(),
+        is_counter_terror_target: f.is_counter_terror_target.is_some(),
+        armed_schedule: None,
+        responsible_persons: persons,
+    };
+    match state.services.registry.create_unit(&u.principal, input).await {
+        Ok(unit) => Redirect::to(&format!("/units/{}", unit.id)).into_response(),
+        Err(e) => new_unit_page(&state, &u, Some(ApiError::from(e).message), values).await,
+    }
+}

@@ -1,0 +1,233 @@
+//! The unit page (`GET /units/{id}`): the registry entry, responsible persons (masked, or shown
+//! after a purpose-logged read), key areas, devices, built-in rule settings and the armed
+//! schedule, newest alerts; and from supervision its credit box and inspection buttons.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use neibao_domain::access::Permission;
+use neibao_domain::alerts::Severity;
+use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
+use neibao_domain::registry::{key_unit_category_label, ArmedSchedule, KeyArea, RevealedPerson, Unit};
+use neibao_engine::registry::UnitOverview;
+use serde::Deserialize;
+
+use super::super::form::{no_store, with_status};
+use super::super::kit::{error_page, render, UiUser};
+use super::super::supervision::{credit_box, CreditBox};
+use super::super::views::{AlertView, DeviceView, Nav};
+use crate::auth::CurrentUser;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "registry/unit.html")]
+struct UnitPage {
+    nav: Nav,
+    u: Unit,
+    key_category: String,
+    schedule: String,
+    key_areas: Vec<KeyArea>,
+    devices: Vec<DeviceView>,
+    alerts: Vec<AlertView>,
+    may_manage: bool,
+    device_kinds: Vec<(&'static str, &'static str)>,
+    /// Every ingest format: (code, zh-CN label).
+    device_formats: Vec<(&'static str, &'static str)>,
+    new_token: Option<String>,
+    rules: Vec<RuleRow>,
+    severities: Vec<(&'static str, &'static str)>,
+    schedule_text: String,
+    may_configure: bool,
+    persons: Vec<PersonRow>,
+    /// Police, administrators and the unit's manager: the purpose-logged read of a person.
+    may_reveal: bool,
+    reveal_error: Option<String>,
+    /// A person's fields were just shown unmasked (and the read audited).
+    revealed: bool,
+    /// 诚信等级 (supervision credit), when it could be read.
+    credit: Option<CreditBox>,
+    /// Police, departments and the unit manager: 开始检查.
+    may_inspect: bool,
+}
+
+/// A responsible person as the unit page shows it: masked, or unmasked right after a
+/// purpose-logged read.
+struct PersonRow {
+    id: String,
+    role: &'static str,
+    name: String,
+    citizen_id: String,
+    phone: String,
+    revealed: bool,
+}
+
+/// What the unit page shows besides the unit itself.
+#[derive(Default)]
+pub struct UnitExtras {
+    /// A new device's ingest path, shown once.
+    pub new_token: Option<String>,
+    /// A person's plaintext fields after an audited read with a purpose.
+    pub revealed: Option<RevealedPerson>,
+    /// Why a read was refused (a missing or bad purpose).
+    pub reveal_error: Option<String>,
+}
+
+/// One built-in rule as the unit page shows it.
+struct RuleRow {
+    code: &'static str,
+    title: &'static str,
+    description: &'static str,
+    enabled: bool,
+    severity: &'static str,
+    severity_label: &'static str,
+    threshold: Option<i64>,
+    window_seconds: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct UnitPageQuery {
+    /// Shown once after a device was created from this page.
+    ingest: Option<String>,
+}
+
+pub async fn unit(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    Query(q): Query<UnitPageQuery>,
+) -> Response {
+    let extras = UnitExtras {
+        new_token: q.ingest.filter(|t| t.starts_with("/ingest/")),
+        ..Default::default()
+    };
+    unit_page(&state, &u, &id, extras).await
+}
+
+/// `周一、二 20:00–07:00；…`, or 未设置.
+fn schedule_zh(s: Option<&ArmedSchedule>) -> String {
+    match s {
+        Some(s) if !s.periods.is_empty() => s
+            .periods
+            .iter()
+            .map(|p| {
+                let days: Vec<&str> = p
+                    .weekdays
+                    .iter()
+                    .map(|d| {
+                        ["一", "二", "三", "四", "五", "六", "日"]
+                            .get((*d as usize).wrapping_sub(1))
+                            .copied()
+                            .unwrap_or("?")
+                    })
+                    .collect();
+                if p.start == p.end {
+                    format!("周{} 全天", days.join("、"))
+                } else {
+                    format!("周{} {}–{}", days.join("、"), p.start, p.end)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("；"),
+        _ => "未设置".into(),
+    }
+}
+
+/// Renders the unit page for `u`.
+pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: UnitExtras) -> Response {
+    let UnitOverview {
+        unit,
+        key_areas,
+        devices,
+        alerts,
+        rules,
+    } = match state.services.registry.overview(&u.principal, id).await {
+        Ok(o) => o,
+        Err(e) => return error_page(u, e.into()),
+    };
+    let credit = credit_box(state, u, id).await;
+    let rules = rules
+        .into_iter()
+        .map(|r| RuleRow {
+            threshold: r.def.default_params.get("threshold").map(|_| r.param_i64("threshold")),
+            window_seconds: r
+                .def
+                .default_params
+                .get("window_seconds")
+                .map(|_| r.param_i64("window_seconds")),
+            code: r.def.code,
+            title: r.def.title,
+            description: r.def.description,
+            enabled: r.enabled,
+            severity: r.severity.code(),
+            severity_label: r.severity.label_zh(),
+        })
+        .collect();
+    let schedule_text = unit
+        .armed_schedule
+        .as_ref()
+        .map(neibao_engine::warning::schedule::to_text)
+        .unwrap_or_default();
+    let key_category = unit
+        .key_unit_category
+        .and_then(key_unit_category_label)
+        .unwrap_or("")
+        .to_string();
+    let schedule = schedule_zh(unit.armed_schedule.as_ref());
+    let revealed = extras.revealed.filter(|p| p.unit_id == unit.id);
+    let persons = unit
+        .responsible_persons
+        .iter()
+        .map(|p| match revealed.as_ref().filter(|r| r.person_id == p.id) {
+            Some(r) => PersonRow {
+                id: p.id.clone(),
+                role: p.role.label_zh(),
+                name: r.name.clone(),
+                citizen_id: r.citizen_id.clone().unwrap_or_default(),
+                phone: r.phone.clone().unwrap_or_default(),
+                revealed: true,
+            },
+            None => PersonRow {
+                id: p.id.clone(),
+                role: p.role.label_zh(),
+                name: p.name.clone(),
+                citizen_id: p.citizen_id.as_ref().map(|c| c.masked()).unwrap_or_default(),
+                phone: p.phone.as_ref().map(|c| c.masked()).unwrap_or_default(),
+                revealed: false,
+            },
+        })
+        .collect();
+    let status = if extras.reveal_error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let page = render(&UnitPage {
+        nav: Nav::new(u),
+        may_manage: u.principal.can(Permission::DeviceManage),
+        key_category,
+        schedule,
+        key_areas,
+        devices: devices.items.iter().map(DeviceView::from).collect(),
+        alerts: alerts.items.iter().map(AlertView::from).collect(),
+        device_kinds: DEVICE_KINDS.to_vec(),
+        device_formats: DeviceFormat::ALL.iter().map(|f| (f.code(), f.label_zh())).collect(),
+        new_token: extras.new_token,
+        rules,
+        severities: Severity::ALL.iter().map(|s| (s.code(), s.label_zh())).collect(),
+        schedule_text,
+        may_configure: u.principal.can(Permission::UnitRuleConfigure),
+        persons,
+        may_reveal: u.principal.can(Permission::PersonReveal),
+        reveal_error: extras.reveal_error,
+        revealed: revealed.is_some(),
+        credit,
+        may_inspect: u.principal.can(Permission::Inspect),
+        u: unit,
+    });
+    if revealed.is_some() {
+        no_store(page)
+    } else {
+        with_status(page, status)
+    }
+}
