@@ -1,4 +1,4 @@
-//! Opaque, time-ordered identifiers (UUIDv7, DESIGN.md §4) and random tokens.
+//! Opaque, time-ordered identifiers (UUIDv7, docs/DESIGN.md §4) and random tokens.
 
 /// A new time-ordered id as a hyphenated lower-case UUIDv7 string.
 pub fn new_id() -> String {

@@ -1,7 +1,7 @@
 //! Validators for the identifiers the registry holds. Parse, don't validate: a value of one of
 //! these types exists only if it passed its check.
 //!
-//! Sources: REQUIREMENTS.md §c.1 (GB 11643-1999 citizen identity number), §c.2 (GB 32100-2015
+//! Sources: docs/REQUIREMENTS.md §c.1 (GB 11643-1999 citizen identity number), §c.2 (GB 32100-2015
 //! unified social credit code), §c.3 (GB/T 2260 division code).
 
 use crate::error::{DomainError, ErrorCode};
@@ -15,7 +15,7 @@ const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8,
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
-/// Province-level prefixes of GB/T 2260 (REQUIREMENTS.md §c.3), plus 83 for Taiwan residence
+/// Province-level prefixes of GB/T 2260 (docs/REQUIREMENTS.md §c.3), plus 83 for Taiwan residence
 /// permits.
 const PROVINCE_PREFIXES: [&str; 35] = [
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
@@ -261,7 +261,7 @@ impl DivisionCode {
 
     /// The prefix that every code inside this division starts with: `33` for Zhejiang, `3301`
     /// for Hangzhou, `330106` for Xihu district, the full code for a township
-    /// (REQUIREMENTS.md §c.3, "jurisdiction matching: prefix comparison").
+    /// (docs/REQUIREMENTS.md §c.3, "jurisdiction matching: prefix comparison").
     pub fn scope_prefix(&self) -> &str {
         match self.level() {
             DivisionLevel::Province => &self.0[..2],

@@ -72,9 +72,8 @@ impl Services {
         }
     }
 
-    /// The store, for the capabilities whose handlers have not moved into their service yet.
-    /// Temporary: removed once every handler calls a service.
-    #[doc(hidden)]
+    /// The store, for the application's background work (scheduler, outbox, sweeps) and the
+    /// command line's maintenance; handlers call the services.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.ctx.store
     }

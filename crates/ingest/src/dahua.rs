@@ -1,5 +1,5 @@
 //! Dahua (and OEM: Amcrest, Lorex, Intelbras) `eventManager.cgi?action=attach` bodies
-//! (DEVICE-FORMATS.md §3): captured `multipart/x-mixed-replace; boundary=myboundary` stream chunks
+//! (docs/DEVICE-FORMATS.md §3): captured `multipart/x-mixed-replace; boundary=myboundary` stream chunks
 //! and single-part HTTP pushes.
 //!
 //! Each part body is `Heartbeat` or `Code=<Code>;action=<Start|Stop|Pulse|State>;index=<n>[;data=<JSON>]`.

@@ -3,7 +3,7 @@
 //! Every variant has a stable snake_case [`DecodeError::code`] (logged, and returned to the device
 //! or integration as the error detail) and a zh-CN [`DecodeError::message_zh`] for the UI. Variants
 //! carry only static names and counts, never bytes of the payload, so an error can be logged
-//! without leaking personal data a device sent (DESIGN.md §4, errors and logs).
+//! without leaking personal data a device sent (docs/DESIGN.md §4, errors and logs).
 
 /// Why a payload could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,4 +1,4 @@
-//! Frigate NVR MQTT payloads (DEVICE-FORMATS.md §5), forwarded as HTTP POST bodies: one message
+//! Frigate NVR MQTT payloads (docs/DEVICE-FORMATS.md §5), forwarded as HTTP POST bodies: one message
 //! or a JSON array of messages. The MQTT topic is not needed: the shape says which it is.
 //!
 //! - `frigate/events` (`{type: new|update|end, before, after}`; 0.12 `snapshot_time`/string

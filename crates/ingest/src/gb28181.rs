@@ -1,4 +1,4 @@
-//! GB/T 28181 MANSCDP alarm notifications (DEVICE-FORMATS.md §6): the `Application/MANSCDP+xml`
+//! GB/T 28181 MANSCDP alarm notifications (docs/DEVICE-FORMATS.md §6): the `Application/MANSCDP+xml`
 //! body of a SIP `MESSAGE`/`NOTIFY`, forwarded as an HTTP POST body (a whole SIP message is also
 //! accepted: decoding starts at its XML).
 //!
@@ -126,7 +126,7 @@ fn alarm(root: &Element) -> DecodedEvent {
     ev
 }
 
-/// AlarmMethod / AlarmType / EventType → kind (code tables in DEVICE-FORMATS.md §6).
+/// AlarmMethod / AlarmType / EventType → kind (code tables in docs/DEVICE-FORMATS.md §6).
 pub fn kind_for(method: u32, alarm_type: Option<u32>, event_type: Option<u32>) -> EventKind {
     match (method, alarm_type) {
         // Device alarm: 1 video loss, 2 tamper, 3 disk full, 4/5 temperature; none = alarm input.

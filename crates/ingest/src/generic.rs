@@ -4,7 +4,7 @@
 //! Unlike the vendor decoders this one is strict about field types, because its senders are
 //! programs we documented the shape for: a wrong type is an [`DecodeError::InvalidField`] naming
 //! the field, so the integrator learns what to fix. Unknown `type` codes are still stored as
-//! [`EventKind::Unknown`] with the code kept as vendor type (DEVICE-FORMATS.md §0.7).
+//! [`EventKind::Unknown`] with the code kept as vendor type (docs/DEVICE-FORMATS.md §0.7).
 
 use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState, PersonFields};
 use serde_json::{Map, Value};

@@ -1,5 +1,5 @@
 //! Lenient readers for JSON values: devices send numbers as strings and strings as numbers
-//! (DEVICE-FORMATS.md §2), so every reader here accepts both.
+//! (docs/DEVICE-FORMATS.md §2), so every reader here accepts both.
 
 use serde_json::{Map, Value};
 

@@ -1,6 +1,6 @@
 //! Device payload decoders: vendor wire formats → [`neibao_domain::events::DecodedPayload`].
 //!
-//! Each decoder follows one section of `DEVICE-FORMATS.md` and says which in its module docs:
+//! Each decoder follows one section of `docs/DEVICE-FORMATS.md` and says which in its module docs:
 //! - [`hikvision`]: ISAPI `EventNotificationAlert` (§1) and access-controller events (§2);
 //! - [`dahua`]: `eventManager.cgi?action=attach` streams and pushes (§3);
 //! - [`frigate`]: Frigate NVR MQTT `events`/`reviews`/`tracked_object_update` JSON (§5);

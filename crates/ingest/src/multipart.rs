@@ -1,4 +1,4 @@
-//! Forgiving splitter for complete multipart bodies (DEVICE-FORMATS.md §0.2, §1 "Transports" and
+//! Forgiving splitter for complete multipart bodies (docs/DEVICE-FORMATS.md §0.2, §1 "Transports" and
 //! "Quirks", §2 "Quirks").
 //!
 //! Device firmware gets MIME framing wrong in every way the standard allows and some it does not.

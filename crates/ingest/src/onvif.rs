@@ -1,4 +1,4 @@
-//! ONVIF events (DEVICE-FORMATS.md §4): PullPoint `PullMessagesResponse` bodies and
+//! ONVIF events (docs/DEVICE-FORMATS.md §4): PullPoint `PullMessagesResponse` bodies and
 //! WS-BaseNotification `Notify` pushes. Matched by local name, so any namespace prefix (or an
 //! undeclared one) works; `tt:Message` is read generically (`SimpleItem` `Name`/`Value` pairs),
 //! never bound to a schema.

@@ -1,4 +1,4 @@
-//! Content-type parsing and body sniffing shared by the decoders (DEVICE-FORMATS.md §0.1:
+//! Content-type parsing and body sniffing shared by the decoders (docs/DEVICE-FORMATS.md §0.1:
 //! choose by Content-Type, but devices mislabel bodies, so look at the first byte too).
 
 /// What a body or part looks like.

@@ -1,4 +1,4 @@
-//! Lenient parser for the datetime strings devices send (DEVICE-FORMATS.md §0.4 and the §1
+//! Lenient parser for the datetime strings devices send (docs/DEVICE-FORMATS.md §0.4 and the §1
 //! quirk list; table in `tests/fixtures/devices/hikvision-isapi-alert/quirk_datetime_values_seen.txt`).
 //!
 //! Device clocks are not trusted: the caller always keeps the receive time next to the value

@@ -1,4 +1,4 @@
-//! A small element tree over quick-xml, keyed by LOCAL names (DEVICE-FORMATS.md §0.3: match XML
+//! A small element tree over quick-xml, keyed by LOCAL names (docs/DEVICE-FORMATS.md §0.3: match XML
 //! by local name and ignore namespaces; Hikvision alone uses five default namespaces).
 //!
 //! Security: quick-xml does not expand DTD entities, so entity-expansion and external-entity

@@ -1,4 +1,4 @@
-//! ZKTeco ADMS / "iclock" push bodies (DEVICE-FORMATS.md §7): `POST …/cdata?SN=…&table=<T>`.
+//! ZKTeco ADMS / "iclock" push bodies (docs/DEVICE-FORMATS.md §7): `POST …/cdata?SN=…&table=<T>`.
 //!
 //! The table comes from the URL query (`table=`), which the transport passes in; when absent it
 //! is read from a form-encoded body (`table=ATTLOG&Stamp=…&data=<lines>`) or a leading `ATTLOG`

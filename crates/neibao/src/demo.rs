@@ -27,9 +27,9 @@ use neibao_domain::registry::{
     ArmedPeriod, ArmedSchedule, Division, KeyArea, NewResponsiblePerson, NewUnit, Organisation, PersonRole, Unit,
 };
 use neibao_domain::validate::{citizen_id_check_char, uscc_check_char, CitizenId, DivisionCode, PhoneNumber, Uscc};
+use neibao_engine::accounts::hash_password;
 use neibao_engine::Pipeline;
 use neibao_store::Store;
-use neibao_web::auth::hash_password;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -221,7 +221,7 @@ async fn load_orgs(store: &dyn Store, divisions: &[Division]) -> anyhow::Result<
     Ok(orgs)
 }
 
-/// GB 11714 organisation-code check character for 8 body characters (REQUIREMENTS.md §c.2).
+/// GB 11714 organisation-code check character for 8 body characters (docs/REQUIREMENTS.md §c.2).
 fn gb11714_check(body: &str) -> char {
     const W: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
     let sum: u32 = body.chars().zip(W).map(|(c, w)| c.to_digit(36).unwrap_or(0) * w).sum();
@@ -471,7 +471,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                         (Some(_), _) => format!("{}摄像机", areas[d].name),
                         (None, _) => format!("{}号摄像机", d + 1),
                     };
-                    let token = neibao_web::auth::random_token();
+                    let token = neibao_engine::accounts::random_token();
                     let dev = NewDevice {
                         unit_id: unit.id.clone(),
                         key_area_id: area,

@@ -1,7 +1,7 @@
 //! HTTP authentication for device pull clients: Digest (RFC 7616/2617, via the `digest_auth`
 //! crate) and Basic (RFC 7617).
 //!
-//! Hikvision ISAPI and Dahua CGI both demand Digest (DEVICE-FORMATS.md §1 "Transports", §3
+//! Hikvision ISAPI and Dahua CGI both demand Digest (docs/DEVICE-FORMATS.md §1 "Transports", §3
 //! "Structure"): the first request goes without credentials, the device answers `401` with
 //! `WWW-Authenticate: Digest realm="…", nonce="…", qop="auth"`, and the request is repeated with an
 //! `Authorization: Digest …` header (MD5 unless the device names another algorithm, `qop=auth`,

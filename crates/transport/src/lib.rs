@@ -1,7 +1,7 @@
 //! Device transports that neibao opens itself, as opposed to the HTTP pushes the server receives:
 //!
 //! - [`pull`]: long-lived pull clients for the Hikvision ISAPI alert stream
-//!   (`GET /ISAPI/Event/notification/alertStream`, DEVICE-FORMATS.md §1 "Transports") and the
+//!   (`GET /ISAPI/Event/notification/alertStream`, docs/DEVICE-FORMATS.md §1 "Transports") and the
 //!   Dahua event stream (`GET /cgi-bin/eventManager.cgi?action=attach…`, §3 "Structure"): Digest
 //!   or Basic authentication ([`auth`]), incremental multipart parsing across reads ([`stream`]),
 //!   a read-idle timeout, reconnection with exponential backoff and jitter, resubscription;

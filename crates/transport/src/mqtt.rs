@@ -1,4 +1,4 @@
-//! MQTT subscriber for Frigate NVR events (DEVICE-FORMATS.md §5) and for the generic event shape
+//! MQTT subscriber for Frigate NVR events (docs/DEVICE-FORMATS.md §5) and for the generic event shape
 //! (`docs/EVENTS.md`) published by integrations, against any MQTT 3.1.1 broker over plain TCP.
 //!
 //! Subscriptions (QoS 1), made again after every (re)connection since sessions are clean:

@@ -1,4 +1,4 @@
-//! Pull clients for device event streams (DEVICE-FORMATS.md §1 "Transports" and "Quirks: stream
+//! Pull clients for device event streams (docs/DEVICE-FORMATS.md §1 "Transports" and "Quirks: stream
 //! drops", §3 "Structure" and "Quirks", §0.2, §0.6).
 //!
 //! [`run_pull`] subscribes with one `GET` to an endless multipart stream:

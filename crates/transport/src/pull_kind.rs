@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PullKind {
-    /// Hikvision ISAPI `alertStream` (DEVICE-FORMATS.md §1).
+    /// Hikvision ISAPI `alertStream` (docs/DEVICE-FORMATS.md §1).
     HikvisionAlertStream,
-    /// Dahua `eventManager.cgi?action=attach` (DEVICE-FORMATS.md §3).
+    /// Dahua `eventManager.cgi?action=attach` (docs/DEVICE-FORMATS.md §3).
     DahuaAttach,
 }
 

@@ -20,7 +20,7 @@ pub trait Sink: Send + Sync {
     /// One part of a pull stream, in stream order. `source` is
     /// [`PullConfig::source`](crate::PullConfig::source); `kind` says which decoder applies
     /// ([`decode_part`](crate::decode_part)). Heartbeat parts are delivered too (they are
-    /// liveness, DEVICE-FORMATS.md §0.6).
+    /// liveness, docs/DEVICE-FORMATS.md §0.6).
     async fn part(&self, source: &str, kind: PullKind, part: StreamPart) -> Result<(), SinkError> {
         let _ = (source, kind, part);
         Ok(())

@@ -1,4 +1,4 @@
-//! Incremental multipart stream parser for endless device event streams (DEVICE-FORMATS.md §0.2,
+//! Incremental multipart stream parser for endless device event streams (docs/DEVICE-FORMATS.md §0.2,
 //! §1 "Transports"/"Quirks", §3 "Structure"/"Quirks").
 //!
 //! Hikvision `alertStream` (`multipart/mixed; boundary=boundary`) and Dahua `attach`

@@ -1,26 +1,24 @@
-//! Audit of every change and every sensitive read (REQUIREMENTS.md R53, R68). Security-sensitive.
+//! Audit of refused attempts (docs/REQUIREMENTS.md R53, R68). Security-sensitive.
 //!
-//! - Changes: [`audit_changes`] wraps every route; after an authenticated request with an unsafe
-//!   method (POST, PUT, PATCH, DELETE) it appends `"{METHOD} {route}"` with the object id from
-//!   the path (or the one the handler noted), the status, and the caller. Refused attempts
-//!   (403, 404, 409 …) are logged as well as successes. Device ingest is not (devices are not
-//!   people; their payloads are kept as events).
-//! - Sensitive reads and logins: handlers call [`record`] *before* answering, and fail closed
-//!   (no audit row, no data).
+//! Every change is audited by the service that makes it, in the change's own transaction (a
+//! change whose audit row cannot be written does not happen), and every sensitive read before
+//! its data is returned. What no service records is an attempt that was refused: [`audit_changes`]
+//! wraps every route and, after a state-changing request (POST, PUT, PATCH, DELETE) by a
+//! signed-in caller that was answered with a 4xx (403, 404, 409 …), appends
+//! `"{METHOD} {route}"` with the object id from the path, the status and the caller. Device
+//! ingest is not audited (devices are not people; their payloads are kept as events).
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
-use chrono::Utc;
 use neibao_domain::audit::AuditEntry;
 
-use crate::auth::CurrentUser;
-use crate::error::ApiResult;
 use crate::extract::audit_slot::AuditSlot;
 use crate::state::AppState;
 
-/// Middleware: appends an audit row for each authenticated unsafe request.
+/// Middleware: appends an audit row for each refused state-changing request of a signed-in
+/// caller.
 pub async fn audit_changes(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -35,17 +33,19 @@ pub async fn audit_changes(State(state): State<AppState>, mut req: Request, next
     let slot = AuditSlot::default();
     req.extensions_mut().insert(slot.clone());
     let resp = next.run(req).await;
-    let noted = std::mem::take(&mut *slot.0.lock().unwrap_or_else(|e| e.into_inner()));
-    let Some((actor_id, actor_name)) = noted.actor else {
-        return resp; // not authenticated: nothing changed (logins are recorded by their handler)
+    if !resp.status().is_client_error() {
+        return resp; // done (and audited by its service), or failed without changing anything
+    }
+    let Some((actor_id, actor_name)) = slot.actor() else {
+        return resp; // not signed in: nothing could change (failed logins are audited by login)
     };
     let entry = AuditEntry {
         actor_id: Some(actor_id),
         actor_name,
         action: format!("{method} {route}"),
         object_type: object_type(&route),
-        object_id: noted.object_id.unwrap_or_else(|| path_object_id(&route, &path)),
-        unit_id: noted.unit_id,
+        object_id: path_object_id(&route, &path),
+        unit_id: None,
         purpose: String::new(),
         detail: format!(
             "{{\"status\":{},\"path\":{}}}",
@@ -53,7 +53,7 @@ pub async fn audit_changes(State(state): State<AppState>, mut req: Request, next
             serde_json::json!(path)
         ),
     };
-    if let Err(e) = state.store.append_audit(&entry, Utc::now()).await {
+    if let Err(e) = state.services.audit.record_refused(&entry).await {
         tracing::error!(error = %e, action = %entry.action, "audit append failed");
     }
     resp
@@ -78,34 +78,6 @@ fn path_object_id(route: &str, path: &str) -> String {
         .find(|(r, _)| r.starts_with('{'))
         .map(|(_, p)| p.to_string())
         .unwrap_or_default()
-}
-
-/// Appends an explicit audit row (sensitive reads, logins) and fails if it cannot be written:
-/// the caller must not hand out data whose reading was not logged.
-#[allow(clippy::too_many_arguments)]
-pub async fn record(
-    state: &AppState,
-    user: Option<&CurrentUser>,
-    actor_name: &str,
-    action: &str,
-    object_type: &str,
-    object_id: &str,
-    unit_id: Option<&str>,
-    purpose: &str,
-    detail: &str,
-) -> ApiResult<()> {
-    let entry = AuditEntry {
-        actor_id: user.map(|u| u.user.id.clone()),
-        actor_name: user.map_or(actor_name.to_string(), |u| u.user.username.clone()),
-        action: action.to_string(),
-        object_type: object_type.to_string(),
-        object_id: object_id.to_string(),
-        unit_id: unit_id.map(str::to_string),
-        purpose: purpose.to_string(),
-        detail: detail.to_string(),
-    };
-    state.store.append_audit(&entry, Utc::now()).await?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use neibao_domain::error::{DomainError, ErrorCode};
 use neibao_engine::ServiceError;
-use neibao_store::StoreError;
 use serde::Serialize;
 
 #[derive(Debug, Clone)]
@@ -85,12 +84,6 @@ impl From<ServiceError> for ApiError {
                 ApiError::internal()
             }
         }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        ServiceError::from(e).into()
     }
 }
 

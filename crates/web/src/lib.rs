@@ -9,7 +9,6 @@
 
 pub mod api;
 pub mod audit;
-pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;

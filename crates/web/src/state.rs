@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use neibao_engine::Services;
-use neibao_store::Store;
 
 use crate::config::WebConfig;
 
@@ -12,9 +11,6 @@ use crate::config::WebConfig;
 pub struct AppState {
     /// Every service of the platform: what handlers call.
     pub services: Arc<Services>,
-    /// The store, for handlers that have not moved into their capability's service yet.
-    /// Temporary: removed once every handler calls a service.
-    pub store: Arc<dyn Store>,
     pub config: Arc<WebConfig>,
     /// Permits for payloads being processed (back-pressure).
     pub ingest_permits: Arc<tokio::sync::Semaphore>,
@@ -23,7 +19,6 @@ pub struct AppState {
 impl AppState {
     pub fn new(services: Arc<Services>, config: WebConfig) -> AppState {
         AppState {
-            store: services.store().clone(),
             ingest_permits: Arc::new(tokio::sync::Semaphore::new(config.max_ingest_in_flight.max(1))),
             services,
             config: Arc::new(config),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub enum AttachmentOwner {
     /// An inspection (photos and files taken during it, R22).
     Inspection,
-    /// A hazard (rectification evidence, REQUIREMENTS.md §b.1).
+    /// A hazard (rectification evidence, docs/REQUIREMENTS.md §b.1).
     Hazard,
 }
 

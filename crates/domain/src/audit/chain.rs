@@ -16,7 +16,7 @@
 //!
 //! A chain rewritten from some row onwards with fresh hashes passes on its own; record the head
 //! (`neibao audit verify` prints it) outside the database and check it later with
-//! `--anchor SEQ:HASH`. Source: REQUIREMENTS.md R53 (register every retrieval with reason,
+//! `--anchor SEQ:HASH`. Source: docs/REQUIREMENTS.md R53 (register every retrieval with reason,
 //! content and requester) and R68 (logs kept and protected).
 
 use serde::Serialize;

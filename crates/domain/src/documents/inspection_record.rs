@@ -1,4 +1,4 @@
-//! The inspection record (检查笔录, REQUIREMENTS.md R22) a submitted inspection produces: time,
+//! The inspection record (检查笔录, docs/REQUIREMENTS.md R22) a submitted inspection produces: time,
 //! place, who inspected whom with whom present, basis and methods, the checklist and its score,
 //! the problems found, and the typed signatures.
 

@@ -4,7 +4,7 @@
 //! Vendor wire formats stay in `neibao-ingest`; this module only fixes the shape they all map
 //! into. The vocabulary is documented in `docs/EVENTS.md`; the raw vendor type is always kept
 //! next to the normalized kind, so an unknown vendor type is stored as [`EventKind::Unknown`]
-//! and never rejected (DEVICE-FORMATS.md §0.7).
+//! and never rejected (docs/DEVICE-FORMATS.md §0.7).
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
@@ -216,7 +216,7 @@ impl EventState {
 }
 
 /// Person fields carried by access-control and face events. All optional: door and system events
-/// carry none (DEVICE-FORMATS.md §2, quirk "door events carry no person fields").
+/// carry none (docs/DEVICE-FORMATS.md §2, quirk "door events carry no person fields").
 ///
 /// `name`, `employee_no` and `card_no` identify people; they are personal information and
 /// are only stored inside the event row of the unit that owns the device.
@@ -265,7 +265,7 @@ impl PersonFields {
 /// One event decoded from a device payload, before it is bound to a device record.
 ///
 /// Produced by every decoder in `neibao-ingest`. Times: `device_time` is what the device said,
-/// parsed leniently (it may be wrong or missing; DEVICE-FORMATS.md §0.4); the receive time is
+/// parsed leniently (it may be wrong or missing; docs/DEVICE-FORMATS.md §0.4); the receive time is
 /// added by the transport when the event is persisted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecodedEvent {
@@ -279,7 +279,7 @@ pub struct DecodedEvent {
     /// False when the device sent a local time with no offset.
     pub device_time_has_offset: bool,
     /// Video channel (NVR IP channels already mapped: Hikvision channel > 32 → channel − 32 is
-    /// NOT applied here; the raw number is kept, see DEVICE-FORMATS.md §1).
+    /// NOT applied here; the raw number is kept, see docs/DEVICE-FORMATS.md §1).
     pub channel: Option<u32>,
     /// Detection region / rule id, IO port, or door number, as text.
     pub region: Option<String>,
@@ -388,7 +388,7 @@ pub struct DecodedPayload {
 /// A persisted event occurrence, as stored and returned by the API.
 ///
 /// Repeated `active` posts of one condition (same device, channel, kind, region) update one
-/// ongoing occurrence: `post_count` grows and `last_seen_at` moves (DEVICE-FORMATS.md §0.5).
+/// ongoing occurrence: `post_count` grows and `last_seen_at` moves (docs/DEVICE-FORMATS.md §0.5).
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SecurityEvent {
     pub id: String,

@@ -1,6 +1,6 @@
 //! The stated purpose of a purpose-logged read (an unmasked person, a look-up by ID number, a raw
 //! device payload): required, kept short, and free of plaintext numbers before it is logged.
-//! Source: REQUIREMENTS.md R53 (register every retrieval with its reason).
+//! Source: docs/REQUIREMENTS.md R53 (register every retrieval with its reason).
 
 use crate::error::{DomainError, ErrorCode};
 

@@ -2,7 +2,7 @@
 //! holds that suspend deletion, and the deletion log. Deletion runs in the scheduler
 //! (`retention.sweep`, daily) through `Store::retention_sweep`.
 //!
-//! Sources (REQUIREMENTS.md): video and images ≥ 30 days, delete once the purpose is met
+//! Sources (docs/REQUIREMENTS.md): video and images ≥ 30 days, delete once the purpose is met
 //! (R54, S7 Art 17); ≥ 90 days for counter-terror key targets (R43, S4 Art 32); guard-service
 //! alarm records ≥ 30 days (R59); network logs ≥ 6 months (R68); keep personal data no longer
 //! than the purpose needs (R66, PIPL Art 19).

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::sensitive::Sensitive;
 use crate::validate::{CitizenId, PhoneNumber};
 
-/// Role of a responsible person (Decree 421 Art 5; REQUIREMENTS.md R4).
+/// Role of a responsible person (Decree 421 Art 5; docs/REQUIREMENTS.md R4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PersonRole {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Kind of unit (REQUIREMENTS.md R1; Decree 421 Arts 1, 22).
+/// Kind of unit (docs/REQUIREMENTS.md R1; Decree 421 Arts 1, 22).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
@@ -45,7 +45,7 @@ impl UnitKind {
     }
 }
 
-/// The 11 key-unit categories of Decree 421 Art 13 (REQUIREMENTS.md R15), as codes 1–11.
+/// The 11 key-unit categories of Decree 421 Art 13 (docs/REQUIREMENTS.md R15), as codes 1–11.
 pub const KEY_UNIT_CATEGORIES: [(u8, &str); 11] = [
     (1, "广播、电视、报社等新闻单位"),
     (2, "机场、港口、大型车站等交通枢纽"),

@@ -1,8 +1,8 @@
-//! Inspection checklists as versioned data: the five-defence checklist of REQUIREMENTS.md §d with
+//! Inspection checklists as versioned data: the five-defence checklist of docs/REQUIREMENTS.md §d with
 //! its variants. The seed below is only the first version; a checklist is changed by storing a
 //! new version ([`Checklist`] rows), and an inspection keeps the version it was made with.
 //!
-//! Scoring (REQUIREMENTS.md §d "Scoring model", [Proposed]): the score is the points of passed
+//! Scoring (docs/REQUIREMENTS.md §d "Scoring model", [Proposed]): the score is the points of passed
 //! items over the points of applicable items, times 100 (items marked not applicable are left
 //! out); a failed critical item caps the score at 59.
 
@@ -233,7 +233,7 @@ struct Seed(
 
 use Defence::{Human as H, Institutional as I, Physical as P, Psychological as X, Technical as T};
 
-/// REQUIREMENTS.md §d, items for every unit.
+/// docs/REQUIREMENTS.md §d, items for every unit.
 const BASE: &[Seed] = &[
     Seed(
         "Z1",

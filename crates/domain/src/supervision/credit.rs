@@ -1,4 +1,4 @@
-//! Credit records (诚信管理, REQUIREMENTS.md R30) and the credit grade A–D that sets how often a
+//! Credit records (诚信管理, docs/REQUIREMENTS.md R30) and the credit grade A–D that sets how often a
 //! unit is due for inspection.
 //!
 //! The rule is data ([`CreditRule`], stored per bureau; this is the documented default): every

@@ -19,7 +19,7 @@ pub struct ChecklistVersion {
     pub created_at: DateTime<Utc>,
 }
 
-/// Who inspects (GLOSSARY: police, a competent department, or the unit itself, 自查).
+/// Who inspects (docs/GLOSSARY.md: police, a competent department, or the unit itself, 自查).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InspectionKind {
@@ -113,7 +113,7 @@ pub struct Signature {
     pub at: DateTime<Utc>,
 }
 
-/// The inspection record (检查笔录) fields of REQUIREMENTS.md R22.
+/// The inspection record (检查笔录) fields of docs/REQUIREMENTS.md R22.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InspectionRecord {
     #[serde(default)]

@@ -1,4 +1,4 @@
-//! The hazard case and its escalation ladder as a state machine (REQUIREMENTS.md §b.1).
+//! The hazard case and its escalation ladder as a state machine (docs/REQUIREMENTS.md §b.1).
 //!
 //! A hazard (隐患) found by an inspection, an alert, an assessment or a report is `Detected`.
 //! Police order rectification with a deadline and the mandatory warning (Decree 421 Art 19) and
@@ -18,7 +18,7 @@
 use chrono::{DateTime, Duration, Months, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Hazard class (GLOSSARY: 一般隐患 / 重大隐患).
+/// Hazard class (docs/GLOSSARY.md: 一般隐患 / 重大隐患).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HazardClass {
@@ -48,7 +48,7 @@ impl HazardClass {
     }
 }
 
-/// Where a hazard came from (REQUIREMENTS.md §b.1 "sources").
+/// Where a hazard came from (docs/REQUIREMENTS.md §b.1 "sources").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HazardSource {
@@ -86,7 +86,7 @@ impl HazardSource {
     }
 }
 
-/// The phase of a hazard case (REQUIREMENTS.md §b.1: H0, H2/H3, H4, H5, H6, H7, CLOSED).
+/// The phase of a hazard case (docs/REQUIREMENTS.md §b.1: H0, H2/H3, H4, H5, H6, H7, CLOSED).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -227,7 +227,7 @@ pub struct PersonFine {
     pub amount_yuan: i64,
 }
 
-/// A fine decision (REQUIREMENTS.md R25).
+/// A fine decision (docs/REQUIREMENTS.md R25).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FineDecision {
     pub harm: Harm,
@@ -358,7 +358,7 @@ impl Action {
         }
     }
 
-    /// The legal basis recorded with the transition (source documents as in REQUIREMENTS.md).
+    /// The legal basis recorded with the transition (source documents as in docs/REQUIREMENTS.md).
     pub fn legal_basis(&self) -> &'static str {
         match self {
             Action::IssueOrder { .. } => "《企业事业单位内部治安保卫条例》第十六条第（二）项、第十九条",

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::ladder::{HazardClass, Rung};
 
 /// Default rectification deadlines in days per hazard class and kind of fix
-/// (REQUIREMENTS.md §b.3 [Proposed]: 7 days for paperwork or rules, 30 for equipment, up to 90 for
+/// (docs/REQUIREMENTS.md §b.3 [Proposed]: 7 days for paperwork or rules, 30 for equipment, up to 90 for
 /// building works; a major hazard gets the equipment default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DeadlineDefaults {
@@ -50,7 +50,7 @@ pub struct SupervisionSettings {
     #[schema(max_length = 10)]
     pub doc_department: String,
     pub deadlines: DeadlineDefaults,
-    /// Reminders before a deadline, in days (REQUIREMENTS.md §b.3: D-7, D-3, D-1): at most 5,
+    /// Reminders before a deadline, in days (docs/REQUIREMENTS.md §b.3: D-7, D-3, D-1): at most 5,
     /// each 1–60 and different.
     #[schema(max_items = 5)]
     pub reminder_days: Vec<i64>,

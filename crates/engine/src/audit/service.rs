@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use neibao_domain::access::{Permission, Principal};
-use neibao_domain::audit::{AuditFilter, AuditHead, AuditRecord};
+use neibao_domain::audit::{AuditEntry, AuditFilter, AuditHead, AuditRecord};
 use neibao_domain::paging::{Listing, Page};
 
 use super::units::unit_names;
@@ -35,6 +35,16 @@ impl AuditService {
             .store
             .list_audit(&who.scope, &who.user_id, filter, page)
             .await?)
+    }
+
+    /// Records a refused attempt to change something (a signed-in caller whose state-changing
+    /// request was refused: 403, 404, 409 …). Successful changes are recorded by the service that
+    /// made them, in the change's own transaction; a refusal changed nothing, so it is recorded
+    /// on its own.
+    #[tracing::instrument(skip_all, fields(action = %entry.action))]
+    pub async fn record_refused(&self, entry: &AuditEntry) -> ServiceResult<()> {
+        self.ctx.store.append_audit(entry, chrono::Utc::now()).await?;
+        Ok(())
     }
 
     /// The chain's head (to record outside the database).

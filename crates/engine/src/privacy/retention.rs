@@ -1,6 +1,6 @@
 //! The daily retention sweep (`retention.sweep`): when it runs next, and one run — what is past
 //! its retention is deleted (`Store::retention_sweep`, holds respected), each deletion audited in
-//! its transaction. The job's handler is in `jobs.rs`. Sources: REQUIREMENTS.md R54, R43, R66,
+//! its transaction. The job's handler is in `jobs.rs`. Sources: docs/REQUIREMENTS.md R54, R43, R66,
 //! R68.
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};

@@ -138,7 +138,7 @@ impl PrivacyService {
     }
 
     /// Sets the maximum retention of a data class (`class` is its code). Refused below the
-    /// legal minimum (REQUIREMENTS.md R54, R43, R68).
+    /// legal minimum (docs/REQUIREMENTS.md R54, R43, R68).
     ///
     /// Errors: `forbidden` (403) without `retention.configure`; `validation_failed` (400) for an
     /// unknown class or a maximum out of range.

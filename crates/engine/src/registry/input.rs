@@ -24,7 +24,7 @@ pub struct PersonInput {
     pub phone: Option<String>,
 }
 
-/// A unit to register or the new state of a registered one (REQUIREMENTS.md R1, R4, R15).
+/// A unit to register or the new state of a registered one (docs/REQUIREMENTS.md R1, R4, R15).
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct UnitInput {
     #[schema(

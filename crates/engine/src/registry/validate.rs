@@ -1,5 +1,5 @@
 //! Validation of registry input: free-text fields, a unit's fields and where the caller may put
-//! it (REQUIREMENTS.md R2: supervision by territory), a unit's setting of a built-in rule.
+//! it (docs/REQUIREMENTS.md R2: supervision by territory), a unit's setting of a built-in rule.
 
 use chrono::Utc;
 use neibao_domain::access::{Principal, Scope};

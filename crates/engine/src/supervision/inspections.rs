@@ -135,7 +135,7 @@ pub struct Submitted {
 }
 
 /// Submits an inspection: every item needs a result and at least one signature; scores it
-/// (REQUIREMENTS.md §d), opens one hazard per failed item (major when the item is critical) and
+/// (docs/REQUIREMENTS.md §d), opens one hazard per failed item (major when the item is critical) and
 /// produces the inspection record (检查笔录, R22) with its number — all with the audit entry
 /// `inspection.submit`, in one transaction.
 pub async fn submit(

@@ -1,4 +1,4 @@
-//! Hazard actions through the ladder (REQUIREMENTS.md §b.1, `Permission::HazardAct`): the state
+//! Hazard actions through the ladder (docs/REQUIREMENTS.md §b.1, `Permission::HazardAct`): the state
 //! machine decides whether an action is legal for the caller's side at this moment; the step,
 //! its document, its credit entry, the deadline jobs and the audit entry are written together.
 

@@ -1,5 +1,5 @@
 //! Hikvision access-controller event codes (HCNetSDK `major`/`minor`) → [`EventKind`]
-//! (DEVICE-FORMATS.md §2 "Structure" and "Sources").
+//! (docs/DEVICE-FORMATS.md §2 "Structure" and "Sources").
 //!
 //! Major classes: 1 alarm, 2 exception, 3 operation, 5 event. Minor codes of major 5 follow the
 //! `MINOR_*` table in Hikvision's HEOP demo (`DeveloperLinus/HEOP_DEMO_V3.1.0_personSource`,

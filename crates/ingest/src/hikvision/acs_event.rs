@@ -1,5 +1,5 @@
 //! One Hikvision access-controller event → [`DecodedEvent`], whatever shape carried it
-//! (DEVICE-FORMATS.md §2): the push envelope with a nested `AccessControllerEvent`, the same
+//! (docs/DEVICE-FORMATS.md §2): the push envelope with a nested `AccessControllerEvent`, the same
 //! fields flattened to the top level, `AcsEvent.InfoList[]` pull entries (`major`/`minor`/`time`),
 //! or the older XML firmware. The shape-specific code hands this module a [`FieldSource`] that
 //! looks keys up in the right places, in order.

@@ -1,4 +1,4 @@
-//! Hikvision JSON bodies: access-controller push and pull shapes (DEVICE-FORMATS.md §2) and the
+//! Hikvision JSON bodies: access-controller push and pull shapes (docs/DEVICE-FORMATS.md §2) and the
 //! JSON `EventNotificationAlert` envelope that NVRs and terminals use (§1 faceCapture, §2).
 //!
 //! Accepted shapes, all with numbers as numbers or strings and any indentation (TABs included):

@@ -1,5 +1,5 @@
 //! Hikvision `EventNotificationAlert` sent as JSON with an event type other than access control
-//! (DEVICE-FORMATS.md §1 "Not everything is XML"): the NVR `faceCapture` part of the alert stream
+//! (docs/DEVICE-FORMATS.md §1 "Not everything is XML"): the NVR `faceCapture` part of the alert stream
 //! (tropicoo/hikvision-camera-bot#204) and JSON alerts of newer firmware, which reuse the XML field
 //! names.
 

@@ -1,4 +1,4 @@
-//! Hikvision ISAPI `EventNotificationAlert` XML (DEVICE-FORMATS.md §1), as pushed to an HTTP host
+//! Hikvision ISAPI `EventNotificationAlert` XML (docs/DEVICE-FORMATS.md §1), as pushed to an HTTP host
 //! or carried in an `alertStream` part.
 //!
 //! Elements are matched by local name, so every namespace seen in the wild works (`ver10`, `ver20`,

@@ -1,4 +1,4 @@
-//! Hikvision ISAPI `eventType` vocabulary → [`EventKind`] (DEVICE-FORMATS.md §1 "Fields",
+//! Hikvision ISAPI `eventType` vocabulary → [`EventKind`] (docs/DEVICE-FORMATS.md §1 "Fields",
 //! trigger IDs from CornerBit/HikSink#11 and mezz64/pyHik#81).
 //!
 //! Devices send these case-sensitively; a case-insensitive match is accepted too because OEM

@@ -1,4 +1,4 @@
-//! Hikvision ISAPI decoders: camera/NVR `EventNotificationAlert` (DEVICE-FORMATS.md §1) and
+//! Hikvision ISAPI decoders: camera/NVR `EventNotificationAlert` (docs/DEVICE-FORMATS.md §1) and
 //! access-controller events (§2), in every transport body they arrive in: bare XML, bare JSON,
 //! `multipart/form-data` pushes with pictures, and captured `multipart/mixed` alert streams.
 //!

@@ -1,4 +1,4 @@
-//! Multipart Hikvision bodies (DEVICE-FORMATS.md §1 "Transports", §2 "Quirks"): alarm-server
+//! Multipart Hikvision bodies (docs/DEVICE-FORMATS.md §1 "Transports", §2 "Quirks"): alarm-server
 //! pushes (`multipart/form-data`, an XML part named after the event type plus JPEG parts),
 //! access-terminal pushes (a JSON part named `AccessControllerEvent` or `event_log`, plus
 //! `Picture`), and captured `alertStream` bodies (`multipart/mixed`, many XML/JSON/JPEG parts).

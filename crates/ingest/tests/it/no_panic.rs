@@ -1,4 +1,4 @@
-//! Property tests: no input makes a decoder panic (DESIGN.md §5: never a 500 or a panic on any
+//! Property tests: no input makes a decoder panic (docs/DESIGN.md §5: never a 500 or a panic on any
 //! byte sequence). Inputs are arbitrary bytes and truncations/splices of every fixture, under
 //! every content type the transport may pass.
 

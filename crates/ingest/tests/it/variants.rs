@@ -1,11 +1,11 @@
-//! Shapes described in DEVICE-FORMATS.md §1–§2 that have no fixture file, built here.
+//! Shapes described in docs/DEVICE-FORMATS.md §1–§2 that have no fixture file, built here.
 
 use neibao_domain::events::{EventKind, EventState};
 use neibao_ingest::decode_hikvision;
 
 use crate::{fixture, kinds, time_of};
 
-/// Every default namespace listed in DEVICE-FORMATS.md §1 "Fields".
+/// Every default namespace listed in docs/DEVICE-FORMATS.md §1 "Fields".
 const NAMESPACES: [&str; 5] = [
     "http://www.hikvision.com/ver20/XMLSchema",
     "http://www.hikvision.com/ver10/XMLSchema",

@@ -562,7 +562,6 @@ fn no_import_circle_inside_any_crate() {
 }
 
 #[test]
-#[ignore = "until the web and engine layers are split by capability (issue 11)"]
 fn no_source_file_over_800_lines() {
     let mut long = Vec::new();
     for dir in crates() {
@@ -583,7 +582,6 @@ fn no_source_file_over_800_lines() {
 }
 
 #[test]
-#[ignore = "until every capability's handlers call their service (issue 11)"]
 fn access_decisions_only_in_the_policy() {
     let mut found = Vec::new();
     for dir in crates() {
@@ -609,7 +607,6 @@ fn access_decisions_only_in_the_policy() {
 }
 
 #[test]
-#[ignore = "until every capability's handlers call their service (issue 11)"]
 fn the_web_layer_cannot_reach_the_store() {
     let manifest = std::fs::read_to_string(workspace().join("crates/web/Cargo.toml")).unwrap();
     assert!(
@@ -678,7 +675,6 @@ fn has_anchor(doc: &str, anchor: &str) -> bool {
 /// `data/…`, `scripts/…`), and every anchor it names (`R53`, `§b.1`, `§3`) is there: a reader of
 /// the project can follow every citation.
 #[test]
-#[ignore = "until the citations are rewritten to docs/… after the capability branches land (issue 11)"]
 fn every_citation_resolves() {
     let cited = ["REQUIREMENTS", "DEVICE-FORMATS", "DESIGN", "GLOSSARY"];
     let mut bad = Vec::new();
@@ -689,6 +685,9 @@ fn every_citation_resolves() {
     }
     rust_files(&workspace().join("fuzz/fuzz_targets"), &mut files);
     for f in files {
+        if f.ends_with("tests/it/architecture.rs") {
+            continue; // this checker names the files it looks for
+        }
         let src = std::fs::read_to_string(&f).unwrap();
         for (n, line) in src.lines().enumerate() {
             let at = format!("{}:{}", rel(&f), n + 1);

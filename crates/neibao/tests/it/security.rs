@@ -117,7 +117,7 @@ async fn unmasked_reads_need_a_purpose_and_are_audited() {
     assert_eq!(s, 200, "{log}");
     let items = log["items"].as_array().unwrap();
     let find = |action: &str| items.iter().find(|r| r["action"] == action).cloned();
-    assert!(find("POST /api/v1/units").is_some(), "{log}");
+    assert!(find("unit.create").is_some(), "{log}");
     let r = find("person.reveal").expect("reveal audited");
     assert_eq!(r["object_id"], person.as_str());
     assert_eq!(r["actor_name"], "admin");
@@ -795,4 +795,36 @@ async fn account_changes_are_audited_with_their_action_codes() {
         "no token in the log"
     );
     assert!(verify(&app).await.is_empty());
+}
+
+/// A change is audited once, by its service (semantic action, in its transaction); an attempt
+/// that was refused is audited by the middleware with its route and status.
+#[tokio::test]
+async fn a_change_is_audited_once_and_a_refused_attempt_with_its_status() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "审计一次单位（虚构）", "330106", "91330106MA2AUD001").await;
+    let (_, log) = admin.get(&format!("/api/v1/audit?per_page=200&object_id={unit}")).await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["unit.create"], "{log}");
+    // A guard may not register a device: refused, and that attempt is on the log.
+    let guard = app.client_for("demo_guard").await;
+    let (_, me) = guard.get("/api/v1/me").await;
+    let (s, _) = guard
+        .post(
+            "/api/v1/devices",
+            json!({"unit_id": me["unit_id"], "format": "hikvision", "name": "越权设备"}),
+        )
+        .await;
+    assert_eq!(s, 403);
+    let (_, log) = admin.get("/api/v1/audit?per_page=5&action=POST%20").await;
+    let row = &log["items"][0];
+    assert_eq!(row["action"], "POST /api/v1/devices", "{log}");
+    assert_eq!(row["actor_name"], "demo_guard");
+    assert!(row["detail"].as_str().unwrap().contains("\"status\":403"), "{row}");
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use neibao_domain::events::{EventKind, EventState};
 
 /// A repeated `active` post later than this after the previous one starts a new occurrence:
-/// some event types never send `inactive` (DEVICE-FORMATS.md §1, "repeated actives").
+/// some event types never send `inactive` (docs/DEVICE-FORMATS.md §1, "repeated actives").
 pub const OCCURRENCE_GAP_SECONDS: i64 = 60;
 
 /// Kinds that are instantaneous: every post is its own occurrence (a card swipe, a face capture).

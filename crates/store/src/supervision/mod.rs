@@ -22,7 +22,7 @@ pub trait ChecklistRepo: Send + Sync {
     /// Every checklist version, newest first per variant (seeds version 1 of each variant).
     async fn list_checklists(&self) -> StoreResult<Vec<ChecklistVersion>>;
     async fn get_checklist(&self, id: &str) -> StoreResult<ChecklistVersion>;
-    /// The newest version of a variant (version 1 is seeded from REQUIREMENTS.md §d on first use).
+    /// The newest version of a variant (version 1 is seeded from docs/REQUIREMENTS.md §d on first use).
     async fn latest_checklist(&self, variant: Variant) -> StoreResult<ChecklistVersion>;
     /// Stores a new version of a variant (version = latest + 1); past inspections keep theirs.
     async fn add_checklist_version(

@@ -9,8 +9,8 @@ use neibao_domain::events::SecurityEvent;
 use neibao_domain::paging::{Listing, Page};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -8,8 +8,8 @@ use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use neibao_domain::attachments::is_inline;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// Downloads an evidence file (images and PDF inline, anything else as a download).

@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::Json;
 use neibao_domain::dashboard::Dashboard;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// Units, key units, open alerts and devices (offline too) by city, inside the caller's scope.

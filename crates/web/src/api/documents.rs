@@ -10,8 +10,8 @@ use neibao_domain::paging::{Listing, Page};
 use serde::Deserialize;
 
 use super::attachments::file_response;
-use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -10,8 +10,8 @@ use neibao_domain::paging::Listing;
 use serde::Deserialize;
 
 use crate::api::registry::checked_page;
-use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

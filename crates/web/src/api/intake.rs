@@ -3,10 +3,10 @@
 //! anyone on the network.
 //!
 //! - `POST /ingest/hikvision/{ingest_token}`: Hikvision ISAPI pushes (XML, JSON, multipart),
-//!   decoded by `neibao_ingest::decode_hikvision` (DEVICE-FORMATS.md §1–2).
+//!   decoded by `neibao_ingest::decode_hikvision` (docs/DEVICE-FORMATS.md §1–2).
 //! - `POST /ingest/json/{ingest_token}`: the generic JSON shape (docs/EVENTS.md).
 //! - `POST /ingest/dahua/{ingest_token}`, `/ingest/onvif/…`, `/ingest/frigate/…`,
-//!   `/ingest/gb28181/…`: the decoders of DEVICE-FORMATS.md §3–6 (docs/EVENTS.md).
+//!   `/ingest/gb28181/…`: the decoders of docs/DEVICE-FORMATS.md §3–6 (docs/EVENTS.md).
 //! - `POST /ingest/zkteco/{ingest_token}?table=ATTLOG|rtlog|rtstate|…`: ZKTeco ADMS `cdata`
 //!   uploads (§7), answered `OK` in plain text as the devices expect; `GET` on the same path is
 //!   the iclock handshake/poll: counted as a heartbeat and answered with the options text when the

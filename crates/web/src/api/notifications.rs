@@ -8,8 +8,8 @@ use neibao_domain::notifications::{InboxItem, NotificationChannel, OutboxItem};
 use neibao_engine::notifications::ChannelDraft;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// A channel to add: a name, the channel config (tagged by `kind`: webhook, dingtalk, wecom,

@@ -111,7 +111,7 @@ pub struct PolicyInput {
 }
 
 /// Sets the maximum retention of a data class (administrators). Refused below the legal
-/// minimum (REQUIREMENTS.md R54, R43, R68).
+/// minimum (docs/REQUIREMENTS.md R54, R43, R68).
 ///
 /// Errors: `validation_failed` (400), `forbidden` (403).
 #[utoipa::path(put, path = "/api/v1/retention/{class}", tag = "retention", request_body = PolicyInput,

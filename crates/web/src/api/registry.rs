@@ -10,8 +10,8 @@ use neibao_engine::alerts::builtin::RuleDef;
 use neibao_engine::registry::{KeyAreaInput, RuleInput, UnitInput};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// The highest page number a list takes (the largest `int32`, as the schema says).

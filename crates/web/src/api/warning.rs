@@ -12,8 +12,8 @@ use neibao_engine::warning::ruleset::{RuleFile, RuleSpec, FACTS};
 use neibao_engine::warning::{BacktestInput, SuppressionDraft};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// A condition field: name, type and meaning (zh-CN).

@@ -1,35 +1,26 @@
-//! What the authentication layer and the handler learned about a request, for the audit row of a
-//! refused attempt (see `crate::audit`).
+//! Who made a request, as the authentication layer learned it, for the audit row of a refused
+//! attempt (see `crate::audit`).
 
 use std::sync::{Arc, Mutex};
 
 use axum::http::request::Parts;
 use neibao_domain::accounts::User;
 
-/// What the authentication layer and the handler learned about a request, for its audit row.
-#[derive(Debug, Default)]
-pub(crate) struct Noted {
-    pub(crate) actor: Option<(String, String)>,
-    pub(crate) object_id: Option<String>,
-    pub(crate) unit_id: Option<String>,
-}
-
-/// Request extension shared by [`audit_changes`], the authentication layer and handlers.
+/// Request extension shared by the audit middleware and the authentication layer: the caller's
+/// user id and name, once known.
 #[derive(Debug, Clone, Default)]
-pub struct AuditSlot(pub(crate) Arc<Mutex<Noted>>);
+pub struct AuditSlot(pub(crate) Arc<Mutex<Option<(String, String)>>>);
 
 impl AuditSlot {
-    /// Notes the id of the object a handler created (its id is not in the path) and its unit.
-    pub fn object(&self, id: &str, unit_id: Option<&str>) {
-        let mut n = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        n.object_id = Some(id.to_string());
-        n.unit_id = unit_id.map(str::to_string);
+    /// The caller noted by the authentication layer, if the request got that far.
+    pub fn actor(&self) -> Option<(String, String)> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 
 /// Called by the authentication layer once it knows the caller.
 pub fn note_actor(parts: &Parts, user: &User) {
     if let Some(slot) = parts.extensions.get::<AuditSlot>() {
-        slot.0.lock().unwrap_or_else(|e| e.into_inner()).actor = Some((user.id.clone(), user.username.clone()));
+        *slot.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((user.id.clone(), user.username.clone()));
     }
 }

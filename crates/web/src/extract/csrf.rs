@@ -6,8 +6,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::error_page;
 

@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use neibao_domain::attachments::{too_large, Upload, MAX_EVIDENCE_BYTES};
 use neibao_domain::error::ErrorCode;
 
-use crate::auth::{CurrentUser, CSRF_HEADER};
 use crate::error::ApiError;
+use crate::extract::principal::{CurrentUser, CSRF_HEADER};
 use crate::state::AppState;
 use crate::ui::error_page;
 

@@ -32,16 +32,6 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    /// Refuses with 403 unless `allowed`. Temporary: for the pages and handlers that have not
-    /// moved to `principal.require` yet.
-    pub fn require(&self, allowed: bool) -> Result<(), ApiError> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden())
-        }
-    }
-
     /// Checks a CSRF token submitted with a form (session-authenticated requests only).
     pub fn check_form_csrf(&self, submitted: &str) -> Result<(), ApiError> {
         match &self.csrf {
@@ -49,12 +39,6 @@ impl CurrentUser {
             Some(_) => Err(ApiError::msg(ErrorCode::Forbidden, "页面已过期，请刷新后重试")),
             None => Ok(()),
         }
-    }
-
-    /// Police officers and administrators. Temporary: for the pages and handlers that have not
-    /// moved to the permission table (`principal.can`) yet.
-    pub fn is_police_or_admin(&self) -> bool {
-        self.user.role == neibao_domain::access::Role::Admin || self.user.role.is_police()
     }
 }
 

@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::views::Nav;
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// A signed-in browser user; anyone else is sent to the login page, and a session that must

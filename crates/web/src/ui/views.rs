@@ -2,13 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
+use neibao_domain::access::Permission;
 use neibao_domain::alerts::Alert;
 use neibao_domain::devices::Device;
 use neibao_domain::devices::DEVICE_KINDS;
 use neibao_domain::events::SecurityEvent;
 use neibao_domain::paging::Listing;
 
-use crate::auth::CurrentUser;
+use crate::extract::principal::CurrentUser;
 
 /// `2026-11-29 20:15:03` in Asia/Shanghai.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
@@ -48,7 +49,7 @@ impl Nav {
             csrf: u.csrf.clone().unwrap_or_default(),
             autorefresh: 0,
             watch_alerts: false,
-            police: u.is_police_or_admin(),
+            police: u.principal.can(Permission::AuditRead),
         }
     }
 }

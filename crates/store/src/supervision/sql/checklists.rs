@@ -80,7 +80,7 @@ impl ChecklistRepo for Backend {
         Ok(checklist_from_row(&r))
     }
 
-    /// The newest version of a variant; the seed of REQUIREMENTS.md §d becomes version 1 on first use.
+    /// The newest version of a variant; the seed of docs/REQUIREMENTS.md §d becomes version 1 on first use.
     async fn latest_checklist(&self, variant: Variant) -> StoreResult<ChecklistVersion> {
         if let Some(c) = self.newest_checklist(variant).await? {
             return Ok(c);

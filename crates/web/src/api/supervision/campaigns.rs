@@ -8,8 +8,8 @@ use neibao_domain::supervision::Campaign;
 use neibao_engine::supervision::CampaignInput;
 
 use super::paging::PageQuery;
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// Campaigns with inspections in the caller's jurisdiction, with progress.

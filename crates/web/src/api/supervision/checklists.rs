@@ -6,11 +6,11 @@ use axum::Json;
 use neibao_domain::supervision::ChecklistVersion;
 use neibao_engine::supervision::ChecklistInput;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
-/// Every checklist version (the five-defence checklist of REQUIREMENTS.md §d and its variants).
+/// Every checklist version (the five-defence checklist of docs/REQUIREMENTS.md §d and its variants).
 #[utoipa::path(get, path = "/api/v1/checklists", tag = "supervision", responses((status = 200, body = Vec<ChecklistVersion>)))]
 pub async fn list_checklists(
     State(state): State<AppState>,

@@ -4,8 +4,8 @@ use axum::extract::{Path, State};
 use axum::Json;
 use neibao_engine::supervision::{CreditSummary, DueUnit};
 
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// A unit's credit grade, score, inspection interval and credit records.

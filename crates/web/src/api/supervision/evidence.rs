@@ -5,9 +5,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use neibao_domain::attachments::{Attachment, AttachmentOwner};
 
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::multipart::CsrfMultipart;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// A multipart body with one file.

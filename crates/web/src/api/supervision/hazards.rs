@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::evidence::upload;
 use super::paging::page;
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::multipart::CsrfMultipart;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -85,7 +85,7 @@ pub struct ActOutcome {
     pub step: HazardStep,
 }
 
-/// Takes one ladder action on a hazard (REQUIREMENTS.md §b.1): `issue_order`, `fix_on_spot`,
+/// Takes one ladder action on a hazard (docs/REQUIREMENTS.md §b.1): `issue_order`, `fix_on_spot`,
 /// `dismiss`, `submit_rectification`, `recheck`, `request_extension`, `decide_extension`,
 /// `escalate`, `decide_fine`, `transfer_criminal`. Illegal actions are refused (403 for the
 /// wrong side, 409 for the wrong moment, 400 for bad amounts or dates) and change nothing.

@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use super::evidence::upload;
 use super::paging::page;
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::extract::multipart::CsrfMultipart;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

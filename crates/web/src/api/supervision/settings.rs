@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::Json;
 use neibao_domain::supervision::SupervisionSettings;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiResult;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// The caller's bureau settings: document numbering, default deadlines, reminders, ladder

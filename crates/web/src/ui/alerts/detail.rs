@@ -9,9 +9,9 @@ use neibao_domain::alerts::{AlertAction, FalsePositiveReason};
 use neibao_domain::notifications::OutboxItem;
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, AlertView, CommentForm, EventView, Nav};

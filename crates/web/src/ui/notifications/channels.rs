@@ -12,9 +12,9 @@ use neibao_engine::notifications::ChannelDraft;
 use neibao_notify::ChannelConfig;
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{some_text, status_of, with_status};
 use crate::ui::kit::{error_page, render, UiUser};

@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::super::kit::{error_page, render, UiUser};
 use super::super::views::Nav;
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 #[derive(Default)]

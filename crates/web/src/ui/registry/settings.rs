@@ -11,7 +11,7 @@ use crate::extract::csrf::CsrfForm;
 use crate::state::AppState;
 
 /// Back to the unit page, or the error page.
-fn back(u: &crate::auth::CurrentUser, id: &str, r: Result<(), ApiError>) -> Response {
+fn back(u: &crate::extract::principal::CurrentUser, id: &str, r: Result<(), ApiError>) -> Response {
     match r {
         Ok(()) => Redirect::to(&format!("/units/{id}")).into_response(),
         Err(e) => error_page(u, e),

@@ -17,7 +17,7 @@ use super::super::form::{no_store, with_status};
 use super::super::kit::{error_page, render, UiUser};
 use super::super::supervision::{credit_box, CreditBox};
 use super::super::views::{AlertView, DeviceView, Nav};
-use crate::auth::CurrentUser;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 #[derive(Template)]

@@ -12,9 +12,9 @@ use neibao_domain::supervision::checklist::{validate_items, ChecklistItem, Defen
 use neibao_domain::supervision::ChecklistVersion;
 use neibao_engine::supervision::ChecklistInput;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};

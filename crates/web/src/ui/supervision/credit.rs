@@ -3,7 +3,7 @@
 use chrono::Utc;
 use neibao_domain::supervision::calendar::date_zh;
 
-use crate::auth::CurrentUser;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// The unit page's credit box (诚信等级).

@@ -9,9 +9,9 @@ use neibao_domain::error::ErrorCode;
 
 use super::hazard::hazard_page;
 use super::inspection::inspection_page;
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::multipart::CsrfMultipart;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::kit::{error_page, UiUser};
 

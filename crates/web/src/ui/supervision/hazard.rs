@@ -14,9 +14,9 @@ use neibao_domain::supervision::HazardStep;
 use neibao_engine::supervision::ActInput;
 
 use super::rows::{date_value, parse_date, AttRow, DocRow, HazardRow, NoticeQuery};
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, fields, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};

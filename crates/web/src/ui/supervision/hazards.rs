@@ -13,9 +13,9 @@ use neibao_engine::supervision::{HazardForm, HazardInput};
 use serde::Deserialize;
 
 use super::rows::HazardRow;
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};

@@ -18,9 +18,9 @@ use neibao_engine::supervision::{CampaignInput, CampaignSelection, DueUnit};
 use neibao_engine::ServiceResult;
 
 use super::rows::{date_value, days_left, parse_date, CampaignRow, DueRow, HazardRow, InspectionRow, PageQuery};
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, fields, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};

@@ -13,9 +13,9 @@ use neibao_domain::supervision::checklist::{Defence, ItemResult};
 use neibao_domain::supervision::{InspectionKind, InspectionRecord, ItemOutcome, Signature};
 
 use super::rows::{parse_date, AttRow, DocRow, HazardRow, InspectionRow, NoticeQuery};
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, fields, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};

@@ -14,9 +14,9 @@ use neibao_domain::supervision::ladder::Rung;
 use neibao_domain::supervision::{DeadlineDefaults, SupervisionSettings};
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};

@@ -12,7 +12,6 @@ mod rule;
 mod rule_views;
 mod rules;
 mod suppressions;
-mod upload;
 
 use crate::state::AppState;
 

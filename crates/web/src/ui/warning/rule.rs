@@ -12,9 +12,9 @@ use neibao_engine::warning::BacktestInput;
 use serde::Deserialize;
 
 use super::rule_views::{read_refused, BacktestView, Editor, Facts, PeriodForm, RuleRow};
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{parse_local, some_text, with_status};
 use crate::ui::kit::{error_page, render, UiUser};

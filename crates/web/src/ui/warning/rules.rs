@@ -9,8 +9,8 @@ use neibao_domain::access::Permission;
 use neibao_engine::warning::ruleset::FACTS;
 
 use super::rule_views::{new_editor, read_refused, BacktestView, Editor, Facts, ImportView, RuleRow};
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{status_of, with_status};
 use crate::ui::kit::{error_page, render, UiUser};

@@ -15,9 +15,9 @@ use neibao_engine::warning::ruleset::SUPPRESSION_REASONS;
 use neibao_engine::warning::{SuppressionChoices, SuppressionDraft};
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{local_input, parse_local, some_text, status_of, with_status};
 use crate::ui::kit::{error_page, render, UiUser};
