@@ -230,6 +230,12 @@ run() { # NAME TOKEN FILTER-ARGS...
         >"$OUT/$name.txt" 2>&1 || rc=$?
     sed -n '/^=* SUMMARY =*$/,$p' "$OUT/$name.txt"
     [ "$rc" -eq 0 ] || status=1
+    # A run that tested nothing (a configuration schemathesis refused, say) is a failure too.
+    if ! [ -s "$OUT/$name.json" ]; then
+        echo "schemathesis: FAIL: the $name run produced no report:"
+        sed 's/^/  /' "$OUT/$name.txt" | head -20
+        status=1
+    fi
 }
 
 police_args=()
