@@ -23,7 +23,7 @@ pub struct AlertQuery {
     /// Only this device's alerts.
     pub device_id: Option<String>,
     /// Page number, 1–1 000 000.
-    #[param(minimum = 1, maximum = 1000000)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Rows per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -47,13 +47,6 @@ pub struct CommentInput {
 }
 
 /// A page of a list as asked for; 400 outside pages 1–1 000 000 or 1–200 rows.
-fn page_of(page: Option<u32>, per_page: Option<u32>) -> ApiResult<Page> {
-    if page.is_some_and(|n| !(1..=1_000_000).contains(&n)) || per_page.is_some_and(|n| !(1..=200).contains(&n)) {
-        return Err(ApiError::validation("页码应为1至1000000，每页1至200条"));
-    }
-    Ok(Page::new(page, per_page))
-}
-
 /// Alerts in the caller's scope, most recent activity first.
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts", params(AlertQuery), responses((status = 200, body = Listing<Alert>)))]
 pub async fn list(
@@ -61,7 +54,7 @@ pub async fn list(
     user: CurrentUser,
     Query(q): Query<AlertQuery>,
 ) -> ApiResult<Json<Listing<Alert>>> {
-    let page = page_of(q.page, q.per_page)?;
+    let page = Page::checked(q.page, q.per_page)?;
     let filter = AlertFilter {
         status: q.status,
         severity: q.severity,

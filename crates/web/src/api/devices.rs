@@ -5,11 +5,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use neibao_domain::devices::{Device, DeviceFilter};
-use neibao_domain::paging::Listing;
+use neibao_domain::paging::{Listing, Page};
 use neibao_engine::devices::{CreatedDevice, DeviceHealth, DeviceInput};
 use serde::Deserialize;
 
-use crate::api::registry::checked_page;
 use crate::error::ApiResult;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
@@ -39,7 +38,7 @@ pub async fn list(
     user: CurrentUser,
     Query(q): Query<DeviceQuery>,
 ) -> ApiResult<Json<Listing<Device>>> {
-    let page = checked_page(q.page, q.per_page)?;
+    let page = Page::checked(q.page, q.per_page)?;
     let filter = DeviceFilter {
         unit_id: q.unit_id,
         online: q.online,

@@ -37,22 +37,14 @@ pub async fn list_documents(
     user: CurrentUser,
     Query(q): Query<DocumentQuery>,
 ) -> ApiResult<Json<Listing<Document>>> {
-    if q.page.is_some_and(|p| p == 0 || p > i32::MAX as u32) || q.per_page.is_some_and(|n| n == 0 || n > 200) {
-        return Err(ApiError::validation("page 须从1开始，per_page 须为1至200"));
-    }
+    let page = Page::checked(q.page, q.per_page)?;
     let f = DocumentFilter {
         unit_id: q.unit_id,
         hazard_id: q.hazard_id,
         inspection_id: None,
         kind: q.kind,
     };
-    Ok(Json(
-        state
-            .services
-            .documents
-            .list(&user.principal, &f, Page::new(q.page, q.per_page))
-            .await?,
-    ))
+    Ok(Json(state.services.documents.list(&user.principal, &f, page).await?))
 }
 
 /// One official document (its number, text and fields).

@@ -6,10 +6,9 @@ use axum::response::IntoResponse;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use neibao_domain::events::{EventFilter, EventKind, SecurityEvent};
-use neibao_domain::paging::Listing;
+use neibao_domain::paging::{Listing, Page};
 use serde::Deserialize;
 
-use crate::api::registry::checked_page;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
@@ -46,7 +45,7 @@ pub async fn list(
     user: CurrentUser,
     Query(q): Query<EventQuery>,
 ) -> ApiResult<Json<Listing<SecurityEvent>>> {
-    let page = checked_page(q.page, q.per_page)?;
+    let page = Page::checked(q.page, q.per_page)?;
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Some(EventKind::from_code(k).ok_or_else(|| ApiError::validation("未知的事件类型"))?),
         None => None,

@@ -10,22 +10,11 @@ use neibao_engine::alerts::builtin::RuleDef;
 use neibao_engine::registry::{KeyAreaInput, RuleInput, UnitInput};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
 /// The highest page number a list takes (the largest `int32`, as the schema says).
-pub(crate) const MAX_PAGE: u32 = i32::MAX as u32;
-
-/// The page of a list: `page` from 1, `per_page` 1–200 (default 50).
-///
-/// Errors: `validation_failed` (400) outside those bounds.
-pub(crate) fn checked_page(page: Option<u32>, per_page: Option<u32>) -> ApiResult<Page> {
-    if page.is_some_and(|p| !(1..=MAX_PAGE).contains(&p)) || per_page.is_some_and(|n| !(1..=200).contains(&n)) {
-        return Err(ApiError::validation("page 应从 1 开始，per_page 应为 1 至 200"));
-    }
-    Ok(Page::new(page, per_page))
-}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -77,7 +66,7 @@ pub async fn list(
     user: CurrentUser,
     Query(q): Query<UnitQuery>,
 ) -> ApiResult<Json<Listing<Unit>>> {
-    let page = checked_page(q.page, q.per_page)?;
+    let page = Page::checked(q.page, q.per_page)?;
     let filter = UnitFilter {
         q: q.q,
         division_prefix: q.division,
@@ -342,14 +331,5 @@ mod tests {
         a.sort();
         b.sort();
         assert_eq!(a, b);
-    }
-
-    #[test]
-    fn pages_are_bounded() {
-        assert!(checked_page(None, None).is_ok());
-        assert!(checked_page(Some(0), None).is_err());
-        assert!(checked_page(None, Some(201)).is_err());
-        assert!(checked_page(Some(MAX_PAGE + 1), None).is_err());
-        assert_eq!(checked_page(Some(2), Some(200)).unwrap().per_page, 200);
     }
 }

@@ -4,10 +4,7 @@
 use neibao_domain::paging::Page;
 use serde::Deserialize;
 
-use crate::error::{ApiError, ApiResult};
-
-/// Largest page size.
-pub const MAX_PER_PAGE: u32 = 200;
+use crate::error::ApiResult;
 
 /// `page` and `per_page` of a list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -23,13 +20,7 @@ pub struct PageQuery {
 
 /// The page asked for, or 400 outside the declared ranges.
 pub fn page(page: Option<u32>, per_page: Option<u32>) -> ApiResult<Page> {
-    if page.is_some_and(|p| p == 0 || p > i32::MAX as u32) {
-        return Err(ApiError::validation("page 须为从1开始的页码"));
-    }
-    if per_page.is_some_and(|n| n == 0 || n > MAX_PER_PAGE) {
-        return Err(ApiError::validation("per_page 须为1至200"));
-    }
-    Ok(Page::new(page, per_page))
+    Ok(Page::checked(page, per_page)?)
 }
 
 impl PageQuery {
