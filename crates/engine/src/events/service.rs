@@ -3,12 +3,11 @@
 
 use chrono::Utc;
 use neibao_domain::access::{Permission, Principal};
-use neibao_domain::error::ErrorCode;
 use neibao_domain::events::{EventFilter, SecurityEvent};
 use neibao_domain::paging::{Listing, Page};
 
 use crate::context::Ctx;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::ServiceResult;
 
 /// Events and their raw payloads.
 #[derive(Clone)]
@@ -47,7 +46,7 @@ impl EventService {
     #[tracing::instrument(skip_all, fields(event = %id))]
     pub async fn raw(&self, who: &Principal, id: &str, purpose: Option<&str>) -> ServiceResult<Vec<u8>> {
         who.require(Permission::EventRawRead)?;
-        let purpose = checked_purpose(purpose)?;
+        let purpose = neibao_domain::privacy::check_purpose(purpose)?;
         let store = &self.ctx.store;
         let event = store.get_event(&who.scope, id).await?;
         let (bytes, _content_type) = store.get_event_raw(&who.scope, id).await?;
@@ -59,19 +58,3 @@ impl EventService {
     }
 }
 
-/// A stated purpose: 4 to 200 characters after trimming; control characters are dropped and
-/// anything that looks like an ID or phone number is masked before it is logged.
-///
-/// Errors: `purpose_required` (400).
-fn checked_purpose(purpose: Option<&str>) -> ServiceResult<String> {
-    let p = purpose.unwrap_or("").trim();
-    if !(4..=200).contains(&p.chars().count()) {
-        return Err(ServiceError::refused(
-            ErrorCode::PurposeRequired,
-            "查看完整个人信息须填写查询事由（4–200 个字）",
-        ));
-    }
-    Ok(neibao_domain::sensitive::redact_numbers(
-        &neibao_domain::events::clean_device_text(p, 200),
-    ))
-}
