@@ -23,6 +23,8 @@ use neibao_store::{Store, StoreError};
 
 use crate::common::{postgres_admin_url, uscc, TestDatabase};
 
+mod supervision;
+
 async fn run_contract(store: Arc<dyn Store>) {
     let now = Utc::now();
     let all = Scope::All;
