@@ -9,7 +9,6 @@ mod browser;
 mod cli;
 mod common;
 mod contract;
-mod contract_supervision;
 mod ingest;
 mod logs;
 mod migrate;

@@ -1,0 +1,268 @@
+//! The registry's repositories: divisions (`DivisionRepo`), organisations (`OrganisationRepo`) and
+//! units with their encrypted responsible persons, armed schedules and key areas (`UnitRepo`).
+
+use chrono::{DateTime, Utc};
+use neibao_domain::access::Scope;
+use neibao_domain::paging::Page;
+use neibao_domain::registry::{
+    ArmedPeriod, ArmedSchedule, Division, KeyArea, NewResponsiblePerson, NewUnit, Organisation, PersonRole, Unit,
+    UnitFilter, UnitKind,
+};
+use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
+use neibao_store::{Store, StoreError};
+
+use super::{audit, xihu};
+use crate::common::uscc;
+
+/// What the registry checks leave behind for the repositories whose objects hang off units.
+pub struct Registry {
+    /// 甲公司: township 330106001 (西湖区), police station `st1`, department `dep1`, a key unit.
+    pub a: Unit,
+    /// 乙公司 as created (since renamed 乙公司（更名）, without persons, with an armed schedule): 上城区,
+    /// no station, not a key unit.
+    pub b: Unit,
+    /// 财务室, `a`'s key area.
+    pub area: KeyArea,
+    /// `a`'s police station (the organisation of the account checks' user).
+    pub station_id: String,
+}
+
+/// Divisions and organisations; units: create with encrypted persons (the create's audit row names
+/// the new unit), conflicts, scoped reads, LIKE wildcards, update, armed schedule; key areas.
+pub async fn check(store: &dyn Store, now: DateTime<Utc>) -> Registry {
+    let all = Scope::All;
+
+    // Divisions and organisations.
+    let div = |code: &str, name: &str, level: &str, parent: Option<&str>| Division {
+        code: code.into(),
+        name: name.into(),
+        level: level.into(),
+        parent_code: parent.map(Into::into),
+    };
+    store
+        .upsert_divisions(&[
+            div("330000", "浙江省", "province", None),
+            div("330100", "杭州市", "city", Some("330000")),
+            div("330106", "西湖区", "county", Some("330100")),
+            div("330102", "上城区", "county", Some("330100")),
+        ])
+        .await
+        .unwrap();
+    store
+        .upsert_divisions(&[div("330106", "西湖区", "county", Some("330100"))])
+        .await
+        .unwrap();
+    assert_eq!(store.list_divisions(Some("330100")).await.unwrap().len(), 2);
+    let org = |id: &str, kind: &str, code: &str| Organisation {
+        id: id.into(),
+        name: format!("{id}机构"),
+        kind: kind.into(),
+        division_code: code.into(),
+        parent_id: None,
+        sector: None,
+    };
+    store
+        .create_organisation(&org("st1", "police_station", "330106001"))
+        .await
+        .unwrap();
+    store
+        .create_organisation(&org("dep1", "department", "330100"))
+        .await
+        .unwrap();
+    assert_eq!(store.get_organisation("st1").await.unwrap().kind, "police_station");
+    assert!(matches!(
+        store.get_organisation("nope").await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .list_organisations(Some("police_station"), Some("3301"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Units: create with encrypted persons, conflicts, scoped reads.
+    let today = now.date_naive();
+    let new_unit = |name: &str, code: &str, body: &str, station: Option<&str>, dept: Option<&str>, key: bool| NewUnit {
+        name: name.into(),
+        kind: UnitKind::Enterprise,
+        is_university: false,
+        is_private_enterprise: true,
+        uscc: Uscc::parse(&uscc(body)).unwrap(),
+        address: "测试路".into(),
+        division_code: DivisionCode::parse(code).unwrap(),
+        police_station_id: station.map(Into::into),
+        competent_department_id: dept.map(Into::into),
+        is_key_unit: key,
+        key_unit_category: key.then_some(4),
+        is_counter_terror_target: false,
+        armed_schedule: None,
+        responsible_persons: vec![NewResponsiblePerson {
+            role: PersonRole::Principal,
+            name: "张三".into(),
+            citizen_id: Some(CitizenId::parse("11010519491231002X", today).unwrap()),
+            phone: Some(PhoneNumber::parse("13812345678").unwrap()),
+        }],
+    };
+    let a = store
+        .create_unit(
+            new_unit(
+                "甲公司",
+                "330106001",
+                "91330106000000101",
+                Some("st1"),
+                Some("dep1"),
+                true,
+            ),
+            &audit("unit.create"),
+            now,
+        )
+        .await
+        .unwrap();
+    let created = store
+        .audit_rows(store.audit_head().await.unwrap().last_seq - 1, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            created[0].entry.action.as_str(),
+            created[0].entry.object_id.as_str(),
+            created[0].entry.unit_id.as_deref()
+        ),
+        ("unit.create", a.id.as_str(), Some(a.id.as_str())),
+        "the create's audit row names the new unit"
+    );
+    let b = store
+        .create_unit(
+            new_unit("乙公司", "330102", "91330102000000102", None, None, false),
+            &audit("unit.create"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .create_unit(
+                new_unit("重复", "330106", "91330106000000101", None, None, false),
+                &audit("unit.create"),
+                now
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .create_unit(
+                new_unit("无派出所", "330106", "91330106000000103", Some("dep1"), None, false),
+                &audit("unit.create"),
+                now
+            )
+            .await,
+        Err(StoreError::Domain(_))
+    ));
+    let got = store.get_unit(&all, &a.id).await.unwrap();
+    assert_eq!(got.division_name, None, "township not in the division table");
+    assert_eq!(got.police_station_name.as_deref(), Some("st1机构"));
+    assert_eq!(got.key_unit_category, Some(4));
+    assert!(got.is_key_unit && got.is_private_enterprise);
+    assert_eq!(
+        got.responsible_persons[0].citizen_id.as_ref().unwrap().masked(),
+        "110105********002X"
+    );
+    assert_eq!(
+        got.responsible_persons[0].phone.as_ref().unwrap().expose(),
+        "13812345678"
+    );
+    let xihu = xihu();
+    assert!(store.get_unit(&xihu, &a.id).await.is_ok());
+    assert!(matches!(store.get_unit(&xihu, &b.id).await, Err(StoreError::NotFound)));
+    assert!(store
+        .get_unit(&Scope::Station { org_id: "st1".into() }, &a.id)
+        .await
+        .is_ok());
+    assert!(store
+        .get_unit(&Scope::Station { org_id: "st1".into() }, &b.id)
+        .await
+        .is_err());
+    assert!(store
+        .get_unit(&Scope::Department { org_id: "dep1".into() }, &a.id)
+        .await
+        .is_ok());
+    assert!(store
+        .get_unit(&Scope::Unit { unit_id: b.id.clone() }, &a.id)
+        .await
+        .is_err());
+    assert!(store.get_unit(&Scope::Nothing, &a.id).await.is_err());
+    // LIKE wildcards in a prefix are literal.
+    assert!(store
+        .get_unit(&Scope::Division { prefix: "%".into() }, &a.id)
+        .await
+        .is_err());
+    let p = Page::new(Some(1), Some(10));
+    assert_eq!(
+        store.list_units(&all, &UnitFilter::default(), p).await.unwrap().total,
+        2
+    );
+    assert_eq!(
+        store.list_units(&xihu, &UnitFilter::default(), p).await.unwrap().total,
+        1
+    );
+    let f = UnitFilter {
+        q: Some("乙".into()),
+        ..Default::default()
+    };
+    assert_eq!(store.list_units(&all, &f, p).await.unwrap().items[0].id, b.id);
+    let f = UnitFilter {
+        is_key_unit: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(store.list_units(&all, &f, p).await.unwrap().total, 1);
+    let f = UnitFilter {
+        q: Some("%".into()),
+        ..Default::default()
+    };
+    assert_eq!(store.list_units(&all, &f, p).await.unwrap().total, 0);
+    let mut renamed = new_unit("乙公司（更名）", "330102", "91330102000000102", None, None, false);
+    renamed.responsible_persons.clear();
+    let b2 = store
+        .update_unit(&all, &b.id, renamed, &audit("unit.update"), now)
+        .await
+        .unwrap();
+    assert_eq!(b2.name, "乙公司（更名）");
+    assert!(b2.responsible_persons.is_empty());
+    let sched = ArmedSchedule {
+        periods: vec![ArmedPeriod {
+            weekdays: vec![1],
+            start: "20:00".into(),
+            end: "06:00".into(),
+        }],
+    };
+    store
+        .set_armed_schedule(&all, &b.id, Some(&sched), &audit("armed_schedule.update"), now)
+        .await
+        .unwrap();
+    assert_eq!(store.get_unit(&all, &b.id).await.unwrap().armed_schedule, Some(sched));
+    assert!(store
+        .set_armed_schedule(&xihu, &b.id, None, &audit("armed_schedule.update"), now)
+        .await
+        .is_err());
+
+    // Key areas.
+    let area = store
+        .create_key_area(&all, &a.id, "财务室", "", &audit("key_area.create"), now)
+        .await
+        .unwrap();
+    assert!(store
+        .create_key_area(&xihu, &b.id, "越权", "", &audit("key_area.create"), now)
+        .await
+        .is_err());
+    assert_eq!(store.list_key_areas(&all, &a.id).await.unwrap().len(), 1);
+    Registry {
+        a,
+        b,
+        area,
+        station_id: "st1".into(),
+    }
+}
