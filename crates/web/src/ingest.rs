@@ -19,11 +19,11 @@
 //! JetStream (multi-node).
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use chrono::Utc;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::event::{DecodedEvent, DecodedPayload};
@@ -34,7 +34,11 @@ use neibao_engine::BusError;
 use serde::Serialize;
 
 use crate::error::ApiError;
+use crate::ingest_tokens::TokenLookup;
 use crate::AppState;
+
+/// The client's address, as the server attached it (`None` when the router is served without).
+type Client = Option<Extension<ConnectInfo<std::net::SocketAddr>>>;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/ingest/{format}/{token}", post(push).get(poll))
@@ -69,13 +73,14 @@ fn format_of(segment: &str) -> Option<DeviceFormat> {
 /// `POST /ingest/{format}/{token}`: a pushed body in the device's format.
 async fn push(
     state: State<AppState>,
+    client: Client,
     Path((format, token)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     match format_of(&format) {
-        Some(format) => ingest(state, token, headers, body, format, Request::Push { query }).await,
+        Some(format) => ingest(state, client, token, headers, body, format, Request::Push { query }).await,
         None => ApiError::not_found().into_response(),
     }
 }
@@ -83,6 +88,7 @@ async fn push(
 /// `GET /ingest/zkteco/{token}`: the iclock handshake or poll; other formats only push.
 async fn poll(
     state: State<AppState>,
+    client: Client,
     Path((format, token)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -91,6 +97,7 @@ async fn poll(
         Some(DeviceFormat::Zkteco) => {
             ingest(
                 state,
+                client,
                 token,
                 headers,
                 Body::empty(),
@@ -116,13 +123,15 @@ fn query_param<'a>(query: Option<&'a str>, key: &str) -> Option<&'a str> {
 
 async fn ingest(
     State(state): State<AppState>,
+    client: Client,
     token: String,
     headers: HeaderMap,
     body: Body,
     format: DeviceFormat,
     request: Request,
 ) -> Response {
-    let result = ingest_inner(&state, &token, &headers, body, format, &request).await;
+    let client = client.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let result = ingest_inner(&state, client, &token, &headers, body, format, &request).await;
     metrics::count_request(match &result {
         Ok(_) => "ok",
         Err(e) => match e.code {
@@ -177,6 +186,7 @@ fn plain(text: String) -> Response {
 
 async fn ingest_inner(
     state: &AppState,
+    client: Option<std::net::IpAddr>,
     token: &str,
     headers: &HeaderMap,
     body: Body,
@@ -190,11 +200,18 @@ async fn ingest_inner(
         .clone()
         .try_acquire_owned()
         .map_err(|_| ApiError::new(ErrorCode::Busy))?;
-    let device = state
-        .store
-        .device_for_ingest(&token_hash(token))
+    // Known tokens come from a cache; unknown ones cost a read only within the client address's
+    // budget (crate::ingest_tokens), so a flood of made-up tokens cannot occupy the database.
+    let hash = token_hash(token);
+    let device = match state
+        .ingest_tokens
+        .resolve(&hash, client, || state.store.device_for_ingest(&hash))
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::UnknownIngestToken))?;
+    {
+        TokenLookup::Device(d) => d,
+        TokenLookup::Unknown => return Err(ApiError::new(ErrorCode::UnknownIngestToken)),
+        TokenLookup::Limited => return Err(ApiError::new(ErrorCode::Busy)),
+    };
     let too_large = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

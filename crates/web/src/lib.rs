@@ -12,6 +12,7 @@ pub mod error;
 pub mod fallback;
 pub mod health;
 pub mod ingest;
+pub mod ingest_tokens;
 pub mod ui;
 
 use std::sync::Arc;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Permits for payloads being processed (back-pressure).
     pub ingest_permits: Arc<tokio::sync::Semaphore>,
+    /// Known ingest tokens, and the per-address budget for unknown ones.
+    pub ingest_tokens: Arc<ingest_tokens::IngestTokens>,
     /// Dashboard figures per scope, reused for [`DASHBOARD_CACHE_SECONDS`].
     dashboards:
         Arc<std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, neibao_store::model::Dashboard)>>>,
@@ -84,6 +87,7 @@ impl AppState {
         AppState {
             pipeline: Pipeline::new(store.clone()),
             ingest_permits: Arc::new(tokio::sync::Semaphore::new(config.max_ingest_in_flight.max(1))),
+            ingest_tokens: Arc::default(),
             dashboards: Arc::default(),
             store,
             bus,

@@ -265,7 +265,10 @@ pub async fn update(
     state.store.get_unit(&user.scope, &id).await?;
     user.require(user.user.role.may_register_units())?;
     let unit = validate_unit(&state, &user, input).await?;
-    Ok(Json(state.store.update_unit(&user.scope, &id, unit, Utc::now()).await?))
+    let unit = state.store.update_unit(&user.scope, &id, unit, Utc::now()).await?;
+    // Devices carry their unit's schedule and division: resolve their tokens afresh.
+    state.ingest_tokens.forget_all();
+    Ok(Json(unit))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -368,10 +371,13 @@ pub async fn save_armed_schedule(
     state.store.get_unit(&user.scope, id).await?;
     user.require(may_configure_rules(user))?;
     neibao_engine::schedule::validate(schedule).map_err(ApiError::validation)?;
-    Ok(state
+    state
         .store
         .set_armed_schedule(&user.scope, id, Some(schedule), Utc::now())
-        .await?)
+        .await?;
+    // Devices carry their unit's schedule: resolve their tokens afresh.
+    state.ingest_tokens.forget_all();
+    Ok(())
 }
 
 /// Police, administrators and the unit's security manager may tune rules and schedules.

@@ -1,0 +1,321 @@
+//! Which device an ingest token names, without a database read per request.
+//!
+//! Every device post names its device by token, and resolving a token is a database read. Left
+//! as it was, a flood of posts with made-up tokens cost one read each and competed with the real
+//! devices for the database. So:
+//!
+//! - **Known tokens are cached.** A token that resolved to a device is reused for
+//!   [`TokenLimits::known_ttl`] (5 s) without a read. Changing a unit's schedule or details on
+//!   this node empties the cache ([`IngestTokens::forget_all`]); other nodes see the change within
+//!   the TTL.
+//! - **Unknown tokens are limited per client address.** A token not in the cache may be looked
+//!   up only while its client address (an IPv4 address, an IPv6 /64) has budget left: a bucket
+//!   of [`TokenLimits::unknown_burst`] (20) lookups refilled at
+//!   [`TokenLimits::unknown_per_second`] (2 per second). A lookup that finds a device is given
+//!   back; one that finds nothing is spent. With the bucket empty the answer is `Limited`
+//!   (the handler answers 429 with `Retry-After`) and nothing is read.
+//!
+//! A flood of unknown tokens from one address thus costs at most 20 reads and then 2 per
+//! second, and a real device is never refused while its token is cached; a device whose entry has
+//! expired and that shares its address with such a flood (behind NAT or a proxy) gets 429 until
+//! the bucket refills.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use neibao_store::model::IngestDevice;
+
+/// The settings of [`IngestTokens`].
+#[derive(Debug, Clone, Copy)]
+pub struct TokenLimits {
+    /// How long a resolved token is reused.
+    pub known_ttl: Duration,
+    /// Lookups of uncached tokens an address may make at once.
+    pub unknown_burst: u32,
+    /// Lookups of uncached tokens an address regains per second.
+    pub unknown_per_second: f64,
+}
+
+impl Default for TokenLimits {
+    fn default() -> Self {
+        TokenLimits {
+            known_ttl: Duration::from_secs(5),
+            unknown_burst: 20,
+            unknown_per_second: 2.0,
+        }
+    }
+}
+
+/// What a token resolved to.
+#[derive(Debug)]
+pub enum TokenLookup {
+    Device(IngestDevice),
+    /// No device has this token.
+    Unknown,
+    /// Not looked up: the client's address has used up its lookups of uncached tokens.
+    Limited,
+}
+
+/// The cache of known tokens and the per-address budgets for unknown ones.
+pub struct IngestTokens {
+    limits: TokenLimits,
+    known: Mutex<Swept<String, (Instant, IngestDevice)>>,
+    budgets: Mutex<Swept<IpAddr, Bucket>>,
+}
+
+/// A map that is swept of stale entries now and then.
+struct Swept<K, V> {
+    map: HashMap<K, V>,
+    swept: Instant,
+}
+
+impl<K, V> Default for Swept<K, V> {
+    fn default() -> Self {
+        Swept {
+            map: HashMap::new(),
+            swept: Instant::now(),
+        }
+    }
+}
+
+/// Sweeping starts above this many entries, at most once a second.
+const SWEEP_ABOVE: usize = 4096;
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Default for IngestTokens {
+    fn default() -> Self {
+        IngestTokens::new(TokenLimits::default())
+    }
+}
+
+impl IngestTokens {
+    pub fn new(limits: TokenLimits) -> IngestTokens {
+        IngestTokens {
+            limits,
+            known: Mutex::default(),
+            budgets: Mutex::default(),
+        }
+    }
+
+    /// The device of `token_hash`: from the cache, else from `read` (the database) when
+    /// `client`'s address has budget for it. `client` is `None` when the server did not say
+    /// (all such requests share one budget).
+    pub async fn resolve<F, Fut, E>(&self, token_hash: &str, client: Option<IpAddr>, read: F) -> Result<TokenLookup, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Option<IngestDevice>, E>>,
+    {
+        if let Some(d) = self.cached(token_hash) {
+            return Ok(TokenLookup::Device(d));
+        }
+        let group = client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), address_group);
+        if !self.take(group) {
+            return Ok(TokenLookup::Limited);
+        }
+        match read().await {
+            Ok(Some(d)) => {
+                self.give_back(group);
+                self.remember(token_hash, &d);
+                Ok(TokenLookup::Device(d))
+            }
+            Ok(None) => Ok(TokenLookup::Unknown),
+            Err(e) => {
+                self.give_back(group);
+                Err(e)
+            }
+        }
+    }
+
+    /// Empties the cache of known tokens (a unit's schedule or details changed).
+    pub fn forget_all(&self) {
+        lock(&self.known).map.clear();
+    }
+
+    fn cached(&self, token_hash: &str) -> Option<IngestDevice> {
+        let known = lock(&self.known);
+        let (at, d) = known.map.get(token_hash)?;
+        (at.elapsed() < self.limits.known_ttl).then(|| d.clone())
+    }
+
+    fn remember(&self, token_hash: &str, device: &IngestDevice) {
+        let mut known = lock(&self.known);
+        let now = Instant::now();
+        if known.map.len() > SWEEP_ABOVE && now.duration_since(known.swept) > Duration::from_secs(1) {
+            let ttl = self.limits.known_ttl;
+            known.map.retain(|_, (at, _)| now.duration_since(*at) < ttl);
+            known.swept = now;
+        }
+        known.map.insert(token_hash.to_string(), (now, device.clone()));
+    }
+
+    /// Takes one lookup from `group`'s bucket; false when it is empty.
+    fn take(&self, group: IpAddr) -> bool {
+        let mut budgets = lock(&self.budgets);
+        let now = Instant::now();
+        let limits = self.limits;
+        let burst = f64::from(limits.unknown_burst);
+        if budgets.map.len() > SWEEP_ABOVE && now.duration_since(budgets.swept) > Duration::from_secs(1) {
+            // A bucket that has refilled is the same as no bucket.
+            budgets
+                .map
+                .retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * limits.unknown_per_second < burst);
+            budgets.swept = now;
+        }
+        let b = budgets.map.entry(group).or_insert(Bucket { tokens: burst, at: now });
+        b.tokens = (b.tokens + now.duration_since(b.at).as_secs_f64() * limits.unknown_per_second).min(burst);
+        b.at = now;
+        if b.tokens >= 1.0 {
+            b.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn give_back(&self, group: IpAddr) {
+        let burst = f64::from(self.limits.unknown_burst);
+        if let Some(b) = lock(&self.budgets).map.get_mut(&group) {
+            b.tokens = (b.tokens + 1.0).min(burst);
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The address that per-client limits count under: an IPv4 address as it is (also when it comes
+/// IPv4-mapped, `::ffff:a.b.c.d`, from a dual-stack socket), an IPv6 address by its /64 — the
+/// block one host or one LAN usually holds, so that a client cannot step around a limit by
+/// changing the low bits of its address.
+pub fn address_group(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use neibao_domain::unit::DeviceFormat;
+
+    use super::*;
+
+    fn device() -> IngestDevice {
+        IngestDevice {
+            id: "d1".into(),
+            unit_id: "u1".into(),
+            key_area_id: None,
+            name: "camera".into(),
+            format: DeviceFormat::GenericJson,
+            armed_schedule: None,
+            division_code: "330106".into(),
+        }
+    }
+
+    /// Resolves `token` from `ip` against a database that knows only `known`, counting reads.
+    async fn resolve(t: &IngestTokens, reads: &AtomicUsize, token: &str, ip: &str) -> &'static str {
+        let r = t
+            .resolve(token, Some(ip.parse().unwrap()), || async {
+                reads.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, ()>((token == "known").then(device))
+            })
+            .await
+            .unwrap();
+        match r {
+            TokenLookup::Device(_) => "device",
+            TokenLookup::Unknown => "unknown",
+            TokenLookup::Limited => "limited",
+        }
+    }
+
+    #[tokio::test]
+    async fn known_tokens_are_read_once_per_ttl() {
+        let t = IngestTokens::default();
+        let reads = AtomicUsize::new(0);
+        for _ in 0..100 {
+            assert_eq!(resolve(&t, &reads, "known", "10.0.0.1").await, "device");
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
+        t.forget_all();
+        assert_eq!(resolve(&t, &reads, "known", "10.0.0.1").await, "device");
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
+        let t = IngestTokens::new(TokenLimits {
+            known_ttl: Duration::ZERO,
+            ..Default::default()
+        });
+        resolve(&t, &reads, "known", "10.0.0.1").await;
+        resolve(&t, &reads, "known", "10.0.0.1").await;
+        assert_eq!(reads.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn unknown_tokens_are_limited_per_address_and_known_ones_are_not() {
+        let t = IngestTokens::new(TokenLimits {
+            unknown_per_second: 0.0,
+            unknown_burst: 5,
+            ..Default::default()
+        });
+        let reads = AtomicUsize::new(0);
+        for i in 0..50 {
+            let r = resolve(&t, &reads, &format!("made-up-{i}"), "10.0.0.1").await;
+            assert_eq!(r, if i < 5 { "unknown" } else { "limited" });
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 5, "a read per unit of budget, then none");
+        // Another address has its own budget; a known token from it costs none.
+        for _ in 0..10 {
+            assert_eq!(resolve(&t, &reads, "known", "10.0.0.2").await, "device");
+        }
+        assert_eq!(resolve(&t, &reads, "made-up", "10.0.0.2").await, "unknown");
+        // Once cached, the known token is answered from the flooded address too.
+        assert_eq!(resolve(&t, &reads, "known", "10.0.0.1").await, "device");
+        // IPv6: one /64 shares a budget, another /64 has its own; IPv4-mapped counts as IPv4.
+        for i in 0..5 {
+            assert_eq!(
+                resolve(&t, &reads, &format!("x{i}"), &format!("2001:db8:0:1::{i}")).await,
+                "unknown"
+            );
+        }
+        assert_eq!(resolve(&t, &reads, "y", "2001:db8:0:1:ffff::9").await, "limited");
+        assert_eq!(resolve(&t, &reads, "y", "2001:db8:0:2::1").await, "unknown");
+        assert_eq!(resolve(&t, &reads, "y", "::ffff:10.0.0.1").await, "limited");
+    }
+
+    #[tokio::test]
+    async fn the_budget_refills() {
+        let t = IngestTokens::new(TokenLimits {
+            unknown_per_second: 1000.0,
+            unknown_burst: 1,
+            ..Default::default()
+        });
+        let reads = AtomicUsize::new(0);
+        assert_eq!(resolve(&t, &reads, "a", "10.0.0.1").await, "unknown");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(resolve(&t, &reads, "b", "10.0.0.1").await, "unknown");
+    }
+
+    #[test]
+    fn address_groups() {
+        let g = |s: &str| address_group(s.parse().unwrap()).to_string();
+        assert_eq!(g("192.0.2.7"), "192.0.2.7");
+        assert_eq!(g("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(g("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::");
+        assert_eq!(g("::1"), "::");
+    }
+}
