@@ -298,7 +298,13 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, neibao_web::router(state)).await;
+        crate::server::serve(
+            listener,
+            neibao_web::router(state),
+            crate::server::ServerConfig::default(),
+            std::future::pending(),
+        )
+        .await;
     });
 
     let http = reqwest::Client::builder()

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod demo;
 pub mod migrate;
 pub mod province;
+pub mod server;
 pub mod transports;
 
 use std::path::Path;

@@ -91,6 +91,17 @@ impl TestApp {
     }
 
     pub async fn spawn_with(config: WebConfig, demo: bool) -> TestApp {
+        Self::spawn_server(config, demo, neibao::server::ServerConfig::default(), "127.0.0.1:0").await
+    }
+
+    /// A server with the given connection limits, listening on `bind` (e.g. `[::1]:0`), served by
+    /// the binary's own accept loop (`neibao::server::serve`).
+    pub async fn spawn_server(
+        config: WebConfig,
+        demo: bool,
+        server: neibao::server::ServerConfig,
+        bind: &str,
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = if suite_on_postgres() {
             let admin = postgres_admin_url().expect("NEIBAO_TEST_BACKEND=postgres needs NEIBAO_TEST_POSTGRES_URL");
@@ -112,11 +123,14 @@ impl TestApp {
                 .await
                 .expect("demo");
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind(bind).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            axum::serve(listener, neibao_web::router(state)).await.expect("serve");
-        });
+        tokio::spawn(neibao::server::serve(
+            listener,
+            neibao_web::router(state),
+            server,
+            std::future::pending(),
+        ));
         TestApp {
             base: format!("http://{addr}"),
             store,

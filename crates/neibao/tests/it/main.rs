@@ -6,6 +6,7 @@ mod authz;
 mod browser;
 mod cli;
 mod common;
+mod connections;
 mod contract;
 mod ingest;
 mod logs;
