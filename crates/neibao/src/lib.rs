@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bench;
+pub mod bench_idle;
 pub mod demo;
 pub mod migrate;
 pub mod province;

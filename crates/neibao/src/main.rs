@@ -253,6 +253,25 @@ enum BenchCommand {
         #[arg(long)]
         mqtt_url: Option<String>,
     },
+    /// Issue 21 item 1 on loopback: open many idle connections to a running server, then probe
+    /// /healthz and a device heartbeat on fresh connections every 250 ms (scripts/load-idle.sh
+    /// starts the server under a low open-file limit). Exit status 1 when a probe went
+    /// unanswered.
+    Idle {
+        /// The server, on a loopback address.
+        #[arg(long)]
+        url: String,
+        /// Idle connections to open (at most 20 000).
+        #[arg(long, default_value_t = 1100)]
+        sockets: usize,
+        /// Seconds to probe while they are open (at most 300).
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Ingest path to post a Hikvision heartbeat to (with `serve --demo`:
+        /// `/ingest/hikvision/demo-gate-camera`).
+        #[arg(long)]
+        ingest_path: Option<String>,
+    },
     /// Generate a province-sized data set into a data folder (SQLite) or a PostgreSQL database,
     /// then measure p50/p95 of the unit list, alert list and dashboard pages.
     Province {
@@ -377,6 +396,44 @@ async fn main() -> anyhow::Result<()> {
                     .map(|x| format!("{x:.0}"))
                     .unwrap_or_else(|| "—".into())
             );
+            Ok(())
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Idle {
+                    url,
+                    sockets,
+                    seconds,
+                    ingest_path,
+                },
+        } => {
+            let r = neibao::bench_idle::run(neibao::bench_idle::IdleArgs {
+                url,
+                sockets,
+                seconds,
+                ingest_path,
+            })
+            .await?;
+            println!(
+                "idle sockets: {} opened ({} failed to connect), {} closed by the server, {} still open",
+                r.opened,
+                r.connect_failures,
+                r.closed_by_server,
+                r.opened - r.closed_by_server
+            );
+            let line = |name: &str, s: &neibao::bench_idle::ProbeStats| {
+                println!(
+                    "{name}: {} of {} answered 2xx, p50 {:.1} ms, max {:.1} ms",
+                    s.ok, s.sent, s.p50_ms, s.max_ms
+                )
+            };
+            line("/healthz", &r.healthz);
+            if let Some(s) = &r.ingest {
+                line("ingest", s);
+            }
+            if !r.all_answered() {
+                bail!("probes went unanswered while the idle sockets were open");
+            }
             Ok(())
         }
         Command::MigrateData { from, to } => {

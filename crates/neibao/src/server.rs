@@ -61,6 +61,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// to finish that request (the router answers 408 after 30 s).
 const CLOSE_GRACE: Duration = Duration::from_secs(35);
 
+/// Requests in flight on one HTTP/2 connection.
+const H2_MAX_STREAMS: u32 = 16;
+
 /// Limits of the accept loop.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -139,6 +142,9 @@ pub async fn serve(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(config.header_timeout.max(config.idle_timeout));
+    // HTTP/2 multiplexes requests on one connection: keep what one connection can hold in
+    // flight near what HTTP/1 allows per address (hyper's default is 200 streams).
+    builder.http2().max_concurrent_streams(H2_MAX_STREAMS);
     let builder = Arc::new(builder);
     let shared = Arc::new(Shared::new(config));
     let (stop_tx, stop_rx) = watch::channel(false);
