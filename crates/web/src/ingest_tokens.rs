@@ -5,20 +5,22 @@
 //! devices for the database. So:
 //!
 //! - **Known tokens are cached.** A token that resolved to a device is reused for
-//!   [`TokenLimits::known_ttl`] (5 s) without a read. Changing a unit's schedule or details on
-//!   this node empties the cache ([`IngestTokens::forget_all`]); other nodes see the change within
-//!   the TTL.
-//! - **Unknown tokens are limited per client address.** A token not in the cache may be looked
-//!   up only while its client address (an IPv4 address, an IPv6 /64) has budget left: a bucket
-//!   of [`TokenLimits::unknown_burst`] (20) lookups refilled at
+//!   [`TokenLimits::known_ttl`] (5 s) without a read, then read again. Changing a unit's schedule
+//!   or details on this node empties the cache ([`IngestTokens::forget_all`]); other nodes see
+//!   the change within the TTL.
+//! - **Unknown tokens are limited per client address.** A token that has not resolved to a
+//!   device within [`TokenLimits::known_memory`] (10 min) may be looked up only while its client
+//!   address (an IPv4 address, an IPv6 /64) has budget left: a bucket of
+//!   [`TokenLimits::unknown_burst`] (20) lookups refilled at
 //!   [`TokenLimits::unknown_per_second`] (2 per second). A lookup that finds a device is given
 //!   back; one that finds nothing is spent. With the bucket empty the answer is `Limited`
 //!   (the handler answers 429 with `Retry-After`) and nothing is read.
 //!
 //! A flood of unknown tokens from one address thus costs at most 20 reads and then 2 per
-//! second, and a real device is never refused while its token is cached; a device whose entry has
-//! expired and that shares its address with such a flood (behind NAT or a proxy) gets 429 until
-//! the bucket refills.
+//! second, and a device that has posted in the last 10 minutes is never limited, whichever
+//! address it shares. Only a device's first post (or its first after 10 minutes of silence) from
+//! an address that is flooding at the same moment (behind NAT or a proxy) can get 429 until the
+//! bucket refills.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -33,6 +35,8 @@ use neibao_store::model::IngestDevice;
 pub struct TokenLimits {
     /// How long a resolved token is reused.
     pub known_ttl: Duration,
+    /// How long after resolving to a device a token is read again without budget.
+    pub known_memory: Duration,
     /// Lookups of uncached tokens an address may make at once.
     pub unknown_burst: u32,
     /// Lookups of uncached tokens an address regains per second.
@@ -43,6 +47,7 @@ impl Default for TokenLimits {
     fn default() -> Self {
         TokenLimits {
             known_ttl: Duration::from_secs(5),
+            known_memory: Duration::from_secs(600),
             unknown_burst: 20,
             unknown_per_second: 2.0,
         }
@@ -81,6 +86,15 @@ impl<K, V> Default for Swept<K, V> {
     }
 }
 
+/// What the cache knows of a token.
+enum Cached {
+    /// Resolved within the TTL: use it.
+    Fresh(IngestDevice),
+    /// Resolved to a device within `known_memory`: read it again, without budget.
+    Stale,
+    No,
+}
+
 /// Sweeping starts above this many entries, at most once a second.
 const SWEEP_ABOVE: usize = 4096;
 
@@ -113,23 +127,30 @@ impl IngestTokens {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Option<IngestDevice>, E>>,
     {
-        if let Some(d) = self.cached(token_hash) {
-            return Ok(TokenLookup::Device(d));
-        }
+        let recently_known = match self.cached(token_hash) {
+            Cached::Fresh(d) => return Ok(TokenLookup::Device(d)),
+            Cached::Stale => true,
+            Cached::No => false,
+        };
         let group = client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), address_group);
-        if !self.take(group) {
+        let charged = !recently_known;
+        if charged && !self.take(group) {
             return Ok(TokenLookup::Limited);
         }
-        match read().await {
-            Ok(Some(d)) => {
-                self.give_back(group);
+        let found = read().await;
+        if charged && !matches!(found, Ok(None)) {
+            self.give_back(group);
+        }
+        match found? {
+            Some(d) => {
                 self.remember(token_hash, &d);
                 Ok(TokenLookup::Device(d))
             }
-            Ok(None) => Ok(TokenLookup::Unknown),
-            Err(e) => {
-                self.give_back(group);
-                Err(e)
+            None => {
+                if recently_known {
+                    lock(&self.known).map.remove(token_hash);
+                }
+                Ok(TokenLookup::Unknown)
             }
         }
     }
@@ -139,18 +160,21 @@ impl IngestTokens {
         lock(&self.known).map.clear();
     }
 
-    fn cached(&self, token_hash: &str) -> Option<IngestDevice> {
+    fn cached(&self, token_hash: &str) -> Cached {
         let known = lock(&self.known);
-        let (at, d) = known.map.get(token_hash)?;
-        (at.elapsed() < self.limits.known_ttl).then(|| d.clone())
+        match known.map.get(token_hash) {
+            Some((at, d)) if at.elapsed() < self.limits.known_ttl => Cached::Fresh(d.clone()),
+            Some((at, _)) if at.elapsed() < self.limits.known_memory => Cached::Stale,
+            _ => Cached::No,
+        }
     }
 
     fn remember(&self, token_hash: &str, device: &IngestDevice) {
         let mut known = lock(&self.known);
         let now = Instant::now();
         if known.map.len() > SWEEP_ABOVE && now.duration_since(known.swept) > Duration::from_secs(1) {
-            let ttl = self.limits.known_ttl;
-            known.map.retain(|_, (at, _)| now.duration_since(*at) < ttl);
+            let memory = self.limits.known_memory;
+            known.map.retain(|_, (at, _)| now.duration_since(*at) < memory);
             known.swept = now;
         }
         known.map.insert(token_hash.to_string(), (now, device.clone()));
@@ -263,6 +287,38 @@ mod tests {
         resolve(&t, &reads, "known", "10.0.0.1").await;
         resolve(&t, &reads, "known", "10.0.0.1").await;
         assert_eq!(reads.load(Ordering::SeqCst), 4);
+    }
+
+    /// A device that resolved recently is read again after its TTL without budget, so a flood
+    /// from its own address (NAT) does not lock it out.
+    #[tokio::test]
+    async fn recently_known_tokens_are_not_limited() {
+        let t = IngestTokens::new(TokenLimits {
+            known_ttl: Duration::ZERO,
+            unknown_burst: 3,
+            unknown_per_second: 0.0,
+            ..Default::default()
+        });
+        let reads = AtomicUsize::new(0);
+        assert_eq!(resolve(&t, &reads, "known", "10.0.0.1").await, "device");
+        for i in 0..10 {
+            resolve(&t, &reads, &format!("made-up-{i}"), "10.0.0.1").await;
+        }
+        assert_eq!(resolve(&t, &reads, "made-up", "10.0.0.1").await, "limited");
+        for _ in 0..5 {
+            assert_eq!(resolve(&t, &reads, "known", "10.0.0.1").await, "device");
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 1 + 3 + 5);
+        // Forgotten after known_memory: charged again.
+        let t = IngestTokens::new(TokenLimits {
+            known_ttl: Duration::ZERO,
+            known_memory: Duration::ZERO,
+            unknown_burst: 1,
+            unknown_per_second: 0.0,
+        });
+        assert_eq!(resolve(&t, &reads, "known", "10.0.0.1").await, "device");
+        assert_eq!(resolve(&t, &reads, "made-up", "10.0.0.1").await, "unknown");
+        assert_eq!(resolve(&t, &reads, "known", "10.0.0.1").await, "limited");
     }
 
     #[tokio::test]
