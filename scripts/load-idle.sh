@@ -4,7 +4,10 @@
 # that while /healthz and a device heartbeat are asked on fresh connections every 250 ms
 # (`neibao bench idle`). Exit status 0 only when every probe was answered.
 #
-#   scripts/load-idle.sh [SOCKETS=1100] [SECONDS=20]
+#   scripts/load-idle.sh [SOCKETS=1100] [SECONDS=20] [ADDRESSES=1]
+#
+# ADDRESSES > 1 spreads the idle sockets over 127.0.0.1, 127.0.0.2, … (many clients: the overall
+# cap rather than the per-address one).
 #
 # Environment: NOFILE (the server's soft and hard open-file limit, default 1024; NOFILE_HARD
 # sets a higher hard limit, which the server then raises its soft limit to), NEIBAO_BIN (the
@@ -17,6 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sockets="${1:-1100}"
 seconds="${2:-20}"
+addresses="${3:-1}"
 nofile="${NOFILE:-1024}"
 nofile_hard="${NOFILE_HARD:-$nofile}"
 bin="${NEIBAO_BIN:-target/debug/neibao}"
@@ -51,11 +55,12 @@ for _ in $(seq 1 600); do
 done
 [ -n "$url" ] || { cat "$dir/server.log"; echo "the server did not start within 60 s" >&2; exit 1; }
 
-echo "server $url, open-file limit ${nofile} (hard ${nofile_hard}); ${sockets} idle sockets for ${seconds} s"
+echo "server $url, open-file limit ${nofile} (hard ${nofile_hard}); ${sockets} idle sockets from ${addresses} address(es) for ${seconds} s"
 status=0
-"$bin" bench idle --url "$url" --sockets "$sockets" --seconds "$seconds" \
-  --ingest-path /ingest/hikvision/demo-gate-camera || status=$?
+RUST_LIB_BACKTRACE=0 "$bin" bench idle --url "$url" --sockets "$sockets" --seconds "$seconds" \
+  --addresses "$addresses" --ingest-path /ingest/hikvision/demo-gate-camera || status=$?
 echo "-- server log (limits, warnings, errors):"
-grep -E 'open-file|connection limits|lowered|WARN|ERROR|Too many' "$dir/server.log" | sed -E 's/\x1b\[[0-9;]*m//g' |
+grep -E 'open-file|connection limits|lowered|WARN|ERROR|Too many' "$dir/server.log" |
+  sed -E -e 's/\x1b\[[0-9;]*m//g' -e 's/^[0-9T:.-]+Z +//' -e 's/ (open|shed|refused|timed_out)=[0-9]+//g' |
   sort | uniq -c | sort -rn | head -n 12 || true
 exit "$status"

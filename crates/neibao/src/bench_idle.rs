@@ -30,6 +30,9 @@ pub struct IdleArgs {
     pub seconds: u64,
     /// Ingest path to post the heartbeat to (e.g. `/ingest/hikvision/demo-gate-camera`).
     pub ingest_path: Option<String>,
+    /// Spread the idle sockets over this many client addresses, 127.0.0.1, 127.0.0.2, … (an
+    /// IPv4 server only; 1–254).
+    pub addresses: u8,
 }
 
 /// Answers to one kind of probe.
@@ -76,6 +79,9 @@ pub async fn run(args: IdleArgs) -> anyhow::Result<IdleReport> {
     if args.sockets > MAX_SOCKETS || args.seconds == 0 || args.seconds > MAX_SECONDS {
         bail!("at most {MAX_SOCKETS} sockets and 1–{MAX_SECONDS} seconds");
     }
+    if args.addresses == 0 || args.addresses == 255 || (args.addresses > 1 && !ip.is_ipv4()) {
+        bail!("--addresses must be 1–254, and more than 1 only with an IPv4 server");
+    }
     let addr = SocketAddr::new(ip, url.port_or_known_default().unwrap_or(80));
     let wanted = args.sockets as u64 + 256;
     if let Some(limit) = crate::server::raise_fd_limit(wanted) {
@@ -94,10 +100,9 @@ pub async fn run(args: IdleArgs) -> anyhow::Result<IdleReport> {
     let mut started = 0;
     while started < args.sockets || !pending.is_empty() {
         while started < args.sockets && pending.len() < 64 {
-            pending.spawn(tokio::time::timeout(
-                Duration::from_secs(3),
-                tokio::net::TcpStream::connect(addr),
-            ));
+            let from = (args.addresses > 1)
+                .then(|| Ipv4Addr::new(127, 0, 0, 1 + (started % usize::from(args.addresses)) as u8));
+            pending.spawn(tokio::time::timeout(Duration::from_secs(3), connect(addr, from)));
             started += 1;
         }
         match pending.join_next().await {
@@ -145,6 +150,18 @@ pub async fn run(args: IdleArgs) -> anyhow::Result<IdleReport> {
         healthz: stats(&healthz),
         ingest: args.ingest_path.as_ref().map(|_| stats(&ingest)),
     })
+}
+
+/// A connection to `addr`, from the address `from` when given.
+async fn connect(addr: SocketAddr, from: Option<Ipv4Addr>) -> std::io::Result<tokio::net::TcpStream> {
+    match from {
+        None => tokio::net::TcpStream::connect(addr).await,
+        Some(from) => {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind(SocketAddr::new(from.into(), 0))?;
+            socket.connect(addr).await
+        }
+    }
 }
 
 /// The request's time in ms when it was answered with a 2xx, else `None`.

@@ -271,6 +271,9 @@ enum BenchCommand {
         /// `/ingest/hikvision/demo-gate-camera`).
         #[arg(long)]
         ingest_path: Option<String>,
+        /// Spread the idle sockets over this many client addresses (127.0.0.1, 127.0.0.2, …).
+        #[arg(long, default_value_t = 1)]
+        addresses: u8,
     },
     /// Generate a province-sized data set into a data folder (SQLite) or a PostgreSQL database,
     /// then measure p50/p95 of the unit list, alert list and dashboard pages.
@@ -405,6 +408,7 @@ async fn main() -> anyhow::Result<()> {
                     sockets,
                     seconds,
                     ingest_path,
+                    addresses,
                 },
         } => {
             let r = neibao::bench_idle::run(neibao::bench_idle::IdleArgs {
@@ -412,6 +416,7 @@ async fn main() -> anyhow::Result<()> {
                 sockets,
                 seconds,
                 ingest_path,
+                addresses,
             })
             .await?;
             println!(
