@@ -13,7 +13,8 @@
 //!
 //! Answers: 200 `{"accepted": n, "heartbeats": h, "alerts": a, "queued": q}`; 401 unknown token;
 //! 413 body over the limit; 400 undecodable body with a stable code; 429 (`busy`) when the node
-//! has too many payloads in flight or the bus backlog is over its limit; 503 (`unavailable`) when
+//! has too many payloads in flight, the bus backlog is over its limit, or the client's address has
+//! used up its lookups of unknown tokens (`crate::ingest_tokens`); 503 (`unavailable`) when
 //! the database or the bus cannot take the payload — both with `Retry-After`. Never 500 for any
 //! byte sequence. A 200 means the events are durably stored (single box) or acknowledged by
 //! JetStream (multi-node).
