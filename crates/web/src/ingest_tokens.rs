@@ -25,8 +25,10 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tokio::sync::OnceCell;
 
 use neibao_store::model::IngestDevice;
 
@@ -69,6 +71,14 @@ pub struct IngestTokens {
     limits: TokenLimits,
     known: Mutex<Swept<String, (Instant, IngestDevice)>>,
     budgets: Mutex<Swept<IpAddr, Bucket>>,
+    /// Tokens being read now, with the outcome their waiters share.
+    reading: Mutex<HashMap<String, Arc<OnceCell<Option<IngestDevice>>>>>,
+}
+
+/// Why a shared read gave no outcome.
+enum Failed<E> {
+    Limited,
+    Store(E),
 }
 
 /// A map that is swept of stale entries now and then.
@@ -116,6 +126,7 @@ impl IngestTokens {
             limits,
             known: Mutex::default(),
             budgets: Mutex::default(),
+            reading: Mutex::default(),
         }
     }
 
@@ -127,31 +138,65 @@ impl IngestTokens {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Option<IngestDevice>, E>>,
     {
-        let recently_known = match self.cached(token_hash) {
-            Cached::Fresh(d) => return Ok(TokenLookup::Device(d)),
-            Cached::Stale => true,
-            Cached::No => false,
+        if let Cached::Fresh(d) = self.cached(token_hash) {
+            return Ok(TokenLookup::Device(d));
+        }
+        // One read per token at a time: concurrent posts of a token that is not cached (a device's
+        // burst, or all of them after the TTL) wait for the first one's read instead of each
+        // reading and each being charged.
+        let cell = {
+            let mut reading = lock(&self.reading);
+            if reading.len() > SWEEP_ABOVE {
+                // Entries nobody waits on any more (their request was dropped mid-read).
+                reading.retain(|_, c| Arc::strong_count(c) > 1);
+            }
+            reading.entry(token_hash.to_string()).or_default().clone()
         };
         let group = client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), address_group);
-        let charged = !recently_known;
-        if charged && !self.take(group) {
-            return Ok(TokenLookup::Limited);
-        }
-        let found = read().await;
-        if charged && !matches!(found, Ok(None)) {
-            self.give_back(group);
-        }
-        match found? {
-            Some(d) => {
-                self.remember(token_hash, &d);
-                Ok(TokenLookup::Device(d))
-            }
-            None => {
-                if recently_known {
-                    lock(&self.known).map.remove(token_hash);
+        let outcome = cell
+            .get_or_try_init(|| async {
+                let recently_known = match self.cached(token_hash) {
+                    Cached::Fresh(d) => return Ok(Some(d)),
+                    Cached::Stale => true,
+                    Cached::No => false,
+                };
+                let charged = !recently_known;
+                if charged && !self.take(group) {
+                    // Not this token's answer, only this address's: a waiter from another
+                    // address tries with its own budget.
+                    return Err(Failed::Limited);
                 }
-                Ok(TokenLookup::Unknown)
+                let found = read().await;
+                if charged && !matches!(found, Ok(None)) {
+                    self.give_back(group);
+                }
+                match found.map_err(Failed::Store)? {
+                    Some(d) => {
+                        self.remember(token_hash, &d);
+                        Ok(Some(d))
+                    }
+                    None => {
+                        if recently_known {
+                            lock(&self.known).map.remove(token_hash);
+                        }
+                        Ok(None)
+                    }
+                }
+            })
+            .await
+            .cloned();
+        // The read is over: the next post of this token looks at the cache (or reads anew).
+        {
+            let mut reading = lock(&self.reading);
+            if reading.get(token_hash).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                reading.remove(token_hash);
             }
+        }
+        match outcome {
+            Ok(Some(d)) => Ok(TokenLookup::Device(d)),
+            Ok(None) => Ok(TokenLookup::Unknown),
+            Err(Failed::Limited) => Ok(TokenLookup::Limited),
+            Err(Failed::Store(e)) => Err(e),
         }
     }
 
@@ -351,6 +396,44 @@ mod tests {
         assert_eq!(resolve(&t, &reads, "y", "2001:db8:0:1:ffff::9").await, "limited");
         assert_eq!(resolve(&t, &reads, "y", "2001:db8:0:2::1").await, "unknown");
         assert_eq!(resolve(&t, &reads, "y", "::ffff:10.0.0.1").await, "limited");
+    }
+
+    /// Concurrent posts of one uncached token share one read and one unit of budget.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_lookups_of_a_token_share_one_read() {
+        let t = Arc::new(IngestTokens::new(TokenLimits {
+            unknown_burst: 2,
+            unknown_per_second: 0.0,
+            ..Default::default()
+        }));
+        let reads = Arc::new(AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..60 {
+            let (t, reads) = (t.clone(), reads.clone());
+            let token = if i % 2 == 0 { "known" } else { "made-up" };
+            tasks.spawn(async move {
+                let r = t
+                    .resolve(token, Some("10.0.0.1".parse().unwrap()), || async {
+                        reads.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        Ok::<_, ()>((token == "known").then(device))
+                    })
+                    .await
+                    .unwrap();
+                (
+                    token,
+                    matches!(r, TokenLookup::Device(_)),
+                    matches!(r, TokenLookup::Limited),
+                )
+            });
+        }
+        while let Some(r) = tasks.join_next().await {
+            let (token, found, limited) = r.unwrap();
+            assert!(!limited, "one unit of budget per token, not per post");
+            assert_eq!(found, token == "known");
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
+        assert!(t.reading.lock().unwrap().is_empty());
     }
 
     #[tokio::test]
