@@ -8,6 +8,8 @@ mod refusal;
 mod service;
 pub mod stage;
 pub mod stages;
+pub mod tokens;
 
 pub use refusal::Refusal;
 pub use service::{count_refusal, Delivery, IntakeService, Readiness, Received};
+pub use tokens::address_group;
