@@ -1,6 +1,6 @@
 //! The one device intake path: HTTP push, MQTT and pull streams all end here ([`IntakeService`]),
-//! go through the event bus ([`bus`]) and the pipeline ([`pipeline`]) of rule stages
-//! ([`stage`], [`stages`]).
+//! resolve their ingest token through one cache ([`tokens`]), go through the event bus ([`bus`])
+//! and the pipeline ([`pipeline`]) of rule stages ([`stage`], [`stages`]).
 
 pub mod bus;
 pub mod pipeline;

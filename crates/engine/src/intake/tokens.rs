@@ -6,15 +6,20 @@
 //!
 //! - **Known tokens are cached.** A token that resolved to a device is reused for
 //!   [`TokenLimits::known_ttl`] (5 s) without a read, then read again. Changing a unit's schedule
-//!   or details on this node empties the cache ([`IngestTokens::forget_all`]); other nodes see
-//!   the change within the TTL.
-//! - **Unknown tokens are limited per client address.** A token that has not resolved to a
+//!   or details on this node empties the cache ([`IngestTokens::forget_all`], called through
+//!   [`crate::Pipeline::forget_devices`]); other nodes see the change within the TTL.
+//! - **Unknown tokens from HTTP clients are limited per client address.** A token that has not resolved to a
 //!   device within [`TokenLimits::known_memory`] (10 min) may be looked up only while its client
 //!   address (an IPv4 address, an IPv6 /64) has budget left: a bucket of
 //!   [`TokenLimits::unknown_burst`] (20) lookups refilled at
 //!   [`TokenLimits::unknown_per_second`] (2 per second). A lookup that finds a device is given
 //!   back; one that finds nothing is spent. With the bucket empty the answer is `Limited`
-//!   (the handler answers 429 with `Retry-After`) and nothing is read.
+//!   (the intake path refuses it as busy: HTTP 429 with `Retry-After`) and nothing is read.
+//! - **Sources without an address have no budget.** MQTT messages come through the broker and
+//!   pull streams over connections neibao opened itself: there is no client address to charge,
+//!   and one budget for all of them would let one misconfigured publisher lock the others out.
+//!   They are never limited; for them an unknown answer is reused for the TTL like a known one,
+//!   so a device repeating a wrong token costs one read per TTL.
 //!
 //! A flood of unknown tokens from one address thus costs at most 20 reads and then 2 per
 //! second, and a device that has posted in the last 10 minutes is never limited, whichever
@@ -24,7 +29,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -70,6 +75,8 @@ pub enum TokenLookup {
 pub struct IngestTokens {
     limits: TokenLimits,
     known: Mutex<Swept<String, (Instant, IngestDevice)>>,
+    /// Tokens that resolved to no device, for callers without a budget: when they were read.
+    unknown: Mutex<Swept<String, Instant>>,
     budgets: Mutex<Swept<IpAddr, Bucket>>,
     /// Tokens being read now, with the outcome their waiters share.
     reading: Mutex<HashMap<String, Arc<OnceCell<Option<IngestDevice>>>>>,
@@ -125,14 +132,15 @@ impl IngestTokens {
         IngestTokens {
             limits,
             known: Mutex::default(),
+            unknown: Mutex::default(),
             budgets: Mutex::default(),
             reading: Mutex::default(),
         }
     }
 
     /// The device of `token_hash`: from the cache, else from `read` (the database) when
-    /// `client`'s address has budget for it. `client` is `None` when the server did not say
-    /// (all such requests share one budget).
+    /// `client`'s address has budget for it. `client` is `None` for a source without a client
+    /// address (MQTT, pull streams): never limited, unknown answers reused for the TTL.
     pub async fn resolve<F, Fut, E>(&self, token_hash: &str, client: Option<IpAddr>, read: F) -> Result<TokenLookup, E>
     where
         F: FnOnce() -> Fut,
@@ -140,6 +148,9 @@ impl IngestTokens {
     {
         if let Cached::Fresh(d) = self.cached(token_hash) {
             return Ok(TokenLookup::Device(d));
+        }
+        if client.is_none() && self.known_unknown(token_hash) {
+            return Ok(TokenLookup::Unknown);
         }
         // One read per token at a time: concurrent posts of a token that is not cached (a device's
         // burst, or all of them after the TTL) wait for the first one's read instead of each
@@ -152,7 +163,7 @@ impl IngestTokens {
             }
             reading.entry(token_hash.to_string()).or_default().clone()
         };
-        let group = client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), address_group);
+        let group = client.map(address_group);
         let outcome = cell
             .get_or_try_init(|| async {
                 let recently_known = match self.cached(token_hash) {
@@ -160,15 +171,15 @@ impl IngestTokens {
                     Cached::Stale => true,
                     Cached::No => false,
                 };
-                let charged = !recently_known;
-                if charged && !self.take(group) {
+                let charged = group.filter(|_| !recently_known);
+                if charged.is_some_and(|g| !self.take(g)) {
                     // Not this token's answer, only this address's: a waiter from another
                     // address tries with its own budget.
                     return Err(Failed::Limited);
                 }
                 let found = read().await;
-                if charged && !matches!(found, Ok(None)) {
-                    self.give_back(group);
+                if let Some(g) = charged.filter(|_| !matches!(found, Ok(None))) {
+                    self.give_back(g);
                 }
                 match found.map_err(Failed::Store)? {
                     Some(d) => {
@@ -192,6 +203,9 @@ impl IngestTokens {
                 reading.remove(token_hash);
             }
         }
+        if client.is_none() && matches!(outcome, Ok(None)) {
+            self.remember_unknown(token_hash);
+        }
         match outcome {
             Ok(Some(d)) => Ok(TokenLookup::Device(d)),
             Ok(None) => Ok(TokenLookup::Unknown),
@@ -203,6 +217,26 @@ impl IngestTokens {
     /// Empties the cache of known tokens (a unit's schedule or details changed).
     pub fn forget_all(&self) {
         lock(&self.known).map.clear();
+        lock(&self.unknown).map.clear();
+    }
+
+    /// Whether `token_hash` resolved to no device within the TTL (for callers without a budget).
+    fn known_unknown(&self, token_hash: &str) -> bool {
+        lock(&self.unknown)
+            .map
+            .get(token_hash)
+            .is_some_and(|at| at.elapsed() < self.limits.known_ttl)
+    }
+
+    fn remember_unknown(&self, token_hash: &str) {
+        let mut unknown = lock(&self.unknown);
+        let now = Instant::now();
+        if unknown.map.len() > SWEEP_ABOVE && now.duration_since(unknown.swept) > Duration::from_secs(1) {
+            let ttl = self.limits.known_ttl;
+            unknown.map.retain(|_, at| now.duration_since(*at) < ttl);
+            unknown.swept = now;
+        }
+        unknown.map.insert(token_hash.to_string(), now);
     }
 
     fn cached(&self, token_hash: &str) -> Cached {
@@ -300,8 +334,12 @@ mod tests {
 
     /// Resolves `token` from `ip` against a database that knows only `known`, counting reads.
     async fn resolve(t: &IngestTokens, reads: &AtomicUsize, token: &str, ip: &str) -> &'static str {
+        resolve_from(t, reads, token, Some(ip.parse().unwrap())).await
+    }
+
+    async fn resolve_from(t: &IngestTokens, reads: &AtomicUsize, token: &str, ip: Option<IpAddr>) -> &'static str {
         let r = t
-            .resolve(token, Some(ip.parse().unwrap()), || async {
+            .resolve(token, ip, || async {
                 reads.fetch_add(1, Ordering::SeqCst);
                 Ok::<_, ()>((token == "known").then(device))
             })
@@ -447,6 +485,38 @@ mod tests {
         assert_eq!(resolve(&t, &reads, "a", "10.0.0.1").await, "unknown");
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(resolve(&t, &reads, "b", "10.0.0.1").await, "unknown");
+    }
+
+    /// MQTT and pull streams (no client address) are never limited; a wrong token they repeat is
+    /// read once per TTL.
+    #[tokio::test]
+    async fn sources_without_an_address_have_no_budget() {
+        let t = IngestTokens::new(TokenLimits {
+            unknown_burst: 1,
+            unknown_per_second: 0.0,
+            ..Default::default()
+        });
+        let reads = AtomicUsize::new(0);
+        for i in 0..30 {
+            assert_eq!(resolve_from(&t, &reads, &format!("made-up-{i}"), None).await, "unknown");
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 30);
+        for _ in 0..10 {
+            assert_eq!(resolve_from(&t, &reads, "made-up-0", None).await, "unknown");
+            assert_eq!(resolve_from(&t, &reads, "known", None).await, "device");
+        }
+        assert_eq!(
+            reads.load(Ordering::SeqCst),
+            31,
+            "a repeated unknown token is read once per TTL"
+        );
+        // Nothing of that was charged to an address; an HTTP client is not answered from the
+        // unknown-token memory of the sources without one.
+        assert_eq!(resolve(&t, &reads, "made-up-0", "10.0.0.1").await, "unknown");
+        assert_eq!(resolve(&t, &reads, "made-up-1", "10.0.0.1").await, "limited");
+        t.forget_all();
+        assert_eq!(resolve_from(&t, &reads, "made-up-0", None).await, "unknown");
+        assert_eq!(reads.load(Ordering::SeqCst), 33);
     }
 
     #[test]
