@@ -311,7 +311,13 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app.router).await;
+        crate::server::serve(
+            listener,
+            app.router,
+            crate::server::ServerConfig::default(),
+            std::future::pending(),
+        )
+        .await;
     });
 
     let http = reqwest::Client::builder()

@@ -3,9 +3,11 @@
 
 pub mod app;
 pub mod bench;
+pub mod bench_idle;
 pub mod demo;
 pub mod migrate;
 pub mod province;
+pub mod server;
 pub mod transports;
 
 use std::path::Path;

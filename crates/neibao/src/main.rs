@@ -133,10 +133,23 @@ struct ServeArgs {
     /// Seconds between device-silence sweeps (absence rules: device offline).
     #[arg(long, env = "NEIBAO_SILENCE_SWEEP", default_value_t = 60)]
     silence_sweep: u64,
-    /// Seconds a client has to send a request's headers; slower connections are closed
-    /// (slow-header attacks). Each request then has 30 s to complete.
+    /// Seconds from accepting a connection to its first request's complete headers; a
+    /// connection that sends nothing or trickles its headers is closed. Each request then has
+    /// 30 s to complete.
     #[arg(long, env = "NEIBAO_HEADER_READ_TIMEOUT", default_value_t = 10)]
     header_read_timeout: u64,
+    /// Seconds a kept-alive connection may wait, with no request in flight, for the next
+    /// request's complete headers before it is closed.
+    #[arg(long, env = "NEIBAO_IDLE_TIMEOUT", default_value_t = 30)]
+    idle_timeout: u64,
+    /// Open client connections at most; a new one beyond closes the longest-idle one (never a
+    /// busy one). Lowered at start to fit the open-file limit.
+    #[arg(long, env = "NEIBAO_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
+    /// Open client connections from one address (IPv4 address, IPv6 /64) at most; a new one
+    /// beyond closes that address's longest-idle one.
+    #[arg(long, env = "NEIBAO_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    max_connections_per_address: usize,
 }
 
 /// Where an installation's data is (shared by the maintenance commands).
@@ -239,6 +252,28 @@ enum BenchCommand {
         /// Publish to this MQTT broker instead of HTTP (10 generic-JSON events a message).
         #[arg(long)]
         mqtt_url: Option<String>,
+    },
+    /// Issue 21 item 1 on loopback: open many idle connections to a running server, then probe
+    /// /healthz and a device heartbeat on fresh connections every 250 ms (scripts/load-idle.sh
+    /// starts the server under a low open-file limit). Exit status 1 when a probe went
+    /// unanswered.
+    Idle {
+        /// The server, on a loopback address.
+        #[arg(long)]
+        url: String,
+        /// Idle connections to open (at most 20 000).
+        #[arg(long, default_value_t = 1100)]
+        sockets: usize,
+        /// Seconds to probe while they are open (at most 300).
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Ingest path to post a Hikvision heartbeat to (with `serve --demo`:
+        /// `/ingest/hikvision/demo-gate-camera`).
+        #[arg(long)]
+        ingest_path: Option<String>,
+        /// Spread the idle sockets over this many client addresses (127.0.0.1, 127.0.0.2, …).
+        #[arg(long, default_value_t = 1)]
+        addresses: u8,
     },
     /// Generate a province-sized data set into a data folder (SQLite) or a PostgreSQL database,
     /// then measure p50/p95 of the unit list, alert list and dashboard pages.
@@ -364,6 +399,46 @@ async fn main() -> anyhow::Result<()> {
                     .map(|x| format!("{x:.0}"))
                     .unwrap_or_else(|| "—".into())
             );
+            Ok(())
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Idle {
+                    url,
+                    sockets,
+                    seconds,
+                    ingest_path,
+                    addresses,
+                },
+        } => {
+            let r = neibao::bench_idle::run(neibao::bench_idle::IdleArgs {
+                url,
+                sockets,
+                seconds,
+                ingest_path,
+                addresses,
+            })
+            .await?;
+            println!(
+                "idle sockets: {} opened ({} failed to connect), {} closed by the server, {} still open",
+                r.opened,
+                r.connect_failures,
+                r.closed_by_server,
+                r.opened - r.closed_by_server
+            );
+            let line = |name: &str, s: &neibao::bench_idle::ProbeStats| {
+                println!(
+                    "{name}: {} of {} answered 2xx, p50 {:.1} ms, max {:.1} ms",
+                    s.ok, s.sent, s.p50_ms, s.max_ms
+                )
+            };
+            line("/healthz", &r.healthz);
+            if let Some(s) = &r.ingest {
+                line("ingest", s);
+            }
+            if !r.all_answered() {
+                bail!("probes went unanswered while the idle sockets were open");
+            }
             Ok(())
         }
         Command::MigrateData { from, to } => {
@@ -539,6 +614,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.max_ingest_body < 1024 {
         bail!("--max-ingest-body must be at least 1024 bytes");
     }
+    let server_config = server_config(&args);
     // Held for the life of the process: `neibao keys rotate` refuses to run beside it.
     let _data_lock = neibao::lock_data_dir(&args.data_dir, false)?;
     let mut config = AppConfig::new(&args.data_dir);
@@ -586,53 +662,54 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, data_dir = %args.data_dir.display(), "neibao listening");
     println!("neibao 已启动：http://{addr}/");
-    serve_http(
-        listener,
-        app.router,
-        Duration::from_secs(args.header_read_timeout.max(1)),
-    )
-    .await;
+    neibao::server::serve(listener, app.router, server_config, shutdown()).await;
     Ok(())
 }
 
-/// Serves `app` on `listener` (HTTP/1.1 and HTTP/2) until Ctrl-C, closing a connection whose
-/// request headers take longer than `header_read_timeout`; on shutdown, requests in flight get
-/// up to 10 s to finish. `axum::serve` has no header-read timeout, hence hyper-util's builder.
-async fn serve_http(listener: tokio::net::TcpListener, app: axum::Router, header_read_timeout: Duration) {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut stop = std::pin::pin!(shutdown());
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
-                    Err(e) => {
-                        // Out of file descriptors and the like: back off instead of spinning.
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let service = hyper_util::service::TowerToHyperService::new(app.clone());
-                let conn = builder
-                    .serve_connection_with_upgrades(TokioIo::new(stream), service)
-                    .into_owned();
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    let _ = conn.await;
-                });
+/// The connection limits of the flags, with the open-file limit raised for them where the OS
+/// allows and the caps lowered to fit it where it does not.
+fn server_config(args: &ServeArgs) -> neibao::server::ServerConfig {
+    use neibao::server::{raise_fd_limit, ServerConfig, FD_RESERVE};
+    let wanted = ServerConfig {
+        header_timeout: Duration::from_secs(args.header_read_timeout.max(1)),
+        idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+        max_connections: args.max_connections.max(1),
+        max_connections_per_address: args.max_connections_per_address.clamp(1, args.max_connections.max(1)),
+    };
+    let config = match raise_fd_limit(wanted.max_connections as u64 + FD_RESERVE) {
+        Some(limit) => {
+            if limit.after > limit.before {
+                tracing::info!(
+                    before = limit.before,
+                    after = limit.after,
+                    hard = limit.hard,
+                    "open-file limit raised"
+                );
+            } else {
+                tracing::info!(limit = limit.after, hard = limit.hard, "open-file limit");
             }
-            _ = &mut stop => break,
+            let fitted = wanted.clone().fit_fd_limit(limit.after);
+            if fitted.max_connections < wanted.max_connections {
+                tracing::warn!(
+                    limit = limit.after,
+                    hard = limit.hard,
+                    max_connections = fitted.max_connections,
+                    "the open-file limit cannot be raised far enough: --max-connections lowered to fit it \
+                     (raise the hard limit, e.g. LimitNOFILE= in the systemd unit)"
+                );
+            }
+            fitted
         }
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+        None => wanted,
+    };
+    tracing::info!(
+        header_timeout_s = config.header_timeout.as_secs(),
+        idle_timeout_s = config.idle_timeout.as_secs(),
+        max_connections = config.max_connections,
+        max_connections_per_address = config.max_connections_per_address,
+        "connection limits"
+    );
+    config
 }
 
 async fn shutdown() {

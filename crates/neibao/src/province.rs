@@ -254,9 +254,12 @@ async fn measure(
     let app = crate::app::App::build(config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app.router).await;
-    });
+    tokio::spawn(crate::server::serve(
+        listener,
+        app.router,
+        crate::server::ServerConfig::default(),
+        std::future::pending(),
+    ));
     let mut out = Vec::new();
     for user in ["demo_province", "demo_county"] {
         // No redirect after login: the first dashboard request below must be the cold one.

@@ -2,7 +2,8 @@
 //! `neibao/events/{ingest token}`) and the pull clients (Hikvision `alertStream`, Dahua
 //! `eventManager.cgi?action=attach`) from `neibao-transport`. Each message or stream part goes
 //! through the one intake path ([`IntakeService`]) exactly like an HTTP push from the same
-//! device: the same token cache, decoders, sanitising and event bus.
+//! device: the same token cache, decoders, sanitising and event bus — without a client address,
+//! so without the budget of unknown tokens that HTTP clients have (`neibao_engine::intake::tokens`).
 //!
 //! Which device a message belongs to:
 //! - `neibao/events/{token}`: the device whose ingest token it is (format `generic_json`);
@@ -75,7 +76,7 @@ async fn take(
     content_type: Option<&str>,
 ) -> Result<(), Refusal> {
     intake
-        .receive(token, format, Delivery::Stream, content_type, async { Ok(body) })
+        .receive(token, None, format, Delivery::Stream, content_type, async { Ok(body) })
         .await
         .map(|_| ())
 }

@@ -2,6 +2,7 @@
 //! rule evaluation, deduplicated alerts.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
@@ -15,6 +16,7 @@ use neibao_store::{Store, StoreResult};
 use crate::alerts::builtin::effective_rules;
 use crate::intake::stage::{Finding, Stage, StageInput};
 use crate::intake::stages::{failure_window, BuiltinRules, DataRules};
+use crate::intake::tokens::{IngestTokens, TokenLookup};
 use crate::metrics::{RuleLabel, METRICS};
 use crate::warning::ruleset::{suppressed, RuleEngine};
 
@@ -29,9 +31,10 @@ pub struct IngestOutcome {
     pub alerts: Vec<Raised>,
 }
 
-/// How long a unit's rule settings (and a device as its ingest token resolves) are reused before
-/// they are read again. A change made through this node's API applies at once
-/// ([`Pipeline::forget_rules`], [`Pipeline::forget_devices`]); other nodes see it within this.
+/// How long a unit's rule settings are reused before they are read again (a device as its ingest
+/// token resolves: [`crate::intake::tokens::TokenLimits::known_ttl`], also 5 s). A change made
+/// through this node's API applies at once ([`Pipeline::forget_rules`],
+/// [`Pipeline::forget_devices`]); other nodes see it within this.
 pub const RULE_CACHE_SECONDS: i64 = 5;
 /// A device's liveness is written at most this often (heartbeats arrive every few seconds).
 pub const TOUCH_EVERY_SECONDS: i64 = 5;
@@ -67,8 +70,6 @@ impl<V: Clone> Ttl<V> {
 
 #[derive(Default)]
 struct Caches {
-    /// ingest token hash → the device, or `None` for an unknown token
-    devices: Ttl<Option<IngestDevice>>,
     /// unit id → built-in rule settings
     rules: Ttl<Vec<RuleSetting>>,
     /// device id → last liveness write
@@ -85,6 +86,8 @@ struct Caches {
 pub struct Pipeline {
     store: Arc<dyn Store>,
     caches: Arc<Mutex<Caches>>,
+    /// ingest token → device, and the per-address budgets for unknown tokens
+    tokens: Arc<IngestTokens>,
     engine: RuleEngine,
     stages: Arc<[Arc<dyn Stage>]>,
 }
@@ -96,6 +99,7 @@ impl Pipeline {
         Pipeline {
             store,
             caches: Arc::default(),
+            tokens: Arc::default(),
             engine,
             stages: stages.into(),
         }
@@ -163,18 +167,17 @@ impl Pipeline {
     /// Drops every cached token → device resolution (call after changing what a device carries
     /// from its unit: the armed schedule, the division).
     pub fn forget_devices(&self) {
-        self.caches().devices.map.clear();
+        self.tokens.forget_all();
     }
 
-    /// The device whose ingest token has this hash (`None`: no such token), reused for
-    /// [`RULE_CACHE_SECONDS`], unknown tokens included.
-    pub async fn device_for_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<IngestDevice>> {
-        if let Some(d) = self.caches().devices.fresh(token_hash, now) {
-            return Ok(d);
-        }
-        let d = self.store.device_for_ingest(token_hash).await?;
-        self.caches().devices.put(token_hash, now, d.clone());
-        Ok(d)
+    /// The device whose ingest token has this hash, through the token cache
+    /// ([`crate::intake::tokens`]): known tokens reused for 5 s; an uncached token read only
+    /// within the budget of `client`'s address (`Limited` beyond it, without a read); `client` is
+    /// `None` for sources without one (MQTT, pull streams), which are never limited.
+    pub async fn device_for_token(&self, token_hash: &str, client: Option<IpAddr>) -> StoreResult<TokenLookup> {
+        self.tokens
+            .resolve(token_hash, client, || self.store.device_for_ingest(token_hash))
+            .await
     }
 
     async fn rule_settings(&self, unit_id: &str, now: DateTime<Utc>) -> StoreResult<Vec<RuleSetting>> {

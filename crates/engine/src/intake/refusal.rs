@@ -16,8 +16,8 @@ pub enum Refusal {
     /// The body is over the size limit (413 `payload_too_large`).
     #[error("payload over the size limit")]
     TooLarge,
-    /// The node has too many payloads in flight, or the bus backlog is over its limit (429
-    /// `busy`, retry later).
+    /// The node has too many payloads in flight, the bus backlog is over its limit, or the
+    /// client's address has used up its lookups of unknown tokens (429 `busy`, retry later).
     #[error("too many payloads in flight")]
     Busy,
     /// The body could not be read to its end (400 `undecodable_payload`).

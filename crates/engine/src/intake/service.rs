@@ -1,8 +1,10 @@
 //! [`IntakeService`]: the one device intake path. HTTP pushes, ZKTeco polls, MQTT messages and
-//! pull-stream parts all end here: ingest token → device (cached) → the device's format →
-//! decoder → sanitize → event bus. The transports only carry bytes and render the answer.
+//! pull-stream parts all end here: ingest token → device (cached; unknown tokens within the
+//! client address's budget, [`crate::intake::tokens`]) → the device's format → decoder →
+//! sanitize → event bus. The transports only carry bytes and render the answer.
 
 use std::future::Future;
+use std::net::IpAddr;
 
 use chrono::Utc;
 use neibao_domain::devices::{DeviceFormat, IngestDevice};
@@ -13,6 +15,7 @@ use neibao_ingest::DecodeError;
 use crate::context::Ctx;
 use crate::intake::bus::BusError;
 use crate::intake::refusal::Refusal;
+use crate::intake::tokens::TokenLookup;
 use crate::metrics::{self, METRICS};
 
 /// How a payload arrived.
@@ -63,7 +66,9 @@ impl IntakeService {
         IntakeService { ctx }
     }
 
-    /// Takes one payload from the device with ingest `token`, sent for `format`.
+    /// Takes one payload from the device with ingest `token`, sent for `format` by `client` (the
+    /// HTTP client's address; `None` for MQTT and pull streams, which have no budget of unknown
+    /// tokens).
     ///
     /// `body` is read only after the token resolved (an HTTP adapter refuses an unknown device
     /// before reading what it sends): it yields the bytes or the adapter's own refusal (too large,
@@ -71,13 +76,15 @@ impl IntakeService {
     /// its text sanitised, and it is submitted to the event bus. Every outcome is counted in
     /// `neibao_ingest_requests_total` (heartbeats in `neibao_heartbeats_total`).
     ///
-    /// Refusals: [`Refusal::UnknownToken`], [`Refusal::WrongFormat`], [`Refusal::Undecodable`],
+    /// Refusals: [`Refusal::UnknownToken`], [`Refusal::Busy`] when `client`'s address has used
+    /// up its lookups of unknown tokens, [`Refusal::WrongFormat`], [`Refusal::Undecodable`],
     /// [`Refusal::Busy`] and [`Refusal::Unavailable`] from the bus, [`Refusal::Failed`] when the
     /// store fails, and whatever `body` refuses with.
     #[tracing::instrument(skip_all, fields(format = format.code()))]
     pub async fn receive<B, T>(
         &self,
         token: &str,
+        client: Option<IpAddr>,
         format: DeviceFormat,
         delivery: Delivery<'_>,
         content_type: Option<&str>,
@@ -87,7 +94,7 @@ impl IntakeService {
         B: Future<Output = Result<T, Refusal>>,
         T: AsRef<[u8]>,
     {
-        let result = self.take(token, format, delivery, content_type, body).await;
+        let result = self.take(token, client, format, delivery, content_type, body).await;
         match &result {
             Ok(r) => {
                 metrics::count_request("ok");
@@ -98,13 +105,16 @@ impl IntakeService {
         result
     }
 
-    /// The device with ingest `token` (cached briefly, unknown tokens too).
-    pub async fn device(&self, token: &str) -> Result<IngestDevice, Refusal> {
-        self.ctx
-            .pipeline
-            .device_for_token(&token_hash(token), Utc::now())
-            .await?
-            .ok_or(Refusal::UnknownToken)
+    /// The device with ingest `token`, asked for by `client` (`None`: MQTT, pull streams).
+    /// Known tokens come from the cache; an uncached one is read only within the budget of
+    /// `client`'s address, and beyond it refused as [`Refusal::Busy`] without a read (HTTP 429
+    /// with `Retry-After`, as for a saturated node).
+    pub async fn device(&self, token: &str, client: Option<IpAddr>) -> Result<IngestDevice, Refusal> {
+        match self.ctx.pipeline.device_for_token(&token_hash(token), client).await? {
+            TokenLookup::Device(d) => Ok(d),
+            TokenLookup::Unknown => Err(Refusal::UnknownToken),
+            TokenLookup::Limited => Err(Refusal::Busy),
+        }
     }
 
     /// Whether the intake path can take payloads: the database answers, the bus is connected;
@@ -130,7 +140,7 @@ impl IntakeService {
     /// is heard from.
     #[tracing::instrument(skip_all)]
     pub async fn connected(&self, token: &str) -> Result<(), Refusal> {
-        let device = self.device(token).await?;
+        let device = self.device(token, None).await?;
         self.ctx.store.touch_device(&device.id, Utc::now()).await?;
         Ok(())
     }
@@ -138,6 +148,7 @@ impl IntakeService {
     async fn take<B, T>(
         &self,
         token: &str,
+        client: Option<IpAddr>,
         format: DeviceFormat,
         delivery: Delivery<'_>,
         content_type: Option<&str>,
@@ -147,7 +158,7 @@ impl IntakeService {
         B: Future<Output = Result<T, Refusal>>,
         T: AsRef<[u8]>,
     {
-        let device = self.device(token).await?;
+        let device = self.device(token, client).await?;
         let body = body.await?;
         let body = body.as_ref();
         if format != device.format {

@@ -104,6 +104,27 @@ impl TestApp {
 
     /// A server whose application configuration `configure` adjusts.
     pub async fn spawn_configured(configure: impl FnOnce(&mut AppConfig), demo: bool) -> TestApp {
+        Self::spawn_full(configure, demo, neibao::server::ServerConfig::default(), "127.0.0.1:0").await
+    }
+
+    /// A server with the given connection limits, listening on `bind` (e.g. `[::1]:0`).
+    pub async fn spawn_server(
+        config: WebConfig,
+        demo: bool,
+        server: neibao::server::ServerConfig,
+        bind: &str,
+    ) -> TestApp {
+        Self::spawn_full(|c| c.web = config, demo, server, bind).await
+    }
+
+    /// The application `neibao serve` builds, served by the binary's own accept loop
+    /// (`neibao::server::serve`) with the connection limits `server`, listening on `bind`.
+    async fn spawn_full(
+        configure: impl FnOnce(&mut AppConfig),
+        demo: bool,
+        server: neibao::server::ServerConfig,
+        bind: &str,
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = if suite_on_postgres() {
             let admin = postgres_admin_url().expect("NEIBAO_TEST_BACKEND=postgres needs NEIBAO_TEST_POSTGRES_URL");
@@ -127,12 +148,14 @@ impl TestApp {
                 .await
                 .expect("demo");
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind(bind).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let router = app.router;
-        tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("serve");
-        });
+        tokio::spawn(neibao::server::serve(
+            listener,
+            app.router,
+            server,
+            std::future::pending(),
+        ));
         TestApp {
             base: format!("http://{addr}"),
             store,

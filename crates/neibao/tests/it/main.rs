@@ -8,6 +8,7 @@ mod authz_ui;
 mod browser;
 mod cli;
 mod common;
+mod connections;
 mod contract;
 mod ingest;
 mod logs;

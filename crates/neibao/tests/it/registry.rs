@@ -159,3 +159,24 @@ async fn a_failed_audit_write_fails_the_change_and_withholds_raw_payloads() {
         .problems
         .is_empty());
 }
+
+/// A device carries its unit's armed schedule into the intake path through the token cache
+/// (`neibao_engine::intake::tokens`): changing the schedule empties it (`forget_devices`), so the
+/// device's next post, within the cache's 5 s, is evaluated with the new schedule.
+#[tokio::test]
+async fn a_schedule_change_reaches_the_next_post_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "布防变更单位", "330106", "91330106000000033").await;
+    let (_, path) = create_device(&admin, &unit, None, "generic_json").await;
+    let motion = |region: &str| json!({"type": "motion", "region": region}).to_string();
+    let (s, v) = app.ingest(&path, "application/json", motion("北门")).await;
+    assert_eq!((s, v["alerts"].as_u64()), (200, Some(0)), "not armed: {v}");
+    let whole_week = json!({"periods": [{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "00:00"}]});
+    let (s, v) = admin
+        .put(&format!("/api/v1/units/{unit}/armed_schedule"), whole_week)
+        .await;
+    assert!(s == 200 || s == 204, "{s} {v}");
+    let (s, v) = app.ingest(&path, "application/json", motion("南门")).await;
+    assert_eq!((s, v["alerts"].as_u64()), (200, Some(1)), "armed now: {v}");
+}

@@ -14,21 +14,28 @@
 //!
 //! Answers: 200 `{"accepted": n, "heartbeats": h, "alerts": a, "queued": q}`; 401 unknown token;
 //! 413 body over the limit; 400 undecodable body with a stable code; 415 a format other than the
-//! device's; 429 (`busy`) when the node has too many payloads in flight or the bus backlog is over
-//! its limit; 503 (`unavailable`) when the database or the bus cannot take the payload — both with
-//! `Retry-After`. Never 500 for any byte sequence. A 200 means the events are durably stored
+//! device's; 429 (`busy`) when the node has too many payloads in flight, the bus backlog is over
+//! its limit, or the client's address has used up its lookups of unknown tokens
+//! (`neibao_engine::intake::tokens`: 20, then 2 a second); 503 (`unavailable`) when the database
+//! or the bus cannot take the payload — both with `Retry-After`. Never 500 for any byte sequence. A 200 means the events are durably stored
 //! (single box) or acknowledged by JetStream (multi-node).
 //!
 //! Back-pressure stays here: a saturated node refuses before reading the body, so memory stays
 //! bounded by `max_ingest_in_flight × max_ingest_body` (the permits are HTTP's; MQTT and pull
 //! streams are bounded by their own workers and queues).
+//!
+//! The client's address, for the budget of unknown tokens, is the socket's peer that the server
+//! attaches to each request (`ConnectInfo`, `neibao::server`); nothing is read from
+//! `X-Forwarded-For`.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use neibao_domain::devices::DeviceFormat;
 use neibao_domain::error::ErrorCode;
 use neibao_engine::intake::{count_refusal, Delivery, Received, Refusal};
@@ -36,6 +43,18 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// The client's socket address, as the server attached it (`None` when the router is served
+/// without it).
+type Client = Option<Extension<ConnectInfo<SocketAddr>>>;
+
+/// The address the intake path charges unknown tokens to. Served without client addresses, all
+/// requests share one budget (the unspecified address) rather than none.
+fn client_ip(client: Client) -> IpAddr {
+    client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ConnectInfo(addr))| {
+        addr.ip()
+    })
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/ingest/{format}/{token}", post(push).get(poll))
@@ -67,6 +86,7 @@ fn format_of(segment: &str) -> Option<DeviceFormat> {
 /// `POST /ingest/{format}/{token}`: a pushed body in the device's format.
 async fn push(
     State(state): State<AppState>,
+    client: Client,
     Path((format, token)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -77,7 +97,7 @@ async fn push(
             let delivery = Delivery::Push {
                 query: query.as_deref(),
             };
-            ingest(&state, &token, &headers, body, format, delivery).await
+            ingest(&state, client_ip(client), &token, &headers, body, format, delivery).await
         }
         None => ApiError::not_found().into_response(),
     }
@@ -86,6 +106,7 @@ async fn push(
 /// `GET /ingest/zkteco/{token}`: the iclock handshake or poll; other formats only push.
 async fn poll(
     State(state): State<AppState>,
+    client: Client,
     Path((format, token)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -95,7 +116,17 @@ async fn poll(
             let delivery = Delivery::Poll {
                 query: query.as_deref(),
             };
-            ingest(&state, &token, &headers, Body::empty(), DeviceFormat::Zkteco, delivery).await
+            let client = client_ip(client);
+            ingest(
+                &state,
+                client,
+                &token,
+                &headers,
+                Body::empty(),
+                DeviceFormat::Zkteco,
+                delivery,
+            )
+            .await
         }
         Some(_) => StatusCode::METHOD_NOT_ALLOWED.into_response(),
         None => ApiError::not_found().into_response(),
@@ -104,6 +135,7 @@ async fn poll(
 
 async fn ingest(
     state: &AppState,
+    client: IpAddr,
     token: &str,
     headers: &HeaderMap,
     body: Body,
@@ -140,7 +172,7 @@ async fn ingest(
     match state
         .services
         .intake
-        .receive(token, format, delivery, content_type, read)
+        .receive(token, Some(client), format, delivery, content_type, read)
         .await
     {
         Ok(received) => accepted(received),
