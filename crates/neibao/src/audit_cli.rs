@@ -52,7 +52,12 @@ pub fn create_checkpoint_key(path: &Path) -> anyhow::Result<()> {
 /// Errors: the database, or the log cannot be written.
 pub async fn audit_checkpoint(services: &Services, key: &[u8], log: &Path) -> anyhow::Result<Checkpoint> {
     let head = services.audit.head(&Principal::system("cli")).await?;
-    let cp = Checkpoint::sign(key, head.last_seq, &head.last_hash, chrono::Utc::now().timestamp_millis());
+    let cp = Checkpoint::sign(
+        key,
+        head.last_seq,
+        &head.last_hash,
+        chrono::Utc::now().timestamp_millis(),
+    );
     let mut f = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
@@ -78,6 +83,8 @@ pub async fn audit_verify_with(
         }
         None => None,
     };
-    let log = checkpoints.zip(text.as_deref()).map(|((key, _), log)| CheckpointLog { key, log });
+    let log = checkpoints
+        .zip(text.as_deref())
+        .map(|((key, _), log)| CheckpointLog { key, log });
     Ok(services.audit.verify(&Principal::system("cli"), anchors, log).await?)
 }

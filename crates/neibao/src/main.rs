@@ -604,7 +604,10 @@ async fn main() -> anyhow::Result<()> {
                     checkpoint_key,
                 },
         } => {
-            let key = checkpoint_key.as_deref().map(neibao::audit_cli::read_checkpoint_key).transpose()?;
+            let key = checkpoint_key
+                .as_deref()
+                .map(neibao::audit_cli::read_checkpoint_key)
+                .transpose()?;
             let signed = key.as_deref().zip(checkpoints.as_deref());
             let db =
                 neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;

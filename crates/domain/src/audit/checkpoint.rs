@@ -107,7 +107,8 @@ impl Checkpoint {
 
 /// `2026-12-06 07:00:00 UTC` for a time in ms.
 fn fmt_utc(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(|| ms.to_string(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map_or_else(|| ms.to_string(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
 }
 
 /// What the checkpoints say about the rows after the last of them.
@@ -297,13 +298,23 @@ mod tests {
         assert_eq!(u.map(|u| (u.from_seq, u.to_seq)), Some((3, 4)));
 
         let rewritten = Checkpoint::sign(KEY, 2, &"b".repeat(64), 2 * min).line();
-        let (p, _) = check(&rewritten, &chain[..2], &AuditHead { last_seq: 2, ..head.clone() });
+        let (p, _) = check(
+            &rewritten,
+            &chain[..2],
+            &AuditHead {
+                last_seq: 2,
+                ..head.clone()
+            },
+        );
         assert_eq!((p.len(), p[0].kind), (1, ProblemKind::Edited), "{p:?}");
 
         let beyond = Checkpoint::sign(KEY, 9, &"c".repeat(64), 30 * min).line();
         let (p, u) = check(&format!("{beyond}\nnot a checkpoint"), &chain, &head);
         let kinds: Vec<_> = p.iter().map(|p| p.kind).collect();
-        assert!(kinds.contains(&ProblemKind::Deleted) && kinds.contains(&ProblemKind::Forged), "{p:?}");
+        assert!(
+            kinds.contains(&ProblemKind::Deleted) && kinds.contains(&ProblemKind::Forged),
+            "{p:?}"
+        );
         assert_eq!(u, None);
 
         let mut forged = Checkpoint::sign(KEY, 4, &chain[3].hash, 21 * min);

@@ -162,7 +162,11 @@ fn refused_request(action: &str) -> Option<(&str, &str)> {
 /// `张三 上报了隐患 01J…`, `李四 确认了告警 01J…`, `王五 尝试修改单位 01J…，被拒绝（403）`.
 /// The object is omitted when it is the actor's own account.
 pub fn sentence(e: &AuditEntry) -> String {
-    let actor = if e.actor_name.is_empty() { "系统" } else { e.actor_name.as_str() };
+    let actor = if e.actor_name.is_empty() {
+        "系统"
+    } else {
+        e.actor_name.as_str()
+    };
     let object = {
         let own = e.object_type == "users" && e.actor_id.as_deref() == Some(e.object_id.as_str());
         if e.object_id.is_empty() || own {
@@ -245,12 +249,18 @@ mod tests {
     #[test]
     fn sentences_name_actor_verb_and_object() {
         assert_eq!(sentence(&entry("hazard.report", "hazard", "h1")), "张三 上报了隐患 h1");
-        assert_eq!(sentence(&entry("alert.acknowledge", "alert", "a1")), "张三 确认了告警 a1");
+        assert_eq!(
+            sentence(&entry("alert.acknowledge", "alert", "a1")),
+            "张三 确认了告警 a1"
+        );
         assert_eq!(
             sentence(&entry("hazard.issue_order", "hazard", "h1")),
             "张三 对隐患 h1 执行了“责令限期整改并警告”"
         );
-        assert_eq!(sentence(&entry("user.password_change", "users", "u1")), "张三 修改了密码");
+        assert_eq!(
+            sentence(&entry("user.password_change", "users", "u1")),
+            "张三 修改了密码"
+        );
         assert_eq!(sentence(&entry("session.login", "users", "u1")), "张三 登录了系统");
         let mut refused = entry("PUT /api/v1/units/{id}", "units", "x1");
         refused.detail = r#"{"status":403,"path":"/api/v1/units/x1"}"#.into();

@@ -69,7 +69,10 @@ async fn every_write_names_actor_object_and_unit() {
     let (_, alerts) = manager.get("/api/v1/alerts?status=open").await;
     let alert = alerts["items"][0]["id"].as_str().expect("a demo alert").to_string();
     let (s, v) = manager
-        .post(&format!("/api/v1/alerts/{alert}/acknowledge"), json!({"comment": "已到场"}))
+        .post(
+            &format!("/api/v1/alerts/{alert}/acknowledge"),
+            json!({"comment": "已到场"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
 
@@ -85,7 +88,12 @@ async fn every_write_names_actor_object_and_unit() {
         ("armed_schedule.update", "unit", unit.as_str(), unit.as_str()),
         ("hazard.report", "hazard", hazard.as_str(), demo_unit.as_str()),
         ("hazard.issue_order", "hazard", hazard.as_str(), demo_unit.as_str()),
-        ("inspection.start", "inspection", inspection.as_str(), demo_unit.as_str()),
+        (
+            "inspection.start",
+            "inspection",
+            inspection.as_str(),
+            demo_unit.as_str(),
+        ),
         ("alert.acknowledge", "alert", alert.as_str(), demo_unit.as_str()),
         ("session.login", "users", "", demo_unit.as_str()),
     ];
@@ -103,7 +111,10 @@ async fn every_write_names_actor_object_and_unit() {
         }
         assert_eq!(e.unit_id.as_deref(), Some(*unit_id), "{action}: {e:?}");
     }
-    for r in rows.iter().filter(|r| ["demo_county", "demo_unit"].contains(&r.entry.actor_name.as_str())) {
+    for r in rows
+        .iter()
+        .filter(|r| ["demo_county", "demo_unit"].contains(&r.entry.actor_name.as_str()))
+    {
         let e = &r.entry;
         assert!(
             e.actor_id.as_deref().is_some_and(|a| !a.is_empty()) && !e.actor_name.is_empty(),
@@ -120,8 +131,16 @@ async fn every_write_names_actor_object_and_unit() {
     assert_eq!(row["action_label"], "确认告警");
     assert_eq!(row["sentence"], format!("demo_unit 确认了告警 {alert}"));
     let (_, log) = admin.get("/api/v1/audit?action=hazard.").await;
-    let sentences: Vec<_> = log["items"].iter().map(|r| r["sentence"].as_str().unwrap()).collect();
-    assert!(sentences.contains(&format!("demo_county 上报了隐患 {hazard}").as_str()), "{sentences:?}");
+    let sentences: Vec<_> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["sentence"].as_str().unwrap())
+        .collect();
+    assert!(
+        sentences.contains(&format!("demo_county 上报了隐患 {hazard}").as_str()),
+        "{sentences:?}"
+    );
     assert!(
         sentences.contains(&format!("demo_county 对隐患 {hazard} 执行了“责令限期整改并警告”").as_str()),
         "{sentences:?}"
@@ -144,18 +163,27 @@ async fn audit_reading_is_scoped_to_the_jurisdiction_both_ways() {
 
     // The unit manager: a change, a sign-in, a refused attempt on another county's unit.
     let (s, v) = manager
-        .post(&format!("/api/v1/units/{demo_unit}/key_areas"), json!({"name": "财务室"}))
+        .post(
+            &format!("/api/v1/units/{demo_unit}/key_areas"),
+            json!({"name": "财务室"}),
+        )
         .await;
     assert_eq!(s, 201, "{v}");
     let (_, s, _) = app.session("demo_unit", DEMO_PASSWORD, None).await;
     assert_eq!(s, 200);
     let (s, _) = manager
-        .post(&format!("/api/v1/units/{other_unit}/key_areas"), json!({"name": "越权"}))
+        .post(
+            &format!("/api/v1/units/{other_unit}/key_areas"),
+            json!({"name": "越权"}),
+        )
         .await;
     assert!(s == 403 || s == 404, "{s}");
     // The other county's officer, in their own county.
     let (s, v) = other
-        .post(&format!("/api/v1/units/{other_unit}/key_areas"), json!({"name": "另一分局的部位"}))
+        .post(
+            &format!("/api/v1/units/{other_unit}/key_areas"),
+            json!({"name": "另一分局的部位"}),
+        )
         .await;
     assert_eq!(s, 201, "{v}");
 
@@ -182,10 +210,19 @@ async fn audit_reading_is_scoped_to_the_jurisdiction_both_ways() {
     assert_eq!(log["total"], 0, "{log}");
     let (_, log) = other.get("/api/v1/audit?per_page=200").await;
     let about = |log: &Value, unit: &str| log["items"].as_array().unwrap().iter().any(|r| r["unit_id"] == unit);
-    assert!(!about(&log, &demo_unit), "the other county sees no row about the demo unit");
-    assert!(actions(&log).iter().any(|a| a == "key_area.create"), "but its own: {log}");
+    assert!(
+        !about(&log, &demo_unit),
+        "the other county sees no row about the demo unit"
+    );
+    assert!(
+        actions(&log).iter().any(|a| a == "key_area.create"),
+        "but its own: {log}"
+    );
     let (_, log) = county.get("/api/v1/audit?per_page=200").await;
-    assert!(about(&log, &demo_unit) && !about(&log, &other_unit), "nor the other way round");
+    assert!(
+        about(&log, &demo_unit) && !about(&log, &other_unit),
+        "nor the other way round"
+    );
     // Unit managers do not read the audit log (docs/SECURITY.md, audit.read).
     assert_eq!(manager.get("/api/v1/audit").await.0, 403);
 
@@ -230,16 +267,29 @@ async fn signed_checkpoints_catch_rows_appended_after_them() {
 
     let out = cli(
         &app,
-        &["checkpoint", "--create-key", "--checkpoint-key", key_s, "--checkpoints", log_s],
+        &[
+            "checkpoint",
+            "--create-key",
+            "--checkpoint-key",
+            key_s,
+            "--checkpoints",
+            log_s,
+        ],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let head = app.store.audit_head().await.unwrap();
     let text = std::fs::read_to_string(&log).unwrap();
-    assert!(text.contains(&format!("seq={} hash={}", head.last_seq, head.last_hash)), "{text}");
+    assert!(
+        text.contains(&format!("seq={} hash={}", head.last_seq, head.last_hash)),
+        "{text}"
+    );
     let out = cli(&app, &["verify", "--checkpoint-key", key_s, "--checkpoints", log_s]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("有效检查点 1 个") && !stdout.contains("尚无检查点覆盖"), "{stdout}");
+    assert!(
+        stdout.contains("有效检查点 1 个") && !stdout.contains("尚无检查点覆盖"),
+        "{stdout}"
+    );
 
     // A real change after the checkpoint: not a problem, but named as not covered yet.
     create_unit(&admin, "检查点公司二", "330106", "91330106MA2100213").await;
@@ -248,7 +298,11 @@ async fn signed_checkpoints_catch_rows_appended_after_them() {
     assert!(out.status.success(), "{stdout}");
     let head2 = app.store.audit_head().await.unwrap();
     assert!(
-        stdout.contains(&format!("第 {}–{} 条记录在最后一个有效检查点之后", head.last_seq + 1, head2.last_seq)),
+        stdout.contains(&format!(
+            "第 {}–{} 条记录在最后一个有效检查点之后",
+            head.last_seq + 1,
+            head2.last_seq
+        )),
         "{stdout}"
     );
 
@@ -274,7 +328,11 @@ async fn signed_checkpoints_catch_rows_appended_after_them() {
     .await;
     let anchor = format!("{}:{}", head.last_seq, head.last_hash);
     let report = neibao::audit_verify(&app.services, &[anchor]).await.unwrap();
-    assert!(report.problems.is_empty(), "an anchor proves nothing after it: {:?}", report.problems);
+    assert!(
+        report.problems.is_empty(),
+        "an anchor proves nothing after it: {:?}",
+        report.problems
+    );
     let key_bytes = neibao::audit_cli::read_checkpoint_key(&key).unwrap();
     let verify = || async {
         neibao::audit_cli::audit_verify_with(&app.services, &[], Some((key_bytes.as_slice(), log.as_path())))
@@ -283,7 +341,10 @@ async fn signed_checkpoints_catch_rows_appended_after_them() {
     };
     let report = verify().await;
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
-    assert_eq!((report.problems[0].seq, report.problems[0].kind), (seq, ProblemKind::Backdated));
+    assert_eq!(
+        (report.problems[0].seq, report.problems[0].kind),
+        (seq, ProblemKind::Backdated)
+    );
     let out = cli(&app, &["verify", "--checkpoint-key", key_s, "--checkpoints", log_s]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("[backdated] 第 {seq} 条")));
@@ -317,11 +378,13 @@ async fn signed_checkpoints_catch_rows_appended_after_them() {
         ));
         prev = h;
     }
-    sql.push_str(&format!(
-        "UPDATE audit_head SET last_hash = '{prev}' WHERE id = 1;"
-    ));
+    sql.push_str(&format!("UPDATE audit_head SET last_hash = '{prev}' WHERE id = 1;"));
     app.exec_sql(&sql).await;
-    assert!(neibao::audit_verify(&app.services, &[]).await.unwrap().problems.is_empty());
+    assert!(neibao::audit_verify(&app.services, &[])
+        .await
+        .unwrap()
+        .problems
+        .is_empty());
     let report = verify().await;
     assert_eq!(
         (report.problems.len(), report.problems[0].seq, report.problems[0].kind),

@@ -62,7 +62,12 @@ struct AuditPage {
 /// the prefixes of the requests refused by the web layer.
 fn suggested_actions() -> Vec<(&'static str, &'static str)> {
     let mut all: Vec<_> = ACTIONS.iter().map(|(code, label, _)| (*code, *label)).collect();
-    all.extend([("hazard.", "隐患整改流程"), ("POST ", "被拒绝的提交"), ("PUT ", "被拒绝的修改"), ("DELETE ", "被拒绝的删除")]);
+    all.extend([
+        ("hazard.", "隐患整改流程"),
+        ("POST ", "被拒绝的提交"),
+        ("PUT ", "被拒绝的修改"),
+        ("DELETE ", "被拒绝的删除"),
+    ]);
     all
 }
 
