@@ -26,7 +26,7 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::{AuditHead, AuditProblem, AuditRecord, ProblemKind};
+use super::chain::{AuditHead, AuditProblem, AuditRecord, ProblemKind};
 
 /// The first words of every checkpoint line (the format's name and version).
 pub const CHECKPOINT_PREFIX: &str = "neibao-audit-checkpoint v1";
@@ -121,7 +121,7 @@ pub struct Uncovered {
     pub to_seq: i64,
 }
 
-/// Checks the rows of the chain (fed in ascending `seq`, as to [`super::Verifier`]) against the
+/// Checks the rows of the chain (fed in ascending `seq`, as to [`super::chain::Verifier`]) against the
 /// authentic checkpoints of a log (see the module docs).
 #[derive(Debug)]
 pub struct CheckpointChecker {
@@ -233,7 +233,7 @@ impl CheckpointChecker {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{link_hash, AuditEntry, GENESIS_HASH};
+    use super::super::chain::{link_hash, AuditEntry, GENESIS_HASH};
     use super::*;
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";

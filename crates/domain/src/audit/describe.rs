@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{AuditEntry, AuditRecord};
+use super::chain::{AuditEntry, AuditRecord};
 
 /// Every action code the services write, with its zh-CN label (for filters and columns) and
 /// the past-tense phrase of the sentence. `hazard.<action>` codes come from
