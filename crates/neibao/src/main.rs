@@ -200,14 +200,40 @@ enum RulesCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Walk the hash chain and report every edited, deleted or reordered row (exit code 1 if
-    /// any); prints the head to record outside the database.
+    /// any); prints the head to record outside the database. With `--checkpoints`, also checks
+    /// the signed checkpoints and names the rows appended after the last one.
     Verify {
         #[command(flatten)]
         store: StoreArgs,
         /// A head recorded earlier, `SEQ:HASH`: the row SEQ must still have this hash (catches a
-        /// chain rewritten with fresh hashes).
+        /// chain rewritten with fresh hashes up to SEQ). An anchor proves nothing about the rows
+        /// after SEQ: rows appended later with correct links pass; use signed checkpoints.
         #[arg(long)]
         anchor: Vec<String>,
+        /// Checkpoint log written by `neibao audit checkpoint`: reports forged checkpoints,
+        /// checkpoints the chain no longer matches, rows appended after a checkpoint with an
+        /// earlier time, and the rows after the last checkpoint (not yet covered).
+        #[arg(long, requires = "checkpoint_key")]
+        checkpoints: Option<PathBuf>,
+        /// Key file the checkpoints were signed with (keep it away from the database host).
+        #[arg(long, env = "NEIBAO_AUDIT_CHECKPOINT_KEY")]
+        checkpoint_key: Option<PathBuf>,
+    },
+    /// Sign the chain's current head (HMAC-SHA256 over seq, hash and time, with a key the
+    /// database does not hold) and append the checkpoint to an external log. Run it
+    /// periodically, under another account, with the log on append-only storage.
+    Checkpoint {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The checkpoint log to append to (created if absent).
+        #[arg(long)]
+        checkpoints: PathBuf,
+        /// Key file (at least 32 bytes; see `--create-key`).
+        #[arg(long, env = "NEIBAO_AUDIT_CHECKPOINT_KEY")]
+        checkpoint_key: PathBuf,
+        /// Create the key file first (refused if it exists).
+        #[arg(long)]
+        create_key: bool,
     },
 }
 
@@ -551,15 +577,54 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit {
-            command: AuditCommand::Verify { store, anchor },
+            command:
+                AuditCommand::Checkpoint {
+                    store,
+                    checkpoints,
+                    checkpoint_key,
+                    create_key,
+                },
         } => {
+            if create_key {
+                neibao::audit_cli::create_checkpoint_key(&checkpoint_key)?;
+            }
+            let key = neibao::audit_cli::read_checkpoint_key(&checkpoint_key)?;
             let db =
                 neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
-            let report = neibao::audit_verify(&neibao::cli_services(db), &anchor).await?;
+            let cp = neibao::audit_cli::audit_checkpoint(&neibao::cli_services(db), &key, &checkpoints).await?;
+            println!("已写入检查点：第 {} 条，{}", cp.seq, cp.line());
+            Ok(())
+        }
+        Command::Audit {
+            command:
+                AuditCommand::Verify {
+                    store,
+                    anchor,
+                    checkpoints,
+                    checkpoint_key,
+                },
+        } => {
+            let key = checkpoint_key
+                .as_deref()
+                .map(neibao::audit_cli::read_checkpoint_key)
+                .transpose()?;
+            let signed = key.as_deref().zip(checkpoints.as_deref());
+            let db =
+                neibao::open_store(store.database_url.as_deref(), &store.data_dir, Duration::from_secs(300)).await?;
+            let report = neibao::audit_cli::audit_verify_with(&neibao::cli_services(db), &anchor, signed).await?;
             println!(
                 "已校验 {} 条审计记录；链头：{}:{}",
                 report.checked, report.head.last_seq, report.head.last_hash
             );
+            if checkpoints.is_some() {
+                println!("有效检查点 {} 个。", report.checkpoints);
+                if let Some(u) = &report.uncovered {
+                    println!(
+                        "第 {}–{} 条记录在最后一个有效检查点之后，尚无检查点覆盖（无法证明不是事后追加的）。",
+                        u.from_seq, u.to_seq
+                    );
+                }
+            }
             if report.problems.is_empty() {
                 println!("审计日志完整，未发现篡改。");
                 Ok(())

@@ -16,8 +16,11 @@
 //!
 //! A chain rewritten from some row onwards with fresh hashes passes on its own; record the head
 //! (`neibao audit verify` prints it) outside the database and check it later with
-//! `--anchor SEQ:HASH`. Source: docs/REQUIREMENTS.md R53 (register every retrieval with reason,
-//! content and requester) and R68 (logs kept and protected).
+//! `--anchor SEQ:HASH`. An anchor proves only that rows up to `SEQ` are those that existed when
+//! it was recorded; rows appended after it with correct links pass. Signed checkpoints (see
+//! `checkpoint.rs`) catch rows appended later and backdated, and name the rows no checkpoint
+//! covers yet. Source: docs/REQUIREMENTS.md R53 (register every retrieval with reason, content
+//! and requester) and R68 (logs kept and protected).
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -108,6 +111,10 @@ pub enum ProblemKind {
     Edited,
     Deleted,
     Reordered,
+    /// A checkpoint line that is not one, or whose signature does not verify.
+    Forged,
+    /// A row after a signed checkpoint that carries a time well before it (appended later).
+    Backdated,
 }
 
 /// One finding of [`Verifier`], with the sequence number where it shows.

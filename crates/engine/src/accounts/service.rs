@@ -140,11 +140,12 @@ impl AccountService {
         let csrf = random_token();
         let ttl = chrono::Duration::from_std(self.ctx.config.session_ttl).unwrap_or(chrono::Duration::hours(8));
         let audit = AuditEntry {
-            actor_id: None,
+            actor_id: Some(user.id.clone()),
             actor_name: user.username.clone(),
             action: "session.login".into(),
             object_type: "users".into(),
             object_id: user.id.clone(),
+            unit_id: user.unit_id.clone(),
             detail: if totp_state.enabled {
                 "password+totp"
             } else {

@@ -6,4 +6,4 @@ mod verify;
 
 pub use service::AuditService;
 pub(crate) use units::unit_names;
-pub use verify::AuditReport;
+pub use verify::{AuditReport, CheckpointLog};

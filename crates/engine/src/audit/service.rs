@@ -8,7 +8,7 @@ use neibao_domain::audit::{AuditEntry, AuditFilter, AuditHead, AuditRecord};
 use neibao_domain::paging::{Listing, Page};
 
 use super::units::unit_names;
-use super::verify::{verify_chain, AuditReport};
+use super::verify::{verify_chain, AuditReport, CheckpointLog};
 use crate::context::Ctx;
 use crate::error::ServiceResult;
 
@@ -56,15 +56,22 @@ impl AuditService {
         Ok(self.ctx.store.audit_head().await?)
     }
 
-    /// Walks the whole chain and reports every edited, deleted or reordered row, and every
-    /// anchor (`SEQ:HASH`, recorded earlier) the chain no longer matches.
+    /// Walks the whole chain and reports every edited, deleted or reordered row, every anchor
+    /// (`SEQ:HASH`, recorded earlier) the chain no longer matches and, with a checkpoint log,
+    /// every forged checkpoint, every checkpoint the chain no longer matches, every row appended
+    /// and backdated after a checkpoint, and the rows after the last checkpoint.
     ///
     /// Errors: `forbidden` (403) without `audit.read`; `validation_failed` for a malformed
     /// anchor.
     #[tracing::instrument(skip_all)]
-    pub async fn verify(&self, who: &Principal, anchors: &[String]) -> ServiceResult<AuditReport> {
+    pub async fn verify(
+        &self,
+        who: &Principal,
+        anchors: &[String],
+        checkpoints: Option<CheckpointLog<'_>>,
+    ) -> ServiceResult<AuditReport> {
         who.require(Permission::AuditRead)?;
-        verify_chain(self.ctx.store.as_ref(), anchors).await
+        verify_chain(self.ctx.store.as_ref(), anchors, checkpoints).await
     }
 
     /// Names of the units with these ids that the principal may see (the others keep their id).

@@ -1,9 +1,10 @@
 //! Verification of the whole audit chain (`neibao audit verify`): every row in order, then the
-//! head, then the anchors recorded earlier.
+//! head, then the anchors recorded earlier, then the signed checkpoints of an external log
+//! (see `neibao_domain::audit`, module `checkpoint`).
 
 use std::collections::HashMap;
 
-use neibao_domain::audit::{AuditHead, AuditProblem, ProblemKind, Verifier};
+use neibao_domain::audit::{AuditHead, AuditProblem, CheckpointChecker, ProblemKind, Uncovered, Verifier};
 use neibao_store::Store;
 
 use crate::error::{ServiceError, ServiceResult};
@@ -19,6 +20,19 @@ pub struct AuditReport {
     pub checked: u64,
     /// Every problem, by sequence number.
     pub problems: Vec<AuditProblem>,
+    /// Authentic checkpoints read from the log given (0 without one).
+    pub checkpoints: usize,
+    /// With a checkpoint log: the rows after its last authentic checkpoint, which no
+    /// checkpoint vouches for yet (`None` when every row is covered or without a log).
+    pub uncovered: Option<Uncovered>,
+}
+
+/// A checkpoint log to check the chain against: its text and the key its lines were signed
+/// with (see `neibao_domain::audit::Checkpoint`).
+#[derive(Debug, Clone, Copy)]
+pub struct CheckpointLog<'a> {
+    pub key: &'a [u8],
+    pub log: &'a str,
 }
 
 /// Parses anchors `SEQ:HASH` (a 64-character hex hash).
@@ -38,9 +52,17 @@ fn parse_anchors(anchors: &[String]) -> ServiceResult<HashMap<i64, String>> {
 }
 
 /// Walks the whole chain in pages of [`PAGE_ROWS`] rows. `anchors` are `SEQ:HASH` pairs
-/// recorded earlier; a row whose hash differs, or that is gone, is a problem.
-pub(crate) async fn verify_chain(store: &dyn Store, anchors: &[String]) -> ServiceResult<AuditReport> {
+/// recorded earlier; a row whose hash differs, or that is gone, is a problem. An anchor says
+/// nothing about the rows after it. `checkpoints`, when given, are checked as
+/// [`CheckpointChecker`] says: forged lines, rows that no longer match, rows appended and
+/// backdated after a checkpoint, and the rows after the last one.
+pub(crate) async fn verify_chain(
+    store: &dyn Store,
+    anchors: &[String],
+    checkpoints: Option<CheckpointLog<'_>>,
+) -> ServiceResult<AuditReport> {
     let mut wanted = parse_anchors(anchors)?;
+    let mut signed = checkpoints.map(|c| CheckpointChecker::new(c.key, c.log));
     let head = store.audit_head().await?;
     let mut v = Verifier::new(&head);
     let mut after = head.first_seq - 1;
@@ -60,6 +82,9 @@ pub(crate) async fn verify_chain(store: &dyn Store, anchors: &[String]) -> Servi
                 }
             }
             v.feed(r);
+            if let Some(c) = signed.as_mut() {
+                c.feed(r);
+            }
         }
     }
     let checked = v.checked;
@@ -74,10 +99,21 @@ pub(crate) async fn verify_chain(store: &dyn Store, anchors: &[String]) -> Servi
             });
         }
     }
+    let (checkpoint_count, uncovered) = match signed {
+        Some(c) => {
+            let n = c.count();
+            let (found, uncovered) = c.finish(&head);
+            problems.extend(found);
+            (n, uncovered)
+        }
+        None => (0, None),
+    };
     problems.sort_by_key(|p| p.seq);
     Ok(AuditReport {
         head,
         checked,
         problems,
+        checkpoints: checkpoint_count,
+        uncovered,
     })
 }

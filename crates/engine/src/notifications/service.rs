@@ -139,7 +139,10 @@ impl NotificationService {
     /// something changed. Returns how many changed.
     #[tracing::instrument(skip_all)]
     pub async fn mark_read(&self, who: &Principal, id: Option<&str>) -> ServiceResult<u64> {
-        let mut audit = who.audit("inbox.read", "inbox_item", id.unwrap_or(""), None);
+        let mut audit = match id {
+            Some(id) => who.audit("inbox.read", "inbox_item", id, None),
+            None => who.audit("inbox.read", "inbox", &who.user_id, None),
+        };
         audit.detail = serde_json::json!({ "all": id.is_none() }).to_string();
         Ok(self
             .ctx

@@ -15,8 +15,9 @@ pub trait AuditRepo: Send + Sync {
     async fn audit_head(&self) -> StoreResult<AuditHead>;
     /// Rows with `seq > after_seq`, ascending, at most `limit`.
     async fn audit_rows(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
-    /// Newest first: everything for `Scope::All`; otherwise the rows about units in scope and
-    /// the rows of `viewer`'s own actions.
+    /// Newest first: everything for `Scope::All`; otherwise the rows about units in scope
+    /// (`unit_id`), the rows written by users bound to a unit in scope (unit managers, guards),
+    /// and the rows of `viewer`'s own actions.
     async fn list_audit(
         &self,
         scope: &Scope,

@@ -133,8 +133,9 @@ impl AuditRepo for Backend {
         Ok(rows.iter().map(audit_from_row).collect())
     }
 
-    /// Newest first. `Scope::All` sees every row; other scopes see the rows about their units
-    /// and the rows of their own actions (`viewer`).
+    /// Newest first. `Scope::All` sees every row; other scopes see the rows about their units,
+    /// the rows written by the users of their units, and the rows of their own actions
+    /// (`viewer`).
     async fn list_audit(
         &self,
         scope: &Scope,
@@ -150,8 +151,12 @@ impl AuditRepo for Backend {
         };
         let filters = |qb: &mut QueryBuilder<'_, super::db::Db>| {
             if !all {
+                // Own actions; rows about a unit in scope; rows written by a user of a unit in
+                // scope (a unit manager's sign-ins, password changes, refused attempts …).
                 qb.push(" AND (a.actor_id = ").push_bind(viewer.to_string());
                 qb.push(" OR (u.id IS NOT NULL");
+                push_scope(qb, scope);
+                qb.push(") OR a.actor_id IN (SELECT au.id FROM users au JOIN units u ON u.id = au.unit_id WHERE 1=1");
                 push_scope(qb, scope);
                 qb.push("))");
             }

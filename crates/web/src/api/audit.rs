@@ -2,7 +2,7 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
-use neibao_domain::audit::{AuditFilter, AuditRecord};
+use neibao_domain::audit::{AuditFilter, AuditLine};
 use neibao_domain::paging::{Listing, Page};
 use serde::Deserialize;
 
@@ -29,23 +29,32 @@ pub struct AuditQuery {
 }
 
 /// The audit log, newest first: administrators see all of it; police see the rows about units
-/// in their jurisdiction and the rows of their own actions (look-ups, …).
+/// in their jurisdiction, the rows written by the users of those units (unit managers, guards)
+/// and the rows of their own actions (look-ups, …). Each row keeps its stable `action` code and
+/// adds `action_label` and `sentence` in zh-CN ("李四 确认了告警 …").
 ///
 /// Errors: `validation_failed` (400) for a page out of range, `forbidden` (403).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = Listing<AuditRecord>), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Listing<AuditLine>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list_audit(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
-) -> ApiResult<Json<Listing<AuditRecord>>> {
+) -> ApiResult<Json<Listing<AuditLine>>> {
     let page = Page::checked(q.page, q.per_page)?;
     let filter = AuditFilter {
         action: q.action,
         actor: q.actor,
         object_id: q.object_id,
     };
-    Ok(Json(state.services.audit.list(&user.principal, &filter, page).await?))
+    let list = state.services.audit.list(&user.principal, &filter, page).await?;
+    Ok(Json(Listing {
+        items: list.items.into_iter().map(AuditLine::from).collect(),
+        total: list.total,
+        total_capped: list.total_capped,
+        page: list.page,
+        per_page: list.per_page,
+    }))
 }
 
 /// This capability's routes.

@@ -1,11 +1,12 @@
 //! `/audit`: the audit log, newest first (as `GET /api/v1/audit`: everything for whoever sees
-//! everything, otherwise the rows about units in the caller's jurisdiction and the caller's own
-//! actions), with the chain head to write down.
+//! everything, otherwise the rows about units in the caller's jurisdiction, the rows written by
+//! the users of those units and the caller's own actions), each row as a zh-CN sentence beside
+//! its stable code, with the chain head to write down.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use neibao_domain::audit::AuditFilter;
+use neibao_domain::audit::{action_label, object_label, sentence, AuditFilter, ACTIONS};
 use neibao_domain::paging::Page;
 use serde::Deserialize;
 
@@ -30,8 +31,11 @@ struct AuditRow {
     at: String,
     actor: String,
     action: String,
-    action_label: &'static str,
-    object_type: String,
+    action_label: String,
+    /// zh-CN sentence: who did what to which object.
+    sentence: String,
+    /// zh-CN name of the object kind.
+    object: String,
     object_id: String,
     unit_id: String,
     unit: String,
@@ -54,40 +58,17 @@ struct AuditPage {
     actions: Vec<(&'static str, &'static str)>,
 }
 
-/// Action codes with their zh-CN meaning (the filter's suggestions and the table's labels).
-const AUDIT_ACTIONS: &[(&str, &str)] = &[
-    ("person.reveal", "查看完整个人信息"),
-    ("person.lookup", "按身份证号查找"),
-    ("event.raw", "查看原始报文"),
-    ("session.login", "登录"),
-    ("session.login_failed", "登录失败"),
-    ("session.logout", "退出登录"),
-    ("user.password_change", "修改密码"),
-    ("user.reset", "恢复账号"),
-    ("totp.begin", "开始绑定动态验证码"),
-    ("totp.enable", "启用动态验证码"),
-    ("totp.remove", "解除动态验证码"),
-    ("token.create", "创建接口令牌"),
-    ("token.revoke", "撤销接口令牌"),
-    ("security_settings.update", "修改安全设置"),
-    ("retention_policy.update", "修改保存期限"),
-    ("legal_hold.create", "设置法律保全"),
-    ("legal_hold.release", "解除法律保全"),
-    ("retention.delete", "到期删除"),
-    ("audit.trim", "清理过期审计记录"),
-    ("keys.rotate", "密钥轮换"),
-    ("POST ", "提交修改"),
-];
-
-fn action_label(action: &str) -> &'static str {
-    if let Some((_, l)) = AUDIT_ACTIONS.iter().find(|(a, _)| *a == action) {
-        return l;
-    }
-    match action.split(' ').next() {
-        Some("POST" | "PUT" | "PATCH") if action.contains(' ') => "提交修改",
-        Some("DELETE") if action.contains(' ') => "删除",
-        _ => "",
-    }
+/// Action codes with their zh-CN labels (the filter's suggestions): the services' codes, and
+/// the prefixes of the requests refused by the web layer.
+fn suggested_actions() -> Vec<(&'static str, &'static str)> {
+    let mut all: Vec<_> = ACTIONS.iter().map(|(code, label, _)| (*code, *label)).collect();
+    all.extend([
+        ("hazard.", "隐患整改流程"),
+        ("POST ", "被拒绝的提交"),
+        ("PUT ", "被拒绝的修改"),
+        ("DELETE ", "被拒绝的删除"),
+    ]);
+    all
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -129,7 +110,8 @@ pub async fn audit(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
                 actor: r.entry.actor_name.clone(),
                 action: r.entry.action.clone(),
                 action_label: action_label(&r.entry.action),
-                object_type: r.entry.object_type.clone(),
+                sentence: sentence(&r.entry),
+                object: object_label(&r.entry.object_type),
                 object_id: r.entry.object_id.clone(),
                 unit: names.get(&unit_id).cloned().unwrap_or_default(),
                 unit_id,
@@ -159,6 +141,6 @@ pub async fn audit(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
         pager,
         head_seq: head.last_seq,
         head_hash: head.last_hash,
-        actions: AUDIT_ACTIONS.to_vec(),
+        actions: suggested_actions(),
     })
 }

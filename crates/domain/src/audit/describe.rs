@@ -1,0 +1,283 @@
+//! The audit log as people read it: each stable action code with its zh-CN label and a sentence
+//! naming who did what to which object ("张三 上报了隐患 …"). The codes stay what is stored and
+//! filtered on; the words are for the reader. Source: docs/SECURITY.md ("Audit log") and
+//! docs/REQUIREMENTS.md R53 (who retrieved what, and why).
+
+use serde::Serialize;
+
+use super::chain::{AuditEntry, AuditRecord};
+
+/// Every action code the services write, with its zh-CN label (for filters and columns) and
+/// the past-tense phrase of the sentence. `hazard.<action>` codes come from
+/// [`HAZARD_ACTIONS`]; requests refused by the web layer are `METHOD /route`.
+pub const ACTIONS: &[(&str, &str, &str)] = &[
+    ("session.login", "登录", "登录了系统"),
+    ("session.login_failed", "登录失败", "登录失败"),
+    ("session.logout", "退出登录", "退出了登录"),
+    ("user.password_change", "修改密码", "修改了密码"),
+    ("user.reset", "恢复账号", "恢复了账号"),
+    ("totp.begin", "开始绑定动态验证码", "开始绑定动态验证码"),
+    ("totp.enable", "启用动态验证码", "启用了动态验证码"),
+    ("totp.remove", "解除动态验证码", "解除了动态验证码"),
+    ("token.create", "创建接口令牌", "创建了接口令牌"),
+    ("token.revoke", "撤销接口令牌", "撤销了接口令牌"),
+    ("security_settings.update", "修改安全设置", "修改了安全设置"),
+    ("unit.create", "登记单位", "登记了单位"),
+    ("unit.update", "修改单位信息", "修改了单位信息"),
+    ("key_area.create", "新建重点部位", "新建了重点部位"),
+    ("armed_schedule.update", "修改布防时段", "修改了布防时段"),
+    ("rule_setting.update", "修改单位预警设置", "修改了单位预警设置"),
+    ("device.create", "登记设备", "登记了设备"),
+    ("alert.acknowledge", "确认告警", "确认了告警"),
+    ("alert.resolve", "处置告警", "处置完毕告警"),
+    ("alert.false_positive", "标记误报", "将告警标记为误报"),
+    ("escalation_policy.update", "修改告警升级策略", "修改了告警升级策略"),
+    ("alert_rule.create", "新建预警规则", "新建了预警规则"),
+    ("alert_rule.update", "修改预警规则", "修改了预警规则"),
+    ("alert_rule.import", "导入预警规则", "导入了预警规则"),
+    ("suppression.create", "设置屏蔽时段", "设置了告警屏蔽时段"),
+    ("suppression.end", "结束屏蔽时段", "提前结束了告警屏蔽时段"),
+    ("channel.create", "新建通知渠道", "新建了通知渠道"),
+    ("channel.enable", "启用通知渠道", "启用了通知渠道"),
+    ("channel.disable", "停用通知渠道", "停用了通知渠道"),
+    ("inbox.read", "阅读站内通知", "阅读了站内通知"),
+    ("campaign.launch", "发起检查行动", "发起了检查行动"),
+    ("inspection.start", "开始检查", "开始了检查"),
+    ("inspection.save", "保存检查记录", "保存了检查记录"),
+    ("inspection.submit", "提交检查", "提交了检查"),
+    ("hazard.report", "上报隐患", "上报了隐患"),
+    ("attachment.upload", "上传附件", "上传了附件"),
+    ("checklist.publish", "发布检查表", "发布了检查表"),
+    ("supervision_settings.update", "修改监管设置", "修改了监管设置"),
+    ("person.reveal", "查看完整个人信息", "查看了完整个人信息"),
+    ("person.lookup", "按身份证号查找", "按身份证号查找了负责人"),
+    ("event.raw", "查看原始报文", "查看了原始报文"),
+    ("retention_policy.update", "修改保存期限", "修改了保存期限"),
+    ("legal_hold.create", "设置法律保全", "设置了法律保全"),
+    ("legal_hold.release", "解除法律保全", "解除了法律保全"),
+    ("retention.delete", "到期删除", "按保存期限删除了数据"),
+    ("audit.trim", "清理过期审计记录", "清理了过期审计记录"),
+    ("keys.rotate", "密钥轮换", "轮换了加密密钥"),
+];
+
+/// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,
+/// with their zh-CN labels.
+pub const HAZARD_ACTIONS: &[(&str, &str)] = &[
+    ("issue_order", "责令限期整改并警告"),
+    ("fix_on_spot", "当场整改"),
+    ("dismiss", "不构成隐患，销号"),
+    ("submit_rectification", "提交整改报告"),
+    ("recheck_pass", "复查合格"),
+    ("recheck_fail", "复查不合格"),
+    ("request_extension", "申请延期"),
+    ("approve_extension", "批准延期"),
+    ("refuse_extension", "不予延期"),
+    ("mark_overdue", "逾期未整改"),
+    ("escalate", "升级处理"),
+    ("decide_fine", "作出罚款决定"),
+    ("transfer_criminal", "移送司法机关"),
+];
+
+/// zh-CN names of the object kinds rows name (both the singular and the plural codes in use).
+const OBJECTS: &[(&str, &str)] = &[
+    ("unit", "单位"),
+    ("units", "单位"),
+    ("device", "设备"),
+    ("devices", "设备"),
+    ("key_area", "重点部位"),
+    ("key_areas", "重点部位"),
+    ("hazard", "隐患"),
+    ("hazards", "隐患"),
+    ("inspection", "检查"),
+    ("inspections", "检查"),
+    ("campaign", "检查行动"),
+    ("campaigns", "检查行动"),
+    ("alert", "告警"),
+    ("alerts", "告警"),
+    ("alert_rule", "预警规则"),
+    ("rules", "预警规则"),
+    ("rule_setting", "预警设置"),
+    ("suppression", "屏蔽时段"),
+    ("suppressions", "屏蔽时段"),
+    ("channel", "通知渠道"),
+    ("channels", "通知渠道"),
+    ("inbox_item", "站内通知"),
+    ("inbox", "站内通知"),
+    ("attachment", "附件"),
+    ("attachments", "附件"),
+    ("checklist", "检查表"),
+    ("organisation", "机关"),
+    ("events", "事件"),
+    ("event", "事件"),
+    ("persons", "负责人"),
+    ("responsible_persons", "负责人"),
+    ("users", "用户"),
+    ("me", "本人账号"),
+    ("api_tokens", "接口令牌"),
+    ("tokens", "接口令牌"),
+    ("settings", "设置"),
+    ("retention_policies", "保存期限"),
+    ("retention", "保存期限"),
+    ("legal_holds", "法律保全"),
+    ("keys", "密钥"),
+    ("audit_log", "审计日志"),
+    ("escalation_policy", "告警升级策略"),
+];
+
+/// The zh-CN label of an action code ("确认告警"); a refused request is "被拒绝的请求"; an
+/// unknown code is returned as it is.
+pub fn action_label(action: &str) -> String {
+    if let Some((_, label, _)) = ACTIONS.iter().find(|(a, _, _)| *a == action) {
+        return (*label).to_string();
+    }
+    if let Some(step) = action.strip_prefix("hazard.") {
+        if let Some((_, label)) = HAZARD_ACTIONS.iter().find(|(a, _)| *a == step) {
+            return format!("隐患：{label}");
+        }
+    }
+    if refused_request(action).is_some() {
+        return "被拒绝的请求".into();
+    }
+    action.to_string()
+}
+
+/// The zh-CN name of an object kind (`hazard` → 隐患); an unknown kind is returned as it is.
+pub fn object_label(object_type: &str) -> String {
+    OBJECTS
+        .iter()
+        .find(|(o, _)| *o == object_type)
+        .map_or_else(|| object_type.to_string(), |(_, l)| (*l).to_string())
+}
+
+/// `("POST", "/api/v1/units/{id}")` for an action recorded by the web layer for a refused
+/// request.
+fn refused_request(action: &str) -> Option<(&str, &str)> {
+    let (method, route) = action.split_once(' ')?;
+    matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
+        .then_some((method, route))
+        .filter(|(_, r)| r.starts_with('/'))
+}
+
+/// The row as a sentence a person can read: who, what, to which object, e.g.
+/// `张三 上报了隐患 01J…`, `李四 确认了告警 01J…`, `王五 尝试修改单位 01J…，被拒绝（403）`.
+/// The object is omitted when it is the actor's own account.
+pub fn sentence(e: &AuditEntry) -> String {
+    let actor = if e.actor_name.is_empty() {
+        "系统"
+    } else {
+        e.actor_name.as_str()
+    };
+    let object = {
+        let own = e.object_type == "users" && e.actor_id.as_deref() == Some(e.object_id.as_str());
+        if e.object_id.is_empty() || own {
+            String::new()
+        } else {
+            format!(" {}", e.object_id)
+        }
+    };
+    if let Some((_, _, verb)) = ACTIONS.iter().find(|(a, _, _)| *a == e.action) {
+        return match e.action.as_str() {
+            // The verb names its object already; the id of these objects says nothing more.
+            "session.login" | "session.login_failed" | "session.logout" | "audit.trim" => {
+                format!("{actor} {verb}")
+            }
+            "retention.delete" => format!("{actor} {verb}（{}）{object}", object_label(&e.object_type)),
+            _ => format!("{actor} {verb}{object}"),
+        };
+    }
+    if let Some(step) = e.action.strip_prefix("hazard.") {
+        if let Some((_, label)) = HAZARD_ACTIONS.iter().find(|(a, _)| *a == step) {
+            return format!("{actor} 对隐患{object} 执行了“{label}”");
+        }
+    }
+    if let Some((method, _)) = refused_request(&e.action) {
+        let verb = match method {
+            "POST" => "提交",
+            "DELETE" => "删除",
+            _ => "修改",
+        };
+        let status = serde_json::from_str::<serde_json::Value>(&e.detail)
+            .ok()
+            .and_then(|d| d.get("status").and_then(serde_json::Value::as_u64))
+            .map_or(String::new(), |s| format!("（{s}）"));
+        return format!(
+            "{actor} 尝试{verb}{}{object}，被拒绝{status}",
+            object_label(&e.object_type)
+        );
+    }
+    format!("{actor} 执行了操作 {}{object}", e.action)
+}
+
+/// A row of the log as the API and the page show it: the stored row (its stable codes, the
+/// hash links) with the action's zh-CN label and the sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AuditLine {
+    /// The stored row, its fields flattened into the line.
+    #[serde(flatten)]
+    pub record: AuditRecord,
+    /// zh-CN label of `action`, e.g. `确认告警`.
+    pub action_label: String,
+    /// zh-CN sentence: who did what to which object, e.g. `李四 确认了告警 01J…`.
+    pub sentence: String,
+}
+
+impl From<AuditRecord> for AuditLine {
+    fn from(record: AuditRecord) -> AuditLine {
+        AuditLine {
+            action_label: action_label(&record.entry.action),
+            sentence: sentence(&record.entry),
+            record,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(action: &str, object_type: &str, object_id: &str) -> AuditEntry {
+        AuditEntry {
+            actor_id: Some("u1".into()),
+            actor_name: "张三".into(),
+            action: action.into(),
+            object_type: object_type.into(),
+            object_id: object_id.into(),
+            ..AuditEntry::default()
+        }
+    }
+
+    #[test]
+    fn sentences_name_actor_verb_and_object() {
+        assert_eq!(sentence(&entry("hazard.report", "hazard", "h1")), "张三 上报了隐患 h1");
+        assert_eq!(
+            sentence(&entry("alert.acknowledge", "alert", "a1")),
+            "张三 确认了告警 a1"
+        );
+        assert_eq!(
+            sentence(&entry("hazard.issue_order", "hazard", "h1")),
+            "张三 对隐患 h1 执行了“责令限期整改并警告”"
+        );
+        assert_eq!(
+            sentence(&entry("user.password_change", "users", "u1")),
+            "张三 修改了密码"
+        );
+        assert_eq!(sentence(&entry("session.login", "users", "u1")), "张三 登录了系统");
+        let mut refused = entry("PUT /api/v1/units/{id}", "units", "x1");
+        refused.detail = r#"{"status":403,"path":"/api/v1/units/x1"}"#.into();
+        assert_eq!(sentence(&refused), "张三 尝试修改单位 x1，被拒绝（403）");
+        assert_eq!(action_label("PUT /api/v1/units/{id}"), "被拒绝的请求");
+        assert_eq!(sentence(&entry("odd.thing", "", "")), "张三 执行了操作 odd.thing");
+    }
+
+    #[test]
+    fn every_code_has_a_label_and_no_code_twice() {
+        let mut seen = std::collections::HashSet::new();
+        for (code, label, verb) in ACTIONS {
+            assert!(seen.insert(*code), "{code} twice");
+            assert!(!label.is_empty() && !verb.is_empty());
+        }
+        for (code, _) in HAZARD_ACTIONS {
+            assert_ne!(action_label(&format!("hazard.{code}")), format!("hazard.{code}"));
+        }
+    }
+}
