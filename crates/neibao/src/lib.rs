@@ -5,6 +5,7 @@ pub mod app;
 pub mod bench;
 pub mod bench_idle;
 pub mod demo;
+pub mod head_errors;
 pub mod migrate;
 pub mod province;
 pub mod server;
