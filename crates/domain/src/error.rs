@@ -53,10 +53,13 @@ pub enum ErrorCode {
     PurposeRequired,
     /// The new password fails the password policy (HTTP 400).
     WeakPassword,
+    /// The request line's target (the URL) or the request header is longer than the server
+    /// reads (HTTP 414, or 431 for the header).
+    UriTooLong,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 22] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 23] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -79,6 +82,7 @@ pub const ALL_ERROR_CODES: [ErrorCode; 22] = [
     ErrorCode::SecondFactorPending,
     ErrorCode::PurposeRequired,
     ErrorCode::WeakPassword,
+    ErrorCode::UriTooLong,
 ];
 
 impl ErrorCode {
@@ -107,6 +111,7 @@ impl ErrorCode {
             ErrorCode::SecondFactorPending => "second_factor_pending",
             ErrorCode::PurposeRequired => "purpose_required",
             ErrorCode::WeakPassword => "weak_password",
+            ErrorCode::UriTooLong => "uri_too_long",
         }
     }
 
@@ -135,6 +140,7 @@ impl ErrorCode {
             ErrorCode::SecondFactorPending => "请先完成动态验证码（双因素）验证或绑定",
             ErrorCode::PurposeRequired => "查看完整个人信息须填写查询事由",
             ErrorCode::WeakPassword => "密码不符合安全策略",
+            ErrorCode::UriTooLong => "请求地址过长，请缩短后重试",
         }
     }
 
@@ -149,6 +155,7 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UriTooLong => 414,
             ErrorCode::Busy => 429,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
@@ -171,6 +178,9 @@ impl ErrorCode {
 pub struct DomainError {
     pub code: ErrorCode,
     pub message: String,
+    /// Seconds after which the refused request may be tried again (an attempt lockout's
+    /// remaining time), sent as `Retry-After`; `None`: no such promise.
+    pub retry_after: Option<u64>,
 }
 
 impl DomainError {
@@ -178,12 +188,22 @@ impl DomainError {
         DomainError {
             code,
             message: code.message_zh().to_string(),
+            retry_after: None,
         }
     }
     pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
         DomainError {
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+    /// `busy` (429) until `seconds` have passed (a lockout), with a zh-CN message.
+    pub fn locked(message: impl Into<String>, seconds: u64) -> Self {
+        DomainError {
+            code: ErrorCode::Busy,
+            message: message.into(),
+            retry_after: Some(seconds),
         }
     }
 }

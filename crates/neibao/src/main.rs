@@ -89,7 +89,7 @@ struct ServeArgs {
     /// Seconds without a heartbeat or event after which a device counts as offline.
     #[arg(long, env = "NEIBAO_OFFLINE_AFTER", default_value_t = 300)]
     offline_after: u64,
-    /// Mark session cookies Secure (serve behind HTTPS).
+    /// Mark session cookies Secure and send HSTS (serve behind HTTPS only).
     #[arg(long, env = "NEIBAO_SECURE_COOKIES")]
     secure_cookies: bool,
     /// Device payloads processed at once by this node; more get 429 with Retry-After.

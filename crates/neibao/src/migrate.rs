@@ -19,8 +19,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 
 /// Tables in foreign-key order (each migration system keeps its own `_sqlx_migrations`).
-/// Every table worth moving, parents before children. Left out: `login_failures` (short-lived
-/// lockout counters, no key).
+/// Every table worth moving, parents before children. Left out: `auth_attempts` (short-lived
+/// lockout counters under keyed hashes).
 pub const TABLES: [&str; 36] = [
     "meta",
     "divisions",

@@ -223,7 +223,9 @@ async fn run_connection(
         conn: conn.clone(),
         peer,
     };
-    let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+    // hyper's own answers to a request head it cannot read (414, 431) get the error body.
+    let io = TokioIo::new(crate::head_errors::ErrorBodies::new(stream));
+    let connection = builder.serve_connection_with_upgrades(io, service);
     let mut connection = std::pin::pin!(connection);
     let why = loop {
         let deadline = shared.deadline(&conn);

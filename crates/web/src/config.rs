@@ -5,7 +5,8 @@
 pub struct WebConfig {
     /// Largest accepted ingest body in bytes (larger → 413).
     pub max_ingest_body: usize,
-    /// Mark the session cookie `Secure` (set when served over HTTPS or behind a TLS proxy).
+    /// Mark the session cookie `Secure` and send `Strict-Transport-Security` (HSTS, one year) on
+    /// every answer: set when served over HTTPS or behind a TLS proxy.
     pub secure_cookies: bool,
     /// Device payloads processed at once; beyond that ingest answers 429 with `Retry-After`, so
     /// memory stays bounded whatever the load (at most this many bodies of `max_ingest_body`).

@@ -12,6 +12,8 @@ use serde::Serialize;
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// Seconds to send as `Retry-After` (a lockout's remaining time); `busy` without it says 60.
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -32,13 +34,31 @@ impl ApiError {
         ApiError {
             code,
             message: code.message_zh().to_string(),
+            retry_after: None,
         }
     }
     pub fn msg(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+    /// The `Retry-After` value this refusal promises, if any: its own seconds (a lockout), or 60
+    /// for any other `busy`.
+    pub fn retry_after_header(&self) -> Option<axum::http::HeaderValue> {
+        match (self.retry_after, self.code) {
+            (Some(secs), _) => Some(axum::http::HeaderValue::from(secs)),
+            (None, ErrorCode::Busy) => Some(axum::http::HeaderValue::from_static("60")),
+            (None, _) => None,
+        }
+    }
+    /// Adds this refusal's `Retry-After` (if any) to a response rendered for it (a page).
+    pub fn with_retry_after(&self, mut resp: Response) -> Response {
+        if let Some(v) = self.retry_after_header() {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        resp
     }
     pub fn not_found() -> ApiError {
         ApiError::new(ErrorCode::NotFound)
@@ -69,6 +89,7 @@ impl From<DomainError> for ApiError {
         ApiError {
             code: e.code,
             message: e.message,
+            retry_after: e.retry_after,
         }
     }
 }
@@ -90,6 +111,8 @@ impl From<ServiceError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        // Busy answers (load, lockouts) say when to come back: a lockout its real remaining time.
+        let retry = self.retry_after_header();
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code.as_str().to_string(),
@@ -97,12 +120,8 @@ impl IntoResponse for ApiError {
             },
         };
         let mut resp = (status, Json(body)).into_response();
-        if self.code == ErrorCode::Busy {
-            // Busy answers (load, login lockout) say when to come back.
-            resp.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("60"),
-            );
+        if let Some(v) = retry {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
         }
         resp
     }

@@ -1,7 +1,9 @@
 //! Uniform errors for what no handler answered: axum's own extractor rejections (bad query
 //! strings, malformed JSON, wrong content type), unknown routes and wrong methods. API and ingest
 //! paths get the documented `{"error":{"code","message"}}` body with a zh-CN message; UI paths get
-//! a small Chinese page. Nothing English or empty reaches people.
+//! a small Chinese page. Nothing English or empty reaches people. (What hyper answers itself before
+//! any of this runs, 414 and 431 for a request head too long to read, gets its body in
+//! `neibao::head_errors`, with [`is_api_path`], [`error_json`] and [`error_page_html`].)
 
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
@@ -16,12 +18,27 @@ pub async fn not_found() -> Response {
     StatusCode::NOT_FOUND.into_response()
 }
 
+/// Whether an error on `path` is answered with the JSON error body (API, device ingest,
+/// operations endpoints) rather than a Chinese page.
+pub fn is_api_path(p: &str) -> bool {
+    p.starts_with("/api/") || p.starts_with("/ingest/") || matches!(p, "/metrics" | "/healthz" | "/readyz")
+}
+
+/// The small Chinese error page of UI paths, with `message` (plain text without markup).
+pub fn error_page_html(message: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>出错了 · 智慧内保</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main><h1>出错了</h1><div class=\"error\">{message}</div><p><a href=\"/\">返回首页</a></p></main></body></html>"
+    )
+}
+
+/// The JSON error body `{"error":{"code","message"}}` of `code` with its standard message.
+pub fn error_json(code: ErrorCode) -> String {
+    serde_json::json!({"error": {"code": code.as_str(), "message": code.message_zh()}}).to_string()
+}
+
 /// Rewrites plain-text or empty error responses (see module docs).
 pub async fn uniform_errors(req: Request, next: Next) -> Response {
-    let api = {
-        let p = req.uri().path();
-        p.starts_with("/api/") || p.starts_with("/ingest/") || matches!(p, "/metrics" | "/healthz" | "/readyz")
-    };
+    let api = is_api_path(req.uri().path());
     let resp = next.run(req).await;
     let status = resp.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -59,10 +76,7 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
     let mut out = if api {
         ApiError::msg(code, message).into_response()
     } else {
-        Html(format!(
-            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>出错了 · 智慧内保</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main><h1>出错了</h1><div class=\"error\">{message}</div><p><a href=\"/\">返回首页</a></p></main></body></html>"
-        ))
-        .into_response()
+        Html(error_page_html(&message)).into_response()
     };
     *out.status_mut() = if code == ErrorCode::ValidationFailed && status == StatusCode::UNPROCESSABLE_ENTITY {
         StatusCode::BAD_REQUEST

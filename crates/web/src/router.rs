@@ -1,6 +1,6 @@
 //! The whole application router: the API (device intake included), the UI and the operations endpoints,
 //! with the layers every request passes (request id, refused-attempt audit, timeouts, uniform
-//! errors, security headers).
+//! errors, security headers, HSTS when served over HTTPS).
 
 use std::time::Duration;
 
@@ -12,6 +12,13 @@ use crate::state::AppState;
 
 /// The router of the application over `state`.
 pub fn router(state: AppState) -> Router {
+    // Served over HTTPS (`--secure-cookies`: TLS ends at the intranet's proxy): browsers must
+    // not come back over plain HTTP for a year (HSTS, RFC 6797). Not sent otherwise, since a
+    // browser would then refuse a plain-HTTP installation.
+    let hsts = state
+        .config
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .merge(crate::api::routes())
         .merge(crate::ui::routes())
@@ -31,6 +38,7 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, move |_: &axum::response::Response| hsts.clone()))
         // Outermost: every answer, errors of the layers above included, carries the request id.
         .layer(axum::middleware::from_fn(crate::request_id::layer))
         .with_state(state)

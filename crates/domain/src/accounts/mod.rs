@@ -1,8 +1,10 @@
 //! Accounts: users, sessions, API tokens, second factor.
 
+mod attempts;
 mod drafts;
 mod principal;
 mod user;
 
+pub use attempts::*;
 pub use drafts::*;
 pub use user::*;

@@ -324,15 +324,9 @@ pub const MAX_DEVICE_TEXT: usize = 256;
 /// text is shown in pages).
 pub fn clean_device_text(s: &str, max: usize) -> String {
     s.chars()
-        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .filter(|c| !c.is_control() && !crate::text::is_bidi_or_invisible(*c))
         .take(max)
         .collect()
-}
-
-/// Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) and
-/// the marks U+200E/U+200F/U+061C: in device text they would make a page show text reversed.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 impl DecodedEvent {

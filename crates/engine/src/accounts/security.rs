@@ -4,12 +4,12 @@
 
 use chrono::Utc;
 use neibao_domain::access::{Permission, Principal};
-use neibao_domain::accounts::SecuritySettings;
+use neibao_domain::accounts::{AttemptKind, SecuritySettings};
 use neibao_domain::error::ErrorCode;
 
 use super::password::{check_password_policy, hash_password, verify_password};
 use super::secrets::random_token;
-use super::service::{AccountService, LOGIN_WINDOW_MINUTES, MAX_LOGIN_FAILURES};
+use super::service::AccountService;
 use super::totp;
 use crate::error::{ServiceError, ServiceResult};
 
@@ -38,32 +38,26 @@ impl AccountService {
     /// then every session of the user ends and every API token is revoked, with the audit row
     /// in the same transaction.
     ///
-    /// Errors: `busy` (429, locked), `bad_credentials` (401), `weak_password` (400),
+    /// Errors: `busy` (429, locked, with `retry_after`), `bad_credentials` (401), `weak_password` (400),
     /// `validation_failed` (400, same as the current one).
     #[tracing::instrument(skip_all, fields(user = %who.user_id))]
     pub async fn change_password(&self, who: &Principal, current: &str, new: &str) -> ServiceResult<()> {
         let store = &self.ctx.store;
         let name = &who.username;
         let now = Utc::now();
-        if store
-            .count_login_failures(name, now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES))
-            .await?
-            >= MAX_LOGIN_FAILURES
-        {
-            return Err(ServiceError::refused(
-                ErrorCode::Busy,
-                format!("密码错误次数过多，请{LOGIN_WINDOW_MINUTES}分钟后再试"),
-            ));
-        }
-        let (_, hash) = store
-            .user_credentials(name)
-            .await?
-            .ok_or_else(|| ServiceError::code(ErrorCode::Unauthenticated))?;
+        self.claim_attempt(AttemptKind::Password, name, "密码错误次数过多", now)
+            .await?;
+        let Some((_, hash)) = store.user_credentials(name).await? else {
+            store.release_attempt(AttemptKind::Password, name).await?;
+            return Err(ServiceError::code(ErrorCode::Unauthenticated));
+        };
         if !verify_password(current, &hash) {
-            // The refused request itself is audited by the web layer as an attempt.
-            store.record_login_failure(name, None, now).await?;
+            // The attempt stays counted; the refused request itself is audited by the web
+            // layer as an attempt.
             return Err(ServiceError::refused(ErrorCode::BadCredentials, "当前密码错误"));
         }
+        // The right password: not a failure.
+        store.release_attempt(AttemptKind::Password, name).await?;
         check_password_policy(new, name)?;
         if new == current {
             return Err(ServiceError::invalid("新密码不能与当前密码相同"));
@@ -132,10 +126,22 @@ impl AccountService {
         })
     }
 
-    /// Checks a code against the stored secret and uses its step (a replayed code fails).
+    /// Checks a code against the stored secret and uses its step (a replayed code fails). The
+    /// check is claimed on the account's second-factor counter first (shared with login).
+    ///
+    /// Errors: `busy` (429, `retry_after`) after `MAX_TOTP_FAILURES` codes in
+    /// `LOGIN_WINDOW_MINUTES` minutes (`service.rs`); `validation_failed` (400) for a wrong or
+    /// used code.
     async fn check_code(&self, who: &Principal, code: &str) -> ServiceResult<()> {
+        let now = Utc::now();
+        self.claim_attempt(AttemptKind::SecondFactor, &who.user_id, "动态验证码错误次数过多", now)
+            .await?;
         let st = self.ctx.store.totp_state(&who.user_id).await?;
-        if self.use_code(&who.user_id, &st, code, Utc::now()).await? {
+        if self.use_code(&who.user_id, &st, code, now).await? {
+            self.ctx
+                .store
+                .clear_attempts(AttemptKind::SecondFactor, &who.user_id)
+                .await?;
             Ok(())
         } else {
             Err(ServiceError::invalid("动态验证码错误或已使用"))
@@ -145,7 +151,7 @@ impl AccountService {
     /// Confirms enrolment with a current code: activates the second factor and clears the
     /// pending state of the caller's session (`session_hash`, when signed in by cookie).
     ///
-    /// Errors: `validation_failed` (400) for a wrong or used code.
+    /// Errors: `validation_failed` (400) for a wrong or used code; `busy` (429) after too many.
     #[tracing::instrument(skip_all, fields(user = %who.user_id))]
     pub async fn confirm_totp(&self, who: &Principal, session_hash: Option<&str>, code: &str) -> ServiceResult<()> {
         self.check_code(who, code).await?;
@@ -160,7 +166,7 @@ impl AccountService {
     /// Removes the caller's second factor (needs a current code).
     ///
     /// Errors: `forbidden` (403) while the bureau requires one; `validation_failed` (400) for a
-    /// wrong or used code.
+    /// wrong or used code; `busy` (429) after too many.
     #[tracing::instrument(skip_all, fields(user = %who.user_id))]
     pub async fn remove_totp(&self, who: &Principal, code: &str) -> ServiceResult<()> {
         if self.totp_required_for(who.role).await? {

@@ -6,9 +6,9 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use neibao_domain::access::{Principal, Role};
-use neibao_domain::accounts::{NewSession, NewUser, SessionInfo, TokenScope, TotpState, User};
+use neibao_domain::accounts::{AttemptKind, NewSession, NewUser, SessionInfo, TokenScope, TotpState, User};
 use neibao_domain::audit::AuditEntry;
-use neibao_domain::error::ErrorCode;
+use neibao_domain::error::{DomainError, ErrorCode};
 use neibao_domain::ids::token_hash;
 use neibao_store::StoreError;
 
@@ -18,10 +18,18 @@ use super::totp;
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
 
-/// Failed logins allowed per user name within [`LOGIN_WINDOW_MINUTES`], counted across all
-/// nodes (the failures are rows in the database).
+/// Password attempts allowed per user name within [`LOGIN_WINDOW_MINUTES`], counted across all
+/// nodes (a counter row in the database, claimed before each check): beyond it the name is
+/// locked for the rest of the window. A success resets the counter.
 pub const MAX_LOGIN_FAILURES: i64 = 10;
-/// The window of the login lockout (minutes).
+/// Second-factor codes allowed per account within [`LOGIN_WINDOW_MINUTES`] (every check: login,
+/// confirming, removing), counted across all nodes like passwords. With three codes valid at
+/// a time (one step of skew either way), 5 guesses per 15 minutes give a guesser about one
+/// chance in 67 000 per window.
+pub const MAX_TOTP_FAILURES: i64 = 5;
+/// The window of the lockouts (minutes): it starts at the first counted attempt; once the
+/// limit is used up, every attempt is refused (429 with `Retry-After` = the seconds left) until
+/// it ends.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 
 /// Accounts: login, sessions, API tokens, passwords, the second factor.
@@ -86,10 +94,16 @@ impl AccountService {
     /// that records them; a failure's audit row names the typed user name masked like free
     /// text.
     ///
+    /// Every password check is claimed on the name's counter first, every code check on the
+    /// account's second-factor counter, atomically across nodes: however many attempts run at
+    /// once, at most [`MAX_LOGIN_FAILURES`] passwords (and [`MAX_TOTP_FAILURES`] codes) are
+    /// checked per window.
+    ///
     /// Errors: `bad_credentials` (401); `totp_required` (401) when the account has a second
-    /// factor and no code was sent (not counted as a failure); `busy` (429) once a user name has
-    /// had [`MAX_LOGIN_FAILURES`] failures in [`LOGIN_WINDOW_MINUTES`] minutes — then even the
-    /// right password is refused until the window has passed.
+    /// factor and no code was sent (not counted as a failure); `busy` (429, with the seconds
+    /// left as `retry_after`) once a user name has used [`MAX_LOGIN_FAILURES`] attempts in
+    /// [`LOGIN_WINDOW_MINUTES`] minutes — then even the right password is refused until the
+    /// window has passed — or the account [`MAX_TOTP_FAILURES`] codes.
     #[tracing::instrument(skip_all)]
     pub async fn login(
         &self,
@@ -104,13 +118,10 @@ impl AccountService {
             return Err(ServiceError::code(ErrorCode::BadCredentials));
         }
         let now = Utc::now();
-        let since = now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES);
-        if store.count_login_failures(username, since).await? >= MAX_LOGIN_FAILURES {
-            return Err(ServiceError::refused(
-                ErrorCode::Busy,
-                format!("登录失败次数过多，请{LOGIN_WINDOW_MINUTES}分钟后再试"),
-            ));
-        }
+        // The attempt is counted before anything is checked: parallel guesses cannot pass the
+        // limit between a read of the count and the write of a failure.
+        self.claim_attempt(AttemptKind::Password, username, "登录失败次数过多", now)
+            .await?;
         let creds = store.user_credentials(username).await?;
         // Verify against a dummy hash when the user does not exist, so timing does not tell.
         static DUMMY: LazyLock<String> = LazyLock::new(|| hash_password("neibao-dummy"));
@@ -127,14 +138,19 @@ impl AccountService {
         let totp_state = store.totp_state(&user.id).await?;
         if totp_state.enabled {
             let Some(code) = otp.filter(|c| !c.trim().is_empty()) else {
+                // The right password without a code is not a failure: the attempt is given back.
+                store.release_attempt(AttemptKind::Password, username).await?;
                 return Err(ServiceError::code(ErrorCode::TotpRequired));
             };
+            self.claim_attempt(AttemptKind::SecondFactor, &user.id, "动态验证码错误次数过多", now)
+                .await?;
             if !self.use_code(&user.id, &totp_state, code, now).await? {
                 return Err(self.failed_login(username, "totp", now).await);
             }
+            store.clear_attempts(AttemptKind::SecondFactor, &user.id).await?;
         }
         let must_enroll = !totp_state.enabled && self.totp_required_for(user.role).await?;
-        store.clear_login_failures(username).await?;
+        store.clear_attempts(AttemptKind::Password, username).await?;
         tracing::info!(user = %user.id, "login");
         let token = random_token();
         let csrf = random_token();
@@ -176,8 +192,37 @@ impl AccountService {
         })
     }
 
-    /// Records a failed login (counted for the lockout, audited with the typed name masked) and
-    /// returns the refusal to answer with (or the error that kept it from being recorded).
+    /// Claims one attempt on the counter of (`kind`, `subject`) before a secret is checked.
+    ///
+    /// Errors: `busy` (429) with `retry_after` = the seconds left in the window when the limit
+    /// ([`MAX_LOGIN_FAILURES`] passwords, [`MAX_TOTP_FAILURES`] codes per
+    /// [`LOGIN_WINDOW_MINUTES`] minutes) is used up; the message starts with `what` and says
+    /// how many minutes to wait.
+    pub(crate) async fn claim_attempt(
+        &self,
+        kind: AttemptKind,
+        subject: &str,
+        what: &str,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        let limit = match kind {
+            AttemptKind::Password => MAX_LOGIN_FAILURES,
+            AttemptKind::SecondFactor => MAX_TOTP_FAILURES,
+        };
+        let window = chrono::Duration::minutes(LOGIN_WINDOW_MINUTES);
+        let claim = self.ctx.store.claim_attempt(kind, subject, window, now).await?;
+        match claim.locked_for(limit, now) {
+            None => Ok(()),
+            Some(secs) => {
+                tracing::debug!(kind = kind.code(), "attempt refused: locked");
+                Err(DomainError::locked(format!("{what}，请{}分钟后再试", secs.div_ceil(60)), secs).into())
+            }
+        }
+    }
+
+    /// Audits a failed login (the attempt was counted when it was claimed; the audit row has the
+    /// typed name masked) and returns the refusal to answer with (or the error that kept it
+    /// from being recorded).
     async fn failed_login(&self, username: &str, why: &'static str, now: DateTime<Utc>) -> ServiceError {
         tracing::warn!(reason = why, "failed login");
         // The name typed may be anything (even an ID or phone number): masked like free text.
@@ -189,7 +234,7 @@ impl AccountService {
             detail: why.into(),
             ..AuditEntry::default()
         };
-        if let Err(e) = self.ctx.store.record_login_failure(username, Some(&audit), now).await {
+        if let Err(e) = self.ctx.store.append_audit(&audit, now).await {
             return e.into();
         }
         match why {

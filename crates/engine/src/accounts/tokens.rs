@@ -67,10 +67,8 @@ impl AccountService {
                 "不能用 API 令牌创建新令牌，请登录后在「账户安全」中创建",
             ));
         }
-        let name = draft.name.trim();
-        if name.is_empty() || name.chars().count() > 64 {
-            return Err(ServiceError::invalid("令牌名称须为 1–64 个字"));
-        }
+        let name = neibao_domain::text::checked_text(&draft.name, "令牌名称", 64, true, false)?;
+        let name = name.as_str();
         let days = draft.expires_in_days.unwrap_or(DEFAULT_TOKEN_DAYS);
         if !(1..=365).contains(&days) {
             return Err(ServiceError::invalid("有效期须为 1–365 天"));

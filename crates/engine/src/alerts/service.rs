@@ -69,10 +69,8 @@ impl AlertService {
     ) -> ServiceResult<Alert> {
         let alert = self.ctx.store.get_alert(&who.scope, id).await?;
         who.require(Permission::AlertHandle)?;
-        let comment = comment.trim();
-        if comment.chars().count() > MAX_COMMENT_CHARS {
-            return Err(ServiceError::invalid("处置说明不超过1000字"));
-        }
+        let comment = neibao_domain::text::checked_text(comment, "处置说明", MAX_COMMENT_CHARS, false, true)?;
+        let comment = comment.as_str();
         let mut audit = who.audit(action_code(action), "alert", id, Some(&alert.unit_id));
         let mut detail = serde_json::json!({ "from": alert.status.code() });
         if let AlertAction::FalsePositive(reason) = action {

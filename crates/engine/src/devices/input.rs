@@ -18,11 +18,14 @@ pub struct DeviceInput {
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x09\x0B-\x1F\x7F-\x9F]*$"
+        pattern = r"^[^\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]*[^\s\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C][^\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]*$"
     )]
     pub name: String,
     #[serde(default)]
-    #[schema(max_length = 64, pattern = r"^[^\x00-\x09\x0B-\x1F\x7F-\x9F]*$")]
+    #[schema(
+        max_length = 64,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]*$"
+    )]
     pub serial: String,
     /// Channel number → label (at most 256, labels up to 50 characters).
     #[serde(default)]

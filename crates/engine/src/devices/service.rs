@@ -154,11 +154,10 @@ fn validate(input: DeviceInput) -> ServiceResult<(NewDevice, String)> {
     if input.channel_map.len() > 256 {
         return Err(ServiceError::invalid("通道映射不超过256项"));
     }
-    if input
-        .channel_map
-        .values()
-        .any(|v| v.as_str().is_none_or(|s| s.chars().count() > 50))
-    {
+    if input.channel_map.values().any(|v| {
+        v.as_str()
+            .is_none_or(|s| s.chars().count() > 50 || !neibao_domain::text::text_is_clean(s))
+    }) {
         return Err(ServiceError::invalid("通道映射的值应为不超过50字的通道名称"));
     }
     let kind = input.kind.unwrap_or_else(|| "camera".into());

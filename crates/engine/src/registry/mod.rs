@@ -7,4 +7,4 @@ mod validate;
 
 pub use input::{KeyAreaInput, PersonInput, RuleInput, RuleParams, UnitInput};
 pub use service::{RegistryService, UnitOverview};
-pub use validate::text_field;
+pub use validate::{text_block, text_field};

@@ -10,7 +10,7 @@ use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::{ArmedSchedule, Division, KeyArea, NewUnit, Organisation, Unit, UnitFilter};
 
 use super::input::{KeyAreaInput, RuleInput, UnitInput};
-use super::validate::{rule_setting, text_field, unit};
+use super::validate::{rule_setting, text_block, text_field, unit};
 use crate::alerts::builtin::{builtin_rules, effective_rules, EffectiveRule, RuleDef};
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
@@ -156,7 +156,7 @@ impl RegistryService {
         self.ctx.store.get_unit(&who.scope, unit_id).await?;
         who.require(Permission::DeviceManage)?;
         let name = text_field(&input.name, "重要部位名称", 100, true)?;
-        let description = text_field(&input.description, "重要部位说明", 500, false)?;
+        let description = text_block(&input.description, "重要部位说明", 500, false)?;
         let mut audit = who.audit("key_area.create", "key_area", "", Some(unit_id));
         audit.detail = serde_json::json!({"name": name}).to_string();
         Ok(self

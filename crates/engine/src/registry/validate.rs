@@ -13,20 +13,16 @@ use super::input::{RuleInput, UnitInput};
 use crate::alerts::builtin::builtin_rules;
 use crate::error::{ServiceError, ServiceResult};
 
-/// Checks a free-text field: trimmed, at most `max` characters, no control characters (line
-/// breaks allowed).
+/// Checks a one-line field a person typed (a name, an address, a serial number): trimmed, at
+/// most `max` characters, no line breaks, control characters, bidirectional controls or
+/// invisible characters (the one check, `neibao_domain::text::checked_text`).
 pub fn text_field(value: &str, label: &str, max: usize, required: bool) -> ServiceResult<String> {
-    let v = value.trim();
-    if required && v.is_empty() {
-        return Err(ServiceError::invalid(format!("{label}不能为空")));
-    }
-    if v.chars().count() > max {
-        return Err(ServiceError::invalid(format!("{label}不超过{max}字")));
-    }
-    if v.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ServiceError::invalid(format!("{label}含有控制字符")));
-    }
-    Ok(v.to_string())
+    Ok(neibao_domain::text::checked_text(value, label, max, required, false)?)
+}
+
+/// Like [`text_field`] for a paragraph (a description): line breaks and tabs allowed.
+pub fn text_block(value: &str, label: &str, max: usize, required: bool) -> ServiceResult<String> {
+    Ok(neibao_domain::text::checked_text(value, label, max, required, true)?)
 }
 
 fn outside() -> ServiceError {

@@ -3,6 +3,7 @@
 mod alert_stats;
 mod api_flow;
 mod architecture;
+mod attack;
 mod audit_trail;
 mod authz;
 mod authz_ui;

@@ -61,20 +61,30 @@ pub trait UserRepo: Send + Sync {
     async fn use_totp_step(&self, user_id: &str, step: i64) -> StoreResult<bool>;
 }
 
-/// Failed logins per user name (all nodes), for the login lockout.
+/// Attempts at a secret (all nodes), for the lockouts: passwords per typed user name, second-
+/// factor codes per account. Each attempt is claimed *before* the secret is checked, in one
+/// atomic statement, so that parallel attempts (on one node or many sharing the database) can
+/// never evaluate more than the limit.
 #[async_trait]
 pub trait LoginAttemptRepo: Send + Sync {
-    /// Failed logins for `username` since `since` (all nodes).
-    async fn count_login_failures(&self, username: &str, since: DateTime<Utc>) -> StoreResult<i64>;
-    /// Records a failed login (with its audit entry, when the failure is audited here); forgets
-    /// failures older than a day.
-    async fn record_login_failure(
+    /// Claims one attempt on the counter of (`kind`, `subject`) in a single
+    /// `INSERT … ON CONFLICT DO UPDATE … RETURNING`: a new window of `window` starting at `now`
+    /// when the counter has none or its window has passed (then this is attempt 1), else one
+    /// more attempt in the current window. Concurrent claims each get a distinct count. The
+    /// subject is stored only as a keyed hash (a typed name may be anyone's phone or ID number).
+    /// Counters whose window started more than a day ago are forgotten.
+    async fn claim_attempt(
         &self,
-        username: &str,
-        audit: Option<&AuditEntry>,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    async fn clear_login_failures(&self, username: &str) -> StoreResult<()>;
+        kind: AttemptKind,
+        subject: &str,
+        window: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AttemptClaim>;
+    /// Gives back one claimed attempt that was not a failure (the right secret where a success
+    /// does not reset the counter, or a request stopped before the check).
+    async fn release_attempt(&self, kind: AttemptKind, subject: &str) -> StoreResult<()>;
+    /// Forgets the counter of (`kind`, `subject`) (after a success).
+    async fn clear_attempts(&self, kind: AttemptKind, subject: &str) -> StoreResult<()>;
 }
 
 /// Browser sessions.

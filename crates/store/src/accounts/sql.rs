@@ -11,7 +11,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Role;
 use neibao_domain::accounts::{
-    ApiTokenInfo, NewApiToken, NewSession, NewUser, SecuritySettings, SessionInfo, TokenScope, TotpState, User,
+    ApiTokenInfo, AttemptClaim, AttemptKind, NewApiToken, NewSession, NewUser, SecuritySettings, SessionInfo,
+    TokenScope, TotpState, User,
 };
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
@@ -57,10 +58,14 @@ fn user_from_row(r: &DbRow) -> User {
 }
 
 impl Backend {
-    /// Login failures are stored under a keyed hash of the name typed (which may be anyone's
-    /// phone or ID number), never the name itself.
-    fn login_key(&self, username: &str) -> String {
-        self.cipher.blind_index("login_name", username)
+    /// The key of an attempt counter: the kind and a keyed hash of the subject (a typed name may
+    /// be anyone's phone or ID number; it is never stored).
+    fn attempt_key(&self, kind: AttemptKind, subject: &str) -> String {
+        let domain = match kind {
+            AttemptKind::Password => "login_name",
+            AttemptKind::SecondFactor => "totp_user",
+        };
+        format!("{}:{}", kind.code(), self.cipher.blind_index(domain, subject))
     }
 }
 
@@ -124,8 +129,9 @@ impl UserRepo for Backend {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(&sql("DELETE FROM login_failures WHERE username = ?"))
-            .bind(self.login_key(&username))
+        sqlx::query(&sql("DELETE FROM auth_attempts WHERE key IN (?, ?)"))
+            .bind(self.attempt_key(AttemptKind::Password, &username))
+            .bind(self.attempt_key(AttemptKind::SecondFactor, user_id))
             .execute(&mut *tx)
             .await?;
         append_in(&mut tx, audit, now).await?;
@@ -264,42 +270,56 @@ impl UserRepo for Backend {
 
 #[async_trait]
 impl LoginAttemptRepo for Backend {
-    async fn count_login_failures(&self, username: &str, since: DateTime<Utc>) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(&sql(
-            "SELECT COUNT(*) FROM login_failures WHERE username = ? AND at >= ?",
+    async fn claim_attempt(
+        &self,
+        kind: AttemptKind,
+        subject: &str,
+        window: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AttemptClaim> {
+        // One statement: the row is locked (PostgreSQL) or the database is (SQLite's one
+        // writer) from the read of the old count to the write of the new one.
+        let row = sqlx::query(&sql(
+            "INSERT INTO auth_attempts (key, window_start, attempts) VALUES (?, ?, 1) \
+             ON CONFLICT (key) DO UPDATE SET \
+             attempts = CASE WHEN auth_attempts.window_start <= ? THEN 1 ELSE auth_attempts.attempts + 1 END, \
+             window_start = CASE WHEN auth_attempts.window_start <= ? THEN excluded.window_start ELSE auth_attempts.window_start END \
+             RETURNING window_start, attempts",
         ))
-        .bind(self.login_key(username))
-        .bind(ms(since))
-        .fetch_one(&self.pool)
-        .await?)
+        .bind(self.attempt_key(kind, subject))
+        .bind(ms(now))
+        .bind(ms(now - window))
+        .bind(ms(now - window))
+        .fetch_one(self.writer())
+        .await?;
+        let start: i64 = row.get("window_start");
+        let claim = AttemptClaim {
+            attempts: row.get("attempts"),
+            window_ends: DateTime::from_timestamp_millis(start).unwrap_or(now) + window,
+        };
+        if claim.attempts == 1 {
+            // A new window: a good moment to forget counters nobody has used for a day.
+            sqlx::query(&sql("DELETE FROM auth_attempts WHERE window_start < ?"))
+                .bind(ms(now - chrono::Duration::days(1)))
+                .execute(self.writer())
+                .await?;
+        }
+        Ok(claim)
     }
 
-    async fn record_login_failure(
-        &self,
-        username: &str,
-        audit: Option<&AuditEntry>,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(&sql("DELETE FROM login_failures WHERE at < ?"))
-            .bind(ms(at - chrono::Duration::days(1)))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(&sql("INSERT INTO login_failures (username, at) VALUES (?, ?)"))
-            .bind(self.login_key(username))
-            .bind(ms(at))
-            .execute(&mut *tx)
-            .await?;
-        if let Some(audit) = audit {
-            append_in(&mut tx, audit, at).await?;
-        }
-        tx.commit().await?;
+    async fn release_attempt(&self, kind: AttemptKind, subject: &str) -> StoreResult<()> {
+        sqlx::query(&sql(
+            "UPDATE auth_attempts SET attempts = attempts - 1 WHERE key = ? AND attempts > 0",
+        ))
+        .bind(self.attempt_key(kind, subject))
+        .execute(self.writer())
+        .await?;
         Ok(())
     }
 
-    async fn clear_login_failures(&self, username: &str) -> StoreResult<()> {
-        sqlx::query(&sql("DELETE FROM login_failures WHERE username = ?"))
-            .bind(self.login_key(username))
+    async fn clear_attempts(&self, kind: AttemptKind, subject: &str) -> StoreResult<()> {
+        sqlx::query(&sql("DELETE FROM auth_attempts WHERE key = ?"))
+            .bind(self.attempt_key(kind, subject))
             .execute(self.writer())
             .await?;
         Ok(())

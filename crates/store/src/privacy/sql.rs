@@ -186,7 +186,7 @@ impl Backend {
             )
             .await?;
         }
-        sqlx::query(&sql("DELETE FROM login_failures WHERE at < ?"))
+        sqlx::query(&sql("DELETE FROM auth_attempts WHERE window_start < ?"))
             .bind(ms(cutoff))
             .execute(&mut *tx)
             .await?;

@@ -60,7 +60,8 @@ pub fn clear_cookie() -> HeaderValue {
 /// for the name.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest, security(()),
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody),
-        (status = 429, body = crate::error::ErrorBody, description = "登录失败次数过多（busy）")))]
+        (status = 429, body = crate::error::ErrorBody, description = "登录失败次数过多（busy），或动态验证码错误次数过多；Retry-After 为剩余锁定秒数",
+            headers(("Retry-After" = u64, description = "剩余锁定时间（秒）")))))]
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -118,7 +119,8 @@ pub struct PasswordChange {
 /// `bad_credentials` (401), `busy` (429).
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "account", request_body = PasswordChange,
     responses((status = 204), (status = 401, body = crate::error::ErrorBody, description = "当前密码错误（bad_credentials），或未登录"),
-        (status = 429, body = crate::error::ErrorBody, description = "密码错误次数过多（busy）")))]
+        (status = 429, body = crate::error::ErrorBody, description = "密码错误次数过多（busy）；Retry-After 为剩余锁定秒数",
+            headers(("Retry-After" = u64, description = "剩余锁定时间（秒）")))))]
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -181,8 +183,12 @@ pub async fn totp_begin(State(state): State<AppState>, user: CurrentUser) -> Api
 /// Confirms enrolment with a current code; activates the second factor and clears the
 /// session's pending state.
 ///
-/// Errors: `validation_failed` (400) for a wrong or already used code.
-#[utoipa::path(post, path = "/api/v1/me/totp/confirm", tag = "account", request_body = TotpCode, responses((status = 204)))]
+/// Errors: `validation_failed` (400) for a wrong or already used code; `busy` (429) after too
+/// many wrong codes (shared with login and removal), with `Retry-After`.
+#[utoipa::path(post, path = "/api/v1/me/totp/confirm", tag = "account", request_body = TotpCode,
+    responses((status = 204), (status = 400, body = crate::error::ErrorBody, description = "动态验证码错误或已使用"),
+        (status = 429, body = crate::error::ErrorBody, description = "动态验证码错误次数过多（busy）；Retry-After 为剩余锁定秒数",
+            headers(("Retry-After" = u64, description = "剩余锁定时间（秒）")))))]
 pub async fn totp_confirm(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -198,8 +204,14 @@ pub async fn totp_confirm(
 
 /// Removes the second factor (needs a current code). Refused while the bureau requires one.
 ///
-/// Errors: `validation_failed` (400) for a wrong or already used code; `forbidden` (403).
-#[utoipa::path(delete, path = "/api/v1/me/totp", tag = "account", request_body = TotpCode, responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
+/// Errors: `validation_failed` (400) for a wrong or already used code; `forbidden` (403);
+/// `busy` (429) after too many wrong codes (shared with login and confirmation), with
+/// `Retry-After`.
+#[utoipa::path(delete, path = "/api/v1/me/totp", tag = "account", request_body = TotpCode,
+    responses((status = 204), (status = 400, body = crate::error::ErrorBody, description = "动态验证码错误或已使用"),
+        (status = 403, body = crate::error::ErrorBody),
+        (status = 429, body = crate::error::ErrorBody, description = "动态验证码错误次数过多（busy）；Retry-After 为剩余锁定秒数",
+            headers(("Retry-After" = u64, description = "剩余锁定时间（秒）")))))]
 pub async fn totp_remove(
     State(state): State<AppState>,
     user: CurrentUser,

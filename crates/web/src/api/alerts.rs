@@ -42,7 +42,10 @@ pub struct AlertDetail {
 pub struct CommentInput {
     /// Handling comment, at most 1000 characters.
     #[serde(default)]
-    #[schema(max_length = 1000)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]*$"
+    )]
     pub comment: String,
 }
 
@@ -125,7 +128,10 @@ pub struct FalsePositiveInput {
     pub reason: FalsePositiveReason,
     /// Handling comment, at most 1000 characters.
     #[serde(default)]
-    #[schema(max_length = 1000)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]*$"
+    )]
     pub comment: String,
 }
 

@@ -1,5 +1,6 @@
 //! The accounts' repositories: users (`UserRepo`), sessions with the idle timeout (`SessionRepo`)
-//! and API tokens (`ApiTokenRepo`; a create's audit row names the new token).
+//! and API tokens (`ApiTokenRepo`; a create's audit row names the new token), the attempt
+//! counters of the lockouts (`LoginAttemptRepo`).
 
 use chrono::{DateTime, Duration, Utc};
 use neibao_domain::access::Role;
@@ -125,4 +126,43 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         store.revoke_api_token(&t1, None, &audit, now).await,
         Err(StoreError::NotFound)
     ));
+}
+
+/// The attempt counters (`LoginAttemptRepo`): a claim numbers the attempts of the current window
+/// (a new window once the last has passed), per kind and subject; a release gives one back, a
+/// clear forgets the counter.
+pub async fn attempts(store: &dyn Store, now: DateTime<Utc>) {
+    use neibao_domain::accounts::AttemptKind::{Password, SecondFactor};
+    // The store keeps milliseconds.
+    let now = DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap();
+    let window = Duration::minutes(15);
+    for n in 1..=3 {
+        let c = store.claim_attempt(Password, "u1", window, now).await.unwrap();
+        assert_eq!((c.attempts, c.window_ends), (n, now + window), "claim {n}");
+    }
+    // Another subject, another kind: other counters.
+    let c = store.claim_attempt(Password, "u2", window, now).await.unwrap();
+    assert_eq!(c.attempts, 1);
+    let c = store.claim_attempt(SecondFactor, "u1", window, now).await.unwrap();
+    assert_eq!(c.attempts, 1);
+    // Later in the window: counted in it, the window keeps its end.
+    let later = now + Duration::minutes(14);
+    let c = store.claim_attempt(Password, "u1", window, later).await.unwrap();
+    assert_eq!((c.attempts, c.window_ends), (4, now + window));
+    store.release_attempt(Password, "u1").await.unwrap();
+    let c = store.claim_attempt(Password, "u1", window, later).await.unwrap();
+    assert_eq!(c.attempts, 4, "the released attempt was given back");
+    // Once the window has passed, a new one starts at the claim.
+    let after = now + window + Duration::seconds(1);
+    let c = store.claim_attempt(Password, "u1", window, after).await.unwrap();
+    assert_eq!((c.attempts, c.window_ends), (1, after + window));
+    store.clear_attempts(Password, "u1").await.unwrap();
+    let c = store.claim_attempt(Password, "u1", window, after).await.unwrap();
+    assert_eq!(c.attempts, 1, "cleared");
+    // A release never goes below zero.
+    store.clear_attempts(SecondFactor, "u1").await.unwrap();
+    store.release_attempt(SecondFactor, "u1").await.unwrap();
+    store.release_attempt(SecondFactor, "u1").await.unwrap();
+    let c = store.claim_attempt(SecondFactor, "u1", window, now).await.unwrap();
+    assert_eq!(c.attempts, 1);
 }

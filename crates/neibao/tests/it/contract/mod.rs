@@ -51,6 +51,7 @@ async fn repositories(backend: Backend, test: &str) {
     // Counts everything above: after the alerts, on the clock the devices were heard on.
     dashboard::check(store, now).await;
     accounts::check(store, now, &registry).await;
+    accounts::attempts(store, now).await;
     db.close().await;
 }
 

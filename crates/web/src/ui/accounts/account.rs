@@ -87,6 +87,8 @@ struct AccountView {
     token_error: Option<String>,
     enrolment: Option<Enrolment>,
     new_token: Option<CreatedTokenView>,
+    /// The refusal shown, when it promises a `Retry-After` (a lockout).
+    refusal: Option<ApiError>,
 }
 
 fn scope_label(s: TokenScope) -> &'static str {
@@ -161,7 +163,11 @@ async fn account_page(state: &AppState, u: &CurrentUser, v: AccountView) -> Resp
         min_password: MIN_PASSWORD_CHARS,
         require_totp_police: settings.require_totp_police,
     });
-    no_store(with_status(page, v.status.unwrap_or(StatusCode::OK)))
+    let page = no_store(with_status(page, v.status.unwrap_or(StatusCode::OK)));
+    match &v.refusal {
+        Some(e) => e.with_retry_after(page),
+        None => page,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -237,7 +243,8 @@ pub async fn change_password(
         Err(e) => {
             let v = AccountView {
                 status: Some(signed_in_status_of(&e)),
-                password_error: Some(e.message),
+                password_error: Some(e.message.clone()),
+                refusal: Some(e),
                 ..Default::default()
             };
             account_page(&state, &u, v).await
@@ -305,7 +312,8 @@ pub async fn totp_post(State(state): State<AppState>, UiUser(u): UiUser, CsrfFor
             let v = AccountView {
                 totp_only: true,
                 status: Some(signed_in_status_of(&e)),
-                totp_error: Some(e.message),
+                totp_error: Some(e.message.clone()),
+                refusal: Some(e),
                 ..Default::default()
             };
             account_page(&state, &u, v).await

@@ -63,14 +63,16 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): F
         }
         Err(e) => {
             let e = ApiError::from(e);
-            (
+            let page = (
                 StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED),
                 render(&LoginPage {
-                    error: Some(e.message),
+                    error: Some(e.message.clone()),
                     notice: None,
                 }),
             )
-                .into_response()
+                .into_response();
+            // A lockout (429) says when the name may try again, as the API does.
+            e.with_retry_after(page)
         }
     }
 }
