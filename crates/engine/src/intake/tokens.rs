@@ -14,7 +14,11 @@
 //!   [`TokenLimits::unknown_burst`] (20) lookups refilled at
 //!   [`TokenLimits::unknown_per_second`] (2 per second). A lookup that finds a device is given
 //!   back; one that finds nothing is spent. With the bucket empty the answer is `Limited`
-//!   (the intake path refuses it as busy: HTTP 429 with `Retry-After`) and nothing is read.
+//!   (the intake path refuses it as busy: HTTP 429 with `Retry-After`) and nothing is read —
+//!   unless the bucket is empty only because lookups from the same address are still being
+//!   read: then the lookup waits for them (one database read) and tries again, so that many
+//!   real devices behind one address posting for the first time at once (a server restart, a
+//!   gateway) are all looked up, not refused because their neighbours' reads were in flight.
 //! - **Sources without an address have no budget.** MQTT messages come through the broker and
 //!   pull streams over connections neibao opened itself: there is no client address to charge,
 //!   and one budget for all of them would let one misconfigured publisher lock the others out.
@@ -33,7 +37,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::OnceCell;
+use tokio::sync::{Notify, OnceCell};
 
 use neibao_domain::devices::IngestDevice;
 
@@ -78,6 +82,8 @@ pub struct IngestTokens {
     /// Tokens that resolved to no device, for callers without a budget: when they were read.
     unknown: Mutex<Swept<String, Instant>>,
     budgets: Mutex<Swept<IpAddr, Bucket>>,
+    /// Woken whenever a charged lookup ends, for lookups waiting on their address's reads.
+    settled: Notify,
     /// Tokens being read now, with the outcome their waiters share.
     reading: Mutex<HashMap<String, Arc<OnceCell<Option<IngestDevice>>>>>,
 }
@@ -119,7 +125,21 @@ const SWEEP_ABOVE: usize = 4096;
 struct Bucket {
     tokens: f64,
     at: Instant,
+    /// Lookups taken from this bucket whose read has not ended yet.
+    in_flight: u32,
 }
+
+/// What [`IngestTokens::take`] says.
+enum Take {
+    Taken,
+    /// Empty, with none of this address's lookups in flight.
+    Empty,
+    /// Empty while lookups of this address are being read: their outcome may refill it.
+    Wait,
+}
+
+/// The longest a lookup waits for its address's reads in flight before it is refused.
+const WAIT_FOR_IN_FLIGHT: Duration = Duration::from_secs(2);
 
 impl Default for IngestTokens {
     fn default() -> Self {
@@ -134,6 +154,7 @@ impl IngestTokens {
             known: Mutex::default(),
             unknown: Mutex::default(),
             budgets: Mutex::default(),
+            settled: Notify::new(),
             reading: Mutex::default(),
         }
     }
@@ -172,15 +193,25 @@ impl IngestTokens {
                     Cached::No => false,
                 };
                 let charged = group.filter(|_| !recently_known);
-                if charged.is_some_and(|g| !self.take(g)) {
-                    // Not this token's answer, only this address's: a waiter from another
-                    // address tries with its own budget.
-                    return Err(Failed::Limited);
+                let mut charge = None;
+                if let Some(group) = charged {
+                    if !self.take_or_wait(group).await {
+                        // Not this token's answer, only this address's: a waiter from another
+                        // address tries with its own budget.
+                        return Err(Failed::Limited);
+                    }
+                    // Settled when dropped, also when the request is dropped mid-read.
+                    charge = Some(Charge {
+                        tokens: self,
+                        group,
+                        found: true,
+                    });
                 }
                 let found = read().await;
-                if let Some(g) = charged.filter(|_| !matches!(found, Ok(None))) {
-                    self.give_back(g);
+                if let Some(c) = charge.as_mut() {
+                    c.found = !matches!(found, Ok(None));
                 }
+                drop(charge);
                 match found.map_err(Failed::Store)? {
                     Some(d) => {
                         self.remember(token_hash, &d);
@@ -259,35 +290,83 @@ impl IngestTokens {
         known.map.insert(token_hash.to_string(), (now, device.clone()));
     }
 
-    /// Takes one lookup from `group`'s bucket; false when it is empty.
-    fn take(&self, group: IpAddr) -> bool {
+    /// Takes one lookup from `group`'s bucket; false when it is empty and stays empty after
+    /// the address's lookups in flight have ended (waiting at most [`WAIT_FOR_IN_FLIGHT`]).
+    async fn take_or_wait(&self, group: IpAddr) -> bool {
+        let deadline = tokio::time::Instant::now() + WAIT_FOR_IN_FLIGHT;
+        loop {
+            // Registered before looking, so that a lookup ending in between is not missed.
+            let settled = self.settled.notified();
+            tokio::pin!(settled);
+            settled.as_mut().enable();
+            match self.take(group) {
+                Take::Taken => return true,
+                Take::Empty => return false,
+                Take::Wait => {
+                    if tokio::time::timeout_at(deadline, settled).await.is_err() {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes one lookup from `group`'s bucket.
+    fn take(&self, group: IpAddr) -> Take {
         let mut budgets = lock(&self.budgets);
         let now = Instant::now();
         let limits = self.limits;
         let burst = f64::from(limits.unknown_burst);
         if budgets.map.len() > SWEEP_ABOVE && now.duration_since(budgets.swept) > Duration::from_secs(1) {
             // A bucket that has refilled is the same as no bucket.
-            budgets
-                .map
-                .retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * limits.unknown_per_second < burst);
+            budgets.map.retain(|_, b| {
+                b.in_flight > 0 || b.tokens + now.duration_since(b.at).as_secs_f64() * limits.unknown_per_second < burst
+            });
             budgets.swept = now;
         }
-        let b = budgets.map.entry(group).or_insert(Bucket { tokens: burst, at: now });
+        let b = budgets.map.entry(group).or_insert(Bucket {
+            tokens: burst,
+            at: now,
+            in_flight: 0,
+        });
         b.tokens = (b.tokens + now.duration_since(b.at).as_secs_f64() * limits.unknown_per_second).min(burst);
         b.at = now;
         if b.tokens >= 1.0 {
             b.tokens -= 1.0;
-            true
+            b.in_flight += 1;
+            Take::Taken
+        } else if b.in_flight > 0 {
+            Take::Wait
         } else {
-            false
+            Take::Empty
         }
     }
 
-    fn give_back(&self, group: IpAddr) {
+    /// Ends a lookup taken from `group`'s bucket: `found` (a device, or a failed read) gives
+    /// the lookup back; a token that named no device stays spent. Wakes the waiting lookups.
+    fn settle(&self, group: IpAddr, found: bool) {
         let burst = f64::from(self.limits.unknown_burst);
         if let Some(b) = lock(&self.budgets).map.get_mut(&group) {
-            b.tokens = (b.tokens + 1.0).min(burst);
+            b.in_flight = b.in_flight.saturating_sub(1);
+            if found {
+                b.tokens = (b.tokens + 1.0).min(burst);
+            }
         }
+        self.settled.notify_waiters();
+    }
+}
+
+/// A lookup taken from an address's bucket; settles it when dropped (see
+/// [`IngestTokens::settle`]): a read that ended without an answer gives the lookup back.
+struct Charge<'a> {
+    tokens: &'a IngestTokens,
+    group: IpAddr,
+    found: bool,
+}
+
+impl Drop for Charge<'_> {
+    fn drop(&mut self) {
+        self.tokens.settle(self.group, self.found);
     }
 }
 
@@ -472,6 +551,53 @@ mod tests {
         }
         assert_eq!(reads.load(Ordering::SeqCst), 2);
         assert!(t.reading.lock().unwrap().is_empty());
+    }
+
+    /// Many real devices behind one address posting for the first time at once (more than the
+    /// burst) are all looked up: a lookup finding the bucket empty only because its neighbours'
+    /// reads are in flight waits for them. Made-up tokens from that address are still limited
+    /// to the burst.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn first_posts_of_many_devices_from_one_address_are_not_refused() {
+        let t = Arc::new(IngestTokens::new(TokenLimits {
+            unknown_burst: 4,
+            unknown_per_second: 0.0,
+            ..Default::default()
+        }));
+        let reads = Arc::new(AtomicUsize::new(0));
+        let lookup = |t: Arc<IngestTokens>, reads: Arc<AtomicUsize>, token: String| async move {
+            let r = t
+                .resolve(&token, Some("10.0.0.9".parse().unwrap()), || async {
+                    reads.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    Ok::<_, ()>(token.starts_with("device-").then(device))
+                })
+                .await
+                .unwrap();
+            match r {
+                TokenLookup::Device(_) => "device",
+                TokenLookup::Unknown => "unknown",
+                TokenLookup::Limited => "limited",
+            }
+        };
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..64 {
+            tasks.spawn(lookup(t.clone(), reads.clone(), format!("device-{i}")));
+        }
+        while let Some(r) = tasks.join_next().await {
+            assert_eq!(r.unwrap(), "device");
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 64);
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..64 {
+            tasks.spawn(lookup(t.clone(), reads.clone(), format!("made-up-{i}")));
+        }
+        let mut limited = 0;
+        while let Some(r) = tasks.join_next().await {
+            limited += usize::from(r.unwrap() == "limited");
+        }
+        assert_eq!(limited, 60, "the burst of 4, then nothing");
+        assert_eq!(reads.load(Ordering::SeqCst), 64 + 4);
     }
 
     #[tokio::test]
