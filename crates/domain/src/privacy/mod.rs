@@ -2,11 +2,13 @@
 //! rotation.
 
 mod hold;
+mod free_text;
 mod keys;
 mod purpose;
 mod retention;
 
 pub use hold::*;
+pub use free_text::*;
 pub use keys::*;
 pub use purpose::*;
 pub use retention::*;
