@@ -209,7 +209,12 @@ impl FieldCipher {
     }
 
     /// [`FieldCipher::seal_free_text`] of an optional text.
-    pub fn seal_opt_free_text(&self, table: &str, column: &str, text: Option<&str>) -> (Option<String>, Option<String>) {
+    pub fn seal_opt_free_text(
+        &self,
+        table: &str,
+        column: &str,
+        text: Option<&str>,
+    ) -> (Option<String>, Option<String>) {
         match text {
             Some(t) => {
                 let (shown, sealed) = self.seal_free_text(table, column, t);

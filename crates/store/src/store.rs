@@ -83,7 +83,7 @@ impl<T> Store for T where
         + InboxRepo
         + RetentionRepo
         + KeyRotationRepo
-    + SealedTextRepo
+        + SealedTextRepo
         + DivisionRepo
         + OrganisationRepo
         + UnitRepo

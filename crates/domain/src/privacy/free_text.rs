@@ -352,7 +352,10 @@ mod tests {
                 (Plate, "浙A12345")
             ]
         );
-        assert_eq!(kinds("新能源 粤B·D12345 与 苏E1234学"), vec![(Plate, "粤B·D12345"), (Plate, "苏E1234学")]);
+        assert_eq!(
+            kinds("新能源 粤B·D12345 与 苏E1234学"),
+            vec![(Plate, "粤B·D12345"), (Plate, "苏E1234学")]
+        );
         assert_eq!(kinds("13812345678"), vec![(Mobile, "13812345678")]);
         assert_eq!(kinds("老证110105491231002"), vec![(CitizenId, "110105491231002")]);
     }

@@ -6,7 +6,7 @@
 //! returns the plaintext and writes its audit row. A new row without a writer here fails.
 
 use neibao_domain::privacy::{FreeTextField, WrittenBy, FREE_TEXT_FIELDS};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::common::*;
 
@@ -150,7 +150,8 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
         }
         WrittenBy::User("hazard.report") => {
             let police = app.client_for("demo_province").await;
-            let mut body = json!({"unit_id": unit, "title": "隐患", "description": "", "class": "general", "source": "report"});
+            let mut body =
+                json!({"unit_id": unit, "title": "隐患", "description": "", "class": "general", "source": "report"});
             body[f.column] = json!(text);
             let (s, v) = police.post("/api/v1/hazards", body).await;
             assert_eq!(s, 201, "{v}");
@@ -215,7 +216,11 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
         // (c) The reveal needs a purpose and the permission, returns the plaintext and is audited.
         let path = format!("/api/v1/reveal/{}/{id}", f.table);
         let (s, v) = admin.post(&path, json!({})).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (400, Some("purpose_required")), "{what}");
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (400, Some("purpose_required")),
+            "{what}"
+        );
         let (s, _) = guard.post(&path, json!({"purpose": "核查自由文本"})).await;
         assert_eq!(s, 403, "{what}: a guard may not reveal");
         assert_eq!(audit_rows(&app, f.table, &id).await, 0);

@@ -40,7 +40,11 @@ impl SealedTextRepo for Backend {
         ));
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
-        let row = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let row = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let mut out = RevealedText {
             object: first.table.to_string(),
             id: id.to_string(),
@@ -63,7 +67,10 @@ impl Backend {
         let mut n = 0;
         for f in FREE_TEXT_FIELDS {
             let col = f.sealed_column();
-            let q = format!("SELECT COUNT(*) FROM {} WHERE {col} IS NOT NULL AND {col} NOT LIKE ?", f.table);
+            let q = format!(
+                "SELECT COUNT(*) FROM {} WHERE {col} IS NOT NULL AND {col} NOT LIKE ?",
+                f.table
+            );
             let c: i64 = sqlx::query_scalar(&sql(&q)).bind(prefix).fetch_one(&self.pool).await?;
             n += c;
         }
@@ -77,11 +84,7 @@ impl Backend {
         let mut done = 0;
         for table in sealed_tables() {
             let fields: Vec<_> = free_text_fields_of(table).collect();
-            let columns = fields
-                .iter()
-                .map(|f| f.sealed_column())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let columns = fields.iter().map(|f| f.sealed_column()).collect::<Vec<_>>().join(", ");
             let mut after = String::new();
             loop {
                 let rows = sqlx::query(&sql(&format!(

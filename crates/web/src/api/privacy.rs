@@ -223,5 +223,13 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(reveal_person, reveal_free_text, lookup_persons, retention, set_policy, create_hold, release_hold))]
+#[openapi(paths(
+    reveal_person,
+    reveal_free_text,
+    lookup_persons,
+    retention,
+    set_policy,
+    create_hold,
+    release_hold
+))]
 pub struct Doc;
