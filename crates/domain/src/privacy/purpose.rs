@@ -21,7 +21,7 @@ pub fn check_purpose(purpose: Option<&str>) -> Result<String, DomainError> {
     }
     // Personal data (ID numbers, mobile numbers, plates) masked first, then any other long run
     // of digits: a purpose is logged in the hash-chained audit log, so nothing is sealed here.
-    Ok(crate::sensitive::redact_numbers(&super::mask_personal_data(
+    Ok(crate::sensitive::redact_numbers(&super::free_text::mask_personal_data(
         &crate::events::clean_device_text(p, 200),
     )))
 }
