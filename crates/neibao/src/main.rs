@@ -653,8 +653,8 @@ async fn main() -> anyhow::Result<()> {
             let who = Principal::system("cli");
             let report = services.privacy.reencrypt_all(&who).await?;
             println!(
-                "新密钥 {id}：重新加密 负责人 {} 条、事件 {} 条、图片 {} 张、动态口令密钥 {} 个。",
-                report.persons, report.events, report.images, report.totp_secrets
+                "新密钥 {id}：重新加密 负责人 {} 条、事件 {} 条、图片 {} 张、动态口令密钥 {} 个、自由文本 {} 项。",
+                report.persons, report.events, report.images, report.totp_secrets, report.free_texts
             );
             if report.remaining > 0 {
                 bail!(

@@ -197,6 +197,35 @@ impl FieldCipher {
 }
 
 impl FieldCipher {
+    /// The stored form of a free text in `table.column` (a row of
+    /// `neibao_domain::privacy::FREE_TEXT_FIELDS`): the text with personal data masked, for the
+    /// column, and the plaintext encrypted for `<column>_sealed` when something was masked.
+    pub fn seal_free_text(&self, table: &str, column: &str, text: &str) -> (String, Option<String>) {
+        let t = neibao_domain::privacy::FreeText::new(text);
+        let sealed = t
+            .sealed_plaintext()
+            .map(|p| self.encrypt(&format!("{table}.{column}"), p));
+        (t.shown().to_string(), sealed)
+    }
+
+    /// [`FieldCipher::seal_free_text`] of an optional text.
+    pub fn seal_opt_free_text(
+        &self,
+        table: &str,
+        column: &str,
+        text: Option<&str>,
+    ) -> (Option<String>, Option<String>) {
+        match text {
+            Some(t) => {
+                let (shown, sealed) = self.seal_free_text(table, column, t);
+                (Some(shown), sealed)
+            }
+            None => (None, None),
+        }
+    }
+}
+
+impl FieldCipher {
     /// Encrypts binary data (raw device payloads, images) for column `aad`. Layout:
     /// `len(key_id) ‖ key_id ‖ nonce(12) ‖ ciphertext ‖ tag(16)`.
     pub fn encrypt_bytes(&self, aad: &str, plaintext: &[u8]) -> Vec<u8> {

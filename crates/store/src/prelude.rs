@@ -11,7 +11,7 @@ pub use crate::documents::DocumentRepo;
 pub use crate::events::EventRepo;
 pub use crate::jobs::JobRepo;
 pub use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
-pub use crate::privacy::{KeyRotationRepo, RetentionRepo};
+pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 pub use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
 pub use crate::settings::SettingsRepo;
 pub use crate::store::Store;

@@ -13,7 +13,7 @@ use crate::documents::DocumentRepo;
 use crate::events::EventRepo;
 use crate::jobs::JobRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
-use crate::privacy::{KeyRotationRepo, RetentionRepo};
+use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::settings::SettingsRepo;
 use crate::supervision::{BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, HazardRepo, InspectionRepo};
@@ -42,6 +42,7 @@ pub trait Store:
     + InboxRepo
     + RetentionRepo
     + KeyRotationRepo
+    + SealedTextRepo
     + DivisionRepo
     + OrganisationRepo
     + UnitRepo
@@ -82,6 +83,7 @@ impl<T> Store for T where
         + InboxRepo
         + RetentionRepo
         + KeyRotationRepo
+        + SealedTextRepo
         + DivisionRepo
         + OrganisationRepo
         + UnitRepo

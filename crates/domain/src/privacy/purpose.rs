@@ -19,8 +19,10 @@ pub fn check_purpose(purpose: Option<&str>) -> Result<String, DomainError> {
             "查看完整个人信息须填写查询事由（4–200 个字）",
         ));
     }
-    Ok(crate::sensitive::redact_numbers(&crate::events::clean_device_text(
-        p, 200,
+    // Personal data (ID numbers, mobile numbers, plates) masked first, then any other long run
+    // of digits: a purpose is logged in the hash-chained audit log, so nothing is sealed here.
+    Ok(crate::sensitive::redact_numbers(&super::free_text::mask_personal_data(
+        &crate::events::clean_device_text(p, 200),
     )))
 }
 
@@ -36,5 +38,6 @@ mod tests {
             check_purpose(Some("核查线索，联系13812345678")).unwrap(),
             "核查线索，联系138****5678"
         );
+        assert_eq!(check_purpose(Some("核查车辆浙A12345")).unwrap(), "核查车辆浙A***45");
     }
 }

@@ -9,7 +9,8 @@ use chrono::Utc;
 use neibao_domain::access::{Permission, Principal};
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::privacy::{
-    check_purpose, DataClass, DeletionRecord, LegalHold, LegalHoldDraft, ReencryptReport, RetentionPolicy,
+    check_purpose, free_text_fields_of, DataClass, DeletionRecord, LegalHold, LegalHoldDraft, ReencryptReport,
+    RetentionPolicy, RevealedText,
 };
 use neibao_domain::registry::{PersonMatch, RevealedPerson, UnitFilter};
 use neibao_domain::validate::CitizenId;
@@ -91,6 +92,37 @@ impl PrivacyService {
         audit.detail = format!("{}:{fields}", via.code());
         self.ctx.store.append_audit(&audit, Utc::now()).await?;
         Ok(person)
+    }
+
+    /// The plaintext of the personal data masked in an object's free texts (an event's device
+    /// texts, an alert's comments, a hazard's title and description: the `object` is the table
+    /// named in `neibao_domain::privacy::FREE_TEXT_FIELDS`), for a stated purpose; the read is
+    /// audited (`free_text.reveal`, the purpose and the fields) before the answer. Only fields in
+    /// which something was masked are returned. Same roles as a person reveal.
+    ///
+    /// Errors: `forbidden` (403) without `person.reveal`; `purpose_required` (400);
+    /// `not_found` (404) for an unknown object kind or id, or outside the scope.
+    #[tracing::instrument(skip_all, fields(user = %who.user_id, object = %object, id = %id))]
+    pub async fn reveal_free_text(
+        &self,
+        who: &Principal,
+        object: &str,
+        id: &str,
+        purpose: Option<&str>,
+        via: Via,
+    ) -> ServiceResult<RevealedText> {
+        who.require(Permission::PersonReveal)?;
+        let purpose = check_purpose(purpose)?;
+        if free_text_fields_of(object).next().is_none() {
+            return Err(ServiceError::not_found());
+        }
+        let texts = self.ctx.store.sealed_texts(&who.scope, object, id).await?;
+        let fields = texts.fields.keys().cloned().collect::<Vec<_>>().join(",");
+        let mut audit = who.audit("free_text.reveal", object, id, Some(&texts.unit_id));
+        audit.purpose = purpose;
+        audit.detail = format!("{}:{fields}", via.code());
+        self.ctx.store.append_audit(&audit, Utc::now()).await?;
+        Ok(texts)
     }
 
     /// The responsible persons in the caller's jurisdiction with this exact ID number, found by

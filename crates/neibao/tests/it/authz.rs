@@ -246,6 +246,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             PoliceOrManager,
             Some(r#"{"purpose":"授权矩阵测试"}"#),
         ),
+        (
+            "post",
+            "/api/v1/reveal/{object}/{id}",
+            PoliceOrManager,
+            Some(r#"{"purpose":"授权矩阵测试"}"#),
+        ),
         ("get", "/api/v1/audit", Police, None),
         ("get", "/api/v1/retention", Police, None),
         ("put", "/api/v1/retention/{class}", Admin, Some(r#"{"max_days":400}"#)),
@@ -492,6 +498,8 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
     let seg = path.trim_start_matches("/api/v1/").split('/').next().unwrap();
     match seg {
         "units" => o.unit["id"].as_str().unwrap().into(),
+        // The free-text reveal of an event (`{object}` is `events`).
+        "reveal" => o.event.clone(),
         "devices" => o.device.clone(),
         "events" => o.event.clone(),
         "alerts" => o.alert.clone(),
@@ -671,7 +679,8 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{rule}", "intrusion_key_area")
                     .replace("{class}", "events")
                     .replace("{variant}", "all_units")
-                    .replace("{code}", "matrix_rule");
+                    .replace("{code}", "matrix_rule")
+                    .replace("{object}", "events");
                 if p.contains("{id}") {
                     p = p.replace("{id}", &id_for(template, o, token));
                 }

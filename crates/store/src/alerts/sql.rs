@@ -140,19 +140,25 @@ impl AlertRepo for Backend {
         let next = current.status.apply(action)?;
         let stmt = match action {
             AlertAction::Acknowledge => {
-                "UPDATE alerts SET status = ?, acknowledged_by = ?, acknowledged_at = ?, acknowledge_comment = ? WHERE id = ? AND status = ?"
+                "UPDATE alerts SET status = ?, acknowledged_by = ?, acknowledged_at = ?, acknowledge_comment = ?, acknowledge_comment_sealed = ? WHERE id = ? AND status = ?"
             }
-            AlertAction::Resolve => "UPDATE alerts SET status = ?, resolved_by = ?, resolved_at = ?, resolve_comment = ? WHERE id = ? AND status = ?",
+            AlertAction::Resolve => "UPDATE alerts SET status = ?, resolved_by = ?, resolved_at = ?, resolve_comment = ?, resolve_comment_sealed = ? WHERE id = ? AND status = ?",
             AlertAction::FalsePositive(_) => {
-                "UPDATE alerts SET status = ?, resolved_by = ?, resolved_at = ?, resolve_comment = ?, false_positive_reason = ? WHERE id = ? AND status = ?"
+                "UPDATE alerts SET status = ?, resolved_by = ?, resolved_at = ?, resolve_comment = ?, resolve_comment_sealed = ?, false_positive_reason = ? WHERE id = ? AND status = ?"
             }
         };
         let stmt = sql(stmt);
+        let column = match action {
+            AlertAction::Acknowledge => "acknowledge_comment",
+            _ => "resolve_comment",
+        };
+        let (comment, comment_sealed) = self.cipher.seal_free_text("alerts", column, comment);
         let mut q = sqlx::query(&stmt)
             .bind(next.code())
             .bind(user)
             .bind(ms(now))
-            .bind(comment);
+            .bind(comment)
+            .bind(comment_sealed);
         if let AlertAction::FalsePositive(reason) = action {
             q = q.bind(reason.code());
         }

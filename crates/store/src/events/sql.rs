@@ -35,6 +35,14 @@ const AAD_RAW: &str = "events.raw";
 
 const AAD_IMAGE: &str = "event_images.bytes";
 
+/// The plaintext of a free-text column of row `r` (its `<column>_sealed` decrypted, else the
+/// column itself), for internal use only (rule replay): never shown.
+pub(crate) fn unseal(cipher: &crate::crypto::FieldCipher, r: &DbRow, table: &str, column: &str) -> Option<String> {
+    r.get::<Option<String>, _>(format!("{column}_sealed").as_str())
+        .and_then(|ct| cipher.decrypt(&format!("{table}.{column}"), &ct).ok())
+        .or_else(|| r.get::<Option<String>, _>(column))
+}
+
 /// Maps a row; the encrypted person fields are decrypted and returned masked.
 pub(crate) fn event_from_row(r: &DbRow, cipher: &crate::crypto::FieldCipher) -> SecurityEvent {
     SecurityEvent {
@@ -78,29 +86,47 @@ impl Backend {
         content_type: Option<&str>,
         now: DateTime<Utc>,
     ) -> PreparedEvent {
+        let c = &self.cipher;
+        let (vendor_type, vendor_type_sealed) = c.seal_free_text("events", "vendor_type", &ev.vendor_type);
+        let (region, region_sealed) = c.seal_opt_free_text("events", "region", ev.region.as_deref());
+        let (target, target_sealed) = c.seal_opt_free_text("events", "target", ev.target.as_deref());
+        let (description, description_sealed) =
+            c.seal_opt_free_text("events", "description", ev.description.as_deref());
+        // The occurrence key holds the masked texts; when a masked part hid personal data, a
+        // blind index of the plaintext keeps occurrences of different numbers apart.
+        let mut key = format!(
+            "{}|{}|{}|{}",
+            ev.kind.code(),
+            vendor_type,
+            ev.channel.map(|c| c.to_string()).unwrap_or_default(),
+            region.as_deref().unwrap_or("")
+        );
+        if vendor_type_sealed.is_some() || region_sealed.is_some() {
+            let plain = format!("{}|{}", ev.vendor_type, ev.region.as_deref().unwrap_or(""));
+            key.push('|');
+            key.push_str(&c.blind_index("event_key", &plain));
+        }
         PreparedEvent {
             device_id: device.id.clone(),
             unit_id: device.unit_id.clone(),
-            key: format!(
-                "{}|{}|{}|{}",
-                ev.kind.code(),
-                ev.vendor_type,
-                ev.channel.map(|c| c.to_string()).unwrap_or_default(),
-                ev.region.as_deref().unwrap_or("")
-            ),
+            key,
             id: new_id(),
             kind: ev.kind,
-            vendor_type: ev.vendor_type.clone(),
+            vendor_type,
+            vendor_type_sealed,
             state: ev.state,
             device_time: ev.device_time.map(|t| t.to_rfc3339()),
             channel: ev.channel.map(i64::from),
-            region: ev.region.clone(),
-            target: ev.target.clone(),
+            region,
+            region_sealed,
+            target,
+            target_sealed,
             person: (!ev.person.is_empty()).then(|| {
                 self.cipher
                     .encrypt(AAD_PERSON, &serde_json::to_string(&ev.person).unwrap_or_default())
             }),
-            description: ev.description.clone(),
+            description,
+            description_sealed,
             serial_no: ev.serial_no,
             raw: self.cipher.encrypt_bytes(AAD_RAW, raw),
             content_type: content_type.map(str::to_string),
@@ -284,13 +310,15 @@ impl EventRepo for Backend {
         region: Option<&str>,
         since: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        // The column holds the masked region (docs/SECURITY.md, "Personal data in free text").
+        let region = region.map(neibao_domain::privacy::mask_personal_data);
         Ok(sqlx::query_scalar(
             &sql("SELECT COUNT(*) FROM events WHERE device_id = ? AND kind = ? AND received_at >= ? AND (? IS NULL OR region = ?)"),
         )
         .bind(device_id)
         .bind(kind)
         .bind(ms(since))
-        .bind(region)
+        .bind(region.clone())
         .bind(region)
         .fetch_one(&self.pool)
         .await?)
@@ -306,6 +334,7 @@ impl EventRepo for Backend {
     ) -> StoreResult<Vec<ReplayEvent>> {
         let mut qb = QueryBuilder::new(format!(
             "SELECT e.id AS event_id, e.received_at, e.kind, e.vendor_type, e.state, e.channel, e.region, e.target, e.person,
+                    e.vendor_type_sealed, e.region_sealed, e.target_sealed,
                     {PLACEMENT_COLUMNS}
              FROM events e JOIN devices dv ON dv.id = e.device_id JOIN units u ON u.id = e.unit_id
              LEFT JOIN key_areas ka ON ka.id = dv.key_area_id
@@ -323,12 +352,13 @@ impl EventRepo for Backend {
             .map(|r| {
                 let mut ev = DecodedEvent::new(
                     EventKind::from_code(r.get::<&str, _>("kind")).unwrap_or(EventKind::Unknown),
-                    r.get::<String, _>("vendor_type"),
+                    unseal(&self.cipher, r, "events", "vendor_type").unwrap_or_default(),
                     EventState::from_code(r.get::<&str, _>("state")).unwrap_or(EventState::Active),
                 );
                 ev.channel = r.get::<Option<i64>, _>("channel").and_then(|c| u32::try_from(c).ok());
-                ev.region = r.get("region");
-                ev.target = r.get("target");
+                // Rules replayed over stored events see what the device sent.
+                ev.region = unseal(&self.cipher, r, "events", "region");
+                ev.target = unseal(&self.cipher, r, "events", "target");
                 ev.person = r
                     .get::<Option<String>, _>("person")
                     .and_then(|p| self.cipher.decrypt(AAD_PERSON, &p).ok())

@@ -45,13 +45,17 @@ pub(crate) struct PreparedEvent {
     pub(crate) id: String,
     pub(crate) kind: EventKind,
     pub(crate) vendor_type: String,
+    pub(crate) vendor_type_sealed: Option<String>,
     pub(crate) state: EventState,
     pub(crate) device_time: Option<String>,
     pub(crate) channel: Option<i64>,
     pub(crate) region: Option<String>,
+    pub(crate) region_sealed: Option<String>,
     pub(crate) target: Option<String>,
+    pub(crate) target_sealed: Option<String>,
     pub(crate) person: Option<String>,
     pub(crate) description: Option<String>,
+    pub(crate) description_sealed: Option<String>,
     pub(crate) serial_no: Option<i64>,
     pub(crate) raw: Vec<u8>,
     pub(crate) content_type: Option<String>,
@@ -110,8 +114,9 @@ pub(crate) async fn write_prepared(
     }
     sqlx::query(
         &sql("INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
-           post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"),
+           post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count,
+           vendor_type_sealed, region_sealed, target_sealed, description_sealed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)"),
     )
     .bind(&p.id)
     .bind(&p.unit_id)
@@ -132,6 +137,10 @@ pub(crate) async fn write_prepared(
     .bind(&p.key)
     .bind(&p.raw)
     .bind(&p.content_type)
+    .bind(&p.vendor_type_sealed)
+    .bind(&p.region_sealed)
+    .bind(&p.target_sealed)
+    .bind(&p.description_sealed)
     .execute(&mut **tx)
     .await?;
     insert_images(tx, &p.id, &p.images).await?;

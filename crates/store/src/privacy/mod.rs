@@ -1,4 +1,4 @@
-//! Repositories of privacy: [`RetentionRepo`], [`KeyRotationRepo`]. Implemented by both
+//! Repositories of privacy: [`RetentionRepo`], [`KeyRotationRepo`], [`SealedTextRepo`]. Implemented by both
 //! backends in `sql.rs` (compiled once per backend, see `crate::sqlite`).
 
 use crate::error::StoreResult;
@@ -55,4 +55,13 @@ pub trait RetentionRepo: Send + Sync {
 pub trait KeyRotationRepo: Send + Sync {
     /// Re-encrypts everything under the current key and fills missing blind indexes.
     async fn reencrypt_all(&self) -> StoreResult<ReencryptReport>;
+}
+
+/// The plaintexts sealed beside free-text columns (`<column>_sealed`, see
+/// `neibao_domain::privacy::FREE_TEXT_FIELDS`), for the purpose-logged reveal only.
+#[async_trait]
+pub trait SealedTextRepo: Send + Sync {
+    /// The sealed plaintexts of object `id` in `table` (a table of `FREE_TEXT_FIELDS`), if the
+    /// object's unit is in `scope`. Errors: `NotFound` (unknown table, object or out of scope).
+    async fn sealed_texts(&self, scope: &Scope, table: &str, id: &str) -> StoreResult<RevealedText>;
 }

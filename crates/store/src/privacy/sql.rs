@@ -61,6 +61,7 @@ impl Backend {
             let c: i64 = sqlx::query_scalar(&sql(q)).bind(&prefix).fetch_one(&self.pool).await?;
             n += c;
         }
+        n += self.count_stale_sealed(&prefix).await?;
         // Binary columns: the key id is a length-prefixed header, checked in batches.
         for (table, col) in [("events", "raw"), ("event_images", "bytes")] {
             let mut after = String::new();
@@ -577,6 +578,7 @@ impl KeyRotationRepo for Backend {
             }
             tx.commit().await?;
         }
+        report.free_texts = self.reencrypt_sealed().await?;
         for stmt in AFTER_BULK_REWRITE {
             sqlx::query(stmt).execute(self.writer()).await?;
         }

@@ -34,6 +34,8 @@ mod jobs;
 mod notifications;
 #[path = "../privacy/sql.rs"]
 mod privacy;
+#[path = "../privacy/sealed.rs"]
+mod privacy_sealed;
 #[path = "../registry/sql.rs"]
 mod registry;
 #[path = "../sql/scope.rs"]

@@ -8,6 +8,9 @@ use super::event_write::{write_prepared, PreparedEvent};
 use crate::error::{StoreError, StoreResult};
 
 /// One write for the group-commit writer.
+// Events are the common job (an alert per many events): boxing them would add an allocation to
+// every event write for the sake of the rare alert.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum WriteJob {
     Event(PreparedEvent),
     Alert(AlertDraft),

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use neibao_domain::paging::Listing;
-use neibao_domain::privacy::{DataClass, DeletionRecord, LegalHold, LegalHoldDraft, RetentionPolicy};
+use neibao_domain::privacy::{DataClass, DeletionRecord, LegalHold, LegalHoldDraft, RetentionPolicy, RevealedText};
 use neibao_domain::registry::{PersonMatch, RevealedPerson};
 use neibao_engine::privacy::Via;
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,32 @@ pub async fn reveal_person(
             .services
             .privacy
             .reveal_person(&user.principal, None, &id, req.purpose.as_deref(), Via::Api)
+            .await?,
+    ))
+}
+
+/// The plaintext of the ID numbers, mobile numbers and plates masked in an object's free texts
+/// (`events`: device texts; `alerts`: handling comments; `hazards`: title and description), for
+/// a stated purpose; audited (`free_text.reveal`) before the answer. Only the fields in which
+/// something was masked are returned. Same roles as a person reveal.
+///
+/// Errors: `purpose_required` (400), `forbidden` (403), `not_found` (404).
+#[utoipa::path(post, path = "/api/v1/reveal/{object}/{id}", tag = "privacy", request_body = Purpose,
+    params(("object" = String, Path, description = "对象类别：events、alerts 或 hazards"),
+           ("id" = String, Path, description = "对象编号")),
+    responses((status = 200, body = RevealedText), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn reveal_free_text(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((object, id)): Path<(String, String)>,
+    Json(req): Json<Purpose>,
+) -> ApiResult<Json<RevealedText>> {
+    Ok(Json(
+        state
+            .services
+            .privacy
+            .reveal_free_text(&user.principal, &object, &id, req.purpose.as_deref(), Via::Api)
             .await?,
     ))
 }
@@ -188,6 +214,7 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/v1/persons/lookup", routing::post(lookup_persons))
         .route("/api/v1/persons/{id}/reveal", routing::post(reveal_person))
+        .route("/api/v1/reveal/{object}/{id}", routing::post(reveal_free_text))
         .route("/api/v1/retention", routing::get(retention))
         .route("/api/v1/retention/{class}", routing::put(set_policy))
         .route("/api/v1/legal_holds", routing::post(create_hold))
@@ -196,5 +223,13 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(reveal_person, lookup_persons, retention, set_policy, create_hold, release_hold))]
+#[openapi(paths(
+    reveal_person,
+    reveal_free_text,
+    lookup_persons,
+    retention,
+    set_policy,
+    create_hold,
+    release_hold
+))]
 pub struct Doc;

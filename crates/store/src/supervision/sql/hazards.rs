@@ -29,7 +29,7 @@ impl HazardRepo for Backend {
     ) -> StoreResult<Hazard> {
         self.unit_in_scope(scope, &h.unit_id).await?;
         let mut tx = self.begin_write().await?;
-        let id = insert_hazard(&mut tx, h, now).await?;
+        let id = insert_hazard(&mut tx, &self.cipher, h, now).await?;
         audit_in(&mut tx, audit, Some(&id), now).await?;
         tx.commit().await?;
         self.get_hazard(scope, &id).await

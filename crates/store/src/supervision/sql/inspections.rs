@@ -136,7 +136,7 @@ impl InspectionRepo for Backend {
         }
         let mut hazards = Vec::new();
         for h in &s.hazards {
-            hazards.push(insert_hazard(&mut tx, h, now).await?);
+            hazards.push(insert_hazard(&mut tx, &self.cipher, h, now).await?);
         }
         let doc = match &s.document {
             Some(d) => Some(super::super::documents::insert_in(&mut tx, d, now).await?),

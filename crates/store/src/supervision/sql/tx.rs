@@ -33,13 +33,22 @@ pub(super) async fn audit_in(
     Ok(())
 }
 
-pub(super) async fn insert_hazard(tx: &mut Tx, h: &NewHazard, now: DateTime<Utc>) -> StoreResult<String> {
+/// Inserts a hazard and its first step; the title and description go through the free-text
+/// seal (docs/SECURITY.md, "Personal data in free text").
+pub(super) async fn insert_hazard(
+    tx: &mut Tx,
+    cipher: &crate::crypto::FieldCipher,
+    h: &NewHazard,
+    now: DateTime<Utc>,
+) -> StoreResult<String> {
     let id = new_id();
+    let (title, title_sealed) = cipher.seal_free_text("hazards", "title", &h.title);
+    let (description, description_sealed) = cipher.seal_free_text("hazards", "description", &h.description);
     let case = Case::new();
     sqlx::query(&sql(
         "INSERT INTO hazards (id, unit_id, source, source_id, inspection_id, item_code, class, title, description, phase,
-                              deadline, case_state, version, org_id, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 0, ?, ?, ?, ?)",
+                              deadline, case_state, version, org_id, created_by, created_at, updated_at, title_sealed, description_sealed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 0, ?, ?, ?, ?, ?, ?)",
     ))
     .bind(&id)
     .bind(&h.unit_id)
@@ -48,14 +57,16 @@ pub(super) async fn insert_hazard(tx: &mut Tx, h: &NewHazard, now: DateTime<Utc>
     .bind(&h.inspection_id)
     .bind(&h.item_code)
     .bind(h.class.code())
-    .bind(&h.title)
-    .bind(&h.description)
+    .bind(&title)
+    .bind(&description)
     .bind(case.phase.code())
     .bind(serde_json::to_string(&case).unwrap_or_default())
     .bind(&h.org_id)
     .bind(&h.created_by)
     .bind(ms(now))
     .bind(ms(now))
+    .bind(&title_sealed)
+    .bind(&description_sealed)
     .execute(&mut **tx)
     .await?;
     sqlx::query(&sql(

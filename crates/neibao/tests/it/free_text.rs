@@ -1,0 +1,257 @@
+//! Personal data in free text (docs/SECURITY.md, "Personal data in free text"): every row of
+//! `neibao_domain::privacy::FREE_TEXT_FIELDS` is written over the real HTTP API (device fields by
+//! a device payload) with a citizen ID number, a mobile number and a plate in it; then the API
+//! (as an administrator and as a guard) and the UI page show only the masked form, the database
+//! column holds no plaintext and its `_sealed` column a ciphertext, and the purpose-logged reveal
+//! returns the plaintext and writes its audit row. A new row without a writer here fails.
+
+use neibao_domain::privacy::{FreeTextField, WrittenBy, FREE_TEXT_FIELDS};
+use serde_json::json;
+
+use crate::common::*;
+
+/// A citizen ID number with a valid check character, a mobile number with dashes, a plate.
+const ID: &str = "11010519491231002X";
+const MOBILE: &str = "138-1234-5678";
+const PLATE: &str = "浙A12345";
+/// What must never be shown or stored in the clear.
+const PLAINTEXTS: [&str; 5] = [ID, "19491231", MOBILE, "1234-5678", PLATE];
+/// The masked forms that must be shown instead.
+const MASKED: [&str; 3] = ["110105********002X", "138****5678", "浙A***45"];
+
+fn value(f: &FreeTextField) -> String {
+    format!("{}：身份证{ID}，电话{MOBILE}，车牌{PLATE}", f.column)
+}
+
+fn assert_no_plaintext(what: &str, text: &str) {
+    for p in PLAINTEXTS {
+        assert!(!text.contains(p), "{what} holds the plaintext {p}: {text}");
+    }
+}
+
+fn assert_masked(what: &str, text: &str) {
+    assert_no_plaintext(what, text);
+    for m in MASKED {
+        assert!(text.contains(m), "{what} lacks the masked form {m}: {text}");
+    }
+}
+
+/// A browser session (cookies) signed in through the login form.
+async fn browser(app: &TestApp, username: &str, password: &str) -> reqwest::Client {
+    let b = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .unwrap();
+    let r = b
+        .post(app.url("/login"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login of {username}");
+    b
+}
+
+async fn page(b: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    let r = b.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.unwrap()
+}
+
+/// The column and its `_sealed` column of one row, read from the database file directly.
+async fn stored(app: &TestApp, f: &FreeTextField, id: &str) -> (Option<String>, Option<String>) {
+    use sqlx::{Connection, Row};
+    let q = format!(
+        "SELECT CAST({} AS TEXT) AS v, {} AS s FROM {} WHERE id = '{id}'",
+        f.column,
+        f.sealed_column(),
+        f.table
+    );
+    match &app.database_url {
+        Some(url) => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            let r = sqlx::query(&q).fetch_one(&mut c).await.unwrap();
+            (r.get("v"), r.get("s"))
+        }
+        None => {
+            let url = format!("sqlite://{}", app.data_dir.join("neibao.db").display());
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            let r = sqlx::query(&q).fetch_one(&mut c).await.unwrap();
+            (r.get("v"), r.get("s"))
+        }
+    }
+}
+
+async fn audit_rows(app: &TestApp, object: &str, id: &str) -> i64 {
+    use sqlx::{Connection, Row};
+    let q = format!(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'free_text.reveal' AND object_type = '{object}' AND object_id = '{id}' AND purpose <> ''"
+    );
+    match &app.database_url {
+        Some(url) => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(&q).fetch_one(&mut c).await.unwrap().get("n")
+        }
+        None => {
+            let url = format!("sqlite://{}", app.data_dir.join("neibao.db").display());
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query(&q).fetch_one(&mut c).await.unwrap().get("n")
+        }
+    }
+}
+
+/// The demo unit, the administrator and a fresh device of the unit; a door-forced event from it
+/// raises one alert (on `channel`), which is returned.
+async fn alert_of_new_device(app: &TestApp, admin: &Client, unit: &str, channel: u32) -> String {
+    let (device, path) = create_device(admin, unit, None, "generic_json").await;
+    let body = json!({"type": "access.door_forced", "channel": channel});
+    let (s, v) = app.ingest(&path, "application/json", body.to_string()).await;
+    assert_eq!((s, &v["alerts"]), (200, &json!(1)), "{v}");
+    let (_, alerts) = admin.get("/api/v1/alerts?per_page=200").await;
+    alerts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["device_id"] == device.as_str())
+        .expect("the device's alert")["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Writes `f` with `text` the way its row says; returns the id of the object written.
+async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextField, text: &str) -> String {
+    match f.written_by {
+        WrittenBy::Device(key) => {
+            let (device, path) = create_device(admin, unit, None, "generic_json").await;
+            let mut body = json!({"type": "motion"});
+            body[key] = json!(text);
+            let (s, v) = app.ingest(&path, "application/json", body.to_string()).await;
+            assert_eq!(s, 200, "{v}");
+            let (_, evs) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
+            evs["items"][0]["id"].as_str().expect("the device's event").to_string()
+        }
+        WrittenBy::User("alert.acknowledge") => {
+            let alert = alert_of_new_device(app, admin, unit, n).await;
+            let (s, v) = admin
+                .post(&format!("/api/v1/alerts/{alert}/acknowledge"), json!({"comment": text}))
+                .await;
+            assert_eq!(s, 200, "{v}");
+            alert
+        }
+        WrittenBy::User("alert.resolve") => {
+            let alert = alert_of_new_device(app, admin, unit, n).await;
+            let (s, v) = admin
+                .post(&format!("/api/v1/alerts/{alert}/resolve"), json!({"comment": text}))
+                .await;
+            assert_eq!(s, 200, "{v}");
+            alert
+        }
+        WrittenBy::User("hazard.report") => {
+            let police = app.client_for("demo_province").await;
+            let mut body =
+                json!({"unit_id": unit, "title": "隐患", "description": "", "class": "general", "source": "report"});
+            body[f.column] = json!(text);
+            let (s, v) = police.post("/api/v1/hazards", body).await;
+            assert_eq!(s, 201, "{v}");
+            v["id"].as_str().unwrap().to_string()
+        }
+        WrittenBy::User(other) => panic!(
+            "no writer for {}.{} ({other}): add one to tests/it/free_text.rs",
+            f.table, f.column
+        ),
+    }
+}
+
+/// Where a person reads the object: its API route and its page.
+fn routes(f: &FreeTextField, id: &str) -> (String, String) {
+    match f.table {
+        "events" => (format!("/api/v1/events/{id}"), "/events".to_string()),
+        "alerts" => (format!("/api/v1/alerts/{id}"), format!("/alerts/{id}")),
+        "hazards" => (format!("/api/v1/hazards/{id}"), format!("/hazards/{id}")),
+        other => panic!("no API route or page for {other}: add them to tests/it/free_text.rs"),
+    }
+}
+
+#[tokio::test]
+async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let guard = app.client_for("demo_guard").await;
+    let (_, me) = guard.get("/api/v1/me").await;
+    let unit = me["unit_id"].as_str().unwrap().to_string();
+    let admin_ui = browser(&app, "admin", ADMIN_PASSWORD).await;
+    let province_ui = browser(&app, "demo_province", DEMO_PASSWORD).await;
+    let guard_ui = browser(&app, "demo_guard", DEMO_PASSWORD).await;
+    for (n, f) in FREE_TEXT_FIELDS.iter().enumerate() {
+        let what = format!("{}.{}", f.table, f.column);
+        let text = value(f);
+        let id = write(&app, &admin, &unit, n as u32 + 1, f, &text).await;
+
+        // (a) The API and the pages show the masked form only, to an administrator and a guard.
+        let (api, ui) = routes(f, &id);
+        let (s, v) = admin.get(&api).await;
+        assert_eq!(s, 200, "{what}: {v}");
+        assert_masked(&format!("{what} in {api}"), v[f.column].as_str().unwrap_or_default());
+        assert_no_plaintext(&format!("{what} in {api}"), &v.to_string());
+        let viewers: &[&reqwest::Client] = if f.table == "hazards" {
+            &[&admin_ui, &province_ui]
+        } else {
+            let (s, v) = guard.get(&api).await;
+            assert_eq!(s, 200, "{what} as a guard: {v}");
+            assert_no_plaintext(&format!("{what} in {api} as a guard"), &v.to_string());
+            &[&admin_ui, &guard_ui]
+        };
+        for b in viewers {
+            assert_no_plaintext(&format!("{what} on {ui}"), &page(b, &app, &ui).await);
+        }
+
+        // (b) The column holds the masked text, its `_sealed` column a ciphertext.
+        let (column, sealed) = stored(&app, f, &id).await;
+        assert_masked(&format!("{what} in the database"), &column.unwrap_or_default());
+        let sealed = sealed.unwrap_or_else(|| panic!("{what}: nothing sealed"));
+        assert_no_plaintext(&format!("{what}_sealed in the database"), &sealed);
+
+        // (c) The reveal needs a purpose and the permission, returns the plaintext and is audited.
+        let path = format!("/api/v1/reveal/{}/{id}", f.table);
+        let (s, v) = admin.post(&path, json!({})).await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (400, Some("purpose_required")),
+            "{what}"
+        );
+        let (s, _) = guard.post(&path, json!({"purpose": "核查自由文本"})).await;
+        assert_eq!(s, 403, "{what}: a guard may not reveal");
+        assert_eq!(audit_rows(&app, f.table, &id).await, 0);
+        let (s, v) = admin.post(&path, json!({"purpose": "核查自由文本"})).await;
+        assert_eq!(s, 200, "{what}: {v}");
+        assert_eq!(v["fields"][f.column].as_str(), Some(text.as_str()), "{what}");
+        assert_eq!(audit_rows(&app, f.table, &id).await, 1, "{what}: one audit row");
+    }
+    // Nothing anywhere in the stored data holds the plaintext (the raw payloads are encrypted).
+    let all = app.stored_bytes();
+    for p in [ID, "13812345678", MOBILE, PLATE] {
+        assert!(!all.contains(p), "{p} stored in plaintext somewhere");
+    }
+}
+
+/// A device that sends the same number in its region folds repeated posts into one occurrence,
+/// and different numbers stay apart (the occurrence key keeps a blind index of the plaintext).
+#[tokio::test]
+async fn occurrences_of_masked_regions_stay_apart() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "自由文本单位", "330106", "91330106000000031").await;
+    let (device, path) = create_device(&admin, &unit, None, "generic_json").await;
+    for region in ["电话13812345678", "电话13812345678", "电话13899995678"] {
+        let body = json!({"type": "intrusion.field", "region": region});
+        assert_eq!(app.ingest(&path, "application/json", body.to_string()).await.0, 200);
+    }
+    let (_, evs) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
+    let items = evs["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{evs}");
+    assert!(items.iter().all(|e| e["region"] == "电话138****5678"));
+    let posts: Vec<i64> = items.iter().map(|e| e["post_count"].as_i64().unwrap()).collect();
+    assert!(posts.contains(&2) && posts.contains(&1), "{posts:?}");
+}
