@@ -311,6 +311,12 @@ pub const FREE_TEXT_FIELDS: &[FreeTextField] = &[
         column: "description",
         written_by: WrittenBy::User("hazard.report"),
     },
+    FreeTextField {
+        capability: "supervision",
+        table: "hazard_steps",
+        column: "reason",
+        written_by: WrittenBy::User("hazard.act"),
+    },
 ];
 
 /// The rows of [`FREE_TEXT_FIELDS`] of one table.

@@ -175,7 +175,10 @@ async fn apply_once(
             } else {
                 String::new()
             };
-            let content = hazard_document(kind, h, &case, &iss, reason, now, &referral_to);
+            // The document gets the masked reason, as the step's column keeps it (docs/SECURITY.md,
+            // "Personal data in free text"): documents.content holds no plaintext.
+            let shown = neibao_domain::privacy::FreeText::new(reason);
+            let content = hazard_document(kind, h, &case, &iss, shown.shown(), now, &referral_to);
             Some(iss.draft(
                 kind,
                 &h.unit_id,

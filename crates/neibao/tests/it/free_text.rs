@@ -120,6 +120,15 @@ async fn alert_of_new_device(app: &TestApp, admin: &Client, unit: &str, channel:
         .to_string()
 }
 
+/// A hazard reported by the province officer in `unit`; its id.
+async fn new_hazard(police: &Client, unit: &str, title: &str, description: &str) -> String {
+    let body =
+        json!({"unit_id": unit, "title": title, "description": description, "class": "general", "source": "report"});
+    let (s, v) = police.post("/api/v1/hazards", body).await;
+    assert_eq!(s, 201, "{v}");
+    v["id"].as_str().unwrap().to_string()
+}
+
 /// Writes `f` with `text` the way its row says; returns the id of the object written.
 async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextField, text: &str) -> String {
     match f.written_by {
@@ -150,12 +159,25 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
         }
         WrittenBy::User("hazard.report") => {
             let police = app.client_for("demo_province").await;
-            let mut body =
-                json!({"unit_id": unit, "title": "隐患", "description": "", "class": "general", "source": "report"});
-            body[f.column] = json!(text);
-            let (s, v) = police.post("/api/v1/hazards", body).await;
-            assert_eq!(s, 201, "{v}");
-            v["id"].as_str().unwrap().to_string()
+            match f.column {
+                "title" => new_hazard(&police, unit, text, "").await,
+                _ => new_hazard(&police, unit, "隐患", text).await,
+            }
+        }
+        WrittenBy::User("hazard.act") => {
+            // A rectification order: its reason is on the step and in the order document.
+            let police = app.client_for("demo_province").await;
+            let hazard = new_hazard(&police, unit, "隐患", "").await;
+            let deadline = chrono::Utc::now() + chrono::Duration::days(7);
+            let (s, v) = police
+                .post(
+                    &format!("/api/v1/hazards/{hazard}/actions"),
+                    json!({"action": "issue_order", "deadline": deadline, "reason": text}),
+                )
+                .await;
+            assert_eq!(s, 200, "{v}");
+            assert!(v["step"]["document_id"].is_string(), "an order document: {v}");
+            v["step"]["id"].as_str().unwrap().to_string()
         }
         WrittenBy::User(other) => panic!(
             "no writer for {}.{} ({other}): add one to tests/it/free_text.rs",
@@ -165,12 +187,45 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
 }
 
 /// Where a person reads the object: its API route and its page.
-fn routes(f: &FreeTextField, id: &str) -> (String, String) {
+async fn routes(app: &TestApp, f: &FreeTextField, id: &str) -> (String, String) {
     match f.table {
         "events" => (format!("/api/v1/events/{id}"), "/events".to_string()),
         "alerts" => (format!("/api/v1/alerts/{id}"), format!("/alerts/{id}")),
         "hazards" => (format!("/api/v1/hazards/{id}"), format!("/hazards/{id}")),
+        "hazard_steps" => {
+            let hazard = parent(app, "SELECT hazard_id AS p FROM hazard_steps", id).await;
+            (format!("/api/v1/hazards/{hazard}"), format!("/hazards/{hazard}"))
+        }
         other => panic!("no API route or page for {other}: add them to tests/it/free_text.rs"),
+    }
+}
+
+/// The field as the API answer of its route shows it (a step in its hazard's `steps`).
+fn shown<'a>(f: &FreeTextField, v: &'a serde_json::Value, id: &str) -> &'a str {
+    let object = match f.table {
+        "hazard_steps" => v["steps"]
+            .as_array()
+            .and_then(|s| s.iter().find(|s| s["id"] == id))
+            .unwrap_or(&serde_json::Value::Null),
+        _ => v,
+    };
+    object[f.column].as_str().unwrap_or_default()
+}
+
+/// The parent id of a child row (`select` names it `p`), read from the database directly.
+async fn parent(app: &TestApp, select: &str, id: &str) -> String {
+    use sqlx::{Connection, Row};
+    let q = format!("{select} WHERE id = '{id}'");
+    match &app.database_url {
+        Some(url) => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(&q).fetch_one(&mut c).await.unwrap().get("p")
+        }
+        None => {
+            let url = format!("sqlite://{}", app.data_dir.join("neibao.db").display());
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query(&q).fetch_one(&mut c).await.unwrap().get("p")
+        }
     }
 }
 
@@ -190,12 +245,12 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
         let id = write(&app, &admin, &unit, n as u32 + 1, f, &text).await;
 
         // (a) The API and the pages show the masked form only, to an administrator and a guard.
-        let (api, ui) = routes(f, &id);
+        let (api, ui) = routes(&app, f, &id).await;
         let (s, v) = admin.get(&api).await;
         assert_eq!(s, 200, "{what}: {v}");
-        assert_masked(&format!("{what} in {api}"), v[f.column].as_str().unwrap_or_default());
+        assert_masked(&format!("{what} in {api}"), shown(f, &v, &id));
         assert_no_plaintext(&format!("{what} in {api}"), &v.to_string());
-        let viewers: &[&reqwest::Client] = if f.table == "hazards" {
+        let viewers: &[&reqwest::Client] = if f.table.starts_with("hazard") {
             &[&admin_ui, &province_ui]
         } else {
             let (s, v) = guard.get(&api).await;

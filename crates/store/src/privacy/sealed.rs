@@ -22,6 +22,19 @@ fn sealed_tables() -> Vec<&'static str> {
     tables
 }
 
+/// The FROM clause of a sealed-text table with its unit joined as `u` (for the scope) and the
+/// expression of its unit id: a table without a `unit_id` of its own reaches it through its
+/// parent (a hazard step through its hazard).
+fn from_with_unit(table: &str) -> (String, &'static str) {
+    match table {
+        "hazard_steps" => (
+            "hazard_steps t JOIN hazards p ON p.id = t.hazard_id JOIN units u ON u.id = p.unit_id".into(),
+            "p.unit_id",
+        ),
+        _ => (format!("{table} t JOIN units u ON u.id = t.unit_id"), "t.unit_id"),
+    }
+}
+
 #[async_trait]
 impl SealedTextRepo for Backend {
     async fn sealed_texts(&self, scope: &Scope, table: &str, id: &str) -> StoreResult<RevealedText> {
@@ -34,10 +47,8 @@ impl SealedTextRepo for Backend {
             .map(|f| format!("t.{}", f.sealed_column()))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut qb = QueryBuilder::new(format!(
-            "SELECT t.unit_id, {columns} FROM {} t JOIN units u ON u.id = t.unit_id WHERE t.id = ",
-            first.table
-        ));
+        let (from, unit) = from_with_unit(first.table);
+        let mut qb = QueryBuilder::new(format!("SELECT {unit} AS unit_id, {columns} FROM {from} WHERE t.id = "));
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
         let row = qb

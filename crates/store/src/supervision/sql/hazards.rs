@@ -129,10 +129,11 @@ impl HazardRepo for Backend {
         .fetch_one(&mut *tx)
         .await?;
         let step_id = new_id();
+        let (reason, reason_sealed) = self.cipher.seal_free_text("hazard_steps", "reason", &u.step.reason);
         sqlx::query(&sql(
             "INSERT INTO hazard_steps (id, hazard_id, seq, action, from_phase, to_phase, actor_id, actor_name, at, reason,
-                                       legal_basis, detail, document_id, dedup_key)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                       legal_basis, detail, document_id, dedup_key, reason_sealed)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&step_id)
         .bind(&u.hazard_id)
@@ -143,11 +144,12 @@ impl HazardRepo for Backend {
         .bind(&u.step.actor_id)
         .bind(&u.step.actor_name)
         .bind(ms(now))
-        .bind(&u.step.reason)
+        .bind(&reason)
         .bind(&u.step.legal_basis)
         .bind(u.step.detail.to_string())
         .bind(&doc_id)
         .bind(&u.step.dedup_key)
+        .bind(&reason_sealed)
         .execute(&mut *tx)
         .await?;
         if let Some(c) = &u.credit {
