@@ -208,6 +208,20 @@ impl FieldCipher {
         (t.shown().to_string(), sealed)
     }
 
+    /// The stored form of a structured free text (a JSON column of `FREE_TEXT_FIELDS`, e.g. an
+    /// inspection record): the JSON with personal data masked in every string
+    /// (`neibao_domain::privacy::mask_json`), and the plaintext JSON encrypted for
+    /// `<column>_sealed` when something was masked.
+    pub fn seal_free_json(&self, table: &str, column: &str, value: &serde_json::Value) -> (String, Option<String>) {
+        let mut shown = value.clone();
+        if neibao_domain::privacy::mask_json(&mut shown) {
+            let sealed = self.encrypt(&format!("{table}.{column}"), &value.to_string());
+            (shown.to_string(), Some(sealed))
+        } else {
+            (value.to_string(), None)
+        }
+    }
+
     /// [`FieldCipher::seal_free_text`] of an optional text.
     pub fn seal_opt_free_text(
         &self,

@@ -225,6 +225,39 @@ impl std::fmt::Debug for FreeText {
     }
 }
 
+/// Masks the personal data in every string of a JSON value (a structured free text, e.g. an
+/// inspection record with its notes) in place; whether anything was masked.
+pub fn mask_json(v: &mut serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => {
+            let t = FreeText::new(s);
+            let masked = t.sealed_plaintext().is_some();
+            if masked {
+                *s = t.shown().to_string();
+            }
+            masked
+        }
+        serde_json::Value::Array(a) => a.iter_mut().fold(false, |any, x| mask_json(x) | any),
+        serde_json::Value::Object(m) => m.values_mut().fold(false, |any, x| mask_json(x) | any),
+        _ => false,
+    }
+}
+
+/// A copy of `v` with the personal data in every string it holds masked ([`mask_json`]), as the
+/// stored column keeps it: what a document composed from it may show. A value whose masked
+/// form no longer reads back (none known: masking keeps a string a string) is returned as
+/// `fallback`.
+pub fn masked_copy<T>(v: &T, fallback: T) -> T
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let Ok(mut j) = serde_json::to_value(v) else {
+        return fallback;
+    };
+    mask_json(&mut j);
+    serde_json::from_value(j).unwrap_or(fallback)
+}
+
 /// How the free-text test writes a field (it names a writer per value; a new value without a
 /// writer fails the test, so a new field cannot go untested).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,6 +349,18 @@ pub const FREE_TEXT_FIELDS: &[FreeTextField] = &[
         table: "hazard_steps",
         column: "reason",
         written_by: WrittenBy::User("hazard.act"),
+    },
+    FreeTextField {
+        capability: "supervision",
+        table: "inspections",
+        column: "record",
+        written_by: WrittenBy::User("inspection.submit"),
+    },
+    FreeTextField {
+        capability: "supervision",
+        table: "inspections",
+        column: "results",
+        written_by: WrittenBy::User("inspection.submit"),
     },
 ];
 

@@ -8,6 +8,7 @@ use neibao_domain::access::{Permission, Principal};
 use neibao_domain::attachments::{Attachment, AttachmentOwner};
 use neibao_domain::documents::{inspection_record, Document, DocumentFilter, DocumentKind, Issuer};
 use neibao_domain::paging::{Listing, Page};
+use neibao_domain::privacy::masked_copy;
 use neibao_domain::supervision::calendar::{beijing_date, end_of_day};
 use neibao_domain::supervision::checklist::{score, Variant};
 use neibao_domain::supervision::effects::findings;
@@ -169,7 +170,11 @@ pub async fn submit(
     } else {
         issuer(store, who).await?
     };
-    let content = inspection_record(&i, &checklist, &record, &results, &sc, &iss.name, now);
+    // The record document shows what the columns keep: personal data in the notes masked
+    // (docs/SECURITY.md, "Personal data in free text"); the store seals the plaintext.
+    let shown_record = masked_copy(&record, record.clone());
+    let shown_results = masked_copy(&results, results.clone());
+    let content = inspection_record(&i, &checklist, &shown_record, &shown_results, &sc, &iss.name, now);
     let document = iss.draft(
         DocumentKind::InspectionRecord,
         &i.unit_id,

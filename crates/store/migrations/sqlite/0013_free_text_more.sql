@@ -2,3 +2,5 @@
 -- mechanism as 0012_free_text_sealed.sql for further user-typed fields: the column keeps the
 -- masked text; the plaintext, when something was masked, is encrypted in <column>_sealed.
 ALTER TABLE hazard_steps ADD COLUMN reason_sealed TEXT;
+ALTER TABLE inspections ADD COLUMN record_sealed TEXT;
+ALTER TABLE inspections ADD COLUMN results_sealed TEXT;

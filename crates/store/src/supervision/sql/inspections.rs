@@ -90,14 +90,18 @@ impl InspectionRepo for Backend {
         now: DateTime<Utc>,
     ) -> StoreResult<Inspection> {
         self.get_inspection(scope, id).await?;
+        let (record, record_sealed, results, results_sealed) = self.seal_inspection(record, results);
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(&sql(
-            "UPDATE inspections SET record = ?, results = ?, status = 'in_progress', updated_at = ?
+            "UPDATE inspections SET record = ?, results = ?, status = 'in_progress', updated_at = ?,
+                                    record_sealed = ?, results_sealed = ?
              WHERE id = ? AND status <> 'submitted'",
         ))
-        .bind(serde_json::to_string(record).unwrap_or_default())
-        .bind(serde_json::to_string(results).unwrap_or_default())
+        .bind(record)
+        .bind(results)
         .bind(ms(now))
+        .bind(record_sealed)
+        .bind(results_sealed)
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -118,16 +122,20 @@ impl InspectionRepo for Backend {
         now: DateTime<Utc>,
     ) -> StoreResult<(Inspection, Vec<String>, Option<String>)> {
         self.get_inspection(scope, id).await?;
+        let (record, record_sealed, results, results_sealed) = self.seal_inspection(&s.record, &s.results);
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(&sql(
-            "UPDATE inspections SET record = ?, results = ?, score = ?, status = 'submitted', updated_at = ?, submitted_at = ?
+            "UPDATE inspections SET record = ?, results = ?, score = ?, status = 'submitted', updated_at = ?, submitted_at = ?,
+                                    record_sealed = ?, results_sealed = ?
              WHERE id = ? AND status <> 'submitted'",
         ))
-        .bind(serde_json::to_string(&s.record).unwrap_or_default())
-        .bind(serde_json::to_string(&s.results).unwrap_or_default())
+        .bind(record)
+        .bind(results)
         .bind(serde_json::to_string(&s.score).unwrap_or_default())
         .bind(ms(now))
         .bind(ms(now))
+        .bind(record_sealed)
+        .bind(results_sealed)
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -145,5 +153,22 @@ impl InspectionRepo for Backend {
         audit_in(&mut tx, audit, Some(id), now).await?;
         tx.commit().await?;
         Ok((self.get_inspection(scope, id).await?, hazards, doc))
+    }
+}
+
+impl Backend {
+    /// The stored forms of an inspection's record and item results: masked JSON for the columns
+    /// and the sealed plaintext JSON when something was masked (docs/SECURITY.md, "Personal data
+    /// in free text"): `(record, record_sealed, results, results_sealed)`.
+    fn seal_inspection(
+        &self,
+        record: &InspectionRecord,
+        results: &[ItemOutcome],
+    ) -> (String, Option<String>, String, Option<String>) {
+        let record = serde_json::to_value(record).unwrap_or_default();
+        let results = serde_json::to_value(results).unwrap_or_default();
+        let (record, record_sealed) = self.cipher.seal_free_json("inspections", "record", &record);
+        let (results, results_sealed) = self.cipher.seal_free_json("inspections", "results", &results);
+        (record, record_sealed, results, results_sealed)
     }
 }
