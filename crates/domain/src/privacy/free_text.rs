@@ -362,6 +362,18 @@ pub const FREE_TEXT_FIELDS: &[FreeTextField] = &[
         column: "results",
         written_by: WrittenBy::User("inspection.submit"),
     },
+    FreeTextField {
+        capability: "early_warning",
+        table: "suppression_windows",
+        column: "note",
+        written_by: WrittenBy::User("suppression.create"),
+    },
+    FreeTextField {
+        capability: "privacy",
+        table: "legal_holds",
+        column: "reason",
+        written_by: WrittenBy::User("legal_hold.create"),
+    },
 ];
 
 /// The rows of [`FREE_TEXT_FIELDS`] of one table.

@@ -107,7 +107,9 @@ impl WarningService {
         .to_string();
         self.ctx.store.create_suppression(&who.scope, &w, &audit).await?;
         self.ctx.pipeline.forget_suppressions(&w.unit_id);
-        Ok(w)
+        // Answered as stored: the note with personal data masked (docs/SECURITY.md).
+        let note = neibao_domain::privacy::FreeText::new(&w.note).shown().to_string();
+        Ok(SuppressionWindow { note, ..w })
     }
 
     /// Ends a window now ([`Permission::SuppressionManage`]; 404 outside the scope). Audited as

@@ -205,6 +205,22 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
             assert_no_plaintext("the inspection record document", &v["document"].to_string());
             id
         }
+        WrittenBy::User("suppression.create") => {
+            let now = chrono::Utc::now();
+            let body = json!({"unit_id": unit, "from": now, "to": now + chrono::Duration::days(1),
+                              "reason": "maintenance", "note": text});
+            let (s, v) = admin.post("/api/v1/suppressions", body).await;
+            assert_eq!(s, 201, "{v}");
+            assert_masked("the created suppression", v["note"].as_str().unwrap_or_default());
+            v["id"].as_str().unwrap().to_string()
+        }
+        WrittenBy::User("legal_hold.create") => {
+            let body = json!({"case_no": format!("保全{n}"), "unit_id": unit, "reason": text});
+            let (s, v) = admin.post("/api/v1/legal_holds", body).await;
+            assert_eq!(s, 201, "{v}");
+            assert_masked("the created legal hold", v["reason"].as_str().unwrap_or_default());
+            v["id"].as_str().unwrap().to_string()
+        }
         WrittenBy::User(other) => panic!(
             "no writer for {}.{} ({other}): add one to tests/it/free_text.rs",
             f.table, f.column
@@ -218,6 +234,8 @@ async fn routes(app: &TestApp, f: &FreeTextField, id: &str) -> (String, String) 
         "events" => (format!("/api/v1/events/{id}"), "/events".to_string()),
         "alerts" => (format!("/api/v1/alerts/{id}"), format!("/alerts/{id}")),
         "hazards" => (format!("/api/v1/hazards/{id}"), format!("/hazards/{id}")),
+        "suppression_windows" => ("/api/v1/suppressions".into(), "/warning/suppressions".into()),
+        "legal_holds" => ("/api/v1/retention".into(), "/retention".into()),
         "inspections" => (format!("/api/v1/inspections/{id}"), format!("/inspections/{id}")),
         "hazard_steps" => {
             let hazard = parent(app, "SELECT hazard_id AS p FROM hazard_steps", id).await;
@@ -235,6 +253,13 @@ fn shown(f: &FreeTextField, v: &serde_json::Value, id: &str) -> String {
             .as_array()
             .and_then(|s| s.iter().find(|s| s["id"] == id))
             .unwrap_or(&serde_json::Value::Null),
+        // Lists: the object by its id.
+        "suppression_windows" | "legal_holds" => {
+            let list = if f.table == "legal_holds" { &v["holds"] } else { v };
+            list.as_array()
+                .and_then(|s| s.iter().find(|o| o["id"] == id))
+                .unwrap_or(&serde_json::Value::Null)
+        }
         _ => v,
     };
     match &object[f.column] {
@@ -282,7 +307,9 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
         assert_eq!(s, 200, "{what}: {v}");
         assert_masked(&format!("{what} in {api}"), &shown(f, &v, &id));
         assert_no_plaintext(&format!("{what} in {api}"), &v.to_string());
-        let viewers: &[&reqwest::Client] = if f.table.starts_with("hazard") || f.table == "inspections" {
+        let viewers: &[&reqwest::Client] = if f.table == "legal_holds" {
+            &[&admin_ui]
+        } else if f.table.starts_with("hazard") || f.table == "inspections" {
             &[&admin_ui, &province_ui]
         } else {
             let (s, v) = guard.get(&api).await;

@@ -4,3 +4,5 @@
 ALTER TABLE hazard_steps ADD COLUMN reason_sealed TEXT;
 ALTER TABLE inspections ADD COLUMN record_sealed TEXT;
 ALTER TABLE inspections ADD COLUMN results_sealed TEXT;
+ALTER TABLE suppression_windows ADD COLUMN note_sealed TEXT;
+ALTER TABLE legal_holds ADD COLUMN reason_sealed TEXT;

@@ -309,19 +309,22 @@ impl RetentionRepo for Backend {
         qb.push_bind(hold.unit_id.clone());
         push_scope(&mut qb, scope);
         qb.build().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
-        sqlx::query(&sql("INSERT INTO legal_holds (id, case_no, unit_id, data_class, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"))
+        // The reason is a free text (docs/SECURITY.md, "Personal data in free text").
+        let (reason, reason_sealed) = self.cipher.seal_free_text("legal_holds", "reason", &hold.reason);
+        sqlx::query(&sql("INSERT INTO legal_holds (id, case_no, unit_id, data_class, reason, created_by, created_at, reason_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
             .bind(&hold.id)
             .bind(&hold.case_no)
             .bind(&hold.unit_id)
             .bind(hold.data_class.map(DataClass::code))
-            .bind(&hold.reason)
+            .bind(&reason)
             .bind(&hold.created_by)
             .bind(hold.created_at)
+            .bind(&reason_sealed)
             .execute(&mut *tx)
             .await?;
         super::audit::append_created(&mut tx, audit, &hold.id, now).await?;
         tx.commit().await?;
-        Ok(hold.clone())
+        Ok(LegalHold { reason, ..hold.clone() })
     }
 
     async fn release_legal_hold(

@@ -145,9 +145,11 @@ impl SuppressionRepo for Backend {
                 .into());
             }
         }
+        // The note is a free text (docs/SECURITY.md, "Personal data in free text").
+        let (note, note_sealed) = self.cipher.seal_free_text("suppression_windows", "note", &w.note);
         sqlx::query(&sql(
-            "INSERT INTO suppression_windows (id, unit_id, device_id, rule, starts_at, ends_at, reason, note, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO suppression_windows (id, unit_id, device_id, rule, starts_at, ends_at, reason, note, created_by, created_at, note_sealed)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&w.id)
         .bind(&w.unit_id)
@@ -156,9 +158,10 @@ impl SuppressionRepo for Backend {
         .bind(ms(w.from))
         .bind(ms(w.to))
         .bind(&w.reason)
-        .bind(&w.note)
+        .bind(&note)
         .bind(&w.created_by)
         .bind(ms(w.created_at))
+        .bind(&note_sealed)
         .execute(&mut *tx)
         .await?;
         let mut audit = audit.clone();
