@@ -243,6 +243,30 @@ pub fn mask_json(v: &mut serde_json::Value) -> bool {
     }
 }
 
+/// Puts back the plaintext of strings a client sent back masked: every string of `new` that is
+/// the masked form of the string at the same place in `old` (the sealed plaintext of the value
+/// being replaced) becomes that plaintext, so that saving a form filled from the masked column
+/// keeps what was sealed instead of the mask.
+pub fn restore_masked(new: &mut serde_json::Value, old: &serde_json::Value) {
+    use serde_json::Value;
+    match (new, old) {
+        (Value::String(n), Value::String(o)) => {
+            if n != o && FreeText::new(o).shown() == n.as_str() {
+                *n = o.clone();
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => a.iter_mut().zip(b).for_each(|(n, o)| restore_masked(n, o)),
+        (Value::Object(m), Value::Object(o)) => {
+            for (k, n) in m.iter_mut() {
+                if let Some(o) = o.get(k) {
+                    restore_masked(n, o);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A copy of `v` with the personal data in every string it holds masked ([`mask_json`]), as the
 /// stored column keeps it: what a document composed from it may show. A value whose masked
 /// form no longer reads back (none known: masking keeps a string a string) is returned as
@@ -402,6 +426,18 @@ mod tests {
             .into_iter()
             .map(|s| (s.kind, &t[s.range]))
             .collect()
+    }
+
+    #[test]
+    fn restores_what_came_back_masked() {
+        let old = serde_json::json!({"notes": "电话13812345678", "n": [{"note": "浙A12345"}]});
+        let mut new = old.clone();
+        mask_json(&mut new);
+        new["place"] = serde_json::json!("主楼");
+        new["n"][0]["note"] = serde_json::json!("改了");
+        restore_masked(&mut new, &old);
+        assert_eq!(new["notes"], "电话13812345678");
+        assert_eq!(new["n"][0]["note"], "改了");
     }
 
     #[test]

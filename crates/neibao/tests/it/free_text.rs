@@ -195,10 +195,16 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
                 .collect();
             let record = json!({"place": "单位主楼", "notes": text,
                                 "signatures": [{"name": "演示负责人", "role": "检查人员", "at": chrono::Utc::now()}]});
+            // A draft, then the submission of the form as read back (masked): what was sealed stays.
+            let path = format!("/api/v1/inspections/{id}");
+            let (s, v) = manager.put(&path, json!({"record": record, "results": results})).await;
+            assert_eq!(s, 200, "{v}");
+            let (_, back) = manager.get(&path).await;
+            assert_no_plaintext("the inspection draft read back", &back.to_string());
             let (s, v) = manager
                 .post(
-                    &format!("/api/v1/inspections/{id}/submit"),
-                    json!({"record": record, "results": results}),
+                    &format!("{path}/submit"),
+                    json!({"record": back["record"], "results": back["results"]}),
                 )
                 .await;
             assert_eq!(s, 200, "{v}");

@@ -16,7 +16,7 @@ use neibao_domain::paging::{Listing, Page};
 use neibao_domain::supervision::{
     Inspection, InspectionFilter, InspectionRecord, ItemOutcome, NewInspection, SubmitInspection,
 };
-use sqlx::QueryBuilder;
+use sqlx::{QueryBuilder, Row};
 
 #[async_trait]
 impl InspectionRepo for Backend {
@@ -90,7 +90,7 @@ impl InspectionRepo for Backend {
         now: DateTime<Utc>,
     ) -> StoreResult<Inspection> {
         self.get_inspection(scope, id).await?;
-        let (record, record_sealed, results, results_sealed) = self.seal_inspection(record, results);
+        let (record, record_sealed, results, results_sealed) = self.seal_inspection(id, record, results).await?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(&sql(
             "UPDATE inspections SET record = ?, results = ?, status = 'in_progress', updated_at = ?,
@@ -122,7 +122,7 @@ impl InspectionRepo for Backend {
         now: DateTime<Utc>,
     ) -> StoreResult<(Inspection, Vec<String>, Option<String>)> {
         self.get_inspection(scope, id).await?;
-        let (record, record_sealed, results, results_sealed) = self.seal_inspection(&s.record, &s.results);
+        let (record, record_sealed, results, results_sealed) = self.seal_inspection(id, &s.record, &s.results).await?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(&sql(
             "UPDATE inspections SET record = ?, results = ?, score = ?, status = 'submitted', updated_at = ?, submitted_at = ?,
@@ -160,15 +160,38 @@ impl Backend {
     /// The stored forms of an inspection's record and item results: masked JSON for the columns
     /// and the sealed plaintext JSON when something was masked (docs/SECURITY.md, "Personal data
     /// in free text"): `(record, record_sealed, results, results_sealed)`.
-    fn seal_inspection(
+    /// A draft sent back from a form filled from the masked columns keeps the sealed plaintext of
+    /// every string it did not change (`neibao_domain::privacy::restore_masked`).
+    async fn seal_inspection(
         &self,
+        id: &str,
         record: &InspectionRecord,
         results: &[ItemOutcome],
-    ) -> (String, Option<String>, String, Option<String>) {
-        let record = serde_json::to_value(record).unwrap_or_default();
-        let results = serde_json::to_value(results).unwrap_or_default();
+    ) -> StoreResult<(String, Option<String>, String, Option<String>)> {
+        let mut record = serde_json::to_value(record).unwrap_or_default();
+        let mut results = serde_json::to_value(results).unwrap_or_default();
+        let row = sqlx::query(&sql(
+            "SELECT record_sealed, results_sealed FROM inspections WHERE id = ?",
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(row) = row {
+            for (column, value) in [("record", &mut record), ("results", &mut results)] {
+                let Some(ct) = row.get::<Option<String>, _>(format!("{column}_sealed").as_str()) else {
+                    continue;
+                };
+                let plain = self
+                    .cipher
+                    .decrypt(&format!("inspections.{column}"), &ct)
+                    .map_err(StoreError::Other)?;
+                if let Ok(old) = serde_json::from_str(&plain) {
+                    neibao_domain::privacy::restore_masked(value, &old);
+                }
+            }
+        }
         let (record, record_sealed) = self.cipher.seal_free_json("inspections", "record", &record);
         let (results, results_sealed) = self.cipher.seal_free_json("inspections", "results", &results);
-        (record, record_sealed, results, results_sealed)
+        Ok((record, record_sealed, results, results_sealed))
     }
 }
