@@ -398,6 +398,18 @@ pub const FREE_TEXT_FIELDS: &[FreeTextField] = &[
         column: "reason",
         written_by: WrittenBy::User("legal_hold.create"),
     },
+    FreeTextField {
+        capability: "registry",
+        table: "key_areas",
+        column: "description",
+        written_by: WrittenBy::User("key_area.create"),
+    },
+    FreeTextField {
+        capability: "registry",
+        table: "units",
+        column: "address",
+        written_by: WrittenBy::User("unit.update"),
+    },
 ];
 
 /// The rows of [`FREE_TEXT_FIELDS`] of one table.

@@ -227,6 +227,28 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
             assert_masked("the created legal hold", v["reason"].as_str().unwrap_or_default());
             v["id"].as_str().unwrap().to_string()
         }
+        WrittenBy::User("key_area.create") => {
+            let body = json!({"name": format!("重点部位{n}"), "description": text});
+            let (s, v) = admin.post(&format!("/api/v1/units/{unit}/key_areas"), body).await;
+            assert_eq!(s, 201, "{v}");
+            assert_masked("the created key area", v["description"].as_str().unwrap_or_default());
+            v["id"].as_str().unwrap().to_string()
+        }
+        WrittenBy::User("unit.update") => {
+            // A unit registered with the text as its address, then saved again with the address
+            // as shown (masked): what was sealed stays.
+            let mut body = json!({"name": format!("自由文本单位{n}"), "kind": "enterprise",
+                                  "uscc": uscc(&format!("913301069{n:08}")), "division_code": "330106", "address": text});
+            let (s, v) = admin.post("/api/v1/units", body.clone()).await;
+            assert_eq!(s, 201, "{v}");
+            let id = v["id"].as_str().unwrap().to_string();
+            assert_masked("the created unit", v["address"].as_str().unwrap_or_default());
+            body["address"] = v["address"].clone();
+            body["name"] = json!(format!("自由文本单位{n}（改）"));
+            let (s, v) = admin.put(&format!("/api/v1/units/{id}"), body).await;
+            assert_eq!(s, 200, "{v}");
+            id
+        }
         WrittenBy::User(other) => panic!(
             "no writer for {}.{} ({other}): add one to tests/it/free_text.rs",
             f.table, f.column
@@ -242,6 +264,11 @@ async fn routes(app: &TestApp, f: &FreeTextField, id: &str) -> (String, String) 
         "hazards" => (format!("/api/v1/hazards/{id}"), format!("/hazards/{id}")),
         "suppression_windows" => ("/api/v1/suppressions".into(), "/warning/suppressions".into()),
         "legal_holds" => ("/api/v1/retention".into(), "/retention".into()),
+        "units" => (format!("/api/v1/units/{id}"), format!("/units/{id}")),
+        "key_areas" => {
+            let unit = parent(app, "SELECT unit_id AS p FROM key_areas", id).await;
+            (format!("/api/v1/units/{unit}/key_areas"), format!("/units/{unit}"))
+        }
         "inspections" => (format!("/api/v1/inspections/{id}"), format!("/inspections/{id}")),
         "hazard_steps" => {
             let hazard = parent(app, "SELECT hazard_id AS p FROM hazard_steps", id).await;
@@ -260,7 +287,7 @@ fn shown(f: &FreeTextField, v: &serde_json::Value, id: &str) -> String {
             .and_then(|s| s.iter().find(|s| s["id"] == id))
             .unwrap_or(&serde_json::Value::Null),
         // Lists: the object by its id.
-        "suppression_windows" | "legal_holds" => {
+        "suppression_windows" | "legal_holds" | "key_areas" => {
             let list = if f.table == "legal_holds" { &v["holds"] } else { v };
             list.as_array()
                 .and_then(|s| s.iter().find(|o| o["id"] == id))
@@ -315,7 +342,7 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
         assert_no_plaintext(&format!("{what} in {api}"), &v.to_string());
         let viewers: &[&reqwest::Client] = if f.table == "legal_holds" {
             &[&admin_ui]
-        } else if f.table.starts_with("hazard") || f.table == "inspections" {
+        } else if f.table.starts_with("hazard") || ["inspections", "units", "key_areas"].contains(&f.table) {
             &[&admin_ui, &province_ui]
         } else {
             let (s, v) = guard.get(&api).await;

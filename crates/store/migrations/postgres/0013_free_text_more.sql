@@ -6,3 +6,5 @@ ALTER TABLE inspections ADD COLUMN record_sealed TEXT;
 ALTER TABLE inspections ADD COLUMN results_sealed TEXT;
 ALTER TABLE suppression_windows ADD COLUMN note_sealed TEXT;
 ALTER TABLE legal_holds ADD COLUMN reason_sealed TEXT;
+ALTER TABLE key_areas ADD COLUMN description_sealed TEXT;
+ALTER TABLE units ADD COLUMN address_sealed TEXT;

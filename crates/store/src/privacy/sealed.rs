@@ -31,6 +31,7 @@ fn from_with_unit(table: &str) -> (String, &'static str) {
             "hazard_steps t JOIN hazards p ON p.id = t.hazard_id JOIN units u ON u.id = p.unit_id".into(),
             "p.unit_id",
         ),
+        "units" => ("units t JOIN units u ON u.id = t.id".into(), "t.id"),
         _ => (format!("{table} t JOIN units u ON u.id = t.unit_id"), "t.unit_id"),
     }
 }

@@ -250,15 +250,18 @@ impl UnitRepo for Backend {
     ) -> StoreResult<KeyArea> {
         self.get_unit(scope, unit_id).await?;
         let id = new_id();
+        // The description is a free text (docs/SECURITY.md, "Personal data in free text").
+        let (description, description_sealed) = self.cipher.seal_free_text("key_areas", "description", description);
         let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
-            "INSERT INTO key_areas (id, unit_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO key_areas (id, unit_id, name, description, created_at, description_sealed) VALUES (?, ?, ?, ?, ?, ?)",
         ))
         .bind(&id)
         .bind(unit_id)
         .bind(name)
-        .bind(description)
+        .bind(&description)
         .bind(ms(now))
+        .bind(&description_sealed)
         .execute(&mut *tx)
         .await?;
         super::audit::append_in(&mut tx, &created_audit(audit, &id, unit_id), now).await?;
@@ -267,7 +270,7 @@ impl UnitRepo for Backend {
             id,
             unit_id: unit_id.into(),
             name: name.into(),
-            description: description.into(),
+            description,
             created_at: now,
         })
     }
@@ -294,12 +297,14 @@ impl UnitRepo for Backend {
     async fn create_unit(&self, unit: NewUnit, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<Unit> {
         self.check_orgs(&unit).await?;
         let id = new_id();
+        // The address is a free text (docs/SECURITY.md, "Personal data in free text").
+        let (address, address_sealed) = self.cipher.seal_free_text("units", "address", &unit.address);
         let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO units (id, name, kind, is_university, is_private_enterprise, uscc, address, division_code,
                police_station_id, competent_department_id, is_key_unit, key_unit_category, is_counter_terror_target,
-               armed_schedule, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               armed_schedule, created_at, updated_at, address_sealed)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&id)
         .bind(&unit.name)
@@ -307,7 +312,7 @@ impl UnitRepo for Backend {
         .bind(unit.is_university)
         .bind(unit.is_private_enterprise)
         .bind(unit.uscc.as_str())
-        .bind(&unit.address)
+        .bind(&address)
         .bind(unit.division_code.as_str())
         .bind(&unit.police_station_id)
         .bind(&unit.competent_department_id)
@@ -321,6 +326,7 @@ impl UnitRepo for Backend {
         )
         .bind(ms(now))
         .bind(ms(now))
+        .bind(&address_sealed)
         .execute(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
@@ -343,9 +349,13 @@ impl UnitRepo for Backend {
     ) -> StoreResult<Unit> {
         self.get_unit(scope, id).await?;
         self.check_orgs(&unit).await?;
+        // An address sent back as shown (masked) keeps its sealed plaintext; the right-hand sides
+        // of an UPDATE read the row before it.
+        let (address, address_sealed) = self.cipher.seal_free_text("units", "address", &unit.address);
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            &sql("UPDATE units SET name = ?, kind = ?, is_university = ?, is_private_enterprise = ?, uscc = ?, address = ?,
+            &sql("UPDATE units SET name = ?, kind = ?, is_university = ?, is_private_enterprise = ?, uscc = ?,
+               address_sealed = CASE WHEN address = ? THEN address_sealed ELSE ? END, address = ?,
                division_code = ?, police_station_id = ?, competent_department_id = ?, is_key_unit = ?, key_unit_category = ?,
                is_counter_terror_target = ?, armed_schedule = ?, updated_at = ? WHERE id = ?"),
         )
@@ -354,7 +364,9 @@ impl UnitRepo for Backend {
         .bind(unit.is_university)
         .bind(unit.is_private_enterprise)
         .bind(unit.uscc.as_str())
-        .bind(&unit.address)
+        .bind(&address)
+        .bind(&address_sealed)
+        .bind(&address)
         .bind(unit.division_code.as_str())
         .bind(&unit.police_station_id)
         .bind(&unit.competent_department_id)
