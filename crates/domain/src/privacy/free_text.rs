@@ -250,10 +250,8 @@ pub fn mask_json(v: &mut serde_json::Value) -> bool {
 pub fn restore_masked(new: &mut serde_json::Value, old: &serde_json::Value) {
     use serde_json::Value;
     match (new, old) {
-        (Value::String(n), Value::String(o)) => {
-            if n != o && FreeText::new(o).shown() == n.as_str() {
-                *n = o.clone();
-            }
+        (Value::String(n), Value::String(o)) if n != o && FreeText::new(o).shown() == n.as_str() => {
+            *n = o.clone();
         }
         (Value::Array(a), Value::Array(b)) => a.iter_mut().zip(b).for_each(|(n, o)| restore_masked(n, o)),
         (Value::Object(m), Value::Object(o)) => {

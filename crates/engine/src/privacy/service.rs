@@ -95,7 +95,9 @@ impl PrivacyService {
     }
 
     /// The plaintext of the personal data masked in an object's free texts (an event's device
-    /// texts, an alert's comments, a hazard's title and description: the `object` is the table
+    /// texts, an alert's comments, a hazard's title and description, a hazard step's reason, an
+    /// inspection's record and results, a suppression note, a legal-hold reason, a key-area
+    /// description, a unit's address: the `object` is the table
     /// named in `neibao_domain::privacy::FREE_TEXT_FIELDS`), for a stated purpose; the read is
     /// audited (`free_text.reveal`, the purpose and the fields) before the answer. Only fields in
     /// which something was masked are returned. Same roles as a person reveal.

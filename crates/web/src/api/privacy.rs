@@ -50,13 +50,16 @@ pub async fn reveal_person(
 }
 
 /// The plaintext of the ID numbers, mobile numbers and plates masked in an object's free texts
-/// (`events`: device texts; `alerts`: handling comments; `hazards`: title and description), for
+/// (`events`: device texts; `alerts`: handling comments; `hazards`: title and description;
+/// `hazard_steps`: reason; `inspections`: record and item results; `suppression_windows`: note;
+/// `legal_holds`: reason; `key_areas`: description; `units`: address — the tables of
+/// `neibao_domain::privacy::FREE_TEXT_FIELDS`), for
 /// a stated purpose; audited (`free_text.reveal`) before the answer. Only the fields in which
 /// something was masked are returned. Same roles as a person reveal.
 ///
 /// Errors: `purpose_required` (400), `forbidden` (403), `not_found` (404).
 #[utoipa::path(post, path = "/api/v1/reveal/{object}/{id}", tag = "privacy", request_body = Purpose,
-    params(("object" = String, Path, description = "对象类别：events、alerts 或 hazards"),
+    params(("object" = String, Path, description = "对象类别：events、alerts、hazards、hazard_steps、inspections、suppression_windows、legal_holds、key_areas 或 units"),
            ("id" = String, Path, description = "对象编号")),
     responses((status = 200, body = RevealedText), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
