@@ -717,7 +717,9 @@ impl Case {
     }
 }
 
-/// Checks a fine's amounts against Decree 421 Art 19.
+/// Checks a fine's amounts against Decree 421 Art 19, and that each fined person's name is a
+/// name (not empty, at most 50 characters, no control characters, no ID number, mobile number
+/// or plate in it).
 pub fn check_fine(fine: &FineDecision) -> Result<(), LadderError> {
     let (min, max) = UNIT_FINE_RANGE_YUAN;
     if !(min..=max).contains(&fine.unit_amount_yuan) {
@@ -731,6 +733,14 @@ pub fn check_fine(fine: &FineDecision) -> Result<(), LadderError> {
     for p in &fine.persons {
         if p.name.trim().is_empty() || p.name.chars().count() > 50 || !crate::text::text_is_clean(&p.name) {
             return Err(LadderError::Extension("责任人姓名不能为空且不超过50字"));
+        }
+        // A name is a name: an ID number, a mobile number or a plate typed into it would be
+        // shown in the step and the decision unmasked (docs/SECURITY.md, "Personal data in free
+        // text"), so it is refused.
+        if !crate::privacy::find_personal_data(&p.name).is_empty() {
+            return Err(LadderError::Extension(
+                "责任人姓名栏只填姓名，不要填写身份证号、手机号或车牌号",
+            ));
         }
         if !(min..=max).contains(&p.amount_yuan) {
             return Err(LadderError::AmountOutOfRange {

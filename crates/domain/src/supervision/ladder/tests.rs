@@ -460,3 +460,20 @@ fn invisible_names_are_refused_in_fines() {
     };
     assert!(check_fine(&fine).is_err());
 }
+
+#[test]
+fn names_of_fined_persons_hold_no_numbers() {
+    let fine = |name: &str| FineDecision {
+        harm: Harm::InjuryOrLoss,
+        unit_amount_yuan: 10_000,
+        persons: vec![PersonFine {
+            name: name.into(),
+            amount_yuan: 600,
+        }],
+        recommend_discipline: false,
+    };
+    assert!(check_fine(&fine("张三")).is_ok());
+    for bad in ["张三 11010519491231002X", "张三13812345678", "李四（浙A12345）"] {
+        assert!(check_fine(&fine(bad)).is_err(), "{bad}");
+    }
+}
