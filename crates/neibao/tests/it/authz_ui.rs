@@ -169,6 +169,13 @@ fn table() -> Vec<Row> {
             &[("purpose", "界面矩阵测试")],
         ),
         ("post", "/units/{id}/rules/{rule}", Rules, &[("enabled", "1")]),
+        ("get", "/reveal/units/{id}", PoliceOrManager, &[]),
+        (
+            "post",
+            "/reveal/units/{id}",
+            PoliceOrManager,
+            &[("purpose", "界面矩阵测试")],
+        ),
         ("post", "/units/{id}/schedule", Rules, &[]),
         ("get", "/warning/channels", Admin, &[]),
         (
@@ -239,8 +246,11 @@ fn registered() -> BTreeSet<(String, String)> {
 /// The route a table path is an instance of (`/warning/rules/matrix_rule` → `/warning/rules/{code}`).
 fn route_of(path: &str) -> String {
     let p = path.split('?').next().unwrap();
-    match p.strip_prefix("/warning/rules/matrix_rule") {
-        Some(rest) => format!("/warning/rules/{{code}}{rest}"),
+    if let Some(rest) = p.strip_prefix("/warning/rules/matrix_rule") {
+        return format!("/warning/rules/{{code}}{rest}");
+    }
+    match p.strip_prefix("/reveal/units/") {
+        Some(rest) => format!("/reveal/{{object}}/{rest}"),
         None => p.to_string(),
     }
 }
@@ -262,7 +272,7 @@ fn fill(template: &str, o: &Objects, n: usize) -> String {
 
 fn ui_id(path: &str, o: &Objects, token: &str) -> String {
     match path.trim_start_matches('/').split('/').next().unwrap() {
-        "units" => o.unit["id"].as_str().unwrap().into(),
+        "units" | "reveal" => o.unit["id"].as_str().unwrap().into(),
         "alerts" => o.alert.clone(),
         "account" => token.into(),
         "campaigns" => o.campaign.clone(),

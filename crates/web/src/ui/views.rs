@@ -32,6 +32,9 @@ pub struct Nav {
     pub watch_alerts: bool,
     /// Police officer or administrator: the audit log and retention links are shown.
     pub police: bool,
+    /// May read personal data in full for a purpose (`person.reveal`): the 查看原文 links of
+    /// masked free texts are shown.
+    pub may_reveal: bool,
 }
 
 impl Nav {
@@ -50,6 +53,7 @@ impl Nav {
             autorefresh: 0,
             watch_alerts: false,
             police: u.principal.can(Permission::AuditRead),
+            may_reveal: u.principal.can(Permission::PersonReveal),
         }
     }
 }
@@ -139,6 +143,9 @@ pub struct EventView {
     pub device_name: String,
     pub received: String,
     pub post_count: i64,
+    /// One of the device's texts holds personal data shown masked (a 原文 link for those who may
+    /// reveal it).
+    pub masked: bool,
 }
 
 impl From<&SecurityEvent> for EventView {
@@ -175,6 +182,15 @@ impl From<&SecurityEvent> for EventView {
             device_name: e.device_name.clone().unwrap_or_default(),
             received: fmt_time(e.received_at),
             post_count: e.post_count,
+            masked: [
+                Some(&e.vendor_type),
+                e.region.as_ref(),
+                e.target.as_ref(),
+                e.description.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|t| t.contains('*')),
         }
     }
 }

@@ -23,6 +23,8 @@ use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, Nav};
 
 pub struct StepRow {
+    /// The step's id (the object of its reveal).
+    pub id: String,
     pub at: String,
     pub actor: String,
     pub code: String,
@@ -117,6 +119,7 @@ fn step_row(s: &HazardStep, attachments: &[Attachment]) -> StepRow {
         })
         .unwrap_or_default();
     StepRow {
+        id: s.id.clone(),
         at: fmt_time(s.at),
         actor: s.actor_name.clone(),
         code: s.action.clone(),
