@@ -159,7 +159,8 @@ impl Workers {
     }
 
     /// Starts everything on the wall clock: the rule reloaders (other nodes' edits arrive within
-    /// 10 s), the device-silence sweep, the notification outbox, the scheduler (after scheduling
+    /// 10 s), the device-silence sweep, the notification outbox, the back-fill of free texts
+    /// stored before they were masked, the scheduler (after scheduling
     /// the next retention sweep), and the device transports.
     ///
     /// Errors: the database, or a transport configuration that does not parse.
@@ -172,6 +173,21 @@ impl Workers {
             .spawn(self.config.silence_sweep.max(Duration::from_secs(5)));
         neibao_engine::notifications::outbox::Outbox::new(store.clone(), self.config.node.clone())
             .spawn(Duration::from_secs(2));
+        // Free texts stored before their field was masked and sealed (an upgraded installation):
+        // sealed once, in the background (docs/SECURITY.md, "Personal data in free text").
+        let privacy = self.services.privacy.clone();
+        tokio::spawn(async move {
+            match privacy.backfill_free_text().await {
+                Ok(done) => {
+                    for (field, rows) in done {
+                        tracing::info!(field, rows, "free text back-filled: old rows masked and sealed");
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "free-text back-fill failed; it is tried again at the next start")
+                }
+            }
+        });
         // The durable scheduler runs on every node; claims keep each due job on one of them.
         neibao_engine::privacy::retention::schedule_next(store.as_ref(), Utc::now()).await?;
         self.scheduler(&self.config.node).spawn();

@@ -97,7 +97,8 @@ impl PrivacyService {
     /// The plaintext of the personal data masked in an object's free texts (an event's device
     /// texts, an alert's comments, a hazard's title and description, a hazard step's reason, an
     /// inspection's record and results, a suppression note, a legal-hold reason, a key-area
-    /// description, a unit's address: the `object` is the table
+    /// description, a unit's address, a campaign's title and description, an attachment's file
+    /// name: the `object` is the table
     /// named in `neibao_domain::privacy::FREE_TEXT_FIELDS`), for a stated purpose; the read is
     /// audited (`free_text.reveal`, the purpose and the fields) before the answer. Only fields in
     /// which something was masked are returned. Same roles as a person reveal.
@@ -120,11 +121,32 @@ impl PrivacyService {
         }
         let texts = self.ctx.store.sealed_texts(&who.scope, object, id).await?;
         let fields = texts.fields.keys().cloned().collect::<Vec<_>>().join(",");
-        let mut audit = who.audit("free_text.reveal", object, id, Some(&texts.unit_id));
+        let mut audit = who.audit("free_text.reveal", object, id, texts.unit_id.as_deref());
         audit.purpose = purpose;
         audit.detail = format!("{}:{fields}", via.code());
         self.ctx.store.append_audit(&audit, Utc::now()).await?;
         Ok(texts)
+    }
+
+    /// Checks that the caller may reveal the free texts of `object` `id` (the reveal page's form,
+    /// before a purpose is given): `person.reveal`, a known object kind, the object in the
+    /// caller's jurisdiction. Nothing is decrypted or audited.
+    ///
+    /// Errors: `forbidden` (403); `not_found` (404) for an unknown kind or id, or outside the scope.
+    pub async fn check_free_text_object(&self, who: &Principal, object: &str, id: &str) -> ServiceResult<()> {
+        who.require(Permission::PersonReveal)?;
+        Ok(self.ctx.store.sealed_object_in_scope(&who.scope, object, id).await?)
+    }
+
+    /// Seals the free texts written before their field went through the masking mechanism (an
+    /// installation upgraded from before it, or a field added later): see
+    /// `SealedTextRepo::backfill_free_text`. Run by the server at start, in the background;
+    /// returns `"<table>.<column>"` and the rows sealed of each field back-filled now (empty when
+    /// every field was back-filled before).
+    ///
+    /// Errors: the database.
+    pub async fn backfill_free_text(&self) -> ServiceResult<Vec<(String, u64)>> {
+        Ok(self.ctx.store.backfill_free_text(Utc::now()).await?)
     }
 
     /// The responsible persons in the caller's jurisdiction with this exact ID number, found by

@@ -53,6 +53,11 @@ async fn browser(app: &TestApp, username: &str, password: &str) -> reqwest::Clie
     b
 }
 
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf_token\" value=\"").expect("csrf field") + "name=\"csrf_token\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
 async fn page(b: &reqwest::Client, app: &TestApp, path: &str) -> String {
     let r = b.get(app.url(path)).send().await.unwrap();
     assert_eq!(r.status(), 200, "{path}");
@@ -249,6 +254,58 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
             assert_eq!(s, 200, "{v}");
             id
         }
+        WrittenBy::User("campaign.launch") => {
+            // A campaign over the unit's county (the province officer launches it).
+            let police = app.client_for("demo_province").await;
+            let (_, u) = admin.get(&format!("/api/v1/units/{unit}")).await;
+            let division = u["division_code"].as_str().unwrap().to_string();
+            let due = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive();
+            let (title, description) = match f.column {
+                "title" => (text.to_string(), String::new()),
+                _ => (format!("专项检查{n}"), text.to_string()),
+            };
+            let body = json!({"title": title, "description": description, "due_date": due,
+                              "selection": {"division_prefix": division}});
+            let (s, v) = police.post("/api/v1/campaigns", body).await;
+            assert_eq!(s, 201, "{v}");
+            assert_masked("the launched campaign", v[f.column].as_str().unwrap_or_default());
+            v["id"].as_str().unwrap().to_string()
+        }
+        WrittenBy::User("attachment.upload") => {
+            // Evidence uploaded to a hazard with the text as its file name.
+            let police = app.client_for("demo_province").await;
+            let hazard = new_hazard(&police, unit, "隐患", "").await;
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec())
+                    .file_name(format!("{text}.pdf"))
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            );
+            let r = police
+                .http
+                .post(format!("{}/api/v1/hazards/{hazard}/evidence", police.base))
+                .bearer_auth(&police.token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+            let v: serde_json::Value = r.json().await.unwrap();
+            assert_masked("the uploaded attachment", v["name"].as_str().unwrap_or_default());
+            // Its download names the file by the masked name.
+            let id = v["id"].as_str().unwrap().to_string();
+            let r = police
+                .http
+                .get(format!("{}/api/v1/attachments/{id}", police.base))
+                .bearer_auth(&police.token)
+                .send()
+                .await
+                .unwrap();
+            let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+            assert!(!disposition.contains("11010519491231002X"), "{disposition}");
+            id
+        }
         WrittenBy::User(other) => panic!(
             "no writer for {}.{} ({other}): add one to tests/it/free_text.rs",
             f.table, f.column
@@ -270,6 +327,11 @@ async fn routes(app: &TestApp, f: &FreeTextField, id: &str) -> (String, String) 
             (format!("/api/v1/units/{unit}/key_areas"), format!("/units/{unit}"))
         }
         "inspections" => (format!("/api/v1/inspections/{id}"), format!("/inspections/{id}")),
+        "campaigns" => (format!("/api/v1/campaigns/{id}"), format!("/campaigns/{id}")),
+        "attachments" => {
+            let hazard = parent(app, "SELECT owner_id AS p FROM attachments", id).await;
+            (format!("/api/v1/hazards/{hazard}"), format!("/hazards/{hazard}"))
+        }
         "hazard_steps" => {
             let hazard = parent(app, "SELECT hazard_id AS p FROM hazard_steps", id).await;
             (format!("/api/v1/hazards/{hazard}"), format!("/hazards/{hazard}"))
@@ -282,10 +344,14 @@ async fn routes(app: &TestApp, f: &FreeTextField, id: &str) -> (String, String) 
 /// column, such as an inspection's record, as its JSON text).
 fn shown(f: &FreeTextField, v: &serde_json::Value, id: &str) -> String {
     let object = match f.table {
-        "hazard_steps" => v["steps"]
-            .as_array()
-            .and_then(|s| s.iter().find(|s| s["id"] == id))
-            .unwrap_or(&serde_json::Value::Null),
+        "hazard_steps" | "attachments" => v[if f.table == "attachments" {
+            "attachments"
+        } else {
+            "steps"
+        }]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["id"] == id))
+        .unwrap_or(&serde_json::Value::Null),
         // Lists: the object by its id.
         "suppression_windows" | "legal_holds" | "key_areas" => {
             let list = if f.table == "legal_holds" { &v["holds"] } else { v };
@@ -342,7 +408,9 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
         assert_no_plaintext(&format!("{what} in {api}"), &v.to_string());
         let viewers: &[&reqwest::Client] = if f.table == "legal_holds" {
             &[&admin_ui]
-        } else if f.table.starts_with("hazard") || ["inspections", "units", "key_areas"].contains(&f.table) {
+        } else if f.table.starts_with("hazard")
+            || ["inspections", "units", "key_areas", "campaigns", "attachments"].contains(&f.table)
+        {
             &[&admin_ui, &province_ui]
         } else {
             let (s, v) = guard.get(&api).await;
@@ -352,6 +420,16 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
         };
         for b in viewers {
             assert_no_plaintext(&format!("{what} on {ui}"), &page(b, &app, &ui).await);
+        }
+        // The page links the reveal for a user who may use it (an administrator), not for a guard.
+        let link = format!("/reveal/{}/{id}?back=", f.table);
+        let html = page(&admin_ui, &app, &ui).await;
+        assert!(html.contains(&link), "{what}: no 查看遮盖的原文 link {link} on {ui}");
+        if !viewers.iter().any(|b| std::ptr::eq(*b, &province_ui)) && f.table != "legal_holds" {
+            assert!(
+                !page(&guard_ui, &app, &ui).await.contains(&link),
+                "{what}: a link for a guard"
+            );
         }
 
         // (b) The column holds the masked text, its `_sealed` column a ciphertext.
@@ -376,6 +454,51 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
         let revealed = v["fields"][f.column].as_str().unwrap_or_default();
         assert!(revealed == text || revealed.contains(&text), "{what}: {v}");
         assert_eq!(audit_rows(&app, f.table, &id).await, 1, "{what}: one audit row");
+
+        // (d) The same through the page: a purpose too short keeps what was typed; then the
+        // plaintext, not cached, and a second audit row.
+        let reveal_ui = format!("/reveal/{}/{id}", f.table);
+        let form = page(&admin_ui, &app, &format!("{reveal_ui}?back={ui}")).await;
+        let csrf = csrf_of(&form);
+        let r = admin_ui
+            .post(app.url(&reveal_ui))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("purpose", "核查"),
+                ("back", ui.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{what}");
+        assert!(
+            r.text().await.unwrap().contains("value=\"核查\""),
+            "{what}: the typed purpose kept"
+        );
+        let r = admin_ui
+            .post(app.url(&reveal_ui))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("purpose", "核查自由文本原文"),
+                ("back", ui.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{what}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{what}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(f.label), "{what}: the field's label");
+        assert!(
+            html.contains(ID) || html.contains("11010519491231002X"),
+            "{what}: the plaintext on the page"
+        );
+        assert!(html.contains(&format!("href=\"{ui}\"")), "{what}: back to {ui}");
+        assert_eq!(
+            audit_rows(&app, f.table, &id).await,
+            2,
+            "{what}: the page's read audited"
+        );
     }
     // Nothing anywhere in the stored data holds the plaintext (the raw payloads are encrypted).
     let all = app.stored_bytes();
@@ -402,4 +525,92 @@ async fn occurrences_of_masked_regions_stay_apart() {
     assert!(items.iter().all(|e| e["region"] == "电话138****5678"));
     let posts: Vec<i64> = items.iter().map(|e| e["post_count"].as_i64().unwrap()).collect();
     assert!(posts.contains(&2) && posts.contains(&1), "{posts:?}");
+}
+
+/// An installation upgraded from before the mechanism: rows whose free text was stored as typed
+/// (no `_sealed` value, the back-fill not yet recorded) are masked and sealed by the back-fill
+/// the server runs at start; the reveal gives back what was typed, an event's occurrence keeps
+/// folding repeated posts, and a second run does nothing.
+#[tokio::test]
+async fn rows_stored_before_the_mechanism_are_back_filled() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "旧数据单位", "330106", "91330106000000048").await;
+    let (device, path) = create_device(&admin, &unit, None, "generic_json").await;
+    let region = "电话13812345678";
+    let post = json!({"type": "intrusion.field", "region": region}).to_string();
+    assert_eq!(app.ingest(&path, "application/json", post.clone()).await.0, 200);
+    let (_, evs) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
+    let event = evs["items"][0]["id"].as_str().unwrap().to_string();
+    let police = app.client_for("demo_province").await;
+    let due = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive();
+    let (s, v) = police
+        .post(
+            "/api/v1/campaigns",
+            json!({"title": "旧专项检查", "due_date": due, "selection": {"division_prefix": "330106"}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let campaign = v["id"].as_str().unwrap().to_string();
+    // Back to how rows were stored before migrations 0012–0014.
+    app.exec_sql(&format!(
+        "UPDATE events SET region = '{region}', region_sealed = NULL,
+                occurrence_key = 'intrusion.field|intrusion.field||{region}' WHERE id = '{event}';
+         UPDATE units SET address = '西湖区文三路1号 身份证{ID}', address_sealed = NULL WHERE id = '{unit}';
+         UPDATE campaigns SET description = '联系人{MOBILE}，车牌{PLATE}', description_sealed = NULL WHERE id = '{campaign}';
+         DELETE FROM free_text_backfill;"
+    ))
+    .await;
+    let (_, u) = admin.get(&format!("/api/v1/units/{unit}")).await;
+    assert!(
+        u["address"].as_str().unwrap().contains(ID),
+        "the old row as stored: {u}"
+    );
+
+    let done = app.services.privacy.backfill_free_text().await.expect("back-fill");
+    let sealed = |field: &str| done.iter().find(|(f, _)| f == field).map(|(_, n)| *n);
+    assert_eq!(sealed("events.region"), Some(1), "{done:?}");
+    assert_eq!(sealed("units.address"), Some(1), "{done:?}");
+    assert_eq!(sealed("campaigns.description"), Some(1), "{done:?}");
+    assert_eq!(sealed("hazards.title"), Some(0), "every field is recorded: {done:?}");
+    assert!(
+        app.services.privacy.backfill_free_text().await.unwrap().is_empty(),
+        "a second run does nothing"
+    );
+
+    // Shown masked, stored sealed, revealed as typed.
+    let (_, u) = admin.get(&format!("/api/v1/units/{unit}")).await;
+    assert_eq!(u["address"], "西湖区文三路1号 身份证110105********002X");
+    let (_, c) = police.get(&format!("/api/v1/campaigns/{campaign}")).await;
+    assert_eq!(c["description"], "联系人138****5678，车牌浙A***45", "{c}");
+    let (_, e) = admin.get(&format!("/api/v1/events/{event}")).await;
+    assert_eq!(e["region"], "电话138****5678");
+    for (object, id, column, typed) in [
+        ("units", &unit, "address", format!("西湖区文三路1号 身份证{ID}")),
+        (
+            "campaigns",
+            &campaign,
+            "description",
+            format!("联系人{MOBILE}，车牌{PLATE}"),
+        ),
+        ("events", &event, "region", region.to_string()),
+    ] {
+        let (s, v) = admin
+            .post(
+                &format!("/api/v1/reveal/{object}/{id}"),
+                json!({"purpose": "核查升级前数据"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["fields"][column], typed.as_str(), "{object}");
+    }
+    // The event's occurrence was keyed again: the same post folds into it.
+    assert_eq!(app.ingest(&path, "application/json", post).await.0, 200);
+    let (_, evs) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
+    assert_eq!(evs["items"].as_array().unwrap().len(), 1, "{evs}");
+    assert_eq!(evs["items"][0]["post_count"], 2, "{evs}");
+    let all = app.stored_bytes();
+    for p in [ID, "13812345678", MOBILE, PLATE] {
+        assert!(!all.contains(p), "{p} still stored in plaintext");
+    }
 }

@@ -39,16 +39,19 @@ impl AttachmentRepo for Backend {
     ) -> StoreResult<Attachment> {
         self.unit_in_scope(scope, &a.unit_id).await?;
         let id = new_id();
+        let (name, name_sealed) = self.cipher.seal_free_text("attachments", "name", &a.name);
         let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
-            "INSERT INTO attachments (id, unit_id, owner_kind, owner_id, name, content_type, size, data, uploaded_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO attachments (id, unit_id, owner_kind, owner_id, name, name_sealed, content_type, size, data,
+                                      uploaded_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&id)
         .bind(&a.unit_id)
         .bind(a.owner_kind.code())
         .bind(&a.owner_id)
-        .bind(&a.name)
+        .bind(&name)
+        .bind(&name_sealed)
         .bind(&a.content_type)
         .bind(a.data.len() as i64)
         .bind(&a.data)
@@ -70,7 +73,7 @@ impl AttachmentRepo for Backend {
             unit_id: a.unit_id.clone(),
             owner_kind: a.owner_kind,
             owner_id: a.owner_id.clone(),
-            name: a.name.clone(),
+            name,
             content_type: a.content_type.clone(),
             size: a.data.len() as i64,
             uploaded_by: a.uploaded_by.clone(),

@@ -75,6 +75,30 @@ pub(crate) fn event_from_row(r: &DbRow, cipher: &crate::crypto::FieldCipher) -> 
     }
 }
 
+/// The key that folds repeated posts of one device into one occurrence: the kind, the vendor
+/// type and region as stored (`shown`: masked), the channel; when a masked part hid personal
+/// data (`plain`: the plaintext vendor type and region), a blind index of the plaintext keeps
+/// occurrences of different numbers apart.
+pub(crate) fn occurrence_key(
+    c: &crate::crypto::FieldCipher,
+    kind: &str,
+    channel: Option<i64>,
+    shown: (&str, Option<&str>),
+    plain: Option<(&str, Option<&str>)>,
+) -> String {
+    let mut key = format!(
+        "{kind}|{}|{}|{}",
+        shown.0,
+        channel.map(|c| c.to_string()).unwrap_or_default(),
+        shown.1.unwrap_or("")
+    );
+    if let Some((vendor_type, region)) = plain {
+        key.push('|');
+        key.push_str(&c.blind_index("event_key", &format!("{vendor_type}|{}", region.unwrap_or(""))));
+    }
+    key
+}
+
 impl Backend {
     /// Everything about one event that can be computed outside the write transaction (the
     /// encryption of raw payload, person fields and pictures is the costly part).
@@ -92,20 +116,14 @@ impl Backend {
         let (target, target_sealed) = c.seal_opt_free_text("events", "target", ev.target.as_deref());
         let (description, description_sealed) =
             c.seal_opt_free_text("events", "description", ev.description.as_deref());
-        // The occurrence key holds the masked texts; when a masked part hid personal data, a
-        // blind index of the plaintext keeps occurrences of different numbers apart.
-        let mut key = format!(
-            "{}|{}|{}|{}",
+        let key = occurrence_key(
+            c,
             ev.kind.code(),
-            vendor_type,
-            ev.channel.map(|c| c.to_string()).unwrap_or_default(),
-            region.as_deref().unwrap_or("")
+            ev.channel.map(i64::from),
+            (&vendor_type, region.as_deref()),
+            (vendor_type_sealed.is_some() || region_sealed.is_some())
+                .then_some((ev.vendor_type.as_str(), ev.region.as_deref())),
         );
-        if vendor_type_sealed.is_some() || region_sealed.is_some() {
-            let plain = format!("{}|{}", ev.vendor_type, ev.region.as_deref().unwrap_or(""));
-            key.push('|');
-            key.push_str(&c.blind_index("event_key", &plain));
-        }
         PreparedEvent {
             device_id: device.id.clone(),
             unit_id: device.unit_id.clone(),

@@ -64,4 +64,16 @@ pub trait SealedTextRepo: Send + Sync {
     /// The sealed plaintexts of object `id` in `table` (a table of `FREE_TEXT_FIELDS`), if the
     /// object's unit is in `scope`. Errors: `NotFound` (unknown table, object or out of scope).
     async fn sealed_texts(&self, scope: &Scope, table: &str, id: &str) -> StoreResult<RevealedText>;
+
+    /// Whether object `id` of `table` (a table of `FREE_TEXT_FIELDS`) exists in `scope`, without
+    /// reading its sealed texts. Errors: `NotFound` (unknown table, object or out of scope).
+    async fn sealed_object_in_scope(&self, scope: &Scope, table: &str, id: &str) -> StoreResult<()>;
+
+    /// Seals the rows written before their field went through the mechanism (an installation
+    /// upgraded from before migrations 0012–0014, or a field added to `FREE_TEXT_FIELDS` later):
+    /// every entry not yet recorded in `free_text_backfill` is back-filled table by table, in
+    /// batches, then recorded, so that a later call does nothing. Returns `"<table>.<column>"`
+    /// and the rows sealed of each entry back-filled by this call. Safe beside live writes and
+    /// on several nodes at once (each update is conditional on the value it read).
+    async fn backfill_free_text(&self, now: chrono::DateTime<chrono::Utc>) -> StoreResult<Vec<(String, u64)>>;
 }

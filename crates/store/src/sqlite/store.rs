@@ -67,6 +67,17 @@ impl SqliteStore {
         &self.pool
     }
 
+    /// After rows holding plaintext were rewritten (the free-text back-fill): the write-ahead
+    /// log is checkpointed and truncated, so that no earlier frame holding the old page keeps
+    /// it (deleted cells are already zeroed: `secure_delete`). A checkpoint that readers keep
+    /// from completing is not an error.
+    pub(crate) async fn settle_rewrites(&self) -> StoreResult<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
     /// SQLite has one writer: every write goes through a pool of one connection, so writers
     /// queue in the pool (FIFO, no busy-wait sleeps) instead of contending for the file lock.
     pub(crate) fn writer(&self) -> &SqlitePool {

@@ -59,7 +59,7 @@ pub async fn reveal_person(
 ///
 /// Errors: `purpose_required` (400), `forbidden` (403), `not_found` (404).
 #[utoipa::path(post, path = "/api/v1/reveal/{object}/{id}", tag = "privacy", request_body = Purpose,
-    params(("object" = String, Path, description = "对象类别：events、alerts、hazards、hazard_steps、inspections、suppression_windows、legal_holds、key_areas 或 units"),
+    params(("object" = String, Path, description = "对象类别：events、alerts、hazards、hazard_steps、inspections、suppression_windows、legal_holds、key_areas、units、campaigns 或 attachments"),
            ("id" = String, Path, description = "对象编号")),
     responses((status = 200, body = RevealedText), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]

@@ -123,14 +123,19 @@ impl CampaignRepo for Backend {
 
     async fn create_campaign(&self, c: &NewCampaign, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<String> {
         let id = new_id();
+        let (title, title_sealed) = self.cipher.seal_free_text("campaigns", "title", &c.title);
+        let (description, description_sealed) = self.cipher.seal_free_text("campaigns", "description", &c.description);
         let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
-            "INSERT INTO campaigns (id, title, description, org_id, selection, due_at, created_by, created_by_name, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO campaigns (id, title, title_sealed, description, description_sealed, org_id, selection, due_at,
+                                    created_by, created_by_name, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&id)
-        .bind(&c.title)
-        .bind(&c.description)
+        .bind(&title)
+        .bind(&title_sealed)
+        .bind(&description)
+        .bind(&description_sealed)
         .bind(&c.org_id)
         .bind(c.selection.to_string())
         .bind(ms(c.due_at))
