@@ -21,7 +21,7 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 /// Tables in foreign-key order (each migration system keeps its own `_sqlx_migrations`).
 /// Every table worth moving, parents before children. Left out: `auth_attempts` (short-lived
 /// lockout counters under keyed hashes).
-pub const TABLES: [&str; 36] = [
+pub const TABLES: [&str; 37] = [
     "meta",
     "divisions",
     "organisations",
@@ -58,6 +58,7 @@ pub const TABLES: [&str; 36] = [
     "notification_channels",
     "notification_outbox",
     "inbox_items",
+    "free_text_backfill",
 ];
 
 /// One table's result.
