@@ -52,6 +52,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("person.reveal", "查看完整个人信息", "查看了完整个人信息"),
     ("person.lookup", "按身份证号查找", "按身份证号查找了负责人"),
     ("event.raw", "查看原始报文", "查看了原始报文"),
+    ("event.image", "查看事件图片", "查看了事件图片"),
     ("retention_policy.update", "修改保存期限", "修改了保存期限"),
     ("legal_hold.create", "设置法律保全", "设置了法律保全"),
     ("legal_hold.release", "解除法律保全", "解除了法律保全"),

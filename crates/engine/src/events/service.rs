@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use neibao_domain::access::{Permission, Principal};
-use neibao_domain::events::{EventFilter, SecurityEvent};
+use neibao_domain::events::{EventFilter, EventPicture, SecurityEvent};
 use neibao_domain::paging::{Listing, Page};
 
 use crate::context::Ctx;
@@ -52,8 +52,30 @@ impl EventService {
         let (bytes, _content_type) = store.get_event_raw(&who.scope, id).await?;
         let mut audit = who.audit("event.raw", "events", id, Some(&event.unit_id));
         audit.purpose = purpose;
-        audit.detail = format!("bytes={}", bytes.len());
+        audit.detail = format!("{}字节", bytes.len());
         store.append_audit(&audit, Utc::now()).await?;
         Ok(bytes)
+    }
+
+    /// Picture `n` (1-based) a device sent with an event (a snapshot, a face or a plate crop:
+    /// personal information). Same roles as the raw payload; a purpose is required and the view
+    /// is audited (`event.image`, with the purpose and the picture's number) before the picture
+    /// is returned; if the audit row cannot be written, nothing is returned. Source:
+    /// docs/REQUIREMENTS.md R53 (purpose-logged retrieval).
+    ///
+    /// Errors: `forbidden`, `purpose_required`, `not_found` (no such event or picture, or out of
+    /// the caller's jurisdiction).
+    #[tracing::instrument(skip_all, fields(event = %id, n))]
+    pub async fn image(&self, who: &Principal, id: &str, n: i64, purpose: Option<&str>) -> ServiceResult<EventPicture> {
+        who.require(Permission::EventRawRead)?;
+        let purpose = neibao_domain::privacy::check_purpose(purpose)?;
+        let store = &self.ctx.store;
+        let event = store.get_event(&who.scope, id).await?;
+        let picture = store.get_event_image(&who.scope, id, n).await?;
+        let mut audit = who.audit("event.image", "events", id, Some(&event.unit_id));
+        audit.purpose = purpose;
+        audit.detail = format!("第{n}张");
+        store.append_audit(&audit, Utc::now()).await?;
+        Ok(picture)
     }
 }

@@ -129,6 +129,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("get", "/api/v1/events", Any, None),
         ("get", "/api/v1/events/{id}", Any, None),
         ("get", "/api/v1/events/{id}/raw", PoliceOrManager, None),
+        ("get", "/api/v1/events/{id}/images/{n}", PoliceOrManager, None),
         ("get", "/api/v1/alerts", Any, None),
         ("get", "/api/v1/alerts/{id}", Any, None),
         (
@@ -441,11 +442,12 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         .await;
     assert_eq!(s, 201, "{area}");
     let (device, path) = create_device(admin, unit_id, area["id"].as_str(), "hikvision").await;
+    // A line crossing with its picture (the picture route needs one).
     let (s, v) = app
         .ingest(
             &path,
-            "application/xml",
-            fixture("hikvision-isapi-alert/alert_fielddetection_vehicle_ver20_nodecl.xml"),
+            "multipart/form-data; boundary=boundary",
+            fixture("hikvision-isapi-alert/httphost_push_linedetection_multipart.bin"),
         )
         .await;
     assert_eq!(s, 200, "{v}");
@@ -680,11 +682,12 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{class}", "events")
                     .replace("{variant}", "all_units")
                     .replace("{code}", "matrix_rule")
-                    .replace("{object}", "events");
+                    .replace("{object}", "events")
+                    .replace("{n}", "1");
                 if p.contains("{id}") {
                     p = p.replace("{id}", &id_for(template, o, token));
                 }
-                if template.ends_with("/raw") {
+                if template.ends_with("/raw") || template.ends_with("/images/{n}") {
                     p.push_str("?purpose=授权矩阵测试");
                 }
                 p

@@ -74,3 +74,106 @@ async fn person_data_from_devices_is_encrypted_at_rest_and_masked() {
         .unwrap();
     assert_eq!(raw.text().await.unwrap(), body.to_string());
 }
+
+/// The pictures a device sent with an event are viewed one by one from the event (the alert
+/// page's event table links them), for a purpose, each view audited first; a guard may not, a
+/// unit outside the caller's jurisdiction reads as 404, the picture is the one the device sent.
+#[tokio::test]
+async fn event_pictures_are_viewed_for_a_purpose_and_audited() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "图片查看单位", "330106", "91330106000000056").await;
+    let (s, area) = admin
+        .post(&format!("/api/v1/units/{unit}/key_areas"), json!({"name": "财务室"}))
+        .await;
+    assert_eq!(s, 201, "{area}");
+    // A line crossing in a key area: an event with its picture, and an alert.
+    let (device, path) = create_device(&admin, &unit, area["id"].as_str(), "hikvision").await;
+    let body = fixture("hikvision-isapi-alert/httphost_push_linedetection_multipart.bin");
+    let (s, v) = app
+        .ingest(&path, "multipart/form-data; boundary=boundary", body.clone())
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (_, evs) = admin.get(&format!("/api/v1/events?device_id={device}")).await;
+    let event = evs["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(evs["items"][0]["image_count"], 1);
+
+    let get = |c: &Client, q: &str| {
+        let url = format!("{}/api/v1/events/{event}/images/{q}", c.base);
+        let req = c.http.get(url).bearer_auth(&c.token);
+        async move { req.send().await.unwrap() }
+    };
+    let police = app.client_for("demo_province").await;
+    let r = get(&police, "1").await;
+    assert_eq!(r.status(), 400, "no purpose");
+    let r = get(&police, "1?purpose=核查入侵人员").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("inline"));
+    let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.starts_with("image/"), "{ct}");
+    let picture = r.bytes().await.unwrap();
+    assert!(picture.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    assert!(
+        body.windows(picture.len()).any(|w| w == picture.as_ref()),
+        "the picture the device sent, byte for byte"
+    );
+    for (who, q, status) in [
+        ("demo_province", "2?purpose=核查入侵人员", 404),
+        ("demo_province", "0?purpose=核查入侵人员", 404),
+        ("demo_guard", "1?purpose=核查入侵人员", 403),
+        // The demo unit's manager: the picture's unit is not theirs.
+        ("demo_unit", "1?purpose=核查入侵人员", 404),
+    ] {
+        let c = app.client_for(who).await;
+        assert_eq!(get(&c, q).await.status(), status, "{who} {q}");
+    }
+    // One audit row, with the purpose, naming the event and its unit, read as a sentence.
+    let (_, audit) = admin.get("/api/v1/audit?action=event.image").await;
+    let rows: Vec<_> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["object_id"] == event.as_str())
+        .collect();
+    assert_eq!(rows.len(), 1, "{audit}");
+    assert_eq!(rows[0]["purpose"], "核查入侵人员");
+    assert_eq!(rows[0]["unit_id"], unit.as_str());
+    assert!(
+        rows[0]["sentence"].as_str().unwrap().contains("查看了事件图片"),
+        "{}",
+        rows[0]
+    );
+
+    // The alert page's event table offers the picture with a purpose field.
+    let (_, alerts) = admin.get("/api/v1/alerts?per_page=200").await;
+    let alert = alerts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["device_id"] == device.as_str())
+        .expect("the device's alert")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let r = b
+        .post(app.url("/login"))
+        .form(&[("username", "demo_province"), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = b
+        .get(app.url(&format!("/alerts/{alert}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!("/api/v1/events/{event}/images/1")),
+        "picture link on the alert page"
+    );
+}

@@ -42,6 +42,9 @@ pub trait EventRepo: Send + Sync {
     async fn get_event(&self, scope: &Scope, id: &str) -> StoreResult<SecurityEvent>;
     /// Raw payload of an event (scoped).
     async fn get_event_raw(&self, scope: &Scope, id: &str) -> StoreResult<(Vec<u8>, Option<String>)>;
+    /// Picture `n` (1-based, in the order the device sent them) of event `id`, decrypted, if the
+    /// event's unit is in `scope`. Errors: `NotFound` (no such event or picture, or out of scope).
+    async fn get_event_image(&self, scope: &Scope, id: &str, n: i64) -> StoreResult<EventPicture>;
     async fn list_events(&self, scope: &Scope, filter: &EventFilter, page: Page)
         -> StoreResult<Listing<SecurityEvent>>;
     /// Occurrences of `kind` on a device (and region) since `since`; for threshold rules.

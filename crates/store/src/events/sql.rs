@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
 use neibao_domain::devices::IngestDevice;
 use neibao_domain::events::{
-    DecodedEvent, EventFilter, EventKind, EventState, PersonFields, Recorded, ReplayEvent, SecurityEvent,
+    DecodedEvent, EventFilter, EventKind, EventPicture, EventState, PersonFields, Recorded, ReplayEvent, SecurityEvent,
 };
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
@@ -288,6 +288,29 @@ impl EventRepo for Backend {
             .ok_or(StoreError::NotFound)?;
         let raw: Vec<u8> = row.get("raw");
         Ok((self.cipher.decrypt_bytes(AAD_RAW, &raw)?, row.get("raw_content_type")))
+    }
+
+    async fn get_event_image(&self, scope: &Scope, id: &str, n: i64) -> StoreResult<EventPicture> {
+        if n < 1 {
+            return Err(StoreError::NotFound);
+        }
+        let mut qb = QueryBuilder::new(
+            "SELECT i.content_type, i.bytes FROM event_images i JOIN events e ON e.id = i.event_id
+             JOIN units u ON u.id = e.unit_id WHERE i.event_id = ",
+        );
+        qb.push_bind(id.to_string());
+        push_scope(&mut qb, scope);
+        qb.push(" ORDER BY i.id LIMIT 1 OFFSET ").push_bind(n - 1);
+        let row = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let bytes: Vec<u8> = row.get("bytes");
+        Ok(EventPicture {
+            content_type: row.get("content_type"),
+            bytes: self.cipher.decrypt_bytes(AAD_IMAGE, &bytes)?,
+        })
     }
 
     async fn list_events(&self, scope: &Scope, f: &EventFilter, page: Page) -> StoreResult<Listing<SecurityEvent>> {

@@ -100,6 +100,57 @@ pub async fn raw(
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ImagePath {
+    /// The event's id.
+    pub id: String,
+    /// The picture's number, from 1 (the event's `image_count` says how many there are).
+    #[param(minimum = 1)]
+    pub n: i64,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImageQuery {
+    /// Why the picture (which may show faces and plates) is viewed; recorded in the audit log.
+    /// Required: 4–200 characters.
+    #[param(required = true, min_length = 4, max_length = 200)]
+    pub purpose: Option<String>,
+}
+
+/// Picture `n` a device sent with an event (a snapshot, a face or plate crop), shown inline with
+/// its image type (anything that is not a JPEG, PNG, WebP, GIF or BMP as
+/// `application/octet-stream`), named `事件图片-<n>.<ext>`, not cached. A purpose is required and
+/// the view is audited (`event.image`) before the answer. Same roles as the raw payload.
+///
+/// Errors: `purpose_required` (400), `forbidden` (403), `not_found` (404: no such event or
+/// picture, or outside the caller's jurisdiction).
+#[utoipa::path(get, path = "/api/v1/events/{id}/images/{n}", tag = "events", params(ImagePath, ImageQuery),
+    responses((status = 200, description = "图片内容",
+        content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"), (Vec<u8> = "image/gif"),
+                (Vec<u8> = "image/bmp"), (Vec<u8> = "application/octet-stream"))),
+        (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub async fn image(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<ImagePath>,
+    Query(q): Query<ImageQuery>,
+) -> ApiResult<axum::response::Response> {
+    let picture = state
+        .services
+        .events
+        .image(&user.principal, &p.id, p.n, q.purpose.as_deref())
+        .await?;
+    let name = format!("事件图片-{}.{}", p.n, picture.extension());
+    let ct = picture.safe_content_type().to_string();
+    let mut resp = crate::api::attachments::file_response(picture.bytes, &ct, &name, true);
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
 /// This capability's routes.
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
@@ -107,9 +158,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/events", routing::get(list))
         .route("/api/v1/events/{id}", routing::get(get))
         .route("/api/v1/events/{id}/raw", routing::get(raw))
+        .route("/api/v1/events/{id}/images/{n}", routing::get(image))
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, get, raw))]
+#[openapi(paths(list, get, raw, image))]
 pub struct Doc;

@@ -146,6 +146,8 @@ pub struct EventView {
     /// One of the device's texts holds personal data shown masked (a 原文 link for those who may
     /// reveal it).
     pub masked: bool,
+    /// The numbers of the pictures the device sent (1, 2 …), each viewable for a purpose.
+    pub pictures: Vec<i64>,
 }
 
 impl From<&SecurityEvent> for EventView {
@@ -191,6 +193,7 @@ impl From<&SecurityEvent> for EventView {
             .into_iter()
             .flatten()
             .any(|t| t.contains('*')),
+            pictures: (1..=e.image_count.clamp(0, 20)).collect(),
         }
     }
 }
