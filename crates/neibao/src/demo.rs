@@ -12,7 +12,9 @@
 //!
 //! Demo devices of the demo unit have fixed, published ingest tokens (`demo-key-area-camera`,
 //! `demo-gate-camera`, `demo-access-terminal`) so that a new user can post to them with curl.
-//! Never load demo data into a production installation.
+//! While `serve --demo` runs, `crate::demo_live` keeps the demo's devices alive (heartbeats and
+//! now and then an event through the real intake path). Never load demo data into a production
+//! installation.
 
 use anyhow::Context;
 use chrono::{Duration, NaiveDate, Utc};
@@ -77,7 +79,12 @@ pub async fn load_once(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result
         println!("演示数据已加载过，跳过。");
         return Ok(());
     }
-    let summary = load(store, pipeline).await.context("loading demo data")?;
+    let mut tokens = Vec::new();
+    let summary = load(store, pipeline, &mut tokens).await.context("loading demo data")?;
+    // The devices' ingest tokens, for the demo's device simulator (`crate::demo_live`).
+    store
+        .set_meta(crate::demo_live::DEMO_TOKENS_META, &serde_json::to_string(&tokens)?)
+        .await?;
     // The shipped example rules (every rule kind), after the demo alert so that it stays the one.
     // The file ships its offline (absence) examples switched off: the demo's devices are
     // fictional and never send heartbeats, so they would all go "offline" minutes after start.
@@ -360,7 +367,8 @@ fn weekday_nights() -> ArmedSchedule {
     }
 }
 
-async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> {
+/// Loads the data set; the ingest token of every device created is pushed to `tokens`.
+async fn load(store: &dyn Store, pipeline: &Pipeline, tokens: &mut Vec<String>) -> anyhow::Result<String> {
     let now = Utc::now();
     let today = now.date_naive();
     let divisions = divisions()?;
@@ -483,6 +491,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                         ingest_token_hash: token_hash(&token),
                     };
                     let dev = store.create_device(&Scope::All, dev, &audit_device, now).await?;
+                    tokens.push(token);
                     if rng.gen_bool(0.8) {
                         store.touch_device(&dev.id, now).await?;
                     }
@@ -540,6 +549,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         store
             .create_device(&Scope::All, mk(&name, kind, area, token), &audit_device, now)
             .await?;
+        tokens.push(token.to_string());
     }
     n_devices += 3;
 

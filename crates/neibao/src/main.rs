@@ -80,7 +80,8 @@ struct ServeArgs {
     #[arg(long, env = "NEIBAO_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Load the demo data set once (Zhejiang divisions, police organisations, demo units,
-    /// devices, users, one demo alert).
+    /// devices, users, one demo alert), and keep its devices alive while the server runs
+    /// (heartbeats, about one event a minute, through the real intake path).
     #[arg(long)]
     demo: bool,
     /// Largest accepted device payload in bytes.
@@ -719,8 +720,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         neibao::demo::load_once(app.store.as_ref(), app.services.pipeline()).await?;
     }
+    // The demo's devices keep sending heartbeats and now and then an event (demo only).
+    let demo_devices = if args.demo {
+        neibao::demo_live::Simulator::new(&app.store, app.services.intake.clone()).await?
+    } else {
+        None
+    };
     // Lives as long as the server: dropping it stops the device transports.
     let _running = app.workers.start().await?;
+    if let Some(sim) = demo_devices {
+        sim.spawn(
+            neibao::demo_live::heartbeat_round(Duration::from_secs(args.offline_after)),
+            1.0,
+        );
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
