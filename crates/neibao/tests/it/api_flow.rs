@@ -41,6 +41,11 @@ async fn hikvision_line_crossing_in_key_area_raises_one_alert_that_can_be_handle
         .send()
         .await
         .unwrap();
+    let disposition = raw.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("%E5%8E%9F%E5%A7%8B%E6%8A%A5%E6%96%87-"),
+        "saved as 原始报文-<id>.bin: {disposition}"
+    );
     assert_eq!(
         raw.bytes().await.unwrap().to_vec(),
         body,

@@ -1,4 +1,4 @@
--- Personal data in free text, continued (docs/SECURITY.md, "Personal data in free text"):
+-- Personal data in free text, continued, and an audit index (docs/SECURITY.md, "Personal data in free text"):
 -- campaign titles and descriptions and attachment file names get the same masked column plus
 -- encrypted <column>_sealed side column as 0012/0013; and the back-fill of rows written before
 -- a field went through the mechanism: one row per FREE_TEXT_FIELDS entry whose old rows have
@@ -13,3 +13,6 @@ CREATE TABLE free_text_backfill (
     done_at     BIGINT NOT NULL,
     PRIMARY KEY (table_name, column_name)
 );
+-- Scoped audit reading (docs/SECURITY.md, "Audit log") finds the rows written by users bound to
+-- units in a jurisdiction and a user's own rows by actor.
+CREATE INDEX audit_log_actor ON audit_log(actor_id, seq);

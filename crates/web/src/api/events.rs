@@ -79,7 +79,8 @@ pub struct RawQuery {
     pub purpose: Option<String>,
 }
 
-/// The raw payload the device sent, byte for byte, as `application/octet-stream`. It can hold
+/// The raw payload the device sent, byte for byte, as `application/octet-stream`, downloaded as
+/// `原始报文-<id>.bin`, not cached. It can hold
 /// personal information, so a purpose is required and the read is audited before the answer.
 /// Police, administrators and the unit's security manager.
 ///
@@ -97,7 +98,12 @@ pub async fn raw(
         .events
         .raw(&user.principal, &id, q.purpose.as_deref())
         .await?;
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
+    // Saved under a Chinese name with the event's id, not as `raw`.
+    let name = format!("原始报文-{id}.bin");
+    let mut resp = crate::api::attachments::file_response(bytes, "application/octet-stream", &name, false);
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    Ok(resp)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
