@@ -222,6 +222,23 @@ impl TestApp {
         }
     }
 
+    /// A browser session (cookies, redirects followed) signed in through the login form.
+    pub async fn browser(&self, username: &str, password: &str) -> reqwest::Client {
+        let b = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .build()
+            .unwrap();
+        let r = b
+            .post(self.url("/login"))
+            .form(&[("username", username), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "login of {username}");
+        b
+    }
+
     /// A cookie-keeping client logged in through `POST /api/v1/session`; returns it with the
     /// session's CSRF token and the login response.
     pub async fn session(&self, username: &str, password: &str, otp: Option<&str>) -> (reqwest::Client, u16, Value) {
@@ -405,4 +422,25 @@ pub async fn create_device(
         v["id"].as_str().unwrap().into(),
         v["ingest_path"].as_str().unwrap().into(),
     )
+}
+
+/// The id of the alert a device raised (the newest 200 alerts the client sees).
+pub async fn alert_of_device(client: &Client, device: &str) -> String {
+    let (_, alerts) = client.get("/api/v1/alerts?per_page=200").await;
+    alerts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["device_id"] == device)
+        .expect("the device's alert")["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The CSRF token of a rendered form (its hidden `csrf_token` field).
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let i = html.find(marker).expect("csrf field") + marker.len();
+    html[i..].split('"').next().unwrap().to_string()
 }

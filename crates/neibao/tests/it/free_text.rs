@@ -36,28 +36,6 @@ fn assert_masked(what: &str, text: &str) {
     }
 }
 
-/// A browser session (cookies) signed in through the login form.
-async fn browser(app: &TestApp, username: &str, password: &str) -> reqwest::Client {
-    let b = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .unwrap();
-    let r = b
-        .post(app.url("/login"))
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "login of {username}");
-    b
-}
-
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf_token\" value=\"").expect("csrf field") + "name=\"csrf_token\" value=\"".len();
-    html[at..].split('"').next().unwrap().to_string()
-}
-
 async fn page(b: &reqwest::Client, app: &TestApp, path: &str) -> String {
     let r = b.get(app.url(path)).send().await.unwrap();
     assert_eq!(r.status(), 200, "{path}");
@@ -113,16 +91,7 @@ async fn alert_of_new_device(app: &TestApp, admin: &Client, unit: &str, channel:
     let body = json!({"type": "access.door_forced", "channel": channel});
     let (s, v) = app.ingest(&path, "application/json", body.to_string()).await;
     assert_eq!((s, &v["alerts"]), (200, &json!(1)), "{v}");
-    let (_, alerts) = admin.get("/api/v1/alerts?per_page=200").await;
-    alerts["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["device_id"] == device.as_str())
-        .expect("the device's alert")["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    alert_of_device(admin, &device).await
 }
 
 /// A hazard reported by the province officer in `unit`; its id.
@@ -392,9 +361,9 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
     let guard = app.client_for("demo_guard").await;
     let (_, me) = guard.get("/api/v1/me").await;
     let unit = me["unit_id"].as_str().unwrap().to_string();
-    let admin_ui = browser(&app, "admin", ADMIN_PASSWORD).await;
-    let province_ui = browser(&app, "demo_province", DEMO_PASSWORD).await;
-    let guard_ui = browser(&app, "demo_guard", DEMO_PASSWORD).await;
+    let admin_ui = app.browser("admin", ADMIN_PASSWORD).await;
+    let province_ui = app.browser("demo_province", DEMO_PASSWORD).await;
+    let guard_ui = app.browser("demo_guard", DEMO_PASSWORD).await;
     for (n, f) in FREE_TEXT_FIELDS.iter().enumerate() {
         let what = format!("{}.{}", f.table, f.column);
         let text = value(f);

@@ -146,24 +146,8 @@ async fn event_pictures_are_viewed_for_a_purpose_and_audited() {
     );
 
     // The alert page's event table offers the picture with a purpose field.
-    let (_, alerts) = admin.get("/api/v1/alerts?per_page=200").await;
-    let alert = alerts["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["device_id"] == device.as_str())
-        .expect("the device's alert")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let b = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let r = b
-        .post(app.url("/login"))
-        .form(&[("username", "demo_province"), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let alert = alert_of_device(&admin, &device).await;
+    let b = app.browser("demo_province", DEMO_PASSWORD).await;
     let html = b
         .get(app.url(&format!("/alerts/{alert}")))
         .send()

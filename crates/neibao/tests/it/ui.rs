@@ -10,11 +10,6 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-fn csrf_of(html: &str) -> String {
-    let i = html.find("name=\"csrf_token\" value=\"").expect("csrf field") + "name=\"csrf_token\" value=\"".len();
-    html[i..].split('"').next().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn login_pages_and_acknowledge_through_forms() {
     let app = TestApp::demo().await;

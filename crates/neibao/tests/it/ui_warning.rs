@@ -41,12 +41,6 @@ async fn post(b: &reqwest::Client, app: &TestApp, path: &str, form: &[(&str, &st
     (status, url, r.text().await.unwrap())
 }
 
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let i = html.find(marker).expect("csrf field") + marker.len();
-    html[i..].split('"').next().unwrap().to_string()
-}
-
 /// The text after `marker` up to the next `until`.
 fn after<'a>(html: &'a str, marker: &str, until: char) -> &'a str {
     let i = html
