@@ -62,6 +62,8 @@ pub enum Permission {
     SecuritySettingsRead,
     /// 修改安全设置（如民警须启用动态口令）.
     SecuritySettingsConfigure,
+    /// 创建本人的 API 令牌（对接其他系统）：guards work at the gate and have no system to connect.
+    TokenCreate,
     /// 查看、撤销所有人的 API 令牌.
     TokenAdminister,
 }
@@ -98,6 +100,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::LegalHoldManage, &[A, PP, PC, PX, PS]),
     (Permission::SecuritySettingsRead, &[A, PP, PC, PX, PS]),
     (Permission::SecuritySettingsConfigure, &[A]),
+    (Permission::TokenCreate, &[A, PP, PC, PX, PS, D, M]),
     (Permission::TokenAdminister, &[A]),
 ];
 
@@ -134,6 +137,7 @@ impl Permission {
             Permission::LegalHoldManage => "legal_hold.manage",
             Permission::SecuritySettingsRead => "security.settings.read",
             Permission::SecuritySettingsConfigure => "security.settings.configure",
+            Permission::TokenCreate => "token.create",
             Permission::TokenAdminister => "token.administer",
         }
     }
@@ -165,6 +169,7 @@ impl Permission {
             Permission::LegalHoldManage => "设置、解除法律保全",
             Permission::SecuritySettingsRead => "查看安全设置",
             Permission::SecuritySettingsConfigure => "修改安全设置",
+            Permission::TokenCreate => "创建本人的 API 令牌",
             Permission::TokenAdminister => "管理所有人的 API 令牌",
         }
     }

@@ -52,8 +52,8 @@ impl AccountService {
     /// token (`with_token`: the caller authenticated with an API token): a stolen token must
     /// not outlive its own revocation.
     ///
-    /// Errors: `forbidden` (403) with a token; `validation_failed` (400) for the name or the
-    /// days.
+    /// Errors: `forbidden` (403) with a token or without `token.create` (guards);
+    /// `validation_failed` (400) for the name or the days.
     #[tracing::instrument(skip_all, fields(user = %who.user_id))]
     pub async fn create_token(
         &self,
@@ -61,6 +61,7 @@ impl AccountService {
         with_token: bool,
         draft: TokenDraft,
     ) -> ServiceResult<CreatedToken> {
+        who.require(Permission::TokenCreate)?;
         if with_token {
             return Err(ServiceError::refused(
                 ErrorCode::Forbidden,

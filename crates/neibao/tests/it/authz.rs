@@ -44,6 +44,8 @@ pub(crate) enum Access {
     RuleWriters,
     /// Administrators, police and competent departments: the supervision settings page.
     SettingsReaders,
+    /// Everyone but guards: creating their own API tokens.
+    NotGuards,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -73,6 +75,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::Bureau => matches!(role, "police_province" | "police_city" | "police_county"),
         Access::RuleWriters => matches!(role, "admin" | "police_province" | "police_city" | "police_county"),
         Access::SettingsReaders => police || role == "department",
+        Access::NotGuards => role != "guard",
     }
 }
 

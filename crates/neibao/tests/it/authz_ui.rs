@@ -43,7 +43,7 @@ fn table() -> Vec<Row> {
         (
             "post",
             "/account/tokens",
-            Any,
+            NotGuards,
             &[("name", "界面矩阵令牌"), ("scope", "read"), ("expires_days", "30")],
         ),
         ("post", "/account/tokens/{id}/revoke", Any, &[]),

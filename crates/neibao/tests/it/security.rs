@@ -828,3 +828,34 @@ async fn a_change_is_audited_once_and_a_refused_attempt_with_its_status() {
     assert_eq!(row["actor_name"], "demo_guard");
     assert!(row["detail"].as_str().unwrap().contains("\"status\":403"), "{row}");
 }
+
+/// Guards work at the gate and connect no system: they may not create API tokens (issue 20),
+/// neither through the API with their session nor through the account page, which offers no form.
+#[tokio::test]
+async fn guards_may_not_create_api_tokens() {
+    let app = TestApp::demo().await;
+    for (user, status) in [("demo_guard", 403), ("demo_unit", 201)] {
+        let s = app.session_client(user, DEMO_PASSWORD).await;
+        let (code, v) = s
+            .post(
+                "/api/v1/tokens",
+                serde_json::json!({"name": "对接值班系统", "scope": "read"}),
+            )
+            .await;
+        assert_eq!(code, status, "{user}: {v}");
+        let page = app.browser(user, DEMO_PASSWORD).await;
+        let html = page
+            .get(app.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            html.contains("action=\"/account/tokens\""),
+            status == 201,
+            "{user}: the token form"
+        );
+    }
+}

@@ -69,6 +69,8 @@ struct AccountPage {
     tokens: Vec<TokenRow>,
     /// Everyone's tokens are listed (with their owner).
     sees_all_tokens: bool,
+    /// The caller may create API tokens (`token.create`: not guards).
+    may_create_tokens: bool,
     /// The bureau's security settings are shown and may be changed.
     configures_security: bool,
     min_password: usize,
@@ -159,6 +161,7 @@ async fn account_page(state: &AppState, u: &CurrentUser, v: AccountView) -> Resp
         new_token: v.new_token,
         tokens,
         sees_all_tokens: who.can(Permission::TokenAdminister),
+        may_create_tokens: who.can(Permission::TokenCreate),
         configures_security,
         min_password: MIN_PASSWORD_CHARS,
         require_totp_police: settings.require_totp_police,
