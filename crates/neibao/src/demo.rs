@@ -480,6 +480,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
                         name,
                         serial: format!("DS-DEMO-{:06}", rng.gen_range(0..1_000_000)),
                         channel_map: Default::default(),
+                        utc_offset_minutes: None,
                         ingest_token_hash: token_hash(&token),
                     };
                     let dev = store.create_device(&Scope::All, dev, &audit_device, now).await?;
@@ -520,6 +521,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<String> 
         name: name.into(),
         serial: "DS-DEMO-000001".into(),
         channel_map: Default::default(),
+        utc_offset_minutes: None,
         ingest_token_hash: token_hash(token),
     };
     for (name, kind, area, token) in [

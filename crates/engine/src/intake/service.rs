@@ -246,11 +246,14 @@ fn decode(
     }
 }
 
-/// The time zone offset-less times of `device` are read in: the installation's zone,
-/// Asia/Shanghai (+08:00, [`neibao_ingest::time::DEFAULT_DEVICE_UTC_OFFSET_SECS`]). Devices have
-/// no zone of their own yet (docs/DEVICE-FORMATS.md §0.4).
-fn device_zone(_device: &IngestDevice) -> chrono::FixedOffset {
-    neibao_ingest::time::default_device_offset()
+/// The time zone offset-less times of `device` are read in: its own UTC offset when it has one
+/// (`utc_offset_minutes`), else the installation's zone, Asia/Shanghai (+08:00,
+/// [`neibao_ingest::time::DEFAULT_DEVICE_UTC_OFFSET_SECS`]); docs/DEVICE-FORMATS.md §0.4.
+fn device_zone(device: &IngestDevice) -> chrono::FixedOffset {
+    device
+        .utc_offset_minutes
+        .and_then(|m| chrono::FixedOffset::east_opt(m.checked_mul(60)?))
+        .unwrap_or_else(neibao_ingest::time::default_device_offset)
 }
 
 /// What a device of `format` expects as the answer's body instead of JSON: iclock firmware

@@ -1,6 +1,6 @@
 //! The six classes of real payloads issue 19 found misread, each against a fixture written from
 //! the vendor's documentation or a public capture (sources in `tests/fixtures/devices/README.md`
-//! and docs/DEVICE-FORMATS.md §0.9).
+//! and docs/DEVICE-FORMATS.md §10).
 
 use neibao_domain::events::{EventKind, EventState};
 use neibao_ingest::time::{default_device_offset, read_local_times_in};
@@ -49,7 +49,7 @@ fn dahua_cross_region_direction_is_entrance_or_exit() {
 #[test]
 fn offset_less_times_are_read_in_the_device_zone() {
     let zone = default_device_offset();
-    // GB/T 28181 AlarmTime `2009-12-04T16:23:32` (GBK body, no zone).
+    // GB/T 28181 AlarmTime `2024-05-14T16:23:32` (no zone).
     let mut gb = decode_gb28181(fixture!("gb28181", "alarm_notify_device_alarm_2011_style.xml")).expect("decodes");
     let before = gb.events[0].device_time.expect("time");
     assert!(!gb.events[0].device_time_has_offset);

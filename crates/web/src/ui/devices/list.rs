@@ -44,6 +44,7 @@ pub async fn create_device(
             name: f.name,
             serial: f.serial,
             channel_map: Default::default(),
+            utc_offset_minutes: None,
         };
         Ok::<_, ApiError>(state.services.devices.register(&u.principal, input).await?.ingest_path)
     }
