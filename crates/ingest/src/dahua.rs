@@ -13,9 +13,9 @@
 //! intake reads it in the device's zone, [`crate::time::read_local_times_in`]).
 //!
 //! `CrossRegionDetection` (IVS intrusion): `data.Action` `Enter`/`Leave` (older firmware) or
-//! `data.Action` = `Cross` with `data.Direction` = `Enter`/`Leave` (the shape in Dahua IVS
-//! captures: scrypted's Dahua plugin comment and the pyDahua-style test captures quoted in
-//! docs/DEVICE-FORMATS.md §3) → region entrance / exit; `Appear`/`Inside`/`Disappear` or no
+//! `data.Action` = `Cross` with `data.Direction` = `Enter`/`Leave` (the shape of the Dahua IVS
+//! data objects quoted in docs/DEVICE-FORMATS.md §3, from scrypted's Dahua plugin and a Dahua
+//! test capture) → region entrance / exit; `Appear`/`Inside`/`Disappear` or no
 //! direction → field intrusion.
 //!
 //! JSON bodies: the RPC2 event push `{"method":"client.notifyEventStream","params":{"eventList":
