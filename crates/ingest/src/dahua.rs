@@ -9,12 +9,34 @@
 //!
 //! Mapping (documented in docs/EVENTS.md): `Start`/`Pulse` → active, `Stop` → inactive; `index`
 //! (zero-based) → channel `index + 1`; `data.UTC` (epoch seconds) → device time with offset,
-//! else `data.LocaleTime` as local time without offset.
+//! else `data.LocaleTime` as local time without offset (`device_time_has_offset = false`: the
+//! intake reads it in the device's zone, [`crate::time::read_local_times_in`]).
+//!
+//! `CrossRegionDetection` (IVS intrusion): `data.Action` `Enter`/`Leave` (older firmware) or
+//! `data.Action` = `Cross` with `data.Direction` = `Enter`/`Leave` (the shape of the Dahua IVS
+//! data objects quoted in docs/DEVICE-FORMATS.md §3, from scrypted's Dahua plugin and a Dahua
+//! test capture) → region entrance / exit; `Appear`/`Inside`/`Disappear` or no
+//! direction → field intrusion.
+//!
+//! JSON bodies: the RPC2 event push `{"method":"client.notifyEventStream","params":{"eventList":
+//! [{"Code","Action","Index","Data"}…]}}` that VTO door stations and newer firmware send over the
+//! `/RPC2` (DHIP) channel after `eventManager.attach` (generic structure documented in
+//! elad-bar/DahuaVTO2MQTT `MQTTEvents.MD`), an array of such messages, or one bare
+//! `{"Code","Action","Index","Data"}` event. Each list entry is mapped like a `Code=…` part; a
+//! JSON message with another `method` (keep-alive answers, `client.notifyConfigChange`) is not
+//! an event shape ([`DecodeError::UnknownShape`]).
+//!
+//! VTO (door station) codes: `AccessControl` → access granted, or denied when `Data.Status` is 0
+//! or `Data.ErrorCode` non-zero (exit button `Method` 5 → door unlocked); `DoorStatus`
+//! (`Data.Status` `Open` → active, `Close` → inactive, door `Index + 1`) → access other;
+//! the call codes `Invite`, `CallNoAnswered`, `IgnoreInvite`, `PassiveHungup`, `HungupPhone`,
+//! `CallSnap` → access other (a visitor at the door station), the code kept as vendor type.
 
 use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState, PersonFields};
 use serde_json::{Map, Value};
 
 use crate::json_util::{get, int, text};
+use crate::plate::read_plate;
 use crate::time::{from_epoch_secs, parse_device_time};
 use crate::{multipart, sniff, DecodeError};
 
@@ -24,6 +46,10 @@ pub fn decode_dahua(content_type: Option<&str>, body: &[u8]) -> Result<DecodedPa
     let trimmed = sniff::trim_start(body);
     if trimmed.is_empty() {
         return Err(DecodeError::EmptyBody);
+    }
+    let declared = content_type.map(sniff::media_type).and_then(|m| sniff::declared(&m));
+    if declared != Some(sniff::Format::Multipart) && sniff::sniff(trimmed) == Some(sniff::Format::Json) {
+        return decode_json(trimmed);
     }
     let boundary = content_type.and_then(multipart::boundary_param);
     let parts = multipart::split(body, boundary.as_deref());
@@ -56,6 +82,71 @@ pub fn decode_dahua(content_type: Option<&str>, body: &[u8]) -> Result<DecodedPa
         });
     }
     Ok(out)
+}
+
+/// Most events taken from one JSON body (messages × list entries).
+pub const MAX_JSON_EVENTS: usize = 1000;
+
+/// The RPC2 `client.notifyEventStream` method name.
+const NOTIFY_EVENT_STREAM: &str = "client.notifyEventStream";
+
+/// A JSON body: RPC2 `client.notifyEventStream` message(s) or bare `{"Code",…}` events.
+fn decode_json(body: &[u8]) -> Result<DecodedPayload, DecodeError> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| DecodeError::NotJson)?;
+    let messages: &[Value] = match &value {
+        Value::Array(a) => a,
+        v => std::slice::from_ref(v),
+    };
+    let mut out = DecodedPayload::default();
+    for m in messages {
+        let Value::Object(msg) = m else {
+            return Err(DecodeError::UnknownShape { format: "json" });
+        };
+        let entries: Vec<&Map<String, Value>> = if let Some(method) = get(msg, "method").and_then(text) {
+            if !method.eq_ignore_ascii_case(NOTIFY_EVENT_STREAM) {
+                return Err(DecodeError::UnknownShape { format: "json" });
+            }
+            let params = match get(msg, "params") {
+                Some(Value::Object(p)) => p,
+                _ => return Err(DecodeError::MissingField { field: "params" }),
+            };
+            match get(params, "eventList") {
+                Some(Value::Array(list)) => list.iter().filter_map(Value::as_object).collect(),
+                _ => return Err(DecodeError::MissingField { field: "eventList" }),
+            }
+        } else if get(msg, "Code").is_some() {
+            vec![msg]
+        } else {
+            return Err(DecodeError::UnknownShape { format: "json" });
+        };
+        for entry in entries {
+            if out.events.len() >= MAX_JSON_EVENTS {
+                return Err(DecodeError::TooManyRecords { max: MAX_JSON_EVENTS });
+            }
+            if let Some(ev) = json_event(entry) {
+                out.events.push(ev);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One `eventList` entry; `None` without a `Code` or for `Action: State` noise.
+fn json_event(entry: &Map<String, Value>) -> Option<DecodedEvent> {
+    let code = get(entry, "Code").and_then(text)?;
+    let action = get(entry, "Action").and_then(text).unwrap_or_default();
+    let state = match action.to_ascii_lowercase().as_str() {
+        "stop" => EventState::Inactive,
+        "state" => return None,
+        _ => EventState::Active,
+    };
+    let index = get(entry, "Index").and_then(int).and_then(|i| u32::try_from(i).ok());
+    let empty = Map::new();
+    let data = match get(entry, "Data") {
+        Some(Value::Object(d)) => d,
+        _ => &empty,
+    };
+    Some(build_event(&code, state, index, data))
 }
 
 enum Part {
@@ -115,6 +206,20 @@ fn split_head(s: &str) -> (&str, Option<&str>) {
 
 fn build_event(code: &str, state: EventState, index: Option<u32>, data: &Map<String, Value>) -> DecodedEvent {
     let kind = kind_for(code, data);
+    let door_status = code.eq_ignore_ascii_case("DoorStatus");
+    let state = if door_status {
+        // `Pulse` with `Status` `Open`/`Close` (rroller/dahua#488): the door's state is the event's.
+        match get(data, "Status")
+            .and_then(text)
+            .map(|s| s.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("close" | "closed") => EventState::Inactive,
+            _ => EventState::Active,
+        }
+    } else {
+        state
+    };
     let mut ev = DecodedEvent::new(kind, code, state);
     ev.channel = index.map(|i| i.saturating_add(1));
     let utc = get(data, "UTC").and_then(|v| match v {
@@ -143,10 +248,29 @@ fn build_event(code: &str, state: EventState, index: Option<u32>, data: &Map<Str
         .or_else(|| get(data, "RuleID").and_then(text))
         .or_else(|| get(data, "ReaderID").and_then(text))
         .or_else(|| get(data, "Door").and_then(text));
-    ev.target = match get(data, "Object") {
-        Some(Value::Object(o)) => get(o, "ObjectType").and_then(text).map(|t| t.to_ascii_lowercase()),
+    if door_status && ev.region.is_none() {
+        // The VTO puts the door number (zero-based) in `Index` (rroller/dahua#488).
+        ev.region = index.map(|i| format!("door:{}", i.saturating_add(1)));
+        ev.channel = None;
+    }
+    let object = match get(data, "Object") {
+        Some(Value::Object(o)) => Some(o),
         _ => None,
     };
+    ev.target = object
+        .and_then(|o| get(o, "ObjectType"))
+        .and_then(text)
+        .map(|t| t.to_ascii_lowercase());
+    if kind == EventKind::Plate {
+        // ITC traffic events: the plate is `Object.Text` or `TrafficCar.PlateNumber`; an unread
+        // plate is a placeholder (`无车牌`, `unknown`), kept out like on Hikvision ANPR.
+        let car = match get(data, "TrafficCar") {
+            Some(Value::Object(c)) => get(c, "PlateNumber").and_then(text),
+            _ => None,
+        };
+        let plate = object.and_then(|o| get(o, "Text")).and_then(text).or(car);
+        ev.target = plate.as_deref().and_then(read_plate).or(Some("vehicle".to_string()));
+    }
     if is_access(code) {
         ev.person = PersonFields {
             name: None,
@@ -177,11 +301,23 @@ pub fn kind_for(code: &str, data: &Map<String, Value>) -> EventKind {
     match code.to_ascii_lowercase().as_str() {
         "videomotion" | "smartmotionhuman" | "smartmotionvehicle" => EventKind::Motion,
         "crosslinedetection" => EventKind::LineCrossing,
-        "crossregiondetection" => match action.as_str() {
-            "enter" => EventKind::RegionEntrance,
-            "leave" => EventKind::RegionExit,
-            _ => EventKind::FieldIntrusion,
-        },
+        "crossregiondetection" => {
+            let direction = get(data, "Direction")
+                .and_then(text)
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            // Older firmware: `Action` Enter/Leave; IVS captures: `Action` Cross + `Direction`.
+            let way = if matches!(action.as_str(), "enter" | "leave") {
+                action.as_str()
+            } else {
+                direction.as_str()
+            };
+            match way {
+                "enter" => EventKind::RegionEntrance,
+                "leave" => EventKind::RegionExit,
+                _ => EventKind::FieldIntrusion,
+            }
+        }
         "videoblind" => EventKind::Tamper,
         "videoloss" => EventKind::VideoLoss,
         "videoabnormaldetection" | "scenechange" => EventKind::SceneChange,
@@ -207,6 +343,10 @@ pub fn kind_for(code: &str, data: &Map<String, Value>) -> EventKind {
         // Vendor-private face-terminal pulse, sent when a face match opens the door.
         "_doorface_" => EventKind::AccessGranted,
         "chassisintruded" => EventKind::AccessAlarm,
+        // VTO door station (elad-bar/DahuaVTO2MQTT MQTTEvents.MD): door contact and calls.
+        "doorstatus" | "invite" | "callnoanswered" | "ignoreinvite" | "passivehungup" | "hungupphone" | "callsnap" => {
+            EventKind::AccessOther
+        }
         _ => EventKind::Unknown,
     }
 }

@@ -52,11 +52,19 @@ pub enum DecodeError {
         /// Number of parts the splitter found.
         parts: usize,
     },
+    /// A well-formed message of the vendor's format that is not an event (e.g. a Frigate
+    /// `frigate/triggers` notification): nothing is stored. Stream transports drop these
+    /// without a word; an HTTP push of one is refused with this code.
+    #[error("the {what} message is not an event")]
+    NotAnEvent {
+        /// What the message is, as the vendor names it (`"frigate/triggers"`).
+        what: &'static str,
+    },
 }
 
 impl DecodeError {
     /// Every code [`DecodeError::code`] can return, for documentation and the completeness test.
-    pub const ALL_CODES: [&'static str; 9] = [
+    pub const ALL_CODES: [&'static str; 10] = [
         "empty_body",
         "not_xml",
         "not_json",
@@ -66,6 +74,7 @@ impl DecodeError {
         "invalid_field",
         "no_event_part",
         "too_many_records",
+        "not_an_event",
     ];
 
     /// Stable snake_case code; never changes once released.
@@ -80,6 +89,7 @@ impl DecodeError {
             DecodeError::InvalidField { .. } => "invalid_field",
             DecodeError::NoEventPart { .. } => "no_event_part",
             DecodeError::TooManyRecords { .. } => "too_many_records",
+            DecodeError::NotAnEvent { .. } => "not_an_event",
         }
     }
 
@@ -99,6 +109,7 @@ impl DecodeError {
                 format!("multipart 请求体中没有可解析的事件（共 {parts} 个分段）")
             }
             DecodeError::TooManyRecords { max } => format!("单次上传的记录超过 {max} 条，请分批上传"),
+            DecodeError::NotAnEvent { what } => format!("{what} 消息不是事件，未保存"),
         }
     }
 }
@@ -118,6 +129,9 @@ mod tests {
             DecodeError::InvalidField { field: "state" },
             DecodeError::NoEventPart { parts: 2 },
             DecodeError::TooManyRecords { max: 5 },
+            DecodeError::NotAnEvent {
+                what: "frigate/triggers",
+            },
         ]
     }
 

@@ -11,15 +11,25 @@
 //!   and zones go into the description. Time: `end_time` on end, else `frame_time`/`start_time`.
 //! - `frigate/reviews` (0.14+, `severity` in `after`): kind [`EventKind::Motion`], vendor type
 //!   `review/<severity>`, target the detected objects, `end` → inactive.
-//! - `frigate/tracked_object_update` `type: face` → [`EventKind::FaceCapture`] with the name;
-//!   `type: lpr` → [`EventKind::Plate`]; other types are kept as [`EventKind::Unknown`].
+//! - `frigate/tracked_object_update` (`type` and the tracked object's `id`): `type: face` →
+//!   [`EventKind::FaceCapture`] with the name; `type: lpr` → [`EventKind::Plate`]; other types
+//!   (`description` …) are kept as [`EventKind::Unknown`].
+//! - Not events: `frigate/triggers` (semantic-search triggers, Frigate 0.17: `{name, camera,
+//!   event_id, type: thumbnail|description, score}`, docs.frigate.video/integrations/mqtt) and
+//!   any other message with a `type` but neither `before`/`after` nor a tracked-object `id`.
+//!   They are skipped in an array; a body holding nothing else is refused with
+//!   [`DecodeError::NotAnEvent`] (the intake drops it silently on MQTT). A trigger's `name` is
+//!   the name of a configured trigger, never a person's: it is not read at all.
 //!
-//! `sub_label` (string, `[name, score]`, `[name, null]`) and face names are person names.
+//! `sub_label` (string, `[name, score]`, `[name, null]`) and face names are person names. Plates
+//! (`recognized_license_plate`, lpr `plate`) go through [`crate::plate::read_plate`], so an
+//! unread placeholder is not stored as a plate.
 
 use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 use serde_json::{Map, Value};
 
 use crate::json_util::{get, text};
+use crate::plate::read_plate;
 use crate::time::from_epoch_secs;
 use crate::{sniff, DecodeError};
 
@@ -40,15 +50,35 @@ pub fn decode_frigate(body: &[u8]) -> Result<DecodedPayload, DecodeError> {
         _ => return Err(DecodeError::UnknownShape { format: "json" }),
     };
     let mut out = DecodedPayload::default();
+    let mut not_events = 0usize;
     for item in items {
         let Value::Object(msg) = item else {
             return Err(DecodeError::UnknownShape { format: "json" });
         };
-        if let Some(ev) = decode_message(msg)? {
-            out.events.push(ev);
+        match decode_message(msg) {
+            Ok(Some(ev)) => out.events.push(ev),
+            Ok(None) => {}
+            Err(DecodeError::NotAnEvent { .. }) => not_events += 1,
+            Err(e) => return Err(e),
         }
     }
+    if not_events > 0 && not_events == items.len() {
+        return Err(DecodeError::NotAnEvent {
+            what: not_event_name(items),
+        });
+    }
     Ok(out)
+}
+
+/// What a body of non-event messages is, for the refusal: triggers when they look like
+/// `frigate/triggers` (`event_id` and `name`), else a generic Frigate message.
+fn not_event_name(items: &[Value]) -> &'static str {
+    let trigger = |v: &Value| v.get("event_id").is_some() && v.get("name").is_some();
+    if items.iter().all(trigger) {
+        "frigate/triggers"
+    } else {
+        "Frigate"
+    }
 }
 
 fn decode_message(msg: &Map<String, Value>) -> Result<Option<DecodedEvent>, DecodeError> {
@@ -60,7 +90,10 @@ fn decode_message(msg: &Map<String, Value>) -> Result<Option<DecodedEvent>, Deco
     let Some(obj) = side("after").or_else(|| side("before")) else {
         return match ty.as_str() {
             "" => Err(DecodeError::UnknownShape { format: "json" }),
-            _ => Ok(Some(tracked_object_update(&ty, msg))),
+            // `tracked_object_update` names its tracked object by `id`; `frigate/triggers`
+            // carries `event_id` and a trigger `name`, and is not an event.
+            _ if get(msg, "id").and_then(text).is_some() => Ok(Some(tracked_object_update(&ty, msg))),
+            _ => Err(DecodeError::NotAnEvent { what: "Frigate" }),
         };
     };
     let state = if ty == "end" {
@@ -96,7 +129,9 @@ fn tracked_object(obj: &Map<String, Value>, state: EventState, end: bool) -> Dec
         Some(Value::Array(a)) => a.first().and_then(text),
         Some(v) => text(v),
         None => None,
-    };
+    }
+    .as_deref()
+    .and_then(read_plate);
     ev.target = plate.or(target);
     ev.person.name = sub_label(get(obj, "sub_label"));
     let time_key = if end { "end_time" } else { "frame_time" };
@@ -156,8 +191,16 @@ fn tracked_object_update(ty: &str, msg: &Map<String, Value>) -> DecodedEvent {
         .and_then(text)
         .filter(|n| !n.eq_ignore_ascii_case("unknown"));
     match kind {
-        EventKind::Plate => ev.target = get(msg, "plate").and_then(text).or(name),
-        _ => ev.person.name = name,
+        EventKind::Plate => {
+            ev.target = get(msg, "plate")
+                .and_then(text)
+                .or(name)
+                .as_deref()
+                .and_then(read_plate)
+        }
+        EventKind::FaceCapture => ev.person.name = name,
+        // Other update types (`description` …) carry no person: their `name`, if any, is not one.
+        _ => {}
     }
     ev.region = get(msg, "camera").and_then(text);
     ev.device_time = epoch(msg, "timestamp");

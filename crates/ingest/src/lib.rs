@@ -8,7 +8,8 @@
 //! - [`generic`]: the documented generic JSON shape for integrations (`docs/EVENTS.md`);
 //! - [`multipart`]: the forgiving splitter the vendor decoders share (§0.2);
 //! - [`onvif`]: `PullMessagesResponse` and WS-BaseNotification `Notify` (§4);
-//! - [`time`]: the lenient device datetime parser (§0.4);
+//! - [`plate`]: licence-plate text without the "not read" placeholders (§1);
+//! - [`time`]: the lenient device datetime parser and the device time zone (§0.4);
 //! - [`zkteco`]: ZKTeco ADMS/iclock `cdata` tables ATTLOG, rtlog, rtstate (§7).
 //!
 //! Security: every function here takes untrusted bytes from the network. None panics on any
@@ -26,6 +27,7 @@ pub mod hikvision;
 mod json_util;
 pub mod multipart;
 pub mod onvif;
+pub mod plate;
 mod sniff;
 pub mod time;
 mod xml_tree;

@@ -3,8 +3,23 @@
 //! undeclared one) works; `tt:Message` is read generically (`SimpleItem` `Name`/`Value` pairs),
 //! never bound to a schema.
 //!
-//! State: the first `Data` item whose value is `true`/`false` is the state (`true` → active,
-//! `false` → inactive). Topics with no boolean item (`LineDetector/Crossed`) are pulses → active.
+//! State: the `Data` item named like a state (`State`, `IsMotion`, `IsInside`, `IsTamper`,
+//! `active`, `state`, `is_moving`, `triggered`, `motion`, `LogicalState` …) read as a boolean, or
+//! else the first `Data` item whose value is `true`/`false`. Booleans are `true`/`false`, `1`/`0`
+//! (Axis writes `active`, `state`, `is_moving` as `1`/`0`: captures in Kane610/axis
+//! `tests/event_fixtures.py`, e.g. `tnsaxis:CameraApplicationPlatform/VMD/Camera1Profile1`
+//! `active="0"`, `tns1:Device/tnsaxis:Sensor/PIR` `state="1"`), `active`/`inactive` (ONVIF relay
+//! `LogicalState`) and `on`/`off`; `1`/`0` count only in a state-named item, so a count or an
+//! id of 0 is never a state. Topics with no boolean item (`LineDetector/Crossed`) are pulses →
+//! active.
+//!
+//! Axis topics (docs/DEVICE-FORMATS.md §4 "Axis"): VMD3 `tnsaxis:VMD3/…`, VMD4
+//! `tnsaxis:CameraApplicationPlatform/VMD/…` and Motion Guard → motion; Fence Guard → line
+//! crossing; AXIS Object Analytics `…/ObjectAnalytics/…` → motion (an object of a class was
+//! detected in a scenario), with the object class as target. The class is read from a `Data` or
+//! `Key` item named `classTypes`/`ClassTypes`/`ObjectType`/`ObjectClass`/`Class`
+//! (`human`/`Human`/`person` → `human`, `vehicle`/`car`/`truck`/`bus`/`bike`/… → `vehicle`, other
+//! classes lowercased), on any ONVIF topic.
 //!
 //! `PropertyOperation`:
 //! - `Changed` (or absent): decoded as above;
@@ -102,31 +117,40 @@ pub fn kind_for_topic(topic: &str) -> Option<EventKind> {
     if p.starts_with("monitoring/processorusage") || p.starts_with("monitoring/operatingtime") {
         return None;
     }
-    Some(if ends("cellmotiondetector/linecross") || has("linedetector") {
-        EventKind::LineCrossing
-    } else if has("fielddetector") || has("intrusion") {
-        EventKind::FieldIntrusion
-    } else if has("motion") || ends("peopledetector/people") || has("tpsmartevent") {
-        EventKind::Motion
-    } else if ends("videosource/globalscenechange") || has("scenechange") {
-        EventKind::SceneChange
-    } else if has("imagetoodark") || has("imagetoobright") || has("imagetooblurry") || has("tamper") {
-        EventKind::Tamper
-    } else if has("signalloss") || has("videoloss") {
-        EventKind::VideoLoss
-    } else if has("digitalinput") || has("alarminput") {
-        EventKind::AlarmInput
-    } else if ends("sensor/pir") || ends("/pir") {
-        EventKind::Pir
-    } else if has("hardwarefailure") || has("storagefailure") {
-        EventKind::DeviceFault
-    } else if has("facedetector") || has("facerecognition") {
-        EventKind::FaceCapture
-    } else if has("licenseplate") || has("platerecognition") {
-        EventKind::Plate
-    } else {
-        EventKind::Unknown
-    })
+    Some(
+        if ends("cellmotiondetector/linecross") || has("linedetector") || has("fenceguard") {
+            EventKind::LineCrossing
+        } else if has("fielddetector") || has("intrusion") {
+            EventKind::FieldIntrusion
+        } else if has("motion")
+            || ends("peopledetector/people")
+            || has("tpsmartevent")
+            || p.starts_with("vmd3/")
+            || p.starts_with("cameraapplicationplatform/vmd/")
+            || p.starts_with("ruleengine/vmd3/")
+            || has("cameraapplicationplatform/objectanalytics")
+        {
+            EventKind::Motion
+        } else if ends("videosource/globalscenechange") || has("scenechange") {
+            EventKind::SceneChange
+        } else if has("imagetoodark") || has("imagetoobright") || has("imagetooblurry") || has("tamper") {
+            EventKind::Tamper
+        } else if has("signalloss") || has("videoloss") {
+            EventKind::VideoLoss
+        } else if has("digitalinput") || has("alarminput") {
+            EventKind::AlarmInput
+        } else if ends("sensor/pir") || ends("/pir") {
+            EventKind::Pir
+        } else if has("hardwarefailure") || has("storagefailure") {
+            EventKind::DeviceFault
+        } else if has("facedetector") || has("facerecognition") {
+            EventKind::FaceCapture
+        } else if has("licenseplate") || has("platerecognition") {
+            EventKind::Plate
+        } else {
+            EventKind::Unknown
+        },
+    )
 }
 
 fn simple_items<'a>(msg: &'a Element, group: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
@@ -142,15 +166,10 @@ fn decode_message(nm: &Element) -> Option<DecodedEvent> {
     let msg = outer.child("Message").unwrap_or(outer);
     let kind = kind_for_topic(topic)?;
     let op = msg.attr("PropertyOperation").unwrap_or("Changed").to_ascii_lowercase();
-    let flag = simple_items(msg, "Data").find_map(|(_, v)| {
-        if v.eq_ignore_ascii_case("true") {
-            Some(true)
-        } else if v.eq_ignore_ascii_case("false") {
-            Some(false)
-        } else {
-            None
-        }
-    });
+    let flag = simple_items(msg, "Data")
+        .find(|(n, _)| STATE_ITEMS.iter().any(|s| n.eq_ignore_ascii_case(s)))
+        .and_then(|(_, v)| state_flag(v, true))
+        .or_else(|| simple_items(msg, "Data").find_map(|(_, v)| state_flag(v, false)));
     let state = match (op.as_str(), flag) {
         ("deleted", _) => EventState::Inactive,
         ("initialized", Some(true)) => EventState::Active,
@@ -188,8 +207,83 @@ fn decode_message(nm: &Element) -> Option<DecodedEvent> {
         .filter(|v| !v.is_empty())
         .map(str::to_string);
     ev.description = simple_items(msg, "Key").map(|(n, v)| format!("{n}={v}")).next();
+    ev.target = simple_items(msg, "Data")
+        .chain(simple_items(msg, "Key"))
+        .find(|(n, _)| CLASS_ITEMS.iter().any(|c| n.eq_ignore_ascii_case(c)))
+        .and_then(|(_, v)| object_class(v));
     ev.sanitize();
     Some(ev)
+}
+
+/// `Data` item names that carry the state of the condition (ONVIF and Axis spellings).
+const STATE_ITEMS: &[&str] = &[
+    "State",
+    "IsMotion",
+    "IsInside",
+    "IsTamper",
+    "IsTooDark",
+    "IsTooBright",
+    "IsTooBlurry",
+    "IsGlobalSceneChange",
+    "active",
+    "is_moving",
+    "triggered",
+    "motion",
+    "LogicalState",
+    "alarm",
+];
+
+/// `Data`/`Key` item names that carry the object class.
+const CLASS_ITEMS: &[&str] = &[
+    "classTypes",
+    "ClassTypes",
+    "ClassType",
+    "ObjectType",
+    "ObjectClass",
+    "Class",
+];
+
+/// A boolean state value: `true`/`false` always; `1`/`0`, `active`/`inactive`, `on`/`off`
+/// only when `state_named` (the item is named like a state).
+fn state_flag(v: &str, state_named: bool) -> Option<bool> {
+    let v = v.trim();
+    let is = |s: &str| v.eq_ignore_ascii_case(s);
+    if is("true") {
+        Some(true)
+    } else if is("false") {
+        Some(false)
+    } else if !state_named {
+        None
+    } else if is("1") || is("active") || is("on") {
+        Some(true)
+    } else if is("0") || is("inactive") || is("off") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Object class text → target: `human`, `vehicle`, or the class lowercased; a list
+/// (`Human Vehicle`, `human,car`) keeps each class once.
+fn object_class(v: &str) -> Option<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in v
+        .split(|ch: char| ch == ',' || ch == ';' || ch.is_whitespace())
+        .filter(|c| !c.is_empty())
+        .take(8)
+    {
+        let c = c.to_ascii_lowercase();
+        let c = match c.as_str() {
+            "human" | "person" | "people" | "pedestrian" => "human".to_string(),
+            "vehicle" | "vehical" | "car" | "truck" | "bus" | "bike" | "bicycle" | "motorcycle" | "motorbike"
+            | "motorcycle/bicycle" => "vehicle".to_string(),
+            _ => c,
+        };
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    Some(out.join(",")).filter(|s| !s.is_empty())
 }
 
 /// `VideoSource_1` → 1, `000` → 0; `None` without trailing digits.

@@ -198,6 +198,37 @@ fn parse_offset(c: &mut Cursor<'_>) -> Option<Option<i32>> {
     Some(Some(sign * i32::try_from(h * 3600 + m * 60).ok()?))
 }
 
+/// Offset of the time zone devices are installed in unless told otherwise: Asia/Shanghai, which
+/// has been UTC+08:00 all year since 1991 (no daylight saving), so a fixed offset reads it exactly.
+pub const DEFAULT_DEVICE_UTC_OFFSET_SECS: i32 = 8 * 3600;
+
+/// The default device zone as an offset (+08:00, see [`DEFAULT_DEVICE_UTC_OFFSET_SECS`]).
+pub fn default_device_offset() -> FixedOffset {
+    FixedOffset::east_opt(DEFAULT_DEVICE_UTC_OFFSET_SECS).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero"))
+}
+
+/// Reads every offset-less device time of `payload` as wall-clock time in `zone`
+/// (docs/DEVICE-FORMATS.md §0.4: GB/T 28181 `AlarmTime`, Dahua `LocaleTime`, Hikvision DVR
+/// `dateTime` and ZKTeco rows carry local time with no offset).
+///
+/// The decoders return such a time at `+00:00` with `device_time_has_offset = false`; this keeps
+/// the wall-clock reading and attaches `zone`, so `2024-05-14T07:38:35` from a device in
+/// Asia/Shanghai becomes `2024-05-14T07:38:35+08:00` (23:38:35 UTC the day before), not 07:38:35
+/// UTC. `device_time_has_offset` stays `false`: that the device gave no offset is kept. Times the
+/// device gave with an offset (or as epoch seconds) are left alone. Idempotence is not needed and
+/// not offered: call it once, after decoding.
+pub fn read_local_times_in(payload: &mut neibao_domain::events::DecodedPayload, zone: FixedOffset) {
+    for ev in &mut payload.events {
+        if ev.device_time_has_offset {
+            continue;
+        }
+        if let Some(t) = ev.device_time {
+            // `t` is at +00:00, so its naive UTC reading is the wall clock the device sent.
+            ev.device_time = zone.from_local_datetime(&t.naive_utc()).single().or(Some(t));
+        }
+    }
+}
+
 /// An epoch-seconds instant (integer or fractional, as Dahua `UTC` and Frigate timestamps are) at
 /// `+00:00`. `None` for non-finite, negative or out-of-range values; never panics.
 pub fn from_epoch_secs(secs: f64) -> Option<DateTime<FixedOffset>> {
@@ -211,7 +242,36 @@ pub fn from_epoch_secs(secs: f64) -> Option<DateTime<FixedOffset>> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_device_time;
+    use super::{default_device_offset, parse_device_time, read_local_times_in};
+    use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
+
+    #[test]
+    fn offset_less_times_are_read_in_the_device_zone() {
+        let mut payload = DecodedPayload::default();
+        for s in ["2023-08-09T07:38:35", "2024-05-14T09:12:40-06:00", "1715678000"] {
+            let (t, had) = parse_device_time(s).expect("parses");
+            let mut ev = DecodedEvent::new(EventKind::Motion, "x", EventState::Active);
+            ev.device_time = Some(t);
+            ev.device_time_has_offset = had;
+            payload.events.push(ev);
+        }
+        read_local_times_in(&mut payload, default_device_offset());
+        let got: Vec<_> = payload
+            .events
+            .iter()
+            .map(|e| (e.device_time.unwrap().to_rfc3339(), e.device_time_has_offset))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // GB/T 28181 AlarmTime of a Dahua IPC in China: 07:38 Beijing time, 23:38 UTC.
+                ("2023-08-09T07:38:35+08:00".to_string(), false),
+                ("2024-05-14T09:12:40-06:00".to_string(), true),
+                ("2024-05-14T09:13:20+00:00".to_string(), true),
+            ]
+        );
+        assert_eq!(payload.events[0].device_time.unwrap().timestamp(), 1_691_537_915);
+    }
 
     fn rfc(s: &str) -> (String, bool) {
         let (dt, off) = parse_device_time(s).unwrap_or_else(|| panic!("did not parse {s:?}"));

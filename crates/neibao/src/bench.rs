@@ -237,6 +237,7 @@ async fn setup(store: &dyn Store, devices: usize, format: DeviceFormat) -> anyho
                     name: format!("基准摄像机{i}"),
                     serial: String::new(),
                     channel_map: Default::default(),
+                    utc_offset_minutes: None,
                     ingest_token_hash: token_hash(&token),
                 },
                 &bench.audit("device.create", "device", "", Some(&unit.id)),

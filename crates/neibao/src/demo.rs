@@ -488,6 +488,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline, tokens: &mut Vec<String>) 
                         name,
                         serial: format!("DS-DEMO-{:06}", rng.gen_range(0..1_000_000)),
                         channel_map: Default::default(),
+                        utc_offset_minutes: None,
                         ingest_token_hash: token_hash(&token),
                     };
                     let dev = store.create_device(&Scope::All, dev, &audit_device, now).await?;
@@ -529,6 +530,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline, tokens: &mut Vec<String>) 
         name: name.into(),
         serial: "DS-DEMO-000001".into(),
         channel_map: Default::default(),
+        utc_offset_minutes: None,
         ingest_token_hash: token_hash(token),
     };
     for (name, kind, area, token) in [

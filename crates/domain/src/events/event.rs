@@ -273,10 +273,12 @@ pub struct DecodedEvent {
     /// The vendor's own type string, verbatim (e.g. `"linedetection"`, `"AccessControllerEvent/5/21"`).
     pub vendor_type: String,
     pub state: EventState,
-    /// Device clock time with the offset the device gave (or `+00:00` assumed when it gave none,
-    /// with `device_time_has_offset = false`).
+    /// Device clock time with the offset the device gave. When it gave none, a decoder returns
+    /// the wall-clock time at `+00:00` with `device_time_has_offset = false`, and the intake
+    /// re-reads it in the device's zone (`neibao_ingest::time::read_local_times_in`: the device's
+    /// `utc_offset_minutes`, else +08:00) before the event is stored.
     pub device_time: Option<DateTime<FixedOffset>>,
-    /// False when the device sent a local time with no offset.
+    /// False when the device sent a local time with no offset (kept after the zone is applied).
     pub device_time_has_offset: bool,
     /// Video channel (NVR IP channels already mapped: Hikvision channel > 32 → channel − 32 is
     /// NOT applied here; the raw number is kept, see docs/DEVICE-FORMATS.md §1).

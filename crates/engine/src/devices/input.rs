@@ -31,6 +31,11 @@ pub struct DeviceInput {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub channel_map: serde_json::Map<String, serde_json::Value>,
+    /// Minutes east of UTC of the device's clock (−720 to +840, a multiple of 15), for the times
+    /// it sends without an offset; absent or null: the installation's zone, Asia/Shanghai (+480).
+    #[serde(default)]
+    #[schema(minimum = -720, maximum = 840, multiple_of = 15)]
+    pub utc_offset_minutes: Option<i32>,
 }
 
 /// A registered device with its ingest token, shown this once.

@@ -171,6 +171,13 @@ fn validate(input: DeviceInput) -> ServiceResult<(NewDevice, String)> {
             return Err(ServiceError::invalid("通道映射的键应为通道号"));
         }
     }
+    if let Some(m) = input.utc_offset_minutes {
+        if !(-720..=840).contains(&m) || m % 15 != 0 {
+            return Err(ServiceError::invalid(
+                "设备时区偏移应为 -720 至 840 之间的分钟数（15 的倍数），如北京时间为 480",
+            ));
+        }
+    }
     let token = ingest_token();
     Ok((
         NewDevice {
@@ -181,6 +188,7 @@ fn validate(input: DeviceInput) -> ServiceResult<(NewDevice, String)> {
             name,
             serial,
             channel_map: input.channel_map,
+            utc_offset_minutes: input.utc_offset_minutes,
             ingest_token_hash: token_hash(&token),
         },
         token,

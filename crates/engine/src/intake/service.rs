@@ -164,11 +164,25 @@ impl IntakeService {
         if format != device.format {
             return Err(Refusal::WrongFormat(device.format));
         }
-        let mut payload = decode(format, delivery, content_type, body).map_err(|e| {
-            tracing::info!(device = %device.id, code = e.code(), "undecodable device payload");
-            Refusal::Undecodable(e)
-        })?;
         let reply = reply(format, delivery);
+        let mut payload = match decode(format, delivery, content_type, body) {
+            Ok(p) => p,
+            // A stream carries the vendor's other messages too (Frigate `frigate/triggers`):
+            // dropped like keep-alives; an HTTP push of one is refused with its reason.
+            Err(DecodeError::NotAnEvent { .. }) if matches!(delivery, Delivery::Stream) => {
+                return Ok(Received {
+                    reply,
+                    ..Received::default()
+                })
+            }
+            Err(e) => {
+                tracing::info!(device = %device.id, code = e.code(), "undecodable device payload");
+                return Err(Refusal::Undecodable(e));
+            }
+        };
+        // Offset-less device times (GB/T 28181 `AlarmTime`, Dahua `LocaleTime`, Hikvision DVR
+        // `dateTime`, ZKTeco rows) are wall-clock time where the device is installed.
+        neibao_ingest::time::read_local_times_in(&mut payload, device_zone(&device));
         if matches!(delivery, Delivery::Stream) && payload.events.is_empty() && payload.heartbeats == 0 {
             return Ok(Received {
                 reply,
@@ -230,6 +244,16 @@ fn decode(
         DeviceFormat::Gb28181 => neibao_ingest::decode_gb28181(body),
         DeviceFormat::Zkteco => neibao_ingest::decode_zkteco(query_param(query, "table"), body),
     }
+}
+
+/// The time zone offset-less times of `device` are read in: its own UTC offset when it has one
+/// (`utc_offset_minutes`), else the installation's zone, Asia/Shanghai (+08:00,
+/// [`neibao_ingest::time::DEFAULT_DEVICE_UTC_OFFSET_SECS`]); docs/DEVICE-FORMATS.md §0.4.
+fn device_zone(device: &IngestDevice) -> chrono::FixedOffset {
+    device
+        .utc_offset_minutes
+        .and_then(|m| chrono::FixedOffset::east_opt(m.checked_mul(60)?))
+        .unwrap_or_else(neibao_ingest::time::default_device_offset)
 }
 
 /// What a device of `format` expects as the answer's body instead of JSON: iclock firmware

@@ -5,6 +5,10 @@
 //! `isapi.org`, `urn:psialliance-org`, OEM `std-cgi.com`, prefixed or default), with or without an
 //! XML declaration, with CRLF inside, and with empty elements such as `<channelID/>`.
 //!
+//! ANPR: `ANPR/licensePlate` is the target, except the placeholders a camera sends when it saw a
+//! vehicle but read no plate (`unknown`, `无车牌` …, [`crate::plate`]): then the target is
+//! `vehicle` and no plate is stored.
+//!
 //! `videoloss` + `inactive` is the in-band heartbeat (§1 quirk "heartbeat flood"): counted, not
 //! turned into an event. Access-controller events sent as XML by older firmware (§2 quirk
 //! "XML versus JSON") go through the same mapping as the JSON ones.
@@ -14,6 +18,7 @@ use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState}
 use super::acs_event::{acs_event, XmlFields, ACS_VENDOR_TYPE};
 use super::common::{is_heartbeat, parse_channel, state_from};
 use super::event_types::kind_for_event_type;
+use crate::plate::read_plate;
 use crate::time::parse_device_time;
 use crate::xml_tree::{self, Element};
 use crate::DecodeError;
@@ -82,11 +87,16 @@ fn alert_event(alert: &Element, event_type: &str, state: EventState) -> DecodedE
         (None, Some(region)) => Some(region.to_string()),
         (None, None) => None,
     };
-    let plate = alert.path_text(&["ANPR", "licensePlate"]);
-    ev.target = plate
-        .or_else(|| entry.and_then(|e| e.child_text("detectionTarget")))
-        .or_else(|| alert.child_text("targetType"))
-        .map(str::to_string);
+    // An unread plate is `unknown` (or `无车牌` …): no plate, the vehicle is the target.
+    let plate = alert.path_text(&["ANPR", "licensePlate"]).and_then(read_plate);
+    let unread_plate = plate.is_none() && alert.child("ANPR").is_some();
+    ev.target = plate.or_else(|| {
+        entry
+            .and_then(|e| e.child_text("detectionTarget"))
+            .or_else(|| alert.child_text("targetType"))
+            .map(str::to_string)
+            .or_else(|| unread_plate.then(|| "vehicle".to_string()))
+    });
     ev
 }
 

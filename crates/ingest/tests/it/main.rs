@@ -3,6 +3,7 @@
 
 mod docs;
 mod fixtures;
+mod misreads;
 mod no_panic;
 mod variants;
 

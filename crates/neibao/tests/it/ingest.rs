@@ -406,13 +406,24 @@ async fn every_dahua_fixture_is_accepted() {
             ("dahua-eventmanager/attach_all_heartbeat5_videomotion.txt", ct),
             ("dahua-eventmanager/crosslinedetection_start_stop.txt", ct),
             ("dahua-eventmanager/accesscontrol_and_doorface_pulse.txt", "text/plain"),
+            (
+                "dahua-eventmanager/crossregiondetection_cross_direction_enter_leave.txt",
+                ct,
+            ),
+            ("dahua-eventmanager/rpc2_notifyeventstream_vto.json", "application/json"),
         ],
     )
     .await;
-    let want: [(u64, u64, &[&str]); 3] = [
+    let want: [(u64, u64, &[&str]); 5] = [
         (2, 3, &["motion"]),
         (2, 1, &["intrusion.line_crossing"]),
         (2, 1, &["access.granted"]),
+        (
+            3,
+            1,
+            &["intrusion.field", "intrusion.region_entrance", "intrusion.region_exit"],
+        ),
+        (5, 0, &["access.denied", "access.granted", "access.other", "unknown"]),
     ];
     for ((s, v, kinds), (accepted, heartbeats, k)) in got.iter().zip(want) {
         assert_eq!(*s, 200, "{v}");
@@ -437,10 +448,21 @@ async fn every_onvif_fixture_is_accepted() {
             ("onvif/pullmessages_response_initialized_hikvision_style.xml", ct),
             ("onvif/pullmessages_response_motion_and_intrusion_changed.xml", ct),
             ("onvif/notify_basenotification_push_cellmotion.xml", ct),
+            ("onvif/axis_metadatastream_vmd4_pir_ptz_1_0.xml", "application/xml"),
+            (
+                "onvif/axis_objectanalytics_classtypes_PARTLY_VERIFIED.xml",
+                "application/xml",
+            ),
         ],
     )
     .await;
-    let want: [(u64, &[&str]); 3] = [(0, &[]), (3, &["intrusion.field", "motion"]), (1, &["motion"])];
+    let want: [(u64, &[&str]); 5] = [
+        (0, &[]),
+        (3, &["intrusion.field", "motion"]),
+        (1, &["motion"]),
+        (5, &["alarm.pir", "motion", "unknown"]),
+        (2, &["motion"]),
+    ];
     for ((s, v, kinds), (accepted, k)) in got.iter().zip(want) {
         assert_eq!(*s, 200, "{v}");
         assert_eq!(v["accepted"], accepted, "{v}");
@@ -473,6 +495,27 @@ async fn every_frigate_fixture_is_accepted() {
         assert_eq!(v["accepted"], 1, "{v}");
         assert_eq!(kinds, &vec![k.to_string()]);
     }
+    // `frigate/triggers` is not an event: refused with its reason, nothing stored, and the
+    // trigger's name never lands in a person field.
+    let got = post_fixtures(
+        &app,
+        &admin,
+        &unit,
+        "frigate",
+        &[("frigate-mqtt/not_event_triggers_v0.17.json", ct)],
+    )
+    .await;
+    let (s, v, kinds) = &got[0];
+    assert_eq!(*s, 400, "{v}");
+    assert_eq!(v["error"]["code"], "undecodable_payload");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("frigate/triggers 消息不是事件"),
+        "{v}"
+    );
+    assert!(kinds.is_empty(), "{kinds:?}");
 }
 
 #[tokio::test]
@@ -500,6 +543,16 @@ async fn every_gb28181_fixture_is_accepted() {
     // The platform's own answer is not a device event.
     assert_eq!(got[2].0, 400, "{}", got[2].1);
     assert_eq!(got[2].1["error"]["code"], "undecodable_payload");
+    // `AlarmTime` has no zone: it is the device's wall clock in its zone (Asia/Shanghai, +08:00),
+    // not UTC, and the event says the device gave no offset only by keeping the wall clock.
+    let (_, evs) = admin.get("/api/v1/events?kind=alarm.input").await;
+    let times: Vec<&str> = evs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["device_time"].as_str())
+        .collect();
+    assert_eq!(times, ["2024-05-14T16:23:32+08:00"], "{evs}");
     // The GBK description is stored as text.
     let (_, evs) = admin.get("/api/v1/events?kind=motion").await;
     assert!(
@@ -510,6 +563,52 @@ async fn every_gb28181_fixture_is_accepted() {
             .any(|e| e["description"] == "视频动检"),
         "{evs}"
     );
+}
+
+/// Offset-less device times are read in the device's own zone when it has one, else +08:00; the
+/// zone is part of the device API, and a zone out of range is refused.
+#[tokio::test]
+async fn device_times_without_offset_are_read_in_the_device_zone() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = create_unit(&admin, "时区接入单位", "330106", "91330106000000015").await;
+    let body = fixture("gb28181/alarm_notify_device_alarm_2011_style.xml");
+    let ct = "Application/MANSCDP+xml";
+    let mut times = Vec::new();
+    for offset in [serde_json::Value::Null, serde_json::json!(-300), serde_json::json!(330)] {
+        let (s, v) = admin
+            .post(
+                "/api/v1/devices",
+                serde_json::json!({"unit_id": unit, "format": "gb28181", "name": "时区测试", "utc_offset_minutes": offset}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        assert_eq!(v["utc_offset_minutes"], offset, "{v}");
+        let (s, r) = app.ingest(v["ingest_path"].as_str().unwrap(), ct, body.clone()).await;
+        assert_eq!(s, 200, "{r}");
+        let (_, evs) = admin
+            .get(&format!("/api/v1/events?device_id={}", v["id"].as_str().unwrap()))
+            .await;
+        times.push(evs["items"][0]["device_time"].as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(
+        times,
+        [
+            "2024-05-14T16:23:32+08:00",
+            "2024-05-14T16:23:32-05:00",
+            "2024-05-14T16:23:32+05:30"
+        ]
+    );
+    for bad in [900, 7, -721] {
+        let (s, v) = admin
+            .post(
+                "/api/v1/devices",
+                serde_json::json!({"unit_id": unit, "format": "gb28181", "name": "时区测试", "utc_offset_minutes": bad}),
+            )
+            .await;
+        assert_eq!(s, 400, "{bad}: {v}");
+        assert_eq!(v["error"]["code"], "validation_failed");
+    }
 }
 
 #[tokio::test]

@@ -1192,3 +1192,84 @@ async fn admin_publishes_a_checklist_version_through_the_form() {
     let (_, after_list) = admin.get("/api/v1/checklists").await;
     assert_eq!(after_list, list);
 }
+
+/// Registering a device from the unit page: the device's clock zone (for times it sends without
+/// an offset) is chosen there; empty is the installation's zone.
+#[tokio::test]
+async fn device_form_sets_the_device_clock_zone() {
+    let app = TestApp::demo().await;
+    let b = browser();
+    let r = post_form(
+        &b,
+        &app,
+        "/login",
+        &[("username", "demo_unit"), ("password", DEMO_PASSWORD)],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let units = b.get(app.url("/units")).send().await.unwrap().text().await.unwrap();
+    let i = units
+        .find("href=\"/units/0")
+        .or_else(|| units.find("href=\"/units/"))
+        .unwrap()
+        + "href=\"".len();
+    let unit_link = units[i..].split('"').next().unwrap().to_string();
+    let page = b.get(app.url(&unit_link)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("设备时钟时区") && page.contains("新疆时间 UTC+6"),
+        "zone field on the form"
+    );
+    let csrf = csrf_of(&page);
+    let unit_id = unit_link.trim_start_matches("/units/").to_string();
+    for (name, zone, want) in [
+        ("新疆时钟摄像机", "360", serde_json::json!(360)),
+        ("默认时钟摄像机", "", serde_json::Value::Null),
+    ] {
+        let r = post_form(
+            &b,
+            &app,
+            "/devices",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("unit_id", unit_id.as_str()),
+                ("name", name),
+                ("kind", "camera"),
+                ("format", "gb28181"),
+                ("utc_offset_minutes", zone),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 200, "{name}");
+        let list: serde_json::Value = b
+            .get(app.url(&format!("/api/v1/devices?unit_id={unit_id}&per_page=200")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let dev = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap_or_else(|| panic!("{name} registered: {list}"));
+        assert_eq!(dev["utc_offset_minutes"], want, "{name}");
+    }
+    let r = post_form(
+        &b,
+        &app,
+        "/devices",
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("unit_id", unit_id.as_str()),
+            ("name", "错误时区摄像机"),
+            ("kind", "camera"),
+            ("format", "gb28181"),
+            ("utc_offset_minutes", "8"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("设备时区偏移"));
+}

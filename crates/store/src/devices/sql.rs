@@ -62,6 +62,7 @@ impl Backend {
             name: r.get("name"),
             serial: r.get("serial"),
             channel_map: serde_json::from_str(&map).unwrap_or_default(),
+            utc_offset_minutes: r.get("utc_offset_minutes"),
             last_seen_at: last.map(from_ms),
             online: last.is_some_and(|l| l >= ms(now - self.offline_after)),
             created_at: from_ms(r.get("created_at")),
@@ -70,7 +71,7 @@ impl Backend {
 
     async fn ingest_device_where(&self, condition: &str, value: &str) -> StoreResult<Option<IngestDevice>> {
         let row = sqlx::query(&sql(&format!(
-            "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, u.armed_schedule, u.division_code
+            "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, dv.utc_offset_minutes, u.armed_schedule, u.division_code
              FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE {condition}"
         )))
         .bind(value)
@@ -86,6 +87,7 @@ impl Backend {
                 .get::<Option<String>, _>("armed_schedule")
                 .and_then(|s| serde_json::from_str(&s).ok()),
             division_code: r.get("division_code"),
+            utc_offset_minutes: r.get("utc_offset_minutes"),
         }))
     }
 }
@@ -120,8 +122,8 @@ impl DeviceRepo for Backend {
         let id = new_id();
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            &sql("INSERT INTO devices (id, unit_id, key_area_id, format, kind, name, serial, channel_map, ingest_token_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            &sql("INSERT INTO devices (id, unit_id, key_area_id, format, kind, name, serial, channel_map, utc_offset_minutes, ingest_token_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         )
         .bind(&id)
         .bind(&d.unit_id)
@@ -131,6 +133,7 @@ impl DeviceRepo for Backend {
         .bind(&d.name)
         .bind(&d.serial)
         .bind(serde_json::Value::Object(d.channel_map.clone()).to_string())
+        .bind(d.utc_offset_minutes)
         .bind(&d.ingest_token_hash)
         .bind(ms(now))
         .execute(&mut *tx)

@@ -32,6 +32,7 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) -
         name: "摄像机".into(),
         serial: "S1".into(),
         channel_map: Default::default(),
+        utc_offset_minutes: None,
         ingest_token_hash: token.into(),
     };
     let d = store
@@ -62,9 +63,24 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) -
         Err(StoreError::Conflict(_))
     ));
     let d2 = store
-        .create_device(&all, dev(&b.id, None, "h3"), &audit("device.create"), now)
+        .create_device(
+            &all,
+            NewDevice {
+                utc_offset_minutes: Some(-300),
+                ..dev(&b.id, None, "h3")
+            },
+            &audit("device.create"),
+            now,
+        )
         .await
         .unwrap();
+    // The device's own UTC offset is kept and reaches the ingest view; none is none.
+    assert_eq!(d2.utc_offset_minutes, Some(-300));
+    assert_eq!(
+        store.device_for_ingest("h3").await.unwrap().unwrap().utc_offset_minutes,
+        Some(-300)
+    );
+    assert_eq!(d.utc_offset_minutes, None);
     assert!(!d.online);
     let ing = store.device_for_ingest("h1").await.unwrap().unwrap();
     assert_eq!(ing.key_area_id.as_deref(), Some(area.id.as_str()));

@@ -24,6 +24,9 @@ pub struct DeviceForm {
     key_area_id: String,
     #[serde(default)]
     serial: String,
+    /// Minutes east of UTC of the device's clock; empty: the installation's zone (+08:00).
+    #[serde(default)]
+    utc_offset_minutes: String,
 }
 
 pub async fn create_device(
@@ -36,6 +39,10 @@ pub async fn create_device(
         // An unknown unit answers not found before an unknown format.
         state.services.registry.unit(&u.principal, &f.unit_id).await?;
         let format = DeviceFormat::from_code(&f.format).ok_or_else(|| ApiError::validation("未知的接入格式"))?;
+        let utc_offset_minutes = match f.utc_offset_minutes.trim() {
+            "" => None,
+            m => Some(m.parse::<i32>().map_err(|_| ApiError::validation("设备时区无效"))?),
+        };
         let input = DeviceInput {
             unit_id: f.unit_id,
             key_area_id: Some(f.key_area_id),
@@ -44,6 +51,7 @@ pub async fn create_device(
             name: f.name,
             serial: f.serial,
             channel_map: Default::default(),
+            utc_offset_minutes,
         };
         Ok::<_, ApiError>(state.services.devices.register(&u.principal, input).await?.ingest_path)
     }
