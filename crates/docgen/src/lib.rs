@@ -251,8 +251,21 @@ impl Metrics {
                     if let Some(start) = run_start.filter(|&s| s > 0) {
                         carry = current.split_off(start);
                     }
-                } else if no_line_start(c) && current.len() >= 2 {
-                    carry = current.split_off(current.len() - 1);
+                } else if no_line_start(c) {
+                    // The character before `c` goes along, with the run of closing punctuation
+                    // it may end (as in "）”" or "）。"), so that none of them starts the next line.
+                    let closing = current.iter().rev().take_while(|&&x| no_line_start(x)).count();
+                    let keep = current.len().saturating_sub(closing + 1);
+                    if keep > 0 {
+                        carry = current.split_off(keep);
+                    }
+                }
+                // Opening punctuation (“（《 …) does not end a line: it moves down with what it opens.
+                let opening = current.iter().rev().take_while(|&&x| no_line_end(x)).count();
+                if opening > 0 && opening < current.len() {
+                    let mut moved = current.split_off(current.len() - opening);
+                    moved.append(&mut carry);
+                    carry = moved;
                 }
                 lines.push(current.iter().collect::<String>().trim_end().to_string());
                 current = carry;
@@ -304,6 +317,11 @@ fn is_word_char(c: char) -> bool {
 /// Punctuation that must not begin a line (避头点号).
 fn no_line_start(c: char) -> bool {
     "，。、；：！？）》」』】〕〉”’…—·%,.;:!?)]}".contains(c)
+}
+
+/// Punctuation that must not end a line (避尾点号): opening brackets and quotes.
+fn no_line_end(c: char) -> bool {
+    "（《「『【〔〈“‘([{".contains(c)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -749,5 +767,42 @@ impl Painter<'_, '_> {
         self.surface
             .draw_glyphs(Point::from_xy(x, y), &glyphs, self.font.clone(), text, size, false);
         self.surface.set_stroke(None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Wraps `text` at body size into lines `chars` full-width characters wide.
+    fn wrapped(text: &str, chars: f32) -> Vec<String> {
+        let m = Metrics::new().unwrap();
+        m.wrap(text, BODY_SIZE, 0.0, chars * BODY_SIZE)
+    }
+
+    #[test]
+    fn no_line_starts_with_closing_or_ends_with_opening_punctuation() {
+        // Every split point of quoted, bracketed text: "）”" and "）。" are runs of closing
+        // punctuation that used to leave the "）" at the start of the next line.
+        let text =
+            "你单位存在的“未达到「重要部位实体防护」的要求（W2）”问题，经责令限期整改（含复查），逾期未整改到位。";
+        for width in 4..40 {
+            let lines = wrapped(text, width as f32);
+            assert_eq!(lines.concat(), text, "width {width}: nothing lost");
+            for (i, l) in lines.iter().enumerate() {
+                let first = l.chars().next().unwrap();
+                assert!(
+                    !no_line_start(first),
+                    "width {width}: line {i} starts with {first:?}: {lines:?}"
+                );
+                if i + 1 < lines.len() {
+                    let last = l.chars().last().unwrap();
+                    assert!(
+                        !no_line_end(last),
+                        "width {width}: line {i} ends with {last:?}: {lines:?}"
+                    );
+                }
+            }
+        }
     }
 }
