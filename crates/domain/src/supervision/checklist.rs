@@ -509,7 +509,7 @@ const BASE: &[Seed] = &[
         "T6",
         T,
         "紧急报警装置与公安机关或单位监控中心联网",
-        "地方实践；《山东省学校安全条例》第二十五条（参照）",
+        "《企业事业单位内部治安保卫条例》第十一条第（四）项、第十四条；GB 50348-2018",
         3.0,
         false,
         "测试记录",
@@ -691,7 +691,7 @@ const UNIVERSITIES: &[Seed] = &[
         "U4",
         H,
         "校外人员、车辆出入登记并记录进出时间",
-        "《山东省学校安全条例》第三十条第二款（参照）",
+        "《企业事业单位内部治安保卫条例》第十一条第（二）项",
         2.0,
         false,
         "访客登记",
@@ -739,6 +739,17 @@ pub fn seed_items(variant: Variant) -> Vec<ChecklistItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_base_sheet_cites_no_other_province() {
+        // The sheet applies Zhejiang and national law; other provinces' rules are not its basis
+        // (T6 cited a Shandong school regulation; docs/REQUIREMENTS.md §d).
+        for it in seed_items(Variant::AllUnits) {
+            assert!(!it.basis.contains("山东"), "{} {}", it.code, it.basis);
+        }
+        let t6 = seed_items(Variant::AllUnits).into_iter().find(|i| i.code == "T6").unwrap();
+        assert!(t6.basis.contains("第十一条第（四）项、第十四条"), "{}", t6.basis);
+    }
 
     #[test]
     fn seeds_are_valid_and_weigh_about_a_hundred() {
