@@ -6,6 +6,7 @@ pub mod audit_cli;
 pub mod bench;
 pub mod bench_idle;
 pub mod demo;
+pub mod divisions;
 pub mod head_errors;
 pub mod migrate;
 pub mod province;
