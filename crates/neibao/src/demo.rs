@@ -692,6 +692,7 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
         place: format!("{}监控室、重要部位", unit.name),
         officers: vec![user.display_name.clone(), "李警官（虚构）".into()],
         accompanying_person: "演示保卫负责人".into(),
+        witness: "演示见证人（虚构）".into(),
         purpose: "冬季专项检查".into(),
         inspection_type: "专项检查".into(),
         methods: vec!["实地查看".into(), "查阅".into()],

@@ -21,7 +21,8 @@ use crate::error::{ServiceError, ServiceResult};
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ActInput {
     /// The action and its fields, e.g. `{"action":"issue_order","deadline":"…"}`,
-    /// `{"action":"escalate","rung":"interview","deadline":"…"}`,
+    /// `{"action":"escalate","rung":"interview","deadline":"…","interview_at":"…","interview_place":"分局三楼会议室"}`
+    /// (约谈 needs its time and place: `document_incomplete` names the one missing),
     /// `{"action":"decide_fine","fine":{"harm":"serious_threat","unit_amount_yuan":20000,"persons":[]}}`.
     #[serde(flatten)]
     pub action: Action,

@@ -12,6 +12,7 @@ mod cli;
 mod common;
 mod connections;
 mod contract;
+mod documents;
 mod free_text;
 mod ingest;
 mod logs;
