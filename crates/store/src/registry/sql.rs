@@ -149,9 +149,21 @@ impl Backend {
 #[async_trait]
 impl DivisionRepo for Backend {
     async fn upsert_divisions(&self, divisions: &[Division]) -> StoreResult<()> {
-        // Many rows per statement (the shipped table has about 1 500): one round trip per 200.
+        // Many rows per statement (the shipped table has about 1 500): one round trip per 200. A
+        // code given twice keeps its last row (one statement may not update a row twice).
+        let mut unique: Vec<&Division> = Vec::with_capacity(divisions.len());
+        let mut seen = std::collections::HashMap::new();
+        for d in divisions {
+            match seen.get(&d.code) {
+                Some(&i) => unique[i] = d,
+                None => {
+                    seen.insert(d.code.clone(), unique.len());
+                    unique.push(d);
+                }
+            }
+        }
         let mut tx = self.begin_write().await?;
-        for chunk in divisions.chunks(200) {
+        for chunk in unique.chunks(200) {
             let values = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
             let statement = format!(
                 "INSERT INTO divisions (code, name, level, parent_code) VALUES {values}
