@@ -153,6 +153,23 @@ pub fn render_pdf(doc: &OfficialDocument) -> Result<Vec<u8>, DocgenError> {
     document.finish().map_err(|e| DocgenError::Pdf(format!("{e:?}")))
 }
 
+/// The text lines [`render_pdf`] draws for `doc`, in order (issuer, title, number, addressee,
+/// body, table cells, signature, footer; page numbers left out), each as wrapped on the page —
+/// for checking the layout without a PDF reader (e.g. that no line starts with "）").
+///
+/// Errors: only if the embedded font cannot be parsed.
+pub fn laid_out_lines(doc: &OfficialDocument) -> Result<Vec<String>, DocgenError> {
+    let metrics = Metrics::new()?;
+    Ok(layout(doc, &metrics)
+        .into_iter()
+        .flat_map(|item| item.draws)
+        .filter_map(|d| match d {
+            Draw::Text { text, .. } => Some(text),
+            Draw::Rect { .. } => None,
+        })
+        .collect())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Font metrics and text clean-up.
 
@@ -251,8 +268,21 @@ impl Metrics {
                     if let Some(start) = run_start.filter(|&s| s > 0) {
                         carry = current.split_off(start);
                     }
-                } else if no_line_start(c) && current.len() >= 2 {
-                    carry = current.split_off(current.len() - 1);
+                } else if no_line_start(c) {
+                    // The character before `c` goes along, with the run of closing punctuation
+                    // it may end (as in "）”" or "）。"), so that none of them starts the next line.
+                    let closing = current.iter().rev().take_while(|&&x| no_line_start(x)).count();
+                    let keep = current.len().saturating_sub(closing + 1);
+                    if keep > 0 {
+                        carry = current.split_off(keep);
+                    }
+                }
+                // Opening punctuation (“（《 …) does not end a line: it moves down with what it opens.
+                let opening = current.iter().rev().take_while(|&&x| no_line_end(x)).count();
+                if opening > 0 && opening < current.len() {
+                    let mut moved = current.split_off(current.len() - opening);
+                    moved.append(&mut carry);
+                    carry = moved;
                 }
                 lines.push(current.iter().collect::<String>().trim_end().to_string());
                 current = carry;
@@ -304,6 +334,11 @@ fn is_word_char(c: char) -> bool {
 /// Punctuation that must not begin a line (避头点号).
 fn no_line_start(c: char) -> bool {
     "，。、；：！？）》」』】〕〉”’…—·%,.;:!?)]}".contains(c)
+}
+
+/// Punctuation that must not end a line (避尾点号): opening brackets and quotes.
+fn no_line_end(c: char) -> bool {
+    "（《「『【〔〈“‘([{".contains(c)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -270,3 +270,31 @@ fn text_stays_inside_the_margins() {
         );
     }
 }
+
+/// No laid-out line starts with closing punctuation or ends with an opening bracket or quote,
+/// wherever the line breaks fall: runs like "）”" and "）。" used to leave the "）" at the start
+/// of the next line.
+#[test]
+fn no_line_starts_with_closing_or_ends_with_opening_punctuation() {
+    let text = "你单位存在的“未达到「重要部位实体防护」的要求（W2），库房门锁损坏”问题，经责令限期整改（含复查），逾期未整改到位。";
+    let closing = |c: char| "，。、；：！？）》」』】〕〉”’…".contains(c);
+    let opening = |c: char| "（《「『【〔〈“‘".contains(c);
+    // Leading filler moves the break points through every position of the text.
+    for k in 0..40 {
+        let mut doc = empty();
+        doc.paragraphs = vec![format!("{}{text}", "字".repeat(k))];
+        doc.fields = vec![("隐患名称".into(), format!("{}{text}", "字".repeat(k)))];
+        let lines = neibao_docgen::laid_out_lines(&doc).unwrap();
+        assert!(
+            lines.iter().all(|l| l.chars().count() < 40),
+            "the text is wrapped: {lines:?}"
+        );
+        assert_eq!(lines.concat().matches(text).count(), 2, "nothing lost: {lines:?}");
+        for (i, l) in lines.iter().enumerate() {
+            let first = l.chars().next().unwrap();
+            assert!(!closing(first), "filler {k}: line {i} starts with {first:?}: {lines:?}");
+            let last = l.chars().last().unwrap();
+            assert!(!opening(last), "filler {k}: line {i} ends with {last:?}: {lines:?}");
+        }
+    }
+}

@@ -56,10 +56,13 @@ pub enum ErrorCode {
     /// The request line's target (the URL) or the request header is longer than the server
     /// reads (HTTP 414, or 431 for the header).
     UriTooLong,
+    /// An official document (文书) lacks a field the law or practice requires on it (the
+    /// message names the field, e.g. 检查笔录缺少必备事项：见证人); nothing was issued (HTTP 400).
+    DocumentIncomplete,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 23] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 24] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -83,6 +86,7 @@ pub const ALL_ERROR_CODES: [ErrorCode; 23] = [
     ErrorCode::PurposeRequired,
     ErrorCode::WeakPassword,
     ErrorCode::UriTooLong,
+    ErrorCode::DocumentIncomplete,
 ];
 
 impl ErrorCode {
@@ -112,6 +116,7 @@ impl ErrorCode {
             ErrorCode::PurposeRequired => "purpose_required",
             ErrorCode::WeakPassword => "weak_password",
             ErrorCode::UriTooLong => "uri_too_long",
+            ErrorCode::DocumentIncomplete => "document_incomplete",
         }
     }
 
@@ -141,6 +146,7 @@ impl ErrorCode {
             ErrorCode::PurposeRequired => "查看完整个人信息须填写查询事由",
             ErrorCode::WeakPassword => "密码不符合安全策略",
             ErrorCode::UriTooLong => "请求地址过长，请缩短后重试",
+            ErrorCode::DocumentIncomplete => "文书必备事项未填写完整，未能出具",
         }
     }
 
@@ -167,7 +173,8 @@ impl ErrorCode {
             | ErrorCode::UnsupportedMediaType
             | ErrorCode::UndecodablePayload
             | ErrorCode::PurposeRequired
-            | ErrorCode::WeakPassword => 400,
+            | ErrorCode::WeakPassword
+            | ErrorCode::DocumentIncomplete => 400,
         }
     }
 }

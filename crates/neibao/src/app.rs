@@ -101,6 +101,9 @@ impl App {
     /// Errors: an unreachable database or bus, a failed migration, an unreadable rule file.
     pub async fn build(config: AppConfig) -> anyhow::Result<App> {
         let store = crate::open_store(config.database_url.as_deref(), &config.data_dir, config.offline_after).await?;
+        // Division codes are checked against this table (a unit at a division that does not exist
+        // is refused).
+        crate::divisions::ensure_loaded(store.as_ref()).await?;
         let pipeline = Pipeline::new(store.clone());
         let mut rule_engines = vec![pipeline.rule_engine().clone()];
         let bus = match &config.nats {

@@ -35,8 +35,7 @@ use neibao_store::Store;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-/// The division table shipped in the repository.
-pub const DIVISIONS_CSV: &str = include_str!("../../../data/divisions-zhejiang.csv");
+pub use crate::divisions::{divisions, DIVISIONS_CSV};
 
 /// Published ingest token of the demo unit's key-area camera.
 pub const DEMO_KEY_AREA_CAMERA_TOKEN: &str = "demo-key-area-camera";
@@ -54,24 +53,6 @@ const WORDS: [&str; 24] = [
     "星河", "青松", "明远", "瑞丰", "云溪", "鼎盛", "锦程", "华岳", "海棠", "东篱", "长风", "天祥", "晨曦", "启航",
     "清源", "嘉禾", "泰和", "永安", "博雅", "新桥", "凌云", "安澜", "恒信", "慧谷",
 ];
-
-/// Parses the shipped division table.
-pub fn divisions() -> anyhow::Result<Vec<Division>> {
-    let mut out = Vec::new();
-    for line in DIVISIONS_CSV.lines().filter(|l| !l.starts_with('#')).skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        let [code, name, level, parent] = f.as_slice() else {
-            anyhow::bail!("bad division line {line}")
-        };
-        out.push(Division {
-            code: code.to_string(),
-            name: name.to_string(),
-            level: level.to_string(),
-            parent_code: Some(parent.to_string()).filter(|p| !p.is_empty()),
-        });
-    }
-    Ok(out)
-}
 
 /// Loads the demo data set unless it was loaded before (meta key `demo_loaded`).
 pub async fn load_once(store: &dyn Store, pipeline: &Pipeline) -> anyhow::Result<()> {
@@ -723,6 +704,7 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
         place: format!("{}监控室、重要部位", unit.name),
         officers: vec![user.display_name.clone(), "李警官（虚构）".into()],
         accompanying_person: "演示保卫负责人".into(),
+        witness: "演示见证人（虚构）".into(),
         purpose: "冬季专项检查".into(),
         inspection_type: "专项检查".into(),
         methods: vec!["实地查看".into(), "查阅".into()],

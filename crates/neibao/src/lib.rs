@@ -7,6 +7,7 @@ pub mod bench;
 pub mod bench_idle;
 pub mod demo;
 pub mod demo_live;
+pub mod divisions;
 pub mod head_errors;
 pub mod migrate;
 pub mod province;

@@ -110,7 +110,8 @@ struct ServeArgs {
     #[arg(long, env = "NEIBAO_MAX_BUS_BACKLOG", default_value_t = 100_000)]
     max_bus_backlog: u64,
     /// Public base URL of this installation (e.g. `https://neibao.example.gov.cn`), used for the
-    /// alert links in notifications (webhooks, DingTalk, WeCom, email).
+    /// alert links in notifications (webhooks, DingTalk, WeCom, email) and for the ingest URL shown
+    /// once when a device is registered (without it: the request's `Host`).
     #[arg(long, env = "NEIBAO_PUBLIC_URL")]
     public_url: Option<String>,
     /// Import this rule file (JSON, see data/rules/default.json) at start: new rules are created,

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::kind::{default_prefix, DocumentKind};
 use super::records::{DocumentContent, DocumentDraft};
+use super::required::check_complete;
+use crate::error::DomainError;
 use crate::supervision::calendar::beijing_year;
 
 /// The issuing organisation of a document, with its name and numbering.
@@ -58,7 +60,10 @@ impl Issuer {
         }
     }
 
-    /// A document of `kind` to number and store, issued now.
+    /// A document of `kind` to number and store, issued now — only when its content carries
+    /// every field the kind requires ([`check_complete`]).
+    ///
+    /// Errors: `document_incomplete` naming the first missing field.
     #[allow(clippy::too_many_arguments)]
     pub fn draft(
         &self,
@@ -69,8 +74,9 @@ impl Issuer {
         content: DocumentContent,
         issued_by: &str,
         now: DateTime<Utc>,
-    ) -> DocumentDraft {
-        DocumentDraft {
+    ) -> Result<DocumentDraft, DomainError> {
+        check_complete(kind, &content)?;
+        Ok(DocumentDraft {
             kind,
             org_id: self.org_id.clone(),
             prefix: self.prefix.clone(),
@@ -81,7 +87,7 @@ impl Issuer {
             inspection_id: inspection_id.map(str::to_string),
             content,
             issued_by: issued_by.to_string(),
-        }
+        })
     }
 }
 

@@ -6,9 +6,11 @@ mod inspection_record;
 mod issuer;
 mod kind;
 pub(crate) mod records;
+mod required;
 
 pub use compose::*;
 pub use inspection_record::*;
 pub use issuer::*;
 pub use kind::*;
 pub use records::*;
+pub use required::*;

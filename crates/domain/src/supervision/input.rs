@@ -35,6 +35,7 @@ pub fn check_record(r: &InspectionRecord, now: DateTime<Utc>) -> Result<Inspecti
     r.location = check_text("定位", &r.location, 100, false)?;
     r.accompanying_person = check_text("陪同人员", &r.accompanying_person, 50, false)?;
     r.witness = check_text("见证人", &r.witness, 50, false)?;
+    r.witness_absent_reason = check_text("见证人空缺原因", &r.witness_absent_reason, 200, false)?;
     r.purpose = check_text("检查事由", &r.purpose, 500, false)?;
     r.inspection_type = check_text("检查类型", &r.inspection_type, 50, false)?;
     r.notes = check_text("检查情况", &r.notes, 5000, false)?;

@@ -136,6 +136,12 @@ pub struct InspectionRecord {
     #[serde(default)]
     #[schema(max_length = 50)]
     pub witness: String,
+    /// Why there is no witness (见证人空缺原因), e.g. the unit's accompanying person refused to
+    /// sign and nobody else was present: a police or department record with no witness is issued
+    /// only with this stated (docs/SUPERVISION.md, "Inspection record").
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub witness_absent_reason: String,
     #[serde(default)]
     #[schema(max_length = 500)]
     pub purpose: String,

@@ -194,17 +194,17 @@ impl Rung {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Harm {
-    /// 造成人身伤害或者财产损失.
+    /// 造成公民人身伤害、公私财产损失 (Art 19's words).
     InjuryOrLoss,
-    /// 严重威胁人身、财产或公共安全.
+    /// 严重威胁公民人身安全、公私财产安全或者公共安全 (Art 19's words).
     SeriousThreat,
 }
 
 impl Harm {
     pub fn label_zh(self) -> &'static str {
         match self {
-            Harm::InjuryOrLoss => "已造成人身伤害或者财产损失",
-            Harm::SeriousThreat => "严重威胁人身、财产或者公共安全",
+            Harm::InjuryOrLoss => "已造成公民人身伤害、公私财产损失",
+            Harm::SeriousThreat => "严重威胁公民人身安全、公私财产安全或者公共安全",
         }
     }
 }
@@ -298,11 +298,20 @@ pub enum Action {
     MarkOverdue,
     /// Police: climb the ladder with a new deadline. `severe_event_at` applies to listed
     /// supervision only (S10 Art 29: an especially severe event bars honours for 1 year from it).
+    /// `interview_at` and `interview_place` are required for 约谈 and only for it: when and where
+    /// the unit's principal is to attend, as the 约谈通知书 states them (S10 Art 28).
     Escalate {
         rung: Rung,
         deadline: DateTime<Utc>,
         #[serde(default)]
         severe_event_at: Option<DateTime<Utc>>,
+        /// 约谈时间: after now and not after the new deadline.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interview_at: Option<DateTime<Utc>>,
+        /// 约谈地点, e.g. 西湖区分局三楼会议室.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schema(max_length = 200)]
+        interview_place: Option<String>,
     },
     /// Police: fine decision (Art 19).
     DecideFine { fine: FineDecision },
@@ -407,6 +416,13 @@ pub enum LadderError {
     SevereEventNotListed,
     #[error("severe event date out of range")]
     SevereEventDate,
+    /// A 约谈 without its time or place (the field's label).
+    #[error("interview detail missing")]
+    InterviewDetailMissing(&'static str),
+    #[error("interview time out of range")]
+    InterviewTime,
+    #[error("interview details only apply to an interview")]
+    InterviewNotInterview,
 }
 
 impl LadderError {
@@ -419,6 +435,9 @@ impl LadderError {
                 | LadderError::Extension(_)
                 | LadderError::SevereEventNotListed
                 | LadderError::SevereEventDate
+                | LadderError::InterviewDetailMissing(_)
+                | LadderError::InterviewTime
+                | LadderError::InterviewNotInterview
         )
     }
     pub fn message_zh(&self) -> String {
@@ -439,6 +458,11 @@ impl LadderError {
             LadderError::Extension(m) => (*m).into(),
             LadderError::SevereEventNotListed => "特别严重事件日期仅适用于挂牌督办".into(),
             LadderError::SevereEventDate => "特别严重事件日期不能晚于今天，也不能早于三年前".into(),
+            LadderError::InterviewDetailMissing(label) => {
+                format!("约谈通知书缺少必备事项：{label}（请填写约谈的{label}）")
+            }
+            LadderError::InterviewTime => "约谈时间须晚于当前时间，且不晚于新的整改期限".into(),
+            LadderError::InterviewNotInterview => "约谈时间、约谈地点仅适用于约谈".into(),
         }
     }
 }
@@ -450,6 +474,7 @@ impl From<LadderError> for crate::error::DomainError {
         use crate::error::ErrorCode;
         let code = match &e {
             LadderError::WrongActor => ErrorCode::Forbidden,
+            LadderError::InterviewDetailMissing(_) => ErrorCode::DocumentIncomplete,
             e if e.is_validation() => ErrorCode::ValidationFailed,
             _ => ErrorCode::InvalidTransition,
         };
@@ -643,6 +668,8 @@ impl Case {
                 rung,
                 deadline,
                 severe_event_at,
+                interview_at,
+                interview_place,
             } => {
                 if from != Phase::Overdue {
                     return Err(wrong());
@@ -652,6 +679,20 @@ impl Case {
                 }
                 if *deadline <= now {
                     return Err(LadderError::DeadlineNotInFuture);
+                }
+                let place = interview_place.as_deref().map(str::trim).unwrap_or("");
+                if *rung == Rung::Interview {
+                    let Some(at) = interview_at else {
+                        return Err(LadderError::InterviewDetailMissing("约谈时间"));
+                    };
+                    if place.is_empty() {
+                        return Err(LadderError::InterviewDetailMissing("约谈地点"));
+                    }
+                    if *at <= now || at > deadline {
+                        return Err(LadderError::InterviewTime);
+                    }
+                } else if interview_at.is_some() || !place.is_empty() {
+                    return Err(LadderError::InterviewNotInterview);
                 }
                 if severe_event_at.is_some() && *rung != Rung::ListedSupervision {
                     return Err(LadderError::SevereEventNotListed);

@@ -7,7 +7,7 @@ use neibao_domain::alerts::{RuleSetting, Severity};
 use neibao_domain::error::ErrorCode;
 use neibao_domain::registry::{key_unit_category_label, NewResponsiblePerson, NewUnit};
 use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
-use neibao_store::Store;
+use neibao_store::{Store, StoreError};
 
 use super::input::{RuleInput, UnitInput};
 use crate::alerts::builtin::builtin_rules;
@@ -34,6 +34,22 @@ fn outside() -> ServiceError {
 /// whose division covers the unit.
 pub(super) async fn unit(store: &dyn Store, who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
     let unit = unit_fields(who, input)?;
+    // The code must name a division of the shipped GB/T 2260 table (data/divisions-zhejiang.csv,
+    // loaded at start), not just look like one: 330106999 has the shape of a street code but
+    // there is no such street, so no name and no police station.
+    let code = unit.division_code.as_str();
+    match store.get_division(code).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound) => {
+            return Err(ServiceError::refused(
+                ErrorCode::InvalidDivisionCode,
+                format!(
+                    "行政区划代码「{code}」不存在（GB/T 2260），请填写本省行政区划表中的县（市、区）或乡镇（街道）代码"
+                ),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
     let county = &unit.division_code.as_str()[..6];
     if let Scope::Station { org_id } = &who.scope {
         let station = store.get_organisation(org_id).await?;

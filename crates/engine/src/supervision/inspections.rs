@@ -175,6 +175,9 @@ pub async fn submit(
     let shown_record = masked_copy(&record, record.clone());
     let shown_results = masked_copy(&results, results.clone());
     let content = inspection_record(&i, &checklist, &shown_record, &shown_results, &sc, &iss.name, now);
+    // Refused (document_incomplete, naming the field) unless the record carries what a 检查笔录
+    // must state: place, officers, and for a police or department inspection the accompanying
+    // person and a witness or the reason there is none.
     let document = iss.draft(
         DocumentKind::InspectionRecord,
         &i.unit_id,
@@ -183,7 +186,7 @@ pub async fn submit(
         content,
         &who.display_name,
         now,
-    );
+    )?;
     let mut audit = who.audit("inspection.submit", "inspection", id, Some(&i.unit_id));
     audit.detail = serde_json::json!({ "score": sc.total, "hazards": hazards.len() }).to_string();
     let (inspection, hazard_ids, doc_id) = store

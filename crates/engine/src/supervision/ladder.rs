@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use neibao_domain::access::{Permission, Principal};
 use neibao_domain::attachments::AttachmentOwner;
-use neibao_domain::documents::{document_for, hazard_document};
+use neibao_domain::documents::{document_for, hazard_document, interview_of};
 use neibao_domain::error::{DomainError, ErrorCode};
 use neibao_domain::supervision::effects::{credit_kind, credit_record, deadline_jobs};
 use neibao_domain::supervision::input::{check_text, invalid};
@@ -21,7 +21,8 @@ use crate::error::{ServiceError, ServiceResult};
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct ActInput {
     /// The action and its fields, e.g. `{"action":"issue_order","deadline":"…"}`,
-    /// `{"action":"escalate","rung":"interview","deadline":"…"}`,
+    /// `{"action":"escalate","rung":"interview","deadline":"…","interview_at":"…","interview_place":"分局三楼会议室"}`
+    /// (约谈 needs its time and place: `document_incomplete` names the one missing),
     /// `{"action":"decide_fine","fine":{"harm":"serious_threat","unit_amount_yuan":20000,"persons":[]}}`.
     #[serde(flatten)]
     pub action: Action,
@@ -63,10 +64,20 @@ pub async fn act(
         Action::Escalate {
             deadline,
             severe_event_at,
+            interview_at,
+            interview_place,
             ..
         } => {
             *deadline = deadline.trunc_subsecs(0);
             *severe_event_at = severe_event_at.map(|t| t.trunc_subsecs(0));
+            *interview_at = interview_at.map(|t| t.trunc_subsecs(0));
+            // The place as it goes on the 约谈通知书: one clean line; blank is no place.
+            *interview_place = match interview_place.as_deref() {
+                Some(p) => {
+                    Some(neibao_domain::text::checked_text(p, "约谈地点", 200, false, false)?).filter(|p| !p.is_empty())
+                }
+                None => None,
+            };
         }
         _ => {}
     }
@@ -178,7 +189,16 @@ async fn apply_once(
             // The document gets the masked reason, as the step's column keeps it (docs/SECURITY.md,
             // "Personal data in free text"): documents.content holds no plaintext.
             let shown = neibao_domain::privacy::FreeText::new(reason);
-            let content = hazard_document(kind, h, &case, &iss, shown.shown(), now, &referral_to);
+            let content = hazard_document(
+                kind,
+                h,
+                &case,
+                &iss,
+                shown.shown(),
+                now,
+                &referral_to,
+                interview_of(&input.action),
+            );
             Some(iss.draft(
                 kind,
                 &h.unit_id,
@@ -187,7 +207,7 @@ async fn apply_once(
                 content,
                 &who.display_name,
                 now,
-            ))
+            )?)
         }
         None => None,
     };

@@ -281,6 +281,23 @@ async fn hazard_rectified_and_rechecked_in_browser() {
     .unwrap();
     let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/inspection-phone-items.png");
     std::fs::write(shot, b.screenshot().await).unwrap();
+    // A 检查笔录 with a blank witness (and no reason for one) is refused, naming the field; the
+    // form comes back with what was typed.
+    b.send_keys(&css("input[name=officers]"), "演示分局民警，李四").await;
+    b.send_keys(&css("input[name=accompanying_person]"), "王五").await;
+    b.click(&css("#submit-inspection")).await;
+    b.wait_for("the refusal naming the witness", || async {
+        b.try_text(&css("#error")).await.is_ok_and(|t| t.contains("见证人"))
+    })
+    .await;
+    assert!(b.text(&css("#error")).await.contains("检查笔录缺少必备事项：见证人"));
+    assert_eq!(b.attribute(&css("input[name=place]"), "value").await, "监控室");
+    assert_eq!(
+        b.attribute(&css("input[name=accompanying_person]"), "value").await,
+        "王五"
+    );
+    assert_eq!(b.attribute(&css("input[name='n:W2']"), "value").await, "库房门锁损坏");
+    b.send_keys(&css("input[name=witness]"), "赵六").await;
     b.click(&css("#submit-inspection")).await;
     b.wait_for("the submitted inspection", || async {
         b.try_text(&css("#inspection-status")).await.as_deref() == Ok("已提交")

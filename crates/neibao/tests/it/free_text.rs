@@ -167,7 +167,7 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
                 .enumerate()
                 .map(|(k, it)| json!({"code": it["code"], "result": "pass", "note": if k == 0 { text } else { "" }}))
                 .collect();
-            let record = json!({"place": "单位主楼", "notes": text,
+            let record = json!({"place": "单位主楼", "officers": ["演示负责人"], "notes": text,
                                 "signatures": [{"name": "演示负责人", "role": "检查人员", "at": chrono::Utc::now()}]});
             // A draft, then the submission of the form as read back (masked): what was sealed stays.
             let path = format!("/api/v1/inspections/{id}");

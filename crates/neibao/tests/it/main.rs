@@ -13,6 +13,7 @@ mod common;
 mod connections;
 mod contract;
 mod demo_live;
+mod documents;
 mod free_text;
 mod ingest;
 mod logs;

@@ -189,6 +189,7 @@ async fn a_hazard_climbs_the_ladder_and_closes_with_its_documents() {
     assert_eq!(h["phase"], "overdue");
 
     // Interview with a new deadline, overdue again; going back down the ladder is refused.
+    // The 约谈通知书 tells the unit's principal when and where: without them it is not issued.
     let d2 = Utc::now() + Duration::days(20);
     let (s, v) = act(
         &police,
@@ -196,9 +197,70 @@ async fn a_hazard_climbs_the_ladder_and_closes_with_its_documents() {
         json!({"action": "escalate", "rung": "interview", "deadline": d2}),
     )
     .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("document_incomplete")),
+        "{v}"
+    );
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("约谈通知书缺少必备事项：约谈时间"),
+        "{v}"
+    );
+    let meet = Utc::now() + Duration::days(3);
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "escalate", "rung": "interview", "deadline": d2, "interview_at": meet, "interview_place": "  "}),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("document_incomplete")),
+        "{v}"
+    );
+    assert!(v["error"]["message"].as_str().unwrap().contains("约谈地点"), "{v}");
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "escalate", "rung": "circular", "deadline": d2, "interview_place": "分局会议室"}),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("validation_failed")),
+        "{v}"
+    );
+    assert_eq!(
+        steps(&police, &hazard)
+            .await
+            .iter()
+            .filter(|a| *a == "escalate")
+            .count(),
+        0
+    );
+    let (s, v) = act(
+        &police,
+        &hazard,
+        json!({"action": "escalate", "rung": "interview", "deadline": d2,
+               "interview_at": meet, "interview_place": "西湖区分局三楼会议室"}),
+    )
+    .await;
     assert_eq!(s, 200, "{v}");
     let no = v["step"]["document_number"].as_str().unwrap();
     assert!(numbered(no, &format!("(内保)谈字〔{}〕第", year_now())), "{no}");
+    let docs = documents(&police, &hazard).await;
+    let interview = docs.iter().find(|d| d["kind"] == "interview_notice").unwrap();
+    let meet_zh = sv::datetime_zh(meet.trunc_subsecs(0));
+    assert_eq!(field(interview, "约谈时间"), Some(meet_zh.as_str()));
+    assert_eq!(field(interview, "约谈地点"), Some("西湖区分局三楼会议室"));
+    let text = interview["content"]["paragraphs"].to_string();
+    assert!(
+        text.contains(&format!("于{meet_zh}到西湖区分局三楼会议室接受约谈")),
+        "{text}"
+    );
     s1.tick(d2 + Duration::seconds(1)).await.unwrap();
     let (_, h) = police.get(&format!("/api/v1/hazards/{hazard}")).await;
     assert_eq!(h["phase"], "overdue");
@@ -415,7 +477,10 @@ async fn an_overdue_hazard_with_harm_ends_in_a_fine_within_the_legal_ranges() {
     let decision = docs.iter().find(|d| d["kind"] == "penalty_decision").unwrap();
     assert_eq!(field(decision, "单位罚款"), Some("人民币20000元"));
     assert_eq!(field(decision, "责任人员张三罚款"), Some("人民币2000元"));
-    assert_eq!(field(decision, "后果认定"), Some("严重威胁人身、财产或者公共安全"));
+    assert_eq!(
+        field(decision, "后果认定"),
+        Some("严重威胁公民人身安全、公私财产安全或者公共安全")
+    );
     assert!(decision["content"]["paragraphs"].to_string().contains("建议有关组织"));
 
     let (s, v) = act(
@@ -610,6 +675,7 @@ async fn campaigns_fan_out_inspections_that_find_hazards_and_keep_their_checklis
         })
         .collect();
     let record = json!({"place": "单位主楼", "officers": ["演示分局民警", "李四"], "accompanying_person": "王五",
+                        "witness": "赵六",
                         "purpose": "专项检查", "inspection_type": "专项检查", "methods": ["实地查看", "查阅"],
                         "signatures": [{"name": "演示分局民警", "role": "检查人员", "at": Utc::now()}]});
     // The unit cannot fill in the police's inspection; out of the county it does not exist.
@@ -659,6 +725,12 @@ async fn campaigns_fan_out_inspections_that_find_hazards_and_keep_their_checklis
     );
     assert_eq!(field(&v["document"], "被检查单位"), Some(unit_name.as_str()));
     assert_eq!(field(&v["document"], "陪同人员"), Some("王五"));
+    assert_eq!(field(&v["document"], "见证人"), Some("赵六"));
+    // Only the officer signed: the record does not say the accompanying person checked it, it
+    // leaves the line for their signature.
+    let footer = v["document"]["content"]["footer"].to_string();
+    assert!(!footer.contains("核对无误") && !footer.contains("确认无误"), "{footer}");
+    assert!(footer.contains("被检查单位陪同人员核对意见及签名"), "{footer}");
     let (s, _) = police
         .post(
             &format!("/api/v1/inspections/{insp}/submit"),

@@ -14,6 +14,10 @@ use neibao_domain::registry::*;
 pub trait DivisionRepo: Send + Sync {
     async fn upsert_divisions(&self, divisions: &[Division]) -> StoreResult<()>;
     async fn list_divisions(&self, parent_code: Option<&str>) -> StoreResult<Vec<Division>>;
+    /// One division by its code; `NotFound` when the table has no such code.
+    async fn get_division(&self, code: &str) -> StoreResult<Division>;
+    /// How many divisions the table holds (0: the shipped table was never loaded).
+    async fn count_divisions(&self) -> StoreResult<i64>;
 }
 
 /// Police organisations and competent departments.

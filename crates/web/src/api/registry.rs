@@ -85,7 +85,9 @@ pub async fn list(
 /// not cover the unit), `forbidden` (403, also outside the jurisdiction), `conflict` (409: USCC
 /// already registered).
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = UnitInput,
-    responses((status = 201, body = Unit), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = Unit),
+        (status = 400, body = crate::error::ErrorBody, description = "数据不符合要求；行政区划代码不存在（invalid_division_code）"),
+        (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -105,7 +107,9 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
 ///
 /// Errors: as `POST /api/v1/units`, and `not_found` (404).
 #[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", params(UnitPath), request_body = UnitInput,
-    responses((status = 200, body = Unit), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Unit),
+        (status = 400, body = crate::error::ErrorBody, description = "数据不符合要求；行政区划代码不存在（invalid_division_code）"),
+        (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,

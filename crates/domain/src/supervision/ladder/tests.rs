@@ -31,6 +31,8 @@ fn action_strategy() -> impl Strategy<Value = (Actor, Action, i64)> {
             rung,
             deadline: t0() + Duration::days(d),
             severe_event_at: sev.map(|s| t0() - Duration::days(s)),
+            interview_at: (rung == Rung::Interview).then(|| t0() + Duration::days(d)),
+            interview_place: (rung == Rung::Interview).then(|| "分局会议室".to_string()),
         }),
         (
             prop::sample::select(vec![Harm::InjuryOrLoss, Harm::SeriousThreat]),
@@ -188,14 +190,42 @@ fn walk_order_overdue_interview_listed_recheck_pass() {
         .unwrap();
     assert_eq!(c.phase, Phase::Overdue);
     let deadline = t + Duration::days(20);
+    let interview = |at: Option<DateTime<Utc>>, place: Option<&str>| Action::Escalate {
+        rung: Rung::Interview,
+        deadline,
+        severe_event_at: None,
+        interview_at: at,
+        interview_place: place.map(str::to_string),
+    };
+    let now = t + Duration::days(8);
+    // A 约谈 names its time and place (the 约谈通知书 states them), within the new deadline.
+    assert_eq!(
+        c.clone()
+            .apply(Actor::Police, interview(None, Some("分局会议室")), now, &order),
+        Err(LadderError::InterviewDetailMissing("约谈时间"))
+    );
+    assert_eq!(
+        c.clone().apply(
+            Actor::Police,
+            interview(Some(now + Duration::days(2)), Some("  ")),
+            now,
+            &order
+        ),
+        Err(LadderError::InterviewDetailMissing("约谈地点"))
+    );
+    assert_eq!(
+        c.clone().apply(
+            Actor::Police,
+            interview(Some(deadline + Duration::days(1)), Some("分局会议室")),
+            now,
+            &order
+        ),
+        Err(LadderError::InterviewTime)
+    );
     c.apply(
         Actor::Police,
-        Action::Escalate {
-            rung: Rung::Interview,
-            deadline,
-            severe_event_at: None,
-        },
-        t + Duration::days(8),
+        interview(Some(now + Duration::days(2)), Some("分局会议室")),
+        now,
         &order,
     )
     .unwrap();
@@ -205,6 +235,8 @@ fn walk_order_overdue_interview_listed_recheck_pass() {
         rung: Rung::Circular,
         deadline: t + Duration::days(40),
         severe_event_at: None,
+        interview_at: None,
+        interview_place: None,
     };
     assert_eq!(
         c.apply(Actor::Police, back, t + Duration::days(21), &order),
@@ -218,6 +250,8 @@ fn walk_order_overdue_interview_listed_recheck_pass() {
             rung: Rung::ListedSupervision,
             deadline: d2,
             severe_event_at: None,
+            interview_at: None,
+            interview_place: None,
         },
         listed_at,
         &order,
@@ -262,6 +296,8 @@ fn missed_listed_deadline_bars_honours_for_a_year_from_it() {
             rung: Rung::ListedSupervision,
             deadline: d2,
             severe_event_at: None,
+            interview_at: None,
+            interview_place: None,
         },
         t + Duration::days(2),
         &order,
@@ -417,6 +453,8 @@ fn severe_event_dates_are_bounded_and_nothing_overflows() {
         rung: Rung::ListedSupervision,
         deadline: t + Duration::days(40),
         severe_event_at: Some(event),
+        interview_at: None,
+        interview_place: None,
     };
     let mut c = Case::new();
     c.apply(

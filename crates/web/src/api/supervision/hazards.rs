@@ -91,7 +91,9 @@ pub struct ActOutcome {
 /// wrong side, 409 for the wrong moment, 400 for bad amounts or dates) and change nothing.
 #[utoipa::path(post, path = "/api/v1/hazards/{id}/actions", tag = "supervision", request_body = ActInput,
     params(("id" = String, Path, description = "隐患编号")),
-    responses((status = 200, body = ActOutcome), (status = 403, body = crate::error::ErrorBody),
+    responses((status = 200, body = ActOutcome),
+        (status = 400, body = crate::error::ErrorBody, description = "数据不符合要求（validation_failed）；文书必备事项缺失（document_incomplete，如约谈未写明约谈时间、地点）"),
+        (status = 403, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody, description = "当前状态不允许此操作，或隐患已被他人更新")))]
 pub async fn act(
     State(state): State<AppState>,

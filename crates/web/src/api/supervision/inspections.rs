@@ -133,7 +133,9 @@ pub async fn save_inspection(
 /// hazards (critical items: major), and the numbered inspection record (检查笔录) is produced.
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/submit", tag = "supervision", request_body = InspectionWork,
     params(("id" = String, Path, description = "检查编号")),
-    responses((status = 200, body = Submitted), (status = 403, body = crate::error::ErrorBody),
+    responses((status = 200, body = Submitted),
+        (status = 400, body = crate::error::ErrorBody, description = "检查项未填完或数据不符合要求（validation_failed）；检查笔录必备事项缺失（document_incomplete，消息写明缺少的事项，如见证人）"),
+        (status = 403, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody, description = "检查已提交")))]
 pub async fn submit_inspection(
     State(state): State<AppState>,

@@ -2,13 +2,15 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
 use neibao_domain::devices::{DeviceFilter, DeviceFormat};
 use neibao_domain::paging::Page;
 use neibao_engine::devices::DeviceInput;
 use serde::Deserialize;
 
 use super::super::kit::{error_page, render, UiUser};
+use super::super::registry::{unit_page, UnitExtras};
 use super::super::views::{total_label, DeviceView, Nav, Pager};
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
@@ -29,9 +31,34 @@ pub struct DeviceForm {
     utc_offset_minutes: String,
 }
 
+/// The base URL devices reach this installation at: the configured public URL
+/// (`NEIBAO_PUBLIC_URL`), else the scheme this server is served with (https when its cookies are
+/// marked secure) and the request's `Host` header (ASCII host and port characters only; the
+/// server's own name is not known otherwise).
+fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = state.services.config().public_url.as_deref().filter(|u| !u.is_empty()) {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// `POST /devices`: registers a device and answers with the unit page showing its full ingest
+/// URL once, in the body (not a redirect: the URL holds the device's secret token and must not
+/// go into the address bar, the history or a `Location` header; the page is `no-store`).
 pub async fn create_device(
     State(state): State<AppState>,
     UiUser(u): UiUser,
+    headers: HeaderMap,
     CsrfForm(f): CsrfForm<DeviceForm>,
 ) -> Response {
     let unit_id = f.unit_id.clone();
@@ -57,11 +84,13 @@ pub async fn create_device(
     }
     .await;
     match r {
-        Ok(path) => Redirect::to(&format!(
-            "/units/{unit_id}?{}",
-            serde_urlencoded::to_string([("ingest", path)]).unwrap_or_default()
-        ))
-        .into_response(),
+        Ok(path) => {
+            let extras = UnitExtras {
+                new_token: Some(format!("{}{path}", public_base(&state, &headers))),
+                ..Default::default()
+            };
+            unit_page(&state, &u, &unit_id, extras).await
+        }
         Err(e) => error_page(&u, e),
     }
 }

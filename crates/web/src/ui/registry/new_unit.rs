@@ -2,12 +2,14 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use neibao_domain::access::Permission;
 use neibao_domain::registry::{Organisation, PersonRole, UnitKind, KEY_UNIT_CATEGORIES};
 use neibao_engine::registry::{PersonInput, UnitInput};
 use serde::Deserialize;
 
+use super::super::form::{status_of, with_status};
 use super::super::kit::{error_page, render, UiUser};
 use super::super::views::Nav;
 use crate::error::ApiError;
@@ -35,14 +37,18 @@ struct NewUnitPage {
     categories: Vec<(u8, &'static str)>,
 }
 
-async fn new_unit_page(state: &AppState, u: &CurrentUser, error: Option<String>, f: UnitFormValues) -> Response {
-    render(&NewUnitPage {
+/// The registration form; after a refusal with its message, what was typed and the refusal's
+/// status (400 for bad input, as the API answers).
+async fn new_unit_page(state: &AppState, u: &CurrentUser, error: Option<ApiError>, f: UnitFormValues) -> Response {
+    let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
+    let page = render(&NewUnitPage {
         nav: Nav::new(u),
-        error,
+        error: error.map(|e| e.message),
         f,
         station_groups: state.services.registry.stations_by_county(&u.principal).await,
         categories: KEY_UNIT_CATEGORIES.to_vec(),
-    })
+    });
+    with_status(page, status)
 }
 
 pub async fn new_unit(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
@@ -122,6 +128,6 @@ pub async fn create_unit(
     };
     match state.services.registry.create_unit(&u.principal, input).await {
         Ok(unit) => Redirect::to(&format!("/units/{}", unit.id)).into_response(),
-        Err(e) => new_unit_page(&state, &u, Some(ApiError::from(e).message), values).await,
+        Err(e) => new_unit_page(&state, &u, Some(ApiError::from(e)), values).await,
     }
 }

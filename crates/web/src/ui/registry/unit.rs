@@ -3,7 +3,7 @@
 //! schedule, newest alerts; and from supervision its credit box and inspection buttons.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use neibao_domain::access::Permission;
@@ -11,7 +11,6 @@ use neibao_domain::alerts::Severity;
 use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
 use neibao_domain::registry::{key_unit_category_label, ArmedSchedule, KeyArea, RevealedPerson, Unit};
 use neibao_engine::registry::UnitOverview;
-use serde::Deserialize;
 
 use super::super::form::{no_store, with_status};
 use super::super::kit::{error_page, render, UiUser};
@@ -65,7 +64,8 @@ struct PersonRow {
 /// What the unit page shows besides the unit itself.
 #[derive(Default)]
 pub struct UnitExtras {
-    /// A new device's ingest path, shown once.
+    /// A new device's full ingest URL (it holds the device's secret token), shown once in the
+    /// answer to the registration itself — never put in a URL.
     pub new_token: Option<String>,
     /// A person's plaintext fields after an audited read with a purpose.
     pub revealed: Option<RevealedPerson>,
@@ -85,23 +85,8 @@ struct RuleRow {
     window_seconds: Option<i64>,
 }
 
-#[derive(Deserialize, Default)]
-pub struct UnitPageQuery {
-    /// Shown once after a device was created from this page.
-    ingest: Option<String>,
-}
-
-pub async fn unit(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Path(id): Path<String>,
-    Query(q): Query<UnitPageQuery>,
-) -> Response {
-    let extras = UnitExtras {
-        new_token: q.ingest.filter(|t| t.starts_with("/ingest/")),
-        ..Default::default()
-    };
-    unit_page(&state, &u, &id, extras).await
+pub async fn unit(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Path<String>) -> Response {
+    unit_page(&state, &u, &id, UnitExtras::default()).await
 }
 
 /// `周一、二 20:00–07:00；…`, or 未设置.
@@ -175,6 +160,8 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         .to_string();
     let schedule = schedule_zh(unit.armed_schedule.as_ref());
     let revealed = extras.revealed.filter(|p| p.unit_id == unit.id);
+    // A page showing a device's secret is not kept by the browser or a proxy.
+    let extras_secret = extras.new_token.is_some();
     let persons = unit
         .responsible_persons
         .iter()
@@ -225,7 +212,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         may_inspect: u.principal.can(Permission::Inspect),
         u: unit,
     });
-    if revealed.is_some() {
+    if revealed.is_some() || extras_secret {
         no_store(page)
     } else {
         with_status(page, status)

@@ -53,6 +53,6 @@ pub async fn hazard_evidence(
     match upload(&state, &u, AttachmentOwner::Hazard, &id, body).await {
         Ok(()) => Redirect::to(&format!("/hazards/{id}?uploaded=1#evidence")).into_response(),
         Err(e) if e.code == ErrorCode::Forbidden => error_page(&u, e),
-        Err(e) => hazard_page(&state, &u, &id, Some(e), None).await,
+        Err(e) => hazard_page(&state, &u, &id, Some(e), None, None).await,
     }
 }

@@ -18,7 +18,7 @@ use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
-use crate::ui::form::{field, fields, status_of, with_status, Fields};
+use crate::ui::form::{field, fields, parse_local, some_text, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, Nav};
 
@@ -56,17 +56,37 @@ fn step_label(action: &str, detail: &serde_json::Value) -> String {
         "transfer_criminal" => "移送司法机关",
         "remind" => "整改期限提醒",
         "escalate" => {
-            let rung = detail
-                .get("rung")
-                .and_then(|r| r.as_str())
-                .and_then(Rung::from_code)
-                .map(|r| r.label_zh())
-                .unwrap_or("");
-            return format!("升级督办：{rung}");
+            return match detail.get("rung").and_then(|r| r.as_str()).and_then(Rung::from_code) {
+                Some(rung) => format!("升级督办：{}", rung.label_zh()),
+                None => "升级督办".into(),
+            }
         }
         other => other,
     };
     label.to_string()
+}
+
+/// The banner after an action (`?done=…`, and `&rung=…` after an escalation), as a sentence:
+/// "已升级督办，采取约谈措施，约谈通知书已生成。", "已完成：复查合格。". None for an unknown action.
+fn done_notice(action: &str, rung: &str) -> Option<String> {
+    if !action.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') || action.is_empty() {
+        return None;
+    }
+    if action == "escalate" {
+        return Some(match Rung::from_code(rung) {
+            Some(r) => format!(
+                "已升级督办，采取{}措施，{}已生成。",
+                r.label_zh(),
+                neibao_domain::documents::DocumentKind::for_rung(r).title_zh()
+            ),
+            None => "已升级督办。".into(),
+        });
+    }
+    let label = step_label(action, &serde_json::Value::Null);
+    if label == action {
+        return None;
+    }
+    Some(format!("已完成：{label}。"))
 }
 
 fn detail_date(detail: &serde_json::Value, key: &str) -> Option<String> {
@@ -185,8 +205,37 @@ struct HazardPage {
     min_date: String,
     next_rungs: Vec<(&'static str, &'static str)>,
     harms: Vec<(&'static str, &'static str)>,
+    /// The escalation form as last sent (kept when it was refused).
+    esc: EscalateForm,
     error: Option<String>,
     notice: Option<String>,
+}
+
+/// What the escalation form holds: empty, or as just sent when it was refused.
+#[derive(Default)]
+struct EscalateForm {
+    rung: String,
+    deadline: String,
+    severe_event: String,
+    interview_at: String,
+    interview_place: String,
+    reason: String,
+}
+
+impl EscalateForm {
+    fn from_sent(f: &Fields) -> EscalateForm {
+        if field(f, "action") != "escalate" {
+            return EscalateForm::default();
+        }
+        EscalateForm {
+            rung: field(f, "rung").to_string(),
+            deadline: field(f, "deadline").to_string(),
+            severe_event: field(f, "severe_event").to_string(),
+            interview_at: field(f, "interview_at").to_string(),
+            interview_place: field(f, "interview_place").to_string(),
+            reason: field(f, "reason").to_string(),
+        }
+    }
 }
 
 /// `GET /hazards/{id}`.
@@ -198,22 +247,20 @@ pub async fn hazard(
 ) -> Response {
     let notice = if !q.uploaded.is_empty() {
         Some("佐证材料已上传".to_string())
-    } else if !q.done.is_empty() {
-        Some(format!("已完成：{}", step_label(&q.done, &serde_json::Value::Null)))
-            .filter(|_| q.done.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
     } else {
-        None
+        done_notice(&q.done, &q.rung)
     };
-    hazard_page(&state, &u, &id, None, notice).await
+    hazard_page(&state, &u, &id, None, notice, None).await
 }
 
-/// The hazard page, with the refusal of a form just sent.
+/// The hazard page, with the refusal of a form just sent (`sent`: its fields, kept in the form).
 pub async fn hazard_page(
     state: &AppState,
     u: &CurrentUser,
     id: &str,
     error: Option<ApiError>,
     notice: Option<String>,
+    sent: Option<&Fields>,
 ) -> Response {
     let now = Utc::now();
     let d = match state.services.supervision.hazard_detail(&u.principal, id).await {
@@ -277,6 +324,7 @@ pub async fn hazard_page(
         min_date: date_value(now + chrono::Duration::days(1)),
         next_rungs,
         harms: HARMS.iter().map(|(c, h)| (*c, h.label_zh())).collect(),
+        esc: sent.map(EscalateForm::from_sent).unwrap_or_default(),
         error: error.map(|e| e.message),
         notice,
     });
@@ -306,14 +354,26 @@ fn action_from_form(f: &Fields) -> Result<ActInput, ApiError> {
         },
         "approve_extension" => Action::DecideExtension { approve: true },
         "refuse_extension" => Action::DecideExtension { approve: false },
-        "escalate" => Action::Escalate {
-            rung: Rung::from_code(field(f, "rung")).ok_or_else(|| ApiError::validation("请选择督办措施"))?,
-            deadline: date("deadline", "整改期限")?,
-            severe_event_at: match field(f, "severe_event").trim() {
-                "" => None,
-                d => Some(beijing_noon(parse_date(d, "特别严重事件日期")?)),
-            },
-        },
+        "escalate" => {
+            let rung = Rung::from_code(field(f, "rung")).ok_or_else(|| ApiError::validation("请选择督办措施"))?;
+            // The form shows the interview's time and place with every rung; they count for 约谈
+            // only (blank ones are refused there by the ladder, naming the field).
+            let interview = rung == Rung::Interview;
+            Action::Escalate {
+                rung,
+                deadline: date("deadline", "整改期限")?,
+                severe_event_at: match field(f, "severe_event").trim() {
+                    "" => None,
+                    d => Some(beijing_noon(parse_date(d, "特别严重事件日期")?)),
+                },
+                interview_at: match field(f, "interview_at").trim() {
+                    "" => None,
+                    _ if !interview => None,
+                    t => Some(parse_local(t, "约谈时间")?),
+                },
+                interview_place: some_text(field(f, "interview_place")).filter(|_| interview),
+            }
+        }
         "decide_fine" => {
             let harm = HARMS
                 .iter()
@@ -368,8 +428,13 @@ pub async fn act(
     }
     .await;
     match r {
-        Ok((_, step)) => Redirect::to(&format!("/hazards/{id}?done={}", step.action)).into_response(),
-        Err(e) => hazard_page(&state, &u, &id, Some(e), None).await,
+        Ok((_, step)) => {
+            let rung = step.detail.get("rung").and_then(|r| r.as_str()).unwrap_or("");
+            let query =
+                serde_urlencoded::to_string([("done", step.action.as_str()), ("rung", rung)]).unwrap_or_default();
+            Redirect::to(&format!("/hazards/{id}?{query}")).into_response()
+        }
+        Err(e) => hazard_page(&state, &u, &id, Some(e), None, Some(&f)).await,
     }
 }
 
@@ -443,11 +508,45 @@ mod tests {
                 rung,
                 deadline,
                 severe_event_at,
+                interview_at,
+                interview_place,
             } => {
                 assert_eq!(rung, Rung::ListedSupervision);
                 assert_eq!(deadline.to_rfc3339(), "2026-12-31T15:59:59+00:00");
                 assert_eq!(severe_event_at.unwrap().to_rfc3339(), "2026-11-20T04:00:00+00:00");
+                assert_eq!((interview_at, interview_place), (None, None));
             }
+            other => panic!("{other:?}"),
+        }
+        // 约谈 takes its time (Beijing) and place from the form; other rungs ignore them.
+        let interview = |rung: &str| {
+            action_from_form(&form(&[
+                ("action", "escalate"),
+                ("rung", rung),
+                ("deadline", "2026-12-31"),
+                ("interview_at", "2026-12-10T09:30"),
+                ("interview_place", " 西湖区分局三楼会议室 "),
+            ]))
+            .unwrap()
+            .action
+        };
+        match interview("interview") {
+            Action::Escalate {
+                interview_at,
+                interview_place,
+                ..
+            } => {
+                assert_eq!(interview_at.unwrap().to_rfc3339(), "2026-12-10T01:30:00+00:00");
+                assert_eq!(interview_place.as_deref(), Some("西湖区分局三楼会议室"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match interview("circular") {
+            Action::Escalate {
+                interview_at,
+                interview_place,
+                ..
+            } => assert_eq!((interview_at, interview_place), (None, None)),
             other => panic!("{other:?}"),
         }
         assert!(action_from_form(&form(&[("action", "escalate"), ("deadline", "2026-12-31")])).is_err());
@@ -455,5 +554,18 @@ mod tests {
             action_from_form(&form(&[("action", "mark_overdue")])).is_err(),
             "system actions are not offered"
         );
+    }
+
+    #[test]
+    fn the_banner_after_an_action_reads_as_a_sentence() {
+        assert_eq!(
+            done_notice("escalate", "interview").as_deref(),
+            Some("已升级督办，采取约谈措施，约谈通知书已生成。")
+        );
+        assert_eq!(done_notice("escalate", "").as_deref(), Some("已升级督办。"));
+        assert_eq!(done_notice("recheck_pass", "").as_deref(), Some("已完成：复查合格。"));
+        assert_eq!(done_notice("no_such_action", ""), None);
+        assert_eq!(done_notice("<b>", ""), None);
+        assert_eq!(done_notice("", ""), None);
     }
 }

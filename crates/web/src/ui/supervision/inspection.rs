@@ -146,6 +146,7 @@ fn work_from_form(f: &Fields, stored: &InspectionRecord, now: DateTime<Utc>) -> 
         officers,
         accompanying_person: field(f, "accompanying_person").to_string(),
         witness: field(f, "witness").to_string(),
+        witness_absent_reason: field(f, "witness_absent_reason").to_string(),
         purpose: field(f, "purpose").to_string(),
         inspection_type: field(f, "inspection_type").to_string(),
         methods: fields(f, "methods").into_iter().map(str::to_string).collect(),
@@ -187,6 +188,10 @@ struct InspectionPage {
     officers: String,
     accompanying_person: String,
     witness: String,
+    witness_absent_reason: String,
+    /// A police or department inspection: the record needs the accompanying person and a
+    /// witness (or why there is none).
+    needs_witness: bool,
     purpose: String,
     inspection_type: String,
     notes: String,
@@ -317,6 +322,8 @@ pub async fn inspection_page(
         officers: r.officers.join("，"),
         accompanying_person: r.accompanying_person.clone(),
         witness: r.witness.clone(),
+        witness_absent_reason: r.witness_absent_reason.clone(),
+        needs_witness: i.kind != InspectionKind::SelfInspection,
         purpose: r.purpose.clone(),
         inspection_type: r.inspection_type.clone(),
         notes: r.notes.clone(),

@@ -69,6 +69,9 @@ pub struct NoticeQuery {
     pub saved: String,
     #[serde(default)]
     pub done: String,
+    /// The rung of an escalation just done (with `done=escalate`).
+    #[serde(default)]
+    pub rung: String,
     #[serde(default)]
     pub uploaded: String,
 }
