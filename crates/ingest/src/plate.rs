@@ -3,8 +3,9 @@
 //!
 //! A Hikvision ANPR camera that sees a vehicle but cannot read its plate still posts the ANPR
 //! alert, with `<licensePlate>unknown</licensePlate>` (and `originalLicensePlate`, `plateType`,
-//! `plateColor` all `unknown`): captured in maciej-or/hikvision_next
-//! `tests/fixtures/ISAPI/EventNotificationAlert/ipc1_anpr_plate_unknown.xml`. Chinese-market
+//! `plateColor` all `unknown`): captured in the public repository maciej-or/hikvision_next (its
+//! fixture `ipc1_anpr_plate_unknown.xml`), kept here as
+//! `tests/fixtures/devices/hikvision-isapi-alert/alert_anpr_plate_unknown_ver20.xml`. Chinese-market
 //! firmware and platforms write `无车牌` (no plate) or `车牌` for the same case, and Frigate LPR
 //! and integrations use empty strings, `none`, `null` or dashes. Storing the placeholder as the
 //! plate would make every unread vehicle "the same car" for watch lists and searches.

@@ -775,9 +775,7 @@ pub fn check_fine(fine: &FineDecision) -> Result<(), LadderError> {
         if p.name.trim().is_empty() || p.name.chars().count() > 50 || !crate::text::text_is_clean(&p.name) {
             return Err(LadderError::Extension("责任人姓名不能为空且不超过50字"));
         }
-        // A name is a name: an ID number, a mobile number or a plate typed into it would be
-        // shown in the step and the decision unmasked (docs/SECURITY.md, "Personal data in free
-        // text"), so it is refused.
+        // A number typed into a name would be shown unmasked (docs/SECURITY.md, free text).
         if !crate::privacy::find_personal_data(&p.name).is_empty() {
             return Err(LadderError::Extension(
                 "责任人姓名栏只填姓名，不要填写身份证号、手机号或车牌号",
