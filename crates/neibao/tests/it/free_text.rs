@@ -458,10 +458,7 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
         assert_eq!(r.headers()["cache-control"], "no-store", "{what}");
         let html = r.text().await.unwrap();
         assert!(html.contains(f.label), "{what}: the field's label");
-        assert!(
-            html.contains(ID) || html.contains("11010519491231002X"),
-            "{what}: the plaintext on the page"
-        );
+        assert!(html.contains(ID), "{what}: the plaintext on the page");
         assert!(html.contains(&format!("href=\"{ui}\"")), "{what}: back to {ui}");
         assert_eq!(
             audit_rows(&app, f.table, &id).await,
