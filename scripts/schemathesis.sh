@@ -228,6 +228,9 @@ run() { # NAME TOKEN FILTER-ARGS...
         --report-junit-path "$OUT/$name.junit.xml" --report-json-path "$OUT/$name.json" \
         --report-ndjson-path "$OUT/$name.ndjson" "$@" \
         >"$OUT/$name.txt" 2>&1 || rc=$?
+    # What failed, with the request that reproduces it (curl), then the summary: a CI log must
+    # be enough to find the failing operation without the report files.
+    sed -n '/^=* FAILURES =*$/,/^=* SUMMARY =*$/p' "$OUT/$name.txt" | sed '$d' | head -200
     sed -n '/^=* SUMMARY =*$/,$p' "$OUT/$name.txt"
     [ "$rc" -eq 0 ] || status=1
     # A run that tested nothing (a configuration schemathesis refused, say) is a failure too.

@@ -93,6 +93,12 @@ async fn every_hikvision_fixture_is_accepted() {
     );
     let (_, doors) = admin.get("/api/v1/events?kind=access.door_unlocked").await;
     assert_eq!(doors["total"], 1);
+    // An empty or unknown kind is refused, not read as "every kind" (schemathesis ST201).
+    for q in ["kind=", "kind=no.such_kind"] {
+        let (st, body) = admin.get(&format!("/api/v1/events?{q}")).await;
+        assert_eq!(st, 400, "{q}: {body}");
+        assert_eq!(body["error"]["code"], "validation_failed", "{q}: {body}");
+    }
     assert!(doors["items"][0]["person"].as_object().unwrap().is_empty());
     // Tamper raised the built-in alert even outside a key area.
     let (_, alerts) = admin.get("/api/v1/alerts").await;

@@ -46,7 +46,9 @@ pub async fn list(
     Query(q): Query<EventQuery>,
 ) -> ApiResult<Json<Listing<SecurityEvent>>> {
     let page = Page::checked(q.page, q.per_page)?;
-    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
+    // An empty `kind=` is an unknown kind like any other, not "every kind": the document's enum
+    // has no empty value, and a filter the caller typed must not silently widen the answer.
+    let kind = match q.kind.as_deref() {
         Some(k) => Some(EventKind::from_code(k).ok_or_else(|| ApiError::validation("未知的事件类型"))?),
         None => None,
     };
