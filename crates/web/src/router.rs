@@ -21,7 +21,8 @@ pub fn router(state: AppState) -> Router {
         .then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .merge(crate::api::routes())
-        .merge(crate::ui::routes())
+        // A form posted after the session ended is carried through a new sign-in.
+        .merge(crate::ui::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::ui::carry_forms)))
         .merge(crate::health::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::audit_changes))
         .fallback(crate::fallback::not_found)

@@ -24,6 +24,7 @@ mod registry;
 mod rules;
 mod scope;
 mod security;
+mod session_return;
 mod supervision;
 mod transports;
 mod ui;

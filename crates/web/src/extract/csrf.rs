@@ -9,7 +9,9 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
+use crate::ui::accounts::resume::to_login;
 use crate::ui::error_page;
+use neibao_domain::error::ErrorCode;
 
 /// Largest UI form body accepted (bytes); uploads go through their own multipart limit.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
@@ -18,7 +20,7 @@ pub const MAX_FORM_BYTES: usize = 256 * 1024;
 ///
 /// Rejections are pages: a wrong or missing token gets the "page expired" page (403), a body
 /// that does not parse the validation page (400), a visitor who is not signed in goes to the login
-/// page. Bearer-token callers carry no CSRF token and none is needed (they are not browsers).
+/// page (a form posted after the session ended was carried there by `ui::carry_forms` first). Bearer-token callers carry no CSRF token and none is needed (they are not browsers).
 pub struct CsrfForm<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
@@ -28,7 +30,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let (mut parts, body) = req.into_parts();
         let user = match CurrentUser::from_request_parts(&mut parts, state).await {
             Ok(u) => u,
-            Err(_) => return Err(Redirect::to("/login").into_response()),
+            Err(e) if e.code == ErrorCode::SecondFactorPending => {
+                return Err(Redirect::to("/account/totp").into_response())
+            }
+            // Unreachable from a browser form: `ui::carry_forms` answered first (ui/accounts/resume.rs).
+            Err(_) => return Err(to_login(&parts)),
         };
         let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
             .await

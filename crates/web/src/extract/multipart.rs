@@ -17,6 +17,7 @@ use neibao_domain::error::ErrorCode;
 use crate::error::ApiError;
 use crate::extract::principal::{CurrentUser, CSRF_HEADER};
 use crate::state::AppState;
+use crate::ui::accounts::resume::to_login;
 use crate::ui::error_page;
 
 /// The body limit of upload routes: the largest file plus the multipart framing.
@@ -60,7 +61,8 @@ impl FromRequest<AppState> for CsrfMultipart {
             Err(e) if e.code == ErrorCode::SecondFactorPending => {
                 return Err(Redirect::to("/account/totp").into_response())
             }
-            Err(_) => return Err(Redirect::to("/login").into_response()),
+            // A file cannot be carried through a sign-in: back to the form's page afterwards.
+            Err(_) => return Err(to_login(&parts)),
         };
         let refuse = |e: ApiError| if api { e.into_response() } else { error_page(&user, e) };
         match header_token(&parts) {

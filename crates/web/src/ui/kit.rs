@@ -1,5 +1,5 @@
 //! The UI kit every capability's pages use: the signed-in user extractor (a user who is not
-//! signed in goes to the login page and comes back), rendering with a logged fallback, the error
+//! signed in goes to the login page and comes back to the same page), rendering with a logged fallback, the error
 //! page.
 
 use askama::Template;
@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use super::accounts::resume::to_login;
 use super::views::Nav;
 use crate::error::ApiError;
 use crate::extract::principal::CurrentUser;
@@ -28,7 +29,8 @@ impl FromRequestParts<AppState> for UiUser {
                 if e.code == neibao_domain::error::ErrorCode::SecondFactorPending {
                     Redirect::to("/account/totp").into_response()
                 } else {
-                    Redirect::to("/login").into_response()
+                    // Back to this page (or the form's page) after signing in.
+                    to_login(parts)
                 }
             })
     }

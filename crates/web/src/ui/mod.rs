@@ -1,7 +1,7 @@
 //! Server-rendered zh-CN web UI (askama templates under `templates/`). Uses the browser session;
 //! every form carries the session's CSRF token. Assets are served from the binary.
 
-mod accounts;
+pub(crate) mod accounts;
 mod alerts;
 mod assets;
 mod audit;
@@ -21,6 +21,7 @@ use axum::Router;
 
 use crate::state::AppState;
 
+pub use accounts::login_page::carry_forms;
 pub use kit::{error_page, render, UiUser};
 pub use views::fmt_time;
 

@@ -1,12 +1,14 @@
 //! `/login` and `/logout`: the session cookie, through the accounts service (the same login as
 //! `POST /api/v1/session`).
 
-use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
+
+use super::login_page::{resume_page, LoginPage, LoginQuery, EXPIRED};
+use super::resume::{safe_next, same_origin, Carried};
 
 use crate::api::accounts::{clear_cookie, session_cookie};
 use crate::error::ApiError;
@@ -15,48 +17,59 @@ use crate::extract::csrf::CsrfForm;
 use crate::state::AppState;
 use crate::ui::kit::{error_page, render, UiUser};
 
-#[derive(Template)]
-#[template(path = "accounts/login.html")]
-struct LoginPage {
-    error: Option<String>,
-    notice: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-pub struct LoginQuery {
-    /// Set after a password change (which ends every session).
-    #[serde(default)]
-    changed: String,
-}
-
 pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
+    let notice = if !q.changed.is_empty() {
+        Some("密码已修改，请使用新密码重新登录")
+    } else if !q.expired.is_empty() {
+        Some(EXPIRED)
+    } else {
+        None
+    };
     render(&LoginPage {
         error: None,
-        notice: (!q.changed.is_empty()).then(|| "密码已修改，请使用新密码重新登录".to_string()),
+        notice,
+        next: safe_next(&q.next),
+        username: "",
+        carried: None,
     })
 }
 
-#[derive(Deserialize)]
-pub struct LoginForm {
-    username: String,
-    password: String,
-    #[serde(default)]
-    otp: String,
-}
-
-/// Logs in (the browser's previous session ends) and goes to the dashboard, or to the
-/// enrolment page when the account must enrol a second factor first.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+/// Logs in (the browser's previous session ends) and goes to the page the user came from (or the
+/// dashboard), to the enrolment page when the account must enrol a second factor first, or to
+/// the confirmation of a form carried through the sign-in ([`Carried`]).
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let next = safe_next(field("next"));
+    let carried = if same_origin(&headers) {
+        Carried::from_login(&fields)
+    } else {
+        None
+    };
     let previous = cookie_token(&headers);
     let opened = state
         .services
         .accounts
-        .login(&f.username, &f.password, Some(&f.otp), previous.as_deref())
+        .login(
+            field("username"),
+            field("password"),
+            Some(field("otp")),
+            previous.as_deref(),
+        )
         .await;
     match opened {
         Ok(opened) => {
-            let to = if opened.must_enroll { "/account/totp" } else { "/" };
-            let mut resp = Redirect::to(to).into_response();
+            let mut resp = match (&carried, opened.must_enroll) {
+                (_, true) => Redirect::to("/account/totp").into_response(),
+                (Some(c), false) => resume_page(c, &opened.csrf, next),
+                (None, false) => Redirect::to(next.unwrap_or("/")).into_response(),
+            };
             resp.headers_mut()
                 .insert(header::SET_COOKIE, session_cookie(&state, &opened.token));
             resp
@@ -68,6 +81,9 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): F
                 render(&LoginPage {
                     error: Some(e.message.clone()),
                     notice: None,
+                    next,
+                    username: field("username"),
+                    carried: carried.as_ref(),
                 }),
             )
                 .into_response();

@@ -3,6 +3,8 @@
 
 mod account;
 mod login;
+pub(crate) mod login_page;
+pub(crate) mod resume;
 
 use crate::state::AppState;
 
