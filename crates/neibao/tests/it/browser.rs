@@ -116,6 +116,67 @@ async fn acknowledge_demo_alert_in_browser() {
     println!("browser test passed in {:.1?}", started.elapsed());
 }
 
+/// Issue 20: the session ends while a guard types an acknowledgement; nothing typed is lost,
+/// and an ended session returns to the page it was on after signing in again.
+#[tokio::test]
+async fn a_session_ending_mid_form_loses_nothing_in_browser() {
+    if !browser_installed() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let b = Browser::start().await;
+    b.login(&app, "demo_unit").await;
+    b.goto(&app.url("/alerts")).await;
+    let link = xpath(
+        "//table[@id='alerts']//tr[contains(@class,'alert-row')]\
+         //a[starts-with(@href,'/alerts/') and contains(., '越界侦测')]",
+    );
+    let href = b.attribute(&link, "href").await;
+    let id = href.trim_start_matches("/alerts/").to_string();
+
+    // A reload after the session ended: sign in, and back on the same page.
+    app.exec_sql("DELETE FROM sessions").await;
+    b.goto(&app.url(&href)).await;
+    assert!(b.text(&css(".notice")).await.contains("登录已过期"));
+    b.send_keys(&css("#username"), "demo_unit").await;
+    b.send_keys(&css("#password"), DEMO_PASSWORD).await;
+    b.click(&css("#login")).await;
+    b.wait_for("back on the alert page", || async { b.url().await == app.url(&href) })
+        .await;
+
+    // The session ends while the comment is typed; the submit shows the login page instead.
+    let comment = "会话过期后仍然保留的处置说明";
+    b.send_keys(&css("form[action$='/acknowledge'] textarea[name=comment]"), comment)
+        .await;
+    app.exec_sql("DELETE FROM sessions").await;
+    b.click(&css("#acknowledge")).await;
+    b.wait_for("the login page keeping the form", || async {
+        b.try_text(&css(".notice"))
+            .await
+            .is_ok_and(|t| t.contains("刚才填写的内容已保留"))
+    })
+    .await;
+    assert_eq!(
+        app.store.get_alert(&Scope::All, &id).await.unwrap().status,
+        AlertStatus::Open
+    );
+    b.send_keys(&css("#username"), "demo_unit").await;
+    b.send_keys(&css("#password"), DEMO_PASSWORD).await;
+    b.click(&css("#login")).await;
+    b.wait_for("the confirmation page", || async {
+        b.try_find(&css("#resume-submit")).await.is_ok()
+    })
+    .await;
+    b.click(&css("#resume-submit")).await;
+    b.wait_for("status 已确认", || async {
+        b.try_text(&css("#alert-status")).await.as_deref() == Ok("已确认")
+    })
+    .await;
+    let after = app.store.get_alert(&Scope::All, &id).await.unwrap();
+    assert_eq!(after.acknowledge_comment.as_deref(), Some(comment));
+    b.quit().await;
+}
+
 /// Whether chromedriver is there; without it the test is skipped, unless
 /// NEIBAO_REQUIRE_BROWSER=1 makes that a failure.
 fn browser_installed() -> bool {
