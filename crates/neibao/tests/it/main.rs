@@ -14,6 +14,7 @@ mod connections;
 mod contract;
 mod demo_live;
 mod documents;
+mod forms_keep;
 mod free_text;
 mod ingest;
 mod logs;

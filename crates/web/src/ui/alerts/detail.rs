@@ -3,9 +3,11 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use neibao_domain::access::Permission;
 use neibao_domain::alerts::{AlertAction, FalsePositiveReason};
+use neibao_domain::error::ErrorCode;
 use neibao_domain::notifications::OutboxItem;
 use serde::Deserialize;
 
@@ -68,10 +70,40 @@ struct AlertPage {
     may_report_hazard: bool,
     /// Deliveries to the notification channels (通知投递).
     deliveries: Vec<DeliveryView>,
+    /// A refused action: why, and what was typed, shown again in its form.
+    refused: Option<Refused>,
+}
+
+/// An action the service refused, with what the user typed (issue 20: a refused form keeps what
+/// was typed).
+struct Refused {
+    /// `acknowledge`, `resolve` or `false_positive`: the form the text goes back into.
+    form: &'static str,
+    message: String,
+    comment: String,
+    reason: String,
+}
+
+impl Refused {
+    /// The typed text when it belongs to `form`, else nothing.
+    fn comment_for(&self, form: &str) -> &str {
+        if self.form == form {
+            &self.comment
+        } else {
+            ""
+        }
+    }
 }
 
 /// `GET /alerts/{id}`.
 pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Path<String>) -> Response {
+    alert_page(&state, &u, &id, None).await
+}
+
+/// The alert page, with a refused action's message and typed text when there is one (answered
+/// with the refusal's status).
+async fn alert_page(state: &AppState, u: &CurrentUser, id: &str, refused: Option<(ApiError, Refused)>) -> Response {
+    let id = id.to_string();
     let alerts = &state.services.alerts;
     let loaded = async {
         Ok::<_, neibao_engine::ServiceError>((
@@ -82,7 +114,7 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
     .await;
     let (a, events) = match loaded {
         Ok(x) => x,
-        Err(e) => return error_page(&u, e.into()),
+        Err(e) => return error_page(u, e.into()),
     };
     // The page shows without its deliveries when they cannot be read.
     let deliveries = match state.services.notifications.deliveries(&u.principal, &id).await {
@@ -92,8 +124,12 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
             Vec::new()
         }
     };
-    render(&AlertPage {
-        nav: Nav::new(&u),
+    let status = refused
+        .as_ref()
+        .and_then(|(e, _)| StatusCode::from_u16(e.code.http_status()).ok())
+        .unwrap_or(StatusCode::OK);
+    let page = render(&AlertPage {
+        nav: Nav::new(u),
         reasons: FalsePositiveReason::ALL
             .iter()
             .map(|r| (r.code(), r.label_zh()))
@@ -103,7 +139,9 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
         may_handle: u.principal.can(Permission::AlertHandle),
         may_report_hazard: u.principal.can(Permission::Inspect),
         deliveries,
-    })
+        refused: refused.map(|(_, r)| r),
+    });
+    (status, page).into_response()
 }
 
 async fn alert_action(state: AppState, u: CurrentUser, id: String, comment: &str, action: AlertAction) -> Response {
@@ -114,8 +152,42 @@ async fn alert_action(state: AppState, u: CurrentUser, id: String, comment: &str
         .await
     {
         Ok(_) => Redirect::to(&format!("/alerts/{id}")).into_response(),
-        Err(e) => error_page(&u, e.into()),
+        Err(e) => {
+            let form = match action {
+                AlertAction::Acknowledge => "acknowledge",
+                AlertAction::Resolve => "resolve",
+                AlertAction::FalsePositive(_) => "false_positive",
+            };
+            let reason = match action {
+                AlertAction::FalsePositive(r) => r.code().to_string(),
+                _ => String::new(),
+            };
+            refuse(&state, &u, &id, e.into(), form, comment, &reason).await
+        }
     }
+}
+
+/// The alert page again with the refusal on top and the typed text in its form; a refusal that
+/// leaves no page to show (the alert is not there or not the user's) is the error page.
+async fn refuse(
+    state: &AppState,
+    u: &CurrentUser,
+    id: &str,
+    e: ApiError,
+    form: &'static str,
+    comment: &str,
+    reason: &str,
+) -> Response {
+    if matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden) {
+        return error_page(u, e);
+    }
+    let refused = Refused {
+        form,
+        message: e.message.clone(),
+        comment: comment.to_string(),
+        reason: reason.to_string(),
+    };
+    alert_page(state, u, id, Some((e, refused))).await
 }
 
 /// `POST /alerts/{id}/acknowledge`.
@@ -154,7 +226,8 @@ pub async fn false_positive(
     CsrfForm(f): CsrfForm<FalsePositiveForm>,
 ) -> Response {
     let Some(reason) = FalsePositiveReason::from_code(&f.reason) else {
-        return error_page(&u, ApiError::validation("请选择误报原因"));
+        let e = ApiError::validation("请选择误报原因");
+        return refuse(&state, &u, &id, e, "false_positive", &f.comment, "").await;
     };
     alert_action(state, u, id, &f.comment, AlertAction::FalsePositive(reason)).await
 }
