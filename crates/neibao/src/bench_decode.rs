@@ -11,7 +11,11 @@
 //! refuses by design (Frigate `frigate/triggers`) are kept and counted as refused.
 //!
 //! Measurement: per format, one untimed warm-up round over its fixtures, then whole rounds until
-//! the time is up (at least one round), all on the calling thread; `MB` is 10^6 bytes of payload.
+//! the time is up (at least one round, elapsed time), all on the calling thread; `MB` is 10^6
+//! bytes of payload. Rates are per second of the thread's CPU time (Linux
+//! `/proc/thread-self/schedstat`), so that other work on the machine lowers the number of rounds
+//! but not the rates; where that cannot be read, per elapsed second. The share of the elapsed
+//! time the thread was on a CPU is reported with each row.
 //! The `multipart` row is the shared splitter ([`neibao_ingest::multipart::split`]) alone over the
 //! multipart fixtures of Hikvision and Dahua.
 //!
@@ -157,7 +161,7 @@ fn is_multipart(f: &Fixture) -> bool {
         .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/"))
 }
 
-/// One row of the result. Rates are per second of wall time on one thread.
+/// One row of the result. Rates are per second of the measuring thread's CPU time (see `clock`).
 #[derive(Debug, Clone, Serialize)]
 pub struct DecodeRow {
     /// [`BenchFormat::code`].
@@ -168,7 +172,14 @@ pub struct DecodeRow {
     pub bytes_per_round: usize,
     /// Documents decoded in the timed rounds.
     pub documents: u64,
+    /// Seconds of the decoder's timed rounds on `clock`; every rate is per such second.
     pub seconds: f64,
+    /// `thread_cpu`: CPU time of the measuring thread (so other load on the machine does not
+    /// lower the rates); `wall`: elapsed time, where thread CPU time cannot be read.
+    pub clock: &'static str,
+    /// Thread CPU time / elapsed time of the decoder's rounds (1 on `wall`): below 1 the thread
+    /// shared its core with other work.
+    pub cpu_share: f64,
     pub documents_per_second: f64,
     /// 10^6 payload bytes per second.
     pub mb_per_second: f64,
@@ -187,7 +198,17 @@ pub struct DecodeRow {
 struct Timed {
     documents: u64,
     bytes: u64,
+    /// Thread CPU seconds when readable, else wall seconds: what rates are per.
     seconds: f64,
+    wall_seconds: f64,
+    on_cpu: bool,
+}
+
+/// CPU time of the calling thread so far: Linux `/proc/thread-self/schedstat`, first field
+/// (nanoseconds on the CPU, updated at each scheduler tick and switch); `None` elsewhere.
+fn thread_cpu() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok().map(Duration::from_nanos)
 }
 
 /// Runs `work` over `fixtures` in whole rounds until `time` has passed (at least one round).
@@ -195,6 +216,7 @@ fn timed(fixtures: &[&'static Fixture], time: Duration, mut work: impl FnMut(&Fi
     for f in fixtures {
         black_box(work(black_box(f)));
     }
+    let cpu_start = thread_cpu();
     let start = Instant::now();
     let (mut documents, mut bytes) = (0u64, 0u64);
     loop {
@@ -207,10 +229,17 @@ fn timed(fixtures: &[&'static Fixture], time: Duration, mut work: impl FnMut(&Fi
             break;
         }
     }
+    let wall_seconds = start.elapsed().as_secs_f64();
+    let cpu = cpu_start
+        .zip(thread_cpu())
+        .map(|(a, b)| b.saturating_sub(a).as_secs_f64())
+        .filter(|c| *c > 0.0);
     Timed {
         documents,
         bytes,
-        seconds: start.elapsed().as_secs_f64(),
+        seconds: cpu.unwrap_or(wall_seconds),
+        wall_seconds,
+        on_cpu: cpu.is_some(),
     }
 }
 
@@ -299,6 +328,8 @@ pub fn run(formats: &[BenchFormat], seconds: f64) -> Vec<DecodeRow> {
                 bytes_per_round: fixtures.iter().map(|f| f.body.len()).sum(),
                 documents: d.documents,
                 seconds: d.seconds,
+                clock: if d.on_cpu { "thread_cpu" } else { "wall" },
+                cpu_share: d.seconds / d.wall_seconds,
                 documents_per_second: dps,
                 mb_per_second: d.bytes as f64 / d.seconds / 1e6,
                 ns_per_document: d.seconds * 1e9 / d.documents as f64,
@@ -352,12 +383,12 @@ pub fn run_cli(args: &DecodeArgs) -> anyhow::Result<String> {
 /// The rows as a Markdown table with Chinese headers (pasted into docs/BENCHMARKS.md as is).
 pub fn table(rows: &[DecodeRow]) -> String {
     let mut s = String::from(
-        "| 格式 | 样本数 | 每轮字节 | 每轮事件 | 每轮拒收 | 文档/秒 | MB/秒 | 纳秒/文档 | 仅解析上限 文档/秒 | 上限 MB/秒 | 占上限 |\n\
-         |---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| 格式 | 样本数 | 每轮字节 | 每轮事件 | 每轮拒收 | 文档/秒 | MB/秒 | 纳秒/文档 | 仅解析上限 文档/秒 | 上限 MB/秒 | 占上限 | 计时 | CPU 占有 |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for r in rows {
         s.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {:.0} | {:.1} | {:.0} | {:.0} | {:.1} | {:.0} % |\n",
+            "| {} | {} | {} | {} | {} | {:.0} | {:.1} | {:.0} | {:.0} | {:.1} | {:.0} % | {} | {:.0} % |\n",
             r.format,
             r.fixtures,
             r.bytes_per_round,
@@ -368,7 +399,13 @@ pub fn table(rows: &[DecodeRow]) -> String {
             r.ns_per_document,
             r.ceiling_documents_per_second,
             r.ceiling_mb_per_second,
-            r.share_of_ceiling * 100.0
+            r.share_of_ceiling * 100.0,
+            if r.clock == "thread_cpu" {
+                "线程 CPU"
+            } else {
+                "墙钟"
+            },
+            r.cpu_share * 100.0
         ));
     }
     s

@@ -130,9 +130,11 @@ fn bench_decode_lists_every_format() {
             "ns_per_document",
             "ceiling_documents_per_second",
             "ceiling_mb_per_second",
+            "cpu_share",
         ] {
             assert!(r[key].as_f64().is_some_and(|x| x > 0.0), "{key} of {r}");
         }
+        assert!(["thread_cpu", "wall"].contains(&r["clock"].as_str().unwrap()), "{r}");
         // Documents come in whole rounds.
         assert_eq!(
             r["documents"].as_u64().unwrap() % r["fixtures"].as_u64().unwrap(),
