@@ -65,7 +65,7 @@ seed_hikvision() {
 seed_generic_json() {
     local d=$CORPUS/generic_json f
     mkdir -p "$d"
-    for f in "$FIX"/generic-webhooks/*.json "$FIX"/hikvision-acs/*.json "$FIX"/frigate-mqtt/*.json; do
+    for f in "$FIX"/generic-json/*.json "$FIX"/generic-webhooks/*.json "$FIX"/hikvision-acs/*.json "$FIX"/frigate-mqtt/*.json; do
         cp "$f" "$d/seed-$(basename "$f")"
     done
 }

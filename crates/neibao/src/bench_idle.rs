@@ -60,6 +60,25 @@ impl IdleReport {
     pub fn all_answered(&self) -> bool {
         self.healthz.ok == self.healthz.sent && self.ingest.as_ref().is_none_or(|s| s.ok == s.sent)
     }
+
+    /// The lines `neibao bench idle` prints: sockets, then one line per kind of probe.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "idle sockets: {} opened ({} failed to connect), {} closed by the server, {} still open\n",
+            self.opened,
+            self.connect_failures,
+            self.closed_by_server,
+            self.opened - self.closed_by_server
+        );
+        let probes = std::iter::once(("/healthz", &self.healthz)).chain(self.ingest.iter().map(|p| ("ingest", p)));
+        for (name, p) in probes {
+            s.push_str(&format!(
+                "{name}: {} of {} answered 2xx, p50 {:.1} ms, max {:.1} ms\n",
+                p.ok, p.sent, p.p50_ms, p.max_ms
+            ));
+        }
+        s
+    }
 }
 
 pub async fn run(args: IdleArgs) -> anyhow::Result<IdleReport> {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit_cli;
 pub mod bench;
+pub mod bench_decode;
 pub mod bench_idle;
 pub mod demo;
 pub mod demo_live;

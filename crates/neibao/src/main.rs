@@ -252,6 +252,9 @@ enum KeysCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Every decoder's documents/s and MB/s over the embedded device fixtures on one thread, with
+    /// the parse-only ceiling of the same run (docs/BENCHMARKS.md).
+    Decode(neibao::bench_decode::DecodeArgs),
     /// Device payloads through the real ingest path (HTTP → decode → store → rules → alerts),
     /// with the raw batched-insert ceiling of the same database (and JetStream's raw publish
     /// rate with --nats-url) measured in the same run.
@@ -388,6 +391,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench {
+            command: BenchCommand::Decode(args),
+        } => neibao::bench_decode::run_cli(&args).map(|s| print!("{s}")),
+        Command::Bench {
             command:
                 BenchCommand::Ingest {
                     requests,
@@ -447,23 +453,7 @@ async fn main() -> anyhow::Result<()> {
                 addresses,
             })
             .await?;
-            println!(
-                "idle sockets: {} opened ({} failed to connect), {} closed by the server, {} still open",
-                r.opened,
-                r.connect_failures,
-                r.closed_by_server,
-                r.opened - r.closed_by_server
-            );
-            let line = |name: &str, s: &neibao::bench_idle::ProbeStats| {
-                println!(
-                    "{name}: {} of {} answered 2xx, p50 {:.1} ms, max {:.1} ms",
-                    s.ok, s.sent, s.p50_ms, s.max_ms
-                )
-            };
-            line("/healthz", &r.healthz);
-            if let Some(s) = &r.ingest {
-                line("ingest", s);
-            }
+            print!("{}", r.summary());
             if !r.all_answered() {
                 bail!("probes went unanswered while the idle sockets were open");
             }

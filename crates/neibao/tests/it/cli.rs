@@ -1,4 +1,5 @@
-//! The binary: `token create` prints a working API token and nothing else.
+//! The binary: `token create` prints a working API token and nothing else; `user reset`;
+//! `bench decode` measures every decoder.
 
 use std::process::Command;
 
@@ -90,4 +91,90 @@ async fn user_reset_recovers_a_locked_out_account() {
     assert_eq!(s, 401);
     let report = neibao::audit_verify(&app.services, &[]).await.unwrap();
     assert!(report.problems.is_empty());
+}
+
+/// `neibao bench decode` over a tiny time: every format is listed with documents, events and a
+/// ceiling (counts only; speed is not asserted), as JSON and as the table; bad arguments are
+/// refused in Chinese with a failing exit status.
+#[test]
+fn bench_decode_lists_every_format() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_neibao"))
+            .args(["bench", "decode", "--seconds", "0.01"])
+            .args(args)
+            .output()
+            .expect("run neibao")
+    };
+    let formats = [
+        "hikvision",
+        "generic_json",
+        "dahua",
+        "onvif",
+        "frigate",
+        "gb28181",
+        "zkteco",
+        "multipart",
+    ];
+    let out = run(&["--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("JSON rows");
+    let listed: Vec<_> = rows.iter().map(|r| r["format"].as_str().unwrap()).collect();
+    assert_eq!(listed, formats);
+    for r in &rows {
+        for key in [
+            "fixtures",
+            "bytes_per_round",
+            "documents",
+            "documents_per_second",
+            "mb_per_second",
+            "ns_per_document",
+            "ceiling_documents_per_second",
+            "ceiling_mb_per_second",
+            "cpu_share",
+        ] {
+            assert!(r[key].as_f64().is_some_and(|x| x > 0.0), "{key} of {r}");
+        }
+        assert!(["thread_cpu", "wall"].contains(&r["clock"].as_str().unwrap()), "{r}");
+        // Documents come in whole rounds.
+        assert_eq!(
+            r["documents"].as_u64().unwrap() % r["fixtures"].as_u64().unwrap(),
+            0,
+            "{r}"
+        );
+    }
+    let events = |f: &str| {
+        rows.iter().find(|r| r["format"] == f).unwrap()["events_per_round"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(formats.iter().all(|f| events(f) > 0));
+    assert_eq!(
+        rows.iter().find(|r| r["format"] == "frigate").unwrap()["refused_per_round"],
+        1
+    );
+
+    let out = run(&["--format", "onvif", "--format", "zkteco"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<_> = text.lines().collect();
+    assert!(lines[0].starts_with("| 格式 | 样本数 |"), "{text}");
+    assert_eq!(lines.len(), 4, "header, rule, two rows: {text}");
+    assert!(
+        lines[2].starts_with("| onvif | 5 |") && lines[3].starts_with("| zkteco | 2 |"),
+        "{text}"
+    );
+
+    for (args, message) in [
+        (&["--format", "axis"][..], "未知的格式 axis"),
+        (&["--seconds", "0"][..], "--seconds 须大于 0"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_neibao"))
+            .args(["bench", "decode"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(out.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&out.stderr).contains(message), "{args:?}");
+    }
 }
