@@ -47,3 +47,54 @@
     })
     .catch(function () {});
 })();
+
+// <form data-autosave>: long forms (the inspection) save their draft on the server a few seconds
+// after the last change, so a lost connection, a closed tab or an ended session loses at most
+// those seconds. Posts the form's own fields (CSRF token included) with submit=draft and
+// autosave=1; the server answers 204. The status line says when it was saved, or why not.
+(function () {
+  var form = document.querySelector("form[data-autosave]");
+  if (!form) return;
+  var status = document.getElementById("autosave-status");
+  var timer = null, inFlight = false, pending = false;
+  function say(text) { if (status) status.textContent = text; }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function save() {
+    timer = null;
+    if (inFlight) { pending = true; return; }
+    inFlight = true;
+    var data = new URLSearchParams(new FormData(form));
+    data.delete("submit");
+    data.append("submit", "draft");
+    data.append("autosave", "1");
+    fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: data.toString()
+    })
+      .then(function (r) {
+        if (r.status === 204) {
+          var d = new Date();
+          say("草稿已自动保存 " + pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()));
+        } else if (r.status === 401) {
+          say("登录已过期：请点击“保存草稿”，重新登录后填写的内容不会丢失");
+        } else {
+          say("自动保存未成功，请点击“保存草稿”");
+        }
+      })
+      .catch(function () { say("网络不通，暂未自动保存；恢复后将再次保存"); pending = true; })
+      .then(function () {
+        inFlight = false;
+        if (pending) { pending = false; timer = setTimeout(save, 5000); }
+      });
+  }
+  function changed() {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(save, 3000);
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () { if (timer) { clearTimeout(timer); timer = null; } });
+})();

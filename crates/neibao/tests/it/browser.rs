@@ -177,6 +177,71 @@ async fn a_session_ending_mid_form_loses_nothing_in_browser() {
     b.quit().await;
 }
 
+/// Issue 20: an inspection survives a reload and a session that ends mid-way: the form saves
+/// its draft a few seconds after typing stops.
+#[tokio::test]
+async fn an_inspection_draft_survives_a_reload_and_an_ended_session_in_browser() {
+    if !browser_installed() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let b = Browser::start().await;
+    b.login(&app, "demo_unit").await;
+    b.goto(&app.url("/supervision")).await;
+    b.click(&css("#start-self-inspection")).await;
+    b.wait_for("the inspection form", || async {
+        b.try_find(&css("#inspection-form")).await.is_ok()
+    })
+    .await;
+    let page = b.url().await;
+
+    b.send_keys(&css("input[name=place]"), "三号楼消防控制室").await;
+    b.wait_for("the autosave", || async {
+        b.try_text(&css("#autosave-status"))
+            .await
+            .is_ok_and(|t| t.contains("草稿已自动保存"))
+    })
+    .await;
+    b.goto(&page).await;
+    assert_eq!(
+        b.attribute(&css("input[name=place]"), "value").await,
+        "三号楼消防控制室"
+    );
+
+    // The session ends mid-way: typing goes on, the autosave says so, nothing typed is lost.
+    app.exec_sql("DELETE FROM sessions").await;
+    b.send_keys(&css("textarea[name=notes]"), "消防通道畅通").await;
+    b.wait_for("the autosave noticing the ended session", || async {
+        b.try_text(&css("#autosave-status"))
+            .await
+            .is_ok_and(|t| t.contains("登录已过期"))
+    })
+    .await;
+    b.click(&css("#save-draft")).await;
+    b.wait_for("the login page keeping the form", || async {
+        b.try_find(&css("#username")).await.is_ok()
+    })
+    .await;
+    b.send_keys(&css("#username"), "demo_unit").await;
+    b.send_keys(&css("#password"), DEMO_PASSWORD).await;
+    b.click(&css("#login")).await;
+    b.wait_for("the confirmation page", || async {
+        b.try_find(&css("#resume-submit")).await.is_ok()
+    })
+    .await;
+    b.click(&css("#resume-submit")).await;
+    b.wait_for("the saved draft", || async {
+        b.url().await.starts_with(&page) && b.url().await.contains("saved=1")
+    })
+    .await;
+    assert_eq!(
+        b.attribute(&css("input[name=place]"), "value").await,
+        "三号楼消防控制室"
+    );
+    assert_eq!(b.text(&css("textarea[name=notes]")).await, "消防通道畅通");
+    b.quit().await;
+}
+
 /// Whether chromedriver is there; without it the test is skipped, unless
 /// NEIBAO_REQUIRE_BROWSER=1 makes that a failure.
 fn browser_installed() -> bool {

@@ -55,3 +55,58 @@ async fn a_refused_alert_action_shows_the_page_again_with_the_typed_text() {
     assert_eq!(after["status"], before["status"]);
     assert_eq!(after["updated_at"], before["updated_at"]);
 }
+
+/// The inspection form: a refused submission keeps what was typed as the draft (a reload finds
+/// it), and the page's autosave stores the draft without a page (204).
+#[tokio::test]
+async fn a_refused_inspection_submit_and_the_autosave_keep_the_draft() {
+    let app = TestApp::demo().await;
+    let b = app.browser("demo_unit", DEMO_PASSWORD).await;
+    let home = b.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&home);
+    let r = b
+        .post(app.url("/inspections"))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let path = r.url().path().to_string();
+    assert!(path.starts_with("/inspections/"), "{path}");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("data-autosave") && page.contains("id=\"autosave-status\""));
+
+    // Submitted without results or signature: refused, and what was typed is the draft now.
+    let r = b
+        .post(app.url(&path))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("place", "一号楼监控室"),
+            ("notes", "夜间巡查记录完整"),
+            ("submit", "submit"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("已填写的内容已保存为草稿"), "{html}");
+    let reload = b.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(reload.contains("value=\"一号楼监控室\"") && reload.contains("夜间巡查记录完整</textarea>"));
+
+    // The autosave: 204, no page, and the next reload shows it.
+    let r = b
+        .post(app.url(&path))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("place", "二号楼门卫室"),
+            ("submit", "draft"),
+            ("autosave", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let reload = b.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(reload.contains("value=\"二号楼门卫室\""), "autosaved draft");
+}

@@ -376,6 +376,11 @@ pub async fn inspection_page(
 }
 
 /// `POST /inspections/{id}`: saves the draft, or submits it (`submit=submit`).
+///
+/// A refused submission saves what was typed as the draft before the form is shown again with
+/// the refusal, so a reload or a later sign-in finds it. The page's autosave (`autosave=1`,
+/// static/app.js, a few seconds after the last keystroke) saves the draft the same way and is
+/// answered 204 without a page.
 pub async fn save_inspection(
     State(state): State<AppState>,
     UiUser(u): UiUser,
@@ -401,8 +406,20 @@ pub async fn save_inspection(
     };
     match r {
         Ok(()) if submit => Redirect::to(&format!("/inspections/{id}")).into_response(),
+        Ok(()) if field(&f, "autosave") == "1" => StatusCode::NO_CONTENT.into_response(),
         Ok(()) => Redirect::to(&format!("/inspections/{id}?saved=1")).into_response(),
-        Err(e) => inspection_page(&state, &u, &id, Some(work), Some(e.into()), None).await,
+        Err(e) => {
+            let mut e = ApiError::from(e);
+            if submit
+                && sv
+                    .save_inspection(&u.principal, &id, &work.record, &work.results)
+                    .await
+                    .is_ok()
+            {
+                e.message = format!("{}（已填写的内容已保存为草稿）", e.message);
+            }
+            inspection_page(&state, &u, &id, Some(work), Some(e), None).await
+        }
     }
 }
 
