@@ -110,3 +110,67 @@ async fn a_refused_inspection_submit_and_the_autosave_keep_the_draft() {
     let reload = b.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
     assert!(reload.contains("value=\"二号楼门卫室\""), "autosaved draft");
 }
+
+/// The hazard page: a rectification report refused for missing evidence comes back with the
+/// typed report in its own form (every ladder form of the page keeps its fields the same way,
+/// through `ui::form::Sent`).
+#[tokio::test]
+async fn refused_ladder_forms_keep_what_was_typed() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
+    let (s, v) = police
+        .post(
+            "/api/v1/hazards",
+            serde_json::json!({"unit_id": me["unit_id"], "title": "消防通道堆放杂物", "class": "general", "source": "report"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let hazard = v["id"].as_str().unwrap().to_string();
+    let deadline = chrono::Utc::now() + chrono::Duration::days(10);
+    let (s, v) = police
+        .post(
+            &format!("/api/v1/hazards/{hazard}/actions"),
+            serde_json::json!({"action": "issue_order", "deadline": deadline, "reason": "限期整改"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+
+    let unit = app.browser("demo_unit", DEMO_PASSWORD).await;
+    let page = unit
+        .get(app.url(&format!("/hazards/{hazard}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let version = page
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let typed = "已清理杂物并安排每日巡查，张贴禁止堆放标识";
+    let r = unit
+        .post(app.url(&format!("/hazards/{hazard}/act")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("version", version.as_str()),
+            ("action", "submit_rectification"),
+            ("reason", typed),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(&format!("placeholder=\"已采取的整改措施\">{typed}</textarea>")),
+        "{html}"
+    );
+
+    // Any other form of the page stays empty: the typed text goes back only where it came from.
+    assert_eq!(html.matches(typed).count(), 1, "{html}");
+}

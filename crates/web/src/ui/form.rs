@@ -19,6 +19,49 @@ pub fn fields<'a>(f: &'a Fields, name: &str) -> Vec<&'a str> {
     f.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
 }
 
+/// A refused form as sent, so that a page shown again puts what was typed back into the form it
+/// came from (issue 20: a refused form keeps what was typed). A page with several forms tells
+/// them apart by a form name (for the hazard page, the ladder action).
+#[derive(Default)]
+pub struct Sent {
+    form: String,
+    fields: Fields,
+}
+
+impl Sent {
+    /// The fields of the refused form named `form`.
+    pub fn new(form: &str, fields: &Fields) -> Sent {
+        Sent {
+            form: form.to_string(),
+            fields: fields.clone(),
+        }
+    }
+
+    /// What was typed in `name` when the refused form was `form`, else "".
+    pub fn of(&self, form: &str, name: &str) -> &str {
+        if self.form == form {
+            field(&self.fields, name)
+        } else {
+            ""
+        }
+    }
+
+    /// Whether `value` was chosen in `name` (a select or a checkbox) of the refused form `form`.
+    pub fn chose(&self, form: &str, name: &str, value: &str) -> bool {
+        self.form == form && fields(&self.fields, name).contains(&value)
+    }
+
+    /// Whether the refused form was `form` (a form that was not refused shows its defaults).
+    pub fn was(&self, form: &str) -> bool {
+        self.form == form
+    }
+
+    /// What was typed in the numbered field `p<n>_<key>` of the refused form `form`.
+    pub fn nth(&self, form: &str, n: impl std::fmt::Display, key: &str) -> &str {
+        self.of(form, &format!("p{n}_{key}"))
+    }
+}
+
 /// The status a refused form is re-rendered with (the error's own).
 pub fn status_of(e: &ApiError) -> StatusCode {
     StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST)

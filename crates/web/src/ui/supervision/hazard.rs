@@ -18,7 +18,7 @@ use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
-use crate::ui::form::{field, fields, parse_local, some_text, status_of, with_status, Fields};
+use crate::ui::form::{field, fields, parse_local, some_text, status_of, with_status, Fields, Sent};
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, Nav};
 
@@ -207,6 +207,8 @@ struct HazardPage {
     harms: Vec<(&'static str, &'static str)>,
     /// The escalation form as last sent (kept when it was refused).
     esc: EscalateForm,
+    /// Any other refused form as sent (by its ladder action).
+    sent: Sent,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -235,6 +237,16 @@ impl EscalateForm {
             interview_place: field(f, "interview_place").to_string(),
             reason: field(f, "reason").to_string(),
         }
+    }
+}
+
+/// The form a ladder action is sent from: the two buttons of the re-inspection form and of the
+/// extension decision share one form each.
+fn form_of(action: &str) -> &str {
+    match action {
+        "recheck_pass" | "recheck_fail" => "recheck",
+        "approve_extension" | "refuse_extension" => "extension",
+        other => other,
     }
 }
 
@@ -325,6 +337,9 @@ pub async fn hazard_page(
         next_rungs,
         harms: HARMS.iter().map(|(c, h)| (*c, h.label_zh())).collect(),
         esc: sent.map(EscalateForm::from_sent).unwrap_or_default(),
+        sent: sent
+            .map(|f| Sent::new(form_of(field(f, "action")), f))
+            .unwrap_or_default(),
         error: error.map(|e| e.message),
         notice,
     });
