@@ -12,6 +12,7 @@ mod cli;
 mod common;
 mod connections;
 mod contract;
+mod dashboards;
 mod demo_live;
 mod documents;
 mod forms_keep;

@@ -112,7 +112,17 @@ async fn county_officer_cannot_see_or_touch_another_county() {
         dash["units"], own_units["total"],
         "dashboard counts only the jurisdiction"
     );
-    assert_eq!(dash["by_city"].as_array().unwrap().len(), 1);
+    // A county's police see it by township (street), every street of the county listed.
+    assert_eq!(dash["area_level"], "township", "{dash}");
+    let areas = dash["by_area"].as_array().unwrap();
+    assert!(
+        areas.iter().all(|a| a["code"].as_str().unwrap().starts_with("330106")),
+        "{dash}"
+    );
+    assert_eq!(
+        areas.iter().map(|a| a["units"].as_i64().unwrap()).sum::<i64>(),
+        own_units["total"].as_i64().unwrap()
+    );
 
     // Change: 404 as well, and nothing changed.
     let (s, _) = officer

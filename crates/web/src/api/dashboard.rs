@@ -1,4 +1,5 @@
-//! The dashboard: units, key units, open alerts and devices by city, inside the caller's scope.
+//! The dashboard: units, key units, open alerts and devices by area (one level below the caller's
+//! own: cities, counties or townships), inside the caller's scope.
 
 use axum::extract::State;
 use axum::Json;
@@ -8,8 +9,8 @@ use crate::error::ApiResult;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
-/// Units, key units, open alerts and devices (offline too) by city, inside the caller's scope.
-/// The figures may be up to 15 seconds old.
+/// Units, key units, open alerts and devices (offline too) inside the caller's scope, by area one
+/// level below it (`area_level`; none for one unit). The figures may be up to 15 seconds old.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", responses((status = 200, body = Dashboard)))]
 pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Dashboard>> {
     Ok(Json(state.services.dashboard.get(&user.principal).await?))

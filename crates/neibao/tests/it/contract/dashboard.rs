@@ -24,7 +24,10 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) {
         ),
         (2, 1, 2, 1, 1)
     );
-    assert_eq!(dash.by_city.len(), 1);
-    assert_eq!(dash.by_city[0].city_name, "杭州市");
+    assert_eq!(dash.by_area.len(), 1);
+    assert_eq!(
+        (dash.by_area[0].code.as_str(), dash.by_area[0].name.as_str()),
+        ("330100", "杭州市")
+    );
     assert_eq!(store.dashboard(&xihu, now).await.unwrap().units, 1);
 }

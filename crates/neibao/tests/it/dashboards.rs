@@ -1,0 +1,54 @@
+//! Issue 20: every dashboard fits its user: broken down one administrative level below the
+//! viewer's own jurisdiction, every area of it listed (with zeros), and a unit's own page
+//! without a table of areas.
+
+use crate::common::*;
+
+async fn home(app: &TestApp, user: &str) -> String {
+    let b = app.browser(user, DEMO_PASSWORD).await;
+    b.get(app.url("/")).send().await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test]
+async fn each_role_sees_its_own_breakdown() {
+    let app = TestApp::demo().await;
+    // Zhejiang has 11 cities, Hangzhou 13 counties and districts; the demo county (西湖区) has
+    // streets without demo units.
+    for (user, heading, level, areas_at_least) in [
+        ("demo_province", "按地市统计", "city", 11),
+        ("demo_city", "按区县统计", "county", 13),
+        ("demo_county", "按乡镇（街道）统计", "township", 2),
+    ] {
+        let html = home(&app, user).await;
+        assert!(html.contains(heading), "{user}: {heading}");
+        let (_, dash) = app.client_for(user).await.get("/api/v1/dashboard").await;
+        assert_eq!(dash["area_level"], level, "{user}: {dash}");
+        let areas = dash["by_area"].as_array().unwrap();
+        // Every area of the level is listed, those without units too, and the sums agree.
+        assert!(areas.len() >= areas_at_least, "{user}: {dash}");
+        if level == "township" {
+            assert!(
+                areas.iter().any(|a| a["units"] == 0),
+                "{user}: areas without units are listed: {dash}"
+            );
+        }
+        let sum: i64 = areas.iter().map(|a| a["units"].as_i64().unwrap()).sum();
+        assert_eq!(sum, dash["units"].as_i64().unwrap(), "{user}");
+    }
+
+    // A unit's manager and its guard: their unit, no table of areas, no "1 单位" cards.
+    for user in ["demo_unit", "demo_guard"] {
+        let html = home(&app, user).await;
+        assert!(
+            !html.contains("统计</h2>") && !html.contains("id=\"by-area\""),
+            "{user}"
+        );
+        assert!(!html.contains("治安保卫重点单位</div>"), "{user}");
+        assert!(html.contains("未解除告警") && html.contains("本单位"), "{user}");
+        let (_, dash) = app.client_for(user).await.get("/api/v1/dashboard").await;
+        assert!(
+            dash["area_level"].is_null() && dash["by_area"].as_array().unwrap().is_empty(),
+            "{dash}"
+        );
+    }
+}
