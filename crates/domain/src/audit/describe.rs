@@ -164,9 +164,11 @@ fn refused_request(action: &str) -> Option<(&str, &str)> {
 /// The object is omitted when it is the actor's own account.
 pub fn sentence(e: &AuditEntry) -> String {
     let actor = if e.actor_name.is_empty() {
-        "系统"
+        "系统".to_string()
+    } else if e.actor_id.as_deref().unwrap_or_default().is_empty() {
+        crate::access::actor_label(&e.actor_name)
     } else {
-        e.actor_name.as_str()
+        e.actor_name.clone()
     };
     let object = {
         let own = e.object_type == "users" && e.actor_id.as_deref() == Some(e.object_id.as_str());
