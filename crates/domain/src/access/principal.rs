@@ -34,25 +34,6 @@ pub struct Principal {
     pub scope: Scope,
 }
 
-/// The names the system acts under ([`Principal::system`]: the demo loader, the command line, the
-/// privacy jobs, the benchmark), with the zh-CN names people read in the audit log and beside
-/// the rules they saved.
-pub const SYSTEM_ACTORS: &[(&str, &str)] = &[
-    ("demo", "系统（演示数据）"),
-    ("cli", "系统（命令行）"),
-    ("system", "系统"),
-    ("bench", "系统（性能测试）"),
-];
-
-/// The name of who did something, as people read it: a system actor's name
-/// ([`SYSTEM_ACTORS`]) in Chinese, a user name as it is.
-pub fn actor_label(name: &str) -> String {
-    SYSTEM_ACTORS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or_else(|| name.to_string(), |(_, l)| (*l).to_string())
-}
-
 impl Principal {
     /// A principal for work the system does itself (the scheduler, the command line): an
     /// administrator's reach under the given name.

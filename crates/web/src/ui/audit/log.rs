@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use neibao_domain::access::actor_label;
+use neibao_domain::audit::actor_label;
 use neibao_domain::audit::{action_label, object_label, sentence, AuditFilter, ACTIONS};
 use neibao_domain::paging::Page;
 use serde::Deserialize;

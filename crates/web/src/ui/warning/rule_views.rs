@@ -2,7 +2,7 @@
 //! and result, an import report; the refusals the pages show.
 
 use chrono::{Duration, Utc};
-use neibao_domain::access::actor_label;
+use neibao_domain::audit::actor_label;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::events::EventKind;
 use neibao_domain::warning::StoredRule;
