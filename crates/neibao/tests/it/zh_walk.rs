@@ -13,6 +13,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
+use serde_json::json;
+
 use crate::common::*;
 
 /// ASCII words a Chinese page may carry, each a code, unit, standard or name with no Chinese form
@@ -81,6 +83,39 @@ const PER_SHAPE: usize = 2;
 #[tokio::test]
 async fn every_page_every_role_reads_chinese() {
     let app = TestApp::demo().await;
+    // Notification channels of both shapes, so that their settings are read too.
+    // (Through a signed-in session: an API token would add its own name to the pages.)
+    let admin = app.session_client("admin", ADMIN_PASSWORD).await;
+    for config in [
+        json!({"kind": "webhook", "url": "http://127.0.0.1:9/hook", "secret": "0123456789abcdef-zh-walk"}),
+        json!({"kind": "email", "smtp_host": "127.0.0.1", "smtp_port": 465, "username": "alarm@example.com",
+               "password": "zh-walk-123456", "from": "内保平台 <alarm@example.com>", "to": ["duty@example.com"], "starttls": false}),
+    ] {
+        let (s, v) = admin
+            .post(
+                "/api/v1/notification_channels",
+                json!({"name": "值班室", "config": config}),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+    }
+    // A refused request, so that the audit log holds one to read.
+    let guard = app.session_client("demo_guard", DEMO_PASSWORD).await;
+    let (s, _) = guard.post("/api/v1/units", json!({"name": "越权登记"})).await;
+    assert!((400..500).contains(&s), "{s}");
+    let audit = admin
+        .http
+        .get(app.url("/audit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        audit.contains("demo_guard 尝试提交单位，被拒绝"),
+        "the refusal is in the log"
+    );
     let masks: Vec<&str> = accounts().iter().map(|a| a.0).collect();
     let mut failures: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut visited_total = 0;
