@@ -125,6 +125,25 @@ const OBJECTS: &[(&str, &str)] = &[
     ("escalation_policy", "告警升级策略"),
 ];
 
+/// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the
+/// privacy jobs, the benchmark), with the zh-CN names people read in the audit log and beside
+/// the rules they saved.
+pub const SYSTEM_ACTORS: &[(&str, &str)] = &[
+    ("demo", "系统（演示数据）"),
+    ("cli", "系统（命令行）"),
+    ("system", "系统"),
+    ("bench", "系统（性能测试）"),
+];
+
+/// The name of who did something, as people read it: a system actor's name
+/// ([`SYSTEM_ACTORS`]) in Chinese, a user name as it is.
+pub fn actor_label(name: &str) -> String {
+    SYSTEM_ACTORS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or_else(|| name.to_string(), |(_, l)| (*l).to_string())
+}
+
 /// The zh-CN label of an action code ("确认告警"); a refused request is "被拒绝的请求"; an
 /// unknown code is returned as it is.
 pub fn action_label(action: &str) -> String {
@@ -164,9 +183,11 @@ fn refused_request(action: &str) -> Option<(&str, &str)> {
 /// The object is omitted when it is the actor's own account.
 pub fn sentence(e: &AuditEntry) -> String {
     let actor = if e.actor_name.is_empty() {
-        "系统"
+        "系统".to_string()
+    } else if e.actor_id.as_deref().unwrap_or_default().is_empty() {
+        actor_label(&e.actor_name)
     } else {
-        e.actor_name.as_str()
+        e.actor_name.clone()
     };
     let object = {
         let own = e.object_type == "users" && e.actor_id.as_deref() == Some(e.object_id.as_str());
@@ -245,6 +266,19 @@ mod tests {
             object_id: object_id.into(),
             ..AuditEntry::default()
         }
+    }
+
+    #[test]
+    fn system_actors_are_named_in_chinese() {
+        let mut e = entry("alert_rule.import", "rules", "fire_alarm_input");
+        e.actor_id = None;
+        e.actor_name = "demo".into();
+        assert_eq!(sentence(&e), "系统（演示数据） 导入了预警规则 fire_alarm_input");
+        // A user who happens to be called `demo` keeps the name.
+        e.actor_id = Some("u9".into());
+        assert_eq!(sentence(&e), "demo 导入了预警规则 fire_alarm_input");
+        assert_eq!(actor_label("cli"), "系统（命令行）");
+        assert_eq!(actor_label("张三"), "张三");
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub fn builtin_rules() -> Vec<RuleDef> {
         RuleDef {
             code: VIDEO_TAMPER,
             title: "视频遮挡或丢失",
-            description: "摄像机上报视频遮挡（shelteralarm）或视频信号丢失（videoloss 激活）",
+            description: "摄像机上报视频遮挡或视频信号丢失",
             severity: Severity::Medium,
             default_params: serde_json::json!({}),
         },

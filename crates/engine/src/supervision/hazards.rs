@@ -170,8 +170,8 @@ pub async fn form(
             let alert = store.get_alert(&who.scope, a).await?;
             f.title = format!("告警：{}", alert.title).chars().take(200).collect();
             f.description = format!(
-                "由告警转为隐患（规则 {}，首次发生于 {}）",
-                alert.rule,
+                "由告警「{}」转为隐患（首次发生于 {}）",
+                alert.title,
                 alert
                     .first_seen
                     .with_timezone(&chrono_tz::Asia::Shanghai)

@@ -33,3 +33,4 @@ mod ui;
 mod ui_warning;
 mod warning;
 mod wiring;
+mod zh_walk;

@@ -459,6 +459,11 @@ async fn suppressions_inbox_health_and_channels_from_the_ui() {
     assert_eq!(url, "/warning/channels");
     assert!(html.contains("已添加通知渠道") && html.contains("值班室接收") && html.contains("签名 Webhook"));
     assert!(html.contains("3301*") && html.contains("启用"));
+    // Its settings in words, the secret masked.
+    assert!(
+        html.contains("地址：http://127.0.0.1:9/hook；签名密钥：******"),
+        "{html}"
+    );
     assert!(!html.contains(secret), "the secret is not shown");
     // The demo alert's fan-out (alert.notify job): inbox items, and a delivery to the channel.
     let scheduler = app.scheduler("n1");

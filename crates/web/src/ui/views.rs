@@ -310,3 +310,59 @@ pub fn severities() -> Vec<(&'static str, &'static str)> {
         .map(|s| (s.code(), s.label_zh()))
         .collect()
 }
+
+/// A piece of a text that marks code with backticks: plain words, or code shown in `<code>`.
+pub struct Span {
+    pub text: String,
+    pub code: bool,
+}
+
+/// Splits `` "值为 `active` 或 `inactive`" `` into plain text and code (the backticks dropped),
+/// so that a template shows machine values (condition values, file paths) as code beside the
+/// Chinese words. An unpaired backtick is kept as text.
+pub fn code_spans(s: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('`') {
+        let Some(j) = rest[i + 1..].find('`') else { break };
+        if i > 0 {
+            out.push(Span {
+                text: rest[..i].to_string(),
+                code: false,
+            });
+        }
+        out.push(Span {
+            text: rest[i + 1..i + 1 + j].to_string(),
+            code: true,
+        });
+        rest = &rest[i + j + 2..];
+    }
+    if !rest.is_empty() {
+        out.push(Span {
+            text: rest.to_string(),
+            code: false,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::code_spans;
+
+    #[test]
+    fn backticks_mark_code() {
+        let s = code_spans("如 `active` 或 `inactive`（见 `a");
+        let parts: Vec<(&str, bool)> = s.iter().map(|p| (p.text.as_str(), p.code)).collect();
+        assert_eq!(
+            parts,
+            [
+                ("如 ", false),
+                ("active", true),
+                (" 或 ", false),
+                ("inactive", true),
+                ("（见 `a", false)
+            ]
+        );
+    }
+}

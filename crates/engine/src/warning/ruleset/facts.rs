@@ -10,34 +10,35 @@ use neibao_domain::registry::ArmedSchedule;
 use crate::warning::schedule::is_armed;
 
 /// The identifiers a condition can use, their type and meaning (shown in the UI and the API).
+/// In a meaning, `` `…` `` marks a value as written in a condition (the UI shows it as code).
 pub const FACTS: &[(&str, &str, &str)] = &[
     (
         "kind",
         "字符串",
-        "事件类型代码，如 intrusion.field、access.denied、video.tamper（见 docs/EVENTS.md）",
+        "事件类型代码，如 `intrusion.field`、`access.denied`、`video.tamper`（见 `docs/EVENTS.md`）",
     ),
     (
         "vendor_type",
         "字符串",
-        "设备原始事件类型，如 linedetection、VideoMotion",
+        "设备原始事件类型，如 `linedetection`、`VideoMotion`",
     ),
-    ("state", "字符串", "active 或 inactive"),
+    ("state", "字符串", "`active`（发生）或 `inactive`（结束）"),
     ("channel", "整数", "通道号；无通道时为 -1"),
     ("region", "字符串", "检测区域、门号或输入口；无时为空串"),
-    ("target", "字符串", "检测目标（human、vehicle）或车牌号"),
+    ("target", "字符串", "检测目标（`human` 人、`vehicle` 车）或车牌号"),
     ("card_no", "字符串", "卡号（仅用于判断，不显示）"),
     ("employee_no", "字符串", "工号/人员编号（仅用于判断，不显示）"),
-    ("user_type", "字符串", "人员类型：normal、visitor、blackList"),
+    ("user_type", "字符串", "人员类型：`normal`（普通）、`visitor`（访客）、`blackList`（黑名单）"),
     ("device_id", "字符串", "设备编号"),
     (
         "device_kind",
         "字符串",
-        "设备类别：camera、nvr、access_terminal、alarm_panel、other",
+        "设备类别：`camera`（摄像机）、`nvr`（录像机）、`access_terminal`（门禁终端）、`alarm_panel`（报警主机）、`other`（其他）",
     ),
     (
         "device_format",
         "字符串",
-        "接入格式：hikvision、dahua、onvif、frigate、gb28181、zkteco、generic_json",
+        "接入格式：`hikvision`、`dahua`、`onvif`、`frigate`、`gb28181`、`zkteco`、`generic_json`",
     ),
     ("unit_id", "字符串", "单位编号"),
     ("unit_kind", "字符串", "单位类别代码"),

@@ -6,6 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use neibao_domain::audit::actor_label;
 use neibao_domain::audit::{action_label, object_label, sentence, AuditFilter, ACTIONS};
 use neibao_domain::paging::Page;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ui::kit::{error_page, render, UiUser};
-use crate::ui::views::{fmt_ms, total_label, Nav, Pager};
+use crate::ui::views::{fmt_ms, total_label, Nav, Pager, Span};
 
 #[derive(Deserialize, Default)]
 pub struct AuditPageQuery {
@@ -32,8 +33,8 @@ struct AuditRow {
     actor: String,
     action: String,
     action_label: String,
-    /// zh-CN sentence: who did what to which object.
-    sentence: String,
+    /// zh-CN sentence: who did what to which object (the object's id shown as code).
+    sentence: Vec<Span>,
     /// zh-CN name of the object kind.
     object: String,
     object_id: String,
@@ -107,10 +108,14 @@ pub async fn audit(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
             AuditRow {
                 seq: r.seq,
                 at: fmt_ms(r.at),
-                actor: r.entry.actor_name.clone(),
+                actor: if r.entry.actor_id.as_deref().unwrap_or_default().is_empty() {
+                    actor_label(&r.entry.actor_name)
+                } else {
+                    r.entry.actor_name.clone()
+                },
                 action: r.entry.action.clone(),
                 action_label: action_label(&r.entry.action),
-                sentence: sentence(&r.entry),
+                sentence: id_as_code(&sentence(&r.entry), &r.entry.object_id),
                 object: object_label(&r.entry.object_type),
                 object_id: r.entry.object_id.clone(),
                 unit: names.get(&unit_id).cloned().unwrap_or_default(),
@@ -143,4 +148,23 @@ pub async fn audit(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
         head_hash: head.last_hash,
         actions: suggested_actions(),
     })
+}
+
+/// The sentence with the object's id (a record id, a rule code) as code, the words as text.
+fn id_as_code(sentence: &str, id: &str) -> Vec<Span> {
+    let text = |t: &str| Span {
+        text: t.to_string(),
+        code: false,
+    };
+    match sentence.split_once(id).filter(|_| !id.is_empty()) {
+        Some((before, after)) => vec![
+            text(before),
+            Span {
+                text: id.to_string(),
+                code: true,
+            },
+            text(after),
+        ],
+        None => vec![text(sentence)],
+    }
 }

@@ -54,13 +54,50 @@ impl ChannelRow {
             id: c.id.clone(),
             name: c.name.clone(),
             kind: channel_kind_label(&c.kind).to_string(),
-            config: serde_json::to_string(&c.config_masked).unwrap_or_default(),
+            config: config_label(&c.config_masked),
             division_prefix: c.division_prefix.clone(),
             min_severity: severity_label(&c.min_severity),
             enabled: c.enabled,
             created: format!("{} · {}", c.created_by, fmt_time(c.created_at)),
         }
     }
+}
+
+/// The zh-CN names of a channel's settings (`neibao_notify::ChannelConfig`, masked).
+const CONFIG_FIELDS: &[(&str, &str)] = &[
+    ("url", "地址"),
+    ("secret", "签名密钥"),
+    ("smtp_host", "SMTP 服务器"),
+    ("smtp_port", "端口"),
+    ("username", "用户名"),
+    ("password", "密码"),
+    ("from", "发件人"),
+    ("to", "收件人"),
+    ("starttls", "要求 STARTTLS"),
+];
+
+/// A channel's masked settings as people read them: `地址：https://…；签名密钥：******`, in the
+/// form's order; the kind is its own column.
+fn config_label(config: &serde_json::Value) -> String {
+    use serde_json::Value;
+    CONFIG_FIELDS
+        .iter()
+        .filter_map(|(key, label)| {
+            let value = match config.get(*key)? {
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => (if *b { "是" } else { "否" }).to_string(),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                Value::Null => return None,
+                other => other.to_string(),
+            };
+            Some(format!("{label}：{value}"))
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// The add form as sent (`secret` and `password` are read, never shown again).

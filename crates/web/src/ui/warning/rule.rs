@@ -6,12 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use neibao_domain::access::Permission;
+use neibao_domain::audit::actor_label;
 use neibao_domain::error::ErrorCode;
-use neibao_engine::warning::ruleset::FACTS;
 use neibao_engine::warning::BacktestInput;
 use serde::Deserialize;
 
-use super::rule_views::{read_refused, BacktestView, Editor, Facts, PeriodForm, RuleRow};
+use super::rule_views::{facts, read_refused, BacktestView, Editor, Facts, PeriodForm, RuleRow};
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::extract::principal::CurrentUser;
@@ -106,12 +106,12 @@ pub(super) async fn rule_page(
             .map(|v| VersionRow {
                 version: v.version,
                 enabled: v.enabled,
-                created_by: v.created_by.clone(),
+                created_by: actor_label(&v.created_by),
                 created_at: fmt_time(v.created_at),
                 spec: serde_json::to_string_pretty(&v.spec).unwrap_or_default(),
             })
             .collect(),
-        facts: FACTS,
+        facts: facts(),
         may_edit: u.principal.can(Permission::AlertRuleWrite),
         editor,
         period,

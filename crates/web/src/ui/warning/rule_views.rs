@@ -2,18 +2,24 @@
 //! and result, an import report; the refusals the pages show.
 
 use chrono::{Duration, Utc};
+use neibao_domain::audit::actor_label;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::events::EventKind;
 use neibao_domain::warning::StoredRule;
 use neibao_engine::warning::engine::{BacktestReport, ImportReport};
-use neibao_engine::warning::ruleset::RuleSpec;
+use neibao_engine::warning::ruleset::{RuleSpec, FACTS};
 
 use crate::error::ApiError;
 use crate::ui::form::local_input;
-use crate::ui::views::{fmt_time, severity_label};
+use crate::ui::views::{code_spans, fmt_time, severity_label, Span};
 
-/// The condition fields: (name, type, meaning).
-pub type Facts = &'static [(&'static str, &'static str, &'static str)];
+/// The condition fields: (name, type, meaning with its values as code).
+pub type Facts = Vec<(&'static str, &'static str, Vec<Span>)>;
+
+/// The condition fields of [`FACTS`], each meaning split into words and values.
+pub fn facts() -> Facts {
+    FACTS.iter().map(|(n, t, m)| (*n, *t, code_spans(m))).collect()
+}
 
 /// Why a user without [`neibao_domain::access::Permission::AlertRuleRead`] sees no rules.
 pub fn read_refused() -> ApiError {
@@ -85,7 +91,7 @@ impl RuleRow {
             version: r.version,
             scope,
             condition,
-            created_by: r.created_by.clone(),
+            created_by: actor_label(&r.created_by),
             created_at: fmt_time(r.created_at),
         }
     }

@@ -6,9 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use neibao_domain::access::Permission;
-use neibao_engine::warning::ruleset::FACTS;
 
-use super::rule_views::{new_editor, read_refused, BacktestView, Editor, Facts, ImportView, RuleRow};
+use super::rule_views::{facts, new_editor, read_refused, BacktestView, Editor, Facts, ImportView, RuleRow};
 use crate::error::ApiError;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
@@ -66,7 +65,7 @@ pub(super) async fn rules_page(
             .into_iter()
             .map(|r| (r.code, r.title))
             .collect(),
-        facts: FACTS,
+        facts: facts(),
         may_edit: u.principal.can(Permission::AlertRuleWrite),
         is_admin: u.principal.can(Permission::ChannelManage),
         editor,

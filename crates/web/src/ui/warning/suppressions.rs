@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use neibao_domain::access::Permission;
+use neibao_domain::audit::actor_label;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::warning::SuppressionWindow;
 use neibao_engine::warning::ruleset::SUPPRESSION_REASONS;
@@ -162,7 +163,7 @@ async fn suppressions_page(
                 Some(r) => rule_names
                     .get(r.as_str())
                     .filter(|t| !t.is_empty())
-                    .map(|t| format!("{t}（{r}）"))
+                    .map(|t| t.to_string())
                     .unwrap_or_else(|| r.clone()),
                 None => "全部规则".into(),
             },
@@ -175,7 +176,7 @@ async fn suppressions_page(
                 .map(|(_, l)| l.to_string())
                 .unwrap_or_else(|| w.reason.clone()),
             note: w.note.clone(),
-            created_by: w.created_by.clone(),
+            created_by: actor_label(&w.created_by),
         })
         .collect();
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
