@@ -23,6 +23,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::routes())
         .merge(crate::ui::routes())
         .merge(crate::health::routes())
+        // Inside the audit layer: a refused repeat is audited like any refusal.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotent))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::audit_changes))
         .fallback(crate::fallback::not_found)
         // A request (body included) that takes longer than this is answered 408 and dropped.

@@ -15,6 +15,7 @@ mod contract;
 mod demo_live;
 mod documents;
 mod free_text;
+mod idempotency;
 mod ingest;
 mod logs;
 mod migrate;
