@@ -17,7 +17,11 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) {
     let stale = now - Duration::minutes(5);
     // The first claim wins; a second reads the claim in flight.
     assert_eq!(store.claim_idempotency_key("k1", "f1", stale, now).await.unwrap(), None);
-    let again = store.claim_idempotency_key("k1", "f2", stale, now).await.unwrap().unwrap();
+    let again = store
+        .claim_idempotency_key("k1", "f2", stale, now)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(again.fingerprint, "f1");
     assert!(matches!(again.state, KeyState::InFlight { .. }), "{again:?}");
     // Done: the kept answer, byte for byte.
@@ -33,7 +37,11 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) {
     );
     // Releasing a done key does nothing.
     store.release_idempotency_key("k1").await.unwrap();
-    assert!(store.claim_idempotency_key("k1", "f1", stale, now).await.unwrap().is_some());
+    assert!(store
+        .claim_idempotency_key("k1", "f1", stale, now)
+        .await
+        .unwrap()
+        .is_some());
     // A withheld answer (a secret shown once) reads as none.
     assert_eq!(store.claim_idempotency_key("k2", "f", stale, now).await.unwrap(), None);
     store.complete_idempotency_key("k2", None, now).await.unwrap();
@@ -55,6 +63,9 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) {
         None
     );
     // The sweep forgets keys claimed before its mark, keeps the later one.
-    assert_eq!(store.sweep_idempotency_keys(now + Duration::seconds(1)).await.unwrap(), 2);
+    assert_eq!(
+        store.sweep_idempotency_keys(now + Duration::seconds(1)).await.unwrap(),
+        2
+    );
     assert_eq!(store.claim_idempotency_key("k1", "x", stale, now).await.unwrap(), None);
 }
