@@ -59,10 +59,19 @@ pub enum ErrorCode {
     /// An official document (文书) lacks a field the law or practice requires on it (the
     /// message names the field, e.g. 检查笔录缺少必备事项：见证人); nothing was issued (HTTP 400).
     DocumentIncomplete,
+    /// An `Idempotency-Key` (or a form's one-time token) was sent again with a different
+    /// request (method, path or body) than the one it first came with (HTTP 422).
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` (or form token) is still being processed;
+    /// retry after the `Retry-After` delay to get its result (HTTP 409).
+    IdempotencyInFlight,
+    /// The first request with this key was done, but its answer held a secret shown only once
+    /// (a new API token, a device's ingest secret): it is not answered again (HTTP 409).
+    IdempotencySecretShown,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 24] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 27] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -87,6 +96,9 @@ pub const ALL_ERROR_CODES: [ErrorCode; 24] = [
     ErrorCode::WeakPassword,
     ErrorCode::UriTooLong,
     ErrorCode::DocumentIncomplete,
+    ErrorCode::IdempotencyKeyReused,
+    ErrorCode::IdempotencyInFlight,
+    ErrorCode::IdempotencySecretShown,
 ];
 
 impl ErrorCode {
@@ -117,6 +129,9 @@ impl ErrorCode {
             ErrorCode::WeakPassword => "weak_password",
             ErrorCode::UriTooLong => "uri_too_long",
             ErrorCode::DocumentIncomplete => "document_incomplete",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::IdempotencyInFlight => "idempotency_in_flight",
+            ErrorCode::IdempotencySecretShown => "idempotency_secret_shown",
         }
     }
 
@@ -147,6 +162,13 @@ impl ErrorCode {
             ErrorCode::WeakPassword => "密码不符合安全策略",
             ErrorCode::UriTooLong => "请求地址过长，请缩短后重试",
             ErrorCode::DocumentIncomplete => "文书必备事项未填写完整，未能出具",
+            ErrorCode::IdempotencyKeyReused => {
+                "该幂等键（Idempotency-Key）已用于另一个不同的请求，请为新请求使用新的键"
+            }
+            ErrorCode::IdempotencyInFlight => "相同的请求正在处理中，请稍后重试以获取其结果",
+            ErrorCode::IdempotencySecretShown => {
+                "该请求已完成；其结果含只显示一次的密钥，不再重复显示，请到列表中查看已创建的记录"
+            }
         }
     }
 
@@ -159,7 +181,11 @@ impl ErrorCode {
             | ErrorCode::TotpRequired => 401,
             ErrorCode::Forbidden | ErrorCode::SecondFactorPending => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
+            ErrorCode::Conflict
+            | ErrorCode::InvalidTransition
+            | ErrorCode::IdempotencyInFlight
+            | ErrorCode::IdempotencySecretShown => 409,
+            ErrorCode::IdempotencyKeyReused => 422,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UriTooLong => 414,
             ErrorCode::Busy => 429,

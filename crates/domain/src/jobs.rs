@@ -17,15 +17,18 @@ pub enum JobKind {
     AlertNotify,
     /// The daily retention sweep.
     RetentionSweep,
+    /// The hourly sweep of idempotency keys older than a day (`crate::idempotency`).
+    IdempotencySweep,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
         JobKind::AlertNotify,
         JobKind::RetentionSweep,
+        JobKind::IdempotencySweep,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -36,6 +39,7 @@ impl JobKind {
             JobKind::AlertEscalate => "alert.escalate",
             JobKind::AlertNotify => "alert.notify",
             JobKind::RetentionSweep => "retention.sweep",
+            JobKind::IdempotencySweep => "idempotency.sweep",
         }
     }
 

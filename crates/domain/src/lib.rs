@@ -11,6 +11,7 @@ pub mod attachments;
 pub mod audit;
 pub mod documents;
 pub mod error;
+pub mod idempotency;
 pub mod ids;
 pub mod jobs;
 pub mod notifications;

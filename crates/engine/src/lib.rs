@@ -22,6 +22,7 @@ pub mod dashboard;
 pub mod devices;
 pub mod documents;
 pub mod events;
+pub mod idempotency;
 pub mod intake;
 pub mod notifications;
 pub mod privacy;

@@ -15,6 +15,7 @@ use crate::dashboard::DashboardService;
 use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::events::EventService;
+use crate::idempotency::IdempotencyService;
 use crate::intake::bus::EventBus;
 use crate::intake::pipeline::Pipeline;
 use crate::intake::IntakeService;
@@ -42,6 +43,7 @@ pub struct Services {
     pub accounts: AccountService,
     pub privacy: PrivacyService,
     pub audit: AuditService,
+    pub idempotency: IdempotencyService,
 }
 
 impl Services {
@@ -68,6 +70,7 @@ impl Services {
             accounts: AccountService::new(ctx.clone()),
             privacy: PrivacyService::new(ctx.clone()),
             audit: AuditService::new(ctx.clone()),
+            idempotency: IdempotencyService::new(ctx.clone()),
             ctx,
         }
     }

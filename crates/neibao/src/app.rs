@@ -193,6 +193,7 @@ impl Workers {
         });
         // The durable scheduler runs on every node; claims keep each due job on one of them.
         neibao_engine::privacy::retention::schedule_next(store.as_ref(), Utc::now()).await?;
+        neibao_engine::idempotency::jobs::schedule_next(store.as_ref(), Utc::now()).await?;
         self.scheduler(&self.config.node).spawn();
         // Device transports that neibao opens itself: MQTT and pull streams.
         let (stop, stop_rx) = tokio::sync::watch::channel(false);

@@ -26,6 +26,7 @@ pub mod dashboard;
 pub mod devices;
 pub mod documents;
 pub mod events;
+pub mod idempotency;
 pub mod jobs;
 pub mod notifications;
 pub mod privacy;

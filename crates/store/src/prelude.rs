@@ -9,6 +9,7 @@ pub use crate::dashboard::DashboardRepo;
 pub use crate::devices::DeviceRepo;
 pub use crate::documents::DocumentRepo;
 pub use crate::events::EventRepo;
+pub use crate::idempotency::IdempotencyRepo;
 pub use crate::jobs::JobRepo;
 pub use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};

@@ -11,6 +11,7 @@ use crate::dashboard::DashboardRepo;
 use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::events::EventRepo;
+use crate::idempotency::IdempotencyRepo;
 use crate::jobs::JobRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
@@ -36,6 +37,7 @@ pub trait Store:
     + DeviceRepo
     + DocumentRepo
     + EventRepo
+    + IdempotencyRepo
     + JobRepo
     + ChannelRepo
     + OutboxRepo
@@ -77,6 +79,7 @@ impl<T> Store for T where
         + DeviceRepo
         + DocumentRepo
         + EventRepo
+        + IdempotencyRepo
         + JobRepo
         + ChannelRepo
         + OutboxRepo

@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod fallback;
 pub mod health;
+pub mod idempotency;
 pub mod openapi;
 pub mod request_id;
 pub mod router;

@@ -54,6 +54,9 @@ impl utoipa::Modify for BearerAuth {
 ///   declare `security(())`);
 /// - 400 `validation_failed` where there is a body or a query string, 415 where the body is JSON;
 /// - 404 `not_found` where the path names an object (out of scope reads as not found too);
+/// - on every POST that needs a token, the optional `Idempotency-Key` header
+///   (`crate::idempotency`) with its answers: 409 `idempotency_in_flight` /
+///   `idempotency_secret_shown`, 422 `idempotency_key_reused`, 400 for a malformed key;
 /// - 429 `busy` … only where an operation declares it itself.
 ///
 /// Operation-specific answers (201, 403 for a permission, 409 for a conflict …) are declared by
@@ -121,6 +124,18 @@ impl utoipa::Modify for CommonAnswers {
                 if by_path && !has(op, "404") {
                     add.push(("404", "对象不存在或不在本辖区（not_found）"));
                 }
+                if method == "post" && !public {
+                    op.parameters.get_or_insert_with(Vec::new).push(idempotency_key());
+                    if !has(op, "400") {
+                        add.push(("400", "幂等键格式不正确等（validation_failed）"));
+                    }
+                    if !has(op, "409") {
+                        add.push(("409", "相同幂等键的请求仍在处理（idempotency_in_flight），或其结果含只显示一次的密钥（idempotency_secret_shown）"));
+                    }
+                    if !has(op, "422") {
+                        add.push(("422", "幂等键已用于另一个不同的请求（idempotency_key_reused）"));
+                    }
+                }
                 for (status, description) in add {
                     op.responses
                         .responses
@@ -129,6 +144,27 @@ impl utoipa::Modify for CommonAnswers {
             }
         }
     }
+}
+
+/// The optional `Idempotency-Key` request header of a POST (docs/API.md "Idempotent requests").
+fn idempotency_key() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "幂等键：同一用户以相同的键重发同一请求（方法、路径、请求体均相同）时只执行一次，返回首次的结果（附 Idempotent-Replayed: true）；保留 24 小时。1–255 个可见 ASCII 字符。",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build()
 }
 
 /// `GET /api/v1/openapi.json`.

@@ -21,6 +21,13 @@ pub fn current() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
 }
 
+/// `fut` with the request id and tracing span of the current request, for work the request
+/// hands to a task of its own (a spawned task does not inherit them).
+pub fn carry<F: std::future::Future>(fut: F) -> impl std::future::Future<Output = F::Output> {
+    let id = current().unwrap_or_default();
+    REQUEST_ID.scope(id, fut.instrument(tracing::Span::current()))
+}
+
 fn acceptable(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id

@@ -24,6 +24,8 @@ pub fn router(state: AppState) -> Router {
         // A form posted after the session ended is carried through a new sign-in.
         .merge(crate::ui::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::ui::carry_forms)))
         .merge(crate::health::routes())
+        // Inside the audit layer: a refused repeat is audited like any refusal.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::idempotency::idempotent))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::audit::audit_changes))
         .fallback(crate::fallback::not_found)
         // A request (body included) that takes longer than this is answered 408 and dropped.

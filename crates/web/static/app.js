@@ -98,3 +98,42 @@
   form.addEventListener("change", changed);
   form.addEventListener("submit", function () { if (timer) { clearTimeout(timer); timer = null; } });
 })();
+
+// A form is sent once: while a POST form's submit is in flight its buttons are disabled and a
+// second submit (a double click, Enter pressed twice) is dropped. The server answers a repeat
+// with the first answer anyway (the form's one-time `_once` token, crates/web/src/idempotency.rs).
+// The buttons come back when the page is shown again (the back button) or after 20 s (an answer
+// that was a download leaves the page where it was).
+(function () {
+  function release(form) {
+    delete form.dataset.sending;
+    var buttons = form.querySelectorAll("button, input[type=submit]");
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].dataset.sendingDisabled) {
+        buttons[i].disabled = false;
+        delete buttons[i].dataset.sendingDisabled;
+      }
+    }
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form || (form.method || "").toLowerCase() !== "post" || e.defaultPrevented) return;
+    if (form.dataset.sending) { e.preventDefault(); return; }
+    form.dataset.sending = "1";
+    // Disabled after this turn: the clicked button's own name and value still go with the form.
+    setTimeout(function () {
+      var buttons = form.querySelectorAll("button, input[type=submit]");
+      for (var i = 0; i < buttons.length; i++) {
+        if (!buttons[i].disabled && (buttons[i].type || "submit") === "submit") {
+          buttons[i].disabled = true;
+          buttons[i].dataset.sendingDisabled = "1";
+        }
+      }
+    }, 0);
+    setTimeout(function () { release(form); }, 20000);
+  });
+  window.addEventListener("pageshow", function () {
+    var forms = document.querySelectorAll("form[data-sending]");
+    for (var i = 0; i < forms.length; i++) release(forms[i]);
+  });
+})();

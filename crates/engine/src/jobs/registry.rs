@@ -24,6 +24,10 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             JobKind::HazardReminder,
             crate::supervision::deadlines::reminder_handler(store),
         ),
+        (
+            JobKind::IdempotencySweep,
+            crate::idempotency::jobs::sweep_handler(services.idempotency.clone()),
+        ),
     ]
 }
 

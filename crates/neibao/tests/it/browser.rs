@@ -441,6 +441,54 @@ async fn hazard_rectified_and_rechecked_in_browser() {
     println!("hazard browser test passed in {:.1?}", started.elapsed());
 }
 
+/// A double click on a creating form's button (a double tap on a slow network) makes one record
+/// (issue 20 item 1): the page's script drops the second submit, and the form's one-time token
+/// would make the server answer it with the first result anyway.
+#[tokio::test]
+async fn a_double_clicked_submit_creates_one_record() {
+    if !browser_installed() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
+    let unit_id = me["unit_id"].as_str().unwrap().to_string();
+    let b = Browser::start().await;
+    b.login(&app, "demo_county").await;
+    b.goto(&app.url(&format!("/hazards/new?unit_id={unit_id}"))).await;
+    let title = "浏览器测试：双击登记";
+    b.send_keys(&css("input[name=title]"), title).await;
+    let button = b.try_find(&css("#create-hazard")).await.unwrap();
+    let press = [
+        json!({"type": "pointerDown", "button": 0}),
+        json!({"type": "pointerUp", "button": 0}),
+    ];
+    let mut steps = vec![json!({"type": "pointerMove", "origin": {ELEMENT: button}, "x": 0, "y": 0})];
+    steps.extend(press.iter().cloned());
+    steps.extend(press.iter().cloned());
+    b.call(
+        Method::POST,
+        "actions",
+        json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": steps}]}),
+    )
+    .await
+    .unwrap();
+    b.wait_for("the new hazard's page", || async {
+        let url = b.url().await;
+        url.contains("/hazards/") && !url.contains("/hazards/new")
+    })
+    .await;
+    let (_, list) = police.get("/api/v1/hazards?per_page=100").await;
+    let made = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["title"] == title)
+        .count();
+    assert_eq!(made, 1, "{list}");
+    b.quit().await;
+}
+
 fn css(selector: &str) -> Value {
     json!({"using": "css selector", "value": selector})
 }

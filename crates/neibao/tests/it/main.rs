@@ -17,6 +17,7 @@ mod demo_live;
 mod documents;
 mod forms_keep;
 mod free_text;
+mod idempotency;
 mod ingest;
 mod logs;
 mod migrate;

@@ -28,6 +28,8 @@ mod documents;
 mod event_write;
 #[path = "../events/sql.rs"]
 mod events;
+#[path = "../idempotency/sql.rs"]
+mod idempotency;
 #[path = "../jobs/sql.rs"]
 mod jobs;
 #[path = "../notifications/sql.rs"]

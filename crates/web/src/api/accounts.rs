@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use neibao_domain::accounts::{ApiTokenInfo, SecuritySettings, TokenScope, User};
 use neibao_engine::accounts::TokenDraft;
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiResult;
 use crate::extract::cookie::{cookie_token, SESSION_COOKIE};
 use crate::extract::principal::CurrentUser;
+use crate::idempotency::ShownOnce;
 use crate::state::AppState;
 
 // --- session ---
@@ -172,12 +173,19 @@ pub async fn totp_status(State(state): State<AppState>, user: CurrentUser) -> Ap
 ///
 /// Errors: `conflict` (409) when a second factor is already active.
 #[utoipa::path(post, path = "/api/v1/me/totp", tag = "account", responses((status = 200, body = TotpEnrollment), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn totp_begin(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<TotpEnrollment>> {
+pub async fn totp_begin(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<(Extension<ShownOnce>, Json<TotpEnrollment>)> {
     let e = state.services.accounts.begin_totp(&user.principal).await?;
-    Ok(Json(TotpEnrollment {
-        secret: e.secret,
-        otpauth_url: e.otpauth_url,
-    }))
+    // The secret is shown once: a repeat (`Idempotency-Key`) is not answered with it.
+    Ok((
+        Extension(ShownOnce),
+        Json(TotpEnrollment {
+            secret: e.secret,
+            otpauth_url: e.otpauth_url,
+        }),
+    ))
 }
 
 /// Confirms enrolment with a current code; activates the second factor and clears the
@@ -263,7 +271,7 @@ pub async fn create_token(
     State(state): State<AppState>,
     user: CurrentUser,
     Json(req): Json<NewToken>,
-) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
+) -> ApiResult<(StatusCode, Extension<ShownOnce>, Json<CreatedToken>)> {
     let draft = TokenDraft {
         name: req.name,
         scope: req.scope,
@@ -274,8 +282,10 @@ pub async fn create_token(
         .accounts
         .create_token(&user.principal, user.token_scope.is_some(), draft)
         .await?;
+    // The token is shown once: a repeat (`Idempotency-Key`) is not answered with it.
     Ok((
         StatusCode::CREATED,
+        Extension(ShownOnce),
         Json(CreatedToken {
             id: t.id,
             token: t.token,

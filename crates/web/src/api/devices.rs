@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use neibao_domain::devices::{Device, DeviceFilter};
 use neibao_domain::paging::{Listing, Page};
 use neibao_engine::devices::{CreatedDevice, DeviceHealth, DeviceInput};
@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::error::ApiResult;
 use crate::extract::principal::CurrentUser;
+use crate::idempotency::ShownOnce;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -57,9 +58,10 @@ pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     Json(input): Json<DeviceInput>,
-) -> ApiResult<(StatusCode, Json<CreatedDevice>)> {
+) -> ApiResult<(StatusCode, Extension<ShownOnce>, Json<CreatedDevice>)> {
     let created = state.services.devices.register(&user.principal, input).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    // The ingest token is shown once: a repeat (`Idempotency-Key`) is not answered with it.
+    Ok((StatusCode::CREATED, Extension(ShownOnce), Json(created)))
 }
 
 /// One device.

@@ -56,6 +56,13 @@ impl Nav {
             may_reveal: u.principal.can(Permission::PersonReveal),
         }
     }
+
+    /// A new one-time token for a creating form's hidden `_once` field, different at each
+    /// call (each form render): the form's submits are done once
+    /// (`crates/web/src/idempotency.rs`).
+    pub fn once(&self) -> String {
+        uuid::Uuid::now_v7().simple().to_string()
+    }
 }
 
 pub struct AlertView {

@@ -26,6 +26,7 @@ mod alerts;
 mod dashboard;
 mod devices;
 mod events;
+mod idempotency;
 mod jobs;
 mod registry;
 mod settings;
@@ -52,6 +53,7 @@ async fn repositories(backend: Backend, test: &str) {
     dashboard::check(store, now).await;
     accounts::check(store, now, &registry).await;
     accounts::attempts(store, now).await;
+    idempotency::check(store, now).await;
     db.close().await;
 }
 

@@ -383,7 +383,13 @@ pub async fn create_token(
             ..Default::default()
         },
     };
-    account_page(&state, &u, v).await
+    // Shown once: a repeat of this form is not answered with the token again.
+    let shown = v.new_token.is_some();
+    let mut resp = account_page(&state, &u, v).await;
+    if shown {
+        resp.extensions_mut().insert(crate::idempotency::ShownOnce);
+    }
+    resp
 }
 
 /// No fields besides the CSRF token.

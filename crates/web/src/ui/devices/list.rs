@@ -89,7 +89,10 @@ pub async fn create_device(
                 new_token: Some(format!("{}{path}", public_base(&state, &headers))),
                 ..Default::default()
             };
-            unit_page(&state, &u, &unit_id, extras).await
+            // Shown once: a repeat of this form is not answered with the secret again.
+            let mut resp = unit_page(&state, &u, &unit_id, extras).await;
+            resp.extensions_mut().insert(crate::idempotency::ShownOnce);
+            resp
         }
         Err(e) => error_page(&u, e),
     }
