@@ -22,6 +22,17 @@ fn looks_like_id_number(s: &str) -> bool {
         && neibao_domain::validate::CitizenId::parse(s, chrono::Utc::now().date_naive()).is_ok()
 }
 
+/// Whether the digits at `i..j` sit inside a hex identifier (a request id, a UUID's group, a
+/// hash: at least 12 hex characters with a letter among them), where a run of digits is chance,
+/// not a number someone typed (`…bb14956753291e8…` in a request id is not a mobile number).
+fn inside_hex_id(chars: &[char], i: usize, j: usize) -> bool {
+    let hex = |c: &char| c.is_ascii_hexdigit();
+    let start = chars[..i].iter().rev().take_while(|c| hex(c)).count();
+    let end = chars[j..].iter().take_while(|c| hex(c)).count();
+    let token = &chars[i - start..j + end];
+    token.len() >= 12 && token.iter().any(|c| c.is_ascii_alphabetic())
+}
+
 /// Every 18-character run that is a valid ID number, and every mainland mobile number.
 fn personal_numbers(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
@@ -32,6 +43,10 @@ fn personal_numbers(text: &str) -> Vec<String> {
             let mut j = i;
             while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == 'X') {
                 j += 1;
+            }
+            if inside_hex_id(&chars, i, j) {
+                i = j;
+                continue;
             }
             let run: String = chars[i..j].iter().collect();
             let mobile = run.len() == 11 && run.starts_with('1') && matches!(run.as_bytes()[1], b'3'..=b'9');
@@ -49,6 +64,10 @@ fn personal_numbers(text: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_log_line_or_error_body_holds_plaintext_personal_data() {
     assert!(looks_like_id_number(ID_NUMBER) && personal_numbers(&format!("x{PHONE}y")).len() == 1);
+    assert_eq!(
+        personal_numbers(&format!("电话{PHONE}，id=01a24bb14956753291e89afa5bbfde5e")),
+        vec![PHONE.to_string()]
+    );
     let dir = tempfile::tempdir().unwrap();
     let (node, log_path) = start_logged(&["--demo"], dir.path(), "debug,hyper=info,h2=info,reqwest=info");
     let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
