@@ -223,8 +223,8 @@ run() { # NAME TOKEN FILTER-ARGS...
     shift 2
     echo "== schemathesis: $name =="
     local rc=0
-    "$ST" --config-file "$ROOT/schemathesis.toml" run "$OUT/openapi.tested.json" --url "$BASE" \
-        -H "Authorization: Bearer $tok" "${ST_ARGS[@]}" \
+    NEIBAO_ST_TOKEN=$tok "$ST" --config-file "$ROOT/schemathesis.toml" run "$OUT/openapi.tested.json" --url "$BASE" \
+        "${ST_ARGS[@]}" \
         --report-junit-path "$OUT/$name.junit.xml" --report-json-path "$OUT/$name.json" \
         --report-ndjson-path "$OUT/$name.ndjson" "$@" \
         >"$OUT/$name.txt" 2>&1 || rc=$?

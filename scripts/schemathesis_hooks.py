@@ -18,7 +18,7 @@ _KEY = re.compile(r"^[!-~]{1,255}$")
 
 
 @schemathesis.hook
-def before_call(context, case, *args, **kwargs):
+def before_call(context, case, kwargs):
     """A schema-valid `Idempotency-Key` is made unique per call: generated keys repeat (hypothesis
     likes "0"), and a repeated key with another body is rightly refused with 422
     (`idempotency_key_reused`, docs/API.md "Idempotent requests"), which would read as a valid
