@@ -33,5 +33,6 @@ mod transports;
 mod ui;
 mod ui_warning;
 mod warning;
+mod webdriver;
 mod wiring;
 mod zh_walk;
