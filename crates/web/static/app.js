@@ -35,6 +35,18 @@
   }
 })();
 
+// The navigation menu (<details id="menu">): open on a desktop, where its button is hidden (the
+// stylesheet shows its links without script too); closed on a phone (≤ 600 px) until its button
+// is tapped, and closed again when the window narrows.
+(function () {
+  var menu = document.getElementById("menu");
+  if (!menu || !window.matchMedia) return;
+  var wide = window.matchMedia("(min-width: 601px)");
+  function fit() { menu.open = wide.matches; }
+  fit();
+  if (wide.addEventListener) wide.addEventListener("change", fit);
+})();
+
 // Header badge: the number of unread inbox items (GET /inbox/badge, plain text, empty when none).
 (function () {
   var badge = document.getElementById("inbox-badge");
@@ -43,7 +55,12 @@
     .then(function (r) { return r.ok ? r.text() : ""; })
     .then(function (t) {
       t = (t || "").trim();
-      if (/^[0-9]+$/.test(t)) { badge.textContent = t; badge.hidden = false; }
+      if (!/^[0-9]+$/.test(t)) return;
+      badge.textContent = t;
+      badge.hidden = false;
+      // The phone's closed menu shows the count on its button.
+      var menuBadge = document.getElementById("menu-badge");
+      if (menuBadge) { menuBadge.textContent = t; menuBadge.hidden = false; }
     })
     .catch(function () {});
 })();
