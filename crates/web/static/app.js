@@ -154,3 +154,72 @@
     for (var i = 0; i < forms.length; i++) release(forms[i]);
   });
 })();
+
+// <input data-division="code|prefix">: a division picker (province → city → county → street) next
+// to a typed division code. Each level is a <select> filled from GET /api/v1/divisions?parent=…;
+// choosing one writes its code into the input ("prefix": without the trailing zero pairs, as a
+// filter by area wants: 330100 → 3301). The typed code stays possible, and a code already in the
+// input is shown chosen. Without the script the input works as before.
+(function () {
+  var inputs = document.querySelectorAll("input[data-division]");
+  if (!inputs.length) return;
+  var names = ["省", "市", "区县", "乡镇（街道）"];
+  function children(parent) {
+    var url = "/api/v1/divisions" + (parent ? "?parent=" + encodeURIComponent(parent) : "");
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .catch(function () { return []; });
+  }
+  function prefixOf(code) {
+    while (code.length > 2 && code.slice(-2) === "00") code = code.slice(0, -2);
+    return code;
+  }
+  // The codes of the levels above and including `code` (330106001 → 330000, 330100, 330106, 330106001).
+  function chain(code) {
+    if (!/^[0-9]{2,12}$/.test(code)) return [];
+    var full = code.length < 6 ? (code + "000000").slice(0, 6) : code;
+    var out = [full.slice(0, 2) + "0000"];
+    if (full.slice(2, 4) !== "00") out.push(full.slice(0, 4) + "00");
+    if (full.slice(4, 6) !== "00") out.push(full.slice(0, 6));
+    if (full.length > 6) out.push(full);
+    return out;
+  }
+  inputs.forEach(function (input) {
+    var mode = input.getAttribute("data-division");
+    var box = document.createElement("span");
+    box.className = "division-picker";
+    input.insertAdjacentElement("afterend", box);
+    function level(depth, parent, chosen) {
+      while (box.children.length > depth) box.removeChild(box.lastChild);
+      if (depth >= names.length) return;
+      children(parent).then(function (list) {
+        if (!list.length) return;
+        var select = document.createElement("select");
+        select.setAttribute("aria-label", "选择" + names[depth]);
+        var blank = document.createElement("option");
+        blank.value = "";
+        blank.textContent = "选择" + names[depth];
+        select.appendChild(blank);
+        list.forEach(function (d) {
+          var o = document.createElement("option");
+          o.value = d.code;
+          o.textContent = d.name;
+          select.appendChild(o);
+        });
+        box.appendChild(select);
+        var want = chosen && chosen[depth];
+        if (want) {
+          select.value = want;
+          if (select.value === want) level(depth + 1, want, chosen);
+        }
+        select.addEventListener("change", function () {
+          var code = select.value || (depth > 0 ? box.children[depth - 1].value : "");
+          input.value = code ? (mode === "prefix" ? prefixOf(code) : code) : "";
+          if (select.value) level(depth + 1, select.value, null);
+          else while (box.children.length > depth + 1) box.removeChild(box.lastChild);
+        });
+      });
+    }
+    level(0, "", chain(input.value.trim()));
+  });
+})();

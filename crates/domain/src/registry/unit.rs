@@ -67,6 +67,8 @@ pub struct Unit {
     pub uscc: String,
     pub address: String,
     pub division_code: String,
+    /// The place's full name from the division table (浙江省杭州市西湖区北山街道: the division and
+    /// the levels above it); `None` when the code is not in the table.
     pub division_name: Option<String>,
     pub police_station_id: Option<String>,
     pub police_station_name: Option<String>,

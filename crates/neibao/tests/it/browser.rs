@@ -468,3 +468,39 @@ async fn a_double_clicked_submit_creates_one_record() {
     assert_eq!(made, 1, "{list}");
     b.quit().await;
 }
+
+/// Issue 20: finding units by area with the division picker (province → city → county → street)
+/// instead of typing a code; the list shows each unit's full place name.
+#[tokio::test]
+async fn units_are_found_by_area_with_the_division_picker() {
+    if !browser_installed() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let b = Browser::start().await;
+    b.login(&app, "demo_province").await;
+    b.goto(&app.url("/units")).await;
+    for (level, code) in [("选择省", "330000"), ("选择市", "330100"), ("选择区县", "330106")] {
+        let option = css(&format!("select[aria-label='{level}'] option[value='{code}']"));
+        b.wait_for(level, || async { b.try_find(&option).await.is_ok() }).await;
+        b.click(&option).await;
+    }
+    b.wait_for("the street level", || async {
+        b.try_find(&css("select[aria-label='选择乡镇（街道）']")).await.is_ok()
+    })
+    .await;
+    assert_eq!(b.property(&css("input[name=division]"), "value").await, "330106");
+    b.click(&css("form.filters button[type=submit]")).await;
+    b.wait_for("the filtered list", || async {
+        b.url().await.contains("division=330106")
+    })
+    .await;
+    let rows = b.text(&css("table")).await;
+    assert!(rows.contains("浙江省杭州市西湖区"), "full place names: {rows}");
+    assert!(!rows.contains("拱墅区"), "only the chosen county: {rows}");
+    // The picker shows the chosen code again on the filtered page.
+    let county = css("select[aria-label='选择区县']");
+    b.wait_for("the picker restored", || async { b.try_find(&county).await.is_ok() })
+        .await;
+    b.quit().await;
+}

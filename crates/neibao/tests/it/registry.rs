@@ -236,7 +236,8 @@ async fn a_unit_at_a_division_that_does_not_exist_is_refused() {
     );
     let (_, u) = admin.get(&format!("/api/v1/units/{unit}")).await;
     assert_eq!(u["division_code"], "330106002");
-    assert_eq!(u["division_name"], "北山街道");
+    // The full place name, not only the street (issue 20).
+    assert_eq!(u["division_name"], "浙江省杭州市西湖区北山街道");
     let (s, v) = admin.put(&format!("/api/v1/units/{unit}"), body("330106004")).await;
     assert_eq!(s, 200, "{v}");
 

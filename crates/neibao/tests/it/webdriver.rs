@@ -242,6 +242,15 @@ impl Browser {
             .to_string()
     }
 
+    /// A property of the element as the page sees it now (`value` after typing or a script,
+    /// where [`Browser::attribute`] gives the value the page was served with).
+    pub async fn property(&self, locator: &Value, name: &str) -> String {
+        let v = self
+            .on_element(locator, Method::GET, &format!("property/{name}"), json!({}))
+            .await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
     /// A PNG of the viewport.
     pub async fn screenshot(&self) -> Vec<u8> {
         let v = self.call(Method::GET, "screenshot", json!({})).await.unwrap();

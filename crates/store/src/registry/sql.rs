@@ -37,9 +37,16 @@ const AAD_PHONE: &str = "responsible_persons.phone";
 /// Blind-index domain of citizen identity numbers.
 pub(crate) const BIDX_CITIZEN_ID: &str = "citizen_id";
 
-const UNIT_SELECT: &str = "SELECT u.*, d.name AS division_name, ps.name AS station_name, cd.name AS department_name
+/// A unit with its place's full name (浙江省杭州市西湖区西溪街道: the division and up to three levels
+/// above it), its police station and competent department.
+const UNIT_SELECT: &str = "SELECT u.*,
+            COALESCE(d3.name, '') || COALESCE(d2.name, '') || COALESCE(d1.name, '') || d.name AS division_name,
+            ps.name AS station_name, cd.name AS department_name
      FROM units u
      LEFT JOIN divisions d ON d.code = u.division_code
+     LEFT JOIN divisions d1 ON d1.code = d.parent_code
+     LEFT JOIN divisions d2 ON d2.code = d1.parent_code
+     LEFT JOIN divisions d3 ON d3.code = d2.parent_code
      LEFT JOIN organisations ps ON ps.id = u.police_station_id
      LEFT JOIN organisations cd ON cd.id = u.competent_department_id
      WHERE 1=1";
