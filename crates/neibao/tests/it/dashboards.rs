@@ -52,3 +52,21 @@ async fn each_role_sees_its_own_breakdown() {
         );
     }
 }
+
+/// The signed-in line of the header names the user, the role and the place once each.
+#[tokio::test]
+async fn the_header_names_each_part_once() {
+    let app = TestApp::demo().await;
+    let b = app.browser("admin", ADMIN_PASSWORD).await;
+    let html = b.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<span class=\"who\">系统管理员</span>"), "{html}");
+    let html = home(&app, "demo_county").await;
+    let who = html
+        .split("<span class=\"who\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    assert_eq!(who.matches(" · ").count(), 2, "{who}");
+}

@@ -45,10 +45,16 @@ impl Nav {
             .clone()
             .or_else(|| u.user.unit_name.clone())
             .unwrap_or_default();
+        // Name · role · place, each once: an administrator named after the role, or without an
+        // organisation, does not read "系统管理员 · 系统管理员 ·".
+        let mut parts: Vec<&str> = Vec::new();
+        for p in [u.user.display_name.as_str(), u.user.role.label_zh(), place.as_str()] {
+            if !p.trim().is_empty() && !parts.contains(&p) {
+                parts.push(p);
+            }
+        }
         Nav {
-            user_label: format!("{} · {} · {}", u.user.display_name, u.user.role.label_zh(), place)
-                .trim()
-                .to_string(),
+            user_label: parts.join(" · "),
             csrf: u.csrf.clone().unwrap_or_default(),
             autorefresh: 0,
             watch_alerts: false,
