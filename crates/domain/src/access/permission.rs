@@ -89,7 +89,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::SuppressionManage, &[A, PP, PC, PX, PS, M]),
     (Permission::ChannelManage, &[A]),
     (Permission::ChecklistEdit, &[A, PP]),
-    (Permission::CampaignLaunch, &[PP, PC, PX, PS, D]),
+    // Bureaus (county-level and higher) deploy campaigns, not police stations: DESIGN.md §1,
+    // REQUIREMENTS.md R2 (issue 20).
+    (Permission::CampaignLaunch, &[PP, PC, PX, D]),
     (Permission::Inspect, &[PP, PC, PX, PS, D, M]),
     (Permission::HazardAct, &[PP, PC, PX, PS, M]),
     (Permission::SupervisionSettingsRead, &[A, PP, PC, PX, PS, D]),

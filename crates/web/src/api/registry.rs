@@ -72,6 +72,7 @@ pub async fn list(
         division_prefix: q.division,
         is_key_unit: q.key_unit,
         kind: q.kind,
+        sort: None,
     };
     Ok(Json(
         state.services.registry.units(&user.principal, &filter, page).await?,

@@ -47,6 +47,7 @@ pub async fn list_hazards(
         open_only: q.open,
         inspection_id: None,
         class: q.class,
+        sort: None,
     };
     Ok(Json(state.services.supervision.hazards(&user.principal, &f, p).await?))
 }
