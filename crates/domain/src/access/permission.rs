@@ -89,8 +89,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::SuppressionManage, &[A, PP, PC, PX, PS, M]),
     (Permission::ChannelManage, &[A]),
     (Permission::ChecklistEdit, &[A, PP]),
-    // Bureaus (county-level and higher) deploy campaigns, not police stations: DESIGN.md §1,
-    // REQUIREMENTS.md R2 (issue 20).
+    // Bureaus (county-level and higher) deploy campaigns, not police stations: docs/DESIGN.md
+    // §1, docs/REQUIREMENTS.md R2; decided in docs/SECURITY.md (issue 20).
     (Permission::CampaignLaunch, &[PP, PC, PX, D]),
     (Permission::Inspect, &[PP, PC, PX, PS, D, M]),
     (Permission::HazardAct, &[PP, PC, PX, PS, M]),
