@@ -355,3 +355,47 @@ async fn a_station_neither_deploys_campaigns_nor_sees_the_bureau_settings() {
     let (_, settings) = page(&county, &app, "/supervision/settings").await;
     assert!(settings.contains("本局监督设置") && settings.contains("id=\"save-settings\""));
 }
+
+/// The number in a heading's `（共 N 台）` / `（共 N 条）` after `marker`.
+fn count_after(html: &str, marker: &str) -> i64 {
+    let i = html.find(marker).unwrap_or_else(|| panic!("no {marker}: {html}")) + marker.len();
+    let rest = &html[i..];
+    let j = rest.find("（共 ").unwrap() + "（共 ".len();
+    rest[j..].split(' ').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_units_devices_and_alerts_are_one_link_away_from_its_page_with_their_totals() {
+    let app = TestApp::demo().await;
+    let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
+    let unit = me["unit_id"].as_str().unwrap().to_string();
+    let b = app.browser("demo_province", DEMO_PASSWORD).await;
+    let (s, html) = page(&b, &app, &format!("/units/{unit}")).await;
+    assert_eq!(s, 200);
+    let devices = count_after(&html, "<h2>设备");
+    let alerts = count_after(&html, "<h2>最近告警");
+    assert!(devices > 0 && alerts > 0, "{devices} {alerts}");
+    // The full lists of this unit only, with the same totals, paged with the filter kept.
+    let (s, list) = page(&b, &app, &format!("/devices?unit_id={unit}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(count_after(&list, "<h1>设备"), devices);
+    let units = linked_ids(&list[list.find("<tbody>").unwrap()..], "/units/");
+    assert_eq!(units, vec![unit.clone()]);
+    assert!(list.contains(&format!("<input type=\"hidden\" name=\"unit_id\" value=\"{unit}\">")));
+    let (_, all_devices) = page(&b, &app, "/devices").await;
+    assert!(count_after(&all_devices, "<h1>设备") > devices);
+    let (s, list) = page(&b, &app, &format!("/alerts?unit_id={unit}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(count_after(&list, "<h1>告警"), alerts);
+    let (_, all) = page(&b, &app, "/alerts").await;
+    assert!(count_after(&all, "<h1>告警") >= alerts);
+    // A unit out of the caller's jurisdiction lists nothing.
+    let other = app.browser("demo_unit", DEMO_PASSWORD).await;
+    let (_, mine) = page(&other, &app, "/devices").await;
+    let listed = linked_ids(&all_devices[all_devices.find("<tbody>").unwrap()..], "/units/");
+    let foreign = listed.iter().find(|id| **id != unit).expect("another unit's devices");
+    let (s, none) = page(&other, &app, &format!("/devices?unit_id={foreign}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(count_after(&none, "<h1>设备"), 0);
+    assert_eq!(count_after(&mine, "<h1>设备"), devices);
+}

@@ -55,6 +55,8 @@ struct HubPage {
     overdue: Vec<HazardRow>,
     overdue_total: i64,
     soon: Vec<HazardRow>,
+    /// Every one of the first rows falls within the week: the full list is linked.
+    soon_more: bool,
     recheck: Vec<HazardRow>,
     recheck_total: i64,
     /// Shown beside a section that lists only the first rows of a longer list.
@@ -127,7 +129,8 @@ async fn load(state: &AppState, who: &Principal, page: Page, due_page: Page) -> 
             campaigns: Some(sv.campaigns(who, page).await?),
             due: Some(sv.units_due_page(who, due_page).await?),
             overdue: Some(hazards(Some(Phase::Overdue), SHOWN).await?),
-            soon: hazards(Some(Phase::Rectifying), 200)
+            // The nearest deadlines first: when all shown fall within the week, more may.
+            soon: hazards(Some(Phase::Rectifying), SHOWN)
                 .await?
                 .items
                 .into_iter()
@@ -211,6 +214,7 @@ async fn hub_page(
         due_pager,
         overdue: rows(loaded.overdue),
         overdue_total,
+        soon_more: loaded.soon.len() >= SHOWN as usize,
         soon: loaded.soon.iter().map(|h| HazardRow::new(h, now)).collect(),
         recheck: rows(loaded.recheck),
         recheck_total,
