@@ -93,6 +93,24 @@ impl<C: SortColumn> Sort<C> {
             .map(|&column| Sort { column, desc })
     }
 
+    /// The order asked for by an API caller: `None` when not given.
+    ///
+    /// Errors: `validation_failed` naming the accepted values when the value is none of them
+    /// (the API declares them as an enum; the UI ignores a bad value instead).
+    pub fn checked(value: Option<&str>) -> Result<Option<Sort<C>>, DomainError> {
+        let Some(v) = value else { return Ok(None) };
+        Sort::parse(v).map(Some).ok_or_else(|| {
+            let accepted: Vec<String> = C::ALL
+                .iter()
+                .flat_map(|c| [c.code().to_string(), format!("-{}", c.code())])
+                .collect();
+            DomainError::with_message(
+                ErrorCode::ValidationFailed,
+                format!("排序方式应为 {} 之一（前加“-”为倒序）", accepted.join("、")),
+            )
+        })
+    }
+
     /// The query value of this order (`name` or `-name`).
     pub fn param(&self) -> String {
         if self.desc {
@@ -148,6 +166,10 @@ mod tests {
         assert_eq!((s.column, s.desc, s.direction()), (Col::Created, true, "DESC"));
         assert_eq!(s.param(), "-created");
         assert_eq!(Sort::<Col>::parse("name").unwrap().param(), "name");
+        assert_eq!(Sort::<Col>::checked(None).unwrap(), None);
+        assert_eq!(Sort::<Col>::checked(Some("-name")).unwrap().unwrap().param(), "-name");
+        let e = Sort::<Col>::checked(Some("bogus")).unwrap_err();
+        assert!(e.to_string().contains("name、-name、created、-created"), "{e}");
         for bad in ["", "-", "--name", "name;drop table units", "Name", "id"] {
             assert!(Sort::<Col>::parse(bad).is_none(), "{bad}");
         }

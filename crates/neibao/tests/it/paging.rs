@@ -399,3 +399,55 @@ async fn a_units_devices_and_alerts_are_one_link_away_from_its_page_with_their_t
     assert_eq!(count_after(&none, "<h1>设备"), 0);
     assert_eq!(count_after(&mine, "<h1>设备"), devices);
 }
+
+#[tokio::test]
+async fn the_api_sorts_by_a_declared_column_and_refuses_any_other() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_province").await;
+    let (s, list) = police.get("/api/v1/units?sort=-division&per_page=200").await;
+    assert_eq!(s, 200, "{list}");
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["division_code"].as_str().unwrap())
+        .collect();
+    let mut sorted = codes.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(codes, sorted);
+    let (s, list) = police.get("/api/v1/hazards?sort=-created").await;
+    assert_eq!(s, 200, "{list}");
+    let created: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["created_at"].as_str().unwrap())
+        .collect();
+    let times: Vec<chrono::DateTime<chrono::Utc>> = created.iter().map(|t| t.parse().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{created:?}");
+    for path in [
+        "/api/v1/units?sort=bogus",
+        "/api/v1/units?sort=",
+        "/api/v1/units?sort=u.name%3B",
+        "/api/v1/hazards?sort=name",
+    ] {
+        let (s, v) = police.get(path).await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (400, Some("validation_failed")),
+            "{path} {v}"
+        );
+        assert!(v["error"]["message"].as_str().unwrap().contains("排序方式应为"), "{v}");
+    }
+    // Declared as enums in the OpenAPI document.
+    let (_, doc) = police.get("/api/v1/openapi.json").await;
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["UnitSortParam"]["enum"],
+        json!(["name", "-name", "division", "-division"])
+    );
+    assert_eq!(
+        schemas["HazardSortParam"]["enum"],
+        json!(["deadline", "-deadline", "created", "-created"])
+    );
+}
