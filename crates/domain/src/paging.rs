@@ -61,6 +61,75 @@ pub struct Listing<T> {
     pub per_page: u32,
 }
 
+/// The columns a list may be ordered by: a fixed set, each with the code a query uses.
+pub trait SortColumn: Copy + PartialEq + 'static {
+    /// Every column, in the order a page shows them.
+    const ALL: &'static [Self];
+    /// The code in the `sort` query parameter (`name`, `deadline` …).
+    fn code(self) -> &'static str;
+}
+
+/// The order of a list: one column of a fixed set, ascending or descending. Written in a query
+/// as the column's code, with a leading `-` for descending (`sort=-deadline`). The store maps the
+/// column to a fixed SQL expression; nothing a caller sends reaches the SQL text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sort<C> {
+    pub column: C,
+    pub desc: bool,
+}
+
+impl<C: SortColumn> Sort<C> {
+    /// `name` → by name ascending, `-name` → descending; `None` for an empty value or a column
+    /// not in [`SortColumn::ALL`].
+    pub fn parse(s: &str) -> Option<Sort<C>> {
+        let s = s.trim();
+        let (desc, code) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        C::ALL
+            .iter()
+            .find(|c| c.code() == code)
+            .map(|&column| Sort { column, desc })
+    }
+
+    /// The order asked for by an API caller: `None` when not given.
+    ///
+    /// Errors: `validation_failed` naming the accepted values when the value is none of them
+    /// (the API declares them as an enum; the UI ignores a bad value instead).
+    pub fn checked(value: Option<&str>) -> Result<Option<Sort<C>>, DomainError> {
+        let Some(v) = value else { return Ok(None) };
+        Sort::parse(v).map(Some).ok_or_else(|| {
+            let accepted: Vec<String> = C::ALL
+                .iter()
+                .flat_map(|c| [c.code().to_string(), format!("-{}", c.code())])
+                .collect();
+            DomainError::with_message(
+                ErrorCode::ValidationFailed,
+                format!("排序方式应为 {} 之一（前加“-”为倒序）", accepted.join("、")),
+            )
+        })
+    }
+
+    /// The query value of this order (`name` or `-name`).
+    pub fn param(&self) -> String {
+        if self.desc {
+            format!("-{}", self.column.code())
+        } else {
+            self.column.code().to_string()
+        }
+    }
+
+    /// `ASC` or `DESC`, for the store.
+    pub fn direction(&self) -> &'static str {
+        if self.desc {
+            "DESC"
+        } else {
+            "ASC"
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +142,36 @@ mod tests {
         assert!(Page::checked(Some(MAX_PAGE + 1), None).is_err());
         assert!(Page::checked(None, Some(0)).is_err());
         assert!(Page::checked(None, Some(201)).is_err());
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Col {
+        Name,
+        Created,
+    }
+
+    impl SortColumn for Col {
+        const ALL: &'static [Col] = &[Col::Name, Col::Created];
+        fn code(self) -> &'static str {
+            match self {
+                Col::Name => "name",
+                Col::Created => "created",
+            }
+        }
+    }
+
+    #[test]
+    fn sorts_are_parsed_from_a_fixed_set_of_columns() {
+        let s = Sort::<Col>::parse("-created").unwrap();
+        assert_eq!((s.column, s.desc, s.direction()), (Col::Created, true, "DESC"));
+        assert_eq!(s.param(), "-created");
+        assert_eq!(Sort::<Col>::parse("name").unwrap().param(), "name");
+        assert_eq!(Sort::<Col>::checked(None).unwrap(), None);
+        assert_eq!(Sort::<Col>::checked(Some("-name")).unwrap().unwrap().param(), "-name");
+        let e = Sort::<Col>::checked(Some("bogus")).unwrap_err();
+        assert!(e.to_string().contains("name、-name、created、-created"), "{e}");
+        for bad in ["", "-", "--name", "name;drop table units", "Name", "id"] {
+            assert!(Sort::<Col>::parse(bad).is_none(), "{bad}");
+        }
     }
 }

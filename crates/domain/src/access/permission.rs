@@ -89,7 +89,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::SuppressionManage, &[A, PP, PC, PX, PS, M]),
     (Permission::ChannelManage, &[A]),
     (Permission::ChecklistEdit, &[A, PP]),
-    (Permission::CampaignLaunch, &[PP, PC, PX, PS, D]),
+    // Bureaus (county-level and higher) deploy campaigns, not police stations: docs/DESIGN.md
+    // §1, docs/REQUIREMENTS.md R2; decided in docs/SECURITY.md (issue 20).
+    (Permission::CampaignLaunch, &[PP, PC, PX, D]),
     (Permission::Inspect, &[PP, PC, PX, PS, D, M]),
     (Permission::HazardAct, &[PP, PC, PX, PS, M]),
     (Permission::SupervisionSettingsRead, &[A, PP, PC, PX, PS, D]),

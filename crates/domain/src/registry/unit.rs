@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::person::{NewResponsiblePerson, ResponsiblePerson};
 use super::unit_kind::UnitKind;
+use crate::paging::{Sort, SortColumn};
 use crate::validate::{DivisionCode, Uscc};
 
 /// Weekly armed schedule (布防时段) of a unit, in Asia/Shanghai local time. Each entry arms the
@@ -119,6 +120,27 @@ pub struct UnitFilter {
     pub division_prefix: Option<String>,
     pub is_key_unit: Option<bool>,
     pub kind: Option<UnitKind>,
+    /// The order; `None`: by division code, then name.
+    pub sort: Option<Sort<UnitSort>>,
+}
+
+/// The columns a unit list may be ordered by (`sort=name`, `sort=-division` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitSort {
+    /// 单位名称.
+    Name,
+    /// 所在地 (the division code).
+    Division,
+}
+
+impl SortColumn for UnitSort {
+    const ALL: &'static [UnitSort] = &[UnitSort::Name, UnitSort::Division];
+    fn code(self) -> &'static str {
+        match self {
+            UnitSort::Name => "name",
+            UnitSort::Division => "division",
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::credit_records::NewCreditRecord;
 use super::ladder::{Case, HazardClass, HazardSource, Phase};
 use crate::documents::records::DocumentDraft;
 use crate::jobs::NewJob;
+use crate::paging::{Sort, SortColumn};
 
 /// A hazard to create.
 #[derive(Debug, Clone)]
@@ -57,6 +58,27 @@ pub struct HazardFilter {
     pub open_only: bool,
     pub inspection_id: Option<String>,
     pub class: Option<HazardClass>,
+    /// The order; `None`: nearest deadline first (none last), then newest.
+    pub sort: Option<Sort<HazardSort>>,
+}
+
+/// The columns a hazard list may be ordered by (`sort=deadline`, `sort=-created` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HazardSort {
+    /// 整改期限 (hazards without a deadline last either way).
+    Deadline,
+    /// 登记时间.
+    Created,
+}
+
+impl SortColumn for HazardSort {
+    const ALL: &'static [HazardSort] = &[HazardSort::Deadline, HazardSort::Created];
+    fn code(self) -> &'static str {
+        match self {
+            HazardSort::Deadline => "deadline",
+            HazardSort::Created => "created",
+        }
+    }
 }
 
 /// One recorded step of a hazard.

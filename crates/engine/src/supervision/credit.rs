@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use neibao_domain::access::Principal;
+use neibao_domain::paging::{Listing, Page};
 use neibao_domain::supervision::credit::{CreditRule, Grade};
 use neibao_domain::supervision::{CreditRecord, StandingFilter, UnitStanding};
 use neibao_store::{Store, StoreError};
@@ -92,6 +93,37 @@ pub async fn units_due(
     now: DateTime<Utc>,
     limit: usize,
 ) -> ServiceResult<Vec<DueUnit>> {
+    let mut due = all_due(store, who, now).await?;
+    due.truncate(limit);
+    Ok(due)
+}
+
+/// One page of [`units_due`], in the same order, with the exact total (the grades are computed
+/// from every unit standing in scope, so the whole list is known).
+pub async fn units_due_page(
+    store: &dyn Store,
+    who: &Principal,
+    now: DateTime<Utc>,
+    page: Page,
+) -> ServiceResult<Listing<DueUnit>> {
+    let due = all_due(store, who, now).await?;
+    let total = due.len() as i64;
+    let items = due
+        .into_iter()
+        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+        .take(page.per_page as usize)
+        .collect();
+    Ok(Listing {
+        items,
+        total,
+        total_capped: false,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// Every unit due, worst grade, never inspected and longest overdue first.
+async fn all_due(store: &dyn Store, who: &Principal, now: DateTime<Utc>) -> ServiceResult<Vec<DueUnit>> {
     let rule = settings(store, who.org_id.as_deref()).await?.credit;
     let mut due: Vec<DueUnit> = store
         .unit_standings(&who.scope, &StandingFilter::default(), now)
@@ -120,7 +152,7 @@ pub async fn units_due(
             .cmp(&a.grade)
             .then(a.last_inspected_at.is_some().cmp(&b.last_inspected_at.is_some()))
             .then(a.due_at.cmp(&b.due_at))
+            .then(a.unit_id.cmp(&b.unit_id))
     });
-    due.truncate(limit);
     Ok(due)
 }

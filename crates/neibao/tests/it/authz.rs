@@ -32,7 +32,8 @@ pub(crate) enum Access {
     SessionOnly,
     /// Police officers (not administrators): the ladder's enforcing side, police inspections.
     Officers,
-    /// Police and competent departments: campaigns.
+    /// Bureaus (province, city and county police) and competent departments: campaigns (not
+    /// police stations).
     Supervisors,
     /// Police, competent departments and unit managers: inspections (each their own kind), hazards.
     Inspectors,
@@ -69,7 +70,9 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::Alerts => role != "department",
         Access::SessionOnly => false,
         Access::Officers => role.starts_with("police_"),
-        Access::Supervisors => role.starts_with("police_") || role == "department",
+        Access::Supervisors => {
+            matches!(role, "police_province" | "police_city" | "police_county" | "department")
+        }
         Access::Inspectors => role.starts_with("police_") || role == "department" || role == "unit_manager",
         Access::Checklists => matches!(role, "admin" | "police_province"),
         Access::Bureau => matches!(role, "police_province" | "police_city" | "police_county"),

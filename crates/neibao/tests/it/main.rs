@@ -22,6 +22,7 @@ mod ingest;
 mod logs;
 mod migrate;
 mod multinode;
+mod paging;
 mod phone;
 mod privacy;
 mod registry;

@@ -14,7 +14,7 @@ use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::{
     ArmedSchedule, Division, KeyArea, NewResponsiblePerson, NewUnit, Organisation, PersonMatch, PersonRole,
-    ResponsiblePerson, RevealedPerson, Unit, UnitFilter, UnitKind,
+    ResponsiblePerson, RevealedPerson, Unit, UnitFilter, UnitKind, UnitSort,
 };
 use neibao_domain::sensitive::{Sensitive, SensitiveKind};
 use sqlx::{QueryBuilder, Row};
@@ -503,12 +503,24 @@ impl UnitRepo for Backend {
                 qb.push(" AND u.kind = ").push_bind(k.code());
             }
         };
+        // Fixed SQL per column (the caller's value only picks one of these); the id last, so
+        // that equal names page stably.
+        let order = match f.sort {
+            None => "u.division_code, u.name, u.id".to_string(),
+            Some(s) => {
+                let column = match s.column {
+                    UnitSort::Name => "u.name",
+                    UnitSort::Division => "u.division_code",
+                };
+                format!("{column} {dir}, u.name, u.id", dir = s.direction())
+            }
+        };
         super::common::paged(
             &self.pool,
             "FROM units u WHERE 1=1",
             UNIT_SELECT,
             filters,
-            "u.division_code, u.name",
+            &order,
             page,
             unit_from_row,
         )

@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use neibao_domain::paging::{Listing, Page};
+use neibao_domain::paging::{Listing, Page, Sort};
 use neibao_domain::registry::{ArmedSchedule, Division, KeyArea, Organisation, Unit, UnitFilter, UnitKind};
 use neibao_engine::alerts::builtin::RuleDef;
 use neibao_engine::registry::{KeyAreaInput, RuleInput, UnitInput};
@@ -25,10 +25,28 @@ pub struct UnitQuery {
     pub division: Option<String>,
     pub key_unit: Option<bool>,
     pub kind: Option<UnitKind>,
+    /// The order: by name or division code, `-` first for descending; by default by division
+    /// code, then name.
+    #[param(value_type = Option<UnitSortParam>)]
+    pub sort: Option<String>,
     #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
+}
+
+/// The orders of the unit list (the `sort` parameter).
+/// (Only the schema is used: the value is read as text and checked by `Sort::checked`.)
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum UnitSortParam {
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "-name")]
+    NameDesc,
+    #[serde(rename = "division")]
+    Division,
+    #[serde(rename = "-division")]
+    DivisionDesc,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -59,7 +77,7 @@ pub struct UnitRulePath {
     pub rule: String,
 }
 
-/// List units in the caller's jurisdiction.
+/// List units in the caller's jurisdiction (400 `validation_failed` for an unknown `sort`).
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery), responses((status = 200, body = Listing<Unit>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -72,6 +90,7 @@ pub async fn list(
         division_prefix: q.division,
         is_key_unit: q.key_unit,
         kind: q.kind,
+        sort: Sort::checked(q.sort.as_deref())?,
     };
     Ok(Json(
         state.services.registry.units(&user.principal, &filter, page).await?,
@@ -293,7 +312,7 @@ pub fn routes() -> axum::Router<AppState> {
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    components(schemas(BuiltinRuleCode)),
+    components(schemas(BuiltinRuleCode, UnitSortParam)),
     paths(
         divisions,
         organisations,

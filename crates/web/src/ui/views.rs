@@ -274,10 +274,17 @@ pub struct Pager {
 
 impl Pager {
     pub fn new(path: &str, params: &[(&str, String)], page: u32, per_page: u32, total: i64) -> Pager {
+        Pager::named(path, params, "page", page, per_page, total)
+    }
+
+    /// A pager whose page number travels in the query parameter `name`, for a page with two
+    /// paged lists (the supervision hub: `page` for campaigns, `due_page` for the units due);
+    /// `params` then carries the other list's page number.
+    pub fn named(path: &str, params: &[(&str, String)], name: &str, page: u32, per_page: u32, total: i64) -> Pager {
         let pages = ((total + per_page as i64 - 1) / per_page as i64).max(1);
         let link = |p: u32| {
             let mut q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
-            q.push(("page", p.to_string()));
+            q.push((name, p.to_string()));
             format!("{path}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
         };
         Pager {
@@ -289,6 +296,35 @@ impl Pager {
             } else {
                 String::new()
             },
+        }
+    }
+}
+
+/// A column header that orders a list: its link and the mark of the current order.
+pub struct SortHeader {
+    /// The same list ordered by this column: ascending, or descending when it is already
+    /// ascending; the other query parameters (filters, page) kept.
+    pub href: String,
+    /// ↑ or ↓ when the list is ordered by this column, else empty.
+    pub mark: &'static str,
+}
+
+impl SortHeader {
+    /// `current` is the list's `sort` value as understood (`""` for the default order, `name`,
+    /// `-name`); `params` the other query parameters.
+    pub fn new(path: &str, params: &[(&str, String)], current: &str, column: &str) -> SortHeader {
+        let (mark, next) = if current == column {
+            ("↑", format!("-{column}"))
+        } else if current.strip_prefix('-') == Some(column) {
+            ("↓", column.to_string())
+        } else {
+            ("", column.to_string())
+        };
+        let mut q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+        q.push(("sort", next));
+        SortHeader {
+            href: format!("{path}?{}", serde_urlencoded::to_string(&q).unwrap_or_default()),
+            mark,
         }
     }
 }

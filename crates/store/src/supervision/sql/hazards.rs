@@ -15,7 +15,7 @@ use neibao_domain::access::Scope;
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
-use neibao_domain::supervision::{Hazard, HazardFilter, HazardStep, HazardUpdate, NewHazard};
+use neibao_domain::supervision::{Hazard, HazardFilter, HazardSort, HazardStep, HazardUpdate, NewHazard};
 use sqlx::QueryBuilder;
 
 #[async_trait]
@@ -66,12 +66,23 @@ impl HazardRepo for Backend {
                 qb.push(" AND h.class = ").push_bind(c.code());
             }
         };
+        // Fixed SQL per column (the caller's value only picks one of these).
+        let order = match f.sort {
+            None => "CASE WHEN h.deadline IS NULL THEN 1 ELSE 0 END, h.deadline, h.created_at DESC, h.id".to_string(),
+            Some(s) => match s.column {
+                HazardSort::Deadline => format!(
+                    "CASE WHEN h.deadline IS NULL THEN 1 ELSE 0 END, h.deadline {}, h.created_at DESC, h.id",
+                    s.direction()
+                ),
+                HazardSort::Created => format!("h.created_at {}, h.id", s.direction()),
+            },
+        };
         paged(
             &self.pool,
             HAZARD_FROM,
             &format!("SELECT h.*, u.name AS unit_name {HAZARD_FROM}"),
             filters,
-            "CASE WHEN h.deadline IS NULL THEN 1 ELSE 0 END, h.deadline, h.created_at DESC, h.id",
+            &order,
             page,
             hazard_from_row,
         )

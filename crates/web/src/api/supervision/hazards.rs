@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use neibao_domain::attachments::{Attachment, AttachmentOwner};
-use neibao_domain::paging::Listing;
+use neibao_domain::paging::{Listing, Sort};
 use neibao_domain::supervision::ladder::{HazardClass, Phase};
 use neibao_domain::supervision::{Hazard, HazardFilter, HazardStep};
 use neibao_engine::supervision::{ActInput, HazardDetail, HazardInput};
@@ -17,6 +17,20 @@ use crate::extract::multipart::CsrfMultipart;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
+/// The orders of the hazard list (the `sort` parameter).
+/// (Only the schema is used: the value is read as text and checked by `Sort::checked`.)
+#[derive(Debug, Clone, Copy, serde::Serialize, Deserialize, utoipa::ToSchema)]
+pub enum HazardSortParam {
+    #[serde(rename = "deadline")]
+    Deadline,
+    #[serde(rename = "-deadline")]
+    DeadlineDesc,
+    #[serde(rename = "created")]
+    Created,
+    #[serde(rename = "-created")]
+    CreatedDesc,
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HazardQuery {
@@ -27,13 +41,18 @@ pub struct HazardQuery {
     /// Only hazards not yet closed or ended in a penalty.
     #[serde(default)]
     pub open: bool,
+    /// The order: by deadline (none last either way) or registration, `-` first for
+    /// descending; by default the nearest deadline first.
+    #[param(value_type = Option<HazardSortParam>)]
+    pub sort: Option<String>,
     #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
 }
 
-/// Hazards in the caller's jurisdiction, nearest deadline first.
+/// Hazards in the caller's jurisdiction, nearest deadline first or as `sort` says (400
+/// `validation_failed` for an unknown `sort`).
 #[utoipa::path(get, path = "/api/v1/hazards", tag = "supervision", params(HazardQuery), responses((status = 200, body = Listing<Hazard>)))]
 pub async fn list_hazards(
     State(state): State<AppState>,
@@ -47,6 +66,7 @@ pub async fn list_hazards(
         open_only: q.open,
         inspection_id: None,
         class: q.class,
+        sort: Sort::checked(q.sort.as_deref())?,
     };
     Ok(Json(state.services.supervision.hazards(&user.principal, &f, p).await?))
 }

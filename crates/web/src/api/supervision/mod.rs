@@ -73,27 +73,30 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    checklists::list_checklists,
-    checklists::get_checklist,
-    checklists::add_checklist_version,
-    campaigns::list_campaigns,
-    campaigns::create_campaign,
-    campaigns::get_campaign,
-    inspections::list_inspections,
-    inspections::create_inspection,
-    inspections::get_inspection,
-    inspections::save_inspection,
-    inspections::submit_inspection,
-    inspections::inspection_evidence,
-    hazards::list_hazards,
-    hazards::create_hazard,
-    hazards::get_hazard,
-    hazards::act,
-    hazards::hazard_evidence,
-    credit::unit_credit,
-    credit::units_due,
-    settings::get_settings,
-    settings::put_settings
-))]
+#[openapi(
+    components(schemas(hazards::HazardSortParam)),
+    paths(
+        checklists::list_checklists,
+        checklists::get_checklist,
+        checklists::add_checklist_version,
+        campaigns::list_campaigns,
+        campaigns::create_campaign,
+        campaigns::get_campaign,
+        inspections::list_inspections,
+        inspections::create_inspection,
+        inspections::get_inspection,
+        inspections::save_inspection,
+        inspections::submit_inspection,
+        inspections::inspection_evidence,
+        hazards::list_hazards,
+        hazards::create_hazard,
+        hazards::get_hazard,
+        hazards::act,
+        hazards::hazard_evidence,
+        credit::unit_credit,
+        credit::units_due,
+        settings::get_settings,
+        settings::put_settings
+    )
+)]
 pub struct Doc;

@@ -15,6 +15,9 @@ use crate::ui::views::{total_label, AlertView, Nav, Pager};
 pub struct AlertsQuery {
     #[serde(default)]
     status: String,
+    /// One unit's alerts (the unit page links here beside its newest ones).
+    #[serde(default)]
+    unit_id: String,
     page: Option<u32>,
 }
 
@@ -26,6 +29,9 @@ struct AlertsPage {
     total: String,
     status: String,
     statuses: Vec<(&'static str, &'static str)>,
+    unit_id: String,
+    /// The unit's name when the list is one unit's (taken from its rows).
+    unit_name: String,
     pager: Pager,
 }
 
@@ -34,6 +40,7 @@ pub async fn alerts(State(state): State<AppState>, UiUser(u): UiUser, Query(q): 
     let page = Page::new(q.page, Some(50));
     let filter = AlertFilter {
         status: AlertStatus::from_code(&q.status),
+        unit_id: Some(q.unit_id.clone()).filter(|s| !s.is_empty()),
         ..Default::default()
     };
     match state.services.alerts.list(&u.principal, &filter, page).await {
@@ -44,14 +51,19 @@ pub async fn alerts(State(state): State<AppState>, UiUser(u): UiUser, Query(q): 
                 nav,
                 alerts: list.items.iter().map(AlertView::from).collect(),
                 total: total_label(&list),
+                unit_name: match (q.unit_id.is_empty(), list.items.first()) {
+                    (false, Some(a)) => a.unit_name.clone(),
+                    _ => String::new(),
+                },
                 pager: Pager::new(
                     "/alerts",
-                    &[("status", q.status.clone())],
+                    &[("status", q.status.clone()), ("unit_id", q.unit_id.clone())],
                     page.page,
                     page.per_page,
                     list.total,
                 ),
                 status: q.status,
+                unit_id: q.unit_id,
                 statuses: AlertStatus::ALL.iter().map(|s| (s.code(), s.label_zh())).collect(),
             })
         }

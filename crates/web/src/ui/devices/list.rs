@@ -102,6 +102,9 @@ pub async fn create_device(
 pub struct DevicesQuery {
     #[serde(default)]
     online: String,
+    /// One unit's devices (the unit page links here when it shows only the first ones).
+    #[serde(default)]
+    unit_id: String,
     page: Option<u32>,
 }
 
@@ -112,13 +115,16 @@ struct DevicesPage {
     devices: Vec<DeviceView>,
     total: String,
     online: String,
+    unit_id: String,
+    /// The unit's name when the list is one unit's (taken from its rows).
+    unit_name: String,
     pager: Pager,
 }
 
 pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<DevicesQuery>) -> Response {
     let page = Page::new(q.page, Some(50));
     let filter = DeviceFilter {
-        unit_id: None,
+        unit_id: Some(q.unit_id.clone()).filter(|s| !s.is_empty()),
         online: q.online.parse().ok(),
     };
     match state.services.devices.list(&u.principal, &filter, page).await {
@@ -126,14 +132,19 @@ pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
             nav: Nav::new(&u),
             devices: list.items.iter().map(DeviceView::from).collect(),
             total: total_label(&list),
+            unit_name: match (q.unit_id.is_empty(), list.items.first()) {
+                (false, Some(d)) => d.unit_name.clone(),
+                _ => String::new(),
+            },
             pager: Pager::new(
                 "/devices",
-                &[("online", q.online.clone())],
+                &[("online", q.online.clone()), ("unit_id", q.unit_id.clone())],
                 page.page,
                 page.per_page,
                 list.total,
             ),
             online: q.online,
+            unit_id: q.unit_id,
         }),
         Err(e) => error_page(&u, e.into()),
     }

@@ -28,7 +28,11 @@ struct UnitPage {
     schedule: String,
     key_areas: Vec<KeyArea>,
     devices: Vec<DeviceView>,
+    /// Devices and alerts of the unit in all (the page shows the first ones and links to the
+    /// full, paged lists).
+    devices_total: i64,
     alerts: Vec<AlertView>,
+    alerts_total: i64,
     may_manage: bool,
     device_kinds: Vec<(&'static str, &'static str)>,
     /// Every ingest format: (code, zh-CN label).
@@ -196,7 +200,9 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         schedule,
         key_areas,
         devices: devices.items.iter().map(DeviceView::from).collect(),
+        devices_total: devices.total,
         alerts: alerts.items.iter().map(AlertView::from).collect(),
+        alerts_total: alerts.total,
         device_kinds: DEVICE_KINDS.to_vec(),
         device_formats: DeviceFormat::ALL.iter().map(|f| (f.code(), f.label_zh())).collect(),
         new_token: extras.new_token,

@@ -4,13 +4,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use neibao_domain::access::Permission;
-use neibao_domain::paging::{Listing, Page};
-use neibao_domain::registry::{Unit, UnitFilter};
+use neibao_domain::paging::{Listing, Page, Sort};
+use neibao_domain::registry::{Unit, UnitFilter, UnitSort};
 use neibao_domain::validate::DivisionCode;
 use serde::Deserialize;
 
 use super::super::kit::{error_page, render, UiUser};
-use super::super::views::{total_label, Nav, Pager};
+use super::super::views::{total_label, Nav, Pager, SortHeader};
 use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
@@ -22,6 +22,10 @@ pub struct UnitsQuery {
     division: String,
     #[serde(default)]
     key_unit: String,
+    /// `name`, `division`, or either with a leading `-` (descending); anything else: the
+    /// default order.
+    #[serde(default)]
+    sort: String,
     page: Option<u32>,
 }
 
@@ -38,6 +42,10 @@ struct UnitsPage {
     /// Police and administrators: the look-up by ID number.
     may_lookup: bool,
     pager: Pager,
+    /// The order as understood (empty: the default), kept by the search form.
+    sort: String,
+    sort_name: SortHeader,
+    sort_division: SortHeader,
 }
 
 pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<UnitsQuery>) -> Response {
@@ -52,21 +60,23 @@ pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
         division_prefix: prefix,
         is_key_unit: q.key_unit.parse().ok(),
         kind: None,
+        sort: Sort::parse(&q.sort),
     };
+    let sort = filter.sort.map(|s: Sort<UnitSort>| s.param()).unwrap_or_default();
     let page = Page::new(q.page, Some(50));
     match state.services.registry.units(&u.principal, &filter, page).await {
         Ok(list) => {
-            let pager = Pager::new(
-                "/units",
-                &[
-                    ("q", q.q.clone()),
-                    ("division", q.division.clone()),
-                    ("key_unit", q.key_unit.clone()),
-                ],
-                page.page,
-                page.per_page,
-                list.total,
-            );
+            let filters = [
+                ("q", q.q.clone()),
+                ("division", q.division.clone()),
+                ("key_unit", q.key_unit.clone()),
+            ];
+            let mut with_sort = filters.to_vec();
+            with_sort.push(("sort", sort.clone()));
+            let pager = Pager::new("/units", &with_sort, page.page, page.per_page, list.total);
+            let mut with_page = filters.to_vec();
+            with_page.push(("page", q.page.map(|p| p.to_string()).unwrap_or_default()));
+            let header = |column| SortHeader::new("/units", &with_page, &sort, column);
             render(&UnitsPage {
                 total: total_label(&list),
                 nav: Nav::new(&u),
@@ -77,6 +87,9 @@ pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
                 division: q.division,
                 key_unit: q.key_unit,
                 pager,
+                sort_name: header("name"),
+                sort_division: header("division"),
+                sort,
             })
         }
         Err(e) => error_page(&u, e.into()),

@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use neibao_domain::access::Permission;
-use neibao_domain::paging::Page;
+use neibao_domain::paging::{Page, Sort};
 use neibao_domain::supervision::ladder::{HazardClass, HazardSource, Phase};
-use neibao_domain::supervision::HazardFilter;
+use neibao_domain::supervision::{HazardFilter, HazardSort};
 use neibao_engine::supervision::{HazardForm, HazardInput};
 use serde::Deserialize;
 
@@ -19,7 +19,7 @@ use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};
-use crate::ui::views::{total_label, Nav, Pager};
+use crate::ui::views::{total_label, Nav, Pager, SortHeader};
 
 #[derive(Deserialize, Default)]
 pub struct HazardsQuery {
@@ -31,6 +31,10 @@ pub struct HazardsQuery {
     unit_id: String,
     #[serde(default)]
     class: String,
+    /// `deadline`, `created`, or either with a leading `-` (descending); anything else: the
+    /// default order (nearest deadline first).
+    #[serde(default)]
+    sort: String,
     page: Option<u32>,
 }
 
@@ -49,6 +53,10 @@ struct HazardsPage {
     phases: Vec<(&'static str, &'static str)>,
     classes: Vec<(&'static str, &'static str)>,
     may_report: bool,
+    /// The order as understood (empty: the default), kept by the filter form.
+    sort: String,
+    sort_deadline: SortHeader,
+    sort_created: SortHeader,
 }
 
 /// `GET /hazards`.
@@ -62,7 +70,20 @@ pub async fn hazards(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
         open_only: !q.open.is_empty(),
         inspection_id: None,
         class: HazardClass::from_code(&q.class),
+        sort: Sort::parse(&q.sort),
     };
+    let sort = filter.sort.map(|s: Sort<HazardSort>| s.param()).unwrap_or_default();
+    let filters = [
+        ("phase", q.phase.clone()),
+        ("open", q.open.clone()),
+        ("unit_id", q.unit_id.clone()),
+        ("class", q.class.clone()),
+    ];
+    let mut with_sort = filters.to_vec();
+    with_sort.push(("sort", sort.clone()));
+    let mut with_page = filters.to_vec();
+    with_page.push(("page", q.page.map(|p| p.to_string()).unwrap_or_default()));
+    let header = |column| SortHeader::new("/hazards", &with_page, &sort, column);
     let unit_name = match &filter.unit_id {
         Some(id) => match sv.unit_name(&u.principal, id).await {
             Ok(name) => name,
@@ -75,18 +96,9 @@ pub async fn hazards(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
             nav: Nav::new(&u),
             hazards: list.items.iter().map(|h| HazardRow::new(h, now)).collect(),
             total: total_label(&list),
-            pager: Pager::new(
-                "/hazards",
-                &[
-                    ("phase", q.phase.clone()),
-                    ("open", q.open.clone()),
-                    ("unit_id", q.unit_id.clone()),
-                    ("class", q.class.clone()),
-                ],
-                page.page,
-                page.per_page,
-                list.total,
-            ),
+            pager: Pager::new("/hazards", &with_sort, page.page, page.per_page, list.total),
+            sort_deadline: header("deadline"),
+            sort_created: header("created"),
             open: !q.open.is_empty(),
             phase: q.phase,
             class: q.class,
@@ -98,6 +110,7 @@ pub async fn hazards(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
                 .map(|c| (c.code(), c.label_zh()))
                 .collect(),
             may_report: u.principal.can(Permission::Inspect),
+            sort,
         }),
         Err(e) => error_page(&u, e.into()),
     }

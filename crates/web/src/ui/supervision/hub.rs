@@ -17,7 +17,7 @@ use neibao_domain::supervision::{Campaign, Hazard, HazardFilter, Inspection, Ins
 use neibao_engine::supervision::{CampaignInput, CampaignSelection, DueUnit};
 use neibao_engine::ServiceResult;
 
-use super::rows::{date_value, days_left, parse_date, CampaignRow, DueRow, HazardRow, InspectionRow, PageQuery};
+use super::rows::{date_value, days_left, parse_date, CampaignRow, DueRow, HazardRow, InspectionRow};
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::extract::principal::CurrentUser;
@@ -49,14 +49,26 @@ struct HubPage {
     campaigns_total: String,
     pager: Pager,
     due: Vec<DueRow>,
+    due_total: i64,
+    /// The due list's pager (its page number in `due_page`).
+    due_pager: Pager,
     overdue: Vec<HazardRow>,
+    overdue_total: i64,
     soon: Vec<HazardRow>,
+    /// Every one of the first rows falls within the week: the full list is linked.
+    soon_more: bool,
     recheck: Vec<HazardRow>,
+    recheck_total: i64,
+    /// Shown beside a section that lists only the first rows of a longer list.
+    shown: usize,
     unit_id: String,
     unit_name: String,
     open_hazards: Vec<HazardRow>,
+    open_total: i64,
     inspections: Vec<InspectionRow>,
     may_self_inspect: bool,
+    /// 本局设置: only for whom may change the bureau's settings (county-level and higher police).
+    may_configure: bool,
     kinds: Vec<(&'static str, &'static str)>,
     /// (code, label, checked)
     grades: Vec<(&'static str, &'static str, bool)>,
@@ -65,28 +77,41 @@ struct HubPage {
     error: Option<String>,
 }
 
+/// The hub's two page numbers: campaigns (`page`) and units due (`due_page`).
+#[derive(serde::Deserialize, Default, Clone, Copy)]
+pub struct HubQuery {
+    page: Option<u32>,
+    due_page: Option<u32>,
+}
+
+/// Rows of the hub's short lists (overdue, re-inspection, a unit's open hazards): the full lists
+/// are one link away on the hazard list, with their totals shown here.
+const SHOWN: u32 = 50;
+/// Rows per page of the campaigns and of the units due.
+const PER_PAGE: u32 = 20;
+
 /// `GET /supervision`.
-pub async fn hub(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<PageQuery>) -> Response {
+pub async fn hub(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<HubQuery>) -> Response {
     let f = LaunchValues {
         due_date: date_value(deadline_after_days(Utc::now(), 30)),
         ..Default::default()
     };
-    hub_page(&state, &u, q.page, f, None).await
+    hub_page(&state, &u, q, f, None).await
 }
 
 /// What the hub shows.
 #[derive(Default)]
 struct Loaded {
     campaigns: Option<Listing<Campaign>>,
-    due: Vec<DueUnit>,
-    overdue: Vec<Hazard>,
+    due: Option<Listing<DueUnit>>,
+    overdue: Option<Listing<Hazard>>,
     soon: Vec<Hazard>,
-    recheck: Vec<Hazard>,
-    open: Vec<Hazard>,
+    recheck: Option<Listing<Hazard>>,
+    open: Option<Listing<Hazard>>,
     inspections: Vec<Inspection>,
 }
 
-async fn load(state: &AppState, who: &Principal, page: Page) -> ServiceResult<Loaded> {
+async fn load(state: &AppState, who: &Principal, page: Page, due_page: Page) -> ServiceResult<Loaded> {
     let now = Utc::now();
     let sv = &state.services.supervision;
     let hazards = |phase: Option<Phase>, per_page: u32| {
@@ -102,20 +127,21 @@ async fn load(state: &AppState, who: &Principal, page: Page) -> ServiceResult<Lo
     if who.can(Permission::SupervisionSettingsRead) {
         Ok(Loaded {
             campaigns: Some(sv.campaigns(who, page).await?),
-            due: sv.units_due(who, 50).await?,
-            overdue: hazards(Some(Phase::Overdue), 50).await?.items,
-            soon: hazards(Some(Phase::Rectifying), 200)
+            due: Some(sv.units_due_page(who, due_page).await?),
+            overdue: Some(hazards(Some(Phase::Overdue), SHOWN).await?),
+            // The nearest deadlines first: when all shown fall within the week, more may.
+            soon: hazards(Some(Phase::Rectifying), SHOWN)
                 .await?
                 .items
                 .into_iter()
                 .filter(|h| h.deadline.is_some_and(|d| days_left(d, now) <= 7))
                 .collect(),
-            recheck: hazards(Some(Phase::RecheckPending), 50).await?.items,
+            recheck: Some(hazards(Some(Phase::RecheckPending), SHOWN).await?),
             ..Default::default()
         })
     } else {
         Ok(Loaded {
-            open: hazards(None, 100).await?.items,
+            open: Some(hazards(None, SHOWN).await?),
             inspections: sv
                 .inspections(who, InspectionFilter::default(), false, Page::new(Some(1), Some(30)))
                 .await?
@@ -128,25 +154,47 @@ async fn load(state: &AppState, who: &Principal, page: Page) -> ServiceResult<Lo
 async fn hub_page(
     state: &AppState,
     u: &CurrentUser,
-    page: Option<u32>,
+    q: HubQuery,
     f: LaunchValues,
     error: Option<ApiError>,
 ) -> Response {
     let now = Utc::now();
     let who = &u.principal;
-    let page = Page::new(page, Some(20));
-    let loaded = match load(state, who, page).await {
+    let page = Page::new(q.page, Some(PER_PAGE));
+    let due_page = Page::new(q.due_page, Some(PER_PAGE));
+    let loaded = match load(state, who, page, due_page).await {
         Ok(l) => l,
         Err(e) => return error_page(u, e.into()),
     };
-    let (campaigns_total, pager, campaigns) = match &loaded.campaigns {
-        Some(list) => (
-            total_label(list),
-            Pager::new("/supervision", &[], page.page, page.per_page, list.total),
-            list.items.iter().map(CampaignRow::new).collect(),
-        ),
-        None => (String::new(), Pager::new("/supervision", &[], 1, 20, 0), Vec::new()),
+    let (campaigns_total, campaigns) = match &loaded.campaigns {
+        Some(list) => (total_label(list), list.items.iter().map(CampaignRow::new).collect()),
+        None => (String::new(), Vec::new()),
     };
+    let total = |l: &Option<Listing<_>>| l.as_ref().map_or(0, |l: &Listing<Hazard>| l.total);
+    let rows = |l: Option<Listing<Hazard>>| -> Vec<HazardRow> {
+        l.map(|l| l.items.iter().map(|h| HazardRow::new(h, now)).collect())
+            .unwrap_or_default()
+    };
+    // Each pager keeps the other list's page.
+    let pager = Pager::named(
+        "/supervision",
+        &[("due_page", q.due_page.map(|p| p.to_string()).unwrap_or_default())],
+        "page",
+        page.page,
+        page.per_page,
+        loaded.campaigns.as_ref().map_or(0, |l| l.total),
+    );
+    let due_total = loaded.due.as_ref().map_or(0, |l| l.total);
+    let due_pager = Pager::named(
+        "/supervision",
+        &[("page", q.page.map(|p| p.to_string()).unwrap_or_default())],
+        "due_page",
+        due_page.page,
+        due_page.per_page,
+        due_total,
+    );
+    let (overdue_total, recheck_total, open_total) =
+        (total(&loaded.overdue), total(&loaded.recheck), total(&loaded.open));
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
     let page = render(&HubPage {
         nav: Nav::new(u),
@@ -155,13 +203,27 @@ async fn hub_page(
         campaigns,
         campaigns_total,
         pager,
-        due: loaded.due.into_iter().map(DueRow::new).collect(),
-        overdue: loaded.overdue.iter().map(|h| HazardRow::new(h, now)).collect(),
+        due: loaded
+            .due
+            .map(|l| l.items)
+            .unwrap_or_default()
+            .into_iter()
+            .map(DueRow::new)
+            .collect(),
+        due_total,
+        due_pager,
+        overdue: rows(loaded.overdue),
+        overdue_total,
+        soon_more: loaded.soon.len() >= SHOWN as usize,
         soon: loaded.soon.iter().map(|h| HazardRow::new(h, now)).collect(),
-        recheck: loaded.recheck.iter().map(|h| HazardRow::new(h, now)).collect(),
+        recheck: rows(loaded.recheck),
+        recheck_total,
+        shown: SHOWN as usize,
         unit_id: who.unit_id.clone().unwrap_or_default(),
         unit_name: who.unit_name.clone().unwrap_or_default(),
-        open_hazards: loaded.open.iter().map(|h| HazardRow::new(h, now)).collect(),
+        open_hazards: rows(loaded.open),
+        open_total,
+        may_configure: who.can(Permission::BureauSettingsConfigure),
         inspections: loaded.inspections.iter().map(|i| InspectionRow::new(i, now)).collect(),
         // A unit's own 自查: an inspector with a unit.
         may_self_inspect: who.can(Permission::Inspect) && who.unit_id.is_some(),
@@ -212,6 +274,6 @@ pub async fn launch(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
     .await;
     match r {
         Ok(c) => Redirect::to(&format!("/campaigns/{}", c.id)).into_response(),
-        Err(e) => hub_page(&state, &u, None, values, Some(e)).await,
+        Err(e) => hub_page(&state, &u, HubQuery::default(), values, Some(e)).await,
     }
 }

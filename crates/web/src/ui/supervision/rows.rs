@@ -90,6 +90,8 @@ pub struct HazardRow {
     pub deadline: String,
     pub days: String,
     pub days_class: &'static str,
+    /// 登记日期.
+    pub created: String,
 }
 
 impl HazardRow {
@@ -107,6 +109,7 @@ impl HazardRow {
             deadline: h.deadline.map(date_zh).unwrap_or_default(),
             days,
             days_class,
+            created: date_zh(h.created_at),
         }
     }
 }
