@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use neibao_domain::error::ErrorCode;
 use serde::Deserialize;
 
-use super::resume::{login_location, safe_next, to_login, Carried};
+use super::resume::{return_path, to_login, Carried};
 use crate::extract::csrf::MAX_FORM_BYTES;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
@@ -21,7 +21,7 @@ use crate::ui::kit::render;
 pub struct LoginPage<'a> {
     pub error: Option<String>,
     pub notice: Option<&'a str>,
-    /// Where to go after signing in (a local path, [`safe_next`]).
+    /// Where to go after signing in (a local path, `resume::safe_next`).
     pub next: Option<&'a str>,
     /// The user name typed before a refusal.
     pub username: &'a str,
@@ -51,17 +51,13 @@ pub fn sign_in_to_continue(parts: &Parts, fields: Vec<(String, String)>) -> Resp
     let Some(carried) = Carried::from_post(parts, fields) else {
         return to_login(parts);
     };
-    let back = login_location(parts);
-    let next = back
-        .strip_prefix("/login?")
-        .and_then(|q| serde_urlencoded::from_str::<LoginQuery>(q).ok())
-        .map(|q| q.next);
+    let next = return_path(parts);
     (
         StatusCode::UNAUTHORIZED,
         render(&LoginPage {
             error: None,
             notice: Some("登录已过期，刚才填写的内容已保留；重新登录后可以继续提交"),
-            next: next.as_deref().and_then(safe_next),
+            next: next.as_deref(),
             username: "",
             carried: Some(&carried),
         }),

@@ -49,10 +49,10 @@ fn referer_path(headers: &HeaderMap) -> Option<String> {
     safe_next(path).map(str::to_string)
 }
 
-/// The login page's address for a request that found no valid session: back to the page itself
-/// (a GET) or to the page the form was on (any other method).
-pub fn login_location(parts: &Parts) -> String {
-    let back = if parts.method == Method::GET {
+/// The page to come back to after signing in: the page itself (a GET) or the page the form was on
+/// (any other method, from `Referer`); `None` when neither is a [`safe_next`] path.
+pub fn return_path(parts: &Parts) -> Option<String> {
+    if parts.method == Method::GET {
         parts
             .uri
             .path_and_query()
@@ -60,7 +60,13 @@ pub fn login_location(parts: &Parts) -> String {
             .map(str::to_string)
     } else {
         referer_path(&parts.headers)
-    };
+    }
+}
+
+/// The login page's address for a request that found no valid session: `next` is its
+/// [`return_path`], `expired=1` when the browser still sent a session cookie.
+pub fn login_location(parts: &Parts) -> String {
+    let back = return_path(parts);
     let mut query: Vec<(&str, &str)> = Vec::new();
     if let Some(back) = back.as_deref() {
         query.push(("next", back));

@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
+use crate::ui::form::{status_of, with_status, Sent};
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, AlertView, CommentForm, EventView, Nav};
 
@@ -70,29 +71,11 @@ struct AlertPage {
     may_report_hazard: bool,
     /// Deliveries to the notification channels (通知投递).
     deliveries: Vec<DeliveryView>,
-    /// A refused action: why, and what was typed, shown again in its form.
-    refused: Option<Refused>,
-}
-
-/// An action the service refused, with what the user typed (issue 20: a refused form keeps what
-/// was typed).
-struct Refused {
-    /// `acknowledge`, `resolve` or `false_positive`: the form the text goes back into.
-    form: &'static str,
-    message: String,
-    comment: String,
-    reason: String,
-}
-
-impl Refused {
-    /// The typed text when it belongs to `form`, else nothing.
-    fn comment_for(&self, form: &str) -> &str {
-        if self.form == form {
-            &self.comment
-        } else {
-            ""
-        }
-    }
+    /// Why an action was refused, shown above the forms.
+    error: Option<String>,
+    /// The refused form as sent (`acknowledge`, `resolve` or `false_positive`): its text goes back
+    /// into it (issue 20: a refused form keeps what was typed).
+    sent: Sent,
 }
 
 /// `GET /alerts/{id}`.
@@ -102,7 +85,7 @@ pub async fn alert(State(state): State<AppState>, UiUser(u): UiUser, Path(id): P
 
 /// The alert page, with a refused action's message and typed text when there is one (answered
 /// with the refusal's status).
-async fn alert_page(state: &AppState, u: &CurrentUser, id: &str, refused: Option<(ApiError, Refused)>) -> Response {
+async fn alert_page(state: &AppState, u: &CurrentUser, id: &str, refused: Option<(ApiError, Sent)>) -> Response {
     let id = id.to_string();
     let alerts = &state.services.alerts;
     let loaded = async {
@@ -124,10 +107,7 @@ async fn alert_page(state: &AppState, u: &CurrentUser, id: &str, refused: Option
             Vec::new()
         }
     };
-    let status = refused
-        .as_ref()
-        .and_then(|(e, _)| StatusCode::from_u16(e.code.http_status()).ok())
-        .unwrap_or(StatusCode::OK);
+    let status = refused.as_ref().map(|(e, _)| status_of(e)).unwrap_or(StatusCode::OK);
     let page = render(&AlertPage {
         nav: Nav::new(u),
         reasons: FalsePositiveReason::ALL
@@ -139,9 +119,10 @@ async fn alert_page(state: &AppState, u: &CurrentUser, id: &str, refused: Option
         may_handle: u.principal.can(Permission::AlertHandle),
         may_report_hazard: u.principal.can(Permission::Inspect),
         deliveries,
-        refused: refused.map(|(_, r)| r),
+        error: refused.as_ref().map(|(e, _)| e.message.clone()),
+        sent: refused.map(|(_, sent)| sent).unwrap_or_default(),
     });
-    (status, page).into_response()
+    with_status(page, status)
 }
 
 async fn alert_action(state: AppState, u: CurrentUser, id: String, comment: &str, action: AlertAction) -> Response {
@@ -181,13 +162,11 @@ async fn refuse(
     if matches!(e.code, ErrorCode::NotFound | ErrorCode::Forbidden) {
         return error_page(u, e);
     }
-    let refused = Refused {
-        form,
-        message: e.message.clone(),
-        comment: comment.to_string(),
-        reason: reason.to_string(),
-    };
-    alert_page(state, u, id, Some((e, refused))).await
+    let fields = vec![
+        ("comment".to_string(), comment.to_string()),
+        ("reason".to_string(), reason.to_string()),
+    ];
+    alert_page(state, u, id, Some((e, Sent::new(form, &fields)))).await
 }
 
 /// `POST /alerts/{id}/acknowledge`.
