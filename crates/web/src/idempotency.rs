@@ -1,6 +1,7 @@
 //! Idempotent creating requests (docs/API.md "Idempotent requests"): a POST that names itself
 //! with a key — an API call's `Idempotency-Key` header, a UI form's one-time `_once` field
-//! (rendered anew with each form, `Nav::once`) — is done once per signed-in user and key; a
+//! (rendered anew with each form, `Nav::once`; urlencoded forms and evidence uploads alike) —
+//! is done once per signed-in user and key; a
 //! repeat (a double tap, a retry after a lost answer) gets the first answer again, with
 //! `Idempotent-Replayed: true`. Without a key a request runs as it always did.
 //!
@@ -59,11 +60,14 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
         .headers()
         .get(KEY_HEADER)
         .map(|v| v.to_str().unwrap_or("\u{1}").to_string());
-    let urlencoded = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("")
+        .to_string();
+    let urlencoded = content_type.starts_with("application/x-www-form-urlencoded");
+    let multipart = content_type.starts_with("multipart/form-data");
     let length = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -75,6 +79,9 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
         if header_key.is_none() {
             return next.run(req).await;
         }
+        MAX_KEYED_BODY
+    } else if multipart {
+        // An upload form (evidence): its fields are read below; the file is buffered once.
         MAX_KEYED_BODY
     } else {
         if !urlencoded || length.is_none_or(|n| n > MAX_FORM_BYTES) {
@@ -93,8 +100,15 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return refuse(api, &user, ApiError::new(ErrorCode::PayloadTooLarge));
     };
+    let mut print_of = None;
     let key = if api {
         header_key
+    } else if multipart {
+        let form = read_upload_form(&content_type, bytes.clone()).await;
+        // A form whose CSRF token does not match is refused by its handler, never replayed.
+        let csrf_ok = user.check_form_csrf(&form.csrf).is_ok();
+        print_of = Some(form.content);
+        form.once.filter(|k| csrf_ok && !k.is_empty())
     } else {
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
@@ -111,7 +125,9 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
         .map(|p| p.as_str())
         .unwrap_or("/")
         .to_string();
-    let print = fingerprint(parts.method.as_str(), &path, &bytes);
+    // An upload is known by its fields, not its bytes: a browser draws a new multipart boundary
+    // for every submission, so a double click sends the same file in different framing.
+    let print = fingerprint(parts.method.as_str(), &path, print_of.as_deref().unwrap_or(&bytes));
     let service = &state.services.idempotency;
     let mut begun = service.begin(&user.principal, &key, &print).await;
     if !api {
@@ -184,6 +200,62 @@ async fn finish(service: &neibao_engine::idempotency::IdempotencyService, ticket
         tracing::error!(error = %e, "idempotency key not completed");
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// What an upload form carries besides its file, read from the buffered body.
+struct UploadForm {
+    /// The `csrf` field (empty when absent).
+    csrf: String,
+    /// The `_once` field.
+    once: Option<String>,
+    /// Every other field as `name NUL file name NUL length NUL bytes`, in order: what the
+    /// fingerprint is taken over.
+    content: Vec<u8>,
+}
+
+/// Reads an upload form's fields from its buffered body. A body that is not a well-formed
+/// multipart form yields no token, and its handler refuses it as before.
+async fn read_upload_form(content_type: &str, bytes: axum::body::Bytes) -> UploadForm {
+    use axum::extract::{FromRequest, Multipart};
+    let mut form = UploadForm {
+        csrf: String::new(),
+        once: None,
+        content: Vec::new(),
+    };
+    let req = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes));
+    let Ok(req) = req else { return form };
+    let Ok(mut mp) = Multipart::from_request(req, &()).await else {
+        return form;
+    };
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return form,
+            Err(_) => {
+                form.once = None;
+                return form;
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().unwrap_or("").to_string();
+        let Ok(data) = field.bytes().await else {
+            form.once = None;
+            return form;
+        };
+        match name.as_str() {
+            "csrf" => form.csrf = String::from_utf8_lossy(&data).into_owned(),
+            FORM_FIELD => form.once = Some(String::from_utf8_lossy(&data).into_owned()),
+            _ => {
+                for part in [name.as_bytes(), file_name.as_bytes(), data.len().to_string().as_bytes()] {
+                    form.content.extend_from_slice(part);
+                    form.content.push(0);
+                }
+                form.content.extend_from_slice(&data);
+            }
+        }
+    }
 }
 
 /// The kept answer, marked as a repeat.

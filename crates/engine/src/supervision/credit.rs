@@ -84,22 +84,10 @@ pub struct DueUnit {
     pub open_hazards: i64,
 }
 
-/// Units in scope whose inspection is due by `now` (never inspected, or last police/department
-/// inspection older than the grade's interval): worst grade, never inspected and longest
-/// overdue first (at most `limit`).
-pub async fn units_due(
-    store: &dyn Store,
-    who: &Principal,
-    now: DateTime<Utc>,
-    limit: usize,
-) -> ServiceResult<Vec<DueUnit>> {
-    let mut due = all_due(store, who, now).await?;
-    due.truncate(limit);
-    Ok(due)
-}
-
-/// One page of [`units_due`], in the same order, with the exact total (the grades are computed
-/// from every unit standing in scope, so the whole list is known).
+/// One page of the units in scope whose inspection is due by `now` (never inspected, or last
+/// police/department inspection older than the grade's interval): worst grade, never inspected
+/// and longest overdue first, with the exact total (the grades are computed from every unit
+/// standing in scope, so the whole list is known).
 pub async fn units_due_page(
     store: &dyn Store,
     who: &Principal,

@@ -244,12 +244,6 @@ impl SupervisionService {
         credit::summary(self.store(), who, unit_id, Utc::now()).await
     }
 
-    /// Units due for inspection, at most `limit`.
-    #[tracing::instrument(skip_all)]
-    pub async fn units_due(&self, who: &Principal, limit: usize) -> ServiceResult<Vec<DueUnit>> {
-        credit::units_due(self.store(), who, Utc::now(), limit).await
-    }
-
     /// One page of the units due for inspection, with their total.
     #[tracing::instrument(skip_all)]
     pub async fn units_due_page(&self, who: &Principal, page: Page) -> ServiceResult<Listing<DueUnit>> {

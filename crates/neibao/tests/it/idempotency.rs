@@ -293,3 +293,90 @@ async fn the_openapi_document_declares_the_key_on_every_post_that_needs_a_token(
     }
     assert!(posts > 20, "{posts}");
 }
+
+/// An evidence upload from the hazard page carries the page's `_once` token in its multipart
+/// body: clicked twice (two submissions framed with different boundaries) it stores the file
+/// once and both land on the hazard; the same token with another file is refused in Chinese.
+#[tokio::test]
+async fn an_upload_sent_twice_stores_one_file() {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::demo().await;
+    let county = app.client_for("demo_county").await;
+    let unit = demo_unit_id(&app).await;
+    let (s, h) = county.post("/api/v1/hazards", hazard(&unit, "幂等测试：上传")).await;
+    assert_eq!(s, 201, "{h}");
+    let id = h["id"].as_str().unwrap().to_string();
+    let b = app.browser("demo_unit", DEMO_PASSWORD).await;
+    let page = || async {
+        let html = b
+            .get(app.url(&format!("/hazards/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let form = &html[html.find("enctype=\"multipart/form-data\"").expect("an upload form")..];
+        (field_of(form, "csrf"), field_of(form, "_once"))
+    };
+    let (csrf, once) = page().await;
+    assert_eq!(once.len(), 32);
+    let form = |content: &'static [u8]| {
+        Form::new().text("csrf", csrf.clone()).text("_once", once.clone()).part(
+            "file",
+            Part::bytes(content.to_vec())
+                .file_name("整改照片.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        )
+    };
+    let stored = || async {
+        let (_, d) = county.get(&format!("/api/v1/hazards/{id}")).await;
+        d["attachments"].as_array().unwrap().len()
+    };
+    let url = app.url(&format!("/hazards/{id}/evidence"));
+    let first = b.post(&url).multipart(form(b"%PDF-1.4 once")).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let again = b.post(&url).multipart(form(b"%PDF-1.4 once")).send().await.unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(first.url().path(), again.url().path());
+    assert_eq!(again.url().path(), format!("/hazards/{id}"));
+    assert_eq!(stored().await, 1, "the second click stored nothing");
+
+    // Sent at once: one file.
+    let (csrf2, once2) = page().await;
+    let twin = || {
+        Form::new()
+            .text("csrf", csrf2.clone())
+            .text("_once", once2.clone())
+            .part(
+                "file",
+                Part::bytes(b"%PDF-1.4 twice".to_vec())
+                    .file_name("现场照片.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            )
+    };
+    let (x, y) = tokio::join!(
+        b.post(&url).multipart(twin()).send(),
+        b.post(&url).multipart(twin()).send()
+    );
+    assert_eq!((x.unwrap().status().as_u16(), y.unwrap().status().as_u16()), (200, 200));
+    assert_eq!(stored().await, 2);
+
+    // The first token with another file: refused, nothing stored.
+    let r = b.post(&url).multipart(form(b"%PDF-1.4 other")).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("此表单已提交过"));
+    assert_eq!(stored().await, 2);
+    // Without a token an upload runs as before.
+    let plain = Form::new().text("csrf", csrf.clone()).part(
+        "file",
+        Part::bytes(b"%PDF-1.4 plain".to_vec())
+            .file_name("p.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    assert_eq!(b.post(&url).multipart(plain).send().await.unwrap().status(), 200);
+    assert_eq!(stored().await, 3);
+}

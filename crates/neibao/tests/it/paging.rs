@@ -63,19 +63,44 @@ fn next_link(pager: &str) -> String {
 async fn the_due_list_pages_past_its_first_rows_with_its_total() {
     let app = TestApp::demo().await;
     let b = app.browser("demo_province", DEMO_PASSWORD).await;
-    // The API's list (at most 500) is the reference: the province has more than 50 units due.
-    let (_, due) = app
-        .client_for("demo_province")
-        .await
-        .get("/api/v1/supervision/due")
-        .await;
-    let want: Vec<String> = due
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["unit_id"].as_str().unwrap().to_string())
-        .collect();
-    assert!(want.len() > 50 && want.len() < 500, "{} units due", want.len());
+    // The API's pages are the reference: the province has more than 50 units due.
+    let api = app.client_for("demo_province").await;
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["unit_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (s, due) = api.get("/api/v1/supervision/due?per_page=200").await;
+    assert_eq!(s, 200, "{due}");
+    let total = due["total"].as_u64().unwrap() as usize;
+    let mut want = ids(&due);
+    let mut n = 1;
+    while want.len() < total {
+        n += 1;
+        let (_, more) = api.get(&format!("/api/v1/supervision/due?per_page=200&page={n}")).await;
+        assert!(
+            !more["items"].as_array().unwrap().is_empty(),
+            "page {n} empty before the total"
+        );
+        want.extend(ids(&more));
+    }
+    assert_eq!(want.len(), total);
+    let (_, third) = api.get("/api/v1/supervision/due?per_page=20&page=3").await;
+    assert_eq!(
+        ids(&third),
+        want[40..60.min(total)].to_vec(),
+        "page 3 of 20 is rows 41–60"
+    );
+    let (s, bad) = api.get("/api/v1/supervision/due?per_page=0").await;
+    assert_eq!(
+        (s, bad["error"]["code"].as_str()),
+        (400, Some("validation_failed")),
+        "{bad}"
+    );
+    assert!(want.len() > 50, "{} units due", want.len());
 
     let (s, first) = page(&b, &app, "/supervision").await;
     assert_eq!(s, 200);

@@ -745,8 +745,9 @@ async fn campaigns_fan_out_inspections_that_find_hazards_and_keep_their_checklis
     );
 
     // Due list: the inspected unit (grade A, inspected today) is not due; others are.
-    let (_, due_list) = police.get("/api/v1/supervision/due").await;
-    let due_ids: Vec<&str> = due_list
+    let (_, due_list) = police.get("/api/v1/supervision/due?per_page=200").await;
+    assert!(due_list["total"].as_u64().unwrap() <= 200, "{due_list}");
+    let due_ids: Vec<&str> = due_list["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -1,9 +1,11 @@
 //! A unit's credit and the due-for-inspection list.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::Json;
+use neibao_domain::paging::Listing;
 use neibao_engine::supervision::{CreditSummary, DueUnit};
 
+use super::paging::PageQuery;
 use crate::error::ApiResult;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
@@ -21,8 +23,19 @@ pub async fn unit_credit(
 }
 
 /// Units in the caller's jurisdiction due for inspection by their credit grade (worst grade,
-/// never inspected and longest overdue first; at most 500).
-#[utoipa::path(get, path = "/api/v1/supervision/due", tag = "supervision", responses((status = 200, body = Vec<DueUnit>)))]
-pub async fn units_due(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<DueUnit>>> {
-    Ok(Json(state.services.supervision.units_due(&user.principal, 500).await?))
+/// never inspected and longest overdue first), one page at a time with the exact total.
+#[utoipa::path(get, path = "/api/v1/supervision/due", tag = "supervision", params(PageQuery),
+    responses((status = 200, body = Listing<DueUnit>), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn units_due(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<Listing<DueUnit>>> {
+    Ok(Json(
+        state
+            .services
+            .supervision
+            .units_due_page(&user.principal, q.to_page()?)
+            .await?,
+    ))
 }

@@ -1,6 +1,7 @@
-//! Evidence uploads from the inspection and hazard pages (multipart: `csrf`, then `file`; the
+//! Evidence uploads from the inspection and hazard pages (multipart: `csrf`, `_once`, then `file`; the
 //! token is checked by [`CsrfMultipart`] before the file is read). A refusal of the token or of
-//! the caller is an error page; anything else is shown on the page uploaded from.
+//! the caller is an error page; anything else is shown on the page uploaded from. A double
+//! click uploads the file once (`_once`, crate::idempotency).
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
