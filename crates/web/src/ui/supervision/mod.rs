@@ -36,6 +36,8 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/campaigns", routing::post(hub::launch))
         .route("/campaigns/{id}", routing::get(campaigns::campaign))
+        .route("/campaigns/{id}/hand_out", routing::post(campaigns::hand_out))
+        .route("/campaigns/{id}/assign", routing::post(campaigns::assign))
         .route("/inspections", routing::post(inspection::start_inspection))
         .route(
             "/inspections/{id}",
