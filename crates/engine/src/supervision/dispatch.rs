@@ -26,7 +26,7 @@ pub struct HandOutInput {
     /// The organisation whose unassigned inspections of the campaign go down to its direct
     /// subordinates: the caller's own by default, or one below it.
     #[serde(default)]
-    #[schema(max_length = 64)]
+    #[schema(pattern = "^[0-9A-Za-z_-]{1,64}$")]
     pub org_id: Option<String>,
 }
 
@@ -45,7 +45,7 @@ pub struct HandOutResult {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct AssigneeInput {
     /// An active police account of the organisation holding the inspection.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(pattern = "^[0-9A-Za-z_-]{1,64}$")]
     pub user_id: String,
 }
 
@@ -55,10 +55,10 @@ pub struct AssignAllInput {
     /// The organisation whose unassigned inspections of the campaign are assigned: the caller's
     /// own by default, or one below it.
     #[serde(default)]
-    #[schema(max_length = 64)]
+    #[schema(pattern = "^[0-9A-Za-z_-]{1,64}$")]
     pub org_id: Option<String>,
     /// An active police account of that organisation.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(pattern = "^[0-9A-Za-z_-]{1,64}$")]
     pub user_id: String,
 }
 
@@ -79,6 +79,11 @@ pub async fn dispatchable(store: &dyn Store, who: &Principal) -> ServiceResult<H
     }
 }
 
+/// Whether a text can be an organisation's or a user's id (letters, digits, `-`, `_`; 1–64).
+fn id_ok(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Whether an organisation lies in the jurisdiction (its division, or the station itself).
 fn in_jurisdiction(scope: &Scope, org: &Organisation) -> bool {
     match scope {
@@ -93,16 +98,14 @@ fn in_jurisdiction(scope: &Scope, org: &Organisation) -> bool {
 /// caller may act for it.
 async fn acting_org(store: &dyn Store, who: &Principal, requested: Option<&str>) -> ServiceResult<Organisation> {
     who.require(Permission::InspectionDispatch)?;
-    let id = match requested.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(id) => id.to_string(),
+    let id = match requested {
+        Some(id) if id_ok(id) => id.to_string(),
+        Some(_) => return Err(invalid("承办单位编号无效").into()),
         None => who
             .org_id
             .clone()
             .ok_or_else(|| invalid("当前账号未关联公安机关，不能下发或指派检查"))?,
     };
-    if id.len() > 64 {
-        return Err(invalid("承办单位编号无效").into());
-    }
     let org = match store.get_organisation(&id).await {
         Ok(o) => o,
         Err(StoreError::NotFound) => return Err(ServiceError::refused(ErrorCode::NotFound, "承办单位不存在")),
@@ -116,9 +119,11 @@ async fn acting_org(store: &dyn Store, who: &Principal, requested: Option<&str>)
 
 /// The officer to assign: an active police account of `org_id`.
 async fn officer_of(store: &dyn Store, org_id: &str, user_id: &str) -> ServiceResult<Officer> {
-    let user_id = user_id.trim();
-    if user_id.is_empty() || user_id.len() > 64 {
+    if user_id.trim().is_empty() {
         return Err(invalid("请选择检查人").into());
+    }
+    if !id_ok(user_id) {
+        return Err(invalid("检查人编号无效").into());
     }
     let officers = store.organisation_officers(&[org_id.to_string()]).await?;
     if let Some(o) = officers.into_iter().find(|o| o.user_id == user_id) {

@@ -501,4 +501,60 @@ async fn the_campaign_page_shows_progress_per_organisation_and_the_forms_that_fi
         shub.contains("我的检查") && shub.contains("id=\"mine\"") && shub.contains("待指派"),
         "{shub}"
     );
+
+    // The county assigns the demo unit's inspection to the station officer on its page.
+    let campaign = path.trim_start_matches("/campaigns/");
+    let (_, unit_me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
+    let unit = str_of(&unit_me, "unit_id");
+    let (_, l) = county_api
+        .get(&format!("/api/v1/inspections?campaign_id={campaign}&unit_id={unit}"))
+        .await;
+    let insp = str_of(&l["items"][0], "id");
+    let station_user = str_of(&me(&app.client_for("demo_station").await).await, "id");
+    let ipage = county
+        .get(app.url(&format!("/inspections/{insp}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        ipage.contains("id=\"assign\"")
+            && ipage.contains(&format!("<option value=\"{station_user}\">演示派出所民警</option>")),
+        "{ipage}"
+    );
+    let csrf = csrf_of(&ipage);
+    let r = county
+        .post(app.url(&format!("/inspections/{insp}/assignee")))
+        .form(&[("csrf_token", csrf.as_str()), ("user_id", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("请选择检查人"));
+    let r = county
+        .post(app.url(&format!("/inspections/{insp}/assignee")))
+        .form(&[("csrf_token", csrf.as_str()), ("user_id", station_user.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let done = r.text().await.unwrap();
+    assert!(
+        done.contains("已指派检查人") && done.contains(&format!("<option value=\"{station_user}\" selected>")),
+        "{done}"
+    );
+    let (_, i) = county_api.get(&format!("/api/v1/inspections/{insp}")).await;
+    assert_eq!(i["assignee_name"], "演示派出所民警");
+    // The other county neither sees it nor may assign it.
+    assert_eq!(
+        other
+            .get(app.url(&format!("/inspections/{insp}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 }

@@ -43,6 +43,7 @@ pub fn routes() -> axum::Router<AppState> {
             "/inspections/{id}",
             routing::get(inspection::inspection).post(inspection::save_inspection),
         )
+        .route("/inspections/{id}/assignee", routing::post(inspection::assign))
         .route("/hazards", routing::get(hazards::hazards).post(hazards::create_hazard))
         .route("/hazards/new", routing::get(hazards::new_hazard))
         .route("/hazards/{id}", routing::get(hazard::hazard))
