@@ -198,9 +198,12 @@ PY
 # --- the runs -----------------------------------------------------------------------------------
 
 # Operations an administrator may not use but provincial police may (authz.rs: Officers,
-# Supervisors, Inspectors, Bureau). Everything else runs with the administrator's token.
+# Supervisors, Inspectors, Bureau; handing out and assigning campaign inspections too). Everything else runs with the administrator's token.
 POLICE_OPS=(
     "POST /api/v1/campaigns"
+    "POST /api/v1/campaigns/{id}/hand_out"
+    "POST /api/v1/campaigns/{id}/assign"
+    "PUT /api/v1/inspections/{id}/assignee"
     "POST /api/v1/inspections"
     "PUT /api/v1/inspections/{id}"
     "POST /api/v1/inspections/{id}/submit"

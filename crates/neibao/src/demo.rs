@@ -665,6 +665,7 @@ async fn supervision(store: &dyn Store, unit: &Unit, now: chrono::DateTime<Utc>)
             },
             due_date: (now + Duration::days(30)).date_naive(),
             assignee_name: None,
+            hand_out: Default::default(),
         },
         now,
     )

@@ -16,5 +16,7 @@ pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 pub use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
 pub use crate::settings::SettingsRepo;
 pub use crate::store::Store;
-pub use crate::supervision::{BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, HazardRepo, InspectionRepo};
+pub use crate::supervision::{
+    BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
+};
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};

@@ -17,7 +17,9 @@ use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::settings::SettingsRepo;
-use crate::supervision::{BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, HazardRepo, InspectionRepo};
+use crate::supervision::{
+    BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
+};
 use crate::warning::{DataRuleRepo, SuppressionRepo};
 
 /// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
@@ -52,6 +54,7 @@ pub trait Store:
     + SettingsRepo
     + ChecklistRepo
     + CampaignRepo
+    + DispatchRepo
     + InspectionRepo
     + HazardRepo
     + CreditRepo
@@ -94,6 +97,7 @@ impl<T> Store for T where
         + SettingsRepo
         + ChecklistRepo
         + CampaignRepo
+        + DispatchRepo
         + InspectionRepo
         + HazardRepo
         + CreditRepo

@@ -44,6 +44,9 @@ pub enum Permission {
     CampaignLaunch,
     /// 开展检查（民警、主管部门检查，单位自查）、上报隐患、上传证据.
     Inspect,
+    /// 下发专项检查任务给下级单位、指派检查人 (issue 20): police of the organisation holding the
+    /// inspections or of one above it.
+    InspectionDispatch,
     /// 办理隐患整改流程（民警下达、复查、升级；单位报告整改）.
     HazardAct,
     /// 查看监督检查设置.
@@ -93,6 +96,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     // §1, docs/REQUIREMENTS.md R2; decided in docs/SECURITY.md (issue 20).
     (Permission::CampaignLaunch, &[PP, PC, PX, D]),
     (Permission::Inspect, &[PP, PC, PX, PS, D, M]),
+    (Permission::InspectionDispatch, &[PP, PC, PX, PS]),
     (Permission::HazardAct, &[PP, PC, PX, PS, M]),
     (Permission::SupervisionSettingsRead, &[A, PP, PC, PX, PS, D]),
     (Permission::BureauSettingsConfigure, &[PP, PC, PX]),
@@ -130,6 +134,7 @@ impl Permission {
             Permission::ChecklistEdit => "checklist.edit",
             Permission::CampaignLaunch => "campaign.launch",
             Permission::Inspect => "inspect",
+            Permission::InspectionDispatch => "inspection.dispatch",
             Permission::HazardAct => "hazard.act",
             Permission::SupervisionSettingsRead => "supervision.settings.read",
             Permission::BureauSettingsConfigure => "bureau.settings.configure",
@@ -162,6 +167,7 @@ impl Permission {
             Permission::ChecklistEdit => "发布检查表新版本",
             Permission::CampaignLaunch => "发起专项检查",
             Permission::Inspect => "开展检查、上报隐患、上传证据",
+            Permission::InspectionDispatch => "下发检查任务、指派检查人",
             Permission::HazardAct => "办理隐患整改流程",
             Permission::SupervisionSettingsRead => "查看监督检查设置",
             Permission::BureauSettingsConfigure => "设置本局监督检查参数",

@@ -42,6 +42,8 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("channel.disable", "停用通知渠道", "停用了通知渠道"),
     ("inbox.read", "阅读站内通知", "阅读了站内通知"),
     ("campaign.launch", "发起检查行动", "发起了检查行动"),
+    ("campaign.hand_out", "下发检查任务", "将检查任务下发给下级单位"),
+    ("inspection.assign", "指派检查人", "指派了检查人"),
     ("inspection.start", "开始检查", "开始了检查"),
     ("inspection.save", "保存检查记录", "保存了检查记录"),
     ("inspection.submit", "提交检查", "提交了检查"),

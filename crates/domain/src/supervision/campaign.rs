@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::dispatch::OrgProgress;
 use super::inspection::NewInspection;
 
 /// Progress of a campaign over the inspections the caller may see.
@@ -33,6 +34,17 @@ pub struct Campaign {
     pub progress: CampaignProgress,
 }
 
+/// One campaign with its progress per organisation holding its inspections (`GET
+/// /api/v1/campaigns/{id}`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CampaignDetail {
+    #[serde(flatten)]
+    pub campaign: Campaign,
+    /// Progress per organisation holding inspections in the caller's jurisdiction (承办单位),
+    /// by name.
+    pub by_organisation: Vec<OrgProgress>,
+}
+
 /// A campaign to create with its fanned-out inspections.
 #[derive(Debug, Clone)]
 pub struct NewCampaign {
@@ -52,6 +64,8 @@ pub struct UnitStanding {
     pub unit_id: String,
     pub unit_name: String,
     pub division_code: String,
+    /// The police station (organisation id) the unit is assigned to, if any.
+    pub police_station_id: Option<String>,
     pub kind: String,
     pub is_key_unit: bool,
     pub key_unit_category: Option<i64>,

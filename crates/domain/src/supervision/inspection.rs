@@ -218,6 +218,9 @@ pub struct InspectionFilter {
     pub unit_id: Option<String>,
     pub status: Option<InspectionStatus>,
     pub assignee_id: Option<String>,
+    /// With `assignee_id`: also the inspections of this organisation nobody is assigned to yet
+    /// (待指派), the "mine" list of an officer.
+    pub or_unassigned_in_org: Option<String>,
 }
 
 /// What submitting an inspection stores in one transaction.

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod checklist;
 pub mod credit;
+pub mod dispatch;
 pub mod effects;
 pub mod input;
 pub mod ladder;

@@ -10,14 +10,17 @@ use neibao_domain::paging::{Listing, Page};
 use neibao_domain::supervision::calendar::end_of_day;
 use neibao_domain::supervision::checklist::Variant;
 use neibao_domain::supervision::credit::Grade;
+use neibao_domain::supervision::dispatch::HandOut;
 use neibao_domain::supervision::input::{check_text, invalid};
 use neibao_domain::supervision::{
-    Campaign, Inspection, InspectionFilter, InspectionKind, NewCampaign, NewInspection, StandingFilter, UnitStanding,
+    Campaign, CampaignDetail, Inspection, InspectionFilter, InspectionKind, NewCampaign, NewInspection, StandingFilter,
+    UnitStanding,
 };
 use neibao_store::Store;
 use serde::{Deserialize, Serialize};
 
 use super::credit::grade_of;
+use super::dispatch::route;
 use super::settings::settings;
 use crate::error::{ServiceError, ServiceResult};
 
@@ -64,11 +67,18 @@ pub struct CampaignInput {
     #[serde(default)]
     #[schema(max_length = 50)]
     pub assignee_name: Option<String>,
+    /// Who takes the inspections: `self` (本人/本单位承办, the default) or `subordinates`
+    /// (下发下级: each to the direct subordinate police organisation covering the unit,
+    /// unassigned; police only).
+    #[serde(default)]
+    pub hand_out: HandOut,
 }
 
 /// Launches a campaign: selects the units in the caller's scope, one inspection per unit with
 /// the checklist variant that fits it, the assignee and the due date; audited as
-/// `campaign.launch`. Returns the campaign.
+/// `campaign.launch`. Handed out to subordinates, each unit's inspection goes unassigned to the
+/// direct subordinate police organisation covering it (the rest stay with the launcher).
+/// Returns the campaign.
 pub async fn launch(
     store: &dyn Store,
     who: &Principal,
@@ -80,6 +90,12 @@ pub async fn launch(
         Some(k @ (InspectionKind::Police | InspectionKind::Department)) => k,
         _ => return Err(ServiceError::forbidden("只有公安机关和行业主管部门可以部署专项检查")),
     };
+    if input.hand_out == HandOut::Subordinates && kind != InspectionKind::Police {
+        return Err(invalid("行业主管部门没有下级单位，专项检查只能由本单位承办").into());
+    }
+    if input.hand_out == HandOut::Subordinates && who.org_id.is_none() {
+        return Err(invalid("当前账号未关联公安机关，不能下发下级").into());
+    }
     let title = check_text("检查名称", &input.title, 100, true)?;
     let description = check_text("检查说明", &input.description, 2000, false)?;
     let due_at = end_of_day(input.due_date);
@@ -131,6 +147,27 @@ pub async fn launch(
         Some(a) => check_text("检查人", a, 50, true)?,
         None => who.display_name.clone(),
     };
+    // Handed out: unit id → the subordinate organisation that takes its inspection.
+    let mut handed: HashMap<String, String> = HashMap::new();
+    if let (HandOut::Subordinates, Some(org)) = (input.hand_out, who.org_id.as_deref()) {
+        let moves = route(
+            store,
+            org,
+            units.iter().map(|u| {
+                (
+                    u.unit_id.clone(),
+                    u.division_code.as_str(),
+                    u.police_station_id.as_deref(),
+                )
+            }),
+        )
+        .await?;
+        for (to, ids) in moves {
+            for id in ids {
+                handed.insert(id, to.clone());
+            }
+        }
+    }
     let mut checklists: HashMap<Variant, String> = HashMap::new();
     let mut inspections = Vec::with_capacity(units.len());
     for u in &units {
@@ -148,15 +185,26 @@ pub async fn launch(
             unit_id: u.unit_id.clone(),
             checklist_id,
             kind,
-            org_id: who.org_id.clone(),
-            assignee_id: Some(who.user_id.clone()),
-            assignee_name: assignee_name.clone(),
+            org_id: handed.get(&u.unit_id).cloned().or_else(|| who.org_id.clone()),
+            assignee_id: match handed.contains_key(&u.unit_id) {
+                true => None,
+                false => Some(who.user_id.clone()),
+            },
+            assignee_name: match handed.contains_key(&u.unit_id) {
+                true => String::new(),
+                false => assignee_name.clone(),
+            },
             due_at: Some(due_at),
             created_by: who.display_name.clone(),
         });
     }
     let mut audit = who.audit("campaign.launch", "campaign", "", None);
-    audit.detail = serde_json::json!({ "inspections": inspections.len() }).to_string();
+    audit.detail = serde_json::json!({
+        "inspections": inspections.len(),
+        "hand_out": input.hand_out.code(),
+        "handed_out": handed.len(),
+    })
+    .to_string();
     let id = store
         .create_campaign(
             &NewCampaign {
@@ -186,20 +234,27 @@ pub async fn list(
     Ok(store.list_campaigns(&who.scope, page, now).await?)
 }
 
-/// One campaign and its progress (inspections outside the caller's scope not counted).
-pub async fn get(store: &dyn Store, who: &Principal, id: &str, now: DateTime<Utc>) -> ServiceResult<Campaign> {
-    Ok(store.get_campaign(&who.scope, id, now).await?)
+/// One campaign, its progress and its progress per organisation (inspections outside the
+/// caller's scope not counted).
+pub async fn get(store: &dyn Store, who: &Principal, id: &str, now: DateTime<Utc>) -> ServiceResult<CampaignDetail> {
+    let campaign = store.get_campaign(&who.scope, id, now).await?;
+    let by_organisation = store.campaign_by_organisation(&who.scope, id, now).await?;
+    Ok(CampaignDetail {
+        campaign,
+        by_organisation,
+    })
 }
 
-/// A campaign with one page of its inspections in the caller's jurisdiction.
+/// A campaign (with its progress per organisation) and one page of its inspections in the
+/// caller's jurisdiction.
 pub async fn with_inspections(
     store: &dyn Store,
     who: &Principal,
     id: &str,
     page: Page,
     now: DateTime<Utc>,
-) -> ServiceResult<(Campaign, Listing<Inspection>)> {
-    let c = store.get_campaign(&who.scope, id, now).await?;
+) -> ServiceResult<(CampaignDetail, Listing<Inspection>)> {
+    let c = get(store, who, id, now).await?;
     let filter = InspectionFilter {
         campaign_id: Some(id.to_string()),
         ..Default::default()

@@ -219,7 +219,8 @@ pub async fn submit(
     })
 }
 
-/// Inspections in the caller's jurisdiction, newest first (`mine`: assigned to the caller).
+/// Inspections in the caller's jurisdiction, newest first (`mine`: assigned to the caller, and
+/// those of the caller's organisation nobody is assigned to yet, 待指派).
 pub async fn list(
     store: &dyn Store,
     who: &Principal,
@@ -229,6 +230,7 @@ pub async fn list(
 ) -> ServiceResult<Listing<Inspection>> {
     if mine {
         filter.assignee_id = Some(who.user_id.clone());
+        filter.or_unassigned_in_org = who.org_id.clone();
     }
     Ok(store.list_inspections(&who.scope, &filter, page).await?)
 }

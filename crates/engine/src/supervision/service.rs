@@ -6,15 +6,17 @@ use chrono::{NaiveDate, Utc};
 use neibao_domain::access::Principal;
 use neibao_domain::attachments::{Attachment, AttachmentOwner, Upload};
 use neibao_domain::paging::{Listing, Page};
+use neibao_domain::supervision::dispatch::Officer;
 use neibao_domain::supervision::{
-    Campaign, ChecklistVersion, Hazard, HazardFilter, HazardStep, Inspection, InspectionFilter, InspectionRecord,
-    ItemOutcome, SupervisionSettings,
+    Campaign, CampaignDetail, ChecklistVersion, Hazard, HazardFilter, HazardStep, Inspection, InspectionFilter,
+    InspectionRecord, ItemOutcome, SupervisionSettings,
 };
 use neibao_store::Store;
 
 use super::campaigns::{self, CampaignInput};
 use super::checklists::{self, ChecklistInput};
 use super::credit::{self, CreditSummary, DueUnit};
+use super::dispatch::{self, AssignAllInput, AssignResult, AssigneeInput, HandOutInput, HandOutResult};
 use super::evidence;
 use super::hazards::{self, HazardDetail, HazardForm, HazardInput};
 use super::inspections::{self, InspectionDetail, Submitted};
@@ -96,20 +98,69 @@ impl SupervisionService {
         campaigns::list(self.store(), who, page, Utc::now()).await
     }
 
+    /// One campaign with its progress per organisation.
     #[tracing::instrument(skip_all, fields(campaign = %id))]
-    pub async fn campaign(&self, who: &Principal, id: &str) -> ServiceResult<Campaign> {
+    pub async fn campaign(&self, who: &Principal, id: &str) -> ServiceResult<CampaignDetail> {
         campaigns::get(self.store(), who, id, Utc::now()).await
     }
 
-    /// A campaign with one page of its inspections.
+    /// A campaign (with its progress per organisation) and one page of its inspections.
     #[tracing::instrument(skip_all, fields(campaign = %id))]
     pub async fn campaign_with_inspections(
         &self,
         who: &Principal,
         id: &str,
         page: Page,
-    ) -> ServiceResult<(Campaign, Listing<Inspection>)> {
+    ) -> ServiceResult<(CampaignDetail, Listing<Inspection>)> {
         campaigns::with_inspections(self.store(), who, id, page, Utc::now()).await
+    }
+
+    /// Hands an organisation's unassigned inspections of a campaign to its direct subordinates
+    /// (`InspectionDispatch`).
+    #[tracing::instrument(skip_all, fields(campaign = %id))]
+    pub async fn hand_out(&self, who: &Principal, id: &str, input: HandOutInput) -> ServiceResult<HandOutResult> {
+        dispatch::hand_out(self.store(), who, id, input, Utc::now()).await
+    }
+
+    /// Assigns one inspection to an officer of the organisation holding it (`InspectionDispatch`).
+    #[tracing::instrument(skip_all, fields(inspection = %id))]
+    pub async fn assign_inspection(
+        &self,
+        who: &Principal,
+        id: &str,
+        input: AssigneeInput,
+    ) -> ServiceResult<Inspection> {
+        dispatch::assign_one(self.store(), who, id, input, Utc::now()).await
+    }
+
+    /// Assigns an organisation's unassigned inspections of a campaign to one of its officers
+    /// (`InspectionDispatch`).
+    #[tracing::instrument(skip_all, fields(campaign = %id))]
+    pub async fn assign_campaign(
+        &self,
+        who: &Principal,
+        id: &str,
+        input: AssignAllInput,
+    ) -> ServiceResult<AssignResult> {
+        dispatch::assign_all(self.store(), who, id, input, Utc::now()).await
+    }
+
+    /// Of these organisations, those the caller may hand out and assign for, with their active
+    /// officers (for the campaign page's forms).
+    #[tracing::instrument(skip_all)]
+    pub async fn dispatch_options(
+        &self,
+        who: &Principal,
+        org_ids: &[String],
+    ) -> ServiceResult<(std::collections::HashSet<String>, Vec<Officer>)> {
+        let mine = dispatch::dispatchable(self.store(), who).await?;
+        let may: Vec<String> = org_ids.iter().filter(|o| mine.contains(*o)).cloned().collect();
+        let officers = if may.is_empty() {
+            Vec::new()
+        } else {
+            dispatch::officers(self.store(), &may).await?
+        };
+        Ok((may.into_iter().collect(), officers))
     }
 
     /// Launches a campaign (`CampaignLaunch`).

@@ -294,6 +294,21 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"title":"矩阵专项检查{n}","due_date":"{due_date}","selection":{"division_prefix":"{division}"}}"#),
         ),
         ("get", "/api/v1/campaigns/{id}", Any, None),
+        // The matrix's campaign is the province's, assigned: nothing waits to be handed out (409)
+        // and an empty officer is refused (400) — police pass the permission and the scope.
+        ("post", "/api/v1/campaigns/{id}/hand_out", Officers, Some("{}")),
+        (
+            "post",
+            "/api/v1/campaigns/{id}/assign",
+            Officers,
+            Some(r#"{"user_id":""}"#),
+        ),
+        (
+            "put",
+            "/api/v1/inspections/{id}/assignee",
+            Officers,
+            Some(r#"{"user_id":""}"#),
+        ),
         ("get", "/api/v1/inspections", Any, None),
         (
             "post",

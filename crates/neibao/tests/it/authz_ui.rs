@@ -77,6 +77,10 @@ fn table() -> Vec<Row> {
             ],
         ),
         ("get", "/campaigns/{id}", Any, &[]),
+        // Nothing of the matrix's campaign waits to be handed out or assigned: refused with 409/400.
+        ("post", "/campaigns/{id}/hand_out", Officers, &[]),
+        ("post", "/campaigns/{id}/assign", Officers, &[("user_id", "")]),
+        ("post", "/inspections/{id}/assignee", Officers, &[("user_id", "")]),
         ("get", "/checklists", Any, &[]),
         ("get", "/checklists/{id}", Any, &[]),
         ("post", "/checklists/{id}/versions", Checklists, &[]),

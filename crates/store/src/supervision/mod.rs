@@ -1,5 +1,5 @@
 //! Repositories of supervision: [`ChecklistRepo`], [`CampaignRepo`], [`InspectionRepo`],
-//! [`HazardRepo`], [`CreditRepo`], [`BureauSettingsRepo`]. Implemented by both backends in
+//! [`DispatchRepo`], [`HazardRepo`], [`CreditRepo`], [`BureauSettingsRepo`]. Implemented by both backends in
 //! `sql/` (compiled once per backend, see `crate::sqlite`).
 //!
 //! Every write takes the [`AuditEntry`] of the change and appends it in the change's own
@@ -14,6 +14,7 @@ use neibao_domain::access::*;
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::paging::*;
 use neibao_domain::supervision::checklist::{ChecklistItem, Variant};
+use neibao_domain::supervision::dispatch::{AssignWhat, Officer, OrgProgress, Subordinate, Unassigned};
 use neibao_domain::supervision::*;
 
 /// Versioned five-defence checklists.
@@ -57,6 +58,55 @@ pub trait CampaignRepo: Send + Sync {
     /// Campaigns with at least one inspection in scope; progress counts only those.
     async fn list_campaigns(&self, scope: &Scope, page: Page, now: DateTime<Utc>) -> StoreResult<Listing<Campaign>>;
     async fn get_campaign(&self, scope: &Scope, id: &str, now: DateTime<Utc>) -> StoreResult<Campaign>;
+}
+
+/// Handing a campaign's inspections down the police organisation tree (下发下级) and assigning
+/// them to officers (指派检查人), and a campaign's progress per organisation (issue 20).
+#[async_trait]
+pub trait DispatchRepo: Send + Sync {
+    /// The direct subordinate police organisations of an organisation (its police children).
+    async fn subordinate_organisations(&self, org_id: &str) -> StoreResult<Vec<Subordinate>>;
+    /// An organisation and every organisation below it (ids; one recursive query).
+    async fn organisation_subtree(&self, org_id: &str) -> StoreResult<Vec<String>>;
+    /// The inspections of a campaign in scope that `org_id` holds, not submitted and assigned to
+    /// nobody, with their units' division code and police station.
+    async fn unassigned_inspections(
+        &self,
+        scope: &Scope,
+        campaign_id: &str,
+        org_id: &str,
+    ) -> StoreResult<Vec<Unassigned>>;
+    /// Moves inspections of a campaign from `from_org` to other organisations (`(to_org,
+    /// inspection ids)`): only those still held by `from_org`, unassigned and not submitted move.
+    /// With the audit entry, in one transaction; returns how many moved.
+    async fn hand_out_inspections(
+        &self,
+        campaign_id: &str,
+        from_org: &str,
+        moves: &[(String, Vec<String>)],
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// Assigns inspections held by `org_id` (in scope, not submitted) to an officer, with the
+    /// audit entry in one transaction; returns how many were assigned.
+    async fn assign_inspections(
+        &self,
+        scope: &Scope,
+        what: &AssignWhat,
+        org_id: &str,
+        officer: &Officer,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// A campaign's progress per organisation holding its inspections in scope (one query).
+    async fn campaign_by_organisation(
+        &self,
+        scope: &Scope,
+        campaign_id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<OrgProgress>>;
+    /// The active police accounts of these organisations, by name.
+    async fn organisation_officers(&self, org_ids: &[String]) -> StoreResult<Vec<Officer>>;
 }
 
 /// Inspections: drafts and the one atomic submission.

@@ -63,7 +63,7 @@ impl CampaignRepo for Backend {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<UnitStanding>> {
         let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(
-            "SELECT u.id, u.name, u.division_code, u.kind, u.is_key_unit, u.key_unit_category, u.is_counter_terror_target,
+            "SELECT u.id, u.name, u.division_code, u.police_station_id, u.kind, u.is_key_unit, u.key_unit_category, u.is_counter_terror_target,
                     u.is_university,
                     (SELECT CAST(COALESCE(SUM(cr.points), 0) AS BIGINT) FROM credit_records cr
                       WHERE cr.unit_id = u.id AND cr.expires_at > ",
@@ -109,6 +109,7 @@ impl CampaignRepo for Backend {
                 unit_id: r.get("id"),
                 unit_name: r.get("name"),
                 division_code: r.get("division_code"),
+                police_station_id: r.get("police_station_id"),
                 kind: r.get("kind"),
                 is_key_unit: r.get("is_key_unit"),
                 key_unit_category: r.get::<Option<i64>, _>("key_unit_category"),

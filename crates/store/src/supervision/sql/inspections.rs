@@ -64,8 +64,18 @@ impl InspectionRepo for Backend {
             if let Some(s) = f.status {
                 qb.push(" AND i.status = ").push_bind(s.code());
             }
-            if let Some(a) = &f.assignee_id {
-                qb.push(" AND i.assignee_id = ").push_bind(a.clone());
+            match (&f.assignee_id, &f.or_unassigned_in_org) {
+                (Some(a), Some(org)) => {
+                    qb.push(" AND (i.assignee_id = ")
+                        .push_bind(a.clone())
+                        .push(" OR (i.org_id = ")
+                        .push_bind(org.clone())
+                        .push(" AND (i.assignee_id IS NULL OR i.assignee_id = '') AND i.status <> 'submitted'))");
+                }
+                (Some(a), None) => {
+                    qb.push(" AND i.assignee_id = ").push_bind(a.clone());
+                }
+                _ => {}
             }
         };
         paged(

@@ -5,6 +5,7 @@
 mod campaigns;
 mod checklists;
 mod credit;
+mod dispatch;
 mod hazards;
 mod inspections;
 mod rows;

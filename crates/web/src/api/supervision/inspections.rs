@@ -24,7 +24,8 @@ pub struct InspectionQuery {
     /// Only the inspections of this unit.
     pub unit_id: Option<String>,
     pub status: Option<InspectionStatus>,
-    /// Only inspections assigned to the caller.
+    /// Only the caller's: assigned to them, or held by their organisation and assigned to
+    /// nobody yet (待指派).
     #[serde(default)]
     pub mine: bool,
     #[param(minimum = 1, maximum = 2147483647)]
@@ -46,6 +47,7 @@ pub async fn list_inspections(
         unit_id: q.unit_id,
         status: q.status,
         assignee_id: None,
+        or_unassigned_in_org: None,
     };
     Ok(Json(
         state

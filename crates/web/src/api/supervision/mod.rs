@@ -8,11 +8,13 @@
 //! their own kind of inspection) and record hazards; the ladder decides which hazard actions
 //! police and the unit may take (anything else is 403 or 409); administrators and provincial
 //! police publish checklist versions; county-level and higher police set their bureau's
-//! deadlines, reminders, ladder order and credit rule.
+//! deadlines, reminders, ladder order and credit rule; police hand a campaign's inspections down
+//! to subordinate organisations and assign them to officers (their own organisation or below).
 
 mod campaigns;
 mod checklists;
 mod credit;
+mod dispatch;
 mod evidence;
 mod hazards;
 mod inspections;
@@ -37,6 +39,15 @@ pub fn routes() -> axum::Router<AppState> {
             routing::get(campaigns::list_campaigns).post(campaigns::create_campaign),
         )
         .route("/api/v1/campaigns/{id}", routing::get(campaigns::get_campaign))
+        .route("/api/v1/campaigns/{id}/hand_out", routing::post(dispatch::hand_out))
+        .route(
+            "/api/v1/campaigns/{id}/assign",
+            routing::post(dispatch::assign_campaign),
+        )
+        .route(
+            "/api/v1/inspections/{id}/assignee",
+            routing::put(dispatch::assign_inspection),
+        )
         .route(
             "/api/v1/inspections",
             routing::get(inspections::list_inspections).post(inspections::create_inspection),
@@ -82,6 +93,9 @@ pub fn routes() -> axum::Router<AppState> {
         campaigns::list_campaigns,
         campaigns::create_campaign,
         campaigns::get_campaign,
+        dispatch::hand_out,
+        dispatch::assign_campaign,
+        dispatch::assign_inspection,
         inspections::list_inspections,
         inspections::create_inspection,
         inspections::get_inspection,

@@ -12,6 +12,7 @@ use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::UnitKind;
 use neibao_domain::supervision::calendar::deadline_after_days;
 use neibao_domain::supervision::credit::Grade;
+use neibao_domain::supervision::dispatch::HandOut;
 use neibao_domain::supervision::ladder::Phase;
 use neibao_domain::supervision::{Campaign, Hazard, HazardFilter, Inspection, InspectionFilter};
 use neibao_engine::supervision::{CampaignInput, CampaignSelection, DueUnit};
@@ -37,6 +38,8 @@ pub struct LaunchValues {
     counter_terror_only: bool,
     university_only: bool,
     grades: Vec<String>,
+    /// `self` or `subordinates` (police only).
+    hand_out: String,
 }
 
 #[derive(Template)]
@@ -45,6 +48,11 @@ struct HubPage {
     nav: Nav,
     jurisdiction: bool,
     may_launch: bool,
+    /// Police launch for themselves or hand out to subordinates; departments only for themselves.
+    may_hand_out: bool,
+    /// The caller's own inspections (assigned to them, or their organisation's 待指派).
+    mine: Vec<InspectionRow>,
+    mine_total: i64,
     campaigns: Vec<CampaignRow>,
     campaigns_total: String,
     pager: Pager,
@@ -103,6 +111,7 @@ pub async fn hub(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Que
 #[derive(Default)]
 struct Loaded {
     campaigns: Option<Listing<Campaign>>,
+    mine: Option<Listing<Inspection>>,
     due: Option<Listing<DueUnit>>,
     overdue: Option<Listing<Hazard>>,
     soon: Vec<Hazard>,
@@ -127,6 +136,14 @@ async fn load(state: &AppState, who: &Principal, page: Page, due_page: Page) -> 
     if who.can(Permission::SupervisionSettingsRead) {
         Ok(Loaded {
             campaigns: Some(sv.campaigns(who, page).await?),
+            // 我的检查: what the caller inspects, and what their organisation received unassigned.
+            mine: match who.can(Permission::Inspect) {
+                true => Some(
+                    sv.inspections(who, InspectionFilter::default(), true, Page::new(Some(1), Some(SHOWN)))
+                        .await?,
+                ),
+                false => None,
+            },
             due: Some(sv.units_due_page(who, due_page).await?),
             overdue: Some(hazards(Some(Phase::Overdue), SHOWN).await?),
             // The nearest deadlines first: when all shown fall within the week, more may.
@@ -200,6 +217,13 @@ async fn hub_page(
         nav: Nav::new(u),
         jurisdiction: who.can(Permission::SupervisionSettingsRead),
         may_launch: who.can(Permission::CampaignLaunch),
+        may_hand_out: who.can(Permission::CampaignLaunch) && who.role.is_police(),
+        mine_total: loaded.mine.as_ref().map_or(0, |l| l.total),
+        mine: loaded
+            .mine
+            .as_ref()
+            .map(|l| l.items.iter().map(|i| InspectionRow::new(i, now)).collect())
+            .unwrap_or_default(),
         campaigns,
         campaigns_total,
         pager,
@@ -251,6 +275,7 @@ pub async fn launch(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
         counter_terror_only: !field(&f, "counter_terror_only").is_empty(),
         university_only: !field(&f, "university_only").is_empty(),
         grades: fields(&f, "grades").into_iter().map(str::to_string).collect(),
+        hand_out: field(&f, "hand_out").to_string(),
     };
     let r = async {
         let due_date = parse_date(&values.due_date, "检查截止日期")?;
@@ -268,6 +293,10 @@ pub async fn launch(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
             },
             due_date,
             assignee_name: None,
+            hand_out: match values.hand_out.as_str() {
+                "" => HandOut::Own,
+                code => HandOut::from_code(code).ok_or_else(|| ApiError::validation("请选择承办方式"))?,
+            },
         };
         Ok::<_, ApiError>(state.services.supervision.launch_campaign(&u.principal, input).await?)
     }

@@ -1,6 +1,7 @@
 //! The phone-sized inspection form: starting an inspection, the checklist by defence with each
 //! item's result and note, the record (R22) and the typed signature, saving the draft and
-//! submitting it; after submission its score, hazards, record document and evidence.
+//! submitting it; after submission its score, hazards, record document and evidence; and the
+//! 指派检查人 form for whoever may assign it.
 
 use std::collections::HashMap;
 
@@ -10,7 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use neibao_domain::supervision::checklist::{Defence, ItemResult};
-use neibao_domain::supervision::{InspectionKind, InspectionRecord, ItemOutcome, Signature};
+use neibao_domain::supervision::{
+    Inspection, InspectionKind, InspectionRecord, InspectionStatus, ItemOutcome, Signature,
+};
+use neibao_engine::supervision::AssigneeInput;
 
 use super::rows::{parse_date, AttRow, DocRow, HazardRow, InspectionRow, NoticeQuery};
 use crate::error::ApiError;
@@ -209,6 +213,9 @@ struct InspectionPage {
     documents: Vec<DocRow>,
     attachments: Vec<AttRow>,
     upload_action: String,
+    /// The 指派检查人 select (user id, name, current): the active police of the organisation
+    /// holding the inspection, when the viewer may assign it; empty otherwise.
+    assignees: Vec<(String, String, bool)>,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -224,10 +231,57 @@ pub async fn inspection(
         Some("草稿已保存".to_string())
     } else if !q.uploaded.is_empty() {
         Some("材料已上传".to_string())
+    } else if q.done == "assign" {
+        Some("已指派检查人".to_string())
     } else {
         None
     };
     inspection_page(&state, &u, &id, None, None, notice).await
+}
+
+/// Who the viewer may assign an inspection (not submitted) to: the active police of the
+/// organisation holding it, when the viewer may act for that organisation (else none).
+async fn assignable(state: &AppState, u: &CurrentUser, i: &Inspection) -> Vec<(String, String, bool)> {
+    let Some(org) = i.org_id.clone().filter(|_| i.status != InspectionStatus::Submitted) else {
+        return Vec::new();
+    };
+    match state
+        .services
+        .supervision
+        .dispatch_options(&u.principal, std::slice::from_ref(&org))
+        .await
+    {
+        Ok((may, officers)) if may.contains(&org) => officers
+            .into_iter()
+            .map(|o| {
+                let current = i.assignee_id.as_deref() == Some(o.user_id.as_str());
+                (o.user_id, o.display_name, current)
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `POST /inspections/{id}/assignee`: assigns the inspection to an officer of the organisation
+/// holding it (指派检查人); refused, the page again with the reason.
+pub async fn assign(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
+    let input = AssigneeInput {
+        user_id: field(&f, "user_id").to_string(),
+    };
+    match state
+        .services
+        .supervision
+        .assign_inspection(&u.principal, &id, input)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/inspections/{id}?done=assign")).into_response(),
+        Err(e) => inspection_page(&state, &u, &id, None, Some(e.into()), None).await,
+    }
 }
 
 /// The inspection page; `sent` is the form as just sent when it was refused with `error`.
@@ -246,6 +300,7 @@ pub async fn inspection_page(
     };
     let i = &d.inspection;
     let editable = d.editable;
+    let assignees = assignable(state, u, i).await;
     let work = sent.unwrap_or_else(|| InspectionWork {
         record: i.record.clone(),
         results: i.results.clone(),
@@ -368,6 +423,7 @@ pub async fn inspection_page(
         hazards: d.hazards.iter().map(|h| HazardRow::new(h, now)).collect(),
         documents: d.documents.iter().map(DocRow::new).collect(),
         attachments: d.attachments.iter().map(AttRow::new).collect(),
+        assignees,
         upload_action: format!("/inspections/{}/evidence", i.id),
         error: error.map(|e| e.message),
         notice,

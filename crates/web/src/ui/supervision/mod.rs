@@ -36,11 +36,14 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/campaigns", routing::post(hub::launch))
         .route("/campaigns/{id}", routing::get(campaigns::campaign))
+        .route("/campaigns/{id}/hand_out", routing::post(campaigns::hand_out))
+        .route("/campaigns/{id}/assign", routing::post(campaigns::assign))
         .route("/inspections", routing::post(inspection::start_inspection))
         .route(
             "/inspections/{id}",
             routing::get(inspection::inspection).post(inspection::save_inspection),
         )
+        .route("/inspections/{id}/assignee", routing::post(inspection::assign))
         .route("/hazards", routing::get(hazards::hazards).post(hazards::create_hazard))
         .route("/hazards/new", routing::get(hazards::new_hazard))
         .route("/hazards/{id}", routing::get(hazard::hazard))

@@ -57,11 +57,6 @@ pub fn days_label(phase: Phase, deadline: Option<DateTime<Utc>>, now: DateTime<U
 
 // ------------------------------------------------------------------ queries
 
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
-    pub page: Option<u32>,
-}
-
 /// The notice a page shows after a redirect.
 #[derive(Deserialize, Default)]
 pub struct NoticeQuery {
@@ -201,7 +196,10 @@ impl InspectionRow {
             kind_label: i.kind.label_zh(),
             status_label: i.status.label_zh(),
             status_code: i.status.code(),
-            assignee: i.assignee_name.clone(),
+            assignee: match i.assignee_name.is_empty() && i.status != InspectionStatus::Submitted {
+                true => "待指派".into(),
+                false => i.assignee_name.clone(),
+            },
             due: i.due_at.map(date_zh).unwrap_or_default(),
             late: i.status != InspectionStatus::Submitted && i.due_at.is_some_and(|d| d < now),
             score: i.score.as_ref().map(|s| format!("{:.1}", s.total)).unwrap_or_default(),
