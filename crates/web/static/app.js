@@ -223,3 +223,55 @@
     level(0, "", chain(input.value.trim()));
   });
 })();
+
+// <select data-kind-select> in the rule form: only the chosen kind's parameters ([data-kind="…"]
+// in the same form) are shown. Without the script every kind's fields show and the server reads
+// those of the chosen kind.
+(function () {
+  var selects = document.querySelectorAll("select[data-kind-select]");
+  selects.forEach(function (select) {
+    var form = select.form;
+    if (!form) return;
+    function show() {
+      var parts = form.querySelectorAll("[data-kind]");
+      for (var i = 0; i < parts.length; i++) {
+        parts[i].hidden = parts[i].getAttribute("data-kind") !== select.value;
+      }
+    }
+    select.addEventListener("change", show);
+    show();
+  });
+})();
+
+// <select data-devices-of="UNIT-SELECT-ID">: the devices of the unit chosen in that select, read
+// from GET /api/v1/devices?unit_id=… (zh-CN names) when the unit changes. The first option (all
+// devices) stays. Without the script the server fills the list for the unit in the address.
+(function () {
+  var selects = document.querySelectorAll("select[data-devices-of]");
+  selects.forEach(function (select) {
+    var unit = document.getElementById(select.getAttribute("data-devices-of"));
+    if (!unit) return;
+    var hint = document.getElementById(select.getAttribute("data-devices-hint") || "");
+    function fill() {
+      while (select.options.length > 1) select.remove(1);
+      if (hint) hint.hidden = !!unit.value;
+      if (!unit.value) return;
+      var url = "/api/v1/devices?per_page=200&unit_id=" + encodeURIComponent(unit.value);
+      var wanted = unit.value;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (v) {
+          if (!v || unit.value !== wanted) return;
+          while (select.options.length > 1) select.remove(1);
+          (v.items || []).forEach(function (d) {
+            var o = document.createElement("option");
+            o.value = d.id;
+            o.textContent = d.name;
+            select.appendChild(o);
+          });
+        })
+        .catch(function () {});
+    }
+    unit.addEventListener("change", fill);
+  });
+})();

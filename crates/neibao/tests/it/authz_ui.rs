@@ -12,9 +12,24 @@ use crate::common::*;
 /// The form of a file upload (sent as multipart/form-data with a small PDF).
 const UPLOAD: &[(&str, &str)] = &[("file", "@upload")];
 /// A new data rule in the object's division.
-const RULE_SPEC: &str = r#"{"code":"ui_matrix_{n}","title":"界面矩阵规则","severity":"low","kind":{"type":"match"},"condition":"kind == \"motion\"","scope":{"division_prefix":"{division}"}}"#;
+const RULE_FORM: &[(&str, &str)] = &[
+    ("action", "save"),
+    ("code", "ui_matrix_{n}"),
+    ("title", "界面矩阵规则"),
+    ("severity", "low"),
+    ("kind", "match"),
+    ("condition", "kind == \"motion\""),
+    ("division_prefix", "{division}"),
+];
 /// The matrix's own rule, edited.
-const MATRIX_RULE_SPEC: &str = r#"{"code":"matrix_rule","title":"界面矩阵规则{n}","severity":"low","kind":{"type":"match"},"condition":"kind == \"motion\"","scope":{"division_prefix":"{rule_division}"}}"#;
+const MATRIX_RULE_FORM: &[(&str, &str)] = &[
+    ("action", "save"),
+    ("title", "界面矩阵规则{n}"),
+    ("severity", "low"),
+    ("kind", "match"),
+    ("condition", "kind == \"motion\""),
+    ("division_prefix", "{rule_division}"),
+];
 
 /// Method, path, who may use it, form fields (`{…}` filled from the objects).
 type Row = (
@@ -194,20 +209,10 @@ fn table() -> Vec<Row> {
         ),
         ("post", "/warning/channels/{id}/switch", Admin, &[("enabled", "1")]),
         ("get", "/warning/rules", Police, &[]),
-        (
-            "post",
-            "/warning/rules",
-            RuleWriters,
-            &[("action", "save"), ("spec", RULE_SPEC)],
-        ),
+        ("post", "/warning/rules", RuleWriters, RULE_FORM),
         ("post", "/warning/rules/import", RuleWriters, UPLOAD),
         ("get", "/warning/rules/matrix_rule", Police, &[]),
-        (
-            "post",
-            "/warning/rules/matrix_rule",
-            RuleWriters,
-            &[("action", "save"), ("spec", MATRIX_RULE_SPEC)],
-        ),
+        ("post", "/warning/rules/matrix_rule", RuleWriters, MATRIX_RULE_FORM),
         (
             "post",
             "/warning/rules/matrix_rule/backtest",

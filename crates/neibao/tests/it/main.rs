@@ -8,6 +8,7 @@ mod audit_trail;
 mod authz;
 mod authz_ui;
 mod browser;
+mod browser_warning;
 mod campaign_dispatch;
 mod cli;
 mod common;

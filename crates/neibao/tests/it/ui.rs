@@ -161,32 +161,65 @@ async fn unit_manager_configures_schedule_and_rules_in_the_ui() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("预警规则与布防时段") && page.contains("1,2,3,4,5 20:00-07:00"));
+    // The demo unit's schedule (weekdays 20:00–07:00) as a row of weekday boxes and times,
+    // then empty rows.
+    assert!(page.contains("预警规则与布防时段") && page.contains("id=\"weekly-rows\""));
+    assert!(page.contains("name=\"w0_day\" value=\"5\" checked") && page.contains("name=\"w0_start\" value=\"20:00\""));
+    assert!(page.contains("name=\"w0_day\" value=\"6\">") && page.contains("name=\"w2_start\" value=\"\""));
     let csrf = csrf_of(&page);
 
-    let r = post_form(
-        &b,
-        &app,
-        &format!("/units/{unit}/schedule"),
-        &[("csrf_token", csrf.as_str()), ("schedule", "1-7 22:00-06:00")],
-    )
-    .await;
+    let mut rows: Vec<(&str, &str)> = vec![("csrf_token", csrf.as_str())];
+    for d in ["1", "2", "3", "4", "5", "6", "7"] {
+        rows.push(("w0_day", d));
+    }
+    rows.extend([
+        ("w0_start", "22:00"),
+        ("w0_end", "06:00"),
+        ("w1_start", ""),
+        ("w1_end", ""),
+        ("w2_day", "6"),
+        ("w2_start", "09:00"),
+        ("w2_end", "11:30"),
+    ]);
+    let r = post_form(&b, &app, &format!("/units/{unit}/schedule"), &rows).await;
     assert_eq!(r.status(), 200);
     assert!(r
         .text()
         .await
         .unwrap()
-        .contains("周一、二、三、四、五、六、日 22:00–06:00"));
-    // A bad schedule is refused with a Chinese message and the old one stays.
+        .contains("周一、二、三、四、五、六、日 22:00–06:00；周六 09:00–11:30"));
+    // A bad time is refused with a Chinese message naming the row and the field, the rows as
+    // typed, and the old schedule stays.
     let r = post_form(
         &b,
         &app,
         &format!("/units/{unit}/schedule"),
-        &[("csrf_token", csrf.as_str()), ("schedule", "周一 晚上")],
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("w0_day", "2"),
+            ("w0_start", "25:00"),
+            ("w0_end", "07:00"),
+        ],
     )
     .await;
     assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("无法识别的布防时段"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("布防时段第1行：「开始」应为 时:分"), "{html}");
+    assert!(html.contains("name=\"w0_day\" value=\"2\" checked") && html.contains("name=\"w0_start\" value=\"25:00\""));
+    // A row with times but no weekday.
+    let r = post_form(
+        &b,
+        &app,
+        &format!("/units/{unit}/schedule"),
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("w0_start", "08:00"),
+            ("w0_end", "09:00"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("布防时段第1行：请勾选「星期」"));
 
     // Switch the failed-verification rule to threshold 3 / critical; disable tamper alerts.
     let r = post_form(
@@ -233,7 +266,11 @@ async fn unit_manager_configures_schedule_and_rules_in_the_ui() {
         .await
         .get(&format!("/api/v1/units/{unit}"))
         .await;
-    assert_eq!(u["armed_schedule"]["periods"][0]["start"], "22:00");
+    assert_eq!(
+        u["armed_schedule"]["periods"],
+        serde_json::json!([{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "22:00", "end": "06:00"},
+                           {"weekdays": [6], "start": "09:00", "end": "11:30"}])
+    );
 
     // A guard sees the rules but cannot change them.
     let g = browser();

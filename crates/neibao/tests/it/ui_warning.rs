@@ -58,6 +58,34 @@ fn local(minutes: i64) -> String {
         .to_string()
 }
 
+/// The rule form's fields of a threshold rule on failed verifications (`count` as typed).
+fn denied<'a>(code: &'a str, count: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("code", code),
+        ("title", "界面测试验证失败"),
+        ("severity", "high"),
+        ("enabled", "1"),
+        ("kind", "threshold"),
+        ("th_count", count),
+        ("th_window", "600"),
+        ("th_key", "unit_id"),
+        ("condition", "kind == \"access.denied\""),
+        ("group_by", "unit_id"),
+    ]
+}
+
+/// A rule form as posted: the token, the version it is based on, the action, the fields.
+fn sent<'a>(
+    csrf: &'a str,
+    version: &'a str,
+    action: &'a str,
+    fields: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut v = vec![("csrf_token", csrf), ("expected_version", version), ("action", action)];
+    v.extend_from_slice(fields);
+    v
+}
+
 async fn demo_unit_id(app: &TestApp) -> String {
     let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
     me["unit_id"].as_str().unwrap().to_string()
@@ -94,62 +122,54 @@ async fn rules_are_written_imported_and_backtested_from_the_ui() {
         html.contains("内置规则") && html.contains("重要部位入侵"),
         "built-in note"
     );
-    assert!(html.contains("id=\"rule-spec\"") && html.contains("id=\"import-form\""));
+    assert!(html.contains("id=\"rule-form\"") && html.contains("id=\"rule-kind\""));
+    assert!(html.contains("id=\"import-form\"") && html.contains("以 JSON 导入/导出"));
     let csrf = csrf_of(&html);
 
     // A condition on an unknown field: refused, the message shown, the text kept.
-    let bad = r#"{"code": "ui_bad", "title": "坏规则", "severity": "high", "kind": {"type": "match"}, "condition": "nosuch == 1"}"#;
-    let (s, _, html) = post(
-        &b,
-        &app,
-        "/warning/rules",
-        &[
-            ("csrf_token", &csrf),
-            ("expected_version", "0"),
-            ("spec", bad),
-            ("action", "save"),
-        ],
-    )
-    .await;
+    let bad = [
+        ("code", "ui_bad"),
+        ("title", "坏规则"),
+        ("severity", "high"),
+        ("kind", "match"),
+        ("condition", "nosuch == 1"),
+    ];
+    let (s, _, html) = post(&b, &app, "/warning/rules", &sent(&csrf, "0", "save", &bad)).await;
     assert_eq!(s, 400);
     assert!(html.contains("未知字段「nosuch」"), "{html}");
-    assert!(html.contains("ui_bad") && html.contains("nosuch == 1"), "text kept");
-    // Not JSON at all.
+    assert!(
+        html.contains("value=\"ui_bad\"") && html.contains("nosuch == 1"),
+        "text kept"
+    );
+    // A count that is not a number names the field.
     let (s, _, html) = post(
         &b,
         &app,
         "/warning/rules",
-        &[
-            ("csrf_token", &csrf),
-            ("expected_version", "0"),
-            ("spec", "{oops"),
-            ("action", "save"),
-        ],
+        &sent(&csrf, "0", "save", &denied("ui_denied", "五")),
     )
     .await;
     assert_eq!(s, 400);
-    assert!(html.contains("规则内容不是有效的规则 JSON") && html.contains("{oops"));
+    assert!(
+        html.contains("阈值规则的「次数」应为整数") && html.contains("value=\"五\""),
+        "{html}"
+    );
     // A forged token changes nothing.
-    let (s, _, _) = post(&b, &app, "/warning/rules", &[("csrf_token", "forged"), ("spec", bad)]).await;
+    let (s, _, _) = post(
+        &b,
+        &app,
+        "/warning/rules",
+        &[("csrf_token", "forged"), ("code", "ui_x")],
+    )
+    .await;
     assert_eq!(s, 403);
 
     // A valid threshold rule: saved, shown with its version.
-    let spec = json!({
-        "code": "ui_denied", "title": "界面测试验证失败", "severity": "high",
-        "kind": {"type": "threshold", "count": 2, "window_seconds": 600, "key": ["unit_id"]},
-        "condition": "kind == \"access.denied\"", "group_by": ["unit_id"]
-    })
-    .to_string();
     let (s, url, html) = post(
         &b,
         &app,
         "/warning/rules",
-        &[
-            ("csrf_token", &csrf),
-            ("expected_version", "0"),
-            ("spec", &spec),
-            ("action", "save"),
-        ],
+        &sent(&csrf, "0", "save", &denied("ui_denied", "2")),
     )
     .await;
     assert_eq!(s, 200, "{html}");
@@ -163,12 +183,7 @@ async fn rules_are_written_imported_and_backtested_from_the_ui() {
         &b,
         &app,
         "/warning/rules",
-        &[
-            ("csrf_token", &csrf),
-            ("expected_version", "0"),
-            ("spec", &spec),
-            ("action", "save"),
-        ],
+        &sent(&csrf, "0", "save", &denied("ui_denied", "2")),
     )
     .await;
     assert_eq!(s, 400, "{html}");
@@ -207,62 +222,39 @@ async fn rules_are_written_imported_and_backtested_from_the_ui() {
     assert!(html.contains("请填写「开始时间」"), "{html}");
 
     // Backtest of a draft from the editor: nothing saved, the text kept.
-    let draft = spec
-        .replace("ui_denied", "ui_draft")
-        .replace("\"count\":2", "\"count\":3");
-    let (s, _, html) = post(
-        &b,
-        &app,
-        "/warning/rules",
-        &[
-            ("csrf_token", &csrf),
-            ("expected_version", "0"),
-            ("spec", &draft),
-            ("from", &local(-60)),
-            ("to", &local(5)),
-            ("unit_id", ""),
-            ("action", "backtest"),
-        ],
-    )
-    .await;
+    let mut draft = sent(&csrf, "0", "backtest", &denied("ui_draft", "3"));
+    let (from, to) = (local(-60), local(5));
+    draft.extend([("from", from.as_str()), ("to", to.as_str()), ("unit_id", "")]);
+    let (s, _, html) = post(&b, &app, "/warning/rules", &draft).await;
     assert_eq!(s, 200, "{html}");
     assert!(html.contains("回测结果（草稿）") && html.contains("ui_draft"), "{html}");
     assert_eq!(after(&html, "id=\"bt-hits\">", '<'), "1");
     let (s, _) = page(&b, &app, "/warning/rules/ui_draft").await;
     assert_eq!(s, 404, "a draft is not saved");
 
-    // A new version from the rule's page (switched off); a stale version is a conflict.
+    // A new version from the rule's page (switched off: the box unticked); the page shows the
+    // current version in the form; a stale version is a conflict.
     let (_, html) = page(&b, &app, "/warning/rules/ui_denied").await;
     assert!(html.contains("name=\"expected_version\" value=\"1\""));
-    let off = spec.replace("\"severity\"", "\"enabled\":false,\"severity\"");
-    let (s, _, html) = post(
-        &b,
-        &app,
-        "/warning/rules/ui_denied",
-        &[
-            ("csrf_token", &csrf),
-            ("expected_version", "1"),
-            ("spec", &off),
-            ("action", "save"),
-        ],
-    )
-    .await;
+    assert!(
+        html.contains("name=\"th_count\" id=\"th-count\" class=\"num\" value=\"2\""),
+        "{html}"
+    );
+    assert!(html.contains("id=\"rule-enabled\" checked"), "{html}");
+    let off: Vec<(&str, &str)> = denied("ignored", "2")
+        .into_iter()
+        .filter(|(k, _)| *k != "enabled" && *k != "code")
+        .collect();
+    let (s, _, html) = post(&b, &app, "/warning/rules/ui_denied", &sent(&csrf, "1", "save", &off)).await;
     assert_eq!(s, 200, "{html}");
     assert!(html.contains("第2版") && html.contains("停用"));
+    assert!(
+        !html.contains("id=\"rule-enabled\" checked"),
+        "the form shows the new version"
+    );
     let versions = after(&html, "id=\"versions-table\"", '§');
     assert!(versions.contains("第1版") && versions.contains("第2版"));
-    let (s, _, html) = post(
-        &b,
-        &app,
-        "/warning/rules/ui_denied",
-        &[
-            ("csrf_token", &csrf),
-            ("expected_version", "1"),
-            ("spec", &off),
-            ("action", "save"),
-        ],
-    )
-    .await;
+    let (s, _, html) = post(&b, &app, "/warning/rules/ui_denied", &sent(&csrf, "1", "save", &off)).await;
     assert_eq!(s, 400);
     assert!(html.contains("请刷新后再改"), "{html}");
 
@@ -321,18 +313,19 @@ async fn rules_are_written_imported_and_backtested_from_the_ui() {
     let (s, html) = page(&u, &app, "/warning/rules").await;
     assert_eq!(s, 403);
     assert!(html.contains("仅公安机关和系统管理员可以查看预警规则"));
+    let unit_csrf = csrf_of(&html);
     let (s, _, _) = post(
         &u,
         &app,
         "/warning/rules",
-        &[("csrf_token", &csrf_of(&html)), ("spec", &spec)],
+        &sent(&unit_csrf, "0", "save", &denied("ui_unit", "2")),
     )
     .await;
     assert_eq!(s, 403);
     let st = login(&app, "demo_station", DEMO_PASSWORD).await;
     let (s, html) = page(&st, &app, "/warning/rules").await;
     assert_eq!(s, 200);
-    assert!(html.contains("id=\"readonly-note\"") && !html.contains("id=\"rule-spec\""));
+    assert!(html.contains("id=\"readonly-note\"") && !html.contains("id=\"rule-form\""));
 }
 
 #[tokio::test]
@@ -355,6 +348,24 @@ async fn suppressions_inbox_health_and_channels_from_the_ui() {
         html.contains(&format!("<option value=\"{unit}\" selected")),
         "unit preselected"
     );
+    // The device is chosen from the unit's devices (named), never typed.
+    let (_, devices) = app
+        .client_for("demo_unit")
+        .await
+        .get(&format!("/api/v1/devices?unit_id={unit}"))
+        .await;
+    let first = &devices["items"][0];
+    assert!(
+        html.contains("<select name=\"device_id\" id=\"sup-device\" data-devices-of=\"sup-unit\"")
+            && html.contains(&format!(
+                "<option value=\"{}\">{}</option>",
+                first["id"].as_str().unwrap(),
+                first["name"].as_str().unwrap()
+            )),
+        "{html}"
+    );
+    let (_, plain) = page(&u, &app, "/warning/suppressions").await;
+    assert!(plain.contains("id=\"sup-device\"") && !plain.contains("<input name=\"device_id\""));
     let csrf = csrf_of(&html);
     // An end before the start: refused with the reason, values kept.
     let (s, _, html) = post(
@@ -535,4 +546,175 @@ async fn suppressions_inbox_health_and_channels_from_the_ui() {
     assert!(html.contains("设备在线率") && html.contains("在线率") && html.contains("按单位"));
     assert!(after(&html, "id=\"online-rate\">", '<').ends_with('%'), "{html}");
     assert!(html.contains("id=\"health-units\"") && html.contains("href=\"/units/"));
+}
+
+/// The rule form (issue 20): a sequence rule with its parameters, weekly periods, holidays, a
+/// one-off window and a scope, read back through the API; the rule page shows it in the form; a
+/// new version of another kind from the form; refused forms name the field and keep the text.
+#[tokio::test]
+async fn the_rule_form_sets_kind_parameters_schedule_and_scope() {
+    let app = TestApp::demo().await;
+    let api = app.admin().await;
+    let unit = demo_unit_id(&app).await;
+    let (_, du) = api.get(&format!("/api/v1/units/{unit}")).await;
+    let division = du["division_code"].as_str().unwrap()[..4].to_string();
+    let b = login(&app, "admin", ADMIN_PASSWORD).await;
+    let (_, html) = page(&b, &app, "/warning/rules").await;
+    for id in [
+        "th-count",
+        "th-window",
+        "seq-then",
+        "seq-within",
+        "abs-silence",
+        "cor-subject",
+        "cor-units",
+    ] {
+        assert!(
+            html.contains(&format!("id=\"{id}\"")),
+            "{id} on the page without script"
+        );
+    }
+    assert!(html.contains("跨单位关联") && html.contains("data-division=\"prefix\""));
+    assert!(html.contains("id=\"weekly-rows\"") && html.contains("name=\"w1_start\""));
+    let csrf = csrf_of(&html);
+    let units = format!("{unit}\n");
+    let fields = [
+        ("code", "form_sequence"),
+        ("title", "先刷卡后强行开门"),
+        ("description", "表单测试"),
+        ("severity", "critical"),
+        ("enabled", "1"),
+        ("kind", "sequence"),
+        ("seq_then", "kind == \"access.door_forced\""),
+        ("seq_within", "120"),
+        ("seq_key", "device_id"),
+        // Another kind's fields, as a form without script sends them: not read.
+        ("th_count", "1"),
+        ("condition", "kind == \"access.granted\""),
+        ("division_prefix", division.as_str()),
+        ("key_units_only", "1"),
+        ("unit_ids", units.as_str()),
+        ("w0_day", "1"),
+        ("w0_day", "2"),
+        ("w0_day", "3"),
+        ("w0_start", "20:00"),
+        ("w0_end", "07:00"),
+        ("w1_start", ""),
+        ("w1_end", ""),
+        ("w2_day", "6"),
+        ("w2_day", "7"),
+        ("w2_start", "00:00"),
+        ("w2_end", "00:00"),
+        ("holidays", "2026-10-01\n2026-10-02"),
+        ("holiday_armed", "1"),
+        ("use_unit_schedule", "1"),
+        ("o0_from", "2026-12-24T18:00"),
+        ("o0_to", "2026-12-25T08:00"),
+        ("o0_armed", "1"),
+        ("o1_from", ""),
+        ("o1_to", ""),
+        ("o1_armed", "0"),
+        ("group_by", "device_id, unit_id"),
+    ];
+    let (s, url, html) = post(&b, &app, "/warning/rules", &sent(&csrf, "0", "save", &fields)).await;
+    assert_eq!(s, 200, "{html}");
+    assert_eq!(url, "/warning/rules/form_sequence");
+    let (_, list) = api.get("/api/v1/alert_rules").await;
+    let spec = list["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "form_sequence")
+        .unwrap()["spec"]
+        .clone();
+    assert_eq!(
+        spec["kind"],
+        json!({"type": "sequence", "then": "kind == \"access.door_forced\"", "within_seconds": 120, "key": ["device_id"]})
+    );
+    assert_eq!(
+        spec["scope"],
+        json!({"division_prefix": division, "unit_ids": [unit], "key_units_only": true})
+    );
+    assert_eq!(
+        spec["schedule"],
+        json!({
+            "weekly": [{"weekdays": [1, 2, 3], "start": "20:00", "end": "07:00"},
+                       {"weekdays": [6, 7], "start": "00:00", "end": "00:00"}],
+            "holidays": ["2026-10-01", "2026-10-02"], "holiday_armed": true, "holidays_only": false,
+            "one_off": [{"from": "2026-12-24T10:00:00Z", "to": "2026-12-25T00:00:00Z", "armed": true}],
+            "use_unit_schedule": true
+        })
+    );
+    assert_eq!(spec["group_by"], json!(["device_id", "unit_id"]));
+    assert_eq!(
+        (spec["severity"].as_str(), spec["enabled"].as_bool()),
+        (Some("critical"), Some(true))
+    );
+    assert_eq!(spec["description"], "表单测试");
+
+    // The rule page shows the stored version in the form.
+    let (_, html) = page(&b, &app, "/warning/rules/form_sequence").await;
+    assert!(html.contains("<option value=\"sequence\" selected>"), "{html}");
+    assert!(html.contains("name=\"w0_start\" value=\"20:00\"") && html.contains("name=\"w1_day\" value=\"6\" checked"));
+    assert!(html.contains("value=\"2026-12-24T18:00\"") && html.contains("2026-10-02"));
+    assert!(html.contains("id=\"rule-key-units\" checked") && html.contains("id=\"rule-holiday-armed\" checked"));
+    assert!(html.contains("id=\"rule-json-text\""), "the JSON export");
+
+    // A new version of another kind, without a schedule.
+    let v2 = [
+        ("title", "同卡多单位"),
+        ("severity", "high"),
+        ("enabled", "1"),
+        ("kind", "correlation"),
+        ("cor_subject", "card_no"),
+        ("cor_units", "3"),
+        ("cor_window", "900"),
+        ("condition", "kind == \"access.granted\""),
+    ];
+    let (s, _, html) = post(&b, &app, "/warning/rules/form_sequence", &sent(&csrf, "1", "save", &v2)).await;
+    assert_eq!(s, 200, "{html}");
+    let (_, versions) = api.get("/api/v1/alert_rules/form_sequence/versions").await;
+    let newest = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|v| v["version"].as_i64())
+        .unwrap();
+    assert_eq!(newest["version"], 2);
+    assert_eq!(
+        newest["spec"]["kind"],
+        json!({"type": "correlation", "subject": "card_no", "units": 3, "window_seconds": 900})
+    );
+    assert!(newest["spec"]["schedule"].is_null() && newest["spec"]["code"] == "form_sequence");
+
+    // A weekday row with times but no day: refused, named, everything kept.
+    let mut bad: Vec<(&str, &str)> = v2
+        .iter()
+        .map(|&(k, v)| if k == "title" { (k, "保留的标题") } else { (k, v) })
+        .collect();
+    bad.extend([("w0_start", "08:00"), ("w0_end", "18:00")]);
+    let (s, _, html) = post(
+        &b,
+        &app,
+        "/warning/rules/form_sequence",
+        &sent(&csrf, "2", "save", &bad),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(html.contains("规则布防时段第1行：请勾选「星期」"), "{html}");
+    assert!(html.contains("value=\"保留的标题\"") && html.contains("name=\"w0_start\" value=\"08:00\""));
+    assert!(html.contains("<option value=\"correlation\" selected>") && html.contains("value=\"card_no\""));
+    // A threshold count of 1: the engine's message names 次数; the count is kept.
+    let (s, _, html) = post(
+        &b,
+        &app,
+        "/warning/rules",
+        &sent(&csrf, "0", "save", &denied("form_one", "1")),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(html.contains("阈值规则的次数应为 2–100000"), "{html}");
+    assert!(html.contains("id=\"th-count\" class=\"num\" value=\"1\"") && html.contains("value=\"form_one\""));
+    let (s, _) = page(&b, &app, "/warning/rules/form_one").await;
+    assert_eq!(s, 404);
 }

@@ -16,6 +16,7 @@ mod registry;
 mod supervision;
 mod views;
 mod warning;
+mod weekly;
 
 use axum::Router;
 

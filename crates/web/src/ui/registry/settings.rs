@@ -5,7 +5,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use neibao_engine::registry::{KeyAreaInput, RuleInput};
 use serde::Deserialize;
 
+use neibao_domain::error::ErrorCode;
+use neibao_domain::registry::ArmedSchedule;
+
+use super::super::form::Fields;
 use super::super::kit::{error_page, UiUser};
+use super::super::weekly::{periods_sent, rows_sent};
+use super::unit::{unit_page, UnitExtras};
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::state::AppState;
@@ -39,28 +45,36 @@ pub async fn create_key_area(
     back(&u, &id, r.map(|_| ()).map_err(ApiError::from))
 }
 
-#[derive(Deserialize)]
-pub struct ScheduleForm {
-    #[serde(default)]
-    schedule: String,
-}
-
+/// `POST /units/{id}/schedule`: the armed schedule as weekly rows (see
+/// [`crate::ui::weekly`]); a refused form shows the unit page again with the rows as typed.
 pub async fn set_schedule(
     State(state): State<AppState>,
     UiUser(u): UiUser,
     Path(id): Path<String>,
-    CsrfForm(f): CsrfForm<ScheduleForm>,
+    CsrfForm(f): CsrfForm<Fields>,
 ) -> Response {
     let r = async {
-        let schedule = neibao_engine::warning::schedule::parse_text(&f.schedule).map_err(ApiError::validation)?;
-        Ok(state
-            .services
-            .registry
-            .set_armed_schedule(&u.principal, &id, &schedule)
-            .await?)
+        let periods = periods_sent(&f, "布防时段")?;
+        Ok::<_, ApiError>(
+            state
+                .services
+                .registry
+                .set_armed_schedule(&u.principal, &id, &ArmedSchedule { periods })
+                .await?,
+        )
     }
     .await;
-    back(&u, &id, r)
+    match r {
+        Ok(()) => Redirect::to(&format!("/units/{id}")).into_response(),
+        Err(e) if e.code == ErrorCode::ValidationFailed => {
+            let extras = UnitExtras {
+                schedule_refused: Some((rows_sent(&f), e.message)),
+                ..UnitExtras::default()
+            };
+            unit_page(&state, &u, &id, extras).await
+        }
+        Err(e) => error_page(&u, e),
+    }
 }
 
 #[derive(Deserialize)]

@@ -16,6 +16,7 @@ use super::super::form::{no_store, with_status};
 use super::super::kit::{error_page, render, UiUser};
 use super::super::supervision::{credit_box, CreditBox};
 use super::super::views::{AlertView, DeviceView, Nav};
+use super::super::weekly::{rows_of, WeeklyRow};
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
@@ -40,7 +41,9 @@ struct UnitPage {
     new_token: Option<String>,
     rules: Vec<RuleRow>,
     severities: Vec<(&'static str, &'static str)>,
-    schedule_text: String,
+    /// The armed schedule as weekly rows (as typed when the form was refused).
+    weekly: Vec<WeeklyRow>,
+    schedule_error: Option<String>,
     may_configure: bool,
     persons: Vec<PersonRow>,
     /// Police, administrators and the unit's manager: the purpose-logged read of a person.
@@ -75,6 +78,8 @@ pub struct UnitExtras {
     pub revealed: Option<RevealedPerson>,
     /// Why a read was refused (a missing or bad purpose).
     pub reveal_error: Option<String>,
+    /// A refused armed-schedule form: the rows as typed and the zh-CN reason.
+    pub schedule_refused: Option<(Vec<WeeklyRow>, String)>,
 }
 
 /// One built-in rule as the unit page shows it.
@@ -152,11 +157,18 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
             severity_label: r.severity.label_zh(),
         })
         .collect();
-    let schedule_text = unit
-        .armed_schedule
-        .as_ref()
-        .map(neibao_engine::warning::schedule::to_text)
-        .unwrap_or_default();
+    let (weekly, schedule_error) = match extras.schedule_refused {
+        Some((rows, e)) => (rows, Some(e)),
+        None => (
+            rows_of(
+                unit.armed_schedule
+                    .as_ref()
+                    .map(|s| s.periods.as_slice())
+                    .unwrap_or(&[]),
+            ),
+            None,
+        ),
+    };
     let key_category = unit
         .key_unit_category
         .and_then(key_unit_category_label)
@@ -188,7 +200,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
             },
         })
         .collect();
-    let status = if extras.reveal_error.is_some() {
+    let status = if extras.reveal_error.is_some() || schedule_error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -208,7 +220,8 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         new_token: extras.new_token,
         rules,
         severities: Severity::ALL.iter().map(|s| (s.code(), s.label_zh())).collect(),
-        schedule_text,
+        weekly,
+        schedule_error,
         may_configure: u.principal.can(Permission::UnitRuleConfigure),
         persons,
         may_reveal: u.principal.can(Permission::PersonReveal),

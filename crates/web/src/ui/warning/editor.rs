@@ -5,52 +5,32 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use neibao_domain::access::Permission;
 use neibao_domain::error::ErrorCode;
-use neibao_engine::warning::ruleset::RuleSpec;
 use neibao_engine::warning::BacktestInput;
-use serde::Deserialize;
 
 use super::rule::rule_page;
+use super::rule_form::RuleForm;
 use super::rule_views::{edit_refused, read_refused, BacktestView, Editor, PeriodForm};
 use super::rules::rules_page;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
-use crate::ui::form::{parse_local, some_text};
+use crate::ui::form::{field, parse_local, some_text, Fields};
 use crate::ui::kit::{error_page, UiUser};
 
-/// The editor as sent.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct EditorFields {
-    spec: String,
-    expected_version: String,
-    from: String,
-    to: String,
-    unit_id: String,
-    /// `save` or `backtest`.
-    action: String,
-}
-
-impl EditorFields {
-    fn editor(&self, action: String) -> Editor {
-        Editor {
-            action,
-            spec: self.spec.clone(),
-            expected_version: self.expected_version.trim().parse().unwrap_or(0),
-            from: self.from.trim().to_string(),
-            to: self.to.trim().to_string(),
-            unit_id: self.unit_id.trim().to_string(),
-            error: None,
-        }
+/// The editor as sent: the rule form's fields (see [`RuleForm`]), `expected_version`, the
+/// draft-backtest period (`from`, `to`, `unit_id`) and `action` (`save` or `backtest`).
+fn editor_sent(f: &Fields, action: String) -> Editor {
+    Editor {
+        action,
+        form: RuleForm::sent(f),
+        json: String::new(),
+        expected_version: field(f, "expected_version").trim().parse().unwrap_or(0),
+        from: field(f, "from").trim().to_string(),
+        to: field(f, "to").trim().to_string(),
+        unit_id: field(f, "unit_id").trim().to_string(),
+        error: None,
     }
-}
-
-fn parse_spec(text: &str) -> Result<RuleSpec, ApiError> {
-    if text.trim().is_empty() {
-        return Err(ApiError::validation("请填写规则内容（JSON）"));
-    }
-    serde_json::from_str(text).map_err(|e| ApiError::validation(format!("规则内容不是有效的规则 JSON：{e}")))
 }
 
 /// What the editor's post did: saved a version (the rule's code), or backtested the draft.
@@ -59,9 +39,9 @@ enum Done {
     Backtested(BacktestView),
 }
 
-/// Saves the editor's spec, or backtests it as a draft (`action=backtest`). `path_code`: the
-/// rule being edited (its code wins over the one in the text).
-async fn save_or_backtest(state: &AppState, u: &CurrentUser, f: &EditorFields, path_code: Option<&str>) -> Response {
+/// Saves the spec the form describes, or backtests it as a draft (`action=backtest`).
+/// `path_code`: the rule being edited (its code wins over one sent).
+async fn save_or_backtest(state: &AppState, u: &CurrentUser, f: &Fields, path_code: Option<&str>) -> Response {
     if !u.principal.can(Permission::AlertRuleRead) {
         return error_page(u, read_refused());
     }
@@ -69,14 +49,14 @@ async fn save_or_backtest(state: &AppState, u: &CurrentUser, f: &EditorFields, p
         Some(c) => format!("/warning/rules/{c}"),
         None => "/warning/rules".to_string(),
     };
-    let mut editor = f.editor(action);
-    let draft = f.action == "backtest";
+    let mut editor = editor_sent(f, action);
+    if let Some(c) = path_code {
+        editor.form.code = c.to_string();
+    }
+    let draft = field(f, "action") == "backtest";
     let warning = &state.services.warning;
     let result = async {
-        let mut spec = parse_spec(&editor.spec)?;
-        if let Some(c) = path_code {
-            spec.code = c.to_string();
-        }
+        let spec = editor.form.spec()?;
         if draft {
             let input = BacktestInput {
                 code: None,
@@ -125,11 +105,7 @@ async fn save_or_backtest(state: &AppState, u: &CurrentUser, f: &EditorFields, p
 }
 
 /// `POST /warning/rules`: creates a rule (or backtests the draft).
-pub async fn create_rule(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    CsrfForm(f): CsrfForm<EditorFields>,
-) -> Response {
+pub async fn create_rule(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f): CsrfForm<Fields>) -> Response {
     save_or_backtest(&state, &u, &f, None).await
 }
 
@@ -138,7 +114,7 @@ pub async fn update_rule(
     State(state): State<AppState>,
     UiUser(u): UiUser,
     Path(code): Path<String>,
-    CsrfForm(f): CsrfForm<EditorFields>,
+    CsrfForm(f): CsrfForm<Fields>,
 ) -> Response {
     save_or_backtest(&state, &u, &f, Some(&code)).await
 }

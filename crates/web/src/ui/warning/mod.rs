@@ -9,6 +9,7 @@
 mod editor;
 mod import;
 mod rule;
+mod rule_form;
 mod rule_views;
 mod rules;
 mod suppressions;

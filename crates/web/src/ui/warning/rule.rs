@@ -80,18 +80,11 @@ pub(super) async fn rule_page(
         Err(e) => return error_page(u, e.into()),
     };
     let current = &versions[0];
-    let editor = editor.unwrap_or_else(|| {
-        let p = PeriodForm::last_week();
-        Editor {
-            action: format!("/warning/rules/{code}"),
-            spec: serde_json::to_string_pretty(&current.spec).unwrap_or_default(),
-            expected_version: current.version,
-            from: p.from,
-            to: p.to,
-            unit_id: String::new(),
-            error: None,
-        }
-    });
+    let mut editor = editor.unwrap_or_else(|| Editor::of_stored(current));
+    if editor.json.is_empty() {
+        // A refused form keeps what was typed; the export stays the stored version.
+        editor.json = serde_json::to_string_pretty(&current.spec).unwrap_or_default();
+    }
     let status = if editor.error.is_some() || period.error.is_some() {
         StatusCode::BAD_REQUEST
     } else {

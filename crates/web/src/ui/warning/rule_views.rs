@@ -9,6 +9,7 @@ use neibao_domain::warning::StoredRule;
 use neibao_engine::warning::engine::{BacktestReport, ImportReport};
 use neibao_engine::warning::ruleset::{RuleSpec, FACTS};
 
+use super::rule_form::{kinds, severities, RuleForm};
 use crate::error::ApiError;
 use crate::ui::form::local_input;
 use crate::ui::views::{code_spans, fmt_time, severity_label, Span};
@@ -97,16 +98,52 @@ impl RuleRow {
     }
 }
 
-/// The rule editor (textarea with the spec JSON) and its draft-backtest period.
+/// The rule editor (the structured form of [`RuleForm`]) and its draft-backtest period.
 pub struct Editor {
     /// Where the form posts: `/warning/rules` (new) or `/warning/rules/{code}`.
     pub action: String,
-    pub spec: String,
+    pub form: RuleForm,
+    /// The current version as JSON (export), empty for a new rule.
+    pub json: String,
     pub expected_version: i64,
     pub from: String,
     pub to: String,
     pub unit_id: String,
     pub error: Option<String>,
+}
+
+impl Editor {
+    /// Every kind: (code, zh-CN label).
+    pub fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        kinds()
+    }
+
+    /// Every severity: (code, zh-CN label).
+    pub fn severities(&self) -> Vec<(&'static str, &'static str)> {
+        severities()
+    }
+
+    /// The editor of the next version of a stored rule, last week as the draft-backtest period.
+    pub fn of_stored(r: &StoredRule) -> Editor {
+        let p = PeriodForm::last_week();
+        let form = match serde_json::from_value::<RuleSpec>(r.spec.clone()) {
+            Ok(s) => RuleForm::of_spec(&s),
+            Err(_) => RuleForm {
+                code: r.code.clone(),
+                ..RuleForm::new_rule()
+            },
+        };
+        Editor {
+            action: format!("/warning/rules/{}", r.code),
+            form,
+            json: serde_json::to_string_pretty(&r.spec).unwrap_or_default(),
+            expected_version: r.version,
+            from: p.from,
+            to: p.to,
+            unit_id: String::new(),
+            error: None,
+        }
+    }
 }
 
 /// A backtest period form (stored rule).
@@ -204,40 +241,17 @@ impl From<ImportReport> for ImportView {
     }
 }
 
-/// The spec a new rule starts from (a threshold rule on failed verifications).
-pub const EXAMPLE_SPEC: &str = r#"{
-  "code": "denied_burst_example",
-  "title": "同一门禁多次验证失败",
-  "description": "同一设备 10 分钟内验证失败 5 次",
-  "enabled": true,
-  "severity": "medium",
-  "kind": {"type": "threshold", "count": 5, "window_seconds": 600, "key": ["device_id"]},
-  "condition": "kind == \"access.denied\"",
-  "scope": {"division_prefix": "", "unit_ids": [], "key_units_only": false},
-  "group_by": ["device_id"]
-}"#;
-
-/// The editor of a new rule, with the example spec and last week as the draft-backtest period.
+/// The editor of a new rule, last week as the draft-backtest period.
 pub fn new_editor() -> Editor {
     let p = PeriodForm::last_week();
     Editor {
         action: "/warning/rules".into(),
-        spec: EXAMPLE_SPEC.into(),
+        form: RuleForm::new_rule(),
+        json: String::new(),
         expected_version: 0,
         from: p.from,
         to: p.to,
         unit_id: String::new(),
         error: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_example_spec_compiles() {
-        let spec: RuleSpec = serde_json::from_str(EXAMPLE_SPEC).unwrap();
-        neibao_engine::warning::ruleset::compile(&spec).unwrap();
     }
 }

@@ -59,7 +59,8 @@ struct SuppressionsPage {
     /// (id, name) of the units in scope (at most 200).
     units: Vec<(String, String)>,
     units_capped: bool,
-    /// (id, name) of the chosen unit's devices; empty: the device is typed.
+    /// (id, name) of the chosen unit's devices (the device select; app.js refills it when
+    /// another unit is chosen).
     devices: Vec<(String, String)>,
     /// (code, title) of every rule.
     rules: Vec<(String, String)>,
