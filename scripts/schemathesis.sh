@@ -193,6 +193,12 @@ for kind, values in ids.items():
     with open(f"{folder}/{kind}.dict", "w", encoding="utf-8") as f:
         f.writelines(json.dumps(v) + "\n" for v in values)
 print("schemathesis: seeded ids: " + ", ".join(f"{k} {len(v)}" for k, v in ids.items()))
+# The one account the operations on /api/v1/users/{id} may change (schemathesis.toml): a guard
+# of the demo unit, never the run's own accounts.
+victim = call(admin, "POST", "/api/v1/users", {"username": "stvictim", "display_name": "契约测试账号",
+                                               "role": "guard", "unit_id": demo_unit})
+with open(f"{folder}/victim_user.txt", "w", encoding="utf-8") as f:
+    f.write(victim["id"])
 PY
 
 # --- the runs -----------------------------------------------------------------------------------
@@ -253,6 +259,9 @@ for op in "${POLICE_OPS[@]}" "${SESSION_ONLY_OPS[@]}"; do admin_args+=(--exclude
 NEIBAO_VICTIM_TOKEN_ID=$(curl -fsS -H "Authorization: Bearer $VICTIM_TOKEN" "$BASE/api/v1/tokens" |
     "$PY" -c 'import json, sys; print(next(t["id"] for t in json.load(sys.stdin) if t["name"] == "schemathesis-victim"))')
 export NEIBAO_VICTIM_TOKEN_ID
+# The account that the operations on /api/v1/users/{id} may change (schemathesis.toml).
+NEIBAO_VICTIM_USER_ID=$(cat "$OUT/ids/victim_user.txt")
+export NEIBAO_VICTIM_USER_ID
 # Every request is recorded (operation, mode, status) for the summary below.
 export NEIBAO_ST_CALLS=$OUT/calls.tsv
 export SCHEMATHESIS_HOOKS=schemathesis_hooks

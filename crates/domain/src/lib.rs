@@ -29,6 +29,7 @@ pub mod events;
 pub mod privacy;
 pub mod registry;
 pub mod supervision;
+pub mod users;
 pub mod warning;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

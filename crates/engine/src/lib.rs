@@ -28,6 +28,7 @@ pub mod notifications;
 pub mod privacy;
 pub mod registry;
 pub mod supervision;
+pub mod users;
 pub mod warning;
 
 pub use config::EngineConfig;

@@ -23,6 +23,7 @@ use crate::notifications::NotificationService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::supervision::SupervisionService;
+use crate::users::UserService;
 use crate::warning::WarningService;
 
 /// Every service of the platform.
@@ -44,6 +45,7 @@ pub struct Services {
     pub privacy: PrivacyService,
     pub audit: AuditService,
     pub idempotency: IdempotencyService,
+    pub users: UserService,
 }
 
 impl Services {
@@ -71,6 +73,7 @@ impl Services {
             privacy: PrivacyService::new(ctx.clone()),
             audit: AuditService::new(ctx.clone()),
             idempotency: IdempotencyService::new(ctx.clone()),
+            users: UserService::new(ctx.clone()),
             ctx,
         }
     }

@@ -33,6 +33,7 @@ pub mod privacy;
 pub mod registry;
 pub mod settings;
 pub mod supervision;
+pub mod users;
 pub mod warning;
 
 pub use error::{StoreError, StoreResult};

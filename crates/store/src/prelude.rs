@@ -19,4 +19,5 @@ pub use crate::store::Store;
 pub use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
 };
+pub use crate::users::UserAdminRepo;
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};

@@ -20,6 +20,7 @@ use crate::settings::SettingsRepo;
 use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
 };
+use crate::users::UserAdminRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
 
 /// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
@@ -61,6 +62,7 @@ pub trait Store:
     + BureauSettingsRepo
     + DataRuleRepo
     + SuppressionRepo
+    + UserAdminRepo
     + Send
     + Sync
     + 'static
@@ -104,6 +106,7 @@ impl<T> Store for T where
         + BureauSettingsRepo
         + DataRuleRepo
         + SuppressionRepo
+        + UserAdminRepo
         + Send
         + Sync
         + 'static

@@ -31,6 +31,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::supervision::Doc::openapi());
     doc.merge(crate::api::documents::Doc::openapi());
     doc.merge(crate::api::attachments::Doc::openapi());
+    doc.merge(crate::api::users::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc
 }

@@ -69,6 +69,8 @@ pub enum Permission {
     TokenCreate,
     /// 查看、撤销所有人的 API 令牌.
     TokenAdminister,
+    /// 创建、修改、停用账号，重置密码（本机构辖区内）.
+    UserAdminister,
 }
 
 use Role::{
@@ -108,6 +110,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::SecuritySettingsConfigure, &[A]),
     (Permission::TokenCreate, &[A, PP, PC, PX, PS, D, M]),
     (Permission::TokenAdminister, &[A]),
+    (Permission::UserAdminister, &[A]),
 ];
 
 impl Permission {
@@ -146,6 +149,7 @@ impl Permission {
             Permission::SecuritySettingsConfigure => "security.settings.configure",
             Permission::TokenCreate => "token.create",
             Permission::TokenAdminister => "token.administer",
+            Permission::UserAdminister => "user.administer",
         }
     }
 
@@ -179,6 +183,7 @@ impl Permission {
             Permission::SecuritySettingsConfigure => "修改安全设置",
             Permission::TokenCreate => "创建本人的 API 令牌",
             Permission::TokenAdminister => "管理所有人的 API 令牌",
+            Permission::UserAdminister => "管理账号（本机构辖区内）",
         }
     }
 

@@ -7,14 +7,23 @@ use crate::validate::DivisionCode;
 
 impl User {
     /// The principal of a signed-in user: the scope its role and organisation give
-    /// (docs/DESIGN.md §1): administrators everything; province, city and county police the
+    /// (docs/DESIGN.md §1): administrators everything (a delegated administrator, one with a
+    /// police organisation, that organisation's division prefix); province, city and county police the
     /// division-code prefix of their organisation; a police station the units assigned to it; a
     /// competent department its sector; a unit's manager and guards their unit. A misconfigured
     /// account (no organisation, no unit) sees nothing.
     pub fn principal(&self) -> Principal {
         let user = self;
         let scope = match user.role {
-            Role::Admin => Scope::All,
+            // The installation's administrator has no organisation; a delegated administrator
+            // (a city bureau's) manages only inside its organisation's jurisdiction.
+            Role::Admin => match (&user.org_id, user.division_code.as_deref().map(DivisionCode::parse)) {
+                (None, _) => Scope::All,
+                (Some(_), Some(Ok(code))) => Scope::Division {
+                    prefix: code.scope_prefix().to_string(),
+                },
+                (Some(_), _) => Scope::Nothing,
+            },
             Role::PoliceProvince | Role::PoliceCity | Role::PoliceCounty => {
                 match user.division_code.as_deref().map(DivisionCode::parse) {
                     Some(Ok(code)) => Scope::Division {

@@ -241,6 +241,23 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"name":"矩阵令牌","scope":"read"}"#),
         ),
         ("delete", "/api/v1/tokens/{id}", Any, None),
+        ("get", "/api/v1/users", Admin, None),
+        (
+            "post",
+            "/api/v1/users",
+            Admin,
+            Some(r#"{"username":"matrix{n}","display_name":"矩阵账号","role":"guard","unit_id":"{unit}"}"#),
+        ),
+        ("get", "/api/v1/users/{id}", Admin, None),
+        (
+            "put",
+            "/api/v1/users/{id}",
+            Admin,
+            Some(r#"{"display_name":"矩阵账号改","role":"guard","unit_id":"{unit}"}"#),
+        ),
+        ("post", "/api/v1/users/{id}/disable", Admin, None),
+        ("post", "/api/v1/users/{id}/enable", Admin, None),
+        ("post", "/api/v1/users/{id}/password-reset", Admin, None),
         (
             "post",
             "/api/v1/persons/lookup",
@@ -384,6 +401,8 @@ pub(crate) struct Objects {
     pub(crate) checklist: String,
     pub(crate) suppression: String,
     pub(crate) channel: String,
+    /// A guard's account at the unit (account administration).
+    pub(crate) account: String,
 }
 
 /// A hazard with a rectification order (its document) and an evidence file, a police inspection
@@ -496,7 +515,16 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         )
         .await;
     assert_eq!(s, 201, "{ch}");
+    let (s, acc) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": format!("m{}", &unit_id[..20].to_ascii_lowercase()), "display_name": "矩阵保安",
+                   "role": "guard", "unit_id": unit_id}),
+        )
+        .await;
+    assert_eq!(s, 201, "{acc}");
     Objects {
+        account: acc["id"].as_str().unwrap().into(),
         suppression: w["id"].as_str().unwrap().into(),
         channel: ch["id"].as_str().unwrap().into(),
         hazard,
@@ -537,6 +565,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "checklists" => o.checklist.clone(),
         "suppressions" => o.suppression.clone(),
         "notification_channels" => o.channel.clone(),
+        "users" => o.account.clone(),
         other => panic!("no object for {other}"),
     }
 }

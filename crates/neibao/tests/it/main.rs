@@ -36,6 +36,7 @@ mod supervision;
 mod transports;
 mod ui;
 mod ui_warning;
+mod users;
 mod warning;
 mod webdriver;
 mod wiring;

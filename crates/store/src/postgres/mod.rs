@@ -44,6 +44,8 @@ mod settings;
 mod store;
 #[path = "../supervision/sql/mod.rs"]
 mod supervision;
+#[path = "../users/sql.rs"]
+mod users;
 #[path = "../warning/sql.rs"]
 mod warning;
 

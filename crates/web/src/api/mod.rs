@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod privacy;
 pub mod registry;
 pub mod supervision;
+pub mod users;
 pub mod warning;
 
 use axum::routing::get;
@@ -41,4 +42,5 @@ pub fn routes() -> Router<AppState> {
         .merge(supervision::routes())
         .merge(documents::routes())
         .merge(attachments::routes())
+        .merge(users::routes())
 }

@@ -14,6 +14,7 @@ mod notifications;
 mod privacy;
 mod registry;
 mod supervision;
+mod users;
 mod views;
 mod warning;
 mod weekly;
@@ -41,4 +42,5 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(supervision::routes())
         .merge(warning::routes())
+        .merge(users::routes())
 }

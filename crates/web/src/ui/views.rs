@@ -35,6 +35,8 @@ pub struct Nav {
     /// May read personal data in full for a purpose (`person.reveal`): the 查看原文 links of
     /// masked free texts are shown.
     pub may_reveal: bool,
+    /// An administrator (`user.administer`): the 账号管理 link is shown.
+    pub may_admin_users: bool,
 }
 
 impl Nav {
@@ -60,6 +62,7 @@ impl Nav {
             watch_alerts: false,
             police: u.principal.can(Permission::AuditRead),
             may_reveal: u.principal.can(Permission::PersonReveal),
+            may_admin_users: u.principal.can(Permission::UserAdminister),
         }
     }
 

@@ -1,0 +1,77 @@
+//! What the account pages show: role and organisation options, an account as a row, the form
+//! of an account as typed.
+
+use serde::Deserialize;
+
+/// The form of an account (opening one, or editing it), as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct AccountForm {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub org_id: String,
+    pub unit_id: String,
+}
+
+/// A role option: code, zh-CN label.
+pub fn role_options() -> Vec<(&'static str, &'static str)> {
+    neibao_domain::access::Role::ALL
+        .iter()
+        .map(|r| (r.code(), r.label_zh()))
+        .collect()
+}
+
+/// An organisation option: id, `name（kind）`.
+pub fn org_options(orgs: &[neibao_domain::registry::Organisation]) -> Vec<(String, String)> {
+    orgs.iter()
+        .map(|o| {
+            let kind = match o.kind.as_str() {
+                "police_province" => "省厅",
+                "police_city" => "市局",
+                "police_county" => "县局/分局",
+                "police_station" => "派出所",
+                _ => "主管部门",
+            };
+            (o.id.clone(), format!("{}（{kind}）", o.name))
+        })
+        .collect()
+}
+
+/// One account as a row: what the list and the account page show.
+pub struct AccountRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub role_code: String,
+    pub place: String,
+    pub org_id: String,
+    pub unit_id: String,
+    pub disabled: bool,
+    pub totp: bool,
+    pub created_at: String,
+}
+
+impl AccountRow {
+    pub fn new(a: &neibao_domain::users::UserAccount) -> AccountRow {
+        let u = &a.user;
+        AccountRow {
+            id: u.id.clone(),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.label_zh().to_string(),
+            role_code: u.role.code().to_string(),
+            place: u
+                .org_name
+                .clone()
+                .or_else(|| u.unit_name.clone())
+                .unwrap_or_else(|| "（全局）".to_string()),
+            org_id: u.org_id.clone().unwrap_or_default(),
+            unit_id: u.unit_id.clone().unwrap_or_default(),
+            disabled: a.disabled,
+            totp: a.totp_enabled,
+            created_at: crate::ui::views::fmt_time(a.created_at),
+        }
+    }
+}
