@@ -68,4 +68,28 @@ pub struct IngestDevice {
 pub struct DeviceFilter {
     pub unit_id: Option<String>,
     pub online: Option<bool>,
+    /// The order; `None`: by unit name, then device name.
+    pub sort: Option<crate::paging::Sort<DeviceSort>>,
+}
+
+/// The columns a device list may be ordered by (`sort=name`, `sort=-last_seen` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceSort {
+    /// 设备名称.
+    Name,
+    /// 所属单位 (the unit's name).
+    Unit,
+    /// 最后上报 (never reported counts as oldest).
+    LastSeen,
+}
+
+impl crate::paging::SortColumn for DeviceSort {
+    const ALL: &'static [DeviceSort] = &[DeviceSort::Name, DeviceSort::Unit, DeviceSort::LastSeen];
+    fn code(self) -> &'static str {
+        match self {
+            DeviceSort::Name => "name",
+            DeviceSort::Unit => "unit",
+            DeviceSort::LastSeen => "last_seen",
+        }
+    }
 }

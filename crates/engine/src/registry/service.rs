@@ -229,6 +229,7 @@ impl RegistryService {
                 &DeviceFilter {
                     unit_id: Some(id.to_string()),
                     online: None,
+                    sort: None,
                 },
                 Page::new(Some(1), Some(200)),
                 Utc::now(),

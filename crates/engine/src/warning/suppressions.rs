@@ -158,6 +158,7 @@ impl WarningService {
                     &DeviceFilter {
                         unit_id: Some(unit.to_string()),
                         online: None,
+                        sort: None,
                     },
                     Page::new(Some(1), Some(CHOICES)),
                     Utc::now(),

@@ -476,3 +476,68 @@ async fn the_api_sorts_by_a_declared_column_and_refuses_any_other() {
         json!(["deadline", "-deadline", "created", "-created"])
     );
 }
+
+/// Devices order by name, unit or last report (never reported = oldest), either way, in the API
+/// and on the page, whose header links and pager keep the order and the filters.
+#[tokio::test]
+async fn devices_sort_by_name_unit_and_last_report() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let b = app.browser("demo_county", DEMO_PASSWORD).await;
+    let all = |sort: &'static str| {
+        let police = police.clone();
+        async move {
+            let mut items = Vec::new();
+            for n in 1.. {
+                let (s, v) = police
+                    .get(&format!("/api/v1/devices?per_page=200&page={n}&sort={sort}"))
+                    .await;
+                assert_eq!(s, 200, "{v}");
+                let page = v["items"].as_array().unwrap().clone();
+                let last = page.len() < 200;
+                items.extend(page);
+                if last {
+                    break;
+                }
+            }
+            items
+        }
+    };
+    let seen = |d: &Value| d["last_seen_at"].as_str().map(|t| chrono::DateTime::parse_from_rfc3339(t).unwrap());
+    for (sort, up) in [("last_seen", true), ("-last_seen", false)] {
+        let items = all(sort).await;
+        assert!(items.len() > 10, "{}", items.len());
+        let times: Vec<_> = items.iter().map(seen).collect();
+        let mut sorted = times.clone();
+        sorted.sort();
+        if !up {
+            sorted.reverse();
+        }
+        assert_eq!(times, sorted, "{sort}");
+    }
+    // Text in the database's collation: one direction is the other reversed.
+    for (column, field) in [("name", "name"), ("unit", "unit_name")] {
+        let values = |items: Vec<Value>| -> Vec<String> {
+            items.iter().map(|d| d[field].as_str().unwrap().to_string()).collect()
+        };
+        let up = values(all(if column == "name" { "name" } else { "unit" }).await);
+        let mut down = values(all(if column == "name" { "-name" } else { "-unit" }).await);
+        down.reverse();
+        assert_eq!(up, down, "{column}");
+        assert_ne!(up.first(), up.last(), "{column}: more than one value");
+    }
+    let (s, v) = police.get("/api/v1/devices?sort=bogus").await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("validation_failed")), "{v}");
+
+    // The page: the header marks the order, the links keep the filter, the pager the order.
+    let (s, html) = page(&b, &app, "/devices?online=false&sort=-last_seen").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("最后上报↓"), "{html}");
+    assert!(html.contains("href=\"/devices?online=false&#38;sort=last_seen\""), "{html}");
+    assert!(html.contains("name=\"sort\" value=\"-last_seen\""));
+    if html.contains("下一页") {
+        assert!(html.contains("sort=-last_seen&#38;page=2"), "{html}");
+    }
+    // An unknown order on the page is the default order, not an error.
+    assert_eq!(page(&b, &app, "/devices?sort=bogus").await.0, 200);
+}

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::devices::{
+    DeviceSort,
     Device, DeviceFilter, DeviceFormat, DevicePlacement, IngestDevice, NewDevice, SilentDevice, UnitHealth,
 };
 use neibao_domain::ids::new_id;
@@ -180,12 +181,25 @@ impl DeviceRepo for Backend {
                 None => {}
             }
         };
+        // Fixed SQL per column (the caller's value only picks one of these); never-seen devices
+        // count as the oldest on both backends; the id last, so that equal values page stably.
+        let order = match f.sort {
+            None => "u.name, dv.name, dv.id".to_string(),
+            Some(s) => {
+                let column = match s.column {
+                    DeviceSort::Name => "dv.name",
+                    DeviceSort::Unit => "u.name",
+                    DeviceSort::LastSeen => "COALESCE(dv.last_seen_at, 0)",
+                };
+                format!("{column} {dir}, u.name, dv.name, dv.id", dir = s.direction())
+            }
+        };
         super::common::paged(
             &self.pool,
             "FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE 1=1",
             DEVICE_SELECT,
             filters,
-            "u.name, dv.name",
+            &order,
             page,
             |r| self.device_from_row(r, now),
         )

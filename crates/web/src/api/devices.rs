@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use neibao_domain::devices::{Device, DeviceFilter};
-use neibao_domain::paging::{Listing, Page};
+use neibao_domain::paging::{Listing, Page, Sort};
 use neibao_engine::devices::{CreatedDevice, DeviceHealth, DeviceInput};
 use serde::Deserialize;
 
@@ -19,10 +19,32 @@ use crate::state::AppState;
 pub struct DeviceQuery {
     pub unit_id: Option<String>,
     pub online: Option<bool>,
+    /// The order: by device name, unit name or last report, `-` first for descending; by
+    /// default by unit name, then device name.
+    #[param(value_type = Option<DeviceSortParam>)]
+    pub sort: Option<String>,
     #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
+}
+
+/// The orders of the device list (the `sort` parameter).
+/// (Only the schema is used: the value is read as text and checked by `Sort::checked`.)
+#[derive(Debug, Clone, Copy, serde::Serialize, Deserialize, utoipa::ToSchema)]
+pub enum DeviceSortParam {
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "-name")]
+    NameDesc,
+    #[serde(rename = "unit")]
+    Unit,
+    #[serde(rename = "-unit")]
+    UnitDesc,
+    #[serde(rename = "last_seen")]
+    LastSeen,
+    #[serde(rename = "-last_seen")]
+    LastSeenDesc,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -43,6 +65,7 @@ pub async fn list(
     let filter = DeviceFilter {
         unit_id: q.unit_id,
         online: q.online,
+        sort: Sort::checked(q.sort.as_deref())?,
     };
     Ok(Json(state.services.devices.list(&user.principal, &filter, page).await?))
 }
@@ -88,5 +111,5 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, create, get, device_health))]
+#[openapi(components(schemas(DeviceSortParam)), paths(list, create, get, device_health))]
 pub struct Doc;

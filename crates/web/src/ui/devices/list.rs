@@ -4,14 +4,14 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
-use neibao_domain::devices::{DeviceFilter, DeviceFormat};
-use neibao_domain::paging::Page;
+use neibao_domain::devices::{DeviceFilter, DeviceFormat, DeviceSort};
+use neibao_domain::paging::{Page, Sort};
 use neibao_engine::devices::DeviceInput;
 use serde::Deserialize;
 
 use super::super::kit::{error_page, render, UiUser};
 use super::super::registry::{unit_page, UnitExtras};
-use super::super::views::{total_label, DeviceView, Nav, Pager};
+use super::super::views::{total_label, DeviceView, Nav, Pager, SortHeader};
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::state::AppState;
@@ -105,6 +105,10 @@ pub struct DevicesQuery {
     /// One unit's devices (the unit page links here when it shows only the first ones).
     #[serde(default)]
     unit_id: String,
+    /// `name`, `unit`, `last_seen`, or one of them with a leading `-` (descending); anything
+    /// else: the default order.
+    #[serde(default)]
+    sort: String,
     page: Option<u32>,
 }
 
@@ -119,6 +123,11 @@ struct DevicesPage {
     /// The unit's name when the list is one unit's (taken from its rows).
     unit_name: String,
     pager: Pager,
+    /// The order as understood (empty: the default), kept by the filter form.
+    sort: String,
+    sort_name: SortHeader,
+    sort_unit: SortHeader,
+    sort_last_seen: SortHeader,
 }
 
 pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<DevicesQuery>) -> Response {
@@ -126,7 +135,16 @@ pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
     let filter = DeviceFilter {
         unit_id: Some(q.unit_id.clone()).filter(|s| !s.is_empty()),
         online: q.online.parse().ok(),
+        sort: Sort::parse(&q.sort),
     };
+    let sort = filter.sort.map(|s: Sort<DeviceSort>| s.param()).unwrap_or_default();
+    let filters = [("online", q.online.clone()), ("unit_id", q.unit_id.clone())];
+    let mut with_page = filters.to_vec();
+    with_page.push(("page", q.page.map(|p| p.to_string()).unwrap_or_default()));
+    let header = |column| SortHeader::new("/devices", &with_page, &sort, column);
+    let (sort_name, sort_unit, sort_last_seen) = (header("name"), header("unit"), header("last_seen"));
+    let mut with_sort = filters.to_vec();
+    with_sort.push(("sort", sort.clone()));
     match state.services.devices.list(&u.principal, &filter, page).await {
         Ok(list) => render(&DevicesPage {
             nav: Nav::new(&u),
@@ -136,13 +154,11 @@ pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
                 (false, Some(d)) => d.unit_name.clone(),
                 _ => String::new(),
             },
-            pager: Pager::new(
-                "/devices",
-                &[("online", q.online.clone()), ("unit_id", q.unit_id.clone())],
-                page.page,
-                page.per_page,
-                list.total,
-            ),
+            pager: Pager::new("/devices", &with_sort, page.page, page.per_page, list.total),
+            sort,
+            sort_name,
+            sort_unit,
+            sort_last_seen,
             online: q.online,
             unit_id: q.unit_id,
         }),
