@@ -275,3 +275,10 @@
     unit.addEventListener("change", fill);
   });
 })();
+
+// A refused form is shown again with its reason in an `.error` box: open the page at that box
+// (a long page would otherwise open at its top, the reason out of sight).
+(function () {
+  var e = document.querySelector("main .error");
+  if (e && e.getBoundingClientRect().top > window.innerHeight * 0.6) e.scrollIntoView({ block: "center" });
+})();

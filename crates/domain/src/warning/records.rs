@@ -22,6 +22,8 @@ pub struct SuppressionWindow {
     pub id: String,
     pub unit_id: String,
     pub device_id: Option<String>,
+    /// The device's name, in lists (`None`: every device of the unit).
+    pub device_name: Option<String>,
     /// Rule code (data or built-in); `None` = every rule.
     pub rule: Option<String>,
     pub from: DateTime<Utc>,

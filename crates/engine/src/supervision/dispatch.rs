@@ -186,7 +186,10 @@ pub async fn hand_out(
     if moves.is_empty() {
         return Err(ServiceError::refused(
             ErrorCode::Conflict,
-            format!("{}没有管辖这些单位的下级单位，检查仍由本单位承办", org.name),
+            format!(
+                "{}没有管辖这些单位、且有民警账号的下级单位，检查仍由本单位承办",
+                org.name
+            ),
         ));
     }
     let routed: usize = moves.iter().map(|(_, ids)| ids.len()).sum();

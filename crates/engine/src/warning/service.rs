@@ -89,6 +89,13 @@ impl WarningService {
     ) -> ServiceResult<StoredRule> {
         who.require(Permission::AlertRuleWrite)?;
         let spec = check_spec(who, spec)?;
+        if expected_version == Some(0) && !self.ctx.store.list_rules(Some(&spec.code)).await?.is_empty() {
+            return Err(ServiceError::refused(
+                ErrorCode::Conflict,
+                format!("规则代码「{}」已被使用，请换一个代码", spec.code),
+            ));
+        }
+        self.check_units(who, &spec).await?;
         let current = self.check_existing(who, &spec.code).await?;
         if expected_version != Some(0) && current.is_none() {
             return Err(ServiceError::refused(ErrorCode::NotFound, "没有这条预警规则"));
@@ -134,6 +141,7 @@ impl WarningService {
         let mut checked = Vec::with_capacity(specs.len());
         for s in specs {
             let s = check_spec(who, s)?;
+            self.check_units(who, &s).await?;
             self.check_existing(who, &s.code).await?;
             checked.push(s);
         }
@@ -181,6 +189,30 @@ impl WarningService {
         .map_err(ServiceError::invalid)
     }
 
+    /// The units a rule names (`scope.unit_ids`) exist in the caller's jurisdiction (at most
+    /// [`MAX_RULE_UNITS`]).
+    ///
+    /// Errors: `validation_failed` naming the first unknown unit.
+    async fn check_units(&self, who: &Principal, spec: &RuleSpec) -> ServiceResult<()> {
+        if spec.scope.unit_ids.len() > MAX_RULE_UNITS {
+            return Err(ServiceError::invalid(format!(
+                "指定单位最多 {MAX_RULE_UNITS} 个；更多单位请按行政区划限定"
+            )));
+        }
+        for id in &spec.scope.unit_ids {
+            match self.ctx.store.get_unit(&who.scope, id).await {
+                Ok(_) => {}
+                Err(neibao_store::StoreError::NotFound) => {
+                    return Err(ServiceError::invalid(format!(
+                        "指定单位「{id}」不存在或不在您的辖区，请检查单位编号"
+                    )))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
     /// The rule `code` as stored now, after checking that it lies in the caller's jurisdiction
     /// (403 otherwise). `None` when there is no such rule.
     async fn check_existing(&self, who: &Principal, code: &str) -> ServiceResult<Option<StoredRule>> {
@@ -198,6 +230,9 @@ impl WarningService {
         Ok(current)
     }
 }
+
+/// The most units one rule may name (`scope.unit_ids`).
+pub const MAX_RULE_UNITS: usize = 200;
 
 /// The division prefix the caller's rules must lie in (`None`: anywhere, administrators).
 fn rule_prefix(who: &Principal) -> ServiceResult<Option<String>> {

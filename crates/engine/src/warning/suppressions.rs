@@ -67,8 +67,16 @@ impl WarningService {
     pub async fn create_suppression(&self, who: &Principal, d: SuppressionDraft) -> ServiceResult<SuppressionWindow> {
         who.require(Permission::SuppressionManage)?;
         let now = Utc::now();
-        if d.to <= d.from || d.to <= now || d.to - d.from > Duration::days(MAX_SUPPRESSION_DAYS) {
-            return Err(ServiceError::invalid("屏蔽时段应晚于现在结束，且不超过 31 天"));
+        if d.to <= d.from {
+            return Err(ServiceError::invalid("屏蔽时段的结束时间应晚于开始时间"));
+        }
+        if d.to <= now {
+            return Err(ServiceError::invalid(
+                "屏蔽时段应在现在之后结束（已经过去的时段无需屏蔽）",
+            ));
+        }
+        if d.to - d.from > Duration::days(MAX_SUPPRESSION_DAYS) {
+            return Err(ServiceError::invalid("屏蔽时段不超过 31 天"));
         }
         if !SUPPRESSION_REASONS.iter().any(|(c, _)| *c == d.reason) {
             return Err(ServiceError::invalid("屏蔽原因应为 maintenance、visit 或 other"));
@@ -88,6 +96,7 @@ impl WarningService {
             id: new_id(),
             unit_id: d.unit_id,
             device_id: d.device_id.filter(|x| !x.is_empty()),
+            device_name: None,
             rule,
             from: d.from,
             to: d.to,

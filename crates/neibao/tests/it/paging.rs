@@ -503,7 +503,11 @@ async fn devices_sort_by_name_unit_and_last_report() {
             items
         }
     };
-    let seen = |d: &Value| d["last_seen_at"].as_str().map(|t| chrono::DateTime::parse_from_rfc3339(t).unwrap());
+    let seen = |d: &Value| {
+        d["last_seen_at"]
+            .as_str()
+            .map(|t| chrono::DateTime::parse_from_rfc3339(t).unwrap())
+    };
     for (sort, up) in [("last_seen", true), ("-last_seen", false)] {
         let items = all(sort).await;
         assert!(items.len() > 10, "{}", items.len());
@@ -527,13 +531,20 @@ async fn devices_sort_by_name_unit_and_last_report() {
         assert_ne!(up.first(), up.last(), "{column}: more than one value");
     }
     let (s, v) = police.get("/api/v1/devices?sort=bogus").await;
-    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("validation_failed")), "{v}");
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("validation_failed")),
+        "{v}"
+    );
 
     // The page: the header marks the order, the links keep the filter, the pager the order.
     let (s, html) = page(&b, &app, "/devices?online=false&sort=-last_seen").await;
     assert_eq!(s, 200);
     assert!(html.contains("最后上报↓"), "{html}");
-    assert!(html.contains("href=\"/devices?online=false&#38;sort=last_seen\""), "{html}");
+    assert!(
+        html.contains("href=\"/devices?online=false&#38;sort=last_seen\""),
+        "{html}"
+    );
     assert!(html.contains("name=\"sort\" value=\"-last_seen\""));
     if html.contains("下一页") {
         assert!(html.contains("sort=-last_seen&#38;page=2"), "{html}");

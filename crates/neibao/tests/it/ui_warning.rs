@@ -384,7 +384,7 @@ async fn suppressions_inbox_health_and_channels_from_the_ui() {
     .await;
     assert_eq!(s, 400);
     assert!(
-        html.contains("屏蔽时段应晚于现在结束") && html.contains("来访登记测试"),
+        html.contains("屏蔽时段的结束时间应晚于开始时间") && html.contains("来访登记测试"),
         "{html}"
     );
     let (s, url, html) = post(

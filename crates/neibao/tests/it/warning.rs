@@ -49,7 +49,20 @@ async fn data_rules_are_versioned_raise_alerts_backtest_and_respect_suppression(
     assert_eq!(v["version"], 1);
     let (s, v) = admin.post("/api/v1/alert_rules", rule.clone()).await;
     assert_eq!(s, 409);
-    assert!(v["error"]["message"].as_str().unwrap().contains("已存在"), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("已被使用"), "{v}");
+    // A rule naming a unit that does not exist: refused with the unit named.
+    let mut bad = rule.clone();
+    bad["code"] = json!("denied_burst_bad_unit");
+    bad["scope"] = json!({"unit_ids": ["abc"]});
+    let (s, v) = admin.post("/api/v1/alert_rules", bad).await;
+    assert_eq!(s, 400, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("指定单位「abc」不存在"),
+        "{v}"
+    );
 
     // Two failures: nothing; the third within the window: one alert of the data rule.
     let denied = json!({"type": "access.denied", "region": "door:1"});

@@ -12,8 +12,7 @@ use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::devices::{
-    DeviceSort,
-    Device, DeviceFilter, DeviceFormat, DevicePlacement, IngestDevice, NewDevice, SilentDevice, UnitHealth,
+    Device, DeviceFilter, DeviceFormat, DevicePlacement, DeviceSort, IngestDevice, NewDevice, SilentDevice, UnitHealth,
 };
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};

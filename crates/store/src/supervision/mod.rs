@@ -64,7 +64,8 @@ pub trait CampaignRepo: Send + Sync {
 /// them to officers (指派检查人), and a campaign's progress per organisation (issue 20).
 #[async_trait]
 pub trait DispatchRepo: Send + Sync {
-    /// The direct subordinate police organisations of an organisation (its police children).
+    /// The direct subordinate police organisations of an organisation (its police children)
+    /// that have an active police account in them or below them.
     async fn subordinate_organisations(&self, org_id: &str) -> StoreResult<Vec<Subordinate>>;
     /// An organisation and every organisation below it (ids; one recursive query).
     async fn organisation_subtree(&self, org_id: &str) -> StoreResult<Vec<String>>;

@@ -30,6 +30,7 @@ fn suppression_from_row(r: &DbRow) -> SuppressionWindow {
         id: r.get("id"),
         unit_id: r.get("unit_id"),
         device_id: r.get("device_id"),
+        device_name: r.try_get("device_name").ok().flatten(),
         rule: r.get("rule"),
         from: from_ms(r.get("starts_at")),
         to: from_ms(r.get("ends_at")),
@@ -183,7 +184,8 @@ impl SuppressionRepo for Backend {
         ending_after: DateTime<Utc>,
     ) -> StoreResult<Vec<SuppressionWindow>> {
         let mut qb = QueryBuilder::new(
-            "SELECT s.* FROM suppression_windows s JOIN units u ON u.id = s.unit_id WHERE s.ends_at > ",
+            "SELECT s.*, dv.name AS device_name FROM suppression_windows s JOIN units u ON u.id = s.unit_id \
+             LEFT JOIN devices dv ON dv.id = s.device_id WHERE s.ends_at > ",
         );
         qb.push_bind(ms(ending_after));
         if let Some(u) = unit_id {

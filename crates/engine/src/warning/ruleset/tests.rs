@@ -290,6 +290,7 @@ fn suppression_windows() {
         id: "s".into(),
         unit_id: "u1".into(),
         device_id: Some("d1".into()),
+        device_name: None,
         rule: None,
         from: t(1, 0, 0),
         to: t(2, 0, 0),

@@ -36,8 +36,18 @@ fn full_name(name: Option<String>, kind: Option<String>, parent: Option<String>)
 #[async_trait]
 impl DispatchRepo for Backend {
     async fn subordinate_organisations(&self, org_id: &str) -> StoreResult<Vec<Subordinate>> {
-        let rows = sqlx::query(&sql("SELECT id, division_code FROM organisations
+        // Only organisations with an active officer in them or below them: nobody could take
+        // an inspection handed to an organisation nobody works at.
+        let rows = sqlx::query(&sql("WITH RECURSIVE staffed(id, parent_id) AS (
+                 SELECT o.id, o.parent_id FROM organisations o
+                 WHERE EXISTS (SELECT 1 FROM users us WHERE us.org_id = o.id AND NOT us.disabled
+                     AND us.role IN ('police_province','police_city','police_county','police_station'))
+                 UNION
+                 SELECT p.id, p.parent_id FROM organisations p JOIN staffed s ON p.id = s.parent_id
+             )
+             SELECT id, division_code FROM organisations
              WHERE parent_id = ? AND kind IN ('police_city','police_county','police_station')
+               AND id IN (SELECT id FROM staffed)
              ORDER BY division_code, id"))
         .bind(org_id)
         .fetch_all(&self.pool)

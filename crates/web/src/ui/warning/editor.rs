@@ -92,7 +92,11 @@ async fn save_or_backtest(state: &AppState, u: &CurrentUser, f: &Fields, path_co
         }
         Err(e) => {
             editor.error = Some(match e.code {
-                ErrorCode::Conflict => format!("{}（其他人已保存了新的版本或规则代码已存在，请刷新后再改）", e.message),
+                // Saving a version over one someone else saved meanwhile; a new rule's code
+                // conflict says so itself.
+                ErrorCode::Conflict if path_code.is_some() => {
+                    format!("{}（其他人已保存了新的版本，请刷新后再改）", e.message)
+                }
                 _ => e.message,
             });
             None

@@ -153,12 +153,13 @@ async fn suppressions_page(
                 .get(w.unit_id.as_str())
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| w.unit_id.clone()),
-            device: match &w.device_id {
-                Some(d) => device_names
+            device: match (&w.device_id, &w.device_name) {
+                (Some(_), Some(n)) => n.clone(),
+                (Some(d), None) => device_names
                     .get(d.as_str())
-                    .map(|n| format!("{n}（{d}）"))
+                    .map(|n| n.to_string())
                     .unwrap_or_else(|| d.clone()),
-                None => "全部设备".into(),
+                (None, _) => "全部设备".into(),
             },
             rule: match &w.rule {
                 Some(r) => rule_names
