@@ -282,3 +282,40 @@
   var e = document.querySelector("main .error");
   if (e && e.getBoundingClientRect().top > window.innerHeight * 0.6) e.scrollIntoView({ block: "center" });
 })();
+
+// Text typed in one form survives sending another form of the same page (an evidence upload
+// reloads the hazard page; the 整改情况 being written beside it is kept): on each submit the
+// non-empty text areas of the page's *other* forms are kept for this page in sessionStorage, and
+// put back, once, into the same (still empty) text areas when the page loads again.
+(function () {
+  var key = "neibao.keep:" + location.pathname;
+  try {
+    var kept = JSON.parse(sessionStorage.getItem(key) || "null");
+    sessionStorage.removeItem(key);
+    if (kept) {
+      var forms = Array.prototype.slice.call(document.querySelectorAll("form"));
+      Object.keys(kept).forEach(function (id) {
+        var parts = id.split("\u0001");
+        var form = forms.filter(function (f, i) { return (f.id || "#" + i) === parts[0]; })[0];
+        var area = form && form.querySelector('textarea[name="' + parts[1].replace(/"/g, "") + '"]');
+        if (area && !area.value) area.value = kept[id];
+      });
+    }
+  } catch (e) {}
+  document.addEventListener("submit", function (ev) {
+    var keep = {};
+    var any = false;
+    document.querySelectorAll("form").forEach(function (f, i) {
+      if (f === ev.target) return;
+      f.querySelectorAll("textarea[name]").forEach(function (a) {
+        if (a.value.trim()) {
+          keep[(f.id || "#" + i) + "\u0001" + a.name] = a.value;
+          any = true;
+        }
+      });
+    });
+    try {
+      if (any) sessionStorage.setItem(key, JSON.stringify(keep));
+    } catch (e) {}
+  }, true);
+})();

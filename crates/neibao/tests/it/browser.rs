@@ -284,6 +284,9 @@ async fn hazard_rectified_and_rechecked_in_browser() {
         b.try_find(&css("#recheck-pass")).await.is_err(),
         "no police action for the unit"
     );
+    // The report is typed first: uploading the photo (another form, the page reloads) keeps it.
+    let report = "已更换门禁控制器并恢复联网，附现场照片";
+    b.send_keys(&css("#rectify-reason"), report).await;
     let dir = tempfile::tempdir().unwrap();
     let photo = dir.path().join("整改照片.png");
     std::fs::write(&photo, PNG_1X1).unwrap();
@@ -295,8 +298,7 @@ async fn hazard_rectified_and_rechecked_in_browser() {
     })
     .await;
     assert!(b.text(&css("ul.evidence-list")).await.contains("整改照片.png"));
-    let report = "已更换门禁控制器并恢复联网，附现场照片";
-    b.send_keys(&css("#rectify-reason"), report).await;
+    assert_eq!(b.property(&css("#rectify-reason"), "value").await, report, "kept across the upload");
     b.click(&css("#submit-rectification")).await;
     b.wait_for("phase 待复查", || async {
         b.try_text(&css("#hazard-phase")).await.as_deref() == Ok("待复查")
