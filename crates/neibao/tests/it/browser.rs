@@ -298,7 +298,11 @@ async fn hazard_rectified_and_rechecked_in_browser() {
     })
     .await;
     assert!(b.text(&css("ul.evidence-list")).await.contains("整改照片.png"));
-    assert_eq!(b.property(&css("#rectify-reason"), "value").await, report, "kept across the upload");
+    assert_eq!(
+        b.property(&css("#rectify-reason"), "value").await,
+        report,
+        "kept across the upload"
+    );
     b.click(&css("#submit-rectification")).await;
     b.wait_for("phase 待复查", || async {
         b.try_text(&css("#hazard-phase")).await.as_deref() == Ok("待复查")
