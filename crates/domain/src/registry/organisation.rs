@@ -11,6 +11,18 @@ pub const ORG_KINDS: [&str; 5] = [
     "department",
 ];
 
+/// What a person reads for an organisation kind (one of [`ORG_KINDS`]); an unknown kind reads as
+/// a competent department.
+pub fn org_kind_label_zh(kind: &str) -> &'static str {
+    match kind {
+        "police_province" => "省级公安机关（省厅）",
+        "police_city" => "市级公安局",
+        "police_county" => "县级公安局或分局",
+        "police_station" => "派出所",
+        _ => "行业主管部门",
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: String,

@@ -88,13 +88,7 @@ pub fn check_node(role: Role, node: Node<'_>) -> Result<(), DomainError> {
         (r, _) => refuse(&format!(
             "{}须选择{}",
             r.label_zh(),
-            match org_kind_of(r) {
-                Some("police_province") => "省级公安机关（省厅）",
-                Some("police_city") => "市级公安局",
-                Some("police_county") => "县级公安局或分局",
-                Some("police_station") => "派出所",
-                _ => "行业主管部门",
-            }
+            crate::registry::org_kind_label_zh(org_kind_of(r).unwrap_or("department"))
         )),
     }
 }

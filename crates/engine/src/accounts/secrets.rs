@@ -11,6 +11,13 @@ pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(b)
 }
 
+/// A password made by the server for a person to type once and then change (account recovery,
+/// a new account, a reset): `Nb-` and 20 URL-safe random characters (≈120 bits; passes the
+/// password policy).
+pub fn temporary_password() -> String {
+    format!("Nb-{}", &random_token()[..20])
+}
+
 /// Compares two secrets in time independent of where they differ.
 pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

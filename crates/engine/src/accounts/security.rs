@@ -8,7 +8,7 @@ use neibao_domain::accounts::{AttemptKind, SecuritySettings};
 use neibao_domain::error::ErrorCode;
 
 use super::password::{check_password_policy, hash_password, verify_password};
-use super::secrets::random_token;
+use super::secrets::temporary_password;
 use super::service::AccountService;
 use super::totp;
 use crate::error::{ServiceError, ServiceResult};
@@ -83,7 +83,7 @@ impl AccountService {
             .user_credentials(username)
             .await?
             .ok_or_else(ServiceError::not_found)?;
-        let password = format!("Nb-{}", &random_token()[..20]);
+        let password = temporary_password();
         let mut audit = who.audit("user.reset", "users", &user.id, None);
         audit.detail = "password, totp, lock, sessions, tokens".into();
         store

@@ -12,7 +12,7 @@ use neibao_domain::users::{
 use neibao_store::StoreError;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{hash_password, random_token};
+use crate::accounts::{hash_password, temporary_password};
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
 
@@ -78,11 +78,6 @@ fn inside(prefix: Option<&str>, division: Option<&str>) -> bool {
         None => true,
         Some(p) => division.is_some_and(|d| d.starts_with(p)),
     }
-}
-
-/// A new random password: `Nb-` and 20 URL-safe characters (≈120 bits; passes the policy).
-fn new_password() -> String {
-    format!("Nb-{}", &random_token()[..20])
 }
 
 fn opt(s: &Option<String>) -> Option<String> {
@@ -195,7 +190,7 @@ impl UserService {
                 opt(&input.unit_id),
             )
             .await?;
-        let password = new_password();
+        let password = temporary_password();
         let mut audit = who.audit("user.create", "users", "", None);
         audit.detail = serde_json::json!({ "username": username, "role": input.role.code() }).to_string();
         let id = self
@@ -289,7 +284,7 @@ impl UserService {
         if id == who.user_id {
             return Err(ServiceError::invalid("本人的密码请在「我的账号」中修改"));
         }
-        let password = new_password();
+        let password = temporary_password();
         let mut audit = who.audit("user.reset", "users", id, None);
         audit.detail = serde_json::json!({ "username": old.user.username }).to_string();
         self.ctx

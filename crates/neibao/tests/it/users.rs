@@ -27,6 +27,13 @@ fn message(v: &Value) -> &str {
     v["error"]["message"].as_str().unwrap_or("")
 }
 
+/// Opens an account through the API (201 expected): the answer.
+async fn open(by: &Client, body: Value) -> Value {
+    let (s, v) = by.post("/api/v1/users", body).await;
+    assert_eq!(s, 201, "{v}");
+    v
+}
+
 /// Logs in with a password through the API: the status.
 async fn login(app: &TestApp, username: &str, password: &str) -> u16 {
     app.session(username, password, None).await.1
@@ -40,13 +47,11 @@ async fn an_administrator_opens_moves_disables_and_resets_accounts() {
     let binjiang = org(&admin, "police_county", "330108").await;
 
     // Opened on a county bureau: the first password is shown once and works.
-    let (s, created) = admin
-        .post(
-            "/api/v1/users",
-            json!({"username": "wang.wu", "display_name": "王五", "role": "police_county", "org_id": xihu}),
-        )
-        .await;
-    assert_eq!(s, 201, "{created}");
+    let created = open(
+        &admin,
+        json!({"username": "wang.wu", "display_name": "王五", "role": "police_county", "org_id": xihu}),
+    )
+    .await;
     let id = created["id"].as_str().unwrap().to_string();
     let password = created["initial_password"].as_str().unwrap().to_string();
     assert!(password.len() >= 20);
@@ -195,13 +200,11 @@ async fn a_city_administrator_manages_only_accounts_inside_the_city() {
     let hangzhou = org(&admin, "police_city", "3301").await;
     let xihu = org(&admin, "police_county", "330106").await;
     let ningbo_county = org(&admin, "police_county", "3302").await;
-    let (s, v) = admin
-        .post(
-            "/api/v1/users",
-            json!({"username": "hz.admin", "display_name": "杭州市局管理员", "role": "admin", "org_id": hangzhou}),
-        )
-        .await;
-    assert_eq!(s, 201, "{v}");
+    let v = open(
+        &admin,
+        json!({"username": "hz.admin", "display_name": "杭州市局管理员", "role": "admin", "org_id": hangzhou}),
+    )
+    .await;
     assert_eq!(
         login(&app, "hz.admin", v["initial_password"].as_str().unwrap()).await,
         200
@@ -209,13 +212,11 @@ async fn a_city_administrator_manages_only_accounts_inside_the_city() {
     // A bearer token for the delegated administrator, as `neibao token create` makes.
     let city = app.client_for("hz.admin").await;
     // Inside the city: opened. Ningbo, or an administrator of no organisation: refused.
-    let (s, v) = city
-        .post(
-            "/api/v1/users",
-            json!({"username": "xh.officer", "display_name": "西湖民警", "role": "police_county", "org_id": xihu}),
-        )
-        .await;
-    assert_eq!(s, 201, "{v}");
+    open(
+        &city,
+        json!({"username": "xh.officer", "display_name": "西湖民警", "role": "police_county", "org_id": xihu}),
+    )
+    .await;
     for body in [
         json!({"username": "nb.officer", "display_name": "宁波民警", "role": "police_county", "org_id": ningbo_county}),
         json!({"username": "root2", "display_name": "全局管理员", "role": "admin"}),
@@ -233,13 +234,11 @@ async fn a_city_administrator_manages_only_accounts_inside_the_city() {
             .all(|a| a["division_code"].as_str().is_some_and(|d| d.starts_with("3301"))),
         "{list}"
     );
-    let (s, nb) = admin
-        .post(
-            "/api/v1/users",
-            json!({"username": "nb.officer", "display_name": "宁波民警", "role": "police_county", "org_id": ningbo_county}),
-        )
-        .await;
-    assert_eq!(s, 201, "{nb}");
+    let nb = open(
+        &admin,
+        json!({"username": "nb.officer", "display_name": "宁波民警", "role": "police_county", "org_id": ningbo_county}),
+    )
+    .await;
     let nb = nb["id"].as_str().unwrap();
     assert_eq!(city.get(&format!("/api/v1/users/{nb}")).await.0, 404);
     for path in ["disable", "password-reset"] {

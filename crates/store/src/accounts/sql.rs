@@ -43,7 +43,8 @@ const USER_COLUMNS: &str =
 const USER_FROM: &str =
     "FROM users us LEFT JOIN organisations o ON o.id = us.org_id LEFT JOIN units un ON un.id = us.unit_id";
 
-fn user_from_row(r: &DbRow) -> User {
+/// A user from a row with the columns of [`USER_COLUMNS`] (also account administration's).
+pub(crate) fn user_from_row(r: &DbRow) -> User {
     User {
         id: r.get("id"),
         username: r.get("username"),
@@ -89,6 +90,16 @@ async fn replace_password(
     if n == 0 {
         return Err(StoreError::NotFound);
     }
+    end_access(tx, user_id, now).await
+}
+
+/// Ends every session of `user_id` and revokes every API token of theirs, inside `tx` (a
+/// password change or reset; account administration's move and disable).
+pub(crate) async fn end_access(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     sqlx::query(&sql("DELETE FROM sessions WHERE user_id = ?"))
         .bind(user_id)
         .execute(&mut **tx)
@@ -100,6 +111,27 @@ async fn replace_password(
     .bind(user_id)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Inserts the account `u` with id `id` (first start, demo data, account administration).
+pub(crate) async fn insert_user<'e, E: sqlx::Executor<'e, Database = Db>>(
+    db: E,
+    id: &str,
+    u: &NewUser,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(&sql("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+        .bind(id)
+        .bind(&u.username)
+        .bind(&u.display_name)
+        .bind(&u.password_hash)
+        .bind(u.role.code())
+        .bind(&u.org_id)
+        .bind(&u.unit_id)
+        .bind(ms(now))
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -235,17 +267,7 @@ impl UserRepo for Backend {
 
     async fn create_user(&self, u: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
         let id = new_id();
-        sqlx::query(&sql("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
-            .bind(&id)
-            .bind(&u.username)
-            .bind(&u.display_name)
-            .bind(&u.password_hash)
-            .bind(u.role.code())
-            .bind(&u.org_id)
-            .bind(&u.unit_id)
-            .bind(ms(now))
-            .execute(self.writer())
-            .await?;
+        insert_user(self.writer(), &id, u, now).await?;
         self.get_user(&id).await
     }
 

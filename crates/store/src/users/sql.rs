@@ -1,8 +1,9 @@
 //! SQL of account administration (compiled once per backend: see `crate::sqlite` and
 //! `crate::postgres`).
 
+use super::accounts::{end_access, insert_user, user_from_row};
 use super::audit::{append_created, append_in};
-use super::common::{escape_like, from_ms, ms};
+use super::common::{escape_like, from_ms};
 use super::db::{sql, Db, DbRow};
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
@@ -10,8 +11,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use neibao_domain::access::Role;
-use neibao_domain::accounts::{NewUser, User};
+use neibao_domain::accounts::NewUser;
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
@@ -26,37 +26,11 @@ const FROM: &str =
 
 fn account_from_row(r: &DbRow) -> UserAccount {
     UserAccount {
-        user: User {
-            id: r.get("id"),
-            username: r.get("username"),
-            display_name: r.get("display_name"),
-            role: Role::from_code(r.get::<&str, _>("role")).unwrap_or(Role::Guard),
-            org_id: r.get("org_id"),
-            unit_id: r.get("unit_id"),
-            division_code: r.get("division_code"),
-            org_name: r.get("org_name"),
-            unit_name: r.get("unit_name"),
-        },
+        user: user_from_row(r),
         disabled: r.get("disabled"),
         totp_enabled: r.get("totp_enabled"),
         created_at: from_ms(r.get("created_at")),
     }
-}
-
-/// Ends every session of the user and revokes every API token, inside `tx`.
-async fn end_access(tx: &mut sqlx::Transaction<'_, Db>, id: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query(&sql("DELETE FROM sessions WHERE user_id = ?"))
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(&sql(
-        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-    ))
-    .bind(ms(now))
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 #[async_trait]
@@ -124,17 +98,7 @@ impl UserAdminRepo for Backend {
                 "用户名已被使用",
             )));
         }
-        sqlx::query(&sql("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
-            .bind(&id)
-            .bind(&u.username)
-            .bind(&u.display_name)
-            .bind(&u.password_hash)
-            .bind(u.role.code())
-            .bind(&u.org_id)
-            .bind(&u.unit_id)
-            .bind(ms(now))
-            .execute(&mut *tx)
-            .await?;
+        insert_user(&mut *tx, &id, u, now).await?;
         append_created(&mut tx, audit, &id, now).await?;
         tx.commit().await?;
         Ok(id)

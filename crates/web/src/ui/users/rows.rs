@@ -26,13 +26,7 @@ pub fn role_options() -> Vec<(&'static str, &'static str)> {
 pub fn org_options(orgs: &[neibao_domain::registry::Organisation]) -> Vec<(String, String)> {
     orgs.iter()
         .map(|o| {
-            let kind = match o.kind.as_str() {
-                "police_province" => "省厅",
-                "police_city" => "市局",
-                "police_county" => "县局/分局",
-                "police_station" => "派出所",
-                _ => "主管部门",
-            };
+            let kind = neibao_domain::registry::org_kind_label_zh(&o.kind);
             (o.id.clone(), format!("{}（{kind}）", o.name))
         })
         .collect()
