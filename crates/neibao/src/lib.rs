@@ -103,6 +103,30 @@ pub fn lock_data_dir(data_dir: &Path, exclusive: bool) -> anyhow::Result<std::fs
 
 /// The services over `store` for a maintenance command or a set-up step: device payloads
 /// processed in process, no rules loaded, default settings.
+/// Where an installation's data is (shared by the maintenance commands).
+#[derive(clap::Args, Debug, Clone)]
+pub struct StoreArgs {
+    #[arg(long, env = "NEIBAO_DATA_DIR", default_value = "./neibao-data")]
+    pub data_dir: std::path::PathBuf,
+    /// `postgres://…` when the installation runs on PostgreSQL.
+    #[arg(long, env = "NEIBAO_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    /// Opens the installation's store (migrations applied).
+    ///
+    /// Errors: as [`open_store`].
+    pub async fn open(&self) -> anyhow::Result<Arc<dyn Store>> {
+        open_store(
+            self.database_url.as_deref(),
+            &self.data_dir,
+            std::time::Duration::from_secs(300),
+        )
+        .await
+    }
+}
+
 pub fn cli_services(store: Arc<dyn Store>) -> Services {
     let pipeline = Pipeline::new(store.clone());
     Services::new(

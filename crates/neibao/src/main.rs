@@ -9,6 +9,8 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use neibao::app::{App, AppConfig};
+use neibao::divisions::DivisionsCommand;
+use neibao::StoreArgs;
 use neibao_domain::access::Principal;
 use neibao_domain::error::ErrorCode;
 use neibao_engine::{EngineConfig, NatsConfig};
@@ -44,6 +46,11 @@ enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// The GB/T 2260 division table: load a later version, list versions, a code's history.
+    Divisions {
+        #[command(subcommand)]
+        command: DivisionsCommand,
     },
     /// Early-warning rules as data (files like data/rules/default.json).
     Rules {
@@ -152,16 +159,6 @@ struct ServeArgs {
     /// beyond closes that address's longest-idle one.
     #[arg(long, env = "NEIBAO_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
     max_connections_per_address: usize,
-}
-
-/// Where an installation's data is (shared by the maintenance commands).
-#[derive(clap::Args)]
-struct StoreArgs {
-    #[arg(long, env = "NEIBAO_DATA_DIR", default_value = "./neibao-data")]
-    data_dir: PathBuf,
-    /// `postgres://…` when the installation runs on PostgreSQL.
-    #[arg(long, env = "NEIBAO_DATABASE_URL")]
-    database_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -518,6 +515,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Divisions { command } => neibao::divisions::run(command).await,
         Command::Rules { command } => match command {
             RulesCommand::Check { file } => {
                 let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;

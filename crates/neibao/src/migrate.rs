@@ -21,9 +21,11 @@ use sqlx::{Column, Row, TypeInfo, ValueRef};
 /// Tables in foreign-key order (each migration system keeps its own `_sqlx_migrations`).
 /// Every table worth moving, parents before children. Left out: `auth_attempts` (short-lived
 /// lockout counters under keyed hashes).
-pub const TABLES: [&str; 37] = [
+pub const TABLES: [&str; 39] = [
     "meta",
     "divisions",
+    "division_versions",
+    "division_history",
     "organisations",
     "units",
     "responsible_persons",

@@ -69,6 +69,8 @@ pub enum Permission {
     TokenCreate,
     /// 查看、撤销所有人的 API 令牌.
     TokenAdminister,
+    /// 载入新版行政区划表（全安装共用，仅不限辖区的管理员）.
+    DivisionTableLoad,
     /// 创建、修改、停用账号，重置密码（本机构辖区内）.
     UserAdminister,
 }
@@ -110,6 +112,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::SecuritySettingsConfigure, &[A]),
     (Permission::TokenCreate, &[A, PP, PC, PX, PS, D, M]),
     (Permission::TokenAdminister, &[A]),
+    (Permission::DivisionTableLoad, &[A]),
     (Permission::UserAdminister, &[A]),
 ];
 
@@ -149,6 +152,7 @@ impl Permission {
             Permission::SecuritySettingsConfigure => "security.settings.configure",
             Permission::TokenCreate => "token.create",
             Permission::TokenAdminister => "token.administer",
+            Permission::DivisionTableLoad => "division.table.load",
             Permission::UserAdminister => "user.administer",
         }
     }
@@ -183,6 +187,7 @@ impl Permission {
             Permission::SecuritySettingsConfigure => "修改安全设置",
             Permission::TokenCreate => "创建本人的 API 令牌",
             Permission::TokenAdminister => "管理所有人的 API 令牌",
+            Permission::DivisionTableLoad => "载入新版行政区划表",
             Permission::UserAdminister => "管理账号（本机构辖区内）",
         }
     }

@@ -1,11 +1,13 @@
 //! Registry (docs/REQUIREMENTS.md R1–R5, R15): organisations and divisions, units, key areas,
 //! responsible persons.
 
+mod division;
 mod organisation;
 mod person;
 mod unit;
 mod unit_kind;
 
+pub use division::*;
 pub use organisation::*;
 pub use person::*;
 pub use unit::*;

@@ -36,8 +36,14 @@ pub struct Organisation {
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Division {
+    /// GB/T 2260 code: 6 digits, 9 for townships and streets.
     pub code: String,
     pub name: String,
+    /// One of `province`, `city`, `county`, `township`.
     pub level: String,
     pub parent_code: Option<String>,
+    /// The day (`YYYY-MM-DD`) from which the code is no longer in force (a later table version
+    /// retired or merged it, see `registry::division`); absent while it is in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<String>,
 }

@@ -5,7 +5,7 @@ use chrono::Utc;
 use neibao_domain::access::{Principal, Scope};
 use neibao_domain::alerts::{RuleSetting, Severity};
 use neibao_domain::error::ErrorCode;
-use neibao_domain::registry::{key_unit_category_label, NewResponsiblePerson, NewUnit};
+use neibao_domain::registry::{key_unit_category_label, Division, NewResponsiblePerson, NewUnit};
 use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
 use neibao_store::{Store, StoreError};
 
@@ -34,11 +34,22 @@ fn outside() -> ServiceError {
 /// whose division covers the unit.
 pub(super) async fn unit(store: &dyn Store, who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
     let unit = unit_fields(who, input)?;
-    // The code must name a division of the shipped GB/T 2260 table (data/divisions-zhejiang.csv,
-    // loaded at start), not just look like one: 330106999 has the shape of a street code but
-    // there is no such street, so no name and no police station.
+    // The code must name a division in force in the GB/T 2260 table (data/divisions-china.csv,
+    // loaded at start, or a later version), not just look like one: 330106999 has the shape of a
+    // street code but there is no such street, so no name and no police station. A retired code
+    // stays on the records registered there, but no new unit is placed at it.
     let code = unit.division_code.as_str();
     match store.get_division(code).await {
+        Ok(Division {
+            valid_to: Some(until),
+            name,
+            ..
+        }) => {
+            return Err(ServiceError::refused(
+                ErrorCode::InvalidDivisionCode,
+                format!("行政区划代码「{code}」（{name}）已于 {until} 撤销，请填写现行区划代码"),
+            ))
+        }
         Ok(_) => {}
         Err(StoreError::NotFound) => {
             return Err(ServiceError::refused(

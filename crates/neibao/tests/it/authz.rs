@@ -92,6 +92,14 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("get", "/api/v1/me", Any, None),
         ("get", "/api/v1/dashboard", Any, None),
         ("get", "/api/v1/divisions", Any, None),
+        ("get", "/api/v1/divisions/versions", Any, None),
+        (
+            "post",
+            "/api/v1/divisions/versions",
+            Admin,
+            Some(r#"{"csv":"code,name,level,parent_code\n","version":"矩阵","valid_from":"2030-01-01"}"#),
+        ),
+        ("get", "/api/v1/divisions/{code}", Any, None),
         ("get", "/api/v1/organisations", Any, None),
         ("get", "/api/v1/rules", Any, None),
         ("get", "/api/v1/units", Any, None),
@@ -730,6 +738,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
             n += 1;
             let path = |o: &Objects, token: &str| {
                 let mut p = template
+                    .replace("/divisions/{code}", "/divisions/330106")
                     .replace("{rule}", "intrusion_key_area")
                     .replace("{class}", "events")
                     .replace("{variant}", "all_units")

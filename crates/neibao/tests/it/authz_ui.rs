@@ -137,6 +137,7 @@ fn table() -> Vec<Row> {
         ),
         ("post", "/hazards/{id}/evidence", Inspectors, UPLOAD),
         ("get", "/inbox", Any, &[]),
+        ("get", "/divisions", Any, &[]),
         ("get", "/inbox/badge", Any, &[]),
         ("post", "/inbox/read", Any, &[]),
         ("post", "/inspections", Inspectors, &[("unit_id", "{unit}")]),

@@ -16,6 +16,7 @@ mod connections;
 mod contract;
 mod dashboards;
 mod demo_live;
+mod divisions;
 mod documents;
 mod forms_keep;
 mod free_text;

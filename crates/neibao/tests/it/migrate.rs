@@ -46,7 +46,7 @@ async fn sqlite_installation_moves_to_postgres_and_verifies() {
 
     let (ok, report) = migrate(&from, &db.url);
     assert!(ok, "{report}");
-    assert!(report.contains("全部 37 张表的行数与校验和一致"), "{report}");
+    assert!(report.contains("全部 39 张表的行数与校验和一致"), "{report}");
     // More use of the single box, then a second run brings PostgreSQL up to date.
     let device = sqlite
         .device_for_ingest(&neibao_domain::ids::token_hash(neibao::demo::DEMO_GATE_CAMERA_TOKEN))

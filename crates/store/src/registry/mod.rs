@@ -9,15 +9,35 @@ use neibao_domain::audit::AuditEntry;
 use neibao_domain::paging::*;
 use neibao_domain::registry::*;
 
-/// GB/T 2260 administrative divisions.
+/// GB/T 2260 administrative divisions and the versions of their table (docs/DIVISIONS.md).
 #[async_trait]
 pub trait DivisionRepo: Send + Sync {
+    /// Writes rows as they are, in force (no version, no history): the demo and tests.
     async fn upsert_divisions(&self, divisions: &[Division]) -> StoreResult<()>;
+    /// The divisions in force below `parent_code` (the provinces when `None`), by code.
     async fn list_divisions(&self, parent_code: Option<&str>) -> StoreResult<Vec<Division>>;
-    /// One division by its code; `NotFound` when the table has no such code.
+    /// One division by its code, in force or retired; `NotFound` when the table has no such code.
     async fn get_division(&self, code: &str) -> StoreResult<Division>;
     /// How many divisions the table holds (0: the shipped table was never loaded).
     async fn count_divisions(&self) -> StoreResult<i64>;
+    /// Every division, in force and retired, by code.
+    async fn all_divisions(&self) -> StoreResult<Vec<Division>>;
+    /// The loaded table versions, oldest first.
+    async fn division_versions(&self) -> StoreResult<Vec<DivisionVersion>>;
+    /// What happened to `code` (and to the codes merged into it), oldest first.
+    async fn division_history(&self, code: &str) -> StoreResult<Vec<DivisionChange>>;
+    /// Loads `table` as `version` in one transaction: its rows written in force, the retired and
+    /// merged codes of `changes` given their `valid_to` and successor, `changes` kept as history,
+    /// the version recorded and `audit` (if any) appended.
+    ///
+    /// Errors: `Conflict` when that version is already loaded.
+    async fn load_division_version(
+        &self,
+        version: &DivisionVersion,
+        table: &[Division],
+        changes: &[DivisionChange],
+        audit: Option<&AuditEntry>,
+    ) -> StoreResult<()>;
 }
 
 /// Police organisations and competent departments.

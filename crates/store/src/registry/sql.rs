@@ -13,8 +13,8 @@ use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::{
-    ArmedSchedule, Division, KeyArea, NewResponsiblePerson, NewUnit, Organisation, PersonMatch, PersonRole,
-    ResponsiblePerson, RevealedPerson, Unit, UnitFilter, UnitKind, UnitSort,
+    ArmedSchedule, KeyArea, NewResponsiblePerson, NewUnit, Organisation, PersonMatch, PersonRole, ResponsiblePerson,
+    RevealedPerson, Unit, UnitFilter, UnitKind, UnitSort,
 };
 use neibao_domain::sensitive::{Sensitive, SensitiveKind};
 use sqlx::{QueryBuilder, Row};
@@ -150,87 +150,6 @@ impl Backend {
                 .await?;
         }
         Ok(())
-    }
-}
-
-#[async_trait]
-impl DivisionRepo for Backend {
-    async fn upsert_divisions(&self, divisions: &[Division]) -> StoreResult<()> {
-        // Many rows per statement (the shipped table has about 1 500): one round trip per 200. A
-        // code given twice keeps its last row (one statement may not update a row twice).
-        let mut unique: Vec<&Division> = Vec::with_capacity(divisions.len());
-        let mut seen = std::collections::HashMap::new();
-        for d in divisions {
-            match seen.get(&d.code) {
-                Some(&i) => unique[i] = d,
-                None => {
-                    seen.insert(d.code.clone(), unique.len());
-                    unique.push(d);
-                }
-            }
-        }
-        let mut tx = self.begin_write().await?;
-        for chunk in unique.chunks(200) {
-            let values = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
-            let statement = format!(
-                "INSERT INTO divisions (code, name, level, parent_code) VALUES {values}
-                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code"
-            );
-            let statement = sql(&statement);
-            let mut q = sqlx::query(&statement);
-            for d in chunk {
-                q = q.bind(&d.code).bind(&d.name).bind(&d.level).bind(&d.parent_code);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn get_division(&self, code: &str) -> StoreResult<Division> {
-        let r = sqlx::query(&sql("SELECT * FROM divisions WHERE code = ?"))
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok(Division {
-            code: r.get("code"),
-            name: r.get("name"),
-            level: r.get("level"),
-            parent_code: r.get("parent_code"),
-        })
-    }
-
-    async fn count_divisions(&self) -> StoreResult<i64> {
-        let n: i64 = sqlx::query_scalar(&sql("SELECT COUNT(*) FROM divisions"))
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n)
-    }
-
-    async fn list_divisions(&self, parent_code: Option<&str>) -> StoreResult<Vec<Division>> {
-        let rows = match parent_code {
-            Some(p) => {
-                sqlx::query(&sql("SELECT * FROM divisions WHERE parent_code = ? ORDER BY code"))
-                    .bind(p)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            None => {
-                sqlx::query(&sql("SELECT * FROM divisions WHERE parent_code IS NULL ORDER BY code"))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
-        Ok(rows
-            .iter()
-            .map(|r| Division {
-                code: r.get("code"),
-                name: r.get("name"),
-                level: r.get("level"),
-                parent_code: r.get("parent_code"),
-            })
-            .collect())
     }
 }
 

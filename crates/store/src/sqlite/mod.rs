@@ -40,6 +40,8 @@ mod privacy;
 mod privacy_sealed;
 #[path = "../registry/sql.rs"]
 mod registry;
+#[path = "../registry/divisions_sql.rs"]
+mod registry_divisions;
 #[path = "../sql/scope.rs"]
 mod scope;
 #[path = "../settings/sql.rs"]

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod audit;
 pub mod dashboard;
 pub mod devices;
+pub mod divisions;
 pub mod documents;
 pub mod events;
 pub mod intake;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(dashboard::routes())
         .merge(registry::routes())
+        .merge(divisions::routes())
         .merge(devices::routes())
         .merge(events::routes())
         .merge(intake::routes())

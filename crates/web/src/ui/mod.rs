@@ -7,6 +7,7 @@ mod assets;
 mod audit;
 mod dashboard;
 mod devices;
+mod divisions;
 mod events;
 mod form;
 mod kit;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(dashboard::routes())
         .merge(registry::routes())
+        .merge(divisions::routes())
         .merge(devices::routes())
         .merge(events::routes())
         .merge(alerts::routes())

@@ -2,11 +2,11 @@
 //! units with their encrypted responsible persons, armed schedules and key areas (`UnitRepo`).
 
 use chrono::{DateTime, Utc};
-use neibao_domain::access::Scope;
+use neibao_domain::access::{Principal, Scope};
 use neibao_domain::paging::Page;
 use neibao_domain::registry::{
-    ArmedPeriod, ArmedSchedule, Division, KeyArea, NewResponsiblePerson, NewUnit, Organisation, PersonRole, Unit,
-    UnitFilter, UnitKind,
+    ArmedPeriod, ArmedSchedule, Division, DivisionChange, DivisionChangeKind, DivisionVersion, KeyArea,
+    NewResponsiblePerson, NewUnit, Organisation, PersonRole, Unit, UnitFilter, UnitKind,
 };
 use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
 use neibao_store::{Store, StoreError};
@@ -38,6 +38,7 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) -> Registry {
         name: name.into(),
         level: level.into(),
         parent_code: parent.map(Into::into),
+        valid_to: None,
     };
     store
         .upsert_divisions(&[
@@ -53,6 +54,60 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) -> Registry {
         .await
         .unwrap();
     assert_eq!(store.list_divisions(Some("330100")).await.unwrap().len(), 2);
+    // Versions: a later table retires 上城区 into 西湖区; the code stays, out of force, with history.
+    let v = |name: &str, day: &str| DivisionVersion {
+        version: name.into(),
+        source: "契约测试".into(),
+        valid_from: day.into(),
+        loaded_at: 0,
+        divisions: 0,
+        changes: 0,
+    };
+    let load_audit = Principal::system("cli").audit("division.load", "division_table", "v2", None);
+    store
+        .load_division_version(&v("v1", "2023-06-30"), &[], &[], None)
+        .await
+        .unwrap();
+    let merged = DivisionChange {
+        code: "330102".into(),
+        kind: DivisionChangeKind::Merged,
+        version: "v2".into(),
+        valid_from: "2024-01-01".into(),
+        old_name: Some("上城区".into()),
+        new_name: None,
+        old_parent: Some("330100".into()),
+        new_parent: None,
+        successor_code: Some("330106".into()),
+    };
+    store
+        .load_division_version(
+            &v("v2", "2024-01-01"),
+            &[div("330106", "西湖区", "county", Some("330100"))],
+            std::slice::from_ref(&merged),
+            Some(&load_audit),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .load_division_version(&v("v2", "2025-01-01"), &[], &[], None)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.list_divisions(Some("330100")).await.unwrap().len(), 1);
+    let gone = store.get_division("330102").await.unwrap();
+    assert_eq!(gone.valid_to.as_deref(), Some("2024-01-01"));
+    assert_eq!(store.division_history("330102").await.unwrap(), vec![merged.clone()]);
+    assert_eq!(store.division_history("330106").await.unwrap(), vec![merged]);
+    let versions = store.division_versions().await.unwrap();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.version.as_str(), v.changes))
+            .collect::<Vec<_>>(),
+        vec![("v1", 0), ("v2", 1)]
+    );
+    assert_eq!(store.all_divisions().await.unwrap().len(), 4);
     let org = |id: &str, kind: &str, code: &str| Organisation {
         id: id.into(),
         name: format!("{id}机构"),
