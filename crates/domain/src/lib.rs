@@ -28,6 +28,7 @@ pub mod devices;
 pub mod events;
 pub mod privacy;
 pub mod registry;
+pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;

@@ -27,6 +27,7 @@ pub mod intake;
 pub mod notifications;
 pub mod privacy;
 pub mod registry;
+pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;

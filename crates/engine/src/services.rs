@@ -22,6 +22,7 @@ use crate::intake::IntakeService;
 use crate::notifications::NotificationService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
+use crate::setup::SetupService;
 use crate::supervision::SupervisionService;
 use crate::users::UserService;
 use crate::warning::WarningService;
@@ -46,6 +47,7 @@ pub struct Services {
     pub audit: AuditService,
     pub idempotency: IdempotencyService,
     pub users: UserService,
+    pub setup: SetupService,
 }
 
 impl Services {
@@ -74,6 +76,7 @@ impl Services {
             audit: AuditService::new(ctx.clone()),
             idempotency: IdempotencyService::new(ctx.clone()),
             users: UserService::new(ctx.clone()),
+            setup: SetupService::new(ctx.clone()),
             ctx,
         }
     }

@@ -186,12 +186,14 @@
   }
   inputs.forEach(function (input) {
     var mode = input.getAttribute("data-division");
+    // data-division-levels="3": stop at the county (the first-run setup's division).
+    var levels = Math.min(names.length, +input.getAttribute("data-division-levels") || names.length);
     var box = document.createElement("span");
     box.className = "division-picker";
     input.insertAdjacentElement("afterend", box);
     function level(depth, parent, chosen) {
       while (box.children.length > depth) box.removeChild(box.lastChild);
-      if (depth >= names.length) return;
+      if (depth >= levels) return;
       children(parent).then(function (list) {
         if (!list.length) return;
         var select = document.createElement("select");

@@ -100,6 +100,16 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"csv":"code,name,level,parent_code\n","version":"矩阵","valid_from":"2030-01-01"}"#),
         ),
         ("get", "/api/v1/divisions/{code}", Any, None),
+        ("get", "/api/v1/setup", Any, None),
+        // A demo installation needs no setup: the administrator is answered 409.
+        (
+            "post",
+            "/api/v1/setup",
+            Admin,
+            Some(
+                r#"{"division_code":"330100","org_name":"矩阵局","username":"matrix_setup","display_name":"矩阵","password":"Matrix-Setup-2026"}"#,
+            ),
+        ),
         ("get", "/api/v1/organisations", Any, None),
         ("get", "/api/v1/rules", Any, None),
         ("get", "/api/v1/units", Any, None),

@@ -33,6 +33,7 @@ mod rules;
 mod scope;
 mod security;
 mod session_return;
+mod setup;
 mod supervision;
 mod transports;
 mod ui;

@@ -16,6 +16,7 @@ pub mod intake;
 pub mod notifications;
 pub mod privacy;
 pub mod registry;
+pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
@@ -45,4 +46,5 @@ pub fn routes() -> Router<AppState> {
         .merge(documents::routes())
         .merge(attachments::routes())
         .merge(users::routes())
+        .merge(setup::routes())
 }

@@ -14,6 +14,7 @@ mod kit;
 mod notifications;
 mod privacy;
 mod registry;
+mod setup;
 mod supervision;
 mod users;
 mod views;
@@ -45,4 +46,5 @@ pub fn routes() -> Router<AppState> {
         .merge(supervision::routes())
         .merge(warning::routes())
         .merge(users::routes())
+        .merge(setup::routes())
 }

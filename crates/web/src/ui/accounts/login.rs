@@ -20,6 +20,8 @@ use crate::ui::kit::{error_page, render, UiUser};
 pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
     let notice = if !q.changed.is_empty() {
         Some("密码已修改，请使用新密码重新登录")
+    } else if !q.setup.is_empty() {
+        Some("初始设置已完成，初始管理员账号已停用；请用刚才设置的管理员账号登录")
     } else if !q.expired.is_empty() {
         Some(EXPIRED)
     } else {

@@ -34,6 +34,9 @@ pub struct LoginQuery {
     /// Set after a password change (which ends every session).
     #[serde(default)]
     pub changed: String,
+    /// Set after the first-run setup (which disables the bootstrap account).
+    #[serde(default)]
+    pub setup: String,
     /// Set when the browser still held a session that has ended.
     #[serde(default)]
     pub expired: String,

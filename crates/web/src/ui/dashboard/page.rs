@@ -17,6 +17,8 @@ struct DashboardPage {
     nav: Nav,
     scope_label: String,
     d: Dashboard,
+    /// An administrator of a new installation: the first-run setup is waiting (docs/SETUP.md).
+    setup_needed: bool,
 }
 
 pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
@@ -30,7 +32,15 @@ pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Resp
             };
             let mut nav = Nav::new(&u);
             nav.watch_alerts = true;
-            render(&DashboardPage { nav, scope_label, d })
+            let setup_needed = u.principal.can(neibao_domain::access::Permission::UserAdminister)
+                && matches!(u.principal.scope, Scope::All)
+                && state.services.setup.status().await.is_ok_and(|s| s.needed);
+            render(&DashboardPage {
+                nav,
+                scope_label,
+                d,
+                setup_needed,
+            })
         }
         Err(e) => error_page(&u, e.into()),
     }
