@@ -2,6 +2,7 @@
 //! composition of their text (pure; the store numbers and keeps them).
 
 mod compose;
+mod delivery;
 mod inspection_record;
 mod issuer;
 mod kind;
@@ -9,6 +10,7 @@ pub(crate) mod records;
 mod required;
 
 pub use compose::*;
+pub use delivery::*;
 pub use inspection_record::*;
 pub use issuer::*;
 pub use kind::*;

@@ -50,12 +50,18 @@ pub struct Document {
     pub content: DocumentContent,
     pub issued_by: String,
     pub issued_at: DateTime<Utc>,
+    /// The competent department of the unit (the addressee of a 问题抄告函).
+    pub department_id: Option<String>,
+    /// The addressee's first reading (签收), if any.
+    pub receipt: Option<super::delivery::DocumentReceipt>,
 }
 
 /// Filter of document lists.
 #[derive(Debug, Clone, Default)]
 pub struct DocumentFilter {
     pub unit_id: Option<String>,
+    /// `Some(true)`: only documents not yet signed for; `Some(false)`: only signed ones.
+    pub unread: Option<bool>,
     pub hazard_id: Option<String>,
     pub inspection_id: Option<String>,
     pub kind: Option<DocumentKind>,

@@ -3,12 +3,14 @@
 //! Documents are issued by the capability that produces them, in its own transaction (see
 //! `crate::supervision`).
 
+use chrono::Utc;
 use neibao_domain::access::Principal;
-use neibao_domain::documents::{Document, DocumentFilter};
+use neibao_domain::documents::{receives, Addressee, Document, DocumentFilter};
+use neibao_domain::error::ErrorCode;
 use neibao_domain::paging::{Listing, Page};
 
 use crate::context::Ctx;
-use crate::error::ServiceResult;
+use crate::error::{ServiceError, ServiceResult};
 
 /// Official documents (文书): lists, details.
 #[derive(Clone)]
@@ -31,5 +33,76 @@ impl DocumentService {
     #[tracing::instrument(skip_all, fields(document = %id))]
     pub async fn get(&self, who: &Principal, id: &str) -> ServiceResult<Document> {
         Ok(self.ctx.store.get_document(&who.scope, id).await?)
+    }
+
+    /// Whether `who` is an addressee of `d` (signs for it; police only see it).
+    pub fn receives(&self, who: &Principal, d: &Document) -> bool {
+        receives(&who.scope, d.kind, &d.unit_id, d.department_id.as_deref())
+    }
+
+    /// How many documents addressed to `who` wait for their signature (签收), counted over the
+    /// newest 200 unsigned documents in the jurisdiction.
+    ///
+    /// Errors: the database.
+    pub async fn awaiting_signature(&self, who: &Principal) -> ServiceResult<usize> {
+        if !matches!(
+            who.scope,
+            neibao_domain::access::Scope::Unit { .. } | neibao_domain::access::Scope::Department { .. }
+        ) {
+            return Ok(0);
+        }
+        let filter = DocumentFilter {
+            unread: Some(true),
+            ..Default::default()
+        };
+        let list = self.list(who, &filter, Page::new(Some(1), Some(200))).await?;
+        Ok(list.items.iter().filter(|d| self.receives(who, d)).count())
+    }
+
+    /// Opens a document to read it (its PDF): for its addressee the first opening is the receipt
+    /// (签收), kept with who and when and audited as `document.receipt`; anyone else just reads.
+    ///
+    /// Errors: `not_found` outside the jurisdiction.
+    #[tracing::instrument(skip_all, fields(document = %id))]
+    pub async fn open(&self, who: &Principal, id: &str) -> ServiceResult<Document> {
+        let d = self.get(who, id).await?;
+        if d.receipt.is_none() && self.receives(who, &d) {
+            return self.record(who, d).await;
+        }
+        Ok(d)
+    }
+
+    /// Signs for a document (签收) as its addressee; signing again changes nothing.
+    ///
+    /// Errors: `not_found` outside the jurisdiction; `forbidden` for anyone but the addressee
+    /// (the unit, or for a 问题抄告函 the competent department).
+    #[tracing::instrument(skip_all, fields(document = %id))]
+    pub async fn sign(&self, who: &Principal, id: &str) -> ServiceResult<Document> {
+        let d = self.get(who, id).await?;
+        if !self.receives(who, &d) {
+            return Err(ServiceError::refused(
+                ErrorCode::Forbidden,
+                format!("只有{}可以签收此文书", Addressee::of(d.kind).label_zh()),
+            ));
+        }
+        if d.receipt.is_some() {
+            return Ok(d);
+        }
+        self.record(who, d).await
+    }
+
+    async fn record(&self, who: &Principal, d: Document) -> ServiceResult<Document> {
+        let mut audit = who.audit("document.receipt", "documents", &d.id, Some(&d.unit_id));
+        audit.detail = serde_json::json!({ "number": d.number, "kind": d.kind.code() }).to_string();
+        let name = if who.display_name.trim().is_empty() {
+            who.username.clone()
+        } else {
+            who.display_name.clone()
+        };
+        self.ctx
+            .store
+            .record_receipt(&d.id, &who.user_id, &name, &audit, Utc::now())
+            .await?;
+        Ok(self.ctx.store.get_document(&who.scope, &d.id).await?)
     }
 }

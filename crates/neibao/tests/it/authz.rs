@@ -22,6 +22,8 @@ pub(crate) enum Access {
     PoliceOrManager,
     /// Administrators only.
     Admin,
+    /// The unit's own accounts (manager, guard): the addressee of the unit's documents.
+    UnitAccounts,
     /// May create devices and key areas: administrators, police, unit managers.
     Devices,
     /// May set rules and schedules: as `Devices` (guards excluded).
@@ -67,6 +69,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::Police => police,
         Access::PoliceOrManager | Access::Devices | Access::Rules => police || role == "unit_manager",
         Access::Admin => role == "admin",
+        Access::UnitAccounts => matches!(role, "unit_manager" | "guard"),
         Access::Alerts => role != "department",
         Access::SessionOnly => false,
         Access::Officers => role.starts_with("police_"),
@@ -379,6 +382,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("get", "/api/v1/documents", Any, None),
         ("get", "/api/v1/documents/{id}", Any, None),
         ("get", "/api/v1/documents/{id}/pdf", Any, None),
+        ("post", "/api/v1/documents/{id}/receipt", UnitAccounts, None),
         ("get", "/api/v1/units/{id}/credit", Any, None),
         ("get", "/api/v1/supervision/due", Any, None),
         ("get", "/api/v1/supervision/settings", Any, None),

@@ -113,6 +113,8 @@ fn table() -> Vec<Row> {
         ),
         ("get", "/devices/health", Any, &[]),
         ("get", "/documents/{id}/pdf", Any, &[]),
+        ("get", "/documents", Any, &[]),
+        ("post", "/documents/{id}/receipt", UnitAccounts, &[]),
         ("get", "/events", Any, &[]),
         ("get", "/hazards", Any, &[]),
         (

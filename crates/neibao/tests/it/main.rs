@@ -15,6 +15,7 @@ mod common;
 mod connections;
 mod contract;
 mod dashboards;
+mod delivery;
 mod demo_live;
 mod divisions;
 mod documents;

@@ -4,6 +4,7 @@
 use crate::error::StoreResult;
 use async_trait::async_trait;
 use neibao_domain::access::*;
+use neibao_domain::audit::AuditEntry;
 use neibao_domain::documents::*;
 use neibao_domain::paging::*;
 
@@ -17,4 +18,15 @@ pub trait DocumentRepo: Send + Sync {
         page: Page,
     ) -> StoreResult<Listing<Document>>;
     async fn get_document(&self, scope: &Scope, id: &str) -> StoreResult<Document>;
+    /// Keeps the first reading of a document by its addressee (the caller checked who may sign);
+    /// true when this was the first, and then `audit` commits with it. Later readings change
+    /// nothing.
+    async fn record_receipt(
+        &self,
+        document_id: &str,
+        user_id: &str,
+        user_name: &str,
+        audit: &AuditEntry,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<bool>;
 }

@@ -1,5 +1,6 @@
 //! SQL of documents (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
+use super::audit::append_in;
 use super::common::json_or;
 use super::common::{from_ms, ms, paged, push_scope};
 use super::db::{sql, Db, DbRow};
@@ -10,12 +11,19 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::documents::{format_number, Document, DocumentContent, DocumentDraft, DocumentFilter, DocumentKind};
+use neibao_domain::audit::AuditEntry;
+use neibao_domain::documents::{
+    format_number, Document, DocumentContent, DocumentDraft, DocumentFilter, DocumentKind, DocumentReceipt,
+};
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
 use sqlx::{QueryBuilder, Row};
 
-const DOCUMENT_FROM: &str = "FROM documents d JOIN units u ON u.id = d.unit_id WHERE 1=1";
+const DOCUMENT_FROM: &str =
+    "FROM documents d JOIN units u ON u.id = d.unit_id LEFT JOIN document_receipts dr ON dr.document_id = d.id WHERE 1=1";
+
+/// The columns of a document row (with its unit's name and department, and its receipt).
+const DOCUMENT_COLUMNS: &str = "SELECT d.*, u.name AS unit_name, u.competent_department_id AS department_id, dr.read_at AS receipt_at, dr.read_by_name AS receipt_by";
 
 fn document_from_row(r: &DbRow) -> Document {
     Document {
@@ -32,6 +40,11 @@ fn document_from_row(r: &DbRow) -> Document {
         content: json_or(r.get("content"), DocumentContent::default()),
         issued_by: r.get("issued_by"),
         issued_at: from_ms(r.get("issued_at")),
+        department_id: r.get("department_id"),
+        receipt: r.get::<Option<i64>, _>("receipt_at").map(|at| DocumentReceipt {
+            read_at: from_ms(at),
+            read_by: r.get::<Option<String>, _>("receipt_by").unwrap_or_default(),
+        }),
     }
 }
 
@@ -92,11 +105,20 @@ impl DocumentRepo for Backend {
             if let Some(k) = f.kind {
                 qb.push(" AND d.kind = ").push_bind(k.code());
             }
+            match f.unread {
+                Some(true) => {
+                    qb.push(" AND dr.document_id IS NULL");
+                }
+                Some(false) => {
+                    qb.push(" AND dr.document_id IS NOT NULL");
+                }
+                None => {}
+            }
         };
         paged(
             &self.pool,
             DOCUMENT_FROM,
-            &format!("SELECT d.*, u.name AS unit_name {DOCUMENT_FROM}"),
+            &format!("{DOCUMENT_COLUMNS} {DOCUMENT_FROM}"),
             filters,
             "d.issued_at DESC, d.id DESC",
             page,
@@ -106,8 +128,7 @@ impl DocumentRepo for Backend {
     }
 
     async fn get_document(&self, scope: &Scope, id: &str) -> StoreResult<Document> {
-        let mut qb: QueryBuilder<'_, Db> =
-            QueryBuilder::new(format!("SELECT d.*, u.name AS unit_name {DOCUMENT_FROM}"));
+        let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new(format!("{DOCUMENT_COLUMNS} {DOCUMENT_FROM}"));
         qb.push(" AND d.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
         let r = qb
@@ -116,5 +137,32 @@ impl DocumentRepo for Backend {
             .await?
             .ok_or(StoreError::NotFound)?;
         Ok(document_from_row(&r))
+    }
+
+    async fn record_receipt(
+        &self,
+        document_id: &str,
+        user_id: &str,
+        user_name: &str,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(&sql(
+            "INSERT INTO document_receipts (document_id, read_at, read_by, read_by_name) VALUES (?, ?, ?, ?) ON CONFLICT (document_id) DO NOTHING",
+        ))
+        .bind(document_id)
+        .bind(ms(now))
+        .bind(user_id)
+        .bind(user_name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if done {
+            append_in(&mut tx, audit, now).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 }

@@ -22,6 +22,8 @@ pub struct DocumentQuery {
     /// Only the documents of this hazard.
     pub hazard_id: Option<String>,
     pub kind: Option<DocumentKind>,
+    /// `true`: only documents not yet signed for (签收) by their addressee; `false`: only signed ones.
+    pub unread: Option<bool>,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
@@ -43,6 +45,7 @@ pub async fn list_documents(
         hazard_id: q.hazard_id,
         inspection_id: None,
         kind: q.kind,
+        unread: q.unread,
     };
     Ok(Json(state.services.documents.list(&user.principal, &f, page).await?))
 }
@@ -95,8 +98,23 @@ pub async fn document_pdf(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let d = state.services.documents.get(&user.principal, &id).await?;
+    let d = state.services.documents.open(&user.principal, &id).await?;
     pdf_response(d).await
+}
+
+/// Signs for a document (签收) as its addressee: the unit, or for a 问题抄告函 the unit's
+/// competent department. The first signature (or the first opening of its PDF) is the receipt the
+/// police see; signing again changes nothing. Audited.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/receipt", tag = "supervision",
+    params(("id" = String, Path, description = "文书编号")),
+    responses((status = 200, body = Document), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub async fn sign_document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Document>> {
+    Ok(Json(state.services.documents.sign(&user.principal, &id).await?))
 }
 
 /// This kernel's routes.
@@ -106,9 +124,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/documents", routing::get(list_documents))
         .route("/api/v1/documents/{id}", routing::get(get_document))
         .route("/api/v1/documents/{id}/pdf", routing::get(document_pdf))
+        .route("/api/v1/documents/{id}/receipt", routing::post(sign_document))
 }
 
 /// This kernel's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list_documents, get_document, document_pdf))]
+#[openapi(paths(list_documents, get_document, document_pdf, sign_document))]
 pub struct Doc;

@@ -31,6 +31,8 @@ struct InboxPage {
     unread: i64,
     items: Vec<InboxRow>,
     unread_only: bool,
+    /// Documents addressed to the viewer not yet signed for (签收).
+    documents_waiting: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -42,9 +44,16 @@ pub struct InboxQuery {
 /// `GET /inbox[?unread=1]`: the user's in-app notifications (newest 200).
 pub async fn inbox(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<InboxQuery>) -> Response {
     let unread_only = !q.unread.is_empty();
+    let documents_waiting = state
+        .services
+        .documents
+        .awaiting_signature(&u.principal)
+        .await
+        .unwrap_or(0);
     match state.services.notifications.inbox(&u.principal, unread_only).await {
         Ok(inbox) => render(&InboxPage {
             nav: Nav::new(&u),
+            documents_waiting,
             unread: inbox.unread,
             unread_only,
             items: inbox

@@ -237,6 +237,9 @@ pub struct DocRow {
     pub title: String,
     pub issued: String,
     pub issued_by: String,
+    /// `张三 2026-12-06 10:00:00 签收` or `未签收`.
+    pub receipt: String,
+    pub signed: bool,
 }
 
 impl DocRow {
@@ -247,6 +250,11 @@ impl DocRow {
             title: d.content.title.clone(),
             issued: fmt_time(d.issued_at),
             issued_by: d.issued_by.clone(),
+            receipt: match &d.receipt {
+                Some(r) => format!("{}于 {} 签收", r.read_by, fmt_time(r.read_at)),
+                None => format!("{}未签收", neibao_domain::documents::Addressee::of(d.kind).label_zh()),
+            },
+            signed: d.receipt.is_some(),
         }
     }
 }
