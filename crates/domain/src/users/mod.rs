@@ -27,6 +27,9 @@ pub struct UserAccount {
     /// Whether a TOTP second factor is active.
     pub totp_enabled: bool,
     pub created_at: DateTime<Utc>,
+    /// The account's subject in an external directory (统一身份认证, LDAP DN, OIDC `sub`), for a
+    /// later sign-in through it; unique where set.
+    pub external_subject: Option<String>,
 }
 
 /// Which accounts a list shows (all conditions together; `None` does not restrict).
@@ -47,6 +50,24 @@ pub struct AccountChange {
     pub role: Role,
     pub org_id: Option<String>,
     pub unit_id: Option<String>,
+    pub external_subject: Option<String>,
+}
+
+/// Checks an external subject as typed: trimmed, empty is none, at most 256 characters without
+/// control characters.
+///
+/// Errors: `validation_failed` with the reason in Chinese.
+pub fn check_external_subject(typed: Option<&str>) -> Result<Option<String>, DomainError> {
+    let Some(s) = typed.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if s.chars().count() > 256 || s.chars().any(char::is_control) {
+        return Err(DomainError::with_message(
+            crate::error::ErrorCode::ValidationFailed,
+            "外部身份标识不超过 256 个字符，且不含控制字符",
+        ));
+    }
+    Ok(Some(s.to_string()))
 }
 
 /// The node an account of `role` hangs on, as given: the organisation's kind (one of

@@ -179,10 +179,10 @@ fn unit_fields(who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
 
 /// A unit's setting of the built-in rule `rule`: the rule must exist, its parameters be an
 /// object (absent: the defaults) with a known severity and thresholds and windows of 1 s to a
-/// day.
+/// day. An unknown rule in the path is `not_found`.
 pub(super) fn rule_setting(rule: &str, input: RuleInput) -> ServiceResult<RuleSetting> {
     let Some(def) = builtin_rules().into_iter().find(|d| d.code == rule) else {
-        return Err(ServiceError::invalid("没有这条预警规则"));
+        return Err(ServiceError::refused(ErrorCode::NotFound, "没有这条预警规则"));
     };
     let mut params = if input.params.is_null() {
         def.default_params.clone()

@@ -155,6 +155,7 @@ impl SetupService {
                     org_id: None,
                     unit_id: None,
                 },
+                None,
                 &audit,
                 Utc::now(),
             )

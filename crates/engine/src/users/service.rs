@@ -7,7 +7,8 @@ use neibao_domain::access::{Permission, Principal, Role, Scope};
 use neibao_domain::accounts::NewUser;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::users::{
-    check_display_name, check_node, check_username, AccountChange, Node, UserAccount, UserFilter,
+    check_display_name, check_external_subject, check_node, check_username, AccountChange, Node, UserAccount,
+    UserFilter,
 };
 use neibao_store::StoreError;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,11 @@ pub struct NewAccount {
     /// The unit (unit manager and guard roles).
     #[serde(default)]
     pub unit_id: Option<String>,
+    /// The person's subject in an external directory (统一身份认证, LDAP DN, OIDC `sub`), at most
+    /// 256 characters; unique. Not used for sign-in yet.
+    #[serde(default)]
+    #[schema(max_length = 256)]
+    pub external_subject: Option<String>,
 }
 
 /// An account's new name, role and node (a move to another organisation or unit).
@@ -45,6 +51,10 @@ pub struct AccountEdit {
     pub org_id: Option<String>,
     #[serde(default)]
     pub unit_id: Option<String>,
+    /// As in [`NewAccount`]; empty or absent clears it.
+    #[serde(default)]
+    #[schema(max_length = 256)]
+    pub external_subject: Option<String>,
 }
 
 /// A new account and its first password, shown this once (the person changes it on the
@@ -190,6 +200,7 @@ impl UserService {
                 opt(&input.unit_id),
             )
             .await?;
+        let external_subject = check_external_subject(input.external_subject.as_deref())?;
         let password = temporary_password();
         let mut audit = who.audit("user.create", "users", "", None);
         audit.detail = serde_json::json!({ "username": username, "role": input.role.code() }).to_string();
@@ -205,6 +216,7 @@ impl UserService {
                     org_id,
                     unit_id,
                 },
+                external_subject.as_deref(),
                 &audit,
                 Utc::now(),
             )
@@ -241,7 +253,9 @@ impl UserService {
             "moved": org_id != old.user.org_id || unit_id != old.user.unit_id,
         })
         .to_string();
+        let external_subject = check_external_subject(edit.external_subject.as_deref())?;
         let change = AccountChange {
+            external_subject,
             display_name,
             role: edit.role,
             org_id,

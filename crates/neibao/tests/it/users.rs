@@ -355,3 +355,59 @@ async fn the_account_pages_open_an_account_and_show_its_password_once() {
     let home = county.get(app.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(!home.contains("账号管理"));
 }
+
+/// An account carries an optional external subject (统一身份认证), unique across accounts, changed
+/// and cleared with the account (issue 12: the account model does not prevent an external
+/// directory).
+#[tokio::test]
+async fn an_account_keeps_a_unique_external_subject() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let xihu = org(&admin, "police_county", "330106").await;
+    let a = open(
+        &admin,
+        json!({"username": "ext_a", "display_name": "外部甲", "role": "police_county", "org_id": xihu,
+               "external_subject": "  uid=ext_a,ou=people,dc=gaj,dc=zj  "}),
+    )
+    .await;
+    assert_eq!(
+        a["external_subject"], "uid=ext_a,ou=people,dc=gaj,dc=zj",
+        "trimmed: {a}"
+    );
+    let (s, v) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "ext_b", "display_name": "外部乙", "role": "police_county", "org_id": xihu,
+                   "external_subject": "uid=ext_a,ou=people,dc=gaj,dc=zj"}),
+        )
+        .await;
+    assert_eq!((s, v["error"]["code"].as_str()), (409, Some("conflict")), "{v}");
+    let (s, v) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "ext_c", "display_name": "外部丙", "role": "police_county", "org_id": xihu,
+                   "external_subject": "a\u{7}b"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("validation_failed")),
+        "{v}"
+    );
+    let id = a["id"].as_str().unwrap();
+    let (s, v) = admin
+        .put(
+            &format!("/api/v1/users/{id}"),
+            json!({"display_name": "外部甲", "role": "police_county", "org_id": xihu}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["external_subject"], Value::Null, "cleared");
+    // Free again for another account.
+    open(
+        &admin,
+        json!({"username": "ext_b", "display_name": "外部乙", "role": "police_county", "org_id": xihu,
+               "external_subject": "uid=ext_a,ou=people,dc=gaj,dc=zj"}),
+    )
+    .await;
+}

@@ -24,7 +24,14 @@ pub trait UserAdminRepo: Send + Sync {
     /// One account with its state. NotFound when there is none.
     async fn get_account(&self, id: &str) -> StoreResult<UserAccount>;
     /// Creates an account; `conflict` when the user name is taken. Returns its id.
-    async fn create_account(&self, user: &NewUser, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<String>;
+    /// Errors: `Domain(conflict)` when the user name or the external subject is taken.
+    async fn create_account(
+        &self,
+        user: &NewUser,
+        external_subject: Option<&str>,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String>;
     /// Changes name, role and node. When the role or node changes, every session of the account
     /// ends and its API tokens are revoked (they carried the old rights).
     async fn update_account(

@@ -19,7 +19,7 @@ use neibao_domain::users::{AccountChange, UserAccount, UserFilter};
 use sqlx::{QueryBuilder, Row};
 
 const COLUMNS: &str = "SELECT us.id, us.username, us.display_name, us.role, us.org_id, us.unit_id, us.disabled, \
-    us.totp_enabled, us.created_at, o.name AS org_name, un.name AS unit_name, \
+    us.totp_enabled, us.created_at, us.external_subject, o.name AS org_name, un.name AS unit_name, \
     COALESCE(o.division_code, un.division_code) AS division_code";
 const FROM: &str =
     "FROM users us LEFT JOIN organisations o ON o.id = us.org_id LEFT JOIN units un ON un.id = us.unit_id WHERE 1=1";
@@ -30,7 +30,33 @@ fn account_from_row(r: &DbRow) -> UserAccount {
         disabled: r.get("disabled"),
         totp_enabled: r.get("totp_enabled"),
         created_at: from_ms(r.get("created_at")),
+        external_subject: r.get("external_subject"),
     }
+}
+
+/// Sets (or clears) an account's external subject inside `tx`; one taken by another account is a
+/// conflict.
+async fn set_subject(tx: &mut sqlx::Transaction<'static, Db>, id: &str, subject: Option<&str>) -> StoreResult<()> {
+    if let Some(s) = subject {
+        let taken: Option<String> =
+            sqlx::query_scalar(&sql("SELECT id FROM users WHERE external_subject = ? AND id <> ?"))
+                .bind(s)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if taken.is_some() {
+            return Err(StoreError::Domain(neibao_domain::error::DomainError::with_message(
+                neibao_domain::error::ErrorCode::Conflict,
+                "该外部身份标识已被其他账号使用",
+            )));
+        }
+    }
+    sqlx::query(&sql("UPDATE users SET external_subject = ? WHERE id = ?"))
+        .bind(subject)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 #[async_trait]
@@ -85,7 +111,13 @@ impl UserAdminRepo for Backend {
         row.as_ref().map(account_from_row).ok_or(StoreError::NotFound)
     }
 
-    async fn create_account(&self, u: &NewUser, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<String> {
+    async fn create_account(
+        &self,
+        u: &NewUser,
+        external_subject: Option<&str>,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
         let id = new_id();
         let mut tx = self.begin_write().await?;
         let taken: Option<String> = sqlx::query_scalar(&sql("SELECT id FROM users WHERE username = ?"))
@@ -99,6 +131,9 @@ impl UserAdminRepo for Backend {
             )));
         }
         insert_user(&mut *tx, &id, u, now).await?;
+        if let Some(subject) = external_subject {
+            set_subject(&mut tx, &id, Some(subject)).await?;
+        }
         append_created(&mut tx, audit, &id, now).await?;
         tx.commit().await?;
         Ok(id)
@@ -130,6 +165,7 @@ impl UserAdminRepo for Backend {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        set_subject(&mut tx, id, c.external_subject.as_deref()).await?;
         if moved {
             end_access(&mut tx, id, now).await?;
         }

@@ -222,7 +222,8 @@ pub async fn set_armed_schedule(
 /// Switch a built-in rule on or off for a unit, or change its parameters (police,
 /// administrators, the unit's security manager).
 #[utoipa::path(put, path = "/api/v1/units/{id}/rules/{rule}", tag = "rules", params(UnitRulePath), request_body = RuleInput,
-    responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 204), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
 pub async fn set_rule(
     State(state): State<AppState>,
     user: CurrentUser,

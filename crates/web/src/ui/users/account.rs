@@ -70,6 +70,7 @@ async fn account_page(
                 role: row.role_code.clone(),
                 org_id: row.org_id.clone(),
                 unit_id: row.unit_id.clone(),
+                external_subject: row.external_subject.clone(),
             });
             render(&AccountPage {
                 nav: Nav::new(u),
@@ -131,6 +132,7 @@ pub async fn update(
         role,
         org_id: some_text(&f.org_id),
         unit_id: some_text(&f.unit_id),
+        external_subject: some_text(&f.external_subject),
     };
     match state.services.users.update(&u.principal, &id, edit).await {
         Ok(_) => Redirect::to(&format!("/users/{id}?done=saved")).into_response(),

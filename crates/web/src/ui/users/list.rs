@@ -131,6 +131,7 @@ pub async fn create(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
         role,
         org_id: some_text(&f.org_id),
         unit_id: some_text(&f.unit_id),
+        external_subject: some_text(&f.external_subject),
     };
     match state.services.users.create(&u.principal, input).await {
         Ok(c) => {

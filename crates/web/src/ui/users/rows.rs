@@ -12,6 +12,7 @@ pub struct AccountForm {
     pub role: String,
     pub org_id: String,
     pub unit_id: String,
+    pub external_subject: String,
 }
 
 /// A role option: code, zh-CN label.
@@ -42,6 +43,7 @@ pub struct AccountRow {
     pub place: String,
     pub org_id: String,
     pub unit_id: String,
+    pub external_subject: String,
     pub disabled: bool,
     pub totp: bool,
     pub created_at: String,
@@ -63,6 +65,7 @@ impl AccountRow {
                 .unwrap_or_else(|| "（全局）".to_string()),
             org_id: u.org_id.clone().unwrap_or_default(),
             unit_id: u.unit_id.clone().unwrap_or_default(),
+            external_subject: a.external_subject.clone().unwrap_or_default(),
             disabled: a.disabled,
             totp: a.totp_enabled,
             created_at: crate::ui::views::fmt_time(a.created_at),
