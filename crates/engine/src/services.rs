@@ -16,6 +16,7 @@ use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::events::EventService;
 use crate::idempotency::IdempotencyService;
+use crate::imports::ImportService;
 use crate::intake::bus::EventBus;
 use crate::intake::pipeline::Pipeline;
 use crate::intake::IntakeService;
@@ -46,6 +47,7 @@ pub struct Services {
     pub audit: AuditService,
     pub idempotency: IdempotencyService,
     pub users: UserService,
+    pub imports: ImportService,
 }
 
 impl Services {
@@ -74,6 +76,7 @@ impl Services {
             audit: AuditService::new(ctx.clone()),
             idempotency: IdempotencyService::new(ctx.clone()),
             users: UserService::new(ctx.clone()),
+            imports: ImportService::new(ctx.clone()),
             ctx,
         }
     }

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod devices;
 pub mod documents;
 pub mod events;
+pub mod imports;
 pub mod intake;
 pub mod notifications;
 pub mod privacy;
@@ -43,4 +44,5 @@ pub fn routes() -> Router<AppState> {
         .merge(documents::routes())
         .merge(attachments::routes())
         .merge(users::routes())
+        .merge(imports::routes())
 }

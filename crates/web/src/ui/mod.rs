@@ -9,6 +9,7 @@ mod dashboard;
 mod devices;
 mod events;
 mod form;
+mod imports;
 mod kit;
 mod notifications;
 mod privacy;
@@ -43,4 +44,5 @@ pub fn routes() -> Router<AppState> {
         .merge(supervision::routes())
         .merge(warning::routes())
         .merge(users::routes())
+        .merge(imports::routes())
 }
