@@ -116,8 +116,10 @@ impl ImportService {
         Ok(self.ctx.store.get_import_job(&id, &who.user_id).await?)
     }
 
-    /// One of the caller's import jobs. Errors: `not_found` (none, or someone else's).
+    /// One of the caller's import jobs. Errors: `forbidden` (may not import), `not_found`
+    /// (none, or someone else's).
     pub async fn job(&self, who: &Principal, id: &str) -> ServiceResult<ImportJob> {
+        who.require(Permission::UnitRegister)?;
         Ok(self.ctx.store.get_import_job(id, &who.user_id).await?)
     }
 

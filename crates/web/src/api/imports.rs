@@ -95,7 +95,8 @@ pub async fn import_units(
 /// One of the caller's import jobs: its progress while it runs, its counts and bad rows when
 /// done. Someone else's job answers 404.
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports", params(ImportPath),
-    responses((status = 200, body = ImportJob), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ImportJob), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_import(
     State(state): State<AppState>,
     user: CurrentUser,
