@@ -197,7 +197,7 @@ impl ErrorCode {
             ErrorCode::IdempotencySecretShown => {
                 "该请求已完成；其结果含只显示一次的密钥，不再重复显示，请到列表中查看已创建的记录"
             }
-            ErrorCode::NotXlsx => "文件不是有效的 Excel 工作簿（.xlsx），请使用导入模板填写后上传",
+            ErrorCode::NotXlsx => "文件不是有效的电子表格工作簿（须为 xlsx 格式），请使用导入模板填写后上传",
             ErrorCode::XlsxTooLargeUncompressed => "工作簿解压后过大（疑似压缩炸弹），未予读取",
             ErrorCode::XlsxFormula => "表格含公式，请将公式转换为数值后再上传",
             ErrorCode::XlsxMergedCells => "表格含合并单元格，请取消合并后再上传",

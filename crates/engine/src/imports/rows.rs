@@ -74,7 +74,11 @@ pub(super) fn parse_row(row: u32, cells: &[String], lk: &Lookups) -> Result<Unit
     let mut bad = |col: usize, code: &str, m: String| errors.push(row_error(row, Some(col), code, m));
     let name = cell(cells, c::NAME);
     if let Err(e) = text_field(name, "单位名称", 200, true) {
-        bad(c::NAME, if name.is_empty() { "required" } else { "invalid_text" }, e.to_string());
+        bad(
+            c::NAME,
+            if name.is_empty() { "required" } else { "invalid_text" },
+            e.to_string(),
+        );
     }
     let uscc = cell(cells, c::USCC);
     if uscc.is_empty() {
@@ -92,7 +96,15 @@ pub(super) fn parse_row(row: u32, cells: &[String], lk: &Lookups) -> Result<Unit
         } else {
             format!("单位类别「{kind_cell}」无效，应为机关、团体、企业或事业单位")
         };
-        bad(c::KIND, if kind_cell.is_empty() { "required" } else { "invalid_kind" }, m);
+        bad(
+            c::KIND,
+            if kind_cell.is_empty() {
+                "required"
+            } else {
+                "invalid_kind"
+            },
+            m,
+        );
     }
     let division = cell(cells, c::DIVISION);
     if division.is_empty() {
@@ -108,11 +120,22 @@ pub(super) fn parse_row(row: u32, cells: &[String], lk: &Lookups) -> Result<Unit
         Ok(s) => s,
         Err(why) => {
             let m = if why == "ambiguous" {
-                format!("辖区内有多个名为「{}」的派出所，请填写派出所编号", cell(cells, c::STATION))
+                format!(
+                    "辖区内有多个名为「{}」的派出所，请填写派出所编号",
+                    cell(cells, c::STATION)
+                )
             } else {
                 format!("您的辖区内没有派出所「{}」", cell(cells, c::STATION))
             };
-            bad(c::STATION, if why == "ambiguous" { "station_ambiguous" } else { "station_not_found" }, m);
+            bad(
+                c::STATION,
+                if why == "ambiguous" {
+                    "station_ambiguous"
+                } else {
+                    "station_not_found"
+                },
+                m,
+            );
             None
         }
     };
@@ -120,18 +143,33 @@ pub(super) fn parse_row(row: u32, cells: &[String], lk: &Lookups) -> Result<Unit
         Ok(d) => d,
         Err(why) => {
             let m = if why == "ambiguous" {
-                format!("有多个名为「{}」的行业主管部门，请填写部门编号", cell(cells, c::DEPARTMENT))
+                format!(
+                    "有多个名为「{}」的行业主管部门，请填写部门编号",
+                    cell(cells, c::DEPARTMENT)
+                )
             } else {
                 format!("没有行业主管部门「{}」", cell(cells, c::DEPARTMENT))
             };
-            bad(c::DEPARTMENT, if why == "ambiguous" { "department_ambiguous" } else { "department_not_found" }, m);
+            bad(
+                c::DEPARTMENT,
+                if why == "ambiguous" {
+                    "department_ambiguous"
+                } else {
+                    "department_not_found"
+                },
+                m,
+            );
             None
         }
     };
     let mut flag = |col: usize| match parse_yes_no(cell(cells, col)) {
         Some(b) => b,
         None => {
-            bad(col, "invalid_yes_no", format!("「{}」应填写“是”或“否”", UNIT_COLUMNS[col].header));
+            bad(
+                col,
+                "invalid_yes_no",
+                format!("「{}」应填写“是”或“否”", UNIT_COLUMNS[col].header),
+            );
             false
         }
     };
@@ -163,7 +201,11 @@ pub(super) fn parse_row(row: u32, cells: &[String], lk: &Lookups) -> Result<Unit
         );
     }
     if !is_key_unit && key_unit_category.is_some() {
-        bad(c::KEY_CATEGORY, "invalid_key_unit_category", "非重点单位不应填写重点单位类别".into());
+        bad(
+            c::KEY_CATEGORY,
+            "invalid_key_unit_category",
+            "非重点单位不应填写重点单位类别".into(),
+        );
     }
     let mut persons = Vec::new();
     for (role, name_col, phone_col) in [
@@ -174,7 +216,11 @@ pub(super) fn parse_row(row: u32, cells: &[String], lk: &Lookups) -> Result<Unit
         let phone = cell(cells, phone_col);
         if pname.is_empty() {
             if !phone.is_empty() {
-                bad(name_col, "required", format!("填写了{}电话，须同时填写姓名", role.label_zh()));
+                bad(
+                    name_col,
+                    "required",
+                    format!("填写了{}电话，须同时填写姓名", role.label_zh()),
+                );
             }
             continue;
         }

@@ -26,8 +26,7 @@ const BEAT_EVERY: Duration = Duration::from_millis(500);
 /// A running job whose beat is older than this was left by a stopped server.
 pub const STALE_AFTER: chrono::Duration = chrono::Duration::seconds(60);
 /// Why such a job failed (zh-CN).
-pub const INTERRUPTED: &str =
-    "导入过程中服务重启，导入已中止；请重新上传同一文件（已导入的单位会跳过，不会重复导入）";
+pub const INTERRUPTED: &str = "导入过程中服务重启，导入已中止；请重新上传同一文件（已导入的单位会跳过，不会重复导入）";
 
 /// Spreadsheet imports of units (issue 12).
 #[derive(Clone)]
@@ -76,13 +75,11 @@ impl ImportService {
             .map_err(|e| ServiceError::Internal(anyhow::anyhow!("sheet reader: {e}")))??;
         let rows = in_template_order(sheet)?;
         if rows.rows.is_empty() {
-            return Err(ServiceError::invalid("表格中没有数据行（第1行为表头，数据从第2行开始）"));
+            return Err(ServiceError::invalid(
+                "表格中没有数据行（第1行为表头，数据从第2行开始）",
+            ));
         }
-        let name: String = file_name
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
+        let name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
         let now = Utc::now();
         let id = self
             .ctx
@@ -161,7 +158,9 @@ impl ImportService {
                     continue;
                 }
             };
-            let uscc = Uscc::parse(&input.uscc).map(|u| u.as_str().to_string()).unwrap_or_default();
+            let uscc = Uscc::parse(&input.uscc)
+                .map(|u| u.as_str().to_string())
+                .unwrap_or_default();
             if let Some(first) = seen.get(&uscc) {
                 errors.push(row_error(
                     *row,

@@ -23,7 +23,14 @@ fn header_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
         ws.set_column_width(i, col.width)?;
         ws.write_string_with_format(0, i, col.header, if col.required { &required } else { &head })?;
     }
-    for i in [c::USCC, c::DIVISION, c::STATION, c::DEPARTMENT, c::PRINCIPAL_PHONE, c::SECURITY_PHONE] {
+    for i in [
+        c::USCC,
+        c::DIVISION,
+        c::STATION,
+        c::DEPARTMENT,
+        c::PRINCIPAL_PHONE,
+        c::SECURITY_PHONE,
+    ] {
         ws.set_column_format(i as u16, &text)?;
     }
     ws.set_freeze_panes(1, 0)?;

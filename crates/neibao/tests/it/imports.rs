@@ -141,11 +141,21 @@ async fn bad_rows_refuse_the_file_then_the_fixed_file_imports_once() {
     let (_, me) = county.get("/api/v1/me").await;
     let division = me["division_code"].as_str().unwrap()[..6].to_string();
     let (_, stations) = admin
-        .get(&format!("/api/v1/organisations?kind=police_station&division={division}"))
+        .get(&format!(
+            "/api/v1/organisations?kind=police_station&division={division}"
+        ))
         .await;
     let station = stations[0]["name"].as_str().unwrap().to_string();
     let codes: Vec<String> = (0..6).map(|i| uscc(&format!("91330106MA2KMP{i:03}"))).collect();
-    let good = |i: usize| row(&format!("导入测试单位{i}"), &codes[i], &division, &station, "13800138000");
+    let good = |i: usize| {
+        row(
+            &format!("导入测试单位{i}"),
+            &codes[i],
+            &division,
+            &station,
+            "13800138000",
+        )
+    };
     // Row 3: a wrong check character; row 5: outside the jurisdiction (Ningbo); row 7: the
     // USCC of row 2 again.
     let mut bad_uscc = codes[1].clone();
@@ -189,7 +199,10 @@ async fn bad_rows_refuse_the_file_then_the_fixed_file_imports_once() {
     // Again: nothing changes.
     let again = import(&county, xlsx(&fixed), None).await;
     assert_eq!(again["status"], "done", "{again}");
-    assert_eq!((again["created"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(6)));
+    assert_eq!(
+        (again["created"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(6))
+    );
     let (_, all) = admin.get("/api/v1/units?q=导入测试单位&per_page=100").await;
     assert_eq!(all["total"], 6);
 
@@ -273,7 +286,7 @@ async fn files_that_are_not_plain_value_sheets_are_refused_with_their_codes() {
 
     let (s, v) = upload(&county, b"this is not a spreadsheet".to_vec(), None).await;
     assert_eq!((s, code(&v).as_str()), (422, "not_xlsx"), "{v}");
-    assert!(v["error"]["message"].as_str().unwrap().contains("Excel"));
+    assert!(v["error"]["message"].as_str().unwrap().contains("工作簿"));
 
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
@@ -291,7 +304,8 @@ async fn files_that_are_not_plain_value_sheets_are_refused_with_their_codes() {
     for (i, h) in HEADER.iter().enumerate() {
         ws.write_string(0, i as u16, *h).unwrap();
     }
-    ws.merge_range(1, 0, 2, 0, "合并单位", &rust_xlsxwriter::Format::new()).unwrap();
+    ws.merge_range(1, 0, 2, 0, "合并单位", &rust_xlsxwriter::Format::new())
+        .unwrap();
     let (s, v) = upload(&county, book.save_to_buffer().unwrap(), None).await;
     assert_eq!((s, code(&v).as_str()), (422, "xlsx_merged_cells"), "{v}");
 
@@ -352,9 +366,23 @@ async fn the_template_is_a_chinese_xlsx_and_pages_drive_an_import() {
 
     // The pages: the units list links to the upload page; the upload goes to the job's page.
     let browser = app.browser("demo_county", DEMO_PASSWORD).await;
-    let units = browser.get(app.url("/units")).send().await.unwrap().text().await.unwrap();
+    let units = browser
+        .get(app.url("/units"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(units.contains("href=\"/imports/units\""), "link from the units list");
-    let page = browser.get(app.url("/imports/units")).send().await.unwrap().text().await.unwrap();
+    let page = browser
+        .get(app.url("/imports/units"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("下载导入模板") && page.contains("name=\"_once\""));
     let csrf = csrf_of(&page);
     let (_, me) = county.get("/api/v1/me").await;
@@ -368,7 +396,12 @@ async fn the_template_is_a_chinese_xlsx_and_pages_drive_an_import() {
         .text("_once", "page-once-1")
         .text("mode", "all_or_nothing")
         .part("file", reqwest::multipart::Part::bytes(file).file_name("单位.xlsx"));
-    let r = browser.post(app.url("/imports/units")).multipart(form).send().await.unwrap();
+    let r = browser
+        .post(app.url("/imports/units"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200, "redirected to the job page");
     let url = r.url().clone();
     assert!(url.path().starts_with("/imports/"), "{url}");

@@ -35,8 +35,7 @@ pub trait ImportJobRepo: Send + Sync {
     /// Records a new running job; returns its id.
     async fn create_import_job(&self, job: &NewImportJob, now: DateTime<Utc>) -> StoreResult<String>;
     /// Sets a running job's progress (rows checked, rows written) and its beat (`now`).
-    async fn set_import_progress(&self, id: &str, checked: u32, written: u32, now: DateTime<Utc>)
-        -> StoreResult<()>;
+    async fn set_import_progress(&self, id: &str, checked: u32, written: u32, now: DateTime<Utc>) -> StoreResult<()>;
     /// Finishes a running job with its outcome and writes `audit` (the import's own entry) in
     /// the same transaction.
     async fn finish_import_job(
@@ -50,8 +49,12 @@ pub trait ImportJobRepo: Send + Sync {
     async fn fail_import_job(&self, id: &str, reason: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Marks every running job whose last beat is before `beat_before` failed with `reason` (a
     /// stopped server left them); returns how many.
-    async fn fail_stale_imports(&self, beat_before: DateTime<Utc>, reason: &str, now: DateTime<Utc>)
-        -> StoreResult<u64>;
+    async fn fail_stale_imports(
+        &self,
+        beat_before: DateTime<Utc>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
     /// One job of `user_id`. NotFound when there is none or it is someone else's.
     async fn get_import_job(&self, id: &str, user_id: &str) -> StoreResult<ImportJob>;
     /// The ids of the units registered under these USCCs, whoever's jurisdiction they lie in

@@ -63,13 +63,7 @@ impl ImportJobRepo for Backend {
         Ok(id)
     }
 
-    async fn set_import_progress(
-        &self,
-        id: &str,
-        checked: u32,
-        written: u32,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    async fn set_import_progress(&self, id: &str, checked: u32, written: u32, now: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query(&sql(
             "UPDATE import_jobs SET rows_checked = ?, rows_written = ?, beat_at = ? WHERE id = ? AND status = 'running'",
         ))
@@ -126,7 +120,12 @@ impl ImportJobRepo for Backend {
         Ok(())
     }
 
-    async fn fail_stale_imports(&self, beat_before: DateTime<Utc>, reason: &str, now: DateTime<Utc>) -> StoreResult<u64> {
+    async fn fail_stale_imports(
+        &self,
+        beat_before: DateTime<Utc>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         let n = sqlx::query(&sql(
             "UPDATE import_jobs SET status = 'failed', reason = ?, finished_at = ? WHERE status = 'running' AND beat_at < ?",
         ))
@@ -158,7 +157,10 @@ impl ImportJobRepo for Backend {
             }
             qb.push(")");
             let rows = qb.build().fetch_all(&self.pool).await?;
-            out.extend(rows.iter().map(|r| (r.get::<String, _>("uscc"), r.get::<String, _>("id"))));
+            out.extend(
+                rows.iter()
+                    .map(|r| (r.get::<String, _>("uscc"), r.get::<String, _>("id"))),
+            );
         }
         Ok(out)
     }

@@ -14,7 +14,9 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route(
             "/imports/units",
-            routing::get(pages::upload_page).post(pages::upload).layer(upload_limit()),
+            routing::get(pages::upload_page)
+                .post(pages::upload)
+                .layer(upload_limit()),
         )
         .route("/imports/{id}", routing::get(pages::job_page))
 }

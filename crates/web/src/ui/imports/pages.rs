@@ -49,7 +49,10 @@ fn upload_form(u: &CurrentUser, error: Option<String>) -> Response {
         nav: Nav::new(u),
         error,
         modes: vec![
-            (ImportMode::AllOrNothing.code(), "全部正确才导入（有任何错误行则一行也不导入）"),
+            (
+                ImportMode::AllOrNothing.code(),
+                "全部正确才导入（有任何错误行则一行也不导入）",
+            ),
             (ImportMode::GoodRowsOnly.code(), "仅导入正确的行（错误行列出，不导入）"),
         ],
     })
@@ -75,7 +78,7 @@ pub async fn upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMu
             _ => e,
         })?;
         if file.data.is_empty() {
-            return Err(ApiError::validation("请选择要导入的 Excel 文件（.xlsx）"));
+            return Err(ApiError::validation("请选择要导入的电子表格文件"));
         }
         let mode = mode_of(&fields)?;
         Ok::<_, ApiError>(
