@@ -281,7 +281,7 @@ fn zip_bomb() -> Vec<u8> {
 async fn files_that_are_not_plain_value_sheets_are_refused_with_their_codes() {
     let app = TestApp::demo().await;
     let county = app.client_for("demo_county").await;
-    let one = vec![row("公式单位", &uscc("91330106MA2FXRM01"), "330106", "", "")];
+    let one = [row("公式单位", &uscc("91330106MA2FXRM01"), "330106", "", "")];
     let code = |v: &Value| v["error"]["code"].as_str().unwrap_or("").to_string();
 
     let (s, v) = upload(&county, b"this is not a spreadsheet".to_vec(), None).await;
