@@ -284,6 +284,16 @@ enum BenchCommand {
         #[arg(long)]
         mqtt_url: Option<String>,
     },
+    /// The spreadsheet import of units (docs/IMPORTS.md) on a generated workbook: rows/s of
+    /// checking and of importing, peak memory, and the batched-insert ceiling of the same run.
+    Import {
+        /// Data rows of the generated workbook (at most 50 000).
+        #[arg(long, default_value_t = 50_000)]
+        rows: usize,
+        /// Run on PostgreSQL: a server URL on which a temporary database is created and dropped.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// Issue 21 item 1 on loopback: open many idle connections to a running server, then probe
     /// /healthz and a device heartbeat on fresh connections every 250 ms (scripts/load-idle.sh
     /// starts the server under a low open-file limit). Exit status 1 when a probe went
@@ -457,6 +467,13 @@ async fn main() -> anyhow::Result<()> {
             if !r.all_answered() {
                 bail!("probes went unanswered while the idle sockets were open");
             }
+            Ok(())
+        }
+        Command::Bench {
+            command: BenchCommand::Import { rows, postgres },
+        } => {
+            let r = neibao::bench_import::run(rows, postgres.as_deref()).await?;
+            print!("{}", r.summary());
             Ok(())
         }
         Command::MigrateData { from, to } => {
