@@ -15,6 +15,17 @@ use neibao_domain::validate::uscc_check_char;
 
 use crate::app::{App, AppConfig};
 
+/// The arguments of `neibao bench import`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// Data rows of the generated workbook (at most 50 000).
+    #[arg(long, default_value_t = 50_000)]
+    pub rows: usize,
+    /// Run on PostgreSQL: a server URL on which a temporary database is created and dropped.
+    #[arg(long)]
+    pub postgres: Option<String>,
+}
+
 /// What `neibao bench import` measured.
 #[derive(Debug, Clone)]
 pub struct ImportReport {

@@ -286,14 +286,7 @@ enum BenchCommand {
     },
     /// The spreadsheet import of units (docs/IMPORTS.md) on a generated workbook: rows/s of
     /// checking and of importing, peak memory, and the batched-insert ceiling of the same run.
-    Import {
-        /// Data rows of the generated workbook (at most 50 000).
-        #[arg(long, default_value_t = 50_000)]
-        rows: usize,
-        /// Run on PostgreSQL: a server URL on which a temporary database is created and dropped.
-        #[arg(long)]
-        postgres: Option<String>,
-    },
+    Import(neibao::bench_import::ImportArgs),
     /// Issue 21 item 1 on loopback: open many idle connections to a running server, then probe
     /// /healthz and a device heartbeat on fresh connections every 250 ms (scripts/load-idle.sh
     /// starts the server under a low open-file limit). Exit status 1 when a probe went
@@ -470,12 +463,10 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench {
-            command: BenchCommand::Import { rows, postgres },
-        } => {
-            let r = neibao::bench_import::run(rows, postgres.as_deref()).await?;
-            print!("{}", r.summary());
-            Ok(())
-        }
+            command: BenchCommand::Import(a),
+        } => neibao::bench_import::run(a.rows, a.postgres.as_deref())
+            .await
+            .map(|r| print!("{}", r.summary())),
         Command::MigrateData { from, to } => {
             let reports = neibao::migrate::migrate_data(&from, &to).await?;
             println!("{:<22} {:>10} {:>10}  校验", "表", "源行数", "目标行数");

@@ -281,9 +281,12 @@ pub(super) fn registry_refusal(row: u32, e: &ServiceError) -> Option<RowError> {
 
 /// Whether a registered unit already says what the row says (then the row changes nothing).
 pub(super) fn same_unit(old: &Unit, new: &NewUnit) -> bool {
+    // Empty person columns say nothing about the persons (an export leaves them empty); the
+    // template has columns for the principal and the security head only.
     let mut old_persons: Vec<(&str, &str)> = old
         .responsible_persons
         .iter()
+        .filter(|p| p.role != PersonRole::Deputy)
         .map(|p| (p.role.code(), p.name.as_str()))
         .collect();
     let mut new_persons: Vec<(&str, &str)> = new
@@ -304,5 +307,25 @@ pub(super) fn same_unit(old: &Unit, new: &NewUnit) -> bool {
         && old.is_key_unit == new.is_key_unit
         && old.key_unit_category == new.key_unit_category
         && old.is_counter_terror_target == new.is_counter_terror_target
-        && old_persons == new_persons
+        && (new_persons.is_empty() || old_persons == new_persons)
+}
+
+/// A registered unit as a row of the template (the units export): the person columns are left
+/// empty (the list does not carry them, and an export should not spread personal data).
+pub(super) fn unit_cells(u: &Unit) -> Vec<String> {
+    let yes_no = |b: bool| if b { "是" } else { "否" }.to_string();
+    let mut r = vec![String::new(); UNIT_COLUMNS.len()];
+    r[c::NAME] = u.name.clone();
+    r[c::USCC] = u.uscc.clone();
+    r[c::KIND] = u.kind.label_zh().to_string();
+    r[c::DIVISION] = u.division_code.clone();
+    r[c::ADDRESS] = u.address.clone();
+    r[c::STATION] = u.police_station_name.clone().unwrap_or_default();
+    r[c::DEPARTMENT] = u.competent_department_name.clone().unwrap_or_default();
+    r[c::KEY_UNIT] = yes_no(u.is_key_unit);
+    r[c::KEY_CATEGORY] = u.key_unit_category.map(|n| n.to_string()).unwrap_or_default();
+    r[c::COUNTER_TERROR] = yes_no(u.is_counter_terror_target);
+    r[c::UNIVERSITY] = yes_no(u.is_university);
+    r[c::PRIVATE] = yes_no(u.is_private_enterprise);
+    r
 }

@@ -13,7 +13,7 @@ use neibao_domain::validate::Uscc;
 use neibao_store::imports::{ImportOutcome, NewImportJob};
 use neibao_store::StoreError;
 
-use super::rows::{parse_row, registry_refusal, row_error, same_unit, Lookups};
+use super::rows::{parse_row, registry_refusal, row_error, same_unit, unit_cells, Lookups};
 use super::sheet::{read, Sheet};
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
@@ -111,6 +111,40 @@ impl ImportService {
         });
         let _ = tokio::time::timeout(ANSWER_WAIT, finished).await;
         Ok(self.ctx.store.get_import_job(&id, &who.user_id).await?)
+    }
+
+    /// The units in `who`'s jurisdiction matching `filter` (at most 50 000, by division code
+    /// and name) as a workbook in the template's shape: importing it again changes nothing.
+    /// Those who may register units.
+    ///
+    /// Errors: `forbidden`.
+    pub async fn export_units(
+        &self,
+        who: &Principal,
+        filter: &neibao_domain::registry::UnitFilter,
+    ) -> ServiceResult<Vec<u8>> {
+        who.require(Permission::UnitRegister)?;
+        let mut rows = Vec::new();
+        let mut page = 1;
+        loop {
+            let list = self
+                .ctx
+                .store
+                .list_units(
+                    &who.scope,
+                    filter,
+                    neibao_domain::paging::Page::new(Some(page), Some(200)),
+                )
+                .await?;
+            let n = list.items.len();
+            rows.extend(list.items.iter().map(unit_cells));
+            if n < 200 || rows.len() >= neibao_domain::imports::MAX_DATA_ROWS as usize {
+                break;
+            }
+            page += 1;
+        }
+        rows.truncate(neibao_domain::imports::MAX_DATA_ROWS as usize);
+        super::template::unit_sheet(&rows).map_err(|e| ServiceError::Internal(anyhow::anyhow!("export: {e}")))
     }
 
     /// One of the caller's import jobs. Errors: `forbidden` (may not import), `not_found`

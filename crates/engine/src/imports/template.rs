@@ -9,6 +9,8 @@ use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Workbook, Worksheet, 
 
 /// The file name the template is offered under.
 pub const TEMPLATE_FILE_NAME: &str = "单位导入模板.xlsx";
+/// The file name the units export is offered under.
+pub const EXPORT_FILE_NAME: &str = "单位列表.xlsx";
 
 fn header_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
     ws.set_name("单位")?;

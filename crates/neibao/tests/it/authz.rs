@@ -107,6 +107,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("get", "/api/v1/imports/units/template", Police, None),
         ("post", "/api/v1/imports/units", Police, Some("{}")),
         ("get", "/api/v1/imports/{id}", Police, None),
+        ("get", "/api/v1/exports/units", Police, None),
         ("get", "/api/v1/units/{id}/key_areas", Any, None),
         (
             "post",

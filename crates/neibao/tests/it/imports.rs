@@ -206,6 +206,29 @@ async fn bad_rows_refuse_the_file_then_the_fixed_file_imports_once() {
     let (_, all) = admin.get("/api/v1/units?q=导入测试单位&per_page=100").await;
     assert_eq!(all["total"], 6);
 
+    // The export of the jurisdiction's units imports again without a change.
+    let r = county
+        .http
+        .get(format!("{}/api/v1/exports/units?q=导入测试单位", county.base))
+        .bearer_auth(&county.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let exported = r.bytes().await.unwrap().to_vec();
+    let sheet = neibao_engine::imports::sheet::read(&exported).unwrap();
+    assert_eq!(sheet.rows.len(), 6);
+    let round = import(&county, exported, None).await;
+    assert_eq!(
+        (round["status"].as_str(), round["unchanged"].as_u64()),
+        (Some("done"), Some(6)),
+        "{round}"
+    );
+    assert_eq!(
+        app.client_for("demo_unit").await.get("/api/v1/exports/units").await.0,
+        403
+    );
+
     // A changed row of a registered USCC is refused, not applied.
     let mut changed = fixed.clone();
     changed[0][4] = "另一个地址".into();

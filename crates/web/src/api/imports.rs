@@ -105,15 +105,58 @@ pub async fn get_import(
     Ok(Json(state.services.imports.job(&user.principal, &p.id).await?))
 }
 
+/// The filters of the units export (as the unit list's).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// Name substring or exact USCC.
+    pub q: Option<String>,
+    /// Division code prefix, e.g. `3301`.
+    pub division: Option<String>,
+    pub key_unit: Option<bool>,
+    pub kind: Option<neibao_domain::registry::UnitKind>,
+}
+
+/// The units in the caller's jurisdiction (filtered as the unit list, at most 50 000) as an
+/// .xlsx workbook in the import template's shape (`单位列表.xlsx`); the responsible persons are
+/// not exported. Importing the file again changes nothing.
+#[utoipa::path(get, path = "/api/v1/exports/units", tag = "imports", params(ExportQuery),
+    responses((status = 200, description = "单位列表（.xlsx）", content((Vec<u8> =
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::ErrorBody)))]
+pub async fn export_units(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let filter = neibao_domain::registry::UnitFilter {
+        q: q.q
+            .map(|s| s.trim().chars().take(100).collect())
+            .filter(|s: &String| !s.is_empty()),
+        division_prefix: q.division.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        is_key_unit: q.key_unit,
+        kind: q.kind,
+        sort: None,
+    };
+    let bytes = state.services.imports.export_units(&user.principal, &filter).await?;
+    Ok(file_response(
+        bytes,
+        XLSX_TYPE,
+        neibao_engine::imports::template::EXPORT_FILE_NAME,
+        false,
+    ))
+}
+
 /// This capability's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/imports/units/template", get(unit_template))
         .route("/api/v1/imports/units", post(import_units).layer(upload_limit()))
         .route("/api/v1/imports/{id}", get(get_import))
+        .route("/api/v1/exports/units", get(export_units))
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(unit_template, import_units, get_import))]
+#[openapi(paths(unit_template, import_units, get_import, export_units))]
 pub struct Doc;
