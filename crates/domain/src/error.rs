@@ -68,10 +68,24 @@ pub enum ErrorCode {
     /// The first request with this key was done, but its answer held a secret shown only once
     /// (a new API token, a device's ingest secret): it is not answered again (HTTP 409).
     IdempotencySecretShown,
+    /// The upload is not an .xlsx workbook (or a damaged one) (HTTP 422).
+    NotXlsx,
+    /// The workbook expands to more than the import reads (a zip bomb) (HTTP 422).
+    XlsxTooLargeUncompressed,
+    /// The sheet holds a formula; imports take values only (HTTP 422).
+    XlsxFormula,
+    /// The sheet has merged cells (HTTP 422).
+    XlsxMergedCells,
+    /// The workbook has a hidden sheet (HTTP 422).
+    XlsxHiddenSheet,
+    /// The sheet has more data rows than one import takes (50 000) (HTTP 422).
+    XlsxTooManyRows,
+    /// The first row is not the template's header row (a required column is missing) (HTTP 422).
+    XlsxBadHeader,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 27] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 34] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -99,6 +113,13 @@ pub const ALL_ERROR_CODES: [ErrorCode; 27] = [
     ErrorCode::IdempotencyKeyReused,
     ErrorCode::IdempotencyInFlight,
     ErrorCode::IdempotencySecretShown,
+    ErrorCode::NotXlsx,
+    ErrorCode::XlsxTooLargeUncompressed,
+    ErrorCode::XlsxFormula,
+    ErrorCode::XlsxMergedCells,
+    ErrorCode::XlsxHiddenSheet,
+    ErrorCode::XlsxTooManyRows,
+    ErrorCode::XlsxBadHeader,
 ];
 
 impl ErrorCode {
@@ -132,6 +153,13 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::IdempotencyInFlight => "idempotency_in_flight",
             ErrorCode::IdempotencySecretShown => "idempotency_secret_shown",
+            ErrorCode::NotXlsx => "not_xlsx",
+            ErrorCode::XlsxTooLargeUncompressed => "xlsx_too_large_uncompressed",
+            ErrorCode::XlsxFormula => "xlsx_formula",
+            ErrorCode::XlsxMergedCells => "xlsx_merged_cells",
+            ErrorCode::XlsxHiddenSheet => "xlsx_hidden_sheet",
+            ErrorCode::XlsxTooManyRows => "xlsx_too_many_rows",
+            ErrorCode::XlsxBadHeader => "xlsx_bad_header",
         }
     }
 
@@ -169,6 +197,13 @@ impl ErrorCode {
             ErrorCode::IdempotencySecretShown => {
                 "该请求已完成；其结果含只显示一次的密钥，不再重复显示，请到列表中查看已创建的记录"
             }
+            ErrorCode::NotXlsx => "文件不是有效的电子表格工作簿（须为 xlsx 格式），请使用导入模板填写后上传",
+            ErrorCode::XlsxTooLargeUncompressed => "工作簿解压后过大（疑似压缩炸弹），未予读取",
+            ErrorCode::XlsxFormula => "表格含公式，请将公式转换为数值后再上传",
+            ErrorCode::XlsxMergedCells => "表格含合并单元格，请取消合并后再上传",
+            ErrorCode::XlsxHiddenSheet => "工作簿含隐藏的工作表，请删除或取消隐藏后再上传",
+            ErrorCode::XlsxTooManyRows => "数据行超过50000行，请分批导入",
+            ErrorCode::XlsxBadHeader => "首行表头与导入模板不符，请使用导入模板",
         }
     }
 
@@ -185,7 +220,14 @@ impl ErrorCode {
             | ErrorCode::InvalidTransition
             | ErrorCode::IdempotencyInFlight
             | ErrorCode::IdempotencySecretShown => 409,
-            ErrorCode::IdempotencyKeyReused => 422,
+            ErrorCode::IdempotencyKeyReused
+            | ErrorCode::NotXlsx
+            | ErrorCode::XlsxTooLargeUncompressed
+            | ErrorCode::XlsxFormula
+            | ErrorCode::XlsxMergedCells
+            | ErrorCode::XlsxHiddenSheet
+            | ErrorCode::XlsxTooManyRows
+            | ErrorCode::XlsxBadHeader => 422,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UriTooLong => 414,
             ErrorCode::Busy => 429,

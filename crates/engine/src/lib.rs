@@ -23,6 +23,7 @@ pub mod devices;
 pub mod documents;
 pub mod events;
 pub mod idempotency;
+pub mod imports;
 pub mod intake;
 pub mod notifications;
 pub mod privacy;

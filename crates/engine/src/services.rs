@@ -16,6 +16,7 @@ use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::events::EventService;
 use crate::idempotency::IdempotencyService;
+use crate::imports::ImportService;
 use crate::intake::bus::EventBus;
 use crate::intake::pipeline::Pipeline;
 use crate::intake::IntakeService;
@@ -48,6 +49,7 @@ pub struct Services {
     pub idempotency: IdempotencyService,
     pub users: UserService,
     pub setup: SetupService,
+    pub imports: ImportService,
 }
 
 impl Services {
@@ -77,6 +79,7 @@ impl Services {
             idempotency: IdempotencyService::new(ctx.clone()),
             users: UserService::new(ctx.clone()),
             setup: SetupService::new(ctx.clone()),
+            imports: ImportService::new(ctx.clone()),
             ctx,
         }
     }

@@ -195,6 +195,13 @@ impl Workers {
         neibao_engine::privacy::retention::schedule_next(store.as_ref(), Utc::now()).await?;
         neibao_engine::idempotency::jobs::schedule_next(store.as_ref(), Utc::now()).await?;
         self.scheduler(&self.config.node).spawn();
+        // Spreadsheet imports a stopped server left running: failed with a reason at once, and
+        // every half minute for those of other nodes that stopped.
+        let imports = self.services.imports.clone();
+        neibao_engine::jobs::scheduler::spawn_periodic(Duration::from_secs(30), "import sweep", move || {
+            let imports = imports.clone();
+            async move { imports.fail_stale().await }
+        });
         // Device transports that neibao opens itself: MQTT and pull streams.
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         crate::transports::start(

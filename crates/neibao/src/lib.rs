@@ -6,6 +6,7 @@ pub mod audit_cli;
 pub mod bench;
 pub mod bench_decode;
 pub mod bench_idle;
+pub mod bench_import;
 pub mod demo;
 pub mod demo_live;
 pub mod divisions;

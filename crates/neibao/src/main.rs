@@ -281,6 +281,9 @@ enum BenchCommand {
         #[arg(long)]
         mqtt_url: Option<String>,
     },
+    /// The spreadsheet import of units (docs/IMPORTS.md) on a generated workbook: rows/s of
+    /// checking and of importing, peak memory, and the batched-insert ceiling of the same run.
+    Import(neibao::bench_import::ImportArgs),
     /// Issue 21 item 1 on loopback: open many idle connections to a running server, then probe
     /// /healthz and a device heartbeat on fresh connections every 250 ms (scripts/load-idle.sh
     /// starts the server under a low open-file limit). Exit status 1 when a probe went
@@ -456,6 +459,11 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Bench {
+            command: BenchCommand::Import(a),
+        } => neibao::bench_import::run(a.rows, a.postgres.as_deref())
+            .await
+            .map(|r| print!("{}", r.summary())),
         Command::MigrateData { from, to } => {
             let reports = neibao::migrate::migrate_data(&from, &to).await?;
             println!("{:<22} {:>10} {:>10}  校验", "表", "源行数", "目标行数");

@@ -27,6 +27,7 @@ pub mod devices;
 pub mod documents;
 pub mod events;
 pub mod idempotency;
+pub mod imports;
 pub mod jobs;
 pub mod notifications;
 pub mod privacy;

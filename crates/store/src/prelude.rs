@@ -10,6 +10,7 @@ pub use crate::devices::DeviceRepo;
 pub use crate::documents::DocumentRepo;
 pub use crate::events::EventRepo;
 pub use crate::idempotency::IdempotencyRepo;
+pub use crate::imports::ImportJobRepo;
 pub use crate::jobs::JobRepo;
 pub use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};

@@ -12,6 +12,7 @@ use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::events::EventRepo;
 use crate::idempotency::IdempotencyRepo;
+use crate::imports::ImportJobRepo;
 use crate::jobs::JobRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
@@ -41,6 +42,7 @@ pub trait Store:
     + DocumentRepo
     + EventRepo
     + IdempotencyRepo
+    + ImportJobRepo
     + JobRepo
     + ChannelRepo
     + OutboxRepo
@@ -85,6 +87,7 @@ impl<T> Store for T where
         + DocumentRepo
         + EventRepo
         + IdempotencyRepo
+        + ImportJobRepo
         + JobRepo
         + ChannelRepo
         + OutboxRepo

@@ -31,6 +31,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("document.receipt", "签收文书", "签收了文书"),
     ("unit.create", "登记单位", "登记了单位"),
     ("unit.update", "修改单位信息", "修改了单位信息"),
+    ("import.units", "批量导入单位", "批量导入了单位"),
     ("key_area.create", "新建重点部位", "新建了重点部位"),
     ("armed_schedule.update", "修改布防时段", "修改了布防时段"),
     ("rule_setting.update", "修改单位预警设置", "修改了单位预警设置"),
@@ -135,6 +136,7 @@ const OBJECTS: &[(&str, &str)] = &[
     ("keys", "密钥"),
     ("audit_log", "审计日志"),
     ("escalation_policy", "告警升级策略"),
+    ("import_job", "导入任务"),
 ];
 
 /// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the

@@ -123,6 +123,14 @@ impl RegistryService {
         Ok(created)
     }
 
+    /// Checks a unit registration as [`RegistryService::create_unit`] would, without writing
+    /// it (the spreadsheet import checks every row first): the validated unit, or the refusal
+    /// `create_unit` would give (except `conflict`, which the caller checks).
+    pub async fn check_unit(&self, who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
+        who.require(Permission::UnitRegister)?;
+        unit(self.ctx.store.as_ref(), who, input).await
+    }
+
     /// Replaces a unit's registry entry (police and administrators).
     ///
     /// Errors: as [`RegistryService::create_unit`], and `not_found`.

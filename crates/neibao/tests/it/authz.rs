@@ -125,6 +125,10 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             ),
         ),
         ("get", "/api/v1/units/{id}", Any, None),
+        ("get", "/api/v1/imports/units/template", Police, None),
+        ("post", "/api/v1/imports/units", Police, Some("{}")),
+        ("get", "/api/v1/imports/{id}", Police, None),
+        ("get", "/api/v1/exports/units", Police, None),
         ("get", "/api/v1/units/{id}/key_areas", Any, None),
         (
             "post",
@@ -689,6 +693,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
     let demo_unit = me["unit_id"].as_str().unwrap().to_string();
     let mut bundles: HashMap<String, Objects> = HashMap::new();
     let mut clients = Vec::new();
+    let mut jobs: HashMap<String, String> = HashMap::new();
     for (username, role) in ROLES {
         let c = app.client_for(username).await;
         let (s, _) = c.get(&format!("/api/v1/units/{demo_unit}")).await;
@@ -719,6 +724,11 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
             )
             .await
             .unwrap();
+        // The role's own import job (only those who may import have one; the others are
+        // refused before the job is looked up).
+        if allowed(Access::Police, role) {
+            jobs.insert(token_id.clone(), crate::imports::job_of(&c).await);
+        }
         clients.push((username, role, c, unit, token_id));
     }
     // The rule the PUT/versions/backtest rows work on, scoped to the demo unit's division (inside
@@ -759,6 +769,11 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{code}", "matrix_rule")
                     .replace("{object}", "events")
                     .replace("{n}", "1");
+                if template.starts_with("/api/v1/imports/") {
+                    // Outside: the administrator's job (someone else's).
+                    let job = jobs.get(token).or_else(|| jobs.get(&admin_token)).unwrap();
+                    p = p.replace("{id}", job);
+                }
                 if p.contains("{id}") {
                     p = p.replace("{id}", &id_for(template, o, token));
                 }

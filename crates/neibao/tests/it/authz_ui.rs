@@ -196,6 +196,9 @@ fn table() -> Vec<Row> {
             &[("citizen_id", "11010519491231002X"), ("purpose", "界面矩阵测试")],
         ),
         ("get", "/units/new", Police, &[]),
+        ("get", "/imports/units", Police, &[]),
+        ("post", "/imports/units", Police, UPLOAD),
+        ("get", "/imports/{id}", Police, &[]),
         ("get", "/units/{id}", Any, &[]),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
         (
@@ -386,6 +389,7 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
     let mut bundles: std::collections::HashMap<String, Objects> = std::collections::HashMap::new();
     let mut failures = Vec::new();
     let mut n = 0;
+    let mut admin_job: Option<String> = None;
     for (username, role) in ROLES {
         let password = if username == "admin" {
             ADMIN_PASSWORD
@@ -425,6 +429,15 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
             )
             .await
             .unwrap();
+        // The role's own import job, and the administrator's (someone else's, for outside).
+        let own_job = if allowed(Access::Police, role) {
+            Some(crate::imports::job_of(&api).await)
+        } else {
+            None
+        };
+        if role == "admin" {
+            admin_job = own_job.clone();
+        }
         for (method, template, access, form) in table() {
             let may = allowed(access, role);
             let route = route_of(template);
@@ -439,6 +452,13 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{rule}", "intrusion_key_area")
                     .replace("{class}", "events")
                     .replace("{pid}", &o.person);
+                if template.starts_with("/imports/{id}") {
+                    let job = match which {
+                        "own" => own_job.clone().or_else(|| admin_job.clone()),
+                        _ => admin_job.clone(),
+                    };
+                    path = path.replace("{id}", &job.expect("the administrator's import job"));
+                }
                 if path.contains("{id}") {
                     path = path.replace("{id}", &ui_id(template, o, &token_id));
                 }

@@ -22,6 +22,7 @@ mod documents;
 mod forms_keep;
 mod free_text;
 mod idempotency;
+mod imports;
 mod ingest;
 mod logs;
 mod migrate;

@@ -30,6 +30,8 @@ mod event_write;
 mod events;
 #[path = "../idempotency/sql.rs"]
 mod idempotency;
+#[path = "../imports/sql.rs"]
+mod imports;
 #[path = "../jobs/sql.rs"]
 mod jobs;
 #[path = "../notifications/sql.rs"]

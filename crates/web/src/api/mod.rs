@@ -12,6 +12,7 @@ pub mod devices;
 pub mod divisions;
 pub mod documents;
 pub mod events;
+pub mod imports;
 pub mod intake;
 pub mod notifications;
 pub mod privacy;
@@ -47,4 +48,5 @@ pub fn routes() -> Router<AppState> {
         .merge(attachments::routes())
         .merge(users::routes())
         .merge(setup::routes())
+        .merge(imports::routes())
 }

@@ -106,6 +106,13 @@ impl CsrfMultipart {
     /// Reads the `file` field (other fields are ignored): its name and content type as sent and
     /// its bytes. A file over the route's body limit is 413 `payload_too_large`.
     pub async fn file(self) -> Result<Upload, ApiError> {
+        Ok(self.file_with_fields().await?.0)
+    }
+
+    /// Like [`CsrfMultipart::file`], with the other fields' text too (`(name, value)`, each
+    /// value at most 1 000 characters; a spreadsheet import's `mode`).
+    pub async fn file_with_fields(self) -> Result<(Upload, Vec<(String, String)>), ApiError> {
+        let mut fields = Vec::new();
         let mut mp = match self.body {
             Pending::Read(mp) => mp,
             Pending::Raw(req) => Multipart::from_request(*req, &()).await.map_err(|_| format_error())?,
@@ -119,6 +126,10 @@ impl CsrfMultipart {
                 Err(_) => return Err(ApiError::validation("上传内容格式错误（须为 multipart/form-data）")),
             };
             if field.name() != Some("file") {
+                let name = field.name().unwrap_or("").to_string();
+                if let Ok(text) = field.text().await {
+                    fields.push((name, text.chars().take(1000).collect()));
+                }
                 continue;
             }
             let name = field.file_name().unwrap_or("").to_string();
@@ -134,6 +145,7 @@ impl CsrfMultipart {
                 data,
             });
         }
-        file.ok_or_else(|| ApiError::validation("请选择要上传的文件（字段 file）"))
+        let file = file.ok_or_else(|| ApiError::validation("请选择要上传的文件（字段 file）"))?;
+        Ok((file, fields))
     }
 }

@@ -10,6 +10,7 @@ mod devices;
 mod divisions;
 mod events;
 mod form;
+mod imports;
 mod kit;
 mod notifications;
 mod privacy;
@@ -47,4 +48,5 @@ pub fn routes() -> Router<AppState> {
         .merge(warning::routes())
         .merge(users::routes())
         .merge(setup::routes())
+        .merge(imports::routes())
 }

@@ -1,0 +1,220 @@
+//! Spreadsheet import of units (单位批量导入, issue 12 "Spreadsheet import and export"): the
+//! columns of the template, the import modes, the refusal of a row and the import job as its
+//! owner sees it. The rules a row must pass are the registry's own (docs/REQUIREMENTS.md R1, R2,
+//! R4, R15: GB 32100 USCC, GB/T 2260 division code, the police station and competent department
+//! inside the caller's jurisdiction); see docs/IMPORTS.md.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Largest spreadsheet accepted (bytes), the same as an evidence upload: 10 MB.
+pub const MAX_XLSX_BYTES: usize = 10 * 1024 * 1024;
+/// Most data rows (below the header row) one import takes.
+pub const MAX_DATA_ROWS: u32 = 50_000;
+
+/// One column of the unit template: the Chinese header and whether a row must fill it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Column {
+    /// The header as written in the template's first row (and named in a row's refusal).
+    pub header: &'static str,
+    pub required: bool,
+    /// Width in Excel character units, wide enough for Chinese text.
+    pub width: f64,
+    /// A hint shown in the template's second sheet (填写说明).
+    pub hint: &'static str,
+}
+
+/// The columns of the unit template, in order (the fields of a unit registration,
+/// `crates/engine/src/registry/input.rs`).
+pub const UNIT_COLUMNS: [Column; 16] = [
+    col("单位名称", true, 32.0, "必填，不超过200字"),
+    col("统一社会信用代码", true, 24.0, "必填，18位，GB 32100（含校验位）"),
+    col("单位类别", true, 12.0, "必填：机关、团体、企业、事业单位"),
+    col(
+        "行政区划代码",
+        true,
+        16.0,
+        "必填：6位县（市、区）或9位乡镇（街道）代码（GB/T 2260）",
+    ),
+    col("地址", false, 40.0, "不超过200字"),
+    col(
+        "所属派出所",
+        false,
+        24.0,
+        "派出所全称或编号，须管辖该单位所在县（市、区）",
+    ),
+    col("行业主管部门", false, 24.0, "主管部门全称或编号，须管辖该单位所在地"),
+    col("是否重点单位", false, 14.0, "是或否（空为否）"),
+    col(
+        "重点单位类别",
+        false,
+        14.0,
+        "重点单位必填：《企业事业单位内部治安保卫条例》第十三条类别序号1至11",
+    ),
+    col("是否反恐重点目标", false, 18.0, "是或否（空为否）"),
+    col("是否高校", false, 10.0, "是或否（空为否）"),
+    col("是否民营企业", false, 14.0, "是或否（空为否）"),
+    col("主要负责人姓名", false, 16.0, "不超过50字"),
+    col("主要负责人电话", false, 18.0, "手机或固定电话"),
+    col("保卫负责人姓名", false, 16.0, "不超过50字"),
+    col("保卫负责人电话", false, 18.0, "手机或固定电话"),
+];
+
+const fn col(header: &'static str, required: bool, width: f64, hint: &'static str) -> Column {
+    Column {
+        header,
+        required,
+        width,
+        hint,
+    }
+}
+
+/// Index of each column in [`UNIT_COLUMNS`].
+pub mod c {
+    pub const NAME: usize = 0;
+    pub const USCC: usize = 1;
+    pub const KIND: usize = 2;
+    pub const DIVISION: usize = 3;
+    pub const ADDRESS: usize = 4;
+    pub const STATION: usize = 5;
+    pub const DEPARTMENT: usize = 6;
+    pub const KEY_UNIT: usize = 7;
+    pub const KEY_CATEGORY: usize = 8;
+    pub const COUNTER_TERROR: usize = 9;
+    pub const UNIVERSITY: usize = 10;
+    pub const PRIVATE: usize = 11;
+    pub const PRINCIPAL_NAME: usize = 12;
+    pub const PRINCIPAL_PHONE: usize = 13;
+    pub const SECURITY_NAME: usize = 14;
+    pub const SECURITY_PHONE: usize = 15;
+}
+
+/// A yes/no cell: 是/否, Y/N, true/false, 1/0; empty is no. `None`: anything else.
+pub fn parse_yes_no(cell: &str) -> Option<bool> {
+    match cell.trim().to_lowercase().as_str() {
+        "" | "否" | "n" | "no" | "false" | "0" | "f" => Some(false),
+        "是" | "y" | "yes" | "true" | "1" | "t" => Some(true),
+        _ => None,
+    }
+}
+
+/// What to do with the good rows of a file that has bad ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    /// Any bad row: nothing is written (the default).
+    #[default]
+    AllOrNothing,
+    /// The good rows are written, the bad ones listed.
+    GoodRowsOnly,
+}
+
+impl ImportMode {
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportMode::AllOrNothing => "all_or_nothing",
+            ImportMode::GoodRowsOnly => "good_rows_only",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<ImportMode> {
+        [ImportMode::AllOrNothing, ImportMode::GoodRowsOnly]
+            .into_iter()
+            .find(|m| m.code() == s)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ImportMode::AllOrNothing => "全部正确才导入",
+            ImportMode::GoodRowsOnly => "仅导入正确的行",
+        }
+    }
+}
+
+/// Where an import job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    /// Rows are being checked or written.
+    Running,
+    /// Done: the good rows were written (or all rows were unchanged).
+    Done,
+    /// Done, nothing written: bad rows in `all_or_nothing` mode.
+    Refused,
+    /// Stopped by a failure (a server restart, a database failure); `reason` says which.
+    Failed,
+}
+
+impl ImportStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportStatus::Running => "running",
+            ImportStatus::Done => "done",
+            ImportStatus::Refused => "refused",
+            ImportStatus::Failed => "failed",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<ImportStatus> {
+        [
+            ImportStatus::Running,
+            ImportStatus::Done,
+            ImportStatus::Refused,
+            ImportStatus::Failed,
+        ]
+        .into_iter()
+        .find(|m| m.code() == s)
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ImportStatus::Running => "进行中",
+            ImportStatus::Done => "已完成",
+            ImportStatus::Refused => "未导入（有错误行）",
+            ImportStatus::Failed => "失败",
+        }
+    }
+}
+
+/// One refused row: where (the row number as Excel shows it, the column's Chinese header) and
+/// why (a stable code and a zh-CN reason).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RowError {
+    /// Row number as Excel shows it (the header is row 1).
+    pub row: u32,
+    /// The column's header, e.g. 统一社会信用代码; empty when the whole row is meant.
+    pub column: String,
+    /// Stable code, e.g. `invalid_uscc`, `duplicate_in_file`, `uscc_registered_differently`.
+    pub code: String,
+    /// The reason in Chinese.
+    pub message: String,
+}
+
+/// Most row errors kept with a job (the counts stay exact).
+pub const MAX_KEPT_ERRORS: usize = 1000;
+
+/// An import job as its owner sees it: progress while it runs, the result when done.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportJob {
+    pub id: String,
+    /// The account that started it (the only one that may read it).
+    pub user_id: String,
+    pub mode: ImportMode,
+    pub status: ImportStatus,
+    /// The uploaded file's name.
+    pub file_name: String,
+    /// Data rows in the file (empty rows not counted).
+    pub rows_total: u32,
+    /// Rows validated so far.
+    pub rows_checked: u32,
+    /// Rows written (units created) so far.
+    pub rows_written: u32,
+    /// Units created.
+    pub created: u32,
+    /// Rows whose USCC was registered already with the same content (nothing written).
+    pub unchanged: u32,
+    /// Bad rows.
+    pub refused: u32,
+    /// The bad rows (at most [`MAX_KEPT_ERRORS`]), by row number.
+    pub errors: Vec<RowError>,
+    /// Why a failed job failed (zh-CN).
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}

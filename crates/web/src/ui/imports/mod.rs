@@ -1,0 +1,22 @@
+//! Spreadsheet import pages (批量导入单位, issue 12): the upload page (template link, file, mode)
+//! and a job's page (a progress bar refreshed every two seconds while it runs, then the counts
+//! and the bad rows). Imports go through [`neibao_engine::imports::ImportService`], as the JSON
+//! API's do.
+
+mod pages;
+
+use crate::extract::multipart::upload_limit;
+use crate::state::AppState;
+
+/// This capability's pages.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing;
+    axum::Router::new()
+        .route(
+            "/imports/units",
+            routing::get(pages::upload_page)
+                .post(pages::upload)
+                .layer(upload_limit()),
+        )
+        .route("/imports/{id}", routing::get(pages::job_page))
+}
