@@ -96,7 +96,7 @@ async fn rules_are_configurable_per_unit() {
             json!({"enabled": true}),
         )
         .await;
-    assert_eq!(s, 400);
+    assert_eq!(s, 404, "an unknown rule in the path is not found");
 }
 
 #[tokio::test]
