@@ -68,10 +68,13 @@ pub enum ErrorCode {
     /// The first request with this key was done, but its answer held a secret shown only once
     /// (a new API token, a device's ingest secret): it is not answered again (HTTP 409).
     IdempotencySecretShown,
+    /// The object was changed by someone else since the caller read it (optimistic version, e.g.
+    /// an organisation's `version`): nothing was written; read it again (HTTP 409).
+    VersionConflict,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 27] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 28] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -99,6 +102,7 @@ pub const ALL_ERROR_CODES: [ErrorCode; 27] = [
     ErrorCode::IdempotencyKeyReused,
     ErrorCode::IdempotencyInFlight,
     ErrorCode::IdempotencySecretShown,
+    ErrorCode::VersionConflict,
 ];
 
 impl ErrorCode {
@@ -132,6 +136,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::IdempotencyInFlight => "idempotency_in_flight",
             ErrorCode::IdempotencySecretShown => "idempotency_secret_shown",
+            ErrorCode::VersionConflict => "version_conflict",
         }
     }
 
@@ -169,6 +174,7 @@ impl ErrorCode {
             ErrorCode::IdempotencySecretShown => {
                 "该请求已完成；其结果含只显示一次的密钥，不再重复显示，请到列表中查看已创建的记录"
             }
+            ErrorCode::VersionConflict => "该记录已被他人修改，请刷新后重试",
         }
     }
 
@@ -184,7 +190,8 @@ impl ErrorCode {
             ErrorCode::Conflict
             | ErrorCode::InvalidTransition
             | ErrorCode::IdempotencyInFlight
-            | ErrorCode::IdempotencySecretShown => 409,
+            | ErrorCode::IdempotencySecretShown
+            | ErrorCode::VersionConflict => 409,
             ErrorCode::IdempotencyKeyReused => 422,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UriTooLong => 414,

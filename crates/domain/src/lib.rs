@@ -26,6 +26,7 @@ pub mod alerts;
 pub mod dashboard;
 pub mod devices;
 pub mod events;
+pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod supervision;

@@ -25,6 +25,7 @@ pub mod events;
 pub mod idempotency;
 pub mod intake;
 pub mod notifications;
+pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod supervision;

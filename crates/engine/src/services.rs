@@ -20,6 +20,7 @@ use crate::intake::bus::EventBus;
 use crate::intake::pipeline::Pipeline;
 use crate::intake::IntakeService;
 use crate::notifications::NotificationService;
+use crate::organisations::OrganisationService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::supervision::SupervisionService;
@@ -46,6 +47,7 @@ pub struct Services {
     pub audit: AuditService,
     pub idempotency: IdempotencyService,
     pub users: UserService,
+    pub organisations: OrganisationService,
 }
 
 impl Services {
@@ -74,6 +76,7 @@ impl Services {
             audit: AuditService::new(ctx.clone()),
             idempotency: IdempotencyService::new(ctx.clone()),
             users: UserService::new(ctx.clone()),
+            organisations: OrganisationService::new(ctx.clone()),
             ctx,
         }
     }

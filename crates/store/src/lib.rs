@@ -29,6 +29,7 @@ pub mod events;
 pub mod idempotency;
 pub mod jobs;
 pub mod notifications;
+pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod settings;

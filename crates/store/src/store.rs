@@ -14,6 +14,7 @@ use crate::events::EventRepo;
 use crate::idempotency::IdempotencyRepo;
 use crate::jobs::JobRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
+use crate::organisations::OrgAdminRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::settings::SettingsRepo;
@@ -63,6 +64,7 @@ pub trait Store:
     + DataRuleRepo
     + SuppressionRepo
     + UserAdminRepo
+    + OrgAdminRepo
     + Send
     + Sync
     + 'static
@@ -107,6 +109,7 @@ impl<T> Store for T where
         + DataRuleRepo
         + SuppressionRepo
         + UserAdminRepo
+        + OrgAdminRepo
         + Send
         + Sync
         + 'static

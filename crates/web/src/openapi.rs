@@ -32,6 +32,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::documents::Doc::openapi());
     doc.merge(crate::api::attachments::Doc::openapi());
     doc.merge(crate::api::users::Doc::openapi());
+    doc.merge(crate::api::organisations::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc
 }

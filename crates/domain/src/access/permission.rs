@@ -71,6 +71,8 @@ pub enum Permission {
     TokenAdminister,
     /// 创建、修改、停用账号，重置密码（本机构辖区内）.
     UserAdminister,
+    /// 新建、修改、迁移、合并、撤销组织机构（本机构辖区内；docs/ORGANISATIONS.md, R2).
+    OrganisationAdminister,
 }
 
 use Role::{
@@ -111,6 +113,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::TokenCreate, &[A, PP, PC, PX, PS, D, M]),
     (Permission::TokenAdminister, &[A]),
     (Permission::UserAdminister, &[A]),
+    (Permission::OrganisationAdminister, &[A]),
 ];
 
 impl Permission {
@@ -150,6 +153,7 @@ impl Permission {
             Permission::TokenCreate => "token.create",
             Permission::TokenAdminister => "token.administer",
             Permission::UserAdminister => "user.administer",
+            Permission::OrganisationAdminister => "organisation.administer",
         }
     }
 
@@ -184,6 +188,7 @@ impl Permission {
             Permission::TokenCreate => "创建本人的 API 令牌",
             Permission::TokenAdminister => "管理所有人的 API 令牌",
             Permission::UserAdminister => "管理账号（本机构辖区内）",
+            Permission::OrganisationAdminister => "管理组织机构（本机构辖区内）",
         }
     }
 

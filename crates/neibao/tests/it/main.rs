@@ -24,6 +24,7 @@ mod ingest;
 mod logs;
 mod migrate;
 mod multinode;
+mod organisations;
 mod paging;
 mod phone;
 mod privacy;

@@ -34,6 +34,8 @@ mod idempotency;
 mod jobs;
 #[path = "../notifications/sql.rs"]
 mod notifications;
+#[path = "../organisations/sql.rs"]
+mod organisations;
 #[path = "../privacy/sql.rs"]
 mod privacy;
 #[path = "../privacy/sealed.rs"]

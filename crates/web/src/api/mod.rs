@@ -13,6 +13,7 @@ pub mod documents;
 pub mod events;
 pub mod intake;
 pub mod notifications;
+pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod supervision;
@@ -43,4 +44,5 @@ pub fn routes() -> Router<AppState> {
         .merge(documents::routes())
         .merge(attachments::routes())
         .merge(users::routes())
+        .merge(organisations::routes())
 }

@@ -11,6 +11,7 @@ mod events;
 mod form;
 mod kit;
 mod notifications;
+mod organisations;
 mod privacy;
 mod registry;
 mod supervision;
@@ -43,4 +44,5 @@ pub fn routes() -> Router<AppState> {
         .merge(supervision::routes())
         .merge(warning::routes())
         .merge(users::routes())
+        .merge(organisations::routes())
 }
