@@ -188,7 +188,11 @@ pub async fn merge(
     CsrfForm(f): CsrfForm<NodeForm>,
 ) -> Response {
     if f.confirm != "1" {
-        return refused(&state, &u, &id, ApiError::validation("请勾选确认后再合并"), f).await;
+        let e = match state.services.organisations.get(&u.principal, &id).await {
+            Ok(_) => ApiError::validation("请勾选确认后再合并"),
+            Err(e) => e.into(),
+        };
+        return refused(&state, &u, &id, e, f).await;
     }
     let m = OrgMerge {
         version: version(&f),
@@ -208,7 +212,11 @@ pub async fn close(
     CsrfForm(f): CsrfForm<NodeForm>,
 ) -> Response {
     if f.confirm != "1" {
-        return refused(&state, &u, &id, ApiError::validation("请勾选确认后再撤销"), f).await;
+        let e = match state.services.organisations.get(&u.principal, &id).await {
+            Ok(_) => ApiError::validation("请勾选确认后再撤销"),
+            Err(e) => e.into(),
+        };
+        return refused(&state, &u, &id, e, f).await;
     }
     let c = OrgClose { version: version(&f) };
     match state.services.organisations.close(&u.principal, &id, c).await {
