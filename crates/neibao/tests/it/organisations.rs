@@ -432,3 +432,137 @@ async fn a_city_administrator_administers_only_the_city_tree() {
         .await;
     assert_eq!(s, 200, "{v}");
 }
+
+/// The pages: the tree with its counts and the create form (a refused form keeps what was typed),
+/// the organisation page whose edit form carries the version it showed (a stale one is refused in
+/// Chinese, with what was typed), and the close form that needs its box ticked.
+#[tokio::test]
+async fn the_pages_show_the_tree_and_refuse_a_stale_edit_keeping_what_was_typed() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let hangzhou = org(&admin, "police_city", "3301").await;
+    let b = app.browser("admin", ADMIN_PASSWORD).await;
+    let html = b
+        .get(app.url("/organisations"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("组织机构") && html.contains("新建组织"), "{html}");
+    assert!(html.contains(&format!("id=\"org-{hangzhou}\"")) && html.contains("浙江省公安厅"));
+    assert!(
+        html.contains("<a href=\"/organisations\">组织机构</a>"),
+        "the nav entry"
+    );
+    let once = {
+        let m = "name=\"_once\" value=\"";
+        let i = html.find(m).unwrap() + m.len();
+        html[i..].split('"').next().unwrap().to_string()
+    };
+    let form = |kind: &str| {
+        vec![
+            ("csrf_token", csrf_of(&html)),
+            ("_once", once.clone()),
+            ("parent_id", hangzhou.clone()),
+            ("kind", kind.to_string()),
+            ("division_code", "330194".to_string()),
+            ("name", "页面测试分局".to_string()),
+            ("sector", String::new()),
+        ]
+    };
+    let r = b
+        .post(app.url("/organisations"))
+        .form(&form("police_station"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("派出所须设在县级公安局或分局之下"), "{page}");
+    assert!(
+        page.contains("value=\"页面测试分局\"") && page.contains("value=\"330194\""),
+        "{page}"
+    );
+    let r = b
+        .post(app.url("/organisations"))
+        .form(&form("police_county"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("组织已新建") && page.contains("id=\"org-version\">1<"),
+        "{page}"
+    );
+    let (_, tree) = admin.get("/api/v1/organisations/tree").await;
+    let id = tree
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "页面测试分局")
+        .map(|n| n["id"].as_str().unwrap().to_string())
+        .expect("created once");
+
+    // Someone else renames it (version 1 → 2); the page still carries version 1.
+    let (s, _) = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/organisations/{id}"),
+            Some(json!({"version": 1, "name": "他人改的名称"})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let edit = vec![
+        ("csrf_token", csrf_of(&page)),
+        ("version", "1".to_string()),
+        ("name", "我要改的名称".to_string()),
+        ("sector", String::new()),
+    ];
+    let r = b
+        .post(app.url(&format!("/organisations/{id}")))
+        .form(&edit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let refused = r.text().await.unwrap();
+    assert!(refused.contains("该组织已被他人修改，请刷新后重试"), "{refused}");
+    assert!(refused.contains("value=\"我要改的名称\""), "{refused}");
+    let (_, got) = admin.get(&format!("/api/v1/organisations/{id}")).await;
+    assert_eq!(got["name"], "他人改的名称");
+
+    // Closing needs the box ticked; then it is closed, and the history reads as sentences.
+    let close = |confirm: bool| {
+        let mut f = vec![("csrf_token", csrf_of(&page)), ("version", "2".to_string())];
+        if confirm {
+            f.push(("confirm", "1".to_string()));
+        }
+        f
+    };
+    let r = b
+        .post(app.url(&format!("/organisations/{id}/close")))
+        .form(&close(false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = b
+        .post(app.url(&format!("/organisations/{id}/close")))
+        .form(&close(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let done = r.text().await.unwrap();
+    assert!(
+        done.contains("组织已撤销") && done.contains("id=\"org-status\">已撤销"),
+        "{done}"
+    );
+    assert!(
+        done.contains("新建了组织「页面测试分局」") && done.contains("撤销了组织「他人改的名称」"),
+        "{done}"
+    );
+}
