@@ -252,6 +252,14 @@ async fn an_administrator_creates_renames_moves_merges_and_closes_organisations(
         .get("/api/v1/organisations?division=330106&include_closed=true")
         .await;
     assert!(all.as_array().unwrap().iter().any(|o| o["id"] == a.as_str()));
+    let (s, v) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "late.officer", "display_name": "迟到民警", "role": "police_station", "org_id": a}),
+        )
+        .await;
+    assert_eq!(s, 400, "no new accounts on a closed organisation: {v}");
+    assert!(message(&v).contains("已撤销"), "{v}");
     let (s, v) = patch(
         &admin,
         &format!("/api/v1/organisations/{a}"),
