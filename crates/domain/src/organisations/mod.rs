@@ -71,10 +71,10 @@ pub struct OrgHistoryEntry {
     pub actor_name: String,
     pub at: DateTime<Utc>,
     /// The node before the change (name, sector, parent, state), as JSON; `null` for a creation.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
     /// The node after the change, as JSON.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     /// The change as a zh-CN sentence ("admin 将组织名称由「甲」改为「乙」").
     pub sentence: String,
