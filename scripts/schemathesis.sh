@@ -199,6 +199,15 @@ victim = call(admin, "POST", "/api/v1/users", {"username": "stvictim", "display_
                                                "role": "guard", "unit_id": demo_unit})
 with open(f"{folder}/victim_user.txt", "w", encoding="utf-8") as f:
     f.write(victim["id"])
+# The one organisation the operations on /api/v1/organisations/{id} may change, move, merge away
+# or close (schemathesis.toml): a throw-away competent department under the demo unit's city
+# bureau, never the shared demo tree the other checks use.
+division = unit["division_code"][:4]
+city = call(admin, "GET", f"/api/v1/organisations?kind=police_city&division={division}")[0]
+victim_org = call(admin, "POST", "/api/v1/organisations", {
+    "name": "契约测试部门", "kind": "department", "division_code": city["division_code"], "parent_id": city["id"]})
+with open(f"{folder}/victim_org.txt", "w", encoding="utf-8") as f:
+    f.write(victim_org["id"])
 PY
 
 # --- the runs -----------------------------------------------------------------------------------
@@ -262,6 +271,9 @@ export NEIBAO_VICTIM_TOKEN_ID
 # The account that the operations on /api/v1/users/{id} may change (schemathesis.toml).
 NEIBAO_VICTIM_USER_ID=$(cat "$OUT/ids/victim_user.txt")
 export NEIBAO_VICTIM_USER_ID
+# The organisation that the operations on /api/v1/organisations/{id} may change (schemathesis.toml).
+NEIBAO_VICTIM_ORG_ID=$(cat "$OUT/ids/victim_org.txt")
+export NEIBAO_VICTIM_ORG_ID
 # Every request is recorded (operation, mode, status) for the summary below.
 export NEIBAO_ST_CALLS=$OUT/calls.tsv
 export SCHEMATHESIS_HOOKS=schemathesis_hooks

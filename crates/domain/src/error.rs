@@ -82,10 +82,13 @@ pub enum ErrorCode {
     XlsxTooManyRows,
     /// The first row is not the template's header row (a required column is missing) (HTTP 422).
     XlsxBadHeader,
+    /// The object was changed by someone else since the caller read it (optimistic version, e.g.
+    /// an organisation's `version`): nothing was written; read it again (HTTP 409).
+    VersionConflict,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 34] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 35] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -120,6 +123,7 @@ pub const ALL_ERROR_CODES: [ErrorCode; 34] = [
     ErrorCode::XlsxHiddenSheet,
     ErrorCode::XlsxTooManyRows,
     ErrorCode::XlsxBadHeader,
+    ErrorCode::VersionConflict,
 ];
 
 impl ErrorCode {
@@ -160,6 +164,7 @@ impl ErrorCode {
             ErrorCode::XlsxHiddenSheet => "xlsx_hidden_sheet",
             ErrorCode::XlsxTooManyRows => "xlsx_too_many_rows",
             ErrorCode::XlsxBadHeader => "xlsx_bad_header",
+            ErrorCode::VersionConflict => "version_conflict",
         }
     }
 
@@ -204,6 +209,7 @@ impl ErrorCode {
             ErrorCode::XlsxHiddenSheet => "工作簿含隐藏的工作表，请删除或取消隐藏后再上传",
             ErrorCode::XlsxTooManyRows => "数据行超过50000行，请分批导入",
             ErrorCode::XlsxBadHeader => "首行表头与导入模板不符，请使用导入模板",
+            ErrorCode::VersionConflict => "该记录已被他人修改，请刷新后重试",
         }
     }
 
@@ -219,7 +225,8 @@ impl ErrorCode {
             ErrorCode::Conflict
             | ErrorCode::InvalidTransition
             | ErrorCode::IdempotencyInFlight
-            | ErrorCode::IdempotencySecretShown => 409,
+            | ErrorCode::IdempotencySecretShown
+            | ErrorCode::VersionConflict => 409,
             ErrorCode::IdempotencyKeyReused
             | ErrorCode::NotXlsx
             | ErrorCode::XlsxTooLargeUncompressed

@@ -27,6 +27,7 @@ pub mod dashboard;
 pub mod devices;
 pub mod events;
 pub mod imports;
+pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod setup;

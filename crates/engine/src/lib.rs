@@ -26,6 +26,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod intake;
 pub mod notifications;
+pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod setup;

@@ -21,6 +21,7 @@ use crate::intake::bus::EventBus;
 use crate::intake::pipeline::Pipeline;
 use crate::intake::IntakeService;
 use crate::notifications::NotificationService;
+use crate::organisations::OrganisationService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::setup::SetupService;
@@ -50,6 +51,7 @@ pub struct Services {
     pub users: UserService,
     pub setup: SetupService,
     pub imports: ImportService,
+    pub organisations: OrganisationService,
 }
 
 impl Services {
@@ -80,6 +82,7 @@ impl Services {
             users: UserService::new(ctx.clone()),
             setup: SetupService::new(ctx.clone()),
             imports: ImportService::new(ctx.clone()),
+            organisations: OrganisationService::new(ctx.clone()),
             ctx,
         }
     }

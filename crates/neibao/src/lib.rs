@@ -12,6 +12,7 @@ pub mod demo_live;
 pub mod divisions;
 pub mod head_errors;
 pub mod migrate;
+pub mod organisations_cli;
 pub mod province;
 pub mod server;
 pub mod transports;

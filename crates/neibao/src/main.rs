@@ -37,6 +37,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The organisation tree (docs/ORGANISATIONS.md).
+    Organisations {
+        #[command(subcommand)]
+        command: neibao::organisations_cli::OrganisationsCommand,
+    },
     /// The tamper-evident audit log.
     Audit {
         #[command(subcommand)]
@@ -574,6 +579,7 @@ async fn main() -> anyhow::Result<()> {
             println!("已解除动态验证码、登录锁定，结束全部会话并撤销全部 API 令牌。请登录后立即修改密码。");
             Ok(())
         }
+        Command::Organisations { command } => neibao::organisations_cli::run(command).await,
         Command::Audit {
             command:
                 AuditCommand::Checkpoint {

@@ -30,6 +30,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod jobs;
 pub mod notifications;
+pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod settings;

@@ -13,6 +13,7 @@ pub use crate::idempotency::IdempotencyRepo;
 pub use crate::imports::ImportJobRepo;
 pub use crate::jobs::JobRepo;
 pub use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
+pub use crate::organisations::OrgAdminRepo;
 pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 pub use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
 pub use crate::settings::SettingsRepo;

@@ -15,6 +15,7 @@ use crate::idempotency::IdempotencyRepo;
 use crate::imports::ImportJobRepo;
 use crate::jobs::JobRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
+use crate::organisations::OrgAdminRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::settings::SettingsRepo;
@@ -65,6 +66,7 @@ pub trait Store:
     + DataRuleRepo
     + SuppressionRepo
     + UserAdminRepo
+    + OrgAdminRepo
     + Send
     + Sync
     + 'static
@@ -110,6 +112,7 @@ impl<T> Store for T where
         + DataRuleRepo
         + SuppressionRepo
         + UserAdminRepo
+        + OrgAdminRepo
         + Send
         + Sync
         + 'static

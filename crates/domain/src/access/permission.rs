@@ -73,6 +73,8 @@ pub enum Permission {
     DivisionTableLoad,
     /// 创建、修改、停用账号，重置密码（本机构辖区内）.
     UserAdminister,
+    /// 新建、修改、迁移、合并、撤销组织机构（本机构辖区内；docs/ORGANISATIONS.md, R2).
+    OrganisationAdminister,
 }
 
 use Role::{
@@ -114,6 +116,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::TokenAdminister, &[A]),
     (Permission::DivisionTableLoad, &[A]),
     (Permission::UserAdminister, &[A]),
+    (Permission::OrganisationAdminister, &[A]),
 ];
 
 impl Permission {
@@ -154,6 +157,7 @@ impl Permission {
             Permission::TokenAdminister => "token.administer",
             Permission::DivisionTableLoad => "division.table.load",
             Permission::UserAdminister => "user.administer",
+            Permission::OrganisationAdminister => "organisation.administer",
         }
     }
 
@@ -189,6 +193,7 @@ impl Permission {
             Permission::TokenAdminister => "管理所有人的 API 令牌",
             Permission::DivisionTableLoad => "载入新版行政区划表",
             Permission::UserAdminister => "管理账号（本机构辖区内）",
+            Permission::OrganisationAdminister => "管理组织机构（本机构辖区内）",
         }
     }
 

@@ -45,15 +45,28 @@ impl RegistryService {
         Ok(self.ctx.store.list_divisions(parent).await?)
     }
 
-    /// Police organisations and competent departments, by kind and division code prefix.
+    /// Police organisations and competent departments, by kind and division code prefix; closed
+    /// (撤销) ones only with `include_closed` (docs/ORGANISATIONS.md).
     #[tracing::instrument(skip_all)]
     pub async fn organisations(
         &self,
         _who: &Principal,
         kind: Option<&str>,
         division_prefix: Option<&str>,
+        include_closed: bool,
     ) -> ServiceResult<Vec<Organisation>> {
-        Ok(self.ctx.store.list_organisations(kind, division_prefix).await?)
+        if !include_closed {
+            return Ok(self.ctx.store.list_organisations(kind, division_prefix).await?);
+        }
+        Ok(self
+            .ctx
+            .store
+            .list_org_details(division_prefix, true)
+            .await?
+            .into_iter()
+            .map(|d| d.org)
+            .filter(|o| kind.is_none_or(|k| o.kind == k))
+            .collect())
     }
 
     /// The police stations `who` may put a unit under, grouped by county (labelled with the

@@ -6,6 +6,7 @@ use neibao_domain::access::{Permission, Principal, Role, Scope};
 use neibao_domain::accounts::NewUser;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::new_id;
+use neibao_domain::organisations::NewOrgHistory;
 use neibao_domain::registry::Organisation;
 use neibao_domain::setup::{top_org_kind, SetupInput, SetupStatus, SETUP_META_KEY};
 use neibao_domain::users::{check_display_name, check_username};
@@ -136,7 +137,30 @@ impl SetupService {
             parent_id: None,
             sector: None,
         };
-        store.create_organisation(&org).await?;
+        // The top of the tree, with its history row and audit entry like any organisation
+        // (docs/ORGANISATIONS.md); a city or county bureau may be the top of an installation that
+        // serves only that city or county.
+        let sentence = format!(
+            "{} 在初始设置中新建了本级公安机关「{}」（{}，行政区划 {}）",
+            neibao_domain::audit::actor_label(&who.username),
+            org.name,
+            neibao_domain::registry::org_kind_label_zh(&org.kind),
+            org.division_code
+        );
+        let history = NewOrgHistory {
+            action: "create".into(),
+            actor_id: Some(who.user_id.clone()),
+            actor_name: who.username.clone(),
+            before: None,
+            after: Some(serde_json::json!({
+                "name": org.name, "kind": org.kind, "division_code": org.division_code,
+                "parent_id": null, "sector": null, "status": "open", "version": 1,
+            })),
+            sentence: sentence.clone(),
+        };
+        let mut org_audit = who.audit("organisation.create", "organisations", "", None);
+        org_audit.detail = serde_json::json!({ "sentence": sentence }).to_string();
+        store.create_org(&org, &history, &org_audit, Utc::now()).await?;
         let mut audit = who.audit("setup.complete", "installation", &org.id, None);
         audit.detail = serde_json::json!({
             "division_code": division.code,

@@ -156,6 +156,10 @@ impl UserService {
                     Err(e) => return Err(e.into()),
                 };
                 check_node(role, Node::Organisation { kind: &o.kind })?;
+                // A closed (撤销) organisation takes no new accounts (docs/ORGANISATIONS.md).
+                if self.ctx.store.get_org_detail(&org).await?.status != "open" {
+                    return Err(ServiceError::invalid("所选机构已撤销，不能在其下设置账号"));
+                }
                 if !inside(prefix, Some(&o.division_code)) {
                     return Err(ServiceError::invalid("所选机构不在本辖区，不能在其下设置账号"));
                 }

@@ -285,6 +285,39 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("post", "/api/v1/users/{id}/password-reset", Admin, None),
         (
             "post",
+            "/api/v1/organisations",
+            Admin,
+            Some(r#"{"name":"矩阵组织{n}","kind":"department","division_code":"{division}","parent_id":{station}}"#),
+        ),
+        ("get", "/api/v1/organisations/tree", Admin, None),
+        ("get", "/api/v1/organisations/{id}", Admin, None),
+        (
+            "patch",
+            "/api/v1/organisations/{id}",
+            Admin,
+            Some(r#"{"version":1,"name":"矩阵部门改"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/organisations/{id}/move",
+            Admin,
+            Some(r#"{"version":2,"parent_id":"no-such-org"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/organisations/{id}/merge",
+            Admin,
+            Some(r#"{"version":2,"target_id":"no-such-org"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/organisations/{id}/close",
+            Admin,
+            Some(r#"{"version":2}"#),
+        ),
+        ("get", "/api/v1/organisations/{id}/history", Admin, None),
+        (
+            "post",
             "/api/v1/persons/lookup",
             Police,
             Some(r#"{"citizen_id":"11010519491231002X","purpose":"授权矩阵测试"}"#),
@@ -429,6 +462,9 @@ pub(crate) struct Objects {
     pub(crate) channel: String,
     /// A guard's account at the unit (account administration).
     pub(crate) account: String,
+    /// A throw-away competent department under the unit's city bureau (organisation
+    /// administration: the matrix may close it).
+    pub(crate) org: String,
 }
 
 /// A hazard with a rectification order (its document) and an evidence file, a police inspection
@@ -549,7 +585,20 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         )
         .await;
     assert_eq!(s, 201, "{acc}");
+    let city = &unit["division_code"].as_str().unwrap()[..4];
+    let (_, cities) = admin
+        .get(&format!("/api/v1/organisations?kind=police_city&division={city}"))
+        .await;
+    let (s, org) = admin
+        .post(
+            "/api/v1/organisations",
+            json!({"name": format!("矩阵部门{}", &unit_id[..8]), "kind": "department",
+                   "division_code": cities[0]["division_code"], "parent_id": cities[0]["id"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{org}");
     Objects {
+        org: org["id"].as_str().unwrap().into(),
         account: acc["id"].as_str().unwrap().into(),
         suppression: w["id"].as_str().unwrap().into(),
         channel: ch["id"].as_str().unwrap().into(),
@@ -592,6 +641,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "suppressions" => o.suppression.clone(),
         "notification_channels" => o.channel.clone(),
         "users" => o.account.clone(),
+        "organisations" => o.org.clone(),
         other => panic!("no object for {other}"),
     }
 }

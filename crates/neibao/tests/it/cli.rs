@@ -1,5 +1,5 @@
 //! The binary: `token create` prints a working API token and nothing else; `user reset`;
-//! `bench decode` measures every decoder.
+//! `bench decode` measures every decoder; `organisations` administers the tree.
 
 use std::process::Command;
 
@@ -177,4 +177,65 @@ fn bench_decode_lists_every_format() {
         assert!(out.stdout.is_empty());
         assert!(String::from_utf8_lossy(&out.stderr).contains(message), "{args:?}");
     }
+}
+
+/// `neibao organisations`: create, rename, move, list and close through the same service as the
+/// API, acting as the command line (系统（命令行）) in the history; refusals exit non-zero with
+/// their zh-CN reason.
+#[tokio::test]
+async fn organisations_are_administered_from_the_command_line() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_neibao"))
+            .arg("organisations")
+            .args(args)
+            .arg("--data-dir")
+            .arg(&app.data_dir)
+            .args(app.database_url.iter().flat_map(|u| ["--database-url", u.as_str()]))
+            .output()
+            .expect("run neibao");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (_, cities) = admin.get("/api/v1/organisations?kind=police_city&division=3301").await;
+    let hangzhou = cities[0]["id"].as_str().unwrap();
+    let (ok, out, err) = run(&[
+        "create",
+        "--name",
+        "命令行分局",
+        "--kind",
+        "police_county",
+        "--division",
+        "330195",
+        "--parent",
+        hangzhou,
+    ]);
+    assert!(ok, "{err}");
+    let id = out.trim().to_string();
+    let (ok, out, err) = run(&["rename", "--id", &id, "--name", "命令行分局（更名）"]);
+    assert!(ok && out.contains("更名"), "{out} {err}");
+    let (ok, _, err) = run(&["rename", "--id", &id, "--name", "过期版本", "--version", "1"]);
+    assert!(!ok && err.contains("该组织已被他人修改"), "{err}");
+    let (ok, _, err) = run(&["move", "--id", &id, "--parent", &id]);
+    assert!(!ok && err.contains("不能把组织移到"), "{err}");
+    let (ok, out, _) = run(&["list"]);
+    assert!(ok && out.contains("命令行分局（更名）"), "{out}");
+    let (ok, out, err) = run(&["close", "--id", &id]);
+    assert!(ok && out.contains("已撤销"), "{out} {err}");
+    let (_, history) = admin.get(&format!("/api/v1/organisations/{id}/history")).await;
+    let sentences: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["sentence"].as_str().unwrap())
+        .collect();
+    assert_eq!(sentences.len(), 3, "{history}");
+    assert!(
+        sentences.iter().all(|s| s.starts_with("系统（命令行）")),
+        "{sentences:?}"
+    );
 }

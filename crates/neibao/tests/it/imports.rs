@@ -34,7 +34,7 @@ const HEADER: [&str; 16] = [
 ];
 
 /// A workbook with the template's header and `rows` (cells in header order).
-fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+pub(crate) fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     for (i, h) in HEADER.iter().enumerate() {
@@ -51,7 +51,7 @@ fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
 }
 
 /// A row: name, USCC, division, police station (name), principal's phone.
-fn row(name: &str, uscc: &str, division: &str, station: &str, phone: &str) -> Vec<String> {
+pub(crate) fn row(name: &str, uscc: &str, division: &str, station: &str, phone: &str) -> Vec<String> {
     let mut r = vec![String::new(); 16];
     r[0] = name.into();
     r[1] = uscc.into();
@@ -91,7 +91,7 @@ pub(crate) async fn upload(c: &Client, file: Vec<u8>, mode: Option<&str>) -> (u1
 }
 
 /// Uploads and waits for the job to end: the finished job.
-async fn import(c: &Client, file: Vec<u8>, mode: Option<&str>) -> Value {
+pub(crate) async fn import(c: &Client, file: Vec<u8>, mode: Option<&str>) -> Value {
     let (s, v) = upload(c, file, mode).await;
     assert_eq!(s, 202, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
@@ -115,7 +115,7 @@ pub(crate) async fn job_of(c: &Client) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
-fn rows_of(job: &Value) -> Vec<u64> {
+pub(crate) fn rows_of(job: &Value) -> Vec<u64> {
     let mut rows: Vec<u64> = job["errors"]
         .as_array()
         .unwrap()

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::common::*;
 use crate::webdriver::{browser_installed, css, Browser};
 
-const NEW_PASSWORD: &str = "Qiantang-2026-safe";
+pub(crate) const NEW_PASSWORD: &str = "Qiantang-2026-safe";
 
 #[tokio::test]
 async fn a_new_installation_is_set_up_once_through_the_api() {
@@ -105,6 +105,29 @@ async fn a_demo_installation_needs_no_setup_and_others_may_not_run_it() {
     assert_eq!((s, v["error"]["code"].as_str()), (403, Some("forbidden")), "{v}");
 }
 
+/// On the setup page: 浙江省 › 杭州市 with the picker (which stops at the county), 杭州市公安局, and
+/// the administrator hzadmin (王局长); the passwords are left to the caller.
+pub(crate) async fn fill_setup_form(b: &Browser) {
+    b.wait_for("the setup form", || async {
+        b.try_find(&css("#setup-form")).await.is_ok()
+    })
+    .await;
+    for (level, code) in [("选择省", "330000"), ("选择市", "330100")] {
+        let option = css(&format!("select[aria-label='{level}'] option[value='{code}']"));
+        b.wait_for(level, || async { b.try_find(&option).await.is_ok() }).await;
+        b.click(&option).await;
+    }
+    b.wait_for("the county level", || async {
+        b.try_find(&css("select[aria-label='选择区县']")).await.is_ok()
+    })
+    .await;
+    assert!(b.try_find(&css("select[aria-label='选择乡镇（街道）']")).await.is_err());
+    assert_eq!(b.property(&css("#setup-division"), "value").await, "330100");
+    b.send_keys(&css("#setup-org"), "杭州市公安局").await;
+    b.send_keys(&css("#setup-username"), "hzadmin").await;
+    b.send_keys(&css("#setup-name"), "王局长").await;
+}
+
 #[tokio::test]
 async fn first_run_setup_in_the_browser() {
     if !browser_installed() {
@@ -118,20 +141,7 @@ async fn first_run_setup_in_the_browser() {
         b.try_find(&css("#setup-form")).await.is_ok()
     })
     .await;
-    // The picker stops at the county.
-    for (level, code) in [("选择省", "330000"), ("选择市", "330100")] {
-        let option = css(&format!("select[aria-label='{level}'] option[value='{code}']"));
-        b.wait_for(level, || async { b.try_find(&option).await.is_ok() }).await;
-        b.click(&option).await;
-    }
-    b.wait_for("the county level", || async {
-        b.try_find(&css("select[aria-label='选择区县']")).await.is_ok()
-    })
-    .await;
-    assert_eq!(b.property(&css("#setup-division"), "value").await, "330100");
-    b.send_keys(&css("#setup-org"), "杭州市公安局").await;
-    b.send_keys(&css("#setup-username"), "hzadmin").await;
-    b.send_keys(&css("#setup-name"), "王局长").await;
+    fill_setup_form(&b).await;
     // A mistyped second password: refused, what was typed kept (but not the passwords).
     b.send_keys(&css("#setup-password"), NEW_PASSWORD).await;
     b.send_keys(&css("#setup-password-again"), "Qiantang-2026-sofe").await;

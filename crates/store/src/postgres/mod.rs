@@ -33,6 +33,8 @@ mod imports;
 mod jobs;
 #[path = "../notifications/sql.rs"]
 mod notifications;
+#[path = "../organisations/sql.rs"]
+mod organisations;
 #[path = "../privacy/sql.rs"]
 mod privacy;
 #[path = "../privacy/sealed.rs"]

@@ -45,6 +45,7 @@ pub trait DivisionRepo: Send + Sync {
 pub trait OrganisationRepo: Send + Sync {
     async fn create_organisation(&self, org: &Organisation) -> StoreResult<()>;
     async fn get_organisation(&self, id: &str) -> StoreResult<Organisation>;
+    /// Open organisations (closed ones are left out), by division code and name.
     async fn list_organisations(
         &self,
         kind: Option<&str>,

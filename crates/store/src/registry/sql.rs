@@ -97,10 +97,13 @@ impl Backend {
             (&unit.competent_department_id, "department", "行业主管部门"),
         ] {
             if let Some(id) = id {
-                let found: Option<String> = sqlx::query_scalar(&sql("SELECT kind FROM organisations WHERE id = ?"))
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?;
+                let found: Option<String> = sqlx::query_scalar(&sql(
+                    // A closed (撤销) organisation supervises nothing new (docs/ORGANISATIONS.md).
+                    "SELECT kind FROM organisations WHERE id = ? AND status = 'open'",
+                ))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
                 if found.as_deref() != Some(kind) {
                     return Err(neibao_domain::error::DomainError::with_message(
                         neibao_domain::error::ErrorCode::ValidationFailed,
@@ -183,7 +186,8 @@ impl OrganisationRepo for Backend {
         kind: Option<&str>,
         division_prefix: Option<&str>,
     ) -> StoreResult<Vec<Organisation>> {
-        let mut qb = sqlx::QueryBuilder::new("SELECT * FROM organisations WHERE 1=1");
+        // Closed (撤销) organisations leave the pickers and lists (docs/ORGANISATIONS.md).
+        let mut qb = sqlx::QueryBuilder::new("SELECT * FROM organisations WHERE status = 'open'");
         if let Some(k) = kind {
             qb.push(" AND kind = ").push_bind(k.to_string());
         }

@@ -15,6 +15,7 @@ pub mod events;
 pub mod imports;
 pub mod intake;
 pub mod notifications;
+pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod setup;
@@ -49,4 +50,5 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(setup::routes())
         .merge(imports::routes())
+        .merge(organisations::routes())
 }

@@ -268,6 +268,8 @@ pub struct OrgQuery {
     pub kind: Option<String>,
     /// Division code prefix.
     pub division: Option<String>,
+    /// `true`: closed (撤销) organisations too (default: open ones only).
+    pub include_closed: Option<bool>,
 }
 
 /// Police organisations and competent departments.
@@ -281,7 +283,12 @@ pub async fn organisations(
         state
             .services
             .registry
-            .organisations(&user.principal, q.kind.as_deref(), q.division.as_deref())
+            .organisations(
+                &user.principal,
+                q.kind.as_deref(),
+                q.division.as_deref(),
+                q.include_closed.unwrap_or(false),
+            )
             .await?,
     ))
 }

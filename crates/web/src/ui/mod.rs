@@ -13,6 +13,7 @@ mod form;
 mod imports;
 mod kit;
 mod notifications;
+mod organisations;
 mod privacy;
 mod registry;
 mod setup;
@@ -49,4 +50,5 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(setup::routes())
         .merge(imports::routes())
+        .merge(organisations::routes())
 }

@@ -37,6 +37,8 @@ pub struct Nav {
     pub may_reveal: bool,
     /// An administrator (`user.administer`): the 账号管理 link is shown.
     pub may_admin_users: bool,
+    /// An administrator (`organisation.administer`): the 组织机构 link is shown.
+    pub may_admin_orgs: bool,
 }
 
 impl Nav {
@@ -63,6 +65,7 @@ impl Nav {
             police: u.principal.can(Permission::AuditRead),
             may_reveal: u.principal.can(Permission::PersonReveal),
             may_admin_users: u.principal.can(Permission::UserAdminister),
+            may_admin_orgs: u.principal.can(Permission::OrganisationAdminister),
         }
     }
 

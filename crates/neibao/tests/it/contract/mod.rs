@@ -28,6 +28,7 @@ mod devices;
 mod events;
 mod idempotency;
 mod jobs;
+mod organisations;
 mod registry;
 mod settings;
 mod supervision;
@@ -54,6 +55,7 @@ async fn repositories(backend: Backend, test: &str) {
     accounts::check(store, now, &registry).await;
     accounts::attempts(store, now).await;
     idempotency::check(store, now).await;
+    organisations::check(store, now).await;
     db.close().await;
 }
 
