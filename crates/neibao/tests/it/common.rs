@@ -444,3 +444,26 @@ pub fn csrf_of(html: &str) -> String {
     let i = html.find(marker).expect("csrf field") + marker.len();
     html[i..].split('"').next().unwrap().to_string()
 }
+
+/// The id of the first open organisation of `kind` whose division code starts with `division`
+/// (`GET /api/v1/organisations`).
+pub async fn first_org(admin: &Client, kind: &str, division: &str) -> String {
+    let (s, v) = admin
+        .get(&format!("/api/v1/organisations?kind={kind}&division={division}"))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    v[0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {kind} in {division}: {v}"))
+        .to_string()
+}
+
+/// The error code of an API answer (empty when it is none).
+pub fn error_code(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("")
+}
+
+/// The zh-CN message of an API error answer (empty when it is none).
+pub fn error_message(v: &Value) -> &str {
+    v["error"]["message"].as_str().unwrap_or("")
+}

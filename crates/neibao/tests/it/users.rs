@@ -6,26 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::common::*;
-
-/// The id of the first organisation of `kind` whose division code starts with `division`.
-async fn org(admin: &Client, kind: &str, division: &str) -> String {
-    let (s, v) = admin
-        .get(&format!("/api/v1/organisations?kind={kind}&division={division}"))
-        .await;
-    assert_eq!(s, 200, "{v}");
-    v[0]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no {kind} in {division}: {v}"))
-        .to_string()
-}
-
-fn code(v: &Value) -> &str {
-    v["error"]["code"].as_str().unwrap_or("")
-}
-
-fn message(v: &Value) -> &str {
-    v["error"]["message"].as_str().unwrap_or("")
-}
+use crate::common::{error_code as code, error_message as message, first_org as org};
 
 /// Opens an account through the API (201 expected): the answer.
 async fn open(by: &Client, body: Value) -> Value {

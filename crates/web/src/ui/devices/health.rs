@@ -64,7 +64,12 @@ pub async fn health(State(state): State<AppState>, UiUser(u): UiUser) -> Respons
         is_admin: u.principal.role == Role::Admin,
         devices: h.devices,
         online: h.online,
-        rate: percent(h.online_rate),
+        // No device yet: no rate to speak of.
+        rate: if h.devices == 0 {
+            "—".to_string()
+        } else {
+            percent(h.online_rate)
+        },
         offline_minutes: (h.offline_after_seconds + 59) / 60,
         divisions: h
             .divisions

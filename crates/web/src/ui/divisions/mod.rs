@@ -145,7 +145,9 @@ async fn page(state: &AppState, u: &CurrentUser, q: DivisionsQuery) -> Result<Di
         .await?;
     let code = q.code.trim().to_string();
     let (mut found, mut lookup_error) = (None, None);
-    if !code.is_empty() {
+    if !code.is_empty() && !code.bytes().all(|b| b.is_ascii_digit()) {
+        lookup_error = Some("请输入 6 位或 9 位数字代码；按名称查找请在上方逐级浏览".to_string());
+    } else if !code.is_empty() {
         match reg.division(&u.principal, &code).await {
             Ok(d) => {
                 found = Some(Found {

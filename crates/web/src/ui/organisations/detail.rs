@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use neibao_domain::error::ErrorCode;
+use neibao_domain::organisations::OrgDetail;
 use neibao_engine::organisations::{OrgClose, OrgEdit, OrgMerge, OrgMove};
 use serde::Deserialize;
 
@@ -33,7 +34,10 @@ struct DetailPage {
     parent: String,
     merged_into: String,
     /// Open organisations in reach, for the move and merge selects.
-    orgs: Vec<(String, String)>,
+    /// Organisations it may move under.
+    parents: Vec<(String, String)>,
+    /// Organisations it may be merged into.
+    targets: Vec<(String, String)>,
     form: NodeForm,
     history: Vec<HistoryRow>,
     error: Option<String>,
@@ -84,12 +88,39 @@ async fn detail_page(
         target_id: String::new(),
         confirm: String::new(),
     });
-    let others: Vec<_> = all.iter().filter(|x| x.org.id != o.org.id).cloned().collect();
+    // Offered only what the service would take: a new parent of the kind above (not the
+    // organisation itself or one below it), a merge target of the same kind.
+    let mut below: std::collections::HashSet<&str> = std::collections::HashSet::from([o.org.id.as_str()]);
+    loop {
+        let before = below.len();
+        for x in all.iter() {
+            if x.org.parent_id.as_deref().is_some_and(|p| below.contains(p)) {
+                below.insert(x.org.id.as_str());
+            }
+        }
+        if below.len() == before {
+            break;
+        }
+    }
+    let outside = |x: &&OrgDetail| !below.contains(x.org.id.as_str());
+    let parents: Vec<OrgDetail> = all
+        .iter()
+        .filter(outside)
+        .filter(|x| neibao_domain::organisations::check_parent_kind(&o.org.kind, Some(&x.org.kind)).is_ok())
+        .cloned()
+        .collect();
+    let targets: Vec<OrgDetail> = all
+        .iter()
+        .filter(outside)
+        .filter(|x| x.org.kind == o.org.kind)
+        .cloned()
+        .collect();
     render(&DetailPage {
         nav: Nav::new(u),
         parent: name_of(&o.org.parent_id),
         merged_into: name_of(&o.merged_into),
-        orgs: org_options(&others),
+        parents: org_options(&parents),
+        targets: org_options(&targets),
         o: row,
         form,
         history: history
@@ -180,6 +211,16 @@ pub async fn move_to(
     }
 }
 
+/// A merge or close sent without its box ticked: the page again, saying so (or, for an
+/// organisation out of reach, its refusal).
+async fn unconfirmed(state: &AppState, u: &CurrentUser, id: &str, f: NodeForm, verb: &str) -> Response {
+    let e = match state.services.organisations.get(&u.principal, id).await {
+        Ok(_) => ApiError::validation(format!("请勾选确认后再{verb}")),
+        Err(e) => e.into(),
+    };
+    refused(state, u, id, e, f).await
+}
+
 /// `POST /organisations/{id}/merge`: merges it into another organisation of the same kind.
 pub async fn merge(
     State(state): State<AppState>,
@@ -188,11 +229,7 @@ pub async fn merge(
     CsrfForm(f): CsrfForm<NodeForm>,
 ) -> Response {
     if f.confirm != "1" {
-        let e = match state.services.organisations.get(&u.principal, &id).await {
-            Ok(_) => ApiError::validation("请勾选确认后再合并"),
-            Err(e) => e.into(),
-        };
-        return refused(&state, &u, &id, e, f).await;
+        return unconfirmed(&state, &u, &id, f, "合并").await;
     }
     let m = OrgMerge {
         version: version(&f),
@@ -212,11 +249,7 @@ pub async fn close(
     CsrfForm(f): CsrfForm<NodeForm>,
 ) -> Response {
     if f.confirm != "1" {
-        let e = match state.services.organisations.get(&u.principal, &id).await {
-            Ok(_) => ApiError::validation("请勾选确认后再撤销"),
-            Err(e) => e.into(),
-        };
-        return refused(&state, &u, &id, e, f).await;
+        return unconfirmed(&state, &u, &id, f, "撤销").await;
     }
     let c = OrgClose { version: version(&f) };
     match state.services.organisations.close(&u.principal, &id, c).await {
