@@ -26,7 +26,9 @@ pub struct ImportForm {
     /// The filled template (.xlsx), at most 10 MB and 50 000 data rows.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
-    /// `all_or_nothing` (default: any bad row, nothing is written) or `good_rows_only`.
+    /// `all_or_nothing` (default: any bad row, nothing is written) or `good_rows_only`. A form
+    /// field: absent or empty for the default, never null.
+    #[schema(nullable = false)]
     mode: Option<ImportMode>,
 }
 
