@@ -19,16 +19,21 @@ pub enum JobKind {
     RetentionSweep,
     /// The hourly sweep of idempotency keys older than a day (`crate::idempotency`).
     IdempotencySweep,
+    /// Delivery of a document just issued to its addressee: the inbox of the unit's (or the
+    /// competent department's) accounts and their own notification channels (written with the
+    /// document, in its transaction; subject: the document id).
+    DocumentNotify,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
         JobKind::AlertNotify,
         JobKind::RetentionSweep,
         JobKind::IdempotencySweep,
+        JobKind::DocumentNotify,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -40,6 +45,7 @@ impl JobKind {
             JobKind::AlertNotify => "alert.notify",
             JobKind::RetentionSweep => "retention.sweep",
             JobKind::IdempotencySweep => "idempotency.sweep",
+            JobKind::DocumentNotify => "document.notify",
         }
     }
 

@@ -19,11 +19,16 @@ const DINGTALK_RETRYABLE: &[i64] = &[-1, 130101, 410100];
 const WECOM_RETRYABLE: &[i64] = &[-1, 45009, 45033];
 
 /// The JSON body of a signed webhook delivery: the serialized [`Notification`] with an extra
-/// member `"type": "alert"`. These exact bytes are what [`webhook_signature`] signs.
+/// member `"type"`: `"alert"`, or `"notice"` for a notice. These exact bytes are what
+/// [`webhook_signature`] signs.
 pub fn webhook_body(n: &Notification) -> Vec<u8> {
     let mut v = serde_json::to_value(n).expect("notification serializes");
     if let serde_json::Value::Object(m) = &mut v {
-        m.insert("type".into(), serde_json::Value::String("alert".into()));
+        let kind = match n.category {
+            crate::Category::Alert => "alert",
+            crate::Category::Notice => "notice",
+        };
+        m.insert("type".into(), serde_json::Value::String(kind.into()));
     }
     serde_json::to_vec(&v).expect("json value serializes")
 }
@@ -243,6 +248,7 @@ mod tests {
             link: None,
             summary: "s".into(),
             escalation_level: 0,
+            category: Default::default(),
         };
         let v: serde_json::Value = serde_json::from_slice(&webhook_body(&n)).unwrap();
         assert_eq!(v["type"], "alert");
@@ -250,5 +256,11 @@ mod tests {
         assert_eq!(v["happened_at"], "2024-01-01T00:00:00Z");
         let back: Notification = serde_json::from_value(v).unwrap();
         assert_eq!(back, n);
+        let notice = Notification {
+            category: crate::Category::Notice,
+            ..n
+        };
+        let v: serde_json::Value = serde_json::from_slice(&webhook_body(&notice)).unwrap();
+        assert_eq!(v["type"], "notice");
     }
 }

@@ -37,7 +37,7 @@ mod timeouts;
 pub use config::{generate_secret, mask_url, ChannelConfig};
 pub use error::DeliveryError;
 pub use http::{dingtalk_sign, verify_signature, webhook_body, webhook_signature};
-pub use notification::Notification;
+pub use notification::{Category, Notification};
 pub use render::{
     email_subject, render_dingtalk_markdown, render_email_text, render_wecom_markdown, sanitize_line, severity_label_zh,
 };

@@ -40,4 +40,20 @@ pub struct Notification {
     pub summary: String,
     /// Escalation level: 0 for the first notification, 1, 2, ... for escalations.
     pub escalation_level: i64,
+    /// `alert` (the default when absent) or `notice`: a document issued to a unit or a
+    /// rectification-deadline reminder, rendered as 内保通知 without device, rule and severity
+    /// lines.
+    #[serde(default)]
+    pub category: Category,
+}
+
+/// What a notification is about (see [`Notification::category`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// An early-warning alert (内保预警).
+    #[default]
+    Alert,
+    /// A notice to a unit or a department (内保通知): a document, a reminder.
+    Notice,
 }

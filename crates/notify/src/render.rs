@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::notification::Notification;
+use crate::notification::{Category, Notification};
 
 /// Maximum number of characters kept from single-line fields (title, names, rule).
 const MAX_LINE_CHARS: usize = 200;
@@ -153,9 +153,16 @@ pub(crate) fn safe_link(n: &Notification) -> Option<String> {
     Some(url.as_str().replace('(', "%28").replace(')', "%29"))
 }
 
+fn is_notice(n: &Notification) -> bool {
+    n.category == Category::Notice
+}
+
 /// Email subject: `[内保预警][<级别>] <标题>`, e.g. `[内保预警][高] 周界入侵`.
-/// Escalations append `（第 N 次升级）`.
+/// Escalations append `（第 N 次升级）`. A notice: `[内保通知] <标题>`.
 pub fn email_subject(n: &Notification) -> String {
+    if is_notice(n) {
+        return format!("[内保通知] {}", line(&n.title));
+    }
     let mut s = format!("[内保预警][{}] {}", severity_label(n), line(&n.title));
     if n.escalation_level > 0 {
         s.push_str(&format!("（第 {} 次升级）", n.escalation_level));
@@ -164,9 +171,26 @@ pub fn email_subject(n: &Notification) -> String {
 }
 
 /// Plain-text zh-CN email body: one `标签：值` line per field (告警、级别、单位、设备、规则、
-/// 时间 in Beijing time、升级、告警编号、投递编号), the summary, and the link.
+/// 时间 in Beijing time、升级、告警编号、投递编号), the summary, and the link. A notice: 事项、单位、
+/// 时间、投递编号, its text and the link.
 pub fn render_email_text(n: &Notification) -> String {
     let mut t = String::new();
+    if is_notice(n) {
+        t.push_str("内保平台通知\n\n");
+        t.push_str(&format!("事项：{}\n", line(&n.title)));
+        t.push_str(&format!("单位：{}\n", line(&n.unit_name)));
+        t.push_str(&format!("时间：{}（北京时间）\n", beijing_time(&n.happened_at)));
+        t.push_str(&format!("投递编号：{}\n", line(&n.id)));
+        let summary = sanitize_block(&n.summary, MAX_SUMMARY_CHARS);
+        if !summary.is_empty() {
+            t.push_str(&format!("\n内容：\n{summary}\n"));
+        }
+        if let Some(link) = safe_link(n) {
+            t.push_str(&format!("\n链接：{link}\n"));
+        }
+        t.push_str("\n——\n此邮件由内保平台自动发送，请勿直接回复。\n");
+        return t;
+    }
     t.push_str("内保平台预警通知\n\n");
     t.push_str(&format!("告警：{}\n", line(&n.title)));
     t.push_str(&format!("级别：{}\n", severity_label(n)));
@@ -195,6 +219,22 @@ pub fn render_email_text(n: &Notification) -> String {
 /// `title` is what DingTalk shows in the conversation list (`【内保预警·高】标题`); `text`
 /// is markdown with one paragraph per field (DingTalk needs blank lines between lines).
 pub fn render_dingtalk_markdown(n: &Notification) -> (String, String) {
+    if is_notice(n) {
+        let title = format!("【内保通知】{}", line(&n.title));
+        let mut t = format!("### 内保通知\n\n**事项**：{}\n\n", md(&line(&n.title)));
+        t.push_str(&format!("**单位**：{}\n\n", md(&line(&n.unit_name))));
+        t.push_str(&format!("**时间**：{}（北京时间）\n\n", beijing_time(&n.happened_at)));
+        let summary = sanitize_block(&n.summary, MAX_SUMMARY_CHARS);
+        if !summary.is_empty() {
+            let quoted: Vec<String> = summary.lines().map(|l| format!("> {}", md(l))).collect();
+            t.push_str(&quoted.join("\n\n"));
+            t.push_str("\n\n");
+        }
+        if let Some(link) = safe_link(n) {
+            t.push_str(&format!("**链接**：[查看详情]({link})\n"));
+        }
+        return (title, t.trim_end().to_string());
+    }
     let label = severity_label(n);
     let title = format!("【内保预警·{}】{}", label, line(&n.title));
     let mut t = String::new();
@@ -230,6 +270,14 @@ pub fn render_wecom_markdown(n: &Notification) -> String {
         _ => "comment",
     };
     let mut head = String::new();
+    if is_notice(n) {
+        head.push_str("## 内保通知\n");
+        head.push_str(&format!(">**事项**：{}\n", md(&line(&n.title))));
+        head.push_str(&format!(">**单位**：{}\n", md(&line(&n.unit_name))));
+        head.push_str(&format!(">**时间**：{}（北京时间）\n", beijing_time(&n.happened_at)));
+        let link = safe_link(n).map(|l| format!("[查看详情]({l})"));
+        return wecom_finish(head, &n.summary, link);
+    }
     head.push_str(&format!(
         "## 内保预警 <font color=\"{color}\">【{}】</font>\n",
         md(&label)
@@ -243,11 +291,16 @@ pub fn render_wecom_markdown(n: &Notification) -> String {
     if n.escalation_level > 0 {
         head.push_str(&format!(">**升级**：第 {} 次升级\n", n.escalation_level));
     }
-    let tail = match safe_link(n) {
-        Some(link) => format!("**链接**：[查看告警详情]({link})"),
+    wecom_finish(head, &n.summary, safe_link(n).map(|l| format!("[查看告警详情]({l})")))
+}
+
+/// The WeCom message's summary and link after its `head`, within 4096 bytes.
+fn wecom_finish(head: String, summary: &str, link: Option<String>) -> String {
+    let tail = match link {
+        Some(link) => format!("**链接**：{link}"),
         None => String::new(),
     };
-    let summary = md(&sanitize_block(&n.summary, MAX_SUMMARY_CHARS));
+    let summary = md(&sanitize_block(summary, MAX_SUMMARY_CHARS));
     // Budget: head + summary + "\n" + tail <= 4096 bytes; the summary gives way first.
     let fixed = head.len() + tail.len() + 2;
     let summary = truncate_bytes(&summary, WECOM_MAX_BYTES.saturating_sub(fixed));
@@ -279,6 +332,7 @@ mod tests {
             link: Some("https://nb.example/alerts/al-1".into()),
             summary: "第一行\r\n# 标题\n\n**粗**".into(),
             escalation_level: 0,
+            category: Default::default(),
         }
     }
 
@@ -338,5 +392,29 @@ mod tests {
         assert!(t.contains("升级：第 2 次升级\n"));
         assert!(t.contains("链接：https://nb.example/alerts/al-1\n"));
         assert!(!t.contains('\u{7}'));
+    }
+
+    #[test]
+    fn a_notice_reads_as_a_notice_without_device_rule_or_severity() {
+        let mut n = sample();
+        n.category = Category::Notice;
+        n.title = "限期整改通知书 西公(内保)限字〔2026〕第0001号".into();
+        n.summary = "请登录内保平台查阅并签收。".into();
+        assert_eq!(
+            email_subject(&n),
+            "[内保通知] 限期整改通知书 西公(内保)限字〔2026〕第0001号"
+        );
+        let t = render_email_text(&n);
+        assert!(t.starts_with("内保平台通知"));
+        assert!(t.contains("事项：限期整改通知书"));
+        assert!(!t.contains("设备") && !t.contains("规则") && !t.contains("级别"));
+        let (title, md_text) = render_dingtalk_markdown(&n);
+        assert!(title.starts_with("【内保通知】"));
+        assert!(md_text.contains("[查看详情](https://nb.example/alerts/al-1)"));
+        assert!(!md_text.contains("设备"));
+        let w = render_wecom_markdown(&n);
+        assert!(w.starts_with("## 内保通知"));
+        assert!(w.contains("请登录内保平台查阅并签收。"));
+        assert!(!w.contains("规则"));
     }
 }

@@ -36,6 +36,7 @@ fn sample(id: &str) -> Notification {
         link: Some("https://nb.example/alerts/al-42".into()),
         summary: "检测到人员翻越围墙\n持续 12 秒".into(),
         escalation_level: 1,
+        category: Default::default(),
     }
 }
 

@@ -38,6 +38,9 @@ pub enum Permission {
     SuppressionManage,
     /// 管理通知渠道.
     ChannelManage,
+    /// 管理本单位、本部门自己的通知渠道（钉钉、企业微信机器人、邮箱）：文书、整改提醒和本单位告警经它送达
+    /// (issue 12, docs/SUPERVISION.md "Delivery and receipts").
+    OwnChannelManage,
     /// 发布检查表新版本.
     ChecklistEdit,
     /// 发起专项检查.
@@ -97,6 +100,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::AlertRuleWrite, &[A, PP, PC, PX]),
     (Permission::SuppressionManage, &[A, PP, PC, PX, PS, M]),
     (Permission::ChannelManage, &[A]),
+    (Permission::OwnChannelManage, &[D, M]),
     (Permission::ChecklistEdit, &[A, PP]),
     // Bureaus (county-level and higher) deploy campaigns, not police stations: docs/DESIGN.md
     // §1, docs/REQUIREMENTS.md R2; decided in docs/SECURITY.md (issue 20).
@@ -140,6 +144,7 @@ impl Permission {
             Permission::AlertRuleWrite => "alert_rule.write",
             Permission::SuppressionManage => "suppression.manage",
             Permission::ChannelManage => "channel.manage",
+            Permission::OwnChannelManage => "channel.manage_own",
             Permission::ChecklistEdit => "checklist.edit",
             Permission::CampaignLaunch => "campaign.launch",
             Permission::Inspect => "inspect",
@@ -176,6 +181,7 @@ impl Permission {
             Permission::AlertRuleWrite => "新建、修改、导入预警规则",
             Permission::SuppressionManage => "设置屏蔽时段",
             Permission::ChannelManage => "管理通知渠道",
+            Permission::OwnChannelManage => "管理本单位、本部门的通知渠道",
             Permission::ChecklistEdit => "发布检查表新版本",
             Permission::CampaignLaunch => "发起专项检查",
             Permission::Inspect => "开展检查、上报隐患、上传证据",

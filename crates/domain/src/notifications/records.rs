@@ -20,6 +20,13 @@ pub struct NotificationChannel {
     pub division_prefix: String,
     /// Lowest severity sent (`low` … `critical`).
     pub min_severity: String,
+    /// The unit whose own channel this is (its security manager's robot or mailbox): it carries
+    /// the unit's alerts, the documents issued to it and its deadline reminders. `None` with
+    /// `org_id` `None`: an installation channel (police monitoring, filtered by division).
+    pub unit_id: Option<String>,
+    /// The organisation (e.g. a competent department) whose own channel this is: it carries the
+    /// 问题抄告函 addressed to it and the alerts escalated to it.
+    pub org_id: Option<String>,
     pub enabled: bool,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
@@ -34,6 +41,10 @@ pub struct NewChannel {
     pub config_masked: serde_json::Value,
     pub division_prefix: String,
     pub min_severity: String,
+    /// Owner unit (see [`NotificationChannel::unit_id`]).
+    pub unit_id: Option<String>,
+    /// Owner organisation (see [`NotificationChannel::org_id`]).
+    pub org_id: Option<String>,
     pub created_by: String,
 }
 
@@ -41,7 +52,10 @@ pub struct NewChannel {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OutboxItem {
     pub id: String,
+    /// The alert notified (empty for a document or a reminder: see `subject_key`).
     pub alert_id: String,
+    /// What a non-alert notification is about: `document:<id>` or `reminder:<job id>`.
+    pub subject_key: Option<String>,
     pub channel_id: String,
     pub channel_name: String,
     /// Escalation level the notification is for (0 = the new alert).
@@ -71,20 +85,38 @@ pub enum DeliveryOutcome {
     },
 }
 
-/// A notification fan-out for one alert and level: who gets an inbox item and the payload the
-/// channels send.
+/// What a fan-out is about: an alert at an escalation level, or another message (a document
+/// issued to a unit, a deadline reminder) named by a key that makes it unique.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FanoutSubject {
+    Alert {
+        alert_id: String,
+        level: i64,
+    },
+    /// `key` is e.g. `document:<id>` or `reminder:<job id>`; each (key, recipient) once.
+    Message {
+        key: String,
+    },
+}
+
+/// A notification fan-out: who gets an inbox item and which channels send the payload.
+///
+/// Channels: the own channels of `unit_id` and of `org_ids`, and, when `division_code` is set,
+/// the installation channels (no owner) whose division prefix it starts with; always only
+/// enabled channels at or above their minimum severity.
 #[derive(Debug, Clone)]
 pub struct Fanout {
-    pub alert_id: String,
-    pub level: i64,
-    /// Users of this unit get an inbox item (level 0).
+    pub subject: FanoutSubject,
+    /// Users of this unit get an inbox item; the unit's own channels send.
     pub unit_id: Option<String>,
-    /// Users of these organisations get an inbox item.
+    /// Users of these organisations get an inbox item; their own channels send.
     pub org_ids: Vec<String>,
     pub title: String,
     pub severity: String,
-    /// Division code of the alert's unit (channels filter on it).
-    pub division_code: String,
+    /// The in-app path the inbox item opens (`/alerts/<id>`, `/documents/<id>` …).
+    pub link: String,
+    /// Division code of the alert's unit, for installation channels (`None`: they are not used).
+    pub division_code: Option<String>,
     pub payload: serde_json::Value,
 }
 
@@ -92,7 +124,10 @@ pub struct Fanout {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InboxItem {
     pub id: String,
+    /// The alert (empty for a document or reminder item).
     pub alert_id: String,
+    /// The in-app path the item opens.
+    pub link: String,
     pub level: i64,
     pub title: String,
     pub severity: String,

@@ -9,6 +9,7 @@ use crate::services::Services;
 /// Every job handler of every capability.
 pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
     let store = services.store().clone();
+    let public_url = services.notifications.ctx.config.public_url.clone();
     vec![
         (JobKind::AlertEscalate, services.alerts.escalation_handler()),
         (JobKind::AlertNotify, services.notifications.fanout_handler()),
@@ -22,7 +23,11 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
         ),
         (
             JobKind::HazardReminder,
-            crate::supervision::deadlines::reminder_handler(store),
+            crate::supervision::deadlines::reminder_handler(store.clone(), public_url.clone()),
+        ),
+        (
+            JobKind::DocumentNotify,
+            crate::documents::delivery::handler(store, public_url),
         ),
         (
             JobKind::IdempotencySweep,

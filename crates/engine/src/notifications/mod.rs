@@ -1,5 +1,6 @@
 //! Notification channels, the outbox and its fan-out job, deliveries and the in-app inbox.
 
+pub mod notice;
 pub mod outbox;
 mod service;
 

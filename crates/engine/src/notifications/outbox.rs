@@ -18,7 +18,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use neibao_domain::access::Scope;
 use neibao_domain::jobs::Job;
-use neibao_domain::notifications::{DeliveryOutcome, Fanout};
+use neibao_domain::notifications::{DeliveryOutcome, Fanout, FanoutSubject};
 use neibao_store::{Store, StoreError, StoreResult};
 
 use crate::jobs::scheduler::Handler;
@@ -77,17 +77,21 @@ pub async fn on_notify(store: &dyn Store, job: &Job, base_url: Option<&str>) -> 
             }
         ),
         escalation_level: level,
+        category: Default::default(),
     };
     let queued = store
         .fan_out(
             &Fanout {
-                alert_id: alert.id.clone(),
-                level,
+                subject: FanoutSubject::Alert {
+                    alert_id: alert.id.clone(),
+                    level,
+                },
                 unit_id: (level == 0).then(|| alert.unit_id.clone()),
                 org_ids,
                 title,
                 severity: alert.severity.code().to_string(),
-                division_code: unit.division_code.clone(),
+                link: format!("/alerts/{}", alert.id),
+                division_code: Some(unit.division_code.clone()),
                 payload: serde_json::to_value(&notification)?,
             },
             job.due_at,

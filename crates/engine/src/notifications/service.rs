@@ -41,19 +41,27 @@ impl NotificationService {
         NotificationService { ctx }
     }
 
-    /// Every channel, secrets masked ([`Permission::ChannelManage`]).
+    /// The channels the caller manages, secrets masked: every channel for
+    /// [`Permission::ChannelManage`]; the own channels of the caller's unit or department for
+    /// [`Permission::OwnChannelManage`].
     #[tracing::instrument(skip_all)]
     pub async fn channels(&self, who: &Principal) -> ServiceResult<Vec<NotificationChannel>> {
-        who.require(Permission::ChannelManage)?;
-        Ok(self.ctx.store.list_channels().await?)
+        let owner = manager_of(who)?;
+        let all = self.ctx.store.list_channels().await?;
+        Ok(match owner {
+            None => all,
+            Some(owner) => all.into_iter().filter(|c| owner.owns(c)).collect(),
+        })
     }
 
-    /// Adds a channel after checking it ([`Permission::ChannelManage`]): a name of 1–60
-    /// characters, a valid config, a known severity, a numeric division prefix. The config is
+    /// Adds a channel after checking it: a name of 1–60 characters, a valid config, a known
+    /// severity, a numeric division prefix. With [`Permission::ChannelManage`] an installation
+    /// channel (filtered by the division prefix); with [`Permission::OwnChannelManage`] the own
+    /// channel of the caller's unit or department (the prefix is not used). The config is
     /// encrypted at rest; audited as `channel.create` (kind and prefix, never the config).
     #[tracing::instrument(skip_all)]
     pub async fn create_channel(&self, who: &Principal, d: ChannelDraft) -> ServiceResult<NotificationChannel> {
-        who.require(Permission::ChannelManage)?;
+        let owner = manager_of(who)?;
         let name = d.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 60 || !neibao_domain::text::text_is_clean(&name) {
             return Err(ServiceError::invalid("渠道名称应为 1–60 个字符"));
@@ -68,10 +76,15 @@ impl NotificationService {
         let config = serde_json::to_string(&d.config).map_err(|e| ServiceError::Internal(e.into()))?;
         let masked = serde_json::to_value(d.config.masked()).unwrap_or_default();
         let kind = d.config.kind().to_string();
-        let mut audit = who.audit("channel.create", "channel", "", None);
+        let (unit_id, org_id, division_prefix) = match &owner {
+            None => (None, None, d.division_prefix),
+            Some(Owner::Unit(u)) => (Some(u.clone()), None, String::new()),
+            Some(Owner::Org(o)) => (None, Some(o.clone()), String::new()),
+        };
+        let mut audit = who.audit("channel.create", "channel", "", unit_id.as_deref());
         audit.detail = serde_json::json!({
             "kind": kind,
-            "division_prefix": d.division_prefix,
+            "division_prefix": division_prefix,
             "min_severity": d.min_severity,
         })
         .to_string();
@@ -84,8 +97,10 @@ impl NotificationService {
                     kind,
                     config,
                     config_masked: masked,
-                    division_prefix: d.division_prefix,
+                    division_prefix,
                     min_severity: d.min_severity,
+                    unit_id,
+                    org_id,
                     created_by: who.username.clone(),
                 },
                 &audit,
@@ -94,11 +109,16 @@ impl NotificationService {
             .await?)
     }
 
-    /// Switches a channel on or off ([`Permission::ChannelManage`]); audited as
-    /// `channel.enable` or `channel.disable`.
+    /// Switches a channel on or off (any channel with [`Permission::ChannelManage`], the own
+    /// channels of the caller's unit or department with [`Permission::OwnChannelManage`]; another
+    /// one is `forbidden`); audited as `channel.enable` or `channel.disable`.
     #[tracing::instrument(skip_all, fields(channel = %id, enabled))]
     pub async fn switch_channel(&self, who: &Principal, id: &str, enabled: bool) -> ServiceResult<NotificationChannel> {
-        who.require(Permission::ChannelManage)?;
+        if let Some(owner) = manager_of(who)? {
+            if !owner.owns(&self.ctx.store.get_channel(id).await?) {
+                return Err(ServiceError::forbidden("只能启用、停用本单位（部门）自己的通知渠道"));
+            }
+        }
         let action = if enabled { "channel.enable" } else { "channel.disable" };
         let audit = who.audit(action, "channel", id, None);
         self.ctx
@@ -154,5 +174,36 @@ impl NotificationService {
     /// The scheduler handler of `JobKind::AlertNotify` (see [`super::outbox`]).
     pub fn fanout_handler(&self) -> Handler {
         super::outbox::handler(self.ctx.store.clone(), self.ctx.config.public_url.clone())
+    }
+}
+
+/// The owner of the channels a non-administrator manages.
+enum Owner {
+    Unit(String),
+    Org(String),
+}
+
+impl Owner {
+    fn owns(&self, c: &NotificationChannel) -> bool {
+        match self {
+            Owner::Unit(u) => c.unit_id.as_deref() == Some(u.as_str()),
+            Owner::Org(o) => c.org_id.as_deref() == Some(o.as_str()),
+        }
+    }
+}
+
+/// Which channels `who` manages: `None` for all of them ([`Permission::ChannelManage`]), or
+/// their own unit's or department's ([`Permission::OwnChannelManage`]); `forbidden` otherwise.
+fn manager_of(who: &Principal) -> ServiceResult<Option<Owner>> {
+    if who.can(Permission::ChannelManage) {
+        return Ok(None);
+    }
+    who.require(Permission::OwnChannelManage)?;
+    match &who.scope {
+        neibao_domain::access::Scope::Unit { unit_id } => Ok(Some(Owner::Unit(unit_id.clone()))),
+        neibao_domain::access::Scope::Department { org_id } => Ok(Some(Owner::Org(org_id.clone()))),
+        _ => Err(ServiceError::forbidden(
+            "只有单位或行业主管部门的账号可以设置自己的通知渠道",
+        )),
     }
 }

@@ -15,6 +15,7 @@ use neibao_store::{Store, StoreError};
 
 use super::settings::settings;
 use crate::jobs::scheduler::Handler;
+use crate::notifications::notice::{send, Notice};
 
 fn payload_deadline(job: &Job) -> Option<i64> {
     job.payload.get("deadline").and_then(|v| v.as_i64())
@@ -79,8 +80,9 @@ pub async fn on_deadline(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
 }
 
 /// Runs a reminder job: records a reminder step (距整改期限还有 N 日) on a hazard still
-/// rectifying under that deadline; the job id keys the step, so it is written once.
-pub async fn on_reminder(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
+/// rectifying under that deadline and sends it to the unit (inbox and the unit's own channels,
+/// `crate::notifications::notice`); the job id keys both, so each is written once.
+pub async fn on_reminder(store: &dyn Store, job: &Job, base_url: Option<&str>) -> anyhow::Result<()> {
     let h = match store.get_hazard(&Scope::All, &job.subject_id).await {
         Ok(h) => h,
         Err(StoreError::NotFound) => return Ok(()),
@@ -90,6 +92,20 @@ pub async fn on_reminder(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
         return Ok(());
     }
     let days = job.payload.get("days").and_then(|v| v.as_i64()).unwrap_or(0);
+    let reason = format!(
+        "距整改期限还有{days}日（{}）",
+        h.deadline.map(date_zh).unwrap_or_default()
+    );
+    let notice = Notice {
+        key: format!("reminder:{}", job.id),
+        unit_id: Some(h.unit_id.clone()),
+        org_ids: Vec::new(),
+        title: format!("整改期限提醒：{}", h.title),
+        unit_name: h.unit_name.clone(),
+        summary: format!("隐患“{}”{reason}，请按期整改并在内保平台报告整改情况。", h.title),
+        link: format!("/hazards/{}", h.id),
+        at: job.due_at,
+    };
     let update = HazardUpdate {
         hazard_id: h.id.clone(),
         expected_version: h.version,
@@ -99,10 +115,7 @@ pub async fn on_reminder(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
             action: "remind".into(),
             actor_id: None,
             actor_name: "系统".into(),
-            reason: format!(
-                "距整改期限还有{days}日（{}）",
-                h.deadline.map(date_zh).unwrap_or_default()
-            ),
+            reason,
             legal_basis: String::new(),
             detail: serde_json::json!({ "job": job.id, "days": days }),
             dedup_key: Some(format!("reminder:{}", job.id)),
@@ -113,20 +126,20 @@ pub async fn on_reminder(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
         org_id: None,
     };
     match store.update_hazard(&Scope::All, &update, None, job.due_at).await {
-        Ok(_) => Ok(()),
+        Ok(_) => {}
         Err(StoreError::Conflict(_)) => {
             let steps = store.hazard_steps(&Scope::All, &h.id).await?;
-            if steps
+            if !steps
                 .iter()
                 .any(|s| s.detail.get("job").and_then(|j| j.as_str()) == Some(job.id.as_str()))
             {
-                Ok(())
-            } else {
                 anyhow::bail!("hazard changed while reminding; retried later")
             }
         }
-        Err(e) => Err(e.into()),
+        Err(e) => return Err(e.into()),
     }
+    send(store, &notice, base_url).await?;
+    Ok(())
 }
 
 /// The scheduler handler of `JobKind::HazardDeadline`.
@@ -138,9 +151,10 @@ pub fn deadline_handler(store: Arc<dyn Store>) -> Handler {
 }
 
 /// The scheduler handler of `JobKind::HazardReminder`.
-pub fn reminder_handler(store: Arc<dyn Store>) -> Handler {
+pub fn reminder_handler(store: Arc<dyn Store>, base_url: Option<String>) -> Handler {
     Arc::new(move |job| {
         let store = store.clone();
-        Box::pin(async move { on_reminder(store.as_ref(), &job).await })
+        let base_url = base_url.clone();
+        Box::pin(async move { on_reminder(store.as_ref(), &job, base_url.as_deref()).await })
     })
 }

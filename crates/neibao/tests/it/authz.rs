@@ -49,6 +49,8 @@ pub(crate) enum Access {
     SettingsReaders,
     /// Everyone but guards: creating their own API tokens.
     NotGuards,
+    /// Administrators (every channel), competent departments and unit managers (their own).
+    Channels,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -82,6 +84,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::RuleWriters => matches!(role, "admin" | "police_province" | "police_city" | "police_county"),
         Access::SettingsReaders => police || role == "department",
         Access::NotGuards => role != "guard",
+        Access::Channels => matches!(role, "admin" | "department" | "unit_manager"),
     }
 }
 
@@ -230,11 +233,11 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"unit_id":"{unit}","from":"{now}","to":"{deadline}","reason":"maintenance","note":"矩阵"}"#),
         ),
         ("post", "/api/v1/suppressions/{id}/end", PoliceOrManager, None),
-        ("get", "/api/v1/notification_channels", Admin, None),
+        ("get", "/api/v1/notification_channels", Channels, None),
         (
             "post",
             "/api/v1/notification_channels",
-            Admin,
+            Channels,
             Some(
                 r#"{"name":"矩阵渠道{n}","config":{"kind":"webhook","url":"http://127.0.0.1:9/hook","secret":"0123456789abcdef-matrix"}}"#,
             ),

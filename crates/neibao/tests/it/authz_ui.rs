@@ -216,11 +216,11 @@ fn table() -> Vec<Row> {
             &[("purpose", "界面矩阵测试")],
         ),
         ("post", "/units/{id}/schedule", Rules, &[]),
-        ("get", "/warning/channels", Admin, &[]),
+        ("get", "/warning/channels", Channels, &[]),
         (
             "post",
             "/warning/channels",
-            Admin,
+            Channels,
             &[
                 ("name", "界面矩阵渠道"),
                 ("kind", "wecom"),

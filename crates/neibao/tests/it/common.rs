@@ -467,3 +467,50 @@ pub fn error_code(v: &Value) -> &str {
 pub fn error_message(v: &Value) -> &str {
     v["error"]["message"].as_str().unwrap_or("")
 }
+
+/// A webhook receiver that answers 503 to the first `fail` requests, then 200; it records the
+/// delivery ids and the bodies it accepted (after checking the signature).
+#[allow(clippy::type_complexity)]
+pub async fn flaky_receiver(
+    fail: usize,
+    secret: &'static str,
+) -> (
+    String,
+    Arc<std::sync::atomic::AtomicUsize>,
+    Arc<std::sync::Mutex<Vec<String>>>,
+    Arc<std::sync::Mutex<Vec<Value>>>,
+) {
+    use axum::http::{HeaderMap, StatusCode};
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let accepted = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let bodies = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (c, a, bs) = (calls.clone(), accepted.clone(), bodies.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+            let (c, a, bs) = (c.clone(), a.clone(), bs.clone());
+            async move {
+                let n = c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                if n < fail {
+                    return StatusCode::SERVICE_UNAVAILABLE;
+                }
+                let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                let ts = h("x-neibao-timestamp");
+                if !neibao_notify::verify_signature(secret, &ts, &body, &h("x-neibao-signature")) {
+                    return StatusCode::UNAUTHORIZED;
+                }
+                a.lock().unwrap().push(h("x-neibao-delivery"));
+                bs.lock()
+                    .unwrap()
+                    .push(serde_json::from_slice(&body).unwrap_or(Value::Null));
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (format!("http://{addr}/hook"), calls, accepted, bodies)
+}

@@ -3,6 +3,8 @@
 //! opening is the receipt the police see, once; a 问题抄告函 is signed by the competent department,
 //! not the unit; the police cannot sign for the addressee.
 
+use std::sync::Arc;
+
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 
@@ -161,4 +163,158 @@ async fn documents_reach_their_addressee_and_the_police_see_the_receipt() {
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["receipt"]["read_by"], "主管部门收文员");
+}
+
+/// The unit's own channel (issue 12: documents "reach the unit's security manager in their inbox
+/// and through the unit's configured channels"): the unit manager adds the unit's webhook; a
+/// rectification order and its D-7/D-3/D-1 reminders arrive there once each, as 内保通知, and
+/// in the inbox with a link to the document; an installation channel gets none of them, and
+/// another unit's manager cannot see or switch the channel.
+#[tokio::test]
+async fn documents_and_reminders_reach_the_units_own_channel() {
+    let app = TestApp::spawn_configured(|c| c.engine.public_url = Some("https://neibao.example".into()), true).await;
+    let police = app.client_for("demo_county").await;
+    let manager = app.client_for("demo_unit").await;
+    let (_, me) = manager.get("/api/v1/me").await;
+    let unit_id = me["unit_id"].as_str().unwrap().to_string();
+    let secret = "0123456789abcdef-unit-channel";
+    let (url, _, accepted, bodies) = flaky_receiver(0, secret).await;
+    let (installation_url, _, _, installation_bodies) = flaky_receiver(0, secret).await;
+
+    // A guard may not; the manager adds the unit's own channel (the prefix it sends is ignored).
+    let guard = app.client_for("demo_guard").await;
+    let body = json!({"name": "本单位保卫群", "config": {"kind": "webhook", "url": url, "secret": secret},
+                      "division_prefix": "11", "min_severity": "low"});
+    let (s, _) = guard.post("/api/v1/notification_channels", body.clone()).await;
+    assert_eq!(s, 403);
+    let (s, ch) = manager.post("/api/v1/notification_channels", body).await;
+    assert_eq!(s, 201, "{ch}");
+    assert_eq!(ch["unit_id"], unit_id.as_str());
+    assert_eq!(ch["division_prefix"], "");
+    let channel = ch["id"].as_str().unwrap().to_string();
+    let (s, installation) = app
+        .admin()
+        .await
+        .post(
+            "/api/v1/notification_channels",
+            json!({"name": "指挥中心", "config": {"kind": "webhook", "url": installation_url, "secret": secret},
+                   "min_severity": "low"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{installation}");
+    // The manager sees only the unit's channel and cannot switch the installation's.
+    let (_, mine) = manager.get("/api/v1/notification_channels").await;
+    assert_eq!(mine.as_array().map(Vec::len), Some(1), "{mine}");
+    let (s, _) = manager
+        .put(
+            &format!("/api/v1/notification_channels/{}", installation["id"].as_str().unwrap()),
+            json!({"enabled": false}),
+        )
+        .await;
+    assert_eq!(s, 403);
+
+    // A rectification order with a deadline 8 days ahead: delivered now, reminded at D-7/D-3/D-1.
+    let (s, h) = police
+        .post(
+            "/api/v1/hazards",
+            json!({"unit_id": unit_id, "title": "消防通道堆放杂物", "class": "general", "source": "report"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{h}");
+    let hazard = h["id"].as_str().unwrap().to_string();
+    let deadline = Utc::now() + Duration::days(8);
+    let (s, v) = police
+        .post(
+            &format!("/api/v1/hazards/{hazard}/actions"),
+            json!({"action": "issue_order", "deadline": deadline}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (_, docs) = police.get(&format!("/api/v1/documents?hazard_id={hazard}")).await;
+    let order = docs["items"][0]["id"].as_str().unwrap().to_string();
+    let number = docs["items"][0]["number"].as_str().unwrap().to_string();
+
+    let scheduler = app.scheduler("n1");
+    let outbox = neibao_engine::notifications::outbox::Outbox::new(app.store.clone(), "n1");
+    let now = Utc::now() + Duration::seconds(1);
+    scheduler.tick(now).await.unwrap();
+    scheduler.tick(now).await.unwrap(); // a second run adds nothing
+    outbox.tick(now).await.unwrap();
+    // (The demo's own alerts and documents reach the unit's channel too; this order and its
+    // hazard are what this is about.)
+    let (order_link, hazard_link) = (
+        format!("https://neibao.example/documents/{order}/pdf"),
+        format!("https://neibao.example/hazards/{hazard}"),
+    );
+    let notices = |b: &Arc<std::sync::Mutex<Vec<Value>>>| -> Vec<Value> {
+        b.lock()
+            .unwrap()
+            .iter()
+            .filter(|v| {
+                v["type"] == "notice" && (v["link"] == order_link.as_str() || v["link"] == hazard_link.as_str())
+            })
+            .cloned()
+            .collect()
+    };
+    let got = notices(&bodies);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["type"], "notice", "{got:?}");
+    assert_eq!(got[0]["title"], format!("收到限期整改通知书 {number}"));
+    assert_eq!(got[0]["link"], order_link.as_str());
+    assert!(got[0]["summary"].as_str().unwrap().contains("签收"), "{got:?}");
+
+    // The inbox shows it with a link to the document.
+    let (_, inbox) = manager.get("/api/v1/inbox").await;
+    let item = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["link"] == format!("/documents/{order}/pdf"))
+        .unwrap_or_else(|| panic!("the order in the inbox: {inbox}"))
+        .clone();
+    assert_eq!(item["alert_id"], "");
+    let b = app.browser("demo_unit", DEMO_PASSWORD).await;
+    let page = b.get(app.url("/inbox")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("href=\"/documents/{order}/pdf\"")), "{page}");
+    assert!(page.contains("本单位（部门）的通知渠道"), "{page}");
+
+    // The reminders, each once, then the deadline.
+    for day in [7, 3, 1] {
+        let at = deadline - Duration::days(day) + Duration::seconds(1);
+        scheduler.tick(at).await.unwrap();
+        outbox.tick(at).await.unwrap();
+    }
+    let got = notices(&bodies);
+    let reminders: Vec<&Value> = got
+        .iter()
+        .filter(|b| b["title"].as_str().unwrap_or("").starts_with("整改期限提醒"))
+        .collect();
+    assert_eq!(reminders.len(), 3, "{got:?}");
+    assert!(
+        reminders[0]["summary"].as_str().unwrap().contains("距整改期限还有7日"),
+        "{got:?}"
+    );
+    assert_eq!(reminders[2]["link"], hazard_link.as_str());
+    assert_eq!(got.len(), 4, "the order and three reminders, each once: {got:?}");
+    let ids = accepted.lock().unwrap().clone();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "each delivered once: {ids:?}");
+    // The installation channel (police monitoring) got alerts but no notice.
+    assert!(!installation_bodies
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|v| v["type"] == "notice"));
+
+    // Switched off by the manager: nothing more is sent to it.
+    let (s, v) = manager
+        .put(
+            &format!("/api/v1/notification_channels/{channel}"),
+            json!({"enabled": false}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["enabled"], false);
 }

@@ -426,10 +426,18 @@ async fn suppressions_inbox_health_and_channels_from_the_ui() {
         "{html}"
     );
 
-    // Notification channels: administrators only; the secret never comes back.
+    // Notification channels: administrators manage all; a unit manager only the unit's own (no
+    // division prefix, no installation channel listed); a guard none. The secret never comes back.
     let (s, html) = page(&u, &app, "/warning/channels").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("本单位（部门）的通知渠道") && !html.contains("name=\"division_prefix\""),
+        "{html}"
+    );
+    let g = login(&app, "demo_guard", DEMO_PASSWORD).await;
+    let (s, html) = page(&g, &app, "/warning/channels").await;
     assert_eq!(s, 403);
-    assert!(html.contains("仅系统管理员可以管理通知渠道"));
+    assert!(html.contains("仅系统管理员，或单位、行业主管部门为自己设置时可以管理通知渠道"));
     let a = login(&app, "admin", ADMIN_PASSWORD).await;
     let (s, html) = page(&a, &app, "/warning/channels").await;
     assert_eq!(s, 200);

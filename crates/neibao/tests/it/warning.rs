@@ -3,8 +3,7 @@
 //! webhook receiver that fails twice, the inbox, jurisdiction on rules, device health and the
 //! device-silence sweep.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
@@ -205,46 +204,12 @@ async fn data_rules_are_versioned_raise_alerts_backtest_and_respect_suppression(
     assert_eq!(h["divisions"][0]["division_code"], "330100", "{h}");
 }
 
-/// A webhook receiver that answers 503 to the first `fail` requests, then 200; it records the
-/// delivery ids it accepted (after checking the signature).
-async fn flaky_receiver(fail: usize, secret: &'static str) -> (String, Arc<AtomicUsize>, Arc<Mutex<Vec<String>>>) {
-    use axum::http::{HeaderMap, StatusCode};
-    let calls = Arc::new(AtomicUsize::new(0));
-    let accepted = Arc::new(Mutex::new(Vec::new()));
-    let (c, a) = (calls.clone(), accepted.clone());
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
-            let (c, a) = (c.clone(), a.clone());
-            async move {
-                let n = c.fetch_add(1, Ordering::SeqCst);
-                if n < fail {
-                    return StatusCode::SERVICE_UNAVAILABLE;
-                }
-                let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-                let ts = h("x-neibao-timestamp");
-                if !neibao_notify::verify_signature(secret, &ts, &body, &h("x-neibao-signature")) {
-                    return StatusCode::UNAUTHORIZED;
-                }
-                a.lock().unwrap().push(h("x-neibao-delivery"));
-                StatusCode::OK
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
-    (format!("http://{addr}/hook"), calls, accepted)
-}
-
 #[tokio::test]
 async fn outbox_retries_a_failing_webhook_and_delivers_exactly_once() {
     let app = TestApp::spawn_configured(|c| c.engine.public_url = Some("https://neibao.example".into()), false).await;
     let admin = app.admin().await;
     let secret = "0123456789abcdef-neibao-test";
-    let (url, calls, accepted) = flaky_receiver(2, secret).await;
+    let (url, calls, accepted, _) = flaky_receiver(2, secret).await;
     // Channels are validated and admin-only; secrets never come back.
     let (s, _) = admin
         .post(

@@ -16,6 +16,7 @@ use neibao_domain::documents::{
     format_number, Document, DocumentContent, DocumentDraft, DocumentFilter, DocumentKind, DocumentReceipt,
 };
 use neibao_domain::ids::new_id;
+use neibao_domain::jobs::{JobKind, NewJob};
 use neibao_domain::paging::{Listing, Page};
 use sqlx::{QueryBuilder, Row};
 
@@ -85,6 +86,14 @@ pub(crate) async fn insert_in(
     .bind(ms(now))
     .execute(&mut **tx)
     .await?;
+    // Delivered to its addressee by a job written with it (engine `documents::delivery`).
+    let job = NewJob {
+        kind: JobKind::DocumentNotify,
+        subject_id: id.clone(),
+        due_at: now,
+        payload: serde_json::Value::Null,
+    };
+    super::jobs::insert_in(tx, &job, now).await?;
     Ok(id)
 }
 

@@ -12,6 +12,28 @@ use neibao_domain::ids::new_id;
 use neibao_domain::jobs::{Job, JobKind, NewJob};
 use sqlx::Row;
 
+/// Schedules `job` inside `tx` (the write it belongs to: a deadline with its hazard, a
+/// delivery with its document); a job of the same kind, subject and time is there once.
+pub(crate) async fn insert_in(
+    tx: &mut sqlx::Transaction<'static, super::db::Db>,
+    job: &NewJob,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(&sql(
+        "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
+    ))
+    .bind(new_id())
+    .bind(job.kind.code())
+    .bind(&job.subject_id)
+    .bind(ms(job.due_at))
+    .bind(job.payload.to_string())
+    .bind(ms(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A claimed row; `None` for a kind this binary does not know (not claimed, see below).
 fn job_from_row(r: &DbRow) -> Option<Job> {
     Some(Job {

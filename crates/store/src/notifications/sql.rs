@@ -11,7 +11,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
-use neibao_domain::notifications::{DeliveryOutcome, Fanout, InboxItem, NewChannel, NotificationChannel, OutboxItem};
+use neibao_domain::notifications::{
+    DeliveryOutcome, Fanout, FanoutSubject, InboxItem, NewChannel, NotificationChannel, OutboxItem,
+};
 use sqlx::{QueryBuilder, Row};
 
 const AAD_CHANNEL: &str = "notification_channels.config";
@@ -29,6 +31,8 @@ impl Backend {
             config_masked: serde_json::from_str(r.get::<&str, _>("config_masked")).unwrap_or_default(),
             division_prefix: r.get("division_prefix"),
             min_severity: r.get("min_severity"),
+            unit_id: r.get("unit_id"),
+            org_id: r.get("org_id"),
             enabled: r.get("enabled"),
             created_by: r.get("created_by"),
             created_at: from_ms(r.get("created_at")),
@@ -38,7 +42,8 @@ impl Backend {
     fn outbox_from_row(r: &DbRow) -> OutboxItem {
         OutboxItem {
             id: r.get("id"),
-            alert_id: r.get("alert_id"),
+            alert_id: r.get::<Option<String>, _>("alert_id").unwrap_or_default(),
+            subject_key: r.get("subject_key"),
             channel_id: r.get("channel_id"),
             channel_name: r.get("channel_name"),
             level: r.get("level"),
@@ -63,8 +68,8 @@ impl ChannelRepo for Backend {
         let id = new_id();
         let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
-            "INSERT INTO notification_channels (id, name, kind, config_enc, config_masked, division_prefix, min_severity, enabled, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO notification_channels (id, name, kind, config_enc, config_masked, division_prefix, min_severity, unit_id, org_id, enabled, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&id)
         .bind(&c.name)
@@ -73,6 +78,8 @@ impl ChannelRepo for Backend {
         .bind(c.config_masked.to_string())
         .bind(&c.division_prefix)
         .bind(&c.min_severity)
+        .bind(&c.unit_id)
+        .bind(&c.org_id)
         .bind(true)
         .bind(&c.created_by)
         .bind(ms(now))
@@ -128,6 +135,10 @@ impl ChannelRepo for Backend {
 #[async_trait]
 impl OutboxRepo for Backend {
     async fn fan_out(&self, f: &Fanout, now: DateTime<Utc>) -> StoreResult<usize> {
+        let (alert_id, level, key) = match &f.subject {
+            FanoutSubject::Alert { alert_id, level } => (Some(alert_id.clone()), *level, None),
+            FanoutSubject::Message { key } => (None, 0, Some(key.clone())),
+        };
         let mut tx = self.begin_write().await?;
         let mut qb = QueryBuilder::new("SELECT id FROM users WHERE disabled = ");
         qb.push_bind(false).push(" AND (1=0");
@@ -141,25 +152,37 @@ impl OutboxRepo for Backend {
         let users: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
         for u in &users {
             sqlx::query(&sql(
-                "INSERT INTO inbox_items (id, user_id, alert_id, level, title, severity, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (user_id, alert_id, level) DO NOTHING",
+                "INSERT INTO inbox_items (id, user_id, alert_id, subject_key, link, level, title, severity, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             ))
             .bind(new_id())
             .bind(u)
-            .bind(&f.alert_id)
-            .bind(f.level)
+            .bind(&alert_id)
+            .bind(&key)
+            .bind(&f.link)
+            .bind(level)
             .bind(&f.title)
             .bind(&f.severity)
             .bind(ms(now))
             .execute(&mut *tx)
             .await?;
         }
-        let channels: Vec<(String, String, String)> = sqlx::query_as(&sql(
-            "SELECT id, division_prefix, min_severity FROM notification_channels WHERE enabled = ?",
-        ))
-        .bind(true)
-        .fetch_all(&mut *tx)
-        .await?;
+        let mut qb = QueryBuilder::new(
+            "SELECT id, division_prefix, min_severity, unit_id, org_id FROM notification_channels WHERE enabled = ",
+        );
+        qb.push_bind(true).push(" AND (1=0");
+        if f.division_code.is_some() {
+            qb.push(" OR (unit_id IS NULL AND org_id IS NULL)");
+        }
+        if let Some(u) = &f.unit_id {
+            qb.push(" OR unit_id = ").push_bind(u.clone());
+        }
+        for o in &f.org_ids {
+            qb.push(" OR org_id = ").push_bind(o.clone());
+        }
+        qb.push(")");
+        let channels: Vec<(String, String, String, Option<String>, Option<String>)> =
+            qb.build_query_as().fetch_all(&mut *tx).await?;
         let rank = |s: &str| {
             ["low", "medium", "high", "critical"]
                 .iter()
@@ -167,8 +190,12 @@ impl OutboxRepo for Backend {
                 .unwrap_or(0)
         };
         let mut queued = 0;
-        for (id, prefix, min) in channels {
-            if !f.division_code.starts_with(&prefix) || rank(&f.severity) < rank(&min) {
+        for (id, prefix, min, unit_id, org_id) in channels {
+            let installation = unit_id.is_none() && org_id.is_none();
+            if installation && !f.division_code.as_deref().unwrap_or_default().starts_with(&prefix) {
+                continue;
+            }
+            if rank(&f.severity) < rank(&min) {
                 continue;
             }
             let mut payload = f.payload.clone();
@@ -177,13 +204,14 @@ impl OutboxRepo for Backend {
                 o.insert("id".into(), serde_json::Value::String(row_id.clone()));
             }
             let done = sqlx::query(&sql(
-                "INSERT INTO notification_outbox (id, alert_id, channel_id, level, payload, next_attempt_at, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id, channel_id, level) DO NOTHING",
+                "INSERT INTO notification_outbox (id, alert_id, subject_key, channel_id, level, payload, next_attempt_at, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             ))
             .bind(&row_id)
-            .bind(&f.alert_id)
+            .bind(&alert_id)
+            .bind(&key)
             .bind(&id)
-            .bind(f.level)
+            .bind(level)
             .bind(payload.to_string())
             .bind(ms(now))
             .bind(ms(now))
@@ -294,7 +322,8 @@ impl InboxRepo for Backend {
             .iter()
             .map(|r| InboxItem {
                 id: r.get("id"),
-                alert_id: r.get("alert_id"),
+                alert_id: r.get::<Option<String>, _>("alert_id").unwrap_or_default(),
+                link: r.get("link"),
                 level: r.get("level"),
                 title: r.get("title"),
                 severity: r.get("severity"),

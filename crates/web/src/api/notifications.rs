@@ -67,9 +67,12 @@ pub enum ChannelConfigDoc {
     },
 }
 
-/// Notification channels (administrators; secrets masked).
+/// Notification channels, secrets masked: every channel for administrators
+/// (`channel.manage`); the own channels of the caller's unit or competent department for its
+/// accounts with `channel.manage_own` (they carry the documents issued to it, its deadline
+/// reminders and the unit's alerts).
 #[utoipa::path(get, path = "/api/v1/notification_channels", tag = "early-warning",
-    responses((status = 200, body = Vec<NotificationChannel>), (status = 403, body = crate::error::ErrorBody, description = "仅系统管理员")))]
+    responses((status = 200, body = Vec<NotificationChannel>), (status = 403, body = crate::error::ErrorBody, description = "无权管理通知渠道")))]
 pub async fn list_channels(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -77,9 +80,12 @@ pub async fn list_channels(
     Ok(Json(state.services.notifications.channels(&user.principal).await?))
 }
 
-/// Adds a notification channel: signed webhook, DingTalk or WeCom robot, or SMTP email.
+/// Adds a notification channel: signed webhook, DingTalk or WeCom robot, or SMTP email. An
+/// administrator adds an installation channel (by division prefix); a unit's or department's
+/// account (`channel.manage_own`) adds its own channel (`unit_id` or `org_id` set, the prefix
+/// ignored).
 #[utoipa::path(post, path = "/api/v1/notification_channels", tag = "early-warning", request_body = NewChannelRequest,
-    responses((status = 201, body = NotificationChannel), (status = 403, body = crate::error::ErrorBody, description = "仅系统管理员")))]
+    responses((status = 201, body = NotificationChannel), (status = 403, body = crate::error::ErrorBody, description = "无权管理通知渠道")))]
 pub async fn create_channel(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -105,10 +111,12 @@ pub struct ChannelSwitch {
     pub enabled: bool,
 }
 
-/// Enables or disables a channel (administrators).
+/// Enables or disables a channel (administrators: any; a unit's or department's account: its
+/// own only, another one is refused with 403).
 #[utoipa::path(put, path = "/api/v1/notification_channels/{id}", tag = "early-warning", request_body = ChannelSwitch,
     params(("id" = String, Path, description = "通知渠道编号")),
-    responses((status = 200, body = NotificationChannel), (status = 403, body = crate::error::ErrorBody, description = "仅系统管理员")))]
+    responses((status = 200, body = NotificationChannel), (status = 403, body = crate::error::ErrorBody, description = "无权管理通知渠道"),
+        (status = 404, body = crate::error::ErrorBody, description = "没有该渠道")))]
 pub async fn switch_channel(
     State(state): State<AppState>,
     user: CurrentUser,

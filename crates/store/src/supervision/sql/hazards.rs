@@ -3,9 +3,10 @@
 
 use super::super::common::{ms, paged, push_scope};
 use super::super::db::{sql, Db};
+use super::super::jobs::insert_in as insert_job;
 use super::super::store::Backend;
 use super::rows::{hazard_from_row, step_from_row, HAZARD_FROM};
-use super::tx::{audit_in, insert_hazard, insert_job};
+use super::tx::{audit_in, insert_hazard};
 use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
 use crate::prelude::*;

@@ -7,7 +7,6 @@ use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
-use neibao_domain::jobs::NewJob;
 use neibao_domain::supervision::ladder::Case;
 use neibao_domain::supervision::{NewHazard, NewInspection};
 
@@ -81,22 +80,6 @@ pub(super) async fn insert_hazard(
     .execute(&mut **tx)
     .await?;
     Ok(id)
-}
-
-pub(super) async fn insert_job(tx: &mut Tx, job: &NewJob, now: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query(&sql(
-        "INSERT INTO scheduled_jobs (id, kind, subject_id, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (kind, subject_id, due_at) DO NOTHING",
-    ))
-    .bind(new_id())
-    .bind(job.kind.code())
-    .bind(&job.subject_id)
-    .bind(ms(job.due_at))
-    .bind(job.payload.to_string())
-    .bind(ms(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 pub(super) async fn insert_inspection(tx: &mut Tx, i: &NewInspection, now: DateTime<Utc>) -> StoreResult<String> {

@@ -43,6 +43,8 @@ pub struct ChannelRow {
     pub kind: String,
     pub config: String,
     pub division_prefix: String,
+    /// A unit's or department's own channel.
+    pub owned: bool,
     pub min_severity: String,
     pub enabled: bool,
     pub created: String,
@@ -56,6 +58,7 @@ impl ChannelRow {
             kind: channel_kind_label(&c.kind).to_string(),
             config: config_label(&c.config_masked),
             division_prefix: c.division_prefix.clone(),
+            owned: c.unit_id.is_some() || c.org_id.is_some(),
             min_severity: severity_label(&c.min_severity),
             enabled: c.enabled,
             created: format!("{} · {}", c.created_by, fmt_time(c.created_at)),
@@ -159,6 +162,8 @@ struct ChannelsPage {
     nav: Nav,
     /// The sub-navigation shows the channels link.
     is_admin: bool,
+    /// The viewer manages their unit's or department's own channels (no division prefix).
+    own: bool,
     channels: Vec<ChannelRow>,
     kinds: [(&'static str, &'static str); 4],
     severities: Vec<(&'static str, &'static str)>,
@@ -168,7 +173,15 @@ struct ChannelsPage {
 }
 
 fn admin_only() -> ApiError {
-    ApiError::msg(ErrorCode::Forbidden, "仅系统管理员可以管理通知渠道")
+    ApiError::msg(
+        ErrorCode::Forbidden,
+        "仅系统管理员，或单位、行业主管部门为自己设置时可以管理通知渠道",
+    )
+}
+
+/// Whether `u` manages some channels: all of them, or their unit's or department's own.
+fn manages_channels(u: &CurrentUser) -> bool {
+    u.principal.can(Permission::ChannelManage) || u.principal.can(Permission::OwnChannelManage)
 }
 
 #[derive(Deserialize, Default)]
@@ -181,7 +194,7 @@ pub struct ChannelsQuery {
 
 /// `GET /warning/channels`.
 pub async fn channels(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<ChannelsQuery>) -> Response {
-    if !u.principal.can(Permission::ChannelManage) {
+    if !manages_channels(&u) {
         return error_page(&u, admin_only());
     }
     let form = ChannelForm {
@@ -216,6 +229,7 @@ async fn channels_page(
     let page = render(&ChannelsPage {
         nav: Nav::new(u),
         is_admin: true,
+        own: !u.principal.can(Permission::ChannelManage),
         channels: list.iter().map(ChannelRow::new).collect(),
         kinds: CHANNEL_KINDS,
         severities: severities(),
@@ -270,7 +284,7 @@ pub async fn add_channel(
     UiUser(u): UiUser,
     CsrfForm(f): CsrfForm<ChannelFields>,
 ) -> Response {
-    if !u.principal.can(Permission::ChannelManage) {
+    if !manages_channels(&u) {
         return error_page(&u, admin_only());
     }
     let form = ChannelForm::from(&f);
@@ -305,7 +319,7 @@ pub async fn switch_channel(
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<SwitchForm>,
 ) -> Response {
-    if !u.principal.can(Permission::ChannelManage) {
+    if !manages_channels(&u) {
         return error_page(&u, admin_only());
     }
     match state

@@ -14,7 +14,10 @@ use crate::ui::views::{fmt_time, severity_label, Nav};
 
 pub struct InboxRow {
     pub id: String,
-    pub alert_id: String,
+    /// The page the item opens (an alert, a document, a hazard).
+    pub link: String,
+    /// An alert (with its severity); otherwise a notice (document, reminder).
+    pub is_alert: bool,
     pub title: String,
     pub severity: String,
     pub severity_code: String,
@@ -33,6 +36,8 @@ struct InboxPage {
     unread_only: bool,
     /// Documents addressed to the viewer not yet signed for (签收).
     documents_waiting: usize,
+    /// The viewer sets their unit's or department's own channels (a link to them).
+    own_channels: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -54,6 +59,7 @@ pub async fn inbox(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
         Ok(inbox) => render(&InboxPage {
             nav: Nav::new(&u),
             documents_waiting,
+            own_channels: u.principal.can(neibao_domain::access::Permission::OwnChannelManage),
             unread: inbox.unread,
             unread_only,
             items: inbox
@@ -67,7 +73,12 @@ pub async fn inbox(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
                     at: fmt_time(i.created_at),
                     read: i.read_at.is_some(),
                     id: i.id,
-                    alert_id: i.alert_id,
+                    is_alert: !i.alert_id.is_empty(),
+                    link: if i.link.is_empty() {
+                        format!("/alerts/{}", i.alert_id)
+                    } else {
+                        i.link
+                    },
                     title: i.title,
                 })
                 .collect(),
