@@ -49,6 +49,9 @@ pub enum ErrorCode {
     /// The session still owes its second factor, or must enrol one first; only the TOTP routes
     /// answer (HTTP 403).
     SecondFactorPending,
+    /// The account signs in with a password the system made (initial or reset); the session
+    /// may only change it (`PUT /api/v1/me/password`), see who it is and sign out (HTTP 403).
+    PasswordChangeRequired,
     /// Reading unmasked personal information needs a stated purpose (HTTP 400).
     PurposeRequired,
     /// The new password fails the password policy (HTTP 400).
@@ -88,7 +91,7 @@ pub enum ErrorCode {
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 35] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 36] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -109,6 +112,7 @@ pub const ALL_ERROR_CODES: [ErrorCode; 35] = [
     ErrorCode::Internal,
     ErrorCode::TotpRequired,
     ErrorCode::SecondFactorPending,
+    ErrorCode::PasswordChangeRequired,
     ErrorCode::PurposeRequired,
     ErrorCode::WeakPassword,
     ErrorCode::UriTooLong,
@@ -150,6 +154,7 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::TotpRequired => "totp_required",
             ErrorCode::SecondFactorPending => "second_factor_pending",
+            ErrorCode::PasswordChangeRequired => "password_change_required",
             ErrorCode::PurposeRequired => "purpose_required",
             ErrorCode::WeakPassword => "weak_password",
             ErrorCode::UriTooLong => "uri_too_long",
@@ -191,6 +196,7 @@ impl ErrorCode {
             ErrorCode::Internal => "服务器内部错误，请稍后重试",
             ErrorCode::TotpRequired => "请输入动态验证码",
             ErrorCode::SecondFactorPending => "请先完成动态验证码（双因素）验证或绑定",
+            ErrorCode::PasswordChangeRequired => "首次登录或密码被重置后，请先设置自己的新密码",
             ErrorCode::PurposeRequired => "查看完整个人信息须填写查询事由",
             ErrorCode::WeakPassword => "密码不符合安全策略",
             ErrorCode::UriTooLong => "请求地址过长，请缩短后重试",
@@ -220,7 +226,7 @@ impl ErrorCode {
             | ErrorCode::UnknownIngestToken
             | ErrorCode::BadCredentials
             | ErrorCode::TotpRequired => 401,
-            ErrorCode::Forbidden | ErrorCode::SecondFactorPending => 403,
+            ErrorCode::Forbidden | ErrorCode::SecondFactorPending | ErrorCode::PasswordChangeRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict
             | ErrorCode::InvalidTransition

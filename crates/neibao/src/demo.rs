@@ -556,6 +556,7 @@ async fn load(store: &dyn Store, pipeline: &Pipeline, tokens: &mut Vec<String>) 
         username: username.into(),
         display_name: display.into(),
         password_hash: hash.clone(),
+        password_temporary: false,
         role,
         org_id,
         unit_id,

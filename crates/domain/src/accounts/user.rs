@@ -16,6 +16,11 @@ pub struct User {
     pub division_code: Option<String>,
     pub org_name: Option<String>,
     pub unit_name: Option<String>,
+    /// The password was made by the system (a new account's initial password, a reset): until
+    /// its owner sets their own, a session may only change it, see who it is and sign out
+    /// (`password_change_required`).
+    #[serde(default)]
+    pub password_temporary: bool,
 }
 
 /// An account to create. `password_hash` is an Argon2id PHC string.
@@ -24,6 +29,8 @@ pub struct NewUser {
     pub username: String,
     pub display_name: String,
     pub password_hash: String,
+    /// Made by the system and shown to an administrator (see [`User::password_temporary`]).
+    pub password_temporary: bool,
     pub role: Role,
     /// Police organisation or competent department (police and department roles).
     pub org_id: Option<String>,

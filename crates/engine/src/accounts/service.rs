@@ -300,6 +300,7 @@ impl AccountService {
                     username: "admin".into(),
                     display_name: "系统管理员".into(),
                     password_hash: hash_password(password),
+                    password_temporary: false,
                     role: Role::Admin,
                     org_id: None,
                     unit_id: None,

@@ -175,6 +175,7 @@ impl SetupService {
                     username: username.clone(),
                     display_name,
                     password_hash: hash_password(&input.password),
+                    password_temporary: false,
                     role: Role::Admin,
                     org_id: None,
                     unit_id: None,

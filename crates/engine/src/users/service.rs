@@ -216,6 +216,7 @@ impl UserService {
                     username,
                     display_name,
                     password_hash: hash_password(&password),
+                    password_temporary: true,
                     role: input.role,
                     org_id,
                     unit_id,

@@ -315,10 +315,18 @@ pub struct SessionClient {
 }
 
 impl SessionClient {
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(reqwest::Method::PUT, path, body).await
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
         let r = self
             .http
-            .post(format!("{}{}", self.base, path))
+            .request(method, format!("{}{}", self.base, path))
             .header("x-csrf-token", &self.csrf)
             .json(&body)
             .send()
@@ -339,6 +347,21 @@ impl TestApp {
             http,
             csrf: v["csrf_token"].as_str().unwrap().to_string(),
         }
+    }
+
+    /// Signs in with a password the system made (an initial or reset password) and replaces it,
+    /// as the account's owner must before anything else; returns the new password.
+    pub async fn replace_first_password(&self, username: &str, first: &str) -> String {
+        let new = format!("Xk7#mq-Lw9-{}", username.len());
+        let c = self.session_client(username, first).await;
+        let (s, v) = c
+            .put(
+                "/api/v1/me/password",
+                json!({"current_password": first, "new_password": new}),
+            )
+            .await;
+        assert_eq!(s, 204, "{username} sets their own password: {v}");
+        new
     }
 }
 

@@ -41,8 +41,27 @@ async fn an_administrator_opens_moves_disables_and_resets_accounts() {
     assert!(created.get("password_hash").is_none());
     let (_, got) = admin.get(&format!("/api/v1/users/{id}")).await;
     assert!(got.get("initial_password").is_none(), "not shown again: {got}");
+    // The initial password signs in, but only to replace it: everything else is refused (and a
+    // page goes to the account page) until the owner sets their own.
     let (b, s, v) = app.session("wang.wu", &password, None).await;
     assert_eq!(s, 200, "{v}");
+    assert_eq!(v["user"]["password_temporary"], true, "{v}");
+    let r = b.get(app.url("/api/v1/units")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let refusal: Value = r.json().await.unwrap();
+    assert_eq!(refusal["error"]["code"], "password_change_required", "{refusal}");
+    let page_b = app.browser("wang.wu", &password).await;
+    let r = page_b.get(app.url("/units")).send().await.unwrap();
+    assert_eq!(r.url().path(), "/account", "a page leads to the account page");
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("请先设置自己的新密码") && !page.contains("接口令牌"),
+        "{page}"
+    );
+    let password = app.replace_first_password("wang.wu", &password).await;
+    let (b, s, v) = app.session("wang.wu", &password, None).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["user"]["password_temporary"], false, "{v}");
     let units = |b: reqwest::Client| {
         let url = app.url("/api/v1/units?per_page=200");
         async move { b.get(url).send().await.unwrap().json::<Value>().await.unwrap() }
@@ -139,6 +158,10 @@ async fn an_administrator_opens_moves_disables_and_resets_accounts() {
     assert_ne!(new, password);
     assert_eq!(login(&app, "wang.wu", &password).await, 401);
     assert_eq!(login(&app, "wang.wu", &new).await, 200);
+    // A reset password is the system's too: it must be replaced before anything else.
+    let (b, _, v) = app.session("wang.wu", &new, None).await;
+    assert_eq!(v["user"]["password_temporary"], true, "{v}");
+    assert_eq!(b.get(app.url("/api/v1/units")).send().await.unwrap().status(), 403);
 
     // One's own account: not disabled, not reset, role kept.
     let (_, me) = admin.get("/api/v1/me").await;

@@ -55,6 +55,7 @@ pub(crate) fn user_from_row(r: &DbRow) -> User {
         division_code: r.get("division_code"),
         org_name: r.get("org_name"),
         unit_name: r.get("unit_name"),
+        password_temporary: r.get("password_temporary"),
     }
 }
 
@@ -72,16 +73,19 @@ impl Backend {
 
 /// Sets the password hash of `user_id` inside `tx`, ends all their sessions and revokes all
 /// their API tokens. NotFound when there is no such user.
+/// Replaces a password: `temporary` when the system made it (a reset), not when its owner chose it.
 async fn replace_password(
     tx: &mut sqlx::Transaction<'_, Db>,
     user_id: &str,
     hash: &str,
+    temporary: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let n = sqlx::query(&sql(
-        "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+        "UPDATE users SET password_hash = ?, password_temporary = ?, password_changed_at = ? WHERE id = ?",
     ))
     .bind(hash)
+    .bind(temporary)
     .bind(ms(now))
     .bind(user_id)
     .execute(&mut **tx)
@@ -121,11 +125,12 @@ pub(crate) async fn insert_user<'e, E: sqlx::Executor<'e, Database = Db>>(
     u: &NewUser,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(&sql("INSERT INTO users (id, username, display_name, password_hash, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+    sqlx::query(&sql("INSERT INTO users (id, username, display_name, password_hash, password_temporary, role, org_id, unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
         .bind(id)
         .bind(&u.username)
         .bind(&u.display_name)
         .bind(&u.password_hash)
+        .bind(u.password_temporary)
         .bind(u.role.code())
         .bind(&u.org_id)
         .bind(&u.unit_id)
@@ -140,7 +145,7 @@ impl UserRepo for Backend {
     /// Sets a user's password hash, ends all their sessions and revokes all their API tokens.
     async fn set_password(&self, user_id: &str, hash: &str, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        replace_password(&mut tx, user_id, hash, now).await?;
+        replace_password(&mut tx, user_id, hash, false, now).await?;
         append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
@@ -153,7 +158,7 @@ impl UserRepo for Backend {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        replace_password(&mut tx, user_id, hash, now).await?;
+        replace_password(&mut tx, user_id, hash, true, now).await?;
         sqlx::query(&sql(
             "UPDATE users SET totp_secret_enc = NULL, totp_enabled = ?, totp_last_step = 0 WHERE id = ?",
         ))

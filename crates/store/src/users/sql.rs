@@ -18,7 +18,8 @@ use neibao_domain::paging::{Listing, Page};
 use neibao_domain::users::{AccountChange, UserAccount, UserFilter};
 use sqlx::{QueryBuilder, Row};
 
-const COLUMNS: &str = "SELECT us.id, us.username, us.display_name, us.role, us.org_id, us.unit_id, us.disabled, \
+const COLUMNS: &str =
+    "SELECT us.id, us.username, us.display_name, us.role, us.org_id, us.unit_id, us.disabled, us.password_temporary, \
     us.totp_enabled, us.created_at, us.external_subject, o.name AS org_name, un.name AS unit_name, \
     COALESCE(o.division_code, un.division_code) AS division_code";
 const FROM: &str =

@@ -33,6 +33,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             Err(e) if e.code == ErrorCode::SecondFactorPending => {
                 return Err(Redirect::to("/account/totp").into_response())
             }
+            Err(e) if e.code == ErrorCode::PasswordChangeRequired => {
+                return Err(Redirect::to("/account?password=required").into_response())
+            }
             // Unreachable from a browser form: `ui::carry_forms` answered first (ui/accounts/resume.rs).
             Err(_) => return Err(to_login(&parts)),
         };

@@ -61,6 +61,9 @@ impl FromRequest<AppState> for CsrfMultipart {
             Err(e) if e.code == ErrorCode::SecondFactorPending => {
                 return Err(Redirect::to("/account/totp").into_response())
             }
+            Err(e) if e.code == ErrorCode::PasswordChangeRequired => {
+                return Err(Redirect::to("/account?password=required").into_response())
+            }
             // A file cannot be carried through a sign-in: back to the form's page afterwards.
             Err(_) => return Err(to_login(&parts)),
         };

@@ -51,6 +51,12 @@ fn allowed_while_mfa_pending(path: &str) -> bool {
     ) || matches!(path, "/account/totp" | "/logout")
 }
 
+/// Paths a session whose password the system made may use: change it, see who it is, log out.
+fn allowed_while_password_temporary(path: &str) -> bool {
+    matches!(path, "/api/v1/me" | "/api/v1/me/password" | "/api/v1/session")
+        || matches!(path, "/account" | "/account/password" | "/logout")
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
@@ -102,6 +108,9 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<CurrentUser, Api
     super::audit_slot::note_actor(parts, &info.user);
     if info.mfa_pending && !allowed_while_mfa_pending(parts.uri.path()) {
         return Err(ApiError::new(ErrorCode::SecondFactorPending));
+    }
+    if info.user.password_temporary && !info.mfa_pending && !allowed_while_password_temporary(parts.uri.path()) {
+        return Err(ApiError::new(ErrorCode::PasswordChangeRequired));
     }
     // Unsafe API calls made with the cookie must carry the CSRF header; UI form posts carry the
     // form field (checked by `CsrfForm`).

@@ -28,6 +28,8 @@ impl FromRequestParts<AppState> for UiUser {
             .map_err(|e| {
                 if e.code == neibao_domain::error::ErrorCode::SecondFactorPending {
                     Redirect::to("/account/totp").into_response()
+                } else if e.code == neibao_domain::error::ErrorCode::PasswordChangeRequired {
+                    Redirect::to("/account?password=required").into_response()
                 } else {
                     // Back to this page (or the form's page) after signing in.
                     to_login(parts)

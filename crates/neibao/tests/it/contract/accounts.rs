@@ -18,6 +18,7 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         username: "u1".into(),
         display_name: "用户一".into(),
         password_hash: "$argon2id$x".into(),
+        password_temporary: false,
         role: Role::PoliceStation,
         org_id: Some(registry.station_id.clone()),
         unit_id: None,

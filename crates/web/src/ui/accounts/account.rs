@@ -56,6 +56,8 @@ struct AccountPage {
     issuer: &'static str,
     /// Only the second-factor section (`/account/totp`: where a session that must enrol lands).
     totp_only: bool,
+    /// Only the password section: the account signs in with a password the system made.
+    password_only: bool,
     notice: Option<String>,
     password_error: Option<String>,
     totp_error: Option<String>,
@@ -150,6 +152,7 @@ async fn account_page(state: &AppState, u: &CurrentUser, v: AccountView) -> Resp
         username: u.user.username.clone(),
         issuer: totp::ISSUER,
         totp_only: v.totp_only,
+        password_only: u.user.password_temporary && !v.totp_only,
         notice: v.notice,
         password_error: v.password_error,
         totp_error: v.totp_error,
