@@ -552,3 +552,18 @@ async fn devices_sort_by_name_unit_and_last_report() {
     // An unknown order on the page is the default order, not an error.
     assert_eq!(page(&b, &app, "/devices?sort=bogus").await.0, 200);
 }
+
+/// A page past the last one (a stale link, a typed URL) says so and links to the last page,
+/// instead of reading 第 999 / 1 页 over an empty list.
+#[tokio::test]
+async fn a_page_past_the_last_one_says_so_and_links_to_the_last() {
+    let app = TestApp::demo().await;
+    let b = app.browser("demo_county", DEMO_PASSWORD).await;
+    let (s, html) = page(&b, &app, "/units?page=999").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("没有第 999 页（共 "), "{html}");
+    assert!(!html.contains("第 999 / "), "{html}");
+    assert!(html.contains("转到最后一页"), "{html}");
+    let (_, first) = page(&b, &app, "/units").await;
+    assert!(first.contains("第 1 / ") && !first.contains("转到最后一页"), "{first}");
+}

@@ -276,6 +276,10 @@ pub struct Pager {
     pub pages: i64,
     pub prev: String,
     pub next: String,
+    /// The page asked for lies past the last one (a stale link, a typed URL): the pager says so
+    /// and links to the last page (`last`) instead of reading 第 999 / 1 页.
+    pub beyond: bool,
+    pub last: String,
 }
 
 impl Pager {
@@ -293,10 +297,17 @@ impl Pager {
             q.push((name, p.to_string()));
             format!("{path}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
         };
+        let beyond = page as i64 > pages;
         Pager {
             page,
             pages,
-            prev: if page > 1 { link(page - 1) } else { String::new() },
+            beyond,
+            last: link(pages as u32),
+            prev: if page > 1 && !beyond {
+                link(page - 1)
+            } else {
+                String::new()
+            },
             next: if (page as i64) < pages {
                 link(page + 1)
             } else {
