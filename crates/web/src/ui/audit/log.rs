@@ -121,7 +121,7 @@ pub async fn audit(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
                 unit: names.get(&unit_id).cloned().unwrap_or_default(),
                 unit_id,
                 purpose: r.entry.purpose.clone(),
-                detail: r.entry.detail.clone(),
+                detail: neibao_domain::audit::detail_zh(&r.entry.detail),
             }
         })
         .collect();
