@@ -6,6 +6,7 @@
 
 use chrono::Utc;
 use neibao_domain::access::{Permission, Principal};
+use neibao_domain::audit::actor_label;
 use neibao_domain::devices::Device;
 use neibao_domain::registry::{change, LifeAction};
 
@@ -46,9 +47,14 @@ impl DeviceService {
             ));
         }
         let sentence = if clauses.is_empty() {
-            format!("{} 保存了设备「{}」（无变化）", who.username, old.name)
+            format!("{} 保存了设备「{}」（无变化）", actor_label(&who.username), old.name)
         } else {
-            format!("{} 修改设备「{}」：{}", who.username, old.name, clauses.join("；"))
+            format!(
+                "{} 修改设备「{}」：{}",
+                actor_label(&who.username),
+                old.name,
+                clauses.join("；")
+            )
         };
         let mut audit = who.audit("device.update", "device", id, Some(&old.unit_id));
         audit.detail = serde_json::json!({"key_area_id": key_area}).to_string();
@@ -86,7 +92,12 @@ impl DeviceService {
         let old = self.ctx.store.get_device(&who.scope, id, now).await?;
         who.require(Permission::DeviceManage)?;
         action.apply(old.state, "设备")?;
-        let sentence = format!("{} {}设备「{}」", who.username, action.label_zh(), old.name);
+        let sentence = format!(
+            "{} {}设备「{}」",
+            actor_label(&who.username),
+            action.label_zh(),
+            old.name
+        );
         let audit = who.audit(&format!("device.{}", action.code()), "device", id, Some(&old.unit_id));
         self.ctx
             .store

@@ -6,6 +6,7 @@
 
 use chrono::Utc;
 use neibao_domain::access::{Permission, Principal, Scope};
+use neibao_domain::audit::actor_label;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::registry::{
     change, HistoryEntry, KeyArea, LifeAction, NewHistory, NewUnit, ResponsiblePerson, Unit,
@@ -138,9 +139,18 @@ impl RegistryService {
         let department = self.org_name(new.competent_department_id.as_deref()).await;
         let changes = unit_changes(&old, &new, &station, &department);
         let sentence = if changes.is_empty() {
-            format!("{} 保存了单位「{}」的登记信息（无变化）", who.username, old.name)
+            format!(
+                "{} 保存了单位「{}」的登记信息（无变化）",
+                actor_label(&who.username),
+                old.name
+            )
         } else {
-            format!("{} 修改单位「{}」：{}", who.username, old.name, changes.join("；"))
+            format!(
+                "{} 修改单位「{}」：{}",
+                actor_label(&who.username),
+                old.name,
+                changes.join("；")
+            )
         };
         let mut audit = who.audit("unit.update", "unit", id, Some(id));
         audit.detail = unit_detail(&new);
@@ -209,7 +219,12 @@ impl RegistryService {
         .into_iter()
         .flatten()
         .collect();
-        let sentence = format!("{} 将单位「{}」的{}", who.username, old.name, clauses.join("，"));
+        let sentence = format!(
+            "{} 将单位「{}」的{}",
+            actor_label(&who.username),
+            old.name,
+            clauses.join("，")
+        );
         let mut audit = who.audit("unit.move", "unit", id, Some(id));
         audit.detail = serde_json::json!({
             "from_station": old.police_station_id, "to_station": station,
@@ -251,7 +266,12 @@ impl RegistryService {
         let old = self.ctx.store.get_unit(&who.scope, id).await?;
         who.require(Permission::UnitRegister)?;
         action.apply(old.state, "单位")?;
-        let sentence = format!("{} {}单位「{}」", who.username, action.label_zh(), old.name);
+        let sentence = format!(
+            "{} {}单位「{}」",
+            actor_label(&who.username),
+            action.label_zh(),
+            old.name
+        );
         let audit = who.audit(&format!("unit.{}", action.code()), "unit", id, Some(id));
         let unit = self
             .ctx
@@ -293,9 +313,18 @@ impl RegistryService {
             clauses.push("修改了说明".into());
         }
         let sentence = if clauses.is_empty() {
-            format!("{} 保存了重要部位「{}」（无变化）", who.username, old.name)
+            format!(
+                "{} 保存了重要部位「{}」（无变化）",
+                actor_label(&who.username),
+                old.name
+            )
         } else {
-            format!("{} 修改重要部位「{}」：{}", who.username, old.name, clauses.join("；"))
+            format!(
+                "{} 修改重要部位「{}」：{}",
+                actor_label(&who.username),
+                old.name,
+                clauses.join("；")
+            )
         };
         let mut audit = who.audit("key_area.update", "key_area", id, Some(&old.unit_id));
         audit.detail = serde_json::json!({"name": name}).to_string();
@@ -330,7 +359,12 @@ impl RegistryService {
         let old = self.ctx.store.get_key_area(&who.scope, id).await?;
         who.require(Permission::DeviceManage)?;
         action.apply(old.state, "重要部位")?;
-        let sentence = format!("{} {}重要部位「{}」", who.username, action.label_zh(), old.name);
+        let sentence = format!(
+            "{} {}重要部位「{}」",
+            actor_label(&who.username),
+            action.label_zh(),
+            old.name
+        );
         let audit = who.audit(
             &format!("key_area.{}", action.code()),
             "key_area",

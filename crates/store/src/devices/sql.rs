@@ -142,7 +142,14 @@ impl DeviceRepo for Backend {
         .bind(ms(now))
         .execute(&mut *tx)
         .await?;
-        let history = created_history(audit, format!("{} 登记设备「{}」", audit.actor_name, d.name));
+        let history = created_history(
+            audit,
+            format!(
+                "{} 登记设备「{}」",
+                neibao_domain::audit::actor_label(&audit.actor_name),
+                d.name
+            ),
+        );
         insert_history(&mut tx, &d.unit_id, "device", &id, 1, &history, now).await?;
         super::audit::append_in(&mut tx, &created_audit(audit, &id, &d.unit_id), now).await?;
         tx.commit().await?;

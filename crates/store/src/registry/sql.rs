@@ -9,7 +9,7 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::audit::AuditEntry;
+use neibao_domain::audit::{actor_label, AuditEntry};
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::{
@@ -324,7 +324,10 @@ impl UnitRepo for Backend {
         .bind(&description_sealed)
         .execute(&mut *tx)
         .await?;
-        let history = created_history(audit, format!("{} 新增重要部位「{name}」", audit.actor_name));
+        let history = created_history(
+            audit,
+            format!("{} 新增重要部位「{name}」", actor_label(&audit.actor_name)),
+        );
         insert_history(&mut tx, unit_id, "key_area", &id, 1, &history, now).await?;
         super::audit::append_in(&mut tx, &created_audit(audit, &id, unit_id), now).await?;
         tx.commit().await?;
@@ -390,7 +393,10 @@ impl UnitRepo for Backend {
             other => other,
         })?;
         self.write_persons(&mut tx, &id, &unit.responsible_persons, now).await?;
-        let history = created_history(audit, format!("{} 登记单位「{}」", audit.actor_name, unit.name));
+        let history = created_history(
+            audit,
+            format!("{} 登记单位「{}」", actor_label(&audit.actor_name), unit.name),
+        );
         insert_history(&mut tx, &id, "unit", &id, 1, &history, now).await?;
         super::audit::append_in(&mut tx, &created_audit(audit, &id, &id), now).await?;
         tx.commit().await?;
@@ -474,7 +480,7 @@ impl UnitRepo for Backend {
             action: "update".into(),
             actor_id: audit.actor_id.clone(),
             actor_name: audit.actor_name.clone(),
-            sentence: format!("{} 修改单位「{}」的布防时段", audit.actor_name, unit.name),
+            sentence: format!("{} 修改单位「{}」的布防时段", actor_label(&audit.actor_name), unit.name),
         };
         insert_history(&mut tx, id, "unit", id, version, &history, now).await?;
         super::audit::append_in(&mut tx, audit, now).await?;

@@ -4,6 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use neibao_domain::access::Permission;
 use neibao_engine::devices::DeviceUpdate;
 use serde::Deserialize;
 
@@ -36,7 +37,7 @@ pub async fn edit_device(
     };
     let r = async {
         let input = DeviceUpdate {
-            version: version_sent(&f.version)?,
+            version: version_sent(&f.version),
             name: f.name.clone(),
             key_area_id: Some(f.key_area_id.clone()),
         };
@@ -67,7 +68,7 @@ pub async fn device_state(
         Err(e) => return error_page(&u, e.into()),
     };
     let r = async {
-        let (version, action) = action_sent(&f)?;
+        let (version, action) = action_sent(&f, u.principal.can(Permission::DeviceManage))?;
         state
             .services
             .devices

@@ -7,6 +7,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use neibao_domain::access::Permission;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::registry::LifeAction;
 use neibao_engine::registry::{action_from_code, KeyAreaInput, KeyAreaUpdate, MoveUnitInput};
@@ -31,22 +32,20 @@ pub struct StateForm {
     confirm: String,
 }
 
-/// The version a form carried back.
-pub fn version_sent(v: &str) -> Result<i64, ApiError> {
-    v.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|v| *v >= 1)
-        .ok_or_else(|| ApiError::validation("表单缺少版本号，请刷新页面后重试"))
+/// The version a form carried back; a missing or garbled one reads as 0, which is never current:
+/// the service refuses it as stale (after checking the caller may act at all).
+pub fn version_sent(v: &str) -> i64 {
+    v.trim().parse::<i64>().unwrap_or(0)
 }
 
-/// The action of a state form, its confirmation checked for a close.
-pub fn action_sent(f: &StateForm) -> Result<(i64, LifeAction), ApiError> {
+/// The action of a state form, its confirmation checked for a close (only for a caller who may
+/// act: `may`; the others are refused by the service as for any action).
+pub fn action_sent(f: &StateForm, may: bool) -> Result<(i64, LifeAction), ApiError> {
     let action = action_from_code(&f.action)?;
-    if action == LifeAction::Close && f.confirm.is_empty() {
+    if action == LifeAction::Close && f.confirm.is_empty() && may {
         return Err(ApiError::validation("注销前请勾选确认框"));
     }
-    Ok((version_sent(&f.version)?, action))
+    Ok((version_sent(&f.version), action))
 }
 
 /// After a lifecycle form: back to the unit page at `anchor`; a refusal the user can act on
@@ -103,7 +102,7 @@ pub async fn move_unit(
 ) -> Response {
     let r = async {
         let input = MoveUnitInput {
-            version: version_sent(&f.version)?,
+            version: version_sent(&f.version),
             police_station_id: Some(f.police_station_id.clone()),
             competent_department_id: Some(f.competent_department_id.clone()),
         };
@@ -126,7 +125,7 @@ pub async fn unit_state(
     CsrfForm(f): CsrfForm<StateForm>,
 ) -> Response {
     let r = async {
-        let (version, action) = action_sent(&f)?;
+        let (version, action) = action_sent(&f, u.principal.can(Permission::UnitRegister))?;
         state
             .services
             .registry
@@ -161,7 +160,7 @@ pub async fn edit_key_area(
     };
     let r = async {
         let input = KeyAreaUpdate {
-            version: version_sent(&f.version)?,
+            version: version_sent(&f.version),
             area: KeyAreaInput {
                 name: f.name.clone(),
                 description: f.description.clone(),
@@ -198,7 +197,7 @@ pub async fn key_area_state(
         Err(e) => return error_page(&u, e.into()),
     };
     let r = async {
-        let (version, action) = action_sent(&f)?;
+        let (version, action) = action_sent(&f, u.principal.can(Permission::DeviceManage))?;
         state
             .services
             .registry

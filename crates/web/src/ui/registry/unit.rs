@@ -269,7 +269,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         .into_iter()
         .map(|h| HistoryRow {
             at: fmt_time(h.at),
-            actor: h.actor_name,
+            actor: neibao_domain::audit::actor_label(&h.actor_name),
             sentence: h.sentence,
         })
         .collect();
