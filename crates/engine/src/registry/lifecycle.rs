@@ -73,7 +73,9 @@ fn unit_changes(old: &Unit, new: &NewUnit, station: &str, department: &str) -> V
     .into_iter()
     .flatten()
     .collect();
-    if old.address != new.address && !old.address.contains('*') {
+    // The address as shown may be masked (docs/SECURITY.md, free text); sent back unchanged it
+    // equals what is shown.
+    if old.address != new.address {
         c.push("修改了地址".into());
     }
     if old.key_unit_category != new.key_unit_category && old.is_key_unit && new.is_key_unit {
