@@ -15,7 +15,7 @@ pub use crate::jobs::JobRepo;
 pub use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 pub use crate::organisations::OrgAdminRepo;
 pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
-pub use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
+pub use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 pub use crate::settings::SettingsRepo;
 pub use crate::store::Store;
 pub use crate::supervision::{

@@ -17,7 +17,7 @@ use crate::jobs::JobRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::organisations::OrgAdminRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
-use crate::registry::{DivisionRepo, OrganisationRepo, PersonRepo, UnitRepo};
+use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::settings::SettingsRepo;
 use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
@@ -55,6 +55,7 @@ pub trait Store:
     + OrganisationRepo
     + UnitRepo
     + PersonRepo
+    + LifecycleRepo
     + SettingsRepo
     + ChecklistRepo
     + CampaignRepo
@@ -101,6 +102,7 @@ impl<T> Store for T where
         + OrganisationRepo
         + UnitRepo
         + PersonRepo
+        + LifecycleRepo
         + SettingsRepo
         + ChecklistRepo
         + CampaignRepo

@@ -14,9 +14,10 @@ use super::role::Role;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
-    /// 登记、修改单位 (docs/REQUIREMENTS.md R1, R2: police register the units they supervise).
+    /// 登记、修改、移交、停用和注销单位 (docs/REQUIREMENTS.md R1, R2: police register the units they
+    /// supervise; docs/REGISTRY.md: moving a unit also needs county-level or higher police).
     UnitRegister,
-    /// 登记重要部位和设备.
+    /// 登记、修改、停用和注销重要部位和设备 (docs/REGISTRY.md).
     DeviceManage,
     /// 设置单位的内置预警规则和布防时段.
     UnitRuleConfigure,
@@ -169,8 +170,8 @@ impl Permission {
     /// What a person reads.
     pub fn label_zh(self) -> &'static str {
         match self {
-            Permission::UnitRegister => "登记、修改单位",
-            Permission::DeviceManage => "登记重要部位和设备",
+            Permission::UnitRegister => "登记、修改、移交、停用和注销单位",
+            Permission::DeviceManage => "登记、修改、停用和注销重要部位和设备",
             Permission::UnitRuleConfigure => "设置单位预警规则和布防时段",
             Permission::PersonLookup => "按身份证号查询负责人",
             Permission::PersonReveal => "查看负责人完整身份信息",

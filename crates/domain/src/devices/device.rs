@@ -27,6 +27,10 @@ pub struct Device {
     pub last_seen_at: Option<DateTime<Utc>>,
     /// Heard from within the offline threshold.
     pub online: bool,
+    /// The optimistic version (1 at registration, +1 with each change).
+    pub version: i64,
+    /// 在用 / 停用 / 注销: only a device in use (of a unit in use) has its events taken.
+    pub state: crate::registry::LifeState,
     pub created_at: DateTime<Utc>,
 }
 

@@ -2,12 +2,14 @@
 //! responsible persons.
 
 mod division;
+mod lifecycle;
 mod organisation;
 mod person;
 mod unit;
 mod unit_kind;
 
 pub use division::*;
+pub use lifecycle::*;
 pub use organisation::*;
 pub use person::*;
 pub use unit::*;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::lifecycle::{LifeState, StateFilter};
 use super::person::{NewResponsiblePerson, ResponsiblePerson};
 use super::unit_kind::UnitKind;
 use crate::paging::{Sort, SortColumn};
@@ -81,6 +82,13 @@ pub struct Unit {
     pub is_counter_terror_target: bool,
     pub armed_schedule: Option<ArmedSchedule>,
     pub responsible_persons: Vec<ResponsiblePerson>,
+    /// The optimistic version (1 at registration, +1 with each change); every change sends the
+    /// version it saw, a stale one is refused (409 `version_conflict`).
+    pub version: i64,
+    /// 在用 / 停用 / 注销 (docs/REGISTRY.md).
+    pub state: LifeState,
+    /// When it was closed (注销).
+    pub closed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -110,6 +118,10 @@ pub struct KeyArea {
     pub unit_id: String,
     pub name: String,
     pub description: String,
+    /// The optimistic version (1 at creation, +1 with each change).
+    pub version: i64,
+    /// 在用 / 停用 / 注销.
+    pub state: LifeState,
     pub created_at: DateTime<Utc>,
 }
 
@@ -120,6 +132,8 @@ pub struct UnitFilter {
     pub division_prefix: Option<String>,
     pub is_key_unit: Option<bool>,
     pub kind: Option<UnitKind>,
+    /// Which states: live ones (在用, 停用) by default; closed (注销) units only when asked.
+    pub state: StateFilter,
     /// The order; `None`: by division code, then name.
     pub sort: Option<Sort<UnitSort>>,
 }

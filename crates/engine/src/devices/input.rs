@@ -78,3 +78,19 @@ pub struct DivisionHealth {
     pub online: i64,
     pub online_rate: f64,
 }
+
+/// The new name and key area of a device with the version the caller saw (docs/REGISTRY.md).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct DeviceUpdate {
+    /// The device's `version` as read; a stale one is refused (409 `version_conflict`).
+    #[schema(minimum = 1)]
+    pub version: i64,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]*[^\s\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C][^\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]*$"
+    )]
+    pub name: String,
+    /// A key area of the device's unit, not closed; absent, null or empty: none.
+    pub key_area_id: Option<String>,
+}

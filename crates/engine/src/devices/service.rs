@@ -15,7 +15,7 @@ use rand::RngCore;
 use super::input::{CreatedDevice, DeviceHealth, DeviceInput, DivisionHealth, UnitHealthRow};
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
-use crate::registry::text_field;
+use crate::registry::{refuse_if_closed, text_field};
 
 /// Devices: registration, list, detail, health.
 #[derive(Clone)]
@@ -47,11 +47,13 @@ impl DeviceService {
     /// Registers a device of a unit in `who`'s jurisdiction (police, administrators, the unit's
     /// manager). The answer carries its ingest token, shown this once; only its hash is stored.
     ///
-    /// Errors: `not_found` (unit), `forbidden`, `validation_failed`, `conflict`.
+    /// Errors: `not_found` (unit), `forbidden`, `validation_failed`, `conflict`,
+    /// `invalid_transition` (the unit is closed, docs/REGISTRY.md).
     #[tracing::instrument(skip_all, fields(unit = %input.unit_id))]
     pub async fn register(&self, who: &Principal, input: DeviceInput) -> ServiceResult<CreatedDevice> {
-        self.ctx.store.get_unit(&who.scope, &input.unit_id).await?;
+        let unit = self.ctx.store.get_unit(&who.scope, &input.unit_id).await?;
         who.require(Permission::DeviceManage)?;
+        refuse_if_closed(&unit, "登记设备")?;
         let (device, token) = validate(input)?;
         let format = device.format;
         let mut audit = who.audit("device.create", "device", "", Some(&device.unit_id));

@@ -347,7 +347,7 @@ async fn handle(body: &[u8], store: &dyn Store, pipeline: &Pipeline) -> Result<(
     let msg: BusMessage = serde_json::from_slice(body).map_err(|e| HandleError::Poison(e.to_string()))?;
     let Some(device) = store.ingest_device(&msg.device_id).await.map_err(HandleError::Retry)? else {
         return Err(HandleError::Poison(format!(
-            "device {} no longer exists",
+            "device {} no longer exists or is not in use (停用, 注销)",
             msg.device_id
         )));
     };

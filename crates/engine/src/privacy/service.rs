@@ -250,6 +250,8 @@ impl PrivacyService {
             let uscc = s.to_ascii_uppercase();
             let filter = UnitFilter {
                 q: Some(uscc.clone()),
+                // Closed (注销) units keep their personal data until their retention ends.
+                state: neibao_domain::registry::StateFilter::All,
                 ..Default::default()
             };
             let list = self

@@ -112,3 +112,44 @@ pub struct RuleParams {
     #[schema(minimum = 1, maximum = 86400)]
     pub window_seconds: i64,
 }
+
+/// The new state of a registered unit with the version the caller saw (`PUT /api/v1/units/{id}`).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct UnitUpdate {
+    /// The unit's `version` as read; a stale one is refused (409 `version_conflict`).
+    #[schema(minimum = 1)]
+    pub version: i64,
+    #[serde(flatten)]
+    pub unit: UnitInput,
+}
+
+/// Moves a unit to another police station and competent department (docs/REGISTRY.md).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct MoveUnitInput {
+    /// The unit's `version` as read.
+    #[schema(minimum = 1)]
+    pub version: i64,
+    /// The police station to supervise the unit from now on (of the unit's county); absent,
+    /// null or empty: none.
+    pub police_station_id: Option<String>,
+    /// The competent department (行业主管部门) from now on; absent, null or empty: none.
+    pub competent_department_id: Option<String>,
+}
+
+/// The version the caller saw, for a change of state (停用, 恢复在用, 注销).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct VersionInput {
+    /// The object's `version` as read; a stale one is refused (409 `version_conflict`).
+    #[schema(minimum = 1)]
+    pub version: i64,
+}
+
+/// The new name and description of a key area (重要部位) with the version the caller saw.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct KeyAreaUpdate {
+    /// The key area's `version` as read.
+    #[schema(minimum = 1)]
+    pub version: i64,
+    #[serde(flatten)]
+    pub area: KeyAreaInput,
+}

@@ -3,10 +3,14 @@
 
 mod divisions;
 mod input;
+mod lifecycle;
 mod service;
 mod validate;
 
 pub use divisions::{describe_change, load_table, DivisionDetail, DivisionLoadReport, DivisionTableInput};
-pub use input::{KeyAreaInput, PersonInput, RuleInput, RuleParams, UnitInput};
-pub use service::{RegistryService, UnitOverview};
+pub use input::{
+    KeyAreaInput, KeyAreaUpdate, MoveUnitInput, PersonInput, RuleInput, RuleParams, UnitInput, UnitUpdate, VersionInput,
+};
+pub use lifecycle::{action_from_code, history};
+pub use service::{refuse_if_closed, RegistryService, UnitOverview};
 pub use validate::{text_block, text_field};

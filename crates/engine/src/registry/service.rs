@@ -6,8 +6,11 @@ use chrono::Utc;
 use neibao_domain::access::{Permission, Principal, Scope};
 use neibao_domain::alerts::{Alert, AlertFilter};
 use neibao_domain::devices::{Device, DeviceFilter};
+use neibao_domain::error::ErrorCode;
 use neibao_domain::paging::{Listing, Page};
-use neibao_domain::registry::{ArmedSchedule, Division, KeyArea, NewUnit, Organisation, Unit, UnitFilter};
+use neibao_domain::registry::{
+    ArmedSchedule, Division, HistoryEntry, KeyArea, LifeState, NewUnit, Organisation, Unit, UnitFilter,
+};
 
 use super::input::{KeyAreaInput, RuleInput, UnitInput};
 use super::validate::{rule_setting, text_block, text_field, unit};
@@ -25,6 +28,8 @@ pub struct UnitOverview {
     pub alerts: Listing<Alert>,
     /// The built-in rules with the unit's settings.
     pub rules: Vec<EffectiveRule>,
+    /// The unit's change history (变更记录), newest first.
+    pub history: Vec<HistoryEntry>,
 }
 
 /// Registry: divisions, organisations, units, key areas, responsible persons, armed schedules,
@@ -144,26 +149,6 @@ impl RegistryService {
         unit(self.ctx.store.as_ref(), who, input).await
     }
 
-    /// Replaces a unit's registry entry (police and administrators).
-    ///
-    /// Errors: as [`RegistryService::create_unit`], and `not_found`.
-    #[tracing::instrument(skip_all, fields(unit = %id))]
-    pub async fn update_unit(&self, who: &Principal, id: &str, input: UnitInput) -> ServiceResult<Unit> {
-        self.ctx.store.get_unit(&who.scope, id).await?;
-        who.require(Permission::UnitRegister)?;
-        let new = unit(self.ctx.store.as_ref(), who, input).await?;
-        let mut audit = who.audit("unit.update", "unit", id, Some(id));
-        audit.detail = unit_detail(&new);
-        let updated = self
-            .ctx
-            .store
-            .update_unit(&who.scope, id, new, &audit, Utc::now())
-            .await?;
-        // Devices carry their unit's armed schedule and division into the intake path.
-        self.ctx.pipeline.forget_devices();
-        Ok(updated)
-    }
-
     /// A unit's key areas (重要部位).
     #[tracing::instrument(skip_all, fields(unit = %unit_id))]
     pub async fn key_areas(&self, who: &Principal, unit_id: &str) -> ServiceResult<Vec<KeyArea>> {
@@ -173,9 +158,13 @@ impl RegistryService {
 
     /// Adds a key area to a unit (police, administrators, the unit's manager).
     #[tracing::instrument(skip_all, fields(unit = %unit_id))]
+    ///
+    /// Errors: `not_found`, `forbidden`, `validation_failed`, `invalid_transition` (the unit is
+    /// closed: 注销 units take nothing new, docs/REGISTRY.md).
     pub async fn create_key_area(&self, who: &Principal, unit_id: &str, input: KeyAreaInput) -> ServiceResult<KeyArea> {
-        self.ctx.store.get_unit(&who.scope, unit_id).await?;
+        let u = self.ctx.store.get_unit(&who.scope, unit_id).await?;
         who.require(Permission::DeviceManage)?;
+        refuse_if_closed(&u, "新增重要部位")?;
         let name = text_field(&input.name, "重要部位名称", 100, true)?;
         let description = text_block(&input.description, "重要部位说明", 500, false)?;
         let mut audit = who.audit("key_area.create", "key_area", "", Some(unit_id));
@@ -267,19 +256,21 @@ impl RegistryService {
             )
             .await?;
         let rules = effective_rules(&store.rule_settings(id).await?);
+        let history = store.unit_history(&who.scope, id).await?;
         Ok(UnitOverview {
             unit,
             key_areas,
             devices,
             alerts,
             rules,
+            history,
         })
     }
 }
 
 /// The audit detail of a unit's registration or change: where it is and what kind, no names of
 /// persons.
-fn unit_detail(u: &NewUnit) -> String {
+pub(super) fn unit_detail(u: &NewUnit) -> String {
     serde_json::json!({
         "division_code": u.division_code.as_str(),
         "kind": u.kind.code(),
@@ -287,4 +278,16 @@ fn unit_detail(u: &NewUnit) -> String {
         "persons": u.responsible_persons.len(),
     })
     .to_string()
+}
+
+/// Refuses to add anything (`doing`: 新增重要部位, 登记设备, 开展检查) to a closed (注销) unit:
+/// 409 `invalid_transition` (docs/REGISTRY.md).
+pub fn refuse_if_closed(u: &Unit, doing: &str) -> ServiceResult<()> {
+    if u.state == LifeState::Closed {
+        return Err(ServiceError::refused(
+            ErrorCode::InvalidTransition,
+            format!("单位「{}」已注销，不能再{doing}；其记录仍可查阅", u.name),
+        ));
+    }
+    Ok(())
 }

@@ -61,18 +61,39 @@ pub(super) async fn unit(store: &dyn Store, who: &Principal, input: UnitInput) -
         }
         Err(e) => return Err(e.into()),
     }
-    let county = &unit.division_code.as_str()[..6];
+    placement(
+        store,
+        who,
+        &unit.division_code,
+        unit.police_station_id.as_deref(),
+        unit.competent_department_id.as_deref(),
+    )
+    .await?;
+    Ok(unit)
+}
+
+/// Checks that a unit at `division` may be supervised by the police station `station_id` (of the
+/// unit's county) and the competent department `department_id` (covering the unit's division),
+/// and that `who` may place it there (R2: supervision by territory). Registration, edits and
+/// moves (docs/REGISTRY.md) use it.
+pub(super) async fn placement(
+    store: &dyn Store,
+    who: &Principal,
+    division: &DivisionCode,
+    station_id: Option<&str>,
+    department_id: Option<&str>,
+) -> ServiceResult<()> {
+    let county = &division.as_str()[..6];
     if let Scope::Station { org_id } = &who.scope {
         let station = store.get_organisation(org_id).await?;
-        if !unit
-            .division_code
+        if !division
             .as_str()
             .starts_with(&station.division_code[..6.min(station.division_code.len())])
         {
             return Err(outside());
         }
     }
-    if let Some(id) = &unit.police_station_id {
+    if let Some(id) = station_id {
         let station = store
             .get_organisation(id)
             .await
@@ -92,19 +113,19 @@ pub(super) async fn unit(store: &dyn Store, who: &Principal, input: UnitInput) -
             }
         }
     }
-    if let Some(id) = &unit.competent_department_id {
+    if let Some(id) = department_id {
         let dept = store
             .get_organisation(id)
             .await
             .map_err(|_| ServiceError::invalid("行业主管部门不存在"))?;
         let covers = DivisionCode::parse(&dept.division_code)
-            .map(|d| unit.division_code.as_str().starts_with(d.scope_prefix()))
+            .map(|d| division.as_str().starts_with(d.scope_prefix()))
             .unwrap_or(false);
         if dept.kind != "department" || !covers {
             return Err(ServiceError::invalid("行业主管部门不存在或不管辖该单位所在地"));
         }
     }
-    Ok(unit)
+    Ok(())
 }
 
 /// The unit's own fields (no store look-ups), placed where `who` may put it.

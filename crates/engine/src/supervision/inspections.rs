@@ -46,6 +46,9 @@ pub async fn start(
     now: DateTime<Utc>,
 ) -> ServiceResult<Inspection> {
     who.require(Permission::Inspect)?;
+    // A closed (注销) unit takes no new inspections (docs/REGISTRY.md).
+    let unit = store.get_unit(&who.scope, unit_id).await?;
+    crate::registry::refuse_if_closed(&unit, "开展检查")?;
     let Some(kind) = InspectionKind::for_role(who.role) else {
         return Err(ServiceError::forbidden("当前角色不能开展检查"));
     };

@@ -51,6 +51,9 @@ pub(crate) enum Access {
     NotGuards,
     /// Administrators (every channel), competent departments and unit managers (their own).
     Channels,
+    /// Administrators and county-level and higher police: moving a unit to another police
+    /// station or competent department (a station hands a unit over through its county bureau).
+    UnitMovers,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -85,6 +88,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::SettingsReaders => police || role == "department",
         Access::NotGuards => role != "guard",
         Access::Channels => matches!(role, "admin" | "department" | "unit_manager"),
+        Access::UnitMovers => matches!(role, "admin" | "police_province" | "police_city" | "police_county"),
     }
 }
 
@@ -160,6 +164,72 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"unit_id":"{unit}","format":"hikvision","name":"矩阵摄像机"}"#),
         ),
         ("get", "/api/v1/devices/{id}", Any, None),
+        // The lifecycle (docs/REGISTRY.md): version 0 is never current, so an allowed caller is
+        // answered 409 version_conflict and nothing changes; the others 403 or 404.
+        (
+            "patch",
+            "/api/v1/devices/{id}",
+            Devices,
+            Some(r#"{"version":0,"name":"矩阵摄像机"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/devices/{id}/deactivate",
+            Devices,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/devices/{id}/reactivate",
+            Devices,
+            Some(r#"{"version":0}"#),
+        ),
+        ("post", "/api/v1/devices/{id}/close", Devices, Some(r#"{"version":0}"#)),
+        ("get", "/api/v1/key_areas/{id}", Any, None),
+        (
+            "patch",
+            "/api/v1/key_areas/{id}",
+            Devices,
+            Some(r#"{"version":0,"name":"矩阵机房"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/key_areas/{id}/deactivate",
+            Devices,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/key_areas/{id}/reactivate",
+            Devices,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/key_areas/{id}/close",
+            Devices,
+            Some(r#"{"version":0}"#),
+        ),
+        ("get", "/api/v1/units/{id}/history", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/move",
+            UnitMovers,
+            Some(r#"{"version":0,"police_station_id":{station},"competent_department_id":{department}}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/deactivate",
+            Police,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/reactivate",
+            Police,
+            Some(r#"{"version":0}"#),
+        ),
+        ("post", "/api/v1/units/{id}/close", Police, Some(r#"{"version":0}"#)),
         ("get", "/api/v1/events", Any, None),
         ("get", "/api/v1/events/{id}", Any, None),
         ("get", "/api/v1/events/{id}/raw", PoliceOrManager, None),
@@ -440,7 +510,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             "/api/v1/units/{id}",
             Police,
             Some(
-                r#"{"name":"{unit_name}","kind":"{unit_kind}","uscc":"{unit_uscc}","division_code":"{division}","police_station_id":{station},"competent_department_id":{department}}"#,
+                r#"{"version":{unit_version},"name":"{unit_name}","kind":"{unit_kind}","uscc":"{unit_uscc}","division_code":"{division}","police_station_id":{station},"competent_department_id":{department}}"#,
             ),
         ),
     ]
@@ -451,6 +521,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
 pub(crate) struct Objects {
     pub(crate) unit: Value,
     pub(crate) device: String,
+    pub(crate) key_area: String,
     pub(crate) event: String,
     pub(crate) alert: String,
     pub(crate) person: String,
@@ -617,6 +688,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
             .into(),
         unit,
         device,
+        key_area: area["id"].as_str().unwrap().into(),
         event: events["items"][0]["id"].as_str().unwrap().into(),
         alert: alerts["items"][0]["id"].as_str().expect("an alert").into(),
         hold: hold["id"].as_str().unwrap().into(),
@@ -630,6 +702,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         // The free-text reveal of an event (`{object}` is `events`).
         "reveal" => o.event.clone(),
         "devices" => o.device.clone(),
+        "key_areas" => o.key_area.clone(),
         "events" => o.event.clone(),
         "alerts" => o.alert.clone(),
         "persons" => o.person.clone(),
@@ -675,6 +748,7 @@ fn fill(template: &str, o: &Objects, n: usize) -> Value {
         .replace("{uscc}", &uscc(&format!("9133010600{n:07}")))
         .replace("{unit}", u["id"].as_str().unwrap())
         .replace("{unit_name}", u["name"].as_str().unwrap())
+        .replace("{unit_version}", &u["version"].to_string())
         .replace("{unit_kind}", u["kind"].as_str().unwrap())
         .replace("{unit_uscc}", u["uscc"].as_str().unwrap())
         .replace("{division}", u["division_code"].as_str().unwrap())

@@ -216,6 +216,48 @@ fn table() -> Vec<Row> {
             &[("purpose", "界面矩阵测试")],
         ),
         ("post", "/units/{id}/schedule", Rules, &[]),
+        // The lifecycle forms (docs/REGISTRY.md): version 0 is never current, so an allowed
+        // caller sees the unit page again with 409 and nothing changes.
+        (
+            "post",
+            "/units/{id}/move",
+            UnitMovers,
+            &[
+                ("version", "0"),
+                ("police_station_id", ""),
+                ("competent_department_id", ""),
+            ],
+        ),
+        (
+            "post",
+            "/units/{id}/state",
+            Police,
+            &[("version", "0"), ("action", "deactivate")],
+        ),
+        (
+            "post",
+            "/key_areas/{id}/edit",
+            Devices,
+            &[("version", "0"), ("name", "界面矩阵部位"), ("description", "")],
+        ),
+        (
+            "post",
+            "/key_areas/{id}/state",
+            Devices,
+            &[("version", "0"), ("action", "deactivate")],
+        ),
+        (
+            "post",
+            "/devices/{id}/edit",
+            Devices,
+            &[("version", "0"), ("name", "界面矩阵摄像机"), ("key_area_id", "")],
+        ),
+        (
+            "post",
+            "/devices/{id}/state",
+            Devices,
+            &[("version", "0"), ("action", "deactivate")],
+        ),
         ("get", "/warning/channels", Channels, &[]),
         (
             "post",
@@ -361,6 +403,8 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
     match path.trim_start_matches('/').split('/').next().unwrap() {
         "units" | "reveal" => o.unit["id"].as_str().unwrap().into(),
         "alerts" => o.alert.clone(),
+        "key_areas" => o.key_area.clone(),
+        "devices" => o.device.clone(),
         "account" => token.into(),
         "campaigns" => o.campaign.clone(),
         "checklists" => o.checklist.clone(),

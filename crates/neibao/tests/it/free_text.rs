@@ -218,6 +218,7 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
             let id = v["id"].as_str().unwrap().to_string();
             assert_masked("the created unit", v["address"].as_str().unwrap_or_default());
             body["address"] = v["address"].clone();
+            body["version"] = v["version"].clone();
             body["name"] = json!(format!("自由文本单位{n}（改）"));
             let (s, v) = admin.put(&format!("/api/v1/units/{id}"), body).await;
             assert_eq!(s, 200, "{v}");

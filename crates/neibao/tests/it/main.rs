@@ -25,6 +25,7 @@ mod idempotency;
 mod imports;
 mod ingest;
 mod install;
+mod lifecycle;
 mod logs;
 mod migrate;
 mod multinode;

@@ -262,7 +262,7 @@ async fn an_administrator_creates_renames_moves_merges_and_closes_organisations(
     let (s, v) = admin
         .put(
             &format!("/api/v1/units/{unit_id}"),
-            json!({"name": "合并测试单位", "kind": "enterprise", "uscc": uscc("91330106MA2H00001"),
+            json!({"version": 1, "name": "合并测试单位", "kind": "enterprise", "uscc": uscc("91330106MA2H00001"),
                    "division_code": "330106", "address": "测试路1号", "police_station_id": other}),
         )
         .await;

@@ -40,10 +40,11 @@ async fn registry_changes_are_audited_with_their_objects() {
         .put(&format!("/api/v1/units/{unit}/armed_schedule"), json!({"periods": []}))
         .await;
     assert_eq!(s, 204);
+    let (_, current) = admin.get(&format!("/api/v1/units/{unit}")).await;
     let (s, v) = admin
         .put(
             &format!("/api/v1/units/{unit}"),
-            json!({"name": "审计登记单位（更名）", "kind": "enterprise", "uscc": uscc("91330106000000041"), "division_code": "330106"}),
+            json!({"version": current["version"], "name": "审计登记单位（更名）", "kind": "enterprise", "uscc": uscc("91330106000000041"), "division_code": "330106"}),
         )
         .await;
     assert_eq!(s, 200, "{v}");
@@ -117,10 +118,11 @@ async fn a_failed_audit_write_fails_the_change_and_withholds_raw_payloads() {
         .put(&format!("/api/v1/units/{unit}/armed_schedule"), json!({"periods": []}))
         .await;
     assert_eq!(s, 500, "{v}");
+    let (_, current) = admin.get(&format!("/api/v1/units/{unit}")).await;
     let (s, v) = admin
         .put(
             &format!("/api/v1/units/{unit}"),
-            json!({"name": "未审计更名", "kind": "enterprise", "uscc": uscc("91330106000000042"), "division_code": "330106"}),
+            json!({"version": current["version"], "name": "未审计更名", "kind": "enterprise", "uscc": uscc("91330106000000042"), "division_code": "330106"}),
         )
         .await;
     assert_eq!(s, 500, "{v}");
@@ -212,7 +214,7 @@ async fn a_unit_at_a_division_that_does_not_exist_is_refused() {
     let (s, streets) = admin.get("/api/v1/divisions?parent=330106").await;
     assert_eq!(s, 200, "{streets}");
     assert!(streets.to_string().contains("330106002"), "{streets}");
-    let body = |division: &str| json!({"name": "区划测试单位", "kind": "enterprise", "uscc": uscc("91330106000000051"), "division_code": division});
+    let body = |division: &str| json!({"version": 1, "name": "区划测试单位", "kind": "enterprise", "uscc": uscc("91330106000000051"), "division_code": division});
     // 330106999 has the shape of a street of 西湖区, but there is no such street.
     for bad in ["330106999", "330199", "339999"] {
         let (s, v) = admin.post("/api/v1/units", body(bad)).await;

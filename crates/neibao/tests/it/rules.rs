@@ -115,7 +115,7 @@ async fn motion_alerts_only_inside_the_armed_schedule() {
     assert_eq!(v["alerts"], 1, "armed around the clock: motion raises");
     // Disarmed around the clock (no periods): a motion event on another channel does not.
     let (s, _) = admin
-        .put(&format!("/api/v1/units/{unit}"), json!({"name": "布防测试单位", "kind": "enterprise", "uscc": uscc("91330106000000012"), "division_code": "330106", "armed_schedule": {"periods": []}}))
+        .put(&format!("/api/v1/units/{unit}"), json!({"version": 1, "name": "布防测试单位", "kind": "enterprise", "uscc": uscc("91330106000000012"), "division_code": "330106", "armed_schedule": {"periods": []}}))
         .await;
     assert_eq!(s, 200);
     let (_, path2) = create_device(&admin, &unit, None, "hikvision").await;
@@ -124,7 +124,7 @@ async fn motion_alerts_only_inside_the_armed_schedule() {
     assert_eq!(v["alerts"], 0);
     // A malformed schedule is refused.
     let (s, v) = admin
-        .put(&format!("/api/v1/units/{unit}"), json!({"name": "布防测试单位", "kind": "enterprise", "uscc": uscc("91330106000000012"), "division_code": "330106", "armed_schedule": {"periods": [{"weekdays": [9], "start": "25:00", "end": "1"}]}}))
+        .put(&format!("/api/v1/units/{unit}"), json!({"version": 2, "name": "布防测试单位", "kind": "enterprise", "uscc": uscc("91330106000000012"), "division_code": "330106", "armed_schedule": {"periods": [{"weekdays": [9], "start": "25:00", "end": "1"}]}}))
         .await;
     assert_eq!(s, 400, "{v}");
 }

@@ -160,7 +160,7 @@ async fn county_officer_cannot_see_or_touch_another_county() {
     let (s, _) = officer
         .put(
             &format!("/api/v1/units/{}", f.other_unit),
-            json!({"name": "改名", "kind": "enterprise", "uscc": uscc("91330106000000009"), "division_code": "330106"}),
+            json!({"version": 1, "name": "改名", "kind": "enterprise", "uscc": uscc("91330106000000009"), "division_code": "330106"}),
         )
         .await;
     assert_eq!(s, 404);

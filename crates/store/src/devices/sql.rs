@@ -2,7 +2,7 @@
 
 use super::common::{from_ms, ms, push_scope};
 use super::db::{sql, Db, DbRow};
-use super::registry::created_audit;
+use super::registry::{created_audit, created_history, insert_history};
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
@@ -65,6 +65,8 @@ impl Backend {
             utc_offset_minutes: r.get("utc_offset_minutes"),
             last_seen_at: last.map(from_ms),
             online: last.is_some_and(|l| l >= ms(now - self.offline_after)),
+            version: r.get("version"),
+            state: neibao_domain::registry::LifeState::from_code(r.get::<&str, _>("state")),
             created_at: from_ms(r.get("created_at")),
         }
     }
@@ -72,7 +74,8 @@ impl Backend {
     async fn ingest_device_where(&self, condition: &str, value: &str) -> StoreResult<Option<IngestDevice>> {
         let row = sqlx::query(&sql(&format!(
             "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, dv.utc_offset_minutes, u.armed_schedule, u.division_code
-             FROM devices dv JOIN units u ON u.id = dv.unit_id WHERE {condition}"
+             FROM devices dv JOIN units u ON u.id = dv.unit_id
+             WHERE dv.state = 'active' AND u.state = 'active' AND {condition}"
         )))
         .bind(value)
         .fetch_optional(&self.pool)
@@ -107,14 +110,15 @@ impl DeviceRepo for Backend {
     ) -> StoreResult<Device> {
         self.get_unit(scope, &d.unit_id).await?;
         if let Some(ka) = &d.key_area_id {
-            let owner: Option<String> = sqlx::query_scalar(&sql("SELECT unit_id FROM key_areas WHERE id = ?"))
-                .bind(ka)
-                .fetch_optional(&self.pool)
-                .await?;
+            let owner: Option<String> =
+                sqlx::query_scalar(&sql("SELECT unit_id FROM key_areas WHERE id = ? AND state <> 'closed'"))
+                    .bind(ka)
+                    .fetch_optional(&self.pool)
+                    .await?;
             if owner.as_deref() != Some(d.unit_id.as_str()) {
                 return Err(neibao_domain::error::DomainError::with_message(
                     neibao_domain::error::ErrorCode::ValidationFailed,
-                    "重要部位不属于该单位",
+                    "重要部位不属于该单位或已注销",
                 )
                 .into());
             }
@@ -138,6 +142,15 @@ impl DeviceRepo for Backend {
         .bind(ms(now))
         .execute(&mut *tx)
         .await?;
+        let history = created_history(
+            audit,
+            format!(
+                "{} 登记设备「{}」",
+                neibao_domain::audit::actor_label(&audit.actor_name),
+                d.name
+            ),
+        );
+        insert_history(&mut tx, &d.unit_id, "device", &id, 1, &history, now).await?;
         super::audit::append_in(&mut tx, &created_audit(audit, &id, &d.unit_id), now).await?;
         tx.commit().await?;
         self.get_device(scope, &id, now).await
@@ -233,7 +246,7 @@ impl DeviceRepo for Backend {
         qb.push_bind(ms(now - self.offline_after));
         qb.push(
             " THEN 1 ELSE 0 END) AS online
-             FROM units u JOIN devices dv ON dv.unit_id = u.id WHERE 1=1",
+             FROM units u JOIN devices dv ON dv.unit_id = u.id WHERE dv.state = 'active' AND u.state = 'active'",
         );
         push_scope(&mut qb, scope);
         qb.push(" GROUP BY u.id, u.name, u.division_code ORDER BY u.division_code, u.name LIMIT 20000");
@@ -253,7 +266,8 @@ impl DeviceRepo for Backend {
     async fn silent_devices(&self, silent_since: DateTime<Utc>, limit: i64) -> StoreResult<Vec<SilentDevice>> {
         let rows = sqlx::query(&sql(&format!(
             "SELECT {PLACEMENT_COLUMNS}, dv.last_seen_at, dv.created_at AS device_created_at {PLACEMENT_FROM}
-             WHERE dv.last_seen_at IS NOT NULL AND dv.last_seen_at < ? ORDER BY dv.last_seen_at LIMIT ?"
+             WHERE dv.state = 'active' AND u.state = 'active'
+               AND dv.last_seen_at IS NOT NULL AND dv.last_seen_at < ? ORDER BY dv.last_seen_at LIMIT ?"
         )))
         .bind(ms(silent_since))
         .bind(limit)

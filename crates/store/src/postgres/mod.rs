@@ -43,6 +43,8 @@ mod privacy_sealed;
 mod registry;
 #[path = "../registry/divisions_sql.rs"]
 mod registry_divisions;
+#[path = "../registry/lifecycle_sql.rs"]
+mod registry_lifecycle;
 #[path = "../sql/scope.rs"]
 mod scope;
 #[path = "../settings/sql.rs"]

@@ -61,11 +61,17 @@ pub trait UnitRepo: Send + Sync {
     /// Registers a unit. The audit entry's empty `object_id` (and missing `unit_id`) become the
     /// new unit's id.
     async fn create_unit(&self, unit: NewUnit, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<Unit>;
+    /// Replaces a unit's registry entry (and its responsible persons) when it is still at
+    /// `version` and not closed, raises the version and writes `history`. Errors:
+    /// `version_conflict`, `invalid_transition` (closed), NotFound.
+    #[allow(clippy::too_many_arguments)]
     async fn update_unit(
         &self,
         scope: &Scope,
         id: &str,
+        version: i64,
         unit: NewUnit,
+        history: &NewHistory,
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<Unit>;
@@ -91,6 +97,99 @@ pub trait UnitRepo: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<KeyArea>;
     async fn list_key_areas(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<KeyArea>>;
+}
+
+/// The registry's lifecycle (docs/REGISTRY.md): moving a unit, editing key areas and devices,
+/// deactivating, reactivating and closing each, and the history of a unit. Every change takes the
+/// version the caller saw (checked and raised in the transaction: `version_conflict` when it moved
+/// on, `invalid_transition` when the object is closed), its history row and its audit entry, all
+/// written in one transaction. Objects outside `scope` are NotFound.
+#[async_trait]
+pub trait LifecycleRepo: Send + Sync {
+    /// Puts a unit under another police station and competent department (`None`: none).
+    #[allow(clippy::too_many_arguments)]
+    async fn move_unit(
+        &self,
+        scope: &Scope,
+        id: &str,
+        version: i64,
+        station_id: Option<&str>,
+        department_id: Option<&str>,
+        history: &NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Unit>;
+    /// Deactivates, reactivates or closes a unit. Closing is refused (409 `invalid_transition`)
+    /// while the unit has hazards not ended (and so open rectification orders) or inspections not
+    /// submitted; the message names the counts.
+    #[allow(clippy::too_many_arguments)]
+    async fn set_unit_state(
+        &self,
+        scope: &Scope,
+        id: &str,
+        version: i64,
+        action: LifeAction,
+        history: &NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Unit>;
+    /// One key area of a unit in scope.
+    async fn get_key_area(&self, scope: &Scope, id: &str) -> StoreResult<KeyArea>;
+    /// Renames a key area and replaces its description.
+    #[allow(clippy::too_many_arguments)]
+    async fn update_key_area(
+        &self,
+        scope: &Scope,
+        id: &str,
+        version: i64,
+        name: &str,
+        description: &str,
+        history: &NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<KeyArea>;
+    /// Deactivates, reactivates or closes a key area; closing is refused while devices not
+    /// closed sit in it.
+    #[allow(clippy::too_many_arguments)]
+    async fn set_key_area_state(
+        &self,
+        scope: &Scope,
+        id: &str,
+        version: i64,
+        action: LifeAction,
+        history: &NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<KeyArea>;
+    /// Renames a device and puts it in another key area of its unit (`None`: none); the key
+    /// area must not be closed.
+    #[allow(clippy::too_many_arguments)]
+    async fn update_device(
+        &self,
+        scope: &Scope,
+        id: &str,
+        version: i64,
+        name: &str,
+        key_area_id: Option<&str>,
+        history: &NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Deactivates, reactivates or closes a device.
+    #[allow(clippy::too_many_arguments)]
+    async fn set_device_state(
+        &self,
+        scope: &Scope,
+        id: &str,
+        version: i64,
+        action: LifeAction,
+        history: &NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The change history (变更记录) of a unit in scope, its key areas and devices: newest first,
+    /// at most 500 rows.
+    async fn unit_history(&self, scope: &Scope, unit_id: &str) -> StoreResult<Vec<HistoryEntry>>;
 }
 
 /// Responsible persons' sensitive fields: exact look-up through the blind index, purpose-logged reveal.

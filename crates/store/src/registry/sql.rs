@@ -9,12 +9,12 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::audit::AuditEntry;
+use neibao_domain::audit::{actor_label, AuditEntry};
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::{
-    ArmedSchedule, KeyArea, NewResponsiblePerson, NewUnit, Organisation, PersonMatch, PersonRole, ResponsiblePerson,
-    RevealedPerson, Unit, UnitFilter, UnitKind, UnitSort,
+    closed_refusal, stale, ArmedSchedule, KeyArea, LifeState, NewHistory, NewResponsiblePerson, NewUnit, Organisation,
+    PersonMatch, PersonRole, ResponsiblePerson, RevealedPerson, StateFilter, Unit, UnitFilter, UnitKind, UnitSort,
 };
 use neibao_domain::sensitive::{Sensitive, SensitiveKind};
 use sqlx::{QueryBuilder, Row};
@@ -72,6 +72,9 @@ fn unit_from_row(r: &DbRow) -> Unit {
         is_counter_terror_target: r.get("is_counter_terror_target"),
         armed_schedule: schedule.and_then(|s| serde_json::from_str(&s).ok()),
         responsible_persons: Vec::new(),
+        version: r.get("version"),
+        state: LifeState::from_code(r.get::<&str, _>("state")),
+        closed_at: r.get::<Option<i64>, _>("closed_at").map(from_ms),
         created_at: from_ms(r.get("created_at")),
         updated_at: from_ms(r.get("updated_at")),
     }
@@ -88,6 +91,98 @@ pub(crate) fn created_audit(audit: &AuditEntry, id: &str, unit_id: &str) -> Audi
         e.unit_id = Some(unit_id.to_string());
     }
     e
+}
+
+/// A key area as stored.
+pub(crate) fn key_area_from_row(r: &DbRow) -> KeyArea {
+    KeyArea {
+        id: r.get("id"),
+        unit_id: r.get("unit_id"),
+        name: r.get("name"),
+        description: r.get("description"),
+        version: r.get("version"),
+        state: LifeState::from_code(r.get::<&str, _>("state")),
+        created_at: from_ms(r.get("created_at")),
+    }
+}
+
+/// Writes a row of a unit's change history (变更记录) inside `tx`; `version` is the object's
+/// version after the change.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_history(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    unit_id: &str,
+    object_type: &str,
+    object_id: &str,
+    version: i64,
+    h: &NewHistory,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(&sql(
+        "INSERT INTO registry_history (id, unit_id, object_type, object_id, action, actor_id, actor_name, at, version, sentence) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ))
+    .bind(new_id())
+    .bind(unit_id)
+    .bind(object_type)
+    .bind(object_id)
+    .bind(&h.action)
+    .bind(&h.actor_id)
+    .bind(&h.actor_name)
+    .bind(ms(now))
+    .bind(version)
+    .bind(&h.sentence)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The history row of a creation, written by the store from the creation's audit entry (the
+/// create methods keep their signatures): 「张三 登记单位「甲」」.
+pub(crate) fn created_history(audit: &AuditEntry, sentence: String) -> NewHistory {
+    NewHistory {
+        action: "create".into(),
+        actor_id: audit.actor_id.clone(),
+        actor_name: audit.actor_name.clone(),
+        sentence,
+    }
+}
+
+/// Checks inside `tx` that the row `id` of `table` (`units`, `key_areas`, `devices`) is at
+/// `version` and not closed, and raises its version: a concurrent change in between is refused
+/// (409 `version_conflict`), a closed one too (409 `invalid_transition`). Returns the state
+/// before the change. `what` names the object in the refusal (单位, 重要部位, 设备).
+pub(crate) async fn check_and_bump(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    table: &'static str,
+    id: &str,
+    version: i64,
+    what: &str,
+) -> StoreResult<LifeState> {
+    let row = sqlx::query(&sql(&format!("SELECT version, state FROM {table} WHERE id = ?")))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let state = LifeState::from_code(row.get::<&str, _>("state"));
+    if state == LifeState::Closed {
+        return Err(StoreError::Domain(closed_refusal(what)));
+    }
+    if row.get::<i64, _>("version") != version {
+        return Err(StoreError::Domain(stale(what)));
+    }
+    let n = sqlx::query(&sql(&format!(
+        "UPDATE {table} SET version = version + 1 WHERE id = ? AND version = ?"
+    )))
+    .bind(id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Domain(stale(what)));
+    }
+    Ok(state)
 }
 
 impl Backend {
@@ -229,6 +324,11 @@ impl UnitRepo for Backend {
         .bind(&description_sealed)
         .execute(&mut *tx)
         .await?;
+        let history = created_history(
+            audit,
+            format!("{} 新增重要部位「{name}」", actor_label(&audit.actor_name)),
+        );
+        insert_history(&mut tx, unit_id, "key_area", &id, 1, &history, now).await?;
         super::audit::append_in(&mut tx, &created_audit(audit, &id, unit_id), now).await?;
         tx.commit().await?;
         Ok(KeyArea {
@@ -236,6 +336,8 @@ impl UnitRepo for Backend {
             unit_id: unit_id.into(),
             name: name.into(),
             description,
+            version: 1,
+            state: LifeState::Active,
             created_at: now,
         })
     }
@@ -245,18 +347,10 @@ impl UnitRepo for Backend {
             QueryBuilder::new("SELECT ka.* FROM key_areas ka JOIN units u ON u.id = ka.unit_id WHERE ka.unit_id = ");
         qb.push_bind(unit_id.to_string());
         push_scope(&mut qb, scope);
-        qb.push(" ORDER BY ka.name");
+        // In use first, closed (注销) ones last.
+        qb.push(" ORDER BY CASE ka.state WHEN 'closed' THEN 1 ELSE 0 END, ka.name");
         let rows = qb.build().fetch_all(&self.pool).await?;
-        Ok(rows
-            .iter()
-            .map(|r| KeyArea {
-                id: r.get("id"),
-                unit_id: r.get("unit_id"),
-                name: r.get("name"),
-                description: r.get("description"),
-                created_at: from_ms(r.get("created_at")),
-            })
-            .collect())
+        Ok(rows.iter().map(key_area_from_row).collect())
     }
 
     async fn create_unit(&self, unit: NewUnit, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<Unit> {
@@ -299,6 +393,11 @@ impl UnitRepo for Backend {
             other => other,
         })?;
         self.write_persons(&mut tx, &id, &unit.responsible_persons, now).await?;
+        let history = created_history(
+            audit,
+            format!("{} 登记单位「{}」", actor_label(&audit.actor_name), unit.name),
+        );
+        insert_history(&mut tx, &id, "unit", &id, 1, &history, now).await?;
         super::audit::append_in(&mut tx, &created_audit(audit, &id, &id), now).await?;
         tx.commit().await?;
         self.get_unit(&Scope::All, &id).await
@@ -308,7 +407,9 @@ impl UnitRepo for Backend {
         &self,
         scope: &Scope,
         id: &str,
+        version: i64,
         unit: NewUnit,
+        history: &NewHistory,
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<Unit> {
@@ -318,6 +419,7 @@ impl UnitRepo for Backend {
         // of an UPDATE read the row before it.
         let (address, address_sealed) = self.cipher.seal_free_text("units", "address", &unit.address);
         let mut tx = self.begin_write().await?;
+        check_and_bump(&mut tx, "units", id, version, "单位").await?;
         sqlx::query(
             &sql("UPDATE units SET name = ?, kind = ?, is_university = ?, is_private_enterprise = ?, uscc = ?,
                address_sealed = CASE WHEN address = ? THEN address_sealed ELSE ? END, address = ?,
@@ -344,6 +446,7 @@ impl UnitRepo for Backend {
         .execute(&mut *tx)
         .await?;
         self.write_persons(&mut tx, id, &unit.responsible_persons, now).await?;
+        insert_history(&mut tx, id, "unit", id, version + 1, history, now).await?;
         super::audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         // The update may move the unit out of the caller's scope; read it back unscoped.
@@ -358,14 +461,28 @@ impl UnitRepo for Backend {
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.get_unit(scope, id).await?;
+        let unit = self.get_unit(scope, id).await?;
+        if unit.state == LifeState::Closed {
+            return Err(StoreError::Domain(closed_refusal("单位")));
+        }
         let mut tx = self.begin_write().await?;
-        sqlx::query(&sql("UPDATE units SET armed_schedule = ?, updated_at = ? WHERE id = ?"))
-            .bind(schedule.map(|s| serde_json::to_string(s).unwrap_or_default()))
-            .bind(ms(now))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        // The schedule is part of the unit's entry: its version rises, so that a full edit
+        // based on the entry before is refused rather than putting the old schedule back.
+        let version: i64 = sqlx::query_scalar(&sql(
+            "UPDATE units SET armed_schedule = ?, updated_at = ?, version = version + 1 WHERE id = ? RETURNING version",
+        ))
+        .bind(schedule.map(|s| serde_json::to_string(s).unwrap_or_default()))
+        .bind(ms(now))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let history = NewHistory {
+            action: "update".into(),
+            actor_id: audit.actor_id.clone(),
+            actor_name: audit.actor_name.clone(),
+            sentence: format!("{} 修改单位「{}」的布防时段", actor_label(&audit.actor_name), unit.name),
+        };
+        insert_history(&mut tx, id, "unit", id, version, &history, now).await?;
         super::audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
@@ -424,6 +541,15 @@ impl UnitRepo for Backend {
             }
             if let Some(k) = f.kind {
                 qb.push(" AND u.kind = ").push_bind(k.code());
+            }
+            match f.state {
+                StateFilter::Live => {
+                    qb.push(" AND u.state <> 'closed'");
+                }
+                StateFilter::Only(st) => {
+                    qb.push(" AND u.state = ").push_bind(st.code());
+                }
+                StateFilter::All => {}
             }
         };
         // Fixed SQL per column (the caller's value only picks one of these); the id last, so

@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use neibao_domain::devices::{Device, DeviceFilter};
 use neibao_domain::paging::{Listing, Page, Sort};
-use neibao_engine::devices::{CreatedDevice, DeviceHealth, DeviceInput};
+use neibao_domain::registry::LifeAction;
+use neibao_engine::devices::{CreatedDevice, DeviceHealth, DeviceInput, DeviceUpdate};
+use neibao_engine::registry::VersionInput;
 use serde::Deserialize;
 
 use crate::error::ApiResult;
@@ -74,9 +76,9 @@ pub async fn list(
 /// response carries its ingest token (shown only this once).
 ///
 /// Errors: `validation_failed` (400), `forbidden` (403), `not_found` (404: the unit),
-/// `conflict` (409).
+/// `conflict` (409), `invalid_transition` (409: the unit is closed, docs/REGISTRY.md).
 #[utoipa::path(post, path = "/api/v1/devices", tag = "devices", request_body = DeviceInput,
-    responses((status = 201, body = CreatedDevice), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = CreatedDevice), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -93,6 +95,81 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     Ok(Json(state.services.devices.get(&user.principal, &id).await?))
 }
 
+async fn device_state(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    version: i64,
+    action: LifeAction,
+) -> ApiResult<Json<Device>> {
+    Ok(Json(
+        state
+            .services
+            .devices
+            .set_state(&user.principal, id, version, action)
+            .await?,
+    ))
+}
+
+/// Rename a device or put it in another key area of its unit (police, administrators, the unit's
+/// manager), sending the `version` read (docs/REGISTRY.md).
+///
+/// Errors: `validation_failed` (400: a key area of another unit or closed), `forbidden` (403),
+/// `not_found` (404), `version_conflict` (409: changed since it was read; nothing written),
+/// `invalid_transition` (409: closed).
+#[utoipa::path(patch, path = "/api/v1/devices/{id}", tag = "devices", params(DevicePath), request_body = DeviceUpdate,
+    responses((status = 200, body = Device), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<DeviceUpdate>,
+) -> ApiResult<Json<Device>> {
+    Ok(Json(state.services.devices.update(&user.principal, &id, input).await?))
+}
+
+/// Deactivate (停用) a device: from now on its events are refused at intake (its token answers as
+/// an unknown one) and it raises no alerts and no offline warnings.
+#[utoipa::path(post, path = "/api/v1/devices/{id}/deactivate", tag = "devices", params(DevicePath), request_body = VersionInput,
+    responses((status = 200, body = Device), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn deactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<VersionInput>,
+) -> ApiResult<Json<Device>> {
+    device_state(&state, &user, &id, input.version, LifeAction::Deactivate).await
+}
+
+/// Put a deactivated device back in use (恢复在用): its token is taken again.
+#[utoipa::path(post, path = "/api/v1/devices/{id}/reactivate", tag = "devices", params(DevicePath), request_body = VersionInput,
+    responses((status = 200, body = Device), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn reactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<VersionInput>,
+) -> ApiResult<Json<Device>> {
+    device_state(&state, &user, &id, input.version, LifeAction::Reactivate).await
+}
+
+/// Close (注销) a device for good: its records (events, alerts) stay readable; its token is
+/// refused from now on.
+#[utoipa::path(post, path = "/api/v1/devices/{id}/close", tag = "devices", params(DevicePath), request_body = VersionInput,
+    responses((status = 200, body = Device), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn close(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<VersionInput>,
+) -> ApiResult<Json<Device>> {
+    device_state(&state, &user, &id, input.version, LifeAction::Close).await
+}
+
 /// Device online rate in the caller's jurisdiction: overall, per division and per unit (lowest
 /// first).
 #[utoipa::path(get, path = "/api/v1/devices/health", tag = "early-warning", responses((status = 200, body = DeviceHealth)))]
@@ -105,11 +182,17 @@ pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
     axum::Router::new()
         .route("/api/v1/devices", routing::get(list).post(create))
-        .route("/api/v1/devices/{id}", routing::get(get))
+        .route("/api/v1/devices/{id}", routing::get(get).patch(update))
+        .route("/api/v1/devices/{id}/deactivate", routing::post(deactivate))
+        .route("/api/v1/devices/{id}/reactivate", routing::post(reactivate))
+        .route("/api/v1/devices/{id}/close", routing::post(close))
         .route("/api/v1/devices/health", routing::get(device_health))
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(components(schemas(DeviceSortParam)), paths(list, create, get, device_health))]
+#[openapi(
+    components(schemas(DeviceSortParam)),
+    paths(list, create, get, update, deactivate, reactivate, close, device_health)
+)]
 pub struct Doc;

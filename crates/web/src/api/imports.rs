@@ -138,6 +138,8 @@ pub async fn export_units(
         division_prefix: q.division.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
         is_key_unit: q.key_unit,
         kind: q.kind,
+        // Live units (在用, 停用), as the unit list shows by default.
+        state: Default::default(),
         sort: None,
     };
     let bytes = state.services.imports.export_units(&user.principal, &filter).await?;

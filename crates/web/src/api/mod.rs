@@ -14,6 +14,7 @@ pub mod documents;
 pub mod events;
 pub mod imports;
 pub mod intake;
+pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;
 pub mod privacy;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(dashboard::routes())
         .merge(registry::routes())
+        .merge(lifecycle::routes())
         .merge(divisions::routes())
         .merge(devices::routes())
         .merge(events::routes())

@@ -4,10 +4,13 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use neibao_domain::error::{DomainError, ErrorCode};
 use neibao_domain::paging::{Listing, Page, Sort};
-use neibao_domain::registry::{ArmedSchedule, Division, KeyArea, Organisation, Unit, UnitFilter, UnitKind};
+use neibao_domain::registry::{
+    ArmedSchedule, Division, KeyArea, Organisation, StateFilter, Unit, UnitFilter, UnitKind,
+};
 use neibao_engine::alerts::builtin::RuleDef;
-use neibao_engine::registry::{KeyAreaInput, RuleInput, UnitInput};
+use neibao_engine::registry::{KeyAreaInput, RuleInput, UnitInput, UnitUpdate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiResult;
@@ -25,6 +28,10 @@ pub struct UnitQuery {
     pub division: Option<String>,
     pub key_unit: Option<bool>,
     pub kind: Option<UnitKind>,
+    /// Which states (docs/REGISTRY.md): `live` (the default: 在用 and 停用), `active`,
+    /// `deactivated`, `closed` (注销, still readable) or `all`.
+    #[param(value_type = Option<UnitStateParam>)]
+    pub state: Option<String>,
     /// The order: by name or division code, `-` first for descending; by default by division
     /// code, then name.
     #[param(value_type = Option<UnitSortParam>)]
@@ -33,6 +40,18 @@ pub struct UnitQuery {
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
+}
+
+/// The states a unit list may show (the `state` parameter).
+/// (Only the schema is used: the value is read as text and checked by `StateFilter::parse`.)
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitStateParam {
+    Live,
+    Active,
+    Deactivated,
+    Closed,
+    All,
 }
 
 /// The orders of the unit list (the `sort` parameter).
@@ -77,8 +96,10 @@ pub struct UnitRulePath {
     pub rule: String,
 }
 
-/// List units in the caller's jurisdiction (400 `validation_failed` for an unknown `sort`).
-#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery), responses((status = 200, body = Listing<Unit>)))]
+/// List units in the caller's jurisdiction: live ones (在用, 停用) unless `state` asks for others
+/// (400 `validation_failed` for an unknown `sort` or `state`).
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery), responses((status = 200, body = Listing<Unit>),
+    (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -90,6 +111,12 @@ pub async fn list(
         division_prefix: q.division,
         is_key_unit: q.key_unit,
         kind: q.kind,
+        state: StateFilter::parse(q.state.as_deref()).ok_or_else(|| {
+            DomainError::with_message(
+                ErrorCode::ValidationFailed,
+                "state 应为 live、active、deactivated、closed 或 all",
+            )
+        })?,
         sort: Sort::checked(q.sort.as_deref())?,
     };
     Ok(Json(
@@ -122,21 +149,28 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
     Ok(Json(state.services.registry.unit(&user.principal, &id).await?))
 }
 
-/// Replace a unit's registry entry (police and administrators).
+/// Replace a unit's registry entry and its responsible persons (police and administrators),
+/// sending the `version` read (docs/REGISTRY.md).
 ///
-/// Errors: as `POST /api/v1/units`, and `not_found` (404).
-#[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", params(UnitPath), request_body = UnitInput,
+/// Errors: as `POST /api/v1/units`, `not_found` (404), `version_conflict` (409: changed by
+/// someone else since it was read; nothing written), `invalid_transition` (409: closed).
+#[utoipa::path(put, path = "/api/v1/units/{id}", tag = "units", params(UnitPath), request_body = UnitUpdate,
     responses((status = 200, body = Unit),
         (status = 400, body = crate::error::ErrorBody, description = "数据不符合要求；行政区划代码不存在（invalid_division_code）"),
-        (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody, description = "已被他人修改（version_conflict）；已注销（invalid_transition）；统一社会信用代码已登记（conflict）")))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    Json(input): Json<UnitInput>,
+    Json(input): Json<UnitUpdate>,
 ) -> ApiResult<Json<Unit>> {
     Ok(Json(
-        state.services.registry.update_unit(&user.principal, &id, input).await?,
+        state
+            .services
+            .registry
+            .update_unit(&user.principal, &id, input.version, input.unit)
+            .await?,
     ))
 }
 
@@ -150,9 +184,11 @@ pub async fn list_key_areas(
     Ok(Json(state.services.registry.key_areas(&user.principal, &id).await?))
 }
 
-/// Add a key area to a unit (police, administrators, the unit's security manager).
+/// Add a key area to a unit (police, administrators, the unit's security manager); a closed
+/// unit takes none (409 `invalid_transition`).
 #[utoipa::path(post, path = "/api/v1/units/{id}/key_areas", tag = "units", params(UnitPath), request_body = KeyAreaInput,
-    responses((status = 201, body = KeyArea), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = KeyArea), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn create_key_area(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -320,7 +356,7 @@ pub fn routes() -> axum::Router<AppState> {
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    components(schemas(BuiltinRuleCode, UnitSortParam)),
+    components(schemas(BuiltinRuleCode, UnitSortParam, UnitStateParam)),
     paths(
         divisions,
         organisations,

@@ -241,6 +241,14 @@ fn target_label(t: &str) -> String {
 }
 
 pub struct DeviceView {
+    pub id: String,
+    /// The optimistic version, sent back by the edit and state forms.
+    pub version: i64,
+    /// `active`, `deactivated`, `closed`.
+    pub state: &'static str,
+    /// 在用 / 停用 / 注销.
+    pub state_label: &'static str,
+    pub key_area_id: String,
     pub name: String,
     pub unit_id: String,
     pub unit_name: String,
@@ -254,6 +262,11 @@ pub struct DeviceView {
 impl From<&Device> for DeviceView {
     fn from(d: &Device) -> Self {
         DeviceView {
+            id: d.id.clone(),
+            version: d.version,
+            state: d.state.code(),
+            state_label: d.state.label_zh(),
+            key_area_id: d.key_area_id.clone().unwrap_or_default(),
             name: d.name.clone(),
             unit_id: d.unit_id.clone(),
             unit_name: d.unit_name.clone(),

@@ -282,7 +282,20 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) -> Registry {
     let mut renamed = new_unit("乙公司（更名）", "330102", "91330102000000102", None, None, false);
     renamed.responsible_persons.clear();
     let b2 = store
-        .update_unit(&all, &b.id, renamed, &audit("unit.update"), now)
+        .update_unit(
+            &all,
+            &b.id,
+            b.version,
+            renamed,
+            &neibao_domain::registry::NewHistory {
+                action: "update".into(),
+                actor_id: None,
+                actor_name: "测试".into(),
+                sentence: "测试 修改单位".into(),
+            },
+            &audit("unit.update"),
+            now,
+        )
         .await
         .unwrap();
     assert_eq!(b2.name, "乙公司（更名）");

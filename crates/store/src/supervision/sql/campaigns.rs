@@ -74,8 +74,9 @@ impl CampaignRepo for Backend {
                       WHERE i.unit_id = u.id AND i.status = 'submitted' AND i.kind <> 'self') AS last_inspected,
                     (SELECT COUNT(*) FROM hazards h WHERE h.unit_id = u.id
                       AND h.phase NOT IN ('closed','fine_decided','criminal_transfer')) AS open_hazards
-             FROM units u WHERE 1=1",
+             FROM units u WHERE u.state <> 'closed'",
         );
+        // Closed (注销) units are due nothing (docs/REGISTRY.md).
         push_scope(&mut qb, scope);
         if let Some(p) = &f.division_prefix {
             qb.push(" AND u.division_code LIKE ")

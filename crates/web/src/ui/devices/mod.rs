@@ -1,6 +1,8 @@
-//! Pages of devices: the device list and registration, device health.
+//! Pages of devices: the device list and registration, device health, the device forms of the
+//! unit page (edit, 停用, 恢复在用, 注销).
 
 mod health;
+mod lifecycle;
 mod list;
 
 use crate::state::AppState;
@@ -11,4 +13,6 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/devices", routing::get(list::devices).post(list::create_device))
         .route("/devices/health", routing::get(health::health))
+        .route("/devices/{id}/edit", routing::post(lifecycle::edit_device))
+        .route("/devices/{id}/state", routing::post(lifecycle::device_state))
 }

@@ -1,11 +1,13 @@
 //! Pages of the registry: units, their key areas, armed schedules and built-in rule settings.
 
+mod lifecycle;
 mod new_unit;
 mod settings;
 mod unit;
 mod units;
 
-pub use unit::{unit_page, UnitExtras};
+pub use lifecycle::{action_sent, after, version_sent, StateForm};
+pub use unit::{unit_page, SentEdit, UnitExtras};
 
 use crate::state::AppState;
 
@@ -19,4 +21,8 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/units/{id}/key_areas", routing::post(settings::create_key_area))
         .route("/units/{id}/schedule", routing::post(settings::set_schedule))
         .route("/units/{id}/rules/{rule}", routing::post(settings::set_rule))
+        .route("/units/{id}/move", routing::post(lifecycle::move_unit))
+        .route("/units/{id}/state", routing::post(lifecycle::unit_state))
+        .route("/key_areas/{id}/edit", routing::post(lifecycle::edit_key_area))
+        .route("/key_areas/{id}/state", routing::post(lifecycle::key_area_state))
 }

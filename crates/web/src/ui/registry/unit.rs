@@ -9,13 +9,13 @@ use axum::response::Response;
 use neibao_domain::access::Permission;
 use neibao_domain::alerts::Severity;
 use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
-use neibao_domain::registry::{key_unit_category_label, ArmedSchedule, KeyArea, RevealedPerson, Unit};
+use neibao_domain::registry::{key_unit_category_label, ArmedSchedule, KeyArea, Organisation, RevealedPerson, Unit};
 use neibao_engine::registry::UnitOverview;
 
 use super::super::form::{no_store, with_status};
 use super::super::kit::{error_page, render, UiUser};
 use super::super::supervision::{credit_box, CreditBox};
-use super::super::views::{AlertView, DeviceView, Nav};
+use super::super::views::{fmt_time, AlertView, DeviceView, Nav};
 use super::super::weekly::{rows_of, WeeklyRow};
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
@@ -55,6 +55,39 @@ struct UnitPage {
     credit: Option<CreditBox>,
     /// Police, departments and the unit manager: 开始检查.
     may_inspect: bool,
+    /// Police and administrators: the unit's edit, move and state forms (docs/REGISTRY.md).
+    may_register: bool,
+    /// The move form's choices: stations by county, competent departments.
+    station_groups: Vec<(String, Vec<Organisation>)>,
+    departments: Vec<Organisation>,
+    /// The move form's values: as typed when refused, else the unit's.
+    move_station: String,
+    move_department: String,
+    /// Why a lifecycle form (move, state, key area, device) was refused.
+    lifecycle_error: Option<String>,
+    /// A refused key area or device edit form, as typed.
+    area_sent: Option<SentEdit>,
+    device_sent: Option<SentEdit>,
+    /// 变更记录, newest first.
+    history: Vec<HistoryRow>,
+    /// When the unit was closed (注销), Beijing time; empty when it is not.
+    closed_at: String,
+}
+
+/// One row of the unit's change history.
+struct HistoryRow {
+    at: String,
+    actor: String,
+    sentence: String,
+}
+
+/// An edit form of a key area or device refused, with what was typed (`extra`: the
+/// description of a key area, the key area id of a device).
+#[derive(Debug, Clone, Default)]
+pub struct SentEdit {
+    pub id: String,
+    pub name: String,
+    pub extra: String,
 }
 
 /// A responsible person as the unit page shows it: masked, or unmasked right after a
@@ -80,6 +113,16 @@ pub struct UnitExtras {
     pub reveal_error: Option<String>,
     /// A refused armed-schedule form: the rows as typed and the zh-CN reason.
     pub schedule_refused: Option<(Vec<WeeklyRow>, String)>,
+    /// Why a lifecycle form was refused (a stale version: 已被他人修改，请刷新后重试).
+    pub lifecycle_error: Option<String>,
+    /// A refused move form: station and department as chosen.
+    pub move_sent: Option<(String, String)>,
+    /// A refused key area edit form, as typed.
+    pub area_sent: Option<SentEdit>,
+    /// A refused device edit form, as typed.
+    pub device_sent: Option<SentEdit>,
+    /// The status of a refused form's answer (409 for a stale version), when not 400.
+    pub refused_status: Option<StatusCode>,
 }
 
 /// One built-in rule as the unit page shows it.
@@ -135,6 +178,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         devices,
         alerts,
         rules,
+        history,
     } = match state.services.registry.overview(&u.principal, id).await {
         Ok(o) => o,
         Err(e) => return error_page(u, e.into()),
@@ -200,7 +244,38 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
             },
         })
         .collect();
-    let status = if extras.reveal_error.is_some() || schedule_error.is_some() {
+    let may_register = u.principal.can(Permission::UnitRegister);
+    let (station_groups, departments) = if may_register {
+        let departments = state
+            .services
+            .registry
+            .organisations(&u.principal, Some("department"), None, false)
+            .await
+            .unwrap_or_default();
+        (
+            state.services.registry.stations_by_county(&u.principal).await,
+            departments,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let (move_station, move_department) = extras.move_sent.unwrap_or_else(|| {
+        (
+            unit.police_station_id.clone().unwrap_or_default(),
+            unit.competent_department_id.clone().unwrap_or_default(),
+        )
+    });
+    let history = history
+        .into_iter()
+        .map(|h| HistoryRow {
+            at: fmt_time(h.at),
+            actor: neibao_domain::audit::actor_label(&h.actor_name),
+            sentence: h.sentence,
+        })
+        .collect();
+    let status = if let Some(s) = extras.refused_status {
+        s
+    } else if extras.reveal_error.is_some() || schedule_error.is_some() || extras.lifecycle_error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -229,6 +304,16 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         revealed: revealed.is_some(),
         credit,
         may_inspect: u.principal.can(Permission::Inspect),
+        may_register,
+        station_groups,
+        departments,
+        move_station,
+        move_department,
+        lifecycle_error: extras.lifecycle_error,
+        area_sent: extras.area_sent,
+        device_sent: extras.device_sent,
+        history,
+        closed_at: unit.closed_at.map(fmt_time).unwrap_or_default(),
         u: unit,
     });
     if revealed.is_some() || extras_secret {

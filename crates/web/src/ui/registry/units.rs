@@ -1,11 +1,12 @@
-//! The unit list (`GET /units`): search by name or USCC, division, key units.
+//! The unit list (`GET /units`): search by name or USCC, division, key units, state (live ones
+//! by default; closed units with 已注销).
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use neibao_domain::access::Permission;
 use neibao_domain::paging::{Listing, Page, Sort};
-use neibao_domain::registry::{Unit, UnitFilter, UnitSort};
+use neibao_domain::registry::{StateFilter, Unit, UnitFilter, UnitSort};
 use neibao_domain::validate::DivisionCode;
 use serde::Deserialize;
 
@@ -22,6 +23,10 @@ pub struct UnitsQuery {
     division: String,
     #[serde(default)]
     key_unit: String,
+    /// 在用/停用 (empty: live ones), `active`, `deactivated`, `closed` (注销) or `all`; anything
+    /// else: live ones.
+    #[serde(default)]
+    state: String,
     /// `name`, `division`, or either with a leading `-` (descending); anything else: the
     /// default order.
     #[serde(default)]
@@ -38,6 +43,7 @@ struct UnitsPage {
     q: String,
     division: String,
     key_unit: String,
+    state: String,
     may_register: bool,
     /// Police and administrators: the look-up by ID number.
     may_lookup: bool,
@@ -60,6 +66,7 @@ pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
         division_prefix: prefix,
         is_key_unit: q.key_unit.parse().ok(),
         kind: None,
+        state: StateFilter::parse(Some(&q.state)).unwrap_or_default(),
         sort: Sort::parse(&q.sort),
     };
     let sort = filter.sort.map(|s: Sort<UnitSort>| s.param()).unwrap_or_default();
@@ -70,6 +77,7 @@ pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
                 ("q", q.q.clone()),
                 ("division", q.division.clone()),
                 ("key_unit", q.key_unit.clone()),
+                ("state", q.state.clone()),
             ];
             let mut with_sort = filters.to_vec();
             with_sort.push(("sort", sort.clone()));
@@ -86,6 +94,7 @@ pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
                 q: q.q,
                 division: q.division,
                 key_unit: q.key_unit,
+                state: q.state,
                 pager,
                 sort_name: header("name"),
                 sort_division: header("division"),
