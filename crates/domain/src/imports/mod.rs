@@ -4,6 +4,11 @@
 //! R4, R15: GB 32100 USCC, GB/T 2260 division code, the police station and competent department
 //! inside the caller's jurisdiction); see docs/IMPORTS.md.
 
+pub mod export;
+mod kinds;
+
+pub use kinds::{ka, ImportKind, KEY_AREA_COLUMNS};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +65,7 @@ pub const UNIT_COLUMNS: [Column; 16] = [
     col("保卫负责人电话", false, 18.0, "手机或固定电话"),
 ];
 
-const fn col(header: &'static str, required: bool, width: f64, hint: &'static str) -> Column {
+pub(crate) const fn col(header: &'static str, required: bool, width: f64, hint: &'static str) -> Column {
     Column {
         header,
         required,
@@ -193,6 +198,8 @@ pub const MAX_KEPT_ERRORS: usize = 1000;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportJob {
     pub id: String,
+    /// What the file imports.
+    pub kind: ImportKind,
     /// The account that started it (the only one that may read it).
     pub user_id: String,
     pub mode: ImportMode,
@@ -205,9 +212,9 @@ pub struct ImportJob {
     pub rows_checked: u32,
     /// Rows written (units created) so far.
     pub rows_written: u32,
-    /// Units created.
+    /// Units (key areas …) created.
     pub created: u32,
-    /// Rows whose USCC was registered already with the same content (nothing written).
+    /// Rows already registered with the same content (nothing written).
     pub unchanged: u32,
     /// Bad rows.
     pub refused: u32,

@@ -67,6 +67,11 @@ pub(crate) fn row(name: &str, uscc: &str, division: &str, station: &str, phone: 
 
 /// Uploads `file` to `POST /api/v1/imports/units`: (status, answer).
 pub(crate) async fn upload(c: &Client, file: Vec<u8>, mode: Option<&str>) -> (u16, Value) {
+    upload_kind(c, "units", file, mode).await
+}
+
+/// Uploads `file` to `POST /api/v1/imports/{kind}`: (status, answer).
+pub(crate) async fn upload_kind(c: &Client, kind: &str, file: Vec<u8>, mode: Option<&str>) -> (u16, Value) {
     let mut form = reqwest::multipart::Form::new();
     if let Some(m) = mode {
         form = form.text("mode", m.to_string());
@@ -80,7 +85,7 @@ pub(crate) async fn upload(c: &Client, file: Vec<u8>, mode: Option<&str>) -> (u1
     );
     let r = c
         .http
-        .post(format!("{}/api/v1/imports/units", c.base))
+        .post(format!("{}/api/v1/imports/{kind}", c.base))
         .bearer_auth(&c.token)
         .multipart(form)
         .send()
@@ -92,7 +97,12 @@ pub(crate) async fn upload(c: &Client, file: Vec<u8>, mode: Option<&str>) -> (u1
 
 /// Uploads and waits for the job to end: the finished job.
 pub(crate) async fn import(c: &Client, file: Vec<u8>, mode: Option<&str>) -> Value {
-    let (s, v) = upload(c, file, mode).await;
+    import_kind(c, "units", file, mode).await
+}
+
+/// Uploads a file of `kind` and waits for the job to end: the finished job.
+pub(crate) async fn import_kind(c: &Client, kind: &str, file: Vec<u8>, mode: Option<&str>) -> Value {
+    let (s, v) = upload_kind(c, kind, file, mode).await;
     assert_eq!(s, 202, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
     let mut job = v;
