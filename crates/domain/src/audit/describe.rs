@@ -38,6 +38,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("unit.update", "修改单位信息", "修改了单位信息"),
     ("import.units", "批量导入单位", "批量导入了单位"),
     ("import.key_areas", "批量导入重要部位", "批量导入了重要部位"),
+    ("import.accounts", "批量开设账号", "批量开设了账号"),
     ("export.units", "导出单位列表", "导出了单位列表"),
     ("export.devices", "导出设备列表", "导出了设备列表"),
     ("export.alerts", "导出告警列表", "导出了告警列表"),

@@ -104,10 +104,12 @@ pub enum ImportKind {
     Units,
     /// 重要部位 of registered units (by the unit's USCC and the area's name).
     KeyAreas,
+    /// Accounts (by user name), each with its role and organisation or unit.
+    Accounts,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 2] = [ImportKind::Units, ImportKind::KeyAreas];
+    pub const ALL: [ImportKind; 3] = [ImportKind::Units, ImportKind::KeyAreas, ImportKind::Accounts];
 
     /// Stable code: the path segment of `/api/v1/imports/{code}` and of the audit action
     /// `import.{code}`.
@@ -115,6 +117,7 @@ impl ImportKind {
         match self {
             ImportKind::Units => "units",
             ImportKind::KeyAreas => "key_areas",
+            ImportKind::Accounts => "accounts",
         }
     }
     pub fn from_code(s: &str) -> Option<ImportKind> {
@@ -125,6 +128,7 @@ impl ImportKind {
         match self {
             ImportKind::Units => "单位",
             ImportKind::KeyAreas => "重要部位",
+            ImportKind::Accounts => "账号",
         }
     }
     /// The template's columns, in order.
@@ -132,6 +136,16 @@ impl ImportKind {
         match self {
             ImportKind::Units => &UNIT_COLUMNS,
             ImportKind::KeyAreas => &KEY_AREA_COLUMNS,
+            ImportKind::Accounts => &ACCOUNT_COLUMNS,
+        }
+    }
+    /// Who may import this kind: those who may register units (units, key areas), account
+    /// administrators (accounts). Each row is then written through the owning service with its
+    /// own checks.
+    pub fn permission(self) -> crate::access::Permission {
+        match self {
+            ImportKind::Units | ImportKind::KeyAreas => crate::access::Permission::UnitRegister,
+            ImportKind::Accounts => crate::access::Permission::UserAdminister,
         }
     }
     /// The file name the template is offered under, e.g. `重要部位导入模板.xlsx`.
@@ -155,6 +169,40 @@ pub const KEY_AREA_COLUMNS: [Column; 3] = [
     col("重要部位名称", true, 24.0, "必填，不超过100字；同一单位内不重复"),
     col("说明", false, 48.0, "不超过500字"),
 ];
+
+/// The columns of the account template (`UserService::create`'s fields). No password column:
+/// an imported account's first password is set by an administrator's reset (docs/IMPORTS.md).
+pub const ACCOUNT_COLUMNS: [Column; 5] = [
+    col("用户名", true, 16.0, "必填：3至32位小写字母、数字或 _ . -，以字母开头"),
+    col("姓名", true, 12.0, "必填，不超过50字"),
+    col(
+        "角色",
+        true,
+        16.0,
+        "必填：系统管理员、省厅内保民警、市局内保民警、分局内保民警、派出所民警、行业主管部门、单位保卫负责人、保安员",
+    ),
+    col(
+        "所属机构",
+        false,
+        28.0,
+        "公安机关、主管部门账号必填：本辖区内机构的全称或编号",
+    ),
+    col(
+        "所在单位统一社会信用代码",
+        false,
+        26.0,
+        "单位保卫负责人、保安员账号必填：本辖区内已登记单位的统一社会信用代码",
+    ),
+];
+
+/// Index of each column in [`ACCOUNT_COLUMNS`].
+pub mod ac {
+    pub const USERNAME: usize = 0;
+    pub const NAME: usize = 1;
+    pub const ROLE: usize = 2;
+    pub const ORGANISATION: usize = 3;
+    pub const UNIT_USCC: usize = 4;
+}
 
 /// Index of each column in [`KEY_AREA_COLUMNS`].
 pub mod ka {

@@ -3,6 +3,7 @@
 //! that writes the good ones through the registry; the exports of the list pages (`export.rs`)
 //! through one workbook writer (`book.rs`).
 
+mod accounts;
 mod book;
 mod export;
 mod key_areas;

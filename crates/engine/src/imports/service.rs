@@ -11,6 +11,7 @@ use neibao_domain::error::ErrorCode;
 use neibao_domain::imports::{Column, ImportJob, ImportKind, ImportMode, ImportStatus, RowError, MAX_KEPT_ERRORS};
 use neibao_store::imports::{ImportOutcome, NewImportJob};
 
+use super::accounts::AccountRows;
 use super::key_areas::KeyAreaRows;
 use super::kind::{cell_error, Checked, Presence, RowKind};
 use super::sheet::{read, Sheet};
@@ -55,12 +56,12 @@ impl ImportService {
         }
     }
 
-    /// The import template of `kind` (.xlsx bytes), for those who may import (those who may
-    /// register units).
+    /// The import template of `kind` (.xlsx bytes), for those who may import it
+    /// ([`ImportKind::permission`]).
     ///
     /// Errors: `forbidden`.
     pub fn template(&self, who: &Principal, kind: ImportKind) -> ServiceResult<Vec<u8>> {
-        who.require(Permission::UnitRegister)?;
+        who.require(kind.permission())?;
         super::template::template(kind).map_err(|e| ServiceError::Internal(anyhow::anyhow!("template: {e}")))
     }
 
@@ -68,7 +69,7 @@ impl ImportService {
     /// background; answers the job (finished when the file was small enough to be done within
     /// two seconds, running otherwise).
     ///
-    /// Those who may register units import every kind; each row is then written through the
+    /// Who may import a kind: [`ImportKind::permission`]; each row is then written through the
     /// owning service with its own permission and jurisdiction checks.
     ///
     /// Errors: `forbidden`; the file's refusals of [`super::sheet::read`]; `validation_failed`
@@ -81,7 +82,7 @@ impl ImportService {
         bytes: Vec<u8>,
         mode: ImportMode,
     ) -> ServiceResult<ImportJob> {
-        who.require(Permission::UnitRegister)?;
+        who.require(kind.permission())?;
         let sheet = tokio::task::spawn_blocking(move || read(&bytes))
             .await
             .map_err(|e| ServiceError::Internal(anyhow::anyhow!("sheet reader: {e}")))??;
@@ -165,6 +166,10 @@ impl ImportService {
             ImportKind::KeyAreas => {
                 let areas = KeyAreaRows::new(self.ctx.clone());
                 self.run_kind(&areas, who, id, kind, rows, mode).await
+            }
+            ImportKind::Accounts => {
+                let accounts = AccountRows::load(self.ctx.clone(), who).await?;
+                self.run_kind(&accounts, who, id, kind, rows, mode).await
             }
         }
     }

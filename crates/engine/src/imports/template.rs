@@ -3,7 +3,8 @@
 //! 填写说明; the unit template with drop-down lists for the unit kind and the yes/no columns) and
 //! a filled unit sheet of the same shape (the units export, the benchmark's and the tests' files).
 
-use neibao_domain::imports::{c, ka, ImportKind, MAX_DATA_ROWS, UNIT_COLUMNS};
+use neibao_domain::access::Role;
+use neibao_domain::imports::{ac, c, ka, ImportKind, MAX_DATA_ROWS, UNIT_COLUMNS};
 use neibao_domain::registry::UnitKind;
 use rust_xlsxwriter::{DataValidation, Format, Workbook, Worksheet, XlsxError};
 
@@ -31,6 +32,19 @@ pub fn template(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
             let mut book = Workbook::new();
             let ws = book.add_worksheet();
             super::book::header(ws, kind.label_zh(), kind.columns(), &[ka::USCC])?;
+            help_sheet(&mut book, kind)?;
+            book.save_to_buffer()
+        }
+        ImportKind::Accounts => {
+            let mut book = Workbook::new();
+            let ws = book.add_worksheet();
+            super::book::header(ws, kind.label_zh(), kind.columns(), &[ac::ORGANISATION, ac::UNIT_USCC])?;
+            let roles: Vec<&str> = Role::ALL.iter().map(|r| r.label_zh()).collect();
+            let role = DataValidation::new()
+                .allow_list_strings(&roles)?
+                .set_error_title("角色")?
+                .set_error_message("请从下拉列表中选择角色")?;
+            ws.add_data_validation(1, ac::ROLE as u16, MAX_DATA_ROWS, ac::ROLE as u16, &role)?;
             help_sheet(&mut book, kind)?;
             book.save_to_buffer()
         }

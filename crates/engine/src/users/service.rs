@@ -185,6 +185,28 @@ impl UserService {
         }
     }
 
+    /// Checks an account to create as [`Self::create`] does (the name, the role and its node
+    /// inside the caller's jurisdiction), without creating it: a spreadsheet import checks every
+    /// row before it writes any.
+    ///
+    /// Errors: as [`Self::create`], but for the `conflict` of a taken user name.
+    #[tracing::instrument(skip_all)]
+    pub async fn check_new(&self, who: &Principal, input: &NewAccount) -> ServiceResult<()> {
+        let prefix = reach(who)?;
+        check_username(&input.username)?;
+        check_display_name(&input.display_name)?;
+        self.node(
+            who,
+            prefix.as_deref(),
+            input.role,
+            opt(&input.org_id),
+            opt(&input.unit_id),
+        )
+        .await?;
+        check_external_subject(input.external_subject.as_deref())?;
+        Ok(())
+    }
+
     /// Creates an account with a first password made here (returned once, never stored in
     /// clear); audited as `user.create`.
     ///

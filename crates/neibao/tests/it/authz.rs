@@ -129,6 +129,8 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("post", "/api/v1/imports/units", Police, Some("{}")),
         ("get", "/api/v1/imports/key_areas/template", Police, None),
         ("post", "/api/v1/imports/key_areas", Police, Some("{}")),
+        ("get", "/api/v1/imports/accounts/template", Admin, None),
+        ("post", "/api/v1/imports/accounts", Admin, Some("{}")),
         ("get", "/api/v1/imports/{id}", Police, None),
         ("get", "/api/v1/exports/units", Police, None),
         ("get", "/api/v1/exports/devices", Any, None),

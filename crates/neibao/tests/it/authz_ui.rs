@@ -201,6 +201,8 @@ fn table() -> Vec<Row> {
         ("post", "/imports/units", Police, UPLOAD),
         ("get", "/imports/key_areas", Police, &[]),
         ("post", "/imports/key_areas", Police, UPLOAD),
+        ("get", "/imports/accounts", Admin, &[]),
+        ("post", "/imports/accounts", Admin, UPLOAD),
         ("get", "/imports/{id}", Police, &[]),
         ("get", "/units/{id}", Any, &[]),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),

@@ -1,7 +1,8 @@
 //! Spreadsheet imports of the other kinds (issue 12, docs/IMPORTS.md): key areas of registered
 //! units. A file with three bad rows is refused whole with exactly those row numbers; the fixed
 //! file is imported; importing it again changes nothing; a unit outside the jurisdiction is
-//! refused; the import is audited. Both backends.
+//! refused; the import is audited. Accounts, created in bulk the same way, with no password
+//! shown or kept. Both backends.
 
 use rust_xlsxwriter::Workbook;
 
@@ -154,6 +155,122 @@ async fn key_areas_import_refuses_bad_rows_then_imports_once() {
     let manager = app.client_for("demo_unit").await;
     assert_eq!(
         upload_kind(&manager, "key_areas", book(&KEY_AREA_HEADER, &fixed), None)
+            .await
+            .0,
+        403
+    );
+}
+
+const ACCOUNT_HEADER: [&str; 5] = ["用户名", "姓名", "角色", "所属机构", "所在单位统一社会信用代码"];
+
+fn account(username: &str, name: &str, role: &str, org: &str, unit: &str) -> Vec<String> {
+    vec![username.into(), name.into(), role.into(), org.into(), unit.into()]
+}
+
+#[tokio::test]
+async fn accounts_import_refuses_bad_rows_then_creates_once_without_showing_passwords() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let (s, orgs) = admin
+        .get("/api/v1/organisations?kind=police_station&division=3301")
+        .await;
+    assert_eq!(s, 200, "{orgs}");
+    let station = orgs[0]["id"].as_str().unwrap().to_string();
+    let station_name = orgs[0]["name"].as_str().unwrap().to_string();
+    let (_, me) = app.client_for("demo_unit").await.get("/api/v1/me").await;
+    let demo_unit = me["unit_id"].as_str().unwrap().to_string();
+    let (_, du) = admin.get(&format!("/api/v1/units/{demo_unit}")).await;
+    let unit_uscc = du["uscc"].as_str().unwrap().to_string();
+
+    // The template: the header row of the kind.
+    let r = admin
+        .http
+        .get(format!("{}/api/v1/imports/accounts/template", admin.base))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let sheet = neibao_engine::imports::sheet::read(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(sheet.header, ACCOUNT_HEADER);
+
+    // Three bad rows: a user name that does not start with a letter, an unknown role, an
+    // organisation that does not exist.
+    let bad = vec![
+        account("imp_officer1", "王小明", "派出所民警", &station_name, ""),
+        account("1imp_officer2", "赵小刚", "派出所民警", &station_name, ""),
+        account("imp_officer3", "钱小红", "巡警", &station_name, ""),
+        account("imp_officer4", "孙小亮", "派出所民警", "不存在的派出所", ""),
+        account("imp_guard1", "李保安", "保安员", "", &unit_uscc),
+    ];
+    let job = import_kind(&admin, "accounts", book(&ACCOUNT_HEADER, &bad), None).await;
+    assert_eq!(job["status"], "refused", "{job}");
+    assert_eq!(job["kind"], "accounts", "{job}");
+    assert_eq!(rows_of(&job), vec![3, 4, 5], "{job}");
+    let codes: Vec<&str> = job["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["invalid_username", "invalid_role", "organisation_not_found"],
+        "{job}"
+    );
+    let (_, users) = admin.get("/api/v1/users?q=imp_").await;
+    assert_eq!(users["total"], 0, "{users}");
+
+    // Fixed: created through account administration, no password anywhere in the answer.
+    let fixed = vec![
+        account("imp_officer1", "王小明", "派出所民警", &station_name, ""),
+        account("imp_officer2", "赵小刚", "派出所民警", &station_name, ""),
+        account("imp_officer3", "钱小红", "police_station", &station, ""),
+        account("imp_officer4", "孙小亮", "派出所民警", &station, ""),
+        account("imp_guard1", "李保安", "保安员", "", &unit_uscc),
+    ];
+    let job = import_kind(&admin, "accounts", book(&ACCOUNT_HEADER, &fixed), None).await;
+    assert_eq!(
+        (job["status"].as_str(), job["created"].as_u64()),
+        (Some("done"), Some(5)),
+        "{job}"
+    );
+    assert!(!job.to_string().contains("password"), "{job}");
+    let (_, users) = admin.get("/api/v1/users?q=imp_").await;
+    assert_eq!(users["total"], 5, "{users}");
+    let guard = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "imp_guard1")
+        .expect("the guard");
+    assert_eq!(
+        (guard["role"].as_str(), guard["unit_id"].as_str()),
+        (Some("guard"), Some(demo_unit.as_str()))
+    );
+
+    // Again: nothing changes; a taken user name with other content is refused.
+    let again = import_kind(&admin, "accounts", book(&ACCOUNT_HEADER, &fixed), None).await;
+    assert_eq!(
+        (
+            again["status"].as_str(),
+            again["created"].as_u64(),
+            again["unchanged"].as_u64()
+        ),
+        (Some("done"), Some(0), Some(5)),
+        "{again}"
+    );
+    let taken = vec![account("imp_officer1", "另一个人", "派出所民警", &station_name, "")];
+    let job = import_kind(&admin, "accounts", book(&ACCOUNT_HEADER, &taken), None).await;
+    assert_eq!(job["errors"][0]["code"], "username_taken", "{job}");
+
+    // Audited once per import; only administrators import accounts.
+    let (s, audit) = admin.get("/api/v1/audit?action=import.accounts&per_page=10").await;
+    assert_eq!(s, 200, "{audit}");
+    assert!(audit.to_string().contains("批量开设了账号"), "{audit}");
+    let county = app.client_for("demo_county").await;
+    assert_eq!(
+        upload_kind(&county, "accounts", book(&ACCOUNT_HEADER, &fixed), None)
             .await
             .0,
         403

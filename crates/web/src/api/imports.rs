@@ -69,6 +69,17 @@ pub async fn key_area_template(State(state): State<AppState>, user: CurrentUser)
     template_of(&state, &user, ImportKind::KeyAreas)
 }
 
+/// The account import template (`账号导入模板.xlsx`): 用户名, 姓名, 角色 (a drop-down list),
+/// 所属机构, 所在单位统一社会信用代码, and a sheet of filling instructions. Account
+/// administrators.
+#[utoipa::path(get, path = "/api/v1/imports/accounts/template", tag = "imports",
+    responses((status = 200, description = "账号导入模板（.xlsx）", content((Vec<u8> =
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::ErrorBody)))]
+pub async fn account_template(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
+    template_of(&state, &user, ImportKind::Accounts)
+}
+
 /// The `mode` field of an import form (absent: `all_or_nothing`).
 pub fn mode_of(fields: &[(String, String)]) -> Result<ImportMode, ApiError> {
     match fields.iter().find(|(k, _)| k == "mode").map(|(_, v)| v.trim()) {
@@ -105,9 +116,7 @@ async fn import_of(
     body: CsrfMultipart,
     kind: ImportKind,
 ) -> ApiResult<(StatusCode, Json<ImportJob>)> {
-    user.principal
-        .require(neibao_domain::access::Permission::UnitRegister)
-        .map_err(ApiError::from)?;
+    user.principal.require(kind.permission()).map_err(ApiError::from)?;
     let (file, fields) = body.file_with_fields().await?;
     let mode = mode_of(&fields)?;
     let job = state
@@ -136,6 +145,27 @@ pub async fn import_key_areas(
     body: CsrfMultipart,
 ) -> ApiResult<(StatusCode, Json<ImportJob>)> {
     import_of(&state, &user, body, ImportKind::KeyAreas).await
+}
+
+/// Creates accounts from a filled template (account administrators, `user.administer`), as
+/// `POST /api/v1/imports/units` imports units (the same file refusals, modes and job). A row is
+/// checked as `POST /api/v1/users` checks an account (user name, name, role, and its node: an
+/// organisation inside the caller's jurisdiction by full name or id, or a registered unit by
+/// USCC) and created by it (`user.create`); an account with the same user name, name, role and
+/// node is unchanged, a user name taken otherwise refused (`username_taken`). No password is
+/// shown or kept: an imported account signs in after an administrator resets its password
+/// (`POST /api/v1/users/{id}/reset`, shown once). The import is audited as `import.accounts`.
+#[utoipa::path(post, path = "/api/v1/imports/accounts", tag = "imports",
+    request_body(content_type = "multipart/form-data", content = ImportForm),
+    responses((status = 202, body = ImportJob), (status = 400, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn import_accounts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: CsrfMultipart,
+) -> ApiResult<(StatusCode, Json<ImportJob>)> {
+    import_of(&state, &user, body, ImportKind::Accounts).await
 }
 
 /// One of the caller's import jobs: its progress while it runs, its counts and bad rows when
@@ -355,6 +385,8 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/imports/key_areas",
             post(import_key_areas).layer(upload_limit()),
         )
+        .route("/api/v1/imports/accounts/template", get(account_template))
+        .route("/api/v1/imports/accounts", post(import_accounts).layer(upload_limit()))
         .route("/api/v1/imports/{id}", get(get_import))
         .route("/api/v1/exports/units", get(export_units))
         .route("/api/v1/exports/devices", get(export_devices))
@@ -370,6 +402,8 @@ pub fn routes() -> Router<AppState> {
     import_units,
     key_area_template,
     import_key_areas,
+    account_template,
+    import_accounts,
     get_import,
     export_units,
     export_devices,

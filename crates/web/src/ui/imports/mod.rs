@@ -21,6 +21,12 @@ pub fn routes() -> axum::Router<AppState> {
                 .layer(upload_limit()),
         )
         .route(
+            "/imports/accounts",
+            routing::get(pages::accounts_page)
+                .post(pages::accounts_upload)
+                .layer(upload_limit()),
+        )
+        .route(
             "/imports/key_areas",
             routing::get(pages::key_areas_page)
                 .post(pages::key_areas_upload)

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use neibao_domain::access::Permission;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::imports::{ImportJob, ImportKind, ImportMode, ImportStatus, RowError};
 
@@ -65,6 +64,7 @@ fn intro(kind: ImportKind) -> &'static str {
     match kind {
         ImportKind::Units => "每一行在写入前都按单位登记的规则核验（统一社会信用代码、行政区划代码、所属派出所和行业主管部门须在本辖区内等）；同一统一社会信用代码已登记且内容相同的行跳过。",
         ImportKind::KeyAreas => "每一行按统一社会信用代码找到已登记的本辖区单位，按添加重要部位的规则核验（名称必填、不超过100字，说明不超过500字）；同一单位已有同名且说明相同的重要部位跳过，说明不同的行不导入（请在单位页修改）。",
+        ImportKind::Accounts => "每一行按开设账号的规则核验（用户名、姓名、角色，以及本辖区内的所属机构或所在单位）；用户名已存在且内容相同的行跳过。导入的账号不生成可见的密码：请在账号页为每个账号“重置密码”，临时密码只显示一次，交本人首次登录后修改。",
     }
 }
 
@@ -73,20 +73,23 @@ fn summary(kind: ImportKind) -> &'static str {
     match kind {
         ImportKind::Units => "按统一社会信用代码登记单位，含所属派出所、行业主管部门、重点单位类别和负责人",
         ImportKind::KeyAreas => "为已登记的单位添加重要部位（按单位的统一社会信用代码）",
+        ImportKind::Accounts => "批量开设账号（用户名、姓名、角色、所属机构或所在单位），仅系统管理员",
     }
 }
 
 /// `GET /imports`: what to import.
 pub async fn choose_page(UiUser(u): UiUser) -> Response {
-    if !u.principal.can(Permission::UnitRegister) {
+    let kinds: Vec<_> = ImportKind::ALL
+        .iter()
+        .filter(|k| u.principal.can(k.permission()))
+        .map(|k| (k.code(), k.label_zh(), summary(*k)))
+        .collect();
+    if kinds.is_empty() {
         return error_page(&u, refused());
     }
     render(&ChoosePage {
         nav: Nav::new(&u),
-        kinds: ImportKind::ALL
-            .iter()
-            .map(|k| (k.code(), k.label_zh(), summary(*k)))
-            .collect(),
+        kinds,
     })
 }
 
@@ -117,8 +120,13 @@ pub async fn key_areas_page(UiUser(u): UiUser) -> Response {
     upload_page(u, ImportKind::KeyAreas)
 }
 
+/// `GET /imports/accounts`.
+pub async fn accounts_page(UiUser(u): UiUser) -> Response {
+    upload_page(u, ImportKind::Accounts)
+}
+
 fn upload_page(u: CurrentUser, kind: ImportKind) -> Response {
-    if !u.principal.can(Permission::UnitRegister) {
+    if !u.principal.can(kind.permission()) {
         return error_page(&u, refused());
     }
     upload_form(&u, kind, None)
@@ -136,8 +144,13 @@ pub async fn key_areas_upload(State(state): State<AppState>, UiUser(u): UiUser, 
 
 /// Multipart `csrf`, `_once`, `mode`, `file`. Starts the import and goes to its page; a refused
 /// file is shown on the form with the reason.
+/// `POST /imports/accounts`.
+pub async fn accounts_upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMultipart) -> Response {
+    upload(state, u, mp, ImportKind::Accounts).await
+}
+
 async fn upload(state: AppState, u: CurrentUser, mp: CsrfMultipart, kind: ImportKind) -> Response {
-    if !u.principal.can(Permission::UnitRegister) {
+    if !u.principal.can(kind.permission()) {
         return error_page(&u, refused());
     }
     let r = async {
