@@ -8,8 +8,8 @@
 //! Passwords: none is shown or kept. `UserService::create` makes a random first password and the
 //! import throws it away, so an imported account cannot sign in until an administrator resets
 //! its password on the account's page (重置密码), which shows a temporary password once, to be
-//! handed to that person alone and changed at the first sign-in. A job (stored, shown again) is
-//! no place for thousands of passwords.
+//! handed to that person alone. A job (stored, shown again) is no place for thousands of
+//! passwords.
 
 use async_trait::async_trait;
 use neibao_domain::access::{Principal, Role};
