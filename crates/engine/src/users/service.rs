@@ -192,28 +192,16 @@ impl UserService {
     /// Errors: as [`Self::create`], but for the `conflict` of a taken user name.
     #[tracing::instrument(skip_all)]
     pub async fn check_new(&self, who: &Principal, input: &NewAccount) -> ServiceResult<()> {
-        let prefix = reach(who)?;
-        check_username(&input.username)?;
-        check_display_name(&input.display_name)?;
-        self.node(
-            who,
-            prefix.as_deref(),
-            input.role,
-            opt(&input.org_id),
-            opt(&input.unit_id),
-        )
-        .await?;
-        check_external_subject(input.external_subject.as_deref())?;
-        Ok(())
+        self.checked(who, input).await.map(|_| ())
     }
 
-    /// Creates an account with a first password made here (returned once, never stored in
-    /// clear); audited as `user.create`.
-    ///
-    /// Errors: `forbidden`; `validation_failed` (name, role and node); `conflict` when the user
-    /// name is taken.
-    #[tracing::instrument(skip_all)]
-    pub async fn create(&self, who: &Principal, input: NewAccount) -> ServiceResult<CreatedAccount> {
+    /// The fields of a new account, checked: user name, display name, organisation and unit
+    /// ids, external subject.
+    async fn checked(
+        &self,
+        who: &Principal,
+        input: &NewAccount,
+    ) -> ServiceResult<(String, String, Option<String>, Option<String>, Option<String>)> {
         let prefix = reach(who)?;
         let username = check_username(&input.username)?;
         let display_name = check_display_name(&input.display_name)?;
@@ -227,6 +215,17 @@ impl UserService {
             )
             .await?;
         let external_subject = check_external_subject(input.external_subject.as_deref())?;
+        Ok((username, display_name, org_id, unit_id, external_subject))
+    }
+
+    /// Creates an account with a first password made here (returned once, never stored in
+    /// clear); audited as `user.create`.
+    ///
+    /// Errors: `forbidden`; `validation_failed` (name, role and node); `conflict` when the user
+    /// name is taken.
+    #[tracing::instrument(skip_all)]
+    pub async fn create(&self, who: &Principal, input: NewAccount) -> ServiceResult<CreatedAccount> {
+        let (username, display_name, org_id, unit_id, external_subject) = self.checked(who, &input).await?;
         let password = temporary_password();
         let mut audit = who.audit("user.create", "users", "", None);
         audit.detail = serde_json::json!({ "username": username, "role": input.role.code() }).to_string();

@@ -4,26 +4,26 @@
 //! refused; the import is audited. Accounts, created in bulk the same way, with no password
 //! shown or kept. Both backends.
 
-use rust_xlsxwriter::Workbook;
-
 use crate::common::*;
-use crate::imports::{import_kind, rows_of, upload_kind};
+use crate::imports::{book, import_kind, rows_of, template_header, upload_kind};
 
-/// A workbook with `header` and `rows`.
-fn book(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    for (i, h) in header.iter().enumerate() {
-        ws.write_string(0, i as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (i, cell) in row.iter().enumerate() {
-            if !cell.is_empty() {
-                ws.write_string(r as u32 + 1, i as u16, cell).unwrap();
-            }
-        }
-    }
-    book.save_to_buffer().unwrap()
+/// A finished job's (status, created, unchanged).
+fn counts(job: &serde_json::Value) -> (Option<&str>, Option<u64>, Option<u64>) {
+    (
+        job["status"].as_str(),
+        job["created"].as_u64(),
+        job["unchanged"].as_u64(),
+    )
+}
+
+/// The codes of a job's bad rows, in row order.
+fn codes(job: &serde_json::Value) -> Vec<&str> {
+    job["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect()
 }
 
 fn area(uscc: &str, name: &str, description: &str) -> Vec<String> {
@@ -50,16 +50,7 @@ async fn key_areas_import_refuses_bad_rows_then_imports_once() {
     let nb_uscc = nb["items"][0]["uscc"].as_str().expect("a Ningbo unit").to_string();
 
     // The template: the header row of the kind.
-    let r = county
-        .http
-        .get(format!("{}/api/v1/imports/key_areas/template", county.base))
-        .bearer_auth(&county.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
-    let sheet = neibao_engine::imports::sheet::read(&r.bytes().await.unwrap()).unwrap();
-    assert_eq!(sheet.header, KEY_AREA_HEADER);
+    assert_eq!(template_header(&county, "key_areas").await, KEY_AREA_HEADER);
 
     // Three bad rows (a unit outside the jurisdiction, an unregistered USCC, a name twice) and
     // a missing name: refused whole, with exactly those rows.
@@ -76,14 +67,8 @@ async fn key_areas_import_refuses_bad_rows_then_imports_once() {
     assert_eq!(job["status"], "refused", "{job}");
     assert_eq!(job["kind"], "key_areas", "{job}");
     assert_eq!(rows_of(&job), vec![3, 5, 6, 7], "{job}");
-    let codes: Vec<&str> = job["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["code"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        codes,
+        codes(&job),
         [
             "outside_jurisdiction",
             "unit_not_found",
@@ -121,15 +106,7 @@ async fn key_areas_import_refuses_bad_rows_then_imports_once() {
 
     // Again: nothing changes.
     let again = import_kind(&county, "key_areas", book(&KEY_AREA_HEADER, &fixed), None).await;
-    assert_eq!(
-        (
-            again["status"].as_str(),
-            again["created"].as_u64(),
-            again["unchanged"].as_u64()
-        ),
-        (Some("done"), Some(0), Some(3)),
-        "{again}"
-    );
+    assert_eq!(counts(&again), (Some("done"), Some(0), Some(3)), "{again}");
     let (_, areas) = county.get(&format!("/api/v1/units/{unit_a}/key_areas")).await;
     assert_eq!(areas.as_array().map(Vec::len), Some(2), "{areas}");
     // The same name with another description is refused, not applied.
@@ -183,16 +160,7 @@ async fn accounts_import_refuses_bad_rows_then_creates_once_without_showing_pass
     let unit_uscc = du["uscc"].as_str().unwrap().to_string();
 
     // The template: the header row of the kind.
-    let r = admin
-        .http
-        .get(format!("{}/api/v1/imports/accounts/template", admin.base))
-        .bearer_auth(&admin.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
-    let sheet = neibao_engine::imports::sheet::read(&r.bytes().await.unwrap()).unwrap();
-    assert_eq!(sheet.header, ACCOUNT_HEADER);
+    assert_eq!(template_header(&admin, "accounts").await, ACCOUNT_HEADER);
 
     // Three bad rows: a user name that does not start with a letter, an unknown role, an
     // organisation that does not exist.
@@ -207,14 +175,8 @@ async fn accounts_import_refuses_bad_rows_then_creates_once_without_showing_pass
     assert_eq!(job["status"], "refused", "{job}");
     assert_eq!(job["kind"], "accounts", "{job}");
     assert_eq!(rows_of(&job), vec![3, 4, 5], "{job}");
-    let codes: Vec<&str> = job["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["code"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        codes,
+        codes(&job),
         ["invalid_username", "invalid_role", "organisation_not_found"],
         "{job}"
     );
@@ -251,15 +213,7 @@ async fn accounts_import_refuses_bad_rows_then_creates_once_without_showing_pass
 
     // Again: nothing changes; a taken user name with other content is refused.
     let again = import_kind(&admin, "accounts", book(&ACCOUNT_HEADER, &fixed), None).await;
-    assert_eq!(
-        (
-            again["status"].as_str(),
-            again["created"].as_u64(),
-            again["unchanged"].as_u64()
-        ),
-        (Some("done"), Some(0), Some(5)),
-        "{again}"
-    );
+    assert_eq!(counts(&again), (Some("done"), Some(0), Some(5)), "{again}");
     let taken = vec![account("imp_officer1", "另一个人", "派出所民警", &station_name, "")];
     let job = import_kind(&admin, "accounts", book(&ACCOUNT_HEADER, &taken), None).await;
     assert_eq!(job["errors"][0]["code"], "username_taken", "{job}");

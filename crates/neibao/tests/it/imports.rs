@@ -35,9 +35,14 @@ const HEADER: [&str; 16] = [
 
 /// A workbook with the template's header and `rows` (cells in header order).
 pub(crate) fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    book(&HEADER, rows)
+}
+
+/// A workbook with `header` and `rows` (cells in header order).
+pub(crate) fn book(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
-    for (i, h) in HEADER.iter().enumerate() {
+    for (i, h) in header.iter().enumerate() {
         ws.write_string(0, i as u16, *h).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
@@ -48,6 +53,21 @@ pub(crate) fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
         }
     }
     book.save_to_buffer().unwrap()
+}
+
+/// The header row of `GET /api/v1/imports/{kind}/template` as `c` downloads it.
+pub(crate) async fn template_header(c: &Client, kind: &str) -> Vec<String> {
+    let r = c
+        .http
+        .get(format!("{}/api/v1/imports/{kind}/template", c.base))
+        .bearer_auth(&c.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    neibao_engine::imports::sheet::read(&r.bytes().await.unwrap())
+        .unwrap()
+        .header
 }
 
 /// A row: name, USCC, division, police station (name), principal's phone.
