@@ -157,7 +157,13 @@ async fn run_on(n: usize, dir: &Path, db_url: Option<&str>) -> anyhow::Result<Im
     let job = app
         .services
         .imports
-        .start(&who, "bench.xlsx", bad_file, ImportMode::AllOrNothing)
+        .start(
+            &who,
+            neibao_domain::imports::ImportKind::Units,
+            "bench.xlsx",
+            bad_file,
+            ImportMode::AllOrNothing,
+        )
         .await?;
     let job = wait(&app, &who, &job.id).await?;
     let check = t.elapsed().as_secs_f64();
@@ -171,7 +177,13 @@ async fn run_on(n: usize, dir: &Path, db_url: Option<&str>) -> anyhow::Result<Im
     let job = app
         .services
         .imports
-        .start(&who, "bench.xlsx", file, ImportMode::AllOrNothing)
+        .start(
+            &who,
+            neibao_domain::imports::ImportKind::Units,
+            "bench.xlsx",
+            file,
+            ImportMode::AllOrNothing,
+        )
         .await?;
     let job = wait(&app, &who, &job.id).await?;
     let import = t.elapsed().as_secs_f64();

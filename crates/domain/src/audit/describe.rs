@@ -41,6 +41,13 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("unit.reactivate", "恢复单位在用", "恢复了单位在用"),
     ("unit.close", "注销单位", "注销了单位"),
     ("import.units", "批量导入单位", "批量导入了单位"),
+    ("import.key_areas", "批量导入重要部位", "批量导入了重要部位"),
+    ("import.accounts", "批量开设账号", "批量开设了账号"),
+    ("export.units", "导出单位列表", "导出了单位列表"),
+    ("export.devices", "导出设备列表", "导出了设备列表"),
+    ("export.alerts", "导出告警列表", "导出了告警列表"),
+    ("export.hazards", "导出隐患列表", "导出了隐患列表"),
+    ("export.inspections", "导出检查列表", "导出了检查列表"),
     ("key_area.create", "新建重点部位", "新建了重点部位"),
     ("key_area.update", "修改重点部位", "修改了重点部位"),
     ("key_area.deactivate", "停用重点部位", "停用了重点部位"),
@@ -236,6 +243,14 @@ pub fn sentence(e: &AuditEntry) -> String {
                 format!("{actor} {verb}")
             }
             "retention.delete" => format!("{actor} {verb}（{}）{object}", object_label(&e.object_type)),
+            // An export names no object; the sentence says how many rows left the system.
+            a if a.starts_with("export.") => {
+                let rows = serde_json::from_str::<serde_json::Value>(&e.detail)
+                    .ok()
+                    .and_then(|d| d.get("rows").and_then(serde_json::Value::as_u64))
+                    .map_or(String::new(), |n| format!("（共{n}行）"));
+                format!("{actor} {verb}{rows}")
+            }
             _ => format!("{actor} {verb}{object}"),
         };
     }
@@ -334,6 +349,9 @@ mod tests {
         assert_eq!(sentence(&refused), "张三 尝试修改单位 x1，被拒绝（403）");
         assert_eq!(action_label("PUT /api/v1/units/{id}"), "被拒绝的请求");
         assert_eq!(sentence(&entry("odd.thing", "", "")), "张三 执行了操作 odd.thing");
+        let mut export = entry("export.devices", "export", "");
+        export.detail = r#"{"rows":12}"#.into();
+        assert_eq!(sentence(&export), "张三 导出了设备列表（共12行）");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! R4, R15: GB 32100 USCC, GB/T 2260 division code, the police station and competent department
 //! inside the caller's jurisdiction); see docs/IMPORTS.md.
 
+pub mod export;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +89,126 @@ pub mod c {
     pub const PRINCIPAL_PHONE: usize = 13;
     pub const SECURITY_NAME: usize = 14;
     pub const SECURITY_PHONE: usize = 15;
+}
+
+// What an import writes (issue 12: "Import units, responsible persons, key areas and devices"):
+// every kind is imported by the same engine (`crates/engine/src/imports/`): the template, every
+// row checked before anything is written, `all_or_nothing` or `good_rows_only`, the job.
+
+/// A kind of import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    /// 单位 (by USCC; the registry's rules, R1, R2, R4, R15).
+    #[default]
+    Units,
+    /// 重要部位 of registered units (by the unit's USCC and the area's name).
+    KeyAreas,
+    /// Accounts (by user name), each with its role and organisation or unit.
+    Accounts,
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 3] = [ImportKind::Units, ImportKind::KeyAreas, ImportKind::Accounts];
+
+    /// Stable code: the path segment of `/api/v1/imports/{code}` and of the audit action
+    /// `import.{code}`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Units => "units",
+            ImportKind::KeyAreas => "key_areas",
+            ImportKind::Accounts => "accounts",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<ImportKind> {
+        ImportKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+    /// 单位, 重要部位: the template's sheet name and the word of the pages.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ImportKind::Units => "单位",
+            ImportKind::KeyAreas => "重要部位",
+            ImportKind::Accounts => "账号",
+        }
+    }
+    /// The template's columns, in order.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            ImportKind::Units => &UNIT_COLUMNS,
+            ImportKind::KeyAreas => &KEY_AREA_COLUMNS,
+            ImportKind::Accounts => &ACCOUNT_COLUMNS,
+        }
+    }
+    /// Who may import this kind: those who may register units (units, key areas), account
+    /// administrators (accounts). Each row is then written through the owning service with its
+    /// own checks.
+    pub fn permission(self) -> crate::access::Permission {
+        match self {
+            ImportKind::Units | ImportKind::KeyAreas => crate::access::Permission::UnitRegister,
+            ImportKind::Accounts => crate::access::Permission::UserAdminister,
+        }
+    }
+    /// The file name the template is offered under, e.g. `重要部位导入模板.xlsx`.
+    pub fn template_file_name(self) -> String {
+        format!("{}导入模板.xlsx", self.label_zh())
+    }
+    /// The audit action of a finished import, e.g. `import.key_areas`.
+    pub fn audit_action(self) -> String {
+        format!("import.{}", self.code())
+    }
+}
+
+/// The columns of the key area template (`RegistryService::create_key_area`'s fields).
+pub const KEY_AREA_COLUMNS: [Column; 3] = [
+    col(
+        "统一社会信用代码",
+        true,
+        24.0,
+        "必填：重要部位所属单位的统一社会信用代码（单位须已登记，且在本辖区）",
+    ),
+    col("重要部位名称", true, 24.0, "必填，不超过100字；同一单位内不重复"),
+    col("说明", false, 48.0, "不超过500字"),
+];
+
+/// The columns of the account template (`UserService::create`'s fields). No password column:
+/// an imported account's first password is set by an administrator's reset (docs/IMPORTS.md).
+pub const ACCOUNT_COLUMNS: [Column; 5] = [
+    col("用户名", true, 16.0, "必填：3至32位小写字母、数字或 _ . -，以字母开头"),
+    col("姓名", true, 12.0, "必填，不超过50字"),
+    col(
+        "角色",
+        true,
+        16.0,
+        "必填：系统管理员、省厅内保民警、市局内保民警、分局内保民警、派出所民警、行业主管部门、单位保卫负责人、保安员",
+    ),
+    col(
+        "所属机构",
+        false,
+        28.0,
+        "公安机关、主管部门账号必填：本辖区内机构的全称或编号",
+    ),
+    col(
+        "所在单位统一社会信用代码",
+        false,
+        26.0,
+        "单位保卫负责人、保安员账号必填：本辖区内已登记单位的统一社会信用代码",
+    ),
+];
+
+/// Index of each column in [`ACCOUNT_COLUMNS`].
+pub mod ac {
+    pub const USERNAME: usize = 0;
+    pub const NAME: usize = 1;
+    pub const ROLE: usize = 2;
+    pub const ORGANISATION: usize = 3;
+    pub const UNIT_USCC: usize = 4;
+}
+
+/// Index of each column in [`KEY_AREA_COLUMNS`].
+pub mod ka {
+    pub const USCC: usize = 0;
+    pub const NAME: usize = 1;
+    pub const DESCRIPTION: usize = 2;
 }
 
 /// A yes/no cell: 是/否, Y/N, true/false, 1/0; empty is no. `None`: anything else.
@@ -193,6 +315,8 @@ pub const MAX_KEPT_ERRORS: usize = 1000;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportJob {
     pub id: String,
+    /// What the file imports.
+    pub kind: ImportKind,
     /// The account that started it (the only one that may read it).
     pub user_id: String,
     pub mode: ImportMode,
@@ -205,9 +329,9 @@ pub struct ImportJob {
     pub rows_checked: u32,
     /// Rows written (units created) so far.
     pub rows_written: u32,
-    /// Units created.
+    /// Units (key areas …) created.
     pub created: u32,
-    /// Rows whose USCC was registered already with the same content (nothing written).
+    /// Rows already registered with the same content (nothing written).
     pub unchanged: u32,
     /// Bad rows.
     pub refused: u32,

@@ -185,13 +185,23 @@ impl UserService {
         }
     }
 
-    /// Creates an account with a first password made here (returned once, never stored in
-    /// clear); audited as `user.create`.
+    /// Checks an account to create as [`Self::create`] does (the name, the role and its node
+    /// inside the caller's jurisdiction), without creating it: a spreadsheet import checks every
+    /// row before it writes any.
     ///
-    /// Errors: `forbidden`; `validation_failed` (name, role and node); `conflict` when the user
-    /// name is taken.
+    /// Errors: as [`Self::create`], but for the `conflict` of a taken user name.
     #[tracing::instrument(skip_all)]
-    pub async fn create(&self, who: &Principal, input: NewAccount) -> ServiceResult<CreatedAccount> {
+    pub async fn check_new(&self, who: &Principal, input: &NewAccount) -> ServiceResult<()> {
+        self.checked(who, input).await.map(|_| ())
+    }
+
+    /// The fields of a new account, checked: user name, display name, organisation and unit
+    /// ids, external subject.
+    async fn checked(
+        &self,
+        who: &Principal,
+        input: &NewAccount,
+    ) -> ServiceResult<(String, String, Option<String>, Option<String>, Option<String>)> {
         let prefix = reach(who)?;
         let username = check_username(&input.username)?;
         let display_name = check_display_name(&input.display_name)?;
@@ -205,6 +215,17 @@ impl UserService {
             )
             .await?;
         let external_subject = check_external_subject(input.external_subject.as_deref())?;
+        Ok((username, display_name, org_id, unit_id, external_subject))
+    }
+
+    /// Creates an account with a first password made here (returned once, never stored in
+    /// clear); audited as `user.create`.
+    ///
+    /// Errors: `forbidden`; `validation_failed` (name, role and node); `conflict` when the user
+    /// name is taken.
+    #[tracing::instrument(skip_all)]
+    pub async fn create(&self, who: &Principal, input: NewAccount) -> ServiceResult<CreatedAccount> {
+        let (username, display_name, org_id, unit_id, external_subject) = self.checked(who, &input).await?;
         let password = temporary_password();
         let mut audit = who.audit("user.create", "users", "", None);
         audit.detail = serde_json::json!({ "username": username, "role": input.role.code() }).to_string();

@@ -35,9 +35,14 @@ const HEADER: [&str; 16] = [
 
 /// A workbook with the template's header and `rows` (cells in header order).
 pub(crate) fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    book(&HEADER, rows)
+}
+
+/// A workbook with `header` and `rows` (cells in header order).
+pub(crate) fn book(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
-    for (i, h) in HEADER.iter().enumerate() {
+    for (i, h) in header.iter().enumerate() {
         ws.write_string(0, i as u16, *h).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
@@ -48,6 +53,21 @@ pub(crate) fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
         }
     }
     book.save_to_buffer().unwrap()
+}
+
+/// The header row of `GET /api/v1/imports/{kind}/template` as `c` downloads it.
+pub(crate) async fn template_header(c: &Client, kind: &str) -> Vec<String> {
+    let r = c
+        .http
+        .get(format!("{}/api/v1/imports/{kind}/template", c.base))
+        .bearer_auth(&c.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    neibao_engine::imports::sheet::read(&r.bytes().await.unwrap())
+        .unwrap()
+        .header
 }
 
 /// A row: name, USCC, division, police station (name), principal's phone.
@@ -67,6 +87,11 @@ pub(crate) fn row(name: &str, uscc: &str, division: &str, station: &str, phone: 
 
 /// Uploads `file` to `POST /api/v1/imports/units`: (status, answer).
 pub(crate) async fn upload(c: &Client, file: Vec<u8>, mode: Option<&str>) -> (u16, Value) {
+    upload_kind(c, "units", file, mode).await
+}
+
+/// Uploads `file` to `POST /api/v1/imports/{kind}`: (status, answer).
+pub(crate) async fn upload_kind(c: &Client, kind: &str, file: Vec<u8>, mode: Option<&str>) -> (u16, Value) {
     let mut form = reqwest::multipart::Form::new();
     if let Some(m) = mode {
         form = form.text("mode", m.to_string());
@@ -80,7 +105,7 @@ pub(crate) async fn upload(c: &Client, file: Vec<u8>, mode: Option<&str>) -> (u1
     );
     let r = c
         .http
-        .post(format!("{}/api/v1/imports/units", c.base))
+        .post(format!("{}/api/v1/imports/{kind}", c.base))
         .bearer_auth(&c.token)
         .multipart(form)
         .send()
@@ -92,7 +117,12 @@ pub(crate) async fn upload(c: &Client, file: Vec<u8>, mode: Option<&str>) -> (u1
 
 /// Uploads and waits for the job to end: the finished job.
 pub(crate) async fn import(c: &Client, file: Vec<u8>, mode: Option<&str>) -> Value {
-    let (s, v) = upload(c, file, mode).await;
+    import_kind(c, "units", file, mode).await
+}
+
+/// Uploads a file of `kind` and waits for the job to end: the finished job.
+pub(crate) async fn import_kind(c: &Client, kind: &str, file: Vec<u8>, mode: Option<&str>) -> Value {
+    let (s, v) = upload_kind(c, kind, file, mode).await;
     assert_eq!(s, 202, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
     let mut job = v;

@@ -57,6 +57,7 @@ const ALLOWED: &[&str] = &[
     "ZKTeco",
     "ISAPI",
     "RPC",
+    "Excel", // 电子表格软件名：“导出 Excel”是各地公安内网软件与 WPS 通用的写法
 ];
 
 /// The demo roles and the administrator, with their passwords.

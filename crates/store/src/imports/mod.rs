@@ -13,6 +13,7 @@ use neibao_domain::imports::{ImportJob, ImportMode, RowError};
 #[derive(Debug, Clone)]
 pub struct NewImportJob {
     pub user_id: String,
+    pub kind: neibao_domain::imports::ImportKind,
     pub mode: ImportMode,
     pub file_name: String,
     pub rows_total: u32,

@@ -13,10 +13,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::ids::new_id;
-use neibao_domain::imports::{ImportJob, ImportMode, ImportStatus};
+use neibao_domain::imports::{ImportJob, ImportKind, ImportMode, ImportStatus};
 use sqlx::{QueryBuilder, Row};
 
-const COLUMNS: &str = "SELECT id, user_id, mode, status, file_name, rows_total, rows_checked, rows_written, \
+const COLUMNS: &str = "SELECT id, user_id, kind, mode, status, file_name, rows_total, rows_checked, rows_written, \
     created_count, unchanged_count, refused_count, errors, reason, created_at, finished_at FROM import_jobs";
 
 fn count(r: &DbRow, col: &str) -> u32 {
@@ -26,6 +26,7 @@ fn count(r: &DbRow, col: &str) -> u32 {
 fn job_from_row(r: &DbRow) -> ImportJob {
     ImportJob {
         id: r.get("id"),
+        kind: ImportKind::from_code(&r.get::<String, _>("kind")).unwrap_or_default(),
         user_id: r.get("user_id"),
         mode: ImportMode::from_code(&r.get::<String, _>("mode")).unwrap_or_default(),
         status: ImportStatus::from_code(&r.get::<String, _>("status")).unwrap_or(ImportStatus::Failed),
@@ -49,10 +50,11 @@ impl ImportJobRepo for Backend {
         let id = new_id();
         sqlx::query(&sql(
             "INSERT INTO import_jobs (id, user_id, kind, mode, status, file_name, rows_total, created_at, beat_at) \
-             VALUES (?, ?, 'units', ?, 'running', ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)",
         ))
         .bind(&id)
         .bind(&job.user_id)
+        .bind(job.kind.code())
         .bind(job.mode.code())
         .bind(&job.file_name)
         .bind(i64::from(job.rows_total))

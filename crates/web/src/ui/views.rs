@@ -330,6 +330,19 @@ impl Pager {
     }
 }
 
+/// The link 导出 Excel of a list page: `GET /api/v1/exports/{list}` with the page's filters as
+/// understood (`params`; empty values left out), so the file holds what the page lists.
+pub fn export_href(list: &str, params: &[(&str, String)]) -> String {
+    let q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+    if q.is_empty() {
+        return format!("/api/v1/exports/{list}");
+    }
+    format!(
+        "/api/v1/exports/{list}?{}",
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    )
+}
+
 /// A column header that orders a list: its link and the mark of the current order.
 pub struct SortHeader {
     /// The same list ordered by this column: ascending, or descending when it is already

@@ -16,7 +16,7 @@ mod checklists;
 mod credit;
 mod dispatch;
 mod evidence;
-mod hazards;
+pub(crate) mod hazards;
 mod inspections;
 mod paging;
 mod settings;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::state::AppState;
 use crate::ui::kit::{error_page, render, UiUser};
-use crate::ui::views::{total_label, AlertView, Nav, Pager};
+use crate::ui::views::{export_href, total_label, AlertView, Nav, Pager};
 
 #[derive(Deserialize, Default)]
 pub struct AlertsQuery {
@@ -33,6 +33,8 @@ struct AlertsPage {
     /// The unit's name when the list is one unit's (taken from its rows).
     unit_name: String,
     pager: Pager,
+    /// 导出 Excel: this list's filters.
+    export: String,
 }
 
 /// `GET /alerts[?status=][&page=]`.
@@ -49,6 +51,16 @@ pub async fn alerts(State(state): State<AppState>, UiUser(u): UiUser, Query(q): 
             nav.watch_alerts = true;
             render(&AlertsPage {
                 nav,
+                export: export_href(
+                    "alerts",
+                    &[
+                        (
+                            "status",
+                            filter.status.map(|s| s.code().to_string()).unwrap_or_default(),
+                        ),
+                        ("unit_id", q.unit_id.clone()),
+                    ],
+                ),
                 alerts: list.items.iter().map(AlertView::from).collect(),
                 total: total_label(&list),
                 unit_name: match (q.unit_id.is_empty(), list.items.first()) {

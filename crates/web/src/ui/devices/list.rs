@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::super::kit::{error_page, render, UiUser};
 use super::super::registry::{unit_page, UnitExtras};
-use super::super::views::{total_label, DeviceView, Nav, Pager, SortHeader};
+use super::super::views::{export_href, total_label, DeviceView, Nav, Pager, SortHeader};
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::state::AppState;
@@ -128,6 +128,8 @@ struct DevicesPage {
     sort_name: SortHeader,
     sort_unit: SortHeader,
     sort_last_seen: SortHeader,
+    /// 导出 Excel: this list's filters and order.
+    export: String,
 }
 
 pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<DevicesQuery>) -> Response {
@@ -145,8 +147,17 @@ pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
     let (sort_name, sort_unit, sort_last_seen) = (header("name"), header("unit"), header("last_seen"));
     let mut with_sort = filters.to_vec();
     with_sort.push(("sort", sort.clone()));
+    let export = export_href(
+        "devices",
+        &[
+            ("unit_id", q.unit_id.clone()),
+            ("online", filter.online.map(|o| o.to_string()).unwrap_or_default()),
+            ("sort", sort.clone()),
+        ],
+    );
     match state.services.devices.list(&u.principal, &filter, page).await {
         Ok(list) => render(&DevicesPage {
+            export,
             nav: Nav::new(&u),
             devices: list.items.iter().map(DeviceView::from).collect(),
             total: total_label(&list),

@@ -1,4 +1,5 @@
-//! Spreadsheet import pages (批量导入单位, issue 12): the upload page (template link, file, mode)
+//! Spreadsheet import pages (批量导入, issue 12): the choice of what to import, the upload page of
+//! each kind (template link, file, mode)
 //! and a job's page (a progress bar refreshed every two seconds while it runs, then the counts
 //! and the bad rows). Imports go through [`neibao_engine::imports::ImportService`], as the JSON
 //! API's do.
@@ -12,10 +13,23 @@ use crate::state::AppState;
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
     axum::Router::new()
+        .route("/imports", routing::get(pages::choose_page))
         .route(
             "/imports/units",
-            routing::get(pages::upload_page)
-                .post(pages::upload)
+            routing::get(pages::units_page)
+                .post(pages::units_upload)
+                .layer(upload_limit()),
+        )
+        .route(
+            "/imports/accounts",
+            routing::get(pages::accounts_page)
+                .post(pages::accounts_upload)
+                .layer(upload_limit()),
+        )
+        .route(
+            "/imports/key_areas",
+            routing::get(pages::key_areas_page)
+                .post(pages::key_areas_upload)
                 .layer(upload_limit()),
         )
         .route("/imports/{id}", routing::get(pages::job_page))

@@ -1,13 +1,13 @@
-//! `GET /imports/units` (the upload form), `POST /imports/units` (starts the import, then goes
-//! to its page), `GET /imports/{id}` (the job: progress, counts, bad rows).
+//! `GET /imports` (the choice of what to import), `GET /imports/{units,key_areas}` (the upload
+//! form of a kind), `POST /imports/{units,key_areas}` (starts the import, then goes to its
+//! page), `GET /imports/{id}` (the job: progress, counts, bad rows).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use neibao_domain::access::Permission;
 use neibao_domain::error::ErrorCode;
-use neibao_domain::imports::{ImportJob, ImportMode, ImportStatus, RowError};
+use neibao_domain::imports::{ImportJob, ImportKind, ImportMode, ImportStatus, RowError};
 
 use crate::api::imports::mode_of;
 use crate::error::ApiError;
@@ -23,6 +23,19 @@ struct UploadPage {
     nav: Nav,
     error: Option<String>,
     modes: Vec<(&'static str, &'static str)>,
+    /// The kind's code (the form's and the template's path) and Chinese name.
+    kind: &'static str,
+    label: &'static str,
+    /// What a row must satisfy, for this kind.
+    intro: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "imports/choose.html")]
+struct ChoosePage {
+    nav: Nav,
+    /// (code, 单位, what it imports)
+    kinds: Vec<(&'static str, &'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -38,15 +51,54 @@ struct JobPage {
     finished: String,
     mode: &'static str,
     errors: Vec<RowError>,
+    kind: &'static str,
+    label: &'static str,
 }
 
 fn refused() -> ApiError {
-    ApiError::msg(ErrorCode::Forbidden, "当前角色无权批量导入单位")
+    ApiError::msg(ErrorCode::Forbidden, "当前角色无权批量导入")
 }
 
-fn upload_form(u: &CurrentUser, error: Option<String>) -> Response {
+/// What a row of each kind must satisfy (the upload page's introduction).
+fn intro(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Units => "每一行在写入前都按单位登记的规则核验（统一社会信用代码、行政区划代码、所属派出所和行业主管部门须在本辖区内等）；同一统一社会信用代码已登记且内容相同的行跳过。",
+        ImportKind::KeyAreas => "每一行按统一社会信用代码找到已登记的本辖区单位，按添加重要部位的规则核验（名称必填、不超过100字，说明不超过500字）；同一单位已有同名且说明相同的重要部位跳过，说明不同的行不导入（请在单位页修改）。",
+        ImportKind::Accounts => "每一行按开设账号的规则核验（用户名、姓名、角色，以及本辖区内的所属机构或所在单位）；用户名已存在且内容相同的行跳过。导入的账号不生成可见的密码：请在账号页为每个账号“重置密码”，临时密码只显示一次，交本人首次登录后修改。",
+    }
+}
+
+/// What each kind imports (the choice page).
+fn summary(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Units => "按统一社会信用代码登记单位，含所属派出所、行业主管部门、重点单位类别和负责人",
+        ImportKind::KeyAreas => "为已登记的单位添加重要部位（按单位的统一社会信用代码）",
+        ImportKind::Accounts => "批量开设账号（用户名、姓名、角色、所属机构或所在单位），仅系统管理员",
+    }
+}
+
+/// `GET /imports`: what to import.
+pub async fn choose_page(UiUser(u): UiUser) -> Response {
+    let kinds: Vec<_> = ImportKind::ALL
+        .iter()
+        .filter(|k| u.principal.can(k.permission()))
+        .map(|k| (k.code(), k.label_zh(), summary(*k)))
+        .collect();
+    if kinds.is_empty() {
+        return error_page(&u, refused());
+    }
+    render(&ChoosePage {
+        nav: Nav::new(&u),
+        kinds,
+    })
+}
+
+fn upload_form(u: &CurrentUser, kind: ImportKind, error: Option<String>) -> Response {
     render(&UploadPage {
         nav: Nav::new(u),
+        kind: kind.code(),
+        label: kind.label_zh(),
+        intro: intro(kind),
         error,
         modes: vec![
             (
@@ -59,17 +111,46 @@ fn upload_form(u: &CurrentUser, error: Option<String>) -> Response {
 }
 
 /// `GET /imports/units`.
-pub async fn upload_page(UiUser(u): UiUser) -> Response {
-    if !u.principal.can(Permission::UnitRegister) {
-        return error_page(&u, refused());
-    }
-    upload_form(&u, None)
+pub async fn units_page(UiUser(u): UiUser) -> Response {
+    upload_page(u, ImportKind::Units)
 }
 
-/// `POST /imports/units`: multipart `csrf`, `_once`, `mode`, `file`. Starts the import and goes
-/// to its page; a refused file is shown on the form with the reason.
-pub async fn upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMultipart) -> Response {
-    if !u.principal.can(Permission::UnitRegister) {
+/// `GET /imports/key_areas`.
+pub async fn key_areas_page(UiUser(u): UiUser) -> Response {
+    upload_page(u, ImportKind::KeyAreas)
+}
+
+/// `GET /imports/accounts`.
+pub async fn accounts_page(UiUser(u): UiUser) -> Response {
+    upload_page(u, ImportKind::Accounts)
+}
+
+fn upload_page(u: CurrentUser, kind: ImportKind) -> Response {
+    if !u.principal.can(kind.permission()) {
+        return error_page(&u, refused());
+    }
+    upload_form(&u, kind, None)
+}
+
+/// `POST /imports/units`.
+pub async fn units_upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMultipart) -> Response {
+    upload(state, u, mp, ImportKind::Units).await
+}
+
+/// `POST /imports/key_areas`.
+pub async fn key_areas_upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMultipart) -> Response {
+    upload(state, u, mp, ImportKind::KeyAreas).await
+}
+
+/// Multipart `csrf`, `_once`, `mode`, `file`. Starts the import and goes to its page; a refused
+/// file is shown on the form with the reason.
+/// `POST /imports/accounts`.
+pub async fn accounts_upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMultipart) -> Response {
+    upload(state, u, mp, ImportKind::Accounts).await
+}
+
+async fn upload(state: AppState, u: CurrentUser, mp: CsrfMultipart, kind: ImportKind) -> Response {
+    if !u.principal.can(kind.permission()) {
         return error_page(&u, refused());
     }
     let r = async {
@@ -85,7 +166,7 @@ pub async fn upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMu
             state
                 .services
                 .imports
-                .start(&u.principal, &file.name, file.data, mode)
+                .start(&u.principal, kind, &file.name, file.data, mode)
                 .await?,
         )
     }
@@ -94,7 +175,7 @@ pub async fn upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMu
         Ok(job) => Redirect::to(&format!("/imports/{}", job.id)).into_response(),
         Err(e) => {
             let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
-            let mut resp = upload_form(&u, Some(e.message));
+            let mut resp = upload_form(&u, kind, Some(e.message));
             *resp.status_mut() = status;
             resp
         }
@@ -128,6 +209,8 @@ pub async fn job_page(State(state): State<AppState>, UiUser(u): UiUser, Path(id)
         finished: job.finished_at.map(fmt_time).unwrap_or_default(),
         mode: job.mode.label_zh(),
         errors: job.errors.clone(),
+        kind: job.kind.code(),
+        label: job.kind.label_zh(),
         job,
     })
 }

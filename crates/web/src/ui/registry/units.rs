@@ -11,7 +11,7 @@ use neibao_domain::validate::DivisionCode;
 use serde::Deserialize;
 
 use super::super::kit::{error_page, render, UiUser};
-use super::super::views::{total_label, Nav, Pager, SortHeader};
+use super::super::views::{export_href, total_label, Nav, Pager, SortHeader};
 use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
@@ -52,6 +52,8 @@ struct UnitsPage {
     sort: String,
     sort_name: SortHeader,
     sort_division: SortHeader,
+    /// 导出 Excel: this list's filters.
+    export: String,
 }
 
 pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<UnitsQuery>) -> Response {
@@ -85,7 +87,19 @@ pub async fn units(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
             let mut with_page = filters.to_vec();
             with_page.push(("page", q.page.map(|p| p.to_string()).unwrap_or_default()));
             let header = |column| SortHeader::new("/units", &with_page, &sort, column);
+            let export = export_href(
+                "units",
+                &[
+                    ("q", q.q.trim().to_string()),
+                    ("division", filter.division_prefix.clone().unwrap_or_default()),
+                    (
+                        "key_unit",
+                        filter.is_key_unit.map(|k| k.to_string()).unwrap_or_default(),
+                    ),
+                ],
+            );
             render(&UnitsPage {
+                export,
                 total: total_label(&list),
                 nav: Nav::new(&u),
                 may_register: u.principal.can(Permission::UnitRegister),

@@ -19,7 +19,7 @@ use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};
-use crate::ui::views::{total_label, Nav, Pager, SortHeader};
+use crate::ui::views::{export_href, total_label, Nav, Pager, SortHeader};
 
 #[derive(Deserialize, Default)]
 pub struct HazardsQuery {
@@ -57,6 +57,8 @@ struct HazardsPage {
     sort: String,
     sort_deadline: SortHeader,
     sort_created: SortHeader,
+    /// 导出 Excel: this list's filters and order.
+    export: String,
 }
 
 /// `GET /hazards`.
@@ -94,6 +96,16 @@ pub async fn hazards(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
     match sv.hazards(&u.principal, &filter, page).await {
         Ok(list) => render(&HazardsPage {
             nav: Nav::new(&u),
+            export: export_href(
+                "hazards",
+                &[
+                    ("unit_id", q.unit_id.clone()),
+                    ("phase", filter.phase.map(|p| p.code().to_string()).unwrap_or_default()),
+                    ("class", filter.class.map(|c| c.code().to_string()).unwrap_or_default()),
+                    ("open", if filter.open_only { "true".into() } else { String::new() }),
+                    ("sort", sort.clone()),
+                ],
+            ),
             hazards: list.items.iter().map(|h| HazardRow::new(h, now)).collect(),
             total: total_label(&list),
             pager: Pager::new("/hazards", &with_sort, page.page, page.per_page, list.total),

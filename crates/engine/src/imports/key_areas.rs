@@ -1,0 +1,159 @@
+//! The key areas kind of import ([`KeyAreaRows`]): a row names a registered unit by its USCC
+//! (inside the importer's jurisdiction, read through `RegistryService::unit`) and a key area
+//! (重要部位) of it, checked as `RegistryService::create_key_area` checks one and written by it.
+//! A key area of the same unit with the same name and description is unchanged; the same name
+//! with another description is refused (an import does not change registered key areas).
+
+use async_trait::async_trait;
+use neibao_domain::access::Principal;
+use neibao_domain::error::ErrorCode;
+use neibao_domain::imports::{ka, Column, RowError, KEY_AREA_COLUMNS};
+use neibao_domain::validate::Uscc;
+
+use super::kind::{cell_error, Checked, Presence, RowKind};
+use crate::context::Ctx;
+use crate::error::{ServiceError, ServiceResult};
+use crate::registry::{text_block, text_field, KeyAreaInput, RegistryService};
+
+/// Key areas, checked and written through the registry.
+pub(super) struct KeyAreaRows {
+    ctx: Ctx,
+    registry: RegistryService,
+}
+
+/// A checked key area: its unit and what to create.
+pub(super) struct KeyAreaItem {
+    unit_id: String,
+    input: KeyAreaInput,
+}
+
+impl KeyAreaRows {
+    pub(super) fn new(ctx: Ctx) -> KeyAreaRows {
+        KeyAreaRows {
+            registry: RegistryService::new(ctx.clone()),
+            ctx,
+        }
+    }
+}
+
+fn bad(row: u32, col: usize, code: &str, message: impl Into<String>) -> RowError {
+    cell_error(&KEY_AREA_COLUMNS, row, Some(col), code, message)
+}
+
+#[async_trait]
+impl RowKind for KeyAreaRows {
+    type Item = KeyAreaItem;
+
+    fn columns(&self) -> &'static [Column] {
+        &KEY_AREA_COLUMNS
+    }
+
+    fn duplicate(&self, first: u32) -> (usize, String) {
+        (ka::NAME, format!("同一单位的重要部位名称与第{first}行重复"))
+    }
+
+    async fn check(
+        &self,
+        who: &Principal,
+        row: u32,
+        cells: &[String],
+    ) -> ServiceResult<Result<Checked<Self::Item>, Vec<RowError>>> {
+        let cell = |i: usize| cells.get(i).map(|s| s.trim()).unwrap_or("");
+        let mut errors = Vec::new();
+        let uscc = match cell(ka::USCC) {
+            "" => {
+                errors.push(bad(row, ka::USCC, "required", "统一社会信用代码必填"));
+                None
+            }
+            u => match Uscc::parse(u) {
+                Ok(u) => Some(u.as_str().to_string()),
+                Err(e) => {
+                    errors.push(bad(row, ka::USCC, "invalid_uscc", e.message));
+                    None
+                }
+            },
+        };
+        let name = cell(ka::NAME);
+        let name = match text_field(name, "重要部位名称", 100, true) {
+            Ok(n) => n,
+            Err(e) => {
+                let code = if name.is_empty() { "required" } else { "invalid_text" };
+                errors.push(bad(row, ka::NAME, code, e.to_string()));
+                String::new()
+            }
+        };
+        let description = match text_block(cell(ka::DESCRIPTION), "重要部位说明", 500, false) {
+            Ok(d) => d,
+            Err(e) => {
+                errors.push(bad(row, ka::DESCRIPTION, "invalid_text", e.to_string()));
+                String::new()
+            }
+        };
+        let Some(uscc) = uscc else { return Ok(Err(errors)) };
+        // The unit: registered, and inside the importer's jurisdiction.
+        let found = self.ctx.store.unit_ids_by_uscc(std::slice::from_ref(&uscc)).await?;
+        let Some((_, unit_id)) = found.into_iter().next() else {
+            errors.push(bad(
+                row,
+                ka::USCC,
+                "unit_not_found",
+                "该统一社会信用代码的单位尚未登记（请先导入或登记单位）",
+            ));
+            return Ok(Err(errors));
+        };
+        match self.registry.unit(who, &unit_id).await {
+            Ok(_) => {}
+            Err(ServiceError::Refused(d)) if matches!(d.code, ErrorCode::NotFound | ErrorCode::Forbidden) => {
+                errors.push(bad(
+                    row,
+                    ka::USCC,
+                    "outside_jurisdiction",
+                    "该统一社会信用代码的单位不在本辖区",
+                ));
+                return Ok(Err(errors));
+            }
+            Err(e) => return Err(e),
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        Ok(Ok(Checked {
+            key: format!("{unit_id}\u{1f}{name}"),
+            item: KeyAreaItem {
+                unit_id,
+                input: KeyAreaInput { name, description },
+            },
+        }))
+    }
+
+    async fn presence(&self, who: &Principal, rows: &[(u32, Checked<Self::Item>)]) -> ServiceResult<Vec<Presence>> {
+        let mut areas: std::collections::HashMap<String, Vec<neibao_domain::registry::KeyArea>> = Default::default();
+        let mut out = Vec::with_capacity(rows.len());
+        for (row, checked) in rows {
+            let item = &checked.item;
+            if !areas.contains_key(&item.unit_id) {
+                let list = self.registry.key_areas(who, &item.unit_id).await?;
+                areas.insert(item.unit_id.clone(), list);
+            }
+            let existing = areas[&item.unit_id].iter().find(|a| a.name == item.input.name);
+            out.push(match existing {
+                None => Presence::New,
+                Some(a) if a.description == item.input.description => Presence::Unchanged,
+                Some(_) => Presence::Refused(bad(
+                    *row,
+                    ka::NAME,
+                    "key_area_registered_differently",
+                    "该单位已有同名重要部位，且说明与表中不一致；导入不修改已登记的重要部位，请在单位页修改",
+                )),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn write(&self, who: &Principal, item: Self::Item) -> ServiceResult<()> {
+        self.registry
+            .create_key_area(who, &item.unit_id, item.input)
+            .await
+            .map(|_| ())
+    }
+}
