@@ -48,19 +48,27 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub async fn create(admin_url: &str) -> TestDatabase {
+        Self::create_from(admin_url, None).await
+    }
+
+    /// A throw-away database that starts as a copy of `template` (or empty).
+    pub async fn create_from(admin_url: &str, template: Option<&str>) -> TestDatabase {
         use sqlx::Connection;
         let name = format!("neibao_t_{}", uuid::Uuid::now_v7().simple());
         let mut conn = sqlx::PgConnection::connect(admin_url)
             .await
             .expect("connect to NEIBAO_TEST_POSTGRES_URL");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
+        let sql = match template {
+            Some(t) => format!("CREATE DATABASE {name} TEMPLATE {t}"),
+            None => format!("CREATE DATABASE {name}"),
+        };
+        sqlx::query(&sql)
             .execute(&mut conn)
             .await
             .expect("create test database");
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
         TestDatabase {
             admin_url: admin_url.to_string(),
-            url: format!("{base}/{name}"),
+            url: super::template::database_url(admin_url, &name),
             name,
         }
     }
@@ -125,10 +133,14 @@ impl TestApp {
         server: neibao::server::ServerConfig,
         bind: &str,
     ) -> TestApp {
+        // A copy of a ready installation (see `template`): migrated, divisions loaded, the admin
+        // account, and the demo data when `demo`.
+        let template = super::template::get(demo);
         let dir = tempfile::tempdir().expect("tempdir");
+        template.copy_folder(dir.path());
         let db = if suite_on_postgres() {
             let admin = postgres_admin_url().expect("NEIBAO_TEST_BACKEND=postgres needs NEIBAO_TEST_POSTGRES_URL");
-            Some(TestDatabase::create(&admin).await)
+            Some(TestDatabase::create_from(&admin, template.database()).await)
         } else {
             None
         };
@@ -140,14 +152,6 @@ impl TestApp {
         configure(&mut app_config);
         let app = App::build(app_config).await.expect("app");
         let store = app.store.clone();
-        neibao::ensure_admin_with(&app.services, Some(ADMIN_PASSWORD))
-            .await
-            .expect("admin");
-        if demo {
-            neibao::demo::load_once(store.as_ref(), app.services.pipeline())
-                .await
-                .expect("demo");
-        }
         let listener = tokio::net::TcpListener::bind(bind).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(neibao::server::serve(

@@ -42,6 +42,7 @@ mod security;
 mod session_return;
 mod setup;
 mod supervision;
+mod template;
 mod transports;
 mod ui;
 mod ui_warning;
