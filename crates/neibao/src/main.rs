@@ -721,7 +721,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = App::build(config).await?;
     neibao::ensure_admin(&app.services).await?;
     if args.demo {
-        neibao::demo::load_once(app.store.as_ref(), app.services.pipeline()).await?;
+        neibao::demo::load_once(&app.services).await?;
     }
     // The demo's devices keep sending heartbeats and now and then an event (demo only).
     let demo_devices = if args.demo {

@@ -190,9 +190,9 @@ pub async fn run(
         drop(store);
         return measure(database_url, data_dir, samples).await;
     }
-    crate::ensure_admin_with(&crate::cli_services(store.clone()), Some("admin-pass-123")).await?;
-    let pipeline = neibao_engine::Pipeline::new(store.clone());
-    crate::demo::load_once(store.as_ref(), &pipeline).await?;
+    let services = crate::cli_services(store.clone());
+    crate::ensure_admin_with(&services, Some("admin-pass-123")).await?;
+    crate::demo::load_once(&services).await?;
     let cipher = neibao_store::crypto::FieldCipher::load_or_create(data_dir)?;
     let raw = cipher.encrypt_bytes("events.raw", &[b'x'; 200]);
     let t = Instant::now();

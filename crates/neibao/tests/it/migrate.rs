@@ -36,11 +36,11 @@ async fn sqlite_installation_moves_to_postgres_and_verifies() {
     let sqlite = neibao::open_store(None, dir.path(), Duration::from_secs(300))
         .await
         .unwrap();
-    neibao::ensure_admin_with(&neibao::cli_services(sqlite.clone()), Some("admin-pass-123"))
+    let services = neibao::cli_services(sqlite.clone());
+    neibao::ensure_admin_with(&services, Some("admin-pass-123"))
         .await
         .unwrap();
-    let pipeline = neibao_engine::Pipeline::new(sqlite.clone());
-    neibao::demo::load_once(sqlite.as_ref(), &pipeline).await.unwrap();
+    neibao::demo::load_once(&services).await.unwrap();
     let from = format!("sqlite://{}", dir.path().join("neibao.db").display());
     let db = TestDatabase::create(&admin).await;
 
@@ -58,7 +58,8 @@ async fn sqlite_installation_moves_to_postgres_and_verifies() {
         &fixture("hikvision-isapi-alert/alert_shelteralarm_tamper_ver20.xml"),
     )
     .unwrap();
-    pipeline
+    services
+        .pipeline()
         .process(&device, &payload, b"<x/>", None, None, chrono::Utc::now())
         .await
         .unwrap();

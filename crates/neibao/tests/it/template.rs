@@ -126,9 +126,7 @@ fn build(demo: bool) -> Template {
             .await
             .expect("admin");
         if demo {
-            neibao::demo::load_once(app.store.as_ref(), app.services.pipeline())
-                .await
-                .expect("demo");
+            neibao::demo::load_once(&app.services).await.expect("demo");
         }
         drop(app);
         database

@@ -74,11 +74,7 @@ pub async fn inbox(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
                     read: i.read_at.is_some(),
                     id: i.id,
                     is_alert: !i.alert_id.is_empty(),
-                    link: if i.link.is_empty() {
-                        format!("/alerts/{}", i.alert_id)
-                    } else {
-                        i.link
-                    },
+                    link: i.link,
                     title: i.title,
                 })
                 .collect(),
