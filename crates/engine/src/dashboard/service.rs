@@ -4,8 +4,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use neibao_domain::access::Principal;
+use neibao_domain::access::{Principal, Scope};
 use neibao_domain::dashboard::Dashboard;
+use neibao_domain::setup::SETUP_META_KEY;
+use neibao_domain::validate::DivisionCode;
 
 use crate::context::Ctx;
 use crate::error::ServiceResult;
@@ -30,17 +32,54 @@ impl DashboardService {
         }
     }
 
+    /// The division the installation serves (chosen in the first-run setup, docs/SETUP.md) as
+    /// `(code, name)`, e.g. `("330100", "杭州市")`; `None` before the setup, and for an installation
+    /// set up without it (the demo).
+    ///
+    /// Errors: the database.
+    pub async fn installation_area(&self) -> ServiceResult<Option<(String, String)>> {
+        let Some(raw) = self.ctx.store.get_meta(SETUP_META_KEY).await? else {
+            return Ok(None);
+        };
+        let code = serde_json::from_str::<serde_json::Value>(&raw)
+            .ok()
+            .and_then(|v| v["division_code"].as_str().map(str::to_string));
+        let Some(code) = code else { return Ok(None) };
+        let name = match self.ctx.store.get_division(&code).await {
+            Ok(d) => d.name,
+            Err(neibao_store::StoreError::NotFound) => code.clone(),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Some((code, name)))
+    }
+
     /// The figures inside the principal's scope, from the cache when fresh enough.
+    ///
+    /// An installation-wide scope (an administrator's) of an installation that serves one city
+    /// or county is that division's: broken down one level below it, every area of it listed,
+    /// like its police's own dashboard (units registered outside it are not counted).
     #[tracing::instrument(skip_all)]
     pub async fn get(&self, who: &Principal) -> ServiceResult<Dashboard> {
-        let key = format!("{:?}", who.scope);
+        let scope = match &who.scope {
+            Scope::All => match self.installation_area().await? {
+                Some((code, _)) => match DivisionCode::parse(&code) {
+                    Ok(c) => Scope::Division {
+                        prefix: c.scope_prefix().to_string(),
+                    },
+                    Err(_) => Scope::All,
+                },
+                None => Scope::All,
+            },
+            s => s.clone(),
+        };
+        let key = format!("{scope:?}");
         let fresh = std::time::Duration::from_secs(DASHBOARD_CACHE_SECONDS);
         if let Some((at, d)) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             if at.elapsed() < fresh {
                 return Ok(d.clone());
             }
         }
-        let d = self.ctx.store.dashboard(&who.scope, chrono::Utc::now()).await?;
+        let d = self.ctx.store.dashboard(&scope, chrono::Utc::now()).await?;
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() > 10_000 {
             cache.clear();

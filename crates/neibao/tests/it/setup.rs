@@ -76,6 +76,27 @@ async fn a_new_installation_is_set_up_once_through_the_api() {
     let audit = get("/api/v1/audit?action=setup.complete").await;
     assert!(audit.to_string().contains("完成了初始设置"), "{audit}");
 
+    // The installation serves Hangzhou: its administrator's dashboard is Hangzhou's, by district
+    // (every district listed), and the account form offers no role above the city.
+    let dash = get("/api/v1/dashboard").await;
+    assert_eq!(dash["area_level"], "county", "{dash}");
+    assert!(dash["by_area"].as_array().unwrap().len() >= 13, "{dash}");
+    let page = |path: &str| {
+        let http = http.clone();
+        let url = app.url(path);
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let home = page("/").await;
+    assert!(
+        home.contains("杭州市 全辖区概览") && home.contains("按区县统计"),
+        "{home}"
+    );
+    let users = page("/users").await;
+    assert!(
+        users.contains("市局内保民警") && !users.contains("省厅内保民警"),
+        "{users}"
+    );
+
     // Once only.
     let r = http
         .post(app.url("/api/v1/setup"))

@@ -25,7 +25,10 @@ pub async fn dashboard(State(state): State<AppState>, UiUser(u): UiUser) -> Resp
     match state.services.dashboard.get(&u.principal).await {
         Ok(d) => {
             let scope_label = match (&u.principal.scope, &u.principal.org_name, &u.principal.unit_name) {
-                (Scope::All, _, _) => "全部辖区概览".to_string(),
+                (Scope::All, _, _) => match state.services.dashboard.installation_area().await {
+                    Ok(Some((_, name))) => format!("{name} 全辖区概览"),
+                    _ => "全部辖区概览".to_string(),
+                },
                 (_, Some(o), _) => format!("{o} 辖区概览"),
                 (_, _, Some(n)) => format!("{n} 概览"),
                 _ => "概览".to_string(),

@@ -72,11 +72,12 @@ async fn account_page(
                 unit_id: row.unit_id.clone(),
                 external_subject: row.external_subject.clone(),
             });
+            let roles = role_options(&orgs, Some(&row.role_code));
             render(&AccountPage {
                 nav: Nav::new(u),
                 own: a.user.id == u.principal.user_id,
                 a: row,
-                roles: role_options(),
+                roles,
                 orgs: org_options(&orgs),
                 form,
                 error,

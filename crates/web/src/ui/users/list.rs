@@ -94,7 +94,7 @@ async fn users_page(
             q: q.q,
             role: q.role,
             disabled: q.disabled,
-            roles: role_options(),
+            roles: role_options(&orgs, None),
             orgs: org_options(&orgs),
             form,
             error,

@@ -15,10 +15,20 @@ pub struct AccountForm {
     pub external_subject: String,
 }
 
-/// A role option: code, zh-CN label.
-pub fn role_options() -> Vec<(&'static str, &'static str)> {
+/// The role options (code, zh-CN label) an administrator can give with the organisations
+/// `orgs` they may pick: a police or department role only where such an organisation exists (a
+/// city's installation offers no 省厅 role), the administrator and unit roles always, and `keep`
+/// (an account's present role) in any case.
+pub fn role_options(
+    orgs: &[neibao_domain::registry::Organisation],
+    keep: Option<&str>,
+) -> Vec<(&'static str, &'static str)> {
     neibao_domain::access::Role::ALL
         .iter()
+        .filter(|r| match neibao_domain::users::org_kind_of(**r) {
+            Some(kind) => orgs.iter().any(|o| o.kind == kind) || keep == Some(r.code()),
+            None => true,
+        })
         .map(|r| (r.code(), r.label_zh()))
         .collect()
 }
