@@ -159,7 +159,8 @@
 // to a typed division code. Each level is a <select> filled from GET /api/v1/divisions?parent=…;
 // choosing one writes its code into the input ("prefix": without the trailing zero pairs, as a
 // filter by area wants: 330100 → 3301). The typed code stays possible, and a code already in the
-// input is shown chosen. Without the script the input works as before.
+// input is shown chosen. The lists hold only the user's jurisdiction and the levels above it; a
+// level with one choice is shown chosen. Without the script the input works as before.
 (function () {
   var inputs = document.querySelectorAll("input[data-division]");
   if (!inputs.length) return;
@@ -213,6 +214,11 @@
         if (want) {
           select.value = want;
           if (select.value === want) level(depth + 1, want, chosen);
+        } else if (list.length === 1) {
+          // The list is the user's jurisdiction (GET /api/v1/divisions): one province or city
+          // is the way down to it; shown chosen, the input left as typed.
+          select.value = list[0].code;
+          level(depth + 1, list[0].code, null);
         }
         select.addEventListener("change", function () {
           var code = select.value || (depth > 0 ? box.children[depth - 1].value : "");

@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use neibao_domain::access::{Principal, Scope};
 use neibao_domain::dashboard::Dashboard;
-use neibao_domain::setup::SETUP_META_KEY;
 use neibao_domain::validate::DivisionCode;
 
 use crate::context::Ctx;
@@ -38,13 +37,9 @@ impl DashboardService {
     ///
     /// Errors: the database.
     pub async fn installation_area(&self) -> ServiceResult<Option<(String, String)>> {
-        let Some(raw) = self.ctx.store.get_meta(SETUP_META_KEY).await? else {
+        let Some(code) = crate::setup::served_division(self.ctx.store.as_ref()).await? else {
             return Ok(None);
         };
-        let code = serde_json::from_str::<serde_json::Value>(&raw)
-            .ok()
-            .and_then(|v| v["division_code"].as_str().map(str::to_string));
-        let Some(code) = code else { return Ok(None) };
         let name = match self.ctx.store.get_division(&code).await {
             Ok(d) => d.name,
             Err(neibao_store::StoreError::NotFound) => code.clone(),

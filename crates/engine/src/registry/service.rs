@@ -11,6 +11,7 @@ use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::{
     ArmedSchedule, Division, HistoryEntry, KeyArea, LifeState, NewUnit, Organisation, Unit, UnitFilter,
 };
+use neibao_domain::validate::DivisionCode;
 
 use super::input::{KeyAreaInput, RuleInput, UnitInput};
 use super::validate::{rule_setting, text_block, text_field, unit};
@@ -44,10 +45,48 @@ impl RegistryService {
         RegistryService { ctx }
     }
 
-    /// Administrative divisions (GB/T 2260), children of `parent` (provinces without).
+    /// Administrative divisions (GB/T 2260), children of `parent` (provinces without), as far as
+    /// they lie in `who`'s area or above it (the way down to it): a Hangzhou officer's list of
+    /// provinces is 浙江省 alone, its cities 杭州市 alone. The area is the jurisdiction's division
+    /// prefix; a station's or a department's own division (a station's county); a unit's county;
+    /// for an installation-wide account, the division the installation serves (docs/SETUP.md),
+    /// or all of China before the setup.
+    ///
+    /// Errors: the database.
     #[tracing::instrument(skip_all)]
-    pub async fn divisions(&self, _who: &Principal, parent: Option<&str>) -> ServiceResult<Vec<Division>> {
-        Ok(self.ctx.store.list_divisions(parent).await?)
+    pub async fn divisions(&self, who: &Principal, parent: Option<&str>) -> ServiceResult<Vec<Division>> {
+        let all = self.ctx.store.list_divisions(parent).await?;
+        let Some(area) = self.area_of(who).await? else {
+            return Ok(all);
+        };
+        Ok(all
+            .into_iter()
+            .filter(|d| {
+                let own = DivisionCode::parse(&d.code)
+                    .map(|c| c.scope_prefix().to_string())
+                    .unwrap_or_else(|_| d.code.clone());
+                own.starts_with(&area) || area.starts_with(&own)
+            })
+            .collect())
+    }
+
+    /// The division prefix `who` works in (see [`Self::divisions`]); `None`: everywhere.
+    async fn area_of(&self, who: &Principal) -> ServiceResult<Option<String>> {
+        let prefix = |code: &str, max: usize| {
+            DivisionCode::parse(code)
+                .map(|c| c.scope_prefix().chars().take(max).collect::<String>())
+                .ok()
+        };
+        Ok(match &who.scope {
+            Scope::Division { prefix } => Some(prefix.clone()),
+            Scope::Station { .. } => who.division_code.as_deref().and_then(|c| prefix(c, 6)),
+            Scope::Department { .. } => who.division_code.as_deref().and_then(|c| prefix(c, 9)),
+            Scope::Unit { .. } => who.division_code.as_deref().and_then(|c| prefix(c, 6)),
+            Scope::Nothing => Some("-".into()),
+            Scope::All => crate::setup::served_division(self.ctx.store.as_ref())
+                .await?
+                .and_then(|c| prefix(&c, 9)),
+        })
     }
 
     /// Police organisations and competent departments, by kind and division code prefix; closed

@@ -3,4 +3,4 @@
 
 mod service;
 
-pub use service::{SetupDone, SetupService};
+pub use service::{served_division, SetupDone, SetupService};

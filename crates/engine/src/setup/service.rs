@@ -39,6 +39,17 @@ struct Completed {
     admin_username: String,
 }
 
+/// The division code the installation serves, chosen in its first-run setup (e.g. `330100`);
+/// `None` before the setup and for an installation that never had one (the demo).
+///
+/// Errors: the database.
+pub async fn served_division(store: &dyn neibao_store::Store) -> ServiceResult<Option<String>> {
+    let Some(raw) = store.get_meta(SETUP_META_KEY).await? else {
+        return Ok(None);
+    };
+    Ok(serde_json::from_str::<Completed>(&raw).ok().map(|c| c.division_code))
+}
+
 /// First-run setup.
 #[derive(Clone)]
 pub struct SetupService {

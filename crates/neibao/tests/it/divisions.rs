@@ -246,3 +246,37 @@ async fn the_cli_loads_lists_and_shows_versions() {
     let v: Value = app.admin().await.get("/api/v1/divisions/versions").await.1;
     assert_eq!(v.as_array().unwrap().len(), 2);
 }
+
+/// The division lists hold the user's jurisdiction and the way down to it, nothing else.
+#[tokio::test]
+async fn an_officer_picks_divisions_only_inside_the_jurisdiction() {
+    let app = TestApp::demo().await;
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let county = app.client_for("demo_county").await;
+    let (s, provinces) = county.get("/api/v1/divisions").await;
+    assert_eq!((s, codes(&provinces)), (200, vec!["330000".to_string()]));
+    let (_, cities) = county.get("/api/v1/divisions?parent=330000").await;
+    assert_eq!(codes(&cities), vec!["330100".to_string()]);
+    let (_, counties) = county.get("/api/v1/divisions?parent=330100").await;
+    assert_eq!(codes(&counties), vec!["330106".to_string()]);
+    let (_, streets) = county.get("/api/v1/divisions?parent=330106").await;
+    assert!(codes(&streets).len() > 5 && codes(&streets).iter().all(|c| c.starts_with("330106")));
+    // Another city's children: none.
+    let (s, other) = county.get("/api/v1/divisions?parent=330200").await;
+    assert_eq!((s, codes(&other).len()), (200, 0));
+    // The province's officer sees every city of Zhejiang; the demo's administrator all of China.
+    let (_, cities) = app
+        .client_for("demo_province")
+        .await
+        .get("/api/v1/divisions?parent=330000")
+        .await;
+    assert_eq!(codes(&cities).len(), 11);
+    let (_, all) = app.admin().await.get("/api/v1/divisions").await;
+    assert_eq!(codes(&all).len(), 34);
+}

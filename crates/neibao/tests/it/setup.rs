@@ -91,6 +91,14 @@ async fn a_new_installation_is_set_up_once_through_the_api() {
         home.contains("杭州市 全辖区概览") && home.contains("按区县统计"),
         "{home}"
     );
+    // Its division pickers lead to Hangzhou only.
+    let provinces = get("/api/v1/divisions").await;
+    assert_eq!(provinces.as_array().map(|a| a.len()), Some(1), "{provinces}");
+    assert_eq!(provinces[0]["code"], "330000");
+    let cities = get("/api/v1/divisions?parent=330000").await;
+    assert_eq!(cities.as_array().map(|a| a.len()), Some(1), "{cities}");
+    assert_eq!(cities[0]["code"], "330100");
+    assert!(get("/api/v1/divisions?parent=330100").await.as_array().unwrap().len() >= 13);
     let users = page("/users").await;
     assert!(
         users.contains("市局内保民警") && !users.contains("省厅内保民警"),

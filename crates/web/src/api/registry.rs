@@ -281,7 +281,9 @@ pub struct DivisionQuery {
     pub parent: Option<String>,
 }
 
-/// Administrative divisions (GB/T 2260), children of `parent`.
+/// Administrative divisions (GB/T 2260), children of `parent`, as far as they lie in the user's
+/// jurisdiction or above it (a Hangzhou officer's provinces: 浙江省 alone); an installation-wide
+/// account's is the division the installation serves (docs/SETUP.md).
 #[utoipa::path(get, path = "/api/v1/divisions", tag = "registry", params(DivisionQuery), responses((status = 200, body = Vec<Division>)))]
 pub async fn divisions(
     State(state): State<AppState>,
