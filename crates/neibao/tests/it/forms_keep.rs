@@ -174,3 +174,47 @@ async fn refused_ladder_forms_keep_what_was_typed() {
     // Any other form of the page stays empty: the typed text goes back only where it came from.
     assert_eq!(html.matches(typed).count(), 1, "{html}");
 }
+
+/// The unit registration form: a refused one comes back with every choice made, not only the
+/// typed text (kind, flags, station, key-unit category).
+#[tokio::test]
+async fn a_refused_unit_registration_keeps_every_choice() {
+    let app = TestApp::demo().await;
+    let b = app.browser("demo_county", DEMO_PASSWORD).await;
+    let page = b.get(app.url("/units/new")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let i = page.find("<optgroup").unwrap();
+    let j = page[i..].find("<option value=\"").unwrap() + i + "<option value=\"".len();
+    let station = page[j..].split('"').next().unwrap().to_string();
+    let r = b
+        .post(app.url("/units"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("name", "保留选择测试协会"),
+            ("kind", "association"),
+            ("is_private_enterprise", "true"),
+            ("uscc", "不是信用代码"),
+            ("division_code", "330106"),
+            ("police_station_id", station.as_str()),
+            ("is_key_unit", "true"),
+            ("key_unit_category", "4"),
+            ("is_counter_terror_target", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    for kept in [
+        "<option value=\"association\" selected>".to_string(),
+        "name=\"is_private_enterprise\" value=\"true\" checked".to_string(),
+        "name=\"is_key_unit\" value=\"true\" checked".to_string(),
+        "name=\"is_counter_terror_target\" value=\"true\" checked".to_string(),
+        "<option value=\"4\" selected>".to_string(),
+        format!("<option value=\"{station}\" selected>"),
+        "value=\"保留选择测试协会\"".to_string(),
+    ] {
+        assert!(html.contains(&kept), "{kept} in {html}");
+    }
+    assert!(!html.contains("name=\"is_university\" value=\"true\" checked"));
+}

@@ -17,12 +17,20 @@ use crate::extract::csrf::CsrfForm;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
+/// The form as typed, shown again after a refusal (every field but the personal numbers).
 #[derive(Default)]
 struct UnitFormValues {
     name: String,
+    kind: String,
+    is_university: bool,
+    is_private_enterprise: bool,
     uscc: String,
     address: String,
     division_code: String,
+    police_station_id: String,
+    is_key_unit: bool,
+    key_unit_category: String,
+    is_counter_terror_target: bool,
     head_name: String,
 }
 
@@ -96,9 +104,16 @@ pub async fn create_unit(
     }
     let values = UnitFormValues {
         name: f.name.clone(),
+        kind: f.kind.clone(),
+        is_university: f.is_university.is_some(),
+        is_private_enterprise: f.is_private_enterprise.is_some(),
         uscc: f.uscc.clone(),
         address: f.address.clone(),
         division_code: f.division_code.clone(),
+        police_station_id: f.police_station_id.clone(),
+        is_key_unit: f.is_key_unit.is_some(),
+        key_unit_category: f.key_unit_category.clone(),
+        is_counter_terror_target: f.is_counter_terror_target.is_some(),
         head_name: f.head_name.clone(),
     };
     let mut persons = Vec::new();
