@@ -76,28 +76,14 @@ pub(super) async fn load_orgs(services: &Services, who: &Principal, divisions: &
         let name = format!("{}公安局", d.name);
         let bureau = create(services, who, name, "police_city", &d.code, Some(&orgs.province), None).await?;
         let city4 = d.code[..4].to_string();
-        let name = format!("{}教育局", d.name);
-        let edu = create(
-            services,
-            who,
-            name,
-            "department",
-            &d.code,
-            Some(&bureau),
-            Some("education"),
-        )
-        .await?;
-        let name = format!("{}卫生健康委员会", d.name);
-        let health = create(
-            services,
-            who,
-            name,
-            "department",
-            &d.code,
-            Some(&bureau),
-            Some("health"),
-        )
-        .await?;
+        // The city's education department and health commission, under its bureau.
+        let mut departments = Vec::new();
+        for (suffix, sector) in [("教育局", "education"), ("卫生健康委员会", "health")] {
+            let name = format!("{}{suffix}", d.name);
+            let parent = Some(&bureau);
+            departments.push(create(services, who, name, "department", &d.code, parent, Some(sector)).await?);
+        }
+        let [edu, health] = <[String; 2]>::try_from(departments).map_err(|_| anyhow::anyhow!("departments"))?;
         orgs.education.insert(city4.clone(), edu);
         orgs.health.insert(city4.clone(), health);
         orgs.cities.insert(city4, bureau);
