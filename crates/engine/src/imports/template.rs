@@ -48,11 +48,12 @@ pub fn template(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
             help_sheet(&mut book, kind)?;
             book.save_to_buffer()
         }
+        ImportKind::Devices => super::devices::template(),
     }
 }
 
 /// The sheet 填写说明: each column's hint, then the rules of every import.
-fn help_sheet(book: &mut Workbook, kind: ImportKind) -> Result<(), XlsxError> {
+pub(super) fn help_sheet(book: &mut Workbook, kind: ImportKind) -> Result<(), XlsxError> {
     let help = book.add_worksheet();
     help.set_name("填写说明")?;
     help.set_column_width(0, 20)?;

@@ -35,7 +35,7 @@ pub struct DeviceForm {
 /// (`NEIBAO_PUBLIC_URL`), else the scheme this server is served with (https when its cookies are
 /// marked secure) and the request's `Host` header (ASCII host and port characters only; the
 /// server's own name is not known otherwise).
-fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+pub(super) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = state.services.config().public_url.as_deref().filter(|u| !u.is_empty()) {
         return url.trim_end_matches('/').to_string();
     }
