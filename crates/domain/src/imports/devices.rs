@@ -3,54 +3,9 @@
 //! the ingest format by their Chinese labels (or codes), the clock's offset from UTC. What a
 //! device has is in docs/DEVICES.md; the formats' wire shapes in docs/DEVICE-FORMATS.md.
 
-use super::{col, Column};
 use crate::devices::{DeviceFormat, DEVICE_KINDS};
 
-/// The columns of the device template, in order (the fields of a device registration,
-/// `crates/engine/src/devices/input.rs`, less the channel map, which is set on the unit page).
-/// No token column: an imported device's token is made anew by 重新生成接入令牌 when the
-/// device is configured.
-pub const DEVICE_COLUMNS: [Column; 7] = [
-    col(
-        "单位统一社会信用代码",
-        true,
-        26.0,
-        "必填：设备所属单位的统一社会信用代码（单位须已登记、未注销，且在本辖区）",
-    ),
-    col(
-        "重要部位名称",
-        false,
-        20.0,
-        "设备所在的重要部位，须为该单位已登记、未注销的重要部位；空为不在重要部位",
-    ),
-    col("设备名称", true, 24.0, "必填，不超过100字"),
-    col(
-        "设备类型",
-        true,
-        14.0,
-        "必填：摄像机、硬盘录像机、门禁终端、报警主机、其他（下拉选择）",
-    ),
-    col(
-        "接入格式",
-        true,
-        18.0,
-        "必填：海康威视 ISAPI、通用 JSON、大华、ONVIF、Frigate、GB/T 28181、中控 ZKTeco（下拉选择）",
-    ),
-    col(
-        "序列号",
-        false,
-        24.0,
-        "不超过64字；同一单位内按序列号识别设备（重复导入跳过），无序列号时按设备名称识别",
-    ),
-    col(
-        "时区偏移",
-        false,
-        14.0,
-        "设备时钟不是北京时间时填写：如 UTC+6、UTC-5、+05:30，或东偏分钟数如 360；空为北京时间（UTC+8）",
-    ),
-];
-
-/// Index of each column in [`DEVICE_COLUMNS`].
+/// Index of each column in [`crate::imports::DEVICE_IMPORT_COLUMNS`].
 pub mod dv {
     pub const UNIT_USCC: usize = 0;
     pub const KEY_AREA: usize = 1;

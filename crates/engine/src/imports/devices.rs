@@ -17,10 +17,8 @@ use async_trait::async_trait;
 use neibao_domain::access::Principal;
 use neibao_domain::devices::{Device, DeviceFilter, DeviceFormat, DEVICE_KINDS};
 use neibao_domain::error::ErrorCode;
-use neibao_domain::imports::devices::{
-    dv, offset_label, parse_device_format, parse_device_kind, parse_utc_offset, DEVICE_COLUMNS,
-};
-use neibao_domain::imports::{Column, RowError};
+use neibao_domain::imports::devices::{dv, offset_label, parse_device_format, parse_device_kind, parse_utc_offset};
+use neibao_domain::imports::{Column, RowError, DEVICE_IMPORT_COLUMNS};
 use neibao_domain::paging::Page;
 use neibao_domain::registry::{KeyArea, LifeState};
 use neibao_domain::validate::Uscc;
@@ -34,6 +32,10 @@ use crate::registry::{text_field, RegistryService};
 /// The offset a device without one is read in: Asia/Shanghai.
 const DEFAULT_OFFSET: i32 = 480;
 
+/// A unit named by a row as the importer may place devices in it: its id and key areas, or why
+/// a row naming it is refused (row code, zh-CN message).
+type UnitFound = Result<(String, Vec<KeyArea>), (&'static str, &'static str)>;
+
 /// Devices, checked and written through device registration.
 pub(super) struct DeviceRows {
     ctx: Ctx,
@@ -41,7 +43,7 @@ pub(super) struct DeviceRows {
     devices: DeviceService,
     /// Units looked up so far, by USCC: the unit's id and key areas, or why a row naming it is
     /// refused (code, message).
-    units: Mutex<HashMap<String, Result<(String, Vec<KeyArea>), (&'static str, &'static str)>>>,
+    units: Mutex<HashMap<String, UnitFound>>,
 }
 
 /// A checked device: what to register.
@@ -61,11 +63,7 @@ impl DeviceRows {
 
     /// The unit of a USCC as `who` may place devices in it: its id and key areas, or the
     /// refusal of a row naming it.
-    async fn unit(
-        &self,
-        who: &Principal,
-        uscc: &str,
-    ) -> ServiceResult<Result<(String, Vec<KeyArea>), (&'static str, &'static str)>> {
+    async fn unit(&self, who: &Principal, uscc: &str) -> ServiceResult<UnitFound> {
         if let Some(found) = self.units.lock().map_err(poisoned)?.get(uscc) {
             return Ok(found.clone());
         }
@@ -77,11 +75,7 @@ impl DeviceRows {
         Ok(found)
     }
 
-    async fn look_up(
-        &self,
-        who: &Principal,
-        uscc: &str,
-    ) -> ServiceResult<Result<(String, Vec<KeyArea>), (&'static str, &'static str)>> {
+    async fn look_up(&self, who: &Principal, uscc: &str) -> ServiceResult<UnitFound> {
         let found = self.ctx.store.unit_ids_by_uscc(&[uscc.to_string()]).await?;
         let Some((_, unit_id)) = found.into_iter().next() else {
             return Ok(Err((
@@ -131,7 +125,7 @@ fn poisoned<T>(_: T) -> ServiceError {
 }
 
 fn bad(row: u32, col: usize, code: &str, message: impl Into<String>) -> RowError {
-    cell_error(&DEVICE_COLUMNS, row, Some(col), code, message)
+    cell_error(&DEVICE_IMPORT_COLUMNS, row, Some(col), code, message)
 }
 
 /// The kind's Chinese label.
@@ -144,7 +138,7 @@ impl RowKind for DeviceRows {
     type Item = DeviceItem;
 
     fn columns(&self) -> &'static [Column] {
-        &DEVICE_COLUMNS
+        &DEVICE_IMPORT_COLUMNS
     }
 
     fn duplicate(&self, first: u32) -> (usize, String) {
@@ -360,30 +354,4 @@ impl RowKind for DeviceRows {
         // issued with 重新生成接入令牌 when it is configured.
         self.devices.register(who, item.input).await.map(|_| ())
     }
-}
-
-/// The device import template (`设备导入模板.xlsx`): the header row (the USCC and the serial
-/// number formatted as text), drop-down lists of the Chinese labels of the device kinds and the
-/// ingest formats, and the sheet 填写说明. Errors only if the writer fails.
-pub(super) fn template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use neibao_domain::imports::{ImportKind, MAX_DATA_ROWS};
-    use rust_xlsxwriter::{DataValidation, Workbook};
-    let kind = ImportKind::Devices;
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    super::book::header(ws, kind.label_zh(), kind.columns(), &[dv::UNIT_USCC, dv::SERIAL])?;
-    let kinds: Vec<&str> = DEVICE_KINDS.iter().map(|(_, label)| *label).collect();
-    let list = DataValidation::new()
-        .allow_list_strings(&kinds)?
-        .set_error_title("设备类型")?
-        .set_error_message("请从下拉列表中选择设备类型")?;
-    ws.add_data_validation(1, dv::KIND as u16, MAX_DATA_ROWS, dv::KIND as u16, &list)?;
-    let formats: Vec<&str> = DeviceFormat::ALL.iter().map(|f| f.label_zh()).collect();
-    let list = DataValidation::new()
-        .allow_list_strings(&formats)?
-        .set_error_title("接入格式")?
-        .set_error_message("请从下拉列表中选择接入格式")?;
-    ws.add_data_validation(1, dv::FORMAT as u16, MAX_DATA_ROWS, dv::FORMAT as u16, &list)?;
-    super::template::help_sheet(&mut book, kind)?;
-    book.save_to_buffer()
 }
