@@ -36,6 +36,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::attachments::Doc::openapi());
     doc.merge(crate::api::users::Doc::openapi());
     doc.merge(crate::api::imports::Doc::openapi());
+    doc.merge(crate::api::device_import::Doc::openapi());
     doc.merge(crate::api::organisations::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc

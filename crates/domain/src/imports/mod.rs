@@ -4,6 +4,7 @@
 //! R4, R15: GB 32100 USCC, GB/T 2260 division code, the police station and competent department
 //! inside the caller's jurisdiction); see docs/IMPORTS.md.
 
+pub mod devices;
 pub mod export;
 
 use chrono::{DateTime, Utc};
@@ -106,10 +107,18 @@ pub enum ImportKind {
     KeyAreas,
     /// Accounts (by user name), each with its role and organisation or unit.
     Accounts,
+    /// Devices of registered units (by the unit's USCC and the serial number, or the device
+    /// name when there is none); each gets a token nobody sees (docs/IMPORTS.md).
+    Devices,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 3] = [ImportKind::Units, ImportKind::KeyAreas, ImportKind::Accounts];
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::Units,
+        ImportKind::KeyAreas,
+        ImportKind::Accounts,
+        ImportKind::Devices,
+    ];
 
     /// Stable code: the path segment of `/api/v1/imports/{code}` and of the audit action
     /// `import.{code}`.
@@ -118,6 +127,7 @@ impl ImportKind {
             ImportKind::Units => "units",
             ImportKind::KeyAreas => "key_areas",
             ImportKind::Accounts => "accounts",
+            ImportKind::Devices => "devices",
         }
     }
     pub fn from_code(s: &str) -> Option<ImportKind> {
@@ -129,6 +139,7 @@ impl ImportKind {
             ImportKind::Units => "单位",
             ImportKind::KeyAreas => "重要部位",
             ImportKind::Accounts => "账号",
+            ImportKind::Devices => "设备",
         }
     }
     /// The template's columns, in order.
@@ -137,15 +148,26 @@ impl ImportKind {
             ImportKind::Units => &UNIT_COLUMNS,
             ImportKind::KeyAreas => &KEY_AREA_COLUMNS,
             ImportKind::Accounts => &ACCOUNT_COLUMNS,
+            ImportKind::Devices => &DEVICE_IMPORT_COLUMNS,
         }
     }
-    /// Who may import this kind: those who may register units (units, key areas), account
-    /// administrators (accounts). Each row is then written through the owning service with its
+    /// Who may import this kind: those who may register units (units, key areas, devices),
+    /// account administrators (accounts). Each row is then written through the owning service with its
     /// own checks.
     pub fn permission(self) -> crate::access::Permission {
         match self {
-            ImportKind::Units | ImportKind::KeyAreas => crate::access::Permission::UnitRegister,
+            ImportKind::Units | ImportKind::KeyAreas | ImportKind::Devices => crate::access::Permission::UnitRegister,
             ImportKind::Accounts => crate::access::Permission::UserAdminister,
+        }
+    }
+    /// What the result of an import of this kind must tell its reader (zh-CN), if anything:
+    /// imported devices have no token anyone has seen.
+    pub fn notice_zh(self) -> Option<&'static str> {
+        match self {
+            ImportKind::Devices => Some(
+                "导入的设备已生成随机接入令牌，但不向任何人显示：配置每台设备时，请在其所属单位页该设备的“重新生成接入令牌”取得接入地址（只显示一次），填入设备后设备即可上报。",
+            ),
+            _ => None,
         }
     }
     /// The file name the template is offered under, e.g. `重要部位导入模板.xlsx`.
@@ -192,6 +214,51 @@ pub const ACCOUNT_COLUMNS: [Column; 5] = [
         false,
         26.0,
         "单位保卫负责人、保安员账号必填：本辖区内已登记单位的统一社会信用代码",
+    ),
+];
+
+/// The columns of the device import template, in order (indices in [`devices::dv`]): the fields
+/// of a device registration (`crates/engine/src/devices/input.rs`), less the channel map, which is
+/// set on the unit page.
+/// No token column: an imported device's token is made anew by 重新生成接入令牌 when the
+/// device is configured.
+pub const DEVICE_IMPORT_COLUMNS: [Column; 7] = [
+    col(
+        "单位统一社会信用代码",
+        true,
+        26.0,
+        "必填：设备所属单位的统一社会信用代码（单位须已登记、未注销，且在本辖区）",
+    ),
+    col(
+        "重要部位名称",
+        false,
+        20.0,
+        "设备所在的重要部位，须为该单位已登记、未注销的重要部位；空为不在重要部位",
+    ),
+    col("设备名称", true, 24.0, "必填，不超过100字"),
+    col(
+        "设备类型",
+        true,
+        14.0,
+        "必填：摄像机、硬盘录像机、门禁终端、报警主机、其他（下拉选择）",
+    ),
+    col(
+        "接入格式",
+        true,
+        18.0,
+        "必填：海康威视 ISAPI、通用 JSON、大华、ONVIF、Frigate、GB/T 28181、中控 ZKTeco（下拉选择）",
+    ),
+    col(
+        "序列号",
+        false,
+        24.0,
+        "不超过64字；同一单位内按序列号识别设备（重复导入跳过），无序列号时按设备名称识别",
+    ),
+    col(
+        "时区偏移",
+        false,
+        14.0,
+        "设备时钟不是北京时间时填写：如 UTC+6、UTC-5、+05:30，或东偏分钟数如 360；空为北京时间（UTC+8）",
     ),
 ];
 
@@ -339,6 +406,9 @@ pub struct ImportJob {
     pub errors: Vec<RowError>,
     /// Why a failed job failed (zh-CN).
     pub reason: Option<String>,
+    /// What the reader must know about the result of this kind (zh-CN; devices: each device's
+    /// token is issued with 重新生成接入令牌 when it is configured).
+    pub notice: Option<String>,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
 }

@@ -143,7 +143,7 @@ fn rate(online: i64, devices: i64) -> f64 {
 }
 
 /// 32 random bytes, URL-safe base64: a device's ingest token.
-fn ingest_token() -> String {
+pub(super) fn ingest_token() -> String {
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
     URL_SAFE_NO_PAD.encode(b)

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod book;
+mod devices;
 mod export;
 mod key_areas;
 mod kind;

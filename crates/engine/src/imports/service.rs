@@ -12,6 +12,7 @@ use neibao_domain::imports::{Column, ImportJob, ImportKind, ImportMode, ImportSt
 use neibao_store::imports::{ImportOutcome, NewImportJob};
 
 use super::accounts::AccountRows;
+use super::devices::DeviceRows;
 use super::key_areas::KeyAreaRows;
 use super::kind::{cell_error, Checked, Presence, RowKind};
 use super::sheet::{read, Sheet};
@@ -170,6 +171,10 @@ impl ImportService {
             ImportKind::Accounts => {
                 let accounts = AccountRows::load(self.ctx.clone(), who).await?;
                 self.run_kind(&accounts, who, id, kind, rows, mode).await
+            }
+            ImportKind::Devices => {
+                let devices = DeviceRows::new(self.ctx.clone());
+                self.run_kind(&devices, who, id, kind, rows, mode).await
             }
         }
     }

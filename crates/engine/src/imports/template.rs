@@ -1,6 +1,7 @@
 //! The import templates of every kind (a header row in Chinese, code columns formatted as text so
 //! Excel keeps their leading zeros and all 18 characters, widths for Chinese text, a second sheet
-//! 填写说明; the unit template with drop-down lists for the unit kind and the yes/no columns) and
+//! 填写说明; the unit template with drop-down lists for the unit kind and the yes/no columns, the
+//! account and device templates with theirs for the role, the device kind and format) and
 //! a filled unit sheet of the same shape (the units export, the benchmark's and the tests' files).
 
 use neibao_domain::access::Role;
@@ -48,6 +49,7 @@ pub fn template(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
             help_sheet(&mut book, kind)?;
             book.save_to_buffer()
         }
+        ImportKind::Devices => device_template(),
     }
 }
 
@@ -103,6 +105,32 @@ fn unit_template() -> Result<Vec<u8>, XlsxError> {
         .set_error_message("请填写1至11之间的类别序号")?;
     ws.add_data_validation(1, c::KEY_CATEGORY as u16, last, c::KEY_CATEGORY as u16, &category)?;
     help_sheet(&mut book, ImportKind::Units)?;
+    book.save_to_buffer()
+}
+
+/// The device import template (`设备导入模板.xlsx`): the header row (the USCC and the serial
+/// number formatted as text), drop-down lists of the Chinese labels of the device kinds and the
+/// ingest formats, and the sheet 填写说明. Errors only if the writer fails.
+fn device_template() -> Result<Vec<u8>, XlsxError> {
+    use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
+    use neibao_domain::imports::devices::dv;
+    let kind = ImportKind::Devices;
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    super::book::header(ws, kind.label_zh(), kind.columns(), &[dv::UNIT_USCC, dv::SERIAL])?;
+    let kinds: Vec<&str> = DEVICE_KINDS.iter().map(|(_, label)| *label).collect();
+    let list = DataValidation::new()
+        .allow_list_strings(&kinds)?
+        .set_error_title("设备类型")?
+        .set_error_message("请从下拉列表中选择设备类型")?;
+    ws.add_data_validation(1, dv::KIND as u16, MAX_DATA_ROWS, dv::KIND as u16, &list)?;
+    let formats: Vec<&str> = DeviceFormat::ALL.iter().map(|f| f.label_zh()).collect();
+    let list = DataValidation::new()
+        .allow_list_strings(&formats)?
+        .set_error_title("接入格式")?
+        .set_error_message("请从下拉列表中选择接入格式")?;
+    ws.add_data_validation(1, dv::FORMAT as u16, MAX_DATA_ROWS, dv::FORMAT as u16, &list)?;
+    help_sheet(&mut book, kind)?;
     book.save_to_buffer()
 }
 

@@ -138,6 +138,8 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("post", "/api/v1/imports/key_areas", Police, Some("{}")),
         ("get", "/api/v1/imports/accounts/template", Admin, None),
         ("post", "/api/v1/imports/accounts", Admin, Some("{}")),
+        ("get", "/api/v1/imports/devices/template", Police, None),
+        ("post", "/api/v1/imports/devices", Police, Some("{}")),
         ("get", "/api/v1/imports/{id}", Police, None),
         ("get", "/api/v1/exports/units", Police, None),
         ("get", "/api/v1/exports/devices", Any, None),
@@ -193,6 +195,8 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"version":0}"#),
         ),
         ("post", "/api/v1/devices/{id}/close", Devices, Some(r#"{"version":0}"#)),
+        // 重新生成接入令牌: an allowed caller rotates the matrix device's token (200).
+        ("post", "/api/v1/devices/{id}/token", Devices, None),
         ("get", "/api/v1/key_areas/{id}", Any, None),
         (
             "patch",

@@ -203,6 +203,8 @@ fn table() -> Vec<Row> {
         ("post", "/imports/key_areas", Police, UPLOAD),
         ("get", "/imports/accounts", Admin, &[]),
         ("post", "/imports/accounts", Admin, UPLOAD),
+        ("get", "/imports/devices", Police, &[]),
+        ("post", "/imports/devices", Police, UPLOAD),
         ("get", "/imports/{id}", Police, &[]),
         ("get", "/units/{id}", Any, &[]),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
@@ -263,6 +265,9 @@ fn table() -> Vec<Row> {
             Devices,
             &[("version", "0"), ("action", "deactivate")],
         ),
+        // Without the confirmation an allowed caller sees the unit page again (400), nothing
+        // rotated; the others 403 or 404.
+        ("post", "/devices/{id}/token", Devices, &[]),
         ("get", "/warning/channels", Channels, &[]),
         (
             "post",

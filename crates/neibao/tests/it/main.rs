@@ -17,6 +17,7 @@ mod contract;
 mod dashboards;
 mod delivery;
 mod demo_live;
+mod device_import;
 mod divisions;
 mod documents;
 mod exports;

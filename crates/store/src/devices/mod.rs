@@ -31,6 +31,19 @@ pub trait DeviceRepo: Send + Sync {
         page: Page,
         now: DateTime<Utc>,
     ) -> StoreResult<Listing<Device>>;
+    /// Replaces the ingest token hash of a device in scope that is not closed (重新生成接入令牌),
+    /// with its history row (at the device's current version: the token is not part of what an
+    /// edit compares) and `audit`, in one transaction: from the commit on, the old token no longer
+    /// resolves. Errors: `NotFound` (not in scope), `invalid_transition` (closed).
+    async fn set_device_token(
+        &self,
+        scope: &Scope,
+        id: &str,
+        token_hash: &str,
+        history: &neibao_domain::registry::NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Resolves an ingest token hash to its device (no scope: the token is the credential).
     async fn device_for_ingest(&self, token_hash: &str) -> StoreResult<Option<IngestDevice>>;
     /// Marks the device as heard from at `now` (heartbeats and events).

@@ -218,6 +218,42 @@ impl DeviceRepo for Backend {
         .await
     }
 
+    async fn set_device_token(
+        &self,
+        scope: &Scope,
+        id: &str,
+        token_hash: &str,
+        history: &neibao_domain::registry::NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let device = self.get_device(scope, id, now).await?;
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(&sql(
+            "UPDATE devices SET ingest_token_hash = ? WHERE id = ? AND state <> 'closed'",
+        ))
+        .bind(token_hash)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(neibao_domain::error::DomainError::with_message(
+                neibao_domain::error::ErrorCode::InvalidTransition,
+                "设备已注销，不能重新生成接入令牌",
+            )
+            .into());
+        }
+        let version: i64 = sqlx::query_scalar(&sql("SELECT version FROM devices WHERE id = ?"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        insert_history(&mut tx, &device.unit_id, "device", id, version, history, now).await?;
+        super::audit::append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn device_for_ingest(&self, token_hash: &str) -> StoreResult<Option<IngestDevice>> {
         self.ingest_device_where("dv.ingest_token_hash = ?", token_hash).await
     }

@@ -24,9 +24,11 @@ fn count(r: &DbRow, col: &str) -> u32 {
 }
 
 fn job_from_row(r: &DbRow) -> ImportJob {
+    let kind = ImportKind::from_code(&r.get::<String, _>("kind")).unwrap_or_default();
     ImportJob {
         id: r.get("id"),
-        kind: ImportKind::from_code(&r.get::<String, _>("kind")).unwrap_or_default(),
+        kind,
+        notice: kind.notice_zh().map(str::to_string),
         user_id: r.get("user_id"),
         mode: ImportMode::from_code(&r.get::<String, _>("mode")).unwrap_or_default(),
         status: ImportStatus::from_code(&r.get::<String, _>("status")).unwrap_or(ImportStatus::Failed),

@@ -7,7 +7,7 @@ use axum::{Extension, Json};
 use neibao_domain::devices::{Device, DeviceFilter};
 use neibao_domain::paging::{Listing, Page, Sort};
 use neibao_domain::registry::LifeAction;
-use neibao_engine::devices::{CreatedDevice, DeviceHealth, DeviceInput, DeviceUpdate};
+use neibao_engine::devices::{CreatedDevice, DeviceHealth, DeviceInput, DeviceUpdate, ReissuedToken};
 use neibao_engine::registry::VersionInput;
 use serde::Deserialize;
 
@@ -170,6 +170,28 @@ pub async fn close(
     device_state(&state, &user, &id, input.version, LifeAction::Close).await
 }
 
+/// Reissue a device's ingest token (重新生成接入令牌; police, administrators, the unit's manager:
+/// those who may edit the device): a new token replaces the old one, which is refused as an
+/// unknown token from now on (on other nodes within 5 s). The answer carries the new token and
+/// its ingest path, shown only this once; a repeat with the same `Idempotency-Key` does not make
+/// another token and is refused (409 `idempotency_secret_shown`). Audited
+/// (`device.token_reissue`), the token itself never.
+///
+/// Errors: `forbidden` (403), `not_found` (404: not in the caller's jurisdiction),
+/// `invalid_transition` (409: the device is closed).
+#[utoipa::path(post, path = "/api/v1/devices/{id}/token", tag = "devices", params(DevicePath),
+    responses((status = 200, body = ReissuedToken), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn reissue_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<(Extension<ShownOnce>, Json<ReissuedToken>)> {
+    let issued = state.services.devices.reissue_token(&user.principal, &id).await?;
+    // Shown once: a repeat (`Idempotency-Key`) is not answered with the token again.
+    Ok((Extension(ShownOnce), Json(issued)))
+}
+
 /// Device online rate in the caller's jurisdiction: overall, per division and per unit (lowest
 /// first).
 #[utoipa::path(get, path = "/api/v1/devices/health", tag = "early-warning", responses((status = 200, body = DeviceHealth)))]
@@ -186,6 +208,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/devices/{id}/deactivate", routing::post(deactivate))
         .route("/api/v1/devices/{id}/reactivate", routing::post(reactivate))
         .route("/api/v1/devices/{id}/close", routing::post(close))
+        .route("/api/v1/devices/{id}/token", routing::post(reissue_token))
         .route("/api/v1/devices/health", routing::get(device_health))
 }
 
@@ -193,6 +216,16 @@ pub fn routes() -> axum::Router<AppState> {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     components(schemas(DeviceSortParam)),
-    paths(list, create, get, update, deactivate, reactivate, close, device_health)
+    paths(
+        list,
+        create,
+        get,
+        update,
+        deactivate,
+        reactivate,
+        close,
+        reissue_token,
+        device_health
+    )
 )]
 pub struct Doc;

@@ -44,7 +44,7 @@ pub struct ImportPath {
 }
 
 /// The template of `kind` as the answer.
-fn template_of(state: &AppState, user: &CurrentUser, kind: ImportKind) -> ApiResult<Response> {
+pub(crate) fn template_of(state: &AppState, user: &CurrentUser, kind: ImportKind) -> ApiResult<Response> {
     let bytes = state.services.imports.template(&user.principal, kind)?;
     Ok(file_response(bytes, XLSX_TYPE, &kind.template_file_name(), false))
 }
@@ -110,7 +110,7 @@ pub async fn import_units(
 }
 
 /// Starts an import of `kind` from a multipart body (`file`, `mode`).
-async fn import_of(
+pub(crate) async fn import_of(
     state: &AppState,
     user: &CurrentUser,
     body: CsrfMultipart,

@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod audit;
 pub mod dashboard;
+pub mod device_import;
 pub mod devices;
 pub mod divisions;
 pub mod documents;
@@ -52,5 +53,6 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(setup::routes())
         .merge(imports::routes())
+        .merge(device_import::routes())
         .merge(organisations::routes())
 }

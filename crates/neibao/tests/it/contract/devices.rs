@@ -116,3 +116,93 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) -
     );
     Devices { ing }
 }
+
+/// A reissued token (重新生成接入令牌): the new hash resolves and the old one no longer does, from
+/// the commit on; not outside the scope; not for a closed device. Run last: it adds a device.
+pub async fn token(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
+    let all = Scope::All;
+    let d = store
+        .create_device(
+            &all,
+            NewDevice {
+                unit_id: registry.b.id.clone(),
+                key_area_id: None,
+                format: DeviceFormat::Dahua,
+                kind: "nvr".into(),
+                name: "重发令牌录像机".into(),
+                serial: "R1".into(),
+                channel_map: Default::default(),
+                utc_offset_minutes: None,
+                ingest_token_hash: "reissue-old".into(),
+            },
+            &audit("device.create"),
+            now,
+        )
+        .await
+        .unwrap();
+    let history = neibao_domain::registry::NewHistory {
+        action: "token_reissue".into(),
+        actor_id: None,
+        actor_name: "测试".into(),
+        sentence: "测试 重新生成了设备的接入令牌".into(),
+    };
+    let elsewhere = Scope::Division { prefix: "4401".into() };
+    assert!(matches!(
+        store
+            .set_device_token(
+                &elsewhere,
+                &d.id,
+                "reissue-new",
+                &history,
+                &audit("device.token_reissue"),
+                now
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store.device_for_ingest("reissue-old").await.unwrap().is_some());
+    store
+        .set_device_token(
+            &all,
+            &d.id,
+            "reissue-new",
+            &history,
+            &audit("device.token_reissue"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(store.device_for_ingest("reissue-old").await.unwrap().is_none());
+    assert_eq!(
+        store.device_for_ingest("reissue-new").await.unwrap().map(|i| i.id),
+        Some(d.id.clone())
+    );
+    // The device's version is unchanged (a token is not what an edit compares).
+    assert_eq!(store.get_device(&all, &d.id, now).await.unwrap().version, d.version);
+    store
+        .set_device_state(
+            &all,
+            &d.id,
+            d.version,
+            neibao_domain::registry::LifeAction::Close,
+            &history,
+            &audit("device.close"),
+            now,
+        )
+        .await
+        .unwrap();
+    let refused = store
+        .set_device_token(
+            &all,
+            &d.id,
+            "reissue-third",
+            &history,
+            &audit("device.token_reissue"),
+            now,
+        )
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Domain(e)) if e.code == neibao_domain::error::ErrorCode::InvalidTransition),
+        "{refused:?}"
+    );
+}

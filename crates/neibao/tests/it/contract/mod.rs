@@ -56,6 +56,7 @@ async fn repositories(backend: Backend, test: &str) {
     accounts::attempts(store, now).await;
     idempotency::check(store, now).await;
     organisations::check(store, now).await;
+    devices::token(store, now, &registry).await;
     db.close().await;
 }
 

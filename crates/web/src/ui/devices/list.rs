@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use neibao_domain::devices::{DeviceFilter, DeviceFormat, DeviceSort};
+use neibao_domain::imports::ImportKind;
 use neibao_domain::paging::{Page, Sort};
 use neibao_engine::devices::DeviceInput;
 use serde::Deserialize;
@@ -35,7 +36,7 @@ pub struct DeviceForm {
 /// (`NEIBAO_PUBLIC_URL`), else the scheme this server is served with (https when its cookies are
 /// marked secure) and the request's `Host` header (ASCII host and port characters only; the
 /// server's own name is not known otherwise).
-fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+pub(super) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = state.services.config().public_url.as_deref().filter(|u| !u.is_empty()) {
         return url.trim_end_matches('/').to_string();
     }
@@ -130,6 +131,8 @@ struct DevicesPage {
     sort_last_seen: SortHeader,
     /// 导出 Excel: this list's filters and order.
     export: String,
+    /// 批量导入设备: those who may import devices.
+    may_import: bool,
 }
 
 pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Query<DevicesQuery>) -> Response {
@@ -158,6 +161,7 @@ pub async fn devices(State(state): State<AppState>, UiUser(u): UiUser, Query(q):
     match state.services.devices.list(&u.principal, &filter, page).await {
         Ok(list) => render(&DevicesPage {
             export,
+            may_import: u.principal.can(ImportKind::Devices.permission()),
             nav: Nav::new(&u),
             devices: list.items.iter().map(DeviceView::from).collect(),
             total: total_label(&list),

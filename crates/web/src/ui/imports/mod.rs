@@ -4,6 +4,7 @@
 //! and the bad rows). Imports go through [`neibao_engine::imports::ImportService`], as the JSON
 //! API's do.
 
+mod devices;
 mod pages;
 
 use crate::extract::multipart::upload_limit;
@@ -30,6 +31,12 @@ pub fn routes() -> axum::Router<AppState> {
             "/imports/key_areas",
             routing::get(pages::key_areas_page)
                 .post(pages::key_areas_upload)
+                .layer(upload_limit()),
+        )
+        .route(
+            "/imports/devices",
+            routing::get(devices::devices_page)
+                .post(devices::devices_upload)
                 .layer(upload_limit()),
         )
         .route("/imports/{id}", routing::get(pages::job_page))

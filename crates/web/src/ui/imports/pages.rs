@@ -64,6 +64,7 @@ fn intro(kind: ImportKind) -> &'static str {
     match kind {
         ImportKind::Units => "每一行在写入前都按单位登记的规则核验（统一社会信用代码、行政区划代码、所属派出所和行业主管部门须在本辖区内等）；同一统一社会信用代码已登记且内容相同的行跳过。",
         ImportKind::KeyAreas => "每一行按统一社会信用代码找到已登记的本辖区单位，按添加重要部位的规则核验（名称必填、不超过100字，说明不超过500字）；同一单位已有同名且说明相同的重要部位跳过，说明不同的行不导入（请在单位页修改）。",
+        ImportKind::Devices => "每一行按统一社会信用代码找到已登记、未注销的本辖区单位，重要部位须为该单位已登记的，按登记设备的规则核验（名称、设备类型、接入格式、序列号、时区偏移）；同一单位已有相同序列号（无序列号时为同名）且内容相同的设备跳过，内容不同的行不导入（请在单位页修改）。导入的设备不显示接入令牌：配置每台设备时，请在单位页该设备的“重新生成接入令牌”取得接入地址。",
         ImportKind::Accounts => "每一行按开设账号的规则核验（用户名、姓名、角色，以及本辖区内的所属机构或所在单位）；用户名已存在且内容相同的行跳过。导入的账号不生成可见的密码：请在账号页为每个账号“重置密码”，临时密码只显示一次，交本人首次登录后修改。",
     }
 }
@@ -74,6 +75,7 @@ fn summary(kind: ImportKind) -> &'static str {
         ImportKind::Units => "按统一社会信用代码登记单位，含所属派出所、行业主管部门、重点单位类别和负责人",
         ImportKind::KeyAreas => "为已登记的单位添加重要部位（按单位的统一社会信用代码）",
         ImportKind::Accounts => "批量开设账号（用户名、姓名、角色、所属机构或所在单位），仅系统管理员",
+        ImportKind::Devices => "为已登记的单位批量登记设备（设备台账：名称、类型、接入格式、序列号、所在重要部位）",
     }
 }
 
@@ -125,7 +127,7 @@ pub async fn accounts_page(UiUser(u): UiUser) -> Response {
     upload_page(u, ImportKind::Accounts)
 }
 
-fn upload_page(u: CurrentUser, kind: ImportKind) -> Response {
+pub(super) fn upload_page(u: CurrentUser, kind: ImportKind) -> Response {
     if !u.principal.can(kind.permission()) {
         return error_page(&u, refused());
     }
@@ -149,7 +151,7 @@ pub async fn accounts_upload(State(state): State<AppState>, UiUser(u): UiUser, m
     upload(state, u, mp, ImportKind::Accounts).await
 }
 
-async fn upload(state: AppState, u: CurrentUser, mp: CsrfMultipart, kind: ImportKind) -> Response {
+pub(super) async fn upload(state: AppState, u: CurrentUser, mp: CsrfMultipart, kind: ImportKind) -> Response {
     if !u.principal.can(kind.permission()) {
         return error_page(&u, refused());
     }

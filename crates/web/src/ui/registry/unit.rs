@@ -39,6 +39,8 @@ struct UnitPage {
     /// Every ingest format: (code, zh-CN label).
     device_formats: Vec<(&'static str, &'static str)>,
     new_token: Option<String>,
+    /// The device whose token was just reissued (the notice says so instead of 设备已登记).
+    reissued: Option<String>,
     rules: Vec<RuleRow>,
     severities: Vec<(&'static str, &'static str)>,
     /// The armed schedule as weekly rows (as typed when the form was refused).
@@ -107,6 +109,8 @@ pub struct UnitExtras {
     /// A new device's full ingest URL (it holds the device's secret token), shown once in the
     /// answer to the registration itself — never put in a URL.
     pub new_token: Option<String>,
+    /// The device whose token was reissued (重新生成接入令牌): `new_token` is its new URL.
+    pub reissued: Option<String>,
     /// A person's plaintext fields after an audited read with a purpose.
     pub revealed: Option<RevealedPerson>,
     /// Why a read was refused (a missing or bad purpose).
@@ -293,6 +297,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         device_kinds: DEVICE_KINDS.to_vec(),
         device_formats: DeviceFormat::ALL.iter().map(|f| (f.code(), f.label_zh())).collect(),
         new_token: extras.new_token,
+        reissued: extras.reissued,
         rules,
         severities: Severity::ALL.iter().map(|s| (s.code(), s.label_zh())).collect(),
         weekly,
