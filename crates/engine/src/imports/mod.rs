@@ -8,6 +8,7 @@ mod book;
 mod export;
 mod key_areas;
 mod kind;
+mod persons;
 mod rows;
 mod service;
 pub mod sheet;

@@ -153,3 +153,16 @@ pub struct KeyAreaUpdate {
     #[serde(flatten)]
     pub area: KeyAreaInput,
 }
+
+/// A responsible person's new role, name, ID number and phone with the version the caller saw
+/// (`PATCH /api/v1/units/{id}/persons/{person_id}`). `citizen_id` and `phone`: absent, null or
+/// the masked value as shown (`330106********1234`) keep what is stored; empty clears it; anything
+/// else replaces it (validated as when adding).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PersonUpdate {
+    /// The person's `version` as read; a stale one is refused (409 `version_conflict`).
+    #[schema(minimum = 1)]
+    pub version: i64,
+    #[serde(flatten)]
+    pub person: PersonInput,
+}
