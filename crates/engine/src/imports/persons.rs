@@ -191,28 +191,30 @@ impl RowKind for PersonRows {
 
     async fn write(&self, who: &Principal, item: Self::Item) -> ServiceResult<()> {
         let existing = self.existing(who, &item).await?;
-        let input = PersonInput {
-            role: item.role,
-            name: item.name,
-            citizen_id: Some(item.citizen_id),
-            // Absent: the stored phone is kept.
-            phone: item.phone,
-        };
         match existing {
-            None => self.registry.add_person(who, &item.unit_id, input).await.map(|_| ()),
-            Some(p) => self
-                .registry
-                .update_person(
-                    who,
-                    &item.unit_id,
-                    &p.id,
-                    PersonUpdate {
-                        version: p.version,
-                        person: input,
-                    },
-                )
-                .await
-                .map(|_| ()),
+            None => {
+                let input = PersonInput {
+                    role: item.role,
+                    name: item.name,
+                    citizen_id: Some(item.citizen_id),
+                    phone: item.phone,
+                };
+                self.registry.add_person(who, &item.unit_id, input).await.map(|_| ())
+            }
+            Some(p) => {
+                let update = PersonUpdate {
+                    version: p.version,
+                    role: item.role,
+                    name: item.name,
+                    citizen_id: Some(item.citizen_id),
+                    // Absent: the stored phone is kept.
+                    phone: item.phone,
+                };
+                self.registry
+                    .update_person(who, &item.unit_id, &p.id, update)
+                    .await
+                    .map(|_| ())
+            }
         }
     }
 }

@@ -154,10 +154,12 @@ impl RegistryService {
     ) -> ServiceResult<ResponsiblePerson> {
         let old = self.ctx.store.get_person(&who.scope, unit_id, person_id).await?;
         let unit = self.unit_for_persons(who, unit_id, "修改责任人").await?;
+        let version = input.version;
+        let sent = input.person();
         let sent = PersonInput {
-            citizen_id: resolved(input.person.citizen_id.as_deref(), old.citizen_id.as_ref()),
-            phone: resolved(input.person.phone.as_deref(), old.phone.as_ref()),
-            ..input.person
+            citizen_id: resolved(sent.citizen_id.as_deref(), old.citizen_id.as_ref()),
+            phone: resolved(sent.phone.as_deref(), old.phone.as_ref()),
+            ..sent
         };
         let new = person(&sent)?;
         let clauses = person_changes(&old, &new);
@@ -181,7 +183,7 @@ impl RegistryService {
                 &who.scope,
                 unit_id,
                 person_id,
-                input.version,
+                version,
                 &new,
                 &history(who, "update", sentence),
                 &audit,

@@ -93,9 +93,13 @@ pub async fn edit_person(
     CsrfForm(f): CsrfForm<PersonForm>,
 ) -> Response {
     let r = async {
+        let person = f.input()?;
         let input = PersonUpdate {
             version: version_sent(&f.version),
-            person: f.input()?,
+            role: person.role,
+            name: person.name,
+            citizen_id: person.citizen_id,
+            phone: person.phone,
         };
         state
             .services
