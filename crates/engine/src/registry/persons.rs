@@ -83,9 +83,8 @@ impl RegistryService {
     }
 
     /// The person of a unit with this role and citizen ID (validated), found through the ID
-    /// number's blind index: how an import recognises a person it wrote before.
-    ///
-    /// Errors: `not_found` (the unit).
+    /// number's blind index: how an import recognises a person it wrote before. `None` also for
+    /// a unit outside the caller's jurisdiction.
     pub async fn person_by_citizen_id(
         &self,
         who: &Principal,

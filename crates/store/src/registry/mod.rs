@@ -206,7 +206,8 @@ pub trait PersonRepo: Send + Sync {
     /// unit is outside `scope` or the person is not of that unit.
     async fn get_person(&self, scope: &Scope, unit_id: &str, person_id: &str) -> StoreResult<ResponsiblePerson>;
     /// The person of a unit in scope with this role and (validated, normalized) ID number, found
-    /// through the ID number's blind index (the import's match); `None` when there is none.
+    /// through the ID number's blind index (the import's match); `None` when there is none (or the
+    /// unit is outside `scope`).
     async fn find_unit_person(
         &self,
         scope: &Scope,
