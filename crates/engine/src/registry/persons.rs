@@ -121,7 +121,7 @@ impl RegistryService {
             label(new.role, &new.name)
         );
         let mut audit = who.audit("person.create", "person", "", Some(unit_id));
-        audit.detail = serde_json::json!({"role": new.role.code(), "name": new.name}).to_string();
+        audit.detail = serde_json::json!({"role": new.role.label_zh(), "name": new.name}).to_string();
         Ok(self
             .ctx
             .store
@@ -174,7 +174,8 @@ impl RegistryService {
             )
         };
         let mut audit = who.audit("person.update", "person", person_id, Some(unit_id));
-        audit.detail = serde_json::json!({"role": new.role.code(), "name": new.name, "changes": clauses}).to_string();
+        audit.detail =
+            serde_json::json!({"role": new.role.label_zh(), "name": new.name, "changes": clauses}).to_string();
         Ok(self
             .ctx
             .store
@@ -213,7 +214,7 @@ impl RegistryService {
             label(old.role, &old.name)
         );
         let mut audit = who.audit("person.remove", "person", person_id, Some(unit_id));
-        audit.detail = serde_json::json!({"role": old.role.code(), "name": old.name}).to_string();
+        audit.detail = serde_json::json!({"role": old.role.label_zh(), "name": old.name}).to_string();
         Ok(self
             .ctx
             .store

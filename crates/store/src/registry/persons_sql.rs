@@ -27,6 +27,25 @@ use sqlx::{QueryBuilder, Row};
 const WHAT: &str = "责任人";
 
 impl Backend {
+    /// Opens the transaction of a change to a person of a unit in `scope` that the caller saw at
+    /// `version`: the unit must not be closed (its version rises), the person's version is
+    /// checked and raised.
+    async fn begin_person_change(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        person_id: &str,
+        version: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<sqlx::Transaction<'static, Db>> {
+        self.get_person(scope, unit_id, person_id).await?;
+        let mut tx = self.begin_write().await?;
+        let current = Backend::person_version(&mut tx, unit_id, person_id).await?;
+        touch_unit(&mut tx, unit_id, now).await?;
+        bump(&mut tx, "responsible_persons", person_id, version, current, WHAT).await?;
+        Ok(tx)
+    }
+
     /// The current version of a person of `unit_id` inside `tx` (NotFound: removed since).
     async fn person_version(tx: &mut sqlx::Transaction<'_, Db>, unit_id: &str, person_id: &str) -> StoreResult<i64> {
         let v: Option<i64> = sqlx::query_scalar(&sql(
@@ -55,6 +74,23 @@ async fn touch_unit(tx: &mut sqlx::Transaction<'_, Db>, unit_id: &str, now: Date
     if n == 0 {
         return Err(StoreError::Domain(closed_refusal("单位")));
     }
+    Ok(())
+}
+
+/// Writes the change's history row (`version`: the person's after it) and audit entry, and
+/// commits.
+async fn finish_person_change(
+    mut tx: sqlx::Transaction<'static, Db>,
+    unit_id: &str,
+    person_id: &str,
+    version: i64,
+    history: &NewHistory,
+    audit: &AuditEntry,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    insert_history(&mut tx, unit_id, "person", person_id, version, history, now).await?;
+    append_in(&mut tx, audit, now).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -183,12 +219,10 @@ impl PersonRepo for Backend {
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<ResponsiblePerson> {
-        self.get_person(scope, unit_id, person_id).await?;
         let sealed = self.seal_person(person);
-        let mut tx = self.begin_write().await?;
-        let current = Backend::person_version(&mut tx, unit_id, person_id).await?;
-        touch_unit(&mut tx, unit_id, now).await?;
-        bump(&mut tx, "responsible_persons", person_id, version, current, WHAT).await?;
+        let mut tx = self
+            .begin_person_change(scope, unit_id, person_id, version, now)
+            .await?;
         sqlx::query(&sql(
             "UPDATE responsible_persons SET role = ?, name = ?, citizen_id_enc = ?, phone_enc = ?, citizen_id_bidx = ? WHERE id = ?",
         ))
@@ -200,9 +234,7 @@ impl PersonRepo for Backend {
         .bind(person_id)
         .execute(&mut *tx)
         .await?;
-        insert_history(&mut tx, unit_id, "person", person_id, version + 1, history, now).await?;
-        append_in(&mut tx, audit, now).await?;
-        tx.commit().await?;
+        finish_person_change(tx, unit_id, person_id, version + 1, history, audit, now).await?;
         self.get_person(&Scope::All, unit_id, person_id).await
     }
 
@@ -216,18 +248,13 @@ impl PersonRepo for Backend {
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.get_person(scope, unit_id, person_id).await?;
-        let mut tx = self.begin_write().await?;
-        let current = Backend::person_version(&mut tx, unit_id, person_id).await?;
-        touch_unit(&mut tx, unit_id, now).await?;
-        bump(&mut tx, "responsible_persons", person_id, version, current, WHAT).await?;
+        let mut tx = self
+            .begin_person_change(scope, unit_id, person_id, version, now)
+            .await?;
         sqlx::query(&sql("DELETE FROM responsible_persons WHERE id = ?"))
             .bind(person_id)
             .execute(&mut *tx)
             .await?;
-        insert_history(&mut tx, unit_id, "person", person_id, version + 1, history, now).await?;
-        append_in(&mut tx, audit, now).await?;
-        tx.commit().await?;
-        Ok(())
+        finish_person_change(tx, unit_id, person_id, version + 1, history, audit, now).await
     }
 }
