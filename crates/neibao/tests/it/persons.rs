@@ -292,6 +292,11 @@ async fn the_unit_page_adds_edits_and_removes_persons_keeping_a_refused_form() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+    assert_eq!(
+        r.headers().get("cache-control").and_then(|v| v.to_str().ok()),
+        Some("no-store"),
+        "what was typed may be personal data: not cached"
+    );
     let html = r.text().await.unwrap();
     assert!(html.contains("公民身份号码无效"), "the reason");
     assert!(

@@ -365,6 +365,10 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
     });
     if revealed.is_some() || extras_secret {
         no_store(page)
+    } else if person_refused {
+        // A refused person form shows what was typed, which may be a plaintext ID number or
+        // phone: not kept by the browser or a proxy either.
+        no_store(with_status(page, status))
     } else {
         with_status(page, status)
     }
