@@ -21,6 +21,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::dashboard::Doc::openapi());
     doc.merge(crate::api::registry::Doc::openapi());
     doc.merge(crate::api::lifecycle::Doc::openapi());
+    doc.merge(crate::api::persons::Doc::openapi());
     doc.merge(crate::api::divisions::Doc::openapi());
     doc.merge(crate::api::setup::Doc::openapi());
     doc.merge(crate::api::devices::Doc::openapi());

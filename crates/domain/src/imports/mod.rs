@@ -110,12 +110,15 @@ pub enum ImportKind {
     /// Devices of registered units (by the unit's USCC and the serial number, or the device
     /// name when there is none); each gets a token nobody sees (docs/IMPORTS.md).
     Devices,
+    /// 责任人 of registered units (by the unit's USCC, the role and the citizen ID's blind index).
+    Persons,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] = [
+    pub const ALL: [ImportKind; 5] = [
         ImportKind::Units,
         ImportKind::KeyAreas,
+        ImportKind::Persons,
         ImportKind::Accounts,
         ImportKind::Devices,
     ];
@@ -128,6 +131,7 @@ impl ImportKind {
             ImportKind::KeyAreas => "key_areas",
             ImportKind::Accounts => "accounts",
             ImportKind::Devices => "devices",
+            ImportKind::Persons => "persons",
         }
     }
     pub fn from_code(s: &str) -> Option<ImportKind> {
@@ -140,6 +144,7 @@ impl ImportKind {
             ImportKind::KeyAreas => "重要部位",
             ImportKind::Accounts => "账号",
             ImportKind::Devices => "设备",
+            ImportKind::Persons => "责任人",
         }
     }
     /// The template's columns, in order.
@@ -149,14 +154,17 @@ impl ImportKind {
             ImportKind::KeyAreas => &KEY_AREA_COLUMNS,
             ImportKind::Accounts => &ACCOUNT_COLUMNS,
             ImportKind::Devices => &DEVICE_IMPORT_COLUMNS,
+            ImportKind::Persons => &PERSON_COLUMNS,
         }
     }
-    /// Who may import this kind: those who may register units (units, key areas, devices),
-    /// account administrators (accounts). Each row is then written through the owning service with its
-    /// own checks.
+    /// Who may import this kind: those who may register units (units, key areas, persons,
+    /// devices), account administrators (accounts). Each row is then written through the owning
+    /// service with its own checks.
     pub fn permission(self) -> crate::access::Permission {
         match self {
-            ImportKind::Units | ImportKind::KeyAreas | ImportKind::Devices => crate::access::Permission::UnitRegister,
+            ImportKind::Units | ImportKind::KeyAreas | ImportKind::Persons | ImportKind::Devices => {
+                crate::access::Permission::UnitRegister
+            }
             ImportKind::Accounts => crate::access::Permission::UserAdminister,
         }
     }
@@ -269,6 +277,41 @@ pub mod ac {
     pub const ROLE: usize = 2;
     pub const ORGANISATION: usize = 3;
     pub const UNIT_USCC: usize = 4;
+}
+
+/// The columns of the responsible person template (`RegistryService::add_person`'s fields). The
+/// citizen ID is required: with the role it finds the person again on a re-import (through its
+/// blind index), so that importing the same file twice changes nothing.
+pub const PERSON_COLUMNS: [Column; 5] = [
+    col(
+        "单位统一社会信用代码",
+        true,
+        26.0,
+        "必填：责任人所属单位的统一社会信用代码（单位须已登记，且在本辖区）",
+    ),
+    col(
+        "身份",
+        true,
+        14.0,
+        "必填：主要负责人（法定代表人）、分管负责人、保卫负责人（下拉选择）",
+    ),
+    col("姓名", true, 12.0, "必填，不超过50字"),
+    col(
+        "公民身份号码",
+        true,
+        22.0,
+        "必填：18位公民身份号码（GB 11643，含校验位）；同一单位内按身份和身份号码识别同一责任人",
+    ),
+    col("联系电话", false, 18.0, "手机或固定电话"),
+];
+
+/// Index of each column in [`PERSON_COLUMNS`].
+pub mod pc {
+    pub const USCC: usize = 0;
+    pub const ROLE: usize = 1;
+    pub const NAME: usize = 2;
+    pub const CITIZEN_ID: usize = 3;
+    pub const PHONE: usize = 4;
 }
 
 /// Index of each column in [`KEY_AREA_COLUMNS`].

@@ -19,6 +19,8 @@ pub enum PersonRole {
 }
 
 impl PersonRole {
+    pub const ALL: [PersonRole; 3] = [PersonRole::Principal, PersonRole::Deputy, PersonRole::SecurityHead];
+
     pub fn code(self) -> &'static str {
         match self {
             PersonRole::Principal => "principal",
@@ -27,9 +29,16 @@ impl PersonRole {
         }
     }
     pub fn from_code(s: &str) -> Option<PersonRole> {
-        [PersonRole::Principal, PersonRole::Deputy, PersonRole::SecurityHead]
-            .into_iter()
-            .find(|r| r.code() == s)
+        PersonRole::ALL.into_iter().find(|r| r.code() == s)
+    }
+    /// The role of a code or of its Chinese name (主要负责人, 分管负责人, 保卫负责人; also
+    /// 法定代表人 for the principal, as unit registers often call them).
+    pub fn parse(s: &str) -> Option<PersonRole> {
+        let s = s.trim();
+        if s == "法定代表人" {
+            return Some(PersonRole::Principal);
+        }
+        PersonRole::ALL.into_iter().find(|r| r.code() == s || r.label_zh() == s)
     }
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -44,6 +53,9 @@ impl PersonRole {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ResponsiblePerson {
     pub id: String,
+    /// Optimistic version: 1 when added, +1 with each edit; an edit or removal carries it
+    /// (docs/REGISTRY.md).
+    pub version: i64,
     pub role: PersonRole,
     pub name: String,
     /// Masked, e.g. `330106********1234`.

@@ -6,13 +6,11 @@
 
 use async_trait::async_trait;
 use neibao_domain::access::Principal;
-use neibao_domain::error::ErrorCode;
 use neibao_domain::imports::{ka, Column, RowError, KEY_AREA_COLUMNS};
-use neibao_domain::validate::Uscc;
 
-use super::kind::{cell_error, Checked, Presence, RowKind};
+use super::kind::{cell_error, unit_of_row, Checked, Presence, RowKind};
 use crate::context::Ctx;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::ServiceResult;
 use crate::registry::{text_block, text_field, KeyAreaInput, RegistryService};
 
 /// Key areas, checked and written through the registry.
@@ -60,19 +58,17 @@ impl RowKind for KeyAreaRows {
     ) -> ServiceResult<Result<Checked<Self::Item>, Vec<RowError>>> {
         let cell = |i: usize| cells.get(i).map(|s| s.trim()).unwrap_or("");
         let mut errors = Vec::new();
-        let uscc = match cell(ka::USCC) {
-            "" => {
-                errors.push(bad(row, ka::USCC, "required", "统一社会信用代码必填"));
-                None
-            }
-            u => match Uscc::parse(u) {
-                Ok(u) => Some(u.as_str().to_string()),
-                Err(e) => {
-                    errors.push(bad(row, ka::USCC, "invalid_uscc", e.message));
-                    None
-                }
-            },
-        };
+        let unit = unit_of_row(
+            &self.ctx,
+            &self.registry,
+            who,
+            (&KEY_AREA_COLUMNS, ka::USCC),
+            row,
+            cell(ka::USCC),
+        )
+        .await?
+        .map_err(|e| errors.push(e))
+        .ok();
         let name = cell(ka::NAME);
         let name = match text_field(name, "重要部位名称", 100, true) {
             Ok(n) => n,
@@ -89,31 +85,9 @@ impl RowKind for KeyAreaRows {
                 String::new()
             }
         };
-        let Some(uscc) = uscc else { return Ok(Err(errors)) };
-        // The unit: registered, and inside the importer's jurisdiction.
-        let found = self.ctx.store.unit_ids_by_uscc(std::slice::from_ref(&uscc)).await?;
-        let Some((_, unit_id)) = found.into_iter().next() else {
-            errors.push(bad(
-                row,
-                ka::USCC,
-                "unit_not_found",
-                "该统一社会信用代码的单位尚未登记（请先导入或登记单位）",
-            ));
+        let Some(unit_id) = unit.map(|u| u.id) else {
             return Ok(Err(errors));
         };
-        match self.registry.unit(who, &unit_id).await {
-            Ok(_) => {}
-            Err(ServiceError::Refused(d)) if matches!(d.code, ErrorCode::NotFound | ErrorCode::Forbidden) => {
-                errors.push(bad(
-                    row,
-                    ka::USCC,
-                    "outside_jurisdiction",
-                    "该统一社会信用代码的单位不在本辖区",
-                ));
-                return Ok(Err(errors));
-            }
-            Err(e) => return Err(e),
-        }
         if !errors.is_empty() {
             return Ok(Err(errors));
         }

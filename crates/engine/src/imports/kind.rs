@@ -6,9 +6,14 @@
 
 use async_trait::async_trait;
 use neibao_domain::access::Principal;
+use neibao_domain::error::ErrorCode;
 use neibao_domain::imports::{Column, RowError};
+use neibao_domain::registry::Unit;
+use neibao_domain::validate::Uscc;
 
-use crate::error::ServiceResult;
+use crate::context::Ctx;
+use crate::error::{ServiceError, ServiceResult};
+use crate::registry::RegistryService;
 
 /// Whether a checked row is already registered.
 pub(super) enum Presence {
@@ -18,6 +23,9 @@ pub(super) enum Presence {
     Unchanged,
     /// Registered differently (or elsewhere): the row is refused.
     Refused(RowError),
+    /// Registered with other content that the kind updates (a responsible person's new name or
+    /// phone): written through the owning service, with its history.
+    Changed,
 }
 
 /// A checked row: the key that finds duplicates within the file, and what to write.
@@ -77,5 +85,40 @@ pub(super) fn cell_error(
             .unwrap_or_default(),
         code: code.to_string(),
         message: message.into(),
+    }
+}
+
+/// The registered unit a row names by its USCC (the cell `col` of `columns`), read through
+/// `RegistryService::unit` so inside the importer's jurisdiction. `Ok(Err(..))`: the cell's
+/// refusal (`required`, `invalid_uscc`, `unit_not_found`, `outside_jurisdiction`).
+pub(super) async fn unit_of_row(
+    ctx: &Ctx,
+    registry: &RegistryService,
+    who: &Principal,
+    (columns, col): (&[Column], usize),
+    row: u32,
+    cell: &str,
+) -> ServiceResult<Result<Unit, RowError>> {
+    let bad = |code: &str, message: String| Ok(Err(cell_error(columns, row, Some(col), code, message)));
+    let uscc = match cell {
+        "" => return bad("required", format!("{}必填", columns[col].header)),
+        u => match Uscc::parse(u) {
+            Ok(u) => u.as_str().to_string(),
+            Err(e) => return bad("invalid_uscc", e.message),
+        },
+    };
+    let found = ctx.store.unit_ids_by_uscc(std::slice::from_ref(&uscc)).await?;
+    let Some((_, unit_id)) = found.into_iter().next() else {
+        return bad(
+            "unit_not_found",
+            "该统一社会信用代码的单位尚未登记（请先导入或登记单位）".into(),
+        );
+    };
+    match registry.unit(who, &unit_id).await {
+        Ok(u) => Ok(Ok(u)),
+        Err(ServiceError::Refused(d)) if matches!(d.code, ErrorCode::NotFound | ErrorCode::Forbidden) => {
+            bad("outside_jurisdiction", "该统一社会信用代码的单位不在本辖区".into())
+        }
+        Err(e) => Err(e),
     }
 }

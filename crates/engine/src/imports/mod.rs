@@ -9,6 +9,7 @@ mod devices;
 mod export;
 mod key_areas;
 mod kind;
+mod persons;
 mod rows;
 mod service;
 pub mod sheet;

@@ -15,6 +15,7 @@ use super::accounts::AccountRows;
 use super::devices::DeviceRows;
 use super::key_areas::KeyAreaRows;
 use super::kind::{cell_error, Checked, Presence, RowKind};
+use super::persons::PersonRows;
 use super::sheet::{read, Sheet};
 use super::units::UnitRows;
 use crate::alerts::AlertService;
@@ -168,6 +169,10 @@ impl ImportService {
                 let areas = KeyAreaRows::new(self.ctx.clone());
                 self.run_kind(&areas, who, id, kind, rows, mode).await
             }
+            ImportKind::Persons => {
+                let persons = PersonRows::new(self.ctx.clone());
+                self.run_kind(&persons, who, id, kind, rows, mode).await
+            }
             ImportKind::Accounts => {
                 let accounts = AccountRows::load(self.ctx.clone(), who).await?;
                 self.run_kind(&accounts, who, id, kind, rows, mode).await
@@ -227,7 +232,8 @@ impl ImportService {
         let mut to_write = Vec::new();
         for ((row, checked), p) in good.into_iter().zip(presence) {
             match p {
-                Presence::New => to_write.push((row, checked.item)),
+                Presence::New => to_write.push((row, checked.item, false)),
+                Presence::Changed => to_write.push((row, checked.item, true)),
                 Presence::Unchanged => unchanged += 1,
                 Presence::Refused(e) => {
                     errors.push(e);
@@ -238,16 +244,20 @@ impl ImportService {
         let total = rows.rows.len() as u32;
         store.set_import_progress(id, total, 0, Utc::now()).await?;
         let mut created: u32 = 0;
+        let mut updated: u32 = 0;
         let status = if refused > 0 && mode == ImportMode::AllOrNothing {
             ImportStatus::Refused
         } else {
-            for (row, item) in to_write {
+            for (row, item, update) in to_write {
                 if beat.elapsed() >= BEAT_EVERY {
                     store.set_import_progress(id, total, created, Utc::now()).await?;
                     beat = Instant::now();
                 }
                 match k.write(who, item).await {
-                    Ok(()) => created += 1,
+                    Ok(()) => {
+                        created += 1;
+                        updated += u32::from(update);
+                    }
                     // Registered by someone else since the check (a race): refused, not fatal.
                     Err(ServiceError::Refused(d)) => {
                         errors.push(RowError {
@@ -266,11 +276,18 @@ impl ImportService {
         errors.sort_by_key(|e| e.row);
         errors.truncate(MAX_KEPT_ERRORS);
         let mut audit = who.audit(&kind.audit_action(), "import_job", id, None);
+        // `created` counts every row written; those that updated a record are named apart.
+        let written = if updated > 0 {
+            format!("新增{}个，更新{updated}个", created - updated)
+        } else {
+            format!("新增{created}个")
+        };
         audit.detail = serde_json::json!({
             "summary": format!(
-                "批量导入{}：共{total}行，新增{created}个，未变化{unchanged}个，拒绝{refused}行",
+                "批量导入{}：共{total}行，{written}，未变化{unchanged}个，拒绝{refused}行",
                 kind.label_zh()
             ),
+            "updated": updated,
             "mode": mode.code(),
             "rows": total,
             "created": created,

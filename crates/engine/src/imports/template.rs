@@ -5,7 +5,8 @@
 //! a filled unit sheet of the same shape (the units export, the benchmark's and the tests' files).
 
 use neibao_domain::access::Role;
-use neibao_domain::imports::{ac, c, ka, ImportKind, MAX_DATA_ROWS, UNIT_COLUMNS};
+use neibao_domain::imports::{ac, c, ka, pc, ImportKind, MAX_DATA_ROWS, UNIT_COLUMNS};
+use neibao_domain::registry::PersonRole;
 use neibao_domain::registry::UnitKind;
 use rust_xlsxwriter::{DataValidation, Format, Workbook, Worksheet, XlsxError};
 
@@ -37,20 +38,31 @@ pub fn template(kind: ImportKind) -> Result<Vec<u8>, XlsxError> {
             book.save_to_buffer()
         }
         ImportKind::Accounts => {
-            let mut book = Workbook::new();
-            let ws = book.add_worksheet();
-            super::book::header(ws, kind.label_zh(), kind.columns(), &[ac::ORGANISATION, ac::UNIT_USCC])?;
             let roles: Vec<&str> = Role::ALL.iter().map(|r| r.label_zh()).collect();
-            let role = DataValidation::new()
-                .allow_list_strings(&roles)?
-                .set_error_title("角色")?
-                .set_error_message("请从下拉列表中选择角色")?;
-            ws.add_data_validation(1, ac::ROLE as u16, MAX_DATA_ROWS, ac::ROLE as u16, &role)?;
-            help_sheet(&mut book, kind)?;
-            book.save_to_buffer()
+            listed_template(kind, &[ac::ORGANISATION, ac::UNIT_USCC], (ac::ROLE, "角色", &roles))
+        }
+        ImportKind::Persons => {
+            let roles: Vec<&str> = PersonRole::ALL.iter().map(|r| r.label_zh()).collect();
+            listed_template(kind, &[pc::USCC, pc::CITIZEN_ID, pc::PHONE], (pc::ROLE, "身份", &roles))
         }
         ImportKind::Devices => device_template(),
     }
+}
+
+/// A template whose `text` columns are formatted as text and whose column `list.0` (named
+/// `list.1`) takes one of `list.2` from a drop-down list.
+fn listed_template(kind: ImportKind, text: &[usize], list: (usize, &str, &[&str])) -> Result<Vec<u8>, XlsxError> {
+    let (col, title, choices) = list;
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    super::book::header(ws, kind.label_zh(), kind.columns(), text)?;
+    let validation = DataValidation::new()
+        .allow_list_strings(choices)?
+        .set_error_title(title)?
+        .set_error_message(format!("请从下拉列表中选择{title}"))?;
+    ws.add_data_validation(1, col as u16, MAX_DATA_ROWS, col as u16, &validation)?;
+    help_sheet(&mut book, kind)?;
+    book.save_to_buffer()
 }
 
 /// The sheet 填写说明: each column's hint, then the rules of every import.

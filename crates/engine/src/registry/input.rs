@@ -153,3 +153,40 @@ pub struct KeyAreaUpdate {
     #[serde(flatten)]
     pub area: KeyAreaInput,
 }
+
+/// A responsible person's new role, name, ID number and phone with the version the caller saw
+/// (`PATCH /api/v1/units/{id}/persons/{person_id}`). `citizen_id` and `phone`: absent, null or
+/// the masked value as shown (`330106********1234`, `138****5678`) keep what is stored; empty
+/// clears it; anything else replaces it (validated as when adding).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PersonUpdate {
+    /// The person's `version` as read; a stale one is refused (409 `version_conflict`).
+    #[schema(minimum = 1)]
+    pub version: i64,
+    /// `principal` (主要负责人), `deputy` (分管负责人) or `security_head` (保卫负责人).
+    pub role: PersonRole,
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]*[^\s\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C][^\x00-\x1F\x7F-\x9F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]*$"
+    )]
+    pub name: String,
+    /// GB 11643 citizen identity number, or the masked value as shown (kept).
+    #[schema(pattern = r"^(\s*|\s*\d{17}[\dXx]\s*|\s*\d{6}\*+[\dXx]{4}\s*)$")]
+    pub citizen_id: Option<String>,
+    /// Mobile or landline, or the masked value as shown (kept).
+    #[schema(max_length = 40)]
+    pub phone: Option<String>,
+}
+
+impl PersonUpdate {
+    /// The person's fields as when adding one.
+    pub fn person(self) -> PersonInput {
+        PersonInput {
+            role: self.role,
+            name: self.name,
+            citizen_id: self.citizen_id,
+            phone: self.phone,
+        }
+    }
+}

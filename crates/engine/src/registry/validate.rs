@@ -9,7 +9,7 @@ use neibao_domain::registry::{key_unit_category_label, Division, NewResponsibleP
 use neibao_domain::validate::{CitizenId, DivisionCode, PhoneNumber, Uscc};
 use neibao_store::{Store, StoreError};
 
-use super::input::{RuleInput, UnitInput};
+use super::input::{PersonInput, RuleInput, UnitInput};
 use crate::alerts::builtin::builtin_rules;
 use crate::error::{ServiceError, ServiceResult};
 
@@ -128,6 +128,30 @@ pub(super) async fn placement(
     Ok(())
 }
 
+/// A responsible person's fields: the name (at most 50 characters), a GB 11643 citizen ID
+/// (its check character verified; empty: none) and a mobile or landline number (empty: none).
+///
+/// Errors: `validation_failed` (the name), `invalid_citizen_id`, `invalid_phone`.
+pub fn person(p: &PersonInput) -> ServiceResult<NewResponsiblePerson> {
+    let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    Ok(NewResponsiblePerson {
+        role: p.role,
+        name: text_field(&p.name, "负责人姓名", 50, true)?,
+        citizen_id: p
+            .citizen_id
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| CitizenId::parse(s, today))
+            .transpose()?,
+        phone: p
+            .phone
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(PhoneNumber::parse)
+            .transpose()?,
+    })
+}
+
 /// The unit's own fields (no store look-ups), placed where `who` may put it.
 fn unit_fields(who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
     let name = text_field(&input.name, "单位名称", 200, true)?;
@@ -151,27 +175,11 @@ fn unit_fields(who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
     if let Some(s) = &input.armed_schedule {
         crate::warning::schedule::validate(s).map_err(ServiceError::invalid)?;
     }
-    let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
-    let mut persons = Vec::new();
-    for p in input.responsible_persons {
-        let pname = text_field(&p.name, "负责人姓名", 50, true)?;
-        persons.push(NewResponsiblePerson {
-            role: p.role,
-            name: pname,
-            citizen_id: p
-                .citizen_id
-                .as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| CitizenId::parse(s, today))
-                .transpose()?,
-            phone: p
-                .phone
-                .as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .map(PhoneNumber::parse)
-                .transpose()?,
-        });
-    }
+    let persons = input
+        .responsible_persons
+        .iter()
+        .map(person)
+        .collect::<ServiceResult<Vec<_>>>()?;
     let mut unit = NewUnit {
         name,
         kind: input.kind,

@@ -136,6 +136,8 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("post", "/api/v1/imports/units", Police, Some("{}")),
         ("get", "/api/v1/imports/key_areas/template", Police, None),
         ("post", "/api/v1/imports/key_areas", Police, Some("{}")),
+        ("get", "/api/v1/imports/persons/template", Police, None),
+        ("post", "/api/v1/imports/persons", Police, Some("{}")),
         ("get", "/api/v1/imports/accounts/template", Admin, None),
         ("post", "/api/v1/imports/accounts", Admin, Some("{}")),
         ("get", "/api/v1/imports/devices/template", Police, None),
@@ -153,6 +155,23 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Devices,
             Some(r#"{"name":"矩阵机房"}"#),
         ),
+        // Responsible persons (docs/REGISTRY.md): who may manage key areas manages them; version
+        // 0 is never current, so an allowed editor is answered 409 and nothing changes.
+        ("get", "/api/v1/units/{id}/persons", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/persons",
+            Devices,
+            Some(r#"{"role":"security_head","name":"矩阵责任人"}"#),
+        ),
+        ("get", "/api/v1/units/{id}/persons/{person_id}", Any, None),
+        (
+            "patch",
+            "/api/v1/units/{id}/persons/{person_id}",
+            Devices,
+            Some(r#"{"version":0,"role":"principal","name":"矩阵负责人"}"#),
+        ),
+        ("delete", "/api/v1/units/{id}/persons/{person_id}", Devices, None),
         ("get", "/api/v1/units/{id}/rules", Any, None),
         (
             "put",
@@ -915,6 +934,10 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                 }
                 if p.contains("{id}") {
                     p = p.replace("{id}", &id_for(template, o, token));
+                }
+                p = p.replace("{person_id}", &o.person);
+                if method == "delete" && template.ends_with("/persons/{person_id}") {
+                    p.push_str("?version=0");
                 }
                 if template.ends_with("/raw") || template.ends_with("/images/{n}") {
                     p.push_str("?purpose=授权矩阵测试");

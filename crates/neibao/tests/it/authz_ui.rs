@@ -201,6 +201,8 @@ fn table() -> Vec<Row> {
         ("post", "/imports/units", Police, UPLOAD),
         ("get", "/imports/key_areas", Police, &[]),
         ("post", "/imports/key_areas", Police, UPLOAD),
+        ("get", "/imports/persons", Police, &[]),
+        ("post", "/imports/persons", Police, UPLOAD),
         ("get", "/imports/accounts", Admin, &[]),
         ("post", "/imports/accounts", Admin, UPLOAD),
         ("get", "/imports/devices", Police, &[]),
@@ -208,6 +210,24 @@ fn table() -> Vec<Row> {
         ("get", "/imports/{id}", Police, &[]),
         ("get", "/units/{id}", Any, &[]),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
+        (
+            "post",
+            "/units/{id}/persons",
+            Devices,
+            &[("role", "security_head"), ("name", "界面矩阵责任人")],
+        ),
+        (
+            "post",
+            "/units/{id}/persons/{pid}/edit",
+            Devices,
+            &[("version", "0"), ("role", "principal"), ("name", "界面矩阵负责人")],
+        ),
+        (
+            "post",
+            "/units/{id}/persons/{pid}/remove",
+            Devices,
+            &[("version", "0"), ("confirm", "1")],
+        ),
         (
             "post",
             "/units/{id}/persons/{pid}/reveal",

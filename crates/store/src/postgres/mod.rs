@@ -45,6 +45,8 @@ mod registry;
 mod registry_divisions;
 #[path = "../registry/lifecycle_sql.rs"]
 mod registry_lifecycle;
+#[path = "../registry/persons_sql.rs"]
+mod registry_persons;
 #[path = "../sql/scope.rs"]
 mod scope;
 #[path = "../settings/sql.rs"]

@@ -1,5 +1,6 @@
 //! Repositories of registry: [`DivisionRepo`], [`OrganisationRepo`], [`UnitRepo`], [`PersonRepo`]. Implemented by both
-//! backends in `sql.rs` (compiled once per backend, see `crate::sqlite`).
+//! backends in `sql.rs`, `divisions_sql.rs`, `lifecycle_sql.rs` and `persons_sql.rs` (compiled once per backend, see
+//! `crate::sqlite`).
 
 use crate::error::StoreResult;
 use async_trait::async_trait;
@@ -200,4 +201,59 @@ pub trait PersonRepo: Send + Sync {
     async fn find_persons_by_citizen_id(&self, scope: &Scope, citizen_id: &str) -> StoreResult<Vec<PersonMatch>>;
     /// Plaintext of a person's sensitive fields; log the read with its purpose first.
     async fn reveal_person(&self, scope: &Scope, person_id: &str) -> StoreResult<RevealedPerson>;
+
+    /// One responsible person of a unit in scope (masked), with its version. NotFound when the
+    /// unit is outside `scope` or the person is not of that unit.
+    async fn get_person(&self, scope: &Scope, unit_id: &str, person_id: &str) -> StoreResult<ResponsiblePerson>;
+    /// The person of a unit in scope with this role and (validated, normalized) ID number, found
+    /// through the ID number's blind index (the import's match); `None` when there is none (or the
+    /// unit is outside `scope`).
+    async fn find_unit_person(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        role: PersonRole,
+        citizen_id: &str,
+    ) -> StoreResult<Option<ResponsiblePerson>>;
+    /// Adds a responsible person (version 1) to a unit in scope that is not closed. The unit's
+    /// version rises too (its entry, `PUT /api/v1/units/{id}`, carries the persons). The audit
+    /// entry's empty `object_id` becomes the person's id. Errors: NotFound, `invalid_transition`
+    /// (closed unit).
+    async fn add_person(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        person: &NewResponsiblePerson,
+        history: &NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ResponsiblePerson>;
+    /// Replaces a person's role, name, ID number and phone when it is still at `version` (the
+    /// unit's version rises too). Errors: NotFound, `version_conflict`, `invalid_transition`
+    /// (closed unit).
+    #[allow(clippy::too_many_arguments)]
+    async fn update_person(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        person_id: &str,
+        version: i64,
+        person: &NewResponsiblePerson,
+        history: &NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ResponsiblePerson>;
+    /// Removes a person still at `version` (the unit's version rises); its history rows stay.
+    /// Errors: NotFound, `version_conflict`, `invalid_transition` (closed unit).
+    #[allow(clippy::too_many_arguments)]
+    async fn remove_person(
+        &self,
+        scope: &Scope,
+        unit_id: &str,
+        person_id: &str,
+        version: i64,
+        history: &NewHistory,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }

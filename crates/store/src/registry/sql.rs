@@ -14,7 +14,7 @@ use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::{
     closed_refusal, stale, ArmedSchedule, KeyArea, LifeState, NewHistory, NewResponsiblePerson, NewUnit, Organisation,
-    PersonMatch, PersonRole, ResponsiblePerson, RevealedPerson, StateFilter, Unit, UnitFilter, UnitKind, UnitSort,
+    PersonRole, ResponsiblePerson, StateFilter, Unit, UnitFilter, UnitKind, UnitSort,
 };
 use neibao_domain::sensitive::{Sensitive, SensitiveKind};
 use sqlx::{QueryBuilder, Row};
@@ -30,9 +30,16 @@ fn org_from_row(r: &DbRow) -> Organisation {
     }
 }
 
-const AAD_CITIZEN_ID: &str = "responsible_persons.citizen_id";
+pub(crate) const AAD_CITIZEN_ID: &str = "responsible_persons.citizen_id";
 
-const AAD_PHONE: &str = "responsible_persons.phone";
+pub(crate) const AAD_PHONE: &str = "responsible_persons.phone";
+
+/// The sealed columns of a responsible person (see `Backend::seal_person`).
+pub(crate) struct SealedPerson {
+    pub citizen_id_enc: Option<String>,
+    pub phone_enc: Option<String>,
+    pub citizen_id_bidx: Option<String>,
+}
 
 /// Blind-index domain of citizen identity numbers.
 pub(crate) const BIDX_CITIZEN_ID: &str = "citizen_id";
@@ -168,7 +175,22 @@ pub(crate) async fn check_and_bump(
     if state == LifeState::Closed {
         return Err(StoreError::Domain(closed_refusal(what)));
     }
-    if row.get::<i64, _>("version") != version {
+    bump(tx, table, id, version, row.get::<i64, _>("version"), what).await?;
+    Ok(state)
+}
+
+/// Raises the version of the row `id` of `table` inside `tx` when the caller saw `version` and
+/// the row is at `current`; a stale version (or a concurrent change between the read and the
+/// write) is refused (409 `version_conflict`).
+pub(crate) async fn bump(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    table: &'static str,
+    id: &str,
+    version: i64,
+    current: i64,
+    what: &str,
+) -> StoreResult<()> {
+    if current != version {
         return Err(StoreError::Domain(stale(what)));
     }
     let n = sqlx::query(&sql(&format!(
@@ -182,7 +204,7 @@ pub(crate) async fn check_and_bump(
     if n == 0 {
         return Err(StoreError::Domain(stale(what)));
     }
-    Ok(state)
+    Ok(())
 }
 
 impl Backend {
@@ -223,31 +245,67 @@ impl Backend {
             .execute(&mut **tx)
             .await?;
         for p in persons {
-            let id_enc = p
-                .citizen_id
-                .clone()
-                .map(|c| self.cipher.encrypt(AAD_CITIZEN_ID, c.into_sensitive().expose()));
-            let phone_enc = p
-                .phone
-                .clone()
-                .map(|c| self.cipher.encrypt(AAD_PHONE, c.into_sensitive().expose()));
-            let id_bidx = p
-                .citizen_id
-                .clone()
-                .map(|c| self.cipher.blind_index(BIDX_CITIZEN_ID, c.into_sensitive().expose()));
-            sqlx::query(&sql("INSERT INTO responsible_persons (id, unit_id, role, name, citizen_id_enc, phone_enc, citizen_id_bidx, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
-                .bind(new_id())
-                .bind(unit_id)
-                .bind(p.role.code())
-                .bind(&p.name)
-                .bind(id_enc)
-                .bind(phone_enc)
-                .bind(id_bidx)
-                .bind(ms(now))
-                .execute(&mut **tx)
-                .await?;
+            self.insert_person(tx, &new_id(), unit_id, p, now).await?;
         }
         Ok(())
+    }
+
+    /// The sealed columns of a person: the ID number and phone encrypted, the ID number's blind
+    /// index (plaintext is never stored).
+    pub(crate) fn seal_person(&self, p: &NewResponsiblePerson) -> SealedPerson {
+        let id = p.citizen_id.clone().map(|c| c.into_sensitive());
+        SealedPerson {
+            citizen_id_enc: id.as_ref().map(|c| self.cipher.encrypt(AAD_CITIZEN_ID, c.expose())),
+            phone_enc: p
+                .phone
+                .clone()
+                .map(|c| self.cipher.encrypt(AAD_PHONE, c.into_sensitive().expose())),
+            citizen_id_bidx: id
+                .as_ref()
+                .map(|c| self.cipher.blind_index(BIDX_CITIZEN_ID, c.expose())),
+        }
+    }
+
+    /// Inserts one responsible person of `unit_id` (version 1) inside `tx`.
+    pub(crate) async fn insert_person(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Db>,
+        id: &str,
+        unit_id: &str,
+        p: &NewResponsiblePerson,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let sealed = self.seal_person(p);
+        sqlx::query(&sql("INSERT INTO responsible_persons (id, unit_id, role, name, citizen_id_enc, phone_enc, citizen_id_bidx, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+            .bind(id)
+            .bind(unit_id)
+            .bind(p.role.code())
+            .bind(&p.name)
+            .bind(sealed.citizen_id_enc)
+            .bind(sealed.phone_enc)
+            .bind(sealed.citizen_id_bidx)
+            .bind(ms(now))
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// A stored person row as read back (ID number and phone decrypted into masked values).
+    pub(crate) fn person_from_row(&self, p: &DbRow) -> StoreResult<ResponsiblePerson> {
+        let decrypt = |col: &str, aad: &str, kind: SensitiveKind| -> StoreResult<Option<Sensitive>> {
+            match p.get::<Option<String>, _>(col) {
+                None => Ok(None),
+                Some(ct) => Ok(Some(Sensitive::new(kind, self.cipher.decrypt(aad, &ct)?))),
+            }
+        };
+        Ok(ResponsiblePerson {
+            id: p.get("id"),
+            version: p.get("version"),
+            role: PersonRole::from_code(p.get::<&str, _>("role")).unwrap_or(PersonRole::SecurityHead),
+            name: p.get("name"),
+            citizen_id: decrypt("citizen_id_enc", AAD_CITIZEN_ID, SensitiveKind::CitizenId)?,
+            phone: decrypt("phone_enc", AAD_PHONE, SensitiveKind::Phone)?,
+        })
     }
 }
 
@@ -498,24 +556,12 @@ impl UnitRepo for Backend {
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut unit = unit_from_row(&row);
-        let persons = sqlx::query(&sql("SELECT * FROM responsible_persons WHERE unit_id = ? ORDER BY CASE role WHEN 'principal' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END"))
+        let persons = sqlx::query(&sql("SELECT * FROM responsible_persons WHERE unit_id = ? ORDER BY CASE role WHEN 'principal' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, created_at, id"))
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
         for p in persons {
-            let decrypt = |col: &str, aad: &str, kind: SensitiveKind| -> StoreResult<Option<Sensitive>> {
-                match p.get::<Option<String>, _>(col) {
-                    None => Ok(None),
-                    Some(ct) => Ok(Some(Sensitive::new(kind, self.cipher.decrypt(aad, &ct)?))),
-                }
-            };
-            unit.responsible_persons.push(ResponsiblePerson {
-                id: p.get("id"),
-                role: PersonRole::from_code(p.get::<&str, _>("role")).unwrap_or(PersonRole::SecurityHead),
-                name: p.get("name"),
-                citizen_id: decrypt("citizen_id_enc", AAD_CITIZEN_ID, SensitiveKind::CitizenId)?,
-                phone: decrypt("phone_enc", AAD_PHONE, SensitiveKind::Phone)?,
-            });
+            unit.responsible_persons.push(self.person_from_row(&p)?);
         }
         Ok(unit)
     }
@@ -574,65 +620,5 @@ impl UnitRepo for Backend {
             unit_from_row,
         )
         .await
-    }
-}
-
-#[async_trait]
-impl PersonRepo for Backend {
-    /// Responsible persons (in scope) whose ID number has this blind index.
-    async fn find_persons_by_citizen_id(&self, scope: &Scope, citizen_id: &str) -> StoreResult<Vec<PersonMatch>> {
-        let bidx = self.cipher.blind_index(BIDX_CITIZEN_ID, citizen_id);
-        let mut qb = QueryBuilder::new(
-            "SELECT p.id, p.unit_id, p.role, p.name, p.citizen_id_enc, u.name AS unit_name
-             FROM responsible_persons p JOIN units u ON u.id = p.unit_id WHERE p.citizen_id_bidx = ",
-        );
-        qb.push_bind(bidx);
-        push_scope(&mut qb, scope);
-        qb.push(" ORDER BY u.name LIMIT 100");
-        let rows = qb.build().fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PersonMatch {
-                    person_id: r.get("id"),
-                    unit_id: r.get("unit_id"),
-                    unit_name: r.get("unit_name"),
-                    role: PersonRole::from_code(r.get::<&str, _>("role")).unwrap_or(PersonRole::SecurityHead),
-                    name: r.get("name"),
-                    citizen_id: r
-                        .get::<Option<String>, _>("citizen_id_enc")
-                        .map(|ct| self.cipher.decrypt(AAD_CITIZEN_ID, &ct))
-                        .transpose()?
-                        .map(|v| Sensitive::new(SensitiveKind::CitizenId, v)),
-                })
-            })
-            .collect()
-    }
-
-    /// The plaintext of a responsible person's sensitive fields (in scope). The caller logs the
-    /// read with its purpose before returning it.
-    async fn reveal_person(&self, scope: &Scope, person_id: &str) -> StoreResult<RevealedPerson> {
-        let mut qb = QueryBuilder::new(
-            "SELECT p.id, p.unit_id, p.name, p.citizen_id_enc, p.phone_enc
-             FROM responsible_persons p JOIN units u ON u.id = p.unit_id WHERE p.id = ",
-        );
-        qb.push_bind(person_id.to_string());
-        push_scope(&mut qb, scope);
-        let r = qb
-            .build()
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let dec = |col: &str, aad: &str| -> StoreResult<Option<String>> {
-            Ok(r.get::<Option<String>, _>(col)
-                .map(|ct| self.cipher.decrypt(aad, &ct))
-                .transpose()?)
-        };
-        Ok(RevealedPerson {
-            person_id: r.get("id"),
-            unit_id: r.get("unit_id"),
-            name: r.get("name"),
-            citizen_id: dec("citizen_id_enc", AAD_CITIZEN_ID)?,
-            phone: dec("phone_enc", AAD_PHONE)?,
-        })
     }
 }

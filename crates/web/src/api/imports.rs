@@ -69,6 +69,16 @@ pub async fn key_area_template(State(state): State<AppState>, user: CurrentUser)
     template_of(&state, &user, ImportKind::KeyAreas)
 }
 
+/// The responsible person import template (`责任人导入模板.xlsx`): 单位统一社会信用代码, 身份 (a
+/// drop-down list), 姓名, 公民身份号码, 联系电话, and a sheet of filling instructions.
+#[utoipa::path(get, path = "/api/v1/imports/persons/template", tag = "imports",
+    responses((status = 200, description = "责任人导入模板（.xlsx）", content((Vec<u8> =
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::ErrorBody)))]
+pub async fn person_template(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
+    template_of(&state, &user, ImportKind::Persons)
+}
+
 /// The account import template (`账号导入模板.xlsx`): 用户名, 姓名, 角色 (a drop-down list),
 /// 所属机构, 所在单位统一社会信用代码, and a sheet of filling instructions. Account
 /// administrators.
@@ -145,6 +155,28 @@ pub async fn import_key_areas(
     body: CsrfMultipart,
 ) -> ApiResult<(StatusCode, Json<ImportJob>)> {
     import_of(&state, &user, body, ImportKind::KeyAreas).await
+}
+
+/// Imports responsible persons (责任人) of registered units from a filled template, as
+/// `POST /api/v1/imports/units` imports units (the same file refusals, modes and job). A row
+/// names its unit by USCC (registered, inside the caller's jurisdiction, not closed:
+/// `unit_not_found`, `outside_jurisdiction`, `unit_closed`), a role (`invalid_role`), a name, a
+/// GB 11643 citizen ID (`invalid_citizen_id`) and a phone (`invalid_phone`). A person is found
+/// again by unit, role and the citizen ID's blind index: the same name and phone is unchanged,
+/// another name or phone updates it (`person.update`, with its history row); new ones are added
+/// (`person.create`); the import is audited once (`import.persons`). The same unit, role and
+/// citizen ID twice in the file: `duplicate_in_file`.
+#[utoipa::path(post, path = "/api/v1/imports/persons", tag = "imports",
+    request_body(content_type = "multipart/form-data", content = ImportForm),
+    responses((status = 202, body = ImportJob), (status = 400, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn import_persons(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: CsrfMultipart,
+) -> ApiResult<(StatusCode, Json<ImportJob>)> {
+    import_of(&state, &user, body, ImportKind::Persons).await
 }
 
 /// Creates accounts from a filled template (account administrators, `user.administer`), as
@@ -387,6 +419,8 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/imports/key_areas",
             post(import_key_areas).layer(upload_limit()),
         )
+        .route("/api/v1/imports/persons/template", get(person_template))
+        .route("/api/v1/imports/persons", post(import_persons).layer(upload_limit()))
         .route("/api/v1/imports/accounts/template", get(account_template))
         .route("/api/v1/imports/accounts", post(import_accounts).layer(upload_limit()))
         .route("/api/v1/imports/{id}", get(get_import))
@@ -404,6 +438,8 @@ pub fn routes() -> Router<AppState> {
     import_units,
     key_area_template,
     import_key_areas,
+    person_template,
+    import_persons,
     account_template,
     import_accounts,
     get_import,

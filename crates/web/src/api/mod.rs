@@ -18,6 +18,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;
+pub mod persons;
 pub mod privacy;
 pub mod registry;
 pub mod setup;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(registry::routes())
         .merge(lifecycle::routes())
+        .merge(persons::routes())
         .merge(divisions::routes())
         .merge(devices::routes())
         .merge(events::routes())

@@ -317,6 +317,11 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) -> Registry {
         .await
         .is_err());
 
+    // Responsible persons' own lifecycle: added, found by role and the ID number's blind index,
+    // edited at their version (stale: refused, nothing written), removed; the unit's version
+    // rises with each; outside the scope: NotFound.
+    persons(store, &b.id, now).await;
+
     // Key areas.
     let area = store
         .create_key_area(&all, &a.id, "财务室", "", &audit("key_area.create"), now)
@@ -333,4 +338,123 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) -> Registry {
         area,
         station_id: "st1".into(),
     }
+}
+
+/// The checks of `PersonRepo`'s lifecycle on unit `unit` (上城区, outside [`xihu`]).
+async fn persons(store: &dyn Store, unit: &str, now: DateTime<Utc>) {
+    let all = Scope::All;
+    let today = now.date_naive();
+    let h = |action: &str| neibao_domain::registry::NewHistory {
+        action: action.into(),
+        actor_id: None,
+        actor_name: "测试".into(),
+        sentence: format!("测试 {action} 责任人"),
+    };
+    let person = |name: &str, phone: &str| NewResponsiblePerson {
+        role: PersonRole::SecurityHead,
+        name: name.into(),
+        citizen_id: Some(CitizenId::parse("11010519491231002X", today).unwrap()),
+        phone: Some(PhoneNumber::parse(phone).unwrap()),
+    };
+    let unit_version = store.get_unit(&all, unit).await.unwrap().version;
+    let p = store
+        .add_person(
+            &all,
+            unit,
+            &person("王五", "13812345678"),
+            &h("create"),
+            &audit("person.create"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!((p.version, p.name.as_str()), (1, "王五"));
+    assert_eq!(store.get_unit(&all, unit).await.unwrap().version, unit_version + 1);
+    assert!(matches!(
+        store
+            .add_person(
+                &xihu(),
+                unit,
+                &person("越权", "13812345678"),
+                &h("create"),
+                &audit("person.create"),
+                now
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let found = store
+        .find_unit_person(&all, unit, PersonRole::SecurityHead, "11010519491231002X")
+        .await
+        .unwrap()
+        .expect("found by the blind index");
+    assert_eq!(found.id, p.id);
+    assert!(store
+        .find_unit_person(&all, unit, PersonRole::Principal, "11010519491231002X")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        store
+            .find_unit_person(&xihu(), unit, PersonRole::SecurityHead, "11010519491231002X")
+            .await
+            .unwrap()
+            .is_none(),
+        "outside the scope: none"
+    );
+    let edited = store
+        .update_person(
+            &all,
+            unit,
+            &p.id,
+            1,
+            &person("王六", "13900001111"),
+            &h("update"),
+            &audit("person.update"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (edited.version, edited.phone.as_ref().unwrap().expose()),
+        (2, "13900001111")
+    );
+    let stale = store
+        .update_person(
+            &all,
+            unit,
+            &p.id,
+            1,
+            &person("王七", "13900001111"),
+            &h("update"),
+            &audit("person.update"),
+            now,
+        )
+        .await;
+    assert!(
+        matches!(&stale, Err(StoreError::Domain(d)) if d.code == neibao_domain::error::ErrorCode::VersionConflict),
+        "{stale:?}"
+    );
+    assert_eq!(store.get_person(&all, unit, &p.id).await.unwrap().name, "王六");
+    assert!(store
+        .remove_person(&all, unit, &p.id, 1, &h("remove"), &audit("person.remove"), now)
+        .await
+        .is_err());
+    store
+        .remove_person(&all, unit, &p.id, 2, &h("remove"), &audit("person.remove"), now)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.get_person(&all, unit, &p.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.get_unit(&all, unit).await.unwrap().version, unit_version + 3);
+    let history = store.unit_history(&all, unit).await.unwrap();
+    let mut mine: Vec<(&str, i64)> = history
+        .iter()
+        .filter(|e| e.object_id == p.id)
+        .map(|e| (e.action.as_str(), e.version))
+        .collect();
+    mine.sort_by_key(|(_, v)| -v);
+    assert_eq!(mine, [("remove", 3), ("update", 2), ("create", 1)]);
 }

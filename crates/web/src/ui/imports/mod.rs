@@ -39,5 +39,11 @@ pub fn routes() -> axum::Router<AppState> {
                 .post(devices::devices_upload)
                 .layer(upload_limit()),
         )
+        .route(
+            "/imports/persons",
+            routing::get(pages::persons_page)
+                .post(pages::persons_upload)
+                .layer(upload_limit()),
+        )
         .route("/imports/{id}", routing::get(pages::job_page))
 }

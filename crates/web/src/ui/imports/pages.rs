@@ -1,5 +1,5 @@
-//! `GET /imports` (the choice of what to import), `GET /imports/{units,key_areas}` (the upload
-//! form of a kind), `POST /imports/{units,key_areas}` (starts the import, then goes to its
+//! `GET /imports` (the choice of what to import), `GET /imports/{units,key_areas,persons,accounts}` (the upload
+//! form of a kind), `POST /imports/{units,key_areas,persons,accounts}` (starts the import, then goes to its
 //! page), `GET /imports/{id}` (the job: progress, counts, bad rows).
 
 use askama::Template;
@@ -65,6 +65,7 @@ fn intro(kind: ImportKind) -> &'static str {
         ImportKind::Units => "每一行在写入前都按单位登记的规则核验（统一社会信用代码、行政区划代码、所属派出所和行业主管部门须在本辖区内等）；同一统一社会信用代码已登记且内容相同的行跳过。",
         ImportKind::KeyAreas => "每一行按统一社会信用代码找到已登记的本辖区单位，按添加重要部位的规则核验（名称必填、不超过100字，说明不超过500字）；同一单位已有同名且说明相同的重要部位跳过，说明不同的行不导入（请在单位页修改）。",
         ImportKind::Devices => "每一行按统一社会信用代码找到已登记、未注销的本辖区单位，重要部位须为该单位已登记的，按登记设备的规则核验（名称、设备类型、接入格式、序列号、时区偏移）；同一单位已有相同序列号（无序列号时为同名）且内容相同的设备跳过，内容不同的行不导入（请在单位页修改）。导入的设备不显示接入令牌：配置每台设备时，请在单位页该设备的“重新生成接入令牌”取得接入地址。",
+        ImportKind::Persons => "每一行按统一社会信用代码找到已登记的本辖区单位（已注销的单位不导入），按新增责任人的规则核验（身份、姓名必填，公民身份号码按GB 11643核验校验位，电话为手机或固定电话）。同一单位内按身份和公民身份号码识别同一责任人：姓名和电话相同的行跳过，姓名或电话不同的行更新该责任人并记入变更记录；电话留空则保留已登记的电话。身份证号和电话加密保存，页面上只显示脱敏信息。",
         ImportKind::Accounts => "每一行按开设账号的规则核验（用户名、姓名、角色，以及本辖区内的所属机构或所在单位）；用户名已存在且内容相同的行跳过。导入的账号不生成可见的密码：请在账号页为每个账号“重置密码”，临时密码只显示一次，交本人首次登录后修改。",
     }
 }
@@ -74,6 +75,9 @@ fn summary(kind: ImportKind) -> &'static str {
     match kind {
         ImportKind::Units => "按统一社会信用代码登记单位，含所属派出所、行业主管部门、重点单位类别和负责人",
         ImportKind::KeyAreas => "为已登记的单位添加重要部位（按单位的统一社会信用代码）",
+        ImportKind::Persons => {
+            "为已登记的单位导入责任人（主要负责人、分管负责人、保卫负责人，按单位的统一社会信用代码）"
+        }
         ImportKind::Accounts => "批量开设账号（用户名、姓名、角色、所属机构或所在单位），仅系统管理员",
         ImportKind::Devices => "为已登记的单位批量登记设备（设备台账：名称、类型、接入格式、序列号、所在重要部位）",
     }
@@ -122,6 +126,11 @@ pub async fn key_areas_page(UiUser(u): UiUser) -> Response {
     upload_page(u, ImportKind::KeyAreas)
 }
 
+/// `GET /imports/persons`.
+pub async fn persons_page(UiUser(u): UiUser) -> Response {
+    upload_page(u, ImportKind::Persons)
+}
+
 /// `GET /imports/accounts`.
 pub async fn accounts_page(UiUser(u): UiUser) -> Response {
     upload_page(u, ImportKind::Accounts)
@@ -142,6 +151,11 @@ pub async fn units_upload(State(state): State<AppState>, UiUser(u): UiUser, mp: 
 /// `POST /imports/key_areas`.
 pub async fn key_areas_upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMultipart) -> Response {
     upload(state, u, mp, ImportKind::KeyAreas).await
+}
+
+/// `POST /imports/persons`.
+pub async fn persons_upload(State(state): State<AppState>, UiUser(u): UiUser, mp: CsrfMultipart) -> Response {
+    upload(state, u, mp, ImportKind::Persons).await
 }
 
 /// Multipart `csrf`, `_once`, `mode`, `file`. Starts the import and goes to its page; a refused

@@ -64,7 +64,11 @@ pub async fn after(
         Err(e)
             if matches!(
                 e.code,
-                ErrorCode::ValidationFailed | ErrorCode::VersionConflict | ErrorCode::InvalidTransition
+                ErrorCode::ValidationFailed
+                    | ErrorCode::VersionConflict
+                    | ErrorCode::InvalidTransition
+                    | ErrorCode::InvalidCitizenId
+                    | ErrorCode::InvalidPhone
             ) =>
         {
             let message = if e.code == ErrorCode::VersionConflict {

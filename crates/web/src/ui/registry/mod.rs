@@ -2,6 +2,7 @@
 
 mod lifecycle;
 mod new_unit;
+mod persons;
 mod settings;
 mod unit;
 mod units;
@@ -23,6 +24,12 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/units/{id}/rules/{rule}", routing::post(settings::set_rule))
         .route("/units/{id}/move", routing::post(lifecycle::move_unit))
         .route("/units/{id}/state", routing::post(lifecycle::unit_state))
+        .route("/units/{id}/persons", routing::post(persons::add_person))
+        .route("/units/{id}/persons/{pid}/edit", routing::post(persons::edit_person))
+        .route(
+            "/units/{id}/persons/{pid}/remove",
+            routing::post(persons::remove_person),
+        )
         .route("/key_areas/{id}/edit", routing::post(lifecycle::edit_key_area))
         .route("/key_areas/{id}/state", routing::post(lifecycle::key_area_state))
 }

@@ -9,7 +9,9 @@ use axum::response::Response;
 use neibao_domain::access::Permission;
 use neibao_domain::alerts::Severity;
 use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
-use neibao_domain::registry::{key_unit_category_label, ArmedSchedule, KeyArea, Organisation, RevealedPerson, Unit};
+use neibao_domain::registry::{
+    key_unit_category_label, ArmedSchedule, KeyArea, Organisation, PersonRole, RevealedPerson, Unit,
+};
 use neibao_engine::registry::UnitOverview;
 
 use super::super::form::{no_store, with_status};
@@ -70,6 +72,13 @@ struct UnitPage {
     /// A refused key area or device edit form, as typed.
     area_sent: Option<SentEdit>,
     device_sent: Option<SentEdit>,
+    /// A responsible person form was refused (its edit form or the add form is open).
+    person_refused: bool,
+    /// The add form was refused; its values as typed.
+    person_add_refused: bool,
+    person_new: SentPerson,
+    /// The roles a person may have: (code, 主要负责人 …).
+    person_roles: Vec<(&'static str, &'static str)>,
     /// 变更记录, newest first.
     history: Vec<HistoryRow>,
     /// When the unit was closed (注销), Beijing time; empty when it is not.
@@ -92,15 +101,31 @@ pub struct SentEdit {
     pub extra: String,
 }
 
+/// A responsible person form refused, as typed (`id`: the person; empty for the add form).
+#[derive(Debug, Clone, Default)]
+pub struct SentPerson {
+    pub id: String,
+    /// The role's code.
+    pub role: String,
+    pub name: String,
+    pub citizen_id: String,
+    pub phone: String,
+    /// Whether these are the values of a refused form (rather than the stored ones).
+    pub is_sent: bool,
+}
+
 /// A responsible person as the unit page shows it: masked, or unmasked right after a
-/// purpose-logged read.
+/// purpose-logged read; with its edit form's values (as stored, masked; or as typed when the
+/// form was refused).
 struct PersonRow {
     id: String,
+    version: i64,
     role: &'static str,
     name: String,
     citizen_id: String,
     phone: String,
     revealed: bool,
+    form: SentPerson,
 }
 
 /// What the unit page shows besides the unit itself.
@@ -125,6 +150,8 @@ pub struct UnitExtras {
     pub area_sent: Option<SentEdit>,
     /// A refused device edit form, as typed.
     pub device_sent: Option<SentEdit>,
+    /// A refused responsible person form (add or edit), as typed.
+    pub person_sent: Option<SentPerson>,
     /// The status of a refused form's answer (409 for a stale version), when not 400.
     pub refused_status: Option<StatusCode>,
 }
@@ -226,28 +253,44 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
     let revealed = extras.revealed.filter(|p| p.unit_id == unit.id);
     // A page showing a device's secret is not kept by the browser or a proxy.
     let extras_secret = extras.new_token.is_some();
+    let person_sent = extras.person_sent;
     let persons = unit
         .responsible_persons
         .iter()
-        .map(|p| match revealed.as_ref().filter(|r| r.person_id == p.id) {
-            Some(r) => PersonRow {
+        .map(|p| {
+            let masked = |s: Option<&neibao_domain::sensitive::Sensitive>| s.map(|c| c.masked()).unwrap_or_default();
+            let form = person_sent
+                .clone()
+                .filter(|s| s.id == p.id)
+                .map(|s| SentPerson { is_sent: true, ..s })
+                .unwrap_or_else(|| SentPerson {
+                    is_sent: false,
+                    id: p.id.clone(),
+                    role: p.role.code().to_string(),
+                    name: p.name.clone(),
+                    citizen_id: masked(p.citizen_id.as_ref()),
+                    phone: masked(p.phone.as_ref()),
+                });
+            let shown = revealed.as_ref().filter(|r| r.person_id == p.id);
+            PersonRow {
                 id: p.id.clone(),
+                version: p.version,
                 role: p.role.label_zh(),
-                name: r.name.clone(),
-                citizen_id: r.citizen_id.clone().unwrap_or_default(),
-                phone: r.phone.clone().unwrap_or_default(),
-                revealed: true,
-            },
-            None => PersonRow {
-                id: p.id.clone(),
-                role: p.role.label_zh(),
-                name: p.name.clone(),
-                citizen_id: p.citizen_id.as_ref().map(|c| c.masked()).unwrap_or_default(),
-                phone: p.phone.as_ref().map(|c| c.masked()).unwrap_or_default(),
-                revealed: false,
-            },
+                name: shown.map(|r| r.name.clone()).unwrap_or_else(|| p.name.clone()),
+                citizen_id: shown
+                    .map(|r| r.citizen_id.clone().unwrap_or_default())
+                    .unwrap_or_else(|| masked(p.citizen_id.as_ref())),
+                phone: shown
+                    .map(|r| r.phone.clone().unwrap_or_default())
+                    .unwrap_or_else(|| masked(p.phone.as_ref())),
+                revealed: shown.is_some(),
+                form,
+            }
         })
         .collect();
+    let person_refused = person_sent.is_some();
+    let person_add_refused = person_sent.as_ref().is_some_and(|s| s.id.is_empty());
+    let person_new = person_sent.filter(|s| s.id.is_empty()).unwrap_or_default();
     let may_register = u.principal.can(Permission::UnitRegister);
     let (station_groups, departments) = if may_register {
         let departments = state
@@ -317,12 +360,20 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         lifecycle_error: extras.lifecycle_error,
         area_sent: extras.area_sent,
         device_sent: extras.device_sent,
+        person_refused,
+        person_add_refused,
+        person_new,
+        person_roles: PersonRole::ALL.iter().map(|r| (r.code(), r.label_zh())).collect(),
         history,
         closed_at: unit.closed_at.map(fmt_time).unwrap_or_default(),
         u: unit,
     });
     if revealed.is_some() || extras_secret {
         no_store(page)
+    } else if person_refused {
+        // A refused person form shows what was typed, which may be a plaintext ID number or
+        // phone: not kept by the browser or a proxy either.
+        no_store(with_status(page, status))
     } else {
         with_status(page, status)
     }
