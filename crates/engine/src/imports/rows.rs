@@ -256,7 +256,7 @@ pub(super) fn parse_row(row: u32, cells: &[String], lk: &Lookups) -> Result<Unit
         key_unit_category,
         is_counter_terror_target,
         armed_schedule: None,
-        responsible_persons: persons,
+        responsible_persons: Some(persons),
     })
 }
 

@@ -62,9 +62,12 @@ pub struct UnitInput {
     #[serde(default)]
     pub is_counter_terror_target: bool,
     pub armed_schedule: Option<ArmedSchedule>,
+    /// The unit's responsible persons (at most 10). Registering: absent or null, none. Updating
+    /// (`PUT /api/v1/units/{id}`): absent or null, kept as they are (each is edited under
+    /// `/api/v1/units/{id}/persons`); a list replaces the whole list.
     #[serde(default)]
     #[schema(max_items = 10)]
-    pub responsible_persons: Vec<PersonInput>,
+    pub responsible_persons: Option<Vec<PersonInput>>,
 }
 
 /// A key area (重要部位) to add to a unit.

@@ -47,7 +47,7 @@ fn persons_line(persons: impl Iterator<Item = (&'static str, String)>) -> String
 
 /// What changed between the unit as stored and its new entry, as zh-CN clauses (the address and
 /// identity numbers and phones are named, not quoted: they may hold personal data).
-fn unit_changes(old: &Unit, new: &NewUnit, station: &str, department: &str) -> Vec<String> {
+fn unit_changes(old: &Unit, new: &NewUnit, persons: bool, station: &str, department: &str) -> Vec<String> {
     let mut c: Vec<String> = [
         change("名称", &old.name, &new.name),
         change("单位类型", old.kind.label_zh(), new.kind.label_zh()),
@@ -83,6 +83,9 @@ fn unit_changes(old: &Unit, new: &NewUnit, station: &str, department: &str) -> V
     }
     if old.armed_schedule != new.armed_schedule {
         c.push("修改了布防时段".into());
+    }
+    if !persons {
+        return c;
     }
     let before = persons_line(
         old.responsible_persons
@@ -127,8 +130,9 @@ impl RegistryService {
         }
     }
 
-    /// Replaces a unit's registry entry and its responsible persons (police and administrators)
-    /// when the unit is still at `version` (docs/REGISTRY.md).
+    /// Replaces a unit's registry entry (police and administrators) when the unit is still at
+    /// `version` (docs/REGISTRY.md); its responsible persons too when `input` lists them, else
+    /// they are kept.
     ///
     /// Errors: as [`RegistryService::create_unit`], `not_found`, `version_conflict` (409: someone
     /// changed it since; nothing written), `invalid_transition` (409: the unit is closed).
@@ -136,10 +140,11 @@ impl RegistryService {
     pub async fn update_unit(&self, who: &Principal, id: &str, version: i64, input: UnitInput) -> ServiceResult<Unit> {
         let old = self.ctx.store.get_unit(&who.scope, id).await?;
         who.require(Permission::UnitRegister)?;
+        let replace_persons = input.responsible_persons.is_some();
         let new = unit(self.ctx.store.as_ref(), who, input).await?;
         let station = self.org_name(new.police_station_id.as_deref()).await;
         let department = self.org_name(new.competent_department_id.as_deref()).await;
-        let changes = unit_changes(&old, &new, &station, &department);
+        let changes = unit_changes(&old, &new, replace_persons, &station, &department);
         let sentence = if changes.is_empty() {
             format!(
                 "{} 保存了单位「{}」的登记信息（无变化）",
@@ -164,6 +169,7 @@ impl RegistryService {
                 id,
                 version,
                 new,
+                replace_persons,
                 &history(who, "update", sentence),
                 &audit,
                 Utc::now(),

@@ -155,7 +155,7 @@ pub fn person(p: &PersonInput) -> ServiceResult<NewResponsiblePerson> {
 /// The unit's own fields (no store look-ups), placed where `who` may put it.
 fn unit_fields(who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
     let name = text_field(&input.name, "单位名称", 200, true)?;
-    if input.responsible_persons.len() > 10 {
+    if input.responsible_persons.as_ref().is_some_and(|p| p.len() > 10) {
         return Err(ServiceError::invalid("责任人不超过10名"));
     }
     let uscc = Uscc::parse(&input.uscc)?;
@@ -178,6 +178,7 @@ fn unit_fields(who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
     let persons = input
         .responsible_persons
         .iter()
+        .flatten()
         .map(person)
         .collect::<ServiceResult<Vec<_>>>()?;
     let mut unit = NewUnit {

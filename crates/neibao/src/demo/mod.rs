@@ -185,7 +185,7 @@ async fn load(services: &Services, tokens: &mut Vec<String>) -> anyhow::Result<S
                 key_unit_category: spec.key_category,
                 is_counter_terror_target: spec.key_category.is_some() && rng.gen_bool(0.2),
                 armed_schedule: Some(weekday_nights()),
-                responsible_persons: persons,
+                responsible_persons: Some(persons),
             };
             let unit = match services.registry.create_unit(&demo, input).await {
                 Ok(u) => u,

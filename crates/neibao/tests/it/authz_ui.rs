@@ -209,6 +209,14 @@ fn table() -> Vec<Row> {
         ("post", "/imports/devices", Police, UPLOAD),
         ("get", "/imports/{id}", Police, &[]),
         ("get", "/units/{id}", Any, &[]),
+        ("get", "/units/{id}/edit", Police, &[]),
+        // Version 0 is never current: an allowed caller gets the form again with 409.
+        (
+            "post",
+            "/units/{id}/edit",
+            Police,
+            &[("version", "0"), ("name", "界面矩阵单位")],
+        ),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
         (
             "post",

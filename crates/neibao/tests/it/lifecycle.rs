@@ -494,3 +494,130 @@ async fn a_deactivated_device_raises_nothing_until_reactivated() {
         "{html}"
     );
 }
+
+/// The unit's whole entry edited on its own page: saved at the version shown, the persons, the
+/// station and the armed schedule kept; a stale form is told, with what was typed. A PUT
+/// without `responsible_persons` keeps them too.
+#[tokio::test]
+async fn the_unit_entry_is_edited_on_its_page_keeping_persons_and_jurisdiction() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let (a, _, _, _) = two_stations(&admin).await;
+    let u = unit_under(&admin, "整页修改单位", "91330106MA2K00003", &a).await;
+    let id = u["id"].as_str().unwrap();
+    let (_, before) = admin.get(&format!("/api/v1/units/{id}/persons")).await;
+    assert_eq!(before.as_array().unwrap().len(), 1, "{before}");
+
+    let b = app.browser("demo_county", DEMO_PASSWORD).await;
+    let unit_page = b
+        .get(app.url(&format!("/units/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        unit_page.contains(&format!("href=\"/units/{id}/edit\"")),
+        "the page links the form"
+    );
+    let form = b.get(app.url(&format!("/units/{id}/edit"))).send().await.unwrap();
+    assert_eq!(form.status(), 200);
+    let form = form.text().await.unwrap();
+    assert!(
+        form.contains("value=\"整页修改单位\"") && form.contains("name=\"version\" value=\"1\""),
+        "{form}"
+    );
+    let csrf = csrf_of(&form);
+    let fields = |name: &str, version: &str| {
+        vec![
+            ("csrf_token", csrf.clone()),
+            ("version", version.to_string()),
+            ("name", name.to_string()),
+            ("kind", "public_institution".to_string()),
+            ("uscc", u["uscc"].as_str().unwrap().to_string()),
+            ("address", u["address"].as_str().unwrap().to_string()),
+            ("division_code", "330106".to_string()),
+            ("is_key_unit", "true".to_string()),
+            ("key_unit_category", "7".to_string()),
+        ]
+    };
+    let r = b
+        .post(app.url(&format!("/units/{id}/edit")))
+        .form(&fields("整页修改单位（改名）", "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "followed to the unit page");
+    let (_, now) = admin.get(&format!("/api/v1/units/{id}")).await;
+    assert_eq!(
+        (
+            &now["name"],
+            &now["kind"],
+            &now["is_key_unit"],
+            &now["key_unit_category"],
+            &now["version"]
+        ),
+        (
+            &json!("整页修改单位（改名）"),
+            &json!("public_institution"),
+            &json!(true),
+            &json!(7),
+            &json!(2)
+        ),
+        "{now}"
+    );
+    assert_eq!(now["police_station_id"], a.as_str(), "the station is kept");
+    assert_eq!(now["address"], u["address"], "the address sent back as shown is kept");
+    let (_, after) = admin.get(&format!("/api/v1/units/{id}/persons")).await;
+    assert_eq!(
+        after[0]["id"], before[0]["id"],
+        "the persons are kept, ids and all: {after}"
+    );
+    let h = history(&admin, id).await;
+    assert!(
+        h[0].contains("名称由「整页修改单位」改为「整页修改单位（改名）」") && !h[0].contains("责任人"),
+        "{h:?}"
+    );
+
+    // The same form again (version 1): refused, the reason, what was typed kept.
+    let r = b
+        .post(app.url(&format!("/units/{id}/edit")))
+        .form(&fields("过时的改名", "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("已被他人修改") && html.contains("value=\"过时的改名\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("name=\"version\" value=\"2\""),
+        "the form now at the current version"
+    );
+    // Bad input: 400, typed text kept, nothing written.
+    let r = b
+        .post(app.url(&format!("/units/{id}/edit")))
+        .form(&fields("", "2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let (_, same) = admin.get(&format!("/api/v1/units/{id}")).await;
+    assert_eq!(same["version"], 2);
+
+    // The API: a PUT without responsible_persons keeps them.
+    let mut body = entry(&same, 2, "整页修改单位（接口改名）");
+    body.as_object_mut().unwrap().remove("responsible_persons");
+    let (s, v) = admin.put(&format!("/api/v1/units/{id}"), body).await;
+    assert_eq!(s, 200, "{v}");
+    let (_, kept) = admin.get(&format!("/api/v1/units/{id}/persons")).await;
+    assert_eq!(kept[0]["id"], before[0]["id"], "{kept}");
+
+    // A guard may not open the form.
+    let g = app.browser("demo_guard", DEMO_PASSWORD).await;
+    let r = g.get(app.url(&format!("/units/{id}/edit"))).send().await.unwrap();
+    assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
+}

@@ -62,9 +62,10 @@ pub trait UnitRepo: Send + Sync {
     /// Registers a unit. The audit entry's empty `object_id` (and missing `unit_id`) become the
     /// new unit's id.
     async fn create_unit(&self, unit: NewUnit, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<Unit>;
-    /// Replaces a unit's registry entry (and its responsible persons) when it is still at
-    /// `version` and not closed, raises the version and writes `history`. Errors:
-    /// `version_conflict`, `invalid_transition` (closed), NotFound.
+    /// Replaces a unit's registry entry (and, with `replace_persons`, its responsible persons by
+    /// `unit.responsible_persons`; otherwise they are kept) when it is still at `version` and not
+    /// closed, raises the version and writes `history`. Errors: `version_conflict`,
+    /// `invalid_transition` (closed), NotFound.
     #[allow(clippy::too_many_arguments)]
     async fn update_unit(
         &self,
@@ -72,6 +73,7 @@ pub trait UnitRepo: Send + Sync {
         id: &str,
         version: i64,
         unit: NewUnit,
+        replace_persons: bool,
         history: &NewHistory,
         audit: &AuditEntry,
         now: DateTime<Utc>,

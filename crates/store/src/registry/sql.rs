@@ -467,6 +467,7 @@ impl UnitRepo for Backend {
         id: &str,
         version: i64,
         unit: NewUnit,
+        replace_persons: bool,
         history: &NewHistory,
         audit: &AuditEntry,
         now: DateTime<Utc>,
@@ -503,7 +504,9 @@ impl UnitRepo for Backend {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        self.write_persons(&mut tx, id, &unit.responsible_persons, now).await?;
+        if replace_persons {
+            self.write_persons(&mut tx, id, &unit.responsible_persons, now).await?;
+        }
         insert_history(&mut tx, id, "unit", id, version + 1, history, now).await?;
         super::audit::append_in(&mut tx, audit, now).await?;
         tx.commit().await?;

@@ -287,6 +287,7 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>) -> Registry {
             &b.id,
             b.version,
             renamed,
+            true,
             &neibao_domain::registry::NewHistory {
                 action: "update".into(),
                 actor_id: None,

@@ -1,5 +1,6 @@
 //! Pages of the registry: units, their key areas, armed schedules and built-in rule settings.
 
+mod edit_unit;
 mod lifecycle;
 mod new_unit;
 mod persons;
@@ -22,6 +23,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/units/{id}/key_areas", routing::post(settings::create_key_area))
         .route("/units/{id}/schedule", routing::post(settings::set_schedule))
         .route("/units/{id}/rules/{rule}", routing::post(settings::set_rule))
+        .route(
+            "/units/{id}/edit",
+            routing::get(edit_unit::edit_form).post(edit_unit::save),
+        )
         .route("/units/{id}/move", routing::post(lifecycle::move_unit))
         .route("/units/{id}/state", routing::post(lifecycle::unit_state))
         .route("/units/{id}/persons", routing::post(persons::add_person))

@@ -19,19 +19,19 @@ use crate::state::AppState;
 
 /// The form as typed, shown again after a refusal (every field but the personal numbers).
 #[derive(Default)]
-struct UnitFormValues {
-    name: String,
-    kind: String,
-    is_university: bool,
-    is_private_enterprise: bool,
-    uscc: String,
-    address: String,
-    division_code: String,
-    police_station_id: String,
-    is_key_unit: bool,
-    key_unit_category: String,
-    is_counter_terror_target: bool,
-    head_name: String,
+pub(super) struct UnitFormValues {
+    pub name: String,
+    pub kind: String,
+    pub is_university: bool,
+    pub is_private_enterprise: bool,
+    pub uscc: String,
+    pub address: String,
+    pub division_code: String,
+    pub police_station_id: String,
+    pub is_key_unit: bool,
+    pub key_unit_category: String,
+    pub is_counter_terror_target: bool,
+    pub head_name: String,
 }
 
 #[derive(Template)]
@@ -139,7 +139,7 @@ pub async fn create_unit(
         key_unit_category: f.key_unit_category.parse().ok(),
         is_counter_terror_target: f.is_counter_terror_target.is_some(),
         armed_schedule: None,
-        responsible_persons: persons,
+        responsible_persons: Some(persons),
     };
     match state.services.registry.create_unit(&u.principal, input).await {
         Ok(unit) => Redirect::to(&format!("/units/{}", unit.id)).into_response(),
