@@ -37,6 +37,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::users::Doc::openapi());
     doc.merge(crate::api::imports::Doc::openapi());
     doc.merge(crate::api::organisations::Doc::openapi());
+    doc.merge(crate::api::rulebook::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc
 }

@@ -36,6 +36,7 @@ mod paging;
 mod phone;
 mod privacy;
 mod registry;
+mod rulebook;
 mod rules;
 mod scope;
 mod security;

@@ -45,6 +45,8 @@ mod registry;
 mod registry_divisions;
 #[path = "../registry/lifecycle_sql.rs"]
 mod registry_lifecycle;
+#[path = "../rulebook/sql.rs"]
+mod rulebook;
 #[path = "../sql/scope.rs"]
 mod scope;
 #[path = "../settings/sql.rs"]

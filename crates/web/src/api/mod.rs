@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod privacy;
 pub mod registry;
+pub mod rulebook;
 pub mod setup;
 pub mod supervision;
 pub mod users;
@@ -53,4 +54,5 @@ pub fn routes() -> Router<AppState> {
         .merge(setup::routes())
         .merge(imports::routes())
         .merge(organisations::routes())
+        .merge(rulebook::routes())
 }
