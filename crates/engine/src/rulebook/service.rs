@@ -176,7 +176,7 @@ impl RulebookService {
         let subject = checked_subject(subject)?;
         let rules = self.ctx.store.unit_rules(&who.scope, unit_id).await?;
         let mut v: Vec<RuleVersion> = rules.versions.into_iter().filter(|v| v.subject == subject).collect();
-        v.sort_by(|a, b| b.version.cmp(&a.version));
+        v.sort_by_key(|x| std::cmp::Reverse(x.version));
         Ok(v)
     }
 

@@ -22,7 +22,7 @@ fn version(title: &str, published: chrono::NaiveDate) -> Value {
     })
 }
 
-fn subject<'a>(book: &'a Value, n: i64) -> &'a Value {
+fn subject(book: &Value, n: i64) -> &Value {
     book["subjects"]
         .as_array()
         .unwrap()
