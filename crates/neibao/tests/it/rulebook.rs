@@ -345,6 +345,25 @@ async fn a_unit_publishes_its_rules_staff_sign_and_police_see_the_coverage() {
     assert!(!incomplete(&l), "a complete unit is not listed: {l}");
     let (_, book) = manager.get(&base).await;
     assert_eq!(book["covered"], 9, "{book}");
+
+    // A closed (注销) unit's rules stay readable; nothing is added.
+    let (_, o) = admin.get(&format!("/api/v1/units/{other}")).await;
+    let (s, v) = admin
+        .post(
+            &format!("/api/v1/units/{other}/close"),
+            json!({"version": o["version"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = stranger
+        .post(
+            &format!("/api/v1/units/{other}/rulebook/1/versions"),
+            version("注销后制度", today),
+        )
+        .await;
+    assert_eq!((s, error_code(&v)), (409, "invalid_transition"), "{v}");
+    let (s, _) = stranger.get(&format!("/api/v1/units/{other}/rulebook")).await;
+    assert_eq!(s, 200);
 }
 
 #[tokio::test]

@@ -50,6 +50,27 @@ where
         .ok_or(StoreError::NotFound)
 }
 
+/// Refuses a change to a closed (注销) unit: its records stay readable, nothing is added
+/// (docs/REGISTRY.md).
+async fn open_unit_in_scope(tx: &mut sqlx::Transaction<'static, Db>, scope: &Scope, unit_id: &str) -> StoreResult<()> {
+    let mut qb = QueryBuilder::new("SELECT u.state FROM units u WHERE u.id = ");
+    qb.push_bind(unit_id.to_string());
+    push_scope(&mut qb, scope);
+    let state: String = qb
+        .build_query_scalar()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if state == "closed" {
+        return Err(DomainError::with_message(
+            ErrorCode::InvalidTransition,
+            "单位已注销，其治安保卫制度只能查看，不能再发布、标记或签署",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// The current (highest-numbered) version of a unit's subject.
 async fn current_in(
     tx: &mut sqlx::Transaction<'static, Db>,
@@ -151,7 +172,7 @@ impl RulebookRepo for Backend {
         audit: &AuditEntry,
     ) -> StoreResult<RuleVersion> {
         let mut tx = self.begin_write().await?;
-        unit_in_scope(&mut *tx, scope, &v.unit_id).await?;
+        open_unit_in_scope(&mut tx, scope, &v.unit_id).await?;
         let current = current_in(&mut tx, &v.unit_id, v.subject).await?;
         if let Some(c) = &current {
             if v.published_on < c.published_on {
@@ -202,7 +223,8 @@ impl RulebookRepo for Backend {
             approved_on: v.approved_on,
             published_on: v.published_on,
             created_by: v.created_by.clone(),
-            created_at: v.created_at,
+            // As stored (milliseconds): the answer reads like a later read.
+            created_at: from_ms(ms(v.created_at)),
         })
     }
 
@@ -217,7 +239,7 @@ impl RulebookRepo for Backend {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        unit_in_scope(&mut *tx, scope, unit_id).await?;
+        open_unit_in_scope(&mut tx, scope, unit_id).await?;
         sqlx::query(&sql(
             "DELETE FROM rulebook_not_applicable WHERE unit_id = ? AND subject = ?",
         ))
@@ -258,7 +280,7 @@ impl RulebookRepo for Backend {
         now: DateTime<Utc>,
     ) -> StoreResult<(Acknowledgement, bool)> {
         let mut tx = self.begin_write().await?;
-        unit_in_scope(&mut *tx, scope, unit_id).await?;
+        open_unit_in_scope(&mut tx, scope, unit_id).await?;
         let current = current_in(&mut tx, unit_id, subject).await?;
         match &current {
             Some(c) if c.id == version_id => {}
@@ -311,7 +333,7 @@ impl RulebookRepo for Backend {
                 version_id: version_id.to_string(),
                 user_id: user_id.to_string(),
                 signed_name: signed_name.to_string(),
-                acknowledged_at: now,
+                acknowledged_at: from_ms(ms(now)),
             },
             true,
         ))

@@ -30,6 +30,7 @@ mod idempotency;
 mod jobs;
 mod organisations;
 mod registry;
+mod rulebook;
 mod settings;
 mod supervision;
 
@@ -56,6 +57,7 @@ async fn repositories(backend: Backend, test: &str) {
     accounts::attempts(store, now).await;
     idempotency::check(store, now).await;
     organisations::check(store, now).await;
+    rulebook::check(store, now, &registry).await;
     db.close().await;
 }
 
