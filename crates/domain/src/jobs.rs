@@ -23,10 +23,14 @@ pub enum JobKind {
     /// competent department's) accounts and their own notification channels (written with the
     /// document, in its transaction; subject: the document id).
     DocumentNotify,
+    /// The annual review reminder of one rules version (docs/RULEBOOK.md): due on the day the
+    /// version becomes 待复审 (publication + 366 days); sends the unit one notice if it is still
+    /// the current version (subject: the version id).
+    RulebookReview,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 8] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -34,6 +38,7 @@ impl JobKind {
         JobKind::RetentionSweep,
         JobKind::IdempotencySweep,
         JobKind::DocumentNotify,
+        JobKind::RulebookReview,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -46,6 +51,7 @@ impl JobKind {
             JobKind::RetentionSweep => "retention.sweep",
             JobKind::IdempotencySweep => "idempotency.sweep",
             JobKind::DocumentNotify => "document.notify",
+            JobKind::RulebookReview => "rulebook.review",
         }
     }
 

@@ -30,6 +30,7 @@ pub mod imports;
 pub mod organisations;
 pub mod privacy;
 pub mod registry;
+pub mod rulebook;
 pub mod setup;
 pub mod supervision;
 pub mod users;

@@ -29,6 +29,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod privacy;
 pub mod registry;
+pub mod rulebook;
 pub mod setup;
 pub mod supervision;
 pub mod users;

@@ -24,6 +24,7 @@ use crate::notifications::NotificationService;
 use crate::organisations::OrganisationService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
+use crate::rulebook::RulebookService;
 use crate::setup::SetupService;
 use crate::supervision::SupervisionService;
 use crate::users::UserService;
@@ -52,6 +53,7 @@ pub struct Services {
     pub setup: SetupService,
     pub imports: ImportService,
     pub organisations: OrganisationService,
+    pub rulebook: RulebookService,
 }
 
 impl Services {
@@ -83,6 +85,7 @@ impl Services {
             setup: SetupService::new(ctx.clone()),
             imports: ImportService::new(ctx.clone()),
             organisations: OrganisationService::new(ctx.clone()),
+            rulebook: RulebookService::new(ctx.clone()),
             ctx,
         }
     }

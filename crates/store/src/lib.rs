@@ -33,6 +33,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod privacy;
 pub mod registry;
+pub mod rulebook;
 pub mod settings;
 pub mod supervision;
 pub mod users;

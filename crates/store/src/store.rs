@@ -18,6 +18,7 @@ use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::organisations::OrgAdminRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
+use crate::rulebook::RulebookRepo;
 use crate::settings::SettingsRepo;
 use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
@@ -56,6 +57,7 @@ pub trait Store:
     + UnitRepo
     + PersonRepo
     + LifecycleRepo
+    + RulebookRepo
     + SettingsRepo
     + ChecklistRepo
     + CampaignRepo
@@ -103,6 +105,7 @@ impl<T> Store for T where
         + UnitRepo
         + PersonRepo
         + LifecycleRepo
+        + RulebookRepo
         + SettingsRepo
         + ChecklistRepo
         + CampaignRepo

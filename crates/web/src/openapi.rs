@@ -39,6 +39,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::imports::Doc::openapi());
     doc.merge(crate::api::device_import::Doc::openapi());
     doc.merge(crate::api::organisations::Doc::openapi());
+    doc.merge(crate::api::rulebook::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc
 }

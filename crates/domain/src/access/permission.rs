@@ -79,6 +79,11 @@ pub enum Permission {
     UserAdminister,
     /// 新建、修改、迁移、合并、撤销组织机构（本机构辖区内；docs/ORGANISATIONS.md, R2).
     OrganisationAdminister,
+    /// 编写、发布本单位内部治安保卫制度，标记不适用 (Decree 421 Art 8; docs/RULEBOOK.md, R9): the
+    /// unit's own security manager.
+    RulebookWrite,
+    /// 签署确认本单位现行制度（我已阅读并遵守；Decree 421 Art 12, R13): the unit's own accounts.
+    RulebookAcknowledge,
 }
 
 use Role::{
@@ -122,6 +127,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::DivisionTableLoad, &[A]),
     (Permission::UserAdminister, &[A]),
     (Permission::OrganisationAdminister, &[A]),
+    (Permission::RulebookWrite, &[M]),
+    (Permission::RulebookAcknowledge, &[M, G]),
 ];
 
 impl Permission {
@@ -164,6 +171,8 @@ impl Permission {
             Permission::DivisionTableLoad => "division.table.load",
             Permission::UserAdminister => "user.administer",
             Permission::OrganisationAdminister => "organisation.administer",
+            Permission::RulebookWrite => "rulebook.write",
+            Permission::RulebookAcknowledge => "rulebook.acknowledge",
         }
     }
 
@@ -201,6 +210,8 @@ impl Permission {
             Permission::DivisionTableLoad => "载入新版行政区划表",
             Permission::UserAdminister => "管理账号（本机构辖区内）",
             Permission::OrganisationAdminister => "管理组织机构（本机构辖区内）",
+            Permission::RulebookWrite => "发布本单位治安保卫制度",
+            Permission::RulebookAcknowledge => "签署确认本单位治安保卫制度",
         }
     }
 

@@ -27,7 +27,11 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
         ),
         (
             JobKind::DocumentNotify,
-            crate::documents::delivery::handler(store, public_url),
+            crate::documents::delivery::handler(store.clone(), public_url.clone()),
+        ),
+        (
+            JobKind::RulebookReview,
+            crate::rulebook::review::review_handler(store, public_url),
         ),
         (
             JobKind::IdempotencySweep,

@@ -54,6 +54,9 @@ pub(crate) enum Access {
     /// Administrators and county-level and higher police: moving a unit to another police
     /// station or competent department (a station hands a unit over through its county bureau).
     UnitMovers,
+    /// The unit's security manager only: publishing the unit's own security rules
+    /// (docs/RULEBOOK.md).
+    Rulebook,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -89,6 +92,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::NotGuards => role != "guard",
         Access::Channels => matches!(role, "admin" | "department" | "unit_manager"),
         Access::UnitMovers => matches!(role, "admin" | "police_province" | "police_city" | "police_county"),
+        Access::Rulebook => role == "unit_manager",
     }
 }
 
@@ -242,6 +246,37 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"version":0}"#),
         ),
         ("get", "/api/v1/units/{id}/history", Any, None),
+        // The unit's rules (docs/RULEBOOK.md): subject 8 is the one a unit may mark 不适用; the
+        // acknowledgement names no current version, so the unit's accounts are answered 409.
+        ("get", "/api/v1/rulebook", Any, None),
+        ("get", "/api/v1/units/{id}/rulebook", Any, None),
+        ("get", "/api/v1/units/{id}/rulebook/{subject}/versions", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/rulebook/{subject}/versions",
+            Rulebook,
+            Some(
+                r#"{"title":"矩阵制度{n}","body":"矩阵制度正文","approved_on":"2026-01-01","published_on":"2026-01-02"}"#,
+            ),
+        ),
+        (
+            "put",
+            "/api/v1/units/{id}/rulebook/{subject}/applicability",
+            Rulebook,
+            Some(r#"{"not_applicable":true,"reason":"矩阵单位不存放危险物品"}"#),
+        ),
+        (
+            "get",
+            "/api/v1/units/{id}/rulebook/{subject}/acknowledgements",
+            Any,
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/rulebook/{subject}/acknowledgements",
+            UnitAccounts,
+            Some(r#"{"version_id":"matrix-no-version"}"#),
+        ),
         (
             "post",
             "/api/v1/units/{id}/move",
@@ -926,6 +961,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{variant}", "all_units")
                     .replace("{code}", "matrix_rule")
                     .replace("{object}", "events")
+                    .replace("{subject}", "8")
                     .replace("{n}", "1");
                 if template.starts_with("/api/v1/imports/") {
                     // Outside: the administrator's job (someone else's).

@@ -217,6 +217,33 @@ fn table() -> Vec<Row> {
             Police,
             &[("version", "0"), ("name", "界面矩阵单位")],
         ),
+        // The unit's rules (docs/RULEBOOK.md); signing names no current version (409).
+        ("get", "/rulebook", Any, &[]),
+        ("get", "/units/{id}/rulebook", Any, &[]),
+        (
+            "post",
+            "/units/{id}/rulebook/versions",
+            Rulebook,
+            &[
+                ("subject", "1"),
+                ("title", "界面矩阵制度"),
+                ("body", "界面矩阵制度正文"),
+                ("approved_on", "2026-01-01"),
+                ("published_on", "2026-01-02"),
+            ],
+        ),
+        (
+            "post",
+            "/units/{id}/rulebook/applicability",
+            Rulebook,
+            &[("not_applicable", "0")],
+        ),
+        (
+            "post",
+            "/units/{id}/rulebook/acknowledge",
+            UnitAccounts,
+            &[("subject", "1"), ("version_id", "matrix-no-version")],
+        ),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
         (
             "post",

@@ -38,6 +38,7 @@ mod persons;
 mod phone;
 mod privacy;
 mod registry;
+mod rulebook;
 mod rules;
 mod scope;
 mod security;

@@ -47,6 +47,8 @@ mod registry_divisions;
 mod registry_lifecycle;
 #[path = "../registry/persons_sql.rs"]
 mod registry_persons;
+#[path = "../rulebook/sql.rs"]
+mod rulebook;
 #[path = "../sql/scope.rs"]
 mod scope;
 #[path = "../settings/sql.rs"]

@@ -21,6 +21,7 @@ pub mod organisations;
 pub mod persons;
 pub mod privacy;
 pub mod registry;
+pub mod rulebook;
 pub mod setup;
 pub mod supervision;
 pub mod users;
@@ -57,4 +58,5 @@ pub fn routes() -> Router<AppState> {
         .merge(imports::routes())
         .merge(device_import::routes())
         .merge(organisations::routes())
+        .merge(rulebook::routes())
 }

@@ -16,6 +16,7 @@ mod notifications;
 mod organisations;
 mod privacy;
 mod registry;
+mod rulebook;
 mod setup;
 mod supervision;
 mod users;
@@ -51,4 +52,5 @@ pub fn routes() -> Router<AppState> {
         .merge(setup::routes())
         .merge(imports::routes())
         .merge(organisations::routes())
+        .merge(rulebook::routes())
 }

@@ -30,6 +30,7 @@ mod idempotency;
 mod jobs;
 mod organisations;
 mod registry;
+mod rulebook;
 mod settings;
 mod supervision;
 
@@ -57,6 +58,7 @@ async fn repositories(backend: Backend, test: &str) {
     idempotency::check(store, now).await;
     organisations::check(store, now).await;
     devices::token(store, now, &registry).await;
+    rulebook::check(store, now, &registry).await;
     db.close().await;
 }
 
