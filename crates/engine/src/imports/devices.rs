@@ -16,14 +16,13 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use neibao_domain::access::Principal;
 use neibao_domain::devices::{Device, DeviceFilter, DeviceFormat, DEVICE_KINDS};
-use neibao_domain::error::ErrorCode;
 use neibao_domain::imports::devices::{dv, offset_label, parse_device_format, parse_device_kind, parse_utc_offset};
 use neibao_domain::imports::{Column, RowError, DEVICE_IMPORT_COLUMNS};
 use neibao_domain::paging::Page;
 use neibao_domain::registry::{KeyArea, LifeState};
 use neibao_domain::validate::Uscc;
 
-use super::kind::{cell_error, Checked, Presence, RowKind};
+use super::kind::{cell_error, unit_by_uscc, Checked, Presence, RowKind};
 use crate::context::Ctx;
 use crate::devices::{DeviceInput, DeviceService};
 use crate::error::{ServiceError, ServiceResult};
@@ -76,20 +75,11 @@ impl DeviceRows {
     }
 
     async fn look_up(&self, who: &Principal, uscc: &str) -> ServiceResult<UnitFound> {
-        let found = self.ctx.store.unit_ids_by_uscc(&[uscc.to_string()]).await?;
-        let Some((_, unit_id)) = found.into_iter().next() else {
-            return Ok(Err((
-                "unit_not_found",
-                "该统一社会信用代码的单位尚未登记（请先导入或登记单位）",
-            )));
-        };
-        let unit = match self.registry.unit(who, &unit_id).await {
+        let unit = match unit_by_uscc(&self.ctx, &self.registry, who, uscc).await? {
             Ok(u) => u,
-            Err(ServiceError::Refused(d)) if matches!(d.code, ErrorCode::NotFound | ErrorCode::Forbidden) => {
-                return Ok(Err(("outside_jurisdiction", "该统一社会信用代码的单位不在本辖区")));
-            }
-            Err(e) => return Err(e),
+            Err(why) => return Ok(Err(why)),
         };
+        let unit_id = unit.id.clone();
         if unit.state == LifeState::Closed {
             return Ok(Err(("unit_closed", "该单位已注销，不能登记设备")));
         }

@@ -107,17 +107,33 @@ pub(super) async fn unit_of_row(
             Err(e) => return bad("invalid_uscc", e.message),
         },
     };
-    let found = ctx.store.unit_ids_by_uscc(std::slice::from_ref(&uscc)).await?;
+    match unit_by_uscc(ctx, registry, who, &uscc).await? {
+        Ok(u) => Ok(Ok(u)),
+        Err((code, message)) => bad(code, message.into()),
+    }
+}
+
+/// The registered unit with the (checked) USCC `uscc` inside `who`'s jurisdiction, or why not as
+/// a row code and its zh-CN reason (`unit_not_found`, `outside_jurisdiction`).
+///
+/// Errors: the database.
+pub(super) async fn unit_by_uscc(
+    ctx: &Ctx,
+    registry: &RegistryService,
+    who: &Principal,
+    uscc: &str,
+) -> ServiceResult<Result<Unit, (&'static str, &'static str)>> {
+    let found = ctx.store.unit_ids_by_uscc(&[uscc.to_string()]).await?;
     let Some((_, unit_id)) = found.into_iter().next() else {
-        return bad(
+        return Ok(Err((
             "unit_not_found",
-            "该统一社会信用代码的单位尚未登记（请先导入或登记单位）".into(),
-        );
+            "该统一社会信用代码的单位尚未登记（请先导入或登记单位）",
+        )));
     };
     match registry.unit(who, &unit_id).await {
         Ok(u) => Ok(Ok(u)),
         Err(ServiceError::Refused(d)) if matches!(d.code, ErrorCode::NotFound | ErrorCode::Forbidden) => {
-            bad("outside_jurisdiction", "该统一社会信用代码的单位不在本辖区".into())
+            Ok(Err(("outside_jurisdiction", "该统一社会信用代码的单位不在本辖区")))
         }
         Err(e) => Err(e),
     }
