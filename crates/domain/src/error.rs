@@ -206,7 +206,7 @@ impl ErrorCode {
             }
             ErrorCode::IdempotencyInFlight => "相同的请求正在处理中，请稍后重试以获取其结果",
             ErrorCode::IdempotencySecretShown => {
-                "该请求已完成；其结果含只显示一次的密钥，不再重复显示，请到列表中查看已创建的记录"
+                "该请求已完成；其结果含只显示一次的密钥（如接入令牌、初始密码），不再重复显示；如需新的密钥，请回到原页面重新生成"
             }
             ErrorCode::NotXlsx => "文件不是有效的电子表格工作簿（须为 xlsx 格式），请使用导入模板填写后上传",
             ErrorCode::XlsxTooLargeUncompressed => "工作簿解压后过大（疑似压缩炸弹），未予读取",

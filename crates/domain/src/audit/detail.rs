@@ -84,6 +84,27 @@ const FIELDS: &[(&str, &str)] = &[
     ("file_name", "文件名"),
     ("filter", "筛选条件"),
     ("filters", "筛选条件"),
+    ("updated", "更新"),
+    ("signed_name", "签名"),
+    ("subject", "事项"),
+    ("path", "路径"),
+    ("unit_id", "单位编号"),
+    ("key_area_id", "重要部位编号"),
+    ("version_id", "版本编号"),
+    ("published_on", "发布日期"),
+    ("approved_on", "批准日期"),
+    ("not_applicable", "不适用"),
+    ("serial", "序列号"),
+    ("purpose", "用途"),
+    ("code", "代码"),
+    ("message", "说明"),
+    ("error", "错误"),
+];
+
+/// Coded values people read in words: the import modes (docs/IMPORTS.md).
+const VALUES: &[(&str, &str)] = &[
+    ("all_or_nothing", "全部正确才导入"),
+    ("good_rows_only", "仅导入正确的行"),
 ];
 
 fn label(key: &str) -> &str {
@@ -96,7 +117,10 @@ fn value(v: &Value) -> String {
         Value::Bool(true) => "是".into(),
         Value::Bool(false) => "否".into(),
         Value::String(s) if s.is_empty() => "（空）".into(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => VALUES
+            .iter()
+            .find(|(c, _)| c == s)
+            .map_or_else(|| s.clone(), |(_, l)| l.to_string()),
         Value::Number(n) => n.to_string(),
         Value::Array(a) => a.iter().map(value).collect::<Vec<_>>().join("、"),
         Value::Object(o) => o
@@ -134,5 +158,9 @@ mod tests {
         assert_eq!(detail_zh(""), "");
         assert_eq!(detail_zh("password, totp"), "password, totp");
         assert_eq!(detail_zh(r#"{"x_unknown":{"name":"甲"}}"#), "x_unknown：名称：甲");
+        assert_eq!(
+            detail_zh(r#"{"mode":"all_or_nothing","updated":0,"signed_name":"王某","subject":1}"#),
+            "方式：全部正确才导入；签名：王某；事项：1；更新：0"
+        );
     }
 }

@@ -213,6 +213,30 @@ impl OrganisationService {
             }
             None => None,
         };
+        // An installation set up for one division (docs/SETUP.md) holds organisations inside it
+        // only, under the top organisation its setup made.
+        if let (Scope::All, Some(served)) = (
+            &who.scope,
+            crate::setup::served_division(self.ctx.store.as_ref()).await?,
+        ) {
+            let area = DivisionCode::parse(&served)
+                .map(|c| c.scope_prefix().to_string())
+                .unwrap_or(served.clone());
+            let name = match self.ctx.store.get_division(&served).await {
+                Ok(d) => d.name,
+                Err(_) => served.clone(),
+            };
+            if parent.is_none() {
+                return Err(ServiceError::invalid(format!(
+                    "本系统服务于{name}，最上级组织已在初始设置中建立；新组织请选择上级组织"
+                )));
+            }
+            if !division.as_str().starts_with(&area) {
+                return Err(ServiceError::invalid(format!(
+                    "行政区划代码不在本系统服务的辖区（{name}）之内"
+                )));
+            }
+        }
         check_parent_kind(&kind, parent.as_ref().map(|p| p.org.kind.as_str()))?;
         if let Some(p) = &parent {
             check_division_within(division.as_str(), &p.org.division_code)?;

@@ -70,3 +70,22 @@ async fn the_header_names_each_part_once() {
         .unwrap();
     assert_eq!(who.matches(" · ").count(), 2, "{who}");
 }
+
+/// A unit registered with its district's code only is counted in the by-street table under the
+/// district, said to be not broken down further.
+#[tokio::test]
+async fn a_unit_without_a_street_is_counted_under_its_district_said_so() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    create_unit(&admin, "未细分街道单位", "330106", "91330106MA2K00004").await;
+    let (_, dash) = app.client_for("demo_county").await.get("/api/v1/dashboard").await;
+    let row = dash["by_area"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "330106")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(row["name"], "西湖区（未细分到下一级）", "{dash}");
+    assert_eq!(row["units"], 1, "{dash}");
+}

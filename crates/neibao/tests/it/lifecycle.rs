@@ -597,6 +597,10 @@ async fn the_unit_entry_is_edited_on_its_page_keeping_persons_and_jurisdiction()
         html.contains("name=\"version\" value=\"2\""),
         "the form now at the current version"
     );
+    assert!(
+        html.contains("id=\"current-entry\"") && html.contains("<dd>整页修改单位（改名）</dd>"),
+        "the entry as the other person saved it, to compare"
+    );
     // Bad input: 400, typed text kept, nothing written.
     let r = b
         .post(app.url(&format!("/units/{id}/edit")))

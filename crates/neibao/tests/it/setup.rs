@@ -99,6 +99,37 @@ async fn a_new_installation_is_set_up_once_through_the_api() {
     assert_eq!(cities.as_array().map(|a| a.len()), Some(1), "{cities}");
     assert_eq!(cities[0]["code"], "330100");
     assert!(get("/api/v1/divisions?parent=330100").await.as_array().unwrap().len() >= 13);
+    // Nothing outside Hangzhou, and no second top organisation: no 省厅 to hang a 省厅 role on.
+    let post = |path: &str, body: serde_json::Value| {
+        let (http, csrf, url) = (http.clone(), csrf.clone(), app.url(path));
+        async move {
+            let r = http
+                .post(url)
+                .header("x-csrf-token", csrf)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (
+                r.status().as_u16(),
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let (s, v) = post(
+        "/api/v1/organisations",
+        json!({"name": "浙江省公安厅", "kind": "police_province", "division_code": "330000"}),
+    )
+    .await;
+    assert_eq!(s, 400, "{v}");
+    assert!(v.to_string().contains("本系统服务于杭州市"), "{v}");
+    let city = orgs[0]["id"].as_str().unwrap();
+    let (s, v) = post(
+        "/api/v1/organisations",
+        json!({"name": "西湖区分局", "kind": "police_county", "division_code": "330106", "parent_id": city}),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
     let users = page("/users").await;
     assert!(
         users.contains("市局内保民警") && !users.contains("省厅内保民警"),

@@ -112,6 +112,11 @@ impl DashboardRepo for Backend {
             {
                 a.name = name;
             }
+            // Units registered with a shorter code than the breakdown's level (a district's
+            // code in a by-street table) are counted under that code, said so.
+            if level.is_some_and(|l| a.code.len() < l.digits()) {
+                a.name = format!("{}（未细分到下一级）", a.name);
+            }
         }
         Ok(Dashboard {
             units: areas.iter().map(|a| a.units).sum(),

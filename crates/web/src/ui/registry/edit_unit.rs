@@ -34,6 +34,8 @@ struct EditUnitPage {
     error: Option<String>,
     f: UnitFormValues,
     categories: Vec<(u8, &'static str)>,
+    /// After a stale save: the entry as someone else saved it, to compare with what was typed.
+    current: Vec<(&'static str, String)>,
 }
 
 /// The entry as stored, as the form shows it (the address masked as everywhere).
@@ -54,7 +56,33 @@ fn values_of(u: &Unit) -> UnitFormValues {
     }
 }
 
+/// The stored entry as label and text, shown beside a form refused as stale.
+fn entry_lines(u: &Unit) -> Vec<(&'static str, String)> {
+    let yes_no = |b: bool| if b { "是" } else { "否" }.to_string();
+    vec![
+        ("单位名称", u.name.clone()),
+        ("单位类型", u.kind.label_zh().to_string()),
+        ("统一社会信用代码", u.uscc.clone()),
+        ("地址", u.address.clone()),
+        ("行政区划代码", u.division_code.clone()),
+        ("高等学校", yes_no(u.is_university)),
+        ("民营企业", yes_no(u.is_private_enterprise)),
+        (
+            "治安保卫重点单位",
+            match (u.is_key_unit, u.key_unit_category) {
+                (true, Some(c)) => format!("是（第{c}类）"),
+                (true, None) => "是".into(),
+                (false, _) => "否".into(),
+            },
+        ),
+        ("反恐怖重点目标", yes_no(u.is_counter_terror_target)),
+    ]
+}
+
 fn page(u: &CurrentUser, unit: &Unit, version: String, error: Option<ApiError>, f: UnitFormValues) -> Response {
+    let stale = error
+        .as_ref()
+        .is_some_and(|e| e.code == neibao_domain::error::ErrorCode::VersionConflict);
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
     let page = render(&EditUnitPage {
         nav: Nav::new(u),
@@ -64,6 +92,7 @@ fn page(u: &CurrentUser, unit: &Unit, version: String, error: Option<ApiError>, 
         error: error.map(|e| e.message),
         f,
         categories: KEY_UNIT_CATEGORIES.to_vec(),
+        current: if stale { entry_lines(unit) } else { Vec::new() },
     });
     with_status(page, status)
 }
