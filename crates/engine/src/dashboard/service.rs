@@ -21,6 +21,9 @@ pub struct DashboardService {
     pub(crate) ctx: Ctx,
     /// Dashboard figures per scope, reused for [`DASHBOARD_CACHE_SECONDS`].
     cache: Arc<Mutex<HashMap<String, (Instant, Dashboard)>>>,
+    /// The division the installation serves, once known: a setup is done once and never undone,
+    /// so it is read from the store until it is there and then kept.
+    served: Arc<std::sync::OnceLock<(String, String)>>,
 }
 
 impl DashboardService {
@@ -28,6 +31,7 @@ impl DashboardService {
         DashboardService {
             ctx,
             cache: Arc::default(),
+            served: Arc::default(),
         }
     }
 
@@ -37,6 +41,9 @@ impl DashboardService {
     ///
     /// Errors: the database.
     pub async fn installation_area(&self) -> ServiceResult<Option<(String, String)>> {
+        if let Some(known) = self.served.get() {
+            return Ok(Some(known.clone()));
+        }
         let Some(code) = crate::setup::served_division(self.ctx.store.as_ref()).await? else {
             return Ok(None);
         };
@@ -45,7 +52,7 @@ impl DashboardService {
             Err(neibao_store::StoreError::NotFound) => code.clone(),
             Err(e) => return Err(e.into()),
         };
-        Ok(Some((code, name)))
+        Ok(Some(self.served.get_or_init(|| (code, name)).clone()))
     }
 
     /// The figures inside the principal's scope, from the cache when fresh enough.
