@@ -176,7 +176,7 @@ async fn refused_ladder_forms_keep_what_was_typed() {
 }
 
 /// The unit registration form: a refused one comes back with every choice made, not only the
-/// typed text (kind, flags, station, key-unit category).
+/// typed text (kind, flags, station, key-unit category, the security head's numbers).
 #[tokio::test]
 async fn a_refused_unit_registration_keeps_every_choice() {
     let app = TestApp::demo().await;
@@ -199,6 +199,9 @@ async fn a_refused_unit_registration_keeps_every_choice() {
             ("is_key_unit", "true"),
             ("key_unit_category", "4"),
             ("is_counter_terror_target", "true"),
+            ("head_name", "保卫负责人甲"),
+            ("head_citizen_id", "11010519491231002X"),
+            ("head_phone", "13800001111"),
         ])
         .send()
         .await
@@ -213,6 +216,9 @@ async fn a_refused_unit_registration_keeps_every_choice() {
         "<option value=\"4\" selected>".to_string(),
         format!("<option value=\"{station}\" selected>"),
         "value=\"保留选择测试协会\"".to_string(),
+        "value=\"保卫负责人甲\"".to_string(),
+        "value=\"11010519491231002X\"".to_string(),
+        "value=\"13800001111\"".to_string(),
     ] {
         assert!(html.contains(&kept), "{kept} in {html}");
     }

@@ -60,12 +60,18 @@ async fn tree_page(
                 prev = depth;
             }
             let details: Vec<_> = nodes.into_iter().map(|n| n.node).collect();
+            // A provincial department is only ever the top organisation, and there is one top
+            // organisation: once the tree has any, the kind is not offered.
+            let kinds = kind_options()
+                .into_iter()
+                .filter(|k| details.is_empty() || k.0 != "police_province")
+                .collect();
             render(&TreePage {
                 nav: Nav::new(u),
                 rows,
                 last_depth: prev,
                 closed,
-                kinds: kind_options(),
+                kinds,
                 parents: org_options(&details),
                 form,
                 error,

@@ -52,7 +52,7 @@ fn values_of(u: &Unit) -> UnitFormValues {
         is_key_unit: u.is_key_unit,
         key_unit_category: u.key_unit_category.map(|c| c.to_string()).unwrap_or_default(),
         is_counter_terror_target: u.is_counter_terror_target,
-        head_name: String::new(),
+        ..Default::default()
     }
 }
 
@@ -159,7 +159,7 @@ pub async fn save(
         is_key_unit: f.is_key_unit.is_some(),
         key_unit_category: f.key_unit_category.clone(),
         is_counter_terror_target: f.is_counter_terror_target.is_some(),
-        head_name: String::new(),
+        ..Default::default()
     };
     let is_key_unit = f.is_key_unit.is_some();
     let input = UnitInput {

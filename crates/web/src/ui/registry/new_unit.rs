@@ -17,7 +17,8 @@ use crate::extract::csrf::CsrfForm;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
-/// The form as typed, shown again after a refusal (every field but the personal numbers).
+/// The form as typed, shown again after a refusal: every field, the security head's ID number
+/// and phone too (sent back only in the answer to the person who typed them; nothing is stored).
 #[derive(Default)]
 pub(super) struct UnitFormValues {
     pub name: String,
@@ -32,6 +33,8 @@ pub(super) struct UnitFormValues {
     pub key_unit_category: String,
     pub is_counter_terror_target: bool,
     pub head_name: String,
+    pub head_citizen_id: String,
+    pub head_phone: String,
 }
 
 #[derive(Template)]
@@ -115,6 +118,8 @@ pub async fn create_unit(
         key_unit_category: f.key_unit_category.clone(),
         is_counter_terror_target: f.is_counter_terror_target.is_some(),
         head_name: f.head_name.clone(),
+        head_citizen_id: f.head_citizen_id.clone(),
+        head_phone: f.head_phone.clone(),
     };
     let mut persons = Vec::new();
     if !f.head_name.trim().is_empty() {
