@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod paging;
 pub mod sensitive;
 pub mod text;
+pub mod unit_records;
 pub mod validate;
 
 // capabilities

@@ -32,6 +32,7 @@ pub mod registry;
 pub mod rulebook;
 pub mod setup;
 pub mod supervision;
+pub mod unit_records;
 pub mod users;
 pub mod warning;
 

@@ -33,6 +33,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::privacy::Doc::openapi());
     doc.merge(crate::api::audit::Doc::openapi());
     doc.merge(crate::api::supervision::Doc::openapi());
+    doc.merge(crate::api::unit_records::Doc::openapi());
     doc.merge(crate::api::documents::Doc::openapi());
     doc.merge(crate::api::attachments::Doc::openapi());
     doc.merge(crate::api::users::Doc::openapi());

@@ -11,16 +11,23 @@ pub enum AttachmentOwner {
     Inspection,
     /// A hazard (rectification evidence, docs/REQUIREMENTS.md §b.1).
     Hazard,
+    /// A version of a unit's written rules: its signed PDF (docs/RULEBOOK.md, R9).
+    RuleVersion,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 2] = [AttachmentOwner::Inspection, AttachmentOwner::Hazard];
+    pub const ALL: [AttachmentOwner; 3] = [
+        AttachmentOwner::Inspection,
+        AttachmentOwner::Hazard,
+        AttachmentOwner::RuleVersion,
+    ];
 
     /// Stable code, stored in `attachments.owner_kind`.
     pub fn code(self) -> &'static str {
         match self {
             AttachmentOwner::Inspection => "inspection",
             AttachmentOwner::Hazard => "hazard",
+            AttachmentOwner::RuleVersion => "rule_version",
         }
     }
 
@@ -32,6 +39,7 @@ impl AttachmentOwner {
         match self {
             AttachmentOwner::Inspection => "检查",
             AttachmentOwner::Hazard => "隐患",
+            AttachmentOwner::RuleVersion => "治安保卫制度",
         }
     }
 }

@@ -68,7 +68,7 @@ pub struct Overview {
 }
 
 /// The current (highest-numbered) version of a subject.
-fn current_of(rules: &UnitRules, subject: i64) -> Option<RuleVersion> {
+pub(super) fn current_of(rules: &UnitRules, subject: i64) -> Option<RuleVersion> {
     rules
         .versions
         .iter()

@@ -42,6 +42,9 @@ pub async fn check_target(
             }
             Ok(i.unit_id)
         }
+        // Other capabilities' files go through their own services (a rule version's PDF:
+        // `RulebookService::attach_pdf`).
+        AttachmentOwner::RuleVersion => Err(ServiceError::not_found()),
     }
 }
 

@@ -246,6 +246,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"version":0}"#),
         ),
         ("get", "/api/v1/units/{id}/history", Any, None),
+        ("get", "/api/v1/units/{id}/records", Any, None),
         // The unit's rules (docs/RULEBOOK.md): subject 8 is the one a unit may mark 不适用; the
         // acknowledgement names no current version, so the unit's accounts are answered 409.
         ("get", "/api/v1/rulebook", Any, None),
@@ -270,6 +271,13 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             "/api/v1/units/{id}/rulebook/{subject}/acknowledgements",
             Any,
             None,
+        ),
+        // Subject 8 has no version: the manager is answered 409 before the (empty) upload is read.
+        (
+            "post",
+            "/api/v1/units/{id}/rulebook/{subject}/pdf",
+            Rulebook,
+            Some("{}"),
         ),
         (
             "post",

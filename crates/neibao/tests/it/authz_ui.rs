@@ -238,6 +238,7 @@ fn table() -> Vec<Row> {
             Rulebook,
             &[("not_applicable", "0")],
         ),
+        ("post", "/units/{id}/rulebook/{subject}/pdf", Rulebook, UPLOAD),
         (
             "post",
             "/units/{id}/rulebook/acknowledge",
@@ -593,7 +594,8 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
                 let mut path = fill(template, o, n)
                     .replace("{rule}", "intrusion_key_area")
                     .replace("{class}", "events")
-                    .replace("{pid}", &o.person);
+                    .replace("{pid}", &o.person)
+                    .replace("{subject}", "8");
                 if template.starts_with("/imports/{id}") {
                     let job = match which {
                         "own" => own_job.clone().or_else(|| admin_job.clone()),

@@ -49,6 +49,7 @@ mod template;
 mod transports;
 mod ui;
 mod ui_warning;
+mod unit_records;
 mod users;
 mod warning;
 mod webdriver;

@@ -458,3 +458,94 @@ async fn the_pages_show_the_rules_and_let_staff_sign() {
         "{page}"
     );
 }
+
+/// Posts `bytes` as the multipart field `file` named `name`.
+async fn upload(c: &Client, path: &str, name: &str, bytes: &[u8]) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.to_vec())
+            .file_name(name.to_string())
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    let r = c
+        .http
+        .post(format!("{}{path}", c.base))
+        .bearer_auth(&c.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json::<Value>().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_current_version_keeps_one_signed_pdf() {
+    let app = TestApp::demo().await;
+    let manager = app.client_for("demo_unit").await;
+    let guard = app.client_for("demo_guard").await;
+    let station = app.client_for("demo_station").await;
+    let (_, me) = manager.get("/api/v1/me").await;
+    let unit = me["unit_id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/units/{unit}/rulebook/2/pdf");
+
+    // No version yet: nothing to attach to.
+    let (s, v) = upload(&manager, &path, "制度.pdf", b"%PDF-1.7\n%demo").await;
+    assert_eq!(s, 409, "{v}");
+    assert_eq!(error_code(&v), "conflict");
+
+    let (s, v) = manager
+        .post(
+            &format!("/api/v1/units/{unit}/rulebook/2/versions"),
+            version("场所安全管理制度", today()),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let version_id = v["id"].as_str().unwrap().to_string();
+
+    // Not a PDF: refused, nothing stored; a guard may not attach.
+    let (s, v) = upload(&manager, &path, "制度.pdf", b"<html>not a pdf</html>").await;
+    assert_eq!(s, 400, "{v}");
+    assert_eq!(error_code(&v), "validation_failed");
+    let (s, v) = upload(&guard, &path, "制度.pdf", b"%PDF-1.7\n%demo").await;
+    assert_eq!(s, 403, "{v}");
+
+    let (s, a) = upload(&manager, &path, "场所安全管理制度（签发）", b"%PDF-1.7\n%demo").await;
+    assert_eq!(s, 201, "{a}");
+    assert_eq!(a["owner_kind"], "rule_version");
+    assert_eq!(a["owner_id"], version_id.as_str());
+    assert_eq!(a["name"], "场所安全管理制度（签发）.pdf");
+    assert_eq!(a["content_type"], "application/pdf");
+    // Never replaced: a changed text is a new version.
+    let (s, v) = upload(&manager, &path, "第二份.pdf", b"%PDF-1.7\n%other").await;
+    assert_eq!(s, 409, "{v}");
+
+    // Police of the jurisdiction read it; the page links it.
+    let id = a["id"].as_str().unwrap();
+    let r = station
+        .http
+        .get(format!("{}/api/v1/attachments/{id}", station.base))
+        .bearer_auth(&station.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.7\n%demo");
+    let b = app.browser("demo_unit", DEMO_PASSWORD).await;
+    let page = b
+        .get(app.url(&format!("/units/{unit}/rulebook")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("/api/v1/attachments/{id}")), "{page}");
+    assert!(page.contains("id=\"pdf-2\""), "{page}");
+
+    // The audit trail names it in Chinese.
+    let admin = app.admin().await;
+    let (_, log) = admin.get("/api/v1/audit?action=rulebook.pdf").await;
+    assert!(log.to_string().contains("上传了治安保卫制度版本的签发文本"), "{log}");
+}

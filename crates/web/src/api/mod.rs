@@ -24,6 +24,7 @@ pub mod registry;
 pub mod rulebook;
 pub mod setup;
 pub mod supervision;
+pub mod unit_records;
 pub mod users;
 pub mod warning;
 
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(privacy::routes())
         .merge(audit::routes())
         .merge(supervision::routes())
+        .merge(unit_records::routes())
         .merge(documents::routes())
         .merge(attachments::routes())
         .merge(users::routes())

@@ -7,12 +7,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
+use neibao_domain::attachments::Attachment;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::rulebook::{Acknowledgement, AcknowledgementRoster, RuleVersion, UnitCoverage, UnitRulebook};
 use neibao_engine::rulebook::VersionDraft;
 use serde::Deserialize;
 
 use crate::error::ApiResult;
+use crate::extract::multipart::{upload_limit, CsrfMultipart};
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
@@ -220,6 +222,40 @@ pub async fn acknowledge(
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(ack)))
 }
 
+/// A multipart body with one PDF file.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // the schema of the body, which `CsrfMultipart` reads
+pub struct PdfForm {
+    /// The signed text of the version as a PDF file (starting `%PDF-`), at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Attaches the signed PDF of the subject's current version (multipart, field `file`, a PDF of at
+/// most 10 MB): one per version, never replaced (a changed text is a new version). The unit's
+/// security manager only; audited. Read it with `GET /api/v1/attachments/{id}`.
+#[utoipa::path(post, path = "/api/v1/units/{id}/rulebook/{subject}/pdf", tag = "rulebook",
+    params(SubjectPath),
+    request_body(content_type = "multipart/form-data", content = PdfForm),
+    responses((status = 201, body = Attachment),
+        (status = 400, body = crate::error::ErrorBody, description = "不是 PDF 文件"),
+        (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody, description = "单位不存在或不在本辖区"),
+        (status = 409, body = crate::error::ErrorBody, description = "尚无现行版本，或现行版本已有签发文本"),
+        (status = 413, body = crate::error::ErrorBody)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<SubjectPath>,
+    body: CsrfMultipart,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    let rb = &state.services.rulebook;
+    rb.check_pdf_target(&user.principal, &p.id, p.subject).await?;
+    let file = body.file().await?;
+    let a = rb.attach_pdf(&user.principal, &p.id, p.subject, file).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
 /// This capability's routes.
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
@@ -238,9 +274,13 @@ pub fn routes() -> axum::Router<AppState> {
             "/api/v1/units/{id}/rulebook/{subject}/acknowledgements",
             routing::get(roster).post(acknowledge),
         )
+        .route(
+            "/api/v1/units/{id}/rulebook/{subject}/pdf",
+            routing::post(pdf).layer(upload_limit()),
+        )
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(coverage, unit, versions, publish, applicability, roster, acknowledge))]
+#[openapi(paths(coverage, unit, versions, publish, applicability, roster, acknowledge, pdf))]
 pub struct Doc;

@@ -20,4 +20,8 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/units/{id}/rulebook/versions", routing::post(unit::publish))
         .route("/units/{id}/rulebook/applicability", routing::post(unit::applicability))
         .route("/units/{id}/rulebook/acknowledge", routing::post(unit::acknowledge))
+        .route(
+            "/units/{id}/rulebook/{subject}/pdf",
+            routing::post(unit::pdf).layer(crate::extract::multipart::upload_limit()),
+        )
 }

@@ -10,12 +10,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use neibao_domain::access::Permission;
 use neibao_domain::audit::actor_label;
+use neibao_domain::error::ErrorCode;
 use neibao_domain::rulebook::{subject_label, RuleVersion, SubjectState, OPTIONAL_SUBJECT, SUBJECTS};
 use neibao_engine::rulebook::VersionDraft;
 use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::multipart::CsrfMultipart;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{status_of, with_status};
@@ -32,6 +34,8 @@ pub struct VersionRow {
     pub published_on: String,
     pub created_by: String,
     pub created_at: String,
+    /// (attachment id, file name) of its signed PDF, if any (current versions only).
+    pub pdf: Option<(String, String)>,
 }
 
 impl VersionRow {
@@ -45,6 +49,7 @@ impl VersionRow {
             published_on: v.published_on.to_string(),
             created_by: actor_label(&v.created_by),
             created_at: fmt_time(v.created_at),
+            pdf: None,
         }
     }
 }
@@ -106,6 +111,20 @@ pub struct UnitQuery {
     done: String,
 }
 
+/// The empty publish form: subject 1, today's dates.
+fn today_form() -> PublishFields {
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+        .to_string();
+    PublishFields {
+        subject: "1".into(),
+        approved_on: today.clone(),
+        published_on: today,
+        ..Default::default()
+    }
+}
+
 /// `GET /units/{id}/rulebook`.
 pub async fn unit(
     State(state): State<AppState>,
@@ -113,21 +132,13 @@ pub async fn unit(
     Path(id): Path<String>,
     Query(q): Query<UnitQuery>,
 ) -> Response {
-    let today = Utc::now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive()
-        .to_string();
-    let form = PublishFields {
-        subject: "1".into(),
-        approved_on: today.clone(),
-        published_on: today,
-        ..Default::default()
-    };
+    let form = today_form();
     let notice = match q.done.as_str() {
         "published" => Some("已发布新版本，原有版本保留可查".to_string()),
         "not_applicable" => Some("已标记第八项不适用".to_string()),
         "applicable" => Some("已撤销不适用标记".to_string()),
         "signed" => Some("已签署：我已阅读并遵守".to_string()),
+        "pdf" => Some("已上传签发文本（PDF）".to_string()),
         _ => None,
     };
     page(&state, &u, &id, form, String::new(), None, notice).await
@@ -146,7 +157,7 @@ async fn page(
         Ok(o) => o,
         Err(e) => return error_page(u, e.into()),
     };
-    let subjects = o
+    let mut subjects: Vec<SubjectRow> = o
         .book
         .subjects
         .iter()
@@ -190,6 +201,14 @@ async fn page(
                 .collect(),
         })
         .collect();
+    for s in subjects.iter_mut() {
+        if let Some(c) = s.current.as_mut() {
+            match state.services.rulebook.pdf_of(&u.principal, &c.id).await {
+                Ok(p) => c.pdf = p.map(|a| (a.id, a.name)),
+                Err(e) => return error_page(u, e.into()),
+            }
+        }
+    }
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
     let page = render(&UnitPage {
         nav: Nav::new(u),
@@ -330,5 +349,29 @@ pub async fn acknowledge(
     match r {
         Ok(_) => back(&id, "signed"),
         Err(e) => error_page(&u, e),
+    }
+}
+
+/// `POST /units/{id}/rulebook/{subject}/pdf`: attaches the signed PDF of the subject's current
+/// version (multipart: `csrf`, `_once`, then `file`; the caller is checked before the file is
+/// read).
+pub async fn pdf(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path((id, subject)): Path<(String, i64)>,
+    body: CsrfMultipart,
+) -> Response {
+    let r = async {
+        let rb = &state.services.rulebook;
+        rb.check_pdf_target(&u.principal, &id, subject).await?;
+        let file = body.file().await?;
+        rb.attach_pdf(&u.principal, &id, subject, file).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match r {
+        Ok(()) => back(&id, "pdf"),
+        Err(e) if e.code == ErrorCode::Forbidden => error_page(&u, e),
+        Err(e) => page(&state, &u, &id, today_form(), String::new(), Some(e), None).await,
     }
 }

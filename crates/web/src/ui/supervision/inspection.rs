@@ -14,6 +14,7 @@ use neibao_domain::supervision::checklist::{Defence, ItemResult};
 use neibao_domain::supervision::{
     Inspection, InspectionKind, InspectionRecord, InspectionStatus, ItemOutcome, Signature,
 };
+use neibao_domain::unit_records::{RecordLine, UnitRecords};
 use neibao_engine::supervision::AssigneeInput;
 
 use super::rows::{parse_date, AttRow, DocRow, HazardRow, InspectionRow, NoticeQuery};
@@ -65,6 +66,8 @@ pub struct ItemRow {
     pub result: &'static str,
     pub result_label: &'static str,
     pub note: String,
+    /// The unit's own records bearing on the item (shown while the inspection is filled in).
+    pub records: Vec<RecordLine>,
 }
 
 pub struct DefenceGroup {
@@ -188,6 +191,8 @@ struct InspectionPage {
     checklist_title: String,
     editable: bool,
     groups: Vec<DefenceGroup>,
+    /// The unit's records bearing on no item of this checklist.
+    other_records: Vec<RecordLine>,
     place: String,
     officers: String,
     accompanying_person: String,
@@ -301,6 +306,26 @@ pub async fn inspection_page(
     let i = &d.inspection;
     let editable = d.editable;
     let assignees = assignable(state, u, i).await;
+    // The unit's records as they are now, beside the items, while the inspection is filled in;
+    // a failure to read them leaves the form usable without them.
+    let records = if editable {
+        neibao_engine::unit_records::for_unit(&state.services, &u.principal, &i.unit_id)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(code = ?e.error_code(), "unit records for an inspection");
+                UnitRecords {
+                    unit_id: i.unit_id.clone(),
+                    lines: Vec::new(),
+                }
+            })
+    } else {
+        UnitRecords {
+            unit_id: i.unit_id.clone(),
+            lines: Vec::new(),
+        }
+    };
+    let codes: Vec<&str> = d.checklist.items.iter().map(|it| it.code.as_str()).collect();
+    let other_records: Vec<RecordLine> = records.unmatched(&codes).into_iter().cloned().collect();
     let work = sent.unwrap_or_else(|| InspectionWork {
         record: i.record.clone(),
         results: i.results.clone(),
@@ -328,6 +353,7 @@ pub async fn inspection_page(
                         .filter(|n| !n.is_empty())
                         .or_else(|| work.notes.get(&it.code).cloned())
                         .unwrap_or_default(),
+                    records: records.for_item(&it.code).into_iter().cloned().collect(),
                 }
             })
             .collect();
@@ -373,6 +399,7 @@ pub async fn inspection_page(
         checklist_title: format!("{}（第{}版）", d.checklist.title, d.checklist.version),
         editable,
         groups,
+        other_records,
         place: r.place.clone(),
         officers: r.officers.join("，"),
         accompanying_person: r.accompanying_person.clone(),

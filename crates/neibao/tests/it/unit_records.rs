@@ -1,0 +1,77 @@
+//! A unit's own records beside the inspection checklist (docs/SUPERVISION.md, "单位台账"):
+//! the API answers each capability's line with the checklist items it bears on, the inspection
+//! form shows them under those items, and the read is scoped like the unit itself.
+
+use chrono::Duration;
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+fn line<'a>(records: &'a Value, source: &str) -> &'a Value {
+    records["lines"]
+        .as_array()
+        .and_then(|l| l.iter().find(|x| x["source"] == source))
+        .unwrap_or_else(|| panic!("no {source} line in {records}"))
+}
+
+#[tokio::test]
+async fn the_inspection_form_shows_the_units_records_beside_the_items() {
+    let app = TestApp::demo().await;
+    let manager = app.client_for("demo_unit").await;
+    let (_, me) = manager.get("/api/v1/me").await;
+    let unit = me["unit_id"].as_str().unwrap().to_string();
+
+    // No rules yet: the line bears on Z6 and asks for attention.
+    let (s, r) = manager.get(&format!("/api/v1/units/{unit}/records")).await;
+    assert_eq!(s, 200, "{r}");
+    let rules = line(&r, "治安保卫制度");
+    assert_eq!(rules["items"], json!(["Z6"]), "{r}");
+    assert_eq!(rules["attention"], true, "{r}");
+    assert!(
+        rules["text"].as_str().unwrap().starts_with("九项制度已覆盖 0 项"),
+        "{r}"
+    );
+    assert_eq!(rules["href"], format!("/units/{unit}/rulebook"));
+
+    // One subject published: the line says so.
+    let today = (chrono::Utc::now() + Duration::hours(8)).date_naive();
+    let (s, v) = manager
+        .post(
+            &format!("/api/v1/units/{unit}/rulebook/1/versions"),
+            json!({"title": "门卫值班巡查制度", "body": "门卫二十四小时值守。", "approved_on": today, "published_on": today}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (_, r) = manager.get(&format!("/api/v1/units/{unit}/records")).await;
+    let text = line(&r, "治安保卫制度")["text"].as_str().unwrap().to_string();
+    assert!(text.starts_with("九项制度已覆盖 1 项，缺失第2项"), "{text}");
+
+    // The self-inspection form shows it under item Z6.
+    let (s, i) = manager.post("/api/v1/inspections", json!({"unit_id": unit})).await;
+    assert_eq!(s, 201, "{i}");
+    let b = app.browser("demo_unit", DEMO_PASSWORD).await;
+    let page = b
+        .get(app.url(&format!("/inspections/{}", i["id"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let z6 = page.split("id=\"item-Z6\"").nth(1).expect("item Z6 on the form");
+    let z6 = z6.split("class=\"item\"").next().unwrap();
+    assert!(z6.contains("单位台账") && z6.contains(&text), "{z6}");
+    assert!(z6.contains(&format!("/units/{unit}/rulebook")), "{z6}");
+
+    // Scoped like the unit: police of the jurisdiction read it, another unit's manager gets 404.
+    let station = app.client_for("demo_station").await;
+    let (s, r) = station.get(&format!("/api/v1/units/{unit}/records")).await;
+    assert_eq!(s, 200, "{r}");
+    let admin = app.admin().await;
+    let other = create_unit(&admin, "记录外单位", "330106", "91330106MA2R00071").await;
+    let (s, v) = manager.get(&format!("/api/v1/units/{other}/records")).await;
+    assert_eq!(s, 404, "{v}");
+    assert_eq!(error_code(&v), "not_found");
+    let (s, v) = manager.get("/api/v1/units/nope/records").await;
+    assert_eq!(s, 404, "{v}");
+}
