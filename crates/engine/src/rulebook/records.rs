@@ -17,11 +17,13 @@ impl RulebookService {
             .subjects
             .iter()
             .filter(|s| s.state == SubjectState::Missing)
-            .map(|s| format!("第{}项", s.subject))
+            .map(|s| s.subject.to_string())
             .collect();
         let mut text = format!("九项制度已覆盖 {} 项", book.covered);
-        if !missing.is_empty() {
-            text.push_str(&format!("，缺失{}", missing.join("、")));
+        if book.covered == 0 {
+            text.push_str("，尚未登记任何制度");
+        } else if !missing.is_empty() {
+            text.push_str(&format!("，缺第{}项", missing.join("、")));
         }
         if book.review_due > 0 {
             text.push_str(&format!("，{} 项超过一年未复审", book.review_due));
