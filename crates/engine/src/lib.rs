@@ -33,6 +33,7 @@ pub mod rulebook;
 pub mod setup;
 pub mod supervision;
 pub mod users;
+pub mod video;
 pub mod warning;
 
 pub use config::EngineConfig;

@@ -11,16 +11,23 @@ pub enum AttachmentOwner {
     Inspection,
     /// A hazard (rectification evidence, docs/REQUIREMENTS.md §b.1).
     Hazard,
+    /// A video signage check (显著提示标识 photo, S7 Art 13, R51).
+    VideoSignage,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 2] = [AttachmentOwner::Inspection, AttachmentOwner::Hazard];
+    pub const ALL: [AttachmentOwner; 3] = [
+        AttachmentOwner::Inspection,
+        AttachmentOwner::Hazard,
+        AttachmentOwner::VideoSignage,
+    ];
 
     /// Stable code, stored in `attachments.owner_kind`.
     pub fn code(self) -> &'static str {
         match self {
             AttachmentOwner::Inspection => "inspection",
             AttachmentOwner::Hazard => "hazard",
+            AttachmentOwner::VideoSignage => "video_signage",
         }
     }
 
@@ -32,6 +39,7 @@ impl AttachmentOwner {
         match self {
             AttachmentOwner::Inspection => "检查",
             AttachmentOwner::Hazard => "隐患",
+            AttachmentOwner::VideoSignage => "视频提示标识检查",
         }
     }
 }

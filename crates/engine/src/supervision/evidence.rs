@@ -42,6 +42,10 @@ pub async fn check_target(
             }
             Ok(i.unit_id)
         }
+        // Signage photos are uploaded by the video capability (VideoService::add_signage_photo).
+        AttachmentOwner::VideoSignage => Err(ServiceError::invalid(
+            "视频提示标识照片请在本单位视频图像信息系统页面上传",
+        )),
     }
 }
 

@@ -50,6 +50,7 @@ mod transports;
 mod ui;
 mod ui_warning;
 mod users;
+mod video;
 mod warning;
 mod webdriver;
 mod wiring;

@@ -25,6 +25,7 @@ pub mod rulebook;
 pub mod setup;
 pub mod supervision;
 pub mod users;
+pub mod video;
 pub mod warning;
 
 use axum::routing::get;
@@ -59,4 +60,5 @@ pub fn routes() -> Router<AppState> {
         .merge(device_import::routes())
         .merge(organisations::routes())
         .merge(rulebook::routes())
+        .merge(video::routes())
 }
