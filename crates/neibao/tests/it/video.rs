@@ -224,7 +224,7 @@ async fn the_retrieval_log_is_append_only_audited_and_read_by_the_unit_and_its_p
     // The unit's police read it; police elsewhere and another unit's manager find nothing.
     let (s, l) = station.get(&base).await;
     assert_eq!((s, l["total"].as_i64()), (200, Some(2)), "{l}");
-    let other = create_unit(&admin, "视频测试外单位", "330206", "91330206MA2VD0001").await;
+    let other = create_unit(&admin, "视频测试外单位", "330206", "91330206MA2QD0001").await;
     let (s, acc) = admin
         .post(
             "/api/v1/users",
