@@ -88,10 +88,13 @@ pub enum ErrorCode {
     /// The object was changed by someone else since the caller read it (optimistic version, e.g.
     /// an organisation's `version`): nothing was written; read it again (HTTP 409).
     VersionConflict,
+    /// A camera registered or moved to a spot S7 Art 8 prohibits (guest room, dormitory room,
+    /// bath, toilet …); the message cites the article (docs/REQUIREMENTS.md R49, R85) (HTTP 422).
+    ProhibitedCameraLocation,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 36] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 37] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -128,6 +131,7 @@ pub const ALL_ERROR_CODES: [ErrorCode; 36] = [
     ErrorCode::XlsxTooManyRows,
     ErrorCode::XlsxBadHeader,
     ErrorCode::VersionConflict,
+    ErrorCode::ProhibitedCameraLocation,
 ];
 
 impl ErrorCode {
@@ -170,6 +174,7 @@ impl ErrorCode {
             ErrorCode::XlsxTooManyRows => "xlsx_too_many_rows",
             ErrorCode::XlsxBadHeader => "xlsx_bad_header",
             ErrorCode::VersionConflict => "version_conflict",
+            ErrorCode::ProhibitedCameraLocation => "prohibited_camera_location",
         }
     }
 
@@ -216,6 +221,7 @@ impl ErrorCode {
             ErrorCode::XlsxTooManyRows => "数据行超过50000行，请分批导入",
             ErrorCode::XlsxBadHeader => "首行表头与导入模板不符，请使用导入模板",
             ErrorCode::VersionConflict => "该记录已被他人修改，请刷新后重试",
+            ErrorCode::ProhibitedCameraLocation => "依据《公共安全视频图像信息系统管理条例》第八条，禁止在该位置安装图像采集设备",
         }
     }
 
@@ -240,7 +246,8 @@ impl ErrorCode {
             | ErrorCode::XlsxMergedCells
             | ErrorCode::XlsxHiddenSheet
             | ErrorCode::XlsxTooManyRows
-            | ErrorCode::XlsxBadHeader => 422,
+            | ErrorCode::XlsxBadHeader
+            | ErrorCode::ProhibitedCameraLocation => 422,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UriTooLong => 414,
             ErrorCode::Busy => 429,

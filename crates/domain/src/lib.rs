@@ -35,6 +35,7 @@ pub mod rulebook;
 pub mod setup;
 pub mod supervision;
 pub mod users;
+pub mod video;
 pub mod warning;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

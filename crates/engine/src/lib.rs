@@ -34,6 +34,7 @@ pub mod setup;
 pub mod supervision;
 pub mod unit_records;
 pub mod users;
+pub mod video;
 pub mod warning;
 
 pub use config::EngineConfig;

@@ -28,6 +28,7 @@ use crate::rulebook::RulebookService;
 use crate::setup::SetupService;
 use crate::supervision::SupervisionService;
 use crate::users::UserService;
+use crate::video::VideoService;
 use crate::warning::WarningService;
 
 /// Every service of the platform.
@@ -54,6 +55,7 @@ pub struct Services {
     pub imports: ImportService,
     pub organisations: OrganisationService,
     pub rulebook: RulebookService,
+    pub video: VideoService,
 }
 
 impl Services {
@@ -86,6 +88,7 @@ impl Services {
             imports: ImportService::new(ctx.clone()),
             organisations: OrganisationService::new(ctx.clone()),
             rulebook: RulebookService::new(ctx.clone()),
+            video: VideoService::new(ctx.clone()),
             ctx,
         }
     }

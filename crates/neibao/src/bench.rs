@@ -239,6 +239,8 @@ async fn setup(store: &dyn Store, devices: usize, format: DeviceFormat) -> anyho
                     channel_map: Default::default(),
                     utc_offset_minutes: None,
                     ingest_token_hash: token_hash(&token),
+                    location_type: None,
+                    view_note: None,
                 },
                 &bench.audit("device.create", "device", "", Some(&unit.id)),
                 now,

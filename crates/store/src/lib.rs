@@ -37,6 +37,7 @@ pub mod rulebook;
 pub mod settings;
 pub mod supervision;
 pub mod users;
+pub mod video;
 pub mod warning;
 
 pub use error::{StoreError, StoreResult};

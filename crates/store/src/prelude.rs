@@ -23,4 +23,5 @@ pub use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
 };
 pub use crate::users::UserAdminRepo;
+pub use crate::video::VideoRepo;
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};

@@ -24,6 +24,7 @@ use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
 };
 use crate::users::UserAdminRepo;
+use crate::video::VideoRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
 
 /// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
@@ -70,6 +71,7 @@ pub trait Store:
     + SuppressionRepo
     + UserAdminRepo
     + OrgAdminRepo
+    + VideoRepo
     + Send
     + Sync
     + 'static
@@ -118,6 +120,7 @@ impl<T> Store for T where
         + SuppressionRepo
         + UserAdminRepo
         + OrgAdminRepo
+        + VideoRepo
         + Send
         + Sync
         + 'static

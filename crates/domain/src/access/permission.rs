@@ -84,6 +84,13 @@ pub enum Permission {
     RulebookWrite,
     /// 签署确认本单位现行制度（我已阅读并遵守；Decree 421 Art 12, R13): the unit's own accounts.
     RulebookAcknowledge,
+    /// 登记本单位视频图像信息系统（投入使用日期、存储期限）、提示标识分组和检查 (S7 Arts 13, 14;
+    /// docs/VIDEO.md, R50, R51): the unit's own manager and administrators.
+    VideoManage,
+    /// 登记视频调阅（查看、导出）(S7 Art 16, R53): the unit's manager and guards.
+    VideoRetrievalRecord,
+    /// 查看视频调阅登记 (R53): police in their jurisdiction, administrators, the unit's manager.
+    VideoRetrievalRead,
 }
 
 use Role::{
@@ -129,6 +136,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::OrganisationAdminister, &[A]),
     (Permission::RulebookWrite, &[M]),
     (Permission::RulebookAcknowledge, &[M, G]),
+    (Permission::VideoManage, &[A, M]),
+    (Permission::VideoRetrievalRecord, &[M, G]),
+    (Permission::VideoRetrievalRead, &[A, PP, PC, PX, PS, M]),
 ];
 
 impl Permission {
@@ -173,6 +183,9 @@ impl Permission {
             Permission::OrganisationAdminister => "organisation.administer",
             Permission::RulebookWrite => "rulebook.write",
             Permission::RulebookAcknowledge => "rulebook.acknowledge",
+            Permission::VideoManage => "video.manage",
+            Permission::VideoRetrievalRecord => "video.retrieval.record",
+            Permission::VideoRetrievalRead => "video.retrieval.read",
         }
     }
 
@@ -212,6 +225,9 @@ impl Permission {
             Permission::OrganisationAdminister => "管理组织机构（本机构辖区内）",
             Permission::RulebookWrite => "发布本单位治安保卫制度",
             Permission::RulebookAcknowledge => "签署确认本单位治安保卫制度",
+            Permission::VideoManage => "登记本单位视频图像信息系统和提示标识",
+            Permission::VideoRetrievalRecord => "登记视频调阅",
+            Permission::VideoRetrievalRead => "查看视频调阅登记",
         }
     }
 

@@ -13,13 +13,16 @@ pub enum AttachmentOwner {
     Hazard,
     /// A version of a unit's written rules: its signed PDF (docs/RULEBOOK.md, R9).
     RuleVersion,
+    /// A video signage check (显著提示标识 photo, S7 Art 13, R51).
+    VideoSignage,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 3] = [
+    pub const ALL: [AttachmentOwner; 4] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
+        AttachmentOwner::VideoSignage,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -28,6 +31,7 @@ impl AttachmentOwner {
             AttachmentOwner::Inspection => "inspection",
             AttachmentOwner::Hazard => "hazard",
             AttachmentOwner::RuleVersion => "rule_version",
+            AttachmentOwner::VideoSignage => "video_signage",
         }
     }
 
@@ -40,6 +44,7 @@ impl AttachmentOwner {
             AttachmentOwner::Inspection => "检查",
             AttachmentOwner::Hazard => "隐患",
             AttachmentOwner::RuleVersion => "治安保卫制度",
+            AttachmentOwner::VideoSignage => "视频提示标识检查",
         }
     }
 }

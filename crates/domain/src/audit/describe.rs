@@ -120,6 +120,19 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("retention.delete", "到期删除", "按保存期限删除了数据"),
     ("audit.trim", "清理过期审计记录", "清理了过期审计记录"),
     ("keys.rotate", "密钥轮换", "轮换了加密密钥"),
+    (
+        "video.placement",
+        "登记摄像机安装位置",
+        "登记了摄像机的安装位置类型和视野说明",
+    ),
+    (
+        "video.system",
+        "登记视频图像信息系统",
+        "登记了视频图像信息系统的投入使用日期和存储期限",
+    ),
+    ("video.signage_group", "新建提示标识分组", "新建了视频提示标识分组"),
+    ("video.signage_check", "登记提示标识检查", "登记了视频提示标识检查"),
+    ("video.retrieval", "登记视频调阅", "登记了视频调阅（查看或导出）"),
 ];
 
 /// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,
@@ -192,6 +205,11 @@ const OBJECTS: &[(&str, &str)] = &[
     ("audit_log", "审计日志"),
     ("escalation_policy", "告警升级策略"),
     ("import_job", "导入任务"),
+    ("video_signage_group", "提示标识分组"),
+    ("video_signage_check", "提示标识检查"),
+    ("video_retrieval", "视频调阅登记"),
+    ("video", "视频图像信息系统"),
+    ("video-system", "视频图像信息系统"),
 ];
 
 /// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the

@@ -32,6 +32,11 @@ pub struct Device {
     /// 在用 / 停用 / 注销: only a device in use (of a unit in use) has its events taken.
     pub state: crate::registry::LifeState,
     pub created_at: DateTime<Utc>,
+    /// A camera's location type (安装位置类型, docs/VIDEO.md, R49); `None` for other devices
+    /// and for cameras registered before it was recorded.
+    pub location_type: Option<crate::video::LocationType>,
+    /// A camera's field-of-view note (视野说明, R51), at most 200 characters.
+    pub view_note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +54,10 @@ pub struct NewDevice {
     pub utc_offset_minutes: Option<i32>,
     /// SHA-256 of the ingest token; the token itself is shown once to the creator.
     pub ingest_token_hash: String,
+    /// A camera's location type (R49; a prohibited one is refused before this is built).
+    pub location_type: Option<crate::video::LocationType>,
+    /// A camera's field-of-view note (R51).
+    pub view_note: Option<String>,
 }
 
 /// The device an ingest token resolved to, with what the rules need to know about it.

@@ -14,6 +14,8 @@ pub mod dv {
     pub const FORMAT: usize = 4;
     pub const SERIAL: usize = 5;
     pub const UTC_OFFSET: usize = 6;
+    /// 安装位置类型 (optional; cameras only, docs/VIDEO.md).
+    pub const LOCATION_TYPE: usize = 7;
 }
 
 /// A 设备类型 cell: the Chinese label (摄像机 …) or the code (`camera` …), as in

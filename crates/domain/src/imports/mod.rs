@@ -230,7 +230,7 @@ pub const ACCOUNT_COLUMNS: [Column; 5] = [
 /// set on the unit page.
 /// No token column: an imported device's token is made anew by 重新生成接入令牌 when the
 /// device is configured.
-pub const DEVICE_IMPORT_COLUMNS: [Column; 7] = [
+pub const DEVICE_IMPORT_COLUMNS: [Column; 8] = [
     col(
         "单位统一社会信用代码",
         true,
@@ -267,6 +267,12 @@ pub const DEVICE_IMPORT_COLUMNS: [Column; 7] = [
         false,
         14.0,
         "设备时钟不是北京时间时填写：如 UTC+6、UTC-5、+05:30，或东偏分钟数如 360；空为北京时间（UTC+8）",
+    ),
+    col(
+        "安装位置类型",
+        false,
+        16.0,
+        "仅摄像机填写：出入口、周界、公共区域、通道走廊、停车场、重要部位、其他；禁止在客房、宿舍、卫生间等处安装（《公共安全视频图像信息系统管理条例》第八条）",
     ),
 ];
 

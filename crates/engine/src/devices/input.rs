@@ -36,6 +36,15 @@ pub struct DeviceInput {
     #[serde(default)]
     #[schema(minimum = -720, maximum = 840, multiple_of = 15)]
     pub utc_offset_minutes: Option<i32>,
+    /// A camera's location type (安装位置类型, docs/VIDEO.md, R49); only for `kind` `camera`.
+    /// A prohibited spot (S7 Art 8: guest room, dormitory room, staff rest room, bath, toilet,
+    /// changing, nursing or fitting room) is refused with 422 `prohibited_camera_location`.
+    #[serde(default)]
+    pub location_type: Option<neibao_domain::video::LocationType>,
+    /// A camera's field-of-view note (视野说明, R51), at most 200 characters.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub view_note: Option<String>,
 }
 
 /// A registered device with its ingest token, shown this once.

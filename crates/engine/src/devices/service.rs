@@ -180,6 +180,7 @@ fn validate(input: DeviceInput) -> ServiceResult<(NewDevice, String)> {
             ));
         }
     }
+    let (location_type, view_note) = crate::video::checked_placement(&kind, input.location_type, input.view_note)?;
     let token = ingest_token();
     Ok((
         NewDevice {
@@ -192,6 +193,8 @@ fn validate(input: DeviceInput) -> ServiceResult<(NewDevice, String)> {
             channel_map: input.channel_map,
             utc_offset_minutes: input.utc_offset_minutes,
             ingest_token_hash: token_hash(&token),
+            location_type,
+            view_note,
         },
         token,
     ))

@@ -227,6 +227,30 @@ impl RowKind for DeviceRows {
                 None
             }
         };
+        let location_type = match cell(dv::LOCATION_TYPE) {
+            "" => None,
+            c => match neibao_domain::video::LocationType::ALL
+                .into_iter()
+                .find(|l| l.label_zh() == c || l.label_zh().trim_end_matches("内部") == c || l.code() == c)
+            {
+                Some(l) => match neibao_domain::video::check_location(l) {
+                    Ok(()) => Some(l),
+                    Err(e) => {
+                        errors.push(bad(row, dv::LOCATION_TYPE, "prohibited_camera_location", e.message));
+                        None
+                    }
+                },
+                None => {
+                    errors.push(bad(
+                        row,
+                        dv::LOCATION_TYPE,
+                        "invalid_location_type",
+                        format!("安装位置类型「{c}」无效"),
+                    ));
+                    None
+                }
+            },
+        };
         let Some(uscc) = uscc else { return Ok(Err(errors)) };
         let (unit_id, areas) = match self.unit(who, &uscc).await? {
             Ok(found) => found,
@@ -273,6 +297,8 @@ impl RowKind for DeviceRows {
                     serial,
                     channel_map: Default::default(),
                     utc_offset_minutes: offset,
+                    location_type,
+                    view_note: None,
                 },
             },
         }))

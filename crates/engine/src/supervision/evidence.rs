@@ -45,6 +45,10 @@ pub async fn check_target(
         // Other capabilities' files go through their own services (a rule version's PDF:
         // `RulebookService::attach_pdf`).
         AttachmentOwner::RuleVersion => Err(ServiceError::not_found()),
+        // Signage photos are uploaded by the video capability (VideoService::add_signage_photo).
+        AttachmentOwner::VideoSignage => Err(ServiceError::invalid(
+            "视频提示标识照片请在本单位视频图像信息系统页面上传",
+        )),
     }
 }
 

@@ -227,6 +227,8 @@ async fn load(services: &Services, tokens: &mut Vec<String>) -> anyhow::Result<S
                         serial: format!("DS-DEMO-{:06}", rng.gen_range(0..1_000_000)),
                         channel_map: Default::default(),
                         utc_offset_minutes: None,
+                        location_type: None,
+                        view_note: None,
                     };
                     let made = refused("device", services.devices.register(&demo, input).await)?;
                     tokens.push(made.ingest_token);
@@ -274,6 +276,8 @@ async fn load(services: &Services, tokens: &mut Vec<String>) -> anyhow::Result<S
         channel_map: Default::default(),
         utc_offset_minutes: None,
         ingest_token_hash: token_hash(token),
+        location_type: None,
+        view_note: None,
     };
     for (name, kind, area, token) in [
         (

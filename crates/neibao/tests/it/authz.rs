@@ -57,6 +57,9 @@ pub(crate) enum Access {
     /// The unit's security manager only: publishing the unit's own security rules
     /// (docs/RULEBOOK.md).
     Rulebook,
+    /// Administrators and the unit's manager: the unit's video-system record and signage
+    /// (docs/VIDEO.md).
+    VideoManagers,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -93,6 +96,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::Channels => matches!(role, "admin" | "department" | "unit_manager"),
         Access::UnitMovers => matches!(role, "admin" | "police_province" | "police_city" | "police_county"),
         Access::Rulebook => role == "unit_manager",
+        Access::VideoManagers => matches!(role, "admin" | "unit_manager"),
     }
 }
 
@@ -247,6 +251,52 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ),
         ("get", "/api/v1/units/{id}/history", Any, None),
         ("get", "/api/v1/units/{id}/records", Any, None),
+        // Video systems (docs/VIDEO.md): the version 0 of the system record is stale after the
+        // first write (409); the check and the retrieval are refused by their input (400) once
+        // the caller and the unit pass; the photo is no multipart body (400).
+        ("get", "/api/v1/units/{id}/video-system", Any, None),
+        (
+            "put",
+            "/api/v1/units/{id}/video-system",
+            VideoManagers,
+            Some(r#"{"version":0,"storage_days":30}"#),
+        ),
+        ("get", "/api/v1/units/{id}/video/summary", Any, None),
+        ("get", "/api/v1/units/{id}/video/cameras", Any, None),
+        (
+            "put",
+            "/api/v1/devices/{id}/placement",
+            Devices,
+            Some(r#"{"version":0,"location_type":"entrance"}"#),
+        ),
+        ("get", "/api/v1/units/{id}/video/signage-groups", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/video/signage-groups",
+            VideoManagers,
+            Some(r#"{"name":"矩阵分组{n}"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/video/signage-groups/{group}/checks",
+            VideoManagers,
+            Some(r#"{"checked_on":"2026-01-01","checked_by":""}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/video/signage-checks/{check}/photo",
+            VideoManagers,
+            Some("{}"),
+        ),
+        ("get", "/api/v1/units/{id}/video/retrievals", PoliceOrManager, None),
+        (
+            "post",
+            "/api/v1/units/{id}/video/retrievals",
+            UnitAccounts,
+            Some(
+                r#"{"action":"view","reason":"","camera_ids":[],"footage_from":"2026-01-01T00:00:00Z","footage_to":"2026-01-01T01:00:00Z","requester_unit":"矩阵","requester_name":"矩阵","approver":"矩阵"}"#,
+            ),
+        ),
         // The unit's rules (docs/RULEBOOK.md): subject 8 is the one a unit may mark 不适用; the
         // acknowledgement names no current version, so the unit's accounts are answered 409.
         ("get", "/api/v1/rulebook", Any, None),
@@ -970,6 +1020,8 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{code}", "matrix_rule")
                     .replace("{object}", "events")
                     .replace("{subject}", "8")
+                    .replace("{group}", "matrix-none")
+                    .replace("{check}", "matrix-none")
                     .replace("{n}", "1");
                 if template.starts_with("/api/v1/imports/") {
                     // Outside: the administrator's job (someone else's).

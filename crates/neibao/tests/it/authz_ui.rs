@@ -246,6 +246,55 @@ fn table() -> Vec<Row> {
             &[("subject", "1"), ("version_id", "matrix-no-version")],
         ),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
+        // Video systems (docs/VIDEO.md): a stale version (409), an empty checker, an empty
+        // reason and a PDF for a photo (400) once the caller and the unit pass.
+        ("get", "/units/{id}/video", Any, &[]),
+        (
+            "post",
+            "/units/{id}/video/system",
+            VideoManagers,
+            &[("version", "99"), ("storage_days", "30")],
+        ),
+        (
+            "post",
+            "/units/{id}/video/cameras",
+            Devices,
+            &[
+                ("name", "界面矩阵摄像机{n}"),
+                ("format", "hikvision"),
+                ("location_type", "toilet"),
+            ],
+        ),
+        (
+            "post",
+            "/devices/{id}/placement",
+            Devices,
+            &[("version", "0"), ("location_type", "entrance")],
+        ),
+        (
+            "post",
+            "/units/{id}/video/signage-groups",
+            VideoManagers,
+            &[("name", "界面矩阵分组{n}")],
+        ),
+        (
+            "post",
+            "/units/{id}/video/signage-checks",
+            VideoManagers,
+            &[("group_id", "none"), ("checked_on", "2026-01-01"), ("checked_by", "")],
+        ),
+        ("post", "/units/{id}/video/signage-photo", VideoManagers, UPLOAD),
+        (
+            "post",
+            "/units/{id}/video/retrievals",
+            UnitAccounts,
+            &[
+                ("action", "view"),
+                ("reason", ""),
+                ("footage_from", "2026-01-01T00:00"),
+                ("footage_to", "2026-01-01T01:00"),
+            ],
+        ),
         (
             "post",
             "/units/{id}/persons",

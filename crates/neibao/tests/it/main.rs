@@ -51,6 +51,7 @@ mod ui;
 mod ui_warning;
 mod unit_records;
 mod users;
+mod video;
 mod warning;
 mod webdriver;
 mod wiring;

@@ -92,6 +92,8 @@ async fn seed_device(store: &dyn neibao_store::Store, uscc_body: &str, in_key_ar
         channel_map: Default::default(),
         utc_offset_minutes: None,
         ingest_token_hash: token_hash(token),
+        location_type: None,
+        view_note: None,
     };
     store
         .create_device(

@@ -68,6 +68,10 @@ impl Backend {
             version: r.get("version"),
             state: neibao_domain::registry::LifeState::from_code(r.get::<&str, _>("state")),
             created_at: from_ms(r.get("created_at")),
+            location_type: r
+                .get::<Option<String>, _>("location_type")
+                .and_then(|c| neibao_domain::video::LocationType::from_code(&c)),
+            view_note: r.get("view_note"),
         }
     }
 
@@ -126,8 +130,8 @@ impl DeviceRepo for Backend {
         let id = new_id();
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            &sql("INSERT INTO devices (id, unit_id, key_area_id, format, kind, name, serial, channel_map, utc_offset_minutes, ingest_token_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            &sql("INSERT INTO devices (id, unit_id, key_area_id, format, kind, name, serial, channel_map, utc_offset_minutes, ingest_token_hash, created_at, location_type, view_note)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         )
         .bind(&id)
         .bind(&d.unit_id)
@@ -140,6 +144,8 @@ impl DeviceRepo for Backend {
         .bind(d.utc_offset_minutes)
         .bind(&d.ingest_token_hash)
         .bind(ms(now))
+        .bind(d.location_type.map(|l| l.code()))
+        .bind(&d.view_note)
         .execute(&mut *tx)
         .await?;
         let history = created_history(

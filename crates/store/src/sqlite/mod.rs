@@ -61,6 +61,8 @@ mod store;
 mod supervision;
 #[path = "../users/sql.rs"]
 mod users;
+#[path = "../video/sql.rs"]
+mod video;
 #[path = "../warning/sql.rs"]
 mod warning;
 mod writer;

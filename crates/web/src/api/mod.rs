@@ -26,6 +26,7 @@ pub mod setup;
 pub mod supervision;
 pub mod unit_records;
 pub mod users;
+pub mod video;
 pub mod warning;
 
 use axum::routing::get;
@@ -61,4 +62,5 @@ pub fn routes() -> Router<AppState> {
         .merge(device_import::routes())
         .merge(organisations::routes())
         .merge(rulebook::routes())
+        .merge(video::routes())
 }

@@ -20,6 +20,7 @@ mod rulebook;
 mod setup;
 mod supervision;
 mod users;
+mod video;
 mod views;
 mod warning;
 mod weekly;
@@ -53,4 +54,5 @@ pub fn routes() -> Router<AppState> {
         .merge(imports::routes())
         .merge(organisations::routes())
         .merge(rulebook::routes())
+        .merge(video::routes())
 }

@@ -34,6 +34,8 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) -
         channel_map: Default::default(),
         utc_offset_minutes: None,
         ingest_token_hash: token.into(),
+        location_type: None,
+        view_note: None,
     };
     let d = store
         .create_device(
@@ -134,6 +136,8 @@ pub async fn token(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
                 channel_map: Default::default(),
                 utc_offset_minutes: None,
                 ingest_token_hash: "reissue-old".into(),
+                location_type: None,
+                view_note: None,
             },
             &audit("device.create"),
             now,

@@ -33,6 +33,7 @@ mod registry;
 mod rulebook;
 mod settings;
 mod supervision;
+mod video;
 
 use devices::Devices;
 use events::Events;
@@ -59,6 +60,7 @@ async fn repositories(backend: Backend, test: &str) {
     organisations::check(store, now).await;
     devices::token(store, now, &registry).await;
     rulebook::check(store, now, &registry).await;
+    video::check(store, now, &registry).await;
     db.close().await;
 }
 

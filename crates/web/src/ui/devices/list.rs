@@ -36,7 +36,7 @@ pub struct DeviceForm {
 /// (`NEIBAO_PUBLIC_URL`), else the scheme this server is served with (https when its cookies are
 /// marked secure) and the request's `Host` header (ASCII host and port characters only; the
 /// server's own name is not known otherwise).
-pub(super) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = state.services.config().public_url.as_deref().filter(|u| !u.is_empty()) {
         return url.trim_end_matches('/').to_string();
     }
@@ -80,6 +80,8 @@ pub async fn create_device(
             serial: f.serial,
             channel_map: Default::default(),
             utc_offset_minutes,
+            location_type: None,
+            view_note: None,
         };
         Ok::<_, ApiError>(state.services.devices.register(&u.principal, input).await?.ingest_path)
     }

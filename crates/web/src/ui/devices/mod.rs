@@ -6,6 +6,8 @@ mod lifecycle;
 mod list;
 mod token;
 
+pub(crate) use list::public_base;
+
 use crate::state::AppState;
 
 /// This capability's routes.
