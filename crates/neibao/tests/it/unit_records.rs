@@ -32,6 +32,12 @@ async fn the_inspection_form_shows_the_units_records_beside_the_items() {
         "{r}"
     );
     assert_eq!(rules["href"], format!("/units/{unit}/rulebook"));
+    // The video system's lines: the demo unit's cameras have no location type recorded yet.
+    let video = line(&r, "视频图像信息系统");
+    assert_eq!(video["items"], json!(["T4", "U1"]), "{r}");
+    assert!(video["text"].as_str().unwrap().contains("未登记安装位置类型"), "{r}");
+    assert_eq!(video["attention"], true, "{r}");
+    assert_eq!(line(&r, "视频存储期限")["items"], json!(["T2"]), "{r}");
 
     // One subject published: the line says so.
     let today = (chrono::Utc::now() + Duration::hours(8)).date_naive();
