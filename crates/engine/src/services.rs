@@ -22,6 +22,7 @@ use crate::intake::pipeline::Pipeline;
 use crate::intake::IntakeService;
 use crate::notifications::NotificationService;
 use crate::organisations::OrganisationService;
+use crate::patrol::PatrolService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::rulebook::RulebookService;
@@ -54,6 +55,7 @@ pub struct Services {
     pub imports: ImportService,
     pub organisations: OrganisationService,
     pub rulebook: RulebookService,
+    pub patrol: PatrolService,
 }
 
 impl Services {
@@ -86,6 +88,7 @@ impl Services {
             imports: ImportService::new(ctx.clone()),
             organisations: OrganisationService::new(ctx.clone()),
             rulebook: RulebookService::new(ctx.clone()),
+            patrol: PatrolService::new(ctx.clone()),
             ctx,
         }
     }

@@ -84,6 +84,11 @@ pub enum Permission {
     RulebookWrite,
     /// 签署确认本单位现行制度（我已阅读并遵守；Decree 421 Art 12, R13): the unit's own accounts.
     RulebookAcknowledge,
+    /// 管理本单位巡查路线、巡查点和排班 (Decree 421 Art 11(3); docs/PATROL.md, R12(3)): the unit's
+    /// own security manager.
+    PatrolManage,
+    /// 开始巡查、记录巡查点、结束巡查 (docs/PATROL.md, R12(3)): the unit's own manager and guards.
+    PatrolWalk,
 }
 
 use Role::{
@@ -129,6 +134,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::OrganisationAdminister, &[A]),
     (Permission::RulebookWrite, &[M]),
     (Permission::RulebookAcknowledge, &[M, G]),
+    (Permission::PatrolManage, &[M]),
+    (Permission::PatrolWalk, &[M, G]),
 ];
 
 impl Permission {
@@ -173,6 +180,8 @@ impl Permission {
             Permission::OrganisationAdminister => "organisation.administer",
             Permission::RulebookWrite => "rulebook.write",
             Permission::RulebookAcknowledge => "rulebook.acknowledge",
+            Permission::PatrolManage => "patrol.manage",
+            Permission::PatrolWalk => "patrol.walk",
         }
     }
 
@@ -212,6 +221,8 @@ impl Permission {
             Permission::OrganisationAdminister => "管理组织机构（本机构辖区内）",
             Permission::RulebookWrite => "发布本单位治安保卫制度",
             Permission::RulebookAcknowledge => "签署确认本单位治安保卫制度",
+            Permission::PatrolManage => "管理本单位巡查路线和巡查点",
+            Permission::PatrolWalk => "执行本单位巡查（扫描或点选巡查点）",
         }
     }
 

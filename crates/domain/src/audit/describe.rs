@@ -115,6 +115,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("retention.delete", "到期删除", "按保存期限删除了数据"),
     ("audit.trim", "清理过期审计记录", "清理了过期审计记录"),
     ("keys.rotate", "密钥轮换", "轮换了加密密钥"),
+    ("patrol.route_create", "新建巡查路线", "新建了巡查路线"),
+    ("patrol.route_update", "修改巡查路线", "修改了巡查路线"),
+    ("patrol.round_start", "开始巡查", "开始了一次巡查"),
+    ("patrol.visit", "记录巡查点", "记录了巡查点到位"),
+    ("patrol.round_finish", "结束巡查", "结束了一次巡查"),
 ];
 
 /// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,
@@ -187,6 +192,11 @@ const OBJECTS: &[(&str, &str)] = &[
     ("audit_log", "审计日志"),
     ("escalation_policy", "告警升级策略"),
     ("import_job", "导入任务"),
+    ("patrol_route", "巡查路线"),
+    ("patrol_routes", "巡查路线"),
+    ("patrol_round", "巡查记录"),
+    ("patrol_rounds", "巡查记录"),
+    ("patrol", "巡查"),
 ];
 
 /// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the

@@ -18,6 +18,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;
+pub mod patrol;
 pub mod persons;
 pub mod privacy;
 pub mod registry;
@@ -59,4 +60,5 @@ pub fn routes() -> Router<AppState> {
         .merge(device_import::routes())
         .merge(organisations::routes())
         .merge(rulebook::routes())
+        .merge(patrol::routes())
 }

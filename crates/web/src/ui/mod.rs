@@ -14,6 +14,7 @@ mod imports;
 mod kit;
 mod notifications;
 mod organisations;
+mod patrol;
 mod privacy;
 mod registry;
 mod rulebook;
@@ -53,4 +54,5 @@ pub fn routes() -> Router<AppState> {
         .merge(imports::routes())
         .merge(organisations::routes())
         .merge(rulebook::routes())
+        .merge(patrol::routes())
 }
