@@ -29,6 +29,7 @@ mod events;
 mod idempotency;
 mod jobs;
 mod organisations;
+mod patrol;
 mod registry;
 mod rulebook;
 mod settings;
@@ -59,6 +60,7 @@ async fn repositories(backend: Backend, test: &str) {
     organisations::check(store, now).await;
     devices::token(store, now, &registry).await;
     rulebook::check(store, now, &registry).await;
+    patrol::check(store, now, &registry).await;
     db.close().await;
 }
 
