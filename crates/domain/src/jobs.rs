@@ -27,10 +27,14 @@ pub enum JobKind {
     /// version becomes 待复审 (publication + 366 days); sends the unit one notice if it is still
     /// the current version (subject: the version id).
     RulebookReview,
+    /// The end of one scheduled patrol round's start window (docs/PATROL.md; R12(3)): if no round
+    /// of the route started in the window, a `patrol.round_late` event enters the pipeline; the
+    /// next window's check is scheduled (subject: the route id; payload `{"start": ms}`).
+    PatrolWindow,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 8] = [
+    pub const ALL: [JobKind; 9] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -39,6 +43,7 @@ impl JobKind {
         JobKind::IdempotencySweep,
         JobKind::DocumentNotify,
         JobKind::RulebookReview,
+        JobKind::PatrolWindow,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -52,6 +57,7 @@ impl JobKind {
             JobKind::IdempotencySweep => "idempotency.sweep",
             JobKind::DocumentNotify => "document.notify",
             JobKind::RulebookReview => "rulebook.review",
+            JobKind::PatrolWindow => "patrol.window",
         }
     }
 

@@ -29,6 +29,7 @@ pub mod devices;
 pub mod events;
 pub mod imports;
 pub mod organisations;
+pub mod patrol;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;

@@ -27,6 +27,7 @@ pub mod imports;
 pub mod intake;
 pub mod notifications;
 pub mod organisations;
+pub mod patrol;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;

@@ -22,6 +22,7 @@ use crate::intake::pipeline::Pipeline;
 use crate::intake::IntakeService;
 use crate::notifications::NotificationService;
 use crate::organisations::OrganisationService;
+use crate::patrol::PatrolService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::rulebook::RulebookService;
@@ -56,6 +57,7 @@ pub struct Services {
     pub organisations: OrganisationService,
     pub rulebook: RulebookService,
     pub video: VideoService,
+    pub patrol: PatrolService,
 }
 
 impl Services {
@@ -89,6 +91,7 @@ impl Services {
             organisations: OrganisationService::new(ctx.clone()),
             rulebook: RulebookService::new(ctx.clone()),
             video: VideoService::new(ctx.clone()),
+            patrol: PatrolService::new(ctx.clone()),
             ctx,
         }
     }

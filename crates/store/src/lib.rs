@@ -31,6 +31,7 @@ pub mod imports;
 pub mod jobs;
 pub mod notifications;
 pub mod organisations;
+pub mod patrol;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;

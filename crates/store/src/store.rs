@@ -16,6 +16,7 @@ use crate::imports::ImportJobRepo;
 use crate::jobs::JobRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::organisations::OrgAdminRepo;
+use crate::patrol::PatrolRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::rulebook::RulebookRepo;
@@ -59,6 +60,7 @@ pub trait Store:
     + PersonRepo
     + LifecycleRepo
     + RulebookRepo
+    + PatrolRepo
     + SettingsRepo
     + ChecklistRepo
     + CampaignRepo
@@ -108,6 +110,7 @@ impl<T> Store for T where
         + PersonRepo
         + LifecycleRepo
         + RulebookRepo
+        + PatrolRepo
         + SettingsRepo
         + ChecklistRepo
         + CampaignRepo

@@ -91,6 +91,11 @@ pub enum Permission {
     VideoRetrievalRecord,
     /// 查看视频调阅登记 (R53): police in their jurisdiction, administrators, the unit's manager.
     VideoRetrievalRead,
+    /// 管理本单位巡查路线、巡查点和排班 (Decree 421 Art 11(3); docs/PATROL.md, R12(3)): the unit's
+    /// own security manager.
+    PatrolManage,
+    /// 开始巡查、记录巡查点、结束巡查 (docs/PATROL.md, R12(3)): the unit's own manager and guards.
+    PatrolWalk,
 }
 
 use Role::{
@@ -139,6 +144,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::VideoManage, &[A, M]),
     (Permission::VideoRetrievalRecord, &[M, G]),
     (Permission::VideoRetrievalRead, &[A, PP, PC, PX, PS, M]),
+    (Permission::PatrolManage, &[M]),
+    (Permission::PatrolWalk, &[M, G]),
 ];
 
 impl Permission {
@@ -186,6 +193,8 @@ impl Permission {
             Permission::VideoManage => "video.manage",
             Permission::VideoRetrievalRecord => "video.retrieval.record",
             Permission::VideoRetrievalRead => "video.retrieval.read",
+            Permission::PatrolManage => "patrol.manage",
+            Permission::PatrolWalk => "patrol.walk",
         }
     }
 
@@ -228,6 +237,8 @@ impl Permission {
             Permission::VideoManage => "登记本单位视频图像信息系统和提示标识",
             Permission::VideoRetrievalRecord => "登记视频调阅",
             Permission::VideoRetrievalRead => "查看视频调阅登记",
+            Permission::PatrolManage => "管理本单位巡查路线和巡查点",
+            Permission::PatrolWalk => "执行本单位巡查（扫描或点选巡查点）",
         }
     }
 

@@ -133,6 +133,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("video.signage_group", "新建提示标识分组", "新建了视频提示标识分组"),
     ("video.signage_check", "登记提示标识检查", "登记了视频提示标识检查"),
     ("video.retrieval", "登记视频调阅", "登记了视频调阅（查看或导出）"),
+    ("patrol.route_create", "新建巡查路线", "新建了巡查路线"),
+    ("patrol.route_update", "修改巡查路线", "修改了巡查路线"),
+    ("patrol.round_start", "开始巡查", "开始了一次巡查"),
+    ("patrol.visit", "记录巡查点", "记录了巡查点到位"),
+    ("patrol.round_finish", "结束巡查", "结束了一次巡查"),
 ];
 
 /// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,
@@ -210,6 +215,11 @@ const OBJECTS: &[(&str, &str)] = &[
     ("video_retrieval", "视频调阅登记"),
     ("video", "视频图像信息系统"),
     ("video-system", "视频图像信息系统"),
+    ("patrol_route", "巡查路线"),
+    ("patrol_routes", "巡查路线"),
+    ("patrol_round", "巡查记录"),
+    ("patrol_rounds", "巡查记录"),
+    ("patrol", "巡查"),
 ];
 
 /// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the

@@ -86,11 +86,17 @@ pub enum EventKind {
     /// Anything the decoder does not map; the vendor type is kept in `vendor_type`.
     #[serde(rename = "unknown")]
     Unknown,
+    /// A checkpoint not visited in a finished patrol round (docs/PATROL.md; R12(3)).
+    #[serde(rename = "patrol.checkpoint_missed")]
+    PatrolCheckpointMissed,
+    /// A scheduled patrol round not started by the end of its window (docs/PATROL.md; R12(3)).
+    #[serde(rename = "patrol.round_late")]
+    PatrolRoundLate,
 }
 
 impl EventKind {
     /// Every kind, in documentation order.
-    pub const ALL: [EventKind; 24] = [
+    pub const ALL: [EventKind; 26] = [
         EventKind::Motion,
         EventKind::LineCrossing,
         EventKind::FieldIntrusion,
@@ -115,6 +121,8 @@ impl EventKind {
         EventKind::AccessOther,
         EventKind::DeviceFault,
         EventKind::Unknown,
+        EventKind::PatrolCheckpointMissed,
+        EventKind::PatrolRoundLate,
     ];
 
     /// The stable code stored in the database and used in the API.
@@ -144,6 +152,8 @@ impl EventKind {
             EventKind::AccessOther => "access.other",
             EventKind::DeviceFault => "device.fault",
             EventKind::Unknown => "unknown",
+            EventKind::PatrolCheckpointMissed => "patrol.checkpoint_missed",
+            EventKind::PatrolRoundLate => "patrol.round_late",
         }
     }
 
@@ -179,6 +189,8 @@ impl EventKind {
             EventKind::AccessOther => "门禁其他事件",
             EventKind::DeviceFault => "设备故障",
             EventKind::Unknown => "未知事件",
+            EventKind::PatrolCheckpointMissed => "巡查点漏检",
+            EventKind::PatrolRoundLate => "巡查未按时开始",
         }
     }
 

@@ -27,6 +27,8 @@ pub const VIDEO_TAMPER: &str = "video_tamper";
 pub const ARMED_PERIOD_MOTION: &str = "armed_period_motion";
 pub const DOOR_FORCED: &str = "access_door_forced";
 pub const FAILED_VERIFICATION: &str = "access_failed_verification";
+/// A patrol miss (docs/PATROL.md; R12(3)): a checkpoint not visited, a round not started in time.
+pub const PATROL_MISS: &str = "patrol_miss";
 
 /// The built-in rule set.
 pub fn builtin_rules() -> Vec<RuleDef> {
@@ -66,6 +68,13 @@ pub fn builtin_rules() -> Vec<RuleDef> {
             description: "同一门禁点在时间窗口内验证失败次数达到阈值",
             severity: Severity::Medium,
             default_params: serde_json::json!({"threshold": 5, "window_seconds": 120}),
+        },
+        RuleDef {
+            code: PATROL_MISS,
+            title: "巡查异常",
+            description: "巡查结束时有巡查点未到位（漏检），或排班的巡查未在规定时段内开始",
+            severity: Severity::Medium,
+            default_params: serde_json::json!({}),
         },
     ]
 }
@@ -179,13 +188,17 @@ pub fn evaluate(rules: &[EffectiveRule], ctx: &RuleContext<'_>, ev: &DecodedEven
             FAILED_VERIFICATION => {
                 ev.kind == EventKind::AccessDenied && recent_failures >= r.param_i64("threshold").max(1)
             }
+            PATROL_MISS => matches!(ev.kind, EventKind::PatrolCheckpointMissed | EventKind::PatrolRoundLate),
             _ => false,
         };
         if fires {
             let what = ev.kind.label_zh();
             hits.push(Hit {
                 rule: r.def.code,
-                title: if r.def.title == what {
+                title: if r.def.code == PATROL_MISS {
+                    // Which route, checkpoint and round (the event's region, docs/PATROL.md).
+                    format!("{}：{}", what, ev.region.as_deref().unwrap_or(""))
+                } else if r.def.title == what {
                     what.to_string()
                 } else {
                     format!("{}：{}", r.def.title, what)

@@ -225,6 +225,32 @@ impl Pipeline {
         now: DateTime<Utc>,
     ) -> StoreResult<IngestOutcome> {
         self.touch(&device.id, now).await?;
+        self.run(device, payload, raw, content_type, message_id, now).await
+    }
+
+    /// Processes events the platform itself produced for `device` (a patrol miss, docs/PATROL.md)
+    /// like [`Pipeline::process`], without recording liveness (the source does not report on its
+    /// own). `source_key` names the occurrence: processing it again stores nothing twice and
+    /// raises no alert twice.
+    pub async fn process_generated(
+        &self,
+        device: &IngestDevice,
+        payload: &DecodedPayload,
+        source_key: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<IngestOutcome> {
+        self.run(device, payload, b"", None, Some(source_key), now).await
+    }
+
+    async fn run(
+        &self,
+        device: &IngestDevice,
+        payload: &DecodedPayload,
+        raw: &[u8],
+        content_type: Option<&str>,
+        message_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<IngestOutcome> {
         let mut out = IngestOutcome {
             heartbeats: payload.heartbeats,
             ..Default::default()

@@ -37,6 +37,10 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             JobKind::IdempotencySweep,
             crate::idempotency::jobs::sweep_handler(services.idempotency.clone()),
         ),
+        (
+            JobKind::PatrolWindow,
+            crate::patrol::misses::window_handler(services.patrol.ctx.clone()),
+        ),
     ]
 }
 

@@ -335,6 +335,34 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             UnitAccounts,
             Some(r#"{"version_id":"matrix-no-version"}"#),
         ),
+        // Patrols (docs/PATROL.md): the route and the round in progress are made by `objects`
+        // (`matrix-route-<unit>`, `matrix-round-<unit>`); version 0 is never current (409), the
+        // tag is not the route's (400).
+        ("get", "/api/v1/units/{id}/patrol/routes", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/patrol/routes",
+            Rulebook,
+            Some(r#"{"name":"矩阵新路线{n}","max_minutes":60,"checkpoints":[{"name":"矩阵点","tag":"MX-{n}"}]}"#),
+        ),
+        ("get", "/api/v1/units/{id}/patrol/rounds", Any, None),
+        ("get", "/api/v1/units/{id}/patrol/summary", Any, None),
+        ("get", "/api/v1/patrol/routes/{id}", Any, None),
+        (
+            "put",
+            "/api/v1/patrol/routes/{id}",
+            Rulebook,
+            Some(r#"{"version":0,"name":"矩阵路线{n}","max_minutes":60,"checkpoints":[]}"#),
+        ),
+        ("post", "/api/v1/patrol/routes/{id}/rounds", UnitAccounts, Some("{}")),
+        ("get", "/api/v1/patrol/rounds/{id}", Any, None),
+        (
+            "post",
+            "/api/v1/patrol/rounds/{id}/visits",
+            UnitAccounts,
+            Some(r#"{"tag":"NOT-ON-ROUTE"}"#),
+        ),
+        ("post", "/api/v1/patrol/rounds/{id}/finish", UnitAccounts, Some("{}")),
         (
             "post",
             "/api/v1/units/{id}/move",
@@ -795,6 +823,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         )
         .await;
     assert_eq!(s, 201, "{org}");
+    patrol_objects(app, unit_id).await;
     Objects {
         org: org["id"].as_str().unwrap().into(),
         account: acc["id"].as_str().unwrap().into(),
@@ -842,8 +871,34 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "notification_channels" => o.channel.clone(),
         "users" => o.account.clone(),
         "organisations" => o.org.clone(),
+        "patrol" => patrol_id(path, o),
         other => panic!("no object for {other}"),
     }
+}
+
+/// The patrol route or round `objects` made for the unit (tests/it/patrol.rs; docs/PATROL.md).
+pub(crate) fn patrol_id(path: &str, o: &Objects) -> String {
+    let unit = o.unit["id"].as_str().unwrap();
+    if path.contains("/rounds/") {
+        format!("matrix-round-{unit}")
+    } else {
+        format!("matrix-route-{unit}")
+    }
+}
+
+/// A patrol route with one checkpoint and a round of it in progress at the unit, made in the
+/// database (only the unit's manager may make a route).
+pub(crate) async fn patrol_objects(app: &TestApp, unit: &str) {
+    app.exec_sql(&format!(
+        "INSERT INTO patrol_routes (id, unit_id, name, note, schedule, max_minutes, version, created_at, updated_at) \
+         VALUES ('matrix-route-{unit}', '{unit}', '矩阵路线', '', '[]', 60, 1, 0, 0) ON CONFLICT (id) DO NOTHING;
+         INSERT INTO patrol_checkpoints (id, route_id, unit_id, seq, name, location, tag) \
+         VALUES ('matrix-cp-{unit}', 'matrix-route-{unit}', '{unit}', 1, '矩阵巡查点', '', 'MATRIX-1') ON CONFLICT (id) DO NOTHING;
+         INSERT INTO patrol_rounds (id, route_id, unit_id, route_name, guard_id, guard_name, state, started_at, finished_at, expected, max_minutes) \
+         VALUES ('matrix-round-{unit}', 'matrix-route-{unit}', '{unit}', '矩阵路线', '', '矩阵保安', 'in_progress', 0, NULL, \
+         '[{{\"id\":\"matrix-cp-{unit}\",\"seq\":1,\"name\":\"矩阵巡查点\",\"tag\":\"MATRIX-1\"}}]', 60) ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
 }
 
 fn json_or_null(v: &Value) -> String {

@@ -245,6 +245,35 @@ fn table() -> Vec<Row> {
             UnitAccounts,
             &[("subject", "1"), ("version_id", "matrix-no-version")],
         ),
+        // Patrols (docs/PATROL.md): the route and round `objects` made; version 0 is never
+        // current (409), the tag is not the route's (400).
+        ("get", "/units/{id}/patrol", Any, &[]),
+        (
+            "post",
+            "/units/{id}/patrol/routes",
+            Rulebook,
+            &[
+                ("name", "界面矩阵路线"),
+                ("max_minutes", "60"),
+                ("checkpoints", "UI-MX，界面矩阵点"),
+            ],
+        ),
+        ("get", "/patrol/routes/{id}", Any, &[]),
+        (
+            "post",
+            "/patrol/routes/{id}",
+            Rulebook,
+            &[("version", "0"), ("name", "界面矩阵路线"), ("max_minutes", "60")],
+        ),
+        ("post", "/patrol/routes/{id}/start", UnitAccounts, &[]),
+        ("get", "/patrol/rounds/{id}", Any, &[]),
+        (
+            "post",
+            "/patrol/rounds/{id}/visit",
+            UnitAccounts,
+            &[("tag", "NOT-ON-ROUTE")],
+        ),
+        ("post", "/patrol/rounds/{id}/finish", UnitAccounts, &[]),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
         // Video systems (docs/VIDEO.md): a stale version (409), an empty checker, an empty
         // reason and a PDF for a photo (400) once the caller and the unit pass.
@@ -531,6 +560,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "organisations" => o.org.clone(),
         "warning" if path.contains("channels") => o.channel.clone(),
         "warning" => o.suppression.clone(),
+        "patrol" => crate::authz::patrol_id(path, o),
         other => panic!("no object for {other}"),
     }
 }

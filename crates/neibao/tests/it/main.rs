@@ -34,6 +34,7 @@ mod migrate;
 mod multinode;
 mod organisations;
 mod paging;
+mod patrol;
 mod persons;
 mod phone;
 mod privacy;

@@ -28,7 +28,10 @@ async fn the_inspection_form_shows_the_units_records_beside_the_items() {
     assert_eq!(rules["items"], json!(["Z6"]), "{r}");
     assert_eq!(rules["attention"], true, "{r}");
     assert!(
-        rules["text"].as_str().unwrap().starts_with("九项制度已覆盖 0 项，尚未登记任何制度"),
+        rules["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("九项制度已覆盖 0 项，尚未登记任何制度"),
         "{r}"
     );
     assert_eq!(rules["href"], format!("/units/{unit}/rulebook"));
@@ -38,6 +41,9 @@ async fn the_inspection_form_shows_the_units_records_beside_the_items() {
     assert!(video["text"].as_str().unwrap().contains("未登记安装位置类型"), "{r}");
     assert_eq!(video["attention"], true, "{r}");
     assert_eq!(line(&r, "视频存储期限")["items"], json!(["T2"]), "{r}");
+    let patrol = line(&r, "巡查记录");
+    assert_eq!(patrol["items"], json!(["P6", "P5"]), "{r}");
+    assert_eq!(patrol["text"], "尚未设置巡查路线，无电子巡查记录。", "{r}");
 
     // One subject published: the line says so.
     let today = (chrono::Utc::now() + Duration::hours(8)).date_naive();
@@ -50,7 +56,10 @@ async fn the_inspection_form_shows_the_units_records_beside_the_items() {
     assert_eq!(s, 201, "{v}");
     let (_, r) = manager.get(&format!("/api/v1/units/{unit}/records")).await;
     let text = line(&r, "治安保卫制度")["text"].as_str().unwrap().to_string();
-    assert!(text.starts_with("九项制度已覆盖 1 项，缺第2、3、4、5、6、7、8、9项"), "{text}");
+    assert!(
+        text.starts_with("九项制度已覆盖 1 项，缺第2、3、4、5、6、7、8、9项"),
+        "{text}"
+    );
 
     // The self-inspection form shows it under item Z6.
     let (s, i) = manager.post("/api/v1/inspections", json!({"unit_id": unit})).await;

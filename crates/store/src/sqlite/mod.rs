@@ -38,6 +38,8 @@ mod jobs;
 mod notifications;
 #[path = "../organisations/sql.rs"]
 mod organisations;
+#[path = "../patrol/sql.rs"]
+mod patrol;
 #[path = "../privacy/sql.rs"]
 mod privacy;
 #[path = "../privacy/sealed.rs"]

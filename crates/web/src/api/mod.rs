@@ -18,6 +18,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;
+pub mod patrol;
 pub mod persons;
 pub mod privacy;
 pub mod registry;
@@ -63,4 +64,5 @@ pub fn routes() -> Router<AppState> {
         .merge(organisations::routes())
         .merge(rulebook::routes())
         .merge(video::routes())
+        .merge(patrol::routes())
 }

@@ -14,6 +14,7 @@ mod imports;
 mod kit;
 mod notifications;
 mod organisations;
+mod patrol;
 mod privacy;
 mod registry;
 mod rulebook;
@@ -55,4 +56,5 @@ pub fn routes() -> Router<AppState> {
         .merge(organisations::routes())
         .merge(rulebook::routes())
         .merge(video::routes())
+        .merge(patrol::routes())
 }

@@ -29,6 +29,7 @@ mod events;
 mod idempotency;
 mod jobs;
 mod organisations;
+mod patrol;
 mod registry;
 mod rulebook;
 mod settings;
@@ -61,6 +62,7 @@ async fn repositories(backend: Backend, test: &str) {
     devices::token(store, now, &registry).await;
     rulebook::check(store, now, &registry).await;
     video::check(store, now, &registry).await;
+    patrol::check(store, now, &registry).await;
     db.close().await;
 }
 
