@@ -88,10 +88,12 @@ pub enum ErrorCode {
     /// The object was changed by someone else since the caller read it (optimistic version, e.g.
     /// an organisation's `version`): nothing was written; read it again (HTTP 409).
     VersionConflict,
+    /// A guard younger than 18 (《保安服务管理条例》第十六条; docs/SECURITY-STAFF.md) (HTTP 400).
+    GuardUnderage,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 36] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 37] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -128,6 +130,7 @@ pub const ALL_ERROR_CODES: [ErrorCode; 36] = [
     ErrorCode::XlsxTooManyRows,
     ErrorCode::XlsxBadHeader,
     ErrorCode::VersionConflict,
+    ErrorCode::GuardUnderage,
 ];
 
 impl ErrorCode {
@@ -170,6 +173,7 @@ impl ErrorCode {
             ErrorCode::XlsxTooManyRows => "xlsx_too_many_rows",
             ErrorCode::XlsxBadHeader => "xlsx_bad_header",
             ErrorCode::VersionConflict => "version_conflict",
+            ErrorCode::GuardUnderage => "guard_underage",
         }
     }
 
@@ -216,6 +220,7 @@ impl ErrorCode {
             ErrorCode::XlsxTooManyRows => "数据行超过50000行，请分批导入",
             ErrorCode::XlsxBadHeader => "首行表头与导入模板不符，请使用导入模板",
             ErrorCode::VersionConflict => "该记录已被他人修改，请刷新后重试",
+            ErrorCode::GuardUnderage => "未满18周岁不得担任保安员（《保安服务管理条例》第十六条）",
         }
     }
 
@@ -255,7 +260,8 @@ impl ErrorCode {
             | ErrorCode::UndecodablePayload
             | ErrorCode::PurposeRequired
             | ErrorCode::WeakPassword
-            | ErrorCode::DocumentIncomplete => 400,
+            | ErrorCode::DocumentIncomplete
+            | ErrorCode::GuardUnderage => 400,
         }
     }
 }

@@ -27,10 +27,14 @@ pub enum JobKind {
     /// version becomes 待复审 (publication + 366 days); sends the unit one notice if it is still
     /// the current version (subject: the version id).
     RulebookReview,
+    /// The expiry reminder of a training certificate (docs/SECURITY-STAFF.md, R58): due 30 days
+    /// before the certificate expires; sends the unit one notice if the record's member is still
+    /// on the roster (subject: the training record id).
+    CertificateExpiry,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 8] = [
+    pub const ALL: [JobKind; 9] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -39,6 +43,7 @@ impl JobKind {
         JobKind::IdempotencySweep,
         JobKind::DocumentNotify,
         JobKind::RulebookReview,
+        JobKind::CertificateExpiry,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -52,6 +57,7 @@ impl JobKind {
             JobKind::IdempotencySweep => "idempotency.sweep",
             JobKind::DocumentNotify => "document.notify",
             JobKind::RulebookReview => "rulebook.review",
+            JobKind::CertificateExpiry => "security_staff.certificate_expiry",
         }
     }
 

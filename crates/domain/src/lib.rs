@@ -35,5 +35,6 @@ pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
+pub mod security_staff;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

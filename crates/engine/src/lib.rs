@@ -34,6 +34,7 @@ pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
+pub mod security_staff;
 
 pub use config::EngineConfig;
 pub use context::Ctx;

@@ -29,6 +29,7 @@ use crate::setup::SetupService;
 use crate::supervision::SupervisionService;
 use crate::users::UserService;
 use crate::warning::WarningService;
+use crate::security_staff::SecurityStaffService;
 
 /// Every service of the platform.
 #[derive(Clone)]
@@ -54,6 +55,7 @@ pub struct Services {
     pub imports: ImportService,
     pub organisations: OrganisationService,
     pub rulebook: RulebookService,
+    pub security_staff: SecurityStaffService,
 }
 
 impl Services {
@@ -86,6 +88,7 @@ impl Services {
             imports: ImportService::new(ctx.clone()),
             organisations: OrganisationService::new(ctx.clone()),
             rulebook: RulebookService::new(ctx.clone()),
+            security_staff: SecurityStaffService::new(ctx.clone()),
             ctx,
         }
     }

@@ -38,6 +38,7 @@ pub mod settings;
 pub mod supervision;
 pub mod users;
 pub mod warning;
+pub mod security_staff;
 
 pub use error::{StoreError, StoreResult};
 pub use store::Store;

@@ -19,6 +19,7 @@ use crate::organisations::OrgAdminRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::rulebook::RulebookRepo;
+use crate::security_staff::SecurityStaffRepo;
 use crate::settings::SettingsRepo;
 use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
@@ -70,6 +71,7 @@ pub trait Store:
     + SuppressionRepo
     + UserAdminRepo
     + OrgAdminRepo
+    + SecurityStaffRepo
     + Send
     + Sync
     + 'static
@@ -118,6 +120,7 @@ impl<T> Store for T where
         + SuppressionRepo
         + UserAdminRepo
         + OrgAdminRepo
+        + SecurityStaffRepo
         + Send
         + Sync
         + 'static

@@ -40,6 +40,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::device_import::Doc::openapi());
     doc.merge(crate::api::organisations::Doc::openapi());
     doc.merge(crate::api::rulebook::Doc::openapi());
+    doc.merge(crate::api::security_staff::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc
 }

@@ -84,6 +84,13 @@ pub enum Permission {
     RulebookWrite,
     /// 签署确认本单位现行制度（我已阅读并遵守；Decree 421 Art 12, R13): the unit's own accounts.
     RulebookAcknowledge,
+    /// 查看单位保卫机构、保卫人员、保安员、培训及奖惩投诉记录 (docs/SECURITY-STAFF.md; R7, R10,
+    /// R11, R14, R58): police and competent departments of the jurisdiction, the unit's manager;
+    /// not guards (the roster holds colleagues' personal information).
+    SecurityStaffRead,
+    /// 登记本单位保卫机构、保卫人员、保安员、培训、表彰、负伤和投诉记录 (Decree 421 Art 6;
+    /// Decree 564 Art 13–17): the unit's own security manager.
+    SecurityStaffWrite,
 }
 
 use Role::{
@@ -129,6 +136,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::OrganisationAdminister, &[A]),
     (Permission::RulebookWrite, &[M]),
     (Permission::RulebookAcknowledge, &[M, G]),
+    (Permission::SecurityStaffRead, &[A, PP, PC, PX, PS, D, M]),
+    (Permission::SecurityStaffWrite, &[M]),
 ];
 
 impl Permission {
@@ -173,6 +182,8 @@ impl Permission {
             Permission::OrganisationAdminister => "organisation.administer",
             Permission::RulebookWrite => "rulebook.write",
             Permission::RulebookAcknowledge => "rulebook.acknowledge",
+            Permission::SecurityStaffRead => "security_staff.read",
+            Permission::SecurityStaffWrite => "security_staff.write",
         }
     }
 
@@ -212,6 +223,8 @@ impl Permission {
             Permission::OrganisationAdminister => "管理组织机构（本机构辖区内）",
             Permission::RulebookWrite => "发布本单位治安保卫制度",
             Permission::RulebookAcknowledge => "签署确认本单位治安保卫制度",
+            Permission::SecurityStaffRead => "查看单位保卫机构、保卫人员和保安员",
+            Permission::SecurityStaffWrite => "登记本单位保卫机构、保卫人员和保安员",
         }
     }
 

@@ -37,6 +37,10 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             JobKind::IdempotencySweep,
             crate::idempotency::jobs::sweep_handler(services.idempotency.clone()),
         ),
+        (
+            JobKind::CertificateExpiry,
+            crate::security_staff::expiry::expiry_handler(services.store().clone(), services.notifications.ctx.config.public_url.clone()),
+        ),
     ]
 }
 

@@ -39,6 +39,7 @@ mod phone;
 mod privacy;
 mod registry;
 mod rulebook;
+mod security_staff;
 mod rules;
 mod scope;
 mod security;

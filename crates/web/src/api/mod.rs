@@ -26,6 +26,7 @@ pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
+pub mod security_staff;
 
 use axum::routing::get;
 use axum::Router;
@@ -59,4 +60,5 @@ pub fn routes() -> Router<AppState> {
         .merge(device_import::routes())
         .merge(organisations::routes())
         .merge(rulebook::routes())
+        .merge(security_staff::routes())
 }

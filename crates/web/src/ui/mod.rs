@@ -17,6 +17,7 @@ mod organisations;
 mod privacy;
 mod registry;
 mod rulebook;
+mod security_staff;
 mod setup;
 mod supervision;
 mod users;
@@ -53,4 +54,5 @@ pub fn routes() -> Router<AppState> {
         .merge(imports::routes())
         .merge(organisations::routes())
         .merge(rulebook::routes())
+        .merge(security_staff::routes())
 }
