@@ -31,10 +31,10 @@ pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;
+pub mod security_staff;
 pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
-pub mod security_staff;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

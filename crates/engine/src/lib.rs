@@ -30,11 +30,11 @@ pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;
+pub mod security_staff;
 pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
-pub mod security_staff;
 
 pub use config::EngineConfig;
 pub use context::Ctx;

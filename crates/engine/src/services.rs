@@ -25,11 +25,11 @@ use crate::organisations::OrganisationService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::rulebook::RulebookService;
+use crate::security_staff::SecurityStaffService;
 use crate::setup::SetupService;
 use crate::supervision::SupervisionService;
 use crate::users::UserService;
 use crate::warning::WarningService;
-use crate::security_staff::SecurityStaffService;
 
 /// Every service of the platform.
 #[derive(Clone)]

@@ -34,11 +34,11 @@ pub mod organisations;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;
+pub mod security_staff;
 pub mod settings;
 pub mod supervision;
 pub mod users;
 pub mod warning;
-pub mod security_staff;
 
 pub use error::{StoreError, StoreResult};
 pub use store::Store;

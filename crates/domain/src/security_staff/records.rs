@@ -3,7 +3,7 @@
 //! the change history, and the summary shown next to inspection items.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::rules::*;
 use crate::sensitive::Sensitive;

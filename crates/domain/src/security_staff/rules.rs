@@ -142,7 +142,11 @@ impl CertificateState {
     pub fn of(expires_on: NaiveDate, today: NaiveDate) -> CertificateState {
         if expires_on < today {
             CertificateState::Expired
-        } else if expires_on <= today.checked_add_days(Days::new(REMIND_DAYS_BEFORE_EXPIRY)).unwrap_or(NaiveDate::MAX) {
+        } else if expires_on
+            <= today
+                .checked_add_days(Days::new(REMIND_DAYS_BEFORE_EXPIRY))
+                .unwrap_or(NaiveDate::MAX)
+        {
             CertificateState::Expiring
         } else {
             CertificateState::Valid

@@ -39,7 +39,10 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
         ),
         (
             JobKind::CertificateExpiry,
-            crate::security_staff::expiry::expiry_handler(services.store().clone(), services.notifications.ctx.config.public_url.clone()),
+            crate::security_staff::expiry::expiry_handler(
+                services.store().clone(),
+                services.notifications.ctx.config.public_url.clone(),
+            ),
         ),
     ]
 }

@@ -65,7 +65,9 @@ fn earliest() -> NaiveDate {
 fn past_date(d: Option<NaiveDate>, label: &str) -> ServiceResult<NaiveDate> {
     let d = d.ok_or_else(|| ServiceError::invalid(format!("请填写{label}")))?;
     if d < earliest() || d > today() {
-        return Err(ServiceError::invalid(format!("{label}不能晚于今天，也不能早于 1950 年")));
+        return Err(ServiceError::invalid(format!(
+            "{label}不能晚于今天，也不能早于 1950 年"
+        )));
     }
     Ok(d)
 }
@@ -121,7 +123,12 @@ fn derive(unit_id: &str, mut d: UnitSecurityData, today: NaiveDate) -> UnitSecur
         .iter()
         .filter(|s| s.removed_at.is_none())
         .map(|s| s.id.as_str())
-        .chain(d.guards.iter().filter(|g| g.removed_at.is_none()).map(|g| g.id.as_str()))
+        .chain(
+            d.guards
+                .iter()
+                .filter(|g| g.removed_at.is_none())
+                .map(|g| g.id.as_str()),
+        )
         .collect();
     let expiring: Vec<Training> = d
         .trainings
@@ -253,11 +260,22 @@ impl SecurityStaffService {
 
     fn guard_draft(input: &GuardInput, adding: bool) -> ServiceResult<MemberDraft> {
         let today = today();
-        let employment = code(&input.employment, None, Employment::from_code, "用工方式（自行招用或保安服务公司派驻）")?;
+        let employment = code(
+            &input.employment,
+            None,
+            Employment::from_code,
+            "用工方式（自行招用或保安服务公司派驻）",
+        )?;
         let (company_name, company_licence_no, foreign) = match employment {
             Employment::Company => (
                 Some(checked_text(&input.company_name, "保安服务公司名称", 100, true, false)?),
-                Some(checked_text(&input.company_licence_no, "保安服务许可证号", 50, true, false)?),
+                Some(checked_text(
+                    &input.company_licence_no,
+                    "保安服务许可证号",
+                    50,
+                    true,
+                    false,
+                )?),
                 input.company_foreign_invested,
             ),
             Employment::OwnHired => (None, None, false),
@@ -357,7 +375,16 @@ impl SecurityStaffService {
         let audit = who.audit("security_staff.staff_update", "security_staff", id, Some(unit_id));
         self.ctx
             .store
-            .update_security_member(&who.scope, unit_id, id, MemberCategory::Staff, version, &d, &audit, now())
+            .update_security_member(
+                &who.scope,
+                unit_id,
+                id,
+                MemberCategory::Staff,
+                version,
+                &d,
+                &audit,
+                now(),
+            )
             .await?;
         self.staff_member(who, unit_id, id).await
     }
@@ -419,7 +446,16 @@ impl SecurityStaffService {
         let audit = who.audit("security_staff.guard_update", "security_guard", id, Some(unit_id));
         self.ctx
             .store
-            .update_security_member(&who.scope, unit_id, id, MemberCategory::Guard, version, &d, &audit, now())
+            .update_security_member(
+                &who.scope,
+                unit_id,
+                id,
+                MemberCategory::Guard,
+                version,
+                &d,
+                &audit,
+                now(),
+            )
             .await?;
         self.guard(who, unit_id, id).await
     }
@@ -475,7 +511,12 @@ impl SecurityStaffService {
             trained_on,
             topic: checked_text(&input.topic, "培训内容", 100, true, false)?,
             hours: (input.hours * 10.0).round() / 10.0,
-            exam_result: code(&input.exam_result, Some(ExamResult::None), ExamResult::from_code, "考核结果")?,
+            exam_result: code(
+                &input.exam_result,
+                Some(ExamResult::None),
+                ExamResult::from_code,
+                "考核结果",
+            )?,
             certificate_name,
             certificate_expires_on: input.certificate_expires_on,
             created_by: who.username.clone(),

@@ -306,7 +306,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             SecurityStaffWrite,
             Some(r#"{"version":0,"name":"矩阵保卫","full_time":false,"on_duty":true}"#),
         ),
-        ("delete", "/api/v1/units/{id}/security/staff/{staff_id}", SecurityStaffWrite, None),
+        (
+            "delete",
+            "/api/v1/units/{id}/security/staff/{staff_id}",
+            SecurityStaffWrite,
+            None,
+        ),
         ("get", "/api/v1/units/{id}/security/guards", SecurityStaffRead, None),
         (
             "post",
@@ -324,7 +329,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
                 r#"{"version":0,"name":"矩阵保安","full_time":true,"on_duty":true,"employment":"own_hired","started_on":"2026-01-01"}"#,
             ),
         ),
-        ("delete", "/api/v1/units/{id}/security/guards/{guard_id}", SecurityStaffWrite, None),
+        (
+            "delete",
+            "/api/v1/units/{id}/security/guards/{guard_id}",
+            SecurityStaffWrite,
+            None,
+        ),
         (
             "post",
             "/api/v1/units/{id}/security/trainings",
@@ -853,18 +863,23 @@ async fn security_members(app: &TestApp, unit_id: &str) -> (String, String) {
                 vetting: Vetting::Passed,
             }),
         };
-        let audit = neibao_domain::access::Principal::system("test").audit("security_staff.staff_add", "security_staff", &id, Some(unit_id));
+        let audit = neibao_domain::access::Principal::system("test").audit(
+            "security_staff.staff_add",
+            "security_staff",
+            &id,
+            Some(unit_id),
+        );
         app.store
             .add_security_member(
-            &neibao_domain::access::Scope::All,
-            unit_id,
-            &id,
-            &d,
-            &audit,
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
+                &neibao_domain::access::Scope::All,
+                unit_id,
+                &id,
+                &d,
+                &audit,
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
         ids.push(id);
     }
     (ids[0].clone(), ids[1].clone())
@@ -1081,7 +1096,9 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     p = p.replace("{id}", &id_for(template, o, token));
                 }
                 p = p.replace("{person_id}", &o.person);
-                p = p.replace("{staff_id}", &o.staff_member).replace("{guard_id}", &o.guard_member);
+                p = p
+                    .replace("{staff_id}", &o.staff_member)
+                    .replace("{guard_id}", &o.guard_member);
                 if method == "delete" && template.starts_with("/api/v1/units/{id}/security/") {
                     p.push_str("?version=0");
                 }

@@ -274,15 +274,30 @@ fn table() -> Vec<Row> {
             "post",
             "/units/{id}/security/trainings",
             SecurityStaffWrite,
-            &[("member_id", "matrix-none"), ("trained_on", "2026-01-05"), ("topic", "界面矩阵培训"), ("hours", "2")],
+            &[
+                ("member_id", "matrix-none"),
+                ("trained_on", "2026-01-05"),
+                ("topic", "界面矩阵培训"),
+                ("hours", "2"),
+            ],
         ),
         (
             "post",
             "/units/{id}/security/records",
             SecurityStaffWrite,
-            &[("kind", "complaint"), ("subject", "界面矩阵"), ("occurred_on", "2026-01-05"), ("content", "界面矩阵投诉")],
+            &[
+                ("kind", "complaint"),
+                ("subject", "界面矩阵"),
+                ("occurred_on", "2026-01-05"),
+                ("content", "界面矩阵投诉"),
+            ],
         ),
-        ("get", "/units/{id}/security/staff/{staff_id}/edit", SecurityStaffWrite, &[]),
+        (
+            "get",
+            "/units/{id}/security/staff/{staff_id}/edit",
+            SecurityStaffWrite,
+            &[],
+        ),
         (
             "post",
             "/units/{id}/security/staff/{staff_id}/edit",
@@ -295,12 +310,22 @@ fn table() -> Vec<Row> {
             SecurityStaffWrite,
             &[("version", "0")],
         ),
-        ("get", "/units/{id}/security/guards/{guard_id}/edit", SecurityStaffWrite, &[]),
+        (
+            "get",
+            "/units/{id}/security/guards/{guard_id}/edit",
+            SecurityStaffWrite,
+            &[],
+        ),
         (
             "post",
             "/units/{id}/security/guards/{guard_id}/edit",
             SecurityStaffWrite,
-            &[("version", "0"), ("name", "界面矩阵保安"), ("employment", "own_hired"), ("started_on", "2026-01-01")],
+            &[
+                ("version", "0"),
+                ("name", "界面矩阵保安"),
+                ("employment", "own_hired"),
+                ("started_on", "2026-01-01"),
+            ],
         ),
         (
             "post",

@@ -47,7 +47,10 @@ async fn a_unit_keeps_its_security_body_roster_guards_and_training() {
     let body = json!({"name": "保卫处", "kind": "dedicated", "head": "王保卫", "established_on": "2020-03-01", "phone": "0571-87654321"});
     let (s, b) = manager.put(&format!("{base}/body"), body.clone()).await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!((b["version"].as_i64(), b["phone"].as_str()), (Some(1), Some("057******4321")));
+    assert_eq!(
+        (b["version"].as_i64(), b["phone"].as_str()),
+        (Some(1), Some("057******4321"))
+    );
     let (s, v) = manager.put(&format!("{base}/body"), body.clone()).await;
     assert_eq!((s, error_code(&v)), (409, "conflict"), "{v}");
     let mut changed = body.clone();
@@ -72,7 +75,10 @@ async fn a_unit_keeps_its_security_body_roster_guards_and_training() {
     assert_eq!(m["phone"], "139****1111");
     let sid = m["id"].as_str().unwrap().to_string();
     let (s, v) = manager
-        .post(&format!("{base}/staff"), json!({"name": "坏电话", "full_time": true, "phone": "12345", "on_duty": true}))
+        .post(
+            &format!("{base}/staff"),
+            json!({"name": "坏电话", "full_time": true, "phone": "12345", "on_duty": true}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "invalid_phone"), "{v}");
     let edit = json!({"version": 1, "name": "张干事", "post": "保卫科长", "full_time": true, "on_duty": false});
@@ -133,9 +139,15 @@ async fn a_unit_keeps_its_security_body_roster_guards_and_training() {
     let (s, c) = manager.post(&format!("{base}/guards"), company).await;
     assert_eq!(s, 201, "{c}");
     // R19: a foreign-invested company at a key unit is warned about.
-    app.exec_sql(&format!("UPDATE units SET is_key_unit = TRUE WHERE id = '{unit}'")).await;
+    app.exec_sql(&format!("UPDATE units SET is_key_unit = TRUE WHERE id = '{unit}'"))
+        .await;
     let (_, c) = manager.get(&format!("{base}/guards")).await;
-    let warned: Vec<&Value> = c.as_array().unwrap().iter().filter(|g| g["warning"].is_string()).collect();
+    let warned: Vec<&Value> = c
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["warning"].is_string())
+        .collect();
     assert_eq!(warned.len(), 1, "{c}");
     assert!(warned[0]["warning"].as_str().unwrap().contains("第二十二条"), "{c}");
     // The guard stops: the stop date is kept (R57 deregistration runs from it).
@@ -144,12 +156,20 @@ async fn a_unit_keeps_its_security_body_roster_guards_and_training() {
     stop["stopped_on"] = json!(today());
     let (s, g) = manager.put(&format!("{base}/guards/{gid}"), stop).await;
     assert_eq!(s, 200, "{g}");
-    assert_eq!((g["stopped_on"].clone(), g["on_duty"].clone()), (json!(today()), json!(false)));
+    assert_eq!(
+        (g["stopped_on"].clone(), g["on_duty"].clone()),
+        (json!(today()), json!(false))
+    );
     assert_eq!(g["citizen_id"], format!("330106********{}", &id[14..]), "kept");
 
     // Training: a certificate expiring within 30 days is listed and reminded once.
     let (_, o) = manager.get(&base).await;
-    let cid = o["guards"].as_array().unwrap().iter().find(|g| g["name"] == "钱保安").unwrap()["id"]
+    let cid = o["guards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "钱保安")
+        .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -209,7 +229,10 @@ async fn a_unit_keeps_its_security_body_roster_guards_and_training() {
     assert_eq!(s, 201, "{r}");
     assert_eq!(r["subject"], "钱保安");
     let (s, v) = manager
-        .post(&format!("{base}/records"), json!({"kind": "commendation", "occurred_on": today(), "content": ""}))
+        .post(
+            &format!("{base}/records"),
+            json!({"kind": "commendation", "occurred_on": today(), "content": ""}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
 
@@ -223,7 +246,10 @@ async fn a_unit_keeps_its_security_body_roster_guards_and_training() {
     assert_eq!(s, 200, "{o}");
     assert_eq!(o["history"].as_array().unwrap().len(), 8, "{o}");
     let (s, _) = station
-        .post(&format!("{base}/staff"), json!({"name": "越权", "full_time": true, "on_duty": true}))
+        .post(
+            &format!("{base}/staff"),
+            json!({"name": "越权", "full_time": true, "on_duty": true}),
+        )
         .await;
     assert_eq!(s, 403);
     let guard_account = app.client_for("demo_guard").await;
@@ -231,7 +257,7 @@ async fn a_unit_keeps_its_security_body_roster_guards_and_training() {
     assert_eq!(s, 403);
 
     // Another unit's manager cannot see this unit's roster, nor write to it.
-    let other = create_unit(&admin, "保卫测试外单位", "330206", "91330206MA2SS0001").await;
+    let other = create_unit(&admin, "保卫测试外单位", "330206", "91330206MA2RB0002").await;
     let (s, acc) = admin
         .post(
             "/api/v1/users",
@@ -245,7 +271,10 @@ async fn a_unit_keeps_its_security_body_roster_guards_and_training() {
         assert_eq!(s, 404, "{path}");
     }
     let (s, _) = stranger
-        .post(&format!("{base}/staff"), json!({"name": "越权", "full_time": true, "on_duty": true}))
+        .post(
+            &format!("{base}/staff"),
+            json!({"name": "越权", "full_time": true, "on_duty": true}),
+        )
         .await;
     assert_eq!(s, 404);
     let (s, own) = stranger.get(&format!("/api/v1/units/{other}/security")).await;
@@ -268,7 +297,10 @@ async fn the_pages_show_the_roster_and_keep_a_refused_form() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("尚未登记保卫机构") && page.contains("id=\"guard-form\""), "{page}");
+    assert!(
+        page.contains("尚未登记保卫机构") && page.contains("id=\"guard-form\""),
+        "{page}"
+    );
     let csrf = csrf_of(&page);
     let young = (today() - Duration::days(16 * 365)).format("%Y%m%d").to_string();
     let started = today().to_string();
@@ -302,7 +334,10 @@ async fn the_pages_show_the_roster_and_keep_a_refused_form() {
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
     let page = r.text().await.unwrap();
-    assert!(page.contains("周保安") && page.contains("137****2222") && !page.contains("13700002222"), "{page}");
+    assert!(
+        page.contains("周保安") && page.contains("137****2222") && !page.contains("13700002222"),
+        "{page}"
+    );
     // The unit page links to it with the summary.
     let page = b
         .get(app.url(&format!("/units/{unit}")))
@@ -312,7 +347,10 @@ async fn the_pages_show_the_roster_and_keep_a_refused_form() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("id=\"security-summary\"") && page.contains(&format!("/units/{unit}/security")), "{page}");
+    assert!(
+        page.contains("id=\"security-summary\"") && page.contains(&format!("/units/{unit}/security")),
+        "{page}"
+    );
     // Police read the same page without the forms; the unit's guard may not.
     let p = app.browser("demo_station", DEMO_PASSWORD).await;
     let r = p.get(app.url(&format!("/units/{unit}/security"))).send().await.unwrap();

@@ -142,7 +142,8 @@ fn training_from_row(r: &DbRow) -> Training {
     }
 }
 
-const TRAINING_SELECT: &str = "SELECT t.*, m.name AS member_name, m.category AS member_category, m.removed_at AS member_removed_at \
+const TRAINING_SELECT: &str =
+    "SELECT t.*, m.name AS member_name, m.category AS member_category, m.removed_at AS member_removed_at \
      FROM security_trainings t JOIN security_members m ON m.id = t.member_id";
 
 fn record_from_row(r: &DbRow) -> StaffRecord {
@@ -404,11 +405,7 @@ impl SecurityStaffRepo for Backend {
                 .await?;
                 1
             }
-            (Some(_), None) => {
-                return Err(StoreError::Conflict(
-                    "本单位已登记保卫机构，请在原记录上修改".into(),
-                ))
-            }
+            (Some(_), None) => return Err(StoreError::Conflict("本单位已登记保卫机构，请在原记录上修改".into())),
             (None, Some(_)) => return Err(StoreError::NotFound),
             (Some(r), Some(v)) => {
                 if r.get::<i64, _>("version") != v {
@@ -478,7 +475,9 @@ impl SecurityStaffRepo for Backend {
         if g.is_some() && cid.is_none() {
             return Err(DomainError::with_message(ErrorCode::ValidationFailed, "请填写保安员的公民身份号码").into());
         }
-        let bidx = cid.as_ref().map(|c| self.cipher.blind_index(BIDX_CITIZEN_ID, c.expose()));
+        let bidx = cid
+            .as_ref()
+            .map(|c| self.cipher.blind_index(BIDX_CITIZEN_ID, c.expose()));
         if let Some(b) = &bidx {
             self.check_duplicate_guard(&mut tx, unit_id, id, b).await?;
         }
@@ -509,7 +508,18 @@ impl SecurityStaffRepo for Backend {
         .bind(ms(now))
         .execute(&mut *tx)
         .await?;
-        history_in(&mut tx, unit_id, category.code(), id, 1, "create", &member_snapshot(d), &audit.actor_name, now).await?;
+        history_in(
+            &mut tx,
+            unit_id,
+            category.code(),
+            id,
+            1,
+            "create",
+            &member_snapshot(d),
+            &audit.actor_name,
+            now,
+        )
+        .await?;
         let mut audit = audit.clone();
         if audit.object_id.is_empty() {
             audit.object_id = id.to_string();
@@ -533,7 +543,8 @@ impl SecurityStaffRepo for Backend {
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         open_unit(&mut tx, scope, unit_id).await?;
-        self.check_member_version(&mut tx, unit_id, id, category, version).await?;
+        self.check_member_version(&mut tx, unit_id, id, category, version)
+            .await?;
         let mut qb: QueryBuilder<'_, Db> = QueryBuilder::new("UPDATE security_members SET name = ");
         qb.push_bind(d.name.clone());
         qb.push(", post = ").push_bind(d.post.clone());
@@ -548,8 +559,10 @@ impl SecurityStaffRepo for Backend {
         if let Some(g) = &d.guard {
             qb.push(", employment = ").push_bind(g.employment.code());
             qb.push(", company_name = ").push_bind(g.company_name.clone());
-            qb.push(", company_licence_no = ").push_bind(g.company_licence_no.clone());
-            qb.push(", company_foreign_invested = ").push_bind(g.company_foreign_invested);
+            qb.push(", company_licence_no = ")
+                .push_bind(g.company_licence_no.clone());
+            qb.push(", company_foreign_invested = ")
+                .push_bind(g.company_foreign_invested);
             qb.push(", certificate_no = ").push_bind(g.certificate_no.clone());
             qb.push(", started_on = ").push_bind(g.started_on.to_string());
             qb.push(", stopped_on = ").push_bind(opt_str(g.stopped_on));
@@ -568,8 +581,18 @@ impl SecurityStaffRepo for Backend {
         if done.rows_affected() != 1 {
             return Err(stale(category.label_zh()).into());
         }
-        history_in(&mut tx, unit_id, category.code(), id, version + 1, "update", &member_snapshot(d), &audit.actor_name, now)
-            .await?;
+        history_in(
+            &mut tx,
+            unit_id,
+            category.code(),
+            id,
+            version + 1,
+            "update",
+            &member_snapshot(d),
+            &audit.actor_name,
+            now,
+        )
+        .await?;
         let mut audit = audit.clone();
         audit.unit_id.get_or_insert_with(|| unit_id.to_string());
         append_in(&mut tx, &audit, now).await?;
@@ -589,7 +612,8 @@ impl SecurityStaffRepo for Backend {
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         open_unit(&mut tx, scope, unit_id).await?;
-        self.check_member_version(&mut tx, unit_id, id, category, version).await?;
+        self.check_member_version(&mut tx, unit_id, id, category, version)
+            .await?;
         sqlx::query(&sql(
             "UPDATE security_members SET removed_at = ?, on_duty = ?, version = version + 1 WHERE id = ? AND version = ?",
         ))
@@ -600,7 +624,18 @@ impl SecurityStaffRepo for Backend {
         .execute(&mut *tx)
         .await?;
         let snapshot = serde_json::json!({ "removed_at": now });
-        history_in(&mut tx, unit_id, category.code(), id, version + 1, "remove", &snapshot, &audit.actor_name, now).await?;
+        history_in(
+            &mut tx,
+            unit_id,
+            category.code(),
+            id,
+            version + 1,
+            "remove",
+            &snapshot,
+            &audit.actor_name,
+            now,
+        )
+        .await?;
         let mut audit = audit.clone();
         audit.unit_id.get_or_insert_with(|| unit_id.to_string());
         append_in(&mut tx, &audit, now).await?;
@@ -625,11 +660,9 @@ impl SecurityStaffRepo for Backend {
         .fetch_optional(&mut *tx)
         .await?;
         if member.unwrap_or(0) == 0 {
-            return Err(DomainError::with_message(
-                ErrorCode::ValidationFailed,
-                "请选择本单位名册上的保卫人员或保安员",
-            )
-            .into());
+            return Err(
+                DomainError::with_message(ErrorCode::ValidationFailed, "请选择本单位名册上的保卫人员或保安员").into(),
+            );
         }
         sqlx::query(&sql(
             "INSERT INTO security_trainings (id, unit_id, member_id, trained_on, topic, hours, exam_result, certificate_name,
@@ -673,11 +706,7 @@ impl SecurityStaffRepo for Backend {
             .fetch_one(&mut *tx)
             .await?;
             if n == 0 {
-                return Err(DomainError::with_message(
-                    ErrorCode::ValidationFailed,
-                    "所选人员不在本单位名册上",
-                )
-                .into());
+                return Err(DomainError::with_message(ErrorCode::ValidationFailed, "所选人员不在本单位名册上").into());
             }
         }
         sqlx::query(&sql(

@@ -52,10 +52,10 @@ mod registry_lifecycle;
 mod registry_persons;
 #[path = "../rulebook/sql.rs"]
 mod rulebook;
-#[path = "../security_staff/sql.rs"]
-mod security_staff;
 #[path = "../sql/scope.rs"]
 mod scope;
+#[path = "../security_staff/sql.rs"]
+mod security_staff;
 #[path = "../settings/sql.rs"]
 mod settings;
 mod store;

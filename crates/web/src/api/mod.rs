@@ -22,11 +22,11 @@ pub mod persons;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;
+pub mod security_staff;
 pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
-pub mod security_staff;
 
 use axum::routing::get;
 use axum::Router;

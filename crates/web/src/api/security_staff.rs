@@ -225,7 +225,9 @@ pub async fn overview(
     user: CurrentUser,
     Path(p): Path<UnitPath>,
 ) -> ApiResult<Json<UnitSecurity>> {
-    Ok(Json(state.services.security_staff.overview(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.security_staff.overview(&user.principal, &p.id).await?,
+    ))
 }
 
 /// The unit's security organisation in brief (body present, counts, trainings in the last 12
@@ -238,7 +240,9 @@ pub async fn summary(
     user: CurrentUser,
     Path(p): Path<UnitPath>,
 ) -> ApiResult<Json<SecuritySummary>> {
-    Ok(Json(state.services.security_staff.summary(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.security_staff.summary(&user.principal, &p.id).await?,
+    ))
 }
 
 /// Records (no `version`) or changes (with the `version` read) the unit's security body.
@@ -344,7 +348,9 @@ pub async fn guards(
     user: CurrentUser,
     Path(p): Path<UnitPath>,
 ) -> ApiResult<Json<Vec<Guard>>> {
-    Ok(Json(state.services.security_staff.guards(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.security_staff.guards(&user.principal, &p.id).await?,
+    ))
 }
 
 /// Adds a guard. 400 `invalid_citizen_id` (GB 11643), 400 `guard_underage` (under 18,

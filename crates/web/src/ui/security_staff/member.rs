@@ -143,7 +143,15 @@ async fn stored(
     Ok((o.unit_name, f))
 }
 
-fn show(u: &CurrentUser, unit_id: &str, unit_name: String, id: &str, guard: bool, form: MemberFields, error: Option<ApiError>) -> Response {
+fn show(
+    u: &CurrentUser,
+    unit_id: &str,
+    unit_name: String,
+    id: &str,
+    guard: bool,
+    form: MemberFields,
+    error: Option<ApiError>,
+) -> Response {
     let status = error.as_ref().map(status_of).unwrap_or(axum::http::StatusCode::OK);
     let page = render(&MemberPage {
         nav: Nav::new(u),

@@ -53,7 +53,6 @@ pub struct GuardRow {
     pub name: String,
     pub post: String,
     pub employment: &'static str,
-    pub own_hired: bool,
     pub company: String,
     pub certificate_no: String,
     pub citizen_id: String,
@@ -75,11 +74,14 @@ impl GuardRow {
             name: g.name.clone(),
             post: g.post.clone(),
             employment: g.employment.label_zh(),
-            own_hired: g.employment == Employment::OwnHired,
             company: match (&g.company_name, &g.company_licence_no) {
                 (Some(n), Some(l)) => format!(
                     "{n}（许可证号 {l}{}）",
-                    if g.company_foreign_invested { "，外商投资" } else { "" }
+                    if g.company_foreign_invested {
+                        "，外商投资"
+                    } else {
+                        ""
+                    }
                 ),
                 _ => String::new(),
             },
@@ -185,7 +187,11 @@ struct UnitPage {
     notice: Option<String>,
 }
 
-fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
+fn codes<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
     all.iter().map(|v| (code(*v), label(*v))).collect()
 }
 
@@ -389,7 +395,13 @@ pub async fn add_guard(
     let r = async {
         u.principal.require(Permission::SecurityStaffWrite)?;
         let input = parse::guard(&f)?;
-        Ok::<_, ApiError>(state.services.security_staff.add_guard(&u.principal, &id, input).await?)
+        Ok::<_, ApiError>(
+            state
+                .services
+                .security_staff
+                .add_guard(&u.principal, &id, input)
+                .await?,
+        )
     }
     .await;
     answer(&state, &u, &id, "guards", &f, r, "guard").await
@@ -427,7 +439,13 @@ pub async fn add_record(
     let r = async {
         u.principal.require(Permission::SecurityStaffWrite)?;
         let input = parse::record(&f)?;
-        Ok::<_, ApiError>(state.services.security_staff.add_record(&u.principal, &id, input).await?)
+        Ok::<_, ApiError>(
+            state
+                .services
+                .security_staff
+                .add_record(&u.principal, &id, input)
+                .await?,
+        )
     }
     .await;
     answer(&state, &u, &id, "records", &f, r, "record").await
