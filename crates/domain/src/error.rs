@@ -91,10 +91,12 @@ pub enum ErrorCode {
     /// A camera registered or moved to a spot S7 Art 8 prohibits (guest room, dormitory room,
     /// bath, toilet …); the message cites the article (docs/REQUIREMENTS.md R49, R85) (HTTP 422).
     ProhibitedCameraLocation,
+    /// A guard younger than 18 (《保安服务管理条例》第十六条; docs/SECURITY-STAFF.md) (HTTP 400).
+    GuardUnderage,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 37] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 38] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -132,6 +134,7 @@ pub const ALL_ERROR_CODES: [ErrorCode; 37] = [
     ErrorCode::XlsxBadHeader,
     ErrorCode::VersionConflict,
     ErrorCode::ProhibitedCameraLocation,
+    ErrorCode::GuardUnderage,
 ];
 
 impl ErrorCode {
@@ -175,6 +178,7 @@ impl ErrorCode {
             ErrorCode::XlsxBadHeader => "xlsx_bad_header",
             ErrorCode::VersionConflict => "version_conflict",
             ErrorCode::ProhibitedCameraLocation => "prohibited_camera_location",
+            ErrorCode::GuardUnderage => "guard_underage",
         }
     }
 
@@ -222,6 +226,7 @@ impl ErrorCode {
             ErrorCode::XlsxBadHeader => "首行表头与导入模板不符，请使用导入模板",
             ErrorCode::VersionConflict => "该记录已被他人修改，请刷新后重试",
             ErrorCode::ProhibitedCameraLocation => "依据《公共安全视频图像信息系统管理条例》第八条，禁止在该位置安装图像采集设备",
+            ErrorCode::GuardUnderage => "未满18周岁不得担任保安员（《保安服务管理条例》第十六条）",
         }
     }
 
@@ -262,7 +267,8 @@ impl ErrorCode {
             | ErrorCode::UndecodablePayload
             | ErrorCode::PurposeRequired
             | ErrorCode::WeakPassword
-            | ErrorCode::DocumentIncomplete => 400,
+            | ErrorCode::DocumentIncomplete
+            | ErrorCode::GuardUnderage => 400,
         }
     }
 }

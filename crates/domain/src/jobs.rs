@@ -31,10 +31,14 @@ pub enum JobKind {
     /// of the route started in the window, a `patrol.round_late` event enters the pipeline; the
     /// next window's check is scheduled (subject: the route id; payload `{"start": ms}`).
     PatrolWindow,
+    /// The expiry reminder of a training certificate (docs/SECURITY-STAFF.md, R58): due 30 days
+    /// before the certificate expires; sends the unit one notice if the record's member is still
+    /// on the roster (subject: the training record id).
+    CertificateExpiry,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 9] = [
+    pub const ALL: [JobKind; 10] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -44,6 +48,7 @@ impl JobKind {
         JobKind::DocumentNotify,
         JobKind::RulebookReview,
         JobKind::PatrolWindow,
+        JobKind::CertificateExpiry,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -58,6 +63,7 @@ impl JobKind {
             JobKind::DocumentNotify => "document.notify",
             JobKind::RulebookReview => "rulebook.review",
             JobKind::PatrolWindow => "patrol.window",
+            JobKind::CertificateExpiry => "security_staff.certificate_expiry",
         }
     }
 

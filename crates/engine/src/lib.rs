@@ -31,6 +31,7 @@ pub mod patrol;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;
+pub mod security_staff;
 pub mod setup;
 pub mod supervision;
 pub mod unit_records;

@@ -26,6 +26,7 @@ use crate::patrol::PatrolService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::rulebook::RulebookService;
+use crate::security_staff::SecurityStaffService;
 use crate::setup::SetupService;
 use crate::supervision::SupervisionService;
 use crate::users::UserService;
@@ -58,6 +59,7 @@ pub struct Services {
     pub rulebook: RulebookService,
     pub video: VideoService,
     pub patrol: PatrolService,
+    pub security_staff: SecurityStaffService,
 }
 
 impl Services {
@@ -92,6 +94,7 @@ impl Services {
             rulebook: RulebookService::new(ctx.clone()),
             video: VideoService::new(ctx.clone()),
             patrol: PatrolService::new(ctx.clone()),
+            security_staff: SecurityStaffService::new(ctx.clone()),
             ctx,
         }
     }

@@ -35,6 +35,7 @@ pub mod patrol;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;
+pub mod security_staff;
 pub mod settings;
 pub mod supervision;
 pub mod users;

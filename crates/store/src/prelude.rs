@@ -18,6 +18,7 @@ pub use crate::patrol::PatrolRepo;
 pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 pub use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 pub use crate::rulebook::RulebookRepo;
+pub use crate::security_staff::SecurityStaffRepo;
 pub use crate::settings::SettingsRepo;
 pub use crate::store::Store;
 pub use crate::supervision::{

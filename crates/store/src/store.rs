@@ -20,6 +20,7 @@ use crate::patrol::PatrolRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::rulebook::RulebookRepo;
+use crate::security_staff::SecurityStaffRepo;
 use crate::settings::SettingsRepo;
 use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
@@ -74,6 +75,7 @@ pub trait Store:
     + UserAdminRepo
     + OrgAdminRepo
     + VideoRepo
+    + SecurityStaffRepo
     + Send
     + Sync
     + 'static
@@ -124,6 +126,7 @@ impl<T> Store for T where
         + UserAdminRepo
         + OrgAdminRepo
         + VideoRepo
+        + SecurityStaffRepo
         + Send
         + Sync
         + 'static

@@ -96,6 +96,13 @@ pub enum Permission {
     PatrolManage,
     /// 开始巡查、记录巡查点、结束巡查 (docs/PATROL.md, R12(3)): the unit's own manager and guards.
     PatrolWalk,
+    /// 查看单位保卫机构、保卫人员、保安员、培训及奖惩投诉记录 (docs/SECURITY-STAFF.md; R7, R10,
+    /// R11, R14, R58): police and competent departments of the jurisdiction, the unit's manager;
+    /// not guards (the roster holds colleagues' personal information).
+    SecurityStaffRead,
+    /// 登记本单位保卫机构、保卫人员、保安员、培训、表彰、负伤和投诉记录 (Decree 421 Art 6;
+    /// Decree 564 Art 13–17): the unit's own security manager.
+    SecurityStaffWrite,
 }
 
 use Role::{
@@ -146,6 +153,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::VideoRetrievalRead, &[A, PP, PC, PX, PS, M]),
     (Permission::PatrolManage, &[M]),
     (Permission::PatrolWalk, &[M, G]),
+    (Permission::SecurityStaffRead, &[A, PP, PC, PX, PS, D, M]),
+    (Permission::SecurityStaffWrite, &[M]),
 ];
 
 impl Permission {
@@ -195,6 +204,8 @@ impl Permission {
             Permission::VideoRetrievalRead => "video.retrieval.read",
             Permission::PatrolManage => "patrol.manage",
             Permission::PatrolWalk => "patrol.walk",
+            Permission::SecurityStaffRead => "security_staff.read",
+            Permission::SecurityStaffWrite => "security_staff.write",
         }
     }
 
@@ -239,6 +250,8 @@ impl Permission {
             Permission::VideoRetrievalRead => "查看视频调阅登记",
             Permission::PatrolManage => "管理本单位巡查路线和巡查点",
             Permission::PatrolWalk => "执行本单位巡查（扫描或点选巡查点）",
+            Permission::SecurityStaffRead => "查看单位保卫机构、保卫人员和保安员",
+            Permission::SecurityStaffWrite => "登记本单位保卫机构、保卫人员和保安员",
         }
     }
 

@@ -41,6 +41,13 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             JobKind::PatrolWindow,
             crate::patrol::misses::window_handler(services.patrol.ctx.clone()),
         ),
+        (
+            JobKind::CertificateExpiry,
+            crate::security_staff::expiry::expiry_handler(
+                services.store().clone(),
+                services.notifications.ctx.config.public_url.clone(),
+            ),
+        ),
     ]
 }
 

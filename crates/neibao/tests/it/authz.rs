@@ -60,6 +60,11 @@ pub(crate) enum Access {
     /// Administrators and the unit's manager: the unit's video-system record and signage
     /// (docs/VIDEO.md).
     VideoManagers,
+    /// Everyone but guards: reading a unit's security body, roster, guards and training
+    /// (docs/SECURITY-STAFF.md; the roster holds colleagues' personal information).
+    SecurityStaffRead,
+    /// The unit's security manager only: writing the unit's security staff records.
+    SecurityStaffWrite,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -97,6 +102,8 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::UnitMovers => matches!(role, "admin" | "police_province" | "police_city" | "police_county"),
         Access::Rulebook => role == "unit_manager",
         Access::VideoManagers => matches!(role, "admin" | "unit_manager"),
+        Access::SecurityStaffRead => role != "guard",
+        Access::SecurityStaffWrite => role == "unit_manager",
     }
 }
 
@@ -363,6 +370,69 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"tag":"NOT-ON-ROUTE"}"#),
         ),
         ("post", "/api/v1/patrol/rounds/{id}/finish", UnitAccounts, Some("{}")),
+        // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
+        // 409); the changes and removals carry version 0 (409); the training names no member (400).
+        ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
+        ("get", "/api/v1/units/{id}/security/summary", SecurityStaffRead, None),
+        (
+            "put",
+            "/api/v1/units/{id}/security/body",
+            SecurityStaffWrite,
+            Some(r#"{"name":"矩阵保卫处","kind":"dedicated","head":"矩阵负责人"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/security/staff",
+            SecurityStaffWrite,
+            Some(r#"{"name":"矩阵保卫{n}","post":"保卫干事","full_time":true,"on_duty":true}"#),
+        ),
+        (
+            "put",
+            "/api/v1/units/{id}/security/staff/{staff_id}",
+            SecurityStaffWrite,
+            Some(r#"{"version":0,"name":"矩阵保卫","full_time":false,"on_duty":true}"#),
+        ),
+        (
+            "delete",
+            "/api/v1/units/{id}/security/staff/{staff_id}",
+            SecurityStaffWrite,
+            None,
+        ),
+        ("get", "/api/v1/units/{id}/security/guards", SecurityStaffRead, None),
+        (
+            "post",
+            "/api/v1/units/{id}/security/guards",
+            SecurityStaffWrite,
+            Some(
+                r#"{"name":"矩阵保安{n}","full_time":true,"on_duty":true,"employment":"own_hired","citizen_id":"330106198506114563","started_on":"2026-01-01"}"#,
+            ),
+        ),
+        (
+            "put",
+            "/api/v1/units/{id}/security/guards/{guard_id}",
+            SecurityStaffWrite,
+            Some(
+                r#"{"version":0,"name":"矩阵保安","full_time":true,"on_duty":true,"employment":"own_hired","started_on":"2026-01-01"}"#,
+            ),
+        ),
+        (
+            "delete",
+            "/api/v1/units/{id}/security/guards/{guard_id}",
+            SecurityStaffWrite,
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/security/trainings",
+            SecurityStaffWrite,
+            Some(r#"{"member_id":"matrix-none","trained_on":"2026-01-05","topic":"矩阵培训","hours":4}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/security/records",
+            SecurityStaffWrite,
+            Some(r#"{"kind":"commendation","subject":"矩阵单位","occurred_on":"2026-01-05","content":"矩阵表彰"}"#),
+        ),
         (
             "post",
             "/api/v1/units/{id}/move",
@@ -691,6 +761,9 @@ pub(crate) struct Objects {
     /// A throw-away competent department under the unit's city bureau (organisation
     /// administration: the matrix may close it).
     pub(crate) org: String,
+    /// A security staff member and a guard on the unit's roster (docs/SECURITY-STAFF.md).
+    pub(crate) staff_member: String,
+    pub(crate) guard_member: String,
 }
 
 /// A hazard with a rectification order (its document) and an evidence file, a police inspection
@@ -824,6 +897,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         .await;
     assert_eq!(s, 201, "{org}");
     patrol_objects(app, unit_id).await;
+    let (staff_member, guard_member) = security_members(app, unit_id).await;
     Objects {
         org: org["id"].as_str().unwrap().into(),
         account: acc["id"].as_str().unwrap().into(),
@@ -845,7 +919,57 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         event: events["items"][0]["id"].as_str().unwrap().into(),
         alert: alerts["items"][0]["id"].as_str().expect("an alert").into(),
         hold: hold["id"].as_str().unwrap().into(),
+        staff_member,
+        guard_member,
     }
+}
+
+/// A staff member and a guard on the unit's roster, written through the store (only the unit's
+/// own manager may add them, and the matrix needs them in every unit).
+async fn security_members(app: &TestApp, unit_id: &str) -> (String, String) {
+    use neibao_domain::security_staff::{Employment, GuardDraft, MemberDraft, Vetting};
+    let today = chrono::Utc::now().date_naive();
+    let mut ids = Vec::new();
+    for guard in [false, true] {
+        let id = neibao_domain::ids::new_id();
+        let d = MemberDraft {
+            name: "矩阵名册人员".into(),
+            post: String::new(),
+            full_time: true,
+            phone: None,
+            on_duty: true,
+            guard: guard.then(|| GuardDraft {
+                employment: Employment::OwnHired,
+                company_name: None,
+                company_licence_no: None,
+                company_foreign_invested: false,
+                certificate_no: None,
+                citizen_id: Some(neibao_domain::validate::CitizenId::parse("330106199003071236", today).unwrap()),
+                started_on: today,
+                stopped_on: None,
+                vetting: Vetting::Passed,
+            }),
+        };
+        let audit = neibao_domain::access::Principal::system("test").audit(
+            "security_staff.staff_add",
+            "security_staff",
+            &id,
+            Some(unit_id),
+        );
+        app.store
+            .add_security_member(
+                &neibao_domain::access::Scope::All,
+                unit_id,
+                &id,
+                &d,
+                &audit,
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    (ids[0].clone(), ids[1].clone())
 }
 
 fn id_for(path: &str, o: &Objects, token: &str) -> String {
@@ -1087,6 +1211,12 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     p = p.replace("{id}", &id_for(template, o, token));
                 }
                 p = p.replace("{person_id}", &o.person);
+                p = p
+                    .replace("{staff_id}", &o.staff_member)
+                    .replace("{guard_id}", &o.guard_member);
+                if method == "delete" && template.starts_with("/api/v1/units/{id}/security/") {
+                    p.push_str("?version=0");
+                }
                 if method == "delete" && template.ends_with("/persons/{person_id}") {
                     p.push_str("?version=0");
                 }

@@ -274,6 +274,95 @@ fn table() -> Vec<Row> {
             &[("tag", "NOT-ON-ROUTE")],
         ),
         ("post", "/patrol/rounds/{id}/finish", UnitAccounts, &[]),
+        // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
+        // version 0 (409), the training names no member (400).
+        ("get", "/units/{id}/security", SecurityStaffRead, &[]),
+        (
+            "post",
+            "/units/{id}/security/body",
+            SecurityStaffWrite,
+            &[("name", "界面矩阵保卫处"), ("kind", "dedicated"), ("head", "界面矩阵")],
+        ),
+        (
+            "post",
+            "/units/{id}/security/staff",
+            SecurityStaffWrite,
+            &[("name", "界面矩阵保卫{n}"), ("full_time", "1")],
+        ),
+        (
+            "post",
+            "/units/{id}/security/guards",
+            SecurityStaffWrite,
+            &[
+                ("name", "界面矩阵保安{n}"),
+                ("employment", "own_hired"),
+                ("citizen_id", "330106198506114563"),
+                ("started_on", "2026-01-01"),
+            ],
+        ),
+        (
+            "post",
+            "/units/{id}/security/trainings",
+            SecurityStaffWrite,
+            &[
+                ("member_id", "matrix-none"),
+                ("trained_on", "2026-01-05"),
+                ("topic", "界面矩阵培训"),
+                ("hours", "2"),
+            ],
+        ),
+        (
+            "post",
+            "/units/{id}/security/records",
+            SecurityStaffWrite,
+            &[
+                ("kind", "complaint"),
+                ("subject", "界面矩阵"),
+                ("occurred_on", "2026-01-05"),
+                ("content", "界面矩阵投诉"),
+            ],
+        ),
+        (
+            "get",
+            "/units/{id}/security/staff/{staff_id}/edit",
+            SecurityStaffWrite,
+            &[],
+        ),
+        (
+            "post",
+            "/units/{id}/security/staff/{staff_id}/edit",
+            SecurityStaffWrite,
+            &[("version", "0"), ("name", "界面矩阵保卫")],
+        ),
+        (
+            "post",
+            "/units/{id}/security/staff/{staff_id}/remove",
+            SecurityStaffWrite,
+            &[("version", "0")],
+        ),
+        (
+            "get",
+            "/units/{id}/security/guards/{guard_id}/edit",
+            SecurityStaffWrite,
+            &[],
+        ),
+        (
+            "post",
+            "/units/{id}/security/guards/{guard_id}/edit",
+            SecurityStaffWrite,
+            &[
+                ("version", "0"),
+                ("name", "界面矩阵保安"),
+                ("employment", "own_hired"),
+                ("started_on", "2026-01-01"),
+            ],
+        ),
+        (
+            "post",
+            "/units/{id}/security/guards/{guard_id}/remove",
+            SecurityStaffWrite,
+            &[("version", "0")],
+        ),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
         // Video systems (docs/VIDEO.md): a stale version (409), an empty checker, an empty
         // reason and a PDF for a photo (400) once the caller and the unit pass.
@@ -674,7 +763,9 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{rule}", "intrusion_key_area")
                     .replace("{class}", "events")
                     .replace("{pid}", &o.person)
-                    .replace("{subject}", "8");
+                    .replace("{subject}", "8")
+                    .replace("{staff_id}", &o.staff_member)
+                    .replace("{guard_id}", &o.guard_member);
                 if template.starts_with("/imports/{id}") {
                     let job = match which {
                         "own" => own_job.clone().or_else(|| admin_job.clone()),

@@ -43,6 +43,7 @@ mod rulebook;
 mod rules;
 mod scope;
 mod security;
+mod security_staff;
 mod session_return;
 mod setup;
 mod supervision;

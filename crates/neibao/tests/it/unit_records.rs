@@ -41,6 +41,10 @@ async fn the_inspection_form_shows_the_units_records_beside_the_items() {
     assert!(video["text"].as_str().unwrap().contains("未登记安装位置类型"), "{r}");
     assert_eq!(video["attention"], true, "{r}");
     assert_eq!(line(&r, "视频存储期限")["items"], json!(["T2"]), "{r}");
+    let body = line(&r, "保卫机构和保卫人员");
+    assert_eq!(body["items"], json!(["Z1", "P1"]), "{r}");
+    assert_eq!(body["text"], "尚未登记保卫机构；保卫人员 0 名。", "{r}");
+    assert_eq!(body["attention"], true, "{r}");
     let patrol = line(&r, "巡查记录");
     assert_eq!(patrol["items"], json!(["P6", "P5"]), "{r}");
     assert_eq!(patrol["text"], "尚未设置巡查路线，无电子巡查记录。", "{r}");
@@ -82,6 +86,13 @@ async fn the_inspection_form_shows_the_units_records_beside_the_items() {
     let station = app.client_for("demo_station").await;
     let (s, r) = station.get(&format!("/api/v1/units/{unit}/records")).await;
     assert_eq!(s, 200, "{r}");
+    line(&r, "保卫机构和保卫人员");
+    // A guard may not read the roster: its lines are left out, the others are there.
+    let guard = app.client_for("demo_guard").await;
+    let (s, r) = guard.get(&format!("/api/v1/units/{unit}/records")).await;
+    assert_eq!(s, 200, "{r}");
+    assert!(!r.to_string().contains("保卫机构和保卫人员"), "{r}");
+    line(&r, "治安保卫制度");
     let admin = app.admin().await;
     let other = create_unit(&admin, "记录外单位", "330106", "91330106MA2R00071").await;
     let (s, v) = manager.get(&format!("/api/v1/units/{other}/records")).await;

@@ -56,6 +56,8 @@ mod registry_persons;
 mod rulebook;
 #[path = "../sql/scope.rs"]
 mod scope;
+#[path = "../security_staff/sql.rs"]
+mod security_staff;
 #[path = "../settings/sql.rs"]
 mod settings;
 mod store;

@@ -23,6 +23,7 @@ pub mod persons;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;
+pub mod security_staff;
 pub mod setup;
 pub mod supervision;
 pub mod unit_records;
@@ -65,4 +66,5 @@ pub fn routes() -> Router<AppState> {
         .merge(rulebook::routes())
         .merge(video::routes())
         .merge(patrol::routes())
+        .merge(security_staff::routes())
 }

@@ -18,6 +18,7 @@ mod patrol;
 mod privacy;
 mod registry;
 mod rulebook;
+mod security_staff;
 mod setup;
 mod supervision;
 mod users;
@@ -57,4 +58,5 @@ pub fn routes() -> Router<AppState> {
         .merge(rulebook::routes())
         .merge(video::routes())
         .merge(patrol::routes())
+        .merge(security_staff::routes())
 }

@@ -83,6 +83,9 @@ struct UnitPage {
     history: Vec<HistoryRow>,
     /// When the unit was closed (注销), Beijing time; empty when it is not.
     closed_at: String,
+    /// The unit's security organisation in brief (docs/SECURITY-STAFF.md), for those who may
+    /// read it.
+    security_summary: Option<neibao_domain::security_staff::SecuritySummary>,
 }
 
 /// One row of the unit's change history.
@@ -327,6 +330,11 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
     } else {
         StatusCode::OK
     };
+    let security_summary = if u.principal.can(Permission::SecurityStaffRead) {
+        state.services.security_staff.summary(&u.principal, &unit.id).await.ok()
+    } else {
+        None
+    };
     let page = render(&UnitPage {
         nav: Nav::new(u),
         may_manage: u.principal.can(Permission::DeviceManage),
@@ -366,6 +374,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         person_roles: PersonRole::ALL.iter().map(|r| (r.code(), r.label_zh())).collect(),
         history,
         closed_at: unit.closed_at.map(fmt_time).unwrap_or_default(),
+        security_summary,
         u: unit,
     });
     if revealed.is_some() || extras_secret {
