@@ -27,10 +27,18 @@ pub enum JobKind {
     /// version becomes 待复审 (publication + 366 days); sends the unit one notice if it is still
     /// the current version (subject: the version id).
     RulebookReview,
+    /// The reminder of a filing due in [`crate::filings::REMIND_DAYS_BEFORE`] days
+    /// (docs/FILINGS.md): sends the unit one notice if the filing is not yet submitted
+    /// (subject: the filing id).
+    FilingReminder,
+    /// A filing's due date passed (due at 00:00 Beijing time on the day after the due date):
+    /// if it is still not submitted, the unit gets an overdue notice; it is on the police
+    /// overdue list (subject: the filing id).
+    FilingOverdue,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 8] = [
+    pub const ALL: [JobKind; 10] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -39,6 +47,8 @@ impl JobKind {
         JobKind::IdempotencySweep,
         JobKind::DocumentNotify,
         JobKind::RulebookReview,
+        JobKind::FilingReminder,
+        JobKind::FilingOverdue,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -52,6 +62,8 @@ impl JobKind {
             JobKind::IdempotencySweep => "idempotency.sweep",
             JobKind::DocumentNotify => "document.notify",
             JobKind::RulebookReview => "rulebook.review",
+            JobKind::FilingReminder => "filing.reminder",
+            JobKind::FilingOverdue => "filing.overdue",
         }
     }
 

@@ -35,5 +35,7 @@ pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
+pub mod filings;
+pub mod designations;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

@@ -34,6 +34,8 @@ pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
+pub mod filings;
+pub mod designations;
 
 pub use config::EngineConfig;
 pub use context::Ctx;

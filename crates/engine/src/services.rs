@@ -25,6 +25,8 @@ use crate::organisations::OrganisationService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::rulebook::RulebookService;
+use crate::filings::FilingService;
+use crate::designations::DesignationService;
 use crate::setup::SetupService;
 use crate::supervision::SupervisionService;
 use crate::users::UserService;
@@ -54,6 +56,8 @@ pub struct Services {
     pub imports: ImportService,
     pub organisations: OrganisationService,
     pub rulebook: RulebookService,
+    pub filings: FilingService,
+    pub designations: DesignationService,
 }
 
 impl Services {
@@ -86,6 +90,8 @@ impl Services {
             imports: ImportService::new(ctx.clone()),
             organisations: OrganisationService::new(ctx.clone()),
             rulebook: RulebookService::new(ctx.clone()),
+            filings: FilingService::new(ctx.clone()),
+            designations: DesignationService::new(ctx.clone()),
             ctx,
         }
     }

@@ -38,6 +38,8 @@ pub mod settings;
 pub mod supervision;
 pub mod users;
 pub mod warning;
+pub mod filings;
+pub mod designations;
 
 pub use error::{StoreError, StoreResult};
 pub use store::Store;

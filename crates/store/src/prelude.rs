@@ -24,3 +24,5 @@ pub use crate::supervision::{
 };
 pub use crate::users::UserAdminRepo;
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};
+pub use crate::filings::FilingRepo;
+pub use crate::designations::DesignationRepo;

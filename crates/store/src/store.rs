@@ -25,6 +25,8 @@ use crate::supervision::{
 };
 use crate::users::UserAdminRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
+use crate::filings::FilingRepo;
+use crate::designations::DesignationRepo;
 
 /// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
 /// a backend implements each repository trait and gets `Store` for free.
@@ -70,6 +72,8 @@ pub trait Store:
     + SuppressionRepo
     + UserAdminRepo
     + OrgAdminRepo
+    + FilingRepo
+    + DesignationRepo
     + Send
     + Sync
     + 'static
@@ -118,6 +122,8 @@ impl<T> Store for T where
         + SuppressionRepo
         + UserAdminRepo
         + OrgAdminRepo
+        + FilingRepo
+        + DesignationRepo
         + Send
         + Sync
         + 'static

@@ -40,6 +40,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::device_import::Doc::openapi());
     doc.merge(crate::api::organisations::Doc::openapi());
     doc.merge(crate::api::rulebook::Doc::openapi());
+    doc.merge(crate::api::filings::Doc::openapi());
+    doc.merge(crate::api::designations::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc
 }

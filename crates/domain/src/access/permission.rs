@@ -84,6 +84,17 @@ pub enum Permission {
     RulebookWrite,
     /// 签署确认本单位现行制度（我已阅读并遵守；Decree 421 Art 12, R13): the unit's own accounts.
     RulebookAcknowledge,
+    /// 开立、填写、提交本单位的备案 (docs/FILINGS.md; R16, R41, R50, R57): the unit's own manager.
+    FilingWrite,
+    /// 受理、退回、归档备案 (docs/FILINGS.md): county-level and higher police (guard filings:
+    /// city level and higher, R57).
+    FilingReview,
+    /// 提议确定治安保卫重点单位、反恐怖重点目标 (Decree 421 Art 13, R15; R40): county-level and
+    /// higher police.
+    DesignationPropose,
+    /// 登记政府的确定决定、未获批准或撤销 (R15, R40): county-level and higher police record the
+    /// decision from the government's document.
+    DesignationDecide,
 }
 
 use Role::{
@@ -129,6 +140,10 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::OrganisationAdminister, &[A]),
     (Permission::RulebookWrite, &[M]),
     (Permission::RulebookAcknowledge, &[M, G]),
+    (Permission::FilingWrite, &[M]),
+    (Permission::FilingReview, &[PP, PC, PX]),
+    (Permission::DesignationPropose, &[PP, PC, PX]),
+    (Permission::DesignationDecide, &[PP, PC, PX]),
 ];
 
 impl Permission {
@@ -173,6 +188,10 @@ impl Permission {
             Permission::OrganisationAdminister => "organisation.administer",
             Permission::RulebookWrite => "rulebook.write",
             Permission::RulebookAcknowledge => "rulebook.acknowledge",
+            Permission::FilingWrite => "filing.write",
+            Permission::FilingReview => "filing.review",
+            Permission::DesignationPropose => "designation.propose",
+            Permission::DesignationDecide => "designation.decide",
         }
     }
 
@@ -212,6 +231,10 @@ impl Permission {
             Permission::OrganisationAdminister => "管理组织机构（本机构辖区内）",
             Permission::RulebookWrite => "发布本单位治安保卫制度",
             Permission::RulebookAcknowledge => "签署确认本单位治安保卫制度",
+            Permission::FilingWrite => "开立、填写、提交本单位备案",
+            Permission::FilingReview => "受理、退回、归档备案",
+            Permission::DesignationPropose => "提议确定重点单位、反恐怖重点目标",
+            Permission::DesignationDecide => "登记重点单位、重点目标的确定或撤销",
         }
     }
 

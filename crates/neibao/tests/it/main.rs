@@ -54,3 +54,4 @@ mod warning;
 mod webdriver;
 mod wiring;
 mod zh_walk;
+mod filings;

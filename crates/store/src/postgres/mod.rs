@@ -60,5 +60,9 @@ mod supervision;
 mod users;
 #[path = "../warning/sql.rs"]
 mod warning;
+#[path = "../filings/sql.rs"]
+mod filings;
+#[path = "../designations/sql.rs"]
+mod designations;
 
 pub use store::PgStore;

@@ -63,6 +63,10 @@ mod supervision;
 mod users;
 #[path = "../warning/sql.rs"]
 mod warning;
+#[path = "../filings/sql.rs"]
+mod filings;
+#[path = "../designations/sql.rs"]
+mod designations;
 mod writer;
 
 pub use store::SqliteStore;

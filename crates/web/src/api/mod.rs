@@ -26,6 +26,8 @@ pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
+pub mod filings;
+pub mod designations;
 
 use axum::routing::get;
 use axum::Router;
@@ -59,4 +61,6 @@ pub fn routes() -> Router<AppState> {
         .merge(device_import::routes())
         .merge(organisations::routes())
         .merge(rulebook::routes())
+        .merge(filings::routes())
+        .merge(designations::routes())
 }

@@ -23,6 +23,7 @@ mod users;
 mod views;
 mod warning;
 mod weekly;
+mod filings;
 
 use axum::Router;
 
@@ -53,4 +54,5 @@ pub fn routes() -> Router<AppState> {
         .merge(imports::routes())
         .merge(organisations::routes())
         .merge(rulebook::routes())
+        .merge(filings::routes())
 }
