@@ -245,6 +245,32 @@ fn table() -> Vec<Row> {
             &[("subject", "1"), ("version_id", "matrix-no-version")],
         ),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
+        // Filings and designations (docs/FILINGS.md): version 0 is stale, so the allowed
+        // steps show the page again (400 or 409) and nothing changes.
+        ("get", "/filings", Any, &[]),
+        ("get", "/units/{id}/filings", Any, &[]),
+        (
+            "post",
+            "/units/{id}/filings",
+            FilingUnit,
+            &[("kind", "security_body"), ("trigger_date", "2026-01-01"), ("source_ref", "ui-matrix-{n}")],
+        ),
+        (
+            "post",
+            "/units/{id}/designations",
+            Bureau,
+            &[("kind", "counter_terror"), ("reason", "界面矩阵提议")],
+        ),
+        ("get", "/filings/{id}", Any, &[]),
+        ("post", "/filings/{id}", FilingUnit, &[("action", "submit"), ("version", "0")]),
+        ("get", "/designations", Any, &[]),
+        ("get", "/designations/{id}", Any, &[]),
+        (
+            "post",
+            "/designations/{id}",
+            Bureau,
+            &[("action", "reject"), ("version", "0"), ("note", "界面矩阵")],
+        ),
         (
             "post",
             "/units/{id}/persons",
@@ -479,6 +505,8 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "retention" => o.hold.clone(),
         "users" => o.account.clone(),
         "organisations" => o.org.clone(),
+        "filings" => o.filing.clone(),
+        "designations" => o.designation.clone(),
         "warning" if path.contains("channels") => o.channel.clone(),
         "warning" => o.suppression.clone(),
         other => panic!("no object for {other}"),
