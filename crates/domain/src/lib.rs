@@ -24,8 +24,10 @@ pub mod validate;
 pub mod accounts;
 pub mod alerts;
 pub mod dashboard;
+pub mod designations;
 pub mod devices;
 pub mod events;
+pub mod filings;
 pub mod imports;
 pub mod organisations;
 pub mod privacy;
@@ -35,7 +37,5 @@ pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod warning;
-pub mod filings;
-pub mod designations;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

@@ -6,9 +6,11 @@ pub use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;
 pub use crate::dashboard::DashboardRepo;
+pub use crate::designations::DesignationRepo;
 pub use crate::devices::DeviceRepo;
 pub use crate::documents::DocumentRepo;
 pub use crate::events::EventRepo;
+pub use crate::filings::FilingRepo;
 pub use crate::idempotency::IdempotencyRepo;
 pub use crate::imports::ImportJobRepo;
 pub use crate::jobs::JobRepo;
@@ -24,5 +26,3 @@ pub use crate::supervision::{
 };
 pub use crate::users::UserAdminRepo;
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};
-pub use crate::filings::FilingRepo;
-pub use crate::designations::DesignationRepo;

@@ -8,9 +8,11 @@ use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
 use crate::dashboard::DashboardRepo;
+use crate::designations::DesignationRepo;
 use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::events::EventRepo;
+use crate::filings::FilingRepo;
 use crate::idempotency::IdempotencyRepo;
 use crate::imports::ImportJobRepo;
 use crate::jobs::JobRepo;
@@ -25,8 +27,6 @@ use crate::supervision::{
 };
 use crate::users::UserAdminRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
-use crate::filings::FilingRepo;
-use crate::designations::DesignationRepo;
 
 /// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
 /// a backend implements each repository trait and gets `Store` for free.

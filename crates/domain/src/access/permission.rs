@@ -95,6 +95,9 @@ pub enum Permission {
     /// 登记政府的确定决定、未获批准或撤销 (R15, R40): county-level and higher police record the
     /// decision from the government's document.
     DesignationDecide,
+    /// 受理、退回、归档自行招用保安员备案 (R57, 保安服务管理条例 Art 14: 设区的市级公安机关):
+    /// city-level and higher police, besides [`Permission::FilingReview`].
+    FilingReviewGuards,
 }
 
 use Role::{
@@ -144,6 +147,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::FilingReview, &[PP, PC, PX]),
     (Permission::DesignationPropose, &[PP, PC, PX]),
     (Permission::DesignationDecide, &[PP, PC, PX]),
+    (Permission::FilingReviewGuards, &[PP, PC]),
 ];
 
 impl Permission {
@@ -192,6 +196,7 @@ impl Permission {
             Permission::FilingReview => "filing.review",
             Permission::DesignationPropose => "designation.propose",
             Permission::DesignationDecide => "designation.decide",
+            Permission::FilingReviewGuards => "filing.review_guards",
         }
     }
 
@@ -235,6 +240,7 @@ impl Permission {
             Permission::FilingReview => "受理、退回、归档备案",
             Permission::DesignationPropose => "提议确定重点单位、反恐怖重点目标",
             Permission::DesignationDecide => "登记重点单位、重点目标的确定或撤销",
+            Permission::FilingReviewGuards => "受理自行招用保安员备案",
         }
     }
 

@@ -121,10 +121,22 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("filing.acknowledge", "受理备案", "受理了备案"),
     ("filing.return", "退回备案", "退回了备案并说明理由"),
     ("filing.archive", "备案归档", "将备案归档"),
-    ("designation.propose", "提议重点单位或重点目标", "提议确定重点单位或反恐怖重点目标"),
-    ("designation.decide", "登记确定决定", "登记了重点单位或重点目标的确定决定"),
+    (
+        "designation.propose",
+        "提议重点单位或重点目标",
+        "提议确定重点单位或反恐怖重点目标",
+    ),
+    (
+        "designation.decide",
+        "登记确定决定",
+        "登记了重点单位或重点目标的确定决定",
+    ),
     ("designation.reject", "登记未获批准", "登记了重点单位或重点目标未获批准"),
-    ("designation.revoke", "撤销重点单位或重点目标", "撤销了重点单位或反恐怖重点目标"),
+    (
+        "designation.revoke",
+        "撤销重点单位或重点目标",
+        "撤销了重点单位或反恐怖重点目标",
+    ),
 ];
 
 /// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,

@@ -8,7 +8,21 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::filings::Step;
+/// One step in a filing's (or a designation's) history. Never changed or deleted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Step {
+    pub at: DateTime<Utc>,
+    /// The account (user name) or `system`.
+    pub actor_name: String,
+    /// Action code (`submit`, `return`, `decide` …).
+    pub action: String,
+    /// What a person reads (提交, 退回 …).
+    pub action_label: String,
+    /// The status after the step.
+    pub status: String,
+    /// Reasons or notes (a return's reasons), may be empty.
+    pub note: String,
+}
 
 /// What a unit is designated as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -81,9 +95,12 @@ impl DesignationStatus {
         }
     }
     /// Whether `to` may follow: proposed → decided | rejected; decided → revoked.
-    pub fn may_become(self, to: DesignationStatus) -> bool {
+    pub fn allows_next(self, to: DesignationStatus) -> bool {
         use DesignationStatus as S;
-        matches!((self, to), (S::Proposed, S::Decided) | (S::Proposed, S::Rejected) | (S::Decided, S::Revoked))
+        matches!(
+            (self, to),
+            (S::Proposed, S::Decided) | (S::Proposed, S::Rejected) | (S::Decided, S::Revoked)
+        )
     }
 }
 
@@ -165,9 +182,9 @@ mod tests {
     #[test]
     fn workflow() {
         use DesignationStatus as S;
-        assert!(S::Proposed.may_become(S::Decided));
-        assert!(S::Decided.may_become(S::Revoked));
-        assert!(!S::Rejected.may_become(S::Decided));
-        assert!(!S::Proposed.may_become(S::Revoked));
+        assert!(S::Proposed.allows_next(S::Decided));
+        assert!(S::Decided.allows_next(S::Revoked));
+        assert!(!S::Rejected.allows_next(S::Decided));
+        assert!(!S::Proposed.allows_next(S::Revoked));
     }
 }

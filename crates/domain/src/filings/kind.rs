@@ -117,10 +117,7 @@ const GUARD_START: &[FieldSpec] = &[
     text("rules", "保安服务管理制度", 2000),
     date("started_on", "开始保安服务日期"),
 ];
-const GUARD_STOP: &[FieldSpec] = &[
-    date("stopped_on", "停止保安服务日期"),
-    text("reason", "停止原因", 500),
-];
+const GUARD_STOP: &[FieldSpec] = &[date("stopped_on", "停止保安服务日期"), text("reason", "停止原因", 500)];
 const VIDEO_SYSTEM: &[FieldSpec] = &[
     text("system_name", "系统名称", 100),
     text("locations", "安装位置", 2000),
@@ -296,7 +293,9 @@ mod tests {
         assert_eq!(FilingKind::VideoSystem.due_on(d("2024-05-01")), Some(d("2025-06-30")));
         assert_eq!(FilingKind::VideoSystem.due_on(d("2025-04-01")), Some(d("2025-05-01")));
         assert_eq!(FilingKind::SecurityBody.due_on(d("2026-01-01")), None);
-        assert!(FilingKind::ALL.iter().all(|k| FilingKind::from_code(k.code()) == Some(*k)));
+        assert!(FilingKind::ALL
+            .iter()
+            .all(|k| FilingKind::from_code(k.code()) == Some(*k)));
     }
 
     #[test]

@@ -6,5 +6,7 @@
 mod kind;
 mod records;
 
+/// The history step, shared with designations.
+pub use crate::designations::Step;
 pub use kind::*;
 pub use records::*;

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::kind::FilingKind;
+use crate::designations::Step;
 
 /// Where a filing is in its lifecycle (R16 "submit, police acknowledge, archive").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -111,22 +112,6 @@ impl FilingAction {
             _ => None,
         }
     }
-}
-
-/// One step in a filing's (or a designation's) history. Never changed or deleted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Step {
-    pub at: DateTime<Utc>,
-    /// The account (user name) or `system`.
-    pub actor_name: String,
-    /// Action code (`submit`, `return`, `decide` …).
-    pub action: String,
-    /// What a person reads (提交, 退回 …).
-    pub action_label: String,
-    /// The status after the step.
-    pub status: String,
-    /// Reasons or notes (a return's reasons), may be empty.
-    pub note: String,
 }
 
 /// A filing (备案).

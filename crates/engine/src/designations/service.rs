@@ -62,7 +62,9 @@ fn now() -> chrono::DateTime<Utc> {
 fn checked_date(d: NaiveDate, label: &str) -> ServiceResult<NaiveDate> {
     let earliest = NaiveDate::from_ymd_opt(1980, 1, 1).unwrap_or_default();
     if d < earliest || d > beijing_today() {
-        return Err(ServiceError::invalid(format!("{label}应在 1980 年 1 月 1 日至今天之间")));
+        return Err(ServiceError::invalid(format!(
+            "{label}应在 1980 年 1 月 1 日至今天之间"
+        )));
     }
     Ok(d)
 }
@@ -136,10 +138,14 @@ impl DesignationService {
     ) -> ServiceResult<(Designation, Designation)> {
         who.require(Permission::DesignationDecide)?;
         let current = self.ctx.store.get_designation(&who.scope, id).await?;
-        if !current.status.may_become(to) {
+        if !current.status.allows_next(to) {
             return Err(ServiceError::refused(
                 neibao_domain::ErrorCode::InvalidTransition,
-                format!("该事项当前为“{}”，不能改为“{}”", current.status.label_zh(), to.label_zh()),
+                format!(
+                    "该事项当前为“{}”，不能改为“{}”",
+                    current.status.label_zh(),
+                    to.label_zh()
+                ),
             ));
         }
         if current.version != version {
@@ -221,7 +227,13 @@ impl DesignationService {
     /// (not proposed), `version_conflict`. Audited as `designation.decide` (and the registry's
     /// `unit.update`).
     #[tracing::instrument(skip_all, fields(designation = %id))]
-    pub async fn decide(&self, who: &Principal, id: &str, version: i64, d: DecisionDraft) -> ServiceResult<Designation> {
+    pub async fn decide(
+        &self,
+        who: &Principal,
+        id: &str,
+        version: i64,
+        d: DecisionDraft,
+    ) -> ServiceResult<Designation> {
         let authority = checked_text(&d.authority, "决定机关", 100, true, false)?;
         let number = checked_text(&d.document_number, "决定文号", 100, true, false)?;
         let decided_on = checked_date(d.decided_on, "决定日期")?;
@@ -271,14 +283,23 @@ impl DesignationService {
             note,
             actor_name: who.username.clone(),
         };
-        Ok(self.step(who, id, version, DesignationStatus::Rejected, change).await?.1)
+        Ok(self
+            .step(who, id, version, DesignationStatus::Rejected, change)
+            .await?
+            .1)
     }
 
     /// Revokes a decided record with the revoking document's number and date (and a reason):
     /// clears the unit's flag in the registry and tells the unit. Audited as
     /// `designation.revoke`.
     #[tracing::instrument(skip_all, fields(designation = %id))]
-    pub async fn revoke(&self, who: &Principal, id: &str, version: i64, d: DecisionDraft) -> ServiceResult<Designation> {
+    pub async fn revoke(
+        &self,
+        who: &Principal,
+        id: &str,
+        version: i64,
+        d: DecisionDraft,
+    ) -> ServiceResult<Designation> {
         let number = checked_text(&d.document_number, "撤销文号", 100, true, false)?;
         let on = checked_date(d.decided_on, "撤销日期")?;
         let note = checked_text(&d.note, "撤销理由", 500, true, true)?;
@@ -298,7 +319,10 @@ impl DesignationService {
         self.tell(
             &after,
             format!("本单位的{}身份已撤销", after.kind.label_zh()),
-            format!("依据 {number}（{on}），本单位不再作为{}。理由：{note}", after.kind.label_zh()),
+            format!(
+                "依据 {number}（{on}），本单位不再作为{}。理由：{note}",
+                after.kind.label_zh()
+            ),
         )
         .await?;
         Ok(after)

@@ -15,9 +15,13 @@ use neibao_domain::filings::{Filing, REMIND_DAYS_BEFORE};
 use neibao_domain::jobs::{Job, JobKind, NewJob};
 use neibao_store::{Store, StoreError};
 
-use super::service::beijing_today;
 use crate::jobs::scheduler::Handler;
 use crate::notifications::notice::{send, Notice};
+
+/// Today in Beijing.
+pub fn beijing_today() -> NaiveDate {
+    Utc::now().with_timezone(&Shanghai).date_naive()
+}
 
 /// 00:00 Beijing time on `day`, in UTC.
 pub fn beijing_midnight(day: NaiveDate) -> DateTime<Utc> {

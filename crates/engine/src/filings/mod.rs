@@ -5,4 +5,5 @@
 pub mod deadlines;
 mod service;
 
-pub use service::{beijing_today, FilingService, KindInfo};
+pub use deadlines::beijing_today;
+pub use service::{FilingService, KindInfo};

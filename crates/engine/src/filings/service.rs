@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
-use neibao_domain::access::{Permission, Principal, Role};
+use neibao_domain::access::{Permission, Principal};
 use neibao_domain::designations::DesignationFilter;
 use neibao_domain::filings::*;
 use neibao_domain::ids::new_id;
@@ -20,7 +20,7 @@ use neibao_domain::paging::{Listing, Page};
 use neibao_domain::text::checked_text;
 use serde::Serialize;
 
-use super::deadlines::deadline_jobs;
+use super::deadlines::{beijing_today, deadline_jobs};
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
 
@@ -28,11 +28,6 @@ use crate::error::{ServiceError, ServiceResult};
 pub const MAX_SOURCE_REF_CHARS: usize = 100;
 /// Longest reason of a return or note of an acknowledgement (characters).
 pub const MAX_NOTE_CHARS: usize = 500;
-
-/// Today in Beijing.
-pub fn beijing_today() -> NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive()
-}
 
 /// Now, to the millisecond (as stored).
 fn now() -> chrono::DateTime<Utc> {
@@ -117,11 +112,7 @@ impl FilingService {
             "kind": kind.code(), "trigger_on": trigger_on, "due_on": f.due_on, "source_ref": f.source_ref,
         })
         .to_string();
-        let (filing, created) = self
-            .ctx
-            .store
-            .open_filing(&who.scope, &f, &jobs, &audit, now())
-            .await?;
+        let (filing, created) = self.ctx.store.open_filing(&who.scope, &f, &jobs, &audit, now()).await?;
         Ok((filing.with_flags(beijing_today()), created))
     }
 
@@ -170,13 +161,22 @@ impl FilingService {
     /// One filing with its history. 404 outside the scope.
     #[tracing::instrument(skip_all, fields(filing = %id))]
     pub async fn get(&self, who: &Principal, id: &str) -> ServiceResult<Filing> {
-        Ok(self.ctx.store.get_filing(&who.scope, id).await?.with_flags(beijing_today()))
+        Ok(self
+            .ctx
+            .store
+            .get_filing(&who.scope, id)
+            .await?
+            .with_flags(beijing_today()))
     }
 
-    /// Filings in the caller's scope, due first.
+    /// Filings in the caller's scope, due first; with a unit in the filter, 404 when that unit
+    /// is outside the scope.
     #[tracing::instrument(skip_all)]
     pub async fn list(&self, who: &Principal, filter: &FilingFilter, page: Page) -> ServiceResult<Listing<Filing>> {
         let today = beijing_today();
+        if let Some(unit) = &filter.unit_id {
+            self.ctx.store.filing_counts(&who.scope, unit, today).await?;
+        }
         let mut l = self.ctx.store.list_filings(&who.scope, filter, page).await?;
         l.items = l.items.into_iter().map(|f| f.with_flags(today)).collect();
         Ok(l)
@@ -209,7 +209,7 @@ impl FilingService {
         );
         if review {
             who.require(Permission::FilingReview)?;
-            if current.kind.receiver() == Receiver::City && !matches!(who.role, Role::PoliceProvince | Role::PoliceCity) {
+            if current.kind.receiver() == Receiver::City && !who.can(Permission::FilingReviewGuards) {
                 return Err(ServiceError::forbidden(format!(
                     "{}由设区的市级公安机关受理（《保安服务管理条例》第十四条）",
                     current.kind.label_zh()
@@ -251,7 +251,8 @@ impl FilingService {
             id,
             Some(&current.unit_id),
         );
-        audit.detail = serde_json::json!({ "kind": current.kind.code(), "status": status.code(), "note": note }).to_string();
+        audit.detail =
+            serde_json::json!({ "kind": current.kind.code(), "status": status.code(), "note": note }).to_string();
         Ok(self
             .ctx
             .store
@@ -297,7 +298,8 @@ impl FilingService {
     #[tracing::instrument(skip_all, fields(filing = %id))]
     pub async fn acknowledge(&self, who: &Principal, id: &str, version: i64, note: &str) -> ServiceResult<Filing> {
         let note = checked_text(note, "受理意见", MAX_NOTE_CHARS, false, true)?;
-        self.change(who, id, version, FilingAction::Acknowledge, None, note).await
+        self.change(who, id, version, FilingAction::Acknowledge, None, note)
+            .await
     }
 
     /// Returns a submitted filing to the unit with its reasons (required, at most 500

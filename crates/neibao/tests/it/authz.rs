@@ -257,10 +257,30 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("get", "/api/v1/filings", Any, None),
         ("get", "/api/v1/filings/overdue", Any, None),
         ("get", "/api/v1/filings/{id}", Any, None),
-        ("put", "/api/v1/filings/{id}", FilingUnit, Some(r#"{"version":0,"content":{}}"#)),
-        ("post", "/api/v1/filings/{id}/submit", FilingUnit, Some(r#"{"version":0}"#)),
-        ("post", "/api/v1/filings/{id}/acknowledge", Bureau, Some(r#"{"version":0}"#)),
-        ("post", "/api/v1/filings/{id}/return", Bureau, Some(r#"{"version":0,"note":"矩阵退回"}"#)),
+        (
+            "put",
+            "/api/v1/filings/{id}",
+            FilingUnit,
+            Some(r#"{"version":0,"content":{}}"#),
+        ),
+        (
+            "post",
+            "/api/v1/filings/{id}/submit",
+            FilingUnit,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/filings/{id}/acknowledge",
+            Bureau,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/filings/{id}/return",
+            Bureau,
+            Some(r#"{"version":0,"note":"矩阵退回"}"#),
+        ),
         ("post", "/api/v1/filings/{id}/archive", Bureau, Some(r#"{"version":0}"#)),
         ("get", "/api/v1/units/{id}/filings", Any, None),
         (
@@ -284,7 +304,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Bureau,
             Some(r#"{"version":0,"authority":"矩阵政府","document_number":"矩阵1号","decided_on":"2026-01-01"}"#),
         ),
-        ("post", "/api/v1/designations/{id}/reject", Bureau, Some(r#"{"version":0,"reason":"矩阵"}"#)),
+        (
+            "post",
+            "/api/v1/designations/{id}/reject",
+            Bureau,
+            Some(r#"{"version":0,"reason":"矩阵"}"#),
+        ),
         (
             "post",
             "/api/v1/designations/{id}/revoke",
@@ -786,11 +811,18 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         )
         .await;
     assert_eq!(s, 201, "{org}");
-    let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
     let filing = app
         .services
         .filings
-        .open_obligation(neibao_domain::filings::FilingKind::SecurityBody, unit_id, today, "matrix")
+        .open_obligation(
+            neibao_domain::filings::FilingKind::SecurityBody,
+            unit_id,
+            today,
+            "matrix",
+        )
         .await
         .unwrap()
         .id;
@@ -808,7 +840,12 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
             reason: "授权矩阵测试".into(),
             actor_name: "test".into(),
         },
-        &neibao_domain::access::Principal::system("test").audit("designation.propose", "designation", "", Some(unit_id)),
+        &neibao_domain::access::Principal::system("test").audit(
+            "designation.propose",
+            "designation",
+            "",
+            Some(unit_id),
+        ),
         chrono::Utc::now(),
     )
     .await

@@ -253,7 +253,11 @@ fn table() -> Vec<Row> {
             "post",
             "/units/{id}/filings",
             FilingUnit,
-            &[("kind", "security_body"), ("trigger_date", "2026-01-01"), ("source_ref", "ui-matrix-{n}")],
+            &[
+                ("kind", "security_body"),
+                ("trigger_date", "2026-01-01"),
+                ("source_ref", "ui-matrix-{n}"),
+            ],
         ),
         (
             "post",
@@ -262,7 +266,12 @@ fn table() -> Vec<Row> {
             &[("kind", "counter_terror"), ("reason", "界面矩阵提议")],
         ),
         ("get", "/filings/{id}", Any, &[]),
-        ("post", "/filings/{id}", FilingUnit, &[("action", "submit"), ("version", "0")]),
+        (
+            "post",
+            "/filings/{id}",
+            FilingUnit,
+            &[("action", "submit"), ("version", "0")],
+        ),
         ("get", "/designations", Any, &[]),
         ("get", "/designations/{id}", Any, &[]),
         (

@@ -101,7 +101,10 @@ async fn guard_filings_on_time_overdue_returned_and_scoped() {
     let mut bad = guard_content(started);
     bad["guard_count"] = json!("三个");
     let (s, v) = manager
-        .post(&format!("/api/v1/filings/{id29}/submit"), json!({"version": 1, "content": bad}))
+        .post(
+            &format!("/api/v1/filings/{id29}/submit"),
+            json!({"version": 1, "content": bad}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
 
@@ -117,22 +120,34 @@ async fn guard_filings_on_time_overdue_returned_and_scoped() {
     assert_eq!(sub["overdue"], false);
     // A stale version is refused.
     let (s, v) = city
-        .post(&format!("/api/v1/filings/{id29}/return"), json!({"version": 1, "note": "x"}))
+        .post(
+            &format!("/api/v1/filings/{id29}/return"),
+            json!({"version": 1, "note": "x"}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (409, "version_conflict"), "{v}");
 
     // Returned with reasons (city police receive guard filings; county police may not), then
     // resubmitted and acknowledged: the history keeps every step.
     let (s, v) = county
-        .post(&format!("/api/v1/filings/{id29}/return"), json!({"version": 2, "note": "缺少保安员证号"}))
+        .post(
+            &format!("/api/v1/filings/{id29}/return"),
+            json!({"version": 2, "note": "缺少保安员证号"}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (403, "forbidden"), "{v}");
     let (s, v) = city
-        .post(&format!("/api/v1/filings/{id29}/return"), json!({"version": 2, "note": " "}))
+        .post(
+            &format!("/api/v1/filings/{id29}/return"),
+            json!({"version": 2, "note": " "}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     let (s, ret) = city
-        .post(&format!("/api/v1/filings/{id29}/return"), json!({"version": 2, "note": "缺少保安员证号"}))
+        .post(
+            &format!("/api/v1/filings/{id29}/return"),
+            json!({"version": 2, "note": "缺少保安员证号"}),
+        )
         .await;
     assert_eq!(s, 200, "{ret}");
     assert_eq!(ret["status"], "returned");
@@ -145,7 +160,10 @@ async fn guard_filings_on_time_overdue_returned_and_scoped() {
         .await;
     assert_eq!(s, 200, "{re}");
     let (s, ack) = city
-        .post(&format!("/api/v1/filings/{id29}/acknowledge"), json!({"version": 4, "note": "已受理"}))
+        .post(
+            &format!("/api/v1/filings/{id29}/acknowledge"),
+            json!({"version": 4, "note": "已受理"}),
+        )
         .await;
     assert_eq!(s, 200, "{ack}");
     let (s, arch) = city
@@ -159,7 +177,11 @@ async fn guard_filings_on_time_overdue_returned_and_scoped() {
         .iter()
         .map(|s| s["action"].as_str().unwrap())
         .collect();
-    assert_eq!(steps, vec!["open", "submit", "return", "submit", "acknowledge", "archive"], "{detail}");
+    assert_eq!(
+        steps,
+        vec!["open", "submit", "return", "submit", "acknowledge", "archive"],
+        "{detail}"
+    );
     let returned = &detail["steps"][2];
     assert_eq!(returned["note"], "缺少保安员证号");
     assert_eq!(returned["status"], "returned");
@@ -184,7 +206,11 @@ async fn guard_filings_on_time_overdue_returned_and_scoped() {
     scheduler.tick(Utc::now() + Duration::minutes(2)).await.unwrap();
     let (_, inbox) = manager.get("/api/v1/inbox").await;
     assert_eq!(titles(&inbox, "备案已逾期"), 1, "one overdue reminder: {inbox}");
-    assert_eq!(titles(&inbox, "备案即将到期"), 0, "no early reminder for the filed one: {inbox}");
+    assert_eq!(
+        titles(&inbox, "备案即将到期"),
+        0,
+        "no early reminder for the filed one: {inbox}"
+    );
     let (s, overdue) = county.get("/api/v1/filings/overdue").await;
     assert_eq!(s, 200, "{overdue}");
     assert_eq!(ids(&overdue), vec![id31.clone()], "{overdue}");

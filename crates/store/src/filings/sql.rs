@@ -58,7 +58,11 @@ pub(crate) fn stale(what: &str) -> StoreError {
 }
 
 /// Refuses a change concerning a closed (注销) unit, or one outside the scope (`NotFound`).
-pub(crate) async fn open_unit(tx: &mut sqlx::Transaction<'static, Db>, scope: &Scope, unit_id: &str) -> StoreResult<()> {
+pub(crate) async fn open_unit(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    scope: &Scope,
+    unit_id: &str,
+) -> StoreResult<()> {
     let mut qb = QueryBuilder::new("SELECT u.state FROM units u WHERE u.id = ");
     qb.push_bind(unit_id.to_string());
     push_scope(&mut qb, scope);
@@ -68,7 +72,9 @@ pub(crate) async fn open_unit(tx: &mut sqlx::Transaction<'static, Db>, scope: &S
         .await?
         .ok_or(StoreError::NotFound)?;
     if state == "closed" {
-        return Err(DomainError::with_message(ErrorCode::InvalidTransition, "单位已注销，不能再办理备案或确定事项").into());
+        return Err(
+            DomainError::with_message(ErrorCode::InvalidTransition, "单位已注销，不能再办理备案或确定事项").into(),
+        );
     }
     Ok(())
 }
@@ -85,10 +91,12 @@ pub(crate) async fn insert_step(
     status: &str,
     note: &str,
 ) -> StoreResult<()> {
-    let seq: i64 = sqlx::query_scalar(&sql("SELECT COALESCE(MAX(seq), 0) + 1 FROM filing_steps WHERE object_id = ?"))
-        .bind(object_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let seq: i64 = sqlx::query_scalar(&sql(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM filing_steps WHERE object_id = ?",
+    ))
+    .bind(object_id)
+    .fetch_one(&mut **tx)
+    .await?;
     sqlx::query(&sql(
         "INSERT INTO filing_steps (id, object_id, seq, at, actor_name, action, label, status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ))
@@ -150,9 +158,11 @@ fn push_filter(qb: &mut QueryBuilder<'_, Db>, scope: &Scope, filter: &FilingFilt
         qb.push(" AND f.kind = ").push_bind(k.code());
     }
     if let Some(today) = filter.overdue_on {
-        qb.push(" AND f.status <> 'archived' AND f.due_on IS NOT NULL AND ((f.first_submitted_on IS NULL AND f.due_on < ")
-            .push_bind(today.to_string())
-            .push(") OR f.first_submitted_on > f.due_on)");
+        qb.push(
+            " AND f.status <> 'archived' AND f.due_on IS NOT NULL AND ((f.first_submitted_on IS NULL AND f.due_on < ",
+        )
+        .push_bind(today.to_string())
+        .push(") OR f.first_submitted_on > f.due_on)");
     }
 }
 
@@ -168,13 +178,14 @@ impl FilingRepo for Backend {
     ) -> StoreResult<(Filing, bool)> {
         let mut tx = self.begin_write().await?;
         open_unit(&mut tx, scope, &f.unit_id).await?;
-        let existing: Option<String> =
-            sqlx::query_scalar(&sql("SELECT id FROM filings WHERE kind = ? AND unit_id = ? AND source_ref = ?"))
-                .bind(f.kind.code())
-                .bind(&f.unit_id)
-                .bind(&f.source_ref)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let existing: Option<String> = sqlx::query_scalar(&sql(
+            "SELECT id FROM filings WHERE kind = ? AND unit_id = ? AND source_ref = ?",
+        ))
+        .bind(f.kind.code())
+        .bind(&f.unit_id)
+        .bind(&f.source_ref)
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some(id) = existing {
             drop(tx);
             return Ok((one(&self.pool, &Scope::All, &id).await?, false));
@@ -245,14 +256,19 @@ impl FilingRepo for Backend {
         now: DateTime<Utc>,
     ) -> StoreResult<Filing> {
         let mut tx = self.begin_write().await?;
-        let mut qb = QueryBuilder::new("SELECT f.version, f.unit_id FROM filings f JOIN units u ON u.id = f.unit_id WHERE f.id = ");
+        let mut qb = QueryBuilder::new(
+            "SELECT f.version, f.unit_id FROM filings f JOIN units u ON u.id = f.unit_id WHERE f.id = ",
+        );
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
         let row = qb.build().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
         if row.get::<i64, _>("version") != version {
             return Err(stale("备案"));
         }
-        let content = change.content.as_ref().map(|c| serde_json::to_string(c).unwrap_or_else(|_| "{}".into()));
+        let content = change
+            .content
+            .as_ref()
+            .map(|c| serde_json::to_string(c).unwrap_or_else(|_| "{}".into()));
         let n = sqlx::query(&sql(
             "UPDATE filings SET status = ?, content = COALESCE(?, content), first_submitted_on = COALESCE(first_submitted_on, ?),
              version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
@@ -302,10 +318,12 @@ impl FilingRepo for Backend {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let rows = sqlx::query(&sql("SELECT status, COUNT(*) AS n FROM filings WHERE unit_id = ? GROUP BY status"))
-            .bind(unit_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&sql(
+            "SELECT status, COUNT(*) AS n FROM filings WHERE unit_id = ? GROUP BY status",
+        ))
+        .bind(unit_id)
+        .fetch_all(&self.pool)
+        .await?;
         let counts = rows
             .iter()
             .filter_map(|r| FilingStatus::from_code(r.get::<&str, _>("status")).map(|s| (s, r.get::<i64, _>("n"))))

@@ -125,7 +125,9 @@ pub async fn list(
         status: q.status,
         kind: q.kind,
     };
-    Ok(Json(state.services.designations.list(&user.principal, &filter, page).await?))
+    Ok(Json(
+        state.services.designations.list(&user.principal, &filter, page).await?,
+    ))
 }
 
 /// Proposes a unit as key unit or counter-terror target (county-level and higher police, the

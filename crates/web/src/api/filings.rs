@@ -213,7 +213,11 @@ pub async fn summary(
 #[utoipa::path(get, path = "/api/v1/filings/{id}", tag = "filings", params(FilingPath),
     responses((status = 200, body = Filing),
         (status = 404, body = crate::error::ErrorBody, description = "备案不存在或不在本辖区")))]
-pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(p): Path<FilingPath>) -> ApiResult<Json<Filing>> {
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<FilingPath>,
+) -> ApiResult<Json<Filing>> {
     Ok(Json(state.services.filings.get(&user.principal, &p.id).await?))
 }
 
@@ -342,5 +346,18 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(kinds, list, overdue, unit_list, open, summary, get, save, submit, acknowledge, return_filing, archive))]
+#[openapi(paths(
+    kinds,
+    list,
+    overdue,
+    unit_list,
+    open,
+    summary,
+    get,
+    save,
+    submit,
+    acknowledge,
+    return_filing,
+    archive
+))]
 pub struct Doc;

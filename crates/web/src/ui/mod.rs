@@ -9,6 +9,7 @@ mod dashboard;
 mod devices;
 mod divisions;
 mod events;
+mod filings;
 mod form;
 mod imports;
 mod kit;
@@ -23,7 +24,6 @@ mod users;
 mod views;
 mod warning;
 mod weekly;
-mod filings;
 
 use axum::Router;
 

@@ -74,11 +74,18 @@ pub async fn propose(
         let kind = DesignationKind::from_code(&f.kind).ok_or_else(|| ApiError::validation("请选择确定类别"))?;
         let category = match f.category.trim() {
             "" => None,
-            c => Some(c.parse::<u8>().map_err(|_| ApiError::validation("请选择重点单位类别"))?),
+            c => Some(
+                c.parse::<u8>()
+                    .map_err(|_| ApiError::validation("请选择重点单位类别"))?,
+            ),
         };
         let d = ProposalDraft {
             kind,
-            category: if kind == DesignationKind::KeyUnit { category } else { None },
+            category: if kind == DesignationKind::KeyUnit {
+                category
+            } else {
+                None
+            },
             grade: f.grade.clone(),
             reason: f.reason.clone(),
         };
@@ -87,7 +94,9 @@ pub async fn propose(
     .await;
     match r {
         Ok(d) => Redirect::to(&format!("/designations/{}", d.id)).into_response(),
-        Err(e) if e.code.http_status() == 400 => unit_view(&state, &u, &id, OpenFields::default(), f, Some(e), None).await,
+        Err(e) if e.code.http_status() == 400 => {
+            unit_view(&state, &u, &id, OpenFields::default(), f, Some(e), None).await
+        }
         Err(e) => error_page(&u, e),
     }
 }

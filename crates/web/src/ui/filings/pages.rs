@@ -196,7 +196,16 @@ pub async fn unit_page(
         "proposed" => Some("已提议，待政府作出决定后登记".to_string()),
         _ => None,
     };
-    unit_view(&state, &u, &id, OpenFields::default(), ProposeFields::default(), None, notice).await
+    unit_view(
+        &state,
+        &u,
+        &id,
+        OpenFields::default(),
+        ProposeFields::default(),
+        None,
+        notice,
+    )
+    .await
 }
 
 /// Shows a unit's page, with a refused form's values and message.
