@@ -35,10 +35,18 @@ pub enum JobKind {
     /// before the certificate expires; sends the unit one notice if the record's member is still
     /// on the roster (subject: the training record id).
     CertificateExpiry,
+    /// The reminder of a filing due in [`crate::filings::REMIND_DAYS_BEFORE`] days
+    /// (docs/FILINGS.md): sends the unit one notice if the filing is not yet submitted
+    /// (subject: the filing id).
+    FilingReminder,
+    /// A filing's due date passed (due at 00:00 Beijing time on the day after the due date):
+    /// if it is still not submitted, the unit gets an overdue notice; it is on the police
+    /// overdue list (subject: the filing id).
+    FilingOverdue,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 10] = [
+    pub const ALL: [JobKind; 12] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -49,6 +57,8 @@ impl JobKind {
         JobKind::RulebookReview,
         JobKind::PatrolWindow,
         JobKind::CertificateExpiry,
+        JobKind::FilingReminder,
+        JobKind::FilingOverdue,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -64,6 +74,8 @@ impl JobKind {
             JobKind::RulebookReview => "rulebook.review",
             JobKind::PatrolWindow => "patrol.window",
             JobKind::CertificateExpiry => "security_staff.certificate_expiry",
+            JobKind::FilingReminder => "filing.reminder",
+            JobKind::FilingOverdue => "filing.overdue",
         }
     }
 

@@ -12,9 +12,11 @@ use crate::audit::AuditService;
 use crate::config::EngineConfig;
 use crate::context::Ctx;
 use crate::dashboard::DashboardService;
+use crate::designations::DesignationService;
 use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::events::EventService;
+use crate::filings::FilingService;
 use crate::idempotency::IdempotencyService;
 use crate::imports::ImportService;
 use crate::intake::bus::EventBus;
@@ -60,6 +62,8 @@ pub struct Services {
     pub video: VideoService,
     pub patrol: PatrolService,
     pub security_staff: SecurityStaffService,
+    pub filings: FilingService,
+    pub designations: DesignationService,
 }
 
 impl Services {
@@ -95,6 +99,8 @@ impl Services {
             video: VideoService::new(ctx.clone()),
             patrol: PatrolService::new(ctx.clone()),
             security_staff: SecurityStaffService::new(ctx.clone()),
+            filings: FilingService::new(ctx.clone()),
+            designations: DesignationService::new(ctx.clone()),
             ctx,
         }
     }

@@ -8,9 +8,11 @@ use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
 use crate::dashboard::DashboardRepo;
+use crate::designations::DesignationRepo;
 use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::events::EventRepo;
+use crate::filings::FilingRepo;
 use crate::idempotency::IdempotencyRepo;
 use crate::imports::ImportJobRepo;
 use crate::jobs::JobRepo;
@@ -76,6 +78,8 @@ pub trait Store:
     + OrgAdminRepo
     + VideoRepo
     + SecurityStaffRepo
+    + FilingRepo
+    + DesignationRepo
     + Send
     + Sync
     + 'static
@@ -127,6 +131,8 @@ impl<T> Store for T where
         + OrgAdminRepo
         + VideoRepo
         + SecurityStaffRepo
+        + FilingRepo
+        + DesignationRepo
         + Send
         + Sync
         + 'static

@@ -103,6 +103,20 @@ pub enum Permission {
     /// 登记本单位保卫机构、保卫人员、保安员、培训、表彰、负伤和投诉记录 (Decree 421 Art 6;
     /// Decree 564 Art 13–17): the unit's own security manager.
     SecurityStaffWrite,
+    /// 开立、填写、提交本单位的备案 (docs/FILINGS.md; R16, R41, R50, R57): the unit's own manager.
+    FilingWrite,
+    /// 受理、退回、归档备案 (docs/FILINGS.md): county-level and higher police (guard filings:
+    /// city level and higher, R57).
+    FilingReview,
+    /// 提议确定治安保卫重点单位、反恐怖重点目标 (Decree 421 Art 13, R15; R40): county-level and
+    /// higher police.
+    DesignationPropose,
+    /// 登记政府的确定决定、未获批准或撤销 (R15, R40): county-level and higher police record the
+    /// decision from the government's document.
+    DesignationDecide,
+    /// 受理、退回、归档自行招用保安员备案 (R57, 保安服务管理条例 Art 14: 设区的市级公安机关):
+    /// city-level and higher police, besides [`Permission::FilingReview`].
+    FilingReviewGuards,
 }
 
 use Role::{
@@ -155,6 +169,11 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::PatrolWalk, &[M, G]),
     (Permission::SecurityStaffRead, &[A, PP, PC, PX, PS, D, M]),
     (Permission::SecurityStaffWrite, &[M]),
+    (Permission::FilingWrite, &[M]),
+    (Permission::FilingReview, &[PP, PC, PX]),
+    (Permission::DesignationPropose, &[PP, PC, PX]),
+    (Permission::DesignationDecide, &[PP, PC, PX]),
+    (Permission::FilingReviewGuards, &[PP, PC]),
 ];
 
 impl Permission {
@@ -206,6 +225,11 @@ impl Permission {
             Permission::PatrolWalk => "patrol.walk",
             Permission::SecurityStaffRead => "security_staff.read",
             Permission::SecurityStaffWrite => "security_staff.write",
+            Permission::FilingWrite => "filing.write",
+            Permission::FilingReview => "filing.review",
+            Permission::DesignationPropose => "designation.propose",
+            Permission::DesignationDecide => "designation.decide",
+            Permission::FilingReviewGuards => "filing.review_guards",
         }
     }
 
@@ -252,6 +276,11 @@ impl Permission {
             Permission::PatrolWalk => "执行本单位巡查（扫描或点选巡查点）",
             Permission::SecurityStaffRead => "查看单位保卫机构、保卫人员和保安员",
             Permission::SecurityStaffWrite => "登记本单位保卫机构、保卫人员和保安员",
+            Permission::FilingWrite => "开立、填写、提交本单位备案",
+            Permission::FilingReview => "受理、退回、归档备案",
+            Permission::DesignationPropose => "提议确定重点单位、反恐怖重点目标",
+            Permission::DesignationDecide => "登记重点单位、重点目标的确定或撤销",
+            Permission::FilingReviewGuards => "受理自行招用保安员备案",
         }
     }
 

@@ -147,6 +147,28 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("patrol.round_start", "开始巡查", "开始了一次巡查"),
     ("patrol.visit", "记录巡查点", "记录了巡查点到位"),
     ("patrol.round_finish", "结束巡查", "结束了一次巡查"),
+    ("filing.open", "备案立项", "为单位开立了备案事项"),
+    ("filing.save", "保存备案", "保存了备案内容"),
+    ("filing.submit", "提交备案", "向公安机关提交了备案"),
+    ("filing.acknowledge", "受理备案", "受理了备案"),
+    ("filing.return", "退回备案", "退回了备案并说明理由"),
+    ("filing.archive", "备案归档", "将备案归档"),
+    (
+        "designation.propose",
+        "提议重点单位或重点目标",
+        "提议确定重点单位或反恐怖重点目标",
+    ),
+    (
+        "designation.decide",
+        "登记确定决定",
+        "登记了重点单位或重点目标的确定决定",
+    ),
+    ("designation.reject", "登记未获批准", "登记了重点单位或重点目标未获批准"),
+    (
+        "designation.revoke",
+        "撤销重点单位或重点目标",
+        "撤销了重点单位或反恐怖重点目标",
+    ),
 ];
 
 /// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,
@@ -229,6 +251,10 @@ const OBJECTS: &[(&str, &str)] = &[
     ("patrol_round", "巡查记录"),
     ("patrol_rounds", "巡查记录"),
     ("patrol", "巡查"),
+    ("filing", "备案"),
+    ("filings", "备案"),
+    ("designation", "重点单位（目标）确定"),
+    ("designations", "重点单位（目标）确定"),
 ];
 
 /// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the

@@ -30,6 +30,14 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             crate::documents::delivery::handler(store.clone(), public_url.clone()),
         ),
         (
+            JobKind::FilingReminder,
+            crate::filings::deadlines::reminder_handler(store.clone(), public_url.clone()),
+        ),
+        (
+            JobKind::FilingOverdue,
+            crate::filings::deadlines::overdue_handler(store.clone(), public_url.clone()),
+        ),
+        (
             JobKind::RulebookReview,
             crate::rulebook::review::review_handler(store, public_url),
         ),

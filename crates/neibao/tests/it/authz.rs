@@ -65,6 +65,9 @@ pub(crate) enum Access {
     SecurityStaffRead,
     /// The unit's security manager only: writing the unit's security staff records.
     SecurityStaffWrite,
+    /// The unit's security manager only: opening, filling in and submitting filings
+    /// (docs/FILINGS.md).
+    FilingUnit,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -104,6 +107,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::VideoManagers => matches!(role, "admin" | "unit_manager"),
         Access::SecurityStaffRead => role != "guard",
         Access::SecurityStaffWrite => role == "unit_manager",
+        Access::FilingUnit => role == "unit_manager",
     }
 }
 
@@ -303,6 +307,72 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(
                 r#"{"action":"view","reason":"","camera_ids":[],"footage_from":"2026-01-01T00:00:00Z","footage_to":"2026-01-01T01:00:00Z","requester_unit":"矩阵","requester_name":"矩阵","approver":"矩阵"}"#,
             ),
+        ),
+        // Filings and designations (docs/FILINGS.md): the matrix filing is a draft security-body
+        // filing (county police receive it), the designation a proposed counter-terror target;
+        // version 0 is stale, so the allowed steps are answered 409 and nothing changes.
+        ("get", "/api/v1/filing-kinds", Any, None),
+        ("get", "/api/v1/filings", Any, None),
+        ("get", "/api/v1/filings/overdue", Any, None),
+        ("get", "/api/v1/filings/{id}", Any, None),
+        (
+            "put",
+            "/api/v1/filings/{id}",
+            FilingUnit,
+            Some(r#"{"version":0,"content":{}}"#),
+        ),
+        (
+            "post",
+            "/api/v1/filings/{id}/submit",
+            FilingUnit,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/filings/{id}/acknowledge",
+            Bureau,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/filings/{id}/return",
+            Bureau,
+            Some(r#"{"version":0,"note":"矩阵退回"}"#),
+        ),
+        ("post", "/api/v1/filings/{id}/archive", Bureau, Some(r#"{"version":0}"#)),
+        ("get", "/api/v1/units/{id}/filings", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/filings",
+            FilingUnit,
+            Some(r#"{"kind":"security_body","trigger_date":"2026-01-01","source_ref":"matrix-{n}"}"#),
+        ),
+        ("get", "/api/v1/units/{id}/filings/summary", Any, None),
+        ("get", "/api/v1/designations", Any, None),
+        ("get", "/api/v1/designations/{id}", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/designations",
+            Bureau,
+            Some(r#"{"kind":"counter_terror","reason":"矩阵提议"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/designations/{id}/decide",
+            Bureau,
+            Some(r#"{"version":0,"authority":"矩阵政府","document_number":"矩阵1号","decided_on":"2026-01-01"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/designations/{id}/reject",
+            Bureau,
+            Some(r#"{"version":0,"reason":"矩阵"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/designations/{id}/revoke",
+            Bureau,
+            Some(r#"{"version":0,"document_number":"矩阵2号","decided_on":"2026-01-01","note":"矩阵"}"#),
         ),
         // The unit's rules (docs/RULEBOOK.md): subject 8 is the one a unit may mark 不适用; the
         // acknowledgement names no current version, so the unit's accounts are answered 409.
@@ -764,6 +834,10 @@ pub(crate) struct Objects {
     /// A security staff member and a guard on the unit's roster (docs/SECURITY-STAFF.md).
     pub(crate) staff_member: String,
     pub(crate) guard_member: String,
+    /// A filing of the unit (docs/FILINGS.md), opened through the obligation path.
+    pub(crate) filing: String,
+    /// A designation proposal about the unit.
+    pub(crate) designation: String,
 }
 
 /// A hazard with a rectification order (its document) and an evidence file, a police inspection
@@ -898,7 +972,49 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     assert_eq!(s, 201, "{org}");
     patrol_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    let filing = app
+        .services
+        .filings
+        .open_obligation(
+            neibao_domain::filings::FilingKind::SecurityBody,
+            unit_id,
+            today,
+            "matrix",
+        )
+        .await
+        .unwrap()
+        .id;
+    let designation = neibao_store::prelude::DesignationRepo::add_designation(
+        app.store.as_ref(),
+        &neibao_domain::access::Scope::All,
+        &neibao_domain::designations::NewDesignation {
+            id: neibao_domain::ids::new_id(),
+            unit_id: unit_id.to_string(),
+            kind: neibao_domain::designations::DesignationKind::CounterTerror,
+            category: None,
+            grade: String::new(),
+            proposing_org_id: None,
+            proposing_org_name: "矩阵公安机关".into(),
+            reason: "授权矩阵测试".into(),
+            actor_name: "test".into(),
+        },
+        &neibao_domain::access::Principal::system("test").audit(
+            "designation.propose",
+            "designation",
+            "",
+            Some(unit_id),
+        ),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
+    .id;
     Objects {
+        filing,
+        designation,
         org: org["id"].as_str().unwrap().into(),
         account: acc["id"].as_str().unwrap().into(),
         suppression: w["id"].as_str().unwrap().into(),
@@ -996,6 +1112,8 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "users" => o.account.clone(),
         "organisations" => o.org.clone(),
         "patrol" => patrol_id(path, o),
+        "filings" => o.filing.clone(),
+        "designations" => o.designation.clone(),
         other => panic!("no object for {other}"),
     }
 }

@@ -364,6 +364,41 @@ fn table() -> Vec<Row> {
             &[("version", "0")],
         ),
         ("post", "/units/{id}/key_areas", Devices, &[("name", "界面矩阵部位")]),
+        // Filings and designations (docs/FILINGS.md): version 0 is stale, so the allowed
+        // steps show the page again (400 or 409) and nothing changes.
+        ("get", "/filings", Any, &[]),
+        ("get", "/units/{id}/filings", Any, &[]),
+        (
+            "post",
+            "/units/{id}/filings",
+            FilingUnit,
+            &[
+                ("kind", "security_body"),
+                ("trigger_date", "2026-01-01"),
+                ("source_ref", "ui-matrix-{n}"),
+            ],
+        ),
+        (
+            "post",
+            "/units/{id}/designations",
+            Bureau,
+            &[("kind", "counter_terror"), ("reason", "界面矩阵提议")],
+        ),
+        ("get", "/filings/{id}", Any, &[]),
+        (
+            "post",
+            "/filings/{id}",
+            FilingUnit,
+            &[("action", "submit"), ("version", "0")],
+        ),
+        ("get", "/designations", Any, &[]),
+        ("get", "/designations/{id}", Any, &[]),
+        (
+            "post",
+            "/designations/{id}",
+            Bureau,
+            &[("action", "reject"), ("version", "0"), ("note", "界面矩阵")],
+        ),
         // Video systems (docs/VIDEO.md): a stale version (409), an empty checker, an empty
         // reason and a PDF for a photo (400) once the caller and the unit pass.
         ("get", "/units/{id}/video", Any, &[]),
@@ -647,6 +682,8 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "retention" => o.hold.clone(),
         "users" => o.account.clone(),
         "organisations" => o.org.clone(),
+        "filings" => o.filing.clone(),
+        "designations" => o.designation.clone(),
         "warning" if path.contains("channels") => o.channel.clone(),
         "warning" => o.suppression.clone(),
         "patrol" => crate::authz::patrol_id(path, o),

@@ -21,6 +21,7 @@ mod device_import;
 mod divisions;
 mod documents;
 mod exports;
+mod filings;
 mod forms_keep;
 mod free_text;
 mod idempotency;

@@ -20,6 +20,8 @@ mod common;
 #[path = "../dashboard/sql.rs"]
 mod dashboard;
 mod db;
+#[path = "../designations/sql.rs"]
+mod designations;
 #[path = "../devices/sql.rs"]
 mod devices;
 #[path = "../documents/sql.rs"]
@@ -28,6 +30,8 @@ mod documents;
 mod event_write;
 #[path = "../events/sql.rs"]
 mod events;
+#[path = "../filings/sql.rs"]
+mod filings;
 #[path = "../idempotency/sql.rs"]
 mod idempotency;
 #[path = "../imports/sql.rs"]

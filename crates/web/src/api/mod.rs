@@ -8,11 +8,13 @@ pub mod alerts;
 pub mod attachments;
 pub mod audit;
 pub mod dashboard;
+pub mod designations;
 pub mod device_import;
 pub mod devices;
 pub mod divisions;
 pub mod documents;
 pub mod events;
+pub mod filings;
 pub mod imports;
 pub mod intake;
 pub mod lifecycle;
@@ -67,4 +69,6 @@ pub fn routes() -> Router<AppState> {
         .merge(video::routes())
         .merge(patrol::routes())
         .merge(security_staff::routes())
+        .merge(filings::routes())
+        .merge(designations::routes())
 }

@@ -9,6 +9,7 @@ mod dashboard;
 mod devices;
 mod divisions;
 mod events;
+mod filings;
 mod form;
 mod imports;
 mod kit;
@@ -59,4 +60,5 @@ pub fn routes() -> Router<AppState> {
         .merge(video::routes())
         .merge(patrol::routes())
         .merge(security_staff::routes())
+        .merge(filings::routes())
 }
