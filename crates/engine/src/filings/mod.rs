@@ -3,6 +3,7 @@
 //! archive) and the deadline jobs (`filing.reminder`, `filing.overdue`, in `deadlines.rs`).
 
 pub mod deadlines;
+mod records;
 mod service;
 
 pub use deadlines::beijing_today;

@@ -9,6 +9,7 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use neibao_domain::access::{Permission, Principal};
 use neibao_domain::error::ErrorCode;
+use neibao_domain::filings::FilingKind;
 use neibao_domain::ids::new_id;
 use neibao_domain::security_staff::*;
 use neibao_domain::text::checked_text;
@@ -18,6 +19,7 @@ use super::expiry::expiry_job;
 use super::input::*;
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
+use crate::filings::FilingService;
 
 /// The unit's security staff as one page reads it (see [`SecurityStaffService::overview`]).
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -44,6 +46,8 @@ pub struct UnitSecurity {
 #[derive(Clone)]
 pub struct SecurityStaffService {
     pub(crate) ctx: Ctx,
+    /// Own-hired guards' R57 filings are opened through it.
+    filings: FilingService,
 }
 
 /// Today in Beijing.
@@ -183,8 +187,28 @@ fn derive(unit_id: &str, mut d: UnitSecurityData, today: NaiveDate) -> UnitSecur
 }
 
 impl SecurityStaffService {
-    pub fn new(ctx: Ctx) -> SecurityStaffService {
-        SecurityStaffService { ctx }
+    pub fn new(ctx: Ctx, filings: FilingService) -> SecurityStaffService {
+        SecurityStaffService { ctx, filings }
+    }
+
+    /// Opens the R57 filings an own-hired guard calls for (《保安服务管理条例》第十四条、第十五条):
+    /// 自行招用保安员备案 from the start of service, 撤销备案 from its stop, each within 30 days,
+    /// once per guard (the filings are idempotent per source `guard:<id>` / `guard-stop:<id>`).
+    /// A guard from a security company is the company's to file. A failure is logged, not
+    /// answered: the guard is stored, and the unit can open the filing by hand on its filings page.
+    async fn open_guard_filings(&self, g: &Guard) {
+        if g.employment != Employment::OwnHired || g.removed_at.is_some() {
+            return;
+        }
+        let mut wanted = vec![(FilingKind::GuardStart, g.started_on, format!("guard:{}", g.id))];
+        if let Some(stop) = g.stopped_on {
+            wanted.push((FilingKind::GuardStop, stop, format!("guard-stop:{}", g.id)));
+        }
+        for (kind, on, source) in wanted {
+            if let Err(e) = self.filings.open_obligation(kind, &g.unit_id, on, &source).await {
+                tracing::error!(code = ?e.error_code(), kind = kind.code(), "opening a guard's filing");
+            }
+        }
     }
 
     /// Everything about the unit's security staff, with derived ages, eligibility, R19
@@ -425,7 +449,9 @@ impl SecurityStaffService {
             .store
             .add_security_member(&who.scope, unit_id, &id, &d, &audit, now())
             .await?;
-        self.guard(who, unit_id, &id).await
+        let g = self.guard(who, unit_id, &id).await?;
+        self.open_guard_filings(&g).await;
+        Ok(g)
     }
 
     /// Changes a guard carrying the `version` read (the checks of [`Self::add_guard`]; an empty
@@ -457,7 +483,9 @@ impl SecurityStaffService {
                 now(),
             )
             .await?;
-        self.guard(who, unit_id, id).await
+        let g = self.guard(who, unit_id, id).await?;
+        self.open_guard_filings(&g).await;
+        Ok(g)
     }
 
     /// Removes a guard from the roster (soft), with the version rules of an update. Audited as

@@ -16,12 +16,14 @@ use neibao_domain::attachments::{
     check_size, clean_file_name, stored_content_type, Attachment, AttachmentOwner, NewAttachment, Upload,
 };
 use neibao_domain::devices::DEVICE_KINDS;
+use neibao_domain::filings::{FilingKind, FilingStatus};
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::text::checked_text;
 use neibao_domain::video::*;
 
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
+use crate::filings::FilingService;
 
 /// Longest storage period accepted (days): ten years.
 pub const MAX_STORAGE_DAYS: i64 = 3650;
@@ -110,6 +112,8 @@ pub struct VideoOverview {
 #[derive(Clone)]
 pub struct VideoService {
     pub(crate) ctx: Ctx,
+    /// The R50 filing of the system is opened through it.
+    filings: FilingService,
 }
 
 /// Today in Beijing.
@@ -197,8 +201,43 @@ fn line(value: &str, label: &str, max: usize) -> ServiceResult<String> {
 }
 
 impl VideoService {
-    pub fn new(ctx: Ctx) -> VideoService {
-        VideoService { ctx }
+    pub fn new(ctx: Ctx, filings: FilingService) -> VideoService {
+        VideoService { ctx, filings }
+    }
+
+    /// Opens the system's R50 filing once its commissioning date is recorded
+    /// (《公共安全视频图像信息系统管理条例》第十四条: within 30 days of going into use; systems in
+    /// use before 2025-04-01 within 90 days of that date), once per unit (source
+    /// `video-system:<unit>`), and fills its draft from the register (locations, counts and
+    /// types, storage period) when the caller may write the unit's filings. A failure is
+    /// logged, not answered: the record is stored, and the unit can open the filing by hand.
+    async fn open_system_filing(&self, who: &Principal, unit_id: &str, v: &VideoSystem) {
+        let Some(on) = v.commissioned_on else { return };
+        let source = format!("video-system:{unit_id}");
+        let f = match self
+            .filings
+            .open_obligation(FilingKind::VideoSystem, unit_id, on, &source)
+            .await
+        {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::error!(code = ?e.error_code(), "opening the video system's filing");
+                return;
+            }
+        };
+        if !f.content.is_empty() || f.status != FilingStatus::Draft || !who.can(Permission::FilingWrite) {
+            return;
+        }
+        let content = match self.system_summary(who, unit_id).await {
+            Ok(sum) => filing_content(&sum),
+            Err(e) => {
+                tracing::error!(code = ?e.error_code(), "the video system's summary for its filing");
+                return;
+            }
+        };
+        if let Err(e) = self.filings.save(who, &f.id, f.version, content).await {
+            tracing::error!(code = ?e.error_code(), "filling the video system's filing");
+        }
     }
 
     async fn register(&self, who: &Principal, unit_id: &str) -> ServiceResult<VideoRegister> {
@@ -270,7 +309,7 @@ impl VideoService {
             "storage_days": d.storage_days,
         })
         .to_string();
-        Ok(self
+        let v = self
             .ctx
             .store
             .set_video_system(
@@ -283,7 +322,9 @@ impl VideoService {
                 &audit,
                 Utc::now(),
             )
-            .await?)
+            .await?;
+        self.open_system_filing(who, unit_id, &v).await;
+        Ok(v)
     }
 
     /// Adds a signage group ([`Permission::VideoManage`]): a name (1–50, unique in the unit:
@@ -485,4 +526,35 @@ fn checked_cameras(r: &VideoRegister, ids: Vec<String>, required: bool) -> Servi
         return Err(ServiceError::invalid("请至少选择一台调阅的摄像机"));
     }
     Ok(out)
+}
+
+/// The R50 filing's content from the register (S7 Art 14: locations, device counts and types,
+/// storage period), keyed as `FilingKind::VideoSystem`'s fields.
+fn filing_content(s: &SystemSummary) -> BTreeMap<String, String> {
+    let list = |l: &[LabelCount]| {
+        l.iter()
+            .map(|x| format!("{} {} 台", x.label, x.count))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut c = BTreeMap::new();
+    c.insert("system_name".into(), format!("{}视频图像信息系统", s.unit_name));
+    let mut locations = list(&s.by_location);
+    if !s.groups.is_empty() {
+        locations.push_str(&format!("；点位：{}", s.groups.join("、")));
+    }
+    c.insert("locations".into(), locations.chars().take(2000).collect());
+    c.insert("camera_count".into(), s.cameras.to_string());
+    let mut types = list(&s.by_kind);
+    if !s.by_vendor.is_empty() {
+        types.push_str(&format!("（{}）", list(&s.by_vendor)));
+    }
+    c.insert("device_types".into(), types.chars().take(500).collect());
+    if let Some(d) = s.system.storage_days {
+        c.insert("storage_days".into(), d.to_string());
+    }
+    if let Some(d) = s.system.commissioned_on {
+        c.insert("in_use_on".into(), d.to_string());
+    }
+    c
 }
