@@ -84,6 +84,7 @@ pub enum BuiltinRuleCode {
     ArmedPeriodMotion,
     AccessDoorForced,
     AccessFailedVerification,
+    PatrolMiss,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -392,6 +393,7 @@ mod tests {
             BuiltinRuleCode::ArmedPeriodMotion,
             BuiltinRuleCode::AccessDoorForced,
             BuiltinRuleCode::AccessFailedVerification,
+            BuiltinRuleCode::PatrolMiss,
         ]
         .iter()
         .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_string())
