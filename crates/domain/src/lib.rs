@@ -14,6 +14,7 @@ pub mod error;
 pub mod idempotency;
 pub mod ids;
 pub mod jobs;
+pub mod json;
 pub mod notifications;
 pub mod paging;
 pub mod sensitive;

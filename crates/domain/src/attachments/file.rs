@@ -91,3 +91,34 @@ mod tests {
         assert!(check_size(1).is_ok());
     }
 }
+
+/// The image type of `data` by its signature, whatever the client declared: PNG
+/// (`89 50 4E 47 0D 0A 1A 0A`), JPEG (`FF D8 FF`), GIF (`GIF87a`/`GIF89a`), WebP (`RIFF….WEBP`);
+/// `None` for anything else. Phones and upload tools often send photos as
+/// `application/octet-stream`; the bytes say what they are.
+pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if data.starts_with(b"\xff\xd8\xff") {
+        Some("image/jpeg")
+    } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if data.len() >= 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod sniff_tests {
+    #[test]
+    fn images_are_known_by_their_signature() {
+        assert_eq!(super::sniff_image(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
+        assert_eq!(super::sniff_image(b"\xff\xd8\xff\xe0"), Some("image/jpeg"));
+        assert_eq!(super::sniff_image(b"GIF89a.."), Some("image/gif"));
+        assert_eq!(super::sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(super::sniff_image(b"%PDF-1.7"), None);
+        assert_eq!(super::sniff_image(b""), None);
+    }
+}

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use neibao_domain::access::{Permission, Principal};
 use neibao_domain::attachments::{
-    check_size, clean_file_name, stored_content_type, Attachment, AttachmentOwner, NewAttachment, Upload,
+    check_size, clean_file_name, sniff_image, Attachment, AttachmentOwner, NewAttachment, Upload,
 };
 use neibao_domain::devices::DEVICE_KINDS;
 use neibao_domain::filings::{FilingKind, FilingStatus};
@@ -34,8 +34,8 @@ pub const MAX_STORAGE_DAYS: i64 = 3650;
 pub struct SystemDraft {
     #[schema(minimum = 0)]
     pub version: i64,
-    /// 投入使用日期 (Beijing date, not after today); absent or null: not recorded.
-    #[serde(default)]
+    /// 投入使用日期 (Beijing date, not after today); absent, null or empty: not recorded.
+    #[serde(default, deserialize_with = "neibao_domain::json::opt_date")]
     pub commissioned_on: Option<NaiveDate>,
     /// 存储期限 in days, 30–3650 (S7 Art 17, R54); absent or null: not recorded.
     #[serde(default)]
@@ -407,10 +407,10 @@ impl VideoService {
     ) -> ServiceResult<Attachment> {
         self.check_photo_target(who, unit_id).await?;
         check_size(upload.data.len())?;
-        let content_type = stored_content_type(&upload.content_type);
-        if !content_type.starts_with("image/") {
-            return Err(ServiceError::invalid("提示标识照片应为图片（JPEG、PNG 等）"));
-        }
+        // The bytes say what the file is (phones often declare application/octet-stream).
+        let Some(content_type) = sniff_image(&upload.data).map(str::to_string) else {
+            return Err(ServiceError::invalid("提示标识照片应为图片（JPEG、PNG、GIF 或 WebP）"));
+        };
         let owner = self.ctx.store.signage_check_unit(&who.scope, check_id).await?;
         if owner.as_str() != unit_id {
             return Err(ServiceError::refused(

@@ -80,7 +80,7 @@ pub struct DecisionRequest {
     /// The document's date (not after today).
     pub decided_on: NaiveDate,
     /// The date the unit was told (counter-terror targets); absent: the decision date.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "neibao_domain::json::opt_date")]
     pub notice_on: Option<NaiveDate>,
     /// A note (decision: optional; revocation: the reason, required; at most 500 characters).
     #[serde(default)]

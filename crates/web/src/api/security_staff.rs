@@ -69,6 +69,7 @@ pub struct BodyRequest {
     #[schema(min_length = 1, max_length = 50)]
     pub head: String,
     /// 成立日期 (not after today).
+    #[serde(default, deserialize_with = "neibao_domain::json::opt_date")]
     pub established_on: Option<NaiveDate>,
     /// Absent or empty: keep the stored phone; `-`: clear; else a mainland phone number.
     pub phone: Option<String>,
@@ -130,6 +131,7 @@ pub struct GuardRequest {
     /// 上岗日期 (not after today).
     pub started_on: NaiveDate,
     /// 离岗日期 (not before the start, not after today).
+    #[serde(default, deserialize_with = "neibao_domain::json::opt_date")]
     pub stopped_on: Option<NaiveDate>,
     /// Absent: `pending`.
     pub vetting: Option<Vetting>,
@@ -152,6 +154,7 @@ pub struct TrainingRequest {
     #[schema(max_length = 100)]
     pub certificate_name: String,
     /// The certificate's expiry date: reminded 30 days before.
+    #[serde(default, deserialize_with = "neibao_domain::json::opt_date")]
     pub certificate_expires_on: Option<NaiveDate>,
 }
 
