@@ -75,6 +75,8 @@ impl Services {
             bus,
             config: Arc::new(config),
         };
+        // One filings service, shared by the capabilities that open filings (guards, video).
+        let filings = FilingService::new(ctx.clone());
         Services {
             registry: RegistryService::new(ctx.clone()),
             devices: DeviceService::new(ctx.clone()),
@@ -96,10 +98,10 @@ impl Services {
             imports: ImportService::new(ctx.clone()),
             organisations: OrganisationService::new(ctx.clone()),
             rulebook: RulebookService::new(ctx.clone()),
-            video: VideoService::new(ctx.clone(), FilingService::new(ctx.clone())),
+            video: VideoService::new(ctx.clone(), filings.clone()),
             patrol: PatrolService::new(ctx.clone()),
-            security_staff: SecurityStaffService::new(ctx.clone(), FilingService::new(ctx.clone())),
-            filings: FilingService::new(ctx.clone()),
+            security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
+            filings,
             designations: DesignationService::new(ctx.clone()),
             ctx,
         }

@@ -4,6 +4,7 @@
 //! 反恐怖重点目标) bear on no single item and are shown with the other records.
 
 use neibao_domain::access::Principal;
+use neibao_domain::designations::DesignationFilter;
 use neibao_domain::filings::{Filing, FilingFilter, FilingKind, FilingStatus};
 use neibao_domain::paging::Page;
 use neibao_domain::unit_records::RecordLine;
@@ -80,10 +81,21 @@ impl FilingService {
                 false,
             ));
         }
-        let summary = self.summary(who, unit_id).await?;
-        if !summary.designations.is_empty() {
-            let text = summary
-                .designations
+        let designations = self
+            .ctx
+            .store
+            .list_designations(
+                &who.scope,
+                &DesignationFilter {
+                    unit_id: Some(unit_id.to_string()),
+                    ..Default::default()
+                },
+                Page { page: 1, per_page: 50 },
+            )
+            .await?
+            .items;
+        if !designations.is_empty() {
+            let text = designations
                 .iter()
                 .map(|d| {
                     let mut t = format!("{}：{}", d.kind_label, d.status_label);
