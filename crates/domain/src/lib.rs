@@ -10,6 +10,7 @@ pub mod access;
 pub mod attachments;
 pub mod audit;
 pub mod documents;
+pub mod emergency;
 pub mod error;
 pub mod idempotency;
 pub mod ids;
