@@ -657,8 +657,17 @@ async fn main() -> anyhow::Result<()> {
             let who = Principal::system("cli");
             let report = services.privacy.reencrypt_all(&who).await?;
             println!(
-                "新密钥 {id}：重新加密 负责人 {} 条、事件 {} 条、图片 {} 张、动态口令密钥 {} 个、自由文本 {} 项。",
-                report.persons, report.events, report.images, report.totp_secrets, report.free_texts
+                "新密钥 {id}：重新加密 负责人 {} 条、事件 {} 条、图片 {} 张、动态口令密钥 {} 个、自由文本 {} 项、\
+                 保卫人员信息 {} 项、通知渠道 {} 个、佐证材料 {} 份、重复请求应答 {} 条。",
+                report.persons,
+                report.events,
+                report.images,
+                report.totp_secrets,
+                report.free_texts,
+                report.security_staff,
+                report.channels,
+                report.attachments,
+                report.replies
             );
             if report.remaining > 0 {
                 bail!(

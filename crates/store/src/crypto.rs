@@ -141,6 +141,16 @@ impl FieldCipher {
             .is_some_and(|id| id == self.current.as_bytes())
     }
 
+    /// The first bytes of every binary ciphertext made with the current key (the key id's length
+    /// and the key id), so that SQL can tell stale ciphertexts without reading them whole.
+    pub fn current_bytes_header(&self) -> Vec<u8> {
+        let id = self.current.as_bytes();
+        let mut h = Vec::with_capacity(1 + id.len());
+        h.push(id.len() as u8);
+        h.extend_from_slice(id);
+        h
+    }
+
     /// Blind index of `value` in `domain` (e.g. `"citizen_id"`): hex HMAC-SHA256 under the
     /// blind-index key. Normalize the value first (the ID-number validator upper-cases `x`).
     pub fn blind_index(&self, domain: &str, value: &str) -> String {

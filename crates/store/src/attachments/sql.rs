@@ -2,6 +2,7 @@
 
 use super::common::{from_ms, ms, push_scope};
 use super::db::{sql, Db, DbRow};
+use super::privacy_rotate::AAD_ATTACHMENT;
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
@@ -43,8 +44,8 @@ impl AttachmentRepo for Backend {
         let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO attachments (id, unit_id, owner_kind, owner_id, name, name_sealed, content_type, size, data,
-                                      uploaded_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                      data_encrypted, uploaded_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&id)
         .bind(&a.unit_id)
@@ -54,7 +55,9 @@ impl AttachmentRepo for Backend {
         .bind(&name_sealed)
         .bind(&a.content_type)
         .bind(a.data.len() as i64)
-        .bind(&a.data)
+        // The bytes encrypted at rest (AES-256-GCM, the field key; docs/SECURITY.md).
+        .bind(self.cipher.encrypt_bytes(AAD_ATTACHMENT, &a.data))
+        .bind(true)
         .bind(&a.uploaded_by)
         .bind(ms(now))
         .execute(&mut *tx)
@@ -110,6 +113,14 @@ impl AttachmentRepo for Backend {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        Ok((attachment_from_row(&r), r.get("data")))
+        let data: Vec<u8> = r.get("data");
+        // Files stored before attachments were encrypted are read as stored until
+        // `neibao keys rotate` encrypts them.
+        let data = if r.get::<bool, _>("data_encrypted") {
+            self.cipher.decrypt_bytes(AAD_ATTACHMENT, &data)?
+        } else {
+            data
+        };
+        Ok((attachment_from_row(&r), data))
     }
 }

@@ -43,6 +43,8 @@ mod organisations;
 mod patrol;
 #[path = "../privacy/sql.rs"]
 mod privacy;
+#[path = "../privacy/rotate.rs"]
+mod privacy_rotate;
 #[path = "../privacy/sealed.rs"]
 mod privacy_sealed;
 #[path = "../registry/sql.rs"]

@@ -62,6 +62,7 @@ impl Backend {
             n += c;
         }
         n += self.count_stale_sealed(&prefix).await?;
+        n += self.count_stale_other(&prefix).await?;
         // Binary columns: the key id is a length-prefixed header, checked in batches.
         for (table, col) in [("events", "raw"), ("event_images", "bytes")] {
             let mut after = String::new();
@@ -582,6 +583,8 @@ impl KeyRotationRepo for Backend {
             tx.commit().await?;
         }
         report.free_texts = self.reencrypt_sealed().await?;
+        (report.security_staff, report.channels) = self.reencrypt_text_columns().await?;
+        (report.attachments, report.replies) = self.reencrypt_files().await?;
         for stmt in AFTER_BULK_REWRITE {
             sqlx::query(stmt).execute(self.writer()).await?;
         }

@@ -1,0 +1,5 @@
+-- Evidence files encrypted at rest (docs/SECURITY.md): `data` holds the AES-256-GCM ciphertext
+-- (associated data "attachments.data") when `data_encrypted` is true. Files stored before keep
+-- false and are read as stored until `neibao keys rotate` encrypts them
+-- (crates/store/src/privacy/rotate.rs).
+ALTER TABLE attachments ADD COLUMN data_encrypted BOOLEAN NOT NULL DEFAULT FALSE;
