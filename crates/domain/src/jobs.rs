@@ -31,6 +31,10 @@ pub enum JobKind {
     /// of the route started in the window, a `patrol.round_late` event enters the pipeline; the
     /// next window's check is scheduled (subject: the route id; payload `{"start": ms}`).
     PatrolWindow,
+    /// A round's longest time passed (docs/PATROL.md; R12(3)): due `max_minutes` after the round
+    /// started; if it is still in progress, a `patrol.round_late` event (overtime) enters the
+    /// pipeline (subject: the round id).
+    PatrolOvertime,
     /// The expiry reminder of a training certificate (docs/SECURITY-STAFF.md, R58): due 30 days
     /// before the certificate expires; sends the unit one notice if the record's member is still
     /// on the roster (subject: the training record id).
@@ -46,7 +50,7 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 12] = [
+    pub const ALL: [JobKind; 13] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -56,6 +60,7 @@ impl JobKind {
         JobKind::DocumentNotify,
         JobKind::RulebookReview,
         JobKind::PatrolWindow,
+        JobKind::PatrolOvertime,
         JobKind::CertificateExpiry,
         JobKind::FilingReminder,
         JobKind::FilingOverdue,
@@ -73,6 +78,7 @@ impl JobKind {
             JobKind::DocumentNotify => "document.notify",
             JobKind::RulebookReview => "rulebook.review",
             JobKind::PatrolWindow => "patrol.window",
+            JobKind::PatrolOvertime => "patrol.overtime",
             JobKind::CertificateExpiry => "security_staff.certificate_expiry",
             JobKind::FilingReminder => "filing.reminder",
             JobKind::FilingOverdue => "filing.overdue",

@@ -15,14 +15,17 @@ pub enum AttachmentOwner {
     RuleVersion,
     /// A video signage check (显著提示标识 photo, S7 Art 13, R51).
     VideoSignage,
+    /// A checkpoint visit of a patrol round (the optional photo taken there, R12(3)).
+    PatrolVisit,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 4] = [
+    pub const ALL: [AttachmentOwner; 5] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
         AttachmentOwner::VideoSignage,
+        AttachmentOwner::PatrolVisit,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -32,6 +35,7 @@ impl AttachmentOwner {
             AttachmentOwner::Hazard => "hazard",
             AttachmentOwner::RuleVersion => "rule_version",
             AttachmentOwner::VideoSignage => "video_signage",
+            AttachmentOwner::PatrolVisit => "patrol_visit",
         }
     }
 
@@ -45,6 +49,7 @@ impl AttachmentOwner {
             AttachmentOwner::Hazard => "隐患",
             AttachmentOwner::RuleVersion => "治安保卫制度",
             AttachmentOwner::VideoSignage => "视频提示标识检查",
+            AttachmentOwner::PatrolVisit => "巡查点到位照片",
         }
     }
 }

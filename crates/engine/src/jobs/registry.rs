@@ -50,6 +50,10 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             crate::patrol::misses::window_handler(services.patrol.ctx.clone()),
         ),
         (
+            JobKind::PatrolOvertime,
+            crate::patrol::misses::overtime_handler(services.patrol.ctx.clone()),
+        ),
+        (
             JobKind::CertificateExpiry,
             crate::security_staff::expiry::expiry_handler(
                 services.store().clone(),

@@ -10,7 +10,14 @@
 //! start window of its schedule (subject: the route id, payload `{"start": ms}`); if no round of
 //! the route started in the window, a `patrol.round_late` miss. Each run schedules the next
 //! window; a window the route's schedule no longer has (changed meanwhile) is dropped, as the
-//! change scheduled its own.
+//! change scheduled its own. While the unit is not active (suspended, closed) a window records
+//! nothing, but the next one is still scheduled, so that a reactivated unit's routes are checked
+//! again.
+//!
+//! The overtime check: a round has a longest time (`max_minutes`, copied from its route when it
+//! starts). One `JobKind::PatrolOvertime` job per round, due that long after the start: a round
+//! still in progress then is a `patrol.round_late` miss (key `overtime:<round>`); a round finished
+//! after its longest time is the same miss, recorded when it finishes — one alert either way.
 
 use std::sync::Arc;
 
@@ -20,6 +27,7 @@ use neibao_domain::access::Scope;
 use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 use neibao_domain::jobs::{Job, JobKind, NewJob};
 use neibao_domain::patrol::*;
+use neibao_domain::registry::LifeState;
 
 use crate::context::Ctx;
 use crate::jobs::scheduler::Handler;
@@ -100,6 +108,80 @@ pub(crate) async fn round_misses(ctx: &Ctx, round: &PatrolRound) -> anyhow::Resu
     Ok(missed.len())
 }
 
+/// The overtime check of a round that started at `started` with this longest time.
+pub fn overtime_job(round_id: &str, started: DateTime<Utc>, max_minutes: i64) -> NewJob {
+    NewJob {
+        kind: JobKind::PatrolOvertime,
+        subject_id: round_id.to_string(),
+        due_at: started + chrono::Duration::minutes(max_minutes),
+        payload: serde_json::json!({}),
+    }
+}
+
+/// The overtime miss of `round` (`still_open`: not finished at its longest time).
+pub(crate) async fn round_overtime(ctx: &Ctx, round: &PatrolRound, still_open: bool) -> anyhow::Result<()> {
+    let when = short_time(round.started_at);
+    let detail = match round.finished_at.filter(|_| !still_open) {
+        Some(end) => format!(
+            "巡查路线「{}」{when} 开始的巡查（{}）用时 {} 分钟，超过规定的 {} 分钟",
+            round.route_name,
+            round.guard_name,
+            (end - round.started_at).num_minutes(),
+            round.max_minutes
+        ),
+        None => format!(
+            "巡查路线「{}」{when} 开始的巡查（{}）超过规定的 {} 分钟仍未结束",
+            round.route_name, round.guard_name, round.max_minutes
+        ),
+    };
+    let miss = PatrolMiss {
+        key: format!("overtime:{}", round.id),
+        unit_id: round.unit_id.clone(),
+        route_id: round.route_id.clone(),
+        round_id: Some(round.id.clone()),
+        kind: MISS_LATE,
+        at: if still_open {
+            round.started_at + chrono::Duration::minutes(round.max_minutes)
+        } else {
+            round.finished_at.unwrap_or_else(Utc::now)
+        },
+        detail,
+    };
+    let region = format!("{}（{when} 开始的巡查超时）", round.route_name);
+    emit(ctx, &miss, EventKind::PatrolRoundLate, &region, None).await
+}
+
+/// Whether a finished round took longer than its longest time.
+pub(crate) fn finished_late(round: &PatrolRound) -> bool {
+    round
+        .finished_at
+        .is_some_and(|end| end - round.started_at > chrono::Duration::minutes(round.max_minutes))
+}
+
+async fn on_overtime(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
+    let Some(round) = ctx.store.patrol_round(&Scope::All, &job.subject_id).await? else {
+        return Ok(());
+    };
+    if round.state != RoundState::InProgress || !unit_active(ctx, &round.unit_id).await? {
+        return Ok(());
+    }
+    round_overtime(ctx, &round, true).await
+}
+
+/// The scheduler handler of `JobKind::PatrolOvertime`.
+pub fn overtime_handler(ctx: Ctx) -> Handler {
+    let ctx = Arc::new(ctx);
+    Arc::new(move |job| {
+        let ctx = ctx.clone();
+        Box::pin(async move { on_overtime(&ctx, &job).await })
+    })
+}
+
+/// Whether the unit is active (a suspended or closed unit raises no patrol miss).
+async fn unit_active(ctx: &Ctx, unit_id: &str) -> anyhow::Result<bool> {
+    Ok(ctx.store.get_unit(&Scope::All, unit_id).await?.state == LifeState::Active)
+}
+
 async fn on_window(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
     let Some(route) = ctx.store.patrol_route(&Scope::All, &job.subject_id).await? else {
         return Ok(());
@@ -117,7 +199,7 @@ async fn on_window(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
         return Ok(());
     }
     let next = next_window(&route.schedule, end).map(|w| window_job(&route.id, w));
-    if ctx.store.patrol_rounds_started(&route.id, start, end).await? > 0 {
+    if !unit_active(ctx, &route.unit_id).await? || ctx.store.patrol_rounds_started(&route.id, start, end).await? > 0 {
         if let Some(n) = &next {
             ctx.store.schedule_job(n, Utc::now()).await?;
         }

@@ -4,6 +4,7 @@
 //! pipeline like any device event and raise an early-warning alert (built-in rule `patrol_miss`).
 
 pub mod misses;
+mod photos;
 mod records;
 mod service;
 

@@ -14,7 +14,7 @@ use neibao_domain::patrol::*;
 use neibao_domain::registry::ArmedPeriod;
 use neibao_domain::text::checked_text;
 
-use super::misses::{first_check, round_misses};
+use super::misses::{finished_late, first_check, overtime_job, round_misses, round_overtime};
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
 
@@ -227,7 +227,8 @@ impl PatrolService {
 
     /// Starts a round of the route as the caller ([`Permission::PatrolWalk`]: the unit's own
     /// manager and guards; 404 outside the scope). 400 for a route without checkpoints. Audited
-    /// as `patrol.round_start`.
+    /// as `patrol.round_start`; the overtime check (`patrol.overtime`) is scheduled at the round's
+    /// longest time.
     #[tracing::instrument(skip_all, fields(route = %route_id))]
     pub async fn start_round(&self, who: &Principal, route_id: &str) -> ServiceResult<PatrolRound> {
         who.require(Permission::PatrolWalk)?;
@@ -246,7 +247,13 @@ impl PatrolService {
             at: now(),
         };
         let audit = who.audit("patrol.round_start", "patrol_round", &r.id, None);
-        Ok(self.ctx.store.start_patrol_round(&who.scope, &r, &audit).await?)
+        let round = self.ctx.store.start_patrol_round(&who.scope, &r, &audit).await?;
+        // The overtime check at the round's longest time (misses.rs).
+        self.ctx
+            .store
+            .schedule_job(&overtime_job(&round.id, round.started_at, round.max_minutes), now())
+            .await?;
+        Ok(round)
     }
 
     /// One round with its visits. 404 when absent or outside the scope.
@@ -304,7 +311,9 @@ impl PatrolService {
 
     /// Finishes a round ([`Permission::PatrolWalk`]); a finished round is answered as it is.
     /// Each expected checkpoint not visited is a miss: a `patrol.checkpoint_missed` event through
-    /// the pipeline, one alert per miss (finishing again raises none). Audited as
+    /// the pipeline, one alert per miss (finishing again raises none); a round that took longer
+    /// than its longest time is a `patrol.round_late` miss (one alert, also if the overtime check
+    /// raised it while the round was open). Audited as
     /// `patrol.round_finish`.
     #[tracing::instrument(skip_all, fields(round = %id))]
     pub async fn finish_round(&self, who: &Principal, id: &str) -> ServiceResult<PatrolRound> {
@@ -322,6 +331,11 @@ impl PatrolService {
             .finish_patrol_round(&who.scope, id, &audit, now())
             .await?;
         round_misses(&self.ctx, &round).await.map_err(ServiceError::Internal)?;
+        if finished_late(&round) {
+            round_overtime(&self.ctx, &round, false)
+                .await
+                .map_err(ServiceError::Internal)?;
+        }
         Ok(round)
     }
 

@@ -49,6 +49,8 @@ pub async fn check_target(
         AttachmentOwner::VideoSignage => Err(ServiceError::invalid(
             "视频提示标识照片请在本单位视频图像信息系统页面上传",
         )),
+        // Checkpoint photos are uploaded by the patrol capability (PatrolService::add_visit_photo).
+        AttachmentOwner::PatrolVisit => Err(ServiceError::invalid("巡查点照片请在巡查页面上传")),
     }
 }
 

@@ -439,6 +439,13 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             UnitAccounts,
             Some(r#"{"tag":"NOT-ON-ROUTE"}"#),
         ),
+        // The photo of a visit: the matrix names no visit of the round (404 to the unit's accounts).
+        (
+            "post",
+            "/api/v1/patrol/rounds/{id}/visits/{visit}/photo",
+            UnitAccounts,
+            Some("{}"),
+        ),
         ("post", "/api/v1/patrol/rounds/{id}/finish", UnitAccounts, Some("{}")),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
@@ -1319,6 +1326,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{subject}", "8")
                     .replace("{group}", "matrix-none")
                     .replace("{check}", "matrix-none")
+                    .replace("{visit}", "matrix-none")
                     .replace("{n}", "1");
                 if template.starts_with("/api/v1/imports/") {
                     // Outside: the administrator's job (someone else's).

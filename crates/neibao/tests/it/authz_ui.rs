@@ -273,6 +273,7 @@ fn table() -> Vec<Row> {
             UnitAccounts,
             &[("tag", "NOT-ON-ROUTE")],
         ),
+        ("post", "/patrol/rounds/{id}/photo", UnitAccounts, UPLOAD),
         ("post", "/patrol/rounds/{id}/finish", UnitAccounts, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).

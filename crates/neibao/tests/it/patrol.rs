@@ -193,6 +193,218 @@ async fn a_scheduled_round_not_started_raises_one_late_alert() {
 }
 
 #[tokio::test]
+async fn a_round_past_its_longest_time_raises_one_alert() {
+    let app = TestApp::demo().await;
+    let manager = app.client_for("demo_unit").await;
+    let guard = app.client_for("demo_guard").await;
+    let (_, me) = manager.get("/api/v1/me").await;
+    let unit = me["unit_id"].as_str().unwrap().to_string();
+    let (s, route) = manager
+        .post(
+            &format!("/api/v1/units/{unit}/patrol/routes"),
+            route_body("超时巡查", &["OT-1"], json!([])),
+        )
+        .await;
+    assert_eq!(s, 201, "{route}");
+    let route_id = route["id"].as_str().unwrap().to_string();
+    let start = || async {
+        let (s, r) = guard
+            .post(&format!("/api/v1/patrol/routes/{route_id}/rounds"), json!({}))
+            .await;
+        assert_eq!(s, 201, "{r}");
+        r["id"].as_str().unwrap().to_string()
+    };
+
+    // Still open at its longest time (60 minutes): one alert; finishing late then raises no other.
+    let open = start().await;
+    let scheduler = app.scheduler("patrol-node");
+    scheduler.tick(Utc::now() + Duration::minutes(30)).await.unwrap();
+    assert!(patrol_alerts(&manager, &unit).await.is_empty(), "not yet over time");
+    scheduler.tick(Utc::now() + Duration::minutes(61)).await.unwrap();
+    let alerts = patrol_alerts(&manager, &unit).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0]["rule"], "patrol_miss");
+    let (_, events) = manager
+        .get(&format!(
+            "/api/v1/events?device_id=patrol-{unit}&kind=patrol.round_late"
+        ))
+        .await;
+    assert!(
+        events["items"][0]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("超过规定的 60 分钟仍未结束")),
+        "{events}"
+    );
+    app.exec_sql(&format!(
+        "UPDATE patrol_rounds SET started_at = started_at - 7200000 WHERE id = '{open}'"
+    ))
+    .await;
+    guard
+        .post(&format!("/api/v1/patrol/rounds/{open}/visits"), json!({"tag": "OT-1"}))
+        .await;
+    let (s, _) = guard
+        .post(&format!("/api/v1/patrol/rounds/{open}/finish"), json!({}))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(patrol_alerts(&manager, &unit).await.len(), 1, "one alert per round");
+
+    // Finished after its longest time (the check not yet run): one alert at the finish.
+    let late = start().await;
+    app.exec_sql(&format!(
+        "UPDATE patrol_rounds SET started_at = started_at - 4500000 WHERE id = '{late}'"
+    ))
+    .await;
+    guard
+        .post(&format!("/api/v1/patrol/rounds/{late}/visits"), json!({"tag": "OT-1"}))
+        .await;
+    let (s, _) = guard
+        .post(&format!("/api/v1/patrol/rounds/{late}/finish"), json!({}))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(patrol_alerts(&manager, &unit).await.len(), 2);
+    let (_, events) = manager
+        .get(&format!(
+            "/api/v1/events?device_id=patrol-{unit}&kind=patrol.round_late"
+        ))
+        .await;
+    assert!(
+        events["items"].as_array().unwrap().iter().any(|e| e["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("用时 75 分钟，超过规定的 60 分钟"))),
+        "{events}"
+    );
+    // A round within its time raises nothing.
+    let quick = start().await;
+    guard
+        .post(&format!("/api/v1/patrol/rounds/{quick}/visits"), json!({"tag": "OT-1"}))
+        .await;
+    guard
+        .post(&format!("/api/v1/patrol/rounds/{quick}/finish"), json!({}))
+        .await;
+    scheduler.tick(Utc::now() + Duration::minutes(61)).await.unwrap();
+    assert_eq!(patrol_alerts(&manager, &unit).await.len(), 2);
+    let (_, sum) = manager.get(&format!("/api/v1/units/{unit}/patrol/summary")).await;
+    assert_eq!(sum["late_rounds"], 2, "{sum}");
+}
+
+/// The optional photo at a checkpoint: taken by the round's guard after the visit, an image by its
+/// bytes, shown on the visit, read by the police of the jurisdiction; nobody else may add one.
+#[tokio::test]
+async fn a_guard_adds_a_photo_at_a_visited_checkpoint() {
+    let app = TestApp::demo().await;
+    let manager = app.client_for("demo_unit").await;
+    let guard = app.client_for("demo_guard").await;
+    let station = app.client_for("demo_station").await;
+    let (_, me) = manager.get("/api/v1/me").await;
+    let unit = me["unit_id"].as_str().unwrap().to_string();
+    let (_, route) = manager
+        .post(
+            &format!("/api/v1/units/{unit}/patrol/routes"),
+            route_body("拍照巡查", &["PH-1", "PH-2"], json!([])),
+        )
+        .await;
+    let route_id = route["id"].as_str().unwrap();
+    let (_, round) = guard
+        .post(&format!("/api/v1/patrol/routes/{route_id}/rounds"), json!({}))
+        .await;
+    let round_id = round["id"].as_str().unwrap().to_string();
+    let (s, visit) = guard
+        .post(
+            &format!("/api/v1/patrol/rounds/{round_id}/visits"),
+            json!({"tag": "PH-1"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{visit}");
+    assert!(visit["photo_id"].is_null());
+    let visit_id = visit["id"].as_str().unwrap().to_string();
+    let send = |c: &Client, visit: &str, bytes: Vec<u8>| {
+        let url = format!("{}/api/v1/patrol/rounds/{round_id}/visits/{visit}/photo", c.base);
+        c.http
+            .post(url)
+            .bearer_auth(&c.token)
+            .multipart(
+                reqwest::multipart::Form::new().part(
+                    "file",
+                    reqwest::multipart::Part::bytes(bytes)
+                        .file_name("东门.jpg")
+                        .mime_str("application/octet-stream")
+                        .unwrap(),
+                ),
+            )
+            .send()
+    };
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+
+    // Not an image: 400, nothing stored. A visit not of the round: 404.
+    let r = send(&guard, &visit_id, b"%PDF-1.4 not a photo".to_vec()).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert!(error_message(&body).contains("图片"), "{body}");
+    let r = send(&guard, "no-such-visit", png.clone()).await.unwrap();
+    assert_eq!(r.status(), 404);
+    // The police may not add one; nor may the manager to the guard's round.
+    let r = send(&station, &visit_id, png.clone()).await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = send(&manager, &visit_id, png.clone()).await.unwrap();
+    assert_eq!(r.status(), 403);
+    let (_, r) = guard.get(&format!("/api/v1/patrol/rounds/{round_id}")).await;
+    assert!(r["visits"][0]["photo_id"].is_null(), "nothing stored: {r}");
+
+    // The guard's photo (declared octet-stream, known by its bytes), also after the finish.
+    guard
+        .post(&format!("/api/v1/patrol/rounds/{round_id}/finish"), json!({}))
+        .await;
+    let r = send(&guard, &visit_id, png.clone()).await.unwrap();
+    assert_eq!(r.status(), 201);
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(
+        (a["owner_kind"].as_str(), a["content_type"].as_str()),
+        (Some("patrol_visit"), Some("image/png")),
+        "{a}"
+    );
+    let (_, r) = station.get(&format!("/api/v1/patrol/rounds/{round_id}")).await;
+    assert_eq!(r["visits"][0]["photo_id"], a["id"], "{r}");
+    let resp = station
+        .http
+        .get(format!(
+            "{}/api/v1/attachments/{}",
+            station.base,
+            a["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&station.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.bytes().await.unwrap().to_vec(), png, "the police read the photo");
+    let (_, log) = app
+        .admin()
+        .await
+        .get(&format!(
+            "/api/v1/audit?action=attachment.upload&object_id={}",
+            a["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(log["items"].as_array().map(Vec::len), Some(1), "{log}");
+    assert!(log["items"][0].to_string().contains("patrol_visit"), "{log}");
+
+    // The walking page links it and offers the camera to the round's guard.
+    let br = app.browser("demo_guard", DEMO_PASSWORD).await;
+    let page = br
+        .get(app.url(&format!("/patrol/rounds/{round_id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("查看照片") && page.contains("capture=\"environment\""),
+        "{page}"
+    );
+}
+
+#[tokio::test]
 async fn a_guard_of_another_unit_cannot_walk_this_units_route() {
     let app = TestApp::demo().await;
     let admin = app.admin().await;
@@ -249,7 +461,7 @@ async fn a_guard_of_another_unit_cannot_walk_this_units_route() {
 
 /// In headless Chromium at 390×844: the guard starts a round from the unit's patrol page, scans
 /// one tag (typed, as a keyboard-wedge reader does), is refused a wrong tag with the round kept,
-/// taps the second checkpoint, finishes, and sees the third marked missed; the page never
+/// adds a photo at the first checkpoint, taps the second checkpoint, finishes, and sees the third marked missed; the page never
 /// scrolls sideways and the miss is one alert. Skipped without chromedriver unless
 /// NEIBAO_REQUIRE_BROWSER=1.
 #[tokio::test]
@@ -313,6 +525,20 @@ async fn a_guard_walks_a_patrol_route_on_a_phone() {
     })
     .await;
     assert_eq!(b.text(&css("#visited-count")).await, "1", "nothing lost");
+    fits().await;
+    // A photo at the first checkpoint (the file field a phone's camera fills).
+    let photo = concat!(env!("CARGO_TARGET_TMPDIR"), "/patrol-checkpoint.png");
+    std::fs::write(
+        photo,
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89",
+    )
+    .unwrap();
+    b.send_keys(&css("#photo-file-1"), photo).await;
+    b.click(&css("#photo-send-1")).await;
+    b.wait_for("the photo linked at the first checkpoint", || async {
+        b.try_text(&css("#photo-1")).await.is_ok_and(|t| t.contains("查看照片"))
+    })
+    .await;
     fits().await;
     // Tap the second checkpoint; the large button is at least 44 px tall.
     let h = b

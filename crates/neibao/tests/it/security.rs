@@ -491,6 +491,93 @@ async fn key_rotation_reencrypts_everything_and_lookups_still_work() {
         )
         .await;
     assert_eq!(s, 200);
+    // The other encrypted columns: the unit's security body and a guard (phone, ID number), a
+    // notification channel's secret, a checkpoint photo (an attachment) and a kept answer.
+    let (s, acc) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "kr_manager", "display_name": "轮换测试负责人", "role": "unit_manager", "unit_id": unit}),
+        )
+        .await;
+    assert_eq!(s, 201, "{acc}");
+    let manager = app.client_for("kr_manager").await;
+    let base = format!("/api/v1/units/{unit}/security");
+    let (s, v) = manager
+        .put(
+            &format!("{base}/body"),
+            json!({"name": "保卫科", "kind": "dedicated", "head": "王保卫", "phone": "0571-87654321"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let guard_id = {
+        let body = "33010619900307123";
+        format!(
+            "{body}{}",
+            neibao_domain::validate::citizen_id_check_char(body).unwrap()
+        )
+    };
+    let (s, v) = manager
+        .post(
+            &format!("{base}/guards"),
+            json!({"name": "钱保安", "full_time": true, "on_duty": true, "phone": "13812345678",
+                   "employment": "own_hired", "certificate_no": "浙保证2026009", "citizen_id": guard_id,
+                   "started_on": "2026-01-05", "vetting": "passed"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = admin
+        .post(
+            "/api/v1/notification_channels",
+            json!({"name": "轮换渠道", "config": {"kind": "webhook", "url": "http://127.0.0.1:9/hook", "secret": "rotate-me-secret"}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (s, route) = manager
+        .post(
+            &format!("/api/v1/units/{unit}/patrol/routes"),
+            json!({"name": "轮换路线", "note": "", "max_minutes": 60, "schedule": [],
+                   "checkpoints": [{"name": "东门", "location": "", "tag": "KR-1"}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{route}");
+    let (_, round) = manager
+        .post(
+            &format!("/api/v1/patrol/routes/{}/rounds", route["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    let round_id = round["id"].as_str().unwrap().to_string();
+    let (s, visit) = manager
+        .post(
+            &format!("/api/v1/patrol/rounds/{round_id}/visits"),
+            json!({"tag": "KR-1"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{visit}");
+    let mut photo = b"\x89PNG\r\n\x1a\n".to_vec();
+    photo.extend_from_slice(b"NEIBAO-PLAINTEXT-PHOTO-MARKER");
+    let r = manager
+        .http
+        .post(format!(
+            "{}/api/v1/patrol/rounds/{round_id}/visits/{}/photo",
+            manager.base,
+            visit["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&manager.token)
+        .header("idempotency-key", "kr-photo-1")
+        .multipart(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(photo.clone()).file_name("东门.png"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let attachment: Value = r.json().await.unwrap();
+    assert!(
+        !app.stored_bytes().contains("NEIBAO-PLAINTEXT-PHOTO-MARKER"),
+        "an evidence file is encrypted at rest"
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_neibao"))
         .args(["keys", "rotate", "--data-dir"])
         .arg(&app.data_dir)
@@ -537,6 +624,29 @@ async fn key_rotation_reencrypts_everything_and_lookups_still_work() {
         fixture("hikvision-acs/accesscontrollerevent_card_pass_plain_json.json")
     );
     assert!(!app.stored_bytes().contains("k1:"), "no value left under the old key");
+    let staff = store.unit_security(&Scope::All, &unit).await.unwrap();
+    let (body, guards) = (
+        serde_json::to_value(&staff.body).unwrap(),
+        serde_json::to_value(&staff.guards).unwrap(),
+    );
+    assert_eq!(body["phone"], "057******4321", "{body}");
+    assert_eq!(guards[0]["phone"], "138****5678", "{guards}");
+    assert!(
+        guards[0]["citizen_id"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("3301") && c.ends_with(&guard_id[14..])),
+        "the guard's ID number reads under the new key: {guards}"
+    );
+    let channels = store.list_channels().await.unwrap();
+    assert!(
+        channels.iter().any(|c| c.config.contains("rotate-me-secret")),
+        "the channel's secret reads under the new key"
+    );
+    let (_, bytes) = store
+        .get_attachment(&Scope::All, attachment["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(bytes, photo, "the photo reads under the new key");
     let report = neibao::audit_verify(&neibao::cli_services(store.clone()), &[])
         .await
         .unwrap();

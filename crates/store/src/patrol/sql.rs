@@ -121,8 +121,13 @@ async fn visits_of<'e, E>(exec: E, round_id: &str) -> StoreResult<Vec<Visit>>
 where
     E: sqlx::Executor<'e, Database = Db>,
 {
+    // The photo is the visit's latest attachment (owner kind `patrol_visit`), so the upload and
+    // its audit entry are one transaction of the attachments kernel.
     Ok(sqlx::query(&sql(
-        "SELECT * FROM patrol_visits WHERE round_id = ? ORDER BY visited_at, id",
+        "SELECT v.id, v.round_id, v.checkpoint_id, v.checkpoint_name, v.visited_at, v.method, \
+         COALESCE(v.photo_id, (SELECT a.id FROM attachments a WHERE a.owner_kind = 'patrol_visit' \
+         AND a.owner_id = v.id ORDER BY a.created_at DESC, a.id DESC LIMIT 1)) AS photo_id \
+         FROM patrol_visits v WHERE v.round_id = ? ORDER BY v.visited_at, v.id",
     ))
     .bind(round_id)
     .fetch_all(exec)

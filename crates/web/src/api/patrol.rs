@@ -7,6 +7,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use neibao_domain::attachments::Attachment;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::patrol::{CheckpointDraft, PatrolRound, PatrolRoute, PatrolSummary, Visit};
 use neibao_domain::registry::ArmedPeriod;
@@ -14,6 +15,7 @@ use neibao_engine::patrol::{RouteDraft, VisitInput};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiResult;
+use crate::extract::multipart::{upload_limit, CsrfMultipart};
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
@@ -42,6 +44,25 @@ pub struct RoundsQuery {
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
+}
+
+/// A visit of a round.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct VisitPath {
+    /// The round's id.
+    pub id: String,
+    /// The visit's id (`Visit.id`).
+    pub visit: String,
+}
+
+/// The photo of a checkpoint visit (multipart).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // the schema of the body, which `CsrfMultipart` reads
+pub struct VisitPhotoForm {
+    /// The photo (JPEG, PNG, GIF or WebP), at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
 }
 
 /// A unit's routes.
@@ -245,6 +266,29 @@ pub async fn visit(
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(v)))
 }
 
+/// Uploads the optional photo taken at a visited checkpoint (multipart field `file`, an image of
+/// at most 10 MB), by the guard who walks the round; also after the round is finished. The
+/// visit's `photo_id` then names it; download it from `/api/v1/attachments/{id}`.
+#[utoipa::path(post, path = "/api/v1/patrol/rounds/{id}/visits/{visit}/photo", tag = "patrol", params(VisitPath),
+    request_body(content_type = "multipart/form-data", content = VisitPhotoForm),
+    responses((status = 201, body = Attachment),
+        (status = 400, body = crate::error::ErrorBody, description = "不是图片，或缺少文件"),
+        (status = 403, body = crate::error::ErrorBody, description = "仅本次巡查的巡查人可以上传"),
+        (status = 404, body = crate::error::ErrorBody, description = "巡查或到位记录不存在或不在本辖区"),
+        (status = 413, body = crate::error::ErrorBody, description = "文件超过 10 MB")))]
+pub async fn visit_photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<VisitPath>,
+    body: CsrfMultipart,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    let svc = &state.services.patrol;
+    svc.check_visit_photo_target(&user.principal, &p.id, &p.visit).await?;
+    let file = body.file().await?;
+    let a = svc.add_visit_photo(&user.principal, &p.id, &p.visit, file).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
 /// Finishes a round; each checkpoint not visited raises one early-warning alert (through the
 /// event pipeline). Finishing again answers the round and raises nothing.
 #[utoipa::path(post, path = "/api/v1/patrol/rounds/{id}/finish", tag = "patrol", params(IdPath),
@@ -282,10 +326,26 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/patrol/routes/{id}/rounds", routing::post(start))
         .route("/api/v1/patrol/rounds/{id}", routing::get(round))
         .route("/api/v1/patrol/rounds/{id}/visits", routing::post(visit))
+        .route(
+            "/api/v1/patrol/rounds/{id}/visits/{visit}/photo",
+            routing::post(visit_photo).layer(upload_limit()),
+        )
         .route("/api/v1/patrol/rounds/{id}/finish", routing::post(finish))
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, create, route, update, start, rounds, round, visit, finish, summary))]
+#[openapi(paths(
+    list,
+    create,
+    route,
+    update,
+    start,
+    rounds,
+    round,
+    visit,
+    visit_photo,
+    finish,
+    summary
+))]
 pub struct Doc;

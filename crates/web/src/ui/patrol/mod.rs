@@ -5,6 +5,7 @@
 mod routes;
 mod walk;
 
+use crate::extract::multipart::upload_limit;
 use crate::state::AppState;
 
 /// This capability's pages.
@@ -17,5 +18,9 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/patrol/routes/{id}/start", routing::post(walk::start))
         .route("/patrol/rounds/{id}", routing::get(walk::round))
         .route("/patrol/rounds/{id}/visit", routing::post(walk::visit))
+        .route(
+            "/patrol/rounds/{id}/photo",
+            routing::post(walk::photo).layer(upload_limit()),
+        )
         .route("/patrol/rounds/{id}/finish", routing::post(walk::finish))
 }

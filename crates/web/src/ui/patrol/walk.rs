@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::multipart::CsrfMultipart;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, status_of, with_status, Fields};
@@ -28,6 +29,10 @@ pub struct Stop {
     /// When it was visited (Beijing time), "" when not yet.
     pub visited_at: String,
     pub method: String,
+    /// The visit's id, "" when not yet visited.
+    pub visit_id: String,
+    /// The attachment id of the photo taken there, if any.
+    pub photo_id: Option<String>,
 }
 
 #[derive(Template)]
@@ -45,6 +50,8 @@ struct RoundPage {
     visited: usize,
     missed: Vec<String>,
     may_walk: bool,
+    /// Whether the caller walks this round (only they add photos).
+    own_round: bool,
     tag: String,
     error: Option<String>,
     notice: Option<String>,
@@ -71,6 +78,8 @@ fn page(u: &CurrentUser, r: &PatrolRound, tag: String, error: Option<ApiError>, 
                     .map(|v| if v.method == "scan" { "扫描" } else { "点选" })
                     .unwrap_or_default()
                     .to_string(),
+                visit_id: v.map(|v| v.id.clone()).unwrap_or_default(),
+                photo_id: v.and_then(|v| v.photo_id.clone()),
             }
         })
         .collect();
@@ -93,6 +102,7 @@ fn page(u: &CurrentUser, r: &PatrolRound, tag: String, error: Option<ApiError>, 
                 Vec::new()
             },
             may_walk: u.principal.can(Permission::PatrolWalk),
+            own_round: u.principal.can(Permission::PatrolWalk) && r.guard_id == u.principal.user_id,
             tag,
             error: error.map(|e| e.message),
             notice,
@@ -112,6 +122,7 @@ pub async fn round(
         "started" => Some("巡查已开始：到达每个巡查点后扫描标签或点选该巡查点".to_string()),
         "visited" => Some("已记录".to_string()),
         "finished" => Some("巡查已结束".to_string()),
+        "photo" => Some("照片已上传".to_string()),
         _ => None,
     };
     match state.services.patrol.round(&u.principal, &id).await {
@@ -158,6 +169,32 @@ pub async fn visit(
                 error_page(&u, e)
             }
         }
+    }
+}
+
+/// `POST /patrol/rounds/{id}/photo`: the photo taken at a visited checkpoint (multipart: `csrf`,
+/// `_once`, `visit_id`, then `file`; the camera opens on a phone). A refused photo shows the
+/// round again with the zh-CN message; nothing of the round is lost.
+pub async fn photo(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    body: CsrfMultipart,
+) -> Response {
+    let svc = &state.services.patrol;
+    let r = async {
+        let (file, sent) = body.file_with_fields().await?;
+        let visit = field(&sent, "visit_id").to_string();
+        Ok::<_, ApiError>(svc.add_visit_photo(&u.principal, &id, &visit, file).await?)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/patrol/rounds/{id}?done=photo")).into_response(),
+        Err(e) if matches!(e.code.http_status(), 400 | 403 | 409 | 413) => match svc.round(&u.principal, &id).await {
+            Ok(r) => page(&u, &r, String::new(), Some(e), None),
+            Err(e2) => error_page(&u, e2.into()),
+        },
+        Err(e) => error_page(&u, e),
     }
 }
 
