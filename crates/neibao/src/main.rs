@@ -656,19 +656,7 @@ async fn main() -> anyhow::Result<()> {
             let services = neibao::cli_services(db);
             let who = Principal::system("cli");
             let report = services.privacy.reencrypt_all(&who).await?;
-            println!(
-                "新密钥 {id}：重新加密 负责人 {} 条、事件 {} 条、图片 {} 张、动态口令密钥 {} 个、自由文本 {} 项、\
-                 保卫人员信息 {} 项、通知渠道 {} 个、佐证材料 {} 份、重复请求应答 {} 条。",
-                report.persons,
-                report.events,
-                report.images,
-                report.totp_secrets,
-                report.free_texts,
-                report.security_staff,
-                report.channels,
-                report.attachments,
-                report.replies
-            );
+            println!("新密钥 {id}：{}。", report.summary_zh());
             if report.remaining > 0 {
                 bail!(
                     "仍有 {} 个值使用旧密钥（可能有节点仍在运行）；旧密钥未停用，请停止所有节点后重新执行",

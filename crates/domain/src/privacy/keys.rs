@@ -24,3 +24,22 @@ pub struct ReencryptReport {
     /// Values still under an older key after the run (0 when the old keys may be retired).
     pub remaining: u64,
 }
+
+impl ReencryptReport {
+    /// What was re-encrypted, as one zh-CN sentence (`neibao keys rotate` prints it).
+    pub fn summary_zh(&self) -> String {
+        format!(
+            "重新加密 负责人 {} 条、事件 {} 条、图片 {} 张、动态口令密钥 {} 个、自由文本 {} 项、保卫人员信息 {} 项、\
+             通知渠道 {} 个、佐证材料 {} 份、重复请求应答 {} 条",
+            self.persons,
+            self.events,
+            self.images,
+            self.totp_secrets,
+            self.free_texts,
+            self.security_staff,
+            self.channels,
+            self.attachments,
+            self.replies
+        )
+    }
+}

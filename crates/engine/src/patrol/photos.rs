@@ -1,5 +1,6 @@
 //! The optional photo of a checkpoint visit (docs/PATROL.md; R12(3): "time and optional photo").
-//! The guard who walks the round takes it on the phone page after the checkpoint is recorded; it
+//! The guard takes it on the phone page after the checkpoint is recorded (the unit's manager may
+//! add one too, e.g. for a guard whose phone failed); it
 //! is an attachment of owner kind `patrol_visit` (encrypted at rest like every attachment), and
 //! the visit answers its latest photo.
 
@@ -16,8 +17,8 @@ use crate::error::{ServiceError, ServiceResult};
 
 impl PatrolService {
     /// Whether the caller may add a photo to a visit of this round (checked before the upload is
-    /// read): [`Permission::PatrolWalk`], the round in scope (404), the visit one of the round's
-    /// (404), and the round walked by the caller (403). Answers the round.
+    /// read): [`Permission::PatrolWalk`] (the unit's guards and manager), the round in scope (404),
+    /// the visit one of the round's (404). Answers the round.
     pub async fn check_visit_photo_target(
         &self,
         who: &Principal,
@@ -32,14 +33,11 @@ impl PatrolService {
                 "巡查点到位记录不存在或不属于本次巡查",
             ));
         }
-        if round.guard_id != who.user_id {
-            return Err(ServiceError::forbidden("只有本次巡查的巡查人可以上传巡查点照片"));
-        }
         Ok(round)
     }
 
-    /// Stores the photo taken at a visited checkpoint ([`Permission::PatrolWalk`], the round's
-    /// own guard; an image — JPEG, PNG, GIF or WebP, known by its bytes — of at most 10 MB, else
+    /// Stores the photo taken at a visited checkpoint ([`Permission::PatrolWalk`]: the unit's
+    /// guards and manager; an image — JPEG, PNG, GIF or WebP, known by its bytes — of at most 10 MB, else
     /// 400 `validation_failed` / 413) as an attachment of owner kind `patrol_visit`, audited as
     /// `attachment.upload` in the same transaction. A later photo of the same visit replaces the
     /// one shown (both are kept). Allowed after the round is finished too: a phone on a bad

@@ -439,7 +439,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             UnitAccounts,
             Some(r#"{"tag":"NOT-ON-ROUTE"}"#),
         ),
-        // The photo of a visit: the matrix names no visit of the round (404 to the unit's accounts).
+        // The photo of a visit (the matrix round's visit; its body is no file: 400).
         (
             "post",
             "/api/v1/patrol/rounds/{id}/visits/{visit}/photo",
@@ -1145,7 +1145,9 @@ pub(crate) async fn patrol_objects(app: &TestApp, unit: &str) {
          VALUES ('matrix-cp-{unit}', 'matrix-route-{unit}', '{unit}', 1, '矩阵巡查点', '', 'MATRIX-1') ON CONFLICT (id) DO NOTHING;
          INSERT INTO patrol_rounds (id, route_id, unit_id, route_name, guard_id, guard_name, state, started_at, finished_at, expected, max_minutes) \
          VALUES ('matrix-round-{unit}', 'matrix-route-{unit}', '{unit}', '矩阵路线', '', '矩阵保安', 'in_progress', 0, NULL, \
-         '[{{\"id\":\"matrix-cp-{unit}\",\"seq\":1,\"name\":\"矩阵巡查点\",\"tag\":\"MATRIX-1\"}}]', 60) ON CONFLICT (id) DO NOTHING;"
+         '[{{\"id\":\"matrix-cp-{unit}\",\"seq\":1,\"name\":\"矩阵巡查点\",\"tag\":\"MATRIX-1\"}}]', 60) ON CONFLICT (id) DO NOTHING;
+         INSERT INTO patrol_visits (id, round_id, checkpoint_id, checkpoint_name, visited_at, method, photo_id) \
+         VALUES ('matrix-visit-{unit}', 'matrix-round-{unit}', 'matrix-cp-{unit}', '矩阵巡查点', 0, 'tap', NULL) ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
 }
@@ -1326,7 +1328,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{subject}", "8")
                     .replace("{group}", "matrix-none")
                     .replace("{check}", "matrix-none")
-                    .replace("{visit}", "matrix-none")
+                    .replace("{visit}", &format!("matrix-visit-{}", o.unit["id"].as_str().unwrap()))
                     .replace("{n}", "1");
                 if template.starts_with("/api/v1/imports/") {
                     // Outside: the administrator's job (someone else's).

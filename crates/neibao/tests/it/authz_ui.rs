@@ -273,7 +273,7 @@ fn table() -> Vec<Row> {
             UnitAccounts,
             &[("tag", "NOT-ON-ROUTE")],
         ),
-        ("post", "/patrol/rounds/{id}/photo", UnitAccounts, UPLOAD),
+        ("post", "/patrol/rounds/{id}/visits/{visit}/photo", UnitAccounts, UPLOAD),
         ("post", "/patrol/rounds/{id}/finish", UnitAccounts, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
@@ -802,6 +802,7 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{class}", "events")
                     .replace("{pid}", &o.person)
                     .replace("{subject}", "8")
+                    .replace("{visit}", &format!("matrix-visit-{}", o.unit["id"].as_str().unwrap()))
                     .replace("{staff_id}", &o.staff_member)
                     .replace("{guard_id}", &o.guard_member);
                 if template.starts_with("/imports/{id}") {

@@ -376,6 +376,41 @@ async fn devices_import_refuses_bad_rows_then_imports_once() {
     assert_eq!(s, 200, "{audit}");
     let text = audit.to_string();
     assert!(text.contains("批量导入了设备") && text.contains("新增4个"), "{text}");
+    // The optional 安装位置类型 column (docs/VIDEO.md, R49): a prohibited place and an unknown
+    // type are refused with the column named; a permitted one is stored on the camera.
+    let mut with_location = DEVICE_HEADER.to_vec();
+    with_location.push("安装位置类型");
+    let placed = |name: &str, serial: &str, location: &str| {
+        let mut row = device(&b, "", name, "摄像机", "海康威视 ISAPI", serial, "");
+        row.push(location.to_string());
+        row
+    };
+    let bad = vec![
+        placed("宿舍摄像机", "SN-LOC-1", "学生宿舍房间内部"),
+        placed("走廊摄像机", "SN-LOC-2", "天花板"),
+    ];
+    let job = import_kind(&county, "devices", book(&with_location, &bad), None).await;
+    assert_eq!(
+        codes(&job),
+        ["prohibited_camera_location", "invalid_location_type"],
+        "{job}"
+    );
+    assert!(job.to_string().contains("安装位置类型"), "{job}");
+    let good = vec![placed("东门摄像机", "SN-LOC-3", "出入口")];
+    let job = import_kind(&county, "devices", book(&with_location, &good), None).await;
+    assert_eq!(job["created"].as_u64(), Some(1), "{job}");
+    let (_, list) = county
+        .get(&format!("/api/v1/devices?unit_id={unit_b}&per_page=200"))
+        .await;
+    let cam = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["serial"] == "SN-LOC-3")
+        .cloned()
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(cam["location_type"], "entrance", "{cam}");
+
     // Not allowed to import: 403.
     let manager = app.client_for("demo_unit").await;
     assert_eq!(

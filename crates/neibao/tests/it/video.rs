@@ -100,6 +100,14 @@ async fn a_dormitory_camera_is_refused_citing_article_8() {
         )
         .await;
     assert_eq!((s, error_code(&v)), (409, "version_conflict"), "{v}");
+    // The move is in the unit's change history (变更记录).
+    let (s, h) = manager.get(&format!("/api/v1/units/{unit}/history")).await;
+    assert_eq!(s, 200, "{h}");
+    assert!(
+        h.to_string()
+            .contains("修改摄像机「东门摄像机」：安装位置类型由「出入口」改为「通道走廊」；更新了监控范围说明"),
+        "{h}"
+    );
 
     // The form: refused with the message, what was typed kept.
     let b = app.browser("demo_unit", DEMO_PASSWORD).await;

@@ -3,6 +3,7 @@
 use super::audit::append_in;
 use super::common::{from_ms, ms, paged, push_scope};
 use super::db::{sql, Db, DbRow};
+use super::registry::insert_history;
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
 #[allow(unused_imports)]
@@ -10,11 +11,12 @@ use crate::prelude::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::audit::AuditEntry;
+use neibao_domain::audit::{actor_label, AuditEntry};
 use neibao_domain::devices::DeviceFormat;
 use neibao_domain::error::{DomainError, ErrorCode};
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
+use neibao_domain::registry::{change, NewHistory};
 use neibao_domain::video::*;
 use sqlx::{QueryBuilder, Row};
 
@@ -214,8 +216,8 @@ impl VideoRepo for Backend {
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let mut qb = QueryBuilder::new(
-            "SELECT dv.version, dv.state, dv.unit_id FROM devices dv JOIN units u ON u.id = dv.unit_id \
-             WHERE dv.kind = 'camera' AND dv.id = ",
+            "SELECT dv.version, dv.state, dv.unit_id, dv.name, dv.location_type, dv.view_note FROM devices dv \
+             JOIN units u ON u.id = dv.unit_id WHERE dv.kind = 'camera' AND dv.id = ",
         );
         qb.push_bind(device_id.to_string());
         push_scope(&mut qb, scope);
@@ -239,6 +241,41 @@ impl VideoRepo for Backend {
         .bind(version)
         .execute(&mut *tx)
         .await?;
+        // The unit's change history (变更记录), in the same transaction.
+        let label = |c: Option<String>| {
+            c.as_deref()
+                .and_then(LocationType::from_code)
+                .map_or("未登记", |l| l.label_zh())
+                .to_string()
+        };
+        let before = label(row.get("location_type"));
+        let after = label(location_type.map(|l| l.code().to_string()));
+        let mut changes = Vec::new();
+        changes.extend(change("安装位置类型", &before, &after));
+        let old_note: Option<String> = row.get("view_note");
+        if old_note.as_deref().unwrap_or("") != view_note.unwrap_or("") {
+            changes.push("更新了监控范围说明".to_string());
+        }
+        let name: String = row.get("name");
+        let sentence = if changes.is_empty() {
+            format!(
+                "{} 保存了摄像机「{name}」的安装位置（无变化）",
+                actor_label(&audit.actor_name)
+            )
+        } else {
+            format!(
+                "{} 修改摄像机「{name}」：{}",
+                actor_label(&audit.actor_name),
+                changes.join("；")
+            )
+        };
+        let history = NewHistory {
+            action: "update".into(),
+            actor_id: audit.actor_id.clone(),
+            actor_name: audit.actor_name.clone(),
+            sentence,
+        };
+        insert_history(&mut tx, &unit_id, "device", device_id, version + 1, &history, now).await?;
         append_in(&mut tx, &with_object(audit, device_id, &unit_id), now).await?;
         tx.commit().await?;
         Ok(())

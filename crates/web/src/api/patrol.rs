@@ -267,13 +267,13 @@ pub async fn visit(
 }
 
 /// Uploads the optional photo taken at a visited checkpoint (multipart field `file`, an image of
-/// at most 10 MB), by the guard who walks the round; also after the round is finished. The
+/// at most 10 MB), by the unit's guards or manager; also after the round is finished. The
 /// visit's `photo_id` then names it; download it from `/api/v1/attachments/{id}`.
 #[utoipa::path(post, path = "/api/v1/patrol/rounds/{id}/visits/{visit}/photo", tag = "patrol", params(VisitPath),
     request_body(content_type = "multipart/form-data", content = VisitPhotoForm),
     responses((status = 201, body = Attachment),
         (status = 400, body = crate::error::ErrorBody, description = "不是图片，或缺少文件"),
-        (status = 403, body = crate::error::ErrorBody, description = "仅本次巡查的巡查人可以上传"),
+        (status = 403, body = crate::error::ErrorBody, description = "仅本单位账号可以上传"),
         (status = 404, body = crate::error::ErrorBody, description = "巡查或到位记录不存在或不在本辖区"),
         (status = 413, body = crate::error::ErrorBody, description = "文件超过 10 MB")))]
 pub async fn visit_photo(

@@ -7,6 +7,7 @@ use axum::response::Response;
 use neibao_domain::devices::{DeviceFilter, DeviceFormat, DeviceSort};
 use neibao_domain::imports::ImportKind;
 use neibao_domain::paging::{Page, Sort};
+use neibao_domain::video::LocationType;
 use neibao_engine::devices::DeviceInput;
 use serde::Deserialize;
 
@@ -30,6 +31,9 @@ pub struct DeviceForm {
     /// Minutes east of UTC of the device's clock; empty: the installation's zone (+08:00).
     #[serde(default)]
     utc_offset_minutes: String,
+    /// A camera's location type (docs/VIDEO.md), empty: not recorded.
+    #[serde(default)]
+    location_type: String,
 }
 
 /// The base URL devices reach this installation at: the configured public URL
@@ -80,7 +84,10 @@ pub async fn create_device(
             serial: f.serial,
             channel_map: Default::default(),
             utc_offset_minutes,
-            location_type: None,
+            location_type: match f.location_type.trim() {
+                "" => None,
+                c => Some(LocationType::from_code(c).ok_or_else(|| ApiError::validation("未知的安装位置类型"))?),
+            },
             view_note: None,
         };
         Ok::<_, ApiError>(state.services.devices.register(&u.principal, input).await?.ingest_path)

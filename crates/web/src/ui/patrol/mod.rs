@@ -19,7 +19,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/patrol/rounds/{id}", routing::get(walk::round))
         .route("/patrol/rounds/{id}/visit", routing::post(walk::visit))
         .route(
-            "/patrol/rounds/{id}/photo",
+            "/patrol/rounds/{id}/visits/{visit}/photo",
             routing::post(walk::photo).layer(upload_limit()),
         )
         .route("/patrol/rounds/{id}/finish", routing::post(walk::finish))

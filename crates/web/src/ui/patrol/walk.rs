@@ -50,7 +50,7 @@ struct RoundPage {
     visited: usize,
     missed: Vec<String>,
     may_walk: bool,
-    /// Whether the caller walks this round (only they add photos).
+    /// Whether the caller may add photos (the unit's guards and manager).
     own_round: bool,
     tag: String,
     error: Option<String>,
@@ -102,7 +102,7 @@ fn page(u: &CurrentUser, r: &PatrolRound, tag: String, error: Option<ApiError>, 
                 Vec::new()
             },
             may_walk: u.principal.can(Permission::PatrolWalk),
-            own_round: u.principal.can(Permission::PatrolWalk) && r.guard_id == u.principal.user_id,
+            own_round: u.principal.can(Permission::PatrolWalk),
             tag,
             error: error.map(|e| e.message),
             notice,
@@ -172,19 +172,19 @@ pub async fn visit(
     }
 }
 
-/// `POST /patrol/rounds/{id}/photo`: the photo taken at a visited checkpoint (multipart: `csrf`,
-/// `_once`, `visit_id`, then `file`; the camera opens on a phone). A refused photo shows the
-/// round again with the zh-CN message; nothing of the round is lost.
+/// `POST /patrol/rounds/{id}/visits/{visit}/photo`: the photo taken at a visited checkpoint
+/// (multipart: `csrf`, `_once`, then `file`; the camera opens on a phone). A refused photo shows
+/// the round again with the zh-CN message; nothing of the round is lost.
 pub async fn photo(
     State(state): State<AppState>,
     UiUser(u): UiUser,
-    Path(id): Path<String>,
+    Path((id, visit)): Path<(String, String)>,
     body: CsrfMultipart,
 ) -> Response {
     let svc = &state.services.patrol;
     let r = async {
-        let (file, sent) = body.file_with_fields().await?;
-        let visit = field(&sent, "visit_id").to_string();
+        svc.check_visit_photo_target(&u.principal, &id, &visit).await?;
+        let file = body.file().await?;
         Ok::<_, ApiError>(svc.add_visit_photo(&u.principal, &id, &visit, file).await?)
     }
     .await;

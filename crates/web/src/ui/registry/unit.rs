@@ -12,6 +12,7 @@ use neibao_domain::devices::{DeviceFormat, DEVICE_KINDS};
 use neibao_domain::registry::{
     key_unit_category_label, ArmedSchedule, KeyArea, Organisation, PersonRole, RevealedPerson, Unit,
 };
+use neibao_domain::video::LocationType;
 use neibao_engine::registry::UnitOverview;
 
 use super::super::form::{no_store, with_status};
@@ -40,6 +41,8 @@ struct UnitPage {
     device_kinds: Vec<(&'static str, &'static str)>,
     /// Every ingest format: (code, zh-CN label).
     device_formats: Vec<(&'static str, &'static str)>,
+    /// A camera's location types: (code, zh-CN label, prohibited).
+    location_types: Vec<(&'static str, &'static str, bool)>,
     new_token: Option<String>,
     /// The device whose token was just reissued (the notice says so instead of 设备已登记).
     reissued: Option<String>,
@@ -347,6 +350,10 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         alerts_total: alerts.total,
         device_kinds: DEVICE_KINDS.to_vec(),
         device_formats: DeviceFormat::ALL.iter().map(|f| (f.code(), f.label_zh())).collect(),
+        location_types: LocationType::ALL
+            .iter()
+            .map(|l| (l.code(), l.label_zh(), l.prohibited()))
+            .collect(),
         new_token: extras.new_token,
         reissued: extras.reissued,
         rules,
