@@ -15,6 +15,7 @@ use crate::dashboard::DashboardService;
 use crate::designations::DesignationService;
 use crate::devices::DeviceService;
 use crate::documents::DocumentService;
+use crate::emergency_plans::EmergencyPlanService;
 use crate::events::EventService;
 use crate::filings::FilingService;
 use crate::idempotency::IdempotencyService;
@@ -64,6 +65,7 @@ pub struct Services {
     pub security_staff: SecurityStaffService,
     pub filings: FilingService,
     pub designations: DesignationService,
+    pub emergency_plans: EmergencyPlanService,
 }
 
 impl Services {
@@ -103,6 +105,7 @@ impl Services {
             security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
             filings,
             designations: DesignationService::new(ctx.clone()),
+            emergency_plans: EmergencyPlanService::new(ctx.clone()),
             ctx,
         }
     }

@@ -117,6 +117,10 @@ pub enum Permission {
     /// 受理、退回、归档自行招用保安员备案 (R57, 保安服务管理条例 Art 14: 设区的市级公安机关):
     /// city-level and higher police, besides [`Permission::FilingReview`].
     FilingReviewGuards,
+    /// 编制、修改本单位应急预案，提交公安机关审核 (R18, Decree 421 Art 15).
+    EmergencyPlanWrite,
+    /// 审核辖区重点单位的应急预案（通过或退回） (R41(1)).
+    EmergencyPlanReview,
 }
 
 use Role::{
@@ -174,6 +178,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::DesignationPropose, &[PP, PC, PX]),
     (Permission::DesignationDecide, &[PP, PC, PX]),
     (Permission::FilingReviewGuards, &[PP, PC]),
+    (Permission::EmergencyPlanWrite, &[M]),
+    (Permission::EmergencyPlanReview, &[PP, PC, PX, PS]),
 ];
 
 impl Permission {
@@ -230,6 +236,8 @@ impl Permission {
             Permission::DesignationPropose => "designation.propose",
             Permission::DesignationDecide => "designation.decide",
             Permission::FilingReviewGuards => "filing.review_guards",
+            Permission::EmergencyPlanWrite => "emergency_plan.write",
+            Permission::EmergencyPlanReview => "emergency_plan.review",
         }
     }
 
@@ -281,6 +289,8 @@ impl Permission {
             Permission::DesignationPropose => "提议确定重点单位、反恐怖重点目标",
             Permission::DesignationDecide => "登记重点单位、重点目标的确定或撤销",
             Permission::FilingReviewGuards => "受理自行招用保安员备案",
+            Permission::EmergencyPlanWrite => "编制、修改本单位应急预案并提交审核",
+            Permission::EmergencyPlanReview => "审核辖区重点单位的应急预案",
         }
     }
 

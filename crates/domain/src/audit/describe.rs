@@ -153,6 +153,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("filing.acknowledge", "受理备案", "受理了备案"),
     ("filing.return", "退回备案", "退回了备案并说明理由"),
     ("filing.archive", "备案归档", "将备案归档"),
+    ("emergency_plan.create", "新建应急预案", "新建了应急预案"),
+    ("emergency_plan.edit", "修改应急预案", "保存了应急预案的新版本"),
+    ("emergency_plan.submit", "提交应急预案审核", "向公安机关提交了应急预案"),
+    ("emergency_plan.return", "退回应急预案", "退回了应急预案并提出意见"),
+    ("emergency_plan.accept", "应急预案审核通过", "审核通过了应急预案"),
     (
         "designation.propose",
         "提议重点单位或重点目标",
@@ -253,6 +258,8 @@ const OBJECTS: &[(&str, &str)] = &[
     ("patrol", "巡查"),
     ("filing", "备案"),
     ("filings", "备案"),
+    ("emergency_plan", "应急预案"),
+    ("emergency_plans", "应急预案"),
     ("designation", "重点单位（目标）确定"),
     ("designations", "重点单位（目标）确定"),
 ];

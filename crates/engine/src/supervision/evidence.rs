@@ -51,6 +51,9 @@ pub async fn check_target(
         )),
         // Checkpoint photos are uploaded by the patrol capability (PatrolService::add_visit_photo).
         AttachmentOwner::PatrolVisit => Err(ServiceError::invalid("巡查点照片请在巡查页面上传")),
+        // Evacuation maps are uploaded by the emergency plans capability
+        // (EmergencyPlanService::add_map).
+        AttachmentOwner::EmergencyPlan => Err(ServiceError::invalid("疏散图请在应急预案页面上传")),
     }
 }
 

@@ -447,6 +447,44 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some("{}"),
         ),
         ("post", "/api/v1/patrol/rounds/{id}/finish", UnitAccounts, Some("{}")),
+        // Emergency plans (docs/EMERGENCY-PLANS.md): the plan `objects` made
+        // (`matrix-plan-<unit>`); version 0 is never current (409), a return without comment 400.
+        ("get", "/api/v1/units/{id}/emergency-plans", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/emergency-plans",
+            Rulebook,
+            Some(r#"{"title":"矩阵预案{n}","scenario":"fire","steps":["报警"]}"#),
+        ),
+        ("get", "/api/v1/emergency-plans/{id}", Any, None),
+        (
+            "put",
+            "/api/v1/emergency-plans/{id}",
+            Rulebook,
+            Some(r#"{"version":0,"title":"矩阵预案","scenario":"fire","steps":["报警"]}"#),
+        ),
+        ("get", "/api/v1/emergency-plans/{id}/versions/{version}", Any, None),
+        (
+            "post",
+            "/api/v1/emergency-plans/{id}/submit",
+            Rulebook,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/emergency-plans/{id}/return",
+            Officers,
+            Some(r#"{"version":0}"#),
+        ),
+        (
+            "post",
+            "/api/v1/emergency-plans/{id}/accept",
+            Officers,
+            Some(r#"{"version":0}"#),
+        ),
+        ("post", "/api/v1/emergency-plans/{id}/maps", Rulebook, Some("{}")),
+        ("get", "/api/v1/emergency/plans/waiting", Any, None),
+        ("get", "/api/v1/emergency/plans/missing", Any, None),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -978,6 +1016,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         .await;
     assert_eq!(s, 201, "{org}");
     patrol_objects(app, unit_id).await;
+    crate::emergency_plans::matrix_plan(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1119,6 +1158,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "users" => o.account.clone(),
         "organisations" => o.org.clone(),
         "patrol" => patrol_id(path, o),
+        "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         other => panic!("no object for {other}"),
@@ -1329,6 +1369,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{group}", "matrix-none")
                     .replace("{check}", "matrix-none")
                     .replace("{visit}", &format!("matrix-visit-{}", o.unit["id"].as_str().unwrap()))
+                    .replace("{version}", "1")
                     .replace("{n}", "1");
                 if template.starts_with("/api/v1/imports/") {
                     // Outside: the administrator's job (someone else's).

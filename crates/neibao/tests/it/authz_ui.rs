@@ -275,6 +275,37 @@ fn table() -> Vec<Row> {
         ),
         ("post", "/patrol/rounds/{id}/visits/{visit}/photo", UnitAccounts, UPLOAD),
         ("post", "/patrol/rounds/{id}/finish", UnitAccounts, &[]),
+        // Emergency plans (docs/EMERGENCY-PLANS.md): the plan `objects` made; version 0 is never
+        // current (409).
+        ("get", "/units/{id}/emergency-plans", Any, &[]),
+        (
+            "post",
+            "/units/{id}/emergency-plans",
+            Rulebook,
+            &[("title", "界面矩阵预案"), ("scenario", "fire"), ("steps", "报警")],
+        ),
+        ("get", "/units/{id}/emergency-plans/new", Rulebook, &[]),
+        ("get", "/emergency-plans/{id}", Any, &[]),
+        ("get", "/emergency-plans/{id}/edit", Rulebook, &[]),
+        (
+            "post",
+            "/emergency-plans/{id}/edit",
+            Rulebook,
+            &[
+                ("version", "0"),
+                ("title", "界面矩阵预案"),
+                ("scenario", "fire"),
+                ("steps", "报警"),
+            ],
+        ),
+        (
+            "post",
+            "/emergency-plans/{id}/review",
+            Officers,
+            &[("version", "0"), ("action", "accept")],
+        ),
+        ("post", "/emergency-plans/{id}/maps", Rulebook, UPLOAD),
+        ("get", "/emergency/plans", Any, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -688,6 +719,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "warning" if path.contains("channels") => o.channel.clone(),
         "warning" => o.suppression.clone(),
         "patrol" => crate::authz::patrol_id(path, o),
+        "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
         other => panic!("no object for {other}"),
     }
 }

@@ -20,6 +20,7 @@ mod demo_live;
 mod device_import;
 mod divisions;
 mod documents;
+mod emergency_plans;
 mod exports;
 mod filings;
 mod forms_keep;

@@ -14,7 +14,7 @@ use crate::prelude::*;
 use sqlx::Row;
 
 /// An encrypted text column: table, its key column, the column, the AEAD associated data.
-pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 4] = [
+pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 5] = [
     ("security_bodies", "unit_id", "phone_enc", "security_bodies.phone"),
     ("security_members", "id", "phone_enc", "security_members.phone"),
     (
@@ -28,6 +28,12 @@ pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 4] = [
         "id",
         "config_enc",
         "notification_channels.config",
+    ),
+    (
+        "emergency_plan_versions",
+        "id",
+        "contacts",
+        "emergency_plan_versions.contacts",
     ),
 ];
 

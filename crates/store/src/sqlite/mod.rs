@@ -26,6 +26,8 @@ mod designations;
 mod devices;
 #[path = "../documents/sql.rs"]
 mod documents;
+#[path = "../emergency_plans/sql.rs"]
+mod emergency_plans;
 #[path = "../events/write.rs"]
 mod event_write;
 #[path = "../events/sql.rs"]
