@@ -25,6 +25,7 @@ use crate::intake::IntakeService;
 use crate::notifications::NotificationService;
 use crate::organisations::OrganisationService;
 use crate::patrol::PatrolService;
+use crate::equipment::EquipmentService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::rulebook::RulebookService;
@@ -61,6 +62,7 @@ pub struct Services {
     pub rulebook: RulebookService,
     pub video: VideoService,
     pub patrol: PatrolService,
+    pub equipment: EquipmentService,
     pub security_staff: SecurityStaffService,
     pub filings: FilingService,
     pub designations: DesignationService,
@@ -100,6 +102,7 @@ impl Services {
             rulebook: RulebookService::new(ctx.clone()),
             video: VideoService::new(ctx.clone(), filings.clone()),
             patrol: PatrolService::new(ctx.clone()),
+            equipment: EquipmentService::new(ctx.clone()),
             security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
             filings,
             designations: DesignationService::new(ctx.clone()),

@@ -117,6 +117,12 @@ pub enum Permission {
     /// 受理、退回、归档自行招用保安员备案 (R57, 保安服务管理条例 Art 14: 设区的市级公安机关):
     /// city-level and higher police, besides [`Permission::FilingReview`].
     FilingReviewGuards,
+    /// 登记本单位岗位和防护器械清单 (R35; docs/EQUIPMENT.md): the unit's own security manager.
+    EquipmentManage,
+    /// 登记防护器械检查（结果、照片）(R35): the unit's manager and guards.
+    EquipmentCheck,
+    /// 设置各类单位岗位的防护器械最低配备标准 (R35): administrators, provincial and city police.
+    EquipmentStandards,
 }
 
 use Role::{
@@ -174,6 +180,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::DesignationPropose, &[PP, PC, PX]),
     (Permission::DesignationDecide, &[PP, PC, PX]),
     (Permission::FilingReviewGuards, &[PP, PC]),
+    (Permission::EquipmentManage, &[M]),
+    (Permission::EquipmentCheck, &[M, G]),
+    (Permission::EquipmentStandards, &[A, PP, PC]),
 ];
 
 impl Permission {
@@ -230,6 +239,9 @@ impl Permission {
             Permission::DesignationPropose => "designation.propose",
             Permission::DesignationDecide => "designation.decide",
             Permission::FilingReviewGuards => "filing.review_guards",
+            Permission::EquipmentManage => "equipment.manage",
+            Permission::EquipmentCheck => "equipment.check",
+            Permission::EquipmentStandards => "equipment.standards",
         }
     }
 
@@ -281,6 +293,9 @@ impl Permission {
             Permission::DesignationPropose => "提议确定重点单位、反恐怖重点目标",
             Permission::DesignationDecide => "登记重点单位、重点目标的确定或撤销",
             Permission::FilingReviewGuards => "受理自行招用保安员备案",
+            Permission::EquipmentManage => "登记本单位岗位和防护器械",
+            Permission::EquipmentCheck => "登记防护器械检查",
+            Permission::EquipmentStandards => "设置防护器械最低配备标准",
         }
     }
 

@@ -51,6 +51,8 @@ pub async fn check_target(
         )),
         // Checkpoint photos are uploaded by the patrol capability (PatrolService::add_visit_photo).
         AttachmentOwner::PatrolVisit => Err(ServiceError::invalid("巡查点照片请在巡查页面上传")),
+        // Check photos are uploaded by the equipment capability (EquipmentService::add_check_photo).
+        AttachmentOwner::Equipment => Err(ServiceError::invalid("防护器械检查照片请在防护器械页面上传")),
     }
 }
 

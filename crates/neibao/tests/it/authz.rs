@@ -68,6 +68,9 @@ pub(crate) enum Access {
     /// The unit's security manager only: opening, filling in and submitting filings
     /// (docs/FILINGS.md).
     FilingUnit,
+    /// Administrators, provincial and city police: the equipment minimum sets
+    /// (docs/EQUIPMENT.md).
+    EquipmentStandards,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -108,6 +111,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::SecurityStaffRead => role != "guard",
         Access::SecurityStaffWrite => role == "unit_manager",
         Access::FilingUnit => role == "unit_manager",
+        Access::EquipmentStandards => matches!(role, "admin" | "police_province" | "police_city"),
     }
 }
 
@@ -447,6 +451,58 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some("{}"),
         ),
         ("post", "/api/v1/patrol/rounds/{id}/finish", UnitAccounts, Some("{}")),
+        // Protective equipment (docs/EQUIPMENT.md): the post, item and check `objects` made
+        // (`matrix-eqpost-<unit>` …); version 0 is never current (409); the photo body is not
+        // multipart (400); the new minimum set has no item (400).
+        ("get", "/api/v1/units/{id}/equipment", Any, None),
+        ("get", "/api/v1/units/{id}/equipment/summary", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/equipment/posts",
+            Rulebook,
+            Some(r#"{"name":"矩阵岗位{n}","kind":"gate"}"#),
+        ),
+        (
+            "put",
+            "/api/v1/equipment/posts/{id}",
+            Rulebook,
+            Some(r#"{"version":0,"name":"矩阵岗位","kind":"gate"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/equipment/posts/{id}/items",
+            Rulebook,
+            Some(r#"{"item_type":"shield","quantity":1,"purchased_on":"2025-09-01"}"#),
+        ),
+        ("get", "/api/v1/equipment/items/{id}", Any, None),
+        (
+            "put",
+            "/api/v1/equipment/items/{id}",
+            Rulebook,
+            Some(r#"{"version":0,"item_type":"shield","quantity":1,"purchased_on":"2025-09-01"}"#),
+        ),
+        ("get", "/api/v1/equipment/items/{id}/history", Any, None),
+        (
+            "post",
+            "/api/v1/equipment/items/{id}/checks",
+            UnitAccounts,
+            Some(r#"{"result":"good"}"#),
+        ),
+        ("post", "/api/v1/equipment/checks/{id}/photo", UnitAccounts, Some("{}")),
+        ("get", "/api/v1/equipment/standards", Any, None),
+        (
+            "post",
+            "/api/v1/equipment/standards",
+            EquipmentStandards,
+            Some(r#"{"name":"矩阵标准{n}","applies_to":"all","items":[]}"#),
+        ),
+        (
+            "put",
+            "/api/v1/equipment/standards/{standard}",
+            EquipmentStandards,
+            Some(r#"{"version":0,"name":"矩阵标准","applies_to":"all","items":[{"item_type":"baton","quantity":1}]}"#),
+        ),
+        ("get", "/api/v1/equipment/shortfalls", Any, None),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -978,6 +1034,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         .await;
     assert_eq!(s, 201, "{org}");
     patrol_objects(app, unit_id).await;
+    equipment_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1119,6 +1176,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "users" => o.account.clone(),
         "organisations" => o.org.clone(),
         "patrol" => patrol_id(path, o),
+        "equipment" => equipment_id(path, o),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         other => panic!("no object for {other}"),
@@ -1146,6 +1204,32 @@ pub(crate) async fn patrol_objects(app: &TestApp, unit: &str) {
          INSERT INTO patrol_rounds (id, route_id, unit_id, route_name, guard_id, guard_name, state, started_at, finished_at, expected, max_minutes) \
          VALUES ('matrix-round-{unit}', 'matrix-route-{unit}', '{unit}', '矩阵路线', '', '矩阵保安', 'in_progress', 0, NULL, \
          '[{{\"id\":\"matrix-cp-{unit}\",\"seq\":1,\"name\":\"矩阵巡查点\",\"tag\":\"MATRIX-1\"}}]', 60) ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
+}
+
+/// The equipment post, item or check `objects` made for the unit (docs/EQUIPMENT.md).
+pub(crate) fn equipment_id(path: &str, o: &Objects) -> String {
+    let unit = o.unit["id"].as_str().unwrap();
+    if path.contains("/items/") {
+        format!("matrix-eqitem-{unit}")
+    } else if path.contains("/checks/") {
+        format!("matrix-eqcheck-{unit}")
+    } else {
+        format!("matrix-eqpost-{unit}")
+    }
+}
+
+/// A post with one item and a check of it at the unit, made in the database (only the unit's
+/// manager may make them).
+pub(crate) async fn equipment_objects(app: &TestApp, unit: &str) {
+    app.exec_sql(&format!(
+        "INSERT INTO equipment_posts (id, unit_id, name, location, kind, key_area_id, version, created_at, updated_at) \
+         VALUES ('matrix-eqpost-{unit}', '{unit}', '矩阵岗位', '', 'other', NULL, 1, 0, 0) ON CONFLICT (id) DO NOTHING;
+         INSERT INTO equipment_items (id, post_id, unit_id, item_type, quantity, purchased_on, expires_on, note, version, created_at, updated_at) \
+         VALUES ('matrix-eqitem-{unit}', 'matrix-eqpost-{unit}', '{unit}', 'shield', 1, '2025-09-01', NULL, '', 1, 0, 0) ON CONFLICT (id) DO NOTHING;
+         INSERT INTO equipment_checks (id, item_id, unit_id, checked_on, checked_at, checker_name, result, note) \
+         VALUES ('matrix-eqcheck-{unit}', 'matrix-eqitem-{unit}', '{unit}', '2025-09-02', 0, '矩阵保安', 'good', '') ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
 }
@@ -1327,6 +1411,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{group}", "matrix-none")
                     .replace("{check}", "matrix-none")
                     .replace("{visit}", "matrix-none")
+                    .replace("{standard}", "default-key-unit-gate")
                     .replace("{n}", "1");
                 if template.starts_with("/api/v1/imports/") {
                     // Outside: the administrator's job (someone else's).

@@ -275,6 +275,43 @@ fn table() -> Vec<Row> {
         ),
         ("post", "/patrol/rounds/{id}/photo", UnitAccounts, UPLOAD),
         ("post", "/patrol/rounds/{id}/finish", UnitAccounts, &[]),
+        // Protective equipment (docs/EQUIPMENT.md): the `objects`' post, item and check; version
+        // 0 is never current (409); the check's PDF is not a photo (400); an empty minimum set
+        // is refused (400).
+        ("get", "/units/{id}/equipment", Any, &[]),
+        (
+            "post",
+            "/units/{id}/equipment/posts",
+            Rulebook,
+            &[("name", "界面矩阵岗位"), ("kind", "gate")],
+        ),
+        (
+            "post",
+            "/equipment/posts/{id}/items",
+            Rulebook,
+            &[("item_type", "shield"), ("quantity", "1"), ("purchased_on", "2025-09-01")],
+        ),
+        (
+            "post",
+            "/equipment/items/{id}",
+            Rulebook,
+            &[
+                ("version", "0"),
+                ("item_type", "shield"),
+                ("quantity", "1"),
+                ("purchased_on", "2025-09-01"),
+            ],
+        ),
+        ("post", "/equipment/items/{id}/check", UnitAccounts, UPLOAD),
+        ("get", "/emergency/equipment", Any, &[]),
+        ("get", "/equipment/standards", Any, &[]),
+        ("post", "/equipment/standards", EquipmentStandards, &[]),
+        (
+            "post",
+            "/equipment/standards/{standard}",
+            EquipmentStandards,
+            &[("version", "0")],
+        ),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -688,6 +725,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "warning" if path.contains("channels") => o.channel.clone(),
         "warning" => o.suppression.clone(),
         "patrol" => crate::authz::patrol_id(path, o),
+        "equipment" => crate::authz::equipment_id(path, o),
         other => panic!("no object for {other}"),
     }
 }
@@ -803,7 +841,8 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{pid}", &o.person)
                     .replace("{subject}", "8")
                     .replace("{staff_id}", &o.staff_member)
-                    .replace("{guard_id}", &o.guard_member);
+                    .replace("{guard_id}", &o.guard_member)
+                    .replace("{standard}", "default-key-unit-gate");
                 if template.starts_with("/imports/{id}") {
                     let job = match which {
                         "own" => own_job.clone().or_else(|| admin_job.clone()),

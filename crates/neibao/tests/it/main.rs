@@ -36,6 +36,7 @@ mod multinode;
 mod organisations;
 mod paging;
 mod patrol;
+mod equipment;
 mod persons;
 mod phone;
 mod privacy;

@@ -41,6 +41,8 @@ mod notifications;
 mod organisations;
 #[path = "../patrol/sql.rs"]
 mod patrol;
+#[path = "../equipment/sql.rs"]
+mod equipment;
 #[path = "../privacy/sql.rs"]
 mod privacy;
 #[path = "../privacy/rotate.rs"]

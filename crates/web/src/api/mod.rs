@@ -21,6 +21,7 @@ pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;
 pub mod patrol;
+pub mod equipment;
 pub mod persons;
 pub mod privacy;
 pub mod registry;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rulebook::routes())
         .merge(video::routes())
         .merge(patrol::routes())
+        .merge(equipment::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

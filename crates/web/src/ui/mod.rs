@@ -16,6 +16,7 @@ mod kit;
 mod notifications;
 mod organisations;
 mod patrol;
+mod equipment;
 mod privacy;
 mod registry;
 mod rulebook;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rulebook::routes())
         .merge(video::routes())
         .merge(patrol::routes())
+        .merge(equipment::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
 }
