@@ -152,7 +152,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("equipment.item_add", "登记防护器械", "登记了岗位的防护器械"),
     ("equipment.item_update", "修改防护器械", "修改了防护器械的数量或日期"),
     ("equipment.check", "检查防护器械", "登记了防护器械检查结果"),
-    ("equipment.standard_save", "设置最低配备标准", "设置了防护器械最低配备标准"),
+    (
+        "equipment.standard_save",
+        "设置最低配备标准",
+        "设置了防护器械最低配备标准",
+    ),
     ("filing.open", "备案立项", "为单位开立了备案事项"),
     ("filing.save", "保存备案", "保存了备案内容"),
     ("filing.submit", "提交备案", "向公安机关提交了备案"),

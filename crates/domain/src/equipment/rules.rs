@@ -106,7 +106,9 @@ pub fn summary(unit_id: &str, views: &[PostView], today: NaiveDate) -> Equipment
         posts_below_minimum: views.iter().filter(|v| v.below_minimum()).count() as i64,
         expired_items: items().filter(|i| i.expired(today)).count() as i64,
         damaged_or_missing: items().filter(|i| i.checked_bad()).count() as i64,
-        last_check_on: items().filter_map(|i| i.last_check.as_ref().map(|c| c.checked_on)).max(),
+        last_check_on: items()
+            .filter_map(|i| i.last_check.as_ref().map(|c| c.checked_on))
+            .max(),
     }
 }
 
@@ -170,7 +172,9 @@ mod tests {
         assert!(flags(&items, &req, today).is_empty());
         // Another post kind, another class: nothing applies.
         assert!(required(&[school_gate()], &facts, PostKind::ControlRoom).0.is_empty());
-        assert!(required(&[school_gate()], &UnitFacts::default(), PostKind::Gate).0.is_empty());
+        assert!(required(&[school_gate()], &UnitFacts::default(), PostKind::Gate)
+            .0
+            .is_empty());
     }
 
     #[test]

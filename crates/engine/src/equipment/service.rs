@@ -94,8 +94,7 @@ fn checked_post(id: &str, unit_id: &str, d: PostDraft) -> ServiceResult<NewPost>
 }
 
 fn checked_item(d: ItemDraft, today: NaiveDate) -> ServiceResult<ItemFields> {
-    let item_type =
-        ItemType::from_code(d.item_type.trim()).ok_or_else(|| ServiceError::invalid("请选择器械类型"))?;
+    let item_type = ItemType::from_code(d.item_type.trim()).ok_or_else(|| ServiceError::invalid("请选择器械类型"))?;
     if d.quantity < 0 {
         return Err(ServiceError::invalid("数量不能为负数"));
     }
@@ -179,10 +178,16 @@ impl EquipmentService {
     /// Flags the post to its unit: new flags send one notice each (flags.rs).
     async fn reflag(&self, unit_id: &str, post_id: &str) -> ServiceResult<()> {
         let base = self.ctx.config.public_url.clone();
-        evaluate(self.ctx.store.as_ref(), base.as_deref(), unit_id, Some(post_id), beijing_today())
-            .await
-            .map(|_| ())
-            .map_err(ServiceError::Internal)
+        evaluate(
+            self.ctx.store.as_ref(),
+            base.as_deref(),
+            unit_id,
+            Some(post_id),
+            beijing_today(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(ServiceError::Internal)
     }
 
     /// The unit's posts with items, minimum sets and flags, and its summary. 404 outside the
@@ -229,7 +234,11 @@ impl EquipmentService {
         let current = self.post(who, id).await?;
         let p = checked_post(id, &current.unit_id, d)?;
         let audit = who.audit("equipment.post_update", "equipment_post", id, Some(&current.unit_id));
-        let post = self.ctx.store.update_equipment_post(&who.scope, &p, version, &audit).await?;
+        let post = self
+            .ctx
+            .store
+            .update_equipment_post(&who.scope, &p, version, &audit)
+            .await?;
         self.reflag(&post.unit_id, id).await?;
         Ok(post)
     }

@@ -289,7 +289,11 @@ fn table() -> Vec<Row> {
             "post",
             "/equipment/posts/{id}/items",
             Rulebook,
-            &[("item_type", "shield"), ("quantity", "1"), ("purchased_on", "2025-09-01")],
+            &[
+                ("item_type", "shield"),
+                ("quantity", "1"),
+                ("purchased_on", "2025-09-01"),
+            ],
         ),
         (
             "post",

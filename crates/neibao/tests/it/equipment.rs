@@ -104,7 +104,10 @@ async fn equipment_below_minimum_is_flagged() {
     // The police of the jurisdiction see the unit in their overview.
     let (s, list) = county.get("/api/v1/equipment/shortfalls?per_page=200").await;
     assert_eq!(s, 200, "{list}");
-    assert!(list["items"].as_array().unwrap().iter().any(|u| u["unit_id"] == unit), "{list}");
+    assert!(
+        list["items"].as_array().unwrap().iter().any(|u| u["unit_id"] == unit),
+        "{list}"
+    );
     // The unit's page shows the flag.
     let br = app.browser("demo_unit", DEMO_PASSWORD).await;
     let page = br
@@ -115,7 +118,10 @@ async fn equipment_below_minimum_is_flagged() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains(&format!("flagged-{post}")) && page.contains("盾牌低于最低配备"), "{page}");
+    assert!(
+        page.contains(&format!("flagged-{post}")) && page.contains("盾牌低于最低配备"),
+        "{page}"
+    );
 
     // Adding the shield clears the flag.
     let (s, shield) = manager
@@ -126,7 +132,10 @@ async fn equipment_below_minimum_is_flagged() {
     assert!(flag_codes(&v).is_empty(), "{v}");
     assert_eq!(summary["posts_below_minimum"], 0, "{summary}");
     let (_, list) = county.get("/api/v1/equipment/shortfalls?per_page=200").await;
-    assert!(!list["items"].as_array().unwrap().iter().any(|u| u["unit_id"] == unit), "{list}");
+    assert!(
+        !list["items"].as_array().unwrap().iter().any(|u| u["unit_id"] == unit),
+        "{list}"
+    );
 
     // The shield gone again: a new shortfall, a new notice; the change is in the history.
     let id = shield["id"].as_str().unwrap();
@@ -144,7 +153,10 @@ async fn equipment_below_minimum_is_flagged() {
     let (s, history) = county.get(&format!("/api/v1/equipment/items/{id}/history")).await;
     assert_eq!(s, 200, "{history}");
     assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
-    assert!(history[1]["detail"].as_str().unwrap().contains("数量 1 → 0"), "{history}");
+    assert!(
+        history[1]["detail"].as_str().unwrap().contains("数量 1 → 0"),
+        "{history}"
+    );
     // A stale version is refused.
     let (s, v) = manager
         .put(
@@ -205,7 +217,11 @@ async fn an_expired_item_is_flagged_and_the_unit_gets_one_notice() {
         .await
         .unwrap();
     let (_, inbox) = manager.get("/api/v1/inbox").await;
-    assert_eq!(titles(&inbox, "防护器械已过期"), 2, "one notice for the second item: {inbox}");
+    assert_eq!(
+        titles(&inbox, "防护器械已过期"),
+        2,
+        "one notice for the second item: {inbox}"
+    );
     let notice = inbox["items"]
         .as_array()
         .unwrap()
@@ -250,7 +266,10 @@ async fn a_guard_records_a_check_with_a_photo_but_does_not_change_the_inventory(
     assert_eq!(s, 403);
     // The police read but do not check.
     let (s, _) = station
-        .post(&format!("/api/v1/equipment/items/{id}/checks"), json!({"result": "good"}))
+        .post(
+            &format!("/api/v1/equipment/items/{id}/checks"),
+            json!({"result": "good"}),
+        )
         .await;
     assert_eq!(s, 403);
 
@@ -264,7 +283,10 @@ async fn a_guard_records_a_check_with_a_photo_but_does_not_change_the_inventory(
     assert_eq!(s, 201, "{check}");
     assert_eq!(check["checker_name"], "演示保安员");
     let (s, v) = guard
-        .post(&format!("/api/v1/equipment/items/{id}/checks"), json!({"result": "broken"}))
+        .post(
+            &format!("/api/v1/equipment/items/{id}/checks"),
+            json!({"result": "broken"}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     let check_id = check["id"].as_str().unwrap().to_string();
@@ -314,7 +336,10 @@ async fn a_guard_records_a_check_with_a_photo_but_does_not_change_the_inventory(
     assert_eq!(titles(&inbox, "防护器械检查异常"), 1, "{inbox}");
     // A later check found it mended: the flag is gone.
     let (s, _) = manager
-        .post(&format!("/api/v1/equipment/items/{id}/checks"), json!({"result": "good"}))
+        .post(
+            &format!("/api/v1/equipment/items/{id}/checks"),
+            json!({"result": "good"}),
+        )
         .await;
     assert_eq!(s, 201);
     let (v, _) = view(&manager, &unit, &post).await;
@@ -360,7 +385,10 @@ async fn police_of_another_jurisdiction_and_another_units_manager_see_nothing() 
         .await;
     assert_eq!(s, 404);
     let (s, _) = stranger
-        .post(&format!("/api/v1/equipment/items/{id}/checks"), json!({"result": "good"}))
+        .post(
+            &format!("/api/v1/equipment/items/{id}/checks"),
+            json!({"result": "good"}),
+        )
         .await;
     assert_eq!(s, 404);
     let (s, _) = stranger
@@ -413,8 +441,14 @@ async fn a_double_submit_makes_one_item_and_bad_input_is_refused_in_chinese() {
             json!({"item_type": "helmet", "quantity": 1, "purchased_on": "2025-13-01"}),
             "购置日期应为日期",
         ),
-        (json!({"item_type": "laser", "quantity": 1, "purchased_on": "2025-09-01"}), "器械类型"),
-        (json!({"item_type": "other", "quantity": 1, "purchased_on": "2025-09-01"}), "其他"),
+        (
+            json!({"item_type": "laser", "quantity": 1, "purchased_on": "2025-09-01"}),
+            "器械类型",
+        ),
+        (
+            json!({"item_type": "other", "quantity": 1, "purchased_on": "2025-09-01"}),
+            "其他",
+        ),
     ];
     for (body, says) in bad {
         let (s, v) = manager.post(&path, body.clone()).await;
@@ -422,7 +456,10 @@ async fn a_double_submit_makes_one_item_and_bad_input_is_refused_in_chinese() {
         assert!(error_message(&v).contains(says), "{body}: {v}");
     }
     let (s, v) = manager
-        .post(&format!("/api/v1/units/{unit}/equipment/posts"), json!({"name": "", "kind": "gate"}))
+        .post(
+            &format!("/api/v1/units/{unit}/equipment/posts"),
+            json!({"name": "", "kind": "gate"}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     assert!(error_message(&v).contains("岗位名称"), "{v}");

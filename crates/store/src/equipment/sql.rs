@@ -85,7 +85,8 @@ fn standard_from_row(r: &DbRow) -> Standard {
 }
 
 /// A check's columns with its photo: the latest attachment of owner kind `equipment`.
-const CHECK_COLUMNS: &str = "c.id, c.item_id, c.unit_id, c.checked_on, c.checked_at, c.checker_name, c.result, c.note, \
+const CHECK_COLUMNS: &str =
+    "c.id, c.item_id, c.unit_id, c.checked_on, c.checked_at, c.checker_name, c.result, c.note, \
      (SELECT a.id FROM attachments a WHERE a.owner_kind = 'equipment' AND a.owner_id = c.id \
       ORDER BY a.created_at DESC, a.id DESC LIMIT 1) AS photo_id";
 
@@ -160,17 +161,23 @@ async fn post_in(tx: &mut Tx, scope: &Scope, id: &str) -> StoreResult<Post> {
     let mut qb = QueryBuilder::new(POST_SELECT);
     qb.push("p.id = ").push_bind(id.to_string());
     push_scope(&mut qb, scope);
-    let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+    let row = qb
+        .build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     Ok(post_from_row(&row))
 }
 
 async fn item_in(tx: &mut Tx, scope: &Scope, id: &str) -> StoreResult<Item> {
-    let mut qb = QueryBuilder::new(
-        "SELECT i.* FROM equipment_items i JOIN units u ON u.id = i.unit_id WHERE i.id = ",
-    );
+    let mut qb = QueryBuilder::new("SELECT i.* FROM equipment_items i JOIN units u ON u.id = i.unit_id WHERE i.id = ");
     qb.push_bind(id.to_string());
     push_scope(&mut qb, scope);
-    let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+    let row = qb
+        .build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let mut item = item_from_row(&row);
     item.last_check = sqlx::query(&sql(&format!(
         "SELECT {CHECK_COLUMNS} FROM equipment_checks c WHERE c.item_id = ? ORDER BY c.checked_at DESC, c.id DESC LIMIT 1"
@@ -207,7 +214,14 @@ fn with_unit(audit: &AuditEntry, object_id: &str, unit_id: &str) -> AuditEntry {
     a
 }
 
-async fn history_in(tx: &mut Tx, item_id: &str, actor: &str, action: &str, detail: &str, now: DateTime<Utc>) -> StoreResult<()> {
+async fn history_in(
+    tx: &mut Tx,
+    item_id: &str,
+    actor: &str,
+    action: &str,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     sqlx::query(&sql(
         "INSERT INTO equipment_history (id, item_id, at, actor_name, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
     ))
@@ -235,7 +249,11 @@ fn describe(f: &ItemFields) -> String {
 fn changes(old: &Item, f: &ItemFields) -> String {
     let mut c = Vec::new();
     if old.item_type != f.item_type {
-        c.push(format!("类型 {} → {}", old.item_type.label_zh(), f.item_type.label_zh()));
+        c.push(format!(
+            "类型 {} → {}",
+            old.item_type.label_zh(),
+            f.item_type.label_zh()
+        ));
     }
     if old.quantity != f.quantity {
         c.push(format!("数量 {} → {}", old.quantity, f.quantity));
@@ -566,10 +584,11 @@ impl EquipmentRepo for Backend {
                 .await?;
             }
             Some(v) => {
-                let exists: Option<String> = sqlx::query_scalar(&sql("SELECT id FROM equipment_standards WHERE id = ?"))
-                    .bind(&s.id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let exists: Option<String> =
+                    sqlx::query_scalar(&sql("SELECT id FROM equipment_standards WHERE id = ?"))
+                        .bind(&s.id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 if exists.is_none() {
                     return Err(StoreError::NotFound);
                 }

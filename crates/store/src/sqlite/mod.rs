@@ -26,6 +26,8 @@ mod designations;
 mod devices;
 #[path = "../documents/sql.rs"]
 mod documents;
+#[path = "../equipment/sql.rs"]
+mod equipment;
 #[path = "../events/write.rs"]
 mod event_write;
 #[path = "../events/sql.rs"]
@@ -44,8 +46,6 @@ mod notifications;
 mod organisations;
 #[path = "../patrol/sql.rs"]
 mod patrol;
-#[path = "../equipment/sql.rs"]
-mod equipment;
 #[path = "../privacy/sql.rs"]
 mod privacy;
 #[path = "../privacy/rotate.rs"]

@@ -404,7 +404,12 @@ pub async fn update_standard(
         state
             .services
             .equipment
-            .save_standard(&user.principal, Some(&p.standard), b.version, standard_draft(b.standard))
+            .save_standard(
+                &user.principal,
+                Some(&p.standard),
+                b.version,
+                standard_draft(b.standard),
+            )
             .await?,
     ))
 }
@@ -438,7 +443,10 @@ pub fn routes() -> axum::Router<AppState> {
             "/api/v1/equipment/checks/{id}/photo",
             routing::post(check_photo).layer(upload_limit()),
         )
-        .route("/api/v1/equipment/standards", routing::get(standards).post(create_standard))
+        .route(
+            "/api/v1/equipment/standards",
+            routing::get(standards).post(create_standard),
+        )
         .route("/api/v1/equipment/standards/{standard}", routing::put(update_standard))
         .route("/api/v1/equipment/shortfalls", routing::get(shortfalls))
 }

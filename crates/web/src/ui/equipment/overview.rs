@@ -69,7 +69,11 @@ pub async fn overview(State(state): State<AppState>, UiUser(u): UiUser, Query(q)
                 below: s.summary.posts_below_minimum,
                 expired: s.summary.expired_items,
                 bad: s.summary.damaged_or_missing,
-                last_check: s.summary.last_check_on.map(|d| d.to_string()).unwrap_or_else(|| "无".into()),
+                last_check: s
+                    .summary
+                    .last_check_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "无".into()),
             })
             .collect(),
     })
@@ -104,7 +108,9 @@ impl StandardForm {
         let applies_to = pick("applies_to", s.map(|s| s.applies_to.clone()).unwrap_or_default());
         let post_kind = pick(
             "post_kind",
-            s.and_then(|s| s.post_kind).map(|k| k.code().to_string()).unwrap_or_default(),
+            s.and_then(|s| s.post_kind)
+                .map(|k| k.code().to_string())
+                .unwrap_or_default(),
         );
         StandardForm {
             name: pick("name", s.map(|s| s.name.clone()).unwrap_or_default()),
@@ -208,7 +214,13 @@ async fn save(state: &AppState, u: &CurrentUser, id: Option<&str>, f: &Fields) -
             None => 0,
         };
         let d = draft(f)?;
-        Ok::<_, ApiError>(state.services.equipment.save_standard(&u.principal, id, version, d).await?)
+        Ok::<_, ApiError>(
+            state
+                .services
+                .equipment
+                .save_standard(&u.principal, id, version, d)
+                .await?,
+        )
     }
     .await;
     match r {
