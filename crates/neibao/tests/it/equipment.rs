@@ -536,3 +536,81 @@ async fn minimum_sets_are_set_by_province_and_city_police() {
         .await;
     assert_eq!((s, error_code(&v)), (409, "version_conflict"), "{v}");
 }
+
+/// In headless Chromium at 390×844: the guard opens the unit's equipment page, records a check of
+/// an item as 损坏 with a photo from the file field a phone's camera fills, and sees the post
+/// flagged; the page never scrolls sideways. Skipped without chromedriver unless
+/// NEIBAO_REQUIRE_BROWSER=1.
+#[tokio::test]
+async fn a_guard_checks_an_item_on_a_phone() {
+    use crate::webdriver::{browser_installed, css, Browser};
+    use reqwest::Method;
+    if !browser_installed() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let manager = app.client_for("demo_unit").await;
+    let unit = unit_of(&manager).await;
+    let post = post_of(&manager, &unit, "西门岗亭", "other").await;
+    let (s, it) = manager
+        .post(&format!("/api/v1/equipment/posts/{post}/items"), item("flashlight", 2))
+        .await;
+    assert_eq!(s, 201, "{it}");
+    let id = it["id"].as_str().unwrap().to_string();
+
+    let b = Browser::start().await;
+    b.call(Method::POST, "window/rect", json!({"width": 390, "height": 844}))
+        .await
+        .unwrap();
+    b.login(&app, "demo_guard").await;
+    let fits = || async {
+        let v = b
+            .call(
+                Method::POST,
+                "execute/sync",
+                json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
+            )
+            .await
+            .unwrap();
+        let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+        assert!(inner <= 390, "window not narrowed: {inner}");
+        assert!(scroll <= inner, "the page scrolls sideways: {scroll} > {inner}");
+    };
+    b.goto(&app.url(&format!("/units/{unit}/equipment"))).await;
+    fits().await;
+    b.call(
+        Method::POST,
+        "execute/sync",
+        json!({"script": format!("document.querySelector('#result-{id}').value = 'damaged';"), "args": []}),
+    )
+    .await
+    .unwrap();
+    let photo = concat!(env!("CARGO_TARGET_TMPDIR"), "/equipment-check.png");
+    std::fs::write(
+        photo,
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89",
+    )
+    .unwrap();
+    b.send_keys(&css(&format!("#photo-file-{id}")), photo).await;
+    b.click(&css(&format!("#check-{id}"))).await;
+    b.wait_for("the check recorded with its photo", || async {
+        b.try_text(&css(&format!("#photo-{id}")))
+            .await
+            .is_ok_and(|t| t.contains("查看照片"))
+    })
+    .await;
+    assert!(
+        b.try_text(&css(&format!("#flagged-{post}"))).await.is_ok(),
+        "the post is flagged"
+    );
+    fits().await;
+    b.goto(&app.url("/emergency/equipment")).await;
+    fits().await;
+    b.goto(&app.url("/equipment/standards")).await;
+    fits().await;
+    b.quit().await;
+
+    let (_, it) = manager.get(&format!("/api/v1/equipment/items/{id}")).await;
+    assert_eq!(it["last_check"]["result"], "damaged", "{it}");
+    assert_eq!(it["last_check"]["checker_name"], "演示保安员", "{it}");
+}
