@@ -47,10 +47,14 @@ pub enum JobKind {
     /// if it is still not submitted, the unit gets an overdue notice; it is on the police
     /// overdue list (subject: the filing id).
     FilingOverdue,
+    /// A protective-equipment item reached its expiry date (docs/EQUIPMENT.md, R35): due at 00:00
+    /// Beijing time on the day after it; the item's post is flagged and the unit gets one notice
+    /// (subject: the item id; payload `{"expires_on": "YYYY-MM-DD"}`).
+    EquipmentExpiry,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 13] = [
+    pub const ALL: [JobKind; 14] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -64,6 +68,7 @@ impl JobKind {
         JobKind::CertificateExpiry,
         JobKind::FilingReminder,
         JobKind::FilingOverdue,
+        JobKind::EquipmentExpiry,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -82,6 +87,7 @@ impl JobKind {
             JobKind::CertificateExpiry => "security_staff.certificate_expiry",
             JobKind::FilingReminder => "filing.reminder",
             JobKind::FilingOverdue => "filing.overdue",
+            JobKind::EquipmentExpiry => "equipment.expiry",
         }
     }
 

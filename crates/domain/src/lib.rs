@@ -30,6 +30,7 @@ pub mod dashboard;
 pub mod designations;
 pub mod devices;
 pub mod emergency_plans;
+pub mod equipment;
 pub mod events;
 pub mod filings;
 pub mod imports;

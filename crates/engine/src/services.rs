@@ -16,6 +16,7 @@ use crate::designations::DesignationService;
 use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::emergency_plans::EmergencyPlanService;
+use crate::equipment::EquipmentService;
 use crate::events::EventService;
 use crate::filings::FilingService;
 use crate::idempotency::IdempotencyService;
@@ -62,6 +63,7 @@ pub struct Services {
     pub rulebook: RulebookService,
     pub video: VideoService,
     pub patrol: PatrolService,
+    pub equipment: EquipmentService,
     pub security_staff: SecurityStaffService,
     pub filings: FilingService,
     pub designations: DesignationService,
@@ -102,6 +104,7 @@ impl Services {
             rulebook: RulebookService::new(ctx.clone()),
             video: VideoService::new(ctx.clone(), filings.clone()),
             patrol: PatrolService::new(ctx.clone()),
+            equipment: EquipmentService::new(ctx.clone()),
             security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
             filings,
             designations: DesignationService::new(ctx.clone()),

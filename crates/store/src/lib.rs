@@ -27,6 +27,7 @@ pub mod designations;
 pub mod devices;
 pub mod documents;
 pub mod emergency_plans;
+pub mod equipment;
 pub mod events;
 pub mod filings;
 pub mod idempotency;

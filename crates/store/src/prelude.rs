@@ -10,6 +10,7 @@ pub use crate::designations::DesignationRepo;
 pub use crate::devices::DeviceRepo;
 pub use crate::documents::DocumentRepo;
 pub use crate::emergency_plans::EmergencyPlanRepo;
+pub use crate::equipment::EquipmentRepo;
 pub use crate::events::EventRepo;
 pub use crate::filings::FilingRepo;
 pub use crate::idempotency::IdempotencyRepo;

@@ -12,6 +12,7 @@ use crate::designations::DesignationRepo;
 use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::emergency_plans::EmergencyPlanRepo;
+use crate::equipment::EquipmentRepo;
 use crate::events::EventRepo;
 use crate::filings::FilingRepo;
 use crate::idempotency::IdempotencyRepo;
@@ -66,6 +67,7 @@ pub trait Store:
     + RulebookRepo
     + PatrolRepo
     + EmergencyPlanRepo
+    + EquipmentRepo
     + SettingsRepo
     + ChecklistRepo
     + CampaignRepo
@@ -120,6 +122,7 @@ impl<T> Store for T where
         + RulebookRepo
         + PatrolRepo
         + EmergencyPlanRepo
+        + EquipmentRepo
         + SettingsRepo
         + ChecklistRepo
         + CampaignRepo

@@ -121,6 +121,12 @@ pub enum Permission {
     EmergencyPlanWrite,
     /// 审核辖区重点单位的应急预案（通过或退回） (R41(1)).
     EmergencyPlanReview,
+    /// 登记本单位岗位和防护器械清单 (R35; docs/EQUIPMENT.md): the unit's own security manager.
+    EquipmentManage,
+    /// 登记防护器械检查（结果、照片）(R35): the unit's manager and guards.
+    EquipmentCheck,
+    /// 设置各类单位岗位的防护器械最低配备标准 (R35): administrators, provincial and city police.
+    EquipmentStandards,
 }
 
 use Role::{
@@ -180,6 +186,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::FilingReviewGuards, &[PP, PC]),
     (Permission::EmergencyPlanWrite, &[M]),
     (Permission::EmergencyPlanReview, &[PP, PC, PX, PS]),
+    (Permission::EquipmentManage, &[M]),
+    (Permission::EquipmentCheck, &[M, G]),
+    (Permission::EquipmentStandards, &[A, PP, PC]),
 ];
 
 impl Permission {
@@ -238,6 +247,9 @@ impl Permission {
             Permission::FilingReviewGuards => "filing.review_guards",
             Permission::EmergencyPlanWrite => "emergency_plan.write",
             Permission::EmergencyPlanReview => "emergency_plan.review",
+            Permission::EquipmentManage => "equipment.manage",
+            Permission::EquipmentCheck => "equipment.check",
+            Permission::EquipmentStandards => "equipment.standards",
         }
     }
 
@@ -291,6 +303,9 @@ impl Permission {
             Permission::FilingReviewGuards => "受理自行招用保安员备案",
             Permission::EmergencyPlanWrite => "编制、修改本单位应急预案并提交审核",
             Permission::EmergencyPlanReview => "审核辖区重点单位的应急预案",
+            Permission::EquipmentManage => "登记本单位岗位和防护器械",
+            Permission::EquipmentCheck => "登记防护器械检查",
+            Permission::EquipmentStandards => "设置防护器械最低配备标准",
         }
     }
 

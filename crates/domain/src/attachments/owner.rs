@@ -19,16 +19,19 @@ pub enum AttachmentOwner {
     PatrolVisit,
     /// An emergency plan (its evacuation maps: images or PDF, R18).
     EmergencyPlan,
+    /// A check of a protective-equipment item (the optional photo, R35).
+    Equipment,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 6] = [
+    pub const ALL: [AttachmentOwner; 7] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
         AttachmentOwner::VideoSignage,
         AttachmentOwner::PatrolVisit,
         AttachmentOwner::EmergencyPlan,
+        AttachmentOwner::Equipment,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -40,6 +43,7 @@ impl AttachmentOwner {
             AttachmentOwner::VideoSignage => "video_signage",
             AttachmentOwner::PatrolVisit => "patrol_visit",
             AttachmentOwner::EmergencyPlan => "emergency_plan",
+            AttachmentOwner::Equipment => "equipment",
         }
     }
 
@@ -55,6 +59,7 @@ impl AttachmentOwner {
             AttachmentOwner::VideoSignage => "视频提示标识检查",
             AttachmentOwner::PatrolVisit => "巡查点到位照片",
             AttachmentOwner::EmergencyPlan => "应急预案疏散图",
+            AttachmentOwner::Equipment => "防护器械检查照片",
         }
     }
 }

@@ -54,6 +54,13 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             crate::patrol::misses::overtime_handler(services.patrol.ctx.clone()),
         ),
         (
+            JobKind::EquipmentExpiry,
+            crate::equipment::flags::expiry_handler(
+                services.store().clone(),
+                services.notifications.ctx.config.public_url.clone(),
+            ),
+        ),
+        (
             JobKind::CertificateExpiry,
             crate::security_staff::expiry::expiry_handler(
                 services.store().clone(),

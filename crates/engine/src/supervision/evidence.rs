@@ -54,6 +54,8 @@ pub async fn check_target(
         // Evacuation maps are uploaded by the emergency plans capability
         // (EmergencyPlanService::add_map).
         AttachmentOwner::EmergencyPlan => Err(ServiceError::invalid("疏散图请在应急预案页面上传")),
+        // Check photos are uploaded by the equipment capability (EquipmentService::add_check_photo).
+        AttachmentOwner::Equipment => Err(ServiceError::invalid("防护器械检查照片请在防护器械页面上传")),
     }
 }
 

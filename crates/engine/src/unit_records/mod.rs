@@ -29,6 +29,7 @@ pub async fn for_unit(s: &Services, who: &Principal, unit_id: &str) -> ServiceRe
     keep(&mut lines, s.rulebook.records(who, unit_id).await)?;
     keep(&mut lines, s.security_staff.records(who, unit_id).await)?;
     keep(&mut lines, s.patrol.records(who, unit_id).await)?;
+    keep(&mut lines, s.equipment.records(who, unit_id).await)?;
     keep(&mut lines, s.video.records(who, unit_id).await)?;
     keep(&mut lines, s.filings.records(who, unit_id).await)?;
     keep(&mut lines, s.emergency_plans.records(who, unit_id).await)?;

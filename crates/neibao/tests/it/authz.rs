@@ -68,6 +68,9 @@ pub(crate) enum Access {
     /// The unit's security manager only: opening, filling in and submitting filings
     /// (docs/FILINGS.md).
     FilingUnit,
+    /// Administrators, provincial and city police: the equipment minimum sets
+    /// (docs/EQUIPMENT.md).
+    EquipmentStandards,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -108,6 +111,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::SecurityStaffRead => role != "guard",
         Access::SecurityStaffWrite => role == "unit_manager",
         Access::FilingUnit => role == "unit_manager",
+        Access::EquipmentStandards => matches!(role, "admin" | "police_province" | "police_city"),
     }
 }
 
@@ -447,6 +451,58 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some("{}"),
         ),
         ("post", "/api/v1/patrol/rounds/{id}/finish", UnitAccounts, Some("{}")),
+        // Protective equipment (docs/EQUIPMENT.md): the post, item and check `objects` made
+        // (`matrix-eqpost-<unit>` …); version 0 is never current (409); the photo body is not
+        // multipart (400); the new minimum set has no item (400).
+        ("get", "/api/v1/units/{id}/equipment", Any, None),
+        ("get", "/api/v1/units/{id}/equipment/summary", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/equipment/posts",
+            Rulebook,
+            Some(r#"{"name":"矩阵岗位{n}","kind":"gate"}"#),
+        ),
+        (
+            "put",
+            "/api/v1/equipment/posts/{id}",
+            Rulebook,
+            Some(r#"{"version":0,"name":"矩阵岗位","kind":"gate"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/equipment/posts/{id}/items",
+            Rulebook,
+            Some(r#"{"item_type":"shield","quantity":1,"purchased_on":"2025-09-01"}"#),
+        ),
+        ("get", "/api/v1/equipment/items/{id}", Any, None),
+        (
+            "put",
+            "/api/v1/equipment/items/{id}",
+            Rulebook,
+            Some(r#"{"version":0,"item_type":"shield","quantity":1,"purchased_on":"2025-09-01"}"#),
+        ),
+        ("get", "/api/v1/equipment/items/{id}/history", Any, None),
+        (
+            "post",
+            "/api/v1/equipment/items/{id}/checks",
+            UnitAccounts,
+            Some(r#"{"result":"good"}"#),
+        ),
+        ("post", "/api/v1/equipment/checks/{id}/photo", UnitAccounts, Some("{}")),
+        ("get", "/api/v1/equipment/standards", Any, None),
+        (
+            "post",
+            "/api/v1/equipment/standards",
+            EquipmentStandards,
+            Some(r#"{"name":"矩阵标准{n}","applies_to":"all","items":[]}"#),
+        ),
+        (
+            "put",
+            "/api/v1/equipment/standards/{standard}",
+            EquipmentStandards,
+            Some(r#"{"version":0,"name":"矩阵标准","applies_to":"all","items":[{"item_type":"baton","quantity":1}]}"#),
+        ),
+        ("get", "/api/v1/equipment/shortfalls", Any, None),
         // Emergency plans (docs/EMERGENCY-PLANS.md): the plan `objects` made
         // (`matrix-plan-<unit>`); version 0 is never current (409), a return without comment 400.
         ("get", "/api/v1/units/{id}/emergency-plans", Any, None),
@@ -978,6 +1034,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
             "/api/v1/legal_holds",
             json!({"case_no": "矩阵保全", "unit_id": unit_id, "reason": "授权矩阵测试"}),
         )
+    equipment_objects(app, unit_id).await;
         .await;
     assert_eq!(s, 201, "{hold}");
     let (hazard, inspection, campaign, document, attachment, checklist) = supervision_objects(app, &unit).await;
@@ -1119,6 +1176,7 @@ async fn security_members(app: &TestApp, unit_id: &str) -> (String, String) {
             Some(unit_id),
         );
         app.store
+        "equipment" => equipment_id(path, o),
             .add_security_member(
                 &neibao_domain::access::Scope::All,
                 unit_id,
@@ -1188,6 +1246,32 @@ pub(crate) async fn patrol_objects(app: &TestApp, unit: &str) {
          '[{{\"id\":\"matrix-cp-{unit}\",\"seq\":1,\"name\":\"矩阵巡查点\",\"tag\":\"MATRIX-1\"}}]', 60) ON CONFLICT (id) DO NOTHING;
          INSERT INTO patrol_visits (id, round_id, checkpoint_id, checkpoint_name, visited_at, method, photo_id) \
          VALUES ('matrix-visit-{unit}', 'matrix-round-{unit}', 'matrix-cp-{unit}', '矩阵巡查点', 0, 'tap', NULL) ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
+}
+
+/// The equipment post, item or check `objects` made for the unit (docs/EQUIPMENT.md).
+pub(crate) fn equipment_id(path: &str, o: &Objects) -> String {
+    let unit = o.unit["id"].as_str().unwrap();
+    if path.contains("/items/") {
+        format!("matrix-eqitem-{unit}")
+    } else if path.contains("/checks/") {
+        format!("matrix-eqcheck-{unit}")
+    } else {
+        format!("matrix-eqpost-{unit}")
+    }
+}
+
+/// A post with one item and a check of it at the unit, made in the database (only the unit's
+/// manager may make them).
+pub(crate) async fn equipment_objects(app: &TestApp, unit: &str) {
+    app.exec_sql(&format!(
+        "INSERT INTO equipment_posts (id, unit_id, name, location, kind, key_area_id, version, created_at, updated_at) \
+         VALUES ('matrix-eqpost-{unit}', '{unit}', '矩阵岗位', '', 'other', NULL, 1, 0, 0) ON CONFLICT (id) DO NOTHING;
+         INSERT INTO equipment_items (id, post_id, unit_id, item_type, quantity, purchased_on, expires_on, note, version, created_at, updated_at) \
+         VALUES ('matrix-eqitem-{unit}', 'matrix-eqpost-{unit}', '{unit}', 'shield', 1, '2025-09-01', NULL, '', 1, 0, 0) ON CONFLICT (id) DO NOTHING;
+         INSERT INTO equipment_checks (id, item_id, unit_id, checked_on, checked_at, checker_name, result, note) \
+         VALUES ('matrix-eqcheck-{unit}', 'matrix-eqitem-{unit}', '{unit}', '2025-09-02', 0, '矩阵保安', 'good', '') ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
 }
@@ -1369,6 +1453,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{group}", "matrix-none")
                     .replace("{check}", "matrix-none")
                     .replace("{visit}", &format!("matrix-visit-{}", o.unit["id"].as_str().unwrap()))
+                    .replace("{standard}", "default-key-unit-gate")
                     .replace("{version}", "1")
                     .replace("{n}", "1");
                 if template.starts_with("/api/v1/imports/") {

@@ -275,6 +275,47 @@ fn table() -> Vec<Row> {
         ),
         ("post", "/patrol/rounds/{id}/visits/{visit}/photo", UnitAccounts, UPLOAD),
         ("post", "/patrol/rounds/{id}/finish", UnitAccounts, &[]),
+        // Protective equipment (docs/EQUIPMENT.md): the `objects`' post, item and check; version
+        // 0 is never current (409); the check's PDF is not a photo (400); an empty minimum set
+        // is refused (400).
+        ("get", "/units/{id}/equipment", Any, &[]),
+        (
+            "post",
+            "/units/{id}/equipment/posts",
+            Rulebook,
+            &[("name", "界面矩阵岗位"), ("kind", "gate")],
+        ),
+        (
+            "post",
+            "/equipment/posts/{id}/items",
+            Rulebook,
+            &[
+                ("item_type", "shield"),
+                ("quantity", "1"),
+                ("purchased_on", "2025-09-01"),
+            ],
+        ),
+        (
+            "post",
+            "/equipment/items/{id}",
+            Rulebook,
+            &[
+                ("version", "0"),
+                ("item_type", "shield"),
+                ("quantity", "1"),
+                ("purchased_on", "2025-09-01"),
+            ],
+        ),
+        ("post", "/equipment/items/{id}/check", UnitAccounts, UPLOAD),
+        ("get", "/emergency/equipment", Any, &[]),
+        ("get", "/equipment/standards", Any, &[]),
+        ("post", "/equipment/standards", EquipmentStandards, &[]),
+        (
+            "post",
+            "/equipment/standards/{standard}",
+            EquipmentStandards,
+            &[("version", "0")],
+        ),
         // Emergency plans (docs/EMERGENCY-PLANS.md): the plan `objects` made; version 0 is never
         // current (409).
         ("get", "/units/{id}/emergency-plans", Any, &[]),
@@ -688,6 +729,7 @@ fn fill(template: &str, o: &Objects, n: usize) -> String {
     let u = &o.unit;
     template
         .replace("{n}", &n.to_string())
+        "equipment" => crate::authz::equipment_id(path, o),
         .replace(
             "{due_date}",
             &(chrono::Utc::now() + chrono::Duration::days(14))
@@ -836,7 +878,8 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{subject}", "8")
                     .replace("{visit}", &format!("matrix-visit-{}", o.unit["id"].as_str().unwrap()))
                     .replace("{staff_id}", &o.staff_member)
-                    .replace("{guard_id}", &o.guard_member);
+                    .replace("{guard_id}", &o.guard_member)
+                    .replace("{standard}", "default-key-unit-gate");
                 if template.starts_with("/imports/{id}") {
                     let job = match which {
                         "own" => own_job.clone().or_else(|| admin_job.clone()),

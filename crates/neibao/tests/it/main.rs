@@ -21,6 +21,7 @@ mod device_import;
 mod divisions;
 mod documents;
 mod emergency_plans;
+mod equipment;
 mod exports;
 mod filings;
 mod forms_keep;

@@ -28,6 +28,8 @@ mod devices;
 mod documents;
 #[path = "../emergency_plans/sql.rs"]
 mod emergency_plans;
+#[path = "../equipment/sql.rs"]
+mod equipment;
 #[path = "../events/write.rs"]
 mod event_write;
 #[path = "../events/sql.rs"]

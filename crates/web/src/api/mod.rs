@@ -14,6 +14,7 @@ pub mod devices;
 pub mod divisions;
 pub mod documents;
 pub mod emergency_plans;
+pub mod equipment;
 pub mod events;
 pub mod filings;
 pub mod imports;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .merge(video::routes())
         .merge(patrol::routes())
         .merge(emergency_plans::routes())
+        .merge(equipment::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

@@ -9,6 +9,7 @@ mod dashboard;
 mod devices;
 mod divisions;
 mod emergency_plans;
+mod equipment;
 mod events;
 mod filings;
 mod form;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .merge(video::routes())
         .merge(patrol::routes())
         .merge(emergency_plans::routes())
+        .merge(equipment::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
 }
