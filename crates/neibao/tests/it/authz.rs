@@ -1034,7 +1034,6 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
             "/api/v1/legal_holds",
             json!({"case_no": "矩阵保全", "unit_id": unit_id, "reason": "授权矩阵测试"}),
         )
-    equipment_objects(app, unit_id).await;
         .await;
     assert_eq!(s, 201, "{hold}");
     let (hazard, inspection, campaign, document, attachment, checklist) = supervision_objects(app, &unit).await;
@@ -1074,6 +1073,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     assert_eq!(s, 201, "{org}");
     patrol_objects(app, unit_id).await;
     crate::emergency_plans::matrix_plan(app, unit_id).await;
+    equipment_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1176,7 +1176,6 @@ async fn security_members(app: &TestApp, unit_id: &str) -> (String, String) {
             Some(unit_id),
         );
         app.store
-        "equipment" => equipment_id(path, o),
             .add_security_member(
                 &neibao_domain::access::Scope::All,
                 unit_id,
@@ -1217,6 +1216,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "organisations" => o.org.clone(),
         "patrol" => patrol_id(path, o),
         "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
+        "equipment" => equipment_id(path, o),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         other => panic!("no object for {other}"),

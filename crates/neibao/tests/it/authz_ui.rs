@@ -729,7 +729,6 @@ fn fill(template: &str, o: &Objects, n: usize) -> String {
     let u = &o.unit;
     template
         .replace("{n}", &n.to_string())
-        "equipment" => crate::authz::equipment_id(path, o),
         .replace(
             "{due_date}",
             &(chrono::Utc::now() + chrono::Duration::days(14))
@@ -762,6 +761,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "warning" => o.suppression.clone(),
         "patrol" => crate::authz::patrol_id(path, o),
         "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
+        "equipment" => crate::authz::equipment_id(path, o),
         other => panic!("no object for {other}"),
     }
 }
