@@ -47,10 +47,18 @@ pub enum JobKind {
     /// if it is still not submitted, the unit gets an overdue notice; it is on the police
     /// overdue list (subject: the filing id).
     FilingOverdue,
+    /// The reminder of a drill obligation (docs/DRILLS.md): due 30 days before a period ends;
+    /// sends each obligated unit without a drill in the period one notice (subject: the rule
+    /// code; payload `{"start": date, "end": date}`).
+    DrillReminder,
+    /// A drill obligation's period ended (due 00:00 Beijing time the day after): each obligated
+    /// unit without a drill in the period is recorded overdue (the police list) and notified; the
+    /// next period's jobs are scheduled (subject: the rule code; payload as the reminder).
+    DrillOverdue,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 13] = [
+    pub const ALL: [JobKind; 15] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -64,6 +72,8 @@ impl JobKind {
         JobKind::CertificateExpiry,
         JobKind::FilingReminder,
         JobKind::FilingOverdue,
+        JobKind::DrillReminder,
+        JobKind::DrillOverdue,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -82,6 +92,8 @@ impl JobKind {
             JobKind::CertificateExpiry => "security_staff.certificate_expiry",
             JobKind::FilingReminder => "filing.reminder",
             JobKind::FilingOverdue => "filing.overdue",
+            JobKind::DrillReminder => "drill.reminder",
+            JobKind::DrillOverdue => "drill.overdue",
         }
     }
 

@@ -29,6 +29,7 @@ pub mod alerts;
 pub mod dashboard;
 pub mod designations;
 pub mod devices;
+pub mod drills;
 pub mod events;
 pub mod filings;
 pub mod imports;

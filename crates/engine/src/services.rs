@@ -15,6 +15,7 @@ use crate::dashboard::DashboardService;
 use crate::designations::DesignationService;
 use crate::devices::DeviceService;
 use crate::documents::DocumentService;
+use crate::drills::DrillService;
 use crate::events::EventService;
 use crate::filings::FilingService;
 use crate::idempotency::IdempotencyService;
@@ -61,6 +62,7 @@ pub struct Services {
     pub rulebook: RulebookService,
     pub video: VideoService,
     pub patrol: PatrolService,
+    pub drills: DrillService,
     pub security_staff: SecurityStaffService,
     pub filings: FilingService,
     pub designations: DesignationService,
@@ -100,6 +102,7 @@ impl Services {
             rulebook: RulebookService::new(ctx.clone()),
             video: VideoService::new(ctx.clone(), filings.clone()),
             patrol: PatrolService::new(ctx.clone()),
+            drills: DrillService::new(ctx.clone()),
             security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
             filings,
             designations: DesignationService::new(ctx.clone()),

@@ -26,6 +26,7 @@ pub mod dashboard;
 pub mod designations;
 pub mod devices;
 pub mod documents;
+pub mod drills;
 pub mod events;
 pub mod filings;
 pub mod idempotency;

@@ -9,6 +9,7 @@ pub use crate::dashboard::DashboardRepo;
 pub use crate::designations::DesignationRepo;
 pub use crate::devices::DeviceRepo;
 pub use crate::documents::DocumentRepo;
+pub use crate::drills::DrillRepo;
 pub use crate::events::EventRepo;
 pub use crate::filings::FilingRepo;
 pub use crate::idempotency::IdempotencyRepo;

@@ -11,6 +11,7 @@ use crate::dashboard::DashboardRepo;
 use crate::designations::DesignationRepo;
 use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
+use crate::drills::DrillRepo;
 use crate::events::EventRepo;
 use crate::filings::FilingRepo;
 use crate::idempotency::IdempotencyRepo;
@@ -64,6 +65,7 @@ pub trait Store:
     + LifecycleRepo
     + RulebookRepo
     + PatrolRepo
+    + DrillRepo
     + SettingsRepo
     + ChecklistRepo
     + CampaignRepo
@@ -117,6 +119,7 @@ impl<T> Store for T where
         + LifecycleRepo
         + RulebookRepo
         + PatrolRepo
+        + DrillRepo
         + SettingsRepo
         + ChecklistRepo
         + CampaignRepo

@@ -117,6 +117,12 @@ pub enum Permission {
     /// 受理、退回、归档自行招用保安员备案 (R57, 保安服务管理条例 Art 14: 设区的市级公安机关):
     /// city-level and higher police, besides [`Permission::FilingReview`].
     FilingReviewGuards,
+    /// 计划、评估本单位应急演练，将不足转为隐患 (docs/DRILLS.md; R18, R46): the unit's own manager.
+    DrillManage,
+    /// 执行本单位应急演练（开始、记录步骤、结束） (docs/DRILLS.md): the unit's manager and guards.
+    DrillRun,
+    /// 设定重点单位的演练周期 (docs/DRILLS.md): administrators and provincial police.
+    DrillConfigure,
 }
 
 use Role::{
@@ -174,6 +180,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::DesignationPropose, &[PP, PC, PX]),
     (Permission::DesignationDecide, &[PP, PC, PX]),
     (Permission::FilingReviewGuards, &[PP, PC]),
+    (Permission::DrillManage, &[M]),
+    (Permission::DrillRun, &[M, G]),
+    (Permission::DrillConfigure, &[A, PP]),
 ];
 
 impl Permission {
@@ -230,6 +239,9 @@ impl Permission {
             Permission::DesignationPropose => "designation.propose",
             Permission::DesignationDecide => "designation.decide",
             Permission::FilingReviewGuards => "filing.review_guards",
+            Permission::DrillManage => "drill.manage",
+            Permission::DrillRun => "drill.run",
+            Permission::DrillConfigure => "drill.configure",
         }
     }
 
@@ -281,6 +293,9 @@ impl Permission {
             Permission::DesignationPropose => "提议确定重点单位、反恐怖重点目标",
             Permission::DesignationDecide => "登记重点单位、重点目标的确定或撤销",
             Permission::FilingReviewGuards => "受理自行招用保安员备案",
+            Permission::DrillManage => "计划、评估本单位应急演练，将演练不足转为隐患",
+            Permission::DrillRun => "执行本单位应急演练（开始、记录步骤、结束）",
+            Permission::DrillConfigure => "设定重点单位应急演练周期",
         }
     }
 

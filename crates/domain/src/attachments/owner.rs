@@ -17,15 +17,18 @@ pub enum AttachmentOwner {
     VideoSignage,
     /// A checkpoint visit of a patrol round (the optional photo taken there, R12(3)).
     PatrolVisit,
+    /// A step of an emergency drill (the optional photo taken then, docs/DRILLS.md, R18).
+    Drill,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 5] = [
+    pub const ALL: [AttachmentOwner; 6] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
         AttachmentOwner::VideoSignage,
         AttachmentOwner::PatrolVisit,
+        AttachmentOwner::Drill,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -36,6 +39,7 @@ impl AttachmentOwner {
             AttachmentOwner::RuleVersion => "rule_version",
             AttachmentOwner::VideoSignage => "video_signage",
             AttachmentOwner::PatrolVisit => "patrol_visit",
+            AttachmentOwner::Drill => "drill",
         }
     }
 
@@ -50,6 +54,7 @@ impl AttachmentOwner {
             AttachmentOwner::RuleVersion => "治安保卫制度",
             AttachmentOwner::VideoSignage => "视频提示标识检查",
             AttachmentOwner::PatrolVisit => "巡查点到位照片",
+            AttachmentOwner::Drill => "应急演练照片",
         }
     }
 }

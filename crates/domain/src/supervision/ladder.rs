@@ -60,6 +60,8 @@ pub enum HazardSource {
     Assessment,
     /// A report (a citizen, a unit, an officer on patrol).
     Report,
+    /// A shortfall found in an emergency drill's evaluation (docs/DRILLS.md, R18).
+    Drill,
 }
 
 impl HazardSource {
@@ -69,12 +71,19 @@ impl HazardSource {
             HazardSource::Alert => "alert",
             HazardSource::Assessment => "assessment",
             HazardSource::Report => "report",
+            HazardSource::Drill => "drill",
         }
     }
     pub fn from_code(s: &str) -> Option<HazardSource> {
-        [Self::Inspection, Self::Alert, Self::Assessment, Self::Report]
-            .into_iter()
-            .find(|v| v.code() == s)
+        [
+            Self::Inspection,
+            Self::Alert,
+            Self::Assessment,
+            Self::Report,
+            Self::Drill,
+        ]
+        .into_iter()
+        .find(|v| v.code() == s)
     }
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -82,6 +91,7 @@ impl HazardSource {
             HazardSource::Alert => "预警告警",
             HazardSource::Assessment => "安全评估",
             HazardSource::Report => "报告",
+            HazardSource::Drill => "应急演练",
         }
     }
 }

@@ -51,6 +51,8 @@ pub async fn check_target(
         )),
         // Checkpoint photos are uploaded by the patrol capability (PatrolService::add_visit_photo).
         AttachmentOwner::PatrolVisit => Err(ServiceError::invalid("巡查点照片请在巡查页面上传")),
+        // Drill photos are uploaded by the drills capability (DrillService::add_step_photo).
+        AttachmentOwner::Drill => Err(ServiceError::invalid("应急演练照片请在演练页面上传")),
     }
 }
 

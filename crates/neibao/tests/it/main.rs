@@ -20,6 +20,7 @@ mod demo_live;
 mod device_import;
 mod divisions;
 mod documents;
+mod drills;
 mod exports;
 mod filings;
 mod forms_keep;

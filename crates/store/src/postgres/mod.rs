@@ -23,6 +23,8 @@ mod designations;
 mod devices;
 #[path = "../documents/sql.rs"]
 mod documents;
+#[path = "../drills/sql.rs"]
+mod drills;
 #[path = "../events/write.rs"]
 mod event_write;
 #[path = "../events/sql.rs"]

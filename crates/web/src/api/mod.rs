@@ -13,6 +13,7 @@ pub mod device_import;
 pub mod devices;
 pub mod divisions;
 pub mod documents;
+pub mod drills;
 pub mod events;
 pub mod filings;
 pub mod imports;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rulebook::routes())
         .merge(video::routes())
         .merge(patrol::routes())
+        .merge(drills::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

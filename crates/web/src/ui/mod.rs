@@ -8,6 +8,7 @@ mod audit;
 mod dashboard;
 mod devices;
 mod divisions;
+mod drills;
 mod events;
 mod filings;
 mod form;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rulebook::routes())
         .merge(video::routes())
         .merge(patrol::routes())
+        .merge(drills::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
 }
