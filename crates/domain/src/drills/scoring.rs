@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{ActionScore, DrillStep, ExpectedAction};
+use super::records::{ActionScore, DrillStep, ExpectedAction};
 
 /// The default score of an action measured at `measured` minutes against `target`.
 pub fn action_score(target: i64, measured: Option<f64>) -> i64 {
