@@ -51,10 +51,18 @@ pub enum JobKind {
     /// Beijing time on the day after it; the item's post is flagged and the unit gets one notice
     /// (subject: the item id; payload `{"expires_on": "YYYY-MM-DD"}`).
     EquipmentExpiry,
+    /// The reminder of a drill obligation (docs/DRILLS.md): due 30 days before a period ends;
+    /// sends each obligated unit without a drill in the period one notice (subject: the rule
+    /// code; payload `{"start": date, "end": date}`).
+    DrillReminder,
+    /// A drill obligation's period ended (due 00:00 Beijing time the day after): each obligated
+    /// unit without a drill in the period is recorded overdue (the police list) and notified; the
+    /// next period's jobs are scheduled (subject: the rule code; payload as the reminder).
+    DrillOverdue,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 14] = [
+    pub const ALL: [JobKind; 16] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -69,6 +77,8 @@ impl JobKind {
         JobKind::FilingReminder,
         JobKind::FilingOverdue,
         JobKind::EquipmentExpiry,
+        JobKind::DrillReminder,
+        JobKind::DrillOverdue,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -88,6 +98,8 @@ impl JobKind {
             JobKind::FilingReminder => "filing.reminder",
             JobKind::FilingOverdue => "filing.overdue",
             JobKind::EquipmentExpiry => "equipment.expiry",
+            JobKind::DrillReminder => "drill.reminder",
+            JobKind::DrillOverdue => "drill.overdue",
         }
     }
 

@@ -31,6 +31,7 @@ pub mod designations;
 pub mod devices;
 pub mod emergency_plans;
 pub mod equipment;
+pub mod drills;
 pub mod events;
 pub mod filings;
 pub mod imports;

@@ -24,6 +24,7 @@ pub mod devices;
 pub mod documents;
 pub mod emergency_plans;
 pub mod equipment;
+pub mod drills;
 pub mod events;
 pub mod filings;
 pub mod idempotency;

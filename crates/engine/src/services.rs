@@ -17,6 +17,7 @@ use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::emergency_plans::EmergencyPlanService;
 use crate::equipment::EquipmentService;
+use crate::drills::DrillService;
 use crate::events::EventService;
 use crate::filings::FilingService;
 use crate::idempotency::IdempotencyService;
@@ -64,6 +65,7 @@ pub struct Services {
     pub video: VideoService,
     pub patrol: PatrolService,
     pub equipment: EquipmentService,
+    pub drills: DrillService,
     pub security_staff: SecurityStaffService,
     pub filings: FilingService,
     pub designations: DesignationService,
@@ -105,6 +107,7 @@ impl Services {
             video: VideoService::new(ctx.clone(), filings.clone()),
             patrol: PatrolService::new(ctx.clone()),
             equipment: EquipmentService::new(ctx.clone()),
+            drills: DrillService::new(ctx.clone()),
             security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
             filings,
             designations: DesignationService::new(ctx.clone()),

@@ -194,6 +194,7 @@ impl Workers {
         // The durable scheduler runs on every node; claims keep each due job on one of them.
         neibao_engine::privacy::retention::schedule_next(store.as_ref(), Utc::now()).await?;
         neibao_engine::idempotency::jobs::schedule_next(store.as_ref(), Utc::now()).await?;
+        neibao_engine::drills::obligations::schedule_obligations(store.as_ref(), Utc::now()).await?;
         self.scheduler(&self.config.node).spawn();
         // Spreadsheet imports a stopped server left running: failed with a reason at once, and
         // every half minute for those of other nodes that stopped.

@@ -11,6 +11,7 @@ pub use crate::devices::DeviceRepo;
 pub use crate::documents::DocumentRepo;
 pub use crate::emergency_plans::EmergencyPlanRepo;
 pub use crate::equipment::EquipmentRepo;
+pub use crate::drills::DrillRepo;
 pub use crate::events::EventRepo;
 pub use crate::filings::FilingRepo;
 pub use crate::idempotency::IdempotencyRepo;

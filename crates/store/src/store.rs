@@ -13,6 +13,7 @@ use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::emergency_plans::EmergencyPlanRepo;
 use crate::equipment::EquipmentRepo;
+use crate::drills::DrillRepo;
 use crate::events::EventRepo;
 use crate::filings::FilingRepo;
 use crate::idempotency::IdempotencyRepo;
@@ -68,6 +69,7 @@ pub trait Store:
     + PatrolRepo
     + EmergencyPlanRepo
     + EquipmentRepo
+    + DrillRepo
     + SettingsRepo
     + ChecklistRepo
     + CampaignRepo
@@ -123,6 +125,7 @@ impl<T> Store for T where
         + PatrolRepo
         + EmergencyPlanRepo
         + EquipmentRepo
+        + DrillRepo
         + SettingsRepo
         + ChecklistRepo
         + CampaignRepo

@@ -45,6 +45,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::patrol::Doc::openapi());
     doc.merge(crate::api::emergency_plans::Doc::openapi());
     doc.merge(crate::api::equipment::Doc::openapi());
+    doc.merge(crate::api::drills::Doc::openapi());
     doc.merge(crate::api::security_staff::Doc::openapi());
     doc.merge(crate::api::filings::Doc::openapi());
     doc.merge(crate::api::designations::Doc::openapi());

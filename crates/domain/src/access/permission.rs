@@ -127,6 +127,12 @@ pub enum Permission {
     EquipmentCheck,
     /// 设置各类单位岗位的防护器械最低配备标准 (R35): administrators, provincial and city police.
     EquipmentStandards,
+    /// 计划、评估本单位应急演练，将不足转为隐患 (docs/DRILLS.md; R18, R46): the unit's own manager.
+    DrillManage,
+    /// 执行本单位应急演练（开始、记录步骤、结束） (docs/DRILLS.md): the unit's manager and guards.
+    DrillRun,
+    /// 设定重点单位的演练周期 (docs/DRILLS.md): administrators and provincial police.
+    DrillConfigure,
 }
 
 use Role::{
@@ -189,6 +195,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::EquipmentManage, &[M]),
     (Permission::EquipmentCheck, &[M, G]),
     (Permission::EquipmentStandards, &[A, PP, PC]),
+    (Permission::DrillManage, &[M]),
+    (Permission::DrillRun, &[M, G]),
+    (Permission::DrillConfigure, &[A, PP]),
 ];
 
 impl Permission {
@@ -250,6 +259,9 @@ impl Permission {
             Permission::EquipmentManage => "equipment.manage",
             Permission::EquipmentCheck => "equipment.check",
             Permission::EquipmentStandards => "equipment.standards",
+            Permission::DrillManage => "drill.manage",
+            Permission::DrillRun => "drill.run",
+            Permission::DrillConfigure => "drill.configure",
         }
     }
 
@@ -306,6 +318,9 @@ impl Permission {
             Permission::EquipmentManage => "登记本单位岗位和防护器械",
             Permission::EquipmentCheck => "登记防护器械检查",
             Permission::EquipmentStandards => "设置防护器械最低配备标准",
+            Permission::DrillManage => "计划、评估本单位应急演练，将演练不足转为隐患",
+            Permission::DrillRun => "执行本单位应急演练（开始、记录步骤、结束）",
+            Permission::DrillConfigure => "设定重点单位应急演练周期",
         }
     }
 

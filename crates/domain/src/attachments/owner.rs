@@ -21,10 +21,12 @@ pub enum AttachmentOwner {
     EmergencyPlan,
     /// A check of a protective-equipment item (the optional photo, R35).
     Equipment,
+    /// A step of an emergency drill (the optional photo taken then, docs/DRILLS.md, R18).
+    Drill,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 7] = [
+    pub const ALL: [AttachmentOwner; 8] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
@@ -32,6 +34,7 @@ impl AttachmentOwner {
         AttachmentOwner::PatrolVisit,
         AttachmentOwner::EmergencyPlan,
         AttachmentOwner::Equipment,
+        AttachmentOwner::Drill,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -44,6 +47,7 @@ impl AttachmentOwner {
             AttachmentOwner::PatrolVisit => "patrol_visit",
             AttachmentOwner::EmergencyPlan => "emergency_plan",
             AttachmentOwner::Equipment => "equipment",
+            AttachmentOwner::Drill => "drill",
         }
     }
 
@@ -60,6 +64,7 @@ impl AttachmentOwner {
             AttachmentOwner::PatrolVisit => "巡查点到位照片",
             AttachmentOwner::EmergencyPlan => "应急预案疏散图",
             AttachmentOwner::Equipment => "防护器械检查照片",
+            AttachmentOwner::Drill => "应急演练照片",
         }
     }
 }

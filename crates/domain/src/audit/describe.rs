@@ -157,6 +157,13 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "设置最低配备标准",
         "设置了防护器械最低配备标准",
     ),
+    ("drill.plan", "计划应急演练", "计划了一次应急演练"),
+    ("drill.start", "开始应急演练", "开始了应急演练"),
+    ("drill.step", "记录演练步骤", "记录了应急演练的一个步骤"),
+    ("drill.finish", "结束应急演练", "结束了应急演练"),
+    ("drill.evaluate", "评估应急演练", "评估了应急演练"),
+    ("drill.hazard", "演练不足转隐患", "将应急演练发现的不足登记为隐患"),
+    ("drill.settings", "设定演练周期", "设定了重点单位应急演练周期"),
     ("filing.open", "备案立项", "为单位开立了备案事项"),
     ("filing.save", "保存备案", "保存了备案内容"),
     ("filing.submit", "提交备案", "向公安机关提交了备案"),
@@ -276,6 +283,9 @@ const OBJECTS: &[(&str, &str)] = &[
     ("emergency_plans", "应急预案"),
     ("designation", "重点单位（目标）确定"),
     ("designations", "重点单位（目标）确定"),
+    ("drill", "应急演练"),
+    ("drills", "应急演练"),
+    ("drill_settings", "应急演练设定"),
 ];
 
 /// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the

@@ -60,30 +60,8 @@ pub enum HazardSource {
     Assessment,
     /// A report (a citizen, a unit, an officer on patrol).
     Report,
-}
-
-impl HazardSource {
-    pub fn code(self) -> &'static str {
-        match self {
-            HazardSource::Inspection => "inspection",
-            HazardSource::Alert => "alert",
-            HazardSource::Assessment => "assessment",
-            HazardSource::Report => "report",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<HazardSource> {
-        [Self::Inspection, Self::Alert, Self::Assessment, Self::Report]
-            .into_iter()
-            .find(|v| v.code() == s)
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            HazardSource::Inspection => "检查发现",
-            HazardSource::Alert => "预警告警",
-            HazardSource::Assessment => "安全评估",
-            HazardSource::Report => "报告",
-        }
-    }
+    /// A shortfall found in an emergency drill's evaluation (docs/DRILLS.md, R18).
+    Drill,
 }
 
 /// The phase of a hazard case (docs/REQUIREMENTS.md §b.1: H0, H2/H3, H4, H5, H6, H7, CLOSED).

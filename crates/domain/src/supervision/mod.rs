@@ -15,6 +15,7 @@ mod credit_records;
 pub(crate) mod hazard;
 pub(crate) mod inspection;
 mod settings;
+mod source;
 
 pub use campaign::*;
 pub use credit_records::*;

@@ -38,6 +38,14 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             crate::filings::deadlines::overdue_handler(store.clone(), public_url.clone()),
         ),
         (
+            JobKind::DrillReminder,
+            crate::drills::obligations::reminder_handler(store.clone(), public_url.clone()),
+        ),
+        (
+            JobKind::DrillOverdue,
+            crate::drills::obligations::overdue_handler(store.clone(), public_url.clone()),
+        ),
+        (
             JobKind::RulebookReview,
             crate::rulebook::review::review_handler(store, public_url),
         ),

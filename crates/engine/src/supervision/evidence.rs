@@ -56,6 +56,8 @@ pub async fn check_target(
         AttachmentOwner::EmergencyPlan => Err(ServiceError::invalid("疏散图请在应急预案页面上传")),
         // Check photos are uploaded by the equipment capability (EquipmentService::add_check_photo).
         AttachmentOwner::Equipment => Err(ServiceError::invalid("防护器械检查照片请在防护器械页面上传")),
+        // Drill photos are uploaded by the drills capability (DrillService::add_step_photo).
+        AttachmentOwner::Drill => Err(ServiceError::invalid("应急演练照片请在演练页面上传")),
     }
 }
 

@@ -541,6 +541,46 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("post", "/api/v1/emergency-plans/{id}/maps", Rulebook, Some("{}")),
         ("get", "/api/v1/emergency/plans/waiting", Any, None),
         ("get", "/api/v1/emergency/plans/missing", Any, None),
+        // Emergency drills (docs/DRILLS.md): the evaluated drill with step 1 and shortfall 1 is
+        // made by `objects` (`matrix-drill-<unit>`); the photo body is no upload (400).
+        ("get", "/api/v1/units/{id}/drills", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/drills",
+            Rulebook,
+            Some(r#"{"scenario":"fire","title":"矩阵演练{n}","planned_at":"{now}","participants_count":5}"#),
+        ),
+        ("get", "/api/v1/drills/{id}", Any, None),
+        ("post", "/api/v1/drills/{id}/start", UnitAccounts, Some("{}")),
+        ("post", "/api/v1/drills/{id}/steps", UnitAccounts, Some(r#"{"seq":1}"#)),
+        (
+            "post",
+            "/api/v1/drills/{id}/steps/{seq}/photo",
+            UnitAccounts,
+            Some("{}"),
+        ),
+        ("post", "/api/v1/drills/{id}/finish", UnitAccounts, Some("{}")),
+        (
+            "put",
+            "/api/v1/drills/{id}/evaluation",
+            Rulebook,
+            Some(r#"{"shortfalls":["矩阵不足"]}"#),
+        ),
+        (
+            "post",
+            "/api/v1/drills/{id}/hazards",
+            Rulebook,
+            Some(r#"{"shortfall":1}"#),
+        ),
+        ("get", "/api/v1/drills/{id}/report", Any, None),
+        ("get", "/api/v1/emergency/drills", Any, None),
+        ("get", "/api/v1/emergency/drill_settings", Any, None),
+        (
+            "put",
+            "/api/v1/emergency/drill_settings",
+            Checklists,
+            Some(r#"{"key_unit_months":6}"#),
+        ),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -1074,6 +1114,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     patrol_objects(app, unit_id).await;
     crate::emergency_plans::matrix_plan(app, unit_id).await;
     equipment_objects(app, unit_id).await;
+    drill_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1217,6 +1258,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "patrol" => patrol_id(path, o),
         "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
         "equipment" => equipment_id(path, o),
+        "drills" => drill_id(o),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         other => panic!("no object for {other}"),
@@ -1272,6 +1314,26 @@ pub(crate) async fn equipment_objects(app: &TestApp, unit: &str) {
          VALUES ('matrix-eqitem-{unit}', 'matrix-eqpost-{unit}', '{unit}', 'shield', 1, '2025-09-01', NULL, '', 1, 0, 0) ON CONFLICT (id) DO NOTHING;
          INSERT INTO equipment_checks (id, item_id, unit_id, checked_on, checked_at, checker_name, result, note) \
          VALUES ('matrix-eqcheck-{unit}', 'matrix-eqitem-{unit}', '{unit}', '2025-09-02', 0, '矩阵保安', 'good', '') ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
+}
+
+/// The drill `objects` made for the unit (tests/it/drills.rs; docs/DRILLS.md).
+pub(crate) fn drill_id(o: &Objects) -> String {
+    format!("matrix-drill-{}", o.unit["id"].as_str().unwrap())
+}
+
+/// An evaluated drill with its first step recorded and one shortfall, made in the database.
+pub(crate) async fn drill_objects(app: &TestApp, unit: &str) {
+    app.exec_sql(&format!(
+        "INSERT INTO drills (id, unit_id, scenario, plan_id, title, planned_at, participants_count, people, police_station, \
+         expected, state, started_at, finished_at, evaluation, overall, created_by, created_at, version) \
+         VALUES ('matrix-drill-{unit}', '{unit}', 'fire', NULL, '矩阵演练', 0, 5, '', '', \
+         '[{{\"seq\":1,\"label\":\"报警\",\"target_minutes\":1}}]', 'evaluated', 0, 60000, \
+         '{{\"scores\":[],\"overall\":0,\"strengths\":[],\"shortfalls\":[{{\"seq\":1,\"text\":\"矩阵不足\",\"hazard_id\":null}}],\"evaluated_by\":\"矩阵\",\"evaluated_at\":\"2026-01-01T00:00:00Z\"}}', \
+         0, '矩阵', 0, 1) ON CONFLICT (id) DO NOTHING;
+         INSERT INTO drill_steps (id, drill_id, seq, label, at, recorded_by) \
+         VALUES ('matrix-step-{unit}', 'matrix-drill-{unit}', 1, '报警', 1000, '矩阵') ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
 }
@@ -1455,6 +1517,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{visit}", &format!("matrix-visit-{}", o.unit["id"].as_str().unwrap()))
                     .replace("{standard}", "default-key-unit-gate")
                     .replace("{version}", "1")
+                    .replace("{seq}", "1")
                     .replace("{n}", "1");
                 if template.starts_with("/api/v1/imports/") {
                     // Outside: the administrator's job (someone else's).

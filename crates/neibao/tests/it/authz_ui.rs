@@ -347,6 +347,33 @@ fn table() -> Vec<Row> {
         ),
         ("post", "/emergency-plans/{id}/maps", Rulebook, UPLOAD),
         ("get", "/emergency/plans", Any, &[]),
+        // Emergency drills (docs/DRILLS.md): the evaluated drill `objects` made.
+        ("get", "/units/{id}/drills", Any, &[]),
+        (
+            "post",
+            "/units/{id}/drills",
+            Rulebook,
+            &[
+                ("scenario", "fire"),
+                ("title", "界面矩阵演练"),
+                ("planned_at", "2026-12-20T09:30"),
+                ("participants_count", "5"),
+            ],
+        ),
+        ("get", "/drills/{id}", Any, &[]),
+        (
+            "post",
+            "/drills/{id}/evaluation",
+            Rulebook,
+            &[("shortfalls", "矩阵不足")],
+        ),
+        ("post", "/drills/{id}/hazards", Rulebook, &[("shortfall", "1")]),
+        ("get", "/drills/{id}/run", Any, &[]),
+        ("post", "/drills/{id}/start", UnitAccounts, &[]),
+        ("post", "/drills/{id}/step", UnitAccounts, &[("seq", "1")]),
+        ("post", "/drills/{id}/photo", UnitAccounts, UPLOAD),
+        ("post", "/drills/{id}/finish", UnitAccounts, &[]),
+        ("get", "/emergency/drills", Any, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -762,6 +789,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "patrol" => crate::authz::patrol_id(path, o),
         "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
         "equipment" => crate::authz::equipment_id(path, o),
+        "drills" => crate::authz::drill_id(o),
         other => panic!("no object for {other}"),
     }
 }

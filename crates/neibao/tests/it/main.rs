@@ -22,6 +22,7 @@ mod divisions;
 mod documents;
 mod emergency_plans;
 mod equipment;
+mod drills;
 mod exports;
 mod filings;
 mod forms_keep;

@@ -30,6 +30,8 @@ mod documents;
 mod emergency_plans;
 #[path = "../equipment/sql.rs"]
 mod equipment;
+#[path = "../drills/sql.rs"]
+mod drills;
 #[path = "../events/write.rs"]
 mod event_write;
 #[path = "../events/sql.rs"]

@@ -15,6 +15,7 @@ pub mod divisions;
 pub mod documents;
 pub mod emergency_plans;
 pub mod equipment;
+pub mod drills;
 pub mod events;
 pub mod filings;
 pub mod imports;
@@ -72,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .merge(patrol::routes())
         .merge(emergency_plans::routes())
         .merge(equipment::routes())
+        .merge(drills::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

@@ -10,6 +10,7 @@ mod devices;
 mod divisions;
 mod emergency_plans;
 mod equipment;
+mod drills;
 mod events;
 mod filings;
 mod form;
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .merge(patrol::routes())
         .merge(emergency_plans::routes())
         .merge(equipment::routes())
+        .merge(drills::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
 }

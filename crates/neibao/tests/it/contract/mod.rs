@@ -25,6 +25,7 @@ mod accounts;
 mod alerts;
 mod dashboard;
 mod devices;
+mod drills;
 mod events;
 mod idempotency;
 mod jobs;
@@ -63,6 +64,7 @@ async fn repositories(backend: Backend, test: &str) {
     rulebook::check(store, now, &registry).await;
     video::check(store, now, &registry).await;
     patrol::check(store, now, &registry).await;
+    drills::check(store, now, &registry).await;
     db.close().await;
 }
 

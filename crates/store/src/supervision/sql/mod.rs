@@ -11,3 +11,5 @@ mod inspections;
 mod rows;
 mod settings;
 mod tx;
+
+pub(crate) use tx::insert_hazard;

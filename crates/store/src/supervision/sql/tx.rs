@@ -34,7 +34,7 @@ pub(super) async fn audit_in(
 
 /// Inserts a hazard and its first step; the title and description go through the free-text
 /// seal (docs/SECURITY.md, "Personal data in free text").
-pub(super) async fn insert_hazard(
+pub(crate) async fn insert_hazard(
     tx: &mut Tx,
     cipher: &crate::crypto::FieldCipher,
     h: &NewHazard,

@@ -184,6 +184,8 @@ struct HazardPage {
     created: String,
     created_source: String,
     inspection_id: String,
+    /// The drill a drill shortfall's hazard came from (docs/DRILLS.md), "" otherwise.
+    drill_id: String,
     rungs: String,
     honours_bar: String,
     fine: String,
@@ -302,6 +304,11 @@ pub async fn hazard_page(
         created: fmt_time(h.created_at),
         created_source: h.source.label_zh().to_string(),
         inspection_id: h.inspection_id.clone().unwrap_or_default(),
+        drill_id: if h.source == neibao_domain::supervision::ladder::HazardSource::Drill {
+            h.source_id.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
         rungs: case.rungs.iter().map(|r| r.label_zh()).collect::<Vec<_>>().join(" → "),
         honours_bar: case.honours_bar_until.map(date_zh).unwrap_or_default(),
         fine: case.fine.as_ref().map(fine_text).unwrap_or_default(),
