@@ -47,10 +47,14 @@ pub enum JobKind {
     /// if it is still not submitted, the unit gets an overdue notice; it is on the police
     /// overdue list (subject: the filing id).
     FilingOverdue,
+    /// The planned end of a protection-level order (docs/PROTECTION-LEVELS.md; R46 ¶4): ends the
+    /// order if it is still active and its planned end is still this one (payload
+    /// `{"ends_at": ms}`; an extension schedules its own; subject: the order id).
+    ProtectionLevelEnd,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 13] = [
+    pub const ALL: [JobKind; 14] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -64,6 +68,7 @@ impl JobKind {
         JobKind::CertificateExpiry,
         JobKind::FilingReminder,
         JobKind::FilingOverdue,
+        JobKind::ProtectionLevelEnd,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -82,6 +87,7 @@ impl JobKind {
             JobKind::CertificateExpiry => "security_staff.certificate_expiry",
             JobKind::FilingReminder => "filing.reminder",
             JobKind::FilingOverdue => "filing.overdue",
+            JobKind::ProtectionLevelEnd => "protection_level.end",
         }
     }
 

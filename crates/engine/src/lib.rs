@@ -30,6 +30,7 @@ pub mod intake;
 pub mod notifications;
 pub mod organisations;
 pub mod patrol;
+pub mod protection_levels;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;

@@ -25,6 +25,7 @@ use crate::intake::IntakeService;
 use crate::notifications::NotificationService;
 use crate::organisations::OrganisationService;
 use crate::patrol::PatrolService;
+use crate::protection_levels::ProtectionLevelService;
 use crate::privacy::PrivacyService;
 use crate::registry::RegistryService;
 use crate::rulebook::RulebookService;
@@ -64,6 +65,7 @@ pub struct Services {
     pub security_staff: SecurityStaffService,
     pub filings: FilingService,
     pub designations: DesignationService,
+    pub protection_levels: ProtectionLevelService,
 }
 
 impl Services {
@@ -103,6 +105,7 @@ impl Services {
             security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
             filings,
             designations: DesignationService::new(ctx.clone()),
+            protection_levels: ProtectionLevelService::new(ctx.clone()),
             ctx,
         }
     }

@@ -34,6 +34,7 @@ pub mod jobs;
 pub mod notifications;
 pub mod organisations;
 pub mod patrol;
+pub mod protection_levels;
 pub mod privacy;
 pub mod registry;
 pub mod rulebook;

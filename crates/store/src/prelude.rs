@@ -17,6 +17,7 @@ pub use crate::jobs::JobRepo;
 pub use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 pub use crate::organisations::OrgAdminRepo;
 pub use crate::patrol::PatrolRepo;
+pub use crate::protection_levels::ProtectionLevelRepo;
 pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 pub use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 pub use crate::rulebook::RulebookRepo;

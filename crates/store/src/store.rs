@@ -19,6 +19,7 @@ use crate::jobs::JobRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::organisations::OrgAdminRepo;
 use crate::patrol::PatrolRepo;
+use crate::protection_levels::ProtectionLevelRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::rulebook::RulebookRepo;
@@ -64,6 +65,7 @@ pub trait Store:
     + LifecycleRepo
     + RulebookRepo
     + PatrolRepo
+    + ProtectionLevelRepo
     + SettingsRepo
     + ChecklistRepo
     + CampaignRepo
@@ -117,6 +119,7 @@ impl<T> Store for T where
         + LifecycleRepo
         + RulebookRepo
         + PatrolRepo
+        + ProtectionLevelRepo
         + SettingsRepo
         + ChecklistRepo
         + CampaignRepo

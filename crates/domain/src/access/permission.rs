@@ -117,6 +117,11 @@ pub enum Permission {
     /// 受理、退回、归档自行招用保安员备案 (R57, 保安服务管理条例 Art 14: 设区的市级公安机关):
     /// city-level and higher police, besides [`Permission::FilingReview`].
     FilingReviewGuards,
+    /// 下达、调整、结束防范等级指令 (R46 ¶4; docs/PROTECTION-LEVELS.md): province, city, county
+    /// police for their jurisdiction, a police station for the units assigned to it.
+    ProtectionLevelSet,
+    /// 签收防范等级指令、登记落实的措施 (R46 ¶4): the unit's own security manager.
+    ProtectionLevelAcknowledge,
 }
 
 use Role::{
@@ -174,6 +179,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::DesignationPropose, &[PP, PC, PX]),
     (Permission::DesignationDecide, &[PP, PC, PX]),
     (Permission::FilingReviewGuards, &[PP, PC]),
+    (Permission::ProtectionLevelSet, &[PP, PC, PX, PS]),
+    (Permission::ProtectionLevelAcknowledge, &[M]),
 ];
 
 impl Permission {
@@ -230,6 +237,8 @@ impl Permission {
             Permission::DesignationPropose => "designation.propose",
             Permission::DesignationDecide => "designation.decide",
             Permission::FilingReviewGuards => "filing.review_guards",
+            Permission::ProtectionLevelSet => "protection_level.set",
+            Permission::ProtectionLevelAcknowledge => "protection_level.acknowledge",
         }
     }
 
@@ -281,6 +290,8 @@ impl Permission {
             Permission::DesignationPropose => "提议确定重点单位、反恐怖重点目标",
             Permission::DesignationDecide => "登记重点单位、重点目标的确定或撤销",
             Permission::FilingReviewGuards => "受理自行招用保安员备案",
+            Permission::ProtectionLevelSet => "下达、调整、结束防范等级指令",
+            Permission::ProtectionLevelAcknowledge => "签收防范等级指令、登记落实措施",
         }
     }
 

@@ -36,6 +36,7 @@ mod multinode;
 mod organisations;
 mod paging;
 mod patrol;
+mod protection_levels;
 mod persons;
 mod phone;
 mod privacy;

@@ -41,6 +41,8 @@ mod notifications;
 mod organisations;
 #[path = "../patrol/sql.rs"]
 mod patrol;
+#[path = "../protection_levels/sql.rs"]
+mod protection_levels;
 #[path = "../privacy/sql.rs"]
 mod privacy;
 #[path = "../privacy/rotate.rs"]

@@ -21,6 +21,7 @@ pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;
 pub mod patrol;
+pub mod protection_levels;
 pub mod persons;
 pub mod privacy;
 pub mod registry;
@@ -71,4 +72,5 @@ pub fn routes() -> Router<AppState> {
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())
+        .merge(protection_levels::routes())
 }

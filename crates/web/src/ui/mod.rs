@@ -16,6 +16,7 @@ mod kit;
 mod notifications;
 mod organisations;
 mod patrol;
+mod protection_levels;
 mod privacy;
 mod registry;
 mod rulebook;
@@ -61,4 +62,5 @@ pub fn routes() -> Router<AppState> {
         .merge(patrol::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
+        .merge(protection_levels::routes())
 }
