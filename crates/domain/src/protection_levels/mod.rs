@@ -342,9 +342,14 @@ impl Transition {
         }
     }
     pub fn from_code(s: &str) -> Option<Transition> {
-        [Transition::Raise, Transition::Lower, Transition::Extend, Transition::End]
-            .into_iter()
-            .find(|t| t.code() == s.trim())
+        [
+            Transition::Raise,
+            Transition::Lower,
+            Transition::Extend,
+            Transition::End,
+        ]
+        .into_iter()
+        .find(|t| t.code() == s.trim())
     }
     /// The level after this transition from `level`, or the zh-CN reason it is not allowed.
     pub fn next(self, state: OrderState, level: Level) -> Result<Level, &'static str> {

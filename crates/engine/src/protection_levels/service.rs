@@ -78,7 +78,15 @@ fn checked_measures(m: &[String], level: Level) -> ServiceResult<Vec<String>> {
     given
         .iter()
         .enumerate()
-        .map(|(i, s)| Ok(checked_text(s, &format!("第{}条措施", i + 1), MAX_MEASURE_CHARS, true, false)?))
+        .map(|(i, s)| {
+            Ok(checked_text(
+                s,
+                &format!("第{}条措施", i + 1),
+                MAX_MEASURE_CHARS,
+                true,
+                false,
+            )?)
+        })
         .collect()
 }
 
@@ -167,10 +175,7 @@ impl ProtectionLevelService {
         }
         if let Scope::Division { prefix: mine } = &who.scope {
             if !prefix.starts_with(mine.as_str()) {
-                return Err(ServiceError::refused(
-                    ErrorCode::NotFound,
-                    "所选辖区不在本人管辖范围内",
-                ));
+                return Err(ServiceError::refused(ErrorCode::NotFound, "所选辖区不在本人管辖范围内"));
             }
         }
         let starts_at = now();
@@ -307,7 +312,10 @@ impl ProtectionLevelService {
     #[tracing::instrument(skip_all, fields(unit = %unit_id))]
     pub async fn unit(&self, who: &Principal, unit_id: &str) -> ServiceResult<UnitProtection> {
         let (unit_name, rows) = self.ctx.store.unit_protection(&who.scope, unit_id).await?;
-        let orders: Vec<UnitOrder> = rows.into_iter().map(|(order, unit)| UnitOrder { order, unit }).collect();
+        let orders: Vec<UnitOrder> = rows
+            .into_iter()
+            .map(|(order, unit)| UnitOrder { order, unit })
+            .collect();
         Ok(UnitProtection {
             unit_id: unit_id.to_string(),
             unit_name,
@@ -352,7 +360,12 @@ impl ProtectionLevelService {
     /// count does not match or a note is longer than 200 characters. Audited as
     /// `protection_level.measures`.
     #[tracing::instrument(skip_all, fields(order = %order_id))]
-    pub async fn record_measures(&self, who: &Principal, order_id: &str, input: &[MeasureInput]) -> ServiceResult<OrderUnit> {
+    pub async fn record_measures(
+        &self,
+        who: &Principal,
+        order_id: &str,
+        input: &[MeasureInput],
+    ) -> ServiceResult<OrderUnit> {
         who.require(Permission::ProtectionLevelAcknowledge)?;
         let unit_id = own_unit(who)?;
         let detail = self.order(who, order_id).await?;
@@ -371,7 +384,13 @@ impl ProtectionLevelService {
             records.push(MeasureRecord {
                 measure: m.clone(),
                 done: x.done,
-                note: checked_text(&x.note, &format!("第{}条措施的说明", i + 1), MAX_MEASURE_CHARS, false, false)?,
+                note: checked_text(
+                    &x.note,
+                    &format!("第{}条措施的说明", i + 1),
+                    MAX_MEASURE_CHARS,
+                    false,
+                    false,
+                )?,
             });
         }
         let audit = who.audit(

@@ -470,7 +470,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Officers,
             Some(r#"{"action":"extend","reason":"授权矩阵","ends_at":"{deadline}"}"#),
         ),
-        ("post", "/api/v1/protection-levels/{id}/acknowledge", ProtectionLevelUnit, Some("{}")),
+        (
+            "post",
+            "/api/v1/protection-levels/{id}/acknowledge",
+            ProtectionLevelUnit,
+            Some("{}"),
+        ),
         (
             "post",
             "/api/v1/protection-levels/{id}/measures",

@@ -296,10 +296,19 @@ fn table() -> Vec<Row> {
             "post",
             "/emergency/levels/{id}/change",
             Officers,
-            &[("action", "extend"), ("reason", "界面矩阵"), ("ends_at", "2099-06-01T08:00")],
+            &[
+                ("action", "extend"),
+                ("reason", "界面矩阵"),
+                ("ends_at", "2099-06-01T08:00"),
+            ],
         ),
         ("post", "/emergency/levels/{id}/acknowledge", ProtectionLevelUnit, &[]),
-        ("post", "/emergency/levels/{id}/measures", ProtectionLevelUnit, &[("count", "0")]),
+        (
+            "post",
+            "/emergency/levels/{id}/measures",
+            ProtectionLevelUnit,
+            &[("count", "0")],
+        ),
         ("get", "/units/{id}/protection-level", Any, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).

@@ -92,7 +92,10 @@ async fn a_raised_level_notifies_exactly_the_units_in_scope_and_records_acknowle
     assert_eq!(o["level"], "raised");
     assert_eq!(o["stats"]["notified"], 2);
     assert_eq!(o["stats"]["acknowledged"], 0);
-    assert!(!o["measures"].as_array().unwrap().is_empty(), "the level's default measures");
+    assert!(
+        !o["measures"].as_array().unwrap().is_empty(),
+        "the level's default measures"
+    );
 
     // One inbox notice for 甲's manager; none for 丙 (not a target) or 丁 (another county).
     let (_, inbox) = ma.get("/api/v1/inbox").await;
@@ -179,12 +182,17 @@ async fn raise_highest_end_are_audited_and_the_planned_end_ends_the_order() {
     let set = json!({"unit_ids": [unit]});
 
     let (s, o) = county
-        .post("/api/v1/protection-levels", order_body(&division[..6], set.clone(), "raised", 48))
+        .post(
+            "/api/v1/protection-levels",
+            order_body(&division[..6], set.clone(), "raised", 48),
+        )
         .await;
     assert_eq!(s, 201, "{o}");
     let id = o["id"].as_str().unwrap().to_string();
     let tr = format!("/api/v1/protection-levels/{id}/transitions");
-    let (s, v) = county.post(&tr, json!({"action": "raise", "reason": "发现可疑情况"})).await;
+    let (s, v) = county
+        .post(&tr, json!({"action": "raise", "reason": "发现可疑情况"}))
+        .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["level"], "highest");
     let (s, v) = county.post(&tr, json!({"action": "raise", "reason": "再次提升"})).await;
@@ -194,7 +202,9 @@ async fn raise_highest_end_are_audited_and_the_planned_end_ends_the_order() {
     // A raise asks the unit to acknowledge again.
     let (_, inbox) = unit_manager.get("/api/v1/inbox").await;
     assert_eq!(titles(&inbox, "防范等级提升为最高"), 1, "{inbox}");
-    let (_, p) = unit_manager.get(&format!("/api/v1/units/{unit}/protection-level")).await;
+    let (_, p) = unit_manager
+        .get(&format!("/api/v1/units/{unit}/protection-level"))
+        .await;
     assert_eq!(p["level"], "highest");
     let (s, v) = county.post(&tr, json!({"action": "end", "reason": "活动结束"})).await;
     assert_eq!(s, 200, "{v}");
@@ -209,20 +219,27 @@ async fn raise_highest_end_are_audited_and_the_planned_end_ends_the_order() {
     assert_eq!(v["history"][1]["reason"], "发现可疑情况");
     for action in ["activate", "raise", "end"] {
         let (s, a) = county
-            .get(&format!("/api/v1/audit?action=protection_level.{action}&object_id={id}"))
+            .get(&format!(
+                "/api/v1/audit?action=protection_level.{action}&object_id={id}"
+            ))
             .await;
         assert_eq!(s, 200, "{a}");
         assert_eq!(a["items"].as_array().unwrap().len(), 1, "{action}: {a}");
     }
     let (s, v) = county.post(&tr, json!({"action": "lower", "reason": "x"})).await;
     assert_eq!((s, error_code(&v)), (409, "invalid_transition"), "{v}");
-    let (_, p) = unit_manager.get(&format!("/api/v1/units/{unit}/protection-level")).await;
+    let (_, p) = unit_manager
+        .get(&format!("/api/v1/units/{unit}/protection-level"))
+        .await;
     assert_eq!(p["level"], "normal");
 
     // An order planned to end in 2 hours, extended to 5: the first end does nothing, the second
     // ends it (by the system, audited, the unit told).
     let (s, o) = county
-        .post("/api/v1/protection-levels", order_body(&division[..6], set.clone(), "highest", 2))
+        .post(
+            "/api/v1/protection-levels",
+            order_body(&division[..6], set.clone(), "highest", 2),
+        )
         .await;
     assert_eq!(s, 201, "{o}");
     let id = o["id"].as_str().unwrap().to_string();
@@ -250,7 +267,9 @@ async fn raise_highest_end_are_audited_and_the_planned_end_ends_the_order() {
         .get(&format!("/api/v1/audit?action=protection_level.end&object_id={id}"))
         .await;
     assert_eq!(a["items"].as_array().unwrap().len(), 1, "{a}");
-    let (_, p) = unit_manager.get(&format!("/api/v1/units/{unit}/protection-level")).await;
+    let (_, p) = unit_manager
+        .get(&format!("/api/v1/units/{unit}/protection-level"))
+        .await;
     assert_eq!(p["level"], "normal");
     let (_, inbox) = unit_manager.get("/api/v1/inbox").await;
     assert!(titles(&inbox, "防范等级指令已结束") >= 2, "{inbox}");
@@ -267,7 +286,10 @@ async fn who_may_set_an_order_where_and_refusals_in_chinese() {
 
     // Outside the county's jurisdiction: not found; a unit outside the station's: not found.
     let (s, v) = county
-        .post("/api/v1/protection-levels", order_body("330206", json!({}), "raised", 24))
+        .post(
+            "/api/v1/protection-levels",
+            order_body("330206", json!({}), "raised", 24),
+        )
         .await;
     assert_eq!(s, 404, "{v}");
     let (s, v) = station
@@ -330,7 +352,14 @@ async fn who_may_set_an_order_where_and_refusals_in_chinese() {
 
     // The UI form refused keeps what was typed.
     let b = app.browser("demo_county", DEMO_PASSWORD).await;
-    let html = b.get(app.url("/emergency/levels")).send().await.unwrap().text().await.unwrap();
+    let html = b
+        .get(app.url("/emergency/levels"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let form = [
         ("csrf_token", csrf_of(&html)),
         ("_once", "plonce0000000000000000000000bad1".to_string()),
@@ -375,7 +404,14 @@ async fn a_double_submit_makes_one_order() {
     }
     // The UI form sent twice with its one-time token.
     let b = app.browser("demo_county", DEMO_PASSWORD).await;
-    let html = b.get(app.url("/emergency/levels")).send().await.unwrap().text().await.unwrap();
+    let html = b
+        .get(app.url("/emergency/levels"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let form = [
         ("csrf_token", csrf_of(&html)),
         ("_once", "plonce00000000000000000000000001".to_string()),
@@ -384,10 +420,13 @@ async fn a_double_submit_makes_one_order() {
         ("reason", "测试".to_string()),
         ("division_prefix", division[..6].to_string()),
         ("unit_ids", unit.clone()),
-        ("ends_at", (Utc::now() + Duration::days(2))
+        (
+            "ends_at",
+            (Utc::now() + Duration::days(2))
                 .with_timezone(&chrono_tz::Asia::Shanghai)
                 .format("%Y-%m-%dT%H:%M")
-                .to_string()),
+                .to_string(),
+        ),
     ];
     let r1 = b.post(app.url("/emergency/levels")).form(&form).send().await.unwrap();
     let r2 = b.post(app.url("/emergency/levels")).form(&form).send().await.unwrap();
@@ -413,7 +452,9 @@ async fn a_data_rule_on_the_protection_level_fires_only_while_raised() {
         .await;
     assert_eq!(s, 201, "{v}");
     let vmd = |ch: u8| {
-        format!(r#"<EventNotificationAlert version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema"><channelID>{ch}</channelID><dateTime>2026-11-29T23:00:00+08:00</dateTime><eventType>VMD</eventType><eventState>active</eventState></EventNotificationAlert>"#)
+        format!(
+            r#"<EventNotificationAlert version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema"><channelID>{ch}</channelID><dateTime>2026-11-29T23:00:00+08:00</dateTime><eventType>VMD</eventType><eventState>active</eventState></EventNotificationAlert>"#
+        )
     };
     let rule_alerts = || async {
         let (_, v) = admin.get("/api/v1/alerts?per_page=200").await;
@@ -428,7 +469,10 @@ async fn a_data_rule_on_the_protection_level_fires_only_while_raised() {
     assert_eq!(s, 200);
     assert_eq!(rule_alerts().await, 0, "常态: the rule does not fire");
     let (s, o) = province
-        .post("/api/v1/protection-levels", order_body("330206", json!({"unit_ids": [unit]}), "raised", 24))
+        .post(
+            "/api/v1/protection-levels",
+            order_body("330206", json!({"unit_ids": [unit]}), "raised", 24),
+        )
         .await;
     assert_eq!(s, 201, "{o}");
     app.ingest(&path, "application/xml", vmd(2)).await;

@@ -134,7 +134,10 @@ async fn covered(tx: &mut Tx, scope: &Scope, order_id: &str, unit_id: &str) -> S
         .push(" AND pu.unit_id = ")
         .push_bind(unit_id.to_string());
     push_scope(&mut qb, scope);
-    qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+    qb.build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let order = order_in(&mut **tx, order_id).await?.ok_or(StoreError::NotFound)?;
     if order.state == OrderState::Ended {
         return Err(DomainError::with_message(
@@ -204,7 +207,8 @@ impl ProtectionLevelRepo for Backend {
             }
             qb.push(")");
         }
-        qb.push(" ORDER BY u.division_code, u.name LIMIT ").push_bind(MAX_UNITS + 1);
+        qb.push(" ORDER BY u.division_code, u.name LIMIT ")
+            .push_bind(MAX_UNITS + 1);
         let rows = qb.build().fetch_all(&mut *tx).await?;
         if rows.is_empty() {
             return Err(DomainError::with_message(
@@ -295,7 +299,13 @@ impl ProtectionLevelRepo for Backend {
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
         qb.push(" ORDER BY pu.division_code, pu.unit_name, pu.unit_id");
-        let units: Vec<OrderUnit> = qb.build().fetch_all(&self.pool).await?.iter().map(unit_from_row).collect();
+        let units: Vec<OrderUnit> = qb
+            .build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(unit_from_row)
+            .collect();
         if units.is_empty() {
             return Ok(None);
         }
@@ -351,18 +361,14 @@ impl ProtectionLevelRepo for Backend {
         let mut tx = self.begin_write().await?;
         let current = order_in(&mut *tx, &c.order_id).await?.ok_or(StoreError::NotFound)?;
         if current.state == OrderState::Ended {
-            return Err(DomainError::with_message(
-                ErrorCode::InvalidTransition,
-                "该防范等级指令已结束，不能再变更",
-            )
-            .into());
+            return Err(
+                DomainError::with_message(ErrorCode::InvalidTransition, "该防范等级指令已结束，不能再变更").into(),
+            );
         }
         if c.version.is_some_and(|v| v != current.version) {
-            return Err(DomainError::with_message(
-                ErrorCode::VersionConflict,
-                "该指令已被他人变更，请刷新后重新操作",
-            )
-            .into());
+            return Err(
+                DomainError::with_message(ErrorCode::VersionConflict, "该指令已被他人变更，请刷新后重新操作").into(),
+            );
         }
         let ended = c.transition == Transition::End;
         let level = if ended { current.level } else { c.to_level };
@@ -380,11 +386,13 @@ impl ProtectionLevelRepo for Backend {
         .execute(&mut *tx)
         .await?;
         if c.to_level != c.from_level && !ended {
-            sqlx::query(&sql("UPDATE protection_level_units SET notified_at = ? WHERE order_id = ?"))
-                .bind(ms(c.at))
-                .bind(&c.order_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(&sql(
+                "UPDATE protection_level_units SET notified_at = ? WHERE order_id = ?",
+            ))
+            .bind(ms(c.at))
+            .bind(&c.order_id)
+            .execute(&mut *tx)
+            .await?;
         }
         let seq: i64 = sqlx::query_scalar(&sql(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM protection_level_history WHERE order_id = ?",

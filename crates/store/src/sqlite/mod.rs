@@ -44,14 +44,14 @@ mod notifications;
 mod organisations;
 #[path = "../patrol/sql.rs"]
 mod patrol;
-#[path = "../protection_levels/sql.rs"]
-mod protection_levels;
 #[path = "../privacy/sql.rs"]
 mod privacy;
 #[path = "../privacy/rotate.rs"]
 mod privacy_rotate;
 #[path = "../privacy/sealed.rs"]
 mod privacy_sealed;
+#[path = "../protection_levels/sql.rs"]
+mod protection_levels;
 #[path = "../registry/sql.rs"]
 mod registry;
 #[path = "../registry/divisions_sql.rs"]

@@ -114,7 +114,9 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Listing<Order>>> {
     let page = Page::checked(q.page, q.per_page)?;
-    Ok(Json(state.services.protection_levels.orders(&user.principal, page).await?))
+    Ok(Json(
+        state.services.protection_levels.orders(&user.principal, page).await?,
+    ))
 }
 
 /// Issues an order (province, city, county police; a police station for its units): the units
@@ -151,7 +153,9 @@ pub async fn order(
     user: CurrentUser,
     Path(p): Path<IdPath>,
 ) -> ApiResult<Json<OrderDetail>> {
-    Ok(Json(state.services.protection_levels.order(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.protection_levels.order(&user.principal, &p.id).await?,
+    ))
 }
 
 /// Raises, lowers, extends or ends an active order, with the reason (audited; the units are
@@ -173,7 +177,15 @@ pub async fn change(
         state
             .services
             .protection_levels
-            .change(&user.principal, &p.id, &b.action, &b.reason, b.ends_at, &b.measures, b.version)
+            .change(
+                &user.principal,
+                &p.id,
+                &b.action,
+                &b.reason,
+                b.ends_at,
+                &b.measures,
+                b.version,
+            )
             .await?,
     ))
 }
@@ -186,7 +198,9 @@ pub async fn unit(
     user: CurrentUser,
     Path(p): Path<UnitPath>,
 ) -> ApiResult<Json<UnitProtection>> {
-    Ok(Json(state.services.protection_levels.unit(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.protection_levels.unit(&user.principal, &p.id).await?,
+    ))
 }
 
 /// The caller's unit acknowledges the order at its current level (the unit's security manager).

@@ -362,5 +362,8 @@ fn a_rule_can_use_the_units_protection_level() {
         .evaluate(&Facts::event(&p, &ev(EventKind::Motion), t(1, 0, 0)))
         .is_empty());
     p.protection_level = 1;
-    assert_eq!(e.evaluate(&Facts::event(&p, &ev(EventKind::Motion), t(1, 0, 0))).len(), 1);
+    assert_eq!(
+        e.evaluate(&Facts::event(&p, &ev(EventKind::Motion), t(1, 0, 0))).len(),
+        1
+    );
 }

@@ -46,7 +46,11 @@ impl OrderRow {
             } else {
                 o.level.label_zh()
             },
-            level_class: level_class(if o.state == OrderState::Ended { Level::Normal } else { o.level }),
+            level_class: level_class(if o.state == OrderState::Ended {
+                Level::Normal
+            } else {
+                o.level
+            }),
             state: o.state.label_zh(),
             active: o.state == OrderState::Active,
             division_prefix: o.division_prefix.clone(),
@@ -107,7 +111,11 @@ impl OrderForm {
 }
 
 fn lines(s: &str) -> Vec<String> {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 #[derive(Template)]
@@ -235,7 +243,13 @@ struct OrderPage {
     error: Option<String>,
 }
 
-async fn order_page(state: &AppState, u: &CurrentUser, id: &str, sent: Option<&Fields>, error: Option<ApiError>) -> Response {
+async fn order_page(
+    state: &AppState,
+    u: &CurrentUser,
+    id: &str,
+    sent: Option<&Fields>,
+    error: Option<ApiError>,
+) -> Response {
     let d: OrderDetail = match state.services.protection_levels.order(&u.principal, id).await {
         Ok(d) => d,
         Err(e) => return error_page(u, e.into()),
@@ -251,7 +265,11 @@ async fn order_page(state: &AppState, u: &CurrentUser, id: &str, sent: Option<&F
             division_code: x.division_code.clone(),
             notified_at: fmt_time(x.notified_at),
             acknowledged: x.acknowledged(level),
-            acknowledged_at: x.acknowledged_at.filter(|_| x.acknowledged(level)).map(fmt_time).unwrap_or_default(),
+            acknowledged_at: x
+                .acknowledged_at
+                .filter(|_| x.acknowledged(level))
+                .map(fmt_time)
+                .unwrap_or_default(),
             measures: if x.measures_recorded(level) {
                 format!(
                     "已落实 {}/{}",
@@ -324,7 +342,15 @@ pub async fn change(
             state
                 .services
                 .protection_levels
-                .change(&u.principal, &id, field(&f, "action"), field(&f, "reason"), ends_at, &[], version)
+                .change(
+                    &u.principal,
+                    &id,
+                    field(&f, "action"),
+                    field(&f, "reason"),
+                    ends_at,
+                    &[],
+                    version,
+                )
                 .await?,
         )
     }

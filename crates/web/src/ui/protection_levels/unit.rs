@@ -80,14 +80,26 @@ async fn unit_page(
             UnitOrderRow {
                 id: o.order.id.clone(),
                 title: o.order.title.clone(),
-                level: if o.order.state == OrderState::Ended { "已结束" } else { level.label_zh() },
-                level_class: level_class(if o.order.state == OrderState::Ended { Level::Normal } else { level }),
+                level: if o.order.state == OrderState::Ended {
+                    "已结束"
+                } else {
+                    level.label_zh()
+                },
+                level_class: level_class(if o.order.state == OrderState::Ended {
+                    Level::Normal
+                } else {
+                    level
+                }),
                 active: o.order.state == OrderState::Active,
                 state: o.order.state.label_zh(),
                 reason: o.order.reason.clone(),
                 starts_at: fmt_time(o.order.starts_at),
                 ends_at: fmt_time(o.order.ended_at.unwrap_or(o.order.ends_at)),
-                by: o.order.org_name.clone().unwrap_or_else(|| o.order.created_by_name.clone()),
+                by: o
+                    .order
+                    .org_name
+                    .clone()
+                    .unwrap_or_else(|| o.order.created_by_name.clone()),
                 acknowledged: o.unit.acknowledged(level),
                 acknowledged_at: o.unit.acknowledged_at.map(fmt_time).unwrap_or_default(),
                 measures_recorded: recorded,
@@ -139,10 +151,11 @@ pub async fn page(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Pa
 /// The caller's own unit (the acknowledge and measures forms act for it).
 fn own_unit(u: &CurrentUser) -> Result<String, ApiError> {
     u.principal.require(Permission::ProtectionLevelAcknowledge)?;
-    u.principal
-        .unit_id
-        .clone()
-        .ok_or_else(|| ApiError::from(neibao_domain::error::DomainError::new(neibao_domain::error::ErrorCode::Forbidden)))
+    u.principal.unit_id.clone().ok_or_else(|| {
+        ApiError::from(neibao_domain::error::DomainError::new(
+            neibao_domain::error::ErrorCode::Forbidden,
+        ))
+    })
 }
 
 /// `POST /emergency/levels/{id}/acknowledge`: the caller's unit acknowledges the order.
