@@ -6,4 +6,4 @@ pub mod end;
 mod notify;
 mod service;
 
-pub use service::{MeasureInput, OrderDraft, ProtectionLevelService};
+pub use service::{ChangeDraft, MeasureInput, OrderDraft, ProtectionLevelService};

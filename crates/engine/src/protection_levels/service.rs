@@ -49,6 +49,18 @@ pub struct OrderDraft {
     pub ends_at: Option<DateTime<Utc>>,
 }
 
+/// A change of an order as sent: `raise`, `lower`, `extend` or `end`, the reason, the new
+/// planned end (`extend`), the measures at the new level (`raise`/`lower`; empty: the level's
+/// defaults), the version read (`None`: no check).
+#[derive(Debug, Clone, Default)]
+pub struct ChangeDraft {
+    pub action: String,
+    pub reason: String,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub measures: Vec<String>,
+    pub version: Option<i64>,
+}
+
 /// One measure as recorded: done, note (in the order of the required measures).
 #[derive(Debug, Clone, Default)]
 pub struct MeasureInput {
@@ -232,17 +244,8 @@ impl ProtectionLevelService {
     /// action, no reason, a bad planned end for `extend`, a measure too long; 409
     /// `invalid_transition` (raise at 最高, lower at 加强, an ended order) or `version_conflict`.
     /// Audited as `protection_level.<action>` with the reason; the units are notified again.
-    #[tracing::instrument(skip_all, fields(order = %id, action = %action))]
-    pub async fn change(
-        &self,
-        who: &Principal,
-        id: &str,
-        action: &str,
-        reason: &str,
-        ends_at: Option<DateTime<Utc>>,
-        measures: &[String],
-        version: Option<i64>,
-    ) -> ServiceResult<OrderDetail> {
+    #[tracing::instrument(skip_all, fields(order = %id, action = %c.action))]
+    pub async fn change(&self, who: &Principal, id: &str, c: ChangeDraft) -> ServiceResult<OrderDetail> {
         who.require(Permission::ProtectionLevelSet)?;
         let detail = self.order(who, id).await?;
         if !detail.in_full_scope {
@@ -250,10 +253,17 @@ impl ProtectionLevelService {
                 "该指令覆盖本人管辖范围以外的单位，只有下达单位或其上级可以变更",
             ));
         }
-        let Some(t) = Transition::from_code(action) else {
+        let ChangeDraft {
+            action,
+            reason,
+            ends_at,
+            measures,
+            version,
+        } = c;
+        let Some(t) = Transition::from_code(&action) else {
             return Err(ServiceError::invalid("操作应为 提升、降低、调整结束时间或结束"));
         };
-        let reason = checked_text(reason, "变更理由", MAX_REASON_CHARS, true, true)?;
+        let reason = checked_text(&reason, "变更理由", MAX_REASON_CHARS, true, true)?;
         let order = &detail.order;
         let to = t
             .next(order.state, order.level)
@@ -265,7 +275,7 @@ impl ProtectionLevelService {
             order.ends_at
         };
         let new_measures = match t {
-            Transition::Raise | Transition::Lower => checked_measures(measures, to)?,
+            Transition::Raise | Transition::Lower => checked_measures(&measures, to)?,
             _ => order.measures.clone(),
         };
         let change = OrderChange {

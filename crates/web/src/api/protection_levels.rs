@@ -10,7 +10,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::protection_levels::{Order, OrderDetail, OrderUnit, UnitProtection, UnitSet};
-use neibao_engine::protection_levels::{MeasureInput, OrderDraft};
+use neibao_engine::protection_levels::{ChangeDraft, MeasureInput, OrderDraft};
 use serde::Deserialize;
 
 use crate::error::ApiResult;
@@ -180,11 +180,13 @@ pub async fn change(
             .change(
                 &user.principal,
                 &p.id,
-                &b.action,
-                &b.reason,
-                b.ends_at,
-                &b.measures,
-                b.version,
+                ChangeDraft {
+                    action: b.action,
+                    reason: b.reason,
+                    ends_at: b.ends_at,
+                    measures: b.measures,
+                    version: b.version,
+                },
             )
             .await?,
     ))

@@ -9,7 +9,7 @@ use neibao_domain::access::Permission;
 use neibao_domain::paging::Page;
 use neibao_domain::protection_levels::{action_label_zh, Level, OrderDetail, OrderState, UnitSet};
 use neibao_domain::registry::UnitKind;
-use neibao_engine::protection_levels::OrderDraft;
+use neibao_engine::protection_levels::{ChangeDraft, OrderDraft};
 use serde::Deserialize;
 
 use super::view::level_class;
@@ -345,11 +345,13 @@ pub async fn change(
                 .change(
                     &u.principal,
                     &id,
-                    field(&f, "action"),
-                    field(&f, "reason"),
-                    ends_at,
-                    &[],
-                    version,
+                    ChangeDraft {
+                        action: field(&f, "action").into(),
+                        reason: field(&f, "reason").into(),
+                        ends_at,
+                        measures: Vec::new(),
+                        version,
+                    },
                 )
                 .await?,
         )
