@@ -59,10 +59,14 @@ pub enum JobKind {
     /// unit without a drill in the period is recorded overdue (the police list) and notified; the
     /// next period's jobs are scheduled (subject: the rule code; payload as the reminder).
     DrillOverdue,
+    /// The planned end of a protection-level order (docs/PROTECTION-LEVELS.md; R46 ¶4): ends the
+    /// order if it is still active and its planned end is still this one (payload
+    /// `{"ends_at": ms}`; an extension schedules its own; subject: the order id).
+    ProtectionLevelEnd,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 16] = [
+    pub const ALL: [JobKind; 17] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -79,6 +83,7 @@ impl JobKind {
         JobKind::EquipmentExpiry,
         JobKind::DrillReminder,
         JobKind::DrillOverdue,
+        JobKind::ProtectionLevelEnd,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -100,6 +105,7 @@ impl JobKind {
             JobKind::EquipmentExpiry => "equipment.expiry",
             JobKind::DrillReminder => "drill.reminder",
             JobKind::DrillOverdue => "drill.overdue",
+            JobKind::ProtectionLevelEnd => "protection_level.end",
         }
     }
 

@@ -38,6 +38,7 @@ pub mod imports;
 pub mod organisations;
 pub mod patrol;
 pub mod privacy;
+pub mod protection_levels;
 pub mod registry;
 pub mod rulebook;
 pub mod security_staff;

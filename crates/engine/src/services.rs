@@ -29,6 +29,7 @@ use crate::notifications::NotificationService;
 use crate::organisations::OrganisationService;
 use crate::patrol::PatrolService;
 use crate::privacy::PrivacyService;
+use crate::protection_levels::ProtectionLevelService;
 use crate::registry::RegistryService;
 use crate::rulebook::RulebookService;
 use crate::security_staff::SecurityStaffService;
@@ -70,6 +71,7 @@ pub struct Services {
     pub filings: FilingService,
     pub designations: DesignationService,
     pub emergency_plans: EmergencyPlanService,
+    pub protection_levels: ProtectionLevelService,
 }
 
 impl Services {
@@ -112,6 +114,7 @@ impl Services {
             filings,
             designations: DesignationService::new(ctx.clone()),
             emergency_plans: EmergencyPlanService::new(ctx.clone()),
+            protection_levels: ProtectionLevelService::new(ctx.clone()),
             ctx,
         }
     }

@@ -21,6 +21,7 @@ pub use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 pub use crate::organisations::OrgAdminRepo;
 pub use crate::patrol::PatrolRepo;
 pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
+pub use crate::protection_levels::ProtectionLevelRepo;
 pub use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 pub use crate::rulebook::RulebookRepo;
 pub use crate::security_staff::SecurityStaffRepo;

@@ -23,6 +23,7 @@ use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::organisations::OrgAdminRepo;
 use crate::patrol::PatrolRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
+use crate::protection_levels::ProtectionLevelRepo;
 use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::rulebook::RulebookRepo;
 use crate::security_staff::SecurityStaffRepo;
@@ -70,6 +71,7 @@ pub trait Store:
     + EmergencyPlanRepo
     + EquipmentRepo
     + DrillRepo
+    + ProtectionLevelRepo
     + SettingsRepo
     + ChecklistRepo
     + CampaignRepo
@@ -126,6 +128,7 @@ impl<T> Store for T where
         + EmergencyPlanRepo
         + EquipmentRepo
         + DrillRepo
+        + ProtectionLevelRepo
         + SettingsRepo
         + ChecklistRepo
         + CampaignRepo

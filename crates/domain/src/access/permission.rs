@@ -133,6 +133,11 @@ pub enum Permission {
     DrillRun,
     /// 设定重点单位的演练周期 (docs/DRILLS.md): administrators and provincial police.
     DrillConfigure,
+    /// 下达、调整、结束防范等级指令 (R46 ¶4; docs/PROTECTION-LEVELS.md): province, city, county
+    /// police for their jurisdiction, a police station for the units assigned to it.
+    ProtectionLevelSet,
+    /// 签收防范等级指令、登记落实的措施 (R46 ¶4): the unit's own security manager.
+    ProtectionLevelAcknowledge,
 }
 
 use Role::{
@@ -198,6 +203,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::DrillManage, &[M]),
     (Permission::DrillRun, &[M, G]),
     (Permission::DrillConfigure, &[A, PP]),
+    (Permission::ProtectionLevelSet, &[PP, PC, PX, PS]),
+    (Permission::ProtectionLevelAcknowledge, &[M]),
 ];
 
 impl Permission {
@@ -262,6 +269,8 @@ impl Permission {
             Permission::DrillManage => "drill.manage",
             Permission::DrillRun => "drill.run",
             Permission::DrillConfigure => "drill.configure",
+            Permission::ProtectionLevelSet => "protection_level.set",
+            Permission::ProtectionLevelAcknowledge => "protection_level.acknowledge",
         }
     }
 
@@ -321,6 +330,8 @@ impl Permission {
             Permission::DrillManage => "计划、评估本单位应急演练，将演练不足转为隐患",
             Permission::DrillRun => "执行本单位应急演练（开始、记录步骤、结束）",
             Permission::DrillConfigure => "设定重点单位应急演练周期",
+            Permission::ProtectionLevelSet => "下达、调整、结束防范等级指令",
+            Permission::ProtectionLevelAcknowledge => "签收防范等级指令、登记落实措施",
         }
     }
 

@@ -191,6 +191,25 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "撤销重点单位或重点目标",
         "撤销了重点单位或反恐怖重点目标",
     ),
+    (
+        "protection_level.activate",
+        "启动防范等级",
+        "下达防范等级指令并通知范围内单位",
+    ),
+    ("protection_level.raise", "提升防范等级", "将防范等级提升为最高"),
+    ("protection_level.lower", "降低防范等级", "将防范等级由最高降为加强"),
+    (
+        "protection_level.extend",
+        "调整防范等级结束时间",
+        "调整了防范等级指令的结束时间",
+    ),
+    ("protection_level.end", "结束防范等级", "结束了防范等级指令，恢复常态"),
+    ("protection_level.acknowledge", "签收防范等级指令", "签收了防范等级指令"),
+    (
+        "protection_level.measures",
+        "登记防范措施落实",
+        "登记了防范措施的落实情况",
+    ),
 ];
 
 /// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,
@@ -286,6 +305,7 @@ const OBJECTS: &[(&str, &str)] = &[
     ("drill", "应急演练"),
     ("drills", "应急演练"),
     ("drill_settings", "应急演练设定"),
+    ("protection_level_order", "防范等级指令"),
 ];
 
 /// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the

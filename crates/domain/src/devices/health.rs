@@ -38,4 +38,6 @@ pub struct DevicePlacement {
     pub counter_terror: bool,
     pub key_area: Option<String>,
     pub armed_schedule: Option<ArmedSchedule>,
+    /// The unit's effective protection level (0 常态, 1 加强, 2 最高; docs/PROTECTION-LEVELS.md).
+    pub protection_level: i64,
 }

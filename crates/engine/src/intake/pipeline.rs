@@ -134,6 +134,12 @@ impl Pipeline {
         self.caches().suppressions.map.remove(unit_id);
     }
 
+    /// Drops every cached device placement (call after changing what the data rules see of a
+    /// unit: its protection level).
+    pub fn forget_placements(&self) {
+        self.caches().placements.map.clear();
+    }
+
     /// Drops every cached suppression window.
     pub fn forget_all_suppressions(&self) {
         self.caches().suppressions.map.clear();

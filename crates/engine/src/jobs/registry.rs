@@ -75,6 +75,10 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
                 services.notifications.ctx.config.public_url.clone(),
             ),
         ),
+        (
+            JobKind::ProtectionLevelEnd,
+            crate::protection_levels::end::end_handler(services.protection_levels.ctx.clone()),
+        ),
     ]
 }
 

@@ -71,6 +71,9 @@ pub(crate) enum Access {
     /// Administrators, provincial and city police: the equipment minimum sets
     /// (docs/EQUIPMENT.md).
     EquipmentStandards,
+    /// The unit's security manager only: acknowledging protection-level orders and recording
+    /// the measures (docs/PROTECTION-LEVELS.md).
+    ProtectionLevelUnit,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -112,6 +115,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::SecurityStaffWrite => role == "unit_manager",
         Access::FilingUnit => role == "unit_manager",
         Access::EquipmentStandards => matches!(role, "admin" | "police_province" | "police_city"),
+        Access::ProtectionLevelUnit => role == "unit_manager",
     }
 }
 
@@ -581,6 +585,38 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Checklists,
             Some(r#"{"key_unit_months":6}"#),
         ),
+        // Protection levels (docs/PROTECTION-LEVELS.md): police officers issue and change orders
+        // (extend: nothing ends), the unit's manager acknowledges and records (an empty list of
+        // measures is refused, 400).
+        ("get", "/api/v1/protection-levels", Any, None),
+        (
+            "post",
+            "/api/v1/protection-levels",
+            Officers,
+            Some(
+                r#"{"title":"矩阵防范等级{n}","division_prefix":"{division}","unit_set":{"unit_ids":["{unit}"]},"level":"raised","reason":"授权矩阵","ends_at":"{deadline}"}"#,
+            ),
+        ),
+        ("get", "/api/v1/protection-levels/{id}", Any, None),
+        (
+            "post",
+            "/api/v1/protection-levels/{id}/transitions",
+            Officers,
+            Some(r#"{"action":"extend","reason":"授权矩阵","ends_at":"{deadline}"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/protection-levels/{id}/acknowledge",
+            ProtectionLevelUnit,
+            Some("{}"),
+        ),
+        (
+            "post",
+            "/api/v1/protection-levels/{id}/measures",
+            ProtectionLevelUnit,
+            Some(r#"{"measures":[]}"#),
+        ),
+        ("get", "/api/v1/units/{id}/protection-level", Any, None),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -1115,6 +1151,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     crate::emergency_plans::matrix_plan(app, unit_id).await;
     equipment_objects(app, unit_id).await;
     drill_objects(app, unit_id).await;
+    crate::protection_levels::matrix_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1261,6 +1298,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "drills" => drill_id(o),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
+        "protection-levels" => crate::protection_levels::matrix_order(o),
         other => panic!("no object for {other}"),
     }
 }

@@ -374,6 +374,41 @@ fn table() -> Vec<Row> {
         ("post", "/drills/{id}/photo", UnitAccounts, UPLOAD),
         ("post", "/drills/{id}/finish", UnitAccounts, &[]),
         ("get", "/emergency/drills", Any, &[]),
+        // Protection levels (docs/PROTECTION-LEVELS.md): the order `objects` made; the change
+        // extends it, the measures form sends none (400).
+        ("get", "/emergency/levels", Any, &[]),
+        (
+            "post",
+            "/emergency/levels",
+            Officers,
+            &[
+                ("title", "界面矩阵防范等级"),
+                ("level", "raised"),
+                ("reason", "界面矩阵"),
+                ("division_prefix", "{division}"),
+                ("unit_ids", "{unit}"),
+                ("ends_at", "2099-01-01T08:00"),
+            ],
+        ),
+        ("get", "/emergency/levels/{id}", Any, &[]),
+        (
+            "post",
+            "/emergency/levels/{id}/change",
+            Officers,
+            &[
+                ("action", "extend"),
+                ("reason", "界面矩阵"),
+                ("ends_at", "2099-06-01T08:00"),
+            ],
+        ),
+        ("post", "/emergency/levels/{id}/acknowledge", ProtectionLevelUnit, &[]),
+        (
+            "post",
+            "/emergency/levels/{id}/measures",
+            ProtectionLevelUnit,
+            &[("count", "0")],
+        ),
+        ("get", "/units/{id}/protection-level", Any, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -790,6 +825,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
         "equipment" => crate::authz::equipment_id(path, o),
         "drills" => crate::authz::drill_id(o),
+        "emergency" => crate::protection_levels::matrix_order(o),
         other => panic!("no object for {other}"),
     }
 }

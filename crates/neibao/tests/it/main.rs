@@ -42,6 +42,7 @@ mod patrol;
 mod persons;
 mod phone;
 mod privacy;
+mod protection_levels;
 mod registry;
 mod rulebook;
 mod rules;

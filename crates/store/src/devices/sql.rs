@@ -37,12 +37,15 @@ pub(crate) fn placement_from_row(r: &DbRow) -> DevicePlacement {
         armed_schedule: r
             .get::<Option<String>, _>("armed_schedule")
             .and_then(|s| serde_json::from_str(&s).ok()),
+        protection_level: r.get("protection_level"),
     }
 }
 
 pub(crate) const PLACEMENT_COLUMNS: &str = "dv.id AS device_id, dv.name AS device_name, dv.kind AS device_kind, dv.format AS device_format,
      u.id AS unit_id, u.name AS unit_name, u.kind AS unit_kind, u.division_code, u.is_key_unit, u.is_counter_terror_target,
-     ka.name AS key_area_name, u.armed_schedule";
+     ka.name AS key_area_name, u.armed_schedule,
+     COALESCE((SELECT MAX(plo.level) FROM protection_level_units plu JOIN protection_level_orders plo ON plo.id = plu.order_id
+       WHERE plu.unit_id = u.id AND plo.state = 'active'), 0) AS protection_level";
 
 pub(crate) const PLACEMENT_FROM: &str =
     "FROM devices dv JOIN units u ON u.id = dv.unit_id LEFT JOIN key_areas ka ON ka.id = dv.key_area_id";

@@ -56,6 +56,8 @@ mod privacy;
 mod privacy_rotate;
 #[path = "../privacy/sealed.rs"]
 mod privacy_sealed;
+#[path = "../protection_levels/sql.rs"]
+mod protection_levels;
 #[path = "../registry/sql.rs"]
 mod registry;
 #[path = "../registry/divisions_sql.rs"]

@@ -26,6 +26,7 @@ pub mod organisations;
 pub mod patrol;
 pub mod persons;
 pub mod privacy;
+pub mod protection_levels;
 pub mod registry;
 pub mod rulebook;
 pub mod security_staff;
@@ -77,4 +78,5 @@ pub fn routes() -> Router<AppState> {
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())
+        .merge(protection_levels::routes())
 }

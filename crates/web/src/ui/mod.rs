@@ -20,6 +20,7 @@ mod notifications;
 mod organisations;
 mod patrol;
 mod privacy;
+mod protection_levels;
 mod registry;
 mod rulebook;
 mod security_staff;
@@ -67,4 +68,5 @@ pub fn routes() -> Router<AppState> {
         .merge(drills::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
+        .merge(protection_levels::routes())
 }

@@ -51,6 +51,11 @@ pub const FACTS: &[(&str, &str, &str)] = &[
     ("hour", "整数", "北京时间小时 0–23"),
     ("weekday", "整数", "北京时间星期 1（周一）–7（周日）"),
     ("silence_seconds", "整数", "设备静默秒数（仅离线规则；其他为 -1）"),
+    (
+        "protection_level",
+        "整数",
+        "单位当前防范等级：0（常态）、1（加强）、2（最高），见 `docs/PROTECTION-LEVELS.md`",
+    ),
 ];
 
 /// Whether `name` is one of the [`FACTS`].
@@ -96,6 +101,7 @@ impl Facts {
             ),
             ("hour", Value::Int(local.hour() as i64)),
             ("weekday", Value::Int(local.weekday().number_from_monday() as i64)),
+            ("protection_level", Value::Int(p.protection_level)),
         ]
     }
 

@@ -349,3 +349,21 @@ fn the_kind_is_named_not_numbered() {
     assert!(serde_json::from_str::<RuleKind>(r#"{"count": 3}"#).is_err());
     assert!(serde_json::from_str::<RuleKind>(r#"{"type": "nosuch"}"#).is_err());
 }
+
+#[test]
+fn a_rule_can_use_the_units_protection_level() {
+    let e = engine(&[spec(
+        "raised_motion",
+        RuleKind::Match,
+        r#"kind == "motion" && protection_level >= 1"#,
+    )]);
+    let mut p = place("u1", "d1");
+    assert!(e
+        .evaluate(&Facts::event(&p, &ev(EventKind::Motion), t(1, 0, 0)))
+        .is_empty());
+    p.protection_level = 1;
+    assert_eq!(
+        e.evaluate(&Facts::event(&p, &ev(EventKind::Motion), t(1, 0, 0))).len(),
+        1
+    );
+}
