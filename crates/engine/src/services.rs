@@ -6,6 +6,7 @@ use std::sync::Arc;
 use neibao_store::Store;
 
 use crate::accounts::AccountService;
+use crate::alarms::AlarmService;
 use crate::alerts::AlertService;
 use crate::attachments::AttachmentService;
 use crate::audit::AuditService;
@@ -64,6 +65,7 @@ pub struct Services {
     pub security_staff: SecurityStaffService,
     pub filings: FilingService,
     pub designations: DesignationService,
+    pub alarms: AlarmService,
 }
 
 impl Services {
@@ -103,6 +105,7 @@ impl Services {
             security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
             filings,
             designations: DesignationService::new(ctx.clone()),
+            alarms: AlarmService::new(ctx.clone()),
             ctx,
         }
     }

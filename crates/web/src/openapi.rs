@@ -43,6 +43,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::rulebook::Doc::openapi());
     doc.merge(crate::api::video::Doc::openapi());
     doc.merge(crate::api::patrol::Doc::openapi());
+    doc.merge(crate::api::alarms::Doc::openapi());
     doc.merge(crate::api::security_staff::Doc::openapi());
     doc.merge(crate::api::filings::Doc::openapi());
     doc.merge(crate::api::designations::Doc::openapi());

@@ -117,6 +117,12 @@ pub enum Permission {
     /// 受理、退回、归档自行招用保安员备案 (R57, 保安服务管理条例 Art 14: 设区的市级公安机关):
     /// city-level and higher police, besides [`Permission::FilingReview`].
     FilingReviewGuards,
+    /// 一键报警 (docs/ALARMS.md; R12(4), R34): the unit's own manager and guards raise an alarm
+    /// (or a drill alarm) to the station on duty.
+    AlarmRaise,
+    /// 登记民警到场 (docs/ALARMS.md; R20(3)): police of the jurisdiction record their arrival at
+    /// an alarm.
+    AlarmRespond,
 }
 
 use Role::{
@@ -174,6 +180,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::DesignationPropose, &[PP, PC, PX]),
     (Permission::DesignationDecide, &[PP, PC, PX]),
     (Permission::FilingReviewGuards, &[PP, PC]),
+    (Permission::AlarmRaise, &[M, G]),
+    (Permission::AlarmRespond, &[PP, PC, PX, PS]),
 ];
 
 impl Permission {
@@ -230,6 +238,8 @@ impl Permission {
             Permission::DesignationPropose => "designation.propose",
             Permission::DesignationDecide => "designation.decide",
             Permission::FilingReviewGuards => "filing.review_guards",
+            Permission::AlarmRaise => "alarm.raise",
+            Permission::AlarmRespond => "alarm.respond",
         }
     }
 
@@ -281,6 +291,8 @@ impl Permission {
             Permission::DesignationPropose => "提议确定重点单位、反恐怖重点目标",
             Permission::DesignationDecide => "登记重点单位、重点目标的确定或撤销",
             Permission::FilingReviewGuards => "受理自行招用保安员备案",
+            Permission::AlarmRaise => "一键报警（含演练）",
+            Permission::AlarmRespond => "登记民警到场",
         }
     }
 

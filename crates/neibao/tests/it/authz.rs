@@ -447,6 +447,13 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some("{}"),
         ),
         ("post", "/api/v1/patrol/rounds/{id}/finish", UnitAccounts, Some("{}")),
+        // One-press alarms (docs/ALARMS.md): `objects` made the alarm `matrix-alarm-<unit>`; a
+        // second arrival is refused 409.
+        ("post", "/api/v1/units/{id}/alarms", UnitAccounts, Some(r#"{"drill":true}"#)),
+        ("get", "/api/v1/alarms", Any, None),
+        ("get", "/api/v1/alarms/counts", Any, None),
+        ("get", "/api/v1/alarms/{id}", Any, None),
+        ("post", "/api/v1/alarms/{id}/arrival", Officers, Some("{}")),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -978,6 +985,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
         .await;
     assert_eq!(s, 201, "{org}");
     patrol_objects(app, unit_id).await;
+    alarm_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1119,6 +1127,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "users" => o.account.clone(),
         "organisations" => o.org.clone(),
         "patrol" => patrol_id(path, o),
+        "alarms" => alarm_id(o),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         other => panic!("no object for {other}"),
@@ -1146,6 +1155,22 @@ pub(crate) async fn patrol_objects(app: &TestApp, unit: &str) {
          INSERT INTO patrol_rounds (id, route_id, unit_id, route_name, guard_id, guard_name, state, started_at, finished_at, expected, max_minutes) \
          VALUES ('matrix-round-{unit}', 'matrix-route-{unit}', '{unit}', '矩阵路线', '', '矩阵保安', 'in_progress', 0, NULL, \
          '[{{\"id\":\"matrix-cp-{unit}\",\"seq\":1,\"name\":\"矩阵巡查点\",\"tag\":\"MATRIX-1\"}}]', 60) ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
+}
+
+/// The alarm `objects` made for the unit (tests/it/alarms.rs; docs/ALARMS.md).
+pub(crate) fn alarm_id(o: &Objects) -> String {
+    format!("matrix-alarm-{}", o.unit["id"].as_str().unwrap())
+}
+
+/// A drill alarm of the unit, made in the database (only the unit's accounts raise one).
+pub(crate) async fn alarm_objects(app: &TestApp, unit: &str) {
+    app.exec_sql(&format!(
+        "INSERT INTO alarms (id, unit_id, key_area_id, scenario, note, drill, source, device_id, caller_id, caller_name, \
+         raised_at, alert_id, arrived_at, arrival_by, arrival_note, arrival_recorded_at) \
+         VALUES ('matrix-alarm-{unit}', '{unit}', NULL, 'other', '', TRUE, 'button', NULL, NULL, '矩阵保安', 0, NULL, NULL, NULL, '', NULL) \
+         ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
 }

@@ -275,6 +275,12 @@ fn table() -> Vec<Row> {
         ),
         ("post", "/patrol/rounds/{id}/photo", UnitAccounts, UPLOAD),
         ("post", "/patrol/rounds/{id}/finish", UnitAccounts, &[]),
+        // One-press alarms (docs/ALARMS.md): the alarm `objects` made; a second arrival is 409.
+        ("get", "/units/{id}/alarm", Any, &[]),
+        ("post", "/units/{id}/alarm", UnitAccounts, &[("drill", "1")]),
+        ("get", "/alarms/{id}", Any, &[]),
+        ("post", "/alarms/{id}/arrival", Officers, &[("note", "界面矩阵到场")]),
+        ("get", "/emergency/alarms", Any, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -688,6 +694,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "warning" if path.contains("channels") => o.channel.clone(),
         "warning" => o.suppression.clone(),
         "patrol" => crate::authz::patrol_id(path, o),
+        "alarms" => crate::authz::alarm_id(o),
         other => panic!("no object for {other}"),
     }
 }

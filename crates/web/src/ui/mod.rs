@@ -2,6 +2,7 @@
 //! every form carries the session's CSRF token. Assets are served from the binary.
 
 pub(crate) mod accounts;
+mod alarms;
 mod alerts;
 mod assets;
 mod audit;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rulebook::routes())
         .merge(video::routes())
         .merge(patrol::routes())
+        .merge(alarms::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
 }
