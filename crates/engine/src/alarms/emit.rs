@@ -40,11 +40,15 @@ pub(crate) async fn emit(ctx: &Ctx, alarm: &Alarm) -> anyhow::Result<Option<Stri
     let Some(device) = ctx.store.alarm_device(&alarm.unit_id).await? else {
         return Ok(None);
     };
-    let mut ev = DecodedEvent::new(EventKind::AlarmEmergency, EventKind::AlarmEmergency.code(), EventState::Active);
+    let mut ev = DecodedEvent::new(
+        EventKind::AlarmEmergency,
+        EventKind::AlarmEmergency.code(),
+        EventState::Active,
+    );
     ev.region = Some(region(alarm));
     let mut description = format!("{}（{}）", alarm.caller_name, alarm.source.label_zh());
     if !alarm.note.is_empty() {
-        description.push_str("：");
+        description.push('：');
         description.push_str(&alarm.note);
     }
     description.push_str(&format!("。报警记录 /alarms/{}", alarm.id));

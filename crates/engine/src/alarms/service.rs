@@ -106,8 +106,17 @@ impl AlarmService {
             Some(code) => Scenario::from_code(code)
                 .ok_or_else(|| ServiceError::invalid(format!("报警类型「{code}」不存在，请从列表中选择")))?,
         };
-        let note = checked_text(input.note.as_deref().unwrap_or(""), "补充说明", MAX_NOTE_CHARS, false, true)?;
-        let key_area_id = input.key_area_id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let note = checked_text(
+            input.note.as_deref().unwrap_or(""),
+            "补充说明",
+            MAX_NOTE_CHARS,
+            false,
+            true,
+        )?;
+        let key_area_id = input
+            .key_area_id
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         let at = now();
         let a = NewAlarm {
             id: new_id(),

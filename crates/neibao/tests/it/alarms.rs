@@ -52,10 +52,7 @@ async fn a_one_press_alarm_reaches_the_station_at_once_and_climbs_when_nobody_ac
     assert_eq!(a["scenario"], "other");
     assert_eq!(a["drill"], false);
     assert_eq!(a["source"], "button");
-    assert_eq!(
-        a["plan_link"],
-        format!("/units/{unit}/emergency-plans?scenario=other")
-    );
+    assert_eq!(a["plan_link"], format!("/units/{unit}/emergency-plans?scenario=other"));
     let alarm_id = a["id"].as_str().unwrap().to_string();
     let alert_id = a["alert_id"].as_str().expect("the alarm's alert").to_string();
 
@@ -157,9 +154,7 @@ async fn the_police_record_arrival_and_the_durations_show() {
     assert!(a["arrived_at"].is_null());
 
     // A guard cannot record the police's arrival; the station can, once.
-    let (s, _) = guard
-        .post(&format!("/api/v1/alarms/{id}/arrival"), json!({}))
-        .await;
+    let (s, _) = guard.post(&format!("/api/v1/alarms/{id}/arrival"), json!({})).await;
     assert_eq!(s, 403);
     let (s, v) = station
         .post(
@@ -182,9 +177,7 @@ async fn the_police_record_arrival_and_the_durations_show() {
     assert!(v["seconds_to_arrive"].as_i64().unwrap() >= 0, "{v}");
     assert!(v["seconds_to_acknowledge"].is_i64(), "{v}");
     assert!(v["arrival_by"].as_str().unwrap().contains("派出所"), "{v}");
-    let (s, v) = station
-        .post(&format!("/api/v1/alarms/{id}/arrival"), json!({}))
-        .await;
+    let (s, v) = station.post(&format!("/api/v1/alarms/{id}/arrival"), json!({})).await;
     assert_eq!((s, error_code(&v)), (409, "invalid_transition"), "{v}");
 
     // The page shows the timeline with both durations and the plan link; the unit sees it too.
@@ -197,8 +190,14 @@ async fn the_police_record_arrival_and_the_durations_show() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("id=\"to-ack\"") && page.contains("id=\"to-arrive\""), "{page}");
-    assert!(page.contains("暴力袭击") && page.contains("emergency-plans?scenario=violent_attack"), "{page}");
+    assert!(
+        page.contains("id=\"to-ack\"") && page.contains("id=\"to-arrive\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("暴力袭击") && page.contains("emergency-plans?scenario=violent_attack"),
+        "{page}"
+    );
     assert!(!page.contains("id=\"arrival-form\""), "no arrival form for a guard");
     let (_, counts) = station.get("/api/v1/alarms/counts").await;
     assert_eq!(counts["real"], 1, "{counts}");
@@ -232,7 +231,11 @@ async fn a_drill_alarm_is_marked_and_counted_apart() {
     assert!(titles.iter().any(|t| t.starts_with("【演练】一键报警")), "{titles:?}");
 
     let (_, counts) = station.get("/api/v1/alarms/counts").await;
-    assert_eq!((counts["real"].as_i64(), counts["drills"].as_i64()), (Some(1), Some(1)), "{counts}");
+    assert_eq!(
+        (counts["real"].as_i64(), counts["drills"].as_i64()),
+        (Some(1), Some(1)),
+        "{counts}"
+    );
     let (_, drills) = station.get("/api/v1/alarms?drill=true").await;
     assert_eq!(drills["total"], 1, "{drills}");
     let (_, reals) = station.get("/api/v1/alarms?drill=false").await;
@@ -240,8 +243,18 @@ async fn a_drill_alarm_is_marked_and_counted_apart() {
 
     // The police list says 演练 and counts drills apart; the alarm's page has the banner.
     let br = app.browser("demo_station", DEMO_PASSWORD).await;
-    let page = br.get(app.url("/emergency/alarms")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("id=\"count-drills\">1<") && page.contains("id=\"count-real\">1<"), "{page}");
+    let page = br
+        .get(app.url("/emergency/alarms"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"count-drills\">1<") && page.contains("id=\"count-real\">1<"),
+        "{page}"
+    );
     assert!(page.contains("badge drill"), "{page}");
     let page = br
         .get(app.url(&format!("/alarms/{}", d["id"].as_str().unwrap())))
@@ -251,7 +264,10 @@ async fn a_drill_alarm_is_marked_and_counted_apart() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("id=\"drill-banner\"") && page.contains("id=\"arrival-form\""), "{page}");
+    assert!(
+        page.contains("id=\"drill-banner\"") && page.contains("id=\"arrival-form\""),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -276,7 +292,10 @@ async fn a_device_emergency_button_raises_the_same_alarm() {
     assert_eq!(items[0]["device_id"], device.as_str());
     assert!(items[0]["note"].as_str().unwrap().contains("前台紧急按钮"));
     let al = alert(&station, items[0]["alert_id"].as_str().unwrap()).await;
-    assert_eq!((al["rule"].as_str(), al["severity"].as_str()), (Some("emergency_alarm"), Some("critical")));
+    assert_eq!(
+        (al["rule"].as_str(), al["severity"].as_str()),
+        (Some("emergency_alarm"), Some("critical"))
+    );
     // The button held down (the same event again) folds into the same alert: one alarm.
     app.ingest(
         &path,
@@ -316,7 +335,14 @@ async fn a_double_tap_makes_one_alarm_and_who_may_do_what() {
         .unwrap();
     assert!(page.contains("id=\"alarm-now\""), "{page}");
     let csrf = csrf_of(&page);
-    let once = page.split("name=\"_once\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let once = page
+        .split("name=\"_once\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let mut firsts = Vec::new();
     for _ in 0..2 {
         let r = br

@@ -449,7 +449,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("post", "/api/v1/patrol/rounds/{id}/finish", UnitAccounts, Some("{}")),
         // One-press alarms (docs/ALARMS.md): `objects` made the alarm `matrix-alarm-<unit>`; a
         // second arrival is refused 409.
-        ("post", "/api/v1/units/{id}/alarms", UnitAccounts, Some(r#"{"drill":true}"#)),
+        (
+            "post",
+            "/api/v1/units/{id}/alarms",
+            UnitAccounts,
+            Some(r#"{"drill":true}"#),
+        ),
         ("get", "/api/v1/alarms", Any, None),
         ("get", "/api/v1/alarms/counts", Any, None),
         ("get", "/api/v1/alarms/{id}", Any, None),

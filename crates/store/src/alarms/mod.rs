@@ -41,7 +41,12 @@ pub trait AlarmRepo: Send + Sync {
     async fn list_alarms(&self, scope: &Scope, f: &AlarmFilter, page: Page) -> StoreResult<Listing<Alarm>>;
 
     /// Counts of the alarms in scope raised since `since` (drills apart).
-    async fn alarm_counts(&self, scope: &Scope, unit_id: Option<&str>, since: DateTime<Utc>) -> StoreResult<AlarmCounts>;
+    async fn alarm_counts(
+        &self,
+        scope: &Scope,
+        unit_id: Option<&str>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<AlarmCounts>;
 
     /// Records the police's arrival at `at` with a note, by `by`, with `audit`, in one transaction.
     /// `NotFound` outside the scope; `InvalidTransition` when an arrival is already recorded.

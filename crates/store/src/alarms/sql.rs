@@ -118,11 +118,12 @@ impl AlarmRepo for Backend {
             .into());
         }
         if let Some(k) = &a.key_area_id {
-            let found: Option<String> = sqlx::query_scalar(&sql("SELECT id FROM key_areas WHERE id = ? AND unit_id = ?"))
-                .bind(k)
-                .bind(&a.unit_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let found: Option<String> =
+                sqlx::query_scalar(&sql("SELECT id FROM key_areas WHERE id = ? AND unit_id = ?"))
+                    .bind(k)
+                    .bind(&a.unit_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if found.is_none() {
                 return Err(StoreError::NotFound);
             }
@@ -200,7 +201,12 @@ impl AlarmRepo for Backend {
         .await
     }
 
-    async fn alarm_counts(&self, scope: &Scope, unit_id: Option<&str>, since: DateTime<Utc>) -> StoreResult<AlarmCounts> {
+    async fn alarm_counts(
+        &self,
+        scope: &Scope,
+        unit_id: Option<&str>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<AlarmCounts> {
         let f = AlarmFilter {
             unit_id: unit_id.map(str::to_string),
             drill: None,
@@ -257,7 +263,9 @@ impl AlarmRepo for Backend {
             .await?
             .ok_or(StoreError::NotFound)?;
         if current.arrived_at.is_some() {
-            return Err(DomainError::with_message(ErrorCode::InvalidTransition, "该报警已登记民警到场，不能重复登记").into());
+            return Err(
+                DomainError::with_message(ErrorCode::InvalidTransition, "该报警已登记民警到场，不能重复登记").into(),
+            );
         }
         sqlx::query(&sql(
             "UPDATE alarms SET arrived_at = ?, arrival_by = ?, arrival_note = ?, arrival_recorded_at = ? \

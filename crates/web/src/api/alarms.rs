@@ -151,7 +151,11 @@ pub async fn counts(
 /// escalation, the arrival, the durations and the unit's plan for the scenario.
 #[utoipa::path(get, path = "/api/v1/alarms/{id}", tag = "alarms", params(IdPath),
     responses((status = 200, body = AlarmView), (status = 404, body = crate::error::ErrorBody, description = "报警不存在或不在本辖区")))]
-pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(p): Path<IdPath>) -> ApiResult<Json<AlarmView>> {
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+) -> ApiResult<Json<AlarmView>> {
     Ok(Json(state.services.alarms.get(&user.principal, &p.id).await?))
 }
 

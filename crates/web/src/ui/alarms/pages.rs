@@ -101,7 +101,13 @@ struct PhonePage {
     error: Option<String>,
 }
 
-async fn phone_page(state: &AppState, u: &CurrentUser, unit_id: &str, sent: &Fields, error: Option<ApiError>) -> Response {
+async fn phone_page(
+    state: &AppState,
+    u: &CurrentUser,
+    unit_id: &str,
+    sent: &Fields,
+    error: Option<ApiError>,
+) -> Response {
     let svc = &state.services.alarms;
     let (unit_name, areas) = match svc.unit_for_alarm(&u.principal, unit_id).await {
         Ok(x) => x,
@@ -190,7 +196,13 @@ pub struct AlarmQuery {
     done: String,
 }
 
-fn alarm_page(u: &CurrentUser, v: &AlarmView, sent: &Fields, notice: Option<String>, error: Option<ApiError>) -> Response {
+fn alarm_page(
+    u: &CurrentUser,
+    v: &AlarmView,
+    sent: &Fields,
+    notice: Option<String>,
+    error: Option<ApiError>,
+) -> Response {
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
     let mut nav = Nav::new(u);
     if v.alarm.arrived_at.is_none() {
@@ -317,8 +329,14 @@ pub async fn list(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Qu
             l.total,
         ),
         drill: q.drill,
-        mean_ack: counts.mean_seconds_to_acknowledge.map(duration_zh).unwrap_or_else(|| "—".into()),
-        mean_arrive: counts.mean_seconds_to_arrive.map(duration_zh).unwrap_or_else(|| "—".into()),
+        mean_ack: counts
+            .mean_seconds_to_acknowledge
+            .map(duration_zh)
+            .unwrap_or_else(|| "—".into()),
+        mean_arrive: counts
+            .mean_seconds_to_arrive
+            .map(duration_zh)
+            .unwrap_or_else(|| "—".into()),
         counts,
     })
 }
