@@ -164,6 +164,31 @@ impl AlarmService {
         Ok((AlarmView::of(alarm), created))
     }
 
+    /// The escalation step of alarms in minutes (each level; default 2).
+    #[tracing::instrument(skip_all)]
+    pub async fn escalation_step(&self, _who: &Principal) -> ServiceResult<i64> {
+        let p = crate::alerts::escalation::policy_for_rule(
+            self.ctx.store.as_ref(),
+            crate::alerts::builtin::EMERGENCY_ALARM,
+        )
+        .await?;
+        Ok(p.delays_minutes.first().copied().unwrap_or(DEFAULT_ESCALATION_MINUTES))
+    }
+
+    /// Sets the escalation step of alarms (administrators, [`Permission::AlertEscalationConfigure`]):
+    /// 1–60 minutes, for alarms raised after. Audited as `alarm.escalation_set`.
+    #[tracing::instrument(skip_all, fields(minutes))]
+    pub async fn set_escalation_step(&self, who: &Principal, minutes: i64) -> ServiceResult<i64> {
+        who.require(Permission::AlertEscalationConfigure)?;
+        if !(1..=60).contains(&minutes) {
+            return Err(ServiceError::invalid("一键报警的升级间隔为 1–60 分钟"));
+        }
+        let mut audit = who.audit("alarm.escalation_set", "alarm_settings", ESCALATION_STEP_KEY, None);
+        audit.detail = format!("{minutes} 分钟");
+        self.ctx.store.set_alarm_escalation_step(minutes, &audit).await?;
+        Ok(minutes)
+    }
+
     /// One alarm with its acknowledgement, arrival and durations. 404 absent or outside the scope.
     #[tracing::instrument(skip_all, fields(alarm = %id))]
     pub async fn get(&self, who: &Principal, id: &str) -> ServiceResult<AlarmView> {

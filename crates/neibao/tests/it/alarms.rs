@@ -117,9 +117,19 @@ async fn a_one_press_alarm_reaches_the_station_at_once_and_climbs_when_nobody_ac
     // The acknowledged one stayed.
     assert_eq!(alert(&admin, &acked).await["escalation_level"], 0);
 
-    // The step is configurable (meta key alarms.escalation_minutes): 10 minutes.
-    app.exec_sql("INSERT INTO meta (key, value) VALUES ('alarms.escalation_minutes', '10')")
+    // The step is configurable by an administrator (1–60 minutes): 10 minutes.
+    let (_, step) = station.get("/api/v1/alarms/escalation").await;
+    assert_eq!(step["step_minutes"], 2, "{step}");
+    let (s, _) = station
+        .put("/api/v1/alarms/escalation", json!({"step_minutes": 10}))
         .await;
+    assert_eq!(s, 403);
+    let (s, v) = admin.put("/api/v1/alarms/escalation", json!({"step_minutes": 0})).await;
+    assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
+    let (s, v) = admin
+        .put("/api/v1/alarms/escalation", json!({"step_minutes": 10}))
+        .await;
+    assert_eq!(s, 200, "{v}");
     let (s, c) = app
         .client_for("demo_guard")
         .await

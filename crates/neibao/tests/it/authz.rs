@@ -457,6 +457,8 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ),
         ("get", "/api/v1/alarms", Any, None),
         ("get", "/api/v1/alarms/counts", Any, None),
+        ("get", "/api/v1/alarms/escalation", Any, None),
+        ("put", "/api/v1/alarms/escalation", Admin, Some(r#"{"step_minutes":2}"#)),
         ("get", "/api/v1/alarms/{id}", Any, None),
         ("post", "/api/v1/alarms/{id}/arrival", Officers, Some("{}")),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then

@@ -63,6 +63,10 @@ pub trait AlarmRepo: Send + Sync {
     /// The unit's alarm event source (a device of kind `other` named 一键报警（内保平台）, created
     /// once per unit, no ingest token resolves to it); `None` for a unit that is not active.
     async fn alarm_device(&self, unit_id: &str) -> StoreResult<Option<IngestDevice>>;
+
+    /// Sets the escalation step of alarms (minutes, meta key
+    /// [`neibao_domain::alarms::ESCALATION_STEP_KEY`]) with `audit`, in one transaction.
+    async fn set_alarm_escalation_step(&self, minutes: i64, audit: &AuditEntry) -> StoreResult<()>;
 }
 
 /// The id of a unit's alarm event source (one device per unit).

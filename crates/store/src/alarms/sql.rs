@@ -285,6 +285,20 @@ impl AlarmRepo for Backend {
             .ok_or(StoreError::NotFound)
     }
 
+    async fn set_alarm_escalation_step(&self, minutes: i64, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(&sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        ))
+        .bind(ESCALATION_STEP_KEY)
+        .bind(minutes.to_string())
+        .execute(&mut *tx)
+        .await?;
+        append_in(&mut tx, audit, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn alarm_device(&self, unit_id: &str) -> StoreResult<Option<IngestDevice>> {
         let id = alarm_device_id(unit_id);
         if let Some(d) = self.ingest_device(&id).await? {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use neibao_domain::alarms::{AlarmCounts, AlarmFilter};
 use neibao_domain::paging::{Listing, Page};
 use neibao_engine::alarms::{AlarmView, RaiseInput};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ApiResult;
 use crate::extract::principal::CurrentUser;
@@ -85,6 +85,41 @@ pub struct ArrivalBody {
     #[serde(default)]
     #[schema(max_length = 500)]
     pub note: String,
+}
+
+/// The escalation step of unacknowledged alarms.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EscalationStep {
+    /// Minutes per level (station, county bureau, city bureau), 1–60; default 2.
+    #[schema(minimum = 1, maximum = 60)]
+    pub step_minutes: i64,
+}
+
+/// How fast an unacknowledged alarm climbs the police tree.
+#[utoipa::path(get, path = "/api/v1/alarms/escalation", tag = "alarms",
+    responses((status = 200, body = EscalationStep)))]
+pub async fn escalation(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<EscalationStep>> {
+    Ok(Json(EscalationStep {
+        step_minutes: state.services.alarms.escalation_step(&user.principal).await?,
+    }))
+}
+
+/// Sets how fast an unacknowledged alarm climbs (administrators); for alarms raised after.
+#[utoipa::path(put, path = "/api/v1/alarms/escalation", tag = "alarms", request_body = EscalationStep,
+    responses((status = 200, body = EscalationStep), (status = 400, body = crate::error::ErrorBody, description = "不在 1–60 分钟"),
+        (status = 403, body = crate::error::ErrorBody, description = "仅管理员可以设置")))]
+pub async fn set_escalation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(b): Json<EscalationStep>,
+) -> ApiResult<Json<EscalationStep>> {
+    Ok(Json(EscalationStep {
+        step_minutes: state
+            .services
+            .alarms
+            .set_escalation_step(&user.principal, b.step_minutes)
+            .await?,
+    }))
 }
 
 /// Raises a one-press alarm of the unit as the caller (the unit's manager or a guard). 201 when
@@ -189,11 +224,15 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/units/{id}/alarms", routing::post(raise))
         .route("/api/v1/alarms", routing::get(list))
         .route("/api/v1/alarms/counts", routing::get(counts))
+        .route(
+            "/api/v1/alarms/escalation",
+            routing::get(escalation).put(set_escalation),
+        )
         .route("/api/v1/alarms/{id}", routing::get(get))
         .route("/api/v1/alarms/{id}/arrival", routing::post(arrival))
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(raise, list, counts, get, arrival))]
+#[openapi(paths(raise, list, counts, escalation, set_escalation, get, arrival))]
 pub struct Doc;
