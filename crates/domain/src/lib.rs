@@ -25,6 +25,7 @@ pub mod validate;
 
 // capabilities
 pub mod accounts;
+pub mod alarms;
 pub mod alerts;
 pub mod dashboard;
 pub mod designations;

@@ -15,6 +15,7 @@ pub mod services;
 
 // capabilities
 pub mod accounts;
+pub mod alarms;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;

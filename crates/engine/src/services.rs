@@ -6,6 +6,7 @@ use std::sync::Arc;
 use neibao_store::Store;
 
 use crate::accounts::AccountService;
+use crate::alarms::AlarmService;
 use crate::alerts::AlertService;
 use crate::attachments::AttachmentService;
 use crate::audit::AuditService;
@@ -72,6 +73,7 @@ pub struct Services {
     pub designations: DesignationService,
     pub emergency_plans: EmergencyPlanService,
     pub protection_levels: ProtectionLevelService,
+    pub alarms: AlarmService,
 }
 
 impl Services {
@@ -115,6 +117,7 @@ impl Services {
             designations: DesignationService::new(ctx.clone()),
             emergency_plans: EmergencyPlanService::new(ctx.clone()),
             protection_levels: ProtectionLevelService::new(ctx.clone()),
+            alarms: AlarmService::new(ctx.clone()),
             ctx,
         }
     }

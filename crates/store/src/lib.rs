@@ -19,6 +19,7 @@ pub mod store;
 
 // capabilities and kernels: repository traits
 pub mod accounts;
+pub mod alarms;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;

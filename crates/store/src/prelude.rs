@@ -2,6 +2,7 @@
 //! scope, also on `dyn Store`).
 
 pub use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
+pub use crate::alarms::AlarmRepo;
 pub use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;

@@ -4,6 +4,7 @@
 //! per capability.
 
 use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
+use crate::alarms::AlarmRepo;
 use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
@@ -88,6 +89,7 @@ pub trait Store:
     + SecurityStaffRepo
     + FilingRepo
     + DesignationRepo
+    + AlarmRepo
     + Send
     + Sync
     + 'static
@@ -145,6 +147,7 @@ impl<T> Store for T where
         + SecurityStaffRepo
         + FilingRepo
         + DesignationRepo
+        + AlarmRepo
         + Send
         + Sync
         + 'static

@@ -327,3 +327,44 @@
     } catch (e) {}
   }, true);
 })();
+
+// One-press alarms (docs/ALARMS.md): a page showing an open alarm ([data-alarm-open]: a row of
+// the alert list or of the alarm list, the alarm's page) sounds a siren through the Web Audio API
+// (no audio file), once per alarm in this browser tab. A browser that holds sound back until the
+// page is touched sounds it at the first touch.
+(function () {
+  var open = document.querySelectorAll("[data-alarm-open]");
+  var Audio = window.AudioContext || window.webkitAudioContext;
+  if (!open.length || !Audio) return;
+  var fresh = [];
+  for (var i = 0; i < open.length; i++) {
+    var key = "alarm-sounded:" + open[i].getAttribute("data-alarm-open");
+    var seen = false;
+    try { seen = !!window.sessionStorage.getItem(key); } catch (e) {}
+    if (!seen) fresh.push(key);
+  }
+  if (!fresh.length) return;
+  var ctx = new Audio();
+  var done = false;
+  function siren() {
+    if (done || ctx.state !== "running") return;
+    done = true;
+    var t = ctx.currentTime;
+    for (var n = 0; n < 8; n++) {
+      var o = ctx.createOscillator();
+      var g = ctx.createGain();
+      o.type = "square";
+      o.frequency.setValueAtTime(n % 2 ? 660 : 880, t + n * 0.4);
+      g.gain.setValueAtTime(0.15, t + n * 0.4);
+      o.connect(g);
+      g.connect(ctx.destination);
+      o.start(t + n * 0.4);
+      o.stop(t + n * 0.4 + 0.35);
+    }
+    fresh.forEach(function (k) { try { window.sessionStorage.setItem(k, "1"); } catch (e) {} });
+  }
+  function wake() { ctx.resume().then(siren).catch(function () {}); }
+  wake();
+  document.addEventListener("pointerdown", wake, { once: true });
+  document.addEventListener("keydown", wake, { once: true });
+})();

@@ -138,6 +138,12 @@ pub enum Permission {
     ProtectionLevelSet,
     /// 签收防范等级指令、登记落实的措施 (R46 ¶4): the unit's own security manager.
     ProtectionLevelAcknowledge,
+    /// 一键报警 (docs/ALARMS.md; R12(4), R34): the unit's own manager and guards raise an alarm
+    /// (or a drill alarm) to the station on duty.
+    AlarmRaise,
+    /// 登记民警到场 (docs/ALARMS.md; R20(3)): police of the jurisdiction record their arrival at
+    /// an alarm.
+    AlarmRespond,
 }
 
 use Role::{
@@ -205,6 +211,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::DrillConfigure, &[A, PP]),
     (Permission::ProtectionLevelSet, &[PP, PC, PX, PS]),
     (Permission::ProtectionLevelAcknowledge, &[M]),
+    (Permission::AlarmRaise, &[M, G]),
+    (Permission::AlarmRespond, &[PP, PC, PX, PS]),
 ];
 
 impl Permission {
@@ -271,6 +279,8 @@ impl Permission {
             Permission::DrillConfigure => "drill.configure",
             Permission::ProtectionLevelSet => "protection_level.set",
             Permission::ProtectionLevelAcknowledge => "protection_level.acknowledge",
+            Permission::AlarmRaise => "alarm.raise",
+            Permission::AlarmRespond => "alarm.respond",
         }
     }
 
@@ -332,6 +342,8 @@ impl Permission {
             Permission::DrillConfigure => "设定重点单位应急演练周期",
             Permission::ProtectionLevelSet => "下达、调整、结束防范等级指令",
             Permission::ProtectionLevelAcknowledge => "签收防范等级指令、登记落实措施",
+            Permission::AlarmRaise => "一键报警（含演练）",
+            Permission::AlarmRespond => "登记民警到场",
         }
     }
 

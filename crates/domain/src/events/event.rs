@@ -92,11 +92,15 @@ pub enum EventKind {
     /// A scheduled patrol round not started by the end of its window (docs/PATROL.md; R12(3)).
     #[serde(rename = "patrol.round_late")]
     PatrolRoundLate,
+    /// A one-press alarm (一键报警): a guard's button on the phone page or a device's emergency
+    /// button (docs/ALARMS.md; R12(4), R34).
+    #[serde(rename = "alarm.emergency")]
+    AlarmEmergency,
 }
 
 impl EventKind {
     /// Every kind, in documentation order.
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 27] = [
         EventKind::Motion,
         EventKind::LineCrossing,
         EventKind::FieldIntrusion,
@@ -123,6 +127,7 @@ impl EventKind {
         EventKind::Unknown,
         EventKind::PatrolCheckpointMissed,
         EventKind::PatrolRoundLate,
+        EventKind::AlarmEmergency,
     ];
 
     /// The stable code stored in the database and used in the API.
@@ -154,6 +159,7 @@ impl EventKind {
             EventKind::Unknown => "unknown",
             EventKind::PatrolCheckpointMissed => "patrol.checkpoint_missed",
             EventKind::PatrolRoundLate => "patrol.round_late",
+            EventKind::AlarmEmergency => "alarm.emergency",
         }
     }
 
@@ -191,6 +197,7 @@ impl EventKind {
             EventKind::Unknown => "未知事件",
             EventKind::PatrolCheckpointMissed => "巡查点漏检",
             EventKind::PatrolRoundLate => "巡查未按时开始",
+            EventKind::AlarmEmergency => "一键报警",
         }
     }
 

@@ -29,6 +29,10 @@ pub const DOOR_FORCED: &str = "access_door_forced";
 pub const FAILED_VERIFICATION: &str = "access_failed_verification";
 /// A patrol miss (docs/PATROL.md; R12(3)): a checkpoint not visited, a round not started in time.
 pub const PATROL_MISS: &str = "patrol_miss";
+/// A one-press alarm (docs/ALARMS.md; R12(4), R34): a guard's 一键报警 or a device's emergency
+/// button (`alarm.emergency`). Critical; its alert climbs the police tree on its own, shorter
+/// step (`crate::alarms::escalation`).
+pub const EMERGENCY_ALARM: &str = "emergency_alarm";
 
 /// The built-in rule set.
 pub fn builtin_rules() -> Vec<RuleDef> {
@@ -76,6 +80,13 @@ pub fn builtin_rules() -> Vec<RuleDef> {
             severity: Severity::Medium,
             default_params: serde_json::json!({}),
         },
+        RuleDef {
+            code: EMERGENCY_ALARM,
+            title: "一键报警",
+            description: "单位保安员或负责人按下一键报警，或设备紧急按钮上报紧急报警；演练报警同样提醒并标明演练",
+            severity: Severity::Critical,
+            default_params: serde_json::json!({}),
+        },
     ]
 }
 
@@ -113,9 +124,11 @@ pub fn effective_rules(settings: &[RuleSetting]) -> Vec<EffectiveRule> {
                 .and_then(|v| v.as_str())
                 .and_then(Severity::from_code)
                 .unwrap_or(def.severity);
+            // A one-press alarm is never switched off nor lowered (docs/ALARMS.md).
+            let forced = def.code == EMERGENCY_ALARM;
             EffectiveRule {
-                enabled: s.is_none_or(|s| s.enabled),
-                severity,
+                enabled: forced || s.is_none_or(|s| s.enabled),
+                severity: if forced { def.severity } else { severity },
                 params,
                 def,
             }
@@ -189,13 +202,21 @@ pub fn evaluate(rules: &[EffectiveRule], ctx: &RuleContext<'_>, ev: &DecodedEven
                 ev.kind == EventKind::AccessDenied && recent_failures >= r.param_i64("threshold").max(1)
             }
             PATROL_MISS => matches!(ev.kind, EventKind::PatrolCheckpointMissed | EventKind::PatrolRoundLate),
+            EMERGENCY_ALARM => ev.kind == EventKind::AlarmEmergency,
             _ => false,
         };
         if fires {
             let what = ev.kind.label_zh();
             hits.push(Hit {
                 rule: r.def.code,
-                title: if r.def.code == PATROL_MISS {
+                title: if r.def.code == EMERGENCY_ALARM {
+                    // 【演练】 first for a drill, then the scenario and place (docs/ALARMS.md).
+                    let region = ev.region.as_deref().unwrap_or("");
+                    match region.strip_prefix(neibao_domain::alarms::DRILL_MARK) {
+                        Some(rest) => format!("{}{}：{}", neibao_domain::alarms::DRILL_MARK, what, rest),
+                        None => format!("{what}：{region}"),
+                    }
+                } else if r.def.code == PATROL_MISS {
                     // Which route, checkpoint and round (the event's region, docs/PATROL.md).
                     format!("{}：{}", what, ev.region.as_deref().unwrap_or(""))
                 } else if r.def.title == what {

@@ -24,6 +24,22 @@ pub async fn policy(store: &dyn Store) -> StoreResult<EscalationPolicy> {
     Ok(store.escalation_policy().await?.unwrap_or_default())
 }
 
+/// The policy of alerts raised by `rule`: a one-press alarm (`emergency_alarm`) climbs on its
+/// own, shorter step (meta key `alarms.escalation_minutes`, default 2 minutes per level, three
+/// levels; docs/ALARMS.md); every other rule follows [`policy`].
+pub async fn policy_for_rule(store: &dyn Store, rule: &str) -> StoreResult<EscalationPolicy> {
+    if rule == crate::alerts::builtin::EMERGENCY_ALARM {
+        let step = store
+            .get_meta(neibao_domain::alarms::ESCALATION_STEP_KEY)
+            .await?
+            .and_then(|v| v.trim().parse::<i64>().ok());
+        return Ok(EscalationPolicy {
+            delays_minutes: neibao_domain::alarms::escalation_delays(step),
+        });
+    }
+    policy(store).await
+}
+
 /// When a new alert opened at `at` is first escalated under `p` (none when escalation is off).
 pub fn first_escalation(p: &EscalationPolicy, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
     p.delays_minutes.first().map(|m| at + Duration::minutes(*m))
@@ -60,7 +76,7 @@ pub async fn on_escalate(store: &dyn Store, job: &Job) -> anyhow::Result<()> {
         return Ok(());
     }
     let level = job.payload.get("level").and_then(|v| v.as_i64()).unwrap_or(1).max(1);
-    let p = policy(store).await?;
+    let p = policy_for_rule(store, &alert.rule).await?;
     if level as usize > p.delays_minutes.len() || alert.escalation_level >= level {
         return Ok(());
     }

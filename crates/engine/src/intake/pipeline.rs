@@ -352,6 +352,13 @@ impl Pipeline {
             };
             for hit in hits {
                 let rule = RuleLabel { rule: hit.rule.clone() };
+                // A one-press alarm climbs on its own, shorter step (docs/ALARMS.md).
+                let alarm = hit.rule == crate::alerts::builtin::EMERGENCY_ALARM;
+                let escalation = if alarm {
+                    crate::alerts::escalation::policy_for_rule(self.store.as_ref(), &hit.rule).await?
+                } else {
+                    escalation.clone()
+                };
                 let raised = self
                     .store
                     .raise_alert(&AlertDraft {
@@ -370,6 +377,10 @@ impl Pipeline {
                 METRICS.alerts_raised.get_or_create(&rule).inc();
                 if raised.created {
                     METRICS.alerts_created.get_or_create(&rule).inc();
+                    if alarm {
+                        // A device's emergency button: the alarm record (docs/ALARMS.md).
+                        crate::alarms::device::record(self.store.as_ref(), device, ev, &raised, now).await?;
+                    }
                 }
                 out.alerts.push(raised);
             }

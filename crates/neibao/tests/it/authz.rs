@@ -617,6 +617,20 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"measures":[]}"#),
         ),
         ("get", "/api/v1/units/{id}/protection-level", Any, None),
+        // One-press alarms (docs/ALARMS.md): `objects` made the alarm `matrix-alarm-<unit>`; a
+        // second arrival is refused 409.
+        (
+            "post",
+            "/api/v1/units/{id}/alarms",
+            UnitAccounts,
+            Some(r#"{"drill":true}"#),
+        ),
+        ("get", "/api/v1/alarms", Any, None),
+        ("get", "/api/v1/alarms/counts", Any, None),
+        ("get", "/api/v1/alarms/escalation", Any, None),
+        ("put", "/api/v1/alarms/escalation", Admin, Some(r#"{"step_minutes":2}"#)),
+        ("get", "/api/v1/alarms/{id}", Any, None),
+        ("post", "/api/v1/alarms/{id}/arrival", Officers, Some("{}")),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -1152,6 +1166,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     equipment_objects(app, unit_id).await;
     drill_objects(app, unit_id).await;
     crate::protection_levels::matrix_objects(app, unit_id).await;
+    alarm_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1296,6 +1311,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
         "equipment" => equipment_id(path, o),
         "drills" => drill_id(o),
+        "alarms" => alarm_id(o),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         "protection-levels" => crate::protection_levels::matrix_order(o),
@@ -1372,6 +1388,22 @@ pub(crate) async fn drill_objects(app: &TestApp, unit: &str) {
          0, '矩阵', 0, 1) ON CONFLICT (id) DO NOTHING;
          INSERT INTO drill_steps (id, drill_id, seq, label, at, recorded_by) \
          VALUES ('matrix-step-{unit}', 'matrix-drill-{unit}', 1, '报警', 1000, '矩阵') ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
+}
+
+/// The alarm `objects` made for the unit (tests/it/alarms.rs; docs/ALARMS.md).
+pub(crate) fn alarm_id(o: &Objects) -> String {
+    format!("matrix-alarm-{}", o.unit["id"].as_str().unwrap())
+}
+
+/// A drill alarm of the unit, made in the database (only the unit's accounts raise one).
+pub(crate) async fn alarm_objects(app: &TestApp, unit: &str) {
+    app.exec_sql(&format!(
+        "INSERT INTO alarms (id, unit_id, key_area_id, scenario, note, drill, source, device_id, caller_id, caller_name, \
+         raised_at, alert_id, arrived_at, arrival_by, arrival_note, arrival_recorded_at) \
+         VALUES ('matrix-alarm-{unit}', '{unit}', NULL, 'other', '', TRUE, 'button', NULL, NULL, '矩阵保安', 0, NULL, NULL, NULL, '', NULL) \
+         ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
 }

@@ -409,6 +409,12 @@ fn table() -> Vec<Row> {
             &[("count", "0")],
         ),
         ("get", "/units/{id}/protection-level", Any, &[]),
+        // One-press alarms (docs/ALARMS.md): the alarm `objects` made; a second arrival is 409.
+        ("get", "/units/{id}/alarm", Any, &[]),
+        ("post", "/units/{id}/alarm", UnitAccounts, &[("drill", "1")]),
+        ("get", "/alarms/{id}", Any, &[]),
+        ("post", "/alarms/{id}/arrival", Officers, &[("note", "界面矩阵到场")]),
+        ("get", "/emergency/alarms", Any, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -826,6 +832,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "equipment" => crate::authz::equipment_id(path, o),
         "drills" => crate::authz::drill_id(o),
         "emergency" => crate::protection_levels::matrix_order(o),
+        "alarms" => crate::authz::alarm_id(o),
         other => panic!("no object for {other}"),
     }
 }

@@ -51,7 +51,11 @@ async fn rules_are_configurable_per_unit() {
     let (_, path) = create_device(&admin, &unit, None, "hikvision").await;
     let (s, rules) = admin.get(&format!("/api/v1/units/{unit}/rules")).await;
     assert_eq!(s, 200);
-    assert_eq!(rules.as_array().unwrap().len(), 6, "with patrol_miss");
+    assert_eq!(
+        rules.as_array().unwrap().len(),
+        7,
+        "with patrol_miss and emergency_alarm"
+    );
     // Switch tamper alerts off for this unit: the tamper event is stored, no alert.
     let (s, _) = admin
         .put(

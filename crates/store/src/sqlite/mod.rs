@@ -7,6 +7,8 @@
 
 #[path = "../accounts/sql.rs"]
 mod accounts;
+#[path = "../alarms/sql.rs"]
+mod alarms;
 #[path = "../alerts/write.rs"]
 mod alert_write;
 #[path = "../alerts/sql.rs"]

@@ -4,6 +4,7 @@
 //! service with the caller's principal; objects outside the caller's scope answer 404.
 
 pub mod accounts;
+pub mod alarms;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
@@ -75,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .merge(emergency_plans::routes())
         .merge(equipment::routes())
         .merge(drills::routes())
+        .merge(alarms::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

@@ -85,6 +85,7 @@ pub enum BuiltinRuleCode {
     AccessDoorForced,
     AccessFailedVerification,
     PatrolMiss,
+    EmergencyAlarm,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -394,6 +395,7 @@ mod tests {
             BuiltinRuleCode::AccessDoorForced,
             BuiltinRuleCode::AccessFailedVerification,
             BuiltinRuleCode::PatrolMiss,
+            BuiltinRuleCode::EmergencyAlarm,
         ]
         .iter()
         .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_string())

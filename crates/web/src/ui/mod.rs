@@ -2,6 +2,7 @@
 //! every form carries the session's CSRF token. Assets are served from the binary.
 
 pub(crate) mod accounts;
+mod alarms;
 mod alerts;
 mod assets;
 mod audit;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .merge(emergency_plans::routes())
         .merge(equipment::routes())
         .merge(drills::routes())
+        .merge(alarms::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())

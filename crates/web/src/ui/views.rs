@@ -95,6 +95,8 @@ pub struct AlertView {
     pub resolved: String,
     /// 未确认，已于…升级至…（第N级）
     pub escalated: String,
+    /// An open one-press alarm (docs/ALARMS.md): its row is marked and the alert list sounds.
+    pub alarm: bool,
 }
 
 impl From<&Alert> for AlertView {
@@ -117,6 +119,8 @@ impl From<&Alert> for AlertView {
             severity_code: a.severity.code().into(),
             status: a.status.label_zh().into(),
             status_code: a.status.code().into(),
+            alarm: a.rule == neibao_engine::alerts::builtin::EMERGENCY_ALARM
+                && a.status == neibao_domain::alerts::AlertStatus::Open,
             unit_id: a.unit_id.clone(),
             unit_name: a.unit_name.clone(),
             device_name: a.device_name.clone().unwrap_or_default(),

@@ -22,6 +22,7 @@ use neibao_store::Store;
 use crate::common::{postgres_admin_url, TestDatabase};
 
 mod accounts;
+mod alarms;
 mod alerts;
 mod dashboard;
 mod devices;
@@ -65,6 +66,7 @@ async fn repositories(backend: Backend, test: &str) {
     video::check(store, now, &registry).await;
     patrol::check(store, now, &registry).await;
     drills::check(store, now, &registry).await;
+    alarms::check(store, now, &registry).await;
     db.close().await;
 }
 
