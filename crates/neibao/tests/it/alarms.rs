@@ -435,3 +435,49 @@ async fn a_double_tap_makes_one_alarm_and_who_may_do_what() {
     let (s, _) = stranger.post(&format!("/api/v1/units/{unit}/alarms"), json!({})).await;
     assert_eq!(s, 404);
 }
+
+/// The emergency hub (`/emergency`, docs/EMERGENCY.md): a guard is led to its own unit's five
+/// pages, a station officer to the jurisdiction's lists; every link opens.
+#[tokio::test]
+async fn the_emergency_hub_leads_each_account_to_its_pages() {
+    let app = TestApp::demo().await;
+    let unit = unit_of(&app.client_for("demo_guard").await).await;
+    for (user, expected) in [
+        (
+            "demo_guard",
+            vec![
+                format!("/units/{unit}/alarm"),
+                format!("/units/{unit}/emergency-plans"),
+                format!("/units/{unit}/drills"),
+                format!("/units/{unit}/equipment"),
+                format!("/units/{unit}/protection-level"),
+            ],
+        ),
+        (
+            "demo_station",
+            vec![
+                "/emergency/alarms".to_string(),
+                "/emergency/plans".to_string(),
+                "/emergency/drills".to_string(),
+                "/emergency/equipment".to_string(),
+                "/emergency/levels".to_string(),
+            ],
+        ),
+    ] {
+        let br = app.browser(user, DEMO_PASSWORD).await;
+        let html = br.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(
+            html.contains(r#"<a href="/emergency">应急</a>"#),
+            "{user}: the nav links the hub"
+        );
+        let r = br.get(app.url("/emergency")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{user}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("应急管理"), "{user}");
+        for href in &expected {
+            assert!(html.contains(&format!(r#"href="{href}""#)), "{user}: {href} in {html}");
+            let r = br.get(app.url(href)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{user}: {href}");
+        }
+    }
+}

@@ -376,6 +376,7 @@ fn table() -> Vec<Row> {
         ("get", "/emergency/drills", Any, &[]),
         // Protection levels (docs/PROTECTION-LEVELS.md): the order `objects` made; the change
         // extends it, the measures form sends none (400).
+        ("get", "/emergency", Any, &[]),
         ("get", "/emergency/levels", Any, &[]),
         (
             "post",

@@ -25,12 +25,12 @@ mod designations;
 mod devices;
 #[path = "../documents/sql.rs"]
 mod documents;
+#[path = "../drills/sql.rs"]
+mod drills;
 #[path = "../emergency_plans/sql.rs"]
 mod emergency_plans;
 #[path = "../equipment/sql.rs"]
 mod equipment;
-#[path = "../drills/sql.rs"]
-mod drills;
 #[path = "../events/write.rs"]
 mod event_write;
 #[path = "../events/sql.rs"]

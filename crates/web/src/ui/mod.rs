@@ -9,9 +9,10 @@ mod audit;
 mod dashboard;
 mod devices;
 mod divisions;
+mod drills;
+mod emergency;
 mod emergency_plans;
 mod equipment;
-mod drills;
 mod events;
 mod filings;
 mod form;
@@ -64,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rulebook::routes())
         .merge(video::routes())
         .merge(patrol::routes())
+        .merge(emergency::routes())
         .merge(emergency_plans::routes())
         .merge(equipment::routes())
         .merge(drills::routes())
