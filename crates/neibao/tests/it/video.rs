@@ -157,6 +157,41 @@ async fn a_dormitory_camera_is_refused_citing_article_8() {
         .await
         .unwrap();
     assert!(page.contains(&format!("href=\"/units/{unit}/video\"")), "{page}");
+
+    // The unit page's 登记设备 form: refused the same way, the unit page again with the reason
+    // beside the form and every field as typed; nothing registered.
+    let r = b
+        .post(app.url("/devices"))
+        .form(&[
+            ("csrf_token", csrf_of(&page).as_str()),
+            ("unit_id", unit.as_str()),
+            ("name", "更衣室摄像机"),
+            ("kind", "camera"),
+            ("format", "dahua"),
+            ("serial", "DH-9901"),
+            ("location_type", "changing_room"),
+            ("utc_offset_minutes", "360"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("id=\"add-device-error\"") && page.contains("第八条"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"更衣室摄像机\"")
+            && page.contains("value=\"DH-9901\"")
+            && page.contains("value=\"changing_room\" selected")
+            && page.contains("value=\"dahua\" selected")
+            && page.contains("value=\"camera\" selected")
+            && page.contains("value=\"360\" selected"),
+        "the device form keeps what was typed: {page}"
+    );
+    let (_, list) = manager.get(&format!("/api/v1/devices?unit_id={unit}")).await;
+    assert!(!list.to_string().contains("更衣室摄像机"), "{list}");
 }
 
 #[tokio::test]

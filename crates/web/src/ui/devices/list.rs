@@ -12,7 +12,7 @@ use neibao_engine::devices::DeviceInput;
 use serde::Deserialize;
 
 use super::super::kit::{error_page, render, UiUser};
-use super::super::registry::{unit_page, UnitExtras};
+use super::super::registry::{after, unit_page, NewDeviceSent, UnitExtras};
 use super::super::views::{export_href, total_label, DeviceView, Nav, Pager, SortHeader};
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
@@ -21,8 +21,11 @@ use crate::state::AppState;
 #[derive(Deserialize)]
 pub struct DeviceForm {
     unit_id: String,
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     kind: String,
+    #[serde(default)]
     format: String,
     #[serde(default)]
     key_area_id: String,
@@ -67,6 +70,16 @@ pub async fn create_device(
     CsrfForm(f): CsrfForm<DeviceForm>,
 ) -> Response {
     let unit_id = f.unit_id.clone();
+    let sent = NewDeviceSent {
+        name: f.name.clone(),
+        kind: f.kind.clone(),
+        format: f.format.clone(),
+        key_area_id: f.key_area_id.clone(),
+        serial: f.serial.clone(),
+        location_type: f.location_type.clone(),
+        utc_offset_minutes: f.utc_offset_minutes.clone(),
+        is_sent: true,
+    };
     let r = async {
         // An unknown unit answers not found before an unknown format.
         state.services.registry.unit(&u.principal, &f.unit_id).await?;
@@ -104,7 +117,15 @@ pub async fn create_device(
             resp.extensions_mut().insert(crate::idempotency::ShownOnce);
             resp
         }
-        Err(e) => error_page(&u, e),
+        // Refused (bad input, a prohibited camera place): the unit page again with the reason and
+        // the form as typed; anything else (no such unit, no permission) the error page.
+        Err(e) => {
+            let extras = UnitExtras {
+                new_device_sent: Some(sent),
+                ..Default::default()
+            };
+            after(&state, &u, &unit_id, "add-device", Err(e), extras).await
+        }
     }
 }
 

@@ -69,6 +69,7 @@ pub async fn after(
                     | ErrorCode::InvalidTransition
                     | ErrorCode::InvalidCitizenId
                     | ErrorCode::InvalidPhone
+                    | ErrorCode::ProhibitedCameraLocation
             ) =>
         {
             let message = if e.code == ErrorCode::VersionConflict {

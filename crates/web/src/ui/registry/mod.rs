@@ -9,7 +9,7 @@ mod unit;
 mod units;
 
 pub use lifecycle::{action_sent, after, version_sent, StateForm};
-pub use unit::{unit_page, SentEdit, UnitExtras};
+pub use unit::{unit_page, NewDeviceSent, SentEdit, UnitExtras};
 
 use crate::state::AppState;
 

@@ -75,6 +75,8 @@ struct UnitPage {
     /// A refused key area or device edit form, as typed.
     area_sent: Option<SentEdit>,
     device_sent: Option<SentEdit>,
+    /// The 登记设备 form as typed when it was refused (empty otherwise).
+    new_device: NewDeviceSent,
     /// A responsible person form was refused (its edit form or the add form is open).
     person_refused: bool,
     /// The add form was refused; its values as typed.
@@ -96,6 +98,21 @@ struct HistoryRow {
     at: String,
     actor: String,
     sentence: String,
+}
+
+/// The 登记设备 form of the unit page as typed, shown again with the reason when it was
+/// refused (codes as sent: kind, format, key area id, location type, clock offset in minutes).
+#[derive(Debug, Clone, Default)]
+pub struct NewDeviceSent {
+    pub name: String,
+    pub kind: String,
+    pub format: String,
+    pub key_area_id: String,
+    pub serial: String,
+    pub location_type: String,
+    pub utc_offset_minutes: String,
+    /// Whether the form was refused (the values are the ones typed).
+    pub is_sent: bool,
 }
 
 /// An edit form of a key area or device refused, with what was typed (`extra`: the
@@ -156,6 +173,8 @@ pub struct UnitExtras {
     pub area_sent: Option<SentEdit>,
     /// A refused device edit form, as typed.
     pub device_sent: Option<SentEdit>,
+    /// A refused 登记设备 form, as typed.
+    pub new_device_sent: Option<NewDeviceSent>,
     /// A refused responsible person form (add or edit), as typed.
     pub person_sent: Option<SentPerson>,
     /// The status of a refused form's answer (409 for a stale version), when not 400.
@@ -375,6 +394,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         lifecycle_error: extras.lifecycle_error,
         area_sent: extras.area_sent,
         device_sent: extras.device_sent,
+        new_device: extras.new_device_sent.unwrap_or_default(),
         person_refused,
         person_add_refused,
         person_new,
