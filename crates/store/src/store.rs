@@ -5,6 +5,7 @@
 
 use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 use crate::alarms::AlarmRepo;
+use crate::bulletins::BulletinRepo;
 use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
@@ -90,6 +91,7 @@ pub trait Store:
     + FilingRepo
     + DesignationRepo
     + AlarmRepo
+    + BulletinRepo
     + Send
     + Sync
     + 'static
@@ -148,6 +150,7 @@ impl<T> Store for T where
         + FilingRepo
         + DesignationRepo
         + AlarmRepo
+        + BulletinRepo
         + Send
         + Sync
         + 'static

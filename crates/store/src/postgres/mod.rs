@@ -69,6 +69,10 @@ mod registry_persons;
 mod rulebook;
 #[path = "../sql/scope.rs"]
 mod scope;
+#[path = "../sql/unit_set.rs"]
+mod unit_set;
+#[path = "../bulletins/sql.rs"]
+mod bulletins;
 #[path = "../security_staff/sql.rs"]
 mod security_staff;
 #[path = "../settings/sql.rs"]
