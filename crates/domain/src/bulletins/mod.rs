@@ -148,7 +148,7 @@ pub struct Bulletin {
     pub created_by_name: String,
     pub created_at: DateTime<Utc>,
     /// Down: how many units it was sent to.
-    pub recipients: i64,
+    pub recipient_count: i64,
 }
 
 /// A unit a bulletin was sent to, with its receipts.

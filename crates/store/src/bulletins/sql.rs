@@ -37,7 +37,7 @@ fn bulletin_from_row(r: &DbRow) -> Bulletin {
         org_name: r.get("org_name"),
         created_by_name: r.get("created_by_name"),
         created_at: from_ms(r.get("created_at")),
-        recipients: r.get("recipients"),
+        recipient_count: r.get("recipients"),
     }
 }
 
