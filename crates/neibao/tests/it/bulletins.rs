@@ -92,6 +92,12 @@ async fn a_bulletin_to_the_key_units_of_xihu_reaches_exactly_them_with_receipts_
     let demo = demo_unit_id(&app).await;
     let unit = app.client_for("demo_unit").await;
     let plain_manager = manager(&app, &admin, "bl_plain", &plain).await;
+    // A manager of another key unit (inbox rows go to the accounts at the time of sending).
+    let late = expected.iter().find(|u| **u != demo).cloned();
+    let late_manager = match &late {
+        Some(l) => Some(manager(&app, &admin, "bl_late", l).await),
+        None => None,
+    };
 
     let (s, b) = county
         .post("/api/v1/bulletins", bulletin_body("关于防范冒充快递员入室盗窃的风险提示", 24, true))
@@ -181,8 +187,7 @@ async fn a_bulletin_to_the_key_units_of_xihu_reaches_exactly_them_with_receipts_
     assert!(reminded.iter().all(|r| r["unit_id"] != demo.as_str()));
     let (_, inbox) = unit.get("/api/v1/inbox").await;
     assert_eq!(count_titles(&inbox, "警企通报已到签收期限"), 0);
-    if let Some(late) = expected.iter().find(|u| **u != demo) {
-        let m = manager(&app, &admin, "bl_late", late).await;
+    if let Some(m) = &late_manager {
         let (_, inbox) = m.get("/api/v1/inbox").await;
         assert_eq!(count_titles(&inbox, "警企通报已到签收期限"), 1, "{inbox}");
     }
@@ -198,13 +203,14 @@ async fn a_double_submit_makes_one_bulletin_and_refusals_are_in_chinese() {
     let county = app.client_for("demo_county").await;
     let key = "bulletin-double-submit-1";
     let mut statuses = Vec::new();
+    let body = bulletin_body("双击测试通报", 24, false);
     for _ in 0..2 {
         let r = county
             .http
             .post(app.url("/api/v1/bulletins"))
             .bearer_auth(&county.token)
             .header("Idempotency-Key", key)
-            .json(&bulletin_body("双击测试通报", 24, false))
+            .json(&body)
             .send()
             .await
             .unwrap();
@@ -329,4 +335,62 @@ pub(crate) async fn matrix_objects(app: &TestApp, unit: &str) {
          VALUES ('matrix-bl-{unit}', '{unit}', '矩阵单位', '33') ON CONFLICT (bulletin_id, unit_id) DO NOTHING;"
     ))
     .await;
+}
+
+/// A unit manager on a 390×844 page reads a bulletin (read receipt) and acknowledges it with a
+/// reply; the page does not scroll sideways.
+#[tokio::test]
+async fn a_unit_manager_reads_and_acknowledges_a_bulletin_on_a_phone() {
+    use crate::webdriver::{browser_installed, css, Browser};
+    use reqwest::Method;
+    if !browser_installed() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    xihu_key_units(&app, &admin).await;
+    let county = app.client_for("demo_county").await;
+    let (s, b) = county
+        .post("/api/v1/bulletins", bulletin_body("手机签收测试通报", 24, true))
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["id"].as_str().unwrap().to_string();
+    let demo = demo_unit_id(&app).await;
+
+    let br = Browser::start().await;
+    br.call(Method::POST, "window/rect", json!({"width": 390, "height": 844}))
+        .await
+        .unwrap();
+    br.login(&app, "demo_unit").await;
+    br.goto(&app.url("/bulletins")).await;
+    assert!(br.text(&css(&format!("#bulletin-{id}"))).await.contains("手机签收测试通报"));
+    br.goto(&app.url(&format!("/bulletins/{id}"))).await;
+    assert!(br.text(&css("#bulletin-body")).await.contains("冒充快递员"));
+    let fits = br
+        .call(
+            Method::POST,
+            "execute/sync",
+            json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
+        )
+        .await
+        .unwrap();
+    assert!(fits[0].as_i64().unwrap() <= fits[1].as_i64().unwrap(), "{fits}");
+    br.send_keys(&css("#reply"), "已传达至全体保安。").await;
+    br.click(&css("#acknowledge")).await;
+    br.wait_for("acknowledged", || async {
+        br.try_text(&css("#acknowledged")).await.is_ok_and(|t| t.contains("已传达至全体保安"))
+    })
+    .await;
+    br.quit().await;
+
+    let (_, d) = county.get(&format!("/api/v1/bulletins/{id}")).await;
+    let mine = d["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == demo.as_str())
+        .unwrap()
+        .clone();
+    assert!(mine["read_at"].is_string(), "{mine}");
+    assert_eq!(mine["reply"], "已传达至全体保安。");
 }
