@@ -36,7 +36,7 @@ impl UnitSet {
             let kinds: Vec<&str> = self
                 .kinds
                 .iter()
-                .map(|k| crate::registry::UnitKind::from_code(k).map_or(k.as_str(), |u| u.label_zh()))
+                .map(|k| super::unit_kind::UnitKind::from_code(k).map_or(k.as_str(), |u| u.label_zh()))
                 .collect();
             parts.push(format!("单位类别 {}", kinds.join("、")));
         }
@@ -59,7 +59,7 @@ impl UnitSet {
     pub fn normalized(&self, max_picked: usize) -> Result<UnitSet, String> {
         let mut kinds: Vec<String> = Vec::new();
         for k in self.kinds.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
-            if crate::registry::UnitKind::from_code(k).is_none() {
+            if super::unit_kind::UnitKind::from_code(k).is_none() {
                 return Err(format!("未知的单位类别：{k}"));
             }
             if !kinds.iter().any(|x| x == k) {
