@@ -26,8 +26,8 @@ pub mod validate;
 // capabilities
 pub mod accounts;
 pub mod alarms;
-pub mod bulletins;
 pub mod alerts;
+pub mod bulletins;
 pub mod dashboard;
 pub mod designations;
 pub mod devices;

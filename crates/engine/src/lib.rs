@@ -16,10 +16,10 @@ pub mod services;
 // capabilities
 pub mod accounts;
 pub mod alarms;
-pub mod bulletins;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
+pub mod bulletins;
 pub mod dashboard;
 pub mod designations;
 pub mod devices;

@@ -7,10 +7,10 @@ use neibao_store::Store;
 
 use crate::accounts::AccountService;
 use crate::alarms::AlarmService;
-use crate::bulletins::BulletinService;
 use crate::alerts::AlertService;
 use crate::attachments::AttachmentService;
 use crate::audit::AuditService;
+use crate::bulletins::BulletinService;
 use crate::config::EngineConfig;
 use crate::context::Ctx;
 use crate::dashboard::DashboardService;

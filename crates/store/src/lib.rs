@@ -20,10 +20,10 @@ pub mod store;
 // capabilities and kernels: repository traits
 pub mod accounts;
 pub mod alarms;
-pub mod bulletins;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
+pub mod bulletins;
 pub mod dashboard;
 pub mod designations;
 pub mod devices;

@@ -3,10 +3,10 @@
 
 pub use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 pub use crate::alarms::AlarmRepo;
-pub use crate::bulletins::BulletinRepo;
 pub use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;
+pub use crate::bulletins::BulletinRepo;
 pub use crate::dashboard::DashboardRepo;
 pub use crate::designations::DesignationRepo;
 pub use crate::devices::DeviceRepo;

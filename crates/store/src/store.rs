@@ -5,10 +5,10 @@
 
 use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 use crate::alarms::AlarmRepo;
-use crate::bulletins::BulletinRepo;
 use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
+use crate::bulletins::BulletinRepo;
 use crate::dashboard::DashboardRepo;
 use crate::designations::DesignationRepo;
 use crate::devices::DeviceRepo;

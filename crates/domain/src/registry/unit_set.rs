@@ -51,7 +51,6 @@ impl UnitSet {
     }
 }
 
-
 impl UnitSet {
     /// The set as checked: kinds trimmed, known and deduplicated, hand-picked ids trimmed and
     /// deduplicated; the zh-CN reason otherwise (an unknown unit kind, more than `max_picked`

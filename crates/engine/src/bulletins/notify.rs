@@ -37,7 +37,12 @@ pub(crate) async fn notify_recipients(ctx: &Ctx, b: &Bulletin, units: &[Recipien
 }
 
 /// Reminds each of `units` (not acknowledged at the deadline) once.
-pub(crate) async fn notify_overdue(ctx: &Ctx, b: &Bulletin, units: &[Recipient], at: DateTime<Utc>) -> anyhow::Result<()> {
+pub(crate) async fn notify_overdue(
+    ctx: &Ctx,
+    b: &Bulletin,
+    units: &[Recipient],
+    at: DateTime<Utc>,
+) -> anyhow::Result<()> {
     for u in units {
         let notice = Notice {
             key: format!("bulletin-remind:{}:{}", b.id, u.unit_id),
@@ -45,7 +50,10 @@ pub(crate) async fn notify_overdue(ctx: &Ctx, b: &Bulletin, units: &[Recipient],
             org_ids: Vec::new(),
             title: format!("警企通报已到签收期限，请尽快签收：{}", b.title),
             unit_name: u.unit_name.clone(),
-            summary: format!("警企通报「{}」已到签收期限，本单位尚未签收，已列为逾期未签收。", b.title),
+            summary: format!(
+                "警企通报「{}」已到签收期限，本单位尚未签收，已列为逾期未签收。",
+                b.title
+            ),
             link: format!("/bulletins/{}", b.id),
             at,
         };

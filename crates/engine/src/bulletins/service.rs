@@ -204,7 +204,9 @@ impl BulletinService {
         };
         let audit = who.audit("bulletin.report", "bulletin", &b.id, Some(&unit.id));
         let (bulletin, _) = self.ctx.store.create_bulletin(&who.scope, &b, None, &audit).await?;
-        notify_station(&self.ctx, &bulletin).await.map_err(ServiceError::Internal)?;
+        notify_station(&self.ctx, &bulletin)
+            .await
+            .map_err(ServiceError::Internal)?;
         self.bulletin(who, &bulletin.id).await
     }
 
@@ -223,7 +225,12 @@ impl BulletinService {
             if let Some(r) = recipients.iter_mut().find(|r| r.unit_id == unit && r.read_at.is_none()) {
                 let at = now();
                 let audit = who.audit("bulletin.read", "bulletin", id, Some(unit));
-                if self.ctx.store.read_bulletin(id, unit, &name_of(who), at, &audit).await? {
+                if self
+                    .ctx
+                    .store
+                    .read_bulletin(id, unit, &name_of(who), at, &audit)
+                    .await?
+                {
                     r.read_at = Some(at);
                     r.read_by = Some(name_of(who));
                 }

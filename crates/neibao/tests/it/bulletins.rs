@@ -68,7 +68,9 @@ async fn xihu_key_units(app: &TestApp, admin: &Client) -> Vec<String> {
     app.exec_sql(&format!("UPDATE units SET is_key_unit = (1=1) WHERE id = '{demo}'"))
         .await;
     let (s, v) = admin
-        .get(&format!("/api/v1/units?division={XIHU}&key_unit=true&state=active&per_page=200"))
+        .get(&format!(
+            "/api/v1/units?division={XIHU}&key_unit=true&state=active&per_page=200"
+        ))
         .await;
     assert_eq!(s, 200, "{v}");
     unit_ids(&v["items"], "id")
@@ -100,7 +102,10 @@ async fn a_bulletin_to_the_key_units_of_xihu_reaches_exactly_them_with_receipts_
     };
 
     let (s, b) = county
-        .post("/api/v1/bulletins", bulletin_body("关于防范冒充快递员入室盗窃的风险提示", 24, true))
+        .post(
+            "/api/v1/bulletins",
+            bulletin_body("关于防范冒充快递员入室盗窃的风险提示", 24, true),
+        )
         .await;
     assert_eq!(s, 201, "{b}");
     let id = b["id"].as_str().unwrap().to_string();
@@ -111,7 +116,11 @@ async fn a_bulletin_to_the_key_units_of_xihu_reaches_exactly_them_with_receipts_
 
     // The demo unit has it in its inbox; the plain unit has none and reads it as 404.
     let (_, inbox) = unit.get("/api/v1/inbox").await;
-    assert_eq!(count_titles(&inbox, "关于防范冒充快递员入室盗窃的风险提示"), 1, "{inbox}");
+    assert_eq!(
+        count_titles(&inbox, "关于防范冒充快递员入室盗窃的风险提示"),
+        1,
+        "{inbox}"
+    );
     let (_, inbox) = plain_manager.get("/api/v1/inbox").await;
     assert_eq!(count_titles(&inbox, "关于防范冒充快递员入室盗窃的风险提示"), 0);
     let (s, _) = plain_manager.get(&format!("/api/v1/bulletins/{id}")).await;
@@ -127,17 +136,25 @@ async fn a_bulletin_to_the_key_units_of_xihu_reaches_exactly_them_with_receipts_
     assert_eq!(unit_ids(&mine["recipients"], "unit_id"), vec![demo.clone()]);
     assert!(mine["recipients"][0]["read_at"].is_string(), "{mine}");
     // A reply is asked: acknowledging without one is refused in Chinese; with one it is recorded.
-    let (s, v) = unit.post(&format!("/api/v1/bulletins/{id}/acknowledge"), json!({})).await;
+    let (s, v) = unit
+        .post(&format!("/api/v1/bulletins/{id}/acknowledge"), json!({}))
+        .await;
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("回复"), "{v}");
     let (s, v) = unit
-        .post(&format!("/api/v1/bulletins/{id}/acknowledge"), json!({"reply": "已组织门卫学习，加强登记。"}))
+        .post(
+            &format!("/api/v1/bulletins/{id}/acknowledge"),
+            json!({"reply": "已组织门卫学习，加强登记。"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["reply"], "已组织门卫学习，加强登记。");
     // Again: nothing changes.
     let (s, again) = unit
-        .post(&format!("/api/v1/bulletins/{id}/acknowledge"), json!({"reply": "第二次"}))
+        .post(
+            &format!("/api/v1/bulletins/{id}/acknowledge"),
+            json!({"reply": "第二次"}),
+        )
         .await;
     assert_eq!(s, 200);
     assert_eq!(again["reply"], "已组织门卫学习，加强登记。");
@@ -309,11 +326,7 @@ async fn a_bulletin_reaches_the_units_robot_channel_once() {
     outbox.tick(now).await.unwrap();
     outbox.tick(now + Duration::seconds(1)).await.unwrap();
     let got = |b: &Arc<std::sync::Mutex<Vec<Value>>>| -> usize {
-        b.lock()
-            .unwrap()
-            .iter()
-            .filter(|v| v["link"] == link.as_str())
-            .count()
+        b.lock().unwrap().iter().filter(|v| v["link"] == link.as_str()).count()
     };
     assert_eq!(got(&bodies), 1, "{:?}", bodies.lock().unwrap());
 }
@@ -363,7 +376,10 @@ async fn a_unit_manager_reads_and_acknowledges_a_bulletin_on_a_phone() {
         .unwrap();
     br.login(&app, "demo_unit").await;
     br.goto(&app.url("/bulletins")).await;
-    assert!(br.text(&css(&format!("#bulletin-{id}"))).await.contains("手机签收测试通报"));
+    assert!(br
+        .text(&css(&format!("#bulletin-{id}")))
+        .await
+        .contains("手机签收测试通报"));
     br.goto(&app.url(&format!("/bulletins/{id}"))).await;
     assert!(br.text(&css("#bulletin-body")).await.contains("冒充快递员"));
     let fits = br
@@ -378,7 +394,9 @@ async fn a_unit_manager_reads_and_acknowledges_a_bulletin_on_a_phone() {
     br.send_keys(&css("#reply"), "已传达至全体保安。").await;
     br.click(&css("#acknowledge")).await;
     br.wait_for("acknowledged", || async {
-        br.try_text(&css("#acknowledged")).await.is_ok_and(|t| t.contains("已传达至全体保安"))
+        br.try_text(&css("#acknowledged"))
+            .await
+            .is_ok_and(|t| t.contains("已传达至全体保安"))
     })
     .await;
     br.quit().await;

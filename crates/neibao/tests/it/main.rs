@@ -1,7 +1,6 @@
 //! The one integration-test binary: real router on 127.0.0.1:0, real SQLite file.
 
 mod alarms;
-mod bulletins;
 mod alert_stats;
 mod api_flow;
 mod architecture;
@@ -11,6 +10,7 @@ mod authz;
 mod authz_ui;
 mod browser;
 mod browser_warning;
+mod bulletins;
 mod campaign_dispatch;
 mod cli;
 mod common;

@@ -31,7 +31,12 @@ pub trait BulletinRepo: Send + Sync {
     async fn bulletin(&self, scope: &Scope, id: &str) -> StoreResult<Option<(Bulletin, Vec<Recipient>)>>;
 
     /// The bulletins visible to `scope` (optionally one direction), newest first.
-    async fn bulletins(&self, scope: &Scope, direction: Option<Direction>, page: Page) -> StoreResult<Listing<Bulletin>>;
+    async fn bulletins(
+        &self,
+        scope: &Scope,
+        direction: Option<Direction>,
+        page: Page,
+    ) -> StoreResult<Listing<Bulletin>>;
 
     /// Records the unit's first reading (`by`: who) with `audit`; `false` when already read.
     async fn read_bulletin(

@@ -205,7 +205,12 @@ impl BulletinRepo for Backend {
         Ok(Some((bulletin, recipients)))
     }
 
-    async fn bulletins(&self, scope: &Scope, direction: Option<Direction>, page: Page) -> StoreResult<Listing<Bulletin>> {
+    async fn bulletins(
+        &self,
+        scope: &Scope,
+        direction: Option<Direction>,
+        page: Page,
+    ) -> StoreResult<Listing<Bulletin>> {
         let filter = |qb: &mut QueryBuilder<'_, Db>| {
             push_visible(qb, scope);
             if let Some(d) = direction {
@@ -233,10 +238,8 @@ impl BulletinRepo for Backend {
         audit: &AuditEntry,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(&sql(
-            "UPDATE bulletin_recipients SET read_at = ?, read_by = ? \
-             WHERE bulletin_id = ? AND unit_id = ? AND read_at IS NULL",
-        ))
+        let done = sqlx::query(&sql("UPDATE bulletin_recipients SET read_at = ?, read_by = ? \
+             WHERE bulletin_id = ? AND unit_id = ? AND read_at IS NULL"))
         .bind(ms(at))
         .bind(by)
         .bind(id)

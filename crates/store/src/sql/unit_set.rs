@@ -33,7 +33,10 @@ pub(crate) async fn resolve(
         let mut qb = QueryBuilder::new("SELECT u.id FROM units u WHERE u.id = ");
         qb.push_bind(id.clone());
         push_scope(&mut qb, scope);
-        qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+        qb.build()
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
     }
     let mut qb: QueryBuilder<'_, Db> =
         QueryBuilder::new("SELECT u.id, u.name, u.division_code FROM units u WHERE u.state = 'active'");

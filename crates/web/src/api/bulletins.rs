@@ -103,7 +103,11 @@ pub async fn list(
 ) -> ApiResult<Json<Listing<Bulletin>>> {
     let page = Page::checked(q.page, q.per_page)?;
     Ok(Json(
-        state.services.bulletins.bulletins(&user.principal, q.direction, page).await?,
+        state
+            .services
+            .bulletins
+            .bulletins(&user.principal, q.direction, page)
+            .await?,
     ))
 }
 

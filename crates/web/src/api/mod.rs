@@ -5,10 +5,10 @@
 
 pub mod accounts;
 pub mod alarms;
-pub mod bulletins;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
+pub mod bulletins;
 pub mod dashboard;
 pub mod designations;
 pub mod device_import;

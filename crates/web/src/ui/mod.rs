@@ -3,10 +3,10 @@
 
 pub(crate) mod accounts;
 mod alarms;
-mod bulletins;
 mod alerts;
 mod assets;
 mod audit;
+mod bulletins;
 mod dashboard;
 mod devices;
 mod divisions;

@@ -50,7 +50,9 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         .await
         .unwrap();
     assert!(rs.iter().any(|r| r.unit_id == a));
-    assert!(rs.iter().all(|r| r.unit_id != b && r.division_code.starts_with("330106")));
+    assert!(rs
+        .iter()
+        .all(|r| r.unit_id != b && r.division_code.starts_with("330106")));
     assert_eq!(bulletin.recipient_count, rs.len() as i64);
     // A hand-picked unit outside the scope: not found; nothing in range: refused.
     let picked = UnitSet {
@@ -59,7 +61,12 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
     };
     assert!(matches!(
         store
-            .create_bulletin(&xihu(), &new(Direction::Down, picked, now), None, &audit("bulletin.issue"))
+            .create_bulletin(
+                &xihu(),
+                &new(Direction::Down, picked, now),
+                None,
+                &audit("bulletin.issue")
+            )
             .await,
         Err(StoreError::NotFound)
     ));
@@ -74,20 +81,46 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
     let unit_b = Scope::Unit { unit_id: b.clone() };
     assert!(store.bulletin(&unit_a, &bulletin.id).await.unwrap().is_some());
     assert!(store.bulletin(&unit_b, &bulletin.id).await.unwrap().is_none());
-    let listed = store.bulletins(&unit_a, None, Page::new(Some(1), Some(50))).await.unwrap();
+    let listed = store
+        .bulletins(&unit_a, None, Page::new(Some(1), Some(50)))
+        .await
+        .unwrap();
     assert!(listed.items.iter().any(|x| x.id == bulletin.id));
-    let listed = store.bulletins(&unit_b, None, Page::new(Some(1), Some(50))).await.unwrap();
+    let listed = store
+        .bulletins(&unit_b, None, Page::new(Some(1), Some(50)))
+        .await
+        .unwrap();
     assert!(listed.items.iter().all(|x| x.id != bulletin.id));
     // Read once; acknowledged once.
-    assert!(store.read_bulletin(&bulletin.id, &a, "甲", now, &audit("bulletin.read")).await.unwrap());
-    assert!(!store.read_bulletin(&bulletin.id, &a, "甲", now, &audit("bulletin.read")).await.unwrap());
+    assert!(store
+        .read_bulletin(&bulletin.id, &a, "甲", now, &audit("bulletin.read"))
+        .await
+        .unwrap());
+    assert!(!store
+        .read_bulletin(&bulletin.id, &a, "甲", now, &audit("bulletin.read"))
+        .await
+        .unwrap());
     let r = store
-        .acknowledge_bulletin(&bulletin.id, &a, "甲", Some("收到"), now, &audit("bulletin.acknowledge"))
+        .acknowledge_bulletin(
+            &bulletin.id,
+            &a,
+            "甲",
+            Some("收到"),
+            now,
+            &audit("bulletin.acknowledge"),
+        )
         .await
         .unwrap();
     assert_eq!(r.reply.as_deref(), Some("收到"));
     let again = store
-        .acknowledge_bulletin(&bulletin.id, &a, "乙", Some("再次"), now, &audit("bulletin.acknowledge"))
+        .acknowledge_bulletin(
+            &bulletin.id,
+            &a,
+            "乙",
+            Some("再次"),
+            now,
+            &audit("bulletin.acknowledge"),
+        )
         .await
         .unwrap();
     assert_eq!(again.reply.as_deref(), Some("收到"));
@@ -98,7 +131,11 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         Err(StoreError::NotFound)
     ));
     // Acknowledged: nothing to remind. Another bulletin not acknowledged: reminded once.
-    assert!(store.remind_bulletin(&bulletin.id, now, &audit("bulletin.remind")).await.unwrap().is_empty());
+    assert!(store
+        .remind_bulletin(&bulletin.id, now, &audit("bulletin.remind"))
+        .await
+        .unwrap()
+        .is_empty());
     let set = UnitSet {
         unit_ids: vec![a.clone()],
         ..Default::default()
@@ -107,8 +144,19 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         .create_bulletin(&xihu(), &new(Direction::Down, set, now), None, &audit("bulletin.issue"))
         .await
         .unwrap();
-    assert_eq!(store.remind_bulletin(&second.id, now, &audit("bulletin.remind")).await.unwrap().len(), 1);
-    assert!(store.remind_bulletin(&second.id, now, &audit("bulletin.remind")).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .remind_bulletin(&second.id, now, &audit("bulletin.remind"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(store
+        .remind_bulletin(&second.id, now, &audit("bulletin.remind"))
+        .await
+        .unwrap()
+        .is_empty());
     let (_, rs) = store.bulletin(&xihu(), &second.id).await.unwrap().unwrap();
     assert!(rs[0].reminded_at.is_some());
     // An upward report from `a`: visible to Xihu and `a`, not to `b`.
@@ -124,6 +172,9 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
     assert!(rs.is_empty());
     assert!(store.bulletin(&xihu(), &report.id).await.unwrap().is_some());
     assert!(store.bulletin(&unit_b, &report.id).await.unwrap().is_none());
-    let ups = store.bulletins(&xihu(), Some(Direction::Up), Page::new(Some(1), Some(50))).await.unwrap();
+    let ups = store
+        .bulletins(&xihu(), Some(Direction::Up), Page::new(Some(1), Some(50)))
+        .await
+        .unwrap();
     assert!(ups.items.iter().all(|x| x.direction == Direction::Up) && ups.items.iter().any(|x| x.id == report.id));
 }

@@ -23,8 +23,8 @@ use crate::common::{postgres_admin_url, TestDatabase};
 
 mod accounts;
 mod alarms;
-mod bulletins;
 mod alerts;
+mod bulletins;
 mod dashboard;
 mod devices;
 mod drills;

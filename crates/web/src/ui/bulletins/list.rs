@@ -163,7 +163,7 @@ pub async fn list(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Qu
 }
 
 fn lines(s: &str) -> Vec<String> {
-    s.split(|c: char| c == '\n' || c == ',' || c == '，')
+    s.split(['\n', ',', '，'])
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(String::from)

@@ -74,7 +74,13 @@ fn row(r: &Recipient, d: &BulletinDetail) -> RecipientRow {
     }
 }
 
-async fn show(state: &AppState, u: &crate::extract::principal::CurrentUser, id: &str, reply: String, error: Option<ApiError>) -> Response {
+async fn show(
+    state: &AppState,
+    u: &crate::extract::principal::CurrentUser,
+    id: &str,
+    reply: String,
+    error: Option<ApiError>,
+) -> Response {
     let d = match state.services.bulletins.bulletin(&u.principal, id).await {
         Ok(d) => d,
         Err(e) => return error_page(u, e.into()),
