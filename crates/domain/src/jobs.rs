@@ -63,10 +63,14 @@ pub enum JobKind {
     /// order if it is still active and its planned end is still this one (payload
     /// `{"ends_at": ms}`; an extension schedules its own; subject: the order id).
     ProtectionLevelEnd,
+    /// A bulletin's acknowledgement deadline (docs/BULLETINS.md; the Opinions Part 3): each
+    /// recipient unit that has not acknowledged gets one reminder and is listed as overdue
+    /// (subject: the bulletin id).
+    BulletinDeadline,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 17] = [
+    pub const ALL: [JobKind; 18] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -84,6 +88,7 @@ impl JobKind {
         JobKind::DrillReminder,
         JobKind::DrillOverdue,
         JobKind::ProtectionLevelEnd,
+        JobKind::BulletinDeadline,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -106,6 +111,7 @@ impl JobKind {
             JobKind::DrillReminder => "drill.reminder",
             JobKind::DrillOverdue => "drill.overdue",
             JobKind::ProtectionLevelEnd => "protection_level.end",
+            JobKind::BulletinDeadline => "bulletin.deadline",
         }
     }
 

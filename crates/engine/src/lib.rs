@@ -19,6 +19,7 @@ pub mod alarms;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
+pub mod bulletins;
 pub mod dashboard;
 pub mod designations;
 pub mod devices;

@@ -10,6 +10,7 @@ use crate::alarms::AlarmService;
 use crate::alerts::AlertService;
 use crate::attachments::AttachmentService;
 use crate::audit::AuditService;
+use crate::bulletins::BulletinService;
 use crate::config::EngineConfig;
 use crate::context::Ctx;
 use crate::dashboard::DashboardService;
@@ -74,6 +75,7 @@ pub struct Services {
     pub emergency_plans: EmergencyPlanService,
     pub protection_levels: ProtectionLevelService,
     pub alarms: AlarmService,
+    pub bulletins: BulletinService,
 }
 
 impl Services {
@@ -118,6 +120,7 @@ impl Services {
             emergency_plans: EmergencyPlanService::new(ctx.clone()),
             protection_levels: ProtectionLevelService::new(ctx.clone()),
             alarms: AlarmService::new(ctx.clone()),
+            bulletins: BulletinService::new(ctx.clone()),
             ctx,
         }
     }

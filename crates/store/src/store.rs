@@ -8,6 +8,7 @@ use crate::alarms::AlarmRepo;
 use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
+use crate::bulletins::BulletinRepo;
 use crate::dashboard::DashboardRepo;
 use crate::designations::DesignationRepo;
 use crate::devices::DeviceRepo;
@@ -90,6 +91,7 @@ pub trait Store:
     + FilingRepo
     + DesignationRepo
     + AlarmRepo
+    + BulletinRepo
     + Send
     + Sync
     + 'static
@@ -148,6 +150,7 @@ impl<T> Store for T where
         + FilingRepo
         + DesignationRepo
         + AlarmRepo
+        + BulletinRepo
         + Send
         + Sync
         + 'static

@@ -144,6 +144,13 @@ pub enum Permission {
     /// 登记民警到场 (docs/ALARMS.md; R20(3)): police of the jurisdiction record their arrival at
     /// an alarm.
     AlarmRespond,
+    /// 下发警企通报 (docs/BULLETINS.md; the Opinions Part 3): police send bulletins to the units
+    /// of their jurisdiction.
+    BulletinIssue,
+    /// 签收警企通报并回复 (the unit's security manager).
+    BulletinAcknowledge,
+    /// 向派出所上报风险通报 (the unit's security manager).
+    BulletinReport,
 }
 
 use Role::{
@@ -213,6 +220,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ProtectionLevelAcknowledge, &[M]),
     (Permission::AlarmRaise, &[M, G]),
     (Permission::AlarmRespond, &[PP, PC, PX, PS]),
+    (Permission::BulletinIssue, &[PP, PC, PX, PS]),
+    (Permission::BulletinAcknowledge, &[M]),
+    (Permission::BulletinReport, &[M]),
 ];
 
 impl Permission {
@@ -281,6 +291,9 @@ impl Permission {
             Permission::ProtectionLevelAcknowledge => "protection_level.acknowledge",
             Permission::AlarmRaise => "alarm.raise",
             Permission::AlarmRespond => "alarm.respond",
+            Permission::BulletinIssue => "bulletin.issue",
+            Permission::BulletinAcknowledge => "bulletin.acknowledge",
+            Permission::BulletinReport => "bulletin.report",
         }
     }
 
@@ -344,6 +357,9 @@ impl Permission {
             Permission::ProtectionLevelAcknowledge => "签收防范等级指令、登记落实措施",
             Permission::AlarmRaise => "一键报警（含演练）",
             Permission::AlarmRespond => "登记民警到场",
+            Permission::BulletinIssue => "下发警企通报",
+            Permission::BulletinAcknowledge => "签收警企通报并回复",
+            Permission::BulletinReport => "向派出所上报风险通报",
         }
     }
 

@@ -219,6 +219,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "登记防范措施落实",
         "登记了防范措施的落实情况",
     ),
+    ("bulletin.issue", "下发警企通报", "向辖区单位下发了警企通报"),
+    ("bulletin.report", "上报风险通报", "向派出所上报了风险通报"),
+    ("bulletin.read", "阅读警企通报", "阅读了警企通报"),
+    ("bulletin.acknowledge", "签收警企通报", "签收了警企通报"),
+    ("bulletin.remind", "提醒未签收单位", "到签收期限提醒未签收的单位"),
 ];
 
 /// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,
@@ -318,6 +323,7 @@ const OBJECTS: &[(&str, &str)] = &[
     ("drills", "应急演练"),
     ("drill_settings", "应急演练设定"),
     ("protection_level_order", "防范等级指令"),
+    ("bulletin", "警企通报"),
 ];
 
 /// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the

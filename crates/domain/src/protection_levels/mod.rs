@@ -119,51 +119,8 @@ impl OrderState {
     }
 }
 
-/// Which units of the jurisdiction an order covers (all conditions together).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct UnitSet {
-    /// Only key units (治安保卫重点单位).
-    #[serde(default)]
-    pub key_units_only: bool,
-    /// Only counter-terror targets (反恐怖防范重点目标).
-    #[serde(default)]
-    pub counter_terror_only: bool,
-    /// Only units of these kinds (unit-kind codes); empty: every kind.
-    #[serde(default)]
-    pub kinds: Vec<String>,
-    /// Only these units (hand-picked); empty: every unit of the jurisdiction.
-    #[serde(default)]
-    pub unit_ids: Vec<String>,
-}
-
-impl UnitSet {
-    /// What a person reads, e.g. 反恐怖防范重点目标.
-    pub fn label_zh(&self) -> String {
-        let mut parts = Vec::new();
-        if self.key_units_only {
-            parts.push("治安保卫重点单位".to_string());
-        }
-        if self.counter_terror_only {
-            parts.push("反恐怖防范重点目标".to_string());
-        }
-        if !self.kinds.is_empty() {
-            let kinds: Vec<&str> = self
-                .kinds
-                .iter()
-                .map(|k| crate::registry::UnitKind::from_code(k).map_or(k.as_str(), |u| u.label_zh()))
-                .collect();
-            parts.push(format!("单位类别 {}", kinds.join("、")));
-        }
-        if !self.unit_ids.is_empty() {
-            parts.push(format!("指定的 {} 家单位", self.unit_ids.len()));
-        }
-        if parts.is_empty() {
-            "辖区内全部单位".into()
-        } else {
-            parts.join("；")
-        }
-    }
-}
+/// Which units of the jurisdiction an order covers (the registry's shared target set).
+pub use crate::registry::UnitSet;
 
 /// One row of an order's history (activation, each change, the end).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -7,6 +7,7 @@ mod organisation;
 mod person;
 mod unit;
 mod unit_kind;
+mod unit_set;
 
 pub use division::*;
 pub use lifecycle::*;
@@ -14,3 +15,4 @@ pub use organisation::*;
 pub use person::*;
 pub use unit::*;
 pub use unit_kind::*;
+pub use unit_set::*;

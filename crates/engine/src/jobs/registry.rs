@@ -79,6 +79,10 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             JobKind::ProtectionLevelEnd,
             crate::protection_levels::end::end_handler(services.protection_levels.ctx.clone()),
         ),
+        (
+            JobKind::BulletinDeadline,
+            crate::bulletins::deadline::deadline_handler(services.bulletins.ctx.clone()),
+        ),
     ]
 }
 

@@ -14,7 +14,6 @@ use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::protection_levels::*;
-use neibao_domain::registry::UnitKind;
 use neibao_domain::text::checked_text;
 
 use super::end::end_job;
@@ -126,34 +125,7 @@ fn checked_level(code: &str) -> ServiceResult<Level> {
 }
 
 fn checked_set(s: &UnitSet) -> ServiceResult<UnitSet> {
-    let mut kinds = Vec::new();
-    for k in &s.kinds {
-        let k = k.trim();
-        if k.is_empty() {
-            continue;
-        }
-        if UnitKind::from_code(k).is_none() {
-            return Err(ServiceError::invalid(format!("未知的单位类别：{k}")));
-        }
-        if !kinds.iter().any(|x: &String| x == k) {
-            kinds.push(k.to_string());
-        }
-    }
-    let mut unit_ids: Vec<String> = Vec::new();
-    for id in s.unit_ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        if !unit_ids.iter().any(|x| x == id) {
-            unit_ids.push(id.to_string());
-        }
-    }
-    if unit_ids.len() > MAX_PICKED {
-        return Err(ServiceError::invalid(format!("指定单位最多 {MAX_PICKED} 家")));
-    }
-    Ok(UnitSet {
-        key_units_only: s.key_units_only,
-        counter_terror_only: s.counter_terror_only,
-        kinds,
-        unit_ids,
-    })
+    s.normalized(MAX_PICKED).map_err(ServiceError::invalid)
 }
 
 /// The caller's own unit (a unit account's).

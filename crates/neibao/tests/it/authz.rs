@@ -74,6 +74,9 @@ pub(crate) enum Access {
     /// The unit's security manager only: acknowledging protection-level orders and recording
     /// the measures (docs/PROTECTION-LEVELS.md).
     ProtectionLevelUnit,
+    /// The unit's security manager only: acknowledging bulletins and reporting risks upward
+    /// (docs/BULLETINS.md).
+    BulletinUnit,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -116,6 +119,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::FilingUnit => role == "unit_manager",
         Access::EquipmentStandards => matches!(role, "admin" | "police_province" | "police_city"),
         Access::ProtectionLevelUnit => role == "unit_manager",
+        Access::BulletinUnit => role == "unit_manager",
     }
 }
 
@@ -617,6 +621,25 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"measures":[]}"#),
         ),
         ("get", "/api/v1/units/{id}/protection-level", Any, None),
+        // Bulletins (docs/BULLETINS.md): police officers issue to their units; `objects` made the
+        // bulletin `matrix-bl-<unit>` addressed to the unit; its manager acknowledges and reports.
+        ("get", "/api/v1/bulletins", Any, None),
+        (
+            "post",
+            "/api/v1/bulletins",
+            Officers,
+            Some(
+                r#"{"kind":"risk_warning","title":"矩阵通报{n}","body":"授权矩阵","division_prefix":"{division}","unit_set":{"unit_ids":["{unit}"]},"ack_deadline":"{deadline}"}"#,
+            ),
+        ),
+        (
+            "post",
+            "/api/v1/bulletins/reports",
+            BulletinUnit,
+            Some(r#"{"kind":"risk_warning","title":"矩阵上报{n}","body":"授权矩阵"}"#),
+        ),
+        ("get", "/api/v1/bulletins/{id}", Any, None),
+        ("post", "/api/v1/bulletins/{id}/acknowledge", BulletinUnit, Some("{}")),
         // One-press alarms (docs/ALARMS.md): `objects` made the alarm `matrix-alarm-<unit>`; a
         // second arrival is refused 409.
         (
@@ -1166,6 +1189,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     equipment_objects(app, unit_id).await;
     drill_objects(app, unit_id).await;
     crate::protection_levels::matrix_objects(app, unit_id).await;
+    crate::bulletins::matrix_objects(app, unit_id).await;
     alarm_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
@@ -1315,6 +1339,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         "protection-levels" => crate::protection_levels::matrix_order(o),
+        "bulletins" => crate::bulletins::matrix_bulletin(o),
         other => panic!("no object for {other}"),
     }
 }

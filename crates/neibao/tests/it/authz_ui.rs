@@ -416,6 +416,13 @@ fn table() -> Vec<Row> {
         ("get", "/alarms/{id}", Any, &[]),
         ("post", "/alarms/{id}/arrival", Officers, &[("note", "界面矩阵到场")]),
         ("get", "/emergency/alarms", Any, &[]),
+        // Bulletins (docs/BULLETINS.md): the empty issue and report forms are refused (400); the
+        // unit's manager acknowledges the bulletin `objects` made.
+        ("get", "/bulletins", Any, &[]),
+        ("post", "/bulletins", Officers, &[("title", "")]),
+        ("post", "/bulletins/report", BulletinUnit, &[("title", "")]),
+        ("get", "/bulletins/{id}", Any, &[]),
+        ("post", "/bulletins/{id}/acknowledge", BulletinUnit, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -834,6 +841,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "drills" => crate::authz::drill_id(o),
         "emergency" => crate::protection_levels::matrix_order(o),
         "alarms" => crate::authz::alarm_id(o),
+        "bulletins" => crate::bulletins::matrix_bulletin(o),
         other => panic!("no object for {other}"),
     }
 }

@@ -10,6 +10,7 @@ mod authz;
 mod authz_ui;
 mod browser;
 mod browser_warning;
+mod bulletins;
 mod campaign_dispatch;
 mod cli;
 mod common;

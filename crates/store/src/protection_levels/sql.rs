@@ -1,7 +1,7 @@
 //! SQL of protection levels (compiled once per backend: see `crate::sqlite` and `crate::postgres`).
 
 use super::audit::append_in;
-use super::common::{escape_like, from_ms, ms, opt_ms, paged, push_scope};
+use super::common::{from_ms, ms, opt_ms, paged, push_scope};
 use super::db::{sql, Db, DbRow};
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
@@ -171,59 +171,7 @@ impl ProtectionLevelRepo for Backend {
     ) -> StoreResult<(Order, Vec<OrderUnit>)> {
         let at = o.starts_at;
         let mut tx = self.begin_write().await?;
-        // Hand-picked units must be in the caller's scope.
-        for id in &o.unit_set.unit_ids {
-            let mut qb = QueryBuilder::new("SELECT u.id FROM units u WHERE u.id = ");
-            qb.push_bind(id.clone());
-            push_scope(&mut qb, scope);
-            qb.build().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
-        }
-        let mut qb: QueryBuilder<'_, Db> =
-            QueryBuilder::new("SELECT u.id, u.name, u.division_code FROM units u WHERE u.state = 'active'");
-        qb.push(" AND u.division_code LIKE ")
-            .push_bind(format!("{}%", escape_like(&o.division_prefix)))
-            .push(" ESCAPE '\\'");
-        push_scope(&mut qb, scope);
-        let set = &o.unit_set;
-        if set.key_units_only {
-            qb.push(" AND u.is_key_unit = ").push_bind(true);
-        }
-        if set.counter_terror_only {
-            qb.push(" AND u.is_counter_terror_target = ").push_bind(true);
-        }
-        if !set.kinds.is_empty() {
-            qb.push(" AND u.kind IN (");
-            let mut sep = qb.separated(", ");
-            for k in &set.kinds {
-                sep.push_bind(k.clone());
-            }
-            qb.push(")");
-        }
-        if !set.unit_ids.is_empty() {
-            qb.push(" AND u.id IN (");
-            let mut sep = qb.separated(", ");
-            for id in &set.unit_ids {
-                sep.push_bind(id.clone());
-            }
-            qb.push(")");
-        }
-        qb.push(" ORDER BY u.division_code, u.name LIMIT ")
-            .push_bind(MAX_UNITS + 1);
-        let rows = qb.build().fetch_all(&mut *tx).await?;
-        if rows.is_empty() {
-            return Err(DomainError::with_message(
-                ErrorCode::ValidationFailed,
-                "所选辖区和单位范围内没有在用的单位，未下达指令",
-            )
-            .into());
-        }
-        if rows.len() as i64 > MAX_UNITS {
-            return Err(DomainError::with_message(
-                ErrorCode::ValidationFailed,
-                format!("一条指令最多覆盖 {MAX_UNITS} 家单位，请缩小辖区或单位范围"),
-            )
-            .into());
-        }
+        let rows = super::unit_set::resolve(&mut tx, scope, &o.division_prefix, &o.unit_set, MAX_UNITS, "指令").await?;
         sqlx::query(&sql(
             "INSERT INTO protection_level_orders (id, title, division_prefix, unit_set, level, state, reason, measures, \
              starts_at, ends_at, ended_at, created_by, created_by_name, org_id, org_name, created_at, version) \
@@ -251,9 +199,9 @@ impl ProtectionLevelRepo for Backend {
                  VALUES (?, ?, ?, ?, ?, '[]')",
             ))
             .bind(&o.id)
-            .bind(r.get::<String, _>("id"))
-            .bind(r.get::<String, _>("name"))
-            .bind(r.get::<String, _>("division_code"))
+            .bind(&r.id)
+            .bind(&r.name)
+            .bind(&r.division_code)
             .bind(ms(at))
             .execute(&mut *tx)
             .await?;

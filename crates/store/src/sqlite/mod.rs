@@ -17,6 +17,8 @@ mod alerts;
 mod attachments;
 #[path = "../audit/sql.rs"]
 mod audit;
+#[path = "../bulletins/sql.rs"]
+mod bulletins;
 #[path = "../sql/common.rs"]
 mod common;
 #[path = "../dashboard/sql.rs"]
@@ -79,6 +81,8 @@ mod settings;
 mod store;
 #[path = "../supervision/sql/mod.rs"]
 mod supervision;
+#[path = "../sql/unit_set.rs"]
+mod unit_set;
 #[path = "../users/sql.rs"]
 mod users;
 #[path = "../video/sql.rs"]

@@ -8,6 +8,7 @@ pub mod alarms;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
+pub mod bulletins;
 pub mod dashboard;
 pub mod designations;
 pub mod device_import;
@@ -77,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .merge(equipment::routes())
         .merge(drills::routes())
         .merge(alarms::routes())
+        .merge(bulletins::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

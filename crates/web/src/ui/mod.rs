@@ -6,6 +6,7 @@ mod alarms;
 mod alerts;
 mod assets;
 mod audit;
+mod bulletins;
 mod dashboard;
 mod devices;
 mod divisions;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .merge(equipment::routes())
         .merge(drills::routes())
         .merge(alarms::routes())
+        .merge(bulletins::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())

@@ -24,6 +24,7 @@ use crate::common::{postgres_admin_url, TestDatabase};
 mod accounts;
 mod alarms;
 mod alerts;
+mod bulletins;
 mod dashboard;
 mod devices;
 mod drills;
@@ -67,6 +68,7 @@ async fn repositories(backend: Backend, test: &str) {
     patrol::check(store, now, &registry).await;
     drills::check(store, now, &registry).await;
     alarms::check(store, now, &registry).await;
+    bulletins::check(store, now, &registry).await;
     db.close().await;
 }
 

@@ -1,0 +1,84 @@
+//! [`UnitSet`]: a target set of units (key units, counter-terror targets, unit kinds, a
+//! hand-picked list) shared by the capabilities that address units of a jurisdiction.
+
+use serde::{Deserialize, Serialize};
+
+/// A target set of units within a jurisdiction (all conditions together): used by protection-level
+/// orders (R46 ¶4) and bulletins (警企通报) to say which units of a division prefix they reach;
+/// resolved to the active units of the sender's scope by the store (`sql/unit_set.rs`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UnitSet {
+    /// Only key units (治安保卫重点单位).
+    #[serde(default)]
+    pub key_units_only: bool,
+    /// Only counter-terror targets (反恐怖防范重点目标).
+    #[serde(default)]
+    pub counter_terror_only: bool,
+    /// Only units of these kinds (unit-kind codes); empty: every kind.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Only these units (hand-picked); empty: every unit of the jurisdiction.
+    #[serde(default)]
+    pub unit_ids: Vec<String>,
+}
+
+impl UnitSet {
+    /// What a person reads, e.g. 反恐怖防范重点目标.
+    pub fn label_zh(&self) -> String {
+        let mut parts = Vec::new();
+        if self.key_units_only {
+            parts.push("治安保卫重点单位".to_string());
+        }
+        if self.counter_terror_only {
+            parts.push("反恐怖防范重点目标".to_string());
+        }
+        if !self.kinds.is_empty() {
+            let kinds: Vec<&str> = self
+                .kinds
+                .iter()
+                .map(|k| super::unit_kind::UnitKind::from_code(k).map_or(k.as_str(), |u| u.label_zh()))
+                .collect();
+            parts.push(format!("单位类别 {}", kinds.join("、")));
+        }
+        if !self.unit_ids.is_empty() {
+            parts.push(format!("指定的 {} 家单位", self.unit_ids.len()));
+        }
+        if parts.is_empty() {
+            "辖区内全部单位".into()
+        } else {
+            parts.join("；")
+        }
+    }
+}
+
+impl UnitSet {
+    /// The set as checked: kinds trimmed, known and deduplicated, hand-picked ids trimmed and
+    /// deduplicated; the zh-CN reason otherwise (an unknown unit kind, more than `max_picked`
+    /// hand-picked units).
+    pub fn normalized(&self, max_picked: usize) -> Result<UnitSet, String> {
+        let mut kinds: Vec<String> = Vec::new();
+        for k in self.kinds.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+            if super::unit_kind::UnitKind::from_code(k).is_none() {
+                return Err(format!("未知的单位类别：{k}"));
+            }
+            if !kinds.iter().any(|x| x == k) {
+                kinds.push(k.to_string());
+            }
+        }
+        let mut unit_ids: Vec<String> = Vec::new();
+        for id in self.unit_ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            if !unit_ids.iter().any(|x| x == id) {
+                unit_ids.push(id.to_string());
+            }
+        }
+        if unit_ids.len() > max_picked {
+            return Err(format!("指定单位最多 {max_picked} 家"));
+        }
+        Ok(UnitSet {
+            key_units_only: self.key_units_only,
+            counter_terror_only: self.counter_terror_only,
+            kinds,
+            unit_ids,
+        })
+    }
+}
