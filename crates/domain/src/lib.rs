@@ -26,6 +26,7 @@ pub mod validate;
 // capabilities
 pub mod accounts;
 pub mod alarms;
+pub mod reports;
 pub mod alerts;
 pub mod dashboard;
 pub mod designations;

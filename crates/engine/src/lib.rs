@@ -16,6 +16,7 @@ pub mod services;
 // capabilities
 pub mod accounts;
 pub mod alarms;
+pub mod reports;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;

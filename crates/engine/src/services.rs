@@ -7,6 +7,7 @@ use neibao_store::Store;
 
 use crate::accounts::AccountService;
 use crate::alarms::AlarmService;
+use crate::reports::ReportService;
 use crate::alerts::AlertService;
 use crate::attachments::AttachmentService;
 use crate::audit::AuditService;
@@ -74,6 +75,7 @@ pub struct Services {
     pub emergency_plans: EmergencyPlanService,
     pub protection_levels: ProtectionLevelService,
     pub alarms: AlarmService,
+    pub reports: ReportService,
 }
 
 impl Services {
@@ -118,6 +120,7 @@ impl Services {
             emergency_plans: EmergencyPlanService::new(ctx.clone()),
             protection_levels: ProtectionLevelService::new(ctx.clone()),
             alarms: AlarmService::new(ctx.clone()),
+            reports: ReportService::new(ctx.clone()),
             ctx,
         }
     }

@@ -20,6 +20,7 @@ pub mod store;
 // capabilities and kernels: repository traits
 pub mod accounts;
 pub mod alarms;
+pub mod reports;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;

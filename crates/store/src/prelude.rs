@@ -3,6 +3,7 @@
 
 pub use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 pub use crate::alarms::AlarmRepo;
+pub use crate::reports::ReportRepo;
 pub use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;

@@ -5,6 +5,7 @@
 
 use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 use crate::alarms::AlarmRepo;
+use crate::reports::ReportRepo;
 use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
@@ -90,6 +91,7 @@ pub trait Store:
     + FilingRepo
     + DesignationRepo
     + AlarmRepo
+    + ReportRepo
     + Send
     + Sync
     + 'static
@@ -148,6 +150,7 @@ impl<T> Store for T where
         + FilingRepo
         + DesignationRepo
         + AlarmRepo
+        + ReportRepo
         + Send
         + Sync
         + 'static

@@ -144,6 +144,12 @@ pub enum Permission {
     /// 登记民警到场 (docs/ALARMS.md; R20(3)): police of the jurisdiction record their arrival at
     /// an alarm.
     AlarmRespond,
+    /// 报告内部案事件、可疑情况、周边问题 (docs/REPORTS.md; R12(4), R48): the unit's own manager
+    /// and guards (the public form needs no account).
+    ReportFile,
+    /// 签收报告、登记处置 (docs/REPORTS.md; R24): police of the organisation the report was
+    /// routed to (and the bureaus above it).
+    ReportHandle,
 }
 
 use Role::{
@@ -213,6 +219,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ProtectionLevelAcknowledge, &[M]),
     (Permission::AlarmRaise, &[M, G]),
     (Permission::AlarmRespond, &[PP, PC, PX, PS]),
+    (Permission::ReportFile, &[M, G]),
+    (Permission::ReportHandle, &[PP, PC, PX, PS]),
 ];
 
 impl Permission {
@@ -281,6 +289,8 @@ impl Permission {
             Permission::ProtectionLevelAcknowledge => "protection_level.acknowledge",
             Permission::AlarmRaise => "alarm.raise",
             Permission::AlarmRespond => "alarm.respond",
+            Permission::ReportFile => "report.file",
+            Permission::ReportHandle => "report.handle",
         }
     }
 
@@ -344,6 +354,8 @@ impl Permission {
             Permission::ProtectionLevelAcknowledge => "签收防范等级指令、登记落实措施",
             Permission::AlarmRaise => "一键报警（含演练）",
             Permission::AlarmRespond => "登记民警到场",
+            Permission::ReportFile => "报告内部案事件、可疑情况、周边问题",
+            Permission::ReportHandle => "签收报告、登记处置",
         }
     }
 

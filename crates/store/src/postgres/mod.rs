@@ -6,6 +6,8 @@
 mod accounts;
 #[path = "../alarms/sql.rs"]
 mod alarms;
+#[path = "../reports/sql.rs"]
+mod reports;
 #[path = "../alerts/write.rs"]
 mod alert_write;
 #[path = "../alerts/sql.rs"]

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod alarms;
+pub mod reports;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
@@ -77,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .merge(equipment::routes())
         .merge(drills::routes())
         .merge(alarms::routes())
+        .merge(reports::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

@@ -3,6 +3,7 @@
 
 pub(crate) mod accounts;
 mod alarms;
+mod reports;
 mod alerts;
 mod assets;
 mod audit;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .merge(equipment::routes())
         .merge(drills::routes())
         .merge(alarms::routes())
+        .merge(reports::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
