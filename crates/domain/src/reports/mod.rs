@@ -85,7 +85,8 @@ impl ReportStatus {
 /// and shown masked (name `张**`, ID `330106********1234`, phone `138****5678`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InvolvedPerson {
-    /// Name, at most 50 characters.
+    /// Name (required when the person is given), at most 50 characters.
+    #[serde(default)]
     pub name: String,
     /// Role in the incident (嫌疑人、受害人、目击者…), at most 50 characters.
     #[serde(default)]

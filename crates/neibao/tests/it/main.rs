@@ -1,6 +1,7 @@
 //! The one integration-test binary: real router on 127.0.0.1:0, real SQLite file.
 
 mod alarms;
+mod reports;
 mod alert_stats;
 mod api_flow;
 mod architecture;
