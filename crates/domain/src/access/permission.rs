@@ -150,6 +150,9 @@ pub enum Permission {
     /// 签收报告、登记处置 (docs/REPORTS.md; R24): police of the organisation the report was
     /// routed to (and the bureaus above it).
     ReportHandle,
+    /// 查看报告 (docs/REPORTS.md): a unit its own reports, police those of their jurisdiction;
+    /// competent departments are not a channel of reports to the police.
+    ReportRead,
 }
 
 use Role::{
@@ -221,6 +224,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::AlarmRespond, &[PP, PC, PX, PS]),
     (Permission::ReportFile, &[M, G]),
     (Permission::ReportHandle, &[PP, PC, PX, PS]),
+    (Permission::ReportRead, &[A, PP, PC, PX, PS, M, G]),
 ];
 
 impl Permission {
@@ -291,6 +295,7 @@ impl Permission {
             Permission::AlarmRespond => "alarm.respond",
             Permission::ReportFile => "report.file",
             Permission::ReportHandle => "report.handle",
+            Permission::ReportRead => "report.read",
         }
     }
 
@@ -356,6 +361,7 @@ impl Permission {
             Permission::AlarmRespond => "登记民警到场",
             Permission::ReportFile => "报告内部案事件、可疑情况、周边问题",
             Permission::ReportHandle => "签收报告、登记处置",
+            Permission::ReportRead => "查看报告",
         }
     }
 

@@ -107,6 +107,7 @@ impl ReportService {
     /// The unit's name and key areas in use, for the filing page. 404 outside the scope.
     #[tracing::instrument(skip_all, fields(unit = %unit_id))]
     pub async fn unit_for_report(&self, who: &Principal, unit_id: &str) -> ServiceResult<(String, Vec<KeyArea>)> {
+        who.require(Permission::ReportRead)?;
         let unit = self.ctx.store.get_unit(&who.scope, unit_id).await?;
         let areas = self
             .ctx
@@ -331,9 +332,10 @@ impl ReportService {
         Ok(())
     }
 
-    /// One report, masked. 404 absent or outside the scope.
+    /// One report, masked ([`Permission::ReportRead`]). 404 absent or outside the scope.
     #[tracing::instrument(skip_all, fields(report = %id))]
     pub async fn get(&self, who: &Principal, id: &str) -> ServiceResult<ReportView> {
+        who.require(Permission::ReportRead)?;
         self.ctx
             .store
             .report(&who.scope, id)
@@ -342,9 +344,10 @@ impl ReportService {
             .ok_or_else(ServiceError::not_found)
     }
 
-    /// Reports in scope, newest first, masked.
+    /// Reports in scope, newest first, masked ([`Permission::ReportRead`]).
     #[tracing::instrument(skip_all)]
     pub async fn list(&self, who: &Principal, f: &ReportFilter, page: Page) -> ServiceResult<Listing<ReportView>> {
+        who.require(Permission::ReportRead)?;
         let l = self.ctx.store.list_reports(&who.scope, f, page).await?;
         Ok(Listing {
             items: l.items.into_iter().map(ReportView::of).collect(),
