@@ -26,7 +26,6 @@ pub mod validate;
 // capabilities
 pub mod accounts;
 pub mod alarms;
-pub mod reports;
 pub mod alerts;
 pub mod dashboard;
 pub mod designations;
@@ -42,6 +41,7 @@ pub mod patrol;
 pub mod privacy;
 pub mod protection_levels;
 pub mod registry;
+pub mod reports;
 pub mod rulebook;
 pub mod security_staff;
 pub mod setup;

@@ -16,7 +16,6 @@ pub mod services;
 // capabilities
 pub mod accounts;
 pub mod alarms;
-pub mod reports;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
@@ -38,6 +37,7 @@ pub mod patrol;
 pub mod privacy;
 pub mod protection_levels;
 pub mod registry;
+pub mod reports;
 pub mod rulebook;
 pub mod security_staff;
 pub mod setup;

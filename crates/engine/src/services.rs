@@ -7,7 +7,6 @@ use neibao_store::Store;
 
 use crate::accounts::AccountService;
 use crate::alarms::AlarmService;
-use crate::reports::ReportService;
 use crate::alerts::AlertService;
 use crate::attachments::AttachmentService;
 use crate::audit::AuditService;
@@ -33,6 +32,7 @@ use crate::patrol::PatrolService;
 use crate::privacy::PrivacyService;
 use crate::protection_levels::ProtectionLevelService;
 use crate::registry::RegistryService;
+use crate::reports::ReportService;
 use crate::rulebook::RulebookService;
 use crate::security_staff::SecurityStaffService;
 use crate::setup::SetupService;

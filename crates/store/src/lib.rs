@@ -20,7 +20,6 @@ pub mod store;
 // capabilities and kernels: repository traits
 pub mod accounts;
 pub mod alarms;
-pub mod reports;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
@@ -42,6 +41,7 @@ pub mod patrol;
 pub mod privacy;
 pub mod protection_levels;
 pub mod registry;
+pub mod reports;
 pub mod rulebook;
 pub mod security_staff;
 pub mod settings;

@@ -3,7 +3,6 @@
 
 pub use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 pub use crate::alarms::AlarmRepo;
-pub use crate::reports::ReportRepo;
 pub use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;
@@ -25,6 +24,7 @@ pub use crate::patrol::PatrolRepo;
 pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 pub use crate::protection_levels::ProtectionLevelRepo;
 pub use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
+pub use crate::reports::ReportRepo;
 pub use crate::rulebook::RulebookRepo;
 pub use crate::security_staff::SecurityStaffRepo;
 pub use crate::settings::SettingsRepo;

@@ -5,7 +5,6 @@
 
 use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 use crate::alarms::AlarmRepo;
-use crate::reports::ReportRepo;
 use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
@@ -27,6 +26,7 @@ use crate::patrol::PatrolRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::protection_levels::ProtectionLevelRepo;
 use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
+use crate::reports::ReportRepo;
 use crate::rulebook::RulebookRepo;
 use crate::security_staff::SecurityStaffRepo;
 use crate::settings::SettingsRepo;

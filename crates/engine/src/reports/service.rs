@@ -439,8 +439,7 @@ fn checked_people(people: &[InvolvedPerson]) -> ServiceResult<Vec<InvolvedPerson
         }
         let phone: String = p.phone.chars().filter(|c| !c.is_whitespace()).collect();
         if !phone.is_empty() {
-            PhoneNumber::parse(&phone)
-                .map_err(|e| ServiceError::invalid(format!("第{n}位涉事人员的{}", e.message)))?;
+            PhoneNumber::parse(&phone).map_err(|e| ServiceError::invalid(format!("第{n}位涉事人员的{}", e.message)))?;
         }
         out.push(InvolvedPerson {
             name,

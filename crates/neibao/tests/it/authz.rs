@@ -1334,7 +1334,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
         "equipment" => equipment_id(path, o),
         "drills" => drill_id(o),
-"alarms" => alarm_id(o),
+        "alarms" => alarm_id(o),
         "reports" => report_id(o),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),

@@ -1,7 +1,6 @@
 //! The one integration-test binary: real router on 127.0.0.1:0, real SQLite file.
 
 mod alarms;
-mod reports;
 mod alert_stats;
 mod api_flow;
 mod architecture;
@@ -46,6 +45,7 @@ mod phone;
 mod privacy;
 mod protection_levels;
 mod registry;
+mod reports;
 mod rulebook;
 mod rules;
 mod scope;

@@ -103,7 +103,10 @@ async fn an_incident_report_reaches_the_station_at_once_and_is_acknowledged_and_
     assert_eq!(s, 200, "{list}");
     assert!(ids(&list).contains(&id), "{list}");
     assert!(
-        inbox_titles(&station).await.iter().any(|t| t.starts_with("内部案事件报告") && t.contains("仓库电缆被盗")),
+        inbox_titles(&station)
+            .await
+            .iter()
+            .any(|t| t.starts_with("内部案事件报告") && t.contains("仓库电缆被盗")),
         "the station's inbox has the report"
     );
 
@@ -129,26 +132,37 @@ async fn an_incident_report_reaches_the_station_at_once_and_is_acknowledged_and_
     assert_eq!(s, 404);
     let (_, l) = other.get("/api/v1/reports").await;
     assert!(!ids(&l).contains(&id));
-    let (s, _) = other.post(&format!("/api/v1/units/{unit}/reports"), json!({"title": "越权"})).await;
+    let (s, _) = other
+        .post(&format!("/api/v1/units/{unit}/reports"), json!({"title": "越权"}))
+        .await;
     assert_eq!(s, 404);
     let county_other = app.client_for("demo_county_other").await;
     let (s, _) = county_other.get(&format!("/api/v1/reports/{id}")).await;
     assert_eq!(s, 404);
-    let (s, _) = county_other.post(&format!("/api/v1/reports/{id}/acknowledge"), json!({})).await;
+    let (s, _) = county_other
+        .post(&format!("/api/v1/reports/{id}/acknowledge"), json!({}))
+        .await;
     assert_eq!(s, 404);
-    let (s, v) = manager.post(&format!("/api/v1/reports/{id}/acknowledge"), json!({})).await;
+    let (s, v) = manager
+        .post(&format!("/api/v1/reports/{id}/acknowledge"), json!({}))
+        .await;
     assert_eq!(s, 403, "{v}");
     let department = app.client_for("demo_department").await;
+    // A competent department is not a channel of reports (report.read not granted).
     let (s, _) = department.get(&format!("/api/v1/reports/{id}")).await;
-    assert_eq!(s, 404);
+    assert_eq!(s, 403);
 
     // The station acknowledges: the time to acknowledgement is measured; not twice.
-    let (s, v) = station.post(&format!("/api/v1/reports/{id}/acknowledge"), json!({})).await;
+    let (s, v) = station
+        .post(&format!("/api/v1/reports/{id}/acknowledge"), json!({}))
+        .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "acknowledged");
     assert!(v["acknowledged_at"].is_string());
     assert!(v["seconds_to_acknowledge"].as_i64().unwrap() >= 0, "{v}");
-    let (s, v) = station.post(&format!("/api/v1/reports/{id}/acknowledge"), json!({})).await;
+    let (s, v) = station
+        .post(&format!("/api/v1/reports/{id}/acknowledge"), json!({}))
+        .await;
     assert_eq!(s, 409, "{v}");
     assert!(error_message(&v).contains("已签收"), "{v}");
 
@@ -159,7 +173,10 @@ async fn an_incident_report_reaches_the_station_at_once_and_is_acknowledged_and_
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("处置情况"), "{v}");
     let (s, v) = station
-        .post(&format!("/api/v1/reports/{id}/handling"), json!({"note": "已出警勘查现场"}))
+        .post(
+            &format!("/api/v1/reports/{id}/handling"),
+            json!({"note": "已出警勘查现场"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     let (s, v) = station
@@ -214,7 +231,10 @@ async fn bad_reports_are_refused_in_chinese() {
             "第1位涉事人员",
         ),
         (json!({"title": "打架", "people": [{"phone": PHONE}]}), "姓名不能为空"),
-        (json!({"title": "打架", "key_area_id": "not-ours"}), "重要部位不属于本单位"),
+        (
+            json!({"title": "打架", "key_area_id": "not-ours"}),
+            "重要部位不属于本单位",
+        ),
         (
             json!({"title": "打架", "occurred_at": (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339()}),
             "不能晚于当前时间",
@@ -319,7 +339,10 @@ async fn a_public_flood_is_limited_and_every_accepted_report_is_kept() {
         assert!(c.is_empty() || c == "139****8765", "{r}");
         assert_eq!(r["anonymous"], c.is_empty());
     }
-    assert!(!app.stored_bytes().contains(PHONE), "the contact is stored in plaintext");
+    assert!(
+        !app.stored_bytes().contains(PHONE),
+        "the contact is stored in plaintext"
+    );
     assert!(inbox_titles(&station)
         .await
         .iter()
@@ -333,7 +356,11 @@ async fn a_public_flood_is_limited_and_every_accepted_report_is_kept() {
     assert!(html.contains("报告可疑情况") && html.contains(&division));
     let r = http
         .post(app.url("/report"))
-        .form(&[("division_code", division.as_str()), ("place", "东站"), ("details", "无人认领的箱子")])
+        .form(&[
+            ("division_code", division.as_str()),
+            ("place", "东站"),
+            ("details", "无人认领的箱子"),
+        ])
         .send()
         .await
         .unwrap();

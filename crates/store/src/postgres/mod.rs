@@ -6,8 +6,6 @@
 mod accounts;
 #[path = "../alarms/sql.rs"]
 mod alarms;
-#[path = "../reports/sql.rs"]
-mod reports;
 #[path = "../alerts/write.rs"]
 mod alert_write;
 #[path = "../alerts/sql.rs"]
@@ -67,6 +65,8 @@ mod registry_divisions;
 mod registry_lifecycle;
 #[path = "../registry/persons_sql.rs"]
 mod registry_persons;
+#[path = "../reports/sql.rs"]
+mod reports;
 #[path = "../rulebook/sql.rs"]
 mod rulebook;
 #[path = "../sql/scope.rs"]

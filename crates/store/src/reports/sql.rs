@@ -313,11 +313,11 @@ impl ReportRepo for Backend {
     }
 
     async fn public_reports_since(&self, since: DateTime<Utc>) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar(&sql("SELECT COUNT(*) FROM reports WHERE source = 'public' AND submitted_at >= ?"))
-                .bind(ms(since))
-                .fetch_one(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar(&sql(
+            "SELECT COUNT(*) FROM reports WHERE source = 'public' AND submitted_at >= ?",
+        ))
+        .bind(ms(since))
+        .fetch_one(&self.pool)
+        .await?)
     }
 }

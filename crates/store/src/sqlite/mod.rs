@@ -9,8 +9,6 @@
 mod accounts;
 #[path = "../alarms/sql.rs"]
 mod alarms;
-#[path = "../reports/sql.rs"]
-mod reports;
 #[path = "../alerts/write.rs"]
 mod alert_write;
 #[path = "../alerts/sql.rs"]
@@ -70,6 +68,8 @@ mod registry_divisions;
 mod registry_lifecycle;
 #[path = "../registry/persons_sql.rs"]
 mod registry_persons;
+#[path = "../reports/sql.rs"]
+mod reports;
 #[path = "../rulebook/sql.rs"]
 mod rulebook;
 #[path = "../sql/scope.rs"]

@@ -5,7 +5,6 @@
 
 pub mod accounts;
 pub mod alarms;
-pub mod reports;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
@@ -30,6 +29,7 @@ pub mod persons;
 pub mod privacy;
 pub mod protection_levels;
 pub mod registry;
+pub mod reports;
 pub mod rulebook;
 pub mod security_staff;
 pub mod setup;

@@ -3,7 +3,6 @@
 
 pub(crate) mod accounts;
 mod alarms;
-mod reports;
 mod alerts;
 mod assets;
 mod audit;
@@ -25,6 +24,7 @@ mod patrol;
 mod privacy;
 mod protection_levels;
 mod registry;
+mod reports;
 mod rulebook;
 mod security_staff;
 mod setup;

@@ -33,6 +33,7 @@ mod jobs;
 mod organisations;
 mod patrol;
 mod registry;
+mod reports;
 mod rulebook;
 mod settings;
 mod supervision;
@@ -67,6 +68,7 @@ async fn repositories(backend: Backend, test: &str) {
     patrol::check(store, now, &registry).await;
     drills::check(store, now, &registry).await;
     alarms::check(store, now, &registry).await;
+    reports::check(store, now, &registry).await;
     db.close().await;
 }
 

@@ -21,6 +21,8 @@ pub fn routes() -> axum::Router<AppState> {
             "/report",
             routing::get(public::form)
                 .post(public::submit)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::api::reports::MAX_PUBLIC_BODY)),
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::reports::MAX_PUBLIC_BODY,
+                )),
         )
 }

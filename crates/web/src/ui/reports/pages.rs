@@ -59,7 +59,12 @@ fn row(v: &ReportView) -> Row {
         id: r.id.clone(),
         receipt_no: r.receipt_no.clone(),
         kind: r.kind.label_zh().to_string(),
-        source: if r.source == "public" { "群众（公众报告页）" } else { "单位" }.to_string(),
+        source: if r.source == "public" {
+            "群众（公众报告页）"
+        } else {
+            "单位"
+        }
+        .to_string(),
         unit_id: r.unit_id.clone().unwrap_or_default(),
         unit_name: r.unit_name.clone().unwrap_or_default(),
         station: r.station_name.clone().unwrap_or_default(),
@@ -128,7 +133,13 @@ struct FilePage {
     error: Option<String>,
 }
 
-async fn file_page(state: &AppState, u: &CurrentUser, unit_id: &str, sent: &Fields, error: Option<ApiError>) -> Response {
+async fn file_page(
+    state: &AppState,
+    u: &CurrentUser,
+    unit_id: &str,
+    sent: &Fields,
+    error: Option<ApiError>,
+) -> Response {
     let svc = &state.services.reports;
     let (unit_name, areas) = match svc.unit_for_report(&u.principal, unit_id).await {
         Ok(x) => x,
@@ -239,7 +250,13 @@ pub struct ReportQuery {
     done: String,
 }
 
-fn report_page(u: &CurrentUser, v: &ReportView, sent: &Fields, notice: Option<String>, error: Option<ApiError>) -> Response {
+fn report_page(
+    u: &CurrentUser,
+    v: &ReportView,
+    sent: &Fields,
+    notice: Option<String>,
+    error: Option<ApiError>,
+) -> Response {
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
     with_status(
         render(&ReportPage {

@@ -41,11 +41,31 @@ async fn page(state: &AppState, sent: &Fields, receipt: Option<String>, error: O
     let keep = receipt.is_none();
     let mut resp = render(&PublicPage {
         places,
-        division_code: if keep { field(sent, "division_code").to_string() } else { String::new() },
-        place: if keep { field(sent, "place").to_string() } else { String::new() },
-        details: if keep { field(sent, "details").to_string() } else { String::new() },
-        occurred_at: if keep { field(sent, "occurred_at").to_string() } else { String::new() },
-        contact: if keep { field(sent, "contact").to_string() } else { String::new() },
+        division_code: if keep {
+            field(sent, "division_code").to_string()
+        } else {
+            String::new()
+        },
+        place: if keep {
+            field(sent, "place").to_string()
+        } else {
+            String::new()
+        },
+        details: if keep {
+            field(sent, "details").to_string()
+        } else {
+            String::new()
+        },
+        occurred_at: if keep {
+            field(sent, "occurred_at").to_string()
+        } else {
+            String::new()
+        },
+        contact: if keep {
+            field(sent, "contact").to_string()
+        } else {
+            String::new()
+        },
         receipt,
         error: error.map(|e| e.message),
     });
