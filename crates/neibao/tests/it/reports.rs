@@ -368,3 +368,78 @@ async fn a_public_flood_is_limited_and_every_accepted_report_is_kept() {
     let html = r.text().await.unwrap();
     assert!(html.contains("提交过于频繁") && html.contains("无人认领的箱子"));
 }
+
+/// The page fits the phone's width (no sideways scrolling).
+async fn fits(b: &crate::webdriver::Browser) {
+    let v = b
+        .call(
+            reqwest::Method::POST,
+            "execute/sync",
+            json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
+        )
+        .await
+        .unwrap();
+    let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+    assert!(inner <= 390, "window not narrowed: {inner}");
+    assert!(scroll <= inner, "the page scrolls sideways: {scroll} > {inner}");
+}
+
+#[tokio::test]
+async fn a_unit_manager_files_an_incident_report_on_a_phone() {
+    use crate::webdriver::{browser_installed, css, Browser};
+    if !browser_installed() {
+        return;
+    }
+    let app = TestApp::demo().await;
+    let manager = app.client_for("demo_unit").await;
+    let station = app.client_for("demo_station").await;
+    let unit = unit_of(&manager).await;
+
+    let b = Browser::start().await;
+    b.call(
+        reqwest::Method::POST,
+        "window/rect",
+        json!({"width": 390, "height": 844}),
+    )
+    .await
+    .unwrap();
+    b.login(&app, "demo_unit").await;
+    b.goto(&app.url(&format!("/units/{unit}/report"))).await;
+    fits(&b).await;
+    b.send_keys(&css("#title"), "员工宿舍发生盗窃").await;
+    b.send_keys(&css("#place"), "三号宿舍楼").await;
+    b.send_keys(&css("#p1-name"), NAME).await;
+    b.send_keys(&css("#p1-id"), ID_NUMBER).await;
+    b.send_keys(&css("#first-actions"), "已封锁宿舍楼出入口").await;
+    b.click(&css("#scene-preserved")).await;
+    b.click(&css("#file-report")).await;
+    b.wait_for("the report filed", || async {
+        b.try_text(&css("#notice"))
+            .await
+            .is_ok_and(|t| t.contains("报告已提交"))
+    })
+    .await;
+    fits(&b).await;
+    let people = b.text(&css("#people")).await;
+    assert!(
+        people.contains("330106********1236") && !people.contains(ID_NUMBER),
+        "{people}"
+    );
+    let png = b.screenshot().await;
+    let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/report-phone.png");
+    std::fs::write(shot, png).unwrap();
+    println!("screenshot: {shot}");
+    b.quit().await;
+
+    // The station has it.
+    let (_, list) = station.get("/api/v1/reports").await;
+    let found = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "员工宿舍发生盗窃")
+        .cloned()
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(found["scene_preserved"], true);
+    assert_eq!(found["first_actions"], "已封锁宿舍楼出入口");
+}
