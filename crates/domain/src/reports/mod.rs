@@ -217,6 +217,15 @@ pub struct NewReport {
     pub at: DateTime<Utc>,
 }
 
+/// A handling note to store: its text, whether it closes the report, who wrote it and when.
+#[derive(Debug, Clone)]
+pub struct HandlingNote {
+    pub text: String,
+    pub close: bool,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
 /// Which reports a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct ReportFilter {

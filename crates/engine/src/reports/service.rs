@@ -397,7 +397,17 @@ impl ReportService {
         let r = self
             .ctx
             .store
-            .add_report_note(&who.scope, id, &text, close, &Self::handler_name(who), now(), &audit)
+            .add_report_note(
+                &who.scope,
+                id,
+                &HandlingNote {
+                    text,
+                    close,
+                    by: Self::handler_name(who),
+                    at: now(),
+                },
+                &audit,
+            )
             .await?;
         Ok(ReportView::of(r))
     }

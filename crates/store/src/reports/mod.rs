@@ -36,17 +36,14 @@ pub trait ReportRepo: Send + Sync {
         audit: &AuditEntry,
     ) -> StoreResult<Report>;
 
-    /// Adds a handling note (acknowledging a submitted report at the same time; `close`: the
+    /// Adds a handling note (`note.close`: it closes the report; acknowledging a submitted report at the same time; `close`: the
     /// report is closed) with `audit`. `NotFound` outside the scope; `InvalidTransition` once
     /// closed.
     async fn add_report_note(
         &self,
         scope: &Scope,
         id: &str,
-        text: &str,
-        close: bool,
-        by: &str,
-        at: DateTime<Utc>,
+        note: &HandlingNote,
         audit: &AuditEntry,
     ) -> StoreResult<Report>;
 

@@ -265,12 +265,10 @@ impl ReportRepo for Backend {
         &self,
         scope: &Scope,
         id: &str,
-        text: &str,
-        close: bool,
-        by: &str,
-        at: DateTime<Utc>,
+        note: &HandlingNote,
         audit: &AuditEntry,
     ) -> StoreResult<Report> {
+        let (text, close, by, at) = (note.text.as_str(), note.close, note.by.as_str(), note.at);
         let mut tx = self.begin_write().await?;
         let current = self.report_in(&mut *tx, scope, id).await?.ok_or(StoreError::NotFound)?;
         if current.status == ReportStatus::Closed {

@@ -147,7 +147,17 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
     );
     // Handling a submitted report acknowledges it.
     let h = store
-        .add_report_note(&xihu(), &p.id, "已核查", false, "民警乙", later, &audit("report.note"))
+        .add_report_note(
+            &xihu(),
+            &p.id,
+            &HandlingNote {
+                text: "已核查".into(),
+                close: false,
+                by: "民警乙".into(),
+                at: later,
+            },
+            &audit("report.note"),
+        )
         .await
         .unwrap();
     assert_eq!(h.status, ReportStatus::Acknowledged);
@@ -155,10 +165,12 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         .add_report_note(
             &xihu(),
             &p.id,
-            "办结",
-            true,
-            "民警乙",
-            later + Duration::seconds(1),
+            &HandlingNote {
+                text: "办结".into(),
+                close: true,
+                by: "民警乙".into(),
+                at: later + Duration::seconds(1),
+            },
             &audit("report.close"),
         )
         .await
@@ -170,7 +182,17 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
     );
     assert!(closed.closed_at.is_some());
     assert!(store
-        .add_report_note(&xihu(), &p.id, "再登记", false, "民警乙", later, &audit("report.note"))
+        .add_report_note(
+            &xihu(),
+            &p.id,
+            &HandlingNote {
+                text: "再登记".into(),
+                close: false,
+                by: "民警乙".into(),
+                at: later
+            },
+            &audit("report.note")
+        )
         .await
         .is_err());
 }
