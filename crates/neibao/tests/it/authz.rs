@@ -1439,7 +1439,7 @@ pub(crate) async fn report_objects(app: &TestApp, unit: &Value) {
          details, occurred_at, people, first_actions, scene_preserved, reporter_id, reporter_name, contact, anonymous, client, \
          status, submitted_at, acknowledged_at, acknowledged_by, closed_at) \
          VALUES ('matrix-report-{id}', 'MATRIX-{id}', 'incident', 'unit', '{id}', {station}, '{division}', NULL, '', '矩阵报告', \
-         '', NULL, '', '', FALSE, NULL, '矩阵保安', '', FALSE, '', 'submitted', 0, NULL, NULL, NULL) \
+         '', NULL, NULL, '', FALSE, NULL, '矩阵保安', NULL, FALSE, '', 'submitted', 0, NULL, NULL, NULL) \
          ON CONFLICT (id) DO NOTHING;"
     ))
     .await;

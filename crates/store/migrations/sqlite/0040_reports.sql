@@ -2,7 +2,7 @@
 -- internal incident, a suspicious-activity report (also from the public form, no account) or a
 -- surroundings issue, routed at filing to a police organisation (station_id) and the division of
 -- its place, acknowledged and handled there. people and contact are encrypted with the field
--- cipher ('' when none). client is the public reporter's address group (for the budget; never
+-- cipher (NULL when none; rotated with the other encrypted columns). client is the public reporter's address group (for the budget; never
 -- shown). Times are milliseconds since the epoch.
 CREATE TABLE reports (
     id               TEXT PRIMARY KEY,
@@ -17,12 +17,12 @@ CREATE TABLE reports (
     title            TEXT NOT NULL,
     details          TEXT NOT NULL,
     occurred_at      BIGINT,
-    people           TEXT NOT NULL,
+    people           TEXT,
     first_actions    TEXT NOT NULL,
     scene_preserved  INTEGER NOT NULL,
     reporter_id      TEXT,
     reporter_name    TEXT NOT NULL,
-    contact          TEXT NOT NULL,
+    contact          TEXT,
     anonymous        INTEGER NOT NULL,
     client           TEXT NOT NULL,
     status           TEXT NOT NULL,

@@ -18,7 +18,9 @@ use neibao_domain::paging::{Listing, Page};
 use neibao_domain::reports::*;
 use sqlx::{QueryBuilder, Row};
 
+/// The AEAD associated data of the people involved (also in `privacy/rotate.rs`).
 const AAD_PEOPLE: &str = "reports.people";
+/// The AEAD associated data of the public reporter's contact (also in `privacy/rotate.rs`).
 const AAD_CONTACT: &str = "reports.contact";
 
 const SELECT: &str = "SELECT r.*, u.name AS unit_name, o.name AS station_name, k.name AS key_area_name \
@@ -63,17 +65,13 @@ fn push_filter(qb: &mut QueryBuilder<'_, Db>, scope: &Scope, f: &ReportFilter) {
 
 impl Backend {
     fn report_from_row(&self, r: &DbRow) -> StoreResult<Report> {
-        let people_enc: String = r.get("people");
-        let people = if people_enc.is_empty() {
-            Vec::new()
-        } else {
-            serde_json::from_str(&self.cipher.decrypt(AAD_PEOPLE, &people_enc)?).unwrap_or_default()
+        let people = match r.get::<Option<String>, _>("people") {
+            Some(enc) => serde_json::from_str(&self.cipher.decrypt(AAD_PEOPLE, &enc)?).unwrap_or_default(),
+            None => Vec::new(),
         };
-        let contact_enc: String = r.get("contact");
-        let contact = if contact_enc.is_empty() {
-            String::new()
-        } else {
-            self.cipher.decrypt(AAD_CONTACT, &contact_enc)?
+        let contact = match r.get::<Option<String>, _>("contact") {
+            Some(enc) => self.cipher.decrypt(AAD_CONTACT, &enc)?,
+            None => String::new(),
         };
         Ok(Report {
             id: r.get("id"),
@@ -156,17 +154,11 @@ fn audited(audit: &AuditEntry, id: &str, unit_id: Option<&String>) -> AuditEntry
 #[async_trait]
 impl ReportRepo for Backend {
     async fn create_report(&self, r: &NewReport, audit: &AuditEntry) -> StoreResult<Report> {
-        let people = if r.people.is_empty() {
-            String::new()
-        } else {
+        let people = (!r.people.is_empty()).then(|| {
             self.cipher
                 .encrypt(AAD_PEOPLE, &serde_json::to_string(&r.people).unwrap_or_default())
-        };
-        let contact = if r.contact.is_empty() {
-            String::new()
-        } else {
-            self.cipher.encrypt(AAD_CONTACT, &r.contact)
-        };
+        });
+        let contact = (!r.contact.is_empty()).then(|| self.cipher.encrypt(AAD_CONTACT, &r.contact));
         let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO reports (id, receipt_no, kind, source, unit_id, station_id, division_code, key_area_id, place, \
