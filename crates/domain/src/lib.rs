@@ -42,6 +42,7 @@ pub mod patrol;
 pub mod privacy;
 pub mod protection_levels;
 pub mod registry;
+pub mod reports;
 pub mod rulebook;
 pub mod security_staff;
 pub mod setup;

@@ -33,6 +33,7 @@ use crate::patrol::PatrolService;
 use crate::privacy::PrivacyService;
 use crate::protection_levels::ProtectionLevelService;
 use crate::registry::RegistryService;
+use crate::reports::ReportService;
 use crate::rulebook::RulebookService;
 use crate::security_staff::SecurityStaffService;
 use crate::setup::SetupService;
@@ -76,6 +77,7 @@ pub struct Services {
     pub protection_levels: ProtectionLevelService,
     pub alarms: AlarmService,
     pub bulletins: BulletinService,
+    pub reports: ReportService,
 }
 
 impl Services {
@@ -121,6 +123,7 @@ impl Services {
             protection_levels: ProtectionLevelService::new(ctx.clone()),
             alarms: AlarmService::new(ctx.clone()),
             bulletins: BulletinService::new(ctx.clone()),
+            reports: ReportService::new(ctx.clone()),
             ctx,
         }
     }

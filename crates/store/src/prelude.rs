@@ -25,6 +25,7 @@ pub use crate::patrol::PatrolRepo;
 pub use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 pub use crate::protection_levels::ProtectionLevelRepo;
 pub use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
+pub use crate::reports::ReportRepo;
 pub use crate::rulebook::RulebookRepo;
 pub use crate::security_staff::SecurityStaffRepo;
 pub use crate::settings::SettingsRepo;

@@ -27,6 +27,7 @@ use crate::patrol::PatrolRepo;
 use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::protection_levels::ProtectionLevelRepo;
 use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
+use crate::reports::ReportRepo;
 use crate::rulebook::RulebookRepo;
 use crate::security_staff::SecurityStaffRepo;
 use crate::settings::SettingsRepo;
@@ -92,6 +93,7 @@ pub trait Store:
     + DesignationRepo
     + AlarmRepo
     + BulletinRepo
+    + ReportRepo
     + Send
     + Sync
     + 'static
@@ -151,6 +153,7 @@ impl<T> Store for T where
         + DesignationRepo
         + AlarmRepo
         + BulletinRepo
+        + ReportRepo
         + Send
         + Sync
         + 'static

@@ -151,6 +151,15 @@ pub enum Permission {
     BulletinAcknowledge,
     /// 向派出所上报风险通报 (the unit's security manager).
     BulletinReport,
+    /// 报告内部案事件、可疑情况、周边问题 (docs/REPORTS.md; R12(4), R48): the unit's own manager
+    /// and guards (the public form needs no account).
+    ReportFile,
+    /// 签收报告、登记处置 (docs/REPORTS.md; R24): police of the organisation the report was
+    /// routed to (and the bureaus above it).
+    ReportHandle,
+    /// 查看报告 (docs/REPORTS.md): a unit its own reports, police those of their jurisdiction;
+    /// competent departments are not a channel of reports to the police.
+    ReportRead,
 }
 
 use Role::{
@@ -223,6 +232,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::BulletinIssue, &[PP, PC, PX, PS]),
     (Permission::BulletinAcknowledge, &[M]),
     (Permission::BulletinReport, &[M]),
+    (Permission::ReportFile, &[M, G]),
+    (Permission::ReportHandle, &[PP, PC, PX, PS]),
+    (Permission::ReportRead, &[A, PP, PC, PX, PS, M, G]),
 ];
 
 impl Permission {
@@ -294,6 +306,9 @@ impl Permission {
             Permission::BulletinIssue => "bulletin.issue",
             Permission::BulletinAcknowledge => "bulletin.acknowledge",
             Permission::BulletinReport => "bulletin.report",
+            Permission::ReportFile => "report.file",
+            Permission::ReportHandle => "report.handle",
+            Permission::ReportRead => "report.read",
         }
     }
 
@@ -360,6 +375,9 @@ impl Permission {
             Permission::BulletinIssue => "下发警企通报",
             Permission::BulletinAcknowledge => "签收警企通报并回复",
             Permission::BulletinReport => "向派出所上报风险通报",
+            Permission::ReportFile => "报告内部案事件、可疑情况、周边问题",
+            Permission::ReportHandle => "签收报告、登记处置",
+            Permission::ReportRead => "查看报告",
         }
     }
 

@@ -77,6 +77,8 @@ pub(crate) enum Access {
     /// The unit's security manager only: acknowledging bulletins and reporting risks upward
     /// (docs/BULLETINS.md).
     BulletinUnit,
+    /// Everyone but competent departments: reading reports to the police (docs/REPORTS.md).
+    Reports,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -120,6 +122,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::EquipmentStandards => matches!(role, "admin" | "police_province" | "police_city"),
         Access::ProtectionLevelUnit => role == "unit_manager",
         Access::BulletinUnit => role == "unit_manager",
+        Access::Reports => role != "department",
     }
 }
 
@@ -654,6 +657,25 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("put", "/api/v1/alarms/escalation", Admin, Some(r#"{"step_minutes":2}"#)),
         ("get", "/api/v1/alarms/{id}", Any, None),
         ("post", "/api/v1/alarms/{id}/arrival", Officers, Some("{}")),
+        // Reports to the police (docs/REPORTS.md): `objects` made the report
+        // `matrix-report-<unit>`, routed to the unit's station; a second acknowledgement is 409.
+        // The public endpoint needs no account (tests/it/reports.rs floods it).
+        (
+            "post",
+            "/api/v1/units/{id}/reports",
+            UnitAccounts,
+            Some(r#"{"title":"矩阵报告"}"#),
+        ),
+        ("post", "/api/v1/public/reports", Public, None),
+        ("get", "/api/v1/reports", Reports, None),
+        ("get", "/api/v1/reports/{id}", Reports, None),
+        ("post", "/api/v1/reports/{id}/acknowledge", Officers, None),
+        (
+            "post",
+            "/api/v1/reports/{id}/handling",
+            Officers,
+            Some(r#"{"note":"矩阵处置"}"#),
+        ),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -1191,6 +1213,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     crate::protection_levels::matrix_objects(app, unit_id).await;
     crate::bulletins::matrix_objects(app, unit_id).await;
     alarm_objects(app, unit_id).await;
+    report_objects(app, &unit).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1336,6 +1359,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "equipment" => equipment_id(path, o),
         "drills" => drill_id(o),
         "alarms" => alarm_id(o),
+        "reports" => report_id(o),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         "protection-levels" => crate::protection_levels::matrix_order(o),
@@ -1420,6 +1444,30 @@ pub(crate) async fn drill_objects(app: &TestApp, unit: &str) {
 /// The alarm `objects` made for the unit (tests/it/alarms.rs; docs/ALARMS.md).
 pub(crate) fn alarm_id(o: &Objects) -> String {
     format!("matrix-alarm-{}", o.unit["id"].as_str().unwrap())
+}
+
+/// The report `objects` made for the unit (tests/it/reports.rs; docs/REPORTS.md).
+pub(crate) fn report_id(o: &Objects) -> String {
+    format!("matrix-report-{}", o.unit["id"].as_str().unwrap())
+}
+
+/// An incident report of the unit routed to its station, made in the database (only the unit's
+/// accounts file one).
+pub(crate) async fn report_objects(app: &TestApp, unit: &Value) {
+    let id = unit["id"].as_str().unwrap();
+    let station = unit["police_station_id"]
+        .as_str()
+        .map_or("NULL".to_string(), |s| format!("'{s}'"));
+    let division = unit["division_code"].as_str().unwrap();
+    app.exec_sql(&format!(
+        "INSERT INTO reports (id, receipt_no, kind, source, unit_id, station_id, division_code, key_area_id, place, title, \
+         details, occurred_at, people, first_actions, scene_preserved, reporter_id, reporter_name, contact, anonymous, client, \
+         status, submitted_at, acknowledged_at, acknowledged_by, closed_at) \
+         VALUES ('matrix-report-{id}', 'MATRIX-{id}', 'incident', 'unit', '{id}', {station}, '{division}', NULL, '', '矩阵报告', \
+         '', NULL, NULL, '', FALSE, NULL, '矩阵保安', NULL, FALSE, '', 'submitted', 0, NULL, NULL, NULL) \
+         ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
 }
 
 /// A drill alarm of the unit, made in the database (only the unit's accounts raise one).

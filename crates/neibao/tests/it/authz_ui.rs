@@ -423,6 +423,16 @@ fn table() -> Vec<Row> {
         ("post", "/bulletins/report", BulletinUnit, &[("title", "")]),
         ("get", "/bulletins/{id}", Any, &[]),
         ("post", "/bulletins/{id}/acknowledge", BulletinUnit, &[]),
+        // Reports to the police (docs/REPORTS.md): the report `objects` made; a second
+        // acknowledgement is 409. The public form needs no account: an empty form is refused 400.
+        ("get", "/units/{id}/report", Reports, &[]),
+        ("post", "/units/{id}/report", UnitAccounts, &[("title", "界面矩阵报告")]),
+        ("get", "/reports", Reports, &[]),
+        ("get", "/reports/{id}", Reports, &[]),
+        ("post", "/reports/{id}/acknowledge", Officers, &[]),
+        ("post", "/reports/{id}/handling", Officers, &[("note", "界面矩阵处置")]),
+        ("get", "/report", Public, &[]),
+        ("post", "/report", Public, &[]),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -842,6 +852,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "emergency" => crate::protection_levels::matrix_order(o),
         "alarms" => crate::authz::alarm_id(o),
         "bulletins" => crate::bulletins::matrix_bulletin(o),
+        "reports" => crate::authz::report_id(o),
         other => panic!("no object for {other}"),
     }
 }

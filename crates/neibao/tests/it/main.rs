@@ -46,6 +46,7 @@ mod phone;
 mod privacy;
 mod protection_levels;
 mod registry;
+mod reports;
 mod rulebook;
 mod rules;
 mod scope;

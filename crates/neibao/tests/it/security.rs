@@ -554,6 +554,15 @@ async fn key_rotation_reencrypts_everything_and_lookups_still_work() {
         )
         .await;
     assert_eq!(s, 201, "{visit}");
+    // A report with a person involved (docs/REPORTS.md): people encrypted with the field cipher.
+    let (s, report) = manager
+        .post(
+            &format!("/api/v1/units/{unit}/reports"),
+            json!({"title": "轮换测试报告", "people": [{"name": "孙轮换", "phone": "13912345678"}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{report}");
+    let report_id = report["id"].as_str().unwrap().to_string();
     let mut photo = b"\x89PNG\r\n\x1a\n".to_vec();
     photo.extend_from_slice(b"NEIBAO-PLAINTEXT-PHOTO-MARKER");
     let r = manager
@@ -624,6 +633,11 @@ async fn key_rotation_reencrypts_everything_and_lookups_still_work() {
         fixture("hikvision-acs/accesscontrollerevent_card_pass_plain_json.json")
     );
     assert!(!app.stored_bytes().contains("k1:"), "no value left under the old key");
+    let rep = store.report(&Scope::All, &report_id).await.unwrap().unwrap();
+    assert_eq!(
+        rep.people[0].phone, "13912345678",
+        "a report's people read under the new key"
+    );
     let staff = store.unit_security(&Scope::All, &unit).await.unwrap();
     let (body, guards) = (
         serde_json::to_value(&staff.body).unwrap(),

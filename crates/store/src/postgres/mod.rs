@@ -67,6 +67,8 @@ mod registry_divisions;
 mod registry_lifecycle;
 #[path = "../registry/persons_sql.rs"]
 mod registry_persons;
+#[path = "../reports/sql.rs"]
+mod reports;
 #[path = "../rulebook/sql.rs"]
 mod rulebook;
 #[path = "../sql/scope.rs"]

@@ -1,6 +1,6 @@
 //! Key rotation of the encrypted columns outside the registry and the events (compiled once per
 //! backend: see `crate::sqlite` and `crate::postgres`): the security staff's phones and ID
-//! numbers, notification channel configurations, evidence files (attachments) and the kept
+//! numbers, notification channel configurations, reports' people and contacts, evidence files (attachments) and the kept
 //! answers of idempotent requests. Each is re-encrypted under the current key in batches by its
 //! key column; [`Backend::count_stale_other`] counts what is still under an older key (or, for
 //! attachments stored before files were encrypted, not encrypted at all), so `neibao keys rotate`
@@ -14,7 +14,7 @@ use crate::prelude::*;
 use sqlx::Row;
 
 /// An encrypted text column: table, its key column, the column, the AEAD associated data.
-pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 5] = [
+pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 7] = [
     ("security_bodies", "unit_id", "phone_enc", "security_bodies.phone"),
     ("security_members", "id", "phone_enc", "security_members.phone"),
     (
@@ -35,6 +35,8 @@ pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 5] = [
         "contacts",
         "emergency_plan_versions.contacts",
     ),
+    ("reports", "id", "people", "reports.people"),
+    ("reports", "id", "contact", "reports.contact"),
 ];
 
 /// The AEAD associated data of an attachment's bytes (`attachments.data`).

@@ -30,6 +30,7 @@ pub mod persons;
 pub mod privacy;
 pub mod protection_levels;
 pub mod registry;
+pub mod reports;
 pub mod rulebook;
 pub mod security_staff;
 pub mod setup;
@@ -79,6 +80,7 @@ pub fn routes() -> Router<AppState> {
         .merge(drills::routes())
         .merge(alarms::routes())
         .merge(bulletins::routes())
+        .merge(reports::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

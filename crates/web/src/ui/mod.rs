@@ -25,6 +25,7 @@ mod patrol;
 mod privacy;
 mod protection_levels;
 mod registry;
+mod reports;
 mod rulebook;
 mod security_staff;
 mod setup;
@@ -72,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .merge(drills::routes())
         .merge(alarms::routes())
         .merge(bulletins::routes())
+        .merge(reports::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())

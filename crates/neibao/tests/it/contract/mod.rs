@@ -34,6 +34,7 @@ mod jobs;
 mod organisations;
 mod patrol;
 mod registry;
+mod reports;
 mod rulebook;
 mod settings;
 mod supervision;
@@ -69,6 +70,7 @@ async fn repositories(backend: Backend, test: &str) {
     drills::check(store, now, &registry).await;
     alarms::check(store, now, &registry).await;
     bulletins::check(store, now, &registry).await;
+    reports::check(store, now, &registry).await;
     db.close().await;
 }
 

@@ -96,6 +96,8 @@ pub fn resume_page(carried: &Carried, csrf: &str, back: Option<&str>) -> Respons
 pub async fn carry_forms(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let form = req.method() == Method::POST
         && req.uri().path() != "/login"
+        // The public report form needs no account (docs/REPORTS.md).
+        && req.uri().path() != "/report"
         && !req.headers().contains_key(header::AUTHORIZATION)
         && req
             .headers()
