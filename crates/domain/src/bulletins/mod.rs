@@ -149,6 +149,11 @@ pub struct Bulletin {
     pub created_at: DateTime<Utc>,
     /// Down: how many units it was sent to.
     pub recipient_count: i64,
+    /// In a unit account's list only: when its unit read and acknowledged it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_read_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_acknowledged_at: Option<DateTime<Utc>>,
 }
 
 /// A unit a bulletin was sent to, with its receipts.

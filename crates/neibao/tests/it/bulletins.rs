@@ -129,12 +129,16 @@ async fn a_bulletin_to_the_key_units_of_xihu_reaches_exactly_them_with_receipts_
     assert_eq!(list["total"], 0, "{list}");
     let (_, list) = unit.get("/api/v1/bulletins").await;
     assert_eq!(list["total"], 1, "{list}");
+    assert!(list["items"][0]["my_read_at"].is_null(), "{list}");
 
     // The unit opens it: read receipt; it sees only its own row.
     let (s, mine) = unit.get(&format!("/api/v1/bulletins/{id}")).await;
     assert_eq!(s, 200, "{mine}");
     assert_eq!(unit_ids(&mine["recipients"], "unit_id"), vec![demo.clone()]);
     assert!(mine["recipients"][0]["read_at"].is_string(), "{mine}");
+    let (_, list) = unit.get("/api/v1/bulletins").await;
+    assert!(list["items"][0]["my_read_at"].is_string(), "{list}");
+    assert!(list["items"][0]["my_acknowledged_at"].is_null(), "{list}");
     // A reply is asked: acknowledging without one is refused in Chinese; with one it is recorded.
     let (s, v) = unit
         .post(&format!("/api/v1/bulletins/{id}/acknowledge"), json!({}))
@@ -202,6 +206,8 @@ async fn a_bulletin_to_the_key_units_of_xihu_reaches_exactly_them_with_receipts_
         .collect();
     assert_eq!(reminded.len() as i64, n - 1);
     assert!(reminded.iter().all(|r| r["unit_id"] != demo.as_str()));
+    let (_, list) = unit.get("/api/v1/bulletins").await;
+    assert!(list["items"][0]["my_acknowledged_at"].is_string(), "{list}");
     let (_, inbox) = unit.get("/api/v1/inbox").await;
     assert_eq!(count_titles(&inbox, "警企通报已到签收期限"), 0);
     if let Some(m) = &late_manager {

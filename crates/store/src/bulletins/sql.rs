@@ -38,6 +38,8 @@ fn bulletin_from_row(r: &DbRow) -> Bulletin {
         created_by_name: r.get("created_by_name"),
         created_at: from_ms(r.get("created_at")),
         recipient_count: r.get("recipients"),
+        my_read_at: None,
+        my_acknowledged_at: None,
     }
 }
 
@@ -217,7 +219,7 @@ impl BulletinRepo for Backend {
                 qb.push(" AND b.direction = ").push_bind(d.code());
             }
         };
-        paged(
+        let mut listing = paged(
             &self.pool,
             "FROM bulletins b WHERE 1=1",
             "SELECT b.* FROM bulletins b WHERE 1=1",
@@ -226,7 +228,26 @@ impl BulletinRepo for Backend {
             page,
             bulletin_from_row,
         )
-        .await
+        .await?;
+        // A unit's own receipts of the bulletins listed.
+        if let (Scope::Unit { unit_id }, false) = (scope, listing.items.is_empty()) {
+            let mut qb =
+                QueryBuilder::new("SELECT bulletin_id, read_at, ack_at FROM bulletin_recipients WHERE unit_id = ");
+            qb.push_bind(unit_id.clone()).push(" AND bulletin_id IN (");
+            let mut sep = qb.separated(", ");
+            for b in &listing.items {
+                sep.push_bind(b.id.clone());
+            }
+            qb.push(")");
+            for r in qb.build().fetch_all(&self.pool).await? {
+                let id: String = r.get("bulletin_id");
+                if let Some(b) = listing.items.iter_mut().find(|b| b.id == id) {
+                    b.my_read_at = opt_ms(&r, "read_at");
+                    b.my_acknowledged_at = opt_ms(&r, "ack_at");
+                }
+            }
+        }
+        Ok(listing)
     }
 
     async fn read_bulletin(

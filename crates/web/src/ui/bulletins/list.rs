@@ -32,6 +32,8 @@ pub struct Row {
     pub at: String,
     pub deadline: String,
     pub recipients: i64,
+    /// A unit account's own state: 未读, 已读未签收, 已签收; empty otherwise.
+    pub mine: &'static str,
 }
 
 /// The badge class of a severity.
@@ -44,7 +46,7 @@ pub(crate) fn severity_class(s: Severity) -> &'static str {
 }
 
 impl Row {
-    fn new(b: &Bulletin) -> Row {
+    fn new(b: &Bulletin, unit_view: bool) -> Row {
         Row {
             id: b.id.clone(),
             title: b.title.clone(),
@@ -62,6 +64,12 @@ impl Row {
             at: fmt_time(b.created_at),
             deadline: b.ack_deadline.map(fmt_time).unwrap_or_default(),
             recipients: b.recipient_count,
+            mine: match (b.my_read_at, b.my_acknowledged_at) {
+                (_, Some(_)) => "已签收",
+                (Some(_), None) => "已读未签收",
+                (None, None) if unit_view && b.direction == Direction::Down => "未读",
+                _ => "",
+            },
         }
     }
 }
@@ -142,7 +150,11 @@ async fn list_page(state: &AppState, u: &CurrentUser, page: u32, form: Form, err
     with_status(
         render(&ListPage {
             nav: Nav::new(u),
-            rows: listing.items.iter().map(Row::new).collect(),
+            rows: listing
+                .items
+                .iter()
+                .map(|b| Row::new(b, u.principal.unit_id.as_deref().is_some_and(|x| !x.is_empty())))
+                .collect(),
             pager: Pager::new("/bulletins", &[], listing.page, listing.per_page, listing.total),
             may_issue: u.principal.can(Permission::BulletinIssue),
             may_report: u.principal.can(Permission::BulletinReport),
