@@ -63,10 +63,14 @@ pub enum JobKind {
     /// order if it is still active and its planned end is still this one (payload
     /// `{"ends_at": ms}`; an extension schedules its own; subject: the order id).
     ProtectionLevelEnd,
+    /// A private-enterprise request's response deadline (docs/ENTERPRISE-REQUESTS.md; seed
+    /// highlight 6): due at the deadline; marks the request overdue if it is still open and tells
+    /// the station (subject: the request id).
+    EnterpriseRequestDeadline,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 17] = [
+    pub const ALL: [JobKind; 18] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -84,6 +88,7 @@ impl JobKind {
         JobKind::DrillReminder,
         JobKind::DrillOverdue,
         JobKind::ProtectionLevelEnd,
+        JobKind::EnterpriseRequestDeadline,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -106,6 +111,7 @@ impl JobKind {
             JobKind::DrillReminder => "drill.reminder",
             JobKind::DrillOverdue => "drill.overdue",
             JobKind::ProtectionLevelEnd => "protection_level.end",
+            JobKind::EnterpriseRequestDeadline => "enterprise_request.deadline",
         }
     }
 

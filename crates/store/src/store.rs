@@ -14,12 +14,14 @@ use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::drills::DrillRepo;
 use crate::emergency_plans::EmergencyPlanRepo;
+use crate::enterprise_requests::EnterpriseRequestRepo;
 use crate::equipment::EquipmentRepo;
 use crate::events::EventRepo;
 use crate::filings::FilingRepo;
 use crate::idempotency::IdempotencyRepo;
 use crate::imports::ImportJobRepo;
 use crate::jobs::JobRepo;
+use crate::liaison::LiaisonRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::organisations::OrgAdminRepo;
 use crate::patrol::PatrolRepo;
@@ -90,6 +92,8 @@ pub trait Store:
     + FilingRepo
     + DesignationRepo
     + AlarmRepo
+    + LiaisonRepo
+    + EnterpriseRequestRepo
     + Send
     + Sync
     + 'static
@@ -148,6 +152,8 @@ impl<T> Store for T where
         + FilingRepo
         + DesignationRepo
         + AlarmRepo
+        + LiaisonRepo
+        + EnterpriseRequestRepo
         + Send
         + Sync
         + 'static

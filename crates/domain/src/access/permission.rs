@@ -144,6 +144,13 @@ pub enum Permission {
     /// 登记民警到场 (docs/ALARMS.md; R20(3)): police of the jurisdiction record their arrival at
     /// an alarm.
     AlarmRespond,
+    /// 设立警企联系点、指派和调整联系单位 (R33, docs/LIAISON.md): police of the jurisdiction.
+    LiaisonManage,
+    /// 提交民营企业诉求、补充回复、评价办理结果 (seed highlight 6, docs/ENTERPRISE-REQUESTS.md): the unit's
+    /// manager.
+    EnterpriseRequestFile,
+    /// 指派承办民警、答复、办结民营企业诉求: police of the jurisdiction.
+    EnterpriseRequestHandle,
 }
 
 use Role::{
@@ -213,6 +220,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ProtectionLevelAcknowledge, &[M]),
     (Permission::AlarmRaise, &[M, G]),
     (Permission::AlarmRespond, &[PP, PC, PX, PS]),
+    (Permission::LiaisonManage, &[PP, PC, PX, PS]),
+    (Permission::EnterpriseRequestFile, &[M]),
+    (Permission::EnterpriseRequestHandle, &[PP, PC, PX, PS]),
 ];
 
 impl Permission {
@@ -281,6 +291,9 @@ impl Permission {
             Permission::ProtectionLevelAcknowledge => "protection_level.acknowledge",
             Permission::AlarmRaise => "alarm.raise",
             Permission::AlarmRespond => "alarm.respond",
+            Permission::LiaisonManage => "liaison.manage",
+            Permission::EnterpriseRequestFile => "enterprise_request.file",
+            Permission::EnterpriseRequestHandle => "enterprise_request.handle",
         }
     }
 
@@ -344,6 +357,9 @@ impl Permission {
             Permission::ProtectionLevelAcknowledge => "签收防范等级指令、登记落实措施",
             Permission::AlarmRaise => "一键报警（含演练）",
             Permission::AlarmRespond => "登记民警到场",
+            Permission::LiaisonManage => "设立警企联系点、指派联系单位",
+            Permission::EnterpriseRequestFile => "提交民营企业诉求、回复、评价办理结果",
+            Permission::EnterpriseRequestHandle => "指派承办民警、答复、办结民营企业诉求",
         }
     }
 

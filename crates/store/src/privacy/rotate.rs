@@ -14,7 +14,7 @@ use crate::prelude::*;
 use sqlx::Row;
 
 /// An encrypted text column: table, its key column, the column, the AEAD associated data.
-pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 5] = [
+pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 6] = [
     ("security_bodies", "unit_id", "phone_enc", "security_bodies.phone"),
     ("security_members", "id", "phone_enc", "security_members.phone"),
     (
@@ -35,6 +35,7 @@ pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 5] = [
         "contacts",
         "emergency_plan_versions.contacts",
     ),
+    ("liaison_points", "id", "phone_enc", "liaison_points.phone"),
 ];
 
 /// The AEAD associated data of an attachment's bytes (`attachments.data`).
