@@ -18,6 +18,7 @@ use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::drills::DrillService;
 use crate::emergency_plans::EmergencyPlanService;
+use crate::enterprise_requests::EnterpriseRequestService;
 use crate::equipment::EquipmentService;
 use crate::events::EventService;
 use crate::filings::FilingService;
@@ -26,6 +27,7 @@ use crate::imports::ImportService;
 use crate::intake::bus::EventBus;
 use crate::intake::pipeline::Pipeline;
 use crate::intake::IntakeService;
+use crate::liaison::LiaisonService;
 use crate::notifications::NotificationService;
 use crate::organisations::OrganisationService;
 use crate::patrol::PatrolService;
@@ -74,6 +76,8 @@ pub struct Services {
     pub emergency_plans: EmergencyPlanService,
     pub protection_levels: ProtectionLevelService,
     pub alarms: AlarmService,
+    pub liaison: LiaisonService,
+    pub enterprise_requests: EnterpriseRequestService,
 }
 
 impl Services {
@@ -118,6 +122,8 @@ impl Services {
             emergency_plans: EmergencyPlanService::new(ctx.clone()),
             protection_levels: ProtectionLevelService::new(ctx.clone()),
             alarms: AlarmService::new(ctx.clone()),
+            liaison: LiaisonService::new(ctx.clone()),
+            enterprise_requests: EnterpriseRequestService::new(ctx.clone()),
             ctx,
         }
     }

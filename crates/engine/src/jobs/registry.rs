@@ -79,6 +79,10 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             JobKind::ProtectionLevelEnd,
             crate::protection_levels::end::end_handler(services.protection_levels.ctx.clone()),
         ),
+        (
+            JobKind::EnterpriseRequestDeadline,
+            crate::enterprise_requests::deadline::deadline_handler(services.enterprise_requests.ctx.clone()),
+        ),
     ]
 }
 
