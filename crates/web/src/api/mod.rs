@@ -5,6 +5,8 @@
 
 pub mod accounts;
 pub mod alarms;
+pub mod enterprise_requests;
+pub mod liaison;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
@@ -77,6 +79,8 @@ pub fn routes() -> Router<AppState> {
         .merge(equipment::routes())
         .merge(drills::routes())
         .merge(alarms::routes())
+        .merge(liaison::routes())
+        .merge(enterprise_requests::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())
