@@ -12,12 +12,14 @@ mod divisions;
 mod drills;
 mod emergency;
 mod emergency_plans;
+mod enterprise_requests;
 mod equipment;
 mod events;
 mod filings;
 mod form;
 mod imports;
 mod kit;
+mod liaison;
 mod notifications;
 mod organisations;
 mod patrol;
@@ -70,6 +72,8 @@ pub fn routes() -> Router<AppState> {
         .merge(equipment::routes())
         .merge(drills::routes())
         .merge(alarms::routes())
+        .merge(liaison::routes())
+        .merge(enterprise_requests::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
