@@ -13,5 +13,8 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/enterprise-requests", routing::get(pages::list).post(pages::file))
         .route("/enterprise-requests/{id}", routing::get(pages::detail))
-        .route("/enterprise-requests/{id}/{action}", routing::post(pages::act))
+        .route("/enterprise-requests/{id}/assign", routing::post(pages::assign))
+        .route("/enterprise-requests/{id}/reply", routing::post(pages::reply))
+        .route("/enterprise-requests/{id}/close", routing::post(pages::close))
+        .route("/enterprise-requests/{id}/rating", routing::post(pages::rate))
 }

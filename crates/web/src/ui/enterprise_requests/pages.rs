@@ -233,35 +233,68 @@ pub async fn detail(State(state): State<AppState>, UiUser(u): UiUser, Path(id): 
     }
 }
 
-/// `POST /enterprise-requests/{id}/{action}`: `assign` (`handler_id`), `reply` (`text`),
-/// `close` (`note`), `rating` (`rating`).
-pub async fn act(
-    State(state): State<AppState>,
-    UiUser(u): UiUser,
-    Path((id, action)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<Fields>,
-) -> Response {
+/// Runs one action of the detail page's forms and shows the page again (or its error).
+async fn act(state: &AppState, u: &CurrentUser, id: &str, action: &str, f: &Fields) -> Response {
     let svc = &state.services.enterprise_requests;
     let who = &u.principal;
-    let r = match action.as_str() {
-        "assign" => svc.assign(who, &id, field(&f, "handler_id")).await,
-        "reply" => svc.reply(who, &id, field(&f, "text")).await,
-        "close" => svc.close(who, &id, field(&f, "note")).await,
-        "rating" => svc.rate(who, &id, field(&f, "rating")).await,
-        _ => return error_page(&u, ApiError::from(neibao_engine::error::ServiceError::not_found())),
+    let r = match action {
+        "assign" => svc.assign(who, id, field(f, "handler_id")).await,
+        "reply" => svc.reply(who, id, field(f, "text")).await,
+        "close" => svc.close(who, id, field(f, "note")).await,
+        _ => svc.rate(who, id, field(f, "rating")).await,
     };
     match r {
         Ok(_) => Redirect::to(&format!("/enterprise-requests/{id}")).into_response(),
         Err(e) => {
             let e: ApiError = e.into();
             if matches!(e.code.http_status(), 400 | 409) {
-                match svc.get(who, &id).await {
-                    Ok(d) => detail_page(&u, &d, &f, Some(e)),
-                    Err(e2) => error_page(&u, e2.into()),
+                match svc.get(who, id).await {
+                    Ok(d) => detail_page(u, &d, f, Some(e)),
+                    Err(e2) => error_page(u, e2.into()),
                 }
             } else {
-                error_page(&u, e)
+                error_page(u, e)
             }
         }
     }
+}
+
+/// `POST /enterprise-requests/{id}/assign`: `handler_id` (police).
+pub async fn assign(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
+    act(&state, &u, &id, "assign", &f).await
+}
+
+/// `POST /enterprise-requests/{id}/reply`: `text` (either side).
+pub async fn reply(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
+    act(&state, &u, &id, "reply", &f).await
+}
+
+/// `POST /enterprise-requests/{id}/close`: `note` (police).
+pub async fn close(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
+    act(&state, &u, &id, "close", &f).await
+}
+
+/// `POST /enterprise-requests/{id}/rating`: `rating` (the enterprise).
+pub async fn rate(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
+    act(&state, &u, &id, "rating", &f).await
 }
