@@ -92,6 +92,8 @@ pub struct ListQuery {
     state: String,
     /// `true`: overdue only.
     overdue: String,
+    /// One unit's requests only.
+    unit_id: String,
     page: Option<u32>,
 }
 
@@ -100,7 +102,7 @@ async fn list_page(state: &AppState, u: &CurrentUser, q: &ListQuery, sent: &Fiel
     let page = Page::checked(q.page, Some(50)).unwrap_or(Page { page: 1, per_page: 50 });
     let overdue = q.overdue == "true";
     let f = RequestFilter {
-        unit_id: None,
+        unit_id: (!q.unit_id.trim().is_empty()).then(|| q.unit_id.trim().to_string()),
         state: matches!(q.state.as_str(), "open" | "closed").then(|| q.state.clone()),
         overdue: overdue.then_some(true),
     };
@@ -120,7 +122,11 @@ async fn list_page(state: &AppState, u: &CurrentUser, q: &ListQuery, sent: &Fiel
             total: l.total,
             pager: Pager::new(
                 "/enterprise-requests",
-                &[("state", q.state.clone()), ("overdue", q.overdue.clone())],
+                &[
+                    ("state", q.state.clone()),
+                    ("overdue", q.overdue.clone()),
+                    ("unit_id", q.unit_id.clone()),
+                ],
                 l.page,
                 l.per_page,
                 l.total,
