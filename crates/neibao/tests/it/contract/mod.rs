@@ -30,6 +30,7 @@ mod drills;
 mod events;
 mod idempotency;
 mod jobs;
+mod liaison;
 mod organisations;
 mod patrol;
 mod registry;
@@ -67,6 +68,7 @@ async fn repositories(backend: Backend, test: &str) {
     patrol::check(store, now, &registry).await;
     drills::check(store, now, &registry).await;
     alarms::check(store, now, &registry).await;
+    liaison::check(store, now, &registry).await;
     db.close().await;
 }
 
