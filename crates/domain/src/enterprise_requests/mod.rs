@@ -132,7 +132,11 @@ impl EnterpriseRequest {
     }
     /// 待办理 / 已办结, with 已超期 when overdue.
     pub fn state_zh(&self) -> String {
-        let s = if self.state == "closed" { "已办结" } else { "办理中" };
+        let s = if self.state == "closed" {
+            "已办结"
+        } else {
+            "办理中"
+        };
         if self.overdue {
             format!("{s}（已超期）")
         } else {

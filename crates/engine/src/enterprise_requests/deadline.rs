@@ -30,7 +30,12 @@ pub fn deadline_job(id: &str, deadline: DateTime<Utc>) -> NewJob {
 
 async fn on_deadline(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
     let who = Principal::system("system");
-    let audit = who.audit("enterprise_request.overdue", "enterprise_request", &job.subject_id, None);
+    let audit = who.audit(
+        "enterprise_request.overdue",
+        "enterprise_request",
+        &job.subject_id,
+        None,
+    );
     let now = job.due_at.max(Utc::now());
     let Some(r) = ctx
         .store

@@ -116,7 +116,12 @@ impl EnterpriseRequestService {
 
     /// Requests in scope, newest first (open/closed, overdue only, one unit's).
     #[tracing::instrument(skip_all)]
-    pub async fn list(&self, who: &Principal, f: &RequestFilter, page: Page) -> ServiceResult<Listing<EnterpriseRequest>> {
+    pub async fn list(
+        &self,
+        who: &Principal,
+        f: &RequestFilter,
+        page: Page,
+    ) -> ServiceResult<Listing<EnterpriseRequest>> {
         Ok(self.ctx.store.list_enterprise_requests(&who.scope, f, page).await?)
     }
 
@@ -126,7 +131,13 @@ impl EnterpriseRequestService {
         Ok(self.ctx.store.enterprise_request_counts(&who.scope).await?)
     }
 
-    async fn change(&self, who: &Principal, id: &str, change: RequestChange, action: &str) -> ServiceResult<RequestDetail> {
+    async fn change(
+        &self,
+        who: &Principal,
+        id: &str,
+        change: RequestChange,
+        action: &str,
+    ) -> ServiceResult<RequestDetail> {
         let audit = who.audit(action, "enterprise_request", id, None);
         Ok(self
             .ctx
@@ -222,7 +233,12 @@ impl EnterpriseRequestService {
         who.require(Permission::EnterpriseRequestHandle)?;
         let note = checked_text(note, "办结情况", MAX_NOTE_CHARS, true, true)?;
         let d = self
-            .change(who, id, RequestChange::Close { by: name_of(who), note }, "enterprise_request.close")
+            .change(
+                who,
+                id,
+                RequestChange::Close { by: name_of(who), note },
+                "enterprise_request.close",
+            )
             .await?;
         let notice = Notice {
             key: format!("enterprise-request-closed:{id}"),
@@ -254,7 +270,12 @@ impl EnterpriseRequestService {
             .ok_or_else(|| ServiceError::invalid(format!("评价「{code}」不存在，请选择满意、基本满意或不满意")))?;
         let mut d = self.get(who, id).await?;
         d = self
-            .change(who, &d.request.id, RequestChange::Rate { rating }, "enterprise_request.rate")
+            .change(
+                who,
+                &d.request.id,
+                RequestChange::Rate { rating },
+                "enterprise_request.rate",
+            )
             .await?;
         Ok(d)
     }

@@ -87,8 +87,20 @@ impl LiaisonService {
     pub async fn create(&self, who: &Principal, input: LiaisonInput) -> ServiceResult<LiaisonPointDetail> {
         who.require(Permission::LiaisonManage)?;
         let officer_id = input.officer_id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let team_name = checked_text(input.team_name.as_deref().unwrap_or(""), "联络组名称", MAX_NAME_CHARS, false, false)?;
-        let park_name = checked_text(input.park_name.as_deref().unwrap_or(""), "园区名称", MAX_NAME_CHARS, false, false)?;
+        let team_name = checked_text(
+            input.team_name.as_deref().unwrap_or(""),
+            "联络组名称",
+            MAX_NAME_CHARS,
+            false,
+            false,
+        )?;
+        let park_name = checked_text(
+            input.park_name.as_deref().unwrap_or(""),
+            "园区名称",
+            MAX_NAME_CHARS,
+            false,
+            false,
+        )?;
         let contact_hours = checked_text(&input.contact_hours, "联系时间", MAX_NAME_CHARS, true, false)?;
         if input.phone.trim().is_empty() {
             return Err(ServiceError::invalid("联系电话不能为空"));

@@ -646,7 +646,9 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             "post",
             "/api/v1/liaison/points",
             Officers,
-            Some(r#"{"team_name":"矩阵联络组{n}","contact_hours":"工作日","phone":"13812345678","unit_ids":["{unit}"]}"#),
+            Some(
+                r#"{"team_name":"矩阵联络组{n}","contact_hours":"工作日","phone":"13812345678","unit_ids":["{unit}"]}"#,
+            ),
         ),
         ("get", "/api/v1/liaison/points/{id}", Any, None),
         (

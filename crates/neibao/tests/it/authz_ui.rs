@@ -432,7 +432,12 @@ fn table() -> Vec<Row> {
             ],
         ),
         ("get", "/liaison/points/{id}", Any, &[]),
-        ("post", "/liaison/points/{id}/units", Officers, &[("unit_ids", "{unit}")]),
+        (
+            "post",
+            "/liaison/points/{id}/units",
+            Officers,
+            &[("unit_ids", "{unit}")],
+        ),
         ("get", "/units/{id}/liaison", Any, &[]),
         ("get", "/enterprise-requests", Any, &[]),
         (
@@ -442,10 +447,30 @@ fn table() -> Vec<Row> {
             &[("kind", "other"), ("text", "界面矩阵诉求")],
         ),
         ("get", "/enterprise-requests/{id}", Any, &[]),
-        ("post", "/enterprise-requests/{id}/assign", Officers, &[("handler_id", "matrix-none")]),
-        ("post", "/enterprise-requests/{id}/reply", EnterpriseReply, &[("text", "界面矩阵回复")]),
-        ("post", "/enterprise-requests/{id}/close", Officers, &[("note", "界面矩阵办结")]),
-        ("post", "/enterprise-requests/{id}/rating", EnterpriseUnit, &[("rating", "satisfied")]),
+        (
+            "post",
+            "/enterprise-requests/{id}/assign",
+            Officers,
+            &[("handler_id", "matrix-none")],
+        ),
+        (
+            "post",
+            "/enterprise-requests/{id}/reply",
+            EnterpriseReply,
+            &[("text", "界面矩阵回复")],
+        ),
+        (
+            "post",
+            "/enterprise-requests/{id}/close",
+            Officers,
+            &[("note", "界面矩阵办结")],
+        ),
+        (
+            "post",
+            "/enterprise-requests/{id}/rating",
+            EnterpriseUnit,
+            &[("rating", "satisfied")],
+        ),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),

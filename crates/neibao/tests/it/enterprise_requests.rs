@@ -59,15 +59,19 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
     let path = format!("/api/v1/units/{unit}/enterprise-requests");
 
     // Not flagged 民营企业 yet: refused.
-    app.exec_sql(&format!("UPDATE units SET is_private_enterprise = FALSE WHERE id = '{unit}'"))
-        .await;
+    app.exec_sql(&format!(
+        "UPDATE units SET is_private_enterprise = FALSE WHERE id = '{unit}'"
+    ))
+    .await;
     let (s, v) = manager
         .post(&path, json!({"kind": "protection", "text": "请求保护"}))
         .await;
     assert_eq!(s, 409, "{v}");
     assert!(error_message(&v).contains("民营企业"), "{v}");
-    app.exec_sql(&format!("UPDATE units SET is_private_enterprise = TRUE WHERE id = '{unit}'"))
-        .await;
+    app.exec_sql(&format!(
+        "UPDATE units SET is_private_enterprise = TRUE WHERE id = '{unit}'"
+    ))
+    .await;
 
     // Bad input, in Chinese.
     let (s, v) = manager.post(&path, json!({"kind": "nonsense", "text": "x"})).await;
@@ -96,12 +100,18 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
     assert_eq!(a["state"], "open");
     assert_eq!(a["kind_label"], "经济犯罪线索");
     let deadline: DateTime<Utc> = a["deadline"].as_str().unwrap().parse().unwrap();
-    assert!(deadline > t0 + Duration::days(6) && deadline < t0 + Duration::days(8), "{a}");
+    assert!(
+        deadline > t0 + Duration::days(6) && deadline < t0 + Duration::days(8),
+        "{a}"
+    );
     let (_, l) = manager.get("/api/v1/enterprise-requests").await;
     assert_eq!(l["total"], 1, "{l}");
     // The station is told at once and sees it.
     assert!(
-        inbox_titles(&station).await.iter().any(|t| t.starts_with("收到民营企业诉求")),
+        inbox_titles(&station)
+            .await
+            .iter()
+            .any(|t| t.starts_with("收到民营企业诉求")),
         "the station's inbox"
     );
     let (s, _) = station.get(&format!("/api/v1/enterprise-requests/{id}")).await;
@@ -109,7 +119,10 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
 
     // A second request stays unanswered and goes overdue at its deadline.
     let (s, late) = manager
-        .post(&path, json!({"kind": "business_environment", "text": "周边道路长期占道经营，影响企业出入。"}))
+        .post(
+            &path,
+            json!({"kind": "business_environment", "text": "周边道路长期占道经营，影响企业出入。"}),
+        )
         .await;
     assert_eq!(s, 201, "{late}");
     let late_id = late["id"].as_str().unwrap().to_string();
@@ -118,28 +131,48 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
     let (_, so) = station.get("/api/v1/me").await;
     let handler = so["id"].as_str().unwrap();
     let (s, v) = station
-        .post(&format!("/api/v1/enterprise-requests/{id}/assign"), json!({"handler_id": m["id"]}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/assign"),
+            json!({"handler_id": m["id"]}),
+        )
         .await;
     assert_eq!(s, 400, "a unit account is no handler: {v}");
     let (s, v) = station
-        .post(&format!("/api/v1/enterprise-requests/{id}/assign"), json!({"handler_id": handler}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/assign"),
+            json!({"handler_id": handler}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert!(v["handler_name"].as_str().unwrap().contains("演示"), "{v}");
     let (s, v) = station
-        .post(&format!("/api/v1/enterprise-requests/{id}/replies"), json!({"text": "已受理，承办民警将联系贵公司。"}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/replies"),
+            json!({"text": "已受理，承办民警将联系贵公司。"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert!(v["seconds_to_first_reply"].as_i64().unwrap() >= 0, "{v}");
     let (s, v) = manager
-        .post(&format!("/api/v1/enterprise-requests/{id}/replies"), json!({"text": "合同复印件已备好。"}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/replies"),
+            json!({"text": "合同复印件已备好。"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
-    let sides: Vec<&str> = v["replies"].as_array().unwrap().iter().map(|r| r["side"].as_str().unwrap()).collect();
+    let sides: Vec<&str> = v["replies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["side"].as_str().unwrap())
+        .collect();
     assert_eq!(sides, vec!["police", "unit"]);
     // Rating before closure: refused.
     let (s, v) = manager
-        .post(&format!("/api/v1/enterprise-requests/{id}/rating"), json!({"rating": "satisfied"}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/rating"),
+            json!({"rating": "satisfied"}),
+        )
         .await;
     assert_eq!(s, 409, "{v}");
     // The unit cannot close.
@@ -153,30 +186,48 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("办结情况"), "{v}");
     let (s, v) = station
-        .post(&format!("/api/v1/enterprise-requests/{id}/close"), json!({"note": "已立案侦查，告知企业。"}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/close"),
+            json!({"note": "已立案侦查，告知企业。"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["state"], "closed");
     let (s, v) = station
-        .post(&format!("/api/v1/enterprise-requests/{id}/replies"), json!({"text": "再补一句"}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/replies"),
+            json!({"text": "再补一句"}),
+        )
         .await;
     assert_eq!(s, 409, "{v}");
     let (s, v) = manager
-        .post(&format!("/api/v1/enterprise-requests/{id}/rating"), json!({"rating": "great"}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/rating"),
+            json!({"rating": "great"}),
+        )
         .await;
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("满意"), "{v}");
     let (s, v) = manager
-        .post(&format!("/api/v1/enterprise-requests/{id}/rating"), json!({"rating": "satisfied"}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/rating"),
+            json!({"rating": "satisfied"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["rating"], "satisfied");
     let (s, _) = manager
-        .post(&format!("/api/v1/enterprise-requests/{id}/rating"), json!({"rating": "fair"}))
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/rating"),
+            json!({"rating": "fair"}),
+        )
         .await;
     assert_eq!(s, 409, "rated once");
     assert!(
-        inbox_titles(&manager).await.iter().any(|t| t.starts_with("民营企业诉求已办结")),
+        inbox_titles(&manager)
+            .await
+            .iter()
+            .any(|t| t.starts_with("民营企业诉求已办结")),
         "the unit is asked for its rating"
     );
 
@@ -197,7 +248,10 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
     assert_eq!(c["satisfied"], 1, "{c}");
     assert!(c["mean_seconds_to_first_reply"].is_i64(), "{c}");
     assert!(
-        inbox_titles(&station).await.iter().any(|t| t.starts_with("民营企业诉求已超期")),
+        inbox_titles(&station)
+            .await
+            .iter()
+            .any(|t| t.starts_with("民营企业诉求已超期")),
         "the station is told"
     );
     // The police list page shows it with the overdue filter.
@@ -226,7 +280,10 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
         let (s, _) = c.get(&format!("/api/v1/enterprise-requests/{late_id}")).await;
         assert_eq!(s, 404);
         let (s, _) = c
-            .post(&format!("/api/v1/enterprise-requests/{late_id}/replies"), json!({"text": "x"}))
+            .post(
+                &format!("/api/v1/enterprise-requests/{late_id}/replies"),
+                json!({"text": "x"}),
+            )
             .await;
         assert_eq!(s, 404);
         let (_, l) = c.get("/api/v1/enterprise-requests").await;

@@ -76,7 +76,10 @@ async fn a_unit_sees_its_liaison_officer_and_the_officer_sees_their_units_with_h
     assert_eq!(p["phone"], "138****5678", "masked: {p}");
     assert_eq!(p["unit_count"], 2);
     assert_eq!(p["park_name"], "西溪科技园");
-    assert!(!app.stored_bytes().contains("13812345678"), "the phone is encrypted at rest");
+    assert!(
+        !app.stored_bytes().contains("13812345678"),
+        "the phone is encrypted at rest"
+    );
 
     // The unit sees its officer.
     let (s, l) = manager.get(&format!("/api/v1/units/{unit}/liaison")).await;
@@ -87,8 +90,16 @@ async fn a_unit_sees_its_liaison_officer_and_the_officer_sees_their_units_with_h
     // The officer sees their units.
     let (s, mine) = station.get("/api/v1/liaison/mine").await;
     assert_eq!(s, 200, "{mine}");
-    let names: Vec<&str> = mine.as_array().unwrap().iter().map(|u| u["unit_id"].as_str().unwrap()).collect();
-    assert!(names.contains(&unit.as_str()) && names.contains(&second.as_str()), "{mine}");
+    let names: Vec<&str> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&unit.as_str()) && names.contains(&second.as_str()),
+        "{mine}"
+    );
     // …and on the pages.
     let br = app.browser("demo_unit", DEMO_PASSWORD).await;
     let html = br
@@ -102,11 +113,17 @@ async fn a_unit_sees_its_liaison_officer_and_the_officer_sees_their_units_with_h
     assert!(html.contains("138****5678") && !html.contains("13812345678"), "{html}");
     let br = app.browser("demo_station", DEMO_PASSWORD).await;
     let html = br.get(app.url("/liaison")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("我联系的单位") && html.contains("联系点测试园区企业"), "{html}");
+    assert!(
+        html.contains("我联系的单位") && html.contains("联系点测试园区企业"),
+        "{html}"
+    );
 
     // Reassignment: the second unit leaves the point; the history keeps both rows.
     let (s, d) = station
-        .put(&format!("/api/v1/liaison/points/{point}/units"), json!({"unit_ids": [unit]}))
+        .put(
+            &format!("/api/v1/liaison/points/{point}/units"),
+            json!({"unit_ids": [unit]}),
+        )
         .await;
     assert_eq!(s, 200, "{d}");
     assert_eq!(d["units"].as_array().unwrap().len(), 1);
@@ -141,7 +158,10 @@ async fn a_unit_sees_its_liaison_officer_and_the_officer_sees_their_units_with_h
     let (s, _) = other_county.get(&format!("/api/v1/units/{unit}/liaison")).await;
     assert_eq!(s, 404);
     let (s, _) = other_county
-        .put(&format!("/api/v1/liaison/points/{point}/units"), json!({"unit_ids": []}))
+        .put(
+            &format!("/api/v1/liaison/points/{point}/units"),
+            json!({"unit_ids": []}),
+        )
         .await;
     assert_eq!(s, 404);
     let (s, acc) = admin

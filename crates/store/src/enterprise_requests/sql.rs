@@ -238,7 +238,10 @@ impl EnterpriseRequestRepo for Backend {
             .ok_or(StoreError::NotFound)?;
         let open = current.state == "open";
         match change {
-            RequestChange::Assign { handler_id, handler_name } => {
+            RequestChange::Assign {
+                handler_id,
+                handler_name,
+            } => {
                 if !open {
                     return Err(refused("诉求已办结，不能再指派承办民警"));
                 }
@@ -301,12 +304,14 @@ impl EnterpriseRequestRepo for Backend {
                 if current.rating.is_some() {
                     return Err(refused("该诉求已评价，不能重复评价"));
                 }
-                sqlx::query(&sql("UPDATE enterprise_requests SET rating = ?, rated_at = ? WHERE id = ?"))
-                    .bind(rating.code())
-                    .bind(ms(at))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(&sql(
+                    "UPDATE enterprise_requests SET rating = ?, rated_at = ? WHERE id = ?",
+                ))
+                .bind(rating.code())
+                .bind(ms(at))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             }
         }
         let mut a = audit.clone();

@@ -24,8 +24,12 @@ pub trait LiaisonRepo: Send + Sync {
     ) -> StoreResult<LiaisonPointDetail>;
 
     /// One point with its units and history; `None` when absent or not visible (see the trait).
-    async fn liaison_point(&self, scope: &Scope, org_id: Option<&str>, id: &str)
-        -> StoreResult<Option<LiaisonPointDetail>>;
+    async fn liaison_point(
+        &self,
+        scope: &Scope,
+        org_id: Option<&str>,
+        id: &str,
+    ) -> StoreResult<Option<LiaisonPointDetail>>;
 
     /// Points visible to the caller (see the trait), newest first (at most 500).
     async fn list_liaison_points(&self, scope: &Scope, org_id: Option<&str>) -> StoreResult<Vec<LiaisonPoint>>;

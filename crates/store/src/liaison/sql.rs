@@ -297,7 +297,10 @@ impl LiaisonRepo for Backend {
         ));
         qb.push_bind(unit_id.to_string()).push(") ORDER BY p.created_at, p.id");
         let rows = qb.build().fetch_all(&self.pool).await?;
-        let points = rows.iter().map(|r| self.lp_from_row(r)).collect::<StoreResult<Vec<_>>>()?;
+        let points = rows
+            .iter()
+            .map(|r| self.lp_from_row(r))
+            .collect::<StoreResult<Vec<_>>>()?;
         let history = lp_history(&self.pool, "a.unit_id", unit_id).await?;
         Ok((points, history))
     }

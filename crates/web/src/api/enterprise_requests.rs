@@ -120,7 +120,14 @@ pub async fn file(
     let r = state
         .services
         .enterprise_requests
-        .file(&user.principal, &p.id, FileInput { kind: b.kind, text: b.text })
+        .file(
+            &user.principal,
+            &p.id,
+            FileInput {
+                kind: b.kind,
+                text: b.text,
+            },
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(r)))
 }
@@ -142,7 +149,13 @@ pub async fn list(
         }),
         overdue: q.overdue,
     };
-    Ok(Json(state.services.enterprise_requests.list(&user.principal, &f, page).await?))
+    Ok(Json(
+        state
+            .services
+            .enterprise_requests
+            .list(&user.principal, &f, page)
+            .await?,
+    ))
 }
 
 /// Open, overdue and closed counts, the mean time to the first police reply, the ratings.
@@ -160,7 +173,9 @@ pub async fn get(
     user: CurrentUser,
     Path(p): Path<IdPath>,
 ) -> ApiResult<Json<RequestDetail>> {
-    Ok(Json(state.services.enterprise_requests.get(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.enterprise_requests.get(&user.principal, &p.id).await?,
+    ))
 }
 
 /// Assigns the handler (police of the jurisdiction).
@@ -254,7 +269,6 @@ pub async fn rate(
             .await?,
     ))
 }
-
 
 /// This capability's routes.
 pub fn routes() -> axum::Router<AppState> {

@@ -5,8 +5,6 @@
 
 pub mod accounts;
 pub mod alarms;
-pub mod enterprise_requests;
-pub mod liaison;
 pub mod alerts;
 pub mod attachments;
 pub mod audit;
@@ -18,11 +16,13 @@ pub mod divisions;
 pub mod documents;
 pub mod drills;
 pub mod emergency_plans;
+pub mod enterprise_requests;
 pub mod equipment;
 pub mod events;
 pub mod filings;
 pub mod imports;
 pub mod intake;
+pub mod liaison;
 pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;

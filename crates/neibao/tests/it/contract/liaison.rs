@@ -52,11 +52,17 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
     assert_eq!(d.point.unit_count, 2);
     // Visible through a unit in scope; not through a scope with none of its units, unless the
     // organisation set it up.
-    let shangcheng = Scope::Division { prefix: "330102".into() };
+    let shangcheng = Scope::Division {
+        prefix: "330102".into(),
+    };
     let nowhere = Scope::Division { prefix: "3399".into() };
     assert!(store.liaison_point(&xihu(), None, &p.id).await.unwrap().is_some());
     assert!(store.liaison_point(&nowhere, None, &p.id).await.unwrap().is_none());
-    assert!(store.liaison_point(&nowhere, Some("org-x"), &p.id).await.unwrap().is_some());
+    assert!(store
+        .liaison_point(&nowhere, Some("org-x"), &p.id)
+        .await
+        .unwrap()
+        .is_some());
     // Changing the units: b leaves (outside xihu: refused there), history kept.
     assert!(matches!(
         store
@@ -65,21 +71,40 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         Err(StoreError::NotFound)
     ));
     let d = store
-        .set_liaison_units(&Scope::All, None, &p.id, &[a.clone()], "李", now, &audit("liaison.assign"))
+        .set_liaison_units(
+            &Scope::All,
+            None,
+            &p.id,
+            &[a.clone()],
+            "李",
+            now,
+            &audit("liaison.assign"),
+        )
         .await
         .unwrap();
     assert_eq!(d.units.len(), 1);
     assert_eq!(d.history.len(), 2);
-    assert!(d.history.iter().any(|h| h.unit_id == b && h.unassigned_by.as_deref() == Some("李")));
+    assert!(d
+        .history
+        .iter()
+        .any(|h| h.unit_id == b && h.unassigned_by.as_deref() == Some("李")));
     assert!(store.liaison_point(&shangcheng, None, &p.id).await.unwrap().is_none());
     let (points, history) = store.unit_liaison(&xihu(), &a).await.unwrap();
     assert_eq!(points.len(), 1);
     assert_eq!(history.len(), 1);
-    assert!(matches!(store.unit_liaison(&xihu(), &b).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.unit_liaison(&xihu(), &b).await,
+        Err(StoreError::NotFound)
+    ));
     let mine = store.officer_liaison_units("officer-1").await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].unit_id, a);
-    assert!(store.list_liaison_points(&xihu(), None).await.unwrap().iter().any(|x| x.id == p.id));
+    assert!(store
+        .list_liaison_points(&xihu(), None)
+        .await
+        .unwrap()
+        .iter()
+        .any(|x| x.id == p.id));
 
     // Requests.
     let new = |unit: &str| NewRequest {
@@ -113,7 +138,12 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
     assert_eq!(got.state, "open");
     assert_eq!(got.station_id.as_deref(), Some(registry.station_id.as_str()));
     assert!(store
-        .enterprise_request(&Scope::Division { prefix: "330102".into() }, &r1.id)
+        .enterprise_request(
+            &Scope::Division {
+                prefix: "330102".into()
+            },
+            &r1.id
+        )
         .await
         .unwrap()
         .is_none());
@@ -121,7 +151,13 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
     // Rating an open request: refused.
     assert!(matches!(
         store
-            .change_enterprise_request(&xihu(), &r1.id, &change(RequestChange::Rate { rating: Rating::Fair }), now, &audit("enterprise_request.rate"))
+            .change_enterprise_request(
+                &xihu(),
+                &r1.id,
+                &change(RequestChange::Rate { rating: Rating::Fair }),
+                now,
+                &audit("enterprise_request.rate")
+            )
             .await,
         Err(StoreError::Domain(_))
     ));
@@ -135,7 +171,13 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         at: now,
     };
     let d = store
-        .change_enterprise_request(&xihu(), &r1.id, &RequestChange::Reply { reply }, now + Duration::minutes(30), &audit("enterprise_request.reply"))
+        .change_enterprise_request(
+            &xihu(),
+            &r1.id,
+            &RequestChange::Reply { reply },
+            now + Duration::minutes(30),
+            &audit("enterprise_request.reply"),
+        )
         .await
         .unwrap();
     assert_eq!(d.seconds_to_first_reply, Some(1800));
@@ -143,7 +185,10 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         .change_enterprise_request(
             &xihu(),
             &r1.id,
-            &RequestChange::Close { by: "民警".into(), note: "办结".into() },
+            &RequestChange::Close {
+                by: "民警".into(),
+                note: "办结".into(),
+            },
             now + Duration::hours(1),
             &audit("enterprise_request.close"),
         )
@@ -151,7 +196,15 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         .unwrap();
     assert_eq!(d.request.state, "closed");
     let d = store
-        .change_enterprise_request(&xihu(), &r1.id, &RequestChange::Rate { rating: Rating::Satisfied }, now, &audit("enterprise_request.rate"))
+        .change_enterprise_request(
+            &xihu(),
+            &r1.id,
+            &RequestChange::Rate {
+                rating: Rating::Satisfied,
+            },
+            now,
+            &audit("enterprise_request.rate"),
+        )
         .await
         .unwrap();
     assert_eq!(d.request.rating, Some(Rating::Satisfied));
@@ -162,11 +215,27 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         .await
         .unwrap();
     let sys = audit("enterprise_request.overdue");
-    assert!(store.mark_enterprise_request_overdue(&r2.id, now, &sys).await.unwrap().is_none());
+    assert!(store
+        .mark_enterprise_request_overdue(&r2.id, now, &sys)
+        .await
+        .unwrap()
+        .is_none());
     let late = now + Duration::days(RESPONSE_DAYS);
-    assert!(store.mark_enterprise_request_overdue(&r2.id, late, &sys).await.unwrap().is_some());
-    assert!(store.mark_enterprise_request_overdue(&r2.id, late, &sys).await.unwrap().is_none());
-    assert!(store.mark_enterprise_request_overdue(&r1.id, late, &sys).await.unwrap().is_none());
+    assert!(store
+        .mark_enterprise_request_overdue(&r2.id, late, &sys)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(store
+        .mark_enterprise_request_overdue(&r2.id, late, &sys)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .mark_enterprise_request_overdue(&r1.id, late, &sys)
+        .await
+        .unwrap()
+        .is_none());
     let f = RequestFilter {
         overdue: Some(true),
         ..Default::default()

@@ -97,7 +97,13 @@ pub struct ListQuery {
     page: Option<u32>,
 }
 
-async fn list_page(state: &AppState, u: &CurrentUser, q: &ListQuery, sent: &Fields, error: Option<ApiError>) -> Response {
+async fn list_page(
+    state: &AppState,
+    u: &CurrentUser,
+    q: &ListQuery,
+    sent: &Fields,
+    error: Option<ApiError>,
+) -> Response {
     let svc = &state.services.enterprise_requests;
     let page = Page::checked(q.page, Some(50)).unwrap_or(Page { page: 1, per_page: 50 });
     let overdue = q.overdue == "true";
@@ -161,7 +167,12 @@ pub async fn file(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f):
         kind: field(&f, "kind").to_string(),
         text: field(&f, "text").to_string(),
     };
-    match state.services.enterprise_requests.file(&u.principal, &unit_id, input).await {
+    match state
+        .services
+        .enterprise_requests
+        .file(&u.principal, &unit_id, input)
+        .await
+    {
         Ok(r) => Redirect::to(&format!("/enterprise-requests/{}", r.id)).into_response(),
         Err(e) => {
             let e: ApiError = e.into();

@@ -37,7 +37,12 @@ fn point_row(p: &LiaisonPoint) -> PointRow {
             Some(o) => format!("{}（{o}）", p.name),
             None => p.name.clone(),
         },
-        kind: if p.officer_id.is_some() { "联系民警" } else { "联络组" }.to_string(),
+        kind: if p.officer_id.is_some() {
+            "联系民警"
+        } else {
+            "联络组"
+        }
+        .to_string(),
         park: p.park_name.clone(),
         hours: p.contact_hours.clone(),
         phone: p.phone.clone(),
@@ -179,8 +184,11 @@ async fn point_page(state: &AppState, u: &CurrentUser, id: &str, error: Option<A
         Err(e) => return error_page(u, e.into()),
     };
     let may_manage = u.principal.can(Permission::LiaisonManage);
-    let mut choices: Vec<(String, String, bool)> =
-        d.units.iter().map(|x| (x.unit_id.clone(), x.unit_name.clone(), true)).collect();
+    let mut choices: Vec<(String, String, bool)> = d
+        .units
+        .iter()
+        .map(|x| (x.unit_id.clone(), x.unit_name.clone(), true))
+        .collect();
     if may_manage {
         if let Ok(l) = state
             .services
