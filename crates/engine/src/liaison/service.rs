@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
+use neibao_store::liaison::UnitSet;
 
 /// What the police send to set up a point: an officer (`officer_id`, a police account) or a team
 /// (`team_name`), exactly one of them; the park's name when the units are a park; contact hours
@@ -190,9 +191,11 @@ impl LiaisonService {
                 &who.scope,
                 who.org_id.as_deref(),
                 id,
-                &unit_ids,
-                &by_name(who),
-                now(),
+                &UnitSet {
+                    unit_ids: &unit_ids,
+                    by: &by_name(who),
+                    at: now(),
+                },
                 &audit,
             )
             .await?)

@@ -8,6 +8,16 @@ use neibao_domain::access::Scope;
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::liaison::*;
 
+/// The units a point should have now, set by `by` at `at` (see
+/// [`LiaisonRepo::set_liaison_units`]).
+#[derive(Debug, Clone)]
+pub struct UnitSet<'a> {
+    pub unit_ids: &'a [String],
+    /// Who changed it, as shown in the history.
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+}
+
 /// Liaison points and their assignments (docs/LIAISON.md; R33). A point is found by a scope
 /// that covers one of its current units, or by the police organisation that set it up
 /// (`org_id`); otherwise `None` / `NotFound`. Phones are encrypted at rest and answered masked.
@@ -34,8 +44,8 @@ pub trait LiaisonRepo: Send + Sync {
     /// Points visible to the caller (see the trait), newest first (at most 500).
     async fn list_liaison_points(&self, scope: &Scope, org_id: Option<&str>) -> StoreResult<Vec<LiaisonPoint>>;
 
-    /// Sets the point's units to `unit_ids`: units not yet assigned are assigned, units no longer
-    /// named are unassigned (the row kept with `by` and `at`); each unit added or removed must be
+    /// Sets the point's units to `set.unit_ids`: units not yet assigned are assigned, units no longer
+    /// named are unassigned (the row kept with `set.by` and `set.at`); each unit added or removed must be
     /// in `scope` (else `NotFound`, nothing changed). One audit row per unit added
     /// (`liaison.assign`) or removed (`liaison.unassign`), built from `audit`, in one transaction.
     /// Answers the point as it now stands.
@@ -44,9 +54,7 @@ pub trait LiaisonRepo: Send + Sync {
         scope: &Scope,
         org_id: Option<&str>,
         id: &str,
-        unit_ids: &[String],
-        by: &str,
-        at: DateTime<Utc>,
+        set: &UnitSet<'_>,
         audit: &AuditEntry,
     ) -> StoreResult<LiaisonPointDetail>;
 

@@ -7,6 +7,7 @@ use super::common::{from_ms, ms, opt_ms, push_scope};
 use super::db::{sql, Db, DbRow};
 use super::store::Backend;
 use crate::error::{StoreError, StoreResult};
+use crate::liaison::UnitSet;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use async_trait::async_trait;
@@ -31,11 +32,8 @@ fn push_visible(qb: &mut QueryBuilder<'_, Db>, scope: &Scope, org_id: Option<&st
         return;
     }
     qb.push(" AND (");
-    match org_id {
-        Some(o) => {
-            qb.push("p.org_id = ").push_bind(o.to_string()).push(" OR ");
-        }
-        None => {}
+    if let Some(o) = org_id {
+        qb.push("p.org_id = ").push_bind(o.to_string()).push(" OR ");
     }
     qb.push(
         "EXISTS (SELECT 1 FROM liaison_assignments v JOIN units u ON u.id = v.unit_id \
@@ -236,11 +234,10 @@ impl LiaisonRepo for Backend {
         scope: &Scope,
         org_id: Option<&str>,
         id: &str,
-        unit_ids: &[String],
-        by: &str,
-        at: DateTime<Utc>,
+        set: &UnitSet<'_>,
         audit: &AuditEntry,
     ) -> StoreResult<LiaisonPointDetail> {
+        let (unit_ids, by, at) = (set.unit_ids, set.by, set.at);
         if !self.lp_visible(scope, org_id, id).await? {
             return Err(StoreError::NotFound);
         }

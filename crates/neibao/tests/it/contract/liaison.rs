@@ -14,6 +14,7 @@ use neibao_domain::liaison::NewLiaisonPoint;
 use neibao_domain::paging::Page;
 use neibao_store::enterprise_requests::RequestChange;
 use neibao_store::error::StoreError;
+use neibao_store::liaison::UnitSet;
 use neibao_store::Store;
 
 use super::registry::Registry;
@@ -63,23 +64,21 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
         .await
         .unwrap()
         .is_some());
+    let only_a = [a.clone()];
+    let set = UnitSet {
+        unit_ids: &only_a,
+        by: "李",
+        at: now,
+    };
     // Changing the units: b leaves (outside xihu: refused there), history kept.
     assert!(matches!(
         store
-            .set_liaison_units(&xihu(), None, &p.id, &[a.clone()], "李", now, &audit("liaison.assign"))
+            .set_liaison_units(&xihu(), None, &p.id, &set, &audit("liaison.assign"))
             .await,
         Err(StoreError::NotFound)
     ));
     let d = store
-        .set_liaison_units(
-            &Scope::All,
-            None,
-            &p.id,
-            &[a.clone()],
-            "李",
-            now,
-            &audit("liaison.assign"),
-        )
+        .set_liaison_units(&Scope::All, None, &p.id, &set, &audit("liaison.assign"))
         .await
         .unwrap();
     assert_eq!(d.units.len(), 1);
