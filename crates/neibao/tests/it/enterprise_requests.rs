@@ -292,3 +292,95 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
     let (s, _) = stranger.post(&path, json!({"kind": "other", "text": "x"})).await;
     assert_eq!(s, 404);
 }
+
+fn field_of(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let i = html.find(&marker).unwrap_or_else(|| panic!("no field {name}")) + marker.len();
+    html[i..].split('"').next().unwrap().to_string()
+}
+
+/// The page form: a refused request keeps what was typed and says why in Chinese; the same form
+/// sent twice (its one-time `_once`) makes one request; the police answer on the detail page.
+#[tokio::test]
+async fn the_page_form_keeps_a_refused_request_and_a_double_submit_makes_one() {
+    let app = TestApp::demo().await;
+    let manager = app.client_for("demo_unit").await;
+    let (_, m) = manager.get("/api/v1/me").await;
+    let unit = m["unit_id"].as_str().unwrap().to_string();
+    app.exec_sql(&format!(
+        "UPDATE units SET is_private_enterprise = TRUE WHERE id = '{unit}'"
+    ))
+    .await;
+    let br = app.browser("demo_unit", DEMO_PASSWORD).await;
+    let page = br
+        .get(app.url("/enterprise-requests"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("提交诉求"), "{page}");
+    let csrf = field_of(&page, "csrf_token");
+    let r = br
+        .post(app.url("/enterprise-requests"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("_once", field_of(&page, "_once").as_str()),
+            ("kind", ""),
+            ("text", "园区门口有人长期滋扰"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("请选择诉求类型") && html.contains("园区门口有人长期滋扰"),
+        "{html}"
+    );
+    let once = field_of(&html, "_once");
+    for _ in 0..2 {
+        let r = br
+            .post(app.url("/enterprise-requests"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("_once", once.as_str()),
+                ("kind", "business_environment"),
+                ("text", "园区门口有人长期滋扰"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.url().path().starts_with("/enterprise-requests/"), "{}", r.url());
+    }
+    let (_, l) = manager.get("/api/v1/enterprise-requests").await;
+    assert_eq!(l["total"], 1, "one request: {l}");
+    let id = l["items"][0]["id"].as_str().unwrap().to_string();
+
+    // The station answers on the page.
+    let police = app.browser("demo_station", DEMO_PASSWORD).await;
+    let page = police
+        .get(app.url(&format!("/enterprise-requests/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("答复企业") && page.contains("办结"), "{page}");
+    let csrf = field_of(&page, "csrf_token");
+    let r = police
+        .post(app.url(&format!("/enterprise-requests/{id}/reply")))
+        .form(&[("csrf_token", csrf.as_str()), ("text", "已安排民警到场查看。")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("已安排民警到场查看。") && html.contains("首次答复用时"),
+        "{html}"
+    );
+}
