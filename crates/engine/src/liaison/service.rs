@@ -201,6 +201,38 @@ impl LiaisonService {
             .await?)
     }
 
+    /// The police accounts in use of the caller's own organisation, as (id, name) — the officers
+    /// a point or a request may name on the pages (the API takes any police account). Empty
+    /// without [`Permission::LiaisonManage`] or an organisation.
+    #[tracing::instrument(skip_all)]
+    pub async fn officers(&self, who: &Principal) -> ServiceResult<Vec<(String, String)>> {
+        let Some(org) = who.org_id.clone().filter(|_| who.can(Permission::LiaisonManage)) else {
+            return Ok(Vec::new());
+        };
+        let f = neibao_domain::users::UserFilter {
+            org_id: Some(org),
+            disabled: Some(false),
+            ..Default::default()
+        };
+        let l = self
+            .ctx
+            .store
+            .list_accounts(None, &f, neibao_domain::paging::Page { page: 1, per_page: 200 })
+            .await?;
+        Ok(l.items
+            .into_iter()
+            .filter(|a| a.user.role.is_police())
+            .map(|a| {
+                let name = if a.user.display_name.trim().is_empty() {
+                    a.user.username.clone()
+                } else {
+                    a.user.display_name.clone()
+                };
+                (a.user.id, name)
+            })
+            .collect())
+    }
+
     /// The unit's liaison points now and its history. 404 outside the scope.
     #[tracing::instrument(skip_all, fields(unit = %unit_id))]
     pub async fn of_unit(&self, who: &Principal, unit_id: &str) -> ServiceResult<UnitLiaison> {

@@ -203,15 +203,30 @@ struct DetailPage {
     replies: Vec<ReplyRow>,
     may_handle: bool,
     may_file: bool,
-    self_id: String,
-    self_name: String,
+    officers: Vec<(String, String)>,
     ratings: Vec<(&'static str, &'static str)>,
     reply: String,
     note: String,
     error: Option<String>,
 }
 
-fn detail_page(u: &CurrentUser, d: &RequestDetail, sent: &Fields, error: Option<ApiError>) -> Response {
+async fn detail_page(
+    state: &AppState,
+    u: &CurrentUser,
+    d: &RequestDetail,
+    sent: &Fields,
+    error: Option<ApiError>,
+) -> Response {
+    let mut officers = state.services.liaison.officers(&u.principal).await.unwrap_or_default();
+    if !officers.iter().any(|o| o.0 == u.principal.user_id) {
+        officers.insert(0, (u.principal.user_id.clone(), u.principal.display_name.clone()));
+    }
+    if let Some(h) = &d.request.handler_id {
+        if let Some(i) = officers.iter().position(|o| &o.0 == h) {
+            let o = officers.remove(i);
+            officers.insert(0, o);
+        }
+    }
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
     with_status(
         render(&DetailPage {
@@ -231,8 +246,7 @@ fn detail_page(u: &CurrentUser, d: &RequestDetail, sent: &Fields, error: Option<
                 .collect(),
             may_handle: u.principal.can(Permission::EnterpriseRequestHandle),
             may_file: u.principal.can(Permission::EnterpriseRequestFile),
-            self_id: u.principal.user_id.clone(),
-            self_name: u.principal.display_name.clone(),
+            officers,
             ratings: Rating::ALL.iter().map(|k| (k.code(), k.label_zh())).collect(),
             reply: field(sent, "text").to_string(),
             note: field(sent, "note").to_string(),
@@ -245,7 +259,7 @@ fn detail_page(u: &CurrentUser, d: &RequestDetail, sent: &Fields, error: Option<
 /// `GET /enterprise-requests/{id}`.
 pub async fn detail(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Path<String>) -> Response {
     match state.services.enterprise_requests.get(&u.principal, &id).await {
-        Ok(d) => detail_page(&u, &d, &Vec::new(), None),
+        Ok(d) => detail_page(&state, &u, &d, &Vec::new(), None).await,
         Err(e) => error_page(&u, e.into()),
     }
 }
@@ -266,7 +280,7 @@ async fn act(state: &AppState, u: &CurrentUser, id: &str, action: &str, f: &Fiel
             let e: ApiError = e.into();
             if matches!(e.code.http_status(), 400 | 409) {
                 match svc.get(who, id).await {
-                    Ok(d) => detail_page(u, &d, f, Some(e)),
+                    Ok(d) => detail_page(state, u, &d, f, Some(e)).await,
                     Err(e2) => error_page(u, e2.into()),
                 }
             } else {

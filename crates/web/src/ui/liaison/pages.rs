@@ -81,7 +81,7 @@ struct HubPage {
     mine: Vec<LiaisonUnit>,
     points: Vec<PointRow>,
     may_manage: bool,
-    self_name: String,
+    officers: Vec<(String, String)>,
     units: Vec<(String, String)>,
     chosen: Vec<String>,
     officer: String,
@@ -103,6 +103,13 @@ async fn hub_page(state: &AppState, u: &CurrentUser, sent: &Fields, error: Optio
         Err(e) => return error_page(u, e.into()),
     };
     let may_manage = u.principal.can(Permission::LiaisonManage);
+    let mut officers = match svc.officers(&u.principal).await {
+        Ok(o) => o,
+        Err(e) => return error_page(u, e.into()),
+    };
+    if may_manage && !officers.iter().any(|o| o.0 == u.principal.user_id) {
+        officers.insert(0, (u.principal.user_id.clone(), u.principal.display_name.clone()));
+    }
     let units = if may_manage {
         match state
             .services
@@ -123,7 +130,7 @@ async fn hub_page(state: &AppState, u: &CurrentUser, sent: &Fields, error: Optio
             mine,
             points,
             may_manage,
-            self_name: u.principal.display_name.clone(),
+            officers,
             units,
             chosen: fields(sent, "unit_ids").into_iter().map(str::to_string).collect(),
             officer: field(sent, "officer").to_string(),
@@ -146,7 +153,7 @@ pub async fn hub(State(state): State<AppState>, UiUser(u): UiUser) -> Response {
 /// `contact_hours`, `phone`, `unit_ids` (repeated).
 pub async fn create(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f): CsrfForm<Fields>) -> Response {
     let input = LiaisonInput {
-        officer_id: (field(&f, "officer") == "self").then(|| u.principal.user_id.clone()),
+        officer_id: Some(field(&f, "officer").to_string()),
         team_name: Some(field(&f, "team_name").to_string()),
         park_name: Some(field(&f, "park_name").to_string()),
         contact_hours: field(&f, "contact_hours").to_string(),
