@@ -151,6 +151,8 @@ pub enum Permission {
     EnterpriseRequestFile,
     /// 指派承办民警、答复、办结民营企业诉求: police of the jurisdiction.
     EnterpriseRequestHandle,
+    /// 设置民营企业诉求的答复期限（天）: administrators.
+    EnterpriseRequestConfigure,
 }
 
 use Role::{
@@ -223,6 +225,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::LiaisonManage, &[PP, PC, PX, PS]),
     (Permission::EnterpriseRequestFile, &[M]),
     (Permission::EnterpriseRequestHandle, &[PP, PC, PX, PS]),
+    (Permission::EnterpriseRequestConfigure, &[A]),
 ];
 
 impl Permission {
@@ -294,6 +297,7 @@ impl Permission {
             Permission::LiaisonManage => "liaison.manage",
             Permission::EnterpriseRequestFile => "enterprise_request.file",
             Permission::EnterpriseRequestHandle => "enterprise_request.handle",
+            Permission::EnterpriseRequestConfigure => "enterprise_request.configure",
         }
     }
 
@@ -360,6 +364,7 @@ impl Permission {
             Permission::LiaisonManage => "设立警企联系点、指派联系单位",
             Permission::EnterpriseRequestFile => "提交民营企业诉求、回复、评价办理结果",
             Permission::EnterpriseRequestHandle => "指派承办民警、答复、办结民营企业诉求",
+            Permission::EnterpriseRequestConfigure => "设置民营企业诉求的答复期限",
         }
     }
 

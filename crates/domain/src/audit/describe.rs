@@ -187,6 +187,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "指派了民营企业诉求的承办民警",
     ),
     ("enterprise_request.reply", "回复民营企业诉求", "回复了民营企业诉求"),
+    (
+        "enterprise_request.settings",
+        "设置诉求答复期限",
+        "设置了民营企业诉求的答复期限",
+    ),
     ("enterprise_request.close", "办结民营企业诉求", "办结了民营企业诉求"),
     (
         "enterprise_request.rate",
@@ -336,6 +341,7 @@ const OBJECTS: &[(&str, &str)] = &[
     ("liaison_point", "警企联系点"),
     ("liaison", "警企联系点"),
     ("enterprise_request", "民营企业诉求"),
+    ("enterprise_request_settings", "民营企业诉求设置"),
     ("enterprise-requests", "民营企业诉求"),
     ("filing", "备案"),
     ("filings", "备案"),

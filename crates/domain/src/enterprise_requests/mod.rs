@@ -9,9 +9,18 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The response deadline: 7 calendar days after filing (5 working days, counted simply as a
-/// calendar week; docs/ENTERPRISE-REQUESTS.md).
+/// The default response deadline: 7 calendar days after filing (5 working days, counted simply
+/// as a calendar week; docs/ENTERPRISE-REQUESTS.md); administrators may set another
+/// ([`RESPONSE_DAYS_KEY`]).
 pub const RESPONSE_DAYS: i64 = 7;
+/// Meta key of the configured response deadline (days; administrators set it, 1–60).
+pub const RESPONSE_DAYS_KEY: &str = "enterprise_requests.response_days";
+
+/// The response deadline in days for a configured value (1–60; [`RESPONSE_DAYS`] outside).
+pub fn response_days(configured: Option<i64>) -> i64 {
+    configured.filter(|d| (1..=60).contains(d)).unwrap_or(RESPONSE_DAYS)
+}
+
 /// Longest request or reply text (characters).
 pub const MAX_TEXT_CHARS: usize = 2000;
 /// Longest closing note (characters).

@@ -6,16 +6,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use neibao_domain::access::Principal;
-use neibao_domain::enterprise_requests::RESPONSE_DAYS;
 use neibao_domain::jobs::{Job, JobKind, NewJob};
 
 use crate::context::Ctx;
 use crate::jobs::scheduler::Handler;
 use crate::notifications::notice::{send, Notice};
 
-/// The deadline of a request filed at `at`.
-pub fn deadline_of(at: DateTime<Utc>) -> DateTime<Utc> {
-    at + Duration::days(RESPONSE_DAYS)
+/// The deadline of a request filed at `at` with a response time of `days`.
+pub fn deadline_of(at: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    at + Duration::days(days)
 }
 
 /// The deadline job of request `id`.
@@ -52,10 +51,9 @@ async fn on_deadline(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
             title: format!("民营企业诉求已超期：{}（{}）", r.unit_name, r.kind.label_zh()),
             unit_name: r.unit_name.clone(),
             summary: format!(
-                "{}提交的{}已超过{}天答复期限仍未办结，请尽快答复、办结。",
+                "{}提交的{}已超过答复期限仍未办结，请尽快答复、办结。",
                 r.unit_name,
-                r.kind.label_zh(),
-                RESPONSE_DAYS
+                r.kind.label_zh()
             ),
             link: format!("/enterprise-requests/{}", r.id),
             at: now,

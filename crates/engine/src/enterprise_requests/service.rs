@@ -78,7 +78,7 @@ impl EnterpriseRequestService {
             filed_by: who.user_id.clone(),
             filed_by_name: name_of(who),
             at,
-            deadline: deadline_of(at),
+            deadline: deadline_of(at, self.response_days().await?),
         };
         let audit = who.audit("enterprise_request.file", "enterprise_request", &r.id, Some(unit_id));
         let created = self
@@ -93,7 +93,13 @@ impl EnterpriseRequestService {
                 org_ids: vec![station.clone()],
                 title: format!("收到民营企业诉求：{}（{}）", created.unit_name, kind.label_zh()),
                 unit_name: created.unit_name.clone(),
-                summary: format!("请指派承办民警，在{RESPONSE_DAYS}天内答复。"),
+                summary: format!(
+                    "请指派承办民警，在 {} 前答复。",
+                    created
+                        .deadline
+                        .with_timezone(&chrono_tz::Asia::Shanghai)
+                        .format("%Y-%m-%d %H:%M")
+                ),
                 link: format!("/enterprise-requests/{}", created.id),
                 at,
             };
@@ -102,6 +108,31 @@ impl EnterpriseRequestService {
                 .map_err(ServiceError::from)?;
         }
         Ok(created)
+    }
+
+    /// The response deadline in days (default [`RESPONSE_DAYS`]; 1–60 when configured).
+    pub async fn response_days(&self) -> ServiceResult<i64> {
+        let v = self.ctx.store.get_meta(RESPONSE_DAYS_KEY).await?;
+        Ok(response_days(v.and_then(|s| s.parse().ok())))
+    }
+
+    /// Sets the response deadline (administrators, [`Permission::EnterpriseRequestConfigure`]):
+    /// 1–60 days, for requests filed after. Audited as `enterprise_request.settings`.
+    #[tracing::instrument(skip_all, fields(days))]
+    pub async fn set_response_days(&self, who: &Principal, days: i64) -> ServiceResult<i64> {
+        who.require(Permission::EnterpriseRequestConfigure)?;
+        if !(1..=60).contains(&days) {
+            return Err(ServiceError::invalid("诉求答复期限为 1–60 天"));
+        }
+        let mut audit = who.audit(
+            "enterprise_request.settings",
+            "enterprise_request_settings",
+            RESPONSE_DAYS_KEY,
+            None,
+        );
+        audit.detail = format!("{days} 天");
+        self.ctx.store.set_enterprise_response_days(days, &audit).await?;
+        Ok(days)
     }
 
     /// One request with its replies. 404 absent or outside the scope.

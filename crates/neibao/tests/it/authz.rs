@@ -670,6 +670,13 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ),
         ("get", "/api/v1/enterprise-requests", Any, None),
         ("get", "/api/v1/enterprise-requests/counts", Any, None),
+        ("get", "/api/v1/enterprise-requests/settings", Any, None),
+        (
+            "put",
+            "/api/v1/enterprise-requests/settings",
+            Admin,
+            Some(r#"{"response_days":7}"#),
+        ),
         ("get", "/api/v1/enterprise-requests/{id}", Any, None),
         (
             "post",

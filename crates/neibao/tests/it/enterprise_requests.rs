@@ -117,6 +117,38 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
     let (s, _) = station.get(&format!("/api/v1/enterprise-requests/{id}")).await;
     assert_eq!(s, 200);
 
+    // The response deadline is configurable by an administrator (1–60 days) for later requests.
+    let (s, v) = station
+        .put("/api/v1/enterprise-requests/settings", json!({"response_days": 3}))
+        .await;
+    assert_eq!(s, 403, "{v}");
+    let (s, v) = admin
+        .put("/api/v1/enterprise-requests/settings", json!({"response_days": 0}))
+        .await;
+    assert_eq!(s, 400, "{v}");
+    assert!(error_message(&v).contains("1–60"), "{v}");
+    let (s, v) = admin
+        .put("/api/v1/enterprise-requests/settings", json!({"response_days": 3}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, short) = manager
+        .post(&path, json!({"kind": "other", "text": "三天期限的诉求"}))
+        .await;
+    assert_eq!(s, 201, "{short}");
+    let d: DateTime<Utc> = short["deadline"].as_str().unwrap().parse().unwrap();
+    assert!(d < t0 + Duration::days(4), "{short}");
+    let (s, v) = station
+        .post(
+            &format!("/api/v1/enterprise-requests/{}/close", short["id"].as_str().unwrap()),
+            json!({"note": "已答复"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, _) = admin
+        .put("/api/v1/enterprise-requests/settings", json!({"response_days": 7}))
+        .await;
+    assert_eq!(s, 200);
+
     // A second request stays unanswered and goes overdue at its deadline.
     let (s, late) = manager
         .post(
@@ -244,7 +276,7 @@ async fn a_private_enterprise_request_is_assigned_answered_closed_rated_and_goes
     let (_, c) = station.get("/api/v1/enterprise-requests/counts").await;
     assert_eq!(c["open"], 1, "{c}");
     assert_eq!(c["overdue_open"], 1, "{c}");
-    assert_eq!(c["closed"], 1, "{c}");
+    assert_eq!(c["closed"], 2, "{c}");
     assert_eq!(c["satisfied"], 1, "{c}");
     assert!(c["mean_seconds_to_first_reply"].is_i64(), "{c}");
     assert!(

@@ -64,6 +64,10 @@ pub trait EnterpriseRequestRepo: Send + Sync {
         audit: &AuditEntry,
     ) -> StoreResult<RequestDetail>;
 
+    /// Sets the response deadline in days (meta key
+    /// [`neibao_domain::enterprise_requests::RESPONSE_DAYS_KEY`]) with `audit`, in one transaction.
+    async fn set_enterprise_response_days(&self, days: i64, audit: &AuditEntry) -> StoreResult<()>;
+
     /// Marks the request overdue if it is still open and its deadline is at or before `now`;
     /// answers it when it was marked now (`None` otherwise), audited as the system with `audit`.
     async fn mark_enterprise_request_overdue(

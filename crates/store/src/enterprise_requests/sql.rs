@@ -323,6 +323,20 @@ impl EnterpriseRequestRepo for Backend {
             .ok_or(StoreError::NotFound)
     }
 
+    async fn set_enterprise_response_days(&self, days: i64, audit: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(&sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        ))
+        .bind(RESPONSE_DAYS_KEY)
+        .bind(days.to_string())
+        .execute(&mut *tx)
+        .await?;
+        append_in(&mut tx, audit, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn mark_enterprise_request_overdue(
         &self,
         id: &str,

@@ -9,7 +9,7 @@ use axum::Json;
 use neibao_domain::enterprise_requests::{EnterpriseRequest, RequestCounts, RequestDetail, RequestFilter};
 use neibao_domain::paging::{Listing, Page};
 use neibao_engine::enterprise_requests::FileInput;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ApiResult;
 use crate::extract::principal::CurrentUser;
@@ -101,8 +101,43 @@ pub struct RateBody {
     pub rating: String,
 }
 
+/// The response deadline of new requests.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Settings {
+    /// Days from filing to the deadline, 1–60; default 7.
+    #[schema(minimum = 1, maximum = 60)]
+    pub response_days: i64,
+}
+
+/// The response deadline of new requests.
+#[utoipa::path(get, path = "/api/v1/enterprise-requests/settings", tag = "enterprise_requests",
+    responses((status = 200, body = Settings)))]
+pub async fn settings(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<Settings>> {
+    Ok(Json(Settings {
+        response_days: state.services.enterprise_requests.response_days().await?,
+    }))
+}
+
+/// Sets the response deadline of requests filed after (administrators).
+#[utoipa::path(put, path = "/api/v1/enterprise-requests/settings", tag = "enterprise_requests", request_body = Settings,
+    responses((status = 200, body = Settings), (status = 400, body = crate::error::ErrorBody, description = "不在 1–60 天"),
+        (status = 403, body = crate::error::ErrorBody, description = "仅管理员可以设置")))]
+pub async fn set_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(b): Json<Settings>,
+) -> ApiResult<Json<Settings>> {
+    Ok(Json(Settings {
+        response_days: state
+            .services
+            .enterprise_requests
+            .set_response_days(&user.principal, b.response_days)
+            .await?,
+    }))
+}
+
 /// Files a request of the unit (its manager; the unit must be flagged 民营企业). The response
-/// deadline is 7 days on; the station is told at once. Send an `Idempotency-Key`: a repeat
+/// deadline is 7 days on (or as set); the station is told at once. Send an `Idempotency-Key`: a repeat
 /// makes one request.
 #[utoipa::path(post, path = "/api/v1/units/{id}/enterprise-requests", tag = "enterprise_requests", params(UnitPath),
     request_body = FileBody,
@@ -277,6 +312,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/units/{id}/enterprise-requests", routing::post(file))
         .route("/api/v1/enterprise-requests", routing::get(list))
         .route("/api/v1/enterprise-requests/counts", routing::get(counts))
+        .route(
+            "/api/v1/enterprise-requests/settings",
+            routing::get(settings).put(set_settings),
+        )
         .route("/api/v1/enterprise-requests/{id}", routing::get(get))
         .route("/api/v1/enterprise-requests/{id}/assign", routing::post(assign))
         .route("/api/v1/enterprise-requests/{id}/replies", routing::post(reply))
@@ -286,5 +325,5 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(file, list, counts, get, assign, reply, close, rate))]
+#[openapi(paths(file, list, counts, settings, set_settings, get, assign, reply, close, rate))]
 pub struct Doc;
