@@ -67,10 +67,14 @@ pub enum JobKind {
     /// recipient unit that has not acknowledged gets one reminder and is listed as overdue
     /// (subject: the bulletin id).
     BulletinDeadline,
+    /// A private-enterprise request's response deadline (docs/ENTERPRISE-REQUESTS.md; seed
+    /// highlight 6): due at the deadline; marks the request overdue if it is still open and tells
+    /// the station (subject: the request id).
+    EnterpriseRequestDeadline,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 18] = [
+    pub const ALL: [JobKind; 19] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -89,6 +93,7 @@ impl JobKind {
         JobKind::DrillOverdue,
         JobKind::ProtectionLevelEnd,
         JobKind::BulletinDeadline,
+        JobKind::EnterpriseRequestDeadline,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -112,6 +117,7 @@ impl JobKind {
             JobKind::DrillOverdue => "drill.overdue",
             JobKind::ProtectionLevelEnd => "protection_level.end",
             JobKind::BulletinDeadline => "bulletin.deadline",
+            JobKind::EnterpriseRequestDeadline => "enterprise_request.deadline",
         }
     }
 

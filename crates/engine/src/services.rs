@@ -19,6 +19,7 @@ use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::drills::DrillService;
 use crate::emergency_plans::EmergencyPlanService;
+use crate::enterprise_requests::EnterpriseRequestService;
 use crate::equipment::EquipmentService;
 use crate::events::EventService;
 use crate::filings::FilingService;
@@ -27,6 +28,7 @@ use crate::imports::ImportService;
 use crate::intake::bus::EventBus;
 use crate::intake::pipeline::Pipeline;
 use crate::intake::IntakeService;
+use crate::liaison::LiaisonService;
 use crate::notifications::NotificationService;
 use crate::organisations::OrganisationService;
 use crate::patrol::PatrolService;
@@ -78,6 +80,8 @@ pub struct Services {
     pub alarms: AlarmService,
     pub bulletins: BulletinService,
     pub reports: ReportService,
+    pub liaison: LiaisonService,
+    pub enterprise_requests: EnterpriseRequestService,
 }
 
 impl Services {
@@ -124,6 +128,8 @@ impl Services {
             alarms: AlarmService::new(ctx.clone()),
             bulletins: BulletinService::new(ctx.clone()),
             reports: ReportService::new(ctx.clone()),
+            liaison: LiaisonService::new(ctx.clone()),
+            enterprise_requests: EnterpriseRequestService::new(ctx.clone()),
             ctx,
         }
     }

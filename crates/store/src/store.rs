@@ -15,12 +15,14 @@ use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::drills::DrillRepo;
 use crate::emergency_plans::EmergencyPlanRepo;
+use crate::enterprise_requests::EnterpriseRequestRepo;
 use crate::equipment::EquipmentRepo;
 use crate::events::EventRepo;
 use crate::filings::FilingRepo;
 use crate::idempotency::IdempotencyRepo;
 use crate::imports::ImportJobRepo;
 use crate::jobs::JobRepo;
+use crate::liaison::LiaisonRepo;
 use crate::notifications::{ChannelRepo, InboxRepo, OutboxRepo};
 use crate::organisations::OrgAdminRepo;
 use crate::patrol::PatrolRepo;
@@ -94,6 +96,8 @@ pub trait Store:
     + AlarmRepo
     + BulletinRepo
     + ReportRepo
+    + LiaisonRepo
+    + EnterpriseRequestRepo
     + Send
     + Sync
     + 'static
@@ -154,6 +158,8 @@ impl<T> Store for T where
         + AlarmRepo
         + BulletinRepo
         + ReportRepo
+        + LiaisonRepo
+        + EnterpriseRequestRepo
         + Send
         + Sync
         + 'static

@@ -160,6 +160,15 @@ pub enum Permission {
     /// 查看报告 (docs/REPORTS.md): a unit its own reports, police those of their jurisdiction;
     /// competent departments are not a channel of reports to the police.
     ReportRead,
+    /// 设立警企联系点、指派和调整联系单位 (R33, docs/LIAISON.md): police of the jurisdiction.
+    LiaisonManage,
+    /// 提交民营企业诉求、补充回复、评价办理结果 (seed highlight 6, docs/ENTERPRISE-REQUESTS.md): the unit's
+    /// manager.
+    EnterpriseRequestFile,
+    /// 指派承办民警、答复、办结民营企业诉求: police of the jurisdiction.
+    EnterpriseRequestHandle,
+    /// 设置民营企业诉求的答复期限（天）: administrators.
+    EnterpriseRequestConfigure,
 }
 
 use Role::{
@@ -235,6 +244,10 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ReportFile, &[M, G]),
     (Permission::ReportHandle, &[PP, PC, PX, PS]),
     (Permission::ReportRead, &[A, PP, PC, PX, PS, M, G]),
+    (Permission::LiaisonManage, &[PP, PC, PX, PS]),
+    (Permission::EnterpriseRequestFile, &[M]),
+    (Permission::EnterpriseRequestHandle, &[PP, PC, PX, PS]),
+    (Permission::EnterpriseRequestConfigure, &[A]),
 ];
 
 impl Permission {
@@ -309,6 +322,10 @@ impl Permission {
             Permission::ReportFile => "report.file",
             Permission::ReportHandle => "report.handle",
             Permission::ReportRead => "report.read",
+            Permission::LiaisonManage => "liaison.manage",
+            Permission::EnterpriseRequestFile => "enterprise_request.file",
+            Permission::EnterpriseRequestHandle => "enterprise_request.handle",
+            Permission::EnterpriseRequestConfigure => "enterprise_request.configure",
         }
     }
 
@@ -378,6 +395,10 @@ impl Permission {
             Permission::ReportFile => "报告内部案事件、可疑情况、周边问题",
             Permission::ReportHandle => "签收报告、登记处置",
             Permission::ReportRead => "查看报告",
+            Permission::LiaisonManage => "设立警企联系点、指派联系单位",
+            Permission::EnterpriseRequestFile => "提交民营企业诉求、回复、评价办理结果",
+            Permission::EnterpriseRequestHandle => "指派承办民警、答复、办结民营企业诉求",
+            Permission::EnterpriseRequestConfigure => "设置民营企业诉求的答复期限",
         }
     }
 

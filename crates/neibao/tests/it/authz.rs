@@ -79,6 +79,12 @@ pub(crate) enum Access {
     BulletinUnit,
     /// Everyone but competent departments: reading reports to the police (docs/REPORTS.md).
     Reports,
+    /// The unit's security manager only: filing and rating private-enterprise requests
+    /// (docs/ENTERPRISE-REQUESTS.md).
+    EnterpriseUnit,
+    /// Police officers and the unit's security manager: replies to a private-enterprise request
+    /// (each their side).
+    EnterpriseReply,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -123,6 +129,8 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::ProtectionLevelUnit => role == "unit_manager",
         Access::BulletinUnit => role == "unit_manager",
         Access::Reports => role != "department",
+        Access::EnterpriseUnit => role == "unit_manager",
+        Access::EnterpriseReply => role.starts_with("police_") || role == "unit_manager",
     }
 }
 
@@ -676,6 +684,69 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Officers,
             Some(r#"{"note":"矩阵处置"}"#),
         ),
+        // Liaison points (docs/LIAISON.md): `objects` made the point `matrix-liaison-<unit>`
+        // assigned to the unit; the unit set sent is the one it has.
+        ("get", "/api/v1/liaison/points", Any, None),
+        (
+            "post",
+            "/api/v1/liaison/points",
+            Officers,
+            Some(
+                r#"{"team_name":"矩阵联络组{n}","contact_hours":"工作日","phone":"13812345678","unit_ids":["{unit}"]}"#,
+            ),
+        ),
+        ("get", "/api/v1/liaison/points/{id}", Any, None),
+        (
+            "put",
+            "/api/v1/liaison/points/{id}/units",
+            Officers,
+            Some(r#"{"unit_ids":["{unit}"]}"#),
+        ),
+        ("get", "/api/v1/liaison/mine", Any, None),
+        ("get", "/api/v1/units/{id}/liaison", Any, None),
+        // Private-enterprise requests (docs/ENTERPRISE-REQUESTS.md): `objects` made the request
+        // `matrix-ereq-<unit>`; a unit not flagged 民营企业 is refused 409, an unknown handler
+        // 400, a second closure 409, a rating of an open request 409.
+        (
+            "post",
+            "/api/v1/units/{id}/enterprise-requests",
+            EnterpriseUnit,
+            Some(r#"{"kind":"other","text":"矩阵诉求"}"#),
+        ),
+        ("get", "/api/v1/enterprise-requests", Any, None),
+        ("get", "/api/v1/enterprise-requests/counts", Any, None),
+        ("get", "/api/v1/enterprise-requests/settings", Any, None),
+        (
+            "put",
+            "/api/v1/enterprise-requests/settings",
+            Admin,
+            Some(r#"{"response_days":7}"#),
+        ),
+        ("get", "/api/v1/enterprise-requests/{id}", Any, None),
+        (
+            "post",
+            "/api/v1/enterprise-requests/{id}/assign",
+            Officers,
+            Some(r#"{"handler_id":"matrix-none"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/enterprise-requests/{id}/replies",
+            EnterpriseReply,
+            Some(r#"{"text":"矩阵回复"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/enterprise-requests/{id}/close",
+            Officers,
+            Some(r#"{"note":"矩阵办结"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/enterprise-requests/{id}/rating",
+            EnterpriseUnit,
+            Some(r#"{"rating":"satisfied"}"#),
+        ),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -1214,6 +1285,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     crate::bulletins::matrix_objects(app, unit_id).await;
     alarm_objects(app, unit_id).await;
     report_objects(app, &unit).await;
+    enterprise_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1360,6 +1432,8 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "drills" => drill_id(o),
         "alarms" => alarm_id(o),
         "reports" => report_id(o),
+        "liaison" => format!("matrix-liaison-{}", o.unit["id"].as_str().unwrap()),
+        "enterprise-requests" => format!("matrix-ereq-{}", o.unit["id"].as_str().unwrap()),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         "protection-levels" => crate::protection_levels::matrix_order(o),
@@ -1476,6 +1550,24 @@ pub(crate) async fn alarm_objects(app: &TestApp, unit: &str) {
         "INSERT INTO alarms (id, unit_id, key_area_id, scenario, note, drill, source, device_id, caller_id, caller_name, \
          raised_at, alert_id, arrived_at, arrival_by, arrival_note, arrival_recorded_at) \
          VALUES ('matrix-alarm-{unit}', '{unit}', NULL, 'other', '', TRUE, 'button', NULL, NULL, '矩阵保安', 0, NULL, NULL, NULL, '', NULL) \
+         ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
+}
+
+/// A liaison point assigned to the unit and an open private-enterprise request of it, made in
+/// the database (docs/LIAISON.md, docs/ENTERPRISE-REQUESTS.md).
+pub(crate) async fn enterprise_objects(app: &TestApp, unit: &str) {
+    app.exec_sql(&format!(
+        "INSERT INTO liaison_points (id, officer_id, name, officer_org_name, team_name, park_name, contact_hours, \
+         phone_enc, org_id, org_name, created_by, created_at) \
+         VALUES ('matrix-liaison-{unit}', NULL, '矩阵联络组', NULL, '矩阵联络组', '', '工作日', NULL, NULL, NULL, '矩阵', 0) \
+         ON CONFLICT (id) DO NOTHING;
+         INSERT INTO liaison_assignments (id, point_id, unit_id, assigned_at, assigned_by, unassigned_at, unassigned_by) \
+         VALUES ('matrix-la-{unit}', 'matrix-liaison-{unit}', '{unit}', 0, '矩阵', NULL, NULL) ON CONFLICT (id) DO NOTHING;
+         INSERT INTO enterprise_requests (id, unit_id, station_id, kind, text, state, filed_by, filed_by_name, filed_at, \
+         deadline, overdue, closing_note) \
+         VALUES ('matrix-ereq-{unit}', '{unit}', NULL, 'other', '矩阵诉求', 'open', '', '矩阵', 0, 0, FALSE, '') \
          ON CONFLICT (id) DO NOTHING;"
     ))
     .await;

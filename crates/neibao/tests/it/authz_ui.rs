@@ -433,6 +433,61 @@ fn table() -> Vec<Row> {
         ("post", "/reports/{id}/handling", Officers, &[("note", "界面矩阵处置")]),
         ("get", "/report", Public, &[]),
         ("post", "/report", Public, &[]),
+        // Liaison points and private-enterprise requests (docs/LIAISON.md,
+        // docs/ENTERPRISE-REQUESTS.md): the objects `objects` made; an unknown handler is 400, a
+        // rating of an open request or a second closure 409.
+        ("get", "/liaison", Any, &[]),
+        (
+            "post",
+            "/liaison/points",
+            Officers,
+            &[
+                ("team_name", "界面矩阵联络组"),
+                ("contact_hours", "工作日"),
+                ("phone", "13812345678"),
+                ("unit_ids", "{unit}"),
+            ],
+        ),
+        ("get", "/liaison/points/{id}", Any, &[]),
+        (
+            "post",
+            "/liaison/points/{id}/units",
+            Officers,
+            &[("unit_ids", "{unit}")],
+        ),
+        ("get", "/units/{id}/liaison", Any, &[]),
+        ("get", "/enterprise-requests", Any, &[]),
+        (
+            "post",
+            "/enterprise-requests",
+            EnterpriseUnit,
+            &[("kind", "other"), ("text", "界面矩阵诉求")],
+        ),
+        ("get", "/enterprise-requests/{id}", Any, &[]),
+        (
+            "post",
+            "/enterprise-requests/{id}/assign",
+            Officers,
+            &[("handler_id", "matrix-none")],
+        ),
+        (
+            "post",
+            "/enterprise-requests/{id}/reply",
+            EnterpriseReply,
+            &[("text", "界面矩阵回复")],
+        ),
+        (
+            "post",
+            "/enterprise-requests/{id}/close",
+            Officers,
+            &[("note", "界面矩阵办结")],
+        ),
+        (
+            "post",
+            "/enterprise-requests/{id}/rating",
+            EnterpriseUnit,
+            &[("rating", "satisfied")],
+        ),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -853,6 +908,8 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "alarms" => crate::authz::alarm_id(o),
         "bulletins" => crate::bulletins::matrix_bulletin(o),
         "reports" => crate::authz::report_id(o),
+        "liaison" => format!("matrix-liaison-{}", o.unit["id"].as_str().unwrap()),
+        "enterprise-requests" => format!("matrix-ereq-{}", o.unit["id"].as_str().unwrap()),
         other => panic!("no object for {other}"),
     }
 }

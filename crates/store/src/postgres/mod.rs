@@ -31,6 +31,8 @@ mod documents;
 mod drills;
 #[path = "../emergency_plans/sql.rs"]
 mod emergency_plans;
+#[path = "../enterprise_requests/sql.rs"]
+mod enterprise_requests;
 #[path = "../equipment/sql.rs"]
 mod equipment;
 #[path = "../events/write.rs"]
@@ -45,6 +47,8 @@ mod idempotency;
 mod imports;
 #[path = "../jobs/sql.rs"]
 mod jobs;
+#[path = "../liaison/sql.rs"]
+mod liaison;
 #[path = "../notifications/sql.rs"]
 mod notifications;
 #[path = "../organisations/sql.rs"]

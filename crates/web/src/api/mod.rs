@@ -17,11 +17,13 @@ pub mod divisions;
 pub mod documents;
 pub mod drills;
 pub mod emergency_plans;
+pub mod enterprise_requests;
 pub mod equipment;
 pub mod events;
 pub mod filings;
 pub mod imports;
 pub mod intake;
+pub mod liaison;
 pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;
@@ -81,6 +83,8 @@ pub fn routes() -> Router<AppState> {
         .merge(alarms::routes())
         .merge(bulletins::routes())
         .merge(reports::routes())
+        .merge(liaison::routes())
+        .merge(enterprise_requests::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

@@ -13,12 +13,14 @@ mod divisions;
 mod drills;
 mod emergency;
 mod emergency_plans;
+mod enterprise_requests;
 mod equipment;
 mod events;
 mod filings;
 mod form;
 mod imports;
 mod kit;
+mod liaison;
 mod notifications;
 mod organisations;
 mod patrol;
@@ -74,6 +76,8 @@ pub fn routes() -> Router<AppState> {
         .merge(alarms::routes())
         .merge(bulletins::routes())
         .merge(reports::routes())
+        .merge(liaison::routes())
+        .merge(enterprise_requests::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())

@@ -31,6 +31,7 @@ mod drills;
 mod events;
 mod idempotency;
 mod jobs;
+mod liaison;
 mod organisations;
 mod patrol;
 mod registry;
@@ -71,6 +72,7 @@ async fn repositories(backend: Backend, test: &str) {
     alarms::check(store, now, &registry).await;
     bulletins::check(store, now, &registry).await;
     reports::check(store, now, &registry).await;
+    liaison::check(store, now, &registry).await;
     db.close().await;
 }
 
