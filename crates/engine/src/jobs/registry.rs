@@ -82,6 +82,8 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
         (
             JobKind::BulletinDeadline,
             crate::bulletins::deadline::deadline_handler(services.bulletins.ctx.clone()),
+        ),
+        (
             JobKind::EnterpriseRequestDeadline,
             crate::enterprise_requests::deadline::deadline_handler(services.enterprise_requests.ctx.clone()),
         ),
