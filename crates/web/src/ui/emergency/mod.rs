@@ -110,6 +110,26 @@ pub async fn hub(UiUser(u): UiUser) -> Response {
         Some(unit) => (u.principal.unit_name.clone().unwrap_or_default(), unit_links(unit)),
         None => (String::new(), police_links()),
     };
+    let mut links = links;
+    if u.principal.can(neibao_domain::access::Permission::ReportRead) {
+        // Reports to the police (docs/REPORTS.md), after the one-press alarm.
+        links.insert(
+            1,
+            Link {
+                id: "hub-reports",
+                href: match &u.principal.unit_id {
+                    Some(unit) => format!("/units/{unit}/report"),
+                    None => "/reports".into(),
+                },
+                title: "报告案事件",
+                line: if u.principal.unit_id.is_some() {
+                    "报告内部案事件、可疑情况和周边治安问题，派出所即时收到"
+                } else {
+                    "单位和群众的报告：签收、登记处置，签收用时"
+                },
+            },
+        );
+    }
     render(&HubPage {
         nav: Nav::new(&u),
         unit_name,
