@@ -289,10 +289,14 @@ async fn totp_second_factor_and_the_bureau_requirement() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400, "a wrong code does not enable it");
+    // The code used to confirm, kept: recomputing it later could cross into the next 30-second
+    // step and give a fresh code.
+    let confirmed_at = now();
+    let used = totp::code_at(&secret, confirmed_at);
     let r = http
         .post(app.url("/api/v1/me/totp/confirm"))
         .header("x-csrf-token", &csrf)
-        .json(&json!({"code": totp::code_at(&secret, now())}))
+        .json(&json!({"code": used}))
         .send()
         .await
         .unwrap();
@@ -301,12 +305,14 @@ async fn totp_second_factor_and_the_bureau_requirement() {
     let (_, s, v) = app.session("demo_county", DEMO_PASSWORD, None).await;
     assert_eq!((s, v["error"]["code"].as_str()), (401, Some("totp_required")), "{v}");
     // The code already used to confirm cannot be used again (replay).
-    let (_, s, _) = app
-        .session("demo_county", DEMO_PASSWORD, Some(&totp::code_at(&secret, now())))
-        .await;
+    let (_, s, _) = app.session("demo_county", DEMO_PASSWORD, Some(&used)).await;
     assert_eq!(s, 401);
     let (_, s, v) = app
-        .session("demo_county", DEMO_PASSWORD, Some(&totp::code_at(&secret, now() + 30)))
+        .session(
+            "demo_county",
+            DEMO_PASSWORD,
+            Some(&totp::code_at(&secret, confirmed_at + 30)),
+        )
         .await;
     assert_eq!(s, 200, "next step's code: {v}");
 
