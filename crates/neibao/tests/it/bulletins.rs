@@ -388,15 +388,7 @@ async fn a_unit_manager_reads_and_acknowledges_a_bulletin_on_a_phone() {
         .contains("手机签收测试通报"));
     br.goto(&app.url(&format!("/bulletins/{id}"))).await;
     assert!(br.text(&css("#bulletin-body")).await.contains("冒充快递员"));
-    let fits = br
-        .call(
-            Method::POST,
-            "execute/sync",
-            json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
-        )
-        .await
-        .unwrap();
-    assert!(fits[0].as_i64().unwrap() <= fits[1].as_i64().unwrap(), "{fits}");
+    br.assert_fits_phone().await;
     br.send_keys(&css("#reply"), "已传达至全体保安。").await;
     br.click(&css("#acknowledge")).await;
     br.wait_for("acknowledged", || async {

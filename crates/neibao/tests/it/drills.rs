@@ -455,21 +455,6 @@ async fn a_counter_terror_target_without_a_drill_is_overdue_on_1_january() {
     assert_eq!(v["key_unit_months"], 3);
 }
 
-/// The page fits the phone's width (no sideways scrolling).
-async fn fits(b: &crate::webdriver::Browser) {
-    let v = b
-        .call(
-            reqwest::Method::POST,
-            "execute/sync",
-            json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
-        )
-        .await
-        .unwrap();
-    let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
-    assert!(inner <= 390, "window not narrowed: {inner}");
-    assert!(scroll <= inner, "the page scrolls sideways: {scroll} > {inner}");
-}
-
 /// The height (px) of the element `sel`.
 async fn height(b: &crate::webdriver::Browser, sel: &str) -> f64 {
     b.call(
@@ -505,14 +490,14 @@ async fn a_guard_runs_a_drill_on_a_phone_and_the_officer_sees_the_evaluation() {
         .unwrap();
     b.login(&app, "demo_guard").await;
     b.goto(&app.url(&format!("/drills/{id}/run"))).await;
-    fits(&b).await;
+    b.assert_fits_phone().await;
     assert!(height(&b, "#start").await >= 44.0);
     b.click(&css("#start")).await;
     b.wait_for("the drill started", || async {
         b.try_text(&css("#tap-1")).await.is_ok()
     })
     .await;
-    fits(&b).await;
+    b.assert_fits_phone().await;
     for (n, sel) in [(1, "#tap-1"), (2, "#tap-2"), (3, "#tap-3")] {
         assert!(height(&b, sel).await >= 44.0, "touch target of {sel}");
         b.click(&css(sel)).await;
@@ -520,7 +505,7 @@ async fn a_guard_runs_a_drill_on_a_phone_and_the_officer_sees_the_evaluation() {
             b.try_text(&css("#recorded-count")).await.as_deref() == Ok(&n.to_string())
         })
         .await;
-        fits(&b).await;
+        b.assert_fits_phone().await;
     }
     // A photo of the first step.
     let photo = concat!(env!("CARGO_TARGET_TMPDIR"), "/drill-step.png");
@@ -543,7 +528,7 @@ async fn a_guard_runs_a_drill_on_a_phone_and_the_officer_sees_the_evaluation() {
             .is_ok_and(|t| t.contains("演练已结束"))
     })
     .await;
-    fits(&b).await;
+    b.assert_fits_phone().await;
     let png = b.screenshot().await;
     let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/drill-run-phone.png");
     std::fs::write(shot, png).unwrap();
@@ -571,7 +556,7 @@ async fn a_guard_runs_a_drill_on_a_phone_and_the_officer_sees_the_evaluation() {
     b.goto(&app.url(&format!("/drills/{id}"))).await;
     assert_eq!(b.text(&css("#overall-score")).await, overall.to_string());
     assert!(b.text(&css("#shortfalls")).await.contains("疏散未完成"));
-    fits(&b).await;
+    b.assert_fits_phone().await;
     let href = b.attribute(&css("#report-link"), "href").await;
     b.quit().await;
     let officer = app.browser("demo_station", DEMO_PASSWORD).await;

@@ -563,21 +563,8 @@ async fn a_guard_checks_an_item_on_a_phone() {
         .await
         .unwrap();
     b.login(&app, "demo_guard").await;
-    let fits = || async {
-        let v = b
-            .call(
-                Method::POST,
-                "execute/sync",
-                json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
-            )
-            .await
-            .unwrap();
-        let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
-        assert!(inner <= 390, "window not narrowed: {inner}");
-        assert!(scroll <= inner, "the page scrolls sideways: {scroll} > {inner}");
-    };
     b.goto(&app.url(&format!("/units/{unit}/equipment"))).await;
-    fits().await;
+    b.assert_fits_phone().await;
     b.call(
         Method::POST,
         "execute/sync",
@@ -603,11 +590,11 @@ async fn a_guard_checks_an_item_on_a_phone() {
         b.try_text(&css(&format!("#flagged-{post}"))).await.is_ok(),
         "the post is flagged"
     );
-    fits().await;
+    b.assert_fits_phone().await;
     b.goto(&app.url("/emergency/equipment")).await;
-    fits().await;
+    b.assert_fits_phone().await;
     b.goto(&app.url("/equipment/standards")).await;
-    fits().await;
+    b.assert_fits_phone().await;
     b.quit().await;
 
     let (_, it) = manager.get(&format!("/api/v1/equipment/items/{id}")).await;

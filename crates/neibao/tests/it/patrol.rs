@@ -487,28 +487,15 @@ async fn a_guard_walks_a_patrol_route_on_a_phone() {
         .await
         .unwrap();
     b.login(&app, "demo_guard").await;
-    let fits = || async {
-        let v = b
-            .call(
-                Method::POST,
-                "execute/sync",
-                json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
-            )
-            .await
-            .unwrap();
-        let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
-        assert!(inner <= 390, "window not narrowed: {inner}");
-        assert!(scroll <= inner, "the page scrolls sideways: {scroll} > {inner}");
-    };
 
     b.goto(&app.url(&format!("/units/{unit}/patrol"))).await;
-    fits().await;
+    b.assert_fits_phone().await;
     b.click(&css(&format!("#start-{route_id}"))).await;
     b.wait_for("the round's page", || async {
         b.url().await.contains("/patrol/rounds/")
     })
     .await;
-    fits().await;
+    b.assert_fits_phone().await;
     // Scan the first tag (typed into the field, as a reader would), then a wrong one.
     b.send_keys(&css("#tag"), "br-1").await;
     b.click(&css("#scan")).await;
@@ -523,7 +510,7 @@ async fn a_guard_walks_a_patrol_route_on_a_phone() {
     })
     .await;
     assert_eq!(b.text(&css("#visited-count")).await, "1", "nothing lost");
-    fits().await;
+    b.assert_fits_phone().await;
     // A photo at the first checkpoint (the file field a phone's camera fills).
     let photo = concat!(env!("CARGO_TARGET_TMPDIR"), "/patrol-checkpoint.png");
     std::fs::write(
@@ -537,7 +524,7 @@ async fn a_guard_walks_a_patrol_route_on_a_phone() {
         b.try_text(&css("#photo-1")).await.is_ok_and(|t| t.contains("查看照片"))
     })
     .await;
-    fits().await;
+    b.assert_fits_phone().await;
     // Tap the second checkpoint; the large button is at least 44 px tall.
     let h = b
         .call(
@@ -558,7 +545,7 @@ async fn a_guard_walks_a_patrol_route_on_a_phone() {
         b.try_text(&css("#missed")).await.is_ok_and(|t| t.contains("巡查点3"))
     })
     .await;
-    fits().await;
+    b.assert_fits_phone().await;
     let png = b.screenshot().await;
     let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/patrol-round-phone.png");
     std::fs::write(shot, png).unwrap();

@@ -369,21 +369,6 @@ async fn a_public_flood_is_limited_and_every_accepted_report_is_kept() {
     assert!(html.contains("提交过于频繁") && html.contains("无人认领的箱子"));
 }
 
-/// The page fits the phone's width (no sideways scrolling).
-async fn fits(b: &crate::webdriver::Browser) {
-    let v = b
-        .call(
-            reqwest::Method::POST,
-            "execute/sync",
-            json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
-        )
-        .await
-        .unwrap();
-    let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
-    assert!(inner <= 390, "window not narrowed: {inner}");
-    assert!(scroll <= inner, "the page scrolls sideways: {scroll} > {inner}");
-}
-
 #[tokio::test]
 async fn a_unit_manager_files_an_incident_report_on_a_phone() {
     use crate::webdriver::{browser_installed, css, Browser};
@@ -405,7 +390,7 @@ async fn a_unit_manager_files_an_incident_report_on_a_phone() {
     .unwrap();
     b.login(&app, "demo_unit").await;
     b.goto(&app.url(&format!("/units/{unit}/report"))).await;
-    fits(&b).await;
+    b.assert_fits_phone().await;
     b.send_keys(&css("#title"), "员工宿舍发生盗窃").await;
     b.send_keys(&css("#place"), "三号宿舍楼").await;
     b.send_keys(&css("#p1-name"), NAME).await;
@@ -419,7 +404,7 @@ async fn a_unit_manager_files_an_incident_report_on_a_phone() {
             .is_ok_and(|t| t.contains("报告已提交"))
     })
     .await;
-    fits(&b).await;
+    b.assert_fits_phone().await;
     let people = b.text(&css("#people")).await;
     assert!(
         people.contains("330106********1236") && !people.contains(ID_NUMBER),

@@ -251,6 +251,22 @@ impl Browser {
         v.as_str().unwrap_or_default().to_string()
     }
 
+    /// Asserts the window was narrowed to a phone (at most 390 CSS px wide) and the page does not
+    /// scroll sideways in it (`scrollWidth` ≤ `innerWidth`).
+    pub async fn assert_fits_phone(&self) {
+        let v = self
+            .call(
+                Method::POST,
+                "execute/sync",
+                json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": []}),
+            )
+            .await
+            .unwrap();
+        let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+        assert!(inner <= 390, "window not narrowed: {inner}");
+        assert!(scroll <= inner, "the page scrolls sideways: {scroll} > {inner}");
+    }
+
     /// A PNG of the viewport.
     pub async fn screenshot(&self) -> Vec<u8> {
         let v = self.call(Method::GET, "screenshot", json!({})).await.unwrap();
