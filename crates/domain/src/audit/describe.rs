@@ -34,6 +34,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("division.load", "载入行政区划表", "载入了行政区划表"),
     ("setup.complete", "完成初始设置", "完成了初始设置"),
     ("document.receipt", "签收文书", "签收了文书"),
+    ("document.action", "反馈问题抄告处理情况", "反馈了问题抄告的处理情况"),
     ("unit.create", "登记单位", "登记了单位"),
     ("unit.update", "修改单位信息", "修改了单位信息"),
     ("unit.move", "移交单位管辖", "移交了单位管辖"),

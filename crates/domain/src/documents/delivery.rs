@@ -19,6 +19,44 @@ pub struct DocumentReceipt {
     pub read_by: String,
 }
 
+/// Longest text of a [`DepartmentAction`] (characters).
+pub const ACTION_TEXT_MAX: usize = 1000;
+
+/// What the competent department did about a 问题抄告函 (R29; 浙政办发〔2019〕24号 "问题抄告"): the
+/// department signs for the letter and then records its action (e.g. 已约谈企业负责人，责令一周内
+/// 整改), once or several times as the matter goes on; the issuing police see each record on the
+/// hazard and the document. Personal data in the text is masked as every free text is
+/// (`document_actions.text` in `crate::privacy::FREE_TEXT_FIELDS`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DepartmentAction {
+    pub id: String,
+    pub document_id: String,
+    /// What was done (at most [`ACTION_TEXT_MAX`] characters; personal data masked).
+    pub text: String,
+    pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (display name).
+    pub recorded_by: String,
+}
+
+/// Checks the text of a department's action record: trimmed, not empty, at most
+/// [`ACTION_TEXT_MAX`] characters. Errors: the zh-CN reason.
+pub fn check_action_text(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("请填写处理情况".into());
+    }
+    if t.chars().count() > ACTION_TEXT_MAX {
+        return Err(format!("处理情况不超过 {ACTION_TEXT_MAX} 字"));
+    }
+    Ok(t.to_string())
+}
+
+/// Whether the addressee of a document of `kind` records what it did about it: the competent
+/// department, for a 问题抄告函 (a unit answers its documents by rectifying the hazard).
+pub fn records_actions(kind: DocumentKind) -> bool {
+    Addressee::of(kind) == Addressee::Department
+}
+
 /// Who a document of `kind` is addressed to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Addressee {

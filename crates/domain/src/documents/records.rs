@@ -54,6 +54,12 @@ pub struct Document {
     pub department_id: Option<String>,
     /// The addressee's first reading (签收), if any.
     pub receipt: Option<super::delivery::DocumentReceipt>,
+    /// For a 问题抄告函: when the department last recorded its action, if it has.
+    pub last_action_at: Option<DateTime<Utc>>,
+    /// For a 问题抄告函: the department's action records, oldest first (filled when one document
+    /// is read; empty in lists, which carry `last_action_at`).
+    #[serde(default)]
+    pub actions: Vec<super::delivery::DepartmentAction>,
 }
 
 /// Filter of document lists.

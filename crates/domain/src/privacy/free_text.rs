@@ -467,6 +467,14 @@ pub const FREE_TEXT_FIELDS: &[FreeTextField] = &[
         json: false,
         written_by: WrittenBy::User("attachment.upload"),
     },
+    FreeTextField {
+        capability: "documents",
+        table: "document_actions",
+        column: "text",
+        label: "主管部门处理情况",
+        json: false,
+        written_by: WrittenBy::User("document.action"),
+    },
 ];
 
 /// The rows of [`FREE_TEXT_FIELDS`] of one table.

@@ -48,7 +48,11 @@ pub async fn on_notify(store: &dyn Store, job: &Job, base_url: Option<&str>) -> 
         title: format!("收到{} {}", doc.kind.title_zh(), doc.number),
         unit_name: doc.unit_name.clone(),
         summary,
-        link: format!("/documents/{}/pdf", doc.id),
+        // The unit opens the PDF; the department the document's page, where it records its action.
+        link: match Addressee::of(doc.kind) {
+            Addressee::Unit => format!("/documents/{}/pdf", doc.id),
+            Addressee::Department => format!("/documents/{}", doc.id),
+        },
         at: doc.issued_at,
     };
     let queued = send(store, &notice, base_url).await?;

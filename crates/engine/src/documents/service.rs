@@ -5,12 +5,13 @@
 
 use chrono::Utc;
 use neibao_domain::access::Principal;
-use neibao_domain::documents::{receives, Addressee, Document, DocumentFilter};
+use neibao_domain::documents::{check_action_text, receives, records_actions, Addressee, Document, DocumentFilter};
 use neibao_domain::error::ErrorCode;
 use neibao_domain::paging::{Listing, Page};
 
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
+use crate::notifications::notice::{send, Notice};
 
 /// Official documents (文书): lists, details.
 #[derive(Clone)]
@@ -91,18 +92,74 @@ impl DocumentService {
         self.record(who, d).await
     }
 
+    /// The competent department records what it did about a 问题抄告函 (R29): `text` (trimmed,
+    /// 1–1000 characters, personal data masked and sealed as every free text). Recording is also
+    /// signing for the letter if nobody had. The issuing police organ's accounts get a notice in
+    /// their inbox and channels; the police read the records on the hazard and the document.
+    /// Audited as `document.action`. Returns the document with its records.
+    ///
+    /// Errors: `not_found` outside the jurisdiction; `forbidden` for anyone but the letter's
+    /// department, or for a document that is not a 问题抄告函; `invalid` for an empty or too long
+    /// text.
+    #[tracing::instrument(skip_all, fields(document = %id))]
+    pub async fn record_action(&self, who: &Principal, id: &str, text: &str) -> ServiceResult<Document> {
+        let d = self.get(who, id).await?;
+        if !records_actions(d.kind) {
+            return Err(ServiceError::refused(
+                ErrorCode::Forbidden,
+                "只有问题抄告函需要主管部门反馈处理情况",
+            ));
+        }
+        if !self.receives(who, &d) {
+            return Err(ServiceError::refused(
+                ErrorCode::Forbidden,
+                format!("只有{}可以反馈处理情况", Addressee::of(d.kind).label_zh()),
+            ));
+        }
+        let text = check_action_text(text).map_err(ServiceError::invalid)?;
+        let mut audit = who.audit("document.action", "documents", &d.id, Some(&d.unit_id));
+        audit.detail = serde_json::json!({ "number": d.number, "kind": d.kind.code() }).to_string();
+        let at = Utc::now();
+        let action = self
+            .ctx
+            .store
+            .record_document_action(&d.id, &who.user_id, &display_name(who), &text, &audit, at)
+            .await?;
+        let notice = Notice {
+            key: format!("document-action:{}", action.id),
+            unit_id: None,
+            org_ids: vec![d.org_id.clone()],
+            title: format!("主管部门反馈了问题抄告处理情况 {}", d.number),
+            unit_name: d.unit_name.clone(),
+            summary: format!(
+                "{}的行业主管部门反馈了对{}问题抄告的处理情况，请查看。",
+                d.unit_name, d.number
+            ),
+            link: format!("/documents/{}", d.id),
+            at,
+        };
+        send(self.ctx.store.as_ref(), &notice, self.ctx.config.public_url.as_deref())
+            .await
+            .map_err(ServiceError::from)?;
+        Ok(self.ctx.store.get_document(&who.scope, &d.id).await?)
+    }
+
     async fn record(&self, who: &Principal, d: Document) -> ServiceResult<Document> {
         let mut audit = who.audit("document.receipt", "documents", &d.id, Some(&d.unit_id));
         audit.detail = serde_json::json!({ "number": d.number, "kind": d.kind.code() }).to_string();
-        let name = if who.display_name.trim().is_empty() {
-            who.username.clone()
-        } else {
-            who.display_name.clone()
-        };
         self.ctx
             .store
-            .record_receipt(&d.id, &who.user_id, &name, &audit, Utc::now())
+            .record_receipt(&d.id, &who.user_id, &display_name(who), &audit, Utc::now())
             .await?;
         Ok(self.ctx.store.get_document(&who.scope, &d.id).await?)
+    }
+}
+
+/// The name a receipt or record shows: the display name, else the username.
+fn display_name(who: &Principal) -> String {
+    if who.display_name.trim().is_empty() {
+        who.username.clone()
+    } else {
+        who.display_name.clone()
     }
 }

@@ -85,6 +85,10 @@ pub(crate) enum Access {
     /// Police officers and the unit's security manager: replies to a private-enterprise request
     /// (each their side).
     EnterpriseReply,
+    /// The competent department that received a 问题抄告函: recording its action. The matrix's
+    /// document is a rectification order, on which every role is refused; the department's own
+    /// path is in tests/it/delivery.rs.
+    ReferralDepartment,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -131,6 +135,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::Reports => role != "department",
         Access::EnterpriseUnit => role == "unit_manager",
         Access::EnterpriseReply => role.starts_with("police_") || role == "unit_manager",
+        Access::ReferralDepartment => false,
     }
 }
 
@@ -1092,6 +1097,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("get", "/api/v1/documents/{id}", Any, None),
         ("get", "/api/v1/documents/{id}/pdf", Any, None),
         ("post", "/api/v1/documents/{id}/receipt", UnitAccounts, None),
+        (
+            "post",
+            "/api/v1/documents/{id}/actions",
+            ReferralDepartment,
+            Some(r#"{"text":"矩阵处理情况"}"#),
+        ),
         ("get", "/api/v1/units/{id}/credit", Any, None),
         ("get", "/api/v1/supervision/due", Any, None),
         ("get", "/api/v1/supervision/settings", Any, None),

@@ -114,6 +114,13 @@ fn table() -> Vec<Row> {
         ("get", "/devices/health", Any, &[]),
         ("get", "/documents/{id}/pdf", Any, &[]),
         ("get", "/documents", Any, &[]),
+        ("get", "/documents/{id}", Any, &[]),
+        (
+            "post",
+            "/documents/{id}/actions",
+            ReferralDepartment,
+            &[("text", "矩阵处理情况")],
+        ),
         ("post", "/documents/{id}/receipt", UnitAccounts, &[]),
         ("get", "/events", Any, &[]),
         ("get", "/hazards", Any, &[]),

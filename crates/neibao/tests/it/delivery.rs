@@ -318,3 +318,172 @@ async fn documents_and_reminders_reach_the_units_own_channel() {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["enabled"], false);
 }
+
+/// A hazard of `unit_id` taken to the 问题抄告 rung by `police` (order, overdue, referral) and an
+/// account of the unit's competent department (`username`); the 问题抄告函's id, that
+/// department's client and the account's initial password.
+pub(crate) async fn referral_letter(
+    app: &TestApp,
+    police: &Client,
+    unit_id: &str,
+    username: &str,
+) -> (String, Client, String) {
+    let (s, h) = police
+        .post(
+            "/api/v1/hazards",
+            json!({"unit_id": unit_id, "title": "周界围栏破损", "class": "general", "source": "report"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{h}");
+    let hazard = h["id"].as_str().unwrap().to_string();
+    let deadline = Utc::now() + Duration::days(3);
+    let path = format!("/api/v1/hazards/{hazard}/actions");
+    let (s, v) = police
+        .post(&path, json!({"action": "issue_order", "deadline": deadline}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    app.scheduler("referral")
+        .tick(deadline + Duration::seconds(1))
+        .await
+        .unwrap();
+    let later = Utc::now() + Duration::days(20);
+    let (s, v) = police
+        .post(
+            &path,
+            json!({"action": "escalate", "rung": "referral", "deadline": later}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let (_, letters) = police
+        .get(&format!("/api/v1/documents?hazard_id={hazard}&kind=referral_letter"))
+        .await;
+    let letter = letters["items"][0]["id"].as_str().expect("a 问题抄告函").to_string();
+    let (_, unit) = police.get(&format!("/api/v1/units/{unit_id}")).await;
+    let (s, account) = app
+        .admin()
+        .await
+        .post(
+            "/api/v1/users",
+            json!({"username": username, "display_name": "主管部门安全科", "role": "department",
+                   "org_id": unit["competent_department_id"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{account}");
+    let first = account["initial_password"].as_str().unwrap().to_string();
+    (letter, app.client_for(username).await, first)
+}
+
+/// 问题抄告 (R29): the department records what it did about the letter (recording is signing);
+/// the police see it in the document, on the hazard page and in their inbox; the unit, another
+/// department and the police may not record; an empty text is refused; a replayed record makes
+/// one; a refused form on the page keeps what was typed.
+#[tokio::test]
+async fn the_department_records_its_action_on_a_referral_letter() {
+    let app = TestApp::demo().await;
+    let police = app.client_for("demo_county").await;
+    let unit_user = app.client_for("demo_unit").await;
+    let (_, me) = unit_user.get("/api/v1/me").await;
+    let unit_id = me["unit_id"].as_str().unwrap().to_string();
+    let (letter, department, first) = referral_letter(&app, &police, &unit_id, "action_dept").await;
+    let path = format!("/api/v1/documents/{letter}/actions");
+    let body = json!({"text": "已约谈该单位负责人，责令7日内修复围栏，联系人13812345678"});
+
+    // Not the unit, not the police, not another department; not on another kind of document.
+    let (s, v) = unit_user.post(&path, body.clone()).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (403, Some("forbidden")), "{v}");
+    let (s, _) = police.post(&path, body.clone()).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.client_for("demo_department").await.post(&path, body.clone()).await;
+    assert!(s == 403 || s == 404, "{s}");
+    let (_, orders) = police
+        .get(&format!("/api/v1/documents?unit_id={unit_id}&kind=rectification_order"))
+        .await;
+    let order = orders["items"][0]["id"].as_str().unwrap();
+    let (s, v) = department
+        .post(&format!("/api/v1/documents/{order}/actions"), body.clone())
+        .await;
+    assert!(s == 403 || s == 404, "{s}: {v}");
+    // Empty: refused with a zh-CN message, nothing kept.
+    let (s, v) = department.post(&path, json!({"text": "  "})).await;
+    assert_eq!(s, 400, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("处理情况"), "{v}");
+    let (_, d) = police.get(&format!("/api/v1/documents/{letter}")).await;
+    assert_eq!(d["receipt"], Value::Null, "a refused record signs nothing: {d}");
+
+    // The record, replayed with the same key: one record; recording signed for the letter.
+    let send = |key: &'static str| {
+        let url = app.url(&path);
+        let token = department.token.clone();
+        let body = body.clone();
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (s1, v1) = send("dept-action-1").await;
+    let (s2, v2) = send("dept-action-1").await;
+    assert_eq!((s1, s2), (201, 201), "{v1} {v2}");
+    assert_eq!(v1["actions"], v2["actions"]);
+    assert_eq!(v1["actions"].as_array().map(Vec::len), Some(1), "{v1}");
+    assert_eq!(v1["receipt"]["read_by"], "主管部门安全科", "{v1}");
+    let text = v1["actions"][0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("修复围栏") && !text.contains("13812345678"),
+        "masked: {text}"
+    );
+
+    // The police: the record in the document, its state in the list, on the hazard page and
+    // the document page, and a notice in their inbox.
+    let (_, d) = police.get(&format!("/api/v1/documents/{letter}")).await;
+    assert_eq!(d["actions"][0]["recorded_by"], "主管部门安全科", "{d}");
+    let (_, list) = police
+        .get(&format!("/api/v1/documents?unit_id={unit_id}&kind=referral_letter"))
+        .await;
+    assert!(list["items"][0]["last_action_at"].is_string(), "{list}");
+    let pb = app.browser("demo_county", DEMO_PASSWORD).await;
+    let hazard = d["hazard_id"].as_str().unwrap();
+    let (_, hazard_page) = html(&pb, &app, &format!("/hazards/{hazard}")).await;
+    assert!(hazard_page.contains("主管部门已反馈处理情况"), "{hazard_page}");
+    let (s, doc_page) = html(&pb, &app, &format!("/documents/{letter}")).await;
+    assert_eq!(s, 200);
+    assert!(doc_page.contains("责令7日内修复围栏"), "{doc_page}");
+    assert!(!doc_page.contains("id=\"action-form\""), "no form for the police");
+    let (_, inbox) = police.get("/api/v1/inbox?per_page=100").await;
+    assert!(inbox.to_string().contains("主管部门反馈了问题抄告处理情况"), "{inbox}");
+    let (_, audit) = police.get("/api/v1/audit?action=document.action").await;
+    assert!(audit.to_string().contains("反馈了问题抄告的处理情况"), "{audit}");
+
+    // The department's page: the form; a refused record keeps what was typed.
+    let password = app.replace_first_password("action_dept", &first).await;
+    let db = app.browser("action_dept", &password).await;
+    let (s, page) = html(&db, &app, &format!("/documents/{letter}")).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.contains("id=\"action-form\""), "{page}");
+    let csrf = csrf_of(&page);
+    let long = "整改".repeat(501);
+    let r = db
+        .post(app.url(&format!("/documents/{letter}/actions")))
+        .form(&[("csrf_token", csrf.as_str()), ("text", long.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("不超过 1000 字") && page.contains(&long), "kept");
+    let r = db
+        .post(app.url(&format!("/documents/{letter}/actions")))
+        .form(&[("csrf_token", csrf.as_str()), ("text", "已复查，围栏修复完毕")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let (_, d) = police.get(&format!("/api/v1/documents/{letter}")).await;
+    assert_eq!(d["actions"].as_array().map(Vec::len), Some(2), "{d}");
+}

@@ -276,6 +276,17 @@ async fn write(app: &TestApp, admin: &Client, unit: &str, n: u32, f: &FreeTextFi
             assert!(!disposition.contains("11010519491231002X"), "{disposition}");
             id
         }
+        WrittenBy::User("document.action") => {
+            // The competent department's record on a 问题抄告函 of the unit.
+            let police = app.client_for("demo_province").await;
+            let username = format!("free_text_dept_{n}");
+            let (letter, department, _) = crate::delivery::referral_letter(app, &police, unit, &username).await;
+            let (s, v) = department
+                .post(&format!("/api/v1/documents/{letter}/actions"), json!({"text": text}))
+                .await;
+            assert_eq!(s, 201, "{v}");
+            v["actions"][0]["id"].as_str().unwrap().to_string()
+        }
         WrittenBy::User(other) => panic!(
             "no writer for {}.{} ({other}): add one to tests/it/free_text.rs",
             f.table, f.column
@@ -306,6 +317,10 @@ async fn routes(app: &TestApp, f: &FreeTextField, id: &str) -> (String, String) 
             let hazard = parent(app, "SELECT hazard_id AS p FROM hazard_steps", id).await;
             (format!("/api/v1/hazards/{hazard}"), format!("/hazards/{hazard}"))
         }
+        "document_actions" => {
+            let letter = parent(app, "SELECT document_id AS p FROM document_actions", id).await;
+            (format!("/api/v1/documents/{letter}"), format!("/documents/{letter}"))
+        }
         other => panic!("no API route or page for {other}: add them to tests/it/free_text.rs"),
     }
 }
@@ -314,10 +329,10 @@ async fn routes(app: &TestApp, f: &FreeTextField, id: &str) -> (String, String) 
 /// column, such as an inspection's record, as its JSON text).
 fn shown(f: &FreeTextField, v: &serde_json::Value, id: &str) -> String {
     let object = match f.table {
-        "hazard_steps" | "attachments" => v[if f.table == "attachments" {
-            "attachments"
-        } else {
-            "steps"
+        "hazard_steps" | "attachments" | "document_actions" => v[match f.table {
+            "attachments" => "attachments",
+            "document_actions" => "actions",
+            _ => "steps",
         }]
         .as_array()
         .and_then(|s| s.iter().find(|s| s["id"] == id))
@@ -379,7 +394,15 @@ async fn every_free_text_field_is_masked_sealed_and_revealed_with_a_purpose() {
         let viewers: &[&reqwest::Client] = if f.table == "legal_holds" {
             &[&admin_ui]
         } else if f.table.starts_with("hazard")
-            || ["inspections", "units", "key_areas", "campaigns", "attachments"].contains(&f.table)
+            || [
+                "inspections",
+                "units",
+                "key_areas",
+                "campaigns",
+                "attachments",
+                "document_actions",
+            ]
+            .contains(&f.table)
         {
             &[&admin_ui, &province_ui]
         } else {

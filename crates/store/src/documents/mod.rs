@@ -29,4 +29,17 @@ pub trait DocumentRepo: Send + Sync {
         audit: &AuditEntry,
         now: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<bool>;
+    /// Keeps a department's action record on a document (the caller checked it is the
+    /// addressee and the text is valid): the text masked and sealed as a free text, the
+    /// addressee's receipt recorded too if there was none (recording is reading), and `audit`,
+    /// in one transaction. Returns the record. Errors: `NotFound` for an unknown document.
+    async fn record_document_action(
+        &self,
+        document_id: &str,
+        user_id: &str,
+        user_name: &str,
+        text: &str,
+        audit: &AuditEntry,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<DepartmentAction>;
 }

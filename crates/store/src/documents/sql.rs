@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
 use neibao_domain::audit::AuditEntry;
 use neibao_domain::documents::{
-    format_number, Document, DocumentContent, DocumentDraft, DocumentFilter, DocumentKind, DocumentReceipt,
+    format_number, DepartmentAction, Document, DocumentContent, DocumentDraft, DocumentFilter, DocumentKind,
+    DocumentReceipt,
 };
 use neibao_domain::ids::new_id;
 use neibao_domain::jobs::{JobKind, NewJob};
@@ -24,7 +25,7 @@ const DOCUMENT_FROM: &str =
     "FROM documents d JOIN units u ON u.id = d.unit_id LEFT JOIN document_receipts dr ON dr.document_id = d.id WHERE 1=1";
 
 /// The columns of a document row (with its unit's name and department, and its receipt).
-const DOCUMENT_COLUMNS: &str = "SELECT d.*, u.name AS unit_name, u.competent_department_id AS department_id, dr.read_at AS receipt_at, dr.read_by_name AS receipt_by";
+const DOCUMENT_COLUMNS: &str = "SELECT d.*, u.name AS unit_name, u.competent_department_id AS department_id, dr.read_at AS receipt_at, dr.read_by_name AS receipt_by, (SELECT MAX(da.recorded_at) FROM document_actions da WHERE da.document_id = d.id) AS last_action_at";
 
 fn document_from_row(r: &DbRow) -> Document {
     Document {
@@ -46,6 +47,18 @@ fn document_from_row(r: &DbRow) -> Document {
             read_at: from_ms(at),
             read_by: r.get::<Option<String>, _>("receipt_by").unwrap_or_default(),
         }),
+        last_action_at: r.get::<Option<i64>, _>("last_action_at").map(from_ms),
+        actions: Vec::new(),
+    }
+}
+
+fn action_from_row(r: &DbRow) -> DepartmentAction {
+    DepartmentAction {
+        id: r.get("id"),
+        document_id: r.get("document_id"),
+        text: r.get("text"),
+        recorded_at: from_ms(r.get("recorded_at")),
+        recorded_by: r.get("recorded_by_name"),
     }
 }
 
@@ -145,7 +158,20 @@ impl DocumentRepo for Backend {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        Ok(document_from_row(&r))
+        let mut d = document_from_row(&r);
+        if d.last_action_at.is_some() {
+            d.actions = sqlx::query(&sql(
+                "SELECT id, document_id, text, recorded_at, recorded_by_name FROM document_actions
+                 WHERE document_id = ? ORDER BY recorded_at, id",
+            ))
+            .bind(&d.id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(action_from_row)
+            .collect();
+        }
+        Ok(d)
     }
 
     async fn record_receipt(
@@ -173,5 +199,56 @@ impl DocumentRepo for Backend {
         }
         tx.commit().await?;
         Ok(done)
+    }
+
+    async fn record_document_action(
+        &self,
+        document_id: &str,
+        user_id: &str,
+        user_name: &str,
+        text: &str,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<DepartmentAction> {
+        let mut tx = self.begin_write().await?;
+        let unit_id: String = sqlx::query_scalar(&sql("SELECT unit_id FROM documents WHERE id = ?"))
+            .bind(document_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        sqlx::query(&sql(
+            "INSERT INTO document_receipts (document_id, read_at, read_by, read_by_name) VALUES (?, ?, ?, ?) ON CONFLICT (document_id) DO NOTHING",
+        ))
+        .bind(document_id)
+        .bind(ms(now))
+        .bind(user_id)
+        .bind(user_name)
+        .execute(&mut *tx)
+        .await?;
+        let id = new_id();
+        let (shown, sealed) = self.cipher.seal_free_text("document_actions", "text", text);
+        sqlx::query(&sql(
+            "INSERT INTO document_actions (id, document_id, unit_id, text, text_sealed, recorded_at, recorded_by, recorded_by_name)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ))
+        .bind(&id)
+        .bind(document_id)
+        .bind(&unit_id)
+        .bind(&shown)
+        .bind(&sealed)
+        .bind(ms(now))
+        .bind(user_id)
+        .bind(user_name)
+        .execute(&mut *tx)
+        .await?;
+        append_in(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(DepartmentAction {
+            id,
+            document_id: document_id.to_string(),
+            text: shown,
+            recorded_at: from_ms(ms(now)),
+            recorded_by: user_name.to_string(),
+        })
     }
 }

@@ -2,6 +2,7 @@
 //! document, and its PDF (A4, GB/T 9704 layout, embedded CJK font subset, by `neibao-docgen`).
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use neibao_domain::documents::{Document, DocumentFilter, DocumentKind};
@@ -117,6 +118,39 @@ pub async fn sign_document(
     Ok(Json(state.services.documents.sign(&user.principal, &id).await?))
 }
 
+/// A department's action record.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActionBody {
+    /// 处理情况: what the department did (1–1000 characters).
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub text: String,
+}
+
+/// The competent department records what it did about a 问题抄告函 (R29), once or several times;
+/// recording is also signing for the letter. The issuing police organ is notified and reads the
+/// records in the document's `actions`. Audited.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/actions", tag = "supervision",
+    params(("id" = String, Path, description = "文书编号")),
+    request_body = ActionBody,
+    responses((status = 201, body = Document, description = "文书及其全部处理情况"),
+        (status = 400, body = crate::error::ErrorBody, description = "处理情况为空或超过1000字"),
+        (status = 403, body = crate::error::ErrorBody, description = "只有该单位的行业主管部门可以反馈问题抄告函的处理情况"),
+        (status = 404, body = crate::error::ErrorBody, description = "文书不存在或不在本辖区")))]
+pub async fn record_action(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(b): Json<ActionBody>,
+) -> ApiResult<(StatusCode, Json<Document>)> {
+    let d = state
+        .services
+        .documents
+        .record_action(&user.principal, &id, &b.text)
+        .await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
 /// This kernel's routes.
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
@@ -125,9 +159,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/documents/{id}", routing::get(get_document))
         .route("/api/v1/documents/{id}/pdf", routing::get(document_pdf))
         .route("/api/v1/documents/{id}/receipt", routing::post(sign_document))
+        .route("/api/v1/documents/{id}/actions", routing::post(record_action))
 }
 
 /// This kernel's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list_documents, get_document, document_pdf, sign_document))]
+#[openapi(paths(list_documents, get_document, document_pdf, sign_document, record_action))]
 pub struct Doc;

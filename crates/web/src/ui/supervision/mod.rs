@@ -49,6 +49,8 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/hazards/{id}", routing::get(hazard::hazard))
         .route("/hazards/{id}/act", routing::post(hazard::act))
         .route("/documents", routing::get(documents::documents))
+        .route("/documents/{id}", routing::get(documents::document))
+        .route("/documents/{id}/actions", routing::post(documents::record_action))
         .route("/documents/{id}/pdf", routing::get(documents::document_pdf))
         .route("/documents/{id}/receipt", routing::post(documents::sign))
         .route("/checklists", routing::get(checklists::checklists))

@@ -240,6 +240,9 @@ pub struct DocRow {
     /// `张三 2026-12-06 10:00:00 签收` or `未签收`.
     pub receipt: String,
     pub signed: bool,
+    /// For a 问题抄告函: `主管部门已反馈处理情况（2026-12-06 10:00）` or `主管部门尚未反馈处理情况`;
+    /// empty for other documents.
+    pub feedback: String,
 }
 
 impl DocRow {
@@ -255,6 +258,14 @@ impl DocRow {
                 None => format!("{}未签收", neibao_domain::documents::Addressee::of(d.kind).label_zh()),
             },
             signed: d.receipt.is_some(),
+            feedback: if !neibao_domain::documents::records_actions(d.kind) {
+                String::new()
+            } else {
+                match d.last_action_at {
+                    Some(at) => format!("主管部门已反馈处理情况（{}）", fmt_time(at)),
+                    None => "主管部门尚未反馈处理情况".into(),
+                }
+            },
         }
     }
 }
