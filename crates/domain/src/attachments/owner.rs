@@ -23,10 +23,15 @@ pub enum AttachmentOwner {
     Equipment,
     /// A step of an emergency drill (the optional photo taken then, docs/DRILLS.md, R18).
     Drill,
+    /// A report to the police: photos of an incident or of disorder around the unit, taken by
+    /// the unit's manager or guard (docs/REPORTS.md, R12(4), Part 4 of the Opinions). Read only
+    /// through the report (`/api/v1/reports/{id}/photos/{photo}`, the report's scope), never
+    /// through the generic attachment download.
+    Report,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 8] = [
+    pub const ALL: [AttachmentOwner; 9] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
@@ -35,6 +40,7 @@ impl AttachmentOwner {
         AttachmentOwner::EmergencyPlan,
         AttachmentOwner::Equipment,
         AttachmentOwner::Drill,
+        AttachmentOwner::Report,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -48,6 +54,7 @@ impl AttachmentOwner {
             AttachmentOwner::EmergencyPlan => "emergency_plan",
             AttachmentOwner::Equipment => "equipment",
             AttachmentOwner::Drill => "drill",
+            AttachmentOwner::Report => "report",
         }
     }
 
@@ -65,6 +72,7 @@ impl AttachmentOwner {
             AttachmentOwner::EmergencyPlan => "应急预案疏散图",
             AttachmentOwner::Equipment => "防护器械检查照片",
             AttachmentOwner::Drill => "应急演练照片",
+            AttachmentOwner::Report => "报告照片",
         }
     }
 }

@@ -248,6 +248,30 @@ pub const MAX_NOTE_CHARS: usize = 1000;
 pub const MAX_CONTACT_CHARS: usize = 50;
 /// Most people involved in one report.
 pub const MAX_PEOPLE: usize = 20;
+/// Most photos one report holds (a unit account's, at filing and added while it is open).
+pub const MAX_REPORT_PHOTOS: usize = 6;
+
+/// The fields a purpose-logged reveal of a report answers (`POST /api/v1/reveal/reports/{id}`,
+/// docs/REPORTS.md "Sensitive data"): column and its zh-CN label. `people` is the JSON array of
+/// the people involved, `contact` the public reporter's contact, each present only when stored.
+pub const REVEALED_FIELDS: [(&str, &str); 2] = [("people", "涉事人员"), ("contact", "报告人联系方式")];
+
+/// The people involved as one line a person reads (name, role, ID number, phone of each, `；`
+/// between them): the reveal page shows it.
+pub fn people_line(people: &[InvolvedPerson]) -> String {
+    people
+        .iter()
+        .map(|p| {
+            [p.name.as_str(), p.role.as_str(), p.id_number.as_str(), p.phone.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 /// Public reports one client address may file at once (then one per [`PUBLIC_REFILL_SECONDS`]).
 pub const PUBLIC_BURST: u32 = 5;
 /// Seconds for one public report of an address's budget to come back.

@@ -6,7 +6,7 @@ use neibao_domain::access::Principal;
 use neibao_domain::attachments::{Attachment, AttachmentOwner};
 
 use crate::context::Ctx;
-use crate::error::ServiceResult;
+use crate::error::{ServiceError, ServiceResult};
 
 /// Evidence files.
 #[derive(Clone)]
@@ -19,10 +19,16 @@ impl AttachmentService {
         AttachmentService { ctx }
     }
 
-    /// A file with its bytes.
+    /// A file with its bytes. A report's photo is not found here (404): it is read through its
+    /// report, whose scope is not the unit's (`ReportService::photo`; a competent department
+    /// reads no reports).
     #[tracing::instrument(skip_all, fields(attachment = %id))]
     pub async fn get(&self, who: &Principal, id: &str) -> ServiceResult<(Attachment, Vec<u8>)> {
-        Ok(self.ctx.store.get_attachment(&who.scope, id).await?)
+        let (a, data) = self.ctx.store.get_attachment(&who.scope, id).await?;
+        if a.owner_kind == AttachmentOwner::Report {
+            return Err(ServiceError::not_found());
+        }
+        Ok((a, data))
     }
 
     /// The files of one owner, oldest first.

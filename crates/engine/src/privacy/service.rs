@@ -114,6 +114,9 @@ impl PrivacyService {
         purpose: Option<&str>,
         via: Via,
     ) -> ServiceResult<RevealedText> {
+        if object == "reports" {
+            return self.reveal_report(who, id, purpose, via).await;
+        }
         who.require(Permission::PersonReveal)?;
         let purpose = check_purpose(purpose)?;
         if free_text_fields_of(object).next().is_none() {
@@ -135,7 +138,61 @@ impl PrivacyService {
     /// Errors: `forbidden` (403); `not_found` (404) for an unknown kind or id, or outside the scope.
     pub async fn check_free_text_object(&self, who: &Principal, object: &str, id: &str) -> ServiceResult<()> {
         who.require(Permission::PersonReveal)?;
+        if object == "reports" {
+            who.require(Permission::ReportHandle)?;
+            return match self.ctx.store.report(&who.scope, id).await? {
+                Some(_) => Ok(()),
+                None => Err(ServiceError::not_found()),
+            };
+        }
         Ok(self.ctx.store.sealed_object_in_scope(&who.scope, object, id).await?)
+    }
+
+    /// The plaintext of what a report's answers mask (docs/REPORTS.md "Sensitive data"): its
+    /// people involved (`people`, a JSON array of name, role, ID number and phone) and a public
+    /// reporter's contact (`contact`), each only when stored, for a stated purpose; the read is
+    /// audited (`person.reveal`, object `reports`, the purpose and the fields) before the answer.
+    /// Police who handle reports (`person.reveal` and `report.handle`: the station the report
+    /// was routed to and the bureaus above it), never the unit's accounts or a department.
+    ///
+    /// Errors: `forbidden` (403); `purpose_required` (400); `not_found` (404) outside the scope.
+    async fn reveal_report(
+        &self,
+        who: &Principal,
+        id: &str,
+        purpose: Option<&str>,
+        via: Via,
+    ) -> ServiceResult<RevealedText> {
+        who.require(Permission::PersonReveal)?;
+        who.require(Permission::ReportHandle)?;
+        let purpose = check_purpose(purpose)?;
+        let r = self
+            .ctx
+            .store
+            .report(&who.scope, id)
+            .await?
+            .ok_or_else(ServiceError::not_found)?;
+        let mut out = RevealedText {
+            object: "reports".into(),
+            id: r.id.clone(),
+            unit_id: r.unit_id.clone(),
+            fields: Default::default(),
+        };
+        if !r.people.is_empty() {
+            out.fields.insert(
+                "people".into(),
+                serde_json::to_string(&r.people).map_err(anyhow::Error::from)?,
+            );
+        }
+        if !r.contact.is_empty() {
+            out.fields.insert("contact".into(), r.contact.clone());
+        }
+        let fields = out.fields.keys().cloned().collect::<Vec<_>>().join(",");
+        let mut audit = who.audit("person.reveal", "reports", &r.id, r.unit_id.as_deref());
+        audit.purpose = purpose;
+        audit.detail = format!("{}:{fields}", via.code());
+        self.ctx.store.append_audit(&audit, Utc::now()).await?;
+        Ok(out)
     }
 
     /// Seals the free texts written before their field went through the masking mechanism (an

@@ -6,6 +6,7 @@
 //! handling.
 
 mod budget;
+mod photos;
 mod service;
 
 pub use budget::PublicBudget;

@@ -73,6 +73,9 @@ pub struct ReportView {
     pub report: Report,
     /// Seconds from filing to acknowledgement (R24).
     pub seconds_to_acknowledge: Option<i64>,
+    /// Its photos, oldest first (a single report's answer; empty in lists). Download one from
+    /// `/api/v1/reports/{id}/photos/{photo}`.
+    pub photos: Vec<neibao_domain::attachments::Attachment>,
 }
 
 impl ReportView {
@@ -80,6 +83,7 @@ impl ReportView {
         ReportView {
             seconds_to_acknowledge: r.seconds_to_acknowledge(),
             report: r.masked(),
+            photos: Vec::new(),
         }
     }
 }
@@ -92,7 +96,7 @@ fn now() -> DateTime<Utc> {
 
 #[derive(Clone)]
 pub struct ReportService {
-    ctx: Ctx,
+    pub(super) ctx: Ctx,
     budget: Arc<PublicBudget>,
 }
 
@@ -332,16 +336,27 @@ impl ReportService {
         Ok(())
     }
 
-    /// One report, masked ([`Permission::ReportRead`]). 404 absent or outside the scope.
+    /// One report, masked, with its photos ([`Permission::ReportRead`]). 404 absent or outside
+    /// the scope.
     #[tracing::instrument(skip_all, fields(report = %id))]
     pub async fn get(&self, who: &Principal, id: &str) -> ServiceResult<ReportView> {
         who.require(Permission::ReportRead)?;
-        self.ctx
+        let r = self
+            .ctx
             .store
             .report(&who.scope, id)
             .await?
-            .map(ReportView::of)
-            .ok_or_else(ServiceError::not_found)
+            .ok_or_else(ServiceError::not_found)?;
+        self.view(r).await
+    }
+
+    /// The answer of one report: masked, with its photos.
+    pub(super) async fn view(&self, r: Report) -> ServiceResult<ReportView> {
+        let photos = self.photos_of(&r).await?;
+        Ok(ReportView {
+            photos,
+            ..ReportView::of(r)
+        })
     }
 
     /// Reports in scope, newest first, masked ([`Permission::ReportRead`]).
@@ -377,7 +392,7 @@ impl ReportService {
             .store
             .acknowledge_report(&who.scope, id, &Self::handler_name(who), now(), &audit)
             .await?;
-        Ok(ReportView::of(r))
+        self.view(r).await
     }
 
     /// Records handling (处置记录, 1000 characters, required) and, with `close`, closes the
@@ -409,7 +424,7 @@ impl ReportService {
                 &audit,
             )
             .await?;
-        Ok(ReportView::of(r))
+        self.view(r).await
     }
 }
 

@@ -58,6 +58,8 @@ pub async fn check_target(
         AttachmentOwner::Equipment => Err(ServiceError::invalid("防护器械检查照片请在防护器械页面上传")),
         // Drill photos are uploaded by the drills capability (DrillService::add_step_photo).
         AttachmentOwner::Drill => Err(ServiceError::invalid("应急演练照片请在演练页面上传")),
+        // Report photos are uploaded by the reports capability (ReportService::add_photo).
+        AttachmentOwner::Report => Err(ServiceError::invalid("报告照片请在报告页面上传")),
     }
 }
 

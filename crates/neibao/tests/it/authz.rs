@@ -683,6 +683,10 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("get", "/api/v1/reports", Reports, None),
         ("get", "/api/v1/reports/{id}", Reports, None),
         ("post", "/api/v1/reports/{id}/acknowledge", Officers, None),
+        // Photos (docs/REPORTS.md "Photos"): the body is no upload (400) once the caller and the
+        // report pass; `objects` made the photo `matrix-rphoto-<unit>` of the report.
+        ("post", "/api/v1/reports/{id}/photos", UnitAccounts, Some("{}")),
+        ("get", "/api/v1/reports/{id}/photos/{photo}", Reports, None),
         (
             "post",
             "/api/v1/reports/{id}/handling",
@@ -1553,6 +1557,18 @@ pub(crate) async fn report_objects(app: &TestApp, unit: &Value) {
          ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
+    // A photo of it (a PNG signature), stored as a file of an older version: not encrypted.
+    let png = if app.database_url.is_some() {
+        "'\\x89504e470d0a1a0a'::bytea"
+    } else {
+        "X'89504E470D0A1A0A'"
+    };
+    app.exec_sql(&format!(
+        "INSERT INTO attachments (id, unit_id, owner_kind, owner_id, name, content_type, size, data, uploaded_by, \
+         created_at, data_encrypted) VALUES ('matrix-rphoto-{id}', '{id}', 'report', 'matrix-report-{id}', 'matrix.png', \
+         'image/png', 8, {png}, '矩阵保安', 0, (1=0)) ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
 }
 
 /// A drill alarm of the unit, made in the database (only the unit's accounts raise one).
@@ -1764,6 +1780,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{standard}", "default-key-unit-gate")
                     .replace("{version}", "1")
                     .replace("{seq}", "1")
+                    .replace("{photo}", &format!("matrix-rphoto-{}", o.unit["id"].as_str().unwrap()))
                     .replace("{n}", "1");
                 if template.starts_with("/api/v1/imports/") {
                     // Outside: the administrator's job (someone else's).

@@ -433,11 +433,17 @@ fn table() -> Vec<Row> {
         // Reports to the police (docs/REPORTS.md): the report `objects` made; a second
         // acknowledgement is 409. The public form needs no account: an empty form is refused 400.
         ("get", "/units/{id}/report", Reports, &[]),
-        ("post", "/units/{id}/report", UnitAccounts, &[("title", "界面矩阵报告")]),
+        // The filing form is multipart (its photos): a PDF in a field that is not a photo and no
+        // summary is refused 400 once the caller and the unit pass.
+        ("post", "/units/{id}/report", UnitAccounts, UPLOAD),
         ("get", "/reports", Reports, &[]),
         ("get", "/reports/{id}", Reports, &[]),
         ("post", "/reports/{id}/acknowledge", Officers, &[]),
         ("post", "/reports/{id}/handling", Officers, &[("note", "界面矩阵处置")]),
+        // A PDF is no photo (400); the reveal of the people, for a purpose (police who handle
+        // reports; audited).
+        ("post", "/reports/{id}/photos", UnitAccounts, UPLOAD),
+        ("post", "/reports/{id}/reveal", Officers, &[("purpose", "界面矩阵查看")]),
         ("get", "/report", Public, &[]),
         ("post", "/report", Public, &[]),
         // Liaison points and private-enterprise requests (docs/LIAISON.md,

@@ -356,57 +356,6 @@ pub(crate) async fn matrix_objects(app: &TestApp, unit: &str) {
     .await;
 }
 
-/// A unit manager on a 390×844 page reads a bulletin (read receipt) and acknowledges it with a
-/// reply; the page does not scroll sideways.
-#[tokio::test]
-async fn a_unit_manager_reads_and_acknowledges_a_bulletin_on_a_phone() {
-    use crate::webdriver::{browser_installed, css, Browser};
-    use reqwest::Method;
-    if !browser_installed() {
-        return;
-    }
-    let app = TestApp::demo().await;
-    let admin = app.admin().await;
-    xihu_key_units(&app, &admin).await;
-    let county = app.client_for("demo_county").await;
-    let (s, b) = county
-        .post("/api/v1/bulletins", bulletin_body("手机签收测试通报", 24, true))
-        .await;
-    assert_eq!(s, 201, "{b}");
-    let id = b["id"].as_str().unwrap().to_string();
-    let demo = demo_unit_id(&app).await;
-
-    let br = Browser::start().await;
-    br.call(Method::POST, "window/rect", json!({"width": 390, "height": 844}))
-        .await
-        .unwrap();
-    br.login(&app, "demo_unit").await;
-    br.goto(&app.url("/bulletins")).await;
-    assert!(br
-        .text(&css(&format!("#bulletin-{id}")))
-        .await
-        .contains("手机签收测试通报"));
-    br.goto(&app.url(&format!("/bulletins/{id}"))).await;
-    assert!(br.text(&css("#bulletin-body")).await.contains("冒充快递员"));
-    br.assert_fits_phone().await;
-    br.send_keys(&css("#reply"), "已传达至全体保安。").await;
-    br.click(&css("#acknowledge")).await;
-    br.wait_for("acknowledged", || async {
-        br.try_text(&css("#acknowledged"))
-            .await
-            .is_ok_and(|t| t.contains("已传达至全体保安"))
-    })
-    .await;
-    br.quit().await;
-
-    let (_, d) = county.get(&format!("/api/v1/bulletins/{id}")).await;
-    let mine = d["recipients"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["unit_id"] == demo.as_str())
-        .unwrap()
-        .clone();
-    assert!(mine["read_at"].is_string(), "{mine}");
-    assert_eq!(mine["reply"], "已传达至全体保安。");
-}
+// The browser test of a unit manager reading and acknowledging a bulletin on a phone is
+// `reports::a_unit_manager_reads_and_acknowledges_a_bulletin_then_files_an_incident_report_on_a_phone`
+// (with the incident report the issue asks for in the same walk).

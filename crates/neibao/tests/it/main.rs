@@ -49,6 +49,7 @@ mod privacy;
 mod protection_levels;
 mod registry;
 mod reports;
+mod reports_photos;
 mod rulebook;
 mod rules;
 mod scope;

@@ -369,16 +369,44 @@ async fn a_public_flood_is_limited_and_every_accepted_report_is_kept() {
     assert!(html.contains("提交过于频繁") && html.contains("无人认领的箱子"));
 }
 
+/// The issue's browser test (issue 15 "What shows it is done"): on a 390×844 page a unit manager
+/// reads a bulletin the county police issued (read receipt), acknowledges it with a reply, and
+/// files an incident report with a photo; the pages never scroll sideways; the county sees the
+/// acknowledgement and the station the report with its photo, people masked.
 #[tokio::test]
-async fn a_unit_manager_files_an_incident_report_on_a_phone() {
+async fn a_unit_manager_reads_and_acknowledges_a_bulletin_then_files_an_incident_report_on_a_phone() {
     use crate::webdriver::{browser_installed, css, Browser};
     if !browser_installed() {
         return;
     }
     let app = TestApp::demo().await;
+    let admin = app.admin().await;
     let manager = app.client_for("demo_unit").await;
     let station = app.client_for("demo_station").await;
+    let county = app.client_for("demo_county").await;
     let unit = unit_of(&manager).await;
+    let (_, u) = admin.get(&format!("/api/v1/units/{unit}")).await;
+    let (s, bl) = county
+        .post(
+            "/api/v1/bulletins",
+            json!({
+                "kind": "risk_warning",
+                "severity": "important",
+                "title": "手机签收测试通报",
+                "body": "近期辖区发生多起冒充快递员入室盗窃案件，请加强出入口登记查验。",
+                "division_prefix": u["division_code"],
+                "unit_set": {"unit_ids": [unit]},
+                "ack_deadline": (chrono::Utc::now() + chrono::Duration::hours(24)).to_rfc3339(),
+                "reply_requested": true,
+            }),
+        )
+        .await;
+    assert_eq!(s, 201, "{bl}");
+    let bulletin = bl["id"].as_str().unwrap().to_string();
+    let photo = concat!(env!("CARGO_TARGET_TMPDIR"), "/report-phone-photo.png");
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(b"browser test photo");
+    std::fs::write(photo, &bytes).unwrap();
 
     let b = Browser::start().await;
     b.call(
@@ -389,6 +417,25 @@ async fn a_unit_manager_files_an_incident_report_on_a_phone() {
     .await
     .unwrap();
     b.login(&app, "demo_unit").await;
+    // The bulletin: listed, read, acknowledged with a reply.
+    b.goto(&app.url("/bulletins")).await;
+    assert!(b
+        .text(&css(&format!("#bulletin-{bulletin}")))
+        .await
+        .contains("手机签收测试通报"));
+    b.assert_fits_phone().await;
+    b.goto(&app.url(&format!("/bulletins/{bulletin}"))).await;
+    assert!(b.text(&css("#bulletin-body")).await.contains("冒充快递员"));
+    b.assert_fits_phone().await;
+    b.send_keys(&css("#reply"), "已传达至全体保安。").await;
+    b.click(&css("#acknowledge")).await;
+    b.wait_for("acknowledged", || async {
+        b.try_text(&css("#acknowledged"))
+            .await
+            .is_ok_and(|t| t.contains("已传达至全体保安"))
+    })
+    .await;
+    // The incident report, with a photo.
     b.goto(&app.url(&format!("/units/{unit}/report"))).await;
     b.assert_fits_phone().await;
     b.send_keys(&css("#title"), "员工宿舍发生盗窃").await;
@@ -397,6 +444,7 @@ async fn a_unit_manager_files_an_incident_report_on_a_phone() {
     b.send_keys(&css("#p1-id"), ID_NUMBER).await;
     b.send_keys(&css("#first-actions"), "已封锁宿舍楼出入口").await;
     b.click(&css("#scene-preserved")).await;
+    b.send_keys(&css("#photos"), photo).await;
     b.click(&css("#file-report")).await;
     b.wait_for("the report filed", || async {
         b.try_text(&css("#notice"))
@@ -410,13 +458,25 @@ async fn a_unit_manager_files_an_incident_report_on_a_phone() {
         people.contains("330106********1236") && !people.contains(ID_NUMBER),
         "{people}"
     );
+    assert_eq!(b.find_all(&css("#photos img")).await.len(), 1);
     let png = b.screenshot().await;
     let shot = concat!(env!("CARGO_TARGET_TMPDIR"), "/report-phone.png");
     std::fs::write(shot, png).unwrap();
     println!("screenshot: {shot}");
     b.quit().await;
 
-    // The station has it.
+    // The county sees the receipt and the acknowledgement.
+    let (_, d) = county.get(&format!("/api/v1/bulletins/{bulletin}")).await;
+    let mine = d["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == unit.as_str())
+        .cloned()
+        .unwrap_or_else(|| panic!("{d}"));
+    assert!(mine["read_at"].is_string(), "{mine}");
+    assert_eq!(mine["reply"], "已传达至全体保安。");
+    // The station has the report, with its photo.
     let (_, list) = station.get("/api/v1/reports").await;
     let found = list["items"]
         .as_array()
@@ -427,4 +487,8 @@ async fn a_unit_manager_files_an_incident_report_on_a_phone() {
         .unwrap_or_else(|| panic!("{list}"));
     assert_eq!(found["scene_preserved"], true);
     assert_eq!(found["first_actions"], "已封锁宿舍楼出入口");
+    let (_, rep) = station
+        .get(&format!("/api/v1/reports/{}", found["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(rep["photos"].as_array().unwrap().len(), 1, "{rep}");
 }

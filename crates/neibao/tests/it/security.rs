@@ -602,6 +602,13 @@ async fn key_rotation_reencrypts_everything_and_lookups_still_work() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("新密钥 k2") && stdout.contains("k1"), "{stdout}");
+    // Each category counted as its own: the report's people (one value), the security body's
+    // phone and the guard's phone and ID number (three), no liaison point.
+    assert!(
+        stdout.contains("报告涉事人员和联系方式 1 项") && stdout.contains("保卫人员信息 3 项"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("警企联系点电话 0 项"), "{stdout}");
     assert!(app.data_dir.join("keys/retired/k1.key").exists());
     assert!(!app.data_dir.join("keys/k1.key").exists());
     // A fresh process with only the new key reads everything.
@@ -673,6 +680,9 @@ async fn key_rotation_reencrypts_everything_and_lookups_still_work() {
     assert!(report.problems.is_empty());
     let (_, log) = app.admin().await.get("/api/v1/audit?action=keys.").await;
     assert_eq!(log["items"][0]["object_id"], "k2", "{log}");
+    let detail: Value = serde_json::from_str(log["items"][0]["detail"].as_str().unwrap_or("{}")).unwrap();
+    assert_eq!(detail["reports"], 1, "{detail}");
+    assert_eq!(detail["security_staff"], 3, "{detail}");
 }
 
 #[tokio::test]

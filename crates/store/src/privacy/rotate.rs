@@ -45,6 +45,36 @@ pub(crate) const AAD_ATTACHMENT: &str = "attachments.data";
 /// The AEAD associated data of a kept idempotent answer (`idempotency_keys.body`).
 const AAD_REPLY: &str = "idempotency_keys.body";
 
+/// The values of [`TEXT_COLUMNS`] re-encrypted, per category of the rotation summary
+/// (`neibao_domain::privacy::ReencryptReport`).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct TextColumnCounts {
+    /// `security_bodies`, `security_members`.
+    pub security_staff: u64,
+    /// `emergency_plan_versions`.
+    pub emergency_plans: u64,
+    /// `reports` (people, contact).
+    pub reports: u64,
+    /// `liaison_points`.
+    pub liaison: u64,
+    /// `notification_channels`.
+    pub channels: u64,
+}
+
+impl TextColumnCounts {
+    /// The counter of a table of [`TEXT_COLUMNS`] (a table not named here counts as security
+    /// staff, the first category).
+    fn of(&mut self, table: &str) -> &mut u64 {
+        match table {
+            "notification_channels" => &mut self.channels,
+            "emergency_plan_versions" => &mut self.emergency_plans,
+            "reports" => &mut self.reports,
+            "liaison_points" => &mut self.liaison,
+            _ => &mut self.security_staff,
+        }
+    }
+}
+
 /// Rows read per batch.
 const BATCH: i64 = 200;
 
@@ -79,11 +109,11 @@ impl Backend {
         Ok(n)
     }
 
-    /// Re-encrypts [`TEXT_COLUMNS`] under the current key; answers the rows changed per
-    /// (security staff, channels).
-    pub(crate) async fn reencrypt_text_columns(&self) -> StoreResult<(u64, u64)> {
+    /// Re-encrypts [`TEXT_COLUMNS`] under the current key; answers the values changed per
+    /// category (security staff, emergency plans, reports, liaison points, channels).
+    pub(crate) async fn reencrypt_text_columns(&self) -> StoreResult<TextColumnCounts> {
         let c = &self.cipher;
-        let (mut staff, mut channels) = (0, 0);
+        let mut counts = TextColumnCounts::default();
         for (table, key, col, aad) in TEXT_COLUMNS {
             let mut after = String::new();
             loop {
@@ -113,16 +143,12 @@ impl Backend {
                     .bind(&old)
                     .execute(&mut *tx)
                     .await?;
-                    if table == "notification_channels" {
-                        channels += 1;
-                    } else {
-                        staff += 1;
-                    }
+                    *counts.of(table) += 1;
                 }
                 tx.commit().await?;
             }
         }
-        Ok((staff, channels))
+        Ok(counts)
     }
 
     /// Encrypts under the current key every attachment not yet encrypted (stored before files

@@ -583,7 +583,12 @@ impl KeyRotationRepo for Backend {
             tx.commit().await?;
         }
         report.free_texts = self.reencrypt_sealed().await?;
-        (report.security_staff, report.channels) = self.reencrypt_text_columns().await?;
+        let text = self.reencrypt_text_columns().await?;
+        report.security_staff = text.security_staff;
+        report.emergency_plans = text.emergency_plans;
+        report.reports = text.reports;
+        report.liaison = text.liaison;
+        report.channels = text.channels;
         (report.attachments, report.replies) = self.reencrypt_files().await?;
         for stmt in AFTER_BULK_REWRITE {
             sqlx::query(stmt).execute(self.writer()).await?;

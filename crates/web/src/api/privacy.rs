@@ -57,9 +57,13 @@ pub async fn reveal_person(
 /// a stated purpose; audited (`free_text.reveal`) before the answer. Only the fields in which
 /// something was masked are returned. Same roles as a person reveal.
 ///
+/// `reports`: a report's people involved (`people`, a JSON array of name, role, ID number and
+/// phone) and a public reporter's contact (`contact`), audited as `person.reveal`; police who
+/// handle reports only (`report.handle`), within the report's scope (docs/REPORTS.md).
+///
 /// Errors: `purpose_required` (400), `forbidden` (403), `not_found` (404).
 #[utoipa::path(post, path = "/api/v1/reveal/{object}/{id}", tag = "privacy", request_body = Purpose,
-    params(("object" = String, Path, description = "对象类别：events、alerts、hazards、hazard_steps、inspections、suppression_windows、legal_holds、key_areas、units、campaigns 或 attachments"),
+    params(("object" = String, Path, description = "对象类别：events、alerts、hazards、hazard_steps、inspections、suppression_windows、legal_holds、key_areas、units、campaigns、attachments 或 reports（报告的涉事人员和报告人联系方式）"),
            ("id" = String, Path, description = "对象编号")),
     responses((status = 200, body = RevealedText), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]

@@ -17,6 +17,7 @@ use neibao_engine::reports::{FileInput, PublicInput, PublicReceipt, ReportView};
 use serde::Deserialize;
 
 use crate::error::{ApiError, ApiResult};
+use crate::extract::multipart::{upload_limit, CsrfMultipart};
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
@@ -126,6 +127,25 @@ pub struct PublicBody {
     /// Leave empty (a field people do not see).
     #[serde(default)]
     pub website: String,
+}
+
+/// A photo of a report and its report.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct PhotoPath {
+    /// The report's id.
+    pub id: String,
+    /// The photo's id (`photos[].id` of the report).
+    pub photo: String,
+}
+
+/// A photo of a report (multipart).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // the schema of the body, which `CsrfMultipart` reads
+pub struct PhotoForm {
+    /// The photo (JPEG, PNG, GIF or WebP, known by its bytes), at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
 }
 
 /// A handling note.
@@ -267,6 +287,51 @@ pub async fn handling(
     ))
 }
 
+/// Adds a photo to an open report of the caller's unit (multipart field `file`; the unit's
+/// manager or a guard; at most 6 photos a report). Answers the report with its photos. A repeat
+/// with the same `Idempotency-Key` adds one photo.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/photos", tag = "reports", params(IdPath),
+    request_body(content_type = "multipart/form-data", content = PhotoForm),
+    responses((status = 201, body = ReportView),
+        (status = 400, body = crate::error::ErrorBody, description = "不是图片，或缺少文件"),
+        (status = 403, body = crate::error::ErrorBody, description = "仅本单位负责人和保安员可以添加照片"),
+        (status = 404, body = crate::error::ErrorBody, description = "报告不存在或不是本单位的报告"),
+        (status = 409, body = crate::error::ErrorBody, description = "报告已办结，或照片已满 6 张"),
+        (status = 413, body = crate::error::ErrorBody, description = "文件超过 10 MB")))]
+pub async fn add_photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+    body: CsrfMultipart,
+) -> ApiResult<(StatusCode, Json<ReportView>)> {
+    let svc = &state.services.reports;
+    svc.photo_target(&user.principal, &p.id).await?;
+    let file = body.file().await?;
+    let r = svc.add_photo(&user.principal, &p.id, file).await?;
+    Ok((StatusCode::CREATED, Json(r)))
+}
+
+/// One photo of a report (those who read the report: the unit, the station it was routed to
+/// and the bureaus above; not through `/api/v1/attachments/{id}`).
+#[utoipa::path(get, path = "/api/v1/reports/{id}/photos/{photo}", tag = "reports", params(PhotoPath),
+    responses((status = 200, description = "照片（图片）",
+            content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"), (Vec<u8> = "image/gif"))),
+        (status = 403, body = crate::error::ErrorBody, description = "无权查看报告"),
+        (status = 404, body = crate::error::ErrorBody, description = "报告或照片不存在或不在本辖区")))]
+pub async fn photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<PhotoPath>,
+) -> ApiResult<axum::response::Response> {
+    let (a, data) = state.services.reports.photo(&user.principal, &p.id, &p.photo).await?;
+    Ok(crate::api::attachments::file_response(
+        data,
+        &a.content_type,
+        &a.name,
+        true,
+    ))
+}
+
 /// This capability's routes.
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
@@ -280,9 +345,14 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/reports/{id}", routing::get(get))
         .route("/api/v1/reports/{id}/acknowledge", routing::post(acknowledge))
         .route("/api/v1/reports/{id}/handling", routing::post(handling))
+        .route(
+            "/api/v1/reports/{id}/photos",
+            routing::post(add_photo).layer(upload_limit()),
+        )
+        .route("/api/v1/reports/{id}/photos/{photo}", routing::get(photo))
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(file, file_public, list, get, acknowledge, handling))]
+#[openapi(paths(file, file_public, list, get, acknowledge, handling, add_photo, photo))]
 pub struct Doc;

@@ -104,6 +104,11 @@ pub async fn reveal(
         .map_err(ApiError::from);
     let mut p = page(Nav::new(&u), &object, &id, local_path(f.back.as_deref()));
     match r {
+        Ok(texts) if object == "reports" => {
+            p.revealed = Some(crate::ui::reports::revealed_fields(&texts));
+            p.purpose = f.purpose;
+            no_store(render(&p))
+        }
         Ok(texts) => {
             p.revealed = Some(
                 free_text_fields_of(&object)

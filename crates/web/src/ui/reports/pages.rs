@@ -9,16 +9,22 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use neibao_domain::access::Permission;
 use neibao_domain::alarms::duration_zh;
+use neibao_domain::error::ErrorCode;
 use neibao_domain::paging::Page;
-use neibao_domain::reports::{InvolvedPerson, ReportFilter, ReportKind, ReportStatus};
+use neibao_domain::privacy::RevealedText;
+use neibao_domain::reports::{
+    people_line, InvolvedPerson, ReportFilter, ReportKind, ReportStatus, MAX_REPORT_PHOTOS, REVEALED_FIELDS,
+};
+use neibao_engine::privacy::Via;
 use neibao_engine::reports::{FileInput, ReportView};
 use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::multipart::CsrfMultipart;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
-use crate::ui::form::{field, parse_local, status_of, with_status, Fields};
+use crate::ui::form::{field, no_store, parse_local, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, Nav, Pager};
 
@@ -51,6 +57,8 @@ pub struct Row {
     pub to_acknowledge: String,
     pub closed: String,
     pub notes: Vec<(String, String, String, bool)>,
+    /// (id, file name) of each photo.
+    pub photos: Vec<(String, String)>,
 }
 
 fn row(v: &ReportView) -> Row {
@@ -99,6 +107,7 @@ fn row(v: &ReportView) -> Row {
             .iter()
             .map(|n| (fmt_time(n.at), n.by.clone(), n.text.clone(), n.closed))
             .collect(),
+        photos: v.photos.iter().map(|a| (a.id.clone(), a.name.clone())).collect(),
     }
 }
 
@@ -191,15 +200,21 @@ pub async fn file_form(State(state): State<AppState>, UiUser(u): UiUser, Path(id
     file_page(&state, &u, &id, &Vec::new(), None).await
 }
 
-/// `POST /units/{id}/report`: `kind`, `title`, `place`, `key_area_id`, `occurred_at` (Beijing
-/// `datetime-local`), `details`, `p{n}_name|role|id|phone` (n = 1–3), `first_actions`,
-/// `scene_preserved` (`1`).
+/// `POST /units/{id}/report` (multipart: `csrf` first, `_once`, then `kind`, `title`, `place`,
+/// `key_area_id`, `occurred_at` (Beijing `datetime-local`), `details`, `p{n}_name|role|id|phone`
+/// (n = 1–3), `first_actions`, `scene_preserved` (`1`) and any number of `photo` files, at most
+/// 6 images and 10 MB in all). A refused form is shown again with what was typed (the photos
+/// are chosen again).
 pub async fn file(
     State(state): State<AppState>,
     UiUser(u): UiUser,
     Path(id): Path<String>,
-    CsrfForm(f): CsrfForm<Fields>,
+    body: CsrfMultipart,
 ) -> Response {
+    let (photos, f) = match body.files_and_fields("photo").await {
+        Ok(x) => x,
+        Err(e) => return file_page(&state, &u, &id, &Vec::new(), Some(e)).await,
+    };
     let r = async {
         let occurred_at = match field(&f, "occurred_at").trim() {
             "" => None,
@@ -223,12 +238,18 @@ pub async fn file(
             first_actions: field(&f, "first_actions").to_string(),
             scene_preserved: field(&f, "scene_preserved") == "1",
         };
-        Ok::<_, ApiError>(state.services.reports.file(&u.principal, &id, input).await?)
+        Ok::<_, ApiError>(
+            state
+                .services
+                .reports
+                .file_with_photos(&u.principal, &id, input, photos)
+                .await?,
+        )
     }
     .await;
     match r {
         Ok(v) => Redirect::to(&format!("/reports/{}?done=filed", v.report.id)).into_response(),
-        Err(e) if matches!(e.code.http_status(), 400 | 409) => file_page(&state, &u, &id, &f, Some(e)).await,
+        Err(e) if matches!(e.code.http_status(), 400 | 409 | 413) => file_page(&state, &u, &id, &f, Some(e)).await,
         Err(e) => error_page(&u, e),
     }
 }
@@ -239,6 +260,14 @@ struct ReportPage {
     nav: Nav,
     r: Row,
     may_handle: bool,
+    /// May add a photo: the unit's account, the report open and not full.
+    may_add_photo: bool,
+    /// May reveal the people and contact (police who handle reports), something being masked.
+    may_reveal: bool,
+    /// The people and contact are shown in full (after the audited reveal).
+    revealed: bool,
+    purpose: String,
+    reveal_error: Option<String>,
     note: String,
     notice: Option<String>,
     error: Option<String>,
@@ -250,25 +279,59 @@ pub struct ReportQuery {
     done: String,
 }
 
-fn report_page(
-    u: &CurrentUser,
-    v: &ReportView,
-    sent: &Fields,
+/// What a report page shows besides the report: a refused form's values and error, a notice,
+/// the revealed people and contact.
+#[derive(Default)]
+struct Extras {
+    sent: Fields,
     notice: Option<String>,
     error: Option<ApiError>,
-) -> Response {
-    let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
-    with_status(
+    revealed: Option<RevealedText>,
+    reveal_error: Option<String>,
+}
+
+fn report_page(u: &CurrentUser, v: &ReportView, x: Extras) -> Response {
+    let status = match (&x.error, &x.reveal_error) {
+        (Some(e), _) => status_of(e),
+        (None, Some(_)) => StatusCode::BAD_REQUEST,
+        (None, None) => StatusCode::OK,
+    };
+    let p = &u.principal;
+    let mut r = row(v);
+    let masked = !r.people.is_empty() || !r.contact.is_empty();
+    let revealed = x.revealed.is_some();
+    if let Some(t) = &x.revealed {
+        if let Some(people) = t.fields.get("people") {
+            r.people = serde_json::from_str(people).unwrap_or_default();
+        }
+        if let Some(contact) = t.fields.get("contact") {
+            r.contact = contact.clone();
+        }
+    }
+    let resp = with_status(
         render(&ReportPage {
             nav: Nav::new(u),
-            r: row(v),
-            may_handle: u.principal.can(Permission::ReportHandle) && v.report.status != ReportStatus::Closed,
-            note: field(sent, "note").to_string(),
-            notice,
-            error: error.map(|e| e.message),
+            may_handle: p.can(Permission::ReportHandle) && v.report.status != ReportStatus::Closed,
+            may_add_photo: p.can(Permission::ReportFile)
+                && v.report.unit_id.is_some()
+                && v.report.status != ReportStatus::Closed
+                && v.photos.len() < MAX_REPORT_PHOTOS,
+            may_reveal: p.can(Permission::PersonReveal) && p.can(Permission::ReportHandle) && masked && !revealed,
+            revealed,
+            purpose: field(&x.sent, "purpose").to_string(),
+            reveal_error: x.reveal_error,
+            note: field(&x.sent, "note").to_string(),
+            notice: x.notice,
+            error: x.error.map(|e| e.message),
+            r,
         }),
         status,
-    )
+    );
+    if revealed {
+        no_store(resp)
+    } else {
+        resp
+    }
 }
 
 /// `GET /reports/{id}`.
@@ -282,10 +345,18 @@ pub async fn report(
         "filed" => Some("报告已提交，接收的公安机关已收到。请保持电话畅通，保护好现场。".to_string()),
         "acknowledged" => Some("已签收".to_string()),
         "handled" => Some("已登记处置情况".to_string()),
+        "photo" => Some("照片已添加".to_string()),
         _ => None,
     };
     match state.services.reports.get(&u.principal, &id).await {
-        Ok(v) => report_page(&u, &v, &Vec::new(), notice, None),
+        Ok(v) => report_page(
+            &u,
+            &v,
+            Extras {
+                notice,
+                ..Default::default()
+            },
+        ),
         Err(e) => error_page(&u, e.into()),
     }
 }
@@ -304,7 +375,15 @@ pub async fn acknowledge(
             let e: ApiError = e.into();
             if matches!(e.code.http_status(), 400 | 409) {
                 match svc.get(&u.principal, &id).await {
-                    Ok(v) => report_page(&u, &v, &f, None, Some(e)),
+                    Ok(v) => report_page(
+                        &u,
+                        &v,
+                        Extras {
+                            sent: f,
+                            error: Some(e),
+                            ..Default::default()
+                        },
+                    ),
                     Err(e2) => error_page(&u, e2.into()),
                 }
             } else {
@@ -331,7 +410,15 @@ pub async fn handling(
             let e: ApiError = e.into();
             if matches!(e.code.http_status(), 400 | 409) {
                 match svc.get(&u.principal, &id).await {
-                    Ok(v) => report_page(&u, &v, &f, None, Some(e)),
+                    Ok(v) => report_page(
+                        &u,
+                        &v,
+                        Extras {
+                            sent: f,
+                            error: Some(e),
+                            ..Default::default()
+                        },
+                    ),
                     Err(e2) => error_page(&u, e2.into()),
                 }
             } else {
@@ -339,6 +426,90 @@ pub async fn handling(
             }
         }
     }
+}
+
+/// `POST /reports/{id}/photos` (multipart: `csrf` first, `_once`, then `file`): adds a photo to
+/// an open report of the caller's unit. A refused photo shows the report with the zh-CN message.
+pub async fn add_photo(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    body: CsrfMultipart,
+) -> Response {
+    let svc = &state.services.reports;
+    let r = async {
+        svc.photo_target(&u.principal, &id).await?;
+        let file = body.file().await?;
+        Ok::<_, ApiError>(svc.add_photo(&u.principal, &id, file).await?)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/reports/{id}?done=photo")).into_response(),
+        Err(e) if matches!(e.code.http_status(), 400 | 409 | 413) => match svc.get(&u.principal, &id).await {
+            Ok(v) => report_page(
+                &u,
+                &v,
+                Extras {
+                    error: Some(e),
+                    ..Default::default()
+                },
+            ),
+            Err(e2) => error_page(&u, e2.into()),
+        },
+        Err(e) => error_page(&u, e),
+    }
+}
+
+/// `POST /reports/{id}/reveal` (`purpose`): the report page with its people and contact in full,
+/// after the read was written to the audit log (as `POST /api/v1/reveal/reports/{id}`); sent
+/// `no-store`. A missing or short purpose shows the page again with what was typed.
+pub async fn reveal(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
+    let r = state
+        .services
+        .privacy
+        .reveal_free_text(&u.principal, "reports", &id, Some(field(&f, "purpose")), Via::Ui)
+        .await
+        .map_err(ApiError::from);
+    let (revealed, reveal_error) = match r {
+        Ok(t) => (Some(t), None),
+        Err(e) if e.code == ErrorCode::PurposeRequired => (None, Some(e.message)),
+        Err(e) => return error_page(&u, e),
+    };
+    match state.services.reports.get(&u.principal, &id).await {
+        Ok(v) => report_page(
+            &u,
+            &v,
+            Extras {
+                sent: f,
+                revealed,
+                reveal_error,
+                ..Default::default()
+            },
+        ),
+        Err(e) => error_page(&u, e.into()),
+    }
+}
+
+/// The fields of a report's reveal as the reveal page shows them: (label, plaintext), the
+/// people as one line.
+pub fn revealed_fields(t: &RevealedText) -> Vec<(String, String)> {
+    REVEALED_FIELDS
+        .iter()
+        .filter_map(|(column, label)| {
+            let plain = t.fields.get(*column)?;
+            let shown = if *column == "people" {
+                people_line(&serde_json::from_str::<Vec<InvolvedPerson>>(plain).unwrap_or_default())
+            } else {
+                plain.clone()
+            };
+            Some((label.to_string(), shown))
+        })
+        .collect()
 }
 
 #[derive(Template)]
