@@ -23,10 +23,15 @@ pub enum AttachmentOwner {
     Equipment,
     /// A step of an emergency drill (the optional photo taken then, docs/DRILLS.md, R18).
     Drill,
+    /// A bulletin (警企通报, docs/BULLETINS.md): files of its issuer. A downward bulletin's files
+    /// belong to no unit (`unit_id` empty) and are read only through the bulletin.
+    Bulletin,
+    /// A private-enterprise request (民营企业诉求, docs/ENTERPRISE-REQUESTS.md): the enterprise's files.
+    EnterpriseRequest,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 8] = [
+    pub const ALL: [AttachmentOwner; 10] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
@@ -35,6 +40,8 @@ impl AttachmentOwner {
         AttachmentOwner::EmergencyPlan,
         AttachmentOwner::Equipment,
         AttachmentOwner::Drill,
+        AttachmentOwner::Bulletin,
+        AttachmentOwner::EnterpriseRequest,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -48,6 +55,8 @@ impl AttachmentOwner {
             AttachmentOwner::EmergencyPlan => "emergency_plan",
             AttachmentOwner::Equipment => "equipment",
             AttachmentOwner::Drill => "drill",
+            AttachmentOwner::Bulletin => "bulletin",
+            AttachmentOwner::EnterpriseRequest => "enterprise_request",
         }
     }
 
@@ -65,6 +74,8 @@ impl AttachmentOwner {
             AttachmentOwner::EmergencyPlan => "应急预案疏散图",
             AttachmentOwner::Equipment => "防护器械检查照片",
             AttachmentOwner::Drill => "应急演练照片",
+            AttachmentOwner::Bulletin => "警企通报附件",
+            AttachmentOwner::EnterpriseRequest => "民营企业诉求附件",
         }
     }
 }
