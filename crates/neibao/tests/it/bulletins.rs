@@ -437,17 +437,22 @@ async fn a_unit_manager_reads_and_acknowledges_a_bulletin_on_a_phone() {
     assert_eq!(mine["reply"], "已传达至全体保安。");
 }
 
-/// Sends `bytes` as the multipart field `file` to `path` (optionally with an Idempotency-Key).
+/// Sends `bytes` as the multipart field `file` to `path` (optionally with an Idempotency-Key),
+/// framed with a fixed boundary so that a repeat is the same request byte for byte.
 async fn upload(c: &Client, path: &str, name: &str, bytes: &[u8], key: Option<&str>) -> (u16, Value) {
-    let mut r = c.http.post(format!("{}{path}", c.base)).bearer_auth(&c.token).multipart(
-        reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes.to_vec())
-                .file_name(name.to_string())
-                .mime_str("application/octet-stream")
-                .unwrap(),
-        ),
-    );
+    let mut body = format!(
+        "--neibao-test-boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n--neibao-test-boundary--\r\n");
+    let mut r = c
+        .http
+        .post(format!("{}{path}", c.base))
+        .bearer_auth(&c.token)
+        .header("Content-Type", "multipart/form-data; boundary=neibao-test-boundary")
+        .body(body);
     if let Some(k) = key {
         r = r.header("Idempotency-Key", k);
     }
