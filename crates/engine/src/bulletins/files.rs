@@ -8,7 +8,9 @@
 
 use chrono::Utc;
 use neibao_domain::access::{Permission, Principal};
-use neibao_domain::attachments::{check_size, clean_file_name, sniff_image, Attachment, AttachmentOwner, NewAttachment, Upload};
+use neibao_domain::attachments::{
+    check_size, clean_file_name, sniff_image, Attachment, AttachmentOwner, NewAttachment, Upload,
+};
 use neibao_domain::bulletins::{Bulletin, Direction, PoliceReply};
 use neibao_domain::error::ErrorCode;
 use neibao_domain::text::checked_text;
@@ -39,7 +41,12 @@ impl BulletinService {
         if !issuer {
             return Err(ServiceError::forbidden("只有通报的发出人可以添加附件"));
         }
-        let n = self.ctx.store.owner_attachments(AttachmentOwner::Bulletin, id).await?.len();
+        let n = self
+            .ctx
+            .store
+            .owner_attachments(AttachmentOwner::Bulletin, id)
+            .await?
+            .len();
         if n >= MAX_FILES {
             return Err(ServiceError::refused(
                 ErrorCode::Conflict,
@@ -140,7 +147,9 @@ impl BulletinService {
         if !stored {
             return Err(ServiceError::refused(ErrorCode::InvalidTransition, "该上报已回复"));
         }
-        notify_police_reply(&self.ctx, &b).await.map_err(ServiceError::Internal)?;
+        notify_police_reply(&self.ctx, &b)
+            .await
+            .map_err(ServiceError::Internal)?;
         Ok(b)
     }
 }

@@ -6,7 +6,9 @@
 
 use chrono::Utc;
 use neibao_domain::access::{Permission, Principal};
-use neibao_domain::attachments::{check_size, clean_file_name, sniff_image, Attachment, AttachmentOwner, NewAttachment, Upload};
+use neibao_domain::attachments::{
+    check_size, clean_file_name, sniff_image, Attachment, AttachmentOwner, NewAttachment, Upload,
+};
 use neibao_domain::error::ErrorCode;
 
 use super::service::EnterpriseRequestService;
@@ -75,6 +77,10 @@ impl EnterpriseRequestService {
             data: upload.data,
             uploaded_by: who.display_name.clone(),
         };
-        Ok(self.ctx.store.add_attachment(&who.scope, &file, &audit, Utc::now()).await?)
+        Ok(self
+            .ctx
+            .store
+            .add_attachment(&who.scope, &file, &audit, Utc::now())
+            .await?)
     }
 }

@@ -370,11 +370,7 @@ pub(crate) async fn matrix_objects(app: &TestApp, unit: &str) {
         uploaded_by: "矩阵".into(),
     };
     let audit = neibao_domain::access::Principal::system("test").audit("attachment.upload", "attachment", "", None);
-    let a = app
-        .store
-        .add_owned_attachment(&file, &audit, Utc::now())
-        .await
-        .unwrap();
+    let a = app.store.add_owned_attachment(&file, &audit, Utc::now()).await.unwrap();
     app.exec_sql(&format!(
         "DELETE FROM attachments WHERE id = 'matrix-blf-{unit}'; UPDATE attachments SET id = 'matrix-blf-{unit}' WHERE id = '{}'",
         a.id
@@ -566,10 +562,24 @@ async fn a_bulletins_files_reach_every_recipient_and_nobody_else() {
     assert_eq!(s, 201, "{r}");
     let rid = r["id"].as_str().unwrap();
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-    let (s, v) = upload(&unit, &format!("/api/v1/bulletins/{rid}/attachments"), "现场.png", png, None).await;
+    let (s, v) = upload(
+        &unit,
+        &format!("/api/v1/bulletins/{rid}/attachments"),
+        "现场.png",
+        png,
+        None,
+    )
+    .await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(v["content_type"], "image/png");
-    let (s, v) = upload(&county, &format!("/api/v1/bulletins/{rid}/attachments"), "a.pdf", PDF, None).await;
+    let (s, v) = upload(
+        &county,
+        &format!("/api/v1/bulletins/{rid}/attachments"),
+        "a.pdf",
+        PDF,
+        None,
+    )
+    .await;
     assert_eq!(s, 403, "{v}");
     let (_, d) = app
         .client_for("demo_station")
@@ -632,7 +642,14 @@ async fn a_bulletin_to_a_park_reaches_exactly_its_units() {
     assert!(error_message(&v).contains("园区"), "{v}");
     // The issue form offers the park.
     let br = app.browser("demo_county", DEMO_PASSWORD).await;
-    let html = br.get(app.url("/bulletins")).send().await.unwrap().text().await.unwrap();
+    let html = br
+        .get(app.url("/bulletins"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains(&format!("value=\"{point}\"")), "the park is offered");
     assert!(html.contains("西湖科技园"));
 }
@@ -689,7 +706,11 @@ async fn the_police_reply_to_a_units_report_and_the_unit_sees_it() {
     assert!(d["police_reply"]["at"].is_string());
     assert!(!d["police_reply"]["by_name"].as_str().unwrap().is_empty());
     let (_, inbox) = unit.get("/api/v1/inbox").await;
-    assert_eq!(count_titles(&inbox, "公安机关已回复本单位上报：仓库外有可疑车辆"), 1, "{inbox}");
+    assert_eq!(
+        count_titles(&inbox, "公安机关已回复本单位上报：仓库外有可疑车辆"),
+        1,
+        "{inbox}"
+    );
     let (_, log) = app.admin().await.get("/api/v1/audit?action=bulletin.reply").await;
     assert!(log.to_string().contains("回复了单位上报的风险通报"), "{log}");
     // A downward bulletin takes no police reply.
@@ -709,7 +730,14 @@ async fn the_police_reply_to_a_units_report_and_the_unit_sees_it() {
 
     // The pages: the unit's report page shows the reply; a refused police form keeps the text.
     let br = app.browser("demo_unit", DEMO_PASSWORD).await;
-    let html = br.get(app.url(&format!("/bulletins/{id}"))).send().await.unwrap().text().await.unwrap();
+    let html = br
+        .get(app.url(&format!("/bulletins/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("已安排民警夜间巡逻"), "the unit sees the reply");
     let (_, r2) = unit
         .post(
@@ -719,7 +747,14 @@ async fn the_police_reply_to_a_units_report_and_the_unit_sees_it() {
         .await;
     let id2 = r2["id"].as_str().unwrap();
     let br = app.browser("demo_station", DEMO_PASSWORD).await;
-    let html = br.get(app.url(&format!("/bulletins/{id2}"))).send().await.unwrap().text().await.unwrap();
+    let html = br
+        .get(app.url(&format!("/bulletins/{id2}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("police-reply-form"));
     let csrf = csrf_of(&html);
     let long = "留".repeat(1001);

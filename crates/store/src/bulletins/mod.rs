@@ -69,5 +69,10 @@ pub trait BulletinRepo: Send + Sync {
     /// it already has one; answers the bulletin as it now stands and whether this reply was
     /// stored (`false`: replied before, nothing changed). `NotFound` when absent. The caller
     /// checks the report is visible to the replying police.
-    async fn reply_to_bulletin(&self, id: &str, reply: &PoliceReply, audit: &AuditEntry) -> StoreResult<(Bulletin, bool)>;
+    async fn reply_to_bulletin(
+        &self,
+        id: &str,
+        reply: &PoliceReply,
+        audit: &AuditEntry,
+    ) -> StoreResult<(Bulletin, bool)>;
 }

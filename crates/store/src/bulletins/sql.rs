@@ -346,7 +346,12 @@ impl BulletinRepo for Backend {
         Ok(due)
     }
 
-    async fn reply_to_bulletin(&self, id: &str, reply: &PoliceReply, audit: &AuditEntry) -> StoreResult<(Bulletin, bool)> {
+    async fn reply_to_bulletin(
+        &self,
+        id: &str,
+        reply: &PoliceReply,
+        audit: &AuditEntry,
+    ) -> StoreResult<(Bulletin, bool)> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(&sql(
             "UPDATE bulletins SET police_reply = ?, police_reply_by = ?, police_reply_by_name = ?, police_reply_at = ? \

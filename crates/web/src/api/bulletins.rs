@@ -5,9 +5,9 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use axum::response::Response;
 use neibao_domain::attachments::{is_inline, Attachment};
 use neibao_domain::bulletins::{Bulletin, BulletinDetail, Direction, Recipient};
 use neibao_domain::paging::{Listing, Page};
@@ -284,11 +284,7 @@ pub async fn reply(
     Json(b): Json<PoliceReplyBody>,
 ) -> ApiResult<Json<Bulletin>> {
     Ok(Json(
-        state
-            .services
-            .bulletins
-            .reply(&user.principal, &p.id, &b.text)
-            .await?,
+        state.services.bulletins.reply(&user.principal, &p.id, &b.text).await?,
     ))
 }
 

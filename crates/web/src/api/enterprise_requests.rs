@@ -366,5 +366,17 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(file, list, counts, settings, set_settings, get, assign, reply, close, rate, add_file))]
+#[openapi(paths(
+    file,
+    list,
+    counts,
+    settings,
+    set_settings,
+    get,
+    assign,
+    reply,
+    close,
+    rate,
+    add_file
+))]
 pub struct Doc;

@@ -159,7 +159,12 @@ async fn list_page(state: &AppState, u: &CurrentUser, page: u32, form: Form, err
             Ok(points) => points
                 .into_iter()
                 .filter(|p| !p.park_name.trim().is_empty() && p.unit_count > 0)
-                .map(|p| (p.id, format!("{}（{} 家单位，联系点 {}）", p.park_name, p.unit_count, p.name)))
+                .map(|p| {
+                    (
+                        p.id,
+                        format!("{}（{} 家单位，联系点 {}）", p.park_name, p.unit_count, p.name),
+                    )
+                })
                 .collect(),
             Err(e) => return error_page(u, e.into()),
         }
