@@ -28,10 +28,15 @@ pub enum AttachmentOwner {
     /// through the report (`/api/v1/reports/{id}/photos/{photo}`, the report's scope), never
     /// through the generic attachment download.
     Report,
+    /// A bulletin (警企通报, docs/BULLETINS.md): files of its issuer. A downward bulletin's files
+    /// belong to no unit (`unit_id` empty) and are read only through the bulletin.
+    Bulletin,
+    /// A private-enterprise request (民营企业诉求, docs/ENTERPRISE-REQUESTS.md): the enterprise's files.
+    EnterpriseRequest,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 9] = [
+    pub const ALL: [AttachmentOwner; 11] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
@@ -41,6 +46,8 @@ impl AttachmentOwner {
         AttachmentOwner::Equipment,
         AttachmentOwner::Drill,
         AttachmentOwner::Report,
+        AttachmentOwner::Bulletin,
+        AttachmentOwner::EnterpriseRequest,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -55,6 +62,8 @@ impl AttachmentOwner {
             AttachmentOwner::Equipment => "equipment",
             AttachmentOwner::Drill => "drill",
             AttachmentOwner::Report => "report",
+            AttachmentOwner::Bulletin => "bulletin",
+            AttachmentOwner::EnterpriseRequest => "enterprise_request",
         }
     }
 
@@ -73,6 +82,8 @@ impl AttachmentOwner {
             AttachmentOwner::Equipment => "防护器械检查照片",
             AttachmentOwner::Drill => "应急演练照片",
             AttachmentOwner::Report => "报告照片",
+            AttachmentOwner::Bulletin => "警企通报附件",
+            AttachmentOwner::EnterpriseRequest => "民营企业诉求附件",
         }
     }
 }

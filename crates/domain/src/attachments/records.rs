@@ -8,6 +8,8 @@ use super::owner::AttachmentOwner;
 /// Evidence to store (a photo, a file).
 #[derive(Debug, Clone)]
 pub struct NewAttachment {
+    /// The unit the file belongs to; empty for a file of the police that belongs to no unit (a
+    /// downward bulletin's, stored through `add_owned_attachment`).
     pub unit_id: String,
     pub owner_kind: AttachmentOwner,
     pub owner_id: String,
@@ -21,6 +23,8 @@ pub struct NewAttachment {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Attachment {
     pub id: String,
+    /// The unit the file belongs to; empty for a file of the police that belongs to no unit (a
+    /// downward bulletin's).
     pub unit_id: String,
     pub owner_kind: AttachmentOwner,
     pub owner_id: String,

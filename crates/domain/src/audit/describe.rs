@@ -264,6 +264,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("bulletin.read", "阅读警企通报", "阅读了警企通报"),
     ("bulletin.acknowledge", "签收警企通报", "签收了警企通报"),
     ("bulletin.remind", "提醒未签收单位", "到签收期限提醒未签收的单位"),
+    ("bulletin.reply", "回复单位上报", "回复了单位上报的风险通报"),
 ];
 
 /// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,

@@ -145,15 +145,32 @@ pub struct Bulletin {
     /// Up: the receiving police station (organisation); down: the sender's organisation.
     pub org_id: Option<String>,
     pub org_name: Option<String>,
+    /// The issuer's account (police, or the unit's manager for a report upward); not answered.
+    #[serde(skip)]
+    pub created_by: String,
     pub created_by_name: String,
     pub created_at: DateTime<Utc>,
     /// Down: how many units it was sent to.
     pub recipient_count: i64,
+    /// Up: the police's reply (at most 1000 characters), who replied and when; absent until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub police_reply: Option<PoliceReply>,
     /// In a unit account's list only: when its unit read and acknowledged it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_read_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_acknowledged_at: Option<DateTime<Utc>>,
+}
+
+/// The police's reply to a unit's report upward (one per report).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PoliceReply {
+    /// 回复, 1–1000 characters.
+    pub text: String,
+    /// The replying police account's id and name.
+    pub by: String,
+    pub by_name: String,
+    pub at: DateTime<Utc>,
 }
 
 /// A unit a bulletin was sent to, with its receipts.
@@ -232,6 +249,9 @@ pub struct BulletinDetail {
     pub bulletin: Bulletin,
     pub recipients: Vec<Recipient>,
     pub stats: BulletinStats,
+    /// The issuer's files (PDF or images), oldest first; download each from
+    /// `/api/v1/bulletins/{id}/attachments/{file_id}`.
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 /// A bulletin to store, validated by the service.

@@ -177,6 +177,10 @@ pub struct RequestDetail {
     pub request: EnterpriseRequest,
     pub replies: Vec<RequestReply>,
     pub seconds_to_first_reply: Option<i64>,
+    /// The enterprise's files (PDF or images), oldest first; download each from
+    /// `/api/v1/attachments/{id}`.
+    #[serde(default, skip_deserializing)]
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 /// A new request as checked by the service.

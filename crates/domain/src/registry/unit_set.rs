@@ -20,6 +20,15 @@ pub struct UnitSet {
     /// Only these units (hand-picked); empty: every unit of the jurisdiction.
     #[serde(default)]
     pub unit_ids: Vec<String>,
+    /// Only the units of an industrial park (园区): the units assigned now to this liaison point
+    /// (警企联系点, docs/LIAISON.md; R33) at resolution time. The point must be visible to the
+    /// sender (404 otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liaison_point_id: Option<String>,
+    /// The park's name as it was when the set was resolved (shown; filled in by the sender's
+    /// service, ignored when received).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub park_name: Option<String>,
 }
 
 impl UnitSet {
@@ -43,6 +52,12 @@ impl UnitSet {
         if !self.unit_ids.is_empty() {
             parts.push(format!("指定的 {} 家单位", self.unit_ids.len()));
         }
+        if self.liaison_point_id.is_some() {
+            match self.park_name.as_deref().filter(|p| !p.is_empty()) {
+                Some(p) => parts.push(format!("园区 {p}")),
+                None => parts.push("联系点所联系的单位".to_string()),
+            }
+        }
         if parts.is_empty() {
             "辖区内全部单位".into()
         } else {
@@ -53,7 +68,8 @@ impl UnitSet {
 
 impl UnitSet {
     /// The set as checked: kinds trimmed, known and deduplicated, hand-picked ids trimmed and
-    /// deduplicated; the zh-CN reason otherwise (an unknown unit kind, more than `max_picked`
+    /// deduplicated, the liaison point trimmed (empty: none) and the park name cleared (the
+    /// sender's service fills it in); the zh-CN reason otherwise (an unknown unit kind, more than `max_picked`
     /// hand-picked units).
     pub fn normalized(&self, max_picked: usize) -> Result<UnitSet, String> {
         let mut kinds: Vec<String> = Vec::new();
@@ -74,11 +90,19 @@ impl UnitSet {
         if unit_ids.len() > max_picked {
             return Err(format!("指定单位最多 {max_picked} 家"));
         }
+        let liaison_point_id = self
+            .liaison_point_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from);
         Ok(UnitSet {
             key_units_only: self.key_units_only,
             counter_terror_only: self.counter_terror_only,
             kinds,
             unit_ids,
+            liaison_point_id,
+            park_name: None,
         })
     }
 }

@@ -4,7 +4,9 @@
 //! acknowledged.
 
 pub mod deadline;
+mod files;
 mod notify;
 mod service;
 
+pub use files::MAX_FILES;
 pub use service::{BulletinDraft, BulletinService, ReportDraft};

@@ -81,3 +81,23 @@ pub(crate) async fn notify_station(ctx: &Ctx, b: &Bulletin) -> anyhow::Result<()
     send(ctx.store.as_ref(), &notice, ctx.config.public_url.as_deref()).await?;
     Ok(())
 }
+
+/// Tells the sending unit of a report that the police replied (key `bulletin-reply:<id>`).
+pub(crate) async fn notify_police_reply(ctx: &Ctx, b: &Bulletin) -> anyhow::Result<()> {
+    let (Some(unit), Some(reply)) = (b.from_unit_id.clone(), b.police_reply.as_ref()) else {
+        return Ok(());
+    };
+    let org = b.org_name.clone().unwrap_or_else(|| "公安机关".into());
+    let notice = Notice {
+        key: format!("bulletin-reply:{}", b.id),
+        unit_id: Some(unit),
+        org_ids: Vec::new(),
+        title: format!("公安机关已回复本单位上报：{}", b.title),
+        unit_name: b.from_unit_name.clone().unwrap_or_default(),
+        summary: format!("{org}{}回复了本单位上报的「{}」，请查看。", reply.by_name, b.title),
+        link: format!("/bulletins/{}", b.id),
+        at: reply.at,
+    };
+    send(ctx.store.as_ref(), &notice, ctx.config.public_url.as_deref()).await?;
+    Ok(())
+}

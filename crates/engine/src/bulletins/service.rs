@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use neibao_domain::access::{Permission, Principal, Scope};
+use neibao_domain::attachments::AttachmentOwner;
 use neibao_domain::bulletins::*;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::new_id;
@@ -62,12 +63,12 @@ pub struct BulletinService {
     pub(crate) ctx: Ctx,
 }
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     let t = Utc::now();
     DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
 }
 
-fn name_of(who: &Principal) -> String {
+pub(super) fn name_of(who: &Principal) -> String {
     if who.display_name.trim().is_empty() {
         who.username.clone()
     } else {
@@ -105,7 +106,7 @@ impl BulletinService {
     /// unknown kind or severity, title (1–100) or body (1–5000) empty or too long, a prefix not of
     /// 2–12 digits, no deadline or one not after now or more than 90 days away, an unknown unit
     /// kind, no unit in range. 404: a prefix outside the jurisdiction, a hand-picked unit outside
-    /// the scope. Audited as `bulletin.issue`.
+    /// the scope, a park (`unit_set.liaison_point_id`, a liaison point's units now) not visible. Audited as `bulletin.issue`.
     #[tracing::instrument(skip_all)]
     pub async fn issue(&self, who: &Principal, d: BulletinDraft) -> ServiceResult<BulletinDetail> {
         who.require(Permission::BulletinIssue)?;
@@ -132,7 +133,21 @@ impl BulletinService {
         if deadline - at > Duration::days(MAX_DEADLINE_DAYS) {
             return Err(ServiceError::invalid(format!("签收期限最长 {MAX_DEADLINE_DAYS} 天")));
         }
-        let unit_set = d.unit_set.normalized(MAX_PICKED).map_err(ServiceError::invalid)?;
+        let mut unit_set = d.unit_set.normalized(MAX_PICKED).map_err(ServiceError::invalid)?;
+        if let Some(point) = unit_set.liaison_point_id.clone() {
+            // A park (园区): the units of a liaison point the caller sees (R33).
+            let p = self
+                .ctx
+                .store
+                .liaison_point(&who.scope, who.org_id.as_deref(), &point)
+                .await?
+                .ok_or_else(|| ServiceError::refused(ErrorCode::NotFound, "所选园区不存在或不在本人管辖范围内"))?;
+            unit_set.park_name = Some(if p.point.park_name.is_empty() {
+                p.point.name.clone()
+            } else {
+                p.point.park_name.clone()
+            });
+        }
         let b = NewBulletin {
             id: new_id(),
             direction: Direction::Down,
@@ -237,11 +252,26 @@ impl BulletinService {
             }
         }
         let stats = BulletinStats::of(&recipients, bulletin.ack_deadline, Utc::now());
+        let attachments = self
+            .ctx
+            .store
+            .owner_attachments(AttachmentOwner::Bulletin, &bulletin.id)
+            .await?;
         Ok(BulletinDetail {
             bulletin,
             recipients,
             stats,
+            attachments,
         })
+    }
+
+    /// The bulletin `id` if visible to the caller (no read receipt); 404 otherwise.
+    pub(crate) async fn visible(&self, who: &Principal, id: &str) -> ServiceResult<(Bulletin, Vec<Recipient>)> {
+        self.ctx
+            .store
+            .bulletin(&who.scope, id)
+            .await?
+            .ok_or_else(ServiceError::not_found)
     }
 
     /// The bulletins visible to the caller (optionally only `down` or `up`), newest first.

@@ -4,6 +4,8 @@
 //! closure and the enterprise's rating.
 
 pub mod deadline;
+mod files;
 mod service;
 
+pub use files::MAX_FILES;
 pub use service::{EnterpriseRequestService, FileInput};

@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use neibao_domain::access::{Permission, Principal};
+use neibao_domain::attachments::AttachmentOwner;
 use neibao_domain::enterprise_requests::*;
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
@@ -138,11 +139,23 @@ impl EnterpriseRequestService {
     /// One request with its replies. 404 absent or outside the scope.
     #[tracing::instrument(skip_all, fields(request = %id))]
     pub async fn get(&self, who: &Principal, id: &str) -> ServiceResult<RequestDetail> {
-        self.ctx
+        let d = self
+            .ctx
             .store
             .enterprise_request(&who.scope, id)
             .await?
-            .ok_or_else(ServiceError::not_found)
+            .ok_or_else(ServiceError::not_found)?;
+        self.with_files(who, d).await
+    }
+
+    /// `d` with the enterprise's files (of the request's unit, in the caller's scope).
+    pub(super) async fn with_files(&self, who: &Principal, mut d: RequestDetail) -> ServiceResult<RequestDetail> {
+        d.attachments = self
+            .ctx
+            .store
+            .list_attachments(&who.scope, AttachmentOwner::EnterpriseRequest, &d.request.id)
+            .await?;
+        Ok(d)
     }
 
     /// Requests in scope, newest first (open/closed, overdue only, one unit's).
@@ -170,11 +183,12 @@ impl EnterpriseRequestService {
         action: &str,
     ) -> ServiceResult<RequestDetail> {
         let audit = who.audit(action, "enterprise_request", id, None);
-        Ok(self
+        let d = self
             .ctx
             .store
             .change_enterprise_request(&who.scope, id, &change, now(), &audit)
-            .await?)
+            .await?;
+        self.with_files(who, d).await
     }
 
     /// Names the handler ([`Permission::EnterpriseRequestHandle`]): an active police account.

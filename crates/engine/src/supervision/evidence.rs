@@ -60,6 +60,11 @@ pub async fn check_target(
         AttachmentOwner::Drill => Err(ServiceError::invalid("应急演练照片请在演练页面上传")),
         // Report photos are uploaded by the reports capability (ReportService::add_photo).
         AttachmentOwner::Report => Err(ServiceError::invalid("报告照片请在报告页面上传")),
+        // Bulletin files are uploaded by the bulletins capability (BulletinService::add_file).
+        AttachmentOwner::Bulletin => Err(ServiceError::invalid("警企通报附件请在通报页面上传")),
+        // Request files are uploaded by the enterprise-requests capability
+        // (EnterpriseRequestService::add_file).
+        AttachmentOwner::EnterpriseRequest => Err(ServiceError::invalid("民营企业诉求附件请在诉求页面上传")),
     }
 }
 

@@ -89,6 +89,10 @@ pub(crate) enum Access {
     /// document is a rectification order, on which every role is refused; the department's own
     /// path is in tests/it/delivery.rs.
     ReferralDepartment,
+    /// The object's issuer only (a bulletin's files, docs/BULLETINS.md): the matrix bulletin was
+    /// issued by none of the roles, so each is refused (403) in its jurisdiction, 404 outside;
+    /// tests/it/bulletins.rs uploads as the issuer.
+    Issuer,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -136,6 +140,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::EnterpriseUnit => role == "unit_manager",
         Access::EnterpriseReply => role.starts_with("police_") || role == "unit_manager",
         Access::ReferralDepartment => false,
+        Access::Issuer => false,
     }
 }
 
@@ -656,6 +661,17 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ),
         ("get", "/api/v1/bulletins/{id}", Any, None),
         ("post", "/api/v1/bulletins/{id}/acknowledge", BulletinUnit, Some("{}")),
+        // Files: only the issuer attaches (none of the roles issued the matrix bulletin; the body
+        // is no multipart); everyone who sees the bulletin downloads `matrix-blf-<unit>`. The
+        // police reply only to a unit's report: the matrix bulletin goes down (409).
+        ("post", "/api/v1/bulletins/{id}/attachments", Issuer, Some("{}")),
+        ("get", "/api/v1/bulletins/{id}/attachments/{file_id}", Any, None),
+        (
+            "post",
+            "/api/v1/bulletins/{id}/reply",
+            Officers,
+            Some(r#"{"text":"矩阵回复"}"#),
+        ),
         // One-press alarms (docs/ALARMS.md): `objects` made the alarm `matrix-alarm-<unit>`; a
         // second arrival is refused 409.
         (
@@ -755,6 +771,13 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             "/api/v1/enterprise-requests/{id}/rating",
             EnterpriseUnit,
             Some(r#"{"rating":"satisfied"}"#),
+        ),
+        // The enterprise's files: the body is no multipart (400) once the caller passes.
+        (
+            "post",
+            "/api/v1/enterprise-requests/{id}/attachments",
+            EnterpriseUnit,
+            Some("{}"),
         ),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
@@ -1776,6 +1799,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{subject}", "8")
                     .replace("{group}", "matrix-none")
                     .replace("{check}", "matrix-none")
+                    .replace("{file_id}", &crate::bulletins::matrix_bulletin_file(o))
                     .replace("{visit}", &format!("matrix-visit-{}", o.unit["id"].as_str().unwrap()))
                     .replace("{standard}", "default-key-unit-gate")
                     .replace("{version}", "1")

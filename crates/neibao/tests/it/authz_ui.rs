@@ -430,6 +430,10 @@ fn table() -> Vec<Row> {
         ("post", "/bulletins/report", BulletinUnit, &[("title", "")]),
         ("get", "/bulletins/{id}", Any, &[]),
         ("post", "/bulletins/{id}/acknowledge", BulletinUnit, &[]),
+        // Files: only the issuer (none of the roles issued the matrix bulletin); the police
+        // reply only to a unit's report (the matrix bulletin goes down: 409).
+        ("post", "/bulletins/{id}/attachments", Issuer, UPLOAD),
+        ("post", "/bulletins/{id}/reply", Officers, &[("text", "界面矩阵回复")]),
         // Reports to the police (docs/REPORTS.md): the report `objects` made; a second
         // acknowledgement is 409. The public form needs no account: an empty form is refused 400.
         ("get", "/units/{id}/report", Reports, &[]),
@@ -501,6 +505,7 @@ fn table() -> Vec<Row> {
             EnterpriseUnit,
             &[("rating", "satisfied")],
         ),
+        ("post", "/enterprise-requests/{id}/attachments", EnterpriseUnit, UPLOAD),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),

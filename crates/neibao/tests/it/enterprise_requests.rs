@@ -416,3 +416,139 @@ async fn the_page_form_keeps_a_refused_request_and_a_double_submit_makes_one() {
         "{html}"
     );
 }
+
+/// Sends `bytes` as the multipart field `file` to `path` (optionally with an Idempotency-Key),
+/// framed with a fixed boundary so that a repeat is the same request byte for byte.
+async fn upload(c: &Client, path: &str, name: &str, bytes: &[u8], key: Option<&str>) -> (u16, Value) {
+    let mut body = format!(
+        "--neibao-test-boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n--neibao-test-boundary--\r\n");
+    let mut r = c
+        .http
+        .post(format!("{}{path}", c.base))
+        .bearer_auth(&c.token)
+        .header("Content-Type", "multipart/form-data; boundary=neibao-test-boundary")
+        .body(body);
+    if let Some(k) = key {
+        r = r.header("Idempotency-Key", k);
+    }
+    let r = r.send().await.unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The enterprise attaches files to its request when filing or replying (a double submit stores
+/// one); the station handling it and the unit see and download them; another unit's manager and
+/// another county's police do not; a closed request takes no more files; refusals in Chinese.
+#[tokio::test]
+async fn the_enterprise_attaches_files_the_police_and_the_unit_see_them() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let manager = app.client_for("demo_unit").await;
+    let station = app.client_for("demo_station").await;
+    let (_, m) = manager.get("/api/v1/me").await;
+    let unit = m["unit_id"].as_str().unwrap().to_string();
+    app.exec_sql(&format!(
+        "UPDATE units SET is_private_enterprise = TRUE WHERE id = '{unit}'"
+    ))
+    .await;
+    let (s, r) = manager
+        .post(
+            &format!("/api/v1/units/{unit}/enterprise-requests"),
+            json!({"kind": "protection", "text": "厂区周边有人多次滋扰，附现场照片和报警回执。"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_str().unwrap().to_string();
+    let files = format!("/api/v1/enterprise-requests/{id}/attachments");
+    let pdf = b"%PDF-1.4 enterprise request receipt";
+
+    // Refusals: not a PDF or image; the police do not attach; another unit's manager does not
+    // find it.
+    let (s, v) = upload(&manager, &files, "a.docx", b"PK\x03\x04", None).await;
+    assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
+    assert!(error_message(&v).contains("PDF"), "{v}");
+    let (s, _) = upload(&station, &files, "a.pdf", pdf, None).await;
+    assert_eq!(s, 403);
+    let other_unit = create_unit(&admin, "诉求附件外单位", "330106", "91330106MA2ER0031").await;
+    let (s, v) = admin
+        .post(
+            "/api/v1/users",
+            json!({"username": "er_file_other", "display_name": "外单位负责人", "role": "unit_manager", "unit_id": other_unit}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let outsider = app.client_for("er_file_other").await;
+    let (s, _) = upload(&outsider, &files, "a.pdf", pdf, None).await;
+    assert_eq!(s, 404);
+
+    // Filing: the receipt, twice with one key (one file); replying: a photo.
+    for _ in 0..2 {
+        let (s, v) = upload(&manager, &files, "报警回执.pdf", pdf, Some("er-file-1")).await;
+        assert_eq!(s, 201, "{v}");
+        assert_eq!(v["owner_kind"], "enterprise_request");
+    }
+    let (s, _) = manager
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/replies"),
+            json!({"text": "补充现场照片。"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    let (s, v) = upload(&manager, &files, "现场.png", png, None).await;
+    assert_eq!(s, 201, "{v}");
+
+    // The station and the unit see both and download them.
+    for c in [&station, &manager] {
+        let (s, d) = c.get(&format!("/api/v1/enterprise-requests/{id}")).await;
+        assert_eq!(s, 200, "{d}");
+        let names: Vec<&str> = d["attachments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["报警回执.pdf", "现场.png"], "{d}");
+        let first = d["attachments"][0]["id"].as_str().unwrap();
+        let r = c
+            .http
+            .get(app.url(&format!("/api/v1/attachments/{first}")))
+            .bearer_auth(&c.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(r.bytes().await.unwrap().to_vec(), pdf.to_vec());
+    }
+    let (_, d) = manager.get(&format!("/api/v1/enterprise-requests/{id}")).await;
+    let first = d["attachments"][0]["id"].as_str().unwrap();
+    let (s, _) = outsider.get(&format!("/api/v1/attachments/{first}")).await;
+    assert_eq!(s, 404);
+
+    // The request page lists them; once closed, no more files.
+    let br = app.browser("demo_station", DEMO_PASSWORD).await;
+    let html = br
+        .get(app.url(&format!("/enterprise-requests/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("报警回执.pdf") && html.contains("现场.png"));
+    let (s, _) = station
+        .post(
+            &format!("/api/v1/enterprise-requests/{id}/close"),
+            json!({"note": "已加强巡逻。"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, v) = upload(&manager, &files, "晚了.pdf", pdf, None).await;
+    assert_eq!((s, error_code(&v)), (409, "invalid_transition"), "{v}");
+    assert!(error_message(&v).contains("已办结"), "{v}");
+}

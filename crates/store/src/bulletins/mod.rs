@@ -64,4 +64,15 @@ pub trait BulletinRepo: Send + Sync {
     /// Marks the recipients that have not acknowledged and were not yet reminded as reminded at
     /// `at` (overdue), with `audit`; returns exactly those (each is reminded once).
     async fn remind_bulletin(&self, id: &str, at: DateTime<Utc>, audit: &AuditEntry) -> StoreResult<Vec<Recipient>>;
+
+    /// Records the police's reply to the unit's report `id` (direction up) with `audit`, unless
+    /// it already has one; answers the bulletin as it now stands and whether this reply was
+    /// stored (`false`: replied before, nothing changed). `NotFound` when absent. The caller
+    /// checks the report is visible to the replying police.
+    async fn reply_to_bulletin(
+        &self,
+        id: &str,
+        reply: &PoliceReply,
+        audit: &AuditEntry,
+    ) -> StoreResult<(Bulletin, bool)>;
 }

@@ -35,9 +35,16 @@ fn bulletin_from_row(r: &DbRow) -> Bulletin {
         from_unit_name: r.get("from_unit_name"),
         org_id: r.get("org_id"),
         org_name: r.get("org_name"),
+        created_by: r.get("created_by"),
         created_by_name: r.get("created_by_name"),
         created_at: from_ms(r.get("created_at")),
         recipient_count: r.get("recipients"),
+        police_reply: r.get::<Option<String>, _>("police_reply").map(|text| PoliceReply {
+            text,
+            by: r.get::<Option<String>, _>("police_reply_by").unwrap_or_default(),
+            by_name: r.get::<Option<String>, _>("police_reply_by_name").unwrap_or_default(),
+            at: opt_ms(r, "police_reply_at").unwrap_or_else(|| from_ms(0)),
+        }),
         my_read_at: None,
         my_acknowledged_at: None,
     }
@@ -337,5 +344,33 @@ impl BulletinRepo for Backend {
         append_in(&mut tx, &a, at).await?;
         tx.commit().await?;
         Ok(due)
+    }
+
+    async fn reply_to_bulletin(
+        &self,
+        id: &str,
+        reply: &PoliceReply,
+        audit: &AuditEntry,
+    ) -> StoreResult<(Bulletin, bool)> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(&sql(
+            "UPDATE bulletins SET police_reply = ?, police_reply_by = ?, police_reply_by_name = ?, police_reply_at = ? \
+             WHERE id = ? AND direction = 'up' AND police_reply IS NULL",
+        ))
+        .bind(&reply.text)
+        .bind(&reply.by)
+        .bind(&reply.by_name)
+        .bind(ms(reply.at))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if done {
+            append_in(&mut tx, &with_object(audit, id), reply.at).await?;
+        }
+        let b = bulletin_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok((b, done))
     }
 }

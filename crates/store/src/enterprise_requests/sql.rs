@@ -99,6 +99,8 @@ impl Backend {
             seconds_to_first_reply: request.seconds_to_first_reply(),
             request,
             replies,
+            // Filled in by the service (the attachments kernel).
+            attachments: Vec::new(),
         }))
     }
 }

@@ -18,8 +18,9 @@ pub(crate) struct TargetUnit {
 }
 
 /// The active units of `scope` whose division code starts with `prefix` and that match `set`,
-/// by division code and name (at most `max`; inside `tx`). `NotFound` when a hand-picked unit is
-/// outside the scope; a validation error (zh-CN, `what` names the thing not sent, e.g. 指令)
+/// by division code and name (at most `max`; inside `tx`); a park (`set.liaison_point_id`) is the
+/// units assigned to that liaison point now. `NotFound` when a hand-picked unit is outside the
+/// scope or the liaison point does not exist or has no unit of the scope; a validation error (zh-CN, `what` names the thing not sent, e.g. 指令)
 /// when none matches or more than `max` do.
 pub(crate) async fn resolve(
     tx: &mut sqlx::Transaction<'static, Db>,
@@ -33,6 +34,20 @@ pub(crate) async fn resolve(
         let mut qb = QueryBuilder::new("SELECT u.id FROM units u WHERE u.id = ");
         qb.push_bind(id.clone());
         push_scope(&mut qb, scope);
+        qb.build()
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    }
+    if let Some(point) = &set.liaison_point_id {
+        // A park is visible to a sender whose scope holds one of its units now.
+        let mut qb = QueryBuilder::new(
+            "SELECT 1 FROM liaison_assignments la JOIN units u ON u.id = la.unit_id \
+             WHERE la.unassigned_at IS NULL AND la.point_id = ",
+        );
+        qb.push_bind(point.clone());
+        push_scope(&mut qb, scope);
+        qb.push(" LIMIT 1");
         qb.build()
             .fetch_optional(&mut **tx)
             .await?
@@ -65,6 +80,14 @@ pub(crate) async fn resolve(
             sep.push_bind(id.clone());
         }
         qb.push(")");
+    }
+    if let Some(point) = &set.liaison_point_id {
+        qb.push(
+            " AND u.id IN (SELECT la.unit_id FROM liaison_assignments la \
+             WHERE la.unassigned_at IS NULL AND la.point_id = ",
+        )
+        .push_bind(point.clone())
+        .push(")");
     }
     qb.push(" ORDER BY u.division_code, u.name LIMIT ").push_bind(max + 1);
     let rows = qb.build().fetch_all(&mut **tx).await?;

@@ -5,15 +5,19 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, Utc};
+use neibao_domain::attachments::{is_inline, Attachment};
 use neibao_domain::bulletins::{Bulletin, BulletinDetail, Direction, Recipient};
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::registry::UnitSet;
 use neibao_engine::bulletins::{BulletinDraft, ReportDraft};
 use serde::Deserialize;
 
+use crate::api::attachments::file_response;
 use crate::error::ApiResult;
+use crate::extract::multipart::{upload_limit, CsrfMultipart};
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
@@ -23,6 +27,33 @@ use crate::state::AppState;
 pub struct IdPath {
     /// The bulletin's id.
     pub id: String,
+}
+
+/// A file of a bulletin.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct FilePath {
+    /// The bulletin's id.
+    pub id: String,
+    /// The file's id (`attachments[].id` of the bulletin).
+    pub file_id: String,
+}
+
+/// A file to attach (multipart).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // the schema of the body, which `CsrfMultipart` reads
+pub struct FileForm {
+    /// The file: PDF or an image (JPEG, PNG, GIF or WebP), at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// The police's reply to a unit's report.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PoliceReplyBody {
+    /// 回复, 1–1000 characters.
+    #[schema(min_length = 1, max_length = 1000)]
+    pub text: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -196,6 +227,67 @@ pub async fn acknowledge(
     ))
 }
 
+/// Attaches a file to a bulletin (multipart field `file`: PDF or an image of at most 10 MB): the
+/// police account that issued it, or the sending unit's manager for a report. Every recipient
+/// unit and the police who see the bulletin can download it.
+#[utoipa::path(post, path = "/api/v1/bulletins/{id}/attachments", tag = "bulletins", params(IdPath),
+    request_body(content_type = "multipart/form-data", content = FileForm),
+    responses((status = 201, body = Attachment),
+        (status = 400, body = crate::error::ErrorBody, description = "不是 PDF 或图片，或缺少文件"),
+        (status = 403, body = crate::error::ErrorBody, description = "只有通报的发出人可以添加附件"),
+        (status = 404, body = crate::error::ErrorBody, description = "通报不存在或不涉及本辖区、本单位"),
+        (status = 409, body = crate::error::ErrorBody, description = "附件已达上限"),
+        (status = 413, body = crate::error::ErrorBody, description = "文件超过 10 MB")))]
+pub async fn add_file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+    body: CsrfMultipart,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    let svc = &state.services.bulletins;
+    svc.check_file_target(&user.principal, &p.id).await?;
+    let file = body.file().await?;
+    let a = svc.add_file(&user.principal, &p.id, file).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// Downloads a file of a bulletin visible to the caller (PDF and images inline); a unit the
+/// bulletin was not sent to gets 404.
+#[utoipa::path(get, path = "/api/v1/bulletins/{id}/attachments/{file_id}", tag = "bulletins", params(FilePath),
+    responses((status = 200, description = "文件内容（PDF 或图片）",
+            content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"),
+                (Vec<u8> = "image/webp"), (Vec<u8> = "image/gif"))),
+        (status = 404, body = crate::error::ErrorBody, description = "通报或附件不存在，或通报未发给本单位")))]
+pub async fn file(State(state): State<AppState>, user: CurrentUser, Path(p): Path<FilePath>) -> ApiResult<Response> {
+    let (a, data) = state
+        .services
+        .bulletins
+        .file(&user.principal, &p.id, &p.file_id)
+        .await?;
+    let inline = is_inline(&a.content_type);
+    Ok(file_response(data, &a.content_type, &a.name, inline))
+}
+
+/// The police reply to a unit's report (the police whose jurisdiction holds the unit, its
+/// station among them; one reply per report); the unit is told in its inbox and channels.
+#[utoipa::path(post, path = "/api/v1/bulletins/{id}/reply", tag = "bulletins", params(IdPath),
+    request_body = PoliceReplyBody,
+    responses((status = 200, body = Bulletin),
+        (status = 400, body = crate::error::ErrorBody, description = "回复为空或超过 1000 字"),
+        (status = 403, body = crate::error::ErrorBody, description = "仅公安机关可以回复单位上报"),
+        (status = 404, body = crate::error::ErrorBody, description = "通报不存在或不涉及本辖区"),
+        (status = 409, body = crate::error::ErrorBody, description = "不是单位上报，或已回复")))]
+pub async fn reply(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+    Json(b): Json<PoliceReplyBody>,
+) -> ApiResult<Json<Bulletin>> {
+    Ok(Json(
+        state.services.bulletins.reply(&user.principal, &p.id, &b.text).await?,
+    ))
+}
+
 /// This capability's routes.
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
@@ -204,9 +296,15 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/bulletins/reports", routing::post(report))
         .route("/api/v1/bulletins/{id}", routing::get(get))
         .route("/api/v1/bulletins/{id}/acknowledge", routing::post(acknowledge))
+        .route(
+            "/api/v1/bulletins/{id}/attachments",
+            routing::post(add_file).layer(upload_limit()),
+        )
+        .route("/api/v1/bulletins/{id}/attachments/{file_id}", routing::get(file))
+        .route("/api/v1/bulletins/{id}/reply", routing::post(reply))
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, create, report, get, acknowledge))]
+#[openapi(paths(list, create, report, get, acknowledge, add_file, file, reply))]
 pub struct Doc;

@@ -6,12 +6,14 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use neibao_domain::attachments::Attachment;
 use neibao_domain::enterprise_requests::{EnterpriseRequest, RequestCounts, RequestDetail, RequestFilter};
 use neibao_domain::paging::{Listing, Page};
 use neibao_engine::enterprise_requests::FileInput;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiResult;
+use crate::extract::multipart::{upload_limit, CsrfMultipart};
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 
@@ -305,6 +307,41 @@ pub async fn rate(
     ))
 }
 
+/// A file to attach (multipart).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // the schema of the body, which `CsrfMultipart` reads
+pub struct FileForm {
+    /// The file: PDF or an image (JPEG, PNG, GIF or WebP), at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// The enterprise attaches a file to its open request (multipart field `file`: PDF or an image
+/// of at most 10 MB; the unit's manager, when filing or replying). The police of the unit's
+/// jurisdiction and the unit see it in the request's `attachments`; download it from
+/// `/api/v1/attachments/{id}`.
+#[utoipa::path(post, path = "/api/v1/enterprise-requests/{id}/attachments", tag = "enterprise_requests",
+    params(IdPath),
+    request_body(content_type = "multipart/form-data", content = FileForm),
+    responses((status = 201, body = Attachment),
+        (status = 400, body = crate::error::ErrorBody, description = "不是 PDF 或图片，或缺少文件"),
+        (status = 403, body = crate::error::ErrorBody, description = "仅民营企业的保卫负责人可以添加附件"),
+        (status = 404, body = crate::error::ErrorBody, description = "诉求不存在或不是本单位的"),
+        (status = 409, body = crate::error::ErrorBody, description = "诉求已办结，或附件已达上限"),
+        (status = 413, body = crate::error::ErrorBody, description = "文件超过 10 MB")))]
+pub async fn add_file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+    body: CsrfMultipart,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    let svc = &state.services.enterprise_requests;
+    svc.check_file_target(&user.principal, &p.id).await?;
+    let file = body.file().await?;
+    let a = svc.add_file(&user.principal, &p.id, file).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
 /// This capability's routes.
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
@@ -321,9 +358,25 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/enterprise-requests/{id}/replies", routing::post(reply))
         .route("/api/v1/enterprise-requests/{id}/close", routing::post(close))
         .route("/api/v1/enterprise-requests/{id}/rating", routing::post(rate))
+        .route(
+            "/api/v1/enterprise-requests/{id}/attachments",
+            routing::post(add_file).layer(upload_limit()),
+        )
 }
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(file, list, counts, settings, set_settings, get, assign, reply, close, rate))]
+#[openapi(paths(
+    file,
+    list,
+    counts,
+    settings,
+    set_settings,
+    get,
+    assign,
+    reply,
+    close,
+    rate,
+    add_file
+))]
 pub struct Doc;

@@ -32,7 +32,8 @@ pub struct Row {
     pub at: String,
     pub deadline: String,
     pub recipients: i64,
-    /// A unit account's own state: 未读, 已读未签收, 已签收; empty otherwise.
+    /// A unit account's own state: 未读, 已读未签收, 已签收; a report the police replied to:
+    /// 公安已回复; empty otherwise.
     pub mine: &'static str,
 }
 
@@ -65,6 +66,7 @@ impl Row {
             deadline: b.ack_deadline.map(fmt_time).unwrap_or_default(),
             recipients: b.recipient_count,
             mine: match (b.my_read_at, b.my_acknowledged_at) {
+                _ if b.direction == Direction::Up && b.police_reply.is_some() => "公安已回复",
                 (_, Some(_)) => "已签收",
                 (Some(_), None) => "已读未签收",
                 (None, None) if unit_view && b.direction == Direction::Down => "未读",
@@ -86,6 +88,8 @@ pub struct Form {
     pub counter_terror_only: bool,
     pub kinds: Vec<String>,
     pub unit_ids: String,
+    /// The park (a liaison point's id); empty: none.
+    pub liaison_point_id: String,
     pub ack_deadline: String,
     pub reply_requested: bool,
 }
@@ -111,6 +115,7 @@ impl Form {
             counter_terror_only: !field(f, "counter_terror_only").is_empty(),
             kinds: fields(f, "kinds").into_iter().map(String::from).collect(),
             unit_ids: field(f, "unit_ids").into(),
+            liaison_point_id: field(f, "liaison_point_id").into(),
             ack_deadline: field(f, "ack_deadline").into(),
             reply_requested: !field(f, "reply_requested").is_empty(),
         }
@@ -132,6 +137,8 @@ struct ListPage {
     bulletin_kinds: Vec<(&'static str, &'static str)>,
     severities: Vec<(&'static str, &'static str)>,
     unit_kinds: Vec<(&'static str, &'static str)>,
+    /// The parks (园区) of the caller's jurisdiction: (liaison point id, park name and unit count).
+    parks: Vec<(String, String)>,
     error: Option<String>,
 }
 
@@ -146,6 +153,24 @@ async fn list_page(state: &AppState, u: &CurrentUser, page: u32, form: Form, err
         Ok(l) => l,
         Err(e) => return error_page(u, e.into()),
     };
+    let may_issue = u.principal.can(Permission::BulletinIssue);
+    let parks = if may_issue {
+        match state.services.liaison.list(&u.principal).await {
+            Ok(points) => points
+                .into_iter()
+                .filter(|p| !p.park_name.trim().is_empty() && p.unit_count > 0)
+                .map(|p| {
+                    (
+                        p.id,
+                        format!("{}（{} 家单位，联系点 {}）", p.park_name, p.unit_count, p.name),
+                    )
+                })
+                .collect(),
+            Err(e) => return error_page(u, e.into()),
+        }
+    } else {
+        Vec::new()
+    };
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
     with_status(
         render(&ListPage {
@@ -156,7 +181,8 @@ async fn list_page(state: &AppState, u: &CurrentUser, page: u32, form: Form, err
                 .map(|b| Row::new(b, u.principal.unit_id.as_deref().is_some_and(|x| !x.is_empty())))
                 .collect(),
             pager: Pager::new("/bulletins", &[], listing.page, listing.per_page, listing.total),
-            may_issue: u.principal.can(Permission::BulletinIssue),
+            may_issue,
+            parks,
             may_report: u.principal.can(Permission::BulletinReport),
             form,
             bulletin_kinds: BulletinKind::ALL.iter().map(|k| (k.code(), k.label_zh())).collect(),
@@ -202,6 +228,8 @@ pub async fn create(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
                 counter_terror_only: !field(&f, "counter_terror_only").is_empty(),
                 kinds: fields(&f, "kinds").into_iter().map(String::from).collect(),
                 unit_ids: lines(field(&f, "unit_ids")),
+                liaison_point_id: Some(field(&f, "liaison_point_id").to_string()).filter(|p| !p.trim().is_empty()),
+                park_name: None,
             },
             ack_deadline,
             reply_requested: !field(&f, "reply_requested").is_empty(),

@@ -12,10 +12,28 @@ use neibao_domain::bulletins::{BulletinDetail, Recipient};
 use super::list::severity_class;
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::multipart::CsrfMultipart;
 use crate::state::AppState;
 use crate::ui::form::{field, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, Nav};
+
+/// A file as shown.
+pub struct FileRow {
+    pub id: String,
+    pub name: String,
+    pub image: bool,
+    pub size: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// The police's reply as shown.
+pub struct ReplyRow {
+    pub text: String,
+    pub by: String,
+    pub at: String,
+}
 
 /// A recipient as shown.
 pub struct RecipientRow {
@@ -59,6 +77,29 @@ struct BulletinPage {
     overdue: Vec<String>,
     reply: String,
     error: Option<String>,
+    files: Vec<FileRow>,
+    /// The caller may attach files (the issuer).
+    may_attach: bool,
+    /// Up: the police's reply, and whether the caller may reply now.
+    police_reply: Option<ReplyRow>,
+    may_reply: bool,
+    /// What a refused reply form had.
+    police_text: String,
+}
+
+fn size_text(n: i64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", (n + 1023) / 1024)
+    }
+}
+
+/// What a refused form on the page had: the unit's acknowledgement reply, or the police's reply.
+#[derive(Default)]
+struct Typed {
+    reply: String,
+    police_text: String,
 }
 
 fn row(r: &Recipient, d: &BulletinDetail) -> RecipientRow {
@@ -78,7 +119,7 @@ async fn show(
     state: &AppState,
     u: &crate::extract::principal::CurrentUser,
     id: &str,
-    reply: String,
+    typed: Typed,
     error: Option<ApiError>,
 ) -> Response {
     let d = match state.services.bulletins.bulletin(&u.principal, id).await {
@@ -92,6 +133,17 @@ async fn show(
         .map(|r| row(r, &d));
     let b = &d.bulletin;
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
+    let up = b.direction == neibao_domain::bulletins::Direction::Up;
+    let may_attach = match b.direction {
+        neibao_domain::bulletins::Direction::Down => {
+            u.principal.can(Permission::BulletinIssue) && b.created_by == u.principal.user_id
+        }
+        neibao_domain::bulletins::Direction::Up => {
+            u.principal.can(Permission::BulletinReport)
+                && b.from_unit_id.is_some()
+                && b.from_unit_id == u.principal.unit_id
+        }
+    } && d.attachments.len() < neibao_engine::bulletins::MAX_FILES;
     let from = match (&b.from_unit_name, &b.org_name) {
         (Some(unit), _) => unit.clone(),
         (None, Some(org)) => format!("{org} {}", b.created_by_name),
@@ -106,7 +158,7 @@ async fn show(
             severity: b.severity.label_zh(),
             severity_class: severity_class(b.severity),
             direction: b.direction.label_zh(),
-            up: b.direction == neibao_domain::bulletins::Direction::Up,
+            up,
             body: b.body.clone(),
             from,
             at: fmt_time(b.created_at),
@@ -124,8 +176,28 @@ async fn show(
             read_rate: d.stats.read_rate,
             ack_rate: d.stats.ack_rate,
             overdue: d.stats.overdue.clone(),
-            reply,
+            reply: typed.reply,
             error: error.map(|e| e.message),
+            files: d
+                .attachments
+                .iter()
+                .map(|a| FileRow {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    image: a.content_type.starts_with("image/"),
+                    size: size_text(a.size),
+                    by: a.uploaded_by.clone(),
+                    at: fmt_time(a.created_at),
+                })
+                .collect(),
+            may_attach,
+            police_reply: b.police_reply.as_ref().map(|r| ReplyRow {
+                text: r.text.clone(),
+                by: r.by_name.clone(),
+                at: fmt_time(r.at),
+            }),
+            may_reply: up && b.police_reply.is_none() && u.principal.can(Permission::BulletinIssue),
+            police_text: typed.police_text,
         }),
         status,
     )
@@ -133,7 +205,7 @@ async fn show(
 
 /// `GET /bulletins/{id}`.
 pub async fn page(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Path<String>) -> Response {
-    show(&state, &u, &id, String::new(), None).await
+    show(&state, &u, &id, Typed::default(), None).await
 }
 
 /// `POST /bulletins/{id}/acknowledge`: the caller's unit acknowledges, with `reply`; a refused
@@ -150,7 +222,67 @@ pub async fn acknowledge(
         Err(e) => {
             let e: ApiError = e.into();
             if matches!(e.code.http_status(), 400 | 409) {
-                show(&state, &u, &id, reply, Some(e)).await
+                show(
+                    &state,
+                    &u,
+                    &id,
+                    Typed {
+                        reply,
+                        ..Default::default()
+                    },
+                    Some(e),
+                )
+                .await
+            } else {
+                error_page(&u, e)
+            }
+        }
+    }
+}
+
+/// `POST /bulletins/{id}/attachments`: the issuer attaches a file (multipart: `csrf`, `_once`,
+/// then `file`); a refused file shows the page with the reason.
+pub async fn add_file(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    body: CsrfMultipart,
+) -> Response {
+    let r = async {
+        let s = &state.services.bulletins;
+        s.check_file_target(&u.principal, &id).await?;
+        let file = body.file().await?;
+        Ok::<_, ApiError>(s.add_file(&u.principal, &id, file).await?)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/bulletins/{id}#files")).into_response(),
+        Err(e) if matches!(e.code.http_status(), 400 | 409 | 413) => {
+            show(&state, &u, &id, Typed::default(), Some(e)).await
+        }
+        Err(e) => error_page(&u, e),
+    }
+}
+
+/// `POST /bulletins/{id}/reply`: the police reply to a unit's report; a refused form keeps what
+/// was typed.
+pub async fn reply(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
+    let text = field(&f, "text").to_string();
+    match state.services.bulletins.reply(&u.principal, &id, &text).await {
+        Ok(_) => Redirect::to(&format!("/bulletins/{id}#police-reply")).into_response(),
+        Err(e) => {
+            let e: ApiError = e.into();
+            if matches!(e.code.http_status(), 400 | 409) {
+                let typed = Typed {
+                    police_text: text,
+                    ..Default::default()
+                };
+                show(&state, &u, &id, typed, Some(e)).await
             } else {
                 error_page(&u, e)
             }

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
+use crate::extract::multipart::CsrfMultipart;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
 use crate::ui::form::{field, status_of, with_status, Fields};
@@ -208,6 +209,10 @@ struct DetailPage {
     reply: String,
     note: String,
     error: Option<String>,
+    /// The enterprise's files: (id, name, uploaded by and when).
+    files: Vec<(String, String, String)>,
+    /// The caller may attach a file (the enterprise, request open).
+    may_attach: bool,
 }
 
 async fn detail_page(
@@ -251,6 +256,21 @@ async fn detail_page(
             reply: field(sent, "text").to_string(),
             note: field(sent, "note").to_string(),
             error: error.map(|e| e.message),
+            files: d
+                .attachments
+                .iter()
+                .map(|a| {
+                    (
+                        a.id.clone(),
+                        a.name.clone(),
+                        format!("{} · {}", a.uploaded_by, fmt_time(a.created_at)),
+                    )
+                })
+                .collect(),
+            may_attach: d.request.state == "open"
+                && u.principal.can(Permission::EnterpriseRequestFile)
+                && u.principal.unit_id.as_deref() == Some(d.request.unit_id.as_str())
+                && d.attachments.len() < neibao_engine::enterprise_requests::MAX_FILES,
         }),
         status,
     )
@@ -328,4 +348,29 @@ pub async fn rate(
     CsrfForm(f): CsrfForm<Fields>,
 ) -> Response {
     act(&state, &u, &id, "rating", &f).await
+}
+
+/// `POST /enterprise-requests/{id}/attachments`: the enterprise attaches a file (multipart:
+/// `csrf`, `_once`, then `file`); a refused file shows the page with the reason.
+pub async fn add_file(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    body: CsrfMultipart,
+) -> Response {
+    let svc = &state.services.enterprise_requests;
+    let r = async {
+        svc.check_file_target(&u.principal, &id).await?;
+        let file = body.file().await?;
+        Ok::<_, ApiError>(svc.add_file(&u.principal, &id, file).await?)
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/enterprise-requests/{id}#files")).into_response(),
+        Err(e) if matches!(e.code.http_status(), 400 | 409 | 413) => match svc.get(&u.principal, &id).await {
+            Ok(d) => detail_page(&state, &u, &d, &Vec::new(), Some(e)).await,
+            Err(e2) => error_page(&u, e2.into()),
+        },
+        Err(e) => error_page(&u, e),
+    }
 }

@@ -184,6 +184,7 @@ pub async fn create(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
                 counter_terror_only: !field(&f, "counter_terror_only").is_empty(),
                 kinds: fields(&f, "kinds").into_iter().map(String::from).collect(),
                 unit_ids: lines(field(&f, "unit_ids")),
+                ..Default::default()
             },
             level: field(&f, "level").into(),
             reason: field(&f, "reason").into(),
