@@ -629,8 +629,11 @@ async fn device_times_without_offset_are_read_in_the_device_zone() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("设备未给出时区，按 Asia/Shanghai 解读"), "{page}");
-    assert!(page.contains("设备未给出时区，按 America/New_York 解读"));
+    assert!(
+        page.contains("设备未给出时区，按 <code>Asia/Shanghai</code> 解读"),
+        "{page}"
+    );
+    assert!(page.contains("设备未给出时区，按 <code>America/New_York</code> 解读"));
     // A time with an offset is the device's own: no zone is named.
     let (_, v) = admin
         .post(

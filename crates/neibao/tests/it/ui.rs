@@ -1309,4 +1309,45 @@ async fn device_form_sets_the_device_clock_zone() {
     .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("设备时区应为 IANA 时区名称"));
+
+    // The edit form changes the zone; the unit page shows it and offers it selected.
+    let list: serde_json::Value = b
+        .get(app.url(&format!("/api/v1/devices?unit_id={unit_id}&per_page=200")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dev = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "默认时钟摄像机")
+        .unwrap()
+        .clone();
+    let id = dev["id"].as_str().unwrap();
+    let version = dev["version"].to_string();
+    let r = post_form(
+        &b,
+        &app,
+        &format!("/devices/{id}/edit"),
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("version", version.as_str()),
+            ("name", "默认时钟摄像机"),
+            ("key_area_id", ""),
+            ("time_zone", "UTC"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("时区 <code>UTC</code>"), "{page}");
+    assert!(page.contains("<option value=\"UTC\" selected>世界时 UTC</option>"));
+    let (_, d) = {
+        let r = b.get(app.url(&format!("/api/v1/devices/{id}"))).send().await.unwrap();
+        (r.status(), r.json::<serde_json::Value>().await.unwrap())
+    };
+    assert_eq!(d["time_zone"], "UTC", "{d}");
 }
