@@ -4,7 +4,8 @@
 //! Device clocks are not trusted: the caller always keeps the receive time next to the value
 //! returned here. This module only promises not to reject a shape that real devices emit.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono_tz::Tz;
 
 /// Longest input looked at; anything longer is not a timestamp.
 const MAX_LEN: usize = 64;
@@ -198,13 +199,42 @@ fn parse_offset(c: &mut Cursor<'_>) -> Option<Option<i32>> {
     Some(Some(sign * i32::try_from(h * 3600 + m * 60).ok()?))
 }
 
-/// Offset of the time zone devices are installed in unless told otherwise: Asia/Shanghai, which
-/// has been UTC+08:00 all year since 1991 (no daylight saving), so a fixed offset reads it exactly.
-pub const DEFAULT_DEVICE_UTC_OFFSET_SECS: i32 = 8 * 3600;
+/// Name of the time zone devices are installed in unless told otherwise: the installation's,
+/// Asia/Shanghai (IANA tz database, read through chrono-tz; UTC+08:00 all year since 1991).
+pub const DEFAULT_DEVICE_TIME_ZONE: &str = "Asia/Shanghai";
 
-/// The default device zone as an offset (+08:00, see [`DEFAULT_DEVICE_UTC_OFFSET_SECS`]).
-pub fn default_device_offset() -> FixedOffset {
-    FixedOffset::east_opt(DEFAULT_DEVICE_UTC_OFFSET_SECS).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero"))
+/// The default device zone, [`DEFAULT_DEVICE_TIME_ZONE`].
+pub fn default_device_zone() -> Tz {
+    chrono_tz::Asia::Shanghai
+}
+
+/// The IANA time zone named `name` (exact spelling, e.g. `Asia/Urumqi`, `Europe/Berlin`, `UTC`),
+/// or `None` for a name the tz database does not know. Never panics.
+pub fn parse_time_zone(name: &str) -> Option<Tz> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 64 {
+        return None;
+    }
+    name.parse::<Tz>().ok()
+}
+
+/// The instant of wall-clock time `local` in `zone`. A time that occurs twice (the hour a
+/// daylight-saving zone turns back) is read as the first; a time that does not occur (the hour
+/// it skips) is read with the offset before the change, as the device's clock would still run.
+pub fn local_in_zone(zone: Tz, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t.fixed_offset()),
+        LocalResult::Ambiguous(first, _) => Some(first.fixed_offset()),
+        LocalResult::None => {
+            // In a gap: the offset of a few hours earlier (before the change) applies.
+            let before = zone
+                .from_local_datetime(&(local - chrono::Duration::hours(3)))
+                .earliest()?
+                .offset()
+                .fix();
+            before.from_local_datetime(&local).single()
+        }
+    }
 }
 
 /// Reads every offset-less device time of `payload` as wall-clock time in `zone`
@@ -212,19 +242,21 @@ pub fn default_device_offset() -> FixedOffset {
 /// `dateTime` and ZKTeco rows carry local time with no offset).
 ///
 /// The decoders return such a time at `+00:00` with `device_time_has_offset = false`; this keeps
-/// the wall-clock reading and attaches `zone`, so `2024-05-14T07:38:35` from a device in
-/// Asia/Shanghai becomes `2024-05-14T07:38:35+08:00` (23:38:35 UTC the day before), not 07:38:35
-/// UTC. `device_time_has_offset` stays `false`: that the device gave no offset is kept. Times the
-/// device gave with an offset (or as epoch seconds) are left alone. Idempotence is not needed and
-/// not offered: call it once, after decoding.
-pub fn read_local_times_in(payload: &mut neibao_domain::events::DecodedPayload, zone: FixedOffset) {
+/// the wall-clock reading and attaches `zone`'s offset at that moment (daylight saving included,
+/// see [`local_in_zone`]), so `2024-05-14T07:38:35` from a device in Asia/Shanghai becomes
+/// `2024-05-14T07:38:35+08:00` (23:38:35 UTC the day before), not 07:38:35 UTC.
+/// `device_time_has_offset` stays `false` and `device_time_zone` names `zone`: that the device
+/// gave no offset, and how its time was read, are kept (shown with the event). Times the device
+/// gave with an offset (or as epoch seconds) are left alone. Call it once, after decoding.
+pub fn read_local_times_in(payload: &mut neibao_domain::events::DecodedPayload, zone: Tz) {
     for ev in &mut payload.events {
         if ev.device_time_has_offset {
             continue;
         }
         if let Some(t) = ev.device_time {
             // `t` is at +00:00, so its naive UTC reading is the wall clock the device sent.
-            ev.device_time = zone.from_local_datetime(&t.naive_utc()).single().or(Some(t));
+            ev.device_time = local_in_zone(zone, t.naive_utc()).or(Some(t));
+            ev.device_time_zone = Some(zone.name().to_string());
         }
     }
 }
@@ -242,7 +274,7 @@ pub fn from_epoch_secs(secs: f64) -> Option<DateTime<FixedOffset>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{default_device_offset, parse_device_time, read_local_times_in};
+    use super::{default_device_zone, parse_device_time, parse_time_zone, read_local_times_in};
     use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
 
     #[test]
@@ -255,7 +287,7 @@ mod tests {
             ev.device_time_has_offset = had;
             payload.events.push(ev);
         }
-        read_local_times_in(&mut payload, default_device_offset());
+        read_local_times_in(&mut payload, default_device_zone());
         let got: Vec<_> = payload
             .events
             .iter()
@@ -271,6 +303,27 @@ mod tests {
             ]
         );
         assert_eq!(payload.events[0].device_time.unwrap().timestamp(), 1_691_537_915);
+        let zones: Vec<_> = payload.events.iter().map(|e| e.device_time_zone.as_deref()).collect();
+        assert_eq!(zones, vec![Some("Asia/Shanghai"), None, None]);
+    }
+
+    #[test]
+    fn zones_come_from_the_tz_database_with_daylight_saving() {
+        assert_eq!(parse_time_zone(" Asia/Urumqi ").map(|z| z.name()), Some("Asia/Urumqi"));
+        assert_eq!(parse_time_zone("UTC").map(|z| z.name()), Some("UTC"));
+        for bad in ["", "Asia/Beijing", "+08:00", "asia/shanghai/x", "GMT+8 北京"] {
+            assert!(parse_time_zone(bad).is_none(), "{bad:?}");
+        }
+        let berlin = parse_time_zone("Europe/Berlin").expect("zone");
+        let at = |s: &str| {
+            let (t, _) = parse_device_time(s).expect("parses");
+            super::local_in_zone(berlin, t.naive_utc()).expect("reads").to_rfc3339()
+        };
+        // Summer and winter time; the hour skipped in spring and the hour repeated in autumn.
+        assert_eq!(at("2024-07-01 12:00:00"), "2024-07-01T12:00:00+02:00");
+        assert_eq!(at("2024-01-15 12:00:00"), "2024-01-15T12:00:00+01:00");
+        assert_eq!(at("2024-03-31 02:30:00"), "2024-03-31T02:30:00+01:00");
+        assert_eq!(at("2024-10-27 02:30:00"), "2024-10-27T02:30:00+02:00");
     }
 
     fn rfc(s: &str) -> (String, bool) {

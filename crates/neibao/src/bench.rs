@@ -237,7 +237,7 @@ async fn setup(store: &dyn Store, devices: usize, format: DeviceFormat) -> anyho
                     name: format!("基准摄像机{i}"),
                     serial: String::new(),
                     channel_map: Default::default(),
-                    utc_offset_minutes: None,
+                    time_zone: None,
                     ingest_token_hash: token_hash(&token),
                     location_type: None,
                     view_note: None,

@@ -115,6 +115,7 @@ pub static FIXTURES: &[Fixture] = &[
     fx!(Dahua, "dahua-eventmanager", "crosslinedetection_start_stop.txt", DAHUA_STREAM),
     fx!(Dahua, "dahua-eventmanager", "accesscontrol_and_doorface_pulse.txt", DAHUA_STREAM),
     fx!(Dahua, "dahua-eventmanager", "crossregiondetection_cross_direction_enter_leave.txt", DAHUA_STREAM),
+    fx!(Dahua, "dahua-eventmanager", "crossregiondetection_appear_inside_utc_and_localetime.txt", DAHUA_STREAM),
     fx!(Dahua, "dahua-eventmanager", "rpc2_notifyeventstream_vto.json", JSON),
     fx!(Onvif, "onvif", "pullmessages_response_initialized_hikvision_style.xml", XML),
     fx!(Onvif, "onvif", "pullmessages_response_motion_and_intrusion_changed.xml", XML),

@@ -20,10 +20,11 @@ pub struct Device {
     pub serial: String,
     /// Device channel number → label, e.g. `{"1": "北门", "33": "IP通道1"}`.
     pub channel_map: serde_json::Map<String, serde_json::Value>,
-    /// Minutes east of UTC of the device's clock, for the times it sends without an offset
-    /// (GB/T 28181 `AlarmTime`, Dahua `LocaleTime`, Hikvision DVR `dateTime`, ZKTeco rows);
-    /// `None`: the installation's zone, Asia/Shanghai (+480). docs/DEVICE-FORMATS.md §0.4.
-    pub utc_offset_minutes: Option<i32>,
+    /// The device clock's time zone, an IANA tz database name (e.g. `Asia/Urumqi`), for the
+    /// times it sends without an offset (GB/T 28181 `AlarmTime`, Dahua `LocaleTime`, Hikvision
+    /// DVR `dateTime`, ZKTeco rows); `None`: the installation's zone, Asia/Shanghai.
+    /// docs/DEVICE-FORMATS.md §0.4.
+    pub time_zone: Option<String>,
     pub last_seen_at: Option<DateTime<Utc>>,
     /// Heard from within the offline threshold.
     pub online: bool,
@@ -48,10 +49,11 @@ pub struct NewDevice {
     pub name: String,
     pub serial: String,
     pub channel_map: serde_json::Map<String, serde_json::Value>,
-    /// Minutes east of UTC of the device's clock, for the times it sends without an offset
-    /// (GB/T 28181 `AlarmTime`, Dahua `LocaleTime`, Hikvision DVR `dateTime`, ZKTeco rows);
-    /// `None`: the installation's zone, Asia/Shanghai (+480). docs/DEVICE-FORMATS.md §0.4.
-    pub utc_offset_minutes: Option<i32>,
+    /// The device clock's time zone, an IANA tz database name (e.g. `Asia/Urumqi`), for the
+    /// times it sends without an offset (GB/T 28181 `AlarmTime`, Dahua `LocaleTime`, Hikvision
+    /// DVR `dateTime`, ZKTeco rows); `None`: the installation's zone, Asia/Shanghai.
+    /// docs/DEVICE-FORMATS.md §0.4.
+    pub time_zone: Option<String>,
     /// SHA-256 of the ingest token; the token itself is shown once to the creator.
     pub ingest_token_hash: String,
     /// A camera's location type (R49; a prohibited one is refused before this is built).
@@ -71,10 +73,11 @@ pub struct IngestDevice {
     pub armed_schedule: Option<ArmedSchedule>,
     /// Division code of the device's unit (for bus subjects by jurisdiction).
     pub division_code: String,
-    /// Minutes east of UTC of the device's clock, for the times it sends without an offset
-    /// (GB/T 28181 `AlarmTime`, Dahua `LocaleTime`, Hikvision DVR `dateTime`, ZKTeco rows);
-    /// `None`: the installation's zone, Asia/Shanghai (+480). docs/DEVICE-FORMATS.md §0.4.
-    pub utc_offset_minutes: Option<i32>,
+    /// The device clock's time zone, an IANA tz database name (e.g. `Asia/Urumqi`), for the
+    /// times it sends without an offset (GB/T 28181 `AlarmTime`, Dahua `LocaleTime`, Hikvision
+    /// DVR `dateTime`, ZKTeco rows); `None`: the installation's zone, Asia/Shanghai.
+    /// docs/DEVICE-FORMATS.md §0.4.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

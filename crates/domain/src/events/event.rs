@@ -295,10 +295,13 @@ pub struct DecodedEvent {
     /// Device clock time with the offset the device gave. When it gave none, a decoder returns
     /// the wall-clock time at `+00:00` with `device_time_has_offset = false`, and the intake
     /// re-reads it in the device's zone (`neibao_ingest::time::read_local_times_in`: the device's
-    /// `utc_offset_minutes`, else +08:00) before the event is stored.
+    /// `time_zone`, else Asia/Shanghai) before the event is stored.
     pub device_time: Option<DateTime<FixedOffset>>,
     /// False when the device sent a local time with no offset (kept after the zone is applied).
     pub device_time_has_offset: bool,
+    /// The IANA zone an offset-less `device_time` was read in (e.g. `Asia/Shanghai`), set by
+    /// `neibao_ingest::time::read_local_times_in`; `None` when the device gave an offset or no time.
+    pub device_time_zone: Option<String>,
     /// Video channel (NVR IP channels already mapped: Hikvision channel > 32 → channel − 32 is
     /// NOT applied here; the raw number is kept, see docs/DEVICE-FORMATS.md §1).
     pub channel: Option<u32>,
@@ -326,6 +329,7 @@ impl DecodedEvent {
             state,
             device_time: None,
             device_time_has_offset: false,
+            device_time_zone: None,
             channel: None,
             region: None,
             target: None,
@@ -413,6 +417,11 @@ pub struct SecurityEvent {
     pub vendor_type: String,
     pub state: EventState,
     pub device_time: Option<DateTime<FixedOffset>>,
+    /// The IANA zone `device_time` was read in because the device sent it without a UTC offset
+    /// (e.g. `Asia/Shanghai`; docs/DEVICE-FORMATS.md §0.4); `None` when the device gave an offset
+    /// (or epoch seconds), or no time.
+    #[serde(default)]
+    pub device_time_zone: Option<String>,
     pub received_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,

@@ -95,6 +95,34 @@ pub fn parse_utc_offset(cell: &str) -> Option<Option<i32>> {
     ((-720..=840).contains(&minutes) && minutes % 15 == 0).then_some(Some(minutes))
 }
 
+/// The IANA time zone (tz database name) that has the fixed UTC offset `minutes` all year, for an
+/// offset given where a device's time zone is asked for (imports; devices registered before the
+/// zone replaced the offset, migration 0048 maps them the same way): +480 Asia/Shanghai, 0 UTC,
+/// +360 Asia/Urumqi, other whole hours from −12 to +14 the `Etc/GMT` zone (whose sign is
+/// inverted: `Etc/GMT-9` is UTC+9), the half and three-quarter hours in use a zone without
+/// daylight saving. `None` for an offset no such zone has.
+pub fn zone_for_offset(minutes: i32) -> Option<String> {
+    let named = match minutes {
+        480 => "Asia/Shanghai",
+        0 => "UTC",
+        360 => "Asia/Urumqi",
+        330 => "Asia/Kolkata",
+        345 => "Asia/Kathmandu",
+        390 => "Asia/Yangon",
+        270 => "Asia/Kabul",
+        210 => "Asia/Tehran",
+        570 => "Australia/Darwin",
+        525 => "Australia/Eucla",
+        -570 => "Pacific/Marquesas",
+        m if m % 60 == 0 && (-720..=840).contains(&m) => {
+            let sign = if m > 0 { '-' } else { '+' };
+            return Some(format!("Etc/GMT{sign}{}", m.abs() / 60));
+        }
+        _ => return None,
+    };
+    Some(named.to_string())
+}
+
 /// How an offset reads in the job's messages and the template: `UTC+8`, `UTC-5:30`.
 pub fn offset_label(minutes: i32) -> String {
     let sign = if minutes < 0 { '-' } else { '+' };
@@ -122,6 +150,16 @@ mod tests {
         assert_eq!(parse_device_format("海康威视"), Some(DeviceFormat::Hikvision));
         assert_eq!(parse_device_format("GB28181"), Some(DeviceFormat::Gb28181));
         assert_eq!(parse_device_format("宇视"), None);
+    }
+
+    #[test]
+    fn offsets_name_zones_with_that_offset_all_year() {
+        assert_eq!(zone_for_offset(480).as_deref(), Some("Asia/Shanghai"));
+        assert_eq!(zone_for_offset(360).as_deref(), Some("Asia/Urumqi"));
+        assert_eq!(zone_for_offset(540).as_deref(), Some("Etc/GMT-9"));
+        assert_eq!(zone_for_offset(-300).as_deref(), Some("Etc/GMT+5"));
+        assert_eq!(zone_for_offset(330).as_deref(), Some("Asia/Kolkata"));
+        assert_eq!(zone_for_offset(15), None);
     }
 
     #[test]

@@ -31,11 +31,13 @@ pub struct DeviceInput {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub channel_map: serde_json::Map<String, serde_json::Value>,
-    /// Minutes east of UTC of the device's clock (−720 to +840, a multiple of 15), for the times
-    /// it sends without an offset; absent or null: the installation's zone, Asia/Shanghai (+480).
+    /// The device clock's time zone, an IANA tz database name (e.g. `Asia/Urumqi`,
+    /// `Europe/Berlin`, `UTC`), for the times it sends without an offset (docs/DEVICE-FORMATS.md
+    /// §0.4); absent, null or empty: the installation's zone, Asia/Shanghai. An unknown name is
+    /// refused (422 `validation_failed`).
     #[serde(default)]
-    #[schema(minimum = -720, maximum = 840, multiple_of = 15)]
-    pub utc_offset_minutes: Option<i32>,
+    #[schema(max_length = 64, example = "Asia/Shanghai")]
+    pub time_zone: Option<String>,
     /// A camera's location type (安装位置类型, docs/VIDEO.md, R49); only for `kind` `camera`.
     /// A prohibited spot (S7 Art 8: guest room, dormitory room, staff rest room, bath, toilet,
     /// changing, nursing or fitting room) is refused with 422 `prohibited_camera_location`.
@@ -102,4 +104,9 @@ pub struct DeviceUpdate {
     pub name: String,
     /// A key area of the device's unit, not closed; absent, null or empty: none.
     pub key_area_id: Option<String>,
+    /// The device clock's time zone (IANA name, as at registration); absent or null: unchanged,
+    /// empty: back to the installation's zone, Asia/Shanghai. An unknown name is refused (422).
+    #[serde(default)]
+    #[schema(max_length = 64, example = "Asia/Urumqi")]
+    pub time_zone: Option<String>,
 }

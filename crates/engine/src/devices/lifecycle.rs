@@ -16,10 +16,11 @@ use crate::error::ServiceResult;
 use crate::registry::{history, text_field};
 
 impl DeviceService {
-    /// Renames a device or moves it to another key area of its unit at `version` (police,
-    /// administrators, the unit's manager).
+    /// Renames a device, moves it to another key area of its unit or sets its clock's time zone
+    /// (IANA name, docs/DEVICE-FORMATS.md §0.4) at `version` (police, administrators, the
+    /// unit's manager).
     ///
-    /// Errors: `not_found`, `forbidden`, `validation_failed` (a key area of another unit or a
+    /// Errors: `not_found`, `forbidden`, `validation_failed` (an unknown time zone, a key area of another unit or a
     /// closed one), `version_conflict`, `invalid_transition` (closed).
     #[tracing::instrument(skip_all, fields(device = %id))]
     pub async fn update(&self, who: &Principal, id: &str, input: DeviceUpdate) -> ServiceResult<Device> {
@@ -28,7 +29,20 @@ impl DeviceService {
         who.require(Permission::DeviceManage)?;
         let name = text_field(&input.name, "设备名称", 100, true)?;
         let key_area = input.key_area_id.filter(|s| !s.trim().is_empty());
+        let time_zone = match input.time_zone.as_deref() {
+            None => old.time_zone.clone(),
+            Some(given) => super::service::checked_time_zone(Some(given))?,
+        };
         let mut clauses: Vec<String> = change("名称", &old.name, &name).into_iter().collect();
+        let zone_label = |z: &Option<String>| {
+            z.clone()
+                .unwrap_or_else(|| format!("{}（默认）", neibao_ingest::time::DEFAULT_DEVICE_TIME_ZONE))
+        };
+        clauses.extend(change(
+            "设备时钟时区",
+            &zone_label(&old.time_zone),
+            &zone_label(&time_zone),
+        ));
         if key_area != old.key_area_id {
             let to = match &key_area {
                 None => "无".to_string(),
@@ -57,7 +71,7 @@ impl DeviceService {
             )
         };
         let mut audit = who.audit("device.update", "device", id, Some(&old.unit_id));
-        audit.detail = serde_json::json!({"key_area_id": key_area}).to_string();
+        audit.detail = serde_json::json!({"key_area_id": key_area, "time_zone": time_zone}).to_string();
         self.ctx
             .store
             .update_device(
@@ -66,6 +80,7 @@ impl DeviceService {
                 input.version,
                 &name,
                 key_area.as_deref(),
+                time_zone.as_deref(),
                 &history(who, "update", sentence),
                 &audit,
                 now,

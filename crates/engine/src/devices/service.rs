@@ -173,13 +173,7 @@ fn validate(input: DeviceInput) -> ServiceResult<(NewDevice, String)> {
             return Err(ServiceError::invalid("通道映射的键应为通道号"));
         }
     }
-    if let Some(m) = input.utc_offset_minutes {
-        if !(-720..=840).contains(&m) || m % 15 != 0 {
-            return Err(ServiceError::invalid(
-                "设备时区偏移应为 -720 至 840 之间的分钟数（15 的倍数），如北京时间为 480",
-            ));
-        }
-    }
+    let time_zone = checked_time_zone(input.time_zone.as_deref())?;
     let (location_type, view_note) = crate::video::checked_placement(&kind, input.location_type, input.view_note)?;
     let token = ingest_token();
     Ok((
@@ -191,11 +185,28 @@ fn validate(input: DeviceInput) -> ServiceResult<(NewDevice, String)> {
             name,
             serial,
             channel_map: input.channel_map,
-            utc_offset_minutes: input.utc_offset_minutes,
+            time_zone,
             ingest_token_hash: token_hash(&token),
             location_type,
             view_note,
         },
         token,
     ))
+}
+
+/// A device time zone as given (registration, update, import): `None` for absent or empty (the
+/// installation's zone, Asia/Shanghai), else the tz database's name of it (chrono-tz).
+///
+/// Errors: `validation_failed` naming the field for a name the tz database does not know.
+pub(crate) fn checked_time_zone(given: Option<&str>) -> ServiceResult<Option<String>> {
+    match given.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(name) => neibao_ingest::time::parse_time_zone(name)
+            .map(|tz| Some(tz.name().to_string()))
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "设备时区应为 IANA 时区名称，如 Asia/Shanghai（北京时间）、Asia/Urumqi（新疆时间）或 UTC",
+                )
+            }),
+    }
 }

@@ -1,13 +1,13 @@
 //! The devices kind of import ([`DeviceRows`], docs/IMPORTS.md "Devices"): a row names a
 //! registered unit by its USCC (inside the importer's jurisdiction, not closed), optionally one
 //! of its key areas by name, and a device as registration takes one (name, kind, ingest format,
-//! serial number, clock offset); it is written by `DeviceService::register`, whose ingest token
+//! serial number, clock time zone); it is written by `DeviceService::register`, whose ingest token
 //! is thrown away: nobody sees it, and the device's token is issued with 重新生成接入令牌
 //! (`DeviceService::reissue_token`) when the device is configured.
 //!
 //! A device is recognised by its unit and serial number; a row without a serial number by its
 //! unit and device name. One already registered with the same name, kind, format, key area and
-//! clock offset is unchanged; otherwise the row is refused (an import does not change
+//! clock time zone is unchanged; otherwise the row is refused (an import does not change
 //! registered devices).
 
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use neibao_domain::access::Principal;
 use neibao_domain::devices::{Device, DeviceFilter, DeviceFormat, DEVICE_KINDS};
-use neibao_domain::imports::devices::{dv, offset_label, parse_device_format, parse_device_kind, parse_utc_offset};
+use neibao_domain::imports::devices::{dv, parse_device_format, parse_device_kind, parse_utc_offset, zone_for_offset};
 use neibao_domain::imports::{Column, RowError, DEVICE_IMPORT_COLUMNS};
 use neibao_domain::paging::Page;
 use neibao_domain::registry::{KeyArea, LifeState};
@@ -28,8 +28,22 @@ use crate::devices::{DeviceInput, DeviceService};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::{text_field, RegistryService};
 
-/// The offset a device without one is read in: Asia/Shanghai.
-const DEFAULT_OFFSET: i32 = 480;
+/// The zone a device without one is read in: Asia/Shanghai.
+const DEFAULT_ZONE: &str = neibao_ingest::time::DEFAULT_DEVICE_TIME_ZONE;
+
+/// A 时区偏移 cell as a device time zone: an IANA name (`Asia/Urumqi`, read with chrono-tz), or
+/// an offset as [`parse_utc_offset`] takes it, named by [`zone_for_offset`]; empty or Beijing
+/// time: `Some(None)`, the installation's zone. `None`: neither.
+fn cell_zone(cell: &str) -> Option<Option<String>> {
+    if let Some(tz) = neibao_ingest::time::parse_time_zone(cell) {
+        let name = tz.name();
+        return Some((name != DEFAULT_ZONE).then(|| name.to_string()));
+    }
+    match parse_utc_offset(cell)? {
+        None => Some(None),
+        Some(minutes) => zone_for_offset(minutes).map(|z| (z != DEFAULT_ZONE).then_some(z)),
+    }
+}
 
 /// A unit named by a row as the importer may place devices in it: its id and key areas, or why
 /// a row naming it is refused (row code, zh-CN message).
@@ -215,14 +229,14 @@ impl RowKind for DeviceRows {
                 String::new()
             }
         };
-        let offset = match parse_utc_offset(cell(dv::UTC_OFFSET)) {
+        let offset = match cell_zone(cell(dv::UTC_OFFSET)) {
             Some(o) => o,
             None => {
                 errors.push(bad(
                     row,
                     dv::UTC_OFFSET,
                     "invalid_utc_offset",
-                    "时区偏移无效：应如 UTC+8、UTC-5、+05:30，或 -720 至 840 之间的东偏分钟数（15 的倍数）",
+                    "时区偏移无效：应为 IANA 时区名称（如 Asia/Urumqi），或如 UTC+8、UTC-5、+05:30 的偏移，或 -720 至 840 之间的东偏分钟数（15 的倍数）",
                 ));
                 None
             }
@@ -296,7 +310,7 @@ impl RowKind for DeviceRows {
                     name,
                     serial,
                     channel_map: Default::default(),
-                    utc_offset_minutes: offset,
+                    time_zone: offset,
                     location_type,
                     view_note: None,
                 },
@@ -334,8 +348,8 @@ impl RowKind for DeviceRows {
                     && Some(d.kind.as_str()) == input.kind.as_deref()
                     && d.format == input.format
                     && d.key_area_id == input.key_area_id
-                    && d.utc_offset_minutes.unwrap_or(DEFAULT_OFFSET)
-                        == input.utc_offset_minutes.unwrap_or(DEFAULT_OFFSET)
+                    && d.time_zone.as_deref().unwrap_or(DEFAULT_ZONE)
+                        == input.time_zone.as_deref().unwrap_or(DEFAULT_ZONE)
             };
             if found.iter().any(same) {
                 out.push(Presence::Unchanged);
@@ -358,7 +372,7 @@ impl RowKind for DeviceRows {
                     d.format.label_zh(),
                     d.key_area_name.as_deref().unwrap_or("不在重要部位"),
                     if d.serial.is_empty() { "无" } else { d.serial.as_str() },
-                    offset_label(d.utc_offset_minutes.unwrap_or(DEFAULT_OFFSET)),
+                    d.time_zone.as_deref().unwrap_or(DEFAULT_ZONE),
                 ),
             )));
         }

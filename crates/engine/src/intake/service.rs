@@ -246,14 +246,15 @@ fn decode(
     }
 }
 
-/// The time zone offset-less times of `device` are read in: its own UTC offset when it has one
-/// (`utc_offset_minutes`), else the installation's zone, Asia/Shanghai (+08:00,
-/// [`neibao_ingest::time::DEFAULT_DEVICE_UTC_OFFSET_SECS`]); docs/DEVICE-FORMATS.md §0.4.
-fn device_zone(device: &IngestDevice) -> chrono::FixedOffset {
+/// The time zone offset-less times of `device` are read in: its own (`time_zone`, an IANA name
+/// read with chrono-tz) when it has one, else the installation's zone, Asia/Shanghai
+/// ([`neibao_ingest::time::DEFAULT_DEVICE_TIME_ZONE`]); docs/DEVICE-FORMATS.md §0.4.
+fn device_zone(device: &IngestDevice) -> chrono_tz::Tz {
     device
-        .utc_offset_minutes
-        .and_then(|m| chrono::FixedOffset::east_opt(m.checked_mul(60)?))
-        .unwrap_or_else(neibao_ingest::time::default_device_offset)
+        .time_zone
+        .as_deref()
+        .and_then(neibao_ingest::time::parse_time_zone)
+        .unwrap_or_else(neibao_ingest::time::default_device_zone)
 }
 
 /// What a device of `format` expects as the answer's body instead of JSON: iclock firmware

@@ -408,7 +408,7 @@ mod tests {
             format: DeviceFormat::GenericJson,
             armed_schedule: None,
             division_code: "330106".into(),
-            utc_offset_minutes: None,
+            time_zone: None,
         }
     }
 

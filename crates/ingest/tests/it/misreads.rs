@@ -3,7 +3,7 @@
 //! and docs/DEVICE-FORMATS.md §10).
 
 use neibao_domain::events::{EventKind, EventState};
-use neibao_ingest::time::{default_device_offset, read_local_times_in};
+use neibao_ingest::time::{default_device_zone, read_local_times_in};
 use neibao_ingest::{decode_dahua, decode_frigate, decode_gb28181, decode_hikvision, decode_onvif};
 
 use crate::{fixture, kinds, time_of};
@@ -44,11 +44,63 @@ fn dahua_cross_region_direction_is_entrance_or_exit() {
     assert_eq!(bare.events[0].kind, EventKind::FieldIntrusion);
 }
 
+/// Class 1, more shapes from public captures (rroller/dahua#288 and #138, Home Assistant event
+/// dumps rewritten as the eventManager text they arrive as): `Action` `Appear` and `Inside` with
+/// no `Direction` are intrusion into the region, not an entrance; `UTC` epoch seconds beside
+/// `LocaleTime` make the time absolute (the zone is not applied).
+#[test]
+fn dahua_cross_region_appear_and_inside_are_intrusion() {
+    let mut p = decode_dahua(
+        Some("multipart/x-mixed-replace; boundary=myboundary"),
+        fixture!(
+            "dahua-eventmanager",
+            "crossregiondetection_appear_inside_utc_and_localetime.txt"
+        ),
+    )
+    .expect("decodes");
+    read_local_times_in(&mut p, default_device_zone());
+    let got: Vec<_> = p
+        .events
+        .iter()
+        .map(|e| {
+            (
+                e.kind.code(),
+                e.channel,
+                e.region.as_deref(),
+                e.target.as_deref(),
+                e.device_time.map(|t| t.timestamp()),
+                e.device_time_zone.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "intrusion.field",
+                Some(6),
+                Some("Test Rule 2"),
+                Some("human"),
+                Some(1_687_814_520),
+                None
+            ),
+            (
+                "intrusion.field",
+                Some(1),
+                Some("Test Pool Entry"),
+                Some("human"),
+                Some(1_654_552_254),
+                None
+            ),
+        ]
+    );
+}
+
 /// Class 2: offset-less device times are the device's wall clock, read in its zone (+08:00 default),
 /// and whether an offset was given is kept.
 #[test]
 fn offset_less_times_are_read_in_the_device_zone() {
-    let zone = default_device_offset();
+    let zone = default_device_zone();
     // GB/T 28181 AlarmTime `2024-05-14T16:23:32` (no zone).
     let mut gb = decode_gb28181(fixture!("gb28181", "alarm_notify_device_alarm_2011_style.xml")).expect("decodes");
     let before = gb.events[0].device_time.expect("time");
@@ -87,12 +139,21 @@ fn offset_less_times_are_read_in_the_device_zone() {
     read_local_times_in(&mut hik, zone);
     assert_eq!(time_of(&hik.events[0]).as_deref(), Some("2024-05-14T14:16:04+08:00"));
     assert!(!hik.events[0].device_time_has_offset);
+    assert_eq!(hik.events[0].device_time_zone.as_deref(), Some("Asia/Shanghai"));
     // A time given with an offset is left as the device said.
     let xml = xml.replace("14:16:04", "14:16:04-06:00");
     let mut hik = decode_hikvision(Some("application/xml"), xml.as_bytes()).expect("decodes");
     read_local_times_in(&mut hik, zone);
     assert_eq!(time_of(&hik.events[0]).as_deref(), Some("2024-05-14T14:16:04-06:00"));
     assert!(hik.events[0].device_time_has_offset);
+    assert_eq!(hik.events[0].device_time_zone, None);
+    // A device in a zone with daylight saving: its summer wall clock is read at summer time.
+    let xml = xml.replace("14:16:04-06:00", "14:16:04");
+    let mut hik = decode_hikvision(Some("application/xml"), xml.as_bytes()).expect("decodes");
+    let denver = neibao_ingest::time::parse_time_zone("America/Denver").expect("zone");
+    read_local_times_in(&mut hik, denver);
+    assert_eq!(time_of(&hik.events[0]).as_deref(), Some("2024-05-14T14:16:04-06:00"));
+    assert_eq!(hik.events[0].device_time_zone.as_deref(), Some("America/Denver"));
 }
 
 /// Class 3: Axis `1`/`0` booleans; VMD4 is motion; PIR and PTZ states; object analytics class.

@@ -226,7 +226,7 @@ async fn load(services: &Services, tokens: &mut Vec<String>) -> anyhow::Result<S
                         name,
                         serial: format!("DS-DEMO-{:06}", rng.gen_range(0..1_000_000)),
                         channel_map: Default::default(),
-                        utc_offset_minutes: None,
+                        time_zone: None,
                         location_type: None,
                         view_note: None,
                     };
@@ -274,7 +274,7 @@ async fn load(services: &Services, tokens: &mut Vec<String>) -> anyhow::Result<S
         name: name.into(),
         serial: "DS-DEMO-000001".into(),
         channel_map: Default::default(),
-        utc_offset_minutes: None,
+        time_zone: None,
         ingest_token_hash: token_hash(token),
         location_type: None,
         view_note: None,

@@ -218,7 +218,7 @@ async fn devices_of(c: &Client, unit: &str) -> Vec<(String, String, String, Stri
                 d["format"].as_str().unwrap().to_string(),
                 d["key_area_name"].as_str().unwrap_or("").to_string(),
                 d["serial"].as_str().unwrap().to_string(),
-                d["utc_offset_minutes"].clone(),
+                d["time_zone"].clone(),
             )
         })
         .collect();
@@ -293,7 +293,7 @@ async fn devices_import_refuses_bad_rows_then_imports_once() {
     let fixed = vec![
         device(&a, "机房", "机房摄像机", "摄像机", "海康威视 ISAPI", "SN-001", ""),
         device(&a, "", "大门门禁", "门禁终端", "中控 ZKTeco", "SN-002", "UTC+8"),
-        device(&b, "", "仓库报警主机", "报警主机", "通用 JSON", "", ""),
+        device(&b, "", "仓库报警主机", "报警主机", "通用 JSON", "", "Europe/Berlin"),
         device(&b, "", "监控主机", "硬盘录像机", "大华", "SN-003", "UTC+6"),
     ];
     let job = import_kind(&county, "devices", book(&DEVICE_HEADER, &fixed), None).await;
@@ -314,7 +314,8 @@ async fn devices_import_refuses_bad_rows_then_imports_once() {
                 "zkteco".into(),
                 String::new(),
                 "SN-002".into(),
-                json!(480)
+                // UTC+8 is the installation's zone, Asia/Shanghai: stored as the default.
+                Value::Null
             ),
             (
                 "机房摄像机".into(),
@@ -328,7 +329,13 @@ async fn devices_import_refuses_bad_rows_then_imports_once() {
     );
     let b_devices = devices_of(&county, &unit_b).await;
     assert_eq!(b_devices.len(), 2, "{b_devices:?}");
-    assert!(b_devices.iter().any(|d| d.0 == "监控主机" && d.5 == json!(360)));
+    // An IANA name is taken as it is.
+    assert!(b_devices
+        .iter()
+        .any(|d| d.0 == "仓库报警主机" && d.5 == json!("Europe/Berlin")));
+    assert!(b_devices
+        .iter()
+        .any(|d| d.0 == "监控主机" && d.5 == json!("Asia/Urumqi")));
 
     // Again: nothing changes (by serial number; the row without one by its name).
     let again = import_kind(&county, "devices", book(&DEVICE_HEADER, &fixed), None).await;

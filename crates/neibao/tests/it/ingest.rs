@@ -550,7 +550,7 @@ async fn every_gb28181_fixture_is_accepted() {
     assert_eq!(got[2].0, 400, "{}", got[2].1);
     assert_eq!(got[2].1["error"]["code"], "undecodable_payload");
     // `AlarmTime` has no zone: it is the device's wall clock in its zone (Asia/Shanghai, +08:00),
-    // not UTC, and the event says the device gave no offset only by keeping the wall clock.
+    // not UTC, and the event names the zone it was read in (`device_time_zone`).
     let (_, evs) = admin.get("/api/v1/events?kind=alarm.input").await;
     let times: Vec<&str> = evs["items"]
         .as_array()
@@ -571,8 +571,10 @@ async fn every_gb28181_fixture_is_accepted() {
     );
 }
 
-/// Offset-less device times are read in the device's own zone when it has one, else +08:00; the
-/// zone is part of the device API, and a zone out of range is refused.
+/// Offset-less device times are read in the device's own IANA time zone when it has one (with its
+/// daylight saving, through chrono-tz), else Asia/Shanghai; the event keeps that the device gave
+/// no offset and which zone it was read in (API field and the events page); the zone is part of
+/// the device API (registration and PATCH), and an unknown zone name is refused.
 #[tokio::test]
 async fn device_times_without_offset_are_read_in_the_device_zone() {
     let app = TestApp::spawn().await;
@@ -581,35 +583,121 @@ async fn device_times_without_offset_are_read_in_the_device_zone() {
     let body = fixture("gb28181/alarm_notify_device_alarm_2011_style.xml");
     let ct = "Application/MANSCDP+xml";
     let mut times = Vec::new();
-    for offset in [serde_json::Value::Null, serde_json::json!(-300), serde_json::json!(330)] {
+    let mut last = String::new();
+    for zone in [
+        serde_json::Value::Null,
+        serde_json::json!("America/New_York"),
+        serde_json::json!("Asia/Kolkata"),
+        serde_json::json!("Asia/Urumqi"),
+    ] {
         let (s, v) = admin
             .post(
                 "/api/v1/devices",
-                serde_json::json!({"unit_id": unit, "format": "gb28181", "name": "时区测试", "utc_offset_minutes": offset}),
+                serde_json::json!({"unit_id": unit, "format": "gb28181", "name": "时区测试", "time_zone": zone}),
             )
             .await;
         assert_eq!(s, 201, "{v}");
-        assert_eq!(v["utc_offset_minutes"], offset, "{v}");
+        assert_eq!(v["time_zone"], zone, "{v}");
         let (s, r) = app.ingest(v["ingest_path"].as_str().unwrap(), ct, body.clone()).await;
         assert_eq!(s, 200, "{r}");
-        let (_, evs) = admin
-            .get(&format!("/api/v1/events?device_id={}", v["id"].as_str().unwrap()))
-            .await;
-        times.push(evs["items"][0]["device_time"].as_str().unwrap_or_default().to_string());
+        last = v["id"].as_str().unwrap().to_string();
+        let (_, evs) = admin.get(&format!("/api/v1/events?device_id={last}")).await;
+        times.push((
+            evs["items"][0]["device_time"].as_str().unwrap_or_default().to_string(),
+            evs["items"][0]["device_time_zone"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        ));
     }
-    assert_eq!(
-        times,
-        [
-            "2024-05-14T16:23:32+08:00",
-            "2024-05-14T16:23:32-05:00",
-            "2024-05-14T16:23:32+05:30"
-        ]
+    let want = [
+        ("2024-05-14T16:23:32+08:00", "Asia/Shanghai"),
+        // New York is on daylight saving time in May: −04:00, not its standard −05:00.
+        ("2024-05-14T16:23:32-04:00", "America/New_York"),
+        ("2024-05-14T16:23:32+05:30", "Asia/Kolkata"),
+        ("2024-05-14T16:23:32+06:00", "Asia/Urumqi"),
+    ];
+    assert_eq!(times, want.map(|(t, z)| (t.to_string(), z.to_string())),);
+    // The events page says the device gave no zone and how its time was read.
+    let page = app
+        .browser("admin", crate::common::ADMIN_PASSWORD)
+        .await
+        .get(app.url("/events"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("设备未给出时区，按 <code>Asia/Shanghai</code> 解读"),
+        "{page}"
     );
-    for bad in [900, 7, -721] {
+    assert!(page.contains("设备未给出时区，按 <code>America/New_York</code> 解读"));
+    // A time with an offset is the device's own: no zone is named.
+    let (_, v) = admin
+        .post(
+            "/api/v1/devices",
+            serde_json::json!({"unit_id": unit, "format": "hikvision", "name": "带时区摄像机"}),
+        )
+        .await;
+    let xml = "<EventNotificationAlert><dateTime>2024-05-14T14:16:04-06:00</dateTime><eventType>VMD</eventType>\
+               <eventState>active</eventState></EventNotificationAlert>";
+    let (s, r) = app
+        .ingest(v["ingest_path"].as_str().unwrap(), "application/xml", xml)
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let (_, evs) = admin
+        .get(&format!("/api/v1/events?device_id={}", v["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(evs["items"][0]["device_time"], "2024-05-14T14:16:04-06:00", "{evs}");
+    assert_eq!(evs["items"][0]["device_time_zone"], serde_json::Value::Null);
+
+    // The zone is changed with PATCH (absent: unchanged; empty: back to Asia/Shanghai).
+    let (_, d) = admin.get(&format!("/api/v1/devices/{last}")).await;
+    let (s, d) = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/devices/{last}"),
+            Some(serde_json::json!({"version": d["version"], "name": "时区测试", "time_zone": "Europe/Berlin"})),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["time_zone"], "Europe/Berlin");
+    let (s, d) = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/devices/{last}"),
+            Some(serde_json::json!({"version": d["version"], "name": "时区测试2"})),
+        )
+        .await;
+    assert_eq!((s, &d["time_zone"]), (200, &serde_json::json!("Europe/Berlin")), "{d}");
+    let (s, d) = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/devices/{last}"),
+            Some(serde_json::json!({"version": d["version"], "name": "时区测试2", "time_zone": ""})),
+        )
+        .await;
+    assert_eq!((s, &d["time_zone"]), (200, &serde_json::Value::Null), "{d}");
+    let (s, v) = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/devices/{last}"),
+            Some(serde_json::json!({"version": d["version"], "name": "时区测试2", "time_zone": "Mars/Olympus"})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("validation_failed")),
+        "{v}"
+    );
+
+    for bad in ["Asia/Beijing", "+08:00", "UTC+8", "x".repeat(80).as_str()] {
         let (s, v) = admin
             .post(
                 "/api/v1/devices",
-                serde_json::json!({"unit_id": unit, "format": "gb28181", "name": "时区测试", "utc_offset_minutes": bad}),
+                serde_json::json!({"unit_id": unit, "format": "gb28181", "name": "时区测试", "time_zone": bad}),
             )
             .await;
         assert_eq!(s, 400, "{bad}: {v}");

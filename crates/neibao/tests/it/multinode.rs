@@ -90,7 +90,7 @@ async fn seed_device(store: &dyn neibao_store::Store, uscc_body: &str, in_key_ar
         name: "测试设备".into(),
         serial: String::new(),
         channel_map: Default::default(),
-        utc_offset_minutes: None,
+        time_zone: None,
         ingest_token_hash: token_hash(token),
         location_type: None,
         view_note: None,

@@ -1259,7 +1259,7 @@ async fn device_form_sets_the_device_clock_zone() {
     let csrf = csrf_of(&page);
     let unit_id = unit_link.trim_start_matches("/units/").to_string();
     for (name, zone, want) in [
-        ("新疆时钟摄像机", "360", serde_json::json!(360)),
+        ("新疆时钟摄像机", "Asia/Urumqi", serde_json::json!("Asia/Urumqi")),
         ("默认时钟摄像机", "", serde_json::Value::Null),
     ] {
         let r = post_form(
@@ -1272,7 +1272,7 @@ async fn device_form_sets_the_device_clock_zone() {
                 ("name", name),
                 ("kind", "camera"),
                 ("format", "gb28181"),
-                ("utc_offset_minutes", zone),
+                ("time_zone", zone),
             ],
         )
         .await;
@@ -1291,7 +1291,7 @@ async fn device_form_sets_the_device_clock_zone() {
             .iter()
             .find(|d| d["name"] == name)
             .unwrap_or_else(|| panic!("{name} registered: {list}"));
-        assert_eq!(dev["utc_offset_minutes"], want, "{name}");
+        assert_eq!(dev["time_zone"], want, "{name}");
     }
     let r = post_form(
         &b,
@@ -1303,10 +1303,51 @@ async fn device_form_sets_the_device_clock_zone() {
             ("name", "错误时区摄像机"),
             ("kind", "camera"),
             ("format", "gb28181"),
-            ("utc_offset_minutes", "8"),
+            ("time_zone", "Asia/Beijing"),
         ],
     )
     .await;
     assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("设备时区偏移"));
+    assert!(r.text().await.unwrap().contains("设备时区应为 IANA 时区名称"));
+
+    // The edit form changes the zone; the unit page shows it and offers it selected.
+    let list: serde_json::Value = b
+        .get(app.url(&format!("/api/v1/devices?unit_id={unit_id}&per_page=200")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dev = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "默认时钟摄像机")
+        .unwrap()
+        .clone();
+    let id = dev["id"].as_str().unwrap();
+    let version = dev["version"].to_string();
+    let r = post_form(
+        &b,
+        &app,
+        &format!("/devices/{id}/edit"),
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("version", version.as_str()),
+            ("name", "默认时钟摄像机"),
+            ("key_area_id", ""),
+            ("time_zone", "UTC"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("时区 <code>UTC</code>"), "{page}");
+    assert!(page.contains("<option value=\"UTC\" selected>世界时 UTC</option>"));
+    let (_, d) = {
+        let r = b.get(app.url(&format!("/api/v1/devices/{id}"))).send().await.unwrap();
+        (r.status(), r.json::<serde_json::Value>().await.unwrap())
+    };
+    assert_eq!(d["time_zone"], "UTC", "{d}");
 }

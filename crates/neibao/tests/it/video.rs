@@ -170,7 +170,7 @@ async fn a_dormitory_camera_is_refused_citing_article_8() {
             ("format", "dahua"),
             ("serial", "DH-9901"),
             ("location_type", "changing_room"),
-            ("utc_offset_minutes", "360"),
+            ("time_zone", "Asia/Urumqi"),
         ])
         .send()
         .await
@@ -187,7 +187,7 @@ async fn a_dormitory_camera_is_refused_citing_article_8() {
             && page.contains("value=\"changing_room\" selected")
             && page.contains("value=\"dahua\" selected")
             && page.contains("value=\"camera\" selected")
-            && page.contains("value=\"360\" selected"),
+            && page.contains("value=\"Asia/Urumqi\" selected"),
         "the device form keeps what was typed: {page}"
     );
     let (_, list) = manager.get(&format!("/api/v1/devices?unit_id={unit}")).await;

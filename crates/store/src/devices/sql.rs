@@ -65,7 +65,7 @@ impl Backend {
             name: r.get("name"),
             serial: r.get("serial"),
             channel_map: serde_json::from_str(&map).unwrap_or_default(),
-            utc_offset_minutes: r.get("utc_offset_minutes"),
+            time_zone: r.get("time_zone"),
             last_seen_at: last.map(from_ms),
             online: last.is_some_and(|l| l >= ms(now - self.offline_after)),
             version: r.get("version"),
@@ -80,7 +80,7 @@ impl Backend {
 
     async fn ingest_device_where(&self, condition: &str, value: &str) -> StoreResult<Option<IngestDevice>> {
         let row = sqlx::query(&sql(&format!(
-            "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, dv.utc_offset_minutes, u.armed_schedule, u.division_code
+            "SELECT dv.id, dv.unit_id, dv.key_area_id, dv.name, dv.format, dv.time_zone, u.armed_schedule, u.division_code
              FROM devices dv JOIN units u ON u.id = dv.unit_id
              WHERE dv.state = 'active' AND u.state = 'active' AND {condition}"
         )))
@@ -97,7 +97,7 @@ impl Backend {
                 .get::<Option<String>, _>("armed_schedule")
                 .and_then(|s| serde_json::from_str(&s).ok()),
             division_code: r.get("division_code"),
-            utc_offset_minutes: r.get("utc_offset_minutes"),
+            time_zone: r.get("time_zone"),
         }))
     }
 }
@@ -133,7 +133,7 @@ impl DeviceRepo for Backend {
         let id = new_id();
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            &sql("INSERT INTO devices (id, unit_id, key_area_id, format, kind, name, serial, channel_map, utc_offset_minutes, ingest_token_hash, created_at, location_type, view_note)
+            &sql("INSERT INTO devices (id, unit_id, key_area_id, format, kind, name, serial, channel_map, time_zone, ingest_token_hash, created_at, location_type, view_note)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         )
         .bind(&id)
@@ -144,7 +144,7 @@ impl DeviceRepo for Backend {
         .bind(&d.name)
         .bind(&d.serial)
         .bind(serde_json::Value::Object(d.channel_map.clone()).to_string())
-        .bind(d.utc_offset_minutes)
+        .bind(&d.time_zone)
         .bind(&d.ingest_token_hash)
         .bind(ms(now))
         .bind(d.location_type.map(|l| l.code()))

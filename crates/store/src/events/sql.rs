@@ -20,7 +20,7 @@ use neibao_domain::paging::{Listing, Page};
 use sqlx::{QueryBuilder, Row};
 
 pub(crate) const EVENT_COLUMNS: &str =
-    "e.id, e.unit_id, e.device_id, e.kind, e.vendor_type, e.state, e.device_time, e.received_at,
+    "e.id, e.unit_id, e.device_id, e.kind, e.vendor_type, e.state, e.device_time, e.device_time_zone, e.received_at,
     e.last_seen_at, e.ended_at, e.post_count, e.channel, e.region, e.target, e.person, e.description, e.image_count,
     u.name AS unit_name, dv.name AS device_name";
 
@@ -55,6 +55,7 @@ pub(crate) fn event_from_row(r: &DbRow, cipher: &crate::crypto::FieldCipher) -> 
         device_time: r
             .get::<Option<String>, _>("device_time")
             .and_then(|s| DateTime::parse_from_rfc3339(&s).ok()),
+        device_time_zone: r.get("device_time_zone"),
         received_at: from_ms(r.get("received_at")),
         last_seen_at: from_ms(r.get("last_seen_at")),
         ended_at: r.get::<Option<i64>, _>("ended_at").map(from_ms),
@@ -134,6 +135,7 @@ impl Backend {
             vendor_type_sealed,
             state: ev.state,
             device_time: ev.device_time.map(|t| t.to_rfc3339()),
+            device_time_zone: ev.device_time_zone.clone(),
             channel: ev.channel.map(i64::from),
             region,
             region_sealed,

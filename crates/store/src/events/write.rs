@@ -48,6 +48,8 @@ pub(crate) struct PreparedEvent {
     pub(crate) vendor_type_sealed: Option<String>,
     pub(crate) state: EventState,
     pub(crate) device_time: Option<String>,
+    /// The zone an offset-less device time was read in (`DecodedEvent::device_time_zone`).
+    pub(crate) device_time_zone: Option<String>,
     pub(crate) channel: Option<i64>,
     pub(crate) region: Option<String>,
     pub(crate) region_sealed: Option<String>,
@@ -115,8 +117,8 @@ pub(crate) async fn write_prepared(
     sqlx::query(
         &sql("INSERT INTO events (id, unit_id, device_id, kind, vendor_type, state, device_time, received_at, last_seen_at, ended_at,
            post_count, channel, region, target, person, description, serial_no, occurrence_key, raw, raw_content_type, image_count,
-           vendor_type_sealed, region_sealed, target_sealed, description_sealed)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)"),
+           vendor_type_sealed, region_sealed, target_sealed, description_sealed, device_time_zone)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"),
     )
     .bind(&p.id)
     .bind(&p.unit_id)
@@ -141,6 +143,7 @@ pub(crate) async fn write_prepared(
     .bind(&p.region_sealed)
     .bind(&p.target_sealed)
     .bind(&p.description_sealed)
+    .bind(&p.device_time_zone)
     .execute(&mut **tx)
     .await?;
     insert_images(tx, &p.id, &p.images).await?;

@@ -249,6 +249,7 @@ impl LifecycleRepo for Backend {
         version: i64,
         name: &str,
         key_area_id: Option<&str>,
+        time_zone: Option<&str>,
         history: &NewHistory,
         audit: &AuditEntry,
         now: DateTime<Utc>,
@@ -268,12 +269,15 @@ impl LifecycleRepo for Backend {
                 return Err(refused(ErrorCode::ValidationFailed, "重要部位不属于该单位或已注销"));
             }
         }
-        sqlx::query(&sql("UPDATE devices SET name = ?, key_area_id = ? WHERE id = ?"))
-            .bind(name)
-            .bind(key_area_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(&sql(
+            "UPDATE devices SET name = ?, key_area_id = ?, time_zone = ? WHERE id = ?",
+        ))
+        .bind(name)
+        .bind(key_area_id)
+        .bind(time_zone)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         insert_history(&mut tx, &unit_id, "device", id, version + 1, history, now).await?;
         append_in(&mut tx, audit, now).await?;
         tx.commit().await?;

@@ -164,8 +164,9 @@ pub trait LifecycleRepo: Send + Sync {
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<KeyArea>;
-    /// Renames a device and puts it in another key area of its unit (`None`: none); the key
-    /// area must not be closed.
+    /// Renames a device, puts it in another key area of its unit (`None`: none; the key area
+    /// must not be closed) and sets its clock's time zone (an IANA name; `None`: the
+    /// installation's, Asia/Shanghai).
     #[allow(clippy::too_many_arguments)]
     async fn update_device(
         &self,
@@ -174,6 +175,7 @@ pub trait LifecycleRepo: Send + Sync {
         version: i64,
         name: &str,
         key_area_id: Option<&str>,
+        time_zone: Option<&str>,
         history: &NewHistory,
         audit: &AuditEntry,
         now: DateTime<Utc>,

@@ -162,6 +162,9 @@ pub struct EventView {
     pub place: String,
     pub target: String,
     pub device_time: String,
+    /// The IANA zone an offset-less device time was read in (shown as 设备未给出时区，按 … 解读);
+    /// empty when the device gave an offset.
+    pub zone: String,
     pub unit_name: String,
     pub device_name: String,
     pub received: String,
@@ -198,11 +201,16 @@ impl From<&SecurityEvent> for EventView {
             },
             place,
             target,
-            // Beijing time, with the device's own offset kept in brackets (device clocks lie).
+            // Beijing time, with the device's own offset kept in brackets (device clocks lie); a
+            // time the device sent without an offset names the zone it was read in instead (`zone`).
             device_time: e
                 .device_time
-                .map(|t| format!("{}（设备时区 {}）", fmt_time(t.with_timezone(&Utc)), t.format("%:z")))
+                .map(|t| match &e.device_time_zone {
+                    Some(_) => fmt_time(t.with_timezone(&Utc)),
+                    None => format!("{}（设备时区 {}）", fmt_time(t.with_timezone(&Utc)), t.format("%:z")),
+                })
                 .unwrap_or_default(),
+            zone: e.device_time.and(e.device_time_zone.clone()).unwrap_or_default(),
             unit_name: e.unit_name.clone(),
             device_name: e.device_name.clone().unwrap_or_default(),
             received: fmt_time(e.received_at),
@@ -261,7 +269,20 @@ pub struct DeviceView {
     pub key_area: String,
     pub online: bool,
     pub last_seen: String,
+    /// The device clock's IANA time zone; empty: the installation's, Asia/Shanghai.
+    pub time_zone: String,
+    /// Whether `time_zone` is one of [`DEVICE_ZONE_CHOICES`] (else the edit form adds it).
+    pub zone_listed: bool,
 }
+
+/// The time zones the device forms offer (value, label); the API takes any IANA name
+/// (docs/DEVICE-FORMATS.md §0.4). The empty value is the installation's zone.
+pub const DEVICE_ZONE_CHOICES: &[(&str, &str)] = &[
+    ("", "北京时间 UTC+8（默认）"),
+    ("Asia/Urumqi", "新疆时间 UTC+6"),
+    ("Asia/Hong_Kong", "香港时间 UTC+8"),
+    ("UTC", "世界时 UTC"),
+];
 
 impl From<&Device> for DeviceView {
     fn from(d: &Device) -> Self {
@@ -283,6 +304,10 @@ impl From<&Device> for DeviceView {
             key_area: d.key_area_name.clone().unwrap_or_default(),
             online: d.online,
             last_seen: d.last_seen_at.map(fmt_time).unwrap_or_else(|| "从未上报".into()),
+            time_zone: d.time_zone.clone().unwrap_or_default(),
+            zone_listed: DEVICE_ZONE_CHOICES
+                .iter()
+                .any(|(z, _)| *z == d.time_zone.as_deref().unwrap_or_default()),
         }
     }
 }

@@ -32,7 +32,7 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) -
         name: "摄像机".into(),
         serial: "S1".into(),
         channel_map: Default::default(),
-        utc_offset_minutes: None,
+        time_zone: None,
         ingest_token_hash: token.into(),
         location_type: None,
         view_note: None,
@@ -68,7 +68,7 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) -
         .create_device(
             &all,
             NewDevice {
-                utc_offset_minutes: Some(-300),
+                time_zone: Some("America/New_York".into()),
                 ..dev(&b.id, None, "h3")
             },
             &audit("device.create"),
@@ -76,13 +76,19 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) -
         )
         .await
         .unwrap();
-    // The device's own UTC offset is kept and reaches the ingest view; none is none.
-    assert_eq!(d2.utc_offset_minutes, Some(-300));
+    // The device's own time zone is kept and reaches the ingest view; none is none.
+    assert_eq!(d2.time_zone.as_deref(), Some("America/New_York"));
     assert_eq!(
-        store.device_for_ingest("h3").await.unwrap().unwrap().utc_offset_minutes,
-        Some(-300)
+        store
+            .device_for_ingest("h3")
+            .await
+            .unwrap()
+            .unwrap()
+            .time_zone
+            .as_deref(),
+        Some("America/New_York")
     );
-    assert_eq!(d.utc_offset_minutes, None);
+    assert_eq!(d.time_zone, None);
     assert!(!d.online);
     let ing = store.device_for_ingest("h1").await.unwrap().unwrap();
     assert_eq!(ing.key_area_id.as_deref(), Some(area.id.as_str()));
@@ -134,7 +140,7 @@ pub async fn token(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
                 name: "重发令牌录像机".into(),
                 serial: "R1".into(),
                 channel_map: Default::default(),
-                utc_offset_minutes: None,
+                time_zone: None,
                 ingest_token_hash: "reissue-old".into(),
                 location_type: None,
                 view_note: None,

@@ -27,7 +27,7 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, registry: &Registry) {
                 name: "合同摄像机".into(),
                 serial: String::new(),
                 channel_map: Default::default(),
-                utc_offset_minutes: None,
+                time_zone: None,
                 ingest_token_hash: "video-contract".into(),
                 location_type: Some(LocationType::Entrance),
                 view_note: Some("大门".into()),

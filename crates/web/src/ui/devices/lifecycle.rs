@@ -1,5 +1,5 @@
-//! The device forms of the unit page (docs/REGISTRY.md): rename a device or put it in another key
-//! area, deactivate, reactivate or close it. Each carries the version the page showed; a refused
+//! The device forms of the unit page (docs/REGISTRY.md): rename a device, put it in another key
+//! area or set its clock's time zone, deactivate, reactivate or close it. Each carries the version the page showed; a refused
 //! form shows the unit page again with the reason and what was typed.
 
 use axum::extract::{Path, State};
@@ -22,6 +22,9 @@ pub struct DeviceForm {
     name: String,
     #[serde(default)]
     key_area_id: String,
+    /// The device clock's IANA time zone; empty: Asia/Shanghai.
+    #[serde(default)]
+    time_zone: String,
 }
 
 /// `POST /devices/{id}/edit`.
@@ -40,6 +43,7 @@ pub async fn edit_device(
             version: version_sent(&f.version),
             name: f.name.clone(),
             key_area_id: Some(f.key_area_id.clone()),
+            time_zone: Some(f.time_zone.clone()),
         };
         state.services.devices.update(&u.principal, &id, input).await?;
         Ok::<_, ApiError>(())
@@ -50,6 +54,7 @@ pub async fn edit_device(
             id: id.clone(),
             name: f.name,
             extra: f.key_area_id,
+            zone: f.time_zone,
         }),
         ..UnitExtras::default()
     };

@@ -31,9 +31,9 @@ pub struct DeviceForm {
     key_area_id: String,
     #[serde(default)]
     serial: String,
-    /// Minutes east of UTC of the device's clock; empty: the installation's zone (+08:00).
+    /// The device clock's IANA time zone; empty: the installation's zone, Asia/Shanghai.
     #[serde(default)]
-    utc_offset_minutes: String,
+    time_zone: String,
     /// A camera's location type (docs/VIDEO.md), empty: not recorded.
     #[serde(default)]
     location_type: String,
@@ -77,17 +77,13 @@ pub async fn create_device(
         key_area_id: f.key_area_id.clone(),
         serial: f.serial.clone(),
         location_type: f.location_type.clone(),
-        utc_offset_minutes: f.utc_offset_minutes.clone(),
+        time_zone: f.time_zone.clone(),
         is_sent: true,
     };
     let r = async {
         // An unknown unit answers not found before an unknown format.
         state.services.registry.unit(&u.principal, &f.unit_id).await?;
         let format = DeviceFormat::from_code(&f.format).ok_or_else(|| ApiError::validation("未知的接入格式"))?;
-        let utc_offset_minutes = match f.utc_offset_minutes.trim() {
-            "" => None,
-            m => Some(m.parse::<i32>().map_err(|_| ApiError::validation("设备时区无效"))?),
-        };
         let input = DeviceInput {
             unit_id: f.unit_id,
             key_area_id: Some(f.key_area_id),
@@ -96,7 +92,7 @@ pub async fn create_device(
             name: f.name,
             serial: f.serial,
             channel_map: Default::default(),
-            utc_offset_minutes,
+            time_zone: Some(f.time_zone),
             location_type: match f.location_type.trim() {
                 "" => None,
                 c => Some(LocationType::from_code(c).ok_or_else(|| ApiError::validation("未知的安装位置类型"))?),

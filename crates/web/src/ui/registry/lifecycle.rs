@@ -184,6 +184,7 @@ pub async fn edit_key_area(
             id: id.clone(),
             name: f.name,
             extra: f.description,
+            zone: String::new(),
         }),
         ..UnitExtras::default()
     };

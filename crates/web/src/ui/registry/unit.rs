@@ -43,6 +43,8 @@ struct UnitPage {
     device_formats: Vec<(&'static str, &'static str)>,
     /// A camera's location types: (code, zh-CN label, prohibited).
     location_types: Vec<(&'static str, &'static str, bool)>,
+    /// The device forms' time zones (value, label).
+    zone_choices: &'static [(&'static str, &'static str)],
     new_token: Option<String>,
     /// The device whose token was just reissued (the notice says so instead of 设备已登记).
     reissued: Option<String>,
@@ -101,7 +103,7 @@ struct HistoryRow {
 }
 
 /// The 登记设备 form of the unit page as typed, shown again with the reason when it was
-/// refused (codes as sent: kind, format, key area id, location type, clock offset in minutes).
+/// refused (codes as sent: kind, format, key area id, location type, clock time zone).
 #[derive(Debug, Clone, Default)]
 pub struct NewDeviceSent {
     pub name: String,
@@ -110,7 +112,8 @@ pub struct NewDeviceSent {
     pub key_area_id: String,
     pub serial: String,
     pub location_type: String,
-    pub utc_offset_minutes: String,
+    /// The device clock's IANA time zone; empty: Asia/Shanghai.
+    pub time_zone: String,
     /// Whether the form was refused (the values are the ones typed).
     pub is_sent: bool,
 }
@@ -122,6 +125,8 @@ pub struct SentEdit {
     pub id: String,
     pub name: String,
     pub extra: String,
+    /// A device's time zone as chosen (empty for key areas and for the default zone).
+    pub zone: String,
 }
 
 /// A responsible person form refused, as typed (`id`: the person; empty for the add form).
@@ -369,6 +374,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         alerts_total: alerts.total,
         device_kinds: DEVICE_KINDS.to_vec(),
         device_formats: DeviceFormat::ALL.iter().map(|f| (f.code(), f.label_zh())).collect(),
+        zone_choices: crate::ui::views::DEVICE_ZONE_CHOICES,
         location_types: LocationType::ALL
             .iter()
             .map(|l| (l.code(), l.label_zh(), l.prohibited()))

@@ -118,7 +118,7 @@ pub async fn camera(
             name: field(&f, "name").to_string(),
             serial: field(&f, "serial").to_string(),
             channel_map: Default::default(),
-            utc_offset_minutes: None,
+            time_zone: None,
             location_type: parse_location(field(&f, "location_type"))?,
             view_note: some_text(field(&f, "view_note")),
         };
