@@ -26,6 +26,7 @@ pub mod devices;
 pub mod documents;
 pub mod drills;
 pub mod emergency_plans;
+pub mod credit;
 pub mod enterprise_requests;
 pub mod equipment;
 pub mod events;

@@ -19,6 +19,7 @@ use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::drills::DrillService;
 use crate::emergency_plans::EmergencyPlanService;
+use crate::credit::CreditService;
 use crate::enterprise_requests::EnterpriseRequestService;
 use crate::equipment::EquipmentService;
 use crate::events::EventService;
@@ -82,6 +83,7 @@ pub struct Services {
     pub reports: ReportService,
     pub liaison: LiaisonService,
     pub enterprise_requests: EnterpriseRequestService,
+    pub credit: CreditService,
 }
 
 impl Services {
@@ -130,6 +132,7 @@ impl Services {
             reports: ReportService::new(ctx.clone()),
             liaison: LiaisonService::new(ctx.clone()),
             enterprise_requests: EnterpriseRequestService::new(ctx.clone()),
+            credit: CreditService::new(ctx.clone()),
             ctx,
         }
     }

@@ -13,6 +13,7 @@ pub use crate::devices::DeviceRepo;
 pub use crate::documents::DocumentRepo;
 pub use crate::drills::DrillRepo;
 pub use crate::emergency_plans::EmergencyPlanRepo;
+pub use crate::credit::CreditEntryRepo;
 pub use crate::enterprise_requests::EnterpriseRequestRepo;
 pub use crate::equipment::EquipmentRepo;
 pub use crate::events::EventRepo;

@@ -15,6 +15,7 @@ use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::drills::DrillRepo;
 use crate::emergency_plans::EmergencyPlanRepo;
+use crate::credit::CreditEntryRepo;
 use crate::enterprise_requests::EnterpriseRequestRepo;
 use crate::equipment::EquipmentRepo;
 use crate::events::EventRepo;
@@ -98,6 +99,7 @@ pub trait Store:
     + ReportRepo
     + LiaisonRepo
     + EnterpriseRequestRepo
+    + CreditEntryRepo
     + Send
     + Sync
     + 'static
@@ -160,6 +162,7 @@ impl<T> Store for T where
         + ReportRepo
         + LiaisonRepo
         + EnterpriseRequestRepo
+    + CreditEntryRepo
         + Send
         + Sync
         + 'static

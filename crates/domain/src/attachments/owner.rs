@@ -23,10 +23,12 @@ pub enum AttachmentOwner {
     Equipment,
     /// A step of an emergency drill (the optional photo taken then, docs/DRILLS.md, R18).
     Drill,
+    /// A unit's objection (异议) to a credit entry: its evidence files (docs/CREDIT.md, R30).
+    CreditObjection,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 8] = [
+    pub const ALL: [AttachmentOwner; 9] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
@@ -35,6 +37,7 @@ impl AttachmentOwner {
         AttachmentOwner::EmergencyPlan,
         AttachmentOwner::Equipment,
         AttachmentOwner::Drill,
+        AttachmentOwner::CreditObjection,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -48,6 +51,7 @@ impl AttachmentOwner {
             AttachmentOwner::EmergencyPlan => "emergency_plan",
             AttachmentOwner::Equipment => "equipment",
             AttachmentOwner::Drill => "drill",
+            AttachmentOwner::CreditObjection => "credit_objection",
         }
     }
 
@@ -65,6 +69,7 @@ impl AttachmentOwner {
             AttachmentOwner::EmergencyPlan => "应急预案疏散图",
             AttachmentOwner::Equipment => "防护器械检查照片",
             AttachmentOwner::Drill => "应急演练照片",
+            AttachmentOwner::CreditObjection => "诚信异议证据",
         }
     }
 }

@@ -58,6 +58,8 @@ pub async fn check_target(
         AttachmentOwner::Equipment => Err(ServiceError::invalid("防护器械检查照片请在防护器械页面上传")),
         // Drill photos are uploaded by the drills capability (DrillService::add_step_photo).
         AttachmentOwner::Drill => Err(ServiceError::invalid("应急演练照片请在演练页面上传")),
+        // Objection evidence is uploaded by the credit capability (CreditService::add_evidence).
+        AttachmentOwner::CreditObjection => Err(ServiceError::invalid("诚信异议的证据请在异议页面上传")),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod divisions;
 pub mod documents;
 pub mod drills;
 pub mod emergency_plans;
+pub mod credit;
 pub mod enterprise_requests;
 pub mod equipment;
 pub mod events;
@@ -85,6 +86,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
+        .merge(credit::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

@@ -13,6 +13,7 @@ mod divisions;
 mod drills;
 mod emergency;
 mod emergency_plans;
+mod credit;
 mod enterprise_requests;
 mod equipment;
 mod events;
@@ -78,6 +79,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
+        .merge(credit::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
