@@ -24,6 +24,7 @@ mod divisions;
 mod documents;
 mod drills;
 mod emergency_plans;
+mod credit;
 mod enterprise_requests;
 mod equipment;
 mod exports;
