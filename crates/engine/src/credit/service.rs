@@ -243,12 +243,12 @@ impl CreditService {
         Ok(created)
     }
 
-    /// One objection with its entry and evidence. 404 absent or outside the scope (and for
-    /// competent departments, which do not review objections).
+    /// One objection with its entry and evidence. 404 absent or outside the scope; 403 for
+    /// competent departments, which do not review objections.
     #[tracing::instrument(skip_all, fields(objection = %id))]
     pub async fn get(&self, who: &Principal, id: &str) -> ServiceResult<ObjectionDetail> {
         if who.role == Role::Department {
-            return Err(ServiceError::not_found());
+            return Err(ServiceError::forbidden("主管部门不复核诚信异议"));
         }
         let objection = self
             .ctx
@@ -337,6 +337,7 @@ impl CreditService {
     #[tracing::instrument(skip_all, fields(objection = %id))]
     pub async fn decide(&self, who: &Principal, id: &str, input: DecisionInput) -> ServiceResult<ObjectionDetail> {
         who.require(Permission::CreditRecord)?;
+        let current = self.get(who, id).await?;
         let code = input.decision.trim();
         if code.is_empty() {
             return Err(ServiceError::invalid("请选择复核结果（撤销记录、变更扣分或有效期、驳回异议）"));
@@ -358,7 +359,6 @@ impl CreditService {
                 expires_at = Some(expiry_of(s, at)?);
             }
         }
-        let current = self.get(who, id).await?;
         let d = Decision {
             kind,
             reason,
