@@ -9,13 +9,13 @@ use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
 use crate::bulletins::BulletinRepo;
+use crate::credit::CreditEntryRepo;
 use crate::dashboard::DashboardRepo;
 use crate::designations::DesignationRepo;
 use crate::devices::DeviceRepo;
 use crate::documents::DocumentRepo;
 use crate::drills::DrillRepo;
 use crate::emergency_plans::EmergencyPlanRepo;
-use crate::credit::CreditEntryRepo;
 use crate::enterprise_requests::EnterpriseRequestRepo;
 use crate::equipment::EquipmentRepo;
 use crate::events::EventRepo;
@@ -162,7 +162,7 @@ impl<T> Store for T where
         + ReportRepo
         + LiaisonRepo
         + EnterpriseRequestRepo
-    + CreditEntryRepo
+        + CreditEntryRepo
         + Send
         + Sync
         + 'static

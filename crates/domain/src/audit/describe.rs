@@ -215,11 +215,7 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("credit.record", "录入诚信记录", "录入了单位的诚信记录"),
     ("credit.object", "提出诚信异议", "对本单位的诚信记录提出了异议"),
     ("credit.withdraw", "撤销诚信记录", "复核异议后撤销了诚信记录"),
-    (
-        "credit.amend",
-        "变更诚信记录",
-        "复核异议后变更了诚信记录的扣分或有效期",
-    ),
+    ("credit.amend", "变更诚信记录", "复核异议后变更了诚信记录的扣分或有效期"),
     ("credit.reject", "驳回诚信异议", "复核后驳回了单位对诚信记录的异议"),
     (
         "credit_objection.overdue",

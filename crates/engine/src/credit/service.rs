@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use neibao_domain::access::{Permission, Principal, Role};
-use neibao_domain::attachments::{check_size, clean_file_name, stored_content_type, Attachment, AttachmentOwner, NewAttachment, Upload};
+use neibao_domain::attachments::{
+    check_size, clean_file_name, stored_content_type, Attachment, AttachmentOwner, NewAttachment, Upload,
+};
 use neibao_domain::credit::*;
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
@@ -340,7 +342,9 @@ impl CreditService {
         let current = self.get(who, id).await?;
         let code = input.decision.trim();
         if code.is_empty() {
-            return Err(ServiceError::invalid("请选择复核结果（撤销记录、变更扣分或有效期、驳回异议）"));
+            return Err(ServiceError::invalid(
+                "请选择复核结果（撤销记录、变更扣分或有效期、驳回异议）",
+            ));
         }
         let kind = DecisionKind::from_code(code)
             .ok_or_else(|| ServiceError::invalid(format!("复核结果「{code}」不存在，请从列表中选择")))?;

@@ -762,7 +762,9 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             "post",
             "/api/v1/units/{id}/credit-entries",
             Bureau,
-            Some(r#"{"kind":"other_violation","points":0,"basis":"矩阵依据","reason":"矩阵理由","expires_on":"{due_date}"}"#),
+            Some(
+                r#"{"kind":"other_violation","points":0,"basis":"矩阵依据","reason":"矩阵理由","expires_on":"{due_date}"}"#,
+            ),
         ),
         (
             "post",

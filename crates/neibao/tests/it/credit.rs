@@ -90,12 +90,30 @@ async fn a_manual_entry_is_objected_to_withdrawn_or_kept_and_goes_overdue() {
 
     // Bad input, in Chinese.
     for (body, word) in [
-        (json!({"kind": "nonsense", "points": 5, "basis": "x", "reason": "x", "expires_on": in_a_year()}), "记录类型"),
-        (json!({"kind": "other_violation", "points": 101, "basis": "x", "reason": "x", "expires_on": in_a_year()}), "扣分"),
-        (json!({"kind": "other_violation", "basis": "x", "reason": "x", "expires_on": in_a_year()}), "扣分"),
-        (json!({"kind": "other_violation", "points": 5, "basis": " ", "reason": "x", "expires_on": in_a_year()}), "法律依据"),
-        (json!({"kind": "other_violation", "points": 5, "basis": "x", "reason": "x", "expires_on": "2020-01-01"}), "有效期"),
-        (json!({"kind": "other_violation", "points": 5, "basis": "x", "reason": "x", "expires_on": "明年"}), "有效期"),
+        (
+            json!({"kind": "nonsense", "points": 5, "basis": "x", "reason": "x", "expires_on": in_a_year()}),
+            "记录类型",
+        ),
+        (
+            json!({"kind": "other_violation", "points": 101, "basis": "x", "reason": "x", "expires_on": in_a_year()}),
+            "扣分",
+        ),
+        (
+            json!({"kind": "other_violation", "basis": "x", "reason": "x", "expires_on": in_a_year()}),
+            "扣分",
+        ),
+        (
+            json!({"kind": "other_violation", "points": 5, "basis": " ", "reason": "x", "expires_on": in_a_year()}),
+            "法律依据",
+        ),
+        (
+            json!({"kind": "other_violation", "points": 5, "basis": "x", "reason": "x", "expires_on": "2020-01-01"}),
+            "有效期",
+        ),
+        (
+            json!({"kind": "other_violation", "points": 5, "basis": "x", "reason": "x", "expires_on": "明年"}),
+            "有效期",
+        ),
     ] {
         let (s, v) = county.post(&path, body).await;
         assert_eq!(s, 400, "{v}");
@@ -197,7 +215,10 @@ async fn a_manual_entry_is_objected_to_withdrawn_or_kept_and_goes_overdue() {
     assert_eq!(s, 400, "{v}");
     // Correction: withdrawn, no longer in the score; the history stays.
     let (s, v) = county
-        .post(&dpath, json!({"decision": "withdraw", "reason": "经核查，值班巡查记录齐全，原记录有误。"}))
+        .post(
+            &dpath,
+            json!({"decision": "withdraw", "reason": "经核查，值班巡查记录齐全，原记录有误。"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["objection"]["state"], "corrected");
@@ -205,22 +226,42 @@ async fn a_manual_entry_is_objected_to_withdrawn_or_kept_and_goes_overdue() {
     assert_eq!(score(&county, &unit).await.0, (base - 10).max(0));
     assert_eq!(score(&manager, &unit).await.0, (base - 10).max(0));
     let (_, v) = manager.get(&path).await;
-    let kept = v.as_array().unwrap().iter().find(|r| r["id"] == e1_id.as_str()).unwrap().clone();
-    assert!(kept["withdrawal_reason"].as_str().unwrap().contains("原记录有误"), "{kept}");
+    let kept = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == e1_id.as_str())
+        .unwrap()
+        .clone();
+    assert!(
+        kept["withdrawal_reason"].as_str().unwrap().contains("原记录有误"),
+        "{kept}"
+    );
     let (_, due) = county.get("/api/v1/supervision/due?per_page=200").await;
-    if let Some(row) = due["items"].as_array().unwrap().iter().find(|r| r["unit_id"] == unit.as_str()) {
+    if let Some(row) = due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == unit.as_str())
+    {
         assert_eq!(row["score"].as_i64().unwrap(), (base - 10).max(0), "{row}");
     }
     let (s, v) = county.post(&dpath, json!({"decision": "reject", "reason": "x"})).await;
     assert_eq!(s, 409, "decided once: {v}");
-    assert!(inbox_titles(&manager).await.iter().any(|t| t.contains("诚信异议已复核")));
+    assert!(inbox_titles(&manager)
+        .await
+        .iter()
+        .any(|t| t.contains("诚信异议已复核")));
     // A withdrawn entry cannot be objected to again.
     let (s, _) = manager.post(&opath, body.clone()).await;
     assert_eq!(s, 409);
 
     // Rejection: the entry keeps counting.
     let (s, o) = manager
-        .post(&format!("/api/v1/credit-entries/{e2_id}/objections"), json!({"text": "处罚过重"}))
+        .post(
+            &format!("/api/v1/credit-entries/{e2_id}/objections"),
+            json!({"text": "处罚过重"}),
+        )
         .await;
     assert_eq!(s, 201, "{o}");
     let (s, v) = county
@@ -272,7 +313,10 @@ async fn a_manual_entry_is_objected_to_withdrawn_or_kept_and_goes_overdue() {
         assert_eq!(s, 404);
     }
     let (s, _) = stranger
-        .post(&format!("/api/v1/credit-entries/{e2_id}/objections"), json!({"text": "x"}))
+        .post(
+            &format!("/api/v1/credit-entries/{e2_id}/objections"),
+            json!({"text": "x"}),
+        )
         .await;
     assert_eq!(s, 404);
     let (s, _) = department.get("/api/v1/credit-objections").await;

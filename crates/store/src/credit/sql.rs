@@ -93,7 +93,8 @@ impl Backend {
     where
         E: sqlx::Executor<'e, Database = Db>,
     {
-        let mut qb = QueryBuilder::new("SELECT cr.* FROM credit_records cr JOIN units u ON u.id = cr.unit_id WHERE cr.id = ");
+        let mut qb =
+            QueryBuilder::new("SELECT cr.* FROM credit_records cr JOIN units u ON u.id = cr.unit_id WHERE cr.id = ");
         qb.push_bind(id.to_string());
         push_scope(&mut qb, scope);
         Ok(qb.build().fetch_optional(exec).await?.as_ref().map(credit_from_row))
@@ -265,12 +266,14 @@ impl CreditEntryRepo for Backend {
             DecisionKind::Amend => {
                 let points = d.points.unwrap_or(current.old_points);
                 let expires = d.expires_at.unwrap_or(current.old_expires_at);
-                sqlx::query(&sql("UPDATE credit_records SET points = ?, expires_at = ? WHERE id = ?"))
-                    .bind(points)
-                    .bind(ms(expires))
-                    .bind(&current.record_id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(&sql(
+                    "UPDATE credit_records SET points = ?, expires_at = ? WHERE id = ?",
+                ))
+                .bind(points)
+                .bind(ms(expires))
+                .bind(&current.record_id)
+                .execute(&mut *tx)
+                .await?;
             }
             DecisionKind::Reject => {}
         }

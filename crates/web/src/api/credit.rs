@@ -282,10 +282,7 @@ pub async fn decide(
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
     axum::Router::new()
-        .route(
-            "/api/v1/units/{id}/credit-entries",
-            routing::get(entries).post(record),
-        )
+        .route("/api/v1/units/{id}/credit-entries", routing::get(entries).post(record))
         .route("/api/v1/credit-entries/{id}/objections", routing::post(object))
         .route("/api/v1/credit-objections", routing::get(list))
         .route("/api/v1/credit-objections/{id}", routing::get(get))
