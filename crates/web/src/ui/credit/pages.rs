@@ -122,7 +122,7 @@ async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, sent: &Fields, e
             .await
             .map(|l| l.items)
             .unwrap_or_default();
-        v.sort_by(|a, b| b.filed_at.cmp(&a.filed_at));
+        v.sort_by_key(|o| std::cmp::Reverse(o.filed_at));
         v
     };
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
