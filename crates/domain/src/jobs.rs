@@ -71,10 +71,14 @@ pub enum JobKind {
     /// highlight 6): due at the deadline; marks the request overdue if it is still open and tells
     /// the station (subject: the request id).
     EnterpriseRequestDeadline,
+    /// A credit objection's review deadline (docs/CREDIT.md; R30): due at the deadline; marks
+    /// the objection overdue if it is still pending and reminds the reviewing police (subject:
+    /// the objection id).
+    CreditObjectionDeadline,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 19] = [
+    pub const ALL: [JobKind; 20] = [
         JobKind::HazardDeadline,
         JobKind::HazardReminder,
         JobKind::AlertEscalate,
@@ -94,6 +98,7 @@ impl JobKind {
         JobKind::ProtectionLevelEnd,
         JobKind::BulletinDeadline,
         JobKind::EnterpriseRequestDeadline,
+        JobKind::CreditObjectionDeadline,
     ];
 
     /// Stable code, as stored in `scheduled_jobs.kind`.
@@ -118,6 +123,7 @@ impl JobKind {
             JobKind::ProtectionLevelEnd => "protection_level.end",
             JobKind::BulletinDeadline => "bulletin.deadline",
             JobKind::EnterpriseRequestDeadline => "enterprise_request.deadline",
+            JobKind::CreditObjectionDeadline => "credit_objection.deadline",
         }
     }
 

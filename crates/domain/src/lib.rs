@@ -28,6 +28,7 @@ pub mod accounts;
 pub mod alarms;
 pub mod alerts;
 pub mod bulletins;
+pub mod credit;
 pub mod dashboard;
 pub mod designations;
 pub mod devices;

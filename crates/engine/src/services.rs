@@ -13,6 +13,7 @@ use crate::audit::AuditService;
 use crate::bulletins::BulletinService;
 use crate::config::EngineConfig;
 use crate::context::Ctx;
+use crate::credit::CreditService;
 use crate::dashboard::DashboardService;
 use crate::designations::DesignationService;
 use crate::devices::DeviceService;
@@ -82,6 +83,7 @@ pub struct Services {
     pub reports: ReportService,
     pub liaison: LiaisonService,
     pub enterprise_requests: EnterpriseRequestService,
+    pub credit: CreditService,
 }
 
 impl Services {
@@ -130,6 +132,7 @@ impl Services {
             reports: ReportService::new(ctx.clone()),
             liaison: LiaisonService::new(ctx.clone()),
             enterprise_requests: EnterpriseRequestService::new(ctx.clone()),
+            credit: CreditService::new(ctx.clone()),
             ctx,
         }
     }

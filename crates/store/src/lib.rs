@@ -24,6 +24,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;
+pub mod credit;
 pub mod dashboard;
 pub mod designations;
 pub mod devices;

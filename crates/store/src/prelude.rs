@@ -7,6 +7,7 @@ pub use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;
 pub use crate::bulletins::BulletinRepo;
+pub use crate::credit::CreditEntryRepo;
 pub use crate::dashboard::DashboardRepo;
 pub use crate::designations::DesignationRepo;
 pub use crate::devices::DeviceRepo;

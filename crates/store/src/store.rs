@@ -9,6 +9,7 @@ use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
 use crate::bulletins::BulletinRepo;
+use crate::credit::CreditEntryRepo;
 use crate::dashboard::DashboardRepo;
 use crate::designations::DesignationRepo;
 use crate::devices::DeviceRepo;
@@ -98,6 +99,7 @@ pub trait Store:
     + ReportRepo
     + LiaisonRepo
     + EnterpriseRequestRepo
+    + CreditEntryRepo
     + Send
     + Sync
     + 'static
@@ -160,6 +162,7 @@ impl<T> Store for T where
         + ReportRepo
         + LiaisonRepo
         + EnterpriseRequestRepo
+        + CreditEntryRepo
         + Send
         + Sync
         + 'static

@@ -169,6 +169,11 @@ pub enum Permission {
     EnterpriseRequestHandle,
     /// 设置民营企业诉求的答复期限（天）: administrators.
     EnterpriseRequestConfigure,
+    /// 录入诚信记录（法律依据、扣分、有效期、是否公示）、复核单位的异议 (R30, docs/CREDIT.md):
+    /// county-level and higher police (the bureaus that decide penalties), not stations.
+    CreditRecord,
+    /// 对本单位的诚信记录提出异议并提交证据 (R30, docs/CREDIT.md): the unit's security manager.
+    CreditObject,
 }
 
 use Role::{
@@ -248,6 +253,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::EnterpriseRequestFile, &[M]),
     (Permission::EnterpriseRequestHandle, &[PP, PC, PX, PS]),
     (Permission::EnterpriseRequestConfigure, &[A]),
+    (Permission::CreditRecord, &[PP, PC, PX]),
+    (Permission::CreditObject, &[M]),
 ];
 
 impl Permission {
@@ -326,6 +333,8 @@ impl Permission {
             Permission::EnterpriseRequestFile => "enterprise_request.file",
             Permission::EnterpriseRequestHandle => "enterprise_request.handle",
             Permission::EnterpriseRequestConfigure => "enterprise_request.configure",
+            Permission::CreditRecord => "credit.record",
+            Permission::CreditObject => "credit.object",
         }
     }
 
@@ -399,6 +408,8 @@ impl Permission {
             Permission::EnterpriseRequestFile => "提交民营企业诉求、回复、评价办理结果",
             Permission::EnterpriseRequestHandle => "指派承办民警、答复、办结民营企业诉求",
             Permission::EnterpriseRequestConfigure => "设置民营企业诉求的答复期限",
+            Permission::CreditRecord => "录入诚信记录、复核单位的异议",
+            Permission::CreditObject => "对本单位的诚信记录提出异议",
         }
     }
 

@@ -33,10 +33,12 @@ pub enum AttachmentOwner {
     Bulletin,
     /// A private-enterprise request (民营企业诉求, docs/ENTERPRISE-REQUESTS.md): the enterprise's files.
     EnterpriseRequest,
+    /// A unit's objection (异议) to a credit entry: its evidence files (docs/CREDIT.md, R30).
+    CreditObjection,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 11] = [
+    pub const ALL: [AttachmentOwner; 12] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
@@ -48,6 +50,7 @@ impl AttachmentOwner {
         AttachmentOwner::Report,
         AttachmentOwner::Bulletin,
         AttachmentOwner::EnterpriseRequest,
+        AttachmentOwner::CreditObjection,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -64,6 +67,7 @@ impl AttachmentOwner {
             AttachmentOwner::Report => "report",
             AttachmentOwner::Bulletin => "bulletin",
             AttachmentOwner::EnterpriseRequest => "enterprise_request",
+            AttachmentOwner::CreditObjection => "credit_objection",
         }
     }
 
@@ -84,6 +88,7 @@ impl AttachmentOwner {
             AttachmentOwner::Report => "报告照片",
             AttachmentOwner::Bulletin => "警企通报附件",
             AttachmentOwner::EnterpriseRequest => "民营企业诉求附件",
+            AttachmentOwner::CreditObjection => "诚信异议证据",
         }
     }
 }

@@ -53,10 +53,12 @@ pub enum EntryKind {
     Referral,
     Fine,
     CriminalTransfer,
+    /// 其他违法违规行为: entered by hand by the police (docs/CREDIT.md).
+    OtherViolation,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 7] = [
+    pub const ALL: [EntryKind; 8] = [
         EntryKind::Overdue,
         EntryKind::Circular,
         EntryKind::Interview,
@@ -64,6 +66,7 @@ impl EntryKind {
         EntryKind::Referral,
         EntryKind::Fine,
         EntryKind::CriminalTransfer,
+        EntryKind::OtherViolation,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -74,6 +77,7 @@ impl EntryKind {
             EntryKind::Referral => "referral",
             EntryKind::Fine => "fine",
             EntryKind::CriminalTransfer => "criminal_transfer",
+            EntryKind::OtherViolation => "other_violation",
         }
     }
     pub fn from_code(s: &str) -> Option<EntryKind> {
@@ -88,6 +92,7 @@ impl EntryKind {
             EntryKind::Referral => "问题抄告主管部门",
             EntryKind::Fine => "受到罚款处罚",
             EntryKind::CriminalTransfer => "移送司法机关",
+            EntryKind::OtherViolation => "其他违法违规行为",
         }
     }
 }
@@ -132,6 +137,7 @@ impl Default for CreditRule {
                 e(Referral, 10, 730),
                 e(Fine, 40, 1095),
                 e(CriminalTransfer, 60, 1825),
+                e(OtherViolation, 10, 365),
             ],
             thresholds: [90, 75, 60],
             interval_days: [365, 180, 90, 30],

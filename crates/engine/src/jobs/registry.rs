@@ -87,6 +87,10 @@ pub fn handlers(services: &Services) -> Vec<(JobKind, Handler)> {
             JobKind::EnterpriseRequestDeadline,
             crate::enterprise_requests::deadline::deadline_handler(services.enterprise_requests.ctx.clone()),
         ),
+        (
+            JobKind::CreditObjectionDeadline,
+            crate::credit::deadline::deadline_handler(services.credit.ctx.clone()),
+        ),
     ]
 }
 

@@ -39,7 +39,11 @@ pub async fn summary(
     unit_id: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<CreditSummary> {
-    let records = store.credit_records(&who.scope, unit_id).await?;
+    let mut records = store.credit_records(&who.scope, unit_id).await?;
+    // Competent departments see published (公示) entries only (docs/CREDIT.md).
+    if !neibao_domain::credit::sees_unpublished(who.role) {
+        records.retain(|r| r.published);
+    }
     let standing = store
         .unit_standings(
             &who.scope,

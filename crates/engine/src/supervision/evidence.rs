@@ -65,6 +65,8 @@ pub async fn check_target(
         // Request files are uploaded by the enterprise-requests capability
         // (EnterpriseRequestService::add_file).
         AttachmentOwner::EnterpriseRequest => Err(ServiceError::invalid("民营企业诉求附件请在诉求页面上传")),
+        // Objection evidence is uploaded by the credit capability (CreditService::add_evidence).
+        AttachmentOwner::CreditObjection => Err(ServiceError::invalid("诚信异议的证据请在异议页面上传")),
     }
 }
 

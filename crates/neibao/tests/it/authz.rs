@@ -93,6 +93,11 @@ pub(crate) enum Access {
     /// issued by none of the roles, so each is refused (403) in its jurisdiction, 404 outside;
     /// tests/it/bulletins.rs uploads as the issuer.
     Issuer,
+    /// The unit's security manager only: objecting to a credit entry and its evidence
+    /// (docs/CREDIT.md).
+    CreditUnit,
+    /// Everyone but competent departments: the credit objections (docs/CREDIT.md).
+    CreditObjections,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -141,6 +146,8 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::EnterpriseReply => role.starts_with("police_") || role == "unit_manager",
         Access::ReferralDepartment => false,
         Access::Issuer => false,
+        Access::CreditUnit => role == "unit_manager",
+        Access::CreditObjections => role != "department",
     }
 }
 
@@ -779,6 +786,33 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             EnterpriseUnit,
             Some("{}"),
         ),
+        // Credit (docs/CREDIT.md): `objects` made the entry `matrix-credit-<unit>` with a pending
+        // objection `matrix-cobj-<unit>`; a second objection is 409, an unknown decision 400,
+        // the evidence without a file 400.
+        ("get", "/api/v1/units/{id}/credit-entries", Any, None),
+        (
+            "post",
+            "/api/v1/units/{id}/credit-entries",
+            Bureau,
+            Some(
+                r#"{"kind":"other_violation","points":0,"basis":"矩阵依据","reason":"矩阵理由","expires_on":"{due_date}"}"#,
+            ),
+        ),
+        (
+            "post",
+            "/api/v1/credit-entries/{id}/objections",
+            CreditUnit,
+            Some(r#"{"text":"矩阵异议"}"#),
+        ),
+        ("get", "/api/v1/credit-objections", CreditObjections, None),
+        ("get", "/api/v1/credit-objections/{id}", CreditObjections, None),
+        ("post", "/api/v1/credit-objections/{id}/evidence", CreditUnit, None),
+        (
+            "post",
+            "/api/v1/credit-objections/{id}/decision",
+            Bureau,
+            Some(r#"{"decision":"matrix","reason":"矩阵复核"}"#),
+        ),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -1324,6 +1358,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     alarm_objects(app, unit_id).await;
     report_objects(app, &unit).await;
     enterprise_objects(app, unit_id).await;
+    credit_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1472,6 +1507,8 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "reports" => report_id(o),
         "liaison" => format!("matrix-liaison-{}", o.unit["id"].as_str().unwrap()),
         "enterprise-requests" => format!("matrix-ereq-{}", o.unit["id"].as_str().unwrap()),
+        "credit-entries" => format!("matrix-credit-{}", o.unit["id"].as_str().unwrap()),
+        "credit-objections" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         "protection-levels" => crate::protection_levels::matrix_order(o),
@@ -1619,6 +1656,23 @@ pub(crate) async fn enterprise_objects(app: &TestApp, unit: &str) {
          deadline, overdue, closing_note) \
          VALUES ('matrix-ereq-{unit}', '{unit}', NULL, 'other', '矩阵诉求', 'open', '', '矩阵', 0, 0, FALSE, '') \
          ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
+}
+
+/// A credit entry of the unit (in force for a year) with a pending objection, made in the
+/// database (docs/CREDIT.md).
+pub(crate) async fn credit_objects(app: &TestApp, unit: &str) {
+    let year = chrono::Utc::now().timestamp_millis() + 365 * 86_400_000;
+    app.exec_sql(&format!(
+        "INSERT INTO credit_records (id, unit_id, kind, points, source_id, basis, reason, recorded_by, recorded_at, \
+         expires_at, manual, published, recorded_org_id, withdrawn_at, withdrawal_reason) \
+         VALUES ('matrix-credit-{unit}', '{unit}', 'other_violation', 1, NULL, '矩阵依据', '矩阵理由', '矩阵', 0, {year}, \
+         TRUE, TRUE, NULL, NULL, '') ON CONFLICT (id) DO NOTHING;
+         INSERT INTO credit_objections (id, record_id, unit_id, text, state, filed_by, filed_by_name, filed_at, deadline, \
+         overdue, decision_reason, old_points, old_expires_at) \
+         VALUES ('matrix-cobj-{unit}', 'matrix-credit-{unit}', '{unit}', '矩阵异议', 'pending', '', '矩阵', 0, {year}, \
+         FALSE, '', 1, {year}) ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
 }

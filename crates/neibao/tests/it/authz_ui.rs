@@ -506,6 +506,36 @@ fn table() -> Vec<Row> {
             &[("rating", "satisfied")],
         ),
         ("post", "/enterprise-requests/{id}/attachments", EnterpriseUnit, UPLOAD),
+        // Credit (docs/CREDIT.md): the entry and pending objection `objects` made; a second
+        // objection is 409, an unknown decision 400.
+        ("get", "/units/{id}/credit", Any, &[]),
+        (
+            "post",
+            "/units/{id}/credit",
+            Bureau,
+            &[
+                ("kind", "other_violation"),
+                ("points", "0"),
+                ("basis", "界面矩阵依据"),
+                ("reason", "界面矩阵理由"),
+                ("expires_on", "{due_date}"),
+            ],
+        ),
+        (
+            "post",
+            "/credit/entries/{id}/objection",
+            CreditUnit,
+            &[("text", "界面矩阵异议")],
+        ),
+        ("get", "/credit/objections", CreditObjections, &[]),
+        ("get", "/credit/objections/{id}", CreditObjections, &[]),
+        ("post", "/credit/objections/{id}/evidence", CreditUnit, UPLOAD),
+        (
+            "post",
+            "/credit/objections/{id}/decision",
+            Bureau,
+            &[("decision", "matrix"), ("reason", "界面矩阵复核")],
+        ),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -928,6 +958,8 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "reports" => crate::authz::report_id(o),
         "liaison" => format!("matrix-liaison-{}", o.unit["id"].as_str().unwrap()),
         "enterprise-requests" => format!("matrix-ereq-{}", o.unit["id"].as_str().unwrap()),
+        "credit" if path.contains("/entries/") => format!("matrix-credit-{}", o.unit["id"].as_str().unwrap()),
+        "credit" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),
         other => panic!("no object for {other}"),
     }
 }

@@ -16,6 +16,7 @@ mod cli;
 mod common;
 mod connections;
 mod contract;
+mod credit;
 mod dashboards;
 mod delivery;
 mod demo_live;

@@ -21,6 +21,8 @@ mod audit;
 mod bulletins;
 #[path = "../sql/common.rs"]
 mod common;
+#[path = "../credit/sql.rs"]
+mod credit;
 #[path = "../dashboard/sql.rs"]
 mod dashboard;
 mod db;

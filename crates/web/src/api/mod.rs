@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;
+pub mod credit;
 pub mod dashboard;
 pub mod designations;
 pub mod device_import;
@@ -85,6 +86,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
+        .merge(credit::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

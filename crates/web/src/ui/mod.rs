@@ -7,6 +7,7 @@ mod alerts;
 mod assets;
 mod audit;
 mod bulletins;
+mod credit;
 mod dashboard;
 mod devices;
 mod divisions;
@@ -78,6 +79,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
+        .merge(credit::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())

@@ -66,7 +66,7 @@ impl CampaignRepo for Backend {
             "SELECT u.id, u.name, u.division_code, u.police_station_id, u.kind, u.is_key_unit, u.key_unit_category, u.is_counter_terror_target,
                     u.is_university,
                     (SELECT CAST(COALESCE(SUM(cr.points), 0) AS BIGINT) FROM credit_records cr
-                      WHERE cr.unit_id = u.id AND cr.expires_at > ",
+                      WHERE cr.unit_id = u.id AND cr.withdrawn_at IS NULL AND cr.expires_at > ",
         );
         qb.push_bind(ms(now)).push(
             ") AS deductions,

@@ -12,4 +12,5 @@ mod rows;
 mod settings;
 mod tx;
 
+pub(crate) use rows::credit_from_row;
 pub(crate) use tx::insert_hazard;

@@ -98,7 +98,7 @@ pub(super) fn step_from_row(r: &DbRow) -> HazardStep {
     }
 }
 
-pub(super) fn credit_from_row(r: &DbRow) -> CreditRecord {
+pub(crate) fn credit_from_row(r: &DbRow) -> CreditRecord {
     CreditRecord {
         id: r.get("id"),
         unit_id: r.get("unit_id"),
@@ -110,6 +110,10 @@ pub(super) fn credit_from_row(r: &DbRow) -> CreditRecord {
         recorded_by: r.get("recorded_by"),
         recorded_at: from_ms(r.get("recorded_at")),
         expires_at: from_ms(r.get("expires_at")),
+        manual: r.get::<bool, _>("manual"),
+        published: r.get::<bool, _>("published"),
+        withdrawn_at: r.get::<Option<i64>, _>("withdrawn_at").map(from_ms),
+        withdrawal_reason: r.get("withdrawal_reason"),
     }
 }
 

@@ -30,6 +30,6 @@ pub async fn credit_box(state: &AppState, u: &CurrentUser, unit_id: &str) -> Opt
         last: c.last_inspected_at.map(date_zh).unwrap_or_else(|| "从未检查".into()),
         next_due: date_zh(c.next_due_at),
         due_now: c.next_due_at <= now,
-        records: c.records.len(),
+        records: c.records.iter().filter(|r| r.in_force(now)).count(),
     })
 }
