@@ -18,50 +18,57 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 
-/// Tables in foreign-key order (each migration system keeps its own `_sqlx_migrations`).
-/// Every table worth moving, parents before children. Left out: `auth_attempts` (short-lived
-/// lockout counters under keyed hashes).
-pub const TABLES: [&str; 39] = [
-    "meta",
-    "divisions",
-    "division_versions",
-    "division_history",
-    "organisations",
-    "units",
-    "responsible_persons",
-    "key_areas",
-    "devices",
-    "events",
-    "event_images",
-    "alerts",
-    "alert_events",
-    "rule_settings",
-    "users",
-    "sessions",
-    "api_tokens",
-    "bus_receipts",
-    "scheduled_jobs",
-    "audit_log",
-    "audit_head",
-    "retention_policies",
-    "legal_holds",
-    "deletion_log",
-    "checklists",
-    "campaigns",
-    "inspections",
-    "hazards",
-    "hazard_steps",
-    "doc_counters",
-    "documents",
-    "credit_records",
-    "attachments",
-    "alert_rules",
-    "suppression_windows",
-    "notification_channels",
-    "notification_outbox",
-    "inbox_items",
-    "free_text_backfill",
-];
+/// Tables not moved: `auth_attempts` (short-lived lockout counters under keyed hashes) and each
+/// migration system's own `_sqlx_migrations`.
+pub const NOT_MOVED: [&str; 2] = ["auth_attempts", "_sqlx_migrations"];
+
+/// Every table of the SQLite installation worth moving, parents before children: read from the
+/// schema (`sqlite_master`) and ordered by its foreign keys (`PRAGMA foreign_key_list`), so a table
+/// added by a later migration is moved without being listed anywhere. Ties and tables in a cycle
+/// keep name order (a table's references to itself, such as an organisation's parent, are
+/// ordered by [`copy_table`]).
+pub async fn tables_in_order(src: &SqlitePool) -> anyhow::Result<Vec<String>> {
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .fetch_all(src)
+    .await?;
+    let names: Vec<String> = names.into_iter().filter(|n| !NOT_MOVED.contains(&n.as_str())).collect();
+    let mut parents: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+    for t in &names {
+        let refs: Vec<String> = sqlx::query_scalar(&format!("SELECT \"table\" FROM pragma_foreign_key_list('{t}')"))
+            .fetch_all(src)
+            .await?;
+        let refs = refs.into_iter().filter(|r| r != t && names.contains(r)).collect();
+        parents.insert(t.clone(), refs);
+    }
+    Ok(order_by_parents(parents))
+}
+
+/// Kahn's order over `parents` (table → the tables it references): a table comes after every
+/// table it references; among the ready ones, name order; what is left in a cycle follows in
+/// name order.
+fn order_by_parents(
+    mut parents: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    loop {
+        let ready: Option<String> = parents
+            .iter()
+            .find(|(_, ps)| ps.iter().all(|p| out.contains(p)))
+            .map(|(t, _)| t.clone());
+        match ready {
+            Some(t) => {
+                parents.remove(&t);
+                out.push(t);
+            }
+            None => {
+                out.extend(parents.into_keys());
+                return out;
+            }
+        }
+    }
+}
 
 /// One table's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,13 +132,14 @@ pub async fn migrate_data(from: &str, to: &str) -> anyhow::Result<Vec<TableRepor
         .await
         .context("connecting to PostgreSQL")?;
     sqlx::migrate!("../store/migrations/postgres").run(&pg).await?;
+    let tables = tables_in_order(&src).await?;
     let mut reports = Vec::new();
-    for table in TABLES.iter() {
+    for table in tables.iter() {
         copy_table(&src, &pg, table)
             .await
             .with_context(|| format!("copying {table}"))?;
     }
-    for table in TABLES.iter() {
+    for table in tables.iter() {
         let (sn, sc) = sqlite_checksum(&src, table).await?;
         let (tn, tc) = pg_checksum(&pg, table).await?;
         reports.push(TableReport {
@@ -216,9 +224,18 @@ async fn copy_table(src: &SqlitePool, pg: &PgPool, table: &str) -> anyhow::Resul
                     (Val::Null, "boolean") => b.push_bind(None::<bool>),
                     (Val::Null, "bigint" | "integer") => b.push_bind(None::<i64>),
                     (Val::Null, "bytea") => b.push_bind(None::<Vec<u8>>),
+                    (Val::Null, "double precision") => b.push_bind(None::<f64>),
                     (Val::Null, _) => b.push_bind(None::<String>),
                     (Val::Int(i), "boolean") => b.push_bind(i != 0),
                     (Val::Int(i), "bigint" | "integer") => b.push_bind(i),
+                    (Val::Int(i), "double precision") => b.push_bind(i as f64),
+                    (Val::Text(s), "double precision") => match s.parse::<f64>() {
+                        Ok(x) => b.push_bind(x),
+                        Err(e) => {
+                            bad = Some(anyhow::anyhow!("{table}: {s:?} is no number: {e}"));
+                            b.push_bind(None::<f64>)
+                        }
+                    },
                     (Val::Int(i), _) => b.push_bind(i.to_string()),
                     (Val::Text(s), "bytea") => b.push_bind(s.into_bytes()),
                     (Val::Text(s), _) => b.push_bind(s),
@@ -275,6 +292,8 @@ async fn pg_checksum(pg: &PgPool, table: &str) -> anyhow::Result<(i64, String)> 
                     "INT8" => Val::Int(row.try_get::<i64, _>(i)?),
                     "INT4" => Val::Int(i64::from(row.try_get::<i32, _>(i)?)),
                     "BYTEA" => Val::Bytes(row.try_get::<Vec<u8>, _>(i)?),
+                    // As the SQLite side reads a REAL.
+                    "FLOAT8" => Val::Text(row.try_get::<f64, _>(i)?.to_string()),
                     _ => Val::Text(row.try_get::<String, _>(i)?),
                 }
             };
@@ -286,4 +305,29 @@ async fn pg_checksum(pg: &PgPool, table: &str) -> anyhow::Result<(i64, String)> 
         hashes.push(h.finalize().into());
     }
     Ok((rows.len() as i64, finish(hashes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::order_by_parents;
+
+    #[test]
+    fn parents_come_first_and_cycles_do_not_hang() {
+        let p = |t: &str, ps: &[&str]| (t.to_string(), ps.iter().map(|s| s.to_string()).collect());
+        let order = order_by_parents(
+            [
+                p("alerts", &["events", "units"]),
+                p("events", &["devices"]),
+                p("devices", &["units"]),
+                p("units", &[]),
+                p("a", &["b"]),
+                p("b", &["a"]),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let at = |t: &str| order.iter().position(|x| x == t).unwrap();
+        assert!(at("units") < at("devices") && at("devices") < at("events") && at("events") < at("alerts"));
+        assert_eq!(order.len(), 6, "{order:?}");
+    }
 }
