@@ -29,6 +29,15 @@ pub struct UnitSet {
     /// service, ignored when received).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub park_name: Option<String>,
+    /// Only the units of a sector (行业): those whose competent department (行业主管部门) is this
+    /// organisation (R29 names the competent departments; 浙政办发〔2019〕24号 Part 3's
+    /// 警企通报 reach a sector through them). It must be a competent department (404 otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_id: Option<String>,
+    /// The department's name when the set was resolved (shown; filled in by the sender's
+    /// service, ignored when received).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_name: Option<String>,
 }
 
 impl UnitSet {
@@ -56,6 +65,12 @@ impl UnitSet {
             match self.park_name.as_deref().filter(|p| !p.is_empty()) {
                 Some(p) => parts.push(format!("园区 {p}")),
                 None => parts.push("联系点所联系的单位".to_string()),
+            }
+        }
+        if self.department_id.is_some() {
+            match self.department_name.as_deref().filter(|p| !p.is_empty()) {
+                Some(d) => parts.push(format!("{d}主管的行业单位")),
+                None => parts.push("所选行业主管部门主管的单位".to_string()),
             }
         }
         if parts.is_empty() {
@@ -103,6 +118,13 @@ impl UnitSet {
             unit_ids,
             liaison_point_id,
             park_name: None,
+            department_id: self
+                .department_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
+            department_name: None,
         })
     }
 }

@@ -148,6 +148,17 @@ impl BulletinService {
                 p.point.park_name.clone()
             });
         }
+        if let Some(department) = unit_set.department_id.clone() {
+            // A sector (行业): the units of a competent department.
+            let org = match self.ctx.store.get_org_detail(&department).await {
+                Ok(d) if d.org.kind == "department" => d.org,
+                Ok(_) | Err(neibao_store::StoreError::NotFound) => {
+                    return Err(ServiceError::refused(ErrorCode::NotFound, "所选行业主管部门不存在"))
+                }
+                Err(e) => return Err(e.into()),
+            };
+            unit_set.department_name = Some(org.name);
+        }
         let b = NewBulletin {
             id: new_id(),
             direction: Direction::Down,

@@ -603,6 +603,60 @@ async fn a_bulletin_to_a_park_reaches_exactly_its_units() {
     assert!(html.contains("西湖科技园"));
 }
 
+/// A bulletin to a sector (行业): exactly the units of the jurisdiction under that competent
+/// department; the department's name is kept in the set; a police organisation or an unknown id
+/// is 404; the issue form offers the departments.
+#[tokio::test]
+async fn a_bulletin_to_a_sector_reaches_exactly_the_departments_units() {
+    let app = TestApp::demo().await;
+    let admin = app.admin().await;
+    let county = app.client_for("demo_county").await;
+    let (_, departments) = admin.get("/api/v1/organisations?kind=department").await;
+    let department = departments[0]["id"].as_str().expect("a department").to_string();
+    let name = departments[0]["name"].as_str().unwrap().to_string();
+    let a = create_unit(&admin, "行业测试甲公司", XIHU, "91330106MA2BL0031").await;
+    let b = create_unit(&admin, "行业测试乙公司", XIHU, "91330106MA2BL0032").await;
+    let outside = create_unit(&admin, "行业外测试公司", XIHU, "91330106MA2BL0033").await;
+    // The sector holds exactly the two new units (the demo's own are moved out of it).
+    app.exec_sql(&format!(
+        "UPDATE units SET competent_department_id = NULL WHERE competent_department_id = '{department}';
+         UPDATE units SET competent_department_id = '{department}' WHERE id IN ('{a}', '{b}')"
+    ))
+    .await;
+    let mut expected = vec![a.clone(), b.clone()];
+    expected.sort();
+    let mut body = bulletin_body("行业通报", 24, false);
+    body["unit_set"] = json!({"department_id": department});
+    let (s, v) = county.post("/api/v1/bulletins", body.clone()).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(unit_ids(&v["recipients"], "unit_id"), expected);
+    assert!(!unit_ids(&v["recipients"], "unit_id").contains(&outside));
+    assert_eq!(v["unit_set"]["department_name"], name.as_str(), "{v}");
+    // A police organisation is no sector; an unknown id neither.
+    let station = first_org(&admin, "police_station", XIHU).await;
+    for id in [station.as_str(), "no-such-department"] {
+        let mut wrong = body.clone();
+        wrong["unit_set"]["department_id"] = json!(id);
+        let (s, v) = county.post("/api/v1/bulletins", wrong).await;
+        assert_eq!(s, 404, "{v}");
+        assert!(error_message(&v).contains("行业主管部门"), "{v}");
+    }
+    // The issue form offers the department.
+    let br = app.browser("demo_county", DEMO_PASSWORD).await;
+    let html = br
+        .get(app.url("/bulletins"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!("value=\"{department}\"")),
+        "the sector is offered"
+    );
+}
+
 /// The police of a unit's station reply to its report once (at most 1000 characters); the unit
 /// sees the reply on the bulletin and in its inbox; who and when are recorded and audited in
 /// Chinese; a refused reply form keeps what was typed.

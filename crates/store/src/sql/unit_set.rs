@@ -19,7 +19,8 @@ pub(crate) struct TargetUnit {
 
 /// The active units of `scope` whose division code starts with `prefix` and that match `set`,
 /// by division code and name (at most `max`; inside `tx`); a park (`set.liaison_point_id`) is the
-/// units assigned to that liaison point now. `NotFound` when a hand-picked unit is outside the
+/// units assigned to that liaison point now; a sector (`set.department_id`) the units under
+/// that competent department. `NotFound` when a hand-picked unit is outside the
 /// scope or the liaison point does not exist or has no unit of the scope; a validation error (zh-CN, `what` names the thing not sent, e.g. 指令)
 /// when none matches or more than `max` do.
 pub(crate) async fn resolve(
@@ -88,6 +89,10 @@ pub(crate) async fn resolve(
         )
         .push_bind(point.clone())
         .push(")");
+    }
+    if let Some(department) = &set.department_id {
+        qb.push(" AND u.competent_department_id = ")
+            .push_bind(department.clone());
     }
     qb.push(" ORDER BY u.division_code, u.name LIMIT ").push_bind(max + 1);
     let rows = qb.build().fetch_all(&mut **tx).await?;

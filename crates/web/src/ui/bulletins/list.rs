@@ -90,6 +90,8 @@ pub struct Form {
     pub unit_ids: String,
     /// The park (a liaison point's id); empty: none.
     pub liaison_point_id: String,
+    /// The sector (a competent department's id); empty: none.
+    pub department_id: String,
     pub ack_deadline: String,
     pub reply_requested: bool,
 }
@@ -116,6 +118,7 @@ impl Form {
             kinds: fields(f, "kinds").into_iter().map(String::from).collect(),
             unit_ids: field(f, "unit_ids").into(),
             liaison_point_id: field(f, "liaison_point_id").into(),
+            department_id: field(f, "department_id").into(),
             ack_deadline: field(f, "ack_deadline").into(),
             reply_requested: !field(f, "reply_requested").is_empty(),
         }
@@ -139,6 +142,8 @@ struct ListPage {
     unit_kinds: Vec<(&'static str, &'static str)>,
     /// The parks (园区) of the caller's jurisdiction: (liaison point id, park name and unit count).
     parks: Vec<(String, String)>,
+    /// The sectors: the competent departments (id, name).
+    departments: Vec<(String, String)>,
     error: Option<String>,
 }
 
@@ -171,6 +176,19 @@ async fn list_page(state: &AppState, u: &CurrentUser, page: u32, form: Form, err
     } else {
         Vec::new()
     };
+    let departments = if may_issue {
+        state
+            .services
+            .registry
+            .organisations(&u.principal, Some("department"), None, false)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
     with_status(
         render(&ListPage {
@@ -183,6 +201,7 @@ async fn list_page(state: &AppState, u: &CurrentUser, page: u32, form: Form, err
             pager: Pager::new("/bulletins", &[], listing.page, listing.per_page, listing.total),
             may_issue,
             parks,
+            departments,
             may_report: u.principal.can(Permission::BulletinReport),
             form,
             bulletin_kinds: BulletinKind::ALL.iter().map(|k| (k.code(), k.label_zh())).collect(),
@@ -230,6 +249,8 @@ pub async fn create(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
                 unit_ids: lines(field(&f, "unit_ids")),
                 liaison_point_id: Some(field(&f, "liaison_point_id").to_string()).filter(|p| !p.trim().is_empty()),
                 park_name: None,
+                department_id: Some(field(&f, "department_id").to_string()).filter(|p| !p.trim().is_empty()),
+                department_name: None,
             },
             ack_deadline,
             reply_requested: !field(&f, "reply_requested").is_empty(),
