@@ -85,14 +85,13 @@ pub(crate) enum Access {
     /// Police officers and the unit's security manager: replies to a private-enterprise request
     /// (each their side).
     EnterpriseReply,
-    /// The competent department that received a 问题抄告函: recording its action. The matrix's
-    /// document is a rectification order, on which every role is refused; the department's own
-    /// path is in tests/it/delivery.rs.
-    ReferralDepartment,
-    /// The object's issuer only (a bulletin's files, docs/BULLETINS.md): the matrix bulletin was
-    /// issued by none of the roles, so each is refused (403) in its jurisdiction, 404 outside;
-    /// tests/it/bulletins.rs uploads as the issuer.
-    Issuer,
+    /// Only someone none of the matrix's roles is on the matrix's object, so every role is
+    /// refused (403) in its jurisdiction and gets 404 outside it. The competent department that
+    /// received a 问题抄告函 recording its action (the matrix's document is a rectification
+    /// order; the department's own path is in tests/it/delivery.rs), and the issuer of a
+    /// bulletin adding files (the matrix bulletin was issued by none of the roles; the issuer's
+    /// path is in tests/it/bulletins.rs).
+    Nobody,
     /// The unit's security manager only: objecting to a credit entry and its evidence
     /// (docs/CREDIT.md).
     CreditUnit,
@@ -144,8 +143,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::Reports => role != "department",
         Access::EnterpriseUnit => role == "unit_manager",
         Access::EnterpriseReply => role.starts_with("police_") || role == "unit_manager",
-        Access::ReferralDepartment => false,
-        Access::Issuer => false,
+        Access::Nobody => false,
         Access::CreditUnit => role == "unit_manager",
         Access::CreditObjections => role != "department",
     }
@@ -671,7 +669,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         // Files: only the issuer attaches (none of the roles issued the matrix bulletin; the body
         // is no multipart); everyone who sees the bulletin downloads `matrix-blf-<unit>`. The
         // police reply only to a unit's report: the matrix bulletin goes down (409).
-        ("post", "/api/v1/bulletins/{id}/attachments", Issuer, Some("{}")),
+        ("post", "/api/v1/bulletins/{id}/attachments", Nobody, Some("{}")),
         ("get", "/api/v1/bulletins/{id}/attachments/{file_id}", Any, None),
         (
             "post",
@@ -1161,7 +1159,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         (
             "post",
             "/api/v1/documents/{id}/actions",
-            ReferralDepartment,
+            Nobody,
             Some(r#"{"text":"矩阵处理情况"}"#),
         ),
         ("get", "/api/v1/units/{id}/credit", Any, None),

@@ -382,28 +382,9 @@ pub(crate) async fn matrix_objects(app: &TestApp, unit: &str) {
 // `reports::a_unit_manager_reads_and_acknowledges_a_bulletin_then_files_an_incident_report_on_a_phone`
 // (with the incident report the issue asks for in the same walk).
 
-/// Sends `bytes` as the multipart field `file` to `path` (optionally with an Idempotency-Key),
-/// framed with a fixed boundary so that a repeat is the same request byte for byte.
+/// Sends `bytes` as the multipart field `file` (see `Client::upload_file`).
 async fn upload(c: &Client, path: &str, name: &str, bytes: &[u8], key: Option<&str>) -> (u16, Value) {
-    let mut body = format!(
-        "--neibao-test-boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(b"\r\n--neibao-test-boundary--\r\n");
-    let mut r = c
-        .http
-        .post(format!("{}{path}", c.base))
-        .bearer_auth(&c.token)
-        .header("Content-Type", "multipart/form-data; boundary=neibao-test-boundary")
-        .body(body);
-    if let Some(k) = key {
-        r = r.header("Idempotency-Key", k);
-    }
-    let r = r.send().await.unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+    c.upload_file(path, name, "application/octet-stream", bytes, key).await
 }
 
 /// GETs `path` as bytes: status, content type, body.

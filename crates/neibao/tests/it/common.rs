@@ -406,6 +406,38 @@ impl Client {
     pub async fn delete(&self, path: &str, body: Option<Value>) -> (u16, Value) {
         self.send(reqwest::Method::DELETE, path, body).await
     }
+
+    /// Posts `bytes` as the multipart field `file` named `name` with content type `mime`
+    /// (optionally with an Idempotency-Key), framed with a fixed boundary so that a repeat is
+    /// the same request byte for byte. Returns the status and the JSON answer (Null if none).
+    pub async fn upload_file(
+        &self,
+        path: &str,
+        name: &str,
+        mime: &str,
+        bytes: &[u8],
+        key: Option<&str>,
+    ) -> (u16, Value) {
+        let mut body = format!(
+            "--neibao-test-boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: {mime}\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n--neibao-test-boundary--\r\n");
+        let mut r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("Content-Type", "multipart/form-data; boundary=neibao-test-boundary")
+            .body(body);
+        if let Some(k) = key {
+            r = r.header("Idempotency-Key", k);
+        }
+        let r = r.send().await.expect("send");
+        let s = r.status().as_u16();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
 }
 
 /// Reads a device fixture shipped in the repository.

@@ -27,28 +27,17 @@ fn png(marker: &str) -> Vec<u8> {
     b
 }
 
-/// Adds a photo through the API, the body framed with a fixed boundary (so that a replay with the
-/// same `Idempotency-Key` is the same request, byte for byte).
+/// Adds a photo through the API (see `Client::upload_file`: a replay with the same
+/// `Idempotency-Key` is the same request, byte for byte).
 async fn add_photo(c: &Client, report: &str, data: Vec<u8>, name: &str, key: Option<&str>) -> (u16, Value) {
-    let mut body = format!(
-        "--neibao-test-boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: image/png\r\n\r\n"
+    c.upload_file(
+        &format!("/api/v1/reports/{report}/photos"),
+        name,
+        "image/png",
+        &data,
+        key,
     )
-    .into_bytes();
-    body.extend_from_slice(&data);
-    body.extend_from_slice(b"\r\n--neibao-test-boundary--\r\n");
-    let mut r = c
-        .http
-        .post(format!("{}/api/v1/reports/{report}/photos", c.base))
-        .bearer_auth(&c.token)
-        .header("content-type", "multipart/form-data; boundary=neibao-test-boundary")
-        .body(body);
-    if let Some(k) = key {
-        r = r.header("Idempotency-Key", k);
-    }
-    let r = r.send().await.unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+    .await
 }
 
 #[tokio::test]
