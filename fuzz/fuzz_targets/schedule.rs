@@ -1,9 +1,9 @@
-//! The armed-schedule text parser (`neibao_engine::warning::schedule::parse_text`), the only rule
+//! The armed-schedule text parser (`neibao_domain::warning::schedule::parse_text`), the only rule
 //! expression parser today. Property: `parse_text(to_text(x)) == x` for every accepted `x`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use neibao_engine::warning::schedule::{is_armed, parse_text, to_text};
+use neibao_domain::warning::schedule::{is_armed, parse_text, to_text};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else {

@@ -1,5 +1,6 @@
 //! Early warning as data: versioned rules, suppression windows.
 
 mod records;
+pub mod schedule;
 
 pub use records::*;

@@ -3,7 +3,8 @@
 
 pub mod engine;
 pub mod ruleset;
-pub mod schedule;
+/// The armed-schedule parser lives in the domain (pure, and fuzzed without the engine's IO).
+pub use neibao_domain::warning::schedule;
 mod service;
 mod suppressions;
 

@@ -1,8 +1,8 @@
 //! Armed schedules (布防时段): whether a unit is armed at an instant, in Asia/Shanghai local time.
 
+use crate::registry::{ArmedPeriod, ArmedSchedule};
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
 use chrono_tz::Asia::Shanghai;
-use neibao_domain::registry::{ArmedPeriod, ArmedSchedule};
 
 /// Parses `HH:MM`.
 fn hm(s: &str) -> Option<NaiveTime> {
