@@ -32,4 +32,15 @@ cargo test --workspace --locked "$@"
 if [ -n "${NEIBAO_TEST_POSTGRES_URL:-}" ]; then
   echo "== the integration suite again, on PostgreSQL =="
   NEIBAO_TEST_BACKEND=postgres cargo test --locked -p neibao --test it "$@"
+  # Test databases drop in the background (a DROP DATABASE waits for a checkpoint); those still
+  # queued when a test process ended are dropped here: names carry the process id, and only
+  # those of processes that are gone are touched (tests/it/common.rs, template.rs).
+  if command -v psql >/dev/null 2>&1; then
+    psql "$NEIBAO_TEST_POSTGRES_URL" -tAc "select datname from pg_database where datname ~ '^neibao_t_(tpl_|p)[0-9]+_'" |
+      while read -r db; do
+        pid=$(printf '%s' "$db" | sed -E 's/^neibao_t_(tpl_|p)([0-9]+)_.*/\2/')
+        [ -d "/proc/$pid" ] || printf '%s\n' "$db"
+      done |
+      xargs -r -P 8 -I{} psql "$NEIBAO_TEST_POSTGRES_URL" -qc "drop database if exists {} with (force)"
+  fi
 fi

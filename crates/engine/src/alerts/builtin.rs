@@ -8,7 +8,7 @@ use neibao_domain::registry::ArmedSchedule;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::warning::schedule::is_armed;
+use neibao_domain::warning::schedule::is_armed;
 
 /// A built-in rule: its code, zh-CN title, default severity and default parameters.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -255,7 +255,7 @@ impl RegistryService {
     ) -> ServiceResult<()> {
         self.ctx.store.get_unit(&who.scope, unit_id).await?;
         who.require(Permission::UnitRuleConfigure)?;
-        crate::warning::schedule::validate(schedule).map_err(ServiceError::invalid)?;
+        neibao_domain::warning::schedule::validate(schedule).map_err(ServiceError::invalid)?;
         let mut audit = who.audit("armed_schedule.update", "unit", unit_id, Some(unit_id));
         audit.detail = format!("periods={}", schedule.periods.len());
         self.ctx

@@ -173,7 +173,7 @@ fn unit_fields(who: &Principal, input: UnitInput) -> ServiceResult<NewUnit> {
         return Err(ServiceError::invalid("非重点单位不应填写重点单位类别"));
     }
     if let Some(s) = &input.armed_schedule {
-        crate::warning::schedule::validate(s).map_err(ServiceError::invalid)?;
+        neibao_domain::warning::schedule::validate(s).map_err(ServiceError::invalid)?;
     }
     let persons = input
         .responsible_persons

@@ -3,8 +3,6 @@
 
 pub mod engine;
 pub mod ruleset;
-/// The armed-schedule parser lives in the domain (pure, and fuzzed without the engine's IO).
-pub use neibao_domain::warning::schedule;
 mod service;
 mod suppressions;
 

@@ -54,7 +54,9 @@ impl TestDatabase {
     /// A throw-away database that starts as a copy of `template` (or empty).
     pub async fn create_from(admin_url: &str, template: Option<&str>) -> TestDatabase {
         use sqlx::Connection;
-        let name = format!("neibao_t_{}", uuid::Uuid::now_v7().simple());
+        // `neibao_t_p<pid>_…`: the process id lets a later run (template.rs `sweep`, scripts/test.sh)
+        // drop what a finished process left queued, and only that.
+        let name = format!("neibao_t_p{}_{}", std::process::id(), uuid::Uuid::now_v7().simple());
         let mut conn = sqlx::PgConnection::connect(admin_url)
             .await
             .expect("connect to NEIBAO_TEST_POSTGRES_URL");
@@ -75,24 +77,51 @@ impl TestDatabase {
 }
 
 impl Drop for TestDatabase {
+    /// Hands the database to the background dropper and returns at once: on PostgreSQL 15
+    /// `DROP DATABASE` waits for a checkpoint (3–4 s measured on the CI machine), which the test
+    /// need not wait for. Databases still queued when the test process exits are dropped by
+    /// `scripts/test.sh` after the run (and by `.ci/run` before one).
     fn drop(&mut self) {
-        let (admin, name) = (self.admin_url.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
+        dropper().send((self.admin_url.clone(), self.name.clone()));
+    }
+}
+
+/// The one thread that drops finished test databases for the whole test process, up to eight
+/// at a time (concurrent drops share their checkpoints).
+struct Dropper(std::sync::Mutex<std::sync::mpsc::Sender<(String, String)>>);
+
+impl Dropper {
+    fn send(&self, job: (String, String)) {
+        let _ = self.0.lock().unwrap_or_else(|e| e.into_inner()).send(job);
+    }
+}
+
+fn dropper() -> &'static Dropper {
+    static DROPPER: std::sync::OnceLock<Dropper> = std::sync::OnceLock::new();
+    DROPPER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<(String, String)>();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
                 .enable_all()
                 .build()
                 .unwrap();
-            rt.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut c)
-                        .await;
-                }
-            });
-        })
-        .join();
-    }
+            let slots = Arc::new(tokio::sync::Semaphore::new(8));
+            for (admin, name) in rx {
+                let permit = rt.block_on(slots.clone().acquire_owned()).expect("semaphore open");
+                rt.spawn(async move {
+                    use sqlx::Connection;
+                    if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut c)
+                            .await;
+                    }
+                    drop(permit);
+                });
+            }
+        });
+        Dropper(std::sync::Mutex::new(tx))
+    })
 }
 
 impl TestApp {

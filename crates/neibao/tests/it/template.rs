@@ -224,13 +224,24 @@ fn sweep(root: &Path) {
         let Ok(mut c) = sqlx::PgConnection::connect(&admin).await else {
             return;
         };
-        let names: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE $1")
-            .bind(format!("{DB_PREFIX}%"))
-            .fetch_all(&mut c)
-            .await
-            .unwrap_or_default();
+        // Templates (`neibao_t_tpl_<pid>_…`) and test databases (`neibao_t_p<pid>_…`,
+        // common.rs) of processes that are gone.
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE 'neibao\\_t\\_p%'",
+        )
+        .bind(format!("{DB_PREFIX}%"))
+        .fetch_all(&mut c)
+        .await
+        .unwrap_or_default();
         for name in names {
-            let pid = name.trim_start_matches(DB_PREFIX).split('_').next().unwrap_or("");
+            let rest = name
+                .strip_prefix(DB_PREFIX)
+                .or_else(|| name.strip_prefix("neibao_t_p"))
+                .unwrap_or("");
+            let pid = rest.split('_').next().unwrap_or("");
+            if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
             if !alive(pid) {
                 let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .execute(&mut c)

@@ -120,7 +120,7 @@ pub fn compile(spec: &RuleSpec) -> Result<CompiledRule, String> {
     }
     check_fields(&spec.group_by)?;
     if let Some(s) = &spec.schedule {
-        crate::warning::schedule::validate(&ArmedSchedule {
+        neibao_domain::warning::schedule::validate(&ArmedSchedule {
             periods: s.weekly.clone(),
         })?;
         if s.one_off.iter().any(|w| w.to <= w.from) {

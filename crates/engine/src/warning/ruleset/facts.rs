@@ -7,7 +7,7 @@ use evalexpr::{Context, DefaultNumericTypes, EvalexprError, EvalexprResult, Valu
 use neibao_domain::events::DecodedEvent;
 use neibao_domain::registry::ArmedSchedule;
 
-use crate::warning::schedule::is_armed;
+use neibao_domain::warning::schedule::is_armed;
 
 /// The identifiers a condition can use, their type and meaning (shown in the UI and the API).
 /// In a meaning, `` `…` `` marks a value as written in a condition (the UI shows it as code).

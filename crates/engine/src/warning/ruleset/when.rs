@@ -6,7 +6,7 @@ use chrono_tz::Asia::Shanghai;
 use neibao_domain::registry::ArmedSchedule;
 
 use super::spec::RuleSchedule;
-use crate::warning::schedule::is_armed;
+use neibao_domain::warning::schedule::is_armed;
 
 /// Is `at` inside the schedule? See [`RuleSchedule`] for the precedence.
 pub fn schedule_active(s: &RuleSchedule, unit_schedule: Option<&ArmedSchedule>, at: DateTime<Utc>) -> bool {
