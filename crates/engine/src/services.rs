@@ -14,6 +14,8 @@ use crate::bulletins::BulletinService;
 use crate::config::EngineConfig;
 use crate::context::Ctx;
 use crate::credit::CreditService;
+use crate::rollup::RollupService;
+use crate::honours::HonoursService;
 use crate::dashboard::DashboardService;
 use crate::designations::DesignationService;
 use crate::devices::DeviceService;
@@ -84,6 +86,8 @@ pub struct Services {
     pub liaison: LiaisonService,
     pub enterprise_requests: EnterpriseRequestService,
     pub credit: CreditService,
+    pub rollup: RollupService,
+    pub honours: HonoursService,
 }
 
 impl Services {
@@ -133,6 +137,8 @@ impl Services {
             liaison: LiaisonService::new(ctx.clone()),
             enterprise_requests: EnterpriseRequestService::new(ctx.clone()),
             credit: CreditService::new(ctx.clone()),
+            rollup: RollupService::new(ctx.clone()),
+            honours: HonoursService::new(ctx.clone()),
             ctx,
         }
     }

@@ -75,6 +75,10 @@ mod registry_lifecycle;
 mod registry_persons;
 #[path = "../reports/sql.rs"]
 mod reports;
+#[path = "../rollup/sql.rs"]
+mod rollup;
+#[path = "../honours/sql.rs"]
+mod honours;
 #[path = "../rulebook/sql.rs"]
 mod rulebook;
 #[path = "../sql/scope.rs"]

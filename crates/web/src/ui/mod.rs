@@ -8,6 +8,8 @@ mod assets;
 mod audit;
 mod bulletins;
 mod credit;
+mod rollup;
+mod honours;
 mod dashboard;
 mod devices;
 mod divisions;
@@ -80,6 +82,8 @@ pub fn routes() -> Router<AppState> {
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
         .merge(credit::routes())
+        .merge(rollup::routes())
+        .merge(honours::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
