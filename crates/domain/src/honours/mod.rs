@@ -124,13 +124,24 @@ pub fn block_at(cases: &[CaseView<'_>], now: DateTime<Utc>) -> Option<HonoursBlo
             hazard_id: c.hazard_id.to_string(),
             hazard_title: c.hazard_title.to_string(),
             listed_at: c.case.listed_at,
-            rule_zh: if c.case.was_overdue && c.case.rungs.last() == Some(&Rung::ListedSupervision) {
-                "挂牌督办整改期限届满未达标，自期限届满之日起一年内不得授予综合性荣誉（浙江省社会治安综合治理条例第二十九条）"
-                    .to_string()
-            } else {
-                "挂牌督办期间，自挂牌之日起六个月内不得授予综合性荣誉（浙江省社会治安综合治理条例第二十九条）".to_string()
-            },
+            rule_zh: rule_of(c.case, until).to_string(),
         })
+}
+
+/// Which rule of S10 Art 29 set the bar `until` of `case`.
+fn rule_of(case: &Case, until: DateTime<Utc>) -> &'static str {
+    let six_months = case
+        .listed_at
+        .and_then(|l| l.checked_add_months(chrono::Months::new(6)));
+    if six_months == Some(until) {
+        "挂牌督办期间，自挂牌之日起六个月内不得授予综合性荣誉（浙江省社会治安综合治理条例第二十九条）"
+    } else if case.phase == crate::supervision::ladder::Phase::Overdue
+        && case.rungs.last() == Some(&Rung::ListedSupervision)
+    {
+        "挂牌督办整改期限届满未达标，自期限届满之日起一年内不得授予综合性荣誉（浙江省社会治安综合治理条例第二十九条）"
+    } else {
+        "挂牌督办的特别严重事件，自事件发生之日起一年内不得授予综合性荣誉（浙江省社会治安综合治理条例第二十九条）"
+    }
 }
 
 /// Whether a case is an open listed-supervision case: listed (挂牌督办) and not ended.
@@ -159,8 +170,9 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 12, 7, 0, 0, 0).unwrap();
         let mut listed = Case::new();
         listed.rungs.push(Rung::ListedSupervision);
-        listed.listed_at = Some(now - Duration::days(30));
-        listed.honours_bar_until = Some(now + Duration::days(150));
+        let listed_at = now - Duration::days(30);
+        listed.listed_at = Some(listed_at);
+        listed.honours_bar_until = listed_at.checked_add_months(chrono::Months::new(6));
         let mut old = Case::new();
         old.honours_bar_until = Some(now - Duration::days(1));
         let cases = [
