@@ -167,8 +167,8 @@ impl<T> Store for T where
         + LiaisonRepo
         + EnterpriseRequestRepo
         + CreditEntryRepo
-    + RollupRepo
-    + HonoursRepo
+        + RollupRepo
+        + HonoursRepo
         + Send
         + Sync
         + 'static

@@ -176,8 +176,16 @@ mod tests {
         let mut old = Case::new();
         old.honours_bar_until = Some(now - Duration::days(1));
         let cases = [
-            CaseView { hazard_id: "h1", hazard_title: "甲", case: &old },
-            CaseView { hazard_id: "h2", hazard_title: "乙", case: &listed },
+            CaseView {
+                hazard_id: "h1",
+                hazard_title: "甲",
+                case: &old,
+            },
+            CaseView {
+                hazard_id: "h2",
+                hazard_title: "乙",
+                case: &listed,
+            },
         ];
         let b = block_at(&cases, now).unwrap();
         assert_eq!(b.hazard_id, "h2");
@@ -185,7 +193,10 @@ mod tests {
         assert!(block_at(&cases[..1], now).is_none());
         assert!(is_open_listing(&listed));
         let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        assert_eq!(validity(2027, today).unwrap().0, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(
+            validity(2027, today).unwrap().0,
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
         assert_eq!(validity(2026, today).unwrap().0, today);
         assert!(validity(2025, today).is_none());
     }

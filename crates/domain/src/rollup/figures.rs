@@ -162,7 +162,11 @@ impl Figures {
         let mut v = self.ack.clone();
         v.sort_by(|a, b| a.total_cmp(b));
         let n = v.len();
-        let median = if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 };
+        let median = if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        };
         let mean = v.iter().sum::<f64>() / n as f64;
         self.ack_median_minutes = Some(round2(median / 60.0));
         self.ack_mean_minutes = Some(round2(mean / 60.0));
@@ -203,23 +207,91 @@ pub struct Column {
 
 /// Every column, in order. ASSESSMENT COLUMNS go at the end.
 pub const COLUMNS: &[Column] = &[
-    Column { code: "units", header_zh: "单位数", value: |f| Cell::Count(f.units) },
-    Column { code: "key_units", header_zh: "重点单位数", value: |f| Cell::Count(f.key_units) },
-    Column { code: "hazards_opened", header_zh: "新发现隐患", value: |f| Cell::Count(f.hazards_opened) },
-    Column { code: "hazards_closed", header_zh: "期内销号隐患", value: |f| Cell::Count(f.hazards_closed) },
-    Column { code: "hazards_overdue", header_zh: "逾期未整改隐患", value: |f| Cell::Count(f.hazards_overdue) },
-    Column { code: "closure_rate", header_zh: "隐患整改率", value: |f| Cell::Rate(f.closure_rate) },
-    Column { code: "filings_due", header_zh: "应备案", value: |f| Cell::Count(f.filings_due) },
-    Column { code: "filings_on_time", header_zh: "按时备案", value: |f| Cell::Count(f.filings_on_time) },
-    Column { code: "filings_on_time_rate", header_zh: "按时备案率", value: |f| Cell::Rate(f.filings_on_time_rate) },
-    Column { code: "alerts_raised", header_zh: "告警数", value: |f| Cell::Count(f.alerts_raised) },
-    Column { code: "alerts_acknowledged", header_zh: "已确认告警", value: |f| Cell::Count(f.alerts_acknowledged) },
-    Column { code: "ack_median_minutes", header_zh: "确认用时中位数（分钟）", value: |f| Cell::Number(f.ack_median_minutes) },
-    Column { code: "ack_mean_minutes", header_zh: "平均确认用时（分钟）", value: |f| Cell::Number(f.ack_mean_minutes) },
-    Column { code: "grade_a", header_zh: "诚信A级", value: |f| Cell::Count(f.grades.a) },
-    Column { code: "grade_b", header_zh: "诚信B级", value: |f| Cell::Count(f.grades.b) },
-    Column { code: "grade_c", header_zh: "诚信C级", value: |f| Cell::Count(f.grades.c) },
-    Column { code: "grade_d", header_zh: "诚信D级", value: |f| Cell::Count(f.grades.d) },
+    Column {
+        code: "units",
+        header_zh: "单位数",
+        value: |f| Cell::Count(f.units),
+    },
+    Column {
+        code: "key_units",
+        header_zh: "重点单位数",
+        value: |f| Cell::Count(f.key_units),
+    },
+    Column {
+        code: "hazards_opened",
+        header_zh: "新发现隐患",
+        value: |f| Cell::Count(f.hazards_opened),
+    },
+    Column {
+        code: "hazards_closed",
+        header_zh: "期内销号隐患",
+        value: |f| Cell::Count(f.hazards_closed),
+    },
+    Column {
+        code: "hazards_overdue",
+        header_zh: "逾期未整改隐患",
+        value: |f| Cell::Count(f.hazards_overdue),
+    },
+    Column {
+        code: "closure_rate",
+        header_zh: "隐患整改率",
+        value: |f| Cell::Rate(f.closure_rate),
+    },
+    Column {
+        code: "filings_due",
+        header_zh: "应备案",
+        value: |f| Cell::Count(f.filings_due),
+    },
+    Column {
+        code: "filings_on_time",
+        header_zh: "按时备案",
+        value: |f| Cell::Count(f.filings_on_time),
+    },
+    Column {
+        code: "filings_on_time_rate",
+        header_zh: "按时备案率",
+        value: |f| Cell::Rate(f.filings_on_time_rate),
+    },
+    Column {
+        code: "alerts_raised",
+        header_zh: "告警数",
+        value: |f| Cell::Count(f.alerts_raised),
+    },
+    Column {
+        code: "alerts_acknowledged",
+        header_zh: "已确认告警",
+        value: |f| Cell::Count(f.alerts_acknowledged),
+    },
+    Column {
+        code: "ack_median_minutes",
+        header_zh: "确认用时中位数（分钟）",
+        value: |f| Cell::Number(f.ack_median_minutes),
+    },
+    Column {
+        code: "ack_mean_minutes",
+        header_zh: "平均确认用时（分钟）",
+        value: |f| Cell::Number(f.ack_mean_minutes),
+    },
+    Column {
+        code: "grade_a",
+        header_zh: "诚信A级",
+        value: |f| Cell::Count(f.grades.a),
+    },
+    Column {
+        code: "grade_b",
+        header_zh: "诚信B级",
+        value: |f| Cell::Count(f.grades.b),
+    },
+    Column {
+        code: "grade_c",
+        header_zh: "诚信C级",
+        value: |f| Cell::Count(f.grades.c),
+    },
+    Column {
+        code: "grade_d",
+        header_zh: "诚信D级",
+        value: |f| Cell::Count(f.grades.d),
+    },
     // ASSESSMENT COLUMNS: 应评估, 已评估, 评估覆盖率, 平均得分, 优秀/良好/合格/不合格.
 ];
 

@@ -223,10 +223,20 @@ mod tests {
         assert_eq!(rows[1].label, "未分配派出所");
         assert_eq!(rows[1].drill.as_ref().unwrap().division.as_deref(), Some("330106"));
         assert_eq!(
-            start_level(GroupBy::Division, &Scope::Division { prefix: "330106".into() }, None, None),
+            start_level(
+                GroupBy::Division,
+                &Scope::Division {
+                    prefix: "330106".into()
+                },
+                None,
+                None
+            ),
             Level::Station
         );
-        assert_eq!(start_level(GroupBy::Division, &Scope::All, Some("33"), None), Level::City);
+        assert_eq!(
+            start_level(GroupBy::Division, &Scope::All, Some("33"), None),
+            Level::City
+        );
         assert_eq!(start_level(GroupBy::Sector, &Scope::All, None, None), Level::Department);
     }
 }

@@ -113,7 +113,9 @@ impl HonoursService {
     #[tracing::instrument(skip_all, fields(unit = %unit_id))]
     pub async fn standing(&self, who: &Principal, unit_id: &str) -> ServiceResult<HonoursStanding> {
         if !who.can(Permission::HonoursApply) && !who.can(Permission::HonoursDecide) {
-            return Err(ServiceError::forbidden("仅单位保卫负责人和县级以上公安机关可以查看平安单位申请"));
+            return Err(ServiceError::forbidden(
+                "仅单位保卫负责人和县级以上公安机关可以查看平安单位申请",
+            ));
         }
         let at = now();
         let unit = self.ctx.store.get_unit(&who.scope, unit_id).await?;
@@ -213,7 +215,9 @@ impl HonoursService {
     /// The application `id` (404 outside the scope).
     pub async fn title(&self, who: &Principal, id: &str) -> ServiceResult<SafeUnitTitle> {
         if !who.can(Permission::HonoursApply) && !who.can(Permission::HonoursDecide) {
-            return Err(ServiceError::forbidden("仅单位保卫负责人和县级以上公安机关可以查看平安单位申请"));
+            return Err(ServiceError::forbidden(
+                "仅单位保卫负责人和县级以上公安机关可以查看平安单位申请",
+            ));
         }
         self.ctx
             .store
@@ -256,7 +260,9 @@ impl HonoursService {
         let mut valid = None;
         if to == TitleState::Granted {
             if !no_major_case {
-                return Err(ServiceError::invalid("授予前请核实并确认申请单位近一年内未发生重大案事件"));
+                return Err(ServiceError::invalid(
+                    "授予前请核实并确认申请单位近一年内未发生重大案事件",
+                ));
             }
             let s = self.standing(who, &t.unit_id).await?;
             if !s.obstacles.is_empty() {
@@ -267,7 +273,10 @@ impl HonoursService {
             }
             let today = at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
             valid = Some(validity(t.year, today).ok_or_else(|| {
-                ServiceError::refused(ErrorCode::InvalidTransition, format!("{}年度已结束，不能再授予", t.year))
+                ServiceError::refused(
+                    ErrorCode::InvalidTransition,
+                    format!("{}年度已结束，不能再授予", t.year),
+                )
             })?);
         }
         let c = TitleChange {
@@ -278,10 +287,18 @@ impl HonoursService {
             at,
             valid,
         };
-        let action = if to == TitleState::Granted { "honours.grant" } else { "honours.refuse" };
+        let action = if to == TitleState::Granted {
+            "honours.grant"
+        } else {
+            "honours.refuse"
+        };
         let mut audit = who.audit(action, "safe_unit_title", id, Some(&t.unit_id));
         audit.detail = format!("{}年度", t.year);
-        Ok(self.ctx.store.change_safe_unit_title(&who.scope, id, &c, &audit).await?)
+        Ok(self
+            .ctx
+            .store
+            .change_safe_unit_title(&who.scope, id, &c, &audit)
+            .await?)
     }
 
     /// Revokes a granted title on a major case ([`Permission::HonoursDecide`]; 404 outside the
@@ -302,6 +319,10 @@ impl HonoursService {
         };
         let mut audit = who.audit("honours.revoke", "safe_unit_title", id, Some(&t.unit_id));
         audit.detail = format!("{}年度", t.year);
-        Ok(self.ctx.store.change_safe_unit_title(&who.scope, id, &c, &audit).await?)
+        Ok(self
+            .ctx
+            .store
+            .change_safe_unit_title(&who.scope, id, &c, &audit)
+            .await?)
     }
 }

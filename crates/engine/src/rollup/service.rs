@@ -78,8 +78,11 @@ impl RollupService {
         let period = Period::parse(input.from.as_deref(), input.to.as_deref(), beijing_today())?;
         let by = match input.by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => GroupBy::Division,
-            Some(s) => GroupBy::from_code(s)
-                .ok_or_else(|| ServiceError::invalid(format!("汇总方式「{s}」不存在，应为 division（按辖区）或 sector（按行业）")))?,
+            Some(s) => GroupBy::from_code(s).ok_or_else(|| {
+                ServiceError::invalid(format!(
+                    "汇总方式「{s}」不存在，应为 division（按辖区）或 sector（按行业）"
+                ))
+            })?,
         };
         let division = input.division.as_deref().map(str::trim).filter(|s| !s.is_empty());
         if let Some(d) = division {
@@ -94,7 +97,11 @@ impl RollupService {
         let org_filter = org.map(|o| (o != NO_STATION).then(|| o.to_string()));
         let f = RollupFilter {
             division_prefix: division.map(str::to_string),
-            station: if by == GroupBy::Division { org_filter.clone() } else { None },
+            station: if by == GroupBy::Division {
+                org_filter.clone()
+            } else {
+                None
+            },
             department: if by == GroupBy::Sector { org_filter } else { None },
         };
         let store = self.ctx.store.as_ref();
@@ -164,7 +171,9 @@ impl RollupService {
         let level = start_level(r.by, &who.scope, r.division.as_deref(), r.org.as_deref());
         let (mut rows, total) = group(&r.units, level, &HashMap::new(), r.division.as_deref());
         let keys: Vec<String> = rows.iter().map(|x| x.key.clone()).collect();
-        let names = self.names(&keys, level, r.division.as_deref(), r.org.as_deref()).await?;
+        let names = self
+            .names(&keys, level, r.division.as_deref(), r.org.as_deref())
+            .await?;
         for row in &mut rows {
             if let Some(n) = names.get(&row.key) {
                 if level != Level::Unit {

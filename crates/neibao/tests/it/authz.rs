@@ -151,7 +151,10 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::Issuer => false,
         Access::CreditUnit => role == "unit_manager",
         Access::CreditObjections => role != "department",
-        Access::Honours => matches!(role, "unit_manager" | "police_province" | "police_city" | "police_county"),
+        Access::Honours => matches!(
+            role,
+            "unit_manager" | "police_province" | "police_city" | "police_county"
+        ),
     }
 }
 
@@ -818,14 +821,24 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         // an application without a year is 400, an unknown decision 400, revoking a pending
         // application 409.
         ("get", "/api/v1/units/{id}/honours", Honours, None),
-        ("post", "/api/v1/units/{id}/honours", FilingUnit, Some(r#"{"statement":"矩阵申请"}"#)),
+        (
+            "post",
+            "/api/v1/units/{id}/honours",
+            FilingUnit,
+            Some(r#"{"statement":"矩阵申请"}"#),
+        ),
         (
             "post",
             "/api/v1/honours/{id}/decision",
             Bureau,
             Some(r#"{"decision":"matrix","reason":"矩阵审核"}"#),
         ),
-        ("post", "/api/v1/honours/{id}/revoke", Bureau, Some(r#"{"reason":"矩阵撤销"}"#)),
+        (
+            "post",
+            "/api/v1/honours/{id}/revoke",
+            Bureau,
+            Some(r#"{"reason":"矩阵撤销"}"#),
+        ),
         ("get", "/api/v1/credit-objections/{id}", CreditObjections, None),
         ("post", "/api/v1/credit-objections/{id}/evidence", CreditUnit, None),
         (

@@ -534,7 +534,12 @@ fn table() -> Vec<Row> {
         ("get", "/credit/public", Public, &[]),
         ("get", "/rollup", SettingsReaders, &[]),
         ("get", "/units/{id}/honours", Honours, &[]),
-        ("post", "/units/{id}/honours", FilingUnit, &[("statement", "界面矩阵申请")]),
+        (
+            "post",
+            "/units/{id}/honours",
+            FilingUnit,
+            &[("statement", "界面矩阵申请")],
+        ),
         (
             "post",
             "/honours/{id}/decision",

@@ -16,7 +16,9 @@ async fn record_in_browser(b: &Browser, app: &TestApp, unit: &str, basis: &str, 
     b.send_keys(&css("#points"), "10").await;
     b.send_keys(&css("#basis"), basis).await;
     b.send_keys(&css("#reason"), "值班记录缺失，经责令改正仍未改正。").await;
-    let expires = (chrono::Utc::now() + chrono::Duration::days(300)).date_naive().to_string();
+    let expires = (chrono::Utc::now() + chrono::Duration::days(300))
+        .date_naive()
+        .to_string();
     b.call(
         Method::POST,
         "execute/sync",
@@ -29,8 +31,10 @@ async fn record_in_browser(b: &Browser, app: &TestApp, unit: &str, basis: &str, 
     }
     b.click(&css("#record")).await;
     let entry = xpath(&format!("//ul[@id='entries']//li[contains(., '{basis}')]"));
-    b.wait_for("the new entry on the credit page", || async { b.try_find(&entry).await.is_ok() })
-        .await;
+    b.wait_for("the new entry on the credit page", || async {
+        b.try_find(&entry).await.is_ok()
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -74,11 +78,25 @@ async fn credit_entries_objection_and_public_list_in_browser() {
         .json()
         .await
         .unwrap();
-    assert_eq!(after["total"].as_i64().unwrap(), before["total"].as_i64().unwrap() + 1, "{after}");
+    assert_eq!(
+        after["total"].as_i64().unwrap(),
+        before["total"].as_i64().unwrap() + 1,
+        "{after}"
+    );
     let text = after.to_string();
-    assert!(text.contains("公示测试依据") && !text.contains("不公示测试依据"), "{text}");
-    assert!(!text.contains("13812345678") && !text.contains("张三"), "no personal information: {text}");
-    let r = anon.get(app.url("/api/v1/public/credit-entries?page=0")).send().await.unwrap();
+    assert!(
+        text.contains("公示测试依据") && !text.contains("不公示测试依据"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("13812345678") && !text.contains("张三"),
+        "no personal information: {text}"
+    );
+    let r = anon
+        .get(app.url("/api/v1/public/credit-entries?page=0"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
 
     if !browser_installed() {
@@ -96,8 +114,11 @@ async fn credit_entries_objection_and_public_list_in_browser() {
     b.goto(&app.url(&format!("/units/{unit}/credit"))).await;
     let item = "//ul[@id='entries']//li[contains(., '浏览器公示依据')]";
     b.click(&xpath(&format!("{item}//summary"))).await;
-    b.send_keys(&xpath(&format!("{item}//textarea[@name='text']")), "值班记录已补齐，请复核。")
-        .await;
+    b.send_keys(
+        &xpath(&format!("{item}//textarea[@name='text']")),
+        "值班记录已补齐，请复核。",
+    )
+    .await;
     b.click(&xpath(&format!("{item}//button[@type='submit']"))).await;
     b.wait_for("the objection page", || async {
         b.url().await.contains("/credit/objections/")
@@ -111,7 +132,10 @@ async fn credit_entries_objection_and_public_list_in_browser() {
     let table = b.text(&css("#public-credit")).await;
     assert!(table.contains("浏览器公示依据"), "{table}");
     assert!(table.contains("公示测试依据"), "{table}");
-    assert!(!table.contains("浏览器内部依据") && !table.contains("不公示测试依据"), "{table}");
+    assert!(
+        !table.contains("浏览器内部依据") && !table.contains("不公示测试依据"),
+        "{table}"
+    );
     assert!(!table.contains("13812345678"), "{table}");
     assert_eq!(b.text(&css("h1")).await, "诚信公示");
     b.quit().await;

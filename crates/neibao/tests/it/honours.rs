@@ -28,17 +28,24 @@ async fn a_title_is_granted_revoked_and_blocked_while_listed() {
     let path = format!("/api/v1/units/{unit}/honours");
     let (s, v) = guard.post(&path, json!({"year": year, "statement": "申请"})).await;
     assert_eq!(s, 403, "{v}");
-    let (s, v) = manager.post(&path, json!({"year": year - 1, "statement": "申请"})).await;
+    let (s, v) = manager
+        .post(&path, json!({"year": year - 1, "statement": "申请"}))
+        .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     let (s, v) = manager.post(&path, json!({"year": year, "statement": "  "})).await;
     assert_eq!(s, 400, "{v}");
     let (s, t1) = manager
-        .post(&path, json!({"year": year, "statement": "本单位全年未发生案件，制度落实到位。"}))
+        .post(
+            &path,
+            json!({"year": year, "statement": "本单位全年未发生案件，制度落实到位。"}),
+        )
         .await;
     assert_eq!(s, 201, "{t1}");
     assert_eq!(t1["state"], "applied");
     let t1 = t1["id"].as_str().unwrap().to_string();
-    let (s, v) = manager.post(&path, json!({"year": year, "statement": "再次申请"})).await;
+    let (s, v) = manager
+        .post(&path, json!({"year": year, "statement": "再次申请"}))
+        .await;
     assert_eq!((s, error_code(&v)), (409, "invalid_transition"), "{v}");
 
     // No block yet: the county grants it (after confirming no major case), valid through 31 Dec.
@@ -47,14 +54,22 @@ async fn a_title_is_granted_revoked_and_blocked_while_listed() {
     assert!(st["block"].is_null(), "{st}");
     let decision = format!("/api/v1/honours/{t1}/decision");
     let (s, v) = station
-        .post(&decision, json!({"decision": "grant", "reason": "同意", "no_major_case": true}))
+        .post(
+            &decision,
+            json!({"decision": "grant", "reason": "同意", "no_major_case": true}),
+        )
         .await;
     assert_eq!(s, 403, "a police station does not decide: {v}");
-    let (s, v) = county.post(&decision, json!({"decision": "grant", "reason": "同意"})).await;
+    let (s, v) = county
+        .post(&decision, json!({"decision": "grant", "reason": "同意"}))
+        .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     assert!(error_message(&v).contains("重大案事件"), "{v}");
     let (s, g) = county
-        .post(&decision, json!({"decision": "grant", "reason": "经审核，符合平安单位条件", "no_major_case": true}))
+        .post(
+            &decision,
+            json!({"decision": "grant", "reason": "经审核，符合平安单位条件", "no_major_case": true}),
+        )
         .await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(g["state"], "granted");
@@ -66,11 +81,17 @@ async fn a_title_is_granted_revoked_and_blocked_while_listed() {
 
     // Revoked on a major case.
     let (s, v) = manager
-        .post(&format!("/api/v1/honours/{t1}/revoke"), json!({"reason": "发生重大盗窃案件"}))
+        .post(
+            &format!("/api/v1/honours/{t1}/revoke"),
+            json!({"reason": "发生重大盗窃案件"}),
+        )
         .await;
     assert_eq!(s, 403, "{v}");
     let (s, r) = county
-        .post(&format!("/api/v1/honours/{t1}/revoke"), json!({"reason": "发生重大盗窃案件"}))
+        .post(
+            &format!("/api/v1/honours/{t1}/revoke"),
+            json!({"reason": "发生重大盗窃案件"}),
+        )
         .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["state"], "revoked");
@@ -88,7 +109,10 @@ async fn a_title_is_granted_revoked_and_blocked_while_listed() {
     let act = format!("/api/v1/hazards/{hazard}/actions");
     let d1 = Utc::now() + Duration::days(10);
     let (s, v) = county
-        .post(&act, json!({"action": "issue_order", "deadline": d1, "reason": "限期整改"}))
+        .post(
+            &act,
+            json!({"action": "issue_order", "deadline": d1, "reason": "限期整改"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     app.scheduler("n").tick(d1 + Duration::seconds(1)).await.unwrap();
@@ -107,10 +131,17 @@ async fn a_title_is_granted_revoked_and_blocked_while_listed() {
     assert_eq!(s, 200, "{st}");
     let block = &st["block"];
     assert_eq!(block["hazard_id"], hazard.as_str(), "{st}");
-    assert_eq!(at(&block["until"]), listed.checked_add_months(chrono::Months::new(6)).unwrap());
+    assert_eq!(
+        at(&block["until"]),
+        listed.checked_add_months(chrono::Months::new(6)).unwrap()
+    );
     assert!(block["rule_zh"].as_str().unwrap().contains("六个月"), "{st}");
     assert_eq!(st["may_be_granted"], false);
-    assert!(st["open_listings"].as_array().unwrap().iter().any(|l| l["hazard_id"] == hazard.as_str()));
+    assert!(st["open_listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["hazard_id"] == hazard.as_str()));
     assert!(st["assessment"].is_null());
     let (s, mine) = manager.get(&path).await;
     assert_eq!(s, 200, "the unit sees its block too: {mine}");
@@ -124,7 +155,10 @@ async fn a_title_is_granted_revoked_and_blocked_while_listed() {
     let t2 = t2["id"].as_str().unwrap().to_string();
     let decision = format!("/api/v1/honours/{t2}/decision");
     let (s, v) = county
-        .post(&decision, json!({"decision": "grant", "reason": "同意", "no_major_case": true}))
+        .post(
+            &decision,
+            json!({"decision": "grant", "reason": "同意", "no_major_case": true}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (409, "invalid_transition"), "{v}");
     assert!(error_message(&v).contains("荣誉限制期至"), "{v}");
@@ -139,7 +173,10 @@ async fn a_title_is_granted_revoked_and_blocked_while_listed() {
         .clone();
     assert_eq!(t2_state, "applied", "a refused grant changes nothing");
     let (s, v) = county
-        .post(&decision, json!({"decision": "refuse", "reason": "处于挂牌督办荣誉限制期内"}))
+        .post(
+            &decision,
+            json!({"decision": "refuse", "reason": "处于挂牌督办荣誉限制期内"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["state"], "refused");

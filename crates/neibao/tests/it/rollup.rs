@@ -79,7 +79,10 @@ async fn a_county_is_the_sum_of_its_units_and_the_xlsx_says_the_same() {
     let (_, alerts) = manager.get("/api/v1/alerts?per_page=5").await;
     let alert = alerts["items"][0]["id"].as_str().unwrap().to_string();
     let (s, v) = manager
-        .post(&format!("/api/v1/alerts/{alert}/acknowledge"), json!({"comment": "已到场查看"}))
+        .post(
+            &format!("/api/v1/alerts/{alert}/acknowledge"),
+            json!({"comment": "已到场查看"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
 
@@ -111,10 +114,7 @@ async fn a_county_is_the_sum_of_its_units_and_the_xlsx_says_the_same() {
         all_units.extend(units);
     }
     assert_eq!(sum(&all_units), total, "the units add up to the county");
-    assert_eq!(
-        all_units.len() as i64,
-        top["total"]["units"].as_i64().unwrap()
-    );
+    assert_eq!(all_units.len() as i64, top["total"]["units"].as_i64().unwrap());
     assert!(all_units.iter().all(|u| u["figures"]["units"] == 1));
     assert!(all_units.iter().any(|u| u["key"] == unit_id.as_str()));
 
@@ -170,10 +170,16 @@ async fn a_county_is_the_sum_of_its_units_and_the_xlsx_says_the_same() {
             }
         })
         .collect();
-    assert!(disposition.contains(&format!("filename*=UTF-8''{encoded}")), "{disposition}");
+    assert!(
+        disposition.contains(&format!("filename*=UTF-8''{encoded}")),
+        "{disposition}"
+    );
     let bytes = r.bytes().await.unwrap();
     let sheet = neibao_engine::imports::sheet::read(&bytes).expect("an xlsx calamine opens");
-    assert_eq!(sheet.header[..4].to_vec(), vec!["序号", "县（市、区）", "行政区划代码", "统计期间"]);
+    assert_eq!(
+        sheet.header[..4].to_vec(),
+        vec!["序号", "县（市、区）", "行政区划代码", "统计期间"]
+    );
     assert_eq!(sheet.header[4], "单位数");
     let col = |h: &str| sheet.header.iter().position(|x| x == h).unwrap();
     let data: Vec<&Vec<String>> = sheet.rows.iter().map(|(_, c)| c).collect();

@@ -318,7 +318,8 @@ impl CreditEntryRepo for Backend {
              FROM credit_records cr JOIN units u ON u.id = cr.unit_id WHERE u.state <> 'closed'",
             |qb| {
                 qb.push(" AND cr.published = ").push_bind(true);
-                qb.push(" AND cr.withdrawn_at IS NULL AND cr.expires_at > ").push_bind(at);
+                qb.push(" AND cr.withdrawn_at IS NULL AND cr.expires_at > ")
+                    .push_bind(at);
             },
             "cr.recorded_at DESC, cr.id",
             page,

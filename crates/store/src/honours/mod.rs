@@ -39,7 +39,12 @@ pub trait HonoursRepo: Send + Sync {
     /// Stores an application with `audit` in one transaction. `NotFound` when the unit is outside
     /// the scope; `InvalidTransition` when the unit is closed or already has an application for
     /// the year that was not refused.
-    async fn apply_safe_unit(&self, scope: &Scope, a: &NewApplication, audit: &AuditEntry) -> StoreResult<SafeUnitTitle>;
+    async fn apply_safe_unit(
+        &self,
+        scope: &Scope,
+        a: &NewApplication,
+        audit: &AuditEntry,
+    ) -> StoreResult<SafeUnitTitle>;
 
     /// One application; `None` when absent or outside the scope.
     async fn safe_unit_title(&self, scope: &Scope, id: &str) -> StoreResult<Option<SafeUnitTitle>>;

@@ -62,7 +62,12 @@ impl Backend {
 
 #[async_trait]
 impl HonoursRepo for Backend {
-    async fn apply_safe_unit(&self, scope: &Scope, a: &NewApplication, audit: &AuditEntry) -> StoreResult<SafeUnitTitle> {
+    async fn apply_safe_unit(
+        &self,
+        scope: &Scope,
+        a: &NewApplication,
+        audit: &AuditEntry,
+    ) -> StoreResult<SafeUnitTitle> {
         let mut tx = self.begin_write().await?;
         let mut qb = QueryBuilder::new("SELECT u.state FROM units u WHERE u.id = ");
         qb.push_bind(a.unit_id.clone());
@@ -79,7 +84,10 @@ impl HonoursRepo for Backend {
         .fetch_one(&mut *tx)
         .await?;
         if existing > 0 {
-            return Err(refused(&format!("本单位已申请{}年度平安单位称号，不能重复申请", a.year)));
+            return Err(refused(&format!(
+                "本单位已申请{}年度平安单位称号，不能重复申请",
+                a.year
+            )));
         }
         sqlx::query(&sql(
             "INSERT INTO safe_unit_titles (id, unit_id, year, state, statement, applied_by, applied_by_name, applied_at, \
@@ -149,7 +157,10 @@ impl HonoursRepo for Backend {
             .await?;
         } else {
             let (from_day, until_day) = match c.valid {
-                Some((f, u)) => (Some(f.format("%Y-%m-%d").to_string()), Some(u.format("%Y-%m-%d").to_string())),
+                Some((f, u)) => (
+                    Some(f.format("%Y-%m-%d").to_string()),
+                    Some(u.format("%Y-%m-%d").to_string()),
+                ),
                 None => (None, None),
             };
             sqlx::query(&sql(

@@ -102,7 +102,8 @@ impl RollupRepo for Backend {
                  AND cr.recorded_at < ",
         );
         qb.push_bind(e).push(" AND cr.expires_at > ").push_bind(e);
-        qb.push(" AND (cr.withdrawn_at IS NULL OR cr.withdrawn_at > ").push_bind(e);
+        qb.push(" AND (cr.withdrawn_at IS NULL OR cr.withdrawn_at > ")
+            .push_bind(e);
         qb.push(")) AS deductions FROM units u WHERE 1=1");
         push_filter(&mut qb, scope, f);
         qb.push(" ORDER BY u.division_code, u.name, u.id");
@@ -135,11 +136,7 @@ impl RollupRepo for Backend {
         qb.push_bind(s).push(" AND a.first_seen < ").push_bind(e);
         push_filter(&mut qb, scope, f);
         let waits = qb.build().fetch_all(&self.pool).await?;
-        let index: HashMap<String, usize> = units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.unit_id.clone(), i))
-            .collect();
+        let index: HashMap<String, usize> = units.iter().enumerate().map(|(i, u)| (u.unit_id.clone(), i)).collect();
         for r in &waits {
             let unit: String = r.get("unit_id");
             let waited: i64 = r.get("waited");

@@ -46,6 +46,8 @@ mod event_write;
 mod events;
 #[path = "../filings/sql.rs"]
 mod filings;
+#[path = "../honours/sql.rs"]
+mod honours;
 #[path = "../idempotency/sql.rs"]
 mod idempotency;
 #[path = "../imports/sql.rs"]
@@ -80,8 +82,6 @@ mod registry_persons;
 mod reports;
 #[path = "../rollup/sql.rs"]
 mod rollup;
-#[path = "../honours/sql.rs"]
-mod honours;
 #[path = "../rulebook/sql.rs"]
 mod rulebook;
 #[path = "../sql/scope.rs"]

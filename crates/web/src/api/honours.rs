@@ -140,7 +140,9 @@ pub async fn revoke(
     Path(p): Path<TitlePath>,
     Json(b): Json<RevokeBody>,
 ) -> ApiResult<Json<SafeUnitTitle>> {
-    Ok(Json(state.services.honours.revoke(&user.principal, &p.id, &b.reason).await?))
+    Ok(Json(
+        state.services.honours.revoke(&user.principal, &p.id, &b.reason).await?,
+    ))
 }
 
 pub fn routes() -> axum::Router<AppState> {

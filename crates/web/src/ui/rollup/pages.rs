@@ -7,9 +7,9 @@ use neibao_domain::rollup::{Figures, Level, COLUMNS};
 use neibao_engine::rollup::RollupInput;
 use serde::Deserialize;
 
+use crate::state::AppState;
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::Nav;
-use crate::state::AppState;
 
 /// A row as the page shows it.
 pub struct RowView {
