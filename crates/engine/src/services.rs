@@ -24,6 +24,7 @@ use crate::enterprise_requests::EnterpriseRequestService;
 use crate::equipment::EquipmentService;
 use crate::events::EventService;
 use crate::filings::FilingService;
+use crate::honours::HonoursService;
 use crate::idempotency::IdempotencyService;
 use crate::imports::ImportService;
 use crate::intake::bus::EventBus;
@@ -37,6 +38,7 @@ use crate::privacy::PrivacyService;
 use crate::protection_levels::ProtectionLevelService;
 use crate::registry::RegistryService;
 use crate::reports::ReportService;
+use crate::rollup::RollupService;
 use crate::rulebook::RulebookService;
 use crate::security_staff::SecurityStaffService;
 use crate::setup::SetupService;
@@ -84,6 +86,8 @@ pub struct Services {
     pub liaison: LiaisonService,
     pub enterprise_requests: EnterpriseRequestService,
     pub credit: CreditService,
+    pub rollup: RollupService,
+    pub honours: HonoursService,
 }
 
 impl Services {
@@ -133,6 +137,8 @@ impl Services {
             liaison: LiaisonService::new(ctx.clone()),
             enterprise_requests: EnterpriseRequestService::new(ctx.clone()),
             credit: CreditService::new(ctx.clone()),
+            rollup: RollupService::new(ctx.clone()),
+            honours: HonoursService::new(ctx.clone()),
             ctx,
         }
     }

@@ -20,6 +20,7 @@ use crate::enterprise_requests::EnterpriseRequestRepo;
 use crate::equipment::EquipmentRepo;
 use crate::events::EventRepo;
 use crate::filings::FilingRepo;
+use crate::honours::HonoursRepo;
 use crate::idempotency::IdempotencyRepo;
 use crate::imports::ImportJobRepo;
 use crate::jobs::JobRepo;
@@ -31,6 +32,7 @@ use crate::privacy::{KeyRotationRepo, RetentionRepo, SealedTextRepo};
 use crate::protection_levels::ProtectionLevelRepo;
 use crate::registry::{DivisionRepo, LifecycleRepo, OrganisationRepo, PersonRepo, UnitRepo};
 use crate::reports::ReportRepo;
+use crate::rollup::RollupRepo;
 use crate::rulebook::RulebookRepo;
 use crate::security_staff::SecurityStaffRepo;
 use crate::settings::SettingsRepo;
@@ -100,6 +102,8 @@ pub trait Store:
     + LiaisonRepo
     + EnterpriseRequestRepo
     + CreditEntryRepo
+    + RollupRepo
+    + HonoursRepo
     + Send
     + Sync
     + 'static
@@ -163,6 +167,8 @@ impl<T> Store for T where
         + LiaisonRepo
         + EnterpriseRequestRepo
         + CreditEntryRepo
+        + RollupRepo
+        + HonoursRepo
         + Send
         + Sync
         + 'static

@@ -174,6 +174,14 @@ pub enum Permission {
     CreditRecord,
     /// 对本单位的诚信记录提出异议并提交证据 (R30, docs/CREDIT.md): the unit's security manager.
     CreditObject,
+    /// 查看和导出平安建设汇总（按辖区、按行业） (R3, R24, R31, docs/ROLLUP.md): administrators, police
+    /// and competent departments, each within their scope.
+    RollupRead,
+    /// 申请平安单位称号 (Opinions Part 5, docs/HONOURS.md): the unit's security manager.
+    HonoursApply,
+    /// 审核授予、撤销平安单位称号 (Opinions Part 5; S10 Art 29, docs/HONOURS.md): county-level and
+    /// higher police.
+    HonoursDecide,
 }
 
 use Role::{
@@ -255,6 +263,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::EnterpriseRequestConfigure, &[A]),
     (Permission::CreditRecord, &[PP, PC, PX]),
     (Permission::CreditObject, &[M]),
+    (Permission::RollupRead, &[A, PP, PC, PX, PS, D]),
+    (Permission::HonoursApply, &[M]),
+    (Permission::HonoursDecide, &[PP, PC, PX]),
 ];
 
 impl Permission {
@@ -335,6 +346,9 @@ impl Permission {
             Permission::EnterpriseRequestConfigure => "enterprise_request.configure",
             Permission::CreditRecord => "credit.record",
             Permission::CreditObject => "credit.object",
+            Permission::RollupRead => "rollup.read",
+            Permission::HonoursApply => "honours.apply",
+            Permission::HonoursDecide => "honours.decide",
         }
     }
 
@@ -410,6 +424,9 @@ impl Permission {
             Permission::EnterpriseRequestConfigure => "设置民营企业诉求的答复期限",
             Permission::CreditRecord => "录入诚信记录、复核单位的异议",
             Permission::CreditObject => "对本单位的诚信记录提出异议",
+            Permission::RollupRead => "查看和导出平安建设汇总（按辖区、按行业）",
+            Permission::HonoursApply => "申请平安单位称号",
+            Permission::HonoursDecide => "审核授予、撤销平安单位称号",
         }
     }
 

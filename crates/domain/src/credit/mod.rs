@@ -191,6 +191,26 @@ pub fn sees_unpublished(role: crate::access::Role) -> bool {
     role != crate::access::Role::Department
 }
 
+/// An entry of the public 诚信公示 list (docs/CREDIT.md "Public list"): published, not withdrawn
+/// and not expired. No personal information: the unit, what kind of entry, the decision (legal
+/// basis and points) and its dates; never the reasons (free text) or who recorded it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PublicEntry {
+    pub id: String,
+    pub unit_name: String,
+    pub kind: EntryKind,
+    /// The kind as a person reads it (其他违法违规行为, 挂牌督办 …).
+    pub kind_label: String,
+    /// 法律依据 of the decision.
+    pub basis: String,
+    /// Points deducted.
+    pub points: i64,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// The first instant it no longer counts.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Which objections a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectionFilter {

@@ -271,6 +271,18 @@ impl CreditService {
         })
     }
 
+    /// The public 诚信公示 list (no account; docs/CREDIT.md "Public list"): entries published
+    /// (公示), not withdrawn and not expired, newest first; unit name, kind, legal basis, points
+    /// and dates only — ID and phone numbers or plates in the legal basis masked as everywhere.
+    #[tracing::instrument(skip_all)]
+    pub async fn public_entries(&self, page: Page) -> ServiceResult<Listing<PublicEntry>> {
+        let mut l = self.ctx.store.public_credit_entries(now(), page).await?;
+        for e in &mut l.items {
+            e.basis = neibao_domain::privacy::mask_personal_data(&e.basis);
+        }
+        Ok(l)
+    }
+
     /// Objections in scope (a unit: its own), pending first, then by deadline. Competent
     /// departments do not review objections: 403.
     #[tracing::instrument(skip_all)]

@@ -97,6 +97,9 @@ pub(crate) enum Access {
     CreditUnit,
     /// Everyone but competent departments: the credit objections (docs/CREDIT.md).
     CreditObjections,
+    /// The unit's security manager and county-level and higher police: a unit's 平安单位
+    /// standing (docs/HONOURS.md).
+    Honours,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -146,6 +149,10 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::Nobody => false,
         Access::CreditUnit => role == "unit_manager",
         Access::CreditObjections => role != "department",
+        Access::Honours => matches!(
+            role,
+            "unit_manager" | "police_province" | "police_city" | "police_county"
+        ),
     }
 }
 
@@ -803,6 +810,33 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"text":"矩阵异议"}"#),
         ),
         ("get", "/api/v1/credit-objections", CreditObjections, None),
+        // The public 诚信公示 list (docs/CREDIT.md): no account.
+        ("get", "/api/v1/public/credit-entries", Public, None),
+        // The roll-up (docs/ROLLUP.md): administrators, police and departments, each in scope.
+        ("get", "/api/v1/rollup", SettingsReaders, None),
+        ("get", "/api/v1/rollup/export", SettingsReaders, None),
+        // 平安单位 (docs/HONOURS.md): `objects` made the application `matrix-honours-<unit>`;
+        // an application without a year is 400, an unknown decision 400, revoking a pending
+        // application 409.
+        ("get", "/api/v1/units/{id}/honours", Honours, None),
+        (
+            "post",
+            "/api/v1/units/{id}/honours",
+            FilingUnit,
+            Some(r#"{"statement":"矩阵申请"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/honours/{id}/decision",
+            Bureau,
+            Some(r#"{"decision":"matrix","reason":"矩阵审核"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/honours/{id}/revoke",
+            Bureau,
+            Some(r#"{"reason":"矩阵撤销"}"#),
+        ),
         ("get", "/api/v1/credit-objections/{id}", CreditObjections, None),
         ("post", "/api/v1/credit-objections/{id}/evidence", CreditUnit, None),
         (
@@ -1357,6 +1391,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     report_objects(app, &unit).await;
     enterprise_objects(app, unit_id).await;
     credit_objects(app, unit_id).await;
+    honours_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1507,6 +1542,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "enterprise-requests" => format!("matrix-ereq-{}", o.unit["id"].as_str().unwrap()),
         "credit-entries" => format!("matrix-credit-{}", o.unit["id"].as_str().unwrap()),
         "credit-objections" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),
+        "honours" => format!("matrix-honours-{}", o.unit["id"].as_str().unwrap()),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         "protection-levels" => crate::protection_levels::matrix_order(o),
@@ -1671,6 +1707,18 @@ pub(crate) async fn credit_objects(app: &TestApp, unit: &str) {
          overdue, decision_reason, old_points, old_expires_at) \
          VALUES ('matrix-cobj-{unit}', 'matrix-credit-{unit}', '{unit}', '矩阵异议', 'pending', '', '矩阵', 0, {year}, \
          FALSE, '', 1, {year}) ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
+}
+
+/// A pending 平安单位 application of the unit for last year, made in the database
+/// (docs/HONOURS.md).
+pub(crate) async fn honours_objects(app: &TestApp, unit: &str) {
+    app.exec_sql(&format!(
+        "INSERT INTO safe_unit_titles (id, unit_id, year, state, statement, applied_by, applied_by_name, applied_at, \
+         decision_reason, revoke_reason) \
+         VALUES ('matrix-honours-{unit}', '{unit}', 2000, 'applied', '矩阵申请', '', '矩阵', 0, '', '') \
+         ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
 }

@@ -523,6 +523,25 @@ fn table() -> Vec<Row> {
             &[("text", "界面矩阵异议")],
         ),
         ("get", "/credit/objections", CreditObjections, &[]),
+        // The public 诚信公示 page (no account), the roll-up, 平安单位 (docs/ROLLUP.md,
+        // docs/HONOURS.md): an application without a year is 400, an unknown decision 400,
+        // revoking a pending application 409.
+        ("get", "/credit/public", Public, &[]),
+        ("get", "/rollup", SettingsReaders, &[]),
+        ("get", "/units/{id}/honours", Honours, &[]),
+        (
+            "post",
+            "/units/{id}/honours",
+            FilingUnit,
+            &[("statement", "界面矩阵申请")],
+        ),
+        (
+            "post",
+            "/honours/{id}/decision",
+            Bureau,
+            &[("decision", "matrix"), ("reason", "界面矩阵审核")],
+        ),
+        ("post", "/honours/{id}/revoke", Bureau, &[("reason", "界面矩阵撤销")]),
         ("get", "/credit/objections/{id}", CreditObjections, &[]),
         ("post", "/credit/objections/{id}/evidence", CreditUnit, UPLOAD),
         (
@@ -955,6 +974,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "enterprise-requests" => format!("matrix-ereq-{}", o.unit["id"].as_str().unwrap()),
         "credit" if path.contains("/entries/") => format!("matrix-credit-{}", o.unit["id"].as_str().unwrap()),
         "credit" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),
+        "honours" => format!("matrix-honours-{}", o.unit["id"].as_str().unwrap()),
         other => panic!("no object for {other}"),
     }
 }

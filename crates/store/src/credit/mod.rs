@@ -63,6 +63,10 @@ pub trait CreditEntryRepo: Send + Sync {
         audit: &AuditEntry,
     ) -> StoreResult<Objection>;
 
+    /// The public 诚信公示 list: entries published, not withdrawn and in force at `now` (of units
+    /// not closed), newest first. No scope: the list is public (docs/CREDIT.md "Public list").
+    async fn public_credit_entries(&self, now: DateTime<Utc>, page: Page) -> StoreResult<Listing<PublicEntry>>;
+
     /// Marks the objection overdue if it is still pending and its deadline is at or before
     /// `now`; answers it when it was marked now (`None` otherwise), with `audit`.
     async fn mark_credit_objection_overdue(

@@ -309,6 +309,37 @@ impl CreditEntryRepo for Backend {
             .ok_or(StoreError::NotFound)
     }
 
+    async fn public_credit_entries(&self, now: DateTime<Utc>, page: Page) -> StoreResult<Listing<PublicEntry>> {
+        let at = ms(now);
+        paged(
+            &self.pool,
+            "FROM credit_records cr JOIN units u ON u.id = cr.unit_id WHERE u.state <> 'closed'",
+            "SELECT cr.id, u.name AS unit_name, cr.kind, cr.basis, cr.points, cr.recorded_at, cr.expires_at \
+             FROM credit_records cr JOIN units u ON u.id = cr.unit_id WHERE u.state <> 'closed'",
+            |qb| {
+                qb.push(" AND cr.published = ").push_bind(true);
+                qb.push(" AND cr.withdrawn_at IS NULL AND cr.expires_at > ")
+                    .push_bind(at);
+            },
+            "cr.recorded_at DESC, cr.id",
+            page,
+            |r| {
+                let kind = EntryKind::from_code(r.get::<&str, _>("kind")).unwrap_or(EntryKind::OtherViolation);
+                PublicEntry {
+                    id: r.get("id"),
+                    unit_name: r.get("unit_name"),
+                    kind,
+                    kind_label: kind.label_zh().to_string(),
+                    basis: r.get("basis"),
+                    points: r.get("points"),
+                    recorded_at: from_ms(r.get("recorded_at")),
+                    expires_at: from_ms(r.get("expires_at")),
+                }
+            },
+        )
+        .await
+    }
+
     async fn mark_credit_objection_overdue(
         &self,
         id: &str,

@@ -43,6 +43,8 @@ mod event_write;
 mod events;
 #[path = "../filings/sql.rs"]
 mod filings;
+#[path = "../honours/sql.rs"]
+mod honours;
 #[path = "../idempotency/sql.rs"]
 mod idempotency;
 #[path = "../imports/sql.rs"]
@@ -75,6 +77,8 @@ mod registry_lifecycle;
 mod registry_persons;
 #[path = "../reports/sql.rs"]
 mod reports;
+#[path = "../rollup/sql.rs"]
+mod rollup;
 #[path = "../rulebook/sql.rs"]
 mod rulebook;
 #[path = "../sql/scope.rs"]

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use neibao_domain::attachments::Attachment;
-use neibao_domain::credit::{Objection, ObjectionFilter, ObjectionState};
+use neibao_domain::credit::{Objection, ObjectionFilter, ObjectionState, PublicEntry};
 use neibao_domain::paging::{Listing, Page};
 use neibao_domain::supervision::CreditRecord;
 use neibao_engine::credit::{DecisionInput, EntryInput, ObjectionDetail};
@@ -210,6 +210,28 @@ pub async fn list(
     Ok(Json(state.services.credit.list(&user.principal, &f, page).await?))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicQuery {
+    #[param(minimum = 1, maximum = 2147483647)]
+    pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
+}
+
+/// The public 诚信公示 list (no account): credit entries published, not withdrawn and not
+/// expired, newest first — unit name, kind, legal basis, points and dates; no personal
+/// information.
+#[utoipa::path(get, path = "/api/v1/public/credit-entries", tag = "credit", params(PublicQuery), security(()),
+    responses((status = 200, body = Listing<PublicEntry>), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn public_list(
+    State(state): State<AppState>,
+    Query(q): Query<PublicQuery>,
+) -> ApiResult<Json<Listing<PublicEntry>>> {
+    let page = Page::checked(q.page, q.per_page)?;
+    Ok(Json(state.services.credit.public_entries(page).await?))
+}
+
 /// One objection with the entry it concerns and its evidence files.
 #[utoipa::path(get, path = "/api/v1/credit-objections/{id}", tag = "credit", params(IdPath),
     responses((status = 200, body = ObjectionDetail),
@@ -285,6 +307,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/units/{id}/credit-entries", routing::get(entries).post(record))
         .route("/api/v1/credit-entries/{id}/objections", routing::post(object))
         .route("/api/v1/credit-objections", routing::get(list))
+        .route("/api/v1/public/credit-entries", routing::get(public_list))
         .route("/api/v1/credit-objections/{id}", routing::get(get))
         .route(
             "/api/v1/credit-objections/{id}/evidence",
@@ -295,5 +318,5 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(record, entries, object, list, get, evidence, decide))]
+#[openapi(paths(record, entries, object, list, public_list, get, evidence, decide))]
 pub struct Doc;

@@ -22,6 +22,7 @@ pub mod enterprise_requests;
 pub mod equipment;
 pub mod events;
 pub mod filings;
+pub mod honours;
 pub mod imports;
 pub mod intake;
 pub mod liaison;
@@ -34,6 +35,7 @@ pub mod privacy;
 pub mod protection_levels;
 pub mod registry;
 pub mod reports;
+pub mod rollup;
 pub mod rulebook;
 pub mod security_staff;
 pub mod setup;
@@ -87,6 +89,8 @@ pub fn routes() -> Router<AppState> {
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
         .merge(credit::routes())
+        .merge(rollup::routes())
+        .merge(honours::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

@@ -19,6 +19,7 @@ mod equipment;
 mod events;
 mod filings;
 mod form;
+mod honours;
 mod imports;
 mod kit;
 mod liaison;
@@ -29,6 +30,7 @@ mod privacy;
 mod protection_levels;
 mod registry;
 mod reports;
+mod rollup;
 mod rulebook;
 mod security_staff;
 mod setup;
@@ -80,6 +82,8 @@ pub fn routes() -> Router<AppState> {
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
         .merge(credit::routes())
+        .merge(rollup::routes())
+        .merge(honours::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())

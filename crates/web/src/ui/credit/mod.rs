@@ -5,6 +5,7 @@
 //! police review form). Phone-sized.
 
 mod pages;
+mod public;
 
 use crate::state::AppState;
 
@@ -15,6 +16,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/units/{id}/credit", routing::get(pages::unit).post(pages::record))
         .route("/credit/entries/{id}/objection", routing::post(pages::object))
         .route("/credit/objections", routing::get(pages::list))
+        .route("/credit/public", routing::get(public::list))
         .route("/credit/objections/{id}", routing::get(pages::detail))
         .route(
             "/credit/objections/{id}/evidence",
