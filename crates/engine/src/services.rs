@@ -9,6 +9,7 @@ use crate::accounts::AccountService;
 use crate::alarms::AlarmService;
 use crate::alerts::AlertService;
 use crate::attachments::AttachmentService;
+use crate::assessment::AssessmentService;
 use crate::audit::AuditService;
 use crate::bulletins::BulletinService;
 use crate::config::EngineConfig;
@@ -84,6 +85,7 @@ pub struct Services {
     pub liaison: LiaisonService,
     pub enterprise_requests: EnterpriseRequestService,
     pub credit: CreditService,
+    pub assessment: AssessmentService,
 }
 
 impl Services {
@@ -133,6 +135,7 @@ impl Services {
             liaison: LiaisonService::new(ctx.clone()),
             enterprise_requests: EnterpriseRequestService::new(ctx.clone()),
             credit: CreditService::new(ctx.clone()),
+            assessment: AssessmentService::new(ctx.clone()),
             ctx,
         }
     }

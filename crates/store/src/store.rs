@@ -6,6 +6,7 @@
 use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 use crate::alarms::AlarmRepo;
 use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
+use crate::assessment::AssessmentRepo;
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
 use crate::bulletins::BulletinRepo;
@@ -100,6 +101,7 @@ pub trait Store:
     + LiaisonRepo
     + EnterpriseRequestRepo
     + CreditEntryRepo
+    + AssessmentRepo
     + Send
     + Sync
     + 'static
@@ -163,6 +165,7 @@ impl<T> Store for T where
         + LiaisonRepo
         + EnterpriseRequestRepo
         + CreditEntryRepo
+        + AssessmentRepo
         + Send
         + Sync
         + 'static

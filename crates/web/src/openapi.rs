@@ -52,6 +52,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::liaison::Doc::openapi());
     doc.merge(crate::api::enterprise_requests::Doc::openapi());
     doc.merge(crate::api::credit::Doc::openapi());
+    doc.merge(crate::api::assessment::Doc::openapi());
     doc.merge(crate::api::security_staff::Doc::openapi());
     doc.merge(crate::api::filings::Doc::openapi());
     doc.merge(crate::api::designations::Doc::openapi());

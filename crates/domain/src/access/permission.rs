@@ -174,6 +174,12 @@ pub enum Permission {
     CreditRecord,
     /// 对本单位的诚信记录提出异议并提交证据 (R30, docs/CREDIT.md): the unit's security manager.
     CreditObject,
+    /// 发起安全评估批次（本辖区；主管部门为本行业） (docs/ASSESSMENT.md, R32).
+    AssessmentLaunch,
+    /// 开展安全评估、复核单位自评、签发评估结果、将不合格项转为隐患 (docs/ASSESSMENT.md, R32).
+    AssessmentConduct,
+    /// 本单位安全自评：填写评估表并提交公安机关复核 (docs/ASSESSMENT.md, R32).
+    AssessmentSelf,
 }
 
 use Role::{
@@ -255,6 +261,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::EnterpriseRequestConfigure, &[A]),
     (Permission::CreditRecord, &[PP, PC, PX]),
     (Permission::CreditObject, &[M]),
+    (Permission::AssessmentLaunch, &[PP, PC, PX, D]),
+    (Permission::AssessmentConduct, &[PP, PC, PX, PS]),
+    (Permission::AssessmentSelf, &[M]),
 ];
 
 impl Permission {
@@ -335,6 +344,9 @@ impl Permission {
             Permission::EnterpriseRequestConfigure => "enterprise_request.configure",
             Permission::CreditRecord => "credit.record",
             Permission::CreditObject => "credit.object",
+            Permission::AssessmentLaunch => "assessment.launch",
+            Permission::AssessmentConduct => "assessment.conduct",
+            Permission::AssessmentSelf => "assessment.self",
         }
     }
 
@@ -410,6 +422,9 @@ impl Permission {
             Permission::EnterpriseRequestConfigure => "设置民营企业诉求的答复期限",
             Permission::CreditRecord => "录入诚信记录、复核单位的异议",
             Permission::CreditObject => "对本单位的诚信记录提出异议",
+            Permission::AssessmentLaunch => "发起安全评估批次",
+            Permission::AssessmentConduct => "开展安全评估、复核单位自评并签发结果，将不合格项转为隐患",
+            Permission::AssessmentSelf => "开展本单位安全自评并提交复核",
         }
     }
 

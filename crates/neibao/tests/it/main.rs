@@ -2,6 +2,7 @@
 
 mod alarms;
 mod alert_stats;
+mod assessment;
 mod api_flow;
 mod architecture;
 mod attack;

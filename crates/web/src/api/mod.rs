@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod alarms;
 pub mod alerts;
+pub mod assessment;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;
@@ -87,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
         .merge(credit::routes())
+        .merge(assessment::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

@@ -4,6 +4,7 @@
 pub(crate) mod accounts;
 mod alarms;
 mod alerts;
+mod assessment;
 mod assets;
 mod audit;
 mod bulletins;
@@ -80,6 +81,7 @@ pub fn routes() -> Router<AppState> {
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
         .merge(credit::routes())
+        .merge(assessment::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
