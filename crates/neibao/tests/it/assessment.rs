@@ -75,7 +75,7 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
     let (_, du) = admin.get(&format!("/api/v1/units/{demo_unit}")).await;
     let division = du["division_code"].as_str().unwrap().to_string();
     // A fresh key unit of the county with two devices, one heard from now, one long silent.
-    let unit = create_unit(&admin, "评估测试单位", &division, "91330106MA2ASS001").await;
+    let unit = create_unit(&admin, "评估测试单位", &division, "91330106MA2APG001").await;
     app.exec_sql(&format!(
         "UPDATE units SET is_key_unit = TRUE, police_station_id = (SELECT police_station_id FROM units WHERE id = '{demo_unit}') WHERE id = '{unit}'"
     ))
