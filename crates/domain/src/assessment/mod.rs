@@ -39,7 +39,11 @@ pub enum AssessorKind {
 }
 
 impl AssessorKind {
-    pub const ALL: [AssessorKind; 3] = [AssessorKind::Police, AssessorKind::SelfAssessment, AssessorKind::ThirdParty];
+    pub const ALL: [AssessorKind; 3] = [
+        AssessorKind::Police,
+        AssessorKind::SelfAssessment,
+        AssessorKind::ThirdParty,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             AssessorKind::Police => "police",
@@ -77,7 +81,9 @@ impl AssessmentState {
         }
     }
     pub fn from_code(s: &str) -> Option<AssessmentState> {
-        [Self::Draft, Self::Submitted, Self::Signed].into_iter().find(|k| k.code() == s)
+        [Self::Draft, Self::Submitted, Self::Signed]
+            .into_iter()
+            .find(|k| k.code() == s)
     }
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -223,12 +229,12 @@ pub const ONLINE_TARGET_PERCENT: f64 = 90.0;
 pub const CLOSURE_TARGET_DAYS: f64 = 30.0;
 
 /// The SQL behind the figures (shown with data-scored items; `:unit`, `:from`, `:to` the unit and period).
-pub const QUERY_DEVICES: &str = "SELECT COUNT(*), SUM(last_seen_at >= :to - 24h) FROM devices WHERE unit_id = :unit AND state = 'active'; \
+pub const QUERY_DEVICES: &str =
+    "SELECT COUNT(*), SUM(last_seen_at >= :to - 24h) FROM devices WHERE unit_id = :unit AND state = 'active'; \
 SELECT COUNT(*) FROM events WHERE unit_id = :unit AND kind = 'video.tamper' AND received_at BETWEEN :from AND :to";
 pub const QUERY_HAZARDS: &str = "SELECT COUNT(*) FROM hazards WHERE unit_id = :unit AND phase = 'overdue'; \
 SELECT MEDIAN(updated_at - created_at) FROM hazards WHERE unit_id = :unit AND phase = 'closed' AND updated_at BETWEEN :from AND :to";
-pub const QUERY_DRILLS: &str =
-    "SELECT COUNT(*) FROM drills WHERE unit_id = :unit AND started_at BETWEEN :from AND :to";
+pub const QUERY_DRILLS: &str = "SELECT COUNT(*) FROM drills WHERE unit_id = :unit AND started_at BETWEEN :from AND :to";
 
 /// The data evidence of an item when platform data scores it: T3 (device online rate and tamper
 /// events), P7 (hazards overdue and median closure), and the drill items (Z10, and the
@@ -346,7 +352,9 @@ pub fn result(items: &[SheetItem], outcome_cases: i64) -> AssessmentResult {
             auto: i.scored_by == ScoredBy::Data,
         })
         .collect();
-    let s = score(&as_items, |code| items.iter().find(|i| i.code == code).and_then(|i| i.result));
+    let s = score(&as_items, |code| {
+        items.iter().find(|i| i.code == code).and_then(|i| i.result)
+    });
     let weakest = s
         .by_defence
         .iter()

@@ -44,7 +44,16 @@ fn data_items_follow_the_figures_and_outcome_is_separate() {
 fn the_cycle_is_two_years() {
     let now = Utc::now();
     assert_eq!(CycleStatus::of(None, now), CycleStatus::Overdue);
-    assert_eq!(CycleStatus::of(Some(now - chrono::Duration::days(731)), now), CycleStatus::Overdue);
-    assert_eq!(CycleStatus::of(Some(now - chrono::Duration::days(700)), now), CycleStatus::Due);
-    assert_eq!(CycleStatus::of(Some(now - chrono::Duration::days(10)), now), CycleStatus::Current);
+    assert_eq!(
+        CycleStatus::of(Some(now - chrono::Duration::days(731)), now),
+        CycleStatus::Overdue
+    );
+    assert_eq!(
+        CycleStatus::of(Some(now - chrono::Duration::days(700)), now),
+        CycleStatus::Due
+    );
+    assert_eq!(
+        CycleStatus::of(Some(now - chrono::Duration::days(10)), now),
+        CycleStatus::Current
+    );
 }

@@ -219,7 +219,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("assessment.save", "保存安全评估", "保存了安全评估表"),
     ("assessment.submit", "提交安全评估", "提交了安全评估表待复核"),
     ("assessment.sign", "签发安全评估", "复核并签发了安全评估结果"),
-    ("assessment.hazards", "评估不合格项转隐患", "将安全评估的不合格项登记为隐患"),
+    (
+        "assessment.hazards",
+        "评估不合格项转隐患",
+        "将安全评估的不合格项登记为隐患",
+    ),
     ("credit.object", "提出诚信异议", "对本单位的诚信记录提出了异议"),
     ("credit.withdraw", "撤销诚信记录", "复核异议后撤销了诚信记录"),
     ("credit.amend", "变更诚信记录", "复核异议后变更了诚信记录的扣分或有效期"),

@@ -145,7 +145,13 @@ impl AssessmentService {
         who.require(Permission::AssessmentLaunch)?;
         let title = checked_text(&input.title, "批次名称", 60, true, false)?;
         let kind = assessor(&input.assessor)?;
-        let org = checked_text(&input.assessor_org, "第三方评估机构名称", 100, kind == AssessorKind::ThirdParty, false)?;
+        let org = checked_text(
+            &input.assessor_org,
+            "第三方评估机构名称",
+            100,
+            kind == AssessorKind::ThirdParty,
+            false,
+        )?;
         let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let (prefix, station, mut department) = match &who.scope {
             Scope::Division { prefix } => (prefix.clone(), None, None),
@@ -165,7 +171,11 @@ impl AssessmentService {
             id: new_id(),
             title,
             assessor: kind,
-            assessor_org: if kind == AssessorKind::ThirdParty { org } else { String::new() },
+            assessor_org: if kind == AssessorKind::ThirdParty {
+                org
+            } else {
+                String::new()
+            },
             division_prefix: prefix,
             department_id: department,
             unit_kind,
@@ -249,7 +259,13 @@ impl AssessmentService {
         } else {
             input.assessor_org.clone()
         };
-        let org = checked_text(&org_text, "第三方评估机构名称", 100, kind == AssessorKind::ThirdParty, false)?;
+        let org = checked_text(
+            &org_text,
+            "第三方评估机构名称",
+            100,
+            kind == AssessorKind::ThirdParty,
+            false,
+        )?;
         let today = (Utc::now() + Duration::hours(8)).date_naive();
         let to_day = match input.period_to.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(s) => date(s, "评估期截止日期")?,
@@ -263,11 +279,16 @@ impl AssessmentService {
             return Err(ServiceError::invalid("评估期截止日期不能晚于今天"));
         }
         if from_day >= to_day || (to_day - from_day).num_days() > 3 * 366 {
-            return Err(ServiceError::invalid("评估期起始日期应早于截止日期，且评估期不超过三年"));
+            return Err(ServiceError::invalid(
+                "评估期起始日期应早于截止日期，且评估期不超过三年",
+            ));
         }
         let unit = self.ctx.store.assessed_unit(&who.scope, &unit_id).await?;
         if unit.closed {
-            return Err(ServiceError::refused(ErrorCode::InvalidTransition, "单位已注销，不能开展安全评估"));
+            return Err(ServiceError::refused(
+                ErrorCode::InvalidTransition,
+                "单位已注销，不能开展安全评估",
+            ));
         }
         let period_from = beijing_day_start(from_day);
         let period_to = (beijing_day_start(to_day) + Duration::days(1) - Duration::milliseconds(1)).min(now());
@@ -279,7 +300,11 @@ impl AssessmentService {
             campaign_id: campaign.map(|c| c.id),
             unit_id: unit_id.clone(),
             assessor: kind,
-            assessor_org: if kind == AssessorKind::ThirdParty { org } else { String::new() },
+            assessor_org: if kind == AssessorKind::ThirdParty {
+                org
+            } else {
+                String::new()
+            },
             checklist_id: checklist.id.clone(),
             variant,
             period_from,
@@ -303,7 +328,12 @@ impl AssessmentService {
     }
 
     /// Assessments in scope, newest first.
-    pub async fn list(&self, who: &Principal, f: &AssessmentFilter, page: Page) -> ServiceResult<Listing<AssessmentRow>> {
+    pub async fn list(
+        &self,
+        who: &Principal,
+        f: &AssessmentFilter,
+        page: Page,
+    ) -> ServiceResult<Listing<AssessmentRow>> {
         Ok(self.ctx.store.list_assessments(&who.scope, f, page).await?)
     }
 
@@ -315,7 +345,11 @@ impl AssessmentService {
             let files = self
                 .ctx
                 .store
-                .list_attachments(&who.scope, AttachmentOwner::Assessment, &format!("{}:{}", a.id, it.code))
+                .list_attachments(
+                    &who.scope,
+                    AttachmentOwner::Assessment,
+                    &format!("{}:{}", a.id, it.code),
+                )
                 .await?;
             if !files.is_empty() {
                 out.push(ItemEvidence {
@@ -329,7 +363,7 @@ impl AssessmentService {
 
     /// Whether the caller may change the sheet now: the unit's manager its self-assessment
     /// while a draft; the police a police or third-party draft, and any submitted sheet (review).
-    fn may_edit(who: &Principal, a: &Assessment) -> ServiceResult<()> {
+    fn edit_check(who: &Principal, a: &Assessment) -> ServiceResult<()> {
         if a.assessor == AssessorKind::SelfAssessment {
             if !who.can(Permission::AssessmentSelf) && !who.can(Permission::AssessmentConduct) {
                 return Err(ServiceError::forbidden("当前账号不能填写或复核安全评估"));
@@ -351,14 +385,14 @@ impl AssessmentService {
 
     /// Whether the caller may change the sheet now (pages show the form or the result).
     pub fn editable(who: &Principal, a: &Assessment) -> bool {
-        Self::may_edit(who, a).is_ok()
+        Self::edit_check(who, a).is_ok()
     }
 
     /// Checks that the caller may add evidence to the sheet now (before an upload is read):
     /// 404 outside the scope, 403 for a role that may not fill it in, 409 when signed.
     pub async fn evidence_target(&self, who: &Principal, id: &str) -> ServiceResult<()> {
         let a = self.get(who, id).await?;
-        Self::may_edit(who, &a)
+        Self::edit_check(who, &a)
     }
 
     /// Applies a sheet as sent to the current one; data-scored items keep the data's result
@@ -368,7 +402,10 @@ impl AssessmentService {
         for (n, i) in input.items.iter().enumerate() {
             let code = i.code.trim();
             let Some(it) = items.iter_mut().find(|it| it.code == code) else {
-                return Err(ServiceError::invalid(format!("第{}项：检查项「{code}」不在本评估表中", n + 1)));
+                return Err(ServiceError::invalid(format!(
+                    "第{}项：检查项「{code}」不在本评估表中",
+                    n + 1
+                )));
             };
             let note = checked_text(&i.note, &format!("检查项{code}的评估说明"), MAX_NOTE_CHARS, false, true)?;
             it.note = note;
@@ -390,7 +427,11 @@ impl AssessmentService {
         if !(0..=100).contains(&cases) {
             return Err(ServiceError::invalid("因防范不力发生的案件数应为 0–100 的整数"));
         }
-        let figures = self.ctx.store.unit_figures(&a.unit_id, a.period_from, a.period_to).await?;
+        let figures = self
+            .ctx
+            .store
+            .unit_figures(&a.unit_id, a.period_from, a.period_to)
+            .await?;
         let fresh = sheet(
             &items
                 .iter()
@@ -452,7 +493,7 @@ impl AssessmentService {
     #[tracing::instrument(skip_all, fields(assessment = %id))]
     pub async fn save(&self, who: &Principal, id: &str, input: SheetInput) -> ServiceResult<Assessment> {
         let a = self.get(who, id).await?;
-        Self::may_edit(who, &a)?;
+        Self::edit_check(who, &a)?;
         let (items, cases) = self.apply(&a, &input).await?;
         let u = AssessmentUpdate {
             id: a.id.clone(),
@@ -473,10 +514,10 @@ impl AssessmentService {
     #[tracing::instrument(skip_all, fields(assessment = %id))]
     pub async fn submit(&self, who: &Principal, id: &str, input: SheetInput) -> ServiceResult<Assessment> {
         let a = self.get(who, id).await?;
+        Self::edit_check(who, &a)?;
         if a.state != AssessmentState::Draft {
             return Err(conflict("评估表已提交"));
         }
-        Self::may_edit(who, &a)?;
         let (items, cases) = self.apply(&a, &input).await?;
         Self::unscored(&items)?;
         let r = result(&items, cases);
@@ -505,7 +546,7 @@ impl AssessmentService {
     pub async fn sign(&self, who: &Principal, id: &str, input: SheetInput) -> ServiceResult<Assessment> {
         who.require(Permission::AssessmentConduct)?;
         let a = self.get(who, id).await?;
-        Self::may_edit(who, &a)?;
+        Self::edit_check(who, &a)?;
         let (items, cases) = self.apply(&a, &input).await?;
         Self::unscored(&items)?;
         let r = result(&items, cases);
@@ -540,7 +581,11 @@ impl AssessmentService {
                     title: format!("安全评估不合格（{:.1} 分）", r.total),
                     description: format!(
                         "{trigger}。最薄弱：{}。不符合项：{}。",
-                        if r.weakest_label.is_empty() { "—" } else { &r.weakest_label },
+                        if r.weakest_label.is_empty() {
+                            "—"
+                        } else {
+                            &r.weakest_label
+                        },
                         failed.join("；")
                     )
                     .chars()
@@ -595,7 +640,8 @@ impl AssessmentService {
                 .iter()
                 .filter(|i| i.result == Some(ItemResult::Fail) && i.hazard_id.is_none())
                 .map(|i| {
-                    let mut description = format!("安全评估（{}）不符合项 {}：{}", a.assessor.label_zh(), i.code, i.title);
+                    let mut description =
+                        format!("安全评估（{}）不符合项 {}：{}", a.assessor.label_zh(), i.code, i.title);
                     if !i.note.is_empty() {
                         description.push_str(&format!("。评估说明：{}", i.note));
                     }
@@ -611,8 +657,15 @@ impl AssessmentService {
                             source_id: Some(a.id.clone()),
                             inspection_id: None,
                             item_code: Some(i.code.clone()),
-                            class: if i.critical { HazardClass::Major } else { HazardClass::General },
-                            title: format!("安全评估不符合项 {}：{}", i.code, i.title).chars().take(200).collect(),
+                            class: if i.critical {
+                                HazardClass::Major
+                            } else {
+                                HazardClass::General
+                            },
+                            title: format!("安全评估不符合项 {}：{}", i.code, i.title)
+                                .chars()
+                                .take(200)
+                                .collect(),
                             description: description.chars().take(2000).collect(),
                             org_id: who.org_id.clone(),
                             created_by: display(who),
@@ -650,9 +703,15 @@ impl AssessmentService {
     /// by the caller (at most 10 MB, else 413), as an attachment of owner kind `assessment` and
     /// owner id `{id}:{code}`. 400 for an item not of the sheet. Audited as `attachment.upload`.
     #[tracing::instrument(skip_all, fields(assessment = %id))]
-    pub async fn add_evidence(&self, who: &Principal, id: &str, code: &str, upload: Upload) -> ServiceResult<Attachment> {
+    pub async fn add_evidence(
+        &self,
+        who: &Principal,
+        id: &str,
+        code: &str,
+        upload: Upload,
+    ) -> ServiceResult<Attachment> {
         let a = self.get(who, id).await?;
-        Self::may_edit(who, &a)?;
+        Self::edit_check(who, &a)?;
         if !a.items.iter().any(|i| i.code == code) {
             return Err(ServiceError::invalid(format!("检查项「{code}」不在本评估表中")));
         }

@@ -98,11 +98,19 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
     assert_eq!(s, 201, "{c2}");
     assert_eq!(c1["id"], c2["id"]);
     let (_, list) = county.get("/api/v1/assessment-campaigns").await;
-    let n = list["items"].as_array().unwrap().iter().filter(|c| c["title"] == "2026年度安全评估").count();
+    let n = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["title"] == "2026年度安全评估")
+        .count();
     assert_eq!(n, 1, "{list}");
     let campaign = c1["id"].as_str().unwrap().to_string();
     // The other county does not see a campaign of this county's units.
-    assert_eq!(other.get(&format!("/api/v1/assessment-campaigns/{campaign}")).await.0, 404);
+    assert_eq!(
+        other.get(&format!("/api/v1/assessment-campaigns/{campaign}")).await.0,
+        404
+    );
 
     // The fresh unit is overdue (never assessed).
     let (s, due) = county
@@ -119,11 +127,31 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
 
     // Bad input: 400 in Chinese.
     for (path, body, word) in [
-        ("/api/v1/assessment-campaigns", json!({"title": "批次", "assessor": "nobody"}), "评估方式"),
-        ("/api/v1/assessment-campaigns", json!({"title": " ", "assessor": "police"}), "批次名称"),
-        ("/api/v1/assessment-campaigns", json!({"title": "批次", "assessor": "third_party"}), "第三方"),
-        ("/api/v1/assessments", json!({"unit_id": unit, "period_to": "明天"}), "日期"),
-        ("/api/v1/assessments", json!({"unit_id": unit, "period_from": "2026-05-01", "period_to": "2026-01-01"}), "评估期"),
+        (
+            "/api/v1/assessment-campaigns",
+            json!({"title": "批次", "assessor": "nobody"}),
+            "评估方式",
+        ),
+        (
+            "/api/v1/assessment-campaigns",
+            json!({"title": " ", "assessor": "police"}),
+            "批次名称",
+        ),
+        (
+            "/api/v1/assessment-campaigns",
+            json!({"title": "批次", "assessor": "third_party"}),
+            "第三方",
+        ),
+        (
+            "/api/v1/assessments",
+            json!({"unit_id": unit, "period_to": "明天"}),
+            "日期",
+        ),
+        (
+            "/api/v1/assessments",
+            json!({"unit_id": unit, "period_from": "2026-05-01", "period_to": "2026-01-01"}),
+            "评估期",
+        ),
     ] {
         let (s, v) = county.post(path, body).await;
         assert_eq!(s, 400, "{v}");
@@ -162,7 +190,12 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
     assert_eq!(figure(p7, "逾期未整改隐患"), "0 条");
     assert_eq!(p7["result"], "pass");
     assert!(p7["data"]["query"].as_str().unwrap().contains("hazards"));
-    let hand = a["items"].as_array().unwrap().iter().filter(|i| i["scored_by"] == "hand").count();
+    let hand = a["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["scored_by"] == "hand")
+        .count();
     assert!(hand > 10);
 
     // Signing with an unscored item is refused in Chinese.
@@ -170,7 +203,10 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("尚未评分"), "{v}");
     let (s, v) = county
-        .put(&format!("/api/v1/assessments/{id}/sheet"), json!({"items": [{"code": "Z1", "result": "maybe"}]}))
+        .put(
+            &format!("/api/v1/assessments/{id}/sheet"),
+            json!({"items": [{"code": "Z1", "result": "maybe"}]}),
+        )
         .await;
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("Z1"), "{v}");
@@ -204,7 +240,10 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
         .unwrap();
     let r = county
         .http
-        .post(format!("{}/api/v1/assessments/{id}/items/{critical}/evidence", county.base))
+        .post(format!(
+            "{}/api/v1/assessments/{id}/items/{critical}/evidence",
+            county.base
+        ))
         .bearer_auth(&county.token)
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
@@ -225,7 +264,10 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
     assert!(signed["result"]["weakest"].is_string(), "{}", signed["result"]);
     let trigger = signed["escalation_trigger"].as_str().unwrap();
     assert!(trigger.contains("59.0") && trigger.contains("60"), "{trigger}");
-    let case = signed["escalation_hazard_id"].as_str().expect("a ladder case").to_string();
+    let case = signed["escalation_hazard_id"]
+        .as_str()
+        .expect("a ladder case")
+        .to_string();
     let (s, h) = county.get(&format!("/api/v1/hazards/{case}")).await;
     assert_eq!(s, 200, "{h}");
     assert_eq!(h["source"], "assessment");
@@ -233,7 +275,9 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
     assert_eq!(h["unit_id"], unit.as_str());
     assert!(h["description"].as_str().unwrap().contains("59.0"), "{h}");
     // Signed is final.
-    let (s, _) = county.put(&format!("/api/v1/assessments/{id}/sheet"), json!({"items": []})).await;
+    let (s, _) = county
+        .put(&format!("/api/v1/assessments/{id}/sheet"), json!({"items": []}))
+        .await;
     assert_eq!(s, 409);
 
     // Failed items become hazards in one action; a second time opens nothing more.
@@ -243,16 +287,25 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
         .iter()
         .map(|c| c.as_str().unwrap().to_string())
         .collect();
-    assert!(failed.contains(&critical) && failed.contains(&"T3".to_string()), "{failed:?}");
-    let (s, with) = county.post(&format!("/api/v1/assessments/{id}/hazards"), json!({})).await;
+    assert!(
+        failed.contains(&critical) && failed.contains(&"T3".to_string()),
+        "{failed:?}"
+    );
+    let (s, with) = county
+        .post(&format!("/api/v1/assessments/{id}/hazards"), json!({}))
+        .await;
     assert_eq!(s, 200, "{with}");
     for code in &failed {
         assert!(item(&with, code)["hazard_id"].is_string(), "{code}");
     }
-    let (s, again) = county.post(&format!("/api/v1/assessments/{id}/hazards"), json!({})).await;
+    let (s, again) = county
+        .post(&format!("/api/v1/assessments/{id}/hazards"), json!({}))
+        .await;
     assert_eq!(s, 200);
     assert_eq!(item(&again, "T3")["hazard_id"], item(&with, "T3")["hazard_id"]);
-    let (_, hz) = county.get(&format!("/api/v1/hazards?unit_id={unit}&per_page=200")).await;
+    let (_, hz) = county
+        .get(&format!("/api/v1/hazards?unit_id={unit}&per_page=200"))
+        .await;
     let from_assessment: Vec<&Value> = hz["items"]
         .as_array()
         .unwrap()
@@ -260,7 +313,10 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
         .filter(|h| h["source"] == "assessment")
         .collect();
     assert_eq!(from_assessment.len(), failed.len() + 1, "{hz}");
-    let crit = from_assessment.iter().find(|h| h["item_code"] == critical.as_str()).unwrap();
+    let crit = from_assessment
+        .iter()
+        .find(|h| h["item_code"] == critical.as_str())
+        .unwrap();
     assert_eq!(crit["class"], "major");
 
     // The PDF report; the other county cannot read it.
@@ -279,16 +335,28 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
     // The latest results: the unit at 59, not in the other county's.
     let (s, res) = county.get("/api/v1/assessment-results").await;
     assert_eq!(s, 200, "{res}");
-    let mine = res.as_array().unwrap().iter().find(|r| r["unit_id"] == unit.as_str()).unwrap();
+    let mine = res
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == unit.as_str())
+        .unwrap();
     assert_eq!(mine["total"], 59.0);
     assert_eq!(mine["grade"], "fail");
     let (_, res) = other.get("/api/v1/assessment-results").await;
     assert!(!res.as_array().unwrap().iter().any(|r| r["unit_id"] == unit.as_str()));
     // No longer overdue.
     let (_, due) = county
-        .get(&format!("/api/v1/assessments/due?campaign_id={campaign}&all=true&per_page=200"))
+        .get(&format!(
+            "/api/v1/assessments/due?campaign_id={campaign}&all=true&per_page=200"
+        ))
         .await;
-    let row = due["items"].as_array().unwrap().iter().find(|r| r["unit_id"] == unit.as_str()).unwrap();
+    let row = due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == unit.as_str())
+        .unwrap();
     assert_eq!(row["status"], "current");
 
     // Hazard data: one overdue, two closed in 10 and 20 days (median 15).
@@ -329,7 +397,10 @@ async fn a_self_assessment_is_submitted_by_the_unit_and_signed_by_the_police() {
         .await;
     assert_eq!(s, 403);
     // A department launches for its sector but does not assess.
-    assert_eq!(department.post("/api/v1/assessments", json!({"unit_id": unit})).await.0, 403);
+    assert_eq!(
+        department.post("/api/v1/assessments", json!({"unit_id": unit})).await.0,
+        403
+    );
 
     let (s, a) = manager.post("/api/v1/assessments", json!({"unit_id": unit})).await;
     assert_eq!(s, 201, "{a}");
@@ -339,7 +410,13 @@ async fn a_self_assessment_is_submitted_by_the_unit_and_signed_by_the_police() {
     let (s, v) = manager.post("/api/v1/assessments", json!({"unit_id": unit})).await;
     assert_eq!(s, 409, "{v}");
     // The police review only once submitted.
-    assert_eq!(station.post(&format!("/api/v1/assessments/{id}/sign"), json!({})).await.0, 409);
+    assert_eq!(
+        station
+            .post(&format!("/api/v1/assessments/{id}/sign"), json!({}))
+            .await
+            .0,
+        409
+    );
     let (s, sub) = manager
         .post(&format!("/api/v1/assessments/{id}/submit"), sheet_with(&a, &[]))
         .await;
@@ -347,7 +424,10 @@ async fn a_self_assessment_is_submitted_by_the_unit_and_signed_by_the_police() {
     assert_eq!(sub["state"], "submitted");
     // Submitted: the unit waits.
     assert_eq!(
-        manager.put(&format!("/api/v1/assessments/{id}/sheet"), json!({"items": []})).await.0,
+        manager
+            .put(&format!("/api/v1/assessments/{id}/sheet"), json!({"items": []}))
+            .await
+            .0,
         409
     );
     let (s, signed) = station.post(&format!("/api/v1/assessments/{id}/sign"), json!({})).await;

@@ -2,9 +2,9 @@
 
 mod alarms;
 mod alert_stats;
-mod assessment;
 mod api_flow;
 mod architecture;
+mod assessment;
 mod attack;
 mod audit_trail;
 mod authz;

@@ -74,7 +74,13 @@ const CAMPAIGN_SELECT: &str = "SELECT c.*, \
      FROM assessment_campaigns c WHERE 1=1";
 
 /// The units a campaign concerns (alias `u`).
-fn push_campaign_units(qb: &mut QueryBuilder<'_, Db>, c_division: &str, c_station: Option<&str>, c_dept: Option<&str>, c_kind: Option<&str>) {
+fn push_campaign_units(
+    qb: &mut QueryBuilder<'_, Db>,
+    c_division: &str,
+    c_station: Option<&str>,
+    c_dept: Option<&str>,
+    c_kind: Option<&str>,
+) {
     if !c_division.is_empty() {
         qb.push(" AND u.division_code LIKE ")
             .push_bind(format!("{}%", escape_like(c_division)))
@@ -122,11 +128,13 @@ impl Backend {
     }
 
     async fn campaign_station(&self, id: &str) -> StoreResult<Option<String>> {
-        Ok(sqlx::query(&sql("SELECT station_id FROM assessment_campaigns WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .and_then(|r| r.get::<Option<String>, _>("station_id")))
+        Ok(
+            sqlx::query(&sql("SELECT station_id FROM assessment_campaigns WHERE id = ?"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .and_then(|r| r.get::<Option<String>, _>("station_id")),
+        )
     }
 }
 
@@ -139,7 +147,11 @@ impl AssessmentRepo for Backend {
         );
         qb.push_bind(unit_id.to_string());
         push_scope(&mut qb, scope);
-        let r = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let r = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok(AssessedUnit {
             name: r.get("name"),
             kind: r.get("kind"),
@@ -257,7 +269,12 @@ impl AssessmentRepo for Backend {
         let mut qb = QueryBuilder::new(format!("{CAMPAIGN_SELECT} AND c.id = "));
         qb.push_bind(id.to_string());
         push_campaign_scope(&mut qb, scope);
-        Ok(qb.build().fetch_optional(&self.pool).await?.as_ref().map(campaign_from_row))
+        Ok(qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(campaign_from_row))
     }
 
     async fn assessment_campaigns(&self, scope: &Scope, page: Page) -> StoreResult<Listing<AssessmentCampaign>> {
@@ -378,7 +395,10 @@ impl AssessmentRepo for Backend {
             au.object_id = a.id.clone();
         }
         append_in(&mut tx, &au, a.at).await?;
-        let out = self.assessment_in(&mut *tx, &Scope::All, &a.id).await?.ok_or(StoreError::NotFound)?;
+        let out = self
+            .assessment_in(&mut *tx, &Scope::All, &a.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(out)
     }
@@ -504,7 +524,10 @@ impl AssessmentRepo for Backend {
             a.detail = detail.to_string();
         }
         append_in(&mut tx, &a, now).await?;
-        let out = self.assessment_in(&mut *tx, &Scope::All, &u.id).await?.ok_or(StoreError::NotFound)?;
+        let out = self
+            .assessment_in(&mut *tx, &Scope::All, &u.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(out)
     }

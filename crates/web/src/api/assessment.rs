@@ -316,7 +316,11 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessment", params(IdPath),
     responses((status = 200, body = Assessment),
         (status = 404, body = crate::error::ErrorBody, description = "评估不存在或不在本辖区")))]
-pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(p): Path<IdPath>) -> ApiResult<Json<Assessment>> {
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+) -> ApiResult<Json<Assessment>> {
     Ok(Json(state.services.assessment.get(&user.principal, &p.id).await?))
 }
 
@@ -334,7 +338,13 @@ pub async fn save(
     Path(p): Path<IdPath>,
     Json(b): Json<SheetBody>,
 ) -> ApiResult<Json<Assessment>> {
-    Ok(Json(state.services.assessment.save(&user.principal, &p.id, b.input()).await?))
+    Ok(Json(
+        state
+            .services
+            .assessment
+            .save(&user.principal, &p.id, b.input())
+            .await?,
+    ))
 }
 
 /// Submits the sheet for review (every item scored).
@@ -351,7 +361,13 @@ pub async fn submit(
     Path(p): Path<IdPath>,
     Json(b): Json<SheetBody>,
 ) -> ApiResult<Json<Assessment>> {
-    Ok(Json(state.services.assessment.submit(&user.principal, &p.id, b.input()).await?))
+    Ok(Json(
+        state
+            .services
+            .assessment
+            .submit(&user.principal, &p.id, b.input())
+            .await?,
+    ))
 }
 
 /// Reviews and signs the result (police). A result under 60 opens a ladder case at once.
@@ -368,7 +384,13 @@ pub async fn sign(
     Path(p): Path<IdPath>,
     Json(b): Json<SheetBody>,
 ) -> ApiResult<Json<Assessment>> {
-    Ok(Json(state.services.assessment.sign(&user.principal, &p.id, b.input()).await?))
+    Ok(Json(
+        state
+            .services
+            .assessment
+            .sign(&user.principal, &p.id, b.input())
+            .await?,
+    ))
 }
 
 /// Turns every failed item of a signed assessment into a hazard (source `assessment`); items
@@ -383,7 +405,9 @@ pub async fn hazards(
     user: CurrentUser,
     Path(p): Path<IdPath>,
 ) -> ApiResult<Json<Assessment>> {
-    Ok(Json(state.services.assessment.open_hazards(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.assessment.open_hazards(&user.principal, &p.id).await?,
+    ))
 }
 
 /// The evidence files of each item.
@@ -423,7 +447,9 @@ pub async fn add_evidence(
 
 /// `2026-11-29` in Beijing time.
 fn bj_day(t: DateTime<Utc>) -> String {
-    t.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d").to_string()
+    t.with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// The report of an assessment as an A4 PDF document.
@@ -542,9 +568,8 @@ fn day(s: Option<&str>, label: &str) -> Result<Option<DateTime<Utc>>, ApiError> 
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => {
-            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                ApiError::msg(ErrorCode::ValidationFailed, format!("{label}应为“年-月-日”格式的日期"))
-            })?;
+            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| ApiError::msg(ErrorCode::ValidationFailed, format!("{label}应为“年-月-日”格式的日期")))?;
             Ok(chrono_tz::Asia::Shanghai
                 .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
                 .single()
@@ -570,7 +595,13 @@ pub async fn results(
     if from > to {
         return Err(ApiError::msg(ErrorCode::ValidationFailed, "起始日期不能晚于截止日期"));
     }
-    Ok(Json(state.services.assessment.latest_results(&user.principal, from, to).await?))
+    Ok(Json(
+        state
+            .services
+            .assessment
+            .latest_results(&user.principal, from, to)
+            .await?,
+    ))
 }
 
 /// This capability's routes.
@@ -597,5 +628,21 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// This capability's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(launch, campaigns, campaign, due, start, list, get, save, submit, sign, hazards, evidence, add_evidence, report, results))]
+#[openapi(paths(
+    launch,
+    campaigns,
+    campaign,
+    due,
+    start,
+    list,
+    get,
+    save,
+    submit,
+    sign,
+    hazards,
+    evidence,
+    add_evidence,
+    report,
+    results
+))]
 pub struct Doc;

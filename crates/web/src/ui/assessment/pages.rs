@@ -84,7 +84,13 @@ pub struct IndexQuery {
     page: Option<u32>,
 }
 
-async fn index_page(state: &AppState, u: &CurrentUser, q: &IndexQuery, sent: &Fields, error: Option<ApiError>) -> Response {
+async fn index_page(
+    state: &AppState,
+    u: &CurrentUser,
+    q: &IndexQuery,
+    sent: &Fields,
+    error: Option<ApiError>,
+) -> Response {
     let who = &u.principal;
     let svc = &state.services.assessment;
     let first = Page { page: 1, per_page: 20 };
@@ -145,7 +151,13 @@ async fn index_page(state: &AppState, u: &CurrentUser, q: &IndexQuery, sent: &Fi
                 })
                 .collect(),
             due_total: due.total,
-            pager: Pager::new("/assessments", &[("campaign", campaign)], due.page, due.per_page, due.total),
+            pager: Pager::new(
+                "/assessments",
+                &[("campaign", campaign)],
+                due.page,
+                due.per_page,
+                due.total,
+            ),
             rows: rows
                 .iter()
                 .map(|r| Row {
@@ -396,16 +408,16 @@ async fn sheet_page(state: &AppState, u: &CurrentUser, id: &str, sent: &Fields, 
         } else {
             format!("{}（{}）", a.assessor.label_zh(), a.assessor_org)
         },
-        period: format!(
-            "{} 至 {}",
-            &fmt_time(a.period_from)[..10],
-            &fmt_time(a.period_to)[..10]
-        ),
+        period: format!("{} 至 {}", &fmt_time(a.period_from)[..10], &fmt_time(a.period_to)[..10]),
         total: format!("{:.1}", r.total),
         editable,
         may_submit: editable && a.state == AssessmentState::Draft,
         may_sign: editable && conduct,
-        may_hazards: signed && conduct && a.items.iter().any(|i| i.result == Some(ItemResult::Fail) && i.hazard_id.is_none()),
+        may_hazards: signed
+            && conduct
+            && a.items
+                .iter()
+                .any(|i| i.result == Some(ItemResult::Fail) && i.hazard_id.is_none()),
         signed,
         signed_line: match (&a.signed_by, a.signed_at) {
             (Some(by), Some(t)) => format!("{}（{by}）", fmt_time(t)),
