@@ -27,6 +27,7 @@ pub mod validate;
 pub mod accounts;
 pub mod alarms;
 pub mod alerts;
+pub mod assessment;
 pub mod bulletins;
 pub mod credit;
 pub mod dashboard;

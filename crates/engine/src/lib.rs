@@ -17,6 +17,7 @@ pub mod services;
 pub mod accounts;
 pub mod alarms;
 pub mod alerts;
+pub mod assessment;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;

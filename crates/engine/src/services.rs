@@ -8,6 +8,7 @@ use neibao_store::Store;
 use crate::accounts::AccountService;
 use crate::alarms::AlarmService;
 use crate::alerts::AlertService;
+use crate::assessment::AssessmentService;
 use crate::attachments::AttachmentService;
 use crate::audit::AuditService;
 use crate::bulletins::BulletinService;
@@ -88,6 +89,7 @@ pub struct Services {
     pub credit: CreditService,
     pub rollup: RollupService,
     pub honours: HonoursService,
+    pub assessment: AssessmentService,
 }
 
 impl Services {
@@ -139,6 +141,7 @@ impl Services {
             credit: CreditService::new(ctx.clone()),
             rollup: RollupService::new(ctx.clone()),
             honours: HonoursService::new(ctx.clone()),
+            assessment: AssessmentService::new(ctx.clone()),
             ctx,
         }
     }

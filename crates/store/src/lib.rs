@@ -21,6 +21,7 @@ pub mod store;
 pub mod accounts;
 pub mod alarms;
 pub mod alerts;
+pub mod assessment;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;

@@ -4,6 +4,7 @@
 pub use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 pub use crate::alarms::AlarmRepo;
 pub use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
+pub use crate::assessment::AssessmentRepo;
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;
 pub use crate::bulletins::BulletinRepo;

@@ -6,6 +6,7 @@
 use crate::accounts::{ApiTokenRepo, LoginAttemptRepo, SecuritySettingsRepo, SessionRepo, UserRepo};
 use crate::alarms::AlarmRepo;
 use crate::alerts::{AlertRepo, EscalationPolicyRepo, RuleSettingRepo};
+use crate::assessment::AssessmentRepo;
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
 use crate::bulletins::BulletinRepo;
@@ -104,6 +105,7 @@ pub trait Store:
     + CreditEntryRepo
     + RollupRepo
     + HonoursRepo
+    + AssessmentRepo
     + Send
     + Sync
     + 'static
@@ -169,6 +171,7 @@ impl<T> Store for T where
         + CreditEntryRepo
         + RollupRepo
         + HonoursRepo
+        + AssessmentRepo
         + Send
         + Sync
         + 'static

@@ -182,6 +182,12 @@ pub enum Permission {
     /// 审核授予、撤销平安单位称号 (Opinions Part 5; S10 Art 29, docs/HONOURS.md): county-level and
     /// higher police.
     HonoursDecide,
+    /// 发起安全评估批次（本辖区；主管部门为本行业） (docs/ASSESSMENT.md, R32).
+    AssessmentLaunch,
+    /// 开展安全评估、复核单位自评、签发评估结果、将不合格项转为隐患 (docs/ASSESSMENT.md, R32).
+    AssessmentConduct,
+    /// 本单位安全自评：填写评估表并提交公安机关复核 (docs/ASSESSMENT.md, R32).
+    AssessmentSelf,
 }
 
 use Role::{
@@ -266,6 +272,9 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::RollupRead, &[A, PP, PC, PX, PS, D]),
     (Permission::HonoursApply, &[M]),
     (Permission::HonoursDecide, &[PP, PC, PX]),
+    (Permission::AssessmentLaunch, &[PP, PC, PX, D]),
+    (Permission::AssessmentConduct, &[PP, PC, PX, PS]),
+    (Permission::AssessmentSelf, &[M]),
 ];
 
 impl Permission {
@@ -349,6 +358,9 @@ impl Permission {
             Permission::RollupRead => "rollup.read",
             Permission::HonoursApply => "honours.apply",
             Permission::HonoursDecide => "honours.decide",
+            Permission::AssessmentLaunch => "assessment.launch",
+            Permission::AssessmentConduct => "assessment.conduct",
+            Permission::AssessmentSelf => "assessment.self",
         }
     }
 
@@ -427,6 +439,9 @@ impl Permission {
             Permission::RollupRead => "查看和导出平安建设汇总（按辖区、按行业）",
             Permission::HonoursApply => "申请平安单位称号",
             Permission::HonoursDecide => "审核授予、撤销平安单位称号",
+            Permission::AssessmentLaunch => "发起安全评估批次",
+            Permission::AssessmentConduct => "开展安全评估、复核单位自评并签发结果，将不合格项转为隐患",
+            Permission::AssessmentSelf => "开展本单位安全自评并提交复核",
         }
     }
 

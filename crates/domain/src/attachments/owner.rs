@@ -35,10 +35,13 @@ pub enum AttachmentOwner {
     EnterpriseRequest,
     /// A unit's objection (异议) to a credit entry: its evidence files (docs/CREDIT.md, R30).
     CreditObjection,
+    /// An item of a safety assessment: the assessor's photos and files (owner id
+    /// `{assessment id}:{item code}`; docs/ASSESSMENT.md, R32).
+    Assessment,
 }
 
 impl AttachmentOwner {
-    pub const ALL: [AttachmentOwner; 12] = [
+    pub const ALL: [AttachmentOwner; 13] = [
         AttachmentOwner::Inspection,
         AttachmentOwner::Hazard,
         AttachmentOwner::RuleVersion,
@@ -51,6 +54,7 @@ impl AttachmentOwner {
         AttachmentOwner::Bulletin,
         AttachmentOwner::EnterpriseRequest,
         AttachmentOwner::CreditObjection,
+        AttachmentOwner::Assessment,
     ];
 
     /// Stable code, stored in `attachments.owner_kind`.
@@ -68,6 +72,7 @@ impl AttachmentOwner {
             AttachmentOwner::Bulletin => "bulletin",
             AttachmentOwner::EnterpriseRequest => "enterprise_request",
             AttachmentOwner::CreditObjection => "credit_objection",
+            AttachmentOwner::Assessment => "assessment",
         }
     }
 
@@ -89,6 +94,7 @@ impl AttachmentOwner {
             AttachmentOwner::Bulletin => "警企通报附件",
             AttachmentOwner::EnterpriseRequest => "民营企业诉求附件",
             AttachmentOwner::CreditObjection => "诚信异议证据",
+            AttachmentOwner::Assessment => "安全评估佐证",
         }
     }
 }

@@ -67,6 +67,8 @@ pub async fn check_target(
         AttachmentOwner::EnterpriseRequest => Err(ServiceError::invalid("民营企业诉求附件请在诉求页面上传")),
         // Objection evidence is uploaded by the credit capability (CreditService::add_evidence).
         AttachmentOwner::CreditObjection => Err(ServiceError::invalid("诚信异议的证据请在异议页面上传")),
+        // Item evidence is uploaded by the assessment capability (AssessmentService::add_evidence).
+        AttachmentOwner::Assessment => Err(ServiceError::invalid("安全评估佐证请在评估表页面上传")),
     }
 }
 

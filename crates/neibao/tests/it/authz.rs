@@ -100,6 +100,9 @@ pub(crate) enum Access {
     /// The unit's security manager and county-level and higher police: a unit's 平安单位
     /// standing (docs/HONOURS.md).
     Honours,
+    /// Police officers (their assessments) and the unit's security manager (its
+    /// self-assessment): starting a safety assessment (docs/ASSESSMENT.md).
+    Assessors,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -153,6 +156,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
             role,
             "unit_manager" | "police_province" | "police_city" | "police_county"
         ),
+        Access::Assessors => role.starts_with("police_") || role == "unit_manager",
     }
 }
 
@@ -845,6 +849,40 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Bureau,
             Some(r#"{"decision":"matrix","reason":"矩阵复核"}"#),
         ),
+        // The safety assessment (docs/ASSESSMENT.md): `objects` made the campaign
+        // `matrix-acamp-<unit>` over the unit's division and the police draft
+        // `matrix-assess-<unit>` (without items): a second start is 409, the report of a draft
+        // 409, an item evidence without a file 400.
+        ("get", "/api/v1/assessment-campaigns", Any, None),
+        (
+            "post",
+            "/api/v1/assessment-campaigns",
+            Supervisors,
+            Some(r#"{"title":"矩阵评估批次","assessor":"police"}"#),
+        ),
+        ("get", "/api/v1/assessment-campaigns/{id}", Any, None),
+        ("get", "/api/v1/assessment-results", Any, None),
+        ("get", "/api/v1/assessments", Any, None),
+        (
+            "post",
+            "/api/v1/assessments",
+            Assessors,
+            Some(r#"{"unit_id":"{unit}"}"#),
+        ),
+        ("get", "/api/v1/assessments/due", Any, None),
+        ("get", "/api/v1/assessments/{id}", Any, None),
+        (
+            "put",
+            "/api/v1/assessments/{id}/sheet",
+            Officers,
+            Some(r#"{"items":[]}"#),
+        ),
+        ("post", "/api/v1/assessments/{id}/submit", Officers, Some("{}")),
+        ("post", "/api/v1/assessments/{id}/sign", Officers, Some("{}")),
+        ("post", "/api/v1/assessments/{id}/hazards", Officers, Some("{}")),
+        ("get", "/api/v1/assessments/{id}/evidence", Any, None),
+        ("post", "/api/v1/assessments/{id}/items/{code}/evidence", Officers, None),
+        ("get", "/api/v1/assessments/{id}/report", Any, None),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -1392,6 +1430,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     enterprise_objects(app, unit_id).await;
     credit_objects(app, unit_id).await;
     honours_objects(app, unit_id).await;
+    assessment_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1543,6 +1582,8 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "credit-entries" => format!("matrix-credit-{}", o.unit["id"].as_str().unwrap()),
         "credit-objections" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),
         "honours" => format!("matrix-honours-{}", o.unit["id"].as_str().unwrap()),
+        "assessments" => format!("matrix-assess-{}", o.unit["id"].as_str().unwrap()),
+        "assessment-campaigns" => format!("matrix-acamp-{}", o.unit["id"].as_str().unwrap()),
         "filings" => o.filing.clone(),
         "designations" => o.designation.clone(),
         "protection-levels" => crate::protection_levels::matrix_order(o),
@@ -1690,6 +1731,22 @@ pub(crate) async fn enterprise_objects(app: &TestApp, unit: &str) {
          deadline, overdue, closing_note) \
          VALUES ('matrix-ereq-{unit}', '{unit}', NULL, 'other', '矩阵诉求', 'open', '', '矩阵', 0, 0, FALSE, '') \
          ON CONFLICT (id) DO NOTHING;"
+    ))
+    .await;
+}
+
+/// An assessment campaign over the unit's division and a police draft assessment of the unit
+/// without items (docs/ASSESSMENT.md), made in the store.
+pub(crate) async fn assessment_objects(app: &TestApp, unit: &str) {
+    app.exec_sql(&format!(
+        "INSERT INTO assessment_campaigns (id, title, assessor, assessor_org, division_prefix, station_id, department_id, \
+         unit_kind, org_id, created_by, created_at) \
+         SELECT 'matrix-acamp-{unit}', '矩阵评估批次', 'police', '', division_code, NULL, NULL, NULL, NULL, '矩阵', 0 \
+         FROM units WHERE id = '{unit}' ON CONFLICT (id) DO NOTHING; \
+         INSERT INTO assessments (id, campaign_id, unit_id, assessor, assessor_org, checklist_id, variant, period_from, \
+         period_to, state, items, outcome_cases, created_by, created_at, escalation_trigger, version) \
+         VALUES ('matrix-assess-{unit}', 'matrix-acamp-{unit}', '{unit}', 'police', '', 'matrix', 'all_units', 0, 1, \
+         'draft', '[]', 0, '矩阵', 0, '', 0) ON CONFLICT (id) DO NOTHING"
     ))
     .await;
 }

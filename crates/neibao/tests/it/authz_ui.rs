@@ -550,6 +550,21 @@ fn table() -> Vec<Row> {
             Bureau,
             &[("decision", "matrix"), ("reason", "界面矩阵复核")],
         ),
+        // The safety assessment (docs/ASSESSMENT.md): the campaign and police draft (without
+        // items) `objects` made; a second start is 409, failed items of a draft 409, an
+        // evidence for an item not on the sheet 400.
+        ("get", "/assessments", Any, &[]),
+        (
+            "post",
+            "/assessments/campaigns",
+            Supervisors,
+            &[("title", "界面矩阵评估批次"), ("assessor", "police")],
+        ),
+        ("post", "/assessments/start", Assessors, &[("unit_id", "{unit}")]),
+        ("get", "/assessments/{id}", Any, &[]),
+        ("post", "/assessments/{id}", Officers, &[("action", "save")]),
+        ("post", "/assessments/{id}/hazards", Officers, &[]),
+        ("post", "/assessments/{id}/evidence?item=Z1", Officers, UPLOAD),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -975,6 +990,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "credit" if path.contains("/entries/") => format!("matrix-credit-{}", o.unit["id"].as_str().unwrap()),
         "credit" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),
         "honours" => format!("matrix-honours-{}", o.unit["id"].as_str().unwrap()),
+        "assessments" => format!("matrix-assess-{}", o.unit["id"].as_str().unwrap()),
         other => panic!("no object for {other}"),
     }
 }

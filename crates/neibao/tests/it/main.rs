@@ -4,6 +4,7 @@ mod alarms;
 mod alert_stats;
 mod api_flow;
 mod architecture;
+mod assessment;
 mod attack;
 mod audit_trail;
 mod authz;

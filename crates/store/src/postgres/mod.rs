@@ -10,6 +10,8 @@ mod alarms;
 mod alert_write;
 #[path = "../alerts/sql.rs"]
 mod alerts;
+#[path = "../assessment/sql.rs"]
+mod assessment;
 #[path = "../attachments/sql.rs"]
 mod attachments;
 #[path = "../audit/sql.rs"]

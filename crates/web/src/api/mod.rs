@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod alarms;
 pub mod alerts;
+pub mod assessment;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;
@@ -91,6 +92,7 @@ pub fn routes() -> Router<AppState> {
         .merge(credit::routes())
         .merge(rollup::routes())
         .merge(honours::routes())
+        .merge(assessment::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

@@ -4,6 +4,7 @@
 pub(crate) mod accounts;
 mod alarms;
 mod alerts;
+mod assessment;
 mod assets;
 mod audit;
 mod bulletins;
@@ -84,6 +85,7 @@ pub fn routes() -> Router<AppState> {
         .merge(credit::routes())
         .merge(rollup::routes())
         .merge(honours::routes())
+        .merge(assessment::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())

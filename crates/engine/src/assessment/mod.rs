@@ -1,0 +1,8 @@
+//! The biennial safety assessment (docs/ASSESSMENT.md; R32): campaigns, the two-year cycle, the
+//! five-defence sheet scored by hand or from data, review and sign-off, failed items turned into
+//! hazards, and the ladder case a failing result opens. Other capabilities read results through
+//! [`AssessmentService::latest_results`].
+
+mod service;
+
+pub use service::{AssessmentService, CampaignInput, ItemEvidence, ItemInput, SheetInput, StartInput};
