@@ -7,9 +7,8 @@
 //! A unit's security manager applies for the title for a year; county-level and higher police
 //! decide on the unit's record: the honours block computed from the ladder
 //! ([`crate::supervision::ladder::Case::honours_bar_until`]), no open listed-supervision case, no
-//! major case in the year before (the officer confirms it with the facts shown), and — once the
-//! assessment capability is merged — the assessment result (the hook is
-//! `neibao_engine::honours::service::assessment_check`). A granted title is valid for the year
+//! major case in the year before (the officer confirms it with the facts shown), and a passing
+//! safety assessment signed in the last two years (R32, [`crate::assessment`]). A granted title is valid for the year
 //! applied for and is revoked on a major case.
 
 use chrono::{DateTime, NaiveDate, Utc};

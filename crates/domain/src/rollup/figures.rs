@@ -4,12 +4,13 @@
 //! 2. a field of [`Figures`] and its line in [`Figures::add`] (how units add up), and
 //! 3. a [`Column`] in [`COLUMNS`] (header and value): the page, the API and the `.xlsx` follow.
 //!
-//! **Assessment columns** (issue 14: 已评估/应评估 coverage, mean score, grade distribution) are
-//! left out here until the assessment capability is merged; they go below the marker
-//! `ASSESSMENT COLUMNS` in each of the three places.
+//! The assessment columns (R32: 应评估/已评估 coverage, mean score, grade distribution) read each
+//! unit's latest signed safety assessment of the two-year cycle ending at the period's end
+//! (docs/ASSESSMENT.md).
 
 use serde::Serialize;
 
+use crate::assessment::{Grade as AssessmentGrade, CYCLE_DAYS};
 use crate::supervision::credit::Grade;
 
 /// What the store reads for one unit over a period (all counts for the period
@@ -41,7 +42,10 @@ pub struct UnitFigures {
     pub ack_seconds: Vec<f64>,
     /// Credit points deducted by entries in force at the period's end (not withdrawn).
     pub credit_deductions: i64,
-    // ASSESSMENT COLUMNS: whether due this cycle, assessed, score, grade — read per unit.
+    /// The unit's latest signed safety assessment within the [`CYCLE_DAYS`] before the period's
+    /// end (R32: every unit every two years): its total (0–100, capped at 59 by a critical item)
+    /// and grade; `None`: not assessed in the cycle.
+    pub assessment: Option<(f64, AssessmentGrade)>,
 }
 
 /// Units per credit grade.
@@ -67,6 +71,36 @@ impl GradeCounts {
         self.b += o.b;
         self.c += o.c;
         self.d += o.d;
+    }
+}
+
+/// Assessed units per assessment grade.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AssessmentGradeCounts {
+    /// 优秀.
+    pub excellent: i64,
+    /// 良好.
+    pub good: i64,
+    /// 合格.
+    pub pass: i64,
+    /// 不合格.
+    pub fail: i64,
+}
+
+impl AssessmentGradeCounts {
+    fn add(&mut self, g: AssessmentGrade) {
+        match g {
+            AssessmentGrade::Excellent => self.excellent += 1,
+            AssessmentGrade::Good => self.good += 1,
+            AssessmentGrade::Pass => self.pass += 1,
+            AssessmentGrade::Fail => self.fail += 1,
+        }
+    }
+    fn merge(&mut self, o: &AssessmentGradeCounts) {
+        self.excellent += o.excellent;
+        self.good += o.good;
+        self.pass += o.pass;
+        self.fail += o.fail;
     }
 }
 
@@ -103,7 +137,17 @@ pub struct Figures {
     pub ack_mean_minutes: Option<f64>,
     /// 诚信等级分布: units per grade at the period's end (the caller's bureau rule).
     pub grades: GradeCounts,
-    // ASSESSMENT COLUMNS: assessed, due (coverage), mean_score, assessment grade counts.
+    /// 已评估: units with a signed safety assessment in the two-year cycle ending at the
+    /// period's end (every unit is due once a cycle, R32: 应评估 = `units`).
+    pub assessed: i64,
+    /// 评估覆盖率: `assessed / units` (0–1).
+    pub assessment_coverage: Option<f64>,
+    /// 平均得分: mean total of those assessments (0–100, two decimals).
+    pub assessment_mean_score: Option<f64>,
+    /// 评估等级分布: assessed units per grade (优秀 ≥ 90, 良好 ≥ 75, 合格 ≥ 60, 不合格 < 60).
+    pub assessment_grades: AssessmentGradeCounts,
+    #[serde(skip)]
+    assessment_sum: f64,
     #[serde(skip)]
     ack: Vec<f64>,
 }
@@ -130,7 +174,11 @@ impl Figures {
         self.alerts_raised += u.alerts_raised;
         self.ack.extend_from_slice(&u.ack_seconds);
         self.grades.add(grade);
-        // ASSESSMENT COLUMNS: add the unit's assessment here.
+        if let Some((total, g)) = u.assessment {
+            self.assessed += 1;
+            self.assessment_sum += total;
+            self.assessment_grades.add(g);
+        }
         self.finish();
     }
 
@@ -147,6 +195,9 @@ impl Figures {
         self.alerts_raised += o.alerts_raised;
         self.ack.extend_from_slice(&o.ack);
         self.grades.merge(&o.grades);
+        self.assessed += o.assessed;
+        self.assessment_sum += o.assessment_sum;
+        self.assessment_grades.merge(&o.assessment_grades);
         self.finish();
     }
 
@@ -154,6 +205,8 @@ impl Figures {
         self.closure_rate = ratio(self.hazards_opened_closed, self.hazards_opened).map(|r| round2(r * 100.0) / 100.0);
         self.filings_on_time_rate = ratio(self.filings_on_time, self.filings_due).map(|r| round2(r * 100.0) / 100.0);
         self.alerts_acknowledged = self.ack.len() as i64;
+        self.assessment_coverage = ratio(self.assessed, self.units).map(|r| round2(r * 100.0) / 100.0);
+        self.assessment_mean_score = (self.assessed > 0).then(|| round2(self.assessment_sum / self.assessed as f64));
         if self.ack.is_empty() {
             self.ack_median_minutes = None;
             self.ack_mean_minutes = None;
@@ -292,8 +345,45 @@ pub const COLUMNS: &[Column] = &[
         header_zh: "诚信D级",
         value: |f| Cell::Count(f.grades.d),
     },
-    // ASSESSMENT COLUMNS: 应评估, 已评估, 评估覆盖率, 平均得分, 优秀/良好/合格/不合格.
+    Column {
+        code: "assessed",
+        header_zh: "已评估单位",
+        value: |f| Cell::Count(f.assessed),
+    },
+    Column {
+        code: "assessment_coverage",
+        header_zh: "评估覆盖率",
+        value: |f| Cell::Rate(f.assessment_coverage),
+    },
+    Column {
+        code: "assessment_mean_score",
+        header_zh: "评估平均得分",
+        value: |f| Cell::Number(f.assessment_mean_score),
+    },
+    Column {
+        code: "assessment_excellent",
+        header_zh: "评估优秀",
+        value: |f| Cell::Count(f.assessment_grades.excellent),
+    },
+    Column {
+        code: "assessment_good",
+        header_zh: "评估良好",
+        value: |f| Cell::Count(f.assessment_grades.good),
+    },
+    Column {
+        code: "assessment_pass",
+        header_zh: "评估合格",
+        value: |f| Cell::Count(f.assessment_grades.pass),
+    },
+    Column {
+        code: "assessment_fail",
+        header_zh: "评估不合格",
+        value: |f| Cell::Count(f.assessment_grades.fail),
+    },
 ];
+
+/// The assessment cycle of [`UnitFigures::assessment`], in milliseconds.
+pub const ASSESSMENT_CYCLE_MS: i64 = CYCLE_DAYS * 24 * 3600 * 1000;
 
 #[cfg(test)]
 mod tests {
@@ -308,12 +398,14 @@ mod tests {
             filings_on_time: 2,
             ack_seconds: vec![60.0, 180.0],
             is_key_unit: true,
+            assessment: Some((92.0, AssessmentGrade::Excellent)),
             ..Default::default()
         };
         let u2 = UnitFigures {
             hazards_opened: 2,
             hazards_opened_closed: 2,
             ack_seconds: vec![600.0],
+            assessment: Some((59.0, AssessmentGrade::Fail)),
             ..Default::default()
         };
         let mut a = Figures::default();
@@ -333,6 +425,18 @@ mod tests {
         assert_eq!(t.grades, GradeCounts { a: 1, b: 0, c: 1, d: 0 });
         assert_eq!(Cell::Rate(t.closure_rate).text(), "75%");
         assert_eq!(Cell::Rate(None).text(), "—");
-        assert_eq!(COLUMNS.len(), 17);
+        assert_eq!(t.assessed, 2);
+        assert_eq!(t.assessment_coverage, Some(1.0));
+        assert_eq!(t.assessment_mean_score, Some(75.5));
+        assert_eq!(
+            t.assessment_grades,
+            AssessmentGradeCounts {
+                excellent: 1,
+                good: 0,
+                pass: 0,
+                fail: 1
+            }
+        );
+        assert_eq!(COLUMNS.len(), 24);
     }
 }

@@ -14,6 +14,8 @@ mod figures;
 mod group;
 mod period;
 
-pub use figures::{Cell, Column, Figures, GradeCounts, UnitFigures, COLUMNS};
+pub use figures::{
+    AssessmentGradeCounts, Cell, Column, Figures, GradeCounts, UnitFigures, ASSESSMENT_CYCLE_MS, COLUMNS,
+};
 pub use group::{group, key_of, start_level, Drill, GroupBy, Level, RollupRow, NO_STATION};
 pub use period::{Period, MAX_PERIOD_DAYS};

@@ -2,7 +2,8 @@
 //! standing (the block from the ladder and the record the police decide on).
 
 use chrono::{DateTime, Datelike, Duration, Utc};
-use neibao_domain::access::{Permission, Principal};
+use neibao_domain::access::{Permission, Principal, Scope};
+use neibao_domain::assessment::{Grade as AssessmentGrade, UnitResult, CYCLE_DAYS};
 use neibao_domain::honours::{
     block_at, is_open_listing, validity, CaseView, HonoursBlock, SafeUnitTitle, TitleState, MAX_TEXT_CHARS,
 };
@@ -39,8 +40,9 @@ pub struct HonoursStanding {
     pub open_listings: Vec<OpenListing>,
     /// Major hazards (重大隐患) found in the last 365 days, shown to the deciding officer.
     pub major_hazards_last_year: i64,
-    /// The assessment result the decision uses; `null` until the assessment capability is
-    /// merged (docs/HONOURS.md "Assessment hook").
+    /// The safety assessment the decision uses (R32, docs/ASSESSMENT.md): the unit's latest
+    /// signed result of the last two years as a person reads it, e.g. 「优秀（92分，2026年3月5日签发）」;
+    /// `null`: none in the last two years (an obstacle).
     pub assessment: Option<String>,
     /// Whether a title could be granted now (no block, no open listing, assessment not failing).
     pub may_be_granted: bool,
@@ -67,14 +69,6 @@ fn name_of(who: &Principal) -> String {
     }
 }
 
-/// ASSESSMENT HOOK (docs/HONOURS.md): the assessment result of the unit for the title's year.
-/// `Ok(None)` while neibao has no assessment capability; after the merge it answers the latest
-/// signed-off result (`Some("优秀（92分）")`) and refuses a failing one with
-/// `Err(reason)`, which blocks the grant like the ladder's block does.
-pub fn assessment_check(_unit_id: &str, _year: i32) -> Result<Option<String>, String> {
-    Ok(None)
-}
-
 #[derive(Clone)]
 pub struct HonoursService {
     pub(crate) ctx: Ctx,
@@ -83,6 +77,22 @@ pub struct HonoursService {
 impl HonoursService {
     pub fn new(ctx: Ctx) -> HonoursService {
         HonoursService { ctx }
+    }
+
+    /// The unit's latest signed safety assessment of the two years before `at` (R32). The caller
+    /// has already found the unit in its scope.
+    async fn assessment(&self, unit_id: &str, at: DateTime<Utc>) -> ServiceResult<Option<UnitResult>> {
+        let scope = Scope::Unit {
+            unit_id: unit_id.to_string(),
+        };
+        let from = at - Duration::days(CYCLE_DAYS);
+        Ok(self
+            .ctx
+            .store
+            .latest_assessment_results(&scope, from, at)
+            .await?
+            .into_iter()
+            .find(|r| r.unit_id == unit_id))
     }
 
     async fn hazards(&self, who: &Principal, unit_id: &str) -> ServiceResult<Vec<Hazard>> {
@@ -143,7 +153,6 @@ impl HonoursService {
             .iter()
             .filter(|h| h.class == HazardClass::Major && h.created_at > at - Duration::days(365))
             .count() as i64;
-        let year = at.with_timezone(&chrono_tz::Asia::Shanghai).year();
         let mut obstacles = Vec::new();
         if let Some(b) = &block {
             obstacles.push(format!("荣誉限制期至{}：{}", date_zh(b.until), b.rule_zh));
@@ -151,13 +160,16 @@ impl HonoursService {
         for l in &open_listings {
             obstacles.push(format!("隐患「{}」正在挂牌督办，尚未销号", l.title));
         }
-        let assessment = match assessment_check(unit_id, year) {
-            Ok(a) => a,
-            Err(reason) => {
-                obstacles.push(reason);
-                None
+        let assessment = self.assessment(unit_id, at).await?;
+        match &assessment {
+            None => obstacles.push("近两年内没有签发的安全评估结果（每两年评估一次），请先完成安全评估".to_string()),
+            Some(r) if r.grade == AssessmentGrade::Fail => {
+                obstacles.push(format!("最近一次安全评估不合格（{}分）", r.total))
             }
-        };
+            Some(_) => {}
+        }
+        let assessment =
+            assessment.map(|r| format!("{}（{}分，{}签发）", r.grade.label_zh(), r.total, date_zh(r.signed_at)));
         let titles = self.ctx.store.safe_unit_titles(&who.scope, unit_id).await?;
         Ok(HonoursStanding {
             unit_id: unit_id.to_string(),
@@ -231,7 +243,7 @@ impl HonoursService {
     /// `no_major_case` (the officer confirms no major case in the year before; 400 without) and
     /// is refused with 409 `invalid_transition` while the unit is under the honours block (S10 Art
     /// 29: 6 months from a listing, 1 year from a missed listed-supervision deadline), has an
-    /// open listed-supervision case, or (after the merge) failed the assessment. Granted: valid
+    /// open listed-supervision case, or has no passing safety assessment of the last two years. Granted: valid
     /// from the later of today and 1 January through 31 December of the year (409 when the year
     /// is over). 409 when already decided. Audited `honours.grant` / `honours.refuse`.
     #[tracing::instrument(skip_all, fields(title = %id))]

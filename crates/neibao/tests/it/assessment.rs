@@ -47,6 +47,45 @@ fn figure(i: &Value, label: &str) -> String {
         .to_string()
 }
 
+/// Starts, fills in and signs a police assessment of `unit` as `county`: every hand-scored item
+/// passed, or (with `failing`) one critical item failed, which caps the total at 59. A passing
+/// one first records a finished drill of the unit (the data-scored drill items, critical for a
+/// counter-terror target). Returns the signed assessment.
+pub(crate) async fn signed_assessment(app: &TestApp, county: &Client, unit: &str, failing: bool) -> Value {
+    if !failing {
+        let now = Utc::now().timestamp_millis();
+        app.exec_sql(&format!(
+            "INSERT INTO drills (id, unit_id, scenario, plan_id, title, planned_at, participants_count, people, \
+             police_station, expected, state, started_at, finished_at, evaluation, overall, created_by, created_at, version) \
+             VALUES ('{}', '{unit}', 'fire', NULL, '消防疏散演练', {now}, 10, '[]', '', '[]', 'finished', {}, {now}, NULL, NULL, \
+             'test', {now}, 0)",
+            uuid::Uuid::now_v7(),
+            now - 3_600_000
+        ))
+        .await;
+    }
+    let (s, a) = county.post("/api/v1/assessments", json!({"unit_id": unit})).await;
+    assert_eq!(s, 201, "{a}");
+    let id = a["id"].as_str().unwrap().to_string();
+    let critical = a["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["critical"] == true && i["scored_by"] == "hand")
+        .expect("a critical hand item")["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fail: Vec<&str> = if failing { vec![critical.as_str()] } else { vec![] };
+    let mut sheet = sheet_with(&a, &fail);
+    sheet["outcome_cases"] = json!(0);
+    let (s, v) = county.put(&format!("/api/v1/assessments/{id}/sheet"), sheet).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, signed) = county.post(&format!("/api/v1/assessments/{id}/sign"), json!({})).await;
+    assert_eq!(s, 200, "{signed}");
+    signed
+}
+
 /// Every hand-scored item passed, but `fail` failed.
 fn sheet_with(a: &Value, fail: &[&str]) -> Value {
     let items: Vec<Value> = a["items"]

@@ -65,12 +65,28 @@ async fn a_title_is_granted_revoked_and_blocked_while_listed() {
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     assert!(error_message(&v).contains("重大案事件"), "{v}");
-    let (s, g) = county
-        .post(
-            &decision,
-            json!({"decision": "grant", "reason": "经审核，符合平安单位条件", "no_major_case": true}),
-        )
+    // Without a safety assessment of the last two years (R32) the grant is refused and the
+    // standing says why; a failing one refuses it too; a passing one lets it through.
+    let grant = json!({"decision": "grant", "reason": "经审核，符合平安单位条件", "no_major_case": true});
+    let (s, v) = county.post(&decision, grant.clone()).await;
+    assert_eq!((s, error_code(&v)), (409, "invalid_transition"), "{v}");
+    assert!(error_message(&v).contains("安全评估"), "{v}");
+    let (_, st) = county.get(&path).await;
+    assert_eq!(st["may_be_granted"], false, "{st}");
+    assert!(st["assessment"].is_null(), "{st}");
+    let failing = crate::assessment::signed_assessment(&app, &county, &unit, true).await;
+    assert_eq!(failing["result"]["grade"], "fail", "{failing}");
+    let (s, v) = county.post(&decision, grant.clone()).await;
+    assert_eq!(s, 409, "{v}");
+    assert!(error_message(&v).contains("安全评估不合格"), "{v}");
+    // The failing result opened a hazard (the ladder case); it is closed to test the grant.
+    app.exec_sql(&format!("UPDATE hazards SET phase = 'closed' WHERE unit_id = '{unit}'"))
         .await;
+    let passing = crate::assessment::signed_assessment(&app, &county, &unit, false).await;
+    assert_ne!(passing["result"]["grade"], "fail", "{passing}");
+    let (_, st) = county.get(&path).await;
+    assert!(st["assessment"].as_str().unwrap().contains("签发"), "{st}");
+    let (s, g) = county.post(&decision, grant).await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(g["state"], "granted");
     assert_eq!(g["valid_until"], format!("{year}-12-31"));
@@ -142,7 +158,8 @@ async fn a_title_is_granted_revoked_and_blocked_while_listed() {
         .unwrap()
         .iter()
         .any(|l| l["hazard_id"] == hazard.as_str()));
-    assert!(st["assessment"].is_null());
+    // The passing assessment signed above is shown; the block alone stops the grant.
+    assert!(st["assessment"].as_str().unwrap().contains("分"), "{st}");
     let (s, mine) = manager.get(&path).await;
     assert_eq!(s, 200, "the unit sees its block too: {mine}");
     assert_eq!(mine["block"]["hazard_id"], hazard.as_str());

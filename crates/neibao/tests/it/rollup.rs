@@ -29,11 +29,15 @@ fn additive(f: &Value) -> Vec<i64> {
     for g in ["a", "b", "c", "d"] {
         v.push(f["grades"][g].as_i64().unwrap());
     }
+    v.push(f["assessed"].as_i64().unwrap());
+    for g in ["excellent", "good", "pass", "fail"] {
+        v.push(f["assessment_grades"][g].as_i64().unwrap());
+    }
     v
 }
 
 fn sum(rows: &[Value]) -> Vec<i64> {
-    let mut total = vec![0; 14];
+    let mut total = vec![0; 19];
     for r in rows {
         for (t, x) in total.iter_mut().zip(additive(&r["figures"])) {
             *t += x;
@@ -85,6 +89,9 @@ async fn a_county_is_the_sum_of_its_units_and_the_xlsx_says_the_same() {
         )
         .await;
     assert_eq!(s, 200, "{v}");
+    // A signed safety assessment (critical item failed: 59, 不合格).
+    let signed = crate::assessment::signed_assessment(&app, &county, &unit_id, true).await;
+    assert_eq!(signed["result"]["total"], 59.0);
 
     let today = (Utc::now() + Duration::hours(8)).date_naive();
     let from = (today - Duration::days(30)).to_string();
@@ -98,6 +105,9 @@ async fn a_county_is_the_sum_of_its_units_and_the_xlsx_says_the_same() {
     let stations = rows(&top);
     assert!(!stations.is_empty());
     let total = additive(&top["total"]);
+    assert_eq!(top["total"]["assessed"], 1, "{top}");
+    assert_eq!(top["total"]["assessment_grades"]["fail"], 1, "{top}");
+    assert_eq!(top["total"]["assessment_mean_score"], 59.0, "{top}");
     assert_eq!(sum(&stations), total, "the stations add up to the county");
     assert!(top["total"]["hazards_opened"].as_i64().unwrap() >= 1, "{top}");
     assert!(top["total"]["alerts_acknowledged"].as_i64().unwrap() >= 1, "{top}");
@@ -202,6 +212,9 @@ async fn a_county_is_the_sum_of_its_units_and_the_xlsx_says_the_same() {
         assert_eq!(x[col(h)], t[k].as_i64().unwrap().to_string(), "{h}");
     }
     assert_eq!(x[col("诚信A级")], t["grades"]["a"].as_i64().unwrap().to_string());
+    assert_eq!(x[col("已评估单位")], "1");
+    assert_eq!(x[col("评估不合格")], "1");
+    assert_eq!(x[col("评估平均得分")], "59");
     let median: f64 = x[col("确认用时中位数（分钟）")].parse().unwrap();
     assert!((median - t["ack_median_minutes"].as_f64().unwrap()).abs() < 1e-9);
     assert_eq!(data[1][1], "合计");

@@ -10,7 +10,8 @@ use crate::rollup::{RollupFilter, RollupRepo};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use neibao_domain::access::Scope;
-use neibao_domain::rollup::UnitFigures;
+use neibao_domain::assessment::Grade as AssessmentGrade;
+use neibao_domain::rollup::{UnitFigures, ASSESSMENT_CYCLE_MS};
 use sqlx::{QueryBuilder, Row};
 
 fn push_filter(qb: &mut QueryBuilder<'_, Db>, scope: &Scope, f: &RollupFilter) {
@@ -104,7 +105,18 @@ impl RollupRepo for Backend {
         qb.push_bind(e).push(" AND cr.expires_at > ").push_bind(e);
         qb.push(" AND (cr.withdrawn_at IS NULL OR cr.withdrawn_at > ")
             .push_bind(e);
-        qb.push(")) AS deductions FROM units u WHERE 1=1");
+        qb.push(")) AS deductions");
+        // The latest signed safety assessment of the two-year cycle ending at the period's end (R32).
+        for (col, alias) in [("total", "as_total"), ("grade", "as_grade")] {
+            qb.push(format!(
+                ", (SELECT a.{col} FROM assessments a WHERE a.unit_id = u.id AND a.state = 'signed' AND a.signed_at < "
+            ))
+            .push_bind(e)
+            .push(" AND a.signed_at >= ")
+            .push_bind(e - ASSESSMENT_CYCLE_MS)
+            .push(format!(" ORDER BY a.signed_at DESC, a.id DESC LIMIT 1) AS {alias}"));
+        }
+        qb.push(" FROM units u WHERE 1=1");
         push_filter(&mut qb, scope, f);
         qb.push(" ORDER BY u.division_code, u.name, u.id");
         let rows = qb.build().fetch_all(&self.pool).await?;
@@ -126,6 +138,11 @@ impl RollupRepo for Backend {
                 alerts_raised: r.get("a_raised"),
                 ack_seconds: Vec::new(),
                 credit_deductions: r.get("deductions"),
+                assessment: r.get::<Option<f64>, _>("as_total").and_then(|t| {
+                    r.get::<Option<&str>, _>("as_grade")
+                        .and_then(AssessmentGrade::from_code)
+                        .map(|g| (t, g))
+                }),
             })
             .collect();
         // R24: the time to acknowledge of every alert of the period that was acknowledged.
