@@ -6,9 +6,7 @@
 //! Every read of units and of what belongs to a unit (key areas, devices, events, alerts) takes
 //! a [`neibao_domain::access::Scope`] and applies it as a SQL filter; an object outside the scope
 //! is indistinguishable from one that does not exist. Security-sensitive.
-// `deny`, not `forbid`: `sqlite/direct.rs` (the group-commit writer's direct SQLite calls) is the
-// one module allowed unsafe code.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 // `src/<capability>/sql.rs` are compiled once per backend on purpose (see `sqlite/mod.rs`).
 #![allow(clippy::duplicate_mod)]
 

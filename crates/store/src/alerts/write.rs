@@ -1,6 +1,5 @@
-//! Raising an alert inside a transaction: used by [`crate::alerts::AlertRepo::raise_alert`] on
-//! PostgreSQL. SQLite's group-commit writer runs the same statements on its connection's own
-//! handle (`sqlite/writer.rs`, `raise`): keep the two in step.
+//! Raising an alert inside a transaction (compiled once per backend): used by
+//! [`crate::alerts::AlertRepo::raise_alert`] and by the SQLite group-commit writer.
 
 use super::common::ms;
 use super::db::{sql, Db};

@@ -1,8 +1,6 @@
 //! Writing events inside a transaction (compiled once per backend): an event prepared outside
 //! the transaction ([`PreparedEvent`], ciphertexts ready) is folded into its ongoing occurrence or
-//! inserted. Used by [`crate::events::EventRepo`] (bus deliveries, and every write on PostgreSQL);
-//! SQLite's group-commit writer runs the same statements on its connection's own handle
-//! (`sqlite/writer.rs`, `write_event`): keep the two in step.
+//! inserted. Used by [`crate::events::EventRepo`] and by the SQLite group-commit writer.
 
 use super::common::ms;
 use super::db::{sql, Db};

@@ -9,6 +9,8 @@
 mod accounts;
 #[path = "../alarms/sql.rs"]
 mod alarms;
+#[path = "../alerts/write.rs"]
+mod alert_write;
 #[path = "../alerts/sql.rs"]
 mod alerts;
 #[path = "../attachments/sql.rs"]
@@ -95,7 +97,6 @@ mod users;
 mod video;
 #[path = "../warning/sql.rs"]
 mod warning;
-mod direct;
 mod writer;
 
 pub use store::SqliteStore;
