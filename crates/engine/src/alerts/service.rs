@@ -129,6 +129,7 @@ impl AlertService {
         let mut audit = who.audit("escalation_policy.update", "escalation_policy", "alerts", None);
         audit.detail = serde_json::json!({ "delays_minutes": p.delays_minutes }).to_string();
         self.ctx.store.set_escalation_policy(&p, &audit, Utc::now()).await?;
+        self.ctx.pipeline.forget_escalation();
         Ok(p)
     }
 

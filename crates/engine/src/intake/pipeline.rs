@@ -78,6 +78,8 @@ struct Caches {
     placements: Ttl<DevicePlacement>,
     /// unit id → suppression windows not yet ended
     suppressions: Ttl<Vec<SuppressionWindow>>,
+    /// the escalation policy (one key: the installation has one)
+    escalation: Ttl<EscalationPolicy>,
 }
 
 /// Persists payloads and runs the rule stages on them: by default the built-in rules, then the
@@ -138,6 +140,22 @@ impl Pipeline {
     /// unit: its protection level).
     pub fn forget_placements(&self) {
         self.caches().placements.map.clear();
+    }
+
+    /// Drops the cached escalation policy (call after changing it).
+    pub fn forget_escalation(&self) {
+        self.caches().escalation.map.clear();
+    }
+
+    /// The escalation policy new alerts schedule their first escalation by, read at most every
+    /// [`RULE_CACHE_SECONDS`] (it was read for every event that fired a rule).
+    async fn escalation(&self, now: DateTime<Utc>) -> StoreResult<EscalationPolicy> {
+        if let Some(p) = self.caches().escalation.fresh("", now) {
+            return Ok(p);
+        }
+        let p = crate::alerts::escalation::policy(self.store.as_ref()).await?;
+        self.caches().escalation.put("", now, p.clone());
+        Ok(p)
     }
 
     /// Drops every cached suppression window.
@@ -348,10 +366,12 @@ impl Pipeline {
                     delays_minutes: Vec::new(),
                 }
             } else {
-                crate::alerts::escalation::policy(self.store.as_ref()).await?
+                self.escalation(now).await?
             };
+            // Every hit's alert is queued at once (on SQLite they land in the same group commit)
+            // and answered in order.
+            let mut drafts = Vec::with_capacity(hits.len());
             for hit in hits {
-                let rule = RuleLabel { rule: hit.rule.clone() };
                 // A one-press alarm climbs on its own, shorter step (docs/ALARMS.md).
                 let alarm = hit.rule == crate::alerts::builtin::EMERGENCY_ALARM;
                 let escalation = if alarm {
@@ -359,9 +379,9 @@ impl Pipeline {
                 } else {
                     escalation.clone()
                 };
-                let raised = self
-                    .store
-                    .raise_alert(&AlertDraft {
+                drafts.push((
+                    alarm,
+                    AlertDraft {
                         unit_id: device.unit_id.clone(),
                         device_id: Some(device.id.clone()),
                         rule: hit.rule,
@@ -372,8 +392,13 @@ impl Pipeline {
                         event_id: rec.event_id.clone(),
                         at: now,
                         escalate_at: crate::alerts::escalation::first_escalation(&escalation, now),
-                    })
-                    .await?;
+                    },
+                ));
+            }
+            let raised_all =
+                futures_util::future::try_join_all(drafts.iter().map(|(_, d)| self.store.raise_alert(d))).await?;
+            for ((alarm, draft), raised) in drafts.into_iter().zip(raised_all) {
+                let rule = RuleLabel { rule: draft.rule };
                 METRICS.alerts_raised.get_or_create(&rule).inc();
                 if raised.created {
                     METRICS.alerts_created.get_or_create(&rule).inc();
