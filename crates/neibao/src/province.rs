@@ -178,7 +178,9 @@ macro_rules! bulk_load {
             });
             let mut tx = pool.begin().await?;
             qb.build().execute(&mut *tx).await?;
-            let take = (alerts_left.min(n / 100 + usize::from(alerts_left > 0 && size.events < 100_000))).min(n);
+            // Alerts spread evenly over the events (every 100th with the default sizes).
+            let share = (size.alerts * (start + n)).div_ceil(size.events) - (size.alerts * start).div_ceil(size.events);
+            let take = share.min(alerts_left).min(n);
             if take > 0 {
                 alerts_left -= take;
                 let mut qa = sqlx::QueryBuilder::<$db>::new(

@@ -232,7 +232,12 @@ impl DashboardService {
                 Some(prefix) => format!("/units?division={}", AreaLevel::County.code(prefix)),
                 None => format!("/units?division={code}"),
             };
-            map_areas.push(AreaFigures { code, name, values, link });
+            map_areas.push(AreaFigures {
+                code,
+                name,
+                values,
+                link,
+            });
         }
 
         let rules = crate::alerts::builtin::builtin_rules();

@@ -27,10 +27,26 @@ async fn list_total(c: &Client, path: &str) -> i64 {
 /// those lists.
 async fn assert_consistent(c: &Client, who: &str) -> Value {
     let v = charts(c).await;
-    assert_eq!(total(&v, "alerts_raised"), list_total(c, "/api/v1/alerts?per_page=1").await, "{who}");
-    assert_eq!(total(&v, "hazards_opened"), list_total(c, "/api/v1/hazards?per_page=1").await, "{who}");
-    assert_eq!(total(&v, "hazards_open"), list_total(c, "/api/v1/hazards?open=true&per_page=1").await, "{who}");
-    assert_eq!(total(&v, "hazards_overdue"), list_total(c, "/api/v1/hazards?phase=overdue&per_page=1").await, "{who}");
+    assert_eq!(
+        total(&v, "alerts_raised"),
+        list_total(c, "/api/v1/alerts?per_page=1").await,
+        "{who}"
+    );
+    assert_eq!(
+        total(&v, "hazards_opened"),
+        list_total(c, "/api/v1/hazards?per_page=1").await,
+        "{who}"
+    );
+    assert_eq!(
+        total(&v, "hazards_open"),
+        list_total(c, "/api/v1/hazards?open=true&per_page=1").await,
+        "{who}"
+    );
+    assert_eq!(
+        total(&v, "hazards_overdue"),
+        list_total(c, "/api/v1/hazards?phase=overdue&per_page=1").await,
+        "{who}"
+    );
     assert_eq!(
         total(&v, "hazards_closed"),
         list_total(c, "/api/v1/hazards?phase=closed&per_page=1").await,
@@ -38,9 +54,17 @@ async fn assert_consistent(c: &Client, who: &str) -> Value {
     );
     // The trend lines add up to the totals of the period.
     for line in v["trends"].as_array().unwrap() {
-        let sum: i64 = line["values"].as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).sum();
+        let sum: i64 = line["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64().unwrap())
+            .sum();
         assert_eq!(sum, total(&v, line["key"].as_str().unwrap()), "{who}: {line}");
-        assert_eq!(line["values"].as_array().unwrap().len(), v["days"].as_array().unwrap().len());
+        assert_eq!(
+            line["values"].as_array().unwrap().len(),
+            v["days"].as_array().unwrap().len()
+        );
     }
     // The breakdown adds up to the totals, every area links to its units.
     if let Some(areas) = v["by_area"].as_array().filter(|a| !a.is_empty()) {
@@ -50,7 +74,11 @@ async fn assert_consistent(c: &Client, who: &str) -> Value {
             assert_eq!(sum, total(&v, key), "{who}: {key}");
         }
         for a in areas {
-            assert_eq!(a["link"], format!("/units?division={}", a["code"].as_str().unwrap()), "{a}");
+            assert_eq!(
+                a["link"],
+                format!("/units?division={}", a["code"].as_str().unwrap()),
+                "{a}"
+            );
         }
     }
     // The top-N lists: each entry's count is the count of its list.
@@ -120,18 +148,34 @@ async fn chart_figures_equal_the_data_and_stay_inside_the_jurisdiction() {
     assert_consistent(&unit, "demo_unit").await;
     // The county counts its own hazard only; the city both.
     assert_eq!(total(&county1, "hazards_opened"), total(&county0, "hazards_opened") + 1);
-    assert_eq!(total(&county1, "hazards_overdue"), total(&county0, "hazards_overdue") + 1);
+    assert_eq!(
+        total(&county1, "hazards_overdue"),
+        total(&county0, "hazards_overdue") + 1
+    );
     assert_eq!(total(&county1, "hazards_closed"), total(&county0, "hazards_closed"));
     assert_eq!(total(&city1, "hazards_opened"), total(&city0, "hazards_opened") + 2);
     assert_eq!(total(&city1, "hazards_closed"), total(&city0, "hazards_closed") + 1);
-    assert_eq!(total(&county1, "false_positives"), total(&county0, "false_positives") + 1);
+    assert_eq!(
+        total(&county1, "false_positives"),
+        total(&county0, "false_positives") + 1
+    );
     let top = county1["top_overdue_units"].as_array().unwrap();
     assert!(top.iter().any(|t| t["id"] == own_unit.as_str()), "{county1}");
-    assert!(!top.iter().any(|t| t["id"] == other_unit.as_str()), "another county's unit: {county1}");
+    assert!(
+        !top.iter().any(|t| t["id"] == other_unit.as_str()),
+        "another county's unit: {county1}"
+    );
     let rules = county1["top_false_positive_rules"].as_array().unwrap();
     let fp = rules.iter().find(|r| r["id"] == alert["rule"]).expect("the rule");
     assert!(fp["value"].as_i64().unwrap() >= 1 && fp["link"].as_str().unwrap().starts_with("/alerts/stats"));
-    assert!(fp["name"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{fp}");
+    assert!(
+        fp["name"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{fp}"
+    );
     // The county's breakdown is its streets; 滨江区 is not in it.
     for a in county1["by_area"].as_array().unwrap() {
         assert!(a["code"].as_str().unwrap().starts_with("330106"), "{a}");
@@ -146,7 +190,12 @@ async fn chart_figures_equal_the_data_and_stay_inside_the_jurisdiction() {
     let pv = charts(&province).await;
     assert_eq!(pv["map"]["geo"], "330000");
     assert_eq!(pv["map"]["areas"].as_array().unwrap().len(), 11, "{pv}");
-    let hz = pv["map"]["areas"].as_array().unwrap().iter().find(|a| a["code"] == "330100").unwrap();
+    let hz = pv["map"]["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "330100")
+        .unwrap();
     assert_eq!(hz["link"], "/units?division=330100");
     assert_eq!(hz["values"]["hazards_opened"], city1["totals"]["hazards_opened"]);
 
@@ -171,11 +220,20 @@ async fn the_home_page_embeds_the_figures_and_serves_echarts_itself() {
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("script-src 'self'"), "{csp}");
     let html = r.text().await.unwrap();
-    for id in ["chart-trend", "chart-map", "chart-areas", "top-overdue-units", "top-false-positive-rules"] {
+    for id in [
+        "chart-trend",
+        "chart-map",
+        "chart-areas",
+        "top-overdue-units",
+        "top-false-positive-rules",
+    ] {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
     }
     assert!(html.contains("<script src=\"/static/vendor/echarts.min.js\""));
-    assert!(!html.contains("http://") && !html.contains("https://"), "nothing from elsewhere");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "nothing from elsewhere"
+    );
     let embedded = html
         .split("<script type=\"application/json\" id=\"dashboard-data\">")
         .nth(1)
@@ -193,7 +251,10 @@ async fn the_home_page_embeds_the_figures_and_serves_echarts_itself() {
 
     let js = b.get(app.url("/static/vendor/echarts.min.js")).send().await.unwrap();
     assert_eq!(js.status(), 200);
-    assert!(js.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(js.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
     assert!(js.text().await.unwrap().len() > 500_000);
     let geo: Value = b
         .get(app.url("/static/geo/330000.json"))
@@ -215,14 +276,7 @@ async fn the_home_page_embeds_the_figures_and_serves_echarts_itself() {
     assert_eq!(script.status(), 200);
 
     // A unit's manager: trends and lists, no map of areas.
-    let html = b
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = b.get(app.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("chart-map"));
     let m = app.browser("demo_unit", DEMO_PASSWORD).await;
     let html = m.get(app.url("/")).send().await.unwrap().text().await.unwrap();
@@ -276,7 +330,10 @@ async fn a_county_officer_clicks_the_map_through_to_the_county_list() {
         )
         .await
         .unwrap();
-    let (x, y) = (v[0].as_f64().unwrap().round() as i64, v[1].as_f64().unwrap().round() as i64);
+    let (x, y) = (
+        v[0].as_f64().unwrap().round() as i64,
+        v[1].as_f64().unwrap().round() as i64,
+    );
     let map = b.try_find(&css("#chart-map")).await.unwrap();
     b.call(
         Method::POST,
@@ -295,6 +352,9 @@ async fn a_county_officer_clicks_the_map_through_to_the_county_list() {
     .await;
     let rows = b.text(&css("table")).await;
     assert!(rows.contains("西湖区"), "{rows}");
-    assert!(!rows.contains("拱墅区") && !rows.contains("滨江区"), "only the county: {rows}");
+    assert!(
+        !rows.contains("拱墅区") && !rows.contains("滨江区"),
+        "only the county: {rows}"
+    );
     b.quit().await;
 }
