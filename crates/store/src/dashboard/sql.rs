@@ -132,8 +132,16 @@ impl Backend {
                 q.push(" GROUP BY d.area, d.metric");
                 for r in q.build().fetch_all(&self.pool).await? {
                     let area: String = r.get("area");
-                    let area = if target == 1 { area.chars().take(4).collect() } else { area };
-                    rows.push((area, r.get::<String, _>("metric"), r.get::<Option<i64>, _>("n").unwrap_or(0)));
+                    let area = if target == 1 {
+                        area.chars().take(4).collect()
+                    } else {
+                        area
+                    };
+                    rows.push((
+                        area,
+                        r.get::<String, _>("metric"),
+                        r.get::<Option<i64>, _>("n").unwrap_or(0),
+                    ));
                 }
             }
             if target == 0 {
@@ -157,7 +165,8 @@ impl Backend {
         in_days(&mut q);
         q.push(" GROUP BY d.dim ORDER BY n DESC, d.dim LIMIT ").push_bind(top);
         for r in q.build().fetch_all(&self.pool).await? {
-            out.top_false_positive_rules.push((r.get("dim"), r.get::<Option<i64>, _>("n").unwrap_or(0)));
+            out.top_false_positive_rules
+                .push((r.get("dim"), r.get::<Option<i64>, _>("n").unwrap_or(0)));
         }
         Ok(out)
     }
