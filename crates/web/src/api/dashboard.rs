@@ -19,6 +19,7 @@ pub async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> ApiR
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChartsQuery {
     /// The period: this many days up to today (China Standard Time), 7 to 366; default 30.
     #[param(minimum = 7, maximum = 366)]
