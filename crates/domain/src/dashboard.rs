@@ -89,6 +89,151 @@ pub struct Dashboard {
     pub by_area: Vec<AreaStats>,
 }
 
+/// A series of the dashboard's trend chart: a daily counter kept in `dashboard_daily` (migration
+/// 0067, maintained on write by database triggers) and the list a click on it opens.
+///
+/// Adding a series (e.g. assessment scores) is one row in [`TREND_SERIES`] plus whatever writes its
+/// counter (a trigger in a migration, like `alerts_raised`); the API, the chart and the docs follow.
+#[derive(Debug, Clone, Copy)]
+pub struct TrendMetric {
+    /// The counter's `metric` in `dashboard_daily`.
+    pub key: &'static str,
+    /// The series name shown (zh-CN).
+    pub label_zh: &'static str,
+    /// The filtered list behind the series.
+    pub link: &'static str,
+}
+
+/// The series of the trend chart, in the order drawn.
+pub const TREND_SERIES: &[TrendMetric] = &[
+    TrendMetric {
+        key: "alerts_raised",
+        label_zh: "新增告警",
+        link: "/alerts",
+    },
+    TrendMetric {
+        key: "hazards_opened",
+        label_zh: "新增隐患",
+        link: "/hazards?sort=-created",
+    },
+    TrendMetric {
+        key: "hazards_closed",
+        label_zh: "整改完成隐患",
+        link: "/hazards?phase=closed",
+    },
+];
+
+/// A figure the map and the area chart can be coloured by: `(key, zh-CN label)`. The first four
+/// are sums over the chosen period (`dashboard_daily`), the last two are counts now
+/// (`dashboard_unit_state`).
+pub const AREA_FIGURES: &[(&str, &str)] = &[
+    ("alerts_raised", "新增告警"),
+    ("hazards_opened", "新增隐患"),
+    ("hazards_closed", "整改完成隐患"),
+    ("false_positives", "误报"),
+    ("hazards_open", "未整改隐患（当前）"),
+    ("hazards_overdue", "逾期隐患（当前）"),
+];
+
+/// The figures that are counts now rather than sums over the period.
+pub const STATE_FIGURES: &[&str] = &["hazards_open", "hazards_overdue"];
+
+/// Rows read from the dashboard counters of a scope (the store's answer; the engine shapes it
+/// into [`DashboardCharts`]).
+#[derive(Debug, Clone, Default)]
+pub struct DashboardCounters {
+    /// `(day 'YYYY-MM-DD', metric, sum)` over the period, metrics of [`TREND_SERIES`].
+    pub daily: Vec<(String, String, i64)>,
+    /// `(leading digits of the division code, metric, sum)` at the breakdown level; period sums
+    /// and current states together.
+    pub by_area: Vec<(String, String, i64)>,
+    /// The same by city (4 digits), for the map.
+    pub by_city: Vec<(String, String, i64)>,
+    /// `(unit id, unit name, overdue hazards)`, most first.
+    pub top_overdue_units: Vec<(String, String, i64)>,
+    /// `(rule code, alerts marked false positive in the period)`, most first.
+    pub top_false_positive_rules: Vec<(String, i64)>,
+}
+
+/// A figure the map and the area chart can show.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FigureInfo {
+    /// e.g. `hazards_overdue`.
+    pub key: String,
+    /// e.g. 逾期隐患（当前）.
+    pub label: String,
+}
+
+/// One series of the trend chart: one value per day of `days`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TrendLine {
+    pub key: String,
+    pub label: String,
+    /// The list behind the series (a relative URL of the UI).
+    pub link: String,
+    /// One count per day of [`DashboardCharts::days`].
+    pub values: Vec<i64>,
+}
+
+/// The figures of one area (a city on the map, or an area of the breakdown).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AreaFigures {
+    /// GB/T 2260 division code (6 or 9 digits).
+    pub code: String,
+    pub name: String,
+    /// Every figure of [`AREA_FIGURES`] by key (zeros included).
+    pub values: std::collections::BTreeMap<String, i64>,
+    /// The list behind the area: the units of the area (inside the viewer's own scope).
+    pub link: String,
+}
+
+/// One row of a top-N list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TopEntry {
+    /// A unit id or a rule code.
+    pub id: String,
+    /// A unit name or a rule title (zh-CN).
+    pub name: String,
+    pub value: i64,
+    /// The filtered list behind the row.
+    pub link: String,
+}
+
+/// The map of the dashboard: Zhejiang's cities (the shipped GeoJSON is city level, docs/DASHBOARDS.md).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DashboardMap {
+    /// The GeoJSON served at `/static/geo/{geo}.json` (`330000`: Zhejiang by city).
+    pub geo: String,
+    /// The cities inside the viewer's scope with figures; a viewer below a city sees the one city
+    /// holding its jurisdiction, with its own jurisdiction's figures and link.
+    pub areas: Vec<AreaFigures>,
+}
+
+/// Every figure the dashboard charts draw, for the caller's scope and period (issue 14). Nothing
+/// shown by the charts is computed in the browser: it only picks values from here.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DashboardCharts {
+    /// First and last day of the period (China Standard Time, `YYYY-MM-DD`), both included.
+    pub from: String,
+    pub to: String,
+    /// Every day of the period in order.
+    pub days: Vec<String>,
+    pub trends: Vec<TrendLine>,
+    /// The figures of `totals`, `map.areas[].values` and `by_area[].values`, in the order offered.
+    pub figures: Vec<FigureInfo>,
+    /// Every figure for the whole scope.
+    pub totals: std::collections::BTreeMap<String, i64>,
+    pub map: DashboardMap,
+    /// The level of `by_area`; absent for one unit.
+    pub area_level: Option<AreaLevel>,
+    /// The scope broken down one level below it (as [`Dashboard::by_area`]).
+    pub by_area: Vec<AreaFigures>,
+    /// Units with the most overdue hazards (at most 10, none with zero).
+    pub top_overdue_units: Vec<TopEntry>,
+    /// Rules whose alerts were most often marked false positives in the period (at most 10).
+    pub top_false_positive_rules: Vec<TopEntry>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -132,7 +132,10 @@ pub async fn migrate_data(from: &str, to: &str) -> anyhow::Result<Vec<TableRepor
         .await
         .context("connecting to PostgreSQL")?;
     sqlx::migrate!("../store/migrations/postgres").run(&pg).await?;
-    let tables = tables_in_order(&src).await?;
+    let mut tables = tables_in_order(&src).await?;
+    // The dashboard counters last: the target's triggers count the alerts and hazards as they are
+    // copied, and copying the counters afterwards overwrites those with the source's (equal) rows.
+    tables.sort_by_key(|t| t.starts_with("dashboard_"));
     let mut reports = Vec::new();
     for table in tables.iter() {
         copy_table(&src, &pg, table)

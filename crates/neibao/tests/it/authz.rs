@@ -169,6 +169,7 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("delete", "/api/v1/session", Any, None),
         ("get", "/api/v1/me", Any, None),
         ("get", "/api/v1/dashboard", Any, None),
+        ("get", "/api/v1/dashboard/charts", Any, None),
         ("get", "/api/v1/divisions", Any, None),
         ("get", "/api/v1/divisions/versions", Any, None),
         (

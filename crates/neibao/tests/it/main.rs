@@ -19,6 +19,7 @@ mod common;
 mod connections;
 mod contract;
 mod credit;
+mod dashboard_charts;
 mod dashboards;
 mod delivery;
 mod demo_live;
