@@ -97,6 +97,7 @@ impl AssessmentState {
 /// The grade of a total (neibao's decision, docs/ASSESSMENT.md: §d gives only the fail line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AssessmentGrade)]
 pub enum Grade {
     /// ≥ 90: 优秀.
     Excellent,
@@ -453,6 +454,7 @@ impl CycleStatus {
 
 /// A unit in the due list.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = AssessmentDueUnit)]
 pub struct DueUnit {
     pub unit_id: String,
     pub unit_name: String,

@@ -58,6 +58,7 @@ impl BulletinKind {
 /// How urgent a bulletin is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = BulletinSeverity)]
 pub enum Severity {
     /// 一般.
     Normal,

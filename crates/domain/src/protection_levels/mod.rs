@@ -124,6 +124,7 @@ pub use crate::registry::UnitSet;
 
 /// One row of an order's history (activation, each change, the end).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ProtectionLevelHistoryEntry)]
 pub struct HistoryEntry {
     pub seq: i64,
     /// `activate`, `raise`, `lower`, `extend`, `end`.

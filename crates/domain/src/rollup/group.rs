@@ -49,6 +49,7 @@ impl GroupBy {
 /// What a row stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = RollupLevel)]
 pub enum Level {
     /// 省 (2-digit division prefix).
     Province,
@@ -79,6 +80,7 @@ impl Level {
 
 /// The query parameters that open a row's units or sub-divisions.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = RollupDrill)]
 pub struct Drill {
     /// `division`: a division-code prefix (2, 4 or 6 digits).
     pub division: Option<String>,

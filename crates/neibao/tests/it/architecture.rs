@@ -581,6 +581,62 @@ fn no_source_file_over_800_lines() {
     assert!(long.is_empty(), "split these by capability:\n{}", long.join("\n"));
 }
 
+/// utoipa names a schema by its type's name (or `#[schema(as = …)]`) and, when two documents
+/// merged into /api/v1/openapi.json define the same name, silently keeps one: the other
+/// operation's body or answer is then described by a stranger's schema (schemathesis found
+/// `Level`, `Drill` and `DueUnit` so). Every `ToSchema` type needs a name of its own.
+#[test]
+fn every_openapi_schema_name_is_unique() {
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for dir in crates() {
+        let mut files = Vec::new();
+        rust_files(&dir.join("src"), &mut files);
+        for f in files {
+            let src = std::fs::read_to_string(&f).unwrap();
+            let lines: Vec<&str> = src.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
+                if !(l.contains("derive(") && l.contains("ToSchema")) {
+                    continue;
+                }
+                let mut alias = None;
+                for (j, line) in lines.iter().enumerate().skip(i).take(12) {
+                    let t = line.trim_start();
+                    if t.starts_with("#[schema(") {
+                        if let Some(rest) = t.split(" as = ").nth(1).or_else(|| t.split("(as = ").nth(1)) {
+                            let name: String = rest
+                                .chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                                .collect();
+                            alias = name.rsplit("::").next().map(str::to_string);
+                        }
+                    }
+                    let item = t
+                        .strip_prefix("pub(crate) ")
+                        .or_else(|| t.strip_prefix("pub "))
+                        .unwrap_or(t);
+                    if let Some(rest) = item.strip_prefix("struct ").or_else(|| item.strip_prefix("enum ")) {
+                        let ty: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                        seen.entry(alias.clone().unwrap_or(ty))
+                            .or_default()
+                            .push(format!("{}:{}", rel(&f), j + 1));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let dup: Vec<String> = seen
+        .iter()
+        .filter(|(_, at)| at.len() > 1)
+        .map(|(name, at)| format!("{name}: {}", at.join(", ")))
+        .collect();
+    assert!(
+        dup.is_empty(),
+        "OpenAPI schema names used twice (give one `#[schema(as = …)]`):\n{}",
+        dup.join("\n")
+    );
+}
+
 #[test]
 fn access_decisions_only_in_the_policy() {
     let mut found = Vec::new();

@@ -66,6 +66,7 @@ pub struct DueQuery {
 /// Where an assessment stands.
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AssessmentStateParam)]
 pub enum StateParam {
     Draft,
     Submitted,
@@ -134,6 +135,7 @@ pub struct StartBody {
 
 /// One item as scored by hand.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = AssessmentItemBody)]
 pub struct ItemBody {
     #[serde(default)]
     pub code: String,
@@ -180,6 +182,7 @@ impl SheetBody {
 /// An evidence file (multipart).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // the schema of the body, which `CsrfMultipart` reads
+#[schema(as = AssessmentEvidenceForm)]
 pub struct EvidenceForm {
     /// The file (photos and PDF shown inline), at most 10 MB.
     #[schema(value_type = String, format = Binary)]

@@ -42,6 +42,7 @@ pub struct FilePath {
 /// A file to attach (multipart).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // the schema of the body, which `CsrfMultipart` reads
+#[schema(as = BulletinFileForm)]
 pub struct FileForm {
     /// The file: PDF or an image (JPEG, PNG, GIF or WebP), at most 10 MB.
     #[schema(value_type = String, format = Binary)]

@@ -37,6 +37,7 @@ pub struct IdPath {
 /// Where an objection stands.
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CreditStateParam)]
 pub enum StateParam {
     Pending,
     Corrected,
@@ -113,6 +114,7 @@ pub struct DecisionBody {
 /// An evidence file (multipart).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // the schema of the body, which `CsrfMultipart` reads
+#[schema(as = CreditEvidenceForm)]
 pub struct EvidenceForm {
     /// The file (images and PDF shown inline; others offered for download), at most 10 MB.
     #[schema(value_type = String, format = Binary)]

@@ -120,6 +120,7 @@ pub async fn sign_document(
 
 /// A department's action record.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = DocumentActionBody)]
 pub struct ActionBody {
     /// 处理情况: what the department did (1–1000 characters).
     #[serde(default)]

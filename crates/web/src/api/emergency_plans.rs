@@ -89,6 +89,7 @@ pub struct EditRequest {
 
 /// A review step: submit (the unit), return (comment required) or accept (the police).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PlanReviewRequest)]
 pub struct ReviewRequest {
     /// The plan's `current_version` as read (stale: 409).
     #[schema(minimum = 1)]

@@ -58,6 +58,7 @@ pub struct ListQuery {
 
 /// A new request.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = EnterpriseFileBody)]
 pub struct FileBody {
     /// `protection` (保护请求), `economic_crime` (经济犯罪线索), `business_environment`
     /// (营商环境投诉) or `other`.

@@ -41,6 +41,7 @@ pub struct ApplyBody {
 
 /// A decision on an application.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = HonoursDecisionBody)]
 pub struct DecisionBody {
     /// `grant` (授予) or `refuse` (不予授予).
     #[serde(default)]

@@ -142,6 +142,7 @@ pub struct PhotoPath {
 /// A photo of a report (multipart).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // the schema of the body, which `CsrfMultipart` reads
+#[schema(as = ReportPhotoForm)]
 pub struct PhotoForm {
     /// The photo (JPEG, PNG, GIF or WebP, known by its bytes), at most 10 MB.
     #[schema(value_type = String, format = Binary)]
