@@ -67,6 +67,13 @@ pub fn status_of(e: &ApiError) -> StatusCode {
     StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
+/// Whether a refusal is the form's own to show (400 bad input, 409 wrong state): the page is
+/// rendered again with what was typed and the message; other refusals (403, 404, 413 …) are
+/// answered as such.
+pub fn refused_in_form(e: &ApiError) -> bool {
+    matches!(e.code.http_status(), 400 | 409)
+}
+
 /// The status a refused form of a signed-in user is re-rendered with: the error's own, except
 /// that 401 (a wrong current password, say) becomes 400 — the user is still signed in.
 pub fn signed_in_status_of(e: &ApiError) -> StatusCode {

@@ -17,13 +17,9 @@ use crate::extract::csrf::CsrfForm;
 use crate::extract::multipart::CsrfMultipart;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
-use crate::ui::form::{field, status_of, with_status, Fields};
+use crate::ui::form::{field, refused_in_form, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, Nav, Pager};
-
-fn refused_here(e: &ApiError) -> bool {
-    matches!(e.code.http_status(), 400 | 409)
-}
 
 /// A campaign as listed.
 pub struct CampaignRow {
@@ -201,7 +197,7 @@ pub async fn launch(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
         Ok(c) => Redirect::to(&format!("/assessments?campaign={}", c.id)).into_response(),
         Err(e) => {
             let e: ApiError = e.into();
-            if refused_here(&e) {
+            if refused_in_form(&e) {
                 index_page(&state, &u, &IndexQuery::default(), &f, Some(e)).await
             } else {
                 error_page(&u, e)
@@ -225,7 +221,7 @@ pub async fn start(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f)
         Ok(a) => Redirect::to(&format!("/assessments/{}", a.id)).into_response(),
         Err(e) => {
             let e: ApiError = e.into();
-            if refused_here(&e) {
+            if refused_in_form(&e) {
                 let q = IndexQuery {
                     campaign: field(&f, "campaign_id").to_string(),
                     page: None,
@@ -492,7 +488,7 @@ pub async fn save(
         Ok(_) => Redirect::to(&format!("/assessments/{id}")).into_response(),
         Err(e) => {
             let e: ApiError = e.into();
-            if refused_here(&e) {
+            if refused_in_form(&e) {
                 sheet_page(&state, &u, &id, &f, Some(e)).await
             } else {
                 error_page(&u, e)
@@ -512,7 +508,7 @@ pub async fn hazards(
         Ok(_) => Redirect::to(&format!("/assessments/{id}#result")).into_response(),
         Err(e) => {
             let e: ApiError = e.into();
-            if refused_here(&e) {
+            if refused_in_form(&e) {
                 sheet_page(&state, &u, &id, &Vec::new(), Some(e)).await
             } else {
                 error_page(&u, e)

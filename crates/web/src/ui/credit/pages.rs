@@ -20,7 +20,7 @@ use crate::extract::csrf::CsrfForm;
 use crate::extract::multipart::CsrfMultipart;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
-use crate::ui::form::{field, status_of, with_status, Fields};
+use crate::ui::form::{field, refused_in_form, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, Nav, Pager};
 
@@ -153,10 +153,6 @@ async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, sent: &Fields, e
     )
 }
 
-fn refused_here(e: &ApiError) -> bool {
-    matches!(e.code.http_status(), 400 | 409)
-}
-
 /// `GET /units/{id}/credit`.
 pub async fn unit(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Path<String>) -> Response {
     unit_page(&state, &u, &id, &Vec::new(), None).await
@@ -193,7 +189,7 @@ pub async fn record(
         Ok(_) => Redirect::to(&format!("/units/{id}/credit#entries")).into_response(),
         Err(e) => {
             let e: ApiError = e.into();
-            if refused_here(&e) {
+            if refused_in_form(&e) {
                 unit_page(&state, &u, &id, &f, Some(e)).await
             } else {
                 error_page(&u, e)
@@ -215,7 +211,7 @@ pub async fn object(
         Err(e) => {
             let e: ApiError = e.into();
             let unit_id = u.principal.unit_id.clone().unwrap_or_default();
-            if refused_here(&e) && !unit_id.is_empty() {
+            if refused_in_form(&e) && !unit_id.is_empty() {
                 let mut sent = f.clone();
                 sent.push(("record_id".into(), id));
                 unit_page(&state, &u, &unit_id, &sent, Some(e)).await
@@ -393,7 +389,7 @@ pub async fn detail(State(state): State<AppState>, UiUser(u): UiUser, Path(id): 
 }
 
 async fn show_again(state: &AppState, u: &CurrentUser, id: &str, f: &Fields, e: ApiError) -> Response {
-    if !refused_here(&e) && e.code != ErrorCode::PayloadTooLarge {
+    if !refused_in_form(&e) && e.code != ErrorCode::PayloadTooLarge {
         return error_page(u, e);
     }
     match state.services.credit.get(&u.principal, id).await {

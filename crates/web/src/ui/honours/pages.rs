@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::extract::csrf::CsrfForm;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
-use crate::ui::form::{field, status_of, with_status, Fields};
+use crate::ui::form::{field, refused_in_form, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, Nav};
 
@@ -122,10 +122,6 @@ async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, sent: &Fields, e
     )
 }
 
-fn refused_here(e: &ApiError) -> bool {
-    matches!(e.code.http_status(), 400 | 409)
-}
-
 /// `GET /units/{id}/honours`.
 pub async fn unit(State(state): State<AppState>, UiUser(u): UiUser, Path(id): Path<String>) -> Response {
     unit_page(&state, &u, &id, &Vec::new(), None).await
@@ -148,7 +144,7 @@ pub async fn apply(
         Ok(_) => Redirect::to(&format!("/units/{id}/honours#titles")).into_response(),
         Err(e) => {
             let e: ApiError = e.into();
-            if refused_here(&e) {
+            if refused_in_form(&e) {
                 unit_page(&state, &u, &id, &f, Some(e)).await
             } else {
                 error_page(&u, e)
@@ -162,7 +158,7 @@ async fn after(state: &AppState, u: &CurrentUser, id: &str, f: &Fields, r: Resul
         Ok(unit) => Redirect::to(&format!("/units/{unit}/honours#titles")).into_response(),
         Err(e) => {
             let unit = field(f, "unit_id").to_string();
-            if refused_here(&e) && !unit.is_empty() {
+            if refused_in_form(&e) && !unit.is_empty() {
                 let mut sent = f.clone();
                 sent.push(("title_id".into(), id.to_string()));
                 unit_page(state, u, &unit, &sent, Some(e)).await
