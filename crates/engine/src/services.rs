@@ -23,6 +23,7 @@ use crate::drills::DrillService;
 use crate::emergency_plans::EmergencyPlanService;
 use crate::enterprise_requests::EnterpriseRequestService;
 use crate::equipment::EquipmentService;
+use crate::watchlists::WatchlistService;
 use crate::events::EventService;
 use crate::filings::FilingService;
 use crate::honours::HonoursService;
@@ -90,6 +91,7 @@ pub struct Services {
     pub rollup: RollupService,
     pub honours: HonoursService,
     pub assessment: AssessmentService,
+    pub watchlists: WatchlistService,
 }
 
 impl Services {
@@ -142,6 +144,7 @@ impl Services {
             rollup: RollupService::new(ctx.clone()),
             honours: HonoursService::new(ctx.clone()),
             assessment: AssessmentService::new(ctx.clone()),
+            watchlists: WatchlistService::new(ctx.clone()),
             ctx,
         }
     }

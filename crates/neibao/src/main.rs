@@ -126,6 +126,13 @@ struct ServeArgs {
     /// once when a device is registered (without it: the request's `Host`).
     #[arg(long, env = "NEIBAO_PUBLIC_URL")]
     public_url: Option<String>,
+    /// On-premise face recognition service asked about faces no device compared
+    /// (CompreFace-style `POST …/recognize`; docs/WATCHLISTS.md). Must run inside the installation.
+    #[arg(long, env = "NEIBAO_RECOGNITION_URL")]
+    recognition_url: Option<String>,
+    /// API key of the recognition service (sent as `x-api-key`).
+    #[arg(long, env = "NEIBAO_RECOGNITION_API_KEY")]
+    recognition_api_key: Option<String>,
     /// Import this rule file (JSON, see data/rules/default.json) at start: new rules are created,
     /// changed ones get a new version, equal ones are left alone.
     #[arg(long, env = "NEIBAO_RULES_FILE")]
@@ -285,6 +292,10 @@ enum BenchCommand {
         /// Publish to this MQTT broker instead of HTTP (10 generic-JSON events a message).
         #[arg(long)]
         mqtt_url: Option<String>,
+        /// Load an active plate watchlist and an active face watchlist of this many entries
+        /// each before the run (docs/WATCHLISTS.md; 0: none).
+        #[arg(long, default_value_t = 0)]
+        watchlist: usize,
     },
     /// The spreadsheet import of units (docs/IMPORTS.md) on a generated workbook: rows/s of
     /// checking and of importing, peak memory, and the batched-insert ceiling of the same run.
@@ -409,6 +420,7 @@ async fn main() -> anyhow::Result<()> {
                     fixtures,
                     rules,
                     mqtt_url,
+                    watchlist,
                 },
         } => {
             let r = neibao::bench::run(neibao::bench::BenchArgs {
@@ -420,6 +432,7 @@ async fn main() -> anyhow::Result<()> {
                 fixtures,
                 rules,
                 mqtt_url,
+                watchlist,
             })
             .await?;
             println!(
@@ -693,6 +706,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     config.engine = EngineConfig {
         public_url: args.public_url.clone(),
+        recognition_url: args.recognition_url.clone(),
+        recognition_api_key: args.recognition_api_key.clone(),
         ..Default::default()
     };
     config.nats = args

@@ -318,6 +318,19 @@ pub struct DecodedEvent {
     pub mac_address: Option<String>,
     /// Images attached to the payload (bytes as received, never parsed).
     pub images: Vec<Attachment>,
+    /// Face events: the device's own comparison result (the subjects it matched, with their
+    /// similarity), for watchlist matching (docs/WATCHLISTS.md). Never stored with the event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub face_candidates: Vec<FaceCandidate>,
+}
+
+/// A subject a device or the recognition service compared a face with (docs/WATCHLISTS.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaceCandidate {
+    /// The subject's id known to the device or service, or its name (Frigate's sub-label).
+    pub subject: String,
+    /// Similarity in percent (0–100).
+    pub similarity: f32,
 }
 
 impl DecodedEvent {
@@ -338,6 +351,7 @@ impl DecodedEvent {
             description: None,
             mac_address: None,
             images: Vec::new(),
+            face_candidates: Vec::new(),
         }
     }
 }
@@ -377,6 +391,10 @@ impl DecodedEvent {
         .flatten()
         {
             clean(f);
+        }
+        self.face_candidates.truncate(crate::watchlists::TOP_K * 4);
+        for c in &mut self.face_candidates {
+            clean(&mut c.subject);
         }
         for img in &mut self.images {
             clean(&mut img.content_type);
