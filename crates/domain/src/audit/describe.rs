@@ -423,7 +423,6 @@ const OBJECTS: &[(&str, &str)] = &[
     ("watchlists", "布控名单"),
     ("watchlist_entry", "布控对象"),
     ("watchlist_hit", "布控比中记录"),
-    ("watchlist-hits", "布控比中记录"),
     ("pia", "个人信息保护影响评估"),
     ("pias", "个人信息保护影响评估"),
 ];
