@@ -88,7 +88,7 @@ pub fn pia_purpose_for(kind: ListKind) -> PiaPurpose {
 /// owner for face watchlists (PIPL Art 55(1): sensitive personal information; R69: the PIA blocks
 /// activation until approved). Plate lists need none (they may name one). Refused with
 /// `pia_not_approved` (409).
-pub fn may_activate(list: &Watchlist, pia: Option<&Pia>, today: NaiveDate) -> Result<(), DomainError> {
+pub fn check_activation(list: &Watchlist, pia: Option<&Pia>, today: NaiveDate) -> Result<(), DomainError> {
     if list.expires_on < today {
         return Err(DomainError::with_message(
             ErrorCode::InvalidTransition,
@@ -115,7 +115,7 @@ pub fn pia_keep_until(at: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Refuses to delete a PIA before its keeping period ends (PIPL Art 56 ¶2: PIA reports are kept at
 /// least three years).
-pub fn may_delete_pia(pia: &Pia, now: DateTime<Utc>) -> Result<(), DomainError> {
+pub fn check_pia_deletion(pia: &Pia, now: DateTime<Utc>) -> Result<(), DomainError> {
     if now < pia.keep_until {
         return Err(DomainError::with_message(
             ErrorCode::InvalidTransition,
@@ -212,21 +212,21 @@ mod tests {
     fn a_face_list_needs_an_approved_pia_of_its_owner() {
         let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let l = list(ListKind::Face);
-        let e = may_activate(&l, None, today).unwrap_err();
+        let e = check_activation(&l, None, today).unwrap_err();
         assert_eq!(e.code, ErrorCode::PiaNotApproved);
         let draft = pia(PiaStatus::Draft, Owner::Unit("u".into()));
-        assert_eq!(may_activate(&l, Some(&draft), today).unwrap_err().code, ErrorCode::PiaNotApproved);
+        assert_eq!(check_activation(&l, Some(&draft), today).unwrap_err().code, ErrorCode::PiaNotApproved);
         let other = pia(PiaStatus::Approved, Owner::Unit("v".into()));
-        assert_eq!(may_activate(&l, Some(&other), today).unwrap_err().code, ErrorCode::PiaNotApproved);
+        assert_eq!(check_activation(&l, Some(&other), today).unwrap_err().code, ErrorCode::PiaNotApproved);
         let ok = pia(PiaStatus::Approved, Owner::Unit("u".into()));
-        assert!(may_activate(&l, Some(&ok), today).is_ok());
-        assert!(may_activate(&list(ListKind::Plate), None, today).is_ok());
+        assert!(check_activation(&l, Some(&ok), today).is_ok());
+        assert!(check_activation(&list(ListKind::Plate), None, today).is_ok());
     }
 
     #[test]
     fn a_pia_is_kept_three_years() {
         let p = pia(PiaStatus::Approved, Owner::Unit("u".into()));
-        assert!(may_delete_pia(&p, p.created_at + Duration::days(365 * 3 - 1)).is_err());
-        assert!(may_delete_pia(&p, p.created_at + Duration::days(365 * 3 + 2)).is_ok());
+        assert!(check_pia_deletion(&p, p.created_at + Duration::days(365 * 3 - 1)).is_err());
+        assert!(check_pia_deletion(&p, p.created_at + Duration::days(365 * 3 + 2)).is_ok());
     }
 }

@@ -80,7 +80,7 @@ impl WatchlistService {
         who.require(Permission::PiaApprove)?;
         let (owner, _, _) = owner_of(who)?;
         let p = self.ctx.store.pia(&owner, id).await?.ok_or_else(ServiceError::not_found)?;
-        may_delete_pia(&p, now())?;
+        check_pia_deletion(&p, now())?;
         let audit = who.audit("pia.delete", "pia", id, owner.unit_id());
         Ok(self.ctx.store.delete_pia(&owner, id, &audit).await?)
     }

@@ -270,7 +270,7 @@ impl WatchlistService {
             Some(p) => self.ctx.store.pia(&owner, p).await?,
             None => None,
         };
-        may_activate(&list, pia.as_ref(), beijing_today())?;
+        check_activation(&list, pia.as_ref(), beijing_today())?;
         let audit = who.audit("watchlist.activate", "watchlist", id, owner.unit_id());
         let l = self
             .ctx

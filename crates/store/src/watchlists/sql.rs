@@ -295,8 +295,8 @@ impl WatchlistRepo for Backend {
             &self.pool,
             "FROM watchlist_entries e WHERE 1 = 1",
             "SELECT e.id, e.watchlist_id, e.plate, e.subject_name, e.external_subject_id, e.note, e.created_at, \
-             CASE WHEN e.template_enc IS NULL THEN 0 ELSE 1 END AS has_template, \
-             CASE WHEN e.photo_enc IS NULL THEN 0 ELSE 1 END AS has_photo FROM watchlist_entries e WHERE 1 = 1",
+             CAST(CASE WHEN e.template_enc IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_template, \
+             CAST(CASE WHEN e.photo_enc IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_photo FROM watchlist_entries e WHERE 1 = 1",
             |qb| {
                 qb.push(" AND e.watchlist_id = ").push_bind(list_id.to_string());
             },

@@ -99,6 +99,7 @@ impl From<WatchlistBody> for WatchlistDraft {
 
 /// Switching a list on.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = WatchlistActivateBody)]
 pub struct ActivateBody {
     /// Face lists: the approved PIA (purpose `face_watchlist`) of the list's owner.
     pub pia_id: Option<String>,
@@ -106,6 +107,7 @@ pub struct ActivateBody {
 
 /// An entry as sent.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = WatchlistEntryBody)]
 pub struct EntryBody {
     /// Plate lists: the plate (e.g. `浙A12345`; spaces and dots are ignored).
     #[serde(default)]
@@ -127,6 +129,7 @@ pub struct EntryBody {
 
 /// Entries to add (1–1000 per request).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = WatchlistEntriesBody)]
 pub struct EntriesBody {
     #[serde(default)]
     pub entries: Vec<EntryBody>,
@@ -134,6 +137,7 @@ pub struct EntriesBody {
 
 /// A human check of a hit.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = WatchlistReviewBody)]
 pub struct ReviewBody {
     /// `confirm` (确认本人) or `reject` (非本人).
     #[serde(default)]
