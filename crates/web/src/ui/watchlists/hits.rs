@@ -26,13 +26,11 @@ pub struct HitRow {
     pub kind: String,
     pub unit: String,
     pub similarity: String,
-    pub best: String,
     pub status: String,
     pub pending: bool,
     pub at: String,
     pub reviewed: String,
     pub note: String,
-    pub event_id: String,
     pub alert_id: String,
 }
 
@@ -47,12 +45,6 @@ fn row(h: &Hit) -> HitRow {
         kind: h.kind.label_zh().to_string(),
         unit: h.unit_name.clone(),
         similarity: similarity(h.similarity),
-        best: h
-            .candidates
-            .iter()
-            .find(|c| c.entry_id.as_deref() == Some(h.entry_id.as_str()))
-            .and_then(|c| c.label.clone())
-            .unwrap_or_default(),
         status: h.status.label_zh().to_string(),
         pending: h.status == HitStatus::Pending,
         at: fmt_time(h.created_at),
@@ -61,7 +53,6 @@ fn row(h: &Hit) -> HitRow {
             _ => String::new(),
         },
         note: h.review_note.clone(),
-        event_id: h.event_id.clone(),
         alert_id: h.alert_id.clone().unwrap_or_default(),
     }
 }

@@ -29,7 +29,6 @@ pub struct ListRow {
     pub threshold: u8,
     pub active: bool,
     pub entries: i64,
-    pub updated: String,
 }
 
 fn row(l: &Watchlist) -> ListRow {
@@ -44,7 +43,6 @@ fn row(l: &Watchlist) -> ListRow {
         threshold: l.threshold,
         active: l.active,
         entries: l.entry_count,
-        updated: fmt_time(l.updated_at),
     }
 }
 
