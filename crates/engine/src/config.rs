@@ -29,3 +29,16 @@ impl Default for EngineConfig {
         }
     }
 }
+
+impl EngineConfig {
+    /// The defaults, with the recognition service of `NEIBAO_RECOGNITION_URL` and
+    /// `NEIBAO_RECOGNITION_API_KEY` (docs/WATCHLISTS.md "Recognition service").
+    pub fn from_env() -> Self {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        EngineConfig {
+            recognition_url: var("NEIBAO_RECOGNITION_URL"),
+            recognition_api_key: var("NEIBAO_RECOGNITION_API_KEY"),
+            ..Default::default()
+        }
+    }
+}

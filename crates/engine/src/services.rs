@@ -23,7 +23,6 @@ use crate::drills::DrillService;
 use crate::emergency_plans::EmergencyPlanService;
 use crate::enterprise_requests::EnterpriseRequestService;
 use crate::equipment::EquipmentService;
-use crate::watchlists::WatchlistService;
 use crate::events::EventService;
 use crate::filings::FilingService;
 use crate::honours::HonoursService;
@@ -48,6 +47,7 @@ use crate::supervision::SupervisionService;
 use crate::users::UserService;
 use crate::video::VideoService;
 use crate::warning::WarningService;
+use crate::watchlists::WatchlistService;
 
 /// Every service of the platform.
 #[derive(Clone)]

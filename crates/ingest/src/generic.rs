@@ -119,7 +119,9 @@ fn face_candidates(f: &Map<String, Value>) -> Result<Vec<FaceCandidate>, DecodeE
             ),
             Some(_) => return Err(DecodeError::InvalidField { field: "face" }),
         };
-        Ok(subject.zip(similarity).map(|(subject, similarity)| FaceCandidate { subject, similarity }))
+        Ok(subject
+            .zip(similarity)
+            .map(|(subject, similarity)| FaceCandidate { subject, similarity }))
     };
     match field(f, "candidates") {
         None => Ok(one(f)?.into_iter().collect()),

@@ -189,7 +189,11 @@ impl Workers {
             neibao_engine::jobs::scheduler::spawn_periodic(Duration::from_secs(10), "watchlist reload", move || {
                 let store = store.clone();
                 let holder = holder.clone();
-                async move { neibao_engine::watchlists::reload(store.as_ref(), &holder).await.map(|_| ()) }
+                async move {
+                    neibao_engine::watchlists::reload(store.as_ref(), &holder)
+                        .await
+                        .map(|_| ())
+                }
             });
         }
         for engine in &self.rule_engines {

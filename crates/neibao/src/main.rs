@@ -126,13 +126,6 @@ struct ServeArgs {
     /// once when a device is registered (without it: the request's `Host`).
     #[arg(long, env = "NEIBAO_PUBLIC_URL")]
     public_url: Option<String>,
-    /// On-premise face recognition service asked about faces no device compared
-    /// (CompreFace-style `POST …/recognize`; docs/WATCHLISTS.md). Must run inside the installation.
-    #[arg(long, env = "NEIBAO_RECOGNITION_URL")]
-    recognition_url: Option<String>,
-    /// API key of the recognition service (sent as `x-api-key`).
-    #[arg(long, env = "NEIBAO_RECOGNITION_API_KEY")]
-    recognition_api_key: Option<String>,
     /// Import this rule file (JSON, see data/rules/default.json) at start: new rules are created,
     /// changed ones get a new version, equal ones are left alone.
     #[arg(long, env = "NEIBAO_RULES_FILE")]
@@ -292,8 +285,7 @@ enum BenchCommand {
         /// Publish to this MQTT broker instead of HTTP (10 generic-JSON events a message).
         #[arg(long)]
         mqtt_url: Option<String>,
-        /// Load an active plate watchlist and an active face watchlist of this many entries
-        /// each before the run (docs/WATCHLISTS.md; 0: none).
+        /// Entries of the active plate and face watchlists loaded first (0: none).
         #[arg(long, default_value_t = 0)]
         watchlist: usize,
     },
@@ -706,9 +698,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     config.engine = EngineConfig {
         public_url: args.public_url.clone(),
-        recognition_url: args.recognition_url.clone(),
-        recognition_api_key: args.recognition_api_key.clone(),
-        ..Default::default()
+        ..EngineConfig::from_env()
     };
     config.nats = args
         .nats_url

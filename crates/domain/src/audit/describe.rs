@@ -226,7 +226,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("watchlist.entry_delete", "移除布控对象", "从布控名单移除了布控对象"),
     ("watchlist.entry_photo", "查看布控照片", "查看了布控对象的照片"),
     ("watchlist.hit_confirm", "确认布控比中", "人工核验后确认了布控比中"),
-    ("watchlist.hit_reject", "核验为非本人", "人工核验后将布控比中认定为非本人"),
+    (
+        "watchlist.hit_reject",
+        "核验为非本人",
+        "人工核验后将布控比中认定为非本人",
+    ),
     ("pia.create", "起草影响评估", "起草了个人信息保护影响评估"),
     ("pia.approve", "批准影响评估", "批准了个人信息保护影响评估"),
     ("pia.delete", "删除影响评估", "删除了保存期满的个人信息保护影响评估"),

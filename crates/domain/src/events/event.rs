@@ -356,6 +356,10 @@ impl DecodedEvent {
     }
 }
 
+/// Most face candidates kept from a device's comparison result (the watchlist matcher reads the
+/// best five).
+pub const MAX_FACE_CANDIDATES: usize = 20;
+
 /// Longest text kept from a device field (characters); longer values are cut.
 pub const MAX_DEVICE_TEXT: usize = 256;
 
@@ -392,7 +396,7 @@ impl DecodedEvent {
         {
             clean(f);
         }
-        self.face_candidates.truncate(crate::watchlists::TOP_K * 4);
+        self.face_candidates.truncate(MAX_FACE_CANDIDATES);
         for c in &mut self.face_candidates {
             clean(&mut c.subject);
         }

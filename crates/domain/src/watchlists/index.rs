@@ -88,7 +88,11 @@ impl WatchIndex {
     /// Builds the index of `lists` (the active ones) and their `entries` (entries of other lists
     /// are skipped).
     pub fn build(lists: Vec<IndexList>, entries: Vec<IndexEntry>) -> WatchIndex {
-        let pos: HashMap<String, u32> = lists.iter().enumerate().map(|(i, l)| (l.id.clone(), i as u32)).collect();
+        let pos: HashMap<String, u32> = lists
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), i as u32))
+            .collect();
         let mut idx = WatchIndex {
             lists,
             ..Default::default()

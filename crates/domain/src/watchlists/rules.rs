@@ -215,9 +215,15 @@ mod tests {
         let e = check_activation(&l, None, today).unwrap_err();
         assert_eq!(e.code, ErrorCode::PiaNotApproved);
         let draft = pia(PiaStatus::Draft, Owner::Unit("u".into()));
-        assert_eq!(check_activation(&l, Some(&draft), today).unwrap_err().code, ErrorCode::PiaNotApproved);
+        assert_eq!(
+            check_activation(&l, Some(&draft), today).unwrap_err().code,
+            ErrorCode::PiaNotApproved
+        );
         let other = pia(PiaStatus::Approved, Owner::Unit("v".into()));
-        assert_eq!(check_activation(&l, Some(&other), today).unwrap_err().code, ErrorCode::PiaNotApproved);
+        assert_eq!(
+            check_activation(&l, Some(&other), today).unwrap_err().code,
+            ErrorCode::PiaNotApproved
+        );
         let ok = pia(PiaStatus::Approved, Owner::Unit("u".into()));
         assert!(check_activation(&l, Some(&ok), today).is_ok());
         assert!(check_activation(&list(ListKind::Plate), None, today).is_ok());

@@ -434,8 +434,15 @@ impl Pipeline {
                 out.alerts.push(raised);
             }
             if !watched.is_empty() {
-                crate::watchlists::intake::record(self.store.as_ref(), device, &rec.event_id, &watched, &raised_fp, now)
-                    .await?;
+                crate::watchlists::intake::record(
+                    self.store.as_ref(),
+                    device,
+                    &rec.event_id,
+                    &watched,
+                    &raised_fp,
+                    now,
+                )
+                .await?;
             }
             if let Some(key) = &source_key {
                 self.store.mark_evaluated(key).await?;

@@ -24,7 +24,11 @@ impl WatchlistService {
     pub async fn pia(&self, who: &Principal, id: &str) -> ServiceResult<Pia> {
         who.require(Permission::PiaDraft)?;
         let (owner, _, _) = owner_of(who)?;
-        self.ctx.store.pia(&owner, id).await?.ok_or_else(ServiceError::not_found)
+        self.ctx
+            .store
+            .pia(&owner, id)
+            .await?
+            .ok_or_else(ServiceError::not_found)
     }
 
     /// Drafts a PIA: purpose, and the three things PIPL Art 56 says it covers (legality and
@@ -58,7 +62,12 @@ impl WatchlistService {
     pub async fn approve_pia(&self, who: &Principal, id: &str) -> ServiceResult<Pia> {
         who.require(Permission::PiaApprove)?;
         let (owner, _, _) = owner_of(who)?;
-        let p = self.ctx.store.pia(&owner, id).await?.ok_or_else(ServiceError::not_found)?;
+        let p = self
+            .ctx
+            .store
+            .pia(&owner, id)
+            .await?
+            .ok_or_else(ServiceError::not_found)?;
         if p.drafted_by == who.user_id {
             return Err(ServiceError::refused(
                 neibao_domain::error::ErrorCode::InvalidTransition,
@@ -79,7 +88,12 @@ impl WatchlistService {
     pub async fn delete_pia(&self, who: &Principal, id: &str) -> ServiceResult<()> {
         who.require(Permission::PiaApprove)?;
         let (owner, _, _) = owner_of(who)?;
-        let p = self.ctx.store.pia(&owner, id).await?.ok_or_else(ServiceError::not_found)?;
+        let p = self
+            .ctx
+            .store
+            .pia(&owner, id)
+            .await?
+            .ok_or_else(ServiceError::not_found)?;
         check_pia_deletion(&p, now())?;
         let audit = who.audit("pia.delete", "pia", id, owner.unit_id());
         Ok(self.ctx.store.delete_pia(&owner, id, &audit).await?)

@@ -1,7 +1,7 @@
 //! The interface of an on-premise face recognition service (docs/WATCHLISTS.md "Recognition
 //! service"). neibao computes no embeddings itself: a device's own comparison result is used
 //! when it sends one; otherwise, when a recognition service is configured
-//! (`neibao serve --recognition-url`), the captured face is posted to it and its candidates are
+//! (`NEIBAO_RECOGNITION_URL`), the captured face is posted to it and its candidates are
 //! matched like a device's. The service must run inside the installation (R76: face data stays
 //! local); the request carries the picture only, never a name.
 //!
@@ -49,7 +49,13 @@ impl CompreFaceClient {
 pub fn parse_candidates(v: &Value) -> Vec<FaceCandidate> {
     let mut out = Vec::new();
     for face in v.get("result").and_then(Value::as_array).into_iter().flatten().take(10) {
-        for s in face.get("subjects").and_then(Value::as_array).into_iter().flatten().take(20) {
+        for s in face
+            .get("subjects")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .take(20)
+        {
             let subject = s.get("subject").and_then(Value::as_str).map(str::trim).unwrap_or("");
             let sim = s.get("similarity").and_then(Value::as_f64).and_then(similarity_percent);
             if let (false, Some(similarity)) = (subject.is_empty(), sim) {

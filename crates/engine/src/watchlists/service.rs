@@ -101,15 +101,18 @@ pub(super) fn owner_of(who: &Principal) -> ServiceResult<(Owner, String, String)
         return Ok((Owner::Organ(org), who.org_name.clone().unwrap_or_default(), area));
     }
     match &who.unit_id {
-        Some(u) if who.role == neibao_domain::access::Role::UnitManager => {
-            Ok((Owner::Unit(u.clone()), who.unit_name.clone().unwrap_or_default(), String::new()))
-        }
+        Some(u) if who.role == neibao_domain::access::Role::UnitManager => Ok((
+            Owner::Unit(u.clone()),
+            who.unit_name.clone().unwrap_or_default(),
+            String::new(),
+        )),
         _ => Err(ServiceError::forbidden("只有公安机关和单位可以布控")),
     }
 }
 
 fn parse_date(s: &str) -> ServiceResult<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| ServiceError::invalid("有效期至应为日期（如 2026-12-31）"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| ServiceError::invalid("有效期至应为日期（如 2026-12-31）"))
 }
 
 fn checked_change(d: &WatchlistDraft, kind: ListKind) -> ServiceResult<WatchlistChange> {
@@ -155,7 +158,10 @@ fn checked_entry(list: &Watchlist, d: EntryDraft) -> ServiceResult<NewEntry> {
             }
             for (b, label) in [(&d.template, "特征模板"), (&d.photo, "布控照片")] {
                 if b.as_ref().is_some_and(|b| b.len() > MAX_BIOMETRIC_BYTES) {
-                    return Err(ServiceError::invalid(format!("{label}不超过 {} KB", MAX_BIOMETRIC_BYTES / 1024)));
+                    return Err(ServiceError::invalid(format!(
+                        "{label}不超过 {} KB",
+                        MAX_BIOMETRIC_BYTES / 1024
+                    )));
                 }
             }
             e.template = d.template.filter(|b| !b.is_empty());
@@ -265,7 +271,10 @@ impl WatchlistService {
         who.require(Permission::WatchlistManage)?;
         let (owner, _, _) = owner_of(who)?;
         let list = self.own_list(who, &owner, id).await?;
-        let pia_id = pia_id.map(str::trim).filter(|p| !p.is_empty()).or(list.pia_id.as_deref());
+        let pia_id = pia_id
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .or(list.pia_id.as_deref());
         let pia = match pia_id {
             Some(p) => self.ctx.store.pia(&owner, p).await?,
             None => None,
@@ -376,7 +385,13 @@ impl WatchlistService {
     /// An entry's reference photo, for a stated purpose (audited first; R64: biometric data).
     /// 404 without one.
     #[tracing::instrument(skip_all, fields(list = %id, entry = %entry_id))]
-    pub async fn entry_photo(&self, who: &Principal, id: &str, entry_id: &str, purpose: &str) -> ServiceResult<Vec<u8>> {
+    pub async fn entry_photo(
+        &self,
+        who: &Principal,
+        id: &str,
+        entry_id: &str,
+        purpose: &str,
+    ) -> ServiceResult<Vec<u8>> {
         who.require(Permission::WatchlistReview)?;
         let purpose = checked_text(purpose, "用途", 200, false, false)?;
         if purpose.is_empty() {

@@ -81,7 +81,11 @@ async fn face_list(app: &TestApp, manager: &Client, subject: &str, name: &str) -
     assert_eq!(s, 201, "{pia}");
     let pia_id = pia["id"].as_str().unwrap().to_string();
     let (s, v) = manager.post(&act, json!({"pia_id": pia_id})).await;
-    assert_eq!((s, error_code(&v)), (409, "pia_not_approved"), "a draft is not enough: {v}");
+    assert_eq!(
+        (s, error_code(&v)),
+        (409, "pia_not_approved"),
+        "a draft is not enough: {v}"
+    );
     let (s, v) = manager.post(&format!("/api/v1/pias/{pia_id}/approve"), json!({})).await;
     assert_eq!(s, 409, "the drafter cannot approve: {v}");
     let other = second_manager(app, &unit, name).await;
@@ -114,7 +118,9 @@ async fn a_face_above_the_threshold_raises_one_alert_and_below_it_none() {
     let admin = app.admin().await;
     let (device, path) = create_device(&admin, &unit, None, "generic_json").await;
     let list = face_list(&app, &manager, "S-1001", "wl_m2").await;
-    let face = |sim: f64| json!({"type": "face.capture", "region": "南门", "face": {"subject": "S-1001", "similarity": sim}}).to_string();
+    let face = |sim: f64| {
+        json!({"type": "face.capture", "region": "南门", "face": {"subject": "S-1001", "similarity": sim}}).to_string()
+    };
 
     // Below the threshold (90): the face is unknown, no alert, no hit.
     let (s, v) = app.ingest(&path, "application/json", face(0.80)).await;
@@ -126,7 +132,10 @@ async fn a_face_above_the_threshold_raises_one_alert_and_below_it_none() {
     let alerts = alerts_of(&manager, &device).await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0]["rule"], "watchlist.face");
-    assert!(!alerts[0]["title"].as_str().unwrap().contains("张三"), "no bare name in the alert");
+    assert!(
+        !alerts[0]["title"].as_str().unwrap().contains("张三"),
+        "no bare name in the alert"
+    );
     let hits = hits_of(&manager).await;
     assert_eq!(hits.len(), 1, "{hits:?}");
     let hit = &hits[0];
@@ -149,14 +158,20 @@ async fn a_face_above_the_threshold_raises_one_alert_and_below_it_none() {
         .await
         .unwrap();
     assert!(page.contains("data:image/jpeg;base64,"), "the reference photo");
-    assert!(page.contains("张三") && page.contains("93.0%") && page.contains("非本人"), "{page}");
+    assert!(
+        page.contains("张三") && page.contains("93.0%") && page.contains("非本人"),
+        "{page}"
+    );
 
     // The human check: 非本人 needs a note; once checked, it stays.
     let review = format!("/api/v1/watchlist-hits/{hit_id}/review");
     let (s, v) = manager.post(&review, json!({"decision": "reject"})).await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     let (s, v) = manager
-        .post(&review, json!({"decision": "reject", "note": "比对照片后确认不是同一人"}))
+        .post(
+            &review,
+            json!({"decision": "reject", "note": "比对照片后确认不是同一人"}),
+        )
         .await;
     assert_eq!((s, v["status"].as_str()), (200, Some("rejected")), "{v}");
     let (s, _) = manager.post(&review, json!({"decision": "confirm"})).await;
@@ -182,22 +197,38 @@ async fn a_plate_hit_raises_an_alert() {
     assert_eq!(s, 201, "{l}");
     let id = l["id"].as_str().unwrap();
     let (s, v) = manager
-        .post(&format!("/api/v1/watchlists/{id}/entries"), json!({"entries": [{"plate": "浙a·12345"}]}))
+        .post(
+            &format!("/api/v1/watchlists/{id}/entries"),
+            json!({"entries": [{"plate": "浙a·12345"}]}),
+        )
         .await;
     assert_eq!((s, v[0]["plate"].as_str()), (201, Some("浙A12345")), "{v}");
     let (s, v) = manager
-        .post(&format!("/api/v1/watchlists/{id}/entries"), json!({"entries": [{"plate": "浙A"}]}))
+        .post(
+            &format!("/api/v1/watchlists/{id}/entries"),
+            json!({"entries": [{"plate": "浙A"}]}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     // A plate list needs no PIA.
-    let (s, v) = manager.post(&format!("/api/v1/watchlists/{id}/activate"), json!({})).await;
+    let (s, v) = manager
+        .post(&format!("/api/v1/watchlists/{id}/activate"), json!({}))
+        .await;
     assert_eq!(s, 200, "{v}");
 
-    app.ingest(&path, "application/json", json!({"type": "vehicle.plate", "target": "浙B99999"}).to_string())
-        .await;
+    app.ingest(
+        &path,
+        "application/json",
+        json!({"type": "vehicle.plate", "target": "浙B99999"}).to_string(),
+    )
+    .await;
     assert!(alerts_of(&manager, &device).await.is_empty());
-    app.ingest(&path, "application/json", json!({"type": "vehicle.plate", "target": "浙A 12345"}).to_string())
-        .await;
+    app.ingest(
+        &path,
+        "application/json",
+        json!({"type": "vehicle.plate", "target": "浙A 12345"}).to_string(),
+    )
+    .await;
     let alerts = alerts_of(&manager, &device).await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0]["rule"], "watchlist.plate");
@@ -206,10 +237,16 @@ async fn a_plate_hit_raises_an_alert() {
     assert_eq!(hits[0]["candidates"][0]["subject"], "浙A12345");
 
     // Switched off, it matches nothing.
-    let (s, _) = manager.post(&format!("/api/v1/watchlists/{id}/deactivate"), json!({})).await;
-    assert_eq!(s, 200);
-    app.ingest(&path, "application/json", json!({"type": "vehicle.plate", "target": "浙A12345"}).to_string())
+    let (s, _) = manager
+        .post(&format!("/api/v1/watchlists/{id}/deactivate"), json!({}))
         .await;
+    assert_eq!(s, 200);
+    app.ingest(
+        &path,
+        "application/json",
+        json!({"type": "vehicle.plate", "target": "浙A12345"}).to_string(),
+    )
+    .await;
     assert_eq!(hits_of(&manager).await.len(), 1);
 }
 
@@ -230,13 +267,22 @@ async fn a_police_lists_hits_go_only_to_the_named_organ() {
     assert_eq!(l["owner"]["type"], "organ");
     let id = l["id"].as_str().unwrap();
     county
-        .post(&format!("/api/v1/watchlists/{id}/entries"), json!({"entries": [{"plate": "浙A7X001"}]}))
+        .post(
+            &format!("/api/v1/watchlists/{id}/entries"),
+            json!({"entries": [{"plate": "浙A7X001"}]}),
+        )
         .await;
-    let (s, v) = county.post(&format!("/api/v1/watchlists/{id}/activate"), json!({})).await;
+    let (s, v) = county
+        .post(&format!("/api/v1/watchlists/{id}/activate"), json!({}))
+        .await;
     assert_eq!(s, 200, "{v}");
 
-    app.ingest(&path, "application/json", json!({"type": "vehicle.plate", "target": "浙A7X001"}).to_string())
-        .await;
+    app.ingest(
+        &path,
+        "application/json",
+        json!({"type": "vehicle.plate", "target": "浙A7X001"}).to_string(),
+    )
+    .await;
     let hits = hits_of(&county).await;
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert!(hits[0]["alert_id"].is_null(), "no alert in the unit for a police list");
@@ -249,13 +295,19 @@ async fn a_police_lists_hits_go_only_to_the_named_organ() {
         let (s, _) = c.get(&format!("/api/v1/watchlists/{id}")).await;
         assert_eq!(s, 404, "{who}");
         let (s, _) = c
-            .post(&format!("/api/v1/watchlist-hits/{hit}/review"), json!({"decision": "confirm"}))
+            .post(
+                &format!("/api/v1/watchlist-hits/{hit}/review"),
+                json!({"decision": "confirm"}),
+            )
             .await;
         assert_eq!(s, 404, "{who}");
         assert!(hits_of(&c).await.is_empty(), "{who}");
     }
     let (s, v) = county
-        .post(&format!("/api/v1/watchlist-hits/{hit}/review"), json!({"decision": "confirm", "note": "已核实"}))
+        .post(
+            &format!("/api/v1/watchlist-hits/{hit}/review"),
+            json!({"decision": "confirm", "note": "已核实"}),
+        )
         .await;
     assert_eq!((s, v["status"].as_str()), (200, Some("confirmed")), "{v}");
 }
@@ -298,7 +350,10 @@ async fn the_recognition_service_is_asked_and_its_candidate_used() {
     // A Hikvision face detection with its picture and no comparison result of its own.
     let body = fixture("hikvision-isapi-alert/httphost_push_linedetection_multipart.bin");
     let needle = b"<eventType>linedetection</eventType>";
-    let at = body.windows(needle.len()).position(|w| w == needle).expect("event type");
+    let at = body
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("event type");
     let mut face = body[..at].to_vec();
     face.extend_from_slice(b"<eventType>facedetection</eventType>");
     face.extend_from_slice(&body[at + needle.len()..]);
@@ -308,7 +363,9 @@ async fn the_recognition_service_is_asked_and_its_candidate_used() {
     assert_eq!(evs["items"][0]["kind"], "face.capture", "{evs}");
 
     assert_eq!(calls.load(Ordering::SeqCst), 1, "the service was asked once");
-    assert!(bodies.lock().unwrap()[0]["file"].as_str().is_some_and(|f| !f.is_empty()));
+    assert!(bodies.lock().unwrap()[0]["file"]
+        .as_str()
+        .is_some_and(|f| !f.is_empty()));
     let alerts = alerts_of(&manager, &device).await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     let hits = hits_of(&manager).await;

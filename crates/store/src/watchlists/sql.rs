@@ -186,14 +186,22 @@ impl WatchlistRepo for Backend {
         .await?;
         append_in(&mut tx, &audit_with_id(audit, &l.id), l.at).await?;
         tx.commit().await?;
-        self.wl_one(&self.pool, &l.owner, &l.id).await?.ok_or(StoreError::NotFound)
+        self.wl_one(&self.pool, &l.owner, &l.id)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     async fn list_watchlists(&self, owner: &Owner) -> StoreResult<Vec<Watchlist>> {
         let mut qb = QueryBuilder::new(LIST_SELECT);
         push_owner(&mut qb, "w", owner);
         qb.push(" ORDER BY w.created_at DESC, w.id DESC LIMIT 500");
-        Ok(qb.build().fetch_all(&self.pool).await?.iter().map(list_from_row).collect())
+        Ok(qb
+            .build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(list_from_row)
+            .collect())
     }
 
     async fn watchlist(&self, owner: &Owner, id: &str) -> StoreResult<Option<Watchlist>> {
@@ -260,7 +268,9 @@ impl WatchlistRepo for Backend {
     ) -> StoreResult<u64> {
         let at = entries.first().map(|e| e.at).unwrap_or_else(Utc::now);
         let mut tx = self.begin_write().await?;
-        self.wl_one(&mut *tx, owner, list_id).await?.ok_or(StoreError::NotFound)?;
+        self.wl_one(&mut *tx, owner, list_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         for chunk in entries.chunks(500) {
             let mut qb = QueryBuilder::new(
                 "INSERT INTO watchlist_entries (id, watchlist_id, plate, subject_name, external_subject_id, \
@@ -272,7 +282,11 @@ impl WatchlistRepo for Backend {
                     .push_bind(e.plate.clone())
                     .push_bind(e.subject_name.clone())
                     .push_bind(e.external_subject_id.clone())
-                    .push_bind(e.template.as_deref().map(|t| self.cipher.encrypt_biometric(AAD_TEMPLATE, t)))
+                    .push_bind(
+                        e.template
+                            .as_deref()
+                            .map(|t| self.cipher.encrypt_biometric(AAD_TEMPLATE, t)),
+                    )
                     .push_bind(e.photo.as_deref().map(|p| self.cipher.encrypt_biometric(AAD_PHOTO, p)))
                     .push_bind(e.note.clone())
                     .push_bind(ms(e.at));
@@ -290,7 +304,9 @@ impl WatchlistRepo for Backend {
     }
 
     async fn list_watchlist_entries(&self, owner: &Owner, list_id: &str, page: Page) -> StoreResult<Listing<Entry>> {
-        self.wl_one(&self.pool, owner, list_id).await?.ok_or(StoreError::NotFound)?;
+        self.wl_one(&self.pool, owner, list_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         super::common::paged(
             &self.pool,
             "FROM watchlist_entries e WHERE 1 = 1",
@@ -316,7 +332,9 @@ impl WatchlistRepo for Backend {
     ) -> StoreResult<()> {
         let at = Utc::now();
         let mut tx = self.begin_write().await?;
-        self.wl_one(&mut *tx, owner, list_id).await?.ok_or(StoreError::NotFound)?;
+        self.wl_one(&mut *tx, owner, list_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let done = sqlx::query(&sql("DELETE FROM watchlist_entries WHERE id = ? AND watchlist_id = ?"))
             .bind(entry_id)
             .bind(list_id)
@@ -513,14 +531,22 @@ impl PiaRepo for Backend {
         .await?;
         append_in(&mut tx, &audit_with_id(audit, &p.id), p.at).await?;
         tx.commit().await?;
-        self.pia_one(&self.pool, &p.owner, &p.id).await?.ok_or(StoreError::NotFound)
+        self.pia_one(&self.pool, &p.owner, &p.id)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     async fn list_pias(&self, owner: &Owner) -> StoreResult<Vec<Pia>> {
         let mut qb = QueryBuilder::new("SELECT p.* FROM pias p WHERE 1 = 1");
         push_owner(&mut qb, "p", owner);
         qb.push(" ORDER BY p.created_at DESC, p.id DESC LIMIT 500");
-        Ok(qb.build().fetch_all(&self.pool).await?.iter().map(pia_from_row).collect())
+        Ok(qb
+            .build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(pia_from_row)
+            .collect())
     }
 
     async fn pia(&self, owner: &Owner, id: &str) -> StoreResult<Option<Pia>> {
@@ -565,11 +591,9 @@ impl PiaRepo for Backend {
             .fetch_one(&mut *tx)
             .await?;
         if used > 0 {
-            return Err(DomainError::with_message(
-                ErrorCode::InvalidTransition,
-                "已有布控依据该评估启用，不能删除",
-            )
-            .into());
+            return Err(
+                DomainError::with_message(ErrorCode::InvalidTransition, "已有布控依据该评估启用，不能删除").into(),
+            );
         }
         sqlx::query(&sql("DELETE FROM pias WHERE id = ?"))
             .bind(id)

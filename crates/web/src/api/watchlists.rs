@@ -202,7 +202,11 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/watchlists/{id}", tag = "watchlists", params(IdPath),
     responses((status = 200, body = Watchlist), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody, description = "不存在或不是本机关、本单位的布控")))]
-pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(p): Path<IdPath>) -> ApiResult<Json<Watchlist>> {
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+) -> ApiResult<Json<Watchlist>> {
     Ok(Json(state.services.watchlists.list(&user.principal, &p.id).await?))
 }
 
@@ -216,7 +220,13 @@ pub async fn update(
     Path(p): Path<IdPath>,
     Json(b): Json<WatchlistBody>,
 ) -> ApiResult<Json<Watchlist>> {
-    Ok(Json(state.services.watchlists.update(&user.principal, &p.id, b.into()).await?))
+    Ok(Json(
+        state
+            .services
+            .watchlists
+            .update(&user.principal, &p.id, b.into())
+            .await?,
+    ))
 }
 
 /// Switches a list on. A face list needs an approved PIA of its owner: without one, 409
@@ -250,7 +260,9 @@ pub async fn deactivate(
     user: CurrentUser,
     Path(p): Path<IdPath>,
 ) -> ApiResult<Json<Watchlist>> {
-    Ok(Json(state.services.watchlists.deactivate(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.watchlists.deactivate(&user.principal, &p.id).await?,
+    ))
 }
 
 /// A page of a list's entries (templates and photos are never returned; `has_template`,
@@ -265,7 +277,9 @@ pub async fn entries(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Listing<Entry>>> {
     let page = Page::checked(q.page, q.per_page)?;
-    Ok(Json(state.services.watchlists.entries(&user.principal, &p.id, page).await?))
+    Ok(Json(
+        state.services.watchlists.entries(&user.principal, &p.id, page).await?,
+    ))
 }
 
 /// Adds 1–1000 entries in one transaction (plates to a plate list; subjects to a face list).
@@ -366,7 +380,9 @@ pub async fn hits(
     Query(q): Query<HitQuery>,
 ) -> ApiResult<Json<Listing<Hit>>> {
     let page = Page::checked(q.page, q.per_page)?;
-    Ok(Json(state.services.watchlists.hits(&user.principal, q.status, page).await?))
+    Ok(Json(
+        state.services.watchlists.hits(&user.principal, q.status, page).await?,
+    ))
 }
 
 /// One hit with its top candidates (never a bare name).
@@ -441,7 +457,9 @@ pub async fn approve_pia(
     user: CurrentUser,
     Path(p): Path<IdPath>,
 ) -> ApiResult<Json<Pia>> {
-    Ok(Json(state.services.watchlists.approve_pia(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.watchlists.approve_pia(&user.principal, &p.id).await?,
+    ))
 }
 
 /// Deletes a PIA: refused (409) within three years of its last change (PIPL Art 56).
@@ -465,8 +483,14 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/watchlists/{id}", routing::get(get).put(update))
         .route("/api/v1/watchlists/{id}/activate", routing::post(activate))
         .route("/api/v1/watchlists/{id}/deactivate", routing::post(deactivate))
-        .route("/api/v1/watchlists/{id}/entries", routing::get(entries).post(add_entries))
-        .route("/api/v1/watchlists/{id}/entries/{entry_id}", routing::delete(delete_entry))
+        .route(
+            "/api/v1/watchlists/{id}/entries",
+            routing::get(entries).post(add_entries),
+        )
+        .route(
+            "/api/v1/watchlists/{id}/entries/{entry_id}",
+            routing::delete(delete_entry),
+        )
         .route("/api/v1/watchlists/{id}/entries/{entry_id}/photo", routing::get(photo))
         .route("/api/v1/watchlist-hits", routing::get(hits))
         .route("/api/v1/watchlist-hits/{id}", routing::get(hit))
@@ -478,7 +502,23 @@ pub fn routes() -> axum::Router<AppState> {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    list, create, get, update, activate, deactivate, entries, add_entries, delete_entry, photo, hits, hit, review,
-    pias, draft_pia, pia, approve_pia, delete_pia
+    list,
+    create,
+    get,
+    update,
+    activate,
+    deactivate,
+    entries,
+    add_entries,
+    delete_entry,
+    photo,
+    hits,
+    hit,
+    review,
+    pias,
+    draft_pia,
+    pia,
+    approve_pia,
+    delete_pia
 ))]
 pub struct Doc;

@@ -81,11 +81,21 @@ pub async fn index(State(state): State<AppState>, UiUser(u): UiUser, Query(q): Q
         Err(e) => return error_page(&u, e.into()),
     };
     let code = status.map(|s| s.code().to_string()).unwrap_or_default();
-    let params: Vec<(&str, String)> = if code.is_empty() { vec![] } else { vec![("status", code.clone())] };
+    let params: Vec<(&str, String)> = if code.is_empty() {
+        vec![]
+    } else {
+        vec![("status", code.clone())]
+    };
     render(&HitsPage {
         nav: Nav::new(&u),
         rows: listing.items.iter().map(row).collect(),
-        pager: Pager::new("/watchlist-hits", &params, listing.page, listing.per_page, listing.total),
+        pager: Pager::new(
+            "/watchlist-hits",
+            &params,
+            listing.page,
+            listing.per_page,
+            listing.total,
+        ),
         status: code,
     })
 }

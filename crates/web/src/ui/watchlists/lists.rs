@@ -183,7 +183,13 @@ async fn list_page(
             pias,
             entries,
             total: listing.total,
-            pager: Pager::new(&format!("/watchlists/{id}"), &[], listing.page, listing.per_page, listing.total),
+            pager: Pager::new(
+                &format!("/watchlists/{id}"),
+                &[],
+                listing.page,
+                listing.per_page,
+                listing.total,
+            ),
             sent,
             error: error.map(|e| e.message),
         }),
@@ -201,7 +207,14 @@ pub async fn show(
     list_page(&state, &u, &id, q.page, Sent::default(), None).await
 }
 
-async fn after(state: &AppState, u: &CurrentUser, id: &str, form: &str, f: &Fields, r: Result<(), ApiError>) -> Response {
+async fn after(
+    state: &AppState,
+    u: &CurrentUser,
+    id: &str,
+    form: &str,
+    f: &Fields,
+    r: Result<(), ApiError>,
+) -> Response {
     match r {
         Ok(()) => Redirect::to(&format!("/watchlists/{id}")).into_response(),
         Err(e) if refused_in_form(&e) => list_page(state, u, id, None, Sent::new(form, f), Some(e)).await,

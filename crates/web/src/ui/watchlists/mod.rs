@@ -19,7 +19,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/watchlists/{id}/activate", routing::post(lists::activate))
         .route("/watchlists/{id}/deactivate", routing::post(lists::deactivate))
         .route("/watchlists/{id}/entries", routing::post(lists::add_entry))
-        .route("/watchlists/{id}/entries/{entry_id}/delete", routing::post(lists::delete_entry))
+        .route(
+            "/watchlists/{id}/entries/{entry_id}/delete",
+            routing::post(lists::delete_entry),
+        )
         .route("/watchlist-hits", routing::get(hits::index))
         .route("/watchlist-hits/{id}", routing::get(hits::show).post(hits::review))
         .route("/pias", routing::get(pias::index).post(pias::create))
