@@ -146,7 +146,7 @@ pub fn similarity_percent(raw: f64) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::watchlists::Owner;
+    use crate::watchlists::records::Owner;
 
     #[test]
     fn plates_normalise_to_one_key() {
