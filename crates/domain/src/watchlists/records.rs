@@ -62,7 +62,6 @@ impl Owner {
 
 /// A watchlist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-
 pub struct Watchlist {
     pub id: String,
     pub kind: ListKind,
@@ -236,7 +235,6 @@ pub struct NewHit {
 /// What a PIA covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-
 pub enum PiaPurpose {
     /// 人脸布控.
     FaceWatchlist,
@@ -279,7 +277,6 @@ impl PiaPurpose {
 /// A PIA's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-
 pub enum PiaStatus {
     /// 草稿.
     Draft,
@@ -311,7 +308,6 @@ impl PiaStatus {
 
 /// A personal-information protection impact assessment (个人信息保护影响评估; PIPL Arts 55–56).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-
 pub struct Pia {
     pub id: String,
     pub owner: Owner,
