@@ -93,10 +93,12 @@ pub enum ErrorCode {
     ProhibitedCameraLocation,
     /// A guard younger than 18 (《保安服务管理条例》第十六条; docs/SECURITY-STAFF.md) (HTTP 400).
     GuardUnderage,
+    /// A face watchlist switched on without an approved PIA (PIPL Art 55; R69).
+    PiaNotApproved,
 }
 
 /// Every code, for the completeness test and the API documentation.
-pub const ALL_ERROR_CODES: [ErrorCode; 38] = [
+pub const ALL_ERROR_CODES: [ErrorCode; 39] = [
     ErrorCode::Unauthenticated,
     ErrorCode::Forbidden,
     ErrorCode::NotFound,
@@ -135,6 +137,7 @@ pub const ALL_ERROR_CODES: [ErrorCode; 38] = [
     ErrorCode::VersionConflict,
     ErrorCode::ProhibitedCameraLocation,
     ErrorCode::GuardUnderage,
+    ErrorCode::PiaNotApproved,
 ];
 
 impl ErrorCode {
@@ -179,6 +182,7 @@ impl ErrorCode {
             ErrorCode::VersionConflict => "version_conflict",
             ErrorCode::ProhibitedCameraLocation => "prohibited_camera_location",
             ErrorCode::GuardUnderage => "guard_underage",
+            ErrorCode::PiaNotApproved => "pia_not_approved",
         }
     }
 
@@ -227,6 +231,9 @@ impl ErrorCode {
             ErrorCode::VersionConflict => "该记录已被他人修改，请刷新后重试",
             ErrorCode::ProhibitedCameraLocation => "依据《公共安全视频图像信息系统管理条例》第八条，禁止在该位置安装图像采集设备",
             ErrorCode::GuardUnderage => "未满18周岁不得担任保安员（《保安服务管理条例》第十六条）",
+            ErrorCode::PiaNotApproved => {
+                "人脸布控须先完成个人信息保护影响评估并经批准后才能启用（《个人信息保护法》第五十五条）"
+            }
         }
     }
 
@@ -243,7 +250,8 @@ impl ErrorCode {
             | ErrorCode::InvalidTransition
             | ErrorCode::IdempotencyInFlight
             | ErrorCode::IdempotencySecretShown
-            | ErrorCode::VersionConflict => 409,
+            | ErrorCode::VersionConflict
+            | ErrorCode::PiaNotApproved => 409,
             ErrorCode::IdempotencyKeyReused
             | ErrorCode::NotXlsx
             | ErrorCode::XlsxTooLargeUncompressed

@@ -25,7 +25,8 @@
 //! (`recognized_license_plate`, lpr `plate`) go through [`crate::plate::read_plate`], so an
 //! unread placeholder is not stored as a plate.
 
-use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState, FaceCandidate};
+use neibao_domain::watchlists::similarity_percent;
 use serde_json::{Map, Value};
 
 use crate::json_util::{get, text};
@@ -134,6 +135,9 @@ fn tracked_object(obj: &Map<String, Value>, state: EventState, end: bool) -> Dec
     .and_then(read_plate);
     ev.target = plate.or(target);
     ev.person.name = sub_label(get(obj, "sub_label"));
+    if kind == EventKind::FaceCapture {
+        ev.face_candidates = face_candidate(get(obj, "sub_label")).into_iter().collect();
+    }
     let time_key = if end { "end_time" } else { "frame_time" };
     ev.device_time = epoch(obj, time_key).or_else(|| epoch(obj, "start_time"));
     ev.device_time_has_offset = ev.device_time.is_some();
@@ -198,7 +202,19 @@ fn tracked_object_update(ty: &str, msg: &Map<String, Value>) -> DecodedEvent {
                 .as_deref()
                 .and_then(read_plate)
         }
-        EventKind::FaceCapture => ev.person.name = name,
+        EventKind::FaceCapture => {
+            // Frigate's face recognition: the library name and its score (0–1).
+            if let (Some(n), Some(score)) = (&name, get(msg, "score").and_then(Value::as_f64)) {
+                ev.face_candidates = similarity_percent(score)
+                    .map(|similarity| FaceCandidate {
+                        subject: n.clone(),
+                        similarity,
+                    })
+                    .into_iter()
+                    .collect();
+            }
+            ev.person.name = name
+        }
         // Other update types (`description` …) carry no person: their `name`, if any, is not one.
         _ => {}
     }
@@ -208,6 +224,15 @@ fn tracked_object_update(ty: &str, msg: &Map<String, Value>) -> DecodedEvent {
     ev.description = get(msg, "id").and_then(text).map(|id| format!("id={id}"));
     ev.sanitize();
     ev
+}
+
+/// The face a `sub_label` `["name", score]` names, with its score as a similarity (a bare name
+/// carries no similarity and matches no watchlist).
+fn face_candidate(v: Option<&Value>) -> Option<FaceCandidate> {
+    let Value::Array(a) = v? else { return None };
+    let subject = a.first().and_then(text)?;
+    let similarity = a.get(1).and_then(Value::as_f64).and_then(similarity_percent)?;
+    Some(FaceCandidate { subject, similarity })
 }
 
 /// `sub_label`: null, `"name"`, `["name", score]` or `["name", null]`.
@@ -277,6 +302,10 @@ mod tests {
         let e = &out.events[0];
         assert_eq!(e.kind, EventKind::FaceCapture);
         assert_eq!(e.person.name.as_deref(), Some("Test Person A"));
+        // The recognition's score is the similarity a watchlist compares with its threshold.
+        assert_eq!(e.face_candidates.len(), 1);
+        assert_eq!(e.face_candidates[0].subject, "Test Person A");
+        assert!((e.face_candidates[0].similarity - 95.0).abs() < 0.01);
     }
 
     #[test]

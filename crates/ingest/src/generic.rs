@@ -6,7 +6,8 @@
 //! the field, so the integrator learns what to fix. Unknown `type` codes are still stored as
 //! [`EventKind::Unknown`] with the code kept as vendor type (docs/DEVICE-FORMATS.md §0.7).
 
-use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState, PersonFields};
+use neibao_domain::events::{DecodedEvent, DecodedPayload, EventKind, EventState, FaceCandidate, PersonFields};
+use neibao_domain::watchlists::similarity_percent;
 use serde_json::{Map, Value};
 
 use crate::time::parse_device_time;
@@ -21,7 +22,8 @@ pub const MAX_EVENTS: usize = 1000;
 /// [`EventKind::Unknown`]), `vendor_type`, `state` (`active`/`inactive`, default active), `time`
 /// (any shape [`crate::time::parse_device_time`] accepts), `channel` (non-negative integer),
 /// `region`, `target`, `description`, `person` {`name`, `employee_no`, `card_no`, `user_type`,
-/// `verify_mode`}, `heartbeat` (`true` → counted as a heartbeat, no event, no `type` needed).
+/// `verify_mode`}, `face` {`subject`, `similarity`} or {`candidates`: [{`subject`, `similarity`}]}
+/// (a face device's own comparison result), `heartbeat` (`true` → counted as a heartbeat, no event, no `type` needed).
 /// `null` counts as absent; unknown keys are ignored; numbers are accepted where text is expected.
 pub fn decode_generic_json(body: &[u8]) -> Result<DecodedPayload, DecodeError> {
     let trimmed = sniff::trim_start(body);
@@ -94,7 +96,47 @@ fn decode_object(obj: &Map<String, Value>) -> Result<Option<DecodedEvent>, Decod
         },
         Some(_) => return Err(DecodeError::InvalidField { field: "person" }),
     };
+    ev.face_candidates = match field(obj, "face") {
+        None => Vec::new(),
+        Some(Value::Object(f)) => face_candidates(f)?,
+        Some(_) => return Err(DecodeError::InvalidField { field: "face" }),
+    };
     Ok(Some(ev))
+}
+
+/// `face`: the device's comparison result, `{"subject", "similarity"}` or
+/// `{"candidates": [{"subject", "similarity"}, …]}`; similarity in percent or as a fraction
+/// (docs/WATCHLISTS.md).
+fn face_candidates(f: &Map<String, Value>) -> Result<Vec<FaceCandidate>, DecodeError> {
+    let one = |c: &Map<String, Value>| -> Result<Option<FaceCandidate>, DecodeError> {
+        let subject = text_in(c, "subject", "face")?;
+        let similarity = match field(c, "similarity") {
+            None => None,
+            Some(Value::Number(n)) => Some(
+                n.as_f64()
+                    .and_then(similarity_percent)
+                    .ok_or(DecodeError::InvalidField { field: "face" })?,
+            ),
+            Some(_) => return Err(DecodeError::InvalidField { field: "face" }),
+        };
+        Ok(subject
+            .zip(similarity)
+            .map(|(subject, similarity)| FaceCandidate { subject, similarity }))
+    };
+    match field(f, "candidates") {
+        None => Ok(one(f)?.into_iter().collect()),
+        Some(Value::Array(items)) => {
+            let mut out = Vec::new();
+            for item in items.iter().take(20) {
+                let Value::Object(c) = item else {
+                    return Err(DecodeError::InvalidField { field: "face" });
+                };
+                out.extend(one(c)?);
+            }
+            Ok(out)
+        }
+        Some(_) => Err(DecodeError::InvalidField { field: "face" }),
+    }
 }
 
 /// A present, non-null value.

@@ -87,6 +87,8 @@ pub struct Workers {
     services: Arc<Services>,
     /// The rule engines to keep fresh (the request pipeline's, and the bus consumer's).
     rule_engines: Vec<RuleEngine>,
+    /// The watchlist indexes to keep fresh (changes made on other nodes).
+    watch_indexes: Vec<neibao_engine::watchlists::WatchIndexHolder>,
     config: AppConfig,
 }
 
@@ -104,13 +106,25 @@ impl App {
         // Division codes are checked against this table (a unit at a division that does not exist
         // is refused).
         crate::divisions::ensure_loaded(store.as_ref()).await?;
-        let pipeline = Pipeline::new(store.clone());
+        let mut pipeline = Pipeline::new(store.clone());
+        let recognizer = recognizer(&config.engine)?;
+        if let Some(r) = &recognizer {
+            pipeline = pipeline.with_recognizer(r.clone());
+        }
+        // Watchlists (docs/WATCHLISTS.md): the active lists in memory, reloaded on change.
+        neibao_engine::watchlists::reload(store.as_ref(), pipeline.watch_index()).await?;
+        let mut watch_indexes = vec![pipeline.watch_index().clone()];
         let mut rule_engines = vec![pipeline.rule_engine().clone()];
         let bus = match &config.nats {
             None => EventBus::InProcess(pipeline.clone()),
             Some(nats) => {
-                let consumer = Pipeline::new(store.clone());
+                let mut consumer = Pipeline::new(store.clone());
+                if let Some(r) = &recognizer {
+                    consumer = consumer.with_recognizer(r.clone());
+                }
                 reload(store.as_ref(), consumer.rule_engine()).await?;
+                neibao_engine::watchlists::reload(store.as_ref(), consumer.watch_index()).await?;
+                watch_indexes.push(consumer.watch_index().clone());
                 rule_engines.push(consumer.rule_engine().clone());
                 let bus = NatsBus::start(nats.clone(), store.clone(), consumer)
                     .await
@@ -142,6 +156,7 @@ impl App {
             workers: Workers {
                 services: services.clone(),
                 rule_engines,
+                watch_indexes,
                 config,
             },
             services,
@@ -169,6 +184,18 @@ impl Workers {
     /// Errors: the database, or a transport configuration that does not parse.
     pub async fn start(self) -> anyhow::Result<Running> {
         let store = self.services.store().clone();
+        for holder in self.watch_indexes.clone() {
+            let store = store.clone();
+            neibao_engine::jobs::scheduler::spawn_periodic(Duration::from_secs(10), "watchlist reload", move || {
+                let store = store.clone();
+                let holder = holder.clone();
+                async move {
+                    neibao_engine::watchlists::reload(store.as_ref(), &holder)
+                        .await
+                        .map(|_| ())
+                }
+            });
+        }
         for engine in &self.rule_engines {
             spawn_reloader(store.clone(), engine.clone(), Duration::from_secs(10));
         }
@@ -214,5 +241,18 @@ impl Workers {
             stop_rx,
         )?;
         Ok(Running { _transports_stop: stop })
+    }
+}
+
+/// The recognition service of `engine`'s settings, if one is configured (docs/WATCHLISTS.md).
+fn recognizer(
+    engine: &neibao_engine::EngineConfig,
+) -> anyhow::Result<Option<Arc<dyn neibao_engine::watchlists::Recognizer>>> {
+    match engine.recognition_url.as_deref().filter(|u| !u.is_empty()) {
+        None => Ok(None),
+        Some(url) => Ok(Some(Arc::new(neibao_engine::watchlists::CompreFaceClient::new(
+            url,
+            engine.recognition_api_key.clone(),
+        )?))),
     }
 }

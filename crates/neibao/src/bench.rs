@@ -47,6 +47,8 @@ pub struct BenchArgs {
     /// `Some(url)`: publish to this MQTT broker (`neibao/events/{token}`, generic JSON, 10 events
     /// a message) instead of HTTP; `requests` is then the number of messages.
     pub mqtt_url: Option<String>,
+    /// Entries of the active plate and face watchlists loaded before the run (0: none).
+    pub watchlist: usize,
 }
 
 /// Result of a run.
@@ -251,6 +253,70 @@ async fn setup(store: &dyn Store, devices: usize, format: DeviceFormat) -> anyho
     Ok(tokens)
 }
 
+/// An active plate list and an active face list of `n` entries each, owned by `unit_id`
+/// (docs/WATCHLISTS.md): the index the pipeline matches every plate and face event against.
+async fn load_watchlists(store: &dyn Store, unit_id: &str, n: usize) -> anyhow::Result<()> {
+    use neibao_domain::watchlists::{ListKind, NewEntry, NewWatchlist, Owner};
+    let bench = neibao_domain::access::Principal::system("bench");
+    let owner = Owner::Unit(unit_id.to_string());
+    let now = Utc::now();
+    for kind in [ListKind::Plate, ListKind::Face] {
+        let id = new_id();
+        store
+            .create_watchlist(
+                &NewWatchlist {
+                    id: id.clone(),
+                    kind,
+                    name: format!("基准测试{}（虚构）", kind.label_zh()),
+                    owner: owner.clone(),
+                    owner_name: "基准测试单位（虚构）".into(),
+                    area_prefix: String::new(),
+                    legal_basis: "性能测试".into(),
+                    expires_on: (now + chrono::Duration::days(30)).date_naive(),
+                    threshold: 90,
+                    created_by: "bench".into(),
+                    at: now,
+                },
+                &bench.audit("watchlist.create", "watchlist", "", Some(unit_id)),
+            )
+            .await?;
+        let entries: Vec<NewEntry> = (0..n)
+            .map(|i| NewEntry {
+                id: new_id(),
+                watchlist_id: id.clone(),
+                plate: (kind == ListKind::Plate).then(|| format!("浙Z{i:05}")),
+                subject_name: (kind == ListKind::Face).then(|| format!("虚构人员{i}")),
+                external_subject_id: (kind == ListKind::Face).then(|| format!("BENCH-{i}")),
+                template: None,
+                photo: None,
+                note: String::new(),
+                at: now,
+            })
+            .collect();
+        for chunk in entries.chunks(10_000) {
+            store
+                .add_watchlist_entries(
+                    &owner,
+                    &id,
+                    chunk,
+                    &bench.audit("watchlist.entry_add", "watchlist", &id, Some(unit_id)),
+                )
+                .await?;
+        }
+        store
+            .set_watchlist_active(
+                &owner,
+                &id,
+                true,
+                None,
+                &bench.audit("watchlist.activate", "watchlist", &id, Some(unit_id)),
+                now,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// Runs the benchmark.
 pub async fn run(args: BenchArgs) -> anyhow::Result<BenchReport> {
     let dir = tempfile::tempdir()?;
@@ -289,6 +355,13 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
         let tokens = setup(store.as_ref(), 64, format).await?;
         let rules = bench_rules(args.rules);
         neibao_engine::warning::engine::import_specs(store.as_ref(), &rules, "bench", Utc::now()).await?;
+        if args.watchlist > 0 {
+            let device = store
+                .device_for_ingest(&token_hash(&tokens[0]))
+                .await?
+                .context("bench device")?;
+            load_watchlists(store.as_ref(), &device.unit_id, args.watchlist).await?;
+        }
         tokens
     };
     let payloads = Arc::new(payloads(&args.fixtures)?);
@@ -308,6 +381,15 @@ async fn run_on(args: &BenchArgs, dir: &Path, db_url: Option<&str>) -> anyhow::R
     let app = App::build(config).await?;
     let loaded = app.services.pipeline().rule_engine().rules().len();
     anyhow::ensure!(loaded == args.rules, "loaded {loaded} of {} rules", args.rules);
+    if args.watchlist > 0 {
+        let idx = app.services.pipeline().watch_index().current();
+        anyhow::ensure!(
+            idx.key_count() >= args.watchlist * 2,
+            "watchlist index holds {} keys",
+            idx.key_count()
+        );
+        eprintln!("布控索引：{} 个名单，{} 个键", idx.list_count(), idx.key_count());
+    }
     if let Some(url) = &args.mqtt_url {
         return run_mqtt(args, app, tokens, url, db_url, dir).await;
     }

@@ -285,6 +285,9 @@ enum BenchCommand {
         /// Publish to this MQTT broker instead of HTTP (10 generic-JSON events a message).
         #[arg(long)]
         mqtt_url: Option<String>,
+        /// Entries of the active plate and face watchlists loaded first (0: none).
+        #[arg(long, default_value_t = 0)]
+        watchlist: usize,
     },
     /// The spreadsheet import of units (docs/IMPORTS.md) on a generated workbook: rows/s of
     /// checking and of importing, peak memory, and the batched-insert ceiling of the same run.
@@ -409,6 +412,7 @@ async fn main() -> anyhow::Result<()> {
                     fixtures,
                     rules,
                     mqtt_url,
+                    watchlist,
                 },
         } => {
             let r = neibao::bench::run(neibao::bench::BenchArgs {
@@ -420,6 +424,7 @@ async fn main() -> anyhow::Result<()> {
                 fixtures,
                 rules,
                 mqtt_url,
+                watchlist,
             })
             .await?;
             println!(
@@ -693,7 +698,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     config.engine = EngineConfig {
         public_url: args.public_url.clone(),
-        ..Default::default()
+        ..EngineConfig::from_env()
     };
     config.nats = args
         .nats_url

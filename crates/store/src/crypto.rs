@@ -33,6 +33,10 @@ pub struct FieldCipher {
     current: String,
     keys: HashMap<String, Aes256Gcm>,
     blind_key: [u8; 32],
+    /// The biometric key (face templates and reference photos of watchlists; R64 asks for
+    /// separate keys): `keys/biometric/b1.key`, or derived from `NEIBAO_FIELD_KEY` when the key
+    /// comes from configuration (`NEIBAO_BIOMETRIC_KEY` overrides it). `None` inside itself.
+    biometric: Option<Box<FieldCipher>>,
 }
 
 /// Key ids in order of creation: `k2` before `k10`.
@@ -62,7 +66,49 @@ impl FieldCipher {
             current: key_id.to_string(),
             keys,
             blind_key: derive(key, "neibao blind index v1"),
+            biometric: Some(Box::new(FieldCipher::single("b1", &derive(key, "neibao biometric v1")))),
         }
+    }
+
+    /// A ring of one key, without a biometric key of its own.
+    fn single(key_id: &str, key: &[u8; 32]) -> FieldCipher {
+        let mut keys = HashMap::new();
+        keys.insert(key_id.to_string(), Aes256Gcm::new(key.into()));
+        FieldCipher {
+            current: key_id.to_string(),
+            keys,
+            blind_key: derive(key, "neibao blind index v1"),
+            biometric: None,
+        }
+    }
+
+    /// The biometric key of `dir/keys/biometric/b1.key`, created on first use.
+    fn load_biometric(keys_dir: &Path) -> anyhow::Result<FieldCipher> {
+        let dir = keys_dir.join("biometric");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join("b1.key");
+        if !path.exists() {
+            let mut key = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            write_private(&path, &key)?;
+        }
+        let key: [u8; 32] = std::fs::read(&path)?
+            .try_into()
+            .map_err(|_| anyhow!("biometric/b1.key must hold 32 bytes"))?;
+        Ok(FieldCipher::single("b1", &key))
+    }
+
+    /// Encrypts biometric data (a face template, a reference photo) with the biometric key, for
+    /// column `aad`.
+    pub fn encrypt_biometric(&self, aad: &str, plaintext: &[u8]) -> Vec<u8> {
+        self.biometric.as_deref().unwrap_or(self).encrypt_bytes(aad, plaintext)
+    }
+
+    /// Decrypts a value made by [`FieldCipher::encrypt_biometric`].
+    ///
+    /// Errors: wrong key (e.g. a value made with the field key), tampering, another column.
+    pub fn decrypt_biometric(&self, aad: &str, stored: &[u8]) -> anyhow::Result<Vec<u8>> {
+        self.biometric.as_deref().unwrap_or(self).decrypt_bytes(aad, stored)
     }
 
     /// Loads every `*.key` file in `{dir}/keys`, creating `k1.key` when there is none. The key
@@ -77,6 +123,10 @@ impl FieldCipher {
             let mut c = FieldCipher::from_key("env1", &key);
             if let Ok(b64) = std::env::var("NEIBAO_BLIND_INDEX_KEY") {
                 c.blind_key = decode_key("NEIBAO_BLIND_INDEX_KEY", &b64)?;
+            }
+            if let Ok(b64) = std::env::var("NEIBAO_BIOMETRIC_KEY") {
+                let bio = decode_key("NEIBAO_BIOMETRIC_KEY", &b64)?;
+                c.biometric = Some(Box::new(FieldCipher::single("b1", &bio)));
             }
             return Ok(c);
         }
@@ -120,6 +170,7 @@ impl FieldCipher {
             current: ids.last().cloned().expect("non-empty"),
             keys,
             blind_key,
+            biometric: Some(Box::new(FieldCipher::load_biometric(&dir)?)),
         })
     }
 

@@ -188,6 +188,14 @@ pub enum Permission {
     AssessmentConduct,
     /// 本单位安全自评：填写评估表并提交公安机关复核 (docs/ASSESSMENT.md, R32).
     AssessmentSelf,
+    /// 建立、维护和启停本机关或本单位的布控名单 (docs/WATCHLISTS.md; R64, R65).
+    WatchlistManage,
+    /// 查看并人工核验本机关或本单位布控的比中记录 (docs/WATCHLISTS.md; R76: a human decides).
+    WatchlistReview,
+    /// 起草本机关或本单位的个人信息保护影响评估 (docs/WATCHLISTS.md; R69).
+    PiaDraft,
+    /// 批准本机关或本单位的个人信息保护影响评估（不能批准自己起草的） (docs/WATCHLISTS.md; R69).
+    PiaApprove,
 }
 
 use Role::{
@@ -275,6 +283,10 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::AssessmentLaunch, &[PP, PC, PX, D]),
     (Permission::AssessmentConduct, &[PP, PC, PX, PS]),
     (Permission::AssessmentSelf, &[M]),
+    (Permission::WatchlistManage, &[PP, PC, PX, PS, M]),
+    (Permission::WatchlistReview, &[PP, PC, PX, PS, M]),
+    (Permission::PiaDraft, &[PP, PC, PX, PS, M]),
+    (Permission::PiaApprove, &[PP, PC, PX, M]),
 ];
 
 impl Permission {
@@ -361,6 +373,10 @@ impl Permission {
             Permission::AssessmentLaunch => "assessment.launch",
             Permission::AssessmentConduct => "assessment.conduct",
             Permission::AssessmentSelf => "assessment.self",
+            Permission::WatchlistManage => "watchlist.manage",
+            Permission::WatchlistReview => "watchlist.review",
+            Permission::PiaDraft => "pia.draft",
+            Permission::PiaApprove => "pia.approve",
         }
     }
 
@@ -442,6 +458,10 @@ impl Permission {
             Permission::AssessmentLaunch => "发起安全评估批次",
             Permission::AssessmentConduct => "开展安全评估、复核单位自评并签发结果，将不合格项转为隐患",
             Permission::AssessmentSelf => "开展本单位安全自评并提交复核",
+            Permission::WatchlistManage => "维护和启停本机关、本单位的布控名单",
+            Permission::WatchlistReview => "查看并人工核验布控比中记录",
+            Permission::PiaDraft => "起草个人信息保护影响评估",
+            Permission::PiaApprove => "批准个人信息保护影响评估",
         }
     }
 

@@ -318,6 +318,19 @@ pub struct DecodedEvent {
     pub mac_address: Option<String>,
     /// Images attached to the payload (bytes as received, never parsed).
     pub images: Vec<Attachment>,
+    /// Face events: the device's own comparison result (the subjects it matched, with their
+    /// similarity), for watchlist matching (docs/WATCHLISTS.md). Never stored with the event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub face_candidates: Vec<FaceCandidate>,
+}
+
+/// A subject a device or the recognition service compared a face with (docs/WATCHLISTS.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaceCandidate {
+    /// The subject's id known to the device or service, or its name (Frigate's sub-label).
+    pub subject: String,
+    /// Similarity in percent (0–100).
+    pub similarity: f32,
 }
 
 impl DecodedEvent {
@@ -338,9 +351,14 @@ impl DecodedEvent {
             description: None,
             mac_address: None,
             images: Vec::new(),
+            face_candidates: Vec::new(),
         }
     }
 }
+
+/// Most face candidates kept from a device's comparison result (the watchlist matcher reads the
+/// best five).
+pub const MAX_FACE_CANDIDATES: usize = 20;
 
 /// Longest text kept from a device field (characters); longer values are cut.
 pub const MAX_DEVICE_TEXT: usize = 256;
@@ -377,6 +395,10 @@ impl DecodedEvent {
         .flatten()
         {
             clean(f);
+        }
+        self.face_candidates.truncate(MAX_FACE_CANDIDATES);
+        for c in &mut self.face_candidates {
+            clean(&mut c.subject);
         }
         for img in &mut self.images {
             clean(&mut img.content_type);

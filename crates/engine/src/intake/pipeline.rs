@@ -92,6 +92,9 @@ pub struct Pipeline {
     tokens: Arc<IngestTokens>,
     engine: RuleEngine,
     stages: Arc<[Arc<dyn Stage>]>,
+    /// The watchlist index (docs/WATCHLISTS.md) and the recognition service, if configured.
+    watch: crate::watchlists::WatchIndexHolder,
+    recognizer: Option<Arc<dyn crate::watchlists::Recognizer>>,
 }
 
 impl Pipeline {
@@ -104,7 +107,21 @@ impl Pipeline {
             tokens: Arc::default(),
             engine,
             stages: stages.into(),
+            watch: Default::default(),
+            recognizer: None,
         }
+    }
+
+    /// This pipeline asking `recognizer` about faces no device compared (build it before cloning).
+    pub fn with_recognizer(mut self, recognizer: Arc<dyn crate::watchlists::Recognizer>) -> Pipeline {
+        self.recognizer = Some(recognizer);
+        self
+    }
+
+    /// The watchlist index this pipeline matches against (load it with
+    /// [`crate::watchlists::reload`]).
+    pub fn watch_index(&self) -> &crate::watchlists::WatchIndexHolder {
+        &self.watch
     }
 
     /// This pipeline with `stage` run after the others (build the pipeline with its stages before
@@ -343,6 +360,9 @@ impl Pipeline {
             for stage in self.stages.iter() {
                 stage.evaluate(&input, &mut hits);
             }
+            let watched =
+                crate::watchlists::intake::find(&self.watch, self.recognizer.as_deref(), device, ev, now).await;
+            hits.extend(watched.iter().filter_map(crate::watchlists::intake::finding));
             if !hits.is_empty() {
                 let windows = self.suppressions(&device.unit_id, now).await?;
                 if !windows.is_empty() {
@@ -397,7 +417,11 @@ impl Pipeline {
             }
             let raised_all =
                 futures_util::future::try_join_all(drafts.iter().map(|(_, d)| self.store.raise_alert(d))).await?;
+            let mut raised_fp: Vec<(String, String)> = Vec::new();
             for ((alarm, draft), raised) in drafts.into_iter().zip(raised_all) {
+                if !watched.is_empty() {
+                    raised_fp.push((draft.fingerprint.clone(), raised.alert_id.clone()));
+                }
                 let rule = RuleLabel { rule: draft.rule };
                 METRICS.alerts_raised.get_or_create(&rule).inc();
                 if raised.created {
@@ -408,6 +432,17 @@ impl Pipeline {
                     }
                 }
                 out.alerts.push(raised);
+            }
+            if !watched.is_empty() {
+                crate::watchlists::intake::record(
+                    self.store.as_ref(),
+                    device,
+                    &rec.event_id,
+                    &watched,
+                    &raised_fp,
+                    now,
+                )
+                .await?;
             }
             if let Some(key) = &source_key {
                 self.store.mark_evaluated(key).await?;

@@ -103,6 +103,12 @@ pub(crate) enum Access {
     /// Police officers (their assessments) and the unit's security manager (its
     /// self-assessment): starting a safety assessment (docs/ASSESSMENT.md).
     Assessors,
+    /// Police officers and the unit's security manager, each on their own organ's or unit's
+    /// lists (visibility by owner): watchlists and their hits (docs/WATCHLISTS.md).
+    Watchers,
+    /// County-level and higher police and the unit's security manager: approving and deleting
+    /// PIAs (docs/WATCHLISTS.md).
+    PiaApprovers,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -157,6 +163,11 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
             "unit_manager" | "police_province" | "police_city" | "police_county"
         ),
         Access::Assessors => role.starts_with("police_") || role == "unit_manager",
+        Access::Watchers => role.starts_with("police_") || role == "unit_manager",
+        Access::PiaApprovers => matches!(
+            role,
+            "unit_manager" | "police_province" | "police_city" | "police_county"
+        ),
     }
 }
 
@@ -824,6 +835,59 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         // an application without a year is 400, an unknown decision 400, revoking a pending
         // application 409.
         ("get", "/api/v1/units/{id}/honours", Honours, None),
+        // 布控 (docs/WATCHLISTS.md): visibility is by owner, so `{id}` is the role's own list,
+        // hit or PIA (`crate::watchlists::matrix_objects`); deleting a PIA within its three
+        // years is 409.
+        ("get", "/api/v1/watchlists", Watchers, None),
+        (
+            "post",
+            "/api/v1/watchlists",
+            Watchers,
+            Some(r#"{"kind":"plate","name":"矩阵布控{n}","legal_basis":"矩阵","expires_on":"{due_date}"}"#),
+        ),
+        ("get", "/api/v1/watchlists/{id}", Watchers, None),
+        (
+            "put",
+            "/api/v1/watchlists/{id}",
+            Watchers,
+            Some(r#"{"name":"矩阵布控","legal_basis":"矩阵","expires_on":"{due_date}"}"#),
+        ),
+        ("post", "/api/v1/watchlists/{id}/activate", Watchers, Some("{}")),
+        ("post", "/api/v1/watchlists/{id}/deactivate", Watchers, None),
+        ("get", "/api/v1/watchlists/{id}/entries", Watchers, None),
+        (
+            "post",
+            "/api/v1/watchlists/{id}/entries",
+            Watchers,
+            Some(r#"{"entries":[{"plate":"浙A00002"}]}"#),
+        ),
+        (
+            "get",
+            "/api/v1/watchlists/{id}/entries/{entry_id}/photo",
+            Watchers,
+            None,
+        ),
+        ("delete", "/api/v1/watchlists/{id}/entries/{entry_id}", Watchers, None),
+        ("get", "/api/v1/watchlist-hits", Watchers, None),
+        ("get", "/api/v1/watchlist-hits/{id}", Watchers, None),
+        (
+            "post",
+            "/api/v1/watchlist-hits/{id}/review",
+            Watchers,
+            Some(r#"{"decision":"confirm"}"#),
+        ),
+        ("get", "/api/v1/pias", Watchers, None),
+        (
+            "post",
+            "/api/v1/pias",
+            Watchers,
+            Some(
+                r#"{"purpose":"face_watchlist","title":"矩阵评估","necessity":"矩阵","risks":"矩阵","safeguards":"矩阵"}"#,
+            ),
+        ),
+        ("get", "/api/v1/pias/{id}", Watchers, None),
+        ("post", "/api/v1/pias/{id}/approve", PiaApprovers, None),
+        ("delete", "/api/v1/pias/{id}", PiaApprovers, None),
         (
             "post",
             "/api/v1/units/{id}/honours",
@@ -1589,6 +1653,9 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "designations" => o.designation.clone(),
         "protection-levels" => crate::protection_levels::matrix_order(o),
         "bulletins" => crate::bulletins::matrix_bulletin(o),
+        "watchlists" => format!("matrix-wl-{token}"),
+        "watchlist-hits" => format!("matrix-hit-{token}"),
+        "pias" => format!("matrix-pia-{token}"),
         other => panic!("no object for {other}"),
     }
 }
@@ -1915,6 +1982,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
         if allowed(Access::Police, role) {
             jobs.insert(token_id.clone(), crate::imports::job_of(&c).await);
         }
+        crate::watchlists::matrix_objects(&app, &c, &token_id).await;
         clients.push((username, role, c, unit, token_id));
     }
     // The rule the PUT/versions/backtest rows work on, scoped to the demo unit's division (inside
@@ -1974,6 +2042,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                 }
                 p = p.replace("{person_id}", &o.person);
                 p = p
+                    .replace("{entry_id}", &format!("matrix-entry-{token}"))
                     .replace("{staff_id}", &o.staff_member)
                     .replace("{guard_id}", &o.guard_member);
                 if method == "delete" && template.starts_with("/api/v1/units/{id}/security/") {
@@ -1982,7 +2051,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                 if method == "delete" && template.ends_with("/persons/{person_id}") {
                     p.push_str("?version=0");
                 }
-                if template.ends_with("/raw") || template.ends_with("/images/{n}") {
+                if template.ends_with("/raw") || template.ends_with("/images/{n}") || template.ends_with("/photo") {
                     p.push_str("?purpose=授权矩阵测试");
                 }
                 p

@@ -529,6 +529,53 @@ fn table() -> Vec<Row> {
         ("get", "/credit/public", Public, &[]),
         ("get", "/rollup", SettingsReaders, &[]),
         ("get", "/units/{id}/honours", Honours, &[]),
+        // 布控 (docs/WATCHLISTS.md): each role's own list, hit and PIA
+        // (`crate::watchlists::matrix_objects`, keyed by the role's token and unit).
+        ("get", "/watchlists", Watchers, &[]),
+        (
+            "post",
+            "/watchlists",
+            Watchers,
+            &[
+                ("kind", "plate"),
+                ("name", "界面矩阵布控"),
+                ("legal_basis", "矩阵"),
+                ("expires_on", "{due_date}"),
+            ],
+        ),
+        ("get", "/watchlists/{id}", Watchers, &[]),
+        (
+            "post",
+            "/watchlists/{id}",
+            Watchers,
+            &[
+                ("name", "界面矩阵布控"),
+                ("legal_basis", "矩阵"),
+                ("expires_on", "{due_date}"),
+            ],
+        ),
+        ("post", "/watchlists/{id}/activate", Watchers, &[]),
+        ("post", "/watchlists/{id}/deactivate", Watchers, &[]),
+        ("post", "/watchlists/{id}/entries", Watchers, &[("plate", "浙A00003")]),
+        ("post", "/watchlists/{id}/entries/{entry_id}/delete", Watchers, &[]),
+        ("get", "/watchlist-hits", Watchers, &[]),
+        ("get", "/watchlist-hits/{id}", Watchers, &[]),
+        ("post", "/watchlist-hits/{id}", Watchers, &[("decision", "confirm")]),
+        ("get", "/pias", Watchers, &[]),
+        (
+            "post",
+            "/pias",
+            Watchers,
+            &[
+                ("purpose", "other"),
+                ("title", "界面矩阵评估"),
+                ("necessity", "矩阵"),
+                ("risks", "矩阵"),
+                ("safeguards", "矩阵"),
+            ],
+        ),
+        ("get", "/pias/{id}", Watchers, &[]),
+        ("post", "/pias/{id}/approve", PiaApprovers, &[]),
         (
             "post",
             "/units/{id}/honours",
@@ -991,6 +1038,9 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "credit" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),
         "honours" => format!("matrix-honours-{}", o.unit["id"].as_str().unwrap()),
         "assessments" => format!("matrix-assess-{}", o.unit["id"].as_str().unwrap()),
+        "watchlists" => format!("matrix-wl-{token}-{}", o.unit["id"].as_str().unwrap()),
+        "watchlist-hits" => format!("matrix-hit-{token}-{}", o.unit["id"].as_str().unwrap()),
+        "pias" => format!("matrix-pia-{token}-{}", o.unit["id"].as_str().unwrap()),
         other => panic!("no object for {other}"),
     }
 }
@@ -1081,6 +1131,7 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
             )
             .await
             .unwrap();
+        crate::watchlists::matrix_objects(&app, &api, &format!("{token_id}-{unit}")).await;
         // The role's own import job, and the administrator's (someone else's, for outside).
         let own_job = if allowed(Access::Police, role) {
             Some(crate::imports::job_of(&api).await)
@@ -1108,7 +1159,11 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
                     .replace("{visit}", &format!("matrix-visit-{}", o.unit["id"].as_str().unwrap()))
                     .replace("{staff_id}", &o.staff_member)
                     .replace("{guard_id}", &o.guard_member)
-                    .replace("{standard}", "default-key-unit-gate");
+                    .replace("{standard}", "default-key-unit-gate")
+                    .replace(
+                        "{entry_id}",
+                        &format!("matrix-entry-{token_id}-{}", o.unit["id"].as_str().unwrap()),
+                    );
                 if template.starts_with("/imports/{id}") {
                     let job = match which {
                         "own" => own_job.clone().or_else(|| admin_job.clone()),

@@ -72,6 +72,7 @@ mod unit_records;
 mod users;
 mod video;
 mod warning;
+mod watchlists;
 mod webdriver;
 mod wiring;
 mod zh_walk;

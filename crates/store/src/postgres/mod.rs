@@ -100,5 +100,7 @@ mod users;
 mod video;
 #[path = "../warning/sql.rs"]
 mod warning;
+#[path = "../watchlists/sql.rs"]
+mod watchlists;
 
 pub use store::PgStore;

@@ -103,6 +103,8 @@ mod users;
 mod video;
 #[path = "../warning/sql.rs"]
 mod warning;
+#[path = "../watchlists/sql.rs"]
+mod watchlists;
 mod writer;
 
 pub use store::SqliteStore;

@@ -45,6 +45,7 @@ pub mod unit_records;
 pub mod users;
 pub mod video;
 pub mod warning;
+pub mod watchlists;
 
 use axum::routing::get;
 use axum::Router;
@@ -93,6 +94,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rollup::routes())
         .merge(honours::routes())
         .merge(assessment::routes())
+        .merge(watchlists::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

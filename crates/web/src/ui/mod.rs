@@ -40,6 +40,7 @@ mod users;
 mod video;
 mod views;
 mod warning;
+mod watchlists;
 mod weekly;
 
 use axum::Router;
@@ -86,6 +87,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rollup::routes())
         .merge(honours::routes())
         .merge(assessment::routes())
+        .merge(watchlists::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
