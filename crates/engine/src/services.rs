@@ -26,6 +26,7 @@ use crate::equipment::EquipmentService;
 use crate::events::EventService;
 use crate::filings::FilingService;
 use crate::honours::HonoursService;
+use crate::universities::UniversityService;
 use crate::idempotency::IdempotencyService;
 use crate::imports::ImportService;
 use crate::intake::bus::EventBus;
@@ -90,6 +91,7 @@ pub struct Services {
     pub rollup: RollupService,
     pub honours: HonoursService,
     pub assessment: AssessmentService,
+    pub universities: UniversityService,
 }
 
 impl Services {
@@ -142,6 +144,7 @@ impl Services {
             rollup: RollupService::new(ctx.clone()),
             honours: HonoursService::new(ctx.clone()),
             assessment: AssessmentService::new(ctx.clone()),
+            universities: UniversityService::new(ctx.clone()),
             ctx,
         }
     }

@@ -40,6 +40,7 @@ use crate::settings::SettingsRepo;
 use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
 };
+use crate::universities::UniversityRepo;
 use crate::users::UserAdminRepo;
 use crate::video::VideoRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
@@ -106,6 +107,7 @@ pub trait Store:
     + RollupRepo
     + HonoursRepo
     + AssessmentRepo
+    + UniversityRepo
     + Send
     + Sync
     + 'static
@@ -172,6 +174,7 @@ impl<T> Store for T where
         + RollupRepo
         + HonoursRepo
         + AssessmentRepo
+        + UniversityRepo
         + Send
         + Sync
         + 'static

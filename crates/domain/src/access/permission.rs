@@ -188,6 +188,12 @@ pub enum Permission {
     AssessmentConduct,
     /// 本单位安全自评：填写评估表并提交公安机关复核 (docs/ASSESSMENT.md, R32).
     AssessmentSelf,
+    /// 维护高校的组织信息（党委、校长、保卫处、院系、校区、宿舍楼）和假期值班表
+    /// (docs/UNIVERSITIES.md, R84, R86): police and the university's security manager.
+    UniversityWrite,
+    /// 设置本市高校学期校历、安排每学期安全检查和安全教育周提醒 (docs/UNIVERSITIES.md, R86):
+    /// provincial and city police.
+    SemesterConfigure,
 }
 
 use Role::{
@@ -275,6 +281,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::AssessmentLaunch, &[PP, PC, PX, D]),
     (Permission::AssessmentConduct, &[PP, PC, PX, PS]),
     (Permission::AssessmentSelf, &[M]),
+    (Permission::UniversityWrite, &[PP, PC, PX, PS, M]),
+    (Permission::SemesterConfigure, &[PP, PC]),
 ];
 
 impl Permission {
@@ -361,6 +369,8 @@ impl Permission {
             Permission::AssessmentLaunch => "assessment.launch",
             Permission::AssessmentConduct => "assessment.conduct",
             Permission::AssessmentSelf => "assessment.self",
+            Permission::UniversityWrite => "university.write",
+            Permission::SemesterConfigure => "semester.configure",
         }
     }
 
@@ -442,6 +452,8 @@ impl Permission {
             Permission::AssessmentLaunch => "发起安全评估批次",
             Permission::AssessmentConduct => "开展安全评估、复核单位自评并签发结果，将不合格项转为隐患",
             Permission::AssessmentSelf => "开展本单位安全自评并提交复核",
+            Permission::UniversityWrite => "维护高校组织信息（院系、校区、宿舍楼）和假期值班表",
+            Permission::SemesterConfigure => "设置本市高校学期校历，安排每学期安全检查",
         }
     }
 
