@@ -373,7 +373,7 @@ impl UniversityService {
     /// Sets a semester of a city ([`Permission::SemesterConfigure`]): the city inside the
     /// caller's jurisdiction, a name, start before end and at most 250 days, the safety week
     /// (default: the last week of March when the semester holds it) and holidays within the
-    /// semester. 409 when the city has a semester starting that day. Audited as
+    /// semester. 409 when the city has a semester of that name. Audited as
     /// `semester.create`.
     #[tracing::instrument(skip_all)]
     pub async fn create_semester(&self, who: &Principal, s: SemesterInput) -> ServiceResult<Semester> {

@@ -343,8 +343,8 @@ pub(crate) fn matrix_semester(o: &crate::authz::Objects) -> String {
 pub(crate) async fn matrix_objects(app: &TestApp, unit: &str) {
     app.exec_sql(&format!(
         "INSERT INTO university_semesters (id, city_code, name, starts_on, ends_on, safety_week_from, holidays, created_by, created_at) \
-         SELECT 'matrix-sem-{unit}', substr(division_code, 1, 4) || '00', '矩阵学期', '2000-02-20', '2000-07-10', NULL, '[]', '矩阵', 0 \
-         FROM units WHERE id = '{unit}' ON CONFLICT DO NOTHING;"
+         SELECT 'matrix-sem-{unit}', substr(division_code, 1, 4) || '00', '矩阵学期{unit}', '2000-02-20', '2000-07-10', NULL, '[]', '矩阵', 0 \
+         FROM units WHERE id = '{unit}' ON CONFLICT (id) DO NOTHING;"
     ))
     .await;
 }

@@ -87,7 +87,7 @@ CREATE TABLE university_semesters (
     holidays          TEXT NOT NULL DEFAULT '[]',
     created_by        TEXT NOT NULL,
     created_at        BIGINT NOT NULL,
-    UNIQUE (city_code, starts_on)
+    UNIQUE (city_code, name)
 );
 
 -- The semester's inspection rounds (at least two per semester, R86): the row is claimed before

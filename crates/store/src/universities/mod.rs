@@ -146,7 +146,7 @@ pub trait UniversityRepo: Send + Sync {
     /// Whether a key area is a dormitory building's (R85: devices registered on it).
     async fn is_dormitory_area(&self, key_area_id: &str) -> StoreResult<bool>;
 
-    /// Stores a semester with `audit`. `Conflict` when the city has a semester starting that day.
+    /// Stores a semester with `audit`. `Conflict` when the city has a semester of that name.
     async fn create_semester(&self, s: &NewSemester, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<Semester>;
 
     /// One semester; `None` when absent or outside the scope.

@@ -528,14 +528,14 @@ impl UniversityRepo for Backend {
     async fn create_semester(&self, s: &NewSemester, audit: &AuditEntry, now: DateTime<Utc>) -> StoreResult<Semester> {
         let mut tx = self.begin_write().await?;
         let taken: i64 = sqlx::query_scalar(&sql(
-            "SELECT COUNT(*) FROM university_semesters WHERE city_code = ? AND starts_on = ?",
+            "SELECT COUNT(*) FROM university_semesters WHERE city_code = ? AND name = ?",
         ))
         .bind(&s.city_code)
-        .bind(day_text(s.starts_on))
+        .bind(&s.name)
         .fetch_one(&mut *tx)
         .await?;
         if taken > 0 {
-            return Err(refused(ErrorCode::Conflict, "本市已有同一天开始的学期"));
+            return Err(refused(ErrorCode::Conflict, &format!("本市已有学期「{}」", s.name)));
         }
         sqlx::query(&sql(
             "INSERT INTO university_semesters (id, city_code, name, starts_on, ends_on, safety_week_from, holidays, created_by, created_at) \

@@ -179,7 +179,7 @@ pub async fn semesters(
     responses((status = 201, body = Semester),
         (status = 400, body = crate::error::ErrorBody, description = "城市代码、名称或日期不对"),
         (status = 403, body = crate::error::ErrorBody, description = "仅省、市公安机关，且限本辖区城市"),
-        (status = 409, body = crate::error::ErrorBody, description = "本市已有同一天开始的学期")))]
+        (status = 409, body = crate::error::ErrorBody, description = "本市已有同名学期")))]
 pub async fn create_semester(
     State(state): State<AppState>,
     user: CurrentUser,
