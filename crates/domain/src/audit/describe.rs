@@ -228,7 +228,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "评估不合格项转隐患",
         "将安全评估的不合格项登记为隐患",
     ),
-    ("university.profile", "修改高校组织信息", "修改了高校的党委、校长和保卫处信息"),
+    (
+        "university.profile",
+        "修改高校组织信息",
+        "修改了高校的党委、校长和保卫处信息",
+    ),
     ("university.college", "登记院系", "为高校登记了院系"),
     ("university.campus", "登记校区", "为高校登记了校区及其重要部位"),
     ("university.dormitory", "登记宿舍楼", "为高校登记了宿舍楼"),

@@ -707,77 +707,6 @@ const UNIVERSITIES: &[Seed] = &[
         "机制文件（仅统计数）",
         false,
     ),
-    // The key parts of GB/T 31068 (普通高等学校安全技术防范系统要求; docs/UNIVERSITIES.md).
-    Seed(
-        "U6",
-        T,
-        "使用、储存危险化学品的实验室设置出入口控制、入侵报警和视频监控，危险化学品双人双锁管理",
-        "《普通高等学校安全技术防范系统要求》（GB/T 31068）重点部位：危险化学品实验室",
-        2.0,
-        true,
-        "实地查看、领用台账",
-        false,
-    ),
-    Seed(
-        "U7",
-        T,
-        "病原微生物实验室及菌（毒）种保藏区域设置出入口控制和视频监控，专人管理",
-        "《普通高等学校安全技术防范系统要求》（GB/T 31068）重点部位：病原微生物实验室；《企业事业单位内部治安保卫条例》第十三条第一款第（九）项",
-        2.0,
-        true,
-        "实地查看、管理制度",
-        false,
-    ),
-    Seed(
-        "U8",
-        P,
-        "档案馆（室）设置防盗门窗、入侵报警和视频监控",
-        "《普通高等学校安全技术防范系统要求》（GB/T 31068）重点部位：档案馆（室）",
-        2.0,
-        false,
-        "实地查看",
-        false,
-    ),
-    Seed(
-        "U9",
-        T,
-        "数据中心（网络机房）设置出入口控制和视频监控，进出登记",
-        "《普通高等学校安全技术防范系统要求》（GB/T 31068）重点部位：数据中心",
-        2.0,
-        false,
-        "实地查看、进出记录",
-        false,
-    ),
-    Seed(
-        "U10",
-        H,
-        "学生宿舍楼出入口人员通行管理、值班和公共区域视频监控（宿舍房间内不得安装）",
-        "《普通高等学校安全技术防范系统要求》（GB/T 31068）重点部位：学生宿舍；《公共安全视频图像信息系统管理条例》第八条第二款",
-        2.0,
-        false,
-        "实地查看、值班记录",
-        false,
-    ),
-    Seed(
-        "U11",
-        T,
-        "食堂操作间、原料库房设置出入口控制和视频监控",
-        "《普通高等学校安全技术防范系统要求》（GB/T 31068）重点部位：食堂",
-        2.0,
-        false,
-        "实地查看",
-        false,
-    ),
-    Seed(
-        "U12",
-        H,
-        "校门（人员、车辆出入口）有人值守，设置出入口控制和视频监控",
-        "《普通高等学校安全技术防范系统要求》（GB/T 31068）重点部位：校门",
-        2.0,
-        false,
-        "实地查看、值守记录",
-        false,
-    ),
 ];
 
 fn items_of(seeds: &[&[Seed]]) -> Vec<ChecklistItem> {
@@ -803,9 +732,38 @@ pub fn seed_items(variant: Variant) -> Vec<ChecklistItem> {
         Variant::AllUnits => items_of(&[BASE]),
         Variant::KeyUnits => items_of(&[BASE, KEY_UNITS]),
         Variant::CounterTerror => items_of(&[BASE, KEY_UNITS, COUNTER_TERROR]),
-        Variant::Universities => items_of(&[BASE, KEY_UNITS, UNIVERSITIES]),
+        Variant::Universities => {
+            let mut items = items_of(&[BASE, KEY_UNITS, UNIVERSITIES]);
+            items.extend(key_parts());
+            items
+        }
     }
 }
+
+/// The key parts of GB/T 31068 as checklist items (docs/UNIVERSITIES.md).
+fn key_parts() -> Vec<ChecklistItem> {
+    gbt31068::KEY_PARTS
+        .iter()
+        .map(
+            |(code, defence, title, basis, weight, critical, evidence)| ChecklistItem {
+                code: (*code).into(),
+                defence: match defence {
+                    'P' => Defence::Physical,
+                    'H' => Defence::Human,
+                    _ => Defence::Technical,
+                },
+                title: (*title).into(),
+                basis: (*basis).into(),
+                weight: *weight,
+                critical: *critical,
+                evidence: (*evidence).into(),
+                auto: false,
+            },
+        )
+        .collect()
+}
+
+mod gbt31068;
 
 #[cfg(test)]
 mod tests;

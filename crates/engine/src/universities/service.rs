@@ -289,7 +289,9 @@ impl UniversityService {
             }
         }
         if areas.len() > MAX_CAMPUS_AREAS {
-            return Err(ServiceError::invalid(format!("一个校区的重要部位最多 {MAX_CAMPUS_AREAS} 个")));
+            return Err(ServiceError::invalid(format!(
+                "一个校区的重要部位最多 {MAX_CAMPUS_AREAS} 个"
+            )));
         }
         let c = NewCampus {
             id: new_id(),
@@ -378,18 +380,15 @@ impl UniversityService {
     #[tracing::instrument(skip_all)]
     pub async fn create_semester(&self, who: &Principal, s: SemesterInput) -> ServiceResult<Semester> {
         who.require(Permission::SemesterConfigure)?;
-        let city = city_code(&s.city_code).ok_or_else(|| {
-            ServiceError::invalid("请填写设区市的6位行政区划代码（如杭州市 330100）")
-        })?;
+        let city = city_code(&s.city_code)
+            .ok_or_else(|| ServiceError::invalid("请填写设区市的6位行政区划代码（如杭州市 330100）"))?;
         match &who.scope {
             Scope::All => {}
             Scope::Division { prefix } if city_prefix(&city).starts_with(prefix.as_str()) => {}
             _ => return Err(ServiceError::forbidden("只能设置本辖区城市的学期校历")),
         }
         let name = text(&s.name, "学期名称", 40, true)?;
-        let starts_on = s
-            .starts_on
-            .ok_or_else(|| ServiceError::invalid("请填写学期开始日期"))?;
+        let starts_on = s.starts_on.ok_or_else(|| ServiceError::invalid("请填写学期开始日期"))?;
         let ends_on = s.ends_on.ok_or_else(|| ServiceError::invalid("请填写学期结束日期"))?;
         if ends_on <= starts_on {
             return Err(ServiceError::invalid("学期结束日期须晚于开始日期"));

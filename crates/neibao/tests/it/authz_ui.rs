@@ -560,7 +560,11 @@ fn table() -> Vec<Row> {
             "post",
             "/units/{id}/university/duty",
             UniversityWriters,
-            &[("duty_date", "2026-10-01"), ("duty_holiday", "国庆节"), ("duty_person", "矩阵")],
+            &[
+                ("duty_date", "2026-10-01"),
+                ("duty_holiday", "国庆节"),
+                ("duty_person", "矩阵"),
+            ],
         ),
         ("get", "/semesters", Any, &[]),
         (

@@ -64,9 +64,15 @@ async fn a_university_keeps_its_organisation_and_refuses_dormitory_room_cameras(
     // Before the first save: the registry unit, version 0, nothing yet.
     let (s, p) = manager.get(&path).await;
     assert_eq!(s, 200, "{p}");
-    assert_eq!((p["is_university"].as_bool(), p["version"].as_i64()), (Some(true), Some(0)));
+    assert_eq!(
+        (p["is_university"].as_bool(), p["version"].as_i64()),
+        (Some(true), Some(0))
+    );
     let (s, v) = manager
-        .put(&path, json!({"version": 0, "party_secretary": "王书记", "president": "李校长", "security_office": " "}))
+        .put(
+            &path,
+            json!({"version": 0, "party_secretary": "王书记", "president": "李校长", "security_office": " "}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     assert!(error_message(&v).contains("保卫处"), "{v}");
@@ -77,7 +83,10 @@ async fn a_university_keeps_its_organisation_and_refuses_dormitory_room_cameras(
         )
         .await;
     assert_eq!(s, 200, "{p}");
-    assert_eq!((p["version"].as_i64(), p["president"].as_str()), (Some(1), Some("李校长")));
+    assert_eq!(
+        (p["version"].as_i64(), p["president"].as_str()),
+        (Some(1), Some("李校长"))
+    );
     // A stale version is refused.
     let (s, v) = manager
         .put(&path, json!({"version": 0, "security_office": "保卫部"}))
@@ -123,7 +132,10 @@ async fn a_university_keeps_its_organisation_and_refuses_dormitory_room_cameras(
 
     // A dormitory building: its key area takes no camera inside a room (R85).
     let (s, v) = manager
-        .post(&format!("{path}/dormitories"), json!({"campus_id": "nope", "name": "1号楼"}))
+        .post(
+            &format!("{path}/dormitories"),
+            json!({"campus_id": "nope", "name": "1号楼"}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     let (s, dorm) = manager
@@ -148,7 +160,10 @@ async fn a_university_keeps_its_organisation_and_refuses_dormitory_room_cameras(
 
     // The duty roster.
     let (s, v) = manager
-        .post(&format!("{path}/duty"), json!({"holiday": "国庆节", "person": "刘老师"}))
+        .post(
+            &format!("{path}/duty"),
+            json!({"holiday": "国庆节", "person": "刘老师"}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     assert!(error_message(&v).contains("值班日期"), "{v}");
@@ -172,7 +187,9 @@ async fn a_university_keeps_its_organisation_and_refuses_dormitory_room_cameras(
         let c = app.client_for(who).await;
         let (s, v) = c.get(&path).await;
         assert_eq!(s, 404, "{who}: {v}");
-        let (s, v) = c.post(&format!("{path}/colleges"), json!({"name": "外人", "head": "外人"})).await;
+        let (s, v) = c
+            .post(&format!("{path}/colleges"), json!({"name": "外人", "head": "外人"}))
+            .await;
         assert!(s == 403 || s == 404, "{who}: {s} {v}");
     }
     let (s, _) = app.client_for("demo_station").await.get(&path).await;
@@ -209,20 +226,33 @@ async fn a_semester_schedules_two_inspections_once_and_reminds_the_safety_week()
 
     // Who and what: county police may not; a county code or a reversed semester is a 400 in
     // Chinese; a city outside the city's jurisdiction is refused.
-    let (s, v) = app.client_for("demo_county").await.post("/api/v1/semesters", body.clone()).await;
+    let (s, v) = app
+        .client_for("demo_county")
+        .await
+        .post("/api/v1/semesters", body.clone())
+        .await;
     assert_eq!(s, 403, "{v}");
     let (s, v) = city
-        .post("/api/v1/semesters", json!({"city_code": "330106", "name": "学期", "starts_on": starts, "ends_on": ends}))
+        .post(
+            "/api/v1/semesters",
+            json!({"city_code": "330106", "name": "学期", "starts_on": starts, "ends_on": ends}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     assert!(error_message(&v).contains("设区市"), "{v}");
     let (s, v) = city
-        .post("/api/v1/semesters", json!({"city_code": "330100", "name": "学期", "starts_on": ends, "ends_on": starts}))
+        .post(
+            "/api/v1/semesters",
+            json!({"city_code": "330100", "name": "学期", "starts_on": ends, "ends_on": starts}),
+        )
         .await;
     assert_eq!((s, error_code(&v)), (400, "validation_failed"), "{v}");
     assert!(error_message(&v).contains("结束日期"), "{v}");
     let (s, v) = city
-        .post("/api/v1/semesters", json!({"city_code": "330200", "name": "学期", "starts_on": starts, "ends_on": ends}))
+        .post(
+            "/api/v1/semesters",
+            json!({"city_code": "330200", "name": "学期", "starts_on": starts, "ends_on": ends}),
+        )
         .await;
     assert_eq!(s, 403, "{v}");
 
@@ -234,7 +264,10 @@ async fn a_semester_schedules_two_inspections_once_and_reminds_the_safety_week()
     let (_, list) = city.get("/api/v1/semesters").await;
     assert_eq!(list["total"], 1, "{list}");
     let id = sem["id"].as_str().unwrap();
-    assert!(sem["safety_week_from"].is_string(), "a semester over March holds the safety week: {sem}");
+    assert!(
+        sem["safety_week_from"].is_string(),
+        "a semester over March holds the safety week: {sem}"
+    );
 
     // The university plans a drill in the semester: the semester counts it.
     let (s, v) = manager
@@ -285,11 +318,17 @@ async fn a_semester_schedules_two_inspections_once_and_reminds_the_safety_week()
         .unwrap_or_else(|| panic!("no inspection of the university: {inspections}"))
         .clone();
     let (_, checklist) = city
-        .get(&format!("/api/v1/checklists/{}", mine["checklist_id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/checklists/{}",
+            mine["checklist_id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(checklist["variant"], "universities", "{checklist}");
     for code in ["U6", "U7", "U8", "U9", "U10", "U11", "U12"] {
-        assert!(checklist.to_string().contains(&format!("\"{code}\"")), "{code}: {checklist}");
+        assert!(
+            checklist.to_string().contains(&format!("\"{code}\"")),
+            "{code}: {checklist}"
+        );
     }
 
     // The safety-week reminder reached the university's inbox, once.
@@ -309,7 +348,11 @@ async fn a_semester_schedules_two_inspections_once_and_reminds_the_safety_week()
         .unwrap_or_else(|| panic!("{d}"))
         .clone();
     assert_eq!(row["drills_planned"], 1, "{d}");
-    assert_eq!(d["universities"].as_array().unwrap().len(), 1, "a manager sees their own: {d}");
+    assert_eq!(
+        d["universities"].as_array().unwrap().len(),
+        1,
+        "a manager sees their own: {d}"
+    );
     let (_, other) = app
         .client_for("demo_county_other")
         .await
@@ -322,13 +365,21 @@ async fn a_semester_schedules_two_inspections_once_and_reminds_the_safety_week()
     let (s, ningbo) = app
         .client_for("demo_province")
         .await
-        .post("/api/v1/semesters", json!({"city_code": "330200", "name": "宁波学期", "starts_on": starts, "ends_on": ends}))
+        .post(
+            "/api/v1/semesters",
+            json!({"city_code": "330200", "name": "宁波学期", "starts_on": starts, "ends_on": ends}),
+        )
         .await;
     assert_eq!(s, 201, "{ningbo}");
-    let (s, v) = city.get(&format!("/api/v1/semesters/{}", ningbo["id"].as_str().unwrap())).await;
+    let (s, v) = city
+        .get(&format!("/api/v1/semesters/{}", ningbo["id"].as_str().unwrap()))
+        .await;
     assert_eq!(s, 404, "{v}");
     let (s, v) = manager
-        .post(&format!("/api/v1/semesters/{}/schedule", ningbo["id"].as_str().unwrap()), json!({}))
+        .post(
+            &format!("/api/v1/semesters/{}/schedule", ningbo["id"].as_str().unwrap()),
+            json!({}),
+        )
         .await;
     assert_eq!(s, 403, "{v}");
 }

@@ -79,7 +79,11 @@ impl Backend {
         let mut qb = QueryBuilder::new("SELECT u.is_university, u.state FROM units u WHERE u.id = ");
         qb.push_bind(unit_id.to_string());
         push_scope(&mut qb, scope);
-        let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+        let row = qb
+            .build()
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if !row.get::<bool, _>("is_university") {
             return Err(refused(
                 ErrorCode::InvalidTransition,
@@ -140,7 +144,11 @@ impl UniversityRepo for Backend {
         );
         qb.push_bind(unit_id.to_string());
         push_scope(&mut qb, scope);
-        let r = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let r = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let text = |c: &str| r.get::<Option<String>, _>(c).unwrap_or_default();
         let colleges = sqlx::query(&sql(
             "SELECT * FROM university_colleges WHERE unit_id = ? ORDER BY name",
@@ -372,8 +380,15 @@ impl UniversityRepo for Backend {
                 .fetch_optional(&mut *tx)
                 .await?;
             match row {
-                Some(r) if r.get::<&str, _>("kind") == "police_station" => station_name = Some(r.get::<String, _>("name")),
-                _ => return Err(refused(ErrorCode::ValidationFailed, "所选辖区派出所不存在，请从列表中选择")),
+                Some(r) if r.get::<&str, _>("kind") == "police_station" => {
+                    station_name = Some(r.get::<String, _>("name"))
+                }
+                _ => {
+                    return Err(refused(
+                        ErrorCode::ValidationFailed,
+                        "所选辖区派出所不存在，请从列表中选择",
+                    ))
+                }
             }
         }
         sqlx::query(&sql(
@@ -565,7 +580,12 @@ impl UniversityRepo for Backend {
         let mut qb = QueryBuilder::new("SELECT s.* FROM university_semesters s WHERE s.id = ");
         qb.push_bind(id.to_string());
         push_semester_scope(&mut qb, scope);
-        Ok(qb.build().fetch_optional(&self.pool).await?.as_ref().map(semester_from_row))
+        Ok(qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(semester_from_row))
     }
 
     async fn semesters(&self, scope: &Scope, page: Page) -> StoreResult<Listing<Semester>> {
@@ -678,7 +698,9 @@ impl UniversityRepo for Backend {
     ) -> StoreResult<Vec<SemesterUniversity>> {
         let start = beijing_midnight_ms(from);
         let end = beijing_midnight_ms(to + Duration::days(1));
-        let mut qb = QueryBuilder::new("SELECT u.id, u.name, (SELECT COUNT(*) FROM drills d WHERE d.unit_id = u.id AND d.planned_at >= ");
+        let mut qb = QueryBuilder::new(
+            "SELECT u.id, u.name, (SELECT COUNT(*) FROM drills d WHERE d.unit_id = u.id AND d.planned_at >= ",
+        );
         qb.push_bind(start)
             .push(" AND d.planned_at < ")
             .push_bind(end)

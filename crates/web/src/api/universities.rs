@@ -7,9 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use neibao_domain::paging::{Listing, Page};
-use neibao_domain::universities::{
-    Campus, College, Dormitory, DutyEntry, Semester, SemesterDetail, UniversityProfile,
-};
+use neibao_domain::universities::{Campus, College, Dormitory, DutyEntry, Semester, SemesterDetail, UniversityProfile};
 use neibao_engine::universities::{
     CampusInput, CollegeInput, DormitoryInput, DutyInput, ScheduleReport, SemesterInput, UniversityProfileInput,
 };
@@ -97,7 +95,11 @@ pub async fn add_college(
     Path(p): Path<UnitPath>,
     Json(b): Json<CollegeInput>,
 ) -> ApiResult<(StatusCode, Json<College>)> {
-    let c = state.services.universities.add_college(&user.principal, &p.id, b).await?;
+    let c = state
+        .services
+        .universities
+        .add_college(&user.principal, &p.id, b)
+        .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -116,7 +118,11 @@ pub async fn add_campus(
     Path(p): Path<UnitPath>,
     Json(b): Json<CampusInput>,
 ) -> ApiResult<(StatusCode, Json<Campus>)> {
-    let c = state.services.universities.add_campus(&user.principal, &p.id, b).await?;
+    let c = state
+        .services
+        .universities
+        .add_campus(&user.principal, &p.id, b)
+        .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -170,7 +176,9 @@ pub async fn semesters(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Listing<Semester>>> {
     let page = Page::checked(q.page, q.per_page)?;
-    Ok(Json(state.services.universities.semesters(&user.principal, page).await?))
+    Ok(Json(
+        state.services.universities.semesters(&user.principal, page).await?,
+    ))
 }
 
 /// Sets a semester of a city (provincial and city police). Send an `Idempotency-Key`.
@@ -199,7 +207,9 @@ pub async fn semester(
     user: CurrentUser,
     Path(p): Path<SemesterPath>,
 ) -> ApiResult<Json<SemesterDetail>> {
-    Ok(Json(state.services.universities.semester(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.universities.semester(&user.principal, &p.id).await?,
+    ))
 }
 
 /// Schedules the semester's two safety-inspection campaigns over the city's universities (R86)
@@ -215,19 +225,21 @@ pub async fn schedule(
     user: CurrentUser,
     Path(p): Path<SemesterPath>,
 ) -> ApiResult<Json<ScheduleReport>> {
-    Ok(Json(state.services.universities.schedule(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.universities.schedule(&user.principal, &p.id).await?,
+    ))
 }
 
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing;
     axum::Router::new()
-        .route(
-            "/api/v1/units/{id}/university",
-            routing::get(profile).put(save_profile),
-        )
+        .route("/api/v1/units/{id}/university", routing::get(profile).put(save_profile))
         .route("/api/v1/units/{id}/university/colleges", routing::post(add_college))
         .route("/api/v1/units/{id}/university/campuses", routing::post(add_campus))
-        .route("/api/v1/units/{id}/university/dormitories", routing::post(add_dormitory))
+        .route(
+            "/api/v1/units/{id}/university/dormitories",
+            routing::post(add_dormitory),
+        )
         .route("/api/v1/units/{id}/university/duty", routing::post(add_duty))
         .route("/api/v1/semesters", routing::get(semesters).post(create_semester))
         .route("/api/v1/semesters/{id}", routing::get(semester))

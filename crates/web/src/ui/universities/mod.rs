@@ -18,7 +18,10 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/units/{id}/university/colleges", routing::post(pages::add_college))
         .route("/units/{id}/university/campuses", routing::post(pages::add_campus))
-        .route("/units/{id}/university/dormitories", routing::post(pages::add_dormitory))
+        .route(
+            "/units/{id}/university/dormitories",
+            routing::post(pages::add_dormitory),
+        )
         .route("/units/{id}/university/duty", routing::post(pages::add_duty))
         .route(
             "/semesters",

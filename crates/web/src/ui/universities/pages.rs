@@ -246,7 +246,14 @@ fn row(s: &Semester) -> SemesterRow {
         holidays: s
             .holidays
             .iter()
-            .map(|h| format!("{}（{}至{}）", h.name, h.from.format("%m月%d日"), h.to.format("%m月%d日")))
+            .map(|h| {
+                format!(
+                    "{}（{}至{}）",
+                    h.name,
+                    h.from.format("%m月%d日"),
+                    h.to.format("%m月%d日")
+                )
+            })
             .collect::<Vec<_>>()
             .join("、"),
     }
@@ -269,7 +276,13 @@ pub struct PageParams {
     pub page: Option<u32>,
 }
 
-async fn semesters_page(state: &AppState, u: &CurrentUser, page: Option<u32>, sent: Fields, error: Option<ApiError>) -> Response {
+async fn semesters_page(
+    state: &AppState,
+    u: &CurrentUser,
+    page: Option<u32>,
+    sent: Fields,
+    error: Option<ApiError>,
+) -> Response {
     let page = Page::new(page, Some(50));
     let list = match state.services.universities.semesters(&u.principal, page).await {
         Ok(l) => l,
@@ -296,7 +309,11 @@ pub async fn semesters(State(state): State<AppState>, UiUser(u): UiUser, Query(q
 
 /// `POST /semesters`: `city_code`, `name`, `starts_on`, `ends_on`, `safety_week_from`, and
 /// holidays as `holiday_name`/`holiday_from`/`holiday_to` (repeated).
-pub async fn create_semester(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f): CsrfForm<Fields>) -> Response {
+pub async fn create_semester(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
     let names = fields(&f, "holiday_name");
     let froms = fields(&f, "holiday_from");
     let tos = fields(&f, "holiday_to");
