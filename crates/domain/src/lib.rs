@@ -53,6 +53,7 @@ pub mod rulebook;
 pub mod security_staff;
 pub mod setup;
 pub mod supervision;
+pub mod universities;
 pub mod users;
 pub mod video;
 pub mod warning;

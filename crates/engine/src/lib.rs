@@ -50,6 +50,7 @@ pub mod security_staff;
 pub mod setup;
 pub mod supervision;
 pub mod unit_records;
+pub mod universities;
 pub mod users;
 pub mod video;
 pub mod warning;

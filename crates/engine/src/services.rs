@@ -44,6 +44,7 @@ use crate::rulebook::RulebookService;
 use crate::security_staff::SecurityStaffService;
 use crate::setup::SetupService;
 use crate::supervision::SupervisionService;
+use crate::universities::UniversityService;
 use crate::users::UserService;
 use crate::video::VideoService;
 use crate::warning::WarningService;
@@ -92,6 +93,7 @@ pub struct Services {
     pub honours: HonoursService,
     pub assessment: AssessmentService,
     pub watchlists: WatchlistService,
+    pub universities: UniversityService,
 }
 
 impl Services {
@@ -145,6 +147,7 @@ impl Services {
             honours: HonoursService::new(ctx.clone()),
             assessment: AssessmentService::new(ctx.clone()),
             watchlists: WatchlistService::new(ctx.clone()),
+            universities: UniversityService::new(ctx.clone()),
             ctx,
         }
     }

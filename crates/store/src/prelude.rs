@@ -39,6 +39,7 @@ pub use crate::store::Store;
 pub use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
 };
+pub use crate::universities::UniversityRepo;
 pub use crate::users::UserAdminRepo;
 pub use crate::video::VideoRepo;
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};

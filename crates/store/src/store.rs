@@ -40,6 +40,7 @@ use crate::settings::SettingsRepo;
 use crate::supervision::{
     BureauSettingsRepo, CampaignRepo, ChecklistRepo, CreditRepo, DispatchRepo, HazardRepo, InspectionRepo,
 };
+use crate::universities::UniversityRepo;
 use crate::users::UserAdminRepo;
 use crate::video::VideoRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
@@ -109,6 +110,7 @@ pub trait Store:
     + AssessmentRepo
     + WatchlistRepo
     + PiaRepo
+    + UniversityRepo
     + Send
     + Sync
     + 'static
@@ -177,6 +179,7 @@ impl<T> Store for T where
         + AssessmentRepo
         + WatchlistRepo
         + PiaRepo
+        + UniversityRepo
         + Send
         + Sync
         + 'static

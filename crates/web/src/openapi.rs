@@ -56,6 +56,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::honours::Doc::openapi());
     doc.merge(crate::api::assessment::Doc::openapi());
     doc.merge(crate::api::watchlists::Doc::openapi());
+    doc.merge(crate::api::universities::Doc::openapi());
     doc.merge(crate::api::security_staff::Doc::openapi());
     doc.merge(crate::api::filings::Doc::openapi());
     doc.merge(crate::api::designations::Doc::openapi());

@@ -196,6 +196,12 @@ pub enum Permission {
     PiaDraft,
     /// 批准本机关或本单位的个人信息保护影响评估（不能批准自己起草的） (docs/WATCHLISTS.md; R69).
     PiaApprove,
+    /// 维护高校的组织信息（党委、校长、保卫处、院系、校区、宿舍楼）和假期值班表
+    /// (docs/UNIVERSITIES.md, R84, R86): police and the university's security manager.
+    UniversityWrite,
+    /// 设置本市高校学期校历、安排每学期安全检查和安全教育周提醒 (docs/UNIVERSITIES.md, R86):
+    /// provincial and city police.
+    SemesterConfigure,
 }
 
 use Role::{
@@ -287,6 +293,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::WatchlistReview, &[PP, PC, PX, PS, M]),
     (Permission::PiaDraft, &[PP, PC, PX, PS, M]),
     (Permission::PiaApprove, &[PP, PC, PX, M]),
+    (Permission::UniversityWrite, &[PP, PC, PX, PS, M]),
+    (Permission::SemesterConfigure, &[PP, PC]),
 ];
 
 impl Permission {
@@ -377,6 +385,8 @@ impl Permission {
             Permission::WatchlistReview => "watchlist.review",
             Permission::PiaDraft => "pia.draft",
             Permission::PiaApprove => "pia.approve",
+            Permission::UniversityWrite => "university.write",
+            Permission::SemesterConfigure => "semester.configure",
         }
     }
 
@@ -462,6 +472,8 @@ impl Permission {
             Permission::WatchlistReview => "查看并人工核验布控比中记录",
             Permission::PiaDraft => "起草个人信息保护影响评估",
             Permission::PiaApprove => "批准个人信息保护影响评估",
+            Permission::UniversityWrite => "维护高校组织信息（院系、校区、宿舍楼）和假期值班表",
+            Permission::SemesterConfigure => "设置本市高校学期校历，安排每学期安全检查",
         }
     }
 

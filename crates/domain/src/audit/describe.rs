@@ -244,6 +244,17 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "评估不合格项转隐患",
         "将安全评估的不合格项登记为隐患",
     ),
+    (
+        "university.profile",
+        "修改高校组织信息",
+        "修改了高校的党委、校长和保卫处信息",
+    ),
+    ("university.college", "登记院系", "为高校登记了院系"),
+    ("university.campus", "登记校区", "为高校登记了校区及其重要部位"),
+    ("university.dormitory", "登记宿舍楼", "为高校登记了宿舍楼"),
+    ("university.duty", "登记假期值班", "登记了高校的假期值班"),
+    ("semester.create", "设置学期校历", "设置了本市高校的学期校历"),
+    ("semester.schedule", "安排学期安全检查", "安排了本学期的高校安全检查"),
     ("credit.object", "提出诚信异议", "对本单位的诚信记录提出了异议"),
     ("credit.withdraw", "撤销诚信记录", "复核异议后撤销了诚信记录"),
     ("credit.amend", "变更诚信记录", "复核异议后变更了诚信记录的扣分或有效期"),
@@ -429,6 +440,13 @@ const OBJECTS: &[(&str, &str)] = &[
     ("watchlist_hit", "布控比中记录"),
     ("pia", "个人信息保护影响评估"),
     ("pias", "个人信息保护影响评估"),
+    ("university", "高校"),
+    ("university_college", "院系"),
+    ("university_campus", "校区"),
+    ("university_dormitory", "宿舍楼"),
+    ("university_duty", "假期值班"),
+    ("semester", "学期校历"),
+    ("semesters", "学期校历"),
 ];
 
 /// The names the system acts under ([`crate::access::Principal::system`]: the demo loader, the command line, the

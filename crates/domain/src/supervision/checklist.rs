@@ -732,9 +732,38 @@ pub fn seed_items(variant: Variant) -> Vec<ChecklistItem> {
         Variant::AllUnits => items_of(&[BASE]),
         Variant::KeyUnits => items_of(&[BASE, KEY_UNITS]),
         Variant::CounterTerror => items_of(&[BASE, KEY_UNITS, COUNTER_TERROR]),
-        Variant::Universities => items_of(&[BASE, KEY_UNITS, UNIVERSITIES]),
+        Variant::Universities => {
+            let mut items = items_of(&[BASE, KEY_UNITS, UNIVERSITIES]);
+            items.extend(key_parts());
+            items
+        }
     }
 }
+
+/// The key parts of GB/T 31068 as checklist items (docs/UNIVERSITIES.md).
+fn key_parts() -> Vec<ChecklistItem> {
+    gbt31068::KEY_PARTS
+        .iter()
+        .map(
+            |(code, defence, title, basis, weight, critical, evidence)| ChecklistItem {
+                code: (*code).into(),
+                defence: match defence {
+                    'P' => Defence::Physical,
+                    'H' => Defence::Human,
+                    _ => Defence::Technical,
+                },
+                title: (*title).into(),
+                basis: (*basis).into(),
+                weight: *weight,
+                critical: *critical,
+                evidence: (*evidence).into(),
+                auto: false,
+            },
+        )
+        .collect()
+}
+
+mod gbt31068;
 
 #[cfg(test)]
 mod tests;

@@ -55,6 +55,19 @@ impl DeviceService {
         who.require(Permission::DeviceManage)?;
         refuse_if_closed(&unit, "登记设备")?;
         let (device, token) = validate(input)?;
+        // R85 (S7 Art 8(2)): a camera on a university's dormitory building says where it is, so
+        // that one inside a dormitory room is refused (docs/UNIVERSITIES.md).
+        if let (Some(area), "camera", true) = (
+            device.key_area_id.as_deref(),
+            device.kind.as_str(),
+            device.location_type.is_none(),
+        ) {
+            if self.ctx.store.is_dormitory_area(area).await? {
+                return Err(ServiceError::invalid(
+                    "宿舍楼内的摄像机须填写安装位置类型（学生宿舍房间内部禁止安装视频图像采集设备）",
+                ));
+            }
+        }
         let format = device.format;
         let mut audit = who.audit("device.create", "device", "", Some(&device.unit_id));
         audit.detail = serde_json::json!({"format": format.code(), "kind": device.kind}).to_string();

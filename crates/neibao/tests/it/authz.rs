@@ -109,6 +109,12 @@ pub(crate) enum Access {
     /// County-level and higher police and the unit's security manager: approving and deleting
     /// PIAs (docs/WATCHLISTS.md).
     PiaApprovers,
+    /// Police officers and the unit's security manager: a university's organisation and duty
+    /// roster (docs/UNIVERSITIES.md).
+    UniversityWriters,
+    /// Provincial and city police: the semester calendar and its scheduling
+    /// (docs/UNIVERSITIES.md).
+    Semesters,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -168,6 +174,8 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
             role,
             "unit_manager" | "police_province" | "police_city" | "police_county"
         ),
+        Access::UniversityWriters => role.starts_with("police_") || role == "unit_manager",
+        Access::Semesters => matches!(role, "police_province" | "police_city"),
     }
 }
 
@@ -1310,6 +1318,50 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
                 r#"{"doc_prefix":"","doc_department":"内保","deadlines":{"general_days":7,"major_days":30,"max_days":90},"reminder_days":[7,3,1],"ladder":["circular","interview","listed_supervision","referral"],"credit":{"entries":[],"thresholds":[90,75,60],"interval_days":[365,180,90,30]}}"#,
             ),
         ),
+        // Universities (docs/UNIVERSITIES.md): the matrix units are no universities, so every
+        // write of an allowed role is 409; `objects` made the semester `matrix-sem-<unit>` of
+        // the unit's city, ended in 2000 (scheduling it is 409); a semester for a county code
+        // is 400.
+        ("get", "/api/v1/units/{id}/university", Any, None),
+        (
+            "put",
+            "/api/v1/units/{id}/university",
+            UniversityWriters,
+            Some(r#"{"version":0,"security_office":"矩阵保卫处"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/university/colleges",
+            UniversityWriters,
+            Some(r#"{"name":"矩阵学院{n}","head":"矩阵"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/university/campuses",
+            UniversityWriters,
+            Some(r#"{"name":"矩阵校区{n}"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/university/dormitories",
+            UniversityWriters,
+            Some(r#"{"campus_id":"matrix-none","name":"矩阵楼{n}"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/university/duty",
+            UniversityWriters,
+            Some(r#"{"date":"2026-10-01","holiday":"国庆节","person":"矩阵"}"#),
+        ),
+        ("get", "/api/v1/semesters", Any, None),
+        (
+            "post",
+            "/api/v1/semesters",
+            Semesters,
+            Some(r#"{"city_code":"{division}","name":"矩阵学期","starts_on":"2030-02-20","ends_on":"2030-07-10"}"#),
+        ),
+        ("get", "/api/v1/semesters/{id}", Any, None),
+        ("post", "/api/v1/semesters/{id}/schedule", Semesters, Some("{}")),
         // Last: it replaces the unit's responsible persons, which `reveal` reads above.
         (
             "put",
@@ -1496,6 +1548,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     credit_objects(app, unit_id).await;
     honours_objects(app, unit_id).await;
     assessment_objects(app, unit_id).await;
+    crate::universities::matrix_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1656,6 +1709,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "watchlists" => format!("matrix-wl-{token}"),
         "watchlist-hits" => format!("matrix-hit-{token}"),
         "pias" => format!("matrix-pia-{token}"),
+        "semesters" => crate::universities::matrix_semester(o),
         other => panic!("no object for {other}"),
     }
 }

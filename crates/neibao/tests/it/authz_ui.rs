@@ -528,6 +528,58 @@ fn table() -> Vec<Row> {
         // revoking a pending application 409.
         ("get", "/credit/public", Public, &[]),
         ("get", "/rollup", SettingsReaders, &[]),
+        // Universities (docs/UNIVERSITIES.md): the matrix units are no universities (every
+        // write of an allowed role is 409); the semester `objects` made ended in 2000
+        // (scheduling it is 409); a semester for a county code is 400.
+        ("get", "/units/{id}/university", Any, &[]),
+        (
+            "post",
+            "/units/{id}/university",
+            UniversityWriters,
+            &[("version", "0"), ("security_office", "界面矩阵保卫处")],
+        ),
+        (
+            "post",
+            "/units/{id}/university/colleges",
+            UniversityWriters,
+            &[("college_name", "界面矩阵学院{n}"), ("college_head", "矩阵")],
+        ),
+        (
+            "post",
+            "/units/{id}/university/campuses",
+            UniversityWriters,
+            &[("campus_name", "界面矩阵校区{n}")],
+        ),
+        (
+            "post",
+            "/units/{id}/university/dormitories",
+            UniversityWriters,
+            &[("dorm_campus", "matrix-none"), ("dorm_name", "界面矩阵楼")],
+        ),
+        (
+            "post",
+            "/units/{id}/university/duty",
+            UniversityWriters,
+            &[
+                ("duty_date", "2026-10-01"),
+                ("duty_holiday", "国庆节"),
+                ("duty_person", "矩阵"),
+            ],
+        ),
+        ("get", "/semesters", Any, &[]),
+        (
+            "post",
+            "/semesters",
+            Semesters,
+            &[
+                ("city_code", "{division}"),
+                ("name", "界面矩阵学期"),
+                ("starts_on", "2030-02-20"),
+                ("ends_on", "2030-07-10"),
+            ],
+        ),
+        ("get", "/semesters/{id}", Any, &[]),
+        ("post", "/semesters/{id}/schedule", Semesters, &[]),
         ("get", "/units/{id}/honours", Honours, &[]),
         // 布控 (docs/WATCHLISTS.md): each role's own list, hit and PIA
         // (`crate::watchlists::matrix_objects`, keyed by the role's token and unit).
@@ -1041,6 +1093,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "watchlists" => format!("matrix-wl-{token}-{}", o.unit["id"].as_str().unwrap()),
         "watchlist-hits" => format!("matrix-hit-{token}-{}", o.unit["id"].as_str().unwrap()),
         "pias" => format!("matrix-pia-{token}-{}", o.unit["id"].as_str().unwrap()),
+        "semesters" => crate::universities::matrix_semester(o),
         other => panic!("no object for {other}"),
     }
 }

@@ -69,6 +69,7 @@ mod transports;
 mod ui;
 mod ui_warning;
 mod unit_records;
+mod universities;
 mod users;
 mod video;
 mod warning;

@@ -97,6 +97,8 @@ mod store;
 mod supervision;
 #[path = "../sql/unit_set.rs"]
 mod unit_set;
+#[path = "../universities/sql.rs"]
+mod universities;
 #[path = "../users/sql.rs"]
 mod users;
 #[path = "../video/sql.rs"]

@@ -42,6 +42,7 @@ pub mod security_staff;
 pub mod setup;
 pub mod supervision;
 pub mod unit_records;
+pub mod universities;
 pub mod users;
 pub mod video;
 pub mod warning;
@@ -95,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         .merge(honours::routes())
         .merge(assessment::routes())
         .merge(watchlists::routes())
+        .merge(universities::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(designations::routes())

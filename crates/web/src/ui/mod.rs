@@ -36,6 +36,7 @@ mod rulebook;
 mod security_staff;
 mod setup;
 mod supervision;
+mod universities;
 mod users;
 mod video;
 mod views;
@@ -88,6 +89,7 @@ pub fn routes() -> Router<AppState> {
         .merge(honours::routes())
         .merge(assessment::routes())
         .merge(watchlists::routes())
+        .merge(universities::routes())
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
