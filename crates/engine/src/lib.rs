@@ -28,6 +28,7 @@ pub mod devices;
 pub mod documents;
 pub mod drills;
 pub mod emergency_plans;
+pub mod compliance;
 pub mod enterprise_requests;
 pub mod equipment;
 pub mod events;

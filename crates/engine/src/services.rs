@@ -21,6 +21,7 @@ use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::drills::DrillService;
 use crate::emergency_plans::EmergencyPlanService;
+use crate::compliance::ComplianceService;
 use crate::enterprise_requests::EnterpriseRequestService;
 use crate::equipment::EquipmentService;
 use crate::events::EventService;
@@ -86,6 +87,7 @@ pub struct Services {
     pub reports: ReportService,
     pub liaison: LiaisonService,
     pub enterprise_requests: EnterpriseRequestService,
+    pub compliance: ComplianceService,
     pub credit: CreditService,
     pub rollup: RollupService,
     pub honours: HonoursService,
@@ -138,6 +140,7 @@ impl Services {
             reports: ReportService::new(ctx.clone()),
             liaison: LiaisonService::new(ctx.clone()),
             enterprise_requests: EnterpriseRequestService::new(ctx.clone()),
+            compliance: ComplianceService::new(ctx.clone()),
             credit: CreditService::new(ctx.clone()),
             rollup: RollupService::new(ctx.clone()),
             honours: HonoursService::new(ctx.clone()),

@@ -10,6 +10,7 @@ use crate::assessment::AssessmentRepo;
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
 use crate::bulletins::BulletinRepo;
+use crate::compliance::ComplianceRepo;
 use crate::credit::CreditEntryRepo;
 use crate::dashboard::DashboardRepo;
 use crate::designations::DesignationRepo;
@@ -103,6 +104,7 @@ pub trait Store:
     + LiaisonRepo
     + EnterpriseRequestRepo
     + CreditEntryRepo
+    + ComplianceRepo
     + RollupRepo
     + HonoursRepo
     + AssessmentRepo
@@ -169,6 +171,7 @@ impl<T> Store for T where
         + LiaisonRepo
         + EnterpriseRequestRepo
         + CreditEntryRepo
+        + ComplianceRepo
         + RollupRepo
         + HonoursRepo
         + AssessmentRepo

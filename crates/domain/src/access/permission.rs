@@ -188,6 +188,11 @@ pub enum Permission {
     AssessmentConduct,
     /// 本单位安全自评：填写评估表并提交公安机关复核 (docs/ASSESSMENT.md, R32).
     AssessmentSelf,
+    /// 查看和办理本单位、本机关的个人信息处理活动记录、个人信息主体权利请求和数据安全事件；公安机关可查看辖区单位的
+    /// (docs/COMPLIANCE.md; R61, R62, R67, R69, R72, R73; PIPL Arts 44–57).
+    ComplianceHandle,
+    /// 设置个人信息主体权利请求的答复期限（工作日）和节假日: administrators.
+    ComplianceConfigure,
 }
 
 use Role::{
@@ -275,6 +280,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::AssessmentLaunch, &[PP, PC, PX, D]),
     (Permission::AssessmentConduct, &[PP, PC, PX, PS]),
     (Permission::AssessmentSelf, &[M]),
+    (Permission::ComplianceHandle, &[A, PP, PC, PX, PS, M]),
+    (Permission::ComplianceConfigure, &[A]),
 ];
 
 impl Permission {
@@ -361,6 +368,8 @@ impl Permission {
             Permission::AssessmentLaunch => "assessment.launch",
             Permission::AssessmentConduct => "assessment.conduct",
             Permission::AssessmentSelf => "assessment.self",
+            Permission::ComplianceHandle => "compliance.handle",
+            Permission::ComplianceConfigure => "compliance.configure",
         }
     }
 
@@ -442,6 +451,8 @@ impl Permission {
             Permission::AssessmentLaunch => "发起安全评估批次",
             Permission::AssessmentConduct => "开展安全评估、复核单位自评并签发结果，将不合格项转为隐患",
             Permission::AssessmentSelf => "开展本单位安全自评并提交复核",
+            Permission::ComplianceHandle => "查看和办理个人信息处理活动记录、主体权利请求和数据安全事件",
+            Permission::ComplianceConfigure => "设置个人信息主体权利请求的答复期限和节假日",
         }
     }
 

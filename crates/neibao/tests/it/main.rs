@@ -18,6 +18,7 @@ mod cli;
 mod common;
 mod connections;
 mod contract;
+mod compliance;
 mod credit;
 mod dashboard_charts;
 mod dashboards;

@@ -19,6 +19,7 @@ pub mod divisions;
 pub mod documents;
 pub mod drills;
 pub mod emergency_plans;
+pub mod compliance;
 pub mod enterprise_requests;
 pub mod equipment;
 pub mod events;
@@ -89,6 +90,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
+        .merge(compliance::routes())
         .merge(credit::routes())
         .merge(rollup::routes())
         .merge(honours::routes())

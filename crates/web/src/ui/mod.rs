@@ -15,6 +15,7 @@ mod divisions;
 mod drills;
 mod emergency;
 mod emergency_plans;
+mod compliance;
 mod enterprise_requests;
 mod equipment;
 mod events;
@@ -82,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
+        .merge(compliance::routes())
         .merge(credit::routes())
         .merge(rollup::routes())
         .merge(honours::routes())

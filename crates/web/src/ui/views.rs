@@ -39,6 +39,9 @@ pub struct Nav {
     pub may_admin_users: bool,
     /// An administrator (`organisation.administer`): the 组织机构 link is shown.
     pub may_admin_orgs: bool,
+    /// Keeps or reads personal-information compliance records (`compliance.handle`): the
+    /// 个人信息保护 link is shown.
+    pub may_compliance: bool,
 }
 
 impl Nav {
@@ -66,6 +69,7 @@ impl Nav {
             may_reveal: u.principal.can(Permission::PersonReveal),
             may_admin_users: u.principal.can(Permission::UserAdminister),
             may_admin_orgs: u.principal.can(Permission::OrganisationAdminister),
+            may_compliance: u.principal.can(Permission::ComplianceHandle),
         }
     }
 
