@@ -210,7 +210,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
         "说明理由并拒绝了个人信息主体的权利请求",
     ),
     ("compliance.breach_create", "登记数据安全事件", "登记了个人信息安全事件"),
-    ("compliance.breach_update", "修改数据安全事件", "修改了个人信息安全事件的情况"),
+    (
+        "compliance.breach_update",
+        "修改数据安全事件",
+        "修改了个人信息安全事件的情况",
+    ),
     (
         "compliance.breach_notify",
         "通知数据安全事件",

@@ -62,9 +62,15 @@ mod tests {
     #[test]
     fn configured_holidays_are_skipped() {
         // Friday 2026-12-04 + 1 with Monday the 7th a holiday: Tuesday the 8th.
-        assert_eq!(add_working_days(d("2026-12-04"), 1, &[d("2026-12-07")]), d("2026-12-08"));
+        assert_eq!(
+            add_working_days(d("2026-12-04"), 1, &[d("2026-12-07")]),
+            d("2026-12-08")
+        );
         // A holiday on a weekend changes nothing.
-        assert_eq!(add_working_days(d("2026-12-04"), 1, &[d("2026-12-05")]), d("2026-12-07"));
+        assert_eq!(
+            add_working_days(d("2026-12-04"), 1, &[d("2026-12-05")]),
+            d("2026-12-07")
+        );
         assert!(!is_working_day(d("2026-10-01"), &[d("2026-10-01")]));
         assert!(is_working_day(d("2026-10-01"), &[]));
     }

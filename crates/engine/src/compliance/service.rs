@@ -130,7 +130,9 @@ fn own_keeper(who: &Principal) -> ServiceResult<PiOwner> {
             division_code: None,
         });
     }
-    Err(ServiceError::forbidden("账号未关联单位或公安机关，不能登记个人信息保护事项"))
+    Err(ServiceError::forbidden(
+        "账号未关联单位或公安机关，不能登记个人信息保护事项",
+    ))
 }
 
 /// 403 unless the caller keeps `owner`'s records (see the module).
@@ -234,7 +236,11 @@ impl ComplianceService {
             holidays,
         };
         let mut audit = who.audit("compliance.settings", "compliance_settings", SETTINGS_KEY, None);
-        audit.detail = format!("答复期限 {} 个工作日，节假日 {} 天", s.deadline_working_days, s.holidays.len());
+        audit.detail = format!(
+            "答复期限 {} 个工作日，节假日 {} 天",
+            s.deadline_working_days,
+            s.holidays.len()
+        );
         self.ctx.store.set_compliance_settings(&s, &audit).await?;
         Ok(s)
     }
@@ -274,8 +280,11 @@ impl ComplianceService {
                 "请选择处理的法律依据（《个人信息保护法》第十三条所列情形之一）",
             ));
         }
-        a.legal_basis = PiLegalBasis::from_code(b)
-            .ok_or_else(|| ServiceError::invalid(format!("法律依据「{b}」不存在，请从《个人信息保护法》第十三条所列情形中选择")))?;
+        a.legal_basis = PiLegalBasis::from_code(b).ok_or_else(|| {
+            ServiceError::invalid(format!(
+                "法律依据「{b}」不存在，请从《个人信息保护法》第十三条所列情形中选择"
+            ))
+        })?;
         a.legal_basis_label = a.legal_basis.label_zh().into();
         a.categories = categories(&input.categories, true)?;
         a.sensitive = a.categories.iter().any(|c| c.sensitive());
@@ -437,14 +446,22 @@ impl ComplianceService {
     /// answered. Audited as `compliance.request_reply`.
     #[tracing::instrument(skip_all, fields(request = %id))]
     pub async fn reply(&self, who: &Principal, id: &str, reply: &str, handler: &str) -> ServiceResult<SubjectRequest> {
-        self.close_request(who, id, PiRequestState::Replied, reply, handler).await
+        self.close_request(who, id, PiRequestState::Replied, reply, handler)
+            .await
     }
 
     /// Refuses an open request with its reasons (PIPL Art 50: a refusal states its reasons).
     /// 400 without reasons; 409 when already answered. Audited as `compliance.request_refuse`.
     #[tracing::instrument(skip_all, fields(request = %id))]
-    pub async fn refuse(&self, who: &Principal, id: &str, reasons: &str, handler: &str) -> ServiceResult<SubjectRequest> {
-        self.close_request(who, id, PiRequestState::Refused, reasons, handler).await
+    pub async fn refuse(
+        &self,
+        who: &Principal,
+        id: &str,
+        reasons: &str,
+        handler: &str,
+    ) -> ServiceResult<SubjectRequest> {
+        self.close_request(who, id, PiRequestState::Refused, reasons, handler)
+            .await
     }
 
     async fn close_request(
@@ -581,7 +598,12 @@ impl ComplianceService {
             created_at: at,
         };
         Self::checked_breach(&input, &mut b)?;
-        let audit = who.audit("compliance.breach_create", "pi_breach", &b.id, b.owner.unit_id.as_deref());
+        let audit = who.audit(
+            "compliance.breach_create",
+            "pi_breach",
+            &b.id,
+            b.owner.unit_id.as_deref(),
+        );
         self.ctx.store.insert_breach(&b, &audit).await?;
         Ok(b)
     }
@@ -604,7 +626,12 @@ impl ComplianceService {
     pub async fn update_breach(&self, who: &Principal, id: &str, input: BreachInput) -> ServiceResult<Breach> {
         let mut b = self.open_breach(who, id).await?;
         Self::checked_breach(&input, &mut b)?;
-        let audit = who.audit("compliance.breach_update", "pi_breach", &b.id, b.owner.unit_id.as_deref());
+        let audit = who.audit(
+            "compliance.breach_update",
+            "pi_breach",
+            &b.id,
+            b.owner.unit_id.as_deref(),
+        );
         self.ctx.store.update_breach(&b, &audit).await?;
         Ok(b)
     }
@@ -654,7 +681,12 @@ impl ComplianceService {
                 b.individuals_notified_by = Some(by);
             }
         }
-        let mut audit = who.audit("compliance.breach_notify", "pi_breach", &b.id, b.owner.unit_id.as_deref());
+        let mut audit = who.audit(
+            "compliance.breach_notify",
+            "pi_breach",
+            &b.id,
+            b.owner.unit_id.as_deref(),
+        );
         audit.detail = target.label_zh().to_string();
         self.ctx.store.update_breach(&b, &audit).await?;
         Ok(b)
@@ -669,7 +701,12 @@ impl ComplianceService {
         b.state_label = PiBreachState::Closed.label_zh().into();
         b.closed_at = Some(now());
         b.closed_by = Some(name_of(who));
-        let audit = who.audit("compliance.breach_close", "pi_breach", &b.id, b.owner.unit_id.as_deref());
+        let audit = who.audit(
+            "compliance.breach_close",
+            "pi_breach",
+            &b.id,
+            b.owner.unit_id.as_deref(),
+        );
         self.ctx.store.update_breach(&b, &audit).await?;
         Ok(b)
     }

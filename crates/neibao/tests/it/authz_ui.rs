@@ -448,7 +448,12 @@ fn table() -> Vec<Row> {
         // Personal-information compliance (docs/COMPLIANCE.md): the objects `objects` made;
         // empty replies, reasons, notes and an incident without a title are 400.
         ("get", "/compliance", PoliceOrManager, &[]),
-        ("post", "/compliance/settings", Admin, &[("deadline_working_days", "15")]),
+        (
+            "post",
+            "/compliance/settings",
+            Admin,
+            &[("deadline_working_days", "15")],
+        ),
         (
             "post",
             "/compliance/activities",
@@ -464,7 +469,11 @@ fn table() -> Vec<Row> {
             "post",
             "/compliance/requests",
             PoliceOrManager,
-            &[("kind", "access"), ("subject_name", "界面矩阵"), ("content", "界面矩阵请求")],
+            &[
+                ("kind", "access"),
+                ("subject_name", "界面矩阵"),
+                ("content", "界面矩阵请求"),
+            ],
         ),
         (
             "post",
@@ -473,7 +482,12 @@ fn table() -> Vec<Row> {
             &[("title", "界面矩阵事件"), ("description", "界面矩阵")],
         ),
         ("get", "/compliance/activities/{id}", PoliceOrManager, &[]),
-        ("post", "/compliance/activities/{id}", ComplianceUnit, &[("purpose", "video")]),
+        (
+            "post",
+            "/compliance/activities/{id}",
+            ComplianceUnit,
+            &[("purpose", "video")],
+        ),
         ("get", "/compliance/requests/{id}", PoliceOrManager, &[]),
         ("post", "/compliance/requests/{id}/reply", ComplianceUnit, &[]),
         ("post", "/compliance/requests/{id}/refuse", ComplianceUnit, &[]),

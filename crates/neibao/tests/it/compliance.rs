@@ -65,16 +65,28 @@ async fn a_unit_keeps_its_record_of_processing_activities_and_the_police_read_it
     // The unit sees its own record and the installation's defaults.
     let (s, l) = manager.get("/api/v1/compliance/activities").await;
     assert_eq!(s, 200, "{l}");
-    let ids: Vec<&str> = l.as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = l
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
     assert!(ids.contains(&id.as_str()) && ids.contains(&"pi-default-visitor"), "{l}");
-    let seeded = l.as_array().unwrap().iter().find(|x| x["id"] == "pi-default-watchlist").unwrap();
+    let seeded = l
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "pi-default-watchlist")
+        .unwrap();
     assert_eq!(seeded["sensitive"], true, "{seeded}");
     assert_eq!(seeded["seeded"], true);
 
     // The county police read it, but the unit keeps it.
     let (s, _) = county.get(&format!("/api/v1/compliance/activities/{id}")).await;
     assert_eq!(s, 200);
-    let (s, v) = county.put(&format!("/api/v1/compliance/activities/{id}"), with_basis.clone()).await;
+    let (s, v) = county
+        .put(&format!("/api/v1/compliance/activities/{id}"), with_basis.clone())
+        .await;
     assert_eq!(s, 403, "{v}");
     // Unit managers may not change the installation's defaults.
     let (s, _) = manager
@@ -84,14 +96,18 @@ async fn a_unit_keeps_its_record_of_processing_activities_and_the_police_read_it
     // Another county does not find it; guards may not read these records.
     let (s, _) = other.get(&format!("/api/v1/compliance/activities/{id}")).await;
     assert_eq!(s, 404);
-    let (s, _) = other.put(&format!("/api/v1/compliance/activities/{id}"), with_basis.clone()).await;
+    let (s, _) = other
+        .put(&format!("/api/v1/compliance/activities/{id}"), with_basis.clone())
+        .await;
     assert_eq!(s, 404);
     let (s, _) = guard.get("/api/v1/compliance/activities").await;
     assert_eq!(s, 403);
 
     // The unit changes it; audited in Chinese.
     with_basis["retention_days"] = json!(30);
-    let (s, a) = manager.put(&format!("/api/v1/compliance/activities/{id}"), with_basis).await;
+    let (s, a) = manager
+        .put(&format!("/api/v1/compliance/activities/{id}"), with_basis)
+        .await;
     assert_eq!(s, 200, "{a}");
     assert_eq!(a["retention_days"], 30);
     let admin = app.admin().await;
@@ -100,8 +116,18 @@ async fn a_unit_keeps_its_record_of_processing_activities_and_the_police_read_it
 
     // The page.
     let br = app.browser("demo_unit", DEMO_PASSWORD).await;
-    let html = br.get(app.url("/compliance")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("个人信息处理活动记录") && html.contains("含敏感个人信息"), "{html}");
+    let html = br
+        .get(app.url("/compliance"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("个人信息处理活动记录") && html.contains("含敏感个人信息"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -130,7 +156,10 @@ async fn a_data_subject_request_past_its_deadline_is_overdue_and_a_refusal_needs
     );
     assert_eq!(old["overdue"], true, "{old}");
     assert_eq!(old["contact"], "138****5678");
-    assert!(!app.stored_bytes().contains("13812345678"), "the contact is encrypted at rest");
+    assert!(
+        !app.stored_bytes().contains("13812345678"),
+        "the contact is encrypted at rest"
+    );
 
     // Received today, with one Idempotency-Key sent twice: one request, not overdue.
     let body = json!({"kind": "access", "subject_name": "李四", "content": "请提供我的出入记录"});
@@ -143,7 +172,11 @@ async fn a_data_subject_request_past_its_deadline_is_overdue_and_a_refusal_needs
     assert_eq!(a["overdue"], false, "{a}");
     let (_, all) = manager.get("/api/v1/compliance/requests").await;
     assert_eq!(
-        all.as_array().unwrap().iter().filter(|r| r["subject_name"] == "李四").count(),
+        all.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["subject_name"] == "李四")
+            .count(),
         1,
         "{all}"
     );
@@ -151,10 +184,22 @@ async fn a_data_subject_request_past_its_deadline_is_overdue_and_a_refusal_needs
     // Overdue ones listed and flagged.
     let (s, late) = manager.get("/api/v1/compliance/requests?overdue=true").await;
     assert_eq!(s, 200, "{late}");
-    let late: Vec<&str> = late.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let late: Vec<&str> = late
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(late, vec![old_id.as_str()]);
     let br = app.browser("demo_unit", DEMO_PASSWORD).await;
-    let html = br.get(app.url("/compliance")).send().await.unwrap().text().await.unwrap();
+    let html = br
+        .get(app.url("/compliance"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("1 件已超期") && html.contains("（已超期）"), "{html}");
 
     // Bad input in Chinese.
@@ -167,13 +212,19 @@ async fn a_data_subject_request_past_its_deadline_is_overdue_and_a_refusal_needs
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("收到日期"), "{v}");
     let (s, v) = manager
-        .post("/api/v1/compliance/requests", json!({"kind": "forget", "subject_name": "王五", "content": "x"}))
+        .post(
+            "/api/v1/compliance/requests",
+            json!({"kind": "forget", "subject_name": "王五", "content": "x"}),
+        )
         .await;
     assert_eq!(s, 400, "{v}");
 
     // A refusal needs its reasons (PIPL Art 50).
     let (s, v) = manager
-        .post(&format!("/api/v1/compliance/requests/{old_id}/refuse"), json!({"reasons": "  "}))
+        .post(
+            &format!("/api/v1/compliance/requests/{old_id}/refuse"),
+            json!({"reasons": "  "}),
+        )
         .await;
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("理由"), "{v}");
@@ -181,13 +232,19 @@ async fn a_data_subject_request_past_its_deadline_is_overdue_and_a_refusal_needs
     let (s, _) = other.get(&format!("/api/v1/compliance/requests/{old_id}")).await;
     assert_eq!(s, 404);
     let (s, _) = other
-        .post(&format!("/api/v1/compliance/requests/{old_id}/refuse"), json!({"reasons": "无"}))
+        .post(
+            &format!("/api/v1/compliance/requests/{old_id}/refuse"),
+            json!({"reasons": "无"}),
+        )
         .await;
     assert_eq!(s, 404);
     let (s, seen) = county.get(&format!("/api/v1/compliance/requests/{old_id}")).await;
     assert_eq!(s, 200, "{seen}");
     let (s, _) = county
-        .post(&format!("/api/v1/compliance/requests/{old_id}/reply"), json!({"reply": "已删除"}))
+        .post(
+            &format!("/api/v1/compliance/requests/{old_id}/reply"),
+            json!({"reply": "已删除"}),
+        )
         .await;
     assert_eq!(s, 403);
 
@@ -202,11 +259,17 @@ async fn a_data_subject_request_past_its_deadline_is_overdue_and_a_refusal_needs
     assert_eq!(r["overdue"], false, "answered: no longer overdue");
     assert_eq!(r["handler"], "保卫科王科长");
     let (s, v) = manager
-        .post(&format!("/api/v1/compliance/requests/{old_id}/reply"), json!({"reply": "已删除"}))
+        .post(
+            &format!("/api/v1/compliance/requests/{old_id}/reply"),
+            json!({"reply": "已删除"}),
+        )
         .await;
     assert_eq!(s, 409, "{v}");
     let (s, r) = manager
-        .post(&format!("/api/v1/compliance/requests/{new_id}/reply"), json!({"reply": "已提供出入记录"}))
+        .post(
+            &format!("/api/v1/compliance/requests/{new_id}/reply"),
+            json!({"reply": "已提供出入记录"}),
+        )
         .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["state"], "replied");
@@ -239,7 +302,11 @@ async fn a_data_subject_request_past_its_deadline_is_overdue_and_a_refusal_needs
         )
         .await;
     assert_eq!(s, 201, "{r}");
-    assert_eq!(r["deadline"], add_working_days(today(), 5, &[holiday]).to_string(), "{r}");
+    assert_eq!(
+        r["deadline"],
+        add_working_days(today(), 5, &[holiday]).to_string(),
+        "{r}"
+    );
 }
 
 #[tokio::test]
@@ -272,14 +339,19 @@ async fn a_breach_notification_needs_the_content_of_article_57() {
         .await;
     assert_eq!(s, 400, "{v}");
     let m = error_message(&v);
-    assert!(m.contains("第五十七条") && m.contains("原因") && m.contains("联系方式"), "{v}");
+    assert!(
+        m.contains("第五十七条") && m.contains("原因") && m.contains("联系方式"),
+        "{v}"
+    );
 
     let full = json!({"title": "访客登记表外泄", "description": "前台电脑被拷走访客登记导出文件",
         "categories": ["identity", "id_number", "contact"], "affected_count": 312,
         "cause": "前台电脑未锁屏，导出文件未加密", "possible_harm": "身份证号码和手机号可能被用于诈骗",
         "remedial_measures": "已报警，已停用导出功能并修改口令", "individual_measures": "警惕冒充单位的电话和短信",
         "handler_contact": "保卫科 0571-87654321"});
-    let (s, b) = manager.put(&format!("/api/v1/compliance/breaches/{id}"), full.clone()).await;
+    let (s, b) = manager
+        .put(&format!("/api/v1/compliance/breaches/{id}"), full.clone())
+        .await;
     assert_eq!(s, 200, "{b}");
     // The police of the county read it but do not notify for the unit; another county: 404.
     let (s, _) = county.get(&format!("/api/v1/compliance/breaches/{id}")).await;
@@ -295,7 +367,10 @@ async fn a_breach_notification_needs_the_content_of_article_57() {
     assert_eq!(s, 404);
 
     let (s, v) = manager
-        .post(&format!("/api/v1/compliance/breaches/{id}/notifications"), json!({"target": "authority"}))
+        .post(
+            &format!("/api/v1/compliance/breaches/{id}/notifications"),
+            json!({"target": "authority"}),
+        )
         .await;
     assert_eq!(s, 400, "the authority's name: {v}");
     let (s, b) = manager
@@ -329,7 +404,10 @@ async fn a_breach_notification_needs_the_content_of_article_57() {
         .await;
     assert_eq!(s, 400);
     let (s, b) = manager
-        .post(&format!("/api/v1/compliance/breaches/{id}/close"), json!({"note": "整改完毕"}))
+        .post(
+            &format!("/api/v1/compliance/breaches/{id}/close"),
+            json!({"note": "整改完毕"}),
+        )
         .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["state"], "closed");
@@ -348,7 +426,10 @@ async fn a_breach_notification_needs_the_content_of_article_57() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("杭州市委网信办") && html.contains("短信逐一告知"), "{html}");
+    assert!(
+        html.contains("杭州市委网信办") && html.contains("短信逐一告知"),
+        "{html}"
+    );
 }
 
 #[tokio::test]

@@ -38,7 +38,12 @@ pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 9] = [
     ("reports", "id", "people", "reports.people"),
     ("reports", "id", "contact", "reports.contact"),
     ("liaison_points", "id", "phone_enc", "liaison_points.phone"),
-    ("pi_subject_requests", "id", "contact_enc", "pi_subject_requests.contact"),
+    (
+        "pi_subject_requests",
+        "id",
+        "contact_enc",
+        "pi_subject_requests.contact",
+    ),
 ];
 
 /// The AEAD associated data of an attachment's bytes (`attachments.data`).

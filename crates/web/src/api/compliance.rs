@@ -7,7 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
-use neibao_domain::compliance::{Breach, ComplianceSettings, PiRequestState, ProcessingActivity, SubjectRequest, SubjectRequestFilter};
+use neibao_domain::compliance::{
+    Breach, ComplianceSettings, PiRequestState, ProcessingActivity, SubjectRequest, SubjectRequestFilter,
+};
 use neibao_engine::compliance::{ActivityInput, BreachInput, NotifyInput, RequestInput, SettingsInput};
 use serde::Deserialize;
 
@@ -249,7 +251,11 @@ pub async fn create_activity(
     user: CurrentUser,
     Json(b): Json<PiActivityBody>,
 ) -> ApiResult<(StatusCode, Json<ProcessingActivity>)> {
-    let a = state.services.compliance.create_activity(&user.principal, b.into()).await?;
+    let a = state
+        .services
+        .compliance
+        .create_activity(&user.principal, b.into())
+        .await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
@@ -405,7 +411,11 @@ pub async fn create_breach(
     user: CurrentUser,
     Json(b): Json<PiBreachBody>,
 ) -> ApiResult<(StatusCode, Json<Breach>)> {
-    let r = state.services.compliance.create_breach(&user.principal, b.into()).await?;
+    let r = state
+        .services
+        .compliance
+        .create_breach(&user.principal, b.into())
+        .await?;
     Ok((StatusCode::CREATED, Json(r)))
 }
 
@@ -414,7 +424,11 @@ pub async fn create_breach(
     responses((status = 200, body = Breach),
         (status = 403, body = crate::error::ErrorBody, description = "没有权限"),
         (status = 404, body = crate::error::ErrorBody, description = "事件不存在或不在本辖区")))]
-pub async fn breach(State(state): State<AppState>, user: CurrentUser, Path(p): Path<IdPath>) -> ApiResult<Json<Breach>> {
+pub async fn breach(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+) -> ApiResult<Json<Breach>> {
     Ok(Json(state.services.compliance.breach(&user.principal, &p.id).await?))
 }
 
@@ -461,7 +475,9 @@ pub async fn notify(
         recipient: b.recipient,
         at: b.at,
     };
-    Ok(Json(state.services.compliance.notify(&user.principal, &p.id, input).await?))
+    Ok(Json(
+        state.services.compliance.notify(&user.principal, &p.id, input).await?,
+    ))
 }
 
 /// Closes an open incident with a note.
@@ -509,7 +525,9 @@ pub async fn set_settings(
         deadline_working_days: b.deadline_working_days,
         holidays: b.holidays,
     };
-    Ok(Json(state.services.compliance.set_settings(&user.principal, input).await?))
+    Ok(Json(
+        state.services.compliance.set_settings(&user.principal, input).await?,
+    ))
 }
 
 /// This capability's routes.
@@ -539,15 +557,9 @@ pub fn routes() -> axum::Router<AppState> {
             "/api/v1/compliance/breaches/{id}",
             routing::get(breach).put(update_breach),
         )
-        .route(
-            "/api/v1/compliance/breaches/{id}/notifications",
-            routing::post(notify),
-        )
+        .route("/api/v1/compliance/breaches/{id}/notifications", routing::post(notify))
         .route("/api/v1/compliance/breaches/{id}/close", routing::post(close_breach))
-        .route(
-            "/api/v1/compliance/settings",
-            routing::get(settings).put(set_settings),
-        )
+        .route("/api/v1/compliance/settings", routing::get(settings).put(set_settings))
 }
 
 /// This capability's part of the OpenAPI document.

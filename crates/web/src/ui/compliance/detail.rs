@@ -35,7 +35,13 @@ struct ActivityPage {
     error: Option<String>,
 }
 
-async fn activity_page(state: &AppState, u: &CurrentUser, id: &str, sent: Option<&Fields>, error: Option<ApiError>) -> Response {
+async fn activity_page(
+    state: &AppState,
+    u: &CurrentUser,
+    id: &str,
+    sent: Option<&Fields>,
+    error: Option<ApiError>,
+) -> Response {
     let a = match state.services.compliance.activity(&u.principal, id).await {
         Ok(a) => a,
         Err(e) => return error_page(u, e.into()),
@@ -126,7 +132,14 @@ pub async fn request(State(state): State<AppState>, UiUser(u): UiUser, Path(id):
     request_page(&state, &u, &id, Sent::default(), None).await
 }
 
-async fn request_done(state: &AppState, u: &CurrentUser, id: &str, form: &str, f: &Fields, r: Result<SubjectRequest, ApiError>) -> Response {
+async fn request_done(
+    state: &AppState,
+    u: &CurrentUser,
+    id: &str,
+    form: &str,
+    f: &Fields,
+    r: Result<SubjectRequest, ApiError>,
+) -> Response {
     match r {
         Ok(_) => Redirect::to(&format!("/compliance/requests/{id}")).into_response(),
         Err(e) if refused_in_form(&e) => request_page(state, u, id, Sent::new(form, f), Some(e)).await,
@@ -188,7 +201,13 @@ struct BreachPage {
     error: Option<String>,
 }
 
-async fn breach_page(state: &AppState, u: &CurrentUser, id: &str, refused: Option<(&str, &Fields)>, error: Option<ApiError>) -> Response {
+async fn breach_page(
+    state: &AppState,
+    u: &CurrentUser,
+    id: &str,
+    refused: Option<(&str, &Fields)>,
+    error: Option<ApiError>,
+) -> Response {
     let b = match state.services.compliance.breach(&u.principal, id).await {
         Ok(b) => b,
         Err(e) => return error_page(u, e.into()),
@@ -235,7 +254,14 @@ pub async fn breach(State(state): State<AppState>, UiUser(u): UiUser, Path(id): 
     breach_page(&state, &u, &id, None, None).await
 }
 
-async fn breach_done(state: &AppState, u: &CurrentUser, id: &str, form: &str, f: &Fields, r: Result<Breach, ApiError>) -> Response {
+async fn breach_done(
+    state: &AppState,
+    u: &CurrentUser,
+    id: &str,
+    form: &str,
+    f: &Fields,
+    r: Result<Breach, ApiError>,
+) -> Response {
     match r {
         Ok(_) => Redirect::to(&format!("/compliance/breaches/{id}")).into_response(),
         Err(e) if refused_in_form(&e) => breach_page(state, u, id, Some((form, f)), Some(e)).await,

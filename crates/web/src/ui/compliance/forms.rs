@@ -176,10 +176,7 @@ pub fn breach_input(f: &Fields) -> Result<BreachInput, ApiError> {
     let affected_count = if n.is_empty() {
         None
     } else {
-        Some(
-            n.parse::<i64>()
-                .map_err(|_| ApiError::validation("涉及人数应为整数"))?,
-        )
+        Some(n.parse::<i64>().map_err(|_| ApiError::validation("涉及人数应为整数"))?)
     };
     Ok(BreachInput {
         title: field(f, "title").into(),

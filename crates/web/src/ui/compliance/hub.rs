@@ -128,8 +128,16 @@ async fn hub_page(
         .collect();
     let (af, bf, sent) = match refused {
         Some((form, f)) => (
-            if form == "activity" { ActivityForm::sent(f) } else { ActivityForm::default() },
-            if form == "breach" { BreachForm::sent(f) } else { BreachForm::default() },
+            if form == "activity" {
+                ActivityForm::sent(f)
+            } else {
+                ActivityForm::default()
+            },
+            if form == "breach" {
+                BreachForm::sent(f)
+            } else {
+                BreachForm::default()
+            },
             Sent::new(form, f),
         ),
         None => (ActivityForm::default(), BreachForm::default(), Sent::default()),
@@ -206,7 +214,11 @@ async fn refused(state: &AppState, u: &CurrentUser, form: &str, f: &Fields, e: A
 
 /// `POST /compliance/activities`: purpose, description, legal_basis, categories (repeated),
 /// retention_days, recipients, pia_ref.
-pub async fn create_activity(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f): CsrfForm<Fields>) -> Response {
+pub async fn create_activity(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
     let input = match activity_input(&f) {
         Ok(i) => i,
         Err(e) => return refused(&state, &u, "activity", &f, e).await,
@@ -218,7 +230,11 @@ pub async fn create_activity(State(state): State<AppState>, UiUser(u): UiUser, C
 }
 
 /// `POST /compliance/requests`: kind, subject_name, contact, content, received_on, handler.
-pub async fn create_request(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f): CsrfForm<Fields>) -> Response {
+pub async fn create_request(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
     let received = field(&f, "received_on").trim();
     let received_on = if received.is_empty() {
         None
@@ -226,7 +242,14 @@ pub async fn create_request(State(state): State<AppState>, UiUser(u): UiUser, Cs
         match chrono::NaiveDate::parse_from_str(received, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                return refused(&state, &u, "request", &f, ApiError::validation("收到日期格式应为 年-月-日")).await
+                return refused(
+                    &state,
+                    &u,
+                    "request",
+                    &f,
+                    ApiError::validation("收到日期格式应为 年-月-日"),
+                )
+                .await
             }
         }
     };
@@ -245,7 +268,11 @@ pub async fn create_request(State(state): State<AppState>, UiUser(u): UiUser, Cs
 }
 
 /// `POST /compliance/breaches`: the incident's content (see the form).
-pub async fn create_breach(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f): CsrfForm<Fields>) -> Response {
+pub async fn create_breach(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
     let input = match breach_input(&f) {
         Ok(i) => i,
         Err(e) => return refused(&state, &u, "breach", &f, e).await,
@@ -261,7 +288,14 @@ pub async fn settings(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm
     let days = match field(&f, "deadline_working_days").trim().parse::<i64>() {
         Ok(d) => d,
         Err(_) => {
-            return refused(&state, &u, "settings", &f, ApiError::validation("答复期限应为工作日天数（整数）")).await
+            return refused(
+                &state,
+                &u,
+                "settings",
+                &f,
+                ApiError::validation("答复期限应为工作日天数（整数）"),
+            )
+            .await
         }
     };
     let mut holidays = Vec::new();

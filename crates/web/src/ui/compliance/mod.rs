@@ -29,9 +29,6 @@ pub fn routes() -> axum::Router<AppState> {
             "/compliance/breaches/{id}",
             routing::get(detail::breach).post(detail::update_breach),
         )
-        .route(
-            "/compliance/breaches/{id}/notifications",
-            routing::post(detail::notify),
-        )
+        .route("/compliance/breaches/{id}/notifications", routing::post(detail::notify))
         .route("/compliance/breaches/{id}/close", routing::post(detail::close_breach))
 }
