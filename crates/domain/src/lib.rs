@@ -29,6 +29,7 @@ pub mod alarms;
 pub mod alerts;
 pub mod assessment;
 pub mod bulletins;
+pub mod compliance;
 pub mod credit;
 pub mod dashboard;
 pub mod designations;

@@ -12,6 +12,7 @@ use crate::assessment::AssessmentService;
 use crate::attachments::AttachmentService;
 use crate::audit::AuditService;
 use crate::bulletins::BulletinService;
+use crate::compliance::ComplianceService;
 use crate::config::EngineConfig;
 use crate::context::Ctx;
 use crate::credit::CreditService;
@@ -88,6 +89,7 @@ pub struct Services {
     pub reports: ReportService,
     pub liaison: LiaisonService,
     pub enterprise_requests: EnterpriseRequestService,
+    pub compliance: ComplianceService,
     pub credit: CreditService,
     pub rollup: RollupService,
     pub honours: HonoursService,
@@ -142,6 +144,7 @@ impl Services {
             reports: ReportService::new(ctx.clone()),
             liaison: LiaisonService::new(ctx.clone()),
             enterprise_requests: EnterpriseRequestService::new(ctx.clone()),
+            compliance: ComplianceService::new(ctx.clone()),
             credit: CreditService::new(ctx.clone()),
             rollup: RollupService::new(ctx.clone()),
             honours: HonoursService::new(ctx.clone()),

@@ -25,6 +25,7 @@ pub mod assessment;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;
+pub mod compliance;
 pub mod credit;
 pub mod dashboard;
 pub mod designations;

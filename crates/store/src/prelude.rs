@@ -8,6 +8,7 @@ pub use crate::assessment::AssessmentRepo;
 pub use crate::attachments::AttachmentRepo;
 pub use crate::audit::AuditRepo;
 pub use crate::bulletins::BulletinRepo;
+pub use crate::compliance::ComplianceRepo;
 pub use crate::credit::CreditEntryRepo;
 pub use crate::dashboard::DashboardRepo;
 pub use crate::designations::DesignationRepo;

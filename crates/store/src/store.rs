@@ -10,6 +10,7 @@ use crate::assessment::AssessmentRepo;
 use crate::attachments::AttachmentRepo;
 use crate::audit::AuditRepo;
 use crate::bulletins::BulletinRepo;
+use crate::compliance::ComplianceRepo;
 use crate::credit::CreditEntryRepo;
 use crate::dashboard::DashboardRepo;
 use crate::designations::DesignationRepo;
@@ -105,6 +106,7 @@ pub trait Store:
     + LiaisonRepo
     + EnterpriseRequestRepo
     + CreditEntryRepo
+    + ComplianceRepo
     + RollupRepo
     + HonoursRepo
     + AssessmentRepo
@@ -174,6 +176,7 @@ impl<T> Store for T where
         + LiaisonRepo
         + EnterpriseRequestRepo
         + CreditEntryRepo
+        + ComplianceRepo
         + RollupRepo
         + HonoursRepo
         + AssessmentRepo

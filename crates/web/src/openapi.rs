@@ -51,6 +51,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::reports::Doc::openapi());
     doc.merge(crate::api::liaison::Doc::openapi());
     doc.merge(crate::api::enterprise_requests::Doc::openapi());
+    doc.merge(crate::api::compliance::Doc::openapi());
     doc.merge(crate::api::credit::Doc::openapi());
     doc.merge(crate::api::rollup::Doc::openapi());
     doc.merge(crate::api::honours::Doc::openapi());

@@ -202,6 +202,11 @@ pub enum Permission {
     /// 设置本市高校学期校历、安排每学期安全检查和安全教育周提醒 (docs/UNIVERSITIES.md, R86):
     /// provincial and city police.
     SemesterConfigure,
+    /// 查看和办理本单位、本机关的个人信息处理活动记录、个人信息主体权利请求和数据安全事件；公安机关可查看辖区单位的
+    /// (docs/COMPLIANCE.md; R61, R62, R67, R69, R72, R73; PIPL Arts 44–57).
+    ComplianceHandle,
+    /// 设置个人信息主体权利请求的答复期限（工作日）和节假日: administrators.
+    ComplianceConfigure,
 }
 
 use Role::{
@@ -295,6 +300,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::PiaApprove, &[PP, PC, PX, M]),
     (Permission::UniversityWrite, &[PP, PC, PX, PS, M]),
     (Permission::SemesterConfigure, &[PP, PC]),
+    (Permission::ComplianceHandle, &[A, PP, PC, PX, PS, M]),
+    (Permission::ComplianceConfigure, &[A]),
 ];
 
 impl Permission {
@@ -387,6 +394,8 @@ impl Permission {
             Permission::PiaApprove => "pia.approve",
             Permission::UniversityWrite => "university.write",
             Permission::SemesterConfigure => "semester.configure",
+            Permission::ComplianceHandle => "compliance.handle",
+            Permission::ComplianceConfigure => "compliance.configure",
         }
     }
 
@@ -474,6 +483,8 @@ impl Permission {
             Permission::PiaApprove => "批准个人信息保护影响评估",
             Permission::UniversityWrite => "维护高校组织信息（院系、校区、宿舍楼）和假期值班表",
             Permission::SemesterConfigure => "设置本市高校学期校历，安排每学期安全检查",
+            Permission::ComplianceHandle => "查看和办理个人信息处理活动记录、主体权利请求和数据安全事件",
+            Permission::ComplianceConfigure => "设置个人信息主体权利请求的答复期限和节假日",
         }
     }
 

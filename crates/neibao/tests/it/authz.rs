@@ -115,6 +115,10 @@ pub(crate) enum Access {
     /// Provincial and city police: the semester calendar and its scheduling
     /// (docs/UNIVERSITIES.md).
     Semesters,
+    /// The unit's security manager only: changing the unit's own personal-information
+    /// compliance records (docs/COMPLIANCE.md; police read them, administrators keep the
+    /// installation's).
+    ComplianceUnit,
 }
 
 pub(crate) const ROLES: [(&str, &str); 8] = [
@@ -176,6 +180,7 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         ),
         Access::UniversityWriters => role.starts_with("police_") || role == "unit_manager",
         Access::Semesters => matches!(role, "police_province" | "police_city"),
+        Access::ComplianceUnit => role == "unit_manager",
     }
 }
 
@@ -744,6 +749,78 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             "/api/v1/reports/{id}/handling",
             Officers,
             Some(r#"{"note":"矩阵处置"}"#),
+        ),
+        // Personal-information compliance (docs/COMPLIANCE.md): `objects` made a record
+        // `matrix-pia-<unit>`, a request `matrix-dsr-<unit>` and an incident
+        // `matrix-breach-<unit>` kept by the unit; creating ones are kept by the caller's own
+        // unit, organ or (administrators) the installation; empty replies, reasons and notes are
+        // 400, a notification without Art 57's items 400.
+        ("get", "/api/v1/compliance/activities", PoliceOrManager, None),
+        (
+            "post",
+            "/api/v1/compliance/activities",
+            PoliceOrManager,
+            Some(r#"{"purpose":"video","legal_basis":"legal_duty","categories":["image"],"retention_days":30}"#),
+        ),
+        ("get", "/api/v1/compliance/activities/{id}", PoliceOrManager, None),
+        (
+            "put",
+            "/api/v1/compliance/activities/{id}",
+            ComplianceUnit,
+            Some(r#"{"purpose":"video","legal_basis":"legal_duty","categories":["image"],"retention_days":30}"#),
+        ),
+        ("get", "/api/v1/compliance/requests", PoliceOrManager, None),
+        (
+            "post",
+            "/api/v1/compliance/requests",
+            PoliceOrManager,
+            Some(r#"{"kind":"access","subject_name":"矩阵","content":"矩阵请求"}"#),
+        ),
+        ("get", "/api/v1/compliance/requests/{id}", PoliceOrManager, None),
+        (
+            "post",
+            "/api/v1/compliance/requests/{id}/reply",
+            ComplianceUnit,
+            Some(r#"{"reply":""}"#),
+        ),
+        (
+            "post",
+            "/api/v1/compliance/requests/{id}/refuse",
+            ComplianceUnit,
+            Some(r#"{"reasons":""}"#),
+        ),
+        ("get", "/api/v1/compliance/breaches", PoliceOrManager, None),
+        (
+            "post",
+            "/api/v1/compliance/breaches",
+            PoliceOrManager,
+            Some(r#"{"title":"矩阵事件","description":"矩阵"}"#),
+        ),
+        ("get", "/api/v1/compliance/breaches/{id}", PoliceOrManager, None),
+        (
+            "put",
+            "/api/v1/compliance/breaches/{id}",
+            ComplianceUnit,
+            Some(r#"{"title":"矩阵事件","description":"矩阵"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/compliance/breaches/{id}/notifications",
+            ComplianceUnit,
+            Some(r#"{"target":"authority","recipient":"矩阵"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/compliance/breaches/{id}/close",
+            ComplianceUnit,
+            Some(r#"{"note":""}"#),
+        ),
+        ("get", "/api/v1/compliance/settings", PoliceOrManager, None),
+        (
+            "put",
+            "/api/v1/compliance/settings",
+            Admin,
+            Some(r#"{"deadline_working_days":15}"#),
         ),
         // Liaison points (docs/LIAISON.md): `objects` made the point `matrix-liaison-<unit>`
         // assigned to the unit; the unit set sent is the one it has.
@@ -1549,6 +1626,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     honours_objects(app, unit_id).await;
     assessment_objects(app, unit_id).await;
     crate::universities::matrix_objects(app, unit_id).await;
+    crate::compliance::matrix_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1696,6 +1774,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "alarms" => alarm_id(o),
         "reports" => report_id(o),
         "liaison" => format!("matrix-liaison-{}", o.unit["id"].as_str().unwrap()),
+        "compliance" => crate::compliance::matrix_id(path, o),
         "enterprise-requests" => format!("matrix-ereq-{}", o.unit["id"].as_str().unwrap()),
         "credit-entries" => format!("matrix-credit-{}", o.unit["id"].as_str().unwrap()),
         "credit-objections" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),

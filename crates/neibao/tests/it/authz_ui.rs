@@ -445,6 +445,61 @@ fn table() -> Vec<Row> {
         ("post", "/reports/{id}/reveal", Officers, &[("purpose", "界面矩阵查看")]),
         ("get", "/report", Public, &[]),
         ("post", "/report", Public, &[]),
+        // Personal-information compliance (docs/COMPLIANCE.md): the objects `objects` made;
+        // empty replies, reasons, notes and an incident without a title are 400.
+        ("get", "/compliance", PoliceOrManager, &[]),
+        (
+            "post",
+            "/compliance/settings",
+            Admin,
+            &[("deadline_working_days", "15")],
+        ),
+        (
+            "post",
+            "/compliance/activities",
+            PoliceOrManager,
+            &[
+                ("purpose", "video"),
+                ("legal_basis", "legal_duty"),
+                ("categories", "image"),
+                ("retention_days", "30"),
+            ],
+        ),
+        (
+            "post",
+            "/compliance/requests",
+            PoliceOrManager,
+            &[
+                ("kind", "access"),
+                ("subject_name", "界面矩阵"),
+                ("content", "界面矩阵请求"),
+            ],
+        ),
+        (
+            "post",
+            "/compliance/breaches",
+            PoliceOrManager,
+            &[("title", "界面矩阵事件"), ("description", "界面矩阵")],
+        ),
+        ("get", "/compliance/activities/{id}", PoliceOrManager, &[]),
+        (
+            "post",
+            "/compliance/activities/{id}",
+            ComplianceUnit,
+            &[("purpose", "video")],
+        ),
+        ("get", "/compliance/requests/{id}", PoliceOrManager, &[]),
+        ("post", "/compliance/requests/{id}/reply", ComplianceUnit, &[]),
+        ("post", "/compliance/requests/{id}/refuse", ComplianceUnit, &[]),
+        ("get", "/compliance/breaches/{id}", PoliceOrManager, &[]),
+        ("post", "/compliance/breaches/{id}", ComplianceUnit, &[]),
+        (
+            "post",
+            "/compliance/breaches/{id}/notifications",
+            ComplianceUnit,
+            &[("target", "authority")],
+        ),
+        ("post", "/compliance/breaches/{id}/close", ComplianceUnit, &[]),
         // Liaison points and private-enterprise requests (docs/LIAISON.md,
         // docs/ENTERPRISE-REQUESTS.md): the objects `objects` made; an unknown handler is 400, a
         // rating of an open request or a second closure 409.
@@ -1085,6 +1140,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "bulletins" => crate::bulletins::matrix_bulletin(o),
         "reports" => crate::authz::report_id(o),
         "liaison" => format!("matrix-liaison-{}", o.unit["id"].as_str().unwrap()),
+        "compliance" => crate::compliance::matrix_id(path, o),
         "enterprise-requests" => format!("matrix-ereq-{}", o.unit["id"].as_str().unwrap()),
         "credit" if path.contains("/entries/") => format!("matrix-credit-{}", o.unit["id"].as_str().unwrap()),
         "credit" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),

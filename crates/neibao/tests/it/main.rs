@@ -16,6 +16,7 @@ mod bulletins;
 mod campaign_dispatch;
 mod cli;
 mod common;
+mod compliance;
 mod connections;
 mod contract;
 mod credit;

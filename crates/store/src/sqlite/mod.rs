@@ -23,6 +23,8 @@ mod audit;
 mod bulletins;
 #[path = "../sql/common.rs"]
 mod common;
+#[path = "../compliance/sql.rs"]
+mod compliance;
 #[path = "../credit/sql.rs"]
 mod credit;
 #[path = "../dashboard/sql.rs"]

@@ -10,6 +10,7 @@ pub mod assessment;
 pub mod attachments;
 pub mod audit;
 pub mod bulletins;
+pub mod compliance;
 pub mod credit;
 pub mod dashboard;
 pub mod designations;
@@ -91,6 +92,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
+        .merge(compliance::routes())
         .merge(credit::routes())
         .merge(rollup::routes())
         .merge(honours::routes())

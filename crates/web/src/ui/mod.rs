@@ -8,6 +8,7 @@ mod assessment;
 mod assets;
 mod audit;
 mod bulletins;
+mod compliance;
 mod credit;
 mod dashboard;
 mod devices;
@@ -84,6 +85,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(liaison::routes())
         .merge(enterprise_requests::routes())
+        .merge(compliance::routes())
         .merge(credit::routes())
         .merge(rollup::routes())
         .merge(honours::routes())

@@ -41,6 +41,9 @@ pub struct Nav {
     pub may_admin_orgs: bool,
     /// Police and a unit's manager (`watchlist.manage`): the 布控 link is shown.
     pub may_watch: bool,
+    /// Keeps or reads personal-information compliance records (`compliance.handle`): the
+    /// 个人信息保护 link is shown.
+    pub may_compliance: bool,
 }
 
 impl Nav {
@@ -69,6 +72,7 @@ impl Nav {
             may_admin_users: u.principal.can(Permission::UserAdminister),
             may_admin_orgs: u.principal.can(Permission::OrganisationAdminister),
             may_watch: u.principal.can(Permission::WatchlistManage),
+            may_compliance: u.principal.can(Permission::ComplianceHandle),
         }
     }
 
