@@ -55,6 +55,7 @@ pub mod setup;
 pub mod supervision;
 pub mod users;
 pub mod video;
+pub mod visitors;
 pub mod warning;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

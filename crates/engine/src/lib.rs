@@ -52,6 +52,7 @@ pub mod supervision;
 pub mod unit_records;
 pub mod users;
 pub mod video;
+pub mod visitors;
 pub mod warning;
 
 pub use config::EngineConfig;

@@ -20,6 +20,7 @@ use crate::designations::DesignationService;
 use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::drills::DrillService;
+use crate::visitors::VisitorService;
 use crate::emergency_plans::EmergencyPlanService;
 use crate::enterprise_requests::EnterpriseRequestService;
 use crate::equipment::EquipmentService;
@@ -76,6 +77,7 @@ pub struct Services {
     pub patrol: PatrolService,
     pub equipment: EquipmentService,
     pub drills: DrillService,
+    pub visitors: VisitorService,
     pub security_staff: SecurityStaffService,
     pub filings: FilingService,
     pub designations: DesignationService,
@@ -128,6 +130,7 @@ impl Services {
             patrol: PatrolService::new(ctx.clone()),
             equipment: EquipmentService::new(ctx.clone()),
             drills: DrillService::new(ctx.clone()),
+            visitors: VisitorService::new(ctx.clone()),
             security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
             filings,
             designations: DesignationService::new(ctx.clone()),

@@ -55,6 +55,7 @@ pub mod settings;
 pub mod supervision;
 pub mod users;
 pub mod video;
+pub mod visitors;
 pub mod warning;
 
 pub use error::{StoreError, StoreResult};

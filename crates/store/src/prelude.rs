@@ -41,4 +41,5 @@ pub use crate::supervision::{
 };
 pub use crate::users::UserAdminRepo;
 pub use crate::video::VideoRepo;
+pub use crate::visitors::VisitRepo;
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};

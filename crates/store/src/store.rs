@@ -42,6 +42,7 @@ use crate::supervision::{
 };
 use crate::users::UserAdminRepo;
 use crate::video::VideoRepo;
+use crate::visitors::VisitRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
 
 /// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
@@ -80,6 +81,7 @@ pub trait Store:
     + EmergencyPlanRepo
     + EquipmentRepo
     + DrillRepo
+    + VisitRepo
     + ProtectionLevelRepo
     + SettingsRepo
     + ChecklistRepo
@@ -146,6 +148,7 @@ impl<T> Store for T where
         + EmergencyPlanRepo
         + EquipmentRepo
         + DrillRepo
+        + VisitRepo
         + ProtectionLevelRepo
         + SettingsRepo
         + ChecklistRepo

@@ -188,6 +188,12 @@ pub enum Permission {
     AssessmentConduct,
     /// 本单位安全自评：填写评估表并提交公安机关复核 (docs/ASSESSMENT.md, R32).
     AssessmentSelf,
+    /// 邀请访客、审批预约、设置本单位访客记录保存期限和闭门时间 (docs/VISITORS.md; R12(2), R87): the
+    /// unit's security manager (the host).
+    VisitorHost,
+    /// 门岗访客登记：查询预约、核验证件、登记入场离场、现场登记、车辆物品 (docs/VISITORS.md; Decree 421
+    /// Art 11): the unit's manager and guards. Police and administrators do not read visitor records.
+    VisitorGate,
 }
 
 use Role::{
@@ -275,6 +281,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::AssessmentLaunch, &[PP, PC, PX, D]),
     (Permission::AssessmentConduct, &[PP, PC, PX, PS]),
     (Permission::AssessmentSelf, &[M]),
+    (Permission::VisitorHost, &[M]),
+    (Permission::VisitorGate, &[M, G]),
 ];
 
 impl Permission {
@@ -361,6 +369,8 @@ impl Permission {
             Permission::AssessmentLaunch => "assessment.launch",
             Permission::AssessmentConduct => "assessment.conduct",
             Permission::AssessmentSelf => "assessment.self",
+            Permission::VisitorHost => "visitor.host",
+            Permission::VisitorGate => "visitor.gate",
         }
     }
 
@@ -442,6 +452,8 @@ impl Permission {
             Permission::AssessmentLaunch => "发起安全评估批次",
             Permission::AssessmentConduct => "开展安全评估、复核单位自评并签发结果，将不合格项转为隐患",
             Permission::AssessmentSelf => "开展本单位安全自评并提交复核",
+            Permission::VisitorHost => "邀请访客、审批来访预约、设置访客记录保存期限",
+            Permission::VisitorGate => "门岗访客登记（核验证件、入场离场、车辆物品）",
         }
     }
 

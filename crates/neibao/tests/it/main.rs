@@ -71,6 +71,7 @@ mod ui_warning;
 mod unit_records;
 mod users;
 mod video;
+mod visitors;
 mod warning;
 mod webdriver;
 mod wiring;

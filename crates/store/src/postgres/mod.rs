@@ -98,6 +98,8 @@ mod unit_set;
 mod users;
 #[path = "../video/sql.rs"]
 mod video;
+#[path = "../visitors/sql.rs"]
+mod visitors;
 #[path = "../warning/sql.rs"]
 mod warning;
 

@@ -44,6 +44,7 @@ pub mod supervision;
 pub mod unit_records;
 pub mod users;
 pub mod video;
+pub mod visitors;
 pub mod warning;
 
 use axum::routing::get;
@@ -97,4 +98,5 @@ pub fn routes() -> Router<AppState> {
         .merge(filings::routes())
         .merge(designations::routes())
         .merge(protection_levels::routes())
+        .merge(visitors::routes())
 }

@@ -38,6 +38,7 @@ mod setup;
 mod supervision;
 mod users;
 mod video;
+mod visitors;
 mod views;
 mod warning;
 mod weekly;
@@ -89,4 +90,5 @@ pub fn routes() -> Router<AppState> {
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
+        .merge(visitors::routes())
 }

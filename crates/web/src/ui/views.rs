@@ -39,6 +39,8 @@ pub struct Nav {
     pub may_admin_users: bool,
     /// An administrator (`organisation.administer`): the 组织机构 link is shown.
     pub may_admin_orgs: bool,
+    /// The unit's manager and guards (`visitor.gate`): the 访客登记 link is shown.
+    pub visitors: bool,
 }
 
 impl Nav {
@@ -66,6 +68,7 @@ impl Nav {
             may_reveal: u.principal.can(Permission::PersonReveal),
             may_admin_users: u.principal.can(Permission::UserAdminister),
             may_admin_orgs: u.principal.can(Permission::OrganisationAdminister),
+            visitors: u.principal.can(Permission::VisitorGate),
         }
     }
 
