@@ -20,7 +20,6 @@ use crate::designations::DesignationService;
 use crate::devices::DeviceService;
 use crate::documents::DocumentService;
 use crate::drills::DrillService;
-use crate::visitors::VisitorService;
 use crate::emergency_plans::EmergencyPlanService;
 use crate::enterprise_requests::EnterpriseRequestService;
 use crate::equipment::EquipmentService;
@@ -47,6 +46,7 @@ use crate::setup::SetupService;
 use crate::supervision::SupervisionService;
 use crate::users::UserService;
 use crate::video::VideoService;
+use crate::visitors::VisitorService;
 use crate::warning::WarningService;
 
 /// Every service of the platform.

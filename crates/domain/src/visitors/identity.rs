@@ -27,7 +27,12 @@ pub enum IdType {
 }
 
 impl IdType {
-    pub const ALL: [IdType; 4] = [IdType::CitizenId, IdType::Passport, IdType::HkMacauPermit, IdType::TaiwanPermit];
+    pub const ALL: [IdType; 4] = [
+        IdType::CitizenId,
+        IdType::Passport,
+        IdType::HkMacauPermit,
+        IdType::TaiwanPermit,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -71,7 +76,11 @@ impl IdDocument {
     /// Checks `input` as a document of `kind` on `today`. Errors (400, zh-CN):
     /// `invalid_citizen_id` for a citizen identity number, `validation_failed` otherwise.
     pub fn parse(kind: IdType, input: &str, today: NaiveDate) -> Result<IdDocument, DomainError> {
-        let s: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let s: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
         let bad = |m: &str| DomainError::with_message(ErrorCode::ValidationFailed, m.to_string());
         let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
         match kind {
@@ -98,9 +107,12 @@ impl IdDocument {
                 })
             }
             IdType::HkMacauPermit => {
-                let ok = matches!(s.as_bytes().first(), Some(b'H' | b'M')) && digits(&s[1..]) && matches!(s.len(), 9 | 11);
+                let ok =
+                    matches!(s.as_bytes().first(), Some(b'H' | b'M')) && digits(&s[1..]) && matches!(s.len(), 9 | 11);
                 if !ok {
-                    return Err(bad("港澳居民来往内地通行证号码无效：应为 H 或 M 加 8 位（旧证 10 位）数字"));
+                    return Err(bad(
+                        "港澳居民来往内地通行证号码无效：应为 H 或 M 加 8 位（旧证 10 位）数字",
+                    ));
                 }
                 Ok(IdDocument {
                     kind,
@@ -167,7 +179,7 @@ pub fn check_plate(input: &str) -> Result<String, DomainError> {
         .to_uppercase();
     let chars: Vec<char> = s.chars().collect();
     let bad = || DomainError::with_message(ErrorCode::ValidationFailed, "车牌号格式不正确（例如 浙A12345）");
-    if chars.len() < 7 || chars.len() > 8 || !PROVINCES.contains(chars[0]) || !chars[1].is_ascii_uppercase() {
+    if !(7..=8).contains(&chars.len()) || !PROVINCES.contains(chars[0]) || !chars[1].is_ascii_uppercase() {
         return Err(bad());
     }
     let last = chars.len() - 1;

@@ -26,7 +26,9 @@ impl VisitSource {
         }
     }
     pub fn from_code(s: &str) -> Option<VisitSource> {
-        [VisitSource::Invitation, VisitSource::WalkIn].into_iter().find(|v| v.code() == s)
+        [VisitSource::Invitation, VisitSource::WalkIn]
+            .into_iter()
+            .find(|v| v.code() == s)
     }
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -110,7 +112,9 @@ impl LegalBasis {
         }
     }
     pub fn from_code(s: &str) -> Option<LegalBasis> {
-        [LegalBasis::Consent, LegalBasis::LegalDuty].into_iter().find(|v| v.code() == s)
+        [LegalBasis::Consent, LegalBasis::LegalDuty]
+            .into_iter()
+            .find(|v| v.code() == s)
     }
 }
 

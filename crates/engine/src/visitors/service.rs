@@ -118,7 +118,12 @@ pub fn check_visitor(
     })?;
     let id = IdDocument::parse(kind, &d.id_number, day)?;
     let phone = PhoneNumber::parse(&d.phone)
-        .map_err(|_| ServiceError::refused(ErrorCode::InvalidPhone, "手机号码无效：请填写 11 位手机号码或带区号的固定电话"))?
+        .map_err(|_| {
+            ServiceError::refused(
+                ErrorCode::InvalidPhone,
+                "手机号码无效：请填写 11 位手机号码或带区号的固定电话",
+            )
+        })?
         .into_sensitive();
     let purpose = clean(&d.purpose, "来访事由", 60, purpose_required)?;
     let plate = match d.plate.trim() {
@@ -173,7 +178,11 @@ pub fn check_visitor(
 }
 
 fn area_list(areas: &[String]) -> ServiceResult<Vec<String>> {
-    let mut out: Vec<String> = areas.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+    let mut out: Vec<String> = areas
+        .iter()
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect();
     out.sort();
     out.dedup();
     if out.len() > 20 || out.iter().any(|a| a.len() > 64) {
@@ -239,21 +248,24 @@ impl VisitorService {
         };
         let audit = who.audit("visitor.invite", "visit", "", Some(&inv.unit_id));
         let visit = self.ctx.store.create_invitation(&who.scope, &inv, &audit).await?;
-        Ok(Invitation { visit, token: inv.token })
+        Ok(Invitation {
+            visit,
+            token: inv.token,
+        })
     }
 
     /// What the public form of a link shows; 404 for an unknown token.
     pub async fn public_invitation(&self, token: &str) -> ServiceResult<PublicInvitation> {
         let t = token.trim();
         if t.is_empty() || t.len() > 64 {
-            return Err(ServiceError::refused(ErrorCode::NotFound, "链接无效或已过期，请向被访人索取新的邀请链接"));
+            return Err(ServiceError::refused(
+                ErrorCode::NotFound,
+                "链接无效或已过期，请向被访人索取新的邀请链接",
+            ));
         }
-        let v = self
-            .ctx
-            .store
-            .invitation_by_token(t)
-            .await?
-            .ok_or_else(|| ServiceError::refused(ErrorCode::NotFound, "链接无效或已过期，请向被访人索取新的邀请链接"))?;
+        let v = self.ctx.store.invitation_by_token(t).await?.ok_or_else(|| {
+            ServiceError::refused(ErrorCode::NotFound, "链接无效或已过期，请向被访人索取新的邀请链接")
+        })?;
         Ok(PublicInvitation {
             unit_name: v.unit_name,
             host_name: v.host_name,
@@ -272,11 +284,17 @@ impl VisitorService {
     pub async fn submit_public(&self, client: IpAddr, token: &str, d: VisitorDraft) -> ServiceResult<VisitStatus> {
         let inv = self.public_invitation(token).await?;
         if inv.status != VisitStatus::Invited {
-            return Err(ServiceError::refused(ErrorCode::InvalidTransition, "该预约已填写，无需重复提交"));
+            return Err(ServiceError::refused(
+                ErrorCode::InvalidTransition,
+                "该预约已填写，无需重复提交",
+            ));
         }
         let day = today();
         if inv.expected_on < day {
-            return Err(ServiceError::refused(ErrorCode::InvalidTransition, "该邀请已过期，请向被访人索取新的邀请链接"));
+            return Err(ServiceError::refused(
+                ErrorCode::InvalidTransition,
+                "该邀请已过期，请向被访人索取新的邀请链接",
+            ));
         }
         let at = now();
         let v = check_visitor(&d, VisitSource::Invitation, false, day, at)?;
@@ -332,7 +350,18 @@ impl VisitorService {
         let visit = self
             .ctx
             .store
-            .create_walk_in(&who.scope, &id, unit_id, &host_name, &area_ids, &v, &who.username, until, &audit, at)
+            .create_walk_in(
+                &who.scope,
+                &id,
+                unit_id,
+                &host_name,
+                &area_ids,
+                &v,
+                &who.username,
+                until,
+                &audit,
+                at,
+            )
             .await?;
         self.ctx.pipeline.forget_suppressions(unit_id);
         Ok(visit)
@@ -361,7 +390,13 @@ impl VisitorService {
     /// Checks a visitor out ([`Permission::VisitorGate`]): the goods carried out need the name of
     /// who authorised them (Decree 421 Art 11). Audited as `visitor.check_out`.
     #[tracing::instrument(skip_all, fields(visit = %id))]
-    pub async fn check_out(&self, who: &Principal, id: &str, goods_out: &str, authorised_by: &str) -> ServiceResult<Visit> {
+    pub async fn check_out(
+        &self,
+        who: &Principal,
+        id: &str,
+        goods_out: &str,
+        authorised_by: &str,
+    ) -> ServiceResult<Visit> {
         who.require(Permission::VisitorGate)?;
         let goods_out = clean(goods_out, "带出物品", 200, false)?;
         let authorised_by = checked_text(authorised_by, "物品放行批准人", 30, false, false)?;
@@ -401,7 +436,12 @@ impl VisitorService {
     ) -> ServiceResult<Listing<Visit>> {
         who.require(Permission::VisitorGate)?;
         let id_number = id_number
-            .map(|n| n.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase())
+            .map(|n| {
+                n.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_uppercase()
+            })
             .filter(|n| !n.is_empty());
         if id_number.as_ref().is_some_and(|n| n.len() > 18) {
             return Err(ServiceError::invalid("证件号码不超过 18 位"));
@@ -463,7 +503,8 @@ impl VisitorService {
             ..s
         };
         let mut audit = who.audit("visitor.settings", "unit", &s.unit_id, Some(&s.unit_id));
-        audit.detail = serde_json::json!({"retention_days": s.retention_days, "closing_time": s.closing_time}).to_string();
+        audit.detail =
+            serde_json::json!({"retention_days": s.retention_days, "closing_time": s.closing_time}).to_string();
         self.ctx
             .store
             .set_visitor_settings(&who.scope, &s, &who.username, &audit, now())
@@ -492,7 +533,10 @@ mod tests {
     fn minors_need_a_guardian_and_consent_is_recorded() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         let body = "33010620150101001";
-        let id = format!("{body}{}", neibao_domain::validate::citizen_id_check_char(body).unwrap());
+        let id = format!(
+            "{body}{}",
+            neibao_domain::validate::citizen_id_check_char(body).unwrap()
+        );
         let e = check_visitor(&draft(&id), VisitSource::Invitation, false, day, Utc::now()).unwrap_err();
         assert!(e.to_string().contains("监护人"));
         let mut d = draft(&id);

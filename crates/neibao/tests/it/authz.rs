@@ -638,7 +638,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"unit_id":"{unit}","host_name":"矩阵","visitor":{"name":"矩阵"}}"#),
         ),
         ("get", "/api/v1/visitors/{id}", UnitAccounts, None),
-        ("post", "/api/v1/visitors/{id}/decision", FilingUnit, Some(r#"{"approve":false}"#)),
+        (
+            "post",
+            "/api/v1/visitors/{id}/decision",
+            FilingUnit,
+            Some(r#"{"approve":false}"#),
+        ),
         (
             "post",
             "/api/v1/visitors/{id}/check-in",

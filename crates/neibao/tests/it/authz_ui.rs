@@ -390,7 +390,12 @@ fn table() -> Vec<Row> {
         ("post", "/visitors/gate/walk-in", UnitAccounts, &[]),
         ("get", "/visitors/{id}", UnitAccounts, &[]),
         ("post", "/visitors/{id}/decision", Rulebook, &[("approve", "0")]),
-        ("post", "/visitors/{id}/check-in", UnitAccounts, &[("id_number", "E12345678")]),
+        (
+            "post",
+            "/visitors/{id}/check-in",
+            UnitAccounts,
+            &[("id_number", "E12345678")],
+        ),
         ("post", "/visitors/{id}/check-out", UnitAccounts, &[]),
         ("get", "/visit", Public, &[]),
         ("post", "/visit", Public, &[]),

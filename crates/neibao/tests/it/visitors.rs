@@ -19,7 +19,10 @@ async fn unit_of(c: &Client) -> String {
 /// A valid citizen identity number born on `birth` (YYYYMMDD) in Hangzhou's Xihu district.
 fn citizen_id(birth: &str, seq: &str) -> String {
     let body = format!("330106{birth}{seq}");
-    format!("{body}{}", neibao_domain::validate::citizen_id_check_char(&body).unwrap())
+    format!(
+        "{body}{}",
+        neibao_domain::validate::citizen_id_check_char(&body).unwrap()
+    )
 }
 
 fn today() -> String {
@@ -75,7 +78,9 @@ async fn an_appointment_is_approved_checked_in_and_checked_out() {
     let (id, token) = invite(&manager, &unit, json!([area])).await;
 
     // The public form: the notice of its purpose, versioned; no account.
-    let r = reqwest::get(app.url(&format!("/api/v1/public/visits/{token}"))).await.unwrap();
+    let r = reqwest::get(app.url(&format!("/api/v1/public/visits/{token}")))
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let p: Value = r.json().await.unwrap();
     assert_eq!(p["notice"]["purpose"], "visitor_preregistration");
@@ -101,7 +106,10 @@ async fn an_appointment_is_approved_checked_in_and_checked_out() {
     assert_eq!(v["phone_masked"], "138****5678");
     assert!(v["consent_at"].is_string(), "{v}");
     assert!(!v.to_string().contains(&id_number));
-    assert!(!app.stored_bytes().contains(&id_number), "ID number stored in plaintext");
+    assert!(
+        !app.stored_bytes().contains(&id_number),
+        "ID number stored in plaintext"
+    );
     assert!(!app.stored_bytes().contains("13812345678"), "phone stored in plaintext");
     // Look-up by ID number (blind index).
     let (_, l) = guard.get(&format!("/api/v1/visitors?id_number={id_number}")).await;
@@ -113,11 +121,17 @@ async fn an_appointment_is_approved_checked_in_and_checked_out() {
         .await;
     assert_eq!(s, 403);
     let (s, v) = guard
-        .post(&format!("/api/v1/visitors/{id}/check-in"), json!({"id_number": id_number}))
+        .post(
+            &format!("/api/v1/visitors/{id}/check-in"),
+            json!({"id_number": id_number}),
+        )
         .await;
     assert_eq!(s, 409, "not approved yet: {v}");
     let (s, v) = manager
-        .post(&format!("/api/v1/visitors/{id}/decision"), json!({"approve": true, "note": "同意"}))
+        .post(
+            &format!("/api/v1/visitors/{id}/decision"),
+            json!({"approve": true, "note": "同意"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "approved");
@@ -132,7 +146,10 @@ async fn an_appointment_is_approved_checked_in_and_checked_out() {
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("不一致"), "{v}");
     let (s, v) = guard
-        .post(&format!("/api/v1/visitors/{id}/check-in"), json!({"id_number": id_number}))
+        .post(
+            &format!("/api/v1/visitors/{id}/check-in"),
+            json!({"id_number": id_number}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "inside");
@@ -144,15 +161,27 @@ async fn an_appointment_is_approved_checked_in_and_checked_out() {
         .map(|a| a.iter().collect())
         .unwrap_or_else(|| w["items"].as_array().unwrap().iter().collect());
     assert!(
-        windows.iter().any(|x| x["device_id"] == device.as_str() && x["reason"] == "visit"),
+        windows
+            .iter()
+            .any(|x| x["device_id"] == device.as_str() && x["reason"] == "visit"),
         "{w}"
     );
     let (_, inside) = guard.get(&format!("/api/v1/units/{unit}/visitors/inside")).await;
-    assert!(inside["visits"].as_array().unwrap().iter().any(|x| x["id"] == id.as_str()), "{inside}");
+    assert!(
+        inside["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == id.as_str()),
+        "{inside}"
+    );
 
     // Goods carried out need who authorised them.
     let (s, v) = guard
-        .post(&format!("/api/v1/visitors/{id}/check-out"), json!({"goods_out": "样品一箱"}))
+        .post(
+            &format!("/api/v1/visitors/{id}/check-out"),
+            json!({"goods_out": "样品一箱"}),
+        )
         .await;
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("批准人"), "{v}");
@@ -167,7 +196,11 @@ async fn an_appointment_is_approved_checked_in_and_checked_out() {
     assert_eq!(v["goods_out_authorised_by"], "李经理");
     assert!(v["checked_out_at"].is_string());
     let (_, inside) = guard.get(&format!("/api/v1/units/{unit}/visitors/inside")).await;
-    assert!(!inside["visits"].as_array().unwrap().iter().any(|x| x["id"] == id.as_str()));
+    assert!(!inside["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == id.as_str()));
     let (_, w) = manager.get(&format!("/api/v1/suppressions?unit_id={unit}")).await;
     assert!(
         !w.to_string().contains(&format!("\"device_id\":\"{device}\"")),
@@ -204,7 +237,9 @@ async fn a_minor_needs_a_guardian_and_a_bad_id_is_a_chinese_400() {
     // Bad check digit, bad passport, bad plate: 400s in Chinese.
     let mut bad = minor.clone();
     bad.replace_range(17.., if minor.ends_with('0') { "1" } else { "0" });
-    let (s, v) = guard.post("/api/v1/visitors/walk-ins", walk_in(&bad, Some("家长"))).await;
+    let (s, v) = guard
+        .post("/api/v1/visitors/walk-ins", walk_in(&bad, Some("家长")))
+        .await;
     assert_eq!(s, 400, "{v}");
     assert_eq!(error_code(&v), "invalid_citizen_id");
     assert!(error_message(&v).contains("校验码"), "{v}");
@@ -389,7 +424,9 @@ async fn the_gate_page_on_a_phone_registers_a_walk_in_and_checks_them_out() {
     b.send_keys(&css("#wi-host"), "办公室").await;
     b.click(&css("#walk-in-submit")).await;
     b.wait_for("the walk-in registered", || async {
-        b.try_text(&css("#notice")).await.is_ok_and(|t| t.contains("已登记入场"))
+        b.try_text(&css("#notice"))
+            .await
+            .is_ok_and(|t| t.contains("已登记入场"))
     })
     .await;
     b.assert_fits_phone().await;
@@ -402,7 +439,9 @@ async fn the_gate_page_on_a_phone_registers_a_walk_in_and_checks_them_out() {
     let id = l["items"][0]["id"].as_str().unwrap().to_string();
     b.click(&css(&format!("#check-out-{id}"))).await;
     b.wait_for("the visitor checked out", || async {
-        b.try_text(&css("#notice")).await.is_ok_and(|t| t.contains("已登记离场"))
+        b.try_text(&css("#notice"))
+            .await
+            .is_ok_and(|t| t.contains("已登记离场"))
     })
     .await;
     assert!(!b.text(&css("#inside")).await.contains("赵来访"));

@@ -207,7 +207,12 @@ impl Backend {
     /// retention period (the unit's setting, at most the policy's maximum `max_days`; the policy's
     /// maximum when the unit set none), unit by unit, skipping units under a hold and visitors
     /// still inside; each unit's deletion, its log line and its audit row in one transaction.
-    async fn sweep_visits(&self, now: DateTime<Utc>, max_days: i64, audit: &AuditEntry) -> StoreResult<Vec<DeletionRecord>> {
+    async fn sweep_visits(
+        &self,
+        now: DateTime<Utc>,
+        max_days: i64,
+        audit: &AuditEntry,
+    ) -> StoreResult<Vec<DeletionRecord>> {
         let class = DataClass::VisitorRecords;
         let units: Vec<(String, Option<i64>)> = sqlx::query_as(&sql(
             "SELECT DISTINCT v.unit_id, s.retention_days FROM visits v LEFT JOIN visitor_settings s ON s.unit_id = v.unit_id
@@ -242,7 +247,17 @@ impl Backend {
                     .execute(&mut *tx)
                     .await?;
             }
-            let rec = log_deletion(&mut tx, class, Some(&unit_id), ids.len() as i64, cutoff, now, false, audit).await?;
+            let rec = log_deletion(
+                &mut tx,
+                class,
+                Some(&unit_id),
+                ids.len() as i64,
+                cutoff,
+                now,
+                false,
+                audit,
+            )
+            .await?;
             tx.commit().await?;
             out.push(rec);
         }

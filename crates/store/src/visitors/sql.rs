@@ -46,7 +46,9 @@ fn visit_from_row(r: &DbRow) -> Visit {
             .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
         area_ids: serde_json::from_str(r.get::<&str, _>("area_ids")).unwrap_or_default(),
         visitor_name: r.get("visitor_name"),
-        id_type: r.get::<Option<String>, _>("id_type").and_then(|s| IdType::from_code(&s)),
+        id_type: r
+            .get::<Option<String>, _>("id_type")
+            .and_then(|s| IdType::from_code(&s)),
         id_number_masked: r.get("id_number_masked"),
         phone_masked: r.get("phone_masked"),
         minor: r.get("minor"),
@@ -57,7 +59,9 @@ fn visit_from_row(r: &DbRow) -> Visit {
         goods_out_authorised_by: r.get("goods_out_authorised_by"),
         notice_purpose: r.get("notice_purpose"),
         notice_version: r.get("notice_version"),
-        basis: r.get::<Option<String>, _>("basis").and_then(|s| LegalBasis::from_code(&s)),
+        basis: r
+            .get::<Option<String>, _>("basis")
+            .and_then(|s| LegalBasis::from_code(&s)),
         consent_at: opt_ms(r, "consent_at"),
         submitted_at: opt_ms(r, "submitted_at"),
         decided_by: r.get("decided_by"),
@@ -94,7 +98,11 @@ impl Backend {
         qb.push(" AND v.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
         qb.push(FOR_UPDATE);
-        let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound)?;
+        let row = qb
+            .build()
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok(visit_from_row(&row))
     }
 
@@ -140,11 +148,13 @@ impl Backend {
                 .bind(ms(now))
                 .execute(&mut **tx)
                 .await?;
-                sqlx::query(&sql("INSERT INTO visit_suppressions (visit_id, suppression_id) VALUES (?, ?)"))
-                    .bind(&v.id)
-                    .bind(&wid)
-                    .execute(&mut **tx)
-                    .await?;
+                sqlx::query(&sql(
+                    "INSERT INTO visit_suppressions (visit_id, suppression_id) VALUES (?, ?)",
+                ))
+                .bind(&v.id)
+                .bind(&wid)
+                .execute(&mut **tx)
+                .await?;
                 n += 1;
             }
         }
@@ -153,13 +163,16 @@ impl Backend {
 
     async fn check_areas(tx: &mut Tx, unit_id: &str, areas: &[String]) -> StoreResult<()> {
         for a in areas {
-            let found: Option<String> = sqlx::query_scalar(&sql("SELECT id FROM key_areas WHERE id = ? AND unit_id = ?"))
-                .bind(a)
-                .bind(unit_id)
-                .fetch_optional(&mut **tx)
-                .await?;
+            let found: Option<String> =
+                sqlx::query_scalar(&sql("SELECT id FROM key_areas WHERE id = ? AND unit_id = ?"))
+                    .bind(a)
+                    .bind(unit_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
             if found.is_none() {
-                return Err(DomainError::with_message(ErrorCode::ValidationFailed, "来访区域应为本单位的重点部位").into());
+                return Err(
+                    DomainError::with_message(ErrorCode::ValidationFailed, "来访区域应为本单位的重点部位").into(),
+                );
             }
         }
         Ok(())
@@ -185,7 +198,11 @@ impl VisitRepo for Backend {
         let mut qb = QueryBuilder::new("SELECT u.name FROM units u WHERE u.id = ");
         qb.push_bind(unit_id.to_string());
         push_scope(&mut qb, scope);
-        let row = qb.build().fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound)?;
+        let row = qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok(row.get("name"))
     }
 
@@ -234,10 +251,11 @@ impl VisitRepo for Backend {
     ) -> StoreResult<Visit> {
         let [id_enc, bidx, id_masked, phone_enc, phone_masked] = self.visitor_values(v);
         let mut tx = self.begin_write().await?;
-        let id: Option<String> = sqlx::query_scalar(&sql(&format!("SELECT id FROM visits WHERE token = ?{FOR_UPDATE}")))
-            .bind(token)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let id: Option<String> =
+            sqlx::query_scalar(&sql(&format!("SELECT id FROM visits WHERE token = ?{FOR_UPDATE}")))
+                .bind(token)
+                .fetch_optional(&mut *tx)
+                .await?;
         let id = id.ok_or(StoreError::NotFound)?;
         let n = sqlx::query(&sql(
             "UPDATE visits SET status = 'submitted', visitor_name = ?, id_type = ?, id_number_enc = ?, id_number_bidx = ?,
@@ -342,11 +360,19 @@ impl VisitRepo for Backend {
         let mut qb = QueryBuilder::new(VISIT_SELECT);
         qb.push(" AND v.id = ").push_bind(id.to_string());
         push_scope(&mut qb, scope);
-        Ok(qb.build().fetch_optional(&self.pool).await?.as_ref().map(visit_from_row))
+        Ok(qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(visit_from_row))
     }
 
     async fn list_visits(&self, scope: &Scope, f: &VisitFilter, page: Page) -> StoreResult<Listing<Visit>> {
-        let bidx = f.id_number.as_deref().map(|n| self.cipher.blind_index(BIDX_VISITOR_ID, n));
+        let bidx = f
+            .id_number
+            .as_deref()
+            .map(|n| self.cipher.blind_index(BIDX_VISITOR_ID, n));
         let day = f
             .day
             .map(|(d, start)| (d.format("%Y-%m-%d").to_string(), ms(start), ms(start) + 86_400_000));
@@ -501,10 +527,12 @@ impl VisitRepo for Backend {
 
     async fn visitor_settings(&self, scope: &Scope, unit_id: &str) -> StoreResult<VisitorSettings> {
         self.visitor_unit(scope, unit_id).await?;
-        let row = sqlx::query(&sql("SELECT retention_days, closing_time FROM visitor_settings WHERE unit_id = ?"))
-            .bind(unit_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&sql(
+            "SELECT retention_days, closing_time FROM visitor_settings WHERE unit_id = ?",
+        ))
+        .bind(unit_id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(match row {
             Some(r) => VisitorSettings {
                 unit_id: unit_id.to_string(),

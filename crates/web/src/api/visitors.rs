@@ -293,7 +293,14 @@ pub async fn invite(
     let inv = state.services.visitors.invite(&user.principal, d).await?;
     let link = invitation_link(&state, &headers, &inv.token);
     let qr_svg = qr_svg(&link);
-    Ok((StatusCode::CREATED, Json(InvitationCreated { visit: inv.visit, link, qr_svg })))
+    Ok((
+        StatusCode::CREATED,
+        Json(InvitationCreated {
+            visit: inv.visit,
+            link,
+            qr_svg,
+        }),
+    ))
 }
 
 /// Registers a walk-in at the gate (the unit's manager or a guard): inside from now.
@@ -310,7 +317,13 @@ pub async fn walk_in(
     let v = state
         .services
         .visitors
-        .walk_in(&user.principal, &b.unit_id, &b.host_name, &b.area_ids, b.visitor.draft())
+        .walk_in(
+            &user.principal,
+            &b.unit_id,
+            &b.host_name,
+            &b.area_ids,
+            b.visitor.draft(),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
@@ -319,13 +332,24 @@ pub async fn walk_in(
 #[utoipa::path(get, path = "/api/v1/visitors", tag = "visitors", params(ListQuery),
     responses((status = 200, body = Listing<Visit>), (status = 400, body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody, description = "仅本单位账号可以查看访客记录")))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ListQuery>) -> ApiResult<Json<Listing<Visit>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<Listing<Visit>>> {
     let page = Page::checked(q.page, q.per_page)?;
     Ok(Json(
         state
             .services
             .visitors
-            .list(&user.principal, q.unit_id, q.status, q.id_number.as_deref(), q.day, page)
+            .list(
+                &user.principal,
+                q.unit_id,
+                q.status,
+                q.id_number.as_deref(),
+                q.day,
+                page,
+            )
             .await?,
     ))
 }
@@ -352,7 +376,11 @@ pub async fn decide(
     Json(b): Json<DecisionBody>,
 ) -> ApiResult<Json<Visit>> {
     Ok(Json(
-        state.services.visitors.decide(&user.principal, &p.id, b.approve, &b.note).await?,
+        state
+            .services
+            .visitors
+            .decide(&user.principal, &p.id, b.approve, &b.note)
+            .await?,
     ))
 }
 
@@ -371,7 +399,11 @@ pub async fn check_in(
     Json(b): Json<CheckInBody>,
 ) -> ApiResult<Json<Visit>> {
     Ok(Json(
-        state.services.visitors.check_in(&user.principal, &p.id, &b.id_number).await?,
+        state
+            .services
+            .visitors
+            .check_in(&user.principal, &p.id, &b.id_number)
+            .await?,
     ))
 }
 
@@ -402,7 +434,11 @@ pub async fn check_out(
     responses((status = 200, body = InsideAnswer),
         (status = 403, body = crate::error::ErrorBody, description = "仅本单位账号可以查看"),
         (status = 404, body = crate::error::ErrorBody, description = "单位不存在或不在本辖区")))]
-pub async fn inside(State(state): State<AppState>, user: CurrentUser, Path(p): Path<UnitPath>) -> ApiResult<Json<InsideAnswer>> {
+pub async fn inside(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<UnitPath>,
+) -> ApiResult<Json<InsideAnswer>> {
     let l = state.services.visitors.inside(&user.principal, &p.id).await?;
     Ok(Json(InsideAnswer {
         closing_time: l.closing_time,
@@ -416,7 +452,11 @@ pub async fn inside(State(state): State<AppState>, user: CurrentUser, Path(p): P
     responses((status = 200, body = VisitorSettings),
         (status = 403, body = crate::error::ErrorBody, description = "仅本单位账号可以查看"),
         (status = 404, body = crate::error::ErrorBody, description = "单位不存在或不在本辖区")))]
-pub async fn settings(State(state): State<AppState>, user: CurrentUser, Path(p): Path<UnitPath>) -> ApiResult<Json<VisitorSettings>> {
+pub async fn settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<UnitPath>,
+) -> ApiResult<Json<VisitorSettings>> {
     Ok(Json(state.services.visitors.settings(&user.principal, &p.id).await?))
 }
 

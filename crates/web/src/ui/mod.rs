@@ -38,8 +38,8 @@ mod setup;
 mod supervision;
 mod users;
 mod video;
-mod visitors;
 mod views;
+mod visitors;
 mod warning;
 mod weekly;
 

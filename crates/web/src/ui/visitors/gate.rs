@@ -77,14 +77,24 @@ async fn gate_page(
         Err(e) => return error_page(u, e.into()),
     };
     let approved = svc
-        .list(p, Some(unit.clone()), Some(VisitStatus::Approved), None, None, Page::new(Some(1), Some(100)))
+        .list(
+            p,
+            Some(unit.clone()),
+            Some(VisitStatus::Approved),
+            None,
+            None,
+            Page::new(Some(1), Some(100)),
+        )
         .await
         .map(|l| l.items)
         .unwrap_or_default();
     let mut lookup_error = None;
     let found = match q.q.trim() {
         "" => None,
-        n => match svc.list(p, Some(unit.clone()), None, Some(n), None, Page::new(Some(1), Some(20))).await {
+        n => match svc
+            .list(p, Some(unit.clone()), None, Some(n), None, Page::new(Some(1), Some(20)))
+            .await
+        {
             Ok(l) => Some(l.items.iter().map(VisitView::of).collect()),
             Err(e) => {
                 lookup_error = Some(ApiError::from(e));
@@ -151,10 +161,9 @@ pub async fn walk_in(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(
     let r = async {
         let birth_date = match field(&f, "birth_date").trim() {
             "" => None,
-            s => Some(
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| ApiError::from(neibao_engine::error::ServiceError::invalid("出生日期格式应为 年-月-日")))?,
-            ),
+            s => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                ApiError::from(neibao_engine::error::ServiceError::invalid("出生日期格式应为 年-月-日"))
+            })?),
         };
         let d = VisitorDraft {
             name: field(&f, "name").to_string(),

@@ -28,6 +28,8 @@ pub fn routes() -> axum::Router<AppState> {
             "/visit",
             routing::get(public::form)
                 .post(public::submit)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::api::visitors::MAX_PUBLIC_BODY)),
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::visitors::MAX_PUBLIC_BODY,
+                )),
         )
 }

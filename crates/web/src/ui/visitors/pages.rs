@@ -49,13 +49,7 @@ pub struct HubQuery {
     done: String,
 }
 
-async fn hub_page(
-    state: &AppState,
-    u: &CurrentUser,
-    q: &HubQuery,
-    sent: Sent,
-    error: Option<ApiError>,
-) -> Response {
+async fn hub_page(state: &AppState, u: &CurrentUser, q: &HubQuery, sent: Sent, error: Option<ApiError>) -> Response {
     let svc = &state.services.visitors;
     let unit = match VisitorService::own_unit(&u.principal) {
         Ok(unit) => unit,
@@ -64,7 +58,14 @@ async fn hub_page(
     let status = VisitStatus::from_code(q.status.trim());
     let search = Some(q.q.as_str()).filter(|s| !s.trim().is_empty());
     let list = match svc
-        .list(&u.principal, Some(unit.clone()), status, search, None, Page::new(Some(1), Some(100)))
+        .list(
+            &u.principal,
+            Some(unit.clone()),
+            status,
+            search,
+            None,
+            Page::new(Some(1), Some(100)),
+        )
         .await
     {
         Ok(l) => l,
@@ -124,10 +125,9 @@ pub async fn invite(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
     let r = async {
         let expected_on = match field(&f, "expected_on").trim() {
             "" => None,
-            s => Some(
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| ApiError::from(neibao_engine::error::ServiceError::invalid("来访日期格式应为 年-月-日")))?,
-            ),
+            s => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                ApiError::from(neibao_engine::error::ServiceError::invalid("来访日期格式应为 年-月-日"))
+            })?),
         };
         let d = InvitationDraft {
             unit_id: unit,
@@ -151,10 +151,11 @@ pub async fn invite(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
 /// `POST /visitors/settings`: `retention_days`, `closing_time` (HH:MM).
 pub async fn settings(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f): CsrfForm<Fields>) -> Response {
     let r = async {
-        let retention_days = field(&f, "retention_days")
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| ApiError::from(neibao_engine::error::ServiceError::invalid("访客记录保存期限应为 1–365 天")))?;
+        let retention_days = field(&f, "retention_days").trim().parse::<i64>().map_err(|_| {
+            ApiError::from(neibao_engine::error::ServiceError::invalid(
+                "访客记录保存期限应为 1–365 天",
+            ))
+        })?;
         let s = VisitorSettings {
             unit_id: u.principal.unit_id.clone().unwrap_or_default(),
             retention_days,

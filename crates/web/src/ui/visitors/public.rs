@@ -99,10 +99,9 @@ pub async fn submit(State(state): State<AppState>, client: Client, Form(f): Form
         }
         let birth_date = match field(&f, "birth_date").trim() {
             "" => None,
-            s => Some(
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| ApiError::from(neibao_engine::error::ServiceError::invalid("出生日期格式应为 年-月-日")))?,
-            ),
+            s => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                ApiError::from(neibao_engine::error::ServiceError::invalid("出生日期格式应为 年-月-日"))
+            })?),
         };
         let d = VisitorDraft {
             name: field(&f, "name").to_string(),

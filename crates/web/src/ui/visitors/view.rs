@@ -1,6 +1,6 @@
 //! A visit as the pages show it (ID number and phone masked, times in Beijing time).
 
-use neibao_domain::visitors::{LegalBasis, Visit, VisitStatus};
+use neibao_domain::visitors::{LegalBasis, Visit, VisitStatus, NOTICE_GATE_CHECK, NOTICE_PREREGISTRATION};
 
 use crate::ui::views::fmt_time;
 
@@ -53,7 +53,10 @@ impl VisitView {
             phone_masked: v.phone_masked.clone(),
             host_name: v.host_name.clone(),
             purpose: v.purpose.clone(),
-            expected_on: v.expected_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            expected_on: v
+                .expected_on
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
             plate: v.plate.clone(),
             goods_in: v.goods_in.clone(),
             goods_out: v.goods_out.clone(),
@@ -63,7 +66,11 @@ impl VisitView {
             notice: if v.notice_version.is_empty() {
                 String::new()
             } else {
-                format!("{}（{}）", v.notice_purpose, v.notice_version)
+                let title = [&NOTICE_PREREGISTRATION, &NOTICE_GATE_CHECK]
+                    .into_iter()
+                    .find(|n| n.purpose == v.notice_purpose)
+                    .map_or("个人信息处理告知", |n| n.title);
+                format!("{title}（版本 {}）", v.notice_version)
             },
             basis: match v.basis {
                 Some(LegalBasis::Consent) => "个人同意",
