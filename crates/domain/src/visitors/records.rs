@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::IdType;
+use super::identity::{IdDocument, IdType};
 
 /// Where a visit comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -183,7 +183,7 @@ pub struct VisitorSettings {
 
 /// A visit. ID numbers and phones are never answered in plaintext: only masked.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[schema(as = visitors::Visit)]
+#[schema(as = VisitorVisit)]
 pub struct Visit {
     pub id: String,
     pub unit_id: String,
@@ -239,7 +239,7 @@ pub struct Visit {
 #[derive(Debug, Clone)]
 pub struct CheckedVisitor {
     pub name: String,
-    pub id: super::IdDocument,
+    pub id: IdDocument,
     pub phone: crate::sensitive::Sensitive,
     pub purpose: String,
     pub plate: String,

@@ -176,7 +176,7 @@ pub struct WalkInBody {
 
 /// The host's decision.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[schema(as = visitors::DecisionBody)]
+#[schema(as = VisitDecisionBody)]
 pub struct DecisionBody {
     pub approve: bool,
     /// 审批意见 (optional, at most 200 characters).
@@ -233,7 +233,7 @@ pub struct SettingsBody {
 
 /// The answer to a visitor's form.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-#[schema(as = visitors::Submitted)]
+#[schema(as = VisitorFormSubmitted)]
 pub struct Submitted {
     pub status: VisitStatus,
     pub message: String,
