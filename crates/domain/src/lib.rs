@@ -57,6 +57,7 @@ pub mod supervision;
 pub mod universities;
 pub mod users;
 pub mod video;
+pub mod visitors;
 pub mod warning;
 pub mod watchlists;
 

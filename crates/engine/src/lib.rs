@@ -54,6 +54,7 @@ pub mod unit_records;
 pub mod universities;
 pub mod users;
 pub mod video;
+pub mod visitors;
 pub mod warning;
 pub mod watchlists;
 

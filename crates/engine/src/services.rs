@@ -48,6 +48,7 @@ use crate::supervision::SupervisionService;
 use crate::universities::UniversityService;
 use crate::users::UserService;
 use crate::video::VideoService;
+use crate::visitors::VisitorService;
 use crate::warning::WarningService;
 use crate::watchlists::WatchlistService;
 
@@ -79,6 +80,7 @@ pub struct Services {
     pub patrol: PatrolService,
     pub equipment: EquipmentService,
     pub drills: DrillService,
+    pub visitors: VisitorService,
     pub security_staff: SecurityStaffService,
     pub filings: FilingService,
     pub designations: DesignationService,
@@ -134,6 +136,7 @@ impl Services {
             patrol: PatrolService::new(ctx.clone()),
             equipment: EquipmentService::new(ctx.clone()),
             drills: DrillService::new(ctx.clone()),
+            visitors: VisitorService::new(ctx.clone()),
             security_staff: SecurityStaffService::new(ctx.clone(), filings.clone()),
             filings,
             designations: DesignationService::new(ctx.clone()),

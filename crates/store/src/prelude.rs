@@ -43,5 +43,6 @@ pub use crate::supervision::{
 pub use crate::universities::UniversityRepo;
 pub use crate::users::UserAdminRepo;
 pub use crate::video::VideoRepo;
+pub use crate::visitors::VisitRepo;
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};
 pub use crate::watchlists::{PiaRepo, WatchlistRepo};

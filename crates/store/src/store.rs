@@ -44,6 +44,7 @@ use crate::supervision::{
 use crate::universities::UniversityRepo;
 use crate::users::UserAdminRepo;
 use crate::video::VideoRepo;
+use crate::visitors::VisitRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
 use crate::watchlists::{PiaRepo, WatchlistRepo};
 
@@ -83,6 +84,7 @@ pub trait Store:
     + EmergencyPlanRepo
     + EquipmentRepo
     + DrillRepo
+    + VisitRepo
     + ProtectionLevelRepo
     + SettingsRepo
     + ChecklistRepo
@@ -153,6 +155,7 @@ impl<T> Store for T where
         + EmergencyPlanRepo
         + EquipmentRepo
         + DrillRepo
+        + VisitRepo
         + ProtectionLevelRepo
         + SettingsRepo
         + ChecklistRepo

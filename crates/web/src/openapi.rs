@@ -46,6 +46,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::emergency_plans::Doc::openapi());
     doc.merge(crate::api::equipment::Doc::openapi());
     doc.merge(crate::api::drills::Doc::openapi());
+    doc.merge(crate::api::visitors::Doc::openapi());
     doc.merge(crate::api::alarms::Doc::openapi());
     doc.merge(crate::api::bulletins::Doc::openapi());
     doc.merge(crate::api::reports::Doc::openapi());

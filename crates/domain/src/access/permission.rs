@@ -207,6 +207,12 @@ pub enum Permission {
     ComplianceHandle,
     /// 设置个人信息主体权利请求的答复期限（工作日）和节假日: administrators.
     ComplianceConfigure,
+    /// 邀请访客、审批预约、设置本单位访客记录保存期限和闭门时间 (docs/VISITORS.md; R12(2), R87): the
+    /// unit's security manager (the host).
+    VisitorHost,
+    /// 门岗访客登记：查询预约、核验证件、登记入场离场、现场登记、车辆物品 (docs/VISITORS.md; Decree 421
+    /// Art 11): the unit's manager and guards. Police and administrators do not read visitor records.
+    VisitorGate,
 }
 
 use Role::{
@@ -302,6 +308,8 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::SemesterConfigure, &[PP, PC]),
     (Permission::ComplianceHandle, &[A, PP, PC, PX, PS, M]),
     (Permission::ComplianceConfigure, &[A]),
+    (Permission::VisitorHost, &[M]),
+    (Permission::VisitorGate, &[M, G]),
 ];
 
 impl Permission {
@@ -396,6 +404,8 @@ impl Permission {
             Permission::SemesterConfigure => "semester.configure",
             Permission::ComplianceHandle => "compliance.handle",
             Permission::ComplianceConfigure => "compliance.configure",
+            Permission::VisitorHost => "visitor.host",
+            Permission::VisitorGate => "visitor.gate",
         }
     }
 
@@ -485,6 +495,8 @@ impl Permission {
             Permission::SemesterConfigure => "设置本市高校学期校历，安排每学期安全检查",
             Permission::ComplianceHandle => "查看和办理个人信息处理活动记录、主体权利请求和数据安全事件",
             Permission::ComplianceConfigure => "设置个人信息主体权利请求的答复期限和节假日",
+            Permission::VisitorHost => "邀请访客、审批来访预约、设置访客记录保存期限",
+            Permission::VisitorGate => "门岗访客登记（核验证件、入场离场、车辆物品）",
         }
     }
 

@@ -644,6 +644,48 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ),
         ("get", "/api/v1/drills/{id}/report", Any, None),
         ("get", "/api/v1/emergency/drills", Any, None),
+        // Visitors (docs/VISITORS.md): the unit's manager hosts (the manager only, as for
+        // filings), the manager and guards work the gate (the unit's accounts); police and
+        // administrators do not read visitor records. The submitted visit `objects` made
+        // (`matrix-visitor-<unit>`) is rejected by the first decision, later ones are 409.
+        ("get", "/api/v1/visitors", UnitAccounts, None),
+        (
+            "post",
+            "/api/v1/visitors/invitations",
+            FilingUnit,
+            Some(r#"{"unit_id":"{unit}","host_name":"矩阵","purpose":"矩阵","expected_on":"2020-01-01"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/visitors/walk-ins",
+            UnitAccounts,
+            Some(r#"{"unit_id":"{unit}","host_name":"矩阵","visitor":{"name":"矩阵"}}"#),
+        ),
+        ("get", "/api/v1/visitors/{id}", UnitAccounts, None),
+        (
+            "post",
+            "/api/v1/visitors/{id}/decision",
+            FilingUnit,
+            Some(r#"{"approve":false}"#),
+        ),
+        (
+            "post",
+            "/api/v1/visitors/{id}/check-in",
+            UnitAccounts,
+            Some(r#"{"id_number":"E12345678"}"#),
+        ),
+        ("post", "/api/v1/visitors/{id}/check-out", UnitAccounts, Some("{}")),
+        ("get", "/api/v1/units/{id}/visitors/inside", UnitAccounts, None),
+        ("get", "/api/v1/units/{id}/visitor-settings", UnitAccounts, None),
+        (
+            "put",
+            "/api/v1/units/{id}/visitor-settings",
+            FilingUnit,
+            Some(r#"{"retention_days":90,"closing_time":"18:00"}"#),
+        ),
+        // The visitor's form needs no account (tests/it/visitors.rs).
+        ("get", "/api/v1/public/visits/{token}", Public, None),
+        ("post", "/api/v1/public/visits/{token}", Public, Some("{}")),
         ("get", "/api/v1/emergency/drill_settings", Any, None),
         (
             "put",
@@ -1617,6 +1659,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     crate::emergency_plans::matrix_plan(app, unit_id).await;
     equipment_objects(app, unit_id).await;
     drill_objects(app, unit_id).await;
+    crate::visitors::matrix_objects(app, unit_id).await;
     crate::protection_levels::matrix_objects(app, unit_id).await;
     crate::bulletins::matrix_objects(app, unit_id).await;
     alarm_objects(app, unit_id).await;
@@ -1771,6 +1814,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
         "equipment" => equipment_id(path, o),
         "drills" => drill_id(o),
+        "visitors" => crate::visitors::matrix_visit(o),
         "alarms" => alarm_id(o),
         "reports" => report_id(o),
         "liaison" => format!("matrix-liaison-{}", o.unit["id"].as_str().unwrap()),

@@ -376,6 +376,29 @@ fn table() -> Vec<Row> {
         ("post", "/drills/{id}/photo", UnitAccounts, UPLOAD),
         ("post", "/drills/{id}/finish", UnitAccounts, &[]),
         ("get", "/emergency/drills", Any, &[]),
+        // Visitors (docs/VISITORS.md): hosting is the manager's, the gate the unit's accounts';
+        // the visitor's form needs no account.
+        ("get", "/visitors", UnitAccounts, &[]),
+        ("post", "/visitors/invitations", Rulebook, &[]),
+        (
+            "post",
+            "/visitors/settings",
+            Rulebook,
+            &[("retention_days", "90"), ("closing_time", "18:00")],
+        ),
+        ("get", "/visitors/gate", UnitAccounts, &[]),
+        ("post", "/visitors/gate/walk-in", UnitAccounts, &[]),
+        ("get", "/visitors/{id}", UnitAccounts, &[]),
+        ("post", "/visitors/{id}/decision", Rulebook, &[("approve", "0")]),
+        (
+            "post",
+            "/visitors/{id}/check-in",
+            UnitAccounts,
+            &[("id_number", "E12345678")],
+        ),
+        ("post", "/visitors/{id}/check-out", UnitAccounts, &[]),
+        ("get", "/visit", Public, &[]),
+        ("post", "/visit", Public, &[]),
         // Protection levels (docs/PROTECTION-LEVELS.md): the order `objects` made; the change
         // extends it, the measures form sends none (400).
         ("get", "/emergency", Any, &[]),
@@ -1135,6 +1158,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "emergency-plans" => format!("matrix-plan-{}", o.unit["id"].as_str().unwrap()),
         "equipment" => crate::authz::equipment_id(path, o),
         "drills" => crate::authz::drill_id(o),
+        "visitors" => crate::visitors::matrix_visit(o),
         "emergency" => crate::protection_levels::matrix_order(o),
         "alarms" => crate::authz::alarm_id(o),
         "bulletins" => crate::bulletins::matrix_bulletin(o),

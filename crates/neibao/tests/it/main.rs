@@ -73,6 +73,7 @@ mod unit_records;
 mod universities;
 mod users;
 mod video;
+mod visitors;
 mod warning;
 mod watchlists;
 mod webdriver;

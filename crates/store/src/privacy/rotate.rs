@@ -14,7 +14,7 @@ use crate::prelude::*;
 use sqlx::Row;
 
 /// An encrypted text column: table, its key column, the column, the AEAD associated data.
-pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 9] = [
+pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 11] = [
     ("security_bodies", "unit_id", "phone_enc", "security_bodies.phone"),
     ("security_members", "id", "phone_enc", "security_members.phone"),
     (
@@ -44,6 +44,8 @@ pub(crate) const TEXT_COLUMNS: [(&str, &str, &str, &str); 9] = [
         "contact_enc",
         "pi_subject_requests.contact",
     ),
+    ("visits", "id", "id_number_enc", "visits.id_number"),
+    ("visits", "id", "phone_enc", "visits.phone"),
 ];
 
 /// The AEAD associated data of an attachment's bytes (`attachments.data`).

@@ -202,6 +202,69 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// Deletes the visits (docs/VISITORS.md) whose last change is older than their unit's
+    /// retention period (the unit's setting, at most the policy's maximum `max_days`; the policy's
+    /// maximum when the unit set none), unit by unit, skipping units under a hold and visitors
+    /// still inside; each unit's deletion, its log line and its audit row in one transaction.
+    async fn sweep_visits(
+        &self,
+        now: DateTime<Utc>,
+        max_days: i64,
+        audit: &AuditEntry,
+    ) -> StoreResult<Vec<DeletionRecord>> {
+        let class = DataClass::VisitorRecords;
+        let units: Vec<(String, Option<i64>)> = sqlx::query_as(&sql(
+            "SELECT DISTINCT v.unit_id, s.retention_days FROM visits v LEFT JOIN visitor_settings s ON s.unit_id = v.unit_id
+             WHERE v.status <> 'inside'
+             AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.unit_id = v.unit_id AND h.released_at IS NULL AND (h.data_class IS NULL OR h.data_class = ?))",
+        ))
+        .bind(class.code())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for (unit_id, days) in units {
+            let days = class.effective_days(days.map_or(max_days, |d| d.min(max_days)), false);
+            let cutoff = ms(now - Duration::days(days));
+            let mut tx = self.begin_write().await?;
+            let ids: Vec<String> = sqlx::query_scalar(&sql(
+                "SELECT id FROM visits WHERE unit_id = ? AND status <> 'inside' AND last_at < ?",
+            ))
+            .bind(&unit_id)
+            .bind(cutoff)
+            .fetch_all(&mut *tx)
+            .await?;
+            if ids.is_empty() {
+                continue;
+            }
+            for id in &ids {
+                sqlx::query(&sql("DELETE FROM visit_suppressions WHERE visit_id = ?"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&sql("DELETE FROM visits WHERE id = ?"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let rec = log_deletion(
+                &mut tx,
+                class,
+                Some(&unit_id),
+                ids.len() as i64,
+                cutoff,
+                now,
+                false,
+                audit,
+            )
+            .await?;
+            tx.commit().await?;
+            out.push(rec);
+        }
+        Ok(out)
+    }
+}
+
 /// Writes one line of the deletion log inside `tx`, and its audit row: `audit` is the sweep's
 /// entry, completed here with the class, the line's id, the unit and the counts.
 #[allow(clippy::too_many_arguments)]
@@ -418,7 +481,8 @@ impl RetentionRepo for Backend {
         for p in &policies {
             let class = p.data_class;
             if matches!(class, DataClass::VisitorRecords) {
-                continue; // no visitor records are stored yet
+                out.extend(self.sweep_visits(now, p.max_days, audit).await?);
+                continue;
             }
             if class == DataClass::Logs {
                 let cutoff = now - Duration::days(class.effective_days(p.max_days, false));

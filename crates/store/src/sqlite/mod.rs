@@ -105,6 +105,8 @@ mod universities;
 mod users;
 #[path = "../video/sql.rs"]
 mod video;
+#[path = "../visitors/sql.rs"]
+mod visitors;
 #[path = "../warning/sql.rs"]
 mod warning;
 #[path = "../watchlists/sql.rs"]

@@ -46,6 +46,7 @@ pub mod unit_records;
 pub mod universities;
 pub mod users;
 pub mod video;
+pub mod visitors;
 pub mod warning;
 pub mod watchlists;
 
@@ -103,4 +104,5 @@ pub fn routes() -> Router<AppState> {
         .merge(filings::routes())
         .merge(designations::routes())
         .merge(protection_levels::routes())
+        .merge(visitors::routes())
 }

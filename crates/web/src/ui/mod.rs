@@ -41,6 +41,7 @@ mod universities;
 mod users;
 mod video;
 mod views;
+mod visitors;
 mod warning;
 mod watchlists;
 mod weekly;
@@ -95,4 +96,5 @@ pub fn routes() -> Router<AppState> {
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
+        .merge(visitors::routes())
 }

@@ -44,6 +44,8 @@ pub struct Nav {
     /// Keeps or reads personal-information compliance records (`compliance.handle`): the
     /// 个人信息保护 link is shown.
     pub may_compliance: bool,
+    /// The unit's manager and guards (`visitor.gate`): the 访客登记 link is shown.
+    pub visitors: bool,
 }
 
 impl Nav {
@@ -73,6 +75,7 @@ impl Nav {
             may_admin_orgs: u.principal.can(Permission::OrganisationAdminister),
             may_watch: u.principal.can(Permission::WatchlistManage),
             may_compliance: u.principal.can(Permission::ComplianceHandle),
+            visitors: u.principal.can(Permission::VisitorGate),
         }
     }
 

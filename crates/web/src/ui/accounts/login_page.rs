@@ -98,6 +98,8 @@ pub async fn carry_forms(State(state): State<AppState>, req: Request, next: Next
         && req.uri().path() != "/login"
         // The public report form needs no account (docs/REPORTS.md).
         && req.uri().path() != "/report"
+        // Nor does a visitor's form (docs/VISITORS.md).
+        && req.uri().path() != "/visit"
         && !req.headers().contains_key(header::AUTHORIZATION)
         && req
             .headers()
