@@ -188,11 +188,14 @@ pub enum Permission {
     AssessmentConduct,
     /// 本单位安全自评：填写评估表并提交公安机关复核 (docs/ASSESSMENT.md, R32).
     AssessmentSelf,
+    /// 第三方评估：填写分派给本机构的单位的评估表并提交公安机关复核 (docs/ASSESSMENT.md
+    /// "Third-party assessors", R32).
+    AssessmentThirdParty,
 }
 
 use Role::{
     Admin as A, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX, PoliceProvince as PP,
-    PoliceStation as PS, UnitManager as M,
+    PoliceStation as PS, UnitManager as M, Assessor as TP,
 };
 
 /// Who holds each permission. One row per permission; `Permission::ALL` and this table have the
@@ -275,6 +278,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::AssessmentLaunch, &[PP, PC, PX, D]),
     (Permission::AssessmentConduct, &[PP, PC, PX, PS]),
     (Permission::AssessmentSelf, &[M]),
+    (Permission::AssessmentThirdParty, &[TP]),
 ];
 
 impl Permission {
@@ -361,6 +365,7 @@ impl Permission {
             Permission::AssessmentLaunch => "assessment.launch",
             Permission::AssessmentConduct => "assessment.conduct",
             Permission::AssessmentSelf => "assessment.self",
+            Permission::AssessmentThirdParty => "assessment.third_party",
         }
     }
 
@@ -442,6 +447,7 @@ impl Permission {
             Permission::AssessmentLaunch => "发起安全评估批次",
             Permission::AssessmentConduct => "开展安全评估、复核单位自评并签发结果，将不合格项转为隐患",
             Permission::AssessmentSelf => "开展本单位安全自评并提交复核",
+            Permission::AssessmentThirdParty => "填写分派给本机构的单位的第三方评估表并提交复核",
         }
     }
 

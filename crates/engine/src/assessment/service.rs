@@ -7,7 +7,11 @@
 //! ([`Permission::AssessmentConduct`]); a unit's security manager fills in its own
 //! self-assessment and submits it ([`Permission::AssessmentSelf`]); everyone reads what concerns
 //! the units of their scope (outside it: not found). A third-party assessor is recorded by its
-//! organisation's name; the police account that enters its sheet signs it.
+//! organisation's name; when the campaign names a third-party assessment organisation
+//! (`assessor_org_id`), the launcher assigns units to it and its own accounts (第三方评估人员,
+//! [`Permission::AssessmentThirdParty`]) see only those units and fill in their sheets, which the
+//! police review and sign once submitted ("Third-party assessors" in docs/ASSESSMENT.md).
+//! Submitting a sheet notifies the reviewing police; signing notifies the unit.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use neibao_domain::access::{Permission, Principal, Scope};
@@ -25,6 +29,7 @@ use neibao_domain::text::checked_text;
 
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
+use crate::notifications::notice::{send, Notice};
 
 /// A campaign as sent.
 #[derive(Debug, Clone, Default)]
@@ -33,8 +38,12 @@ pub struct CampaignInput {
     pub title: String,
     /// An [`AssessorKind`] code: `police`, `self`, `third_party`.
     pub assessor: String,
-    /// The third-party organisation's name (required for `third_party`, at most 100 characters).
+    /// The third-party organisation's name (required for `third_party` without
+    /// `assessor_org_id`, at most 100 characters).
     pub assessor_org: String,
+    /// The third-party assessment organisation (an open organisation of kind `assessor_org`)
+    /// whose own accounts fill in the sheets of the units assigned to it (`third_party` only).
+    pub assessor_org_id: Option<String>,
     /// Only the units of this competent department (police only; a department's campaign is
     /// always its own sector).
     pub department_id: Option<String>,
@@ -127,6 +136,18 @@ fn variant_of(u: &neibao_store::assessment::AssessedUnit) -> Variant {
     Variant::for_unit(u.university, u.counter_terror, u.key_unit)
 }
 
+/// The scope to read and write an assessment's evidence files in, once the assessment was found
+/// in the caller's scope: a third-party assessor reaches no unit outside the assessment
+/// capability, so its files are reached through the unit of the assessment it may see.
+fn files_scope(who: &Principal, a: &Assessment) -> Scope {
+    match &who.scope {
+        Scope::Assessor { .. } => Scope::Unit {
+            unit_id: a.unit_id.clone(),
+        },
+        s => s.clone(),
+    }
+}
+
 fn conflict(m: &str) -> ServiceError {
     ServiceError::refused(ErrorCode::Conflict, m)
 }
@@ -145,14 +166,25 @@ impl AssessmentService {
         who.require(Permission::AssessmentLaunch)?;
         let title = checked_text(&input.title, "批次名称", 60, true, false)?;
         let kind = assessor(&input.assessor)?;
+        let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let org_id = match clean(&input.assessor_org_id) {
+            Some(_) if kind != AssessorKind::ThirdParty => {
+                return Err(ServiceError::invalid("只有第三方机构评估的批次可以指定第三方评估机构"))
+            }
+            Some(id) => Some(self.assessor_org(&id).await?),
+            None => None,
+        };
+        let typed = match (&org_id, input.assessor_org.trim().is_empty()) {
+            (Some(o), true) => o.name.clone(),
+            _ => input.assessor_org.clone(),
+        };
         let org = checked_text(
-            &input.assessor_org,
+            &typed,
             "第三方评估机构名称",
             100,
             kind == AssessorKind::ThirdParty,
             false,
         )?;
-        let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let (prefix, station, mut department) = match &who.scope {
             Scope::Division { prefix } => (prefix.clone(), None, None),
             Scope::Station { org_id } => (String::new(), Some(org_id.clone()), None),
@@ -176,6 +208,7 @@ impl AssessmentService {
             } else {
                 String::new()
             },
+            assessor_org_id: org_id.map(|o| o.id),
             division_prefix: prefix,
             department_id: department,
             unit_kind,
@@ -190,6 +223,82 @@ impl AssessmentService {
             .store
             .create_assessment_campaign(&c, station.as_deref(), &audit)
             .await?)
+    }
+
+    /// The third-party assessment organisations (kind `assessor_org`) a campaign may name, for the
+    /// launch form ([`Permission::AssessmentLaunch`], else an empty list).
+    pub async fn assessor_orgs(&self, who: &Principal) -> ServiceResult<Vec<neibao_domain::registry::Organisation>> {
+        if !who.can(Permission::AssessmentLaunch) {
+            return Ok(Vec::new());
+        }
+        Ok(self.ctx.store.list_organisations(Some("assessor_org"), None).await?)
+    }
+
+    /// An open organisation of kind `assessor_org` (第三方评估机构); 400 otherwise.
+    async fn assessor_org(&self, id: &str) -> ServiceResult<neibao_domain::registry::Organisation> {
+        let refused = || ServiceError::invalid("所选第三方评估机构不存在或已撤销，请在组织机构中选择类别为第三方评估机构的组织");
+        let o = match self.ctx.store.get_organisation(id).await {
+            Ok(o) => o,
+            Err(neibao_store::StoreError::NotFound) => return Err(refused()),
+            Err(e) => return Err(e.into()),
+        };
+        if o.kind != "assessor_org" || self.ctx.store.get_org_detail(id).await?.status != "open" {
+            return Err(refused());
+        }
+        Ok(o)
+    }
+
+    /// Assigns units of a third-party campaign to its assessment organisation
+    /// ([`Permission::AssessmentLaunch`], the launching organisation only, else 403): the
+    /// organisation's accounts then see those units and fill in their sheets. 400: no unit, over
+    /// 500 units; 404: the campaign or a unit outside the scope, or a unit the campaign does not
+    /// concern; 409: the campaign names no assessment organisation. Units already assigned stay.
+    /// Audited as `assessment_campaign.assign`.
+    #[tracing::instrument(skip_all, fields(campaign = %campaign_id))]
+    pub async fn assign(
+        &self,
+        who: &Principal,
+        campaign_id: &str,
+        unit_ids: &[String],
+    ) -> ServiceResult<Vec<AssessmentAssignment>> {
+        who.require(Permission::AssessmentLaunch)?;
+        let c = self.campaign(who, campaign_id).await?;
+        if c.org_id.is_none() || c.org_id != who.org_id {
+            return Err(ServiceError::forbidden("只有发起本批次的机构可以分派评估单位"));
+        }
+        let Some(org_id) = c.assessor_org_id.clone() else {
+            return Err(conflict("本批次未指定第三方评估机构，不能分派单位"));
+        };
+        let mut ids: Vec<String> = unit_ids
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            return Err(ServiceError::invalid("请选择要分派给第三方评估机构的单位"));
+        }
+        if ids.len() > 500 {
+            return Err(ServiceError::invalid("一次最多分派 500 家单位"));
+        }
+        for id in &ids {
+            checked_text(id, "单位", 64, true, false)?;
+        }
+        let mut audit = who.audit("assessment_campaign.assign", "assessment_campaign", &c.id, None);
+        audit.detail = serde_json::json!({ "org_id": org_id, "unit_ids": ids }).to_string();
+        self.ctx
+            .store
+            .assign_assessment_units(&who.scope, &c, &org_id, &ids, &display(who), &audit, now())
+            .await?;
+        self.assignments(who, campaign_id).await
+    }
+
+    /// The units assigned in a campaign to its third-party organisation that the caller sees (a
+    /// third-party assessor: its own). 404 when the campaign is outside the scope.
+    pub async fn assignments(&self, who: &Principal, campaign_id: &str) -> ServiceResult<Vec<AssessmentAssignment>> {
+        let c = self.campaign(who, campaign_id).await?;
+        Ok(self.ctx.store.assessment_assignments(&who.scope, &c.id).await?)
     }
 
     /// The campaigns concerning units of the caller's scope, newest first.
@@ -236,7 +345,10 @@ impl AssessmentService {
     /// when the unit already has an unsigned assessment or is closed. Audited as `assessment.start`.
     #[tracing::instrument(skip_all, fields(unit = %input.unit_id))]
     pub async fn start(&self, who: &Principal, input: StartInput) -> ServiceResult<Assessment> {
-        if !who.can(Permission::AssessmentConduct) && !who.can(Permission::AssessmentSelf) {
+        if !who.can(Permission::AssessmentConduct)
+            && !who.can(Permission::AssessmentSelf)
+            && !who.can(Permission::AssessmentThirdParty)
+        {
             return Err(ServiceError::forbidden("当前账号不能开展安全评估"));
         }
         let unit_id = checked_text(&input.unit_id, "单位", 64, true, false)?;
@@ -248,11 +360,28 @@ impl AssessmentService {
             (Some(a), _) if !a.trim().is_empty() => assessor(a)?,
             (_, Some(c)) => c.assessor,
             _ if who.can(Permission::AssessmentSelf) => AssessorKind::SelfAssessment,
+            _ if who.can(Permission::AssessmentThirdParty) => AssessorKind::ThirdParty,
             _ => AssessorKind::Police,
         };
         match kind {
             AssessorKind::SelfAssessment => who.require(Permission::AssessmentSelf)?,
+            AssessorKind::ThirdParty if who.can(Permission::AssessmentThirdParty) => {}
             _ => who.require(Permission::AssessmentConduct)?,
+        }
+        // A third-party assessor starts sheets only for the units assigned to its organisation,
+        // in the campaign they were assigned in.
+        let assessor_org_id = campaign
+            .as_ref()
+            .filter(|_| kind == AssessorKind::ThirdParty)
+            .and_then(|c| c.assessor_org_id.clone());
+        if who.can(Permission::AssessmentThirdParty) {
+            let Some(c) = &campaign else {
+                return Err(ServiceError::invalid("请选择分派本单位的评估批次"));
+            };
+            let assigned = self.ctx.store.assessment_assignments(&who.scope, &c.id).await?;
+            if !assigned.iter().any(|x| x.unit_id == unit_id) {
+                return Err(ServiceError::not_found());
+            }
         }
         let org_text = if input.assessor_org.trim().is_empty() {
             campaign.as_ref().map(|c| c.assessor_org.clone()).unwrap_or_default()
@@ -305,6 +434,7 @@ impl AssessmentService {
             } else {
                 String::new()
             },
+            assessor_org_id,
             checklist_id: checklist.id.clone(),
             variant,
             period_from,
@@ -346,7 +476,7 @@ impl AssessmentService {
                 .ctx
                 .store
                 .list_attachments(
-                    &who.scope,
+                    &files_scope(who, &a),
                     AttachmentOwner::Assessment,
                     &format!("{}:{}", a.id, it.code),
                 )
@@ -368,8 +498,19 @@ impl AssessmentService {
             if !who.can(Permission::AssessmentSelf) && !who.can(Permission::AssessmentConduct) {
                 return Err(ServiceError::forbidden("当前账号不能填写或复核安全评估"));
             }
+        } else if a.assessor_org_id.is_some() && who.can(Permission::AssessmentThirdParty) {
+            // The third-party organisation's own accounts fill in its draft (the scope kept
+            // every other sheet from them).
+            return match a.state {
+                AssessmentState::Signed => Err(conflict("评估结果已签发，不能再修改")),
+                AssessmentState::Submitted => Err(conflict("评估表已提交，等待公安机关复核")),
+                AssessmentState::Draft => Ok(()),
+            };
         } else {
             who.require(Permission::AssessmentConduct)?;
+            if a.assessor_org_id.is_some() && a.state == AssessmentState::Draft {
+                return Err(conflict("第三方评估机构尚未提交评估表，提交后再复核"));
+            }
         }
         match (a.state, a.assessor) {
             (AssessmentState::Signed, _) => Err(conflict("评估结果已签发，不能再修改")),
@@ -532,8 +673,63 @@ impl AssessmentService {
             hazards: Vec::new(),
             escalation_trigger: String::new(),
         };
-        self.write(who, &a, u, "assessment.submit", serde_json::json!({ "total": r.total }))
+        let out = self
+            .write(who, &a, u, "assessment.submit", serde_json::json!({ "total": r.total }))
+            .await?;
+        if out.assessor != AssessorKind::Police {
+            self.notify_reviewers(&out).await?;
+        }
+        Ok(out)
+    }
+
+    /// Tells the police who review a submitted self-assessment or third-party sheet: the unit's
+    /// police station and the police organisation that launched the campaign (their inbox and
+    /// own channels).
+    async fn notify_reviewers(&self, a: &Assessment) -> ServiceResult<()> {
+        let store = &self.ctx.store;
+        let mut org_ids = Vec::new();
+        if let Some(s) = store.assessed_unit(&Scope::All, &a.unit_id).await?.station_id {
+            org_ids.push(s);
+        }
+        if let Some(cid) = &a.campaign_id {
+            if let Some(c) = store.assessment_campaign(&Scope::All, cid).await? {
+                if let Some(o) = c.org_id {
+                    match store.get_organisation(&o).await {
+                        Ok(org) if org.kind.starts_with("police_") && !org_ids.contains(&org.id) => org_ids.push(org.id),
+                        Ok(_) | Err(neibao_store::StoreError::NotFound) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+        }
+        if org_ids.is_empty() {
+            return Ok(());
+        }
+        let who = match a.assessor {
+            AssessorKind::ThirdParty => format!("第三方评估机构（{}）", a.assessor_org),
+            _ => "单位自评".to_string(),
+        };
+        self.notify(Notice {
+            key: format!("assessment-submitted:{}", a.id),
+            unit_id: None,
+            org_ids,
+            title: format!("安全评估待复核：{}（{who}）", a.unit_name),
+            unit_name: a.unit_name.clone(),
+            summary: format!(
+                "{who}已提交评估表，当前得分 {:.1} 分，请复核并签发。",
+                a.result.total
+            ),
+            link: format!("/assessments/{}", a.id),
+            at: now(),
+        })
+        .await
+    }
+
+    async fn notify(&self, notice: Notice) -> ServiceResult<()> {
+        send(self.ctx.store.as_ref(), &notice, self.ctx.config.public_url.as_deref())
             .await
+            .map_err(ServiceError::from)?;
+        Ok(())
     }
 
     /// Reviews and signs the result ([`Permission::AssessmentConduct`]): a self-assessment once
@@ -613,14 +809,36 @@ impl AssessmentService {
             hazards,
             escalation_trigger: trigger,
         };
-        self.write(
-            who,
-            &a,
-            u,
-            "assessment.sign",
-            serde_json::json!({ "total": r.total, "grade": r.grade.code(), "capped": r.capped_by_critical }),
-        )
-        .await
+        let out = self
+            .write(
+                who,
+                &a,
+                u,
+                "assessment.sign",
+                serde_json::json!({ "total": r.total, "grade": r.grade.code(), "capped": r.capped_by_critical }),
+            )
+            .await?;
+        // The unit's accounts (its security manager) learn the result.
+        self.notify(Notice {
+            key: format!("assessment-signed:{}", out.id),
+            unit_id: Some(out.unit_id.clone()),
+            org_ids: Vec::new(),
+            title: format!(
+                "安全评估结果已签发：{:.1} 分（{}）",
+                r.total,
+                r.grade.label_zh()
+            ),
+            unit_name: out.unit_name.clone(),
+            summary: if r.total < PASS_SCORE {
+                "评估不合格，已自动立案进入隐患整改阶梯，请查看评估报告并按期整改。".to_string()
+            } else {
+                "请查看评估报告和不符合项。".to_string()
+            },
+            link: format!("/assessments/{}", out.id),
+            at,
+        })
+        .await?;
+        Ok(out)
     }
 
     /// Turns every failed item of a signed assessment into a hazard in one action
@@ -730,7 +948,7 @@ impl AssessmentService {
             .ctx
             .store
             .add_attachment(
-                &who.scope,
+                &files_scope(who, &a),
                 &NewAttachment {
                     unit_id: a.unit_id.clone(),
                     owner_kind: AttachmentOwner::Assessment,

@@ -39,6 +39,14 @@ pub struct Nav {
     pub may_admin_users: bool,
     /// An administrator (`organisation.administer`): the 组织机构 link is shown.
     pub may_admin_orgs: bool,
+    /// Reads the 平安建设 roll-up (`rollup.read`: administrators, police, competent
+    /// departments): the 平安建设汇总 link is shown.
+    pub may_rollup: bool,
+    /// May apply for the 平安单位 title (`honours.apply`: the unit's manager).
+    pub may_apply_honours: bool,
+    /// A third-party assessor (`assessment.third_party`): sees only the safety assessment, so
+    /// the menu shows nothing else that would read as empty.
+    pub third_party: bool,
 }
 
 impl Nav {
@@ -66,6 +74,9 @@ impl Nav {
             may_reveal: u.principal.can(Permission::PersonReveal),
             may_admin_users: u.principal.can(Permission::UserAdminister),
             may_admin_orgs: u.principal.can(Permission::OrganisationAdminister),
+            may_rollup: u.principal.can(Permission::RollupRead),
+            may_apply_honours: u.principal.can(Permission::HonoursApply),
+            third_party: u.principal.can(Permission::AssessmentThirdParty),
         }
     }
 
