@@ -1,15 +1,18 @@
--- no-transaction
 -- Third-party assessors and assessment scores on the dashboard (issue 14; docs/ASSESSMENT.md
 -- "Third-party assessors", docs/DASHBOARDS.md).
 --
 -- 1. Organisations of a new kind, 'assessor_org' (第三方评估机构), whose accounts (role assessor)
 --    see only the units assigned to them. SQLite cannot change the CHECK on organisations.kind in
---    place, so the table is rebuilt the documented way (https://sqlite.org/lang_altertable.html,
---    "Making Other Kinds Of Table Schema Changes"): foreign keys off, new table, copy, drop,
---    rename, indexes, check the keys, foreign keys on. Run outside sqlx's transaction for that.
-PRAGMA foreign_keys = OFF;
-BEGIN;
-CREATE TABLE organisations_new (
+--    place, so the table is rebuilt. sqlx runs every SQLite migration in a transaction, where
+--    foreign keys cannot be switched off; they are deferred instead: dropping the old table
+--    counts its referencing rows as violations, re-inserting the same ids into the new table
+--    (same name, so every REFERENCES organisations(id) now means it) takes them back, and the
+--    commit checks that none is left.
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE organisations_old AS SELECT id, name, kind, division_code, parent_id, sector, version, status, merged_into, closed_at
+    FROM organisations;
+DROP TABLE organisations;
+CREATE TABLE organisations (
     id            TEXT PRIMARY KEY,
     name          TEXT NOT NULL,
     kind          TEXT NOT NULL CHECK (kind IN ('police_province','police_city','police_county','police_station','department','assessor_org')),
@@ -21,10 +24,9 @@ CREATE TABLE organisations_new (
     merged_into   TEXT,
     closed_at     BIGINT
 );
-INSERT INTO organisations_new (id, name, kind, division_code, parent_id, sector, version, status, merged_into, closed_at)
-    SELECT id, name, kind, division_code, parent_id, sector, version, status, merged_into, closed_at FROM organisations;
-DROP TABLE organisations;
-ALTER TABLE organisations_new RENAME TO organisations;
+INSERT INTO organisations (id, name, kind, division_code, parent_id, sector, version, status, merged_into, closed_at)
+    SELECT id, name, kind, division_code, parent_id, sector, version, status, merged_into, closed_at FROM organisations_old;
+DROP TABLE organisations_old;
 CREATE INDEX organisations_division ON organisations(division_code);
 CREATE INDEX organisations_parent ON organisations(parent_id);
 CREATE INDEX organisations_status ON organisations(status);
@@ -86,5 +88,3 @@ FROM dashboard_daily d, dashboard_levels l WHERE d.metric IN ('assessments_signe
 GROUP BY l.k, substr(d.division_code, 1, l.k), d.day, d.metric
 ON CONFLICT (lvl, area, day, metric, dim) DO UPDATE SET n = n + excluded.n;
 
-COMMIT;
-PRAGMA foreign_keys = ON;
