@@ -376,6 +376,8 @@ impl AssessmentService {
             .and_then(|c| c.assessor_org_id.clone());
         if who.can(Permission::AssessmentThirdParty) {
             let Some(c) = &campaign else {
+                // A unit not assigned to the organisation at all is not found first.
+                self.ctx.store.assessed_unit(&who.scope, &unit_id).await?;
                 return Err(ServiceError::invalid("请选择分派本单位的评估批次"));
             };
             let assigned = self.ctx.store.assessment_assignments(&who.scope, &c.id).await?;
