@@ -194,8 +194,8 @@ pub enum Permission {
 }
 
 use Role::{
-    Admin as A, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX, PoliceProvince as PP,
-    PoliceStation as PS, UnitManager as M, Assessor as TP,
+    Admin as A, Assessor as TP, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX,
+    PoliceProvince as PP, PoliceStation as PS, UnitManager as M,
 };
 
 /// Who holds each permission. One row per permission; `Permission::ALL` and this table have the

@@ -16,9 +16,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use neibao_domain::access::{Permission, Principal, Scope};
 use neibao_domain::assessment::*;
-use neibao_domain::attachments::{
-    check_size, clean_file_name, stored_content_type, Attachment, AttachmentOwner, NewAttachment, Upload,
-};
+use neibao_domain::attachments::Attachment;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
@@ -29,7 +27,7 @@ use neibao_domain::text::checked_text;
 
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
-use crate::notifications::notice::{send, Notice};
+use crate::notifications::notice::Notice;
 
 /// A campaign as sent.
 #[derive(Debug, Clone, Default)]
@@ -97,12 +95,12 @@ pub struct AssessmentService {
     pub(crate) ctx: Ctx,
 }
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     let t = Utc::now();
     DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
 }
 
-fn display(who: &Principal) -> String {
+pub(super) fn display(who: &Principal) -> String {
     let name = if who.display_name.trim().is_empty() {
         who.username.clone()
     } else {
@@ -136,19 +134,7 @@ fn variant_of(u: &neibao_store::assessment::AssessedUnit) -> Variant {
     Variant::for_unit(u.university, u.counter_terror, u.key_unit)
 }
 
-/// The scope to read and write an assessment's evidence files in, once the assessment was found
-/// in the caller's scope: a third-party assessor reaches no unit outside the assessment
-/// capability, so its files are reached through the unit of the assessment it may see.
-fn files_scope(who: &Principal, a: &Assessment) -> Scope {
-    match &who.scope {
-        Scope::Assessor { .. } => Scope::Unit {
-            unit_id: a.unit_id.clone(),
-        },
-        s => s.clone(),
-    }
-}
-
-fn conflict(m: &str) -> ServiceError {
+pub(super) fn conflict(m: &str) -> ServiceError {
     ServiceError::refused(ErrorCode::Conflict, m)
 }
 
@@ -223,82 +209,6 @@ impl AssessmentService {
             .store
             .create_assessment_campaign(&c, station.as_deref(), &audit)
             .await?)
-    }
-
-    /// The third-party assessment organisations (kind `assessor_org`) a campaign may name, for the
-    /// launch form ([`Permission::AssessmentLaunch`], else an empty list).
-    pub async fn assessor_orgs(&self, who: &Principal) -> ServiceResult<Vec<neibao_domain::registry::Organisation>> {
-        if !who.can(Permission::AssessmentLaunch) {
-            return Ok(Vec::new());
-        }
-        Ok(self.ctx.store.list_organisations(Some("assessor_org"), None).await?)
-    }
-
-    /// An open organisation of kind `assessor_org` (第三方评估机构); 400 otherwise.
-    async fn assessor_org(&self, id: &str) -> ServiceResult<neibao_domain::registry::Organisation> {
-        let refused = || ServiceError::invalid("所选第三方评估机构不存在或已撤销，请在组织机构中选择类别为第三方评估机构的组织");
-        let o = match self.ctx.store.get_organisation(id).await {
-            Ok(o) => o,
-            Err(neibao_store::StoreError::NotFound) => return Err(refused()),
-            Err(e) => return Err(e.into()),
-        };
-        if o.kind != "assessor_org" || self.ctx.store.get_org_detail(id).await?.status != "open" {
-            return Err(refused());
-        }
-        Ok(o)
-    }
-
-    /// Assigns units of a third-party campaign to its assessment organisation
-    /// ([`Permission::AssessmentLaunch`], the launching organisation only, else 403): the
-    /// organisation's accounts then see those units and fill in their sheets. 400: no unit, over
-    /// 500 units; 404: the campaign or a unit outside the scope, or a unit the campaign does not
-    /// concern; 409: the campaign names no assessment organisation. Units already assigned stay.
-    /// Audited as `assessment_campaign.assign`.
-    #[tracing::instrument(skip_all, fields(campaign = %campaign_id))]
-    pub async fn assign(
-        &self,
-        who: &Principal,
-        campaign_id: &str,
-        unit_ids: &[String],
-    ) -> ServiceResult<Vec<AssessmentAssignment>> {
-        who.require(Permission::AssessmentLaunch)?;
-        let c = self.campaign(who, campaign_id).await?;
-        if c.org_id.is_none() || c.org_id != who.org_id {
-            return Err(ServiceError::forbidden("只有发起本批次的机构可以分派评估单位"));
-        }
-        let Some(org_id) = c.assessor_org_id.clone() else {
-            return Err(conflict("本批次未指定第三方评估机构，不能分派单位"));
-        };
-        let mut ids: Vec<String> = unit_ids
-            .iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
-        ids.sort();
-        ids.dedup();
-        if ids.is_empty() {
-            return Err(ServiceError::invalid("请选择要分派给第三方评估机构的单位"));
-        }
-        if ids.len() > 500 {
-            return Err(ServiceError::invalid("一次最多分派 500 家单位"));
-        }
-        for id in &ids {
-            checked_text(id, "单位", 64, true, false)?;
-        }
-        let mut audit = who.audit("assessment_campaign.assign", "assessment_campaign", &c.id, None);
-        audit.detail = serde_json::json!({ "org_id": org_id, "unit_ids": ids }).to_string();
-        self.ctx
-            .store
-            .assign_assessment_units(&who.scope, &c, &org_id, &ids, &display(who), &audit, now())
-            .await?;
-        self.assignments(who, campaign_id).await
-    }
-
-    /// The units assigned in a campaign to its third-party organisation that the caller sees (a
-    /// third-party assessor: its own). 404 when the campaign is outside the scope.
-    pub async fn assignments(&self, who: &Principal, campaign_id: &str) -> ServiceResult<Vec<AssessmentAssignment>> {
-        let c = self.campaign(who, campaign_id).await?;
-        Ok(self.ctx.store.assessment_assignments(&who.scope, &c.id).await?)
     }
 
     /// The campaigns concerning units of the caller's scope, newest first.
@@ -469,33 +379,9 @@ impl AssessmentService {
         Ok(self.ctx.store.list_assessments(&who.scope, f, page).await?)
     }
 
-    /// The evidence files of each item (photos and files uploaded to it).
-    pub async fn evidence(&self, who: &Principal, id: &str) -> ServiceResult<Vec<ItemEvidence>> {
-        let a = self.get(who, id).await?;
-        let mut out = Vec::new();
-        for it in &a.items {
-            let files = self
-                .ctx
-                .store
-                .list_attachments(
-                    &files_scope(who, &a),
-                    AttachmentOwner::Assessment,
-                    &format!("{}:{}", a.id, it.code),
-                )
-                .await?;
-            if !files.is_empty() {
-                out.push(ItemEvidence {
-                    code: it.code.clone(),
-                    files,
-                });
-            }
-        }
-        Ok(out)
-    }
-
     /// Whether the caller may change the sheet now: the unit's manager its self-assessment
     /// while a draft; the police a police or third-party draft, and any submitted sheet (review).
-    fn edit_check(who: &Principal, a: &Assessment) -> ServiceResult<()> {
+    pub(super) fn edit_check(who: &Principal, a: &Assessment) -> ServiceResult<()> {
         if a.assessor == AssessorKind::SelfAssessment {
             if !who.can(Permission::AssessmentSelf) && !who.can(Permission::AssessmentConduct) {
                 return Err(ServiceError::forbidden("当前账号不能填写或复核安全评估"));
@@ -529,13 +415,6 @@ impl AssessmentService {
     /// Whether the caller may change the sheet now (pages show the form or the result).
     pub fn editable(who: &Principal, a: &Assessment) -> bool {
         Self::edit_check(who, a).is_ok()
-    }
-
-    /// Checks that the caller may add evidence to the sheet now (before an upload is read):
-    /// 404 outside the scope, 403 for a role that may not fill it in, 409 when signed.
-    pub async fn evidence_target(&self, who: &Principal, id: &str) -> ServiceResult<()> {
-        let a = self.get(who, id).await?;
-        Self::edit_check(who, &a)
     }
 
     /// Applies a sheet as sent to the current one; data-scored items keep the data's result
@@ -684,56 +563,6 @@ impl AssessmentService {
         Ok(out)
     }
 
-    /// Tells the police who review a submitted self-assessment or third-party sheet: the unit's
-    /// police station and the police organisation that launched the campaign (their inbox and
-    /// own channels).
-    async fn notify_reviewers(&self, a: &Assessment) -> ServiceResult<()> {
-        let store = &self.ctx.store;
-        let mut org_ids = Vec::new();
-        if let Some(s) = store.assessed_unit(&Scope::All, &a.unit_id).await?.station_id {
-            org_ids.push(s);
-        }
-        if let Some(cid) = &a.campaign_id {
-            if let Some(c) = store.assessment_campaign(&Scope::All, cid).await? {
-                if let Some(o) = c.org_id {
-                    match store.get_organisation(&o).await {
-                        Ok(org) if org.kind.starts_with("police_") && !org_ids.contains(&org.id) => org_ids.push(org.id),
-                        Ok(_) | Err(neibao_store::StoreError::NotFound) => {}
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-            }
-        }
-        if org_ids.is_empty() {
-            return Ok(());
-        }
-        let who = match a.assessor {
-            AssessorKind::ThirdParty => format!("第三方评估机构（{}）", a.assessor_org),
-            _ => "单位自评".to_string(),
-        };
-        self.notify(Notice {
-            key: format!("assessment-submitted:{}", a.id),
-            unit_id: None,
-            org_ids,
-            title: format!("安全评估待复核：{}（{who}）", a.unit_name),
-            unit_name: a.unit_name.clone(),
-            summary: format!(
-                "{who}已提交评估表，当前得分 {:.1} 分，请复核并签发。",
-                a.result.total
-            ),
-            link: format!("/assessments/{}", a.id),
-            at: now(),
-        })
-        .await
-    }
-
-    async fn notify(&self, notice: Notice) -> ServiceResult<()> {
-        send(self.ctx.store.as_ref(), &notice, self.ctx.config.public_url.as_deref())
-            .await
-            .map_err(ServiceError::from)?;
-        Ok(())
-    }
-
     /// Reviews and signs the result ([`Permission::AssessmentConduct`]): a self-assessment once
     /// submitted; a police or third-party sheet from draft or submitted. The sheet sent (may be
     /// empty) is applied first; every item must be scored. A result under 60 opens a ladder case
@@ -825,11 +654,7 @@ impl AssessmentService {
             key: format!("assessment-signed:{}", out.id),
             unit_id: Some(out.unit_id.clone()),
             org_ids: Vec::new(),
-            title: format!(
-                "安全评估结果已签发：{:.1} 分（{}）",
-                r.total,
-                r.grade.label_zh()
-            ),
+            title: format!("安全评估结果已签发：{:.1} 分（{}）", r.total, r.grade.label_zh()),
             unit_name: out.unit_name.clone(),
             summary: if r.total < PASS_SCORE {
                 "评估不合格，已自动立案进入隐患整改阶梯，请查看评估报告并按期整改。".to_string()
@@ -917,53 +742,6 @@ impl AssessmentService {
             }
         }
         Err(conflict("评估表已被他人修改，请刷新后重试"))
-    }
-
-    /// Stores an evidence file (photo or document) of item `code` while the sheet may be edited
-    /// by the caller (at most 10 MB, else 413), as an attachment of owner kind `assessment` and
-    /// owner id `{id}:{code}`. 400 for an item not of the sheet. Audited as `attachment.upload`.
-    #[tracing::instrument(skip_all, fields(assessment = %id))]
-    pub async fn add_evidence(
-        &self,
-        who: &Principal,
-        id: &str,
-        code: &str,
-        upload: Upload,
-    ) -> ServiceResult<Attachment> {
-        let a = self.get(who, id).await?;
-        Self::edit_check(who, &a)?;
-        if !a.items.iter().any(|i| i.code == code) {
-            return Err(ServiceError::invalid(format!("检查项「{code}」不在本评估表中")));
-        }
-        check_size(upload.data.len())?;
-        let owner_id = format!("{}:{code}", a.id);
-        let content_type = stored_content_type(&upload.content_type);
-        let mut audit = who.audit("attachment.upload", "attachment", "", Some(&a.unit_id));
-        audit.detail = serde_json::json!({
-            "owner_kind": AttachmentOwner::Assessment.code(),
-            "owner_id": owner_id,
-            "content_type": content_type,
-            "size": upload.data.len(),
-        })
-        .to_string();
-        Ok(self
-            .ctx
-            .store
-            .add_attachment(
-                &files_scope(who, &a),
-                &NewAttachment {
-                    unit_id: a.unit_id.clone(),
-                    owner_kind: AttachmentOwner::Assessment,
-                    owner_id,
-                    name: clean_file_name(&upload.name),
-                    content_type,
-                    data: upload.data,
-                    uploaded_by: who.display_name.clone(),
-                },
-                &audit,
-                Utc::now(),
-            )
-            .await?)
     }
 
     /// The latest signed result per unit of the caller's scope signed within `[from, to]`: score,

@@ -8,8 +8,8 @@ use neibao_domain::access::{Principal, Scope};
 use std::collections::BTreeMap;
 
 use neibao_domain::dashboard::{
-    mean_of, AreaFigures, AreaLevel, Dashboard, DashboardCharts, DashboardMap, FigureInfo, MeanLine, TopEntry, TrendLine,
-    AREA_FIGURES, MEAN_SERIES, TREND_SERIES,
+    mean_of, AreaFigures, AreaLevel, Dashboard, DashboardCharts, DashboardMap, FigureInfo, MeanLine, TopEntry,
+    TrendLine, AREA_FIGURES, MEAN_SERIES, TREND_SERIES,
 };
 use neibao_domain::validate::DivisionCode;
 

@@ -98,13 +98,23 @@ async fn a_third_party_assessor_fills_in_only_the_units_assigned_to_its_organisa
     // The assessor sees the campaign, its assignment and the unit's due entry, nothing more.
     let (s, v) = assessor.get("/api/v1/assessment-campaigns").await;
     assert_eq!(s, 200);
-    let ids: Vec<&str> = v["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, vec![campaign.as_str()], "{v}");
     let (s, v) = assessor.get(&assign).await;
     assert_eq!((s, v.as_array().map(Vec::len)), (200, Some(1)), "{v}");
     let (s, v) = assessor.get("/api/v1/assessments/due?all=true").await;
     assert_eq!(s, 200);
-    let due: Vec<&str> = v["items"].as_array().unwrap().iter().map(|d| d["unit_id"].as_str().unwrap()).collect();
+    let due: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["unit_id"].as_str().unwrap())
+        .collect();
     assert_eq!(due, vec![unit.as_str()], "{v}");
 
     // An unassigned unit: 404, in the campaign or not.
@@ -127,7 +137,9 @@ async fn a_third_party_assessor_fills_in_only_the_units_assigned_to_its_organisa
     assert_eq!(a["assessor"], "third_party");
     assert_eq!(a["assessor_org_id"], org.as_str());
     let id = a["id"].as_str().unwrap().to_string();
-    let (s, v) = assessor.put(&format!("/api/v1/assessments/{id}/sheet"), all_passed(&a)).await;
+    let (s, v) = assessor
+        .put(&format!("/api/v1/assessments/{id}/sheet"), all_passed(&a))
+        .await;
     assert_eq!(s, 200, "{v}");
     let (s, v) = assessor.get(&format!("/api/v1/assessments/{id}")).await;
     assert_eq!(s, 200, "{v}");
@@ -137,17 +149,26 @@ async fn a_third_party_assessor_fills_in_only_the_units_assigned_to_its_organisa
     assert_eq!(s, 200);
     // The page of the sheet, too.
     let page = app.session_client("demo_assessor", DEMO_PASSWORD).await;
-    let r = page.http.get(app.url(&format!("/assessments/{id}"))).send().await.unwrap();
+    let r = page
+        .http
+        .get(app.url(&format!("/assessments/{id}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
 
     // The police cannot take over the organisation's draft, nor sign it before it is submitted.
-    let (s, v) = county.put(&format!("/api/v1/assessments/{id}/sheet"), json!({"items": []})).await;
+    let (s, v) = county
+        .put(&format!("/api/v1/assessments/{id}/sheet"), json!({"items": []}))
+        .await;
     assert_eq!(s, 409, "{v}");
     let (s, v) = county.post(&format!("/api/v1/assessments/{id}/sign"), json!({})).await;
     assert_eq!(s, 409, "{v}");
 
     // Submitted: the reviewing police (the unit's station, the launching bureau) are told.
-    let (s, v) = assessor.post(&format!("/api/v1/assessments/{id}/submit"), json!({})).await;
+    let (s, v) = assessor
+        .post(&format!("/api/v1/assessments/{id}/submit"), json!({}))
+        .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["state"], "submitted");
     for c in [&county, &station] {
@@ -156,15 +177,25 @@ async fn a_third_party_assessor_fills_in_only_the_units_assigned_to_its_organisa
             "reviewers' inbox"
         );
     }
-    assert!(!inbox_titles(&manager).await.iter().any(|t| t.starts_with("安全评估待复核")));
-    let (s, v) = assessor.put(&format!("/api/v1/assessments/{id}/sheet"), json!({"items": []})).await;
+    assert!(!inbox_titles(&manager)
+        .await
+        .iter()
+        .any(|t| t.starts_with("安全评估待复核")));
+    let (s, v) = assessor
+        .put(&format!("/api/v1/assessments/{id}/sheet"), json!({"items": []}))
+        .await;
     assert_eq!(s, 409, "submitted: {v}");
-    let (s, v) = assessor.post(&format!("/api/v1/assessments/{id}/sign"), json!({})).await;
+    let (s, v) = assessor
+        .post(&format!("/api/v1/assessments/{id}/sign"), json!({}))
+        .await;
     assert_eq!(s, 403, "{v}");
     let (s, v) = county.post(&format!("/api/v1/assessments/{id}/sign"), json!({})).await;
     assert_eq!(s, 200, "{v}");
     assert!(
-        inbox_titles(&manager).await.iter().any(|t| t.starts_with("安全评估结果已签发")),
+        inbox_titles(&manager)
+            .await
+            .iter()
+            .any(|t| t.starts_with("安全评估结果已签发")),
         "the unit's manager's inbox"
     );
 
@@ -215,7 +246,11 @@ async fn the_trend_returns_the_mean_score_of_the_results_signed() {
     let (_, before) = county.get("/api/v1/dashboard/charts?days=7").await;
     assert_eq!(before["means"][0]["key"], "assessment_score", "{before}");
     assert_eq!(before["means"][0]["period_count"], 0);
-    assert!(before["means"][0]["values"].as_array().unwrap().iter().all(Value::is_null));
+    assert!(before["means"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(Value::is_null));
 
     let passing = signed_assessment(&app, &county, &unit, false).await;
     let failing = signed_assessment(&app, &county, &second, true).await;
@@ -236,13 +271,20 @@ async fn the_trend_returns_the_mean_score_of_the_results_signed() {
     assert_eq!(mean["counts"][today], 2);
     assert_eq!(mean["link"], "/assessments?state=signed#assessments");
     let (_, own) = manager.get("/api/v1/dashboard/charts?days=7").await;
-    assert_eq!(own["means"][0]["period_mean"].as_f64(), Some((t1 * 10.0).round() / 10.0), "{own}");
+    assert_eq!(
+        own["means"][0]["period_mean"].as_f64(),
+        Some((t1 * 10.0).round() / 10.0),
+        "{own}"
+    );
     assert_eq!(own["means"][0]["period_count"], 1);
 
     // The chart links to the signed results list, which lists them.
     let page = app.session_client("demo_county", DEMO_PASSWORD).await;
     let html = page.http.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("chart-mean-assessment_score"), "the mean chart on the dashboard");
+    assert!(
+        html.contains("chart-mean-assessment_score"),
+        "the mean chart on the dashboard"
+    );
     let html = page
         .http
         .get(app.url("/assessments?state=signed"))
@@ -252,7 +294,10 @@ async fn the_trend_returns_the_mean_score_of_the_results_signed() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("已签发的评估结果") && html.contains("评估均分单位"), "{html}");
+    assert!(
+        html.contains("已签发的评估结果") && html.contains("评估均分单位"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -270,15 +315,30 @@ async fn a_department_sees_only_its_sector_in_the_assessment() {
         .collect();
     assert!(!sector.is_empty());
     let (s, c) = department
-        .post("/api/v1/assessment-campaigns", json!({"title": "行业安全评估", "assessor": "police"}))
+        .post(
+            "/api/v1/assessment-campaigns",
+            json!({"title": "行业安全评估", "assessor": "police"}),
+        )
         .await;
     assert_eq!(s, 201, "{c}");
-    assert_eq!(c["department_id"], org.as_str(), "a department's campaign is its sector");
+    assert_eq!(
+        c["department_id"],
+        org.as_str(),
+        "a department's campaign is its sector"
+    );
     let (s, due) = department
-        .get(&format!("/api/v1/assessments/due?all=true&per_page=200&campaign_id={}", c["id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/assessments/due?all=true&per_page=200&campaign_id={}",
+            c["id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(s, 200, "{due}");
-    let listed: Vec<&str> = due["items"].as_array().unwrap().iter().map(|d| d["unit_id"].as_str().unwrap()).collect();
+    let listed: Vec<&str> = due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["unit_id"].as_str().unwrap())
+        .collect();
     assert!(!listed.is_empty());
     assert!(listed.iter().all(|u| sector.iter().any(|s| s == u)), "{due}");
     // A unit of another sector (the demo unit's county police see it) is 404 to the department.

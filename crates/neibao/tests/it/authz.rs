@@ -925,7 +925,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         ("post", "/api/v1/assessments/{id}/sign", Officers, Some("{}")),
         ("post", "/api/v1/assessments/{id}/hazards", Officers, Some("{}")),
         ("get", "/api/v1/assessments/{id}/evidence", Any, None),
-        ("post", "/api/v1/assessments/{id}/items/{code}/evidence", SheetWriters, None),
+        (
+            "post",
+            "/api/v1/assessments/{id}/items/{code}/evidence",
+            SheetWriters,
+            None,
+        ),
         ("get", "/api/v1/assessments/{id}/report", Any, None),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).

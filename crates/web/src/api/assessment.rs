@@ -280,7 +280,9 @@ pub async fn assignments(
     user: CurrentUser,
     Path(p): Path<IdPath>,
 ) -> ApiResult<Json<Vec<AssessmentAssignment>>> {
-    Ok(Json(state.services.assessment.assignments(&user.principal, &p.id).await?))
+    Ok(Json(
+        state.services.assessment.assignments(&user.principal, &p.id).await?,
+    ))
 }
 
 /// One campaign.

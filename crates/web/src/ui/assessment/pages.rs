@@ -126,19 +126,15 @@ async fn index_page(
         state: only_signed.then_some(AssessmentState::Signed),
         ..Default::default()
     };
-    let rows = svc
-        .list(who, &filter, first)
-        .await
-        .map(|l| l.items)
-        .unwrap_or_default();
+    let rows = svc.list(who, &filter, first).await.map(|l| l.items).unwrap_or_default();
     let selected = campaigns.iter().find(|c| c.id == campaign);
     let assigned = match selected.filter(|c| c.assessor_org_id.is_some()) {
         Some(c) => svc.assignments(who, &c.id).await.unwrap_or_default(),
         None => Vec::new(),
     };
-    let may_assign = selected.is_some_and(|c| {
-        c.assessor_org_id.is_some() && c.org_id.is_some() && c.org_id == who.org_id
-    }) && who.can(Permission::AssessmentLaunch);
+    let may_assign = selected
+        .is_some_and(|c| c.assessor_org_id.is_some() && c.org_id.is_some() && c.org_id == who.org_id)
+        && who.can(Permission::AssessmentLaunch);
     let orgs = svc
         .assessor_orgs(who)
         .await
