@@ -87,6 +87,7 @@ pub trait AssessmentRepo: Send + Sync {
     /// Assigns the units to the campaign's third-party organisation `org_id` with `audit`, in
     /// one transaction; units already assigned in the campaign stay as they are. `NotFound` when
     /// a unit is outside the scope or not concerned by the campaign. Returns how many were new.
+    #[allow(clippy::too_many_arguments)]
     async fn assign_assessment_units(
         &self,
         scope: &Scope,

@@ -546,6 +546,7 @@ impl AssessmentRepo for Backend {
         Ok(out)
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn assign_assessment_units(
         &self,
         scope: &Scope,
