@@ -29,7 +29,8 @@ impl AreaLevel {
             Scope::Division { prefix } if prefix.len() <= 2 => Some(AreaLevel::City),
             Scope::Division { prefix } if prefix.len() <= 4 => Some(AreaLevel::County),
             Scope::Division { .. } | Scope::Station { .. } | Scope::Department { .. } => Some(AreaLevel::Township),
-            Scope::Unit { .. } | Scope::Nothing => None,
+            // A third-party assessor sees no dashboard figures (docs/ASSESSMENT.md).
+            Scope::Unit { .. } | Scope::Assessor { .. } | Scope::Nothing => None,
         }
     }
 
@@ -123,6 +124,34 @@ pub const TREND_SERIES: &[TrendMetric] = &[
     },
 ];
 
+/// A mean per day of the trend period: a sum counter over a count counter, both kept in
+/// `dashboard_daily` by triggers (the division is done by the dashboard service, so the API
+/// returns the figure and the browser computes nothing).
+#[derive(Debug, Clone, Copy)]
+pub struct MeanMetric {
+    pub key: &'static str,
+    /// The series name shown (zh-CN).
+    pub label_zh: &'static str,
+    /// The counter of the summed values (stored × `scale` as integers).
+    pub sum_key: &'static str,
+    /// The counter of how many values were summed.
+    pub count_key: &'static str,
+    pub scale: f64,
+    /// The filtered list behind the series.
+    pub link: &'static str,
+}
+
+/// The mean series of the dashboard: the mean score of the safety assessments signed each day
+/// (migration 0073: `assessment_score_tenths` and `assessments_signed`, docs/ASSESSMENT.md).
+pub const MEAN_SERIES: &[MeanMetric] = &[MeanMetric {
+    key: "assessment_score",
+    label_zh: "签发评估平均分",
+    sum_key: "assessment_score_tenths",
+    count_key: "assessments_signed",
+    scale: 10.0,
+    link: "/assessments?state=signed#assessments",
+}];
+
 /// A figure the map and the area chart can be coloured by: `(key, zh-CN label)`. The first four
 /// are sums over the chosen period (`dashboard_daily`), the last two are counts now
 /// (`dashboard_unit_state`).
@@ -175,6 +204,28 @@ pub struct TrendLine {
     pub values: Vec<i64>,
 }
 
+/// One mean series: the mean per day of the period (none when nothing was counted that day)
+/// and over the whole period, with the counts they are the mean of.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MeanLine {
+    pub key: String,
+    pub label: String,
+    /// The list behind the series (a relative URL of the UI).
+    pub link: String,
+    /// One mean per day of [`DashboardCharts::days`], one decimal; `null` on a day without any.
+    pub values: Vec<Option<f64>>,
+    /// How many values each day's mean is of.
+    pub counts: Vec<i64>,
+    /// The mean over the whole period, one decimal (`null` when none).
+    pub period_mean: Option<f64>,
+    pub period_count: i64,
+}
+
+/// The mean of `sum / scale` over `count` values, one decimal; `None` for no value.
+pub fn mean_of(sum: i64, count: i64, scale: f64) -> Option<f64> {
+    (count > 0).then(|| ((sum as f64 / scale / count as f64) * 10.0).round() / 10.0)
+}
+
 /// The figures of one area (a city on the map, or an area of the breakdown).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AreaFigures {
@@ -219,6 +270,8 @@ pub struct DashboardCharts {
     /// Every day of the period in order.
     pub days: Vec<String>,
     pub trends: Vec<TrendLine>,
+    /// The mean series ([`MEAN_SERIES`]): the mean score of the assessments signed each day.
+    pub means: Vec<MeanLine>,
     /// The figures of `totals`, `map.areas[].values` and `by_area[].values`, in the order offered.
     pub figures: Vec<FigureInfo>,
     /// Every figure for the whole scope.
@@ -249,5 +302,12 @@ mod tests {
         assert_eq!(AreaLevel::for_scope(&unit), None);
         assert_eq!(AreaLevel::City.code("3301"), "330100");
         assert_eq!(AreaLevel::Township.code("330106001"), "330106001");
+    }
+
+    #[test]
+    fn a_mean_is_the_sum_over_the_count_with_one_decimal() {
+        assert_eq!(mean_of(0, 0, 10.0), None);
+        assert_eq!(mean_of(725 + 590, 2, 10.0), Some(65.8));
+        assert_eq!(mean_of(1000, 1, 10.0), Some(100.0));
     }
 }

@@ -35,6 +35,25 @@
     trend.on("click", function (p) { go(d.trends[p.seriesIndex].link); });
   }
 
+  // The mean series (签发评估平均分): one chart each, a gap on days without any; a click opens
+  // the list behind it.
+  (d.means || []).forEach(function (m, i) {
+    var c = init("chart-mean-" + m.key);
+    if (!c) return;
+    c.setOption({
+      color: [palette[4]],
+      tooltip: { trigger: "axis", formatter: function (ps) {
+        var p = ps[0];
+        return p.name + "<br>" + m.label + "：" + (p.value == null ? "无" : p.value + " 分（" + m.counts[p.dataIndex] + " 份）");
+      } },
+      grid: { left: 40, right: 16, top: 16, bottom: 28 },
+      xAxis: { type: "category", data: d.days, axisLabel: { formatter: function (v) { return v.slice(5); } } },
+      yAxis: { type: "value", min: 0, max: 100 },
+      series: [{ name: m.label, type: "line", connectNulls: false, symbolSize: 8, data: m.values }],
+    });
+    c.on("click", function () { go(d.means[i].link); });
+  });
+
   var figure = document.getElementById("chart-figure");
   function chosen() {
     return figure ? figure.value : "hazards_open";

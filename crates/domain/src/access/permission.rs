@@ -213,11 +213,14 @@ pub enum Permission {
     /// 门岗访客登记：查询预约、核验证件、登记入场离场、现场登记、车辆物品 (docs/VISITORS.md; Decree 421
     /// Art 11): the unit's manager and guards. Police and administrators do not read visitor records.
     VisitorGate,
+    /// 第三方评估：填写分派给本机构的单位的评估表并提交公安机关复核 (docs/ASSESSMENT.md
+    /// "Third-party assessors", R32).
+    AssessmentThirdParty,
 }
 
 use Role::{
-    Admin as A, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX, PoliceProvince as PP,
-    PoliceStation as PS, UnitManager as M,
+    Admin as A, Assessor as TP, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX,
+    PoliceProvince as PP, PoliceStation as PS, UnitManager as M,
 };
 
 /// Who holds each permission. One row per permission; `Permission::ALL` and this table have the
@@ -310,6 +313,7 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ComplianceConfigure, &[A]),
     (Permission::VisitorHost, &[M]),
     (Permission::VisitorGate, &[M, G]),
+    (Permission::AssessmentThirdParty, &[TP]),
 ];
 
 impl Permission {
@@ -406,6 +410,7 @@ impl Permission {
             Permission::ComplianceConfigure => "compliance.configure",
             Permission::VisitorHost => "visitor.host",
             Permission::VisitorGate => "visitor.gate",
+            Permission::AssessmentThirdParty => "assessment.third_party",
         }
     }
 
@@ -497,6 +502,7 @@ impl Permission {
             Permission::ComplianceConfigure => "设置个人信息主体权利请求的答复期限和节假日",
             Permission::VisitorHost => "邀请访客、审批来访预约、设置访客记录保存期限",
             Permission::VisitorGate => "门岗访客登记（核验证件、入场离场、车辆物品）",
+            Permission::AssessmentThirdParty => "填写分派给本机构的单位的第三方评估表并提交复核",
         }
     }
 

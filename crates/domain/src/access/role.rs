@@ -23,10 +23,14 @@ pub enum Role {
     UnitManager,
     /// 保安员
     Guard,
+    /// 第三方评估人员: an account of a third-party assessment organisation (第三方评估机构); sees
+    /// only the units assigned to its organisation in assessment campaigns, and only their
+    /// assessments (docs/ASSESSMENT.md "Third-party assessors").
+    Assessor,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Admin,
         Role::PoliceProvince,
         Role::PoliceCity,
@@ -35,6 +39,7 @@ impl Role {
         Role::Department,
         Role::UnitManager,
         Role::Guard,
+        Role::Assessor,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -46,6 +51,7 @@ impl Role {
             Role::Department => "department",
             Role::UnitManager => "unit_manager",
             Role::Guard => "guard",
+            Role::Assessor => "assessor",
         }
     }
     pub fn from_code(s: &str) -> Option<Role> {
@@ -61,6 +67,7 @@ impl Role {
             Role::Department => "行业主管部门",
             Role::UnitManager => "单位保卫负责人",
             Role::Guard => "保安员",
+            Role::Assessor => "第三方评估人员",
         }
     }
     pub fn is_police(self) -> bool {

@@ -15,6 +15,11 @@ pub enum Scope {
     Department { org_id: String },
     /// One unit (unit security manager, guard).
     Unit { unit_id: String },
+    /// The units assigned to this third-party assessment organisation in assessment campaigns
+    /// (a 第三方评估人员). Only the assessment capability reaches them (`push_assessment_scope`);
+    /// every other query reads nothing, as with [`Scope::Nothing`] (docs/ASSESSMENT.md
+    /// "Third-party assessors").
+    Assessor { org_id: String },
     /// Nothing (misconfigured account): deny by default.
     Nothing,
 }

@@ -44,6 +44,12 @@ impl User {
                 .unit_id
                 .clone()
                 .map_or(Scope::Nothing, |unit_id| Scope::Unit { unit_id }),
+            // A third-party assessor: the units assigned to its organisation, for the assessment
+            // capability only.
+            Role::Assessor => user
+                .org_id
+                .clone()
+                .map_or(Scope::Nothing, |org_id| Scope::Assessor { org_id }),
         };
         Principal {
             user_id: user.id.clone(),

@@ -386,6 +386,12 @@ pub struct AssessmentCampaign {
     pub assessor: AssessorKind,
     /// The third-party organisation's name ("" otherwise).
     pub assessor_org: String,
+    /// The third-party assessment organisation (an organisation of kind `assessor_org`) whose
+    /// own accounts (第三方评估人员) fill in the sheets of the units assigned to it; `None`: the
+    /// third party is recorded by name only and a police account enters its sheet.
+    pub assessor_org_id: Option<String>,
+    /// The organisation that launched the campaign (it assigns the units to the third party).
+    pub org_id: Option<String>,
     /// The launcher's scope as a division prefix ("" for a station or department scope).
     pub division_prefix: String,
     /// Units of this competent department only.
@@ -406,6 +412,7 @@ pub struct NewAssessmentCampaign {
     pub title: String,
     pub assessor: AssessorKind,
     pub assessor_org: String,
+    pub assessor_org_id: Option<String>,
     pub division_prefix: String,
     pub department_id: Option<String>,
     pub unit_kind: Option<String>,
@@ -490,6 +497,9 @@ pub struct Assessment {
     pub unit_name: String,
     pub assessor: AssessorKind,
     pub assessor_org: String,
+    /// The third-party assessment organisation whose accounts fill in this sheet (then the
+    /// police review and sign it once submitted); `None` otherwise.
+    pub assessor_org_id: Option<String>,
     pub checklist_id: String,
     pub variant: Variant,
     pub period_from: DateTime<Utc>,
@@ -519,6 +529,7 @@ pub struct NewAssessment {
     pub unit_id: String,
     pub assessor: AssessorKind,
     pub assessor_org: String,
+    pub assessor_org_id: Option<String>,
     pub checklist_id: String,
     pub variant: Variant,
     pub period_from: DateTime<Utc>,
@@ -567,6 +578,20 @@ pub struct Signature {
     pub total: f64,
     pub grade: Grade,
     pub outcome_score: i64,
+}
+
+/// A unit assigned to a campaign's third-party assessment organisation (docs/ASSESSMENT.md
+/// "Third-party assessors"): the organisation's accounts see it and fill in its sheet.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssessmentAssignment {
+    pub campaign_id: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub division_code: String,
+    /// The third-party assessment organisation.
+    pub org_id: String,
+    pub assigned_by: String,
+    pub assigned_at: DateTime<Utc>,
 }
 
 /// Filters of the assessments list.

@@ -122,7 +122,7 @@ pub fn check_kind(kind: &str) -> Result<(), DomainError> {
     } else {
         Err(DomainError::with_message(
             ErrorCode::ValidationFailed,
-            "组织类别须为：省级公安机关、市级公安局、县级公安局或分局、派出所或行业主管部门",
+            "组织类别须为：省级公安机关、市级公安局、县级公安局或分局、派出所、行业主管部门或第三方评估机构",
         ))
     }
 }
@@ -153,7 +153,7 @@ pub fn check_parent_kind(kind: &str, parent_kind: Option<&str>) -> Result<(), Do
     }
     let message = match needed {
         None => "省级公安机关只能作为最上级组织，不能设在其他组织之下".to_string(),
-        Some("any") => "行业主管部门须设在某一公安机关或行业主管部门之下".to_string(),
+        Some("any") => format!("{}须设在某一公安机关或行业主管部门之下", org_kind_label_zh(kind)),
         Some(n) => format!("{}须设在{}之下", org_kind_label_zh(kind), org_kind_label_zh(n)),
     };
     Err(DomainError::with_message(ErrorCode::ValidationFailed, message))

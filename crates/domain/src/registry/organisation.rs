@@ -3,12 +3,15 @@
 use serde::{Deserialize, Serialize};
 
 /// Organisation kinds: police levels and competent departments.
-pub const ORG_KINDS: [&str; 5] = [
+pub const ORG_KINDS: [&str; 6] = [
     "police_province",
     "police_city",
     "police_county",
     "police_station",
     "department",
+    // A third-party assessment organisation (docs/ASSESSMENT.md "Third-party assessors"): its
+    // accounts see only the units assigned to it in assessment campaigns.
+    "assessor_org",
 ];
 
 /// What a person reads for an organisation kind (one of [`ORG_KINDS`]); an unknown kind reads as
@@ -19,6 +22,7 @@ pub fn org_kind_label_zh(kind: &str) -> &'static str {
         "police_city" => "市级公安局",
         "police_county" => "县级公安局或分局",
         "police_station" => "派出所",
+        "assessor_org" => "第三方评估机构",
         _ => "行业主管部门",
     }
 }

@@ -123,7 +123,7 @@ pub fn start_level(by: GroupBy, scope: &Scope, division: Option<&str>, org: Opti
         Scope::All => Level::Province,
         Scope::Division { prefix } => by_len(prefix.len()),
         Scope::Department { .. } => Level::County,
-        Scope::Station { .. } | Scope::Unit { .. } | Scope::Nothing => Level::Unit,
+        Scope::Station { .. } | Scope::Unit { .. } | Scope::Assessor { .. } | Scope::Nothing => Level::Unit,
     }
 }
 

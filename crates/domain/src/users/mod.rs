@@ -90,6 +90,7 @@ pub fn org_kind_of(role: Role) -> Option<&'static str> {
         Role::PoliceCounty => Some("police_county"),
         Role::PoliceStation => Some("police_station"),
         Role::Department => Some("department"),
+        Role::Assessor => Some("assessor_org"),
         Role::Admin | Role::UnitManager | Role::Guard => None,
     }
 }

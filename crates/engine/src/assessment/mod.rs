@@ -3,6 +3,8 @@
 //! hazards, and the ladder case a failing result opens. Other capabilities read results through
 //! [`AssessmentService::latest_results`].
 
+mod evidence;
 mod service;
+mod third_party;
 
 pub use service::{AssessmentService, CampaignInput, ItemEvidence, ItemInput, SheetInput, StartInput};

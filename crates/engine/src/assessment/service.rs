@@ -7,14 +7,16 @@
 //! ([`Permission::AssessmentConduct`]); a unit's security manager fills in its own
 //! self-assessment and submits it ([`Permission::AssessmentSelf`]); everyone reads what concerns
 //! the units of their scope (outside it: not found). A third-party assessor is recorded by its
-//! organisation's name; the police account that enters its sheet signs it.
+//! organisation's name; when the campaign names a third-party assessment organisation
+//! (`assessor_org_id`), the launcher assigns units to it and its own accounts (第三方评估人员,
+//! [`Permission::AssessmentThirdParty`]) see only those units and fill in their sheets, which the
+//! police review and sign once submitted ("Third-party assessors" in docs/ASSESSMENT.md).
+//! Submitting a sheet notifies the reviewing police; signing notifies the unit.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use neibao_domain::access::{Permission, Principal, Scope};
 use neibao_domain::assessment::*;
-use neibao_domain::attachments::{
-    check_size, clean_file_name, stored_content_type, Attachment, AttachmentOwner, NewAttachment, Upload,
-};
+use neibao_domain::attachments::Attachment;
 use neibao_domain::error::ErrorCode;
 use neibao_domain::ids::new_id;
 use neibao_domain::paging::{Listing, Page};
@@ -25,6 +27,7 @@ use neibao_domain::text::checked_text;
 
 use crate::context::Ctx;
 use crate::error::{ServiceError, ServiceResult};
+use crate::notifications::notice::Notice;
 
 /// A campaign as sent.
 #[derive(Debug, Clone, Default)]
@@ -33,8 +36,12 @@ pub struct CampaignInput {
     pub title: String,
     /// An [`AssessorKind`] code: `police`, `self`, `third_party`.
     pub assessor: String,
-    /// The third-party organisation's name (required for `third_party`, at most 100 characters).
+    /// The third-party organisation's name (required for `third_party` without
+    /// `assessor_org_id`, at most 100 characters).
     pub assessor_org: String,
+    /// The third-party assessment organisation (an open organisation of kind `assessor_org`)
+    /// whose own accounts fill in the sheets of the units assigned to it (`third_party` only).
+    pub assessor_org_id: Option<String>,
     /// Only the units of this competent department (police only; a department's campaign is
     /// always its own sector).
     pub department_id: Option<String>,
@@ -88,12 +95,12 @@ pub struct AssessmentService {
     pub(crate) ctx: Ctx,
 }
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     let t = Utc::now();
     DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
 }
 
-fn display(who: &Principal) -> String {
+pub(super) fn display(who: &Principal) -> String {
     let name = if who.display_name.trim().is_empty() {
         who.username.clone()
     } else {
@@ -127,7 +134,7 @@ fn variant_of(u: &neibao_store::assessment::AssessedUnit) -> Variant {
     Variant::for_unit(u.university, u.counter_terror, u.key_unit)
 }
 
-fn conflict(m: &str) -> ServiceError {
+pub(super) fn conflict(m: &str) -> ServiceError {
     ServiceError::refused(ErrorCode::Conflict, m)
 }
 
@@ -145,14 +152,25 @@ impl AssessmentService {
         who.require(Permission::AssessmentLaunch)?;
         let title = checked_text(&input.title, "批次名称", 60, true, false)?;
         let kind = assessor(&input.assessor)?;
+        let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let org_id = match clean(&input.assessor_org_id) {
+            Some(_) if kind != AssessorKind::ThirdParty => {
+                return Err(ServiceError::invalid("只有第三方机构评估的批次可以指定第三方评估机构"))
+            }
+            Some(id) => Some(self.assessor_org(&id).await?),
+            None => None,
+        };
+        let typed = match (&org_id, input.assessor_org.trim().is_empty()) {
+            (Some(o), true) => o.name.clone(),
+            _ => input.assessor_org.clone(),
+        };
         let org = checked_text(
-            &input.assessor_org,
+            &typed,
             "第三方评估机构名称",
             100,
             kind == AssessorKind::ThirdParty,
             false,
         )?;
-        let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let (prefix, station, mut department) = match &who.scope {
             Scope::Division { prefix } => (prefix.clone(), None, None),
             Scope::Station { org_id } => (String::new(), Some(org_id.clone()), None),
@@ -176,6 +194,7 @@ impl AssessmentService {
             } else {
                 String::new()
             },
+            assessor_org_id: org_id.map(|o| o.id),
             division_prefix: prefix,
             department_id: department,
             unit_kind,
@@ -236,7 +255,10 @@ impl AssessmentService {
     /// when the unit already has an unsigned assessment or is closed. Audited as `assessment.start`.
     #[tracing::instrument(skip_all, fields(unit = %input.unit_id))]
     pub async fn start(&self, who: &Principal, input: StartInput) -> ServiceResult<Assessment> {
-        if !who.can(Permission::AssessmentConduct) && !who.can(Permission::AssessmentSelf) {
+        if !who.can(Permission::AssessmentConduct)
+            && !who.can(Permission::AssessmentSelf)
+            && !who.can(Permission::AssessmentThirdParty)
+        {
             return Err(ServiceError::forbidden("当前账号不能开展安全评估"));
         }
         let unit_id = checked_text(&input.unit_id, "单位", 64, true, false)?;
@@ -248,11 +270,30 @@ impl AssessmentService {
             (Some(a), _) if !a.trim().is_empty() => assessor(a)?,
             (_, Some(c)) => c.assessor,
             _ if who.can(Permission::AssessmentSelf) => AssessorKind::SelfAssessment,
+            _ if who.can(Permission::AssessmentThirdParty) => AssessorKind::ThirdParty,
             _ => AssessorKind::Police,
         };
         match kind {
             AssessorKind::SelfAssessment => who.require(Permission::AssessmentSelf)?,
+            AssessorKind::ThirdParty if who.can(Permission::AssessmentThirdParty) => {}
             _ => who.require(Permission::AssessmentConduct)?,
+        }
+        // A third-party assessor starts sheets only for the units assigned to its organisation,
+        // in the campaign they were assigned in.
+        let assessor_org_id = campaign
+            .as_ref()
+            .filter(|_| kind == AssessorKind::ThirdParty)
+            .and_then(|c| c.assessor_org_id.clone());
+        if who.can(Permission::AssessmentThirdParty) {
+            let Some(c) = &campaign else {
+                // A unit not assigned to the organisation at all is not found first.
+                self.ctx.store.assessed_unit(&who.scope, &unit_id).await?;
+                return Err(ServiceError::invalid("请选择分派本单位的评估批次"));
+            };
+            let assigned = self.ctx.store.assessment_assignments(&who.scope, &c.id).await?;
+            if !assigned.iter().any(|x| x.unit_id == unit_id) {
+                return Err(ServiceError::not_found());
+            }
         }
         let org_text = if input.assessor_org.trim().is_empty() {
             campaign.as_ref().map(|c| c.assessor_org.clone()).unwrap_or_default()
@@ -305,6 +346,7 @@ impl AssessmentService {
             } else {
                 String::new()
             },
+            assessor_org_id,
             checklist_id: checklist.id.clone(),
             variant,
             period_from,
@@ -337,39 +379,26 @@ impl AssessmentService {
         Ok(self.ctx.store.list_assessments(&who.scope, f, page).await?)
     }
 
-    /// The evidence files of each item (photos and files uploaded to it).
-    pub async fn evidence(&self, who: &Principal, id: &str) -> ServiceResult<Vec<ItemEvidence>> {
-        let a = self.get(who, id).await?;
-        let mut out = Vec::new();
-        for it in &a.items {
-            let files = self
-                .ctx
-                .store
-                .list_attachments(
-                    &who.scope,
-                    AttachmentOwner::Assessment,
-                    &format!("{}:{}", a.id, it.code),
-                )
-                .await?;
-            if !files.is_empty() {
-                out.push(ItemEvidence {
-                    code: it.code.clone(),
-                    files,
-                });
-            }
-        }
-        Ok(out)
-    }
-
     /// Whether the caller may change the sheet now: the unit's manager its self-assessment
     /// while a draft; the police a police or third-party draft, and any submitted sheet (review).
-    fn edit_check(who: &Principal, a: &Assessment) -> ServiceResult<()> {
+    pub(super) fn edit_check(who: &Principal, a: &Assessment) -> ServiceResult<()> {
         if a.assessor == AssessorKind::SelfAssessment {
             if !who.can(Permission::AssessmentSelf) && !who.can(Permission::AssessmentConduct) {
                 return Err(ServiceError::forbidden("当前账号不能填写或复核安全评估"));
             }
+        } else if a.assessor_org_id.is_some() && who.can(Permission::AssessmentThirdParty) {
+            // The third-party organisation's own accounts fill in its draft (the scope kept
+            // every other sheet from them).
+            return match a.state {
+                AssessmentState::Signed => Err(conflict("评估结果已签发，不能再修改")),
+                AssessmentState::Submitted => Err(conflict("评估表已提交，等待公安机关复核")),
+                AssessmentState::Draft => Ok(()),
+            };
         } else {
             who.require(Permission::AssessmentConduct)?;
+            if a.assessor_org_id.is_some() && a.state == AssessmentState::Draft {
+                return Err(conflict("第三方评估机构尚未提交评估表，提交后再复核"));
+            }
         }
         match (a.state, a.assessor) {
             (AssessmentState::Signed, _) => Err(conflict("评估结果已签发，不能再修改")),
@@ -386,13 +415,6 @@ impl AssessmentService {
     /// Whether the caller may change the sheet now (pages show the form or the result).
     pub fn editable(who: &Principal, a: &Assessment) -> bool {
         Self::edit_check(who, a).is_ok()
-    }
-
-    /// Checks that the caller may add evidence to the sheet now (before an upload is read):
-    /// 404 outside the scope, 403 for a role that may not fill it in, 409 when signed.
-    pub async fn evidence_target(&self, who: &Principal, id: &str) -> ServiceResult<()> {
-        let a = self.get(who, id).await?;
-        Self::edit_check(who, &a)
     }
 
     /// Applies a sheet as sent to the current one; data-scored items keep the data's result
@@ -532,8 +554,13 @@ impl AssessmentService {
             hazards: Vec::new(),
             escalation_trigger: String::new(),
         };
-        self.write(who, &a, u, "assessment.submit", serde_json::json!({ "total": r.total }))
-            .await
+        let out = self
+            .write(who, &a, u, "assessment.submit", serde_json::json!({ "total": r.total }))
+            .await?;
+        if out.assessor != AssessorKind::Police {
+            self.notify_reviewers(&out).await?;
+        }
+        Ok(out)
     }
 
     /// Reviews and signs the result ([`Permission::AssessmentConduct`]): a self-assessment once
@@ -613,14 +640,32 @@ impl AssessmentService {
             hazards,
             escalation_trigger: trigger,
         };
-        self.write(
-            who,
-            &a,
-            u,
-            "assessment.sign",
-            serde_json::json!({ "total": r.total, "grade": r.grade.code(), "capped": r.capped_by_critical }),
-        )
-        .await
+        let out = self
+            .write(
+                who,
+                &a,
+                u,
+                "assessment.sign",
+                serde_json::json!({ "total": r.total, "grade": r.grade.code(), "capped": r.capped_by_critical }),
+            )
+            .await?;
+        // The unit's accounts (its security manager) learn the result.
+        self.notify(Notice {
+            key: format!("assessment-signed:{}", out.id),
+            unit_id: Some(out.unit_id.clone()),
+            org_ids: Vec::new(),
+            title: format!("安全评估结果已签发：{:.1} 分（{}）", r.total, r.grade.label_zh()),
+            unit_name: out.unit_name.clone(),
+            summary: if r.total < PASS_SCORE {
+                "评估不合格，已自动立案进入隐患整改阶梯，请查看评估报告并按期整改。".to_string()
+            } else {
+                "请查看评估报告和不符合项。".to_string()
+            },
+            link: format!("/assessments/{}", out.id),
+            at,
+        })
+        .await?;
+        Ok(out)
     }
 
     /// Turns every failed item of a signed assessment into a hazard in one action
@@ -697,53 +742,6 @@ impl AssessmentService {
             }
         }
         Err(conflict("评估表已被他人修改，请刷新后重试"))
-    }
-
-    /// Stores an evidence file (photo or document) of item `code` while the sheet may be edited
-    /// by the caller (at most 10 MB, else 413), as an attachment of owner kind `assessment` and
-    /// owner id `{id}:{code}`. 400 for an item not of the sheet. Audited as `attachment.upload`.
-    #[tracing::instrument(skip_all, fields(assessment = %id))]
-    pub async fn add_evidence(
-        &self,
-        who: &Principal,
-        id: &str,
-        code: &str,
-        upload: Upload,
-    ) -> ServiceResult<Attachment> {
-        let a = self.get(who, id).await?;
-        Self::edit_check(who, &a)?;
-        if !a.items.iter().any(|i| i.code == code) {
-            return Err(ServiceError::invalid(format!("检查项「{code}」不在本评估表中")));
-        }
-        check_size(upload.data.len())?;
-        let owner_id = format!("{}:{code}", a.id);
-        let content_type = stored_content_type(&upload.content_type);
-        let mut audit = who.audit("attachment.upload", "attachment", "", Some(&a.unit_id));
-        audit.detail = serde_json::json!({
-            "owner_kind": AttachmentOwner::Assessment.code(),
-            "owner_id": owner_id,
-            "content_type": content_type,
-            "size": upload.data.len(),
-        })
-        .to_string();
-        Ok(self
-            .ctx
-            .store
-            .add_attachment(
-                &who.scope,
-                &NewAttachment {
-                    unit_id: a.unit_id.clone(),
-                    owner_kind: AttachmentOwner::Assessment,
-                    owner_id,
-                    name: clean_file_name(&upload.name),
-                    content_type,
-                    data: upload.data,
-                    uploaded_by: who.display_name.clone(),
-                },
-                &audit,
-                Utc::now(),
-            )
-            .await?)
     }
 
     /// The latest signed result per unit of the caller's scope signed within `[from, to]`: score,

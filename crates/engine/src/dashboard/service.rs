@@ -8,8 +8,8 @@ use neibao_domain::access::{Principal, Scope};
 use std::collections::BTreeMap;
 
 use neibao_domain::dashboard::{
-    AreaFigures, AreaLevel, Dashboard, DashboardCharts, DashboardMap, FigureInfo, TopEntry, TrendLine, AREA_FIGURES,
-    TREND_SERIES,
+    mean_of, AreaFigures, AreaLevel, Dashboard, DashboardCharts, DashboardMap, FigureInfo, MeanLine, TopEntry,
+    TrendLine, AREA_FIGURES, MEAN_SERIES, TREND_SERIES,
 };
 use neibao_domain::validate::DivisionCode;
 
@@ -121,7 +121,11 @@ impl DashboardService {
             .map(|i| (from + chrono::Duration::days(i)).format("%Y-%m-%d").to_string())
             .collect();
         let level = AreaLevel::for_scope(&scope);
-        let trend_keys: Vec<&str> = TREND_SERIES.iter().map(|t| t.key).collect();
+        let mut trend_keys: Vec<&str> = TREND_SERIES.iter().map(|t| t.key).collect();
+        for m in MEAN_SERIES {
+            trend_keys.push(m.sum_key);
+            trend_keys.push(m.count_key);
+        }
         let c = self
             .ctx
             .store
@@ -151,6 +155,35 @@ impl DashboardService {
                             .sum()
                     })
                     .collect(),
+            })
+            .collect();
+        // The mean series: per day and over the period, the sum counter over the count counter.
+        let day_sum = |d: &str, key: &str| -> i64 {
+            c.daily
+                .iter()
+                .filter(|(day, m, _)| day == d && m == key)
+                .map(|r| r.2)
+                .sum()
+        };
+        let means = MEAN_SERIES
+            .iter()
+            .map(|m| {
+                let sums: Vec<i64> = day_list.iter().map(|d| day_sum(d, m.sum_key)).collect();
+                let counts: Vec<i64> = day_list.iter().map(|d| day_sum(d, m.count_key)).collect();
+                let (sum, count): (i64, i64) = (sums.iter().sum(), counts.iter().sum());
+                MeanLine {
+                    key: m.key.to_string(),
+                    label: m.label_zh.to_string(),
+                    link: m.link.to_string(),
+                    values: sums
+                        .iter()
+                        .zip(&counts)
+                        .map(|(s, n)| mean_of(*s, *n, m.scale))
+                        .collect(),
+                    counts,
+                    period_mean: mean_of(sum, count, m.scale),
+                    period_count: count,
+                }
             })
             .collect();
         let blank = || -> BTreeMap<String, i64> { AREA_FIGURES.iter().map(|(k, _)| (k.to_string(), 0)).collect() };
@@ -246,6 +279,7 @@ impl DashboardService {
             to: day_list[day_list.len() - 1].clone(),
             days: day_list,
             trends,
+            means,
             figures: AREA_FIGURES
                 .iter()
                 .map(|(k, l)| FigureInfo {

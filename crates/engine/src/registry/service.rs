@@ -82,7 +82,7 @@ impl RegistryService {
             Scope::Station { .. } => who.division_code.as_deref().and_then(|c| prefix(c, 6)),
             Scope::Department { .. } => who.division_code.as_deref().and_then(|c| prefix(c, 9)),
             Scope::Unit { .. } => who.division_code.as_deref().and_then(|c| prefix(c, 6)),
-            Scope::Nothing => Some("-".into()),
+            Scope::Assessor { .. } | Scope::Nothing => Some("-".into()),
             Scope::All => crate::setup::served_division(self.ctx.store.as_ref())
                 .await?
                 .and_then(|c| prefix(&c, 9)),

@@ -361,6 +361,13 @@ async fn load(services: &Services, tokens: &mut Vec<String>) -> anyhow::Result<S
         ),
         account("demo_unit", "演示保卫负责人", Role::UnitManager, None, Some(&unit.id)),
         account("demo_guard", "演示保安员", Role::Guard, None, Some(&unit.id)),
+        account(
+            "demo_assessor",
+            "演示第三方评估人员",
+            Role::Assessor,
+            orgs.assessor.as_ref(),
+            None,
+        ),
     ];
     let mut made = Vec::new();
     for a in accounts {

@@ -23,6 +23,9 @@ pub(super) struct Orgs {
     pub education: HashMap<String, String>,
     /// city code (4) → health commission id
     pub health: HashMap<String, String>,
+    /// A third-party assessment organisation (第三方评估机构) under Hangzhou's bureau
+    /// (docs/ASSESSMENT.md "Third-party assessors"), when Hangzhou is served.
+    pub assessor: Option<String>,
 }
 
 /// Creates one organisation; returns its id.
@@ -71,6 +74,7 @@ pub(super) async fn load_orgs(services: &Services, who: &Principal, divisions: &
         stations: HashMap::new(),
         education: HashMap::new(),
         health: HashMap::new(),
+        assessor: None,
     };
     for d in divisions.iter().filter(|d| d.level == "city") {
         let name = format!("{}公安局", d.name);
@@ -121,6 +125,11 @@ pub(super) async fn load_orgs(services: &Services, who: &Principal, divisions: &
         )
         .await?;
         orgs.stations.insert(d.code.clone(), id);
+    }
+    if let Some(hangzhou) = orgs.cities.get("3301").cloned() {
+        let name = "杭州安评第三方评估机构（演示）".to_string();
+        let id = create(services, who, name, "assessor_org", "330100", Some(&hangzhou), None).await?;
+        orgs.assessor = Some(id);
     }
     Ok(orgs)
 }

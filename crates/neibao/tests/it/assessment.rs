@@ -461,6 +461,11 @@ async fn a_self_assessment_is_submitted_by_the_unit_and_signed_by_the_police() {
         .await;
     assert_eq!(s, 200, "{sub}");
     assert_eq!(sub["state"], "submitted");
+    // The reviewing station is told (docs/ASSESSMENT.md "Notifications").
+    assert!(crate::assessment_third_party::inbox_titles(&station)
+        .await
+        .iter()
+        .any(|t| t.starts_with("安全评估待复核")));
     // Submitted: the unit waits.
     assert_eq!(
         manager
@@ -472,6 +477,10 @@ async fn a_self_assessment_is_submitted_by_the_unit_and_signed_by_the_police() {
     let (s, signed) = station.post(&format!("/api/v1/assessments/{id}/sign"), json!({})).await;
     assert_eq!(s, 200, "{signed}");
     assert_eq!(signed["state"], "signed");
+    assert!(crate::assessment_third_party::inbox_titles(&manager)
+        .await
+        .iter()
+        .any(|t| t.starts_with("安全评估结果已签发")));
     let total = signed["result"]["total"].as_f64().unwrap();
     if total >= 60.0 {
         assert!(signed["escalation_hazard_id"].is_null());

@@ -100,8 +100,9 @@ pub(crate) enum Access {
     /// The unit's security manager and county-level and higher police: a unit's 平安单位
     /// standing (docs/HONOURS.md).
     Honours,
-    /// Police officers (their assessments) and the unit's security manager (its
-    /// self-assessment): starting a safety assessment (docs/ASSESSMENT.md).
+    /// Police officers (their assessments), the unit's security manager (its
+    /// self-assessment) and third-party assessors (the units assigned to them): starting a
+    /// safety assessment (docs/ASSESSMENT.md).
     Assessors,
     /// Police officers and the unit's security manager, each on their own organ's or unit's
     /// lists (visibility by owner): watchlists and their hits (docs/WATCHLISTS.md).
@@ -119,9 +120,16 @@ pub(crate) enum Access {
     /// compliance records (docs/COMPLIANCE.md; police read them, administrators keep the
     /// installation's).
     ComplianceUnit,
+    /// Police officers and third-party assessors: filling in and submitting a sheet (the
+    /// matrix sheet of the demo unit is a third-party draft its assessor fills in; the police
+    /// are answered 409 until it is submitted).
+    SheetWriters,
+    /// The organisation that launched the matrix campaign (the demo unit's county bureau):
+    /// assigning units to its third-party assessment organisation.
+    CampaignLauncher,
 }
 
-pub(crate) const ROLES: [(&str, &str); 8] = [
+pub(crate) const ROLES: [(&str, &str); 9] = [
     ("admin", "admin"),
     ("demo_province", "police_province"),
     ("demo_city", "police_city"),
@@ -130,9 +138,32 @@ pub(crate) const ROLES: [(&str, &str); 8] = [
     ("demo_department", "department"),
     ("demo_unit", "unit_manager"),
     ("demo_guard", "guard"),
+    ("demo_assessor", "assessor"),
 ];
 
+/// Whether a route belongs to the assessment capability, the only one a third-party assessor
+/// (role `assessor`) reaches; on every other route it reads nothing (an empty list, a page
+/// without the unit, 403 or 404), whatever the route's access (docs/ASSESSMENT.md).
+pub(crate) fn assessor_route(path: &str) -> bool {
+    let p = path.trim_start_matches("/api/v1");
+    (p.starts_with("/assessments") || p.starts_with("/assessment-campaigns")) && !p.starts_with("/assessment-results")
+}
+
+/// What a third-party assessor may get on a route outside the assessment capability: refused,
+/// or an answer that says nothing about the unit (`unit_id`) it was assigned.
+pub(crate) fn blind(status: u16, body: &str, unit_id: &str) -> bool {
+    matches!(status, 403 | 404) || (status < 500 && !body.contains("unauthenticated") && !body.contains(unit_id))
+}
+
 pub(crate) fn allowed(access: Access, role: &str) -> bool {
+    if role == "assessor" {
+        // The credit objections list refuses departments only by role; to an assessor it is
+        // an empty list (checked by `blind`).
+        return matches!(
+            access,
+            Access::Public | Access::Any | Access::Assessors | Access::SheetWriters | Access::CreditObjections
+        );
+    }
     let police = role == "admin" || role.starts_with("police_");
     match access {
         Access::Public | Access::Any => true,
@@ -181,6 +212,8 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::UniversityWriters => role.starts_with("police_") || role == "unit_manager",
         Access::Semesters => matches!(role, "police_province" | "police_city"),
         Access::ComplianceUnit => role == "unit_manager",
+        Access::SheetWriters => role.starts_with("police_"),
+        Access::CampaignLauncher => role == "police_county",
     }
 }
 
@@ -1053,6 +1086,16 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"title":"矩阵评估批次","assessor":"police"}"#),
         ),
         ("get", "/api/v1/assessment-campaigns/{id}", Any, None),
+        // Third-party assessors (docs/ASSESSMENT.md): the demo unit's matrix campaign names the
+        // matrix's 第三方评估机构 and was launched by the demo unit's county bureau; the demo unit
+        // is assigned to it already (a repeat changes nothing).
+        ("get", "/api/v1/assessment-campaigns/{id}/assignments", Any, None),
+        (
+            "post",
+            "/api/v1/assessment-campaigns/{id}/assignments",
+            CampaignLauncher,
+            Some(r#"{"unit_ids":["{unit}"]}"#),
+        ),
         ("get", "/api/v1/assessment-results", Any, None),
         ("get", "/api/v1/assessments", Any, None),
         (
@@ -1066,14 +1109,19 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
         (
             "put",
             "/api/v1/assessments/{id}/sheet",
-            Officers,
+            SheetWriters,
             Some(r#"{"items":[]}"#),
         ),
-        ("post", "/api/v1/assessments/{id}/submit", Officers, Some("{}")),
+        ("post", "/api/v1/assessments/{id}/submit", SheetWriters, Some("{}")),
         ("post", "/api/v1/assessments/{id}/sign", Officers, Some("{}")),
         ("post", "/api/v1/assessments/{id}/hazards", Officers, Some("{}")),
         ("get", "/api/v1/assessments/{id}/evidence", Any, None),
-        ("post", "/api/v1/assessments/{id}/items/{code}/evidence", Officers, None),
+        (
+            "post",
+            "/api/v1/assessments/{id}/items/{code}/evidence",
+            SheetWriters,
+            None,
+        ),
         ("get", "/api/v1/assessments/{id}/report", Any, None),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
@@ -2127,7 +2175,9 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
     for (username, role) in ROLES {
         let c = app.client_for(username).await;
         let (s, _) = c.get(&format!("/api/v1/units/{demo_unit}")).await;
-        let unit = if s == 200 {
+        // A third-party assessor sees no unit outside the assessment: its own is the demo unit,
+        // assigned to it below.
+        let unit = if s == 200 || role == "assessor" {
             demo_unit.clone()
         } else {
             let (_, l) = c.get("/api/v1/units?per_page=1").await;
@@ -2176,6 +2226,7 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
     let (_, ningbo) = admin.get("/api/v1/units?division=3302&per_page=1").await;
     let outside = objects(&app, &admin, ningbo["items"][0]["id"].as_str().unwrap()).await;
     let admin_token = clients[0].4.clone();
+    crate::assessment_third_party::matrix_assignment(&app, &demo_unit).await;
 
     let mut n = 0;
     let mut failures = Vec::new();
@@ -2237,7 +2288,16 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
             let (s, v) = c
                 .send(m.clone(), &path(own, token), body.map(|b| fill(b, own, n)))
                 .await;
-            let ok = if may { !refused(s, &v) && s < 500 } else { s == 403 };
+            let ok = if *role == "assessor" && !may {
+                // Refused: by its role, or because it reaches no unit outside the assessment.
+                matches!(s, 403 | 404)
+            } else if *role == "assessor" && !assessor_route(template) {
+                blind(s, &v.to_string(), own.unit["id"].as_str().unwrap())
+            } else if may {
+                !refused(s, &v) && s < 500
+            } else {
+                s == 403
+            };
             if !ok {
                 failures.push(format!(
                     "{username} {method} {template} (own, {}): {s} {v}",

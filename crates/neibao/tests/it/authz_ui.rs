@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::authz::{allowed, objects, Access, Objects, ROLES};
+use crate::authz::{allowed, assessor_route, blind, objects, Access, Objects, ROLES};
 use crate::common::*;
 
 /// The form of a file upload (sent as multipart/form-data with a small PDF).
@@ -738,10 +738,19 @@ fn table() -> Vec<Row> {
             &[("title", "界面矩阵评估批次"), ("assessor", "police")],
         ),
         ("post", "/assessments/start", Assessors, &[("unit_id", "{unit}")]),
+        // Third-party assessors: the demo unit's matrix campaign and draft are its matrix
+        // organisation's (tests/it/assessment_third_party.rs `matrix_assignment`); the county
+        // bureau launched it and assigns (the unit is assigned already).
+        (
+            "post",
+            "/assessments/campaigns/{id}/assignments",
+            CampaignLauncher,
+            &[("unit_id", "{unit}")],
+        ),
         ("get", "/assessments/{id}", Any, &[]),
-        ("post", "/assessments/{id}", Officers, &[("action", "save")]),
+        ("post", "/assessments/{id}", SheetWriters, &[("action", "save")]),
         ("post", "/assessments/{id}/hazards", Officers, &[]),
-        ("post", "/assessments/{id}/evidence?item=Z1", Officers, UPLOAD),
+        ("post", "/assessments/{id}/evidence?item=Z1", SheetWriters, UPLOAD),
         // The unit's security staff (docs/SECURITY-STAFF.md): the edits and removals carry
         // version 0 (409), the training names no member (400).
         ("get", "/units/{id}/security", SecurityStaffRead, &[]),
@@ -1169,6 +1178,9 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "credit" if path.contains("/entries/") => format!("matrix-credit-{}", o.unit["id"].as_str().unwrap()),
         "credit" => format!("matrix-cobj-{}", o.unit["id"].as_str().unwrap()),
         "honours" => format!("matrix-honours-{}", o.unit["id"].as_str().unwrap()),
+        "assessments" if path.starts_with("/assessments/campaigns/") => {
+            format!("matrix-acamp-{}", o.unit["id"].as_str().unwrap())
+        }
         "assessments" => format!("matrix-assess-{}", o.unit["id"].as_str().unwrap()),
         "watchlists" => format!("matrix-wl-{token}-{}", o.unit["id"].as_str().unwrap()),
         "watchlist-hits" => format!("matrix-hit-{token}-{}", o.unit["id"].as_str().unwrap()),
@@ -1222,6 +1234,10 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
     let (_, ningbo) = admin.get("/api/v1/units?division=3302&per_page=1").await;
     let outside = objects(&app, &admin, ningbo["items"][0]["id"].as_str().unwrap()).await;
     let mut bundles: std::collections::HashMap<String, Objects> = std::collections::HashMap::new();
+    // The demo unit's objects first: its matrix campaign and draft become the third-party
+    // assessor's before any role is tried.
+    bundles.insert(demo_unit.clone(), objects(&app, &admin, &demo_unit).await);
+    crate::assessment_third_party::matrix_assignment(&app, &demo_unit).await;
     let mut failures = Vec::new();
     let mut n = 0;
     let mut admin_job: Option<String> = None;
@@ -1237,7 +1253,8 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
         // Each role's own jurisdiction: the demo unit where the role sees it, else the first unit
         // it lists.
         let (st, _) = api.get(&format!("/api/v1/units/{demo_unit}")).await;
-        let unit = if st == 200 {
+        // A third-party assessor sees no unit outside the assessment: its own is the demo unit.
+        let unit = if st == 200 || role == "assessor" {
             demo_unit.clone()
         } else {
             let (_, l) = api.get("/api/v1/units?per_page=1").await;
@@ -1327,7 +1344,18 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
                     s.http.post(app.url(&path)).form(&fields).send().await.unwrap()
                 };
                 let status = r.status().as_u16();
+                let body = if role == "assessor" {
+                    r.text().await.unwrap_or_default()
+                } else {
+                    String::new()
+                };
                 let ok = match (which, may) {
+                    // A third-party assessor: refused by role or scope, or outside the
+                    // assessment a page that shows nothing of its assigned unit.
+                    ("own", false) if role == "assessor" => matches!(status, 403 | 404),
+                    ("own", true) if role == "assessor" && access != Access::Public && !assessor_route(template) => {
+                        blind(status, &body, o.unit["id"].as_str().unwrap())
+                    }
                     ("own", true) => !matches!(status, 401 | 403 | 404) && status < 500,
                     ("own", false) => status == 403,
                     _ => matches!(status, 403 | 404),

@@ -5,6 +5,7 @@ mod alert_stats;
 mod api_flow;
 mod architecture;
 mod assessment;
+mod assessment_third_party;
 mod attack;
 mod audit_trail;
 mod authz;

@@ -71,6 +71,7 @@ fn accounts() -> Vec<(&'static str, &'static str)> {
         "demo_department",
         "demo_unit",
         "demo_guard",
+        "demo_assessor",
     ] {
         a.push((u, DEMO_PASSWORD));
     }

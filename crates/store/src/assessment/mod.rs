@@ -19,6 +19,8 @@ pub struct AssessedUnit {
     pub counter_terror: bool,
     pub key_unit: bool,
     pub closed: bool,
+    /// The police station the unit is assigned to (who reviews its self-assessment).
+    pub station_id: Option<String>,
 }
 
 /// Assessment campaigns and assessments. Methods taking a scope do not find a unit, campaign
@@ -81,6 +83,25 @@ pub trait AssessmentRepo: Send + Sync {
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> StoreResult<Assessment>;
+
+    /// Assigns the units to the campaign's third-party organisation `org_id` with `audit`, in
+    /// one transaction; units already assigned in the campaign stay as they are. `NotFound` when
+    /// a unit is outside the scope or not concerned by the campaign. Returns how many were new.
+    #[allow(clippy::too_many_arguments)]
+    async fn assign_assessment_units(
+        &self,
+        scope: &Scope,
+        campaign: &AssessmentCampaign,
+        org_id: &str,
+        unit_ids: &[String],
+        assigned_by: &str,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize>;
+
+    /// The units assigned in a campaign that the scope reaches (a third-party assessor: its
+    /// own), by unit name.
+    async fn assessment_assignments(&self, scope: &Scope, campaign_id: &str) -> StoreResult<Vec<AssessmentAssignment>>;
 
     /// The latest signed result per unit in scope signed within `[from, to]`, by unit name.
     async fn latest_assessment_results(

@@ -2,7 +2,7 @@
 //! `crate::postgres`).
 
 use super::audit::append_in;
-use super::common::{escape_like, from_ms, ms, opt_ms, paged, push_scope};
+use super::common::{escape_like, from_ms, ms, opt_ms, paged, push_assessment_scope, push_scope, AssessmentReach};
 use super::db::{sql, Db, DbRow};
 use super::store::Backend;
 use super::supervision::insert_hazard;
@@ -33,6 +33,7 @@ fn from_row(r: &DbRow) -> Assessment {
         unit_name: r.get("unit_name"),
         assessor: AssessorKind::from_code(r.get::<&str, _>("assessor")).unwrap_or(AssessorKind::Police),
         assessor_org: r.get("assessor_org"),
+        assessor_org_id: r.get("assessor_org_id"),
         checklist_id: r.get("checklist_id"),
         variant: Variant::from_code(r.get::<&str, _>("variant")).unwrap_or(Variant::AllUnits),
         period_from: from_ms(r.get("period_from")),
@@ -58,6 +59,8 @@ fn campaign_from_row(r: &DbRow) -> AssessmentCampaign {
         title: r.get("title"),
         assessor: AssessorKind::from_code(r.get::<&str, _>("assessor")).unwrap_or(AssessorKind::Police),
         assessor_org: r.get("assessor_org"),
+        assessor_org_id: r.get("assessor_org_id"),
+        org_id: r.get("org_id"),
         division_prefix: r.get("division_prefix"),
         department_id: r.get("department_id"),
         unit_kind: r.get("unit_kind"),
@@ -102,6 +105,11 @@ fn push_campaign_scope(qb: &mut QueryBuilder<'_, Db>, scope: &Scope) {
     if matches!(scope, Scope::All) {
         return;
     }
+    if matches!(scope, Scope::Assessor { .. }) {
+        // A third-party assessor: the campaigns it has units assigned in.
+        push_assessment_scope(qb, scope, AssessmentReach::Campaigns("c"));
+        return;
+    }
     qb.push(
         " AND EXISTS (SELECT 1 FROM units u WHERE u.division_code LIKE c.division_prefix || '%' \
          AND (c.station_id IS NULL OR u.police_station_id = c.station_id) \
@@ -123,7 +131,7 @@ impl Backend {
     {
         let mut qb = QueryBuilder::new(SELECT);
         qb.push_bind(id.to_string());
-        push_scope(&mut qb, scope);
+        push_assessment_scope(&mut qb, scope, AssessmentReach::Assessments("a"));
         Ok(qb.build().fetch_optional(exec).await?.as_ref().map(from_row))
     }
 
@@ -142,11 +150,11 @@ impl Backend {
 impl AssessmentRepo for Backend {
     async fn assessed_unit(&self, scope: &Scope, unit_id: &str) -> StoreResult<AssessedUnit> {
         let mut qb = QueryBuilder::new(
-            "SELECT u.name, u.kind, u.is_university, u.is_counter_terror_target, u.is_key_unit, u.state \
-             FROM units u WHERE u.id = ",
+            "SELECT u.name, u.kind, u.is_university, u.is_counter_terror_target, u.is_key_unit, u.state, \
+             u.police_station_id FROM units u WHERE u.id = ",
         );
         qb.push_bind(unit_id.to_string());
-        push_scope(&mut qb, scope);
+        push_assessment_scope(&mut qb, scope, AssessmentReach::Units);
         let r = qb
             .build()
             .fetch_optional(&self.pool)
@@ -159,6 +167,7 @@ impl AssessmentRepo for Backend {
             counter_terror: r.get::<bool, _>("is_counter_terror_target"),
             key_unit: r.get::<bool, _>("is_key_unit"),
             closed: r.get::<&str, _>("state") == "closed",
+            station_id: r.get("police_station_id"),
         })
     }
 
@@ -229,7 +238,8 @@ impl AssessmentRepo for Backend {
         let mut tx = self.begin_write().await?;
         sqlx::query(&sql(
             "INSERT INTO assessment_campaigns (id, title, assessor, assessor_org, division_prefix, station_id, \
-             department_id, unit_kind, org_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             department_id, unit_kind, org_id, created_by, created_at, assessor_org_id) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ))
         .bind(&c.id)
         .bind(&c.title)
@@ -242,6 +252,7 @@ impl AssessmentRepo for Backend {
         .bind(&c.org_id)
         .bind(&c.created_by)
         .bind(ms(c.at))
+        .bind(&c.assessor_org_id)
         .execute(&mut *tx)
         .await?;
         let mut a = audit.clone();
@@ -255,6 +266,8 @@ impl AssessmentRepo for Backend {
             title: c.title.clone(),
             assessor: c.assessor,
             assessor_org: c.assessor_org.clone(),
+            assessor_org_id: c.assessor_org_id.clone(),
+            org_id: c.org_id.clone(),
             division_prefix: c.division_prefix.clone(),
             department_id: c.department_id.clone(),
             unit_kind: c.unit_kind.clone(),
@@ -305,7 +318,7 @@ impl AssessmentRepo for Backend {
         let last = "(SELECT MAX(a.signed_at) FROM assessments a WHERE a.unit_id = u.id AND a.state = 'signed')";
         let due_line = ms(now - Duration::days(CYCLE_DAYS - DUE_WINDOW_DAYS));
         let filters = |qb: &mut QueryBuilder<'_, Db>| {
-            push_scope(qb, scope);
+            push_assessment_scope(qb, scope, AssessmentReach::Units);
             if let Some(c) = campaign {
                 push_campaign_units(
                     qb,
@@ -356,7 +369,7 @@ impl AssessmentRepo for Backend {
         let mut tx = self.begin_write().await?;
         let mut qb = QueryBuilder::new("SELECT u.id FROM units u WHERE u.id = ");
         qb.push_bind(a.unit_id.clone());
-        push_scope(&mut qb, scope);
+        push_assessment_scope(&mut qb, scope, AssessmentReach::Units);
         qb.build().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
         let open: Option<String> = sqlx::query_scalar(&sql(
             "SELECT id FROM assessments WHERE unit_id = ? AND state <> 'signed'",
@@ -373,8 +386,8 @@ impl AssessmentRepo for Backend {
         }
         sqlx::query(&sql(
             "INSERT INTO assessments (id, campaign_id, unit_id, assessor, assessor_org, checklist_id, variant, \
-             period_from, period_to, state, items, outcome_cases, created_by, created_at, escalation_trigger, version) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, 0, ?, ?, '', 0)",
+             period_from, period_to, state, items, outcome_cases, created_by, created_at, escalation_trigger, version, \
+             assessor_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, 0, ?, ?, '', 0, ?)",
         ))
         .bind(&a.id)
         .bind(&a.campaign_id)
@@ -388,6 +401,7 @@ impl AssessmentRepo for Backend {
         .bind(serde_json::to_string(&a.items).unwrap_or_default())
         .bind(&a.created_by)
         .bind(ms(a.at))
+        .bind(&a.assessor_org_id)
         .execute(&mut *tx)
         .await?;
         let mut au = audit.clone();
@@ -422,7 +436,7 @@ impl AssessmentRepo for Backend {
                  a.created_at, a.signed_at {from}"
             ),
             |qb| {
-                push_scope(qb, scope);
+                push_assessment_scope(qb, scope, AssessmentReach::Assessments("a"));
                 if let Some(u) = &f.unit_id {
                     qb.push(" AND a.unit_id = ").push_bind(u.clone());
                 }
@@ -530,6 +544,79 @@ impl AssessmentRepo for Backend {
             .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn assign_assessment_units(
+        &self,
+        scope: &Scope,
+        campaign: &AssessmentCampaign,
+        org_id: &str,
+        unit_ids: &[String],
+        assigned_by: &str,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        let station = self.campaign_station(&campaign.id).await?;
+        let mut tx = self.begin_write().await?;
+        let mut added = 0;
+        for unit_id in unit_ids {
+            let mut qb = QueryBuilder::new("SELECT u.id FROM units u WHERE u.state <> 'closed' AND u.id = ");
+            qb.push_bind(unit_id.clone());
+            push_scope(&mut qb, scope);
+            push_campaign_units(
+                &mut qb,
+                &campaign.division_prefix,
+                station.as_deref(),
+                campaign.department_id.as_deref(),
+                campaign.unit_kind.as_deref(),
+            );
+            qb.build().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+            added += sqlx::query(&sql(
+                "INSERT INTO assessment_assignments (campaign_id, unit_id, org_id, assigned_by, assigned_at) \
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, unit_id) DO NOTHING",
+            ))
+            .bind(&campaign.id)
+            .bind(unit_id)
+            .bind(org_id)
+            .bind(assigned_by)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as usize;
+        }
+        let mut a = audit.clone();
+        if a.object_id.is_empty() {
+            a.object_id = campaign.id.clone();
+        }
+        append_in(&mut tx, &a, now).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn assessment_assignments(&self, scope: &Scope, campaign_id: &str) -> StoreResult<Vec<AssessmentAssignment>> {
+        let mut qb = QueryBuilder::new(
+            "SELECT aa.campaign_id, aa.unit_id, u.name AS unit_name, u.division_code, aa.org_id, aa.assigned_by, \
+             aa.assigned_at FROM assessment_assignments aa JOIN units u ON u.id = aa.unit_id WHERE aa.campaign_id = ",
+        );
+        qb.push_bind(campaign_id.to_string());
+        push_assessment_scope(&mut qb, scope, AssessmentReach::Units);
+        qb.push(" ORDER BY u.name, u.id LIMIT 5000");
+        Ok(qb
+            .build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| AssessmentAssignment {
+                campaign_id: r.get("campaign_id"),
+                unit_id: r.get("unit_id"),
+                unit_name: r.get("unit_name"),
+                division_code: r.get("division_code"),
+                org_id: r.get("org_id"),
+                assigned_by: r.get("assigned_by"),
+                assigned_at: from_ms(r.get("assigned_at")),
+            })
+            .collect())
     }
 
     async fn latest_assessment_results(

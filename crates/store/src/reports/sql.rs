@@ -44,7 +44,7 @@ fn push_report_scope(qb: &mut QueryBuilder<'_, Db>, scope: &Scope) {
         Scope::Unit { unit_id } => {
             qb.push(" AND r.unit_id = ").push_bind(unit_id.clone());
         }
-        Scope::Department { .. } | Scope::Nothing => {
+        Scope::Department { .. } | Scope::Assessor { .. } | Scope::Nothing => {
             qb.push(" AND 1=0");
         }
     }

@@ -37,8 +37,58 @@ pub(crate) fn push_scope(qb: &mut QueryBuilder<'_, Db>, scope: &Scope) {
         Scope::Unit { unit_id } => {
             qb.push(" AND u.id = ").push_bind(unit_id.clone());
         }
-        Scope::Nothing => {
+        // A third-party assessor reaches its assigned units through the assessment capability
+        // only ([`push_assessment_scope`]); everywhere else it reads nothing (deny by default).
+        Scope::Assessor { .. } | Scope::Nothing => {
             qb.push(" AND 1=0");
+        }
+    }
+}
+
+/// What an assessment query filters (see [`push_assessment_scope`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AssessmentReach<'a> {
+    /// Units (alias `u`).
+    Units,
+    /// Assessments (alias given) of units aliased `u`.
+    Assessments(&'a str),
+    /// Assessment campaigns (alias given); other scopes are applied by the caller through the
+    /// units the campaign concerns.
+    Campaigns(&'a str),
+}
+
+/// Appends the scope of the assessment capability (docs/ASSESSMENT.md): every scope as
+/// [`push_scope`], except a third-party assessor's (`Scope::Assessor`), which reaches the units
+/// assigned to its organisation (`assessment_assignments`), only the assessments of the campaigns
+/// they were assigned in, and only those campaigns. Security-sensitive: with [`push_scope`], the
+/// one place a scope becomes SQL.
+pub(crate) fn push_assessment_scope(qb: &mut QueryBuilder<'_, Db>, scope: &Scope, reach: AssessmentReach<'_>) {
+    let Scope::Assessor { org_id } = scope else {
+        if !matches!(reach, AssessmentReach::Campaigns(_)) {
+            push_scope(qb, scope);
+        }
+        return;
+    };
+    match reach {
+        AssessmentReach::Units => {
+            qb.push(" AND u.id IN (SELECT aa.unit_id FROM assessment_assignments aa WHERE aa.org_id = ")
+                .push_bind(org_id.clone())
+                .push(")");
+        }
+        AssessmentReach::Assessments(a) => {
+            qb.push(format!(
+                " AND EXISTS (SELECT 1 FROM assessment_assignments aa WHERE aa.unit_id = u.id \
+                 AND aa.campaign_id = {a}.campaign_id AND {a}.assessor = 'third_party' AND aa.org_id = "
+            ))
+            .push_bind(org_id.clone())
+            .push(")");
+        }
+        AssessmentReach::Campaigns(c) => {
+            qb.push(format!(
+                " AND {c}.id IN (SELECT aa.campaign_id FROM assessment_assignments aa WHERE aa.org_id = "
+            ))
+            .push_bind(org_id.clone())
+            .push(")");
         }
     }
 }

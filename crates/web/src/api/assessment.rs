@@ -9,7 +9,8 @@ use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use neibao_domain::assessment::{
-    Assessment, AssessmentCampaign, AssessmentFilter, AssessmentRow, AssessmentState, DueUnit, UnitResult,
+    Assessment, AssessmentAssignment, AssessmentCampaign, AssessmentFilter, AssessmentRow, AssessmentState, DueUnit,
+    UnitResult,
 };
 use neibao_domain::attachments::Attachment;
 use neibao_domain::error::ErrorCode;
@@ -105,10 +106,14 @@ pub struct CampaignBody {
     /// `police` (公安机关评估), `self` (单位自评，公安复核) or `third_party` (第三方机构评估).
     #[serde(default)]
     pub assessor: String,
-    /// The third-party organisation's name (required for `third_party`).
+    /// The third-party organisation's name (required for `third_party` without
+    /// `assessor_org_id`; with it, default: the organisation's name).
     #[serde(default)]
     #[schema(max_length = 100)]
     pub assessor_org: String,
+    /// The third-party assessment organisation (an organisation of kind `assessor_org`) whose
+    /// own accounts fill in the sheets of the units assigned to it (`third_party` only).
+    pub assessor_org_id: Option<String>,
     /// Only this competent department's units (police; a department's campaign is its sector).
     pub department_id: Option<String>,
     /// Only units of this kind (registry code, e.g. `enterprise`).
@@ -209,6 +214,7 @@ pub async fn launch(
                 title: b.title,
                 assessor: b.assessor,
                 assessor_org: b.assessor_org,
+                assessor_org_id: b.assessor_org_id,
                 department_id: b.department_id,
                 unit_kind: b.unit_kind,
             },
@@ -227,6 +233,56 @@ pub async fn campaigns(
 ) -> ApiResult<Json<Listing<AssessmentCampaign>>> {
     let page = Page::checked(q.page, q.per_page)?;
     Ok(Json(state.services.assessment.campaigns(&user.principal, page).await?))
+}
+
+/// Units to assign to a campaign's third-party assessment organisation.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = AssessmentAssignBody)]
+pub struct AssignBody {
+    /// The units (1–500), each in the caller's jurisdiction and concerned by the campaign.
+    #[serde(default)]
+    #[schema(max_items = 500)]
+    pub unit_ids: Vec<String>,
+}
+
+/// Assigns units of a third-party campaign to its assessment organisation, whose own accounts
+/// then see those units and fill in their sheets (the launching organisation only). Units
+/// already assigned stay; the answer is every unit assigned in the campaign.
+#[utoipa::path(post, path = "/api/v1/assessment-campaigns/{id}/assignments", tag = "assessment", params(IdPath),
+    request_body = AssignBody,
+    responses((status = 200, body = Vec<AssessmentAssignment>),
+        (status = 400, body = crate::error::ErrorBody, description = "未选择单位或超过 500 家"),
+        (status = 403, body = crate::error::ErrorBody, description = "不是发起本批次的机构"),
+        (status = 404, body = crate::error::ErrorBody, description = "批次或单位不存在、不在本辖区或不属于本批次"),
+        (status = 409, body = crate::error::ErrorBody, description = "本批次未指定第三方评估机构")))]
+pub async fn assign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+    Json(b): Json<AssignBody>,
+) -> ApiResult<Json<Vec<AssessmentAssignment>>> {
+    Ok(Json(
+        state
+            .services
+            .assessment
+            .assign(&user.principal, &p.id, &b.unit_ids)
+            .await?,
+    ))
+}
+
+/// The units assigned in a campaign to its third-party organisation that the caller sees (a
+/// third-party assessor: its own).
+#[utoipa::path(get, path = "/api/v1/assessment-campaigns/{id}/assignments", tag = "assessment", params(IdPath),
+    responses((status = 200, body = Vec<AssessmentAssignment>),
+        (status = 404, body = crate::error::ErrorBody, description = "批次不存在或不在本辖区")))]
+pub async fn assignments(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<IdPath>,
+) -> ApiResult<Json<Vec<AssessmentAssignment>>> {
+    Ok(Json(
+        state.services.assessment.assignments(&user.principal, &p.id).await?,
+    ))
 }
 
 /// One campaign.
@@ -613,6 +669,10 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/v1/assessment-campaigns", routing::get(campaigns).post(launch))
         .route("/api/v1/assessment-campaigns/{id}", routing::get(campaign))
+        .route(
+            "/api/v1/assessment-campaigns/{id}/assignments",
+            routing::get(assignments).post(assign),
+        )
         .route("/api/v1/assessment-results", routing::get(results))
         .route("/api/v1/assessments", routing::get(list).post(start))
         .route("/api/v1/assessments/due", routing::get(due))
@@ -635,6 +695,8 @@ pub fn routes() -> axum::Router<AppState> {
     launch,
     campaigns,
     campaign,
+    assign,
+    assignments,
     due,
     start,
     list,

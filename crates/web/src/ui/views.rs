@@ -46,6 +46,14 @@ pub struct Nav {
     pub may_compliance: bool,
     /// The unit's manager and guards (`visitor.gate`): the 访客登记 link is shown.
     pub visitors: bool,
+    /// Reads the 平安建设 roll-up (`rollup.read`: administrators, police, competent
+    /// departments): the 平安建设汇总 link is shown.
+    pub may_rollup: bool,
+    /// May apply for the 平安单位 title (`honours.apply`: the unit's manager).
+    pub may_apply_honours: bool,
+    /// A third-party assessor (`assessment.third_party`): sees only the safety assessment, so
+    /// the menu shows nothing else that would read as empty.
+    pub third_party: bool,
 }
 
 impl Nav {
@@ -76,6 +84,9 @@ impl Nav {
             may_watch: u.principal.can(Permission::WatchlistManage),
             may_compliance: u.principal.can(Permission::ComplianceHandle),
             visitors: u.principal.can(Permission::VisitorGate),
+            may_rollup: u.principal.can(Permission::RollupRead),
+            may_apply_honours: u.principal.can(Permission::HonoursApply),
+            third_party: u.principal.can(Permission::AssessmentThirdParty),
         }
     }
 

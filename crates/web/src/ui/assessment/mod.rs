@@ -14,6 +14,7 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/assessments", routing::get(pages::index))
         .route("/assessments/campaigns", routing::post(pages::launch))
+        .route("/assessments/campaigns/{id}/assignments", routing::post(pages::assign))
         .route("/assessments/start", routing::post(pages::start))
         .route("/assessments/{id}", routing::get(pages::sheet).post(pages::save))
         .route("/assessments/{id}/hazards", routing::post(pages::hazards))

@@ -17,7 +17,7 @@ use crate::extract::csrf::CsrfForm;
 use crate::extract::multipart::CsrfMultipart;
 use crate::extract::principal::CurrentUser;
 use crate::state::AppState;
-use crate::ui::form::{field, refused_in_form, status_of, with_status, Fields};
+use crate::ui::form::{field, fields, refused_in_form, status_of, with_status, Fields};
 use crate::ui::kit::{error_page, render, UiUser};
 use crate::ui::views::{fmt_time, Nav, Pager};
 
@@ -63,12 +63,23 @@ struct IndexPage {
     due_total: i64,
     pager: Pager,
     rows: Vec<Row>,
+    only_signed: bool,
     may_launch: bool,
     may_start: bool,
     assessors: Vec<(&'static str, &'static str)>,
+    /// Third-party assessment organisations for the launch form: (id, name).
+    orgs: Vec<(String, String)>,
+    /// The selected campaign names a third-party organisation and the caller launched it: the
+    /// assign form is shown.
+    may_assign: bool,
+    /// The units assigned in the selected campaign (a third-party assessor: its own).
+    assigned: Vec<DueRow>,
+    /// A third-party assessor: starts sheets from the assigned list only.
+    third_party: bool,
     title: String,
     assessor: String,
     assessor_org: String,
+    assessor_org_id: String,
     unit_kind: String,
     error: Option<String>,
 }
@@ -78,6 +89,8 @@ struct IndexPage {
 pub struct IndexQuery {
     campaign: String,
     page: Option<u32>,
+    /// `signed`: the recent list shows signed results only (the dashboard's mean score links here).
+    state: String,
 }
 
 async fn index_page(
@@ -108,11 +121,28 @@ async fn index_page(
         Ok(l) => l,
         Err(e) => return error_page(u, e.into()),
     };
-    let rows = svc
-        .list(who, &AssessmentFilter::default(), first)
+    let only_signed = q.state == "signed";
+    let filter = AssessmentFilter {
+        state: only_signed.then_some(AssessmentState::Signed),
+        ..Default::default()
+    };
+    let rows = svc.list(who, &filter, first).await.map(|l| l.items).unwrap_or_default();
+    let selected = campaigns.iter().find(|c| c.id == campaign);
+    let assigned = match selected.filter(|c| c.assessor_org_id.is_some()) {
+        Some(c) => svc.assignments(who, &c.id).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let may_assign = selected
+        .is_some_and(|c| c.assessor_org_id.is_some() && c.org_id.is_some() && c.org_id == who.org_id)
+        && who.can(Permission::AssessmentLaunch);
+    let orgs = svc
+        .assessor_orgs(who)
         .await
-        .map(|l| l.items)
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let third_party = who.can(Permission::AssessmentThirdParty);
     let status = error.as_ref().map(status_of).unwrap_or(StatusCode::OK);
     with_status(
         render(&IndexPage {
@@ -166,12 +196,28 @@ async fn index_page(
                     created: fmt_time(r.created_at),
                 })
                 .collect(),
+            only_signed,
             may_launch: who.can(Permission::AssessmentLaunch),
             may_start: who.can(Permission::AssessmentConduct) || who.can(Permission::AssessmentSelf),
             assessors: AssessorKind::ALL.iter().map(|k| (k.code(), k.label_zh())).collect(),
+            orgs,
+            may_assign,
+            assigned: assigned
+                .iter()
+                .map(|x| DueRow {
+                    unit_id: x.unit_id.clone(),
+                    unit: x.unit_name.clone(),
+                    last: format!("{}（{}）", fmt_time(x.assigned_at), x.assigned_by),
+                    last_total: String::new(),
+                    status: String::new(),
+                    overdue: false,
+                })
+                .collect(),
+            third_party,
             title: field(sent, "title").to_string(),
             assessor: field(sent, "assessor").to_string(),
             assessor_org: field(sent, "assessor_org").to_string(),
+            assessor_org_id: field(sent, "assessor_org_id").to_string(),
             unit_kind: field(sent, "unit_kind").to_string(),
             error: error.map(|e| e.message),
         }),
@@ -190,6 +236,7 @@ pub async fn launch(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
         title: field(&f, "title").to_string(),
         assessor: field(&f, "assessor").to_string(),
         assessor_org: field(&f, "assessor_org").to_string(),
+        assessor_org_id: Some(field(&f, "assessor_org_id").to_string()),
         department_id: None,
         unit_kind: Some(field(&f, "unit_kind").to_string()),
     };
@@ -199,6 +246,32 @@ pub async fn launch(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f
             let e: ApiError = e.into();
             if refused_in_form(&e) {
                 index_page(&state, &u, &IndexQuery::default(), &f, Some(e)).await
+            } else {
+                error_page(&u, e)
+            }
+        }
+    }
+}
+
+/// `POST /assessments/campaigns/{id}/assignments`: `unit_id` (repeated): the units to assign to
+/// the campaign's third-party assessment organisation.
+pub async fn assign(
+    State(state): State<AppState>,
+    UiUser(u): UiUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> Response {
+    let units: Vec<String> = fields(&f, "unit_id").into_iter().map(str::to_string).collect();
+    match state.services.assessment.assign(&u.principal, &id, &units).await {
+        Ok(_) => Redirect::to(&format!("/assessments?campaign={id}#assigned")).into_response(),
+        Err(e) => {
+            let e: ApiError = e.into();
+            if refused_in_form(&e) {
+                let q = IndexQuery {
+                    campaign: id,
+                    ..Default::default()
+                };
+                index_page(&state, &u, &q, &Vec::new(), Some(e)).await
             } else {
                 error_page(&u, e)
             }
@@ -224,7 +297,7 @@ pub async fn start(State(state): State<AppState>, UiUser(u): UiUser, CsrfForm(f)
             if refused_in_form(&e) {
                 let q = IndexQuery {
                     campaign: field(&f, "campaign_id").to_string(),
-                    page: None,
+                    ..Default::default()
                 };
                 index_page(&state, &u, &q, &Vec::new(), Some(e)).await
             } else {

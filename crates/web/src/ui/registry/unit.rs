@@ -64,6 +64,9 @@ struct UnitPage {
     credit: Option<CreditBox>,
     /// Police, departments and the unit manager: 开始检查.
     may_inspect: bool,
+    /// May apply for (the unit's manager) or decide (county-level and higher police) the
+    /// 平安单位 title: the 平安单位 button is shown (docs/HONOURS.md).
+    may_honours: bool,
     /// Police and administrators: the unit's edit, move and state forms (docs/REGISTRY.md).
     may_register: bool,
     /// The move form's choices: stations by county, competent departments.
@@ -392,6 +395,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         revealed: revealed.is_some(),
         credit,
         may_inspect: u.principal.can(Permission::Inspect),
+        may_honours: u.principal.can(Permission::HonoursApply) || u.principal.can(Permission::HonoursDecide),
         may_register,
         station_groups,
         departments,
