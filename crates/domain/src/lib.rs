@@ -56,5 +56,6 @@ pub mod supervision;
 pub mod users;
 pub mod video;
 pub mod warning;
+pub mod wellbeing;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

@@ -53,6 +53,7 @@ pub mod unit_records;
 pub mod users;
 pub mod video;
 pub mod warning;
+pub mod wellbeing;
 
 pub use config::EngineConfig;
 pub use context::Ctx;

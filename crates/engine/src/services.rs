@@ -47,6 +47,7 @@ use crate::supervision::SupervisionService;
 use crate::users::UserService;
 use crate::video::VideoService;
 use crate::warning::WarningService;
+use crate::wellbeing::WellbeingService;
 
 /// Every service of the platform.
 #[derive(Clone)]
@@ -90,6 +91,7 @@ pub struct Services {
     pub rollup: RollupService,
     pub honours: HonoursService,
     pub assessment: AssessmentService,
+    pub wellbeing: WellbeingService,
 }
 
 impl Services {
@@ -142,6 +144,7 @@ impl Services {
             rollup: RollupService::new(ctx.clone()),
             honours: HonoursService::new(ctx.clone()),
             assessment: AssessmentService::new(ctx.clone()),
+            wellbeing: WellbeingService::new(ctx.clone()),
             ctx,
         }
     }

@@ -56,6 +56,7 @@ pub mod supervision;
 pub mod users;
 pub mod video;
 pub mod warning;
+pub mod wellbeing;
 
 pub use error::{StoreError, StoreResult};
 pub use store::Store;

@@ -42,3 +42,4 @@ pub use crate::supervision::{
 pub use crate::users::UserAdminRepo;
 pub use crate::video::VideoRepo;
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};
+pub use crate::wellbeing::{CrisisCaseRepo, WellbeingRepo};

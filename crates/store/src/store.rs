@@ -43,6 +43,7 @@ use crate::supervision::{
 use crate::users::UserAdminRepo;
 use crate::video::VideoRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
+use crate::wellbeing::{CrisisCaseRepo, WellbeingRepo};
 
 /// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
 /// a backend implements each repository trait and gets `Store` for free.
@@ -106,6 +107,8 @@ pub trait Store:
     + RollupRepo
     + HonoursRepo
     + AssessmentRepo
+    + WellbeingRepo
+    + CrisisCaseRepo
     + Send
     + Sync
     + 'static
@@ -172,6 +175,8 @@ impl<T> Store for T where
         + RollupRepo
         + HonoursRepo
         + AssessmentRepo
+        + WellbeingRepo
+        + CrisisCaseRepo
         + Send
         + Sync
         + 'static

@@ -23,10 +23,12 @@ pub enum Role {
     UnitManager,
     /// 保安员
     Guard,
+    /// 心理辅导员 (docs/WELLBEING.md; R36): a unit's counsellor, named on the crisis cases they follow.
+    Counsellor,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Admin,
         Role::PoliceProvince,
         Role::PoliceCity,
@@ -35,6 +37,7 @@ impl Role {
         Role::Department,
         Role::UnitManager,
         Role::Guard,
+        Role::Counsellor,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -46,6 +49,7 @@ impl Role {
             Role::Department => "department",
             Role::UnitManager => "unit_manager",
             Role::Guard => "guard",
+            Role::Counsellor => "counsellor",
         }
     }
     pub fn from_code(s: &str) -> Option<Role> {
@@ -61,6 +65,7 @@ impl Role {
             Role::Department => "行业主管部门",
             Role::UnitManager => "单位保卫负责人",
             Role::Guard => "保安员",
+            Role::Counsellor => "心理辅导员",
         }
     }
     pub fn is_police(self) -> bool {

@@ -100,5 +100,7 @@ mod users;
 mod video;
 #[path = "../warning/sql.rs"]
 mod warning;
+#[path = "../wellbeing/sql.rs"]
+mod wellbeing;
 
 pub use store::PgStore;

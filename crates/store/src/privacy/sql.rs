@@ -420,6 +420,12 @@ impl RetentionRepo for Backend {
             if matches!(class, DataClass::VisitorRecords) {
                 continue; // no visitor records are stored yet
             }
+            if class == DataClass::CounsellingCases {
+                // Closed crisis cases (docs/WELLBEING.md): their own repository deletes them.
+                let cutoff = now - Duration::days(class.effective_days(p.max_days, false));
+                out.extend(self.sweep_crisis_cases(cutoff, now, audit).await?);
+                continue;
+            }
             if class == DataClass::Logs {
                 let cutoff = now - Duration::days(class.effective_days(p.max_days, false));
                 if let Some(rec) = self.trim_logs(cutoff, now, audit).await? {

@@ -103,6 +103,8 @@ mod users;
 mod video;
 #[path = "../warning/sql.rs"]
 mod warning;
+#[path = "../wellbeing/sql.rs"]
+mod wellbeing;
 mod writer;
 
 pub use store::SqliteStore;

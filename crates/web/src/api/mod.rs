@@ -27,6 +27,7 @@ pub mod honours;
 pub mod imports;
 pub mod intake;
 pub mod liaison;
+pub mod wellbeing;
 pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;
@@ -97,4 +98,5 @@ pub fn routes() -> Router<AppState> {
         .merge(filings::routes())
         .merge(designations::routes())
         .merge(protection_levels::routes())
+        .merge(wellbeing::routes())
 }

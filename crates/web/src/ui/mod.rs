@@ -41,6 +41,7 @@ mod video;
 mod views;
 mod warning;
 mod weekly;
+mod wellbeing;
 
 use axum::Router;
 
@@ -89,4 +90,5 @@ pub fn routes() -> Router<AppState> {
         .merge(security_staff::routes())
         .merge(filings::routes())
         .merge(protection_levels::routes())
+        .merge(wellbeing::routes())
 }

@@ -39,6 +39,8 @@ pub struct Nav {
     pub may_admin_users: bool,
     /// An administrator (`organisation.administer`): the 组织机构 link is shown.
     pub may_admin_orgs: bool,
+    /// Has a part in 心防 cases (reads own cases, counts or escalation notices): the 心防 link.
+    pub wellbeing: bool,
 }
 
 impl Nav {
@@ -66,6 +68,9 @@ impl Nav {
             may_reveal: u.principal.can(Permission::PersonReveal),
             may_admin_users: u.principal.can(Permission::UserAdminister),
             may_admin_orgs: u.principal.can(Permission::OrganisationAdminister),
+            wellbeing: u.principal.can(Permission::CrisisCaseRead)
+                || u.principal.can(Permission::CrisisCountsRead)
+                || u.principal.can(Permission::CrisisEscalationRead),
         }
     }
 
