@@ -388,7 +388,7 @@ pub fn escalation_title(unit_name: &str, counsellor: &str, contact: &str) -> Str
 }
 
 /// Whether a case may be escalated: open, high risk and a threat to others (R36).
-pub fn may_escalate(risk: Risk, threat_to_others: bool, state: CaseState) -> bool {
+pub fn escalation_allowed(risk: Risk, threat_to_others: bool, state: CaseState) -> bool {
     state == CaseState::Open && risk == Risk::High && threat_to_others
 }
 
@@ -411,10 +411,10 @@ mod tests {
 
     #[test]
     fn only_open_high_risk_threats_escalate() {
-        assert!(may_escalate(Risk::High, true, CaseState::Open));
-        assert!(!may_escalate(Risk::High, false, CaseState::Open));
-        assert!(!may_escalate(Risk::Medium, true, CaseState::Open));
-        assert!(!may_escalate(Risk::High, true, CaseState::Closed));
+        assert!(escalation_allowed(Risk::High, true, CaseState::Open));
+        assert!(!escalation_allowed(Risk::High, false, CaseState::Open));
+        assert!(!escalation_allowed(Risk::Medium, true, CaseState::Open));
+        assert!(!escalation_allowed(Risk::High, true, CaseState::Closed));
     }
 
     #[test]

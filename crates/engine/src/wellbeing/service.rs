@@ -356,7 +356,7 @@ impl WellbeingService {
             .await?
             .ok_or_else(ServiceError::not_found)?;
         let mut d = rec.detail;
-        let counsellor = d.summary.mine_as_counsellor && who.role == Role::Counsellor;
+        let counsellor = d.summary.mine_as_counsellor && who.can(Permission::CrisisCaseWork);
         let mut audit = who.audit("crisis_case.read", "crisis_case", id, None);
         audit.purpose = purpose;
         audit.detail = if counsellor { "counsellor" } else { "reporter" }.into();
@@ -434,7 +434,7 @@ impl WellbeingService {
         let d = self.worked_case(who, id).await?;
         let contact = contact?;
         let s = &d.summary;
-        if !may_escalate(s.risk, s.threat_to_others, s.state) {
+        if !escalation_allowed(s.risk, s.threat_to_others, s.state) {
             return Err(ServiceError::refused(
                 neibao_domain::error::ErrorCode::Conflict,
                 "仅风险等级为高且可能危及他人的个案可以升级通报",

@@ -73,5 +73,6 @@ mod users;
 mod video;
 mod warning;
 mod webdriver;
+mod wellbeing;
 mod wiring;
 mod zh_walk;

@@ -265,7 +265,7 @@ async fn case_page(
         threat: s.threat_to_others,
         open,
         may_work: may_work && open,
-        may_escalate: may_work && neibao_domain::wellbeing::may_escalate(s.risk, s.threat_to_others, s.state),
+        may_escalate: may_work && neibao_domain::wellbeing::escalation_allowed(s.risk, s.threat_to_others, s.state),
         purpose: purpose.to_string(),
         follow_ups: d
             .follow_ups
