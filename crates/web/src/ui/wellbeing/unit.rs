@@ -133,7 +133,7 @@ fn members_of(text: &str) -> Vec<TeamMember> {
         .map(|l| {
             let (name, duty) = l
                 .split_once([' ', '\u{3000}', '，', ','])
-                .map_or((l, ""), |(a, b)| (a, b));
+                .unwrap_or((l, ""));
             TeamMember {
                 name: name.trim().to_string(),
                 duty: duty.trim().to_string(),
