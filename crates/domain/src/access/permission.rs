@@ -207,8 +207,8 @@ pub enum Permission {
 }
 
 use Role::{
-    Admin as A, Counsellor as C, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX, PoliceProvince as PP,
-    PoliceStation as PS, UnitManager as M,
+    Admin as A, Counsellor as C, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX,
+    PoliceProvince as PP, PoliceStation as PS, UnitManager as M,
 };
 
 /// Who holds each permission. One row per permission; `Permission::ALL` and this table have the

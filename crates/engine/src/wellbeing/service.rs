@@ -203,7 +203,12 @@ impl WellbeingService {
             by: name_of(who),
             at: now(),
         };
-        let audit = who.audit("wellbeing.education.create", "education_activity", &ed.id, Some(unit_id));
+        let audit = who.audit(
+            "wellbeing.education.create",
+            "education_activity",
+            &ed.id,
+            Some(unit_id),
+        );
         self.ctx.store.add_education_activity(&who.scope, &ed, &audit).await?;
         Ok(ed.id)
     }
@@ -228,7 +233,12 @@ impl WellbeingService {
     /// Sets the unit's designated reporters ([`Permission::CrisisReporterDesignate`]): each must
     /// be an active account of the unit (400 otherwise). Audited `crisis.reporters.set`.
     #[tracing::instrument(skip_all, fields(unit = %unit_id))]
-    pub async fn set_reporters(&self, who: &Principal, unit_id: &str, user_ids: &[String]) -> ServiceResult<Vec<Reporter>> {
+    pub async fn set_reporters(
+        &self,
+        who: &Principal,
+        unit_id: &str,
+        user_ids: &[String],
+    ) -> ServiceResult<Vec<Reporter>> {
         who.require(Permission::CrisisReporterDesignate)?;
         let (_, candidates) = self.reporters(who, unit_id).await?;
         let mut chosen: Vec<(String, String)> = Vec::new();
@@ -298,7 +308,9 @@ impl WellbeingService {
             return Err(ServiceError::invalid("请至少指定一名心理辅导员承办"));
         }
         if named.len() > MAX_COUNSELLORS {
-            return Err(ServiceError::invalid(format!("一个个案最多指定{MAX_COUNSELLORS}名心理辅导员")));
+            return Err(ServiceError::invalid(format!(
+                "一个个案最多指定{MAX_COUNSELLORS}名心理辅导员"
+            )));
         }
         let case = NewCase {
             id: new_id(),
@@ -343,11 +355,13 @@ impl WellbeingService {
 
     /// One case with its content, for a stated purpose ([`Permission::CrisisCaseRead`]; 400
     /// `purpose_required` without one): a counsellor named on it reads everything, its reporter
-    /// what they reported (no health details, no follow-ups, no closing note); anyone else 404.
+    /// what they reported (no health details, no follow-ups, no closing note); anyone else 404
+    /// (checked before the purpose).
     /// The read is audited (`crisis_case.read`, the purpose) before the answer.
     #[tracing::instrument(skip_all, fields(case = %id))]
     pub async fn case(&self, who: &Principal, id: &str, purpose: Option<&str>) -> ServiceResult<CaseDetail> {
-        who.require(Permission::CrisisCaseRead)?;
+        // Not named on it: 404 before anything else (no hint from a purpose refusal).
+        self.case_summary(who, id).await?;
         let purpose = check_purpose(purpose)?;
         let rec = self
             .ctx

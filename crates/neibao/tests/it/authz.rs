@@ -948,7 +948,12 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             Some(r#"{"kind":"visit","note":"矩阵"}"#),
         ),
         ("post", "/api/v1/crisis-cases/{id}/escalate", Nobody, Some("{}")),
-        ("post", "/api/v1/crisis-cases/{id}/close", Nobody, Some(r#"{"note":"矩阵"}"#)),
+        (
+            "post",
+            "/api/v1/crisis-cases/{id}/close",
+            Nobody,
+            Some(r#"{"note":"矩阵"}"#),
+        ),
         ("get", "/api/v1/crisis-counts", CrisisCounts, None),
         ("get", "/api/v1/crisis-escalations", CrisisEscalations, None),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then

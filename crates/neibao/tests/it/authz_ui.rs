@@ -915,9 +915,19 @@ fn table() -> Vec<Row> {
             &[("person_name", "界面矩阵"), ("narrative", "界面矩阵"), ("risk", "low")],
         ),
         ("get", "/wellbeing/cases/{id}", CaseNamed, &[]),
-        ("post", "/wellbeing/cases/{id}/follow-ups", Nobody, &[("kind", "visit"), ("note", "界面矩阵")]),
+        (
+            "post",
+            "/wellbeing/cases/{id}/follow-ups",
+            Nobody,
+            &[("kind", "visit"), ("note", "界面矩阵")],
+        ),
         ("post", "/wellbeing/cases/{id}/escalate", Nobody, &[("contact", "")]),
-        ("post", "/wellbeing/cases/{id}/close", Nobody, &[("closure_note", "界面矩阵")]),
+        (
+            "post",
+            "/wellbeing/cases/{id}/close",
+            Nobody,
+            &[("closure_note", "界面矩阵")],
+        ),
         ("get", "/wellbeing/escalations", CrisisEscalations, &[]),
         ("get", "/units/{id}/wellbeing", WellbeingRead, &[]),
         (

@@ -39,7 +39,10 @@ async fn user(admin: &Client, username: &str, name: &str, role: &str, unit: &str
 pub(crate) async fn case_world(app: &TestApp) -> CaseWorld {
     let admin = app.admin().await;
     let manager = app.client_for("demo_unit").await;
-    let unit = manager.get("/api/v1/me").await.1["unit_id"].as_str().unwrap().to_string();
+    let unit = manager.get("/api/v1/me").await.1["unit_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let counsellor = user(&admin, "wb_counsellor", "王辅导", "counsellor", &unit).await;
     user(&admin, "wb_other", "赵辅导", "counsellor", &unit).await;
     let teacher = user(&admin, "wb_teacher", "李班主任", "guard", &unit).await;
@@ -51,7 +54,10 @@ pub(crate) async fn case_world(app: &TestApp) -> CaseWorld {
     assert_eq!(s, 403, "{v}");
     assert!(error_message(&v).contains("报告人"), "{v}");
     let (s, v) = manager
-        .put(&format!("/api/v1/units/{unit}/crisis-reporters"), json!({"user_ids": [teacher]}))
+        .put(
+            &format!("/api/v1/units/{unit}/crisis-reporters"),
+            json!({"user_ids": [teacher]}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v[0]["name"], "李班主任");
@@ -108,14 +114,19 @@ async fn only_the_named_counsellor_and_the_reporter_read_a_case_and_police_see_c
     assert_eq!(d["content"]["health_details"], HEALTH);
     assert_eq!(d["counsellors"][0]["user_id"], w.counsellor.as_str());
     // The reporter reads what they reported, not the health details.
-    let (s, r) = teacher.get(&format!("/api/v1/crisis-cases/{id}?purpose=核对本人报告内容")).await;
+    let (s, r) = teacher
+        .get(&format!("/api/v1/crisis-cases/{id}?purpose=核对本人报告内容"))
+        .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["content"]["person_name"], NAME);
     assert_eq!(r["content"]["health_details"], "");
     assert_eq!(r["follow_ups"], json!([]));
     // The reporter may not work on it.
     let (s, v) = teacher
-        .post(&format!("/api/v1/crisis-cases/{id}/follow-ups"), json!({"kind": "visit", "note": "x"}))
+        .post(
+            &format!("/api/v1/crisis-cases/{id}/follow-ups"),
+            json!({"kind": "visit", "note": "x"}),
+        )
         .await;
     assert_eq!(s, 403, "{v}");
     clean("reporter", "a refused follow-up", &v);
@@ -123,12 +134,18 @@ async fn only_the_named_counsellor_and_the_reporter_read_a_case_and_police_see_c
     // A follow-up and a family contact; the risk stays high.
     for (kind, note) in [("family", "已与家长电话沟通"), ("referral", "建议转介市精神卫生中心")] {
         let (s, v) = counsellor
-            .post(&format!("/api/v1/crisis-cases/{id}/follow-ups"), json!({"kind": kind, "note": note}))
+            .post(
+                &format!("/api/v1/crisis-cases/{id}/follow-ups"),
+                json!({"kind": kind, "note": note}),
+            )
             .await;
         assert_eq!(s, 201, "{v}");
     }
     let (s, v) = counsellor
-        .post(&format!("/api/v1/crisis-cases/{id}/follow-ups"), json!({"kind": "nonsense", "note": "x"}))
+        .post(
+            &format!("/api/v1/crisis-cases/{id}/follow-ups"),
+            json!({"kind": "nonsense", "note": "x"}),
+        )
         .await;
     assert_eq!(s, 400, "{v}");
 
@@ -170,7 +187,13 @@ async fn only_the_named_counsellor_and_the_reporter_read_a_case_and_police_see_c
             clean(who, p, &v);
         }
         // The pages, through a browser session.
-        let password = if who == "admin" { ADMIN_PASSWORD } else if who.starts_with("wb_") { "" } else { DEMO_PASSWORD };
+        let password = if who == "admin" {
+            ADMIN_PASSWORD
+        } else if who.starts_with("wb_") {
+            ""
+        } else {
+            DEMO_PASSWORD
+        };
         if !password.is_empty() {
             let b = app.browser(who, password).await;
             for p in [
@@ -200,7 +223,12 @@ async fn only_the_named_counsellor_and_the_reporter_read_a_case_and_police_see_c
     for who in ["demo_station", "demo_province"] {
         let (s, v) = app.client_for(who).await.get("/api/v1/crisis-counts").await;
         assert_eq!(s, 200, "{v}");
-        let rows: Vec<&Value> = v.as_array().unwrap().iter().filter(|r| r["unit_id"] == w.unit.as_str()).collect();
+        let rows: Vec<&Value> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["unit_id"] == w.unit.as_str())
+            .collect();
         assert_eq!(rows.len(), 1, "{v}");
         assert_eq!(rows[0]["risk"], "high");
         assert_eq!(rows[0]["open"], 1);
@@ -213,8 +241,17 @@ async fn only_the_named_counsellor_and_the_reporter_read_a_case_and_police_see_c
     // Another county's police see no count of it.
     let (s, v) = app.client_for("demo_county").await.get("/api/v1/crisis-counts").await;
     assert_eq!(s, 200);
-    let mine = v.as_array().unwrap().iter().filter(|r| r["unit_id"] == w.unit.as_str()).count();
-    let (_, unit_seen) = app.client_for("demo_county").await.get(&format!("/api/v1/units/{}", w.unit)).await;
+    let mine = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["unit_id"] == w.unit.as_str())
+        .count();
+    let (_, unit_seen) = app
+        .client_for("demo_county")
+        .await
+        .get(&format!("/api/v1/units/{}", w.unit))
+        .await;
     assert_eq!(mine, usize::from(unit_seen["id"] == w.unit.as_str()));
 
     // Every read of the content is in the audit log with its purpose; the log holds no name.
@@ -236,7 +273,10 @@ async fn a_high_risk_escalation_sends_a_notice_without_health_details_and_closed
     let id = &w.case_id;
     let counsellor = app.client_for("wb_counsellor").await;
     let (s, e) = counsellor
-        .post(&format!("/api/v1/crisis-cases/{id}/escalate"), json!({"contact": "0571-88886666"}))
+        .post(
+            &format!("/api/v1/crisis-cases/{id}/escalate"),
+            json!({"contact": "0571-88886666"}),
+        )
         .await;
     assert_eq!(s, 200, "{e}");
     clean("counsellor", "the escalation answer", &e);
@@ -251,7 +291,10 @@ async fn a_high_risk_escalation_sends_a_notice_without_health_details_and_closed
             .find(|i| i["title"].as_str().unwrap_or("").contains("安保关注"))
             .unwrap_or_else(|| panic!("{who} got no notice: {inbox}"));
         let title = item["title"].as_str().unwrap();
-        assert!(title.contains("高风险") && title.contains("王辅导") && title.contains("0571-88886666"), "{title}");
+        assert!(
+            title.contains("高风险") && title.contains("王辅导") && title.contains("0571-88886666"),
+            "{title}"
+        );
         clean(who, "the inbox", &inbox);
         let (s, l) = app.client_for(who).await.get("/api/v1/crisis-escalations").await;
         assert_eq!(s, 200);
@@ -283,15 +326,26 @@ async fn a_high_risk_escalation_sends_a_notice_without_health_details_and_closed
         .await;
     assert_eq!(s, 400, "{v}");
     let (s, v) = counsellor
-        .post(&format!("/api/v1/crisis-cases/{id}/close"), json!({"note": "已稳定，转入常规关注"}))
+        .post(
+            &format!("/api/v1/crisis-cases/{id}/close"),
+            json!({"note": "已稳定，转入常规关注"}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     let (s, _) = counsellor
-        .post(&format!("/api/v1/crisis-cases/{id}/follow-ups"), json!({"kind": "visit", "note": "x"}))
+        .post(
+            &format!("/api/v1/crisis-cases/{id}/follow-ups"),
+            json!({"kind": "visit", "note": "x"}),
+        )
         .await;
     assert_eq!(s, 409);
     let (_, c) = app.client_for("demo_station").await.get("/api/v1/crisis-counts").await;
-    let high = c.as_array().unwrap().iter().find(|r| r["unit_id"] == w.unit.as_str() && r["risk"] == "high").unwrap();
+    let high = c
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == w.unit.as_str() && r["risk"] == "high")
+        .unwrap();
     assert_eq!((high["open"].as_i64(), high["closed"].as_i64()), (Some(0), Some(1)));
 
     // Retention: four years on, the closed case is deleted with a log line; the open one stays.
@@ -311,9 +365,16 @@ async fn a_high_risk_escalation_sends_a_notice_without_health_details_and_closed
     assert_eq!(mine[0].rows_deleted, 1);
     assert_eq!(mine[0].unit_id.as_deref(), Some(w.unit.as_str()));
     let (_, l) = counsellor.get("/api/v1/crisis-cases").await;
-    let ids: Vec<&str> = l.as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = l
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, vec![low.as_str()]);
-    let (s, _) = counsellor.get(&format!("/api/v1/crisis-cases/{id}?purpose={PURPOSE}")).await;
+    let (s, _) = counsellor
+        .get(&format!("/api/v1/crisis-cases/{id}?purpose={PURPOSE}"))
+        .await;
     assert_eq!(s, 404);
 }
 
@@ -321,9 +382,15 @@ async fn a_high_risk_escalation_sends_a_notice_without_health_details_and_closed
 async fn volunteer_teams_and_education_activities_are_recorded_and_counted() {
     let app = TestApp::demo().await;
     let manager = app.client_for("demo_unit").await;
-    let unit = manager.get("/api/v1/me").await.1["unit_id"].as_str().unwrap().to_string();
+    let unit = manager.get("/api/v1/me").await.1["unit_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (s, v) = manager
-        .post(&format!("/api/v1/units/{unit}/volunteer-teams"), json!({"name": "", "kind": "护校队"}))
+        .post(
+            &format!("/api/v1/units/{unit}/volunteer-teams"),
+            json!({"name": "", "kind": "护校队"}),
+        )
         .await;
     assert_eq!(s, 400, "{v}");
     assert!(error_message(&v).contains("队伍名称"), "{v}");
@@ -337,7 +404,10 @@ async fn volunteer_teams_and_education_activities_are_recorded_and_counted() {
     assert_eq!(s, 201, "{t}");
     let team = t["id"].as_str().unwrap();
     let (s, v) = manager
-        .post(&format!("/api/v1/volunteer-teams/{team}/activities"), json!({"held_on": "2026-13-01", "summary": "值守"}))
+        .post(
+            &format!("/api/v1/volunteer-teams/{team}/activities"),
+            json!({"held_on": "2026-13-01", "summary": "值守"}),
+        )
         .await;
     assert_eq!(s, 400, "{v}");
     let (s, v) = manager
@@ -362,7 +432,11 @@ async fn volunteer_teams_and_education_activities_are_recorded_and_counted() {
         .await;
     assert_eq!(s, 400, "{v}");
     // The station reads it with its counts; a guard may not write; a unit elsewhere is not found.
-    let (s, w) = app.client_for("demo_station").await.get(&format!("/api/v1/units/{unit}/wellbeing")).await;
+    let (s, w) = app
+        .client_for("demo_station")
+        .await
+        .get(&format!("/api/v1/units/{unit}/wellbeing"))
+        .await;
     assert_eq!(s, 200, "{w}");
     assert_eq!(w["counts"]["teams"], 1);
     assert_eq!(w["counts"]["team_members"], 2);
@@ -373,7 +447,10 @@ async fn volunteer_teams_and_education_activities_are_recorded_and_counted() {
     let (s, _) = app
         .client_for("demo_guard")
         .await
-        .post(&format!("/api/v1/units/{unit}/education-activities"), json!({"kind": "talk", "title": "x", "held_on": "2026-01-01"}))
+        .post(
+            &format!("/api/v1/units/{unit}/education-activities"),
+            json!({"kind": "talk", "title": "x", "held_on": "2026-01-01"}),
+        )
         .await;
     assert_eq!(s, 403);
     let admin = app.admin().await;
@@ -381,13 +458,26 @@ async fn volunteer_teams_and_education_activities_are_recorded_and_counted() {
     let (s, _) = manager.get(&format!("/api/v1/units/{far}/wellbeing")).await;
     assert_eq!(s, 404);
     let (s, _) = manager
-        .post(&format!("/api/v1/units/{far}/volunteer-teams"), json!({"name": "x", "kind": "y"}))
+        .post(
+            &format!("/api/v1/units/{far}/volunteer-teams"),
+            json!({"name": "x", "kind": "y"}),
+        )
         .await;
     assert_eq!(s, 404);
     // The page shows them.
     let b = app.browser("demo_unit", DEMO_PASSWORD).await;
-    let html = b.get(app.url(&format!("/units/{unit}/wellbeing"))).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("东门护校队") && html.contains("反恐怖防范知识讲座"), "{html}");
+    let html = b
+        .get(app.url(&format!("/units/{unit}/wellbeing")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("东门护校队") && html.contains("反恐怖防范知识讲座"),
+        "{html}"
+    );
 }
 
 /// A volunteer team `matrix-team-<unit>` and a case `matrix-case-<unit>` nobody of the matrix is

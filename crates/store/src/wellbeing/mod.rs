@@ -102,12 +102,7 @@ pub trait WellbeingRepo: Send + Sync {
 
     /// Stores a team activity with `audit`; `NotFound` when the team's unit is outside the scope.
     /// Answers the team's unit.
-    async fn add_team_activity(
-        &self,
-        scope: &Scope,
-        a: &NewTeamActivity,
-        audit: &AuditEntry,
-    ) -> StoreResult<String>;
+    async fn add_team_activity(&self, scope: &Scope, a: &NewTeamActivity, audit: &AuditEntry) -> StoreResult<String>;
 
     /// Stores an education activity with `audit` in one transaction.
     async fn add_education_activity(&self, scope: &Scope, e: &NewEducation, audit: &AuditEntry) -> StoreResult<()>;

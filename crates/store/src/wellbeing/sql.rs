@@ -177,14 +177,10 @@ impl WellbeingRepo for Backend {
         Ok(())
     }
 
-    async fn add_team_activity(
-        &self,
-        scope: &Scope,
-        a: &NewTeamActivity,
-        audit: &AuditEntry,
-    ) -> StoreResult<String> {
+    async fn add_team_activity(&self, scope: &Scope, a: &NewTeamActivity, audit: &AuditEntry) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
-        let mut qb = QueryBuilder::new("SELECT t.unit_id FROM volunteer_teams t JOIN units u ON u.id = t.unit_id WHERE t.id = ");
+        let mut qb =
+            QueryBuilder::new("SELECT t.unit_id FROM volunteer_teams t JOIN units u ON u.id = t.unit_id WHERE t.id = ");
         qb.push_bind(a.team_id.clone());
         push_scope(&mut qb, scope);
         let Some(row) = qb.build().fetch_optional(&mut *tx).await? else {

@@ -27,7 +27,6 @@ pub mod honours;
 pub mod imports;
 pub mod intake;
 pub mod liaison;
-pub mod wellbeing;
 pub mod lifecycle;
 pub mod notifications;
 pub mod organisations;
@@ -46,6 +45,7 @@ pub mod unit_records;
 pub mod users;
 pub mod video;
 pub mod warning;
+pub mod wellbeing;
 
 use axum::routing::get;
 use axum::Router;

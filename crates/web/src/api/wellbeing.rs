@@ -187,7 +187,11 @@ pub struct Created {
     responses((status = 200, body = UnitWellbeing),
         (status = 403, body = crate::error::ErrorBody, description = "没有权限"),
         (status = 404, body = crate::error::ErrorBody, description = "单位不存在或不在本辖区")))]
-pub async fn unit(State(state): State<AppState>, user: CurrentUser, Path(p): Path<UnitPath>) -> ApiResult<Json<UnitWellbeing>> {
+pub async fn unit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<UnitPath>,
+) -> ApiResult<Json<UnitWellbeing>> {
     Ok(Json(state.services.wellbeing.unit(&user.principal, &p.id).await?))
 }
 
@@ -232,7 +236,11 @@ pub async fn add_team_activity(
         summary: b.summary,
         participants: b.participants,
     };
-    let (id, _) = state.services.wellbeing.add_team_activity(&user.principal, &p.id, a).await?;
+    let (id, _) = state
+        .services
+        .wellbeing
+        .add_team_activity(&user.principal, &p.id, a)
+        .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -256,7 +264,11 @@ pub async fn add_education(
         attendance: b.attendance,
         materials: b.materials,
     };
-    let id = state.services.wellbeing.add_education(&user.principal, &p.id, e).await?;
+    let id = state
+        .services
+        .wellbeing
+        .add_education(&user.principal, &p.id, e)
+        .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -265,8 +277,14 @@ pub async fn add_education(
     responses((status = 200, body = Vec<Reporter>),
         (status = 403, body = crate::error::ErrorBody, description = "仅本单位保卫负责人"),
         (status = 404, body = crate::error::ErrorBody, description = "单位不存在或不在本辖区")))]
-pub async fn reporters(State(state): State<AppState>, user: CurrentUser, Path(p): Path<UnitPath>) -> ApiResult<Json<Vec<Reporter>>> {
-    Ok(Json(state.services.wellbeing.reporters(&user.principal, &p.id).await?.0))
+pub async fn reporters(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(p): Path<UnitPath>,
+) -> ApiResult<Json<Vec<Reporter>>> {
+    Ok(Json(
+        state.services.wellbeing.reporters(&user.principal, &p.id).await?.0,
+    ))
 }
 
 /// Sets the unit's designated case reporters.
@@ -304,7 +322,11 @@ pub async fn my_cases(State(state): State<AppState>, user: CurrentUser) -> ApiRe
     responses((status = 201, body = CaseRef),
         (status = 400, body = crate::error::ErrorBody, description = "姓名、情况描述、风险等级、承办心理辅导员必填"),
         (status = 403, body = crate::error::ErrorBody, description = "不是本单位指定的报告人")))]
-pub async fn raise(State(state): State<AppState>, user: CurrentUser, Json(b): Json<CaseBody>) -> ApiResult<(StatusCode, Json<CaseRef>)> {
+pub async fn raise(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(b): Json<CaseBody>,
+) -> ApiResult<(StatusCode, Json<CaseRef>)> {
     let c = CaseInput {
         person_name: b.person_name,
         person_role: b.person_role,
@@ -314,7 +336,10 @@ pub async fn raise(State(state): State<AppState>, user: CurrentUser, Json(b): Js
         threat_to_others: b.threat_to_others,
         counsellor_ids: b.counsellor_ids,
     };
-    Ok((StatusCode::CREATED, Json(state.services.wellbeing.raise(&user.principal, c).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.wellbeing.raise(&user.principal, c).await?),
+    ))
 }
 
 /// One case with its content, for a stated purpose (audited): its named counsellors read
@@ -402,7 +427,9 @@ pub async fn close(
     Path(p): Path<IdPath>,
     Json(b): Json<CloseBody>,
 ) -> ApiResult<Json<CaseRef>> {
-    Ok(Json(state.services.wellbeing.close(&user.principal, &p.id, &b.note).await?))
+    Ok(Json(
+        state.services.wellbeing.close(&user.principal, &p.id, &b.note).await?,
+    ))
 }
 
 /// Counts of cases by unit and risk level in the caller's jurisdiction (police); no content.
@@ -427,7 +454,10 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/v1/units/{id}/wellbeing", routing::get(unit))
         .route("/api/v1/units/{id}/volunteer-teams", routing::post(create_team))
-        .route("/api/v1/volunteer-teams/{id}/activities", routing::post(add_team_activity))
+        .route(
+            "/api/v1/volunteer-teams/{id}/activities",
+            routing::post(add_team_activity),
+        )
         .route("/api/v1/units/{id}/education-activities", routing::post(add_education))
         .route(
             "/api/v1/units/{id}/crisis-reporters",

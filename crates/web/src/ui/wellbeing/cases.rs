@@ -45,7 +45,12 @@ fn case_row(c: &CaseSummary) -> CaseRow {
 }
 
 fn escalation_row(e: &Escalation) -> (String, String, String, String) {
-    (fmt_time(e.at), e.unit_name.clone(), e.counsellor_name.clone(), e.contact.clone())
+    (
+        fmt_time(e.at),
+        e.unit_name.clone(),
+        e.counsellor_name.clone(),
+        e.contact.clone(),
+    )
 }
 
 #[derive(Template)]
@@ -260,7 +265,12 @@ async fn case_page(
     let page = CasePage {
         nav: Nav::new(u),
         c: case_row(s),
-        counsellors: d.counsellors.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join("、"),
+        counsellors: d
+            .counsellors
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+            .join("、"),
         threat: s.threat_to_others,
         may_work: may_work && open,
         may_escalate: may_work && neibao_domain::wellbeing::escalation_allowed(s.risk, s.threat_to_others, s.state),
@@ -271,7 +281,10 @@ async fn case_page(
             .map(|f| FollowUpRow {
                 kind: f.kind.label_zh().to_string(),
                 note: f.note.clone(),
-                risk: f.risk.map(|r| format!("风险等级调整为{}", r.label_zh())).unwrap_or_default(),
+                risk: f
+                    .risk
+                    .map(|r| format!("风险等级调整为{}", r.label_zh()))
+                    .unwrap_or_default(),
                 by: f.by_name.clone(),
                 at: fmt_time(f.at),
             })

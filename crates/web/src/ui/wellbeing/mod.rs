@@ -24,5 +24,8 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/units/{id}/wellbeing/teams", routing::post(unit::create_team))
         .route("/units/{id}/wellbeing/education", routing::post(unit::add_education))
         .route("/units/{id}/wellbeing/reporters", routing::post(unit::set_reporters))
-        .route("/wellbeing/teams/{id}/activities", routing::post(unit::add_team_activity))
+        .route(
+            "/wellbeing/teams/{id}/activities",
+            routing::post(unit::add_team_activity),
+        )
 }

@@ -7,7 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use neibao_domain::access::Permission;
-use neibao_domain::wellbeing::{EducationActivity, EducationKind, Reporter, TeamActivity, TeamMember, VolunteerTeam, WellbeingCounts};
+use neibao_domain::wellbeing::{
+    EducationActivity, EducationKind, Reporter, TeamActivity, TeamMember, VolunteerTeam, WellbeingCounts,
+};
 use neibao_engine::wellbeing::{EducationInput, TeamActivityInput, TeamInput};
 
 use crate::error::ApiError;
@@ -90,7 +92,11 @@ async fn unit_page(
             unit_name,
             teams: w.teams,
             activities: w.team_activities,
-            education: w.education.into_iter().map(|e| (e.clone(), e.kind.label_zh())).collect(),
+            education: w
+                .education
+                .into_iter()
+                .map(|e| (e.clone(), e.kind.label_zh()))
+                .collect(),
             counts: w.counts,
             may_write: u.principal.can(Permission::WellbeingWrite),
             may_designate,
@@ -131,9 +137,7 @@ fn members_of(text: &str) -> Vec<TeamMember> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(|l| {
-            let (name, duty) = l
-                .split_once([' ', '\u{3000}', '，', ','])
-                .unwrap_or((l, ""));
+            let (name, duty) = l.split_once([' ', '\u{3000}', '，', ',']).unwrap_or((l, ""));
             TeamMember {
                 name: name.trim().to_string(),
                 duty: duty.trim().to_string(),
