@@ -167,8 +167,8 @@ pub struct EscalateBody {
 
 /// A closure.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[schema(as = wellbeing::CloseBody)]
-pub struct CloseBody {
+#[schema(as = wellbeing::CaseCloseBody)]
+pub struct CaseCloseBody {
     /// At most 2000 characters.
     #[serde(default)]
     #[schema(max_length = 2000)]
@@ -415,7 +415,7 @@ pub async fn escalate(
 
 /// Closes a case.
 #[utoipa::path(post, path = "/api/v1/crisis-cases/{id}/close", tag = "wellbeing", params(IdPath),
-    request_body = CloseBody,
+    request_body = CaseCloseBody,
     responses((status = 200, body = CaseRef),
         (status = 400, body = crate::error::ErrorBody, description = "结案说明必填"),
         (status = 403, body = crate::error::ErrorBody, description = "仅个案指定的心理辅导员"),
@@ -425,7 +425,7 @@ pub async fn close(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(p): Path<IdPath>,
-    Json(b): Json<CloseBody>,
+    Json(b): Json<CaseCloseBody>,
 ) -> ApiResult<Json<CaseRef>> {
     Ok(Json(
         state.services.wellbeing.close(&user.principal, &p.id, &b.note).await?,
