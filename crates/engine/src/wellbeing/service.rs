@@ -77,6 +77,9 @@ pub struct CaseRef {
     pub number: String,
 }
 
+/// Accounts as (id, name).
+pub type Accounts = Vec<(String, String)>;
+
 fn now() -> DateTime<Utc> {
     let t = Utc::now();
     DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
@@ -216,11 +219,7 @@ impl WellbeingService {
     /// The unit's designated reporters and the accounts that may be designated (the unit's
     /// manager, guards and counsellors) ([`Permission::CrisisReporterDesignate`]).
     #[tracing::instrument(skip_all, fields(unit = %unit_id))]
-    pub async fn reporters(
-        &self,
-        who: &Principal,
-        unit_id: &str,
-    ) -> ServiceResult<(Vec<Reporter>, Vec<(String, String)>)> {
+    pub async fn reporters(&self, who: &Principal, unit_id: &str) -> ServiceResult<(Vec<Reporter>, Accounts)> {
         who.require(Permission::CrisisReporterDesignate)?;
         let reporters = self.ctx.store.crisis_reporters(&who.scope, unit_id).await?;
         let mut candidates = Vec::new();
