@@ -60,5 +60,6 @@ pub mod video;
 pub mod visitors;
 pub mod warning;
 pub mod watchlists;
+pub mod wellbeing;
 
 pub use error::{ErrorCode, ALL_ERROR_CODES};

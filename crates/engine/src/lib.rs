@@ -57,6 +57,7 @@ pub mod video;
 pub mod visitors;
 pub mod warning;
 pub mod watchlists;
+pub mod wellbeing;
 
 pub use config::EngineConfig;
 pub use context::Ctx;

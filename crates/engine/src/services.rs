@@ -51,6 +51,7 @@ use crate::video::VideoService;
 use crate::visitors::VisitorService;
 use crate::warning::WarningService;
 use crate::watchlists::WatchlistService;
+use crate::wellbeing::WellbeingService;
 
 /// Every service of the platform.
 #[derive(Clone)]
@@ -98,6 +99,7 @@ pub struct Services {
     pub assessment: AssessmentService,
     pub watchlists: WatchlistService,
     pub universities: UniversityService,
+    pub wellbeing: WellbeingService,
 }
 
 impl Services {
@@ -154,6 +156,7 @@ impl Services {
             assessment: AssessmentService::new(ctx.clone()),
             watchlists: WatchlistService::new(ctx.clone()),
             universities: UniversityService::new(ctx.clone()),
+            wellbeing: WellbeingService::new(ctx.clone()),
             ctx,
         }
     }

@@ -37,6 +37,9 @@ pub struct FieldCipher {
     /// separate keys): `keys/biometric/b1.key`, or derived from `NEIBAO_FIELD_KEY` when the key
     /// comes from configuration (`NEIBAO_BIOMETRIC_KEY` overrides it). `None` inside itself.
     biometric: Option<Box<FieldCipher>>,
+    /// The counselling-case key (docs/WELLBEING.md, R64): a key of its own, not a field key, so
+    /// that the general field key does not open crisis-intervention cases.
+    case_key: (String, Aes256Gcm),
 }
 
 /// Key ids in order of creation: `k2` before `k10`.
@@ -67,6 +70,10 @@ impl FieldCipher {
             keys,
             blind_key: derive(key, "neibao blind index v1"),
             biometric: Some(Box::new(FieldCipher::single("b1", &derive(key, "neibao biometric v1")))),
+            case_key: (
+                format!("case-{key_id}"),
+                Aes256Gcm::new(&derive(key, "neibao counselling cases v1").into()),
+            ),
         }
     }
 
@@ -79,6 +86,10 @@ impl FieldCipher {
             keys,
             blind_key: derive(key, "neibao blind index v1"),
             biometric: None,
+            case_key: (
+                format!("case-{key_id}"),
+                Aes256Gcm::new(&derive(key, "neibao counselling cases v1").into()),
+            ),
         }
     }
 
@@ -111,6 +122,48 @@ impl FieldCipher {
         self.biometric.as_deref().unwrap_or(self).decrypt_bytes(aad, stored)
     }
 
+
+    /// The counselling-case key: `NEIBAO_COUNSELLING_KEY` (base64 of 32 bytes) when set, else
+    /// `{dir}/keys/counselling/case1.key` (created on first start, mode 0600).
+    fn load_case_key(data_dir: &Path) -> anyhow::Result<(String, Aes256Gcm)> {
+        if let Ok(b64) = std::env::var("NEIBAO_COUNSELLING_KEY") {
+            let key = decode_key("NEIBAO_COUNSELLING_KEY", &b64)?;
+            return Ok(("case-env1".into(), Aes256Gcm::new(&key.into())));
+        }
+        let dir = data_dir.join("keys").join("counselling");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join("case1.key");
+        if !path.exists() {
+            let mut key = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            write_private(&path, &key)?;
+        }
+        let key: [u8; 32] = std::fs::read(&path)?
+            .try_into()
+            .map_err(|_| anyhow!("key file counselling/case1.key must hold 32 bytes"))?;
+        Ok(("case1".into(), Aes256Gcm::new(&key.into())))
+    }
+
+    /// Encrypts a counselling case's value for column `aad` with the case key (not the field
+    /// key; docs/WELLBEING.md).
+    pub fn encrypt_case(&self, aad: &str, plaintext: &str) -> String {
+        seal(&self.case_key.1, &self.case_key.0, aad, plaintext)
+    }
+
+    /// Decrypts a value made by [`FieldCipher::encrypt_case`] for the same column.
+    ///
+    /// Errors: another key's value (a field-key ciphertext included), malformed text, or failed
+    /// authentication.
+    pub fn decrypt_case(&self, aad: &str, stored: &str) -> anyhow::Result<String> {
+        let (id, _) = stored
+            .split_once(':')
+            .ok_or_else(|| anyhow!("ciphertext without key id"))?;
+        if id != self.case_key.0 {
+            bail!("not a counselling-case ciphertext");
+        }
+        open(&self.case_key.1, aad, stored)
+    }
+
     /// Loads every `*.key` file in `{dir}/keys`, creating `k1.key` when there is none. The key
     /// created last (`k2` after `k1`, `k10` after `k9`) is current. `NEIBAO_FIELD_KEY` (base64 of
     /// 32 bytes), when set, overrides the files with id `env1`; the blind-index key then comes
@@ -127,6 +180,9 @@ impl FieldCipher {
             if let Ok(b64) = std::env::var("NEIBAO_BIOMETRIC_KEY") {
                 let bio = decode_key("NEIBAO_BIOMETRIC_KEY", &b64)?;
                 c.biometric = Some(Box::new(FieldCipher::single("b1", &bio)));
+            }
+            if std::env::var("NEIBAO_COUNSELLING_KEY").is_ok() {
+                c.case_key = FieldCipher::load_case_key(data_dir)?;
             }
             return Ok(c);
         }
@@ -171,6 +227,7 @@ impl FieldCipher {
             keys,
             blind_key,
             biometric: Some(Box::new(FieldCipher::load_biometric(&dir)?)),
+            case_key: FieldCipher::load_case_key(data_dir)?,
         })
     }
 
@@ -214,47 +271,59 @@ impl FieldCipher {
 
     /// Encrypts `plaintext` for column `aad` (e.g. `"responsible_persons.citizen_id"`).
     pub fn encrypt(&self, aad: &str, plaintext: &str) -> String {
-        let cipher = &self.keys[&self.current];
-        let mut nonce = [0u8; 12];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let ct = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext.as_bytes(),
-                    aad: aad.as_bytes(),
-                },
-            )
-            .expect("AES-GCM encryption of a short value cannot fail");
-        let mut out = nonce.to_vec();
-        out.extend(ct);
-        format!("{}:{}", self.current, B64.encode(out))
+        seal(&self.keys[&self.current], &self.current, aad, plaintext)
     }
 
     /// Decrypts a value produced by [`FieldCipher::encrypt`] for the same column.
     ///
     /// Errors: unknown key id, malformed text, or failed authentication (tampered or moved value).
     pub fn decrypt(&self, aad: &str, stored: &str) -> anyhow::Result<String> {
-        let (id, b64) = stored
+        let (id, _) = stored
             .split_once(':')
             .ok_or_else(|| anyhow!("ciphertext without key id"))?;
         let cipher = self.keys.get(id).ok_or_else(|| anyhow!("unknown field key id {id}"))?;
-        let bytes = B64.decode(b64)?;
-        if bytes.len() < 12 + 16 {
-            bail!("ciphertext too short");
-        }
-        let (nonce, ct) = bytes.split_at(12);
-        let pt = cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ct,
-                    aad: aad.as_bytes(),
-                },
-            )
-            .map_err(|_| anyhow!("ciphertext failed authentication"))?;
-        Ok(String::from_utf8(pt)?)
+        open(cipher, aad, stored)
     }
+}
+
+/// `{key_id}:{base64(nonce ‖ ciphertext ‖ tag)}` of `plaintext` under `cipher` for column `aad`.
+fn seal(cipher: &Aes256Gcm, key_id: &str, aad: &str, plaintext: &str) -> String {
+    let mut nonce = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let ct = cipher
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext.as_bytes(),
+                aad: aad.as_bytes(),
+            },
+        )
+        .expect("AES-GCM encryption of a short value cannot fail");
+    let mut out = nonce.to_vec();
+    out.extend(ct);
+    format!("{key_id}:{}", B64.encode(out))
+}
+
+/// The plaintext of a [`seal`]ed value (its key id already matched to `cipher`).
+fn open(cipher: &Aes256Gcm, aad: &str, stored: &str) -> anyhow::Result<String> {
+    let (_, b64) = stored
+        .split_once(':')
+        .ok_or_else(|| anyhow!("ciphertext without key id"))?;
+    let bytes = B64.decode(b64)?;
+    if bytes.len() < 12 + 16 {
+        bail!("ciphertext too short");
+    }
+    let (nonce, ct) = bytes.split_at(12);
+    let pt = cipher
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ct,
+                aad: aad.as_bytes(),
+            },
+        )
+        .map_err(|_| anyhow!("ciphertext failed authentication"))?;
+    Ok(String::from_utf8(pt)?)
 }
 
 impl FieldCipher {

@@ -60,6 +60,7 @@ pub mod video;
 pub mod visitors;
 pub mod warning;
 pub mod watchlists;
+pub mod wellbeing;
 
 pub use error::{StoreError, StoreResult};
 pub use store::Store;

@@ -46,3 +46,4 @@ pub use crate::video::VideoRepo;
 pub use crate::visitors::VisitRepo;
 pub use crate::warning::{DataRuleRepo, SuppressionRepo};
 pub use crate::watchlists::{PiaRepo, WatchlistRepo};
+pub use crate::wellbeing::{CrisisCaseRepo, WellbeingRepo};

@@ -47,6 +47,7 @@ use crate::video::VideoRepo;
 use crate::visitors::VisitRepo;
 use crate::warning::{DataRuleRepo, SuppressionRepo};
 use crate::watchlists::{PiaRepo, WatchlistRepo};
+use crate::wellbeing::{CrisisCaseRepo, WellbeingRepo};
 
 /// Every repository of every capability. The web and engine layers hold an `Arc<dyn Store>`;
 /// a backend implements each repository trait and gets `Store` for free.
@@ -115,6 +116,8 @@ pub trait Store:
     + WatchlistRepo
     + PiaRepo
     + UniversityRepo
+    + WellbeingRepo
+    + CrisisCaseRepo
     + Send
     + Sync
     + 'static
@@ -186,6 +189,8 @@ impl<T> Store for T where
         + WatchlistRepo
         + PiaRepo
         + UniversityRepo
+        + WellbeingRepo
+        + CrisisCaseRepo
         + Send
         + Sync
         + 'static

@@ -63,6 +63,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api::filings::Doc::openapi());
     doc.merge(crate::api::designations::Doc::openapi());
     doc.merge(crate::api::protection_levels::Doc::openapi());
+    doc.merge(crate::api::wellbeing::Doc::openapi());
     utoipa::Modify::modify(&CommonAnswers, &mut doc);
     doc
 }

@@ -216,10 +216,27 @@ pub enum Permission {
     /// 第三方评估：填写分派给本机构的单位的评估表并提交公安机关复核 (docs/ASSESSMENT.md
     /// "Third-party assessors", R32).
     AssessmentThirdParty,
+    /// 查看单位群防群治队伍、活动和宣传教育记录 (docs/WELLBEING.md; R36, R88).
+    WellbeingRead,
+    /// 登记本单位志愿者队伍、队伍活动和宣传教育活动 (R36, R88): the unit's manager and counsellors.
+    WellbeingWrite,
+    /// 指定本单位心理危机个案报告人 (R36, R87): the unit's security manager.
+    CrisisReporterDesignate,
+    /// 报告心理危机个案（须为本单位指定的报告人；R36, R87 Shandong Arts 41, 43).
+    CrisisCaseRaise,
+    /// 查看本人报告或承办的心理危机个案（须说明用途，记入审计；R36, R64).
+    CrisisCaseRead,
+    /// 承办心理危机个案：跟进、家属联系、转介、升级通报、结案 (R36): counsellors named on the case.
+    CrisisCaseWork,
+    /// 查看心理危机个案数量（按单位、风险等级，无内容；R36): police of the jurisdiction.
+    CrisisCountsRead,
+    /// 查看心理危机升级通报（仅单位、需安保关注、联系人；R36): the unit's security manager, police.
+    CrisisEscalationRead,
 }
 
+
 use Role::{
-    Admin as A, Assessor as TP, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX,
+    Admin as A, Assessor as TP, Counsellor as C, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX,
     PoliceProvince as PP, PoliceStation as PS, UnitManager as M,
 };
 
@@ -314,6 +331,14 @@ pub const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::VisitorHost, &[M]),
     (Permission::VisitorGate, &[M, G]),
     (Permission::AssessmentThirdParty, &[TP]),
+    (Permission::WellbeingRead, &[A, PP, PC, PX, PS, D, M, C]),
+    (Permission::WellbeingWrite, &[M, C]),
+    (Permission::CrisisReporterDesignate, &[M]),
+    (Permission::CrisisCaseRaise, &[M, G, C]),
+    (Permission::CrisisCaseRead, &[M, G, C]),
+    (Permission::CrisisCaseWork, &[C]),
+    (Permission::CrisisCountsRead, &[PP, PC, PX, PS]),
+    (Permission::CrisisEscalationRead, &[PP, PC, PX, PS, M]),
 ];
 
 impl Permission {
@@ -411,6 +436,14 @@ impl Permission {
             Permission::VisitorHost => "visitor.host",
             Permission::VisitorGate => "visitor.gate",
             Permission::AssessmentThirdParty => "assessment.third_party",
+            Permission::WellbeingRead => "wellbeing.read",
+            Permission::WellbeingWrite => "wellbeing.write",
+            Permission::CrisisReporterDesignate => "crisis.reporter.designate",
+            Permission::CrisisCaseRaise => "crisis.case.raise",
+            Permission::CrisisCaseRead => "crisis.case.read",
+            Permission::CrisisCaseWork => "crisis.case.work",
+            Permission::CrisisCountsRead => "crisis.counts.read",
+            Permission::CrisisEscalationRead => "crisis.escalation.read",
         }
     }
 
@@ -503,6 +536,14 @@ impl Permission {
             Permission::VisitorHost => "邀请访客、审批来访预约、设置访客记录保存期限",
             Permission::VisitorGate => "门岗访客登记（核验证件、入场离场、车辆物品）",
             Permission::AssessmentThirdParty => "填写分派给本机构的单位的第三方评估表并提交复核",
+            Permission::WellbeingRead => "查看群防群治队伍和宣传教育记录",
+            Permission::WellbeingWrite => "登记本单位志愿者队伍、活动和宣传教育",
+            Permission::CrisisReporterDesignate => "指定本单位心理危机个案报告人",
+            Permission::CrisisCaseRaise => "报告心理危机个案（须为指定报告人）",
+            Permission::CrisisCaseRead => "查看本人报告或承办的心理危机个案",
+            Permission::CrisisCaseWork => "承办心理危机个案（跟进、转介、升级通报、结案）",
+            Permission::CrisisCountsRead => "查看心理危机个案数量（无内容）",
+            Permission::CrisisEscalationRead => "查看心理危机升级通报",
         }
     }
 

@@ -27,10 +27,12 @@ pub enum Role {
     /// only the units assigned to its organisation in assessment campaigns, and only their
     /// assessments (docs/ASSESSMENT.md "Third-party assessors").
     Assessor,
+    /// 心理辅导员 (docs/WELLBEING.md; R36): a unit's counsellor, named on the crisis cases they follow.
+    Counsellor,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::Admin,
         Role::PoliceProvince,
         Role::PoliceCity,
@@ -40,6 +42,7 @@ impl Role {
         Role::UnitManager,
         Role::Guard,
         Role::Assessor,
+        Role::Counsellor,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -52,6 +55,7 @@ impl Role {
             Role::UnitManager => "unit_manager",
             Role::Guard => "guard",
             Role::Assessor => "assessor",
+            Role::Counsellor => "counsellor",
         }
     }
     pub fn from_code(s: &str) -> Option<Role> {
@@ -68,6 +72,7 @@ impl Role {
             Role::UnitManager => "单位保卫负责人",
             Role::Guard => "保安员",
             Role::Assessor => "第三方评估人员",
+            Role::Counsellor => "心理辅导员",
         }
     }
     pub fn is_police(self) -> bool {

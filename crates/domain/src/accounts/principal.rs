@@ -40,7 +40,7 @@ impl User {
                 .org_id
                 .clone()
                 .map_or(Scope::Nothing, |org_id| Scope::Department { org_id }),
-            Role::UnitManager | Role::Guard => user
+            Role::UnitManager | Role::Guard | Role::Counsellor => user
                 .unit_id
                 .clone()
                 .map_or(Scope::Nothing, |unit_id| Scope::Unit { unit_id }),

@@ -358,6 +358,27 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ("bulletin.acknowledge", "签收警企通报", "签收了警企通报"),
     ("bulletin.remind", "提醒未签收单位", "到签收期限提醒未签收的单位"),
     ("bulletin.reply", "回复单位上报", "回复了单位上报的风险通报"),
+    ("wellbeing.team.create", "组建志愿者队伍", "登记了群防群治志愿者队伍"),
+    ("wellbeing.team.activity", "登记队伍活动", "登记了志愿者队伍的活动"),
+    (
+        "wellbeing.education.create",
+        "登记宣传教育活动",
+        "登记了安全宣传教育活动",
+    ),
+    (
+        "crisis.reporters.set",
+        "指定个案报告人",
+        "指定了本单位心理危机个案报告人",
+    ),
+    ("crisis_case.create", "报告心理危机个案", "报告了心理危机个案"),
+    ("crisis_case.read", "查看心理危机个案", "说明事由后查看了心理危机个案"),
+    ("crisis_case.follow_up", "记录个案跟进", "记录了心理危机个案的跟进"),
+    (
+        "crisis_case.escalate",
+        "升级通报个案",
+        "向单位保卫负责人和派出所发送了心理危机升级通报",
+    ),
+    ("crisis_case.close", "心理危机个案结案", "结案了心理危机个案"),
 ];
 
 /// The steps of a hazard's case (`hazard.<code>`), as in `supervision::ladder::Action::code`,

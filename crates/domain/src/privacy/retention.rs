@@ -23,15 +23,19 @@ pub enum DataClass {
     VisitorRecords,
     /// The audit log and login records (network logs).
     Logs,
+    /// Closed crisis-intervention cases with their follow-ups (docs/WELLBEING.md; R36, R66):
+    /// deleted this many days after closure.
+    CounsellingCases,
 }
 
 impl DataClass {
-    pub const ALL: [DataClass; 5] = [
+    pub const ALL: [DataClass; 6] = [
         DataClass::Events,
         DataClass::Images,
         DataClass::FaceData,
         DataClass::VisitorRecords,
         DataClass::Logs,
+        DataClass::CounsellingCases,
     ];
 
     pub fn code(self) -> &'static str {
@@ -41,6 +45,7 @@ impl DataClass {
             DataClass::FaceData => "face_data",
             DataClass::VisitorRecords => "visitor_records",
             DataClass::Logs => "logs",
+            DataClass::CounsellingCases => "counselling_cases",
         }
     }
 
@@ -55,6 +60,7 @@ impl DataClass {
             DataClass::FaceData => "人脸数据",
             DataClass::VisitorRecords => "访客记录",
             DataClass::Logs => "日志（审计与登录）",
+            DataClass::CounsellingCases => "心理危机干预个案（结案后）",
         }
     }
 
@@ -65,7 +71,7 @@ impl DataClass {
             (DataClass::Events | DataClass::Images, true) => 90,
             (DataClass::Events | DataClass::Images, false) => 30,
             (DataClass::Logs, _) => 183,
-            (DataClass::FaceData | DataClass::VisitorRecords, _) => 0,
+            (DataClass::FaceData | DataClass::VisitorRecords | DataClass::CounsellingCases, _) => 0,
         }
     }
 
@@ -77,6 +83,7 @@ impl DataClass {
             DataClass::FaceData => 30,
             DataClass::VisitorRecords => 90,
             DataClass::Logs => 365,
+            DataClass::CounsellingCases => 1095,
         }
     }
 

@@ -91,7 +91,7 @@ pub fn org_kind_of(role: Role) -> Option<&'static str> {
         Role::PoliceStation => Some("police_station"),
         Role::Department => Some("department"),
         Role::Assessor => Some("assessor_org"),
-        Role::Admin | Role::UnitManager | Role::Guard => None,
+        Role::Admin | Role::UnitManager | Role::Guard | Role::Counsellor => None,
     }
 }
 
@@ -103,6 +103,8 @@ pub fn check_node(role: Role, node: Node<'_>) -> Result<(), DomainError> {
     match (role, node) {
         (Role::UnitManager | Role::Guard, Node::Unit) => Ok(()),
         (Role::UnitManager | Role::Guard, _) => refuse("单位保卫负责人和保安员须选择所在单位，不选机构"),
+        (Role::Counsellor, Node::Unit) => Ok(()),
+        (Role::Counsellor, _) => refuse("心理辅导员须选择所在单位，不选机构"),
         (Role::Admin, Node::None) => Ok(()),
         (Role::Admin, Node::Organisation { kind }) if kind.starts_with("police_") => Ok(()),
         (Role::Admin, _) => refuse("系统管理员只能属于公安机关（分级管理），或不属于任何机构"),

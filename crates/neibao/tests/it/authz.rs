@@ -127,6 +127,20 @@ pub(crate) enum Access {
     /// The organisation that launched the matrix campaign (the demo unit's county bureau):
     /// assigning units to its third-party assessment organisation.
     CampaignLauncher,
+    /// Everyone but guards: a unit's volunteer teams and education activities (docs/WELLBEING.md).
+    WellbeingRead,
+    /// The unit's security manager (and counsellors, not in the matrix): recording teams,
+    /// activities and education; designating case reporters.
+    WellbeingUnit,
+    /// Police officers: counts of crisis cases (no content).
+    CrisisCounts,
+    /// Police officers and the unit's security manager: the minimal escalation notices.
+    CrisisEscalations,
+    /// The unit's accounts (manager, guard): their own crisis cases (an empty list here).
+    CrisisMine,
+    /// A crisis case only its named counsellors and its reporter read (none of the matrix's
+    /// roles): refused with 403 (no permission) or 404 (not named on it), never answered.
+    CaseNamed,
 }
 
 pub(crate) const ROLES: [(&str, &str); 9] = [
@@ -214,6 +228,12 @@ pub(crate) fn allowed(access: Access, role: &str) -> bool {
         Access::ComplianceUnit => role == "unit_manager",
         Access::SheetWriters => role.starts_with("police_"),
         Access::CampaignLauncher => role == "police_county",
+        Access::WellbeingRead => role != "guard",
+        Access::WellbeingUnit => role == "unit_manager",
+        Access::CrisisCounts => role.starts_with("police_"),
+        Access::CrisisEscalations => role.starts_with("police_") || role == "unit_manager",
+        Access::CrisisMine => matches!(role, "unit_manager" | "guard"),
+        Access::CaseNamed => false,
     }
 }
 
@@ -1123,6 +1143,58 @@ fn table() -> Vec<(&'static str, &'static str, Access, Option<&'static str>)> {
             None,
         ),
         ("get", "/api/v1/assessments/{id}/report", Any, None),
+        // 心防 (docs/WELLBEING.md): `objects` made the team `matrix-team-<unit>` and the case
+        // `matrix-case-<unit>` (nobody of the matrix is named on it).
+        ("get", "/api/v1/units/{id}/wellbeing", WellbeingRead, None),
+        (
+            "post",
+            "/api/v1/units/{id}/volunteer-teams",
+            WellbeingUnit,
+            Some(r#"{"name":"矩阵队伍","kind":"护校队"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/volunteer-teams/{id}/activities",
+            WellbeingUnit,
+            Some(r#"{"held_on":"2026-01-01","summary":"矩阵活动"}"#),
+        ),
+        (
+            "post",
+            "/api/v1/units/{id}/education-activities",
+            WellbeingUnit,
+            Some(r#"{"kind":"talk","title":"矩阵讲座","held_on":"2026-01-01"}"#),
+        ),
+        ("get", "/api/v1/units/{id}/crisis-reporters", WellbeingUnit, None),
+        (
+            "put",
+            "/api/v1/units/{id}/crisis-reporters",
+            WellbeingUnit,
+            Some(r#"{"user_ids":[]}"#),
+        ),
+        ("get", "/api/v1/crisis-cases", CrisisMine, None),
+        // Nobody of the matrix is a designated reporter.
+        (
+            "post",
+            "/api/v1/crisis-cases",
+            Nobody,
+            Some(r#"{"person_name":"矩阵","narrative":"矩阵","risk":"low","counsellor_ids":[]}"#),
+        ),
+        ("get", "/api/v1/crisis-cases/{id}", CaseNamed, None),
+        (
+            "post",
+            "/api/v1/crisis-cases/{id}/follow-ups",
+            Nobody,
+            Some(r#"{"kind":"visit","note":"矩阵"}"#),
+        ),
+        ("post", "/api/v1/crisis-cases/{id}/escalate", Nobody, Some("{}")),
+        (
+            "post",
+            "/api/v1/crisis-cases/{id}/close",
+            Nobody,
+            Some(r#"{"note":"矩阵"}"#),
+        ),
+        ("get", "/api/v1/crisis-counts", CrisisCounts, None),
+        ("get", "/api/v1/crisis-escalations", CrisisEscalations, None),
         // The unit's security staff (docs/SECURITY-STAFF.md): the body is recorded once (then
         // 409); the changes and removals carry version 0 (409); the training names no member (400).
         ("get", "/api/v1/units/{id}/security", SecurityStaffRead, None),
@@ -1718,6 +1790,7 @@ pub(crate) async fn objects(app: &TestApp, admin: &Client, unit_id: &str) -> Obj
     assessment_objects(app, unit_id).await;
     crate::universities::matrix_objects(app, unit_id).await;
     crate::compliance::matrix_objects(app, unit_id).await;
+    crate::wellbeing::matrix_objects(app, unit_id).await;
     let (staff_member, guard_member) = security_members(app, unit_id).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
@@ -1881,6 +1954,7 @@ fn id_for(path: &str, o: &Objects, token: &str) -> String {
         "watchlist-hits" => format!("matrix-hit-{token}"),
         "pias" => format!("matrix-pia-{token}"),
         "semesters" => crate::universities::matrix_semester(o),
+        "volunteer-teams" | "crisis-cases" => crate::wellbeing::matrix_id(path, o.unit["id"].as_str().unwrap()),
         other => panic!("no object for {other}"),
     }
 }
@@ -2295,6 +2369,10 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                 blind(s, &v.to_string(), own.unit["id"].as_str().unwrap())
             } else if may {
                 !refused(s, &v) && s < 500
+            let ok = if may {
+                !refused(s, &v) && s < 500
+            } else if access == Access::CaseNamed {
+                s == 403 || s == 404
             } else {
                 s == 403
             };

@@ -1092,6 +1092,49 @@ fn table() -> Vec<Row> {
             &[("unit_id", "{unit}"), ("reason", "visit")],
         ),
         ("post", "/warning/suppressions/{id}/end", PoliceOrManager, &[]),
+        // 心防 (docs/WELLBEING.md): the matrix's team and case (nobody of the matrix is named).
+        ("get", "/wellbeing", Any, &[]),
+        (
+            "post",
+            "/wellbeing/cases",
+            Nobody,
+            &[("person_name", "界面矩阵"), ("narrative", "界面矩阵"), ("risk", "low")],
+        ),
+        ("get", "/wellbeing/cases/{id}", CaseNamed, &[]),
+        (
+            "post",
+            "/wellbeing/cases/{id}/follow-ups",
+            Nobody,
+            &[("kind", "visit"), ("note", "界面矩阵")],
+        ),
+        ("post", "/wellbeing/cases/{id}/escalate", Nobody, &[("contact", "")]),
+        (
+            "post",
+            "/wellbeing/cases/{id}/close",
+            Nobody,
+            &[("closure_note", "界面矩阵")],
+        ),
+        ("get", "/wellbeing/escalations", CrisisEscalations, &[]),
+        ("get", "/units/{id}/wellbeing", WellbeingRead, &[]),
+        (
+            "post",
+            "/units/{id}/wellbeing/teams",
+            WellbeingUnit,
+            &[("name", "界面矩阵队伍"), ("kind", "护校队")],
+        ),
+        (
+            "post",
+            "/units/{id}/wellbeing/education",
+            WellbeingUnit,
+            &[("kind", "talk"), ("title", "界面矩阵讲座"), ("held_on", "2026-01-01")],
+        ),
+        ("post", "/units/{id}/wellbeing/reporters", WellbeingUnit, &[]),
+        (
+            "post",
+            "/wellbeing/teams/{id}/activities",
+            WellbeingUnit,
+            &[("held_on", "2026-01-01"), ("summary", "界面矩阵活动")],
+        ),
     ]
 }
 
@@ -1186,6 +1229,7 @@ fn ui_id(path: &str, o: &Objects, token: &str) -> String {
         "watchlist-hits" => format!("matrix-hit-{token}-{}", o.unit["id"].as_str().unwrap()),
         "pias" => format!("matrix-pia-{token}-{}", o.unit["id"].as_str().unwrap()),
         "semesters" => crate::universities::matrix_semester(o),
+        "wellbeing" => crate::wellbeing::matrix_id(path, o.unit["id"].as_str().unwrap()),
         other => panic!("no object for {other}"),
     }
 }
@@ -1357,6 +1401,7 @@ async fn every_page_and_form_for_every_role_in_and_out_of_jurisdiction() {
                         blind(status, &body, o.unit["id"].as_str().unwrap())
                     }
                     ("own", true) => !matches!(status, 401 | 403 | 404) && status < 500,
+                    ("own", false) if access == Access::CaseNamed => matches!(status, 403 | 404),
                     ("own", false) => status == 403,
                     _ => matches!(status, 403 | 404),
                 };

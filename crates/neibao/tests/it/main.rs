@@ -78,5 +78,6 @@ mod visitors;
 mod warning;
 mod watchlists;
 mod webdriver;
+mod wellbeing;
 mod wiring;
 mod zh_walk;

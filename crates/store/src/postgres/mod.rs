@@ -108,5 +108,7 @@ mod visitors;
 mod warning;
 #[path = "../watchlists/sql.rs"]
 mod watchlists;
+#[path = "../wellbeing/sql.rs"]
+mod wellbeing;
 
 pub use store::PgStore;

@@ -484,6 +484,12 @@ impl RetentionRepo for Backend {
                 out.extend(self.sweep_visits(now, p.max_days, audit).await?);
                 continue;
             }
+            if class == DataClass::CounsellingCases {
+                // Closed crisis cases (docs/WELLBEING.md): their own repository deletes them.
+                let cutoff = now - Duration::days(class.effective_days(p.max_days, false));
+                out.extend(self.sweep_crisis_cases(cutoff, now, audit).await?);
+                continue;
+            }
             if class == DataClass::Logs {
                 let cutoff = now - Duration::days(class.effective_days(p.max_days, false));
                 if let Some(rec) = self.trim_logs(cutoff, now, audit).await? {

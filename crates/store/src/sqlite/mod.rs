@@ -111,6 +111,8 @@ mod visitors;
 mod warning;
 #[path = "../watchlists/sql.rs"]
 mod watchlists;
+#[path = "../wellbeing/sql.rs"]
+mod wellbeing;
 mod writer;
 
 pub use store::SqliteStore;

@@ -49,6 +49,7 @@ pub mod video;
 pub mod visitors;
 pub mod warning;
 pub mod watchlists;
+pub mod wellbeing;
 
 use axum::routing::get;
 use axum::Router;
@@ -105,4 +106,5 @@ pub fn routes() -> Router<AppState> {
         .merge(designations::routes())
         .merge(protection_levels::routes())
         .merge(visitors::routes())
+        .merge(wellbeing::routes())
 }

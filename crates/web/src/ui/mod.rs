@@ -45,6 +45,7 @@ mod visitors;
 mod warning;
 mod watchlists;
 mod weekly;
+mod wellbeing;
 
 use axum::Router;
 
@@ -97,4 +98,5 @@ pub fn routes() -> Router<AppState> {
         .merge(filings::routes())
         .merge(protection_levels::routes())
         .merge(visitors::routes())
+        .merge(wellbeing::routes())
 }

@@ -54,6 +54,8 @@ pub struct Nav {
     /// A third-party assessor (`assessment.third_party`): sees only the safety assessment, so
     /// the menu shows nothing else that would read as empty.
     pub third_party: bool,
+    /// Has a part in 心防 cases (reads own cases, counts or escalation notices): the 心防 link.
+    pub wellbeing: bool,
 }
 
 impl Nav {
@@ -87,6 +89,9 @@ impl Nav {
             may_rollup: u.principal.can(Permission::RollupRead),
             may_apply_honours: u.principal.can(Permission::HonoursApply),
             third_party: u.principal.can(Permission::AssessmentThirdParty),
+            wellbeing: u.principal.can(Permission::CrisisCaseRead)
+                || u.principal.can(Permission::CrisisCountsRead)
+                || u.principal.can(Permission::CrisisEscalationRead),
         }
     }
 
