@@ -122,7 +122,6 @@ impl FieldCipher {
         self.biometric.as_deref().unwrap_or(self).decrypt_bytes(aad, stored)
     }
 
-
     /// The counselling-case key: `NEIBAO_COUNSELLING_KEY` (base64 of 32 bytes) when set, else
     /// `{dir}/keys/counselling/case1.key` (created on first start, mode 0600).
     fn load_case_key(data_dir: &Path) -> anyhow::Result<(String, Aes256Gcm)> {

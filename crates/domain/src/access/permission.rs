@@ -234,7 +234,6 @@ pub enum Permission {
     CrisisEscalationRead,
 }
 
-
 use Role::{
     Admin as A, Assessor as TP, Counsellor as C, Department as D, Guard as G, PoliceCity as PC, PoliceCounty as PX,
     PoliceProvince as PP, PoliceStation as PS, UnitManager as M,

@@ -600,8 +600,13 @@ fn every_openapi_schema_name_is_unique() {
                 if l.trim_start().starts_with("coded!(") {
                     for (j, line) in lines.iter().enumerate().skip(i + 1).take(12) {
                         let t = line.trim();
-                        if let Some(ty) = t.strip_suffix(" {").filter(|n| n.chars().all(|c| c.is_alphanumeric() || c == '_')) {
-                            seen.entry(ty.to_string()).or_default().push(format!("{}:{}", rel(&f), j + 1));
+                        if let Some(ty) = t
+                            .strip_suffix(" {")
+                            .filter(|n| n.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                        {
+                            seen.entry(ty.to_string())
+                                .or_default()
+                                .push(format!("{}:{}", rel(&f), j + 1));
                             break;
                         }
                     }

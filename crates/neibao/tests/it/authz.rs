@@ -2369,8 +2369,6 @@ async fn every_route_for_every_role_in_and_out_of_jurisdiction() {
                 blind(s, &v.to_string(), own.unit["id"].as_str().unwrap())
             } else if may {
                 !refused(s, &v) && s < 500
-            let ok = if may {
-                !refused(s, &v) && s < 500
             } else if access == Access::CaseNamed {
                 s == 403 || s == 404
             } else {

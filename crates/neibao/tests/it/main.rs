@@ -12,6 +12,7 @@ mod authz;
 mod authz_ui;
 mod browser;
 mod browser_credit;
+mod browser_dashboard;
 mod browser_warning;
 mod bulletins;
 mod campaign_dispatch;
