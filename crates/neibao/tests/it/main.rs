@@ -14,6 +14,7 @@ mod browser;
 mod browser_credit;
 mod browser_dashboard;
 mod browser_warning;
+mod browser_wellbeing;
 mod bulletins;
 mod campaign_dispatch;
 mod cli;
