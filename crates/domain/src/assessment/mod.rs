@@ -222,6 +222,17 @@ pub struct UnitFigures {
     pub median_closure_days: Option<f64>,
     /// Drills started in the period.
     pub drills: i64,
+    /// Awareness and education activities (talks, training, campaigns; docs/WELLBEING.md, R36,
+    /// R88) held in the 365 days (Beijing dates) up to the period's end: item X2.
+    pub education_last_year: i64,
+    /// Visits (docs/VISITORS.md) checked in during the period and still kept (visit records are
+    /// deleted after the unit's retention period): item U4 of the universities' sheet (R87).
+    pub visits_entered: i64,
+    /// Of those, the visits whose exit was recorded.
+    pub visits_exited: i64,
+    /// Of those, the visits checked in more than 24 hours before the period's end without an
+    /// exit time (a visitor may still be inside within a day).
+    pub visits_without_exit: i64,
 }
 
 /// The device online rate target (§d T3: "device online rate ≥ target"): 90 %.
@@ -236,10 +247,18 @@ SELECT COUNT(*) FROM events WHERE unit_id = :unit AND kind = 'video.tamper' AND 
 pub const QUERY_HAZARDS: &str = "SELECT COUNT(*) FROM hazards WHERE unit_id = :unit AND phase = 'overdue'; \
 SELECT MEDIAN(updated_at - created_at) FROM hazards WHERE unit_id = :unit AND phase = 'closed' AND updated_at BETWEEN :from AND :to";
 pub const QUERY_DRILLS: &str = "SELECT COUNT(*) FROM drills WHERE unit_id = :unit AND started_at BETWEEN :from AND :to";
+pub const QUERY_EDUCATION: &str =
+    "SELECT COUNT(*) FROM education_activities WHERE unit_id = :unit AND held_on BETWEEN date(:to - 365 days) AND date(:to)";
+pub const QUERY_VISITS: &str =
+    "SELECT COUNT(*), COUNT(checked_out_at), SUM(checked_out_at IS NULL AND checked_in_at < :to - 24h) \
+FROM visits WHERE unit_id = :unit AND checked_in_at BETWEEN :from AND :to";
+/// Item X2 (杭州市平安单位考核标准: 每年开展安全宣传活动不少于4次): the fewest activities a year.
+pub const EDUCATION_PER_YEAR: i64 = 4;
 
 /// The data evidence of an item when platform data scores it: T3 (device online rate and tamper
-/// events), P7 (hazards overdue and median closure), and the drill items (Z10, and the
-/// counter-terror plan item) whose title names a drill (演练). `None`: scored by hand.
+/// events), P7 (hazards overdue and median closure), X2 (awareness activities in the last year,
+/// from the 心防 records), U4 (universities: visits with their exit times, from the gate), and the drill items (Z10, and the counter-terror plan item) whose
+/// title names a drill (演练). `None`: scored by hand.
 pub fn data_for(item: &ChecklistItem, f: &UnitFigures) -> Option<DataEvidence> {
     if item.code == "T3" {
         let rate = if f.devices > 0 {
@@ -273,6 +292,26 @@ pub fn data_for(item: &ChecklistItem, f: &UnitFigures) -> Option<DataEvidence> {
             ],
             rule: format!("无逾期隐患，且整改用时中位数不超过 {CLOSURE_TARGET_DAYS:.0} 天"),
             passed: f.hazards_overdue == 0 && median.is_none_or(|d| d <= CLOSURE_TARGET_DAYS),
+        });
+    }
+    if item.code == "X2" {
+        return Some(DataEvidence {
+            query: QUERY_EDUCATION.into(),
+            figures: vec![fig("近一年宣传教育活动", format!("{} 次", f.education_last_year))],
+            rule: format!("近一年开展安全宣传教育活动不少于 {EDUCATION_PER_YEAR} 次"),
+            passed: f.education_last_year >= EDUCATION_PER_YEAR,
+        });
+    }
+    if item.code == "U4" {
+        return Some(DataEvidence {
+            query: QUERY_VISITS.into(),
+            figures: vec![
+                fig("评估期内访客入场登记（保存期内）", format!("{} 人次", f.visits_entered)),
+                fig("已登记离场", format!("{} 人次", f.visits_exited)),
+                fig("入场逾 24 小时未登记离场", format!("{} 人次", f.visits_without_exit)),
+            ],
+            rule: "门岗有访客、车辆出入登记，且每次入场都记录了离场时间（24 小时内入场、仍在校内的除外）".into(),
+            passed: f.visits_entered > 0 && f.visits_without_exit == 0,
         });
     }
     if item.title.contains("演练") {

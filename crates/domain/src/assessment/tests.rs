@@ -36,6 +36,36 @@ fn data_items_follow_the_figures_and_outcome_is_separate() {
     assert_eq!(t3.result, Some(ItemResult::Pass));
     let p7 = s.iter().find(|i| i.code == "P7").unwrap();
     assert_eq!(p7.result, Some(ItemResult::Fail));
+    // X2 from the 心防 education records: 3 in the last year fail, 4 pass.
+    let x2 = s.iter().find(|i| i.code == "X2").unwrap();
+    assert_eq!(x2.scored_by, ScoredBy::Data);
+    assert_eq!(x2.result, Some(ItemResult::Fail));
+    let four = UnitFigures {
+        education_last_year: 4,
+        ..f.clone()
+    };
+    let s4 = sheet(&seed_items(Variant::AllUnits), &four);
+    assert_eq!(
+        s4.iter().find(|i| i.code == "X2").unwrap().result,
+        Some(ItemResult::Pass)
+    );
+    // U4 (universities) from the gate's visit records: an entry without an exit fails.
+    let uni = |entered, without| UnitFigures {
+        visits_entered: entered,
+        visits_exited: entered - without,
+        visits_without_exit: without,
+        ..f.clone()
+    };
+    let u4 = |f: &UnitFigures| {
+        sheet(&seed_items(Variant::Universities), f)
+            .into_iter()
+            .find(|i| i.code == "U4")
+            .unwrap()
+    };
+    assert_eq!(u4(&uni(5, 0)).scored_by, ScoredBy::Data);
+    assert_eq!(u4(&uni(5, 0)).result, Some(ItemResult::Pass));
+    assert_eq!(u4(&uni(5, 1)).result, Some(ItemResult::Fail));
+    assert_eq!(u4(&uni(0, 0)).result, Some(ItemResult::Fail));
     assert_eq!(result(&s, 2).outcome_score, 15);
     assert_eq!(result(&s, 9).outcome_score, 0);
 }

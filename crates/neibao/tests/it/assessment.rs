@@ -129,6 +129,17 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
     ))
     .await;
 
+    // 心防 education activities (docs/WELLBEING.md): four in the last year, one two years ago.
+    let today = (Utc::now() + chrono::Duration::hours(8)).date_naive();
+    for (n, days) in [(1, 10), (2, 40), (3, 100), (4, 300), (5, 500)] {
+        app.exec_sql(&format!(
+            "INSERT INTO education_activities (id, unit_id, kind, title, held_on, attendance, materials, created_by, created_at) \
+             VALUES ('edu-{n}-{unit}', '{unit}', 'talk', '安全讲座{n}', '{}', 30, '', 'test', 0)",
+            today - chrono::Duration::days(days)
+        ))
+        .await;
+    }
+
     // A campaign; a replay makes one.
     let body = json!({"title": "2026年度安全评估", "assessor": "police"});
     let (s, c1) = keyed(&county, "/api/v1/assessment-campaigns", "camp-1", &body).await;
@@ -229,6 +240,11 @@ async fn a_critical_failure_caps_at_59_opens_a_ladder_case_and_failed_items_beco
     assert_eq!(figure(p7, "逾期未整改隐患"), "0 条");
     assert_eq!(p7["result"], "pass");
     assert!(p7["data"]["query"].as_str().unwrap().contains("hazards"));
+    let x2 = item(&a, "X2");
+    assert_eq!(x2["scored_by"], "data");
+    assert_eq!(figure(x2, "近一年宣传教育活动"), "4 次");
+    assert_eq!(x2["result"], "pass");
+    assert!(x2["data"]["query"].as_str().unwrap().contains("education_activities"));
     let hand = a["items"]
         .as_array()
         .unwrap()

@@ -218,6 +218,26 @@ impl AssessmentRepo for Backend {
         .bind(ms(to))
         .fetch_one(&self.pool)
         .await?;
+        // Awareness activities (心防) of the 365 days up to the period's end, by Beijing date.
+        let bj = |t: DateTime<Utc>| (t + Duration::hours(8)).date_naive().format("%Y-%m-%d").to_string();
+        let education_last_year: i64 = sqlx::query_scalar(&sql(
+            "SELECT COUNT(*) FROM education_activities WHERE unit_id = ? AND held_on >= ? AND held_on <= ?",
+        ))
+        .bind(unit_id)
+        .bind(bj(to - Duration::days(365)))
+        .bind(bj(to))
+        .fetch_one(&self.pool)
+        .await?;
+        // Visits of the gate (docs/VISITORS.md) checked in during the period: item U4 (R87).
+        let v = sqlx::query(&sql("SELECT COUNT(*) AS n, COUNT(checked_out_at) AS exited, \
+             COALESCE(SUM(CASE WHEN checked_out_at IS NULL AND checked_in_at < ? THEN 1 ELSE 0 END), 0) AS open \
+             FROM visits WHERE unit_id = ? AND checked_in_at >= ? AND checked_in_at <= ?"))
+        .bind(ms(to - Duration::hours(24)))
+        .bind(unit_id)
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_one(&self.pool)
+        .await?;
         Ok(UnitFigures {
             devices: d.get("n"),
             devices_online: d.get("online"),
@@ -226,6 +246,10 @@ impl AssessmentRepo for Backend {
             hazards_closed: closures.len() as i64,
             median_closure_days: median_ms.map(|m| (m / 86_400_000.0 * 10.0).round() / 10.0),
             drills,
+            education_last_year,
+            visits_entered: v.get("n"),
+            visits_exited: v.get("exited"),
+            visits_without_exit: v.get("open"),
         })
     }
 
