@@ -67,6 +67,8 @@ struct UnitPage {
     /// May apply for (the unit's manager) or decide (county-level and higher police) the
     /// 平安单位 title: the 平安单位 button is shown (docs/HONOURS.md).
     may_honours: bool,
+    /// `wellbeing.read`: the 群防群治与宣传教育 link is shown (not to guards).
+    may_wellbeing: bool,
     /// Police and administrators: the unit's edit, move and state forms (docs/REGISTRY.md).
     may_register: bool,
     /// The move form's choices: stations by county, competent departments.
@@ -396,6 +398,7 @@ pub async fn unit_page(state: &AppState, u: &CurrentUser, id: &str, extras: Unit
         credit,
         may_inspect: u.principal.can(Permission::Inspect),
         may_honours: u.principal.can(Permission::HonoursApply) || u.principal.can(Permission::HonoursDecide),
+        may_wellbeing: u.principal.can(Permission::WellbeingRead),
         may_register,
         station_groups,
         departments,
